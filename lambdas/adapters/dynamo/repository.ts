@@ -1,0 +1,309 @@
+/**
+ * All reads and writes of the single table. Every write is a single-item conditional write:
+ * `attribute_not_exists` to create once, a `version` condition for order transitions.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { IspConfig, Jurisdiction, SpSetup } from '../../core/domain.js';
+import type { Order } from '../../core/order.js';
+import type { Registration } from '../../core/registration.js';
+import { keys, TTL_ATTRIBUTE } from './table-schema.js';
+
+export class ConditionFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConditionFailed';
+  }
+}
+
+export interface ClaimedIdentity {
+  claimedIdentity: string;
+  clientId: string;
+  jurisdictions: Jurisdiction[];
+}
+
+export type IdempotencyRecord =
+  | { state: 'in-progress'; fingerprint: string; lockedUntil: number }
+  | { state: 'completed'; fingerprint: string; statusCode: number; body: string };
+
+const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/** Strips the storage keys off an item. */
+function entity<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, [TTL_ATTRIBUTE]: _ttl, ...rest } = item;
+  return rest as T;
+}
+
+async function conditional<T>(write: Promise<T>, message: string): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (
+      err instanceof ConditionalCheckFailedException ||
+      (err as Error).name === 'ConditionalCheckFailedException'
+    ) {
+      throw new ConditionFailed(message);
+    }
+    throw err;
+  }
+}
+
+export class Repository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  // ------------------------------------------------------------ registrations
+
+  async getRegistration(msisdn: string): Promise<Registration | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.registration(msisdn) }),
+    );
+    return entity<Registration>(out.Item);
+  }
+
+  /** A newer identification of the same person replaces the registration. */
+  async putRegistration(reg: Registration): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.registration(reg.msisdn), ...reg } }),
+    );
+  }
+
+  // ------------------------------------------------------------ orders
+
+  async getOrder(refId: string): Promise<Order | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.order(refId), ConsistentRead: true }),
+    );
+    return entity<Order>(out.Item);
+  }
+
+  async createOrder(order: Order): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.order(order.refId),
+            GSI1PK: `SP#${order.clientId}`,
+            GSI1SK: `ORDER#${order.createdAt}#${order.refId}`,
+            ...order,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+      `Order ${order.refId} already exists`,
+    );
+  }
+
+  /** Writes the order if nobody else wrote it since `order.version - 1` was read. */
+  async saveOrder(order: Order): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.order(order.refId),
+            GSI1PK: `SP#${order.clientId}`,
+            GSI1SK: `ORDER#${order.createdAt}#${order.refId}`,
+            ...order,
+          },
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': order.version - 1 },
+        }),
+      ),
+      `Order ${order.refId} was changed concurrently`,
+    );
+  }
+
+  // ------------------------------------------------------------ setup and catalogue
+
+  async getSpSetup(clientId: string): Promise<SpSetup | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.spSetup(clientId) }),
+    );
+    return entity<SpSetup>(out.Item);
+  }
+
+  async putSpSetup(sp: SpSetup): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.spSetup(sp.clientId), ...sp } }),
+    );
+  }
+
+  async getClaimedIdentity(id: string): Promise<ClaimedIdentity | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.claimedIdentity(id) }),
+    );
+    return entity<ClaimedIdentity>(out.Item);
+  }
+
+  async putClaimedIdentity(ci: ClaimedIdentity): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.claimedIdentity(ci.claimedIdentity), ...ci },
+      }),
+    );
+  }
+
+  async listIsps(): Promise<IspConfig[]> {
+    const isps: IspConfig[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.catalogue().PK },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) isps.push(entity<IspConfig>(item) as IspConfig);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return isps;
+  }
+
+  async getIsp(issuer: string): Promise<IspConfig | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.isp(issuer) }));
+    return entity<IspConfig>(out.Item);
+  }
+
+  async putIsp(isp: IspConfig): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.isp(isp.issuer), ...isp } }),
+    );
+  }
+
+  // ------------------------------------------------------------ idempotency
+
+  async getIdempotency(clientId: string, keyHash: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.idempotency(clientId, keyHash),
+        ConsistentRead: true,
+      }),
+    );
+    return entity<IdempotencyRecord>(out.Item);
+  }
+
+  /**
+   * Takes the key for one request. Fails when another request holds it or has completed it; a lock
+   * left by a crashed request can be taken over once it has lapsed.
+   */
+  async lockIdempotency(
+    clientId: string,
+    keyHash: string,
+    fingerprint: string,
+    now: Date,
+    lockSeconds: number,
+    retainSeconds: number,
+  ): Promise<void> {
+    const record: IdempotencyRecord = {
+      state: 'in-progress',
+      fingerprint,
+      lockedUntil: epochSeconds(now) + lockSeconds,
+    };
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.idempotency(clientId, keyHash),
+            ...record,
+            [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(PK) OR (#state = :inProgress AND lockedUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': epochSeconds(now) },
+        }),
+      ),
+      'Idempotency key is taken',
+    );
+  }
+
+  async completeIdempotency(
+    clientId: string,
+    keyHash: string,
+    fingerprint: string,
+    statusCode: number,
+    body: string,
+    now: Date,
+    retainSeconds: number,
+  ): Promise<void> {
+    const record: IdempotencyRecord = { state: 'completed', fingerprint, statusCode, body };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.idempotency(clientId, keyHash),
+          ...record,
+          [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
+        },
+      }),
+    );
+  }
+
+  /** Frees the key after a failed request so that the SP can retry with it. */
+  async releaseIdempotency(clientId: string, keyHash: string, fingerprint: string): Promise<void> {
+    await conditional(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.idempotency(clientId, keyHash),
+          ConditionExpression: '#state = :inProgress AND fingerprint = :fp',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':fp': fingerprint },
+        }),
+      ),
+      'Idempotency key is not held by this request',
+    ).catch((err) => {
+      if (!(err instanceof ConditionFailed)) throw err;
+    });
+  }
+
+  // ------------------------------------------------------------ replay guard
+
+  /** Records a message id; fails if it was seen before (and has not yet expired). */
+  async rememberJti(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.jti(issuer, jti), issuer, [TTL_ATTRIBUTE]: epochSeconds(expiresAt) },
+          ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+        }),
+      ),
+      'Message id was seen before',
+    );
+  }
+
+  /** Counter used by rate limits that live in the data (e.g. SMS resend). */
+  async incrementCounter(pk: string, windowStart: number, ttlEpoch: number): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: pk, SK: `WINDOW#${windowStart}` },
+        UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': ttlEpoch },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.count ?? 0);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The single table's key schema, read by the CDK table (lib/) and by the embedded DynamoDB
+ * (local/), so both create the same table. Key design, one entity per partition:
+ *
+ * | entity              | PK                          | SK        | GSI1PK            | GSI1SK                  |
+ * |---------------------|-----------------------------|-----------|-------------------|-------------------------|
+ * | registration        | REG#<msisdn digits>         | REG       |                   |                         |
+ * | identification order| ORDER#<refId>               | ORDER     | SP#<clientId>     | ORDER#<createdAt>#<refId>|
+ * | SP setup            | SP#<clientId>               | SETUP     |                   |                         |
+ * | claimed identity    | CLAIMED#<claimedIdentity>   | CLAIMED   |                   |                         |
+ * | ISP (catalogue)     | CATALOGUE                   | ISP#<issuer> |                |                         |
+ * | idempotency record  | IDEMP#<clientId>#<sha256(key)> | IDEMP  |                   |                         |
+ * | ISP message jti     | JTI#<issuer>#<jti>          | JTI       |                   |                         |
+ * | terms link token    | TERMS#<sha256(token)>       | TERMS     |                   |                         |
+ * | evidence            | EVIDENCE#<evidenceId>       | EVIDENCE  |                   |                         |
+ * | AML access record   | AML#<refId>                 | ACCESS#<at>#<id> | AMLLOG     | <at>#<id>               |
+ *
+ * Every request path is a GetItem or a Query on a key. `ttl` (epoch seconds) lets DynamoDB
+ * delete expired idempotency records, jtis and terms tokens; code checks expiry itself because
+ * TTL deletes late (and the embedded DynamoDB never does).
+ */
+
+export const TABLE_KEYS = {
+  partitionKey: { name: 'PK', type: 'S' },
+  sortKey: { name: 'SK', type: 'S' },
+} as const;
+
+export const GLOBAL_INDEXES = [
+  {
+    indexName: 'GSI1',
+    partitionKey: { name: 'GSI1PK', type: 'S' },
+    sortKey: { name: 'GSI1SK', type: 'S' },
+    projection: 'ALL',
+  },
+] as const;
+
+export const TTL_ATTRIBUTE = 'ttl';
+
+export const keys = {
+  registration: (msisdn: string) => ({ PK: `REG#${msisdn}`, SK: 'REG' }),
+  order: (refId: string) => ({ PK: `ORDER#${refId}`, SK: 'ORDER' }),
+  spSetup: (clientId: string) => ({ PK: `SP#${clientId}`, SK: 'SETUP' }),
+  claimedIdentity: (id: string) => ({ PK: `CLAIMED#${id}`, SK: 'CLAIMED' }),
+  catalogue: () => ({ PK: 'CATALOGUE' }),
+  isp: (issuer: string) => ({ PK: 'CATALOGUE', SK: `ISP#${issuer}` }),
+  idempotency: (clientId: string, keyHash: string) => ({ PK: `IDEMP#${clientId}#${keyHash}`, SK: 'IDEMP' }),
+  jti: (issuer: string, jti: string) => ({ PK: `JTI#${issuer}#${jti}`, SK: 'JTI' }),
+  termsToken: (tokenHash: string) => ({ PK: `TERMS#${tokenHash}`, SK: 'TERMS' }),
+  evidence: (evidenceId: string) => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'EVIDENCE' }),
+} as const;
+
+/** CreateTable input for the embedded DynamoDB, derived from the definitions above. */
+export function createTableInput(tableName: string) {
+  const attributeNames = new Set<string>([TABLE_KEYS.partitionKey.name, TABLE_KEYS.sortKey.name]);
+  for (const gsi of GLOBAL_INDEXES) {
+    attributeNames.add(gsi.partitionKey.name);
+    attributeNames.add(gsi.sortKey.name);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [...attributeNames].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S' as const,
+    })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey.name, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_KEYS.sortKey.name, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: GLOBAL_INDEXES.map((gsi) => ({
+      IndexName: gsi.indexName,
+      KeySchema: [
+        { AttributeName: gsi.partitionKey.name, KeyType: 'HASH' as const },
+        { AttributeName: gsi.sortKey.name, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: gsi.projection },
+    })),
+  };
+}

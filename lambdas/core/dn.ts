@@ -1,0 +1,175 @@
+/**
+ * Distinguished names as SPs send them in the verify call (`gn=Hans, sn=Müller, cn=Hans Müller, c=CH`).
+ * Parsing follows RFC 4514 where it matters here: `\,` and `\XX` escapes, quoted values, spaces around
+ * separators, case-insensitive attribute types with their long names. Multi-valued RDNs (`+`) are kept
+ * as separate attributes.
+ */
+
+export type DnAttributes = Map<string, string[]>;
+
+const ALIASES: Record<string, string> = {
+  givenname: 'gn',
+  g: 'gn',
+  surname: 'sn',
+  commonname: 'cn',
+  countryname: 'c',
+  serialnumber: 'serialnumber',
+  '2.5.4.42': 'gn',
+  '2.5.4.4': 'sn',
+  '2.5.4.3': 'cn',
+  '2.5.4.6': 'c',
+  '2.5.4.5': 'serialnumber',
+};
+
+export class DnSyntaxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DnSyntaxError';
+  }
+}
+
+const MAX_DN_LENGTH = 1024;
+
+function canonicalType(raw: string): string {
+  const t = raw.trim().toLowerCase();
+  if (!/^([a-z][a-z0-9-]*|\d+(\.\d+)*)$/.test(t))
+    throw new DnSyntaxError(`Invalid attribute type "${raw.trim()}".`);
+  return ALIASES[t] ?? t;
+}
+
+/** Decodes `\XX` hex pairs (UTF-8 bytes) and `\c` escapes of one attribute value. */
+function unescapeValue(raw: string): string {
+  const bytes: number[] = [];
+  let out = '';
+  const flush = () => {
+    if (bytes.length) {
+      out += Buffer.from(bytes).toString('utf8');
+      bytes.length = 0;
+    }
+  };
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i] as string;
+    if (ch !== '\\') {
+      flush();
+      out += ch;
+      continue;
+    }
+    const next = raw.slice(i + 1, i + 3);
+    if (/^[0-9a-fA-F]{2}$/.test(next)) {
+      bytes.push(Number.parseInt(next, 16));
+      i += 2;
+    } else if (i + 1 < raw.length) {
+      flush();
+      out += raw[i + 1];
+      i += 1;
+    } else {
+      throw new DnSyntaxError('Dangling escape at the end of a value.');
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Splits on an unescaped, unquoted separator. */
+function splitTop(input: string, separators: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i] as string;
+    if (ch === '\\') {
+      current += ch + (input[i + 1] ?? '');
+      i += 1;
+    } else if (ch === '"') {
+      quoted = !quoted;
+      current += ch;
+    } else if (!quoted && separators.includes(ch)) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (quoted) throw new DnSyntaxError('Unterminated quoted value.');
+  parts.push(current);
+  return parts;
+}
+
+export function parseDn(dn: string): DnAttributes {
+  if (dn.length > MAX_DN_LENGTH) throw new DnSyntaxError(`Distinguished name longer than ${MAX_DN_LENGTH}.`);
+  if (/\p{Cc}/u.test(dn)) throw new DnSyntaxError('Control characters are not allowed.');
+  const attributes: DnAttributes = new Map();
+  const rdns = splitTop(dn, ',;');
+  for (const rdn of rdns) {
+    if (rdn.trim() === '') throw new DnSyntaxError('Empty relative distinguished name.');
+    for (const ava of splitTop(rdn, '+')) {
+      const eq = ava.indexOf('=');
+      if (eq <= 0) throw new DnSyntaxError(`Expected type=value in "${ava.trim()}".`);
+      const type = canonicalType(ava.slice(0, eq));
+      let rawValue = ava.slice(eq + 1).trim();
+      // A trailing escaped space survives trim of the raw text as "\" + " ".
+      if (rawValue.endsWith('\\')) rawValue += ' ';
+      let value: string;
+      if (rawValue.startsWith('"') && rawValue.endsWith('"') && rawValue.length >= 2) {
+        value = unescapeValue(rawValue.slice(1, -1));
+      } else {
+        value = unescapeValue(rawValue);
+      }
+      if (value.trim() === '') throw new DnSyntaxError(`Empty value for "${type}".`);
+      const list = attributes.get(type) ?? [];
+      list.push(value);
+      attributes.set(type, list);
+    }
+  }
+  return attributes;
+}
+
+/** Case-, width- and spacing-insensitive comparison form; accents stay significant (Müller ≠ Muller). */
+export function normaliseName(value: string): string {
+  return value.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLocaleLowerCase('und');
+}
+
+export interface IdentifiedPerson {
+  givenName: string;
+  familyName: string;
+  /** ISO 3166-1 alpha-2 nationalities. */
+  nationalities: string[];
+  serialNumber: string;
+}
+
+export type DnMatch = { ok: true } | { ok: false; reason: string };
+
+const single = (attrs: DnAttributes, type: string): string | undefined => {
+  const v = attrs.get(type);
+  if (!v) return undefined;
+  if (v.length > 1) throw new DnSyntaxError(`Attribute "${type}" given more than once.`);
+  return v[0];
+};
+
+/**
+ * Whether the DN the SP will put in the certificate describes the identified person. Given and
+ * family name are required; common name, country and serial number are checked when present;
+ * any other attribute cannot be vouched for and fails the match. The reason is for logs and
+ * tests only: the verify call never reveals it.
+ */
+export function matchDn(attrs: DnAttributes, person: IdentifiedPerson): DnMatch {
+  const known = new Set(['gn', 'sn', 'cn', 'c', 'serialnumber']);
+  for (const type of attrs.keys()) if (!known.has(type)) return { ok: false, reason: `unsupported:${type}` };
+  const gn = single(attrs, 'gn');
+  const sn = single(attrs, 'sn');
+  if (gn === undefined || sn === undefined) return { ok: false, reason: 'missing-name' };
+  if (normaliseName(gn) !== normaliseName(person.givenName)) return { ok: false, reason: 'given-name' };
+  if (normaliseName(sn) !== normaliseName(person.familyName)) return { ok: false, reason: 'family-name' };
+  const cn = single(attrs, 'cn');
+  if (cn !== undefined && normaliseName(cn) !== normaliseName(`${person.givenName} ${person.familyName}`)) {
+    return { ok: false, reason: 'common-name' };
+  }
+  const c = single(attrs, 'c');
+  if (c !== undefined && !person.nationalities.some((n) => n.toUpperCase() === c.trim().toUpperCase())) {
+    return { ok: false, reason: 'country' };
+  }
+  const serial = single(attrs, 'serialnumber');
+  if (serial !== undefined && serial.trim() !== person.serialNumber)
+    return { ok: false, reason: 'serial-number' };
+  return { ok: true };
+}

@@ -1,0 +1,66 @@
+/** Shared vocabulary of the domain. Pure types and constants. */
+
+export const JURISDICTIONS = ['ZERTES', 'EIDAS'] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
+/** 3 = advanced electronic signature (AES), 4 = qualified (QES). */
+export const LOAS = [3, 4] as const;
+export type Loa = (typeof LOAS)[number];
+
+export const LANGUAGES = ['en', 'de', 'fr', 'it'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** One identification partner offering one or more methods, as configured by the operator. */
+export interface IspConfig {
+  issuer: string;
+  /** Key of the ISP adapter plug-in that talks to this partner (e.g. `test-isp`). */
+  adapter: string;
+  /** LoA the partner's identification reaches, before eligibility rules. */
+  loa: Loa;
+  jurisdictions: Jurisdiction[];
+  /** Online methods: the person is identified in one sitting (video, bank, eid, auto, test). */
+  realtimeMethods: string[];
+  /** Methods that need a visit or a delivery (courier, pos). */
+  offlineMethods: string[];
+  /** The paper's `offline` flag: the partner also offers an offline process. */
+  offline: boolean;
+  /** The paper's `webflow` flag: identification without a breach of media. */
+  webflow: boolean;
+  /** False for auto-identification without a human operator (caps the LoA at 3). */
+  operatorAssisted: boolean;
+  identificationData: string[];
+  additionalData: string[];
+  defaultLocale: string;
+  /** How long we wait for the partner before the order expires. */
+  timeoutSeconds: number;
+  /** How long the person's order token / target URL stays valid. */
+  orderValiditySeconds: number;
+}
+
+/** The SP's contract: which partners and methods, legal areas and levels it may use. */
+export interface SpSetup {
+  clientId: string;
+  name: string;
+  /** issuer → allowed methods, or `*` for all methods of that issuer. */
+  methods: Record<string, string[] | '*'>;
+  jurisdictions: Jurisdiction[];
+  loas: Loa[];
+  financialIntermediary: boolean;
+  /** Issuers with which this SP has an anti-money-laundering contract. */
+  amlContracts: string[];
+  /** The claimed identities (signing service accounts) this SP signs under. */
+  claimedIdentities: string[];
+}
+
+/** The catalogue entry exactly as the white paper shows it. */
+export interface ProviderView {
+  loa: number;
+  issuer: string;
+  webflow: boolean;
+  jurisdiction: string;
+  realtimeMethods: string[];
+  offline: boolean;
+  identificationData: string[];
+  additionalData: string[];
+  defaultLocale: string;
+}

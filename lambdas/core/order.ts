@@ -1,0 +1,173 @@
+/**
+ * The identification order and its lifecycle. Pure: the transition function decides, the
+ * repository writes what it decided under a version condition.
+ *
+ *   created → initialized → waiting-for-doc → done → data-ready → terms-accepted
+ *   any non-final state → cancelled (kind user | isp | unsuccessful | expired) or failed
+ */
+import type { Jurisdiction, Language, Loa } from './domain.js';
+import type { IdentificationStatus } from './schemas.js';
+
+export const STATUSES = [
+  'created',
+  'initialized',
+  'waiting-for-doc',
+  'done',
+  'data-ready',
+  'terms-accepted',
+  'cancelled',
+  'failed',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const CANCEL_KINDS = ['user', 'isp', 'unsuccessful', 'expired'] as const;
+export type CancelKind = (typeof CANCEL_KINDS)[number];
+
+/** Position on the happy path; the final states have none. */
+const RANK: Partial<Record<Status, number>> = {
+  created: 0,
+  initialized: 1,
+  'waiting-for-doc': 2,
+  done: 3,
+  'data-ready': 4,
+  'terms-accepted': 5,
+};
+export const FINAL_STATUSES: readonly Status[] = ['terms-accepted', 'cancelled', 'failed'];
+
+export interface StatusEntry {
+  status: Status;
+  date: string;
+  reason: string | null;
+  kind: string | null;
+}
+
+export interface PersonData {
+  firstName: string;
+  lastName: string;
+  dob: string;
+  email: string;
+  /** E.164 with leading +. */
+  mobile: string;
+  language: Language;
+}
+
+export interface Order {
+  refId: string;
+  /** The SP (OAuth client id) that created the order: the only one who may read it. */
+  clientId: string;
+  issuer: string;
+  adapter: string;
+  method: string;
+  loa: Loa;
+  jurisdictions: Jurisdiction[];
+  offline: boolean;
+  person: PersonData;
+  redirectUrl: string | null;
+  state: string | null;
+  ispOrderId: string | null;
+  targetURL: string;
+  createdAt: string;
+  /** Until when the person can use the target URL / the ISP may finish. */
+  expiresAt: string;
+  /** How long the state machine waits for the ISP before the order expires. */
+  timeoutSeconds: number;
+  statuses: StatusEntry[];
+  evidenceId: string | null;
+  /** Incremented by every write; writes are conditional on the version they read. */
+  version: number;
+}
+
+export function currentStatus(order: Pick<Order, 'statuses'>): Status {
+  const last = order.statuses[order.statuses.length - 1];
+  if (!last) throw new Error('Order without status history');
+  return last.status;
+}
+
+export function isFinal(status: Status): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+/** What can happen to an order. `source` says who may cause it. */
+export type LifecycleEvent =
+  | { type: 'initialized'; source: 'service' }
+  | { type: 'waiting-for-doc'; source: 'isp'; reason?: string | null }
+  | { type: 'done'; source: 'isp'; reason?: string | null }
+  | { type: 'data-ready'; source: 'isp' | 'service'; evidenceId?: string; reason?: string | null }
+  | { type: 'terms-accepted'; source: 'person' }
+  | { type: 'cancelled'; source: 'isp'; kind: Exclude<CancelKind, 'expired'>; reason?: string | null }
+  | { type: 'cancelled'; source: 'service'; kind: 'expired'; reason?: string | null }
+  | { type: 'failed'; source: 'service'; reason: string };
+
+export type TransitionResult =
+  | { outcome: 'applied'; order: Order; entry: StatusEntry }
+  /** The same event was applied before: acknowledge, change nothing. */
+  | { outcome: 'duplicate' }
+  /** An earlier step arriving after a later one (reordered delivery): acknowledge, change nothing. */
+  | { outcome: 'stale' }
+  | { outcome: 'rejected'; reason: string };
+
+function sameEvent(entry: StatusEntry, event: LifecycleEvent): boolean {
+  if (entry.status !== event.type) return false;
+  if (event.type === 'cancelled') return entry.kind === event.kind;
+  return true;
+}
+
+/**
+ * Applies one event to an order. Never mutates its input. Rules:
+ * - an event already in the history is a duplicate;
+ * - nothing changes a final order;
+ * - cancellation and failure are possible from every non-final state;
+ * - forward steps may skip intermediate states (an ISP may report `done` without `waiting-for-doc`),
+ *   backward steps are stale;
+ * - `data-ready` needs the evidence, `terms-accepted` needs `data-ready`, `initialized` needs `created`.
+ */
+export function applyEvent(order: Order, event: LifecycleEvent, now: Date): TransitionResult {
+  const current = currentStatus(order);
+  if (order.statuses.some((e) => sameEvent(e, event))) return { outcome: 'duplicate' };
+  if (isFinal(current)) return { outcome: 'rejected', reason: `The order is already ${current}.` };
+
+  if (event.type !== 'cancelled' && event.type !== 'failed') {
+    const from = RANK[current] as number;
+    const to = RANK[event.type] as number;
+    if (to < from) return { outcome: 'stale' };
+    if (event.type === 'initialized' && current !== 'created') {
+      return { outcome: 'rejected', reason: 'Only a created order can be initialized.' };
+    }
+    if (event.type !== 'initialized' && current === 'created') {
+      return { outcome: 'rejected', reason: 'The order has not been opened with the ISP yet.' };
+    }
+    if (event.type === 'data-ready' && !(event.evidenceId ?? order.evidenceId)) {
+      return { outcome: 'rejected', reason: 'Data ready requires imported evidence.' };
+    }
+    if (event.type === 'terms-accepted' && current !== 'data-ready') {
+      return { outcome: 'rejected', reason: 'Terms can be accepted once the evidence is ready.' };
+    }
+  }
+
+  const entry: StatusEntry = {
+    status: event.type,
+    date: now.toISOString(),
+    reason: 'reason' in event ? (event.reason ?? null) : null,
+    kind: event.type === 'cancelled' ? event.kind : null,
+  };
+  const evidenceId = event.type === 'data-ready' && event.evidenceId ? event.evidenceId : order.evidenceId;
+  return {
+    outcome: 'applied',
+    entry,
+    order: { ...order, evidenceId, statuses: [...order.statuses, entry], version: order.version + 1 },
+  };
+}
+
+/** The paper's status response. `orderId` is the ISP's order id once known. */
+export function toStatusView(order: Order): IdentificationStatus {
+  return {
+    refId: order.refId,
+    orderId: order.ispOrderId ?? order.refId,
+    issuer: order.issuer,
+    adapter: order.adapter,
+    method: order.method,
+    mobile: order.person.mobile,
+    evidenceId: order.evidenceId,
+    statuses: order.statuses.map((s) => ({ status: s.status, date: s.date, reason: s.reason, kind: s.kind })),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * A person's registration: what makes the verify call positive ("identify once, sign many times").
+ * One item per mobile number.
+ */
+import { type DnMatch, matchDn, parseDn } from './dn.js';
+import type { Jurisdiction, Loa } from './domain.js';
+
+export interface Registration {
+  /** Digits only, no +: the paper's `msisdn`. */
+  msisdn: string;
+  /** Stable per person, not reversible to the mobile number (keyed hash). */
+  serialNumber: string;
+  evidenceId: string;
+  loa: Loa;
+  jurisdictions: Jurisdiction[];
+  givenName: string;
+  familyName: string;
+  nationalities: string[];
+  termsAcceptedAt: string;
+  validUntil: string;
+  refId: string;
+  issuer: string;
+}
+
+export interface VerifyQuestion {
+  msisdn: string;
+  assuranceLevel: Loa;
+  distinguishedName: string;
+  /** Jurisdictions the claimed identity signs under. */
+  jurisdictions: Jurisdiction[];
+}
+
+export type VerifyDecision = { ok: true } | { ok: false; reason: string };
+
+/** Mobile numbers compare as digits: `+41 79…` and `4179…` are the same registration. */
+export function normaliseMsisdn(input: string): string {
+  return input.replace(/[^\d]/g, '');
+}
+
+/** Whether this registration lets the person sign as asked. The reason never leaves the service. */
+export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, now: Date): VerifyDecision {
+  if (!reg) return { ok: false, reason: 'not-registered' };
+  if (reg.validUntil <= now.toISOString()) return { ok: false, reason: 'expired' };
+  // A LoA 4 identification satisfies a LoA 3 request, never the reverse.
+  if (reg.loa < q.assuranceLevel) return { ok: false, reason: 'loa' };
+  if (!q.jurisdictions.every((j) => reg.jurisdictions.includes(j)))
+    return { ok: false, reason: 'jurisdiction' };
+  let match: DnMatch;
+  try {
+    match = matchDn(parseDn(q.distinguishedName), {
+      givenName: reg.givenName,
+      familyName: reg.familyName,
+      nationalities: reg.nationalities,
+      serialNumber: reg.serialNumber,
+    });
+  } catch {
+    return { ok: false, reason: 'dn-syntax' };
+  }
+  return match.ok ? { ok: true } : { ok: false, reason: `dn:${match.reason}` };
+}
+
+/** Valid until the ID document expires or the maximum validity passes, whichever comes first. */
+export function registrationValidUntil(
+  documentExpiry: string | null,
+  acceptedAt: Date,
+  maxYears = 5,
+): string {
+  const max = new Date(acceptedAt);
+  max.setUTCFullYear(max.getUTCFullYear() + maxYears);
+  if (!documentExpiry) return max.toISOString();
+  const doc = new Date(`${documentExpiry}T23:59:59.999Z`);
+  return (doc < max ? doc : max).toISOString();
+}

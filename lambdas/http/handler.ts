@@ -1,0 +1,106 @@
+/**
+ * The middleware every HTTP handler shares: correlation id, problem+json errors, no internals in
+ * answers, no person data in logs. Handlers receive the API Gateway (REST, v1) proxy event.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { logger } from '../adapters/logger.js';
+import { Problem, problems } from '../core/problems.js';
+
+export type HttpResult = APIGatewayProxyResult;
+export type HttpHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<HttpResult>;
+
+const SECURITY_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+export function correlationIdOf(event: APIGatewayProxyEvent): string {
+  const fromHeader = headerOf(event, 'x-correlation-id');
+  if (fromHeader && /^[\w.-]{1,128}$/.test(fromHeader)) return fromHeader;
+  return event.requestContext?.requestId ?? crypto.randomUUID();
+}
+
+/** Case-insensitive header lookup (API Gateway keeps the client's spelling). */
+export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {}))
+    if (k.toLowerCase() === wanted) return v ?? undefined;
+  return undefined;
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', ...SECURITY_HEADERS, ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function html(statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
+      'X-Frame-Options': 'DENY',
+      ...SECURITY_HEADERS,
+      ...headers,
+    },
+    body,
+  };
+}
+
+export function problemResponse(problem: Problem, instance?: string, correlationId?: string): HttpResult {
+  return {
+    statusCode: problem.status,
+    headers: {
+      'Content-Type': 'application/problem+json',
+      ...SECURITY_HEADERS,
+      ...(correlationId ? { 'X-Correlation-Id': correlationId } : {}),
+      ...problem.headers,
+    },
+    body: JSON.stringify(problem.toBody(instance)),
+  };
+}
+
+/** Wraps a handler: known problems become their problem+json, anything else a bare 500. */
+export function httpHandler(
+  name: string,
+  fn: (event: APIGatewayProxyEvent) => Promise<HttpResult>,
+): HttpHandler {
+  return async (event, context) => {
+    const correlationId = correlationIdOf(event);
+    logger.appendKeys({ correlationId, handler: name });
+    if (context) logger.addContext(context);
+    try {
+      const result = await fn(event);
+      result.headers = { ...result.headers, 'X-Correlation-Id': correlationId };
+      logger.info('request handled', {
+        method: event.httpMethod,
+        route: event.resource,
+        status: result.statusCode,
+      });
+      return result;
+    } catch (err) {
+      if (err instanceof Problem) {
+        logger.info('request refused', {
+          method: event.httpMethod,
+          route: event.resource,
+          status: err.status,
+          problem: err.type,
+        });
+        return problemResponse(err, event.path, correlationId);
+      }
+      // The error message may quote input; log its name and stack only.
+      const e = err as Error;
+      logger.error('unexpected error', {
+        errorName: e?.name,
+        stack: e?.stack?.split('\n').slice(0, 6).join('\n'),
+      });
+      return problemResponse(problems.internal(correlationId), event.path, correlationId);
+    } finally {
+      logger.removeKeys(['correlationId', 'handler']);
+    }
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The route table: the one definition of the HTTP API. The CDK stack makes an API Gateway route
+ * and one Lambda function per handler from it; the local stack serves the same routes in-process.
+ * Pure data, so that every reader can import it without pulling in handler code.
+ */
+
+export const RESOURCE_SERVER = 'srs';
+export const SCOPES = {
+  read: `${RESOURCE_SERVER}/read`,
+  write: `${RESOURCE_SERVER}/write`,
+} as const;
+export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  [SCOPES.read]: 'Read the catalogue and own identifications',
+  [SCOPES.write]: 'Start identifications',
+};
+
+export type RouteAuth =
+  /** Nobody: the white paper's verify call, ISP callbacks (they carry their own JWS), public pages. */
+  | { type: 'none' }
+  /** OAuth 2.0 bearer access token (Cognito in AWS) with at least one of these scopes. */
+  | { type: 'oauth'; scopes: Scope[] };
+
+export interface RouteDefinition {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway resource path; `{name}` is a path parameter. */
+  path: string;
+  /** Function name; the module is `lambdas/handlers/<handler>.ts`, exporting `handler`. */
+  handler: string;
+  auth: RouteAuth;
+  summary: string;
+  /** Requests per second per client address (WAF rate rule in AWS, the local gateway locally). */
+  clientRateLimit?: { perSecond: number; burst: number };
+  /** Routes that exist only on test stages (the Test-ISP simulator). */
+  testStageOnly?: boolean;
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  {
+    method: 'POST',
+    path: '/api/verify',
+    handler: 'verify',
+    auth: { type: 'none' },
+    summary: 'Is the person registered for this signature level and jurisdiction? (verify call)',
+    clientRateLimit: { perSecond: 20, burst: 40 },
+  },
+  {
+    method: 'GET',
+    path: '/api/providers',
+    handler: 'providers-list',
+    auth: { type: 'oauth', scopes: [SCOPES.read] },
+    summary: 'The identification methods available to the calling SP, filtered',
+  },
+  {
+    method: 'POST',
+    path: '/api/identifications',
+    handler: 'identification-start',
+    auth: { type: 'oauth', scopes: [SCOPES.write] },
+    summary: 'Start an identification with the chosen method; answers the URL to send the person to',
+  },
+  {
+    method: 'GET',
+    path: '/api/identifications/{refId}',
+    handler: 'identification-get',
+    auth: { type: 'oauth', scopes: [SCOPES.read] },
+    summary: 'Status of an identification started by the calling SP',
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    handler: 'api-docs',
+    auth: { type: 'none' },
+    summary: 'This API as an OpenAPI 3.1 document',
+  },
+  {
+    method: 'GET',
+    path: '/docs',
+    handler: 'api-docs',
+    auth: { type: 'none' },
+    summary: 'This API as a human-readable page',
+  },
+];
+
+/** The distinct handlers, one Lambda function each. */
+export function handlerNames(routes: readonly RouteDefinition[] = ROUTES): string[] {
+  return [...new Set(routes.map((r) => r.handler))];
+}
