@@ -43,7 +43,11 @@ function unescapeValue(raw: string): string {
   let out = '';
   const flush = () => {
     if (bytes.length) {
-      out += Buffer.from(bytes).toString('utf8');
+      try {
+        out += new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+      } catch {
+        throw new DnSyntaxError('Hex escapes must encode UTF-8.');
+      }
       bytes.length = 0;
     }
   };
@@ -106,9 +110,14 @@ export function parseDn(dn: string): DnAttributes {
       const eq = ava.indexOf('=');
       if (eq <= 0) throw new DnSyntaxError(`Expected type=value in "${ava.trim()}".`);
       const type = canonicalType(ava.slice(0, eq));
-      let rawValue = ava.slice(eq + 1).trim();
-      // A trailing escaped space survives trim of the raw text as "\" + " ".
-      if (rawValue.endsWith('\\')) rawValue += ' ';
+      const untrimmed = ava.slice(eq + 1).trimStart();
+      let rawValue = untrimmed.trimEnd();
+      // A trailing escaped space (`\ `) loses its space to trim: put it back. An odd run of trailing
+      // backslashes ends in an escape; an even run is escaped backslashes; a lone `\` at the end dangles.
+      const trailingBackslashes = (/\\+$/.exec(rawValue)?.[0] ?? '').length;
+      if (trailingBackslashes % 2 === 1 && untrimmed.length > rawValue.length) {
+        rawValue += untrimmed[rawValue.length];
+      }
       let value: string;
       if (rawValue.startsWith('"') && rawValue.endsWith('"') && rawValue.length >= 2) {
         value = unescapeValue(rawValue.slice(1, -1));
@@ -116,6 +125,8 @@ export function parseDn(dn: string): DnAttributes {
         value = unescapeValue(rawValue);
       }
       if (value.trim() === '') throw new DnSyntaxError(`Empty value for "${type}".`);
+      // Hex escapes must not smuggle in what the raw text may not contain.
+      if (/\p{Cc}/u.test(value)) throw new DnSyntaxError('Control characters are not allowed.');
       const list = attributes.get(type) ?? [];
       list.push(value);
       attributes.set(type, list);

@@ -35,6 +35,10 @@ export interface IspConfig {
   timeoutSeconds: number;
   /** How long the person's order token / target URL stays valid. */
   orderValiditySeconds: number;
+  /** Public keys (JWK) the partner signs its callbacks with; several during a key rotation. */
+  keys: Record<string, unknown>[];
+  /** Adapter-specific settings (e.g. the partner's API URL for the generic HTTP adapter). */
+  settings: Record<string, unknown>;
 }
 
 /** The SP's contract: which partners and methods, legal areas and levels it may use. */

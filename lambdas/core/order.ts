@@ -75,6 +75,12 @@ export interface Order {
   evidenceId: string | null;
   /** Incremented by every write; writes are conditional on the version they read. */
   version: number;
+  /** Step Functions task tokens the lifecycle waits on (secrets: never logged, never answered). */
+  waitTokens?: { evidence?: string; terms?: string };
+  /** The current terms link: only the newest one sent is valid. */
+  termsSms?: { sentAt: string; expiresAt: string; tokenHash: string; count: number };
+  /** Set when the person accepted the terms, before the registration is written. */
+  acceptance?: { acceptedAt: string };
 }
 
 export function currentStatus(order: Pick<Order, 'statuses'>): Status {

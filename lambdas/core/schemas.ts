@@ -181,6 +181,7 @@ export type IdentificationStatus = z.infer<typeof IdentificationStatus>;
 export const IdempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, { message: 'Must be 1 to 255 printable ASCII characters.' });
+export const IdempotencyHeader = z.object({ 'Idempotency-Key': IdempotencyKey.optional() });
 
 // ---------------------------------------------------------------- parsing
 

@@ -29,6 +29,26 @@ export interface ClaimedIdentity {
   jurisdictions: Jurisdiction[];
 }
 
+export interface StoredEvidence {
+  refId: string;
+  evidenceId: string;
+  issuer: string;
+  /** The partner's compact JWS exactly as received. */
+  jws: string;
+  sha256: string;
+  importedAt: string;
+  claims: import('../../core/evidence.js').IspEvidenceClaims['evidence'];
+}
+
+export interface TermsLink {
+  tokenHash: string;
+  refId: string;
+  language: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt?: string;
+}
+
 export type IdempotencyRecord =
   | { state: 'in-progress'; fingerprint: string; lockedUntil: number }
   | { state: 'completed'; fingerprint: string; statusCode: number; body: string };
@@ -272,6 +292,70 @@ export class Repository {
     ).catch((err) => {
       if (!(err instanceof ConditionFailed)) throw err;
     });
+  }
+
+  // ------------------------------------------------------------ evidence and terms links
+
+  /** Evidence is immutable: one per order, written once. */
+  async createEvidence(evidence: StoredEvidence): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.evidence(evidence.refId), ...evidence },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+      `Evidence for ${evidence.refId} exists`,
+    );
+  }
+
+  async getEvidence(refId: string): Promise<StoredEvidence | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.evidence(refId), ConsistentRead: true }),
+    );
+    return entity<StoredEvidence>(out.Item);
+  }
+
+  async createTermsLink(link: TermsLink): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.termsToken(link.tokenHash),
+            ...link,
+            [TTL_ATTRIBUTE]: epochSeconds(new Date(link.expiresAt)) + 86400,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+      'Terms link exists',
+    );
+  }
+
+  async getTermsLink(tokenHash: string): Promise<TermsLink | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.termsToken(tokenHash), ConsistentRead: true }),
+    );
+    return entity<TermsLink>(out.Item);
+  }
+
+  /** Single use: only the first caller gets to use the link. */
+  async useTermsLink(tokenHash: string, now: Date): Promise<void> {
+    await conditional(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.termsToken(tokenHash),
+          UpdateExpression: 'SET usedAt = :now',
+          ConditionExpression:
+            'attribute_exists(PK) AND attribute_not_exists(usedAt) AND expiresAt > :nowIso',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':nowIso': now.toISOString() },
+        }),
+      ),
+      'Terms link is used, expired or unknown',
+    );
   }
 
   // ------------------------------------------------------------ replay guard

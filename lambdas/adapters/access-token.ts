@@ -1,0 +1,71 @@
+/**
+ * The one module that verifies OAuth 2.0 access tokens: Cognito's in AWS, the local authorization
+ * server's on the embedded stack. Checks follow RFC 8725: an algorithm allow-list (RS256 only, as
+ * Cognito signs), the issuer, expiry with little leeway, `token_use: access`, a client id.
+ */
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
+
+export interface AccessTokenClaims extends JWTPayload {
+  client_id: string;
+  scope: string;
+  token_use: 'access';
+}
+
+export class InvalidAccessToken extends Error {
+  constructor(
+    message: string,
+    readonly code: 'expired' | 'invalid',
+  ) {
+    super(message);
+    this.name = 'InvalidAccessToken';
+  }
+}
+
+export interface AccessTokenVerifierOptions {
+  issuer: string;
+  /** Either the key set itself (local, tests) or where to fetch it (Cognito's `/.well-known/jwks.json`). */
+  jwks: JSONWebKeySet | URL;
+  clockToleranceSeconds?: number;
+}
+
+export type AccessTokenVerifier = (token: string) => Promise<AccessTokenClaims>;
+
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  const keySet =
+    options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
+  return async (token) => {
+    if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new InvalidAccessToken('Malformed token', 'invalid');
+    try {
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: options.issuer,
+        algorithms: ['RS256'],
+        clockTolerance: options.clockToleranceSeconds ?? 5,
+        requiredClaims: ['exp', 'iat', 'client_id', 'token_use'],
+      });
+      if (payload.token_use !== 'access') throw new InvalidAccessToken('Not an access token', 'invalid');
+      if (typeof payload.client_id !== 'string' || payload.client_id === '') {
+        throw new InvalidAccessToken('Token without client', 'invalid');
+      }
+      return {
+        ...payload,
+        scope: typeof payload.scope === 'string' ? payload.scope : '',
+      } as AccessTokenClaims;
+    } catch (err) {
+      if (err instanceof InvalidAccessToken) throw err;
+      if (err instanceof errors.JWTExpired) throw new InvalidAccessToken('Token expired', 'expired');
+      throw new InvalidAccessToken('Token rejected', 'invalid');
+    }
+  };
+}
+
+/** Space-separated OAuth scopes → set. */
+export function scopesOf(claims: Pick<AccessTokenClaims, 'scope'>): Set<string> {
+  return new Set(claims.scope.split(' ').filter(Boolean));
+}

@@ -1,0 +1,146 @@
+/**
+ * Messages from identification partners: compact JWS (RFC 7515) signed with a key registered for
+ * that partner. Checks: an algorithm allow-list (ES256, RS256 — never `none` or HMAC, so a public
+ * key can never be used as an HMAC secret), the signature against the claimed issuer's keys only,
+ * `iat` within ±5 minutes, and a `jti` never seen before.
+ */
+import {
+  compactVerify,
+  decodeProtectedHeader,
+  errors,
+  importJWK,
+  type JWK,
+  type JWSHeaderParameters,
+  SignJWT,
+} from 'jose';
+import { Problem } from '../core/problems.js';
+
+export const ISP_ALGORITHMS = ['ES256', 'RS256'] as const;
+export const IAT_WINDOW_SECONDS = 300;
+
+export const ISP_MESSAGE_TYPES = {
+  event: 'isp-event+jwt',
+  evidence: 'isp-evidence+jwt',
+} as const;
+export type IspMessageKind = keyof typeof ISP_MESSAGE_TYPES;
+
+export interface IspMessageClaims {
+  iss: string;
+  iat: number;
+  jti: string;
+  refId: string;
+  [claim: string]: unknown;
+}
+
+export interface IspMessageDeps {
+  /** The registered public keys of an issuer; none for an unknown issuer. */
+  keysOf(issuer: string): Promise<JWK[]>;
+  /** Records the jti; throws (any error) if it was seen before. */
+  rememberJti(issuer: string, jti: string, until: Date): Promise<void>;
+  now?: () => Date;
+}
+
+const unauthorized = (detail: string) =>
+  new Problem({ status: 401, slug: 'isp-message-rejected', title: 'ISP message rejected', detail });
+const invalid = (detail: string) =>
+  new Problem({ status: 400, slug: 'isp-message-invalid', title: 'Invalid ISP message', detail });
+
+function decodePayloadUnverified(jws: string): Record<string, unknown> {
+  const part = jws.split('.')[1] ?? '';
+  try {
+    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw invalid('The payload is not a JSON object.');
+}
+
+/** Verifies a partner's message and returns its claims; a problem (401/400) otherwise. */
+export async function verifyIspMessage(
+  jws: string,
+  kind: IspMessageKind,
+  deps: IspMessageDeps,
+): Promise<IspMessageClaims> {
+  const compact = jws.trim();
+  if (compact.length > 64 * 1024 || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(compact)) {
+    throw invalid('Expected a compact JWS.');
+  }
+  let header: JWSHeaderParameters;
+  try {
+    header = decodeProtectedHeader(compact);
+  } catch {
+    throw invalid('The JWS header is not readable.');
+  }
+  if (!ISP_ALGORITHMS.includes(header.alg as (typeof ISP_ALGORITHMS)[number])) {
+    throw unauthorized(`Algorithm ${String(header.alg)} is not accepted; use ES256 or RS256.`);
+  }
+  if (header.typ !== undefined && header.typ !== ISP_MESSAGE_TYPES[kind]) {
+    throw invalid(`Expected typ ${ISP_MESSAGE_TYPES[kind]}.`);
+  }
+  if (header.crit !== undefined) throw invalid('Critical header parameters are not supported.');
+  // The issuer picks the keys; the signature then has to prove it.
+  const claimedIssuer = decodePayloadUnverified(compact).iss;
+  if (typeof claimedIssuer !== 'string' || claimedIssuer === '') throw invalid('The iss claim is missing.');
+  const keys = (await deps.keysOf(claimedIssuer)).filter(
+    (k) =>
+      (header.kid === undefined || k.kid === header.kid) && (k.alg === undefined || k.alg === header.alg),
+  );
+  if (keys.length === 0) throw unauthorized('No registered key of this issuer matches the message.');
+
+  let payload: Uint8Array | undefined;
+  for (const jwk of keys) {
+    try {
+      const key = await importJWK(jwk, header.alg);
+      ({ payload } = await compactVerify(compact, key, { algorithms: [header.alg as string] }));
+      break;
+    } catch (err) {
+      if (!(err instanceof errors.JOSEError) && !(err instanceof TypeError)) throw err;
+    }
+  }
+  if (!payload) throw unauthorized('The signature does not verify with the issuer’s keys.');
+
+  const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+  const now = (deps.now ?? (() => new Date()))();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat))
+    throw invalid('The iat claim is missing.');
+  if (Math.abs(nowSeconds - claims.iat) > IAT_WINDOW_SECONDS) {
+    throw unauthorized('The message was issued outside the accepted ±5 minute window.');
+  }
+  if (typeof claims.jti !== 'string' || !/^[\w.:-]{8,128}$/.test(claims.jti)) {
+    throw invalid('The jti claim must be 8 to 128 characters of [A-Za-z0-9_.:-].');
+  }
+  if (typeof claims.refId !== 'string') throw invalid('The refId claim is missing.');
+  try {
+    // Remember it for as long as the iat window could let it in again.
+    await deps.rememberJti(
+      claimedIssuer,
+      claims.jti,
+      new Date((claims.iat + IAT_WINDOW_SECONDS + 60) * 1000),
+    );
+  } catch {
+    throw unauthorized('This message (jti) was received before.');
+  }
+  return claims as IspMessageClaims;
+}
+
+/** Signs a message as a partner does (the Test-ISP simulator, tests, the partner docs' examples). */
+export async function signIspMessage(
+  kind: IspMessageKind,
+  claims: Omit<IspMessageClaims, 'iat' | 'jti'> & { iat?: number; jti?: string },
+  privateJwk: JWK,
+): Promise<string> {
+  const alg = privateJwk.alg ?? (privateJwk.kty === 'EC' ? 'ES256' : 'RS256');
+  const key = await importJWK(privateJwk, alg);
+  const { iat, jti, ...rest } = claims;
+  return new SignJWT(rest)
+    .setProtectedHeader({
+      alg,
+      typ: ISP_MESSAGE_TYPES[kind],
+      ...(privateJwk.kid ? { kid: privateJwk.kid } : {}),
+    })
+    .setIssuedAt(iat ?? Math.floor(Date.now() / 1000))
+    .setJti(jti ?? crypto.randomUUID())
+    .sign(key);
+}

@@ -1,0 +1,18 @@
+/** The real adapters behind the lifecycle use cases, built once per container. */
+import type { JWK } from 'jose';
+import type { LifecycleDeps } from '../usecases/lifecycle.js';
+import { tableRepository } from './aws-clients.js';
+import type { IspMessageDeps } from './isp-message.js';
+import { sfnClient, TaskCallbacks } from './workflow/step-functions.js';
+
+export function lifecycleDeps(): LifecycleDeps {
+  return { repository: tableRepository(), callbacks: new TaskCallbacks(sfnClient()) };
+}
+
+export function ispMessageDeps(): IspMessageDeps {
+  const repository = tableRepository();
+  return {
+    keysOf: async (issuer) => ((await repository.getIsp(issuer))?.keys ?? []) as JWK[],
+    rememberJti: (issuer, jti, until) => repository.rememberJti(issuer, jti, until, new Date()),
+  };
+}

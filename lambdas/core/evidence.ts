@@ -1,0 +1,104 @@
+/**
+ * What partners send: status events and the signed evidence of an identification. The person data
+ * is shaped like OpenID Connect for Identity Assurance (`verified_claims`).
+ */
+import { z } from 'zod';
+import { JURISDICTIONS } from './domain.js';
+import type { LifecycleEvent, Order } from './order.js';
+import { e164 } from './schemas.js';
+
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, { message: 'Must not contain control or format characters.' });
+const country = z.string().regex(/^[A-Z]{2}$/, { message: 'Must be an ISO 3166-1 alpha-2 code.' });
+const reason = text(500).nullable().optional();
+
+/** Claims of a status event, beside iss/iat/jti/refId. */
+export const IspEventClaims = z
+  .object({
+    refId: z.uuid(),
+    event: z.enum(['waiting-for-doc', 'done', 'cancelled']),
+    kind: z.enum(['user', 'isp', 'unsuccessful']).optional(),
+    reason,
+  })
+  .refine((c) => (c.event === 'cancelled') === (c.kind !== undefined), {
+    message: 'kind is required for cancelled and allowed only there.',
+    path: ['kind'],
+  });
+export type IspEventClaims = z.infer<typeof IspEventClaims>;
+
+export function toLifecycleEvent(c: IspEventClaims): LifecycleEvent {
+  if (c.event === 'cancelled')
+    return { type: 'cancelled', source: 'isp', kind: c.kind ?? 'isp', reason: c.reason ?? null };
+  return { type: c.event, source: 'isp', reason: c.reason ?? null };
+}
+
+export const VerifiedClaims = z.object({
+  verification: z.object({
+    trust_framework: z.string().min(1).max(100),
+    time: z.iso.datetime({ offset: true }),
+    evidence: z
+      .array(
+        z.object({
+          type: z.literal('document'),
+          method: z.string().max(50).optional(),
+          document_details: z.object({
+            type: z.enum(['idcard', 'passport', 'residence_permit', 'driving_permit']),
+            document_number: text(50),
+            issuer: z.object({ country }),
+            date_of_expiry: z.iso.date(),
+          }),
+        }),
+      )
+      .min(1)
+      .max(5),
+  }),
+  claims: z.object({
+    given_name: text(100),
+    family_name: text(100),
+    birthdate: z.iso.date(),
+    place_of_birth: z.object({ country: country.optional(), locality: text(100).optional() }).optional(),
+    nationalities: z.array(country).min(1).max(5),
+  }),
+});
+export type VerifiedClaims = z.infer<typeof VerifiedClaims>;
+
+/** Claims of an evidence message, beside iss/iat/jti/refId. */
+export const IspEvidenceClaims = z.object({
+  refId: z.uuid(),
+  evidence: z.object({
+    method: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+    loa: z.union([z.literal(3), z.literal(4)]),
+    jurisdictions: z.array(z.enum(JURISDICTIONS)).min(1),
+    /** The mobile number the partner checked during the identification. */
+    mobile: e164,
+    /** Who vetted: the operator or system of the partner. */
+    vetter: text(200),
+    identified_at: z.iso.datetime({ offset: true }),
+    verified_claims: VerifiedClaims,
+  }),
+});
+export type IspEvidenceClaims = z.infer<typeof IspEvidenceClaims>;
+
+/** Whether the evidence is evidence of this order. Each mismatch is named (the ISP may see it). */
+export function checkEvidenceAgainstOrder(e: IspEvidenceClaims['evidence'], order: Order): string[] {
+  const problems: string[] = [];
+  if (e.mobile !== order.person.mobile) problems.push('mobile does not match the order');
+  if (e.method !== order.method) problems.push('method does not match the order');
+  if (e.loa < order.loa) problems.push(`loa ${e.loa} is below the order's ${order.loa}`);
+  const missing = order.jurisdictions.filter((j) => !e.jurisdictions.includes(j));
+  if (missing.length) problems.push(`jurisdictions lack ${missing.join(',')}`);
+  const expiries = e.verified_claims.verification.evidence.map((d) => d.document_details.date_of_expiry);
+  if (expiries.every((d) => d < e.identified_at.slice(0, 10)))
+    problems.push('the identity document had expired');
+  return problems;
+}
+
+/** The earliest expiry among the documents shown. */
+export function documentExpiry(vc: VerifiedClaims): string | null {
+  const dates = vc.verification.evidence.map((d) => d.document_details.date_of_expiry).sort();
+  return dates[0] ?? null;
+}

@@ -1,0 +1,96 @@
+/** The terms-of-use texts in the languages the service speaks. */
+import type { Language } from './domain.js';
+
+const SMS: Record<Language, (link: string, until: string) => string> = {
+  en: (l, u) =>
+    `Smart Registration: please accept the terms of use for electronic signatures: ${l} (valid until ${u})`,
+  de: (l, u) =>
+    `Smart Registration: Bitte akzeptieren Sie die Nutzungsbedingungen für elektronische Signaturen: ${l} (gültig bis ${u})`,
+  fr: (l, u) =>
+    `Smart Registration : veuillez accepter les conditions d'utilisation des signatures électroniques : ${l} (valable jusqu'au ${u})`,
+  it: (l, u) =>
+    `Smart Registration: accetti le condizioni d'uso per le firme elettroniche: ${l} (valido fino al ${u})`,
+};
+
+export function termsSmsText(language: string, link: string, expiresAt: string): string {
+  const text = SMS[(language in SMS ? language : 'en') as Language];
+  return text(link, expiresAt.slice(0, 10));
+}
+
+export interface TermsPageText {
+  title: string;
+  intro: string;
+  terms: string[];
+  accept: string;
+  accepted: string;
+  invalid: string;
+  expired: string;
+  used: string;
+}
+
+export const TERMS_PAGE: Record<Language, TermsPageText> = {
+  en: {
+    title: 'Terms of use for electronic signatures',
+    intro:
+      'You were identified for electronic signatures. To sign from now on without being identified again, accept the terms of use.',
+    terms: [
+      'Your mobile number is registered as your means of authentication when you sign.',
+      'Your identification evidence is kept as evidence for the signatures you make.',
+      'The registration stays valid until your identity document expires, at most five years.',
+    ],
+    accept: 'I accept the terms of use',
+    accepted: 'Thank you. You can now sign electronically.',
+    invalid: 'This link is not valid.',
+    expired: 'This link has expired. Ask your service provider to send a new one.',
+    used: 'The terms were already accepted with this link.',
+  },
+  de: {
+    title: 'Nutzungsbedingungen für elektronische Signaturen',
+    intro:
+      'Sie wurden für elektronische Signaturen identifiziert. Um künftig ohne erneute Identifikation zu signieren, akzeptieren Sie die Nutzungsbedingungen.',
+    terms: [
+      'Ihre Mobilnummer wird als Authentisierungsmittel für Ihre Signaturen registriert.',
+      'Der Nachweis Ihrer Identifikation wird als Beleg für Ihre Signaturen aufbewahrt.',
+      'Die Registrierung gilt bis zum Ablauf Ihres Ausweisdokuments, höchstens fünf Jahre.',
+    ],
+    accept: 'Ich akzeptiere die Nutzungsbedingungen',
+    accepted: 'Vielen Dank. Sie können jetzt elektronisch signieren.',
+    invalid: 'Dieser Link ist nicht gültig.',
+    expired: 'Dieser Link ist abgelaufen. Bitten Sie Ihren Dienstanbieter um einen neuen.',
+    used: 'Die Bedingungen wurden mit diesem Link bereits akzeptiert.',
+  },
+  fr: {
+    title: "Conditions d'utilisation des signatures électroniques",
+    intro:
+      "Vous avez été identifié pour les signatures électroniques. Pour signer désormais sans nouvelle identification, acceptez les conditions d'utilisation.",
+    terms: [
+      "Votre numéro de mobile est enregistré comme moyen d'authentification pour vos signatures.",
+      'La preuve de votre identification est conservée comme justificatif de vos signatures.',
+      "L'enregistrement reste valable jusqu'à l'expiration de votre pièce d'identité, cinq ans au plus.",
+    ],
+    accept: "J'accepte les conditions d'utilisation",
+    accepted: 'Merci. Vous pouvez maintenant signer électroniquement.',
+    invalid: "Ce lien n'est pas valable.",
+    expired: 'Ce lien a expiré. Demandez-en un nouveau à votre fournisseur de services.',
+    used: 'Les conditions ont déjà été acceptées avec ce lien.',
+  },
+  it: {
+    title: "Condizioni d'uso per le firme elettroniche",
+    intro:
+      "È stato identificato per le firme elettroniche. Per firmare d'ora in poi senza nuova identificazione, accetti le condizioni d'uso.",
+    terms: [
+      'Il suo numero di cellulare viene registrato come mezzo di autenticazione per le firme.',
+      'La prova della sua identificazione viene conservata come giustificativo delle firme.',
+      "La registrazione resta valida fino alla scadenza del documento d'identità, al massimo cinque anni.",
+    ],
+    accept: "Accetto le condizioni d'uso",
+    accepted: 'Grazie. Ora può firmare elettronicamente.',
+    invalid: 'Questo link non è valido.',
+    expired: 'Questo link è scaduto. Ne chieda uno nuovo al suo fornitore di servizi.',
+    used: 'Le condizioni sono già state accettate con questo link.',
+  },
+};
+
+export function termsPageText(language: string): TermsPageText {
+  return TERMS_PAGE[(language in TERMS_PAGE ? language : 'en') as Language];
+}

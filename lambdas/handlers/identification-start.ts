@@ -1,0 +1,34 @@
+/** POST /api/identifications — start an identification; answers the URL to send the person to. */
+
+import { tableRepository } from '../adapters/aws-clients.js';
+import { requiredEnv } from '../adapters/env.js';
+import { ispAdapterFor } from '../adapters/isp/registry.js';
+import { StepFunctionsWorkflow, sfnClient } from '../adapters/workflow/step-functions.js';
+import { IdempotencyHeader, parseOrThrow, StartIdentificationRequest } from '../core/schemas.js';
+import { headerOf, httpHandler, json } from '../http/handler.js';
+import { callerClientId, jsonBody, publicBaseUrl } from '../http/request.js';
+import { startIdentification } from '../usecases/start-identification.js';
+
+const deps = {
+  repository: tableRepository(),
+  adapterFor: ispAdapterFor,
+  workflow: new StepFunctionsWorkflow(sfnClient(), requiredEnv('STATE_MACHINE_ARN')),
+};
+
+export const handler = httpHandler('identification-start', async (event) => {
+  const clientId = callerClientId(event);
+  const { 'Idempotency-Key': idempotencyKey } = parseOrThrow(IdempotencyHeader, {
+    'Idempotency-Key': headerOf(event, 'idempotency-key'),
+  });
+  const request = jsonBody(event, StartIdentificationRequest);
+  const result = await startIdentification(deps, {
+    clientId,
+    request,
+    idempotencyKey,
+    serviceBaseUrl: publicBaseUrl(event),
+  });
+  return json(result.statusCode, result.body, {
+    Location: `/api/identifications/${result.body.refId}`,
+    ...(result.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+  });
+});

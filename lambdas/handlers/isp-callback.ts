@@ -1,0 +1,37 @@
+/**
+ * POST /isp/v1/events and POST /isp/v1/evidence — partners report status events and import the
+ * evidence, each as a compact JWS signed with their registered key (body `application/jose`).
+ */
+
+import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.js';
+import { ispMessageDeps, lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { IspEventClaims, IspEvidenceClaims } from '../core/evidence.js';
+import { problems } from '../core/problems.js';
+import { parseOrThrow } from '../core/schemas.js';
+import { headerOf, httpHandler, json } from '../http/handler.js';
+import { applyIspEvent, importEvidence } from '../usecases/lifecycle.js';
+
+const deps = lifecycleDeps();
+const messageDeps = ispMessageDeps();
+const MAX_JWS_BYTES = 64 * 1024;
+
+export const handler = httpHandler('isp-callback', async (event) => {
+  const kind: IspMessageKind = event.resource.endsWith('/evidence') ? 'evidence' : 'event';
+  const contentType = headerOf(event, 'content-type') ?? '';
+  if (!/^application\/(jose|jwt)\s*(;|$)/i.test(contentType)) {
+    throw problems.unsupportedMediaType(
+      'Send the message as a compact JWS with Content-Type application/jose.',
+    );
+  }
+  const body = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (Buffer.byteLength(body) > MAX_JWS_BYTES) throw problems.payloadTooLarge(MAX_JWS_BYTES);
+  const claims = await verifyIspMessage(body, kind, messageDeps);
+  const { iss, iat: _iat, jti: _jti, exp: _exp, ...content } = claims;
+  const result =
+    kind === 'event'
+      ? await applyIspEvent(deps, iss, parseOrThrow(IspEventClaims, content))
+      : await importEvidence(deps, iss, parseOrThrow(IspEvidenceClaims, content), body.trim());
+  return json(result.outcome === 'applied' ? 200 : 200, result);
+});

@@ -1,0 +1,13 @@
+/** State machine task: write the registration (verify turns positive) and append terms-accepted. */
+import { requiredEnv } from '../adapters/env.js';
+import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { logger } from '../adapters/logger.js';
+import { registerPerson } from '../usecases/lifecycle.js';
+
+const deps = { ...lifecycleDeps(), serialNumberKey: requiredEnv('SERIAL_NUMBER_KEY') };
+
+export const handler = async (event: { refId: string }) => {
+  await registerPerson(deps, event);
+  logger.info('person registered', { refId: event.refId });
+  return { refId: event.refId };
+};

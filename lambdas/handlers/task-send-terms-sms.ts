@@ -1,0 +1,18 @@
+/** State machine task: send the SMS with the single-use terms link, once per order. */
+import { requiredEnv } from '../adapters/env.js';
+import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { logger } from '../adapters/logger.js';
+import { SnsSmsSender, snsClient } from '../adapters/sms.js';
+import { sendTermsSms } from '../usecases/lifecycle.js';
+
+const deps = {
+  ...lifecycleDeps(),
+  sms: new SnsSmsSender(snsClient(), process.env.SMS_SENDER_ID),
+  publicBaseUrl: requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, ''),
+};
+
+export const handler = async (event: { refId: string; termsTimeoutSeconds: number }) => {
+  const result = await sendTermsSms(deps, event);
+  logger.info('terms sms', { refId: event.refId, sent: result.sent });
+  return result;
+};

@@ -1,0 +1,405 @@
+/**
+ * The identification lifecycle after the start call: partner events and evidence, the callback
+ * tasks of the state machine, the terms SMS and acceptance, the registration. Each step is a
+ * single-item conditional write, safe to repeat, so the state machine can retry and resume it.
+ */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { ConditionFailed, type Repository } from '../adapters/dynamo/repository.js';
+import type { SmsSender } from '../adapters/sms.js';
+import {
+  checkEvidenceAgainstOrder,
+  documentExpiry,
+  type IspEventClaims,
+  type IspEvidenceClaims,
+  toLifecycleEvent,
+} from '../core/evidence.js';
+import { sha256 } from '../core/idempotency.js';
+import {
+  applyEvent,
+  currentStatus,
+  type LifecycleEvent,
+  type Order,
+  type TransitionResult,
+} from '../core/order.js';
+import { Problem, problems } from '../core/problems.js';
+import { normaliseMsisdn, type Registration, registrationValidUntil } from '../core/registration.js';
+import { termsSmsText } from '../core/terms.js';
+
+export interface TaskCallbackPort {
+  succeed(taskToken: string, output: unknown): Promise<boolean>;
+  fail(taskToken: string, error: string, cause: string): Promise<boolean>;
+}
+
+export interface LifecycleDeps {
+  repository: Repository;
+  callbacks: TaskCallbackPort;
+  now?: () => Date;
+}
+
+/** The error a state machine Catch recognises as "the order was cancelled". */
+export const CANCELLED_ERROR = 'IdentificationCancelled';
+
+const clock = (deps: { now?: () => Date }) => (deps.now ?? (() => new Date()))();
+
+/** Read, decide, write under the version condition; on a concurrent write, decide again. */
+async function mutateOrder<T>(
+  repository: Repository,
+  refId: string,
+  decide: (order: Order) => { save?: Order; result: T },
+): Promise<{ order: Order; result: T }> {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const order = await repository.getOrder(refId);
+    if (!order) throw problems.notFound('No identification with this refId.');
+    const { save, result } = decide(order);
+    if (!save) return { order, result };
+    try {
+      await repository.saveOrder(save);
+      return { order: save, result };
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) throw err;
+    }
+  }
+  const busy = new Error('The order is being changed concurrently');
+  busy.name = 'TransientError';
+  throw busy;
+}
+
+function bump(order: Order, change: Partial<Order>): Order {
+  return { ...order, ...change, version: order.version + 1 };
+}
+
+/** Applies a lifecycle event and tells the caller what happened. */
+async function transition(deps: LifecycleDeps, refId: string, event: LifecycleEvent) {
+  return mutateOrder<TransitionResult>(deps.repository, refId, (order) => {
+    const result = applyEvent(order, event, clock(deps));
+    return { save: result.outcome === 'applied' ? result.order : undefined, result };
+  });
+}
+
+/** Tell the waiting state machine task, if one waits. */
+async function notifyCancelled(deps: LifecycleDeps, order: Order, reason: string): Promise<void> {
+  for (const token of [order.waitTokens?.evidence, order.waitTokens?.terms]) {
+    if (token) await deps.callbacks.fail(token, CANCELLED_ERROR, reason);
+  }
+}
+
+// ---------------------------------------------------------------- partner messages
+
+export interface IspMessageResult {
+  refId: string;
+  outcome: 'applied' | 'duplicate' | 'stale';
+  status: string;
+  evidenceId?: string | null;
+}
+
+async function orderOfIssuer(repository: Repository, refId: string, issuer: string): Promise<Order> {
+  const order = await repository.getOrder(refId);
+  // Another partner's order is indistinguishable from none.
+  if (!order || order.issuer !== issuer)
+    throw problems.notFound('No identification with this refId for this issuer.');
+  return order;
+}
+
+export async function applyIspEvent(
+  deps: LifecycleDeps,
+  issuer: string,
+  claims: IspEventClaims,
+): Promise<IspMessageResult> {
+  await orderOfIssuer(deps.repository, claims.refId, issuer);
+  const { order, result } = await transition(deps, claims.refId, toLifecycleEvent(claims));
+  if (result.outcome === 'rejected') throw problems.conflict(result.reason, 'transition-not-allowed');
+  if (result.outcome === 'applied' && result.entry.status === 'cancelled') {
+    await notifyCancelled(deps, order, `cancelled:${result.entry.kind}`);
+  }
+  return { refId: order.refId, outcome: result.outcome, status: currentStatus(order) };
+}
+
+export async function importEvidence(
+  deps: LifecycleDeps,
+  issuer: string,
+  claims: IspEvidenceClaims,
+  jws: string,
+): Promise<IspMessageResult> {
+  const order = await orderOfIssuer(deps.repository, claims.refId, issuer);
+  const digest = sha256(JSON.stringify(claims.evidence));
+  const existing = await deps.repository.getEvidence(order.refId);
+  if (existing && existing.sha256 !== digest) {
+    throw problems.conflict(
+      'Evidence for this order was imported before and cannot be replaced.',
+      'evidence-immutable',
+    );
+  }
+  const mismatches = checkEvidenceAgainstOrder(claims.evidence, order);
+  if (mismatches.length) {
+    throw problems.unprocessable(
+      `The evidence does not fit the order: ${mismatches.join('; ')}.`,
+      'evidence-mismatch',
+    );
+  }
+  let evidenceId = existing?.evidenceId;
+  if (!existing) {
+    evidenceId = randomUUID();
+    try {
+      await deps.repository.createEvidence({
+        refId: order.refId,
+        evidenceId,
+        issuer,
+        jws,
+        sha256: digest,
+        importedAt: clock(deps).toISOString(),
+        claims: claims.evidence,
+      });
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) throw err;
+      // A concurrent import won: the same evidence is a duplicate, another one is refused.
+      const winner = await deps.repository.getEvidence(order.refId);
+      if (winner?.sha256 !== digest) {
+        throw problems.conflict(
+          'Evidence for this order was imported before and cannot be replaced.',
+          'evidence-immutable',
+        );
+      }
+      evidenceId = winner.evidenceId;
+    }
+  }
+  const { order: after, result } = await transition(deps, order.refId, {
+    type: 'data-ready',
+    source: 'isp',
+    evidenceId,
+  });
+  if (result.outcome === 'rejected') throw problems.conflict(result.reason, 'transition-not-allowed');
+  if (result.outcome === 'applied' && after.waitTokens?.evidence) {
+    await deps.callbacks.succeed(after.waitTokens.evidence, { evidenceId });
+  }
+  return {
+    refId: order.refId,
+    outcome: result.outcome,
+    status: currentStatus(after),
+    evidenceId: evidenceId ?? null,
+  };
+}
+
+// ---------------------------------------------------------------- state machine tasks
+
+/**
+ * Parks a task token on the order. If what the task waits for has already happened (an early
+ * ISP message, a resumed execution), completes the task at once.
+ */
+export async function awaitCallback(
+  deps: LifecycleDeps,
+  input: { refId: string; waitFor: 'evidence' | 'terms'; taskToken: string },
+): Promise<void> {
+  const { order } = await mutateOrder(deps.repository, input.refId, (o) => ({
+    save: bump(o, { waitTokens: { ...o.waitTokens, [input.waitFor]: input.taskToken } }),
+    result: undefined,
+  }));
+  const status = currentStatus(order);
+  if (status === 'cancelled' || status === 'failed') {
+    await deps.callbacks.fail(input.taskToken, CANCELLED_ERROR, `order ${status}`);
+  } else if (input.waitFor === 'evidence' && order.evidenceId) {
+    await deps.callbacks.succeed(input.taskToken, { evidenceId: order.evidenceId });
+  } else if (input.waitFor === 'terms' && order.acceptance) {
+    await deps.callbacks.succeed(input.taskToken, order.acceptance);
+  }
+}
+
+export interface TermsDeps extends LifecycleDeps {
+  sms: SmsSender;
+  publicBaseUrl: string;
+}
+
+export const TERMS_LINK_SECONDS = 14 * 24 * 3600;
+
+async function sendTermsLink(deps: TermsDeps, order: Order, validSeconds: number): Promise<Order> {
+  const now = clock(deps);
+  const token = randomBytes(32).toString('base64url');
+  const tokenHash = sha256(token);
+  const expiresAt = new Date(now.getTime() + validSeconds * 1000).toISOString();
+  await deps.repository.createTermsLink({
+    tokenHash,
+    refId: order.refId,
+    language: order.person.language,
+    createdAt: now.toISOString(),
+    expiresAt,
+  });
+  const link = `${deps.publicBaseUrl}/terms/${token}`;
+  try {
+    await deps.sms.send(order.person.mobile, termsSmsText(order.person.language, link, expiresAt));
+  } catch (err) {
+    const transient = new Error(`SMS not sent: ${(err as Error).name}`);
+    transient.name = 'TransientError';
+    throw transient;
+  }
+  const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => ({
+    save: bump(o, {
+      termsSms: { sentAt: now.toISOString(), expiresAt, tokenHash, count: (o.termsSms?.count ?? 0) + 1 },
+    }),
+    result: undefined,
+  }));
+  return saved;
+}
+
+/** The state machine's SMS step: sends once per order (a resumed execution does not send again). */
+export async function sendTermsSms(deps: TermsDeps, input: { refId: string; termsTimeoutSeconds: number }) {
+  const order = await deps.repository.getOrder(input.refId);
+  if (!order) throw new Error('Order not found');
+  if (order.termsSms) return { sent: false };
+  await sendTermsLink(deps, order, Math.min(input.termsTimeoutSeconds, TERMS_LINK_SECONDS));
+  return { sent: true };
+}
+
+export const RESEND_LIMIT_PER_HOUR = 3;
+
+/** The SP asks for the SMS again: a new link replaces the old one. */
+export async function resendTermsSms(deps: TermsDeps, clientId: string, refId: string) {
+  const order = await deps.repository.getOrder(refId);
+  if (!order || order.clientId !== clientId) throw problems.notFound('No identification with this refId.');
+  if (currentStatus(order) !== 'data-ready' || !order.termsSms) {
+    throw problems.conflict(
+      'The terms SMS can be resent only while the identification waits for acceptance.',
+      'not-awaiting-terms',
+    );
+  }
+  const now = clock(deps);
+  const windowStart = Math.floor(now.getTime() / 3_600_000);
+  const count = await deps.repository.incrementCounter(
+    `RESEND#${refId}`,
+    windowStart,
+    (windowStart + 2) * 3600,
+  );
+  if (count > RESEND_LIMIT_PER_HOUR) {
+    const retryAfter = Math.ceil(((windowStart + 1) * 3_600_000 - now.getTime()) / 1000);
+    throw problems.tooManyRequests(Math.max(1, retryAfter));
+  }
+  const remaining = Math.floor((Date.parse(order.termsSms.expiresAt) - now.getTime()) / 1000);
+  const saved = await sendTermsLink(deps, order, Math.max(3600, remaining));
+  return { refId, sentAt: saved.termsSms?.sentAt, expiresAt: saved.termsSms?.expiresAt };
+}
+
+// ---------------------------------------------------------------- terms page
+
+export interface TermsView {
+  order: Order;
+  expiresAt: string;
+}
+
+/** A link is usable when it exists, is the order's newest, is unused and unexpired. */
+export async function openTermsLink(deps: LifecycleDeps, token: string): Promise<TermsView> {
+  const gone = new Problem({
+    status: 404,
+    slug: 'terms-link-invalid',
+    title: 'Link not valid',
+    detail: 'This link is not valid.',
+  });
+  if (!/^[\w-]{20,100}$/.test(token)) throw gone;
+  const link = await deps.repository.getTermsLink(sha256(token));
+  if (!link) throw gone;
+  const order = await deps.repository.getOrder(link.refId);
+  if (!order || order.termsSms?.tokenHash !== link.tokenHash) throw gone;
+  if (link.usedAt || order.acceptance) {
+    throw new Problem({
+      status: 410,
+      slug: 'terms-link-used',
+      title: 'Already accepted',
+      detail: 'The terms were accepted with this link.',
+    });
+  }
+  if (link.expiresAt <= clock(deps).toISOString() || currentStatus(order) !== 'data-ready') {
+    throw new Problem({
+      status: 410,
+      slug: 'terms-link-expired',
+      title: 'Link expired',
+      detail: 'This link has expired.',
+    });
+  }
+  return { order, expiresAt: link.expiresAt };
+}
+
+export async function acceptTerms(deps: LifecycleDeps, token: string): Promise<Order> {
+  const { order } = await openTermsLink(deps, token);
+  const now = clock(deps);
+  try {
+    await deps.repository.useTermsLink(sha256(token), now);
+  } catch (err) {
+    if (err instanceof ConditionFailed) {
+      throw new Problem({
+        status: 410,
+        slug: 'terms-link-used',
+        title: 'Already accepted',
+        detail: 'This link was used.',
+      });
+    }
+    throw err;
+  }
+  const acceptance = { acceptedAt: now.toISOString() };
+  const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => ({
+    save: o.acceptance ? undefined : bump(o, { acceptance }),
+    result: undefined,
+  }));
+  if (saved.waitTokens?.terms)
+    await deps.callbacks.succeed(saved.waitTokens.terms, saved.acceptance ?? acceptance);
+  return saved;
+}
+
+// ---------------------------------------------------------------- registration and endings
+
+/** Serial number: a keyed hash of the mobile number — stable per person, not reversible without the key. */
+export function serialNumberFor(msisdn: string, key: string): string {
+  const mac = createHmac('sha256', key).update(`msisdn:${msisdn}`).digest();
+  return `SRS-${mac.subarray(0, 15).toString('base64url').toUpperCase()}`;
+}
+
+export async function registerPerson(
+  deps: LifecycleDeps & { serialNumberKey: string; maxValidityYears?: number },
+  input: { refId: string },
+): Promise<{ msisdn: string }> {
+  const order = await deps.repository.getOrder(input.refId);
+  if (!order) throw new Error('Order not found');
+  const evidence = await deps.repository.getEvidence(order.refId);
+  if (!evidence || !order.acceptance || !order.evidenceId)
+    throw new Error('Registration needs evidence and acceptance');
+  const vc = evidence.claims.verified_claims;
+  const msisdn = normaliseMsisdn(order.person.mobile);
+  const registration: Registration = {
+    msisdn,
+    serialNumber: serialNumberFor(msisdn, deps.serialNumberKey),
+    evidenceId: order.evidenceId,
+    loa: order.loa,
+    jurisdictions: order.jurisdictions,
+    givenName: vc.claims.given_name,
+    familyName: vc.claims.family_name,
+    nationalities: vc.claims.nationalities,
+    termsAcceptedAt: order.acceptance.acceptedAt,
+    validUntil: registrationValidUntil(
+      documentExpiry(vc),
+      new Date(order.acceptance.acceptedAt),
+      deps.maxValidityYears,
+    ),
+    refId: order.refId,
+    issuer: order.issuer,
+  };
+  // The newest identification of a person wins; writing it twice writes the same.
+  await deps.repository.putRegistration(registration);
+  const { result } = await transition(deps, order.refId, { type: 'terms-accepted', source: 'person' });
+  if (result.outcome === 'rejected') throw new Error(`terms-accepted refused: ${result.reason}`);
+  return { msisdn: `…${msisdn.slice(-2)}` };
+}
+
+export async function expireOrder(deps: LifecycleDeps, input: { refId: string }) {
+  const { result } = await transition(deps, input.refId, {
+    type: 'cancelled',
+    source: 'service',
+    kind: 'expired',
+    reason: 'No answer in time.',
+  });
+  return { outcome: result.outcome };
+}
+
+export async function recordFailure(
+  deps: LifecycleDeps,
+  input: { refId: string; error?: { Error?: string; Cause?: string } },
+) {
+  const code = (input.error?.Error ?? 'UnknownError').slice(0, 100);
+  const { result } = await transition(deps, input.refId, { type: 'failed', source: 'service', reason: code });
+  return { outcome: result.outcome };
+}

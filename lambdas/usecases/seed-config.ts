@@ -1,0 +1,18 @@
+/** Writes the operator's configuration (catalogue, SP setups, claimed identities) into the table. */
+
+import type { Repository } from '../adapters/dynamo/repository.js';
+import { type ServiceConfig, toIspConfig, toSpSetup } from '../core/service-config.js';
+
+export async function seedConfig(repository: Repository, config: ServiceConfig): Promise<void> {
+  for (const isp of config.isps) await repository.putIsp(toIspConfig(isp));
+  for (const sp of config.serviceProviders) {
+    await repository.putSpSetup(toSpSetup(sp));
+    for (const claimedIdentity of sp.claimedIdentities) {
+      await repository.putClaimedIdentity({
+        claimedIdentity,
+        clientId: sp.clientId,
+        jurisdictions: sp.jurisdictions,
+      });
+    }
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * Emulates API Gateway (REST API, Lambda proxy integration) for the local stack: matches the
+ * route table, checks bearer tokens and scopes as the Cognito authorizer would, applies the
+ * per-client-address rate limits, builds the v1 proxy event and calls the handler module in-process.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { type AccessTokenVerifier, InvalidAccessToken, scopesOf } from '../lambdas/adapters/access-token.js';
+import { Problem, problems } from '../lambdas/core/problems.js';
+import type { RouteDefinition } from '../lambdas/routes.js';
+import { handlerModulePath } from './handler-modules.js';
+
+/** API Gateway's own limits. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
+type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+interface CompiledRoute {
+  route: RouteDefinition;
+  pattern: RegExp;
+  params: string[];
+}
+
+export interface GatewayRequest {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+  sourceIp: string;
+}
+
+export interface GatewayResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+function compile(route: RouteDefinition): CompiledRoute {
+  const params: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const m = /^\{(\w+)\}$/.exec(segment);
+      if (!m?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(m[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), params };
+}
+
+/** Token bucket per client address and route, as the WAF rate rule and stage throttling do in AWS. */
+class ClientRateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  take(key: string, perSecond: number, burst: number, now = Date.now()): number | undefined {
+    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > 10_000) this.buckets.clear();
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+  }
+}
+
+function gatewayProblem(problem: Problem, requestId: string): GatewayResponse {
+  return {
+    statusCode: problem.status,
+    headers: {
+      'Content-Type': 'application/problem+json',
+      'X-Correlation-Id': requestId,
+      ...problem.headers,
+    },
+    body: JSON.stringify(problem.toBody()),
+  };
+}
+
+export interface LocalApiGatewayOptions {
+  routes: readonly RouteDefinition[];
+  verifyToken: AccessTokenVerifier;
+  stage: string;
+  /** Turn the per-address limits off (benchmarks measure the stack, not the limiter). */
+  rateLimits?: boolean;
+}
+
+export class LocalApiGateway {
+  private readonly compiled: CompiledRoute[];
+  private readonly limiter = new ClientRateLimiter();
+  private readonly modules = new Map<string, Promise<LambdaHandler>>();
+
+  constructor(private readonly options: LocalApiGatewayOptions) {
+    this.compiled = options.routes.map(compile);
+  }
+
+  /** Whether this gateway serves the path at all (other paths belong to other local services). */
+  serves(path: string): boolean {
+    return this.compiled.some((c) => c.pattern.test(path));
+  }
+
+  async handle(req: GatewayRequest): Promise<GatewayResponse> {
+    const requestId = randomUUID();
+    try {
+      return await this.dispatch(req, requestId);
+    } catch (err) {
+      if (err instanceof Problem) return gatewayProblem(err, requestId);
+      // A Lambda that throws is a 502 in API Gateway.
+      console.error(
+        `[api-gateway] ${req.method} ${req.url.pathname}: handler failed (${(err as Error).name})`,
+      );
+      return gatewayProblem(
+        new Problem({
+          status: 502,
+          slug: 'bad-gateway',
+          title: 'Bad gateway',
+          detail: 'The function failed.',
+        }),
+        requestId,
+      );
+    }
+  }
+
+  private async dispatch(req: GatewayRequest, requestId: string): Promise<GatewayResponse> {
+    const path = req.url.pathname;
+    const candidates = this.compiled.filter((c) => c.pattern.test(path));
+    if (candidates.length === 0) throw problems.notFound('No such resource.');
+    const match = candidates.find((c) => c.route.method === req.method);
+    if (!match) throw problems.methodNotAllowed([...new Set(candidates.map((c) => c.route.method))]);
+    const { route } = match;
+
+    if (req.body.length > MAX_PAYLOAD_BYTES) throw problems.payloadTooLarge(MAX_PAYLOAD_BYTES);
+    if (route.clientRateLimit && this.options.rateLimits !== false) {
+      const retryAfter = this.limiter.take(
+        `${req.sourceIp} ${route.method} ${route.path}`,
+        route.clientRateLimit.perSecond,
+        route.clientRateLimit.burst,
+      );
+      if (retryAfter !== undefined) throw problems.tooManyRequests(retryAfter);
+    }
+    const claims = route.auth.type === 'oauth' ? await this.authorize(req, route.auth.scopes) : undefined;
+
+    const values = match.pattern.exec(path)?.slice(1) ?? [];
+    const pathParameters: Record<string, string> = {};
+    match.params.forEach((name, i) => {
+      pathParameters[name] = decodeURIComponent(values[i] ?? '');
+    });
+    const event = this.toEvent(req, route, pathParameters, claims, requestId);
+    const handler = await this.load(route.handler);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Problem({
+              status: 504,
+              slug: 'gateway-timeout',
+              title: 'Gateway timeout',
+              detail: 'The function took too long.',
+            }),
+          ),
+        INTEGRATION_TIMEOUT_MS,
+      );
+    });
+    try {
+      const result = await Promise.race([handler(event, lambdaContext(route.handler, requestId)), timeout]);
+      return {
+        statusCode: result.statusCode,
+        headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        body: result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** What the Cognito user-pool authorizer does: a valid access token with one of the route's scopes. */
+  private async authorize(req: GatewayRequest, scopes: string[]): Promise<Record<string, string>> {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
+    if (!match?.[1]) throw problems.unauthorized();
+    let claims: Awaited<ReturnType<AccessTokenVerifier>>;
+    try {
+      claims = await this.options.verifyToken(match[1]);
+    } catch (err) {
+      if (err instanceof InvalidAccessToken) {
+        throw problems.unauthorized(
+          err.code === 'expired' ? 'The access token has expired.' : 'The access token is not valid.',
+        );
+      }
+      throw err;
+    }
+    const granted = scopesOf(claims);
+    if (!scopes.some((s) => granted.has(s))) {
+      const problem = problems.unauthorized(`The access token lacks the scope ${scopes.join(' or ')}.`);
+      problem.headers['WWW-Authenticate'] = `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`;
+      throw problem;
+    }
+    // API Gateway hands claims to the integration as strings.
+    return Object.fromEntries(
+      Object.entries(claims).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
+  }
+
+  private toEvent(
+    req: GatewayRequest,
+    route: RouteDefinition,
+    pathParameters: Record<string, string>,
+    claims: Record<string, string> | undefined,
+    requestId: string,
+  ): APIGatewayProxyEvent {
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v === undefined) continue;
+      const list = Array.isArray(v) ? v : [v];
+      headers[k] = list.join(',');
+      multiValueHeaders[k] = list;
+    }
+    headers['X-Forwarded-Proto'] = 'http';
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [k, v] of req.url.searchParams) {
+      query[k] = v;
+      multiQuery[k] = [...(multiQuery[k] ?? []), v];
+    }
+    const hasQuery = Object.keys(query).length > 0;
+    const now = new Date();
+    const binary = !isText(req.headers['content-type']);
+    return {
+      resource: route.path,
+      path: req.url.pathname,
+      httpMethod: req.method,
+      headers,
+      multiValueHeaders,
+      queryStringParameters: hasQuery ? query : null,
+      multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+      pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
+      stageVariables: null,
+      body: req.body.length ? (binary ? req.body.toString('base64') : req.body.toString('utf8')) : null,
+      isBase64Encoded: req.body.length > 0 && binary,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        authorizer: claims ? { claims } : null,
+        domainName: req.url.host,
+        domainPrefix: req.url.hostname,
+        httpMethod: req.method,
+        identity: {
+          sourceIp: req.sourceIp,
+          userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
+        } as APIGatewayProxyEvent['requestContext']['identity'],
+        path: req.url.pathname,
+        protocol: 'HTTP/1.1',
+        requestId,
+        requestTime: now.toUTCString(),
+        requestTimeEpoch: now.getTime(),
+        resourceId: route.handler,
+        resourcePath: route.path,
+        stage: this.options.stage,
+      },
+    };
+  }
+
+  private load(handler: string): Promise<LambdaHandler> {
+    let mod = this.modules.get(handler);
+    if (!mod) {
+      mod = Promise.resolve()
+        .then(() => import(pathToFileURL(handlerModulePath(handler)).href))
+        .then((m: { handler?: LambdaHandler }) => {
+          if (typeof m.handler !== 'function')
+            throw new Error(`lambdas/handlers/${handler}.ts exports no handler`);
+          return m.handler;
+        });
+      this.modules.set(handler, mod);
+    }
+    return mod;
+  }
+}
+
+/** Content types API Gateway passes as text (everything else would need binaryMediaTypes). */
+function isText(contentType: string | string[] | undefined): boolean {
+  const ct = (Array.isArray(contentType) ? contentType[0] : contentType) ?? '';
+  return (
+    ct === '' || /^(text\/|application\/([\w.+-]+\+)?(json|xml|x-www-form-urlencoded|jose|jwt))/i.test(ct)
+  );
+}
+
+export function lambdaContext(functionName: string, requestId: string): Context {
+  const deadline = Date.now() + INTEGRATION_TIMEOUT_MS;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,17 @@
+/** Reads and checks the local stack's configuration file (default `config/local.json`). */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ServiceConfig, ServiceConfigSchema } from '../lambdas/core/service-config.js';
+
+export const DEFAULT_CONFIG_PATH = resolve(fileURLToPath(new URL('../config/local.json', import.meta.url)));
+
+export function loadConfig(path = process.env.SRS_CONFIG ?? DEFAULT_CONFIG_PATH): ServiceConfig {
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  const parsed = ServiceConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration in ${path}:\n${details}`);
+  }
+  return parsed.data;
+}

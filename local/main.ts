@@ -1,0 +1,59 @@
+/**
+ * `npm start`: the embedded stack on http://127.0.0.1:3000 (PORT overrides). Options:
+ *   --data-dir <folder>   persist the table, keys, SMS outbox and running executions (SRS_DATA_DIR)
+ *   --config <file>       another configuration file (SRS_CONFIG), default config/local.json
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.js';
+import { startLocalStack } from './stack.js';
+
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    config: { type: 'string' },
+    port: { type: 'string' },
+  },
+});
+
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
+  process.exit(2);
+}
+const dataDir = values['data-dir'] ?? process.env.SRS_DATA_DIR;
+const started = Date.now();
+const stack = await startLocalStack({
+  port,
+  dataDir,
+  config: loadConfig(values.config ?? process.env.SRS_CONFIG),
+  logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
+});
+const resumed = stack.stepFunctions.list().filter((e) => e.status === 'RUNNING').length;
+const clients = stack.config.serviceProviders
+  .filter((sp) => sp.clientSecret)
+  .map((sp) => `    ${sp.clientId.padEnd(14)} secret ${sp.clientSecret}   (${sp.name})`)
+  .join('\n');
+
+console.log(`
+Smart Registration Service — local stack ready in ${Date.now() - started} ms
+  API               ${stack.baseUrl}/api
+  API docs          ${stack.baseUrl}/docs   (OpenAPI: ${stack.baseUrl}/openapi.json)
+  OAuth token       ${stack.baseUrl}/oauth2/token   (client credentials; scopes srs/read srs/write)
+  SMS outbox        ${stack.baseUrl}/_local/sms.html
+  Executions        ${stack.baseUrl}/_local/executions
+  Data              ${dataDir ? `persisted in ${dataDir}${resumed ? ` (${resumed} waiting identifications resumed)` : ''}` : 'in memory (use --data-dir to keep it)'}
+  Demo SP clients:
+${clients}
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await stack.close();
+  console.log('stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,47 @@
+/**
+ * Secrets the local stack generates instead of Secrets Manager: the Test-ISP's signing key pair and
+ * the serial-number key. Kept with the data folder so that a restarted stack keeps its identities.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { ServiceConfig } from '../lambdas/core/service-config.js';
+
+export const TEST_ISP_ISSUER = 'Test-ISP';
+
+export interface LocalSecrets {
+  serialNumberKey: string;
+  testIspPrivateJwk: JWK;
+  testIspPublicJwk: JWK;
+}
+
+export async function loadOrCreateLocalSecrets(dataDir?: string): Promise<LocalSecrets> {
+  const file = dataDir ? join(dataDir, 'local-secrets.json') : undefined;
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const secrets: LocalSecrets = {
+    serialNumberKey: randomBytes(32).toString('base64url'),
+    testIspPrivateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
+    testIspPublicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
+  };
+  if (file && dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  }
+  return secrets;
+}
+
+/** Every partner that the local stack simulates with the Test-ISP adapter signs with its key. */
+export function withTestIspKey(config: ServiceConfig, publicJwk: JWK): ServiceConfig {
+  return {
+    ...config,
+    isps: config.isps.map((isp) =>
+      isp.adapter === 'test-isp'
+        ? { ...isp, keys: [...isp.keys, publicJwk as Record<string, unknown>] }
+        : isp,
+    ),
+  };
+}

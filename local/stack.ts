@@ -1,0 +1,267 @@
+/**
+ * The embedded stack: everything `npm start` runs, in one process, with no AWS and no Docker.
+ * It emulates AWS services only — API Gateway, Cognito, Step Functions, SNS — around an embedded
+ * DynamoDB, and runs the handler modules of lambdas/ in-process. No business rule lives here.
+ */
+import './polyfills.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
+import { Repository } from '../lambdas/adapters/dynamo/repository.js';
+import type { ServiceConfig } from '../lambdas/core/service-config.js';
+import { ROUTES } from '../lambdas/routes.js';
+import { seedConfig } from '../lambdas/usecases/seed-config.js';
+import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
+import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
+import { loadConfig } from './config.js';
+import { startDynamo } from './dynamodb.js';
+import { loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
+import { LocalSmsOutbox } from './sns.js';
+import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
+
+export const TABLE_NAME = 'smart-registration';
+export const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:identification';
+const ASL_PATH = fileURLToPath(new URL('../statemachines/identification.asl.json', import.meta.url));
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Persist the table, keys, outbox and running executions here; in memory when absent. */
+  dataDir?: string | undefined;
+  config?: ServiceConfig;
+  /** Fixed DynamoDB port (tests restarting a stack in one process need the same one). */
+  dynamoPort?: number;
+  rateLimits?: boolean;
+  stepFunctions?: Pick<LocalStepFunctionsOptions, 'taskOverrides' | 'retryIntervalMs'>;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+export interface LocalStack {
+  baseUrl: string;
+  dynamoEndpoint: string;
+  config: ServiceConfig;
+  auth: LocalAuthorizationServer;
+  repository: Repository;
+  stepFunctions: LocalStepFunctions;
+  outbox: LocalSmsOutbox;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const config = options.config ?? loadConfig();
+  const dynamo = await startDynamo({
+    dataDir: options.dataDir,
+    tableName: TABLE_NAME,
+    port: options.dynamoPort,
+  });
+
+  // Bind first, so the issuer and the public URLs carry the real port.
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://${host}:${port}`;
+
+  // The environment a deployed function gets from CDK, pointed at the emulations.
+  Object.assign(process.env, {
+    TABLE_NAME,
+    STATE_MACHINE_ARN,
+    STAGE: 'local',
+    PUBLIC_BASE_URL: baseUrl,
+    AWS_REGION: 'eu-central-2',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SFN: `${baseUrl}/_aws/sfn`,
+    AWS_ENDPOINT_URL_SNS: `${baseUrl}/_aws/sns`,
+    CONFIG_CACHE_SECONDS: '0',
+    LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN',
+    // The SDK's notice that its 2027 releases need Node 22; the README says so once.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  delete process.env.AWS_PROFILE;
+
+  const secrets = await loadOrCreateLocalSecrets(options.dataDir);
+  process.env.SERIAL_NUMBER_KEY = secrets.serialNumberKey;
+  process.env.TEST_ISP_PRIVATE_JWK = JSON.stringify(secrets.testIspPrivateJwk);
+  const repository = new Repository(
+    DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    ),
+    TABLE_NAME,
+  );
+  // The Test-ISP signs with the key pair generated for this stack; register its public half.
+  await seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk));
+
+  const key = await loadOrCreateSigningKey(options.dataDir);
+  const auth = new LocalAuthorizationServer(baseUrl, key, config.serviceProviders);
+  const gateway = new LocalApiGateway({
+    routes: ROUTES,
+    stage: 'local',
+    rateLimits: options.rateLimits,
+    verifyToken: createAccessTokenVerifier({ issuer: baseUrl, jwks: auth.jwks }),
+  });
+  const outbox = new LocalSmsOutbox(options.dataDir);
+  const stepFunctions = new LocalStepFunctions({
+    aslPath: ASL_PATH,
+    stateMachineArn: STATE_MACHINE_ARN,
+    dataDir: options.dataDir,
+    ...options.stepFunctions,
+  });
+
+  server.on('request', (req, res) => {
+    serve(req, res, { baseUrl, auth, gateway, stepFunctions, outbox }).catch((err: Error) => {
+      console.error(`[local] ${req.method} ${req.url}: ${err.name}`);
+      if (!res.headersSent)
+        send(
+          res,
+          500,
+          { 'Content-Type': 'application/problem+json' },
+          JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500 }),
+        );
+    });
+  });
+  stepFunctions.resumeSaved();
+
+  return {
+    baseUrl,
+    dynamoEndpoint: dynamo.endpoint,
+    config,
+    auth,
+    repository,
+    stepFunctions,
+    outbox,
+    async close() {
+      await stepFunctions.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await dynamo.close();
+      repository_destroy(repository);
+    },
+  };
+}
+
+function repository_destroy(_repository: Repository): void {
+  // The document client's sockets close with the process; nothing to release explicitly.
+}
+
+interface Services {
+  baseUrl: string;
+  auth: LocalAuthorizationServer;
+  gateway: LocalApiGateway;
+  stepFunctions: LocalStepFunctions;
+  outbox: LocalSmsOutbox;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): void {
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  send(res, status, { 'Content-Type': 'application/json', ...headers }, JSON.stringify(body));
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Promise<void> {
+  const url = new URL(req.url ?? '/', s.baseUrl);
+  const method = req.method ?? 'GET';
+  const body = await readBody(req, MAX_PAYLOAD_BYTES);
+  if (body === undefined) {
+    req.resume();
+    return send(
+      res,
+      413,
+      { 'Content-Type': 'application/problem+json', Connection: 'close' },
+      JSON.stringify({
+        type: 'https://smart-registration.example/problems/payload-too-large',
+        title: 'Payload too large',
+        status: 413,
+      }),
+    );
+  }
+  const path = url.pathname;
+
+  // Cognito (authorization server)
+  if (path === '/oauth2/token' && method === 'POST') {
+    const out = await s.auth.token({
+      headers: req.headers as Record<string, string | undefined>,
+      body: body.toString('utf8'),
+    });
+    return sendJson(res, out.status, out.body, out.headers);
+  }
+  if (path === '/.well-known/jwks.json' && method === 'GET') return sendJson(res, 200, s.auth.jwks);
+  if (path === '/.well-known/oauth-authorization-server' && method === 'GET')
+    return sendJson(res, 200, s.auth.metadata);
+
+  // AWS service endpoints the SDK clients are pointed at
+  if (path.replace(/\/$/, '') === '/_aws/sfn' && method === 'POST') {
+    const out = await s.stepFunctions.handleAwsRequest(
+      req.headers['x-amz-target'] as string | undefined,
+      body.toString('utf8'),
+    );
+    return sendJson(res, out.status, out.body, { 'Content-Type': 'application/x-amz-json-1.0' });
+  }
+  if (path.replace(/\/$/, '') === '/_aws/sns' && method === 'POST') {
+    const out = s.outbox.handleAwsRequest(body.toString('utf8'));
+    return send(res, out.status, { 'Content-Type': out.contentType }, out.body);
+  }
+
+  // Local inspection pages
+  if ((path === '/_local/sms' || path === '/_local/sms.html') && method === 'GET') {
+    const wantsHtml = path.endsWith('.html') || /text\/html/.test(req.headers.accept ?? '');
+    if (wantsHtml) return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, s.outbox.html());
+    return sendJson(res, 200, s.outbox.list());
+  }
+  if (path === '/_local/executions' && method === 'GET') return sendJson(res, 200, s.stepFunctions.list());
+  if (path === '/' && method === 'GET')
+    return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, indexPage(s.baseUrl));
+
+  // API Gateway
+  const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+  const out = await s.gateway.handle({ method, url, headers: req.headers, body, sourceIp });
+  send(res, out.statusCode, out.headers, out.body);
+}
+
+function indexPage(baseUrl: string): string {
+  const links = [
+    ['/docs', 'API documentation'],
+    ['/openapi.json', 'OpenAPI 3.1 document'],
+    ['/.well-known/oauth-authorization-server', 'OAuth 2.0 authorization server metadata'],
+    ['/_local/sms.html', 'SMS outbox (emulated SNS)'],
+    ['/_local/executions', 'State machine executions (emulated Step Functions)'],
+  ];
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Smart Registration Service (local)</title></head>
+<body style="font-family:system-ui,sans-serif;margin:2rem"><h1>Smart Registration Service — local stack</h1>
+<p>Running at ${baseUrl}. See the README for the walkthrough.</p><ul>
+${links.map(([href, label]) => `<li><a href="${href}">${label}</a></li>`).join('\n')}
+</ul></body></html>`;
+}

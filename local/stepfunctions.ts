@@ -1,0 +1,398 @@
+/**
+ * Emulates Step Functions for the local stack: runs `statemachines/*.asl.json` with
+ * aws-local-stepfunctions, binds each Lambda task to the handler module its `${…FunctionArn}`
+ * placeholder names, mints a fresh task token per callback task, and serves StartExecution,
+ * SendTaskSuccess, SendTaskFailure and DescribeExecution over the AWS JSON protocol, so the
+ * service's own @aws-sdk/client-sfn adapter talks to it unchanged (AWS_ENDPOINT_URL_SFN).
+ */
+import './polyfills.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { aslTaskHandlers } from '../lambdas/asl-tasks.js';
+import { lambdaContext } from './api-gateway.js';
+import { handlerModulePath } from './handler-modules.js';
+
+type TaskHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+export interface LocalExecution {
+  executionArn: string;
+  name: string;
+  input: string;
+  startDate: string;
+  stopDate?: string;
+  status: ExecutionStatus;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** State transitions as the execution event log counts them (what AWS bills). */
+  stateTransitions: number;
+  /** Names of the states entered, in order. */
+  states: string[];
+}
+
+interface PendingTask {
+  executionArn: string;
+  resolve: (output: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+export class SfnError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export interface LocalStepFunctionsOptions {
+  aslPath: string;
+  stateMachineArn: string;
+  /** Where running executions are remembered so that a restart can resume them. */
+  dataDir?: string | undefined;
+  /** Replace a task's handler (tests: inject failures into one state). */
+  taskOverrides?: Record<string, TaskHandler>;
+  /** Milliseconds between retries instead of the ASL's IntervalSeconds (tests). */
+  retryIntervalMs?: number;
+}
+
+export class LocalStepFunctions {
+  readonly stateMachineArn: string;
+  private readonly definition: Record<string, unknown>;
+  private readonly machine: StateMachine;
+  private readonly stateHandlers: Map<string, { handler: string; callback: boolean }>;
+  private readonly executions = new Map<string, LocalExecution>();
+  private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  private readonly pending = new Map<string, PendingTask>();
+  private readonly modules = new Map<string, Promise<TaskHandler>>();
+  private closed = false;
+
+  constructor(private readonly options: LocalStepFunctionsOptions) {
+    this.stateMachineArn = options.stateMachineArn;
+    this.definition = JSON.parse(readFileSync(options.aslPath, 'utf8')) as Record<string, unknown>;
+    this.machine = new StateMachine(this.definition as never, {
+      validationOptions: { checkPaths: true, checkArn: true },
+    });
+    this.stateHandlers = new Map();
+    const states = collectStates(this.definition);
+    for (const { stateName, handler } of aslTaskHandlers(this.definition)) {
+      const resource = String(states.get(stateName)?.Resource ?? '');
+      this.stateHandlers.set(stateName, { handler, callback: resource.endsWith('.waitForTaskToken') });
+    }
+  }
+
+  /** Resumes the executions that were running when the stack stopped (persisted data folder only). */
+  resumeSaved(): number {
+    const saved = this.loadSaved();
+    for (const exec of saved) this.launch(exec.name, exec.input, exec.startDate);
+    return saved.length;
+  }
+
+  list(): LocalExecution[] {
+    return [...this.executions.values()].sort((a, b) => (a.startDate < b.startDate ? 1 : -1));
+  }
+
+  describe(executionArn: string): LocalExecution {
+    const exec = this.executions.get(executionArn);
+    if (!exec) throw new SfnError('ExecutionDoesNotExist', 'Execution does not exist');
+    return exec;
+  }
+
+  /** Resolves when the execution has ended (tests and benchmarks wait on this, not on time). */
+  async settled(name: string): Promise<LocalExecution> {
+    const arn = this.executionArn(name);
+    await this.running.get(arn)?.done;
+    return this.describe(arn);
+  }
+
+  startExecution(req: { stateMachineArn?: string; name?: string; input?: string }) {
+    if (req.stateMachineArn !== this.stateMachineArn)
+      throw new SfnError('StateMachineDoesNotExist', 'Unknown state machine');
+    const name = req.name ?? randomUUID();
+    if (!/^[\w-]{1,80}$/.test(name)) throw new SfnError('InvalidName', 'Invalid execution name');
+    const input = req.input ?? '{}';
+    try {
+      JSON.parse(input);
+    } catch {
+      throw new SfnError('InvalidExecutionInput', 'Input is not JSON');
+    }
+    const existing = this.executions.get(this.executionArn(name));
+    if (existing) {
+      if (existing.input === input && existing.status === 'RUNNING') {
+        return { executionArn: existing.executionArn, startDate: Date.parse(existing.startDate) / 1000 };
+      }
+      throw new SfnError('ExecutionAlreadyExists', 'Execution already exists');
+    }
+    const exec = this.launch(name, input, new Date().toISOString());
+    return { executionArn: exec.executionArn, startDate: Date.parse(exec.startDate) / 1000 };
+  }
+
+  sendTaskSuccess(req: { taskToken?: string; output?: string }) {
+    const task = this.takePending(req.taskToken);
+    let output: unknown;
+    try {
+      output = JSON.parse(req.output ?? '{}');
+    } catch {
+      throw new SfnError('InvalidOutput', 'Output is not JSON');
+    }
+    task.resolve(output);
+    return {};
+  }
+
+  sendTaskFailure(req: { taskToken?: string; error?: string; cause?: string }) {
+    const task = this.takePending(req.taskToken);
+    const err = new Error(req.cause ?? '');
+    err.name = req.error ?? 'States.TaskFailed';
+    task.reject(err);
+    return {};
+  }
+
+  /** Serves the AWS JSON 1.0 protocol of Step Functions (`X-Amz-Target: AWSStepFunctions.<Op>`). */
+  async handleAwsRequest(
+    target: string | undefined,
+    body: string,
+  ): Promise<{ status: number; body: unknown }> {
+    const op = (target ?? '').replace(/^AWSStepFunctions\./, '');
+    let req: Record<string, string>;
+    try {
+      req = JSON.parse(body || '{}') as Record<string, string>;
+    } catch {
+      return { status: 400, body: { __type: 'SerializationException', message: 'Malformed JSON' } };
+    }
+    try {
+      switch (op) {
+        case 'StartExecution':
+          return { status: 200, body: this.startExecution(req) };
+        case 'SendTaskSuccess':
+          return { status: 200, body: this.sendTaskSuccess(req) };
+        case 'SendTaskFailure':
+          return { status: 200, body: this.sendTaskFailure(req) };
+        case 'SendTaskHeartbeat':
+          this.peekPending(req.taskToken);
+          return { status: 200, body: {} };
+        case 'DescribeExecution': {
+          const e = this.describe(req.executionArn ?? '');
+          return {
+            status: 200,
+            body: {
+              executionArn: e.executionArn,
+              stateMachineArn: this.stateMachineArn,
+              name: e.name,
+              status: e.status,
+              startDate: Date.parse(e.startDate) / 1000,
+              ...(e.stopDate ? { stopDate: Date.parse(e.stopDate) / 1000 } : {}),
+              input: e.input,
+              ...(e.output !== undefined ? { output: e.output } : {}),
+              ...(e.error ? { error: e.error, cause: e.cause } : {}),
+            },
+          };
+        }
+        default:
+          return {
+            status: 400,
+            body: { __type: 'UnknownOperationException', message: `Not emulated: ${op}` },
+          };
+      }
+    } catch (err) {
+      if (err instanceof SfnError) return { status: 400, body: { __type: err.type, message: err.message } };
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const { abort } of this.running.values()) abort();
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private executionArn(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
+
+  private takePending(token: string | undefined): PendingTask {
+    const task = this.peekPending(token);
+    this.pending.delete(token as string);
+    return task;
+  }
+
+  private peekPending(token: string | undefined): PendingTask {
+    if (!token || token.length > 2048) throw new SfnError('InvalidToken', 'Invalid token');
+    const task = this.pending.get(token);
+    if (!task) throw new SfnError('TaskDoesNotExist', 'Task does not exist or has completed');
+    return task;
+  }
+
+  private launch(name: string, input: string, startDate: string): LocalExecution {
+    const executionArn = this.executionArn(name);
+    const exec: LocalExecution = {
+      executionArn,
+      name,
+      input,
+      startDate,
+      status: 'RUNNING',
+      stateTransitions: 0,
+      states: [],
+    };
+    this.executions.set(executionArn, exec);
+    // aws-local-stepfunctions puts one static `$$.Task.Token` in the context of a run; each callback
+    // task replaces it with a token of its own, so that a token completes exactly one task.
+    const staticToken = `static-${randomUUID()}`;
+    const overrides: Record<string, (payload: unknown) => Promise<unknown>> = {};
+    for (const [stateName, binding] of this.stateHandlers) {
+      overrides[stateName] = (parameters) => this.runTask(exec, stateName, binding, parameters, staticToken);
+    }
+    const retryIntervalOverrides: Record<string, number> = {};
+    if (this.options.retryIntervalMs !== undefined) {
+      for (const stateName of this.stateHandlers.keys())
+        retryIntervalOverrides[stateName] = this.options.retryIntervalMs;
+    }
+    const run = this.machine.run(JSON.parse(input), {
+      overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: executionArn, Name: name, Input: JSON.parse(input), StartTime: startDate },
+        Task: { Token: staticToken },
+      },
+    });
+    const logs = (async () => {
+      for await (const event of run.eventLogs) {
+        if (event.type === 'StateEntered') {
+          exec.stateTransitions += 1;
+          exec.states.push((event as { state: { name: string } }).state.name);
+        }
+      }
+    })().catch(() => undefined);
+    const done = run.result
+      .then((output) => {
+        if (this.closed && output === null) {
+          exec.status = 'ABORTED';
+          return;
+        }
+        exec.status = 'SUCCEEDED';
+        exec.output = JSON.stringify(output);
+      })
+      .catch((err: Error & { cause?: unknown }) => {
+        exec.status = 'FAILED';
+        exec.error = err.name === 'Error' ? 'States.Runtime' : err.name;
+        exec.cause = err.message;
+      })
+      .then(() => logs)
+      .finally(() => {
+        if (exec.status !== 'ABORTED') {
+          exec.stopDate = new Date().toISOString();
+          this.running.delete(executionArn);
+          for (const [token, task] of this.pending)
+            if (task.executionArn === executionArn) this.pending.delete(token);
+          this.save();
+        }
+      });
+    this.running.set(executionArn, { abort: run.abort, done });
+    this.save();
+    return exec;
+  }
+
+  private async runTask(
+    exec: LocalExecution,
+    stateName: string,
+    binding: { handler: string; callback: boolean },
+    parameters: unknown,
+    staticToken: string,
+  ): Promise<unknown> {
+    const { Payload } = parameters as { Payload?: unknown };
+    const handler = await this.load(binding.handler, stateName);
+    const requestId = randomUUID();
+    if (!binding.callback) {
+      const result = await invokeLike(handler, Payload ?? {}, lambdaContext(binding.handler, requestId));
+      // The shape of the lambda:invoke service integration's result.
+      return { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 };
+    }
+    const token = randomBytes(48).toString('base64url');
+    const payload = JSON.parse(
+      JSON.stringify(Payload ?? {})
+        .split(staticToken)
+        .join(token),
+    );
+    const completion = new Promise<unknown>((resolve, reject) => {
+      this.pending.set(token, { executionArn: exec.executionArn, resolve, reject });
+    });
+    try {
+      await invokeLike(handler, payload, lambdaContext(binding.handler, requestId));
+    } catch (err) {
+      this.pending.delete(token);
+      throw err;
+    }
+    return completion;
+  }
+
+  private load(handler: string, stateName: string): Promise<TaskHandler> {
+    const override = this.options.taskOverrides?.[stateName];
+    if (override) return Promise.resolve(override);
+    let mod = this.modules.get(handler);
+    if (!mod) {
+      mod = Promise.resolve()
+        .then(() => import(pathToFileURL(handlerModulePath(handler)).href))
+        .then((m: { handler?: TaskHandler }) => {
+          if (typeof m.handler !== 'function')
+            throw new Error(`lambdas/handlers/${handler}.ts exports no handler`);
+          return m.handler;
+        });
+      this.modules.set(handler, mod);
+    }
+    return mod;
+  }
+
+  private savedFile(): string | undefined {
+    return this.options.dataDir ? join(this.options.dataDir, 'stepfunctions-executions.json') : undefined;
+  }
+
+  private loadSaved(): LocalExecution[] {
+    const file = this.savedFile();
+    if (!file || !existsSync(file)) return [];
+    return JSON.parse(readFileSync(file, 'utf8')) as LocalExecution[];
+  }
+
+  /** Remembers the running executions (name and input suffice: the ASL is written to resume). */
+  private save(): void {
+    const file = this.savedFile();
+    if (!file || this.closed) return;
+    mkdirSync(this.options.dataDir as string, { recursive: true });
+    const runningExecs = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
+    writeFileSync(`${file}.tmp`, JSON.stringify(runningExecs));
+    renameSync(`${file}.tmp`, file);
+  }
+}
+
+/** A Lambda invocation as Step Functions sees it: a thrown error's name becomes the error code. */
+async function invokeLike(handler: TaskHandler, event: unknown, context: Context): Promise<unknown> {
+  try {
+    return await handler(event, context);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    if (!e.name || e.name === 'Error') e.name = 'Error';
+    throw e;
+  }
+}
+
+function collectStates(definition: Record<string, unknown>): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const walk = (def: unknown) => {
+    const states = (def as { States?: Record<string, Record<string, unknown>> }).States ?? {};
+    for (const [name, state] of Object.entries(states)) {
+      out.set(name, state);
+      for (const branch of (state.Branches as unknown[] | undefined) ?? []) walk(branch);
+      if (state.Iterator) walk(state.Iterator);
+      if (state.ItemProcessor) walk(state.ItemProcessor);
+    }
+  };
+  walk(definition);
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * The one shared setup for tests against the embedded stack: start it on a free port, get tokens,
+ * call the API, wait for conditions (never for fixed times).
+ */
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
+
+export type { LocalStack };
+
+export async function startStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  return startLocalStack({ port: 0, logLevel: 'SILENT', ...options });
+}
+
+export async function tokenFor(stack: LocalStack, clientId = 'demo-portal', scope?: string): Promise<string> {
+  const sp = stack.config.serviceProviders.find((s) => s.clientId === clientId);
+  if (!sp?.clientSecret) throw new Error(`No local client ${clientId}`);
+  const body = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
+  const res = await fetch(`${stack.baseUrl}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${sp.clientSecret}`).toString('base64')}`,
+    },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`token request failed: ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export async function call<T = unknown>(
+  stack: LocalStack,
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body = options.body;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${stack.baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  let parsed: unknown = text;
+  if (/json/.test(res.headers.get('content-type') ?? '')) parsed = text ? JSON.parse(text) : null;
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+/** Polls a condition until it holds or the deadline passes (then fails with the last value). */
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  until: (value: T) => boolean,
+  { timeoutMs = 10_000, intervalMs = 20 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await probe();
+  while (!until(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`Condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+    last = await probe();
+  }
+  return last;
+}
+
+/** The white paper's start body, plus the issuer and method to use. */
+export function paperStartBody(overrides: Record<string, unknown> = {}) {
+  return {
+    dob: '1978-02-28',
+    email: 'hans.muster@swisscom.com',
+    firstName: 'Hans',
+    language: 'en',
+    lastName: 'Muster',
+    mobile: '+41783478228',
+    issuer: 'Test-ISP',
+    method: 'test',
+    ...overrides,
+  };
+}

@@ -1,0 +1,405 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type DnAttributes,
+  DnSyntaxError,
+  type IdentifiedPerson,
+  matchDn,
+  normaliseName,
+  parseDn,
+} from '../../lambdas/core/dn.js';
+
+const PAPER_DN = 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH';
+
+/** The parsed DN as a plain object, for readable equality assertions. */
+const parsed = (dn: string): Record<string, string[]> => Object.fromEntries(parseDn(dn));
+
+const hans: IdentifiedPerson = {
+  givenName: 'Hans',
+  familyName: 'Müller',
+  nationalities: ['CH'],
+  serialNumber: 'SRS-7f3a9c01',
+};
+
+const match = (dn: string, person: IdentifiedPerson = hans) => matchDn(parseDn(dn), person);
+
+describe('parseDn', () => {
+  describe('the white paper example', () => {
+    it('parses the paper DN into given name, surname, common name and country', () => {
+      expect(parsed(PAPER_DN)).toEqual({
+        gn: ['Hans'],
+        sn: ['Müller'],
+        cn: ['Hans Müller'],
+        c: ['CH'],
+      });
+    });
+
+    it('returns a Map keyed by the canonical short attribute type', () => {
+      const attrs: DnAttributes = parseDn(PAPER_DN);
+
+      expect(attrs).toBeInstanceOf(Map);
+      expect([...attrs.keys()]).toEqual(['gn', 'sn', 'cn', 'c']);
+    });
+  });
+
+  describe('spacing', () => {
+    it.each([
+      ['no spaces', 'gn=Hans,sn=Müller'],
+      ['spaces after commas', 'gn=Hans, sn=Müller'],
+      ['spaces around everything', '  gn = Hans ,  sn =  Müller  '],
+      ['semicolon separators', 'gn=Hans; sn=Müller'],
+    ])('ignores insignificant spaces (%s)', (_label, dn) => {
+      expect(parsed(dn)).toEqual({ gn: ['Hans'], sn: ['Müller'] });
+    });
+
+    it('keeps spaces inside a value', () => {
+      expect(parsed('cn=Hans  Peter Müller')).toEqual({ cn: ['Hans  Peter Müller'] });
+    });
+
+    it('keeps an escaped trailing space and an escaped leading space', () => {
+      expect(parsed('sn=Müller\\ , gn=\\ Hans')).toEqual({ sn: ['Müller '], gn: [' Hans'] });
+    });
+
+    it('keeps an escaped trailing space at the very end of the DN', () => {
+      expect(parsed('gn=Hans, sn=Müller\\ ')).toEqual({ gn: ['Hans'], sn: ['Müller '] });
+    });
+  });
+
+  describe('Unicode', () => {
+    it('parses Cyrillic values', () => {
+      expect(parsed('gn=Иван, sn=Петров, cn=Иван Петров, c=RU')).toEqual({
+        gn: ['Иван'],
+        sn: ['Петров'],
+        cn: ['Иван Петров'],
+        c: ['RU'],
+      });
+    });
+
+    it('parses CJK values', () => {
+      expect(parsed('gn=太郎, sn=山田, c=JP')).toEqual({ gn: ['太郎'], sn: ['山田'], c: ['JP'] });
+    });
+
+    it('keeps combining marks as given (normalisation happens when matching)', () => {
+      const decomposed = 'Mu\u0308ller';
+
+      const value = parseDn(`sn=${decomposed}`).get('sn');
+
+      expect(value).toEqual([decomposed]);
+      expect(value?.[0]).not.toBe('Müller');
+    });
+  });
+
+  describe('escapes and quoting', () => {
+    it('reads an escaped comma as part of the value', () => {
+      expect(parsed('cn=Müller\\, Hans, c=CH')).toEqual({ cn: ['Müller, Hans'], c: ['CH'] });
+    });
+
+    it.each([
+      ['plus', 'cn=A\\+B', 'A+B'],
+      ['semicolon', 'cn=A\\;B', 'A;B'],
+      ['equals', 'cn=A\\=B', 'A=B'],
+      ['quote', 'cn=A\\"B', 'A"B'],
+      ['backslash', 'cn=A\\\\B', 'A\\B'],
+      ['angle brackets', 'cn=\\<A\\>', '<A>'],
+      ['hash', 'cn=\\#A', '#A'],
+    ])('reads an escaped %s literally', (_label, dn, value) => {
+      expect(parsed(dn)).toEqual({ cn: [value] });
+    });
+
+    it('keeps an escaped backslash at the end of a value without adding anything', () => {
+      expect(parsed('cn=A\\\\, c=CH')).toEqual({ cn: ['A\\'], c: ['CH'] });
+      expect(parsed('cn=A\\\\')).toEqual({ cn: ['A\\'] });
+    });
+
+    it('decodes UTF-8 hex escapes (\\C3\\BC is ü)', () => {
+      expect(parsed('sn=M\\C3\\BCller')).toEqual({ sn: ['Müller'] });
+    });
+
+    it('decodes lower-case hex escapes and multi-byte characters', () => {
+      // 山 is E5 B1 B1 in UTF-8.
+      expect(parsed('sn=\\e5\\b1\\b1田')).toEqual({ sn: ['山田'] });
+    });
+
+    it('decodes a hex-escaped comma without splitting the RDN', () => {
+      expect(parsed('cn=Müller\\2C Hans')).toEqual({ cn: ['Müller, Hans'] });
+    });
+
+    it('reads a quoted value with a comma, a plus and a semicolon inside', () => {
+      expect(parsed('cn="Müller, Hans+Peter; Jr", c=CH')).toEqual({
+        cn: ['Müller, Hans+Peter; Jr'],
+        c: ['CH'],
+      });
+    });
+
+    it('reads an escaped quote inside a quoted value', () => {
+      expect(parsed('cn="Hans \\"Hansi\\" Müller"')).toEqual({ cn: ['Hans "Hansi" Müller'] });
+    });
+  });
+
+  describe('attribute types', () => {
+    it.each([
+      ['givenName=Hans', 'gn'],
+      ['GIVENNAME=Hans', 'gn'],
+      ['G=Hans', 'gn'],
+      ['GN=Hans', 'gn'],
+      ['2.5.4.42=Hans', 'gn'],
+      ['surname=Hans', 'sn'],
+      ['SN=Hans', 'sn'],
+      ['2.5.4.4=Hans', 'sn'],
+      ['commonName=Hans', 'cn'],
+      ['CN=Hans', 'cn'],
+      ['2.5.4.3=Hans', 'cn'],
+      ['countryName=Hans', 'c'],
+      ['C=Hans', 'c'],
+      ['2.5.4.6=Hans', 'c'],
+      ['serialNumber=Hans', 'serialnumber'],
+      ['SERIALNUMBER=Hans', 'serialnumber'],
+      ['2.5.4.5=Hans', 'serialnumber'],
+    ])('maps %s to the canonical type %s', (dn, type) => {
+      expect([...parseDn(dn).keys()]).toEqual([type]);
+    });
+
+    it('keeps other well-formed types (lower-cased) so that matching can refuse them', () => {
+      expect(parsed('O=Swisscom, OU=Trust-Services, 1.2.840.113549.1.9.1=x')).toEqual({
+        o: ['Swisscom'],
+        ou: ['Trust-Services'],
+        '1.2.840.113549.1.9.1': ['x'],
+      });
+    });
+
+    it('keeps the attributes of a multi-valued RDN as separate attributes', () => {
+      expect(parsed('gn=Hans+sn=Müller, c=CH')).toEqual({ gn: ['Hans'], sn: ['Müller'], c: ['CH'] });
+    });
+
+    it('collects a repeated attribute as several values', () => {
+      expect(parsed('gn=Hans, givenName=Peter')).toEqual({ gn: ['Hans', 'Peter'] });
+    });
+  });
+
+  describe('errors', () => {
+    it.each([
+      ['an empty string', ''],
+      ['blanks only', '   '],
+      ['two commas in a row', 'gn=Hans,, sn=Müller'],
+      ['a leading comma', ', gn=Hans'],
+      ['a trailing comma', 'gn=Hans, sn=Müller,'],
+      ['an empty multi-valued part', 'gn=Hans+, sn=Müller'],
+      ['a missing =', 'gn Hans, sn=Müller'],
+      ['a missing type', '=Hans, sn=Müller'],
+      ['a missing value', 'gn=, sn=Müller'],
+      ['a blank value', 'gn=   , sn=Müller'],
+      ['an empty quoted value', 'gn="", sn=Müller'],
+      ['a line feed', 'gn=Hans\n, sn=Müller'],
+      ['a NUL character', 'gn=Hans\u0000, sn=Müller'],
+      ['a C1 control character', 'gn=Hans\u0085, sn=Müller'],
+      ['a hex-escaped line feed', 'gn=Hans\\0A, sn=Müller'],
+      ['a hex-escaped NUL', 'gn=Hans\\00, sn=Müller'],
+      ['a hex escape that is not UTF-8', 'gn=Hans\\FF, sn=Müller'],
+      ['a truncated UTF-8 hex escape', 'sn=M\\C3ller'],
+      ['an unterminated quote', 'cn="Müller, Hans'],
+      ['a quote opened in a type', 'g"n=Hans'],
+      ['a dangling escape at the end of the DN', 'gn=Hans, sn=Müller\\'],
+      ['a type starting with a digit', '1gn=Hans'],
+      ['a type with a space inside', 'given name=Hans'],
+      ['a type with punctuation', 'gn!=Hans'],
+      ['a legacy OID. prefix', 'OID.2.5.4.42=Hans'],
+      ['a malformed OID', '2.5..4=Hans'],
+      ['an OID with a trailing dot', '2.5.4.=Hans'],
+    ])('throws a DnSyntaxError for %s', (_label, dn) => {
+      expect(() => parseDn(dn)).toThrow(DnSyntaxError);
+    });
+
+    it('accepts a DN of exactly 1024 characters', () => {
+      const dn = `gn=Hans, sn=${'a'.repeat(1024 - 'gn=Hans, sn='.length)}`;
+      expect(dn).toHaveLength(1024);
+
+      expect(() => parseDn(dn)).not.toThrow();
+    });
+
+    it('throws for a DN of 1025 characters, naming the limit', () => {
+      const dn = `gn=Hans, sn=${'a'.repeat(1025 - 'gn=Hans, sn='.length)}`;
+
+      expect(() => parseDn(dn)).toThrow(/1024/);
+    });
+
+    it('names the offending part in the message', () => {
+      expect(() => parseDn('gn=Hans, Müller')).toThrow(/Müller/);
+      expect(() => parseDn('1gn=Hans')).toThrow(/Invalid attribute type "1gn"/);
+    });
+
+    it('throws errors named DnSyntaxError', () => {
+      expect(() => parseDn('gn=Hans,,')).toThrow(expect.objectContaining({ name: 'DnSyntaxError' }));
+    });
+  });
+});
+
+describe('normaliseName', () => {
+  it.each([
+    ['Müller', 'müller'],
+    ['  Hans   Peter  ', 'hans peter'],
+    ['Hans\u00a0Peter', 'hans peter'],
+    ['Mu\u0308ller', 'müller'],
+    ['ＭＵＬＬＥＲ', 'muller'],
+    ['ÉLODIE', 'élodie'],
+    ['ИВАН', 'иван'],
+  ])('normalises %j to %j', (input, expected) => {
+    expect(normaliseName(input)).toBe(expected);
+  });
+
+  it('makes a decomposed umlaut equal to the precomposed one', () => {
+    expect(normaliseName('Mu\u0308ller')).toBe(normaliseName('Müller'));
+  });
+
+  it('keeps accents significant', () => {
+    expect(normaliseName('Müller')).not.toBe(normaliseName('Muller'));
+    expect(normaliseName('Zoë')).not.toBe(normaliseName('Zoe'));
+  });
+});
+
+describe('matchDn', () => {
+  describe('success', () => {
+    it('matches the paper DN against the identified person', () => {
+      expect(match(PAPER_DN)).toEqual({ ok: true });
+    });
+
+    it('matches with given name and surname only', () => {
+      expect(match('gn=Hans, sn=Müller')).toEqual({ ok: true });
+    });
+
+    it('matches whatever the order of the attributes', () => {
+      expect(match('c=CH, cn=Hans Müller, sn=Müller, gn=Hans')).toEqual({ ok: true });
+    });
+
+    it('matches with long attribute names and OIDs', () => {
+      expect(match('givenName=Hans, surname=Müller, commonName=Hans Müller, countryName=CH')).toEqual({
+        ok: true,
+      });
+      expect(match('2.5.4.42=Hans, 2.5.4.4=Müller, 2.5.4.3=Hans Müller, 2.5.4.6=CH')).toEqual({ ok: true });
+    });
+
+    it('ignores case and surplus spaces', () => {
+      expect(match('gn=HANS, sn=müller, cn=  hans   MÜLLER , c=ch')).toEqual({ ok: true });
+    });
+
+    it('matches a decomposed umlaut against a precomposed one (NFC)', () => {
+      expect(match('gn=Hans, sn=Mu\u0308ller, cn=Hans Mu\u0308ller')).toEqual({ ok: true });
+    });
+
+    it('matches a precomposed umlaut against a decomposed registration', () => {
+      expect(match(PAPER_DN, { ...hans, familyName: 'Mu\u0308ller' })).toEqual({ ok: true });
+    });
+
+    it('matches full-width letters against their ASCII form (NFKC)', () => {
+      expect(match('gn=Ｈａｎｓ, sn=Müller')).toEqual({ ok: true });
+    });
+
+    it('matches hex-escaped UTF-8 against the plain name', () => {
+      expect(match('gn=Hans, sn=M\\C3\\BCller')).toEqual({ ok: true });
+    });
+
+    it('matches Cyrillic and CJK names', () => {
+      const ivan: IdentifiedPerson = {
+        givenName: 'Иван',
+        familyName: 'Петров',
+        nationalities: ['UA'],
+        serialNumber: 's',
+      };
+      const taro: IdentifiedPerson = {
+        givenName: '太郎',
+        familyName: '山田',
+        nationalities: ['JP'],
+        serialNumber: 's',
+      };
+
+      expect(match('gn=иван, sn=ПЕТРОВ, cn=Иван Петров, c=UA', ivan)).toEqual({ ok: true });
+      expect(match('gn=太郎, sn=山田, cn=太郎 山田, c=JP', taro)).toEqual({ ok: true });
+    });
+
+    it('accepts any of the person’s nationalities as country', () => {
+      const dual = { ...hans, nationalities: ['DE', 'CH'] };
+
+      expect(match('gn=Hans, sn=Müller, c=CH', dual)).toEqual({ ok: true });
+      expect(match('gn=Hans, sn=Müller, c=de', dual)).toEqual({ ok: true });
+    });
+
+    it('matches the person’s serial number', () => {
+      expect(match('gn=Hans, sn=Müller, serialNumber=SRS-7f3a9c01')).toEqual({ ok: true });
+    });
+
+    it('matches a multi-valued RDN', () => {
+      expect(match('gn=Hans+sn=Müller, c=CH')).toEqual({ ok: true });
+    });
+  });
+
+  describe('failure', () => {
+    it('is accent-sensitive: Muller is not Müller', () => {
+      expect(match('gn=Hans, sn=Muller')).toEqual({ ok: false, reason: 'family-name' });
+    });
+
+    it('is accent-sensitive in the common name too', () => {
+      expect(match('gn=Hans, sn=Müller, cn=Hans Muller')).toEqual({ ok: false, reason: 'common-name' });
+    });
+
+    it('does not accept a transliteration (Mueller)', () => {
+      expect(match('gn=Hans, sn=Mueller')).toEqual({ ok: false, reason: 'family-name' });
+    });
+
+    it('requires the given name', () => {
+      expect(match('sn=Müller, cn=Hans Müller, c=CH')).toEqual({ ok: false, reason: 'missing-name' });
+    });
+
+    it('requires the surname', () => {
+      expect(match('gn=Hans, cn=Hans Müller, c=CH')).toEqual({ ok: false, reason: 'missing-name' });
+    });
+
+    it('refuses a common name alone', () => {
+      expect(match('cn=Hans Müller')).toEqual({ ok: false, reason: 'missing-name' });
+    });
+
+    it('refuses a different given name', () => {
+      expect(match('gn=Peter, sn=Müller')).toEqual({ ok: false, reason: 'given-name' });
+    });
+
+    it('refuses a common name that is not given name and surname', () => {
+      expect(match('gn=Hans, sn=Müller, cn=Peter Müller')).toEqual({ ok: false, reason: 'common-name' });
+    });
+
+    it('refuses a common name in reverse order', () => {
+      expect(match('gn=Hans, sn=Müller, cn=Müller Hans')).toEqual({ ok: false, reason: 'common-name' });
+    });
+
+    it('refuses a country that is none of the nationalities', () => {
+      expect(match('gn=Hans, sn=Müller, c=DE')).toEqual({ ok: false, reason: 'country' });
+    });
+
+    it('refuses a different serial number, compared exactly', () => {
+      expect(match('gn=Hans, sn=Müller, serialNumber=SRS-other')).toEqual({
+        ok: false,
+        reason: 'serial-number',
+      });
+      expect(match('gn=Hans, sn=Müller, serialNumber=srs-7F3A9C01')).toEqual({
+        ok: false,
+        reason: 'serial-number',
+      });
+    });
+
+    it.each([
+      ['organisation', 'gn=Hans, sn=Müller, o=Swisscom', 'o'],
+      ['organisational unit', 'gn=Hans, sn=Müller, ou=IT', 'ou'],
+      ['e-mail OID', 'gn=Hans, sn=Müller, 1.2.840.113549.1.9.1=hans@example.ch', '1.2.840.113549.1.9.1'],
+      ['pseudonym', 'gn=Hans, sn=Müller, pseudonym=Hansi', 'pseudonym'],
+    ])('refuses an attribute it cannot vouch for (%s)', (_label, dn, type) => {
+      expect(match(dn)).toEqual({ ok: false, reason: `unsupported:${type}` });
+    });
+
+    it.each([
+      ['given name', 'gn=Hans, gn=Hans, sn=Müller'],
+      ['given name under its long name', 'gn=Hans, givenName=Hans, sn=Müller'],
+      ['surname', 'gn=Hans, sn=Müller, sn=Müller'],
+      ['common name', 'gn=Hans, sn=Müller, cn=Hans Müller, cn=Hans Müller'],
+      ['country', 'gn=Hans, sn=Müller, c=CH, c=DE'],
+      ['serial number', 'gn=Hans, sn=Müller, serialNumber=a, 2.5.4.5=b'],
+    ])('throws a DnSyntaxError when the %s is given twice', (_label, dn) => {
+      expect(() => match(dn)).toThrow(DnSyntaxError);
+    });
+  });
+});

@@ -1,0 +1,318 @@
+/**
+ * Shared fixtures for the unit tests: a realistic ISP catalogue, SP setups, orders and
+ * registrations, plus the request and response bodies exactly as the white paper prints them.
+ * Builders return fresh objects, so a test may change what it gets without affecting others.
+ */
+import type { IspConfig, ProviderView, SpSetup } from '../../lambdas/core/domain.js';
+import type { Order, StatusEntry } from '../../lambdas/core/order.js';
+import type { Registration } from '../../lambdas/core/registration.js';
+
+// ---------------------------------------------------------------- ISP catalogue
+
+/** Defaults of an online, operator-assisted partner; every fixture overrides what makes it itself. */
+export function ispConfig(overrides: Partial<IspConfig> & Pick<IspConfig, 'issuer'>): IspConfig {
+  return {
+    adapter: overrides.issuer.toLowerCase(),
+    loa: 4,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    realtimeMethods: [],
+    offlineMethods: [],
+    offline: false,
+    webflow: true,
+    operatorAssisted: true,
+    identificationData: [],
+    additionalData: [],
+    defaultLocale: 'en',
+    timeoutSeconds: 3600,
+    orderValiditySeconds: 86_400,
+    keys: [],
+    settings: {},
+    ...overrides,
+  };
+}
+
+/** The paper's simulator partner, shaped so that its catalogue entry is the paper's entry verbatim. */
+export const testIsp = (): IspConfig =>
+  ispConfig({
+    issuer: 'Test-ISP',
+    adapter: 'test-isp',
+    loa: 3,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    realtimeMethods: ['video', 'test'],
+    offlineMethods: ['test-offline'],
+    offline: true,
+    webflow: true,
+    identificationData: [],
+    additionalData: [],
+    defaultLocale: 'en',
+  });
+
+/** A video identification partner with live operators: QES under both laws. */
+export const videoIsp = (): IspConfig =>
+  ispConfig({
+    issuer: 'Video-ISP',
+    adapter: 'video-isp',
+    loa: 4,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    realtimeMethods: ['video'],
+    identificationData: ['firstName', 'lastName', 'dob'],
+    defaultLocale: 'de',
+  });
+
+/** Bank identification (login to a German online bank): QES under eIDAS only. */
+export const bankIsp = (): IspConfig =>
+  ispConfig({
+    issuer: 'Bank-ISP',
+    adapter: 'bank-isp',
+    loa: 4,
+    jurisdictions: ['EIDAS'],
+    realtimeMethods: ['bank'],
+    defaultLocale: 'de',
+  });
+
+/** German identity card with eID function (NFC + PIN): QES under eIDAS only. */
+export const eidIsp = (): IspConfig =>
+  ispConfig({
+    issuer: 'eID-ISP',
+    adapter: 'eid-isp',
+    loa: 4,
+    jurisdictions: ['EIDAS'],
+    realtimeMethods: ['eid'],
+    defaultLocale: 'de',
+  });
+
+/**
+ * Auto-identification without a human operator. The partner itself claims LoA 4; the eligibility
+ * rule caps it to LoA 3 (AES), which is what the catalogue must show.
+ */
+export const autoIsp = (): IspConfig =>
+  ispConfig({
+    issuer: 'Auto-ISP',
+    adapter: 'auto-isp',
+    loa: 4,
+    operatorAssisted: false,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    realtimeMethods: ['auto'],
+  });
+
+/** Courier: rings up to 3x at the front door. Offline, breach of media. */
+export const courierIsp = (): IspConfig =>
+  ispConfig({
+    issuer: 'Courier-ISP',
+    adapter: 'courier-isp',
+    loa: 4,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    realtimeMethods: [],
+    offlineMethods: ['courier'],
+    offline: true,
+    webflow: false,
+    defaultLocale: 'de',
+  });
+
+/** Point of sale in the neighbourhood. Offline, breach of media. */
+export const posIsp = (): IspConfig =>
+  ispConfig({
+    issuer: 'POS-ISP',
+    adapter: 'pos-isp',
+    loa: 4,
+    jurisdictions: ['ZERTES'],
+    realtimeMethods: [],
+    offlineMethods: ['pos'],
+    offline: true,
+    webflow: false,
+    defaultLocale: 'fr',
+  });
+
+/** The whole operator catalogue, in a stable order. */
+export const catalogue = (): IspConfig[] => [
+  testIsp(),
+  videoIsp(),
+  bankIsp(),
+  eidIsp(),
+  autoIsp(),
+  courierIsp(),
+  posIsp(),
+];
+
+// ---------------------------------------------------------------- SP setups
+
+/** Every issuer of the given catalogue with all of its methods (`*`). */
+export function allMethods(isps: IspConfig[] = catalogue()): SpSetup['methods'] {
+  return Object.fromEntries(isps.map((isp) => [isp.issuer, '*' as const]));
+}
+
+export function spSetup(overrides: Partial<SpSetup> = {}): SpSetup {
+  return {
+    clientId: 'sp-client',
+    name: 'Some SP',
+    methods: allMethods(),
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    loas: [3, 4],
+    financialIntermediary: false,
+    amlContracts: [],
+    claimedIdentities: ['test-client'],
+    ...overrides,
+  };
+}
+
+/** A bank: financial intermediary, every method, both laws, both levels. */
+export const bankSp = (): SpSetup =>
+  spSetup({
+    clientId: 'bank-client',
+    name: 'Example Bank',
+    financialIntermediary: true,
+    amlContracts: ['Video-ISP', 'Bank-ISP'],
+    claimedIdentities: ['bank-signing'],
+  });
+
+/** A signing portal that is not a financial intermediary, every method, both laws, both levels. */
+export const portalSp = (): SpSetup =>
+  spSetup({ clientId: 'portal-client', name: 'Signing Portal', financialIntermediary: false });
+
+/** The paper's "Setup Filter and Parameter" example: ISP 1 video LOA4/eIDAS, ISP 2 BankIDent LOA4/eIDAS. */
+export const paperSetupSp = (): SpSetup =>
+  spSetup({
+    clientId: 'paper-client',
+    name: 'Paper Example SP',
+    methods: { 'Video-ISP': ['video'], 'Bank-ISP': ['bank'] },
+    jurisdictions: ['EIDAS'],
+    loas: [4],
+    financialIntermediary: false,
+  });
+
+// ---------------------------------------------------------------- white paper bodies
+
+/** "List the available methods": the response entry for Test-ISP, verbatim. */
+export const PAPER_TEST_ISP_ENTRY: ProviderView = {
+  loa: 3,
+  issuer: 'Test-ISP',
+  webflow: true,
+  jurisdiction: 'ZERTES,EIDAS',
+  realtimeMethods: ['video', 'test'],
+  offline: true,
+  identificationData: [],
+  additionalData: [],
+  defaultLocale: 'en',
+};
+
+/** "Verify Call": the request body, verbatim. */
+export const PAPER_VERIFY_BODY = {
+  msisdn: '41791234567',
+  claimedIdentity: 'test-client',
+  assuranceLevel: 4,
+  distinguishedName: 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH',
+} as const;
+
+/** "Start of the identification process": the request body, verbatim. */
+export const PAPER_START_BODY = {
+  dob: '1978-02-28',
+  email: 'hans.muster@swisscom.com',
+  firstName: 'Hans',
+  language: 'en',
+  lastName: 'Muster',
+  mobile: '+41783478228',
+} as const;
+
+/** The paper's body plus the method chosen from the catalogue. */
+export const startBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...PAPER_START_BODY,
+  issuer: 'Test-ISP',
+  method: 'test',
+  ...overrides,
+});
+
+/** "Start of the identification process": the response, verbatim. */
+export const PAPER_START_RESPONSE = {
+  refId: '5c327977-a154-4747-b99d-c0733f7007c5',
+  error: null,
+  targetURL: 'https://www.identity.tm/status_neu/1ABF5C05DBEA405B20AEB91424485700',
+} as const;
+
+/** "Determine the identification status": the response body, verbatim. */
+export const PAPER_STATUS_RESPONSE = {
+  refId: '62c3ee9d79-0250-4d1b-805b-e72d591b9f23',
+  orderId: '2019-11-25T09:19:20.165Z',
+  issuer: 'test',
+  adapter: 'fake',
+  method: 'video',
+  mobile: '+41775383140',
+  evidenceId: null,
+  statuses: [
+    { status: 'created', date: '2019-11-25T09:19:20.165Z', reason: null, kind: null },
+    { status: 'created', date: '2019-11-25T09:25:28.779991Z', reason: null, kind: null },
+    { status: 'initialized', date: '2019-11-25T09:19:20.192Z', reason: null, kind: null },
+  ],
+} as const;
+
+// ---------------------------------------------------------------- orders
+
+export const REF_ID = '5c327977-a154-4747-b99d-c0733f7007c5';
+export const T0 = new Date('2025-03-01T10:00:00.000Z');
+
+/** A status entry `minutes` after T0. */
+export function statusEntry(
+  status: StatusEntry['status'],
+  minutes: number,
+  extra: Partial<Pick<StatusEntry, 'reason' | 'kind'>> = {},
+): StatusEntry {
+  return {
+    status,
+    date: new Date(T0.getTime() + minutes * 60_000).toISOString(),
+    reason: extra.reason ?? null,
+    kind: extra.kind ?? null,
+  };
+}
+
+/** An order with the given history (default: just created); `version` = number of writes so far. */
+export function order(overrides: Partial<Order> = {}): Order {
+  const statuses = overrides.statuses ?? [statusEntry('created', 0)];
+  return {
+    refId: REF_ID,
+    clientId: 'bank-client',
+    issuer: 'Test-ISP',
+    adapter: 'test-isp',
+    method: 'test',
+    loa: 3,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    offline: false,
+    person: {
+      firstName: 'Hans',
+      lastName: 'Muster',
+      dob: '1978-02-28',
+      email: 'hans.muster@swisscom.com',
+      mobile: '+41783478228',
+      language: 'en',
+    },
+    redirectUrl: 'https://sp.example/back',
+    state: 'opaque-sp-state',
+    ispOrderId: null,
+    targetURL: 'https://isp.example/start/1ABF5C05DBEA405B20AEB91424485700',
+    createdAt: T0.toISOString(),
+    expiresAt: new Date(T0.getTime() + 86_400_000).toISOString(),
+    timeoutSeconds: 3600,
+    evidenceId: null,
+    version: statuses.length,
+    ...overrides,
+    statuses,
+  };
+}
+
+// ---------------------------------------------------------------- registrations
+
+export function registration(overrides: Partial<Registration> = {}): Registration {
+  return {
+    msisdn: '41791234567',
+    serialNumber: 'SRS-7f3a9c01',
+    evidenceId: 'ev-0001',
+    loa: 4,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    givenName: 'Hans',
+    familyName: 'Müller',
+    nationalities: ['CH'],
+    termsAcceptedAt: '2025-01-10T08:00:00.000Z',
+    validUntil: '2030-01-10T08:00:00.000Z',
+    refId: REF_ID,
+    issuer: 'Video-ISP',
+    ...overrides,
+  };
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decideVerify,
+  normaliseMsisdn,
+  registrationValidUntil,
+  type VerifyQuestion,
+} from '../../lambdas/core/registration.js';
+import { PAPER_VERIFY_BODY, registration } from './fixtures.js';
+
+const NOW = new Date('2025-06-15T12:00:00.000Z');
+
+/** The paper's verify question, asked by a claimed identity that signs under both laws. */
+const question = (overrides: Partial<VerifyQuestion> = {}): VerifyQuestion => ({
+  msisdn: PAPER_VERIFY_BODY.msisdn,
+  assuranceLevel: PAPER_VERIFY_BODY.assuranceLevel,
+  distinguishedName: PAPER_VERIFY_BODY.distinguishedName,
+  jurisdictions: ['ZERTES', 'EIDAS'],
+  ...overrides,
+});
+
+describe('decideVerify', () => {
+  it('says yes to the paper’s question for a matching, valid LoA 4 registration', () => {
+    expect(decideVerify(registration(), question(), NOW)).toEqual({ ok: true });
+  });
+
+  it('says no when the number is not registered', () => {
+    expect(decideVerify(undefined, question(), NOW)).toEqual({ ok: false, reason: 'not-registered' });
+  });
+
+  describe('validity', () => {
+    it('says no once the registration has expired', () => {
+      const reg = registration({ validUntil: '2025-06-15T11:59:59.999Z' });
+
+      expect(decideVerify(reg, question(), NOW)).toEqual({ ok: false, reason: 'expired' });
+    });
+
+    it('says no at the very instant of expiry', () => {
+      const reg = registration({ validUntil: NOW.toISOString() });
+
+      expect(decideVerify(reg, question(), NOW)).toEqual({ ok: false, reason: 'expired' });
+    });
+
+    it('says yes one millisecond before expiry', () => {
+      const reg = registration({ validUntil: '2025-06-15T12:00:00.001Z' });
+
+      expect(decideVerify(reg, question(), NOW)).toEqual({ ok: true });
+    });
+
+    it('checks expiry before anything else', () => {
+      const reg = registration({ validUntil: '2020-01-01T00:00:00.000Z', loa: 3 });
+
+      expect(decideVerify(reg, question({ distinguishedName: 'not a dn' }), NOW)).toEqual({
+        ok: false,
+        reason: 'expired',
+      });
+    });
+  });
+
+  describe('level of assurance', () => {
+    it('lets a LoA 4 registration satisfy a LoA 3 request', () => {
+      expect(decideVerify(registration({ loa: 4 }), question({ assuranceLevel: 3 }), NOW)).toEqual({
+        ok: true,
+      });
+    });
+
+    it('does not let a LoA 3 registration satisfy a LoA 4 request', () => {
+      expect(decideVerify(registration({ loa: 3 }), question({ assuranceLevel: 4 }), NOW)).toEqual({
+        ok: false,
+        reason: 'loa',
+      });
+    });
+
+    it('lets a LoA 3 registration satisfy a LoA 3 request', () => {
+      expect(decideVerify(registration({ loa: 3 }), question({ assuranceLevel: 3 }), NOW)).toEqual({
+        ok: true,
+      });
+    });
+  });
+
+  describe('jurisdictions', () => {
+    it('says yes when the claimed identity’s jurisdictions are a subset of the registration’s', () => {
+      expect(decideVerify(registration(), question({ jurisdictions: ['EIDAS'] }), NOW)).toEqual({ ok: true });
+      expect(decideVerify(registration(), question({ jurisdictions: ['ZERTES'] }), NOW)).toEqual({
+        ok: true,
+      });
+    });
+
+    it('says no when the claimed identity signs under a jurisdiction the registration lacks', () => {
+      const reg = registration({ jurisdictions: ['EIDAS'] });
+
+      expect(decideVerify(reg, question({ jurisdictions: ['ZERTES', 'EIDAS'] }), NOW)).toEqual({
+        ok: false,
+        reason: 'jurisdiction',
+      });
+      expect(decideVerify(reg, question({ jurisdictions: ['ZERTES'] }), NOW)).toEqual({
+        ok: false,
+        reason: 'jurisdiction',
+      });
+    });
+  });
+
+  describe('distinguished name', () => {
+    it('says no when the DN names someone else', () => {
+      expect(
+        decideVerify(registration(), question({ distinguishedName: 'gn=Hans, sn=Muller' }), NOW),
+      ).toEqual({
+        ok: false,
+        reason: 'dn:family-name',
+      });
+    });
+
+    it('says no when the DN’s country is not a nationality', () => {
+      expect(
+        decideVerify(registration(), question({ distinguishedName: 'gn=Hans, sn=Müller, c=DE' }), NOW),
+      ).toEqual({ ok: false, reason: 'dn:country' });
+    });
+
+    it('says no when the DN carries an attribute that cannot be vouched for', () => {
+      expect(
+        decideVerify(registration(), question({ distinguishedName: 'gn=Hans, sn=Müller, o=Evil Corp' }), NOW),
+      ).toEqual({ ok: false, reason: 'dn:unsupported:o' });
+    });
+
+    it('checks the serial number against the registration’s', () => {
+      expect(
+        decideVerify(
+          registration(),
+          question({ distinguishedName: 'gn=Hans, sn=Müller, serialNumber=SRS-7f3a9c01' }),
+          NOW,
+        ),
+      ).toEqual({ ok: true });
+      expect(
+        decideVerify(
+          registration(),
+          question({ distinguishedName: 'gn=Hans, sn=Müller, serialNumber=SRS-other' }),
+          NOW,
+        ),
+      ).toEqual({ ok: false, reason: 'dn:serial-number' });
+    });
+
+    it.each([
+      ['an empty RDN', 'gn=Hans,, sn=Müller'],
+      ['an unterminated quote', 'gn="Hans, sn=Müller'],
+      ['a repeated attribute', 'gn=Hans, gn=Hans, sn=Müller'],
+      ['a hex-escaped control character', 'gn=Hans\\0A, sn=Müller'],
+    ])('answers dn-syntax for %s instead of throwing', (_label, distinguishedName) => {
+      expect(decideVerify(registration(), question({ distinguishedName }), NOW)).toEqual({
+        ok: false,
+        reason: 'dn-syntax',
+      });
+    });
+  });
+
+  it('checks the level before the jurisdictions and the jurisdictions before the DN', () => {
+    const reg = registration({ loa: 3, jurisdictions: ['EIDAS'] });
+
+    expect(decideVerify(reg, question({ assuranceLevel: 4, distinguishedName: 'gn=X, sn=Y' }), NOW)).toEqual({
+      ok: false,
+      reason: 'loa',
+    });
+    expect(decideVerify(reg, question({ assuranceLevel: 3, distinguishedName: 'gn=X, sn=Y' }), NOW)).toEqual({
+      ok: false,
+      reason: 'jurisdiction',
+    });
+  });
+});
+
+describe('normaliseMsisdn', () => {
+  it.each([
+    ['41791234567', '41791234567'],
+    ['+41791234567', '41791234567'],
+    ['+41 79 123 45 67', '41791234567'],
+    ['+41-79-123-45-67', '41791234567'],
+    ['(+41) 79/123.45.67', '41791234567'],
+  ])('normalises %j to %j', (input, expected) => {
+    expect(normaliseMsisdn(input)).toBe(expected);
+  });
+
+  it('makes the paper’s verify msisdn and an E.164 start mobile the same registration', () => {
+    expect(normaliseMsisdn('+41791234567')).toBe(normaliseMsisdn(PAPER_VERIFY_BODY.msisdn));
+  });
+});
+
+describe('registrationValidUntil', () => {
+  const ACCEPTED = new Date('2025-01-10T08:00:00.000Z');
+
+  it('ends at the end of the document’s expiry day when the document expires first', () => {
+    expect(registrationValidUntil('2027-03-31', ACCEPTED)).toBe('2027-03-31T23:59:59.999Z');
+  });
+
+  it('ends five years after acceptance when the document expires later', () => {
+    expect(registrationValidUntil('2034-12-31', ACCEPTED)).toBe('2030-01-10T08:00:00.000Z');
+  });
+
+  it('ends five years after acceptance without a document expiry', () => {
+    expect(registrationValidUntil(null, ACCEPTED)).toBe('2030-01-10T08:00:00.000Z');
+  });
+
+  it('honours a configured maximum', () => {
+    expect(registrationValidUntil(null, ACCEPTED, 2)).toBe('2027-01-10T08:00:00.000Z');
+    expect(registrationValidUntil('2026-06-30', ACCEPTED, 2)).toBe('2026-06-30T23:59:59.999Z');
+  });
+
+  it('takes the maximum when the document expires on the fifth anniversary', () => {
+    // The document runs to 23:59:59.999 of its last day, which is later than 08:00 five years on.
+    expect(registrationValidUntil('2030-01-10', ACCEPTED)).toBe('2030-01-10T08:00:00.000Z');
+  });
+
+  it('gives a past date for a document already expired, so that verify says no', () => {
+    const validUntil = registrationValidUntil('2024-12-31', ACCEPTED);
+
+    expect(validUntil).toBe('2024-12-31T23:59:59.999Z');
+    expect(decideVerify(registration({ validUntil }), question(), ACCEPTED)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+  });
+
+  it('does not change the acceptance date it is given', () => {
+    const accepted = new Date(ACCEPTED);
+
+    registrationValidUntil(null, accepted);
+
+    expect(accepted.toISOString()).toBe(ACCEPTED.toISOString());
+  });
+});
