@@ -51,22 +51,29 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/**
+ * Handler modules load once per process and keep their SDK clients, like a warm Lambda container.
+ * A later stack in the same process (tests) therefore listens on the ports of the first one.
+ */
+let processPorts: { http: number; dynamo: number } | undefined;
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
   const config = options.config ?? loadConfig();
   const dynamo = await startDynamo({
     dataDir: options.dataDir,
     tableName: TABLE_NAME,
-    port: options.dynamoPort,
+    port: options.dynamoPort ?? processPorts?.dynamo,
   });
 
   // Bind first, so the issuer and the public URLs carry the real port.
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => resolve());
+    server.listen(options.port || processPorts?.http || (options.port ?? 3000), host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  processPorts = { http: port, dynamo: Number(new URL(dynamo.endpoint).port) };
   const baseUrl = `http://${host}:${port}`;
 
   // The environment a deployed function gets from CDK, pointed at the emulations.

@@ -77,7 +77,7 @@ export class LocalStepFunctions {
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.stateMachineArn = options.stateMachineArn;
     this.definition = JSON.parse(readFileSync(options.aslPath, 'utf8')) as Record<string, unknown>;
-    this.machine = new StateMachine(this.definition as never, {
+    this.machine = new StateMachine(resolveTimeoutPathsFromPayload(this.definition) as never, {
       validationOptions: { checkPaths: true, checkArn: true },
     });
     this.stateHandlers = new Map();
@@ -307,7 +307,8 @@ export class LocalStepFunctions {
     parameters: unknown,
     staticToken: string,
   ): Promise<unknown> {
-    const { Payload } = parameters as { Payload?: unknown };
+    const { [LOCAL_TIMEOUT_KEY]: _timeout, ...Payload } = ((parameters as { Payload?: Record<string, unknown> })
+      .Payload ?? {}) as Record<string, unknown>;
     const handler = await this.load(binding.handler, stateName);
     const requestId = randomUUID();
     if (!binding.callback) {
@@ -380,6 +381,25 @@ async function invokeLike(handler: TaskHandler, event: unknown, context: Context
     if (!e.name || e.name === 'Error') e.name = 'Error';
     throw e;
   }
+}
+
+const LOCAL_TIMEOUT_KEY = '__localTimeoutSeconds';
+
+/**
+ * aws-local-stepfunctions resolves `TimeoutSecondsPath` against the input after `Parameters`,
+ * Step Functions against the state input. So that the unchanged ASL file times out the same here,
+ * the local copy carries the value through the payload (and runTask drops it again).
+ */
+function resolveTimeoutPathsFromPayload(definition: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(definition);
+  for (const state of collectStates(copy).values()) {
+    const path = state.TimeoutSecondsPath;
+    const parameters = state.Parameters as { Payload?: Record<string, unknown> } | undefined;
+    if (typeof path !== 'string' || !parameters?.Payload) continue;
+    parameters.Payload[`${LOCAL_TIMEOUT_KEY}.$`] = path;
+    state.TimeoutSecondsPath = `$.Payload.${LOCAL_TIMEOUT_KEY}`;
+  }
+  return copy;
 }
 
 function collectStates(definition: Record<string, unknown>): Map<string, Record<string, unknown>> {

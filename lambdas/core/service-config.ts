@@ -23,8 +23,8 @@ export const IspConfigSchema = z.strictObject({
   identificationData: z.array(z.string()).default([]),
   additionalData: z.array(z.string()).default([]),
   defaultLocale: z.string().default('en'),
-  timeoutSeconds: z.number().int().min(60),
-  orderValiditySeconds: z.number().int().min(60),
+  timeoutSeconds: z.number().int().min(1).max(1_814_400),
+  orderValiditySeconds: z.number().int().min(1).max(1_814_400),
   /** Public keys (JWK) this partner signs its callbacks with. */
   keys: z.array(z.record(z.string(), z.unknown())).default([]),
   /** Adapter-specific settings (e.g. the partner's API URL for the generic HTTP adapter). */

@@ -7,7 +7,7 @@ import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../
 export type { LocalStack };
 
 export async function startStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  return startLocalStack({ port: 0, logLevel: 'SILENT', ...options });
+  return startLocalStack({ port: 0, logLevel: (process.env.TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'SILENT', ...options });
 }
 
 export async function tokenFor(stack: LocalStack, clientId = 'demo-portal', scope?: string): Promise<string> {

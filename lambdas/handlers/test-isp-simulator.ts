@@ -1,0 +1,229 @@
+/**
+ * The Test-ISP simulator (test stages only): the white paper's "Define Identity" form.
+ *
+ *   GET  /test-isp/orders/{refId}      the form, prefilled from the order
+ *   POST /test-isp/orders/{refId}      the form submitted (application/x-www-form-urlencoded)
+ *   POST /test-isp/api/orders/{refId}  the same as JSON, for automated SP tests
+ *
+ * It reads the order to prefill the form, and changes it only the way a real partner can: it signs
+ * status events and evidence with the Test-ISP's private key and posts them over HTTP to the ISP
+ * callback routes, so every check of those routes applies. It never writes the table.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { JWK } from 'jose';
+import { tableRepository } from '../adapters/aws-clients.js';
+import { requiredEnv } from '../adapters/env.js';
+import { type IspMessageKind, signIspMessage } from '../adapters/isp-message.js';
+import { currentStatus, type Order } from '../core/order.js';
+import { type FieldError, problems } from '../core/problems.js';
+import { toFieldErrors } from '../core/schemas.js';
+import {
+  defaultPerson,
+  describeMessage,
+  type PlannedMessage,
+  planMessages,
+  resolvePerson,
+  SimulatorApiRequest,
+  SimulatorForm,
+} from '../core/test-isp.js';
+import { headerOf, html, httpHandler, json } from '../http/handler.js';
+import { jsonBody, publicBaseUrl } from '../http/request.js';
+import {
+  type DeliveryRow,
+  defineIdentityPage,
+  FORM_FIELDS,
+  type FormValues,
+  notFoundPage,
+  resultPage,
+} from '../http/test-isp-pages.js';
+
+const repository = tableRepository();
+const signingKey = JSON.parse(requiredEnv('TEST_ISP_PRIVATE_JWK')) as JWK;
+
+const TEST_ISP_ADAPTER = 'test-isp';
+const MAX_FORM_BYTES = 16 * 1024;
+const CALLBACK_TIMEOUT_MS = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The order, if it is one the Test-ISP handles; anything else is indistinguishable from none. */
+async function simulatedOrder(event: APIGatewayProxyEvent): Promise<Order | undefined> {
+  const refId = event.pathParameters?.refId ?? '';
+  if (!UUID.test(refId)) return undefined;
+  const order = await repository.getOrder(refId);
+  return order?.adapter === TEST_ISP_ADAPTER ? order : undefined;
+}
+
+function serviceBaseUrl(event: APIGatewayProxyEvent): string {
+  return (process.env.PUBLIC_BASE_URL || publicBaseUrl(event)).replace(/\/$/, '');
+}
+
+// ---------------------------------------------------------------- sending, as a partner does
+
+interface Delivered {
+  message: PlannedMessage;
+  url: string;
+  status: number;
+  outcome?: string;
+  detail?: string;
+}
+
+interface Delivery {
+  delivered: Delivered[];
+  /** Messages not sent because an earlier one was refused or could not be delivered. */
+  notSent: PlannedMessage[];
+  /** Why the callback could not be reached at all, if it could not. */
+  unreachable?: string;
+}
+
+const CALLBACK_PATHS: Record<IspMessageKind, string> = {
+  event: '/isp/v1/events',
+  evidence: '/isp/v1/evidence',
+};
+
+async function deliver(order: Order, messages: PlannedMessage[], baseUrl: string): Promise<Delivery> {
+  const delivered: Delivered[] = [];
+  for (const [i, message] of messages.entries()) {
+    const url = `${baseUrl}${CALLBACK_PATHS[message.kind]}`;
+    const jws = await signIspMessage(message.kind, { iss: order.issuer, ...message.claims }, signingKey);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/jose', accept: 'application/json' },
+        body: jws,
+        signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
+      });
+    } catch (err) {
+      const cause = (err as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed';
+      return { delivered, notSent: messages.slice(i), unreachable: `${url}: ${cause}` };
+    }
+    const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    delivered.push({
+      message,
+      url,
+      status: res.status,
+      ...(res.ok
+        ? { outcome: text(body?.outcome) }
+        : { outcome: text(body?.title), detail: text(body?.detail) }),
+    });
+    // A partner whose message was refused does not go on as if it had been accepted.
+    if (!res.ok) return { delivered, notSent: messages.slice(i + 1) };
+  }
+  return { delivered, notSent: [] };
+}
+
+function sentView(d: Delivered) {
+  return {
+    kind: d.message.kind,
+    ...(d.message.kind === 'event' ? { event: d.message.claims.event } : {}),
+    ...(d.message.kind === 'event' && d.message.claims.kind ? { cancelKind: d.message.claims.kind } : {}),
+    status: d.status,
+    ...(d.outcome ? { outcome: d.outcome } : {}),
+    ...(d.detail ? { detail: d.detail } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- the form
+
+function formValuesOf(event: APIGatewayProxyEvent): { values: FormValues; repeated: FieldError[] } {
+  const contentType = headerOf(event, 'content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+    throw problems.unsupportedMediaType('Submit the form as application/x-www-form-urlencoded.');
+  }
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw problems.payloadTooLarge(MAX_FORM_BYTES);
+  const params = new URLSearchParams(raw);
+  const values: FormValues = {};
+  const repeated: FieldError[] = [];
+  for (const { name } of FORM_FIELDS) {
+    const all = params.getAll(name);
+    if (all.length > 1) repeated.push({ field: name, message: 'Given more than once.' });
+    if (all[0] !== undefined) values[name] = all[0];
+  }
+  return { values, repeated };
+}
+
+function initialValues(order: Order): FormValues {
+  return { ...defaultPerson(order, new Date()), status: 'data-ready', reason: '' };
+}
+
+function groupErrors(errors: FieldError[]): Record<string, string[]> {
+  const byField: Record<string, string[]> = {};
+  for (const e of errors) {
+    const field = e.field.split('.')[0] || 'status';
+    (byField[field] ??= []).push(e.message);
+  }
+  return byField;
+}
+
+async function submitForm(event: APIGatewayProxyEvent, order: Order) {
+  const { values, repeated } = formValuesOf(event);
+  const parsed = SimulatorForm.safeParse(
+    Object.fromEntries(FORM_FIELDS.map(({ name }) => [name, values[name] ?? ''])),
+  );
+  if (!parsed.success || repeated.length) {
+    const errors = [...repeated, ...(parsed.success ? [] : toFieldErrors(parsed.error))];
+    return html(400, defineIdentityPage(order, values, groupErrors(errors)));
+  }
+  const { status, reason, ...person } = parsed.data;
+  const now = new Date();
+  const baseUrl = serviceBaseUrl(event);
+  const delivery = await deliver(order, planMessages(order, status, person, now, reason), baseUrl);
+  const after = (await repository.getOrder(order.refId)) ?? order;
+  const rows: DeliveryRow[] = delivery.delivered.map((d) => ({
+    message: describeMessage(d.message),
+    url: d.url,
+    status: d.status,
+    ...(d.outcome ? { outcome: d.outcome } : {}),
+    ...(d.detail ? { detail: d.detail } : {}),
+  }));
+  return html(
+    delivery.unreachable ? 502 : 200,
+    resultPage({
+      order: after,
+      chosen: status,
+      rows,
+      notSent: delivery.notSent.map(describeMessage),
+      ...(delivery.unreachable ? { unreachable: delivery.unreachable } : {}),
+      formUrl: `${baseUrl}/test-isp/orders/${order.refId}`,
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- the JSON API
+
+async function submitApi(event: APIGatewayProxyEvent) {
+  // Validate the body before looking anything up, as every API route does.
+  const request = jsonBody(event, SimulatorApiRequest);
+  const order = await simulatedOrder(event);
+  if (!order) throw problems.notFound('The Test-ISP has no identification order with this refId.');
+  const now = new Date();
+  const person = resolvePerson(order, request.person, now);
+  const messages = planMessages(order, request.status, person, now, request.reason);
+  const delivery = await deliver(order, messages, serviceBaseUrl(event));
+  if (delivery.unreachable) {
+    throw problems.badGateway(
+      `The service's ISP callback could not be reached (${delivery.unreachable}); ${delivery.delivered.length} of ${messages.length} messages were delivered.`,
+    );
+  }
+  const after = (await repository.getOrder(order.refId)) ?? order;
+  return json(200, {
+    refId: order.refId,
+    sent: delivery.delivered.map(sentView),
+    ...(delivery.notSent.length
+      ? { notSent: delivery.notSent.map((m) => ({ kind: m.kind, message: describeMessage(m) })) }
+      : {}),
+    orderStatus: currentStatus(after),
+  });
+}
+
+export const handler = httpHandler('test-isp-simulator', async (event) => {
+  if (event.resource.startsWith('/test-isp/api/')) return submitApi(event);
+  const order = await simulatedOrder(event);
+  if (!order) return html(404, notFoundPage());
+  if (event.httpMethod === 'POST') return submitForm(event, order);
+  return html(200, defineIdentityPage(order, initialValues(order)));
+});

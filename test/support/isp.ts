@@ -1,0 +1,92 @@
+/** Acting as an identification partner in tests: signed events and evidence over HTTP. */
+import type { JWK } from 'jose';
+import { signIspMessage } from '../../lambdas/adapters/isp-message.js';
+import type { IspEvidenceClaims } from '../../lambdas/core/evidence.js';
+import { type ApiResponse, call, type LocalStack } from './stack.js';
+
+export function testIspKey(): JWK {
+  const raw = process.env.TEST_ISP_PRIVATE_JWK;
+  if (!raw) throw new Error('The local stack has not set TEST_ISP_PRIVATE_JWK');
+  return JSON.parse(raw) as JWK;
+}
+
+export async function postJws(stack: LocalStack, path: '/isp/v1/events' | '/isp/v1/evidence', jws: string) {
+  return call(stack, 'POST', path, { body: jws, headers: { 'content-type': 'application/jose' } });
+}
+
+export async function sendEvent(
+  stack: LocalStack,
+  refId: string,
+  event: 'waiting-for-doc' | 'done' | 'cancelled',
+  options: { kind?: 'user' | 'isp' | 'unsuccessful'; issuer?: string; reason?: string } = {},
+): Promise<ApiResponse<{ outcome: string; status: string }>> {
+  const jws = await signIspMessage(
+    'event',
+    {
+      iss: options.issuer ?? 'Test-ISP',
+      refId,
+      event,
+      ...(options.kind ? { kind: options.kind } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
+    },
+    testIspKey(),
+  );
+  return postJws(stack, '/isp/v1/events', jws) as Promise<ApiResponse<{ outcome: string; status: string }>>;
+}
+
+export function evidenceFor(
+  order: { mobile: string; method: string; loa?: 3 | 4; jurisdictions?: ('ZERTES' | 'EIDAS')[] },
+  person: { givenName?: string; familyName?: string; birthdate?: string; nationality?: string; validUntil?: string } = {},
+): IspEvidenceClaims['evidence'] {
+  const nationality = person.nationality ?? 'CH';
+  return {
+    method: order.method,
+    loa: order.loa ?? 3,
+    jurisdictions: order.jurisdictions ?? ['ZERTES', 'EIDAS'],
+    mobile: order.mobile,
+    vetter: 'Test operator',
+    identified_at: new Date().toISOString(),
+    verified_claims: {
+      verification: {
+        trust_framework: 'eidas',
+        time: new Date().toISOString(),
+        evidence: [
+          {
+            type: 'document',
+            document_details: {
+              type: 'idcard',
+              document_number: 'C1234567',
+              issuer: { country: nationality },
+              date_of_expiry: person.validUntil ?? '2031-12-31',
+            },
+          },
+        ],
+      },
+      claims: {
+        given_name: person.givenName ?? 'Hans',
+        family_name: person.familyName ?? 'Muster',
+        birthdate: person.birthdate ?? '1978-02-28',
+        place_of_birth: { locality: 'Bern', country: 'CH' },
+        nationalities: [nationality],
+      },
+    },
+  };
+}
+
+export async function sendEvidence(
+  stack: LocalStack,
+  refId: string,
+  evidence: IspEvidenceClaims['evidence'],
+  issuer = 'Test-ISP',
+): Promise<ApiResponse<{ outcome: string; status: string; evidenceId: string }>> {
+  const jws = await signIspMessage('evidence', { iss: issuer, refId, evidence }, testIspKey());
+  return postJws(stack, '/isp/v1/evidence', jws) as Promise<
+    ApiResponse<{ outcome: string; status: string; evidenceId: string }>
+  >;
+}
+
+/** The terms link of the newest SMS sent to this number. */
+export function termsLinkFromOutbox(stack: LocalStack, mobile: string): string | undefined {
+  const sms = stack.outbox.list().find((m) => m.phoneNumber === mobile);
+  return sms?.message.match(/https?:\/\/\S+\/terms\/[\w-]+/)?.[0];
+}
