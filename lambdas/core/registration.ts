@@ -43,6 +43,7 @@ export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, n
   if (reg.validUntil <= now.toISOString()) return { ok: false, reason: 'expired' };
   // A LoA 4 identification satisfies a LoA 3 request, never the reverse.
   if (reg.loa < q.assuranceLevel) return { ok: false, reason: 'loa' };
+  if (q.jurisdictions.length === 0) return { ok: false, reason: 'no-jurisdiction' };
   if (!q.jurisdictions.every((j) => reg.jurisdictions.includes(j)))
     return { ok: false, reason: 'jurisdiction' };
   let match: DnMatch;

@@ -10,14 +10,14 @@ import { type FieldError, problems } from './problems.js';
 /** No C0/C1 control characters, no bidi overrides or zero-width tricks in free text. */
 const SAFE_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 /** Letters (any script), combining marks, spaces, apostrophes, hyphens, dots. */
-const PERSON_NAME = /^\p{L}[\p{L}\p{M}' .\u2019-]*$/u;
+const PERSON_NAME = /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
 
 const safeText = (max: number) =>
   z.string().min(1).max(max).regex(SAFE_TEXT, { message: 'Must not contain control or format characters.' });
 
+// Not trimmed: a name with leading or trailing white space or control characters is refused, not repaired.
 const personName = z
   .string()
-  .trim()
   .min(1)
   .max(100)
   .regex(PERSON_NAME, { message: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' });

@@ -38,7 +38,11 @@ import {
 } from '../http/test-isp-pages.js';
 
 const repository = tableRepository();
-const signingKey = JSON.parse(requiredEnv('TEST_ISP_PRIVATE_JWK')) as JWK;
+/**
+ * The Test-ISP's private key. Read per submission rather than at cold start: a local stack started
+ * later in the same process (tests) generates a new key pair while this module stays loaded.
+ */
+const signingKey = () => JSON.parse(requiredEnv('TEST_ISP_PRIVATE_JWK')) as JWK;
 
 const TEST_ISP_ADAPTER = 'test-isp';
 const MAX_FORM_BYTES = 16 * 1024;
@@ -82,9 +86,10 @@ const CALLBACK_PATHS: Record<IspMessageKind, string> = {
 
 async function deliver(order: Order, messages: PlannedMessage[], baseUrl: string): Promise<Delivery> {
   const delivered: Delivered[] = [];
+  const key = signingKey();
   for (const [i, message] of messages.entries()) {
     const url = `${baseUrl}${CALLBACK_PATHS[message.kind]}`;
-    const jws = await signIspMessage(message.kind, { iss: order.issuer, ...message.claims }, signingKey);
+    const jws = await signIspMessage(message.kind, { iss: order.issuer, ...message.claims }, key);
     let res: Response;
     try {
       res = await fetch(url, {

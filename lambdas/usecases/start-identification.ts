@@ -155,7 +155,7 @@ async function takeIdempotencyKey(
   now: Date,
 ): Promise<StartIdentificationResult | undefined> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await repository.getIdempotency(clientId, keyHash);
+    const existing = await repository.getIdempotency(clientId, keyHash, now);
     if (existing) {
       const lapsed =
         existing.state === 'in-progress' && existing.lockedUntil < Math.floor(now.getTime() / 1000);

@@ -492,7 +492,17 @@ describe('toStatusView', () => {
   });
 
   it('reveals no other person data, client, token or internal field', () => {
-    const json = JSON.stringify(toStatusView(order()));
+    const json = JSON.stringify(
+      toStatusView(
+        order({
+          waitTokens: { evidence: 'task-token-evidence-secret', terms: 'task-token-terms-secret' },
+          termsSms: { sentAt: 'a', expiresAt: 'b', tokenHash: 'terms-token-hash', count: 1 },
+        }),
+      ),
+    );
+
+    for (const secret of ['task-token-evidence-secret', 'task-token-terms-secret', 'terms-token-hash'])
+      expect(json).not.toContain(secret);
 
     for (const secret of [
       'hans.muster@swisscom.com',

@@ -10,7 +10,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConditionFailed, Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import {
+  ConditionFailed,
+  Repository,
+  type StoredEvidence,
+} from '../../lambdas/adapters/dynamo/repository.js';
 import { applyEvent } from '../../lambdas/core/order.js';
 import { bankIsp, bankSp, order, REF_ID, registration, testIsp, videoIsp } from './fixtures.js';
 
@@ -431,6 +435,90 @@ describe('Repository', () => {
 
       await expect(repo.rememberJti('Test-ISP', 'jti-123', NOW, NOW)).rejects.toThrow(
         new ConditionFailed('Message id was seen before'),
+      );
+    });
+  });
+
+  describe('evidence and terms links', () => {
+    const evidence = (): StoredEvidence => ({
+      refId: REF_ID,
+      evidenceId: 'ev-1',
+      issuer: 'Test-ISP',
+      jws: 'eyJhbGciOiJFUzI1NiJ9.e30.sig',
+      sha256: 'abc123',
+      importedAt: NOW.toISOString(),
+      // The adapter stores the claims as they are; their shape is core's business.
+      claims: { method: 'test' } as StoredEvidence['claims'],
+    });
+
+    it('writes evidence once per order with attribute_not_exists(PK)', async () => {
+      ddb.on(PutCommand).resolves({});
+      const ev = evidence();
+
+      await repo.createEvidence(ev);
+
+      expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+        TableName: TABLE,
+        Item: { PK: `EVIDENCE#${REF_ID}`, SK: 'EVIDENCE', ...ev },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
+    });
+
+    it('refuses to overwrite evidence (ConditionFailed)', async () => {
+      ddb.on(PutCommand).rejects(conditionalCheckFailed());
+
+      await expect(repo.createEvidence(evidence())).rejects.toBeInstanceOf(ConditionFailed);
+    });
+
+    it('reads evidence consistently without storage keys', async () => {
+      const ev = evidence();
+      ddb.on(GetCommand).resolves({ Item: { PK: `EVIDENCE#${REF_ID}`, SK: 'EVIDENCE', ...ev } });
+
+      await expect(repo.getEvidence(REF_ID)).resolves.toStrictEqual(ev);
+      expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+        Key: { PK: `EVIDENCE#${REF_ID}`, SK: 'EVIDENCE' },
+        ConsistentRead: true,
+      });
+    });
+
+    it('creates a terms link once, kept one day past its expiry', async () => {
+      ddb.on(PutCommand).resolves({});
+      const link = {
+        tokenHash: 'h-1',
+        refId: REF_ID,
+        language: 'en',
+        createdAt: NOW.toISOString(),
+        expiresAt: '2025-03-02T10:00:00.000Z',
+      };
+
+      await repo.createTermsLink(link);
+
+      expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+        TableName: TABLE,
+        Item: { PK: 'TERMS#h-1', SK: 'TERMS', ...link, ttl: NOW_EPOCH + 86_400 + 86_400 },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
+    });
+
+    it('uses a terms link only if it exists, is unused and has not expired', async () => {
+      ddb.on(UpdateCommand).resolves({});
+
+      await repo.useTermsLink('h-1', NOW);
+
+      expect(ddb).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { PK: 'TERMS#h-1', SK: 'TERMS' },
+        UpdateExpression: 'SET usedAt = :now',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(usedAt) AND expiresAt > :nowIso',
+        ExpressionAttributeValues: { ':now': NOW.toISOString(), ':nowIso': NOW.toISOString() },
+      });
+    });
+
+    it('reports a used, expired or unknown terms link as ConditionFailed', async () => {
+      ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
+
+      await expect(repo.useTermsLink('h-1', NOW)).rejects.toThrow(
+        new ConditionFailed('Terms link is used, expired or unknown'),
       );
     });
   });

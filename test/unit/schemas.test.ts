@@ -107,13 +107,11 @@ describe('StartIdentificationRequest', () => {
       );
     });
 
-    it('trims surrounding spaces from names', () => {
-      const result = StartIdentificationRequest.parse(
-        startBody({ firstName: '  Hans ', lastName: ' Muster  ' }),
-      );
-
-      expect(result.firstName).toBe('Hans');
-      expect(result.lastName).toBe('Muster');
+    it('refuses names with surrounding white space or a leading line feed instead of repairing them', () => {
+      expect(fieldsOf(StartIdentificationRequest, startBody({ firstName: '  Hans ', lastName: '\nMuster' }))).toEqual([
+        'firstName',
+        'lastName',
+      ]);
     });
 
     it.each(['2024-02-29', '2000-02-29', '1900-01-01', '2025-06-15'])(

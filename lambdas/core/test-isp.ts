@@ -1,0 +1,234 @@
+/**
+ * The Test-ISP simulator's decisions, pure: what the "Define Identity" form (and its JSON twin)
+ * accepts, and which partner messages a chosen "Status of identity" becomes. The handler signs
+ * these messages and posts them to the ISP callback routes exactly as a real partner would.
+ */
+import { z } from 'zod';
+import type { IspEventClaims, IspEvidenceClaims } from './evidence.js';
+import type { Order } from './order.js';
+import { e164 } from './schemas.js';
+
+/** The "Status of identity" choices, in the order the form offers them. */
+export const SIMULATOR_STATUSES = [
+  'waiting-for-doc',
+  'done',
+  'data-ready',
+  'cancelled-user',
+  'cancelled-isp',
+  'unsuccessful',
+] as const;
+export type SimulatorStatus = (typeof SIMULATOR_STATUSES)[number];
+
+export const SIMULATOR_STATUS_LABELS: Record<SimulatorStatus, string> = {
+  'waiting-for-doc': 'Waiting for doc',
+  done: 'Identification done',
+  'data-ready': 'Data ready',
+  'cancelled-user': 'Cancelled by user',
+  'cancelled-isp': 'Cancelled by ISP',
+  unsuccessful: 'Unsuccessful',
+};
+
+/** Who vetted, as the simulated partner names itself in the evidence. */
+export const SIMULATOR_VETTER = 'Test-ISP simulator';
+/** The OIDC4IDA trust framework the simulated evidence claims. */
+export const SIMULATOR_TRUST_FRAMEWORK = 'de_aml';
+
+const NO_CONTROL = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+const PERSON_NAME = /^\p{L}[\p{L}\p{M}' .\u2019-]*$/u;
+const REQUIRED = { message: 'Required.', abort: true } as const;
+
+const isoDate = (label: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, REQUIRED)
+    .pipe(z.iso.date({ message: `${label} must be a real calendar date, YYYY-MM-DD.` }));
+
+const personName = z
+  .string()
+  .trim()
+  .min(1, REQUIRED)
+  .max(100, { message: 'At most 100 characters.' })
+  .regex(PERSON_NAME, { message: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' });
+
+/** The person data the simulated partner "identified". Field names are the form's and the API's. */
+export const SimulatedPerson = z.strictObject({
+  firstName: personName,
+  lastName: personName,
+  email: z
+    .string()
+    .trim()
+    .min(1, REQUIRED)
+    .pipe(z.email({ message: 'Must be an email address.' }).max(254)),
+  mobile: z.string().trim().min(1, REQUIRED).pipe(e164),
+  dob: isoDate('The date of birth')
+    .refine((d) => d <= new Date().toISOString().slice(0, 10), { message: 'Must not lie in the future.' })
+    .refine((d) => d >= '1900-01-01', { message: 'Must not be before 1900-01-01.' }),
+  placeOfBirth: z
+    .string()
+    .trim()
+    .min(1, REQUIRED)
+    .max(100, { message: 'At most 100 characters.' })
+    .regex(NO_CONTROL, { message: 'Must not contain control or format characters.' }),
+  nationality: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .min(1, REQUIRED)
+    .regex(/^[A-Z]{2}$/, { message: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' }),
+  idCardNumber: z
+    .string()
+    .trim()
+    .min(1, REQUIRED)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, {
+      message: 'Must be 1 to 50 letters, digits, spaces or hyphens.',
+    }),
+  /** May lie in the past: an expired document is a case a tester may want the service to refuse. */
+  validUntil: isoDate('Valid until'),
+});
+export type SimulatedPerson = z.output<typeof SimulatedPerson>;
+
+const reason = z
+  .string()
+  .trim()
+  .max(500, { message: 'At most 500 characters.' })
+  .regex(NO_CONTROL, { message: 'Must not contain control or format characters.' })
+  .optional()
+  .transform((r) => (r ? r : undefined));
+
+/** The submitted "Define Identity" form: every field is required (the form comes prefilled). */
+export const SimulatorForm = SimulatedPerson.extend({
+  status: z.enum(SIMULATOR_STATUSES, { message: 'Choose one of the offered statuses.' }),
+  reason,
+});
+export type SimulatorForm = z.output<typeof SimulatorForm>;
+
+/** The JSON API for automated SP tests: person fields not given default from the order. */
+export const SimulatorApiRequest = z.strictObject({
+  status: z.enum(SIMULATOR_STATUSES),
+  person: SimulatedPerson.partial().optional(),
+  /** The partner's reason, sent with a cancellation. */
+  reason,
+});
+export type SimulatorApiRequest = z.output<typeof SimulatorApiRequest>;
+
+export type SimulatedOrder = Pick<Order, 'refId' | 'method' | 'loa' | 'jurisdictions' | 'person'>;
+
+/** The same calendar day `years` later (29 February becomes 1 March). */
+export function addYears(isoDay: string, years: number): string {
+  const [y, m, d] = isoDay.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y + years, m - 1, d)).toISOString().slice(0, 10);
+}
+
+/** What the form shows first and what the API uses for fields it is not given. */
+export function defaultPerson(order: SimulatedOrder, now: Date): SimulatedPerson {
+  return {
+    firstName: order.person.firstName,
+    lastName: order.person.lastName,
+    email: order.person.email,
+    mobile: order.person.mobile,
+    dob: order.person.dob,
+    placeOfBirth: 'Bern',
+    nationality: 'CH',
+    idCardNumber: 'C1234567',
+    validUntil: addYears(now.toISOString().slice(0, 10), 5),
+  };
+}
+
+export function resolvePerson(
+  order: SimulatedOrder,
+  given: Partial<SimulatedPerson> | undefined,
+  now: Date,
+): SimulatedPerson {
+  const defined = Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined));
+  return { ...defaultPerson(order, now), ...defined };
+}
+
+export type PlannedMessage =
+  | { kind: 'event'; claims: IspEventClaims }
+  | { kind: 'evidence'; claims: IspEvidenceClaims };
+
+/** The evidence a real partner would sign for this order and this person. */
+export function simulatedEvidence(
+  order: SimulatedOrder,
+  person: SimulatedPerson,
+  now: Date,
+): IspEvidenceClaims['evidence'] {
+  const at = now.toISOString();
+  return {
+    method: order.method,
+    loa: order.loa,
+    jurisdictions: [...order.jurisdictions],
+    mobile: person.mobile,
+    vetter: SIMULATOR_VETTER,
+    identified_at: at,
+    verified_claims: {
+      verification: {
+        trust_framework: SIMULATOR_TRUST_FRAMEWORK,
+        time: at,
+        evidence: [
+          {
+            type: 'document',
+            document_details: {
+              type: 'idcard',
+              document_number: person.idCardNumber,
+              issuer: { country: person.nationality },
+              date_of_expiry: person.validUntil,
+            },
+          },
+        ],
+      },
+      claims: {
+        given_name: person.firstName,
+        family_name: person.lastName,
+        birthdate: person.dob,
+        place_of_birth: { locality: person.placeOfBirth },
+        nationalities: [person.nationality],
+      },
+    },
+  };
+}
+
+/**
+ * The messages, in sending order, that report `status` for the order:
+ * "Data ready" is the `done` event followed by the evidence import; the cancellations are one
+ * `cancelled` event of the matching kind (with the reason, if one is given).
+ */
+export function planMessages(
+  order: SimulatedOrder,
+  status: SimulatorStatus,
+  person: SimulatedPerson,
+  now: Date,
+  reasonText?: string,
+): PlannedMessage[] {
+  const { refId } = order;
+  const cancelled = (kind: 'user' | 'isp' | 'unsuccessful'): PlannedMessage[] => [
+    {
+      kind: 'event',
+      claims: { refId, event: 'cancelled', kind, ...(reasonText ? { reason: reasonText } : {}) },
+    },
+  ];
+  switch (status) {
+    case 'waiting-for-doc':
+      return [{ kind: 'event', claims: { refId, event: 'waiting-for-doc' } }];
+    case 'done':
+      return [{ kind: 'event', claims: { refId, event: 'done' } }];
+    case 'data-ready':
+      return [
+        { kind: 'event', claims: { refId, event: 'done' } },
+        { kind: 'evidence', claims: { refId, evidence: simulatedEvidence(order, person, now) } },
+      ];
+    case 'cancelled-user':
+      return cancelled('user');
+    case 'cancelled-isp':
+      return cancelled('isp');
+    case 'unsuccessful':
+      return cancelled('unsuccessful');
+  }
+}
+
+/** A short name of a message for result pages: `event done`, `event cancelled (user)`, `evidence`. */
+export function describeMessage(m: PlannedMessage): string {
+  if (m.kind === 'evidence') return 'evidence';
+  return m.claims.kind ? `event ${m.claims.event} (${m.claims.kind})` : `event ${m.claims.event}`;
+}

@@ -1,0 +1,320 @@
+import { describe, expect, it } from 'vitest';
+import { checkEvidenceAgainstOrder, IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
+import type { Order } from '../../lambdas/core/order.js';
+import {
+  addYears,
+  defaultPerson,
+  describeMessage,
+  planMessages,
+  resolvePerson,
+  SIMULATOR_STATUS_LABELS,
+  SIMULATOR_STATUSES,
+  SIMULATOR_VETTER,
+  type SimulatedPerson,
+  SimulatorApiRequest,
+  SimulatorForm,
+  simulatedEvidence,
+} from '../../lambdas/core/test-isp.js';
+
+const NOW = new Date('2025-03-10T08:30:00.000Z');
+const REF_ID = '6213d8b0-173b-4889-a194-dd5db02c67d9';
+
+function order(overrides: Partial<Order> = {}): Order {
+  return {
+    refId: REF_ID,
+    clientId: 'demo-portal',
+    issuer: 'Test-ISP',
+    adapter: 'test-isp',
+    method: 'video',
+    loa: 3,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    offline: false,
+    person: {
+      firstName: 'Richard',
+      lastName: 'Smith',
+      dob: '1980-05-17',
+      email: 'richard.smith@example.com',
+      mobile: '+41773333240',
+      language: 'en',
+    },
+    redirectUrl: null,
+    state: null,
+    ispOrderId: REF_ID,
+    targetURL: `https://srs.example/test-isp/orders/${REF_ID}`,
+    createdAt: '2025-03-10T08:00:00.000Z',
+    expiresAt: '2025-03-10T12:00:00.000Z',
+    timeoutSeconds: 14_400,
+    statuses: [
+      { status: 'created', date: '2025-03-10T08:00:00.000Z', reason: null, kind: null },
+      { status: 'initialized', date: '2025-03-10T08:00:00.100Z', reason: null, kind: null },
+    ],
+    evidenceId: null,
+    version: 1,
+    ...overrides,
+  };
+}
+
+const person = (overrides: Partial<SimulatedPerson> = {}): SimulatedPerson => ({
+  ...defaultPerson(order(), NOW),
+  ...overrides,
+});
+
+const validForm = (overrides: Record<string, string> = {}) => ({
+  firstName: 'Richard',
+  lastName: 'Smith',
+  email: 'richard.smith@example.com',
+  mobile: '+41773333240',
+  dob: '1980-05-17',
+  placeOfBirth: 'Zürich',
+  nationality: 'CH',
+  idCardNumber: 'C1234567',
+  validUntil: '2030-01-31',
+  status: 'data-ready',
+  reason: '',
+  ...overrides,
+});
+
+describe('Test-ISP simulator mapping', () => {
+  describe('status of identity', () => {
+    it('offers the six statuses of the white paper, labelled as the form shows them', () => {
+      expect(SIMULATOR_STATUSES.map((s) => SIMULATOR_STATUS_LABELS[s])).toEqual([
+        'Waiting for doc',
+        'Identification done',
+        'Data ready',
+        'Cancelled by user',
+        'Cancelled by ISP',
+        'Unsuccessful',
+      ]);
+    });
+
+    it('sends "Waiting for doc" as one waiting-for-doc event', () => {
+      expect(planMessages(order(), 'waiting-for-doc', person(), NOW)).toEqual([
+        { kind: 'event', claims: { refId: REF_ID, event: 'waiting-for-doc' } },
+      ]);
+    });
+
+    it('sends "Identification done" as one done event', () => {
+      expect(planMessages(order(), 'done', person(), NOW)).toEqual([
+        { kind: 'event', claims: { refId: REF_ID, event: 'done' } },
+      ]);
+    });
+
+    it('sends "Data ready" as the done event followed by the evidence', () => {
+      const messages = planMessages(order(), 'data-ready', person(), NOW);
+
+      expect(messages.map((m) => m.kind)).toEqual(['event', 'evidence']);
+      expect(messages[0]).toEqual({ kind: 'event', claims: { refId: REF_ID, event: 'done' } });
+      expect(messages[1]).toEqual({
+        kind: 'evidence',
+        claims: { refId: REF_ID, evidence: simulatedEvidence(order(), person(), NOW) },
+      });
+    });
+
+    it.each([
+      ['cancelled-user', 'user'],
+      ['cancelled-isp', 'isp'],
+      ['unsuccessful', 'unsuccessful'],
+    ] as const)('sends "%s" as one cancelled event of kind %s', (status, kind) => {
+      expect(planMessages(order(), status, person(), NOW)).toEqual([
+        { kind: 'event', claims: { refId: REF_ID, event: 'cancelled', kind } },
+      ]);
+    });
+
+    it('sends the reason with a cancellation when one is given', () => {
+      const [message] = planMessages(order(), 'cancelled-isp', person(), NOW, 'Document not readable');
+
+      expect(message).toEqual({
+        kind: 'event',
+        claims: { refId: REF_ID, event: 'cancelled', kind: 'isp', reason: 'Document not readable' },
+      });
+    });
+
+    it.each(SIMULATOR_STATUSES)('plans "%s" as messages the ISP callback schemas accept', (status) => {
+      for (const m of planMessages(order(), status, person(), NOW, 'a reason')) {
+        const schema = m.kind === 'event' ? IspEventClaims : IspEvidenceClaims;
+        expect(schema.safeParse(m.claims).success).toBe(true);
+      }
+    });
+
+    it('names each message for the result page', () => {
+      const names = SIMULATOR_STATUSES.flatMap((s) => planMessages(order(), s, person(), NOW)).map(
+        describeMessage,
+      );
+
+      expect(names).toEqual([
+        'event waiting-for-doc',
+        'event done',
+        'event done',
+        'evidence',
+        'event cancelled (user)',
+        'event cancelled (isp)',
+        'event cancelled (unsuccessful)',
+      ]);
+    });
+  });
+
+  describe('evidence', () => {
+    it('takes method, LoA and jurisdictions from the order and the person data from the form', () => {
+      const p = person({
+        firstName: 'Richard',
+        lastName: 'Smith',
+        mobile: '+41773333240',
+        dob: '1980-05-17',
+        placeOfBirth: 'Zürich',
+        nationality: 'DE',
+        idCardNumber: 'L01X00T47',
+        validUntil: '2031-07-01',
+      });
+
+      const evidence = simulatedEvidence(order({ method: 'test', loa: 4, jurisdictions: ['EIDAS'] }), p, NOW);
+
+      expect(evidence).toEqual({
+        method: 'test',
+        loa: 4,
+        jurisdictions: ['EIDAS'],
+        mobile: '+41773333240',
+        vetter: SIMULATOR_VETTER,
+        identified_at: NOW.toISOString(),
+        verified_claims: {
+          verification: {
+            trust_framework: 'de_aml',
+            time: NOW.toISOString(),
+            evidence: [
+              {
+                type: 'document',
+                document_details: {
+                  type: 'idcard',
+                  document_number: 'L01X00T47',
+                  issuer: { country: 'DE' },
+                  date_of_expiry: '2031-07-01',
+                },
+              },
+            ],
+          },
+          claims: {
+            given_name: 'Richard',
+            family_name: 'Smith',
+            birthdate: '1980-05-17',
+            place_of_birth: { locality: 'Zürich' },
+            nationalities: ['DE'],
+          },
+        },
+      });
+    });
+
+    it('fits the order it was made for', () => {
+      const o = order();
+
+      expect(checkEvidenceAgainstOrder(simulatedEvidence(o, defaultPerson(o, NOW), NOW), o)).toEqual([]);
+    });
+
+    it('carries the mobile number of the form, so a different one is refused by the service', () => {
+      const o = order();
+
+      const evidence = simulatedEvidence(o, person({ mobile: '+41790000000' }), NOW);
+
+      expect(checkEvidenceAgainstOrder(evidence, o)).toContain('mobile does not match the order');
+    });
+
+    it('carries an expired document date as given, so a tester can provoke the refusal', () => {
+      const o = order();
+
+      const evidence = simulatedEvidence(o, person({ validUntil: '2020-01-01' }), NOW);
+
+      expect(checkEvidenceAgainstOrder(evidence, o)).toContain('the identity document had expired');
+    });
+  });
+
+  describe('defaults', () => {
+    it('prefills the person from the order and the document with test values valid for five years', () => {
+      expect(defaultPerson(order(), NOW)).toEqual({
+        firstName: 'Richard',
+        lastName: 'Smith',
+        email: 'richard.smith@example.com',
+        mobile: '+41773333240',
+        dob: '1980-05-17',
+        placeOfBirth: 'Bern',
+        nationality: 'CH',
+        idCardNumber: 'C1234567',
+        validUntil: '2030-03-10',
+      });
+    });
+
+    it('lets given person fields override the defaults and ignores absent ones', () => {
+      const resolved = resolvePerson(order(), { firstName: 'Anna', nationality: undefined }, NOW);
+
+      expect(resolved).toEqual({ ...defaultPerson(order(), NOW), firstName: 'Anna' });
+    });
+
+    it('moves 29 February to 1 March when adding years lands on a common year', () => {
+      expect(addYears('2028-02-29', 5)).toBe('2033-03-01');
+      expect(addYears('2025-03-10', 5)).toBe('2030-03-10');
+    });
+  });
+
+  describe('form validation', () => {
+    it('accepts the prefilled form and normalises the nationality to upper case', () => {
+      const parsed = SimulatorForm.parse(validForm({ nationality: 'ch', firstName: '  Richard ' }));
+
+      expect(parsed.nationality).toBe('CH');
+      expect(parsed.firstName).toBe('Richard');
+      expect(parsed.reason).toBeUndefined();
+    });
+
+    it('names every invalid field with its own message', () => {
+      const result = SimulatorForm.safeParse(
+        validForm({
+          firstName: '',
+          email: 'not-an-email',
+          mobile: '0791234567',
+          dob: '2999-01-01',
+          nationality: 'Switzerland',
+          idCardNumber: '<script>',
+          validUntil: '2030-02-30',
+          status: 'Data ready',
+        }),
+      );
+
+      expect(result.success).toBe(false);
+      const byField = Object.fromEntries((result.error?.issues ?? []).map((i) => [i.path.join('.'), i.message]));
+      expect(byField).toEqual({
+        firstName: 'Required.',
+        email: 'Must be an email address.',
+        mobile: expect.stringContaining('E.164'),
+        dob: 'Must not lie in the future.',
+        nationality: expect.stringContaining('alpha-2'),
+        idCardNumber: expect.stringContaining('letters, digits'),
+        validUntil: expect.stringContaining('YYYY-MM-DD'),
+        status: 'Choose one of the offered statuses.',
+      });
+    });
+
+    it('refuses control characters in the place of birth', () => {
+      expect(SimulatorForm.safeParse(validForm({ placeOfBirth: 'Bern\u202e' })).success).toBe(false);
+    });
+  });
+
+  describe('JSON API request', () => {
+    it('accepts a status alone', () => {
+      expect(SimulatorApiRequest.parse({ status: 'cancelled-user' })).toEqual({ status: 'cancelled-user' });
+    });
+
+    it('accepts a partial person', () => {
+      const parsed = SimulatorApiRequest.parse({ status: 'data-ready', person: { nationality: 'de' } });
+
+      expect(parsed.person).toEqual({ nationality: 'DE' });
+    });
+
+    it('refuses unknown statuses and unknown fields, at the top and in the person', () => {
+      const result = SimulatorApiRequest.safeParse({
+        status: 'finished',
+        person: { mobile: '+41773333240', shoeSize: 44 },
+        extra: true,
+      });
+
+      expect(result.success).toBe(false);
+      const paths = (result.error?.issues ?? []).map((i) => i.path.join('.'));
+      expect(paths).toEqual(expect.arrayContaining(['status', 'person', '']));
+    });
+  });
+});
