@@ -148,7 +148,12 @@ export class LocalApiGateway {
     const values = match.pattern.exec(path)?.slice(1) ?? [];
     const pathParameters: Record<string, string> = {};
     match.params.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(values[i] ?? '');
+      try {
+        pathParameters[name] = decodeURIComponent(values[i] ?? '');
+      } catch {
+        // API Gateway answers a malformed percent-encoding with 400; no function runs.
+        throw problems.validation([{ field: name, message: 'Not valid percent-encoding.' }]);
+      }
     });
     const event = this.toEvent(req, route, pathParameters, claims, requestId);
     const handler = await this.load(route.handler);

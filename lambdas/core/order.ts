@@ -77,8 +77,8 @@ export interface Order {
   version: number;
   /** Step Functions task tokens the lifecycle waits on (secrets: never logged, never answered). */
   waitTokens?: { evidence?: string; terms?: string };
-  /** The current terms link: only the newest one sent is valid. */
-  termsSms?: { sentAt: string; expiresAt: string; tokenHash: string; count: number };
+  /** The current terms link: only the newest one is valid. `sentAt` is null until the SMS left. */
+  termsSms?: { sentAt: string | null; expiresAt: string; tokenHash: string; count: number };
   /** Set when the person accepted the terms, before the registration is written. */
   acceptance?: { acceptedAt: string };
 }

@@ -158,8 +158,8 @@ function initialValues(order: Order): FormValues {
 function groupErrors(errors: FieldError[]): Record<string, string[]> {
   const byField: Record<string, string[]> = {};
   for (const e of errors) {
-    const field = e.field.split('.')[0] || 'status';
-    (byField[field] ??= []).push(e.message);
+    const field = e.field.split('.')[0] ?? e.field;
+    byField[field] = [...(byField[field] ?? []), e.message];
   }
   return byField;
 }

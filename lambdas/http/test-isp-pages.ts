@@ -97,7 +97,10 @@ export function defineIdentityPage(
 ): string {
   const summary = Object.keys(errors).length
     ? `<div role="alert" class="error"><p>Nothing was sent. Please correct:</p><ul>${Object.entries(errors)
-        .map(([name, messages]) => `<li>${escapeHtml(labelOf(name))}: ${messages.map(escapeHtml).join(' ')}</li>`)
+        .map(
+          ([name, messages]) =>
+            `<li>${escapeHtml(labelOf(name))}: ${messages.map(escapeHtml).join(' ')}</li>`,
+        )
         .join('')}</ul></div>`
     : '';
   const fields = FORM_FIELDS.map((f) => fieldHtml(f, values[f.name] ?? '', errors[f.name])).join('\n');

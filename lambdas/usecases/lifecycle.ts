@@ -138,6 +138,14 @@ export async function importEvidence(
   }
   let evidenceId = existing?.evidenceId;
   if (!existing) {
+    // Refuse before writing: evidence for an order that cannot become data-ready (cancelled,
+    // failed) must leave nothing behind.
+    const allowed = applyEvent(
+      order,
+      { type: 'data-ready', source: 'isp', evidenceId: 'pending' },
+      clock(deps),
+    );
+    if (allowed.outcome === 'rejected') throw problems.conflict(allowed.reason, 'transition-not-allowed');
     evidenceId = randomUUID();
     try {
       await deps.repository.createEvidence({
@@ -222,6 +230,11 @@ async function sendTermsLink(deps: TermsDeps, order: Order, validSeconds: number
     createdAt: now.toISOString(),
     expiresAt,
   });
+  // The order points at the new link before the SMS leaves, so the link works the moment it arrives.
+  await mutateOrder(deps.repository, order.refId, (o) => ({
+    save: bump(o, { termsSms: { sentAt: null, expiresAt, tokenHash, count: (o.termsSms?.count ?? 0) + 1 } }),
+    result: undefined,
+  }));
   const link = `${deps.publicBaseUrl}/terms/${token}`;
   try {
     await deps.sms.send(order.person.mobile, termsSmsText(order.person.language, link, expiresAt));
@@ -231,9 +244,10 @@ async function sendTermsLink(deps: TermsDeps, order: Order, validSeconds: number
     throw transient;
   }
   const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => ({
-    save: bump(o, {
-      termsSms: { sentAt: now.toISOString(), expiresAt, tokenHash, count: (o.termsSms?.count ?? 0) + 1 },
-    }),
+    save:
+      o.termsSms?.tokenHash === tokenHash
+        ? bump(o, { termsSms: { ...o.termsSms, sentAt: now.toISOString() } })
+        : undefined,
     result: undefined,
   }));
   return saved;
@@ -243,7 +257,7 @@ async function sendTermsLink(deps: TermsDeps, order: Order, validSeconds: number
 export async function sendTermsSms(deps: TermsDeps, input: { refId: string; termsTimeoutSeconds: number }) {
   const order = await deps.repository.getOrder(input.refId);
   if (!order) throw new Error('Order not found');
-  if (order.termsSms) return { sent: false };
+  if (order.termsSms?.sentAt) return { sent: false };
   await sendTermsLink(deps, order, Math.min(input.termsTimeoutSeconds, TERMS_LINK_SECONDS));
   return { sent: true };
 }

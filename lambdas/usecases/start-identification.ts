@@ -48,13 +48,7 @@ export async function startIdentification(
   const now = deps.now ?? (() => new Date());
   const { repository } = deps;
 
-  const [sp, isps] = await Promise.all([repository.getSpSetup(cmd.clientId), repository.listIsps()]);
-  if (!sp) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
-  const decision = decideMethod(isps, sp, cmd.request);
-  if (!decision.ok) throw problems.validation([{ field: decision.field, message: decision.message }]);
-  const adapter = deps.adapterFor(decision.isp.adapter);
-  if (!adapter) throw new Error(`No ISP adapter named ${decision.isp.adapter}`);
-
+  // A retry is answered from the first request's record, even if the setup changed since.
   const fingerprint = requestFingerprint(cmd.request);
   const keyHash = cmd.idempotencyKey ? sha256(cmd.idempotencyKey) : undefined;
   if (keyHash) {
@@ -63,6 +57,13 @@ export async function startIdentification(
   }
 
   try {
+    const [sp, isps] = await Promise.all([repository.getSpSetup(cmd.clientId), repository.listIsps()]);
+    if (!sp) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
+    const decision = decideMethod(isps, sp, cmd.request);
+    if (!decision.ok) throw problems.validation([{ field: decision.field, message: decision.message }]);
+    const adapter = deps.adapterFor(decision.isp.adapter);
+    if (!adapter) throw new Error(`No ISP adapter named ${decision.isp.adapter}`);
+
     const refId = (deps.newRefId ?? randomUUID)();
     const createdAt = now();
     const expiresAt = new Date(createdAt.getTime() + decision.isp.orderValiditySeconds * 1000);

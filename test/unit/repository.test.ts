@@ -298,7 +298,7 @@ describe('Repository', () => {
   });
 
   describe('idempotency', () => {
-    it('locks a key with attribute_not_exists, or takes over a lapsed in-progress lock', async () => {
+    it('locks a key with attribute_not_exists, or takes over a lapsed lock or a record past its retention', async () => {
       // Prepare
       ddb.on(PutCommand).resolves({});
 
@@ -316,8 +316,9 @@ describe('Repository', () => {
           lockedUntil: NOW_EPOCH + 30,
           ttl: NOW_EPOCH + 86_400,
         },
-        ConditionExpression: 'attribute_not_exists(PK) OR (#state = :inProgress AND lockedUntil < :now)',
-        ExpressionAttributeNames: { '#state': 'state' },
+        ConditionExpression:
+          'attribute_not_exists(PK) OR (#state = :inProgress AND lockedUntil < :now) OR #ttl < :now',
+        ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
         ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': NOW_EPOCH },
       });
     });
@@ -396,7 +397,7 @@ describe('Repository', () => {
         },
       });
 
-      const record = await repo.getIdempotency('bank-client', 'hash-abc');
+      const record = await repo.getIdempotency('bank-client', 'hash-abc', NOW);
 
       expect(ddb).toHaveReceivedCommandExactlyOnceWith(GetCommand, {
         TableName: TABLE,
@@ -408,6 +409,14 @@ describe('Repository', () => {
         fingerprint: 'fp-1',
         lockedUntil: NOW_EPOCH + 30,
       });
+    });
+
+    it('treats a record past its retention as absent (TTL deletes late)', async () => {
+      ddb.on(GetCommand).resolves({
+        Item: { PK: 'IDEMP#c#h', SK: 'IDEMP', state: 'completed', fingerprint: 'fp', ttl: NOW_EPOCH - 1 },
+      });
+
+      expect(await repo.getIdempotency('c', 'h', NOW)).toBeUndefined();
     });
   });
 

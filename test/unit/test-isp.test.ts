@@ -276,7 +276,9 @@ describe('Test-ISP simulator mapping', () => {
       );
 
       expect(result.success).toBe(false);
-      const byField = Object.fromEntries((result.error?.issues ?? []).map((i) => [i.path.join('.'), i.message]));
+      const byField = Object.fromEntries(
+        (result.error?.issues ?? []).map((i) => [i.path.join('.'), i.message]),
+      );
       expect(byField).toEqual({
         firstName: 'Required.',
         email: 'Must be an email address.',

@@ -208,7 +208,12 @@ export class Repository {
 
   // ------------------------------------------------------------ idempotency
 
-  async getIdempotency(clientId: string, keyHash: string): Promise<IdempotencyRecord | undefined> {
+  /** The record for a key, unless it is past its retention (TTL deletes late, so check here). */
+  async getIdempotency(
+    clientId: string,
+    keyHash: string,
+    now = new Date(),
+  ): Promise<IdempotencyRecord | undefined> {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
@@ -216,6 +221,8 @@ export class Repository {
         ConsistentRead: true,
       }),
     );
+    const ttl = out.Item?.[TTL_ATTRIBUTE];
+    if (typeof ttl === 'number' && ttl < epochSeconds(now)) return undefined;
     return entity<IdempotencyRecord>(out.Item);
   }
 
@@ -245,8 +252,10 @@ export class Repository {
             ...record,
             [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
           },
-          ConditionExpression: 'attribute_not_exists(PK) OR (#state = :inProgress AND lockedUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
+          // Free, or a lapsed lock of a crashed request, or a record past its retention.
+          ConditionExpression:
+            'attribute_not_exists(PK) OR (#state = :inProgress AND lockedUntil < :now) OR #ttl < :now',
+          ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': epochSeconds(now) },
         }),
       ),

@@ -1,0 +1,203 @@
+/**
+ * The API described (GET /openapi.json, GET /docs) and the gateway's answers for paths and methods
+ * no route serves, over real HTTP.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS } from '../../lambdas/core/openapi.js';
+import { ROUTES } from '../../lambdas/routes.js';
+import { type ApiResponse, call, type LocalStack, startStack } from '../support/stack.js';
+
+interface OpenApiDoc {
+  openapi: string;
+  info: { title: string; version: string };
+  servers: { url: string }[];
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: Record<string, { type: string; flows?: Record<string, { tokenUrl: string }> }>;
+  };
+}
+
+interface OpenApiOperation {
+  security: Record<string, string[]>[];
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, unknown>;
+}
+
+interface JsonSchema {
+  $ref?: string;
+  type?: string;
+  additionalProperties?: boolean;
+  required?: string[];
+  properties?: Record<string, unknown>;
+}
+
+/** The SP calls of the white paper. */
+const PAPER_CALLS = [
+  ['post', '/api/verify'],
+  ['get', '/api/providers'],
+  ['post', '/api/identifications'],
+  ['get', '/api/identifications/{refId}'],
+] as const;
+
+/** Routes the document describes: those with an operation entry. */
+const DOCUMENTED = ROUTES.filter((r) => OPERATIONS[`${r.method} ${r.path}`] !== undefined);
+
+let stack: LocalStack;
+let doc: OpenApiDoc;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+function expectProblem(res: ApiResponse, status: number, slug: string, title: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  expect(res.body).toMatchObject({
+    type: `https://smart-registration.example/problems/${slug}`,
+    title,
+    status,
+  });
+}
+
+/** Follows a local `$ref` into components. */
+function resolve(schema: JsonSchema | undefined): JsonSchema | undefined {
+  const name = schema?.$ref?.replace('#/components/schemas/', '');
+  return name ? doc.components.schemas[name] : schema;
+}
+
+describe('GET /openapi.json', () => {
+  beforeAll(async () => {
+    const res = await call<OpenApiDoc>(stack, 'GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    doc = res.body;
+  });
+
+  it('is an OpenAPI 3.1 document served as JSON, pointing at this stack', async () => {
+    const res = await call(stack, 'GET', '/openapi.json');
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info.title).toBe('Smart Registration Service');
+    expect(doc.servers).toEqual([{ url: stack.baseUrl }]);
+  });
+
+  it("describes the white paper's four SP calls", () => {
+    for (const [method, path] of PAPER_CALLS)
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+  });
+
+  it('describes every route of the route table that has an operation entry, with its scopes', () => {
+    expect(DOCUMENTED.length).toBeGreaterThanOrEqual(PAPER_CALLS.length);
+    for (const route of DOCUMENTED) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+      expect(op, `${route.method} ${route.path}`).toBeDefined();
+      const scopes = (op?.security ?? []).flatMap((s) => s.oauth2 ?? []);
+      expect(scopes).toEqual(route.auth.type === 'oauth' ? route.auth.scopes : []);
+    }
+  });
+
+  it('documents no path the route table does not serve', () => {
+    const served = new Set(ROUTES.map((r) => `${r.method.toLowerCase()} ${r.path}`));
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods))
+        expect(served.has(`${method} ${path}`), `${method} ${path}`).toBe(true);
+    }
+  });
+
+  it('gives StartIdentificationRequest additionalProperties: false and the required fields', () => {
+    const body = doc.paths['/api/identifications']?.post?.requestBody?.content['application/json']?.schema;
+    const schema = resolve(body);
+
+    expect(body?.$ref).toBe('#/components/schemas/StartIdentificationRequest');
+    expect(schema?.type).toBe('object');
+    expect(schema?.additionalProperties).toBe(false);
+    expect(schema?.required).toEqual(
+      expect.arrayContaining([
+        'dob',
+        'email',
+        'firstName',
+        'language',
+        'lastName',
+        'mobile',
+        'issuer',
+        'method',
+      ]),
+    );
+    expect(schema?.required).not.toContain('redirectUrl');
+  });
+
+  it('gives VerifyRequest additionalProperties: false and the four fields of the paper as required', () => {
+    const schema = resolve(doc.paths['/api/verify']?.post?.requestBody?.content['application/json']?.schema);
+
+    expect(schema?.additionalProperties).toBe(false);
+    expect([...(schema?.required ?? [])].sort()).toEqual(
+      ['assuranceLevel', 'claimedIdentity', 'distinguishedName', 'msisdn'].sort(),
+    );
+  });
+
+  it('declares the OAuth 2.0 client credentials flow with this stack’s token endpoint', () => {
+    expect(doc.components.securitySchemes.oauth2?.type).toBe('oauth2');
+    expect(doc.components.securitySchemes.oauth2?.flows?.clientCredentials?.tokenUrl).toBe(
+      `${stack.baseUrl}/oauth2/token`,
+    );
+  });
+
+  it('describes errors as problem+json', () => {
+    const notFound = doc.paths['/api/identifications/{refId}']?.get?.responses['404'] as {
+      content: Record<string, unknown>;
+    };
+
+    expect(Object.keys(notFound.content)).toEqual(['application/problem+json']);
+    expect(doc.components.schemas.Problem?.required).toEqual(
+      expect.arrayContaining(['type', 'title', 'status']),
+    );
+  });
+});
+
+describe('GET /docs', () => {
+  it('is an HTML page that names every documented path', async () => {
+    const res = await call<string>(stack, 'GET', '/docs');
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.text).toMatch(/^<!doctype html>/i);
+    for (const route of DOCUMENTED) expect(res.text).toContain(`${route.method} ${route.path}`);
+  });
+});
+
+describe('paths and methods no route serves', () => {
+  it.each([['/api/nothing-here'], ['/api/identifications/x/y/z'], ['/.env']])(
+    'answers an unknown path (%s) with 404 problem+json',
+    async (path) => {
+      const res = await call(stack, 'GET', path);
+
+      expectProblem(res, 404, 'not-found', 'Not found');
+    },
+  );
+
+  it.each([
+    ['GET', '/api/verify', 'POST'],
+    ['DELETE', '/api/verify', 'POST'],
+    ['PUT', '/api/identifications', 'POST'],
+    ['DELETE', '/api/providers', 'GET'],
+    ['POST', '/openapi.json', 'GET'],
+  ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
+    const res = await call(stack, method, path);
+
+    expectProblem(res, 405, 'method-not-allowed', 'Method not allowed');
+    expect(res.headers.get('allow')).toBe(allow);
+  });
+
+  it('answers a wrong method on a known path with 405 before asking for a token', async () => {
+    const res = await call(stack, 'DELETE', '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
+
+    expectProblem(res, 405, 'method-not-allowed', 'Method not allowed');
+    expect(res.headers.get('allow')).toBe('GET');
+  });
+});

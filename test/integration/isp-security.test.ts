@@ -1,0 +1,348 @@
+/**
+ * The ISP callback routes against forged, replayed, stale and misplaced messages, on the embedded
+ * stack. Every refusal is also checked on the order: a refused message changes nothing.
+ */
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  SignJWT,
+} from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIspMessage } from '../../lambdas/adapters/isp-message.js';
+import { IspConfigSchema } from '../../lambdas/core/service-config.js';
+import { loadConfig } from '../../local/config.js';
+import { evidenceFor, postJws, testIspKey } from '../support/isp.js';
+import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
+
+const OTHER_ISSUER = 'Other-ISP';
+const MOBILE = paperStartBody().mobile as string;
+
+interface OrderState {
+  refId: string;
+  evidenceId: string | null;
+  statuses: { status: string; date: string; reason: string | null; kind: string | null }[];
+}
+type MessageAnswer = { outcome?: string; status?: string | number; type?: string; detail?: string };
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('ISP callback security', () => {
+  let stack: LocalStack;
+  let token: string;
+  let otherIspKey: JWK;
+
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    otherIspKey = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
+    const config = loadConfig();
+    config.isps.push(
+      IspConfigSchema.parse({
+        issuer: OTHER_ISSUER,
+        adapter: 'other-isp',
+        loa: 3,
+        jurisdictions: ['ZERTES', 'EIDAS'],
+        realtimeMethods: ['video'],
+        offline: false,
+        webflow: true,
+        timeoutSeconds: 3600,
+        orderValiditySeconds: 3600,
+        keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }],
+      }),
+    );
+    stack = await startStack({ config, rateLimits: false });
+    token = await tokenFor(stack);
+  });
+  afterAll(async () => stack?.close());
+
+  async function startOrder(): Promise<string> {
+    const res = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+      token,
+      json: paperStartBody(),
+    });
+    expect(res.status).toBe(201);
+    return res.body.refId;
+  }
+
+  async function orderState(refId: string): Promise<OrderState> {
+    const res = await call<OrderState>(stack, 'GET', `/api/identifications/${refId}`, { token });
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  const signEvent = (
+    claims: { refId: string; event: string; kind?: string; iat?: number; jti?: string; iss?: string },
+    key: JWK = testIspKey(),
+  ) => signIspMessage('event', { iss: 'Test-ISP', ...claims }, key);
+
+  const postEvent = (jws: string, contentType = 'application/jose') =>
+    call<MessageAnswer>(stack, 'POST', '/isp/v1/events', {
+      body: jws,
+      headers: { 'content-type': contentType },
+    });
+
+  const postEvidence = (jws: string) => postJws(stack, '/isp/v1/evidence', jws);
+
+  /** A 401 from the message check itself (not some other 401), for the stated reason. */
+  function expectRejected(res: { status: number; body: unknown }, reason: RegExp) {
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ type: expect.stringMatching(/isp-message-rejected$/) });
+    expect((res.body as MessageAnswer).detail).toMatch(reason);
+  }
+
+  describe('signatures and keys', () => {
+    it('applies a correctly signed event and records it on the order', async () => {
+      const refId = await startOrder();
+
+      const res = await postEvent(await signEvent({ refId, event: 'waiting-for-doc' }));
+
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ refId, outcome: 'applied', status: 'waiting-for-doc' });
+      expect((await orderState(refId)).statuses.map((s) => s.status)).toEqual([
+        'created',
+        'initialized',
+        'waiting-for-doc',
+      ]);
+    });
+
+    it('refuses an event whose payload was changed after signing, and the order is unchanged', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+      const [header, , signature] = (await signEvent({ refId, event: 'waiting-for-doc' })).split('.');
+      const tampered = `${header}.${b64url({
+        iss: 'Test-ISP',
+        refId,
+        event: 'cancelled',
+        kind: 'user',
+        iat: nowSeconds(),
+        jti: crypto.randomUUID(),
+      })}.${signature}`;
+
+      const res = await postEvent(tampered);
+
+      expectRejected(res, /signature does not verify/);
+      expect(await orderState(refId)).toEqual(before);
+    });
+
+    it('refuses an event claiming to be from Test-ISP but signed with another ISP’s registered key', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+
+      const withKid = await postEvent(await signEvent({ refId, event: 'done' }, otherIspKey));
+      const { kid: _kid, ...noKid } = otherIspKey;
+      const withoutKid = await postEvent(await signEvent({ refId, event: 'done' }, noKid));
+
+      expectRejected(withKid, /No registered key/);
+      expectRejected(withoutKid, /signature does not verify/);
+      expect(await orderState(refId)).toEqual(before);
+    });
+
+    it('answers another ISP’s correctly signed message about a Test-ISP order as if the order did not exist', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+
+      const res = await postEvent(await signEvent({ refId, event: 'done', iss: OTHER_ISSUER }, otherIspKey));
+
+      expect(res.status).toBe(404);
+      expect(await orderState(refId)).toEqual(before);
+    });
+
+    it('refuses an unsigned token with alg none', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+      const unsigned = `${b64url({ alg: 'none', typ: 'isp-event+jwt' })}.${b64url({
+        iss: 'Test-ISP',
+        refId,
+        event: 'cancelled',
+        kind: 'isp',
+        iat: nowSeconds(),
+        jti: crypto.randomUUID(),
+      })}.`;
+
+      const res = await postEvent(unsigned);
+
+      expectRejected(res, /Algorithm none is not accepted/);
+      expect(await orderState(refId)).toEqual(before);
+    });
+
+    it('refuses an HS256 token keyed with the Test-ISP’s public key (algorithm confusion)', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+      const { d: _d, ...publicJwk } = testIspKey();
+      const publicPem = await exportSPKI(
+        (await importJWK(publicJwk, 'ES256')) as Parameters<typeof exportSPKI>[0],
+      );
+      const forged = await new SignJWT({ iss: 'Test-ISP', refId, event: 'cancelled', kind: 'isp' })
+        .setProtectedHeader({ alg: 'HS256', typ: 'isp-event+jwt' })
+        .setIssuedAt()
+        .setJti(crypto.randomUUID())
+        .sign(new TextEncoder().encode(publicPem));
+
+      const res = await postEvent(forged);
+
+      expectRejected(res, /Algorithm HS256 is not accepted/);
+      expect(await orderState(refId)).toEqual(before);
+    });
+  });
+
+  describe('freshness and replay', () => {
+    it.each([
+      ['6 minutes old', -360],
+      ['6 minutes in the future', 360],
+    ])('refuses an event issued %s', async (_label, offset) => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+
+      const res = await postEvent(await signEvent({ refId, event: 'done', iat: nowSeconds() + offset }));
+
+      expectRejected(res, /outside the accepted/);
+      expect(await orderState(refId)).toEqual(before);
+    });
+
+    it('refuses the exact same message a second time (replayed jti)', async () => {
+      const refId = await startOrder();
+      const jws = await signEvent({ refId, event: 'waiting-for-doc' });
+
+      const first = await postEvent(jws);
+      const afterFirst = await orderState(refId);
+      const replay = await postEvent(jws);
+
+      expect(first.status).toBe(200);
+      expectRejected(replay, /received before/);
+      expect(await orderState(refId)).toEqual(afterFirst);
+    });
+
+    it('acknowledges the same event under a new jti as a duplicate and appends nothing', async () => {
+      const refId = await startOrder();
+      expect((await postEvent(await signEvent({ refId, event: 'waiting-for-doc' }))).status).toBe(200);
+      const before = await orderState(refId);
+
+      const again = await postEvent(await signEvent({ refId, event: 'waiting-for-doc' }));
+
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ outcome: 'duplicate', status: 'waiting-for-doc' });
+      expect(await orderState(refId)).toEqual(before);
+    });
+  });
+
+  describe('message form', () => {
+    it('answers 400 to a body that is not a compact JWS', async () => {
+      const res = await postEvent('this is not a JWS');
+
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    });
+
+    it('answers 415 to a JWS sent with another content type, without consuming its jti', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+      const jws = await signEvent({ refId, event: 'waiting-for-doc' });
+
+      const wrongType = await postEvent(jws, 'application/json');
+
+      expect(wrongType.status).toBe(415);
+      expect(await orderState(refId)).toEqual(before);
+      expect((await postEvent(jws)).status).toBe(200);
+    });
+
+    it('refuses an event message posted to the evidence route (typ mismatch)', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+
+      const res = await postEvidence(await signEvent({ refId, event: 'done' }));
+
+      expect(res.status).toBe(400);
+      expect(await orderState(refId)).toEqual(before);
+    });
+  });
+
+  describe('lifecycle rules', () => {
+    it('refuses a transition the order does not allow with 409, and the statuses stay as they were', async () => {
+      const refId = await startOrder();
+      expect((await postEvent(await signEvent({ refId, event: 'cancelled', kind: 'user' }))).status).toBe(
+        200,
+      );
+      const before = await orderState(refId);
+
+      const res = await postEvent(await signEvent({ refId, event: 'done' }));
+
+      expect(res.status).toBe(409);
+      expect(before.statuses.at(-1)).toMatchObject({ status: 'cancelled', kind: 'user' });
+      expect(await orderState(refId)).toEqual(before);
+    });
+
+    it('refuses evidence for a cancelled order with 409 and stores nothing', async () => {
+      const refId = await startOrder();
+      expect((await postEvent(await signEvent({ refId, event: 'cancelled', kind: 'isp' }))).status).toBe(200);
+      const before = await orderState(refId);
+
+      const res = await postEvidence(
+        await signIspMessage(
+          'evidence',
+          { iss: 'Test-ISP', refId, evidence: evidenceFor({ mobile: MOBILE, method: 'test' }) },
+          testIspKey(),
+        ),
+      );
+
+      expect(res.status).toBe(409);
+      expect(await stack.repository.getEvidence(refId)).toBeUndefined();
+      expect(await orderState(refId)).toEqual(before);
+    });
+
+    it('refuses a second, different evidence for the same order with 409 and keeps the first', async () => {
+      const refId = await startOrder();
+      const first = await postEvidence(
+        await signIspMessage(
+          'evidence',
+          { iss: 'Test-ISP', refId, evidence: evidenceFor({ mobile: MOBILE, method: 'test' }) },
+          testIspKey(),
+        ),
+      );
+      expect(first.status).toBe(200);
+      const before = await orderState(refId);
+      const storedBefore = await stack.repository.getEvidence(refId);
+
+      const second = await postEvidence(
+        await signIspMessage(
+          'evidence',
+          {
+            iss: 'Test-ISP',
+            refId,
+            evidence: evidenceFor({ mobile: MOBILE, method: 'test' }, { givenName: 'Mallory' }),
+          },
+          testIspKey(),
+        ),
+      );
+
+      expect(second.status).toBe(409);
+      expect(before.evidenceId).toBe(storedBefore?.evidenceId);
+      expect(await stack.repository.getEvidence(refId)).toEqual(storedBefore);
+      expect((await orderState(refId)).statuses).toEqual(before.statuses);
+      expect((await orderState(refId)).evidenceId).toBe(before.evidenceId);
+    });
+
+    it('refuses evidence for another mobile number than the order’s with 422 and stores nothing', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+
+      const res = await postEvidence(
+        await signIspMessage(
+          'evidence',
+          { iss: 'Test-ISP', refId, evidence: evidenceFor({ mobile: '+41790009999', method: 'test' }) },
+          testIspKey(),
+        ),
+      );
+
+      expect(res.status).toBe(422);
+      expect((res.body as MessageAnswer).detail).toContain('mobile');
+      expect(await stack.repository.getEvidence(refId)).toBeUndefined();
+      expect(await orderState(refId)).toEqual(before);
+    });
+  });
+});

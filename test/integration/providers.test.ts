@@ -1,0 +1,233 @@
+/**
+ * GET /api/providers over real HTTP: the white paper's request and answer, the eligibility rules
+ * per SP setup, media type negotiation, and hostile query strings.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiResponse, call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
+
+const VENDOR = 'application/vnd.sc.miss.provider.v1+json';
+const PAPER_QUERY =
+  '/api/providers?issuer=Test-ISP&jurisdiction=EIDAS&loa=3&offline=true&realtimeMethod=test&webflow=true';
+/** The white paper's answer to PAPER_QUERY, verbatim. */
+const PAPER_ANSWER = [
+  {
+    loa: 3,
+    issuer: 'Test-ISP',
+    webflow: true,
+    jurisdiction: 'ZERTES,EIDAS',
+    realtimeMethods: ['video', 'test'],
+    offline: true,
+    identificationData: [],
+    additionalData: [],
+    defaultLocale: 'en',
+  },
+];
+const PAPER_FIELDS = Object.keys(PAPER_ANSWER[0] as object).sort();
+
+interface Provider {
+  loa: number;
+  issuer: string;
+  webflow: boolean;
+  jurisdiction: string;
+  realtimeMethods: string[];
+  offline: boolean;
+  identificationData: string[];
+  additionalData: string[];
+  defaultLocale: string;
+}
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+}
+
+let stack: LocalStack;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  stack = await startStack();
+  for (const sp of ['demo-portal', 'demo-bank']) tokens[sp] = await tokenFor(stack, sp);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const providers = (clientId: string, path = '/api/providers', accept = VENDOR) =>
+  call<Provider[]>(stack, 'GET', path, { token: tokens[clientId], headers: { accept } });
+
+function expectProblem(res: ApiResponse, status: number, slug: string, title: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  expect(res.body).toMatchObject({
+    type: `https://smart-registration.example/problems/${slug}`,
+    title,
+    status,
+  });
+}
+
+function expectInvalidField(res: ApiResponse, field: string) {
+  expectProblem(res, 400, 'validation', 'Invalid request');
+  expect((res.body as Problem).errors?.map((e) => e.field)).toContain(field);
+}
+
+describe("the white paper's catalogue request", () => {
+  it("answers objects with exactly the paper's fields, in the vendor media type", async () => {
+    for (const clientId of ['demo-portal', 'demo-bank']) {
+      const res = await providers(clientId, '/api/providers');
+
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(VENDOR);
+      expect(res.body.length).toBeGreaterThan(0);
+      for (const provider of res.body) expect(Object.keys(provider).sort()).toEqual(PAPER_FIELDS);
+    }
+  });
+
+  it("answers demo-bank, a financial intermediary signing at LoA 3 and 4, exactly the paper's array", async () => {
+    const res = await providers('demo-bank', PAPER_QUERY);
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(VENDOR);
+    expect(res.headers.get('vary')).toMatch(/Accept/i);
+    expect(res.body).toEqual(PAPER_ANSWER);
+  });
+
+  it('does not offer video under ZERTES to demo-portal, because video identification under ZertES is reserved for financial intermediaries', async () => {
+    // Act
+    const paper = await providers('demo-portal', PAPER_QUERY);
+    const all = await providers('demo-portal');
+
+    // Assess: the paper's query finds Test-ISP under ZERTES,EIDAS with the test method only
+    expect(paper.status).toBe(200);
+    expect(paper.body).toEqual([{ ...PAPER_ANSWER[0], realtimeMethods: ['test'] }]);
+    const video = all.body.filter((p) => p.realtimeMethods.includes('video'));
+    expect(video.length).toBeGreaterThan(0);
+    for (const offer of video) expect(offer.jurisdiction).toBe('EIDAS');
+  });
+
+  it('offers demo-bank, a financial intermediary, video under ZERTES', async () => {
+    const res = await providers('demo-bank', '/api/providers?realtimeMethod=video&jurisdiction=ZERTES');
+
+    expect(res.status).toBe(200);
+    expect(res.body.map((p) => [p.issuer, p.jurisdiction])).toEqual([
+      ['Test-ISP', 'ZERTES,EIDAS'],
+      ['VideoIdent-Demo', 'ZERTES,EIDAS'],
+    ]);
+  });
+});
+
+describe('media types', () => {
+  it('answers application/json when the client asks for it', async () => {
+    const res = await providers('demo-portal', PAPER_QUERY, 'application/json');
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.body).toEqual([{ ...PAPER_ANSWER[0], realtimeMethods: ['test'] }]);
+  });
+
+  it('answers the vendor media type to */*', async () => {
+    const res = await providers('demo-portal', PAPER_QUERY, '*/*');
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(VENDOR);
+  });
+
+  it('refuses Accept: text/html with 406', async () => {
+    const res = await providers('demo-portal', PAPER_QUERY, 'text/html');
+
+    expectProblem(res, 406, 'not-acceptable', 'Not acceptable');
+  });
+});
+
+describe('filters and eligibility', () => {
+  it('lists only LoA 4 methods for loa=4', async () => {
+    const res = await providers('demo-portal', '/api/providers?loa=4');
+
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBeGreaterThan(0);
+    for (const p of res.body) expect(p.loa).toBe(4);
+  });
+
+  it('lists the offline methods (courier, point of sale) for webflow=false', async () => {
+    const res = await providers('demo-portal', '/api/providers?webflow=false');
+
+    expect(res.status).toBe(200);
+    expect(res.body.map((p) => p.issuer).sort()).toEqual(['Courier-Demo', 'PointOfSale-Demo']);
+    for (const p of res.body) {
+      expect(p.webflow).toBe(false);
+      expect(p.offline).toBe(true);
+    }
+  });
+
+  it('never shows demo-bank the auto-identification, which its setup does not include', async () => {
+    for (const path of [
+      '/api/providers',
+      '/api/providers?loa=3',
+      '/api/providers?issuer=AutoIdent-Demo',
+      '/api/providers?realtimeMethod=auto',
+    ]) {
+      const res = await providers('demo-bank', path);
+
+      expect(res.status).toBe(200);
+      expect(res.body.some((p) => p.issuer === 'AutoIdent-Demo' || p.realtimeMethods.includes('auto'))).toBe(
+        false,
+      );
+    }
+  });
+
+  it('shows demo-portal the auto-identification at LoA 3 at most (no operator)', async () => {
+    const res = await providers('demo-portal', '/api/providers?realtimeMethod=auto');
+
+    expect(res.status).toBe(200);
+    expect(res.body.map((p) => [p.issuer, p.loa])).toEqual([['AutoIdent-Demo', 3]]);
+  });
+});
+
+describe('hostile query strings', () => {
+  it('refuses an unknown parameter with 400 naming it', async () => {
+    const res = await providers('demo-portal', '/api/providers?loa=3&colour=blue');
+
+    expectInvalidField(res, 'colour');
+  });
+
+  it('refuses loa=5 with 400 naming loa', async () => {
+    expectInvalidField(await providers('demo-portal', '/api/providers?loa=5'), 'loa');
+  });
+
+  it('refuses offline=yes with 400 naming offline', async () => {
+    expectInvalidField(await providers('demo-portal', '/api/providers?offline=yes'), 'offline');
+  });
+
+  it('refuses an unknown jurisdiction with 400 naming jurisdiction', async () => {
+    expectInvalidField(await providers('demo-portal', '/api/providers?jurisdiction=USA'), 'jurisdiction');
+  });
+
+  it('refuses a repeated parameter with 400 naming it', async () => {
+    const res = await providers('demo-portal', '/api/providers?issuer=Test-ISP&issuer=VideoIdent-Demo');
+
+    expectInvalidField(res, 'issuer');
+  });
+
+  it.each([
+    ["Test-ISP' OR '1'='1"],
+    ['Test-ISP"; DROP TABLE providers; --'],
+    ['<script>alert(1)</script>'],
+    ['{"$ne":null}'],
+    ['Test-ISP\u202E'],
+    ['Test-ISP\u0000'],
+    ['../../etc/passwd'],
+    ['x'.repeat(5000)],
+  ])('answers an injection attempt in issuer (%s) with 400 or an empty list, never 500', async (issuer) => {
+    const res = await providers('demo-portal', `/api/providers?issuer=${encodeURIComponent(issuer)}`);
+
+    expect(res.status).not.toBeGreaterThanOrEqual(500);
+    if (res.status === 400) expectInvalidField(res, 'issuer');
+    else {
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([]);
+    }
+  });
+});
