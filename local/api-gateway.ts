@@ -8,7 +8,11 @@ import type { IncomingMessage } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AccessTokenVerifier, InvalidAccessToken, scopesOf } from '../lambdas/adapters/access-token.js';
-import { Problem, problems } from '../lambdas/core/problems.js';
+import {
+  type GatewayResponseType,
+  gatewayProblemBody,
+  gatewayProblemHeaders,
+} from '../lambdas/http/gateway-responses.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
 import { handlerModulePath } from './handler-modules.js';
 
@@ -70,16 +74,31 @@ class ClientRateLimiter {
   }
 }
 
-function gatewayProblem(problem: Problem, requestId: string): GatewayResponse {
-  return {
-    statusCode: problem.status,
-    headers: {
-      'Content-Type': 'application/problem+json',
-      'X-Correlation-Id': requestId,
-      ...problem.headers,
-    },
-    body: JSON.stringify(problem.toBody()),
-  };
+/**
+ * An answer the gateway gives itself, before or instead of a function: the same gateway response
+ * table as the CDK stack's (lambdas/http/gateway-responses.ts). Locally the detail may say more.
+ */
+class GatewayRefusal extends Error {
+  constructor(
+    readonly responseType: GatewayResponseType,
+    readonly detail?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(responseType);
+  }
+
+  toResponse(requestId: string): GatewayResponse {
+    const body = gatewayProblemBody(this.responseType);
+    return {
+      statusCode: body.status,
+      headers: {
+        ...gatewayProblemHeaders(this.responseType),
+        'X-Correlation-Id': requestId,
+        ...this.headers,
+      },
+      body: JSON.stringify({ ...body, ...(this.detail ? { detail: this.detail } : {}) }),
+    };
+  }
 }
 
 export interface LocalApiGatewayOptions {
@@ -109,39 +128,35 @@ export class LocalApiGateway {
     try {
       return await this.dispatch(req, requestId);
     } catch (err) {
-      if (err instanceof Problem) return gatewayProblem(err, requestId);
-      // A Lambda that throws is a 502 in API Gateway.
+      if (err instanceof GatewayRefusal) return err.toResponse(requestId);
+      // A Lambda that throws is an integration failure (502) in API Gateway.
       console.error(
         `[api-gateway] ${req.method} ${req.url.pathname}: handler failed (${(err as Error).name})`,
       );
-      return gatewayProblem(
-        new Problem({
-          status: 502,
-          slug: 'bad-gateway',
-          title: 'Bad gateway',
-          detail: 'The function failed.',
-        }),
-        requestId,
-      );
+      return new GatewayRefusal('INTEGRATION_FAILURE').toResponse(requestId);
     }
   }
 
   private async dispatch(req: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const path = req.url.pathname;
     const candidates = this.compiled.filter((c) => c.pattern.test(path));
-    if (candidates.length === 0) throw problems.notFound('No such resource.');
+    // API Gateway answers an unknown path and an unknown method alike (MISSING_AUTHENTICATION_TOKEN).
     const match = candidates.find((c) => c.route.method === req.method);
-    if (!match) throw problems.methodNotAllowed([...new Set(candidates.map((c) => c.route.method))]);
+    if (!match) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
     const { route } = match;
 
-    if (req.body.length > MAX_PAYLOAD_BYTES) throw problems.payloadTooLarge(MAX_PAYLOAD_BYTES);
+    if (req.body.length > MAX_PAYLOAD_BYTES) throw new GatewayRefusal('REQUEST_TOO_LARGE');
     if (route.clientRateLimit && this.options.rateLimits !== false) {
       const retryAfter = this.limiter.take(
         `${req.sourceIp} ${route.method} ${route.path}`,
         route.clientRateLimit.perSecond,
         route.clientRateLimit.burst,
       );
-      if (retryAfter !== undefined) throw problems.tooManyRequests(retryAfter);
+      if (retryAfter !== undefined) {
+        throw new GatewayRefusal('THROTTLED', `Rate limit exceeded; retry after ${retryAfter} s.`, {
+          'Retry-After': String(retryAfter),
+        });
+      }
     }
     const claims = route.auth.type === 'oauth' ? await this.authorize(req, route.auth.scopes) : undefined;
 
@@ -152,25 +167,17 @@ export class LocalApiGateway {
         pathParameters[name] = decodeURIComponent(values[i] ?? '');
       } catch {
         // API Gateway answers a malformed percent-encoding with 400; no function runs.
-        throw problems.validation([{ field: name, message: 'Not valid percent-encoding.' }]);
+        throw new GatewayRefusal(
+          'BAD_REQUEST_PARAMETERS',
+          `Path parameter ${name} is not valid percent-encoding.`,
+        );
       }
     });
     const event = this.toEvent(req, route, pathParameters, claims, requestId);
     const handler = await this.load(route.handler);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Problem({
-              status: 504,
-              slug: 'gateway-timeout',
-              title: 'Gateway timeout',
-              detail: 'The function took too long.',
-            }),
-          ),
-        INTEGRATION_TIMEOUT_MS,
-      );
+      timer = setTimeout(() => reject(new GatewayRefusal('INTEGRATION_TIMEOUT')), INTEGRATION_TIMEOUT_MS);
     });
     try {
       const result = await Promise.race([handler(event, lambdaContext(route.handler, requestId)), timeout]);
@@ -188,13 +195,14 @@ export class LocalApiGateway {
   private async authorize(req: GatewayRequest, scopes: string[]): Promise<Record<string, string>> {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
-    if (!match?.[1]) throw problems.unauthorized();
+    if (!match?.[1]) throw new GatewayRefusal('UNAUTHORIZED');
     let claims: Awaited<ReturnType<AccessTokenVerifier>>;
     try {
       claims = await this.options.verifyToken(match[1]);
     } catch (err) {
       if (err instanceof InvalidAccessToken) {
-        throw problems.unauthorized(
+        throw new GatewayRefusal(
+          'UNAUTHORIZED',
           err.code === 'expired' ? 'The access token has expired.' : 'The access token is not valid.',
         );
       }
@@ -202,9 +210,10 @@ export class LocalApiGateway {
     }
     const granted = scopesOf(claims);
     if (!scopes.some((s) => granted.has(s))) {
-      const problem = problems.unauthorized(`The access token lacks the scope ${scopes.join(' or ')}.`);
-      problem.headers['WWW-Authenticate'] = `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`;
-      throw problem;
+      // The Cognito authorizer answers a missing scope with 401 (UNAUTHORIZED), not 403.
+      throw new GatewayRefusal('UNAUTHORIZED', `The access token lacks the scope ${scopes.join(' or ')}.`, {
+        'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`,
+      });
     }
     // API Gateway hands claims to the integration as strings.
     return Object.fromEntries(

@@ -292,8 +292,6 @@ describe('an SP sees only its own identifications', () => {
     ['not a UUID', 'not-a-uuid'],
     ['an injection string', encodeURIComponent("1' OR '1'='1")],
     ['a UUID with trailing text', `${randomUUID()}x`],
-    ['a broken percent-encoding', '%ZZ'],
-    ['a truncated UTF-8 percent-encoding', '%E0%A4%A'],
   ])('refuses a malformed refId (%s) with 400 naming refId', async (_label, refId) => {
     const token = await tokenFor(stack, 'demo-bank');
 
@@ -312,5 +310,22 @@ describe('an SP sees only its own identifications', () => {
       status: 400,
     });
     expect(res.body.errors.map((e) => e.field)).toContain('refId');
+  });
+
+  it.each([
+    ['a broken percent-encoding', '%ZZ'],
+    ['a truncated UTF-8 percent-encoding', '%E0%A4%A'],
+  ])('refuses a refId with %s at the gateway with 400, before any function runs', async (_label, refId) => {
+    const token = await tokenFor(stack, 'demo-bank');
+
+    const res = await call<Problem>(stack, 'GET', `${IDENTIFICATIONS}/${refId}`, { token });
+
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body).toMatchObject({
+      type: 'https://smart-registration.example/problems/validation',
+      status: 400,
+    });
+    expect(res.body.detail).toContain('refId');
   });
 });
