@@ -40,6 +40,8 @@ export function buildStacks(app: App, options: BuildOptions = {}): SrsStacks {
       userPool: stateful.userPool,
       alarmTopic: stateful.alarmTopic,
       tokenEndpoint: stateful.tokenEndpoint,
+      accessTokenIssuer: stateful.userPool.userPoolProviderUrl,
+      secrets: stateful.secrets,
     },
     ...options,
   });

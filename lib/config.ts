@@ -36,8 +36,12 @@ export interface StageConfig {
   rateLimitedRouteThrottle: { rateLimit: number; burstLimit: number };
   /** Stage-wide API Gateway throttle (every other method). */
   stageThrottle: { rateLimit: number; burstLimit: number };
+  /** Base URL of links the service hands out (custom domain); default: the API stage URL. */
+  publicBaseUrl: string | undefined;
   /** Optional e-mail subscribed to the alarm topic. */
   alarmEmail: string | undefined;
+  /** Bump (`-c secretsRevision=2`) after changing a secret: functions using secrets re-resolve them. */
+  secretsRevision: string | undefined;
 }
 
 function str(node: Node, key: string): string | undefined {
@@ -106,7 +110,12 @@ export function stageConfig(node: Node): StageConfig {
       rateLimit: num(node, 'apiThrottleRate', 100),
       burstLimit: num(node, 'apiThrottleBurst', 200),
     },
+    publicBaseUrl: str(node, 'publicBaseUrl')?.replace(/\/$/, ''),
     alarmEmail: str(node, 'alarmEmail'),
+    secretsRevision:
+      node.tryGetContext('secretsRevision') === undefined
+        ? undefined
+        : String(node.tryGetContext('secretsRevision')),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 
 export type TableAccess =
-  /** `dynamodb:GetItem` only: the verify call is one GetItem. */
+  /** `dynamodb:GetItem` only (e.g. the verify call: one GetItem). */
   | 'getItem'
   /** GetItem + Query (table and its indexes). */
   | 'read'
@@ -19,12 +19,33 @@ export type StateMachineAction =
   | 'states:SendTaskFailure'
   | 'states:SendTaskHeartbeat';
 
+/** Secrets Manager secrets of the stateful stack (named `srs-<stage>/<id>`). */
+export type SecretId = 'serial-number-key' | 'order-token-keys' | 'test-isp-private-jwk';
+
+/** Values a function may get in its environment, each a secret or one JSON field of a secret. */
+export type SecretName =
+  | 'serialNumberKey'
+  | 'orderTokenPrivateJwk'
+  | 'orderTokenPublicJwks'
+  | 'testIspPrivateJwk';
+
+export const SECRET_VALUES: Readonly<Record<SecretName, { env: string; secret: SecretId; field?: string }>> =
+  {
+    serialNumberKey: { env: 'SERIAL_NUMBER_KEY', secret: 'serial-number-key' },
+    // One secret holds the order-token key pair, so the public half can be handed out alone.
+    orderTokenPrivateJwk: { env: 'ORDER_TOKEN_PRIVATE_JWK', secret: 'order-token-keys', field: 'privateJwk' },
+    orderTokenPublicJwks: { env: 'ORDER_TOKEN_PUBLIC_JWKS', secret: 'order-token-keys', field: 'publicJwks' },
+    testIspPrivateJwk: { env: 'TEST_ISP_PRIVATE_JWK', secret: 'test-isp-private-jwk' },
+  };
+
 export interface FunctionPermissions {
   table?: TableAccess;
   /** Actions on one state machine (`statemachines/<machine>.asl.json`); its ARN arrives in `STATE_MACHINE_ARN`. */
   stateMachine?: { machine?: string; actions: readonly StateMachineAction[] };
   /** `sns:Publish` of SMS straight to phone numbers (never to a topic). */
   sms?: boolean;
+  /** Secrets resolved into the environment at deployment (no runtime permission needed). */
+  secrets?: readonly SecretName[];
 }
 
 export const DEFAULT_STATE_MACHINE = 'identification';
@@ -34,16 +55,39 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
   // The SP signing service's verify call: one GetItem on the registration item, nothing else.
   verify: { table: 'getItem' },
   'providers-list': { table: 'read' },
-  'identification-get': { table: 'read' },
+  'identification-get': { table: 'getItem' },
+  // Signs the order token handed to the partner.
   'identification-start': {
     table: 'readWrite',
     stateMachine: { actions: ['states:StartExecution'] },
+    secrets: ['orderTokenPrivateJwk'],
   },
+  // The person data for AML; every access is recorded (AML access record).
+  'identification-data': { table: 'readWrite' },
+  'identification-resend-sms': { table: 'readWrite', sms: true },
+  // ISP status events and evidence: complete (or fail, on cancellation) the waiting task.
+  'isp-callback': {
+    table: 'readWrite',
+    stateMachine: { actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'] },
+  },
+  // Accepting the terms completes the waiting task.
+  'terms-page': { table: 'readWrite', stateMachine: { actions: ['states:SendTaskSuccess'] } },
   'api-docs': {},
+  // Publishes, and checks against, the public order-token keys only.
+  'isp-jwks': { secrets: ['orderTokenPublicJwks'] },
+  'oauth-introspect': { table: 'read', secrets: ['orderTokenPublicJwks'] },
+  // Test stages only: reads the order, signs partner messages with the Test-ISP key and posts them
+  // to the ISP callback routes over HTTP. It never writes the table.
+  'test-isp-simulator': { table: 'getItem', secrets: ['testIspPrivateJwk'] },
+
   // Tasks of statemachines/identification.asl.json.
-  'task-await-callback': { table: 'readWrite' },
+  // Stores the task token; completes it at once if the awaited event already happened.
+  'task-await-callback': {
+    table: 'readWrite',
+    stateMachine: { actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'] },
+  },
   'task-send-terms-sms': { table: 'readWrite', sms: true },
-  'task-register-person': { table: 'readWrite' },
+  'task-register-person': { table: 'readWrite', secrets: ['serialNumberKey'] },
   'task-expire-order': { table: 'readWrite' },
   'task-record-failure': { table: 'readWrite' },
 };

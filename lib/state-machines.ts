@@ -51,7 +51,9 @@ export function loadStateMachines(dir: string): AslFile[] {
       const inTasks = new Set(handlers.map(placeholderOf));
       for (const key of substitutionKeys(text)) {
         if (!isFunctionPlaceholder(key)) {
-          throw new Error(`${path}: unknown substitution \${${key}} (only \${<Handler>FunctionArn} is supplied)`);
+          throw new Error(
+            `${path}: unknown substitution \${${key}} (only \${<Handler>FunctionArn} is supplied)`,
+          );
         }
         if (!inTasks.has(key)) {
           throw new Error(`${path}: \${${key}} is used outside a Task state's Resource/Parameters`);

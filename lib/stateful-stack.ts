@@ -9,6 +9,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -16,13 +17,22 @@ import type { Construct } from 'constructs';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/adapters/dynamo/table-schema.js';
 import { RESOURCE_SERVER, SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../lambdas/routes.js';
 import { prefixOf, type StageConfig } from './config.js';
+import type { SecretId } from './function-permissions.js';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
 }
 
 const attributeType = (t: 'S' | 'N' | 'B'): dynamodb.AttributeType =>
-  ({ S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER, B: dynamodb.AttributeType.BINARY })[t];
+  ({ S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER, B: dynamodb.AttributeType.BINARY })[
+    t
+  ];
+
+const pascalOf = (kebab: string): string =>
+  kebab
+    .split('-')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
 
 const projectionType = (p: 'ALL' | 'KEYS_ONLY'): dynamodb.ProjectionType =>
   p === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY;
@@ -35,6 +45,7 @@ export class StatefulStack extends Stack {
   readonly appClients: Map<string, cognito.UserPoolClient>;
   readonly alarmTopic: sns.Topic;
   readonly tokenEndpoint: string;
+  readonly secrets = new Map<SecretId, secretsmanager.Secret>();
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -99,7 +110,7 @@ export class StatefulStack extends Stack {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(1),
       },
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      featurePlan: cognito.FeaturePlan.LITE,
       deletionProtection: config.protectData,
       removalPolicy: config.removalPolicy,
     });
@@ -135,7 +146,10 @@ export class StatefulStack extends Stack {
     this.appClients = new Map();
     for (const client of config.spClients) {
       const scopes = (client.scopes ?? Object.values(SCOPES)).map((s) =>
-        cognito.OAuthScope.resourceServer(this.resourceServer, serverScopes.get(s) as cognito.ResourceServerScope),
+        cognito.OAuthScope.resourceServer(
+          this.resourceServer,
+          serverScopes.get(s) as cognito.ResourceServerScope,
+        ),
       );
       this.appClients.set(
         client.name,
@@ -156,9 +170,11 @@ export class StatefulStack extends Stack {
       masterKey: this.dataKey,
       enforceSSL: true,
     });
-    if (config.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    if (config.alarmEmail)
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
 
     this.smsSettings(config);
+    this.createSecrets(config);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
@@ -169,6 +185,58 @@ export class StatefulStack extends Stack {
         value: client.userPoolClientId,
         description: `App client id of SP "${name}" (secret: aws cognito-idp describe-user-pool-client)`,
       });
+    }
+  }
+
+  /**
+   * Secrets the functions get in their environment (resolved by CloudFormation at deployment).
+   * Never in code or in the template: generated here, or put in by the operator (docs/deploy.md).
+   */
+  private createSecrets(config: StageConfig): void {
+    const prefix = prefixOf(config.stage);
+    const secret = (
+      id: SecretId,
+      description: string,
+      generate: secretsmanager.SecretStringGenerator,
+      noRotation: string,
+    ): void => {
+      const s = new secretsmanager.Secret(this, pascalOf(id), {
+        secretName: `${prefix}/${id}`,
+        description,
+        encryptionKey: this.dataKey,
+        generateSecretString: generate,
+        // Losing one changes serial numbers or invalidates keys partners rely on: keep them outside dev.
+        removalPolicy: config.removalPolicy,
+      });
+      Validations.of(s).acknowledge({ id: 'AwsSolutions-SMG4', reason: noRotation });
+      this.secrets.set(id, s);
+    };
+    const placeholder = (fields: string[]): secretsmanager.SecretStringGenerator => ({
+      secretStringTemplate: JSON.stringify(
+        Object.fromEntries(fields.map((f) => [f, 'placeholder: replace as docs/deploy.md says'])),
+      ),
+      generateStringKey: 'nonce',
+    });
+
+    secret(
+      'serial-number-key',
+      'HMAC key deriving the stable, non-reversible serialNumber of a registration',
+      { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      'The serialNumber the verify call answers must stay stable per person (white paper); rotating this HMAC key would change every serial number.',
+    );
+    secret(
+      'order-token-keys',
+      'Order-token signing key: {"privateJwk": "<ES256 private JWK>", "publicJwks": "{\\"keys\\": [...]}"} as JSON strings. Replace the placeholder: docs/deploy.md',
+      placeholder(['privateJwk', 'publicJwks']),
+      'Partners verify order tokens against the published keys: rotation is a planned key roll (publish the new public key next to the old one first), done by hand as docs/deploy.md describes.',
+    );
+    if (config.includeTestStageOnlyRoutes) {
+      secret(
+        'test-isp-private-jwk',
+        'Test-ISP simulator signing key (ES256 private JWK). Replace the placeholder: docs/deploy.md',
+        placeholder(['placeholder']),
+        'Test stages only. The matching public key is registered as the Test-ISP key in the catalogue; rotating means replacing both by hand (docs/deploy.md).',
+      );
     }
   }
 
@@ -208,7 +276,9 @@ export class StatefulStack extends Stack {
         'sns:SetSMSAttributes has no resource type (account-level SMS settings), so IAM requires "*". See the SNS service authorization reference.',
     });
     // The singleton function behind AwsCustomResource lives at stack level, outside `settings`.
-    const provider = this.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+    const provider = this.node.tryFindChild(
+      `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
     if (provider) {
       Validations.of(provider).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

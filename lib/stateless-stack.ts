@@ -7,7 +7,16 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -20,6 +29,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -40,6 +50,8 @@ import {
   DEFAULT_STATE_MACHINE,
   KMS_ACTIONS,
   permissionsOf,
+  SECRET_VALUES,
+  type SecretId,
   TABLE_ACCESS_USES_INDEXES,
   TABLE_ACTIONS,
 } from './function-permissions.js';
@@ -58,6 +70,10 @@ export interface StatefulResources {
   alarmTopic: sns.ITopic;
   /** The Cognito token endpoint (client credentials), shown in the OpenAPI document. */
   tokenEndpoint: string;
+  /** The `iss` of the user pool's access tokens (its JWKS is under `/.well-known/jwks.json`). */
+  accessTokenIssuer: string;
+  /** Secrets functions may get in their environment (see `secrets` in lib/function-permissions.ts). */
+  secrets: ReadonlyMap<SecretId, secretsmanager.ISecret>;
 }
 
 /** Why a function exists: the routes it serves and the ASL tasks it runs. */
@@ -99,7 +115,7 @@ export function defaultHandlerEntry(handler: string, use: FunctionUse): string {
   return entry;
 }
 
-/** The ARN of a state machine by file name, without a reference (functions that it invokes may start it). */
+/** A state machine's fixed name, from which functions get its ARN without a reference (no cycle). */
 export function stateMachineName(config: StageConfig, machine: string): string {
   return `${prefixOf(config.stage)}-${machine}`;
 }
@@ -145,6 +161,12 @@ export class StatelessStack extends Stack {
     const api = this.createApi();
     this.api = api.api;
     this.authorizer = api.authorizer;
+    // Links the service hands out (SMS terms link, OpenAPI servers): a custom domain, else the stage URL.
+    // Built from the RestApi id alone: `api.url` would reference the stage, which depends on the functions.
+    const publicBaseUrl =
+      props.config.publicBaseUrl ??
+      `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${props.config.stage}`;
+    for (const fn of this.functions.values()) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     this.webAcl = this.createWebAcl();
     this.failedExecutionsQueue = this.createFailedExecutionsQueue();
     this.createAlarms();
@@ -168,7 +190,8 @@ export class StatelessStack extends Stack {
 
   private checkTaskResources(asl: AslFile): void {
     const walk = (machine: unknown): void => {
-      const states = (machine as { States?: Record<string, Record<string, unknown>> } | undefined)?.States ?? {};
+      const states =
+        (machine as { States?: Record<string, Record<string, unknown>> } | undefined)?.States ?? {};
       for (const [name, state] of Object.entries(states)) {
         if (state.Type === 'Task') {
           const resource = String(state.Resource);
@@ -225,13 +248,17 @@ export class StatelessStack extends Stack {
       LOG_LEVEL: config.logLevel,
       POWERTOOLS_SERVICE_NAME,
       TOKEN_URL: stateful.tokenEndpoint,
+      // Whose access tokens the introspection endpoint recognises.
+      ACCESS_TOKEN_ISSUER: stateful.accessTokenIssuer,
+      ACCESS_TOKEN_JWKS_URL: `${stateful.accessTokenIssuer}/.well-known/jwks.json`,
       NODE_OPTIONS: '--enable-source-maps',
     };
 
     if (permissions.table) {
       const tableResources = [stateful.table.tableArn];
       if (TABLE_ACCESS_USES_INDEXES[permissions.table]) {
-        for (const gsi of GLOBAL_INDEXES) tableResources.push(`${stateful.table.tableArn}/index/${gsi.indexName}`);
+        for (const gsi of GLOBAL_INDEXES)
+          tableResources.push(`${stateful.table.tableArn}/index/${gsi.indexName}`);
       }
       role.addToPolicy(
         new iam.PolicyStatement({
@@ -266,6 +293,20 @@ export class StatelessStack extends Stack {
         }),
       );
     }
+    for (const name of permissions.secrets ?? []) {
+      const { env, secret: id, field } = SECRET_VALUES[name];
+      const secret = stateful.secrets.get(id);
+      if (!secret) {
+        throw new Error(
+          `Function "${handler}" needs secret "${id}", which the ${config.stage} stage does not have`,
+        );
+      }
+      // A CloudFormation dynamic reference: resolved at deployment, never in the template or the code.
+      environment[env] = (field ? secret.secretValueFromJson(field) : secret.secretValue).unsafeUnwrap();
+    }
+    // CloudFormation resolves the references only when the function changes: this makes it change.
+    if (permissions.secrets?.length && config.secretsRevision)
+      environment.SECRETS_REVISION = config.secretsRevision;
     if (permissions.sms) {
       if (config.sms.senderId) environment.SMS_SENDER_ID = config.sms.senderId;
       role.addToPolicy(
@@ -309,10 +350,12 @@ export class StatelessStack extends Stack {
         sourceMap: true,
         sourcesContent: false,
         bundleAwsSDK: true,
+        logLevel: nodejs.LogLevel.WARNING,
         externalModules: [],
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() inside the ESM bundle.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
     Validations.of(role).acknowledge({
@@ -344,7 +387,10 @@ export class StatelessStack extends Stack {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(asl.text),
       definitionSubstitutions: Object.fromEntries(
-        asl.handlers.map((h, i) => [placeholderOf(h), (taskFunctions[i] as nodejs.NodejsFunction).functionArn]),
+        asl.handlers.map((h, i) => [
+          placeholderOf(h),
+          (taskFunctions[i] as nodejs.NodejsFunction).functionArn,
+        ]),
       ),
       // ALL events, but no execution data: inputs and outputs may carry person data.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
@@ -393,7 +439,9 @@ export class StatelessStack extends Stack {
       description: `Smart Registration Service (${config.stage})`,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: config.removalPolicy,
+      // The role is the account's API Gateway logging role, shared by every stage in the account:
+      // removing a dev stack must not take it away from the others.
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: config.stage,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
@@ -450,7 +498,6 @@ export class StatelessStack extends Stack {
       const pathParams = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
       const requestParameters = Object.fromEntries(pathParams.map((p) => [`method.request.path.${p}`, true]));
       const common = {
-        operationName: `${route.method.toLowerCase()}-${route.handler}`,
         requestValidator: validator,
         requestParameters,
       };
@@ -475,7 +522,10 @@ export class StatelessStack extends Stack {
       }
     }
 
-    for (const [type, problem] of Object.entries(GATEWAY_RESPONSES) as [GatewayResponseType, GatewayProblem][]) {
+    for (const [type, problem] of Object.entries(GATEWAY_RESPONSES) as [
+      GatewayResponseType,
+      GatewayProblem,
+    ][]) {
       api.addGatewayResponse(`GatewayResponse${pascal(type.toLowerCase())}`, {
         type: apigateway.ResponseType.of(type),
         ...(problem.fallback ? {} : { statusCode: String(problem.status) }),

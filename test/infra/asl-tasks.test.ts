@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ASL substitutions are written ${Name}.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,9 @@ describe('the placeholder ↔ handler naming rule', () => {
 
 describe('aslTaskHandlers', () => {
   it('finds the tasks of Parallel branches and Map item processors, in document order', () => {
-    const definition = JSON.parse(readFileSync(join(FIXTURES, 'branching', 'identification.asl.json'), 'utf8'));
+    const definition = JSON.parse(
+      readFileSync(join(FIXTURES, 'branching', 'identification.asl.json'), 'utf8'),
+    );
 
     const tasks = aslTaskHandlers(definition);
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type BuildOptions, buildStacks, type SrsStacks } from '../../lib/app.js';
 import { HANDLERS_DIR } from '../../lib/stateless-stack.js';
@@ -63,7 +63,10 @@ export function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: un
  * exports under that name, so expectations can be written against the stateful stack's resources.
  */
 export function deref(value: unknown, statefulTemplate: Template): unknown {
-  const outputs = statefulTemplate.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
+  const outputs = statefulTemplate.toJSON().Outputs as Record<
+    string,
+    { Value: unknown; Export?: { Name: string } }
+  >;
   const exports = new Map(
     Object.values(outputs)
       .filter((o) => o.Export)
@@ -106,7 +109,9 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Sta
     out.push(...doc.Statement.map(norm));
   }
   const role = resourcesOf(template, 'AWS::IAM::Role')[roleLogicalId];
-  for (const p of (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]) {
+  for (const p of (role?.Properties.Policies ?? []) as {
+    PolicyDocument: { Statement: Record<string, unknown>[] };
+  }[]) {
     out.push(...p.PolicyDocument.Statement.map(norm));
   }
   return out;

@@ -1,0 +1,358 @@
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { describe, expect, it } from 'vitest';
+import { problems } from '../../lambdas/core/problems.js';
+import {
+  GATEWAY_RESPONSES,
+  type GatewayProblem,
+  type GatewayResponseType,
+  gatewayProblemBody,
+  PROBLEM_CONTENT_TYPE,
+} from '../../lambdas/http/gateway-responses.js';
+import { handlerNames, ROUTES, type RouteDefinition, SCOPES } from '../../lambdas/routes.js';
+import { routesFor } from '../../lib/config.js';
+import { routePathRegex } from '../../lib/stateless-stack.js';
+import {
+  type CfnResource,
+  deref,
+  logicalIdOf,
+  resourcesOf,
+  type Synth,
+  synth,
+  synthStage,
+} from './helpers.js';
+
+/** `METHOD /full/path` → the method resource, rebuilding full paths from the Resource tree. */
+function methodsByRoute(s: Synth): Map<string, CfnResource> {
+  const template = s.statelessTemplate;
+  const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
+  const pathOf = (id: string): string => {
+    const r = resources[id] as CfnResource;
+    const parent = r.Properties.ParentId as { Ref?: string };
+    const prefix = parent.Ref ? pathOf(parent.Ref) : '';
+    return `${prefix}/${r.Properties.PathPart}`;
+  };
+  const out = new Map<string, CfnResource>();
+  for (const m of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
+    const resourceId = m.Properties.ResourceId as { Ref?: string };
+    const path = resourceId.Ref ? pathOf(resourceId.Ref) : '/';
+    out.set(`${m.Properties.HttpMethod} ${path}`, m);
+  }
+  return out;
+}
+
+const key = (r: RouteDefinition) => `${r.method} ${r.path}`;
+
+describe('the routes', () => {
+  it('are exactly the route table: every route, no other method', () => {
+    const s = synthStage('dev');
+
+    expect([...methodsByRoute(s).keys()].sort()).toEqual(ROUTES.map(key).sort());
+  });
+
+  it('every handler of the route table has a function', () => {
+    const s = synthStage('dev');
+
+    for (const handler of handlerNames()) expect(s.stateless.functions.has(handler), handler).toBe(true);
+  });
+
+  it.each(ROUTES.map((r) => [key(r), r] as const))(
+    '%s has the authorizer and scopes of the route table',
+    (_, route) => {
+      const s = synthStage('dev');
+      const authorizerId = logicalIdOf(s.stateless, s.stateless.authorizer);
+
+      const method = methodsByRoute(s).get(key(route)) as CfnResource;
+
+      if (route.auth.type === 'oauth') {
+        expect(method.Properties).toMatchObject({
+          AuthorizationType: 'COGNITO_USER_POOLS',
+          AuthorizerId: { Ref: authorizerId },
+        });
+        expect(method.Properties.AuthorizationScopes).toEqual(route.auth.scopes);
+      } else {
+        expect(method.Properties.AuthorizationType).toBe('NONE');
+        expect(method.Properties.AuthorizerId).toBeUndefined();
+        expect(method.Properties.AuthorizationScopes).toBeUndefined();
+      }
+    },
+  );
+
+  it.each(ROUTES.map((r) => [key(r), r] as const))(
+    '%s proxies to the function of its handler',
+    (_, route) => {
+      const s = synthStage('dev');
+      const fn = s.stateless.functions.get(route.handler);
+      const fnId = logicalIdOf(s.stateless, fn as NonNullable<typeof fn>);
+
+      const method = methodsByRoute(s).get(key(route)) as CfnResource;
+      const integration = method.Properties.Integration as { Type: string; Uri: unknown };
+
+      expect(integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(integration.Uri)).toContain(JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }));
+    },
+  );
+
+  it('lets API Gateway invoke each function only from its own methods', () => {
+    const s = synthStage('dev');
+    const permissions = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Permission'));
+    const routes = routesFor(s.config);
+
+    // One permission per method, scoped to that method and path; none for the console's test-invoke.
+    expect(permissions).toHaveLength(routes.length);
+    for (const route of routes) {
+      const fnId = logicalIdOf(s.stateless, s.stateless.functions.get(route.handler) as NodejsFunction);
+      const suffix = `/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+      const own = permissions.filter(
+        (p) =>
+          JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }) &&
+          JSON.stringify(p.Properties.SourceArn).endsWith(`${JSON.stringify(suffix).slice(0, -1)}"]]}`),
+      );
+      expect(own, `${route.method} ${route.path}`).toHaveLength(1);
+      expect(own[0]?.Properties.Principal).toBe('apigateway.amazonaws.com');
+    }
+    for (const p of permissions)
+      expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
+  });
+
+  it('authorizes OAuth routes with the user pool of the stateful stack', () => {
+    const s = synthStage('dev');
+    const [authorizer] = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGateway::Authorizer'));
+    const poolId = logicalIdOf(s.stateful, s.stateful.userPool);
+
+    expect(authorizer?.Properties).toMatchObject({
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+    });
+    expect(deref(authorizer?.Properties.ProviderARNs, s.statefulTemplate)).toEqual([
+      { 'Fn::GetAtt': [poolId, 'Arn'] },
+    ]);
+  });
+});
+
+describe('stages', () => {
+  const table: RouteDefinition[] = [
+    ...ROUTES,
+    {
+      method: 'POST',
+      path: '/fixture-only/{refId}',
+      handler: 'fixture-test-only',
+      auth: { type: 'none' },
+      summary: 'Test-ISP simulator',
+      testStageOnly: true,
+    },
+  ];
+
+  it('a test stage carries the test-only routes and their function', () => {
+    const s = synth({ stage: 'test' }, { routeTable: table });
+
+    expect(methodsByRoute(s).has('POST /fixture-only/{refId}')).toBe(true);
+    expect(s.stateless.functions.has('fixture-test-only')).toBe(true);
+  });
+
+  it('production carries neither the test-only routes nor their function', () => {
+    const s = synth({ stage: 'prod' }, { routeTable: table });
+
+    expect([...methodsByRoute(s).keys()].sort()).toEqual(
+      ROUTES.filter((r) => !r.testStageOnly)
+        .map(key)
+        .sort(),
+    );
+    expect(s.stateless.functions.has('fixture-test-only')).toBe(false);
+  });
+
+  it('the route table and production agree: prod serves exactly the routes not marked test-only', () => {
+    const s = synthStage('prod');
+    const testOnly = new Set(handlerNames(ROUTES.filter((r) => r.testStageOnly)));
+    const elsewhere = new Set(handlerNames(ROUTES.filter((r) => !r.testStageOnly)));
+
+    expect([...methodsByRoute(s).keys()].sort()).toEqual(
+      ROUTES.filter((r) => !r.testStageOnly)
+        .map(key)
+        .sort(),
+    );
+    for (const h of testOnly) if (!elsewhere.has(h)) expect(s.stateless.functions.has(h), h).toBe(false);
+  });
+
+  it('a test stage serves every route, including the Test-ISP simulator', () => {
+    const s = synthStage('test');
+
+    expect([...methodsByRoute(s).keys()].sort()).toEqual(ROUTES.map(key).sort());
+  });
+
+  it('refuses an unknown stage', () => {
+    expect(() => synth({ stage: 'staging' })).toThrow(/Unknown stage "staging"/);
+  });
+});
+
+describe('gateway responses', () => {
+  const all = Object.entries(GATEWAY_RESPONSES) as [GatewayResponseType, GatewayProblem][];
+
+  it.each(all)('%s answers its problem+json body', (type, problem) => {
+    const s = synthStage('dev');
+    const responses = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGateway::GatewayResponse'));
+
+    const response = responses.find((r) => r.Properties.ResponseType === type) as CfnResource;
+
+    expect(response).toBeDefined();
+    expect(response.Properties.StatusCode).toBe(problem.fallback ? undefined : String(problem.status));
+    const params = response.Properties.ResponseParameters as Record<string, string>;
+    expect(params['gatewayresponse.header.Content-Type']).toBe(`'${PROBLEM_CONTENT_TYPE}'`);
+    for (const [name, value] of Object.entries(problem.headers ?? {})) {
+      expect(params[`gatewayresponse.header.${name}`]).toBe(`'${value}'`);
+    }
+    const templates = response.Properties.ResponseTemplates as Record<string, string>;
+    const body = JSON.parse(templates['application/json'] as string);
+    expect(body).toEqual(gatewayProblemBody(type));
+    expect(Object.keys(body).sort()).toEqual(['detail', 'status', 'title', 'type']);
+  });
+
+  it('the responses the brief names are all there', () => {
+    for (const type of [
+      'UNAUTHORIZED',
+      'ACCESS_DENIED',
+      'THROTTLED',
+      'MISSING_AUTHENTICATION_TOKEN',
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'REQUEST_TOO_LARGE',
+      'WAF_FILTERED',
+    ]) {
+      expect(GATEWAY_RESPONSES).toHaveProperty(type);
+    }
+  });
+
+  it('use the same type, title and status as the handlers do for the same problem', () => {
+    const handlerProblems = [
+      problems.unauthorized(),
+      problems.forbidden('x'),
+      problems.notFound(),
+      problems.tooManyRequests(1),
+      problems.payloadTooLarge(1),
+      problems.unsupportedMediaType('x'),
+      problems.validation([]),
+      problems.internal('c'),
+    ];
+    const byType = new Map(handlerProblems.map((p) => [p.type, p]));
+
+    for (const type of Object.keys(GATEWAY_RESPONSES) as GatewayResponseType[]) {
+      const body = gatewayProblemBody(type);
+      const same = byType.get(body.type);
+      if (!same) continue;
+      expect({ type, title: body.title, status: body.status }).toEqual({
+        type,
+        title: same.title,
+        status: same.status,
+      });
+    }
+  });
+});
+
+describe('throttling, WAF and logs', () => {
+  const limited = ROUTES.filter((r) => r.clientRateLimit);
+
+  it('the route table has at least the verify route rate limited', () => {
+    expect(limited.map(key)).toContain('POST /api/verify');
+  });
+
+  it.each(limited.map((r) => [key(r), r] as const))('%s is throttled on its method', (_, route) => {
+    const s = synthStage('prod');
+    const [stage] = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGateway::Stage'));
+    const settings = stage?.Properties.MethodSettings as Record<string, unknown>[];
+
+    const own = settings.find(
+      (m) => m.HttpMethod === route.method && m.ResourcePath === `/${route.path.replace(/\//g, '~1')}`,
+    );
+
+    expect(own).toMatchObject({
+      ThrottlingRateLimit: s.config.rateLimitedRouteThrottle.rateLimit,
+      ThrottlingBurstLimit: s.config.rateLimitedRouteThrottle.burstLimit,
+      LoggingLevel: 'INFO',
+      DataTraceEnabled: false,
+    });
+  });
+
+  it.each(limited.map((r) => [key(r), r] as const))(
+    '%s has a WAF rate rule per client address',
+    (_, route) => {
+      const s = synthStage('prod');
+      const [acl] = Object.values(resourcesOf(s.statelessTemplate, 'AWS::WAFv2::WebACL'));
+      const rules = acl?.Properties.Rules as {
+        Action: unknown;
+        Statement: { RateBasedStatement: Record<string, unknown> };
+      }[];
+
+      const rule = rules.find((r) =>
+        JSON.stringify(r.Statement).includes(routePathRegex(route.path).replace(/\\/g, '\\\\')),
+      );
+
+      expect(rule?.Action).toEqual({ Block: {} });
+      const rate = rule?.Statement.RateBasedStatement as {
+        AggregateKeyType: string;
+        EvaluationWindowSec: number;
+        Limit: number;
+        ScopeDownStatement: { AndStatement: { Statements: Record<string, Record<string, unknown>>[] } };
+      };
+      expect(rate.AggregateKeyType).toBe('IP');
+      expect(rate.Limit / rate.EvaluationWindowSec).toBe(route.clientRateLimit?.perSecond);
+      const [methodMatch, pathMatch] = rate.ScopeDownStatement.AndStatement.Statements;
+      expect(methodMatch?.ByteMatchStatement).toMatchObject({
+        SearchString: route.method,
+        PositionalConstraint: 'EXACTLY',
+      });
+      const regex = new RegExp(pathMatch?.RegexMatchStatement?.RegexString as string);
+      const concrete = route.path.replace(/\{[^}]+\}/g, 'abc');
+      expect(regex.test(concrete)).toBe(true);
+      expect(regex.test(`/prod${concrete}`)).toBe(true);
+      expect(regex.test(`${concrete}/more`)).toBe(false);
+    },
+  );
+
+  it('the web ACL protects the API stage and blocks nothing else', () => {
+    const s = synthStage('prod');
+    const aclId = logicalIdOf(s.stateless, { node: { defaultChild: s.stateless.webAcl } });
+    const stageId = logicalIdOf(s.stateless, {
+      node: { defaultChild: s.stateless.api.deploymentStage.node.defaultChild },
+    });
+    const [assoc] = Object.values(resourcesOf(s.statelessTemplate, 'AWS::WAFv2::WebACLAssociation'));
+
+    expect(assoc?.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    expect(JSON.stringify(assoc?.Properties.ResourceArn)).toContain(JSON.stringify({ Ref: stageId }));
+    s.statelessTemplate.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+    });
+    // WAF_FILTERED answers 429 because every blocking rule is a rate rule.
+    const [acl] = Object.values(resourcesOf(s.statelessTemplate, 'AWS::WAFv2::WebACL'));
+    for (const rule of (acl?.Properties.Rules ?? []) as { Statement: Record<string, unknown> }[]) {
+      expect(Object.keys(rule.Statement)).toEqual(['RateBasedStatement']);
+    }
+  });
+
+  it('writes JSON access logs, execution logs without bodies, and X-Ray traces', () => {
+    const s = synthStage('prod');
+    const [stage] = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGateway::Stage'));
+    const access = stage?.Properties.AccessLogSetting as { Format: string; DestinationArn: unknown };
+
+    expect(JSON.parse(access.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      status: '$context.status',
+      clientId: '$context.authorizer.claims.client_id',
+    });
+    expect(stage?.Properties.TracingEnabled).toBe(true);
+    expect(stage?.Properties.MethodSettings).toContainEqual(
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        LoggingLevel: 'INFO',
+        DataTraceEnabled: false,
+      }),
+    );
+  });
+
+  it('all scopes the routes use exist in SCOPES', () => {
+    const known = new Set<string>(Object.values(SCOPES));
+    for (const r of ROUTES)
+      if (r.auth.type === 'oauth') for (const sc of r.auth.scopes) expect(known.has(sc)).toBe(true);
+  });
+});

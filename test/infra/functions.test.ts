@@ -1,0 +1,278 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArnFormat } from 'aws-cdk-lib';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { describe, expect, it } from 'vitest';
+import { GLOBAL_INDEXES } from '../../lambdas/adapters/dynamo/table-schema.js';
+import { handlerNames, ROUTES } from '../../lambdas/routes.js';
+import { routesFor } from '../../lib/config.js';
+import {
+  DEFAULT_STATE_MACHINE,
+  FUNCTION_PERMISSIONS,
+  KMS_ACTIONS,
+  permissionsOf,
+  SECRET_VALUES,
+  TABLE_ACCESS_USES_INDEXES,
+  TABLE_ACTIONS,
+} from '../../lib/function-permissions.js';
+import { loadStateMachines } from '../../lib/state-machines.js';
+import { HANDLERS_DIR, STATE_MACHINES_DIR, stateMachineName } from '../../lib/stateless-stack.js';
+import {
+  type CfnResource,
+  deref,
+  FIXTURES,
+  grants,
+  logicalIdOf,
+  resourcesOf,
+  type Statement,
+  type Synth,
+  statementsOfRole,
+  synth,
+  synthStage,
+} from './helpers.js';
+
+const aslHandlers = loadStateMachines(STATE_MACHINES_DIR).flatMap((m) => m.handlers);
+
+function functionResource(s: Synth, handler: string): { id: string; fn: CfnResource } {
+  const construct = s.stateless.functions.get(handler) as NodejsFunction;
+  const id = logicalIdOf(s.stateless, construct);
+  return { id, fn: resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function')[id] as CfnResource };
+}
+
+/** What lib/function-permissions.ts says a handler may do, as IAM statements of the stateful stack's resources. */
+function expectedStatements(s: Synth, handler: string): Statement[] {
+  const p = permissionsOf(handler);
+  const { fn } = functionResource(s, handler);
+  const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+  const table = s.stateful.resolve(s.stateful.table.tableArn);
+  const out: Statement[] = [
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [{ 'Fn::GetAtt': [logGroup, 'Arn'] }],
+    },
+    { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: ['*'] },
+  ];
+  if (p.table) {
+    out.push({
+      Effect: 'Allow',
+      Action: [...TABLE_ACTIONS[p.table]],
+      Resource: [
+        table,
+        ...(TABLE_ACCESS_USES_INDEXES[p.table]
+          ? GLOBAL_INDEXES.map((g) => s.stateful.resolve(`${s.stateful.table.tableArn}/index/${g.indexName}`))
+          : []),
+      ],
+    });
+    out.push({
+      Effect: 'Allow',
+      Action: [...KMS_ACTIONS[p.table]],
+      Resource: [s.stateful.resolve(s.stateful.dataKey.keyArn)],
+    });
+  }
+  if (p.stateMachine) {
+    const arn = s.stateless.resolve(
+      s.stateless.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: stateMachineName(s.config, p.stateMachine.machine ?? DEFAULT_STATE_MACHINE),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+    out.push({ Effect: 'Allow', Action: [...p.stateMachine.actions], Resource: [arn] });
+  }
+  if (p.sms) {
+    out.push({ Effect: 'Allow', Action: ['sns:Publish'], Resource: ['*'] });
+    out.push({
+      Effect: 'Deny',
+      Action: ['sns:Publish'],
+      Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] }],
+    });
+  }
+  return out;
+}
+
+function actualStatements(s: Synth, handler: string): Statement[] {
+  const { fn } = functionResource(s, handler);
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return statementsOfRole(s.statelessTemplate, roleId).map((st) => ({
+    ...st,
+    Resource: deref(st.Resource, s.statefulTemplate) as unknown[],
+  }));
+}
+
+describe('the function set', () => {
+  it('is one function per handler of the stage’s routes and of the ASL tasks, once each', () => {
+    for (const stage of ['dev', 'prod'] as const) {
+      const s = synthStage(stage);
+      const expected = [...new Set([...handlerNames(routesFor(s.config)), ...aslHandlers])].sort();
+
+      expect([...s.stateless.functions.keys()].sort()).toEqual(expected);
+      expect(Object.keys(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))).toHaveLength(
+        expected.length,
+      );
+    }
+  });
+
+  it('gives a handler that is both a route and an ASL task a single function', () => {
+    const s = synth({ stage: 'dev' }, { stateMachinesDir: join(FIXTURES, 'branching') });
+
+    // api-docs serves routes and is the fixture's "Shared" task.
+    expect(s.stateless.functionUses.get('api-docs')?.routes.length).toBeGreaterThan(0);
+    expect(s.stateless.functionUses.get('api-docs')?.tasks.map((t) => t.stateName)).toEqual(['Shared']);
+    expect([...s.stateless.functions.keys()].filter((h) => h === 'api-docs')).toHaveLength(1);
+    expect(s.stateless.functions.has('fixture-branch-task')).toBe(true);
+    expect(s.stateless.functions.has('fixture-item-task')).toBe(true);
+  });
+
+  it('has a handler module for every route and task handler', () => {
+    const missing = [...new Set([...handlerNames(ROUTES), ...aslHandlers])].filter(
+      (h) => !existsSync(join(HANDLERS_DIR, `${h}.ts`)),
+    );
+
+    expect(missing, `create lambdas/handlers/<name>.ts for: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it.each([...synthStage('dev').stateless.functions.keys()])(
+    '%s runs on arm64, Node.js 22 or newer, with active tracing and its own log group',
+    (handler) => {
+      const s = synthStage('dev');
+      const { fn } = functionResource(s, handler);
+
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime as string)?.[1])).toBeGreaterThanOrEqual(
+        22,
+      );
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.LoggingConfig).toHaveProperty('LogGroup.Ref');
+    },
+  );
+});
+
+describe('environment', () => {
+  it.each([...synthStage('dev').stateless.functions.keys()])(
+    '%s gets the environment its handler reads',
+    (handler) => {
+      const s = synthStage('dev');
+      const { fn } = functionResource(s, handler);
+      const env = deref(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+        s.statefulTemplate,
+      ) as Record<string, unknown>;
+      const p = permissionsOf(handler);
+
+      expect(env).toMatchObject({
+        STAGE: 'dev',
+        LOG_LEVEL: s.config.logLevel,
+        POWERTOOLS_SERVICE_NAME: 'smart-registration',
+        TABLE_NAME: s.stateful.resolve(s.stateful.table.tableName),
+      });
+      expect(JSON.stringify(env.TOKEN_URL)).toContain('/oauth2/token');
+      expect(env.ACCESS_TOKEN_ISSUER).toEqual(s.stateful.resolve(s.stateful.userPool.userPoolProviderUrl));
+      expect(JSON.stringify(env.ACCESS_TOKEN_JWKS_URL)).toContain('/.well-known/jwks.json');
+      expect(JSON.stringify(env.PUBLIC_BASE_URL)).toContain('.execute-api.');
+      expect('STATE_MACHINE_ARN' in env).toBe(Boolean(p.stateMachine));
+      for (const [name, { env: variable, secret, field }] of Object.entries(SECRET_VALUES)) {
+        const wanted = (p.secrets ?? []).includes(name as never);
+        expect(variable in env, `${variable}`).toBe(wanted);
+        if (!wanted) continue;
+        const ref = JSON.stringify(env[variable]);
+        expect(ref).toContain('{{resolve:secretsmanager:');
+        expect(ref).toContain(`:SecretString:${field ?? ''}::}}`);
+        const secretArn = s.stateful.resolve(
+          (s.stateful.secrets.get(secret) as { secretArn: string }).secretArn,
+        );
+        expect(ref).toContain(JSON.stringify(secretArn));
+      }
+    },
+  );
+
+  it('a secrets revision changes exactly the functions that hold secrets, so they re-resolve them', () => {
+    const s = synth({ stage: 'test', secretsRevision: 7 });
+
+    for (const handler of s.stateless.functions.keys()) {
+      const { fn } = functionResource(s, handler);
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.SECRETS_REVISION, handler).toBe(permissionsOf(handler).secrets?.length ? '7' : undefined);
+    }
+  });
+
+  it('a custom domain replaces the stage URL in PUBLIC_BASE_URL', () => {
+    const s = synth({ stage: 'prod', publicBaseUrl: 'https://id.example.com/' });
+    const { fn } = functionResource(s, 'verify');
+
+    expect(
+      (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.PUBLIC_BASE_URL,
+    ).toBe('https://id.example.com');
+  });
+});
+
+describe('least privilege', () => {
+  it.each([...synthStage('dev').stateless.functions.keys()])(
+    '%s may do exactly what lib/function-permissions.ts grants it',
+    (handler) => {
+      const s = synthStage('dev');
+
+      expect(grants(actualStatements(s, handler))).toEqual(grants(expectedStatements(s, handler)));
+    },
+  );
+
+  it('the verify function may only GetItem on the table (plus decrypt with its key)', () => {
+    const s = synthStage('prod');
+    const statements = actualStatements(s, 'verify');
+    const table = s.stateful.resolve(s.stateful.table.tableArn);
+
+    const dynamo = statements.filter((st) => st.Action.some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [table] }]);
+    const actions = new Set(statements.flatMap((st) => st.Action));
+    expect([...actions].sort()).toEqual(
+      [
+        'dynamodb:GetItem',
+        'kms:Decrypt',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    const kms = statements.filter((st) => st.Action.includes('kms:Decrypt'));
+    expect(kms.flatMap((st) => st.Resource)).toEqual([s.stateful.resolve(s.stateful.dataKey.keyArn)]);
+  });
+
+  it('a handler with no entry gets nothing beyond its logs and traces', () => {
+    const s = synth({ stage: 'dev' }, { stateMachinesDir: join(FIXTURES, 'branching') });
+
+    expect(FUNCTION_PERMISSIONS).not.toHaveProperty('fixture-item-task');
+    expect(grants(actualStatements(s, 'fixture-item-task'))).toEqual(
+      grants(expectedStatements(s, 'fixture-item-task')),
+    );
+    expect(new Set(actualStatements(s, 'fixture-item-task').flatMap((st) => st.Action))).toEqual(
+      new Set([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]),
+    );
+  });
+
+  it('no function role has managed policies or wildcard actions', () => {
+    const s = synthStage('dev');
+    for (const handler of s.stateless.functions.keys()) {
+      const role = s.stateless.functionRoles.get(handler);
+      const roleRes = resourcesOf(s.statelessTemplate, 'AWS::IAM::Role')[
+        logicalIdOf(s.stateless, role as never)
+      ];
+      expect(roleRes?.Properties.ManagedPolicyArns, handler).toBeUndefined();
+      for (const st of actualStatements(s, handler))
+        for (const a of st.Action) expect(a, handler).not.toContain('*');
+    }
+  });
+
+  it('the permission map names only handlers that exist in the route table or the ASL', () => {
+    const known = new Set([...handlerNames(ROUTES), ...aslHandlers]);
+
+    expect(Object.keys(FUNCTION_PERMISSIONS).filter((h) => !known.has(h))).toEqual([]);
+  });
+});
