@@ -8,11 +8,13 @@ export const RESOURCE_SERVER = 'srs';
 export const SCOPES = {
   read: `${RESOURCE_SERVER}/read`,
   write: `${RESOURCE_SERVER}/write`,
+  introspect: `${RESOURCE_SERVER}/introspect`,
 } as const;
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   [SCOPES.read]: 'Read the catalogue and own identifications',
   [SCOPES.write]: 'Start identifications',
+  [SCOPES.introspect]: 'Identification partners: introspect the order tokens addressed to them',
 };
 
 export type RouteAuth =
@@ -66,6 +68,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Status of an identification started by the calling SP',
   },
   {
+    method: 'GET',
+    path: '/api/identifications/{refId}/identification-data',
+    handler: 'identification-data',
+    auth: { type: 'oauth', scopes: [SCOPES.read] },
+    summary:
+      'The verified person data and its evidence (AML), for the SP that owns the order and has an AML contract with its partner',
+  },
+  {
     method: 'POST',
     path: '/api/identifications/{refId}/terms-sms',
     handler: 'identification-resend-sms',
@@ -85,6 +95,21 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'isp-callback',
     auth: { type: 'none' },
     summary: 'ISP evidence import: a compact JWS signed with the ISP’s registered key',
+  },
+  {
+    method: 'GET',
+    path: '/isp/v1/jwks.json',
+    handler: 'isp-jwks',
+    auth: { type: 'none' },
+    summary: 'The public keys the service signs order tokens with (JWKS)',
+  },
+  {
+    method: 'POST',
+    path: '/oauth2/introspect',
+    handler: 'oauth-introspect',
+    auth: { type: 'oauth', scopes: [SCOPES.introspect, SCOPES.read] },
+    summary:
+      'Token introspection (RFC 7662): partners check order tokens addressed to them, SPs their own access tokens',
   },
   {
     method: 'GET',

@@ -15,6 +15,7 @@ import {
 } from '../lambdas/http/gateway-responses.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
 import { handlerModulePath } from './handler-modules.js';
+import type { LocalMetrics } from './metrics.js';
 
 /** API Gateway's own limits. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -107,6 +108,8 @@ export interface LocalApiGatewayOptions {
   stage: string;
   /** Turn the per-address limits off (benchmarks measure the stack, not the limiter). */
   rateLimits?: boolean;
+  /** Count requests per route and time each function invocation (benchmarks' cost model). */
+  metrics?: LocalMetrics | undefined;
 }
 
 export class LocalApiGateway {
@@ -124,6 +127,21 @@ export class LocalApiGateway {
   }
 
   async handle(req: GatewayRequest): Promise<GatewayResponse> {
+    const response = await this.answer(req);
+    if (this.options.metrics?.recording)
+      this.options.metrics.recordApiRequest(this.routeKey(req), response.statusCode);
+    return response;
+  }
+
+  /** `POST /api/verify`: the API Gateway route a request is counted under. */
+  private routeKey(req: GatewayRequest): string {
+    const match = this.compiled.find(
+      (c) => c.route.method === req.method && c.pattern.test(req.url.pathname),
+    );
+    return `${req.method} ${match ? match.route.path : '(no route)'}`;
+  }
+
+  private async answer(req: GatewayRequest): Promise<GatewayResponse> {
     const requestId = randomUUID();
     try {
       return await this.dispatch(req, requestId);
@@ -180,7 +198,12 @@ export class LocalApiGateway {
       timer = setTimeout(() => reject(new GatewayRefusal('INTEGRATION_TIMEOUT')), INTEGRATION_TIMEOUT_MS);
     });
     try {
-      const result = await Promise.race([handler(event, lambdaContext(route.handler, requestId)), timeout]);
+      const invocation = () => handler(event, lambdaContext(route.handler, requestId));
+      const metrics = this.options.metrics;
+      const result = await Promise.race([
+        metrics ? metrics.invoke(route.handler, invocation) : invocation(),
+        timeout,
+      ]);
       return {
         statusCode: result.statusCode,
         headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),

@@ -9,7 +9,6 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
-import type { SpConfig } from '../lambdas/core/service-config.js';
 import { SCOPE_DESCRIPTIONS } from '../lambdas/routes.js';
 
 export const ACCESS_TOKEN_SECONDS = 3600;
@@ -71,11 +70,18 @@ function safeEqual(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
+/** An app client of the user pool: an SP's backend or an identification partner's. */
+export interface LocalOAuthClient {
+  clientId: string;
+  clientSecret?: string | undefined;
+  scopes: string[];
+}
+
 export class LocalAuthorizationServer {
   constructor(
     private readonly issuer: string,
     private readonly key: SigningKey,
-    private readonly clients: SpConfig[],
+    private readonly clients: readonly LocalOAuthClient[],
   ) {}
 
   get jwks() {

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../lambdas/adapters/dynamo/table-schema.js';
+import type { LocalMetrics } from './metrics.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -23,6 +24,8 @@ export async function startDynamo(options: {
   dataDir?: string | undefined;
   tableName: string;
   port?: number | undefined;
+  /** Sum the capacity units each request consumes (benchmarks' cost model). */
+  metrics?: LocalMetrics | undefined;
 }): Promise<EmbeddedDynamo> {
   const server: Server = dynalite({
     createTableMs: 0,
@@ -30,6 +33,7 @@ export async function startDynamo(options: {
     updateTableMs: 0,
     path: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
   });
+  options.metrics?.instrumentDynalite(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
-import { startLocalStack } from './stack.js';
+import { startLocalStack, TABLE_NAME } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,17 +33,28 @@ const clients = stack.config.serviceProviders
   .filter((sp) => sp.clientSecret)
   .map((sp) => `    ${sp.clientId.padEnd(14)} secret ${sp.clientSecret}   (${sp.name})`)
   .join('\n');
+const partnerClients = stack.config.isps
+  .flatMap((isp) => isp.clients.filter((c) => c.clientSecret).map((c) => ({ ...c, issuer: isp.issuer })))
+  .map(
+    (c) =>
+      `    ${c.clientId.padEnd(14)} secret ${c.clientSecret}   (${c.issuer}; scope ${c.scopes.join(' ')})`,
+  )
+  .join('\n');
 
 console.log(`
 Smart Registration Service — local stack ready in ${Date.now() - started} ms
   API               ${stack.baseUrl}/api
   API docs          ${stack.baseUrl}/docs   (OpenAPI: ${stack.baseUrl}/openapi.json)
   OAuth token       ${stack.baseUrl}/oauth2/token   (client credentials; scopes srs/read srs/write)
+  Introspection     ${stack.baseUrl}/oauth2/introspect   (RFC 7662; order tokens: ${stack.baseUrl}/isp/v1/jwks.json)
   SMS outbox        ${stack.baseUrl}/_local/sms.html
   Executions        ${stack.baseUrl}/_local/executions
   Data              ${dataDir ? `persisted in ${dataDir}${resumed ? ` (${resumed} waiting identifications resumed)` : ''}` : 'in memory (use --data-dir to keep it)'}
+  Admin CLI         TABLE_NAME=${TABLE_NAME} AWS_ENDPOINT_URL_DYNAMODB=${stack.dynamoEndpoint} AWS_REGION=local AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local npm run admin -- aml-access
   Demo SP clients:
 ${clients}
+  Partner clients (token introspection):
+${partnerClients}
 Press Ctrl-C to stop.`);
 
 let stopping = false;

@@ -1,6 +1,7 @@
 /**
- * Secrets the local stack generates instead of Secrets Manager: the Test-ISP's signing key pair and
- * the serial-number key. Kept with the data folder so that a restarted stack keeps its identities.
+ * Secrets the local stack generates instead of Secrets Manager: the Test-ISP's signing key pair,
+ * the serial-number key and the service's order-token signing key. Kept with the data folder so
+ * that a restarted stack keeps its identities.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,18 +15,39 @@ export interface LocalSecrets {
   serialNumberKey: string;
   testIspPrivateJwk: JWK;
   testIspPublicJwk: JWK;
+  /** The service's own key for order tokens (ORDER_TOKEN_PRIVATE_JWK; Secrets Manager in AWS). */
+  orderTokenPrivateJwk: JWK;
+}
+
+async function es256KeyPair(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
+    publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
+  };
 }
 
 export async function loadOrCreateLocalSecrets(dataDir?: string): Promise<LocalSecrets> {
   const file = dataDir ? join(dataDir, 'local-secrets.json') : undefined;
-  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const publicJwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
+  const saved =
+    file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : undefined;
+  // A folder from before a secret existed keeps what it has and gains the new one.
+  if (
+    saved?.serialNumberKey &&
+    saved.testIspPrivateJwk &&
+    saved.testIspPublicJwk &&
+    saved.orderTokenPrivateJwk
+  )
+    return saved as LocalSecrets;
+  const testIsp = await es256KeyPair();
   const secrets: LocalSecrets = {
     serialNumberKey: randomBytes(32).toString('base64url'),
-    testIspPrivateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
-    testIspPublicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
+    testIspPrivateJwk: testIsp.privateJwk,
+    testIspPublicJwk: testIsp.publicJwk,
+    orderTokenPrivateJwk: (await es256KeyPair()).privateJwk,
+    ...saved,
   };
   if (file && dataDir) {
     mkdirSync(dataDir, { recursive: true });

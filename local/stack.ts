@@ -11,13 +11,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
 import { Repository } from '../lambdas/adapters/dynamo/repository.js';
-import type { ServiceConfig } from '../lambdas/core/service-config.js';
+import { oauthClientsOf, type ServiceConfig } from '../lambdas/core/service-config.js';
 import { ROUTES } from '../lambdas/routes.js';
 import { seedConfig } from '../lambdas/usecases/seed-config.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
 import { startDynamo } from './dynamodb.js';
+import type { LocalMetrics } from './metrics.js';
 import { loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
 import { LocalSmsOutbox } from './sns.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
@@ -38,6 +39,14 @@ export interface LocalStackOptions {
   rateLimits?: boolean;
   stepFunctions?: Pick<LocalStepFunctionsOptions, 'taskOverrides' | 'retryIntervalMs'>;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * How long handlers serve configuration from memory (`CONFIG_CACHE_SECONDS`). 0 (the default
+   * here) lets tests see config changes at once; AWS uses 60, so that verify costs one GetItem.
+   * Read when a handler module loads: the first stack in a process decides.
+   */
+  configCacheSeconds?: number;
+  /** Record what CloudWatch would report (invocations, durations, API requests, DynamoDB units). */
+  metrics?: LocalMetrics;
 }
 
 export interface LocalStack {
@@ -64,6 +73,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir: options.dataDir,
     tableName: TABLE_NAME,
     port: options.dynamoPort ?? processPorts?.dynamo,
+    metrics: options.metrics,
   });
 
   // Bind first, so the issuer and the public URLs carry the real port.
@@ -88,16 +98,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SFN: `${baseUrl}/_aws/sfn`,
     AWS_ENDPOINT_URL_SNS: `${baseUrl}/_aws/sns`,
-    CONFIG_CACHE_SECONDS: '0',
+    CONFIG_CACHE_SECONDS: String(options.configCacheSeconds ?? 0),
+    // Whose access tokens the introspection endpoint recognises (Cognito's user pool in AWS).
+    ACCESS_TOKEN_ISSUER: baseUrl,
+    ACCESS_TOKEN_JWKS_URL: `${baseUrl}/.well-known/jwks.json`,
     LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN',
     // The SDK's notice that its 2027 releases need Node 22; the README says so once.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   delete process.env.AWS_PROFILE;
+  // The published order-token keys are the public half of the generated key, nothing from the shell.
+  delete process.env.ORDER_TOKEN_PUBLIC_JWKS;
 
   const secrets = await loadOrCreateLocalSecrets(options.dataDir);
   process.env.SERIAL_NUMBER_KEY = secrets.serialNumberKey;
   process.env.TEST_ISP_PRIVATE_JWK = JSON.stringify(secrets.testIspPrivateJwk);
+  process.env.ORDER_TOKEN_PRIVATE_JWK = JSON.stringify(secrets.orderTokenPrivateJwk);
   const repository = new Repository(
     DynamoDBDocumentClient.from(
       new DynamoDBClient({
@@ -113,11 +129,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk));
 
   const key = await loadOrCreateSigningKey(options.dataDir);
-  const auth = new LocalAuthorizationServer(baseUrl, key, config.serviceProviders);
+  const auth = new LocalAuthorizationServer(baseUrl, key, oauthClientsOf(config));
   const gateway = new LocalApiGateway({
     routes: ROUTES,
     stage: 'local',
     rateLimits: options.rateLimits,
+    metrics: options.metrics,
     verifyToken: createAccessTokenVerifier({ issuer: baseUrl, jwks: auth.jwks }),
   });
   const outbox = new LocalSmsOutbox(options.dataDir);
@@ -126,19 +143,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stateMachineArn: STATE_MACHINE_ARN,
     dataDir: options.dataDir,
     ...options.stepFunctions,
+    metrics: options.metrics,
   });
 
   server.on('request', (req, res) => {
-    serve(req, res, { baseUrl, auth, gateway, stepFunctions, outbox }).catch((err: Error) => {
-      console.error(`[local] ${req.method} ${req.url}: ${err.name}`);
-      if (!res.headersSent)
-        send(
-          res,
-          500,
-          { 'Content-Type': 'application/problem+json' },
-          JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500 }),
-        );
-    });
+    serve(req, res, { baseUrl, auth, gateway, stepFunctions, outbox, metrics: options.metrics }).catch(
+      (err: Error) => {
+        console.error(`[local] ${req.method} ${req.url}: ${err.name}`);
+        if (!res.headersSent)
+          send(
+            res,
+            500,
+            { 'Content-Type': 'application/problem+json' },
+            JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500 }),
+          );
+      },
+    );
   });
   stepFunctions.resumeSaved();
 
@@ -172,6 +192,7 @@ interface Services {
   gateway: LocalApiGateway;
   stepFunctions: LocalStepFunctions;
   outbox: LocalSmsOutbox;
+  metrics?: LocalMetrics | undefined;
 }
 
 function send(
@@ -219,6 +240,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
 
   // Cognito (authorization server)
   if (path === '/oauth2/token' && method === 'POST') {
+    s.metrics?.recordTokenRequest();
     const out = await s.auth.token({
       headers: req.headers as Record<string, string | undefined>,
       body: body.toString('utf8'),

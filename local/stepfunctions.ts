@@ -15,6 +15,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { aslTaskHandlers } from '../lambdas/asl-tasks.js';
 import { lambdaContext } from './api-gateway.js';
 import { handlerModulePath } from './handler-modules.js';
+import type { LocalMetrics } from './metrics.js';
 
 type TaskHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -61,6 +62,8 @@ export interface LocalStepFunctionsOptions {
   taskOverrides?: Record<string, TaskHandler>;
   /** Milliseconds between retries instead of the ASL's IntervalSeconds (tests). */
   retryIntervalMs?: number;
+  /** Time each task's function invocation (benchmarks' cost model). */
+  metrics?: LocalMetrics | undefined;
 }
 
 export class LocalStepFunctions {
@@ -307,12 +310,15 @@ export class LocalStepFunctions {
     parameters: unknown,
     staticToken: string,
   ): Promise<unknown> {
-    const { [LOCAL_TIMEOUT_KEY]: _timeout, ...Payload } = ((parameters as { Payload?: Record<string, unknown> })
-      .Payload ?? {}) as Record<string, unknown>;
+    const { [LOCAL_TIMEOUT_KEY]: _timeout, ...Payload } = ((
+      parameters as { Payload?: Record<string, unknown> }
+    ).Payload ?? {}) as Record<string, unknown>;
     const handler = await this.load(binding.handler, stateName);
     const requestId = randomUUID();
     if (!binding.callback) {
-      const result = await invokeLike(handler, Payload ?? {}, lambdaContext(binding.handler, requestId));
+      const result = await this.invoke(binding.handler, () =>
+        invokeLike(handler, Payload ?? {}, lambdaContext(binding.handler, requestId)),
+      );
       // The shape of the lambda:invoke service integration's result.
       return { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 };
     }
@@ -326,12 +332,18 @@ export class LocalStepFunctions {
       this.pending.set(token, { executionArn: exec.executionArn, resolve, reject });
     });
     try {
-      await invokeLike(handler, payload, lambdaContext(binding.handler, requestId));
+      await this.invoke(binding.handler, () =>
+        invokeLike(handler, payload, lambdaContext(binding.handler, requestId)),
+      );
     } catch (err) {
       this.pending.delete(token);
       throw err;
     }
     return completion;
+  }
+
+  private invoke<T>(functionName: string, call: () => Promise<T>): Promise<T> {
+    return this.options.metrics ? this.options.metrics.invoke(functionName, call) : call();
   }
 
   private load(handler: string, stateName: string): Promise<TaskHandler> {

@@ -39,6 +39,14 @@ export interface IspConfig {
   keys: Record<string, unknown>[];
   /** Adapter-specific settings (e.g. the partner's API URL for the generic HTTP adapter). */
   settings: Record<string, unknown>;
+  /** The partner's backend as an OAuth client (e.g. to call token introspection); never a secret here. */
+  clients?: IspClient[];
+}
+
+/** An OAuth client of an identification partner's backend. */
+export interface IspClient {
+  clientId: string;
+  scopes: string[];
 }
 
 /** The SP's contract: which partners and methods, legal areas and levels it may use. */

@@ -102,3 +102,16 @@ export function documentExpiry(vc: VerifiedClaims): string | null {
   const dates = vc.verification.evidence.map((d) => d.document_details.date_of_expiry).sort();
   return dates[0] ?? null;
 }
+
+/** The AML identification data answer: the person data the partner verified, with its evidence. */
+export const IdentificationData = z
+  .strictObject({
+    refId: z.uuid(),
+    evidenceId: z.uuid(),
+    issuer: z.string().min(1),
+    method: z.string().min(1),
+    loa: z.union([z.literal(3), z.literal(4)]),
+    verified_claims: VerifiedClaims,
+  })
+  .meta({ id: 'IdentificationData' });
+export type IdentificationData = z.infer<typeof IdentificationData>;

@@ -4,10 +4,14 @@
  */
 import { z } from 'zod';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
+import { IdentificationData } from './evidence.js';
+import { IntrospectionRequest, IntrospectionResponse } from './introspection.js';
 import * as S from './schemas.js';
 
 interface Operation {
   request?: z.ZodType;
+  /** The request body's media type; application/json when absent. */
+  requestMediaType?: string;
   query?: z.ZodObject;
   responses: Record<string, { description: string; schema?: z.ZodType; mediaTypes?: string[] }>;
 }
@@ -63,6 +67,28 @@ export const OPERATIONS: Record<string, Operation> = {
     responses: {
       '200': { description: 'The identification and its status history.', schema: S.IdentificationStatus },
       '404': { description: 'No identification with this refId was started by the caller.' },
+    },
+  },
+  'GET /api/identifications/{refId}/identification-data': {
+    responses: {
+      '200': {
+        description: 'The verified person data (OIDC4IDA verified_claims) with its evidence.',
+        schema: IdentificationData,
+      },
+      '403': { description: 'The caller has no AML contract with the partner of this identification.' },
+      '404': { description: 'No identification with this refId was started by the caller.' },
+      '409': { description: 'The identification has no evidence yet.' },
+    },
+  },
+  'POST /oauth2/introspect': {
+    request: IntrospectionRequest,
+    requestMediaType: 'application/x-www-form-urlencoded',
+    responses: {
+      '200': {
+        description:
+          'RFC 7662: the full answer for an order token addressed to the calling partner or an access token of the calling client; {"active": false} for anything else.',
+        schema: IntrospectionResponse,
+      },
     },
   },
 };
@@ -156,7 +182,9 @@ export function buildOpenApi(
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: collect(op.request, components) } },
+              content: {
+                [op.requestMediaType ?? 'application/json']: { schema: collect(op.request, components) },
+              },
             },
           }
         : {}),

@@ -5,10 +5,23 @@
 import { z } from 'zod';
 import type { IspConfig, SpSetup } from './domain.js';
 import { JURISDICTIONS } from './domain.js';
+import { HttpAdapterSettings } from './isp-http.js';
 
 const loa = z.union([z.literal(3), z.literal(4)]);
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/);
 const method = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
+
+/** A partner's backend as an OAuth client: it may introspect the order tokens addressed to it. */
+export const IspClientSchema = z.strictObject({
+  clientId,
+  /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
+  clientSecret: z.string().min(12).optional(),
+  scopes: z
+    .array(z.enum(['srs/introspect']))
+    .min(1)
+    .default(['srs/introspect']),
+});
 
 export const IspConfigSchema = z.strictObject({
   issuer: name,
@@ -29,10 +42,12 @@ export const IspConfigSchema = z.strictObject({
   keys: z.array(z.record(z.string(), z.unknown())).default([]),
   /** Adapter-specific settings (e.g. the partner's API URL for the generic HTTP adapter). */
   settings: z.record(z.string(), z.unknown()).default({}),
+  /** The partner's OAuth clients (Cognito app clients in AWS). */
+  clients: z.array(IspClientSchema).default([]),
 });
 
 export const SpConfigSchema = z.strictObject({
-  clientId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  clientId,
   /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
   clientSecret: z.string().min(12).optional(),
   name: z.string().min(1).max(200),
@@ -46,21 +61,62 @@ export const SpConfigSchema = z.strictObject({
   scopes: z.array(z.string()).default(['srs/read', 'srs/write']),
 });
 
-export const ServiceConfigSchema = z.strictObject({
-  $comment: z.string().optional(),
-  isps: z.array(IspConfigSchema).min(1),
-  serviceProviders: z.array(SpConfigSchema),
-});
+/** Settings of the adapters that define a schema for them, by adapter name. */
+const ADAPTER_SETTINGS: Record<string, z.ZodType> = { http: HttpAdapterSettings };
+
+export const ServiceConfigSchema = z
+  .strictObject({
+    $comment: z.string().optional(),
+    isps: z.array(IspConfigSchema).min(1),
+    serviceProviders: z.array(SpConfigSchema),
+  })
+  .superRefine((config, ctx) => {
+    config.isps.forEach((isp, i) => {
+      const schema = ADAPTER_SETTINGS[isp.adapter];
+      const parsed = schema?.safeParse(isp.settings);
+      for (const issue of parsed?.error?.issues ?? []) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['isps', i, 'settings', ...issue.path],
+          message: issue.message,
+        });
+      }
+    });
+    // One client id is one party: an SP or a partner, never both, never twice.
+    const seen = new Set<string>();
+    const ids = [
+      ...config.serviceProviders.map((sp, i) => ({
+        id: sp.clientId,
+        path: ['serviceProviders', i, 'clientId'],
+      })),
+      ...config.isps.flatMap((isp, i) =>
+        isp.clients.map((c, j) => ({ id: c.clientId, path: ['isps', i, 'clients', j, 'clientId'] })),
+      ),
+    ];
+    for (const { id, path } of ids) {
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `Client id ${id} is used twice.` });
+      seen.add(id);
+    }
+  });
 
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>;
 export type SpConfig = z.output<typeof SpConfigSchema>;
 export type IspEntry = z.output<typeof IspConfigSchema>;
+export type IspClientConfig = z.output<typeof IspClientSchema>;
 
 export function toSpSetup(sp: SpConfig): SpSetup {
   const { clientSecret: _secret, scopes: _scopes, ...setup } = sp;
   return setup;
 }
 
+/** What the table holds of a partner: its client secrets (local only) stay out. */
 export function toIspConfig(isp: IspEntry): IspConfig {
-  return isp;
+  return { ...isp, clients: isp.clients.map(({ clientId, scopes }) => ({ clientId, scopes })) };
+}
+
+/** Every OAuth client of the configuration (SPs and partners), for the local authorization server. */
+export function oauthClientsOf(
+  config: ServiceConfig,
+): { clientId: string; clientSecret?: string; scopes: string[] }[] {
+  return [...config.serviceProviders, ...config.isps.flatMap((isp) => isp.clients)];
 }

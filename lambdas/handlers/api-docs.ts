@@ -34,7 +34,7 @@ function docsPage(doc: Doc): string {
         const scopes = o.security.flatMap((s) => s.oauth2 ?? []);
         const params = o.parameters.map((p) => `<code>${escapeHtml(p.name)}</code> (${p.in})`).join(', ');
         const body = o.requestBody
-          ? `<details><summary>Request body schema</summary><pre>${escapeHtml(JSON.stringify(o.requestBody.content['application/json']?.schema, null, 2))}</pre></details>`
+          ? `<details><summary>Request body schema</summary><pre>${escapeHtml(JSON.stringify(Object.values(o.requestBody.content)[0]?.schema, null, 2))}</pre></details>`
           : '';
         const responses = Object.entries(o.responses)
           .map(([status, r]) => `<li><code>${status}</code> ${escapeHtml(r.description)}</li>`)

@@ -3,16 +3,25 @@
 import { tableRepository } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
+import {
+  assertOrderTokenKeysConfigured,
+  orderTokenSigningKey,
+  signOrderToken,
+} from '../adapters/order-token.js';
 import { StepFunctionsWorkflow, sfnClient } from '../adapters/workflow/step-functions.js';
 import { IdempotencyHeader, parseOrThrow, StartIdentificationRequest } from '../core/schemas.js';
 import { headerOf, httpHandler, json } from '../http/handler.js';
 import { callerClientId, jsonBody, publicBaseUrl } from '../http/request.js';
 import { startIdentification } from '../usecases/start-identification.js';
 
+assertOrderTokenKeysConfigured(true);
+
 const deps = {
   repository: tableRepository(),
   adapterFor: ispAdapterFor,
   workflow: new StepFunctionsWorkflow(sfnClient(), requiredEnv('STATE_MACHINE_ARN')),
+  signOrderToken: async (input: Parameters<typeof signOrderToken>[0]) =>
+    signOrderToken(input, await orderTokenSigningKey()),
 };
 
 export const handler = httpHandler('identification-start', async (event) => {

@@ -17,10 +17,22 @@ export interface IdentificationWorkflow {
   start(order: Order): Promise<void>;
 }
 
+/** Signs the order token a partner gets with the order (see adapters/order-token.ts). */
+export type OrderTokenSigner = (input: {
+  issuer: string;
+  audience: string;
+  refId: string;
+  method: string;
+  loa: 3 | 4;
+  expiresAt: Date;
+  now: Date;
+}) => Promise<string>;
+
 export interface StartIdentificationDeps {
   repository: Repository;
   adapterFor: (name: string) => IspAdapter | undefined;
   workflow: IdentificationWorkflow;
+  signOrderToken: OrderTokenSigner;
   now?: () => Date;
   newRefId?: () => string;
 }
@@ -75,6 +87,17 @@ export async function startIdentification(
       mobile: cmd.request.mobile,
       language: cmd.request.language,
     };
+    const orderToken = await deps.signOrderToken({
+      issuer: cmd.serviceBaseUrl,
+      audience: decision.isp.issuer,
+      refId,
+      method: cmd.request.method,
+      loa: decision.loa,
+      expiresAt,
+      now: createdAt,
+    });
+    // Nothing is written before the partner has opened the order: a failing partner leaves no
+    // order and no execution, and the catch below frees the Idempotency-Key for a retry.
     let opened: Awaited<ReturnType<IspAdapter['openOrder']>>;
     try {
       opened = await adapter.openOrder({
@@ -86,6 +109,7 @@ export async function startIdentification(
         person,
         expiresAt,
         serviceBaseUrl: cmd.serviceBaseUrl,
+        orderToken,
       });
     } catch (err) {
       if (err instanceof IspUnavailable) {

@@ -7,7 +7,10 @@ import { loadConfig } from '../../local/config.js';
 import { evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
 import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
 
-type Status = { statuses: { status: string; kind: string | null; reason: string | null }[]; evidenceId: string | null };
+type Status = {
+  statuses: { status: string; kind: string | null; reason: string | null }[];
+  evidenceId: string | null;
+};
 
 async function startOrder(stack: LocalStack, token: string, mobile: string) {
   const res = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
@@ -58,7 +61,13 @@ describe('the identification lifecycle on the local state machine', () => {
 
     const execution = await stack.stepFunctions.settled(refId);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.states).toEqual(['WaitForEvidence', 'SendTermsSms', 'WaitForTerms', 'RegisterPerson', 'Registered']);
+    expect(execution.states).toEqual([
+      'WaitForEvidence',
+      'SendTermsSms',
+      'WaitForTerms',
+      'RegisterPerson',
+      'Registered',
+    ]);
     const status = await statusOf(stack, token, refId);
     expect(status.statuses.map((s) => s.status)).toEqual([
       'created',
@@ -123,7 +132,10 @@ describe('timeouts, retries and failures of the state machine', () => {
 
       const execution = await stack.stepFunctions.settled(refId);
       expect(execution.states).toEqual(['WaitForEvidence', 'ExpireOrder', 'Expired']);
-      expect(lastStatus(await statusOf(stack, token, refId))).toMatchObject({ status: 'cancelled', kind: 'expired' });
+      expect(lastStatus(await statusOf(stack, token, refId))).toMatchObject({
+        status: 'cancelled',
+        kind: 'expired',
+      });
     } finally {
       await stack.close();
     }
@@ -137,7 +149,7 @@ describe('timeouts, retries and failures of the state machine', () => {
       stepFunctions: {
         retryIntervalMs: 5,
         taskOverrides: {
-          SendTermsSms: async (event, context) => {
+          SendTermsSms: async (event) => {
             attempts += 1;
             if (attempts < 3) {
               const err = new Error('SMS gateway hiccup');

@@ -45,9 +45,14 @@ describe('a local stack with a data folder', () => {
       // Assess: the resumed execution completed and the old token still reads the order
       const execution = await second.stepFunctions.settled(refId);
       expect(execution.status).toBe('SUCCEEDED');
-      const status = await call<{ statuses: { status: string }[] }>(second, 'GET', `/api/identifications/${refId}`, {
-        token: firstToken,
-      });
+      const status = await call<{ statuses: { status: string }[] }>(
+        second,
+        'GET',
+        `/api/identifications/${refId}`,
+        {
+          token: firstToken,
+        },
+      );
       expect(status.status).toBe(200);
       expect(status.body.statuses.at(-1)?.status).toBe('terms-accepted');
     } finally {

@@ -36,7 +36,13 @@ export async function sendEvent(
 
 export function evidenceFor(
   order: { mobile: string; method: string; loa?: 3 | 4; jurisdictions?: ('ZERTES' | 'EIDAS')[] },
-  person: { givenName?: string; familyName?: string; birthdate?: string; nationality?: string; validUntil?: string } = {},
+  person: {
+    givenName?: string;
+    familyName?: string;
+    birthdate?: string;
+    nationality?: string;
+    validUntil?: string;
+  } = {},
 ): IspEvidenceClaims['evidence'] {
   const nationality = person.nationality ?? 'CH';
   return {

@@ -2,23 +2,29 @@
  * The one shared setup for tests against the embedded stack: start it on a free port, get tokens,
  * call the API, wait for conditions (never for fixed times).
  */
+import { oauthClientsOf } from '../../lambdas/core/service-config.js';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
 
 export type { LocalStack };
 
 export async function startStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  return startLocalStack({ port: 0, logLevel: (process.env.TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'SILENT', ...options });
+  return startLocalStack({
+    port: 0,
+    logLevel: (process.env.TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'SILENT',
+    ...options,
+  });
 }
 
 export async function tokenFor(stack: LocalStack, clientId = 'demo-portal', scope?: string): Promise<string> {
-  const sp = stack.config.serviceProviders.find((s) => s.clientId === clientId);
-  if (!sp?.clientSecret) throw new Error(`No local client ${clientId}`);
+  // An SP's client or an identification partner's backend.
+  const client = oauthClientsOf(stack.config).find((c) => c.clientId === clientId);
+  if (!client?.clientSecret) throw new Error(`No local client ${clientId}`);
   const body = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
   const res = await fetch(`${stack.baseUrl}/oauth2/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${clientId}:${sp.clientSecret}`).toString('base64')}`,
+      authorization: `Basic ${Buffer.from(`${clientId}:${client.clientSecret}`).toString('base64')}`,
     },
     body,
   });

@@ -65,7 +65,7 @@ describe('statemachines/identification.asl.json', () => {
     }
   });
 
-  it('names a handler module for each task through its ${…FunctionArn} placeholder', () => {
+  it('names a handler module for each task through its …FunctionArn placeholder', () => {
     expect(aslTaskHandlers(definition).map((t) => [t.stateName, t.handler])).toEqual([
       ['WaitForEvidence', 'task-await-callback'],
       ['SendTermsSms', 'task-send-terms-sms'],

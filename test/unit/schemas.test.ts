@@ -108,10 +108,9 @@ describe('StartIdentificationRequest', () => {
     });
 
     it('refuses names with surrounding white space or a leading line feed instead of repairing them', () => {
-      expect(fieldsOf(StartIdentificationRequest, startBody({ firstName: '  Hans ', lastName: '\nMuster' }))).toEqual([
-        'firstName',
-        'lastName',
-      ]);
+      expect(
+        fieldsOf(StartIdentificationRequest, startBody({ firstName: '  Hans ', lastName: '\nMuster' })),
+      ).toEqual(['firstName', 'lastName']);
     });
 
     it.each(['2024-02-29', '2000-02-29', '1900-01-01', '2025-06-15'])(

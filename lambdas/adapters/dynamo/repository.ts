@@ -14,7 +14,7 @@ import {
 import type { IspConfig, Jurisdiction, SpSetup } from '../../core/domain.js';
 import type { Order } from '../../core/order.js';
 import type { Registration } from '../../core/registration.js';
-import { keys, TTL_ATTRIBUTE } from './table-schema.js';
+import { AML_LOG_PARTITION, keys, TTL_ATTRIBUTE } from './table-schema.js';
 
 export class ConditionFailed extends Error {
   constructor(message: string) {
@@ -47,6 +47,26 @@ export interface TermsLink {
   createdAt: string;
   expiresAt: string;
   usedAt?: string;
+}
+
+/** One access to an order's AML identification data: who, when, which order, and the outcome. */
+export interface AmlAccessRecord {
+  /** Unique per record (several accesses may share a millisecond). */
+  id: string;
+  /** ISO 8601 UTC. */
+  at: string;
+  refId: string;
+  /** The SP's OAuth client id. */
+  clientId: string;
+  /** The order's partner. */
+  issuer: string;
+  outcome: 'granted' | 'refused';
+}
+
+export interface AmlAccessFilter {
+  refId?: string | undefined;
+  /** ISO 8601 UTC; records at or after it. */
+  since?: string | undefined;
 }
 
 export type IdempotencyRecord =
@@ -365,6 +385,52 @@ export class Repository {
       ),
       'Terms link is used, expired or unknown',
     );
+  }
+
+  // ------------------------------------------------------------ AML access records
+
+  /** Records an access; written once, never changed (no TTL: retention is the operator's call). */
+  async recordAmlAccess(record: AmlAccessRecord): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.amlAccess(record.refId, record.at, record.id), ...record },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+      `AML access record ${record.id} exists`,
+    );
+  }
+
+  /**
+   * The access records, oldest first: of one order (its partition), or of all orders (GSI1
+   * `AMLLOG`), optionally from a point in time on. Pages through the whole result.
+   */
+  async *amlAccessRecords(filter: AmlAccessFilter = {}): AsyncGenerator<AmlAccessRecord> {
+    const byOrder = filter.refId !== undefined;
+    const since = filter.since !== undefined;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...(byOrder ? {} : { IndexName: 'GSI1' }),
+          KeyConditionExpression: since ? '#pk = :pk AND #sk >= :from' : '#pk = :pk',
+          ExpressionAttributeNames: {
+            '#pk': byOrder ? 'PK' : 'GSI1PK',
+            ...(since ? { '#sk': byOrder ? 'SK' : 'GSI1SK' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':pk': byOrder ? keys.amlAccesses(filter.refId as string).PK : AML_LOG_PARTITION,
+            ...(since ? { ':from': `${byOrder ? 'ACCESS#' : ''}${filter.since}` } : {}),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) yield entity<AmlAccessRecord>(item) as AmlAccessRecord;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
   }
 
   // ------------------------------------------------------------ replay guard

@@ -36,6 +36,9 @@ export const GLOBAL_INDEXES = [
 
 export const TTL_ATTRIBUTE = 'ttl';
 
+/** The GSI1 partition that lists every AML access record by time (for the operator). */
+export const AML_LOG_PARTITION = 'AMLLOG';
+
 export const keys = {
   registration: (msisdn: string) => ({ PK: `REG#${msisdn}`, SK: 'REG' }),
   order: (refId: string) => ({ PK: `ORDER#${refId}`, SK: 'ORDER' }),
@@ -47,6 +50,14 @@ export const keys = {
   jti: (issuer: string, jti: string) => ({ PK: `JTI#${issuer}#${jti}`, SK: 'JTI' }),
   termsToken: (tokenHash: string) => ({ PK: `TERMS#${tokenHash}`, SK: 'TERMS' }),
   evidence: (evidenceId: string) => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'EVIDENCE' }),
+  /** One access to an order's AML identification data; all of them also under GSI1 `AMLLOG`, by time. */
+  amlAccesses: (refId: string) => ({ PK: `AML#${refId}` }),
+  amlAccess: (refId: string, at: string, id: string) => ({
+    PK: `AML#${refId}`,
+    SK: `ACCESS#${at}#${id}`,
+    GSI1PK: AML_LOG_PARTITION,
+    GSI1SK: `${at}#${id}`,
+  }),
 } as const;
 
 /** CreateTable input for the embedded DynamoDB, derived from the definitions above. */

@@ -1,11 +1,13 @@
 /** The adapter plug-ins by name, as the catalogue's `adapter` field refers to them. */
+import { httpAdapter } from './http-adapter.js';
 import type { IspAdapter } from './isp-adapter.js';
 import { testIspAdapter } from './test-isp-adapter.js';
 
 const ADAPTERS: Record<string, IspAdapter> = {
   [testIspAdapter.name]: testIspAdapter,
+  [httpAdapter.name]: httpAdapter,
 };
 
 export function ispAdapterFor(name: string): IspAdapter | undefined {
-  return ADAPTERS[name];
+  return Object.hasOwn(ADAPTERS, name) ? ADAPTERS[name] : undefined;
 }

@@ -1,0 +1,156 @@
+/**
+ * The generic HTTP adapter (`adapter: "http"`): opens an order on a partner's REST API.
+ *
+ *   POST <settings.ordersUrl>
+ *   Authorization: Bearer <$tokenEnv> | Basic <$usernameEnv:$passwordEnv>
+ *   Idempotency-Key: <refId>            (the same on every retry of one order)
+ *   Content-Type: application/json
+ *   { our fields under the partner's names, see settings.requestFields }
+ *
+ * The partner answers 2xx with JSON holding its order id and the URL to send the person to (read
+ * with the JSON pointers of settings.response). Network errors, timeouts, 5xx and 429 are retried
+ * with exponential backoff and jitter (a Retry-After is honoured up to a cap); what remains is an
+ * `IspUnavailable` the start call answers with 503. A 4xx or an answer we cannot read is not
+ * retried: `IspUnavailable` → 502. Secrets come from environment variables whose NAMES the
+ * settings give, never from the configuration itself.
+ */
+import {
+  backoffMs,
+  HttpAdapterSettings,
+  isRetryableStatus,
+  orderRequestBody,
+  parseRetryAfter,
+  readOrderAnswer,
+  type HttpAdapterSettings as Settings,
+  targetUrlWithToken,
+} from '../../core/isp-http.js';
+import { logger } from '../logger.js';
+import { type IspAdapter, IspUnavailable, type OpenedOrder, type OpenOrderInput } from './isp-adapter.js';
+
+export const HTTP_ADAPTER_NAME = 'http';
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+export interface HttpAdapterDeps {
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  env?: Record<string, string | undefined>;
+  now?: () => Date;
+}
+
+function secret(env: Record<string, string | undefined>, name: string): string {
+  const value = env[name];
+  // Our misconfiguration, not the partner's failure: a 500 that the operator sees in the logs.
+  if (!value) throw new Error(`The partner secret variable ${name} is not set`);
+  return value;
+}
+
+function authorizationOf(auth: Settings['auth'], env: Record<string, string | undefined>): string {
+  if (auth.type === 'bearer') return `Bearer ${secret(env, auth.tokenEnv)}`;
+  const user = secret(env, auth.usernameEnv);
+  const password = secret(env, auth.passwordEnv);
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
+  const doFetch = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = deps.random ?? Math.random;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    name: HTTP_ADAPTER_NAME,
+    async openOrder(input: OpenOrderInput): Promise<OpenedOrder> {
+      const issuer = input.isp.issuer;
+      const parsed = HttpAdapterSettings.safeParse(input.isp.settings);
+      if (!parsed.success) throw new Error(`The http adapter settings of ${issuer} are not valid`);
+      const s = parsed.data;
+      const body = JSON.stringify(
+        orderRequestBody(s, {
+          refId: input.refId,
+          firstName: input.person.firstName,
+          lastName: input.person.lastName,
+          dob: input.person.dob,
+          email: input.person.email,
+          mobile: input.person.mobile,
+          language: input.person.language,
+          method: input.method,
+          loa: input.loa,
+          jurisdictions: input.jurisdictions,
+          expiresAt: input.expiresAt.toISOString(),
+          orderToken: input.orderToken,
+          callbackUrl: `${input.serviceBaseUrl}/isp/v1`,
+        }),
+      );
+      const headers = {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: authorizationOf(s.auth, deps.env ?? process.env),
+        'idempotency-key': input.refId,
+      };
+
+      let failure = 'no attempt made';
+      let wait = 0;
+      for (let attempt = 0; attempt <= s.retries; attempt++) {
+        if (attempt > 0) await sleep(wait);
+        wait = backoffMs(attempt, s.retryBaseDelayMs, random());
+        let status: number;
+        let text: string;
+        let retryAfter: string | null = null;
+        try {
+          const res = await doFetch(s.ordersUrl, {
+            method: 'POST',
+            headers,
+            body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(s.timeoutMs),
+          });
+          status = res.status;
+          retryAfter = res.headers.get('retry-after');
+          // The timeout covers the answer's body too.
+          text = await res.text();
+        } catch (err) {
+          const name = (err as Error).name;
+          failure = name === 'TimeoutError' || name === 'AbortError' ? 'timed out' : 'unreachable';
+          logger.warn('partner attempt failed', { issuer, attempt, failure });
+          continue;
+        }
+
+        if (status >= 200 && status < 300) {
+          let answer: unknown;
+          try {
+            if (Buffer.byteLength(text) > MAX_ANSWER_BYTES) throw new Error('too large');
+            answer = JSON.parse(text);
+          } catch {
+            logger.warn('partner answer unreadable', { issuer, attempt, status });
+            throw new IspUnavailable(`${issuer} answered with malformed JSON`, false);
+          }
+          const read = readOrderAnswer(s, answer);
+          if (!read.ok) {
+            logger.warn('partner answer incomplete', { issuer, attempt, status, reason: read.reason });
+            throw new IspUnavailable(`${issuer} answered without ${read.reason}`, false);
+          }
+          return {
+            ispOrderId: read.ispOrderId,
+            targetURL: targetUrlWithToken(read.redirectUrl, s.redirectTokenParameter, input.orderToken),
+          };
+        }
+
+        logger.warn('partner refused the order', { issuer, attempt, status });
+        if (!isRetryableStatus(status)) {
+          throw new IspUnavailable(`${issuer} answered ${status}`, false);
+        }
+        failure = `answered ${status}`;
+        const askedMs = parseRetryAfter(retryAfter, now());
+        if (askedMs !== undefined) {
+          // Asked to come back later than we can wait within one start call: stop here.
+          if (askedMs > s.maxRetryAfterMs) break;
+          wait = Math.max(wait, askedMs);
+        }
+      }
+      throw new IspUnavailable(`${issuer} ${failure}`, true);
+    },
+  };
+}
+
+export const httpAdapter = createHttpAdapter();

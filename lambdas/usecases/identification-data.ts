@@ -1,0 +1,68 @@
+/**
+ * AML identification data: the verified person data and its evidence, for the SP that started the
+ * order and has an anti-money-laundering contract with the order's partner in its setup. Every
+ * decision on an SP's own order — granted or refused — is recorded before it is answered, so
+ * that no data leaves without a record.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Repository } from '../adapters/dynamo/repository.js';
+import type { IspAdapter } from '../adapters/isp/isp-adapter.js';
+import type { IdentificationData } from '../core/evidence.js';
+import { problems } from '../core/problems.js';
+
+export interface IdentificationDataDeps {
+  repository: Repository;
+  adapterFor: (name: string) => IspAdapter | undefined;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+export async function getIdentificationData(
+  deps: IdentificationDataDeps,
+  input: { clientId: string; refId: string },
+): Promise<IdentificationData> {
+  const { repository } = deps;
+  const order = await repository.getOrder(input.refId);
+  // Another SP's order is indistinguishable from one that does not exist (and is not recorded).
+  if (!order || order.clientId !== input.clientId) {
+    throw problems.notFound('No identification with this refId.');
+  }
+  const sp = await repository.getSpSetup(input.clientId);
+  const granted = sp?.amlContracts.includes(order.issuer) ?? false;
+  const evidence = granted ? await repository.getEvidence(order.refId) : undefined;
+  if (granted && !evidence) {
+    throw problems.conflict(
+      'The identification has no evidence yet; ask again once its status is data-ready.',
+      'identification-data-not-ready',
+    );
+  }
+
+  await repository.recordAmlAccess({
+    id: (deps.newId ?? randomUUID)(),
+    at: (deps.now ?? (() => new Date()))().toISOString(),
+    refId: order.refId,
+    clientId: input.clientId,
+    issuer: order.issuer,
+    outcome: granted ? 'granted' : 'refused',
+  });
+  if (!granted || !evidence) {
+    throw problems.forbidden(
+      `Your setup has no anti-money-laundering contract with ${order.issuer}; identification data is not available to you.`,
+    );
+  }
+
+  const adapter = deps.adapterFor(order.adapter);
+  const isp = adapter?.fetchIdentificationData ? await repository.getIsp(order.issuer) : undefined;
+  const verifiedClaims =
+    adapter?.fetchIdentificationData && isp
+      ? await adapter.fetchIdentificationData({ order, evidence, isp })
+      : evidence.claims.verified_claims;
+  return {
+    refId: order.refId,
+    evidenceId: evidence.evidenceId,
+    issuer: evidence.issuer,
+    method: evidence.claims.method,
+    loa: evidence.claims.loa,
+    verified_claims: verifiedClaims,
+  };
+}

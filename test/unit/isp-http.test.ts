@@ -1,0 +1,333 @@
+/**
+ * The generic HTTP adapter's pure parts: its settings, the mapped request body, reading the
+ * partner's answer, the retry timing; and the adapter itself with a stubbed fetch and clock.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
+import {
+  type IspAdapter,
+  IspUnavailable,
+  mapIspMessage,
+  type OpenOrderInput,
+} from '../../lambdas/adapters/isp/isp-adapter.js';
+import {
+  backoffMs,
+  HttpAdapterSettings,
+  isAllowedPartnerUrl,
+  MAX_PARTNER_BUDGET_MS,
+  orderRequestBody,
+  parseRetryAfter,
+  readOrderAnswer,
+  resolvePointer,
+  targetUrlWithToken,
+  worstCaseMs,
+} from '../../lambdas/core/isp-http.js';
+import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
+import { loadConfig } from '../../local/config.js';
+import { ispConfig } from './fixtures.js';
+
+const BASE = {
+  ordersUrl: 'https://partner.example/orders',
+  auth: { type: 'bearer', tokenEnv: 'PARTNER_TOKEN' },
+};
+const settings = (overrides: Record<string, unknown> = {}) =>
+  HttpAdapterSettings.parse({ ...BASE, ...overrides });
+
+const VALUES = {
+  refId: '7a5c1e3f-3b0e-4c8e-9a57-1f1e2d3c4b5a',
+  firstName: 'Hans',
+  lastName: 'Muster',
+  dob: '1978-02-28',
+  email: 'hans.muster@swisscom.com',
+  mobile: '+41783478228',
+  language: 'de',
+  method: 'bank',
+  loa: 4,
+  jurisdictions: ['EIDAS'],
+  expiresAt: '2026-03-01T14:00:00.000Z',
+  orderToken: 'h.p.s',
+  callbackUrl: 'https://srs.example/isp/v1',
+};
+
+describe('HttpAdapterSettings', () => {
+  it('fills in the defaults: 5 s per attempt, 2 retries, our field names, /orderId and /redirectUrl', () => {
+    expect(settings()).toEqual({
+      ...BASE,
+      timeoutMs: 5000,
+      retries: 2,
+      retryBaseDelayMs: 200,
+      maxRetryAfterMs: 2000,
+      requestFields: {},
+      response: { orderId: '/orderId', redirectUrl: '/redirectUrl' },
+      redirectTokenParameter: 'token',
+    });
+  });
+
+  it.each([
+    ['an http URL to a remote host', { ordersUrl: 'http://partner.example/orders' }],
+    ['a URL with credentials', { ordersUrl: 'https://user:pw@partner.example/orders' }],
+    ['a secret instead of a variable name', { auth: { type: 'bearer', token: 'abc' } }],
+    ['a lower-case variable name', { auth: { type: 'bearer', tokenEnv: 'partner_token' } }],
+    ['an unknown auth type', { auth: { type: 'mtls' } }],
+    ['an unknown field to map', { requestFields: { nickname: 'nick' } }],
+    ['two fields under one name', { requestFields: { firstName: 'name', lastName: 'name' } }],
+    [
+      'a field under a name that is another’s object',
+      { requestFields: { firstName: 'person', lastName: 'person.last' } },
+    ],
+    ['a response pointer without a leading slash', { response: { orderId: 'id' } }],
+    ['more waiting than fits in a start call', { timeoutMs: 10_000, retries: 3 }],
+    ['an unknown setting', { proxy: 'http://proxy' }],
+  ])('refuses %s', (_case, overrides) => {
+    expect(HttpAdapterSettings.safeParse({ ...BASE, ...overrides }).success).toBe(false);
+  });
+
+  it('accepts http to the loopback interface (the local stack and tests)', () => {
+    expect(isAllowedPartnerUrl('http://127.0.0.1:8080/orders')).toBe(true);
+    expect(isAllowedPartnerUrl('http://localhost/orders')).toBe(true);
+    expect(isAllowedPartnerUrl('ftp://partner.example/orders')).toBe(false);
+  });
+
+  it('keeps the worst case of the defaults within the start call’s budget', () => {
+    expect(worstCaseMs(settings())).toBeLessThanOrEqual(MAX_PARTNER_BUDGET_MS);
+    expect(worstCaseMs(settings())).toBe(3 * 5000 + 2000 + 2000);
+  });
+
+  it('is checked with the configuration: an http partner with bad settings is a configuration error', () => {
+    const config = loadConfig();
+    config.isps.push({
+      ...ispConfig({ issuer: 'Partner-X', adapter: 'http', realtimeMethods: ['video'] }),
+      clients: [],
+      settings: { ordersUrl: 'http://partner.example/orders' },
+    });
+
+    const result = ServiceConfigSchema.safeParse(config);
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(
+      expect.arrayContaining([`isps.${config.isps.length - 1}.settings.ordersUrl`]),
+    );
+  });
+
+  it('refuses one client id for two parties', () => {
+    const config = loadConfig();
+    const testIsp = config.isps[0];
+    if (!testIsp) throw new Error('no ISP in the local config');
+    testIsp.clients = [{ clientId: 'demo-bank', scopes: ['srs/introspect'] }];
+
+    expect(ServiceConfigSchema.safeParse(config).success).toBe(false);
+  });
+});
+
+describe('orderRequestBody', () => {
+  it('sends every field under our name by default', () => {
+    expect(orderRequestBody(settings(), VALUES)).toEqual(VALUES);
+  });
+
+  it('renames, nests and leaves out fields as mapped', () => {
+    const s = settings({
+      requestFields: {
+        refId: 'reference',
+        firstName: 'person.givenName',
+        lastName: 'person.familyName',
+        dob: 'person.birthDate',
+        email: null,
+        jurisdictions: null,
+        orderToken: 'srs.token',
+      },
+    });
+
+    const body = orderRequestBody(s, VALUES);
+
+    expect(body).toMatchObject({
+      reference: VALUES.refId,
+      person: { givenName: 'Hans', familyName: 'Muster', birthDate: '1978-02-28' },
+      srs: { token: 'h.p.s' },
+      mobile: VALUES.mobile,
+    });
+    expect(body).not.toHaveProperty('email');
+    expect(body).not.toHaveProperty('jurisdictions');
+    expect(body).not.toHaveProperty('refId');
+  });
+});
+
+describe('readOrderAnswer', () => {
+  const s = settings({ response: { orderId: '/data/id', redirectUrl: '/data/links/0/href' } });
+
+  it('reads the order id and redirect URL at the configured pointers', () => {
+    const answer = { data: { id: 4711, links: [{ href: 'https://partner.example/ident/4711' }] } };
+
+    expect(readOrderAnswer(s, answer)).toEqual({
+      ok: true,
+      ispOrderId: '4711',
+      redirectUrl: 'https://partner.example/ident/4711',
+    });
+  });
+
+  it.each([
+    ['no order id', { data: { links: [{ href: 'https://partner.example/x' }] } }],
+    ['an empty order id', { data: { id: '', links: [{ href: 'https://partner.example/x' }] } }],
+    ['an object as order id', { data: { id: {}, links: [{ href: 'https://partner.example/x' }] } }],
+    ['no redirect URL', { data: { id: 'A1' } }],
+    [
+      'a redirect URL that is not https',
+      { data: { id: 'A1', links: [{ href: 'http://partner.example/x' }] } },
+    ],
+    ['a javascript: URL', { data: { id: 'A1', links: [{ href: 'javascript:alert(1)' }] } }],
+    ['an array instead of an object', []],
+    ['null', null],
+  ])('says what is wrong with an answer with %s', (_case, answer) => {
+    expect(readOrderAnswer(s, answer)).toMatchObject({ ok: false, reason: expect.any(String) });
+  });
+
+  it('resolves RFC 6901 escapes', () => {
+    expect(resolvePointer({ 'a/b': { 'c~d': 1 } }, '/a~1b/c~0d')).toBe(1);
+    expect(resolvePointer({ a: [1, 2] }, '/a/01')).toBeUndefined();
+  });
+});
+
+describe('retry timing', () => {
+  it('doubles the backoff per retry, jittered between half and all of it', () => {
+    expect(backoffMs(0, 200, 0)).toBe(100);
+    expect(backoffMs(0, 200, 1)).toBe(200);
+    expect(backoffMs(2, 200, 0.5)).toBe(600);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = new Date('2026-03-01T10:00:00Z');
+
+    expect(parseRetryAfter('3', now)).toBe(3000);
+    expect(parseRetryAfter('Sun, 01 Mar 2026 10:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+
+  it('appends the order token to the redirect URL, keeping its query', () => {
+    expect(targetUrlWithToken('https://p.example/i?x=1', 'token', 'a.b.c')).toBe(
+      'https://p.example/i?x=1&token=a.b.c',
+    );
+    expect(targetUrlWithToken('https://p.example/i', null, 'a.b.c')).toBe('https://p.example/i');
+  });
+});
+
+describe('the http adapter with a stubbed partner', () => {
+  const input = (overrides: Record<string, unknown> = {}): OpenOrderInput => ({
+    refId: VALUES.refId,
+    isp: ispConfig({
+      issuer: 'Partner-X',
+      adapter: 'http',
+      settings: { ...BASE, retries: 2, retryBaseDelayMs: 100, ...overrides },
+    }),
+    method: 'bank',
+    loa: 4,
+    jurisdictions: ['EIDAS'],
+    person: {
+      firstName: 'Hans',
+      lastName: 'Muster',
+      dob: '1978-02-28',
+      email: 'hans.muster@swisscom.com',
+      mobile: '+41783478228',
+      language: 'de',
+    },
+    expiresAt: new Date(VALUES.expiresAt),
+    serviceBaseUrl: 'https://srs.example',
+    orderToken: 'h.p.s',
+  });
+
+  function stub(answers: (() => Response | Promise<Response>)[]) {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const adapter = createHttpAdapter({
+      fetch: async () => {
+        const answer = answers[Math.min(calls, answers.length - 1)];
+        calls++;
+        if (!answer) throw new Error('no answer');
+        return answer();
+      },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 1,
+      env: { PARTNER_TOKEN: 'secret-token' },
+      now: () => new Date('2026-03-01T10:00:00Z'),
+    });
+    return { adapter, sleeps, calls: () => calls };
+  }
+  const ok = () =>
+    Response.json({ orderId: 'P-1', redirectUrl: 'https://partner.example/ident/P-1' }, { status: 201 });
+  const status =
+    (code: number, headers: Record<string, string> = {}) =>
+    () =>
+      new Response('{}', { status: code, headers });
+  const networkError = () => {
+    throw new TypeError('fetch failed');
+  };
+
+  it('backs off exponentially between retries', async () => {
+    const { adapter, sleeps, calls } = stub([status(503), status(502), ok]);
+
+    const opened = await adapter.openOrder(input());
+
+    expect(opened.ispOrderId).toBe('P-1');
+    expect(calls()).toBe(3);
+    expect(sleeps).toEqual([100, 200]);
+  });
+
+  it('waits as long as Retry-After asks, when that is longer than the backoff', async () => {
+    const { adapter, sleeps } = stub([status(429, { 'retry-after': '1' }), ok]);
+
+    await adapter.openOrder(input());
+
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('gives up at once when Retry-After asks for longer than the cap', async () => {
+    const { adapter, calls } = stub([status(503, { 'retry-after': '60' }), ok]);
+
+    await expect(adapter.openOrder(input())).rejects.toMatchObject({ retryable: true });
+    expect(calls()).toBe(1);
+  });
+
+  it('retries network errors and then reports the partner unavailable', async () => {
+    const { adapter, calls } = stub([networkError]);
+
+    const err = await adapter.openOrder(input()).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(IspUnavailable);
+    expect(err).toMatchObject({ retryable: true });
+    expect(calls()).toBe(3);
+  });
+
+  it('fails with a configuration error, not a partner error, when the secret variable is unset', async () => {
+    const adapter = createHttpAdapter({ env: {} });
+
+    const err = await adapter.openOrder(input()).catch((e: unknown) => e);
+
+    expect(err).not.toBeInstanceOf(IspUnavailable);
+    expect((err as Error).message).toMatch(/PARTNER_TOKEN/);
+  });
+});
+
+describe('mapIspMessage', () => {
+  const isp = ispConfig({ issuer: 'Partner-X', adapter: 'mapping' });
+  const claims = { refId: VALUES.refId, status: 'STARTED' };
+
+  it('uses the adapter’s hook for the message kind', () => {
+    const adapter: IspAdapter = {
+      name: 'mapping',
+      openOrder: async () => ({ ispOrderId: 'x', targetURL: 'https://x.example' }),
+      mapEvent: (c) => ({ refId: c.refId, event: c.status === 'STARTED' ? 'waiting-for-doc' : 'done' }),
+    };
+
+    expect(mapIspMessage(adapter, 'event', claims, isp)).toEqual({
+      refId: VALUES.refId,
+      event: 'waiting-for-doc',
+    });
+    expect(mapIspMessage(adapter, 'evidence', claims, isp)).toBe(claims);
+  });
+
+  it('leaves the claims as they are for an adapter without hooks, or none', () => {
+    expect(mapIspMessage(createHttpAdapter(), 'event', claims, isp)).toBe(claims);
+    expect(mapIspMessage(undefined, 'evidence', claims, isp)).toBe(claims);
+  });
+});
