@@ -1,0 +1,364 @@
+/**
+ * What CloudWatch would report for the embedded stack, for the benchmark's cost model: Lambda
+ * invocations and durations per function, API Gateway requests per route, Cognito token requests,
+ * and the DynamoDB capacity consumed per operation and entity. Off unless a stack is given an
+ * instance (`startLocalStack({ metrics })`); while `recording` is false every hook is a pass-through.
+ *
+ * DynamoDB capacity comes from dynalite itself: while recording, each request is given
+ * `ReturnConsumedCapacity: 'TOTAL'` on its way in and the `ConsumedCapacity` of the answer is
+ * summed (and removed again when the caller had not asked for it, so the caller sees the same
+ * answer). dynalite applies DynamoDB's size rules (reads per 4 KB, halved when eventually
+ * consistent; writes per 1 KB, the larger of the old and new item) but leaves out two things that
+ * DynamoDB bills, added here by the same rules:
+ *   - a write to an item that carries a global secondary index's keys (projection ALL) costs the
+ *     same write units again in the index, and a write that removes the item from the index too;
+ *     the metrics know an item carries index keys from having seen it written with them;
+ *   - a conditional write whose condition fails still consumes one write unit.
+ * Each DynamoDB request is attributed to the function whose invocation sent it: invocations run
+ * in an AsyncLocalStorage context, and the client socket an SDK request leaves on is matched to
+ * the connection dynalite receives it on (Node's `http.client.request.start` diagnostics channel).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { GLOBAL_INDEXES, TABLE_KEYS } from '../lambdas/adapters/dynamo/table-schema.js';
+
+export interface FunctionFigures {
+  invocations: number;
+  errors: number;
+  /** Sum of the wall-clock durations in ms (in-process: includes time the event loop spent elsewhere). */
+  totalMs: number;
+  /** Sum of each invocation's duration rounded up to Lambda's 1 ms billing granularity. */
+  billedMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The DynamoDB requests this function's invocations sent, and the capacity they consumed. */
+  dynamo: DynamoFigures;
+}
+
+export interface DynamoFigures {
+  requests: number;
+  readUnits: number;
+  writeUnits: number;
+}
+
+export interface MetricsSnapshot {
+  functions: Record<string, FunctionFigures>;
+  /** API Gateway requests by route (`POST /api/verify`), with the status classes answered. */
+  apiRequests: Record<string, { requests: number; status: Record<string, number> }>;
+  /** Cognito client-credentials token requests. */
+  tokenRequests: number;
+  /** By `<Operation> <entity>`, the entity being the partition key's prefix (`GetItem REG`). */
+  dynamo: Record<string, DynamoFigures>;
+  /** By the function that sent the request; `(no function)` for the stack's own calls (seeding, tools). */
+  dynamoByFunction: Record<string, DynamoFigures>;
+  dynamoTotal: DynamoFigures;
+}
+
+const METERED_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan']);
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+const INDEX_KEY_ATTRIBUTES = GLOBAL_INDEXES.map((gsi) => [gsi.partitionKey.name, gsi.sortKey.name]);
+const MAX_SAMPLES = 1_000_000;
+const OUTSIDE_FUNCTIONS = '(no function)';
+const CLIENT_REQUEST_START = 'http.client.request.start';
+
+type AttributeMap = Record<string, Record<string, unknown>>;
+
+interface DynamoRequest {
+  TableName?: string;
+  Key?: AttributeMap;
+  Item?: AttributeMap;
+  IndexName?: string;
+  KeyConditionExpression?: string;
+  ExpressionAttributeValues?: AttributeMap;
+  UpdateExpression?: string;
+  ReturnConsumedCapacity?: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] as number;
+}
+
+const stringOf = (value: Record<string, unknown> | undefined): string =>
+  typeof value?.S === 'string' ? value.S : JSON.stringify(value ?? null);
+
+export class LocalMetrics {
+  /** Whether the hooks record; false makes them pass-throughs (the stack runs unmetered). */
+  recording: boolean;
+  private functions = new Map<string, { invocations: number; errors: number; durations: number[] }>();
+  private api = new Map<string, { requests: number; status: Record<string, number> }>();
+  private tokens = 0;
+  /** By `<function>\t<Operation> <entity>`. */
+  private dynamo = new Map<string, DynamoFigures>();
+  private readonly invocation = new AsyncLocalStorage<string>();
+  /** Local port of a client socket → the function whose request it carries now. */
+  private readonly socketOwners = new Map<number, string>();
+  /** Items seen written with a global secondary index's keys (`PK SK` → index names). */
+  private indexedItems = new Map<string, string[]>();
+
+  constructor(options: { recording?: boolean } = {}) {
+    this.recording = options.recording ?? true;
+  }
+
+  /** Clears the figures (not what is known about indexed items: that is the table's state). */
+  reset(): void {
+    this.functions.clear();
+    this.api.clear();
+    this.tokens = 0;
+    this.dynamo.clear();
+  }
+
+  /** Times one invocation of a function, as Lambda's Invocations, Errors and Duration metrics do. */
+  async invoke<T>(functionName: string, call: () => Promise<T>): Promise<T> {
+    if (!this.recording) return call();
+    return this.invocation.run(functionName, () => this.timed(functionName, call));
+  }
+
+  private async timed<T>(functionName: string, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let failed = false;
+    try {
+      return await call();
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      const entry = this.functions.get(functionName) ?? { invocations: 0, errors: 0, durations: [] };
+      entry.invocations += 1;
+      if (failed) entry.errors += 1;
+      if (entry.durations.length < MAX_SAMPLES) entry.durations.push(performance.now() - started);
+      this.functions.set(functionName, entry);
+    }
+  }
+
+  recordApiRequest(route: string, statusCode: number): void {
+    if (!this.recording) return;
+    const entry = this.api.get(route) ?? { requests: 0, status: {} };
+    entry.requests += 1;
+    const statusClass = `${Math.floor(statusCode / 100)}xx`;
+    entry.status[statusClass] = (entry.status[statusClass] ?? 0) + 1;
+    this.api.set(route, entry);
+  }
+
+  recordTokenRequest(): void {
+    if (this.recording) this.tokens += 1;
+  }
+
+  snapshot(): MetricsSnapshot {
+    const byOperation = new Map<string, DynamoFigures>();
+    const byFunction = new Map<string, DynamoFigures>();
+    const dynamoTotal = emptyDynamo();
+    for (const [key, figures] of this.dynamo) {
+      const [fn = OUTSIDE_FUNCTIONS, operation = ''] = key.split('\t');
+      addDynamo(byOperation, operation, figures);
+      addDynamo(byFunction, fn, figures);
+      addTo(dynamoTotal, figures);
+    }
+    const functions: Record<string, FunctionFigures> = {};
+    for (const [name, entry] of [...this.functions].sort(([a], [b]) => a.localeCompare(b))) {
+      const sorted = [...entry.durations].sort((a, b) => a - b);
+      functions[name] = {
+        invocations: entry.invocations,
+        errors: entry.errors,
+        totalMs: round(sorted.reduce((sum, d) => sum + d, 0)),
+        billedMs: sorted.reduce((sum, d) => sum + Math.max(1, Math.ceil(d)), 0),
+        p50Ms: round(percentile(sorted, 50)),
+        p99Ms: round(percentile(sorted, 99)),
+        dynamo: byFunction.get(name) ?? emptyDynamo(),
+      };
+    }
+    const sorted = (map: Map<string, DynamoFigures>) =>
+      Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)));
+    return {
+      functions,
+      apiRequests: Object.fromEntries([...this.api].sort(([a], [b]) => a.localeCompare(b))),
+      tokenRequests: this.tokens,
+      dynamo: sorted(byOperation),
+      dynamoByFunction: sorted(byFunction),
+      dynamoTotal,
+    };
+  }
+
+  /**
+   * Puts the recording in front of dynalite's request listener (in-process, no extra hop): while
+   * recording, asks each request for its consumed capacity and sums it from the answer.
+   */
+  instrumentDynalite(server: Server): void {
+    const listeners = server.listeners('request') as RequestListener[];
+    const original = listeners[0];
+    if (!original || listeners.length !== 1) throw new Error('Expected dynalite’s one request listener');
+    server.removeAllListeners('request');
+    // Which function each client socket's current request belongs to (set before it is written).
+    const onClientRequest = (message: unknown) => {
+      if (!this.recording) return;
+      const { request } = message as { request: ClientRequest };
+      const owner = this.invocation.getStore() ?? OUTSIDE_FUNCTIONS;
+      const bind = (socket: Socket) => {
+        if (socket.localPort) this.socketOwners.set(socket.localPort, owner);
+        else socket.once('connect', () => socket.localPort && this.socketOwners.set(socket.localPort, owner));
+      };
+      if (request.socket) bind(request.socket);
+      else request.once('socket', bind);
+    };
+    subscribe(CLIENT_REQUEST_START, onClientRequest);
+    server.once('close', () => unsubscribe(CLIENT_REQUEST_START, onClientRequest));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      if (!this.recording || req.method !== 'POST' || !METERED_OPERATIONS.has(operation)) {
+        original(req, res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('error', () => res.destroy());
+      req.on('end', () => this.meter(operation, Buffer.concat(chunks), req, res, original));
+    });
+  }
+
+  private meter(
+    operation: string,
+    raw: Buffer,
+    req: IncomingMessage,
+    res: ServerResponse,
+    original: RequestListener,
+  ): void {
+    let request: DynamoRequest | undefined;
+    try {
+      request = JSON.parse(raw.toString('utf8')) as DynamoRequest;
+    } catch {
+      // Not JSON: dynalite answers it as it would.
+    }
+    let body = raw;
+    const askedFor = request?.ReturnConsumedCapacity;
+    if (request && (askedFor === undefined || askedFor === 'NONE')) {
+      body = Buffer.from(JSON.stringify({ ...request, ReturnConsumedCapacity: 'TOTAL' }), 'utf8');
+    }
+    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (request && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
+        const text = chunk.toString();
+        let answer: { ConsumedCapacity?: { CapacityUnits?: number }; __type?: string } | undefined;
+        try {
+          answer = JSON.parse(text) as typeof answer;
+        } catch {
+          answer = undefined;
+        }
+        if (answer) {
+          this.account(req, operation, request, res.statusCode, answer);
+          if (answer.ConsumedCapacity && (askedFor === undefined || askedFor === 'NONE')) {
+            const { ConsumedCapacity: _, ...rest2 } = answer;
+            const out = JSON.stringify(rest2);
+            res.setHeader('Content-Length', Buffer.byteLength(out, 'utf8'));
+            res.setHeader('x-amz-crc32', crc32(out));
+            return end(out, ...rest);
+          }
+        }
+      }
+      return end(chunk, ...rest);
+    }) as ServerResponse['end'];
+
+    const replay = new PassThrough() as PassThrough & Partial<IncomingMessage>;
+    Object.assign(replay, {
+      method: req.method,
+      url: req.url,
+      headers: { ...req.headers, 'content-length': String(body.length) },
+      socket: req.socket,
+    });
+    original(replay as unknown as IncomingMessage, res);
+    replay.end(body);
+  }
+
+  private account(
+    req: IncomingMessage,
+    operation: string,
+    request: DynamoRequest,
+    statusCode: number,
+    answer: { ConsumedCapacity?: { CapacityUnits?: number }; __type?: string },
+  ): void {
+    const isWrite = WRITE_OPERATIONS.has(operation);
+    const keyOf = request.Key ?? request.Item;
+    const partition =
+      keyOf?.[TABLE_KEYS.partitionKey.name] ??
+      request.ExpressionAttributeValues?.[
+        /(:\w+)/.exec(request.KeyConditionExpression?.split(/\s+and\s+/i)[0] ?? '')?.[1] ?? ''
+      ];
+    const entity = request.IndexName
+      ? `${request.IndexName}:${stringOf(partition).split('#')[0]}`
+      : stringOf(partition).split('#')[0];
+    const owner = this.socketOwners.get(req.socket.remotePort ?? 0) ?? OUTSIDE_FUNCTIONS;
+    const key = `${owner}\t${operation} ${entity}`;
+    const figures = this.dynamo.get(key) ?? emptyDynamo();
+    figures.requests += 1;
+    let units = answer.ConsumedCapacity?.CapacityUnits ?? 0;
+    if (statusCode >= 400) {
+      // DynamoDB charges a write whose condition failed (one unit for these small items).
+      units = isWrite && /ConditionalCheckFailed/.test(answer.__type ?? '') ? 1 : 0;
+    } else if (isWrite && keyOf) {
+      units += units * this.indexWrites(operation, request, keyOf);
+    }
+    if (isWrite) figures.writeUnits += units;
+    else figures.readUnits += units;
+    this.dynamo.set(key, figures);
+  }
+
+  /** How many index copies a successful write also wrote (projection ALL: the same units each). */
+  private indexWrites(operation: string, request: DynamoRequest, keyOf: AttributeMap): number {
+    const itemKey = `${stringOf(keyOf[TABLE_KEYS.partitionKey.name])} ${stringOf(keyOf[TABLE_KEYS.sortKey.name])}`;
+    const before = this.indexedItems.get(itemKey) ?? [];
+    let after = before;
+    if (operation === 'PutItem') {
+      after = GLOBAL_INDEXES.filter((_, i) =>
+        (INDEX_KEY_ATTRIBUTES[i] ?? []).every((name) => request.Item?.[name] !== undefined),
+      ).map((gsi) => gsi.indexName);
+    } else if (operation === 'DeleteItem') {
+      after = [];
+    } else if (operation === 'UpdateItem') {
+      const sets = request.UpdateExpression ?? '';
+      const added = GLOBAL_INDEXES.filter((_, i) =>
+        (INDEX_KEY_ATTRIBUTES[i] ?? []).some((name) => sets.includes(name)),
+      ).map((gsi) => gsi.indexName);
+      after = [...new Set([...before, ...added])];
+    }
+    if (after.length) this.indexedItems.set(itemKey, after);
+    else this.indexedItems.delete(itemKey);
+    return new Set([...before, ...after]).size;
+  }
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+const emptyDynamo = (): DynamoFigures => ({ requests: 0, readUnits: 0, writeUnits: 0 });
+
+function addTo(target: DynamoFigures, figures: DynamoFigures): void {
+  target.requests += figures.requests;
+  target.readUnits += figures.readUnits;
+  target.writeUnits += figures.writeUnits;
+}
+
+function addDynamo(map: Map<string, DynamoFigures>, key: string, figures: DynamoFigures): void {
+  const target = map.get(key) ?? emptyDynamo();
+  addTo(target, figures);
+  map.set(key, target);
+}
+
+let crcTable: Uint32Array | undefined;
+/** CRC-32 of a string's UTF-8 bytes (DynamoDB's `x-amz-crc32` header); zlib's where Node has it. */
+function crc32(text: string): number {
+  const native = (zlib as { crc32?: (data: string) => number }).crc32;
+  if (native) return native(text);
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (const byte of Buffer.from(text, 'utf8')) crc = (crcTable[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
