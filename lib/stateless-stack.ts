@@ -45,6 +45,7 @@ import {
   gatewayProblemHeaders,
 } from '../lambdas/http/gateway-responses.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
+import { HANDLER_BUNDLING } from './bundling.js';
 import { prefixOf, routesFor, type StageConfig } from './config.js';
 import {
   DEFAULT_STATE_MACHINE,
@@ -343,19 +344,18 @@ export class StatelessStack extends Stack {
       environment,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      // One definition with the benchmark's cold-start figures: lib/bundling.ts.
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        bundleAwsSDK: true,
+        target: HANDLER_BUNDLING.target,
+        minify: HANDLER_BUNDLING.minify,
+        sourceMap: HANDLER_BUNDLING.sourceMap,
+        sourcesContent: HANDLER_BUNDLING.sourcesContent,
+        bundleAwsSDK: HANDLER_BUNDLING.bundleAwsSDK,
         logLevel: nodejs.LogLevel.WARNING,
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require() inside the ESM bundle.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        externalModules: [...HANDLER_BUNDLING.externalModules],
+        mainFields: [...HANDLER_BUNDLING.mainFields],
+        banner: HANDLER_BUNDLING.banner,
       },
     });
     Validations.of(role).acknowledge({

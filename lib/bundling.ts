@@ -1,0 +1,67 @@
+/**
+ * How every Lambda function is bundled: the one definition read by the CDK stack (NodejsFunction's
+ * `bundling` props) and by the benchmark's cold-start figures (esbuild run directly with the same
+ * options), so that what is measured is what is deployed.
+ *
+ * NodejsFunction runs, from the project root:
+ *   esbuild --bundle <entry> --target=node22 --platform=node --format=esm --outfile=<out>/index.mjs
+ *     --minify --sourcemap --sources-content=false --log-level=warning
+ *     --banner:js=<banner> --main-fields=module,main
+ * with no `--external` (bundleAwsSDK with externalModules []: the SDK is inside every bundle).
+ * `esbuildOptionsFor` is that command as esbuild's JavaScript API options.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+
+const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Some CommonJS dependencies call require() inside the ESM bundle. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * The bundling settings. The names follow NodejsFunction's `BundlingOptions` where it has them
+ * (`format: OutputFormat.ESM` is `'esm'`, `logLevel: LogLevel.WARNING` is `'warning'`).
+ */
+export const HANDLER_BUNDLING = {
+  format: 'esm',
+  target: 'node22',
+  platform: 'node',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  /** Bundle the AWS SDK v3 into each function rather than use the runtime's copy. */
+  bundleAwsSDK: true,
+  externalModules: [] as string[],
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+  banner: ESM_REQUIRE_BANNER,
+  /** NodejsFunction names the ESM output `index.mjs`. */
+  outFile: 'index.mjs',
+} as const;
+
+/** The esbuild options equal to what NodejsFunction runs for `entry`, writing into `outdir`. */
+export function esbuildOptionsFor(
+  entry: string,
+  outdir: string,
+  extra: Pick<BuildOptions, 'metafile' | 'write'> = {},
+): BuildOptions {
+  return {
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    outfile: join(outdir, HANDLER_BUNDLING.outFile),
+    format: HANDLER_BUNDLING.format,
+    target: HANDLER_BUNDLING.target,
+    platform: HANDLER_BUNDLING.platform,
+    minify: HANDLER_BUNDLING.minify,
+    sourcemap: HANDLER_BUNDLING.sourceMap,
+    sourcesContent: HANDLER_BUNDLING.sourcesContent,
+    external: [...HANDLER_BUNDLING.externalModules],
+    mainFields: [...HANDLER_BUNDLING.mainFields],
+    logLevel: HANDLER_BUNDLING.logLevel,
+    banner: { js: HANDLER_BUNDLING.banner },
+    ...extra,
+  };
+}
