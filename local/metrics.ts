@@ -1,7 +1,8 @@
 /**
  * What CloudWatch would report for the embedded stack, for the benchmark's cost model: Lambda
  * invocations and durations per function, API Gateway requests per route, Cognito token requests,
- * and the DynamoDB capacity consumed per operation and entity. Off unless a stack is given an
+ * the DynamoDB capacity consumed per operation, entity and function, and the other AWS API calls
+ * (Step Functions, SNS) each function makes. Off unless a stack is given an
  * instance (`startLocalStack({ metrics })`); while `recording` is false every hook is a pass-through.
  *
  * DynamoDB capacity comes from dynalite itself: while recording, each request is given
@@ -14,9 +15,11 @@
  *     same write units again in the index, and a write that removes the item from the index too;
  *     the metrics know an item carries index keys from having seen it written with them;
  *   - a conditional write whose condition fails still consumes one write unit.
- * Each DynamoDB request is attributed to the function whose invocation sent it: invocations run
- * in an AsyncLocalStorage context, and the client socket an SDK request leaves on is matched to
- * the connection dynalite receives it on (Node's `http.client.request.start` diagnostics channel).
+ * Each DynamoDB request (and Step Functions or SNS call) is attributed to the function whose
+ * invocation sent it: invocations run in an AsyncLocalStorage context, and the client socket an
+ * SDK request leaves on (Node's `http.client.request.start` diagnostics channel) is matched to the
+ * connection the emulation receives it on. Durations are wall-clock time in this process, where
+ * all functions share one event loop: they are not Lambda's.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -37,6 +40,8 @@ export interface FunctionFigures {
   p99Ms: number;
   /** The DynamoDB requests this function's invocations sent, and the capacity they consumed. */
   dynamo: DynamoFigures;
+  /** Calls to the other emulated AWS APIs (`StepFunctions`, `SNS`) this function's invocations made. */
+  serviceCalls: Record<string, number>;
 }
 
 export interface DynamoFigures {
@@ -98,6 +103,9 @@ export class LocalMetrics {
   private readonly invocation = new AsyncLocalStorage<string>();
   /** Local port of a client socket → the function whose request it carries now. */
   private readonly socketOwners = new Map<number, string>();
+  /** By `<function>\t<service>`. */
+  private serviceCalls = new Map<string, number>();
+  private unsubscribeClients: (() => void) | undefined;
   /** Items seen written with a global secondary index's keys (`PK SK` → index names). */
   private indexedItems = new Map<string, string[]>();
 
@@ -111,6 +119,17 @@ export class LocalMetrics {
     this.api.clear();
     this.tokens = 0;
     this.dynamo.clear();
+    this.serviceCalls.clear();
+  }
+
+  /**
+   * An AWS API call (Step Functions, SNS) the emulation served, attributed to the function whose
+   * invocation made it by the client's port (`req.socket.remotePort` on the serving side).
+   */
+  recordServiceCall(service: string, clientPort: number | undefined): void {
+    if (!this.recording) return;
+    const key = `${this.socketOwners.get(clientPort ?? 0) ?? OUTSIDE_FUNCTIONS}\t${service}`;
+    this.serviceCalls.set(key, (this.serviceCalls.get(key) ?? 0) + 1);
   }
 
   /** Times one invocation of a function, as Lambda's Invocations, Errors and Duration metrics do. */
@@ -159,6 +178,13 @@ export class LocalMetrics {
       addDynamo(byFunction, fn, figures);
       addTo(dynamoTotal, figures);
     }
+    const callsByFunction = new Map<string, Record<string, number>>();
+    for (const [key, count] of this.serviceCalls) {
+      const [fn = OUTSIDE_FUNCTIONS, service = ''] = key.split('\t');
+      const calls = callsByFunction.get(fn) ?? {};
+      calls[service] = (calls[service] ?? 0) + count;
+      callsByFunction.set(fn, calls);
+    }
     const functions: Record<string, FunctionFigures> = {};
     for (const [name, entry] of [...this.functions].sort(([a], [b]) => a.localeCompare(b))) {
       const sorted = [...entry.durations].sort((a, b) => a - b);
@@ -170,6 +196,7 @@ export class LocalMetrics {
         p50Ms: round(percentile(sorted, 50)),
         p99Ms: round(percentile(sorted, 99)),
         dynamo: byFunction.get(name) ?? emptyDynamo(),
+        serviceCalls: callsByFunction.get(name) ?? {},
       };
     }
     const sorted = (map: Map<string, DynamoFigures>) =>
@@ -193,7 +220,24 @@ export class LocalMetrics {
     const original = listeners[0];
     if (!original || listeners.length !== 1) throw new Error('Expected dynalite’s one request listener');
     server.removeAllListeners('request');
-    // Which function each client socket's current request belongs to (set before it is written).
+    this.followClientSockets();
+    server.once('close', () => this.unsubscribeClients?.());
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      if (!this.recording || req.method !== 'POST' || !METERED_OPERATIONS.has(operation)) {
+        original(req, res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('error', () => res.destroy());
+      req.on('end', () => this.meter(operation, Buffer.concat(chunks), req, res, original));
+    });
+  }
+
+  /** Remembers which function each client socket's current request belongs to (set before it is written). */
+  private followClientSockets(): void {
+    if (this.unsubscribeClients) return;
     const onClientRequest = (message: unknown) => {
       if (!this.recording) return;
       const { request } = message as { request: ClientRequest };
@@ -206,18 +250,10 @@ export class LocalMetrics {
       else request.once('socket', bind);
     };
     subscribe(CLIENT_REQUEST_START, onClientRequest);
-    server.once('close', () => unsubscribe(CLIENT_REQUEST_START, onClientRequest));
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-      if (!this.recording || req.method !== 'POST' || !METERED_OPERATIONS.has(operation)) {
-        original(req, res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('error', () => res.destroy());
-      req.on('end', () => this.meter(operation, Buffer.concat(chunks), req, res, original));
-    });
+    this.unsubscribeClients = () => {
+      unsubscribe(CLIENT_REQUEST_START, onClientRequest);
+      this.unsubscribeClients = undefined;
+    };
   }
 
   private meter(

@@ -253,6 +253,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
 
   // AWS service endpoints the SDK clients are pointed at
   if (path.replace(/\/$/, '') === '/_aws/sfn' && method === 'POST') {
+    s.metrics?.recordServiceCall('StepFunctions', req.socket.remotePort);
     const out = await s.stepFunctions.handleAwsRequest(
       req.headers['x-amz-target'] as string | undefined,
       body.toString('utf8'),
@@ -260,6 +261,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
     return sendJson(res, out.status, out.body, { 'Content-Type': 'application/x-amz-json-1.0' });
   }
   if (path.replace(/\/$/, '') === '/_aws/sns' && method === 'POST') {
+    s.metrics?.recordServiceCall('SNS', req.socket.remotePort);
     const out = s.outbox.handleAwsRequest(body.toString('utf8'));
     return send(res, out.status, { 'Content-Type': out.contentType }, out.body);
   }

@@ -2,7 +2,7 @@
  * What partners send: status events and the signed evidence of an identification. The person data
  * is shaped like OpenID Connect for Identity Assurance (`verified_claims`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { JURISDICTIONS } from './domain.js';
 import type { LifecycleEvent, Order } from './order.js';
 import { e164 } from './schemas.js';

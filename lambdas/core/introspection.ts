@@ -9,7 +9,7 @@
  * - Anything else is `{"active": false}` and nothing more: expired, tampered, unknown, addressed to
  *   another partner, another client's token — the caller cannot tell these apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Status } from './order.js';
 
 export const ORDER_TOKEN_TYPE = 'order+jwt';

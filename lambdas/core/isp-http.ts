@@ -4,7 +4,7 @@
  * answer (JSON pointers), and when and how long it waits before a retry. The adapter
  * (`adapters/isp/http-adapter.ts`) does the I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Everything the adapter can send to a partner; each goes under a configurable name. */
 export const ORDER_FIELDS = [

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers
  * validate with. JSON Schema 2020-12 is OpenAPI 3.1's own dialect, so zod's output is used as is.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
 import { IdentificationData } from './evidence.js';
 import { IntrospectionRequest, IntrospectionResponse } from './introspection.js';

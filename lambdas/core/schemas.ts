@@ -2,7 +2,7 @@
  * Validation schemas for every request and response of the SP API. The handlers validate with
  * these and the OpenAPI document is generated from them, so the two cannot disagree.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDn } from './dn.js';
 import { JURISDICTIONS, LANGUAGES } from './domain.js';
 import { type FieldError, problems } from './problems.js';

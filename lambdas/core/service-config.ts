@@ -2,7 +2,7 @@
  * The operator's configuration: the catalogue of partners and the SPs' setups. Read from a file by
  * the local stack and by the seeding tool (`npm run seed`) that writes it into the table in AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IspConfig, SpSetup } from './domain.js';
 import { JURISDICTIONS } from './domain.js';
 import { HttpAdapterSettings } from './isp-http.js';

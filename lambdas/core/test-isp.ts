@@ -3,7 +3,7 @@
  * accepts, and which partner messages a chosen "Status of identity" becomes. The handler signs
  * these messages and posts them to the ISP callback routes exactly as a real partner would.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IspEventClaims, IspEvidenceClaims } from './evidence.js';
 import type { Order } from './order.js';
 import { e164 } from './schemas.js';

@@ -1,6 +1,6 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { problems } from '../core/problems.js';
 import { parseOrThrow } from '../core/schemas.js';
 import { headerOf } from './handler.js';

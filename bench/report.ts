@@ -1,0 +1,266 @@
+/** The goals beside the figures, and the printed tables. */
+import type { BenchResults } from './bench.js';
+import type { CostBlock } from './cost.js';
+
+export const GOALS = {
+  verifyRatio: 0.8,
+  bundleKb: 400,
+  initRatio: 2.5,
+  runSeconds: 300,
+} as const;
+
+export interface Goal {
+  figure: string;
+  measured: string;
+  goal: string;
+  status: 'PASS' | 'MISS' | 'INFO';
+}
+
+const pass = (ok: boolean): Goal['status'] => (ok ? 'PASS' : 'MISS');
+const usd = (n: number, digits = 6) => `$${n.toFixed(digits)}`;
+
+export function goalsOf(r: Omit<BenchResults, 'goals'>): Goal[] {
+  const v = r.verifyOverhead;
+  const l = r.lifecycle;
+  const goals: Goal[] = [
+    {
+      figure: '1 verify throughput / GetItem throughput',
+      measured: `${v.ratio.toFixed(2)} (verify ${v.verify.rps} rps, GetItem ${v.getItem.rps} rps)`,
+      goal: `≥ ${GOALS.verifyRatio}`,
+      status: pass(v.ratio >= GOALS.verifyRatio),
+    },
+    {
+      figure: '1 verify latency p50 / p99',
+      measured: `${v.verify.p50Ms} / ${v.verify.p99Ms} ms (GetItem ${v.getItem.p50Ms} / ${v.getItem.p99Ms} ms)`,
+      goal: '',
+      status: 'INFO',
+    },
+    {
+      figure: '2 lifecycle completions per second',
+      measured: `${l.completionsPerSecond}/s (${l.table.completed} of ${l.attempted} in ${(l.elapsedMs / 1000).toFixed(1)} s)`,
+      goal: '',
+      status: 'INFO',
+    },
+    {
+      figure: '2 lifecycle end to end p50 / p99',
+      measured: `${l.endToEnd.p50Ms} / ${l.endToEnd.p99Ms} ms`,
+      goal: '',
+      status: 'INFO',
+    },
+    {
+      figure: '2 lost orders (from the table)',
+      measured: String(l.table.lost),
+      goal: '0',
+      status: pass(l.table.lost === 0 && l.attempted === l.n),
+    },
+    {
+      figure: '2 duplicated orders (from the table)',
+      measured: String(l.table.duplicated),
+      goal: '0',
+      status: pass(l.table.duplicated === 0),
+    },
+  ];
+  const c = r.coldStart;
+  if (c) {
+    const measured = c.functions.filter((f) => f.bundleKb > 0 && !f.error);
+    const largest = measured.reduce((m, f) => (f.bundleKb > m.bundleKb ? f : m), measured[0] ?? c.empty);
+    const over = measured.filter((f) => f.bundleKb > GOALS.bundleKb);
+    const slowest = measured.reduce((m, f) => (f.initRatio > m.initRatio ? f : m), measured[0] ?? c.empty);
+    const slow = measured.filter((f) => f.initRatio > GOALS.initRatio);
+    const complete = measured.length === c.functions.length;
+    goals.push(
+      {
+        figure: '3 bundle size, every function',
+        measured: `${over.length} of ${measured.length} over; largest ${largest.name} ${largest.bundleKb} KB`,
+        goal: `≤ ${GOALS.bundleKb} KB`,
+        status: pass(complete && over.length === 0),
+      },
+      {
+        figure: '3 init time / empty handler, every function',
+        measured: `${slow.length} of ${measured.length} over; slowest ${slowest.name} ${slowest.initRatio}× (${slowest.readyMs} ms vs ${c.empty.readyMs} ms)`,
+        goal: `≤ ${GOALS.initRatio}×`,
+        status: pass(complete && slow.length === 0),
+      },
+      {
+        figure: '3 verify is the smallest function',
+        measured: `smallest: ${c.smallest}${
+          c.functions.find((f) => f.name === 'verify')
+            ? ` (verify ${c.functions.find((f) => f.name === 'verify')?.bundleKb} KB)`
+            : ''
+        }`,
+        goal: 'verify',
+        status: pass(c.smallest === 'verify'),
+      },
+    );
+  }
+  const cost = r.cost;
+  goals.push(
+    {
+      figure: '4 cost per identification (measured / modelled Lambda duration)',
+      measured: `${usd(cost.perIdentification.totalMeasured)} / ${usd(cost.perIdentification.totalModelled)} + SMS ${usd(cost.smsPerIdentification.cost, 4)}`,
+      goal: '',
+      status: 'INFO',
+    },
+    {
+      figure: '4 cost per million verify calls (measured / modelled)',
+      measured: `${usd(cost.perMillionVerify.totalMeasured, 2)} / ${usd(cost.perMillionVerify.totalModelled, 2)}`,
+      goal: '',
+      status: 'INFO',
+    },
+    {
+      figure: '5 peak RSS during the lifecycle run',
+      measured: `${r.memory.peakRssMb} MB (${r.memory.startRssMb} MB at its start)`,
+      goal: '',
+      status: 'INFO',
+    },
+    {
+      figure: 'the whole benchmark run',
+      measured: `${r.meta.durationSeconds} s`,
+      goal: `< ${GOALS.runSeconds} s`,
+      status: pass(r.meta.durationSeconds < GOALS.runSeconds),
+    },
+  );
+  return goals;
+}
+
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+function costRows(block: CostBlock, perMillion: boolean): string[][] {
+  return block.lines.map((l) => [
+    l.item,
+    `${l.quantity} ${l.unit}`,
+    perMillion ? usd(l.cost, 4) : usd(l.cost, 7),
+  ]);
+}
+
+export function renderReport(r: BenchResults): string {
+  const out: string[] = [];
+  out.push(
+    `Smart Registration Service — benchmark (${r.meta.startedAt}, ${r.meta.node}, ${r.meta.cpus} × ${r.meta.cpuModel}, load ${r.meta.loadAverage.before} → ${r.meta.loadAverage.after})`,
+    '',
+    table(
+      ['figure', 'measured', 'goal', ''],
+      r.goals.map((g) => [g.figure, g.measured, g.goal, g.status === 'INFO' ? '' : g.status]),
+    ),
+  );
+
+  const v = r.verifyOverhead;
+  out.push(
+    '',
+    `1 Verify overhead (${v.calls} calls each, ${v.concurrency} at a time, ${v.rounds} alternating rounds; round ratios ${v.roundRatios.join(', ')})`,
+    table(
+      ['path', 'rps', 'p50 ms', 'p99 ms', 'failed'],
+      [
+        ['GetItem (SDK → embedded DynamoDB)', v.getItem, 'GetItem'],
+        ['POST /api/verify (HTTP → gateway → handler → GetItem)', v.verify, 'verify'],
+        ['bare local HTTP round trip (no gateway, no function)', v.transport, 'transport'],
+      ].map(([label, f]) => {
+        const t = f as typeof v.getItem;
+        return [label as string, String(t.rps), String(t.p50Ms), String(t.p99Ms), String(t.failed)];
+      }),
+    ),
+    `ratio ${v.ratio} (derived without the local HTTP transport: ${v.ratioWithoutTransport})`,
+  );
+
+  const l = r.lifecycle;
+  out.push(
+    '',
+    `2 Lifecycle (${l.n} identifications, ${l.concurrency} at a time): table ${l.table.orders} orders, ${l.table.completed} completed, ${l.table.registrations} registrations, ${l.table.lost} lost, ${l.table.duplicated} duplicated; driver ${l.driverCompleted} ok, ${l.driverFailed} failed, ${l.skipped} not started; ${l.executions.stateTransitions} state transitions (${l.executions.transitionsPerExecution} per execution); ${l.smsSent} SMS`,
+  );
+  if (l.errors.length) out.push(`errors: ${l.errors.join(' | ')}`);
+  out.push(
+    table(
+      [
+        'function',
+        'invocations',
+        'p50 ms',
+        'p99 ms',
+        'DynamoDB req',
+        'RRU',
+        'WRU',
+        'other AWS calls',
+        'modelled ms',
+      ],
+      Object.entries(l.metrics.functions).map(([name, f]) => [
+        name,
+        String(f.invocations),
+        String(f.p50Ms),
+        String(f.p99Ms),
+        String(f.dynamo.requests),
+        String(f.dynamo.readUnits),
+        String(f.dynamo.writeUnits),
+        Object.entries(f.serviceCalls)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', '),
+        String(r.cost.modelledDurationMs[name] ?? ''),
+      ]),
+    ),
+    'test-isp-simulator is the partner’s side (test stages only): not priced. verify is priced per call (figure 4).',
+  );
+
+  const c = r.coldStart;
+  if (c) {
+    out.push(
+      '',
+      `3 Cold start (bundled as CDK does: lib/bundling.ts; init = median of ${c.samples} fresh ${c.node} processes, process start → handler ready; empty handler ${c.empty.bundleKb} KB, ${c.empty.readyMs} ms)`,
+      table(
+        [
+          'function',
+          'KB',
+          `≤${GOALS.bundleKb}`,
+          'init ms',
+          'import ms',
+          '× empty',
+          `≤${GOALS.initRatio}×`,
+          'heaviest packages (KB in the bundle)',
+        ],
+        c.functions.map((f) =>
+          f.error && !f.bundleKb
+            ? [f.name, '', '', '', '', '', '', f.error]
+            : [
+                f.name,
+                String(f.bundleKb),
+                f.bundleKb <= GOALS.bundleKb ? 'PASS' : 'MISS',
+                f.error ? 'error' : String(f.readyMs),
+                f.error ? '' : String(f.importMs),
+                f.error ? '' : String(f.initRatio),
+                f.error ? f.error : f.initRatio <= GOALS.initRatio ? 'PASS' : 'MISS',
+                f.topPackages
+                  .slice(0, 4)
+                  .map((p) => `${p.name} ${p.kb}`)
+                  .join(', '),
+              ],
+        ),
+      ),
+    );
+  }
+
+  const cost = r.cost;
+  out.push(
+    '',
+    `4 Cost per completed identification (${cost.prices.currency}, ${cost.prices.regionName} ${cost.prices.region}, prices entered ${cost.prices.entered} — check bench/prices.json before use)`,
+    table(['item', 'per identification', 'cost'], costRows(cost.perIdentification, false)),
+    `total ${usd(cost.perIdentification.totalMeasured)} with the measured, ${usd(cost.perIdentification.totalModelled)} with the modelled Lambda duration; plus ${cost.smsPerIdentification.quantity} SMS = ${usd(cost.smsPerIdentification.cost, 4)}`,
+    '',
+    `Cost per million verify calls (from ${cost.verifyCalls} verify calls measured alone)`,
+    table(['item', 'per call', 'per million calls'], costRows(cost.perMillionVerify, true)),
+    `total ${usd(cost.perMillionVerify.totalMeasured, 2)} with the measured, ${usd(cost.perMillionVerify.totalModelled, 2)} with the modelled Lambda duration`,
+    '',
+    `Per SP and month, whatever its volume (the run fetched ${cost.perServiceProviderMonth.tokenRequestsInRun} token for all its identifications): ${cost.perServiceProviderMonth.lines
+      .map((l) => `${l.item} ${usd(l.cost, 2)}`)
+      .join(
+        ' + ',
+      )} = ${usd(cost.perServiceProviderMonth.total, 2)}; the WAF web ACL adds ${usd(cost.perStageMonth.wafWebAcl, 2)} plus ${usd(cost.perStageMonth.wafPerRule, 2)} per rule and month, once per stage`,
+    '',
+    `5 Memory: peak RSS ${r.memory.peakRssMb} MB during the lifecycle run (${r.memory.startRssMb} MB at its start; peak heap ${r.memory.peakHeapUsedMb} MB; stack and driver share the process)`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,83 @@
+/**
+ * The benchmark runs end to end with tiny numbers and yields figures of the documented shape.
+ * No timing is asserted: the figures depend on the machine (docs/benchmarks.md has the real run).
+ */
+import { describe, expect, it } from 'vitest';
+import { type BenchResults, DEFAULT_OPTIONS, runBench } from '../../bench/bench.js';
+import { renderReport } from '../../bench/report.js';
+import { optionsFromArgs } from '../../bench/run.js';
+
+const throughput = {
+  rps: expect.any(Number),
+  failed: 0,
+  count: expect.any(Number),
+  p50Ms: expect.any(Number),
+  p99Ms: expect.any(Number),
+  meanMs: expect.any(Number),
+  maxMs: expect.any(Number),
+};
+
+describe('npm run bench', () => {
+  it('reads its flags, with the documented defaults for those not given', () => {
+    // Act
+    const { options } = optionsFromArgs(['--n', '50', '--concurrency', '10', '--verify-calls', '2000']);
+
+    // Assess
+    expect(options).toMatchObject({ n: 50, concurrency: 10, verifyCalls: 2000, coldSamples: 5 });
+    expect(DEFAULT_OPTIONS).toMatchObject({ n: 200, concurrency: 20 });
+    expect(() => optionsFromArgs(['--n', '0'])).toThrow(/--n must be an integer/);
+  });
+
+  it('measures every figure with tiny numbers, losing and duplicating no order', async () => {
+    // Act
+    const results: BenchResults = await runBench({
+      ...DEFAULT_OPTIONS,
+      n: 3,
+      concurrency: 2,
+      verifyCalls: 50,
+      verifyConcurrency: 5,
+      verifyWarmup: 10,
+      verifyRounds: 1,
+      verifySample: 10,
+      coldSamples: 1,
+      functions: ['verify', 'isp-jwks'],
+    });
+
+    // Assess
+    expect(results.verifyOverhead).toMatchObject({
+      calls: 50,
+      getItem: throughput,
+      verify: throughput,
+      transport: throughput,
+      ratio: expect.any(Number),
+    });
+    const l = results.lifecycle;
+    expect(l.table).toEqual({ orders: 3, completed: 3, lost: 0, duplicated: 0, registrations: 3 });
+    expect(l).toMatchObject({ attempted: 3, driverCompleted: 3, driverFailed: 0, smsSent: 3 });
+    expect(l.executions.succeeded).toBe(3);
+    expect(l.executions.stateTransitions).toBeGreaterThan(0);
+    // The counts behind the cost model, as CloudWatch would report them
+    expect(Object.keys(l.metrics.functions)).toEqual(
+      expect.arrayContaining(['identification-start', 'isp-callback', 'task-register-person', 'verify']),
+    );
+    expect(l.metrics.functions['identification-start']?.invocations).toBe(3);
+    expect(l.metrics.apiRequests['POST /api/identifications']?.requests).toBe(3);
+    expect(l.metrics.dynamoTotal.writeUnits).toBeGreaterThan(0);
+    expect(l.metrics.functions['task-send-terms-sms']?.serviceCalls.SNS).toBe(3);
+    expect(l.verifySample.metrics.functions.verify?.dynamo.readUnits).toBeGreaterThan(0);
+
+    expect(results.coldStart?.functions.map((f) => f.name)).toEqual(['verify', 'isp-jwks']);
+    for (const f of results.coldStart?.functions ?? []) {
+      expect(f.error).toBeUndefined();
+      expect(f).toMatchObject({ bundleKb: expect.any(Number), readyMs: expect.any(Number), samples: 1 });
+      expect(f.topInputs).toHaveLength(5);
+    }
+
+    expect(results.cost.perIdentification.totalModelled).toBeGreaterThan(0);
+    expect(results.cost.perMillionVerify.totalModelled).toBeGreaterThan(0);
+    expect(results.cost.smsPerIdentification.quantity).toBe(1);
+    expect(results.memory.peakRssMb).toBeGreaterThan(0);
+    expect(results.goals.find((g) => g.figure.includes('lost'))?.status).toBe('PASS');
+    expect(renderReport(results)).toContain('verify throughput / GetItem throughput');
+  }, 180_000);
+});
