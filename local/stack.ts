@@ -67,6 +67,9 @@ export interface LocalStack {
 let processPorts: { http: number; dynamo: number } | undefined;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  // The SDK's notice that its 2027 releases need Node 22 (the README says so once), silenced before
+  // the first client exists.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const host = options.host ?? '127.0.0.1';
   const config = options.config ?? loadConfig();
   const dynamo = await startDynamo({
@@ -103,8 +106,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ACCESS_TOKEN_ISSUER: baseUrl,
     ACCESS_TOKEN_JWKS_URL: `${baseUrl}/.well-known/jwks.json`,
     LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN',
-    // The SDK's notice that its 2027 releases need Node 22; the README says so once.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   delete process.env.AWS_PROFILE;
   // The published order-token keys are the public half of the generated key, nothing from the shell.
