@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AccessTokenVerifier, InvalidAccessToken, scopesOf } from '../lambdas/adapters/access-token.js';
 import {
@@ -14,7 +13,7 @@ import {
   gatewayProblemHeaders,
 } from '../lambdas/http/gateway-responses.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
-import { handlerModulePath } from './handler-modules.js';
+import { loadHandler } from './handler-modules.js';
 import type { LocalMetrics } from './metrics.js';
 
 /** API Gateway's own limits. */
@@ -115,7 +114,6 @@ export interface LocalApiGatewayOptions {
 export class LocalApiGateway {
   private readonly compiled: CompiledRoute[];
   private readonly limiter = new ClientRateLimiter();
-  private readonly modules = new Map<string, Promise<LambdaHandler>>();
 
   constructor(private readonly options: LocalApiGatewayOptions) {
     this.compiled = options.routes.map(compile);
@@ -305,18 +303,7 @@ export class LocalApiGateway {
   }
 
   private load(handler: string): Promise<LambdaHandler> {
-    let mod = this.modules.get(handler);
-    if (!mod) {
-      mod = Promise.resolve()
-        .then(() => import(pathToFileURL(handlerModulePath(handler)).href))
-        .then((m: { handler?: LambdaHandler }) => {
-          if (typeof m.handler !== 'function')
-            throw new Error(`lambdas/handlers/${handler}.ts exports no handler`);
-          return m.handler;
-        });
-      this.modules.set(handler, mod);
-    }
-    return mod;
+    return loadHandler<LambdaHandler>(handler);
   }
 }
 

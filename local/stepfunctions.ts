@@ -9,12 +9,11 @@ import './polyfills.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { aslTaskHandlers } from '../lambdas/asl-tasks.js';
 import { lambdaContext } from './api-gateway.js';
-import { handlerModulePath } from './handler-modules.js';
+import { loadHandler } from './handler-modules.js';
 import type { LocalMetrics } from './metrics.js';
 
 type TaskHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -74,7 +73,6 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly pending = new Map<string, PendingTask>();
-  private readonly modules = new Map<string, Promise<TaskHandler>>();
   private closed = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -349,18 +347,7 @@ export class LocalStepFunctions {
   private load(handler: string, stateName: string): Promise<TaskHandler> {
     const override = this.options.taskOverrides?.[stateName];
     if (override) return Promise.resolve(override);
-    let mod = this.modules.get(handler);
-    if (!mod) {
-      mod = Promise.resolve()
-        .then(() => import(pathToFileURL(handlerModulePath(handler)).href))
-        .then((m: { handler?: TaskHandler }) => {
-          if (typeof m.handler !== 'function')
-            throw new Error(`lambdas/handlers/${handler}.ts exports no handler`);
-          return m.handler;
-        });
-      this.modules.set(handler, mod);
-    }
-    return mod;
+    return loadHandler<TaskHandler>(handler);
   }
 
   private savedFile(): string | undefined {

@@ -26,6 +26,7 @@ import {
   ORDER_TOKEN_ALGORITHM,
   ORDER_TOKEN_TYPE,
   OrderTokenClaims,
+  type OrderTokenInput,
   orderTokenClaims,
 } from '../core/introspection.js';
 
@@ -52,19 +53,6 @@ async function withKid(jwk: JWK): Promise<JWK & { kid: string }> {
     throw new Error('The order token key must be a private EC P-256 JWK');
   }
   return { ...jwk, kid: jwk.kid ?? (await calculateJwkThumbprint(publicJwkOf(jwk))) };
-}
-
-export interface OrderTokenInput {
-  /** The service's public base URL (`iss`). */
-  issuer: string;
-  /** The partner's issuer name (`aud`). */
-  audience: string;
-  refId: string;
-  method: string;
-  loa: 3 | 4;
-  /** The order's expiry; the token expires then (`exp`). */
-  expiresAt: Date;
-  now?: Date;
 }
 
 /** Signs the order token for one order. */

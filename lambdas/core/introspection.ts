@@ -43,17 +43,22 @@ export const OrderTokenClaims = z.object({
 });
 export type OrderTokenClaims = z.infer<typeof OrderTokenClaims>;
 
-/** The claims of the order token for one order. */
-export function orderTokenClaims(input: {
+/** What an order token says about one order. */
+export interface OrderTokenInput {
+  /** The service's public base URL (`iss`). */
   issuer: string;
+  /** The partner's issuer name (`aud`). */
   audience: string;
   refId: string;
   method: string;
   loa: 3 | 4;
+  /** The order's expiry; the token expires then (`exp`). */
   expiresAt: Date;
-  now: Date;
-  jti: string;
-}): OrderTokenClaims {
+  now?: Date;
+}
+
+/** The claims of the order token for one order. */
+export function orderTokenClaims(input: OrderTokenInput & { now: Date; jti: string }): OrderTokenClaims {
   return {
     iss: input.issuer,
     aud: input.audience,

@@ -1,12 +1,13 @@
 /** State machine task: send the SMS with the single-use terms link, once per order. */
+
+import { tableRepository } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
-import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { logger } from '../adapters/logger.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { sendTermsSms } from '../usecases/lifecycle.js';
 
 const deps = {
-  ...lifecycleDeps(),
+  repository: tableRepository(),
   sms: new SnsSmsSender(snsClient(), process.env.SMS_SENDER_ID),
   publicBaseUrl: requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, ''),
 };

@@ -211,7 +211,8 @@ export async function awaitCallback(
   }
 }
 
-export interface TermsDeps extends LifecycleDeps {
+/** Sending terms links needs no Step Functions callbacks (so the SMS functions carry no SFN client). */
+export interface TermsDeps extends Omit<LifecycleDeps, 'callbacks'> {
   sms: SmsSender;
   publicBaseUrl: string;
 }

@@ -8,6 +8,7 @@ import { ConditionFailed, type Repository } from '../adapters/dynamo/repository.
 import { type IspAdapter, IspUnavailable } from '../adapters/isp/isp-adapter.js';
 import { decideMethod } from '../core/catalogue.js';
 import { decideIdempotency, requestFingerprint, sha256 } from '../core/idempotency.js';
+import type { OrderTokenInput } from '../core/introspection.js';
 import type { Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import type { StartIdentificationRequest, StartIdentificationResponse } from '../core/schemas.js';
@@ -18,15 +19,7 @@ export interface IdentificationWorkflow {
 }
 
 /** Signs the order token a partner gets with the order (see adapters/order-token.ts). */
-export type OrderTokenSigner = (input: {
-  issuer: string;
-  audience: string;
-  refId: string;
-  method: string;
-  loa: 3 | 4;
-  expiresAt: Date;
-  now: Date;
-}) => Promise<string>;
+export type OrderTokenSigner = (input: OrderTokenInput & { now: Date }) => Promise<string>;
 
 export interface StartIdentificationDeps {
   repository: Repository;

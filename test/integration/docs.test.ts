@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../lambdas/core/openapi.js';
 import { ROUTES } from '../../lambdas/routes.js';
-import { type ApiResponse, call, type LocalStack, startStack } from '../support/stack.js';
+import { expectProblem } from '../support/problems.js';
+import { call, type LocalStack, startStack } from '../support/stack.js';
 
 interface OpenApiDoc {
   openapi: string;
@@ -53,16 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-function expectProblem(res: ApiResponse, status: number, slug: string, title: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/problem+json');
-  expect(res.body).toMatchObject({
-    type: `https://smart-registration.example/problems/${slug}`,
-    title,
-    status,
-  });
-}
 
 /** Follows a local `$ref` into components. */
 function resolve(schema: JsonSchema | undefined): JsonSchema | undefined {

@@ -6,6 +6,8 @@
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack.js';
+import type { Problem } from '../support/problems.js';
+import { expectInvalidField, expectProblem } from '../support/problems.js';
 import {
   type ApiResponse,
   call,
@@ -24,14 +26,6 @@ interface StartAnswer {
   error: null;
   targetURL: string;
   expiresAt: string;
-}
-
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
 }
 
 let stack: LocalStack;
@@ -94,21 +88,6 @@ function start(
     headers,
     body: options.raw ?? JSON.stringify(body),
   });
-}
-
-function expectProblem(res: ApiResponse, status: number, slug: string, title: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/problem+json');
-  expect(res.body).toMatchObject({
-    type: `https://smart-registration.example/problems/${slug}`,
-    title,
-    status,
-  });
-}
-
-function expectInvalidField(res: ApiResponse, field: string) {
-  expectProblem(res, 400, 'validation', 'Invalid request');
-  expect((res.body as Problem).errors?.map((e) => e.field)).toContain(field);
 }
 
 const nextYear = `${new Date().getUTCFullYear() + 1}-01-01`;

@@ -3,7 +3,8 @@
  * per SP setup, media type negotiation, and hostile query strings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
+import { expectInvalidField, expectProblem } from '../support/problems.js';
+import { call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
 
 const VENDOR = 'application/vnd.sc.miss.provider.v1+json';
 const PAPER_QUERY =
@@ -36,14 +37,6 @@ interface Provider {
   defaultLocale: string;
 }
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
-
 let stack: LocalStack;
 const tokens: Record<string, string> = {};
 
@@ -58,21 +51,6 @@ afterAll(async () => {
 
 const providers = (clientId: string, path = '/api/providers', accept = VENDOR) =>
   call<Provider[]>(stack, 'GET', path, { token: tokens[clientId], headers: { accept } });
-
-function expectProblem(res: ApiResponse, status: number, slug: string, title: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/problem+json');
-  expect(res.body).toMatchObject({
-    type: `https://smart-registration.example/problems/${slug}`,
-    title,
-    status,
-  });
-}
-
-function expectInvalidField(res: ApiResponse, field: string) {
-  expectProblem(res, 400, 'validation', 'Invalid request');
-  expect((res.body as Problem).errors?.map((e) => e.field)).toContain(field);
-}
 
 describe("the white paper's catalogue request", () => {
   it("answers objects with exactly the paper's fields, in the vendor media type", async () => {

@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Registration } from '../../lambdas/core/registration.js';
 import { ROUTES } from '../../lambdas/routes.js';
-import { type ApiResponse, call, type LocalStack, startStack, waitFor } from '../support/stack.js';
+import type { Problem } from '../support/problems.js';
+import { expectProblem } from '../support/problems.js';
+import { call, type LocalStack, startStack, waitFor } from '../support/stack.js';
 
 const VERIFY = '/api/verify';
 /** The white paper's verify request, verbatim. */
@@ -35,24 +37,6 @@ function registration(overrides: Partial<Registration> = {}): Registration {
     issuer: 'VideoIdent-Demo',
     ...overrides,
   };
-}
-
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
-
-function expectProblem(res: ApiResponse, status: number, slug: string, title: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/problem+json');
-  expect(res.body).toMatchObject({
-    type: `https://smart-registration.example/problems/${slug}`,
-    title,
-    status,
-  });
 }
 
 let stack: LocalStack;

@@ -82,6 +82,16 @@ function entity<T>(item: Record<string, unknown> | undefined): T | undefined {
   return rest as T;
 }
 
+/** An order as stored: listed per SP, oldest first, on GSI1. */
+function orderItem(order: Order): Record<string, unknown> {
+  return {
+    ...keys.order(order.refId),
+    GSI1PK: `SP#${order.clientId}`,
+    GSI1SK: `ORDER#${order.createdAt}#${order.refId}`,
+    ...order,
+  };
+}
+
 async function conditional<T>(write: Promise<T>, message: string): Promise<T> {
   try {
     return await write;
@@ -102,47 +112,54 @@ export class Repository {
     private readonly tableName: string,
   ) {}
 
+  private async getItem<T>(key: Record<string, string>, consistent = false): Promise<T | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: key,
+        ...(consistent ? { ConsistentRead: true } : {}),
+      }),
+    );
+    return entity<T>(out.Item);
+  }
+
+  private async putItem(item: Record<string, unknown>): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  /** Writes an item that must not exist yet; ConditionFailed with `message` if it does. */
+  private async createItem(item: Record<string, unknown>, message: string): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+      message,
+    );
+  }
+
   // ------------------------------------------------------------ registrations
 
   async getRegistration(msisdn: string): Promise<Registration | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.registration(msisdn) }),
-    );
-    return entity<Registration>(out.Item);
+    return this.getItem<Registration>(keys.registration(msisdn));
   }
 
   /** A newer identification of the same person replaces the registration. */
   async putRegistration(reg: Registration): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.registration(reg.msisdn), ...reg } }),
-    );
+    await this.putItem({ ...keys.registration(reg.msisdn), ...reg });
   }
 
   // ------------------------------------------------------------ orders
 
   async getOrder(refId: string): Promise<Order | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.order(refId), ConsistentRead: true }),
-    );
-    return entity<Order>(out.Item);
+    return this.getItem<Order>(keys.order(refId), true);
   }
 
   async createOrder(order: Order): Promise<void> {
-    await conditional(
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.order(order.refId),
-            GSI1PK: `SP#${order.clientId}`,
-            GSI1SK: `ORDER#${order.createdAt}#${order.refId}`,
-            ...order,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      ),
-      `Order ${order.refId} already exists`,
-    );
+    await this.createItem(orderItem(order), `Order ${order.refId} already exists`);
   }
 
   /** Writes the order if nobody else wrote it since `order.version - 1` was read. */
@@ -151,12 +168,7 @@ export class Repository {
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...keys.order(order.refId),
-            GSI1PK: `SP#${order.clientId}`,
-            GSI1SK: `ORDER#${order.createdAt}#${order.refId}`,
-            ...order,
-          },
+          Item: orderItem(order),
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': order.version - 1 },
@@ -169,32 +181,19 @@ export class Repository {
   // ------------------------------------------------------------ setup and catalogue
 
   async getSpSetup(clientId: string): Promise<SpSetup | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.spSetup(clientId) }),
-    );
-    return entity<SpSetup>(out.Item);
+    return this.getItem<SpSetup>(keys.spSetup(clientId));
   }
 
   async putSpSetup(sp: SpSetup): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.spSetup(sp.clientId), ...sp } }),
-    );
+    await this.putItem({ ...keys.spSetup(sp.clientId), ...sp });
   }
 
   async getClaimedIdentity(id: string): Promise<ClaimedIdentity | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.claimedIdentity(id) }),
-    );
-    return entity<ClaimedIdentity>(out.Item);
+    return this.getItem<ClaimedIdentity>(keys.claimedIdentity(id));
   }
 
   async putClaimedIdentity(ci: ClaimedIdentity): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.claimedIdentity(ci.claimedIdentity), ...ci },
-      }),
-    );
+    await this.putItem({ ...keys.claimedIdentity(ci.claimedIdentity), ...ci });
   }
 
   async listIsps(): Promise<IspConfig[]> {
@@ -216,14 +215,11 @@ export class Repository {
   }
 
   async getIsp(issuer: string): Promise<IspConfig | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.isp(issuer) }));
-    return entity<IspConfig>(out.Item);
+    return this.getItem<IspConfig>(keys.isp(issuer));
   }
 
   async putIsp(isp: IspConfig): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.isp(isp.issuer), ...isp } }),
-    );
+    await this.putItem({ ...keys.isp(isp.issuer), ...isp });
   }
 
   // ------------------------------------------------------------ idempotency
@@ -327,47 +323,29 @@ export class Repository {
 
   /** Evidence is immutable: one per order, written once. */
   async createEvidence(evidence: StoredEvidence): Promise<void> {
-    await conditional(
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.evidence(evidence.refId), ...evidence },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      ),
+    await this.createItem(
+      { ...keys.evidence(evidence.refId), ...evidence },
       `Evidence for ${evidence.refId} exists`,
     );
   }
 
   async getEvidence(refId: string): Promise<StoredEvidence | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.evidence(refId), ConsistentRead: true }),
-    );
-    return entity<StoredEvidence>(out.Item);
+    return this.getItem<StoredEvidence>(keys.evidence(refId), true);
   }
 
   async createTermsLink(link: TermsLink): Promise<void> {
-    await conditional(
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.termsToken(link.tokenHash),
-            ...link,
-            [TTL_ATTRIBUTE]: epochSeconds(new Date(link.expiresAt)) + 86400,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      ),
+    await this.createItem(
+      {
+        ...keys.termsToken(link.tokenHash),
+        ...link,
+        [TTL_ATTRIBUTE]: epochSeconds(new Date(link.expiresAt)) + 86400,
+      },
       'Terms link exists',
     );
   }
 
   async getTermsLink(tokenHash: string): Promise<TermsLink | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.termsToken(tokenHash), ConsistentRead: true }),
-    );
-    return entity<TermsLink>(out.Item);
+    return this.getItem<TermsLink>(keys.termsToken(tokenHash), true);
   }
 
   /** Single use: only the first caller gets to use the link. */
@@ -391,14 +369,8 @@ export class Repository {
 
   /** Records an access; written once, never changed (no TTL: retention is the operator's call). */
   async recordAmlAccess(record: AmlAccessRecord): Promise<void> {
-    await conditional(
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.amlAccess(record.refId, record.at, record.id), ...record },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      ),
+    await this.createItem(
+      { ...keys.amlAccess(record.refId, record.at, record.id), ...record },
       `AML access record ${record.id} exists`,
     );
   }

@@ -1,0 +1,28 @@
+/** Assertions on RFC 9457 problem answers, shared by the HTTP tests. */
+import { expect } from 'vitest';
+import type { ApiResponse } from './stack.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: { field: string; message: string }[];
+}
+
+export function expectProblem(res: ApiResponse, status: number, slug: string, title: string): void {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  expect(res.body).toMatchObject({
+    type: `https://smart-registration.example/problems/${slug}`,
+    title,
+    status,
+  });
+}
+
+/** A 400 validation problem whose `errors` name this field. */
+export function expectInvalidField(res: ApiResponse, field: string): void {
+  expectProblem(res, 400, 'validation', 'Invalid request');
+  expect((res.body as Problem).errors?.map((e) => e.field)).toContain(field);
+}
