@@ -11,7 +11,7 @@ export function page(title: string, body: string, lang = 'en'): string {
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem;line-height:1.5}
 label{display:block;margin-top:.8rem;font-weight:600}input,select{width:100%;padding:.4rem;font-size:1rem}
-button{margin-top:1.2rem;padding:.6rem 1.2rem;font-size:1rem}.note{color:#555}</style>
+button{display:block;margin-top:1.2rem;padding:.6rem 1.2rem;font-size:1rem}.note{color:#555}small.note{display:block;margin-top:.2rem}</style>
 </head><body>
 ${body}
 </body></html>`;

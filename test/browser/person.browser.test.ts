@@ -1,0 +1,117 @@
+/**
+ * What a person and a tester see, in a real browser with JavaScript switched off: the Test-ISP
+ * simulator's form and the terms page work as plain HTML forms, every field has a label, and the
+ * journey ends in a positive verify. Needs Debian's chromium (`npm run test:browser`).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let stack: LocalStack;
+let browser: BrowserContext;
+let profile: string;
+
+beforeAll(async () => {
+  stack = await startStack({ rateLimits: false });
+  profile = mkdtempSync(join(tmpdir(), 'srs-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    javaScriptEnabled: false,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe('the pages a person and a tester use, without JavaScript', () => {
+  it('identifies a person through the simulator form and the terms page, then verify is positive', async () => {
+    const mobile = '+41795550101';
+    const token = await tokenFor(stack);
+    const started = await call<{ refId: string; targetURL: string }>(stack, 'POST', '/api/identifications', {
+      token,
+      json: paperStartBody({ mobile }),
+    });
+    expect(started.status).toBe(201);
+    const page = await browser.newPage();
+
+    // The simulator's "Define Identity" form: every field labelled, prefilled from the order
+    await page.goto(started.body.targetURL);
+    for (const label of [
+      'FirstName',
+      'LastName',
+      'Email Address',
+      'Mobile phone number',
+      'Date of birth',
+      'Place of birth',
+      'Nationality',
+      'ID card number',
+      'Valid until',
+      'Status of identity',
+    ]) {
+      await expect(page.getByLabel(label, { exact: false }).count(), label).resolves.toBeGreaterThan(0);
+    }
+    expect(await page.getByLabel('FirstName').inputValue()).toBe('Hans');
+    expect(await page.getByLabel('Mobile phone number').inputValue()).toBe(mobile);
+    await page.getByLabel('LastName').fill('Müller');
+    await page.getByLabel('Status of identity').selectOption({ label: 'Data ready' });
+    await page.getByRole('button', { name: /submit/i }).click();
+    await page.waitForLoadState();
+    expect(await page.content()).toContain('data-ready');
+
+    // The SMS arrives; the person opens the link and accepts
+    const sms = await waitFor(
+      async () => stack.outbox.list().find((m) => m.phoneNumber === mobile),
+      (m) => m !== undefined,
+    );
+    const link = sms?.message.match(/https?:\/\/\S+\/terms\/[\w-]+/)?.[0] as string;
+    await page.goto(link);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Terms of use for electronic signatures',
+    );
+    await page.getByRole('button', { name: 'I accept the terms of use' }).click();
+    await page.waitForLoadState();
+    expect(await page.getByRole('status').textContent()).toContain('You can now sign electronically');
+
+    const verify = await waitFor(
+      () =>
+        call(stack, 'POST', '/api/verify', {
+          json: {
+            msisdn: mobile.slice(1),
+            claimedIdentity: 'test-client',
+            assuranceLevel: 3,
+            distinguishedName: 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH',
+          },
+        }),
+      (r) => r.status === 200,
+    );
+    expect(verify.status).toBe(200);
+    await page.close();
+  });
+
+  it('shows an error page, not a form, for a terms link that is not valid', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${stack.baseUrl}/terms/not-a-valid-link-token-0000000000`);
+    expect(response?.status()).toBe(404);
+    expect(await page.getByRole('alert').textContent()).toBe('This link is not valid.');
+    expect(await page.locator('form').count()).toBe(0);
+    await page.close();
+  });
+});
