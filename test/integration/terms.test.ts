@@ -1,0 +1,154 @@
+/**
+ * The terms SMS and its link: single use, only the newest link valid, expiring, in the order's
+ * language; the SP may have it resent, at most three times an hour.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTermsLink, RESEND_LIMIT_PER_HOUR } from '../../lambdas/usecases/lifecycle.js';
+import { evidenceFor, sendEvidence } from '../support/isp.js';
+import { expectProblem } from '../support/problems.js';
+import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+
+let stack: LocalStack;
+let token: string;
+
+beforeAll(async () => {
+  stack = await startStack({ rateLimits: false });
+  token = await tokenFor(stack);
+});
+afterAll(async () => stack?.close());
+
+const linksTo = (mobile: string) =>
+  stack.outbox
+    .list()
+    .filter((m) => m.phoneNumber === mobile)
+    .map((m) => m.message.match(/https?:\/\/\S+\/terms\/[\w-]+/)?.[0] as string);
+
+/** An order whose evidence is in and whose first terms SMS has been sent. */
+async function awaitingTerms(mobile: string, language = 'en') {
+  const started = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+    token,
+    json: paperStartBody({ mobile, language }),
+  });
+  expect(started.status).toBe(201);
+  const { refId } = started.body;
+  expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
+  const [link] = await waitFor(
+    async () => linksTo(mobile),
+    (links) => links.length === 1,
+  );
+  return { refId, link: link as string };
+}
+
+const accept = (link: string) =>
+  fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'accept=yes',
+  });
+
+describe('the terms link', () => {
+  it('shows the terms in the language of the order, or in the one the person picks', async () => {
+    const { link } = await awaitingTerms('+41796660001', 'de');
+
+    const german = await fetch(link);
+    expect(german.status).toBe(200);
+    expect(german.headers.get('content-type')).toContain('text/html');
+    const page = await german.text();
+    expect(page).toContain('<html lang="de">');
+    expect(page).toContain('Nutzungsbedingungen');
+    expect(await (await fetch(`${link}?lang=fr`)).text()).toContain('Conditions d&#39;utilisation');
+  });
+
+  it('works once: a second acceptance and a later visit answer 410 and change nothing', async () => {
+    const { refId, link } = await awaitingTerms('+41796660002');
+
+    expect((await accept(link)).status).toBe(200);
+    const again = await accept(link);
+    const visit = await fetch(link);
+
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain('already accepted');
+    expect(visit.status).toBe(410);
+    await stack.stepFunctions.settled(refId);
+    const order = await stack.repository.getOrder(refId);
+    expect(order?.statuses.filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
+  });
+
+  it('answers 404 for a link that never existed, without a form', async () => {
+    const res = await fetch(`${stack.baseUrl}/terms/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
+
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('<form');
+  });
+
+  it('expires: after its validity the link is refused', async () => {
+    const { link } = await awaitingTerms('+41796660003');
+    const token = link.split('/terms/')[1] as string;
+    const deps = {
+      repository: stack.repository,
+      callbacks: { succeed: async () => true, fail: async () => true },
+    };
+
+    await expect(openTermsLink(deps, token)).resolves.toMatchObject({ expiresAt: expect.any(String) });
+    const later = { ...deps, now: () => new Date(Date.now() + 15 * 24 * 3600 * 1000) };
+    await expect(openTermsLink(later, token)).rejects.toMatchObject({ status: 410 });
+  });
+});
+
+describe('resending the terms SMS', () => {
+  it('sends a new link and makes the old one invalid', async () => {
+    const mobile = '+41796660004';
+    const { refId, link: first } = await awaitingTerms(mobile);
+
+    const res = await call<{ refId: string; sentAt: string; expiresAt: string }>(
+      stack,
+      'POST',
+      `/api/identifications/${refId}/terms-sms`,
+      { token },
+    );
+
+    expect(res.status).toBe(202);
+    expect(res.body.refId).toBe(refId);
+    const links = linksTo(mobile);
+    expect(links).toHaveLength(2);
+    const newest = links[0] as string;
+    expect(newest).not.toBe(first);
+    expect((await fetch(first)).status).toBe(404);
+    expect((await accept(newest)).status).toBe(200);
+  });
+
+  it(`allows ${RESEND_LIMIT_PER_HOUR} resends an hour, then answers 429 with Retry-After`, async () => {
+    const { refId } = await awaitingTerms('+41796660005');
+    const resend = () => call(stack, 'POST', `/api/identifications/${refId}/terms-sms`, { token });
+
+    for (let i = 0; i < RESEND_LIMIT_PER_HOUR; i++) expect((await resend()).status).toBe(202);
+    const refused = await resend();
+
+    expectProblem(refused, 429, 'too-many-requests', 'Too many requests');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(linksTo('+41796660005')).toHaveLength(1 + RESEND_LIMIT_PER_HOUR);
+  });
+
+  it('refuses while the order does not wait for the terms (409), and for another SP (404)', async () => {
+    const started = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+      token,
+      json: paperStartBody({ mobile: '+41796660006' }),
+    });
+    const { refId } = started.body;
+    const bank = await tokenFor(stack, 'demo-bank');
+
+    expectProblem(
+      await call(stack, 'POST', `/api/identifications/${refId}/terms-sms`, { token }),
+      409,
+      'not-awaiting-terms',
+      'Conflict',
+    );
+    expectProblem(
+      await call(stack, 'POST', `/api/identifications/${refId}/terms-sms`, { token: bank }),
+      404,
+      'not-found',
+      'Not found',
+    );
+    expect(linksTo('+41796660006')).toHaveLength(0);
+  });
+});
