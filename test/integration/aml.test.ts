@@ -4,11 +4,15 @@
  * refusal is recorded, and the operator lists the records with the admin CLI.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmlAccessRecord } from '../../lambdas/adapters/dynamo/repository.js';
 import { IdentificationData } from '../../lambdas/core/evidence.js';
+import { loadConfig } from '../../local/config.js';
 import { TABLE_NAME } from '../../local/stack.js';
 import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
 
@@ -252,5 +256,43 @@ describe('the operator lists the AML access records (npm run admin -- aml-access
 
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/Usage: npm run admin/);
+  });
+});
+
+describe('the operator writes the configuration (npm run admin -- seed)', () => {
+  it('writes a new partner and SP setup from a file, idempotently', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'srs-seed-'));
+    const file = join(dir, 'config.json');
+    const base = loadConfig();
+    const extra = {
+      isps: [{ ...(base.isps[0] as object), issuer: 'Seeded-ISP' }],
+      serviceProviders: [
+        { ...(base.serviceProviders[0] as object), clientId: 'seeded-sp', clientSecret: undefined },
+      ],
+    };
+    writeFileSync(file, JSON.stringify(extra));
+
+    const first = await adminCli('seed', file);
+    const second = await adminCli('seed', file);
+
+    expect(first.code).toBe(0);
+    expect(first.lines).toEqual([{ seeded: { isps: 1, serviceProviders: 1 } }]);
+    expect(second.lines).toEqual(first.lines);
+    expect((await stack.repository.getIsp('Seeded-ISP'))?.issuer).toBe('Seeded-ISP');
+    expect((await stack.repository.getSpSetup('seeded-sp'))?.clientId).toBe('seeded-sp');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an invalid file with exit code 2, naming the field, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'srs-seed-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ isps: [{ issuer: 'Broken-ISP', loa: 5 }], serviceProviders: [] }));
+
+    const out = await adminCli('seed', file);
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('isps.0.loa');
+    expect(await stack.repository.getIsp('Broken-ISP')).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
