@@ -146,9 +146,9 @@ export class LocalApiGateway {
     } catch (err) {
       if (err instanceof GatewayRefusal) return err.toResponse(requestId);
       // A Lambda that throws is an integration failure (502) in API Gateway.
-      console.error(
-        `[api-gateway] ${req.method} ${req.url.pathname}: handler failed (${(err as Error).name})`,
-      );
+      // The route's template, never the path: paths carry terms-link tokens and refIds.
+      const route = this.compiled.find((c) => c.pattern.test(req.url.pathname))?.route.path ?? '(no route)';
+      console.error(`[api-gateway] ${req.method} ${route}: handler failed (${(err as Error).name})`);
       return new GatewayRefusal('INTEGRATION_FAILURE').toResponse(requestId);
     }
   }

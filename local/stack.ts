@@ -150,7 +150,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   server.on('request', (req, res) => {
     serve(req, res, { baseUrl, auth, gateway, stepFunctions, outbox, metrics: options.metrics }).catch(
       (err: Error) => {
-        console.error(`[local] ${req.method} ${req.url}: ${err.name}`);
+        // No path or query in the log: they may carry tokens.
+        console.error(`[local] ${req.method} request failed: ${err.name}`);
         if (!res.headersSent)
           send(
             res,

@@ -92,11 +92,12 @@ export function httpHandler(
         });
         return problemResponse(err, event.path, correlationId);
       }
-      // The error message may quote input; log its name and stack only.
+      // The error message may quote input (person data, tokens): log the name and the stack
+      // frames only — the stack's first line is the message.
       const e = err as Error;
       logger.error('unexpected error', {
         errorName: e?.name,
-        stack: e?.stack?.split('\n').slice(0, 6).join('\n'),
+        stack: e?.stack?.split('\n').slice(1, 7).join('\n'),
       });
       return problemResponse(problems.internal(correlationId), event.path, correlationId);
     } finally {
