@@ -41,5 +41,6 @@ export const handler = httpHandler('isp-callback', async (event) => {
     kind === 'event'
       ? await applyIspEvent(deps, iss, parseOrThrow(IspEventClaims, content))
       : await importEvidence(deps, iss, parseOrThrow(IspEvidenceClaims, content), body.trim());
-  return json(result.outcome === 'applied' ? 200 : 200, result);
+  // Applied, duplicate and stale alike are acknowledged: the partner must not retry them.
+  return json(200, result);
 });
