@@ -12,7 +12,8 @@
  * | idempotency record  | IDEMP#<clientId>#<sha256(key)> | IDEMP  |                   |                         |
  * | ISP message jti     | JTI#<issuer>#<jti>          | JTI       |                   |                         |
  * | terms link token    | TERMS#<sha256(token)>       | TERMS     |                   |                         |
- * | evidence            | EVIDENCE#<evidenceId>       | EVIDENCE  |                   |                         |
+ * | evidence (one/order)| EVIDENCE#<refId>            | EVIDENCE  |                   |                         |
+ * | rate-limit window   | RESEND#<refId>              | WINDOW#<hour> |               |                         |
  * | AML access record   | AML#<refId>                 | ACCESS#<at>#<id> | AMLLOG     | <at>#<id>               |
  *
  * Every request path is a GetItem or a Query on a key. `ttl` (epoch seconds) lets DynamoDB
@@ -49,7 +50,8 @@ export const keys = {
   idempotency: (clientId: string, keyHash: string) => ({ PK: `IDEMP#${clientId}#${keyHash}`, SK: 'IDEMP' }),
   jti: (issuer: string, jti: string) => ({ PK: `JTI#${issuer}#${jti}`, SK: 'JTI' }),
   termsToken: (tokenHash: string) => ({ PK: `TERMS#${tokenHash}`, SK: 'TERMS' }),
-  evidence: (evidenceId: string) => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'EVIDENCE' }),
+  /** Keyed by the order: one evidence per order, written once (the evidenceId is an attribute). */
+  evidence: (refId: string) => ({ PK: `EVIDENCE#${refId}`, SK: 'EVIDENCE' }),
   /** One access to an order's AML identification data; all of them also under GSI1 `AMLLOG`, by time. */
   amlAccesses: (refId: string) => ({ PK: `AML#${refId}` }),
   amlAccess: (refId: string, at: string, id: string) => ({
