@@ -2,32 +2,36 @@
  * What partners send: status events and the signed evidence of an identification. The person data
  * is shaped like OpenID Connect for Identity Assurance (`verified_claims`).
  */
-import * as z from 'zod';
 import { JURISDICTIONS } from './domain.js';
 import type { LifecycleEvent, Order } from './order.js';
 import { e164 } from './schemas.js';
+import * as z from './zod.js';
 
 const text = (max: number) =>
   z
     .string()
-    .min(1)
-    .max(max)
-    .regex(/^[^\p{Cc}\p{Cf}]*$/u, { message: 'Must not contain control or format characters.' });
-const country = z.string().regex(/^[A-Z]{2}$/, { message: 'Must be an ISO 3166-1 alpha-2 code.' });
-const reason = text(500).nullable().optional();
+    .check(
+      z.minLength(1),
+      z.maxLength(max),
+      z.regex(/^[^\p{Cc}\p{Cf}]*$/u, { error: 'Must not contain control or format characters.' }),
+    );
+const country = z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 code.' }));
+const reason = z.optional(z.nullable(text(500)));
 
 /** Claims of a status event, beside iss/iat/jti/refId. */
 export const IspEventClaims = z
   .object({
     refId: z.uuid(),
     event: z.enum(['waiting-for-doc', 'done', 'cancelled']),
-    kind: z.enum(['user', 'isp', 'unsuccessful']).optional(),
+    kind: z.optional(z.enum(['user', 'isp', 'unsuccessful'])),
     reason,
   })
-  .refine((c) => (c.event === 'cancelled') === (c.kind !== undefined), {
-    message: 'kind is required for cancelled and allowed only there.',
-    path: ['kind'],
-  });
+  .check(
+    z.refine((c) => (c.event === 'cancelled') === (c.kind !== undefined), {
+      error: 'kind is required for cancelled and allowed only there.',
+      path: ['kind'],
+    }),
+  );
 export type IspEventClaims = z.infer<typeof IspEventClaims>;
 
 export function toLifecycleEvent(c: IspEventClaims): LifecycleEvent {
@@ -38,13 +42,13 @@ export function toLifecycleEvent(c: IspEventClaims): LifecycleEvent {
 
 export const VerifiedClaims = z.object({
   verification: z.object({
-    trust_framework: z.string().min(1).max(100),
+    trust_framework: z.string().check(z.minLength(1), z.maxLength(100)),
     time: z.iso.datetime({ offset: true }),
     evidence: z
       .array(
         z.object({
           type: z.literal('document'),
-          method: z.string().max(50).optional(),
+          method: z.optional(z.string().check(z.maxLength(50))),
           document_details: z.object({
             type: z.enum(['idcard', 'passport', 'residence_permit', 'driving_permit']),
             document_number: text(50),
@@ -53,15 +57,14 @@ export const VerifiedClaims = z.object({
           }),
         }),
       )
-      .min(1)
-      .max(5),
+      .check(z.minLength(1), z.maxLength(5)),
   }),
   claims: z.object({
     given_name: text(100),
     family_name: text(100),
     birthdate: z.iso.date(),
-    place_of_birth: z.object({ country: country.optional(), locality: text(100).optional() }).optional(),
-    nationalities: z.array(country).min(1).max(5),
+    place_of_birth: z.optional(z.object({ country: z.optional(country), locality: z.optional(text(100)) })),
+    nationalities: z.array(country).check(z.minLength(1), z.maxLength(5)),
   }),
 });
 export type VerifiedClaims = z.infer<typeof VerifiedClaims>;
@@ -70,9 +73,9 @@ export type VerifiedClaims = z.infer<typeof VerifiedClaims>;
 export const IspEvidenceClaims = z.object({
   refId: z.uuid(),
   evidence: z.object({
-    method: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+    method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
     loa: z.union([z.literal(3), z.literal(4)]),
-    jurisdictions: z.array(z.enum(JURISDICTIONS)).min(1),
+    jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
     /** The mobile number the partner checked during the identification. */
     mobile: e164,
     /** Who vetted: the operator or system of the partner. */
@@ -108,10 +111,10 @@ export const IdentificationData = z
   .strictObject({
     refId: z.uuid(),
     evidenceId: z.uuid(),
-    issuer: z.string().min(1),
-    method: z.string().min(1),
+    issuer: z.string().check(z.minLength(1)),
+    method: z.string().check(z.minLength(1)),
     loa: z.union([z.literal(3), z.literal(4)]),
     verified_claims: VerifiedClaims,
   })
-  .meta({ id: 'IdentificationData' });
+  .check(z.meta({ id: 'IdentificationData' }));
 export type IdentificationData = z.infer<typeof IdentificationData>;

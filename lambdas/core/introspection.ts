@@ -9,31 +9,31 @@
  * - Anything else is `{"active": false}` and nothing more: expired, tampered, unknown, addressed to
  *   another partner, another client's token — the caller cannot tell these apart.
  */
-import * as z from 'zod';
 import type { Status } from './order.js';
+import * as z from './zod.js';
 
 export const ORDER_TOKEN_TYPE = 'order+jwt';
 export const ORDER_TOKEN_ALGORITHM = 'ES256';
 /** The scope an order token carries: open the identification it names, nothing else. */
 export const ORDER_TOKEN_SCOPE = 'identification';
 
-const epoch = z.number().int().nonnegative();
+const epoch = z.number().check(z.int(), z.nonnegative());
 
 export const OrderTokenHeader = z.object({
   alg: z.literal(ORDER_TOKEN_ALGORITHM),
   typ: z.literal(ORDER_TOKEN_TYPE),
-  kid: z.string().min(1),
+  kid: z.string().check(z.minLength(1)),
 });
 
 export const OrderTokenClaims = z.object({
   /** The service (its public base URL). */
   iss: z.url(),
   /** The partner the order is for: its issuer name in the catalogue. */
-  aud: z.string().min(1),
+  aud: z.string().check(z.minLength(1)),
   /** The refId, also as `refId`. */
   sub: z.uuid(),
   refId: z.uuid(),
-  method: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+  method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
   loa: z.union([z.literal(3), z.literal(4)]),
   scope: z.literal(ORDER_TOKEN_SCOPE),
   iat: epoch,
@@ -80,12 +80,12 @@ export const ActiveOrderToken = z.strictObject({
   token_type: z.literal(ORDER_TOKEN_TYPE),
   scope: z.literal(ORDER_TOKEN_SCOPE),
   /** The SP that started the identification. */
-  client_id: z.string().min(1),
+  client_id: z.string().check(z.minLength(1)),
   iss: z.url(),
-  aud: z.string().min(1),
+  aud: z.string().check(z.minLength(1)),
   sub: z.uuid(),
   refId: z.uuid(),
-  method: z.string().min(1),
+  method: z.string().check(z.minLength(1)),
   loa: z.union([z.literal(3), z.literal(4)]),
   iat: epoch,
   exp: epoch,
@@ -96,28 +96,28 @@ export const ActiveAccessToken = z.strictObject({
   active: z.literal(true),
   token_type: z.literal('access_token'),
   scope: z.string(),
-  client_id: z.string().min(1),
-  iss: z.string().min(1),
-  sub: z.string().min(1).optional(),
-  aud: z.union([z.string(), z.array(z.string())]).optional(),
+  client_id: z.string().check(z.minLength(1)),
+  iss: z.string().check(z.minLength(1)),
+  sub: z.optional(z.string().check(z.minLength(1))),
+  aud: z.optional(z.union([z.string(), z.array(z.string())])),
   iat: epoch,
   exp: epoch,
-  jti: z.string().min(1).optional(),
+  jti: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const IntrospectionResponse = z
   .union([InactiveToken, ActiveOrderToken, ActiveAccessToken])
-  .meta({ id: 'IntrospectionResponse', description: 'RFC 7662 §2.2 introspection response.' });
+  .check(z.meta({ id: 'IntrospectionResponse', description: 'RFC 7662 §2.2 introspection response.' }));
 export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
 
 /** Unknown parameters are ignored, as OAuth endpoints do (RFC 6749 §3.1). */
 export const IntrospectionRequest = z
   .object({
-    token: z.string().min(1).max(8192),
+    token: z.string().check(z.minLength(1), z.maxLength(8192)),
     /** RFC 7662 §2.1: a hint only; every supported token type is tried. */
-    token_type_hint: z.string().max(64).optional(),
+    token_type_hint: z.optional(z.string().check(z.maxLength(64))),
   })
-  .meta({ id: 'IntrospectionRequest' });
+  .check(z.meta({ id: 'IntrospectionRequest' }));
 
 /** What the token turned out to be, after its signature and claims were checked. */
 export type VerifiedToken =

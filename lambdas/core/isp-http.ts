@@ -4,7 +4,7 @@
  * answer (JSON pointers), and when and how long it waits before a retry. The adapter
  * (`adapters/isp/http-adapter.ts`) does the I/O.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 
 /** Everything the adapter can send to a partner; each goes under a configurable name. */
 export const ORDER_FIELDS = [
@@ -45,23 +45,29 @@ export function isAllowedPartnerUrl(value: string): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
 }
 
-const partnerUrl = z.string().refine(isAllowedPartnerUrl, {
-  message: 'Must be an https URL without credentials (http only to 127.0.0.1 or localhost).',
-});
+const partnerUrl = z.string().check(
+  z.refine(isAllowedPartnerUrl, {
+    error: 'Must be an https URL without credentials (http only to 127.0.0.1 or localhost).',
+  }),
+);
 /** The NAME of an environment variable holding a secret; secrets never appear in the configuration. */
 const envName = z
   .string()
-  .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, { message: 'Must be an environment variable name (A-Z, 0-9, _).' });
+  .check(
+    z.regex(/^[A-Z_][A-Z0-9_]{0,127}$/, { error: 'Must be an environment variable name (A-Z, 0-9, _).' }),
+  );
 /** A field name in the partner's request body; dots make nested objects (`person.givenName`). */
-const fieldPath = z.string().regex(/^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/, {
-  message: 'Must be a field name, or dotted names for nested objects (at most 5 levels).',
-});
+const fieldPath = z.string().check(
+  z.regex(/^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/, {
+    error: 'Must be a field name, or dotted names for nested objects (at most 5 levels).',
+  }),
+);
 /** RFC 6901 JSON pointer into the partner's answer. */
 const jsonPointer = z
   .string()
-  .regex(/^(\/([^~/]|~[01])*)+$/, { message: 'Must be a JSON pointer, e.g. /id.' });
+  .check(z.regex(/^(\/([^~/]|~[01])*)+$/, { error: 'Must be a JSON pointer, e.g. /id.' }));
 /** Our field under the partner's name; `null` leaves the field out; absent keeps our name. */
-const mapped = fieldPath.nullable().optional();
+const mapped = z.optional(z.nullable(fieldPath));
 
 export const HttpAdapterSettings = z
   .strictObject({
@@ -72,15 +78,15 @@ export const HttpAdapterSettings = z
       z.strictObject({ type: z.literal('basic'), usernameEnv: envName, passwordEnv: envName }),
     ]),
     /** Per attempt. */
-    timeoutMs: z.number().int().min(100).max(10_000).default(5000),
+    timeoutMs: z._default(z.number().check(z.int(), z.minimum(100), z.maximum(10_000)), 5000),
     /** Further attempts after a network error, a timeout, a 5xx or a 429. */
-    retries: z.number().int().min(0).max(5).default(2),
+    retries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(5)), 2),
     /** The first backoff; each further one doubles, with jitter. */
-    retryBaseDelayMs: z.number().int().min(0).max(5000).default(200),
+    retryBaseDelayMs: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(5000)), 200),
     /** A partner's Retry-After is honoured up to this; a longer one ends the retries. */
-    maxRetryAfterMs: z.number().int().min(0).max(10_000).default(2000),
-    requestFields: z
-      .strictObject({
+    maxRetryAfterMs: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10_000)), 2000),
+    requestFields: z.prefault(
+      z.strictObject({
         refId: mapped,
         firstName: mapped,
         lastName: mapped,
@@ -94,43 +100,48 @@ export const HttpAdapterSettings = z
         expiresAt: mapped,
         orderToken: mapped,
         callbackUrl: mapped,
-      })
-      .prefault({}),
+      }),
+      {},
+    ),
     /** Where the partner's answer holds its order id and the URL to send the person to. */
-    response: z
-      .strictObject({
-        orderId: jsonPointer.default('/orderId'),
-        redirectUrl: jsonPointer.default('/redirectUrl'),
-      })
-      .prefault({}),
+    response: z.prefault(
+      z.strictObject({
+        orderId: z._default(jsonPointer, '/orderId'),
+        redirectUrl: z._default(jsonPointer, '/redirectUrl'),
+      }),
+      {},
+    ),
     /** The order token is appended to the partner's redirect URL under this name; null: not appended. */
-    redirectTokenParameter: z
-      .string()
-      .regex(/^[A-Za-z_][\w-]{0,63}$/)
-      .nullable()
-      .default('token'),
+    redirectTokenParameter: z._default(
+      z.nullable(z.string().check(z.regex(/^[A-Za-z_][\w-]{0,63}$/))),
+      'token',
+    ),
   })
-  .superRefine((s, ctx) => {
-    const paths = ORDER_FIELDS.map((f) => fieldPathOf(s, f)).filter((p): p is string => p !== null);
-    for (const [i, p] of paths.entries()) {
-      const clash = paths.find((q, j) => j !== i && (q === p || q.startsWith(`${p}.`)));
-      if (clash) {
+  .check(
+    z.superRefine((s, ctx) => {
+      const paths = ORDER_FIELDS.map((f) => fieldPathOf(s, f)).filter((p): p is string => p !== null);
+      for (const [i, p] of paths.entries()) {
+        const clash = paths.find((q, j) => j !== i && (q === p || q.startsWith(`${p}.`)));
+        if (clash) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['requestFields'],
+            message: `Field names collide: ${p} and ${clash}.`,
+          });
+          return;
+        }
+      }
+      // Only for a retry count that passed its own bound: the loop below is as long as it.
+      const retriesInRange = Number.isInteger(s.retries) && s.retries >= 0 && s.retries <= 5;
+      if (retriesInRange && worstCaseMs(s) > MAX_PARTNER_BUDGET_MS) {
         ctx.addIssue({
           code: 'custom',
-          path: ['requestFields'],
-          message: `Field names collide: ${p} and ${clash}.`,
+          path: ['timeoutMs'],
+          message: `timeoutMs, retries and the waits could take ${worstCaseMs(s)} ms; at most ${MAX_PARTNER_BUDGET_MS} ms fit in a start call.`,
         });
-        return;
       }
-    }
-    if (worstCaseMs(s) > MAX_PARTNER_BUDGET_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['timeoutMs'],
-        message: `timeoutMs, retries and the waits could take ${worstCaseMs(s)} ms; at most ${MAX_PARTNER_BUDGET_MS} ms fit in a start call.`,
-      });
-    }
-  });
+    }),
+  );
 export type HttpAdapterSettings = z.output<typeof HttpAdapterSettings>;
 
 /** The longest all attempts and waits can take. */

@@ -2,18 +2,18 @@
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers
  * validate with. JSON Schema 2020-12 is OpenAPI 3.1's own dialect, so zod's output is used as is.
  */
-import * as z from 'zod';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
 import { IdentificationData } from './evidence.js';
 import { IntrospectionRequest, IntrospectionResponse } from './introspection.js';
 import * as S from './schemas.js';
+import * as z from './zod.js';
 
 interface Operation {
-  request?: z.ZodType;
+  request?: z.ZodMiniType;
   /** The request body's media type; application/json when absent. */
   requestMediaType?: string;
-  query?: z.ZodObject;
-  responses: Record<string, { description: string; schema?: z.ZodType; mediaTypes?: string[] }>;
+  query?: z.ZodMiniObject;
+  responses: Record<string, { description: string; schema?: z.ZodMiniType; mediaTypes?: string[] }>;
 }
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -22,12 +22,12 @@ const Problem = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    status: z.number().check(z.int()),
+    detail: z.optional(z.string()),
+    instance: z.optional(z.string()),
+    errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+  .check(z.meta({ id: 'Problem', description: 'RFC 9457 problem details.' }));
 
 /** What each route takes and answers, beyond what the route table says. */
 export const OPERATIONS: Record<string, Operation> = {
@@ -93,12 +93,12 @@ export const OPERATIONS: Record<string, Operation> = {
   },
 };
 
-function jsonSchema(schema: z.ZodType): unknown {
+function jsonSchema(schema: z.ZodMiniType): unknown {
   return z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
 }
 
-/** Moves named schemas (`meta({id})`) into components and points at them. */
-function collect(schema: z.ZodType, components: Record<string, unknown>): unknown {
+/** Moves named schemas (`z.meta({id})`) into components and points at them. */
+function collect(schema: z.ZodMiniType, components: Record<string, unknown>): unknown {
   const {
     $defs,
     $schema: _s,
@@ -118,7 +118,7 @@ function parametersFor(
     params.push({ name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
   }
   if (op?.query) {
-    const shape = op.query.shape as Record<string, z.ZodType>;
+    const shape = op.query.shape as Record<string, z.ZodMiniType>;
     for (const [name, schema] of Object.entries(shape)) {
       params.push({ name, in: 'query', required: false, schema: collect(schema, components) });
     }

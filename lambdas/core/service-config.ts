@@ -2,102 +2,101 @@
  * The operator's configuration: the catalogue of partners and the SPs' setups. Read from a file by
  * the local stack and by the seeding tool (`npm run seed`) that writes it into the table in AWS.
  */
-import * as z from 'zod';
 import type { IspConfig, SpSetup } from './domain.js';
 import { JURISDICTIONS } from './domain.js';
 import { HttpAdapterSettings } from './isp-http.js';
+import * as z from './zod.js';
 
 const loa = z.union([z.literal(3), z.literal(4)]);
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/);
-const method = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
-const clientId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
+const name = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/));
+const method = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/));
+const clientId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));
 
 /** A partner's backend as an OAuth client: it may introspect the order tokens addressed to it. */
 export const IspClientSchema = z.strictObject({
   clientId,
   /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
-  clientSecret: z.string().min(12).optional(),
-  scopes: z
-    .array(z.enum(['srs/introspect']))
-    .min(1)
-    .default(['srs/introspect']),
+  clientSecret: z.optional(z.string().check(z.minLength(12))),
+  scopes: z._default(z.array(z.enum(['srs/introspect'])).check(z.minLength(1)), ['srs/introspect']),
 });
 
 export const IspConfigSchema = z.strictObject({
   issuer: name,
-  adapter: z.string().min(1),
+  adapter: z.string().check(z.minLength(1)),
   loa,
-  jurisdictions: z.array(z.enum(JURISDICTIONS)).min(1),
+  jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
   realtimeMethods: z.array(method),
-  offlineMethods: z.array(method).default([]),
+  offlineMethods: z._default(z.array(method), []),
   offline: z.boolean(),
   webflow: z.boolean(),
-  operatorAssisted: z.boolean().default(true),
-  identificationData: z.array(z.string()).default([]),
-  additionalData: z.array(z.string()).default([]),
-  defaultLocale: z.string().default('en'),
-  timeoutSeconds: z.number().int().min(1).max(1_814_400),
-  orderValiditySeconds: z.number().int().min(1).max(1_814_400),
+  operatorAssisted: z._default(z.boolean(), true),
+  identificationData: z._default(z.array(z.string()), []),
+  additionalData: z._default(z.array(z.string()), []),
+  defaultLocale: z._default(z.string(), 'en'),
+  timeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
+  orderValiditySeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
   /** Public keys (JWK) this partner signs its callbacks with. */
-  keys: z.array(z.record(z.string(), z.unknown())).default([]),
+  keys: z._default(z.array(z.record(z.string(), z.unknown())), []),
   /** Adapter-specific settings (e.g. the partner's API URL for the generic HTTP adapter). */
-  settings: z.record(z.string(), z.unknown()).default({}),
+  settings: z._default(z.record(z.string(), z.unknown()), {}),
   /** The partner's OAuth clients (Cognito app clients in AWS). */
-  clients: z.array(IspClientSchema).default([]),
+  clients: z._default(z.array(IspClientSchema), []),
 });
 
 export const SpConfigSchema = z.strictObject({
   clientId,
   /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
-  clientSecret: z.string().min(12).optional(),
-  name: z.string().min(1).max(200),
+  clientSecret: z.optional(z.string().check(z.minLength(12))),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
   methods: z.record(z.string(), z.union([z.literal('*'), z.array(method)])),
-  jurisdictions: z.array(z.enum(JURISDICTIONS)).min(1),
-  loas: z.array(loa).min(1),
+  jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
+  loas: z.array(loa).check(z.minLength(1)),
   financialIntermediary: z.boolean(),
-  amlContracts: z.array(z.string()).default([]),
-  claimedIdentities: z.array(z.string().min(1).max(255)).default([]),
+  amlContracts: z._default(z.array(z.string()), []),
+  claimedIdentities: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(255))), []),
   /** OAuth scopes the client may ask for. */
-  scopes: z.array(z.string()).default(['srs/read', 'srs/write']),
+  scopes: z._default(z.array(z.string()), ['srs/read', 'srs/write']),
 });
 
 /** Settings of the adapters that define a schema for them, by adapter name. */
-const ADAPTER_SETTINGS: Record<string, z.ZodType> = { http: HttpAdapterSettings };
+const ADAPTER_SETTINGS: Record<string, z.ZodMiniType> = { http: HttpAdapterSettings };
 
 export const ServiceConfigSchema = z
   .strictObject({
-    $comment: z.string().optional(),
-    isps: z.array(IspConfigSchema).min(1),
+    $comment: z.optional(z.string()),
+    isps: z.array(IspConfigSchema).check(z.minLength(1)),
     serviceProviders: z.array(SpConfigSchema),
   })
-  .superRefine((config, ctx) => {
-    config.isps.forEach((isp, i) => {
-      const schema = ADAPTER_SETTINGS[isp.adapter];
-      const parsed = schema?.safeParse(isp.settings);
-      for (const issue of parsed?.error?.issues ?? []) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['isps', i, 'settings', ...issue.path],
-          message: issue.message,
-        });
+  .check(
+    z.superRefine((config, ctx) => {
+      config.isps.forEach((isp, i) => {
+        const schema = ADAPTER_SETTINGS[isp.adapter];
+        const parsed = schema?.safeParse(isp.settings);
+        for (const issue of parsed?.error?.issues ?? []) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['isps', i, 'settings', ...issue.path],
+            message: issue.message,
+          });
+        }
+      });
+      // One client id is one party: an SP or a partner, never both, never twice.
+      const seen = new Set<string>();
+      const ids = [
+        ...config.serviceProviders.map((sp, i) => ({
+          id: sp.clientId,
+          path: ['serviceProviders', i, 'clientId'],
+        })),
+        ...config.isps.flatMap((isp, i) =>
+          isp.clients.map((c, j) => ({ id: c.clientId, path: ['isps', i, 'clients', j, 'clientId'] })),
+        ),
+      ];
+      for (const { id, path } of ids) {
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `Client id ${id} is used twice.` });
+        seen.add(id);
       }
-    });
-    // One client id is one party: an SP or a partner, never both, never twice.
-    const seen = new Set<string>();
-    const ids = [
-      ...config.serviceProviders.map((sp, i) => ({
-        id: sp.clientId,
-        path: ['serviceProviders', i, 'clientId'],
-      })),
-      ...config.isps.flatMap((isp, i) =>
-        isp.clients.map((c, j) => ({ id: c.clientId, path: ['isps', i, 'clients', j, 'clientId'] })),
-      ),
-    ];
-    for (const { id, path } of ids) {
-      if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `Client id ${id} is used twice.` });
-      seen.add(id);
-    }
-  });
+    }),
+  );
 
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>;
 export type SpConfig = z.output<typeof SpConfigSchema>;

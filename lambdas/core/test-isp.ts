@@ -3,10 +3,10 @@
  * accepts, and which partner messages a chosen "Status of identity" becomes. The handler signs
  * these messages and posts them to the ISP callback routes exactly as a real partner would.
  */
-import * as z from 'zod';
 import type { IspEventClaims, IspEvidenceClaims } from './evidence.js';
 import type { Order } from './order.js';
 import { e164 } from './schemas.js';
+import * as z from './zod.js';
 
 /** The "Status of identity" choices, in the order the form offers them. */
 export const SIMULATOR_STATUSES = [
@@ -35,70 +35,67 @@ export const SIMULATOR_TRUST_FRAMEWORK = 'de_aml';
 
 const NO_CONTROL = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 const PERSON_NAME = /^\p{L}[\p{L}\p{M}' .\u2019-]*$/u;
-const REQUIRED = { message: 'Required.', abort: true } as const;
+const REQUIRED = { error: 'Required.', abort: true } as const;
+
+/** A string, trimmed, that must not be empty after trimming. */
+const required = () => z.string().check(z.trim(), z.minLength(1, REQUIRED));
 
 const isoDate = (label: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, REQUIRED)
-    .pipe(z.iso.date({ message: `${label} must be a real calendar date, YYYY-MM-DD.` }));
+  z.pipe(required(), z.iso.date({ error: `${label} must be a real calendar date, YYYY-MM-DD.` }));
 
-const personName = z
-  .string()
-  .trim()
-  .min(1, REQUIRED)
-  .max(100, { message: 'At most 100 characters.' })
-  .regex(PERSON_NAME, { message: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' });
+const personName = required().check(
+  z.maxLength(100, { error: 'At most 100 characters.' }),
+  z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
+);
 
 /** The person data the simulated partner "identified". Field names are the form's and the API's. */
 export const SimulatedPerson = z.strictObject({
   firstName: personName,
   lastName: personName,
-  email: z
-    .string()
-    .trim()
-    .min(1, REQUIRED)
-    .pipe(z.email({ message: 'Must be an email address.' }).max(254)),
-  mobile: z.string().trim().min(1, REQUIRED).pipe(e164),
-  dob: isoDate('The date of birth')
-    .refine((d) => d <= new Date().toISOString().slice(0, 10), { message: 'Must not lie in the future.' })
-    .refine((d) => d >= '1900-01-01', { message: 'Must not be before 1900-01-01.' }),
-  placeOfBirth: z
-    .string()
-    .trim()
-    .min(1, REQUIRED)
-    .max(100, { message: 'At most 100 characters.' })
-    .regex(NO_CONTROL, { message: 'Must not contain control or format characters.' }),
+  email: z.pipe(required(), z.email({ error: 'Must be an email address.' }).check(z.maxLength(254))),
+  mobile: z.pipe(required(), e164),
+  dob: isoDate('The date of birth').check(
+    z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
+    z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
+  ),
+  placeOfBirth: required().check(
+    z.maxLength(100, { error: 'At most 100 characters.' }),
+    z.regex(NO_CONTROL, { error: 'Must not contain control or format characters.' }),
+  ),
   nationality: z
     .string()
-    .trim()
-    .toUpperCase()
-    .min(1, REQUIRED)
-    .regex(/^[A-Z]{2}$/, { message: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' }),
-  idCardNumber: z
-    .string()
-    .trim()
-    .min(1, REQUIRED)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, {
-      message: 'Must be 1 to 50 letters, digits, spaces or hyphens.',
+    .check(
+      z.trim(),
+      z.toUpperCase(),
+      z.minLength(1, REQUIRED),
+      z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' }),
+    ),
+  idCardNumber: required().check(
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, {
+      error: 'Must be 1 to 50 letters, digits, spaces or hyphens.',
     }),
+  ),
   /** May lie in the past: an expired document is a case a tester may want the service to refuse. */
   validUntil: isoDate('Valid until'),
 });
 export type SimulatedPerson = z.output<typeof SimulatedPerson>;
 
-const reason = z
-  .string()
-  .trim()
-  .max(500, { message: 'At most 500 characters.' })
-  .regex(NO_CONTROL, { message: 'Must not contain control or format characters.' })
-  .optional()
-  .transform((r) => (r ? r : undefined));
+const reason = z.pipe(
+  z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.maxLength(500, { error: 'At most 500 characters.' }),
+        z.regex(NO_CONTROL, { error: 'Must not contain control or format characters.' }),
+      ),
+  ),
+  z.transform((r) => (r ? r : undefined)),
+);
 
 /** The submitted "Define Identity" form: every field is required (the form comes prefilled). */
-export const SimulatorForm = SimulatedPerson.extend({
-  status: z.enum(SIMULATOR_STATUSES, { message: 'Choose one of the offered statuses.' }),
+export const SimulatorForm = z.extend(SimulatedPerson, {
+  status: z.enum(SIMULATOR_STATUSES, { error: 'Choose one of the offered statuses.' }),
   reason,
 });
 export type SimulatorForm = z.output<typeof SimulatorForm>;
@@ -106,7 +103,7 @@ export type SimulatorForm = z.output<typeof SimulatorForm>;
 /** The JSON API for automated SP tests: person fields not given default from the order. */
 export const SimulatorApiRequest = z.strictObject({
   status: z.enum(SIMULATOR_STATUSES),
-  person: SimulatedPerson.partial().optional(),
+  person: z.optional(z.partial(SimulatedPerson)),
   /** The partner's reason, sent with a cancellation. */
   reason,
 });

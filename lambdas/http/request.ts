@@ -1,14 +1,14 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type * as z from 'zod';
 import { problems } from '../core/problems.js';
 import { parseOrThrow } from '../core/schemas.js';
+import type * as z from '../core/zod.js';
 import { headerOf } from './handler.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
 /** The body as JSON, validated: wrong media type, oversize, malformed JSON and bad fields are 4xx. */
-export function jsonBody<S extends z.ZodType>(
+export function jsonBody<S extends z.ZodMiniType>(
   event: APIGatewayProxyEvent,
   schema: S,
   maxBytes = DEFAULT_MAX_BODY_BYTES,
@@ -34,7 +34,7 @@ export function jsonBody<S extends z.ZodType>(
 }
 
 /** Query parameters, validated; a parameter given twice is an error rather than a guess. */
-export function queryParams<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+export function queryParams<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   const multi = event.multiValueQueryStringParameters ?? {};
   const repeated = Object.entries(multi)
     .filter(([, v]) => (v?.length ?? 0) > 1)
@@ -43,7 +43,7 @@ export function queryParams<S extends z.ZodType>(event: APIGatewayProxyEvent, sc
   return parseOrThrow(schema, { ...(event.queryStringParameters ?? {}) });
 }
 
-export function pathParams<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+export function pathParams<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   return parseOrThrow(schema, { ...(event.pathParameters ?? {}) });
 }
 

@@ -82,6 +82,13 @@ describe('HttpAdapterSettings', () => {
     expect(HttpAdapterSettings.safeParse({ ...BASE, ...overrides }).success).toBe(false);
   });
 
+  it('refuses a huge retry count by its bound, naming retries, without computing its waits', () => {
+    const result = HttpAdapterSettings.safeParse({ ...BASE, retries: Number.MAX_SAFE_INTEGER });
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['retries']);
+  });
+
   it('accepts http to the loopback interface (the local stack and tests)', () => {
     expect(isAllowedPartnerUrl('http://127.0.0.1:8080/orders')).toBe(true);
     expect(isAllowedPartnerUrl('http://localhost/orders')).toBe(true);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { Problem } from '../../lambdas/core/problems.js';
 import {
   e164,
@@ -26,7 +26,7 @@ import {
 } from './fixtures.js';
 
 /** The distinct fields named by a failed parse, in order (empty when the parse succeeds). */
-function fieldsOf(schema: z.ZodType, input: unknown): string[] {
+function fieldsOf(schema: z.ZodMiniType, input: unknown): string[] {
   const result = schema.safeParse(input);
   return result.success ? [] : [...new Set(toFieldErrors(result.error).map((e) => e.field))];
 }
@@ -198,7 +198,7 @@ describe('StartIdentificationRequest', () => {
       );
 
       expect(result.success).toBe(false);
-      expect(toFieldErrors(result.error as z.ZodError)).toEqual([
+      expect(toFieldErrors(result.error as z.core.$ZodError)).toEqual([
         { field: 'admin', message: 'Unknown field.' },
         { field: '__proto__x', message: 'Unknown field.' },
         { field: 'refId', message: 'Unknown field.' },
@@ -470,7 +470,7 @@ describe('VerifyRequest', () => {
   it('explains what a distinguished name looks like', () => {
     const result = VerifyRequest.safeParse({ ...PAPER_VERIFY_BODY, distinguishedName: 'Hans Müller' });
 
-    expect(toFieldErrors(result.error as z.ZodError)).toEqual([
+    expect(toFieldErrors(result.error as z.core.$ZodError)).toEqual([
       {
         field: 'distinguishedName',
         message: 'Must be a distinguished name such as "gn=Hans, sn=Müller, cn=Hans Müller, c=CH".',
@@ -488,7 +488,7 @@ describe('VerifyRequest', () => {
   it('names each missing field and each unknown field', () => {
     const result = VerifyRequest.safeParse({ msisdn: '41791234567', refId: 'x', evidenceId: 'y' });
 
-    expect(toFieldErrors(result.error as z.ZodError)).toEqual([
+    expect(toFieldErrors(result.error as z.core.$ZodError)).toEqual([
       { field: 'claimedIdentity', message: expect.any(String) },
       { field: 'assuranceLevel', message: expect.any(String) },
       { field: 'distinguishedName', message: expect.any(String) },
@@ -566,7 +566,7 @@ describe('ProvidersQuery', () => {
   it('reports an unknown parameter as "Unknown field."', () => {
     const result = ProvidersQuery.safeParse({ loa: '3', realtimeMethods: 'video', limit: '10' });
 
-    expect(toFieldErrors(result.error as z.ZodError)).toEqual([
+    expect(toFieldErrors(result.error as z.core.$ZodError)).toEqual([
       { field: 'realtimeMethods', message: 'Unknown field.' },
       { field: 'limit', message: 'Unknown field.' },
     ]);
@@ -725,7 +725,7 @@ describe('toFieldErrors and parseOrThrow', () => {
       statuses: [{ status: 'created', date: 'never', reason: null, kind: null, extra: 1 }],
     });
 
-    expect(toFieldErrors(result.error as z.ZodError)).toEqual([
+    expect(toFieldErrors(result.error as z.core.$ZodError)).toEqual([
       { field: 'statuses.0.date', message: expect.any(String) },
       { field: 'statuses.0.extra', message: 'Unknown field.' },
     ]);
@@ -736,7 +736,7 @@ describe('toFieldErrors and parseOrThrow', () => {
 
     const errors = toFieldErrors(
       StartIdentificationRequest.safeParse(startBody({ firstName: secret, email: secret, issuer: secret }))
-        .error as z.ZodError,
+        .error as z.core.$ZodError,
     );
 
     expect(errors.length).toBeGreaterThan(0);
