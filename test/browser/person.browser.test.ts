@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { DEFINE_IDENTITY_FIELDS } from '../support/white-paper.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -54,18 +55,7 @@ describe('the pages a person and a tester use, without JavaScript', () => {
 
     // The simulator's "Define Identity" form: every field labelled, prefilled from the order
     await page.goto(started.body.targetURL);
-    for (const label of [
-      'FirstName',
-      'LastName',
-      'Email Address',
-      'Mobile phone number',
-      'Date of birth',
-      'Place of birth',
-      'Nationality',
-      'ID card number',
-      'Valid until',
-      'Status of identity',
-    ]) {
+    for (const label of DEFINE_IDENTITY_FIELDS) {
       await expect(page.getByLabel(label, { exact: false }).count(), label).resolves.toBeGreaterThan(0);
     }
     expect(await page.getByLabel('FirstName').inputValue()).toBe('Hans');

@@ -3,39 +3,18 @@
  * per SP setup, media type negotiation, and hostile query strings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderView } from '../../lambdas/core/domain.js';
 import { expectInvalidField, expectProblem } from '../support/problems.js';
 import { call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
+import { PAPER_PROVIDERS_QUERY, PAPER_TEST_ISP_ENTRY } from '../support/white-paper.js';
 
 const VENDOR = 'application/vnd.sc.miss.provider.v1+json';
-const PAPER_QUERY =
-  '/api/providers?issuer=Test-ISP&jurisdiction=EIDAS&loa=3&offline=true&realtimeMethod=test&webflow=true';
+const PAPER_QUERY = PAPER_PROVIDERS_QUERY;
 /** The white paper's answer to PAPER_QUERY, verbatim. */
-const PAPER_ANSWER = [
-  {
-    loa: 3,
-    issuer: 'Test-ISP',
-    webflow: true,
-    jurisdiction: 'ZERTES,EIDAS',
-    realtimeMethods: ['video', 'test'],
-    offline: true,
-    identificationData: [],
-    additionalData: [],
-    defaultLocale: 'en',
-  },
-];
+const PAPER_ANSWER = [PAPER_TEST_ISP_ENTRY];
 const PAPER_FIELDS = Object.keys(PAPER_ANSWER[0] as object).sort();
 
-interface Provider {
-  loa: number;
-  issuer: string;
-  webflow: boolean;
-  jurisdiction: string;
-  realtimeMethods: string[];
-  offline: boolean;
-  identificationData: string[];
-  additionalData: string[];
-  defaultLocale: string;
-}
+type Provider = ProviderView;
 
 let stack: LocalStack;
 const tokens: Record<string, string> = {};

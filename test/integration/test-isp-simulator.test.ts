@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { DEFINE_IDENTITY_FIELDS } from '../support/white-paper.js';
 
 interface OrderState {
   refId: string;
@@ -19,18 +20,6 @@ interface ApiAnswer {
 }
 
 const FORM_CONTENT_TYPE = { 'content-type': 'application/x-www-form-urlencoded' };
-const EXPECTED_LABELS = [
-  'FirstName',
-  'LastName',
-  'Email Address',
-  'Mobile phone number',
-  'Date of birth',
-  'Place of birth',
-  'Nationality',
-  'ID card number',
-  'Valid until',
-  'Status of identity',
-];
 
 const lastStatus = (s: OrderState) => s.statuses[s.statuses.length - 1];
 const inFiveYears = () => {
@@ -106,7 +95,7 @@ describe('Test-ISP simulator', () => {
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       expect(page).not.toMatch(/<script|<link /i);
       const controls = labelledControls(page);
-      for (const label of EXPECTED_LABELS) {
+      for (const label of DEFINE_IDENTITY_FIELDS) {
         expect(controls.get(label)?.tag, `control labelled ${label}`).not.toBe('none');
       }
       expect(Object.fromEntries([...controls].map(([label, c]) => [label, c.value]))).toMatchObject({

@@ -76,17 +76,4 @@ export async function waitFor<T>(
   return last;
 }
 
-/** The white paper's start body, plus the issuer and method to use. */
-export function paperStartBody(overrides: Record<string, unknown> = {}) {
-  return {
-    dob: '1978-02-28',
-    email: 'hans.muster@swisscom.com',
-    firstName: 'Hans',
-    language: 'en',
-    lastName: 'Muster',
-    mobile: '+41783478228',
-    issuer: 'Test-ISP',
-    method: 'test',
-    ...overrides,
-  };
-}
+export { paperStartBody } from './white-paper.js';
