@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { termsLinkFromOutbox } from '../support/isp.js';
 import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
 import { DEFINE_IDENTITY_FIELDS } from '../support/white-paper.js';
 
@@ -67,11 +68,10 @@ describe('the pages a person and a tester use, without JavaScript', () => {
     expect(await page.content()).toContain('data-ready');
 
     // The SMS arrives; the person opens the link and accepts
-    const sms = await waitFor(
-      async () => stack.outbox.list().find((m) => m.phoneNumber === mobile),
-      (m) => m !== undefined,
-    );
-    const link = sms?.message.match(/https?:\/\/\S+\/terms\/[\w-]+/)?.[0] as string;
+    const link = (await waitFor(
+      async () => termsLinkFromOutbox(stack, mobile),
+      (l) => l !== undefined,
+    )) as string;
     await page.goto(link);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Terms of use for electronic signatures',

@@ -4,8 +4,8 @@
  * and once more to show that a new identification of the same person updates the registration.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evidenceFor, sendEvent, sendEvidence } from '../support/isp.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { acceptTerms, evidenceFor, sendEvent, sendEvidence, TERMS_LINK } from '../support/isp.js';
+import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
 
 interface Sms {
   phoneNumber: string;
@@ -37,35 +37,25 @@ function formValues(html: string): URLSearchParams {
   return form;
 }
 
-async function start(mobile: string, overrides: Record<string, unknown> = {}) {
-  const res = await call<{ refId: string; targetURL: string }>(stack, 'POST', '/api/identifications', {
-    token,
-    json: paperStartBody({ mobile, ...overrides }),
-  });
-  expect(res.status).toBe(201);
-  return res.body;
-}
+const start = (mobile: string, overrides: Record<string, unknown> = {}) =>
+  startOrder(stack, token, { mobile, ...overrides });
 
 async function termsLinkFor(mobile: string, notIn: string[] = []): Promise<string> {
   const sms = await waitFor(
     async () => (await call<Sms[]>(stack, 'GET', '/_local/sms')).body.find((m) => m.phoneNumber === mobile),
     (m) => m !== undefined && !notIn.some((link) => m.message.includes(link)),
   );
-  const link = sms?.message.match(/https?:\/\/\S+\/terms\/[\w-]+/)?.[0];
+  // Read over HTTP, as a tester would (GET /_local/sms), not from the outbox object.
+  const link = sms?.message.match(TERMS_LINK)?.[0];
   expect(link).toBeDefined();
   return link as string;
 }
 
-async function acceptTerms(link: string) {
+async function openAndAcceptTerms(link: string) {
   const page = await fetch(link);
   expect(page.status).toBe(200);
   expect(await page.text()).toContain('<form method="post"');
-  const accepted = await fetch(link, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'accept=yes',
-  });
-  expect(accepted.status).toBe(200);
+  expect((await acceptTerms(link)).status).toBe(200);
 }
 
 const verify = (msisdn: string, assuranceLevel: 3 | 4, distinguishedName: string) =>
@@ -98,7 +88,7 @@ describe('identify once, sign many times', () => {
     expect(submitted.status).toBe(200);
 
     // The SMS arrives; the person accepts the terms
-    await acceptTerms(await termsLinkFor(mobile));
+    await openAndAcceptTerms(await termsLinkFor(mobile));
 
     // Verify turns positive once the state machine has written the registration
     const positive = await waitFor(
@@ -137,7 +127,7 @@ describe('identify once, sign many times', () => {
     ];
     expect(outcomes).toEqual(['applied', 'stale', 'duplicate', 'applied', 'duplicate', 'stale']);
 
-    await acceptTerms(await termsLinkFor(mobile));
+    await openAndAcceptTerms(await termsLinkFor(mobile));
     const positive = await waitFor(
       () => verify('41791112233', 3, 'gn=Hans, sn=Muster'),
       (r) => r.status === 200,
@@ -164,7 +154,7 @@ describe('identify once, sign many times', () => {
     });
     expect(simulated.status).toBe(200);
     const firstLink = await termsLinkFor(mobile);
-    await acceptTerms(firstLink);
+    await openAndAcceptTerms(firstLink);
     const atLoa3 = await waitFor(
       () => verify('41794445566', 3, dn),
       (r) => r.status === 200,
@@ -174,7 +164,7 @@ describe('identify once, sign many times', () => {
     // Then at LoA 4 by courier (offline, ZertES and eIDAS)
     const second = await start(mobile, { issuer: 'Courier-Demo', method: 'courier' });
     await call(stack, 'POST', `/test-isp/api/orders/${second.refId}`, { json: { status: 'data-ready' } });
-    await acceptTerms(await termsLinkFor(mobile, [firstLink]));
+    await openAndAcceptTerms(await termsLinkFor(mobile, [firstLink]));
     const atLoa4 = await waitFor(
       () => verify('41794445566', 4, dn),
       (r) => r.status === 200,

@@ -4,22 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../local/config.js';
-import { evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
+import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
 
 type Status = {
   statuses: { status: string; kind: string | null; reason: string | null }[];
   evidenceId: string | null;
 };
 
-async function startOrder(stack: LocalStack, token: string, mobile: string) {
-  const res = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
-    token,
-    json: paperStartBody({ mobile }),
-  });
-  expect(res.status).toBe(201);
-  return res.body.refId;
-}
+const start = async (stack: LocalStack, token: string, mobile: string) =>
+  (await startOrder(stack, token, { mobile })).refId;
 
 const statusOf = async (stack: LocalStack, token: string, refId: string) =>
   (await call<Status>(stack, 'GET', `/api/identifications/${refId}`, { token })).body;
@@ -30,14 +24,8 @@ async function acceptTermsFromSms(stack: LocalStack, mobile: string) {
     async () => termsLinkFromOutbox(stack, mobile),
     (l) => l !== undefined,
   );
-  const page = await fetch(link as string);
-  expect(page.status).toBe(200);
-  const accepted = await fetch(link as string, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'accept=yes',
-  });
-  expect(accepted.status).toBe(200);
+  expect((await fetch(link as string)).status).toBe(200);
+  expect((await acceptTerms(link as string)).status).toBe(200);
 }
 
 describe('the identification lifecycle on the local state machine', () => {
@@ -52,7 +40,7 @@ describe('the identification lifecycle on the local state machine', () => {
 
   it('runs the happy path: evidence, SMS, acceptance, registration, execution succeeded', async () => {
     const mobile = '+41790000001';
-    const refId = await startOrder(stack, token, mobile);
+    const refId = await start(stack, token, mobile);
 
     expect((await sendEvent(stack, refId, 'waiting-for-doc')).status).toBe(200);
     expect((await sendEvent(stack, refId, 'done')).status).toBe(200);
@@ -85,9 +73,9 @@ describe('the identification lifecycle on the local state machine', () => {
     });
   });
 
-  for (const kind of ['user', 'isp', 'unsuccessful'] as const) {
+  for (const [i, kind] of (['user', 'isp', 'unsuccessful'] as const).entries()) {
     it(`ends in cancelled/${kind} when the ISP reports that cancellation, and the execution stops`, async () => {
-      const refId = await startOrder(stack, token, `+4179000010${kind.length}`);
+      const refId = await start(stack, token, `+4179000010${i}`);
       const res = await sendEvent(stack, refId, 'cancelled', { kind, reason: `reason-${kind}` });
       expect(res.status).toBe(200);
 
@@ -104,13 +92,13 @@ describe('the identification lifecycle on the local state machine', () => {
 
   it('cancels while waiting for the terms: the execution leaves WaitForTerms', async () => {
     const mobile = '+41790000201';
-    const refId = await startOrder(stack, token, mobile);
-    await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }));
+    const refId = await start(stack, token, mobile);
+    expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
     await waitFor(
       async () => termsLinkFromOutbox(stack, mobile),
       (l) => l !== undefined,
     );
-    await sendEvent(stack, refId, 'cancelled', { kind: 'user' });
+    expect((await sendEvent(stack, refId, 'cancelled', { kind: 'user' })).status).toBe(200);
 
     const execution = await stack.stepFunctions.settled(refId);
     expect(execution.states).toContain('WaitForTerms');
@@ -128,7 +116,7 @@ describe('timeouts, retries and failures of the state machine', () => {
     const stack = await startStack({ config: fast, rateLimits: false });
     try {
       const token = await tokenFor(stack);
-      const refId = await startOrder(stack, token, '+41790000301');
+      const refId = await start(stack, token, '+41790000301');
 
       const execution = await stack.stepFunctions.settled(refId);
       expect(execution.states).toEqual(['WaitForEvidence', 'ExpireOrder', 'Expired']);
@@ -164,8 +152,8 @@ describe('timeouts, retries and failures of the state machine', () => {
     try {
       const token = await tokenFor(stack);
       const mobile = '+41790000401';
-      const refId = await startOrder(stack, token, mobile);
-      await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }));
+      const refId = await start(stack, token, mobile);
+      expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
       await acceptTermsFromSms(stack, mobile);
 
       const execution = await stack.stepFunctions.settled(refId);
@@ -194,8 +182,8 @@ describe('timeouts, retries and failures of the state machine', () => {
     try {
       const token = await tokenFor(stack);
       const mobile = '+41790000501';
-      const refId = await startOrder(stack, token, mobile);
-      await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }));
+      const refId = await start(stack, token, mobile);
+      expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
       await acceptTermsFromSms(stack, mobile);
 
       const execution = await stack.stepFunctions.settled(refId);

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTermsLink, RESEND_LIMIT_PER_HOUR } from '../../lambdas/usecases/lifecycle.js';
-import { evidenceFor, sendEvidence } from '../support/isp.js';
+import { acceptTerms, evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
 import { expectProblem } from '../support/problems.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
 
 let stack: LocalStack;
 let token: string;
@@ -17,20 +17,11 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const linksTo = (mobile: string) =>
-  stack.outbox
-    .list()
-    .filter((m) => m.phoneNumber === mobile)
-    .map((m) => m.message.match(/https?:\/\/\S+\/terms\/[\w-]+/)?.[0] as string);
+const linksTo = (mobile: string) => termsLinksFromOutbox(stack, mobile);
 
 /** An order whose evidence is in and whose first terms SMS has been sent. */
 async function awaitingTerms(mobile: string, language = 'en') {
-  const started = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
-    token,
-    json: paperStartBody({ mobile, language }),
-  });
-  expect(started.status).toBe(201);
-  const { refId } = started.body;
+  const { refId } = await startOrder(stack, token, { mobile, language });
   expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
   const [link] = await waitFor(
     async () => linksTo(mobile),
@@ -39,12 +30,7 @@ async function awaitingTerms(mobile: string, language = 'en') {
   return { refId, link: link as string };
 }
 
-const accept = (link: string) =>
-  fetch(link, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'accept=yes',
-  });
+const accept = acceptTerms;
 
 describe('the terms link', () => {
   it('shows the terms in the language of the order, or in the one the person picks', async () => {
@@ -130,11 +116,7 @@ describe('resending the terms SMS', () => {
   });
 
   it('refuses while the order does not wait for the terms (409), and for another SP (404)', async () => {
-    const started = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
-      token,
-      json: paperStartBody({ mobile: '+41796660006' }),
-    });
-    const { refId } = started.body;
+    const { refId } = await startOrder(stack, token, { mobile: '+41796660006' });
     const bank = await tokenFor(stack, 'demo-bank');
 
     expectProblem(

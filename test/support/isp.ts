@@ -91,8 +91,27 @@ export async function sendEvidence(
   >;
 }
 
+/** The link a terms SMS carries. */
+export const TERMS_LINK = /https?:\/\/\S+\/terms\/[\w-]+/;
+
+/** The terms links of every SMS sent to this number, newest first. */
+export function termsLinksFromOutbox(stack: LocalStack, mobile: string): string[] {
+  return stack.outbox
+    .list()
+    .filter((m) => m.phoneNumber === mobile)
+    .flatMap((m) => m.message.match(TERMS_LINK)?.[0] ?? []);
+}
+
 /** The terms link of the newest SMS sent to this number. */
 export function termsLinkFromOutbox(stack: LocalStack, mobile: string): string | undefined {
-  const sms = stack.outbox.list().find((m) => m.phoneNumber === mobile);
-  return sms?.message.match(/https?:\/\/\S+\/terms\/[\w-]+/)?.[0];
+  return termsLinksFromOutbox(stack, mobile)[0];
+}
+
+/** The person presses "accept" on the terms page (a plain form post). */
+export function acceptTerms(link: string): Promise<Response> {
+  return fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'accept=yes',
+  });
 }

@@ -4,6 +4,7 @@
  */
 import { oauthClientsOf } from '../../lambdas/core/service-config.js';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
+import { paperStartBody } from './white-paper.js';
 
 export type { LocalStack };
 
@@ -76,4 +77,20 @@ export async function waitFor<T>(
   return last;
 }
 
-export { paperStartBody } from './white-paper.js';
+/** Starts an identification as an SP (the paper's body, with overrides); fails unless it is a 201. */
+export async function startOrder(
+  stack: LocalStack,
+  token: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ refId: string; targetURL: string; expiresAt: string }> {
+  const res = await call<{ refId: string; targetURL: string; expiresAt: string }>(
+    stack,
+    'POST',
+    '/api/identifications',
+    { token, json: paperStartBody(overrides) },
+  );
+  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+export { paperStartBody };
