@@ -2,6 +2,7 @@
 import type { JWK } from 'jose';
 import type { LifecycleDeps } from '../usecases/lifecycle.js';
 import { tableRepository } from './aws-clients.js';
+import { CONFIG_CACHE_MS, cached } from './cache.js';
 import type { IspMessageDeps } from './isp-message.js';
 import { sfnClient, TaskCallbacks } from './workflow/step-functions.js';
 
@@ -9,10 +10,13 @@ export function lifecycleDeps(): LifecycleDeps {
   return { repository: tableRepository(), callbacks: new TaskCallbacks(sfnClient()) };
 }
 
+/** A partner's configuration, cached per container like all configuration read from the table. */
+export const ispConfigOf = cached((issuer: string) => tableRepository().getIsp(issuer), CONFIG_CACHE_MS);
+
 export function ispMessageDeps(): IspMessageDeps {
   const repository = tableRepository();
   return {
-    keysOf: async (issuer) => ((await repository.getIsp(issuer))?.keys ?? []) as JWK[],
+    keysOf: async (issuer) => ((await ispConfigOf(issuer))?.keys ?? []) as JWK[],
     rememberJti: (issuer, jti, until) => repository.rememberJti(issuer, jti, until, new Date()),
   };
 }

@@ -1,6 +1,9 @@
 /** The terms-of-use texts in the languages the service speaks. */
 import type { Language } from './domain.js';
 
+/** How long the person has to accept the terms once the evidence is in (and a link stays valid). */
+export const TERMS_LINK_SECONDS = 14 * 24 * 3600;
+
 const SMS: Record<Language, (link: string, until: string) => string> = {
   en: (l, u) =>
     `Smart Registration: please accept the terms of use for electronic signatures: ${l} (valid until ${u})`,

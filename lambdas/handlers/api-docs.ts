@@ -1,8 +1,8 @@
 /** GET /openapi.json and GET /docs — the API described, generated from the schemas in use. */
 
 import { optionalEnv } from '../adapters/env.js';
-import { buildOpenApi } from '../core/openapi.js';
 import { html, httpHandler, json } from '../http/handler.js';
+import { buildOpenApi } from '../http/openapi.js';
 import { publicBaseUrl } from '../http/request.js';
 
 const escapeHtml = (s: string) =>

@@ -3,12 +3,10 @@
  * evidence, each as a compact JWS signed with their registered key (body `application/jose`).
  */
 
-import { tableRepository } from '../adapters/aws-clients.js';
-import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { mapIspMessage } from '../adapters/isp/isp-adapter.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
 import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.js';
-import { ispMessageDeps, lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { ispConfigOf, ispMessageDeps, lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { IspEventClaims, IspEvidenceClaims } from '../core/evidence.js';
 import { problems } from '../core/problems.js';
 import { parseOrThrow } from '../core/schemas.js';
@@ -17,7 +15,6 @@ import { applyIspEvent, importEvidence } from '../usecases/lifecycle.js';
 
 const deps = lifecycleDeps();
 const messageDeps = ispMessageDeps();
-const ispOf = cached((issuer: string) => tableRepository().getIsp(issuer), CONFIG_CACHE_MS);
 const MAX_JWS_BYTES = 64 * 1024;
 
 export const handler = httpHandler('isp-callback', async (event) => {
@@ -35,7 +32,8 @@ export const handler = httpHandler('isp-callback', async (event) => {
   const claims = await verifyIspMessage(body, kind, messageDeps);
   const { iss, iat: _iat, jti: _jti, exp: _exp, ...signed } = claims;
   // A partner with its own message shapes has them mapped to ours by its adapter.
-  const isp = await ispOf(iss);
+  // The same cached read that found the issuer's keys.
+  const isp = await ispConfigOf(iss);
   const content = isp ? mapIspMessage(ispAdapterFor(isp.adapter), kind, signed, isp) : signed;
   const result =
     kind === 'event'

@@ -9,6 +9,7 @@ import type { Repository } from '../adapters/dynamo/repository.js';
 import type { IspAdapter } from '../adapters/isp/isp-adapter.js';
 import type { IdentificationData } from '../core/evidence.js';
 import { problems } from '../core/problems.js';
+import { orderOfClient } from './order-access.js';
 
 export interface IdentificationDataDeps {
   repository: Repository;
@@ -22,11 +23,8 @@ export async function getIdentificationData(
   input: { clientId: string; refId: string },
 ): Promise<IdentificationData> {
   const { repository } = deps;
-  const order = await repository.getOrder(input.refId);
-  // Another SP's order is indistinguishable from one that does not exist (and is not recorded).
-  if (!order || order.clientId !== input.clientId) {
-    throw problems.notFound('No identification with this refId.');
-  }
+  // Another SP's order is a 404, and not recorded.
+  const order = await orderOfClient(repository, input.refId, input.clientId);
   const sp = await repository.getSpSetup(input.clientId);
   const granted = sp?.amlContracts.includes(order.issuer) ?? false;
   const evidence = granted ? await repository.getEvidence(order.refId) : undefined;

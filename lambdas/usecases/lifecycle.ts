@@ -23,7 +23,8 @@ import {
 } from '../core/order.js';
 import { Problem, problems } from '../core/problems.js';
 import { normaliseMsisdn, type Registration, registrationValidUntil } from '../core/registration.js';
-import { termsSmsText } from '../core/terms.js';
+import { TERMS_LINK_SECONDS, termsSmsText } from '../core/terms.js';
+import { orderOfClient, orderOfIssuer } from './order-access.js';
 
 export interface TaskCallbackPort {
   succeed(taskToken: string, output: unknown): Promise<boolean>;
@@ -34,6 +35,11 @@ export interface LifecycleDeps {
   repository: Repository;
   callbacks: TaskCallbackPort;
   now?: () => Date;
+}
+
+/** An error the state machine's Retry retries (its name is the error code the ASL lists). */
+export class TransientError extends Error {
+  override readonly name = 'TransientError';
 }
 
 /** The error a state machine Catch recognises as "the order was cancelled". */
@@ -59,9 +65,7 @@ async function mutateOrder<T>(
       if (!(err instanceof ConditionFailed)) throw err;
     }
   }
-  const busy = new Error('The order is being changed concurrently');
-  busy.name = 'TransientError';
-  throw busy;
+  throw new TransientError('The order is being changed concurrently');
 }
 
 function bump(order: Order, change: Partial<Order>): Order {
@@ -90,14 +94,6 @@ export interface IspMessageResult {
   outcome: 'applied' | 'duplicate' | 'stale';
   status: string;
   evidenceId?: string | null;
-}
-
-async function orderOfIssuer(repository: Repository, refId: string, issuer: string): Promise<Order> {
-  const order = await repository.getOrder(refId);
-  // Another partner's order is indistinguishable from none.
-  if (!order || order.issuer !== issuer)
-    throw problems.notFound('No identification with this refId for this issuer.');
-  return order;
 }
 
 export async function applyIspEvent(
@@ -217,8 +213,6 @@ export interface TermsDeps extends Omit<LifecycleDeps, 'callbacks'> {
   publicBaseUrl: string;
 }
 
-export const TERMS_LINK_SECONDS = 14 * 24 * 3600;
-
 async function sendTermsLink(deps: TermsDeps, order: Order, validSeconds: number): Promise<Order> {
   const now = clock(deps);
   const token = randomBytes(32).toString('base64url');
@@ -240,9 +234,7 @@ async function sendTermsLink(deps: TermsDeps, order: Order, validSeconds: number
   try {
     await deps.sms.send(order.person.mobile, termsSmsText(order.person.language, link, expiresAt));
   } catch (err) {
-    const transient = new Error(`SMS not sent: ${(err as Error).name}`);
-    transient.name = 'TransientError';
-    throw transient;
+    throw new TransientError(`SMS not sent: ${(err as Error).name}`);
   }
   const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => ({
     save:
@@ -267,8 +259,7 @@ export const RESEND_LIMIT_PER_HOUR = 3;
 
 /** The SP asks for the SMS again: a new link replaces the old one. */
 export async function resendTermsSms(deps: TermsDeps, clientId: string, refId: string) {
-  const order = await deps.repository.getOrder(refId);
-  if (!order || order.clientId !== clientId) throw problems.notFound('No identification with this refId.');
+  const order = await orderOfClient(deps.repository, refId, clientId);
   if (currentStatus(order) !== 'data-ready' || !order.termsSms) {
     throw problems.conflict(
       'The terms SMS can be resent only while the identification waits for acceptance.',

@@ -3,7 +3,7 @@
  * no route serves, over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS } from '../../lambdas/core/openapi.js';
+import { OPERATIONS } from '../../lambdas/http/openapi.js';
 import { ROUTES } from '../../lambdas/routes.js';
 import { expectProblem } from '../support/problems.js';
 import { call, type LocalStack, startStack } from '../support/stack.js';

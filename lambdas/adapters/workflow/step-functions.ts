@@ -14,6 +14,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { Order } from '../../core/order.js';
+import { TERMS_LINK_SECONDS } from '../../core/terms.js';
 import type { IdentificationWorkflow } from '../../usecases/start-identification.js';
 
 export interface WorkflowInput {
@@ -24,7 +25,8 @@ export interface WorkflowInput {
   termsTimeoutSeconds: number;
 }
 
-export const TERMS_TIMEOUT_SECONDS = 14 * 24 * 3600;
+/** The state machine waits for the terms as long as a terms link is valid. */
+export const TERMS_TIMEOUT_SECONDS = TERMS_LINK_SECONDS;
 
 export class StepFunctionsWorkflow implements IdentificationWorkflow {
   constructor(

@@ -2,11 +2,12 @@
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers
  * validate with. JSON Schema 2020-12 is OpenAPI 3.1's own dialect, so zod's output is used as is.
  */
+
+import { IdentificationData } from '../core/evidence.js';
+import { IntrospectionRequest, IntrospectionResponse } from '../core/introspection.js';
+import * as S from '../core/schemas.js';
+import * as z from '../core/zod.js';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
-import { IdentificationData } from './evidence.js';
-import { IntrospectionRequest, IntrospectionResponse } from './introspection.js';
-import * as S from './schemas.js';
-import * as z from './zod.js';
 
 interface Operation {
   request?: z.ZodMiniType;
