@@ -4,13 +4,9 @@
  * Pure data, so that every reader can import it without pulling in handler code.
  */
 
-export const RESOURCE_SERVER = 'srs';
-export const SCOPES = {
-  read: `${RESOURCE_SERVER}/read`,
-  write: `${RESOURCE_SERVER}/write`,
-  introspect: `${RESOURCE_SERVER}/introspect`,
-} as const;
-export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+import { SCOPES, type Scope } from './core/domain.js';
+
+export { DEFAULT_SP_SCOPES, PARTNER_SCOPES, RESOURCE_SERVER, SCOPES, type Scope } from './core/domain.js';
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   [SCOPES.read]: 'Read the catalogue and own identifications',
   [SCOPES.write]: 'Start identifications',

@@ -14,7 +14,7 @@ export type StageName = (typeof STAGES)[number];
 export interface SpClientConfig {
   /** Construct id and app client name, e.g. `acme-signing`. */
   name: string;
-  /** Scopes of the route table it may ask for; default: all. */
+  /** Scopes of the route table it may ask for; default: DEFAULT_SP_SCOPES (read and write). */
   scopes?: Scope[];
 }
 

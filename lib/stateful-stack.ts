@@ -15,7 +15,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/adapters/dynamo/table-schema.js';
-import { RESOURCE_SERVER, SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../lambdas/routes.js';
+import {
+  DEFAULT_SP_SCOPES,
+  RESOURCE_SERVER,
+  SCOPE_DESCRIPTIONS,
+  SCOPES,
+  type Scope,
+} from '../lambdas/routes.js';
 import { prefixOf, type StageConfig } from './config.js';
 import type { SecretId } from './function-permissions.js';
 
@@ -145,7 +151,7 @@ export class StatefulStack extends Stack {
 
     this.appClients = new Map();
     for (const client of config.spClients) {
-      const scopes = (client.scopes ?? Object.values(SCOPES)).map((s) =>
+      const scopes = (client.scopes ?? DEFAULT_SP_SCOPES).map((s) =>
         cognito.OAuthScope.resourceServer(
           this.resourceServer,
           serverScopes.get(s) as cognito.ResourceServerScope,

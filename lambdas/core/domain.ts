@@ -1,5 +1,18 @@
 /** Shared vocabulary of the domain. Pure types and constants. */
 
+/** OAuth scopes of the API (the resource server `srs` in Cognito). */
+export const RESOURCE_SERVER = 'srs';
+export const SCOPES = {
+  read: `${RESOURCE_SERVER}/read`,
+  write: `${RESOURCE_SERVER}/write`,
+  introspect: `${RESOURCE_SERVER}/introspect`,
+} as const;
+export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+/** What an SP client may ask for unless its setup says otherwise (in Cognito and locally alike). */
+export const DEFAULT_SP_SCOPES: readonly Scope[] = [SCOPES.read, SCOPES.write];
+/** What a partner's backend client may ask for: introspecting order tokens, nothing else. */
+export const PARTNER_SCOPES = [SCOPES.introspect] as const;
+
 export const JURISDICTIONS = ['ZERTES', 'EIDAS'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 

@@ -3,7 +3,7 @@
  * the local stack and by the seeding tool (`npm run seed`) that writes it into the table in AWS.
  */
 import type { IspConfig, SpSetup } from './domain.js';
-import { JURISDICTIONS } from './domain.js';
+import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
 import { HttpAdapterSettings } from './isp-http.js';
 import * as z from './zod.js';
 
@@ -17,7 +17,7 @@ export const IspClientSchema = z.strictObject({
   clientId,
   /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
   clientSecret: z.optional(z.string().check(z.minLength(12))),
-  scopes: z._default(z.array(z.enum(['srs/introspect'])).check(z.minLength(1)), ['srs/introspect']),
+  scopes: z._default(z.array(z.enum(PARTNER_SCOPES)).check(z.minLength(1)), [...PARTNER_SCOPES]),
 });
 
 export const IspConfigSchema = z.strictObject({
@@ -55,7 +55,7 @@ export const SpConfigSchema = z.strictObject({
   amlContracts: z._default(z.array(z.string()), []),
   claimedIdentities: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(255))), []),
   /** OAuth scopes the client may ask for. */
-  scopes: z._default(z.array(z.string()), ['srs/read', 'srs/write']),
+  scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
 });
 
 /** Settings of the adapters that define a schema for them, by adapter name. */

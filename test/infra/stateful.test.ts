@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamo/table-schema.js';
-import { RESOURCE_SERVER, SCOPES } from '../../lambdas/routes.js';
+import { DEFAULT_SP_SCOPES, RESOURCE_SERVER, SCOPES } from '../../lambdas/routes.js';
 import { parseSpClients } from '../../lib/config.js';
 import { logicalIdOf, resourcesOf, synth, synthStage } from './helpers.js';
 
@@ -134,7 +134,9 @@ describe('the user pool', () => {
     const bank = clients.find((c) => c.Properties.ClientName === 'bank-x');
     const acme = clients.find((c) => c.Properties.ClientName === 'acme-signing');
     expect(bank?.Properties.AllowedOAuthScopes).toEqual([scope(SCOPES.read)]);
-    expect(acme?.Properties.AllowedOAuthScopes).toEqual(Object.values(SCOPES).map(scope));
+    // The same default as a local SP client: read and write, never the partners' introspect scope.
+    expect(acme?.Properties.AllowedOAuthScopes).toEqual(DEFAULT_SP_SCOPES.map(scope));
+    expect(acme?.Properties.AllowedOAuthScopes).not.toContainEqual(scope(SCOPES.introspect));
   });
 
   it('refuses SP clients with unknown scopes or names given twice', () => {
