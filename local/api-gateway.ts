@@ -161,7 +161,6 @@ export class LocalApiGateway {
     if (!match) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
     const { route } = match;
 
-    if (req.body.length > MAX_PAYLOAD_BYTES) throw new GatewayRefusal('REQUEST_TOO_LARGE');
     if (route.clientRateLimit && this.options.rateLimits !== false) {
       const retryAfter = this.limiter.take(
         `${req.sourceIp} ${route.method} ${route.path}`,

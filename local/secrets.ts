@@ -9,8 +9,6 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { ServiceConfig } from '../lambdas/core/service-config.js';
 
-export const TEST_ISP_ISSUER = 'Test-ISP';
-
 export interface LocalSecrets {
   serialNumberKey: string;
   testIspPrivateJwk: JWK;

@@ -12,6 +12,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
 import { Repository } from '../lambdas/adapters/dynamo/repository.js';
 import { oauthClientsOf, type ServiceConfig } from '../lambdas/core/service-config.js';
+import {
+  type GatewayResponseType,
+  gatewayProblemBody,
+  gatewayProblemHeaders,
+} from '../lambdas/http/gateway-responses.js';
 import { ROUTES } from '../lambdas/routes.js';
 import { seedConfig } from '../lambdas/usecases/seed-config.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
@@ -152,13 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       (err: Error) => {
         // No path or query in the log: they may carry tokens.
         console.error(`[local] ${req.method} request failed: ${err.name}`);
-        if (!res.headersSent)
-          send(
-            res,
-            500,
-            { 'Content-Type': 'application/problem+json' },
-            JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500 }),
-          );
+        if (!res.headersSent) sendGatewayProblem(res, 'DEFAULT_5XX');
       },
     );
   });
@@ -179,13 +178,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
       });
       await dynamo.close();
-      repository_destroy(repository);
     },
   };
-}
-
-function repository_destroy(_repository: Repository): void {
-  // The document client's sockets close with the process; nothing to release explicitly.
 }
 
 interface Services {
@@ -221,22 +215,23 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
   return Buffer.concat(chunks);
 }
 
+/** An answer the gateway gives itself, from the same table as API Gateway's gateway responses. */
+function sendGatewayProblem(
+  res: ServerResponse,
+  type: GatewayResponseType,
+  headers: Record<string, string> = {},
+): void {
+  const body = gatewayProblemBody(type);
+  send(res, body.status, { ...gatewayProblemHeaders(type), ...headers }, JSON.stringify(body));
+}
+
 async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Promise<void> {
   const url = new URL(req.url ?? '/', s.baseUrl);
   const method = req.method ?? 'GET';
   const body = await readBody(req, MAX_PAYLOAD_BYTES);
   if (body === undefined) {
     req.resume();
-    return send(
-      res,
-      413,
-      { 'Content-Type': 'application/problem+json', Connection: 'close' },
-      JSON.stringify({
-        type: 'https://smart-registration.example/problems/payload-too-large',
-        title: 'Payload too large',
-        status: 413,
-      }),
-    );
+    return sendGatewayProblem(res, 'REQUEST_TOO_LARGE', { Connection: 'close' });
   }
   const path = url.pathname;
 

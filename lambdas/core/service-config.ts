@@ -101,7 +101,6 @@ export const ServiceConfigSchema = z
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>;
 export type SpConfig = z.output<typeof SpConfigSchema>;
 export type IspEntry = z.output<typeof IspConfigSchema>;
-export type IspClientConfig = z.output<typeof IspClientSchema>;
 
 export function toSpSetup(sp: SpConfig): SpSetup {
   const { clientSecret: _secret, scopes: _scopes, ...setup } = sp;
