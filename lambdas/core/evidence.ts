@@ -4,7 +4,7 @@
  */
 import { JURISDICTIONS } from './domain.js';
 import type { LifecycleEvent, Order } from './order.js';
-import { e164 } from './schemas.js';
+import { e164, SAFE_TEXT } from './schemas.js';
 import * as z from './zod.js';
 
 const text = (max: number) =>
@@ -13,7 +13,7 @@ const text = (max: number) =>
     .check(
       z.minLength(1),
       z.maxLength(max),
-      z.regex(/^[^\p{Cc}\p{Cf}]*$/u, { error: 'Must not contain control or format characters.' }),
+      z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
     );
 const country = z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 code.' }));
 const reason = z.optional(z.nullable(text(500)));

@@ -8,9 +8,9 @@ import { type FieldError, problems } from './problems.js';
 import * as z from './zod.js';
 
 /** No C0/C1 control characters, no bidi overrides or zero-width tricks in free text. */
-const SAFE_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+export const SAFE_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 /** Letters (any script), combining marks, spaces, apostrophes, hyphens, dots. */
-const PERSON_NAME = /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
+export const PERSON_NAME = /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
 
 const safeText = (max: number) =>
   z

@@ -5,7 +5,7 @@
  */
 import type { IspEventClaims, IspEvidenceClaims } from './evidence.js';
 import type { Order } from './order.js';
-import { e164 } from './schemas.js';
+import { e164, PERSON_NAME, SAFE_TEXT } from './schemas.js';
 import * as z from './zod.js';
 
 /** The "Status of identity" choices, in the order the form offers them. */
@@ -33,8 +33,6 @@ export const SIMULATOR_VETTER = 'Test-ISP simulator';
 /** The OIDC4IDA trust framework the simulated evidence claims. */
 export const SIMULATOR_TRUST_FRAMEWORK = 'de_aml';
 
-const NO_CONTROL = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
-const PERSON_NAME = /^\p{L}[\p{L}\p{M}' .\u2019-]*$/u;
 const REQUIRED = { error: 'Required.', abort: true } as const;
 
 /** A string, trimmed, that must not be empty after trimming. */
@@ -43,6 +41,7 @@ const required = () => z.string().check(z.trim(), z.minLength(1, REQUIRED));
 const isoDate = (label: string) =>
   z.pipe(required(), z.iso.date({ error: `${label} must be a real calendar date, YYYY-MM-DD.` }));
 
+// The start call's name rule, so the simulator never identifies a name the service would refuse.
 const personName = required().check(
   z.maxLength(100, { error: 'At most 100 characters.' }),
   z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
@@ -60,7 +59,7 @@ export const SimulatedPerson = z.strictObject({
   ),
   placeOfBirth: required().check(
     z.maxLength(100, { error: 'At most 100 characters.' }),
-    z.regex(NO_CONTROL, { error: 'Must not contain control or format characters.' }),
+    z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
   ),
   nationality: z
     .string()
@@ -87,7 +86,7 @@ const reason = z.pipe(
       .check(
         z.trim(),
         z.maxLength(500, { error: 'At most 500 characters.' }),
-        z.regex(NO_CONTROL, { error: 'Must not contain control or format characters.' }),
+        z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
       ),
   ),
   z.transform((r) => (r ? r : undefined)),

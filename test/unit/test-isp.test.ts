@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvidenceAgainstOrder, IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
 import type { Order } from '../../lambdas/core/order.js';
+import { StartIdentificationRequest } from '../../lambdas/core/schemas.js';
 import {
   addYears,
   defaultPerson,
@@ -10,11 +11,12 @@ import {
   SIMULATOR_STATUS_LABELS,
   SIMULATOR_STATUSES,
   SIMULATOR_VETTER,
-  type SimulatedPerson,
+  SimulatedPerson,
   SimulatorApiRequest,
   SimulatorForm,
   simulatedEvidence,
 } from '../../lambdas/core/test-isp.js';
+import { paperStartBody } from '../support/white-paper.js';
 
 const NOW = new Date('2025-03-10T08:30:00.000Z');
 const REF_ID = '6213d8b0-173b-4889-a194-dd5db02c67d9';
@@ -318,5 +320,15 @@ describe('Test-ISP simulator mapping', () => {
       const paths = (result.error?.issues ?? []).map((i) => i.path.join('.'));
       expect(paths).toEqual(expect.arrayContaining(['status', 'person', '']));
     });
+  });
+});
+
+describe('the simulator and the start call agree on names', () => {
+  it.each(['Hans-', "O'", 'Müller ’'])('refuses %j, which the start call refuses too', (name) => {
+    const simulated = SimulatedPerson.shape.lastName.safeParse(name);
+    const started = StartIdentificationRequest.safeParse(paperStartBody({ lastName: name }));
+
+    expect(simulated.success).toBe(false);
+    expect(started.success).toBe(false);
   });
 });
