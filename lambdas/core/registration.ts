@@ -23,14 +23,13 @@ export interface Registration {
 }
 
 export interface VerifyQuestion {
-  msisdn: string;
   assuranceLevel: Loa;
   distinguishedName: string;
-  /** Jurisdictions the claimed identity signs under. */
-  jurisdictions: Jurisdiction[];
+  /** Jurisdictions the claimed identity signs under; undefined for an unknown claimed identity. */
+  jurisdictions: Jurisdiction[] | undefined;
 }
 
-export type VerifyDecision = { ok: true } | { ok: false; reason: string };
+export type VerifyDecision = { ok: true; registration: Registration } | { ok: false; reason: string };
 
 /** Mobile numbers compare as digits: `+41 79…` and `4179…` are the same registration. */
 export function normaliseMsisdn(input: string): string {
@@ -39,6 +38,7 @@ export function normaliseMsisdn(input: string): string {
 
 /** Whether this registration lets the person sign as asked. The reason never leaves the service. */
 export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, now: Date): VerifyDecision {
+  if (!q.jurisdictions) return { ok: false, reason: 'unknown-claimed-identity' };
   if (!reg) return { ok: false, reason: 'not-registered' };
   if (reg.validUntil <= now.toISOString()) return { ok: false, reason: 'expired' };
   // A LoA 4 identification satisfies a LoA 3 request, never the reverse.
@@ -57,7 +57,7 @@ export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, n
   } catch {
     return { ok: false, reason: 'dn-syntax' };
   }
-  return match.ok ? { ok: true } : { ok: false, reason: `dn:${match.reason}` };
+  return match.ok ? { ok: true, registration: reg } : { ok: false, reason: `dn:${match.reason}` };
 }
 
 /** Valid until the ID document expires or the maximum validity passes, whichever comes first. */

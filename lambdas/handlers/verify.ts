@@ -24,26 +24,23 @@ export const handler = httpHandler('verify', async (event) => {
     claimedIdentity(request.claimedIdentity),
     repository.getRegistration(msisdn),
   ]);
-  const decision = claimed
-    ? decideVerify(
-        registration,
-        {
-          msisdn,
-          assuranceLevel: request.assuranceLevel,
-          distinguishedName: request.distinguishedName,
-          jurisdictions: claimed.jurisdictions,
-        },
-        new Date(),
-      )
-    : { ok: false as const, reason: 'unknown-claimed-identity' };
-  if (!decision.ok || !registration) {
-    logger.info('verify negative', { reason: decision.ok ? 'none' : decision.reason });
+  const decision = decideVerify(
+    registration,
+    {
+      assuranceLevel: request.assuranceLevel,
+      distinguishedName: request.distinguishedName,
+      jurisdictions: claimed?.jurisdictions,
+    },
+    new Date(),
+  );
+  if (!decision.ok) {
+    logger.info('verify negative', { reason: decision.reason });
     throw problems.notFound(NEGATIVE);
   }
   const body: VerifyResponse = {
-    evidenceId: registration.evidenceId,
-    vetterMsisdn: registration.msisdn,
-    serialNumber: registration.serialNumber,
+    evidenceId: decision.registration.evidenceId,
+    vetterMsisdn: decision.registration.msisdn,
+    serialNumber: decision.registration.serialNumber,
   };
   return json(200, body);
 });
