@@ -259,6 +259,7 @@ describe('POST /oauth2/introspect, refused requests', () => {
     ['no token parameter', 'token_type_hint=access_token', 'application/x-www-form-urlencoded'],
     ['an empty token', 'token=', 'application/x-www-form-urlencoded'],
     ['the token parameter twice', 'token=a&token=b', 'application/x-www-form-urlencoded'],
+    ['a form over the size limit', `token=${'a'.repeat(70_000)}`, 'application/x-www-form-urlencoded'],
   ])(
     'refuses %s with 400 problem+json carrying the OAuth error invalid_request',
     async (_case, body, type) => {

@@ -1,0 +1,71 @@
+/**
+ * The claim checks of partner messages that the HTTP tests do not reach one by one: a critical
+ * header, and missing or malformed iss, iat, jti and refId — each a 400 that records no jti.
+ */
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
+
+let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+let publicJwk: JWK;
+const remembered: string[] = [];
+const deps = {
+  keysOf: async (issuer: string) => (issuer === 'Test-ISP' ? [publicJwk] : []),
+  rememberJti: async (_issuer: string, jti: string) => {
+    remembered.push(jti);
+  },
+};
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  privateKey = pair.privateKey;
+  publicJwk = { ...(await exportJWK(pair.publicKey)), alg: 'ES256' };
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** Signed by the registered key; a header jose would not sign (crit) is assembled by hand. */
+const sign = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}) => {
+  const jws = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', typ: 'isp-event+jwt' })
+    .sign(privateKey);
+  if (Object.keys(header).length === 0) return jws;
+  const [, payload, signature] = jws.split('.');
+  return `${b64({ alg: 'ES256', typ: 'isp-event+jwt', ...header })}.${payload}.${signature}`;
+};
+const valid = () => ({
+  iss: 'Test-ISP',
+  iat: now(),
+  jti: `jti-${crypto.randomUUID()}`,
+  refId: crypto.randomUUID(),
+});
+
+describe('verifyIspMessage refuses malformed claims with 400 and remembers nothing', () => {
+  it.each([
+    ['a critical header parameter', {}, { crit: ['x-ext'], 'x-ext': 1 }, 'Critical header'],
+    ['no iss', { iss: undefined }, {}, 'iss claim'],
+    ['no iat', { iat: undefined }, {}, 'iat claim'],
+    ['a jti of 3 characters', { jti: 'abc' }, {}, 'jti claim'],
+    ['a jti with spaces', { jti: 'has spaces in it' }, {}, 'jti claim'],
+    ['no refId', { refId: undefined }, {}, 'refId claim'],
+  ])('refuses %s', async (_case, change, header, detail) => {
+    const before = remembered.length;
+    const jws = await sign({ ...valid(), ...change }, header);
+
+    const refusal = await verifyIspMessage(jws, 'event', deps).then(
+      () => undefined,
+      (err: unknown) => err as { status: number; detail: string },
+    );
+
+    expect(refusal?.status).toBe(400);
+    expect(refusal?.detail).toContain(detail);
+    expect(remembered.length).toBe(before);
+  });
+
+  it('accepts the same message with every claim in place, and remembers its jti', async () => {
+    const claims = valid();
+
+    await expect(verifyIspMessage(await sign(claims), 'event', deps)).resolves.toMatchObject(claims);
+    expect(remembered).toContain(claims.jti);
+  });
+});
