@@ -19,7 +19,10 @@ describe('startIdentification', () => {
         repository,
         adapterFor: () => ({
           name: 'x',
-          openOrder: async () => (opened.push('isp'), { ispOrderId: 'x', targetURL: 'x' }),
+          openOrder: async () => {
+            opened.push('isp');
+            return { ispOrderId: 'x', targetURL: 'x' };
+          },
         }),
         workflow: { start: async () => void opened.push('workflow') },
         signOrderToken: async () => 'token',
