@@ -4,6 +4,7 @@
  *   --config <file>       another configuration file (SRS_CONFIG), default config/local.json
  */
 import { parseArgs } from 'node:util';
+import { SCOPES } from '../lambdas/routes.js';
 import { loadConfig } from './config.js';
 import { startLocalStack, TABLE_NAME } from './stack.js';
 
@@ -21,23 +22,27 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const dataDir = values['data-dir'] ?? process.env.SRS_DATA_DIR;
+const configPath = values.config ?? process.env.SRS_CONFIG;
 const started = Date.now();
 const stack = await startLocalStack({
   port,
   dataDir,
-  config: loadConfig(values.config ?? process.env.SRS_CONFIG),
+  config: loadConfig(configPath),
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
 });
+// The shipped demo secrets are printed (the README lists them); those of another file are not.
+const secretOf = (secret: string | undefined) =>
+  configPath ? `secret in ${configPath}` : `secret ${secret}`;
 const resumed = stack.stepFunctions.list().filter((e) => e.status === 'RUNNING').length;
 const clients = stack.config.serviceProviders
   .filter((sp) => sp.clientSecret)
-  .map((sp) => `    ${sp.clientId.padEnd(14)} secret ${sp.clientSecret}   (${sp.name})`)
+  .map((sp) => `    ${sp.clientId.padEnd(14)} ${secretOf(sp.clientSecret)}   (${sp.name})`)
   .join('\n');
 const partnerClients = stack.config.isps
   .flatMap((isp) => isp.clients.filter((c) => c.clientSecret).map((c) => ({ ...c, issuer: isp.issuer })))
   .map(
     (c) =>
-      `    ${c.clientId.padEnd(14)} secret ${c.clientSecret}   (${c.issuer}; scope ${c.scopes.join(' ')})`,
+      `    ${c.clientId.padEnd(14)} ${secretOf(c.clientSecret)}   (${c.issuer}; scope ${c.scopes.join(' ')})`,
   )
   .join('\n');
 
@@ -45,7 +50,7 @@ console.log(`
 Smart Registration Service — local stack ready in ${Date.now() - started} ms
   API               ${stack.baseUrl}/api
   API docs          ${stack.baseUrl}/docs   (OpenAPI: ${stack.baseUrl}/openapi.json)
-  OAuth token       ${stack.baseUrl}/oauth2/token   (client credentials; scopes srs/read srs/write)
+  OAuth token       ${stack.baseUrl}/oauth2/token   (client credentials; scopes ${Object.values(SCOPES).join(' ')})
   Introspection     ${stack.baseUrl}/oauth2/introspect   (RFC 7662; order tokens: ${stack.baseUrl}/isp/v1/jwks.json)
   SMS outbox        ${stack.baseUrl}/_local/sms.html
   Executions        ${stack.baseUrl}/_local/executions

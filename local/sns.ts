@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeHtml } from '../lambdas/http/html.js';
 
 export interface OutboxMessage {
   messageId: string;
@@ -86,16 +87,11 @@ export class LocalSmsOutbox {
   }
 
   html(): string {
-    const htmlEscape = (s: string) =>
-      s.replace(
-        /[<>&'"]/g,
-        (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c] as string,
-      );
-    const linkify = (s: string) => htmlEscape(s).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>');
+    const linkify = (s: string) => escapeHtml(s).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>');
     const rows = this.list()
       .map(
         (m) =>
-          `<tr><td>${htmlEscape(m.sentAt)}</td><td>${htmlEscape(m.phoneNumber)}</td><td>${linkify(m.message)}</td></tr>`,
+          `<tr><td>${escapeHtml(m.sentAt)}</td><td>${escapeHtml(m.phoneNumber)}</td><td>${linkify(m.message)}</td></tr>`,
       )
       .join('\n');
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local SMS outbox</title>

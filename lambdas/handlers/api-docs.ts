@@ -2,14 +2,9 @@
 
 import { optionalEnv } from '../adapters/env.js';
 import { html, httpHandler, json } from '../http/handler.js';
+import { escapeHtml } from '../http/html.js';
 import { buildOpenApi } from '../http/openapi.js';
 import { publicBaseUrl } from '../http/request.js';
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c] as string,
-  );
 
 export const handler = httpHandler('api-docs', async (event) => {
   const base = publicBaseUrl(event);

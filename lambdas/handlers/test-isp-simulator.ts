@@ -13,10 +13,11 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { JWK } from 'jose';
 import { tableRepository } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
+import { testIspAdapter } from '../adapters/isp/test-isp-adapter.js';
 import { type IspMessageKind, signIspMessage } from '../adapters/isp-message.js';
 import { currentStatus, type Order } from '../core/order.js';
 import { type FieldError, problems } from '../core/problems.js';
-import { toFieldErrors } from '../core/schemas.js';
+import { RefIdParam, toFieldErrors } from '../core/schemas.js';
 import {
   defaultPerson,
   describeMessage,
@@ -44,22 +45,18 @@ const repository = tableRepository();
  */
 const signingKey = () => JSON.parse(requiredEnv('TEST_ISP_PRIVATE_JWK')) as JWK;
 
-const TEST_ISP_ADAPTER = 'test-isp';
 const MAX_FORM_BYTES = 16 * 1024;
 const CALLBACK_TIMEOUT_MS = 10_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The order, if it is one the Test-ISP handles; anything else is indistinguishable from none. */
 async function simulatedOrder(event: APIGatewayProxyEvent): Promise<Order | undefined> {
-  const refId = event.pathParameters?.refId ?? '';
-  if (!UUID.test(refId)) return undefined;
-  const order = await repository.getOrder(refId);
-  return order?.adapter === TEST_ISP_ADAPTER ? order : undefined;
+  const param = RefIdParam.safeParse({ refId: event.pathParameters?.refId });
+  if (!param.success) return undefined;
+  const order = await repository.getOrder(param.data.refId);
+  return order?.adapter === testIspAdapter.name ? order : undefined;
 }
 
-function serviceBaseUrl(event: APIGatewayProxyEvent): string {
-  return (process.env.PUBLIC_BASE_URL || publicBaseUrl(event)).replace(/\/$/, '');
-}
+const serviceBaseUrl = publicBaseUrl;
 
 // ---------------------------------------------------------------- sending, as a partner does
 

@@ -358,7 +358,7 @@ export function serialNumberFor(msisdn: string, key: string): string {
 export async function registerPerson(
   deps: LifecycleDeps & { serialNumberKey: string; maxValidityYears?: number },
   input: { refId: string },
-): Promise<{ msisdn: string }> {
+): Promise<void> {
   const order = await deps.repository.getOrder(input.refId);
   if (!order) throw new Error('Order not found');
   const evidence = await deps.repository.getEvidence(order.refId);
@@ -388,7 +388,6 @@ export async function registerPerson(
   await deps.repository.putRegistration(registration);
   const { result } = await transition(deps, order.refId, { type: 'terms-accepted', source: 'person' });
   if (result.outcome === 'rejected') throw new Error(`terms-accepted refused: ${result.reason}`);
-  return { msisdn: `…${msisdn.slice(-2)}` };
 }
 
 export async function expireOrder(deps: LifecycleDeps, input: { refId: string }) {
