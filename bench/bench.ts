@@ -73,8 +73,6 @@ export interface BenchResults {
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log ?? (() => undefined);
-  // The SDK's notice that its 2027 releases need Node 22 (the README says so once).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const started = Date.now();
   const loadBefore = loadavg()[0] ?? 0;
 

@@ -74,7 +74,6 @@ function lambdaEnvironment(name: string): Record<string, string> {
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TABLE_NAME: 'smart-registration',
     STATE_MACHINE_ARN: 'arn:aws:states:eu-central-2:000000000000:stateMachine:identification',
     PUBLIC_BASE_URL: 'https://srs.example.com',

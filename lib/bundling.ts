@@ -4,7 +4,7 @@
  * options), so that what is measured is what is deployed.
  *
  * NodejsFunction runs, from the project root:
- *   esbuild --bundle <entry> --target=node22 --platform=node --format=esm --outfile=<out>/index.mjs
+ *   esbuild --bundle <entry> --target=node24 --platform=node --format=esm --outfile=<out>/index.mjs
  *     --minify --sourcemap --sources-content=false --log-level=warning
  *     --banner:js=<banner> --main-fields=module,main
  * with `--external` only for the credential providers Lambda never reaches (see externalModules):
@@ -27,7 +27,7 @@ const ESM_REQUIRE_BANNER =
  */
 export const HANDLER_BUNDLING = {
   format: 'esm',
-  target: 'node22',
+  target: 'node24',
   platform: 'node',
   minify: true,
   sourceMap: true,

@@ -3,7 +3,6 @@
  * It emulates AWS services only — API Gateway, Cognito, Step Functions, SNS — around an embedded
  * DynamoDB, and runs the handler modules of lambdas/ in-process. No business rule lives here.
  */
-import './polyfills.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -72,9 +71,6 @@ export interface LocalStack {
 let processPorts: { http: number; dynamo: number } | undefined;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  // The SDK's notice that its 2027 releases need Node 22 (the README says so once), silenced before
-  // the first client exists.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const host = options.host ?? '127.0.0.1';
   const config = options.config ?? loadConfig();
   const dynamo = await startDynamo({

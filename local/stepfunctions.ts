@@ -5,7 +5,6 @@
  * SendTaskSuccess, SendTaskFailure and DescribeExecution over the AWS JSON protocol, so the
  * service's own @aws-sdk/client-sfn adapter talks to it unchanged (AWS_ENDPOINT_URL_SFN).
  */
-import './polyfills.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
