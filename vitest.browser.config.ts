@@ -8,7 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: process.env.CI
-      ? ['default', ['json', { outputFile: '.vitest-browser-results.json' }]]
+      ? ['default', ['json', { outputFile: '.reports/browser.json' }]]
       : ['default'],
   },
 });
