@@ -7,8 +7,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: process.env.CI
-      ? ['default', ['json', { outputFile: '.reports/browser.json' }]]
-      : ['default'],
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.reports/browser.json' }]] : ['default'],
   },
 });
