@@ -20,6 +20,19 @@ export type Jurisdiction = (typeof JURISDICTIONS)[number];
 export const LOAS = [3, 4] as const;
 export type Loa = (typeof LOAS)[number];
 
+/**
+ * A claimed identity's id (the signing service account an SP signs under) is part of a DynamoDB
+ * key: ASCII letters and digits, then also `.`, `_`, `:` and `-`, at most 128 characters.
+ */
+export const CLAIMED_IDENTITY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** A claimed identity of an SP: it selects the signing key and its CA, hence the legal areas. */
+export interface ClaimedIdentitySetup {
+  id: string;
+  /** The jurisdictions a signature under this identity is made under: verify demands them all. */
+  jurisdictions: Jurisdiction[];
+}
+
 export const LANGUAGES = ['en', 'de', 'fr', 'it'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -73,8 +86,8 @@ export interface SpSetup {
   financialIntermediary: boolean;
   /** Issuers with which this SP has an anti-money-laundering contract. */
   amlContracts: string[];
-  /** The claimed identities (signing service accounts) this SP signs under. */
-  claimedIdentities: string[];
+  /** The claimed identities (signing service accounts) this SP signs under, each with its jurisdictions. */
+  claimedIdentities: ClaimedIdentitySetup[];
 }
 
 /** The catalogue entry exactly as the white paper shows it. */

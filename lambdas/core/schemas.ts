@@ -3,7 +3,7 @@
  * these and the OpenAPI document is generated from them, so the two cannot disagree.
  */
 import { parseDn } from './dn.js';
-import { JURISDICTIONS, LANGUAGES } from './domain.js';
+import { CLAIMED_IDENTITY_ID, JURISDICTIONS, LANGUAGES } from './domain.js';
 import { type FieldError, problems } from './problems.js';
 import * as z from './zod.js';
 
@@ -58,6 +58,14 @@ const redirectUrl = z.url({ protocol: /^https?$/, error: 'Must be an absolute ht
   }),
 );
 
+/** Also a DynamoDB key part (CLAIMED#<id>), in the verify call and in the SP setup alike. */
+export const claimedIdentityId = z.string().check(
+  z.regex(CLAIMED_IDENTITY_ID, {
+    error:
+      'Must be 1 to 128 ASCII letters, digits, dots, underscores, colons or hyphens, starting with a letter or digit.',
+  }),
+);
+
 // ---------------------------------------------------------------- verify
 
 export const VerifyRequest = z
@@ -68,7 +76,13 @@ export const VerifyRequest = z
       }),
       z.meta({ examples: ['41791234567'] }),
     ),
-    claimedIdentity: safeText(255).check(z.meta({ examples: ['test-client'] })),
+    claimedIdentity: claimedIdentityId.check(
+      z.meta({
+        description:
+          'A claimed identity of an SP: the signature asked for, signed under its jurisdictions (ZertES, eIDAS or both).',
+        examples: ['test-client'],
+      }),
+    ),
     assuranceLevel: loa,
     distinguishedName: safeText(1024).check(
       z.refine(

@@ -5,6 +5,7 @@
 import type { IspConfig, SpSetup } from './domain.js';
 import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
 import { HttpAdapterSettings } from './isp-http.js';
+import { claimedIdentityId } from './schemas.js';
 import * as z from './zod.js';
 
 const loa = z.union([z.literal(3), z.literal(4)]);
@@ -43,20 +44,40 @@ export const IspConfigSchema = z.strictObject({
   clients: z._default(z.array(IspClientSchema), []),
 });
 
-export const SpConfigSchema = z.strictObject({
+const jurisdictions = z.array(z.enum(JURISDICTIONS)).check(z.minLength(1));
+/**
+ * A claimed identity with the jurisdictions it signs under; a bare id (the earlier form) signs
+ * under all of its SP's jurisdictions.
+ */
+export const ClaimedIdentityConfigSchema = z.union([
+  claimedIdentityId,
+  z.strictObject({ id: claimedIdentityId, jurisdictions }),
+]);
+
+const SpConfigObject = z.strictObject({
   clientId,
   /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
   clientSecret: z.optional(z.string().check(z.minLength(12))),
   name: z.string().check(z.minLength(1), z.maxLength(200)),
   methods: z.record(z.string(), z.union([z.literal('*'), z.array(method)])),
-  jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
+  jurisdictions,
   loas: z.array(loa).check(z.minLength(1)),
   financialIntermediary: z.boolean(),
   amlContracts: z._default(z.array(z.string()), []),
-  claimedIdentities: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(255))), []),
+  claimedIdentities: z._default(z.array(ClaimedIdentityConfigSchema), []),
   /** OAuth scopes the client may ask for. */
   scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
 });
+
+export const SpConfigSchema = z.pipe(
+  SpConfigObject,
+  z.transform((sp) => ({
+    ...sp,
+    claimedIdentities: sp.claimedIdentities.map((ci) =>
+      typeof ci === 'string' ? { id: ci, jurisdictions: [...sp.jurisdictions] } : ci,
+    ),
+  })),
+);
 
 /** Settings of the adapters that define a schema for them, by adapter name. */
 const ADAPTER_SETTINGS: Record<string, z.ZodMiniType> = { http: HttpAdapterSettings };
@@ -79,6 +100,29 @@ export const ServiceConfigSchema = z
             message: issue.message,
           });
         }
+      });
+      // A claimed identity is one SP's (it is a table key), and signs only where its SP may.
+      const claimedBy = new Map<string, string>();
+      config.serviceProviders.forEach((sp, i) => {
+        sp.claimedIdentities.forEach((ci, j) => {
+          const path = ['serviceProviders', i, 'claimedIdentities', j];
+          const owner = claimedBy.get(ci.id);
+          if (owner !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message: `Claimed identity ${ci.id} is already one of ${owner}.`,
+            });
+          claimedBy.set(ci.id, sp.clientId);
+          // Checks run even when an entry failed its own schema (and so was not normalised).
+          for (const j2 of Array.isArray(ci.jurisdictions) ? ci.jurisdictions : [])
+            if (!sp.jurisdictions.includes(j2))
+              ctx.addIssue({
+                code: 'custom',
+                path: [...path, 'jurisdictions'],
+                message: `${j2} is not a jurisdiction of ${sp.clientId}.`,
+              });
+        });
       });
       // One client id is one party: an SP or a partner, never both, never twice.
       const seen = new Set<string>();

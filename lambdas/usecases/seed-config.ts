@@ -7,12 +7,8 @@ export async function seedConfig(repository: Repository, config: ServiceConfig):
   for (const isp of config.isps) await repository.putIsp(toIspConfig(isp));
   for (const sp of config.serviceProviders) {
     await repository.putSpSetup(toSpSetup(sp));
-    for (const claimedIdentity of sp.claimedIdentities) {
-      await repository.putClaimedIdentity({
-        claimedIdentity,
-        clientId: sp.clientId,
-        jurisdictions: sp.jurisdictions,
-      });
+    for (const { id, jurisdictions } of sp.claimedIdentities) {
+      await repository.putClaimedIdentity({ claimedIdentity: id, clientId: sp.clientId, jurisdictions });
     }
   }
 }

@@ -150,7 +150,7 @@ export function spSetup(overrides: Partial<SpSetup> = {}): SpSetup {
     loas: [3, 4],
     financialIntermediary: false,
     amlContracts: [],
-    claimedIdentities: ['test-client'],
+    claimedIdentities: [{ id: 'test-client', jurisdictions: ['ZERTES', 'EIDAS'] }],
     ...overrides,
   };
 }
@@ -162,7 +162,7 @@ export const bankSp = (): SpSetup =>
     name: 'Example Bank',
     financialIntermediary: true,
     amlContracts: ['Video-ISP', 'Bank-ISP'],
-    claimedIdentities: ['bank-signing'],
+    claimedIdentities: [{ id: 'bank-signing', jurisdictions: ['ZERTES', 'EIDAS'] }],
   });
 
 /** A signing portal that is not a financial intermediary, every method, both laws, both levels. */

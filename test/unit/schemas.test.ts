@@ -478,12 +478,31 @@ describe('VerifyRequest', () => {
     ]);
   });
 
-  it.each(['', 'x'.repeat(256), 'test\u0000client', 'test\u200bclient'])(
-    'rejects the claimedIdentity %j',
-    (claimedIdentity) => {
-      expect(fieldsOf(VerifyRequest, { ...PAPER_VERIFY_BODY, claimedIdentity })).toEqual(['claimedIdentity']);
-    },
-  );
+  it.each([
+    'test-client',
+    'demo-portal-eu',
+    'ais-90days-trial:OnDemand-Qualified',
+    'a',
+    `a${'x'.repeat(127)}`,
+  ])('accepts the claimedIdentity %j', (claimedIdentity) => {
+    expect(VerifyRequest.safeParse({ ...PAPER_VERIFY_BODY, claimedIdentity }).success).toBe(true);
+  });
+
+  // The id becomes part of a DynamoDB key (CLAIMED#<id>): no separators, no spaces, bounded.
+  it.each([
+    '',
+    `a${'x'.repeat(128)}`,
+    'test\u0000client',
+    'test\u200bclient',
+    'test#client',
+    'CLAIMED#test-client',
+    'test client',
+    '-test-client',
+    'tést-client',
+    '<script>',
+  ])('rejects the claimedIdentity %j', (claimedIdentity) => {
+    expect(fieldsOf(VerifyRequest, { ...PAPER_VERIFY_BODY, claimedIdentity })).toEqual(['claimedIdentity']);
+  });
 
   it('names each missing field and each unknown field', () => {
     const result = VerifyRequest.safeParse({ msisdn: '41791234567', refId: 'x', evidenceId: 'y' });

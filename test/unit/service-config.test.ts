@@ -1,0 +1,96 @@
+/**
+ * The operator's configuration: claimed identities are part of an SP's setup, each with the
+ * jurisdictions it signs under; their ids become table keys, so they are checked here.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
+import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
+
+/** The shipped demo configuration as the operator wrote it (before defaults are applied). */
+function rawConfig(): { serviceProviders: Record<string, unknown>[] } & Record<string, unknown> {
+  return JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
+}
+
+function withPortalClaimedIdentities(claimedIdentities: unknown) {
+  const config = rawConfig();
+  const portal = config.serviceProviders.find((sp) => sp.clientId === 'demo-portal');
+  if (!portal) throw new Error('demo-portal is missing from the demo config');
+  portal.claimedIdentities = claimedIdentities;
+  return ServiceConfigSchema.safeParse(config);
+}
+
+const issuePaths = (result: ReturnType<typeof withPortalClaimedIdentities>) =>
+  (result.error?.issues ?? []).map((i) => i.path.join('.'));
+
+describe('claimed identities in the SP setup', () => {
+  it('gives each demo SP a ZertES+eIDAS identity and an eIDAS-only one', () => {
+    const config = ServiceConfigSchema.parse(rawConfig());
+    const byClient = Object.fromEntries(
+      config.serviceProviders.map((sp) => [sp.clientId, sp.claimedIdentities]),
+    );
+
+    expect(byClient['demo-portal']).toEqual([
+      { id: 'test-client', jurisdictions: ['ZERTES', 'EIDAS'] },
+      { id: 'demo-portal-eu', jurisdictions: ['EIDAS'] },
+      { id: 'demo-portal-ch', jurisdictions: ['ZERTES'] },
+    ]);
+    expect(byClient['demo-bank']).toEqual([
+      { id: 'demo-bank-signing', jurisdictions: ['ZERTES', 'EIDAS'] },
+      { id: 'demo-bank-signing-eu', jurisdictions: ['EIDAS'] },
+    ]);
+  });
+
+  it('reads a bare id (the earlier form) as signing under all of its SP’s jurisdictions', () => {
+    const result = withPortalClaimedIdentities(['legacy-signing']);
+
+    expect(result.success).toBe(true);
+    const portal = result.data?.serviceProviders.find((sp) => sp.clientId === 'demo-portal');
+    expect(portal?.claimedIdentities).toEqual([{ id: 'legacy-signing', jurisdictions: ['EIDAS', 'ZERTES'] }]);
+  });
+
+  it('refuses an id claimed by two SPs, naming the second', () => {
+    const result = withPortalClaimedIdentities([{ id: 'demo-bank-signing', jurisdictions: ['EIDAS'] }]);
+
+    expect(result.success).toBe(false);
+    expect(issuePaths(result)).toContain('serviceProviders.1.claimedIdentities.0');
+  });
+
+  it('refuses one id twice in one SP', () => {
+    const result = withPortalClaimedIdentities(['twice', { id: 'twice', jurisdictions: ['EIDAS'] }]);
+
+    expect(issuePaths(result)).toContain('serviceProviders.0.claimedIdentities.1');
+  });
+
+  it('refuses a jurisdiction the SP itself is not set up for', () => {
+    const config = rawConfig();
+    const bank = config.serviceProviders.find((sp) => sp.clientId === 'demo-bank') as Record<string, unknown>;
+    bank.jurisdictions = ['EIDAS'];
+    bank.claimedIdentities = [{ id: 'bank-ch', jurisdictions: ['ZERTES'] }];
+
+    const result = ServiceConfigSchema.safeParse(config);
+
+    expect((result.error?.issues ?? []).map((i) => i.path.join('.'))).toEqual([
+      'serviceProviders.1.claimedIdentities.0.jurisdictions',
+    ]);
+  });
+
+  it.each([
+    ['no jurisdiction', { id: 'x-signing', jurisdictions: [] }],
+    ['an unknown jurisdiction', { id: 'x-signing', jurisdictions: ['US'] }],
+    ['an unknown field', { id: 'x-signing', jurisdictions: ['EIDAS'], loa: 4 }],
+    ['an empty id', { id: '', jurisdictions: ['EIDAS'] }],
+    ['an id with the key separator #', { id: 'x#signing', jurisdictions: ['EIDAS'] }],
+    ['an id with a space', { id: 'x signing', jurisdictions: ['EIDAS'] }],
+    ['an id with markup', { id: '<b>x</b>', jurisdictions: ['EIDAS'] }],
+    ['an id of 129 characters', { id: `a${'x'.repeat(128)}`, jurisdictions: ['EIDAS'] }],
+    ['a bare id with a control character', 'x-signing\n'],
+  ])('refuses a claimed identity with %s', (_label, claimedIdentity) => {
+    const result = withPortalClaimedIdentities([claimedIdentity]);
+
+    expect(result.success).toBe(false);
+    expect(issuePaths(result).every((p) => p.startsWith('serviceProviders.0.claimedIdentities.0'))).toBe(
+      true,
+    );
+  });
+});
