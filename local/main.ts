@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../lambdas/routes.js';
 import { loadConfig } from './config.js';
+import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file.js';
 import { startLocalStack, TABLE_NAME } from './stack.js';
 
 const { values } = parseArgs({
@@ -46,6 +47,20 @@ const partnerClients = stack.config.isps
   )
   .join('\n');
 
+// The operator's CLI finds this stack through this file (`npm run admin -- --local …`).
+const httpPort = Number(new URL(stack.baseUrl).port);
+writeEndpointsFile({
+  pid: process.pid,
+  baseUrl: stack.baseUrl,
+  httpPort,
+  dynamoEndpoint: stack.dynamoEndpoint,
+  tableName: TABLE_NAME,
+  region: 'local',
+  dataDir: dataDir ?? null,
+  startedAt: new Date().toISOString(),
+});
+process.on('exit', () => removeEndpointsFile(httpPort));
+
 console.log(`
 Smart Registration Service — local stack ready in ${Date.now() - started} ms
   API               ${stack.baseUrl}/api
@@ -55,7 +70,7 @@ Smart Registration Service — local stack ready in ${Date.now() - started} ms
   SMS outbox        ${stack.baseUrl}/_local/sms.html
   Executions        ${stack.baseUrl}/_local/executions
   Data              ${dataDir ? `persisted in ${dataDir}${resumed ? ` (${resumed} waiting identifications resumed)` : ''}` : 'in memory (use --data-dir to keep it)'}
-  Admin CLI         TABLE_NAME=${TABLE_NAME} AWS_ENDPOINT_URL_DYNAMODB=${stack.dynamoEndpoint} AWS_REGION=local AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local npm run admin -- aml-access
+  Admin CLI         npm run admin -- --local --help   (this stack's table: ${TABLE_NAME} at ${stack.dynamoEndpoint})
   Demo SP clients:
 ${clients}
   Partner clients (token introspection):

@@ -1,121 +1,110 @@
 /**
- * The operator's command line, against the table named by TABLE_NAME with the standard AWS
- * environment and credentials (AWS_REGION, AWS_PROFILE or keys; AWS_ENDPOINT_URL_DYNAMODB for the
- * embedded stack). Prints JSON lines.
- *
- *   npm run admin -- seed <config.json>
- *       writes the catalogue, the SP setups and their claimed identities (the same code the local
- *       stack seeds config/local.json with); idempotent. Schema: lambdas/core/service-config.ts
- *   npm run admin -- aml-access [--ref <refId>] [--since <ISO 8601>]
- *       every access to AML identification data (granted and refused), oldest first:
- *       {"at","refId","clientId","issuer","outcome","id"} per line
+ * The operator's command line: `npm run admin -- [where] <command> [options]`, `--help` for the
+ * list. Commands live in scripts/admin/commands/ (one module each, listed in COMMANDS below); the
+ * table they work on is found by scripts/admin/connection.ts. Output is JSON lines (or CSV where a
+ * command says so) on stdout; a problem is one line on stderr and exit code 2, never a stack trace.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Repository } from '../lambdas/adapters/dynamo/repository.js';
-import { ServiceConfigSchema } from '../lambdas/core/service-config.js';
-import { seedConfig } from '../lambdas/usecases/seed-config.js';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { type AdminCommand, GLOBAL_HELP, GLOBAL_OPTIONS, OperatorError } from './admin/cli.js';
+import { amlAccessCommand } from './admin/commands/aml-access.js';
+import { seedCommand } from './admin/commands/seed.js';
+import { connect } from './admin/connection.js';
 
-const USAGE = `Usage: npm run admin -- seed <config.json>
-       npm run admin -- aml-access [--ref <refId>] [--since <ISO 8601 date-time>]
-Environment: TABLE_NAME, and the AWS region and credentials (AWS_ENDPOINT_URL_DYNAMODB for a local stack).`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COMMANDS: readonly AdminCommand[] = [seedCommand, amlAccessCommand];
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+const PROGRAM = 'npm run admin --';
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    `Usage: ${PROGRAM} [--local | --stage <stage> | --table <name>] <command> [options]`,
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Where the table is (one of):',
+    ...GLOBAL_HELP.map((l) => `  ${l}`),
+    '',
+    `${PROGRAM} <command> --help shows a command's options.`,
+  ].join('\n');
 }
 
-function tableRepository(): { repository: Repository; client: DynamoDBClient } {
-  const tableName = process.env.TABLE_NAME;
-  if (!tableName) fail('TABLE_NAME is not set.');
-  const client = new DynamoDBClient({});
-  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return { repository: new Repository(db, tableName), client };
+function commandHelp(command: AdminCommand): string {
+  return [
+    `Usage: ${PROGRAM} [--local | --stage <stage> | --table <name>] ${command.name} ${command.synopsis}`.trimEnd(),
+    '',
+    `${command.summary.charAt(0).toUpperCase()}${command.summary.slice(1)}.`,
+    ...(command.help.length ? ['', ...command.help.map((l) => `  ${l}`)] : []),
+    '',
+    'Where the table is:',
+    ...GLOBAL_HELP.map((l) => `  ${l}`),
+  ].join('\n');
 }
 
-async function seed(args: string[]): Promise<void> {
-  const [file, ...extra] = args;
-  if (!file || extra.length) fail('seed takes one configuration file.');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    fail(`Cannot read ${file}: ${(err as Error).message}`);
+/** The command is the first word that is not an option or an option's value. */
+function splitCommand(args: string[]): { name: string | undefined; rest: string[] } {
+  const takesValue = new Set(
+    Object.entries(GLOBAL_OPTIONS as ParseArgsOptionsConfig)
+      .filter(([, o]) => o.type === 'string')
+      .map(([n]) => `--${n}`),
+  );
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') break;
+    if (!arg.startsWith('-')) return { name: arg, rest: [...args.slice(0, i), ...args.slice(i + 1)] };
+    if (takesValue.has(arg)) i++;
   }
-  const parsed = ServiceConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    fail(
-      `Invalid configuration in ${file}:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
-  }
-  const { repository, client } = tableRepository();
-  try {
-    await seedConfig(repository, parsed.data);
-    const { isps, serviceProviders } = parsed.data;
-    process.stdout.write(
-      `${JSON.stringify({ seeded: { isps: isps.length, serviceProviders: serviceProviders.length } })}\n`,
-    );
-  } finally {
-    client.destroy();
-  }
+  return { name: undefined, rest: args };
 }
 
-async function amlAccess(args: string[]): Promise<void> {
-  let values: { ref?: string | undefined; since?: string | undefined };
+async function main(argv: string[]): Promise<number> {
+  const { name, rest } = splitCommand(argv);
+  const command = COMMANDS.find((c) => c.name === name);
+  if (name !== undefined && !command) throw new OperatorError(`Unknown command "${name}".`, true);
+
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    ({ values } = parseArgs({
-      args,
-      options: { ref: { type: 'string' }, since: { type: 'string' } },
+    parsed = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...command?.options },
       strict: true,
-      allowPositionals: false,
-    }));
+      allowPositionals: (command?.positionals?.max ?? 0) > 0,
+    });
   } catch (err) {
-    fail((err as Error).message);
+    throw new OperatorError((err as Error).message, true);
   }
-  if (values.ref !== undefined && !UUID.test(values.ref)) fail('--ref must be a refId (UUID).');
-  let since: string | undefined;
-  if (values.since !== undefined) {
-    const at = new Date(values.since);
-    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(values.since)) {
-      fail('--since must be an ISO 8601 date or date-time, e.g. 2026-01-31T00:00:00Z.');
-    }
-    // Records are keyed by UTC ISO timestamps, so compare in that form.
-    since = at.toISOString();
+  const { values, positionals } = parsed;
+  if (!command) {
+    console.log(overview());
+    return values.help ? 0 : 2;
   }
-  const { repository, client } = tableRepository();
-  try {
-    for await (const r of repository.amlAccessRecords({ refId: values.ref, since })) {
-      const line = {
-        at: r.at,
-        refId: r.refId,
-        clientId: r.clientId,
-        issuer: r.issuer,
-        outcome: r.outcome,
-        id: r.id,
-      };
-      process.stdout.write(`${JSON.stringify(line)}\n`);
-    }
-  } finally {
-    client.destroy();
+  if (values.help) {
+    console.log(commandHelp(command));
+    return 0;
   }
+  const { min, max } = command.positionals ?? { min: 0, max: 0 };
+  if (positionals.length < min || positionals.length > max) {
+    throw new OperatorError(`${command.name} takes: ${command.synopsis}`, true);
+  }
+  await command.run({
+    values,
+    positionals,
+    connect: () => connect(values),
+    print: (line) => process.stdout.write(`${line}\n`),
+  });
+  return 0;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-switch (command) {
-  case 'seed':
-    await seed(rest);
-    break;
-  case 'aml-access':
-    await amlAccess(rest);
-    break;
-  case undefined:
-  case '--help':
-  case '-h':
-    console.log(USAGE);
-    break;
-  default:
-    fail(`Unknown command ${command}.`);
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof OperatorError) {
+    console.error(`admin: ${err.message}${err.showUsage ? ` (${PROGRAM} --help)` : ''}`);
+    process.exitCode = 2;
+  } else {
+    // Unexpected: still one line — the name and message, no stack.
+    const e = err as Error;
+    console.error(`admin: unexpected ${e?.name ?? 'error'}: ${e?.message?.split('\n')[0] ?? String(err)}`);
+    process.exitCode = 1;
+  }
 }

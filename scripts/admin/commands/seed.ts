@@ -1,0 +1,39 @@
+/** `seed <config.json>`: writes the catalogue, the SP setups and their claimed identities. */
+import { readFileSync } from 'node:fs';
+import { ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
+import { seedConfig } from '../../../lambdas/usecases/seed-config.js';
+import { type AdminCommand, OperatorError } from '../cli.js';
+
+export const seedCommand: AdminCommand = {
+  name: 'seed',
+  summary: 'write the catalogue and the SP setups from a configuration file (idempotent)',
+  synopsis: '<config.json>',
+  help: [
+    'Writes the partners, the SP setups and their claimed identities — the same code the local stack',
+    'seeds config/local.json with. Schema: lambdas/core/service-config.ts. Prints {"seeded":{…}}.',
+  ],
+  options: {},
+  positionals: { min: 1, max: 1 },
+  async run({ positionals, connect, print }) {
+    const file = positionals[0] as string;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new OperatorError(`Cannot read ${file}: ${(err as Error).message}`);
+    }
+    const parsed = ServiceConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new OperatorError(`Invalid configuration in ${file}: ${issues}`);
+    }
+    const connection = await connect();
+    try {
+      await seedConfig(connection.repository, parsed.data);
+      const { isps, serviceProviders } = parsed.data;
+      print(JSON.stringify({ seeded: { isps: isps.length, serviceProviders: serviceProviders.length } }));
+    } finally {
+      connection.close();
+    }
+  },
+};

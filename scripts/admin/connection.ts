@@ -1,0 +1,155 @@
+/**
+ * Finds the table a command works on and connects to it:
+ *   --local            the stack `npm start` runs here (its endpoints file, local/endpoints-file.ts)
+ *   --stage <stage>    the deployed stage's table, from its stateful CloudFormation stack's outputs
+ *   --table / TABLE_NAME  a table by name
+ * In AWS the standard credential chain (environment, AWS_PROFILE, SSO, instance role) and region
+ * apply. Every way this can fail ends in one OperatorError line (exit code 2).
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { type LocalStackEndpoints, runningLocalStacks } from '../../local/endpoints-file.js';
+import { OperatorError, type OptionValues, stringOption } from './cli.js';
+
+export interface Connection {
+  repository: Repository;
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  /** Where the table is, for messages: `local stack http://127.0.0.1:3000`, `stage test`, … */
+  target: string;
+  close(): void;
+}
+
+const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
+const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/** Fail fast: an unreachable endpoint should not hang the operator's terminal. */
+const CLIENT_DEFAULTS: DynamoDBClientConfig = {
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 3000, requestTimeout: 15000 },
+};
+
+function pickLocalStack(port: string | undefined): LocalStackEndpoints {
+  const stacks = runningLocalStacks();
+  if (port !== undefined) {
+    const found = stacks.find((s) => String(s.httpPort) === port);
+    if (!found) {
+      throw new OperatorError(
+        `No local stack runs on port ${port}${stacks.length ? ` (running: ${stacks.map((s) => s.httpPort).join(', ')})` : ''}; start one with npm start.`,
+      );
+    }
+    return found;
+  }
+  if (stacks.length === 0) throw new OperatorError('No local stack is running: start one with npm start.');
+  if (stacks.length > 1) {
+    throw new OperatorError(
+      `Several local stacks run (ports ${stacks.map((s) => s.httpPort).join(', ')}): choose one with --port.`,
+    );
+  }
+  return stacks[0] as LocalStackEndpoints;
+}
+
+async function tableOfStage(stage: string, region: string | undefined): Promise<string> {
+  const stackName = `srs-${stage}-stateful`;
+  const cloudFormation = new CloudFormationClient({ ...CLIENT_DEFAULTS, ...(region ? { region } : {}) });
+  try {
+    const out = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    const tableName = out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'TableName')?.OutputValue;
+    if (!tableName) throw new OperatorError(`Stack ${stackName} has no TableName output.`);
+    return tableName;
+  } catch (err) {
+    if (err instanceof OperatorError) throw err;
+    if ((err as Error).name === 'ValidationError' && /does not exist/.test((err as Error).message)) {
+      throw new OperatorError(
+        `No stack ${stackName} in ${await cloudFormation.config.region()}: is stage ${stage} deployed there (--region)?`,
+      );
+    }
+    throw new OperatorError(awsFailure(err, `CloudFormation (stack ${stackName})`));
+  } finally {
+    cloudFormation.destroy();
+  }
+}
+
+/** One line for what went wrong talking to AWS (or the embedded DynamoDB). */
+export function awsFailure(err: unknown, what: string): string {
+  const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+  const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
+  if (e?.name === 'CredentialsProviderError' || /Could not load credentials/i.test(text)) {
+    return `No AWS credentials for ${what}: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or use --local for npm start.`;
+  }
+  if (/Region is missing/i.test(text)) return `No AWS region for ${what}: set AWS_REGION or pass --region.`;
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|TimeoutError|socket hang up/i.test(text)) {
+    return `Cannot reach ${what}: ${e?.code ?? e?.name}.`;
+  }
+  if (
+    /UnrecognizedClient|InvalidSignature|ExpiredToken|AccessDenied|SignatureDoesNotMatch|security token/i.test(
+      text,
+    )
+  ) {
+    return `AWS refused the request to ${what}: ${e.name} (check the credentials and their permissions).`;
+  }
+  return `${what} failed: ${e?.name ?? 'Error'}${e?.message ? `: ${e.message.split('\n')[0]}` : ''}`;
+}
+
+/** Resolves the global options to a table and checks that it answers (DescribeTable). */
+export async function connect(values: OptionValues): Promise<Connection> {
+  const local = values.local === true;
+  const stage = stringOption(values, 'stage');
+  const region = stringOption(values, 'region');
+  const table = stringOption(values, 'table');
+  const port = stringOption(values, 'port');
+  if ([local, stage !== undefined, table !== undefined].filter(Boolean).length > 1) {
+    throw new OperatorError('Choose one of --local, --stage and --table.', true);
+  }
+  if (port !== undefined && !local) throw new OperatorError('--port goes with --local.', true);
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new OperatorError('--port must be a port number.');
+  if (stage !== undefined && !STAGE.test(stage))
+    throw new OperatorError('--stage must be a stage name, e.g. test.');
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new OperatorError('--region must be an AWS region, e.g. eu-central-2.');
+  }
+
+  let config: DynamoDBClientConfig = { ...CLIENT_DEFAULTS, ...(region ? { region } : {}) };
+  let tableName: string;
+  let target: string;
+  if (local) {
+    const stack = pickLocalStack(port);
+    tableName = stack.tableName;
+    target = `the local stack at ${stack.baseUrl}`;
+    config = {
+      ...CLIENT_DEFAULTS,
+      endpoint: stack.dynamoEndpoint,
+      region: stack.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
+  } else if (stage !== undefined) {
+    tableName = await tableOfStage(stage, region);
+    target = `stage ${stage}`;
+  } else {
+    const named = table ?? process.env.TABLE_NAME;
+    if (!named) {
+      throw new OperatorError(
+        'Which table? Use --local (npm start on this machine), --stage <stage> (a deployment) or --table <name> (or TABLE_NAME).',
+        true,
+      );
+    }
+    tableName = named;
+    target = process.env.AWS_ENDPOINT_URL_DYNAMODB ? process.env.AWS_ENDPOINT_URL_DYNAMODB : 'AWS';
+  }
+  if (!TABLE.test(tableName)) throw new OperatorError(`"${tableName}" is not a DynamoDB table name.`);
+
+  const client = new DynamoDBClient(config);
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (err) {
+    client.destroy();
+    if ((err as Error).name === 'ResourceNotFoundException') {
+      throw new OperatorError(`Table ${tableName} does not exist at ${target}.`);
+    }
+    throw new OperatorError(awsFailure(err, `DynamoDB table ${tableName} at ${target}`));
+  }
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { repository: new Repository(db, tableName), db, tableName, target, close: () => client.destroy() };
+}

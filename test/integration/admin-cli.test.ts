@@ -1,0 +1,227 @@
+/**
+ * The operator's CLI finds its stack: against a running `npm start` with --local (no copied
+ * ports), against a deployed stage through its CloudFormation outputs, and with one clear line and
+ * exit code 2 — never a stack trace — when the table cannot be used.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runAdmin, TSX } from '../support/admin.js';
+import { waitFor } from '../support/stack.js';
+
+/** One line on stderr, no stack frames. */
+function expectOneLine(stderr: string): void {
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('against npm start (--local)', () => {
+  let temp: string;
+  let child: ChildProcess;
+  let output = '';
+  const env = () => ({ TMPDIR: temp, TABLE_NAME: undefined, AWS_ENDPOINT_URL_DYNAMODB: undefined });
+
+  beforeAll(async () => {
+    // A private temp folder: the stack's endpoints file goes there, and nowhere another stack sees it.
+    temp = mkdtempSync(join(tmpdir(), 'srs-admin-'));
+    child = spawn(TSX, ['local/main.ts', '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: temp, LOG_LEVEL: 'ERROR' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    await waitFor(
+      async () => output,
+      (o) => o.includes('Press Ctrl-C to stop.'),
+      { timeoutMs: 60_000 },
+    );
+  });
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    rmSync(temp, { recursive: true, force: true });
+  });
+
+  it('the banner shows the command, not ports to copy', () => {
+    expect(output).toContain('Admin CLI         npm run admin -- --local --help');
+    expect(output).not.toContain('AWS_ENDPOINT_URL_DYNAMODB=');
+  });
+
+  it('lists its commands with --help and exits 0', async () => {
+    const out = await runAdmin(['--help'], env());
+
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^Usage: npm run admin -- /);
+    expect(out.stdout).toMatch(/^ {2}seed {2,}/m);
+    expect(out.stdout).toMatch(/^ {2}aml-access {2,}/m);
+    expect(out.stdout).toContain('--local');
+    expect(out.stdout).toContain('--stage <stage>');
+  });
+
+  it('connects with --local and runs a command on the stack’s table', async () => {
+    const seeded = await runAdmin(['--local', 'seed', 'config/local.json'], env());
+    const accesses = await runAdmin(['--local', 'aml-access'], env());
+
+    expect(seeded).toMatchObject({ code: 0, stderr: '' });
+    expect(seeded.lines).toEqual([{ seeded: { isps: 7, serviceProviders: 2 } }]);
+    expect(accesses).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('says which port to choose with --port when it names one no stack runs on', async () => {
+    const out = await runAdmin(['--local', '--port', '1', 'aml-access'], env());
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^admin: No local stack runs on port 1 \(running: \d+\)/);
+    expectOneLine(out.stderr);
+  });
+
+  it('after Ctrl-C the file is gone and --local says that no stack runs', async () => {
+    const folder = join(temp, 'smart-registration-service');
+    expect(readdirSync(folder).filter((f) => f.startsWith('local-stack-'))).toHaveLength(1);
+    child.kill('SIGINT');
+    await waitFor(
+      async () => child.exitCode,
+      (code) => code !== null,
+      { timeoutMs: 30_000 },
+    );
+
+    const out = await runAdmin(['--local', 'aml-access'], env());
+
+    expect(child.exitCode).toBe(0);
+    expect(readdirSync(folder)).toEqual([]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('admin: No local stack is running: start one with npm start.\n');
+  });
+});
+
+describe('when the table cannot be used: one line, exit code 2', () => {
+  // No credentials anywhere: no keys, no profile files, no instance metadata.
+  const noCredentials = {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_ENDPOINT_URL_DYNAMODB: undefined,
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+    AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+    AWS_REGION: 'eu-central-2',
+  };
+
+  it('without credentials', async () => {
+    const out = await runAdmin(['--table', 'smart-registration', 'aml-access'], noCredentials);
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^admin: No AWS credentials for DynamoDB table smart-registration/);
+    expectOneLine(out.stderr);
+  });
+
+  it('with an endpoint nobody listens on', async () => {
+    const out = await runAdmin(['--table', 'smart-registration', 'aml-access'], {
+      AWS_REGION: 'eu-central-2',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+    });
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(
+      'admin: Cannot reach DynamoDB table smart-registration at http://127.0.0.1:9: ECONNREFUSED.\n',
+    );
+  });
+
+  it('without saying where the table is', async () => {
+    const out = await runAdmin(['aml-access'], { TABLE_NAME: undefined });
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^admin: Which table\? Use --local/);
+    expectOneLine(out.stderr);
+  });
+
+  it('with an unknown command or option', async () => {
+    const command = await runAdmin(['bill-everyone']);
+    const option = await runAdmin(['aml-access', '--everything']);
+
+    expect(command.code).toBe(2);
+    expect(command.stderr).toBe('admin: Unknown command "bill-everyone". (npm run admin -- --help)\n');
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/^admin: Unknown option '--everything'/);
+  });
+});
+
+describe('against a deployed stage (--stage)', () => {
+  // CloudFormation's query API, as much of it as DescribeStacks needs.
+  let cloudFormation: Server;
+  let endpoint: string;
+  let asked: string[] = [];
+
+  beforeAll(async () => {
+    cloudFormation = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        const stackName = form.get('StackName') ?? '';
+        asked.push(`${form.get('Action')} ${stackName}`);
+        res.setHeader('content-type', 'text/xml');
+        if (stackName !== 'srs-test-stateful') {
+          res.statusCode = 400;
+          res.end(
+            `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${stackName} does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>`,
+          );
+          return;
+        }
+        res.end(`<DescribeStacksResponse><DescribeStacksResult><Stacks><member>
+          <StackName>srs-test-stateful</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime>
+          <Outputs><member><OutputKey>TableName</OutputKey><OutputValue>srs-test-table-from-outputs</OutputValue></member></Outputs>
+          </member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`);
+      });
+    });
+    await new Promise<void>((resolve) => cloudFormation.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(cloudFormation.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => {
+    cloudFormation.close();
+  });
+
+  const awsEnv = () => ({
+    AWS_REGION: 'eu-central-2',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
+    // The table lookup ends at DynamoDB; nobody listens here, so the message names the table found.
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+  });
+
+  it('finds the table in the stage’s stateful stack outputs', async () => {
+    asked = [];
+    const out = await runAdmin(['--stage', 'test', 'aml-access'], awsEnv());
+
+    expect(asked).toEqual(['DescribeStacks srs-test-stateful']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(
+      'admin: Cannot reach DynamoDB table srs-test-table-from-outputs at stage test: ECONNREFUSED.\n',
+    );
+  });
+
+  it('says so when the stage is not deployed in that region', async () => {
+    const out = await runAdmin(['--stage', 'prod', 'aml-access'], awsEnv());
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(
+      'admin: No stack srs-prod-stateful in eu-central-2: is stage prod deployed there (--region)?\n',
+    );
+  });
+});
