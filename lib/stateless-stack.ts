@@ -43,6 +43,7 @@ import {
   type GatewayResponseType,
   gatewayProblemBody,
   gatewayProblemHeaders,
+  STRICT_TRANSPORT_SECURITY,
 } from '../lambdas/http/gateway-responses.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
 import { HANDLER_BUNDLING } from './bundling.js';
@@ -530,7 +531,10 @@ export class StatelessStack extends Stack {
         type: apigateway.ResponseType.of(type),
         ...(problem.fallback ? {} : { statusCode: String(problem.status) }),
         responseHeaders: Object.fromEntries(
-          Object.entries(gatewayProblemHeaders(type)).map(([k, v]) => [k, `'${v}'`]),
+          Object.entries({
+            ...gatewayProblemHeaders(type),
+            'Strict-Transport-Security': STRICT_TRANSPORT_SECURITY,
+          }).map(([k, v]) => [k, `'${v}'`]),
         ),
         templates: { 'application/json': JSON.stringify(gatewayProblemBody(type)) },
       });

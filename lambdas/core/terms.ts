@@ -29,6 +29,10 @@ export interface TermsPageText {
   invalid: string;
   expired: string;
   used: string;
+  /** The form did not say "I accept" (tampered with or sent by something else): nothing recorded. */
+  notAccepted: string;
+  /** The form was sent from another site: nothing recorded. */
+  foreign: string;
 }
 
 export const TERMS_PAGE: Record<Language, TermsPageText> = {
@@ -46,6 +50,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     invalid: 'This link is not valid.',
     expired: 'This link has expired. Ask your service provider to send a new one.',
     used: 'The terms were already accepted with this link.',
+    notAccepted: 'Nothing was recorded. To accept, open the link again and press the button.',
+    foreign: 'Nothing was recorded: the acceptance must be sent from this page itself.',
   },
   de: {
     title: 'Nutzungsbedingungen für elektronische Signaturen',
@@ -61,6 +67,9 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     invalid: 'Dieser Link ist nicht gültig.',
     expired: 'Dieser Link ist abgelaufen. Bitten Sie Ihren Dienstanbieter um einen neuen.',
     used: 'Die Bedingungen wurden mit diesem Link bereits akzeptiert.',
+    notAccepted:
+      'Es wurde nichts gespeichert. Um zu akzeptieren, öffnen Sie den Link erneut und drücken Sie die Schaltfläche.',
+    foreign: 'Es wurde nichts gespeichert: Die Zustimmung muss von dieser Seite selbst gesendet werden.',
   },
   fr: {
     title: "Conditions d'utilisation des signatures électroniques",
@@ -76,6 +85,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     invalid: "Ce lien n'est pas valable.",
     expired: 'Ce lien a expiré. Demandez-en un nouveau à votre fournisseur de services.',
     used: 'Les conditions ont déjà été acceptées avec ce lien.',
+    notAccepted: "Rien n'a été enregistré. Pour accepter, ouvrez à nouveau le lien et appuyez sur le bouton.",
+    foreign: "Rien n'a été enregistré : l'acceptation doit être envoyée depuis cette page même.",
   },
   it: {
     title: "Condizioni d'uso per le firme elettroniche",
@@ -91,6 +102,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     invalid: 'Questo link non è valido.',
     expired: 'Questo link è scaduto. Ne chieda uno nuovo al suo fornitore di servizi.',
     used: 'Le condizioni sono già state accettate con questo link.',
+    notAccepted: 'Non è stato registrato nulla. Per accettare, apra di nuovo il link e prema il pulsante.',
+    foreign: "Non è stato registrato nulla: l'accettazione deve essere inviata da questa pagina stessa.",
   },
 };
 

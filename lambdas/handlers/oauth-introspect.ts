@@ -20,8 +20,8 @@ import { IntrospectionRequest } from '../core/introspection.js';
 import { currentStatus } from '../core/order.js';
 import { Problem } from '../core/problems.js';
 import { toFieldErrors } from '../core/schemas.js';
-import { headerOf, httpHandler, json } from '../http/handler.js';
-import { callerClientId, publicBaseUrl } from '../http/request.js';
+import { httpHandler, json } from '../http/handler.js';
+import { callerClientId, isFormEncoded, publicBaseUrl, rawBody } from '../http/request.js';
 import { introspectToken } from '../usecases/introspect-token.js';
 
 const ACCESS_TOKEN_ISSUER = requiredEnv('ACCESS_TOKEN_ISSUER');
@@ -54,13 +54,10 @@ const invalidRequest = (description: string, errors?: { field: string; message: 
   });
 
 function introspectionForm(event: APIGatewayProxyEvent) {
-  const contentType = headerOf(event, 'content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+  if (!isFormEncoded(event)) {
     throw invalidRequest('Send the request as application/x-www-form-urlencoded with token=….');
   }
-  const raw = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
+  const raw = rawBody(event);
   if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw invalidRequest('The request is too large.');
   const form = new URLSearchParams(raw);
   const repeated = [...new Set(form.keys())].filter((k) => form.getAll(k).length > 1);

@@ -27,8 +27,8 @@ import {
   SimulatorApiRequest,
   SimulatorForm,
 } from '../core/test-isp.js';
-import { headerOf, html, httpHandler, json } from '../http/handler.js';
-import { jsonBody, publicBaseUrl } from '../http/request.js';
+import { html, httpHandler, json } from '../http/handler.js';
+import { isFormEncoded, jsonBody, publicBaseUrl, rawBody } from '../http/request.js';
 import {
   type DeliveryRow,
   defineIdentityPage,
@@ -129,13 +129,10 @@ function sentView(d: Delivered) {
 // ---------------------------------------------------------------- the form
 
 function formValuesOf(event: APIGatewayProxyEvent): { values: FormValues; repeated: FieldError[] } {
-  const contentType = headerOf(event, 'content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+  if (!isFormEncoded(event)) {
     throw problems.unsupportedMediaType('Submit the form as application/x-www-form-urlencoded.');
   }
-  const raw = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
+  const raw = rawBody(event);
   if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw problems.payloadTooLarge(MAX_FORM_BYTES);
   const params = new URLSearchParams(raw);
   const values: FormValues = {};

@@ -12,6 +12,12 @@
 export const PROBLEM_TYPE_BASE = 'https://smart-registration.example/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/**
+ * HSTS for every answer over HTTPS (API Gateway is HTTPS only; the local stack is plain HTTP on
+ * loopback, where browsers ignore the header anyway, RFC 6797 §8.1). Two years, as the preload list asks.
+ */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=63072000; includeSubDomains';
+
 export interface GatewayProblem {
   status: number;
   /** Appended to PROBLEM_TYPE_BASE to form `type`; the same slugs as `lambdas/core/problems.ts`. */

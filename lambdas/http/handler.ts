@@ -5,6 +5,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { logger } from '../adapters/logger.js';
 import { Problem, problems } from '../core/problems.js';
+import { STRICT_TRANSPORT_SECURITY } from './gateway-responses.js';
 
 export type HttpResult = APIGatewayProxyResult;
 export type HttpHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<HttpResult>;
@@ -42,8 +43,10 @@ export function html(statusCode: number, body: string, headers: Record<string, s
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
       'X-Frame-Options': 'DENY',
+      // Pages may carry a secret in their URL (the terms link): never send it on as a referrer.
+      'Referrer-Policy': 'no-referrer',
       ...SECURITY_HEADERS,
       ...headers,
     },
@@ -64,6 +67,10 @@ export function problemResponse(problem: Problem, instance?: string, correlation
   };
 }
 
+function withHeaders(result: HttpResult, headers: Record<string, string>): HttpResult {
+  return { ...result, headers: { ...result.headers, ...headers } };
+}
+
 /** Wraps a handler: known problems become their problem+json, anything else a bare 500. */
 export function httpHandler(
   name: string,
@@ -73,9 +80,14 @@ export function httpHandler(
     const correlationId = correlationIdOf(event);
     logger.appendKeys({ correlationId, handler: name });
     if (context) logger.addContext(context);
+    // API Gateway forwards `X-Forwarded-Proto: https`; the local gateway says `http`.
+    const overHttps = headerOf(event, 'x-forwarded-proto') === 'https';
+    const transport: Record<string, string> = overHttps
+      ? { 'Strict-Transport-Security': STRICT_TRANSPORT_SECURITY }
+      : {};
     try {
       const result = await fn(event);
-      result.headers = { ...result.headers, 'X-Correlation-Id': correlationId };
+      result.headers = { ...result.headers, ...transport, 'X-Correlation-Id': correlationId };
       logger.info('request handled', {
         method: event.httpMethod,
         route: event.resource,
@@ -90,7 +102,7 @@ export function httpHandler(
           status: err.status,
           problem: err.type,
         });
-        return problemResponse(err, event.path, correlationId);
+        return withHeaders(problemResponse(err, event.path, correlationId), transport);
       }
       // The error message may quote input (person data, tokens): log the name and the stack
       // frames only — the stack's first line is the message.
@@ -99,7 +111,10 @@ export function httpHandler(
         errorName: e?.name,
         stack: e?.stack?.split('\n').slice(1, 7).join('\n'),
       });
-      return problemResponse(problems.internal(correlationId), event.path, correlationId);
+      return withHeaders(
+        problemResponse(problems.internal(correlationId), event.path, correlationId),
+        transport,
+      );
     } finally {
       logger.removeKeys(['correlationId', 'handler']);
     }

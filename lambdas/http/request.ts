@@ -17,9 +17,7 @@ export function jsonBody<S extends z.ZodMiniType>(
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
     throw problems.unsupportedMediaType('Send the body as application/json.');
   }
-  const raw = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
+  const raw = rawBody(event);
   if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw problems.payloadTooLarge(maxBytes);
   let parsed: unknown;
   try {
@@ -31,6 +29,38 @@ export function jsonBody<S extends z.ZodMiniType>(
     throw problems.validation([{ field: '(body)', message: 'Must be a JSON object.' }]);
   }
   return parseOrThrow(schema, parsed);
+}
+
+/** The body as text, whether API Gateway passed it as is or base64-encoded. */
+export function rawBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): string {
+  return event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+}
+
+/** Whether the body is an HTML form (`application/x-www-form-urlencoded`). */
+export function isFormEncoded(event: APIGatewayProxyEvent): boolean {
+  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(headerOf(event, 'content-type') ?? '');
+}
+
+/**
+ * Whether a browser says the request was sent by another site: `Sec-Fetch-Site` other than
+ * same-origin/none, or an `Origin` that is not this service. `Origin: null` is what a browser sends
+ * for a form posted from a page with `Referrer-Policy: no-referrer`, so it alone is not foreign.
+ * Defence in depth for state-changing forms; clients that send neither header are not refused.
+ */
+export function isCrossSite(event: APIGatewayProxyEvent): boolean {
+  const site = headerOf(event, 'sec-fetch-site')?.toLowerCase();
+  if (site && site !== 'same-origin' && site !== 'none') return true;
+  const origin = headerOf(event, 'origin');
+  if (origin === undefined || origin === 'null') return false;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return true;
+  }
+  return host !== headerOf(event, 'host') && host !== new URL(publicBaseUrl(event)).host;
 }
 
 /** Query parameters, validated; a parameter given twice is an error rather than a guess. */

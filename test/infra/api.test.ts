@@ -197,6 +197,9 @@ describe('gateway responses', () => {
     expect(response.Properties.StatusCode).toBe(problem.fallback ? undefined : String(problem.status));
     const params = response.Properties.ResponseParameters as Record<string, string>;
     expect(params['gatewayresponse.header.Content-Type']).toBe(`'${PROBLEM_CONTENT_TYPE}'`);
+    expect(params['gatewayresponse.header.Strict-Transport-Security']).toBe(
+      "'max-age=63072000; includeSubDomains'",
+    );
     for (const [name, value] of Object.entries(problem.headers ?? {})) {
       expect(params[`gatewayresponse.header.${name}`]).toBe(`'${value}'`);
     }

@@ -81,6 +81,80 @@ describe('the terms link', () => {
   });
 });
 
+describe('accepting the terms: only the explicit acceptance from the page itself counts', () => {
+  const post = (link: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+
+  /** Nothing recorded: no acceptance on the order and the link still works afterwards. */
+  async function expectNothingChanged(refId: string, link: string) {
+    expect((await stack.repository.getOrder(refId))?.acceptance).toBeUndefined();
+    expect((await fetch(link)).status).toBe(200);
+  }
+
+  it.each([
+    ['accept=no', '+41796690001', 'accept=no', {}],
+    ['an empty body', '+41796690002', '', {}],
+    ['another field', '+41796690003', 'decline=yes', {}],
+    ['accept given twice', '+41796690004', 'accept=yes&accept=no', {}],
+    ['the right words as text/plain', '+41796690005', 'accept=yes', { 'content-type': 'text/plain' }],
+    ['the right words as JSON', '+41796690006', '{"accept":"yes"}', { 'content-type': 'application/json' }],
+  ])('answers 400 for %s and records nothing', async (_, mobile, body, headers) => {
+    const { refId, link } = await awaitingTerms(mobile);
+
+    const res = await post(link, body, headers);
+
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).not.toContain('<form');
+    await expectNothingChanged(refId, link);
+  });
+
+  it.each([
+    ['a foreign Origin', '+41796670001', { origin: 'https://evil.example' }],
+    ['Sec-Fetch-Site cross-site', '+41796670002', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site same-site', '+41796670003', { 'sec-fetch-site': 'same-site' }],
+  ])('refuses a cross-site submission (%s) with 403 and records nothing', async (_, mobile, headers) => {
+    const { refId, link } = await awaitingTerms(mobile);
+
+    const res = await post(link, 'accept=yes', headers);
+
+    expect(res.status).toBe(403);
+    expect(await res.text()).not.toContain('<form');
+    await expectNothingChanged(refId, link);
+  });
+
+  it('accepts what a browser sends from the page: its own Origin, or "null" under no-referrer', async () => {
+    const own = await awaitingTerms('+41796680001');
+    const opaque = await awaitingTerms('+41796680002');
+
+    const fromOwnOrigin = await post(own.link, 'accept=yes', {
+      origin: new URL(stack.baseUrl).origin,
+      'sec-fetch-site': 'same-origin',
+    });
+    const fromOpaqueOrigin = await post(opaque.link, 'accept=yes', {
+      origin: 'null',
+      'sec-fetch-site': 'same-origin',
+    });
+
+    expect(fromOwnOrigin.status).toBe(200);
+    expect(fromOpaqueOrigin.status).toBe(200);
+  });
+
+  it('sends no referrer and may not be framed', async () => {
+    const { link } = await awaitingTerms('+41796680003');
+
+    const res = await fetch(link);
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+});
+
 describe('resending the terms SMS', () => {
   it('sends a new link and makes the old one invalid', async () => {
     const mobile = '+41796660004';

@@ -90,4 +90,22 @@ describe('httpHandler', () => {
     expect(given.headers?.['X-Correlation-Id']).toBe('abc-123');
     expect(hostile.headers?.['X-Correlation-Id']).toBe('req-123');
   });
+
+  it('sends Strict-Transport-Security over HTTPS (API Gateway), on answers and on problems alike', async () => {
+    const ok = httpHandler('t', async () => json(200, {}));
+    const refused = httpHandler('t', async () => {
+      throw problems.notFound();
+    });
+    const broken = httpHandler('t', async () => {
+      throw new Error('boom');
+    });
+    const https = event({ headers: { 'X-Forwarded-Proto': 'https' } });
+
+    const answers = [await ok(https), await refused(https), await broken(https)];
+    const overHttp = await ok(event({ headers: { 'X-Forwarded-Proto': 'http' } }));
+
+    for (const answer of answers)
+      expect(answer.headers?.['Strict-Transport-Security']).toBe('max-age=63072000; includeSubDomains');
+    expect(overHttp.headers?.['Strict-Transport-Security']).toBeUndefined();
+  });
 });
