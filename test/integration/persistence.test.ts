@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evidenceFor, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
+import { acceptTerms, evidenceFor, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
 import { call, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
 
 describe('a local stack with a data folder', () => {
@@ -39,7 +39,7 @@ describe('a local stack with a data folder', () => {
         async () => termsLinkFromOutbox(second, mobile),
         (l) => l !== undefined,
       );
-      const accepted = await fetch(link as string, { method: 'POST', body: 'accept=yes' });
+      const accepted = await acceptTerms(link as string);
       expect(accepted.status).toBe(200);
 
       // Assess: the resumed execution completed and the old token still reads the order
