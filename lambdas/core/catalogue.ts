@@ -11,6 +11,7 @@ export interface ProviderFilters {
   loa?: Loa | undefined;
   offline?: boolean | undefined;
   realtimeMethod?: string | undefined;
+  offlineMethod?: string | undefined;
   webflow?: boolean | undefined;
 }
 
@@ -86,6 +87,7 @@ export function matchesFilters(offer: Offer, f: ProviderFilters): boolean {
   if (f.offline !== undefined && offer.isp.offline !== f.offline) return false;
   if (f.webflow !== undefined && offer.isp.webflow !== f.webflow) return false;
   if (f.realtimeMethod !== undefined && !offer.realtimeMethods.includes(f.realtimeMethod)) return false;
+  if (f.offlineMethod !== undefined && !offer.offlineMethods.includes(f.offlineMethod)) return false;
   return true;
 }
 
@@ -100,6 +102,8 @@ export function toProviderView(offer: Offer): ProviderView {
     identificationData: [...offer.isp.identificationData],
     additionalData: [...offer.isp.additionalData],
     defaultLocale: offer.isp.defaultLocale,
+    // Added only where there are some, so the paper's entries keep their exact shape.
+    ...(offer.offlineMethods.length > 0 ? { offlineMethods: [...offer.offlineMethods] } : {}),
   };
 }
 

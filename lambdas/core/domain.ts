@@ -101,4 +101,9 @@ export interface ProviderView {
   identificationData: string[];
   additionalData: string[];
   defaultLocale: string;
+  /**
+   * Our extension of the paper's shape: the offline methods (courier, point of sale) of this entry,
+   * present only when it has any — the start call's `method`, as `realtimeMethods` are.
+   */
+  offlineMethods?: string[];
 }

@@ -130,6 +130,8 @@ export const ProvidersQuery = z
     ),
     offline: z.optional(booleanParam),
     realtimeMethod: z.optional(methodName),
+    /** Our extension: entries that offer this offline method (courier, point of sale). */
+    offlineMethod: z.optional(methodName),
     webflow: z.optional(booleanParam),
   })
   .check(z.meta({ id: 'ProvidersQuery' }));
@@ -146,6 +148,15 @@ export const Provider = z
     identificationData: z.array(z.string()),
     additionalData: z.array(z.string()),
     defaultLocale: z.string(),
+    offlineMethods: z.optional(
+      z.array(z.string()).check(
+        z.meta({
+          description:
+            'Our extension of the paper’s shape: the offline methods of this entry (present when it has any), usable as the start call’s `method` like `realtimeMethods`.',
+          examples: [['courier']],
+        }),
+      ),
+    ),
   })
   .check(z.meta({ id: 'Provider' }));
 export const ProviderList = z.array(Provider).check(z.meta({ id: 'ProviderList' }));

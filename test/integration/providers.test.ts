@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderView } from '../../lambdas/core/domain.js';
 import { expectInvalidField, expectProblem } from '../support/problems.js';
-import { call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
+import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
 import { PAPER_PROVIDERS_QUERY, PAPER_TEST_ISP_ENTRY } from '../support/white-paper.js';
 
 const VENDOR = 'application/vnd.sc.miss.provider.v1+json';
@@ -32,14 +32,19 @@ const providers = (clientId: string, path = '/api/providers', accept = VENDOR) =
   call<Provider[]>(stack, 'GET', path, { token: tokens[clientId], headers: { accept } });
 
 describe("the white paper's catalogue request", () => {
-  it("answers objects with exactly the paper's fields, in the vendor media type", async () => {
+  it("answers objects with exactly the paper's fields (offline partners add offlineMethods), in the vendor media type", async () => {
     for (const clientId of ['demo-portal', 'demo-bank']) {
       const res = await providers(clientId, '/api/providers');
 
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe(VENDOR);
       expect(res.body.length).toBeGreaterThan(0);
-      for (const provider of res.body) expect(Object.keys(provider).sort()).toEqual(PAPER_FIELDS);
+      for (const provider of res.body) {
+        const offlinePartner = ['Courier-Demo', 'PointOfSale-Demo'].includes(provider.issuer);
+        expect(Object.keys(provider).sort()).toEqual(
+          offlinePartner ? [...PAPER_FIELDS, 'offlineMethods'].sort() : PAPER_FIELDS,
+        );
+      }
     }
   });
 
@@ -117,6 +122,23 @@ describe('filters and eligibility', () => {
       expect(p.webflow).toBe(false);
       expect(p.offline).toBe(true);
     }
+    expect(res.body.map((p) => [p.issuer, p.offlineMethods])).toEqual(
+      expect.arrayContaining([
+        ['Courier-Demo', ['courier']],
+        ['PointOfSale-Demo', ['pos']],
+      ]),
+    );
+  });
+
+  it('finds the point of sale by offlineMethod=pos, and refuses an offlineMethod that is no method name', async () => {
+    const res = await providers('demo-portal', '/api/providers?offlineMethod=pos');
+
+    expect(res.status).toBe(200);
+    expect(res.body.map((p) => p.issuer)).toEqual(['PointOfSale-Demo']);
+    expectInvalidField(
+      await providers('demo-portal', '/api/providers?offlineMethod=%3Cb%3E'),
+      'offlineMethod',
+    );
   });
 
   it('never shows demo-bank the auto-identification, which its setup does not include', async () => {
@@ -187,4 +209,53 @@ describe('hostile query strings', () => {
       expect(res.body).toEqual([]);
     }
   });
+});
+
+describe('an SP builds every start call from the catalogue alone', () => {
+  it.each(['demo-portal', 'demo-bank'])(
+    'starts an identification for every method, jurisdiction and LoA of every entry %s sees',
+    async (clientId) => {
+      // Prepare: the catalogue, and from each entry the start calls it describes
+      const catalogue = await providers(clientId, '/api/providers', 'application/json');
+      const calls = catalogue.body.flatMap((entry) =>
+        [...entry.realtimeMethods, ...(entry.offlineMethods ?? [])].flatMap((method) =>
+          entry.jurisdiction.split(',').map((jurisdiction) => ({
+            issuer: entry.issuer,
+            method,
+            jurisdiction,
+            assuranceLevel: entry.loa,
+          })),
+        ),
+      );
+
+      // Act
+      const answers = [];
+      for (const choice of calls) {
+        const res = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+          token: tokens[clientId],
+          json: { ...paperStartBody(), ...choice },
+        });
+        answers.push({ ...choice, status: res.status, detail: res.status === 201 ? '' : res.text });
+      }
+
+      // Assess: every method of the catalogue is reachable, the offline ones included
+      expect(answers.filter((a) => a.status !== 201)).toEqual([]);
+      const methods = new Set(answers.map((a) => `${a.issuer}/${a.method}`));
+      if (clientId === 'demo-portal') {
+        expect(methods).toContain('Courier-Demo/courier');
+        expect(methods).toContain('PointOfSale-Demo/pos');
+        expect(methods.size).toBe(8);
+      } else {
+        expect(methods).toEqual(
+          new Set([
+            'Test-ISP/video',
+            'Test-ISP/test',
+            'VideoIdent-Demo/video',
+            'BankIdent-Demo/bank',
+            'eID-Demo/eid',
+          ]),
+        );
+      }
+    },
+  );
 });

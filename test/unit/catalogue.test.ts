@@ -244,7 +244,7 @@ describe('catalogueFor', () => {
       expect(views).toEqual([{ ...PAPER_TEST_ISP_ENTRY, realtimeMethods: ['test'] }]);
     });
 
-    it('marks offline partners webflow false and offline true', () => {
+    it('marks offline partners webflow false and offline true, and names their offline methods', () => {
       const views = catalogueFor([courierIsp(), posIsp()], bankSp(), {});
 
       expect(views).toEqual([
@@ -253,9 +253,39 @@ describe('catalogueFor', () => {
           offline: true,
           webflow: false,
           realtimeMethods: [],
+          offlineMethods: ['courier'],
         }),
-        expect.objectContaining({ issuer: 'POS-ISP', offline: true, webflow: false, realtimeMethods: [] }),
+        expect.objectContaining({
+          issuer: 'POS-ISP',
+          offline: true,
+          webflow: false,
+          realtimeMethods: [],
+          offlineMethods: ['pos'],
+        }),
       ]);
+    });
+
+    it('adds no offlineMethods field to an entry without offline methods (the paper’s shape stays exact)', () => {
+      const views = catalogueFor(catalogue(), bankSp(), { webflow: true });
+
+      expect(views.length).toBeGreaterThan(0);
+      for (const view of views) expect(Object.keys(view)).not.toContain('offlineMethods');
+    });
+
+    it('names the offline methods beside the realtime ones of a partner that has both', () => {
+      const views = catalogueFor([{ ...testIsp(), offlineMethods: ['courier'] }], bankSp(), {});
+
+      expect(views).toEqual([
+        { ...PAPER_TEST_ISP_ENTRY, realtimeMethods: ['video', 'test'], offlineMethods: ['courier'] },
+      ]);
+    });
+
+    it('lists only partners offering the named offline method', () => {
+      expect(issuers(catalogueFor(catalogue(), bankSp(), { offlineMethod: 'courier' }))).toEqual([
+        'Courier-ISP',
+      ]);
+      expect(issuers(catalogueFor(catalogue(), bankSp(), { offlineMethod: 'pos' }))).toEqual(['POS-ISP']);
+      expect(catalogueFor(catalogue(), bankSp(), { offlineMethod: 'video' })).toEqual([]);
     });
 
     it('does not restrict offline methods to financial intermediaries', () => {
@@ -392,7 +422,7 @@ describe('methodJurisdictions', () => {
 
 describe('offersFor', () => {
   it('groups the methods of a partner valid in the same jurisdictions into one offer', () => {
-    const isp = testIsp();
+    const isp = { ...testIsp(), offlineMethods: ['test-offline'] };
 
     expect(offersFor(isp, bankSp())).toEqual([
       {
@@ -406,7 +436,7 @@ describe('offersFor', () => {
   });
 
   it('splits methods valid in different jurisdictions into separate offers', () => {
-    const isp = testIsp();
+    const isp = { ...testIsp(), offlineMethods: ['test-offline'] };
 
     expect(offersFor(isp, portalSp())).toEqual([
       { isp, loa: 3, jurisdictions: ['EIDAS'], realtimeMethods: ['video'], offlineMethods: [] },
@@ -634,8 +664,9 @@ describe('decideMethod', () => {
         loa: 4,
       },
     );
+    const withOffline = [{ ...testIsp(), offlineMethods: ['test-offline'] }];
     expect(
-      decideMethod(catalogue(), portalSp(), { issuer: 'Test-ISP', method: 'test-offline' }),
+      decideMethod(withOffline, portalSp(), { issuer: 'Test-ISP', method: 'test-offline' }),
     ).toMatchObject({
       ok: true,
       offline: true,

@@ -39,7 +39,7 @@ export const testIsp = (): IspConfig =>
     loa: 3,
     jurisdictions: ['ZERTES', 'EIDAS'],
     realtimeMethods: ['video', 'test'],
-    offlineMethods: ['test-offline'],
+    offlineMethods: [],
     offline: true,
     webflow: true,
     identificationData: [],
