@@ -5,14 +5,43 @@ export const escapeHtml = (s: string) =>
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c] as string,
   );
 
+/**
+ * The one stylesheet of every person-facing page (terms, simulator, demo portal). Made for a phone
+ * first: nothing wider than the window (long words and URLs wrap, tables scroll in their own box),
+ * 16 px text and no text under 14 px, controls at least 44 × 44 px (2.75rem), a visible focus ring,
+ * colours with at least 4.5:1 contrast. test/browser checks all of this at 390 and 1280 px.
+ */
+export const PAGE_CSS = [
+  '*,*::before,*::after{box-sizing:border-box}',
+  'html{-webkit-text-size-adjust:100%;text-size-adjust:100%}',
+  'body{font-family:system-ui,sans-serif;font-size:1rem;line-height:1.5;color:#1b1b1b;background:#fff;margin:0 auto;max-width:42rem;padding:1rem;overflow-wrap:break-word}',
+  // A long German compound ("Nutzungsbedingungen") must break rather than push past the edge.
+  'h1{font-size:1.625rem;line-height:1.25;margin:.5rem 0 1rem;hyphens:auto;overflow-wrap:anywhere}',
+  'h2{font-size:1.25rem;line-height:1.3;margin:1.5rem 0 .5rem;hyphens:auto;overflow-wrap:anywhere}',
+  'a{color:#0b57d0}',
+  'label{display:block;margin-top:1rem;font-weight:600}',
+  'input,select,textarea{display:block;width:100%;min-height:2.75rem;padding:.5rem;font:inherit;color:inherit;border:1px solid #6b6b6b;border-radius:4px;background:#fff}',
+  'input[type=radio],input[type=checkbox]{display:inline-block;width:1.5rem;min-height:0;height:1.5rem;margin:0 .6rem 0 0;flex:none}',
+  'button,a.button{display:inline-flex;align-items:center;justify-content:center;min-height:2.75rem;min-width:2.75rem;margin-top:1.25rem;padding:.6rem 1.2rem;font:inherit;font-weight:600;border-radius:6px;border:2px solid #0b57d0;background:#0b57d0;color:#fff;text-decoration:none;cursor:pointer;text-align:center}',
+  'button.secondary,a.button.secondary{background:#fff;color:#0b57d0}',
+  ':focus-visible{outline:3px solid #b3261e;outline-offset:2px}',
+  '.note{color:#4a4a4a}',
+  'small.note{display:block;margin-top:.25rem;font-size:.875rem}',
+  '.error{color:#a00000}',
+  '[aria-invalid=true]{border:2px solid #a00000}',
+  'dt{font-weight:600}dd{margin:0 0 .3rem 0}',
+  '.table-scroll{overflow-x:auto;max-width:100%}',
+  'table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.4rem;text-align:left;vertical-align:top}',
+  // URLs and ids may break anywhere; words in a table only between letters they allow.
+  '.url{overflow-wrap:anywhere}',
+].join('');
+
 export function page(title: string, body: string, lang = 'en'): string {
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem;line-height:1.5}
-label{display:block;margin-top:.8rem;font-weight:600}input,select{width:100%;padding:.4rem;font-size:1rem}
-button{display:block;margin-top:1.2rem;padding:.6rem 1.2rem;font-size:1rem}.note{color:#555}small.note{display:block;margin-top:.2rem}</style>
-</head><body>
+<style>${PAGE_CSS}</style>
+</head><body><main>
 ${body}
-</body></html>`;
+</main></body></html>`;
 }

@@ -42,12 +42,6 @@ export const FORM_FIELDS: readonly {
   },
 ];
 
-const EXTRA_CSS =
-  '.error{color:#a00000}dt{font-weight:600}dd{margin:0 0 .3rem 0}' +
-  'table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem;text-align:left}';
-/** page() with the few extra rules these pages use, in its own style element. */
-const styled = (html: string) => html.replace('</style>', `${EXTRA_CSS}</style>`);
-
 export const labelOf = (field: string): string => FORM_FIELDS.find((f) => f.name === field)?.label ?? field;
 
 export type FormValues = Partial<Record<FormField, string>>;
@@ -113,7 +107,7 @@ ${summary}
 ${fields}
 <button type="submit">Submit</button>
 </form>`;
-  return styled(page('Define Identity — Test-ISP simulator', body));
+  return page('Define Identity — Test-ISP simulator', body);
 }
 
 export interface DeliveryRow {
@@ -135,14 +129,14 @@ export function resultPage(input: {
 }): string {
   const { order, chosen, rows, notSent, unreachable, formUrl } = input;
   const table = rows.length
-    ? `<table><thead><tr><th scope="col">Message</th><th scope="col">Sent to</th><th scope="col">HTTP status</th><th scope="col">Outcome</th></tr></thead><tbody>${rows
+    ? `<div class="table-scroll"><table><thead><tr><th scope="col">Message</th><th scope="col">Sent to</th><th scope="col">HTTP status</th><th scope="col">Outcome</th></tr></thead><tbody>${rows
         .map(
           (r) =>
-            `<tr><td>${escapeHtml(r.message)}</td><td>${escapeHtml(r.url)}</td><td>${r.status ?? '—'}</td><td>${escapeHtml(
+            `<tr><td>${escapeHtml(r.message)}</td><td class="url">${escapeHtml(r.url)}</td><td>${r.status ?? '—'}</td><td>${escapeHtml(
               [r.outcome, r.detail].filter(Boolean).join(': ') || '—',
             )}</td></tr>`,
         )
-        .join('')}</tbody></table>`
+        .join('')}</tbody></table></div>`
     : '<p>No message was sent.</p>';
   const skipped = notSent.length
     ? `<p>Not sent (an earlier message was refused): ${notSent.map(escapeHtml).join(', ')}.</p>`
@@ -157,7 +151,7 @@ ${table}
 ${skipped}
 ${orderSummary(order)}
 <p><a href="${escapeHtml(formUrl)}">Back to the form</a></p>`;
-  return styled(page('Define Identity — result', body));
+  return page('Define Identity — result', body);
 }
 
 export function notFoundPage(): string {

@@ -3,44 +3,26 @@
  * simulator's form and the terms page work as plain HTML forms, every field has a label, and the
  * journey ends in a positive verify. Needs Debian's chromium (`npm run test:browser`).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext } from '../support/browser.js';
 import { termsLinkFromOutbox } from '../support/isp.js';
 import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
 import { DEFINE_IDENTITY_FIELDS } from '../support/white-paper.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 let stack: LocalStack;
+let chromium: Browser;
 let browser: BrowserContext;
-let profile: string;
 
 beforeAll(async () => {
   stack = await startStack({ rateLimits: false });
-  profile = mkdtempSync(join(tmpdir(), 'srs-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    javaScriptEnabled: false,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chromium = await launchBrowser();
+  browser = await newContext(chromium, 'desktop', { javaScript: false });
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await stack?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe('the pages a person and a tester use, without JavaScript', () => {
