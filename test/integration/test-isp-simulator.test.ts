@@ -136,8 +136,12 @@ describe('Test-ISP simulator', () => {
       });
 
       expect(res.status).toBe(200);
-      expect(res.text).toMatch(/event done<\/td><td>[^<]*\/isp\/v1\/events<\/td><td>200<\/td><td>applied/);
-      expect(res.text).toMatch(/evidence<\/td><td>[^<]*\/isp\/v1\/evidence<\/td><td>200<\/td><td>applied/);
+      expect(res.text).toMatch(
+        /event done<\/td><td class="url">[^<]*\/isp\/v1\/events<\/td><td>200<\/td><td>applied/,
+      );
+      expect(res.text).toMatch(
+        /evidence<\/td><td class="url">[^<]*\/isp\/v1\/evidence<\/td><td>200<\/td><td>applied/,
+      );
       expect(res.text).toContain(`href="${stack.baseUrl}/test-isp/orders/${refId}"`);
       const state = await waitFor(
         () => orderState(refId),
@@ -195,7 +199,7 @@ describe('Test-ISP simulator', () => {
       });
 
       expect(res.status).toBe(200);
-      expect(res.text).toMatch(/event done<\/td><td>[^<]*<\/td><td>409<\/td>/);
+      expect(res.text).toMatch(/event done<\/td><td class="url">[^<]*<\/td><td>409<\/td>/);
       expect(lastStatus(before)).toMatchObject({
         status: 'cancelled',
         kind: 'isp',
