@@ -40,7 +40,8 @@ export function buildStacks(app: App, options: BuildOptions = {}): SrsStacks {
       userPool: stateful.userPool,
       alarmTopic: stateful.alarmTopic,
       tokenEndpoint: stateful.tokenEndpoint,
-      accessTokenIssuer: stateful.userPool.userPoolProviderUrl,
+      // https:// + ProviderName is the pool's ProviderURL, from an attribute emulators know as well.
+      accessTokenIssuer: `https://${stateful.userPool.userPoolProviderName}`,
       secrets: stateful.secrets,
     },
     ...options,
