@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArnFormat } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_INDEXES } from '../../lambdas/adapters/dynamo/table-schema.js';
@@ -169,7 +169,21 @@ describe('environment', () => {
         TABLE_NAME: s.stateful.resolve(s.stateful.table.tableName),
       });
       expect(JSON.stringify(env.TOKEN_URL)).toContain('/oauth2/token');
-      expect(env.ACCESS_TOKEN_ISSUER).toEqual(s.stateful.resolve(s.stateful.userPool.userPoolProviderUrl));
+      // The pool's ProviderURL, written as https:// + ProviderName (an attribute emulators know too).
+      expect(env.ACCESS_TOKEN_ISSUER).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            {
+              'Fn::GetAtt': [
+                s.stateful.getLogicalId(s.stateful.userPool.node.defaultChild as CfnElement),
+                'ProviderName',
+              ],
+            },
+          ],
+        ],
+      });
       expect(JSON.stringify(env.ACCESS_TOKEN_JWKS_URL)).toContain('/.well-known/jwks.json');
       expect(JSON.stringify(env.PUBLIC_BASE_URL)).toContain('.execute-api.');
       expect('STATE_MACHINE_ARN' in env).toBe(Boolean(p.stateMachine));
