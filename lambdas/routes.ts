@@ -79,6 +79,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Send the terms-of-use SMS again with a new link (rate limited)',
   },
   {
+    method: 'GET',
+    path: '/api/usage',
+    handler: 'usage-get',
+    auth: { type: 'oauth', scopes: [SCOPES.read] },
+    summary: 'The calling SP’s usage in one month and the statement its price sheet makes of it',
+  },
+  {
     method: 'POST',
     path: '/isp/v1/events',
     handler: 'isp-callback',

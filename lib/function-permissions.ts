@@ -8,9 +8,11 @@
 export type TableAccess =
   /** `dynamodb:GetItem` only (e.g. the verify call: one GetItem). */
   | 'getItem'
+  /** GetItem + UpdateItem: the verify call's read and its usage counter (an `ADD`). */
+  | 'getItemAndCount'
   /** GetItem + Query (table and its indexes). */
   | 'read'
-  /** read + single-item writes (PutItem, UpdateItem, DeleteItem). */
+  /** read + single-item writes (PutItem, UpdateItem, DeleteItem) + BatchWriteItem (usage records). */
   | 'readWrite';
 
 export type StateMachineAction =
@@ -52,8 +54,11 @@ export const DEFAULT_STATE_MACHINE = 'identification';
 
 /** handler (the module `lambdas/handlers/<handler>.ts`) → permissions. */
 export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>> = {
-  // The SP signing service's verify call: one GetItem on the registration item, nothing else.
-  verify: { table: 'getItem' },
+  // The SP signing service's verify call: one GetItem on the registration item, and the usage
+  // counter of the claimed identity's SP (an UpdateItem beside the read).
+  verify: { table: 'getItemAndCount' },
+  // The SP's own usage: Query on its month's usage partition, its setup, the catalogue.
+  'usage-get': { table: 'read' },
   'providers-list': { table: 'read' },
   'identification-get': { table: 'getItem' },
   // Signs the order token handed to the partner.
@@ -98,6 +103,7 @@ export function permissionsOf(handler: string): FunctionPermissions {
 
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   getItem: ['dynamodb:GetItem'],
+  getItemAndCount: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   readWrite: [
     'dynamodb:GetItem',
@@ -105,12 +111,14 @@ export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
   ],
 };
 
 /** Whether the access level queries the global indexes (so their ARNs are granted too). */
 export const TABLE_ACCESS_USES_INDEXES: Readonly<Record<TableAccess, boolean>> = {
   getItem: false,
+  getItemAndCount: false,
   read: true,
   readWrite: true,
 };
@@ -118,6 +126,7 @@ export const TABLE_ACCESS_USES_INDEXES: Readonly<Record<TableAccess, boolean>> =
 /** What the table's customer-managed key must allow for each access level. */
 export const KMS_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   getItem: ['kms:Decrypt'],
+  getItemAndCount: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
   read: ['kms:Decrypt'],
   readWrite: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
 };

@@ -8,9 +8,10 @@ import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { type AdminCommand, GLOBAL_HELP, GLOBAL_OPTIONS, OperatorError } from './admin/cli.js';
 import { amlAccessCommand } from './admin/commands/aml-access.js';
 import { seedCommand } from './admin/commands/seed.js';
+import { usageCommand } from './admin/commands/usage.js';
 import { connect } from './admin/connection.js';
 
-const COMMANDS: readonly AdminCommand[] = [seedCommand, amlAccessCommand];
+const COMMANDS: readonly AdminCommand[] = [seedCommand, usageCommand, amlAccessCommand];
 
 const PROGRAM = 'npm run admin --';
 

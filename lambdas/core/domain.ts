@@ -88,6 +88,8 @@ export interface SpSetup {
   amlContracts: string[];
   /** The claimed identities (signing service accounts) this SP signs under, each with its jurisdictions. */
   claimedIdentities: ClaimedIdentitySetup[];
+  /** What the SP pays (monthly fees, completed identifications, verify calls); none: not priced. */
+  priceSheet?: import('./usage.js').PriceSheet;
 }
 
 /** The catalogue entry exactly as the white paper shows it. */

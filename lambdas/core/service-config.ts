@@ -6,6 +6,7 @@ import type { IspConfig, SpSetup } from './domain.js';
 import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
 import { HttpAdapterSettings } from './isp-http.js';
 import { claimedIdentityId } from './schemas.js';
+import { PriceSheetSchema } from './usage.js';
 import * as z from './zod.js';
 
 const loa = z.union([z.literal(3), z.literal(4)]);
@@ -67,6 +68,8 @@ const SpConfigObject = z.strictObject({
   claimedIdentities: z._default(z.array(ClaimedIdentityConfigSchema), []),
   /** OAuth scopes the client may ask for. */
   scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
+  /** The prices of its monthly statement (`npm run admin -- usage`); without one, usage is counted, not priced. */
+  priceSheet: z.optional(PriceSheetSchema),
 });
 
 export const SpConfigSchema = z.pipe(

@@ -1,6 +1,7 @@
 /**
  * POST /api/verify — the white paper's verify call. Unauthenticated, so it answers positive or a
  * plain 404 and never says why; answered from one GetItem (the claimed identity is cached config).
+ * The call is counted for the claimed identity's SP by a counter write that runs beside that read.
  */
 
 import { tableRepository } from '../adapters/aws-clients.js';
@@ -9,20 +10,43 @@ import { logger } from '../adapters/logger.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
 import { VerifyRequest, type VerifyResponse } from '../core/schemas.js';
+import { monthOf } from '../core/usage.js';
 import { httpHandler, json } from '../http/handler.js';
 import { jsonBody } from '../http/request.js';
+import { VerifyCallCounter, type VerifyCounterKey } from '../usecases/usage.js';
 
 const repository = tableRepository();
 const claimedIdentity = cached((id: string) => repository.getClaimedIdentity(id), CONFIG_CACHE_MS);
 
+const counter = new VerifyCallCounter(repository);
+
 const NEGATIVE = 'No registration matches this request.';
+
+/** Counts the call for the claimed identity's SP; an unknown identity has nobody to bill. */
+async function countCall(
+  claimedLookup: ReturnType<typeof claimedIdentity>,
+): Promise<VerifyCounterKey | undefined> {
+  const claimed = await claimedLookup;
+  if (!claimed) return undefined;
+  const key = {
+    clientId: claimed.clientId,
+    claimedIdentity: claimed.claimedIdentity,
+    month: monthOf(new Date().toISOString()),
+  };
+  await counter.count(key, (err) =>
+    logger.warn('verify call not counted', { errorName: (err as Error)?.name }),
+  );
+  return key;
+}
 
 export const handler = httpHandler('verify', async (event) => {
   const request = jsonBody(event, VerifyRequest);
   const msisdn = normaliseMsisdn(request.msisdn);
-  const [claimed, registration] = await Promise.all([
-    claimedIdentity(request.claimedIdentity),
+  const claimedLookup = claimedIdentity(request.claimedIdentity);
+  const [claimed, registration, counted] = await Promise.all([
+    claimedLookup,
     repository.getRegistration(msisdn),
+    countCall(claimedLookup),
   ]);
   const decision = decideVerify(
     registration,
@@ -33,6 +57,7 @@ export const handler = httpHandler('verify', async (event) => {
     },
     new Date(),
   );
+  if (counted) counter.outcome(counted, decision.ok);
   if (!decision.ok) {
     logger.info('verify negative', { reason: decision.reason });
     throw problems.notFound(NEGATIVE);

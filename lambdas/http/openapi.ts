@@ -6,6 +6,7 @@
 import { IdentificationData } from '../core/evidence.js';
 import { IntrospectionRequest, IntrospectionResponse } from '../core/introspection.js';
 import * as S from '../core/schemas.js';
+import { UsageQuery, UsageReport } from '../core/usage.js';
 import * as z from '../core/zod.js';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
 
@@ -81,6 +82,13 @@ export const OPERATIONS: Record<string, Operation> = {
       '409': { description: 'The identification has no evidence yet.' },
     },
   },
+  'GET /api/usage': {
+    query: UsageQuery,
+    responses: {
+      '200': { description: 'The calling SP’s usage and statement for the month.', schema: UsageReport },
+      '403': { description: 'The calling client has no SP setup.' },
+    },
+  },
   'POST /oauth2/introspect': {
     request: IntrospectionRequest,
     requestMediaType: 'application/x-www-form-urlencoded',
@@ -121,7 +129,8 @@ function parametersFor(
   if (op?.query) {
     const shape = op.query.shape as Record<string, z.ZodMiniType>;
     for (const [name, schema] of Object.entries(shape)) {
-      params.push({ name, in: 'query', required: false, schema: collect(schema, components) });
+      const required = (schema as { _zod: { optin?: string } })._zod.optin !== 'optional';
+      params.push({ name, in: 'query', required, schema: collect(schema, components) });
     }
   }
   if (route.method === 'POST' && route.path === '/api/identifications') {

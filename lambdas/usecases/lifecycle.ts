@@ -25,6 +25,7 @@ import { Problem, problems } from '../core/problems.js';
 import { normaliseMsisdn, type Registration, registrationValidUntil } from '../core/registration.js';
 import { TERMS_LINK_SECONDS, termsSmsText } from '../core/terms.js';
 import { orderOfClient, orderOfIssuer } from './order-access.js';
+import { recordUsage } from './usage.js';
 
 export interface TaskCallbackPort {
   succeed(taskToken: string, output: unknown): Promise<boolean>;
@@ -72,12 +73,24 @@ function bump(order: Order, change: Partial<Order>): Order {
   return { ...order, ...change, version: order.version + 1 };
 }
 
-/** Applies a lifecycle event and tells the caller what happened. */
+/**
+ * Applies a lifecycle event and tells the caller what happened. The order's billable events are
+ * written after the order — also when the event is a repeat, so that a retry writes what a
+ * function that died between the two writes left out.
+ */
 async function transition(deps: LifecycleDeps, refId: string, event: LifecycleEvent) {
-  return mutateOrder<TransitionResult>(deps.repository, refId, (order) => {
+  const changed = await mutateOrder<TransitionResult>(deps.repository, refId, (order) => {
     const result = applyEvent(order, event, clock(deps));
     return { save: result.outcome === 'applied' ? result.order : undefined, result };
   });
+  if (changed.result.outcome === 'applied' || changed.result.outcome === 'duplicate') {
+    try {
+      await recordUsage(deps.repository, changed.order);
+    } catch (err) {
+      throw new TransientError(`Usage not recorded: ${(err as Error).name}`);
+    }
+  }
+  return changed;
 }
 
 /** Tell the waiting state machine task, if one waits. */
@@ -104,8 +117,12 @@ export async function applyIspEvent(
   await orderOfIssuer(deps.repository, claims.refId, issuer);
   const { order, result } = await transition(deps, claims.refId, toLifecycleEvent(claims));
   if (result.outcome === 'rejected') throw problems.conflict(result.reason, 'transition-not-allowed');
-  if (result.outcome === 'applied' && result.entry.status === 'cancelled') {
-    await notifyCancelled(deps, order, `cancelled:${result.entry.kind}`);
+  // Also on a repeat: the first delivery may have died between the write and this call.
+  const last = order.statuses[order.statuses.length - 1];
+  const cancelledNow =
+    result.outcome === 'applied' || (result.outcome === 'duplicate' && claims.event === 'cancelled');
+  if (cancelledNow && last?.status === 'cancelled') {
+    await notifyCancelled(deps, order, `cancelled:${last.kind}`);
   }
   return { refId: order.refId, outcome: result.outcome, status: currentStatus(order) };
 }

@@ -12,6 +12,7 @@ import type { OrderTokenInput } from '../core/introspection.js';
 import type { Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import type { StartIdentificationRequest, StartIdentificationResponse } from '../core/schemas.js';
+import { recordUsage } from './usage.js';
 
 export interface IdentificationWorkflow {
   /** Starts the order's lifecycle; starting it twice for one refId runs it once. */
@@ -139,6 +140,9 @@ export async function startIdentification(
     };
     await repository.createOrder(order);
     await deps.workflow.start(order);
+    // The order is open: a failed usage write must not fail the call (the SP would retry and
+    // open a second order). The lifecycle's next write of the order writes it again.
+    await recordUsage(repository, order).catch(() => undefined);
 
     const body: StartIdentificationResponse = {
       refId,

@@ -232,18 +232,23 @@ describe('least privilege', () => {
     },
   );
 
-  it('the verify function may only GetItem on the table (plus decrypt with its key)', () => {
+  it('the verify function may only GetItem and UpdateItem (its usage counter) on the table, no index (plus its key)', () => {
     const s = synthStage('prod');
     const statements = actualStatements(s, 'verify');
     const table = s.stateful.resolve(s.stateful.table.tableArn);
 
     const dynamo = statements.filter((st) => st.Action.some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [table] }]);
+    expect(dynamo).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: [table] },
+    ]);
     const actions = new Set(statements.flatMap((st) => st.Action));
     expect([...actions].sort()).toEqual(
       [
         'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
         'kms:Decrypt',
+        'kms:Encrypt',
+        'kms:GenerateDataKey',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'xray:PutTelemetryRecords',

@@ -193,18 +193,16 @@ describe('Repository', () => {
   });
 
   describe('setup and catalogue', () => {
-    it('reads and writes an SP setup under SP#<clientId>/SETUP', async () => {
+    it('reads and writes an SP setup under SP#<clientId>/SETUP, listed on GSI1 SETUPS', async () => {
       const sp = bankSp();
+      const item = { PK: 'SP#bank-client', SK: 'SETUP', GSI1PK: 'SETUPS', GSI1SK: 'bank-client', ...sp };
       ddb.on(PutCommand).resolves({});
-      ddb.on(GetCommand).resolves({ Item: { PK: 'SP#bank-client', SK: 'SETUP', ...sp } });
+      ddb.on(GetCommand).resolves({ Item: item });
 
       await repo.putSpSetup(sp);
       const read = await repo.getSpSetup('bank-client');
 
-      expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-        TableName: TABLE,
-        Item: { PK: 'SP#bank-client', SK: 'SETUP', ...sp },
-      });
+      expect(ddb).toHaveReceivedCommandWith(PutCommand, { TableName: TABLE, Item: item });
       expect(ddb).toHaveReceivedCommandWith(GetCommand, {
         TableName: TABLE,
         Key: { PK: 'SP#bank-client', SK: 'SETUP' },

@@ -4,6 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -14,7 +15,8 @@ import {
 import type { IspConfig, Jurisdiction, SpSetup } from '../../core/domain.js';
 import type { Order } from '../../core/order.js';
 import type { Registration } from '../../core/registration.js';
-import { AML_LOG_PARTITION, keys, TTL_ATTRIBUTE } from './table-schema.js';
+import type { UsageRecord, VerifyCounts } from '../../core/usage.js';
+import { AML_LOG_PARTITION, keys, SETUPS_PARTITION, TTL_ATTRIBUTE } from './table-schema.js';
 
 export class ConditionFailed extends Error {
   constructor(message: string) {
@@ -185,7 +187,19 @@ export class Repository {
   }
 
   async putSpSetup(sp: SpSetup): Promise<void> {
-    await this.putItem({ ...keys.spSetup(sp.clientId), ...sp });
+    await this.putItem({ ...keys.spSetup(sp.clientId), ...keys.spSetupListed(sp.clientId), ...sp });
+  }
+
+  /** Every SP setup, by client id (GSI1 `SETUPS`; for the operator, never on a request path). */
+  async listSpSetups(): Promise<SpSetup[]> {
+    const setups: SpSetup[] = [];
+    for await (const item of this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': SETUPS_PARTITION },
+    }))
+      setups.push(entity<SpSetup>(item) as SpSetup);
+    return setups;
   }
 
   async getClaimedIdentity(id: string): Promise<ClaimedIdentity | undefined> {
@@ -401,6 +415,80 @@ export class Repository {
         }),
       );
       for (const item of out.Items ?? []) yield entity<AmlAccessRecord>(item) as AmlAccessRecord;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  // ------------------------------------------------------------ usage
+
+  /**
+   * Stores billable events. Each is keyed by its refId and event and always has the same content,
+   * so writing one again (a retried step, a duplicated partner message) changes nothing.
+   */
+  async putUsageRecords(records: readonly UsageRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 25) {
+      let requests = records.slice(i, i + 25).map((r) => ({
+        PutRequest: { Item: { ...keys.usageEvent(r.clientId, r.month, r.refId, r.event), ...r } },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt === 5) throw new Error('Usage records not written: DynamoDB left them unprocessed');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const out = await this.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
+    }
+  }
+
+  /** Adds to a verify counter (one shard of one claimed identity's month). */
+  async addVerifyCounts(
+    key: { clientId: string; month: string; claimedIdentity: string; shard: number },
+    delta: { calls: number; positive: number; negative: number },
+  ): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.verifyCounter(key.clientId, key.month, key.claimedIdentity, key.shard),
+        UpdateExpression:
+          'SET clientId = :c, #month = :m, claimedIdentity = :ci ADD calls :calls, positive :pos, negative :neg',
+        ExpressionAttributeNames: { '#month': 'month' },
+        ExpressionAttributeValues: {
+          ':c': key.clientId,
+          ':m': key.month,
+          ':ci': key.claimedIdentity,
+          ':calls': delta.calls,
+          ':pos': delta.positive,
+          ':neg': delta.negative,
+        },
+      }),
+    );
+  }
+
+  /** One SP's usage in one month: its billable events and its verify counter shards. */
+  async usageOf(clientId: string, month: string): Promise<{ events: UsageRecord[]; verify: VerifyCounts[] }> {
+    const events: UsageRecord[] = [];
+    const verify: VerifyCounts[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.usage(clientId, month).PK },
+    })) {
+      if (String(item.SK).startsWith('EVENT#')) events.push(entity<UsageRecord>(item) as UsageRecord);
+      else if (String(item.SK).startsWith('VERIFY#')) verify.push(entity<VerifyCounts>(item) as VerifyCounts);
+    }
+    return { events, verify };
+  }
+
+  /** Pages through a query's whole result. */
+  private async *queryAll(
+    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Record<string, unknown>> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
+      yield* out.Items ?? [];
       startKey = out.LastEvaluatedKey;
     } while (startKey);
   }

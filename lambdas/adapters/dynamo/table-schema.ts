@@ -6,7 +6,7 @@
  * |---------------------|-----------------------------|-----------|-------------------|-------------------------|
  * | registration        | REG#<msisdn digits>         | REG       |                   |                         |
  * | identification order| ORDER#<refId>               | ORDER     | SP#<clientId>     | ORDER#<createdAt>#<refId>|
- * | SP setup            | SP#<clientId>               | SETUP     |                   |                         |
+ * | SP setup            | SP#<clientId>               | SETUP     | SETUPS            | <clientId>              |
  * | claimed identity    | CLAIMED#<claimedIdentity>   | CLAIMED   |                   |                         |
  * | ISP (catalogue)     | CATALOGUE                   | ISP#<issuer> |                |                         |
  * | idempotency record  | IDEMP#<clientId>#<sha256(key)> | IDEMP  |                   |                         |
@@ -15,6 +15,12 @@
  * | evidence (one/order)| EVIDENCE#<refId>            | EVIDENCE  |                   |                         |
  * | rate-limit window   | RESEND#<refId>              | WINDOW#<hour> |               |                         |
  * | AML access record   | AML#<refId>                 | ACCESS#<at>#<id> | AMLLOG     | <at>#<id>               |
+ * | usage event         | USAGE#<clientId>#<YYYY-MM>  | EVENT#<refId>#<event> |       |                         |
+ * | verify counter      | USAGE#<clientId>#<YYYY-MM>  | VERIFY#<claimedIdentity>#<shard> | |                      |
+ *
+ * A month's usage of one SP is one partition: its billable identification events (one item per
+ * refId and event, no person data) and its verify counters (aggregated, sharded so that no single
+ * item takes every verify call). SP setups are listed on GSI1 `SETUPS` for the monthly statements.
  *
  * Every request path is a GetItem or a Query on a key. `ttl` (epoch seconds) lets DynamoDB
  * delete expired idempotency records, jtis and terms tokens; code checks expiry itself because
@@ -39,11 +45,14 @@ export const TTL_ATTRIBUTE = 'ttl';
 
 /** The GSI1 partition that lists every AML access record by time (for the operator). */
 export const AML_LOG_PARTITION = 'AMLLOG';
+/** The GSI1 partition that lists every SP setup (for the operator's monthly statements). */
+export const SETUPS_PARTITION = 'SETUPS';
 
 export const keys = {
   registration: (msisdn: string) => ({ PK: `REG#${msisdn}`, SK: 'REG' }),
   order: (refId: string) => ({ PK: `ORDER#${refId}`, SK: 'ORDER' }),
   spSetup: (clientId: string) => ({ PK: `SP#${clientId}`, SK: 'SETUP' }),
+  spSetupListed: (clientId: string) => ({ GSI1PK: SETUPS_PARTITION, GSI1SK: clientId }),
   claimedIdentity: (id: string) => ({ PK: `CLAIMED#${id}`, SK: 'CLAIMED' }),
   catalogue: () => ({ PK: 'CATALOGUE' }),
   isp: (issuer: string) => ({ PK: 'CATALOGUE', SK: `ISP#${issuer}` }),
@@ -59,6 +68,16 @@ export const keys = {
     SK: `ACCESS#${at}#${id}`,
     GSI1PK: AML_LOG_PARTITION,
     GSI1SK: `${at}#${id}`,
+  }),
+  /** One SP's usage in one month: billable events and verify counters. */
+  usage: (clientId: string, month: string) => ({ PK: `USAGE#${clientId}#${month}` }),
+  usageEvent: (clientId: string, month: string, refId: string, event: string) => ({
+    PK: `USAGE#${clientId}#${month}`,
+    SK: `EVENT#${refId}#${event}`,
+  }),
+  verifyCounter: (clientId: string, month: string, claimedIdentity: string, shard: number) => ({
+    PK: `USAGE#${clientId}#${month}`,
+    SK: `VERIFY#${claimedIdentity}#${shard}`,
   }),
 } as const;
 

@@ -1,0 +1,18 @@
+/** GET /api/usage?month=YYYY-MM — the calling SP's own usage and statement for one month. */
+
+import { tableRepository } from '../adapters/aws-clients.js';
+import { problems } from '../core/problems.js';
+import { toUsageReport, UsageQuery } from '../core/usage.js';
+import { httpHandler, json } from '../http/handler.js';
+import { callerClientId, queryParams } from '../http/request.js';
+import { monthlyUsage } from '../usecases/usage.js';
+
+const repository = tableRepository();
+
+export const handler = httpHandler('usage-get', async (event) => {
+  const clientId = callerClientId(event);
+  const { month } = queryParams(event, UsageQuery);
+  const found = await monthlyUsage(repository, clientId, month);
+  if (!found) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
+  return json(200, toUsageReport(found.usage, found.statement));
+});

@@ -1,0 +1,292 @@
+/** Usage for invoicing, pure: events from the status history, counting, pricing, verify counters. */
+import { describe, expect, it } from 'vitest';
+import {
+  countIdentifications,
+  enabledMethods,
+  MONTH,
+  PriceSheetSchema,
+  type SpUsage,
+  statementOf,
+  sumVerifyCounts,
+  type UsageRecord,
+  usageRecordsOf,
+} from '../../lambdas/core/usage.js';
+import { VerifyCallCounter } from '../../lambdas/usecases/usage.js';
+import { catalogue, order, REF_ID, spSetup, statusEntry, testIsp } from './fixtures.js';
+
+describe('usageRecordsOf', () => {
+  it('makes one record per billable status, in the month each happened, without person data', () => {
+    const o = order({
+      statuses: [
+        statusEntry('created', 0),
+        statusEntry('initialized', 1),
+        statusEntry('waiting-for-doc', 2),
+        statusEntry('done', 3),
+        statusEntry('data-ready', 4),
+        // 31 days later: the next month.
+        statusEntry('terms-accepted', 31 * 24 * 60),
+      ],
+    });
+
+    const records = usageRecordsOf(o);
+
+    expect(records).toEqual([
+      {
+        clientId: 'bank-client',
+        month: '2025-03',
+        issuer: 'Test-ISP',
+        method: 'test',
+        event: 'started',
+        refId: REF_ID,
+        at: '2025-03-01T10:00:00.000Z',
+      },
+      {
+        clientId: 'bank-client',
+        month: '2025-03',
+        issuer: 'Test-ISP',
+        method: 'test',
+        event: 'evidence-imported',
+        refId: REF_ID,
+        at: '2025-03-01T10:04:00.000Z',
+      },
+      {
+        clientId: 'bank-client',
+        month: '2025-04',
+        issuer: 'Test-ISP',
+        method: 'test',
+        event: 'terms-accepted',
+        refId: REF_ID,
+        at: '2025-04-01T10:00:00.000Z',
+      },
+    ]);
+    expect(JSON.stringify(records)).not.toMatch(/Muster|41783478228|swisscom/);
+  });
+
+  it.each([
+    ['user', 'cancelled-user'],
+    ['isp', 'cancelled-isp'],
+    ['unsuccessful', 'cancelled-unsuccessful'],
+    ['expired', 'expired'],
+  ])('names a cancellation of kind %s %s', (kind, event) => {
+    const o = order({ statuses: [statusEntry('created', 0), statusEntry('cancelled', 5, { kind })] });
+
+    expect(usageRecordsOf(o).map((r) => r.event)).toEqual(['started', event]);
+  });
+
+  it('counts a failure', () => {
+    const o = order({ statuses: [statusEntry('created', 0), statusEntry('failed', 5, { reason: 'X' })] });
+
+    expect(usageRecordsOf(o).map((r) => r.event)).toEqual(['started', 'failed']);
+  });
+});
+
+describe('countIdentifications', () => {
+  const record = (refId: string, event: UsageRecord['event'], method = 'test'): UsageRecord => ({
+    clientId: 'c',
+    month: '2026-11',
+    issuer: 'Test-ISP',
+    method,
+    event,
+    refId,
+    at: '2026-11-01T00:00:00.000Z',
+  });
+
+  it('counts per issuer and method, one per refId and event', () => {
+    const counts = countIdentifications([
+      record('a', 'started'),
+      record('a', 'started'),
+      record('b', 'started'),
+      record('b', 'terms-accepted'),
+      record('c', 'started', 'video'),
+    ]);
+
+    expect(counts.map((c) => [c.method, c.counts.started, c.counts['terms-accepted']])).toEqual([
+      ['test', 2, 1],
+      ['video', 1, 0],
+    ]);
+  });
+});
+
+describe('sumVerifyCounts', () => {
+  it('adds the shards of each claimed identity; missing counters are 0', () => {
+    expect(
+      sumVerifyCounts([
+        { claimedIdentity: 'b', calls: 2, positive: 1 },
+        { claimedIdentity: 'a', calls: 1, negative: 1 },
+        { claimedIdentity: 'b', calls: 3, positive: 1, negative: 2 },
+      ]),
+    ).toEqual([
+      { claimedIdentity: 'a', calls: 1, positive: 0, negative: 1 },
+      { claimedIdentity: 'b', calls: 5, positive: 2, negative: 2 },
+    ]);
+  });
+});
+
+describe('statementOf', () => {
+  const sheet = PriceSheetSchema.parse({
+    currency: 'CHF',
+    monthlyFee: { default: '10.00', test: '0' },
+    completedIdentification: { default: '9.95', video: '12.5' },
+    verifyCall: '0.01',
+  });
+  const usage: SpUsage = {
+    month: '2026-11',
+    clientId: 'sp',
+    identifications: [
+      { issuer: 'Test-ISP', method: 'test', counts: { ...zeroCounts(), started: 4, 'terms-accepted': 3 } },
+      { issuer: 'Video', method: 'video', counts: { ...zeroCounts(), started: 2, 'terms-accepted': 2 } },
+    ],
+    verify: [{ claimedIdentity: 'ci', calls: 1001, positive: 700, negative: 300 }],
+  };
+
+  it('adds fees, completed identifications and verify calls in whole cents', () => {
+    const s = statementOf(usage, { clientId: 'sp', name: 'SP', priceSheet: sheet }, [
+      { issuer: 'Test-ISP', method: 'test' },
+      { issuer: 'Video', method: 'video' },
+    ]);
+
+    expect(s.charges).toEqual([
+      {
+        item: 'monthly-fee',
+        issuer: 'Video',
+        method: 'video',
+        quantity: 1,
+        unitPrice: '10.00',
+        amount: '10.00',
+      },
+      {
+        item: 'completed-identification',
+        issuer: 'Test-ISP',
+        method: 'test',
+        quantity: 3,
+        unitPrice: '9.95',
+        amount: '29.85',
+      },
+      {
+        item: 'completed-identification',
+        issuer: 'Video',
+        method: 'video',
+        quantity: 2,
+        unitPrice: '12.5',
+        amount: '25.00',
+      },
+      { item: 'verify-call', claimedIdentity: 'ci', quantity: 1001, unitPrice: '0.01', amount: '10.01' },
+    ]);
+    // 10.00 + 29.85 + 25.00 + 10.01 (floating point would say 74.86000000000001)
+    expect(s.total).toBe('74.86');
+    expect(s.currency).toBe('CHF');
+  });
+
+  it('prices nothing without a price sheet', () => {
+    const s = statementOf(usage, { clientId: 'sp', name: 'SP' }, [{ issuer: 'Video', method: 'video' }]);
+
+    expect(s).toEqual({
+      month: '2026-11',
+      clientId: 'sp',
+      name: 'SP',
+      currency: null,
+      charges: [],
+      total: null,
+    });
+  });
+
+  it('refuses amounts with more than two decimals, negative amounts and unknown currencies', () => {
+    for (const bad of [
+      { currency: 'CHF', verifyCall: '0.001' },
+      { currency: 'CHF', verifyCall: '-1.00' },
+      { currency: 'chf' },
+      { currency: 'CHF', monthlyFee: { 'Test-ISP/test': '1.00' } },
+    ]) {
+      expect(PriceSheetSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+});
+
+describe('enabledMethods', () => {
+  it('lists what the SP’s catalogue offers it, not what its setup merely names', () => {
+    const sp = spSetup({
+      methods: { 'Test-ISP': ['test', 'video'], Unknown: '*' },
+      financialIntermediary: false,
+    });
+
+    expect(enabledMethods([testIsp()], sp)).toEqual([
+      { issuer: 'Test-ISP', method: 'test' },
+      { issuer: 'Test-ISP', method: 'video' },
+    ]);
+    expect(enabledMethods(catalogue(), spSetup({ methods: {} }))).toEqual([]);
+  });
+});
+
+describe('MONTH', () => {
+  it.each(['2026-11', '2000-01', '2099-12'])('accepts %s', (m) => expect(MONTH.test(m)).toBe(true));
+  it.each(['2026-13', '2026-00', '2026-1', '1999-12', '2026-11-01', '2026-11#', ' 2026-11'])(
+    'refuses %s',
+    (m) => expect(MONTH.test(m)).toBe(false),
+  );
+});
+
+describe('VerifyCallCounter', () => {
+  const key = { clientId: 'sp', claimedIdentity: 'ci', month: '2026-11' };
+  const other = { clientId: 'sp', claimedIdentity: 'ci-eu', month: '2026-11' };
+
+  function recorder(failures = 0) {
+    const writes: { key: string; calls: number; positive: number; negative: number }[] = [];
+    let toFail = failures;
+    return {
+      writes,
+      port: {
+        async addVerifyCounts(
+          k: typeof key & { shard: number },
+          d: { calls: number; positive: number; negative: number },
+        ) {
+          if (toFail-- > 0) throw new Error('throttled');
+          writes.push({ key: k.claimedIdentity, ...d });
+        },
+      },
+    };
+  }
+
+  it('writes each call at once and its outcome with the next call', async () => {
+    const { writes, port } = recorder();
+    const counter = new VerifyCallCounter(port, () => 0);
+
+    await counter.count(key, () => undefined);
+    counter.outcome(key, true);
+    await counter.count(key, () => undefined);
+    counter.outcome(key, false);
+    await counter.count(other, () => undefined);
+
+    expect(writes).toEqual([
+      { key: 'ci', calls: 1, positive: 0, negative: 0 },
+      { key: 'ci', calls: 1, positive: 1, negative: 0 },
+      { key: 'ci-eu', calls: 1, positive: 0, negative: 0 },
+      { key: 'ci', calls: 0, positive: 0, negative: 1 },
+    ]);
+  });
+
+  it('keeps the outcomes of a failed write for the next one and reports the failure', async () => {
+    const { writes, port } = recorder(1);
+    const counter = new VerifyCallCounter(port, () => 0);
+    const errors: unknown[] = [];
+    counter.outcome(key, true);
+
+    await counter.count(key, (e) => errors.push(e));
+    await counter.count(key, (e) => errors.push(e));
+
+    expect(errors).toHaveLength(1);
+    expect(writes).toEqual([{ key: 'ci', calls: 1, positive: 1, negative: 0 }]);
+  });
+});
+
+function zeroCounts() {
+  return {
+    started: 0,
+    'evidence-imported': 0,
+    'terms-accepted': 0,
+    'cancelled-user': 0,
+    'cancelled-isp': 0,
+    'cancelled-unsuccessful': 0,
+    expired: 0,
+    failed: 0,
+  };
+}
