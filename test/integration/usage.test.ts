@@ -167,7 +167,7 @@ describe('npm run admin -- usage', () => {
     // config/local.json: 40.00 a month for each enabled method except test (0.00), 1.00 per
     // completed Test-ISP test identification, 0.05 per verify call.
     expect(portalStatement).toMatchObject({ name: 'Demo Signing Portal', currency: 'CHF', month });
-    const charges = portalStatement?.charges as Record<string, unknown>[];
+    const charges = (portalStatement?.charges ?? []) as Record<string, unknown>[];
     expect(charges.filter((c) => c.item !== 'monthly-fee')).toEqual([
       {
         item: 'completed-identification',
@@ -202,7 +202,7 @@ describe('npm run admin -- usage', () => {
     const bankStatement = statements.find((s) => s.clientId === 'demo-bank');
     // No completed identification and no verify price: the monthly fees only (video 120.00, others 60.00, test 0).
     expect(
-      (bankStatement?.charges as Record<string, unknown>[]).map((c) => [
+      ((bankStatement?.charges ?? []) as Record<string, unknown>[]).map((c) => [
         c.item,
         c.issuer,
         c.method,
