@@ -49,6 +49,12 @@ export interface LocalStackOptions {
    * Read when a handler module loads: the first stack in a process decides.
    */
   configCacheSeconds?: number;
+  /**
+   * How often a verify function instance writes its pending usage counts
+   * (`VERIFY_COUNT_FLUSH_SECONDS`, 1 as in AWS; 0 writes with every call). Read when the verify
+   * handler module loads: the first stack in a process decides.
+   */
+  verifyCountFlushSeconds?: number;
   /** Record what CloudWatch would report (invocations, durations, API requests, DynamoDB units). */
   metrics?: LocalMetrics;
 }
@@ -103,6 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SFN: `${baseUrl}/_aws/sfn`,
     AWS_ENDPOINT_URL_SNS: `${baseUrl}/_aws/sns`,
     CONFIG_CACHE_SECONDS: String(options.configCacheSeconds ?? 0),
+    VERIFY_COUNT_FLUSH_SECONDS: String(options.verifyCountFlushSeconds ?? 1),
     // Whose access tokens the introspection endpoint recognises (Cognito's user pool in AWS).
     ACCESS_TOKEN_ISSUER: baseUrl,
     ACCESS_TOKEN_JWKS_URL: `${baseUrl}/.well-known/jwks.json`,

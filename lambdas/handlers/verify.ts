@@ -1,11 +1,13 @@
 /**
  * POST /api/verify — the white paper's verify call. Unauthenticated, so it answers positive or a
  * plain 404 and never says why; answered from one GetItem (the claimed identity is cached config).
- * The call is counted for the claimed identity's SP by a counter write that runs beside that read.
+ * The call is counted for the claimed identity's SP by a counter write that runs beside that read
+ * (at most one per VERIFY_COUNT_FLUSH_SECONDS per instance; see VerifyCallCounter).
  */
 
 import { tableRepository } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
+import { optionalEnv } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
@@ -18,7 +20,10 @@ import { VerifyCallCounter, type VerifyCounterKey } from '../usecases/usage.js';
 const repository = tableRepository();
 const claimedIdentity = cached((id: string) => repository.getClaimedIdentity(id), CONFIG_CACHE_MS);
 
-const counter = new VerifyCallCounter(repository);
+// How often an instance writes its pending verify counts (seconds; 0: with every call).
+const counter = new VerifyCallCounter(repository, {
+  flushIntervalMs: Number(optionalEnv('VERIFY_COUNT_FLUSH_SECONDS', '1')) * 1000,
+});
 
 const NEGATIVE = 'No registration matches this request.';
 

@@ -74,58 +74,59 @@ export interface VerifyCounterPort {
 export const VERIFY_COUNTER_SHARDS = 8;
 
 /**
- * Counts verify calls without a write after the answer is known. A call adds itself to `calls`
- * with a write that runs beside the registration read; its outcome is remembered and added by the
- * next write of this function instance. `calls` is therefore exact; positive + negative trail it
- * by the outcomes an instance had not yet written when it was retired (at most one per instance).
+ * Counts verify calls without a write after the answer is known. A call adds itself to the
+ * instance's pending counts; when the last write is `flushIntervalMs` old, the pending counts go
+ * out with one `ADD` per claimed identity that runs beside the registration read. The call's outcome
+ * (positive or negative) joins the pending counts after the answer and goes out with a later call.
+ * With calls further apart than the interval every call is written at once; a busy instance
+ * writes once per interval. What an instance holds when Lambda retires it is lost: at most one
+ * interval's calls, and the outcome of its last call.
  */
 export class VerifyCallCounter {
-  private readonly outcomes = new Map<
+  private readonly pending = new Map<
     string,
-    { key: VerifyCounterKey; positive: number; negative: number }
+    { key: VerifyCounterKey; calls: number; positive: number; negative: number }
   >();
+  private lastWrite = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly port: VerifyCounterPort,
-    private readonly shard: () => number = () => Math.floor(Math.random() * VERIFY_COUNTER_SHARDS),
+    private readonly options: { flushIntervalMs: number; now?: () => number; shard?: () => number },
   ) {}
 
-  /** Adds one call, and the outcomes remembered so far, to the counters. Never throws. */
+  /** Adds one call; writes the pending counts if the last write is old enough. Never throws. */
   async count(key: VerifyCounterKey, onError: (err: unknown) => void): Promise<void> {
-    const pending = [...this.outcomes.entries()];
-    this.outcomes.clear();
-    const id = JSON.stringify(key);
-    const own = pending.find(([k]) => k === id);
-    const writes = [
-      { key, delta: { calls: 1, positive: own?.[1].positive ?? 0, negative: own?.[1].negative ?? 0 } },
-      ...pending.filter(([k]) => k !== id).map(([, p]) => ({ key: p.key, delta: { calls: 0, ...p } })),
-    ];
+    this.add(key, { calls: 1, positive: 0, negative: 0 });
+    const now = (this.options.now ?? Date.now)();
+    if (now - this.lastWrite < this.options.flushIntervalMs) return;
+    this.lastWrite = now;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    const shard = this.options.shard ?? (() => Math.floor(Math.random() * VERIFY_COUNTER_SHARDS));
     await Promise.all(
-      writes.map(async ({ key: k, delta }) => {
+      batch.map(async ({ key: k, ...delta }) => {
         try {
-          await this.port.addVerifyCounts(
-            { ...k, shard: this.shard() },
-            { calls: delta.calls, positive: delta.positive, negative: delta.negative },
-          );
+          await this.port.addVerifyCounts({ ...k, shard: shard() }, delta);
         } catch (err) {
-          // Keep the outcomes for the next write; the call itself is lost from `calls`.
-          this.remember(k, delta.positive, delta.negative);
+          // Keep the counts for the next write.
+          this.add(k, delta);
           onError(err);
         }
       }),
     );
   }
 
-  /** The answer of a counted call, written with the next one. */
+  /** The answer of a counted call, written with a later one. */
   outcome(key: VerifyCounterKey, positive: boolean): void {
-    this.remember(key, positive ? 1 : 0, positive ? 0 : 1);
+    this.add(key, { calls: 0, positive: positive ? 1 : 0, negative: positive ? 0 : 1 });
   }
 
-  private remember(key: VerifyCounterKey, positive: number, negative: number): void {
+  private add(key: VerifyCounterKey, delta: { calls: number; positive: number; negative: number }): void {
     const id = JSON.stringify(key);
-    const entry = this.outcomes.get(id) ?? { key, positive: 0, negative: 0 };
-    entry.positive += positive;
-    entry.negative += negative;
-    this.outcomes.set(id, entry);
+    const entry = this.pending.get(id) ?? { key, calls: 0, positive: 0, negative: 0 };
+    entry.calls += delta.calls;
+    entry.positive += delta.positive;
+    entry.negative += delta.negative;
+    this.pending.set(id, entry);
   }
 }

@@ -29,7 +29,12 @@ const verify = (msisdn: string, claimedIdentity: string, assuranceLevel = 3) =>
   });
 
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false, stepFunctions: { retryIntervalMs: 5 } });
+  // Verify counts written with every call (VERIFY_COUNT_FLUSH_SECONDS 0), so that they are exact here.
+  stack = await startStack({
+    rateLimits: false,
+    verifyCountFlushSeconds: 0,
+    stepFunctions: { retryIntervalMs: 5 },
+  });
   portal = await tokenFor(stack, 'demo-portal');
   bank = await tokenFor(stack, 'demo-bank');
 

@@ -246,27 +246,50 @@ describe('VerifyCallCounter', () => {
     };
   }
 
-  it('writes each call at once and its outcome with the next call', async () => {
+  it('with calls further apart than the interval, writes each call at once and its outcome with the next', async () => {
     const { writes, port } = recorder();
-    const counter = new VerifyCallCounter(port, () => 0);
+    let now = 0;
+    const counter = new VerifyCallCounter(port, { flushIntervalMs: 1000, now: () => now, shard: () => 0 });
 
     await counter.count(key, () => undefined);
     counter.outcome(key, true);
+    now += 1000;
     await counter.count(key, () => undefined);
     counter.outcome(key, false);
+    now += 5000;
     await counter.count(other, () => undefined);
 
     expect(writes).toEqual([
       { key: 'ci', calls: 1, positive: 0, negative: 0 },
       { key: 'ci', calls: 1, positive: 1, negative: 0 },
-      { key: 'ci-eu', calls: 1, positive: 0, negative: 0 },
       { key: 'ci', calls: 0, positive: 0, negative: 1 },
+      { key: 'ci-eu', calls: 1, positive: 0, negative: 0 },
     ]);
   });
 
-  it('keeps the outcomes of a failed write for the next one and reports the failure', async () => {
+  it('a busy instance writes what gathered once per interval', async () => {
+    const { writes, port } = recorder();
+    let now = 0;
+    const counter = new VerifyCallCounter(port, { flushIntervalMs: 1000, now: () => now, shard: () => 0 });
+
+    for (let i = 0; i < 100; i++) {
+      await counter.count(key, () => undefined);
+      counter.outcome(key, i % 4 !== 0);
+      now += 10;
+    }
+    now = 1000;
+    await counter.count(key, () => undefined);
+
+    // The first call at once; then the other 99, their 100 outcomes and the 101st call in one write.
+    expect(writes).toEqual([
+      { key: 'ci', calls: 1, positive: 0, negative: 0 },
+      { key: 'ci', calls: 100, positive: 75, negative: 25 },
+    ]);
+  });
+
+  it('keeps the counts of a failed write for the next one and reports the failure', async () => {
     const { writes, port } = recorder(1);
-    const counter = new VerifyCallCounter(port, () => 0);
+    const counter = new VerifyCallCounter(port, { flushIntervalMs: 0, shard: () => 0 });
     const errors: unknown[] = [];
     counter.outcome(key, true);
 
@@ -274,7 +297,7 @@ describe('VerifyCallCounter', () => {
     await counter.count(key, (e) => errors.push(e));
 
     expect(errors).toHaveLength(1);
-    expect(writes).toEqual([{ key: 'ci', calls: 1, positive: 1, negative: 0 }]);
+    expect(writes).toEqual([{ key: 'ci', calls: 2, positive: 1, negative: 0 }]);
   });
 });
 
