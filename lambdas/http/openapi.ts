@@ -1,24 +1,61 @@
 /**
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers
- * validate with. JSON Schema 2020-12 is OpenAPI 3.1's own dialect, so zod's output is used as is.
+ * validate with. JSON Schema 2020-12 is OpenAPI 3.1's own dialect, so zod's output is used as is,
+ * with two changes for the tools that read it: every reference points into `components`, and
+ * patterns with Unicode property classes are published in a portable spelling (portable-pattern.ts).
+ *
+ * Every status code a route can answer is listed: the handler's own (OPERATIONS), those every
+ * handler shares (malformed or oversized bodies, a wrong media type, an unexpected error), and the
+ * gateway's (GATEWAY_RESPONSES: a missing token or scope, throttling, integration failures).
  */
 
 import { IdentificationData } from '../core/evidence.js';
 import { IntrospectionRequest, IntrospectionResponse } from '../core/introspection.js';
 import * as S from '../core/schemas.js';
+import { SimulatorApiRequest } from '../core/test-isp.js';
 import { UsageQuery, UsageReport } from '../core/usage.js';
 import * as z from '../core/zod.js';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
+import { GATEWAY_RESPONSES, PROBLEM_CONTENT_TYPE } from './gateway-responses.js';
+import { hasPropertyClass, portablePattern } from './portable-pattern.js';
+import {
+  PAPER_PROVIDERS_FILTERS,
+  PAPER_START_BODY,
+  PAPER_START_RESPONSE,
+  PAPER_STATUS_RESPONSE,
+  PAPER_TEST_ISP_ENTRY,
+  PAPER_VERIFY_BODY,
+  PAPER_VERIFY_RESPONSE,
+} from './white-paper.js';
+
+type Examples = Record<string, { summary: string; value: unknown }>;
+
+interface ResponseSpec {
+  description: string;
+  /** A JSON body of this schema; a problem+json body when neither schema nor html is given. */
+  schema?: z.ZodMiniType;
+  mediaTypes?: string[];
+  /** An HTML page (the person's pages, the simulator's form). */
+  html?: boolean;
+  examples?: Examples;
+  headers?: Record<string, { description: string; schema: unknown }>;
+}
 
 interface Operation {
   request?: z.ZodMiniType;
   /** The request body's media type; application/json when absent. */
   requestMediaType?: string;
+  /** A request body described by a plain JSON Schema (e.g. a compact JWS). */
+  requestSchema?: Record<string, unknown>;
+  requestExamples?: Examples;
   query?: z.ZodMiniObject;
-  responses: Record<string, { description: string; schema?: z.ZodMiniType; mediaTypes?: string[] }>;
+  /** Query parameters that pre-fill the "try it" form. */
+  queryExamples?: Record<string, string>;
+  /** The path parameter's schema when it is not a UUID. */
+  pathParameter?: Record<string, unknown>;
+  description?: string;
+  responses: Record<string, ResponseSpec>;
 }
-
-const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
 const Problem = z
   .object({
@@ -31,44 +68,123 @@ const Problem = z
   })
   .check(z.meta({ id: 'Problem', description: 'RFC 9457 problem details.' }));
 
-/** What each route takes and answers, beyond what the route table says. */
+/** The acknowledgement of a partner's status event or evidence import. */
+const IspMessageAck = z
+  .strictObject({
+    refId: z.string(),
+    outcome: z.enum(['applied', 'duplicate', 'stale']),
+    status: z.string(),
+    evidenceId: z.optional(z.nullable(z.string())),
+  })
+  .check(
+    z.meta({
+      id: 'IspMessageAck',
+      description: 'Applied, duplicate and stale messages alike are acknowledged: do not retry them.',
+    }),
+  );
+
+const TermsSmsResent = z
+  .strictObject({ refId: z.string(), sentAt: z.optional(z.string()), expiresAt: z.optional(z.string()) })
+  .check(z.meta({ id: 'TermsSmsResent' }));
+
+const JsonWebKeySet = z
+  .object({ keys: z.array(z.record(z.string(), z.unknown())) })
+  .check(z.meta({ id: 'JsonWebKeySet', description: 'RFC 7517 JWK Set (public keys only).' }));
+
+const SimulatorAnswer = z
+  .object({
+    refId: z.string(),
+    sent: z.array(z.record(z.string(), z.unknown())),
+    notSent: z.optional(z.array(z.record(z.string(), z.unknown()))),
+    orderStatus: z.string(),
+  })
+  .check(z.meta({ id: 'SimulatorAnswer' }));
+
+const COMPACT_JWS = {
+  type: 'string',
+  description: 'A compact JWS (RFC 7515) signed with one of the partner’s registered keys.',
+  pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+};
+const LINK_TOKEN = { type: 'string', pattern: '^[A-Za-z0-9_-]{20,100}$' };
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
+};
+const problem = (description: string, headers?: ResponseSpec['headers']): ResponseSpec => ({
+  description,
+  ...(headers ? { headers } : {}),
+});
+const page = (description: string): ResponseSpec => ({ description, html: true });
+const NOT_YOURS = problem('No identification with this refId was started by the caller.');
+
+/** What each route takes and answers, beyond what the route table and the shared layers say. */
 export const OPERATIONS: Record<string, Operation> = {
   'POST /api/verify': {
     request: S.VerifyRequest,
+    requestExamples: { paper: { summary: 'The white paper’s verify call', value: PAPER_VERIFY_BODY } },
     responses: {
-      '200': { description: 'The person may sign as asked.', schema: S.VerifyResponse },
-      '404': { description: 'Negative: no registration matches (the reason is never revealed).' },
-      '429': { description: 'Too many requests from this address; see Retry-After.' },
+      '200': {
+        description: 'The person may sign as asked.',
+        schema: S.VerifyResponse,
+        examples: { paper: { summary: 'The white paper’s positive answer', value: PAPER_VERIFY_RESPONSE } },
+      },
+      '404': problem('Negative: no registration matches (the reason is never revealed).'),
+      '429': problem('Too many requests from this address.', RETRY_AFTER),
     },
   },
   'GET /api/providers': {
     query: S.ProvidersQuery,
+    queryExamples: PAPER_PROVIDERS_FILTERS,
     responses: {
       '200': {
         description: 'The methods available to the calling SP.',
         schema: S.ProviderList,
         mediaTypes: ['application/vnd.sc.miss.provider.v1+json', 'application/json'],
+        examples: {
+          paper: {
+            summary: 'The white paper’s answer to its example filters',
+            value: [PAPER_TEST_ISP_ENTRY],
+          },
+        },
       },
-      '406': { description: 'The Accept header allows none of the offered media types.' },
+      '406': problem('The Accept header allows none of the offered media types.'),
     },
   },
   'POST /api/identifications': {
     request: S.StartIdentificationRequest,
+    requestExamples: {
+      chosen: {
+        summary: 'The paper’s body with the method chosen from the catalogue',
+        value: { ...PAPER_START_BODY, issuer: 'Test-ISP', method: 'test' },
+      },
+    },
     responses: {
       '201': {
         description: 'The order is open; redirect the person to targetURL.',
         schema: S.StartIdentificationResponse,
+        examples: { paper: { summary: 'The white paper’s answer', value: PAPER_START_RESPONSE } },
+        headers: {
+          Location: { description: 'The status of the new identification.', schema: { type: 'string' } },
+          'Idempotent-Replayed': {
+            description: '`true` when the answer is replayed for a repeated Idempotency-Key.',
+            schema: { type: 'string', enum: ['true'] },
+          },
+        },
       },
-      '409': { description: 'A request with the same Idempotency-Key is still in progress.' },
-      '422': { description: 'The Idempotency-Key was used with a different body.' },
-      '502': { description: 'The identification partner refused the order.' },
-      '503': { description: 'The identification partner is unavailable.' },
+      '403': problem('The caller has no service provider setup.'),
+      '409': problem('A request with the same Idempotency-Key is still in progress.'),
+      '422': problem('The Idempotency-Key was used with a different body.'),
+      '502': problem('The identification partner refused the order.'),
+      '503': problem('The identification partner is unavailable.', RETRY_AFTER),
     },
   },
   'GET /api/identifications/{refId}': {
     responses: {
-      '200': { description: 'The identification and its status history.', schema: S.IdentificationStatus },
-      '404': { description: 'No identification with this refId was started by the caller.' },
+      '200': {
+        description: 'The identification and its status history.',
+        schema: S.IdentificationStatus,
+        examples: { paper: { summary: 'The white paper’s status answer', value: PAPER_STATUS_RESPONSE } },
+      },
+      '404': NOT_YOURS,
     },
   },
   'GET /api/identifications/{refId}/identification-data': {
@@ -77,17 +193,51 @@ export const OPERATIONS: Record<string, Operation> = {
         description: 'The verified person data (OIDC4IDA verified_claims) with its evidence.',
         schema: IdentificationData,
       },
-      '403': { description: 'The caller has no AML contract with the partner of this identification.' },
-      '404': { description: 'No identification with this refId was started by the caller.' },
-      '409': { description: 'The identification has no evidence yet.' },
+      '403': problem('The caller has no AML contract with the partner of this identification.'),
+      '404': NOT_YOURS,
+      '409': problem('The identification has no evidence yet.'),
     },
   },
   'GET /api/usage': {
     query: UsageQuery,
     responses: {
       '200': { description: 'The calling SP’s usage and statement for the month.', schema: UsageReport },
-      '403': { description: 'The calling client has no SP setup.' },
+      '403': problem('The calling client has no SP setup.'),
     },
+  },
+  'POST /api/identifications/{refId}/terms-sms': {
+    responses: {
+      '202': { description: 'A new terms link is on its way; the old one is void.', schema: TermsSmsResent },
+      '404': NOT_YOURS,
+      '409': problem('The identification is not waiting for the person’s acceptance.'),
+      '429': problem('The SMS was resent 3 times within the hour.', RETRY_AFTER),
+    },
+  },
+  'POST /isp/v1/events': {
+    requestMediaType: 'application/jose',
+    requestSchema: COMPACT_JWS,
+    description: 'See the partner contract (docs/isp-integration.md) for the signed claims.',
+    responses: {
+      '200': { description: 'Acknowledged.', schema: IspMessageAck },
+      '401': problem('The signature, issuer, time window or message id is not accepted.'),
+      '404': problem('The partner has no identification order with this refId.'),
+      '409': problem('The event is not allowed in the order’s current state.'),
+    },
+  },
+  'POST /isp/v1/evidence': {
+    requestMediaType: 'application/jose',
+    requestSchema: COMPACT_JWS,
+    description: 'See the partner contract (docs/isp-integration.md) for the signed evidence.',
+    responses: {
+      '200': { description: 'Acknowledged.', schema: IspMessageAck },
+      '401': problem('The signature, issuer, time window or message id is not accepted.'),
+      '404': problem('The partner has no identification order with this refId.'),
+      '409': problem('Other evidence was imported before, or the order cannot take evidence now.'),
+      '422': problem('The evidence does not fit the order (method, LoA, jurisdictions).'),
+    },
+  },
+  'GET /isp/v1/jwks.json': {
+    responses: { '200': { description: 'The order tokens’ public keys.', schema: JsonWebKeySet } },
   },
   'POST /oauth2/introspect': {
     request: IntrospectionRequest,
@@ -100,10 +250,109 @@ export const OPERATIONS: Record<string, Operation> = {
       },
     },
   },
+  'GET /terms/{token}': {
+    pathParameter: LINK_TOKEN,
+    responses: {
+      '200': page('The terms of use in the order’s language, with the accept button.'),
+      '404': page('The link is not valid.'),
+      '410': page('The link was used or has expired.'),
+    },
+  },
+  'POST /terms/{token}': {
+    pathParameter: LINK_TOKEN,
+    requestMediaType: 'application/x-www-form-urlencoded',
+    requestSchema: { type: 'object', properties: { accept: { type: 'string', enum: ['yes'] } } },
+    responses: {
+      '200': page('Accepted: the registration follows.'),
+      '404': page('The link is not valid.'),
+      '410': page('The link was used or has expired.'),
+    },
+  },
+  'GET /test-isp/orders/{refId}': {
+    responses: {
+      '200': page('The "Define Identity" form, prefilled from the order.'),
+      '404': page('The Test-ISP has no order with this refId.'),
+    },
+  },
+  'POST /test-isp/orders/{refId}': {
+    requestMediaType: 'application/x-www-form-urlencoded',
+    requestSchema: { type: 'object', additionalProperties: { type: 'string' } },
+    responses: {
+      '200': page('What the simulator sent to the service.'),
+      '400': page('The form with an error next to each invalid field.'),
+      '404': page('The Test-ISP has no order with this refId.'),
+    },
+  },
+  'POST /test-isp/api/orders/{refId}': {
+    request: SimulatorApiRequest,
+    requestExamples: {
+      dataReady: { summary: 'Identified, evidence imported', value: { status: 'data-ready' } },
+    },
+    responses: {
+      '200': { description: 'What the simulator sent to the service.', schema: SimulatorAnswer },
+      '404': problem('The Test-ISP has no order with this refId.'),
+      '502': problem('The service’s ISP callback could not be reached.'),
+    },
+  },
+  'GET /openapi.json': {
+    responses: { '200': { description: 'This document.', schema: z.record(z.string(), z.unknown()) } },
+  },
+  'GET /docs': {
+    responses: { '200': page('The interactive API reference.') },
+  },
 };
 
-function jsonSchema(schema: z.ZodMiniType): unknown {
-  return z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+function jsonSchema(schema: z.ZodMiniType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * `#/$defs/X` → `#/components/schemas/X` anywhere in a schema, and a pattern with Unicode property
+ * classes → a reference to a component holding its portable spelling (some are 17 KB: each is
+ * published once) with the original in `x-unicode-pattern`.
+ */
+function forTools(schema: unknown, components: Record<string, unknown>): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => forTools(s, components));
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  const allOf: unknown[] = [];
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$ref' && typeof value === 'string') {
+      out[key] = value.replace(/^#\/\$defs\//, '#/components/schemas/');
+    } else if (key === 'pattern' && typeof value === 'string' && hasPropertyClass(value)) {
+      allOf.push({ $ref: `#/components/schemas/${portablePatternComponent(value, components)}` });
+    } else {
+      out[key] = forTools(value, components);
+    }
+  }
+  if (allOf.length) out.allOf = [...((out.allOf as unknown[] | undefined) ?? []), ...allOf];
+  return out;
+}
+
+const KNOWN_PATTERNS: Record<string, string> = {
+  [S.SAFE_TEXT.source]: 'SafeTextPattern',
+  [S.PERSON_NAME.source]: 'PersonNamePattern',
+};
+
+function portablePatternComponent(pattern: string, components: Record<string, unknown>): string {
+  const existing = Object.entries(components).find(
+    ([, c]) => (c as Record<string, unknown>)['x-unicode-pattern'] === pattern,
+  );
+  if (existing) return existing[0];
+  const name =
+    KNOWN_PATTERNS[pattern] ??
+    `UnicodePattern${Object.keys(components).filter((k) => k.startsWith('UnicodePattern')).length + 1}`;
+  components[name] = {
+    type: 'string',
+    pattern: portablePattern(pattern),
+    'x-unicode-pattern': pattern,
+    description:
+      'The service checks `x-unicode-pattern` (Unicode property classes); `pattern` is the same rule spelt out for the Basic Multilingual Plane, for tools without Unicode classes.',
+  };
+  return name;
 }
 
 /** Moves named schemas (`z.meta({id})`) into components and points at them. */
@@ -112,25 +361,61 @@ function collect(schema: z.ZodMiniType, components: Record<string, unknown>): un
     $defs,
     $schema: _s,
     ...rest
-  } = jsonSchema(schema) as { $defs?: Record<string, unknown>; $schema?: string } & Record<string, unknown>;
-  for (const [name, def] of Object.entries($defs ?? {})) components[name] = def;
-  return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  } = jsonSchema(schema) as {
+    $defs?: Record<string, unknown>;
+    $schema?: string;
+  } & Record<string, unknown>;
+  for (const [name, def] of Object.entries($defs ?? {})) components[name] = forTools(def, components);
+  return forTools(rest, components);
 }
 
-function parametersFor(
-  route: RouteDefinition,
-  op: Operation | undefined,
-  components: Record<string, unknown>,
-) {
+const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } };
+const htmlContent = { 'text/html': { schema: { type: 'string' } } };
+
+/** The answers every route of this kind shares: the handler layer's and the gateway's. */
+function sharedResponses(route: RouteDefinition, op: Operation): Record<string, ResponseSpec> {
+  const shared: Record<string, ResponseSpec> = {};
+  const takesInput =
+    route.path.includes('{') || op.query !== undefined || op.request !== undefined || op.requestSchema;
+  if (takesInput) shared['400'] = problem('Invalid input; `errors` names each field.');
+  if (route.auth.type === 'oauth') {
+    shared['401'] = problem(GATEWAY_RESPONSES.UNAUTHORIZED.detail);
+    shared['403'] = problem(GATEWAY_RESPONSES.ACCESS_DENIED.detail);
+  }
+  if (route.method === 'POST') {
+    shared['413'] = problem('The request body is too large.');
+    if (op.request || op.requestSchema) {
+      shared['415'] = problem(`The body is not ${op.requestMediaType ?? 'application/json'}.`);
+    }
+  }
+  shared['429'] = problem('Too many requests (the API’s throttle).', RETRY_AFTER);
+  shared['500'] = problem('Unexpected error; quote the correlation id (X-Correlation-Id).');
+  shared['502'] = problem(GATEWAY_RESPONSES.INTEGRATION_FAILURE.detail);
+  shared['504'] = problem(GATEWAY_RESPONSES.INTEGRATION_TIMEOUT.detail);
+  return shared;
+}
+
+function parametersFor(route: RouteDefinition, op: Operation, components: Record<string, unknown>) {
   const params: unknown[] = [];
   for (const m of route.path.matchAll(/\{(\w+)\}/g)) {
-    params.push({ name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+    params.push({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: op.pathParameter ?? { type: 'string', format: 'uuid' },
+    });
   }
-  if (op?.query) {
+  if (op.query) {
     const shape = op.query.shape as Record<string, z.ZodMiniType>;
     for (const [name, schema] of Object.entries(shape)) {
-      const required = (schema as { _zod: { optin?: string } })._zod.optin !== 'optional';
-      params.push({ name, in: 'query', required, schema: collect(schema, components) });
+      const example = op.queryExamples?.[name];
+      params.push({
+        name,
+        in: 'query',
+        required: (schema as { _zod: { optin?: string } })._zod.optin !== 'optional',
+        schema: collect(schema, components),
+        ...(example !== undefined ? { example } : {}),
+      });
     }
   }
   if (route.method === 'POST' && route.path === '/api/identifications') {
@@ -139,10 +424,42 @@ function parametersFor(
       in: 'header',
       required: false,
       description: 'Retries with the same key and body get the first answer and open no second order.',
-      schema: { type: 'string', minLength: 1, maxLength: 255 },
+      schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
     });
   }
   return params;
+}
+
+function responsesFor(route: RouteDefinition, op: Operation, components: Record<string, unknown>) {
+  const specs = { ...sharedResponses(route, op), ...op.responses };
+  const responses: Record<string, unknown> = {};
+  for (const status of Object.keys(specs).sort()) {
+    const r = specs[status] as ResponseSpec;
+    let content: Record<string, unknown>;
+    if (r.html) content = htmlContent;
+    else if (r.schema) {
+      const schema = collect(r.schema, components);
+      content = {};
+      for (const mt of r.mediaTypes ?? ['application/json'])
+        content[mt] = { schema, ...(r.examples ? { examples: r.examples } : {}) };
+    } else content = problemContent;
+    responses[status] = { description: r.description, content, ...(r.headers ? { headers: r.headers } : {}) };
+  }
+  return responses;
+}
+
+function requestBodyFor(op: Operation, components: Record<string, unknown>) {
+  const schema = op.request ? collect(op.request, components) : op.requestSchema;
+  if (!schema) return undefined;
+  return {
+    required: true,
+    content: {
+      [op.requestMediaType ?? 'application/json']: {
+        schema,
+        ...(op.requestExamples ? { examples: op.requestExamples } : {}),
+      },
+    },
+  };
 }
 
 export function buildOpenApi(
@@ -154,51 +471,19 @@ export function buildOpenApi(
   const paths: Record<string, Record<string, unknown>> = {};
   collect(Problem, components);
   for (const route of routes) {
-    const key = `${route.method} ${route.path}`;
-    const op = OPERATIONS[key];
-    if (!op) continue;
-    const responses: Record<string, unknown> = {};
-    for (const [status, r] of Object.entries(op.responses)) {
-      const content: Record<string, unknown> = {};
-      if (r.schema) {
-        const schema = collect(r.schema, components);
-        for (const mt of r.mediaTypes ?? ['application/json']) content[mt] = { schema };
-      } else {
-        content[PROBLEM_MEDIA_TYPE] = { schema: { $ref: '#/components/schemas/Problem' } };
-      }
-      responses[status] = { description: r.description, content };
-    }
-    responses['400'] ??= {
-      description: 'Invalid input; `errors` names each field.',
-      content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
-    };
-    if (route.auth.type === 'oauth') {
-      responses['401'] = {
-        description: 'Missing, invalid or expired access token, or a missing scope.',
-        content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
-      };
-    }
-    responses['500'] = {
-      description: 'Unexpected error; quote the correlation id.',
-      content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
-    };
+    const op = OPERATIONS[`${route.method} ${route.path}`];
+    if (!op) throw new Error(`No OpenAPI operation for ${route.method} ${route.path}`);
+    const requestBody = requestBodyFor(op, components);
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
       operationId: `${route.handler}${route.method === 'GET' ? '' : `-${route.method.toLowerCase()}`}`,
       summary: route.summary,
+      ...(op.description ? { description: op.description } : {}),
+      ...(route.testStageOnly ? { tags: ['Test stages only'] } : {}),
       security: route.auth.type === 'oauth' ? [{ oauth2: route.auth.scopes }] : [],
       parameters: parametersFor(route, op, components),
-      ...(op.request
-        ? {
-            requestBody: {
-              required: true,
-              content: {
-                [op.requestMediaType ?? 'application/json']: { schema: collect(op.request, components) },
-              },
-            },
-          }
-        : {}),
-      responses,
+      ...(requestBody ? { requestBody } : {}),
+      responses: responsesFor(route, op, components),
     };
   }
   return {
@@ -207,7 +492,7 @@ export function buildOpenApi(
       title: 'Smart Registration Service',
       version: '1.0.0',
       description:
-        'Identification broker for electronic signatures under ZertES and eIDAS: verify, catalogue, start identification, status.',
+        'Identification broker for electronic signatures under ZertES and eIDAS: verify, catalogue, start identification, status. Errors are application/problem+json (RFC 9457).',
     },
     servers: [{ url: serverUrl }],
     paths,
@@ -216,6 +501,8 @@ export function buildOpenApi(
       securitySchemes: {
         oauth2: {
           type: 'oauth2',
+          description:
+            'OAuth 2.0 client credentials (RFC 6749 §4.4) with the client id and secret of your SP.',
           flows: { clientCredentials: { tokenUrl, scopes: SCOPE_DESCRIPTIONS } },
         },
       },
