@@ -89,7 +89,9 @@ describe('GET /openapi.json', () => {
   it('passes the OpenAPI 3.1 schema validator, every $ref resolving', async () => {
     const validator = new Validator();
 
-    const result = await validator.validate(structuredClone(doc) as object);
+    const result = await validator.validate(
+      structuredClone(doc) as unknown as Parameters<Validator['validate']>[0],
+    );
 
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
