@@ -3,7 +3,7 @@
  * is shaped like OpenID Connect for Identity Assurance (`verified_claims`).
  */
 import { JURISDICTIONS } from './domain.js';
-import type { LifecycleEvent, Order } from './order.js';
+import type { LifecycleEvent, OpenedOrder } from './order.js';
 import { e164, SAFE_TEXT } from './schemas.js';
 import * as z from './zod.js';
 
@@ -87,7 +87,7 @@ export const IspEvidenceClaims = z.object({
 export type IspEvidenceClaims = z.infer<typeof IspEvidenceClaims>;
 
 /** Whether the evidence is evidence of this order. Each mismatch is named (the ISP may see it). */
-export function checkEvidenceAgainstOrder(e: IspEvidenceClaims['evidence'], order: Order): string[] {
+export function checkEvidenceAgainstOrder(e: IspEvidenceClaims['evidence'], order: OpenedOrder): string[] {
   const problems: string[] = [];
   if (e.mobile !== order.person.mobile) problems.push('mobile does not match the order');
   if (e.method !== order.method) problems.push('method does not match the order');

@@ -145,7 +145,8 @@ export interface IntrospectionCaller {
 
 /** The order an order token names, as far as introspection needs it. */
 export interface OrderFacts {
-  issuer: string;
+  /** Null while the person chooses the method: no partner's token can be active for it. */
+  issuer: string | null;
   clientId: string;
   status: Status;
 }

@@ -55,22 +55,27 @@ export interface Order {
   refId: string;
   /** The SP (OAuth client id) that created the order: the only one who may read it. */
   clientId: string;
-  issuer: string;
-  adapter: string;
-  method: string;
-  loa: Loa;
+  /** The partner, its adapter, the method and its LoA: null while the person chooses the method. */
+  issuer: string | null;
+  adapter: string | null;
+  method: string | null;
+  loa: Loa | null;
+  /** Empty while the person chooses the method. */
   jurisdictions: Jurisdiction[];
   offline: boolean;
   person: PersonData;
   redirectUrl: string | null;
   state: string | null;
   ispOrderId: string | null;
-  targetURL: string;
+  /** The partner's URL for the person; null while the person chooses the method. */
+  targetURL: string | null;
   createdAt: string;
-  /** Until when the person can use the target URL / the ISP may finish. */
+  /** Until when the person can use the target URL / the ISP may finish (or the person may choose). */
   expiresAt: string;
   /** How long the state machine waits for the ISP before the order expires. */
   timeoutSeconds: number;
+  /** Started without a method: the person chooses one on the service's page (see core/method-choice.ts). */
+  methodChoice?: MethodChoiceState;
   statuses: StatusEntry[];
   evidenceId: string | null;
   /** Incremented by every write; writes are conditional on the version they read. */
@@ -81,6 +86,27 @@ export interface Order {
   termsSms?: { sentAt: string | null; expiresAt: string; tokenHash: string; count: number };
   /** Set when the person accepted the terms, before the registration is written. */
   acceptance?: { acceptedAt: string };
+}
+
+/** The SP's start call without `issuer` and `method`: what the person's choice page needs. */
+export interface MethodChoiceState {
+  /** sha256 of the page link's secret (the link itself is never stored). */
+  tokenHash: string;
+  /** The SP's constraints from the start call: only methods that meet them are offered. */
+  jurisdiction: Jurisdiction | null;
+  assuranceLevel: Loa | null;
+  /** Until when the person may choose. */
+  expiresAt: string;
+  /** A choice being opened with its partner: a second submission meanwhile is refused. */
+  opening?: { issuer: string; method: string; until: string };
+  chosenAt?: string;
+}
+
+/** An order opened with its partner: every order except one that waits for the person's choice. */
+export type OpenedOrder = Order & { issuer: string; adapter: string; method: string; loa: Loa };
+
+export function isOpened(order: Order): order is OpenedOrder {
+  return order.issuer !== null && order.adapter !== null && order.method !== null && order.loa !== null;
 }
 
 export function currentStatus(order: Pick<Order, 'statuses'>): Status {

@@ -210,9 +210,9 @@ export const IdentificationStatus = z
   .strictObject({
     refId: z.string(),
     orderId: z.string(),
-    issuer: z.string(),
-    adapter: z.string(),
-    method: z.string(),
+    issuer: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
+    adapter: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
+    method: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
     mobile: z.string(),
     evidenceId: z.nullable(z.string()),
     statuses: z.array(StatusEntry),

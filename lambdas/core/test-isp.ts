@@ -4,7 +4,7 @@
  * these messages and posts them to the ISP callback routes exactly as a real partner would.
  */
 import type { IspEventClaims, IspEvidenceClaims } from './evidence.js';
-import type { Order } from './order.js';
+import type { OpenedOrder } from './order.js';
 import { e164, PERSON_NAME, SAFE_TEXT } from './schemas.js';
 import * as z from './zod.js';
 
@@ -108,7 +108,7 @@ export const SimulatorApiRequest = z.strictObject({
 });
 export type SimulatorApiRequest = z.output<typeof SimulatorApiRequest>;
 
-export type SimulatedOrder = Pick<Order, 'refId' | 'method' | 'loa' | 'jurisdictions' | 'person'>;
+export type SimulatedOrder = Pick<OpenedOrder, 'refId' | 'method' | 'loa' | 'jurisdictions' | 'person'>;
 
 /** The same calendar day `years` later (29 February becomes 1 March). */
 export function addYears(isoDay: string, years: number): string {

@@ -15,7 +15,7 @@ import { tableRepository } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
 import { testIspAdapter } from '../adapters/isp/test-isp-adapter.js';
 import { type IspMessageKind, signIspMessage } from '../adapters/isp-message.js';
-import { currentStatus, type Order } from '../core/order.js';
+import { currentStatus, isOpened, type OpenedOrder } from '../core/order.js';
 import { type FieldError, problems } from '../core/problems.js';
 import { RefIdParam, toFieldErrors } from '../core/schemas.js';
 import {
@@ -49,11 +49,11 @@ const MAX_FORM_BYTES = 16 * 1024;
 const CALLBACK_TIMEOUT_MS = 10_000;
 
 /** The order, if it is one the Test-ISP handles; anything else is indistinguishable from none. */
-async function simulatedOrder(event: APIGatewayProxyEvent): Promise<Order | undefined> {
+async function simulatedOrder(event: APIGatewayProxyEvent): Promise<OpenedOrder | undefined> {
   const param = RefIdParam.safeParse({ refId: event.pathParameters?.refId });
   if (!param.success) return undefined;
   const order = await repository.getOrder(param.data.refId);
-  return order?.adapter === testIspAdapter.name ? order : undefined;
+  return order && isOpened(order) && order.adapter === testIspAdapter.name ? order : undefined;
 }
 
 const serviceBaseUrl = publicBaseUrl;
@@ -81,7 +81,7 @@ const CALLBACK_PATHS: Record<IspMessageKind, string> = {
   evidence: '/isp/v1/evidence',
 };
 
-async function deliver(order: Order, messages: PlannedMessage[], baseUrl: string): Promise<Delivery> {
+async function deliver(order: OpenedOrder, messages: PlannedMessage[], baseUrl: string): Promise<Delivery> {
   const delivered: Delivered[] = [];
   const key = signingKey();
   for (const [i, message] of messages.entries()) {
@@ -145,7 +145,7 @@ function formValuesOf(event: APIGatewayProxyEvent): { values: FormValues; repeat
   return { values, repeated };
 }
 
-function initialValues(order: Order): FormValues {
+function initialValues(order: OpenedOrder): FormValues {
   return { ...defaultPerson(order, new Date()), status: 'data-ready', reason: '' };
 }
 
@@ -158,7 +158,7 @@ function groupErrors(errors: FieldError[]): Record<string, string[]> {
   return byField;
 }
 
-async function submitForm(event: APIGatewayProxyEvent, order: Order) {
+async function submitForm(event: APIGatewayProxyEvent, order: OpenedOrder) {
   const { values, repeated } = formValuesOf(event);
   const parsed = SimulatorForm.safeParse(
     Object.fromEntries(FORM_FIELDS.map(({ name }) => [name, values[name] ?? ''])),
@@ -171,7 +171,8 @@ async function submitForm(event: APIGatewayProxyEvent, order: Order) {
   const now = new Date();
   const baseUrl = serviceBaseUrl(event);
   const delivery = await deliver(order, planMessages(order, status, person, now, reason), baseUrl);
-  const after = (await repository.getOrder(order.refId)) ?? order;
+  const reread = await repository.getOrder(order.refId);
+  const after = reread && isOpened(reread) ? reread : order;
   const rows: DeliveryRow[] = delivery.delivered.map((d) => ({
     message: describeMessage(d.message),
     url: d.url,
@@ -208,7 +209,8 @@ async function submitApi(event: APIGatewayProxyEvent) {
       `The service's ISP callback could not be reached (${delivery.unreachable}); ${delivery.delivered.length} of ${messages.length} messages were delivered.`,
     );
   }
-  const after = (await repository.getOrder(order.refId)) ?? order;
+  const reread = await repository.getOrder(order.refId);
+  const after = reread && isOpened(reread) ? reread : order;
   return json(200, {
     refId: order.refId,
     sent: delivery.delivered.map(sentView),

@@ -1,5 +1,5 @@
 /** The Test-ISP simulator's pages: the white paper's "Define Identity" form and its result. */
-import { currentStatus, type Order } from '../core/order.js';
+import { currentStatus, type OpenedOrder } from '../core/order.js';
 import {
   SIMULATOR_STATUS_LABELS,
   SIMULATOR_STATUSES,
@@ -46,7 +46,7 @@ export const labelOf = (field: string): string => FORM_FIELDS.find((f) => f.name
 
 export type FormValues = Partial<Record<FormField, string>>;
 
-function orderSummary(order: Order): string {
+function orderSummary(order: OpenedOrder): string {
   const rows: [string, string][] = [
     ['Reference (refId)', order.refId],
     ['Issuer', order.issuer],
@@ -85,7 +85,7 @@ function fieldHtml(
 
 /** The "Define Identity" form, prefilled with `values`; `errors` per field name. */
 export function defineIdentityPage(
-  order: Order,
+  order: OpenedOrder,
   values: FormValues,
   errors: Record<string, string[]> = {},
 ): string {
@@ -120,7 +120,7 @@ export interface DeliveryRow {
 }
 
 export function resultPage(input: {
-  order: Order;
+  order: OpenedOrder;
   chosen: SimulatorStatus;
   rows: DeliveryRow[];
   notSent: string[];

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Repository } from '../adapters/dynamo/repository.js';
 import type { IspAdapter } from '../adapters/isp/isp-adapter.js';
 import type { IdentificationData } from '../core/evidence.js';
+import { isOpened } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import { orderOfClient } from './order-access.js';
 
@@ -25,6 +26,12 @@ export async function getIdentificationData(
   const { repository } = deps;
   // Another SP's order is a 404, and not recorded.
   const order = await orderOfClient(repository, input.refId, input.clientId);
+  if (!isOpened(order)) {
+    throw problems.conflict(
+      'The person has not chosen an identification method yet; ask again once its status is data-ready.',
+      'identification-data-not-ready',
+    );
+  }
   const sp = await repository.getSpSetup(input.clientId);
   const granted = sp?.amlContracts.includes(order.issuer) ?? false;
   const evidence = granted ? await repository.getEvidence(order.refId) : undefined;

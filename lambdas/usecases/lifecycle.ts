@@ -17,6 +17,7 @@ import { sha256 } from '../core/idempotency.js';
 import {
   applyEvent,
   currentStatus,
+  isOpened,
   type LifecycleEvent,
   type Order,
   type TransitionResult,
@@ -377,7 +378,7 @@ export async function registerPerson(
   input: { refId: string },
 ): Promise<void> {
   const order = await deps.repository.getOrder(input.refId);
-  if (!order) throw new Error('Order not found');
+  if (!order || !isOpened(order)) throw new Error('Order not found, or not opened with a partner');
   const evidence = await deps.repository.getEvidence(order.refId);
   if (!evidence || !order.acceptance || !order.evidenceId)
     throw new Error('Registration needs evidence and acceptance');

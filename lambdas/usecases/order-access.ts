@@ -3,7 +3,7 @@
  * that does not exist: the same 404, so that refIds reveal nothing.
  */
 import type { Repository } from '../adapters/dynamo/repository.js';
-import type { Order } from '../core/order.js';
+import { isOpened, type OpenedOrder, type Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
 
 /** The order, if this SP (OAuth client) started it. */
@@ -14,9 +14,13 @@ export async function orderOfClient(repository: Repository, refId: string, clien
 }
 
 /** The order, if it was opened with this partner. */
-export async function orderOfIssuer(repository: Repository, refId: string, issuer: string): Promise<Order> {
+export async function orderOfIssuer(
+  repository: Repository,
+  refId: string,
+  issuer: string,
+): Promise<OpenedOrder> {
   const order = await repository.getOrder(refId);
-  if (!order || order.issuer !== issuer) {
+  if (!order || !isOpened(order) || order.issuer !== issuer) {
     throw problems.notFound('No identification with this refId for this issuer.');
   }
   return order;

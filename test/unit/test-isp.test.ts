@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvidenceAgainstOrder, IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
-import type { Order } from '../../lambdas/core/order.js';
+import type { OpenedOrder } from '../../lambdas/core/order.js';
 import { StartIdentificationRequest } from '../../lambdas/core/schemas.js';
 import {
   addYears,
@@ -21,7 +21,7 @@ import { paperStartBody } from '../support/white-paper.js';
 const NOW = new Date('2025-03-10T08:30:00.000Z');
 const REF_ID = '6213d8b0-173b-4889-a194-dd5db02c67d9';
 
-function order(overrides: Partial<Order> = {}): Order {
+function order(overrides: Partial<OpenedOrder> = {}): OpenedOrder {
   return {
     refId: REF_ID,
     clientId: 'demo-portal',
