@@ -54,7 +54,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/api/identifications',
     handler: 'identification-start',
     auth: { type: 'oauth', scopes: [SCOPES.write] },
-    summary: 'Start an identification with the chosen method; answers the URL to send the person to',
+    summary:
+      'Start an identification, with the method chosen from the catalogue or for the person to choose; answers the URL to send the person to',
   },
   {
     method: 'GET',
@@ -113,6 +114,20 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'oauth', scopes: [SCOPES.introspect, SCOPES.read] },
     summary:
       'Token introspection (RFC 7662): partners check order tokens addressed to them, SPs their own access tokens',
+  },
+  {
+    method: 'GET',
+    path: '/method-choice/{refId}',
+    handler: 'method-choice-page',
+    auth: { type: 'none' },
+    summary: 'The person chooses the identification method (orders started without issuer and method)',
+  },
+  {
+    method: 'POST',
+    path: '/method-choice/{refId}',
+    handler: 'method-choice-page',
+    auth: { type: 'none' },
+    summary: 'Submit the method choice: opens the order with the partner and redirects there (303)',
   },
   {
     method: 'GET',

@@ -75,6 +75,13 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     table: 'readWrite',
     stateMachine: { actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'] },
   },
+  // The person's method choice: opens the order with the partner (signs its order token) and
+  // completes the waiting task.
+  'method-choice-page': {
+    table: 'readWrite',
+    stateMachine: { actions: ['states:SendTaskSuccess'] },
+    secrets: ['orderTokenPrivateJwk'],
+  },
   // Accepting the terms completes the waiting task.
   'terms-page': { table: 'readWrite', stateMachine: { actions: ['states:SendTaskSuccess'] } },
   'api-docs': {},

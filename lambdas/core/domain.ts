@@ -90,6 +90,8 @@ export interface SpSetup {
   claimedIdentities: ClaimedIdentitySetup[];
   /** What the SP pays (monthly fees, completed identifications, verify calls); none: not priced. */
   priceSheet?: import('./usage.js').PriceSheet;
+  /** How long the person may take to choose the method (default METHOD_CHOICE_SECONDS). */
+  methodChoiceSeconds?: number | undefined;
 }
 
 /** The catalogue entry exactly as the white paper shows it. */

@@ -26,9 +26,13 @@ export interface MethodOption {
   offline: boolean;
 }
 
-/** Every method the SP may start for these constraints, in catalogue order. */
-export function methodOptions(isps: IspConfig[], sp: SpSetup, constraints: ChoiceConstraints): MethodOption[] {
-  return isps.flatMap((isp) =>
+/** Every method the SP may start for these constraints: online ones first, then in catalogue order. */
+export function methodOptions(
+  isps: IspConfig[],
+  sp: SpSetup,
+  constraints: ChoiceConstraints,
+): MethodOption[] {
+  const options = isps.flatMap((isp) =>
     offersFor(isp, sp).flatMap((offer) =>
       [...offer.realtimeMethods, ...offer.offlineMethods].flatMap((method): MethodOption[] => {
         const decision = decideMethod(isps, sp, {
@@ -51,6 +55,7 @@ export function methodOptions(isps: IspConfig[], sp: SpSetup, constraints: Choic
       }),
     ),
   );
+  return [...options.filter((o) => !o.offline), ...options.filter((o) => o.offline)];
 }
 
 /** The form value of an option: method names cannot contain `@`, issuer names neither. */
@@ -111,7 +116,8 @@ export const METHOD_CHOICE_PAGE: Record<Language, MethodChoiceText> = {
     chosen: 'A method was already chosen for this identification.',
     continueTo: 'Continue to the identification partner',
     busy: 'Your choice is being processed. Please wait a moment and reload this page.',
-    unavailable: 'The identification partner is not available right now. Try again later or choose another method.',
+    unavailable:
+      'The identification partner is not available right now. Try again later or choose another method.',
   },
   de: {
     title: 'Wählen Sie, wie Sie sich identifizieren',

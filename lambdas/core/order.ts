@@ -81,7 +81,7 @@ export interface Order {
   /** Incremented by every write; writes are conditional on the version they read. */
   version: number;
   /** Step Functions task tokens the lifecycle waits on (secrets: never logged, never answered). */
-  waitTokens?: { evidence?: string; terms?: string };
+  waitTokens?: { choice?: string; evidence?: string; terms?: string };
   /** The current terms link: only the newest one is valid. `sentAt` is null until the SMS left. */
   termsSms?: { sentAt: string | null; expiresAt: string; tokenHash: string; count: number };
   /** Set when the person accepted the terms, before the registration is written. */

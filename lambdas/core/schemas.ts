@@ -171,14 +171,36 @@ export const StartIdentificationRequest = z
     language: z.enum(LANGUAGES),
     lastName: personName.check(z.meta({ examples: ['Muster'] })),
     mobile: e164,
-    issuer: issuerName.check(z.meta({ examples: ['Test-ISP'] })),
-    method: methodName.check(z.meta({ examples: ['test'] })),
+    /** With `method`: the SP chose from the catalogue. Without both: the person chooses on our page. */
+    issuer: z.optional(issuerName.check(z.meta({ examples: ['Test-ISP'] }))),
+    method: z.optional(methodName.check(z.meta({ examples: ['test'] }))),
     jurisdiction: z.optional(jurisdiction),
     assuranceLevel: z.optional(loa),
     redirectUrl: z.optional(redirectUrl),
     state: z.optional(safeText(512)),
   })
-  .check(z.meta({ id: 'StartIdentificationRequest' }));
+  .check(
+    z.superRefine((body, ctx) => {
+      for (const [given, missing] of [
+        ['issuer', 'method'],
+        ['method', 'issuer'],
+      ] as const) {
+        if (body[given] !== undefined && body[missing] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [missing],
+            message: `Give ${missing} with ${given}, or neither to let the person choose the method.`,
+          });
+        }
+      }
+    }),
+    z.meta({
+      id: 'StartIdentificationRequest',
+      description:
+        'The white paper’s six fields start an identification whose method the person chooses on the service’s page; with `issuer` and `method` (from the catalogue) the person goes straight to the partner.',
+      dependentRequired: { issuer: ['method'], method: ['issuer'] },
+    }),
+  );
 export type StartIdentificationRequest = z.infer<typeof StartIdentificationRequest>;
 
 export const StartIdentificationResponse = z

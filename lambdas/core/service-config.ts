@@ -66,6 +66,8 @@ const SpConfigObject = z.strictObject({
   financialIntermediary: z.boolean(),
   amlContracts: z._default(z.array(z.string()), []),
   claimedIdentities: z._default(z.array(ClaimedIdentityConfigSchema), []),
+  /** How long the person may take to choose the method, for starts without issuer and method. */
+  methodChoiceSeconds: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400))),
   /** OAuth scopes the client may ask for. */
   scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
   /** The prices of its monthly statement (`npm run admin -- usage`); without one, usage is counted, not priced. */

@@ -5,7 +5,11 @@ import { awaitCallback } from '../usecases/lifecycle.js';
 
 const deps = lifecycleDeps();
 
-export const handler = async (event: { refId: string; waitFor: 'evidence' | 'terms'; taskToken: string }) => {
+export const handler = async (event: {
+  refId: string;
+  waitFor: 'choice' | 'evidence' | 'terms';
+  taskToken: string;
+}) => {
   logger.info('awaiting callback', { refId: event.refId, waitFor: event.waitFor });
   await awaitCallback(deps, event);
   return { refId: event.refId };

@@ -100,6 +100,10 @@ const SimulatorAnswer = z
   })
   .check(z.meta({ id: 'SimulatorAnswer' }));
 
+const MethodChoiceQuery = z.strictObject({
+  token: z.string().check(z.regex(/^[\w-]{20,100}$/), z.meta({ description: 'The link’s secret.' })),
+});
+
 const COMPACT_JWS = {
   type: 'string',
   description: 'A compact JWS (RFC 7515) signed with one of the partner’s registered keys.',
@@ -152,6 +156,10 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /api/identifications': {
     request: S.StartIdentificationRequest,
     requestExamples: {
+      paper: {
+        summary: 'The white paper’s body: the person chooses the method on the service’s page',
+        value: PAPER_START_BODY,
+      },
       chosen: {
         summary: 'The paper’s body with the method chosen from the catalogue',
         value: { ...PAPER_START_BODY, issuer: 'Test-ISP', method: 'test' },
@@ -248,6 +256,40 @@ export const OPERATIONS: Record<string, Operation> = {
           'RFC 7662: the full answer for an order token addressed to the calling partner or an access token of the calling client; {"active": false} for anything else.',
         schema: IntrospectionResponse,
       },
+    },
+  },
+  'GET /method-choice/{refId}': {
+    query: MethodChoiceQuery,
+    description:
+      'The `targetURL` of an identification started without `issuer` and `method`: a page in the order’s language listing the methods the SP’s setup allows.',
+    responses: {
+      '200': page('The methods to choose from.'),
+      '404': page('The link is not valid.'),
+      '409': page('A method was already chosen (with a link to continue to the partner).'),
+      '410': page('The identification expired or ended.'),
+    },
+  },
+  'POST /method-choice/{refId}': {
+    query: MethodChoiceQuery,
+    requestMediaType: 'application/x-www-form-urlencoded',
+    requestSchema: {
+      type: 'object',
+      properties: { method: { type: 'string', description: 'The chosen option: `<method>@<issuer>`.' } },
+      additionalProperties: false,
+    },
+    responses: {
+      '303': {
+        description:
+          'Chosen: the order is open with the partner; Location is the partner’s URL for the person.',
+        html: true,
+        headers: { Location: { description: 'The partner’s URL.', schema: { type: 'string' } } },
+      },
+      '400': page('Not one of the offered methods: the form again, the error next to the field.'),
+      '404': page('The link is not valid.'),
+      '409': page('A method was already chosen, or a choice is being opened right now.'),
+      '410': page('The identification expired or ended.'),
+      '502': page('The partner refused the order: choose again.'),
+      '503': page('The partner is not available: try again or choose another method.'),
     },
   },
   'GET /terms/{token}': {

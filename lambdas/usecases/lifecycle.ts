@@ -50,7 +50,7 @@ export const CANCELLED_ERROR = 'IdentificationCancelled';
 const clock = (deps: { now?: () => Date }) => (deps.now ?? (() => new Date()))();
 
 /** Read, decide, write under the version condition; on a concurrent write, decide again. */
-async function mutateOrder<T>(
+export async function mutateOrder<T>(
   repository: Repository,
   refId: string,
   decide: (order: Order) => { save?: Order; result: T },
@@ -209,7 +209,7 @@ export async function importEvidence(
  */
 export async function awaitCallback(
   deps: LifecycleDeps,
-  input: { refId: string; waitFor: 'evidence' | 'terms'; taskToken: string },
+  input: { refId: string; waitFor: 'choice' | 'evidence' | 'terms'; taskToken: string },
 ): Promise<void> {
   const { order } = await mutateOrder(deps.repository, input.refId, (o) => ({
     save: bump(o, { waitTokens: { ...o.waitTokens, [input.waitFor]: input.taskToken } }),
@@ -218,11 +218,18 @@ export async function awaitCallback(
   const status = currentStatus(order);
   if (status === 'cancelled' || status === 'failed') {
     await deps.callbacks.fail(input.taskToken, CANCELLED_ERROR, `order ${status}`);
+  } else if (input.waitFor === 'choice' && isOpened(order)) {
+    await deps.callbacks.succeed(input.taskToken, chosenPartnerOutput(order));
   } else if (input.waitFor === 'evidence' && order.evidenceId) {
     await deps.callbacks.succeed(input.taskToken, { evidenceId: order.evidenceId });
   } else if (input.waitFor === 'terms' && order.acceptance) {
     await deps.callbacks.succeed(input.taskToken, order.acceptance);
   }
+}
+
+/** What the method choice task answers the state machine: the chosen partner's timeout. */
+export function chosenPartnerOutput(order: Order): { ispTimeoutSeconds: number } {
+  return { ispTimeoutSeconds: order.timeoutSeconds };
 }
 
 /** Sending terms links needs no Step Functions callbacks (so the SMS functions carry no SFN client). */

@@ -1,15 +1,18 @@
 /**
  * Starting an identification: check the choice against the SP's setup, open the order with the
- * partner, store it, start its lifecycle. With an Idempotency-Key, a retried request gets the first
+ * partner, store it, start its lifecycle. Without `issuer` and `method` (the white paper's six
+ * fields), the order waits for the person to choose the method on the service's page instead
+ * (usecases/method-choice.ts), which opens it with the partner. With an Idempotency-Key, a retried request gets the first
  * answer and never opens a second order. A failing partner leaves nothing behind.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ConditionFailed, type Repository } from '../adapters/dynamo/repository.js';
 import { type IspAdapter, IspUnavailable } from '../adapters/isp/isp-adapter.js';
-import { decideMethod } from '../core/catalogue.js';
+import { decideMethod, type MethodDecision } from '../core/catalogue.js';
 import { decideIdempotency, requestFingerprint, sha256 } from '../core/idempotency.js';
 import type { OrderTokenInput } from '../core/introspection.js';
-import type { Order } from '../core/order.js';
+import { METHOD_CHOICE_SECONDS, methodOptions } from '../core/method-choice.js';
+import type { Order, PersonData } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import type { StartIdentificationRequest, StartIdentificationResponse } from '../core/schemas.js';
 import { recordUsage } from './usage.js';
@@ -65,14 +68,7 @@ export async function startIdentification(
   try {
     const [sp, isps] = await Promise.all([repository.getSpSetup(cmd.clientId), repository.listIsps()]);
     if (!sp) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
-    const decision = decideMethod(isps, sp, cmd.request);
-    if (!decision.ok) throw problems.validation([{ field: decision.field, message: decision.message }]);
-    const adapter = deps.adapterFor(decision.isp.adapter);
-    if (!adapter) throw new Error(`No ISP adapter named ${decision.isp.adapter}`);
-
     const refId = (deps.newRefId ?? randomUUID)();
-    const createdAt = now();
-    const expiresAt = new Date(createdAt.getTime() + decision.isp.orderValiditySeconds * 1000);
     const person = {
       firstName: cmd.request.firstName,
       lastName: cmd.request.lastName,
@@ -81,75 +77,82 @@ export async function startIdentification(
       mobile: cmd.request.mobile,
       language: cmd.request.language,
     };
-    const orderToken = await deps.signOrderToken({
-      issuer: cmd.serviceBaseUrl,
-      audience: decision.isp.issuer,
-      refId,
-      method: cmd.request.method,
-      loa: decision.loa,
-      expiresAt,
-      now: createdAt,
-    });
-    // Nothing is written before the partner has opened the order: a failing partner leaves no
-    // order and no execution, and the catch below frees the Idempotency-Key for a retry.
-    let opened: Awaited<ReturnType<IspAdapter['openOrder']>>;
-    try {
-      opened = await adapter.openOrder({
-        refId,
-        isp: decision.isp,
-        method: cmd.request.method,
-        loa: decision.loa,
-        jurisdictions: decision.jurisdictions,
-        person,
-        expiresAt,
-        serviceBaseUrl: cmd.serviceBaseUrl,
-        orderToken,
-      });
-    } catch (err) {
-      if (err instanceof IspUnavailable) {
-        throw err.retryable
-          ? problems.serviceUnavailable(`${decision.isp.issuer} is not available; try again later.`, 30)
-          : problems.badGateway(`${decision.isp.issuer} could not open the identification order.`);
-      }
-      throw err;
-    }
-    const openedAt = now();
-    const order: Order = {
+    const base = {
       refId,
       clientId: cmd.clientId,
-      issuer: decision.isp.issuer,
-      adapter: adapter.name,
-      method: cmd.request.method,
-      loa: decision.loa,
-      jurisdictions: decision.jurisdictions,
-      offline: decision.offline,
       person,
       redirectUrl: cmd.request.redirectUrl ?? null,
       state: cmd.request.state ?? null,
-      ispOrderId: opened.ispOrderId,
-      targetURL: opened.targetURL,
-      createdAt: createdAt.toISOString(),
-      expiresAt: expiresAt.toISOString(),
-      timeoutSeconds: decision.isp.timeoutSeconds,
-      statuses: [
-        { status: 'created', date: createdAt.toISOString(), reason: null, kind: null },
-        { status: 'initialized', date: openedAt.toISOString(), reason: null, kind: null },
-      ],
       evidenceId: null,
       version: 1,
     };
+    let order: Order;
+    let targetURL: string;
+    if (cmd.request.issuer === undefined || cmd.request.method === undefined) {
+      // The paper's six fields: the person chooses the method on the service's page.
+      const constraints = {
+        jurisdiction: cmd.request.jurisdiction ?? null,
+        assuranceLevel: cmd.request.assuranceLevel ?? null,
+      };
+      if (methodOptions(isps, sp, constraints).length === 0) {
+        throw problems.validation([
+          { field: '(body)', message: 'No method of your setup fits this jurisdiction and assurance level.' },
+        ]);
+      }
+      const createdAt = now();
+      const token = randomBytes(32).toString('base64url');
+      const choiceSeconds = sp.methodChoiceSeconds ?? METHOD_CHOICE_SECONDS;
+      const expiresAt = new Date(createdAt.getTime() + choiceSeconds * 1000).toISOString();
+      order = {
+        ...base,
+        issuer: null,
+        adapter: null,
+        method: null,
+        loa: null,
+        jurisdictions: [],
+        offline: false,
+        ispOrderId: null,
+        targetURL: null,
+        createdAt: createdAt.toISOString(),
+        expiresAt,
+        timeoutSeconds: choiceSeconds,
+        methodChoice: { tokenHash: sha256(token), ...constraints, expiresAt },
+        statuses: [{ status: 'created', date: createdAt.toISOString(), reason: null, kind: null }],
+      };
+      targetURL = methodChoiceUrl(cmd.serviceBaseUrl, refId, token);
+    } else {
+      const decision = decideMethod(isps, sp, {
+        ...cmd.request,
+        issuer: cmd.request.issuer,
+        method: cmd.request.method,
+      });
+      if (!decision.ok) throw problems.validation([{ field: decision.field, message: decision.message }]);
+      const createdAt = now();
+      const opened = await openWithPartner(deps, {
+        refId,
+        decision,
+        method: cmd.request.method,
+        person,
+        serviceBaseUrl: cmd.serviceBaseUrl,
+      });
+      order = {
+        ...base,
+        ...opened.fields,
+        createdAt: createdAt.toISOString(),
+        statuses: [
+          { status: 'created', date: createdAt.toISOString(), reason: null, kind: null },
+          { status: 'initialized', date: opened.openedAt.toISOString(), reason: null, kind: null },
+        ],
+      };
+      targetURL = opened.fields.targetURL;
+    }
     await repository.createOrder(order);
     await deps.workflow.start(order);
     // The order is open: a failed usage write must not fail the call (the SP would retry and
     // open a second order). The lifecycle's next write of the order writes it again.
     await recordUsage(repository, order).catch(() => undefined);
 
-    const body: StartIdentificationResponse = {
-      refId,
-      error: null,
-      targetURL: opened.targetURL,
-      expiresAt: order.expiresAt,
-    };
+    const body: StartIdentificationResponse = { refId, error: null, targetURL, expiresAt: order.expiresAt };
     if (keyHash) {
       await repository.completeIdempotency(
         cmd.clientId,
@@ -166,6 +169,78 @@ export async function startIdentification(
     if (keyHash) await repository.releaseIdempotency(cmd.clientId, keyHash, fingerprint);
     throw err;
   }
+}
+
+/** The person's method choice page: the order and the link's secret (only its hash is stored). */
+export function methodChoiceUrl(serviceBaseUrl: string, refId: string, token: string): string {
+  return `${serviceBaseUrl}/method-choice/${refId}?token=${token}`;
+}
+
+export type OpenWithPartnerDeps = Pick<StartIdentificationDeps, 'adapterFor' | 'signOrderToken' | 'now'>;
+
+/**
+ * Opens the order with the chosen partner (at the start call, or when the person chose the method)
+ * and answers the order's partner fields. Writes nothing: a failing partner leaves nothing behind.
+ */
+export async function openWithPartner(
+  deps: OpenWithPartnerDeps,
+  input: {
+    refId: string;
+    decision: Extract<MethodDecision, { ok: true }>;
+    method: string;
+    person: PersonData;
+    serviceBaseUrl: string;
+  },
+) {
+  const now = deps.now ?? (() => new Date());
+  const { decision } = input;
+  const adapter = deps.adapterFor(decision.isp.adapter);
+  if (!adapter) throw new Error(`No ISP adapter named ${decision.isp.adapter}`);
+  const createdAt = now();
+  const expiresAt = new Date(createdAt.getTime() + decision.isp.orderValiditySeconds * 1000);
+  const orderToken = await deps.signOrderToken({
+    issuer: input.serviceBaseUrl,
+    audience: decision.isp.issuer,
+    refId: input.refId,
+    method: input.method,
+    loa: decision.loa,
+    expiresAt,
+    now: createdAt,
+  });
+  let opened: Awaited<ReturnType<IspAdapter['openOrder']>>;
+  try {
+    opened = await adapter.openOrder({
+      refId: input.refId,
+      isp: decision.isp,
+      method: input.method,
+      loa: decision.loa,
+      jurisdictions: decision.jurisdictions,
+      person: input.person,
+      expiresAt,
+      serviceBaseUrl: input.serviceBaseUrl,
+      orderToken,
+    });
+  } catch (err) {
+    if (err instanceof IspUnavailable) {
+      throw err.retryable
+        ? problems.serviceUnavailable(`${decision.isp.issuer} is not available; try again later.`, 30)
+        : problems.badGateway(`${decision.isp.issuer} could not open the identification order.`);
+    }
+    throw err;
+  }
+  const fields = {
+    issuer: decision.isp.issuer,
+    adapter: adapter.name,
+    method: input.method,
+    loa: decision.loa,
+    jurisdictions: decision.jurisdictions,
+    offline: decision.offline,
+    ispOrderId: opened.ispOrderId,
+    targetURL: opened.targetURL,
+    expiresAt: expiresAt.toISOString(),
+    timeoutSeconds: decision.isp.timeoutSeconds,
+  } satisfies Partial<Order>;
+  return { fields, openedAt: now() };
 }
 
 /** Locks the key for this request, or answers from / refuses because of an earlier one. */

@@ -23,6 +23,11 @@ export interface WorkflowInput {
   ispTimeoutSeconds: number;
   /** How long the person has to accept the terms once the evidence is in. */
   termsTimeoutSeconds: number;
+  /**
+   * Only for an order whose method the person chooses: how long the choice may take. The state
+   * machine waits for the choice first and then for the chosen partner's `ispTimeoutSeconds`.
+   */
+  choiceTimeoutSeconds?: number;
 }
 
 /** The state machine waits for the terms as long as a terms link is valid. */
@@ -39,6 +44,7 @@ export class StepFunctionsWorkflow implements IdentificationWorkflow {
       refId: order.refId,
       ispTimeoutSeconds: order.timeoutSeconds,
       termsTimeoutSeconds: TERMS_TIMEOUT_SECONDS,
+      ...(order.methodChoice && !order.issuer ? { choiceTimeoutSeconds: order.timeoutSeconds } : {}),
     };
     try {
       await this.client.send(

@@ -1,0 +1,147 @@
+/**
+ * GET /method-choice/{refId}?token=… shows the person the identification methods the SP's setup
+ * allows, in the order's language; POST opens the order with the chosen partner and redirects the
+ * person there (303). A plain HTML form: it works without JavaScript. The token is the link's
+ * secret: never logged.
+ */
+
+import { tableRepository } from '../adapters/aws-clients.js';
+import { ispAdapterFor } from '../adapters/isp/registry.js';
+import {
+  assertOrderTokenKeysConfigured,
+  orderTokenSigningKey,
+  signOrderToken,
+} from '../adapters/order-token.js';
+import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
+import { LANGUAGES, type Language } from '../core/domain.js';
+import { METHOD_CHOICE_PAGE, type MethodOption, optionLabel, optionValue } from '../core/method-choice.js';
+import { Problem, problems } from '../core/problems.js';
+import { headerOf, html, httpHandler } from '../http/handler.js';
+import { escapeHtml, page } from '../http/html.js';
+import { publicBaseUrl } from '../http/request.js';
+import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
+
+assertOrderTokenKeysConfigured(true);
+
+const deps = {
+  repository: tableRepository(),
+  adapterFor: ispAdapterFor,
+  callbacks: new TaskCallbacks(sfnClient()),
+  signOrderToken: async (input: Parameters<typeof signOrderToken>[0]) =>
+    signOrderToken(input, await orderTokenSigningKey()),
+};
+
+const MAX_FORM_BYTES = 4 * 1024;
+const EXTRA_STYLE =
+  '<style>fieldset{border:0;padding:0;margin:1rem 0}.option{display:flex;gap:.6rem;align-items:flex-start;margin:.6rem 0}.option input{width:auto;margin-top:.3rem}.option label{margin:0}.error{color:#a00;font-weight:600}</style>';
+
+const languageOf = (value: string | undefined): Language =>
+  (LANGUAGES as readonly string[]).includes(value ?? '') ? (value as Language) : 'en';
+
+function choicePage(language: Language, options: MethodOption[], error?: string): string {
+  const t = METHOD_CHOICE_PAGE[language];
+  if (options.length === 0) {
+    return page(
+      t.title,
+      `${EXTRA_STYLE}<h1>${escapeHtml(t.title)}</h1><p role="alert">${escapeHtml(t.none)}</p>`,
+      language,
+    );
+  }
+  const errorId = 'method-error';
+  const items = options
+    .map((option, i) => {
+      const { name, detail } = optionLabel(option, language);
+      const describedBy = [`method-${i}-detail`, ...(error ? [errorId] : [])].join(' ');
+      return `<div class="option"><input type="radio" id="method-${i}" name="method" value="${escapeHtml(optionValue(option))}" required aria-describedby="${describedBy}"${i === 0 && error ? ' autofocus' : ''}>
+<div><label for="method-${i}">${escapeHtml(name)}</label><small class="note" id="method-${i}-detail">${escapeHtml(detail)}</small></div></div>`;
+    })
+    .join('\n');
+  const body = `${EXTRA_STYLE}<h1>${escapeHtml(t.title)}</h1>
+<p>${escapeHtml(t.intro)}</p>
+<form method="post" action="" novalidate>
+<fieldset${error ? ` aria-invalid="true"` : ''}><legend>${escapeHtml(t.legend)}</legend>
+${error ? `<p class="error" id="${errorId}" role="alert">${escapeHtml(error)}</p>\n` : ''}${items}
+</fieldset>
+<button type="submit">${escapeHtml(t.submit)}</button>
+</form>`;
+  return page(t.title, body, language);
+}
+
+function problemPage(err: Problem, language: Language): string {
+  const t = METHOD_CHOICE_PAGE[language];
+  const slug = err.type.slice(err.type.lastIndexOf('/') + 1);
+  const message =
+    slug === 'method-choice-made'
+      ? t.chosen
+      : slug === 'method-choice-in-progress'
+        ? t.busy
+        : slug === 'method-choice-link-expired'
+          ? t.expired
+          : err.status === 502 || err.status === 503
+            ? t.unavailable
+            : t.invalid;
+  const target = typeof err.extensions.targetURL === 'string' ? err.extensions.targetURL : undefined;
+  const next = target ? `<p><a href="${escapeHtml(target)}">${escapeHtml(t.continueTo)}</a></p>` : '';
+  return page(
+    t.title,
+    `<h1>${escapeHtml(t.title)}</h1><p role="alert">${escapeHtml(message)}</p>${next}`,
+    language,
+  );
+}
+
+/** The submitted form: exactly one `method` field, nothing else (anything more is a tampered form). */
+function submittedMethod(event: Parameters<Parameters<typeof httpHandler>[1]>[0]): string | undefined {
+  const contentType = headerOf(event, 'content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+    throw problems.unsupportedMediaType('Submit the form as application/x-www-form-urlencoded.');
+  }
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw problems.payloadTooLarge(MAX_FORM_BYTES);
+  const form = new URLSearchParams(raw);
+  const keys = [...form.keys()];
+  if (keys.some((k) => k !== 'method') || form.getAll('method').length > 1) {
+    throw problems.validation([{ field: 'method', message: 'Choose one of the offered methods.' }]);
+  }
+  return form.get('method') ?? undefined;
+}
+
+export const handler = httpHandler('method-choice-page', async (event) => {
+  const refId = event.pathParameters?.refId ?? '';
+  const token = event.queryStringParameters?.token ?? '';
+  let language: Language = 'en';
+  try {
+    const choice = await openMethodChoice(deps, refId, token);
+    language = languageOf(choice.order.person.language);
+    if (event.httpMethod !== 'POST') return html(200, choicePage(language, choice.options));
+    try {
+      const { targetURL } = await chooseMethod(deps, {
+        refId,
+        token,
+        value: submittedMethod(event),
+        serviceBaseUrl: publicBaseUrl(event),
+      });
+      return html(
+        303,
+        page(
+          METHOD_CHOICE_PAGE[language].title,
+          `<p><a href="${escapeHtml(targetURL)}">${escapeHtml(METHOD_CHOICE_PAGE[language].continueTo)}</a></p>`,
+          language,
+        ),
+        {
+          Location: targetURL,
+        },
+      );
+    } catch (err) {
+      // A bad choice shows the form again, the error next to the field.
+      if (err instanceof Problem && err.status === 400) {
+        return html(400, choicePage(language, choice.options, METHOD_CHOICE_PAGE[language].required));
+      }
+      throw err;
+    }
+  } catch (err) {
+    if (!(err instanceof Problem) || err.status === 413 || err.status === 415) throw err;
+    return html(err.status, problemPage(err, language));
+  }
+});
