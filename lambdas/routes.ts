@@ -179,7 +179,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/docs',
     handler: 'api-docs',
     auth: { type: 'none' },
-    summary: 'This API as a human-readable page',
+    summary: 'The interactive API reference (Swagger UI): try each call with your token',
+  },
+  {
+    method: 'GET',
+    path: '/docs/{asset}',
+    handler: 'api-docs',
+    auth: { type: 'none' },
+    summary: 'The static files of the interactive API reference',
   },
 ];
 

@@ -14,6 +14,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { SWAGGER_UI_ASSET_DIR, SWAGGER_UI_FILES, SWAGGER_UI_PACKAGE } from '../lambdas/http/api-reference.js';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,4 +80,26 @@ export function esbuildOptionsFor(
     banner: { js: HANDLER_BUNDLING.banner },
     ...extra,
   };
+}
+
+/**
+ * Static files a function serves, copied into its asset beside `index.mjs` after bundling
+ * (NodejsFunction `commandHooks.afterBundling`): they count against the asset, never against the
+ * JavaScript bundle and its cold start. The function reads them from `<dir of index.mjs>/<to>`.
+ */
+export const HANDLER_STATIC_FILES: Readonly<
+  Record<string, { fromPackage: string; files: readonly string[]; to: string }>
+> = {
+  'api-docs': { fromPackage: SWAGGER_UI_PACKAGE, files: SWAGGER_UI_FILES, to: SWAGGER_UI_ASSET_DIR },
+};
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/** The shell commands that copy a function's static files into its asset (none for most). */
+export function afterBundlingCommands(handler: string, inputDir: string, outputDir: string): string[] {
+  const files = HANDLER_STATIC_FILES[handler];
+  if (!files) return [];
+  const target = join(outputDir, files.to);
+  const sources = files.files.map((f) => shellQuote(join(inputDir, 'node_modules', files.fromPackage, f)));
+  return [`mkdir -p ${shellQuote(target)}`, `cp ${sources.join(' ')} ${shellQuote(target)}`];
 }

@@ -46,7 +46,7 @@ import {
   STRICT_TRANSPORT_SECURITY,
 } from '../lambdas/http/gateway-responses.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
-import { HANDLER_BUNDLING } from './bundling.js';
+import { afterBundlingCommands, HANDLER_BUNDLING } from './bundling.js';
 import { prefixOf, routesFor, type StageConfig } from './config.js';
 import {
   DEFAULT_STATE_MACHINE,
@@ -357,6 +357,11 @@ export class StatelessStack extends Stack {
         externalModules: [...HANDLER_BUNDLING.externalModules],
         mainFields: [...HANDLER_BUNDLING.mainFields],
         banner: HANDLER_BUNDLING.banner,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => afterBundlingCommands(handler, inputDir, outputDir),
+        },
       },
     });
     Validations.of(role).acknowledge({

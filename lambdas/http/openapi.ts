@@ -16,6 +16,7 @@ import { SimulatorApiRequest } from '../core/test-isp.js';
 import { UsageQuery, UsageReport } from '../core/usage.js';
 import * as z from '../core/zod.js';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
+import { INIT_SCRIPT, SWAGGER_UI_FILES } from './api-reference.js';
 import { GATEWAY_RESPONSES, PROBLEM_CONTENT_TYPE } from './gateway-responses.js';
 import { hasPropertyClass, portablePattern } from './portable-pattern.js';
 import {
@@ -342,6 +343,17 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /docs': {
     responses: { '200': page('The interactive API reference.') },
   },
+  'GET /docs/{asset}': {
+    pathParameter: { type: 'string', enum: [...SWAGGER_UI_FILES, INIT_SCRIPT] },
+    responses: {
+      '200': {
+        description: 'The file (JavaScript or CSS).',
+        schema: z.string(),
+        mediaTypes: ['text/javascript', 'text/css'],
+      },
+      '404': problem('No such file.'),
+    },
+  },
 };
 
 function jsonSchema(schema: z.ZodMiniType): Record<string, unknown> {
@@ -522,7 +534,7 @@ export function buildOpenApi(
       summary: route.summary,
       ...(op.description ? { description: op.description } : {}),
       ...(route.testStageOnly ? { tags: ['Test stages only'] } : {}),
-      security: route.auth.type === 'oauth' ? [{ oauth2: route.auth.scopes }] : [],
+      security: route.auth.type === 'oauth' ? [{ oauth2: route.auth.scopes }, { bearer: [] }] : [],
       parameters: parametersFor(route, op, components),
       ...(requestBody ? { requestBody } : {}),
       responses: responsesFor(route, op, components),
@@ -546,6 +558,12 @@ export function buildOpenApi(
           description:
             'OAuth 2.0 client credentials (RFC 6749 §4.4) with the client id and secret of your SP.',
           flows: { clientCredentials: { tokenUrl, scopes: SCOPE_DESCRIPTIONS } },
+        },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: `An access token you already have (from ${tokenUrl}); the route's scopes apply.`,
         },
       },
     },

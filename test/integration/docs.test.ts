@@ -2,6 +2,8 @@
  * The API described (GET /openapi.json, GET /docs) and the gateway's answers for paths and methods
  * no route serves, over real HTTP.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/routes.js';
@@ -252,14 +254,51 @@ describe('GET /openapi.json', () => {
 });
 
 describe('GET /docs', () => {
-  it('is an HTML page that names every documented path', async () => {
+  it('is the interactive reference: Swagger UI from this origin on /openapi.json, under a strict CSP', async () => {
     const res = await call<string>(stack, 'GET', '/docs');
 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.text).toMatch(/^<!doctype html>/i);
-    for (const route of DOCUMENTED) expect(res.text).toContain(`${route.method} ${route.path}`);
+    const sources = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources).toEqual([
+      'docs/swagger-ui.css',
+      'openapi.json',
+      'docs/swagger-ui-bundle.js',
+      'docs/init.js',
+    ]);
+    expect(res.text).not.toMatch(/<script>|<script [^s]|\son\w+="/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(csp).toContain(`connect-src 'self' ${new URL(stack.baseUrl).origin}`);
   });
+
+  it.each([
+    ['swagger-ui-bundle.js', /^text\/javascript/],
+    ['swagger-ui.css', /^text\/css/],
+    ['init.js', /^text\/javascript/],
+  ])('serves %s from the package, with its content type', async (file, type) => {
+    const res = await call<string>(stack, 'GET', `/docs/${file}`);
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(type);
+    if (file !== 'init.js') {
+      expect(res.text).toBe(readFileSync(join('node_modules', 'swagger-ui-dist', file), 'utf8'));
+    } else {
+      expect(res.text).toContain("url: 'openapi.json'");
+    }
+  });
+
+  it.each([['index.html'], ['..%2Fpackage.json'], ['swagger-ui.js.map'], ['.env']])(
+    'answers any other file (%s) with 404 problem+json',
+    async (file) => {
+      const res = await call(stack, 'GET', `/docs/${file}`);
+
+      expectProblem(res, 404, 'not-found', 'Not found');
+    },
+  );
 });
 
 describe('paths and methods no route serves', () => {

@@ -50,6 +50,7 @@ describe('the identification lifecycle on the local state machine', () => {
     const execution = await stack.stepFunctions.settled(refId);
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.states).toEqual([
+      'MethodChosen',
       'WaitForEvidence',
       'SendTermsSms',
       'WaitForTerms',
@@ -119,7 +120,7 @@ describe('timeouts, retries and failures of the state machine', () => {
       const refId = await start(stack, token, '+41790000301');
 
       const execution = await stack.stepFunctions.settled(refId);
-      expect(execution.states).toEqual(['WaitForEvidence', 'ExpireOrder', 'Expired']);
+      expect(execution.states).toEqual(['MethodChosen', 'WaitForEvidence', 'ExpireOrder', 'Expired']);
       expect(lastStatus(await statusOf(stack, token, refId))).toMatchObject({
         status: 'cancelled',
         kind: 'expired',

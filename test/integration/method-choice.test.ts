@@ -392,6 +392,12 @@ describe('the lifecycle of an order whose method the person chooses', () => {
     ]);
     expect(page.status).toBe(410);
     expect(late.status).toBe(410);
+    expect((await stack.stepFunctions.settled(started.refId)).states).toEqual([
+      'MethodChosen',
+      'WaitForMethodChoice',
+      'ExpireOrder',
+      'Expired',
+    ]);
     expect(s.issuer).toBeNull();
   });
 
@@ -424,6 +430,16 @@ describe('the lifecycle of an order whose method the person chooses', () => {
     expect(identified.status).toBe(200);
     expect(verify.status).toBe(200);
     const s = await status(started.refId);
+    expect((await stack.stepFunctions.settled(started.refId)).states).toEqual([
+      'MethodChosen',
+      'WaitForMethodChoice',
+      'WaitForChosenPartner',
+      'WaitForEvidence',
+      'SendTermsSms',
+      'WaitForTerms',
+      'RegisterPerson',
+      'Registered',
+    ]);
     const history = s.statuses.map((e) => e.status);
     expect(history.slice(0, 2)).toEqual(['created', 'initialized']);
     expect(history.slice(-2)).toEqual(['data-ready', 'terms-accepted']);

@@ -44,8 +44,8 @@ describe('statemachines/identification.asl.json', () => {
     expect(JSON.stringify(definition)).not.toContain('{%');
   });
 
-  it('waits for the ISP and for the person with callback tasks that time out', () => {
-    for (const name of ['WaitForEvidence', 'WaitForTerms']) {
+  it('waits for the method choice, the ISP and the person with callback tasks that time out', () => {
+    for (const name of ['WaitForMethodChoice', 'WaitForEvidence', 'WaitForTerms']) {
       const state = definition.States[name] as State;
       expect(state.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
       expect(state.TimeoutSecondsPath ?? state.TimeoutSeconds).toBeDefined();
@@ -67,6 +67,7 @@ describe('statemachines/identification.asl.json', () => {
 
   it('names a handler module for each task through its …FunctionArn placeholder', () => {
     expect(aslTaskHandlers(definition).map((t) => [t.stateName, t.handler])).toEqual([
+      ['WaitForMethodChoice', 'task-await-callback'],
       ['WaitForEvidence', 'task-await-callback'],
       ['SendTermsSms', 'task-send-terms-sms'],
       ['WaitForTerms', 'task-await-callback'],

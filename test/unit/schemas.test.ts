@@ -150,10 +150,18 @@ describe('StartIdentificationRequest', () => {
       },
     );
 
-    it('names every required field of an empty body', () => {
+    it('names every required field of an empty body: the paper’s six', () => {
       expect(fieldsOf(StartIdentificationRequest, {}).sort()).toEqual(
-        ['dob', 'email', 'firstName', 'issuer', 'language', 'lastName', 'method', 'mobile'].sort(),
+        ['dob', 'email', 'firstName', 'language', 'lastName', 'mobile'].sort(),
       );
+    });
+
+    it('accepts the paper’s six fields alone: the person chooses the method', () => {
+      const body = startBody();
+      delete body.issuer;
+      delete body.method;
+
+      expect(StartIdentificationRequest.safeParse(body).success).toBe(true);
     });
 
     it.each(['dob', 'email', 'firstName', 'language', 'lastName', 'mobile', 'issuer', 'method'])(
