@@ -72,6 +72,7 @@ export function referencePage(title: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} — API reference</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="docs/swagger-ui.css">
 </head><body>
 <main id="reference"><p>The interactive reference needs JavaScript. The API description itself: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).</p></main>

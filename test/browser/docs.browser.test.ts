@@ -130,24 +130,20 @@ describe('the API reference at /docs', () => {
       .getByRole('button', { name: /authorize/i })
       .first()
       .click();
-    await page.locator('.auth-container input[aria-label="auth-bearer-value"]').fill(await accessToken());
-    await page
-      .locator('.auth-container')
-      .filter({ hasText: 'bearer' })
-      .getByRole('button', { name: 'Authorize' })
-      .click();
-    await page.getByRole('button', { name: /close/i }).first().click();
+    await page.getByLabel('auth-bearer-value').fill(await accessToken());
+    await page.getByRole('button', { name: 'Apply credentials' }).click();
+    await page.locator('.modal-ux .close-modal').click();
 
     const operation = page.locator('#operations-default-providers-list');
     await operation.locator('.opblock-summary').click();
     await operation.getByRole('button', { name: 'Try it out' }).click();
     await operation.getByRole('button', { name: 'Execute' }).click();
-    const status = operation.locator('.live-responses-table .response-col_status').first();
+    const status = operation.locator('.live-responses-table tbody .response-col_status').first();
     await status.waitFor({ timeout: 30_000 });
 
     expect((await status.textContent())?.trim()).toMatch(/^200/);
     const body = await operation
-      .locator('.live-responses-table .response-col_description pre')
+      .locator('.live-responses-table tbody .response-col_description pre')
       .first()
       .textContent();
     expect(JSON.parse(body ?? 'null')).toEqual([

@@ -72,8 +72,8 @@ describe('bundling', () => {
       // The budget: no function's JavaScript grows past 400 KB (static files stay outside it).
       expect(statSync(join(assetDir, 'index.mjs')).size, handler).toBeLessThan(400 * 1024);
       if (handler === 'api-docs') {
-        // The API reference's renderer is copied beside the bundle, byte for byte, not bundled.
-        expect(code).not.toContain('SwaggerUIBundle');
+        // The API reference's renderer (1.4 MB) is copied beside the bundle, byte for byte, not
+        // bundled (the size budget above would catch it).
         for (const file of SWAGGER_UI_FILES) {
           expect(readFileSync(join(assetDir, SWAGGER_UI_ASSET_DIR, file))).toEqual(
             readFileSync(join('node_modules', SWAGGER_UI_PACKAGE, file)),

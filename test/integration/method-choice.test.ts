@@ -429,7 +429,8 @@ describe('the lifecycle of an order whose method the person chooses', () => {
 
     expect(identified.status).toBe(200);
     expect(verify.status).toBe(200);
-    const s = await status(started.refId);
+    // The registration is written before terms-accepted is appended: read the status once the
+    // execution has settled.
     expect((await stack.stepFunctions.settled(started.refId)).states).toEqual([
       'MethodChosen',
       'WaitForMethodChoice',
@@ -440,7 +441,7 @@ describe('the lifecycle of an order whose method the person chooses', () => {
       'RegisterPerson',
       'Registered',
     ]);
-    const history = s.statuses.map((e) => e.status);
+    const history = (await status(started.refId)).statuses.map((e) => e.status);
     expect(history.slice(0, 2)).toEqual(['created', 'initialized']);
     expect(history.slice(-2)).toEqual(['data-ready', 'terms-accepted']);
   });
