@@ -5,6 +5,7 @@
  * secret: never logged.
  */
 
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { tableRepository } from '../adapters/aws-clients.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
 import {
@@ -16,9 +17,9 @@ import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js
 import { LANGUAGES, type Language } from '../core/domain.js';
 import { METHOD_CHOICE_PAGE, type MethodOption, optionLabel, optionValue } from '../core/method-choice.js';
 import { Problem, problems } from '../core/problems.js';
-import { headerOf, html, httpHandler } from '../http/handler.js';
+import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { publicBaseUrl } from '../http/request.js';
+import { isCrossSite, isFormEncoded, publicBaseUrl, rawBody } from '../http/request.js';
 import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
 
 assertOrderTokenKeysConfigured(true);
@@ -90,14 +91,13 @@ function problemPage(err: Problem, language: Language): string {
 }
 
 /** The submitted form: exactly one `method` field, nothing else (anything more is a tampered form). */
-function submittedMethod(event: Parameters<Parameters<typeof httpHandler>[1]>[0]): string | undefined {
-  const contentType = headerOf(event, 'content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+function submittedMethod(event: APIGatewayProxyEvent): string | undefined {
+  // Defence in depth against a choice made for the person by another site.
+  if (isCrossSite(event)) throw problems.forbidden('The form was posted from another site.');
+  if (!isFormEncoded(event)) {
     throw problems.unsupportedMediaType('Submit the form as application/x-www-form-urlencoded.');
   }
-  const raw = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
+  const raw = rawBody(event);
   if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw problems.payloadTooLarge(MAX_FORM_BYTES);
   const form = new URLSearchParams(raw);
   const keys = [...form.keys()];
@@ -141,7 +141,7 @@ export const handler = httpHandler('method-choice-page', async (event) => {
       throw err;
     }
   } catch (err) {
-    if (!(err instanceof Problem) || err.status === 413 || err.status === 415) throw err;
+    if (!(err instanceof Problem) || [403, 413, 415].includes(err.status)) throw err;
     return html(err.status, problemPage(err, language));
   }
 });

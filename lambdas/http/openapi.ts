@@ -286,6 +286,7 @@ export const OPERATIONS: Record<string, Operation> = {
         headers: { Location: { description: 'The partner’s URL.', schema: { type: 'string' } } },
       },
       '400': page('Not one of the offered methods: the form again, the error next to the field.'),
+      '403': problem('The form was posted from another site (Origin, Sec-Fetch-Site).'),
       '404': page('The link is not valid.'),
       '409': page('A method was already chosen, or a choice is being opened right now.'),
       '410': page('The identification expired or ended.'),

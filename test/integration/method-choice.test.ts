@@ -353,7 +353,7 @@ describe('choosing', () => {
     },
   );
 
-  it('refuses a submission with a wrong token (404) or media type (415) and changes nothing', async () => {
+  it('refuses a submission with a wrong token (404), media type (415) or from another site (403) and changes nothing', async () => {
     const started = await startWithoutMethod(portal);
     const before = await status(started.refId);
 
@@ -362,8 +362,14 @@ describe('choosing', () => {
       json: { method: 'test@Test-ISP' },
     });
 
+    const crossSite = await call(stack, 'POST', pagePath(started), {
+      body: 'method=test%40Test-ISP',
+      headers: { ...FORM, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
+
     expect(wrongToken.status).toBe(404);
     expect(wrongType.status).toBe(415);
+    expect(crossSite.status).toBe(403);
     expect(await status(started.refId)).toEqual(before);
   });
 });
