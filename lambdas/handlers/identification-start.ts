@@ -2,12 +2,8 @@
 
 import { tableRepository } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
-import { ispAdapterFor } from '../adapters/isp/registry.js';
-import {
-  assertOrderTokenKeysConfigured,
-  orderTokenSigningKey,
-  signOrderToken,
-} from '../adapters/order-token.js';
+import { assertOrderTokenKeysConfigured } from '../adapters/order-token.js';
+import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { StepFunctionsWorkflow, sfnClient } from '../adapters/workflow/step-functions.js';
 import { IdempotencyHeader, parseOrThrow, StartIdentificationRequest } from '../core/schemas.js';
 import { headerOf, httpHandler, json } from '../http/handler.js';
@@ -18,10 +14,8 @@ assertOrderTokenKeysConfigured(true);
 
 const deps = {
   repository: tableRepository(),
-  adapterFor: ispAdapterFor,
   workflow: new StepFunctionsWorkflow(sfnClient(), requiredEnv('STATE_MACHINE_ARN')),
-  signOrderToken: async (input: Parameters<typeof signOrderToken>[0]) =>
-    signOrderToken(input, await orderTokenSigningKey()),
+  ...partnerOrderDeps(),
 };
 
 export const handler = httpHandler('identification-start', async (event) => {

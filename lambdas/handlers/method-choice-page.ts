@@ -7,12 +7,8 @@
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { tableRepository } from '../adapters/aws-clients.js';
-import { ispAdapterFor } from '../adapters/isp/registry.js';
-import {
-  assertOrderTokenKeysConfigured,
-  orderTokenSigningKey,
-  signOrderToken,
-} from '../adapters/order-token.js';
+import { assertOrderTokenKeysConfigured } from '../adapters/order-token.js';
+import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import { LANGUAGES, type Language } from '../core/domain.js';
 import { METHOD_CHOICE_PAGE, type MethodOption, optionLabel, optionValue } from '../core/method-choice.js';
@@ -26,10 +22,8 @@ assertOrderTokenKeysConfigured(true);
 
 const deps = {
   repository: tableRepository(),
-  adapterFor: ispAdapterFor,
   callbacks: new TaskCallbacks(sfnClient()),
-  signOrderToken: async (input: Parameters<typeof signOrderToken>[0]) =>
-    signOrderToken(input, await orderTokenSigningKey()),
+  ...partnerOrderDeps(),
 };
 
 const MAX_FORM_BYTES = 4 * 1024;

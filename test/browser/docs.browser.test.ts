@@ -5,19 +5,14 @@
  * Needs Debian's chromium (`npm run test:browser`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { launchBrowser } from '../support/browser.js';
 
 let server: ChildProcess | undefined;
 let baseUrl = '';
-let browser: BrowserContext;
-let profile: string;
+let browser: Browser;
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -59,20 +54,7 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   server = await npmStart(port);
-  profile = mkdtempSync(join(tmpdir(), 'srs-chromium-docs-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
@@ -83,7 +65,6 @@ afterAll(async () => {
     process.kill(-server.pid, 'SIGINT');
     await exited;
   }
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function accessToken(): Promise<string> {
