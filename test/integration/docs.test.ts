@@ -262,6 +262,7 @@ describe('GET /docs', () => {
     expect(res.text).toMatch(/^<!doctype html>/i);
     const sources = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     expect(sources).toEqual([
+      'data:,',
       'docs/swagger-ui.css',
       'openapi.json',
       'docs/swagger-ui-bundle.js',
