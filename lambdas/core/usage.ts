@@ -68,10 +68,16 @@ export function usageEventOf(entry: StatusEntry): UsageEvent | undefined {
   }
 }
 
-/** Every billable event in an order's history, each in the month it happened. */
+/**
+ * Every billable event in an order's history, each in the month it happened. An order whose
+ * method the person has not chosen yet has none: its events are written, `started` included, with
+ * the partner and method once chosen; one never chosen involved no partner and bills nothing.
+ */
 export function usageRecordsOf(
   order: Pick<Order, 'refId' | 'clientId' | 'issuer' | 'method' | 'statuses'>,
 ): UsageRecord[] {
+  const { issuer, method } = order;
+  if (issuer === null || method === null) return [];
   return order.statuses.flatMap((entry) => {
     const event = usageEventOf(entry);
     if (!event) return [];
@@ -79,8 +85,8 @@ export function usageRecordsOf(
       {
         clientId: order.clientId,
         month: monthOf(entry.date),
-        issuer: order.issuer,
-        method: order.method,
+        issuer,
+        method,
         event,
         refId: order.refId,
         at: entry.date,

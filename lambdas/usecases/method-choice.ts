@@ -26,6 +26,7 @@ import {
 import { Problem, problems } from '../core/problems.js';
 import { chosenPartnerOutput, mutateOrder, type TaskCallbackPort } from './lifecycle.js';
 import { type OpenWithPartnerDeps, openWithPartner } from './start-identification.js';
+import { recordUsage } from './usage.js';
 
 export interface MethodChoiceDeps extends OpenWithPartnerDeps {
   repository: Repository;
@@ -189,6 +190,9 @@ export async function chooseMethod(
     await openMethodChoice(deps, input.refId, input.token);
     throw choiceProblems.busy();
   }
+  // Its billable events, `started` included, now that the partner is known (the lifecycle's next
+  // write records them again if this one fails).
+  await recordUsage(deps.repository, saved).catch(() => undefined);
   if (saved.waitTokens?.choice)
     await deps.callbacks.succeed(saved.waitTokens.choice, chosenPartnerOutput(saved));
   return { targetURL: opened.fields.targetURL };

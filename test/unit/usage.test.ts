@@ -15,6 +15,20 @@ import { VerifyCallCounter } from '../../lambdas/usecases/usage.js';
 import { catalogue, order, REF_ID, spSetup, statusEntry, testIsp } from './fixtures.js';
 
 describe('usageRecordsOf', () => {
+  it('makes none for an order whose method the person has not chosen yet (no partner to bill)', () => {
+    const waiting = order({ issuer: null, adapter: null, method: null, loa: null, jurisdictions: [] });
+    const expired = order({
+      issuer: null,
+      adapter: null,
+      method: null,
+      loa: null,
+      statuses: [statusEntry('created', 0), statusEntry('cancelled', 60, { kind: 'expired' })],
+    });
+
+    expect(usageRecordsOf(waiting)).toEqual([]);
+    expect(usageRecordsOf(expired)).toEqual([]);
+  });
+
   it('makes one record per billable status, in the month each happened, without person data', () => {
     const o = order({
       statuses: [
