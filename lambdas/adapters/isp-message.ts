@@ -42,6 +42,8 @@ export interface IspMessageDeps {
 
 const unauthorized = (detail: string) =>
   new Problem({ status: 401, slug: 'isp-message-rejected', title: 'ISP message rejected', detail });
+const notSignedByIssuer = () =>
+  unauthorized('The message is not signed with a key registered for its issuer.');
 const invalid = (detail: string) =>
   new Problem({ status: 400, slug: 'isp-message-invalid', title: 'Invalid ISP message', detail });
 
@@ -86,7 +88,9 @@ export async function verifyIspMessage(
     (k) =>
       (header.kid === undefined || k.kid === header.kid) && (k.alg === undefined || k.alg === header.alg),
   );
-  if (keys.length === 0) throw unauthorized('No registered key of this issuer matches the message.');
+  // One answer for an unknown issuer, a key id it does not have and a bad signature: a caller must
+  // not learn which issuers are registered, nor which key ids they use.
+  if (keys.length === 0) throw notSignedByIssuer();
 
   let payload: Uint8Array | undefined;
   for (const jwk of keys) {
@@ -98,7 +102,7 @@ export async function verifyIspMessage(
       if (!(err instanceof errors.JOSEError) && !(err instanceof TypeError)) throw err;
     }
   }
-  if (!payload) throw unauthorized('The signature does not verify with the issuer’s keys.');
+  if (!payload) throw notSignedByIssuer();
 
   const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
   const now = (deps.now ?? (() => new Date()))();

@@ -294,7 +294,8 @@ export async function resendTermsSms(deps: TermsDeps, clientId: string, refId: s
   const now = clock(deps);
   const windowStart = Math.floor(now.getTime() / 3_600_000);
   const count = await deps.repository.incrementCounter(
-    `RESEND#${refId}`,
+    'RESEND',
+    refId,
     windowStart,
     (windowStart + 2) * 3600,
   );

@@ -126,7 +126,7 @@ describe('ISP callback security', () => {
 
       const res = await postEvent(tampered);
 
-      expectRejected(res, /signature does not verify/);
+      expectRejected(res, /not signed with a key registered for its issuer/);
       expect(await orderState(refId)).toEqual(before);
     });
 
@@ -138,8 +138,8 @@ describe('ISP callback security', () => {
       const { kid: _kid, ...noKid } = otherIspKey;
       const withoutKid = await postEvent(await signEvent({ refId, event: 'done' }, noKid));
 
-      expectRejected(withKid, /No registered key/);
-      expectRejected(withoutKid, /signature does not verify/);
+      expectRejected(withKid, /not signed with a key registered for its issuer/);
+      expectRejected(withoutKid, /not signed with a key registered for its issuer/);
       expect(await orderState(refId)).toEqual(before);
     });
 
@@ -150,6 +150,72 @@ describe('ISP callback security', () => {
       const res = await postEvent(await signEvent({ refId, event: 'done', iss: OTHER_ISSUER }, otherIspKey));
 
       expect(res.status).toBe(404);
+      expect(await orderState(refId)).toEqual(before);
+    });
+
+    /** A message in the right form, signed by nobody the service knows (a fresh key), as `iss`. */
+    async function signedByStranger(iss: string, refId: string, kid?: string): Promise<string> {
+      const { privateKey } = await generateKeyPair('ES256');
+      return new SignJWT({ iss, refId, event: 'done' })
+        .setProtectedHeader({ alg: 'ES256', typ: 'isp-event+jwt', ...(kid ? { kid } : {}) })
+        .setIssuedAt()
+        .setJti(crypto.randomUUID())
+        .sign(privateKey);
+    }
+
+    it.each([
+      ['1,100 bytes', 'A'.repeat(1100)],
+      ['3,000 bytes', 'Ü'.repeat(1500)],
+      ['a key delimiter', 'Test-ISP#ISP#Test-ISP'],
+      ['control characters', 'Test\u0000ISP\n'],
+      ['a lone surrogate', 'Test-ISP\ud800'],
+    ])(
+      'answers an issuer name of %s on both routes exactly as any unknown issuer, never a 500',
+      async (_, iss) => {
+        const refId = await startOrder();
+        const before = await orderState(refId);
+        const unsigned = (claimedIssuer: string, typ: string) =>
+          `${b64url({ alg: 'ES256', typ })}.${b64url({
+            iss: claimedIssuer,
+            refId,
+            event: 'done',
+            iat: nowSeconds(),
+            jti: crypto.randomUUID(),
+          })}.${Buffer.from('not a signature').toString('base64url')}`;
+
+        for (const [path, typ] of [
+          ['/isp/v1/events', 'isp-event+jwt'],
+          ['/isp/v1/evidence', 'isp-evidence+jwt'],
+        ] as const) {
+          const hostile = await postJws(stack, path, unsigned(iss, typ));
+          const unknown = await postJws(stack, path, unsigned('Nobody-ISP', typ));
+
+          expect(hostile.status).toBe(401);
+          expect(hostile.text).toBe(unknown.text);
+        }
+        expect(await orderState(refId)).toEqual(before);
+      },
+    );
+
+    it('refuses a registered issuer’s forged message with the very same answer as an unknown issuer’s', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+      const registeredKid = testIspKey().kid as string;
+
+      const answers = await Promise.all([
+        postEvent(await signedByStranger('Nobody-ISP', refId)),
+        postEvent(await signedByStranger('Nobody-ISP', refId, registeredKid)),
+        postEvent(await signedByStranger('Test-ISP', refId)),
+        postEvent(await signedByStranger('Test-ISP', refId, registeredKid)),
+        postEvent(await signedByStranger('Test-ISP', refId, 'some-other-kid')),
+      ]);
+
+      const [first] = answers;
+      expectRejected(first as (typeof answers)[number], /not signed with a key registered for its issuer/);
+      for (const answer of answers) {
+        expect(answer.status).toBe(401);
+        expect(answer.text).toBe(first?.text);
+      }
       expect(await orderState(refId)).toEqual(before);
     });
 

@@ -534,7 +534,7 @@ describe('Repository', () => {
     it('increments a window counter atomically and returns the new count', async () => {
       ddb.on(UpdateCommand).resolves({ Attributes: { count: 3 } });
 
-      const count = await repo.incrementCounter('SMS#41791234567', 1_740_823_200, 1_740_826_800);
+      const count = await repo.incrementCounter('SMS', '41791234567', 1_740_823_200, 1_740_826_800);
 
       expect(count).toBe(3);
       expect(ddb).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
@@ -550,7 +550,7 @@ describe('Repository', () => {
     it('returns 0 when DynamoDB returns no attributes', async () => {
       ddb.on(UpdateCommand).resolves({});
 
-      await expect(repo.incrementCounter('X', 1, 2)).resolves.toBe(0);
+      await expect(repo.incrementCounter('X', 'y', 1, 2)).resolves.toBe(0);
     });
   });
 

@@ -16,7 +16,14 @@ import type { IspConfig, Jurisdiction, SpSetup } from '../../core/domain.js';
 import type { Order } from '../../core/order.js';
 import type { Registration } from '../../core/registration.js';
 import type { UsageRecord, VerifyCounts } from '../../core/usage.js';
-import { AML_LOG_PARTITION, keys, SETUPS_PARTITION, TTL_ATTRIBUTE } from './table-schema.js';
+import {
+  AML_LOG_PARTITION,
+  InvalidKeyPart,
+  keyPart,
+  keys,
+  SETUPS_PARTITION,
+  TTL_ATTRIBUTE,
+} from './table-schema.js';
 
 export class ConditionFailed extends Error {
   constructor(message: string) {
@@ -88,10 +95,22 @@ function entity<T>(item: Record<string, unknown> | undefined): T | undefined {
 function orderItem(order: Order): Record<string, unknown> {
   return {
     ...keys.order(order.refId),
-    GSI1PK: `SP#${order.clientId}`,
-    GSI1SK: `ORDER#${order.createdAt}#${order.refId}`,
+    ...keys.ordersOfSp(order.clientId, order.createdAt, order.refId),
     ...order,
   };
+}
+
+/**
+ * A read by a key with an ill-formed part (see keyPart) finds nothing: no such key can have been
+ * written. Callers answer it as they answer any unknown id, and DynamoDB never sees the value.
+ */
+async function absentIfIllFormed<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof InvalidKeyPart) return undefined;
+    throw err;
+  }
 }
 
 async function conditional<T>(write: Promise<T>, message: string): Promise<T> {
@@ -114,15 +133,18 @@ export class Repository {
     private readonly tableName: string,
   ) {}
 
-  private async getItem<T>(key: Record<string, string>, consistent = false): Promise<T | undefined> {
-    const out = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: key,
-        ...(consistent ? { ConsistentRead: true } : {}),
-      }),
-    );
-    return entity<T>(out.Item);
+  /** The item under a key, built inside so that an ill-formed key part reads as no item. */
+  private async getItem<T>(key: () => Record<string, string>, consistent = false): Promise<T | undefined> {
+    return absentIfIllFormed(async () => {
+      const out = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: key(),
+          ...(consistent ? { ConsistentRead: true } : {}),
+        }),
+      );
+      return entity<T>(out.Item);
+    });
   }
 
   private async putItem(item: Record<string, unknown>): Promise<void> {
@@ -146,7 +168,7 @@ export class Repository {
   // ------------------------------------------------------------ registrations
 
   async getRegistration(msisdn: string): Promise<Registration | undefined> {
-    return this.getItem<Registration>(keys.registration(msisdn));
+    return this.getItem<Registration>(() => keys.registration(msisdn));
   }
 
   /** A newer identification of the same person replaces the registration. */
@@ -157,7 +179,7 @@ export class Repository {
   // ------------------------------------------------------------ orders
 
   async getOrder(refId: string): Promise<Order | undefined> {
-    return this.getItem<Order>(keys.order(refId), true);
+    return this.getItem<Order>(() => keys.order(refId), true);
   }
 
   async createOrder(order: Order): Promise<void> {
@@ -183,7 +205,7 @@ export class Repository {
   // ------------------------------------------------------------ setup and catalogue
 
   async getSpSetup(clientId: string): Promise<SpSetup | undefined> {
-    return this.getItem<SpSetup>(keys.spSetup(clientId));
+    return this.getItem<SpSetup>(() => keys.spSetup(clientId));
   }
 
   async putSpSetup(sp: SpSetup): Promise<void> {
@@ -203,7 +225,7 @@ export class Repository {
   }
 
   async getClaimedIdentity(id: string): Promise<ClaimedIdentity | undefined> {
-    return this.getItem<ClaimedIdentity>(keys.claimedIdentity(id));
+    return this.getItem<ClaimedIdentity>(() => keys.claimedIdentity(id));
   }
 
   async putClaimedIdentity(ci: ClaimedIdentity): Promise<void> {
@@ -229,7 +251,7 @@ export class Repository {
   }
 
   async getIsp(issuer: string): Promise<IspConfig | undefined> {
-    return this.getItem<IspConfig>(keys.isp(issuer));
+    return this.getItem<IspConfig>(() => keys.isp(issuer));
   }
 
   async putIsp(isp: IspConfig): Promise<void> {
@@ -244,16 +266,18 @@ export class Repository {
     keyHash: string,
     now = new Date(),
   ): Promise<IdempotencyRecord | undefined> {
-    const out = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.idempotency(clientId, keyHash),
-        ConsistentRead: true,
-      }),
-    );
-    const ttl = out.Item?.[TTL_ATTRIBUTE];
-    if (typeof ttl === 'number' && ttl < epochSeconds(now)) return undefined;
-    return entity<IdempotencyRecord>(out.Item);
+    return absentIfIllFormed(async () => {
+      const out = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.idempotency(clientId, keyHash),
+          ConsistentRead: true,
+        }),
+      );
+      const ttl = out.Item?.[TTL_ATTRIBUTE];
+      if (typeof ttl === 'number' && ttl < epochSeconds(now)) return undefined;
+      return entity<IdempotencyRecord>(out.Item);
+    });
   }
 
   /**
@@ -344,7 +368,7 @@ export class Repository {
   }
 
   async getEvidence(refId: string): Promise<StoredEvidence | undefined> {
-    return this.getItem<StoredEvidence>(keys.evidence(refId), true);
+    return this.getItem<StoredEvidence>(() => keys.evidence(refId), true);
   }
 
   async createTermsLink(link: TermsLink): Promise<void> {
@@ -359,7 +383,7 @@ export class Repository {
   }
 
   async getTermsLink(tokenHash: string): Promise<TermsLink | undefined> {
-    return this.getItem<TermsLink>(keys.termsToken(tokenHash), true);
+    return this.getItem<TermsLink>(() => keys.termsToken(tokenHash), true);
   }
 
   /** Single use: only the first caller gets to use the link. */
@@ -395,6 +419,11 @@ export class Repository {
    */
   async *amlAccessRecords(filter: AmlAccessFilter = {}): AsyncGenerator<AmlAccessRecord> {
     const byOrder = filter.refId !== undefined;
+    // An order id that cannot be a key has no records.
+    const partition = await absentIfIllFormed(async () =>
+      byOrder ? keys.amlAccesses(filter.refId as string).PK : AML_LOG_PARTITION,
+    );
+    if (partition === undefined) return;
     const since = filter.since !== undefined;
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -408,8 +437,8 @@ export class Repository {
             ...(since ? { '#sk': byOrder ? 'SK' : 'GSI1SK' } : {}),
           },
           ExpressionAttributeValues: {
-            ':pk': byOrder ? keys.amlAccesses(filter.refId as string).PK : AML_LOG_PARTITION,
-            ...(since ? { ':from': `${byOrder ? 'ACCESS#' : ''}${filter.since}` } : {}),
+            ':pk': partition,
+            ...(since ? { ':from': `${byOrder ? 'ACCESS#' : ''}${keyPart(filter.since as string)}` } : {}),
           },
           ExclusiveStartKey: startKey,
         }),
@@ -512,11 +541,16 @@ export class Repository {
   }
 
   /** Counter used by rate limits that live in the data (e.g. SMS resend). */
-  async incrementCounter(pk: string, windowStart: number, ttlEpoch: number): Promise<number> {
+  async incrementCounter(
+    name: string,
+    subject: string,
+    windowStart: number,
+    ttlEpoch: number,
+  ): Promise<number> {
     const out = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { PK: pk, SK: `WINDOW#${windowStart}` },
+        Key: keys.counterWindow(name, subject, windowStart),
         UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
         ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
         ExpressionAttributeValues: { ':one': 1, ':ttl': ttlEpoch },

@@ -27,6 +27,8 @@
  * TTL deletes late (and the embedded DynamoDB never does).
  */
 
+import { Problem } from '../../core/problems.js';
+
 export const TABLE_KEYS = {
   partitionKey: { name: 'PK', type: 'S' },
   sortKey: { name: 'SK', type: 'S' },
@@ -48,36 +50,90 @@ export const AML_LOG_PARTITION = 'AMLLOG';
 /** The GSI1 partition that lists every SP setup (for the operator's monthly statements). */
 export const SETUPS_PARTITION = 'SETUPS';
 
+/**
+ * The most a value may take up inside a key, in UTF-8 bytes. DynamoDB refuses a partition key over
+ * 2,048 bytes and a sort key over 1,024 (a ValidationException, a 500 if it got that far); with at
+ * most two values per key this keeps every key well inside both limits, and it is above every value
+ * the service writes (ids, hashes, issuer and client names of at most 128 characters).
+ */
+export const MAX_KEY_PART_BYTES = 256;
+
+/**
+ * A value that cannot be part of a key: empty, too long, or with characters no key the service
+ * writes contains — the `#` that separates a key's parts (it could make one key alias another),
+ * control and format characters, and lone surrogates (they do not survive UTF-8).
+ * The repository answers a read by such a key as "no such item" (it cannot have been written) and
+ * refuses a write with it as a bad request, so that caller input never reaches DynamoDB's own limits.
+ */
+export class InvalidKeyPart extends Problem {
+  constructor() {
+    super({
+      status: 400,
+      slug: 'validation',
+      title: 'Invalid request',
+      detail: 'An identifier in the request is too long or contains characters it may not contain.',
+    });
+    this.name = 'InvalidKeyPart';
+  }
+}
+
+const KEY_PART = /^[^#\p{C}]+$/u;
+
+/** The value itself, if it may be part of a key; InvalidKeyPart otherwise. */
+export function keyPart(value: string): string {
+  if (
+    typeof value !== 'string' ||
+    !KEY_PART.test(value) ||
+    Buffer.byteLength(value, 'utf8') > MAX_KEY_PART_BYTES
+  ) {
+    throw new InvalidKeyPart();
+  }
+  return value;
+}
+
+/** `PREFIX#part#part…`, every variable part checked by keyPart. */
+const key = (prefix: string, ...parts: string[]) => [prefix, ...parts.map(keyPart)].join('#');
+
 export const keys = {
-  registration: (msisdn: string) => ({ PK: `REG#${msisdn}`, SK: 'REG' }),
-  order: (refId: string) => ({ PK: `ORDER#${refId}`, SK: 'ORDER' }),
-  spSetup: (clientId: string) => ({ PK: `SP#${clientId}`, SK: 'SETUP' }),
-  spSetupListed: (clientId: string) => ({ GSI1PK: SETUPS_PARTITION, GSI1SK: clientId }),
-  claimedIdentity: (id: string) => ({ PK: `CLAIMED#${id}`, SK: 'CLAIMED' }),
+  registration: (msisdn: string) => ({ PK: key('REG', msisdn), SK: 'REG' }),
+  order: (refId: string) => ({ PK: key('ORDER', refId), SK: 'ORDER' }),
+  /** Where an SP's orders are listed on GSI1, oldest first. */
+  ordersOfSp: (clientId: string, createdAt: string, refId: string) => ({
+    GSI1PK: key('SP', clientId),
+    GSI1SK: key('ORDER', createdAt, refId),
+  }),
+  spSetup: (clientId: string) => ({ PK: key('SP', clientId), SK: 'SETUP' }),
+  spSetupListed: (clientId: string) => ({ GSI1PK: SETUPS_PARTITION, GSI1SK: keyPart(clientId) }),
+  claimedIdentity: (id: string) => ({ PK: key('CLAIMED', id), SK: 'CLAIMED' }),
   catalogue: () => ({ PK: 'CATALOGUE' }),
-  isp: (issuer: string) => ({ PK: 'CATALOGUE', SK: `ISP#${issuer}` }),
-  idempotency: (clientId: string, keyHash: string) => ({ PK: `IDEMP#${clientId}#${keyHash}`, SK: 'IDEMP' }),
-  jti: (issuer: string, jti: string) => ({ PK: `JTI#${issuer}#${jti}`, SK: 'JTI' }),
-  termsToken: (tokenHash: string) => ({ PK: `TERMS#${tokenHash}`, SK: 'TERMS' }),
+  isp: (issuer: string) => ({ PK: 'CATALOGUE', SK: key('ISP', issuer) }),
+  idempotency: (clientId: string, keyHash: string) => ({ PK: key('IDEMP', clientId, keyHash), SK: 'IDEMP' }),
+  jti: (issuer: string, jti: string) => ({ PK: key('JTI', issuer, jti), SK: 'JTI' }),
+  termsToken: (tokenHash: string) => ({ PK: key('TERMS', tokenHash), SK: 'TERMS' }),
   /** Keyed by the order: one evidence per order, written once (the evidenceId is an attribute). */
-  evidence: (refId: string) => ({ PK: `EVIDENCE#${refId}`, SK: 'EVIDENCE' }),
+  evidence: (refId: string) => ({ PK: key('EVIDENCE', refId), SK: 'EVIDENCE' }),
   /** One access to an order's AML identification data; all of them also under GSI1 `AMLLOG`, by time. */
-  amlAccesses: (refId: string) => ({ PK: `AML#${refId}` }),
+  amlAccesses: (refId: string) => ({ PK: key('AML', refId) }),
   amlAccess: (refId: string, at: string, id: string) => ({
-    PK: `AML#${refId}`,
-    SK: `ACCESS#${at}#${id}`,
+    PK: key('AML', refId),
+    SK: key('ACCESS', at, id),
     GSI1PK: AML_LOG_PARTITION,
-    GSI1SK: `${at}#${id}`,
+    GSI1SK: `${keyPart(at)}#${keyPart(id)}`,
+  }),
+  /** A counter window of a rate limit that lives in the data: `RESEND#<refId>`, `WINDOW#<hour>`. */
+  counterWindow: (name: string, subject: string, windowStart: number) => ({
+    PK: key(keyPart(name), subject),
+    SK: `WINDOW#${windowStart}`,
   }),
   /** One SP's usage in one month: billable events and verify counters. */
-  usage: (clientId: string, month: string) => ({ PK: `USAGE#${clientId}#${month}` }),
+  usage: (clientId: string, month: string) => ({ PK: key('USAGE', clientId, month) }),
   usageEvent: (clientId: string, month: string, refId: string, event: string) => ({
-    PK: `USAGE#${clientId}#${month}`,
-    SK: `EVENT#${refId}#${event}`,
+    PK: key('USAGE', clientId, month),
+    SK: key('EVENT', refId, event),
   }),
   verifyCounter: (clientId: string, month: string, claimedIdentity: string, shard: number) => ({
-    PK: `USAGE#${clientId}#${month}`,
-    SK: `VERIFY#${claimedIdentity}#${shard}`,
+    PK: key('USAGE', clientId, month),
+    SK: key('VERIFY', claimedIdentity, String(shard)),
   }),
 } as const;
 
