@@ -15,6 +15,8 @@ import {
   type GatewayResponseType,
   gatewayProblemBody,
   gatewayProblemHeaders,
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPE_BASE,
 } from '../lambdas/http/gateway-responses.js';
 import { ROUTES } from '../lambdas/routes.js';
 import { seedConfig } from '../lambdas/usecases/seed-config.js';
@@ -57,6 +59,8 @@ export interface LocalStackOptions {
   verifyCountFlushSeconds?: number;
   /** Record what CloudWatch would report (invocations, durations, API requests, DynamoDB units). */
   metrics?: LocalMetrics;
+  /** For tests: the stack, once bound, waits for this before it serves (it answers 503 meanwhile). */
+  startupGate?: Promise<void>;
 }
 
 export interface LocalStack {
@@ -86,8 +90,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     metrics: options.metrics,
   });
 
-  // Bind first, so the issuer and the public URLs carry the real port.
-  const server = createServer();
+  // Bind first, so the issuer and the public URLs carry the real port; until the stack is ready,
+  // a request is answered 503 with Retry-After (never accepted and left hanging).
+  let serveReady: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) => {
+    if (serveReady) return serveReady(req, res);
+    req.resume();
+    sendStarting(res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port || processPorts?.http || (options.port ?? 3000), host, () => resolve());
@@ -146,6 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     metrics: options.metrics,
     verifyToken: createAccessTokenVerifier({ issuer: baseUrl, jwks: auth.jwks }),
   });
+  await options.startupGate;
   const outbox = new LocalSmsOutbox(options.dataDir);
   const stepFunctions = new LocalStepFunctions({
     aslPath: ASL_PATH,
@@ -155,7 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     metrics: options.metrics,
   });
 
-  server.on('request', (req, res) => {
+  serveReady = (req, res) => {
     serve(req, res, { baseUrl, auth, gateway, stepFunctions, outbox, metrics: options.metrics }).catch(
       (err: Error) => {
         // No path or query in the log: they may carry tokens.
@@ -163,7 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if (!res.headersSent) sendGatewayProblem(res, 'DEFAULT_5XX');
       },
     );
-  });
+  };
   stepFunctions.resumeSaved();
 
   return {
@@ -216,6 +227,22 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** The answer while the stack starts (local only: a deployed API has no start-up). */
+function sendStarting(res: ServerResponse): void {
+  const body = {
+    type: `${PROBLEM_TYPE_BASE}starting`,
+    title: 'Service unavailable',
+    status: 503,
+    detail: 'The service is starting; retry in a moment.',
+  };
+  send(
+    res,
+    503,
+    { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', 'Retry-After': '1' },
+    JSON.stringify(body),
+  );
 }
 
 /** An answer the gateway gives itself, from the same table as API Gateway's gateway responses. */
