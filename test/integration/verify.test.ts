@@ -277,8 +277,12 @@ describe('the verify call is rate limited per client address', () => {
     const { burst, perSecond } = limit as { burst: number; perSecond: number };
     const started = Date.now();
 
-    // Act
-    const answers = await Promise.all(Array.from({ length: burst * 3 }, () => verify(PAPER_REQUEST)));
+    // Act: waves of three bursts at once until the limit answers (on a loaded machine a wave can
+    // take long enough for the bucket to refill, so one wave alone may pass untouched)
+    const answers: Awaited<ReturnType<typeof verify>>[] = [];
+    for (let wave = 0; wave < 10 && !answers.some((a) => a.status === 429); wave++) {
+      answers.push(...(await Promise.all(Array.from({ length: burst * 3 }, () => verify(PAPER_REQUEST)))));
+    }
     const elapsedSeconds = (Date.now() - started) / 1000;
 
     // Assess: nothing registered here, so everything let through is a plain negative
