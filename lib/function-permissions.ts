@@ -22,14 +22,20 @@ export type StateMachineAction =
   | 'states:SendTaskHeartbeat';
 
 /** Secrets Manager secrets of the stateful stack (named `srs-<stage>/<id>`). */
-export type SecretId = 'serial-number-key' | 'order-token-keys' | 'test-isp-private-jwk';
+export type SecretId =
+  | 'serial-number-key'
+  | 'order-token-keys'
+  | 'test-isp-private-jwk'
+  | 'demo-portal-client';
 
 /** Values a function may get in its environment, each a secret or one JSON field of a secret. */
 export type SecretName =
   | 'serialNumberKey'
   | 'orderTokenPrivateJwk'
   | 'orderTokenPublicJwks'
-  | 'testIspPrivateJwk';
+  | 'testIspPrivateJwk'
+  | 'demoPortalClientId'
+  | 'demoPortalClientSecret';
 
 export const SECRET_VALUES: Readonly<Record<SecretName, { env: string; secret: SecretId; field?: string }>> =
   {
@@ -38,6 +44,12 @@ export const SECRET_VALUES: Readonly<Record<SecretName, { env: string; secret: S
     orderTokenPrivateJwk: { env: 'ORDER_TOKEN_PRIVATE_JWK', secret: 'order-token-keys', field: 'privateJwk' },
     orderTokenPublicJwks: { env: 'ORDER_TOKEN_PUBLIC_JWKS', secret: 'order-token-keys', field: 'publicJwks' },
     testIspPrivateJwk: { env: 'TEST_ISP_PRIVATE_JWK', secret: 'test-isp-private-jwk' },
+    demoPortalClientId: { env: 'DEMO_PORTAL_CLIENT_ID', secret: 'demo-portal-client', field: 'clientId' },
+    demoPortalClientSecret: {
+      env: 'DEMO_PORTAL_CLIENT_SECRET',
+      secret: 'demo-portal-client',
+      field: 'clientSecret',
+    },
   };
 
 export interface FunctionPermissions {
@@ -91,6 +103,9 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
   // Test stages only: reads the order, signs partner messages with the Test-ISP key and posts them
   // to the ISP callback routes over HTTP. It never writes the table.
   'test-isp-simulator': { table: 'getItem', secrets: ['testIspPrivateJwk'] },
+  // Test stages only: an SP stand-in. It reaches the service through the public API with its own
+  // client credentials (an SP app client's id and secret), never the table.
+  'demo-portal': { secrets: ['demoPortalClientId', 'demoPortalClientSecret'] },
 
   // Tasks of statemachines/identification.asl.json.
   // Stores the task token; completes it at once if the awaited event already happened.

@@ -243,6 +243,12 @@ export class StatefulStack extends Stack {
         placeholder(['placeholder']),
         'Test stages only. The matching public key is registered as the Test-ISP key in the catalogue; rotating means replacing both by hand (docs/deploy.md).',
       );
+      secret(
+        'demo-portal-client',
+        'Demo signing portal: the client id and secret of its SP app client, {"clientId": "…", "clientSecret": "…"}. Replace the placeholder: docs/deploy.md',
+        placeholder(['clientId', 'clientSecret']),
+        'Test stages only. Cognito issues the app client secret; rotating it means a new app client secret copied here by hand (docs/deploy.md).',
+      );
     }
   }
 

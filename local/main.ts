@@ -63,6 +63,7 @@ process.on('exit', () => removeEndpointsFile(httpPort));
 
 console.log(`
 Smart Registration Service — local stack ready in ${Date.now() - started} ms
+  Demo portal       ${stack.baseUrl}/demo-portal   (Bob's journey in a browser: a demo signing portal)
   API               ${stack.baseUrl}/api
   API docs          ${stack.baseUrl}/docs   (OpenAPI: ${stack.baseUrl}/openapi.json)
   OAuth token       ${stack.baseUrl}/oauth2/token   (client credentials; scopes ${Object.values(SCOPES).join(' ')})

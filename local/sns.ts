@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { escapeHtml } from '../lambdas/http/html.js';
+import { escapeHtml, page } from '../lambdas/http/html.js';
 
 export interface OutboxMessage {
   messageId: string;
@@ -91,14 +91,15 @@ export class LocalSmsOutbox {
     const rows = this.list()
       .map(
         (m) =>
-          `<tr><td>${escapeHtml(m.sentAt)}</td><td>${escapeHtml(m.phoneNumber)}</td><td>${linkify(m.message)}</td></tr>`,
+          `<tr><td>${escapeHtml(m.sentAt)}</td><td>${escapeHtml(m.phoneNumber)}</td><td class="url">${linkify(m.message)}</td></tr>`,
       )
       .join('\n');
-    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local SMS outbox</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}</style></head>
-<body><h1>Local SMS outbox</h1><p>Messages the service sent through (emulated) SNS, newest first. JSON: <a href="/_local/sms">/_local/sms</a>.</p>
-<table><thead><tr><th scope="col">Sent at</th><th scope="col">To</th><th scope="col">Message</th></tr></thead><tbody>
+    return page(
+      'Local SMS outbox',
+      `<h1>Local SMS outbox</h1><p>Messages the service sent through (emulated) SNS, newest first. JSON: <a href="/_local/sms">/_local/sms</a>.</p>
+<div class="table-scroll"><table><thead><tr><th scope="col">Sent at</th><th scope="col">To</th><th scope="col">Message</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="3">No messages yet.</td></tr>'}
-</tbody></table></body></html>`;
+</tbody></table></div>`,
+    );
   }
 }

@@ -30,6 +30,8 @@ import { LocalSmsOutbox } from './sns.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
 
 export const TABLE_NAME = 'smart-registration';
+/** The SP client the demo portal signs in with (config/local.json). */
+export const DEMO_PORTAL_CLIENT_ID = 'demo-portal';
 export const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:identification';
 const ASL_PATH = fileURLToPath(new URL('../statemachines/identification.asl.json', import.meta.url));
 
@@ -112,6 +114,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     STATE_MACHINE_ARN,
     STAGE: 'local',
     PUBLIC_BASE_URL: baseUrl,
+    // The OAuth token endpoint (Cognito's in AWS), for functions that call the API as a client.
+    TOKEN_URL: `${baseUrl}/oauth2/token`,
     AWS_REGION: 'eu-central-2',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -133,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.SERIAL_NUMBER_KEY = secrets.serialNumberKey;
   process.env.TEST_ISP_PRIVATE_JWK = JSON.stringify(secrets.testIspPrivateJwk);
   process.env.ORDER_TOKEN_PRIVATE_JWK = JSON.stringify(secrets.orderTokenPrivateJwk);
+  Object.assign(process.env, demoPortalEnvironment(config, baseUrl));
   const repository = new Repository(
     DynamoDBDocumentClient.from(
       new DynamoDBClient({
@@ -193,6 +198,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       await dynamo.close();
     },
+  };
+}
+
+/**
+ * What the demo portal's function gets in AWS from the stack (its client credentials, from
+ * Secrets Manager), here from the local configuration; plus the local SMS outbox to link to.
+ */
+function demoPortalEnvironment(config: ServiceConfig, baseUrl: string): Record<string, string> {
+  const client = oauthClientsOf(config).find((c) => c.clientId === DEMO_PORTAL_CLIENT_ID);
+  return {
+    DEMO_PORTAL_CLIENT_ID: client?.clientId ?? '',
+    DEMO_PORTAL_CLIENT_SECRET: client?.clientSecret ?? '',
+    DEMO_PORTAL_SMS_OUTBOX_URL: `${baseUrl}/_local/sms.html`,
   };
 }
 

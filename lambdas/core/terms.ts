@@ -26,6 +26,8 @@ export interface TermsPageText {
   terms: string[];
   accept: string;
   accepted: string;
+  /** The link back to the SP's page (the start call's redirectUrl). */
+  back: string;
   invalid: string;
   expired: string;
   used: string;
@@ -47,6 +49,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     ],
     accept: 'I accept the terms of use',
     accepted: 'Thank you. You can now sign electronically.',
+    back: 'Back to your service provider',
     invalid: 'This link is not valid.',
     expired: 'This link has expired. Ask your service provider to send a new one.',
     used: 'The terms were already accepted with this link.',
@@ -64,6 +67,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     ],
     accept: 'Ich akzeptiere die Nutzungsbedingungen',
     accepted: 'Vielen Dank. Sie können jetzt elektronisch signieren.',
+    back: 'Zurück zu Ihrem Dienstanbieter',
     invalid: 'Dieser Link ist nicht gültig.',
     expired: 'Dieser Link ist abgelaufen. Bitten Sie Ihren Dienstanbieter um einen neuen.',
     used: 'Die Bedingungen wurden mit diesem Link bereits akzeptiert.',
@@ -82,6 +86,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     ],
     accept: "J'accepte les conditions d'utilisation",
     accepted: 'Merci. Vous pouvez maintenant signer électroniquement.',
+    back: 'Retour à votre fournisseur de services',
     invalid: "Ce lien n'est pas valable.",
     expired: 'Ce lien a expiré. Demandez-en un nouveau à votre fournisseur de services.',
     used: 'Les conditions ont déjà été acceptées avec ce lien.',
@@ -99,6 +104,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     ],
     accept: "Accetto le condizioni d'uso",
     accepted: 'Grazie. Ora può firmare elettronicamente.',
+    back: 'Torna al suo fornitore di servizi',
     invalid: 'Questo link non è valido.',
     expired: 'Questo link è scaduto. Ne chieda uno nuovo al suo fornitore di servizi.',
     used: 'Le condizioni sono già state accettate con questo link.',

@@ -68,7 +68,7 @@ export const handler = httpHandler('terms-page', async (event) => {
       const order = await acceptTerms(deps, token);
       const t = termsPageText(order.person.language);
       const next = order.redirectUrl
-        ? `<p><a href="${escapeHtml(order.redirectUrl)}">${escapeHtml(order.redirectUrl)}</a></p>`
+        ? `<p><a class="button" href="${escapeHtml(order.redirectUrl)}">${escapeHtml(t.back)}</a></p>`
         : '';
       return html(
         200,

@@ -37,13 +37,16 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/** What an HTML page may load and do: its inline styles and forms to itself, nothing else. */
+export const HTML_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 export function html(statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      'Content-Security-Policy': HTML_CSP,
       'X-Frame-Options': 'DENY',
       // Pages may carry a secret in their URL (the terms link): never send it on as a referrer.
       'Referrer-Policy': 'no-referrer',

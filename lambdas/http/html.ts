@@ -30,6 +30,12 @@ export const PAGE_CSS = [
   '.error{color:#a00000}',
   '[aria-invalid=true]{border:2px solid #a00000}',
   'dt{font-weight:600}dd{margin:0 0 .3rem 0}',
+  'fieldset{border:1px solid #bbb;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem;min-width:0}legend{font-weight:600;padding:0 .25rem}',
+  // A radio and its text form one target at least 44 px high.
+  'label.choice{display:flex;align-items:center;min-height:2.75rem;margin-top:.5rem;font-weight:400}',
+  'ol.timeline{padding-left:1.5rem}ol.timeline li{margin:.25rem 0}',
+  'details{margin:1rem 0}summary{min-height:2.75rem;display:flex;align-items:center;cursor:pointer;font-weight:600}',
+  '.diagram{margin:0}.diagram svg{max-width:100%;height:auto}',
   '.table-scroll{overflow-x:auto;max-width:100%}',
   'table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.4rem;text-align:left;vertical-align:top}',
   // URLs and ids may break anywhere; words in a table only between letters they allow.
@@ -44,4 +50,58 @@ export function page(title: string, body: string, lang = 'en'): string {
 </head><body><main>
 ${body}
 </main></body></html>`;
+}
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  type: 'text' | 'email' | 'tel' | 'date' | 'select';
+  value: string;
+  /** For selects: value and visible label of each option. */
+  options?: readonly { value: string; label: string }[];
+  hint?: string;
+  errors?: readonly string[] | undefined;
+  required?: boolean;
+  autocomplete?: string;
+}
+
+/**
+ * A labelled form field; its hint and its errors are tied to it (aria-describedby), and a field
+ * with errors is marked aria-invalid, so a screen reader reads the error with the field.
+ */
+export function formField(f: FieldSpec): string {
+  const id = `f-${f.name}`;
+  const hasErrors = (f.errors?.length ?? 0) > 0;
+  const describedBy = [f.hint ? `${id}-hint` : '', hasErrors ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const rest = [
+    f.required === false ? '' : 'required',
+    f.autocomplete ? `autocomplete="${escapeHtml(f.autocomplete)}"` : '',
+    describedBy ? `aria-describedby="${describedBy}"` : '',
+    hasErrors ? 'aria-invalid="true"' : '',
+  ]
+    .map((a) => (a ? ` ${a}` : ''))
+    .join('');
+  const named = `id="${id}" name="${escapeHtml(f.name)}"`;
+  const control =
+    f.type === 'select'
+      ? `<select ${named}${rest}>${(f.options ?? [])
+          .map(
+            (o) =>
+              `<option value="${escapeHtml(o.value)}"${o.value === f.value ? ' selected' : ''}>${escapeHtml(o.label)}</option>`,
+          )
+          .join('')}</select>`
+      : `<input ${named} type="${f.type}" value="${escapeHtml(f.value)}"${rest}>`;
+  const hint = f.hint ? `<small id="${id}-hint" class="note">${escapeHtml(f.hint)}</small>` : '';
+  const error = hasErrors
+    ? `<p id="${id}-error" class="error">${(f.errors ?? []).map(escapeHtml).join(' ')}</p>`
+    : '';
+  return `<label for="${id}">${escapeHtml(f.label)}</label>${control}${hint}${error}`;
+}
+
+/** The list of a form's errors at its top, announced when the page loads (role="alert"). */
+export function errorSummary(errors: readonly { label: string; messages: readonly string[] }[]): string {
+  if (errors.length === 0) return '';
+  return `<div role="alert" class="error"><p>Nothing was sent. Please correct:</p><ul>${errors
+    .map((e) => `<li>${escapeHtml(e.label)}: ${e.messages.map(escapeHtml).join(' ')}</li>`)
+    .join('')}</ul></div>`;
 }

@@ -6,7 +6,7 @@ import {
   type SimulatedPerson,
   type SimulatorStatus,
 } from '../core/test-isp.js';
-import { escapeHtml, page } from './html.js';
+import { errorSummary, escapeHtml, formField, page } from './html.js';
 
 type FormField = keyof SimulatedPerson | 'status' | 'reason';
 
@@ -63,24 +63,18 @@ function fieldHtml(
   value: string,
   errors: readonly string[] | undefined,
 ): string {
-  const id = `f-${field.name}`;
-  const describedBy = [field.hint ? `${id}-hint` : '', errors?.length ? `${id}-error` : '']
-    .filter(Boolean)
-    .join(' ');
-  const aria = `${describedBy ? ` aria-describedby="${describedBy}"` : ''}${errors?.length ? ' aria-invalid="true"' : ''}`;
-  const required = field.optional ? '' : ' required';
-  const control =
-    field.type === 'select'
-      ? `<select id="${id}" name="${field.name}"${required}${aria}>${SIMULATOR_STATUSES.map(
-          (s) =>
-            `<option value="${s}"${s === value ? ' selected' : ''}>${escapeHtml(SIMULATOR_STATUS_LABELS[s])}</option>`,
-        ).join('')}</select>`
-      : `<input id="${id}" name="${field.name}" type="${field.type}" value="${escapeHtml(value)}"${required}${aria}>`;
-  const hint = field.hint ? `<small id="${id}-hint" class="note">${escapeHtml(field.hint)}</small>` : '';
-  const error = errors?.length
-    ? `<p id="${id}-error" class="error">${errors.map(escapeHtml).join(' ')}</p>`
-    : '';
-  return `<label for="${id}">${escapeHtml(field.label)}</label>${control}${hint}${error}`;
+  return formField({
+    name: field.name,
+    label: field.label,
+    type: field.type,
+    value,
+    errors,
+    required: !field.optional,
+    ...(field.hint ? { hint: field.hint } : {}),
+    ...(field.type === 'select'
+      ? { options: SIMULATOR_STATUSES.map((s) => ({ value: s, label: SIMULATOR_STATUS_LABELS[s] })) }
+      : {}),
+  });
 }
 
 /** The "Define Identity" form, prefilled with `values`; `errors` per field name. */
@@ -89,14 +83,9 @@ export function defineIdentityPage(
   values: FormValues,
   errors: Record<string, string[]> = {},
 ): string {
-  const summary = Object.keys(errors).length
-    ? `<div role="alert" class="error"><p>Nothing was sent. Please correct:</p><ul>${Object.entries(errors)
-        .map(
-          ([name, messages]) =>
-            `<li>${escapeHtml(labelOf(name))}: ${messages.map(escapeHtml).join(' ')}</li>`,
-        )
-        .join('')}</ul></div>`
-    : '';
+  const summary = errorSummary(
+    Object.entries(errors).map(([name, messages]) => ({ label: labelOf(name), messages })),
+  );
   const fields = FORM_FIELDS.map((f) => fieldHtml(f, values[f.name] ?? '', errors[f.name])).join('\n');
   const body = `<h1>Define Identity</h1>
 <p class="note">Test-ISP simulator: the values below are sent to the Smart Registration Service as the
@@ -150,6 +139,12 @@ ${failure}
 ${table}
 ${skipped}
 ${orderSummary(order)}
+${
+  // A partner sends the person back to the SP when it is done, if the SP gave a return address.
+  order.redirectUrl
+    ? `<p><a class="button" href="${escapeHtml(order.redirectUrl)}">Back to the service provider</a></p>`
+    : ''
+}
 <p><a href="${escapeHtml(formUrl)}">Back to the form</a></p>`;
   return page('Define Identity — result', body);
 }
