@@ -17,6 +17,7 @@ import {
 import { LANGUAGES } from '../core/domain.js';
 import type { Status } from '../core/order.js';
 import { errorSummary, escapeHtml, formField, page } from './html.js';
+import { LIFECYCLE_SVG } from './lifecycle-svg.js';
 
 export const PORTAL_NAME = 'Demo Signing Portal';
 export const SAMPLE_DOCUMENT = 'Employment contract (sample).pdf';
@@ -249,10 +250,9 @@ export const STATUS_POLL_SCRIPT = `(() => {
   setTimeout(tick, 2000);
 })();`;
 
-export function statusPage(v: StatusView, lifecycleSvg?: string): string {
-  const diagram = lifecycleSvg
-    ? `<details><summary>The lifecycle of an identification</summary><figure class="diagram">${lifecycleSvg}<figcaption class="note">Drawn from statemachines/identification.asl.json.</figcaption></figure></details>`
-    : '';
+export function statusPage(v: StatusView): string {
+  // Generated from the ASL file (npm run diagram), so it shows the lifecycle the service runs.
+  const diagram = `<h2>How an identification runs</h2><figure class="diagram" tabindex="0">${LIFECYCLE_SVG}<figcaption class="note">The service's state machine, drawn from statemachines/identification.asl.json; dashed lines are the ways an identification ends early.</figcaption></figure>`;
   return portalPage(
     'Your identification',
     `<h1>Your identification</h1>

@@ -35,7 +35,8 @@ export const PAGE_CSS = [
   'label.choice{display:flex;align-items:center;min-height:2.75rem;margin-top:.5rem;font-weight:400}',
   'ol.timeline{padding-left:1.5rem}ol.timeline li{margin:.25rem 0}',
   'details{margin:1rem 0}summary{min-height:2.75rem;display:flex;align-items:center;cursor:pointer;font-weight:600}',
-  '.diagram{margin:0}.diagram svg{max-width:100%;height:auto}',
+  // The lifecycle picture keeps its labels at 14 px or more: on a phone it scrolls in its own box.
+  '.diagram{margin:0;overflow-x:auto}.diagram svg{display:block;width:100%;height:auto}',
   '.table-scroll{overflow-x:auto;max-width:100%}',
   'table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.4rem;text-align:left;vertical-align:top}',
   // URLs and ids may break anywhere; words in a table only between letters they allow.

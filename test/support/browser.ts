@@ -78,7 +78,10 @@ interface DomElement {
   childNodes: ArrayLike<{ nodeType: number; textContent: string | null }>;
   classList: { contains(name: string): boolean };
   matches(selector: string): boolean;
+  closest(selector: string): DomElement | null;
   getBoundingClientRect(): { right: number; width: number; height: number };
+  /** SVG elements: user units to screen pixels. */
+  getScreenCTM?(): { a: number } | null;
 }
 interface DomWindow {
   innerWidth: number;
@@ -104,14 +107,21 @@ function measureLayout(page: Page, limits: { width: number; text: number; target
       const style = getComputedStyle(el);
       return r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
     };
+    // Text in an SVG is as large as its font size times the picture's scale on screen.
+    const renderedFontPx = (el: Element) => {
+      const size = Number.parseFloat(getComputedStyle(el).fontSize);
+      const svg = el.closest('svg');
+      return svg ? size * (svg.getScreenCTM?.()?.a ?? 1) : size;
+    };
     const all = Array.from(document.body.querySelectorAll('*')).filter(visible);
     const overflowing = all
       .filter((el) => el.getBoundingClientRect().right > limit.width + 0.5)
       .map(describe);
     const smallText = all
       .filter((el) => Array.from(el.childNodes).some((n) => n.nodeType === 3 && (n.textContent ?? '').trim()))
-      .filter((el) => Number.parseFloat(getComputedStyle(el).fontSize) < limit.text)
-      .map((el) => `${describe(el)} ${getComputedStyle(el).fontSize}`);
+      .map((el) => ({ el, px: renderedFontPx(el) }))
+      .filter(({ px }) => px < limit.text)
+      .map(({ el, px }) => `${describe(el)} ${px.toFixed(1)}px`);
     const inRunningText = (el: Element) => el.tagName === 'A' && !el.classList.contains('button');
     const smallTargets = all
       .filter((el) => el.matches('button, input:not([type=hidden]), select, textarea, a'))
