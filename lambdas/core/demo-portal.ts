@@ -43,8 +43,8 @@ export const LANGUAGE_LABELS: Record<(typeof LANGUAGES)[number], string> = {
   it: 'Italiano',
 };
 
-const required = { error: 'Required.' } as const;
-const trimmed = () => z.string(required).check(z.trim(), z.minLength(1, required));
+const required = { error: 'Required.', abort: true } as const;
+const trimmed = () => z.string({ error: 'Required.' }).check(z.trim(), z.minLength(1, required));
 
 /** Step 1: who signs, and which signature the document needs. */
 export const SignerForm = z.strictObject({

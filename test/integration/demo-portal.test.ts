@@ -1,0 +1,125 @@
+/**
+ * The demo portal's answers to what a browser (or anyone) may send: bad forms are pages with the
+ * errors and change nothing, foreign sites and non-forms are refused, a journey cookie that was
+ * tampered with counts as none. The whole journey in a browser is test/browser/portal.browser.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, type LocalStack, startStack } from '../support/stack.js';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startStack({ rateLimits: false });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const form = (body: string, headers: Record<string, string> = {}) => ({
+  body,
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+});
+const executions = async () => (await call<unknown[]>(stack, 'GET', '/_local/executions')).body.length;
+const SIGNER = 'firstName=Bob&lastName=Meier&mobile=%2B41795557001&need=aes-zertes';
+
+async function journeyCookie(): Promise<string> {
+  const res = await call(stack, 'POST', '/demo-portal', form(SIGNER));
+  expect(res.status).toBe(303);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+}
+
+describe('the demo portal', () => {
+  it('remembers the signer in an HttpOnly, SameSite cookie scoped to its path and sends a negative verify to the methods', async () => {
+    const res = await call(stack, 'POST', '/demo-portal', form(SIGNER));
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/demo-portal/methods');
+    expect(res.headers.get('set-cookie')).toMatch(
+      /^srs_demo_portal=[\w-]+; Path=\/demo-portal; Max-Age=86400; HttpOnly; SameSite=Lax$/,
+    );
+  });
+
+  it('answers a form with errors as the form again (400), each error at its field, and starts nothing', async () => {
+    const before = await executions();
+    const res = await call<string>(
+      stack,
+      'POST',
+      '/demo-portal',
+      form('firstName=&lastName=Meier&mobile=12&need=qes-zertes&need=aes-eidas'),
+    );
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(
+      /<input id="f-firstName"[^>]*aria-describedby="f-firstName-error"[^>]*aria-invalid="true"/,
+    );
+    expect(res.text).toContain('<p id="f-mobile-error" class="error">');
+    expect(res.text).toMatch(/<p id="f-need-error" class="error">Given more than once\.<\/p>/);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(await executions()).toBe(before);
+  });
+
+  it('refuses a post from another site (403) and a body that is not a form (400)', async () => {
+    const foreign = await call(
+      stack,
+      'POST',
+      '/demo-portal',
+      form(SIGNER, { 'sec-fetch-site': 'cross-site' }),
+    );
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('set-cookie')).toBeNull();
+    const json = await call(stack, 'POST', '/demo-portal', { json: { firstName: 'Bob' } });
+    expect(json.status).toBe(400);
+    const huge = await call(stack, 'POST', '/demo-portal', form(`${SIGNER}&pad=${'x'.repeat(5000)}`));
+    expect(huge.status).toBe(400);
+  });
+
+  it('sends a visitor without a journey, or with a tampered cookie, back to the start', async () => {
+    for (const cookie of [
+      undefined,
+      'srs_demo_portal=not-base64-json',
+      'srs_demo_portal=eyJzaWduZXIiOnt9fQ',
+    ]) {
+      const res = await call(stack, 'GET', '/demo-portal/status', cookie ? { headers: { cookie } } : {});
+      expect(res.status, cookie).toBe(303);
+      expect(res.headers.get('location')).toBe('/demo-portal');
+    }
+  });
+
+  it('refuses a method that is not in the catalogue, beside the choice, and starts nothing', async () => {
+    const cookie = await journeyCookie();
+    const before = await executions();
+    const res = await call<string>(stack, 'POST', '/demo-portal/methods', {
+      ...form(
+        'choice=Nobody%7Cvideo&email=bob%40example.com&dob=1980-05-17&language=en&attempt=attempt-0001',
+        {
+          cookie,
+        },
+      ),
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/<p id="choice-error" class="error">[^<]+<\/p>/);
+    expect(await executions()).toBe(before);
+  });
+
+  it('starts once for one form, however often it is sent (Idempotency-Key from the form)', async () => {
+    const cookie = await journeyCookie();
+    const before = await executions();
+    const body =
+      'choice=Test-ISP%7Ctest&email=bob%40example.com&dob=1980-05-17&language=en&attempt=attempt-0002';
+    const first = await call(stack, 'POST', '/demo-portal/methods', form(body, { cookie }));
+    const second = await call(stack, 'POST', '/demo-portal/methods', form(body, { cookie }));
+    expect(first.status).toBe(303);
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await executions()).toBe(before + 1);
+  });
+
+  it('shows the status only to the journey that started it: another refId is not found', async () => {
+    const cookie = await journeyCookie();
+    const value = JSON.parse(Buffer.from(cookie.split('=')[1] as string, 'base64url').toString());
+    const forged = Buffer.from(
+      JSON.stringify({ ...value, refId: '00000000-0000-4000-8000-000000000000' }),
+    ).toString('base64url');
+    const res = await call<string>(stack, 'GET', '/demo-portal/status', {
+      headers: { cookie: `srs_demo_portal=${forged}` },
+    });
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('Identification not found');
+  });
+});
