@@ -16,7 +16,7 @@ import {
 } from '../core/demo-portal.js';
 import { LANGUAGES } from '../core/domain.js';
 import type { Status } from '../core/order.js';
-import { errorSummary, escapeHtml, formField, page } from './html.js';
+import { errorSummary, escapeHtml, type FieldSpec, formField, page } from './html.js';
 import { LIFECYCLE_SVG } from './lifecycle-svg.js';
 
 export const PORTAL_NAME = 'Demo Signing Portal';
@@ -51,13 +51,10 @@ const documentCard = (signer?: Signer) =>
     signer ? ` — ${escapeHtml(SIGNATURE_NEEDS[signer.need].label)}` : ''
   }</p>`;
 
-/** Step 1: who signs and what the document needs. */
-export function startPage(values: Partial<Record<string, string>>, errors: FieldErrors = {}): string {
-  const field = (
-    name: string,
-    type: 'text' | 'tel' | 'select',
-    extra: { hint?: string; autocomplete?: string; options?: { value: string; label: string }[] } = {},
-  ) =>
+/** A field of the portal's forms, with its label, posted value and errors. */
+const portalField =
+  (values: Partial<Record<string, string>>, errors: FieldErrors) =>
+  (name: string, type: FieldSpec['type'], extra: Pick<FieldSpec, 'hint' | 'autocomplete' | 'options'> = {}) =>
     formField({
       name,
       label: labelOf(name),
@@ -66,6 +63,10 @@ export function startPage(values: Partial<Record<string, string>>, errors: Field
       errors: errors[name],
       ...extra,
     });
+
+/** Step 1: who signs and what the document needs. */
+export function startPage(values: Partial<Record<string, string>>, errors: FieldErrors = {}): string {
+  const field = portalField(values, errors);
   return portalPage(
     'Sign a document',
     `<h1>Sign a document</h1>
@@ -135,15 +136,7 @@ ${g.methods
   const none = groups.length
     ? ''
     : '<p role="alert">No identification method fits this document. Choose another signature.</p>';
-  const field = (name: string, type: 'email' | 'date' | 'select', extra: Record<string, unknown> = {}) =>
-    formField({
-      name,
-      label: labelOf(name),
-      type,
-      value: values[name] ?? '',
-      errors: errors[name],
-      ...extra,
-    });
+  const field = portalField(values, errors);
   return portalPage(
     'Choose how to be identified',
     `<h1>Choose how to be identified</h1>

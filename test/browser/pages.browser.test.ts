@@ -10,7 +10,15 @@ import { LANGUAGES } from '../../lambdas/core/domain.js';
 import { TERMS_PAGE } from '../../lambdas/core/terms.js';
 import { checkPage, launchBrowser, newContext, tabTo, VIEWPORT_NAMES } from '../support/browser.js';
 import { termsLinkFromOutbox } from '../support/isp.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import {
+  call,
+  type LocalStack,
+  startOrder,
+  startStack,
+  tokenFor,
+  verifyEventuallyPositive,
+  waitFor,
+} from '../support/stack.js';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -135,18 +143,6 @@ describe('with the keyboard alone, JavaScript off', () => {
       await page.waitForLoadState();
       await expect(page.getByRole('status').textContent()).resolves.toContain(TERMS_PAGE.en.accepted);
     });
-    const verify = await waitFor(
-      () =>
-        call(stack, 'POST', '/api/verify', {
-          json: {
-            msisdn: mobile.slice(1),
-            claimedIdentity: 'test-client',
-            assuranceLevel: 3,
-            distinguishedName: 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH',
-          },
-        }),
-      (r) => r.status === 200,
-    );
-    expect(verify.status).toBe(200);
+    expect((await verifyEventuallyPositive(stack, mobile)).status).toBe(200);
   });
 });

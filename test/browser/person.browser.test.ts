@@ -7,7 +7,15 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext } from '../support/browser.js';
 import { termsLinkFromOutbox } from '../support/isp.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+import {
+  call,
+  type LocalStack,
+  paperStartBody,
+  startStack,
+  tokenFor,
+  verifyEventuallyPositive,
+  waitFor,
+} from '../support/stack.js';
 import { DEFINE_IDENTITY_FIELDS } from '../support/white-paper.js';
 
 let stack: LocalStack;
@@ -62,19 +70,7 @@ describe('the pages a person and a tester use, without JavaScript', () => {
     await page.waitForLoadState();
     expect(await page.getByRole('status').textContent()).toContain('You can now sign electronically');
 
-    const verify = await waitFor(
-      () =>
-        call(stack, 'POST', '/api/verify', {
-          json: {
-            msisdn: mobile.slice(1),
-            claimedIdentity: 'test-client',
-            assuranceLevel: 3,
-            distinguishedName: 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH',
-          },
-        }),
-      (r) => r.status === 200,
-    );
-    expect(verify.status).toBe(200);
+    expect((await verifyEventuallyPositive(stack, mobile)).status).toBe(200);
     await page.close();
   });
 

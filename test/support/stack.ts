@@ -94,3 +94,26 @@ export async function startOrder(
 }
 
 export { paperStartBody };
+
+/**
+ * Waits until the paper's verify call is positive for this number (the registration is written a
+ * moment after the acceptance) as Hans Müller, at LoA 3 under the demo portal's claimed identity.
+ */
+export function verifyEventuallyPositive(
+  stack: LocalStack,
+  mobile: string,
+  distinguishedName = 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH',
+): Promise<ApiResponse> {
+  return waitFor(
+    () =>
+      call(stack, 'POST', '/api/verify', {
+        json: {
+          msisdn: mobile.slice(1),
+          claimedIdentity: 'test-client',
+          assuranceLevel: 3,
+          distinguishedName,
+        },
+      }),
+    (r) => r.status === 200,
+  );
+}
