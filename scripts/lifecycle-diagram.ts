@@ -83,7 +83,7 @@ export async function renderLifecycleSvg(aslFile = ASL_FILE): Promise<string> {
     )
     .replace(
       /(<svg[^>]*>)/,
-      '$1\n<title id="lifecycle-title">Lifecycle of an identification: wait for the evidence, send the terms SMS, wait for the acceptance, register; or expire, cancel, fail</title>',
+      '$1\n<title id="lifecycle-title">Lifecycle of an identification: the states of the service’s state machine and the transitions between them, dashed where an identification ends early</title>',
     )
     .replace(/<!--[\s\S]*?-->\n?/g, '')
     .trimEnd()
