@@ -338,6 +338,48 @@ export const OPERATIONS: Record<string, Operation> = {
       '502': problem('The service’s ISP callback could not be reached.'),
     },
   },
+  // The demo signing portal: an SP stand-in's pages (test stages only); it calls this API itself.
+  'GET /demo-portal': {
+    responses: { '200': page('The sample document: name, mobile number and the signature it needs.') },
+  },
+  'POST /demo-portal': {
+    requestMediaType: 'application/x-www-form-urlencoded',
+    requestSchema: { type: 'object', additionalProperties: { type: 'string' } },
+    responses: {
+      '303': { description: 'Verify answered: to the methods (negative) or to "ready to sign" (positive).' },
+      '400': page('The form with an error next to each invalid field.'),
+      '403': page('The form was sent from another site.'),
+      '502': page('The service could not be reached.'),
+    },
+  },
+  'GET /demo-portal/methods': {
+    responses: {
+      '200': page('The catalogue’s methods, grouped by quality and legal area.'),
+      '303': { description: 'No journey yet: to the portal’s first page.' },
+    },
+  },
+  'POST /demo-portal/methods': {
+    requestMediaType: 'application/x-www-form-urlencoded',
+    requestSchema: { type: 'object', additionalProperties: { type: 'string' } },
+    responses: {
+      '303': { description: 'Started: to the targetURL (the partner, or the service’s method choice page).' },
+      '400': page('The form with an error next to each invalid field; nothing started.'),
+      '403': page('The form was sent from another site.'),
+    },
+  },
+  'GET /demo-portal/status': {
+    responses: {
+      '200': page('The status timeline (the start call’s redirectUrl).'),
+      '303': { description: 'No identification started yet.' },
+      '404': page('The service knows no such identification of the portal.'),
+    },
+  },
+  'GET /demo-portal/ready': {
+    responses: {
+      '200': page('Verify positive: ready to sign.'),
+      '303': { description: 'Verify negative: to the methods.' },
+    },
+  },
   'GET /openapi.json': {
     responses: { '200': { description: 'This document.', schema: z.record(z.string(), z.unknown()) } },
   },
