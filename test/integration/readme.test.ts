@@ -20,10 +20,11 @@ interface Step {
   shown?: string;
 }
 
-/** The walkthrough's commands and the outputs shown after them, in order. */
-function walkthrough(): Step[] {
+/** A README section's commands and the outputs shown after them, in order. */
+function sectionSteps(heading: string): Step[] {
   const readme = readFileSync('README.md', 'utf8');
-  const start = readme.indexOf('## Walkthrough (curl)');
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README has no section ${heading}`);
   const end = readme.indexOf('\n## ', start + 1);
   const section = readme.slice(start, end);
   const steps: Step[] = [];
@@ -100,7 +101,7 @@ async function runWalkthrough(steps: Step[]): Promise<string[]> {
 }
 
 describe("the README's walkthrough", () => {
-  const steps = walkthrough();
+  const steps = sectionSteps('## Walkthrough (curl)');
 
   it('has the steps of a whole journey, each output shown after its command', () => {
     expect(steps.length).toBeGreaterThanOrEqual(9);
@@ -130,5 +131,20 @@ describe("the README's walkthrough", () => {
       vetterMsisdn: expect.stringMatching(/^4179\d{7}$/),
       serialNumber: expect.stringMatching(/^SRS-/),
     });
+  });
+});
+
+describe("the README's other examples that run on their own", () => {
+  it.each([
+    // Its first block; the next ones need the person's acceptance and the operator's CLI.
+    ['## AML identification data', 0],
+    ['## For identification partners', 0],
+  ])('%s: block %i prints what it shows', async (heading, index) => {
+    const step = sectionSteps(heading)[index] as Step;
+
+    const [printed] = await runWalkthrough([step]);
+
+    expect(step.shown).toBeDefined();
+    expect(printed).toMatch(patternOf(step.shown as string, stack.baseUrl));
   });
 });
