@@ -61,17 +61,24 @@ export const SignerForm = z.strictObject({
 });
 export type Signer = z.output<typeof SignerForm>;
 
-/** Step 2: the chosen method and what the partner needs beyond the name and number. */
-export const MethodForm = z.strictObject({
-  choice: z
-    .string({ error: 'Choose an identification method.' })
-    .check(z.regex(/^[^|]{1,100}\|[a-z][a-z0-9-]{0,31}$/, { error: 'Choose an identification method.' })),
+/** Step 2: what the partner needs beyond the name and number… */
+const partnerNeeds = {
   email: z.pipe(trimmed(), StartIdentificationRequest.shape.email),
   dob: z.pipe(trimmed(), StartIdentificationRequest.shape.dob),
   language: z.enum(LANGUAGES, { error: 'Choose a language.' }),
   attempt: z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Reload the page and try again.' })),
+};
+/** …and the method the person chose here, `issuer|method`… */
+export const MethodForm = z.strictObject({
+  choice: z
+    .string({ error: 'Choose an identification method.' })
+    .check(z.regex(/^[^|]{1,100}\|[a-z][a-z0-9-]{0,31}$/, { error: 'Choose an identification method.' })),
+  ...partnerNeeds,
 });
+/** …or none: the service's own page offers the choice (the paper's six-field start). */
+export const ServiceChoiceForm = z.strictObject(partnerNeeds);
 export type MethodChoice = z.output<typeof MethodForm>;
+export type ServiceChoice = z.output<typeof ServiceChoiceForm>;
 
 /** What the portal remembers between pages (a cookie): the signer, and the order once started. */
 export const Journey = z.strictObject({

@@ -19,6 +19,7 @@ import {
   Journey,
   journeyStage,
   MethodForm,
+  ServiceChoiceForm,
   SIGNATURE_NEEDS,
   type Signer,
   SignerForm,
@@ -184,6 +185,8 @@ async function offeredGroups(event: APIGatewayProxyEvent, signer: Signer) {
 }
 
 const METHOD_FIELDS = ['choice', 'email', 'dob', 'language', 'attempt'] as const;
+/** The second button of the methods form: leave the choice to the service's own page. */
+const SERVICE_CHOICE = 'serviceChoice';
 
 async function showMethods(event: APIGatewayProxyEvent, journey: Journey): Promise<HttpResult> {
   const groups = await offeredGroups(event, journey.signer);
@@ -200,7 +203,7 @@ async function showMethods(event: APIGatewayProxyEvent, journey: Journey): Promi
 }
 
 async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Promise<HttpResult> {
-  const form = formFields(event, METHOD_FIELDS);
+  const form = formFields(event, [...METHOD_FIELDS, SERVICE_CHOICE]);
   if (!form) return badForm();
   const { signer } = journey;
   const base = portalBase(event);
@@ -216,28 +219,30 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
         attempt: randomUUID(),
       }),
     );
-  const parsed = MethodForm.safeParse(form.values);
+  const { [SERVICE_CHOICE]: serviceChoice, ...fields } = form.values;
+  const parsed = serviceChoice === 'yes' ? ServiceChoiceForm.safeParse(fields) : MethodForm.safeParse(fields);
   if (!parsed.success || Object.keys(form.errors).length) {
     return again(400, { ...form.errors, ...(parsed.success ? {} : fieldErrors(parsed.error)) });
   }
-  const choice = parsed.data;
-  const [issuer = '', method = ''] = choice.choice.split('|');
+  const { dob, email, language, attempt } = parsed.data;
+  // Without issuer and method the service answers with its own choice page as the targetURL.
+  const choice = (parsed.data as { choice?: string }).choice;
+  const [issuer, method] = choice ? choice.split('|') : [];
   const need = SIGNATURE_NEEDS[signer.need];
   const res = await service(event).startIdentification(
     {
-      dob: choice.dob,
-      email: choice.email,
+      dob,
+      email,
       firstName: signer.firstName,
-      language: choice.language,
+      language,
       lastName: signer.lastName,
       mobile: signer.mobile,
-      issuer,
-      method,
+      ...(issuer && method ? { issuer, method } : {}),
       jurisdiction: need.jurisdiction,
       assuranceLevel: need.loa,
       redirectUrl: `${publicBaseUrl(event)}/demo-portal/status`,
     },
-    `demo-portal-${choice.attempt}`,
+    `demo-portal-${attempt}`,
   );
   if (res.status === 201 && res.body.refId && res.body.targetURL) {
     return seeOther(res.body.targetURL, journeyCookie(event, { signer, refId: res.body.refId }));

@@ -27,8 +27,6 @@ const deps = {
 };
 
 const MAX_FORM_BYTES = 4 * 1024;
-const EXTRA_STYLE =
-  '<style>fieldset{border:0;padding:0;margin:1rem 0}.option{display:flex;gap:.6rem;align-items:flex-start;margin:.6rem 0}.option input{width:auto;margin-top:.3rem}.option label{margin:0}.error{color:#a00;font-weight:600}</style>';
 
 const languageOf = (value: string | undefined): Language =>
   (LANGUAGES as readonly string[]).includes(value ?? '') ? (value as Language) : 'en';
@@ -38,7 +36,7 @@ function choicePage(language: Language, options: MethodOption[], error?: string)
   if (options.length === 0) {
     return page(
       t.title,
-      `${EXTRA_STYLE}<h1>${escapeHtml(t.title)}</h1><p role="alert">${escapeHtml(t.none)}</p>`,
+      `<h1>${escapeHtml(t.title)}</h1><p role="alert">${escapeHtml(t.none)}</p>`,
       language,
     );
   }
@@ -51,7 +49,7 @@ function choicePage(language: Language, options: MethodOption[], error?: string)
 <div><label for="method-${i}">${escapeHtml(name)}</label><small class="note" id="method-${i}-detail">${escapeHtml(detail)}</small></div></div>`;
     })
     .join('\n');
-  const body = `${EXTRA_STYLE}<h1>${escapeHtml(t.title)}</h1>
+  const body = `<h1>${escapeHtml(t.title)}</h1>
 <p>${escapeHtml(t.intro)}</p>
 <form method="post" action="" novalidate>
 <fieldset${error ? ` aria-invalid="true"` : ''}><legend>${escapeHtml(t.legend)}</legend>

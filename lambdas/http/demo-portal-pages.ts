@@ -154,6 +154,8 @@ ${field('email', 'email', { autocomplete: 'email' })}
 ${field('dob', 'date', { autocomplete: 'bday' })}
 ${field('language', 'select', { options: LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_LABELS[l] })) })}
 <button type="submit">Start identification</button>
+<p class="note">Or leave the choice to the Smart Registration Service: its own page lists the same methods, in your language.</p>
+<button type="submit" class="secondary" name="serviceChoice" value="yes" formnovalidate>Let the service show me the choice</button>
 </form>
 <p><a href="${escapeHtml(base)}">Back: change name, number or signature</a></p>`,
   );

@@ -33,6 +33,8 @@ export const PAGE_CSS = [
   'fieldset{border:1px solid #bbb;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem;min-width:0}legend{font-weight:600;padding:0 .25rem}',
   // A radio and its text form one target at least 44 px high.
   'label.choice{display:flex;align-items:center;min-height:2.75rem;margin-top:.5rem;font-weight:400}',
+  // The method choice page: a radio beside its label and a detail line.
+  '.option{display:flex;gap:.6rem;align-items:flex-start;margin:.6rem 0;min-height:2.75rem}.option input{margin:.1rem 0 0}.option label{margin:0}',
   'ol.timeline{padding-left:1.5rem}ol.timeline li{margin:.25rem 0}',
   'details{margin:1rem 0}summary{min-height:2.75rem;display:flex;align-items:center;cursor:pointer;font-weight:600}',
   // The lifecycle picture keeps its labels at 14 px or more: on a phone it scrolls in its own box.

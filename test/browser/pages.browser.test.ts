@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../lambdas/core/domain.js';
+import { METHOD_CHOICE_PAGE } from '../../lambdas/core/method-choice.js';
 import { TERMS_PAGE } from '../../lambdas/core/terms.js';
 import { checkPage, launchBrowser, newContext, tabTo, VIEWPORT_NAMES } from '../support/browser.js';
 import { termsLinkFromOutbox } from '../support/isp.js';
@@ -19,6 +20,7 @@ import {
   verifyEventuallyPositive,
   waitFor,
 } from '../support/stack.js';
+import { PAPER_START_BODY } from '../support/white-paper.js';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -35,6 +37,16 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
+
+/** The paper's six-field start: the service's own page offers the methods. */
+async function startSixFields(language: string): Promise<{ targetURL: string }> {
+  const res = await call<{ targetURL: string }>(stack, 'POST', '/api/identifications', {
+    token,
+    json: { ...PAPER_START_BODY, mobile: nextMobile(), language },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
 
 const nextMobile = () => `+4179555${String(2000 + mobileCounter++).padStart(4, '0')}`;
 
@@ -112,6 +124,25 @@ describe.each(VIEWPORT_NAMES)('on a %s', (viewport) => {
       await checkPage(page, `simulator-result-${viewport}`, { axe: true });
     });
   });
+
+  it('the method choice page fits and is accessible in every language, and with its error', async () => {
+    for (const language of LANGUAGES) {
+      const { targetURL } = await startSixFields(language);
+      await withPage(viewport, true, async (page) => {
+        await page.goto(targetURL);
+        const t = METHOD_CHOICE_PAGE[language];
+        await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(t.title);
+        await checkPage(page, `method-choice-${language}-${viewport}`, { axe: true });
+        if (language !== 'en') return;
+        // Sent without a choice: the form again, the error announced and tied to the choices
+        await page.getByRole('button', { name: t.submit }).click();
+        await expect(page.getByRole('alert').textContent()).resolves.toBe(t.required);
+        const describedBy = (await page.getByRole('radio').first().getAttribute('aria-describedby')) ?? '';
+        expect(describedBy.split(' ')).toContain('method-error');
+        await checkPage(page, `method-choice-error-${viewport}`, { axe: true });
+      });
+    }
+  });
 });
 
 describe('with the keyboard alone, JavaScript off', () => {
@@ -144,5 +175,18 @@ describe('with the keyboard alone, JavaScript off', () => {
       await expect(page.getByRole('status').textContent()).resolves.toContain(TERMS_PAGE.en.accepted);
     });
     expect((await verifyEventuallyPositive(stack, mobile)).status).toBe(200);
+  });
+
+  it('completes the method choice form', async () => {
+    const { targetURL } = await startSixFields('de');
+    await withPage('phone', false, async (page) => {
+      await page.goto(targetURL);
+      await tabTo(page, { id: 'method-0' });
+      await page.keyboard.press('Space');
+      await expect(page.locator('#method-0').isChecked()).resolves.toBe(true);
+      await tabTo(page, { text: METHOD_CHOICE_PAGE.de.submit });
+      await page.keyboard.press('Enter');
+      await page.waitForURL((url) => !url.pathname.startsWith('/method-choice/'));
+    });
   });
 });

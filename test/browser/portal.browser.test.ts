@@ -145,6 +145,37 @@ describe.each(
 });
 
 describe('the portal', () => {
+  it('hands the choice to the service: its choice page, then the partner, then back to the portal', async () => {
+    const mobile = nextMobile();
+    const context = await newContext(browser, 'phone', { javaScript: false });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${stack.baseUrl}/demo-portal`);
+      await page.getByLabel('First name').fill('Bob');
+      await page.getByLabel('Last name').fill('Meier');
+      await page.getByLabel('Mobile number').fill(mobile);
+      await page.getByRole('button', { name: 'Check whether I can sign' }).click();
+      await page.getByLabel('Email address').fill('bob@example.com');
+      await page.getByLabel('Date of birth').fill('1980-05-17');
+      await page.getByLabel('Language for the identification and the SMS').selectOption('fr');
+      await page.getByRole('button', { name: 'Let the service show me the choice' }).click();
+
+      // The service's own page, in the order's language
+      expect(new URL(page.url()).pathname).toMatch(/^\/method-choice\//);
+      await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
+      await checkPage(page, 'portal-phone-js-off-service-choice', { axe: false });
+      await page.getByLabel('Identification de test').check();
+      await page.getByRole('button', { name: 'Continuer' }).click();
+
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Define Identity');
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.getByRole('link', { name: 'Back to the service provider' }).click();
+      await untilStage(page, STAGE.waitingForTerms, false);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('updates the status timeline by itself while the person accepts the terms on their phone', async () => {
     const mobile = nextMobile();
     const context = await newContext(browser, 'desktop', { javaScript: true });

@@ -122,4 +122,32 @@ describe('the demo portal', () => {
     expect(res.status).toBe(404);
     expect(res.text).toContain('Identification not found');
   });
+
+  it('leaves the choice to the service when asked: the six-field start, its choice page as the target', async () => {
+    const cookie = await journeyCookie();
+    const missing = await call<string>(
+      stack,
+      'POST',
+      '/demo-portal/methods',
+      form('serviceChoice=yes&email=&dob=1980-05-17&language=en&attempt=attempt-0003', { cookie }),
+    );
+    expect(missing.status).toBe(400);
+    expect(missing.text).toMatch(/<input id="f-email"[^>]*aria-invalid="true"/);
+    expect(missing.text).not.toContain('id="choice-error"');
+
+    const res = await call(
+      stack,
+      'POST',
+      '/demo-portal/methods',
+      form('serviceChoice=yes&email=bob%40example.com&dob=1980-05-17&language=it&attempt=attempt-0004', {
+        cookie,
+      }),
+    );
+    expect(res.status).toBe(303);
+    const target = new URL(res.headers.get('location') ?? '');
+    expect(target.pathname).toMatch(/^\/method-choice\/[0-9a-f-]{36}$/);
+    const choicePage = await call<string>(stack, 'GET', `${target.pathname}${target.search}`);
+    expect(choicePage.status).toBe(200);
+    expect(choicePage.text).toContain('<html lang="it">');
+  });
 });
