@@ -27,6 +27,15 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** The portal's first page filled in as Bob, sent: verify is negative for a new number. */
+async function checkAsBob(page: Page, mobile: string): Promise<void> {
+  await page.goto(`${stack.baseUrl}/demo-portal`);
+  await page.getByLabel('First name').fill('Bob');
+  await page.getByLabel('Last name').fill('Meier');
+  await page.getByLabel('Mobile number').fill(mobile);
+  await page.getByRole('button', { name: 'Check whether I can sign' }).click();
+}
+
 const STAGE = {
   atPartner: 'Your identification is under way at the partner.',
   waitingForTerms: 'You are identified. We sent you an SMS',
@@ -150,11 +159,7 @@ describe('the portal', () => {
     const context = await newContext(browser, 'phone', { javaScript: false });
     const page = await context.newPage();
     try {
-      await page.goto(`${stack.baseUrl}/demo-portal`);
-      await page.getByLabel('First name').fill('Bob');
-      await page.getByLabel('Last name').fill('Meier');
-      await page.getByLabel('Mobile number').fill(mobile);
-      await page.getByRole('button', { name: 'Check whether I can sign' }).click();
+      await checkAsBob(page, mobile);
       await page.getByLabel('Email address').fill('bob@example.com');
       await page.getByLabel('Date of birth').fill('1980-05-17');
       await page.getByLabel('Language for the identification and the SMS').selectOption('fr');
@@ -181,11 +186,7 @@ describe('the portal', () => {
     const context = await newContext(browser, 'desktop', { javaScript: true });
     const page = await context.newPage();
     try {
-      await page.goto(`${stack.baseUrl}/demo-portal`);
-      await page.getByLabel('First name').fill('Bob');
-      await page.getByLabel('Last name').fill('Meier');
-      await page.getByLabel('Mobile number').fill(mobile);
-      await page.getByRole('button', { name: 'Check whether I can sign' }).click();
+      await checkAsBob(page, mobile);
       await page.getByLabel(/Test method/).check();
       await page.getByLabel('Email address').fill('bob@example.com');
       await page.getByLabel('Date of birth').fill('1980-05-17');
