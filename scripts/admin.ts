@@ -8,10 +8,16 @@ import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { type AdminCommand, GLOBAL_HELP, GLOBAL_OPTIONS, OperatorError } from './admin/cli.js';
 import { amlAccessCommand } from './admin/commands/aml-access.js';
 import { seedCommand } from './admin/commands/seed.js';
+import { termsAcceptanceCommand } from './admin/commands/terms-acceptance.js';
 import { usageCommand } from './admin/commands/usage.js';
 import { connect } from './admin/connection.js';
 
-const COMMANDS: readonly AdminCommand[] = [seedCommand, usageCommand, amlAccessCommand];
+const COMMANDS: readonly AdminCommand[] = [
+  seedCommand,
+  usageCommand,
+  amlAccessCommand,
+  termsAcceptanceCommand,
+];
 
 const PROGRAM = 'npm run admin --';
 

@@ -14,6 +14,7 @@ const ALIASES: Record<string, string> = {
   commonname: 'cn',
   countryname: 'c',
   serialnumber: 'serialnumber',
+  '2.5.4.65': 'pseudonym',
   '2.5.4.42': 'gn',
   '2.5.4.4': 'sn',
   '2.5.4.3': 'cn',
@@ -146,6 +147,8 @@ export interface IdentifiedPerson {
   /** ISO 3166-1 alpha-2 nationalities. */
   nationalities: string[];
   serialNumber: string;
+  /** The pseudonym the person chose, if any. */
+  pseudonym?: string | undefined;
 }
 
 export type DnMatch = { ok: true } | { ok: false; reason: string };
@@ -159,20 +162,34 @@ const single = (attrs: DnAttributes, type: string): string | undefined => {
 
 /**
  * Whether the DN the SP will put in the certificate describes the identified person. Given and
- * family name are required; common name, country and serial number are checked when present;
- * any other attribute cannot be vouched for and fails the match. The reason is for logs and
- * tests only: the verify call never reveals it.
+ * family name are required — or, for a person who chose one, the pseudonym instead of them (the
+ * paper: the signature shows the names and home country "unless a pseudonym has been chosen").
+ * Common name, country and serial number are checked when present; any other attribute cannot be
+ * vouched for and fails the match. The reason is for logs and tests only: the verify call never
+ * reveals it.
  */
 export function matchDn(attrs: DnAttributes, person: IdentifiedPerson): DnMatch {
-  const known = new Set(['gn', 'sn', 'cn', 'c', 'serialnumber']);
+  const known = new Set(['gn', 'sn', 'cn', 'c', 'serialnumber', 'pseudonym']);
   for (const type of attrs.keys()) if (!known.has(type)) return { ok: false, reason: `unsupported:${type}` };
-  const gn = single(attrs, 'gn');
-  const sn = single(attrs, 'sn');
-  if (gn === undefined || sn === undefined) return { ok: false, reason: 'missing-name' };
-  if (normaliseName(gn) !== normaliseName(person.givenName)) return { ok: false, reason: 'given-name' };
-  if (normaliseName(sn) !== normaliseName(person.familyName)) return { ok: false, reason: 'family-name' };
+  const pseudonym = single(attrs, 'pseudonym');
+  let shownName: string;
+  if (pseudonym !== undefined) {
+    // A pseudonym stands instead of the names, never beside them.
+    if (attrs.has('gn') || attrs.has('sn')) return { ok: false, reason: 'pseudonym-with-names' };
+    if (person.pseudonym === undefined) return { ok: false, reason: 'no-pseudonym' };
+    if (normaliseName(pseudonym) !== normaliseName(person.pseudonym))
+      return { ok: false, reason: 'pseudonym' };
+    shownName = person.pseudonym;
+  } else {
+    const gn = single(attrs, 'gn');
+    const sn = single(attrs, 'sn');
+    if (gn === undefined || sn === undefined) return { ok: false, reason: 'missing-name' };
+    if (normaliseName(gn) !== normaliseName(person.givenName)) return { ok: false, reason: 'given-name' };
+    if (normaliseName(sn) !== normaliseName(person.familyName)) return { ok: false, reason: 'family-name' };
+    shownName = `${person.givenName} ${person.familyName}`;
+  }
   const cn = single(attrs, 'cn');
-  if (cn !== undefined && normaliseName(cn) !== normaliseName(`${person.givenName} ${person.familyName}`)) {
+  if (cn !== undefined && normaliseName(cn) !== normaliseName(shownName)) {
     return { ok: false, reason: 'common-name' };
   }
   const c = single(attrs, 'c');

@@ -85,7 +85,17 @@ export interface Order {
   /** The current terms link: only the newest one is valid. `sentAt` is null until the SMS left. */
   termsSms?: { sentAt: string | null; expiresAt: string; tokenHash: string; count: number };
   /** Set when the person accepted the terms, before the registration is written. */
-  acceptance?: { acceptedAt: string };
+  acceptance?: TermsAcceptance;
+}
+
+/** What the person accepted on the terms page, and the pseudonym chosen there, if any. */
+export interface TermsAcceptance {
+  acceptedAt: string;
+  /** The terms-of-use version shown (absent on acceptances recorded before versions existed). */
+  termsVersion?: string;
+  /** The language of the document shown. */
+  termsLanguage?: string;
+  pseudonym?: string;
 }
 
 /** The SP's start call without `issuer` and `method`: what the person's choice page needs. */

@@ -16,10 +16,15 @@ export interface Registration {
   givenName: string;
   familyName: string;
   nationalities: string[];
+  /** The acceptance record: when, which version, in which language, through which order (`refId`). */
   termsAcceptedAt: string;
+  termsVersion?: string;
+  termsLanguage?: string;
   validUntil: string;
   refId: string;
   issuer: string;
+  /** Chosen by the person on the terms page: signatures may show it instead of the names. */
+  pseudonym?: string;
 }
 
 export interface VerifyQuestion {
@@ -53,6 +58,7 @@ export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, n
       familyName: reg.familyName,
       nationalities: reg.nationalities,
       serialNumber: reg.serialNumber,
+      pseudonym: reg.pseudonym,
     });
   } catch {
     return { ok: false, reason: 'dn-syntax' };

@@ -5,6 +5,7 @@
 import { parseDn } from './dn.js';
 import { CLAIMED_IDENTITY_ID, JURISDICTIONS, LANGUAGES } from './domain.js';
 import { type FieldError, problems } from './problems.js';
+import { TERMS_VERSION } from './terms-of-use.js';
 import * as z from './zod.js';
 
 /** No C0/C1 control characters, no bidi overrides or zero-width tricks in free text. */
@@ -247,6 +248,18 @@ export const IdempotencyKey = z
   .string()
   .check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'Must be 1 to 255 printable ASCII characters.' }));
 export const IdempotencyHeader = z.object({ 'Idempotency-Key': z.optional(IdempotencyKey) });
+
+// ---------------------------------------------------------------- terms page
+
+/**
+ * The terms page's form beside its `accept=yes`: the version shown and, optionally, a pseudonym —
+ * checked as the start call checks names (an empty field is no pseudonym).
+ */
+export const TermsForm = z.object({
+  termsVersion: z.optional(z.string().check(z.regex(TERMS_VERSION, { error: 'Invalid terms version.' }))),
+  pseudonym: z.optional(personName),
+});
+export type TermsForm = z.infer<typeof TermsForm>;
 
 // ---------------------------------------------------------------- parsing
 

@@ -6,6 +6,7 @@ import type { IspConfig, SpSetup } from './domain.js';
 import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
 import { HttpAdapterSettings } from './isp-http.js';
 import { claimedIdentityId } from './schemas.js';
+import { DEFAULT_TERMS_OF_USE, TermsOfUseSchema } from './terms-of-use.js';
 import { PriceSheetSchema } from './usage.js';
 import * as z from './zod.js';
 
@@ -92,6 +93,8 @@ export const ServiceConfigSchema = z
     $comment: z.optional(z.string()),
     isps: z.array(IspConfigSchema).check(z.minLength(1)),
     serviceProviders: z.array(SpConfigSchema),
+    /** The terms of use new acceptances get; the service's own default when absent. */
+    termsOfUse: z._default(TermsOfUseSchema, DEFAULT_TERMS_OF_USE),
   })
   .check(
     z.superRefine((config, ctx) => {

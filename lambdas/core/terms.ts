@@ -35,6 +35,15 @@ export interface TermsPageText {
   notAccepted: string;
   /** The form was sent from another site: nothing recorded. */
   foreign: string;
+  /** Heading of the short summary, beside the full terms-of-use document. */
+  summary: string;
+  version: string;
+  readFull: string;
+  pseudonymLabel: string;
+  pseudonymHint: string;
+  pseudonymInvalid: string;
+  /** A new terms version was published while the page was open: nothing recorded. */
+  changed: string;
 }
 
 export const TERMS_PAGE: Record<Language, TermsPageText> = {
@@ -55,6 +64,16 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     used: 'The terms were already accepted with this link.',
     notAccepted: 'Nothing was recorded. To accept, open the link again and press the button.',
     foreign: 'Nothing was recorded: the acceptance must be sent from this page itself.',
+    summary: 'In short',
+    version: 'Version',
+    readFull: 'Read the full terms of use',
+    pseudonymLabel: 'Pseudonym (optional)',
+    pseudonymHint:
+      'Your signatures may then show this name instead of your first and last name. Letters, spaces, apostrophes, hyphens and dots, at most 100 characters.',
+    pseudonymInvalid:
+      'Nothing was recorded: a pseudonym may contain letters, spaces, apostrophes, hyphens and dots only, at most 100 characters. Open the link again to choose another one.',
+    changed:
+      'Nothing was recorded: the terms of use changed while the page was open. Open the link again to read the new version.',
   },
   de: {
     title: 'Nutzungsbedingungen für elektronische Signaturen',
@@ -74,6 +93,16 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     notAccepted:
       'Es wurde nichts gespeichert. Um zu akzeptieren, öffnen Sie den Link erneut und drücken Sie die Schaltfläche.',
     foreign: 'Es wurde nichts gespeichert: Die Zustimmung muss von dieser Seite selbst gesendet werden.',
+    summary: 'Kurz gesagt',
+    version: 'Version',
+    readFull: 'Vollständige Nutzungsbedingungen lesen',
+    pseudonymLabel: 'Pseudonym (freiwillig)',
+    pseudonymHint:
+      'Ihre Signaturen können dann diesen Namen statt Ihres Vor- und Nachnamens zeigen. Buchstaben, Leerzeichen, Apostrophe, Bindestriche und Punkte, höchstens 100 Zeichen.',
+    pseudonymInvalid:
+      'Es wurde nichts gespeichert: Ein Pseudonym darf nur Buchstaben, Leerzeichen, Apostrophe, Bindestriche und Punkte enthalten, höchstens 100 Zeichen. Öffnen Sie den Link erneut, um ein anderes zu wählen.',
+    changed:
+      'Es wurde nichts gespeichert: Die Nutzungsbedingungen wurden geändert, während die Seite offen war. Öffnen Sie den Link erneut, um die neue Version zu lesen.',
   },
   fr: {
     title: "Conditions d'utilisation des signatures électroniques",
@@ -92,6 +121,16 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     used: 'Les conditions ont déjà été acceptées avec ce lien.',
     notAccepted: "Rien n'a été enregistré. Pour accepter, ouvrez à nouveau le lien et appuyez sur le bouton.",
     foreign: "Rien n'a été enregistré : l'acceptation doit être envoyée depuis cette page même.",
+    summary: 'En bref',
+    version: 'Version',
+    readFull: "Lire les conditions d'utilisation complètes",
+    pseudonymLabel: 'Pseudonyme (facultatif)',
+    pseudonymHint:
+      'Vos signatures peuvent alors montrer ce nom à la place de votre prénom et de votre nom. Lettres, espaces, apostrophes, traits d’union et points, 100 caractères au plus.',
+    pseudonymInvalid:
+      "Rien n'a été enregistré : un pseudonyme ne peut contenir que des lettres, espaces, apostrophes, traits d'union et points, 100 caractères au plus. Ouvrez à nouveau le lien pour en choisir un autre.",
+    changed:
+      "Rien n'a été enregistré : les conditions d'utilisation ont changé pendant que la page était ouverte. Ouvrez à nouveau le lien pour lire la nouvelle version.",
   },
   it: {
     title: "Condizioni d'uso per le firme elettroniche",
@@ -110,6 +149,16 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     used: 'Le condizioni sono già state accettate con questo link.',
     notAccepted: 'Non è stato registrato nulla. Per accettare, apra di nuovo il link e prema il pulsante.',
     foreign: "Non è stato registrato nulla: l'accettazione deve essere inviata da questa pagina stessa.",
+    summary: 'In breve',
+    version: 'Versione',
+    readFull: "Leggere le condizioni d'uso complete",
+    pseudonymLabel: 'Pseudonimo (facoltativo)',
+    pseudonymHint:
+      'Le sue firme possono allora mostrare questo nome al posto del nome e del cognome. Lettere, spazi, apostrofi, trattini e punti, al massimo 100 caratteri.',
+    pseudonymInvalid:
+      'Non è stato registrato nulla: uno pseudonimo può contenere solo lettere, spazi, apostrofi, trattini e punti, al massimo 100 caratteri. Apra di nuovo il link per sceglierne un altro.',
+    changed:
+      "Non è stato registrato nulla: le condizioni d'uso sono cambiate mentre la pagina era aperta. Apra di nuovo il link per leggere la nuova versione.",
   },
 };
 

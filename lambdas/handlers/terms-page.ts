@@ -1,5 +1,7 @@
 /**
- * GET /terms/{token} shows the terms of use in the order's language; POST accepts them (single use).
+ * GET /terms/{token} shows the terms of use in the order's language — the short summary beside the
+ * current terms-of-use document (its text or a link) — and a pseudonym the person may choose;
+ * POST accepts them (single use), recording the version, language and pseudonym.
  * The token is the SMS link's secret: never logged, never sent on as a referrer.
  *
  * Only the page's own form counts as an acceptance: `accept=yes`, once, form-encoded, not sent by
@@ -9,7 +11,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { Problem } from '../core/problems.js';
+import { TermsForm } from '../core/schemas.js';
 import { type TermsPageText, termsPageText } from '../core/terms.js';
+import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
 import { isCrossSite, isFormEncoded, rawBody } from '../http/request.js';
@@ -17,8 +21,8 @@ import { acceptTerms, openTermsLink } from '../usecases/lifecycle.js';
 
 const deps = lifecycleDeps();
 
-/** The page's form is a few bytes; anything much larger was not sent by it. */
-const MAX_FORM_BYTES = 1024;
+/** The page's form is small (a pseudonym is at most 100 characters); anything much larger was not sent by it. */
+const MAX_FORM_BYTES = 2048;
 
 const notAccepted = new Problem({
   status: 400,
@@ -27,6 +31,12 @@ const notAccepted = new Problem({
   detail:
     'Only the form field accept=yes, sent once as application/x-www-form-urlencoded, accepts the terms.',
 });
+const badPseudonym = new Problem({
+  status: 400,
+  slug: 'terms-invalid-pseudonym',
+  title: 'Invalid pseudonym',
+  detail: 'A pseudonym follows the rules of a name: letters, spaces, apostrophes, hyphens and dots.',
+});
 const foreignSite = new Problem({
   status: 403,
   slug: 'terms-foreign-site',
@@ -34,13 +44,51 @@ const foreignSite = new Problem({
   detail: 'The acceptance was sent from another site.',
 });
 
-function checkExplicitAcceptance(event: APIGatewayProxyEvent): void {
+/** The explicit acceptance, with the version shown and the pseudonym chosen (checked like a name). */
+function explicitAcceptance(event: APIGatewayProxyEvent): TermsForm {
   if (isCrossSite(event)) throw foreignSite;
   if (!isFormEncoded(event)) throw notAccepted;
   const raw = rawBody(event);
   if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw notAccepted;
-  const accept = new URLSearchParams(raw).getAll('accept');
+  const form = new URLSearchParams(raw);
+  const accept = form.getAll('accept');
   if (accept.length !== 1 || accept[0] !== 'yes') throw notAccepted;
+  const pseudonyms = form.getAll('pseudonym');
+  const versions = form.getAll('termsVersion');
+  if (pseudonyms.length > 1) throw badPseudonym;
+  if (versions.length > 1) throw notAccepted;
+  const parsed = TermsForm.safeParse({
+    ...(pseudonyms[0] ? { pseudonym: pseudonyms[0] } : {}),
+    ...(versions[0] !== undefined ? { termsVersion: versions[0] } : {}),
+  });
+  if (!parsed.success)
+    throw parsed.error.issues.some((i) => i.path[0] === 'pseudonym') ? badPseudonym : notAccepted;
+  return parsed.data;
+}
+
+/** The terms-of-use document in this language (or English), beside the summary, and the form. */
+function termsPage(t: TermsPageText, terms: TermsOfUse, language: string): string {
+  const { language: docLanguage, document } = termsDocumentFor(terms, language);
+  const full = document.url
+    ? `<p><a href="${escapeHtml(document.url)}" hreflang="${docLanguage}">${escapeHtml(t.readFull)}</a></p>`
+    : (document.text ?? []).map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
+  return `<h1>${escapeHtml(t.title)}</h1>
+<p>${escapeHtml(t.intro)}</p>
+<h2>${escapeHtml(t.summary)}</h2>
+<ol>${t.terms.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ol>
+<section lang="${docLanguage}" aria-labelledby="terms-document">
+<h2 id="terms-document">${escapeHtml(document.title)}</h2>
+<p class="note">${escapeHtml(t.version)} ${escapeHtml(terms.version)}</p>
+${full}
+</section>
+<form method="post" action="">
+<input type="hidden" name="accept" value="yes">
+<input type="hidden" name="termsVersion" value="${escapeHtml(terms.version)}">
+<label for="pseudonym">${escapeHtml(t.pseudonymLabel)}</label>
+<input id="pseudonym" name="pseudonym" maxlength="100" autocomplete="off" aria-describedby="pseudonym-hint">
+<small class="note" id="pseudonym-hint">${escapeHtml(t.pseudonymHint)}</small>
+<button type="submit">${escapeHtml(t.accept)}</button>
+</form>`;
 }
 
 function refusalMessage(err: Problem, t: TermsPageText): string {
@@ -54,6 +102,10 @@ function refusalMessage(err: Problem, t: TermsPageText): string {
       return t.notAccepted;
     case 'terms-foreign-site':
       return t.foreign;
+    case 'terms-invalid-pseudonym':
+      return t.pseudonymInvalid;
+    case 'terms-changed':
+      return t.changed;
     default:
       return t.invalid;
   }
@@ -64,8 +116,8 @@ export const handler = httpHandler('terms-page', async (event) => {
   const lang = /^(en|de|fr|it)$/.exec(event.queryStringParameters?.lang ?? '')?.[0];
   try {
     if (event.httpMethod === 'POST') {
-      checkExplicitAcceptance(event);
-      const order = await acceptTerms(deps, token);
+      const form = explicitAcceptance(event);
+      const order = await acceptTerms(deps, token, { ...form, language: lang });
       const t = termsPageText(order.person.language);
       const next = order.redirectUrl
         ? `<p><a class="button" href="${escapeHtml(order.redirectUrl)}">${escapeHtml(t.back)}</a></p>`
@@ -79,16 +131,10 @@ export const handler = httpHandler('terms-page', async (event) => {
         ),
       );
     }
-    const { order } = await openTermsLink(deps, token);
+    const { order, terms } = await openTermsLink(deps, token);
     const language = lang ?? order.person.language;
     const t = termsPageText(language);
-    const body = `<h1>${escapeHtml(t.title)}</h1>
-<p>${escapeHtml(t.intro)}</p>
-<ol>${t.terms.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ol>
-<form method="post" action="">
-<input type="hidden" name="accept" value="yes">
-<button type="submit">${escapeHtml(t.accept)}</button>
-</form>`;
+    const body = termsPage(t, terms, language);
     return html(200, page(t.title, body, language));
   } catch (err) {
     if (!(err instanceof Problem)) throw err;

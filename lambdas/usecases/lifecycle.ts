@@ -20,11 +20,13 @@ import {
   isOpened,
   type LifecycleEvent,
   type Order,
+  type TermsAcceptance,
   type TransitionResult,
 } from '../core/order.js';
 import { Problem, problems } from '../core/problems.js';
 import { normaliseMsisdn, type Registration, registrationValidUntil } from '../core/registration.js';
 import { TERMS_LINK_SECONDS, termsSmsText } from '../core/terms.js';
+import { DEFAULT_TERMS_OF_USE, type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { orderOfClient, orderOfIssuer } from './order-access.js';
 import { recordUsage } from './usage.js';
 
@@ -313,6 +315,22 @@ export async function resendTermsSms(deps: TermsDeps, clientId: string, refId: s
 export interface TermsView {
   order: Order;
   expiresAt: string;
+  /** The terms of use an acceptance now records. */
+  terms: TermsOfUse;
+}
+
+/** What the person sends with the acceptance. */
+export interface AcceptanceChoice {
+  /** The version the page showed; a newer one published meanwhile must be read first. */
+  termsVersion?: string | undefined;
+  /** The language the page was shown in. */
+  language?: string | undefined;
+  pseudonym?: string | undefined;
+}
+
+/** The current terms of use: the operator's, or the service's default before any was published. */
+async function currentTermsOfUse(deps: LifecycleDeps): Promise<TermsOfUse> {
+  return (await deps.repository.getCurrentTermsOfUse()) ?? DEFAULT_TERMS_OF_USE;
 }
 
 /** A link is usable when it exists, is the order's newest, is unused and unexpired. */
@@ -344,11 +362,23 @@ export async function openTermsLink(deps: LifecycleDeps, token: string): Promise
       detail: 'This link has expired.',
     });
   }
-  return { order, expiresAt: link.expiresAt };
+  return { order, expiresAt: link.expiresAt, terms: await currentTermsOfUse(deps) };
 }
 
-export async function acceptTerms(deps: LifecycleDeps, token: string): Promise<Order> {
-  const { order } = await openTermsLink(deps, token);
+export async function acceptTerms(
+  deps: LifecycleDeps,
+  token: string,
+  choice: AcceptanceChoice = {},
+): Promise<Order> {
+  const { order, terms } = await openTermsLink(deps, token);
+  if (choice.termsVersion !== undefined && choice.termsVersion !== terms.version) {
+    throw new Problem({
+      status: 409,
+      slug: 'terms-changed',
+      title: 'Terms changed',
+      detail: 'A new version of the terms of use was published while the page was open: read it first.',
+    });
+  }
   const now = clock(deps);
   try {
     await deps.repository.useTermsLink(sha256(token), now);
@@ -363,7 +393,12 @@ export async function acceptTerms(deps: LifecycleDeps, token: string): Promise<O
     }
     throw err;
   }
-  const acceptance = { acceptedAt: now.toISOString() };
+  const acceptance: TermsAcceptance = {
+    acceptedAt: now.toISOString(),
+    termsVersion: terms.version,
+    termsLanguage: termsDocumentFor(terms, choice.language ?? order.person.language).language,
+    ...(choice.pseudonym !== undefined ? { pseudonym: choice.pseudonym } : {}),
+  };
   const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => ({
     save: o.acceptance ? undefined : bump(o, { acceptance }),
     result: undefined,
@@ -402,6 +437,11 @@ export async function registerPerson(
     familyName: vc.claims.family_name,
     nationalities: vc.claims.nationalities,
     termsAcceptedAt: order.acceptance.acceptedAt,
+    ...(order.acceptance.termsVersion !== undefined ? { termsVersion: order.acceptance.termsVersion } : {}),
+    ...(order.acceptance.termsLanguage !== undefined
+      ? { termsLanguage: order.acceptance.termsLanguage }
+      : {}),
+    ...(order.acceptance.pseudonym !== undefined ? { pseudonym: order.acceptance.pseudonym } : {}),
     validUntil: registrationValidUntil(
       documentExpiry(vc),
       new Date(order.acceptance.acceptedAt),

@@ -1,9 +1,13 @@
-/** Writes the operator's configuration (catalogue, SP setups, claimed identities) into the table. */
+/**
+ * Writes the operator's configuration (catalogue, SP setups, claimed identities, the current terms
+ * of use) into the table.
+ */
 
 import type { Repository } from '../adapters/dynamo/repository.js';
 import { type ServiceConfig, toIspConfig, toSpSetup } from '../core/service-config.js';
 
 export async function seedConfig(repository: Repository, config: ServiceConfig): Promise<void> {
+  await repository.publishTermsOfUse(config.termsOfUse);
   for (const isp of config.isps) await repository.putIsp(toIspConfig(isp));
   for (const sp of config.serviceProviders) {
     await repository.putSpSetup(toSpSetup(sp));

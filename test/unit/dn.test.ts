@@ -386,13 +386,13 @@ describe('matchDn', () => {
       ['organisation', 'gn=Hans, sn=Müller, o=Swisscom', 'o'],
       ['organisational unit', 'gn=Hans, sn=Müller, ou=IT', 'ou'],
       ['e-mail OID', 'gn=Hans, sn=Müller, 1.2.840.113549.1.9.1=hans@example.ch', '1.2.840.113549.1.9.1'],
-      ['pseudonym', 'gn=Hans, sn=Müller, pseudonym=Hansi', 'pseudonym'],
     ])('refuses an attribute it cannot vouch for (%s)', (_label, dn, type) => {
       expect(match(dn)).toEqual({ ok: false, reason: `unsupported:${type}` });
     });
 
     it.each([
       ['given name', 'gn=Hans, gn=Hans, sn=Müller'],
+      ['pseudonym', 'pseudonym=Hansi, pseudonym=Hansi'],
       ['given name under its long name', 'gn=Hans, givenName=Hans, sn=Müller'],
       ['surname', 'gn=Hans, sn=Müller, sn=Müller'],
       ['common name', 'gn=Hans, sn=Müller, cn=Hans Müller, cn=Hans Müller'],
@@ -401,5 +401,45 @@ describe('matchDn', () => {
     ])('throws a DnSyntaxError when the %s is given twice', (_label, dn) => {
       expect(() => match(dn)).toThrow(DnSyntaxError);
     });
+  });
+});
+
+describe('matchDn with a pseudonym (the paper: the names show "unless a pseudonym has been chosen")', () => {
+  const hansi: IdentifiedPerson = { ...hans, pseudonym: 'Hansi Signer' };
+
+  it.each([
+    ['with the country', 'pseudonym=Hansi Signer, c=CH'],
+    ['alone', 'pseudonym=Hansi Signer'],
+    ['in other case and spacing', 'PSEUDONYM = hansi   SIGNER , C=ch'],
+    ['under its OID', '2.5.4.65=Hansi Signer, 2.5.4.6=CH'],
+    ['with the pseudonym as common name', 'pseudonym=Hansi Signer, cn=Hansi Signer, c=CH'],
+    ['with the serial number', 'pseudonym=Hansi Signer, c=CH, serialNumber=SRS-7f3a9c01'],
+  ])('matches the chosen pseudonym %s', (_label, dn) => {
+    expect(match(dn, hansi)).toEqual({ ok: true });
+  });
+
+  it('still matches the names of a person who chose a pseudonym', () => {
+    expect(match(PAPER_DN, hansi)).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['a person who chose none', 'pseudonym=Hansi Signer, c=CH', hans, 'no-pseudonym'],
+    ['another pseudonym', 'pseudonym=Hansi, c=CH', hansi, 'pseudonym'],
+    [
+      'the pseudonym beside the names',
+      'gn=Hans, sn=Müller, pseudonym=Hansi Signer',
+      hansi,
+      'pseudonym-with-names',
+    ],
+    [
+      'the pseudonym beside a given name only',
+      'gn=Hans, pseudonym=Hansi Signer',
+      hansi,
+      'pseudonym-with-names',
+    ],
+    ['the real name as common name', 'pseudonym=Hansi Signer, cn=Hans Müller', hansi, 'common-name'],
+    ['another country', 'pseudonym=Hansi Signer, c=DE', hansi, 'country'],
+  ])('refuses %s', (_label, dn, person, reason) => {
+    expect(match(dn, person)).toEqual({ ok: false, reason });
   });
 });

@@ -2,6 +2,7 @@
  * All reads and writes of the single table. Every write is a single-item conditional write:
  * `attribute_not_exists` to create once, a `version` condition for order transitions.
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -15,6 +16,7 @@ import {
 import type { IspConfig, Jurisdiction, SpSetup } from '../../core/domain.js';
 import type { Order } from '../../core/order.js';
 import type { Registration } from '../../core/registration.js';
+import type { TermsOfUse } from '../../core/terms-of-use.js';
 import type { UsageRecord, VerifyCounts } from '../../core/usage.js';
 import {
   AML_LOG_PARTITION,
@@ -111,6 +113,15 @@ async function absentIfIllFormed<T>(read: () => Promise<T | undefined>): Promise
     if (err instanceof InvalidKeyPart) return undefined;
     throw err;
   }
+}
+
+/** JSON with object keys sorted, so equal content hashes equally whatever the key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 async function conditional<T>(write: Promise<T>, message: string): Promise<T> {
@@ -256,6 +267,43 @@ export class Repository {
 
   async putIsp(isp: IspConfig): Promise<void> {
     await this.putItem({ ...keys.isp(isp.issuer), ...isp });
+  }
+
+  // ------------------------------------------------------------ terms of use
+
+  /**
+   * Publishes a terms-of-use version and makes it the current one. A version is written once: the
+   * same text again changes nothing, another text under a published version is refused
+   * (ConditionFailed), so a recorded acceptance always names the text the person saw.
+   */
+  async publishTermsOfUse(terms: TermsOfUse): Promise<void> {
+    const sha256 = createHash('sha256').update(canonicalJson(terms)).digest('hex');
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.termsOfUse(terms.version), ...terms, sha256 },
+          ConditionExpression: 'attribute_not_exists(PK) OR sha256 = :sha256',
+          ExpressionAttributeValues: { ':sha256': sha256 },
+        }),
+      ),
+      `Terms of use version ${terms.version} is already published with another text: give the new text a new version.`,
+    );
+    await this.putItem({ ...keys.currentTermsOfUse(), ...terms, sha256 });
+  }
+
+  async getCurrentTermsOfUse(): Promise<TermsOfUse | undefined> {
+    const item = await this.getItem<TermsOfUse & { sha256?: string }>(keys.currentTermsOfUse());
+    if (!item) return undefined;
+    const { sha256: _sha, ...terms } = item;
+    return terms;
+  }
+
+  async getTermsOfUse(version: string): Promise<TermsOfUse | undefined> {
+    const item = await this.getItem<TermsOfUse & { sha256?: string }>(keys.termsOfUse(version));
+    if (!item) return undefined;
+    const { sha256: _sha, ...terms } = item;
+    return terms;
   }
 
   // ------------------------------------------------------------ idempotency

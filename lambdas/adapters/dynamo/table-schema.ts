@@ -15,6 +15,8 @@
  * | evidence (one/order)| EVIDENCE#<refId>            | EVIDENCE  |                   |                         |
  * | rate-limit window   | RESEND#<refId>              | WINDOW#<hour> |               |                         |
  * | AML access record   | AML#<refId>                 | ACCESS#<at>#<id> | AMLLOG     | <at>#<id>               |
+ * | terms of use version| TERMSOFUSE#<version>        | TERMSOFUSE |                  |                         |
+ * | current terms of use| TERMSOFUSE                  | CURRENT   |                   |                         |
  * | usage event         | USAGE#<clientId>#<YYYY-MM>  | EVENT#<refId>#<event> |       |                         |
  * | verify counter      | USAGE#<clientId>#<YYYY-MM>  | VERIFY#<claimedIdentity>#<shard> | |                      |
  *
@@ -112,6 +114,10 @@ export const keys = {
   termsToken: (tokenHash: string) => ({ PK: key('TERMS', tokenHash), SK: 'TERMS' }),
   /** Keyed by the order: one evidence per order, written once (the evidenceId is an attribute). */
   evidence: (refId: string) => ({ PK: key('EVIDENCE', refId), SK: 'EVIDENCE' }),
+  /** A published terms-of-use version, never changed once written. */
+  termsOfUse: (version: string) => ({ PK: key('TERMSOFUSE', version), SK: 'TERMSOFUSE' }),
+  /** The version new acceptances get (a copy of it, so the terms page costs one read). */
+  currentTermsOfUse: () => ({ PK: 'TERMSOFUSE', SK: 'CURRENT' }),
   /** One access to an order's AML identification data; all of them also under GSI1 `AMLLOG`, by time. */
   amlAccesses: (refId: string) => ({ PK: key('AML', refId) }),
   amlAccess: (refId: string, at: string, id: string) => ({

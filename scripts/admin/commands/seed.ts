@@ -1,5 +1,6 @@
 /** `seed <config.json>`: writes the catalogue, the SP setups and their claimed identities. */
 import { readFileSync } from 'node:fs';
+import { ConditionFailed } from '../../../lambdas/adapters/dynamo/repository.js';
 import { ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
 import { seedConfig } from '../../../lambdas/usecases/seed-config.js';
 import { type AdminCommand, OperatorError } from '../cli.js';
@@ -9,7 +10,8 @@ export const seedCommand: AdminCommand = {
   summary: 'write the catalogue and the SP setups from a configuration file (idempotent)',
   synopsis: '<config.json>',
   help: [
-    'Writes the partners, the SP setups and their claimed identities — the same code the local stack',
+    'Writes the partners, the SP setups, their claimed identities and the terms of use (a version is',
+    'written once: another text under a published version is refused) — the same code the local stack',
     'seeds config/local.json with. Schema: lambdas/core/service-config.ts. Prints {"seeded":{…}}.',
   ],
   options: {},
@@ -29,7 +31,13 @@ export const seedCommand: AdminCommand = {
     }
     const connection = await connect();
     try {
-      await seedConfig(connection.repository, parsed.data);
+      try {
+        await seedConfig(connection.repository, parsed.data);
+      } catch (err) {
+        // A terms-of-use version published before with another text.
+        if (err instanceof ConditionFailed) throw new OperatorError(err.message);
+        throw err;
+      }
       const { isps, serviceProviders } = parsed.data;
       print(JSON.stringify({ seeded: { isps: isps.length, serviceProviders: serviceProviders.length } }));
     } finally {
