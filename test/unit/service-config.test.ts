@@ -94,3 +94,73 @@ describe('claimed identities in the SP setup', () => {
     );
   });
 });
+
+describe('the terms of use in the configuration', () => {
+  const withTerms = (termsOfUse: unknown) => ServiceConfigSchema.safeParse({ ...rawConfig(), termsOfUse });
+  const en = { title: 'Terms of use', url: 'https://trust.example/terms/2027-01/en.pdf' };
+
+  it('takes the service’s built-in document, version 2026-11 in four languages, when none is configured', () => {
+    const config = ServiceConfigSchema.parse(rawConfig());
+
+    expect(config.termsOfUse.version).toBe('2026-11');
+    expect(Object.keys(config.termsOfUse.documents).sort()).toEqual(['de', 'en', 'fr', 'it']);
+  });
+
+  it('accepts a document per language as a link or as paragraphs of text', () => {
+    const result = withTerms({
+      version: '2027-01',
+      documents: { en, de: { title: 'Nutzungsbedingungen', text: ['1. Zweck.', '2. Mobilnummer.'] } },
+    });
+
+    expect(result.success).toBe(true);
+    expect(result.data?.termsOfUse.documents.de?.text).toHaveLength(2);
+  });
+
+  it.each([
+    ['no English document', { version: '2027-01', documents: { de: en } }, 'termsOfUse.documents.en'],
+    [
+      'a language the service does not speak',
+      { version: '2027-01', documents: { en, es: en } },
+      'termsOfUse.documents',
+    ],
+    ['a version with the key separator #', { version: '2027#01', documents: { en } }, 'termsOfUse.version'],
+    ['a version with a space', { version: '2027 01', documents: { en } }, 'termsOfUse.version'],
+    ['an empty version', { version: '', documents: { en } }, 'termsOfUse.version'],
+    [
+      'an http link',
+      { version: '2027-01', documents: { en: { ...en, url: 'http://trust.example/t.pdf' } } },
+      'termsOfUse.documents.en.url',
+    ],
+    [
+      'a javascript: link',
+      { version: '2027-01', documents: { en: { ...en, url: 'javascript:alert(1)' } } },
+      'termsOfUse.documents.en.url',
+    ],
+    [
+      'both a link and a text',
+      { version: '2027-01', documents: { en: { ...en, text: ['x'] } } },
+      'termsOfUse.documents.en',
+    ],
+    [
+      'neither a link nor a text',
+      { version: '2027-01', documents: { en: { title: 'Terms' } } },
+      'termsOfUse.documents.en',
+    ],
+    [
+      'an empty text',
+      { version: '2027-01', documents: { en: { title: 'Terms', text: [] } } },
+      'termsOfUse.documents.en.text',
+    ],
+    [
+      'a control character in the text',
+      { version: '2027-01', documents: { en: { title: 'Terms', text: ['a\u0007b'] } } },
+      'termsOfUse.documents.en.text.0',
+    ],
+    ['an unknown field', { version: '2027-01', documents: { en }, effective: '2027-01-01' }, 'termsOfUse'],
+  ])('refuses terms of use with %s', (_label, termsOfUse, path) => {
+    const result = withTerms(termsOfUse);
+
+    expect(result.success).toBe(false);
+    expect((result.error?.issues ?? []).map((i) => i.path.join('.'))).toContain(path);
+  });
+});
