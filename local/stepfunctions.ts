@@ -71,6 +71,8 @@ export class LocalStepFunctions {
   private readonly stateHandlers: Map<string, { handler: string; callback: boolean }>;
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  /** Task invocations still running: an aborted execution does not stop its Lambda mid-write. */
+  private readonly invocations = new Set<Promise<unknown>>();
   private readonly pending = new Map<string, PendingTask>();
   private closed = false;
 
@@ -210,6 +212,8 @@ export class LocalStepFunctions {
     this.closed = true;
     for (const { abort } of this.running.values()) abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    // Let running task functions finish their writes before the caller closes the table under them.
+    await Promise.allSettled([...this.invocations]);
   }
 
   // ------------------------------------------------------------------ internals
@@ -340,7 +344,11 @@ export class LocalStepFunctions {
   }
 
   private invoke<T>(functionName: string, call: () => Promise<T>): Promise<T> {
-    return this.options.metrics ? this.options.metrics.invoke(functionName, call) : call();
+    const invocation = this.options.metrics ? this.options.metrics.invoke(functionName, call) : call();
+    this.invocations.add(invocation);
+    const forget = () => this.invocations.delete(invocation);
+    invocation.then(forget, forget);
+    return invocation;
   }
 
   private load(handler: string, stateName: string): Promise<TaskHandler> {

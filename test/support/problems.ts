@@ -26,3 +26,17 @@ export function expectInvalidField(res: ApiResponse, field: string): void {
   expectProblem(res, 400, 'validation', 'Invalid request');
   expect((res.body as Problem).errors?.map((e) => e.field)).toContain(field);
 }
+
+/**
+ * The verify call's negative: the same status, body and headers as `reference` (another negative),
+ * byte for byte, whatever the reason — only the date and the correlation id differ per response.
+ */
+export function expectUniformNegative(res: ApiResponse, reference: ApiResponse): void {
+  expect(res.status).toBe(404);
+  expect(res.text).toBe(reference.text);
+  const comparable = (r: ApiResponse) =>
+    [...r.headers.entries()].map(([name, value]) =>
+      name === 'date' || name === 'x-correlation-id' ? [name, '(per response)'] : [name, value],
+    );
+  expect(comparable(res)).toEqual(comparable(reference));
+}
