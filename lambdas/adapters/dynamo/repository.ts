@@ -293,14 +293,14 @@ export class Repository {
   }
 
   async getCurrentTermsOfUse(): Promise<TermsOfUse | undefined> {
-    const item = await this.getItem<TermsOfUse & { sha256?: string }>(keys.currentTermsOfUse());
+    const item = await this.getItem<TermsOfUse & { sha256?: string }>(() => keys.currentTermsOfUse());
     if (!item) return undefined;
     const { sha256: _sha, ...terms } = item;
     return terms;
   }
 
   async getTermsOfUse(version: string): Promise<TermsOfUse | undefined> {
-    const item = await this.getItem<TermsOfUse & { sha256?: string }>(keys.termsOfUse(version));
+    const item = await this.getItem<TermsOfUse & { sha256?: string }>(() => keys.termsOfUse(version));
     if (!item) return undefined;
     const { sha256: _sha, ...terms } = item;
     return terms;
