@@ -5,6 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { RETENTION_VARIABLES, type RetentionPolicy, retentionPolicyFrom } from '../lambdas/core/retention.js';
 import { ROUTES, type RouteDefinition, SCOPES, type Scope } from '../lambdas/routes.js';
 
 export const STAGES = ['dev', 'test', 'prod'] as const;
@@ -40,6 +41,11 @@ export interface StageConfig {
   publicBaseUrl: string | undefined;
   /** Optional e-mail subscribed to the alarm topic. */
   alarmEmail: string | undefined;
+  /**
+   * Overrides of the retention policy's defaults (`-c retention='{"endedOrderDays":14}'`), as the
+   * RETENTION_* environment every function gets (docs/retention.md).
+   */
+  retentionEnvironment: Record<string, string>;
   /** Bump (`-c secretsRevision=2`) after changing a secret: functions using secrets re-resolve them. */
   secretsRevision: string | undefined;
 }
@@ -83,6 +89,23 @@ export function parseSpClients(raw: unknown): SpClientConfig[] {
   });
 }
 
+/** `retention` context: a JSON object (or a JSON string of one) of RetentionPolicy settings. */
+export function parseRetention(raw: unknown): Record<string, string> {
+  if (raw === undefined || raw === null || raw === '') return {};
+  const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error('Context "retention" must be a JSON object, e.g. {"endedOrderDays":14}');
+  }
+  const env: Record<string, string> = {};
+  for (const [setting, n] of Object.entries(value)) {
+    const variable = RETENTION_VARIABLES[setting as keyof RetentionPolicy];
+    if (!variable) throw new Error(`Context "retention": unknown setting "${setting}"`);
+    env[variable] = String(n);
+  }
+  retentionPolicyFrom(env); // throws on a value that is not a whole number ≥ 1
+  return env;
+}
+
 export function stageConfig(node: Node): StageConfig {
   const stage = (str(node, 'stage') ?? 'dev') as StageName;
   if (!STAGES.includes(stage)) {
@@ -112,6 +135,7 @@ export function stageConfig(node: Node): StageConfig {
     },
     publicBaseUrl: str(node, 'publicBaseUrl')?.replace(/\/$/, ''),
     alarmEmail: str(node, 'alarmEmail'),
+    retentionEnvironment: parseRetention(node.tryGetContext('retention')),
     secretsRevision:
       node.tryGetContext('secretsRevision') === undefined
         ? undefined

@@ -254,6 +254,7 @@ export class StatelessStack extends Stack {
       ACCESS_TOKEN_ISSUER: stateful.accessTokenIssuer,
       ACCESS_TOKEN_JWKS_URL: `${stateful.accessTokenIssuer}/.well-known/jwks.json`,
       NODE_OPTIONS: '--enable-source-maps',
+      ...config.retentionEnvironment,
     };
 
     if (permissions.table) {

@@ -28,6 +28,7 @@ import type { LocalMetrics } from './metrics.js';
 import { loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
 import { LocalSmsOutbox } from './sns.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
+import { LocalTimeToLive } from './time-to-live.js';
 
 export const TABLE_NAME = 'smart-registration';
 /** The SP client the demo portal signs in with (config/local.json). */
@@ -59,6 +60,8 @@ export interface LocalStackOptions {
    * handler module loads: the first stack in a process decides.
    */
   verifyCountFlushSeconds?: number;
+  /** Seconds between the Time to Live emulation's sweeps (default 60; 0: only `timeToLive.sweep()`). */
+  timeToLiveSweepSeconds?: number;
   /** Record what CloudWatch would report (invocations, durations, API requests, DynamoDB units). */
   metrics?: LocalMetrics;
   /** For tests: the stack, once bound, waits for this before it serves (it answers 503 meanwhile). */
@@ -73,6 +76,8 @@ export interface LocalStack {
   repository: Repository;
   stepFunctions: LocalStepFunctions;
   outbox: LocalSmsOutbox;
+  /** DynamoDB Time to Live, emulated: `sweep(at)` deletes what has expired at that time. */
+  timeToLive: LocalTimeToLive;
   close(): Promise<void>;
 }
 
@@ -138,17 +143,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.TEST_ISP_PRIVATE_JWK = JSON.stringify(secrets.testIspPrivateJwk);
   process.env.ORDER_TOKEN_PRIVATE_JWK = JSON.stringify(secrets.orderTokenPrivateJwk);
   Object.assign(process.env, demoPortalEnvironment(config, baseUrl));
-  const repository = new Repository(
-    DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: dynamo.endpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    ),
-    TABLE_NAME,
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
   );
+  const repository = new Repository(db, TABLE_NAME);
+  const timeToLive = new LocalTimeToLive(db, TABLE_NAME);
+  const sweepSeconds = options.timeToLiveSweepSeconds ?? 60;
+  if (sweepSeconds > 0) timeToLive.start(sweepSeconds * 1000);
   // The Test-ISP signs with the key pair generated for this stack; register its public half.
   await seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk));
 
@@ -190,7 +196,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     repository,
     stepFunctions,
     outbox,
+    timeToLive,
     async close() {
+      await timeToLive.stop();
       await stepFunctions.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -7,6 +7,7 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { type AdminCommand, GLOBAL_HELP, GLOBAL_OPTIONS, OperatorError } from './admin/cli.js';
 import { amlAccessCommand } from './admin/commands/aml-access.js';
+import { eraseCommand } from './admin/commands/erase.js';
 import { seedCommand } from './admin/commands/seed.js';
 import { termsAcceptanceCommand } from './admin/commands/terms-acceptance.js';
 import { usageCommand } from './admin/commands/usage.js';
@@ -15,6 +16,7 @@ import { connect } from './admin/connection.js';
 const COMMANDS: readonly AdminCommand[] = [
   seedCommand,
   usageCommand,
+  eraseCommand,
   amlAccessCommand,
   termsAcceptanceCommand,
 ];

@@ -164,15 +164,18 @@ export async function importEvidence(
     if (allowed.outcome === 'rejected') throw problems.conflict(allowed.reason, 'transition-not-allowed');
     evidenceId = randomUUID();
     try {
-      await deps.repository.createEvidence({
-        refId: order.refId,
-        evidenceId,
-        issuer,
-        jws,
-        sha256: digest,
-        importedAt: clock(deps).toISOString(),
-        claims: claims.evidence,
-      });
+      await deps.repository.createEvidence(
+        {
+          refId: order.refId,
+          evidenceId,
+          issuer,
+          jws,
+          sha256: digest,
+          importedAt: clock(deps).toISOString(),
+          claims: claims.evidence,
+        },
+        order,
+      );
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err;
       // A concurrent import won: the same evidence is a duplicate, another one is refused.
@@ -450,6 +453,8 @@ export async function registerPerson(
     refId: order.refId,
     issuer: order.issuer,
   };
+  // The evidence is kept as long as the law asks before the registration rests on it.
+  await deps.repository.retainEvidence(order.refId, registration.validUntil);
   // The newest identification of a person wins; writing it twice writes the same.
   await deps.repository.putRegistration(registration);
   const { result } = await transition(deps, order.refId, { type: 'terms-accepted', source: 'person' });

@@ -295,3 +295,24 @@ describe('least privilege', () => {
     expect(Object.keys(FUNCTION_PERMISSIONS).filter((h) => !known.has(h))).toEqual([]);
   });
 });
+
+describe('retention policy overrides (-c retention=…)', () => {
+  it('reach every function as RETENTION_* variables', () => {
+    const s = synth({ stage: 'dev', retention: '{"endedOrderDays":14,"usageYears":11}' });
+
+    for (const handler of s.stateless.functions.keys()) {
+      const { fn } = functionResource(s, handler);
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env, handler).toMatchObject({ RETENTION_ENDED_ORDER_DAYS: '14', RETENTION_USAGE_YEARS: '11' });
+    }
+  });
+
+  it('refuse an unknown setting or a value that is not a whole number ≥ 1', () => {
+    expect(() => synth({ stage: 'dev', retention: { keepForever: 1 } })).toThrow(
+      /unknown setting "keepForever"/,
+    );
+    expect(() => synth({ stage: 'dev', retention: { endedOrderDays: 0 } })).toThrow(
+      /RETENTION_ENDED_ORDER_DAYS must be a whole number/,
+    );
+  });
+});

@@ -53,6 +53,8 @@ describe('Repository AML access records', () => {
         GSI1PK: 'AMLLOG',
         GSI1SK: `${AT}#${ID}`,
         ...record(),
+        // Ten years (of 365.25 days) after the access.
+        ttl: Date.parse(AT) / 1000 + 10 * 365.25 * 86400,
       },
       ConditionExpression: 'attribute_not_exists(PK)',
     });

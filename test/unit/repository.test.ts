@@ -60,6 +60,8 @@ describe('Repository', () => {
           GSI1PK: 'SP#bank-client',
           GSI1SK: `ORDER#2025-03-01T10:00:00.000Z#${REF_ID}`,
           ...o,
+          // Open: T0 + 1 h partner timeout + 14 days terms window + 30 days.
+          ttl: Date.parse('2025-03-01T10:00:00Z') / 1000 + 3600 + 14 * 86400 + 30 * 86400,
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       });
@@ -106,6 +108,7 @@ describe('Repository', () => {
           GSI1PK: 'SP#bank-client',
           GSI1SK: `ORDER#2025-03-01T10:00:00.000Z#${REF_ID}`,
           ...result.order,
+          ttl: Date.parse('2025-03-01T10:00:00Z') / 1000 + 3600 + 14 * 86400 + 30 * 86400,
         },
         ConditionExpression: '#version = :expected',
         ExpressionAttributeNames: { '#version': 'version' },
@@ -186,7 +189,8 @@ describe('Repository', () => {
 
       expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
         TableName: TABLE,
-        Item: { PK: 'REG#41791234567', SK: 'REG', ...reg },
+        // Expires when its validity ends.
+        Item: { PK: 'REG#41791234567', SK: 'REG', ...reg, ttl: Date.parse('2030-01-10T08:00:00Z') / 1000 },
       });
       expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).not.toHaveProperty('ConditionExpression');
     });
@@ -458,15 +462,17 @@ describe('Repository', () => {
       claims: { method: 'test' } as StoredEvidence['claims'],
     });
 
-    it('writes evidence once per order with attribute_not_exists(PK)', async () => {
+    it('writes evidence once per order with attribute_not_exists(PK), expiring with an order that ends unregistered', async () => {
       ddb.on(PutCommand).resolves({});
       const ev = evidence();
 
-      await repo.createEvidence(ev);
+      await repo.createEvidence(ev, order());
 
+      // The order (T0 + 1 h partner timeout + 14 days terms window) + 30 days.
+      const ttl = Date.parse('2025-03-01T10:00:00Z') / 1000 + 3600 + 14 * 86400 + 30 * 86400;
       expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
         TableName: TABLE,
-        Item: { PK: `EVIDENCE#${REF_ID}`, SK: 'EVIDENCE', ...ev },
+        Item: { PK: `EVIDENCE#${REF_ID}`, SK: 'EVIDENCE', ...ev, ttl },
         ConditionExpression: 'attribute_not_exists(PK)',
       });
     });
@@ -474,7 +480,7 @@ describe('Repository', () => {
     it('refuses to overwrite evidence (ConditionFailed)', async () => {
       ddb.on(PutCommand).rejects(conditionalCheckFailed());
 
-      await expect(repo.createEvidence(evidence())).rejects.toBeInstanceOf(ConditionFailed);
+      await expect(repo.createEvidence(evidence(), order())).rejects.toBeInstanceOf(ConditionFailed);
     });
 
     it('reads evidence consistently without storage keys', async () => {

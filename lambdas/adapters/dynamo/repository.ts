@@ -11,12 +11,25 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { IspConfig, Jurisdiction, SpSetup } from '../../core/domain.js';
 import type { Order } from '../../core/order.js';
 import type { Registration } from '../../core/registration.js';
 import type { TermsOfUse } from '../../core/terms-of-use.js';
+import {
+  amlAccessExpiry,
+  erasureRecordExpiry,
+  orderExpiry,
+  pendingEvidenceExpiry,
+  type RetentionPolicy,
+  registeredEvidenceExpiry,
+  registrationExpiry,
+  retentionPolicyFrom,
+  usageExpiry,
+  verifyCounterExpiry,
+} from '../../core/retention.js';
 import type { UsageRecord, VerifyCounts } from '../../core/usage.js';
 import {
   AML_LOG_PARTITION,
@@ -93,12 +106,13 @@ function entity<T>(item: Record<string, unknown> | undefined): T | undefined {
   return rest as T;
 }
 
-/** An order as stored: listed per SP, oldest first, on GSI1. */
-function orderItem(order: Order): Record<string, unknown> {
+/** An order as stored: listed per SP, oldest first, on GSI1; expires as the retention policy says. */
+function orderItem(order: Order, retention: RetentionPolicy): Record<string, unknown> {
   return {
     ...keys.order(order.refId),
     ...keys.ordersOfSp(order.clientId, order.createdAt, order.refId),
     ...order,
+    [TTL_ATTRIBUTE]: orderExpiry(order, retention),
   };
 }
 
@@ -138,10 +152,21 @@ async function conditional<T>(write: Promise<T>, message: string): Promise<T> {
   }
 }
 
+/** A record that an erasure was carried out: what was removed, never whose. */
+export interface ErasureRecord {
+  id: string;
+  at: string;
+  /** The operator's reference (e.g. the ticket of the person's request), if given. */
+  reference: string | null;
+  erased: { registrations: number; orders: number; evidence: number };
+}
+
 export class Repository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** When items expire (their `ttl`); defaults with the RETENTION_* environment's overrides. */
+    private readonly retention: RetentionPolicy = retentionPolicyFrom(process.env),
   ) {}
 
   /** The item under a key, built inside so that an ill-formed key part reads as no item. */
@@ -184,7 +209,11 @@ export class Repository {
 
   /** A newer identification of the same person replaces the registration. */
   async putRegistration(reg: Registration): Promise<void> {
-    await this.putItem({ ...keys.registration(reg.msisdn), ...reg });
+    await this.putItem({
+      ...keys.registration(reg.msisdn),
+      ...reg,
+      [TTL_ATTRIBUTE]: registrationExpiry(reg),
+    });
   }
 
   // ------------------------------------------------------------ orders
@@ -194,7 +223,7 @@ export class Repository {
   }
 
   async createOrder(order: Order): Promise<void> {
-    await this.createItem(orderItem(order), `Order ${order.refId} already exists`);
+    await this.createItem(orderItem(order, this.retention), `Order ${order.refId} already exists`);
   }
 
   /** Writes the order if nobody else wrote it since `order.version - 1` was read. */
@@ -203,7 +232,7 @@ export class Repository {
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: orderItem(order),
+          Item: orderItem(order, this.retention),
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': order.version - 1 },
@@ -407,11 +436,37 @@ export class Repository {
 
   // ------------------------------------------------------------ evidence and terms links
 
-  /** Evidence is immutable: one per order, written once. */
-  async createEvidence(evidence: StoredEvidence): Promise<void> {
+  /**
+   * Evidence is immutable: one per order, written once. Until a registration rests on it, it
+   * expires with an order that ends without one.
+   */
+  async createEvidence(evidence: StoredEvidence, order: Order): Promise<void> {
     await this.createItem(
-      { ...keys.evidence(evidence.refId), ...evidence },
+      {
+        ...keys.evidence(evidence.refId),
+        ...evidence,
+        [TTL_ATTRIBUTE]: pendingEvidenceExpiry(order, this.retention),
+      },
       `Evidence for ${evidence.refId} exists`,
+    );
+  }
+
+  /** A registration rests on this evidence: keep it for the registration's validity and the legal period. */
+  async retainEvidence(refId: string, registrationValidUntil: string): Promise<void> {
+    await conditional(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.evidence(refId),
+          UpdateExpression: 'SET #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':ttl': registeredEvidenceExpiry(registrationValidUntil, this.retention),
+          },
+        }),
+      ),
+      `No evidence for ${refId}`,
     );
   }
 
@@ -453,10 +508,14 @@ export class Repository {
 
   // ------------------------------------------------------------ AML access records
 
-  /** Records an access; written once, never changed (no TTL: retention is the operator's call). */
+  /** Records an access; written once, never changed, kept as the retention policy says. */
   async recordAmlAccess(record: AmlAccessRecord): Promise<void> {
     await this.createItem(
-      { ...keys.amlAccess(record.refId, record.at, record.id), ...record },
+      {
+        ...keys.amlAccess(record.refId, record.at, record.id),
+        ...record,
+        [TTL_ATTRIBUTE]: amlAccessExpiry(record.at, this.retention),
+      },
       `AML access record ${record.id} exists`,
     );
   }
@@ -505,7 +564,13 @@ export class Repository {
   async putUsageRecords(records: readonly UsageRecord[]): Promise<void> {
     for (let i = 0; i < records.length; i += 25) {
       let requests = records.slice(i, i + 25).map((r) => ({
-        PutRequest: { Item: { ...keys.usageEvent(r.clientId, r.month, r.refId, r.event), ...r } },
+        PutRequest: {
+          Item: {
+            ...keys.usageEvent(r.clientId, r.month, r.refId, r.event),
+            ...r,
+            [TTL_ATTRIBUTE]: usageExpiry(r.at, this.retention),
+          },
+        },
       }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt === 5) throw new Error('Usage records not written: DynamoDB left them unprocessed');
@@ -528,9 +593,10 @@ export class Repository {
         TableName: this.tableName,
         Key: keys.verifyCounter(key.clientId, key.month, key.claimedIdentity, key.shard),
         UpdateExpression:
-          'SET clientId = :c, #month = :m, claimedIdentity = :ci ADD calls :calls, positive :pos, negative :neg',
-        ExpressionAttributeNames: { '#month': 'month' },
+          'SET clientId = :c, #month = :m, claimedIdentity = :ci, #ttl = :ttl ADD calls :calls, positive :pos, negative :neg',
+        ExpressionAttributeNames: { '#month': 'month', '#ttl': TTL_ATTRIBUTE },
         ExpressionAttributeValues: {
+          ':ttl': verifyCounterExpiry(key.month, this.retention),
           ':c': key.clientId,
           ':m': key.month,
           ':ci': key.claimedIdentity,
@@ -568,6 +634,66 @@ export class Repository {
       yield* out.Items ?? [];
       startKey = out.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  // ------------------------------------------------------------ erasure
+
+  /**
+   * Every order placed for this mobile number (E.164), by any SP. A Scan with a filter: erasure
+   * requests are rare and come from the operator, never from a request path.
+   */
+  async ordersOfMobile(mobile: string): Promise<Order[]> {
+    const orders: Order[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(PK, :order) AND #person.#mobile = :mobile',
+          ExpressionAttributeNames: { '#person': 'person', '#mobile': 'mobile' },
+          ExpressionAttributeValues: { ':order': 'ORDER#', ':mobile': mobile },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) orders.push(entity<Order>(item) as Order);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return orders;
+  }
+
+  /** Deletes an order, its evidence (the partner's JWS with it) or a registration; false if there was none. */
+  async deleteOrder(refId: string): Promise<boolean> {
+    return this.deleteItem(keys.order(refId));
+  }
+
+  async deleteEvidence(refId: string): Promise<boolean> {
+    return this.deleteItem(keys.evidence(refId));
+  }
+
+  async deleteTermsLink(tokenHash: string): Promise<boolean> {
+    return this.deleteItem(keys.termsToken(tokenHash));
+  }
+
+  async deleteRegistration(msisdn: string): Promise<boolean> {
+    return this.deleteItem(keys.registration(msisdn));
+  }
+
+  private async deleteItem(key: Record<string, string>): Promise<boolean> {
+    const out = await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: key, ReturnValues: 'ALL_OLD' }),
+    );
+    return out.Attributes !== undefined;
+  }
+
+  async recordErasure(record: ErasureRecord): Promise<void> {
+    await this.createItem(
+      {
+        ...keys.erasure(record.at, record.id),
+        ...record,
+        [TTL_ATTRIBUTE]: erasureRecordExpiry(record.at, this.retention),
+      },
+      `Erasure record ${record.id} exists`,
+    );
   }
 
   // ------------------------------------------------------------ replay guard

@@ -19,14 +19,16 @@
  * | current terms of use| TERMSOFUSE                  | CURRENT   |                   |                         |
  * | usage event         | USAGE#<clientId>#<YYYY-MM>  | EVENT#<refId>#<event> |       |                         |
  * | verify counter      | USAGE#<clientId>#<YYYY-MM>  | VERIFY#<claimedIdentity>#<shard> | |                      |
+ * | erasure record      | ERASURE#<id>                | ERASURE   | ERASURES          | <at>#<id>               |
  *
  * A month's usage of one SP is one partition: its billable identification events (one item per
  * refId and event, no person data) and its verify counters (aggregated, sharded so that no single
  * item takes every verify call). SP setups are listed on GSI1 `SETUPS` for the monthly statements.
  *
- * Every request path is a GetItem or a Query on a key. `ttl` (epoch seconds) lets DynamoDB
- * delete expired idempotency records, jtis and terms tokens; code checks expiry itself because
- * TTL deletes late (and the embedded DynamoDB never does).
+ * Every request path is a GetItem or a Query on a key. `ttl` (epoch seconds) lets DynamoDB delete
+ * expired items; what expires when is the retention policy (lambdas/core/retention.ts,
+ * docs/retention.md). Code checks expiry itself where it matters, because TTL deletes late (and
+ * locally only the embedded stack's emulation deletes, local/time-to-live.ts).
  */
 
 import { Problem } from '../../core/problems.js';
@@ -136,6 +138,13 @@ export const keys = {
   usageEvent: (clientId: string, month: string, refId: string, event: string) => ({
     PK: key('USAGE', clientId, month),
     SK: key('EVENT', refId, event),
+  }),
+  /** A record that an erasure happened (no person data); listed by time on GSI1 `ERASURES`. */
+  erasure: (at: string, id: string) => ({
+    PK: `ERASURE#${id}`,
+    SK: 'ERASURE',
+    GSI1PK: 'ERASURES',
+    GSI1SK: `${at}#${id}`,
   }),
   verifyCounter: (clientId: string, month: string, claimedIdentity: string, shard: number) => ({
     PK: key('USAGE', clientId, month),
