@@ -52,6 +52,20 @@ async function remains(refIds: string[], msisdns: string[]): Promise<string[]> {
   return names.sort();
 }
 
+/**
+ * The usage records (no person data) of three orders: 0 cancelled by the person, 1 registered,
+ * 2 with evidence imported.
+ */
+const USAGE_OF_THE_THREE = [
+  'usage cancelled-user 0',
+  'usage evidence-imported 1',
+  'usage evidence-imported 2',
+  'usage started 0',
+  'usage started 1',
+  'usage started 2',
+  'usage terms-accepted 1',
+];
+
 const verify = (msisdn: string, givenName: string, familyName: string) =>
   call(stack, 'POST', '/api/verify', {
     json: {
@@ -123,13 +137,7 @@ describe('npm run admin -- erase', () => {
       'registration 1',
       // The other person's terms link (no person data; it expires a day after the link).
       'terms 2',
-      'usage cancelled-user 0',
-      'usage evidence-imported 1',
-      'usage evidence-imported 2',
-      'usage started 0',
-      'usage started 1',
-      'usage started 2',
-      'usage terms-accepted 1',
+      ...USAGE_OF_THE_THREE,
       'usage terms-accepted 2',
     ]);
     // Nothing in the whole table names the person any more (the partner's JWS went with the evidence).
@@ -224,13 +232,7 @@ describe('retention: what DynamoDB Time to Live leaves (emulated sweeps at chose
       'order 1',
       'order 2',
       'registration 0',
-      'usage cancelled-user 0',
-      'usage evidence-imported 1',
-      'usage evidence-imported 2',
-      'usage started 0',
-      'usage started 1',
-      'usage started 2',
-      'usage terms-accepted 1',
+      ...USAGE_OF_THE_THREE,
     ]);
     // Terms links live a day past their 14 days, partner message ids until they expire.
     const kinds = new Set((await scanTable()).map((i) => String(i.PK).split('#')[0]));
@@ -242,18 +244,7 @@ describe('retention: what DynamoDB Time to Live leaves (emulated sweeps at chose
     // Test-ISP: 4 h partner timeout + 14 days terms window + 30 days.
     await sweepAt(45 * DAY);
 
-    expect(await state()).toEqual([
-      'evidence 1',
-      'order 1',
-      'registration 0',
-      'usage cancelled-user 0',
-      'usage evidence-imported 1',
-      'usage evidence-imported 2',
-      'usage started 0',
-      'usage started 1',
-      'usage started 2',
-      'usage terms-accepted 1',
-    ]);
+    expect(await state()).toEqual(['evidence 1', 'order 1', 'registration 0', ...USAGE_OF_THE_THREE]);
   });
 
   it('after 91 days: the registered order is gone; registration and evidence stay; verify is positive', async () => {

@@ -10,6 +10,7 @@ import { runAdmin, tableEnv } from '../support/admin.js';
 import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
 import { expectInvalidField } from '../support/problems.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { NO_EVENTS } from '../support/usage.js';
 
 let stack: LocalStack;
 let portal: string;
@@ -96,17 +97,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const zero = {
-  started: 0,
-  'evidence-imported': 0,
-  'terms-accepted': 0,
-  'cancelled-user': 0,
-  'cancelled-isp': 0,
-  'cancelled-unsuccessful': 0,
-  expired: 0,
-  failed: 0,
-};
-
 describe('npm run admin -- usage', () => {
   it('counts each event of each order once, though partners repeated themselves and a step died', async () => {
     const out = await runAdmin(['usage', '--month', month], tableEnv(stack));
@@ -120,7 +110,7 @@ describe('npm run admin -- usage', () => {
         clientId: 'demo-bank',
         issuer: 'BankIdent-Demo',
         method: 'bank',
-        ...zero,
+        ...NO_EVENTS,
         started: 1,
         'cancelled-unsuccessful': 1,
       },
@@ -130,7 +120,7 @@ describe('npm run admin -- usage', () => {
         clientId: 'demo-portal',
         issuer: 'Test-ISP',
         method: 'test',
-        ...zero,
+        ...NO_EVENTS,
         started: 2,
         'evidence-imported': 1,
         'terms-accepted': 1,
@@ -282,7 +272,7 @@ describe('GET /api/usage', () => {
         {
           issuer: 'BankIdent-Demo',
           method: 'bank',
-          counts: { ...zero, started: 1, 'cancelled-unsuccessful': 1 },
+          counts: { ...NO_EVENTS, started: 1, 'cancelled-unsuccessful': 1 },
         },
       ],
       verify: [],
@@ -305,7 +295,13 @@ describe('GET /api/usage', () => {
       {
         issuer: 'Test-ISP',
         method: 'test',
-        counts: { ...zero, started: 2, 'evidence-imported': 1, 'terms-accepted': 1, 'cancelled-user': 1 },
+        counts: {
+          ...NO_EVENTS,
+          started: 2,
+          'evidence-imported': 1,
+          'terms-accepted': 1,
+          'cancelled-user': 1,
+        },
       },
     ]);
     expect(res.body.verify).toHaveLength(2);

@@ -12,6 +12,7 @@ import {
   usageRecordsOf,
 } from '../../lambdas/core/usage.js';
 import { VerifyCallCounter } from '../../lambdas/usecases/usage.js';
+import { NO_EVENTS } from '../support/usage.js';
 import { catalogue, order, REF_ID, spSetup, statusEntry, testIsp } from './fixtures.js';
 
 describe('usageRecordsOf', () => {
@@ -147,8 +148,8 @@ describe('statementOf', () => {
     month: '2026-11',
     clientId: 'sp',
     identifications: [
-      { issuer: 'Test-ISP', method: 'test', counts: { ...zeroCounts(), started: 4, 'terms-accepted': 3 } },
-      { issuer: 'Video', method: 'video', counts: { ...zeroCounts(), started: 2, 'terms-accepted': 2 } },
+      { issuer: 'Test-ISP', method: 'test', counts: { ...NO_EVENTS, started: 4, 'terms-accepted': 3 } },
+      { issuer: 'Video', method: 'video', counts: { ...NO_EVENTS, started: 2, 'terms-accepted': 2 } },
     ],
     verify: [{ claimedIdentity: 'ci', calls: 1001, positive: 700, negative: 300 }],
   };
@@ -314,16 +315,3 @@ describe('VerifyCallCounter', () => {
     expect(writes).toEqual([{ key: 'ci', calls: 2, positive: 1, negative: 0 }]);
   });
 });
-
-function zeroCounts() {
-  return {
-    started: 0,
-    'evidence-imported': 0,
-    'terms-accepted': 0,
-    'cancelled-user': 0,
-    'cancelled-isp': 0,
-    'cancelled-unsuccessful': 0,
-    expired: 0,
-    failed: 0,
-  };
-}

@@ -274,19 +274,11 @@ export class Repository {
 
   async listIsps(): Promise<IspConfig[]> {
     const isps: IspConfig[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.catalogue().PK },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) isps.push(entity<IspConfig>(item) as IspConfig);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.catalogue().PK },
+    }))
+      isps.push(entity<IspConfig>(item) as IspConfig);
     return isps;
   }
 
@@ -532,27 +524,19 @@ export class Repository {
     );
     if (partition === undefined) return;
     const since = filter.since !== undefined;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...(byOrder ? {} : { IndexName: 'GSI1' }),
-          KeyConditionExpression: since ? '#pk = :pk AND #sk >= :from' : '#pk = :pk',
-          ExpressionAttributeNames: {
-            '#pk': byOrder ? 'PK' : 'GSI1PK',
-            ...(since ? { '#sk': byOrder ? 'SK' : 'GSI1SK' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':pk': partition,
-            ...(since ? { ':from': `${byOrder ? 'ACCESS#' : ''}${keyPart(filter.since as string)}` } : {}),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) yield entity<AmlAccessRecord>(item) as AmlAccessRecord;
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of this.queryAll({
+      ...(byOrder ? {} : { IndexName: 'GSI1' }),
+      KeyConditionExpression: since ? '#pk = :pk AND #sk >= :from' : '#pk = :pk',
+      ExpressionAttributeNames: {
+        '#pk': byOrder ? 'PK' : 'GSI1PK',
+        ...(since ? { '#sk': byOrder ? 'SK' : 'GSI1SK' } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':pk': partition,
+        ...(since ? { ':from': `${byOrder ? 'ACCESS#' : ''}${keyPart(filter.since as string)}` } : {}),
+      },
+    }))
+      yield entity<AmlAccessRecord>(item) as AmlAccessRecord;
   }
 
   // ------------------------------------------------------------ usage
@@ -623,14 +607,29 @@ export class Repository {
   }
 
   /** Pages through a query's whole result. */
-  private async *queryAll(
+  private queryAll(
     input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Record<string, unknown>> {
+    return this.pages(
+      (startKey) => new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+    );
+  }
+
+  /** Pages through a scan's whole result (operator commands only, never a request path). */
+  private scanAll(
+    input: Omit<ConstructorParameters<typeof ScanCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Record<string, unknown>> {
+    return this.pages(
+      (startKey) => new ScanCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+    );
+  }
+
+  private async *pages(
+    page: (startKey: Record<string, unknown> | undefined) => QueryCommand | ScanCommand,
   ): AsyncGenerator<Record<string, unknown>> {
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
-      );
+      const out = await this.db.send(page(startKey) as QueryCommand);
       yield* out.Items ?? [];
       startKey = out.LastEvaluatedKey;
     } while (startKey);
@@ -644,20 +643,12 @@ export class Repository {
    */
   async ordersOfMobile(mobile: string): Promise<Order[]> {
     const orders: Order[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(PK, :order) AND #person.#mobile = :mobile',
-          ExpressionAttributeNames: { '#person': 'person', '#mobile': 'mobile' },
-          ExpressionAttributeValues: { ':order': 'ORDER#', ':mobile': mobile },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) orders.push(entity<Order>(item) as Order);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of this.scanAll({
+      FilterExpression: 'begins_with(PK, :order) AND #person.#mobile = :mobile',
+      ExpressionAttributeNames: { '#person': 'person', '#mobile': 'mobile' },
+      ExpressionAttributeValues: { ':order': 'ORDER#', ':mobile': mobile },
+    }))
+      orders.push(entity<Order>(item) as Order);
     return orders;
   }
 
