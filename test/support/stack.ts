@@ -12,6 +12,8 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
   return startLocalStack({
     port: 0,
     logLevel: (process.env.TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'SILENT',
+    // No background Time to Live sweeps: a test that needs expiry sweeps at the time it chooses.
+    timeToLiveSweepSeconds: 0,
     ...options,
   });
 }
