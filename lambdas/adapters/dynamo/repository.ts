@@ -17,7 +17,6 @@ import {
 import type { IspConfig, Jurisdiction, SpSetup } from '../../core/domain.js';
 import type { Order } from '../../core/order.js';
 import type { Registration } from '../../core/registration.js';
-import type { TermsOfUse } from '../../core/terms-of-use.js';
 import {
   amlAccessExpiry,
   erasureRecordExpiry,
@@ -30,6 +29,7 @@ import {
   usageExpiry,
   verifyCounterExpiry,
 } from '../../core/retention.js';
+import type { TermsOfUse } from '../../core/terms-of-use.js';
 import type { UsageRecord, VerifyCounts } from '../../core/usage.js';
 import {
   AML_LOG_PARTITION,
