@@ -2,7 +2,9 @@
  * Embedded DynamoDB: dynalite in this process, in memory or persisted to a folder (LevelDB).
  * The table is created from the same key-schema module as the CDK table.
  */
-import type { Server } from 'node:http';
+
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -13,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../lambdas/adapters/dynamo/table-schema.js';
+import { type FaultInjector, sdkAttemptOf } from './faults.js';
 import type { LocalMetrics } from './metrics.js';
 
 export interface EmbeddedDynamo {
@@ -26,6 +29,8 @@ export async function startDynamo(options: {
   port?: number | undefined;
   /** Sum the capacity units each request consumes (benchmarks' cost model). */
   metrics?: LocalMetrics | undefined;
+  /** Throttle or fail a share of requests before DynamoDB sees them (off when absent). */
+  faults?: FaultInjector | undefined;
 }): Promise<EmbeddedDynamo> {
   const server: Server = dynalite({
     createTableMs: 0,
@@ -34,6 +39,7 @@ export async function startDynamo(options: {
     path: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
   });
   options.metrics?.instrumentDynalite(server);
+  if (options.faults?.enabled('dynamodb')) injectFaults(server, options.faults);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -60,4 +66,42 @@ export async function startDynamo(options: {
         server.closeAllConnections?.();
       }),
   };
+}
+
+/** What DynamoDB answers when it throttles or fails a request: the SDK retries all three. */
+const DYNAMO_FAULTS = {
+  ProvisionedThroughputExceededException: {
+    status: 400,
+    message: 'The level of configured provisioned throughput for the table was exceeded.',
+  },
+  ThrottlingException: { status: 400, message: 'Rate of requests exceeds the allowed throughput.' },
+  InternalServerError: { status: 500, message: 'Internal server error' },
+} as const;
+const DYNAMO_FAULT_NAMES = Object.keys(DYNAMO_FAULTS) as (keyof typeof DYNAMO_FAULTS)[];
+
+/**
+ * A fault-injecting front on dynalite's port: a faulted request is answered before dynalite sees
+ * it (as DynamoDB throttles before it applies anything); the rest go through unchanged.
+ */
+function injectFaults(server: Server, faults: FaultInjector): void {
+  const inner = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const attempt = sdkAttemptOf(req.headers['amz-sdk-request']);
+    if (attempt > 1) faults.observedRetry('dynamodb', `attempt ${attempt}`);
+    const fault = faults.pick('dynamodb', DYNAMO_FAULT_NAMES);
+    if (!fault) {
+      for (const listener of inner) listener.call(server, req, res);
+      return;
+    }
+    req.resume();
+    req.on('end', () => {
+      const { status, message } = DYNAMO_FAULTS[fault];
+      res.writeHead(status, {
+        'Content-Type': 'application/x-amz-json-1.0',
+        'x-amzn-RequestId': randomUUID(),
+      });
+      res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault}`, message }));
+    });
+  });
 }

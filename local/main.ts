@@ -2,11 +2,15 @@
  * `npm start`: the embedded stack on http://127.0.0.1:3000 (PORT overrides). Options:
  *   --data-dir <folder>   persist the table, keys, SMS outbox and running executions (SRS_DATA_DIR)
  *   --config <file>       another configuration file (SRS_CONFIG), default config/local.json
+ *   --faults <rate>       inject transient faults into this share of emulated calls (SRS_FAULTS), off by default
+ *   --fault-kinds <list>  which: dynamodb,sns,task (SRS_FAULT_KINDS), default all
+ *   --fault-seed <n>      the seed of the fault sequence (SRS_FAULT_SEED), default random
  */
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../lambdas/routes.js';
 import { loadConfig } from './config.js';
 import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file.js';
+import { FaultInjector, faultSettingsFrom } from './faults.js';
 import { startLocalStack, TABLE_NAME } from './stack.js';
 
 const { values } = parseArgs({
@@ -14,6 +18,9 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     config: { type: 'string' },
     port: { type: 'string' },
+    faults: { type: 'string' },
+    'fault-kinds': { type: 'string' },
+    'fault-seed': { type: 'string' },
   },
 });
 
@@ -24,12 +31,24 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = values['data-dir'] ?? process.env.SRS_DATA_DIR;
 const configPath = values.config ?? process.env.SRS_CONFIG;
+let faultSettings: ReturnType<typeof faultSettingsFrom>;
+try {
+  faultSettings = faultSettingsFrom({
+    rate: values.faults ?? process.env.SRS_FAULTS,
+    kinds: values['fault-kinds'] ?? process.env.SRS_FAULT_KINDS,
+    seed: values['fault-seed'] ?? process.env.SRS_FAULT_SEED,
+  });
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
 const started = Date.now();
 const stack = await startLocalStack({
   port,
   dataDir,
   config: loadConfig(configPath),
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
+  ...(faultSettings ? { faults: new FaultInjector(faultSettings) } : {}),
 });
 // The shipped demo secrets are printed (the README lists them); those of another file are not.
 const secretOf = (secret: string | undefined) =>
@@ -70,7 +89,7 @@ Smart Registration Service — local stack ready in ${Date.now() - started} ms
   Introspection     ${stack.baseUrl}/oauth2/introspect   (RFC 7662; order tokens: ${stack.baseUrl}/isp/v1/jwks.json)
   SMS outbox        ${stack.baseUrl}/_local/sms.html
   Executions        ${stack.baseUrl}/_local/executions
-  Data              ${dataDir ? `persisted in ${dataDir}${resumed ? ` (${resumed} waiting identifications resumed)` : ''}` : 'in memory (use --data-dir to keep it)'}
+${faultSettings ? `  Faults            ${faultSettings.rate} of ${faultSettings.kinds.join(', ')} calls fail (seed ${faultSettings.seed}; counts: ${stack.baseUrl}/_local/faults)\n` : ''}  Data              ${dataDir ? `persisted in ${dataDir}${resumed ? ` (${resumed} waiting identifications resumed)` : ''}` : 'in memory (use --data-dir to keep it)'}
   Admin CLI         npm run admin -- --local --help   (this stack's table: ${TABLE_NAME} at ${stack.dynamoEndpoint})
   Demo SP clients:
 ${clients}

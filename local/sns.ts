@@ -3,9 +3,10 @@
  * an outbox that `GET /_local/sms` shows, newest first. Persisted with the data folder.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeHtml, page } from '../lambdas/http/html.js';
+import type { FaultInjector } from './faults.js';
 
 export interface OutboxMessage {
   messageId: string;
@@ -21,12 +22,31 @@ const xmlEscape = (s: string) =>
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
   );
 
+const SNS_FAULTS = ['Throttling', 'InternalError', 'InternalError-after-delivery'] as const;
+
+function smsTypeOf(form: URLSearchParams): string | null {
+  for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
+    if (form.get(`MessageAttributes.entry.${i}.Name`) === 'AWS.SNS.SMS.SMSType') {
+      return form.get(`MessageAttributes.entry.${i}.Value.StringValue`);
+    }
+  }
+  return null;
+}
+
 export class LocalSmsOutbox {
   private readonly messages: OutboxMessage[];
   private readonly file: string | undefined;
   private readonly listeners = new Set<(m: OutboxMessage) => void>();
 
-  constructor(dataDir?: string) {
+  /**
+   * @param faults fails a share of Publish calls: throttled or failed before delivery, or failed
+   *   after delivery (the answer is lost, so the SDK's retry delivers the message a second time —
+   *   SMS are at least once).
+   */
+  constructor(
+    dataDir?: string,
+    private readonly faults?: FaultInjector,
+  ) {
     this.file = dataDir ? join(dataDir, 'sms-outbox.json') : undefined;
     this.messages =
       this.file && existsSync(this.file)
@@ -46,13 +66,13 @@ export class LocalSmsOutbox {
   }
 
   /** Serves `Action=Publish` with a `PhoneNumber` (the only SNS call the service makes). */
-  handleAwsRequest(body: string): { status: number; contentType: string; body: string } {
+  handleAwsRequest(body: string, sdkAttempt = 1): { status: number; contentType: string; body: string } {
     const form = new URLSearchParams(body);
     const requestId = randomUUID();
-    const fail = (code: string, message: string) => ({
-      status: 400,
+    const fail = (code: string, message: string, status = 400) => ({
+      status,
       contentType: 'text/xml',
-      body: `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      body: `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
     });
     if (form.get('Action') !== 'Publish') return fail('InvalidAction', `Not emulated: ${form.get('Action')}`);
     const phoneNumber = form.get('PhoneNumber');
@@ -60,12 +80,25 @@ export class LocalSmsOutbox {
     if (!phoneNumber || !/^\+[1-9]\d{7,14}$/.test(phoneNumber))
       return fail('InvalidParameter', 'Invalid PhoneNumber');
     if (!message) return fail('InvalidParameter', 'Empty message');
-    let smsType: string | null = null;
-    for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
-      if (form.get(`MessageAttributes.entry.${i}.Name`) === 'AWS.SNS.SMS.SMSType') {
-        smsType = form.get(`MessageAttributes.entry.${i}.Value.StringValue`);
+    if (this.faults?.enabled('sns')) {
+      if (sdkAttempt > 1) this.faults.observedRetry('sns', `attempt ${sdkAttempt}`);
+      const fault = this.faults.pick('sns', SNS_FAULTS);
+      if (fault === 'Throttling') return fail('Throttling', 'Rate exceeded', 400);
+      if (fault === 'InternalError') return fail('InternalError', 'Internal error', 500);
+      if (fault === 'InternalError-after-delivery') {
+        this.deliver(phoneNumber, message, smsTypeOf(form));
+        return fail('InternalError', 'Internal error', 500);
       }
     }
+    const entry = this.deliver(phoneNumber, message, smsTypeOf(form));
+    return {
+      status: 200,
+      contentType: 'text/xml',
+      body: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${entry.messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
+    };
+  }
+
+  private deliver(phoneNumber: string, message: string, smsType: string | null): OutboxMessage {
     const entry: OutboxMessage = {
       messageId: randomUUID(),
       phoneNumber,
@@ -76,14 +109,12 @@ export class LocalSmsOutbox {
     this.messages.push(entry);
     if (this.file) {
       mkdirSync(join(this.file, '..'), { recursive: true });
-      writeFileSync(this.file, JSON.stringify(this.messages));
+      // Written aside and renamed: a process killed mid-write leaves the previous outbox, not half a file.
+      writeFileSync(`${this.file}.tmp`, JSON.stringify(this.messages));
+      renameSync(`${this.file}.tmp`, this.file);
     }
     for (const l of this.listeners) l(entry);
-    return {
-      status: 200,
-      contentType: 'text/xml',
-      body: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${entry.messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
-    };
+    return entry;
   }
 
   html(): string {

@@ -24,6 +24,7 @@ import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
 import { startDynamo } from './dynamodb.js';
+import { type FaultInjector, sdkAttemptOf } from './faults.js';
 import type { LocalMetrics } from './metrics.js';
 import { loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
 import { LocalSmsOutbox } from './sns.js';
@@ -66,6 +67,8 @@ export interface LocalStackOptions {
   metrics?: LocalMetrics;
   /** For tests: the stack, once bound, waits for this before it serves (it answers 503 meanwhile). */
   startupGate?: Promise<void>;
+  /** Transient faults the emulations inject (DynamoDB, SNS, task invocations); none when absent. */
+  faults?: FaultInjector;
 }
 
 export interface LocalStack {
@@ -95,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tableName: TABLE_NAME,
     port: options.dynamoPort ?? processPorts?.dynamo,
     metrics: options.metrics,
+    faults: options.faults,
   });
 
   // Bind first, so the issuer and the public URLs carry the real port; until the stack is ready,
@@ -168,23 +172,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     verifyToken: createAccessTokenVerifier({ issuer: baseUrl, jwks: auth.jwks }),
   });
   await options.startupGate;
-  const outbox = new LocalSmsOutbox(options.dataDir);
+  const outbox = new LocalSmsOutbox(options.dataDir, options.faults);
   const stepFunctions = new LocalStepFunctions({
     aslPath: ASL_PATH,
     stateMachineArn: STATE_MACHINE_ARN,
     dataDir: options.dataDir,
     ...options.stepFunctions,
     metrics: options.metrics,
+    faults: options.faults,
   });
 
   serveReady = (req, res) => {
-    serve(req, res, { baseUrl, auth, gateway, stepFunctions, outbox, metrics: options.metrics }).catch(
-      (err: Error) => {
-        // No path or query in the log: they may carry tokens.
-        console.error(`[local] ${req.method} request failed: ${err.name}`);
-        if (!res.headersSent) sendGatewayProblem(res, 'DEFAULT_5XX');
-      },
-    );
+    serve(req, res, {
+      baseUrl,
+      auth,
+      gateway,
+      stepFunctions,
+      outbox,
+      metrics: options.metrics,
+      faults: options.faults,
+    }).catch((err: Error) => {
+      // No path or query in the log: they may carry tokens.
+      console.error(`[local] ${req.method} request failed: ${err.name}`);
+      if (!res.headersSent) sendGatewayProblem(res, 'DEFAULT_5XX');
+    });
   };
   stepFunctions.resumeSaved();
 
@@ -229,6 +240,7 @@ interface Services {
   stepFunctions: LocalStepFunctions;
   outbox: LocalSmsOutbox;
   metrics?: LocalMetrics | undefined;
+  faults?: FaultInjector | undefined;
 }
 
 function send(
@@ -315,7 +327,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
   }
   if (path.replace(/\/$/, '') === '/_aws/sns' && method === 'POST') {
     s.metrics?.recordServiceCall('SNS', req.socket.remotePort);
-    const out = s.outbox.handleAwsRequest(body.toString('utf8'));
+    const out = s.outbox.handleAwsRequest(
+      body.toString('utf8'),
+      sdkAttemptOf(req.headers['amz-sdk-request']),
+    );
     return send(res, out.status, { 'Content-Type': out.contentType }, out.body);
   }
 
@@ -326,6 +341,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
     return sendJson(res, 200, s.outbox.list());
   }
   if (path === '/_local/executions' && method === 'GET') return sendJson(res, 200, s.stepFunctions.list());
+  if (path === '/_local/faults' && method === 'GET')
+    return sendJson(res, 200, s.faults ? { settings: s.faults.settings, ...s.faults.counts() } : null);
   if (path === '/' && method === 'GET')
     return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, indexPage(s.baseUrl));
 

@@ -12,6 +12,7 @@ import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { aslTaskHandlers } from '../lambdas/asl-tasks.js';
 import { lambdaContext } from './api-gateway.js';
+import type { FaultInjector } from './faults.js';
 import { loadHandler } from './handler-modules.js';
 import type { LocalMetrics } from './metrics.js';
 
@@ -62,7 +63,15 @@ export interface LocalStepFunctionsOptions {
   retryIntervalMs?: number;
   /** Time each task's function invocation (benchmarks' cost model). */
   metrics?: LocalMetrics | undefined;
+  /** Fail a share of task invocations like a Lambda service error (off when absent). */
+  faults?: FaultInjector | undefined;
 }
+
+/**
+ * How an injected task fault fails the invocation: before the function runs, or after it ran (its
+ * effects happened, the answer was lost) — either way Step Functions sees Lambda.ServiceException.
+ */
+const TASK_FAULTS = ['Lambda.ServiceException', 'Lambda.ServiceException-after-run'] as const;
 
 export class LocalStepFunctions {
   readonly stateMachineArn: string;
@@ -74,6 +83,8 @@ export class LocalStepFunctions {
   /** Task invocations still running: an aborted execution does not stop its Lambda mid-write. */
   private readonly invocations = new Set<Promise<unknown>>();
   private readonly pending = new Map<string, PendingTask>();
+  /** Invocations per execution and state (only counted while task faults are on). */
+  private readonly attempts = new Map<string, Map<string, number>>();
   private closed = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -294,6 +305,7 @@ export class LocalStepFunctions {
         if (exec.status !== 'ABORTED') {
           exec.stopDate = new Date().toISOString();
           this.running.delete(executionArn);
+          this.attempts.delete(executionArn);
           for (const [token, task] of this.pending)
             if (task.executionArn === executionArn) this.pending.delete(token);
           this.save();
@@ -316,10 +328,13 @@ export class LocalStepFunctions {
     ).Payload ?? {}) as Record<string, unknown>;
     const handler = await this.load(binding.handler, stateName);
     const requestId = randomUUID();
+    const fault = this.taskFault(exec, stateName);
+    if (fault === 'Lambda.ServiceException') throw lambdaServiceException();
     if (!binding.callback) {
       const result = await this.invoke(binding.handler, () =>
         invokeLike(handler, Payload ?? {}, lambdaContext(binding.handler, requestId)),
       );
+      if (fault) throw lambdaServiceException();
       // The shape of the lambda:invoke service integration's result.
       return { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 };
     }
@@ -336,11 +351,24 @@ export class LocalStepFunctions {
       await this.invoke(binding.handler, () =>
         invokeLike(handler, payload, lambdaContext(binding.handler, requestId)),
       );
+      if (fault) throw lambdaServiceException();
     } catch (err) {
       this.pending.delete(token);
       throw err;
     }
     return completion;
+  }
+
+  /** Decides whether this invocation fails; a state run again in one execution is its Retry. */
+  private taskFault(exec: LocalExecution, stateName: string) {
+    const faults = this.options.faults;
+    if (!faults?.enabled('task')) return undefined;
+    const attempts = this.attempts.get(exec.executionArn) ?? new Map<string, number>();
+    this.attempts.set(exec.executionArn, attempts);
+    const attempt = (attempts.get(stateName) ?? 0) + 1;
+    attempts.set(stateName, attempt);
+    if (attempt > 1) faults.observedRetry('task', `attempt ${attempt}`);
+    return faults.pick('task', TASK_FAULTS);
   }
 
   private invoke<T>(functionName: string, call: () => Promise<T>): Promise<T> {
@@ -387,6 +415,12 @@ async function invokeLike(handler: TaskHandler, event: unknown, context: Context
     if (!e.name || e.name === 'Error') e.name = 'Error';
     throw e;
   }
+}
+
+function lambdaServiceException(): Error {
+  const err = new Error('Lambda service error (injected fault)');
+  err.name = 'Lambda.ServiceException';
+  return err;
 }
 
 const LOCAL_TIMEOUT_KEY = '__localTimeoutSeconds';
