@@ -3,6 +3,7 @@
  * answers, no person data in logs. Handlers receive the API Gateway (REST, v1) proxy event.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { isTransientAwsError } from '../adapters/aws-errors.js';
 import { logger } from '../adapters/logger.js';
 import { Problem, problems } from '../core/problems.js';
 import { STRICT_TRANSPORT_SECURITY } from './gateway-responses.js';
@@ -107,9 +108,18 @@ export function httpHandler(
         });
         return withHeaders(problemResponse(err, event.path, correlationId), transport);
       }
+      const e = err as Error;
+      if (isTransientAwsError(err)) {
+        // Throttled or failing after the SDK's retries: the caller may retry (nothing was decided).
+        logger.warn('aws service unavailable', { route: event.resource, errorName: e.name });
+        return problemResponse(
+          problems.serviceUnavailable('The service is busy; try again in a moment.', 1),
+          event.path,
+          correlationId,
+        );
+      }
       // The error message may quote input (person data, tokens): log the name and the stack
       // frames only — the stack's first line is the message.
-      const e = err as Error;
       logger.error('unexpected error', {
         errorName: e?.name,
         stack: e?.stack?.split('\n').slice(1, 7).join('\n'),

@@ -2,6 +2,8 @@
  * The middleware every HTTP handler shares: known problems become their problem+json, anything
  * else a bare 500 with a correlation id — logged without the error's message (it may quote input).
  */
+
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { problems } from '../../lambdas/core/problems.js';
@@ -67,6 +69,23 @@ describe('httpHandler', () => {
     expect(logs).toContain('TypeError');
     expect(logs).not.toContain('41791234567');
     expect(logs).not.toContain('Müller');
+  });
+
+  it('answers AWS throttling that outlasted the SDK’s retries with a 503 and Retry-After, not a 500', async () => {
+    const throttled = httpHandler('test', async () => {
+      throw new ProvisionedThroughputExceededException({ message: 'too fast', $metadata: {} });
+    });
+
+    let result: Awaited<ReturnType<typeof throttled>> | undefined;
+    const logs = await captureLogs(async () => {
+      result = await throttled(event());
+    });
+
+    expect(result?.statusCode).toBe(503);
+    expect(result?.headers?.['Retry-After']).toBe('1');
+    expect(JSON.parse(result?.body ?? '{}')).toMatchObject({ status: 503, title: 'Service unavailable' });
+    expect(logs).toContain('ProvisionedThroughputExceededException');
+    expect(logs).not.toContain('unexpected error');
   });
 
   it('answers a known problem with its own status, headers and body', async () => {
