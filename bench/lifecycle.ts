@@ -8,9 +8,9 @@
  *
  * Lost and duplicated orders are counted from the table afterwards, not from the driver.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../lambdas/core/order.js';
-import { oauthClientsOf } from '../lambdas/core/service-config.js';
+import { oauthClientsOf, type ServiceConfig } from '../lambdas/core/service-config.js';
 import type { LocalMetrics, MetricsSnapshot } from '../local/metrics.js';
 import type { OutboxMessage } from '../local/sns.js';
 import { type LocalStack, TABLE_NAME } from '../local/stack.js';
@@ -72,15 +72,16 @@ export interface LifecycleFigures {
   verifySample: { calls: number; failed: number; metrics: MetricsSnapshot };
 }
 
-const TERMS_LINK = /https?:\/\/\S+\/terms\/[\w-]+/;
+export const TERMS_LINK = /https?:\/\/\S+\/terms\/[\w-]+/;
 /** The verify sample after the run starts no call after this. */
 const SAMPLE_BUDGET_MS = 30_000;
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 
-async function token(stack: LocalStack): Promise<string> {
-  const secret = oauthClientsOf(stack.config).find((c) => c.clientId === SP_CLIENT)?.clientSecret;
+/** An access token of the SP client (client credentials). */
+export async function spToken(baseUrl: string, config: ServiceConfig): Promise<string> {
+  const secret = oauthClientsOf(config).find((c) => c.clientId === SP_CLIENT)?.clientSecret;
   if (!secret) throw new Error(`No local client ${SP_CLIENT}`);
-  const res = await fetch(`${stack.baseUrl}/oauth2/token`, {
+  const res = await fetch(`${baseUrl}/oauth2/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
@@ -151,46 +152,55 @@ function memorySampler() {
   };
 }
 
-/** Counts the run's orders and registrations in the table (a Query on the SP's index partition). */
+/** The run's orders in the table, by mobile number (a Query on the SP's index partition). */
+export async function ordersByMobile(
+  db: DynamoDBDocumentClient,
+  mobiles: ReadonlySet<string>,
+): Promise<Map<string, Order[]>> {
+  const byMobile = new Map<string, Order[]>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: TABLE_NAME,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :sp',
+        ExpressionAttributeValues: { ':sp': `SP#${SP_CLIENT}` },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of (page.Items ?? []) as Order[]) {
+      const mobile = item.person?.mobile;
+      if (!mobile || !mobiles.has(mobile)) continue;
+      byMobile.set(mobile, [...(byMobile.get(mobile) ?? []), item]);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return byMobile;
+}
+
+/** Counts the run's orders and registrations in the table. */
 async function countFromTable(stack: LocalStack, mobiles: Set<string>): Promise<TableCounts> {
   const db = documentClient(stack.dynamoEndpoint);
   try {
-    const ordersByMobile = new Map<string, Order[]>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: TABLE_NAME,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :sp',
-          ExpressionAttributeValues: { ':sp': `SP#${SP_CLIENT}` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of (page.Items ?? []) as Order[]) {
-        const mobile = item.person?.mobile;
-        if (!mobile || !mobiles.has(mobile)) continue;
-        ordersByMobile.set(mobile, [...(ordersByMobile.get(mobile) ?? []), item]);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const ordersByMobileMap = await ordersByMobile(db, mobiles);
 
     let completed = 0;
     let registrations = 0;
     for (const mobile of mobiles) {
-      const orders = ordersByMobile.get(mobile) ?? [];
+      const orders = ordersByMobileMap.get(mobile) ?? [];
       const msisdn = mobile.replace(/\D/g, '');
       const reg = await stack.repository.getRegistration(msisdn);
       if (reg) registrations += 1;
       const accepted = orders.find((o) => o.statuses.at(-1)?.status === 'terms-accepted');
       if (accepted && reg?.refId === accepted.refId) completed += 1;
     }
-    const orders = [...ordersByMobile.values()].reduce((sum, list) => sum + list.length, 0);
+    const orders = [...ordersByMobileMap.values()].reduce((sum, list) => sum + list.length, 0);
     return {
       orders,
       completed,
       lost: mobiles.size - completed,
-      duplicated: orders - ordersByMobile.size,
+      duplicated: orders - ordersByMobileMap.size,
       registrations,
     };
   } finally {
@@ -214,7 +224,7 @@ export async function runLifecycle(
   const memory = memorySampler();
   let result: Awaited<ReturnType<typeof runPool>>;
   try {
-    const bearer = await token(stack);
+    const bearer = await spToken(stack.baseUrl, stack.config);
     result = await runPool(options.n, options.concurrency, options.deadline, async (i) => {
       const signal = AbortSignal.timeout(options.stepTimeoutMs);
       const mobile = mobileOf(tag, i);

@@ -1,6 +1,8 @@
 /** The goals beside the figures, and the printed tables. */
+
 import type { BenchResults } from './bench.js';
 import type { CostBlock } from './cost.js';
+import type { FaultRunFigures } from './fault-run.js';
 
 export const GOALS = {
   verifyRatio: 0.8,
@@ -263,4 +265,43 @@ export function renderReport(r: BenchResults): string {
     `5 Memory: peak RSS ${r.memory.peakRssMb} MB during the lifecycle run (${r.memory.startRssMb} MB at its start; peak heap ${r.memory.peakHeapUsedMb} MB; stack and driver share the process)`,
   );
   return out.join('\n');
+}
+
+/** The fault run's figures (bench/fault-run.ts) as text tables. */
+export function renderFaultReport(f: FaultRunFigures): string {
+  const o = f.options;
+  const counts = (record: Record<string, number>) =>
+    Object.entries(record)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, String(v)]);
+  const sum = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
+  return [
+    `Fault run: ${o.n} identifications, ${o.concurrency} at a time, fault rate ${o.rate}, seed ${o.seed}, ` +
+      `${(f.elapsedMs / 1000).toFixed(1)} s` +
+      (f.restart
+        ? `; stack killed after ${f.restart.afterStarted} started, back after ${f.restart.downMs} ms`
+        : ''),
+    '',
+    table(
+      ['invariant', 'holds', 'detail'],
+      f.invariants.map((i) => [i.name, i.ok ? 'yes' : 'NO', i.detail]),
+    ),
+    '',
+    table(['final status (from the table)', 'identifications'], counts(f.outcomes)),
+    `planned: ${f.expected.accept} accept, ${f.expected.cancel} cancel by the person; lost ${f.lost}, duplicated orders ${f.duplicatedOrders}`,
+    ...f.failed.map((c) => `  failed #${c.index} ${c.refId}: ${c.reason ?? 'no reason'}`),
+    ...f.lostCases.slice(0, 20).map((c) => `  lost ${c}`),
+    '',
+    table([`faults injected (${sum(f.injected)})`, 'count'], counts(f.injected)),
+    '',
+    table([`retries observed (${sum(f.retries)})`, 'count'], counts(f.retries)),
+    '',
+    table(['the service answered the partner’s messages', 'count'], counts(f.partnerAnswers)),
+    '',
+    `SMS: ${f.sms.sent} sent; again with the same text ${f.sms.sameMessageAgain}, with a new link ${f.sms.newLinkAgain}; to cancelled identifications ${f.sms.unexpected}`,
+    `End to end per identification: p50 ${(f.endToEnd.p50Ms / 1000).toFixed(2)} s, p99 ${(f.endToEnd.p99Ms / 1000).toFixed(2)} s, max ${(f.endToEnd.maxMs / 1000).toFixed(2)} s`,
+    `Logs: ${f.logScan.lines} lines scanned for ${f.logScan.needles} values; ${f.logScan.hits.length} hits`,
+    ...f.logScan.hits.slice(0, 20).map((h) => `  line ${h.line}: ${h.what}`),
+    ...(f.driverErrors.length ? ['Driver saw:', ...f.driverErrors.slice(0, 20).map((e) => `  ${e}`)] : []),
+  ].join('\n');
 }

@@ -9,17 +9,30 @@
  * --cold-samples [5] --functions a,b (cold start only for these) --no-cold-start
  * --budget-verify / --budget-lifecycle / --budget-cold-start seconds [75 / 120 / 75]
  * --out path [bench/results/latest.json]
+ *
+ * With `--faults <rate>` it runs the fault run instead (bench/fault-run.ts, docs/benchmarks.md §6):
+ *
+ *   npm run bench -- --faults 0.05
+ *
+ * --n [1000] --concurrency [20] --restart-after [n/2; 0: no restart] --seed [random]
+ * --out path [bench/results/faults.json]; exits 1 when an invariant does not hold.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BenchOptions, DEFAULT_OPTIONS, runBench } from './bench.js';
-import { renderReport } from './report.js';
+import { DEFAULT_FAULT_RUN, type FaultRunOptions, runFaultRun } from './fault-run.js';
+import { renderFaultReport, renderReport } from './report.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const DEFAULT_FAULTS_OUT = fileURLToPath(new URL('./results/faults.json', import.meta.url));
 
-export function optionsFromArgs(args: string[]): { options: BenchOptions; out: string } {
+export type RunRequest =
+  | { kind: 'bench'; options: BenchOptions; out: string }
+  | { kind: 'faults'; options: FaultRunOptions; out: string };
+
+export function optionsFromArgs(args: string[]): RunRequest {
   const { values } = parseArgs({
     args,
     options: {
@@ -37,6 +50,9 @@ export function optionsFromArgs(args: string[]): { options: BenchOptions; out: s
       'budget-lifecycle': { type: 'string' },
       'budget-cold-start': { type: 'string' },
       out: { type: 'string' },
+      faults: { type: 'string' },
+      'restart-after': { type: 'string' },
+      seed: { type: 'string' },
     },
     strict: true,
   });
@@ -47,8 +63,28 @@ export function optionsFromArgs(args: string[]): { options: BenchOptions; out: s
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, not ${raw}`);
     return n;
   };
+  const out = (fallback: string) => resolve(typeof values.out === 'string' ? values.out : fallback);
+  if (values.faults !== undefined) {
+    const rate = Number(values.faults);
+    if (!(rate >= 0 && rate <= 1))
+      throw new Error(`--faults must be a rate from 0 to 1, not ${values.faults}`);
+    const n = int('n', DEFAULT_FAULT_RUN.n);
+    return {
+      kind: 'faults',
+      options: {
+        ...DEFAULT_FAULT_RUN,
+        rate,
+        n,
+        concurrency: int('concurrency', DEFAULT_FAULT_RUN.concurrency),
+        restartAfter: int('restart-after', Math.floor(n / 2), 0),
+        seed: int('seed', Math.floor(Math.random() * 2 ** 31), 0),
+      },
+      out: out(DEFAULT_FAULTS_OUT),
+    };
+  }
   const d = DEFAULT_OPTIONS;
   return {
+    kind: 'bench',
     options: {
       ...d,
       n: int('n', d.n),
@@ -68,17 +104,28 @@ export function optionsFromArgs(args: string[]): { options: BenchOptions; out: s
         coldStart: int('budget-cold-start', d.budget.coldStart),
       },
     },
-    out: resolve(typeof values.out === 'string' ? values.out : DEFAULT_OUT),
+    out: out(DEFAULT_OUT),
   };
 }
 
 async function main(): Promise<void> {
-  const { options, out } = optionsFromArgs(process.argv.slice(2));
-  const results = await runBench({ ...options, log: (m) => console.error(`[bench] ${m}`) });
+  const request = optionsFromArgs(process.argv.slice(2));
+  const log = (m: string) => console.error(`[bench] ${m}`);
+  const write = (results: unknown) => {
+    mkdirSync(dirname(request.out), { recursive: true });
+    writeFileSync(request.out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nFigures written to ${request.out}`);
+  };
+  if (request.kind === 'faults') {
+    const figures = await runFaultRun({ ...request.options, log });
+    console.log(renderFaultReport(figures));
+    write(figures);
+    if (figures.invariants.some((i) => !i.ok)) process.exitCode = 1;
+    return;
+  }
+  const results = await runBench({ ...request.options, log });
   console.log(renderReport(results));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nFigures written to ${out}`);
+  write(results);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

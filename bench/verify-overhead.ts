@@ -61,10 +61,12 @@ export function verifyBody(msisdn: string) {
   });
 }
 
-export function documentClient(endpoint: string): DynamoDBDocumentClient {
+/** `maxAttempts` above the SDK's 3 for a reader that must get through injected faults. */
+export function documentClient(endpoint: string, maxAttempts?: number): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint,
+      ...(maxAttempts ? { maxAttempts } : {}),
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
