@@ -112,6 +112,8 @@ interface Identification {
   mobile: string;
   person: { firstName: string; lastName: string; dob: string; email: string };
   refId?: string;
+  /** Why the driver gave up on it, if it did. */
+  driverError?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,7 +131,8 @@ function lettersOf(n: number, width: number): string {
 
 /** A distinct person per identification, so the log scan can look for each one's data. */
 function personOf(tag: number, index: number) {
-  const day = new Date(Date.UTC(1940, 0, 1) + (tag * 1000 + index) * 86_400_000);
+  // Born between 1940 and 1994 (a start call refuses a future date of birth).
+  const day = new Date(Date.UTC(1940, 0, 1) + ((tag * 1000 + index) % 20_000) * 86_400_000);
   return {
     firstName: `Fr${lettersOf(index, 3)}`,
     lastName: `Zq${lettersOf(tag, 2)}${lettersOf(index, 3)}`,
