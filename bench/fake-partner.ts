@@ -33,6 +33,7 @@ type Message =
   | { kind: 'evidence'; claims: Record<string, unknown> };
 
 export interface DeliveryAnswer {
+  kind: string;
   status: number;
   outcome?: string;
 }
@@ -171,7 +172,8 @@ export class FakePartner {
       const retryable = status === 0 || status === 429 || status >= 500;
       if (!retryable || Date.now() > this.deliveryDeadline()) {
         this.count(outcome ?? String(status));
-        return { status, ...(outcome ? { outcome } : {}) };
+        const kind = message.kind === 'event' ? String(message.claims.event) : 'evidence';
+        return { kind, status, ...(outcome ? { outcome } : {}) };
       }
     }
   }

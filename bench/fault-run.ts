@@ -114,6 +114,8 @@ interface Identification {
   refId?: string;
   /** Why the driver gave up on it, if it did. */
   driverError?: string;
+  /** How the service answered each of the partner's messages. */
+  partnerAnswers?: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -214,7 +216,7 @@ class OutboxWatcher {
  */
 async function retried(
   what: string,
-  deadline: number,
+  deadline: number | (() => number),
   counts: Map<string, number>,
   call: () => Promise<Response>,
   retryAlso: (status: number, text: string) => boolean = () => false,
@@ -235,7 +237,8 @@ async function retried(
     }
     const again = status === 0 || status === 429 || status >= 500 || retryAlso(status, text);
     if (!again) return { status, text };
-    if (Date.now() > deadline) throw new Error(`${what}: still ${status} when the time was up`);
+    if (Date.now() > (typeof deadline === 'number' ? deadline : deadline()))
+      throw new Error(`${what}: still ${status} when the time was up`);
   }
 }
 
@@ -255,11 +258,18 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunFig
   writeFileSync(configPath, JSON.stringify(config));
 
   const logLines: string[] = [];
+  let crashed = false;
   const stack = new StackProcess({
     port: await freePort(),
     dataDir,
     configPath,
     onLine: (line) => logLines.push(line),
+    // A stack that dies on its own ends the run: waiting out every identification would say nothing more.
+    onUnexpectedExit: (report) => {
+      crashed = true;
+      runEnd = Date.now();
+      log(`the stack died on its own: ${report}`);
+    },
     env: {
       LOG_LEVEL: 'INFO',
       SRS_FAULTS: String(options.rate),
@@ -293,7 +303,8 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunFig
     };
 
     const identify = async (index: number) => {
-      const deadline = Date.now() + options.identificationTimeoutMs;
+      const until = Date.now() + options.identificationTimeoutMs;
+      const deadline = () => (crashed ? 0 : until);
       const mobile = mobileOf(tag, index);
       const idn: Identification = { index, plan: planOf(index), mobile, person: personOf(tag, index) };
       identifications.push(idn);
@@ -332,16 +343,17 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunFig
 
       // The partner identifies the person (or reports that the person gave up).
       const answers = await partner.identify(refId, idn.plan);
+      idn.partnerAnswers = answers.map((a) => `${a.kind}:${a.outcome ?? a.status}`);
       const unexpected = answers.filter((a) => a.status !== 200 && a.status !== 409);
       if (unexpected.length)
-        driverErrors.push(`#${index} partner messages answered ${unexpected.map((a) => a.status).join(',')}`);
+        driverErrors.push(`#${index} partner messages answered ${idn.partnerAnswers.join(',')}`);
 
       // The person opens the newest terms link and accepts.
       if (idn.plan === 'accept') await acceptNewestLink(idn, refId, deadline);
       await untilFinal(refId, deadline);
     };
 
-    const statusOf = async (refId: string, deadline: number): Promise<string> => {
+    const statusOf = async (refId: string, deadline: () => number): Promise<string> => {
       const res = await retried('SP status call', deadline, driverRetries, () =>
         fetch(`${stack.baseUrl}/api/identifications/${refId}`, {
           headers: { authorization: `Bearer ${bearer}` },
@@ -352,14 +364,14 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunFig
       return (JSON.parse(res.text) as { statuses: { status: string }[] }).statuses.at(-1)?.status ?? '';
     };
 
-    const untilFinal = async (refId: string, deadline: number) => {
+    const untilFinal = async (refId: string, deadline: () => number) => {
       while (!FINAL.has(await statusOf(refId, deadline))) {
-        if (Date.now() > deadline) throw new Error(`${refId} not final in time`);
+        if (Date.now() > deadline()) throw new Error(`${refId} not final in time`);
         await sleep(500);
       }
     };
 
-    const acceptNewestLink = async (idn: Identification, refId: string, deadline: number) => {
+    const acceptNewestLink = async (idn: Identification, refId: string, deadline: () => number) => {
       let tried = 0;
       for (let round = 0; ; round++) {
         const messages = outbox.of(idn.mobile);
@@ -387,7 +399,7 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunFig
           }
           // 404: a newer SMS replaced this link; wait for it.
         }
-        if (Date.now() > deadline) throw new Error(`no usable terms link for ${refId}`);
+        if (Date.now() > deadline()) throw new Error(`no usable terms link for ${refId}`);
         // An order that ended without SMS (failed, its retries ran out) needs no acceptance.
         if (round % 8 === 7 && FINAL.has(await statusOf(refId, deadline))) return;
         await sleep(250);
@@ -395,7 +407,15 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunFig
     };
 
     log(`${options.n} identifications, ${options.concurrency} at a time, through ${FAULT_PARTNER}`);
-    const pool = await runPool(options.n, options.concurrency, Number.POSITIVE_INFINITY, identify);
+    const pool = await runPool(options.n, options.concurrency, Number.POSITIVE_INFINITY, async (index) => {
+      try {
+        await identify(index);
+      } catch (err) {
+        const idn = identifications.find((i) => i.index === index);
+        if (idn) idn.driverError ??= (err as Error).message.slice(0, 300);
+        throw err;
+      }
+    });
     runEnd = Date.now();
     await restarting;
     for (const e of pool.errors) driverErrors.push(e);

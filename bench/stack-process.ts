@@ -26,6 +26,8 @@ export interface StackProcessOptions {
   env: Record<string, string>;
   /** Every line the process writes, stdout and stderr. */
   onLine: (line: string) => void;
+  /** The process ended without being asked to (with its last lines). */
+  onUnexpectedExit?: (report: string) => void;
   readyTimeoutMs?: number;
 }
 
@@ -60,7 +62,8 @@ export class StackProcess {
         '--config',
         o.configPath,
       ],
-      { cwd: ROOT, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group: only this driver's kill reaches it.
+      { cwd: ROOT, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     this.child = child;
     this.stopping = false;

@@ -14,6 +14,7 @@ import {
   SignJWT,
 } from 'jose';
 import { Problem } from '../core/problems.js';
+import { isTransientAwsError } from './aws-errors.js';
 
 export const ISP_ALGORITHMS = ['ES256', 'RS256'] as const;
 export const IAT_WINDOW_SECONDS = 300;
@@ -123,7 +124,9 @@ export async function verifyIspMessage(
       claims.jti,
       new Date((claims.iat + IAT_WINDOW_SECONDS + 60) * 1000),
     );
-  } catch {
+  } catch (err) {
+    // Throttled or failing storage is not a replay: a 503 tells the partner to send again.
+    if (isTransientAwsError(err)) throw err;
     throw unauthorized('This message (jti) was received before.');
   }
   return claims as IspMessageClaims;

@@ -35,7 +35,9 @@ describe('npm run bench -- --faults', () => {
       identificationTimeoutMs: 240_000,
     });
 
-    for (const invariant of f.invariants) expect(invariant, invariant.detail).toMatchObject({ ok: true });
+    const context = [...f.lostCases, ...f.driverErrors].join('\n');
+    for (const invariant of f.invariants)
+      expect(invariant, `${invariant.detail}\n${context}`).toMatchObject({ ok: true });
     expect(f.lost).toBe(0);
     expect(f.duplicatedOrders).toBe(0);
     expect(f.restart).toMatchObject({ afterStarted: 10 });

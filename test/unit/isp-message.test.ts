@@ -2,6 +2,7 @@
  * The claim checks of partner messages that the HTTP tests do not reach one by one: a critical
  * header, and missing or malformed iss, iat, jti and refId — each a 400 that records no jti.
  */
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
@@ -67,5 +68,27 @@ describe('verifyIspMessage refuses malformed claims with 400 and remembers nothi
 
     await expect(verifyIspMessage(await sign(claims), 'event', deps)).resolves.toMatchObject(claims);
     expect(remembered).toContain(claims.jti);
+  });
+});
+
+describe('verifyIspMessage when the jti cannot be recorded', () => {
+  it('passes throttling on by (a 503 the partner retries), instead of refusing the message as a replay', async () => {
+    const throttled = new ProvisionedThroughputExceededException({ message: 'too fast', $metadata: {} });
+    const failing = { ...deps, rememberJti: async () => Promise.reject(throttled) };
+
+    const error = await verifyIspMessage(await sign(valid()), 'event', failing).catch((e: unknown) => e);
+
+    expect(error).toBe(throttled);
+  });
+
+  it('still refuses a jti seen before with 401', async () => {
+    const seen = {
+      ...deps,
+      rememberJti: async () => Promise.reject(new Error('Message id was seen before')),
+    };
+
+    const error = await verifyIspMessage(await sign(valid()), 'event', seen).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ status: 401, detail: 'This message (jti) was received before.' });
   });
 });
