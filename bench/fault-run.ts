@@ -264,6 +264,7 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunFig
     dataDir,
     configPath,
     onLine: (line) => logLines.push(line),
+    ...(process.env.FAULT_RUN_LOG ? { logFile: process.env.FAULT_RUN_LOG } : {}),
     // A stack that dies on its own ends the run: waiting out every identification would say nothing more.
     onUnexpectedExit: (report) => {
       crashed = true;

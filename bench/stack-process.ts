@@ -3,7 +3,7 @@
  * folder — so that the fault run can kill it and start it again, and read every line it logs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { endpointsFile, type LocalStackEndpoints } from '../local/endpoints-file.js';
@@ -26,6 +26,8 @@ export interface StackProcessOptions {
   env: Record<string, string>;
   /** Every line the process writes, stdout and stderr. */
   onLine: (line: string) => void;
+  /** Also append every line to this file (kept after the run, for reading a crash). */
+  logFile?: string;
   /** The process ended without being asked to (with its last lines). */
   onUnexpectedExit?: (report: string) => void;
   readyTimeoutMs?: number;
@@ -94,6 +96,7 @@ export class StackProcess {
           rest = lines.pop() ?? '';
           for (const line of lines) {
             o.onLine(line);
+            if (o.logFile) appendFileSync(o.logFile, `${line}\n`);
             output = `${output.slice(-20_000)}${line}\n`;
             if (READY.test(line)) {
               clearTimeout(timer);
@@ -105,6 +108,23 @@ export class StackProcess {
       }
     });
     await ready;
+    // Belt and braces: notice a vanished process even if its exit event is not seen.
+    const pid = child.pid;
+    const watch = setInterval(() => {
+      if (this.child !== child || child.exitCode !== null || child.signalCode !== null)
+        return clearInterval(watch);
+      try {
+        process.kill(pid as number, 0);
+      } catch {
+        clearInterval(watch);
+        if (!this.stopping) {
+          const report = `vanished; last lines:\n${output.split('\n').slice(-25).join('\n')}`;
+          this.unexpectedExits.push(report);
+          o.onUnexpectedExit?.(report);
+        }
+      }
+    }, 2000);
+    watch.unref();
     // npm start writes its endpoints for the admin CLI; the embedded DynamoDB's port is new each start.
     const endpoints = JSON.parse(readFileSync(endpointsFile(o.port), 'utf8')) as LocalStackEndpoints;
     this.dynamoEndpoint = endpoints.dynamoEndpoint;

@@ -347,6 +347,10 @@ export class LocalStepFunctions {
     const completion = new Promise<unknown>((resolve, reject) => {
       this.pending.set(token, { executionArn: exec.executionArn, resolve, reject });
     });
+    // The handler may complete its own token (SendTaskFailure for a cancelled order) and the
+    // invocation still fail afterwards: then nobody awaits `completion`, and its rejection must
+    // not end the process as an unhandled one. Awaiting it below still sees the rejection.
+    completion.catch(() => undefined);
     try {
       await this.invoke(binding.handler, () =>
         invokeLike(handler, payload, lambdaContext(binding.handler, requestId)),

@@ -219,6 +219,33 @@ describe('faults on the embedded stack', () => {
     expect(await s.repository.getRegistration(mobile.slice(1))).toMatchObject({ refId });
   });
 
+  it('a callback task that failed its own token and then its invocation: no unhandled rejection, the Catch runs', async () => {
+    // Seen in the fault run: the emulation's stack process died of an unhandled rejection here.
+    const script = scripted();
+    const { faults, lines } = injector(['task'], script.random);
+    let running: LocalStack | undefined;
+    const cancelItself = async (event: unknown) => {
+      const { taskToken } = event as { taskToken: string };
+      running?.stepFunctions.sendTaskFailure({ taskToken, error: 'IdentificationCancelled', cause: 'gone' });
+      return {};
+    };
+    stack = await startStack({
+      faults,
+      rateLimits: false,
+      stepFunctions: { retryIntervalMs: 10, taskOverrides: { WaitForEvidence: cancelItself } },
+    });
+    running = stack;
+    const token = await tokenFor(stack);
+    script.next(0, 0.9);
+
+    const { refId } = await startOrder(stack, token, { mobile: '+41790000905' });
+    const execution = await stack.stepFunctions.settled(refId);
+
+    expect(lines).toContain('[fault] injected task Lambda.ServiceException-after-run');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.states.slice(-2)).toEqual(['WaitForEvidence', 'Cancelled']);
+  });
+
   it('are counted at /_local/faults, which answers null when faults are off', async () => {
     const { stack: s, script } = await stackWith(['sns']);
     script.next(0, 0);
