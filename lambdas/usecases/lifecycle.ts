@@ -336,7 +336,11 @@ async function currentTermsOfUse(deps: LifecycleDeps): Promise<TermsOfUse> {
   return (await deps.repository.getCurrentTermsOfUse()) ?? DEFAULT_TERMS_OF_USE;
 }
 
-/** A link is usable when it exists, is the order's newest, is unused and unexpired. */
+/**
+ * A link is usable when it exists, is the order's newest, is unexpired and no acceptance is
+ * recorded. A link marked used whose acceptance was never recorded (the process died, or storage
+ * failed, between the two writes) stays usable, so that the person's retry completes it.
+ */
 export async function openTermsLink(deps: LifecycleDeps, token: string): Promise<TermsView> {
   const gone = new Problem({
     status: 404,
@@ -349,7 +353,7 @@ export async function openTermsLink(deps: LifecycleDeps, token: string): Promise
   if (!link) throw gone;
   const order = await deps.repository.getOrder(link.refId);
   if (!order || order.termsSms?.tokenHash !== link.tokenHash) throw gone;
-  if (link.usedAt || order.acceptance) {
+  if (order.acceptance) {
     throw new Problem({
       status: 410,
       slug: 'terms-link-used',
@@ -386,7 +390,9 @@ export async function acceptTerms(
   try {
     await deps.repository.useTermsLink(sha256(token), now);
   } catch (err) {
-    if (err instanceof ConditionFailed) {
+    if (!(err instanceof ConditionFailed)) throw err;
+    // Used before: refused if that acceptance was recorded; otherwise this retry completes it.
+    if ((await deps.repository.getOrder(order.refId))?.acceptance) {
       throw new Problem({
         status: 410,
         slug: 'terms-link-used',
@@ -394,7 +400,6 @@ export async function acceptTerms(
         detail: 'This link was used.',
       });
     }
-    throw err;
   }
   const acceptance: TermsAcceptance = {
     acceptedAt: now.toISOString(),
