@@ -72,8 +72,23 @@ export class FaultInjector {
 
   private readonly log: (line: string) => void;
 
+  private suspended = 0;
+
   enabled(kind: FaultKind): boolean {
-    return this.settings.rate > 0 && this.settings.kinds.includes(kind);
+    return this.suspended === 0 && this.settings.rate > 0 && this.settings.kinds.includes(kind);
+  }
+
+  /**
+   * Runs the emulator's own set-up without faults: seeding the table at start-up is what the
+   * operator's `admin seed` does in AWS, not a call of the service under test.
+   */
+  async withoutFaults<T>(fn: () => Promise<T>): Promise<T> {
+    this.suspended += 1;
+    try {
+      return await fn();
+    } finally {
+      this.suspended -= 1;
+    }
   }
 
   /** Decides whether this call fails; if so, which of the variants it gets (logged and counted). */

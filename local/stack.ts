@@ -160,7 +160,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sweepSeconds = options.timeToLiveSweepSeconds ?? 60;
   if (sweepSeconds > 0) timeToLive.start(sweepSeconds * 1000);
   // The Test-ISP signs with the key pair generated for this stack; register its public half.
-  await seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk));
+  const seed = () => seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk));
+  await (options.faults ? options.faults.withoutFaults(seed) : seed());
 
   const key = await loadOrCreateSigningKey(options.dataDir);
   const auth = new LocalAuthorizationServer(baseUrl, key, oauthClientsOf(config));
