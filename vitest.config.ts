@@ -3,8 +3,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Browser tests need chromium: `npm run test:browser` (vitest.browser.config.ts).
-    exclude: [...configDefaults.exclude, 'test/browser/**'],
+    // Browser tests need chromium: `npm run test:browser`; the MiniStack deployment: `npm run test:deploy`.
+    exclude: [...configDefaults.exclude, 'test/browser/**', 'test/deploy/**'],
     // Each file in its own process: a local stack sets process-wide environment for its handlers.
     pool: 'forks',
     testTimeout: 60_000,

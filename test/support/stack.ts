@@ -43,7 +43,7 @@ export interface ApiResponse<T = unknown> {
 }
 
 export async function call<T = unknown>(
-  stack: LocalStack,
+  stack: Pick<LocalStack, 'baseUrl'>,
   method: string,
   path: string,
   options: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
@@ -81,7 +81,7 @@ export async function waitFor<T>(
 
 /** Starts an identification as an SP (the paper's body, with overrides); fails unless it is a 201. */
 export async function startOrder(
-  stack: LocalStack,
+  stack: Pick<LocalStack, 'baseUrl'>,
   token: string,
   overrides: Record<string, unknown> = {},
 ): Promise<{ refId: string; targetURL: string; expiresAt: string }> {
