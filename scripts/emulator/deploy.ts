@@ -229,7 +229,7 @@ export async function deployToEmulator(
     tokenEndpoint: required(stateful, 'TokenEndpoint'),
     tableName,
     userPoolId,
-    stateMachineArn: machineOutput ? (stateless[machineOutput] as string) : '',
+    stateMachineArn: required(stateless, machineOutput ?? 'IdentificationStateMachineArn'),
     clients,
     awsEnvironment: env,
   };

@@ -17,7 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployToEmulator, EMULATOR_REGION, type EmulatorDeployment } from '../../scripts/emulator/deploy.js';
 import { type RunningMiniStack, startMiniStack } from '../../scripts/emulator/ministack.js';
-import { acceptTerms, TERMS_LINK } from '../support/isp.js';
+import { acceptTerms, formValues, TERMS_LINK } from '../support/isp.js';
 import { type ApiResponse, call, startOrder, waitFor } from '../support/stack.js';
 
 let emulator: RunningMiniStack | undefined;
@@ -76,7 +76,7 @@ async function termsLinkFor(mobile: string): Promise<string> {
 }
 
 async function executionOf(refId: string, until: (status: ExecutionStatus | undefined) => boolean) {
-  const executionArn = deployment.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${refId}`;
+  const executionArn = `${deployment.stateMachineArn.replace(':stateMachine:', ':execution:')}:${refId}`;
   const described = await waitFor(
     () => sfn.send(new DescribeExecutionCommand({ executionArn })),
     (d) => until(d.status),
@@ -134,16 +134,7 @@ describe('the deployed stage on MiniStack', () => {
 
     const formPage = await fetch(journey.targetURL);
     expect(formPage.status).toBe(200);
-    const form = new URLSearchParams();
-    for (const m of (await formPage.text()).matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g)) {
-      form.set(
-        m[1] as string,
-        (m[2] as string)
-          .replace(/&amp;/g, '&')
-          .replace(/&#39;/g, "'")
-          .replace(/&quot;/g, '"'),
-      );
-    }
+    const form = formValues(await formPage.text());
     expect(form.get('mobile')).toBe(mobile);
     form.set('lastName', 'Müller');
     form.set('status', 'data-ready');

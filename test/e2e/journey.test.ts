@@ -4,7 +4,7 @@
  * and once more to show that a new identification of the same person updates the registration.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptTerms, evidenceFor, sendEvent, sendEvidence, TERMS_LINK } from '../support/isp.js';
+import { acceptTerms, evidenceFor, formValues, sendEvent, sendEvidence, TERMS_LINK } from '../support/isp.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
 
 interface Sms {
@@ -21,21 +21,6 @@ beforeAll(async () => {
   token = await tokenFor(stack);
 });
 afterAll(async () => stack?.close());
-
-/** The form's fields and their prefilled values, read from the page as a browser would submit them. */
-function formValues(html: string): URLSearchParams {
-  const form = new URLSearchParams();
-  for (const m of html.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g)) {
-    form.set(
-      m[1] as string,
-      (m[2] as string)
-        .replace(/&amp;/g, '&')
-        .replace(/&#39;/g, "'")
-        .replace(/&quot;/g, '"'),
-    );
-  }
-  return form;
-}
 
 const start = (mobile: string, overrides: Record<string, unknown> = {}) =>
   startOrder(stack, token, { mobile, ...overrides });

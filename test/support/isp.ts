@@ -115,3 +115,18 @@ export function acceptTerms(link: string): Promise<Response> {
     body: 'accept=yes',
   });
 }
+
+/** The form's fields and their prefilled values, read from the page as a browser would submit them. */
+export function formValues(html: string): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const m of html.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g)) {
+    form.set(
+      m[1] as string,
+      (m[2] as string)
+        .replace(/&amp;/g, '&')
+        .replace(/&#39;/g, "'")
+        .replace(/&quot;/g, '"'),
+    );
+  }
+  return form;
+}
