@@ -183,8 +183,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults: options.faults,
   });
 
+  // Requests still being handled: closing waits for them, as a draining gateway does, so that no
+  // handler writes to the table after it is closed.
+  const inFlight = new Set<Promise<void>>();
+  const drainRequests = async () => {
+    for (let round = 0; round < 20 && inFlight.size > 0; round++) await Promise.allSettled([...inFlight]);
+  };
   serveReady = (req, res) => {
-    serve(req, res, {
+    const handled = serve(req, res, {
       baseUrl,
       auth,
       gateway,
@@ -197,6 +203,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       console.error(`[local] ${req.method} request failed: ${err.name}`);
       if (!res.headersSent) sendGatewayProblem(res, 'DEFAULT_5XX');
     });
+    inFlight.add(handled);
+    handled.finally(() => inFlight.delete(handled));
   };
   stepFunctions.resumeSaved();
 
@@ -211,7 +219,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     timeToLive,
     async close() {
       await timeToLive.stop();
+      await drainRequests();
       await stepFunctions.close();
+      // Task functions finishing above may have called the emulations over HTTP (SNS, SFN).
+      await drainRequests();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
