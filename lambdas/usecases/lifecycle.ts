@@ -195,7 +195,9 @@ export async function importEvidence(
     evidenceId,
   });
   if (result.outcome === 'rejected') throw problems.conflict(result.reason, 'transition-not-allowed');
-  if (result.outcome === 'applied' && after.waitTokens?.evidence) {
+  // Also on a repeat: the first delivery may have failed after the write (its usage write, or the
+  // process), before the waiting task heard of it. Completing a completed task changes nothing.
+  if (result.outcome !== 'stale' && after.waitTokens?.evidence) {
     await deps.callbacks.succeed(after.waitTokens.evidence, { evidenceId });
   }
   return {
