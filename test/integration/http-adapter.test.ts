@@ -9,13 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createLocalJWKSet, type JWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  IspConfigSchema,
-  type ServiceConfig,
-  ServiceConfigSchema,
-} from '../../lambdas/core/service-config.js';
+import { type ServiceConfig, ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import { loadConfig } from '../../local/config.js';
 import { TABLE_NAME } from '../../local/stack.js';
+import { httpPartnerIsp } from '../support/isp.js';
 import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
 
 // ---------------------------------------------------------------- the fake partner
@@ -112,25 +109,10 @@ let token: string;
 let db: DynamoDBClient;
 let closedPort: number;
 
-function partnerIsp(issuer: string, settings: Record<string, unknown>) {
-  return IspConfigSchema.parse({
-    issuer,
-    adapter: 'http',
-    loa: 4,
-    jurisdictions: ['EIDAS'],
-    realtimeMethods: ['bank'],
-    offline: false,
-    webflow: true,
-    timeoutSeconds: 3600,
-    orderValiditySeconds: 3600,
-    settings,
-  });
-}
-
 function testConfig(): ServiceConfig {
   const config = loadConfig();
   config.isps.push(
-    partnerIsp('Partner-HTTP', {
+    httpPartnerIsp('Partner-HTTP', {
       ordersUrl: `${partner.url}/v2/orders`,
       auth: { type: 'bearer', tokenEnv: 'PARTNER_HTTP_TOKEN' },
       timeoutMs: TIMEOUT_MS,
@@ -150,14 +132,14 @@ function testConfig(): ServiceConfig {
       },
       response: { orderId: '/order/id', redirectUrl: '/order/links/start' },
     }),
-    partnerIsp('Partner-Basic', {
+    httpPartnerIsp('Partner-Basic', {
       ordersUrl: `${partner.url}/basic/orders`,
       auth: { type: 'basic', usernameEnv: 'PARTNER_BASIC_USER', passwordEnv: 'PARTNER_BASIC_PASSWORD' },
       timeoutMs: TIMEOUT_MS,
       retries: 0,
       redirectTokenParameter: null,
     }),
-    partnerIsp('Partner-Down', {
+    httpPartnerIsp('Partner-Down', {
       ordersUrl: `http://127.0.0.1:${closedPort}/orders`,
       auth: { type: 'bearer', tokenEnv: 'PARTNER_HTTP_TOKEN' },
       timeoutMs: TIMEOUT_MS,

@@ -7,9 +7,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IspConfigSchema, type ServiceConfig } from '../../lambdas/core/service-config.js';
+import type { ServiceConfig } from '../../lambdas/core/service-config.js';
 import { loadConfig } from '../../local/config.js';
-import { acceptTerms, termsLinkFromOutbox } from '../support/isp.js';
+import { acceptTerms, httpPartnerIsp, termsLinkFromOutbox } from '../support/isp.js';
 import { call, type LocalStack, startStack, tokenFor, waitFor } from '../support/stack.js';
 import { PAPER_START_BODY } from '../support/white-paper.js';
 
@@ -44,23 +44,12 @@ const nextMobile = () => `+4179${String(5_000_000 + ++mobileCounter).padStart(7,
 function testConfig(): ServiceConfig {
   const config = loadConfig();
   config.isps.push(
-    IspConfigSchema.parse({
-      issuer: 'Slow-Partner',
-      adapter: 'http',
-      loa: 4,
-      jurisdictions: ['EIDAS'],
-      realtimeMethods: ['bank'],
-      offline: false,
-      webflow: true,
-      timeoutSeconds: 3600,
-      orderValiditySeconds: 3600,
-      settings: {
-        ordersUrl: `${partnerUrl}/orders`,
-        auth: { type: 'bearer', tokenEnv: 'METHOD_CHOICE_PARTNER_TOKEN' },
-        timeoutMs: 5000,
-        retries: 0,
-        redirectTokenParameter: null,
-      },
+    httpPartnerIsp('Slow-Partner', {
+      ordersUrl: `${partnerUrl}/orders`,
+      auth: { type: 'bearer', tokenEnv: 'METHOD_CHOICE_PARTNER_TOKEN' },
+      timeoutMs: 5000,
+      retries: 0,
+      redirectTokenParameter: null,
     }),
   );
   config.serviceProviders.push({

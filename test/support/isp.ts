@@ -2,6 +2,7 @@
 import type { JWK } from 'jose';
 import { signIspMessage } from '../../lambdas/adapters/isp-message.js';
 import type { IspEvidenceClaims } from '../../lambdas/core/evidence.js';
+import { IspConfigSchema } from '../../lambdas/core/service-config.js';
 import { type ApiResponse, call, type LocalStack } from './stack.js';
 
 export function testIspKey(): JWK {
@@ -129,4 +130,20 @@ export function formValues(html: string): URLSearchParams {
     );
   }
   return form;
+}
+
+/** A partner behind the generic HTTP adapter (bank ident, eIDAS, LoA 4) with these adapter settings. */
+export function httpPartnerIsp(issuer: string, settings: Record<string, unknown>) {
+  return IspConfigSchema.parse({
+    issuer,
+    adapter: 'http',
+    loa: 4,
+    jurisdictions: ['EIDAS'],
+    realtimeMethods: ['bank'],
+    offline: false,
+    webflow: true,
+    timeoutSeconds: 3600,
+    orderValiditySeconds: 3600,
+    settings,
+  });
 }
