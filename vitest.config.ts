@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Browser tests need chromium: `npm run test:browser`; the MiniStack deployment: `npm run test:deploy`.
-    exclude: [...configDefaults.exclude, 'test/browser/**', 'test/deploy/**'],
+    exclude: [...configDefaults.exclude, 'test/browser/**', 'test/deploy/**', 'test/bench/fault-run.test.ts'],
     // Each file in its own process: a local stack sets process-wide environment for its handlers.
     pool: 'forks',
     testTimeout: 60_000,
