@@ -4,7 +4,7 @@
  * our code. A state machine task turns them into a TransientError, which every task's ASL Retry
  * lists, so that the step is tried again seconds later instead of failing the identification.
  */
-import { TransientError } from '../usecases/lifecycle.js';
+import { TransientError } from '../core/errors.js';
 
 /** The SDK's own list of throttling error codes (@smithy/service-error-classification). */
 const THROTTLING_CODES = new Set([

@@ -1,12 +1,11 @@
 /** The real adapters behind the lifecycle use cases, built once per container. */
 import type { JWK } from 'jose';
-import type { LifecycleDeps } from '../usecases/lifecycle.js';
 import { tableRepository } from './aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from './cache.js';
 import type { IspMessageDeps } from './isp-message.js';
 import { sfnClient, TaskCallbacks } from './workflow/step-functions.js';
 
-export function lifecycleDeps(): LifecycleDeps {
+export function lifecycleDeps() {
   return { repository: tableRepository(), callbacks: new TaskCallbacks(sfnClient()) };
 }
 

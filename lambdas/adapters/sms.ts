@@ -4,9 +4,7 @@
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 
-export interface SmsSender {
-  send(phoneNumber: string, message: string): Promise<{ messageId: string }>;
-}
+import type { SmsSender } from '../usecases/ports/sms.js';
 
 export class SnsSmsSender implements SmsSender {
   constructor(

@@ -5,7 +5,7 @@ import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { RefIdParam } from '../core/schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, pathParams, publicBaseUrl } from '../http/request.js';
-import { resendTermsSms } from '../usecases/lifecycle.js';
+import { resendTermsSms } from '../usecases/terms-sms.js';
 
 const deps = { repository: tableRepository(), sms: new SnsSmsSender(snsClient(), process.env.SMS_SENDER_ID) };
 

@@ -11,7 +11,7 @@ import { IspEventClaims, IspEvidenceClaims } from '../core/evidence.js';
 import { problems } from '../core/problems.js';
 import { parseOrThrow } from '../core/schemas.js';
 import { headerOf, httpHandler, json } from '../http/handler.js';
-import { applyIspEvent, importEvidence } from '../usecases/lifecycle.js';
+import { applyIspEvent, importEvidence } from '../usecases/partner-messages.js';
 
 const deps = lifecycleDeps();
 const messageDeps = ispMessageDeps();

@@ -3,7 +3,7 @@
 import { retryingTransientErrors } from '../adapters/aws-errors.js';
 import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { logger } from '../adapters/logger.js';
-import { expireOrder } from '../usecases/lifecycle.js';
+import { expireOrder } from '../usecases/workflow-tasks.js';
 
 const deps = lifecycleDeps();
 

@@ -1,7 +1,7 @@
 /** State machine task: a step failed for good — record on the order why its lifecycle ended. */
 import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { logger } from '../adapters/logger.js';
-import { recordFailure } from '../usecases/lifecycle.js';
+import { recordFailure } from '../usecases/workflow-tasks.js';
 
 const deps = lifecycleDeps();
 

@@ -4,7 +4,7 @@ import { retryingTransientErrors } from '../adapters/aws-errors.js';
 import { requiredEnv } from '../adapters/env.js';
 import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { logger } from '../adapters/logger.js';
-import { registerPerson } from '../usecases/lifecycle.js';
+import { registerPerson } from '../usecases/registration.js';
 
 const deps = { ...lifecycleDeps(), serialNumberKey: requiredEnv('SERIAL_NUMBER_KEY') };
 

@@ -5,7 +5,7 @@ import { retryingTransientErrors } from '../adapters/aws-errors.js';
 import { requiredEnv } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
-import { sendTermsSms } from '../usecases/lifecycle.js';
+import { sendTermsSms } from '../usecases/terms-sms.js';
 
 const deps = {
   repository: tableRepository(),

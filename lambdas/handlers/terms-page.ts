@@ -17,7 +17,7 @@ import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
 import { isCrossSite, isFormEncoded, rawBody } from '../http/request.js';
-import { acceptTerms, openTermsLink } from '../usecases/lifecycle.js';
+import { acceptTerms, openTermsLink } from '../usecases/terms-acceptance.js';
 
 const deps = lifecycleDeps();
 

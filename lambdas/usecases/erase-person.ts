@@ -5,19 +5,11 @@
  * record that the erasure happened is kept, without anything that says whose.
  */
 import { randomUUID } from 'node:crypto';
-import type { ErasureRecord, Repository } from '../adapters/dynamo/repository.js';
 import { currentStatus, isFinal } from '../core/order.js';
 import { normaliseMsisdn } from '../core/registration.js';
+import type { ErasureRecord, ErasureStore } from './ports/erasure.js';
 
-export type ErasurePort = Pick<
-  Repository,
-  | 'deleteTermsLink'
-  | 'ordersOfMobile'
-  | 'deleteOrder'
-  | 'deleteEvidence'
-  | 'deleteRegistration'
-  | 'recordErasure'
->;
+export type ErasurePort = ErasureStore;
 
 export type ErasureResult =
   | { outcome: 'erased'; record: ErasureRecord }

@@ -5,16 +5,21 @@
  * that no data leaves without a record.
  */
 import { randomUUID } from 'node:crypto';
-import type { Repository } from '../adapters/dynamo/repository.js';
-import type { IspAdapter } from '../adapters/isp/isp-adapter.js';
 import type { IdentificationData } from '../core/evidence.js';
 import { isOpened } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import { orderOfClient } from './order-access.js';
+import type { AmlAccessLog } from './ports/aml-access-log.js';
+import type { ConfigReader } from './ports/config.js';
+import type { EvidenceStore, OrderStore } from './ports/orders.js';
+import type { IspAdapterFor } from './ports/partner.js';
 
 export interface IdentificationDataDeps {
-  repository: Repository;
-  adapterFor: (name: string) => IspAdapter | undefined;
+  repository: OrderStore &
+    EvidenceStore &
+    Pick<ConfigReader, 'getSpSetup' | 'getIsp'> &
+    Pick<AmlAccessLog, 'recordAmlAccess'>;
+  adapterFor: IspAdapterFor;
   now?: () => Date;
   newId?: () => string;
 }

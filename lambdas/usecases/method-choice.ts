@@ -5,9 +5,9 @@
  * per order — a second one, or one racing the first, is refused and opens no second partner order.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { ConditionFailed, type Repository } from '../adapters/dynamo/repository.js';
 import { decideMethod } from '../core/catalogue.js';
 import type { IspConfig, SpSetup } from '../core/domain.js';
+import { ConditionFailed } from '../core/errors.js';
 import { sha256 } from '../core/idempotency.js';
 import {
   METHOD_CHOICE_LOCK_SECONDS,
@@ -24,12 +24,16 @@ import {
   type Order,
 } from '../core/order.js';
 import { Problem, problems } from '../core/problems.js';
-import { chosenPartnerOutput, mutateOrder, type TaskCallbackPort } from './lifecycle.js';
+import { mutateOrder } from './order-mutation.js';
+import type { ConfigReader } from './ports/config.js';
+import type { OrderStore } from './ports/orders.js';
+import type { TaskCallbackPort } from './ports/workflow.js';
 import { type OpenWithPartnerDeps, openWithPartner } from './start-identification.js';
-import { recordUsage } from './usage.js';
+import { recordUsage, type UsagePort } from './usage.js';
+import { chosenPartnerOutput } from './workflow-tasks.js';
 
 export interface MethodChoiceDeps extends OpenWithPartnerDeps {
-  repository: Repository;
+  repository: OrderStore & Pick<ConfigReader, 'getSpSetup' | 'listIsps'> & UsagePort;
   callbacks: TaskCallbackPort;
 }
 

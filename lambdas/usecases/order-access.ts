@@ -2,12 +2,12 @@
  * Who may see an order. Another SP's (or another partner's) order is indistinguishable from one
  * that does not exist: the same 404, so that refIds reveal nothing.
  */
-import type { Repository } from '../adapters/dynamo/repository.js';
 import { isOpened, type OpenedOrder, type Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
+import type { OrderStore } from './ports/orders.js';
 
 /** The order, if this SP (OAuth client) started it. */
-export async function orderOfClient(repository: Repository, refId: string, clientId: string): Promise<Order> {
+export async function orderOfClient(repository: OrderStore, refId: string, clientId: string): Promise<Order> {
   const order = await repository.getOrder(refId);
   if (!order || order.clientId !== clientId) throw problems.notFound('No identification with this refId.');
   return order;
@@ -15,7 +15,7 @@ export async function orderOfClient(repository: Repository, refId: string, clien
 
 /** The order, if it was opened with this partner. */
 export async function orderOfIssuer(
-  repository: Repository,
+  repository: OrderStore,
   refId: string,
   issuer: string,
 ): Promise<OpenedOrder> {

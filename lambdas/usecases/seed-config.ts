@@ -3,10 +3,10 @@
  * of use) into the table.
  */
 
-import type { Repository } from '../adapters/dynamo/repository.js';
 import { type ServiceConfig, toIspConfig, toSpSetup } from '../core/service-config.js';
+import type { ConfigWriter } from './ports/config.js';
 
-export async function seedConfig(repository: Repository, config: ServiceConfig): Promise<void> {
+export async function seedConfig(repository: ConfigWriter, config: ServiceConfig): Promise<void> {
   await repository.publishTermsOfUse(config.termsOfUse);
   for (const isp of config.isps) await repository.putIsp(toIspConfig(isp));
   for (const sp of config.serviceProviders) {

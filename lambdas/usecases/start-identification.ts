@@ -6,28 +6,23 @@
  * answer and never opens a second order. A failing partner leaves nothing behind.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ConditionFailed, type Repository } from '../adapters/dynamo/repository.js';
-import { type IspAdapter, IspUnavailable } from '../adapters/isp/isp-adapter.js';
 import { decideMethod, type MethodDecision } from '../core/catalogue.js';
+import { ConditionFailed, IspUnavailable } from '../core/errors.js';
 import { decideIdempotency, requestFingerprint, sha256 } from '../core/idempotency.js';
-import type { OrderTokenInput } from '../core/introspection.js';
 import { METHOD_CHOICE_SECONDS, methodOptions } from '../core/method-choice.js';
 import type { Order, PersonData } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import type { StartIdentificationRequest, StartIdentificationResponse } from '../core/schemas.js';
-import { recordUsage } from './usage.js';
-
-export interface IdentificationWorkflow {
-  /** Starts the order's lifecycle; starting it twice for one refId runs it once. */
-  start(order: Order): Promise<void>;
-}
-
-/** Signs the order token a partner gets with the order (see adapters/order-token.ts). */
-export type OrderTokenSigner = (input: OrderTokenInput & { now: Date }) => Promise<string>;
+import type { ConfigReader } from './ports/config.js';
+import type { IdempotencyStore } from './ports/idempotency.js';
+import type { OrderStore } from './ports/orders.js';
+import type { IspAdapterFor, OpenedOrder, OrderTokenSigner } from './ports/partner.js';
+import type { IdentificationWorkflow } from './ports/workflow.js';
+import { recordUsage, type UsagePort } from './usage.js';
 
 export interface StartIdentificationDeps {
-  repository: Repository;
-  adapterFor: (name: string) => IspAdapter | undefined;
+  repository: OrderStore & IdempotencyStore & Pick<ConfigReader, 'getSpSetup' | 'listIsps'> & UsagePort;
+  adapterFor: IspAdapterFor;
   workflow: IdentificationWorkflow;
   signOrderToken: OrderTokenSigner;
   now?: () => Date;
@@ -207,7 +202,7 @@ export async function openWithPartner(
     expiresAt,
     now: createdAt,
   });
-  let opened: Awaited<ReturnType<IspAdapter['openOrder']>>;
+  let opened: OpenedOrder;
   try {
     opened = await adapter.openOrder({
       refId: input.refId,
@@ -245,7 +240,7 @@ export async function openWithPartner(
 
 /** Locks the key for this request, or answers from / refuses because of an earlier one. */
 async function takeIdempotencyKey(
-  repository: Repository,
+  repository: IdempotencyStore,
   clientId: string,
   keyHash: string,
   fingerprint: string,

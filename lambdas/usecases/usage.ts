@@ -2,7 +2,6 @@
  * Usage for invoicing: billable identification events projected from orders, verify calls
  * counted per claimed identity, and a month's figures and statement per SP.
  */
-import type { Repository } from '../adapters/dynamo/repository.js';
 import type { Order } from '../core/order.js';
 import {
   countIdentifications,
@@ -13,8 +12,12 @@ import {
   sumVerifyCounts,
   usageRecordsOf,
 } from '../core/usage.js';
+import type { ConfigReader } from './ports/config.js';
+import type { UsageLog, VerifyCounterKey } from './ports/usage.js';
 
-export type UsagePort = Pick<Repository, 'putUsageRecords'>;
+export type { VerifyCounterKey };
+
+export type UsagePort = Pick<UsageLog, 'putUsageRecords'>;
 
 /**
  * Writes the billable events of an order's whole history. Called after every write of the order
@@ -27,7 +30,7 @@ export async function recordUsage(repository: UsagePort, order: Order): Promise<
 
 /** One SP's counts in one month. */
 export async function usageOf(
-  repository: Pick<Repository, 'usageOf'>,
+  repository: Pick<UsageLog, 'usageOf'>,
   clientId: string,
   month: string,
 ): Promise<SpUsage> {
@@ -42,7 +45,7 @@ export interface MonthlyUsage {
 
 /** One SP's month: its counts and the statement its price sheet makes of them (undefined: no SP setup). */
 export async function monthlyUsage(
-  repository: Pick<Repository, 'usageOf' | 'getSpSetup' | 'listIsps'>,
+  repository: Pick<UsageLog, 'usageOf'> & Pick<ConfigReader, 'getSpSetup' | 'listIsps'>,
   clientId: string,
   month: string,
 ): Promise<MonthlyUsage | undefined> {
@@ -57,18 +60,7 @@ export async function monthlyUsage(
 
 // ---------------------------------------------------------------- verify calls
 
-export interface VerifyCounterKey {
-  clientId: string;
-  claimedIdentity: string;
-  month: string;
-}
-
-export interface VerifyCounterPort {
-  addVerifyCounts(
-    key: VerifyCounterKey & { shard: number },
-    delta: { calls: number; positive: number; negative: number },
-  ): Promise<void>;
-}
+export type VerifyCounterPort = Pick<UsageLog, 'addVerifyCounts'>;
 
 /** Counter items per claimed identity and month: spreads a busy identity's writes. */
 export const VERIFY_COUNTER_SHARDS = 8;

@@ -5,7 +5,7 @@
  * A new terms version applies to new acceptances only; the operator shows the record.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConditionFailed } from '../../lambdas/adapters/dynamo/repository.js';
+import { ConditionFailed } from '../../lambdas/core/errors.js';
 import type { TermsOfUse } from '../../lambdas/core/terms-of-use.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';

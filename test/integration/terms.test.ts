@@ -3,7 +3,8 @@
  * language; the SP may have it resent, at most three times an hour.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTermsLink, RESEND_LIMIT_PER_HOUR } from '../../lambdas/usecases/lifecycle.js';
+import { openTermsLink } from '../../lambdas/usecases/terms-acceptance.js';
+import { RESEND_LIMIT_PER_HOUR } from '../../lambdas/usecases/terms-sms.js';
 import { acceptTerms, evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
 import { expectProblem } from '../support/problems.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';

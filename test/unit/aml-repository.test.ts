@@ -4,11 +4,9 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  type AmlAccessRecord,
-  ConditionFailed,
-  Repository,
-} from '../../lambdas/adapters/dynamo/repository.js';
+import { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { ConditionFailed } from '../../lambdas/core/errors.js';
+import type { AmlAccessRecord } from '../../lambdas/usecases/ports/aml-access-log.js';
 import { REF_ID } from './fixtures.js';
 
 const TABLE = 'srs-test-table';

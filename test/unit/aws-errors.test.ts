@@ -10,7 +10,7 @@ import {
 import { ThrottledException } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { isTransientAwsError, retryingTransientErrors } from '../../lambdas/adapters/aws-errors.js';
-import { TransientError } from '../../lambdas/usecases/lifecycle.js';
+import { TransientError } from '../../lambdas/core/errors.js';
 
 const $metadata = {};
 

@@ -4,12 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
-import {
-  type IspAdapter,
-  IspUnavailable,
-  mapIspMessage,
-  type OpenOrderInput,
-} from '../../lambdas/adapters/isp/isp-adapter.js';
+import { mapIspMessage } from '../../lambdas/adapters/isp/isp-adapter.js';
+import { IspUnavailable } from '../../lambdas/core/errors.js';
 import {
   backoffMs,
   HttpAdapterSettings,
@@ -23,6 +19,7 @@ import {
   worstCaseMs,
 } from '../../lambdas/core/isp-http.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
+import type { IspAdapter, OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
 import { loadConfig } from '../../local/config.js';
 import { ispConfig } from './fixtures.js';
 

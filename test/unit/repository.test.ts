@@ -10,12 +10,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  ConditionFailed,
-  Repository,
-  type StoredEvidence,
-} from '../../lambdas/adapters/dynamo/repository.js';
+import { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { ConditionFailed } from '../../lambdas/core/errors.js';
 import { applyEvent } from '../../lambdas/core/order.js';
+import type { StoredEvidence } from '../../lambdas/usecases/ports/orders.js';
 import { bankIsp, bankSp, order, REF_ID, registration, testIsp, videoIsp } from './fixtures.js';
 
 const TABLE = 'srs-test-table';

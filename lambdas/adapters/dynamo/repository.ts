@@ -1,6 +1,7 @@
 /**
  * All reads and writes of the single table. Every write is a single-item conditional write:
- * `attribute_not_exists` to create once, a `version` condition for order transitions.
+ * `attribute_not_exists` to create once, a `version` condition for order transitions. It implements
+ * the storage ports of the use cases (usecases/ports/); a failed condition is core's ConditionFailed.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -14,7 +15,8 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { IspConfig, Jurisdiction, SpSetup } from '../../core/domain.js';
+import type { IspConfig, SpSetup } from '../../core/domain.js';
+import { ConditionFailed } from '../../core/errors.js';
 import type { Order } from '../../core/order.js';
 import type { Registration } from '../../core/registration.js';
 import {
@@ -31,6 +33,26 @@ import {
 } from '../../core/retention.js';
 import type { TermsOfUse } from '../../core/terms-of-use.js';
 import type { UsageRecord, VerifyCounts } from '../../core/usage.js';
+import type { AmlAccessFilter, AmlAccessLog, AmlAccessRecord } from '../../usecases/ports/aml-access-log.js';
+import type {
+  ClaimedIdentity,
+  ConfigReader,
+  ConfigWriter,
+  TermsOfUseReader,
+} from '../../usecases/ports/config.js';
+import type { ErasureRecord, ErasureStore } from '../../usecases/ports/erasure.js';
+import type { IdempotencyRecord, IdempotencyStore } from '../../usecases/ports/idempotency.js';
+import type {
+  EvidenceStore,
+  OrderStore,
+  StoredEvidence,
+  TermsLink,
+  TermsLinkStore,
+  WindowCounters,
+} from '../../usecases/ports/orders.js';
+import type { RegistrationStore } from '../../usecases/ports/registrations.js';
+import type { ReplayGuard } from '../../usecases/ports/replay-guard.js';
+import type { UsageLog } from '../../usecases/ports/usage.js';
 import {
   AML_LOG_PARTITION,
   InvalidKeyPart,
@@ -39,63 +61,6 @@ import {
   SETUPS_PARTITION,
   TTL_ATTRIBUTE,
 } from './table-schema.js';
-
-export class ConditionFailed extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConditionFailed';
-  }
-}
-
-export interface ClaimedIdentity {
-  claimedIdentity: string;
-  clientId: string;
-  jurisdictions: Jurisdiction[];
-}
-
-export interface StoredEvidence {
-  refId: string;
-  evidenceId: string;
-  issuer: string;
-  /** The partner's compact JWS exactly as received. */
-  jws: string;
-  sha256: string;
-  importedAt: string;
-  claims: import('../../core/evidence.js').IspEvidenceClaims['evidence'];
-}
-
-export interface TermsLink {
-  tokenHash: string;
-  refId: string;
-  language: string;
-  createdAt: string;
-  expiresAt: string;
-  usedAt?: string;
-}
-
-/** One access to an order's AML identification data: who, when, which order, and the outcome. */
-export interface AmlAccessRecord {
-  /** Unique per record (several accesses may share a millisecond). */
-  id: string;
-  /** ISO 8601 UTC. */
-  at: string;
-  refId: string;
-  /** The SP's OAuth client id. */
-  clientId: string;
-  /** The order's partner. */
-  issuer: string;
-  outcome: 'granted' | 'refused';
-}
-
-export interface AmlAccessFilter {
-  refId?: string | undefined;
-  /** ISO 8601 UTC; records at or after it. */
-  since?: string | undefined;
-}
-
-export type IdempotencyRecord =
-  | { state: 'in-progress'; fingerprint: string; lockedUntil: number }
-  | { state: 'completed'; fingerprint: string; statusCode: number; body: string };
 
 const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -152,16 +117,23 @@ async function conditional<T>(write: Promise<T>, message: string): Promise<T> {
   }
 }
 
-/** A record that an erasure was carried out: what was removed, never whose. */
-export interface ErasureRecord {
-  id: string;
-  at: string;
-  /** The operator's reference (e.g. the ticket of the person's request), if given. */
-  reference: string | null;
-  erased: { registrations: number; orders: number; evidence: number };
-}
-
-export class Repository {
+/** The single table behind every storage port. */
+export class Repository
+  implements
+    OrderStore,
+    EvidenceStore,
+    TermsLinkStore,
+    WindowCounters,
+    RegistrationStore,
+    ConfigReader,
+    ConfigWriter,
+    TermsOfUseReader,
+    IdempotencyStore,
+    ReplayGuard,
+    AmlAccessLog,
+    UsageLog,
+    ErasureStore
+{
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -14,6 +14,8 @@
  * retried: `IspUnavailable` → 502. Secrets come from environment variables whose NAMES the
  * settings give, never from the configuration itself.
  */
+
+import { IspUnavailable } from '../../core/errors.js';
 import {
   backoffMs,
   HttpAdapterSettings,
@@ -24,8 +26,8 @@ import {
   type HttpAdapterSettings as Settings,
   targetUrlWithToken,
 } from '../../core/isp-http.js';
+import type { IspAdapter, OpenedOrder, OpenOrderInput } from '../../usecases/ports/partner.js';
 import { logger } from '../logger.js';
-import { type IspAdapter, IspUnavailable, type OpenedOrder, type OpenOrderInput } from './isp-adapter.js';
 
 export const HTTP_ADAPTER_NAME = 'http';
 const MAX_ANSWER_BYTES = 64 * 1024;

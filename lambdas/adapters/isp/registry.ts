@@ -1,6 +1,7 @@
 /** The adapter plug-ins by name, as the catalogue's `adapter` field refers to them. */
+
+import type { IspAdapter } from '../../usecases/ports/partner.js';
 import { httpAdapter } from './http-adapter.js';
-import type { IspAdapter } from './isp-adapter.js';
 import { testIspAdapter } from './test-isp-adapter.js';
 
 const ADAPTERS: Record<string, IspAdapter> = {

@@ -3,7 +3,7 @@
  * service serves itself on test stages, so opening an order needs no remote call. The order token
  * travels in the target URL, as it does to a real partner's page.
  */
-import type { IspAdapter, OpenedOrder, OpenOrderInput } from './isp-adapter.js';
+import type { IspAdapter, OpenedOrder, OpenOrderInput } from '../../usecases/ports/partner.js';
 
 export const testIspAdapter: IspAdapter = {
   name: 'test-isp',

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Order } from '../../core/order.js';
 import { TERMS_LINK_SECONDS } from '../../core/terms.js';
-import type { IdentificationWorkflow } from '../../usecases/start-identification.js';
+import type { IdentificationWorkflow, TaskCallbackPort } from '../../usecases/ports/workflow.js';
 
 export interface WorkflowInput {
   refId: string;
@@ -62,7 +62,7 @@ export class StepFunctionsWorkflow implements IdentificationWorkflow {
 }
 
 /** Completing callback tasks. A token that is gone (already completed, timed out) is not an error. */
-export class TaskCallbacks {
+export class TaskCallbacks implements TaskCallbackPort {
   constructor(private readonly client: SFNClient) {}
 
   async succeed(taskToken: string, output: unknown): Promise<boolean> {

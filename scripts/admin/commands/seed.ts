@@ -1,6 +1,6 @@
 /** `seed <config.json>`: writes the catalogue, the SP setups and their claimed identities. */
 import { readFileSync } from 'node:fs';
-import { ConditionFailed } from '../../../lambdas/adapters/dynamo/repository.js';
+import { ConditionFailed } from '../../../lambdas/core/errors.js';
 import { ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
 import { seedConfig } from '../../../lambdas/usecases/seed-config.js';
 import { type AdminCommand, OperatorError } from '../cli.js';

@@ -1,0 +1,94 @@
+/**
+ * The terms SMS: a single-use link to the terms page, sent once per order when the evidence is in,
+ * and again (with a new link that replaces the old one) when the SP asks, a few times an hour.
+ */
+import { randomBytes } from 'node:crypto';
+import { TransientError } from '../core/errors.js';
+import { sha256 } from '../core/idempotency.js';
+import { currentStatus, type Order } from '../core/order.js';
+import { problems } from '../core/problems.js';
+import { TERMS_LINK_SECONDS, termsSmsText } from '../core/terms.js';
+import { orderOfClient } from './order-access.js';
+import { bump, clock, mutateOrder, type OrderMutationDeps } from './order-mutation.js';
+import type { TermsLinkStore, WindowCounters } from './ports/orders.js';
+import type { SmsSender } from './ports/sms.js';
+
+/** Sending terms links needs no Step Functions callbacks (so the SMS functions carry no SFN client). */
+export interface TermsSmsDeps extends OrderMutationDeps {
+  repository: OrderMutationDeps['repository'] & TermsLinkStore & WindowCounters;
+  sms: SmsSender;
+  publicBaseUrl: string;
+}
+
+async function sendTermsLink(deps: TermsSmsDeps, order: Order, validSeconds: number): Promise<Order> {
+  const now = clock(deps);
+  const token = randomBytes(32).toString('base64url');
+  const tokenHash = sha256(token);
+  const expiresAt = new Date(now.getTime() + validSeconds * 1000).toISOString();
+  await deps.repository.createTermsLink({
+    tokenHash,
+    refId: order.refId,
+    language: order.person.language,
+    createdAt: now.toISOString(),
+    expiresAt,
+  });
+  // The order points at the new link before the SMS leaves, so the link works the moment it arrives.
+  await mutateOrder(deps.repository, order.refId, (o) => ({
+    save: bump(o, { termsSms: { sentAt: null, expiresAt, tokenHash, count: (o.termsSms?.count ?? 0) + 1 } }),
+    result: undefined,
+  }));
+  const link = `${deps.publicBaseUrl}/terms/${token}`;
+  try {
+    await deps.sms.send(order.person.mobile, termsSmsText(order.person.language, link, expiresAt));
+  } catch (err) {
+    throw new TransientError(`SMS not sent: ${(err as Error).name}`);
+  }
+  const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => ({
+    save:
+      o.termsSms?.tokenHash === tokenHash
+        ? bump(o, { termsSms: { ...o.termsSms, sentAt: now.toISOString() } })
+        : undefined,
+    result: undefined,
+  }));
+  return saved;
+}
+
+/** The state machine's SMS step: sends once per order (a resumed execution does not send again). */
+export async function sendTermsSms(
+  deps: TermsSmsDeps,
+  input: { refId: string; termsTimeoutSeconds: number },
+) {
+  const order = await deps.repository.getOrder(input.refId);
+  if (!order) throw new Error('Order not found');
+  if (order.termsSms?.sentAt) return { sent: false };
+  await sendTermsLink(deps, order, Math.min(input.termsTimeoutSeconds, TERMS_LINK_SECONDS));
+  return { sent: true };
+}
+
+export const RESEND_LIMIT_PER_HOUR = 3;
+
+/** The SP asks for the SMS again: a new link replaces the old one. */
+export async function resendTermsSms(deps: TermsSmsDeps, clientId: string, refId: string) {
+  const order = await orderOfClient(deps.repository, refId, clientId);
+  if (currentStatus(order) !== 'data-ready' || !order.termsSms) {
+    throw problems.conflict(
+      'The terms SMS can be resent only while the identification waits for acceptance.',
+      'not-awaiting-terms',
+    );
+  }
+  const now = clock(deps);
+  const windowStart = Math.floor(now.getTime() / 3_600_000);
+  const count = await deps.repository.incrementCounter(
+    'RESEND',
+    refId,
+    windowStart,
+    (windowStart + 2) * 3600,
+  );
+  if (count > RESEND_LIMIT_PER_HOUR) {
+    const retryAfter = Math.ceil(((windowStart + 1) * 3_600_000 - now.getTime()) / 1000);
+    throw problems.tooManyRequests(Math.max(1, retryAfter));
+  }
+  const remaining = Math.floor((Date.parse(order.termsSms.expiresAt) - now.getTime()) / 1000);
+  const saved = await sendTermsLink(deps, order, Math.max(3600, remaining));
+  return { refId, sentAt: saved.termsSms?.sentAt, expiresAt: saved.termsSms?.expiresAt };
+}
