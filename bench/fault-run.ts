@@ -86,6 +86,8 @@ export interface FaultRunFigures {
   lostCases: string[];
   /** Orders beyond one per identification. */
   duplicatedOrders: number;
+  /** Each identification with more than one order: its orders' refIds, creation times and statuses. */
+  duplicateCases: string[];
   /** Registrations of the run's numbers, and those whose refId is not the accepted order's. */
   registrations: { count: number; notOfAcceptedOrder: number };
   failed: FailedCase[];
@@ -467,7 +469,15 @@ async function countOutcomes(
 ): Promise<
   Pick<
     FaultRunFigures,
-    'outcomes' | 'expected' | 'lost' | 'lostCases' | 'duplicatedOrders' | 'registrations' | 'failed' | 'sms'
+    | 'outcomes'
+    | 'expected'
+    | 'lost'
+    | 'lostCases'
+    | 'duplicatedOrders'
+    | 'duplicateCases'
+    | 'registrations'
+    | 'failed'
+    | 'sms'
   >
 > {
   // Faults are still on: this reader retries more than the SDK's default 3 attempts.
@@ -480,6 +490,7 @@ async function countOutcomes(
     const lostCases: string[] = [];
     const failed: FailedCase[] = [];
     let duplicatedOrders = 0;
+    const duplicateCases: string[] = [];
     let registrations = 0;
     let notOfAcceptedOrder = 0;
     const sms = { sent: 0, sameMessageAgain: 0, newLinkAgain: 0, unexpected: 0 };
@@ -488,6 +499,12 @@ async function countOutcomes(
       expected[idn.plan] += 1;
       const orders = byMobile.get(idn.mobile) ?? [];
       duplicatedOrders += Math.max(0, orders.length - 1);
+      if (orders.length > 1)
+        duplicateCases.push(
+          `#${idn.index} (answered ${idn.refId ?? 'nothing'}): ${orders
+            .map((o) => `${o.refId} created ${o.createdAt} ${o.statuses.map((s) => s.status).join('>')}`)
+            .join('; ')}`,
+        );
       const order: Order | undefined = orders.find((o) => o.refId === idn.refId) ?? orders[0];
       const last = order?.statuses.at(-1);
       const status = last
@@ -525,6 +542,7 @@ async function countOutcomes(
       lost: lostCases.length,
       lostCases,
       duplicatedOrders,
+      duplicateCases,
       registrations: { count: registrations, notOfAcceptedOrder },
       failed,
       sms,
@@ -600,7 +618,11 @@ function invariantsOf(f: Omit<FaultRunFigures, 'invariants'>): FaultRunFigures['
       detail: String(f.unexpectedStackExits),
     },
     { name: 'no identification lost', ok: f.lost === 0, detail: f.lostCases.slice(0, 10).join('; ') || '0' },
-    { name: 'no order duplicated', ok: f.duplicatedOrders === 0, detail: String(f.duplicatedOrders) },
+    {
+      name: 'no order duplicated',
+      ok: f.duplicatedOrders === 0,
+      detail: [String(f.duplicatedOrders), ...f.duplicateCases.slice(0, 10)].join('; '),
+    },
     {
       name: 'one registration per accepted identification, of its order',
       ok:

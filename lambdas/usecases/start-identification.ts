@@ -3,7 +3,9 @@
  * partner, store it, start its lifecycle. Without `issuer` and `method` (the white paper's six
  * fields), the order waits for the person to choose the method on the service's page instead
  * (usecases/method-choice.ts), which opens it with the partner. With an Idempotency-Key, a retried request gets the first
- * answer and never opens a second order. A failing partner leaves nothing behind.
+ * answer and never opens a second order — also when the first died or failed after writing its
+ * order: the key's lock reserves the refId, and the retry finishes that order. A failing partner
+ * leaves nothing behind.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { decideMethod, type MethodDecision } from '../core/catalogue.js';
@@ -14,7 +16,7 @@ import type { Order, PersonData } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import type { StartIdentificationRequest, StartIdentificationResponse } from '../core/schemas.js';
 import type { ConfigReader } from './ports/config.js';
-import type { IdempotencyStore } from './ports/idempotency.js';
+import type { IdempotencyReservation, IdempotencyStore } from './ports/idempotency.js';
 import type { OrderStore } from './ports/orders.js';
 import type { IspAdapterFor, OpenedOrder, OrderTokenSigner } from './ports/partner.js';
 import type { IdentificationWorkflow } from './ports/workflow.js';
@@ -55,15 +57,37 @@ export async function startIdentification(
   // A retry is answered from the first request's record, even if the setup changed since.
   const fingerprint = requestFingerprint(cmd.request);
   const keyHash = cmd.idempotencyKey ? sha256(cmd.idempotencyKey) : undefined;
+  const choosesMethod = cmd.request.issuer === undefined || cmd.request.method === undefined;
+  let reservation: IdempotencyReservation = {
+    refId: (deps.newRefId ?? randomUUID)(),
+    ...(choosesMethod ? { methodChoiceToken: randomBytes(32).toString('base64url') } : {}),
+  };
+  let resumed = false;
+  // From the order's write on (its answer may be lost), a failure keeps the key's reservation.
+  let orderMayExist = false;
   if (keyHash) {
-    const replay = await takeIdempotencyKey(repository, cmd.clientId, keyHash, fingerprint, now());
-    if (replay) return replay;
+    const taken = await takeIdempotencyKey(
+      repository,
+      cmd.clientId,
+      keyHash,
+      fingerprint,
+      reservation,
+      now(),
+    );
+    if ('replay' in taken) return taken.replay;
+    ({ reservation, resumed } = taken);
   }
 
   try {
+    const { refId } = reservation;
+    // The retry of a request that wrote its order and then died or failed: finish that order.
+    orderMayExist = resumed;
+    const written = resumed ? await repository.getOrder(refId) : undefined;
+    if (written && written.clientId === cmd.clientId)
+      return await finishStart(deps, cmd, keyHash, fingerprint, written, reservation, now);
+
     const [sp, isps] = await Promise.all([repository.getSpSetup(cmd.clientId), repository.listIsps()]);
     if (!sp) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
-    const refId = (deps.newRefId ?? randomUUID)();
     const person = {
       firstName: cmd.request.firstName,
       lastName: cmd.request.lastName,
@@ -82,7 +106,6 @@ export async function startIdentification(
       version: 1,
     };
     let order: Order;
-    let targetURL: string;
     if (cmd.request.issuer === undefined || cmd.request.method === undefined) {
       // The paper's six fields: the person chooses the method on the service's page.
       const constraints = {
@@ -95,7 +118,7 @@ export async function startIdentification(
         ]);
       }
       const createdAt = now();
-      const token = randomBytes(32).toString('base64url');
+      const token = reservation.methodChoiceToken ?? randomBytes(32).toString('base64url');
       const choiceSeconds = sp.methodChoiceSeconds ?? METHOD_CHOICE_SECONDS;
       const expiresAt = new Date(createdAt.getTime() + choiceSeconds * 1000).toISOString();
       order = {
@@ -114,7 +137,7 @@ export async function startIdentification(
         methodChoice: { tokenHash: sha256(token), ...constraints, expiresAt },
         statuses: [{ status: 'created', date: createdAt.toISOString(), reason: null, kind: null }],
       };
-      targetURL = methodChoiceUrl(cmd.serviceBaseUrl, refId, token);
+      reservation = { refId, methodChoiceToken: token };
     } else {
       const decision = decideMethod(isps, sp, {
         ...cmd.request,
@@ -139,31 +162,66 @@ export async function startIdentification(
           { status: 'initialized', date: opened.openedAt.toISOString(), reason: null, kind: null },
         ],
       };
-      targetURL = opened.fields.targetURL;
     }
-    await repository.createOrder(order);
-    await deps.workflow.start(order);
-    // The order is open: a failed usage write must not fail the call (the SP would retry and
-    // open a second order). The lifecycle's next write of the order writes it again.
-    await recordUsage(repository, order).catch(() => undefined);
-
-    const body: StartIdentificationResponse = { refId, error: null, targetURL, expiresAt: order.expiresAt };
-    if (keyHash) {
-      await repository.completeIdempotency(
-        cmd.clientId,
-        keyHash,
-        fingerprint,
-        201,
-        JSON.stringify(body),
-        now(),
-        IDEMPOTENCY_RETAIN_SECONDS,
-      );
+    orderMayExist = true;
+    try {
+      await repository.createOrder(order);
+    } catch (err) {
+      // A request with this key whose lock lapsed while it ran wrote the reserved order first.
+      if (!(err instanceof ConditionFailed) || !keyHash) throw err;
+      const first = await repository.getOrder(refId);
+      if (first?.clientId !== cmd.clientId) throw err;
+      order = first;
     }
-    return { statusCode: 201, body, replayed: false };
+    return await finishStart(deps, cmd, keyHash, fingerprint, order, reservation, now);
   } catch (err) {
-    if (keyHash) await repository.releaseIdempotency(cmd.clientId, keyHash, fingerprint);
+    if (keyHash) await repository.releaseIdempotency(cmd.clientId, keyHash, fingerprint, orderMayExist);
     throw err;
   }
+}
+
+/**
+ * After the order is written: start its lifecycle, record its usage, complete the key. Each step is
+ * safe to repeat, so the retry of a request that died on the way runs them again.
+ */
+async function finishStart(
+  deps: StartIdentificationDeps,
+  cmd: StartIdentificationCommand,
+  keyHash: string | undefined,
+  fingerprint: string,
+  order: Order,
+  reservation: IdempotencyReservation,
+  now: () => Date,
+): Promise<StartIdentificationResult> {
+  const { repository } = deps;
+  await deps.workflow.start(order);
+  // The order is open: a failed usage write must not fail the call. The lifecycle's next write of
+  // the order writes it again.
+  await recordUsage(repository, order).catch(() => undefined);
+
+  const targetURL =
+    order.methodChoice && reservation.methodChoiceToken
+      ? methodChoiceUrl(cmd.serviceBaseUrl, order.refId, reservation.methodChoiceToken)
+      : order.targetURL;
+  if (!targetURL) throw new Error(`Order ${order.refId} has no target URL to answer`);
+  const body: StartIdentificationResponse = {
+    refId: order.refId,
+    error: null,
+    targetURL,
+    expiresAt: order.expiresAt,
+  };
+  if (keyHash) {
+    await repository.completeIdempotency(
+      cmd.clientId,
+      keyHash,
+      fingerprint,
+      201,
+      JSON.stringify(body),
+      now(),
+      IDEMPOTENCY_RETAIN_SECONDS,
+    );
+  }
+  return { statusCode: 201, body, replayed: false };
 }
 
 /** The person's method choice page: the order and the link's secret (only its hash is stored). */
@@ -238,16 +296,23 @@ export async function openWithPartner(
   return { fields, openedAt: now() };
 }
 
-/** Locks the key for this request, or answers from / refuses because of an earlier one. */
+/**
+ * Locks the key for this request, or answers from / refuses because of an earlier one. The retry
+ * of a request that died or failed holding the key (its lock lapsed) takes over its reservation.
+ */
 async function takeIdempotencyKey(
   repository: IdempotencyStore,
   clientId: string,
   keyHash: string,
   fingerprint: string,
+  fresh: IdempotencyReservation,
   now: Date,
-): Promise<StartIdentificationResult | undefined> {
+): Promise<
+  { replay: StartIdentificationResult } | { reservation: IdempotencyReservation; resumed: boolean }
+> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await repository.getIdempotency(clientId, keyHash, now);
+    let reservation = fresh;
     if (existing) {
       const lapsed =
         existing.state === 'in-progress' && existing.lockedUntil < Math.floor(now.getTime() / 1000);
@@ -266,22 +331,32 @@ async function takeIdempotencyKey(
           );
         }
         return {
-          statusCode: decision.statusCode,
-          body: JSON.parse(decision.body) as StartIdentificationResponse,
-          replayed: true,
+          replay: {
+            statusCode: decision.statusCode,
+            body: JSON.parse(decision.body) as StartIdentificationResponse,
+            replayed: true,
+          },
         };
       }
+      // The same request again: the order it reserved, which it may have written. (Another
+      // request with this key takes it over fresh, as the first one never answered.)
+      if (existing.state === 'in-progress' && existing.fingerprint === fingerprint && existing.refId)
+        reservation = {
+          refId: existing.refId,
+          ...(existing.methodChoiceToken ? { methodChoiceToken: existing.methodChoiceToken } : {}),
+        };
     }
     try {
       await repository.lockIdempotency(
         clientId,
         keyHash,
         fingerprint,
+        reservation,
         now,
         IDEMPOTENCY_LOCK_SECONDS,
         IDEMPOTENCY_RETAIN_SECONDS,
       );
-      return undefined;
+      return { reservation, resumed: reservation !== fresh };
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err;
       // Someone else took it between our read and write: read again and decide.

@@ -298,12 +298,12 @@ describe('Repository', () => {
   });
 
   describe('idempotency', () => {
-    it('locks a key with attribute_not_exists, or takes over a lapsed lock or a record past its retention', async () => {
+    it('locks a key with the order it reserves, with attribute_not_exists, or takes over a lapsed lock or a record past its retention', async () => {
       // Prepare
       ddb.on(PutCommand).resolves({});
 
       // Act
-      await repo.lockIdempotency('bank-client', 'hash-abc', 'fp-1', NOW, 30, 86_400);
+      await repo.lockIdempotency('bank-client', 'hash-abc', 'fp-1', { refId: 'ref-1' }, NOW, 30, 86_400);
 
       // Assess
       expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
@@ -314,6 +314,7 @@ describe('Repository', () => {
           state: 'in-progress',
           fingerprint: 'fp-1',
           lockedUntil: NOW_EPOCH + 30,
+          refId: 'ref-1',
           ttl: NOW_EPOCH + 86_400,
         },
         ConditionExpression:
@@ -326,16 +327,16 @@ describe('Repository', () => {
     it('reports a key held or completed by another request as ConditionFailed', async () => {
       ddb.on(PutCommand).rejects(conditionalCheckFailed());
 
-      await expect(repo.lockIdempotency('bank-client', 'hash-abc', 'fp-1', NOW, 30, 86_400)).rejects.toThrow(
-        new ConditionFailed('Idempotency key is taken'),
-      );
+      await expect(
+        repo.lockIdempotency('bank-client', 'hash-abc', 'fp-1', { refId: 'r' }, NOW, 30, 86_400),
+      ).rejects.toThrow(new ConditionFailed('Idempotency key is taken'));
     });
 
     it('passes a throttling error on lock through', async () => {
       const error = throttled();
       ddb.on(PutCommand).rejects(error);
 
-      await expect(repo.lockIdempotency('c', 'h', 'fp', NOW, 30, 60)).rejects.toBe(error);
+      await expect(repo.lockIdempotency('c', 'h', 'fp', { refId: 'r' }, NOW, 30, 60)).rejects.toBe(error);
     });
 
     it('completes a key by storing the response, without a condition', async () => {
@@ -358,7 +359,7 @@ describe('Repository', () => {
       expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).not.toHaveProperty('ConditionExpression');
     });
 
-    it('releases a key only if this request still holds it', async () => {
+    it('releases a key only if this request still holds it, deleting its record', async () => {
       ddb.on(DeleteCommand).resolves({});
 
       await repo.releaseIdempotency('bank-client', 'hash-abc', 'fp-1');
@@ -372,10 +373,28 @@ describe('Repository', () => {
       });
     });
 
+    it('releases a key whose request may have written its order by letting its lock lapse, keeping its reservation', async () => {
+      ddb.on(UpdateCommand).resolves({});
+
+      await repo.releaseIdempotency('bank-client', 'hash-abc', 'fp-1', true);
+
+      expect(ddb).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { PK: 'IDEMP#bank-client#hash-abc', SK: 'IDEMP' },
+        UpdateExpression: 'SET lockedUntil = :lapsed',
+        ConditionExpression: '#state = :inProgress AND fingerprint = :fp',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':inProgress': 'in-progress', ':fp': 'fp-1', ':lapsed': 0 },
+      });
+      expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    });
+
     it('ignores a release of a key this request no longer holds', async () => {
       ddb.on(DeleteCommand).rejects(conditionalCheckFailed());
+      ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
       await expect(repo.releaseIdempotency('bank-client', 'hash-abc', 'fp-1')).resolves.toBeUndefined();
+      await expect(repo.releaseIdempotency('bank-client', 'hash-abc', 'fp-1', true)).resolves.toBeUndefined();
     });
 
     it('passes other errors on release through', async () => {

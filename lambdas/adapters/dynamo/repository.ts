@@ -41,7 +41,11 @@ import type {
   TermsOfUseReader,
 } from '../../usecases/ports/config.js';
 import type { ErasureRecord, ErasureStore } from '../../usecases/ports/erasure.js';
-import type { IdempotencyRecord, IdempotencyStore } from '../../usecases/ports/idempotency.js';
+import type {
+  IdempotencyRecord,
+  IdempotencyReservation,
+  IdempotencyStore,
+} from '../../usecases/ports/idempotency.js';
 import type {
   EvidenceStore,
   OrderStore,
@@ -329,6 +333,7 @@ export class Repository
     clientId: string,
     keyHash: string,
     fingerprint: string,
+    reservation: IdempotencyReservation,
     now: Date,
     lockSeconds: number,
     retainSeconds: number,
@@ -337,6 +342,7 @@ export class Repository
       state: 'in-progress',
       fingerprint,
       lockedUntil: epochSeconds(now) + lockSeconds,
+      ...reservation,
     };
     await conditional(
       this.db.send(
@@ -380,17 +386,33 @@ export class Repository
     );
   }
 
-  /** Frees the key after a failed request so that the SP can retry with it. */
-  async releaseIdempotency(clientId: string, keyHash: string, fingerprint: string): Promise<void> {
+  /**
+   * Frees the key after a failed request so that the SP can retry with it at once. A request that
+   * may have written its order keeps its reservation (the lock lapses now), so that the retry
+   * answers that order; otherwise the record goes, and nothing is left behind.
+   */
+  async releaseIdempotency(
+    clientId: string,
+    keyHash: string,
+    fingerprint: string,
+    keepReservation = false,
+  ): Promise<void> {
+    const held = {
+      TableName: this.tableName,
+      Key: keys.idempotency(clientId, keyHash),
+      ConditionExpression: '#state = :inProgress AND fingerprint = :fp',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':fp': fingerprint },
+    };
     await conditional(
       this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.idempotency(clientId, keyHash),
-          ConditionExpression: '#state = :inProgress AND fingerprint = :fp',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':fp': fingerprint },
-        }),
+        keepReservation
+          ? new UpdateCommand({
+              ...held,
+              UpdateExpression: 'SET lockedUntil = :lapsed',
+              ExpressionAttributeValues: { ...held.ExpressionAttributeValues, ':lapsed': 0 },
+            })
+          : new DeleteCommand(held),
       ),
       'Idempotency key is not held by this request',
     ).catch((err) => {

@@ -1,7 +1,17 @@
 /** Port for the start call's Idempotency-Key records. */
 
+/**
+ * What a request holding a key opens: the order's refId and, for an order whose method the person
+ * chooses, the choice link's secret. Kept in the lock so that the retry of a request that died (or
+ * failed) after writing its order answers that order instead of opening another.
+ */
+export interface IdempotencyReservation {
+  refId: string;
+  methodChoiceToken?: string;
+}
+
 export type IdempotencyRecord =
-  | { state: 'in-progress'; fingerprint: string; lockedUntil: number }
+  | ({ state: 'in-progress'; fingerprint: string; lockedUntil: number } & Partial<IdempotencyReservation>)
   | { state: 'completed'; fingerprint: string; statusCode: number; body: string };
 
 export interface IdempotencyStore {
@@ -15,6 +25,7 @@ export interface IdempotencyStore {
     clientId: string,
     keyHash: string,
     fingerprint: string,
+    reservation: IdempotencyReservation,
     now: Date,
     lockSeconds: number,
     retainSeconds: number,
@@ -29,6 +40,15 @@ export interface IdempotencyStore {
     now: Date,
     retainSeconds: number,
   ): Promise<void>;
-  /** Frees the key after a failed request, only if this request (fingerprint) still holds it. */
-  releaseIdempotency(clientId: string, keyHash: string, fingerprint: string): Promise<void>;
+  /**
+   * Frees the key after a failed request, only if this request (fingerprint) still holds it. With
+   * `keepReservation` (the request may have written its order) the lock lapses at once and the
+   * reservation stays; otherwise the record goes.
+   */
+  releaseIdempotency(
+    clientId: string,
+    keyHash: string,
+    fingerprint: string,
+    keepReservation?: boolean,
+  ): Promise<void>;
 }
