@@ -80,6 +80,8 @@ export interface FaultRunFigures {
   partnerAnswers: Record<string, number>;
   /** Final status per identification, read from the table. */
   outcomes: Record<string, number>;
+  /** Each identification: its plan, the refId the SP was answered, its orders' count, its final status. */
+  finalStatuses: { index: number; plan: PartnerPlan; refId: string | null; orders: number; status: string }[];
   expected: Record<PartnerPlan, number>;
   /** Identifications whose order is missing, not final, or final in a status its plan cannot explain. */
   lost: number;
@@ -470,6 +472,7 @@ async function countOutcomes(
   Pick<
     FaultRunFigures,
     | 'outcomes'
+    | 'finalStatuses'
     | 'expected'
     | 'lost'
     | 'lostCases'
@@ -486,6 +489,7 @@ async function countOutcomes(
   try {
     const byMobile = await ordersByMobile(db, new Set(identifications.map((i) => i.mobile)));
     const outcomes: Record<string, number> = {};
+    const finalStatuses: FaultRunFigures['finalStatuses'] = [];
     const expected: Record<PartnerPlan, number> = { accept: 0, cancel: 0 };
     const lostCases: string[] = [];
     const failed: FailedCase[] = [];
@@ -513,6 +517,13 @@ async function countOutcomes(
           : last.status
         : 'no order';
       outcomes[status] = (outcomes[status] ?? 0) + 1;
+      finalStatuses.push({
+        index: idn.index,
+        plan: idn.plan,
+        refId: idn.refId ?? null,
+        orders: orders.length,
+        status,
+      });
 
       const registration = await repository.getRegistration(idn.mobile.slice(1));
       if (registration) registrations += 1;
@@ -538,6 +549,7 @@ async function countOutcomes(
     }
     return {
       outcomes,
+      finalStatuses: finalStatuses.sort((a, b) => a.index - b.index),
       expected,
       lost: lostCases.length,
       lostCases,

@@ -291,6 +291,7 @@ export function renderFaultReport(f: FaultRunFigures): string {
     `planned: ${f.expected.accept} accept, ${f.expected.cancel} cancel by the person; lost ${f.lost}, duplicated orders ${f.duplicatedOrders}`,
     ...f.failed.map((c) => `  failed #${c.index} ${c.refId}: ${c.reason ?? 'no reason'}`),
     ...f.lostCases.slice(0, 20).map((c) => `  lost ${c}`),
+    ...f.duplicateCases.slice(0, 20).map((c) => `  duplicated ${c}`),
     '',
     table([`faults injected (${sum(f.injected)})`, 'count'], counts(f.injected)),
     '',
