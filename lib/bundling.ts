@@ -49,6 +49,10 @@ export const HANDLER_BUNDLING = {
     '@aws-sdk/credential-provider-web-identity',
     '@aws-sdk/nested-clients',
     '@aws-sdk/token-providers',
+    // The container and instance metadata providers (ECS, EC2), also reached only without
+    // environment credentials, also by dynamic import().
+    '@aws-sdk/credential-provider-http',
+    '@smithy/credential-provider-imds',
   ] as string[],
   mainFields: ['module', 'main'],
   logLevel: 'warning',

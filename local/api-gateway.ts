@@ -14,6 +14,7 @@ import {
 } from '../lambdas/http/gateway-responses.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
 import { loadHandler } from './handler-modules.js';
+import { API_FUNCTION_TIMEOUT_MS, lambdaContext } from './lambda-context.js';
 import type { LocalMetrics } from './metrics.js';
 
 /** API Gateway's own limits. */
@@ -195,7 +196,8 @@ export class LocalApiGateway {
       timer = setTimeout(() => reject(new GatewayRefusal('INTEGRATION_TIMEOUT')), INTEGRATION_TIMEOUT_MS);
     });
     try {
-      const invocation = () => handler(event, lambdaContext(route.handler, requestId));
+      const invocation = () =>
+        handler(event, lambdaContext(route.handler, requestId, API_FUNCTION_TIMEOUT_MS));
       const metrics = this.options.metrics;
       const result = await Promise.race([
         metrics ? metrics.invoke(route.handler, invocation) : invocation(),
@@ -312,22 +314,4 @@ function isText(contentType: string | string[] | undefined): boolean {
   return (
     ct === '' || /^(text\/|application\/([\w.+-]+\+)?(json|xml|x-www-form-urlencoded|jose|jwt))/i.test(ct)
   );
-}
-
-export function lambdaContext(functionName: string, requestId: string): Context {
-  const deadline = Date.now() + INTEGRATION_TIMEOUT_MS;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { aslTaskHandlers } from '../lambdas/asl-tasks.js';
-import { lambdaContext } from './api-gateway.js';
 import type { FaultInjector } from './faults.js';
 import { loadHandler } from './handler-modules.js';
+import { lambdaContext, TASK_FUNCTION_TIMEOUT_MS } from './lambda-context.js';
 import type { LocalMetrics } from './metrics.js';
 
 type TaskHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -332,7 +332,11 @@ export class LocalStepFunctions {
     if (fault === 'Lambda.ServiceException') throw lambdaServiceException();
     if (!binding.callback) {
       const result = await this.invoke(binding.handler, () =>
-        invokeLike(handler, Payload ?? {}, lambdaContext(binding.handler, requestId)),
+        invokeLike(
+          handler,
+          Payload ?? {},
+          lambdaContext(binding.handler, requestId, TASK_FUNCTION_TIMEOUT_MS),
+        ),
       );
       if (fault) throw lambdaServiceException();
       // The shape of the lambda:invoke service integration's result.
@@ -353,7 +357,7 @@ export class LocalStepFunctions {
     completion.catch(() => undefined);
     try {
       await this.invoke(binding.handler, () =>
-        invokeLike(handler, payload, lambdaContext(binding.handler, requestId)),
+        invokeLike(handler, payload, lambdaContext(binding.handler, requestId, TASK_FUNCTION_TIMEOUT_MS)),
       );
       if (fault) throw lambdaServiceException();
     } catch (err) {

@@ -6,6 +6,7 @@
  * in age: a flood of made-up keys costs a fixed amount of memory and pushes out nothing for long.
  */
 import { LRUCache } from 'lru-cache';
+import { secondsEnvMs } from './env.js';
 
 export interface CacheOptions {
   /** Most keys held at once. */
@@ -50,4 +51,4 @@ export function cached<K extends {}, V>(
 }
 
 /** How long configuration may be served from memory; 0 turns caching off (tests, local). */
-export const CONFIG_CACHE_MS = Number(process.env.CONFIG_CACHE_SECONDS ?? '60') * 1000;
+export const CONFIG_CACHE_MS = secondsEnvMs('CONFIG_CACHE_SECONDS', 60);

@@ -1,11 +1,96 @@
-/** Environment read once, at cold start: a missing variable fails the init, not a request. */
-export function requiredEnv(name: string): string {
+/**
+ * The functions' environment, read in one place: every variable a function reads is named here
+ * with the rule its value must meet, so a wrong deployment fails at cold start with the
+ * variable's name (never its value: several are secrets) instead of a request failing later.
+ *
+ * Values are read when asked for, not copied at import: a local stack started later in the same
+ * process (tests) sets new values while the handler modules stay loaded.
+ */
+
+type Rule = { test: (value: string) => boolean; must: string };
+
+const pattern = (re: RegExp, must: string): Rule => ({ test: (v) => re.test(v), must });
+
+const httpUrl: Rule = {
+  test: (v) => {
+    try {
+      return /^https?:$/.test(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  },
+  must: 'an http(s) URL',
+};
+
+const jsonObject: Rule = {
+  test: (v) => {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    } catch {
+      return false;
+    }
+  },
+  must: 'a JSON object',
+};
+
+const seconds = pattern(/^\d{1,7}(\.\d+)?$/, 'a number of seconds ≥ 0');
+const nonEmpty = pattern(/\S/, 'not blank');
+
+const VARIABLES = {
+  TABLE_NAME: pattern(/^[\w.-]{3,255}$/, 'a DynamoDB table name'),
+  STATE_MACHINE_ARN: pattern(/^arn:[\w-]+:states:[\w-]*:\d*:stateMachine:[\w-]+$/, 'a state machine ARN'),
+  PUBLIC_BASE_URL: httpUrl,
+  TOKEN_URL: httpUrl,
+  ACCESS_TOKEN_ISSUER: httpUrl,
+  ACCESS_TOKEN_JWKS_URL: httpUrl,
+  SERIAL_NUMBER_KEY: pattern(/^.{16,}$/s, 'at least 16 characters'),
+  ORDER_TOKEN_PRIVATE_JWK: jsonObject,
+  ORDER_TOKEN_PUBLIC_JWKS: jsonObject,
+  TEST_ISP_PRIVATE_JWK: jsonObject,
+  SMS_SENDER_ID: pattern(/^[A-Za-z0-9]{1,11}$/, '1 to 11 letters or digits (an SNS sender id)'),
+  VERIFY_COUNT_FLUSH_SECONDS: seconds,
+  CONFIG_CACHE_SECONDS: seconds,
+  DEMO_PORTAL_CLIENT_ID: nonEmpty,
+  DEMO_PORTAL_CLIENT_SECRET: nonEmpty,
+  DEMO_PORTAL_SMS_OUTBOX_URL: httpUrl,
+} as const satisfies Record<string, Rule>;
+
+export type EnvName = keyof typeof VARIABLES;
+
+/** A variable whose value breaks its rule (the message names the variable, never the value). */
+export class InvalidEnvironment extends Error {
+  override readonly name = 'InvalidEnvironment';
+}
+
+function read(name: EnvName): string | undefined {
   const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`Missing required environment variable ${name}`);
+  if (value === undefined || value === '') return undefined;
+  const rule: Rule = VARIABLES[name];
+  if (!rule.test(value)) throw new InvalidEnvironment(`Environment variable ${name} must be ${rule.must}`);
   return value;
 }
 
-export function optionalEnv(name: string, fallback: string): string {
-  const value = process.env[name];
-  return value === undefined || value === '' ? fallback : value;
+/** A variable the function cannot run without: missing or invalid fails the caller (at cold start). */
+export function requiredEnv(name: EnvName): string {
+  const value = read(name);
+  if (value === undefined) throw new InvalidEnvironment(`Missing required environment variable ${name}`);
+  return value;
+}
+
+/** A variable with a fallback; set but invalid still fails. */
+export function optionalEnv(name: EnvName): string | undefined;
+export function optionalEnv(name: EnvName, fallback: string): string;
+export function optionalEnv(name: EnvName, fallback?: string): string | undefined {
+  return read(name) ?? fallback;
+}
+
+/** A number of seconds, as milliseconds. */
+export function secondsEnvMs(name: 'VERIFY_COUNT_FLUSH_SECONDS' | 'CONFIG_CACHE_SECONDS', fallback: number) {
+  return Number(optionalEnv(name, String(fallback))) * 1000;
+}
+
+/** The service's own address (no trailing slash), when the deployment names it. */
+export function publicBaseUrlEnv(): string | undefined {
+  return optionalEnv('PUBLIC_BASE_URL')?.replace(/\/$/, '');
 }

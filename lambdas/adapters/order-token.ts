@@ -29,6 +29,7 @@ import {
   type OrderTokenInput,
   orderTokenClaims,
 } from '../core/introspection.js';
+import { optionalEnv, requiredEnv } from './env.js';
 
 export class InvalidOrderToken extends Error {
   constructor(message: string) {
@@ -122,15 +123,14 @@ let signingMemo: { raw: string; jwk: Promise<JWK & { kid: string }> } | undefine
  * local stack started later in the same process (tests) brings a new key while modules stay loaded.
  */
 export function orderTokenSigningKey(): Promise<JWK & { kid: string }> {
-  const raw = process.env.ORDER_TOKEN_PRIVATE_JWK;
-  if (!raw) throw new Error('Missing required environment variable ORDER_TOKEN_PRIVATE_JWK');
+  const raw = requiredEnv('ORDER_TOKEN_PRIVATE_JWK');
   if (signingMemo?.raw !== raw) signingMemo = { raw, jwk: withKid(JSON.parse(raw) as JWK) };
   return signingMemo.jwk;
 }
 
 /** The published key set: `ORDER_TOKEN_PUBLIC_JWKS`, or the public half of the signing key. */
 export async function orderTokenPublicJwks(): Promise<JSONWebKeySet> {
-  const published = process.env.ORDER_TOKEN_PUBLIC_JWKS;
+  const published = optionalEnv('ORDER_TOKEN_PUBLIC_JWKS');
   if (published) {
     const set = JSON.parse(published) as JSONWebKeySet;
     if (!Array.isArray(set.keys)) throw new Error('ORDER_TOKEN_PUBLIC_JWKS must be {"keys": [...]}');
@@ -141,9 +141,5 @@ export async function orderTokenPublicJwks(): Promise<JSONWebKeySet> {
 
 /** Fails the cold start when neither variable is set (rather than the first request). */
 export function assertOrderTokenKeysConfigured(needPrivate: boolean): void {
-  if (needPrivate || !process.env.ORDER_TOKEN_PUBLIC_JWKS) {
-    if (!process.env.ORDER_TOKEN_PRIVATE_JWK) {
-      throw new Error('Missing required environment variable ORDER_TOKEN_PRIVATE_JWK');
-    }
-  }
+  if (needPrivate || !optionalEnv('ORDER_TOKEN_PUBLIC_JWKS')) requiredEnv('ORDER_TOKEN_PRIVATE_JWK');
 }

@@ -11,7 +11,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { requiredEnv } from '../adapters/env.js';
+import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { ServiceApiClient, ServiceUnavailable } from '../adapters/service-api-client.js';
 import {
   type CatalogueEntry,
@@ -25,6 +25,7 @@ import {
   SignerForm,
   verifyRequestFor,
 } from '../core/demo-portal.js';
+import { Problem } from '../core/problems.js';
 import { toFieldErrors } from '../core/schemas.js';
 import type * as z from '../core/zod.js';
 import {
@@ -37,7 +38,7 @@ import {
   statusPage,
 } from '../http/demo-portal-pages.js';
 import { HTML_CSP, type HttpResult, headerOf, html, httpHandler } from '../http/handler.js';
-import { isCrossSite, isFormEncoded, publicBaseUrl, rawBody } from '../http/request.js';
+import { formBody, isCrossSite, publicBaseUrl, singleFormFields } from '../http/request.js';
 
 const COOKIE = 'srs_demo_portal';
 const COOKIE_MAX_AGE_SECONDS = 24 * 3600;
@@ -63,8 +64,8 @@ const clients = new Map<string, ServiceApiClient>();
  * token). Read per request: a local stack started later in the same process (tests) changes them.
  */
 function service(event: APIGatewayProxyEvent): ServiceApiClient {
-  const clientId = process.env.DEMO_PORTAL_CLIENT_ID;
-  const clientSecret = process.env.DEMO_PORTAL_CLIENT_SECRET;
+  const clientId = optionalEnv('DEMO_PORTAL_CLIENT_ID');
+  const clientSecret = optionalEnv('DEMO_PORTAL_CLIENT_SECRET');
   if (!clientId || !clientSecret) throw new PortalNotSetUp();
   const settings = {
     apiBaseUrl: publicBaseUrl(event),
@@ -123,18 +124,16 @@ const portalHtml = (status: number, body: string, csp = PORTAL_CSP) =>
 
 /** The posted form's fields, each at most once; undefined when the post is not a form of ours. */
 function formFields(event: APIGatewayProxyEvent, names: readonly string[]) {
-  if (!isFormEncoded(event)) return undefined;
-  const raw = rawBody(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return undefined;
-  const params = new URLSearchParams(raw);
-  const values: Record<string, string> = {};
-  const errors: FieldErrors = {};
-  for (const name of names) {
-    const all = params.getAll(name);
-    if (all.length > 1) errors[name] = ['Given more than once.'];
-    if (all[0] !== undefined) values[name] = all[0];
+  let form: URLSearchParams;
+  try {
+    form = formBody(event, MAX_FORM_BYTES);
+  } catch (err) {
+    if (err instanceof Problem) return undefined;
+    throw err;
   }
-  return { values, errors };
+  const { values, repeated } = singleFormFields(form, names);
+  const errors: FieldErrors = Object.fromEntries(repeated.map((name) => [name, ['Given more than once.']]));
+  return { values: values as Record<string, string>, errors };
 }
 
 function fieldErrors(error: z.core.$ZodError): FieldErrors {
@@ -286,7 +285,7 @@ async function showStatus(event: APIGatewayProxyEvent, journey: Journey & { refI
       stage: journeyStage(last, registration !== undefined),
       statuses,
       registration,
-      smsOutboxUrl: process.env.DEMO_PORTAL_SMS_OUTBOX_URL || undefined,
+      smsOutboxUrl: optionalEnv('DEMO_PORTAL_SMS_OUTBOX_URL'),
     }),
     STATUS_CSP,
   );

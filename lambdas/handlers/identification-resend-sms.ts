@@ -1,13 +1,17 @@
 /** POST /api/identifications/{refId}/terms-sms — the SP asks for the terms SMS again (rate limited). */
 
 import { tableRepository } from '../adapters/aws-clients.js';
+import { optionalEnv } from '../adapters/env.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { RefIdParam } from '../core/schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, pathParams, publicBaseUrl } from '../http/request.js';
 import { resendTermsSms } from '../usecases/terms-sms.js';
 
-const deps = { repository: tableRepository(), sms: new SnsSmsSender(snsClient(), process.env.SMS_SENDER_ID) };
+const deps = {
+  repository: tableRepository(),
+  sms: new SnsSmsSender(snsClient(), optionalEnv('SMS_SENDER_ID')),
+};
 
 export const handler = httpHandler('identification-resend-sms', async (event) => {
   const clientId = callerClientId(event);

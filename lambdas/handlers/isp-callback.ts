@@ -8,37 +8,37 @@ import { ispAdapterFor } from '../adapters/isp/registry.js';
 import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.js';
 import { ispConfigOf, ispMessageDeps, lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { IspEventClaims, IspEvidenceClaims } from '../core/evidence.js';
-import { problems } from '../core/problems.js';
 import { parseOrThrow } from '../core/schemas.js';
-import { headerOf, httpHandler, json } from '../http/handler.js';
+import { httpHandler, json } from '../http/handler.js';
+import type { BodyRule } from '../http/request.js';
 import { applyIspEvent, importEvidence } from '../usecases/partner-messages.js';
 
 const deps = lifecycleDeps();
 const messageDeps = ispMessageDeps();
-const MAX_JWS_BYTES = 64 * 1024;
+const JWS_BODY: BodyRule = {
+  mediaType: /^application\/(jose|jwt)\s*(;|$)/i,
+  mediaTypeHint: 'Send the message as a compact JWS with Content-Type application/jose.',
+  maxBytes: 64 * 1024,
+};
 
-export const handler = httpHandler('isp-callback', async (event) => {
-  const kind: IspMessageKind = event.resource.endsWith('/evidence') ? 'evidence' : 'event';
-  const contentType = headerOf(event, 'content-type') ?? '';
-  if (!/^application\/(jose|jwt)\s*(;|$)/i.test(contentType)) {
-    throw problems.unsupportedMediaType(
-      'Send the message as a compact JWS with Content-Type application/jose.',
-    );
-  }
-  const body = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
-  if (Buffer.byteLength(body) > MAX_JWS_BYTES) throw problems.payloadTooLarge(MAX_JWS_BYTES);
-  const claims = await verifyIspMessage(body, kind, messageDeps);
-  const { iss, iat: _iat, jti: _jti, exp: _exp, ...signed } = claims;
-  // A partner with its own message shapes has them mapped to ours by its adapter.
-  // The same cached read that found the issuer's keys.
-  const isp = await ispConfigOf(iss);
-  const content = isp ? mapIspMessage(ispAdapterFor(isp.adapter), kind, signed, isp) : signed;
-  const result =
-    kind === 'event'
-      ? await applyIspEvent(deps, iss, parseOrThrow(IspEventClaims, content))
-      : await importEvidence(deps, iss, parseOrThrow(IspEvidenceClaims, content), body.trim());
-  // Applied, duplicate and stale alike are acknowledged: the partner must not retry them.
-  return json(200, result);
-});
+export const handler = httpHandler(
+  'isp-callback',
+  async (event) => {
+    const kind: IspMessageKind = event.resource.endsWith('/evidence') ? 'evidence' : 'event';
+    // Media type and size checked, the text decoded, by the chain's body rule.
+    const body = event.body ?? '';
+    const claims = await verifyIspMessage(body, kind, messageDeps);
+    const { iss, iat: _iat, jti: _jti, exp: _exp, ...signed } = claims;
+    // A partner with its own message shapes has them mapped to ours by its adapter.
+    // The same cached read that found the issuer's keys.
+    const isp = await ispConfigOf(iss);
+    const content = isp ? mapIspMessage(ispAdapterFor(isp.adapter), kind, signed, isp) : signed;
+    const result =
+      kind === 'event'
+        ? await applyIspEvent(deps, iss, parseOrThrow(IspEventClaims, content))
+        : await importEvidence(deps, iss, parseOrThrow(IspEvidenceClaims, content), body.trim());
+    // Applied, duplicate and stale alike are acknowledged: the partner must not retry them.
+    return json(200, result);
+  },
+  { body: JWS_BODY },
+);

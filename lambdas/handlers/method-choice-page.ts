@@ -15,7 +15,7 @@ import { METHOD_CHOICE_PAGE, type MethodOption, optionLabel, optionValue } from 
 import { Problem, problems } from '../core/problems.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { isCrossSite, isFormEncoded, publicBaseUrl, rawBody } from '../http/request.js';
+import { formBody, isCrossSite, publicBaseUrl } from '../http/request.js';
 import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
 
 assertOrderTokenKeysConfigured(true);
@@ -86,12 +86,7 @@ function problemPage(err: Problem, language: Language): string {
 function submittedMethod(event: APIGatewayProxyEvent): string | undefined {
   // Defence in depth against a choice made for the person by another site.
   if (isCrossSite(event)) throw problems.forbidden('The form was posted from another site.');
-  if (!isFormEncoded(event)) {
-    throw problems.unsupportedMediaType('Submit the form as application/x-www-form-urlencoded.');
-  }
-  const raw = rawBody(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw problems.payloadTooLarge(MAX_FORM_BYTES);
-  const form = new URLSearchParams(raw);
+  const form = formBody(event, MAX_FORM_BYTES);
   const keys = [...form.keys()];
   if (keys.some((k) => k !== 'method') || form.getAll('method').length > 1) {
     throw problems.validation([{ field: 'method', message: 'Choose one of the offered methods.' }]);

@@ -21,7 +21,7 @@ import { currentStatus } from '../core/order.js';
 import { Problem } from '../core/problems.js';
 import { toFieldErrors } from '../core/schemas.js';
 import { httpHandler, json } from '../http/handler.js';
-import { callerClientId, isFormEncoded, publicBaseUrl, rawBody } from '../http/request.js';
+import { callerClientId, formBody, publicBaseUrl } from '../http/request.js';
 import { introspectToken } from '../usecases/introspect-token.js';
 
 const ACCESS_TOKEN_ISSUER = requiredEnv('ACCESS_TOKEN_ISSUER');
@@ -54,12 +54,17 @@ const invalidRequest = (description: string, errors?: { field: string; message: 
   });
 
 function introspectionForm(event: APIGatewayProxyEvent) {
-  if (!isFormEncoded(event)) {
-    throw invalidRequest('Send the request as application/x-www-form-urlencoded with token=….');
+  let form: URLSearchParams;
+  try {
+    form = formBody(event, MAX_FORM_BYTES);
+  } catch (err) {
+    if (!(err instanceof Problem)) throw err;
+    throw invalidRequest(
+      err.status === 413
+        ? 'The request is too large.'
+        : 'Send the request as application/x-www-form-urlencoded with token=….',
+    );
   }
-  const raw = rawBody(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw invalidRequest('The request is too large.');
-  const form = new URLSearchParams(raw);
   const repeated = [...new Set(form.keys())].filter((k) => form.getAll(k).length > 1);
   if (repeated.length) {
     throw invalidRequest(

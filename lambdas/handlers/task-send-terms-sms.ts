@@ -2,14 +2,14 @@
 
 import { tableRepository } from '../adapters/aws-clients.js';
 import { retryingTransientErrors } from '../adapters/aws-errors.js';
-import { requiredEnv } from '../adapters/env.js';
+import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { sendTermsSms } from '../usecases/terms-sms.js';
 
 const deps = {
   repository: tableRepository(),
-  sms: new SnsSmsSender(snsClient(), process.env.SMS_SENDER_ID),
+  sms: new SnsSmsSender(snsClient(), optionalEnv('SMS_SENDER_ID')),
   publicBaseUrl: requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, ''),
 };
 

@@ -16,7 +16,7 @@ import { type TermsPageText, termsPageText } from '../core/terms.js';
 import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { isCrossSite, isFormEncoded, rawBody } from '../http/request.js';
+import { formBody, isCrossSite } from '../http/request.js';
 import { acceptTerms, openTermsLink } from '../usecases/terms-acceptance.js';
 
 const deps = lifecycleDeps();
@@ -47,10 +47,13 @@ const foreignSite = new Problem({
 /** The explicit acceptance, with the version shown and the pseudonym chosen (checked like a name). */
 function explicitAcceptance(event: APIGatewayProxyEvent): TermsForm {
   if (isCrossSite(event)) throw foreignSite;
-  if (!isFormEncoded(event)) throw notAccepted;
-  const raw = rawBody(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw notAccepted;
-  const form = new URLSearchParams(raw);
+  let form: URLSearchParams;
+  try {
+    form = formBody(event, MAX_FORM_BYTES);
+  } catch (err) {
+    if (err instanceof Problem) throw notAccepted;
+    throw err;
+  }
   const accept = form.getAll('accept');
   if (accept.length !== 1 || accept[0] !== 'yes') throw notAccepted;
   const pseudonyms = form.getAll('pseudonym');

@@ -28,7 +28,7 @@ import {
   SimulatorForm,
 } from '../core/test-isp.js';
 import { html, httpHandler, json } from '../http/handler.js';
-import { isFormEncoded, jsonBody, publicBaseUrl, rawBody } from '../http/request.js';
+import { formBody, jsonBody, publicBaseUrl, singleFormFields } from '../http/request.js';
 import {
   type DeliveryRow,
   defineIdentityPage,
@@ -129,20 +129,15 @@ function sentView(d: Delivered) {
 // ---------------------------------------------------------------- the form
 
 function formValuesOf(event: APIGatewayProxyEvent): { values: FormValues; repeated: FieldError[] } {
-  if (!isFormEncoded(event)) {
-    throw problems.unsupportedMediaType('Submit the form as application/x-www-form-urlencoded.');
-  }
-  const raw = rawBody(event);
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) throw problems.payloadTooLarge(MAX_FORM_BYTES);
-  const params = new URLSearchParams(raw);
-  const values: FormValues = {};
-  const repeated: FieldError[] = [];
-  for (const { name } of FORM_FIELDS) {
-    const all = params.getAll(name);
-    if (all.length > 1) repeated.push({ field: name, message: 'Given more than once.' });
-    if (all[0] !== undefined) values[name] = all[0];
-  }
-  return { values, repeated };
+  const form = formBody(event, MAX_FORM_BYTES);
+  const { values, repeated } = singleFormFields(
+    form,
+    FORM_FIELDS.map(({ name }) => name),
+  );
+  return {
+    values: values as FormValues,
+    repeated: repeated.map((field) => ({ field, message: 'Given more than once.' })),
+  };
 }
 
 function initialValues(order: OpenedOrder): FormValues {

@@ -7,7 +7,7 @@
 
 import { tableRepository } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
-import { optionalEnv } from '../adapters/env.js';
+import { secondsEnvMs } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
@@ -22,7 +22,7 @@ const claimedIdentity = cached((id: string) => repository.getClaimedIdentity(id)
 
 // How often an instance writes its pending verify counts (seconds; 0: with every call).
 const counter = new VerifyCallCounter(repository, {
-  flushIntervalMs: Number(optionalEnv('VERIFY_COUNT_FLUSH_SECONDS', '1')) * 1000,
+  flushIntervalMs: secondsEnvMs('VERIFY_COUNT_FLUSH_SECONDS', 1),
 });
 
 const NEGATIVE = 'No registration matches this request.';

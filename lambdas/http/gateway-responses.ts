@@ -12,11 +12,8 @@
 export const PROBLEM_TYPE_BASE = 'https://smart-registration.example/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/**
- * HSTS for every answer over HTTPS (API Gateway is HTTPS only; the local stack is plain HTTP on
- * loopback, where browsers ignore the header anyway, RFC 6797 §8.1). Two years, as the preload list asks.
- */
-export const STRICT_TRANSPORT_SECURITY = 'max-age=63072000; includeSubDomains';
+/** The same HSTS value as the handlers' answers (read here by the CDK stack). */
+export { STRICT_TRANSPORT_SECURITY } from './responses.js';
 
 export interface GatewayProblem {
   status: number;

@@ -1,11 +1,67 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { publicBaseUrlEnv } from '../adapters/env.js';
 import { problems } from '../core/problems.js';
 import { parseOrThrow } from '../core/schemas.js';
 import type * as z from '../core/zod.js';
-import { headerOf } from './handler.js';
+
+/** Case-insensitive header lookup (API Gateway keeps the client's spelling). */
+export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {}))
+    if (k.toLowerCase() === wanted) return v ?? undefined;
+  return undefined;
+}
+
+/** The caller's well-formed `X-Correlation-Id`, else API Gateway's request id. */
+export function correlationIdOf(event: APIGatewayProxyEvent): string {
+  const fromHeader = headerOf(event, 'x-correlation-id');
+  if (fromHeader && /^[\w.-]{1,128}$/.test(fromHeader)) return fromHeader;
+  return event.requestContext?.requestId ?? crypto.randomUUID();
+}
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+/** What a route accepts as its body: the media types and the most bytes. */
+export interface BodyRule {
+  mediaType: RegExp;
+  /** What a caller who sent another media type is told. */
+  mediaTypeHint: string;
+  maxBytes: number;
+}
+
+const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+export const jsonBodyRule = (maxBytes = DEFAULT_MAX_BODY_BYTES): BodyRule => ({
+  mediaType: JSON_MEDIA_TYPE,
+  mediaTypeHint: 'Send the body as application/json.',
+  maxBytes,
+});
+
+export const formBodyRule = (maxBytes: number): BodyRule => ({
+  mediaType: FORM_MEDIA_TYPE,
+  mediaTypeHint: 'Submit the form as application/x-www-form-urlencoded.',
+  maxBytes,
+});
+
+/**
+ * The one reader of request bodies: the media type first (415), then the size (413), then the
+ * text, whether API Gateway passed it as is or base64-encoded.
+ */
+export function readBody(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+  rule: BodyRule,
+): string {
+  if (!rule.mediaType.test(headerOf(event, 'content-type') ?? '')) {
+    throw problems.unsupportedMediaType(rule.mediaTypeHint);
+  }
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (Buffer.byteLength(text, 'utf8') > rule.maxBytes) throw problems.payloadTooLarge(rule.maxBytes);
+  return text;
+}
 
 /** The body as JSON, validated: wrong media type, oversize, malformed JSON and bad fields are 4xx. */
 export function jsonBody<S extends z.ZodMiniType>(
@@ -13,12 +69,7 @@ export function jsonBody<S extends z.ZodMiniType>(
   schema: S,
   maxBytes = DEFAULT_MAX_BODY_BYTES,
 ): z.output<S> {
-  const contentType = headerOf(event, 'content-type') ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
-    throw problems.unsupportedMediaType('Send the body as application/json.');
-  }
-  const raw = rawBody(event);
-  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw problems.payloadTooLarge(maxBytes);
+  const raw = readBody(event, jsonBodyRule(maxBytes));
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -31,16 +82,24 @@ export function jsonBody<S extends z.ZodMiniType>(
   return parseOrThrow(schema, parsed);
 }
 
-/** The body as text, whether API Gateway passed it as is or base64-encoded. */
-export function rawBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): string {
-  return event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
+/** An HTML form's fields (`application/x-www-form-urlencoded`), through the same reader. */
+export function formBody(event: APIGatewayProxyEvent, maxBytes: number): URLSearchParams {
+  return new URLSearchParams(readBody(event, formBodyRule(maxBytes)));
 }
 
-/** Whether the body is an HTML form (`application/x-www-form-urlencoded`). */
-export function isFormEncoded(event: APIGatewayProxyEvent): boolean {
-  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(headerOf(event, 'content-type') ?? '');
+/** The named fields of a form, each at most once: a field given twice is reported, not guessed. */
+export function singleFormFields<N extends string>(
+  form: URLSearchParams,
+  names: readonly N[],
+): { values: Partial<Record<N, string>>; repeated: N[] } {
+  const values: Partial<Record<N, string>> = {};
+  const repeated: N[] = [];
+  for (const name of names) {
+    const all = form.getAll(name);
+    if (all.length > 1) repeated.push(name);
+    if (all[0] !== undefined) values[name] = all[0];
+  }
+  return { values, repeated };
 }
 
 /**
@@ -112,7 +171,8 @@ export function negotiateJson(event: APIGatewayProxyEvent, vendorTypes: string[]
 
 /** The address the request came from, as API Gateway saw it. */
 export function publicBaseUrl(event: APIGatewayProxyEvent): string {
-  if (process.env.PUBLIC_BASE_URL) return process.env.PUBLIC_BASE_URL.replace(/\/$/, '');
+  const configured = publicBaseUrlEnv();
+  if (configured) return configured;
   const host = event.requestContext?.domainName ?? headerOf(event, 'host') ?? 'localhost';
   const proto = headerOf(event, 'x-forwarded-proto') ?? 'https';
   const stage = event.requestContext?.stage;

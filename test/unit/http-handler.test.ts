@@ -1,6 +1,7 @@
 /**
- * The middleware every HTTP handler shares: known problems become their problem+json, anything
- * else a bare 500 with a correlation id — logged without the error's message (it may quote input).
+ * The middy chain every HTTP handler shares: known problems become their problem+json, anything
+ * else a bare 500 with a correlation id — logged without the error's message (it may quote input),
+ * each line with the Lambda context Powertools' Logger adds.
  */
 
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
@@ -8,6 +9,10 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { problems } from '../../lambdas/core/problems.js';
 import { httpHandler, json } from '../../lambdas/http/handler.js';
+import { jsonBodyRule } from '../../lambdas/http/request.js';
+import { lambdaContext } from '../../local/lambda-context.js';
+
+const context = lambdaContext('test-function', 'aws-request-1', 10_000);
 
 function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {
@@ -55,7 +60,7 @@ describe('httpHandler', () => {
 
     let result: Awaited<ReturnType<typeof failing>> | undefined;
     const logs = await captureLogs(async () => {
-      result = await failing(event());
+      result = await failing(event(), context);
     });
 
     expect(result?.statusCode).toBe(500);
@@ -78,7 +83,7 @@ describe('httpHandler', () => {
 
     let result: Awaited<ReturnType<typeof throttled>> | undefined;
     const logs = await captureLogs(async () => {
-      result = await throttled(event());
+      result = await throttled(event(), context);
     });
 
     expect(result?.statusCode).toBe(503);
@@ -93,7 +98,7 @@ describe('httpHandler', () => {
       throw problems.tooManyRequests(7);
     });
 
-    const result = await throttled(event());
+    const result = await throttled(event(), context);
 
     expect(result.statusCode).toBe(429);
     expect(result.headers?.['Retry-After']).toBe('7');
@@ -103,8 +108,8 @@ describe('httpHandler', () => {
   it('takes a well-formed X-Correlation-Id from the caller and ignores a hostile one', async () => {
     const ok = httpHandler('test', async () => json(200, {}));
 
-    const given = await ok(event({ headers: { 'X-Correlation-Id': 'abc-123' } }));
-    const hostile = await ok(event({ headers: { 'x-correlation-id': 'a\nb<script>' } }));
+    const given = await ok(event({ headers: { 'X-Correlation-Id': 'abc-123' } }), context);
+    const hostile = await ok(event({ headers: { 'x-correlation-id': 'a\nb<script>' } }), context);
 
     expect(given.headers?.['X-Correlation-Id']).toBe('abc-123');
     expect(hostile.headers?.['X-Correlation-Id']).toBe('req-123');
@@ -120,12 +125,104 @@ describe('httpHandler', () => {
     });
     const https = event({ headers: { 'X-Forwarded-Proto': 'https' } });
 
-    const answers = [await ok(https), await refused(https)];
-    await captureLogs(async () => answers.push(await broken(https)));
-    const overHttp = await ok(event({ headers: { 'X-Forwarded-Proto': 'http' } }));
+    const answers = [await ok(https, context), await refused(https, context)];
+    await captureLogs(async () => answers.push(await broken(https, context)));
+    const overHttp = await ok(event({ headers: { 'X-Forwarded-Proto': 'http' } }), context);
 
     for (const answer of answers)
       expect(answer.headers?.['Strict-Transport-Security']).toBe('max-age=63072000; includeSubDomains');
     expect(overHttp.headers?.['Strict-Transport-Security']).toBeUndefined();
+  });
+
+  it('logs each request as one JSON line with the Lambda context, the correlation id and the route, never the body', async () => {
+    const verify = httpHandler('verify', async () => json(200, { ok: true }));
+    const body = JSON.stringify({ msisdn: '+41791234567', distinguishedName: 'cn=Hans Müller' });
+
+    const logs = await captureLogs(async () => {
+      await verify(event({ body, headers: { 'content-type': 'application/json' } }), context);
+    });
+
+    const lines = logs
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'request handled',
+        function_name: 'test-function',
+        function_request_id: 'aws-request-1',
+        correlation_id: 'req-123',
+        handler: 'verify',
+        route: '/api/verify',
+        status: 200,
+      }),
+    ]);
+    expect(logs).not.toContain('41791234567');
+    expect(logs).not.toContain('Müller');
+  });
+
+  it('does not carry one request’s correlation id into the next request’s lines', async () => {
+    const ok = httpHandler('test', async () => json(200, {}));
+
+    await captureLogs(() => ok(event({ headers: { 'X-Correlation-Id': 'first-request' } }), context));
+    const second = await captureLogs(() =>
+      ok(
+        event({ requestContext: { requestId: 'req-2' } as APIGatewayProxyEvent['requestContext'] }),
+        context,
+      ),
+    );
+
+    expect(JSON.parse(second).correlation_id).toBe('req-2');
+    expect(second).not.toContain('first-request');
+  });
+
+  it('refuses a body of the wrong media type or size before the handler runs, as problem+json', async () => {
+    let ran = 0;
+    const limited = httpHandler(
+      'test',
+      async () => {
+        ran++;
+        return json(200, {});
+      },
+      { body: jsonBodyRule(10) },
+    );
+
+    const wrongType = await limited(
+      event({ body: '{}', headers: { 'content-type': 'text/plain' } }),
+      context,
+    );
+    const tooLarge = await limited(
+      event({ body: JSON.stringify({ a: 'x'.repeat(20) }), headers: { 'content-type': 'application/json' } }),
+      context,
+    );
+    const base64 = await limited(
+      event({
+        body: Buffer.from('{"a":1}').toString('base64'),
+        isBase64Encoded: true,
+        headers: { 'content-type': 'application/json' },
+      }),
+      context,
+    );
+
+    expect([wrongType.statusCode, tooLarge.statusCode, base64.statusCode]).toEqual([415, 413, 200]);
+    expect(wrongType.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ status: 413, instance: '/api/verify' });
+    expect(ran).toBe(1);
+  });
+
+  it('adds no-store and nosniff to answers that lack them, and keeps a handler’s own Cache-Control', async () => {
+    const redirect = httpHandler('test', async () => ({
+      statusCode: 303,
+      headers: { Location: '/x' },
+      body: '',
+    }));
+    const cached = httpHandler('test', async () => json(200, {}, { 'Cache-Control': 'public, max-age=300' }));
+
+    const [r, c] = [await redirect(event(), context), await cached(event(), context)];
+
+    expect(r.headers).toMatchObject({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    expect(r.headers?.['X-Correlation-Id']).toBe('req-123');
+    expect(c.headers?.['Cache-Control']).toBe('public, max-age=300');
   });
 });

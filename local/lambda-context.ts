@@ -1,0 +1,35 @@
+/**
+ * The Lambda context object an in-process invocation gets, shaped as Lambda's: the function's name,
+ * ARN, version, memory, log group and stream, the request id and the time left until the
+ * function's timeout. Powertools' Logger puts these on every line (`injectLambdaContext`).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+
+/** What the stack deploys (lib/stateless-stack.ts): memory, and the timeouts of API and task functions. */
+export const FUNCTION_MEMORY_MB = 512;
+export const API_FUNCTION_TIMEOUT_MS = 10_000;
+export const TASK_FUNCTION_TIMEOUT_MS = 30_000;
+
+const REGION = 'eu-central-2';
+const ACCOUNT = '000000000000';
+/** One log stream per "container", as Lambda names them: date, version, random id. */
+const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
+
+export function lambdaContext(functionName: string, requestId: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: String(FUNCTION_MEMORY_MB),
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
