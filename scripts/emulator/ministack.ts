@@ -4,19 +4,18 @@
  * deploy/ministack-requirements.txt, started on a free loopback port in its own process group, and
  * stopped with that whole group (its Lambda workers are its children), so nothing is left running.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { installPythonVenv, PROJECT_ROOT, PythonSetupError } from '../python-venv.js';
 
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { PROJECT_ROOT };
+
 export const WORK_DIR = join(PROJECT_ROOT, '.ministack');
 const VENV = join(WORK_DIR, 'venv');
 const REQUIREMENTS = join(PROJECT_ROOT, 'deploy', 'ministack-requirements.txt');
-/** What the venv was installed from: reinstalled when the requirements file changes. */
-const INSTALLED_MARKER = join(VENV, 'installed-requirements.txt');
 
 export class EmulatorSetupError extends Error {}
 
@@ -27,45 +26,14 @@ export function pathWithProjectNode(): string {
 
 /** Creates the venv and installs the pinned MiniStack into it, unless that is already done. */
 export function installMiniStack(log: (line: string) => void = () => {}): string {
-  const binary = join(VENV, 'bin', 'ministack');
-  const wanted = readFileSync(REQUIREMENTS, 'utf8');
-  if (
-    existsSync(binary) &&
-    existsSync(INSTALLED_MARKER) &&
-    readFileSync(INSTALLED_MARKER, 'utf8') === wanted
-  ) {
-    return binary;
-  }
-  const python = process.env.PYTHON ?? 'python3';
-  const probe = spawnSync(python, [
-    '-c',
-    'import sys, venv; sys.exit(0 if sys.version_info >= (3, 10) else 1)',
-  ]);
-  if (probe.error || probe.status !== 0) {
-    throw new EmulatorSetupError(
-      `MiniStack needs Python 3.10 or newer with venv: "${python}" ${probe.error ? 'was not found' : 'is older or lacks venv'} (install python3 and python3-venv, or set PYTHON).`,
+  try {
+    return installPythonVenv(
+      { tool: 'MiniStack', venv: VENV, requirements: REQUIREMENTS, binary: 'ministack' },
+      log,
     );
+  } catch (err) {
+    throw err instanceof PythonSetupError ? new EmulatorSetupError(err.message) : err;
   }
-  mkdirSync(WORK_DIR, { recursive: true });
-  log(`Installing MiniStack into ${VENV} (deploy/ministack-requirements.txt)…`);
-  const run = (command: string, args: string[]): void => {
-    const r = spawnSync(command, args, { encoding: 'utf8' });
-    if (r.status !== 0) {
-      throw new EmulatorSetupError(`${command} ${args.join(' ')} failed:\n${r.stderr || r.stdout}`);
-    }
-  };
-  run(python, ['-m', 'venv', '--clear', VENV]);
-  run(join(VENV, 'bin', 'pip'), [
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    '--no-input',
-    '--require-virtualenv',
-    '-r',
-    REQUIREMENTS,
-  ]);
-  writeFileSync(INSTALLED_MARKER, wanted);
-  return binary;
 }
 
 async function freeLoopbackPort(): Promise<number> {
