@@ -112,11 +112,16 @@ export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
 
 /** Unknown parameters are ignored, as OAuth endpoints do (RFC 6749 §3.1). */
 export const IntrospectionRequest = z
-  .object({
-    token: z.string().check(z.minLength(1), z.maxLength(8192)),
-    /** RFC 7662 §2.1: a hint only; every supported token type is tried. */
-    token_type_hint: z.optional(z.string().check(z.maxLength(64))),
-  })
+  .catchall(
+    z.object({
+      token: z.string().check(z.minLength(1), z.maxLength(8192)),
+      /** RFC 7662 §2.1: a hint only; every supported token type is tried. */
+      token_type_hint: z.optional(z.string().check(z.maxLength(64))),
+    }),
+    // Other parameters are ignored (RFC 7662 §2.1 lets a server take more); like every OAuth
+    // parameter each is a single value: a repeated one is refused (RFC 6749 §3.1).
+    z.string(),
+  )
   .check(z.meta({ id: 'IntrospectionRequest' }));
 
 /** What the token turned out to be, after its signature and claims were checked. */

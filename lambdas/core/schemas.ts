@@ -13,7 +13,7 @@ export const SAFE_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 /** Letters (any script), combining marks, spaces, apostrophes, hyphens, dots. */
 export const PERSON_NAME = /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
 
-const safeText = (max: number) =>
+export const safeText = (max: number) =>
   z
     .string()
     .check(
@@ -23,7 +23,7 @@ const safeText = (max: number) =>
     );
 
 // Not trimmed: a name with leading or trailing white space or control characters is refused, not repaired.
-const personName = z
+export const personName = z
   .string()
   .check(
     z.minLength(1),
@@ -38,7 +38,7 @@ export const e164 = z.string().check(
   z.meta({ examples: ['+41783478228'] }),
 );
 
-const pastDate = z.iso.date({ error: 'Must be a real calendar date, YYYY-MM-DD.' }).check(
+export const pastDate = z.iso.date({ error: 'Must be a real calendar date, YYYY-MM-DD.' }).check(
   z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
   z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
 );
@@ -69,6 +69,15 @@ export const claimedIdentityId = z.string().check(
 
 // ---------------------------------------------------------------- verify
 
+/** Characters free text never contains (SAFE_TEXT), as class members. */
+const UNSAFE = '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}';
+const DN_TYPE = '(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\\.[0-9]+)*)';
+/** A value: no separator, quote or backslash; no white space at either end. */
+const DN_VALUE = `[^\\s,;+"\\\\${UNSAFE}](?:[^,;+"\\\\${UNSAFE}]*[^\\s,;+"\\\\${UNSAFE}])?`;
+const DN_PAIR = ` *${DN_TYPE} *= *${DN_VALUE} *`;
+/** A distinguished name without escapes or quotes: `type=value` pairs separated by `,` `;` or `+`. */
+export const DN_PATTERN = `^${DN_PAIR}(?:[,;+]${DN_PAIR})*$`;
+
 export const VerifyRequest = z
   .strictObject({
     msisdn: z.string().check(
@@ -85,7 +94,10 @@ export const VerifyRequest = z
       }),
     ),
     assuranceLevel: loa,
-    distinguishedName: safeText(1024).check(
+    distinguishedName: z.string().check(
+      z.minLength(1),
+      z.maxLength(1024),
+      z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
       z.refine(
         (dn) => {
           try {
@@ -97,7 +109,14 @@ export const VerifyRequest = z
         },
         { error: 'Must be a distinguished name such as "gn=Hans, sn=Müller, cn=Hans Müller, c=CH".' },
       ),
-      z.meta({ examples: ['gn=Hans, sn=Müller, cn=Hans Müller, c=CH'] }),
+      z.meta({
+        // Documentation only (the parser above decides): the form of every DN that can match a
+        // registration — names never need RFC 4514 escapes or quotes, which the parser also takes.
+        pattern: DN_PATTERN,
+        description:
+          'RFC 4514 attribute=value pairs separated by commas: gn, sn, cn, c, serialNumber or pseudonym (or their OIDs). The pattern is the plain form every matching DN can take; `\\`-escapes and quoted values are accepted too.',
+        examples: ['gn=Hans, sn=Müller, cn=Hans Müller, c=CH'],
+      }),
     ),
   })
   .check(z.meta({ id: 'VerifyRequest' }));

@@ -5,7 +5,14 @@
  */
 import type { IspEventClaims, IspEvidenceClaims } from './evidence.js';
 import type { OpenedOrder } from './order.js';
-import { e164, PERSON_NAME, SAFE_TEXT } from './schemas.js';
+import {
+  e164,
+  PERSON_NAME,
+  pastDate,
+  SAFE_TEXT,
+  safeText,
+  personName as strictPersonName,
+} from './schemas.js';
 import * as z from './zod.js';
 
 /** The "Status of identity" choices, in the order the form offers them. */
@@ -99,12 +106,41 @@ export const SimulatorForm = z.extend(SimulatedPerson, {
 });
 export type SimulatorForm = z.output<typeof SimulatorForm>;
 
+/**
+ * The person fields of the JSON API: the form's rules, without the form's trimming and upper-casing
+ * (a program sends exact values), so that its JSON Schema says exactly what is accepted.
+ */
+const SimulatedPersonFields = z.strictObject({
+  firstName: strictPersonName,
+  lastName: strictPersonName,
+  email: z.email({ error: 'Must be an email address.' }).check(z.maxLength(254)),
+  mobile: e164,
+  dob: pastDate,
+  placeOfBirth: safeText(100),
+  nationality: z
+    .string()
+    .check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' })),
+  idCardNumber: z.string().check(
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, {
+      error: 'Must be 1 to 50 letters, digits, spaces or hyphens.',
+    }),
+  ),
+  validUntil: z.iso.date({ error: 'Valid until must be a real calendar date, YYYY-MM-DD.' }),
+});
+
 /** The JSON API for automated SP tests: person fields not given default from the order. */
 export const SimulatorApiRequest = z.strictObject({
   status: z.enum(SIMULATOR_STATUSES),
-  person: z.optional(z.partial(SimulatedPerson)),
+  person: z.optional(z.partial(SimulatedPersonFields)),
   /** The partner's reason, sent with a cancellation. */
-  reason,
+  reason: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(500, { error: 'At most 500 characters.' }),
+        z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
+      ),
+  ),
 });
 export type SimulatorApiRequest = z.output<typeof SimulatorApiRequest>;
 

@@ -38,8 +38,19 @@ interface ResponseSpec {
   mediaTypes?: string[];
   /** An HTML page (the person's pages, the simulator's form). */
   html?: boolean;
+  /** A redirect without a body (Location says where). */
+  redirect?: boolean;
+  /** OpenAPI links: operations this answer's values lead to (dropped where the route is absent). */
+  links?: Record<string, LinkSpec>;
   examples?: Examples;
   headers?: Record<string, { description: string; schema: unknown }>;
+}
+
+/** A link to the operation of route key `to` ('GET /api/…'), its parameters as runtime expressions. */
+interface LinkSpec {
+  to: string;
+  parameters: Record<string, string>;
+  description: string;
 }
 
 interface Operation {
@@ -105,6 +116,21 @@ const MethodChoiceQuery = z.strictObject({
   token: z.string().check(z.regex(/^[\w-]{20,100}$/), z.meta({ description: 'The link’s secret.' })),
 });
 
+const TermsPageQuery = z.strictObject({
+  lang: z.optional(
+    z.string().check(
+      z.meta({
+        description: 'The page’s language: en, de, fr or it (any other value: the order’s language).',
+      }),
+    ),
+  ),
+});
+
+/** The terms page's form as its button sends it. */
+const TermsAcceptanceForm = z.extend(S.TermsForm, {
+  accept: z.literal('yes').check(z.meta({ description: 'The acceptance: the form’s hidden field.' })),
+});
+
 const COMPACT_JWS = {
   type: 'string',
   description: 'A compact JWS (RFC 7515) signed with one of the partner’s registered keys.',
@@ -119,7 +145,39 @@ const problem = (description: string, headers?: ResponseSpec['headers']): Respon
   ...(headers ? { headers } : {}),
 });
 const page = (description: string): ResponseSpec => ({ description, html: true });
+const LOCATION = { Location: { description: 'Where to go next.', schema: { type: 'string' } } };
+const seeOther = (description: string): ResponseSpec => ({ description, redirect: true, headers: LOCATION });
 const NOT_YOURS = problem('No identification with this refId was started by the caller.');
+
+/** Where a refId in an answer leads: the SP's calls about the order, and the test stage's simulator. */
+const refIdFromBody = { refId: '$response.body#/refId' };
+const ORDER_LINKS: Record<string, LinkSpec> = {
+  status: {
+    to: 'GET /api/identifications/{refId}',
+    parameters: refIdFromBody,
+    description: 'The identification’s status.',
+  },
+  identificationData: {
+    to: 'GET /api/identifications/{refId}/identification-data',
+    parameters: refIdFromBody,
+    description: 'The verified person data, once the evidence is imported (AML contract needed).',
+  },
+  termsSms: {
+    to: 'POST /api/identifications/{refId}/terms-sms',
+    parameters: refIdFromBody,
+    description: 'The terms SMS again, once the identification waits for the acceptance.',
+  },
+  simulate: {
+    to: 'POST /test-isp/api/orders/{refId}',
+    parameters: refIdFromBody,
+    description: 'Test stages: the Test-ISP simulator identifies the person (or not) for an order it has.',
+  },
+  simulatorForm: {
+    to: 'GET /test-isp/orders/{refId}',
+    parameters: refIdFromBody,
+    description: 'Test stages: the simulator’s "Define Identity" form for the order.',
+  },
+};
 
 /** What each route takes and answers, beyond what the route table and the shared layers say. */
 export const OPERATIONS: Record<string, Operation> = {
@@ -171,6 +229,7 @@ export const OPERATIONS: Record<string, Operation> = {
         description: 'The order is open; redirect the person to targetURL.',
         schema: S.StartIdentificationResponse,
         examples: { paper: { summary: 'The white paper’s answer', value: PAPER_START_RESPONSE } },
+        links: ORDER_LINKS,
         headers: {
           Location: { description: 'The status of the new identification.', schema: { type: 'string' } },
           'Idempotent-Replayed': {
@@ -296,6 +355,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'GET /terms/{token}': {
     pathParameter: LINK_TOKEN,
+    query: TermsPageQuery,
     responses: {
       '200': page('The terms of use in the order’s language, with the accept button.'),
       '404': page('The link is not valid.'),
@@ -304,11 +364,19 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'POST /terms/{token}': {
     pathParameter: LINK_TOKEN,
+    query: TermsPageQuery,
+    request: TermsAcceptanceForm,
     requestMediaType: 'application/x-www-form-urlencoded',
-    requestSchema: { type: 'object', properties: { accept: { type: 'string', enum: ['yes'] } } },
+    description:
+      'The page’s own form: only `accept=yes`, sent once, form-encoded, from the page’s own site, records the acceptance.',
     responses: {
       '200': page('Accepted: the registration follows.'),
+      '400': page(
+        'Not accepted (no `accept=yes`, a field given twice, an invalid pseudonym): nothing recorded, the link stays usable.',
+      ),
+      '403': page('The form was posted from another site (Origin, Sec-Fetch-Site): nothing recorded.'),
       '404': page('The link is not valid.'),
+      '409': page('A new version of the terms was published while the page was open: read it first.'),
       '410': page('The link was used or has expired.'),
     },
   },
@@ -333,7 +401,11 @@ export const OPERATIONS: Record<string, Operation> = {
       dataReady: { summary: 'Identified, evidence imported', value: { status: 'data-ready' } },
     },
     responses: {
-      '200': { description: 'What the simulator sent to the service.', schema: SimulatorAnswer },
+      '200': {
+        description: 'What the simulator sent to the service.',
+        schema: SimulatorAnswer,
+        links: ORDER_LINKS,
+      },
       '404': problem('The Test-ISP has no order with this refId.'),
       '502': problem('The service’s ISP callback could not be reached.'),
     },
@@ -346,7 +418,7 @@ export const OPERATIONS: Record<string, Operation> = {
     requestMediaType: 'application/x-www-form-urlencoded',
     requestSchema: { type: 'object', additionalProperties: { type: 'string' } },
     responses: {
-      '303': { description: 'Verify answered: to the methods (negative) or to "ready to sign" (positive).' },
+      '303': seeOther('Verify answered: to the methods (negative) or to "ready to sign" (positive).'),
       '400': page('The form with an error next to each invalid field.'),
       '403': page('The form was sent from another site.'),
       '502': page('The service could not be reached.'),
@@ -355,14 +427,14 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /demo-portal/methods': {
     responses: {
       '200': page('The catalogue’s methods, grouped by quality and legal area.'),
-      '303': { description: 'No journey yet: to the portal’s first page.' },
+      '303': seeOther('No journey yet: to the portal’s first page.'),
     },
   },
   'POST /demo-portal/methods': {
     requestMediaType: 'application/x-www-form-urlencoded',
     requestSchema: { type: 'object', additionalProperties: { type: 'string' } },
     responses: {
-      '303': { description: 'Started: to the targetURL (the partner, or the service’s method choice page).' },
+      '303': seeOther('Started: to the targetURL (the partner, or the service’s method choice page).'),
       '400': page('The form with an error next to each invalid field; nothing started.'),
       '403': page('The form was sent from another site.'),
     },
@@ -370,14 +442,14 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /demo-portal/status': {
     responses: {
       '200': page('The status timeline (the start call’s redirectUrl).'),
-      '303': { description: 'No identification started yet.' },
+      '303': seeOther('No identification started yet.'),
       '404': page('The service knows no such identification of the portal.'),
     },
   },
   'GET /demo-portal/ready': {
     responses: {
       '200': page('Verify positive: ready to sign.'),
-      '303': { description: 'Verify negative: to the methods.' },
+      '303': seeOther('Verify negative: to the methods.'),
     },
   },
   'GET /openapi.json': {
@@ -527,20 +599,51 @@ function parametersFor(route: RouteDefinition, op: Operation, components: Record
   return params;
 }
 
-function responsesFor(route: RouteDefinition, op: Operation, components: Record<string, unknown>) {
+const operationIdOf = (route: RouteDefinition): string =>
+  `${route.handler}${route.method === 'GET' ? '' : `-${route.method.toLowerCase()}`}`;
+
+/** The OpenAPI links object, without links to routes this document does not have. */
+function linksFor(links: Record<string, LinkSpec>, routes: readonly RouteDefinition[]) {
+  const out: Record<string, unknown> = {};
+  for (const [name, link] of Object.entries(links)) {
+    const target = routes.find((r) => `${r.method} ${r.path}` === link.to);
+    if (target) {
+      out[name] = {
+        operationId: operationIdOf(target),
+        parameters: link.parameters,
+        description: link.description,
+      };
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function responsesFor(
+  route: RouteDefinition,
+  op: Operation,
+  components: Record<string, unknown>,
+  routes: readonly RouteDefinition[],
+) {
   const specs = { ...sharedResponses(route, op), ...op.responses };
   const responses: Record<string, unknown> = {};
   for (const status of Object.keys(specs).sort()) {
     const r = specs[status] as ResponseSpec;
-    let content: Record<string, unknown>;
-    if (r.html) content = htmlContent;
+    let content: Record<string, unknown> | undefined;
+    if (r.redirect) content = undefined;
+    else if (r.html) content = htmlContent;
     else if (r.schema) {
       const schema = collect(r.schema, components);
       content = {};
       for (const mt of r.mediaTypes ?? ['application/json'])
         content[mt] = { schema, ...(r.examples ? { examples: r.examples } : {}) };
     } else content = problemContent;
-    responses[status] = { description: r.description, content, ...(r.headers ? { headers: r.headers } : {}) };
+    const links = r.links ? linksFor(r.links, routes) : undefined;
+    responses[status] = {
+      description: r.description,
+      ...(content ? { content } : {}),
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(links ? { links } : {}),
+    };
   }
   return responses;
 }
@@ -573,14 +676,14 @@ export function buildOpenApi(
     const requestBody = requestBodyFor(op, components);
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
-      operationId: `${route.handler}${route.method === 'GET' ? '' : `-${route.method.toLowerCase()}`}`,
+      operationId: operationIdOf(route),
       summary: route.summary,
       ...(op.description ? { description: op.description } : {}),
       ...(route.testStageOnly ? { tags: ['Test stages only'] } : {}),
       security: route.auth.type === 'oauth' ? [{ oauth2: route.auth.scopes }, { bearer: [] }] : [],
       parameters: parametersFor(route, op, components),
       ...(requestBody ? { requestBody } : {}),
-      responses: responsesFor(route, op, components),
+      responses: responsesFor(route, op, components, routes),
     };
   }
   return {

@@ -33,6 +33,7 @@ interface OpenApiOperation {
     content: Record<string, { schema: JsonSchema; examples?: Record<string, { value: unknown }> }>;
   };
   responses: Record<string, { content?: Record<string, { examples?: Record<string, { value: unknown }> }> }>;
+  operationId: string;
 }
 
 interface JsonSchema {
@@ -42,6 +43,8 @@ interface JsonSchema {
   required?: string[];
   properties?: Record<string, unknown>;
 }
+
+const FORM = 'application/x-www-form-urlencoded';
 
 /** The SP calls of the white paper. */
 const PAPER_CALLS = [
@@ -150,7 +153,7 @@ describe('GET /openapi.json', () => {
     ).toEqual([PAPER_TEST_ISP_ENTRY]);
   });
 
-  it('documents the status code of every refusal the stack answers, route by route', async () => {
+  it('documents the status code and media type of every refusal the stack answers, route by route', async () => {
     const token = await tokenFor(stack);
     const readOnly = await tokenFor(stack, 'demo-portal', 'srs/read');
     const refId = '6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10';
@@ -173,6 +176,20 @@ describe('GET /openapi.json', () => {
       ['POST', '/isp/v1/evidence', { json: {} }],
       ['GET', '/terms/not-a-valid-token-at-all-xyz', {}],
       ['POST', '/oauth2/introspect', { token, body: '', headers: { 'content-type': 'application/json' } }],
+      ['POST', '/oauth2/introspect', { token, body: 'token=a&token=b', headers: { 'content-type': FORM } }],
+      [
+        'POST',
+        '/terms/not-a-valid-token-at-all-xyz',
+        { body: 'accept=no', headers: { 'content-type': FORM } },
+      ],
+      ['POST', '/terms/not-a-valid-token-at-all-xyz', { body: '', headers: { 'content-type': FORM } }],
+      [
+        'POST',
+        '/terms/not-a-valid-token-at-all-xyz',
+        { body: 'accept=yes', headers: { 'content-type': FORM, origin: 'https://evil.example' } },
+      ],
+      ['GET', '/demo-portal/methods', {}],
+      ['POST', '/demo-portal/methods', { body: 'choice=x', headers: { 'content-type': FORM } }],
     ];
     for (const [method, path, options] of probes) {
       const res = await call(stack, method, path, options);
@@ -181,10 +198,56 @@ describe('GET /openapi.json', () => {
           r.method === method &&
           new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path.split('?')[0] as string),
       )?.path as string;
-      const documented = Object.keys(doc.paths[template]?.[method.toLowerCase()]?.responses ?? {});
+      const responses = doc.paths[template]?.[method.toLowerCase()]?.responses ?? {};
+      const answer = `${method} ${path} answered ${res.status}`;
 
-      expect(documented, `${method} ${path} answered ${res.status}`).toContain(String(res.status));
+      expect(Object.keys(responses), answer).toContain(String(res.status));
+      const content = responses[String(res.status)]?.content;
+      if (content) {
+        const mediaType = (res.headers.get('content-type') ?? '').split(';')[0] as string;
+        expect(Object.keys(content), `${answer} as ${mediaType}`).toContain(mediaType);
+      } else {
+        expect(res.text, `${answer}: documented without a body`).toBe('');
+      }
     }
+  });
+
+  it('links the start call’s refId to the calls about the order and, on test stages, to the simulator', () => {
+    type Links = Record<string, { operationId: string; parameters: Record<string, string> }>;
+    const operationIds = new Set(
+      Object.values(doc.paths).flatMap((methods) =>
+        Object.values(methods).map((op) => (op as { operationId: string }).operationId),
+      ),
+    );
+    const started = doc.paths['/api/identifications']?.post?.responses['201'] as { links: Links };
+
+    expect(Object.values(started.links).map((l) => l.operationId)).toEqual(
+      expect.arrayContaining([
+        'identification-get',
+        'identification-resend-sms-post',
+        'test-isp-simulator-post',
+      ]),
+    );
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          for (const [name, link] of Object.entries((response as { links?: Links }).links ?? {})) {
+            expect(operationIds.has(link.operationId), `${method} ${path} ${status} → ${name}`).toBe(true);
+            expect(link.parameters).toEqual({ refId: '$response.body#/refId' });
+          }
+        }
+      }
+    }
+  });
+
+  it('requires the explicit acceptance in the terms form and documents each refusal page', () => {
+    const post = doc.paths['/terms/{token}']?.post;
+    const form = resolve(post?.requestBody?.content['application/x-www-form-urlencoded']?.schema);
+
+    expect(form?.required).toEqual(['accept']);
+    expect(form?.properties?.accept).toMatchObject({ const: 'yes' });
+    for (const status of ['400', '403', '404', '409', '410'])
+      expect(Object.keys(post?.responses[status]?.content ?? {}), status).toEqual(['text/html']);
   });
 
   it("describes the white paper's four SP calls", () => {

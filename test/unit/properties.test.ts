@@ -17,6 +17,8 @@ import {
   type Order,
 } from '../../lambdas/core/order.js';
 import { decideVerify } from '../../lambdas/core/registration.js';
+import { DN_PATTERN, VerifyRequest } from '../../lambdas/core/schemas.js';
+import { portablePattern } from '../../lambdas/http/portable-pattern.js';
 import { catalogue, ispConfig, order, registration, spSetup, T0 } from './fixtures.js';
 
 const RUNS = { numRuns: 300 };
@@ -70,6 +72,23 @@ describe('distinguished names', () => {
         expect(matchDn(parseDn(shouted), person)).toEqual({ ok: true });
         if (other.toLowerCase().replace(/\s+/g, ' ') !== family.toLowerCase().replace(/\s+/g, ' '))
           expect(matchDn(parseDn(toOther), person).ok).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it('of the form the OpenAPI document publishes (its portable pattern) are all taken by the verify call’s schema', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(new RegExp(portablePattern(DN_PATTERN))), (dn) => {
+        fc.pre(dn.length <= 1024);
+        const body = {
+          msisdn: '41791234567',
+          claimedIdentity: 'test-client',
+          assuranceLevel: 3,
+          distinguishedName: dn,
+        };
+
+        expect(VerifyRequest.safeParse(body).success, JSON.stringify(dn)).toBe(true);
       }),
       RUNS,
     );

@@ -304,9 +304,33 @@ describe('Test-ISP simulator mapping', () => {
     });
 
     it('accepts a partial person', () => {
-      const parsed = SimulatorApiRequest.parse({ status: 'data-ready', person: { nationality: 'de' } });
+      const parsed = SimulatorApiRequest.parse({ status: 'data-ready', person: { nationality: 'DE' } });
 
       expect(parsed.person).toEqual({ nationality: 'DE' });
+    });
+
+    it('takes values exactly as sent: no trimming or upper-casing as the form does, so its JSON Schema says what it accepts', () => {
+      for (const person of [
+        { nationality: 'de' },
+        { firstName: ' Richard' },
+        { email: ' hans@example.ch ' },
+        { mobile: '+41 79 123 45 67' },
+        { idCardNumber: ' C1234567' },
+      ]) {
+        expect(
+          SimulatorApiRequest.safeParse({ status: 'data-ready', person }).success,
+          JSON.stringify(person),
+        ).toBe(false);
+      }
+    });
+
+    it('refuses a malformed email, mobile number or date', () => {
+      for (const person of [{ email: '0' }, { mobile: '0' }, { dob: '0' }, { validUntil: '2026-02-30' }]) {
+        expect(
+          SimulatorApiRequest.safeParse({ status: 'data-ready', person }).success,
+          JSON.stringify(person),
+        ).toBe(false);
+      }
     });
 
     it('refuses unknown statuses and unknown fields, at the top and in the person', () => {
