@@ -28,7 +28,7 @@ beforeAll(async () => {
   });
   const r = run.report;
   console.log(
-    `schemathesis ${r.schemathesis_version}, seed ${r.seed}: ${r.operations.tested}/${r.operations.total} operations, ${r.test_cases.generated} test cases, ${r.test_cases.with_failures} with failures, ${Math.round(r.running_time)} s`,
+    `schemathesis ${r.schemathesis_version} (deterministic): ${r.operations.tested}/${r.operations.total} operations, ${r.test_cases.generated} test cases, ${r.test_cases.with_failures} with failures, ${Math.round(r.running_time)} s`,
   );
 });
 
