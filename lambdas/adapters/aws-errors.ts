@@ -1,11 +1,10 @@
 /**
  * AWS SDK errors that a later attempt can get past: throttling, a service's 5xx, a broken
  * connection. The SDK has retried them already (3 attempts by default); what still fails reaches
- * our code. A state machine task turns them into a TransientError, which every task's ASL Retry
- * lists, so that the step is tried again seconds later instead of failing the identification.
+ * our code. The task edge (lambdas/http/task.ts) turns them into a TransientError, which every
+ * task's ASL Retry lists, so that the step is tried again seconds later instead of failing the
+ * identification; the API edge answers them 503.
  */
-import { TransientError } from '../core/errors.js';
-
 /** The SDK's own list of throttling error codes (@smithy/service-error-classification). */
 const THROTTLING_CODES = new Set([
   'BandwidthLimitExceeded',
@@ -44,17 +43,4 @@ export function isTransientAwsError(err: unknown): boolean {
     e.name === 'TimeoutError' ||
     NETWORK_ERROR_CODES.has(e.code ?? '')
   );
-}
-
-/** Wraps a state machine task: a transient AWS error becomes the TransientError its Retry retries. */
-export function retryingTransientErrors<E, R>(task: (event: E) => Promise<R>): (event: E) => Promise<R> {
-  return async (event) => {
-    try {
-      return await task(event);
-    } catch (err) {
-      if (isTransientAwsError(err))
-        throw new TransientError(`${(err as Error).name} after the SDK's own retries`);
-      throw err;
-    }
-  };
 }

@@ -26,3 +26,28 @@ export class IspUnavailable extends Error {
 export class TransientError extends Error {
   override readonly name = 'TransientError';
 }
+
+/*
+ * The errors a state machine task ends with besides TransientError. Step Functions sees an error's
+ * `name` as its error code: TransientError is in every task's Retry; these fall to `States.ALL`,
+ * whose RecordFailure writes the code on the order as the reason its lifecycle ended — so each
+ * names what went wrong. A task never ends with an HTTP problem (lambdas/http/task.ts).
+ */
+
+/** The order the task was started for does not exist (erased, or never written). */
+export class OrderNotFound extends Error {
+  override readonly name = 'OrderNotFound';
+}
+
+/** The order is not in a state this task can work on (e.g. a registration without evidence). */
+export class OrderNotReady extends Error {
+  override readonly name = 'OrderNotReady';
+}
+
+/** The lifecycle refused the transition the task makes (the order moved on meanwhile). */
+export class TransitionRefused extends Error {
+  override readonly name = 'TransitionRefused';
+}
+
+/** The errors a task ends with as they are, each under its own name. */
+export const TASK_ERRORS = [TransientError, OrderNotFound, OrderNotReady, TransitionRefused] as const;

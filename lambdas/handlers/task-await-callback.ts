@@ -1,15 +1,17 @@
 /** State machine task: park the callback task token on the order (evidence or terms). */
 
-import { retryingTransientErrors } from '../adapters/aws-errors.js';
 import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { logger } from '../adapters/logger.js';
+import { taskHandler } from '../http/task.js';
 import { awaitCallback } from '../usecases/workflow-tasks.js';
 
 const deps = lifecycleDeps();
 
-export const handler = retryingTransientErrors(
+export const handler = taskHandler(
+  'task-await-callback',
   async (event: { refId: string; waitFor: 'choice' | 'evidence' | 'terms'; taskToken: string }) => {
-    logger.info('awaiting callback', { refId: event.refId, waitFor: event.waitFor });
+    // The task token is a secret of the execution: never logged.
+    logger.info('awaiting callback', { waitFor: event.waitFor });
     await awaitCallback(deps, event);
     return { refId: event.refId };
   },

@@ -1,10 +1,10 @@
 /** State machine task: send the SMS with the single-use terms link, once per order. */
 
 import { tableRepository } from '../adapters/aws-clients.js';
-import { retryingTransientErrors } from '../adapters/aws-errors.js';
 import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
+import { taskHandler } from '../http/task.js';
 import { sendTermsSms } from '../usecases/terms-sms.js';
 
 const deps = {
@@ -13,10 +13,11 @@ const deps = {
   publicBaseUrl: requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, ''),
 };
 
-export const handler = retryingTransientErrors(
+export const handler = taskHandler(
+  'task-send-terms-sms',
   async (event: { refId: string; termsTimeoutSeconds: number }) => {
     const result = await sendTermsSms(deps, event);
-    logger.info('terms sms', { refId: event.refId, sent: result.sent });
+    logger.info('terms sms', { sent: result.sent });
     return result;
   },
 );

@@ -3,6 +3,7 @@
  * person's registration (per mobile number), which the verify call answers from.
  */
 import { createHmac } from 'node:crypto';
+import { OrderNotFound, OrderNotReady, TransitionRefused } from '../core/errors.js';
 import { documentExpiry } from '../core/evidence.js';
 import { isOpened } from '../core/order.js';
 import { normaliseMsisdn, type Registration, registrationValidUntil } from '../core/registration.js';
@@ -24,10 +25,11 @@ export function serialNumberFor(msisdn: string, key: string): string {
 
 export async function registerPerson(deps: RegistrationDeps, input: { refId: string }): Promise<void> {
   const order = await deps.repository.getOrder(input.refId);
-  if (!order || !isOpened(order)) throw new Error('Order not found, or not opened with a partner');
+  if (!order) throw new OrderNotFound('No identification with this refId.');
+  if (!isOpened(order)) throw new OrderNotReady('The order was never opened with a partner.');
   const evidence = await deps.repository.getEvidence(order.refId);
   if (!evidence || !order.acceptance || !order.evidenceId)
-    throw new Error('Registration needs evidence and acceptance');
+    throw new OrderNotReady('Registration needs evidence and acceptance.');
   const vc = evidence.claims.verified_claims;
   const msisdn = normaliseMsisdn(order.person.mobile);
   const registration: Registration = {
@@ -58,5 +60,5 @@ export async function registerPerson(deps: RegistrationDeps, input: { refId: str
   // The newest identification of a person wins; writing it twice writes the same.
   await deps.repository.putRegistration(registration);
   const { result } = await transition(deps, order.refId, { type: 'terms-accepted', source: 'person' });
-  if (result.outcome === 'rejected') throw new Error(`terms-accepted refused: ${result.reason}`);
+  if (result.outcome === 'rejected') throw new TransitionRefused(`terms-accepted refused: ${result.reason}`);
 }

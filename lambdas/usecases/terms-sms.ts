@@ -3,7 +3,7 @@
  * and again (with a new link that replaces the old one) when the SP asks, a few times an hour.
  */
 import { randomBytes } from 'node:crypto';
-import { TransientError } from '../core/errors.js';
+import { OrderNotFound, TransientError } from '../core/errors.js';
 import { sha256 } from '../core/idempotency.js';
 import { currentStatus, type Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
@@ -59,7 +59,7 @@ export async function sendTermsSms(
   input: { refId: string; termsTimeoutSeconds: number },
 ) {
   const order = await deps.repository.getOrder(input.refId);
-  if (!order) throw new Error('Order not found');
+  if (!order) throw new OrderNotFound('No identification with this refId.');
   if (order.termsSms?.sentAt) return { sent: false };
   await sendTermsLink(deps, order, Math.min(input.termsTimeoutSeconds, TERMS_LINK_SECONDS));
   return { sent: true };

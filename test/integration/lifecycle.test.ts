@@ -138,14 +138,14 @@ describe('timeouts, retries and failures of the state machine', () => {
       stepFunctions: {
         retryIntervalMs: 5,
         taskOverrides: {
-          SendTermsSms: async (event) => {
+          SendTermsSms: async (event, context) => {
             attempts += 1;
             if (attempts < 3) {
               const err = new Error('SMS gateway hiccup');
               err.name = 'TransientError';
               throw err;
             }
-            return realSendSms(event as never);
+            return realSendSms(event as never, context);
           },
         },
       },

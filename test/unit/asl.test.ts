@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { aslTaskHandlers } from '../../lambdas/asl-tasks.js';
+import { TASK_ERRORS, TransientError } from '../../lambdas/core/errors.js';
 
 const require = createRequire(import.meta.url);
 const validate = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
@@ -62,6 +63,28 @@ describe('statemachines/identification.asl.json', () => {
       expect(state.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next, name).toBe(
         'RecordFailure',
       );
+    }
+  });
+
+  it('retries the TransientError the task edge throws in every task, and lets the other typed task errors reach RecordFailure', () => {
+    const retried = (state: State, code: string) =>
+      state.Retry?.some((r) => r.ErrorEquals.includes(code) || r.ErrorEquals.includes('States.ALL')) ?? false;
+    const transient = new TransientError('x').name;
+    const permanent = TASK_ERRORS.map((type) => new type('x').name).filter((name) => name !== transient);
+    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
+
+    expect(permanent).toEqual(['OrderNotFound', 'OrderNotReady', 'TransitionRefused']);
+    for (const [name, state] of tasks) {
+      expect(retried(state, transient), name).toBe(true);
+      // A permanent error named in a Retry would be tried again for nothing; in a Catch, miss RecordFailure.
+      for (const code of permanent) {
+        expect(state.Retry?.some((r) => r.ErrorEquals.includes(code)) ?? false, `${name} ${code}`).toBe(
+          false,
+        );
+        expect(state.Catch?.some((c) => c.ErrorEquals.includes(code)) ?? false, `${name} ${code}`).toBe(
+          false,
+        );
+      }
     }
   });
 

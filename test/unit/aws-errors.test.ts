@@ -1,6 +1,6 @@
 /**
- * Which AWS SDK errors are worth another attempt later, and the state machine tasks' wrapper that
- * turns them into the TransientError their ASL Retry lists.
+ * Which AWS SDK errors are worth another attempt later (the task edge turns them into the
+ * TransientError the ASL Retry lists: test/unit/task-handler.test.ts).
  */
 import {
   ConditionalCheckFailedException,
@@ -9,8 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ThrottledException } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { isTransientAwsError, retryingTransientErrors } from '../../lambdas/adapters/aws-errors.js';
-import { TransientError } from '../../lambdas/core/errors.js';
+import { isTransientAwsError } from '../../lambdas/adapters/aws-errors.js';
 
 const $metadata = {};
 
@@ -38,29 +37,5 @@ describe('isTransientAwsError', () => {
     ['nothing', undefined],
   ])('does not retry %s', (_case, err) => {
     expect(isTransientAwsError(err)).toBe(false);
-  });
-});
-
-describe('retryingTransientErrors', () => {
-  it('rethrows a transient AWS error as the TransientError the ASL Retry lists, naming it', async () => {
-    const task = retryingTransientErrors(async () => {
-      throw new ProvisionedThroughputExceededException({ message: 'x', $metadata });
-    });
-
-    const error = await task({}).catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(TransientError);
-    expect(error).toMatchObject({ name: 'TransientError' });
-    expect((error as Error).message).toContain('ProvisionedThroughputExceededException');
-  });
-
-  it('passes results and every other error through unchanged', async () => {
-    const bug = new TypeError('bug');
-    await expect(retryingTransientErrors(async (n: number) => n + 1)(1)).resolves.toBe(2);
-    await expect(
-      retryingTransientErrors(async () => {
-        throw bug;
-      })({}),
-    ).rejects.toBe(bug);
   });
 });

@@ -6,7 +6,8 @@
 
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../lambdas/adapters/logger.js';
 import { problems } from '../../lambdas/core/problems.js';
 import { httpHandler, json } from '../../lambdas/http/handler.js';
 import { jsonBodyRule } from '../../lambdas/http/request.js';
@@ -50,6 +51,8 @@ async function captureLogs(run: () => Promise<unknown>): Promise<string> {
   return lines.join('');
 }
 
+// The lines these tests read are INFO lines, whatever LOG_LEVEL the shell has.
+beforeAll(() => logger.setLogLevel('INFO'));
 afterEach(() => vi.restoreAllMocks());
 
 describe('httpHandler', () => {
