@@ -73,7 +73,12 @@ export function substitutionKeys(aslText: string): string[] {
 export interface AslTask {
   stateName: string;
   handler: string;
+  /** A `.waitForTaskToken` task: it ends when its token is completed, not when the function returns. */
+  waitsForCallback: boolean;
 }
+
+/** One state of a definition, as written. */
+export type AslState = Record<string, unknown>;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -85,30 +90,22 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 }
 
 /**
- * The Task states that run one of our functions, with the handler each runs: every Task whose
- * `Resource` or `Parameters` (e.g. `Parameters.FunctionName` with `arn:aws:states:::lambda:invoke`)
- * names a `${<Pascal>FunctionArn}` placeholder. Walks `States` recursively, including Parallel
- * `Branches` and Map `Iterator` / `ItemProcessor`. A Task naming two functions is an error.
+ * Every state of a definition by name, nested ones included: Parallel `Branches` and Map
+ * `Iterator` / `ItemProcessor`, recursively. The one walk over an ASL definition that the CDK stack
+ * and the local Step Functions both use; the states are the definition's own objects, not copies.
+ * State names are unique in a whole state machine, so a name used twice is an error.
  */
-export function aslTaskHandlers(definition: object): AslTask[] {
-  const tasks: AslTask[] = [];
+export function aslStates(definition: object): Map<string, AslState> {
+  const out = new Map<string, AslState>();
   const walk = (machine: unknown): void => {
     const states = (machine as { States?: Record<string, Json> } | undefined)?.States;
     if (!states || typeof states !== 'object') return;
-    for (const [stateName, raw] of Object.entries(states)) {
+    for (const [name, raw] of Object.entries(states)) {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
-      const state = raw as Record<string, Json>;
-      if (state.Type === 'Task') {
-        const keys = new Set(
-          stringsIn([state.Resource, state.Parameters, state.Arguments])
-            .flatMap((s) => [...s.matchAll(SUBSTITUTION)].map((m) => m[1] as string))
-            .filter(isFunctionPlaceholder),
-        );
-        if (keys.size > 1) {
-          throw new Error(`Task state "${stateName}" names more than one function: ${[...keys].join(', ')}`);
-        }
-        for (const key of keys) tasks.push({ stateName, handler: taskHandlerOf(key) });
-      }
+      if (out.has(name))
+        throw new Error(`State name "${name}" is used twice (names are unique per state machine)`);
+      const state = raw as AslState;
+      out.set(name, state);
       if (state.Type === 'Parallel' && Array.isArray(state.Branches)) for (const b of state.Branches) walk(b);
       if (state.Type === 'Map') {
         walk(state.Iterator);
@@ -117,6 +114,29 @@ export function aslTaskHandlers(definition: object): AslTask[] {
     }
   };
   walk(definition);
+  return out;
+}
+
+/**
+ * The Task states that run one of our functions, with the handler each runs: every Task whose
+ * `Resource` or `Parameters` (e.g. `Parameters.FunctionName` with `arn:aws:states:::lambda:invoke`)
+ * names a `${<Pascal>FunctionArn}` placeholder. A Task naming two functions is an error.
+ */
+export function aslTaskHandlers(definition: object): AslTask[] {
+  const tasks: AslTask[] = [];
+  for (const [stateName, state] of aslStates(definition)) {
+    if (state.Type !== 'Task') continue;
+    const keys = new Set(
+      stringsIn([state.Resource, state.Parameters, state.Arguments])
+        .flatMap((s) => [...s.matchAll(SUBSTITUTION)].map((m) => m[1] as string))
+        .filter(isFunctionPlaceholder),
+    );
+    if (keys.size > 1) {
+      throw new Error(`Task state "${stateName}" names more than one function: ${[...keys].join(', ')}`);
+    }
+    const waitsForCallback = String(state.Resource ?? '').endsWith('.waitForTaskToken');
+    for (const key of keys) tasks.push({ stateName, handler: taskHandlerOf(key), waitsForCallback });
+  }
   return tasks;
 }
 

@@ -36,7 +36,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { GLOBAL_INDEXES } from '../lambdas/adapters/dynamo/table-schema.js';
-import { placeholderOf } from '../lambdas/asl-tasks.js';
+import { aslStates, placeholderOf } from '../lambdas/asl-tasks.js';
 import {
   GATEWAY_RESPONSES,
   type GatewayProblem,
@@ -191,25 +191,16 @@ export class StatelessStack extends Stack {
   }
 
   private checkTaskResources(asl: AslFile): void {
-    const walk = (machine: unknown): void => {
-      const states =
-        (machine as { States?: Record<string, Record<string, unknown>> } | undefined)?.States ?? {};
-      for (const [name, state] of Object.entries(states)) {
-        if (state.Type === 'Task') {
-          const resource = String(state.Resource);
-          const isFunctionArn = /^\$\{[A-Za-z0-9]+FunctionArn\}$/.test(resource);
-          if (!isFunctionArn && !SUPPORTED_TASK_RESOURCES.has(resource)) {
-            throw new Error(
-              `${asl.path}: task "${name}" uses ${resource}; only Lambda tasks are granted (add the integration's permissions in lib/stateless-stack.ts)`,
-            );
-          }
-        }
-        if (Array.isArray(state.Branches)) for (const b of state.Branches) walk(b);
-        walk(state.Iterator);
-        walk(state.ItemProcessor);
+    for (const [name, state] of aslStates(JSON.parse(asl.text) as object)) {
+      if (state.Type !== 'Task') continue;
+      const resource = String(state.Resource);
+      const isFunctionArn = /^\$\{[A-Za-z0-9]+FunctionArn\}$/.test(resource);
+      if (!isFunctionArn && !SUPPORTED_TASK_RESOURCES.has(resource)) {
+        throw new Error(
+          `${asl.path}: task "${name}" uses ${resource}; only Lambda tasks are granted (add the integration's permissions in lib/stateless-stack.ts)`,
+        );
       }
-    };
-    walk(JSON.parse(asl.text));
+    }
   }
 
   private stateMachineArnOf(machine: string): string {

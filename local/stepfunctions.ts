@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { aslTaskHandlers } from '../lambdas/asl-tasks.js';
+import { aslStates, aslTaskHandlers } from '../lambdas/asl-tasks.js';
 import type { FaultInjector } from './faults.js';
 import { loadHandler } from './handler-modules.js';
 import { lambdaContext, TASK_FUNCTION_TIMEOUT_MS } from './lambda-context.js';
@@ -94,10 +94,8 @@ export class LocalStepFunctions {
       validationOptions: { checkPaths: true, checkArn: true },
     });
     this.stateHandlers = new Map();
-    const states = collectStates(this.definition);
-    for (const { stateName, handler } of aslTaskHandlers(this.definition)) {
-      const resource = String(states.get(stateName)?.Resource ?? '');
-      this.stateHandlers.set(stateName, { handler, callback: resource.endsWith('.waitForTaskToken') });
+    for (const { stateName, handler, waitsForCallback } of aslTaskHandlers(this.definition)) {
+      this.stateHandlers.set(stateName, { handler, callback: waitsForCallback });
     }
   }
 
@@ -440,7 +438,7 @@ const LOCAL_TIMEOUT_KEY = '__localTimeoutSeconds';
  */
 function resolveTimeoutPathsFromPayload(definition: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(definition);
-  for (const state of collectStates(copy).values()) {
+  for (const state of aslStates(copy).values()) {
     const path = state.TimeoutSecondsPath;
     const parameters = state.Parameters as { Payload?: Record<string, unknown> } | undefined;
     if (typeof path !== 'string' || !parameters?.Payload) continue;
@@ -448,19 +446,4 @@ function resolveTimeoutPathsFromPayload(definition: Record<string, unknown>): Re
     state.TimeoutSecondsPath = `$.Payload.${LOCAL_TIMEOUT_KEY}`;
   }
   return copy;
-}
-
-function collectStates(definition: Record<string, unknown>): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
-  const walk = (def: unknown) => {
-    const states = (def as { States?: Record<string, Record<string, unknown>> }).States ?? {};
-    for (const [name, state] of Object.entries(states)) {
-      out.set(name, state);
-      for (const branch of (state.Branches as unknown[] | undefined) ?? []) walk(branch);
-      if (state.Iterator) walk(state.Iterator);
-      if (state.ItemProcessor) walk(state.ItemProcessor);
-    }
-  };
-  walk(definition);
-  return out;
 }

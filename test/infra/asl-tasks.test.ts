@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   aslHandlerNames,
+  aslStates,
   aslTaskHandlers,
   placeholderOf,
   substitutionKeys,
@@ -37,6 +38,31 @@ describe('the placeholder ↔ handler naming rule', () => {
   });
 });
 
+describe('aslStates', () => {
+  it('finds every state, nested ones included, as the definition’s own objects', () => {
+    const definition = JSON.parse(
+      readFileSync(join(FIXTURES, 'branching', 'identification.asl.json'), 'utf8'),
+    ) as { States: Record<string, unknown> };
+
+    const states = aslStates(definition);
+
+    expect([...states.keys()].sort()).toEqual(
+      ['BranchTask', 'Fan', 'ItemTask', 'Items', 'Shared', 'SharedAgain'].sort(),
+    );
+    expect(states.get('Fan')).toBe(definition.States.Fan);
+  });
+
+  it('refuses a state name used twice (in two branches)', () => {
+    const branch = { StartAt: 'Same', States: { Same: { Type: 'Pass', End: true } } };
+    const definition = {
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [branch, structuredClone(branch)], End: true } },
+    };
+
+    expect(() => aslStates(definition)).toThrow(/"Same" is used twice/);
+  });
+});
+
 describe('aslTaskHandlers', () => {
   it('finds the tasks of Parallel branches and Map item processors, in document order', () => {
     const definition = JSON.parse(
@@ -46,10 +72,10 @@ describe('aslTaskHandlers', () => {
     const tasks = aslTaskHandlers(definition);
 
     expect(tasks).toEqual([
-      { stateName: 'BranchTask', handler: 'fixture-branch-task' },
-      { stateName: 'ItemTask', handler: 'fixture-item-task' },
-      { stateName: 'Shared', handler: 'api-docs' },
-      { stateName: 'SharedAgain', handler: 'fixture-branch-task' },
+      { stateName: 'BranchTask', handler: 'fixture-branch-task', waitsForCallback: false },
+      { stateName: 'ItemTask', handler: 'fixture-item-task', waitsForCallback: true },
+      { stateName: 'Shared', handler: 'api-docs', waitsForCallback: false },
+      { stateName: 'SharedAgain', handler: 'fixture-branch-task', waitsForCallback: false },
     ]);
     expect(aslHandlerNames(definition)).toEqual(['api-docs', 'fixture-branch-task', 'fixture-item-task']);
   });
@@ -69,7 +95,9 @@ describe('aslTaskHandlers', () => {
       },
     };
 
-    expect(aslTaskHandlers(definition)).toEqual([{ stateName: 'T', handler: 'inner' }]);
+    expect(aslTaskHandlers(definition)).toEqual([
+      { stateName: 'T', handler: 'inner', waitsForCallback: false },
+    ]);
   });
 
   it('ignores states that are not tasks and tasks that run no function of ours', () => {
@@ -98,6 +126,29 @@ describe('aslTaskHandlers', () => {
     };
 
     expect(() => aslTaskHandlers(definition)).toThrow(/more than one function/);
+  });
+
+  it('marks a task that waits for its token to be completed', () => {
+    const definition = {
+      StartAt: 'W',
+      States: {
+        W: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: {
+            FunctionName: '${TaskAwaitCallbackFunctionArn}',
+            Payload: { 'token.$': '$$.Task.Token' },
+          },
+          Next: 'R',
+        },
+        R: { Type: 'Task', Resource: '${TaskExpireOrderFunctionArn}', End: true },
+      },
+    };
+
+    expect(aslTaskHandlers(definition)).toEqual([
+      { stateName: 'W', handler: 'task-await-callback', waitsForCallback: true },
+      { stateName: 'R', handler: 'task-expire-order', waitsForCallback: false },
+    ]);
   });
 
   it('lists every substitution key of a text once', () => {

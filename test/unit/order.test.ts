@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyEvent,
-  CANCEL_KINDS,
   currentStatus,
-  FINAL_STATUSES,
   isFinal,
   type LifecycleEvent,
   type Order,
@@ -419,11 +417,6 @@ describe('currentStatus and isFinal', () => {
       expect(isFinal(status)).toBe(final);
     },
   );
-
-  it('lists exactly the three final statuses and the four cancellation kinds', () => {
-    expect([...FINAL_STATUSES].sort()).toEqual(['cancelled', 'failed', 'terms-accepted']);
-    expect([...CANCEL_KINDS]).toEqual(['user', 'isp', 'unsuccessful', 'expired']);
-  });
 });
 
 describe('toStatusView', () => {

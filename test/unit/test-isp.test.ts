@@ -8,7 +8,6 @@ import {
   describeMessage,
   planMessages,
   resolvePerson,
-  SIMULATOR_STATUS_LABELS,
   SIMULATOR_STATUSES,
   SIMULATOR_VETTER,
   SimulatedPerson,
@@ -78,17 +77,6 @@ const validForm = (overrides: Record<string, string> = {}) => ({
 
 describe('Test-ISP simulator mapping', () => {
   describe('status of identity', () => {
-    it('offers the six statuses of the white paper, labelled as the form shows them', () => {
-      expect(SIMULATOR_STATUSES.map((s) => SIMULATOR_STATUS_LABELS[s])).toEqual([
-        'Waiting for doc',
-        'Identification done',
-        'Data ready',
-        'Cancelled by user',
-        'Cancelled by ISP',
-        'Unsuccessful',
-      ]);
-    });
-
     it('sends "Waiting for doc" as one waiting-for-doc event', () => {
       expect(planMessages(order(), 'waiting-for-doc', person(), NOW)).toEqual([
         { kind: 'event', claims: { refId: REF_ID, event: 'waiting-for-doc' } },
