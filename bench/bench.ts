@@ -4,11 +4,11 @@
  * the command line; the smoke test calls `runBench` with tiny numbers.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { LocalMetrics } from '../local/metrics.js';
 import { startLocalStack } from '../local/stack.js';
 import { type ColdStartFigures, measureColdStarts } from './cold-start.js';
 import { type CostFigures, costModel, loadPrices } from './cost.js';
 import { type LifecycleFigures, runLifecycle } from './lifecycle.js';
+import { LocalMetrics } from './metrics.js';
 import { type Goal, goalsOf } from './report.js';
 import { round } from './stats.js';
 import { measureVerifyOverhead, type VerifyOverheadFigures } from './verify-overhead.js';

@@ -5,8 +5,8 @@
  * bench/prices.json. SMS is priced on its own line, outside the total.
  */
 import { readFileSync } from 'node:fs';
-import type { FunctionFigures, MetricsSnapshot } from '../local/metrics.js';
 import type { LifecycleFigures } from './lifecycle.js';
+import type { FunctionFigures, MetricsSnapshot } from './metrics.js';
 import { round } from './stats.js';
 
 export interface Prices {

@@ -11,9 +11,9 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../lambdas/core/order.js';
 import { oauthClientsOf, type ServiceConfig } from '../lambdas/core/service-config.js';
-import type { LocalMetrics, MetricsSnapshot } from '../local/metrics.js';
 import type { OutboxMessage } from '../local/sns.js';
 import { type LocalStack, TABLE_NAME } from '../local/stack.js';
+import type { LocalMetrics, MetricsSnapshot } from './metrics.js';
 import { type LatencySummary, round, runPool, summarize, withTimeout } from './stats.js';
 import { documentClient, postVerify, verifyBody } from './verify-overhead.js';
 

@@ -15,7 +15,7 @@ import {
 import type { RouteDefinition } from '../lambdas/routes.js';
 import { loadHandler } from './handler-modules.js';
 import { API_FUNCTION_TIMEOUT_MS, lambdaContext } from './lambda-context.js';
-import type { LocalMetrics } from './metrics.js';
+import type { MetricsHooks } from './metrics-hooks.js';
 
 /** API Gateway's own limits. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -109,7 +109,7 @@ export interface LocalApiGatewayOptions {
   /** Turn the per-address limits off (benchmarks measure the stack, not the limiter). */
   rateLimits?: boolean;
   /** Count requests per route and time each function invocation (benchmarks' cost model). */
-  metrics?: LocalMetrics | undefined;
+  metrics?: MetricsHooks | undefined;
 }
 
 export class LocalApiGateway {

@@ -16,7 +16,7 @@ import {
 import dynalite from 'dynalite';
 import { createTableInput } from '../lambdas/adapters/dynamo/table-schema.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
-import type { LocalMetrics } from './metrics.js';
+import type { MetricsHooks } from './metrics-hooks.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -28,7 +28,7 @@ export async function startDynamo(options: {
   tableName: string;
   port?: number | undefined;
   /** Sum the capacity units each request consumes (benchmarks' cost model). */
-  metrics?: LocalMetrics | undefined;
+  metrics?: MetricsHooks | undefined;
   /** Throttle or fail a share of requests before DynamoDB sees them (off when absent). */
   faults?: FaultInjector | undefined;
 }): Promise<EmbeddedDynamo> {

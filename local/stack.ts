@@ -25,7 +25,7 @@ import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
 import { startDynamo } from './dynamodb.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
-import type { LocalMetrics } from './metrics.js';
+import type { MetricsHooks } from './metrics-hooks.js';
 import { loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
 import { LocalSmsOutbox } from './sns.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
@@ -64,7 +64,7 @@ export interface LocalStackOptions {
   /** Seconds between the Time to Live emulation's sweeps (default 60; 0: only `timeToLive.sweep()`). */
   timeToLiveSweepSeconds?: number;
   /** Record what CloudWatch would report (invocations, durations, API requests, DynamoDB units). */
-  metrics?: LocalMetrics;
+  metrics?: MetricsHooks;
   /** For tests: the stack, once bound, waits for this before it serves (it answers 503 meanwhile). */
   startupGate?: Promise<void>;
   /** Transient faults the emulations inject (DynamoDB, SNS, task invocations); none when absent. */
@@ -251,7 +251,7 @@ interface Services {
   gateway: LocalApiGateway;
   stepFunctions: LocalStepFunctions;
   outbox: LocalSmsOutbox;
-  metrics?: LocalMetrics | undefined;
+  metrics?: MetricsHooks | undefined;
   faults?: FaultInjector | undefined;
 }
 

@@ -14,7 +14,7 @@ import { aslStates, aslTaskHandlers } from '../lambdas/asl-tasks.js';
 import type { FaultInjector } from './faults.js';
 import { loadHandler } from './handler-modules.js';
 import { lambdaContext, TASK_FUNCTION_TIMEOUT_MS } from './lambda-context.js';
-import type { LocalMetrics } from './metrics.js';
+import type { MetricsHooks } from './metrics-hooks.js';
 
 type TaskHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -62,7 +62,7 @@ export interface LocalStepFunctionsOptions {
   /** Milliseconds between retries instead of the ASL's IntervalSeconds (tests). */
   retryIntervalMs?: number;
   /** Time each task's function invocation (benchmarks' cost model). */
-  metrics?: LocalMetrics | undefined;
+  metrics?: MetricsHooks | undefined;
   /** Fail a share of task invocations like a Lambda service error (off when absent). */
   faults?: FaultInjector | undefined;
 }

@@ -28,6 +28,7 @@ import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { GLOBAL_INDEXES, TABLE_KEYS } from '../lambdas/adapters/dynamo/table-schema.js';
+import type { MetricsHooks } from '../local/metrics-hooks.js';
 
 export interface FunctionFigures {
   invocations: number;
@@ -92,7 +93,7 @@ function percentile(sorted: number[], p: number): number {
 const stringOf = (value: Record<string, unknown> | undefined): string =>
   typeof value?.S === 'string' ? value.S : JSON.stringify(value ?? null);
 
-export class LocalMetrics {
+export class LocalMetrics implements MetricsHooks {
   /** Whether the hooks record; false makes them pass-throughs (the stack runs unmetered). */
   recording: boolean;
   private functions = new Map<string, { invocations: number; errors: number; durations: number[] }>();

@@ -1,0 +1,182 @@
+/**
+ * The capacity arithmetic the cost figures rest on (bench/metrics.ts), with exact values worked
+ * out by hand from DynamoDB's rules: reads per 4 KB (halved when eventually consistent), writes per
+ * 1 KB (the larger of the old and the new item), the same units again in a global secondary index
+ * the item is (or was) in, one unit for a write whose condition failed. Against the embedded
+ * DynamoDB, metered as the benchmark meters it. And the modelled Lambda duration (bench/cost.ts).
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadPrices, modelledDurationMs } from '../../bench/cost.js';
+import { LocalMetrics } from '../../bench/metrics.js';
+import { type EmbeddedDynamo, startDynamo } from '../../local/dynamodb.js';
+
+const TABLE = 'metrics-test';
+/**
+ * An item of about `kb` KB: its attribute names and values add up to 2 + 2 + 4 bytes of names,
+ * the two key values (`pk`, `SK`: short), and the `data` string of `kb * 1024 - 40` bytes.
+ */
+const sized = (pk: string, kb: number, extra: Record<string, string> = {}) => ({
+  PK: pk,
+  SK: 'SK',
+  data: 'x'.repeat(kb * 1024 - 40),
+  ...extra,
+});
+const indexed = { GSI1PK: 'SP#a', GSI1SK: '2026-01-01' };
+
+let dynamo: EmbeddedDynamo;
+let db: DynamoDBDocumentClient;
+const metrics = new LocalMetrics();
+
+beforeAll(async () => {
+  dynamo = await startDynamo({ tableName: TABLE, metrics });
+  db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+});
+
+afterAll(async () => {
+  db?.destroy();
+  await dynamo?.close();
+});
+
+beforeEach(() => metrics.reset());
+
+const total = () => metrics.snapshot().dynamoTotal;
+
+describe('DynamoDB capacity, as the benchmark meters it', () => {
+  it('a new 1.5 KB item costs 2 write units; read back, 1 read unit consistent and 0.5 eventually consistent', async () => {
+    await db.send(new PutCommand({ TableName: TABLE, Item: sized('ORDER#a', 1.5) }));
+    await db.send(
+      new GetCommand({ TableName: TABLE, Key: { PK: 'ORDER#a', SK: 'SK' }, ConsistentRead: true }),
+    );
+    await db.send(new GetCommand({ TableName: TABLE, Key: { PK: 'ORDER#a', SK: 'SK' } }));
+
+    expect(total()).toEqual({ requests: 3, writeUnits: 2, readUnits: 1.5 });
+    expect(metrics.snapshot().dynamo).toEqual({
+      'PutItem ORDER': { requests: 1, writeUnits: 2, readUnits: 0 },
+      'GetItem ORDER': { requests: 2, writeUnits: 0, readUnits: 1.5 },
+    });
+  });
+
+  it('a 9 KB item costs 9 write units, and 3 read units consistent (per 4 KB, rounded up)', async () => {
+    await db.send(new PutCommand({ TableName: TABLE, Item: sized('REG#b', 9) }));
+    await db.send(new GetCommand({ TableName: TABLE, Key: { PK: 'REG#b', SK: 'SK' }, ConsistentRead: true }));
+
+    expect(total()).toEqual({ requests: 2, writeUnits: 9, readUnits: 3 });
+  });
+
+  it('an item with the index keys costs its units twice: once in the table, once in GSI1', async () => {
+    await db.send(new PutCommand({ TableName: TABLE, Item: sized('ORDER#c', 1.5, indexed) }));
+
+    expect(total()).toEqual({ requests: 1, writeUnits: 4, readUnits: 0 });
+  });
+
+  it('replacing a 2.5 KB item with a 1 KB one costs the larger, 3 units, again in the index it leaves', async () => {
+    await db.send(new PutCommand({ TableName: TABLE, Item: sized('ORDER#d', 2.5, indexed) }));
+    metrics.reset();
+
+    await db.send(new PutCommand({ TableName: TABLE, Item: sized('ORDER#d', 1) }));
+
+    expect(total()).toEqual({ requests: 1, writeUnits: 6, readUnits: 0 });
+  });
+
+  it('an update that gives an item the index keys writes the index too; deleting an indexed item as well', async () => {
+    await db.send(new PutCommand({ TableName: TABLE, Item: sized('ORDER#e', 2) }));
+    metrics.reset();
+
+    await db.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { PK: 'ORDER#e', SK: 'SK' },
+        UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk',
+        ExpressionAttributeValues: { ':pk': 'SP#a', ':sk': '2026-01-02' },
+      }),
+    );
+    const afterUpdate = total();
+    await db.send(new DeleteCommand({ TableName: TABLE, Key: { PK: 'ORDER#e', SK: 'SK' } }));
+
+    // 2 KB plus 26 bytes of index keys: 3 units, twice.
+    expect(afterUpdate).toEqual({ requests: 1, writeUnits: 6, readUnits: 0 });
+    expect(total()).toEqual({ requests: 2, writeUnits: 12, readUnits: 0 });
+  });
+
+  it('a write whose condition fails still costs one write unit', async () => {
+    await db.send(new PutCommand({ TableName: TABLE, Item: sized('IDEMP#f', 1) }));
+    metrics.reset();
+
+    await expect(
+      db.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: sized('IDEMP#f', 1),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+
+    expect(total()).toEqual({ requests: 1, writeUnits: 1, readUnits: 0 });
+  });
+
+  it('a query reads the sum of the items it returns, per 4 KB: two 3 KB items, 2 units consistent, 1 eventually consistent', async () => {
+    await db.send(new PutCommand({ TableName: TABLE, Item: { ...sized('AML#g', 3), SK: 'one' } }));
+    await db.send(new PutCommand({ TableName: TABLE, Item: { ...sized('AML#g', 3), SK: 'two' } }));
+    metrics.reset();
+    const query = {
+      TableName: TABLE,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'AML#g' },
+    };
+
+    const consistent = await db.send(new QueryCommand({ ...query, ConsistentRead: true }));
+    await db.send(new QueryCommand(query));
+
+    expect(consistent.Items).toHaveLength(2);
+    expect(metrics.snapshot().dynamo).toEqual({ 'Query AML': { requests: 2, writeUnits: 0, readUnits: 3 } });
+  });
+
+  it('gives the caller the answer it asked for: no ConsumedCapacity unless requested', async () => {
+    await db.send(new PutCommand({ TableName: TABLE, Item: sized('ORDER#h', 1) }));
+
+    const plain = await db.send(new GetCommand({ TableName: TABLE, Key: { PK: 'ORDER#h', SK: 'SK' } }));
+    const asked = await db.send(
+      new GetCommand({ TableName: TABLE, Key: { PK: 'ORDER#h', SK: 'SK' }, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+
+    expect(plain.ConsumedCapacity).toBeUndefined();
+    expect(asked.ConsumedCapacity).toEqual({ TableName: TABLE, CapacityUnits: 0.5 });
+  });
+});
+
+describe('the modelled Lambda duration', () => {
+  it('is the compute time plus each AWS call of the average invocation, one after another', () => {
+    // prices.json: computeMs 3, round trips DynamoDB 6, StepFunctions 25, SNS 60.
+    const prices = loadPrices();
+    const figures = {
+      invocations: 4,
+      errors: 0,
+      totalMs: 0,
+      billedMs: 0,
+      p50Ms: 0,
+      p99Ms: 0,
+      dynamo: { requests: 10, readUnits: 0, writeUnits: 0 },
+      serviceCalls: { StepFunctions: 4, SNS: 2 },
+    };
+
+    // 3 + 10/4 × 6 + 4/4 × 25 + 2/4 × 60 = 3 + 15 + 25 + 30
+    expect(modelledDurationMs(figures, prices)).toBe(73);
+    expect(modelledDurationMs({ ...figures, invocations: 0 }, prices)).toBe(0);
+  });
+});
