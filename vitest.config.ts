@@ -5,13 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Browser tests need chromium: `npm run test:browser`; the MiniStack deployment: `npm run test:deploy`;
     // the OpenAPI fuzzer (Python's schemathesis): `npm run test:fuzz`.
-    exclude: [
-      ...configDefaults.exclude,
-      'test/browser/**',
-      'test/deploy/**',
-      'test/fuzz/**',
-      'test/bench/fault-run.test.ts',
-    ],
+    exclude: [...configDefaults.exclude, 'test/browser/**', 'test/deploy/**', 'test/fuzz/**'],
     // Each file in its own process: a local stack sets process-wide environment for its handlers.
     pool: 'forks',
     testTimeout: 60_000,
