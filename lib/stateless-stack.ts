@@ -240,6 +240,8 @@ export class StatelessStack extends Stack {
       STAGE: config.stage,
       LOG_LEVEL: config.logLevel,
       POWERTOOLS_SERVICE_NAME,
+      // The business metrics (lambdas/adapters/metrics.ts), one namespace per stage.
+      POWERTOOLS_METRICS_NAMESPACE: `SmartRegistration/${config.stage}`,
       TOKEN_URL: stateful.tokenEndpoint,
       // Whose access tokens the introspection endpoint recognises.
       ACCESS_TOKEN_ISSUER: stateful.accessTokenIssuer,

@@ -14,7 +14,7 @@ import {
 } from '../lambdas/http/gateway-responses.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
 import { loadHandler } from './handler-modules.js';
-import { API_FUNCTION_TIMEOUT_MS, lambdaContext } from './lambda-context.js';
+import { API_FUNCTION_TIMEOUT_MS, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
 
 /** API Gateway's own limits. */
@@ -197,7 +197,7 @@ export class LocalApiGateway {
     });
     try {
       const invocation = () =>
-        handler(event, lambdaContext(route.handler, requestId, API_FUNCTION_TIMEOUT_MS));
+        invokeFunction(handler, event, lambdaContext(route.handler, requestId, API_FUNCTION_TIMEOUT_MS));
       const metrics = this.options.metrics;
       const result = await Promise.race([
         metrics ? metrics.invoke(route.handler, invocation) : invocation(),

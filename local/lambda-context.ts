@@ -4,6 +4,7 @@
  * function's timeout. Powertools' Logger puts these on every line (`injectLambdaContext`).
  */
 import { randomBytes } from 'node:crypto';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 
 /** What the stack deploys (lib/stateless-stack.ts): memory, and the timeouts of API and task functions. */
@@ -32,4 +33,28 @@ export function lambdaContext(functionName: string, requestId: string, timeoutMs
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * The embedded stack is one process running every function at once, as Lambda's runtime does for
+ * one function with `AWS_LAMBDA_MAX_CONCURRENCY`: each invocation runs in its own InvokeStore
+ * context (an AsyncLocalStorage), where Powertools keeps that invocation's Lambda context, log
+ * keys and correlation id — so concurrent invocations never write each other's keys. Created
+ * before the first handler runs (startLocalStack).
+ */
+export function concurrentInvocations(): Promise<InvokeStoreBase> {
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
+  return InvokeStore.getInstanceAsync(true);
+}
+
+/** Invokes a handler as Lambda's runtime does: inside the invocation's own InvokeStore context. */
+export async function invokeFunction<E, R>(
+  handler: (event: E, context: Context) => Promise<R>,
+  event: E,
+  context: Context,
+): Promise<R> {
+  const store = await concurrentInvocations();
+  return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () =>
+    handler(event, context),
+  );
 }

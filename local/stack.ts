@@ -25,6 +25,7 @@ import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
 import { startDynamo } from './dynamodb.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
+import { concurrentInvocations } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
 import { loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
 import { LocalSmsOutbox } from './sns.js';
@@ -93,6 +94,8 @@ let processPorts: { http: number; dynamo: number } | undefined;
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
   const config = options.config ?? loadConfig();
+  // Every function runs in this one process, each invocation in its own context (see there).
+  await concurrentInvocations();
   const dynamo = await startDynamo({
     dataDir: options.dataDir,
     tableName: TABLE_NAME,
@@ -137,6 +140,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ACCESS_TOKEN_ISSUER: baseUrl,
     ACCESS_TOKEN_JWKS_URL: `${baseUrl}/.well-known/jwks.json`,
     LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN',
+    // The business metrics' EMF lines are for CloudWatch: written only when asked for.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
   delete process.env.AWS_PROFILE;
   // The published order-token keys are the public half of the generated key, nothing from the shell.

@@ -13,7 +13,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { aslStates, aslTaskHandlers } from '../lambdas/asl-tasks.js';
 import type { FaultInjector } from './faults.js';
 import { loadHandler } from './handler-modules.js';
-import { lambdaContext, TASK_FUNCTION_TIMEOUT_MS } from './lambda-context.js';
+import { invokeFunction, lambdaContext, TASK_FUNCTION_TIMEOUT_MS } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
 
 type TaskHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -415,7 +415,7 @@ export class LocalStepFunctions {
 /** A Lambda invocation as Step Functions sees it: a thrown error's name becomes the error code. */
 async function invokeLike(handler: TaskHandler, event: unknown, context: Context): Promise<unknown> {
   try {
-    return await handler(event, context);
+    return await invokeFunction(handler, event, context);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     if (!e.name || e.name === 'Error') e.name = 'Error';

@@ -54,6 +54,8 @@ const VARIABLES = {
   DEMO_PORTAL_CLIENT_ID: nonEmpty,
   DEMO_PORTAL_CLIENT_SECRET: nonEmpty,
   DEMO_PORTAL_SMS_OUTBOX_URL: httpUrl,
+  POWERTOOLS_SERVICE_NAME: pattern(/^[\w.-]{1,128}$/, 'a service name (letters, digits, . _ -)'),
+  POWERTOOLS_METRICS_NAMESPACE: pattern(/^[\w./#:-]{1,255}$/, 'a CloudWatch namespace'),
 } as const satisfies Record<string, Rule>;
 
 export type EnvName = keyof typeof VARIABLES;

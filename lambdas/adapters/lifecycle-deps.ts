@@ -3,10 +3,15 @@ import type { JWK } from 'jose';
 import { tableRepository } from './aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from './cache.js';
 import type { IspMessageDeps } from './isp-message.js';
+import { lifecycleMetrics } from './metrics.js';
 import { sfnClient, TaskCallbacks } from './workflow/step-functions.js';
 
 export function lifecycleDeps() {
-  return { repository: tableRepository(), callbacks: new TaskCallbacks(sfnClient()) };
+  return {
+    repository: tableRepository(),
+    callbacks: new TaskCallbacks(sfnClient()),
+    metrics: lifecycleMetrics,
+  };
 }
 
 /** A partner's configuration, cached per container like all configuration read from the table. */

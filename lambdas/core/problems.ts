@@ -24,6 +24,8 @@ const TYPE_BASE = 'https://smart-registration.example/problems/';
 export class Problem extends Error {
   readonly status: number;
   readonly type: string;
+  /** The last part of `type`: a short name of the problem (logs, metrics). */
+  readonly slug: string;
   readonly title: string;
   readonly detail: string | undefined;
   readonly errors: FieldError[] | undefined;
@@ -43,6 +45,7 @@ export class Problem extends Error {
     this.name = 'Problem';
     this.status = init.status;
     this.type = TYPE_BASE + init.slug;
+    this.slug = init.slug;
     this.title = init.title;
     this.detail = init.detail;
     this.errors = init.errors;

@@ -2,6 +2,7 @@
 
 import { tableRepository } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
+import { identificationStarted } from '../adapters/metrics.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { StepFunctionsWorkflow, sfnClient } from '../adapters/workflow/step-functions.js';
@@ -30,6 +31,7 @@ export const handler = httpHandler('identification-start', async (event) => {
     idempotencyKey,
     serviceBaseUrl: publicBaseUrl(event),
   });
+  if (!result.replayed) identificationStarted(request);
   return json(result.statusCode, result.body, {
     Location: `/api/identifications/${result.body.refId}`,
     ...(result.replayed ? { 'Idempotent-Replayed': 'true' } : {}),

@@ -3,10 +3,12 @@
  * evidence, each as a compact JWS signed with their registered key (body `application/jose`).
  */
 
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mapIspMessage } from '../adapters/isp/isp-adapter.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
 import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.js';
 import { ispConfigOf, ispMessageDeps, lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { partnerMessageRefused } from '../adapters/metrics.js';
 import { IspEventClaims, IspEvidenceClaims } from '../core/evidence.js';
 import { parseOrThrow } from '../core/schemas.js';
 import { httpHandler, json } from '../http/handler.js';
@@ -21,10 +23,13 @@ const JWS_BODY: BodyRule = {
   maxBytes: 64 * 1024,
 };
 
+const kindOf = (event: APIGatewayProxyEvent): IspMessageKind =>
+  event.resource.endsWith('/evidence') ? 'evidence' : 'event';
+
 export const handler = httpHandler(
   'isp-callback',
   async (event) => {
-    const kind: IspMessageKind = event.resource.endsWith('/evidence') ? 'evidence' : 'event';
+    const kind = kindOf(event);
     // Media type and size checked, the text decoded, by the chain's body rule.
     const body = event.body ?? '';
     const claims = await verifyIspMessage(body, kind, messageDeps);
@@ -40,5 +45,11 @@ export const handler = httpHandler(
     // Applied, duplicate and stale alike are acknowledged: the partner must not retry them.
     return json(200, result);
   },
-  { body: JWS_BODY },
+  {
+    body: JWS_BODY,
+    // Counted when the partner is told no (4xx); a 503 asks it to send again.
+    onRefused: (problem, event) => {
+      if (problem.status < 500) partnerMessageRefused(kindOf(event), problem.slug);
+    },
+  },
 );

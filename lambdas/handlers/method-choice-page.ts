@@ -62,7 +62,7 @@ ${error ? `<p class="error" id="${errorId}" role="alert">${escapeHtml(error)}</p
 
 function problemPage(err: Problem, language: Language): string {
   const t = METHOD_CHOICE_PAGE[language];
-  const slug = err.type.slice(err.type.lastIndexOf('/') + 1);
+  const { slug } = err;
   const message =
     slug === 'method-choice-made'
       ? t.chosen

@@ -95,7 +95,7 @@ ${full}
 }
 
 function refusalMessage(err: Problem, t: TermsPageText): string {
-  const slug = err.type.slice(err.type.lastIndexOf('/') + 1);
+  const { slug } = err;
   switch (slug) {
     case 'terms-link-used':
       return t.used;

@@ -9,6 +9,7 @@ import { tableRepository } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { secondsEnvMs } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
+import { verifyAnswered } from '../adapters/metrics.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
 import { VerifyRequest, type VerifyResponse } from '../core/schemas.js';
@@ -63,6 +64,7 @@ export const handler = httpHandler('verify', async (event) => {
     new Date(),
   );
   if (counted) counter.outcome(counted, decision.ok);
+  verifyAnswered(decision.ok);
   if (!decision.ok) {
     logger.info('verify negative', { reason: decision.reason });
     throw problems.notFound(NEGATIVE);

@@ -10,6 +10,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { logger } from '../adapters/logger.js';
+import type { Problem } from '../core/problems.js';
 import { correlationId, problemJson, requestBody, securityHeaders } from './middlewares.js';
 import type { BodyRule } from './request.js';
 import type { HttpResult } from './responses.js';
@@ -23,6 +24,8 @@ export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Pro
 export interface HttpHandlerOptions {
   /** The body rule of a function whose every body-carrying request has one (checked before it runs). */
   body?: BodyRule;
+  /** Told of every request the function refuses with a problem (e.g. to count it), the body rule's too. */
+  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void;
 }
 
 /**
@@ -41,7 +44,7 @@ export function httpHandler(
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(correlationId())
     .use(securityHeaders())
-    .use(problemJson(name));
+    .use(problemJson(name, options.onRefused));
   if (options.body) chain.use(requestBody(options.body));
   return chain;
 }

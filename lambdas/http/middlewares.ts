@@ -64,7 +64,10 @@ export function securityHeaders(): HttpMiddleware {
  * a 503 the caller may retry; anything else a bare 500 with the correlation id. One log line per
  * request, with the route and the status, never the body, the path's values or a message.
  */
-export function problemJson(handler: string): HttpMiddleware {
+export function problemJson(
+  handler: string,
+  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void,
+): HttpMiddleware {
   const route = (event: APIGatewayProxyEvent) => ({
     handler,
     method: event.httpMethod,
@@ -78,6 +81,7 @@ export function problemJson(handler: string): HttpMiddleware {
       const { event, error } = request;
       if (error instanceof Problem) {
         logger.info('request refused', { ...route(event), status: error.status, problem: error.type });
+        onRefused?.(error, event);
         request.response = problemResponse(error, event.path);
         return;
       }

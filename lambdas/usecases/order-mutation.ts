@@ -6,6 +6,7 @@
 import { ConditionFailed, TransientError } from '../core/errors.js';
 import { applyEvent, type LifecycleEvent, type Order, type TransitionResult } from '../core/order.js';
 import { problems } from '../core/problems.js';
+import type { LifecycleMetrics } from './ports/metrics.js';
 import type { OrderStore } from './ports/orders.js';
 import type { TaskCallbackPort } from './ports/workflow.js';
 import { recordUsage, type UsagePort } from './usage.js';
@@ -18,6 +19,8 @@ export const CANCELLED_ERROR = 'IdentificationCancelled';
 
 export interface OrderMutationDeps {
   repository: OrderStore & UsagePort;
+  /** Counts the statuses orders reach (none in tests that do not ask). */
+  metrics?: LifecycleMetrics;
   now?: () => Date;
 }
 
@@ -63,6 +66,7 @@ export async function transition(deps: OrderMutationDeps, refId: string, event: 
     const result = applyEvent(order, event, clock(deps));
     return { save: result.outcome === 'applied' ? result.order : undefined, result };
   });
+  if (changed.result.outcome === 'applied') deps.metrics?.statusReached(changed.order);
   if (changed.result.outcome === 'applied' || changed.result.outcome === 'duplicate') {
     try {
       await recordUsage(deps.repository, changed.order);

@@ -166,6 +166,7 @@ describe('environment', () => {
         STAGE: 'dev',
         LOG_LEVEL: s.config.logLevel,
         POWERTOOLS_SERVICE_NAME: 'smart-registration',
+        POWERTOOLS_METRICS_NAMESPACE: 'SmartRegistration/dev',
         TABLE_NAME: s.stateful.resolve(s.stateful.table.tableName),
       });
       expect(JSON.stringify(env.TOKEN_URL)).toContain('/oauth2/token');

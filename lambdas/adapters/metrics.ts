@@ -1,0 +1,73 @@
+/**
+ * Business metrics as CloudWatch embedded metric format (EMF) lines, through Powertools Metrics:
+ * CloudWatch turns each line of the function's log into metric data points, with no API call and
+ * no IAM permission. Dimensions are the partner (issuer, method), the cancellation's kind and the
+ * refusal's reason — bounded sets the service itself names, never a caller's value or person data.
+ *
+ *   IdentificationsStarted    issuer, method ("none" while the person chooses)
+ *   IdentificationsCompleted  issuer, method   (terms accepted: the registration is written)
+ *   IdentificationsCancelled  issuer, method, kind (user, isp, unsuccessful, expired)
+ *   IdentificationsFailed     issuer, method   (a step failed for good)
+ *   VerifyPositive, VerifyNegative
+ *   PartnerMessagesRefused    kind (event, evidence), reason (the problem's slug)
+ *
+ * POWERTOOLS_METRICS_DISABLED=true writes none (the embedded stack's default); the namespace is
+ * POWERTOOLS_METRICS_NAMESPACE, else METRICS_NAMESPACE.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { currentStatus, type Order } from '../core/order.js';
+import type { LifecycleMetrics } from '../usecases/ports/metrics.js';
+import { optionalEnv } from './env.js';
+import { SERVICE_NAME } from './logger.js';
+
+export const METRICS_NAMESPACE = 'SmartRegistration';
+/** The issuer and method of an order no partner was chosen for yet. */
+export const NO_PARTNER = 'none';
+
+const metrics = new Metrics({
+  namespace: optionalEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE),
+  serviceName: optionalEnv('POWERTOOLS_SERVICE_NAME', SERVICE_NAME),
+});
+
+/** One count with its own dimensions, written at once: counts of one invocation never mix dimensions. */
+function count(name: string, dimensions: Record<string, string> = {}): void {
+  const single = metrics.singleMetric();
+  for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
+  single.addMetric(name, MetricUnit.Count, 1);
+}
+
+const partnerOf = (order: Pick<Order, 'issuer' | 'method'>) => ({
+  issuer: order.issuer ?? NO_PARTNER,
+  method: order.method ?? NO_PARTNER,
+});
+
+export const lifecycleMetrics: LifecycleMetrics = {
+  statusReached(order) {
+    const status = currentStatus(order);
+    if (status === 'terms-accepted') count('IdentificationsCompleted', partnerOf(order));
+    else if (status === 'failed') count('IdentificationsFailed', partnerOf(order));
+    else if (status === 'cancelled') {
+      const kind = order.statuses.at(-1)?.kind ?? 'unknown';
+      count('IdentificationsCancelled', { ...partnerOf(order), kind });
+    }
+  },
+};
+
+export function identificationStarted(partner: {
+  issuer?: string | undefined;
+  method?: string | undefined;
+}): void {
+  count('IdentificationsStarted', {
+    issuer: partner.issuer ?? NO_PARTNER,
+    method: partner.method ?? NO_PARTNER,
+  });
+}
+
+export function verifyAnswered(positive: boolean): void {
+  count(positive ? 'VerifyPositive' : 'VerifyNegative');
+}
+
+/** A partner message the service refused; the unverified `iss` is no dimension (anyone can send one). */
+export function partnerMessageRefused(kind: 'event' | 'evidence', reason: string): void {
+  count('PartnerMessagesRefused', { kind, reason });
+}

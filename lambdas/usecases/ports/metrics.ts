@@ -1,0 +1,7 @@
+import type { Order } from '../../core/order.js';
+
+/** Business metrics of the lifecycle: each counted once, when the order changes (EMF in AWS). */
+export interface LifecycleMetrics {
+  /** The order reached a new status. A repeated event changes nothing and counts nothing. */
+  statusReached(order: Order): void;
+}
