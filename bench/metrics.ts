@@ -25,9 +25,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { PassThrough } from 'node:stream';
-import * as zlib from 'node:zlib';
 import { GLOBAL_INDEXES, TABLE_KEYS } from '../lambdas/adapters/dynamo/table-schema.js';
+import { replayWithAnswer } from '../local/dynalite-replay.js';
 import type { MetricsHooks } from '../local/metrics-hooks.js';
 
 export interface FunctionFigures {
@@ -275,39 +274,15 @@ export class LocalMetrics implements MetricsHooks {
     if (request && (askedFor === undefined || askedFor === 'NONE')) {
       body = Buffer.from(JSON.stringify({ ...request, ReturnConsumedCapacity: 'TOTAL' }), 'utf8');
     }
-    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
-    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (request && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
-        const text = chunk.toString();
-        let answer: { ConsumedCapacity?: { CapacityUnits?: number }; __type?: string } | undefined;
-        try {
-          answer = JSON.parse(text) as typeof answer;
-        } catch {
-          answer = undefined;
-        }
-        if (answer) {
-          this.account(req, operation, request, res.statusCode, answer);
-          if (answer.ConsumedCapacity && (askedFor === undefined || askedFor === 'NONE')) {
-            const { ConsumedCapacity: _, ...rest2 } = answer;
-            const out = JSON.stringify(rest2);
-            res.setHeader('Content-Length', Buffer.byteLength(out, 'utf8'));
-            res.setHeader('x-amz-crc32', crc32(out));
-            return end(out, ...rest);
-          }
-        }
+    replayWithAnswer(original, req, res, body, (answer, statusCode) => {
+      if (!request) return undefined;
+      this.account(req, operation, request, statusCode, answer as Parameters<LocalMetrics['account']>[4]);
+      if (answer.ConsumedCapacity && (askedFor === undefined || askedFor === 'NONE')) {
+        const { ConsumedCapacity: _, ...rest } = answer;
+        return rest;
       }
-      return end(chunk, ...rest);
-    }) as ServerResponse['end'];
-
-    const replay = new PassThrough() as PassThrough & Partial<IncomingMessage>;
-    Object.assign(replay, {
-      method: req.method,
-      url: req.url,
-      headers: { ...req.headers, 'content-length': String(body.length) },
-      socket: req.socket,
+      return undefined;
     });
-    original(replay as unknown as IncomingMessage, res);
-    replay.end(body);
   }
 
   private account(
@@ -380,22 +355,4 @@ function addDynamo(map: Map<string, DynamoFigures>, key: string, figures: Dynamo
   const target = map.get(key) ?? emptyDynamo();
   addTo(target, figures);
   map.set(key, target);
-}
-
-let crcTable: Uint32Array | undefined;
-/** CRC-32 of a string's UTF-8 bytes (DynamoDB's `x-amz-crc32` header); zlib's where Node has it. */
-function crc32(text: string): number {
-  const native = (zlib as { crc32?: (data: string) => number }).crc32;
-  if (native) return native(text);
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const byte of Buffer.from(text, 'utf8')) crc = (crcTable[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }

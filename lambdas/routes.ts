@@ -8,8 +8,8 @@ import { SCOPES, type Scope } from './core/domain.js';
 
 export { DEFAULT_SP_SCOPES, PARTNER_SCOPES, RESOURCE_SERVER, SCOPES, type Scope } from './core/domain.js';
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
-  [SCOPES.read]: 'Read the catalogue and own identifications',
-  [SCOPES.write]: 'Start identifications',
+  [SCOPES.read]: 'Read the catalogue, own identifications and own webhook endpoints',
+  [SCOPES.write]: 'Start identifications; manage own webhook endpoints',
   [SCOPES.introspect]: 'Identification partners: introspect the order tokens addressed to them',
 };
 
@@ -85,6 +85,55 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'usage-get',
     auth: { type: 'oauth', scopes: [SCOPES.read] },
     summary: 'The calling SP’s usage in one month and the statement its price sheet makes of it',
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks',
+    handler: 'webhooks',
+    auth: { type: 'oauth', scopes: [SCOPES.write] },
+    summary: 'Register a webhook endpoint for status changes; answers its signing secret (shown once)',
+  },
+  {
+    method: 'GET',
+    path: '/api/webhooks',
+    handler: 'webhooks',
+    auth: { type: 'oauth', scopes: [SCOPES.read] },
+    summary: 'The calling SP’s webhook endpoints',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/webhooks/{id}',
+    handler: 'webhooks',
+    auth: { type: 'oauth', scopes: [SCOPES.write] },
+    summary: 'Delete a webhook endpoint (pending deliveries to it are dropped)',
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/{id}/rotate-secret',
+    handler: 'webhooks',
+    auth: { type: 'oauth', scopes: [SCOPES.write] },
+    summary: 'A new signing secret; the previous one keeps signing for 24 hours',
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/{id}/test',
+    handler: 'webhooks',
+    auth: { type: 'oauth', scopes: [SCOPES.write] },
+    summary: 'Send a signed test message now and answer what the endpoint did',
+  },
+  {
+    method: 'GET',
+    path: '/api/webhooks/{id}/deliveries',
+    handler: 'webhooks',
+    auth: { type: 'oauth', scopes: [SCOPES.read] },
+    summary: 'The delivery log of an endpoint, newest first',
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/{id}/deliveries/{messageId}/redeliver',
+    handler: 'webhooks',
+    auth: { type: 'oauth', scopes: [SCOPES.write] },
+    summary: 'Deliver a message again, with a fresh retry schedule',
   },
   {
     method: 'POST',

@@ -52,6 +52,9 @@ export const SECRET_VALUES: Readonly<Record<SecretName, { env: string; secret: S
     },
   };
 
+/** Queues of the stateless stack. */
+export type QueueName = 'webhook-deliveries' | 'webhook-dead-letters';
+
 export interface FunctionPermissions {
   table?: TableAccess;
   /** Actions on one state machine (`statemachines/<machine>.asl.json`); its ARN arrives in `STATE_MACHINE_ARN`. */
@@ -60,6 +63,12 @@ export interface FunctionPermissions {
   sms?: boolean;
   /** Secrets resolved into the environment at deployment (no runtime permission needed). */
   secrets?: readonly SecretName[];
+  /**
+   * `sqs:SendMessage` to these queues (their URLs arrive in `WEBHOOK_QUEUE_URL` and
+   * `WEBHOOK_DLQ_URL`). Consuming a queue or the table's stream comes with the function's event
+   * source (lambdas/event-sources.ts), granted by its mapping.
+   */
+  sendTo?: readonly QueueName[];
 }
 
 export const DEFAULT_STATE_MACHINE = 'identification';
@@ -117,6 +126,13 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
   'task-register-person': { table: 'readWrite', secrets: ['serialNumberKey'] },
   'task-expire-order': { table: 'readWrite' },
   'task-record-failure': { table: 'readWrite' },
+
+  // Webhooks: the SP's endpoints and their delivery log; redelivery queues a message.
+  webhooks: { table: 'readWrite', sendTo: ['webhook-deliveries'] },
+  // Event sources (lambdas/event-sources.ts): the table's stream → delivery records and messages;
+  // the delivery queue → one attempt each, the next one queued, failures for good dead-lettered.
+  'webhook-fanout': { table: 'readWrite', sendTo: ['webhook-deliveries'] },
+  'webhook-deliver': { table: 'readWrite', sendTo: ['webhook-deliveries', 'webhook-dead-letters'] },
 };
 
 export function permissionsOf(handler: string): FunctionPermissions {

@@ -90,6 +90,8 @@ export class StatefulStack extends Stack {
       deletionProtection: config.protectData,
       removalPolicy: config.removalPolicy,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // The change feed webhook deliveries are driven from (lambdas/event-sources.ts).
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const gsi of GLOBAL_INDEXES) {
       this.table.addGlobalSecondaryIndex({

@@ -27,6 +27,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -37,6 +38,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { GLOBAL_INDEXES } from '../lambdas/adapters/dynamo/table-schema.js';
 import { aslStates, placeholderOf } from '../lambdas/asl-tasks.js';
+import { EVENT_SOURCE_FUNCTIONS, type EventSourceFunction } from '../lambdas/event-sources.js';
 import {
   GATEWAY_RESPONSES,
   type GatewayProblem,
@@ -52,6 +54,7 @@ import {
   DEFAULT_STATE_MACHINE,
   KMS_ACTIONS,
   permissionsOf,
+  type QueueName,
   SECRET_VALUES,
   type SecretId,
   TABLE_ACCESS_USES_INDEXES,
@@ -78,10 +81,11 @@ export interface StatefulResources {
   secrets: ReadonlyMap<SecretId, secretsmanager.ISecret>;
 }
 
-/** Why a function exists: the routes it serves and the ASL tasks it runs. */
+/** Why a function exists: the routes it serves, the ASL tasks it runs, the event source that feeds it. */
 export interface FunctionUse {
   routes: RouteDefinition[];
   tasks: { machine: string; stateName: string }[];
+  eventSource?: EventSourceFunction;
 }
 
 export interface StatelessStackProps extends StackProps {
@@ -138,6 +142,8 @@ export class StatelessStack extends Stack {
   readonly authorizer: apigateway.CognitoUserPoolsAuthorizer;
   readonly webAcl: wafv2.CfnWebACL;
   readonly failedExecutionsQueue: sqs.Queue;
+  /** Webhook deliveries, and what failed for good (deliveries and fan-out batches alike). */
+  readonly queues: ReadonlyMap<QueueName, sqs.Queue>;
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly config: StageConfig;
   private readonly stateful: StatefulResources;
@@ -156,8 +162,13 @@ export class StatelessStack extends Stack {
       for (const task of asl.tasks)
         this.useOf(task.handler).tasks.push({ machine: asl.name, stateName: task.stateName });
     }
+    for (const fn of EVENT_SOURCE_FUNCTIONS) this.useOf(fn.handler).eventSource = fn;
+    this.queues = this.createWebhookQueues();
     const entryOf = props.handlerEntry ?? defaultHandlerEntry;
     for (const [handler, use] of this.functionUses) this.createFunction(handler, entryOf(handler, use));
+    for (const [handler, use] of this.functionUses) {
+      if (use.eventSource) this.connectEventSource(handler, use.eventSource);
+    }
 
     for (const asl of this.stateMachineFiles) this.createStateMachine(asl);
     const api = this.createApi();
@@ -176,6 +187,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'WebAclArn', { value: this.webAcl.attrArn });
     new CfnOutput(this, 'FailedExecutionsQueueUrl', { value: this.failedExecutionsQueue.queueUrl });
+    new CfnOutput(this, 'WebhookDeadLettersQueueUrl', {
+      value: (this.queues.get('webhook-dead-letters') as sqs.Queue).queueUrl,
+    });
     for (const [name, sm] of this.stateMachines) {
       new CfnOutput(this, `${pascal(name)}StateMachineArn`, { value: sm.stateMachineArn });
     }
@@ -303,6 +317,18 @@ export class StatelessStack extends Stack {
     // CloudFormation resolves the references only when the function changes: this makes it change.
     if (permissions.secrets?.length && config.secretsRevision)
       environment.SECRETS_REVISION = config.secretsRevision;
+    if (permissions.sendTo?.length) {
+      const queue = (name: QueueName) => this.queues.get(name) as sqs.Queue;
+      environment.WEBHOOK_QUEUE_URL = queue('webhook-deliveries').queueUrl;
+      environment.WEBHOOK_DLQ_URL = queue('webhook-dead-letters').queueUrl;
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'SendToQueues',
+          actions: ['sqs:SendMessage'],
+          resources: permissions.sendTo.map((name) => queue(name).queueArn),
+        }),
+      );
+    }
     if (permissions.sms) {
       if (config.sms.senderId) environment.SMS_SENDER_ID = config.sms.senderId;
       role.addToPolicy(
@@ -332,7 +358,7 @@ export class StatelessStack extends Stack {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       // API Gateway gives up after 29 s; tasks may wait on an ISP a little longer.
-      timeout: Duration.seconds(isTask ? 30 : 10),
+      timeout: Duration.seconds(use.eventSource?.timeoutSeconds ?? (isTask ? 30 : 10)),
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
@@ -365,12 +391,77 @@ export class StatelessStack extends Stack {
         permissions.sms
           ? 'sns:Publish to a phone number (SMS) has no resource ARN either; the Deny on every topic ARN in the same policy leaves only SMS.'
           : '',
+        use.eventSource?.source.kind === 'table-stream'
+          ? 'Reading the table stream (the event source mapping) needs dynamodb:ListStreams, which has no resource type.'
+          : '',
       ]
         .filter(Boolean)
         .join(' '),
     });
     this.functions.set(handler, fn);
     this.functionRoles.set(handler, role);
+  }
+
+  private createWebhookQueues(): ReadonlyMap<QueueName, sqs.Queue> {
+    const prefix = prefixOf(this.config.stage);
+    const delivery = EVENT_SOURCE_FUNCTIONS.find((f) => f.source.kind === 'queue')?.source;
+    if (delivery?.kind !== 'queue') throw new Error('lambdas/event-sources.ts defines no delivery queue');
+    const deadLetters = new sqs.Queue(this, 'WebhookDeadLetters', {
+      queueName: `${prefix}-webhook-dead-letters`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: this.config.removalPolicy,
+    });
+    const deliveries = new sqs.Queue(this, 'WebhookDeliveries', {
+      queueName: `${prefix}-${delivery.queue}`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Later attempts hop through the queue (15 minutes at most per hop): no message waits longer.
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(delivery.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: delivery.maxReceiveCount },
+      removalPolicy: this.config.removalPolicy,
+    });
+    return new Map<QueueName, sqs.Queue>([
+      ['webhook-deliveries', deliveries],
+      ['webhook-dead-letters', deadLetters],
+    ]);
+  }
+
+  private connectEventSource(handler: string, def: EventSourceFunction): void {
+    const fn = this.functions.get(handler) as nodejs.NodejsFunction;
+    const source = def.source;
+    if (source.kind === 'queue') {
+      fn.addEventSource(
+        new eventSources.SqsEventSource(this.queues.get(source.queue) as sqs.Queue, {
+          batchSize: source.batchSize,
+          reportBatchItemFailures: true,
+        }),
+      );
+      return;
+    }
+    fn.addEventSource(
+      new eventSources.DynamoEventSource(this.stateful.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: source.batchSize,
+        retryAttempts: source.retryAttempts,
+        reportBatchItemFailures: true,
+        onFailure: new eventSources.SqsDlq(this.queues.get('webhook-dead-letters') as sqs.Queue),
+        filters: [
+          lambda.FilterCriteria.filter({
+            dynamodb: {
+              Keys: Object.fromEntries(
+                Object.entries(source.keyFilter).map(([name, value]) => [
+                  name,
+                  { S: lambda.FilterRule.isEqual(value) },
+                ]),
+              ),
+            },
+          }),
+        ],
+      }),
+    );
   }
 
   private createStateMachine(asl: AslFile): void {
@@ -682,6 +773,14 @@ export class StatelessStack extends Stack {
         `Executions of ${name} were throttled.`,
       );
     }
+    alarm(
+      'WebhookDeadLettersDepth',
+      (this.queues.get('webhook-dead-letters') as sqs.Queue).metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: 'Maximum',
+      }),
+      'Webhook deliveries failed for good (or a stream batch could not be fanned out); see docs/webhooks.md.',
+    );
     alarm(
       'FailedExecutionsQueueDepth',
       this.failedExecutionsQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),

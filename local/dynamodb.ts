@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../lambdas/adapters/dynamo/table-schema.js';
+import type { LocalDynamoStream } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
 import type { MetricsHooks } from './metrics-hooks.js';
 
@@ -31,6 +32,8 @@ export async function startDynamo(options: {
   metrics?: MetricsHooks | undefined;
   /** Throttle or fail a share of requests before DynamoDB sees them (off when absent). */
   faults?: FaultInjector | undefined;
+  /** The table's change feed (emulated DynamoDB Streams). */
+  stream?: LocalDynamoStream | undefined;
 }): Promise<EmbeddedDynamo> {
   const server: Server = dynalite({
     createTableMs: 0,
@@ -39,6 +42,7 @@ export async function startDynamo(options: {
     path: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
   });
   options.metrics?.instrumentDynalite(server);
+  options.stream?.instrument(server);
   if (options.faults?.enabled('dynamodb')) injectFaults(server, options.faults);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,6 +3,7 @@
  * It emulates AWS services only — API Gateway, Cognito, Step Functions, SNS — around an embedded
  * DynamoDB, and runs the handler modules of lambdas/ in-process. No business rule lives here.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
 import { Repository } from '../lambdas/adapters/dynamo/repository.js';
 import { oauthClientsOf, type ServiceConfig } from '../lambdas/core/service-config.js';
+import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import {
   type GatewayResponseType,
   gatewayProblemBody,
@@ -24,11 +26,14 @@ import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
 import { startDynamo } from './dynamodb.js';
+import { LocalDynamoStream } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
-import { concurrentInvocations } from './lambda-context.js';
+import { loadHandler } from './handler-modules.js';
+import { concurrentInvocations, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
 import { loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
 import { LocalSmsOutbox } from './sns.js';
+import { LocalSqs } from './sqs.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
 import { LocalTimeToLive } from './time-to-live.js';
 
@@ -70,6 +75,14 @@ export interface LocalStackOptions {
   startupGate?: Promise<void>;
   /** Transient faults the emulations inject (DynamoDB, SNS, task invocations); none when absent. */
   faults?: FaultInjector;
+  webhooks?: {
+    /** Seconds between delivery attempts (`WEBHOOK_RETRY_DELAYS`); the default spans about a day. */
+    retryDelaysSeconds?: number[];
+    /** How long a receiver may take (`WEBHOOK_TIMEOUT_MS`); 10 s by default. */
+    timeoutMs?: number;
+    /** How soon a message the delivery function failed on comes back (SQS visibility timeout). */
+    visibilityTimeoutSeconds?: number;
+  };
 }
 
 export interface LocalStack {
@@ -82,6 +95,8 @@ export interface LocalStack {
   outbox: LocalSmsOutbox;
   /** DynamoDB Time to Live, emulated: `sweep(at)` deletes what has expired at that time. */
   timeToLive: LocalTimeToLive;
+  sqs: LocalSqs;
+  stream: LocalDynamoStream;
   close(): Promise<void>;
 }
 
@@ -96,7 +111,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const config = options.config ?? loadConfig();
   // Every function runs in this one process, each invocation in its own context (see there).
   await concurrentInvocations();
+  const stream = new LocalDynamoStream(TABLE_NAME, ['PK', 'SK']);
   const dynamo = await startDynamo({
+    stream,
     dataDir: options.dataDir,
     tableName: TABLE_NAME,
     port: options.dynamoPort ?? processPorts?.dynamo,
@@ -134,6 +151,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SFN: `${baseUrl}/_aws/sfn`,
     AWS_ENDPOINT_URL_SNS: `${baseUrl}/_aws/sns`,
+    AWS_ENDPOINT_URL_SQS: `${baseUrl}/_aws/sqs`,
+    WEBHOOK_QUEUE_URL: `${baseUrl}/_aws/sqs/000000000000/webhook-deliveries`,
+    WEBHOOK_DLQ_URL: `${baseUrl}/_aws/sqs/000000000000/webhook-deliveries-dlq`,
+    WEBHOOK_RETRY_DELAYS: options.webhooks?.retryDelaysSeconds?.join(',') ?? '',
+    WEBHOOK_TIMEOUT_MS: String(options.webhooks?.timeoutMs ?? ''),
     CONFIG_CACHE_SECONDS: String(options.configCacheSeconds ?? 0),
     VERIFY_COUNT_FLUSH_SECONDS: String(options.verifyCountFlushSeconds ?? 1),
     // Whose access tokens the introspection endpoint recognises (Cognito's user pool in AWS).
@@ -188,6 +210,38 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults: options.faults,
   });
 
+  const sqs = new LocalSqs(`${baseUrl}/_aws/sqs`);
+  sqs.createQueue('webhook-deliveries-dlq');
+  for (const fn of EVENT_SOURCE_FUNCTIONS) {
+    const invoke = async <E, R>(event: E): Promise<R> => {
+      // Lambda-shaped context, as the API and task functions get (Powertools reads it).
+      const context = lambdaContext(fn.handler, randomUUID(), fn.timeoutSeconds * 1000);
+      const call = async () =>
+        invokeFunction(
+          await loadHandler<(e: E, c: typeof context) => Promise<R>>(fn.handler),
+          event,
+          context,
+        );
+      return options.metrics ? options.metrics.invoke(fn.handler, call) : call();
+    };
+    if (fn.source.kind === 'queue') {
+      sqs.createQueue(fn.source.queue, {
+        deadLetter: `${fn.source.queue}-dlq`,
+        maxReceiveCount: fn.source.maxReceiveCount,
+      });
+      sqs.subscribe(fn.source.queue, (records) => invoke({ Records: records }), {
+        batchSize: fn.source.batchSize,
+        visibilityTimeoutSeconds:
+          options.webhooks?.visibilityTimeoutSeconds ?? fn.source.visibilityTimeoutSeconds,
+      });
+    } else {
+      stream.subscribe((records) => invoke({ Records: records }), {
+        batchSize: fn.source.batchSize,
+        keyFilter: fn.source.keyFilter,
+      });
+    }
+  }
+
   // Requests still being handled: closing waits for them, as a draining gateway does, so that no
   // handler writes to the table after it is closed.
   const inFlight = new Set<Promise<void>>();
@@ -201,6 +255,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       gateway,
       stepFunctions,
       outbox,
+      sqs,
       metrics: options.metrics,
       faults: options.faults,
     }).catch((err: Error) => {
@@ -222,11 +277,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stepFunctions,
     outbox,
     timeToLive,
+    sqs,
+    stream,
     async close() {
       await timeToLive.stop();
       await drainRequests();
       await stepFunctions.close();
       // Task functions finishing above may have called the emulations over HTTP (SNS, SFN).
+      await drainRequests();
+      // Then the queue and the change feed: a running delivery or fan-out finishes, and from then on
+      // the feed refuses writes, so nothing reaches the table after it is closed.
+      await sqs.close();
+      await stream.close();
       await drainRequests();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -256,6 +318,7 @@ interface Services {
   gateway: LocalApiGateway;
   stepFunctions: LocalStepFunctions;
   outbox: LocalSmsOutbox;
+  sqs: LocalSqs;
   metrics?: MetricsHooks | undefined;
   faults?: FaultInjector | undefined;
 }
@@ -351,6 +414,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
     return send(res, out.status, { 'Content-Type': out.contentType }, out.body);
   }
 
+  if (path.startsWith('/_aws/sqs') && method === 'POST') {
+    s.metrics?.recordServiceCall('SQS', req.socket.remotePort);
+    const out = s.sqs.handleAwsRequest(
+      req.headers['x-amz-target'] as string | undefined,
+      body.toString('utf8'),
+    );
+    return sendJson(res, out.status, out.body, { 'Content-Type': 'application/x-amz-json-1.0' });
+  }
+
   // Local inspection pages
   if ((path === '/_local/sms' || path === '/_local/sms.html') && method === 'GET') {
     const wantsHtml = path.endsWith('.html') || /text\/html/.test(req.headers.accept ?? '');
@@ -360,6 +432,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
   if (path === '/_local/executions' && method === 'GET') return sendJson(res, 200, s.stepFunctions.list());
   if (path === '/_local/faults' && method === 'GET')
     return sendJson(res, 200, s.faults ? { settings: s.faults.settings, ...s.faults.counts() } : null);
+  if (path === '/_local/queues' && method === 'GET') return sendJson(res, 200, s.sqs.list());
   if (path === '/' && method === 'GET')
     return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, indexPage(s.baseUrl));
 
@@ -376,6 +449,7 @@ function indexPage(baseUrl: string): string {
     ['/.well-known/oauth-authorization-server', 'OAuth 2.0 authorization server metadata'],
     ['/_local/sms.html', 'SMS outbox (emulated SNS)'],
     ['/_local/executions', 'State machine executions (emulated Step Functions)'],
+    ['/_local/queues', 'Webhook delivery queues (emulated SQS)'],
   ];
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Smart Registration Service (local)</title></head>
 <body style="font-family:system-ui,sans-serif;margin:2rem"><h1>Smart Registration Service — local stack</h1>

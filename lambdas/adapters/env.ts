@@ -56,6 +56,14 @@ const VARIABLES = {
   DEMO_PORTAL_SMS_OUTBOX_URL: httpUrl,
   POWERTOOLS_SERVICE_NAME: pattern(/^[\w.-]{1,128}$/, 'a service name (letters, digits, . _ -)'),
   POWERTOOLS_METRICS_NAMESPACE: pattern(/^[\w./#:-]{1,255}$/, 'a CloudWatch namespace'),
+  STAGE: pattern(/^[a-z][a-z0-9-]{0,20}$/, 'a stage name (local, dev, test, prod)'),
+  WEBHOOK_QUEUE_URL: httpUrl,
+  WEBHOOK_DLQ_URL: httpUrl,
+  WEBHOOK_TIMEOUT_MS: pattern(/^[1-9]\d{0,5}$/, 'a whole number of milliseconds ≥ 1'),
+  WEBHOOK_RETRY_DELAYS: pattern(
+    /^\d{1,5}(,\d{1,5}){0,19}$/,
+    'up to 20 whole numbers of seconds, comma-separated',
+  ),
 } as const satisfies Record<string, Rule>;
 
 export type EnvName = keyof typeof VARIABLES;

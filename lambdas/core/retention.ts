@@ -21,6 +21,8 @@ export interface RetentionPolicy {
   amlAccessYears: number;
   /** Records of erasures (no person data): accountability (GDPR art. 5(2), nDSG art. 12). */
   erasureRecordYears: number;
+  /** A webhook delivery's log entry (event id, refId, status, attempts — no person data). */
+  webhookDeliveryDays: number;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
@@ -30,6 +32,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   usageYears: 10,
   amlAccessYears: 10,
   erasureRecordYears: 10,
+  webhookDeliveryDays: 30,
 };
 
 /** The environment variable that overrides each setting (whole days or years, ≥ 1). */
@@ -40,6 +43,7 @@ export const RETENTION_VARIABLES: Record<keyof RetentionPolicy, string> = {
   usageYears: 'RETENTION_USAGE_YEARS',
   amlAccessYears: 'RETENTION_AML_ACCESS_YEARS',
   erasureRecordYears: 'RETENTION_ERASURE_RECORD_YEARS',
+  webhookDeliveryDays: 'RETENTION_WEBHOOK_DELIVERY_DAYS',
 };
 
 /** The policy with the overrides found in `env`; a value that is not a whole number ≥ 1 is an error. */
@@ -111,4 +115,9 @@ export function amlAccessExpiry(at: string, policy: RetentionPolicy): number {
 
 export function erasureRecordExpiry(at: string, policy: RetentionPolicy): number {
   return epoch(at) + years(policy.erasureRecordYears);
+}
+
+/** A delivery log entry, counted from the delivery's creation (its last retry is about a day later). */
+export function webhookDeliveryExpiry(createdAt: string, policy: RetentionPolicy): number {
+  return epoch(createdAt) + policy.webhookDeliveryDays * DAY;
 }

@@ -14,6 +14,7 @@ import { IntrospectionRequest, IntrospectionResponse } from '../core/introspecti
 import * as S from '../core/schemas.js';
 import { SimulatorApiRequest } from '../core/test-isp.js';
 import { UsageQuery, UsageReport } from '../core/usage.js';
+import * as W from '../core/webhooks.js';
 import * as z from '../core/zod.js';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
 import { INIT_SCRIPT, SWAGGER_UI_FILES } from './api-reference.js';
@@ -42,6 +43,8 @@ interface ResponseSpec {
   redirect?: boolean;
   /** OpenAPI links: operations this answer's values lead to (dropped where the route is absent). */
   links?: Record<string, LinkSpec>;
+  /** No body at all (a 204). */
+  empty?: boolean;
   examples?: Examples;
   headers?: Record<string, { description: string; schema: unknown }>;
 }
@@ -65,6 +68,8 @@ interface Operation {
   queryExamples?: Record<string, string>;
   /** The path parameter's schema when it is not a UUID. */
   pathParameter?: Record<string, unknown>;
+  /** Per path parameter, where a route has several and they differ. */
+  pathParameters?: Record<string, Record<string, unknown>>;
   description?: string;
   responses: Record<string, ResponseSpec>;
 }
@@ -148,6 +153,7 @@ const page = (description: string): ResponseSpec => ({ description, html: true }
 const LOCATION = { Location: { description: 'Where to go next.', schema: { type: 'string' } } };
 const seeOther = (description: string): ResponseSpec => ({ description, redirect: true, headers: LOCATION });
 const NOT_YOURS = problem('No identification with this refId was started by the caller.');
+const WEBHOOK_NOT_YOURS = problem('The caller has no webhook endpoint with this id.');
 
 /** Where a refId in an answer leads: the SP's calls about the order, and the test stage's simulator. */
 const refIdFromBody = { refId: '$response.body#/refId' };
@@ -271,6 +277,56 @@ export const OPERATIONS: Record<string, Operation> = {
     responses: {
       '200': { description: 'The calling SP’s usage and statement for the month.', schema: UsageReport },
       '403': problem('The calling client has no SP setup.'),
+    },
+  },
+  'POST /api/webhooks': {
+    request: W.CreateWebhookRequest,
+    responses: {
+      '201': { description: 'The endpoint, with its secret (shown this once).', schema: W.WebhookCreated },
+      '409': problem('The URL is registered already, or the client has the most endpoints allowed.'),
+    },
+  },
+  'GET /api/webhooks': {
+    responses: { '200': { description: 'The caller’s endpoints (without secrets).', schema: W.WebhookList } },
+  },
+  'DELETE /api/webhooks/{id}': {
+    responses: {
+      '204': { description: 'Deleted.', empty: true },
+      '404': WEBHOOK_NOT_YOURS,
+    },
+  },
+  'POST /api/webhooks/{id}/rotate-secret': {
+    responses: {
+      '200': { description: 'The new secret (shown this once).', schema: W.SecretRotated },
+      '404': WEBHOOK_NOT_YOURS,
+      '409': problem('The endpoint changed meanwhile; try again.'),
+    },
+  },
+  'POST /api/webhooks/{id}/test': {
+    responses: {
+      '200': {
+        description: 'What the endpoint answered to a signed `webhook.test` message (also when it failed).',
+        schema: W.TestDeliveryResult,
+      },
+      '404': WEBHOOK_NOT_YOURS,
+    },
+  },
+  'GET /api/webhooks/{id}/deliveries': {
+    query: W.DeliveriesQuery,
+    responses: {
+      '200': { description: 'The endpoint’s deliveries, newest first.', schema: W.DeliveryList },
+      '404': WEBHOOK_NOT_YOURS,
+    },
+  },
+  'POST /api/webhooks/{id}/deliveries/{messageId}/redeliver': {
+    pathParameters: { messageId: { type: 'string', pattern: W.MESSAGE_ID.source } },
+    responses: {
+      '202': {
+        description: 'Queued for delivery with a fresh retry schedule.',
+        schema: W.RedeliveryAccepted,
+      },
+      '404': problem('No such endpoint of the caller, or no such message for it.'),
+      '409': problem('An attempt is under way; try again.'),
     },
   },
   'POST /api/identifications/{refId}/terms-sms': {
@@ -571,7 +627,7 @@ function parametersFor(route: RouteDefinition, op: Operation, components: Record
       name: m[1],
       in: 'path',
       required: true,
-      schema: op.pathParameter ?? { type: 'string', format: 'uuid' },
+      schema: op.pathParameters?.[m[1] as string] ?? op.pathParameter ?? { type: 'string', format: 'uuid' },
     });
   }
   if (op.query) {
@@ -629,7 +685,7 @@ function responsesFor(
   for (const status of Object.keys(specs).sort()) {
     const r = specs[status] as ResponseSpec;
     let content: Record<string, unknown> | undefined;
-    if (r.redirect) content = undefined;
+    if (r.redirect || r.empty) content = undefined;
     else if (r.html) content = htmlContent;
     else if (r.schema) {
       const schema = collect(r.schema, components);

@@ -3,9 +3,11 @@
  * form → the SMS → the terms → verify positive. Again with duplicated and reordered partner events,
  * and once more to show that a new identification of the same person updates the registration.
  */
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptTerms, evidenceFor, formValues, sendEvent, sendEvidence, TERMS_LINK } from '../support/isp.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 interface Sms {
   phoneNumber: string;
@@ -15,12 +17,40 @@ type Status = { statuses: { status: string }[]; evidenceId: string | null };
 
 let stack: LocalStack;
 let token: string;
+/** The SP's webhook receiver: every status of every order, signed. */
+let receiver: WebhookReceiver;
+let webhookSecret: string;
 
 beforeAll(async () => {
   stack = await startStack({ rateLimits: false });
   token = await tokenFor(stack);
+  receiver = await new WebhookReceiver().start();
+  const hook = await call<{ secret: string }>(stack, 'POST', '/api/webhooks', {
+    token,
+    json: { url: receiver.url },
+  });
+  expect(hook.status).toBe(201);
+  webhookSecret = hook.body.secret;
 });
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  await stack?.close();
+  await receiver?.stop();
+});
+
+/** The statuses the SP was told of for one order, verified, once per webhook-id, in arrival order. */
+async function webhookStatuses(refId: string, count: number): Promise<string[]> {
+  const mine = () => receiver.received.filter((m) => m.body.includes(refId));
+  await waitFor(
+    async () => new Set(mine().map((m) => m.headers['webhook-id'])).size,
+    (n) => n >= count,
+  );
+  const seen = new Map<string, string>();
+  for (const m of mine()) {
+    const event = new Webhook(webhookSecret).verify(m.body, m.headers) as { data: { status: string } };
+    seen.set(m.headers['webhook-id'] as string, event.data.status);
+  }
+  return [...seen.values()];
+}
 
 const start = (mobile: string, overrides: Record<string, unknown> = {}) =>
   startOrder(stack, token, { mobile, ...overrides });
@@ -93,6 +123,14 @@ describe('identify once, sign many times', () => {
       'data-ready',
       'terms-accepted',
     ]);
+    // The SP's webhook endpoint was told of every status, in order
+    expect(await webhookStatuses(refId, 5)).toEqual([
+      'created',
+      'initialized',
+      'done',
+      'data-ready',
+      'terms-accepted',
+    ]);
     // Test-ISP identifies at LoA 3: a qualified signature still needs an identification
     expect((await verify('41783478228', 4, dn)).status).toBe(404);
   });
@@ -127,6 +165,14 @@ describe('identify once, sign many times', () => {
       'terms-accepted',
     ]);
     expect(stack.outbox.list().filter((m) => m.phoneNumber === mobile)).toHaveLength(1);
+    // Duplicated and late partner events changed nothing, so the SP hears of nothing more
+    expect(await webhookStatuses(refId, 5)).toEqual([
+      'created',
+      'initialized',
+      'done',
+      'data-ready',
+      'terms-accepted',
+    ]);
   });
 
   it('updates the registration when the same person is identified again, at a higher level', async () => {

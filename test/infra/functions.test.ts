@@ -4,6 +4,7 @@ import { ArnFormat, type CfnElement } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_INDEXES } from '../../lambdas/adapters/dynamo/table-schema.js';
+import { EVENT_SOURCE_FUNCTIONS } from '../../lambdas/event-sources.js';
 import { handlerNames, ROUTES } from '../../lambdas/routes.js';
 import { routesFor } from '../../lib/config.js';
 import {
@@ -32,6 +33,7 @@ import {
 } from './helpers.js';
 
 const aslHandlers = loadStateMachines(STATE_MACHINES_DIR).flatMap((m) => m.handlers);
+const eventSourceHandlers = EVENT_SOURCE_FUNCTIONS.map((f) => f.handler);
 
 function functionResource(s: Synth, handler: string): { id: string; fn: CfnResource } {
   const construct = s.stateless.functions.get(handler) as NodejsFunction;
@@ -81,6 +83,43 @@ function expectedStatements(s: Synth, handler: string): Statement[] {
     );
     out.push({ Effect: 'Allow', Action: [...p.stateMachine.actions], Resource: [arn] });
   }
+  const queueArn = (name: string) => s.stateless.resolve(s.stateless.queues.get(name as never)?.queueArn);
+  if (p.sendTo) out.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: p.sendTo.map(queueArn) });
+  const source = EVENT_SOURCE_FUNCTIONS.find((f) => f.handler === handler)?.source;
+  if (source?.kind === 'queue') {
+    // The event source mapping polls, keeps invisible and deletes the messages of its queue.
+    out.push({
+      Effect: 'Allow',
+      Action: [
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ],
+      Resource: [queueArn(source.queue)],
+    });
+  }
+  if (source?.kind === 'table-stream') {
+    // The mapping reads the table's stream (decrypting with the table's key) and sends a batch
+    // that keeps failing to the dead-letter queue.
+    out.push({ Effect: 'Allow', Action: ['dynamodb:ListStreams'], Resource: ['*'] });
+    out.push({
+      Effect: 'Allow',
+      Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      Resource: [s.stateful.resolve(s.stateful.table.tableStreamArn)],
+    });
+    out.push({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
+      Resource: [s.stateful.resolve(s.stateful.dataKey.keyArn)],
+    });
+    out.push({
+      Effect: 'Allow',
+      Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+      Resource: [queueArn('webhook-dead-letters')],
+    });
+  }
   if (p.sms) {
     out.push({ Effect: 'Allow', Action: ['sns:Publish'], Resource: ['*'] });
     out.push({
@@ -105,7 +144,9 @@ describe('the function set', () => {
   it('is one function per handler of the stage’s routes and of the ASL tasks, once each', () => {
     for (const stage of ['dev', 'prod'] as const) {
       const s = synthStage(stage);
-      const expected = [...new Set([...handlerNames(routesFor(s.config)), ...aslHandlers])].sort();
+      const expected = [
+        ...new Set([...handlerNames(routesFor(s.config)), ...aslHandlers, ...eventSourceHandlers]),
+      ].sort();
 
       expect([...s.stateless.functions.keys()].sort()).toEqual(expected);
       expect(Object.keys(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))).toHaveLength(
@@ -290,8 +331,8 @@ describe('least privilege', () => {
     }
   });
 
-  it('the permission map names only handlers that exist in the route table or the ASL', () => {
-    const known = new Set([...handlerNames(ROUTES), ...aslHandlers]);
+  it('the permission map names only handlers that exist in the route table, the ASL or the event sources', () => {
+    const known = new Set([...handlerNames(ROUTES), ...aslHandlers, ...eventSourceHandlers]);
 
     expect(Object.keys(FUNCTION_PERMISSIONS).filter((h) => !known.has(h))).toEqual([]);
   });

@@ -7,6 +7,7 @@ import {
   registrationExpiry,
   retentionPolicyFrom,
   verifyCounterExpiry,
+  webhookDeliveryExpiry,
 } from '../../lambdas/core/retention.js';
 import { order, statusEntry } from './fixtures.js';
 
@@ -53,6 +54,17 @@ describe('verifyCounterExpiry', () => {
     expect(verifyCounterExpiry('2026-12', DEFAULT_RETENTION)).toBe(
       epoch('2027-01-01T00:00:00Z') + Math.round(10 * 365.25 * DAY),
     );
+  });
+});
+
+describe('webhookDeliveryExpiry', () => {
+  it('a delivery log entry: 30 days after the delivery was created, or as set', () => {
+    expect(webhookDeliveryExpiry('2026-03-01T10:00:00.000Z', DEFAULT_RETENTION)).toBe(
+      epoch('2026-03-31T10:00:00Z'),
+    );
+    expect(
+      webhookDeliveryExpiry('2026-03-01T10:00:00.000Z', { ...DEFAULT_RETENTION, webhookDeliveryDays: 7 }),
+    ).toBe(epoch('2026-03-08T10:00:00Z'));
   });
 });
 

@@ -30,9 +30,11 @@ import {
   retentionPolicyFrom,
   usageExpiry,
   verifyCounterExpiry,
+  webhookDeliveryExpiry,
 } from '../../core/retention.js';
 import type { TermsOfUse } from '../../core/terms-of-use.js';
 import type { UsageRecord, VerifyCounts } from '../../core/usage.js';
+import type { WebhookDelivery, WebhookEndpoint } from '../../core/webhooks.js';
 import type { AmlAccessFilter, AmlAccessLog, AmlAccessRecord } from '../../usecases/ports/aml-access-log.js';
 import type {
   ClaimedIdentity,
@@ -57,6 +59,7 @@ import type {
 import type { RegistrationStore } from '../../usecases/ports/registrations.js';
 import type { ReplayGuard } from '../../usecases/ports/replay-guard.js';
 import type { UsageLog } from '../../usecases/ports/usage.js';
+import type { StoredDelivery, WebhookStore } from '../../usecases/ports/webhooks.js';
 import {
   AML_LOG_PARTITION,
   InvalidKeyPart,
@@ -136,7 +139,8 @@ export class Repository
     ReplayGuard,
     AmlAccessLog,
     UsageLog,
-    ErasureStore
+    ErasureStore,
+    WebhookStore
 {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -679,6 +683,126 @@ export class Repository
       },
       `Erasure record ${record.id} exists`,
     );
+  }
+
+  // ------------------------------------------------------------ webhooks
+
+  /** The SP's endpoints (its own partition: another SP's are never read). */
+  async listWebhooks(clientId: string): Promise<WebhookEndpoint[]> {
+    const endpoints: WebhookEndpoint[] = [];
+    const partition = keys.webhooks(clientId);
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': partition.PK, ':prefix': partition.SKPrefix },
+      ConsistentRead: true,
+    }))
+      endpoints.push(entity<WebhookEndpoint>(item) as WebhookEndpoint);
+    return endpoints;
+  }
+
+  async getWebhook(clientId: string, id: string): Promise<WebhookEndpoint | undefined> {
+    return this.getItem<WebhookEndpoint>(() => keys.webhook(clientId, id), true);
+  }
+
+  async createWebhook(endpoint: WebhookEndpoint): Promise<void> {
+    await this.createItem(
+      { ...keys.webhook(endpoint.clientId, endpoint.id), ...endpoint },
+      `Webhook ${endpoint.id} exists`,
+    );
+  }
+
+  /** Replaces the secrets if the endpoint still has the ones read (two rotations at once: one wins). */
+  async replaceWebhookSecrets(endpoint: WebhookEndpoint, expectedCurrent: string): Promise<void> {
+    await conditional(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.webhook(endpoint.clientId, endpoint.id),
+          UpdateExpression: 'SET secrets = :secrets',
+          ConditionExpression: 'attribute_exists(PK) AND secrets[0].secret = :current',
+          ExpressionAttributeValues: { ':secrets': endpoint.secrets, ':current': expectedCurrent },
+        }),
+      ),
+      `Webhook ${endpoint.id} changed concurrently`,
+    );
+  }
+
+  /** Deletes an endpoint; ConditionFailed if it does not exist. */
+  async deleteWebhook(clientId: string, id: string): Promise<void> {
+    await conditional(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.webhook(clientId, id),
+          ConditionExpression: 'attribute_exists(PK)',
+        }),
+      ),
+      `No webhook ${id}`,
+    );
+  }
+
+  /** Creates the delivery once; false if it existed already (a repeated change record). */
+  async createDelivery(delivery: StoredDelivery): Promise<boolean> {
+    try {
+      await this.createItem(this.deliveryItem(delivery), `Delivery ${delivery.messageId} exists`);
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionFailed) return false;
+      throw err;
+    }
+  }
+
+  async getDelivery(endpointId: string, messageId: string): Promise<StoredDelivery | undefined> {
+    return this.getItem(() => keys.delivery(endpointId, messageId), true);
+  }
+
+  /** Writes the delivery if nobody else wrote it since `version - 1` (one attempt at a time). */
+  async saveDelivery(delivery: StoredDelivery): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.deliveryItem(delivery),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': delivery.version - 1 },
+        }),
+      ),
+      `Delivery ${delivery.messageId} was changed concurrently`,
+    );
+  }
+
+  /** An endpoint's deliveries, newest first (none for an id that cannot be a key). */
+  async listDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
+    const items = await absentIfIllFormed(async () => {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.deliveries(endpointId).GSI1PK },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return out.Items;
+    });
+    return (items ?? []).map((item) => {
+      const { version: _v, ...delivery } = entity<StoredDelivery>(item) as WebhookDelivery & {
+        version: number;
+      };
+      return delivery;
+    });
+  }
+
+  private deliveryItem(delivery: StoredDelivery): Record<string, unknown> {
+    return {
+      ...keys.delivery(delivery.endpointId, delivery.messageId),
+      ...keys.deliveries(delivery.endpointId),
+      GSI1SK: `${keyPart(delivery.createdAt)}#${keyPart(delivery.messageId)}`,
+      ...delivery,
+      [TTL_ATTRIBUTE]: webhookDeliveryExpiry(delivery.createdAt, this.retention),
+    };
   }
 
   // ------------------------------------------------------------ replay guard

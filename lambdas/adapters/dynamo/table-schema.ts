@@ -20,10 +20,15 @@
  * | usage event         | USAGE#<clientId>#<YYYY-MM>  | EVENT#<refId>#<event> |       |                         |
  * | verify counter      | USAGE#<clientId>#<YYYY-MM>  | VERIFY#<claimedIdentity>#<shard> | |                      |
  * | erasure record      | ERASURE#<id>                | ERASURE   | ERASURES          | <at>#<id>               |
+ * | webhook endpoint    | SP#<clientId>               | WEBHOOK#<id> |                |                         |
+ * | webhook delivery    | WEBHOOK#<endpointId>        | DELIVERY#<messageId> | WEBHOOK#<endpointId> | <createdAt>#<messageId> |
  *
  * A month's usage of one SP is one partition: its billable identification events (one item per
  * refId and event, no person data) and its verify counters (aggregated, sharded so that no single
  * item takes every verify call). SP setups are listed on GSI1 `SETUPS` for the monthly statements.
+ *
+ * An SP's webhook endpoints share its setup's partition (one Query lists them, and another SP's id
+ * is simply not found); deliveries are listed newest first per endpoint on GSI1.
  *
  * Every request path is a GetItem or a Query on a key. `ttl` (epoch seconds) lets DynamoDB delete
  * expired items; what expires when is the retention policy (lambdas/core/retention.ts,
@@ -149,6 +154,15 @@ export const keys = {
   verifyCounter: (clientId: string, month: string, claimedIdentity: string, shard: number) => ({
     PK: key('USAGE', clientId, month),
     SK: key('VERIFY', claimedIdentity, String(shard)),
+  }),
+  /** An SP's webhook endpoints, in its setup's partition. */
+  webhooks: (clientId: string) => ({ PK: key('SP', clientId), SKPrefix: 'WEBHOOK#' }),
+  webhook: (clientId: string, id: string) => ({ PK: key('SP', clientId), SK: key('WEBHOOK', id) }),
+  /** An endpoint's deliveries, newest first on GSI1. */
+  deliveries: (endpointId: string) => ({ GSI1PK: key('WEBHOOK', endpointId) }),
+  delivery: (endpointId: string, messageId: string) => ({
+    PK: key('WEBHOOK', endpointId),
+    SK: key('DELIVERY', messageId),
   }),
 } as const;
 

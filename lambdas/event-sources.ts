@@ -1,0 +1,51 @@
+/**
+ * The functions that are not behind a route or a state machine task but fed by an event source:
+ * the table's change feed and the webhook delivery queue. One definition, read by the CDK stack
+ * (event source mappings) and by the embedded stack (its DynamoDB Streams and SQS emulations).
+ * Pure data.
+ */
+
+export interface StreamSource {
+  kind: 'table-stream';
+  /** Only records whose item keys have these values reach the function (an event filter in AWS). */
+  keyFilter: Record<string, string>;
+  batchSize: number;
+  /** How often a failing batch is retried before it goes to the on-failure queue. */
+  retryAttempts: number;
+}
+
+export interface QueueSource {
+  kind: 'queue';
+  queue: 'webhook-deliveries';
+  batchSize: number;
+  /** Longer than one attempt (the 10 s delivery timeout and the table writes around it). */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message the function keeps failing on goes to the dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export interface EventSourceFunction {
+  /** The module is `lambdas/handlers/<handler>.ts`, exporting `handler`. */
+  handler: string;
+  source: StreamSource | QueueSource;
+  timeoutSeconds: number;
+}
+
+export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [
+  {
+    handler: 'webhook-fanout',
+    source: { kind: 'table-stream', keyFilter: { SK: 'ORDER' }, batchSize: 100, retryAttempts: 100 },
+    timeoutSeconds: 30,
+  },
+  {
+    handler: 'webhook-deliver',
+    source: {
+      kind: 'queue',
+      queue: 'webhook-deliveries',
+      batchSize: 5,
+      visibilityTimeoutSeconds: 90,
+      maxReceiveCount: 5,
+    },
+    timeoutSeconds: 60,
+  },
+];

@@ -1,0 +1,71 @@
+/**
+ * Instrumenting the embedded DynamoDB (dynalite) from outside: a request whose body was read (and
+ * perhaps rewritten) is handed on to dynalite's own handler, and its JSON answer can be read and
+ * rewritten on the way back — with the `Content-Length` and `x-amz-crc32` the SDK checks. Used by
+ * the metrics (consumed capacity) and the stream emulation (item images).
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
+import * as zlib from 'node:zlib';
+
+export type JsonAnswer = Record<string, unknown>;
+
+/**
+ * Runs `inner` on `body`. `onAnswer` sees each JSON answer and its status; what it returns (if
+ * anything) is sent instead.
+ */
+export function replayWithAnswer(
+  inner: RequestListener,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  onAnswer: (answer: JsonAnswer, statusCode: number) => JsonAnswer | undefined,
+): void {
+  const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) {
+      let answer: JsonAnswer | undefined;
+      try {
+        answer = JSON.parse(chunk.toString()) as JsonAnswer;
+      } catch {
+        answer = undefined;
+      }
+      const replaced = answer && onAnswer(answer, res.statusCode);
+      if (replaced) {
+        const out = JSON.stringify(replaced);
+        res.setHeader('Content-Length', Buffer.byteLength(out, 'utf8'));
+        res.setHeader('x-amz-crc32', crc32(out));
+        return end(out, ...rest);
+      }
+    }
+    return end(chunk, ...rest);
+  }) as ServerResponse['end'];
+
+  const replay = new PassThrough() as PassThrough & Partial<IncomingMessage>;
+  Object.assign(replay, {
+    method: req.method,
+    url: req.url,
+    headers: { ...req.headers, 'content-length': String(body.length) },
+    socket: req.socket,
+  });
+  inner(replay as unknown as IncomingMessage, res);
+  replay.end(body);
+}
+
+let crcTable: Uint32Array | undefined;
+/** CRC-32 of a string's UTF-8 bytes (DynamoDB's `x-amz-crc32` header); zlib's where Node has it. */
+export function crc32(text: string): number {
+  const native = (zlib as { crc32?: (data: string) => number }).crc32;
+  if (native) return native(text);
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (const byte of Buffer.from(text, 'utf8')) crc = (crcTable[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}

@@ -1,0 +1,103 @@
+/**
+ * The webhook delivery resources: the table's change feed, the delivery queue with its
+ * dead-letter queue and alarm, and the two event source mappings — each as lambdas/event-sources.ts
+ * defines them for both runtimes.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { EVENT_SOURCE_FUNCTIONS, type QueueSource } from '../../lambdas/event-sources.js';
+import { logicalIdOf, resourcesOf, synthStage } from './helpers.js';
+
+const s = synthStage('prod');
+const queueId = (name: 'webhook-deliveries' | 'webhook-dead-letters') =>
+  logicalIdOf(s.stateless, s.stateless.queues.get(name) as never);
+const functionId = (handler: string) => logicalIdOf(s.stateless, s.stateless.functions.get(handler) as never);
+const delivery = EVENT_SOURCE_FUNCTIONS.find((f) => f.handler === 'webhook-deliver')?.source as QueueSource;
+
+describe('webhook delivery in AWS', () => {
+  it('the table streams new and old images (the change feed deliveries are driven from)', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('the delivery queue is encrypted, TLS only, and moves a message the function keeps failing on to the dead-letter queue', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'srs-prod-webhook-deliveries',
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: delivery.visibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [queueId('webhook-dead-letters'), 'Arn'] },
+        maxReceiveCount: delivery.maxReceiveCount,
+      },
+    });
+    s.statelessTemplate.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'srs-prod-webhook-dead-letters',
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    for (const name of ['webhook-deliveries', 'webhook-dead-letters'] as const) {
+      s.statelessTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId(name) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('the delivery queue waits longer than an attempt can take', () => {
+    const fn = resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function')[functionId('webhook-deliver')];
+    expect(delivery.visibilityTimeoutSeconds).toBeGreaterThan(Number(fn?.Properties.Timeout));
+  });
+
+  it('feeds order writes only from the stream to the fan-out, reporting failed records, then the dead-letter queue', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('webhook-fanout') },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 100,
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { SK: { S: ['ORDER'] } } } }) }],
+      },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [queueId('webhook-dead-letters'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('feeds the delivery queue to the delivery function with partial batch failures', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('webhook-deliver') },
+      EventSourceArn: { 'Fn::GetAtt': [queueId('webhook-deliveries'), 'Arn'] },
+      BatchSize: delivery.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('raises an alarm to the operators’ topic when anything lands in the dead-letter queue', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'srs-prod-WebhookDeadLettersDepth',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId('webhook-dead-letters'), 'QueueName'] } },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: Match.anyValue(),
+    });
+  });
+
+  it('gives the functions that queue deliveries the queue URLs', () => {
+    for (const handler of ['webhooks', 'webhook-fanout', 'webhook-deliver']) {
+      const fn = resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function')[functionId(handler)];
+      const env =
+        (fn?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+      expect(env.WEBHOOK_QUEUE_URL, handler).toEqual({ Ref: queueId('webhook-deliveries') });
+      expect(env.WEBHOOK_DLQ_URL, handler).toEqual({ Ref: queueId('webhook-dead-letters') });
+    }
+  });
+});
