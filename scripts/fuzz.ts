@@ -57,16 +57,14 @@ function twoClients(clients: FuzzClient[]): [FuzzClient, FuzzClient] {
   return clients as [FuzzClient, FuzzClient];
 }
 
+let exitCode = 1;
 try {
   const args = parseArgs(process.argv.slice(2));
-  if (args.installOnly) {
-    installSchemathesis(log);
-    process.exit(0);
-  }
   installSchemathesis(log);
+  if (args.installOnly) process.exit(0);
   const stack = args.url
     ? undefined
-    : await startLocalStack({ port: 0, logLevel: 'ERROR', rateLimits: false });
+    : await startLocalStack({ port: 0, logLevel: 'ERROR', rateLimits: false, timeToLiveSweepSeconds: 0 });
   const baseUrl = args.url ?? (stack?.baseUrl as string);
   if (stack) log(`Embedded stack on ${baseUrl} (in memory, stopped afterwards)`);
   const reportDir = mkdtempSync(join(tmpdir(), 'srs-fuzz-'));
@@ -80,11 +78,12 @@ try {
       onOutput: (chunk) => process.stdout.write(chunk),
     });
     log(`Reports: ${reportDir}`);
-    process.exitCode = run.exitCode ?? 1;
+    exitCode = run.exitCode ?? 1;
   } finally {
     await stack?.close();
   }
 } catch (err) {
   log(err instanceof PythonSetupError ? err.message : `fuzz failed: ${(err as Error).stack}`);
-  process.exitCode = 1;
 }
+// The stack's state machine executions may still wait for a partner or a person: end them with it.
+process.exit(exitCode);

@@ -9,6 +9,7 @@
  * gateway's (GATEWAY_RESPONSES: a missing token or scope, throttling, integration failures).
  */
 
+import { SIGNATURE_NEED_KEYS } from '../core/demo-portal.js';
 import { IdentificationData } from '../core/evidence.js';
 import { IntrospectionRequest, IntrospectionResponse } from '../core/introspection.js';
 import * as S from '../core/schemas.js';
@@ -472,7 +473,19 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'POST /demo-portal': {
     requestMediaType: 'application/x-www-form-urlencoded',
-    requestSchema: { type: 'object', additionalProperties: { type: 'string' } },
+    requestSchema: {
+      type: 'object',
+      description:
+        'The first page’s form as a browser sends it: names and number are trimmed, the number may carry spaces, dots, slashes, brackets or a 00 prefix.',
+      required: ['firstName', 'lastName', 'mobile', 'need'],
+      properties: {
+        firstName: { type: 'string' },
+        lastName: { type: 'string' },
+        mobile: { type: 'string' },
+        need: { type: 'string', enum: SIGNATURE_NEED_KEYS },
+      },
+      additionalProperties: { type: 'string' },
+    },
     responses: {
       '303': seeOther('Verify answered: to the methods (negative) or to "ready to sign" (positive).'),
       '400': page('The form with an error next to each invalid field.'),

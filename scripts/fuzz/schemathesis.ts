@@ -40,7 +40,7 @@ export interface FuzzOptions {
   clients: [FuzzClient, FuzzClient];
   /** The OAuth token endpoint; `<baseUrl>/oauth2/token` when absent. */
   tokenUrl?: string;
-  /** Where the reports (and the generated sign-in file) go. */
+  /** Where the reports, schemathesis's console output and the generated sign-in file go. */
   reportDir: string;
   /** More `st run` options (they override the configuration file's). */
   extraArgs?: string[];
@@ -192,6 +192,7 @@ export async function runSchemathesis(options: FuzzOptions): Promise<FuzzRun> {
     child.once('error', reject);
     child.once('close', resolve);
   });
+  writeFileSync(join(options.reportDir, 'schemathesis.txt'), output);
   if (!readdirSync(options.reportDir).includes('schemathesis.json')) {
     throw new Error(`schemathesis wrote no report (exit ${exitCode}):\n${output.slice(-4000)}`);
   }

@@ -5,17 +5,18 @@
  * answer. One run (fuzz/schemathesis.toml: fixed seed, deterministic, a fixed number of examples per
  * operation) feeds the tests below, one per kind of finding, each naming the failed requests.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FuzzClient, type FuzzRun, runSchemathesis } from '../../scripts/fuzz/schemathesis.js';
 import { type LocalStack, startStack } from '../support/stack.js';
+
+const REPORT_DIR = '.reports/fuzz-schemathesis';
 
 let stack: LocalStack;
 let run: FuzzRun;
 
 beforeAll(async () => {
+  rmSync(REPORT_DIR, { recursive: true, force: true });
   // Rate limits off: every generated request reaches its function (a 429 would only hide it).
   stack = await startStack({ rateLimits: false });
   const [sp, otherSp] = stack.config.serviceProviders.map(
@@ -24,7 +25,8 @@ beforeAll(async () => {
   run = await runSchemathesis({
     baseUrl: stack.baseUrl,
     clients: [sp as FuzzClient, otherSp as FuzzClient],
-    reportDir: mkdtempSync(join(tmpdir(), 'srs-fuzz-')),
+    // Kept for reading after the run (CI's .reports): the JSON and JUnit reports, the console output.
+    reportDir: REPORT_DIR,
   });
   const r = run.report;
   console.log(
