@@ -1,0 +1,157 @@
+/**
+ * The REST API: one method per route of the route table with its function, the Cognito authorizer
+ * with the route's scopes, request validation, stage and per-method throttling, access and
+ * execution logs without bodies, and problem+json gateway responses.
+ */
+import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import {
+  GATEWAY_RESPONSES,
+  type GatewayProblem,
+  type GatewayResponseType,
+  gatewayProblemBody,
+  gatewayProblemHeaders,
+  STRICT_TRANSPORT_SECURITY,
+} from '../lambdas/http/gateway-responses.js';
+import type { RouteDefinition } from '../lambdas/routes.js';
+import { prefixOf, type StageConfig } from './config.js';
+import { pascal } from './stateless-names.js';
+
+export function createApi(
+  scope: Stack,
+  deps: {
+    config: StageConfig;
+    routes: readonly RouteDefinition[];
+    userPool: cognito.IUserPool;
+    functions: ReadonlyMap<string, nodejs.NodejsFunction>;
+  },
+): { api: apigateway.RestApi; authorizer: apigateway.CognitoUserPoolsAuthorizer } {
+  const { config } = deps;
+  const prefix = prefixOf(config.stage);
+  const accessLogs = new logs.LogGroup(scope, 'ApiAccessLogs', {
+    retention: config.logRetention,
+    removalPolicy: config.removalPolicy,
+  });
+
+  const methodOptions: Record<string, apigateway.MethodDeploymentOptions> = {};
+  for (const route of deps.routes.filter((r) => r.clientRateLimit)) {
+    // A method's settings replace the stage's, so repeat logging and metrics here.
+    methodOptions[`${route.path}/${route.method}`] = {
+      throttlingRateLimit: config.rateLimitedRouteThrottle.rateLimit,
+      throttlingBurstLimit: config.rateLimitedRouteThrottle.burstLimit,
+      loggingLevel: apigateway.MethodLoggingLevel.INFO,
+      dataTraceEnabled: false,
+      metricsEnabled: true,
+    };
+  }
+
+  const F = apigateway.AccessLogField;
+  const api = new apigateway.RestApi(scope, 'Api', {
+    restApiName: `${prefix}-api`,
+    description: `Smart Registration Service (${config.stage})`,
+    endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+    cloudWatchRole: true,
+    // The role is the account's API Gateway logging role, shared by every stage in the account:
+    // removing a dev stack must not take it away from the others.
+    cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+    deployOptions: {
+      stageName: config.stage,
+      accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+      accessLogFormat: apigateway.AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: F.contextRequestId(),
+          extendedRequestId: F.contextExtendedRequestId(),
+          ip: F.contextIdentitySourceIp(),
+          requestTime: F.contextRequestTime(),
+          httpMethod: F.contextHttpMethod(),
+          resourcePath: F.contextResourcePath(),
+          status: F.contextStatus(),
+          protocol: F.contextProtocol(),
+          responseLength: F.contextResponseLength(),
+          responseLatency: F.contextResponseLatency(),
+          integrationLatency: F.contextIntegrationLatency(),
+          errorType: F.contextErrorResponseType(),
+          wafStatus: F.contextWafResponseCode(),
+          clientId: F.contextAuthorizerClaims('client_id'),
+        }),
+      ),
+      // Execution logs without request/response bodies (they carry person data).
+      loggingLevel: apigateway.MethodLoggingLevel.INFO,
+      dataTraceEnabled: false,
+      metricsEnabled: true,
+      tracingEnabled: true,
+      throttlingRateLimit: config.stageThrottle.rateLimit,
+      throttlingBurstLimit: config.stageThrottle.burstLimit,
+      methodOptions,
+    },
+  });
+  Validations.of(api).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    reason:
+      "API Gateway's account-level CloudWatch role: the AWS managed policy is the documented way to let API Gateway write execution and access logs.",
+  });
+
+  const authorizer = new apigateway.CognitoUserPoolsAuthorizer(scope, 'Authorizer', {
+    authorizerName: `${prefix}-cognito`,
+    cognitoUserPools: [deps.userPool],
+    identitySource: apigateway.IdentitySource.header('Authorization'),
+  });
+
+  const validator = new apigateway.RequestValidator(scope, 'RequestValidator', {
+    restApi: api,
+    requestValidatorName: 'parameters-and-body',
+    validateRequestParameters: true,
+    validateRequestBody: true,
+  });
+
+  for (const route of deps.routes) {
+    const fn = deps.functions.get(route.handler) as nodejs.NodejsFunction;
+    const resource = api.root.resourceForPath(route.path);
+    const pathParams = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+    const requestParameters = Object.fromEntries(pathParams.map((p) => [`method.request.path.${p}`, true]));
+    const common = {
+      requestValidator: validator,
+      requestParameters,
+    };
+    const method = resource.addMethod(
+      route.method,
+      new apigateway.LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }),
+      route.auth.type === 'oauth'
+        ? {
+            ...common,
+            authorizer,
+            authorizationType: apigateway.AuthorizationType.COGNITO,
+            authorizationScopes: [...route.auth.scopes],
+          }
+        : { ...common, authorizationType: apigateway.AuthorizationType.NONE },
+    );
+    if (route.auth.type === 'none') {
+      const reason = `Public by design in the route table (auth "none": the white paper's verify call, ISP callbacks that carry their own signed JWS, public pages): ${route.method} ${route.path}, ${route.summary}. Throttled per stage${route.clientRateLimit ? ', per method and per client address (WAF)' : ''}.`;
+      Validations.of(method).acknowledge(
+        { id: 'AwsSolutions-APIG4', reason },
+        { id: 'AwsSolutions-COG4', reason },
+      );
+    }
+  }
+
+  for (const [type, problem] of Object.entries(GATEWAY_RESPONSES) as [
+    GatewayResponseType,
+    GatewayProblem,
+  ][]) {
+    api.addGatewayResponse(`GatewayResponse${pascal(type.toLowerCase())}`, {
+      type: apigateway.ResponseType.of(type),
+      ...(problem.fallback ? {} : { statusCode: String(problem.status) }),
+      responseHeaders: Object.fromEntries(
+        Object.entries({
+          ...gatewayProblemHeaders(type),
+          'Strict-Transport-Security': STRICT_TRANSPORT_SECURITY,
+        }).map(([k, v]) => [k, `'${v}'`]),
+      ),
+      templates: { 'application/json': JSON.stringify(gatewayProblemBody(type)) },
+    });
+  }
+  return { api, authorizer };
+}

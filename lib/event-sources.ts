@@ -1,0 +1,83 @@
+/**
+ * What feeds the functions that no route or task calls (lambdas/event-sources.ts): the webhook
+ * delivery queue and its dead-letter queue, and the event source mappings from the table's stream
+ * and the queue.
+ */
+import { Duration, type Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { EVENT_SOURCE_FUNCTIONS, type EventSourceFunction } from '../lambdas/event-sources.js';
+import { prefixOf, type StageConfig } from './config.js';
+import type { QueueName } from './function-permissions.js';
+
+export function createWebhookQueues(
+  scope: Stack,
+  deps: { config: StageConfig },
+): ReadonlyMap<QueueName, sqs.Queue> {
+  const prefix = prefixOf(deps.config.stage);
+  const delivery = EVENT_SOURCE_FUNCTIONS.find((f) => f.source.kind === 'queue')?.source;
+  if (delivery?.kind !== 'queue') throw new Error('lambdas/event-sources.ts defines no delivery queue');
+  const deadLetters = new sqs.Queue(scope, 'WebhookDeadLetters', {
+    queueName: `${prefix}-webhook-dead-letters`,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    removalPolicy: deps.config.removalPolicy,
+  });
+  const deliveries = new sqs.Queue(scope, 'WebhookDeliveries', {
+    queueName: `${prefix}-${delivery.queue}`,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    // Later attempts hop through the queue (15 minutes at most per hop): no message waits longer.
+    retentionPeriod: Duration.days(4),
+    visibilityTimeout: Duration.seconds(delivery.visibilityTimeoutSeconds),
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: delivery.maxReceiveCount },
+    removalPolicy: deps.config.removalPolicy,
+  });
+  return new Map<QueueName, sqs.Queue>([
+    ['webhook-deliveries', deliveries],
+    ['webhook-dead-letters', deadLetters],
+  ]);
+}
+
+export function connectEventSource(
+  _scope: Stack,
+  deps: { table: dynamodb.ITable; queues: ReadonlyMap<QueueName, sqs.Queue> },
+  fn: nodejs.NodejsFunction,
+  def: EventSourceFunction,
+): void {
+  const source = def.source;
+  if (source.kind === 'queue') {
+    fn.addEventSource(
+      new eventSources.SqsEventSource(deps.queues.get(source.queue) as sqs.Queue, {
+        batchSize: source.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+    return;
+  }
+  fn.addEventSource(
+    new eventSources.DynamoEventSource(deps.table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: source.batchSize,
+      retryAttempts: source.retryAttempts,
+      reportBatchItemFailures: true,
+      onFailure: new eventSources.SqsDlq(deps.queues.get('webhook-dead-letters') as sqs.Queue),
+      filters: [
+        lambda.FilterCriteria.filter({
+          dynamodb: {
+            Keys: Object.fromEntries(
+              Object.entries(source.keyFilter).map(([name, value]) => [
+                name,
+                { S: lambda.FilterRule.isEqual(value) },
+              ]),
+            ),
+          },
+        }),
+      ],
+    }),
+  );
+}
