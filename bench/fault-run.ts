@@ -16,7 +16,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Repository } from '../lambdas/adapters/dynamo/repository.js';
+import { createRepository } from '../lambdas/adapters/dynamo/repository.js';
 import type { Order } from '../lambdas/core/order.js';
 import { type ServiceConfig, ServiceConfigSchema } from '../lambdas/core/service-config.js';
 import { loadConfig } from '../local/config.js';
@@ -485,7 +485,7 @@ async function countOutcomes(
 > {
   // Faults are still on: this reader retries more than the SDK's default 3 attempts.
   const db = documentClient(dynamoEndpoint, 12);
-  const repository = new Repository(db, TABLE_NAME);
+  const repository = createRepository(db, TABLE_NAME);
   try {
     const byMobile = await ordersByMobile(db, new Set(identifications.map((i) => i.mobile)));
     const outcomes: Record<string, number> = {};

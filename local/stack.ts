@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
-import { Repository } from '../lambdas/adapters/dynamo/repository.js';
+import { createRepository, type Repository } from '../lambdas/adapters/dynamo/repository.js';
 import { oauthClientsOf, type ServiceConfig } from '../lambdas/core/service-config.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import {
@@ -182,7 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
-  const repository = new Repository(db, TABLE_NAME);
+  const repository = createRepository(db, TABLE_NAME);
   const timeToLive = new LocalTimeToLive(db, TABLE_NAME);
   const sweepSeconds = options.timeToLiveSweepSeconds ?? 60;
   if (sweepSeconds > 0) timeToLive.start(sweepSeconds * 1000);

@@ -1,7 +1,7 @@
 /** AWS SDK clients, created once per module instance (i.e. once per Lambda container). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Repository } from './dynamo/repository.js';
+import { createRepository, type Repository } from './dynamo/repository.js';
 import { requiredEnv } from './env.js';
 
 let repository: Repository | undefined;
@@ -12,7 +12,7 @@ export function tableRepository(): Repository {
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     });
-    repository = new Repository(db, requiredEnv('TABLE_NAME'));
+    repository = createRepository(db, requiredEnv('TABLE_NAME'));
   }
   return repository;
 }

@@ -9,7 +9,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { createRepository, type Repository } from '../../lambdas/adapters/dynamo/repository.js';
 import { type LocalStackEndpoints, runningLocalStacks } from '../../local/endpoints-file.js';
 import { OperatorError, type OptionValues, stringOption } from './cli.js';
 
@@ -151,5 +151,11 @@ export async function connect(values: OptionValues): Promise<Connection> {
     throw new OperatorError(awsFailure(err, `DynamoDB table ${tableName} at ${target}`));
   }
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return { repository: new Repository(db, tableName), db, tableName, target, close: () => client.destroy() };
+  return {
+    repository: createRepository(db, tableName),
+    db,
+    tableName,
+    target,
+    close: () => client.destroy(),
+  };
 }

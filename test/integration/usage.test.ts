@@ -4,7 +4,8 @@
  * statement (`npm run admin -- usage`) and the SP's own figures (`GET /api/usage`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { tableRepository } from '../../lambdas/adapters/aws-clients.js';
+import type { Repository } from '../../lambdas/adapters/dynamo/repository.js';
 import { monthOf } from '../../lambdas/core/usage.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
@@ -17,7 +18,9 @@ let portal: string;
 let bank: string;
 let month: string;
 let usageWriteFailures = 0;
-const realPutUsageRecords = Repository.prototype.putUsageRecords;
+/** The repository the handlers use in this process (the embedded stack runs them in-process). */
+let handlersRepository: Repository;
+let realPutUsageRecords: Repository['putUsageRecords'];
 
 const verify = (msisdn: string, claimedIdentity: string, assuranceLevel = 3) =>
   call(stack, 'POST', '/api/verify', {
@@ -36,6 +39,8 @@ beforeAll(async () => {
     verifyCountFlushSeconds: 0,
     stepFunctions: { retryIntervalMs: 5 },
   });
+  handlersRepository = tableRepository();
+  realPutUsageRecords = handlersRepository.putUsageRecords;
   portal = await tokenFor(stack, 'demo-portal');
   bank = await tokenFor(stack, 'demo-bank');
 
@@ -54,16 +59,16 @@ beforeAll(async () => {
     async () => termsLinkFromOutbox(stack, mobile),
     (l) => l !== undefined,
   );
-  Repository.prototype.putUsageRecords = async function (records) {
+  handlersRepository.putUsageRecords = async (records) => {
     if (records.some((r) => r.event === 'terms-accepted') && usageWriteFailures === 0) {
       usageWriteFailures += 1;
       throw Object.assign(new Error('function died'), { name: 'FunctionDied' });
     }
-    return realPutUsageRecords.call(this, records);
+    return realPutUsageRecords(records);
   };
   expect((await acceptTerms(link as string)).status).toBe(200);
   expect((await stack.stepFunctions.settled(completed.refId)).status).toBe('SUCCEEDED');
-  Repository.prototype.putUsageRecords = realPutUsageRecords;
+  handlersRepository.putUsageRecords = realPutUsageRecords;
 
   // The person cancels; the partner reports it twice.
   const cancelled = await startOrder(stack, portal, { mobile: '+41790007002' });
@@ -93,7 +98,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  Repository.prototype.putUsageRecords = realPutUsageRecords;
+  if (handlersRepository) handlersRepository.putUsageRecords = realPutUsageRecords;
   await stack?.close();
 });
 

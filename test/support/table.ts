@@ -1,7 +1,7 @@
 /** The table alone (no stack): the embedded DynamoDB with the real table schema and a repository on it. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { createRepository, type Repository } from '../../lambdas/adapters/dynamo/repository.js';
 import { startDynamo } from '../../local/dynamodb.js';
 
 export interface TableStore {
@@ -22,7 +22,7 @@ export async function startTableStore(tableName = 'srs-test'): Promise<TableStor
     { marshallOptions: { removeUndefinedValues: true } },
   );
   return {
-    store: new Repository(db, tableName),
+    store: createRepository(db, tableName),
     rawItem: async (key) => (await db.send(new GetCommand({ TableName: tableName, Key: key }))).Item,
     close: async () => {
       db.destroy();

@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { createRepository, type Repository } from '../../lambdas/adapters/dynamo/repository.js';
 import { InvalidKeyPart, keyPart, MAX_KEY_PART_BYTES } from '../../lambdas/adapters/dynamo/table-schema.js';
 import { order, registration, testIsp } from './fixtures.js';
 
@@ -30,7 +30,7 @@ const keyTooLong = () =>
 beforeEach(() => {
   ddb.reset();
   ddb.rejects(keyTooLong());
-  repo = new Repository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-2' })), 't');
+  repo = createRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-2' })), 't');
 });
 
 const HOSTILE: [string, string][] = [

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { createRepository, type Repository } from '../../lambdas/adapters/dynamo/repository.js';
 import { ConditionFailed } from '../../lambdas/core/errors.js';
 import type { AmlAccessRecord } from '../../lambdas/usecases/ports/aml-access-log.js';
 import { bankIsp, order, REF_ID, registration, testIsp, videoIsp } from './fixtures.js';
@@ -38,7 +38,7 @@ let repo: Repository;
 beforeEach(() => {
   ddb.reset();
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-2' }));
-  repo = new Repository(client, TABLE);
+  repo = createRepository(client, TABLE);
 });
 
 describe('Repository', () => {

@@ -1,0 +1,109 @@
+/** The operator's configuration: the catalogue (ISPs), SP setups, claimed identities, terms of use. */
+import { createHash } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { IspConfig, SpSetup } from '../../core/domain.js';
+import type { TermsOfUse } from '../../core/terms-of-use.js';
+import type {
+  ClaimedIdentity,
+  ConfigReader,
+  ConfigWriter,
+  TermsOfUseReader,
+} from '../../usecases/ports/config.js';
+import { conditional, entity, type Table } from './table.js';
+import { keys, SETUPS_PARTITION } from './table-schema.js';
+
+/** JSON with object keys sorted, so equal content hashes equally whatever the key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export function configItems(
+  table: Table,
+): ConfigReader & ConfigWriter & TermsOfUseReader & { listSpSetups(): Promise<SpSetup[]> } {
+  return {
+    async getSpSetup(clientId: string): Promise<SpSetup | undefined> {
+      return table.getItem<SpSetup>(() => keys.spSetup(clientId));
+    },
+
+    async putSpSetup(sp: SpSetup): Promise<void> {
+      await table.putItem({ ...keys.spSetup(sp.clientId), ...keys.spSetupListed(sp.clientId), ...sp });
+    },
+
+    /** Every SP setup, by client id (GSI1 `SETUPS`; for the operator, never on a request path). */
+    async listSpSetups(): Promise<SpSetup[]> {
+      const setups: SpSetup[] = [];
+      for await (const item of table.queryAll({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': SETUPS_PARTITION },
+      }))
+        setups.push(entity<SpSetup>(item) as SpSetup);
+      return setups;
+    },
+
+    async getClaimedIdentity(id: string): Promise<ClaimedIdentity | undefined> {
+      return table.getItem<ClaimedIdentity>(() => keys.claimedIdentity(id));
+    },
+
+    async putClaimedIdentity(ci: ClaimedIdentity): Promise<void> {
+      await table.putItem({ ...keys.claimedIdentity(ci.claimedIdentity), ...ci });
+    },
+
+    async listIsps(): Promise<IspConfig[]> {
+      const isps: IspConfig[] = [];
+      for await (const item of table.queryAll({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.catalogue().PK },
+      }))
+        isps.push(entity<IspConfig>(item) as IspConfig);
+      return isps;
+    },
+
+    async getIsp(issuer: string): Promise<IspConfig | undefined> {
+      return table.getItem<IspConfig>(() => keys.isp(issuer));
+    },
+
+    async putIsp(isp: IspConfig): Promise<void> {
+      await table.putItem({ ...keys.isp(isp.issuer), ...isp });
+    },
+
+    /**
+     * Publishes a terms-of-use version and makes it the current one. A version is written once: the
+     * same text again changes nothing, another text under a published version is refused
+     * (ConditionFailed), so a recorded acceptance always names the text the person saw.
+     */
+    async publishTermsOfUse(terms: TermsOfUse): Promise<void> {
+      const sha256 = createHash('sha256').update(canonicalJson(terms)).digest('hex');
+      await conditional(
+        table.db.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: { ...keys.termsOfUse(terms.version), ...terms, sha256 },
+            ConditionExpression: 'attribute_not_exists(PK) OR sha256 = :sha256',
+            ExpressionAttributeValues: { ':sha256': sha256 },
+          }),
+        ),
+        `Terms of use version ${terms.version} is already published with another text: give the new text a new version.`,
+      );
+      await table.putItem({ ...keys.currentTermsOfUse(), ...terms, sha256 });
+    },
+
+    async getCurrentTermsOfUse(): Promise<TermsOfUse | undefined> {
+      const item = await table.getItem<TermsOfUse & { sha256?: string }>(() => keys.currentTermsOfUse());
+      if (!item) return undefined;
+      const { sha256: _sha, ...terms } = item;
+      return terms;
+    },
+
+    async getTermsOfUse(version: string): Promise<TermsOfUse | undefined> {
+      const item = await table.getItem<TermsOfUse & { sha256?: string }>(() => keys.termsOfUse(version));
+      if (!item) return undefined;
+      const { sha256: _sha, ...terms } = item;
+      return terms;
+    },
+  };
+}

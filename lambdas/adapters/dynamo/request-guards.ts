@@ -1,0 +1,149 @@
+/**
+ * Items that keep a request from taking effect twice: the start call's Idempotency-Key records
+ * and the partner messages' jti replay guard.
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionFailed } from '../../core/errors.js';
+import type {
+  IdempotencyRecord,
+  IdempotencyReservation,
+  IdempotencyStore,
+} from '../../usecases/ports/idempotency.js';
+import type { ReplayGuard } from '../../usecases/ports/replay-guard.js';
+import { absentIfIllFormed, conditional, entity, epochSeconds, type Table } from './table.js';
+import { keys, TTL_ATTRIBUTE } from './table-schema.js';
+
+export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard {
+  return {
+    /** The record for a key, unless it is past its retention (TTL deletes late, so check here). */
+    async getIdempotency(
+      clientId: string,
+      keyHash: string,
+      now = new Date(),
+    ): Promise<IdempotencyRecord | undefined> {
+      return absentIfIllFormed(async () => {
+        const out = await table.db.send(
+          new GetCommand({
+            TableName: table.name,
+            Key: keys.idempotency(clientId, keyHash),
+            ConsistentRead: true,
+          }),
+        );
+        const ttl = out.Item?.[TTL_ATTRIBUTE];
+        if (typeof ttl === 'number' && ttl < epochSeconds(now)) return undefined;
+        return entity<IdempotencyRecord>(out.Item);
+      });
+    },
+
+    /**
+     * Takes the key for one request. Fails when another request holds it or has completed it; a lock
+     * left by a crashed request can be taken over once it has lapsed.
+     */
+    async lockIdempotency(
+      clientId: string,
+      keyHash: string,
+      fingerprint: string,
+      reservation: IdempotencyReservation,
+      now: Date,
+      lockSeconds: number,
+      retainSeconds: number,
+    ): Promise<void> {
+      const record: IdempotencyRecord = {
+        state: 'in-progress',
+        fingerprint,
+        lockedUntil: epochSeconds(now) + lockSeconds,
+        ...reservation,
+      };
+      await conditional(
+        table.db.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: {
+              ...keys.idempotency(clientId, keyHash),
+              ...record,
+              [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
+            },
+            // Free, or a lapsed lock of a crashed request, or a record past its retention.
+            ConditionExpression:
+              'attribute_not_exists(PK) OR (#state = :inProgress AND lockedUntil < :now) OR #ttl < :now',
+            ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': epochSeconds(now) },
+          }),
+        ),
+        'Idempotency key is taken',
+      );
+    },
+
+    async completeIdempotency(
+      clientId: string,
+      keyHash: string,
+      fingerprint: string,
+      statusCode: number,
+      body: string,
+      now: Date,
+      retainSeconds: number,
+    ): Promise<void> {
+      const record: IdempotencyRecord = { state: 'completed', fingerprint, statusCode, body };
+      await table.db.send(
+        new PutCommand({
+          TableName: table.name,
+          Item: {
+            ...keys.idempotency(clientId, keyHash),
+            ...record,
+            [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
+          },
+        }),
+      );
+    },
+
+    /**
+     * Frees the key after a failed request so that the SP can retry with it at once. A request that
+     * may have written its order keeps its reservation (the lock lapses now), so that the retry
+     * answers that order; otherwise the record goes, and nothing is left behind.
+     */
+    async releaseIdempotency(
+      clientId: string,
+      keyHash: string,
+      fingerprint: string,
+      keepReservation = false,
+    ): Promise<void> {
+      const held = {
+        TableName: table.name,
+        Key: keys.idempotency(clientId, keyHash),
+        ConditionExpression: '#state = :inProgress AND fingerprint = :fp',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':inProgress': 'in-progress', ':fp': fingerprint },
+      };
+      await conditional(
+        table.db.send(
+          keepReservation
+            ? new UpdateCommand({
+                ...held,
+                UpdateExpression: 'SET lockedUntil = :lapsed',
+                ExpressionAttributeValues: { ...held.ExpressionAttributeValues, ':lapsed': 0 },
+              })
+            : new DeleteCommand(held),
+        ),
+        'Idempotency key is not held by this request',
+      ).catch((err) => {
+        if (!(err instanceof ConditionFailed)) throw err;
+      });
+    },
+
+    /** Records a message id; fails if it was seen before (and has not yet expired). */
+    async rememberJti(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<void> {
+      await conditional(
+        table.db.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: { ...keys.jti(issuer, jti), issuer, [TTL_ATTRIBUTE]: epochSeconds(expiresAt) },
+            ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now',
+            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': epochSeconds(now) },
+          }),
+        ),
+        'Message id was seen before',
+      );
+    },
+  };
+}
