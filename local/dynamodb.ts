@@ -13,11 +13,24 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../lambdas/adapters/dynamo/table-schema.js';
 import type { LocalDynamoStream } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
 import type { MetricsHooks } from './metrics-hooks.js';
+
+/** A document client for the embedded DynamoDB at `endpoint`, configured as the handlers' is. */
+export function embeddedDocumentClient(endpoint: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+}
 
 export interface EmbeddedDynamo {
   endpoint: string;

@@ -7,8 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
 import { createRepository, type Repository } from '../lambdas/adapters/dynamo/repository.js';
 import { oauthClientsOf, type ServiceConfig } from '../lambdas/core/service-config.js';
@@ -25,7 +23,7 @@ import { seedConfig } from '../lambdas/usecases/seed-config.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
-import { startDynamo } from './dynamodb.js';
+import { embeddedDocumentClient, startDynamo } from './dynamodb.js';
 import { LocalDynamoStream } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
 import { loadHandler } from './handler-modules.js';
@@ -174,14 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.TEST_ISP_PRIVATE_JWK = JSON.stringify(secrets.testIspPrivateJwk);
   process.env.ORDER_TOKEN_PRIVATE_JWK = JSON.stringify(secrets.orderTokenPrivateJwk);
   Object.assign(process.env, demoPortalEnvironment(config, baseUrl));
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const db = embeddedDocumentClient(dynamo.endpoint);
   const repository = createRepository(db, TABLE_NAME);
   const timeToLive = new LocalTimeToLive(db, TABLE_NAME);
   const sweepSeconds = options.timeToLiveSweepSeconds ?? 60;
