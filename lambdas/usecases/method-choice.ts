@@ -24,11 +24,11 @@ import {
   type Order,
 } from '../core/order.js';
 import { Problem, problems } from '../core/problems.js';
+import { type OpenWithPartnerDeps, openWithPartner } from './open-with-partner.js';
 import { mutateOrder } from './order-mutation.js';
 import type { ConfigReader } from './ports/config.js';
 import type { OrderStore } from './ports/orders.js';
 import type { TaskCallbackPort } from './ports/workflow.js';
-import { type OpenWithPartnerDeps, openWithPartner } from './start-identification.js';
 import { recordUsage, type UsagePort } from './usage.js';
 import { chosenPartnerOutput } from './workflow-tasks.js';
 

@@ -8,17 +8,18 @@
  * leaves nothing behind.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { decideMethod, type MethodDecision } from '../core/catalogue.js';
-import { ConditionFailed, IspUnavailable } from '../core/errors.js';
+import { decideMethod } from '../core/catalogue.js';
+import { ConditionFailed } from '../core/errors.js';
 import { decideIdempotency, requestFingerprint, sha256 } from '../core/idempotency.js';
 import { METHOD_CHOICE_SECONDS, methodOptions } from '../core/method-choice.js';
-import type { Order, PersonData } from '../core/order.js';
+import type { Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import type { StartIdentificationRequest, StartIdentificationResponse } from '../core/schemas.js';
+import { openWithPartner } from './open-with-partner.js';
 import type { ConfigReader } from './ports/config.js';
 import type { IdempotencyReservation, IdempotencyStore } from './ports/idempotency.js';
 import type { OrderStore } from './ports/orders.js';
-import type { IspAdapterFor, OpenedOrder, OrderTokenSigner } from './ports/partner.js';
+import type { IspAdapterFor, OrderTokenSigner } from './ports/partner.js';
 import type { IdentificationWorkflow } from './ports/workflow.js';
 import { recordUsage, type UsagePort } from './usage.js';
 
@@ -227,73 +228,6 @@ async function finishStart(
 /** The person's method choice page: the order and the link's secret (only its hash is stored). */
 export function methodChoiceUrl(serviceBaseUrl: string, refId: string, token: string): string {
   return `${serviceBaseUrl}/method-choice/${refId}?token=${token}`;
-}
-
-export type OpenWithPartnerDeps = Pick<StartIdentificationDeps, 'adapterFor' | 'signOrderToken' | 'now'>;
-
-/**
- * Opens the order with the chosen partner (at the start call, or when the person chose the method)
- * and answers the order's partner fields. Writes nothing: a failing partner leaves nothing behind.
- */
-export async function openWithPartner(
-  deps: OpenWithPartnerDeps,
-  input: {
-    refId: string;
-    decision: Extract<MethodDecision, { ok: true }>;
-    method: string;
-    person: PersonData;
-    serviceBaseUrl: string;
-  },
-) {
-  const now = deps.now ?? (() => new Date());
-  const { decision } = input;
-  const adapter = deps.adapterFor(decision.isp.adapter);
-  if (!adapter) throw new Error(`No ISP adapter named ${decision.isp.adapter}`);
-  const createdAt = now();
-  const expiresAt = new Date(createdAt.getTime() + decision.isp.orderValiditySeconds * 1000);
-  const orderToken = await deps.signOrderToken({
-    issuer: input.serviceBaseUrl,
-    audience: decision.isp.issuer,
-    refId: input.refId,
-    method: input.method,
-    loa: decision.loa,
-    expiresAt,
-    now: createdAt,
-  });
-  let opened: OpenedOrder;
-  try {
-    opened = await adapter.openOrder({
-      refId: input.refId,
-      isp: decision.isp,
-      method: input.method,
-      loa: decision.loa,
-      jurisdictions: decision.jurisdictions,
-      person: input.person,
-      expiresAt,
-      serviceBaseUrl: input.serviceBaseUrl,
-      orderToken,
-    });
-  } catch (err) {
-    if (err instanceof IspUnavailable) {
-      throw err.retryable
-        ? problems.serviceUnavailable(`${decision.isp.issuer} is not available; try again later.`, 30)
-        : problems.badGateway(`${decision.isp.issuer} could not open the identification order.`);
-    }
-    throw err;
-  }
-  const fields = {
-    issuer: decision.isp.issuer,
-    adapter: adapter.name,
-    method: input.method,
-    loa: decision.loa,
-    jurisdictions: decision.jurisdictions,
-    offline: decision.offline,
-    ispOrderId: opened.ispOrderId,
-    targetURL: opened.targetURL,
-    expiresAt: expiresAt.toISOString(),
-    timeoutSeconds: decision.isp.timeoutSeconds,
-  } satisfies Partial<Order>;
-  return { fields, openedAt: now() };
 }
 
 /**
