@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 
-/** What the stack deploys (lib/stateless-stack.ts): memory, and the timeouts of API and task functions. */
+/** What the stack deploys (lib/service-function.ts): memory, and the timeouts of API and task functions. */
 export const FUNCTION_MEMORY_MB = 512;
 export const API_FUNCTION_TIMEOUT_MS = 10_000;
 export const TASK_FUNCTION_TIMEOUT_MS = 30_000;
