@@ -1,0 +1,77 @@
+/** The stage's secrets in Secrets Manager, encrypted with the data key. */
+import type { Stack } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { prefixOf, type StageConfig } from './config.js';
+import type { SecretId } from './function-permissions.js';
+
+const pascalOf = (kebab: string): string =>
+  kebab
+    .split('-')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+
+/**
+ * Secrets the functions get in their environment (resolved by CloudFormation at deployment).
+ * Never in code or in the template: generated here, or put in by the operator (docs/deploy.md).
+ */
+export function createSecrets(
+  scope: Stack,
+  config: StageConfig,
+  encryptionKey: kms.IKey,
+): Map<SecretId, secretsmanager.Secret> {
+  const secrets = new Map<SecretId, secretsmanager.Secret>();
+  const prefix = prefixOf(config.stage);
+  const secret = (
+    id: SecretId,
+    description: string,
+    generate: secretsmanager.SecretStringGenerator,
+    noRotation: string,
+  ): void => {
+    const s = new secretsmanager.Secret(scope, pascalOf(id), {
+      secretName: `${prefix}/${id}`,
+      description,
+      encryptionKey,
+      generateSecretString: generate,
+      // Losing one changes serial numbers or invalidates keys partners rely on: keep them outside dev.
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(s).acknowledge({ id: 'AwsSolutions-SMG4', reason: noRotation });
+    secrets.set(id, s);
+  };
+  const placeholder = (fields: string[]): secretsmanager.SecretStringGenerator => ({
+    secretStringTemplate: JSON.stringify(
+      Object.fromEntries(fields.map((f) => [f, 'placeholder: replace as docs/deploy.md says'])),
+    ),
+    generateStringKey: 'nonce',
+  });
+
+  secret(
+    'serial-number-key',
+    'HMAC key deriving the stable, non-reversible serialNumber of a registration',
+    { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    'The serialNumber the verify call answers must stay stable per person (white paper); rotating this HMAC key would change every serial number.',
+  );
+  secret(
+    'order-token-keys',
+    'Order-token signing key: {"privateJwk": "<ES256 private JWK>", "publicJwks": "{\\"keys\\": [...]}"} as JSON strings. Replace the placeholder: docs/deploy.md',
+    placeholder(['privateJwk', 'publicJwks']),
+    'Partners verify order tokens against the published keys: rotation is a planned key roll (publish the new public key next to the old one first), done by hand as docs/deploy.md describes.',
+  );
+  if (config.includeTestStageOnlyRoutes) {
+    secret(
+      'test-isp-private-jwk',
+      'Test-ISP simulator signing key (ES256 private JWK). Replace the placeholder: docs/deploy.md',
+      placeholder(['placeholder']),
+      'Test stages only. The matching public key is registered as the Test-ISP key in the catalogue; rotating means replacing both by hand (docs/deploy.md).',
+    );
+    secret(
+      'demo-portal-client',
+      'Demo signing portal: the client id and secret of its SP app client, {"clientId": "…", "clientSecret": "…"}. Replace the placeholder: docs/deploy.md',
+      placeholder(['clientId', 'clientSecret']),
+      'Test stages only. Cognito issues the app client secret; rotating it means a new app client secret copied here by hand (docs/deploy.md).',
+    );
+  }
+  return secrets;
+}
