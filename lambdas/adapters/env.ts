@@ -54,6 +54,10 @@ const VARIABLES = {
   DEMO_PORTAL_CLIENT_ID: nonEmpty,
   DEMO_PORTAL_CLIENT_SECRET: nonEmpty,
   DEMO_PORTAL_SMS_OUTBOX_URL: httpUrl,
+  LOG_LEVEL: pattern(
+    /^(TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL|SILENT)$/i,
+    'a log level (DEBUG, INFO, WARN, ERROR, SILENT)',
+  ),
   POWERTOOLS_SERVICE_NAME: pattern(/^[\w.-]{1,128}$/, 'a service name (letters, digits, . _ -)'),
   POWERTOOLS_METRICS_NAMESPACE: pattern(/^[\w./#:-]{1,255}$/, 'a CloudWatch namespace'),
   STAGE: pattern(/^[a-z][a-z0-9-]{0,20}$/, 'a stage name (local, dev, test, prod)'),

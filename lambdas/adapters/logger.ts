@@ -10,5 +10,5 @@ export const SERVICE_NAME = 'smart-registration';
  */
 export const logger = new Logger({
   serviceName: optionalEnv('POWERTOOLS_SERVICE_NAME', SERVICE_NAME),
-  logLevel: (process.env.LOG_LEVEL as 'INFO' | 'DEBUG' | 'WARN' | 'ERROR' | 'SILENT' | undefined) ?? 'INFO',
+  logLevel: optionalEnv('LOG_LEVEL', 'INFO').toUpperCase() as 'INFO' | 'DEBUG' | 'WARN' | 'ERROR' | 'SILENT',
 });

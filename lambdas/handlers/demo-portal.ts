@@ -25,7 +25,6 @@ import {
   SignerForm,
   verifyRequestFor,
 } from '../core/demo-portal.js';
-import { Problem } from '../core/problems.js';
 import { toFieldErrors } from '../core/schemas.js';
 import type * as z from '../core/zod.js';
 import {
@@ -38,7 +37,7 @@ import {
   statusPage,
 } from '../http/demo-portal-pages.js';
 import { HTML_CSP, type HttpResult, headerOf, html, httpHandler } from '../http/handler.js';
-import { formBody, isCrossSite, publicBaseUrl, singleFormFields } from '../http/request.js';
+import { acceptableFormBody, isCrossSite, publicBaseUrl, singleFormFields } from '../http/request.js';
 
 const COOKIE = 'srs_demo_portal';
 const COOKIE_MAX_AGE_SECONDS = 24 * 3600;
@@ -124,13 +123,8 @@ const portalHtml = (status: number, body: string, csp = PORTAL_CSP) =>
 
 /** The posted form's fields, each at most once; undefined when the post is not a form of ours. */
 function formFields(event: APIGatewayProxyEvent, names: readonly string[]) {
-  let form: URLSearchParams;
-  try {
-    form = formBody(event, MAX_FORM_BYTES);
-  } catch (err) {
-    if (err instanceof Problem) return undefined;
-    throw err;
-  }
+  const form = acceptableFormBody(event, MAX_FORM_BYTES);
+  if (!form) return undefined;
   const { values, repeated } = singleFormFields(form, names);
   const errors: FieldErrors = Object.fromEntries(repeated.map((name) => [name, ['Given more than once.']]));
   return { values: values as Record<string, string>, errors };

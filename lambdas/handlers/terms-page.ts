@@ -16,7 +16,7 @@ import { type TermsPageText, termsPageText } from '../core/terms.js';
 import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { formBody, isCrossSite } from '../http/request.js';
+import { acceptableFormBody, isCrossSite } from '../http/request.js';
 import { acceptTerms, openTermsLink } from '../usecases/terms-acceptance.js';
 
 const deps = lifecycleDeps();
@@ -47,13 +47,8 @@ const foreignSite = new Problem({
 /** The explicit acceptance, with the version shown and the pseudonym chosen (checked like a name). */
 function explicitAcceptance(event: APIGatewayProxyEvent): TermsForm {
   if (isCrossSite(event)) throw foreignSite;
-  let form: URLSearchParams;
-  try {
-    form = formBody(event, MAX_FORM_BYTES);
-  } catch (err) {
-    if (err instanceof Problem) throw notAccepted;
-    throw err;
-  }
+  const form = acceptableFormBody(event, MAX_FORM_BYTES);
+  if (!form) throw notAccepted;
   const accept = form.getAll('accept');
   if (accept.length !== 1 || accept[0] !== 'yes') throw notAccepted;
   const pseudonyms = form.getAll('pseudonym');

@@ -1,7 +1,7 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { publicBaseUrlEnv } from '../adapters/env.js';
-import { problems } from '../core/problems.js';
+import { Problem, problems } from '../core/problems.js';
 import { parseOrThrow } from '../core/schemas.js';
 import type * as z from '../core/zod.js';
 
@@ -85,6 +85,19 @@ export function jsonBody<S extends z.ZodMiniType>(
 /** An HTML form's fields (`application/x-www-form-urlencoded`), through the same reader. */
 export function formBody(event: APIGatewayProxyEvent, maxBytes: number): URLSearchParams {
   return new URLSearchParams(readBody(event, formBodyRule(maxBytes)));
+}
+
+/** The form's fields, or undefined when the body is not an acceptable form (for pages that answer in HTML). */
+export function acceptableFormBody(
+  event: APIGatewayProxyEvent,
+  maxBytes: number,
+): URLSearchParams | undefined {
+  try {
+    return formBody(event, maxBytes);
+  } catch (err) {
+    if (err instanceof Problem) return undefined;
+    throw err;
+  }
 }
 
 /** The named fields of a form, each at most once: a field given twice is reported, not guessed. */

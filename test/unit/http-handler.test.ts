@@ -12,6 +12,7 @@ import { problems } from '../../lambdas/core/problems.js';
 import { httpHandler, json } from '../../lambdas/http/handler.js';
 import { jsonBodyRule } from '../../lambdas/http/request.js';
 import { lambdaContext } from '../../local/lambda-context.js';
+import { captureLogs } from '../support/logs.js';
 
 const context = lambdaContext('test-function', 'aws-request-1', 10_000);
 
@@ -31,24 +32,6 @@ function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEv
     requestContext: { requestId: 'req-123' } as APIGatewayProxyEvent['requestContext'],
     ...overrides,
   };
-}
-
-/** Everything the logger writes while `run` runs (Powertools writes JSON lines to stdout/stderr). */
-async function captureLogs(run: () => Promise<unknown>): Promise<string> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    await run();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return lines.join('');
 }
 
 // The lines these tests read are INFO lines, whatever LOG_LEVEL the shell has.

@@ -10,26 +10,12 @@ import { OrderNotReady, TransientError } from '../../lambdas/core/errors.js';
 import { problems } from '../../lambdas/core/problems.js';
 import { taskHandler } from '../../lambdas/http/task.js';
 import { lambdaContext } from '../../local/lambda-context.js';
+import { captureLogs, logLines } from '../support/logs.js';
 
 const context = lambdaContext('task-register-person', 'aws-request-7', 30_000);
 const refId = '6f1c2a4e-1b2c-4d3e-8f90-0123456789ab';
 
-async function captureLogs(run: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(...String(chunk).trim().split('\n'));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    await run();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return lines;
-}
+const captureLines = async (run: () => Promise<unknown>) => logLines(await captureLogs(run));
 
 const failureOf = (task: (e: { refId: string }, c: typeof context) => Promise<unknown>) =>
   task({ refId }, context).then(
@@ -48,7 +34,7 @@ describe('taskHandler', () => {
     });
 
     let error: Error | undefined;
-    const logs = await captureLogs(async () => {
+    const logs = await captureLines(async () => {
       error = await failureOf(task);
     });
 
@@ -73,7 +59,7 @@ describe('taskHandler', () => {
     });
 
     let errors: (Error | undefined)[] = [];
-    await captureLogs(async () => {
+    await captureLines(async () => {
       errors = [await failureOf(missing), await failureOf(refused)];
     });
 
@@ -94,7 +80,7 @@ describe('taskHandler', () => {
     ];
 
     let errors: (Error | undefined)[] = [];
-    await captureLogs(async () => {
+    await captureLines(async () => {
       errors = await Promise.all(tasks.map(failureOf));
     });
     const ok = await taskHandler('t', async (e: { refId: string }) => ({ refId: e.refId }))(
@@ -112,10 +98,10 @@ describe('taskHandler', () => {
       throw new TypeError('cannot send to +41791234567');
     });
 
-    const logs = await captureLogs(() =>
+    const logs = await captureLines(() =>
       task({ refId, mobile: '+41791234567' }, context).catch(() => undefined),
     );
-    const after = await captureLogs(async () => logger.info('between invocations'));
+    const after = await captureLines(async () => logger.info('between invocations'));
 
     const lines = logs.map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
