@@ -6,6 +6,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../adapters/logger.js';
 import { deliveryDeps } from '../adapters/webhook-deps.js';
+import { batchHandler } from '../http/event-source.js';
 import type { DeliveryRef } from '../usecases/ports/webhooks.js';
 import { deliverWebhook } from '../usecases/webhook-delivery.js';
 
@@ -27,7 +28,7 @@ function refOf(body: string): DeliveryRef | undefined {
   return undefined;
 }
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = batchHandler('webhook-deliver', async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
     const ref = refOf(record.body);
@@ -45,4 +46,4 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     }
   }
   return { batchItemFailures };
-};
+});
