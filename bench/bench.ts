@@ -77,13 +77,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const loadBefore = loadavg()[0] ?? 0;
 
   const metrics = new LocalMetrics({ recording: false });
-  log('starting the local stack (configuration cached 60 s, as in AWS; rate limits off)');
+  log(
+    'starting the local stack (configuration cached 60 s, as in AWS; rate limits off; logs at INFO, counted)',
+  );
+  // The functions log at the prod stage's level; their lines are counted (CloudWatch Logs), not shown.
+  const releaseLogs = metrics.captureFunctionLogs();
   const stack = await startLocalStack({
     port: 0,
     rateLimits: false,
-    logLevel: 'SILENT',
+    logLevel: 'INFO',
     configCacheSeconds: 60,
     metrics,
+  }).catch((err: unknown) => {
+    releaseLogs();
+    throw err;
   });
   let verifyOverhead: VerifyOverheadFigures;
   let lifecycle: LifecycleFigures;
@@ -108,6 +115,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     });
   } finally {
     await stack.close();
+    releaseLogs();
   }
 
   let coldStart: ColdStartFigures | null = null;

@@ -1,7 +1,10 @@
 /**
  * Figure 3 — cold-start footprint per function: the bundle as CDK builds it (lib/bundling.ts:
  * esbuild, minified ESM, the AWS SDK inside) and its initialisation time — fresh Node processes
- * importing the bundle until the handler is ready — against the same for an empty handler.
+ * importing the bundle until the handler is ready — against its floor: a bare handler bundled the
+ * same way with the same AWS clients (bench/floors/: none, DynamoDB GetItem, + Step Functions,
+ * + SNS), which no function with those clients can undercut. The empty handler stays as the
+ * absolute reference.
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -19,6 +22,8 @@ import { median, round } from './stats.js';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const EMPTY_HANDLER = 'empty-handler';
+/** The floors, by file in bench/floors/ (each one's AWS clients are read from its own bundle). */
+export const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns'] as const;
 
 export interface Contributor {
   name: string;
@@ -35,6 +40,21 @@ export interface FunctionFootprint {
   importMs: number;
   /** readyMs / the empty handler's readyMs. */
   initRatio: number;
+  /** The AWS SDK clients in the bundle (`@aws-sdk/client-*`, `@aws-sdk/lib-*` packages). */
+  clients: string[];
+  /** The floor with the same clients (`floor:dynamodb`), if there is one. */
+  floor?: string;
+  /** importMs / the floor's importMs (its samples alternating with this function's). */
+  importRatioToFloor?: number;
+  /** The floor's medians, from the samples taken alternately with this function's. */
+  floorMs?: { readyMs: number; importMs: number };
+  /** readyMs / the floor's readyMs. */
+  readyRatioToFloor?: number;
+  /**
+   * The ratio the goal reads: the import's, for a function with AWS clients; the whole init's for
+   * one without (the empty floor imports in about a millisecond: a ratio to it measures noise).
+   */
+  floorRatio?: number;
   samples: number;
   /** The five largest inputs (files) in the output, from esbuild's metafile. */
   topInputs: Contributor[];
@@ -47,9 +67,13 @@ export interface ColdStartFigures {
   node: string;
   samples: number;
   empty: FunctionFootprint;
+  /** The bare handlers with each set of clients (bench/floors/). */
+  floors: FunctionFootprint[];
   functions: FunctionFootprint[];
   /** The function whose bundle is smallest. */
   smallest: string;
+  /** The smallest bundle among the functions with a DynamoDB client. */
+  smallestWithDynamoDb: string;
 }
 
 /** Every function the stack deploys: the route handlers and the state machine's task handlers. */
@@ -97,10 +121,12 @@ const t1 = performance.now();
 process.stdout.write(JSON.stringify({ importMs: t1 - t0, readyMs: t1 }));
 `;
 
+const AWS_SDK_CLIENT = /^@aws-sdk\/(?:client|lib)-/;
+
 function contributors(
   metafile: Metafile,
   outfile: string,
-): { files: Contributor[]; packages: Contributor[] } {
+): { files: Contributor[]; packages: Contributor[]; clients: string[] } {
   const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(outfile))?.[1];
   const files: Contributor[] = [];
   const packages = new Map<string, number>();
@@ -117,34 +143,67 @@ function contributors(
   return {
     files: top(files),
     packages: top([...packages].map(([name, bytes]) => ({ name, kb: bytes / 1024 }))),
+    clients: [...packages]
+      .filter(([name, bytes]) => AWS_SDK_CLIENT.test(name) && bytes > 0)
+      .map(([name]) => name)
+      .sort(),
   };
 }
 
+/** One fresh process importing the bundle: its import time and its time from start to handler ready. */
+async function probe(
+  name: string,
+  bundle: string,
+  outdir: string,
+): Promise<{ importMs: number; readyMs: number }> {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], {
+    env: { ...lambdaEnvironment(name), BENCH_BUNDLE_URL: pathToFileURL(bundle).href },
+    cwd: outdir,
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout) as { importMs: number; readyMs: number };
+}
+
+interface Floor {
+  name: string;
+  bundle: string;
+}
+
+/**
+ * Bundles a function and samples its cold start. With a floor for its clients, each sample of the
+ * function follows one of the floor, so that both see the same moment of a shared machine's load;
+ * the ratios are those of the two medians.
+ */
 async function footprint(
   name: string,
   entry: string,
   outdir: string,
   samples: number,
+  floorFor: (clients: string[]) => Floor | undefined = () => undefined,
 ): Promise<FunctionFootprint> {
   const result = await build(esbuildOptionsFor(entry, join(outdir, name), { metafile: true }));
   const bundle = join(outdir, name, 'index.mjs');
-  const { files, packages } = contributors(result.metafile as Metafile, `${name}/index.mjs`);
+  const { files, packages, clients } = contributors(result.metafile as Metafile, `${name}/index.mjs`);
   const base = {
     name,
     bundleKb: round(statSync(bundle).size / 1024, 1),
     topInputs: files,
     topPackages: packages,
+    clients,
   };
+  const floor = floorFor(clients);
   const ready: number[] = [];
   const imports: number[] = [];
+  const floorReady: number[] = [];
+  const floorImports: number[] = [];
   try {
     for (let i = 0; i < samples; i++) {
-      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], {
-        env: { ...lambdaEnvironment(name), BENCH_BUNDLE_URL: pathToFileURL(bundle).href },
-        cwd: outdir,
-        timeout: 30_000,
-      });
-      const out = JSON.parse(stdout) as { importMs: number; readyMs: number };
+      if (floor) {
+        const f = await probe(floor.name, floor.bundle, outdir);
+        floorReady.push(f.readyMs);
+        floorImports.push(f.importMs);
+      }
+      const out = await probe(name, bundle, outdir);
       ready.push(out.readyMs);
       imports.push(out.importMs);
     }
@@ -159,12 +218,22 @@ async function footprint(
       error: message.at(-1) ?? '',
     };
   }
+  const readyMs = round(median(ready), 1);
+  const importMs = round(median(imports), 1);
+  if (!floor) return { ...base, readyMs, importMs, initRatio: 0, samples: ready.length };
+  const importRatioToFloor = round(importMs / median(floorImports), 2);
+  const readyRatioToFloor = round(readyMs / median(floorReady), 2);
   return {
     ...base,
-    readyMs: round(median(ready), 1),
-    importMs: round(median(imports), 1),
+    readyMs,
+    importMs,
     initRatio: 0,
     samples: ready.length,
+    floor: floor.name,
+    floorMs: { readyMs: round(median(floorReady), 1), importMs: round(median(floorImports), 1) },
+    importRatioToFloor,
+    readyRatioToFloor,
+    floorRatio: clients.length ? importRatioToFloor : readyRatioToFloor,
   };
 }
 
@@ -177,12 +246,21 @@ export async function measureColdStarts(options: {
   const names = options.functions?.length ? options.functions : deployedFunctions();
   const outdir = mkdtempSync(join(tmpdir(), 'srs-bench-bundles-'));
   try {
-    const empty = await footprint(
-      EMPTY_HANDLER,
-      join(ROOT, 'bench', 'empty-handler.ts'),
-      outdir,
-      options.samples,
-    );
+    const floors: FunctionFootprint[] = [];
+    for (const file of FLOOR_FILES)
+      floors.push(
+        await footprint(
+          `floor:${file}`,
+          join(ROOT, 'bench', 'floors', `${file}.ts`),
+          outdir,
+          options.samples,
+        ),
+      );
+    const empty = { ...(floors[0] as FunctionFootprint), name: EMPTY_HANDLER };
+    const floorFor = (clients: string[]) => {
+      const floor = floors.find((f) => f.clients.join() === clients.join() && !f.error);
+      return floor && { name: floor.name, bundle: join(outdir, floor.name, 'index.mjs') };
+    };
     const functions: FunctionFootprint[] = [];
     for (const name of names) {
       if (Date.now() > options.deadline) {
@@ -195,6 +273,7 @@ export async function measureColdStarts(options: {
           samples: 0,
           topInputs: [],
           topPackages: [],
+          clients: [],
           error: 'not measured: time budget spent',
         });
         continue;
@@ -204,21 +283,29 @@ export async function measureColdStarts(options: {
         join(ROOT, 'lambdas', 'handlers', `${name}.ts`),
         outdir,
         options.samples,
+        floorFor,
       );
       f.initRatio = f.readyMs && empty.readyMs ? round(f.readyMs / empty.readyMs, 2) : 0;
       functions.push(f);
     }
+    for (const floor of floors)
+      floor.initRatio = floor.readyMs && empty.readyMs ? round(floor.readyMs / empty.readyMs, 2) : 0;
     const measured = functions.filter((f) => f.bundleKb > 0);
-    const smallest = measured.reduce<FunctionFootprint | undefined>(
-      (min, f) => (!min || f.bundleKb < min.bundleKb ? f : min),
-      undefined,
-    );
+    const smallestOf = (list: FunctionFootprint[]) =>
+      list.reduce<FunctionFootprint | undefined>(
+        (min, f) => (!min || f.bundleKb < min.bundleKb ? f : min),
+        undefined,
+      )?.name ?? '';
     return {
       node: process.version,
       samples: options.samples,
       empty: { ...empty, initRatio: 1 },
+      floors,
       functions,
-      smallest: smallest?.name ?? '',
+      smallest: smallestOf(measured),
+      smallestWithDynamoDb: smallestOf(
+        measured.filter((f) => f.clients.includes('@aws-sdk/client-dynamodb')),
+      ),
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -22,10 +22,23 @@ export interface Prices {
   waf: { perMillionRequests: number; perWebAclMonth: number; perRuleMonth: number };
   cognitoM2m: { perTokenRequest: number; perAppClientMonth: number };
   smsSwitzerland: { perMessage: number };
+  cloudWatchLogs: { perGbIngested: number };
+  xray: { perMillionTracesRecorded: number };
   assumptions: {
     lambdaMemoryMb: number;
     computeMs: number;
     roundTripMs: Record<string, number>;
+    logs: {
+      eventMetadataBytes: number;
+      lambdaPlatformEventsPerInvocation: number;
+      lambdaPlatformBytesPerInvocation: number;
+      apiGatewayAccessLogBytesPerRequest: number;
+      apiGatewayExecutionLogEventsPerRequest: number;
+      apiGatewayExecutionLogBytesPerRequest: number;
+      stepFunctionsLogEventsPerStateTransition: number;
+      stepFunctionsLogBytesPerEvent: number;
+    };
+    xray: { sampledShare: number };
   };
 }
 
@@ -97,6 +110,8 @@ interface Counts {
   apiRequests: number;
   readUnits: number;
   writeUnits: number;
+  logEvents: number;
+  logBytes: number;
 }
 
 function countsOf(
@@ -112,6 +127,8 @@ function countsOf(
     apiRequests: 0,
     readUnits: 0,
     writeUnits: 0,
+    logEvents: 0,
+    logBytes: 0,
   };
   for (const [name, f] of Object.entries(snapshot.functions)) {
     if (!includeFunction(name)) continue;
@@ -120,6 +137,8 @@ function countsOf(
     counts.billedMsModelled += f.invocations * Math.max(1, Math.ceil(modelledDurationMs(f, prices)));
     counts.readUnits += f.dynamo.readUnits;
     counts.writeUnits += f.dynamo.writeUnits;
+    counts.logEvents += f.logEvents;
+    counts.logBytes += f.logBytes;
   }
   for (const [route, r] of Object.entries(snapshot.apiRequests))
     if (includeRoute(route)) counts.apiRequests += r.requests;
@@ -133,6 +152,79 @@ const line = (item: string, quantity: number, unit: string, unitPrice: number, s
   unitPrice,
   cost: round(quantity * unitPrice * scale, 8),
 });
+
+const KB = 1024;
+const GB = 1024 ** 3;
+
+/**
+ * CloudWatch Logs ingestion and X-Ray traces for these counts: the functions' own lines as
+ * measured, the platform's, API Gateway's and (per identification) Step Functions' lines and the
+ * sampled traces as prices.json assumes them.
+ */
+function observability(
+  counts: Counts,
+  per: number,
+  prices: Prices,
+  scale: number,
+  workflow: { stateTransitions: number; executions: number } | undefined,
+): CostLine[] {
+  const a = prices.assumptions.logs;
+  const perGb = prices.cloudWatchLogs.perGbIngested;
+  const ingested = (events: number, bytes: number) => (bytes + events * a.eventMetadataBytes) / KB / per;
+  const perKb = perGb / (GB / KB);
+  const lines = [
+    line(
+      'CloudWatch Logs: the functions’ lines (measured at INFO)',
+      ingested(counts.logEvents, counts.logBytes),
+      'KB',
+      perKb,
+      scale,
+    ),
+    line(
+      'CloudWatch Logs: Lambda platform lines (START, END, REPORT; assumed size)',
+      ingested(
+        counts.invocations * a.lambdaPlatformEventsPerInvocation,
+        counts.invocations * a.lambdaPlatformBytesPerInvocation,
+      ),
+      'KB',
+      perKb,
+      scale,
+    ),
+    line(
+      'CloudWatch Logs: API Gateway access and execution logs (INFO; assumed size)',
+      ingested(
+        counts.apiRequests * (1 + a.apiGatewayExecutionLogEventsPerRequest),
+        counts.apiRequests * (a.apiGatewayAccessLogBytesPerRequest + a.apiGatewayExecutionLogBytesPerRequest),
+      ),
+      'KB',
+      perKb,
+      scale,
+    ),
+  ];
+  if (workflow) {
+    const events = workflow.stateTransitions * a.stepFunctionsLogEventsPerStateTransition;
+    lines.push(
+      line(
+        'CloudWatch Logs: Step Functions execution events (level ALL; assumed size)',
+        ingested(events, events * a.stepFunctionsLogBytesPerEvent),
+        'KB',
+        perKb,
+        scale,
+      ),
+    );
+  }
+  const traces = (counts.apiRequests + (workflow?.executions ?? 0)) * prices.assumptions.xray.sampledShare;
+  lines.push(
+    line(
+      `X-Ray traces recorded (${prices.assumptions.xray.sampledShare * 100} % sampled)`,
+      traces / per,
+      'trace',
+      prices.xray.perMillionTracesRecorded / 1e6,
+      scale,
+    ),
+  );
+  return lines;
+}
 
 function block(counts: Counts, per: number, prices: Prices, extra: CostLine[], scale: number): CostBlock {
   const gb = prices.assumptions.lambdaMemoryMb / 1024;
@@ -230,6 +322,10 @@ export function costModel(lifecycle: LifecycleFigures, prices: Prices): CostFigu
         'transition',
         prices.stepFunctionsStandard.perThousandStateTransitions / 1000,
       ),
+      ...observability(lifecycleCounts, completed, prices, 1, {
+        stateTransitions: lifecycle.executions.stateTransitions,
+        executions: lifecycle.executions.count,
+      }),
     ],
     1,
   );
@@ -241,7 +337,13 @@ export function costModel(lifecycle: LifecycleFigures, prices: Prices): CostFigu
     (name) => name === VERIFY_FUNCTION,
     (route) => route === VERIFY_ROUTE,
   );
-  const perMillionVerify = block(verifyCounts, calls, prices, [], 1e6);
+  const perMillionVerify = block(
+    verifyCounts,
+    calls,
+    prices,
+    observability(verifyCounts, calls, prices, 1e6, undefined),
+    1e6,
+  );
   const modelled: Record<string, number> = {};
   for (const [name, f] of Object.entries({ ...lifecycle.metrics.functions, ...sample.metrics.functions })) {
     modelled[name] = round(modelledDurationMs(f, prices), 1);

@@ -42,6 +42,9 @@ export interface FunctionFigures {
   dynamo: DynamoFigures;
   /** Calls to the other emulated AWS APIs (`StepFunctions`, `SNS`) this function's invocations made. */
   serviceCalls: Record<string, number>;
+  /** Log lines its invocations wrote (stdout and stderr), and their bytes: CloudWatch Logs events. */
+  logEvents: number;
+  logBytes: number;
 }
 
 export interface DynamoFigures {
@@ -108,6 +111,9 @@ export class LocalMetrics implements MetricsHooks {
   private unsubscribeClients: (() => void) | undefined;
   /** Items seen written with a global secondary index's keys (`PK SK` → index names). */
   private indexedItems = new Map<string, string[]>();
+  /** By function: the log lines and bytes its invocations wrote. */
+  private logs = new Map<string, { events: number; bytes: number }>();
+  private releaseStreams: (() => void) | undefined;
 
   constructor(options: { recording?: boolean } = {}) {
     this.recording = options.recording ?? true;
@@ -120,6 +126,43 @@ export class LocalMetrics implements MetricsHooks {
     this.tokens = 0;
     this.dynamo.clear();
     this.serviceCalls.clear();
+    this.logs.clear();
+  }
+
+  /**
+   * Counts what the functions write to stdout and stderr while recording — in Lambda each line is
+   * a CloudWatch Logs event — and keeps it off this process's output (the other lines pass).
+   */
+  captureFunctionLogs(): () => void {
+    if (this.releaseStreams) return this.releaseStreams;
+    const restores = [process.stdout, process.stderr].map((stream) => {
+      const write = stream.write;
+      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        const fn = this.invocation.getStore();
+        if (fn === undefined) return write.call(stream, chunk, ...(rest as [BufferEncoding]));
+        if (this.recording) {
+          const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+          const entry = this.logs.get(fn) ?? { events: 0, bytes: 0 };
+          for (const line of text.split('\n'))
+            if (line.length > 0) {
+              entry.events += 1;
+              entry.bytes += Buffer.byteLength(line, 'utf8');
+            }
+          this.logs.set(fn, entry);
+        }
+        const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+        done?.();
+        return true;
+      }) as typeof stream.write;
+      return () => {
+        stream.write = write;
+      };
+    });
+    this.releaseStreams = () => {
+      for (const restore of restores) restore();
+      this.releaseStreams = undefined;
+    };
+    return this.releaseStreams;
   }
 
   /**
@@ -134,8 +177,9 @@ export class LocalMetrics implements MetricsHooks {
 
   /** Times one invocation of a function, as Lambda's Invocations, Errors and Duration metrics do. */
   async invoke<T>(functionName: string, call: () => Promise<T>): Promise<T> {
-    if (!this.recording) return call();
-    return this.invocation.run(functionName, () => this.timed(functionName, call));
+    if (this.recording) return this.invocation.run(functionName, () => this.timed(functionName, call));
+    // Not recording, but keeping the functions' lines off the output: they still need their context.
+    return this.releaseStreams ? this.invocation.run(functionName, call) : call();
   }
 
   private async timed<T>(functionName: string, call: () => Promise<T>): Promise<T> {
@@ -197,6 +241,8 @@ export class LocalMetrics implements MetricsHooks {
         p99Ms: round(percentile(sorted, 99)),
         dynamo: byFunction.get(name) ?? emptyDynamo(),
         serviceCalls: callsByFunction.get(name) ?? {},
+        logEvents: this.logs.get(name)?.events ?? 0,
+        logBytes: this.logs.get(name)?.bytes ?? 0,
       };
     }
     const sorted = (map: Map<string, DynamoFigures>) =>

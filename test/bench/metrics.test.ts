@@ -5,18 +5,20 @@
  * the item is (or was) in, one unit for a write whose condition failed. Against the embedded
  * DynamoDB, metered as the benchmark meters it. And the modelled Lambda duration (bench/cost.ts).
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadPrices, modelledDurationMs } from '../../bench/cost.js';
+import { costModel, loadPrices, modelledDurationMs } from '../../bench/cost.js';
+import type { LifecycleFigures } from '../../bench/lifecycle.js';
 import { LocalMetrics } from '../../bench/metrics.js';
+import { documentClient } from '../../bench/verify-overhead.js';
 import { type EmbeddedDynamo, startDynamo } from '../../local/dynamodb.js';
 
 const TABLE = 'metrics-test';
@@ -38,13 +40,7 @@ const metrics = new LocalMetrics();
 
 beforeAll(async () => {
   dynamo = await startDynamo({ tableName: TABLE, metrics });
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  db = documentClient(dynamo.endpoint);
 });
 
 afterAll(async () => {
@@ -160,6 +156,24 @@ describe('DynamoDB capacity, as the benchmark meters it', () => {
   });
 });
 
+describe('the functions’ log output', () => {
+  it('counts each line a function writes as a log event with its bytes, and keeps it off the output', async () => {
+    const counted = new LocalMetrics();
+    const release = counted.captureFunctionLogs();
+    try {
+      await counted.invoke('verify', async () => {
+        process.stdout.write('{"level":"INFO","message":"request handled"}\n');
+        process.stderr.write('two\nthree\n');
+      });
+    } finally {
+      release();
+    }
+
+    // 44 bytes, then 3 and 5: CloudWatch Logs bills each event's bytes (plus its metadata).
+    expect(counted.snapshot().functions.verify).toMatchObject({ invocations: 1, logEvents: 3, logBytes: 52 });
+  });
+});
+
 describe('the modelled Lambda duration', () => {
   it('is the compute time plus each AWS call of the average invocation, one after another', () => {
     // prices.json: computeMs 3, round trips DynamoDB 6, StepFunctions 25, SNS 60.
@@ -173,10 +187,61 @@ describe('the modelled Lambda duration', () => {
       p99Ms: 0,
       dynamo: { requests: 10, readUnits: 0, writeUnits: 0 },
       serviceCalls: { StepFunctions: 4, SNS: 2 },
+      logEvents: 0,
+      logBytes: 0,
     };
 
     // 3 + 10/4 × 6 + 4/4 × 25 + 2/4 × 60 = 3 + 15 + 25 + 30
     expect(modelledDurationMs(figures, prices)).toBe(73);
     expect(modelledDurationMs({ ...figures, invocations: 0 }, prices)).toBe(0);
+  });
+});
+
+describe('the logs and traces of a million verify calls', () => {
+  it('prices each line at its bytes plus 26 bytes an event, per GB of 2^30 bytes, and 5 % of the requests traced', () => {
+    // 1000 verify calls, each one INFO line of 412.8 bytes on average (what the run measured).
+    const verify = {
+      invocations: 1000,
+      errors: 0,
+      totalMs: 9000,
+      billedMs: 9000,
+      p50Ms: 9,
+      p99Ms: 9,
+      dynamo: { requests: 1000, readUnits: 500, writeUnits: 0 },
+      serviceCalls: {},
+      logEvents: 1000,
+      logBytes: 412_800,
+    };
+    const sample = {
+      functions: { verify },
+      apiRequests: { 'POST /api/verify': { requests: 1000, status: { '2xx': 1000 } } },
+      tokenRequests: 0,
+      dynamo: {},
+      dynamoByFunction: {},
+      dynamoTotal: verify.dynamo,
+    };
+    const lifecycle = {
+      table: { completed: 1 },
+      metrics: { ...sample, functions: {}, apiRequests: {} },
+      executions: { count: 1, succeeded: 1, stateTransitions: 6, transitionsPerExecution: 6 },
+      smsSent: 1,
+      verifySample: { calls: 1000, failed: 0, metrics: sample },
+    } as unknown as LifecycleFigures;
+
+    const { lines } = costModel(lifecycle, loadPrices()).perMillionVerify;
+
+    const cost = (item: string) => lines.find((l) => l.item.startsWith(item))?.cost;
+    // (412,800 + 1000 × 26) bytes / 1000 calls × 10^6 / 2^30 × $0.63
+    expect(cost('CloudWatch Logs: the functions’ lines')).toBe(0.25745854);
+    // (1000 × 420 + 3000 × 26) bytes / 1000 calls × 10^6 / 2^30 × $0.63
+    expect(cost('CloudWatch Logs: Lambda platform lines')).toBe(0.29219314);
+    // (480 + 1500 + 13 × 26) bytes a request × 10^6 / 2^30 × $0.63
+    expect(cost('CloudWatch Logs: API Gateway access and execution logs')).toBe(1.36004761);
+    // 5 % of 10^6 requests traced × $5 per million
+    expect(cost('X-Ray traces recorded')).toBe(0.25);
+    expect(lines.find((l) => l.item.startsWith('CloudWatch Logs: the functions’ lines'))).toMatchObject({
+      quantity: 0.4285,
+      unit: 'KB',
+    });
   });
 });

@@ -72,7 +72,40 @@ describe('npm run bench', () => {
       expect(f).toMatchObject({ bundleKb: expect.any(Number), readyMs: expect.any(Number), samples: 1 });
       expect(f.topInputs).toHaveLength(5);
     }
+    // Each function against the bare handler with the same AWS clients, read from the bundles.
+    const dynamoDb = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+    expect(results.coldStart?.floors.map((f) => [f.name, f.clients])).toEqual([
+      ['floor:empty', []],
+      ['floor:dynamodb', dynamoDb],
+      ['floor:dynamodb-sfn', ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sfn', '@aws-sdk/lib-dynamodb']],
+      ['floor:dynamodb-sns', ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/lib-dynamodb']],
+    ]);
+    expect(results.coldStart?.functions.map((f) => [f.name, f.clients, f.floor])).toEqual([
+      ['verify', dynamoDb, 'floor:dynamodb'],
+      ['isp-jwks', [], 'floor:empty'],
+    ]);
+    for (const f of results.coldStart?.functions ?? []) {
+      expect(f.importRatioToFloor).toBeGreaterThan(0);
+      expect(f.readyRatioToFloor).toBeGreaterThan(0);
+    }
+    expect(results.coldStart?.smallestWithDynamoDb).toBe('verify');
 
+    // The functions' log lines are counted (one at least per verify call), and priced with X-Ray.
+    const verifyFigures = l.verifySample.metrics.functions.verify;
+    expect(verifyFigures?.logEvents).toBeGreaterThanOrEqual(verifyFigures?.invocations ?? 1);
+    expect(verifyFigures?.logBytes).toBeGreaterThan(0);
+    const items = (lines: { item: string }[]) => lines.map((line) => line.item.split(' (')[0]);
+    expect(items(results.cost.perMillionVerify.lines)).toEqual(
+      expect.arrayContaining([
+        'CloudWatch Logs: the functions’ lines',
+        'CloudWatch Logs: Lambda platform lines',
+        'CloudWatch Logs: API Gateway access and execution logs',
+        'X-Ray traces recorded',
+      ]),
+    );
+    expect(items(results.cost.perIdentification.lines)).toContain(
+      'CloudWatch Logs: Step Functions execution events',
+    );
     expect(results.cost.perIdentification.totalModelled).toBeGreaterThan(0);
     expect(results.cost.perMillionVerify.totalModelled).toBeGreaterThan(0);
     expect(results.cost.smsPerIdentification.quantity).toBe(1);
