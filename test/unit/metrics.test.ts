@@ -1,0 +1,96 @@
+/**
+ * The business metrics' EMF lines: which status counts under which name, with which dimensions —
+ * the partner, the cancellation's kind — and nothing of the order besides.
+ */
+import { describe, expect, it } from 'vitest';
+import { identificationStarted, lifecycleMetrics, NO_PARTNER } from '../../lambdas/adapters/metrics.js';
+import type { Order, StatusEntry } from '../../lambdas/core/order.js';
+import { captureLogs, logLines } from '../support/logs.js';
+
+const entry = (status: StatusEntry['status'], kind: string | null = null): StatusEntry => ({
+  status,
+  date: '2026-11-30T01:00:00.000Z',
+  reason: null,
+  kind,
+});
+
+function order(statuses: StatusEntry[], partner: { issuer: string | null; method: string | null }): Order {
+  return {
+    refId: '6f1c2a4e-1b2c-4d3e-8f90-0123456789ab',
+    clientId: 'demo-portal',
+    ...partner,
+    person: { firstName: 'Zebulon', lastName: 'Quaxwell', mobile: '+41790007001' },
+    statuses,
+  } as unknown as Order;
+}
+
+/** Each EMF line as metric name → its dimensions and value. */
+async function emitted(run: () => void) {
+  const lines = logLines(await captureLogs(async () => run())).map((l) => JSON.parse(l));
+  return lines.map((l) => {
+    const definition = l._aws.CloudWatchMetrics[0];
+    const name = definition.Metrics[0].Name as string;
+    const dimensions = Object.fromEntries((definition.Dimensions[0] as string[]).map((d) => [d, l[d]]));
+    return { name, dimensions, value: l[name], keys: Object.keys(l).sort() };
+  });
+}
+
+describe('the business metrics', () => {
+  it('counts the final statuses under their own names, per partner and method, and the others not at all', async () => {
+    const partner = { issuer: 'BankIdent-Demo', method: 'bank' };
+    const counted = await emitted(() => {
+      for (const status of ['created', 'initialized', 'waiting-for-doc', 'done', 'data-ready'] as const)
+        lifecycleMetrics.statusReached(order([entry(status)], partner));
+      lifecycleMetrics.statusReached(order([entry('data-ready'), entry('terms-accepted')], partner));
+      lifecycleMetrics.statusReached(order([entry('initialized'), entry('failed')], partner));
+    });
+
+    expect(counted.map(({ name, dimensions, value }) => ({ name, dimensions, value }))).toEqual([
+      {
+        name: 'IdentificationsCompleted',
+        dimensions: { service: 'smart-registration', ...partner },
+        value: 1,
+      },
+      { name: 'IdentificationsFailed', dimensions: { service: 'smart-registration', ...partner }, value: 1 },
+    ]);
+  });
+
+  it('counts an order that expired while the person chose as cancelled, kind expired, with no partner', async () => {
+    const counted = await emitted(() =>
+      lifecycleMetrics.statusReached(
+        order([entry('created'), entry('cancelled', 'expired')], { issuer: null, method: null }),
+      ),
+    );
+
+    expect(counted).toEqual([
+      expect.objectContaining({
+        name: 'IdentificationsCancelled',
+        dimensions: {
+          service: 'smart-registration',
+          issuer: NO_PARTNER,
+          method: NO_PARTNER,
+          kind: 'expired',
+        },
+      }),
+    ]);
+  });
+
+  it('writes the dimensions and the count only, never the order’s person data or refId', async () => {
+    const counted = await emitted(() => {
+      lifecycleMetrics.statusReached(
+        order([entry('cancelled', 'user')], { issuer: 'Test-ISP', method: 'test' }),
+      );
+      identificationStarted({});
+    });
+
+    expect(counted.map((c) => c.keys)).toEqual([
+      ['IdentificationsCancelled', '_aws', 'issuer', 'kind', 'method', 'service'],
+      ['IdentificationsStarted', '_aws', 'issuer', 'method', 'service'],
+    ]);
+    expect(counted[1]?.dimensions).toEqual({
+      service: 'smart-registration',
+      issuer: NO_PARTNER,
+      method: NO_PARTNER,
+    });
+  });
+});
