@@ -3,7 +3,7 @@
  * transition), the partner's evidence (written once), the terms links (used once) and the order's
  * rate-limit windows.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../core/order.js';
 import {
   orderExpiry,
@@ -44,16 +44,8 @@ export function orderItems(table: Table): OrderStore & EvidenceStore & TermsLink
 
     /** Writes the order if nobody else wrote it since `order.version - 1` was read. */
     async saveOrder(order: Order): Promise<void> {
-      await conditional(
-        table.db.send(
-          new PutCommand({
-            TableName: table.name,
-            Item: orderItem(order, table.retention),
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': order.version - 1 },
-          }),
-        ),
+      await table.putNextVersion(
+        { ...orderItem(order, table.retention), version: order.version },
         `Order ${order.refId} was changed concurrently`,
       );
     },

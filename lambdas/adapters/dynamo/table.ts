@@ -92,6 +92,25 @@ export class Table {
     );
   }
 
+  /**
+   * Writes a versioned item (its `version` one above the one read) if nobody else wrote it since:
+   * the stored `version` must still be `version - 1`. ConditionFailed with `message` otherwise.
+   */
+  async putNextVersion(item: Record<string, unknown> & { version: number }, message: string): Promise<void> {
+    await conditional(
+      this.db.send(
+        new PutCommand({
+          TableName: this.name,
+          Item: item,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': item.version - 1 },
+        }),
+      ),
+      message,
+    );
+  }
+
   async deleteItem(key: Record<string, string>): Promise<boolean> {
     const out = await this.db.send(
       new DeleteCommand({ TableName: this.name, Key: key, ReturnValues: 'ALL_OLD' }),

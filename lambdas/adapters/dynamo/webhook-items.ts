@@ -2,7 +2,7 @@
  * Webhooks: each SP's endpoints (its own partition) and the delivery log per endpoint (GSI1, newest
  * first), a delivery written once and then under a `version` condition, one attempt at a time.
  */
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../../core/errors.js';
 import { type RetentionPolicy, webhookDeliveryExpiry } from '../../core/retention.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../../core/webhooks.js';
@@ -96,16 +96,8 @@ export function webhookItems(table: Table): WebhookStore {
 
     /** Writes the delivery if nobody else wrote it since `version - 1` (one attempt at a time). */
     async saveDelivery(delivery: StoredDelivery): Promise<void> {
-      await conditional(
-        table.db.send(
-          new PutCommand({
-            TableName: table.name,
-            Item: deliveryItem(delivery, table.retention),
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': delivery.version - 1 },
-          }),
-        ),
+      await table.putNextVersion(
+        { ...deliveryItem(delivery, table.retention), version: delivery.version },
         `Delivery ${delivery.messageId} was changed concurrently`,
       );
     },
