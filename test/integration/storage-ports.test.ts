@@ -12,8 +12,10 @@ import { ConditionFailed } from '../../lambdas/core/errors.js';
 import { applyEvent, type Order } from '../../lambdas/core/order.js';
 import { DEFAULT_TERMS_OF_USE } from '../../lambdas/core/terms-of-use.js';
 import { usageRecordsOf } from '../../lambdas/core/usage.js';
+import { WEBHOOK_EVENT_TYPES, type WebhookEndpoint } from '../../lambdas/core/webhooks.js';
 import type { AmlAccessRecord } from '../../lambdas/usecases/ports/aml-access-log.js';
 import type { StoredEvidence } from '../../lambdas/usecases/ports/orders.js';
+import type { StoredDelivery } from '../../lambdas/usecases/ports/webhooks.js';
 import { startTableStore, type TableStore } from '../support/table.js';
 import { order, registration, spSetup, statusEntry, T0, testIsp } from '../unit/fixtures.js';
 
@@ -503,5 +505,98 @@ describe('ErasureStore', () => {
     await expect(store.deleteOrder(a.refId)).resolves.toBe(false);
     await expect(store.getOrder(a.refId)).resolves.toBeUndefined();
     await expect(store.getOrder(someoneElse.refId)).resolves.toStrictEqual(someoneElse);
+  });
+});
+
+describe('WebhookStore', () => {
+  const endpoint = (clientId = `sp-${randomUUID()}`): WebhookEndpoint => ({
+    id: randomUUID(),
+    clientId,
+    url: 'https://sp.example/hooks',
+    events: [...WEBHOOK_EVENT_TYPES],
+    createdAt: T0.toISOString(),
+    secrets: [{ secret: 'whsec_first', createdAt: T0.toISOString() }],
+  });
+  const delivery = (endpointId: string): StoredDelivery => ({
+    messageId: randomUUID(),
+    endpointId,
+    clientId: 'sp',
+    refId: randomUUID(),
+    sequence: 1,
+    type: 'identification.status-changed',
+    payload: '{}',
+    createdAt: T0.toISOString(),
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: T0.toISOString(),
+    lastAttemptAt: null,
+    lastStatusCode: null,
+    lastError: null,
+    deliveredAt: null,
+    version: 1,
+  });
+
+  it('keeps each SP’s endpoints apart, creates one once and deletes only what exists', async () => {
+    const mine = endpoint();
+    const theirs = endpoint();
+    await store.createWebhook(mine);
+    await store.createWebhook(theirs);
+
+    await expect(store.createWebhook({ ...mine, url: 'https://other.example/' })).rejects.toBeInstanceOf(
+      ConditionFailed,
+    );
+    await expect(store.listWebhooks(mine.clientId)).resolves.toStrictEqual([mine]);
+    await expect(store.getWebhook(theirs.clientId, mine.id)).resolves.toBeUndefined();
+    await store.deleteWebhook(mine.clientId, mine.id);
+    await expect(store.deleteWebhook(mine.clientId, mine.id)).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.listWebhooks(mine.clientId)).resolves.toStrictEqual([]);
+  });
+
+  it('lets one of two rotations of an endpoint’s secret win', async () => {
+    const e = endpoint();
+    await store.createWebhook(e);
+    const rotated = (secret: string) => ({
+      ...e,
+      secrets: [
+        { secret, createdAt: T0.toISOString() },
+        { secret: 'whsec_first', createdAt: T0.toISOString(), expiresAt: T0.toISOString() },
+      ],
+    });
+
+    await store.replaceWebhookSecrets(rotated('whsec_a'), 'whsec_first');
+
+    await expect(store.replaceWebhookSecrets(rotated('whsec_b'), 'whsec_first')).rejects.toBeInstanceOf(
+      ConditionFailed,
+    );
+    expect((await store.getWebhook(e.clientId, e.id))?.secrets[0]?.secret).toBe('whsec_a');
+  });
+
+  it('creates a delivery once and refuses a stale version: one attempt at a time writes it', async () => {
+    const d = delivery(randomUUID());
+
+    await expect(store.createDelivery(d)).resolves.toBe(true);
+    await expect(store.createDelivery({ ...d, payload: '{"again":true}' })).resolves.toBe(false);
+    await store.saveDelivery({ ...d, attempts: 1, version: 2 });
+
+    await expect(
+      store.saveDelivery({ ...d, attempts: 1, state: 'failed', version: 2 }),
+    ).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.getDelivery(d.endpointId, d.messageId)).resolves.toStrictEqual({
+      ...d,
+      attempts: 1,
+      version: 2,
+    });
+  });
+
+  it('lists an endpoint’s deliveries newest first, up to the limit', async () => {
+    const endpointId = randomUUID();
+    const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000).toISOString();
+    const [first, second, third] = [1, 2, 3].map((m) => ({ ...delivery(endpointId), createdAt: at(m) }));
+    for (const d of [second, third, first]) await store.createDelivery(d as StoredDelivery);
+
+    const listed = await store.listDeliveries(endpointId, 2);
+
+    expect(listed.map((d) => d.createdAt)).toEqual([at(3), at(2)]);
+    expect(listed[0]).not.toHaveProperty('version');
   });
 });
