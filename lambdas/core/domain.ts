@@ -89,7 +89,7 @@ export interface SpSetup {
   /** The claimed identities (signing service accounts) this SP signs under, each with its jurisdictions. */
   claimedIdentities: ClaimedIdentitySetup[];
   /** What the SP pays (monthly fees, completed identifications, verify calls); none: not priced. */
-  priceSheet?: import('./usage.js').PriceSheet;
+  priceSheet?: import('./statement.js').PriceSheet;
   /** How long the person may take to choose the method (default METHOD_CHOICE_SECONDS). */
   methodChoiceSeconds?: number | undefined;
 }

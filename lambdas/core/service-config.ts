@@ -6,8 +6,8 @@ import type { IspConfig, SpSetup } from './domain.js';
 import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
 import { HttpAdapterSettings } from './isp-http.js';
 import { claimedIdentityId } from './schemas.js';
+import { PriceSheetSchema } from './statement.js';
 import { DEFAULT_TERMS_OF_USE, TermsOfUseSchema } from './terms-of-use.js';
-import { PriceSheetSchema } from './usage.js';
 import * as z from './zod.js';
 
 const loa = z.union([z.literal(3), z.literal(4)]);

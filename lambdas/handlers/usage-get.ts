@@ -2,7 +2,7 @@
 
 import { tableRepository } from '../adapters/aws-clients.js';
 import { problems } from '../core/problems.js';
-import { toUsageReport, UsageQuery } from '../core/usage.js';
+import { toUsageReport, UsageQuery } from '../core/usage-report.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, queryParams } from '../http/request.js';
 import { monthlyUsage } from '../usecases/usage.js';

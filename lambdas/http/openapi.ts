@@ -14,7 +14,7 @@ import { IdentificationData } from '../core/evidence.js';
 import { IntrospectionRequest, IntrospectionResponse } from '../core/introspection.js';
 import * as S from '../core/schemas.js';
 import { SimulatorApiRequest } from '../core/test-isp.js';
-import { UsageQuery, UsageReport } from '../core/usage.js';
+import { UsageQuery, UsageReport } from '../core/usage-report.js';
 import * as W from '../core/webhooks.js';
 import * as z from '../core/zod.js';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';

@@ -3,15 +3,8 @@
  * counted per claimed identity, and a month's figures and statement per SP.
  */
 import type { Order } from '../core/order.js';
-import {
-  countIdentifications,
-  enabledMethods,
-  type SpUsage,
-  type Statement,
-  statementOf,
-  sumVerifyCounts,
-  usageRecordsOf,
-} from '../core/usage.js';
+import { enabledMethods, type Statement, statementOf } from '../core/statement.js';
+import { countIdentifications, type SpUsage, sumVerifyCounts, usageRecordsOf } from '../core/usage.js';
 import type { ConfigReader } from './ports/config.js';
 import type { UsageLog, VerifyCounterKey } from './ports/usage.js';
 

@@ -1,12 +1,10 @@
 /** Usage for invoicing, pure: events from the status history, counting, pricing, verify counters. */
 import { describe, expect, it } from 'vitest';
+import { enabledMethods, PriceSheetSchema, statementOf } from '../../lambdas/core/statement.js';
 import {
   countIdentifications,
-  enabledMethods,
   MONTH,
-  PriceSheetSchema,
   type SpUsage,
-  statementOf,
   sumVerifyCounts,
   type UsageRecord,
   usageRecordsOf,
