@@ -80,8 +80,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   log(
     'starting the local stack (configuration cached 60 s, as in AWS; rate limits off; logs at INFO, counted)',
   );
-  // The functions log at the prod stage's level; their lines are counted (CloudWatch Logs), not shown.
-  const releaseLogs = metrics.captureFunctionLogs();
+  // The functions log at the prod stage's level, with the business metrics' EMF lines as in AWS;
+  // their lines are counted (CloudWatch Logs ingests both), not shown.
+  const metricsDisabled = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const captured = metrics.captureFunctionLogs();
+  const releaseLogs = () => {
+    captured();
+    if (metricsDisabled === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = metricsDisabled;
+  };
   const stack = await startLocalStack({
     port: 0,
     rateLimits: false,

@@ -7,9 +7,15 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
-export const handler = async (event: { key?: string }) => {
+/** The one GetItem every floor with the table makes. */
+export async function readItem(key = 'floor'): Promise<boolean> {
   const out = await db.send(
-    new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: event.key ?? 'floor', SK: 'floor' } }),
+    new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: key, SK: 'floor' } }),
   );
-  return { statusCode: out.Item ? 200 : 404, body: '' };
-};
+  return out.Item !== undefined;
+}
+
+export const handler = async (event: { key?: string }) => ({
+  statusCode: (await readItem(event.key)) ? 200 : 404,
+  body: '',
+});
