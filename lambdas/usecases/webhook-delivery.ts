@@ -179,13 +179,32 @@ export async function deliverWebhook(deps: DeliveryDeps, ref: DeliveryRef): Prom
     version: claimed.version + 1,
   };
   if (!(await saveIfCurrent(repository, next))) return 'taken';
-  if (next.state === 'delivered') return 'delivered';
+  if (next.state === 'delivered') {
+    await wakeNextInOrder(deps, ref, delivery);
+    return 'delivered';
+  }
   if (next.state === 'pending' && next.nextAttemptAt) {
     await queue.enqueue(ref, secondsUntil(next.nextAttemptAt, deps.clock()));
     return 'retry-scheduled';
   }
   await queue.deadLetter(ref);
+  await wakeNextInOrder(deps, ref, delivery);
   return 'failed';
+}
+
+/**
+ * The order's next status waits for this one (its message comes back when this one's retry was
+ * due); once this one is final — delivered early by a manual redelivery, say — the next goes now.
+ * An extra message for it is harmless: only one attempt gets past the claim.
+ */
+async function wakeNextInOrder(
+  deps: Pick<DeliveryDeps, 'repository' | 'queue'>,
+  ref: DeliveryRef,
+  delivery: StoredDelivery,
+): Promise<void> {
+  const nextId = statusMessageId(delivery.refId, delivery.sequence + 1);
+  const waiting = await deps.repository.getDelivery(ref.endpointId, nextId);
+  if (waiting && !isFinalDelivery(waiting)) await deps.queue.enqueue({ ...ref, messageId: nextId }, 0);
 }
 
 /** Saves unless someone (a manual redelivery) changed the delivery meanwhile; then theirs stands. */

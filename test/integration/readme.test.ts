@@ -8,8 +8,10 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startStack, waitFor } from '../support/stack.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const run = promisify(execFile);
 const README_BASE = 'http://127.0.0.1:3000';
@@ -31,7 +33,10 @@ function sectionSteps(heading: string): Step[] {
   for (const block of section.matchAll(/```(\w*)\n([\s\S]*?)```/g)) {
     const [, lang, body = ''] = block;
     if (lang === 'sh') steps.push({ command: body });
-    else if (steps.length) (steps.at(-1) as Step).shown = body.trim();
+    // The first block after a command is what it prints; a further one shows something else
+    // (e.g. what another terminal prints meanwhile).
+    else if (steps.length && (steps.at(-1) as Step).shown === undefined)
+      (steps.at(-1) as Step).shown = body.trim();
   }
   return steps;
 }
@@ -100,6 +105,23 @@ async function runWalkthrough(steps: Step[]): Promise<string[]> {
   });
 }
 
+/**
+ * Runs the steps as one walkthrough run, in a second of its own: runs are told apart by
+ * `date +%s` (their Idempotency-Key and mobile number).
+ */
+async function walkthroughRun(steps: Step[]): Promise<string[]> {
+  await waitFor(
+    async () => Math.floor(Date.now() / 1000),
+    (second) => second > lastRunSecond,
+  );
+  lastRunSecond = Math.floor(Date.now() / 1000);
+  const printed = await runWalkthrough(steps);
+  // The script's `date +%s` ran after the line above, maybe a second later: the next run starts
+  // after this one ended, so that it never shares this run's second (its key and number).
+  lastRunSecond = Math.floor(Date.now() / 1000);
+  return printed;
+}
+
 describe("the README's walkthrough", () => {
   const steps = sectionSteps('## Walkthrough (curl)');
 
@@ -114,15 +136,7 @@ describe("the README's walkthrough", () => {
   });
 
   it.each([['first'], ['second']])('runs as written (%s run) and prints what it shows', async () => {
-    await waitFor(
-      async () => Math.floor(Date.now() / 1000),
-      (second) => second > lastRunSecond,
-    );
-    lastRunSecond = Math.floor(Date.now() / 1000);
-    const printed = await runWalkthrough(steps);
-    // The script's `date +%s` ran after the line above, maybe a second later: the next run starts
-    // after this one ended, so that it never shares this run's second (its key and number).
-    lastRunSecond = Math.floor(Date.now() / 1000);
+    const printed = await walkthroughRun(steps);
 
     steps.forEach((step, i) => {
       if (step.shown === undefined) return;
@@ -150,4 +164,62 @@ describe("the README's other examples that run on their own", () => {
     expect(step.shown).toBeDefined();
     expect(printed).toMatch(patternOf(step.shown as string, stack.baseUrl));
   });
+});
+
+describe("the README's webhooks section", () => {
+  /** The README's receiver; the test's own receiver (on a free port) stands in for it. */
+  const README_RECEIVER = 'http://127.0.0.1:8765';
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    receiver = await new WebhookReceiver().start();
+  });
+  afterAll(async () => receiver?.stop());
+
+  const atReceiver = (text: string) => text.replaceAll(README_RECEIVER, new URL(receiver.url).origin);
+
+  it.each([['first'], ['second']])(
+    'registers, tests, and receives every status of the walkthrough signed (%s run)',
+    async () => {
+      const [receiverStep, register, deliveryLog, ...rest] = sectionSteps(
+        '## Webhooks: status changes pushed to the SP',
+      ).map((s) => ({ command: atReceiver(s.command), ...(s.shown ? { shown: atReceiver(s.shown) } : {}) }));
+      expect(receiverStep?.command).toContain('.listen(');
+      expect(rest).toEqual([]);
+      const walkthrough = sectionSteps('## Walkthrough (curl)');
+
+      // Register and test, then the walkthrough, in one shell session (as a reader pastes them).
+      const printed = await walkthroughRun([register as Step, ...walkthrough]);
+      expect(printed[0]).toMatch(patternOf((register as Step).shown as string, stack.baseUrl));
+      const { secret } = JSON.parse((printed[0] as string).split('\n')[0] as string) as { secret: string };
+      const refId = (printed.join('\n').match(/"refId":"([0-9a-f-]{36})"/) as RegExpMatchArray)[1] as string;
+
+      // Every status the order gained, in order, each signed with this run's secret.
+      const webhook = new Webhook(secret);
+      const ofOrder = () =>
+        receiver.received.filter((m) =>
+          m.headers['webhook-id']?.startsWith(`msg_${refId.replaceAll('-', '')}_`),
+        );
+      await waitFor(
+        async () => ofOrder().length,
+        (n) => n >= 5,
+      );
+      const statuses = ofOrder().map((m) => {
+        const event = webhook.verify(m.body, m.headers) as { type: string; data: { status: string } };
+        expect(event.type).toBe('identification.status-changed');
+        return event.data.status;
+      });
+      expect(statuses).toEqual(['created', 'initialized', 'done', 'data-ready', 'terms-accepted']);
+
+      // The delivery log, as the README reads it (in the same session: its TOKEN and HOOK), once
+      // the last delivery is recorded.
+      const session: Step = {
+        command: `${(walkthrough[1] as Step).command}\nHOOK='${(printed[0] as string).split('\n')[0]}'`,
+      };
+      const log = await waitFor(
+        async () => (await runWalkthrough([session, deliveryLog as Step]))[1] as string,
+        (line) => line.includes('"delivered"'),
+      );
+      expect(log).toMatch(patternOf((deliveryLog as Step).shown as string, stack.baseUrl));
+    },
+  );
 });
