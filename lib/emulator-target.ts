@@ -61,6 +61,9 @@ export const EMULATOR_OMISSIONS: readonly EmulatorOmission[] = [
   },
 ];
 
+/** The functions that check or call webhook URLs: the management API (its test call) and delivery. */
+export const WEBHOOK_URL_FUNCTIONS = ['webhooks', 'webhook-deliver'] as const;
+
 /** The REST API id the emulator target pins (MiniStack `ms-custom-id`, LocalStack `_custom_id_`). */
 export function emulatorApiId(stage: StageName): string {
   return `${prefixOf(stage)}-api`;
@@ -142,6 +145,12 @@ export function applyEmulatorTarget(stacks: SrsStacks, target: EmulatorTarget): 
     );
   }
   (stacks.stateful.node.findChild('TokenEndpoint') as CfnOutput).value = tokenEndpoint;
+
+  // The emulator's Lambda workers and a test's webhook receiver share one machine: the webhook
+  // functions may call http://127.0.0.1 there, as on the embedded stack (never in an AWS synth).
+  for (const handler of WEBHOOK_URL_FUNCTIONS) {
+    stacks.stateless.functions.get(handler)?.addEnvironment('WEBHOOK_LOOPBACK_RECEIVERS', 'true');
+  }
 
   // A fixed API id, so that the links built at synth time (publicBaseUrl) point at the API.
   const apiId = emulatorApiId(stacks.config.stage);

@@ -62,6 +62,8 @@ const VARIABLES = {
   POWERTOOLS_METRICS_NAMESPACE: pattern(/^[\w./#:-]{1,255}$/, 'a CloudWatch namespace'),
   STAGE: pattern(/^[a-z][a-z0-9-]{0,20}$/, 'a stage name (local, dev, test, prod)'),
   WEBHOOK_QUEUE_URL: httpUrl,
+  /** Set by the emulator synth target only (lib/emulator-target.ts): receivers on 127.0.0.1. */
+  WEBHOOK_LOOPBACK_RECEIVERS: pattern(/^(true|false)$/, 'true or false'),
   WEBHOOK_DLQ_URL: httpUrl,
   WEBHOOK_TIMEOUT_MS: pattern(/^[1-9]\d{0,5}$/, 'a whole number of milliseconds ≥ 1'),
   WEBHOOK_RETRY_DELAYS: pattern(

@@ -12,7 +12,7 @@ const signer: WebhookSigner = { newSecret: newWebhookSecret, sign: webhookSignat
  * Read per call, not per container: the stage decides which URLs are allowed (only the embedded
  * stack may call back into its own machine), and tests switch it.
  */
-const policy = () => urlPolicyOf(optionalEnv('STAGE'));
+const policy = () => urlPolicyOf(optionalEnv('STAGE'), optionalEnv('WEBHOOK_LOOPBACK_RECEIVERS') === 'true');
 
 /** What both kinds of webhook functions use; the stage's URL policy is read at every use. */
 function sharedDeps() {

@@ -177,9 +177,13 @@ export interface UrlPolicy {
   allowLoopbackHttp: boolean;
 }
 
-/** The policy of a stage: only the embedded stack may call back into the machine it runs on. */
-export function urlPolicyOf(stage: string | undefined): UrlPolicy {
-  return { allowLoopbackHttp: stage === 'local' };
+/**
+ * The policy of a stage: only the embedded stack may call back into the machine it runs on — and
+ * a deployment on an AWS emulator, whose synth target sets `loopbackReceivers` (the emulator and
+ * the test's receiver share one machine; lib/emulator-target.ts). Never set in an AWS synth.
+ */
+export function urlPolicyOf(stage: string | undefined, loopbackReceivers = false): UrlPolicy {
+  return { allowLoopbackHttp: stage === 'local' || loopbackReceivers };
 }
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };

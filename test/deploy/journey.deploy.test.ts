@@ -14,11 +14,13 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployToEmulator, EMULATOR_REGION, type EmulatorDeployment } from '../../scripts/emulator/deploy.js';
 import { type RunningMiniStack, startMiniStack } from '../../scripts/emulator/ministack.js';
 import { acceptTerms, formValues, TERMS_LINK } from '../support/isp.js';
 import { type ApiResponse, call, startOrder, waitFor } from '../support/stack.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 let emulator: RunningMiniStack | undefined;
 let deployment: EmulatorDeployment;
@@ -264,6 +266,55 @@ describe('the deployed stage on MiniStack', () => {
     const other = await introspect('bankident-demo');
     expect(other.status).toBe(200);
     expect(other.body).toEqual({ active: false });
+  });
+
+  it('pushes every status of a cancelled identification to a registered webhook, signed: stream → fan-out → SQS → delivery', async () => {
+    const receiver = await new WebhookReceiver().start();
+    try {
+      const registered = await call<{ id: string; secret: string }>(api, 'POST', '/api/webhooks', {
+        token: portal,
+        json: { url: receiver.url },
+      });
+      expect(registered.status, registered.text).toBe(201);
+      const order = await startOrder(api, portal, { mobile: '+41796667790' });
+      expect(
+        (
+          await call(api, 'POST', `/test-isp/api/orders/${order.refId}`, {
+            json: { status: 'cancelled-user' },
+          })
+        ).status,
+      ).toBe(200);
+      const webhook = new Webhook(registered.body.secret);
+      const statuses = await waitFor(
+        async () =>
+          receiver.received
+            .map((m) => webhook.verify(m.body, m.headers) as { data: { refId: string; status: string } })
+            .filter((event) => event.data.refId === order.refId)
+            .map((event) => event.data.status),
+        (s) => s.includes('cancelled'),
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+      // Exactly the order's history, in order.
+      const history = await call<{ statuses: { status: string }[] }>(
+        api,
+        'GET',
+        `/api/identifications/${order.refId}`,
+        { token: portal },
+      );
+      expect(statuses).toEqual(history.body.statuses.map((s) => s.status));
+      expect(statuses[0]).toBe('created');
+      const log = await call<{ state: string }[]>(
+        api,
+        'GET',
+        `/api/webhooks/${registered.body.id}/deliveries`,
+        {
+          token: portal,
+        },
+      );
+      expect(log.body.map((d) => d.state)).toEqual(statuses.map(() => 'delivered'));
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('ends a cancelled identification as cancelled, in the status and in the execution', async () => {

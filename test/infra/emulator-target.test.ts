@@ -95,6 +95,14 @@ describe('emulator target', () => {
         /^\{"Fn::Join":\["",\["https:\/\/",\{"Fn::ImportValue":"[^"]+ProviderName/,
       );
     }
+    // Webhook receivers on 127.0.0.1: the two webhook functions on the emulator, none in AWS.
+    const loopback = (template: Json) =>
+      Object.values(resources(template))
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .filter((r) => (r.Properties.Environment as { Variables: Json }).Variables.WEBHOOK_LOOPBACK_RECEIVERS)
+        .map((r) => (r.Properties.Environment as { Variables: Json }).Variables.WEBHOOK_LOOPBACK_RECEIVERS);
+    expect(loopback(emulator.stateless)).toEqual(['true', 'true']);
+    expect(loopback(aws.stateless)).toEqual([]);
     expect(outputs(emulator.stateful).TokenEndpoint?.Value).toBe(`${ENDPOINT}/oauth2/token`);
     expect(outputs(emulator.stateless).ApiUrl?.Value).toBe(`${ENDPOINT}/_aws/execute-api/srs-dev-api/dev/`);
     const api = Object.values(resources(emulator.stateless)).find(
@@ -121,6 +129,8 @@ describe('emulator target', () => {
             const vars = (r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables;
             if (vars?.TOKEN_URL) vars.TOKEN_URL = '<token endpoint>';
             if (vars?.ACCESS_TOKEN_JWKS_URL) vars.ACCESS_TOKEN_JWKS_URL = '<jwks url>';
+            if (t === e[name] && vars?.WEBHOOK_LOOPBACK_RECEIVERS === 'true')
+              delete vars.WEBHOOK_LOOPBACK_RECEIVERS;
           }
           if (r.Type === 'AWS::ApiGateway::RestApi') {
             r.Properties = {

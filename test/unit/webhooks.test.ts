@@ -83,6 +83,15 @@ describe('addresses', () => {
     expect(addressAllowed('169.254.169.254', local)).toBe(false);
     expect(addressAllowed('10.0.0.1', local)).toBe(false);
   });
+
+  it('an AWS stage deployed on an emulator may call receivers on 127.0.0.1, and nothing else private', () => {
+    const emulator = urlPolicyOf('dev', true);
+    expect(checkEndpointUrl('http://127.0.0.1:8765/hooks', emulator).ok).toBe(true);
+    expect(addressAllowed('127.0.0.1', emulator)).toBe(true);
+    expect(addressAllowed('169.254.169.254', emulator)).toBe(false);
+    expect(addressAllowed('10.0.0.1', emulator)).toBe(false);
+    expect(checkEndpointUrl('http://127.0.0.1:8765/hooks', urlPolicyOf('dev')).ok).toBe(false);
+  });
 });
 
 const entry = (status: StatusEntry['status']): StatusEntry => ({
