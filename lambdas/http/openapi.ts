@@ -186,6 +186,31 @@ const ORDER_LINKS: Record<string, LinkSpec> = {
   },
 };
 
+/** Where a new webhook endpoint's id leads: managing it, testing it, its delivery log. */
+const webhookIdFromBody = { id: '$response.body#/id' };
+const WEBHOOK_LINKS: Record<string, LinkSpec> = {
+  test: {
+    to: 'POST /api/webhooks/{id}/test',
+    parameters: webhookIdFromBody,
+    description: 'A signed test message to the new endpoint.',
+  },
+  deliveries: {
+    to: 'GET /api/webhooks/{id}/deliveries',
+    parameters: webhookIdFromBody,
+    description: 'The endpoint’s delivery log.',
+  },
+  rotateSecret: {
+    to: 'POST /api/webhooks/{id}/rotate-secret',
+    parameters: webhookIdFromBody,
+    description: 'A new signing secret.',
+  },
+  delete: {
+    to: 'DELETE /api/webhooks/{id}',
+    parameters: webhookIdFromBody,
+    description: 'Delete the endpoint.',
+  },
+};
+
 /** What each route takes and answers, beyond what the route table and the shared layers say. */
 export const OPERATIONS: Record<string, Operation> = {
   'POST /api/verify': {
@@ -283,7 +308,11 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /api/webhooks': {
     request: W.CreateWebhookRequest,
     responses: {
-      '201': { description: 'The endpoint, with its secret (shown this once).', schema: W.WebhookCreated },
+      '201': {
+        description: 'The endpoint, with its secret (shown this once).',
+        schema: W.WebhookCreated,
+        links: WEBHOOK_LINKS,
+      },
       '409': problem('The URL is registered already, or the client has the most endpoints allowed.'),
     },
   },
@@ -308,6 +337,13 @@ export const OPERATIONS: Record<string, Operation> = {
       '200': {
         description: 'What the endpoint answered to a signed `webhook.test` message (also when it failed).',
         schema: W.TestDeliveryResult,
+        links: {
+          redeliver: {
+            to: 'POST /api/webhooks/{id}/deliveries/{messageId}/redeliver',
+            parameters: { id: '$request.path.id', messageId: '$response.body#/messageId' },
+            description: 'The test message again.',
+          },
+        },
       },
       '404': WEBHOOK_NOT_YOURS,
     },

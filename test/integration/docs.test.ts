@@ -212,7 +212,7 @@ describe('GET /openapi.json', () => {
     }
   });
 
-  it('links the start call’s refId to the calls about the order and, on test stages, to the simulator', () => {
+  it('links the refIds and webhook ids in answers to the calls about them (and on test stages to the simulator)', () => {
     type Links = Record<string, { operationId: string; parameters: Record<string, string> }>;
     const operationIds = new Set(
       Object.values(doc.paths).flatMap((methods) =>
@@ -228,12 +228,18 @@ describe('GET /openapi.json', () => {
         'test-isp-simulator-post',
       ]),
     );
+    const registered = doc.paths['/api/webhooks']?.post?.responses['201'] as { links: Links };
+    expect(Object.keys(registered.links).sort()).toEqual(['delete', 'deliveries', 'rotateSecret', 'test']);
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
         for (const [status, response] of Object.entries(op.responses)) {
           for (const [name, link] of Object.entries((response as { links?: Links }).links ?? {})) {
             expect(operationIds.has(link.operationId), `${method} ${path} ${status} → ${name}`).toBe(true);
-            expect(link.parameters).toEqual({ refId: '$response.body#/refId' });
+            // Each parameter of the target, from this answer's body or this request's path.
+            for (const [parameter, expression] of Object.entries(link.parameters))
+              expect(expression, `${name}.${parameter}`).toMatch(
+                /^\$(response\.body#\/\w+|request\.path\.\w+)$/,
+              );
           }
         }
       }
