@@ -1,5 +1,6 @@
 /** The real adapters behind the webhook use cases, built once per container. */
-import { parseRetryDelays, urlPolicyOf } from '../core/webhooks.js';
+import { urlPolicyOf } from '../core/webhook-address.js';
+import { parseRetryDelays } from '../core/webhook-retries.js';
 import type { WebhookSigner } from '../usecases/ports/webhooks.js';
 import { tableRepository } from './aws-clients.js';
 import { optionalEnv } from './env.js';

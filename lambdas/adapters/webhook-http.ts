@@ -9,13 +9,9 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import {
-  type AttemptOutcome,
-  addressAllowed,
-  DELIVERY_TIMEOUT_MS,
-  ipLiteralOf,
-  type UrlPolicy,
-} from '../core/webhooks.js';
+import { addressAllowed, ipLiteralOf, type UrlPolicy } from '../core/webhook-address.js';
+import type { AttemptOutcome } from '../core/webhook-retries.js';
+import { DELIVERY_TIMEOUT_MS } from '../core/webhooks.js';
 import type { SignedMessage, WebhookTransport } from '../usecases/ports/webhooks.js';
 import { optionalEnv } from './env.js';
 

@@ -4,7 +4,12 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { webhookDeps } from '../adapters/webhook-deps.js';
-import { CreateWebhookRequest, DeliveriesQuery, DeliveryParams, WebhookIdParam } from '../core/webhooks.js';
+import {
+  CreateWebhookRequest,
+  DeliveriesQuery,
+  DeliveryParams,
+  WebhookIdParam,
+} from '../core/webhook-api.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, jsonBody, pathParams, queryParams } from '../http/request.js';
 import * as webhooks from '../usecases/webhooks.js';

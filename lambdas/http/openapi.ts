@@ -15,7 +15,7 @@ import { IntrospectionRequest, IntrospectionResponse } from '../core/introspecti
 import * as S from '../core/schemas.js';
 import { SimulatorApiRequest } from '../core/test-isp.js';
 import { UsageQuery, UsageReport } from '../core/usage-report.js';
-import * as W from '../core/webhooks.js';
+import * as W from '../core/webhook-api.js';
 import * as z from '../core/zod.js';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
 import { INIT_SCRIPT, SWAGGER_UI_FILES } from './api-reference.js';

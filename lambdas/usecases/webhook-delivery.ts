@@ -10,16 +10,15 @@
  */
 import { ConditionFailed } from '../core/errors.js';
 import type { Order } from '../core/order.js';
+import type { UrlPolicy } from '../core/webhook-address.js';
+import { afterAttempt, isFinalDelivery } from '../core/webhook-retries.js';
 import {
-  afterAttempt,
-  isFinalDelivery,
   newStatusEvents,
   STATUS_CHANGED,
   signingSecrets,
   statusChangedPayload,
   statusMessageId,
   subscribes,
-  type UrlPolicy,
 } from '../core/webhooks.js';
 import type {
   DeliveryQueue,

@@ -5,18 +5,14 @@
  */
 import { ConditionFailed } from '../core/errors.js';
 import { problems } from '../core/problems.js';
+import { addressAllowed, checkEndpointUrl, ipLiteralOf, type UrlPolicy } from '../core/webhook-address.js';
+import { toDeliveryView, toWebhookView } from '../core/webhook-api.js';
 import {
-  addressAllowed,
-  checkEndpointUrl,
-  ipLiteralOf,
   MAX_ENDPOINTS_PER_SP,
   PREVIOUS_SECRET_VALIDITY_SECONDS,
   signingSecrets,
   TEST_DELIVERY_TIMEOUT_MS,
   testPayload,
-  toDeliveryView,
-  toWebhookView,
-  type UrlPolicy,
   WEBHOOK_EVENT_TYPES,
   type WebhookEndpoint,
   type WebhookEventType,

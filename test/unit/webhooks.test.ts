@@ -7,16 +7,9 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { webhookSignature } from '../../lambdas/adapters/webhook-http.js';
 import type { StatusEntry } from '../../lambdas/core/order.js';
-import {
-  addressAllowed,
-  afterAttempt,
-  checkEndpointUrl,
-  newStatusEvents,
-  parseRetryDelays,
-  signingSecrets,
-  urlPolicyOf,
-  type WebhookDelivery,
-} from '../../lambdas/core/webhooks.js';
+import { addressAllowed, checkEndpointUrl, urlPolicyOf } from '../../lambdas/core/webhook-address.js';
+import { afterAttempt, parseRetryDelays } from '../../lambdas/core/webhook-retries.js';
+import { newStatusEvents, signingSecrets, type WebhookDelivery } from '../../lambdas/core/webhooks.js';
 
 const aws = urlPolicyOf('prod');
 const local = urlPolicyOf('local');

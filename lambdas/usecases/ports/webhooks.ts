@@ -3,7 +3,9 @@
  * attempts, the HTTP transport to the SP's receiver and the Standard Webhooks signer. Every write
  * that can lose a race throws ConditionFailed (core/errors.ts).
  */
-import type { AttemptOutcome, UrlPolicy, WebhookDelivery, WebhookEndpoint } from '../../core/webhooks.js';
+import type { UrlPolicy } from '../../core/webhook-address.js';
+import type { AttemptOutcome } from '../../core/webhook-retries.js';
+import type { WebhookDelivery, WebhookEndpoint } from '../../core/webhooks.js';
 
 /** A delivery as stored: its `version` lets one attempt at a time write it. */
 export type StoredDelivery = WebhookDelivery & { version: number };
