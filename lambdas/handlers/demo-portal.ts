@@ -9,148 +9,43 @@
  *   GET      /demo-portal/status   back from the partner (redirectUrl): the status timeline
  *   GET      /demo-portal/ready    verify positive: ready to sign
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { optionalEnv, requiredEnv } from '../adapters/env.js';
-import { ServiceApiClient, ServiceUnavailable } from '../adapters/service-api-client.js';
+import { optionalEnv } from '../adapters/env.js';
+import { ServiceUnavailable } from '../adapters/service-api-client.js';
 import {
-  type CatalogueEntry,
-  groupMethods,
-  Journey,
+  type Journey,
   journeyStage,
   MethodForm,
   ServiceChoiceForm,
   SIGNATURE_NEEDS,
-  type Signer,
   SignerForm,
-  verifyRequestFor,
 } from '../core/demo-portal.js';
-import { toFieldErrors } from '../core/schemas.js';
-import type * as z from '../core/zod.js';
+import {
+  badForm,
+  fieldErrors,
+  foreignSite,
+  formFields,
+  journeyCookie,
+  portalBase,
+  portalHtml,
+  readJourney,
+  STATUS_CSP,
+  seeOther,
+} from '../http/demo-portal-journey.js';
 import {
   type FieldErrors,
   messagePage,
   methodsPage,
   readyPage,
-  STATUS_POLL_SCRIPT,
   startPage,
   statusPage,
 } from '../http/demo-portal-pages.js';
-import { HTML_CSP, type HttpResult, headerOf, html, httpHandler } from '../http/handler.js';
-import { acceptableFormBody, isCrossSite, publicBaseUrl, singleFormFields } from '../http/request.js';
-
-const COOKIE = 'srs_demo_portal';
-const COOKIE_MAX_AGE_SECONDS = 24 * 3600;
-const MAX_FORM_BYTES = 4096;
-
-/** The status page runs one inline script, allowed by its hash; it fetches this page again. */
-const STATUS_CSP = `${HTML_CSP.replace("form-action 'self'", "form-action 'self' https:")}; script-src 'sha256-${createHash(
-  'sha256',
-)
-  .update(STATUS_POLL_SCRIPT)
-  .digest('base64')}'; connect-src 'self'`;
-/** Starting an identification redirects to the partner, which may live on another host. */
-const PORTAL_CSP = HTML_CSP.replace("form-action 'self'", "form-action 'self' https:");
-
-// ---------------------------------------------------------------- the service, as an SP calls it
-
-/** No client credentials for the portal in this deployment (e.g. a configuration without its SP). */
-class PortalNotSetUp extends Error {}
-
-const clients = new Map<string, ServiceApiClient>();
-/**
- * The client for the configured credentials, made once per configuration (it caches its access
- * token). Read per request: a local stack started later in the same process (tests) changes them.
- */
-function service(event: APIGatewayProxyEvent): ServiceApiClient {
-  const clientId = optionalEnv('DEMO_PORTAL_CLIENT_ID');
-  const clientSecret = optionalEnv('DEMO_PORTAL_CLIENT_SECRET');
-  if (!clientId || !clientSecret) throw new PortalNotSetUp();
-  const settings = {
-    apiBaseUrl: publicBaseUrl(event),
-    tokenUrl: requiredEnv('TOKEN_URL'),
-    clientId,
-    clientSecret,
-  };
-  const key = JSON.stringify(settings);
-  let client = clients.get(key);
-  if (!client) {
-    client = new ServiceApiClient(settings);
-    clients.set(key, client);
-  }
-  return client;
-}
-
-// ---------------------------------------------------------------- request and answer helpers
-
-/** The portal's own path, e.g. /demo-portal or /test/demo-portal behind an API Gateway stage. */
-function portalBase(event: APIGatewayProxyEvent): string {
-  return `${new URL(publicBaseUrl(event)).pathname.replace(/\/$/, '')}/demo-portal`;
-}
-
-function readJourney(event: APIGatewayProxyEvent): Journey | undefined {
-  const cookies = headerOf(event, 'cookie') ?? '';
-  const raw = cookies
-    .split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${COOKIE}=`))
-    ?.slice(COOKIE.length + 1);
-  if (!raw) return undefined;
-  try {
-    const parsed = Journey.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function journeyCookie(event: APIGatewayProxyEvent, journey: Journey): string {
-  const secure = publicBaseUrl(event).startsWith('https://') ? '; Secure' : '';
-  const value = Buffer.from(JSON.stringify(journey)).toString('base64url');
-  return `${COOKIE}=${value}; Path=${portalBase(event)}; Max-Age=${COOKIE_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
-}
-
-function seeOther(location: string, cookie?: string): HttpResult {
-  return {
-    statusCode: 303,
-    headers: { Location: location, 'Cache-Control': 'no-store', ...(cookie ? { 'Set-Cookie': cookie } : {}) },
-    body: '',
-  };
-}
-
-const portalHtml = (status: number, body: string, csp = PORTAL_CSP) =>
-  html(status, body, { 'Content-Security-Policy': csp });
-
-/** The posted form's fields, each at most once; undefined when the post is not a form of ours. */
-function formFields(event: APIGatewayProxyEvent, names: readonly string[]) {
-  const form = acceptableFormBody(event, MAX_FORM_BYTES);
-  if (!form) return undefined;
-  const { values, repeated } = singleFormFields(form, names);
-  const errors: FieldErrors = Object.fromEntries(repeated.map((name) => [name, ['Given more than once.']]));
-  return { values: values as Record<string, string>, errors };
-}
-
-function fieldErrors(error: z.core.$ZodError): FieldErrors {
-  const byField: FieldErrors = {};
-  for (const e of toFieldErrors(error)) {
-    const field = e.field.split('.')[0] ?? e.field;
-    byField[field] = [...(byField[field] ?? []), e.message];
-  }
-  return byField;
-}
-
-const badForm = () => portalHtml(400, messagePage('Form not accepted', 'Send the form from this page.'));
-const foreignSite = () =>
-  portalHtml(403, messagePage('Form not accepted', 'The form was sent from another site.'));
+import { offeredGroups, PortalNotSetUp, service, verifyAnswer } from '../http/demo-portal-service.js';
+import { type HttpResult, httpHandler } from '../http/handler.js';
+import { isCrossSite, publicBaseUrl } from '../http/request.js';
 
 // ---------------------------------------------------------------- the pages
-
-async function verifyAnswer(event: APIGatewayProxyEvent, signer: Signer) {
-  const res = await service(event).verify(verifyRequestFor(signer));
-  if (res.status === 200) return res.body as { evidenceId: string; serialNumber: string };
-  if (res.status === 404) return undefined;
-  throw new ServiceUnavailable('verify', `HTTP ${res.status}`);
-}
 
 const SIGNER_FIELDS = ['firstName', 'lastName', 'mobile', 'need'] as const;
 
@@ -167,14 +62,6 @@ async function submitSigner(event: APIGatewayProxyEvent): Promise<HttpResult> {
   const cookie = journeyCookie(event, { signer });
   const registration = await verifyAnswer(event, signer);
   return seeOther(registration ? `${base}/ready` : `${base}/methods`, cookie);
-}
-
-async function offeredGroups(event: APIGatewayProxyEvent, signer: Signer) {
-  const need = SIGNATURE_NEEDS[signer.need];
-  const res = await service(event).providers({ loa: String(need.loa), jurisdiction: need.jurisdiction });
-  if (res.status !== 200 || !Array.isArray(res.body))
-    throw new ServiceUnavailable('catalogue', `HTTP ${res.status}`);
-  return groupMethods(res.body as CatalogueEntry[]);
 }
 
 const METHOD_FIELDS = ['choice', 'email', 'dob', 'language', 'attempt'] as const;

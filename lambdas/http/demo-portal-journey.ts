@@ -1,0 +1,87 @@
+/**
+ * The demo portal's requests and answers: the journey cookie, the posted forms, the portal's own
+ * path, redirects and pages with their Content-Security-Policy.
+ */
+
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { Journey } from '../core/demo-portal.js';
+import { toFieldErrors } from '../core/schemas.js';
+import type * as z from '../core/zod.js';
+import { type FieldErrors, messagePage, STATUS_POLL_SCRIPT } from './demo-portal-pages.js';
+import { HTML_CSP, type HttpResult, headerOf, html } from './handler.js';
+import { acceptableFormBody, publicBaseUrl, singleFormFields } from './request.js';
+
+const COOKIE = 'srs_demo_portal';
+const COOKIE_MAX_AGE_SECONDS = 24 * 3600;
+const MAX_FORM_BYTES = 4096;
+
+/** The status page runs one inline script, allowed by its hash; it fetches this page again. */
+export const STATUS_CSP = `${HTML_CSP.replace("form-action 'self'", "form-action 'self' https:")}; script-src 'sha256-${createHash(
+  'sha256',
+)
+  .update(STATUS_POLL_SCRIPT)
+  .digest('base64')}'; connect-src 'self'`;
+/** Starting an identification redirects to the partner, which may live on another host. */
+const PORTAL_CSP = HTML_CSP.replace("form-action 'self'", "form-action 'self' https:");
+
+/** The portal's own path, e.g. /demo-portal or /test/demo-portal behind an API Gateway stage. */
+export function portalBase(event: APIGatewayProxyEvent): string {
+  return `${new URL(publicBaseUrl(event)).pathname.replace(/\/$/, '')}/demo-portal`;
+}
+
+export function readJourney(event: APIGatewayProxyEvent): Journey | undefined {
+  const cookies = headerOf(event, 'cookie') ?? '';
+  const raw = cookies
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${COOKIE}=`))
+    ?.slice(COOKIE.length + 1);
+  if (!raw) return undefined;
+  try {
+    const parsed = Journey.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function journeyCookie(event: APIGatewayProxyEvent, journey: Journey): string {
+  const secure = publicBaseUrl(event).startsWith('https://') ? '; Secure' : '';
+  const value = Buffer.from(JSON.stringify(journey)).toString('base64url');
+  return `${COOKIE}=${value}; Path=${portalBase(event)}; Max-Age=${COOKIE_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+export function seeOther(location: string, cookie?: string): HttpResult {
+  return {
+    statusCode: 303,
+    headers: { Location: location, 'Cache-Control': 'no-store', ...(cookie ? { 'Set-Cookie': cookie } : {}) },
+    body: '',
+  };
+}
+
+export const portalHtml = (status: number, body: string, csp = PORTAL_CSP) =>
+  html(status, body, { 'Content-Security-Policy': csp });
+
+/** The posted form's fields, each at most once; undefined when the post is not a form of ours. */
+export function formFields(event: APIGatewayProxyEvent, names: readonly string[]) {
+  const form = acceptableFormBody(event, MAX_FORM_BYTES);
+  if (!form) return undefined;
+  const { values, repeated } = singleFormFields(form, names);
+  const errors: FieldErrors = Object.fromEntries(repeated.map((name) => [name, ['Given more than once.']]));
+  return { values: values as Record<string, string>, errors };
+}
+
+export function fieldErrors(error: z.core.$ZodError): FieldErrors {
+  const byField: FieldErrors = {};
+  for (const e of toFieldErrors(error)) {
+    const field = e.field.split('.')[0] ?? e.field;
+    byField[field] = [...(byField[field] ?? []), e.message];
+  }
+  return byField;
+}
+
+export const badForm = () =>
+  portalHtml(400, messagePage('Form not accepted', 'Send the form from this page.'));
+export const foreignSite = () =>
+  portalHtml(403, messagePage('Form not accepted', 'The form was sent from another site.'));
