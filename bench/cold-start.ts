@@ -108,6 +108,8 @@ function lambdaEnvironment(name: string): Record<string, string> {
     ORDER_TOKEN_PRIVATE_JWK: jwk(),
     TEST_ISP_PRIVATE_JWK: jwk(),
     CONFIG_CACHE_SECONDS: '60',
+    WEBHOOK_QUEUE_URL: 'https://sqs.eu-central-2.amazonaws.com/000000000000/webhook-deliveries',
+    WEBHOOK_DLQ_URL: 'https://sqs.eu-central-2.amazonaws.com/000000000000/webhook-deliveries-dlq',
     LOG_LEVEL: 'WARN',
   };
 }
@@ -215,7 +217,8 @@ async function footprint(
       importMs: 0,
       initRatio: 0,
       samples: ready.length,
-      error: message.at(-1) ?? '',
+      // Node prints the thrown error as `Name: message` between the source excerpt and the stack.
+      error: message.find((line) => /^\w+: /.test(line)) ?? message.at(-1) ?? '',
     };
   }
   const readyMs = round(median(ready), 1);
