@@ -5,6 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { isPartnerSecretList } from '../lambdas/adapters/env.js';
 import { RETENTION_VARIABLES, type RetentionPolicy, retentionPolicyFrom } from '../lambdas/core/retention.js';
 import { ROUTES, type RouteDefinition, SCOPES, type Scope } from '../lambdas/routes.js';
 
@@ -48,6 +49,12 @@ export interface StageConfig {
   retentionEnvironment: Record<string, string>;
   /** Bump (`-c secretsRevision=2`) after changing a secret: functions using secrets re-resolve them. */
   secretsRevision: string | undefined;
+  /**
+   * The environment variables the partners' settings name for their secrets (`tokenEnv`,
+   * `usernameEnv`, `passwordEnv`): fields of the `partner-secrets` secret, given to the functions
+   * that open orders (`-c partnerSecrets='["EXAMPLEIDENT_API_TOKEN"]'`; docs/deploy.md).
+   */
+  partnerSecrets: string[];
 }
 
 function str(node: Node, key: string): string | undefined {
@@ -87,6 +94,29 @@ export function parseSpClients(raw: unknown): SpClientConfig[] {
     }
     return client.scopes ? { name: client.name, scopes: [...client.scopes] } : { name: client.name };
   });
+}
+
+/** `partnerSecrets` context: a JSON array of variable names (or a JSON string of one, or a comma-separated list). */
+export function parsePartnerSecrets(raw: unknown): string[] {
+  if (raw === undefined || raw === null || raw === '') return [];
+  const value =
+    typeof raw === 'string'
+      ? raw.trim().startsWith('[')
+        ? (JSON.parse(raw) as unknown)
+        : raw.split(',')
+      : raw;
+  if (!Array.isArray(value) || !value.every((n): n is string => typeof n === 'string')) {
+    throw new Error(
+      'Context "partnerSecrets" must be a JSON array of variable names, e.g. ["EXAMPLEIDENT_API_TOKEN"]',
+    );
+  }
+  const names = [...new Set(value.map((n) => n.trim()))];
+  if (!isPartnerSecretList(names)) {
+    throw new Error(
+      `Context "partnerSecrets": ${names.join(', ')} must be environment variable names (A-Z, 0-9, _), none of them the service's own (TABLE_NAME, AWS_…)`,
+    );
+  }
+  return names;
 }
 
 /** `retention` context: a JSON object (or a JSON string of one) of RetentionPolicy settings. */
@@ -140,6 +170,7 @@ export function stageConfig(node: Node): StageConfig {
       node.tryGetContext('secretsRevision') === undefined
         ? undefined
         : String(node.tryGetContext('secretsRevision')),
+    partnerSecrets: parsePartnerSecrets(node.tryGetContext('partnerSecrets')),
   };
 }
 

@@ -26,7 +26,9 @@ export type SecretId =
   | 'serial-number-key'
   | 'order-token-keys'
   | 'test-isp-private-jwk'
-  | 'demo-portal-client';
+  | 'demo-portal-client'
+  /** The partners' API secrets, a field each (names from the context `partnerSecrets`). */
+  | 'partner-secrets';
 
 /** Values a function may get in its environment, each a secret or one JSON field of a secret. */
 export type SecretName =
@@ -64,6 +66,11 @@ export interface FunctionPermissions {
   /** Secrets resolved into the environment at deployment (no runtime permission needed). */
   secrets?: readonly SecretName[];
   /**
+   * Opens orders with partners: gets every partner secret of the context `partnerSecrets` (fields of
+   * the `partner-secrets` secret, resolved at deployment) and their names in `PARTNER_SECRETS`.
+   */
+  partnerSecrets?: boolean;
+  /**
    * `sqs:SendMessage` to these queues (their URLs arrive in `WEBHOOK_QUEUE_URL` and
    * `WEBHOOK_DLQ_URL`). Consuming a queue or the table's stream comes with the function's event
    * source (lambdas/event-sources.ts), granted by its mapping.
@@ -87,6 +94,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     table: 'readWrite',
     stateMachine: { actions: ['states:StartExecution'] },
     secrets: ['orderTokenPrivateJwk'],
+    partnerSecrets: true,
   },
   // The person data for AML; every access is recorded (AML access record).
   'identification-data': { table: 'readWrite' },
@@ -102,6 +110,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     table: 'readWrite',
     stateMachine: { actions: ['states:SendTaskSuccess'] },
     secrets: ['orderTokenPrivateJwk'],
+    partnerSecrets: true,
   },
   // Accepting the terms completes the waiting task.
   'terms-page': { table: 'readWrite', stateMachine: { actions: ['states:SendTaskSuccess'] } },

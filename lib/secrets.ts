@@ -73,5 +73,13 @@ export function createSecrets(
       'Test stages only. Cognito issues the app client secret; rotating it means a new app client secret copied here by hand (docs/deploy.md).',
     );
   }
+  if (config.partnerSecrets.length > 0) {
+    secret(
+      'partner-secrets',
+      `The identification partners' API secrets, a field each: ${config.partnerSecrets.join(', ')}. Replace the placeholders: docs/deploy.md`,
+      placeholder(config.partnerSecrets),
+      'Each partner issues its own credentials; rotating one is agreed with that partner and copied here by hand (docs/deploy.md).',
+    );
+  }
   return secrets;
 }

@@ -149,8 +149,15 @@ export function createServiceFunction(
     // A CloudFormation dynamic reference: resolved at deployment, never in the template or the code.
     environment[env] = (field ? secret.secretValueFromJson(field) : secret.secretValue).unsafeUnwrap();
   }
+  const partnerSecrets = permissions.partnerSecrets ? config.partnerSecrets : [];
+  if (partnerSecrets.length > 0) {
+    const secret = stateful.secrets.get('partner-secrets');
+    if (!secret) throw new Error(`The ${config.stage} stage has no partner-secrets secret`);
+    environment.PARTNER_SECRETS = partnerSecrets.join(',');
+    for (const name of partnerSecrets) environment[name] = secret.secretValueFromJson(name).unsafeUnwrap();
+  }
   // CloudFormation resolves the references only when the function changes: this makes it change.
-  if (permissions.secrets?.length && config.secretsRevision)
+  if ((permissions.secrets?.length || partnerSecrets.length) && config.secretsRevision)
     environment.SECRETS_REVISION = config.secretsRevision;
   if (permissions.sendTo?.length) {
     const queue = (name: QueueName) => deps.queues.get(name) as sqs.Queue;

@@ -49,6 +49,11 @@ const stack = await startLocalStack({
   config: loadConfig(configPath),
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
   ...(faultSettings ? { faults: new FaultInjector(faultSettings) } : {}),
+}).catch((err: Error) => {
+  // A configuration or environment the stack cannot run with: its message says what, no trace.
+  if (err.name !== 'InvalidEnvironment') throw err;
+  console.error(err.message);
+  process.exit(2);
 });
 // The shipped demo secrets are printed (the README lists them); those of another file are not.
 const secretOf = (secret: string | undefined) =>

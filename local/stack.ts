@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
 import { createRepository, type Repository } from '../lambdas/adapters/dynamo/repository.js';
-import { oauthClientsOf, type ServiceConfig } from '../lambdas/core/service-config.js';
+import { assertPartnerSecretsConfigured } from '../lambdas/adapters/env.js';
+import {
+  oauthClientsOf,
+  partnerSecretVariables,
+  type ServiceConfig,
+} from '../lambdas/core/service-config.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import {
   type GatewayResponseType,
@@ -107,6 +112,11 @@ let processPorts: { http: number; dynamo: number } | undefined;
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
   const config = options.config ?? loadConfig();
+  // What CDK puts in the environment of the functions that open orders (context partnerSecrets),
+  // here from the configuration; a secret the shell does not hold fails the start, naming it.
+  const partnerSecrets = partnerSecretVariables(config);
+  assertPartnerSecretsConfigured(partnerSecrets);
+  process.env.PARTNER_SECRETS = partnerSecrets.join(',');
   // Every function runs in this one process, each invocation in its own context (see there).
   await concurrentInvocations();
   const stream = new LocalDynamoStream(TABLE_NAME, ['PK', 'SK']);

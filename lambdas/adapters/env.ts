@@ -7,6 +7,15 @@
  * process (tests) sets new values while the handler modules stay loaded.
  */
 
+import { ENV_VARIABLE_NAME } from '../core/env-name.js';
+import {
+  RETENTION_VALUE,
+  RETENTION_VARIABLES,
+  type RetentionPolicy,
+  type RetentionVariable,
+  retentionPolicyFrom,
+} from '../core/retention.js';
+
 type Rule = { test: (value: string) => boolean; must: string };
 
 const pattern = (re: RegExp, must: string): Rule => ({ test: (v) => re.test(v), must });
@@ -36,6 +45,11 @@ const jsonObject: Rule = {
 
 const seconds = pattern(/^\d{1,7}(\.\d+)?$/, 'a number of seconds ≥ 0');
 const nonEmpty = pattern(/\S/, 'not blank');
+const wholeNumber = pattern(RETENTION_VALUE, 'a whole number from 1 to 99999');
+/** Every RETENTION_* override (core/retention.ts names them). */
+const RETENTION_RULES = Object.fromEntries(
+  Object.values(RETENTION_VARIABLES).map((name) => [name, wholeNumber]),
+) as Record<RetentionVariable, Rule>;
 
 const VARIABLES = {
   TABLE_NAME: pattern(/^[\w.-]{3,255}$/, 'a DynamoDB table name'),
@@ -70,9 +84,29 @@ const VARIABLES = {
     /^\d{1,5}(,\d{1,5}){0,19}$/,
     'up to 20 whole numbers of seconds, comma-separated',
   ),
+  ...RETENTION_RULES,
+  /**
+   * The variables this function holds partner secrets in, comma-separated: the names the partners'
+   * settings give (`tokenEnv`, `usernameEnv`, `passwordEnv`). Set by the deployment from the same
+   * list that puts the secrets there (CDK context `partnerSecrets`; locally, from the configuration).
+   */
+  PARTNER_SECRETS: {
+    test: (v) => isPartnerSecretList(v.split(',')),
+    must: "names of environment variables, comma-separated, none of them the service's own",
+  },
 } as const satisfies Record<string, Rule>;
 
 export type EnvName = keyof typeof VARIABLES;
+
+/** A variable of the service itself or of the runtime: never readable as a partner's secret. */
+function isServiceVariable(name: string): boolean {
+  return Object.hasOwn(VARIABLES, name) || /^(AWS|LAMBDA|NODE|POWERTOOLS|SECRETS_REVISION$|_)/.test(name);
+}
+
+/** Names a deployment may list as partner secrets (the CDK app checks its context with this too). */
+export function isPartnerSecretList(names: readonly string[]): boolean {
+  return names.every((name) => ENV_VARIABLE_NAME.test(name) && !isServiceVariable(name));
+}
 
 /** A variable whose value breaks its rule (the message names the variable, never the value). */
 export class InvalidEnvironment extends Error {
@@ -99,6 +133,61 @@ export function optionalEnv(name: EnvName): string | undefined;
 export function optionalEnv(name: EnvName, fallback: string): string;
 export function optionalEnv(name: EnvName, fallback?: string): string | undefined {
   return read(name) ?? fallback;
+}
+
+/** The retention policy: the defaults with the RETENTION_* overrides (docs/retention.md). */
+export function retentionPolicyEnv(): RetentionPolicy {
+  const overrides: Partial<Record<RetentionVariable, string>> = {};
+  for (const name of Object.values(RETENTION_VARIABLES)) overrides[name] = optionalEnv(name);
+  return retentionPolicyFrom(overrides);
+}
+
+/** The partner secret variables this function holds (PARTNER_SECRETS), in the order listed. */
+export function partnerSecretNamesEnv(): string[] {
+  return optionalEnv('PARTNER_SECRETS')?.split(',') ?? [];
+}
+
+/** A secret that goes into a header: one line, no control characters, not blank. */
+const partnerSecretRule = pattern(
+  /^\P{Cc}*\S\P{Cc}*$/u,
+  'text on one line without control characters, not blank',
+);
+
+/**
+ * One partner secret, by the name a partner's settings give. Only a variable listed in
+ * PARTNER_SECRETS can be read, so a configuration cannot send the service's own secrets (or the
+ * runtime's credentials) to a partner. Fails naming the variable, never quoting its value.
+ */
+export function partnerSecretEnv(name: string): string {
+  if (!partnerSecretNamesEnv().includes(name)) {
+    throw new InvalidEnvironment(
+      `The partner secret variable ${name} is not listed in PARTNER_SECRETS (docs/isp-integration.md)`,
+    );
+  }
+  return partnerSecretValue(name);
+}
+
+function partnerSecretValue(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '')
+    throw new InvalidEnvironment(`Missing partner secret variable ${name}`);
+  if (!partnerSecretRule.test(value)) {
+    throw new InvalidEnvironment(`Partner secret variable ${name} must be ${partnerSecretRule.must}`);
+  }
+  return value;
+}
+
+/**
+ * Every partner secret is set and valid: called at cold start by the functions that open orders
+ * (the listed ones), and by the local stack before it lists the ones its configuration names.
+ */
+export function assertPartnerSecretsConfigured(names: readonly string[] = partnerSecretNamesEnv()): void {
+  if (!isPartnerSecretList(names)) {
+    throw new InvalidEnvironment(
+      `Environment variable PARTNER_SECRETS must be ${VARIABLES.PARTNER_SECRETS.must}`,
+    );
+  }
+  for (const name of names) partnerSecretValue(name);
 }
 
 /** A number of seconds, as milliseconds. */

@@ -1,9 +1,12 @@
 /** What opening an order with a partner needs (start call and method choice): adapters and the signer. */
 import type { IspAdapterFor, OrderTokenSigner } from '../usecases/ports/partner.js';
+import { assertPartnerSecretsConfigured } from './env.js';
 import { ispAdapterFor } from './isp/registry.js';
 import { orderTokenSigningKey, signOrderToken } from './order-token.js';
 
+/** Called at cold start: a partner secret the deployment lists but does not hold fails it, naming the variable. */
 export function partnerOrderDeps(): { adapterFor: IspAdapterFor; signOrderToken: OrderTokenSigner } {
+  assertPartnerSecretsConfigured();
   return {
     adapterFor: ispAdapterFor,
     signOrderToken: async (input) => signOrderToken(input, await orderTokenSigningKey()),

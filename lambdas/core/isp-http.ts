@@ -4,6 +4,7 @@
  * answer (JSON pointers), and when and how long it waits before a retry. The adapter
  * (`adapters/isp/http-adapter.ts`) does the I/O.
  */
+import { ENV_VARIABLE_NAME } from './env-name.js';
 import * as z from './zod.js';
 
 /** Everything the adapter can send to a partner; each goes under a configurable name. */
@@ -53,9 +54,7 @@ const partnerUrl = z.string().check(
 /** The NAME of an environment variable holding a secret; secrets never appear in the configuration. */
 const envName = z
   .string()
-  .check(
-    z.regex(/^[A-Z_][A-Z0-9_]{0,127}$/, { error: 'Must be an environment variable name (A-Z, 0-9, _).' }),
-  );
+  .check(z.regex(ENV_VARIABLE_NAME, { error: 'Must be an environment variable name (A-Z, 0-9, _).' }));
 /** A field name in the partner's request body; dots make nested objects (`person.givenName`). */
 const fieldPath = z.string().check(
   z.regex(/^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/, {
@@ -143,6 +142,11 @@ export const HttpAdapterSettings = z
     }),
   );
 export type HttpAdapterSettings = z.output<typeof HttpAdapterSettings>;
+
+/** The environment variables the settings name for the partner's secrets. */
+export function secretVariablesOf(s: Pick<HttpAdapterSettings, 'auth'>): string[] {
+  return s.auth.type === 'bearer' ? [s.auth.tokenEnv] : [s.auth.usernameEnv, s.auth.passwordEnv];
+}
 
 /** The longest all attempts and waits can take. */
 export function worstCaseMs(

@@ -36,7 +36,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 };
 
 /** The environment variable that overrides each setting (whole days or years, ≥ 1). */
-export const RETENTION_VARIABLES: Record<keyof RetentionPolicy, string> = {
+export const RETENTION_VARIABLES = {
   endedOrderDays: 'RETENTION_ENDED_ORDER_DAYS',
   registeredOrderDays: 'RETENTION_REGISTERED_ORDER_DAYS',
   evidenceYearsAfterValidity: 'RETENTION_EVIDENCE_YEARS_AFTER_VALIDITY',
@@ -44,9 +44,17 @@ export const RETENTION_VARIABLES: Record<keyof RetentionPolicy, string> = {
   amlAccessYears: 'RETENTION_AML_ACCESS_YEARS',
   erasureRecordYears: 'RETENTION_ERASURE_RECORD_YEARS',
   webhookDeliveryDays: 'RETENTION_WEBHOOK_DELIVERY_DAYS',
-};
+} as const satisfies Record<keyof RetentionPolicy, string>;
+export type RetentionVariable = (typeof RETENTION_VARIABLES)[keyof RetentionPolicy];
 
-/** The policy with the overrides found in `env`; a value that is not a whole number ≥ 1 is an error. */
+/** What a RETENTION_* value must be: a whole number of days or years, 1 to 99999. */
+export const RETENTION_VALUE = /^[1-9]\d{0,4}$/;
+
+/**
+ * The policy with the overrides found in `env`; a value that is not a whole number ≥ 1 is an error.
+ * The functions read their environment through adapters/env.ts (`retentionPolicyEnv`); the CDK app
+ * checks its `retention` context with this.
+ */
 export function retentionPolicyFrom(env: Record<string, string | undefined>): RetentionPolicy {
   const policy = { ...DEFAULT_RETENTION };
   for (const [setting, variable] of Object.entries(RETENTION_VARIABLES) as [
@@ -55,7 +63,7 @@ export function retentionPolicyFrom(env: Record<string, string | undefined>): Re
   ][]) {
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;
-    if (!/^[1-9]\d{0,4}$/.test(raw)) throw new Error(`${variable} must be a whole number ≥ 1, not "${raw}"`);
+    if (!RETENTION_VALUE.test(raw)) throw new Error(`${variable} must be a whole number ≥ 1, not "${raw}"`);
     policy[setting] = Number(raw);
   }
   return policy;

@@ -4,7 +4,7 @@
  */
 import type { IspConfig, SpSetup } from './domain.js';
 import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
-import { HttpAdapterSettings } from './isp-http.js';
+import { HttpAdapterSettings, secretVariablesOf } from './isp-http.js';
 import { claimedIdentityId } from './schemas.js';
 import { PriceSheetSchema } from './statement.js';
 import { DEFAULT_TERMS_OF_USE, TermsOfUseSchema } from './terms-of-use.js';
@@ -87,6 +87,19 @@ export const SpConfigSchema = z.pipe(
 
 /** Settings of the adapters that define a schema for them, by adapter name. */
 const ADAPTER_SETTINGS: Record<string, z.ZodMiniType> = { http: HttpAdapterSettings };
+
+/**
+ * The environment variables the partners' settings name for their secrets, each once: what the
+ * functions that open orders must hold (PARTNER_SECRETS; docs/isp-integration.md).
+ */
+export function partnerSecretVariables(config: Pick<ServiceConfig, 'isps'>): string[] {
+  const names = config.isps.flatMap((isp) => {
+    if (isp.adapter !== 'http') return [];
+    const parsed = HttpAdapterSettings.safeParse(isp.settings);
+    return parsed.success ? secretVariablesOf(parsed.data) : [];
+  });
+  return [...new Set(names)];
+}
 
 export const ServiceConfigSchema = z
   .strictObject({

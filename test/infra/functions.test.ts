@@ -247,3 +247,66 @@ describe('retention policy overrides (-c retention=…)', () => {
     );
   });
 });
+
+describe('partner secrets (-c partnerSecrets=…)', () => {
+  it('reach exactly the functions that open orders, as fields of one secret, with their names in PARTNER_SECRETS', () => {
+    const s = synth({
+      stage: 'prod',
+      partnerSecrets: '["EXAMPLEIDENT_API_TOKEN","BANK_USER","BANK_PASSWORD"]',
+    });
+    const secret = s.stateful.secrets.get('partner-secrets');
+    const secretArn = JSON.stringify(s.stateful.resolve(secret?.secretArn));
+
+    const holders = [...s.stateless.functions.keys()].filter((handler) => {
+      const env = deref(
+        (functionResource(s, handler).fn.Properties.Environment as { Variables: Record<string, unknown> })
+          .Variables,
+        s.statefulTemplate,
+      ) as Record<string, unknown>;
+      if (!('PARTNER_SECRETS' in env)) {
+        expect(env, handler).not.toHaveProperty('EXAMPLEIDENT_API_TOKEN');
+        return false;
+      }
+      expect(env.PARTNER_SECRETS, handler).toBe('EXAMPLEIDENT_API_TOKEN,BANK_USER,BANK_PASSWORD');
+      for (const name of ['EXAMPLEIDENT_API_TOKEN', 'BANK_USER', 'BANK_PASSWORD']) {
+        const ref = JSON.stringify(env[name]);
+        expect(ref, `${handler} ${name}`).toContain('{{resolve:secretsmanager:');
+        expect(ref, `${handler} ${name}`).toContain(`:SecretString:${name}::}}`);
+        expect(ref, `${handler} ${name}`).toContain(secretArn);
+      }
+      return true;
+    });
+
+    expect(holders.sort()).toEqual(['identification-start', 'method-choice-page']);
+    const stored = Object.values(resourcesOf(s.statefulTemplate, 'AWS::SecretsManager::Secret')).find(
+      (r) => r.Properties.Name === 'srs-prod/partner-secrets',
+    );
+    const generate = stored?.Properties.GenerateSecretString as { SecretStringTemplate: string } | undefined;
+    expect(Object.keys(JSON.parse(generate?.SecretStringTemplate ?? '{}'))).toEqual([
+      'EXAMPLEIDENT_API_TOKEN',
+      'BANK_USER',
+      'BANK_PASSWORD',
+    ]);
+  });
+
+  it('without the context, no function holds a partner secret and the stage has no such secret', () => {
+    const s = synthStage('dev');
+
+    expect(s.stateful.secrets.has('partner-secrets')).toBe(false);
+    for (const handler of s.stateless.functions.keys()) {
+      const env = (
+        functionResource(s, handler).fn.Properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(env, handler).not.toHaveProperty('PARTNER_SECRETS');
+    }
+  });
+
+  it.each([['TABLE_NAME'], ['AWS_SECRET_ACCESS_KEY'], ['lower-case'], ['SERIAL_NUMBER_KEY']])(
+    'refuses %s, which is the service’s or the runtime’s own or no variable name',
+    (name) => {
+      expect(() => synth({ stage: 'dev', partnerSecrets: [name] })).toThrow(
+        /Context "partnerSecrets": .* must be environment variable names/,
+      );
+    },
+  );
+});

@@ -377,3 +377,22 @@ describe('a failing partner makes the start call fail and leaves nothing behind'
     expect(await footprint()).toEqual(before);
   });
 });
+
+describe('the partners’ secrets', () => {
+  it('a configured partner whose secret variable is not set stops the stack at start, naming the variable', async () => {
+    const config = testConfig();
+    config.isps.push(
+      httpPartnerIsp('Partner-Unset', {
+        ordersUrl: `${partner.url}/unset/orders`,
+        auth: { type: 'basic', usernameEnv: 'PARTNER_BASIC_USER', passwordEnv: 'PARTNER_UNSET_PASSWORD' },
+      }),
+    );
+    delete process.env.PARTNER_UNSET_PASSWORD;
+
+    await expect(startStack({ config: ServiceConfigSchema.parse(config) })).rejects.toThrow(
+      'Missing partner secret variable PARTNER_UNSET_PASSWORD',
+    );
+    // The running stack keeps its partners: the refused start changed nothing.
+    expect((await start('Partner-HTTP')).status).toBe(201);
+  });
+});

@@ -2,7 +2,8 @@
  * The generic HTTP adapter's pure parts: its settings, the mapped request body, reading the
  * partner's answer, the retry timing; and the adapter itself with a stubbed fetch and clock.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidEnvironment } from '../../lambdas/adapters/env.js';
 import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
 import { mapIspMessage } from '../../lambdas/adapters/isp/isp-adapter.js';
 import { IspUnavailable } from '../../lambdas/core/errors.js';
@@ -21,6 +22,7 @@ import {
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import type { IspAdapter, OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
 import { loadConfig } from '../../local/config.js';
+import { captureLogs } from '../support/logs.js';
 import { ispConfig } from './fixtures.js';
 
 const BASE = {
@@ -215,6 +217,13 @@ describe('retry timing', () => {
 });
 
 describe('the http adapter with a stubbed partner', () => {
+  // The deployment lists the variable and sets it (CDK context partnerSecrets; locally the stack).
+  beforeEach(() => {
+    vi.stubEnv('PARTNER_SECRETS', 'PARTNER_TOKEN');
+    vi.stubEnv('PARTNER_TOKEN', 'secret-token');
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
   const input = (overrides: Record<string, unknown> = {}): OpenOrderInput => ({
     refId: VALUES.refId,
     isp: ispConfig({
@@ -252,7 +261,6 @@ describe('the http adapter with a stubbed partner', () => {
         sleeps.push(ms);
       },
       random: () => 1,
-      env: { PARTNER_TOKEN: 'secret-token' },
       now: () => new Date('2026-03-01T10:00:00Z'),
     });
     return { adapter, sleeps, calls: () => calls };
@@ -303,12 +311,48 @@ describe('the http adapter with a stubbed partner', () => {
   });
 
   it('fails with a configuration error, not a partner error, when the secret variable is unset', async () => {
-    const adapter = createHttpAdapter({ env: {} });
+    vi.stubEnv('PARTNER_TOKEN', '');
+    const adapter = createHttpAdapter({ fetch: async () => ok() });
 
     const err = await adapter.openOrder(input()).catch((e: unknown) => e);
 
-    expect(err).not.toBeInstanceOf(IspUnavailable);
-    expect((err as Error).message).toMatch(/PARTNER_TOKEN/);
+    expect(err).toBeInstanceOf(InvalidEnvironment);
+    expect((err as Error).message).toBe('Missing partner secret variable PARTNER_TOKEN');
+  });
+
+  it('writes no secret into the log lines of a refused order, nor into the error', async () => {
+    const { adapter } = stub([status(401)]);
+
+    let err: unknown;
+    const written = await captureLogs(async () => {
+      err = await adapter.openOrder(input()).catch((e: unknown) => e);
+    });
+
+    expect(err).toBeInstanceOf(IspUnavailable);
+    expect(written).toContain('partner refused the order');
+    expect(`${written} ${(err as Error).message}`).not.toMatch(/secret-token|c2VjcmV0LXRva2Vu/);
+  });
+
+  it('reads no variable the deployment did not list as a partner secret, e.g. the service’s own', async () => {
+    vi.stubEnv('SERIAL_NUMBER_KEY', 'the-serial-number-key-value');
+    let sent = 0;
+    const adapter = createHttpAdapter({
+      fetch: async () => {
+        sent++;
+        return ok();
+      },
+    });
+
+    const err = await adapter
+      .openOrder(input({ auth: { type: 'bearer', tokenEnv: 'SERIAL_NUMBER_KEY' } }))
+      .catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(InvalidEnvironment);
+    expect((err as Error).message).toMatch(
+      /^The partner secret variable SERIAL_NUMBER_KEY is not listed in PARTNER_SECRETS/,
+    );
+    expect((err as Error).message).not.toContain('the-serial-number-key-value');
+    expect(sent).toBe(0);
   });
 });
 

@@ -6,7 +6,8 @@
  * core's ConditionFailed.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type RetentionPolicy, retentionPolicyFrom } from '../../core/retention.js';
+import type { RetentionPolicy } from '../../core/retention.js';
+import { retentionPolicyEnv } from '../env.js';
 import { amlAccessItems } from './aml-access-items.js';
 import { configItems } from './config-items.js';
 import { erasureItems } from './erasure-items.js';
@@ -24,7 +25,7 @@ export function createRepository(
   db: DynamoDBDocumentClient,
   tableName: string,
   /** When items expire (their `ttl`); defaults with the RETENTION_* environment's overrides. */
-  retention: RetentionPolicy = retentionPolicyFrom(process.env),
+  retention: RetentionPolicy = retentionPolicyEnv(),
 ) {
   const table = new Table(db, tableName, retention);
   return {

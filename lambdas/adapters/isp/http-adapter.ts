@@ -12,7 +12,8 @@
  * with exponential backoff and jitter (a Retry-After is honoured up to a cap); what remains is an
  * `IspUnavailable` the start call answers with 503. A 4xx or an answer we cannot read is not
  * retried: `IspUnavailable` → 502. Secrets come from environment variables whose NAMES the
- * settings give, never from the configuration itself.
+ * settings give, never from the configuration itself, read through adapters/env.ts (only variables
+ * listed in PARTNER_SECRETS).
  */
 
 import { IspUnavailable } from '../../core/errors.js';
@@ -27,6 +28,7 @@ import {
   targetUrlWithToken,
 } from '../../core/isp-http.js';
 import type { IspAdapter, OpenedOrder, OpenOrderInput } from '../../usecases/ports/partner.js';
+import { partnerSecretEnv } from '../env.js';
 import { logger } from '../logger.js';
 
 export const HTTP_ADAPTER_NAME = 'http';
@@ -36,21 +38,15 @@ export interface HttpAdapterDeps {
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  env?: Record<string, string | undefined>;
   now?: () => Date;
 }
 
-function secret(env: Record<string, string | undefined>, name: string): string {
-  const value = env[name];
-  // Our misconfiguration, not the partner's failure: a 500 that the operator sees in the logs.
-  if (!value) throw new Error(`The partner secret variable ${name} is not set`);
-  return value;
-}
-
-function authorizationOf(auth: Settings['auth'], env: Record<string, string | undefined>): string {
-  if (auth.type === 'bearer') return `Bearer ${secret(env, auth.tokenEnv)}`;
-  const user = secret(env, auth.usernameEnv);
-  const password = secret(env, auth.passwordEnv);
+// A secret that cannot be read is our misconfiguration, not the partner's failure: the error
+// (InvalidEnvironment, naming the variable) is a 500 that the operator sees in the logs.
+function authorizationOf(auth: Settings['auth']): string {
+  if (auth.type === 'bearer') return `Bearer ${partnerSecretEnv(auth.tokenEnv)}`;
+  const user = partnerSecretEnv(auth.usernameEnv);
+  const password = partnerSecretEnv(auth.passwordEnv);
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
@@ -87,7 +83,7 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
       const headers = {
         'content-type': 'application/json',
         accept: 'application/json',
-        authorization: authorizationOf(s.auth, deps.env ?? process.env),
+        authorization: authorizationOf(s.auth),
         'idempotency-key': input.refId,
       };
 
