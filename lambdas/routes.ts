@@ -287,6 +287,24 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
 ];
 
+/** Whether a stage deploys the routes marked `testStageOnly`: every stage but production. */
+export function deploysTestStageRoutes(stage: string): boolean {
+  return stage !== 'prod';
+}
+
+/**
+ * The routes a stage deploys. The one rule both readers follow: the CDK stack makes API Gateway
+ * methods of exactly these, and the API document a stage serves (`STAGE` at run time) lists
+ * exactly these — a production document advertises no route production does not have.
+ */
+export function routesOfStage(
+  stage: string,
+  routeTable: readonly RouteDefinition[] = ROUTES,
+): RouteDefinition[] {
+  const withTestStageRoutes = deploysTestStageRoutes(stage);
+  return routeTable.filter((r) => withTestStageRoutes || !r.testStageOnly);
+}
+
 /** The distinct handlers, one Lambda function each. */
 export function handlerNames(routes: readonly RouteDefinition[] = ROUTES): string[] {
   return [...new Set(routes.map((r) => r.handler))];

@@ -7,7 +7,14 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { isPartnerSecretList } from '../lambdas/adapters/env.js';
 import { RETENTION_VARIABLES, type RetentionPolicy, retentionPolicyFrom } from '../lambdas/core/retention.js';
-import { ROUTES, type RouteDefinition, SCOPES, type Scope } from '../lambdas/routes.js';
+import {
+  deploysTestStageRoutes,
+  ROUTES,
+  type RouteDefinition,
+  routesOfStage,
+  SCOPES,
+  type Scope,
+} from '../lambdas/routes.js';
 
 export const STAGES = ['dev', 'test', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -144,7 +151,7 @@ export function stageConfig(node: Node): StageConfig {
   const protectData = stage !== 'dev';
   return {
     stage,
-    includeTestStageOnlyRoutes: stage !== 'prod',
+    includeTestStageOnlyRoutes: deploysTestStageRoutes(stage),
     protectData,
     removalPolicy: protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: stage === 'prod' ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
@@ -174,12 +181,12 @@ export function stageConfig(node: Node): StageConfig {
   };
 }
 
-/** The routes this stage serves. */
+/** The routes this stage serves (the route table's rule, which its API document follows too). */
 export function routesFor(
-  config: Pick<StageConfig, 'includeTestStageOnlyRoutes'>,
+  config: Pick<StageConfig, 'stage'>,
   routeTable: readonly RouteDefinition[] = ROUTES,
 ): RouteDefinition[] {
-  return routeTable.filter((r) => config.includeTestStageOnlyRoutes || !r.testStageOnly);
+  return routesOfStage(config.stage, routeTable);
 }
 
 /** Resource-name prefix, e.g. `srs-prod`. */

@@ -23,7 +23,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPE_BASE,
 } from '../lambdas/http/gateway-responses.js';
-import { ROUTES } from '../lambdas/routes.js';
+import { routesOfStage } from '../lambdas/routes.js';
 import { seedConfig } from '../lambdas/usecases/seed-config.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
@@ -44,6 +44,8 @@ export const TABLE_NAME = 'smart-registration';
 /** The SP client the demo portal signs in with (config/local.json). */
 export const DEMO_PORTAL_CLIENT_ID = 'demo-portal';
 export const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:identification';
+/** The local stack's stage: a test stage (it serves the Test-ISP simulator and the demo portal). */
+const LOCAL_STAGE = 'local';
 const ASL_PATH = fileURLToPath(new URL('../statemachines/identification.asl.json', import.meta.url));
 
 export interface LocalStackOptions {
@@ -149,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   Object.assign(process.env, {
     TABLE_NAME,
     STATE_MACHINE_ARN,
-    STAGE: 'local',
+    STAGE: LOCAL_STAGE,
     PUBLIC_BASE_URL: baseUrl,
     // The OAuth token endpoint (Cognito's in AWS), for functions that call the API as a client.
     TOKEN_URL: `${baseUrl}/oauth2/token`,
@@ -194,8 +196,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const key = await loadOrCreateSigningKey(options.dataDir);
   const auth = new LocalAuthorizationServer(baseUrl, key, oauthClientsOf(config));
   const gateway = new LocalApiGateway({
-    routes: ROUTES,
-    stage: 'local',
+    routes: routesOfStage(LOCAL_STAGE),
+    stage: LOCAL_STAGE,
     rateLimits: options.rateLimits,
     metrics: options.metrics,
     verifyToken: createAccessTokenVerifier({ issuer: baseUrl, jwks: auth.jwks }),

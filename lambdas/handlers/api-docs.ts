@@ -3,18 +3,21 @@
  * schemas in use) and the interactive reference that renders it (http/api-reference.ts).
  */
 
-import { optionalEnv } from '../adapters/env.js';
+import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { problems } from '../core/problems.js';
 import { referenceCsp, referenceFile, referencePage } from '../http/api-reference.js';
 import { html, httpHandler, json } from '../http/handler.js';
 import { buildOpenApi } from '../http/openapi.js';
 import { publicBaseUrl } from '../http/request.js';
+import { routesOfStage } from '../routes.js';
 
 export const handler = httpHandler('api-docs', async (event) => {
   const base = publicBaseUrl(event);
   const tokenUrl = optionalEnv('TOKEN_URL', `${base}/oauth2/token`);
   if (event.resource === '/openapi.json') {
-    return json(200, buildOpenApi(base, tokenUrl), { 'Cache-Control': 'public, max-age=300' });
+    // The routes this stage deploys: production's document has no Test-ISP simulator, no demo portal.
+    const routes = routesOfStage(requiredEnv('STAGE'));
+    return json(200, buildOpenApi(base, tokenUrl, routes), { 'Cache-Control': 'public, max-age=300' });
   }
   if (event.resource === '/docs/{asset}') {
     const file = referenceFile(event.pathParameters?.asset ?? '');

@@ -12,33 +12,14 @@ import { handlerNames, ROUTES, type RouteDefinition, SCOPES } from '../../lambda
 import { routesFor } from '../../lib/config.js';
 import { routePathRegex } from '../../lib/stateless-stack.js';
 import {
+  apiMethodsOf,
   type CfnResource,
   deref,
   logicalIdOf,
   resourcesOf,
-  type Synth,
   synth,
   synthStage,
 } from './helpers.js';
-
-/** `METHOD /full/path` → the method resource, rebuilding full paths from the Resource tree. */
-function methodsByRoute(s: Synth): Map<string, CfnResource> {
-  const template = s.statelessTemplate;
-  const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
-  const pathOf = (id: string): string => {
-    const r = resources[id] as CfnResource;
-    const parent = r.Properties.ParentId as { Ref?: string };
-    const prefix = parent.Ref ? pathOf(parent.Ref) : '';
-    return `${prefix}/${r.Properties.PathPart}`;
-  };
-  const out = new Map<string, CfnResource>();
-  for (const m of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
-    const resourceId = m.Properties.ResourceId as { Ref?: string };
-    const path = resourceId.Ref ? pathOf(resourceId.Ref) : '/';
-    out.set(`${m.Properties.HttpMethod} ${path}`, m);
-  }
-  return out;
-}
 
 const key = (r: RouteDefinition) => `${r.method} ${r.path}`;
 
@@ -46,7 +27,7 @@ describe('the routes', () => {
   it('are exactly the route table: every route, no other method', () => {
     const s = synthStage('dev');
 
-    expect([...methodsByRoute(s).keys()].sort()).toEqual(ROUTES.map(key).sort());
+    expect([...apiMethodsOf(s).keys()].sort()).toEqual(ROUTES.map(key).sort());
   });
 
   it('every handler of the route table has a function', () => {
@@ -61,7 +42,7 @@ describe('the routes', () => {
       const s = synthStage('dev');
       const authorizerId = logicalIdOf(s.stateless, s.stateless.authorizer);
 
-      const method = methodsByRoute(s).get(key(route)) as CfnResource;
+      const method = apiMethodsOf(s).get(key(route)) as CfnResource;
 
       if (route.auth.type === 'oauth') {
         expect(method.Properties).toMatchObject({
@@ -84,7 +65,7 @@ describe('the routes', () => {
       const fn = s.stateless.functions.get(route.handler);
       const fnId = logicalIdOf(s.stateless, fn as NonNullable<typeof fn>);
 
-      const method = methodsByRoute(s).get(key(route)) as CfnResource;
+      const method = apiMethodsOf(s).get(key(route)) as CfnResource;
       const integration = method.Properties.Integration as { Type: string; Uri: unknown };
 
       expect(integration.Type).toBe('AWS_PROXY');
@@ -145,14 +126,14 @@ describe('stages', () => {
   it('a test stage carries the test-only routes and their function', () => {
     const s = synth({ stage: 'test' }, { routeTable: table });
 
-    expect(methodsByRoute(s).has('POST /fixture-only/{refId}')).toBe(true);
+    expect(apiMethodsOf(s).has('POST /fixture-only/{refId}')).toBe(true);
     expect(s.stateless.functions.has('fixture-test-only')).toBe(true);
   });
 
   it('production carries neither the test-only routes nor their function', () => {
     const s = synth({ stage: 'prod' }, { routeTable: table });
 
-    expect([...methodsByRoute(s).keys()].sort()).toEqual(
+    expect([...apiMethodsOf(s).keys()].sort()).toEqual(
       ROUTES.filter((r) => !r.testStageOnly)
         .map(key)
         .sort(),
@@ -165,7 +146,7 @@ describe('stages', () => {
     const testOnly = new Set(handlerNames(ROUTES.filter((r) => r.testStageOnly)));
     const elsewhere = new Set(handlerNames(ROUTES.filter((r) => !r.testStageOnly)));
 
-    expect([...methodsByRoute(s).keys()].sort()).toEqual(
+    expect([...apiMethodsOf(s).keys()].sort()).toEqual(
       ROUTES.filter((r) => !r.testStageOnly)
         .map(key)
         .sort(),
@@ -176,7 +157,7 @@ describe('stages', () => {
   it('a test stage serves every route, including the Test-ISP simulator', () => {
     const s = synthStage('test');
 
-    expect([...methodsByRoute(s).keys()].sort()).toEqual(ROUTES.map(key).sort());
+    expect([...apiMethodsOf(s).keys()].sort()).toEqual(ROUTES.map(key).sort());
   });
 
   it('refuses an unknown stage', () => {

@@ -54,6 +54,25 @@ export function resourcesOf(template: Template, type: string): Record<string, Cf
   return template.findResources(type) as Record<string, CfnResource>;
 }
 
+/** `METHOD /full/path` → the method resource, rebuilding full paths from the Resource tree. */
+export function apiMethodsOf(s: Synth): Map<string, CfnResource> {
+  const template = s.statelessTemplate;
+  const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
+  const pathOf = (id: string): string => {
+    const r = resources[id] as CfnResource;
+    const parent = r.Properties.ParentId as { Ref?: string };
+    const prefix = parent.Ref ? pathOf(parent.Ref) : '';
+    return `${prefix}/${r.Properties.PathPart}`;
+  };
+  const out = new Map<string, CfnResource>();
+  for (const m of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
+    const resourceId = m.Properties.ResourceId as { Ref?: string };
+    const path = resourceId.Ref ? pathOf(resourceId.Ref) : '/';
+    out.set(`${m.Properties.HttpMethod} ${path}`, m);
+  }
+  return out;
+}
+
 export function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as Parameters<Stack['getLogicalId']>[0]);
 }
