@@ -69,7 +69,9 @@ describe('against npm start (--local)', () => {
     const accesses = await runAdmin(['--local', 'aml-access'], env());
 
     expect(seeded).toMatchObject({ code: 0, stderr: '' });
-    expect(seeded.lines).toEqual([{ seeded: { isps: 7, serviceProviders: 2 } }]);
+    expect(seeded.lines).toEqual([
+      { seeded: { isps: 7, serviceProviders: 2 }, removed: { claimedIdentities: [] } },
+    ]);
     expect(accesses).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 

@@ -243,6 +243,31 @@ describe('ConfigReader and ConfigWriter', () => {
     expect(await store.listSpSetups()).toContainEqual(sp);
   });
 
+  it('lists the claimed identities written and forgets a deleted one, the others kept', async () => {
+    const kept = {
+      claimedIdentity: `ci-${randomUUID()}`,
+      clientId: 'sp-a',
+      jurisdictions: ['ZERTES' as const],
+    };
+    const dropped = {
+      claimedIdentity: `ci-${randomUUID()}`,
+      clientId: 'sp-a',
+      jurisdictions: ['EIDAS' as const],
+    };
+    await store.putClaimedIdentity(kept);
+    await store.putClaimedIdentity(dropped);
+    expect(await store.listClaimedIdentities()).toEqual(expect.arrayContaining([kept, dropped]));
+
+    await store.deleteClaimedIdentity(dropped.claimedIdentity);
+    await store.deleteClaimedIdentity(dropped.claimedIdentity);
+
+    await expect(store.getClaimedIdentity(dropped.claimedIdentity)).resolves.toBeUndefined();
+    await expect(store.getClaimedIdentity(kept.claimedIdentity)).resolves.toStrictEqual(kept);
+    const listed = await store.listClaimedIdentities();
+    expect(listed).toContainEqual(kept);
+    expect(listed).not.toContainEqual(dropped);
+  });
+
   it('publishes a terms-of-use version once: the same text again is fine, another text is refused', async () => {
     const version = `v-${randomUUID()}`;
     const terms = { ...DEFAULT_TERMS_OF_USE, version };

@@ -10,7 +10,7 @@ import type {
   TermsOfUseReader,
 } from '../../usecases/ports/config.js';
 import { conditional, entity, type Table } from './table.js';
-import { keys, SETUPS_PARTITION } from './table-schema.js';
+import { CLAIMED_IDENTITIES_PARTITION, keys, SETUPS_PARTITION } from './table-schema.js';
 
 /** JSON with object keys sorted, so equal content hashes equally whatever the key order. */
 function canonicalJson(value: unknown): string {
@@ -50,7 +50,27 @@ export function configItems(
     },
 
     async putClaimedIdentity(ci: ClaimedIdentity): Promise<void> {
-      await table.putItem({ ...keys.claimedIdentity(ci.claimedIdentity), ...ci });
+      await table.putItem({
+        ...keys.claimedIdentity(ci.claimedIdentity),
+        ...keys.claimedIdentityListed(ci.claimedIdentity),
+        ...ci,
+      });
+    },
+
+    /** Every claimed identity seeded (GSI1 `CLAIMEDIDS`; for seeding, never on a request path). */
+    async listClaimedIdentities(): Promise<ClaimedIdentity[]> {
+      const listed: ClaimedIdentity[] = [];
+      for await (const item of table.queryAll({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': CLAIMED_IDENTITIES_PARTITION },
+      }))
+        listed.push(entity<ClaimedIdentity>(item) as ClaimedIdentity);
+      return listed;
+    },
+
+    async deleteClaimedIdentity(id: string): Promise<void> {
+      await table.deleteItem(keys.claimedIdentity(id));
     },
 
     async listIsps(): Promise<IspConfig[]> {

@@ -7,7 +7,7 @@
  * | registration        | REG#<msisdn digits>         | REG       |                   |                         |
  * | identification order| ORDER#<refId>               | ORDER     | SP#<clientId>     | ORDER#<createdAt>#<refId>|
  * | SP setup            | SP#<clientId>               | SETUP     | SETUPS            | <clientId>              |
- * | claimed identity    | CLAIMED#<claimedIdentity>   | CLAIMED   |                   |                         |
+ * | claimed identity    | CLAIMED#<claimedIdentity>   | CLAIMED   | CLAIMEDIDS        | <claimedIdentity>       |
  * | ISP (catalogue)     | CATALOGUE                   | ISP#<issuer> |                |                         |
  * | idempotency record  | IDEMP#<clientId>#<sha256(key)> | IDEMP  |                   |                         |
  * | ISP message jti     | JTI#<issuer>#<jti>          | JTI       |                   |                         |
@@ -25,7 +25,9 @@
  *
  * A month's usage of one SP is one partition: its billable identification events (one item per
  * refId and event, no person data) and its verify counters (aggregated, sharded so that no single
- * item takes every verify call). SP setups are listed on GSI1 `SETUPS` for the monthly statements.
+ * item takes every verify call). SP setups are listed on GSI1 `SETUPS` for the monthly statements,
+ * claimed identities on GSI1 `CLAIMEDIDS` so that seeding removes the ones the configuration no
+ * longer has.
  *
  * An SP's webhook endpoints share its setup's partition (one Query lists them, and another SP's id
  * is simply not found); deliveries are listed newest first per endpoint on GSI1.
@@ -58,6 +60,8 @@ export const TTL_ATTRIBUTE = 'ttl';
 export const AML_LOG_PARTITION = 'AMLLOG';
 /** The GSI1 partition that lists every SP setup (for the operator's monthly statements). */
 export const SETUPS_PARTITION = 'SETUPS';
+/** The GSI1 partition that lists every seeded claimed identity (seeding converges it to the config). */
+export const CLAIMED_IDENTITIES_PARTITION = 'CLAIMEDIDS';
 
 /**
  * The most a value may take up inside a key, in UTF-8 bytes. DynamoDB refuses a partition key over
@@ -114,6 +118,7 @@ export const keys = {
   spSetup: (clientId: string) => ({ PK: key('SP', clientId), SK: 'SETUP' }),
   spSetupListed: (clientId: string) => ({ GSI1PK: SETUPS_PARTITION, GSI1SK: keyPart(clientId) }),
   claimedIdentity: (id: string) => ({ PK: key('CLAIMED', id), SK: 'CLAIMED' }),
+  claimedIdentityListed: (id: string) => ({ GSI1PK: CLAIMED_IDENTITIES_PARTITION, GSI1SK: keyPart(id) }),
   catalogue: () => ({ PK: 'CATALOGUE' }),
   isp: (issuer: string) => ({ PK: 'CATALOGUE', SK: key('ISP', issuer) }),
   idempotency: (clientId: string, keyHash: string) => ({ PK: key('IDEMP', clientId, keyHash), SK: 'IDEMP' }),

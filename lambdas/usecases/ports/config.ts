@@ -18,6 +18,10 @@ export interface ConfigReader {
 export interface ConfigWriter {
   putSpSetup(sp: SpSetup): Promise<void>;
   putClaimedIdentity(ci: ClaimedIdentity): Promise<void>;
+  /** Every claimed identity written by putClaimedIdentity (the seeded ones). */
+  listClaimedIdentities(): Promise<ClaimedIdentity[]>;
+  /** Removes one; verify no longer finds it. Removing one that is not there changes nothing. */
+  deleteClaimedIdentity(id: string): Promise<void>;
   putIsp(isp: IspConfig): Promise<void>;
   /**
    * Publishes a version and makes it current. The same text again changes nothing; another text

@@ -2,17 +2,20 @@
 import { readFileSync } from 'node:fs';
 import { ConditionFailed } from '../../../lambdas/core/errors.js';
 import { ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
-import { seedConfig } from '../../../lambdas/usecases/seed-config.js';
+import { type SeedOutcome, seedConfig } from '../../../lambdas/usecases/seed-config.js';
 import { type AdminCommand, OperatorError } from '../cli.js';
 
 export const seedCommand: AdminCommand = {
   name: 'seed',
-  summary: 'write the catalogue and the SP setups from a configuration file (idempotent)',
+  summary:
+    'write the catalogue and the SP setups from a configuration file (idempotent; removes claimed identities it no longer has)',
   synopsis: '<config.json>',
   help: [
     'Writes the partners, the SP setups, their claimed identities and the terms of use (a version is',
     'written once: another text under a published version is refused) — the same code the local stack',
-    'seeds config/local.json with. Schema: lambdas/core/service-config.ts. Prints {"seeded":{…}}.',
+    'seeds config/local.json with. Schema: lambdas/core/service-config.ts. A claimed identity the file',
+    'no longer has is deleted (verify stops answering positive under it); registrations are kept.',
+    'Prints {"seeded":{…},"removed":{"claimedIdentities":[…]}}.',
   ],
   options: {},
   positionals: { min: 1, max: 1 },
@@ -31,15 +34,21 @@ export const seedCommand: AdminCommand = {
     }
     const connection = await connect();
     try {
+      let outcome: SeedOutcome;
       try {
-        await seedConfig(connection.repository, parsed.data);
+        outcome = await seedConfig(connection.repository, parsed.data);
       } catch (err) {
         // A terms-of-use version published before with another text.
         if (err instanceof ConditionFailed) throw new OperatorError(err.message);
         throw err;
       }
       const { isps, serviceProviders } = parsed.data;
-      print(JSON.stringify({ seeded: { isps: isps.length, serviceProviders: serviceProviders.length } }));
+      print(
+        JSON.stringify({
+          seeded: { isps: isps.length, serviceProviders: serviceProviders.length },
+          removed: { claimedIdentities: outcome.removedClaimedIdentities },
+        }),
+      );
     } finally {
       connection.close();
     }
