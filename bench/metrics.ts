@@ -13,6 +13,8 @@
  * DynamoDB bills, added here by the same rules:
  *   - a write to an item that carries a global secondary index's keys (projection ALL) costs the
  *     same write units again in the index, and a write that removes the item from the index too;
+ *     an index of projection KEYS_ONLY costs one unit when the item enters or leaves it, nothing
+ *     for a write that keeps its keys;
  *     the metrics know an item carries index keys from having seen it written with them;
  *   - a conditional write whose condition fails still consumes one write unit.
  * Each DynamoDB request (and Step Functions or SNS call) is attributed to the function whose
@@ -357,15 +359,20 @@ export class LocalMetrics implements MetricsHooks {
       // DynamoDB charges a write whose condition failed (one unit for these small items).
       units = isWrite && /ConditionalCheckFailed/.test(answer.__type ?? '') ? 1 : 0;
     } else if (isWrite && keyOf) {
-      units += units * this.indexWrites(operation, request, keyOf);
+      units += this.indexUnits(operation, request, keyOf, units);
     }
     if (isWrite) figures.writeUnits += units;
     else figures.readUnits += units;
     this.dynamo.set(key, figures);
   }
 
-  /** How many index copies a successful write also wrote (projection ALL: the same units each). */
-  private indexWrites(operation: string, request: DynamoRequest, keyOf: AttributeMap): number {
+  /**
+   * What a successful write also wrote in the indexes: the same units again in each index of
+   * projection ALL the item is or was in; in an index of projection KEYS_ONLY one unit (a few
+   * bytes), and only when the item enters or leaves it — a write that keeps its index keys does
+   * not write such an index.
+   */
+  private indexUnits(operation: string, request: DynamoRequest, keyOf: AttributeMap, units: number): number {
     const itemKey = `${stringOf(keyOf[TABLE_KEYS.partitionKey.name])} ${stringOf(keyOf[TABLE_KEYS.sortKey.name])}`;
     const before = this.indexedItems.get(itemKey) ?? [];
     let after = before;
@@ -384,7 +391,14 @@ export class LocalMetrics implements MetricsHooks {
     }
     if (after.length) this.indexedItems.set(itemKey, after);
     else this.indexedItems.delete(itemKey);
-    return new Set([...before, ...after]).size;
+    let added = 0;
+    for (const gsi of GLOBAL_INDEXES) {
+      const was = before.includes(gsi.indexName);
+      const is = after.includes(gsi.indexName);
+      if (gsi.projection === 'ALL' && (was || is)) added += units;
+      else if (gsi.projection === 'KEYS_ONLY' && was !== is) added += 1;
+    }
+    return added;
   }
 }
 

@@ -102,7 +102,8 @@ export function createServiceFunction(
   if (permissions.table) {
     const tableResources = [stateful.table.tableArn];
     if (TABLE_ACCESS_USES_INDEXES[permissions.table]) {
-      for (const gsi of GLOBAL_INDEXES)
+      // Only the indexes functions query: GSI2 (erasure's) is the operator's.
+      for (const gsi of GLOBAL_INDEXES.filter((g) => g.readByFunctions))
         tableResources.push(`${stateful.table.tableArn}/index/${gsi.indexName}`);
     }
     role.addToPolicy(

@@ -8,10 +8,16 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
+  type DescribeTableCommandOutput,
   DynamoDBClient,
   ResourceNotFoundException,
+  ScanCommand,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
@@ -34,6 +40,8 @@ export function embeddedDocumentClient(endpoint: string): DynamoDBDocumentClient
 
 export interface EmbeddedDynamo {
   endpoint: string;
+  /** The data folder's table was created by an earlier version and copied into the current schema. */
+  tableUpgraded: boolean;
   close(): Promise<void>;
 }
 
@@ -54,9 +62,6 @@ export async function startDynamo(options: {
     updateTableMs: 0,
     path: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
   });
-  options.metrics?.instrumentDynalite(server);
-  options.stream?.instrument(server);
-  if (options.faults?.enabled('dynamodb')) injectFaults(server, options.faults);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -68,21 +73,71 @@ export async function startDynamo(options: {
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  let tableUpgraded: boolean;
   try {
-    await client.send(new DescribeTableCommand({ TableName: options.tableName }));
-  } catch (err) {
-    if (!(err instanceof ResourceNotFoundException)) throw err;
-    await client.send(new CreateTableCommand(createTableInput(options.tableName)));
+    // Before the change feed, metrics and faults see requests: setting up the table is none of theirs.
+    tableUpgraded = await ensureTable(client, options.tableName);
+  } finally {
+    client.destroy();
   }
-  client.destroy();
+  options.metrics?.instrumentDynalite(server);
+  options.stream?.instrument(server);
+  if (options.faults?.enabled('dynamodb')) injectFaults(server, options.faults);
   return {
     endpoint,
+    tableUpgraded,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();
       }),
   };
+}
+
+/**
+ * The table as the schema module defines it. A table kept in a data folder by an earlier version
+ * may lack an index added since: DynamoDB adds one in place (UpdateTable), dynalite cannot, so its
+ * items are copied into a table created with the current schema.
+ */
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  const wanted = createTableInput(tableName);
+  let existing: DescribeTableCommandOutput;
+  try {
+    existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+    await client.send(new CreateTableCommand(wanted));
+    return false;
+  }
+  const indexes = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  if (wanted.GlobalSecondaryIndexes.every((i) => indexes.has(i.IndexName))) return false;
+  const items: Record<string, AttributeValue>[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  // dynalite deletes a table after answering: the name is free once DescribeTable no longer finds it.
+  for (;;) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) break;
+      throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await client.send(new CreateTableCommand(wanted));
+  for (let i = 0; i < items.length; i += 25) {
+    let batch: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (batch.length) {
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }));
+      batch = out.UnprocessedItems?.[tableName] ?? [];
+    }
+  }
+  return true;
 }
 
 /** What DynamoDB answers when it throttles or fails a request: the SDK retries all three. */

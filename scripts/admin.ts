@@ -8,6 +8,7 @@ import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { type AdminCommand, GLOBAL_HELP, GLOBAL_OPTIONS, OperatorError } from './admin/cli.js';
 import { amlAccessCommand } from './admin/commands/aml-access.js';
 import { eraseCommand } from './admin/commands/erase.js';
+import { indexOrdersCommand } from './admin/commands/index-orders.js';
 import { seedCommand } from './admin/commands/seed.js';
 import { termsAcceptanceCommand } from './admin/commands/terms-acceptance.js';
 import { usageCommand } from './admin/commands/usage.js';
@@ -17,6 +18,7 @@ const COMMANDS: readonly AdminCommand[] = [
   seedCommand,
   usageCommand,
   eraseCommand,
+  indexOrdersCommand,
   amlAccessCommand,
   termsAcceptanceCommand,
 ];

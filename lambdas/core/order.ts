@@ -86,6 +86,8 @@ export interface Order {
   termsSms?: { sentAt: string | null; expiresAt: string; tokenHash: string; count: number };
   /** Set when the person accepted the terms, before the registration is written. */
   acceptance?: TermsAcceptance;
+  /** The SHA-256 of the start call's Idempotency-Key, if it had one: erasure deletes its record too. */
+  idempotencyKeyHash?: string;
 }
 
 /** What the person accepted on the terms page, and the pseudonym chosen there, if any. */

@@ -1,8 +1,9 @@
 /**
  * Erasure of a person's data on request (GDPR art. 17, nDSG art. 32): the registration, and every
- * order placed for the mobile number with its evidence — the partner's signed JWS included. Usage
- * records (no person data) and AML access records (who read which order, no person data) stay; a
- * record that the erasure happened is kept, without anything that says whose.
+ * order placed for the mobile number with its evidence — the partner's signed JWS included — its
+ * current terms link and its start call's idempotency record. Usage records, AML access records
+ * and webhook deliveries (ids, statuses and counts, no person data) stay; a record that the erasure
+ * happened is kept, without anything that says whose.
  */
 import { randomUUID } from 'node:crypto';
 import { currentStatus, isFinal } from '../core/order.js';
@@ -32,6 +33,8 @@ export async function erasePerson(
     if (await repository.deleteEvidence(order.refId)) evidence += 1;
     // The current terms link (an earlier one, replaced by a resend, expires within 15 days).
     if (order.termsSms) await repository.deleteTermsLink(order.termsSms.tokenHash);
+    if (order.idempotencyKeyHash)
+      await repository.deleteIdempotency(order.clientId, order.idempotencyKeyHash);
     if (await repository.deleteOrder(order.refId)) erasedOrders += 1;
   }
   const registrations = (await repository.deleteRegistration(msisdn)) ? 1 : 0;

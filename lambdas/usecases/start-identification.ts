@@ -105,6 +105,8 @@ export async function startIdentification(
       state: cmd.request.state ?? null,
       evidenceId: null,
       version: 1,
+      // Erasure removes the key's record with the order (it fingerprints the person's data).
+      ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
     };
     let order: Order;
     if (cmd.request.issuer === undefined || cmd.request.method === undefined) {

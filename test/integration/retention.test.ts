@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import {
+  call,
+  type LocalStack,
+  paperStartBody,
+  startOrder,
+  startStack,
+  tokenFor,
+  waitFor,
+} from '../support/stack.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 let stack: LocalStack;
 let portal: string;
@@ -183,6 +192,74 @@ describe('npm run admin -- erase', () => {
     );
     expect(await stack.repository.getOrder(refId)).toBeDefined();
     await sendEvent(stack, refId, 'cancelled', { kind: 'user' });
+  });
+
+  it('leaves nothing about the number: with an idempotency key, webhook deliveries and AML reads, only records without person data stay', async () => {
+    // Prepare: demo-bank notified by webhook, starting with an Idempotency-Key, reading the AML data
+    const mobile = '+41790008104';
+    const person = {
+      firstName: 'Quirin',
+      lastName: 'Quaderer',
+      email: 'quirin.q@example.org',
+      dob: '1981-07-19',
+    };
+    const bank = await tokenFor(stack, 'demo-bank');
+    const receiver = await new WebhookReceiver().start();
+    const endpoint = await call<{ id: string }>(stack, 'POST', '/api/webhooks', {
+      token: bank,
+      json: { url: receiver.url },
+    });
+    expect(endpoint.status).toBe(201);
+    try {
+      const started = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+        token: bank,
+        headers: { 'Idempotency-Key': 'erasure-test-4104' },
+        json: paperStartBody({ ...person, mobile, issuer: 'BankIdent-Demo', method: 'bank' }),
+      });
+      expect(started.status).toBe(201);
+      const { refId } = started.body;
+      const identified = await call(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+        json: { status: 'data-ready', person: { lastName: person.lastName } },
+      });
+      expect(identified.status).toBe(200);
+      const link = await waitFor(
+        async () => termsLinkFromOutbox(stack, mobile),
+        (l) => l !== undefined,
+      );
+      expect((await acceptTerms(link as string)).status).toBe(200);
+      expect((await stack.stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
+      const aml = await call(stack, 'GET', `/api/identifications/${refId}/identification-data`, {
+        token: bank,
+      });
+      expect(aml.status).toBe(200);
+      await waitFor(
+        async () => receiver.received.map((m) => m.body).join('\n'),
+        (bodies) => bodies.includes('terms-accepted'),
+      );
+      const concerning = async () =>
+        (await scanTable())
+          .filter((item) => JSON.stringify(item).includes(refId))
+          .map((item) => String(item.PK).split('#')[0])
+          .sort();
+      expect(new Set(await concerning())).toEqual(
+        new Set(['AML', 'EVIDENCE', 'IDEMP', 'ORDER', 'REG', 'TERMS', 'USAGE', 'WEBHOOK']),
+      );
+
+      // Act
+      const out = await runAdmin(['erase', '--msisdn', mobile], tableEnv(stack));
+
+      // Assess: only what holds no person data is left of the order — usage records, the AML access
+      // record, the webhook delivery log — and nothing in the table names the person
+      expect(out).toMatchObject({ code: 0, stderr: '' });
+      expect(out.lines[0]).toMatchObject({ erased: { registrations: 1, orders: 1, evidence: 1 } });
+      expect(new Set(await concerning())).toEqual(new Set(['AML', 'USAGE', 'WEBHOOK']));
+      const table = JSON.stringify(await scanTable());
+      for (const trace of [mobile.slice(1), ...Object.values(person)]) expect(table).not.toContain(trace);
+      expect((await verify(mobile.slice(1), person.firstName, person.lastName)).status).toBe(404);
+    } finally {
+      await call(stack, 'DELETE', `/api/webhooks/${endpoint.body.id}`, { token: bank });
+      await receiver.stop();
+    }
   });
 
   it('refuses a number that is not one with exit code 2', async () => {

@@ -1,25 +1,81 @@
 /** Erasure of a person's data on request: finding their orders, deleting items, recording that it happened. */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionFailed } from '../../core/errors.js';
 import type { Order } from '../../core/order.js';
+import { normaliseMsisdn } from '../../core/registration.js';
 import { erasureRecordExpiry } from '../../core/retention.js';
 import type { ErasureRecord, ErasureStore } from '../../usecases/ports/erasure.js';
-import { entity, type Table } from './table.js';
+import { absentIfIllFormed, conditional, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
 
-export function erasureItems(table: Table): Omit<ErasureStore, 'deleteRegistration'> {
+const ORDER_PK_PREFIX = 'ORDER#';
+
+export function erasureItems(
+  table: Table,
+): Omit<ErasureStore, 'deleteRegistration'> & { indexOrdersByMobile(): Promise<number> } {
   return {
     /**
-     * Every order placed for this mobile number (E.164), by any SP. A Scan with a filter: erasure
-     * requests are rare and come from the operator, never from a request path.
+     * Every order placed for this mobile number (E.164), by any SP: one Query on GSI2 for the
+     * keys of the items held under the number, then each order read by its key (consistently, so
+     * that the open-order check sees the latest state).
      */
     async ordersOfMobile(mobile: string): Promise<Order[]> {
+      const listed = await absentIfIllFormed(async () => keys.itemsOfMobile(normaliseMsisdn(mobile)));
+      if (!listed) return [];
+      const orderKeys: Record<string, string>[] = [];
+      for await (const item of table.queryAll({
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': listed.GSI2PK },
+      })) {
+        if (String(item.PK).startsWith(ORDER_PK_PREFIX))
+          orderKeys.push({ PK: String(item.PK), SK: String(item.SK) });
+      }
       const orders: Order[] = [];
-      for await (const item of table.scanAll({
-        FilterExpression: 'begins_with(PK, :order) AND #person.#mobile = :mobile',
-        ExpressionAttributeNames: { '#person': 'person', '#mobile': 'mobile' },
-        ExpressionAttributeValues: { ':order': 'ORDER#', ':mobile': mobile },
-      }))
-        orders.push(entity<Order>(item) as Order);
+      for (const key of orderKeys) {
+        const order = await table.getItem<Order>(() => key, true);
+        if (order) orders.push(order);
+      }
       return orders;
+    },
+
+    /**
+     * Orders written before GSI2 existed carry no GSI2 keys: this gives them theirs (the operator's
+     * one-time `npm run admin -- index-orders` after upgrading; a Scan, never on a request path).
+     * An order written since is left alone. Answers how many orders it indexed.
+     */
+    async indexOrdersByMobile(): Promise<number> {
+      let indexed = 0;
+      for await (const item of table.scanAll({
+        FilterExpression: 'begins_with(PK, :order) AND attribute_not_exists(GSI2PK)',
+        ExpressionAttributeValues: { ':order': ORDER_PK_PREFIX },
+        ProjectionExpression: 'PK, SK, person.mobile',
+      })) {
+        const mobile = (item.person as { mobile?: unknown } | undefined)?.mobile;
+        if (typeof mobile !== 'string') continue;
+        const key = { PK: String(item.PK), SK: String(item.SK) };
+        const listed = keys.heldForMobile(normaliseMsisdn(mobile), key.PK);
+        const done = await conditional(
+          table.db.send(
+            new UpdateCommand({
+              TableName: table.name,
+              Key: key,
+              UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
+              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(GSI2PK)',
+              ExpressionAttributeValues: { ':pk': listed.GSI2PK, ':sk': listed.GSI2SK },
+            }),
+          ),
+          'Order was deleted or indexed meanwhile',
+        ).then(
+          () => true,
+          (err: unknown) => {
+            if (err instanceof ConditionFailed) return false;
+            throw err;
+          },
+        );
+        if (done) indexed += 1;
+      }
+      return indexed;
     },
 
     /** Deletes an order, its evidence (the partner's JWS with it) or a registration; false if there was none. */
@@ -33,6 +89,10 @@ export function erasureItems(table: Table): Omit<ErasureStore, 'deleteRegistrati
 
     async deleteTermsLink(tokenHash: string): Promise<boolean> {
       return table.deleteItem(keys.termsToken(tokenHash));
+    },
+
+    async deleteIdempotency(clientId: string, keyHash: string): Promise<boolean> {
+      return table.deleteItem(keys.idempotency(clientId, keyHash));
     },
 
     async recordErasure(record: ErasureRecord): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../core/order.js';
+import { normaliseMsisdn } from '../../core/registration.js';
 import {
   orderExpiry,
   pendingEvidenceExpiry,
@@ -22,11 +23,16 @@ import type {
 import { conditional, epochSeconds, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
 
-/** An order as stored: listed per SP, oldest first, on GSI1; expires as the retention policy says. */
+/**
+ * An order as stored: listed per SP, oldest first, on GSI1, and under the person's mobile number on
+ * GSI2 (for erasure); expires as the retention policy says.
+ */
 function orderItem(order: Order, retention: RetentionPolicy): Record<string, unknown> {
+  const key = keys.order(order.refId);
   return {
-    ...keys.order(order.refId),
+    ...key,
     ...keys.ordersOfSp(order.clientId, order.createdAt, order.refId),
+    ...keys.heldForMobile(normaliseMsisdn(order.person.mobile), key.PK),
     ...order,
     [TTL_ATTRIBUTE]: orderExpiry(order, retention),
   };

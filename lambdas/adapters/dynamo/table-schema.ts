@@ -29,6 +29,11 @@
  * claimed identities on GSI1 `CLAIMEDIDS` so that seeding removes the ones the configuration no
  * longer has.
  *
+ * GSI2 (keys only) lists the items that hold a person's mobile number under `GSI2PK` =
+ * `MOBILE#<msisdn digits>`, `GSI2SK` = the item's own PK: the orders placed for the number and the
+ * start call's idempotency records of those orders. Erasure finds them with one Query (the
+ * registration is keyed by the number itself); nothing on a request path reads GSI2.
+ *
  * An SP's webhook endpoints share its setup's partition (one Query lists them, and another SP's id
  * is simply not found); deliveries are listed newest first per endpoint on GSI1.
  *
@@ -51,6 +56,17 @@ export const GLOBAL_INDEXES = [
     partitionKey: { name: 'GSI1PK', type: 'S' },
     sortKey: { name: 'GSI1SK', type: 'S' },
     projection: 'ALL',
+    /** Queried by the functions (they get IAM access to it). */
+    readByFunctions: true,
+  },
+  {
+    // The items that hold a mobile number, for erasure (the operator's): keys only, so that an
+    // order's writes after the first do not write the index again (its keys do not change).
+    indexName: 'GSI2',
+    partitionKey: { name: 'GSI2PK', type: 'S' },
+    sortKey: { name: 'GSI2SK', type: 'S' },
+    projection: 'KEYS_ONLY',
+    readByFunctions: false,
   },
 ] as const;
 
@@ -117,6 +133,10 @@ export const keys = {
   }),
   spSetup: (clientId: string) => ({ PK: key('SP', clientId), SK: 'SETUP' }),
   spSetupListed: (clientId: string) => ({ GSI1PK: SETUPS_PARTITION, GSI1SK: keyPart(clientId) }),
+  /** An item that holds this mobile number (digits), listed for erasure on GSI2. */
+  heldForMobile: (msisdn: string, itemPk: string) => ({ GSI2PK: key('MOBILE', msisdn), GSI2SK: itemPk }),
+  /** The items listed for erasure under a mobile number (digits). */
+  itemsOfMobile: (msisdn: string) => ({ GSI2PK: key('MOBILE', msisdn) }),
   claimedIdentity: (id: string) => ({ PK: key('CLAIMED', id), SK: 'CLAIMED' }),
   claimedIdentityListed: (id: string) => ({ GSI1PK: CLAIMED_IDENTITIES_PARTITION, GSI1SK: keyPart(id) }),
   catalogue: () => ({ PK: 'CATALOGUE' }),

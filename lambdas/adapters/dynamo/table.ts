@@ -21,7 +21,16 @@ export const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 /** Strips the storage keys off an item. */
 export function entity<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, [TTL_ATTRIBUTE]: _ttl, ...rest } = item;
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _g1,
+    GSI1SK: _g2,
+    GSI2PK: _g3,
+    GSI2SK: _g4,
+    [TTL_ATTRIBUTE]: _ttl,
+    ...rest
+  } = item;
   return rest as T;
 }
 

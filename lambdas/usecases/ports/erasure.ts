@@ -17,6 +17,8 @@ export interface ErasureStore {
   deleteOrder(refId: string): Promise<boolean>;
   deleteEvidence(refId: string): Promise<boolean>;
   deleteTermsLink(tokenHash: string): Promise<boolean>;
+  /** The start call's Idempotency-Key record of an order (its fingerprint derives from the person's data). */
+  deleteIdempotency(clientId: string, keyHash: string): Promise<boolean>;
   deleteRegistration(msisdn: string): Promise<boolean>;
   recordErasure(record: ErasureRecord): Promise<void>;
 }
