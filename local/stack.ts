@@ -102,6 +102,8 @@ export interface LocalStack {
   timeToLive: LocalTimeToLive;
   sqs: LocalSqs;
   stream: LocalDynamoStream;
+  /** The API Gateway emulation's in-process entry (the benchmark calls it without the HTTP server). */
+  gateway: LocalApiGateway;
   close(): Promise<void>;
 }
 
@@ -287,6 +289,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     timeToLive,
     sqs,
     stream,
+    gateway,
     async close() {
       await timeToLive.stop();
       await drainRequests();

@@ -10,6 +10,7 @@ import { optionsFromArgs } from '../../bench/run.js';
 const throughput = {
   rps: expect.any(Number),
   failed: 0,
+  cpuMsPerCall: expect.any(Number),
   count: expect.any(Number),
   p50Ms: expect.any(Number),
   p99Ms: expect.any(Number),
@@ -48,8 +49,11 @@ describe('npm run bench', () => {
       calls: 50,
       getItem: throughput,
       verify: throughput,
+      inProcess: throughput,
       transport: throughput,
       ratio: expect.any(Number),
+      ratioInProcess: expect.any(Number),
+      cpuRatioInProcess: expect.any(Number),
     });
     const l = results.lifecycle;
     expect(l.table).toEqual({ orders: 3, completed: 3, lost: 0, duplicated: 0, registrations: 3 });
@@ -112,6 +116,6 @@ describe('npm run bench', () => {
     expect(results.cost.smsPerIdentification.quantity).toBe(1);
     expect(results.memory.peakRssMb).toBeGreaterThan(0);
     expect(results.goals.find((g) => g.figure.includes('lost'))?.status).toBe('PASS');
-    expect(renderReport(results)).toContain('verify throughput / GetItem throughput');
+    expect(renderReport(results)).toContain('1 verify without the HTTP transport (gateway entry in process) / GetItem');
   }, 180_000);
 });
