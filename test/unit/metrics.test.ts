@@ -3,7 +3,13 @@
  * the partner, the cancellation's kind — and nothing of the order besides.
  */
 import { describe, expect, it } from 'vitest';
-import { identificationStarted, lifecycleMetrics, NO_PARTNER } from '../../lambdas/adapters/metrics.js';
+import {
+  identificationStarted,
+  lifecycleMetrics,
+  NO_PARTNER,
+  partnerMessageRefused,
+  verifyAnswered,
+} from '../../lambdas/adapters/metrics.js';
 import type { Order, StatusEntry } from '../../lambdas/core/order.js';
 import { captureLogs, logLines } from '../support/logs.js';
 
@@ -92,5 +98,30 @@ describe('the business metrics', () => {
       issuer: NO_PARTNER,
       method: NO_PARTNER,
     });
+  });
+
+  it('writes each count on its own line with only its own dimensions, however the counts alternate', async () => {
+    // One single-metric instance serves the container: no count may keep another's dimensions.
+    const counted = await emitted(() => {
+      partnerMessageRefused('evidence', 'invalid-signature');
+      verifyAnswered(true);
+      identificationStarted({ issuer: 'Test-ISP', method: 'test' });
+      verifyAnswered(false);
+    });
+
+    expect(counted.map(({ name, dimensions, value }) => ({ name, dimensions, value }))).toEqual([
+      {
+        name: 'PartnerMessagesRefused',
+        dimensions: { service: 'smart-registration', kind: 'evidence', reason: 'invalid-signature' },
+        value: 1,
+      },
+      { name: 'VerifyPositive', dimensions: { service: 'smart-registration' }, value: 1 },
+      {
+        name: 'IdentificationsStarted',
+        dimensions: { service: 'smart-registration', issuer: 'Test-ISP', method: 'test' },
+        value: 1,
+      },
+      { name: 'VerifyNegative', dimensions: { service: 'smart-registration' }, value: 1 },
+    ]);
   });
 });
