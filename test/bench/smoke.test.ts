@@ -116,6 +116,8 @@ describe('npm run bench', () => {
     expect(results.cost.smsPerIdentification.quantity).toBe(1);
     expect(results.memory.peakRssMb).toBeGreaterThan(0);
     expect(results.goals.find((g) => g.figure.includes('lost'))?.status).toBe('PASS');
-    expect(renderReport(results)).toContain('1 verify without the HTTP transport (gateway entry in process) / GetItem');
+    expect(renderReport(results)).toContain(
+      '1 verify without the HTTP transport (gateway entry in process) / GetItem',
+    );
   }, 180_000);
 });
