@@ -3,7 +3,7 @@
  * esbuild, minified ESM, the AWS SDK inside) and its initialisation time — fresh Node processes
  * importing the bundle until the handler is ready — against its floor: a bare handler bundled the
  * same way with the same AWS clients (bench/floors/: none, DynamoDB GetItem, + Step Functions,
- * + SNS), which no function with those clients can undercut. The empty handler stays as the
+ * + SNS, + SQS), which no function with those clients can undercut. The empty handler stays as the
  * absolute reference.
  */
 import { execFile } from 'node:child_process';
@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { aslHandlerNames } from '../lambdas/asl-tasks.js';
+import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import { handlerNames } from '../lambdas/routes.js';
 import { esbuildOptionsFor } from '../lib/bundling.js';
 import { median, round } from './stats.js';
@@ -23,7 +24,7 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const EMPTY_HANDLER = 'empty-handler';
 /** The floors, by file in bench/floors/ (each one's AWS clients are read from its own bundle). */
-export const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns'] as const;
+export const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns', 'dynamodb-sqs'] as const;
 
 export interface Contributor {
   name: string;
@@ -76,10 +77,14 @@ export interface ColdStartFigures {
   smallestWithDynamoDb: string;
 }
 
-/** Every function the stack deploys: the route handlers and the state machine's task handlers. */
+/**
+ * Every function the stack deploys: the route handlers, the state machine's task handlers and the
+ * functions fed by an event source (the change feed's fan-out, the webhook delivery queue's consumer).
+ */
 export function deployedFunctions(): string[] {
   const asl = JSON.parse(readFileSync(join(ROOT, 'statemachines/identification.asl.json'), 'utf8')) as object;
-  return [...new Set([...handlerNames(), ...aslHandlerNames(asl)])].sort();
+  const eventSourced = EVENT_SOURCE_FUNCTIONS.map((f) => f.handler);
+  return [...new Set([...handlerNames(), ...aslHandlerNames(asl), ...eventSourced])].sort();
 }
 
 function jwk(): string {
@@ -88,7 +93,7 @@ function jwk(): string {
 }
 
 /** What a deployed function finds in its environment at init (no network is touched at import). */
-function lambdaEnvironment(name: string): Record<string, string> {
+export function lambdaEnvironment(name: string): Record<string, string> {
   return {
     AWS_REGION: 'eu-central-2',
     AWS_DEFAULT_REGION: 'eu-central-2',

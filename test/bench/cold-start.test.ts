@@ -4,18 +4,30 @@
  * start (lambdas/adapters/env.ts), so its figures would be missing from `npm run bench`.
  */
 import { describe, expect, it } from 'vitest';
-import { measureColdStarts } from '../../bench/cold-start.js';
+import { deployedFunctions, measureColdStarts } from '../../bench/cold-start.js';
 
 describe('cold-start benchmark environment', () => {
-  it('imports the webhook functions, which need the delivery queue variables', async () => {
+  it('measures the functions fed by an event source with the route and task functions', () => {
+    expect(deployedFunctions()).toEqual(
+      expect.arrayContaining([
+        'verify',
+        'task-register-person',
+        'webhooks',
+        'webhook-fanout',
+        'webhook-deliver',
+      ]),
+    );
+  });
+
+  it('imports the webhook functions, which need the delivery queue variables, against the SQS floor', async () => {
     const figures = await measureColdStarts({
       functions: ['webhook-fanout', 'webhook-deliver'],
       samples: 1,
       deadline: Date.now() + 300_000,
     });
-    expect(figures.functions.map((f) => [f.name, f.error])).toEqual([
-      ['webhook-fanout', undefined],
-      ['webhook-deliver', undefined],
+    expect(figures.functions.map((f) => [f.name, f.error, f.floor])).toEqual([
+      ['webhook-fanout', undefined, 'floor:dynamodb-sqs'],
+      ['webhook-deliver', undefined, 'floor:dynamodb-sqs'],
     ]);
     for (const f of figures.functions) expect(f.importMs).toBeGreaterThan(0);
   }, 300_000);

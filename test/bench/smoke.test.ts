@@ -83,6 +83,7 @@ describe('npm run bench', () => {
       ['floor:dynamodb', dynamoDb],
       ['floor:dynamodb-sfn', ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sfn', '@aws-sdk/lib-dynamodb']],
       ['floor:dynamodb-sns', ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/lib-dynamodb']],
+      ['floor:dynamodb-sqs', ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/lib-dynamodb']],
     ]);
     expect(results.coldStart?.functions.map((f) => [f.name, f.clients, f.floor])).toEqual([
       ['verify', dynamoDb, 'floor:dynamodb'],
