@@ -6,7 +6,7 @@
  *   any non-final state → cancelled (kind user | isp | unsuccessful | expired) or failed
  */
 import type { Jurisdiction, Language, Loa } from './domain.js';
-import type { IdentificationStatus } from './schemas.js';
+import type { IdentificationStatus } from './identification-schemas.js';
 
 export const STATUSES = [
   'created',

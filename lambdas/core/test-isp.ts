@@ -4,7 +4,6 @@
  * these messages and posts them to the ISP callback routes exactly as a real partner would.
  */
 import type { IspEventClaims, IspEvidenceClaims } from './evidence.js';
-import type { OpenedOrder } from './order.js';
 import {
   e164,
   PERSON_NAME,
@@ -12,7 +11,8 @@ import {
   SAFE_TEXT,
   safeText,
   personName as strictPersonName,
-} from './schemas.js';
+} from './fields.js';
+import type { OpenedOrder } from './order.js';
 import * as z from './zod.js';
 
 /** The "Status of identity" choices, in the order the form offers them. */

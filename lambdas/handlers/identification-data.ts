@@ -6,7 +6,7 @@
 
 import { tableRepository } from '../adapters/aws-clients.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
-import { RefIdParam } from '../core/schemas.js';
+import { RefIdParam } from '../core/ref-id.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, pathParams } from '../http/request.js';
 import { getIdentificationData } from '../usecases/identification-data.js';

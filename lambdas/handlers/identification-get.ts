@@ -2,7 +2,7 @@
 
 import { tableRepository } from '../adapters/aws-clients.js';
 import { toStatusView } from '../core/order.js';
-import { RefIdParam } from '../core/schemas.js';
+import { RefIdParam } from '../core/ref-id.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, pathParams } from '../http/request.js';
 import { orderOfClient } from '../usecases/order-access.js';

@@ -3,7 +3,7 @@
 import { tableRepository } from '../adapters/aws-clients.js';
 import { optionalEnv } from '../adapters/env.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
-import { RefIdParam } from '../core/schemas.js';
+import { RefIdParam } from '../core/ref-id.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, pathParams, publicBaseUrl } from '../http/request.js';
 import { resendTermsSms } from '../usecases/terms-sms.js';

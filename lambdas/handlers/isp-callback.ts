@@ -10,7 +10,7 @@ import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.j
 import { ispConfigOf, ispMessageDeps, lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { partnerMessageRefused } from '../adapters/metrics.js';
 import { IspEventClaims, IspEvidenceClaims } from '../core/evidence.js';
-import { parseOrThrow } from '../core/schemas.js';
+import { parseOrThrow } from '../core/parse.js';
 import { httpHandler, json } from '../http/handler.js';
 import type { BodyRule } from '../http/request.js';
 import { applyIspEvent, importEvidence } from '../usecases/partner-messages.js';

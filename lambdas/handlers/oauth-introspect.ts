@@ -18,8 +18,8 @@ import {
 } from '../adapters/order-token.js';
 import { IntrospectionRequest } from '../core/introspection.js';
 import { currentStatus } from '../core/order.js';
+import { toFieldErrors } from '../core/parse.js';
 import { Problem } from '../core/problems.js';
-import { toFieldErrors } from '../core/schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, formBody, publicBaseUrl } from '../http/request.js';
 import { introspectToken } from '../usecases/introspect-token.js';

@@ -3,8 +3,8 @@
 import { tableRepository } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { catalogueFor } from '../core/catalogue.js';
+import { ProvidersQuery } from '../core/catalogue-schemas.js';
 import { problems } from '../core/problems.js';
-import { ProvidersQuery } from '../core/schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, negotiateJson, queryParams } from '../http/request.js';
 

@@ -11,8 +11,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { Problem } from '../core/problems.js';
-import { TermsForm } from '../core/schemas.js';
 import { type TermsPageText, termsPageText } from '../core/terms.js';
+import { TermsForm } from '../core/terms-form.js';
 import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';

@@ -16,8 +16,9 @@ import { requiredEnv } from '../adapters/env.js';
 import { testIspAdapter } from '../adapters/isp/test-isp-adapter.js';
 import { type IspMessageKind, signIspMessage } from '../adapters/isp-message.js';
 import { currentStatus, isOpened, type OpenedOrder } from '../core/order.js';
+import { toFieldErrors } from '../core/parse.js';
 import { type FieldError, problems } from '../core/problems.js';
-import { RefIdParam, toFieldErrors } from '../core/schemas.js';
+import { RefIdParam } from '../core/ref-id.js';
 import {
   defaultPerson,
   describeMessage,

@@ -12,7 +12,7 @@ import { logger } from '../adapters/logger.js';
 import { verifyAnswered } from '../adapters/metrics.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
-import { VerifyRequest, type VerifyResponse } from '../core/schemas.js';
+import { VerifyRequest, type VerifyResponse } from '../core/verify-schemas.js';
 import { monthOf } from '../core/usage.js';
 import { httpHandler, json } from '../http/handler.js';
 import { jsonBody } from '../http/request.js';

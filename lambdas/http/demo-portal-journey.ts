@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { Journey } from '../core/demo-portal.js';
-import { toFieldErrors } from '../core/schemas.js';
+import { toFieldErrors } from '../core/parse.js';
 import type * as z from '../core/zod.js';
 import { type FieldErrors, messagePage, STATUS_POLL_SCRIPT } from './demo-portal-pages.js';
 import { HTML_CSP, type HttpResult, headerOf, html } from './handler.js';

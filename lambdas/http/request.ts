@@ -1,8 +1,8 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { publicBaseUrlEnv } from '../adapters/env.js';
+import { parseOrThrow } from '../core/parse.js';
 import { Problem, problems } from '../core/problems.js';
-import { parseOrThrow } from '../core/schemas.js';
 import type * as z from '../core/zod.js';
 
 /** Case-insensitive header lookup (API Gateway keeps the client's spelling). */

@@ -11,10 +11,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { decideMethod } from '../core/catalogue.js';
 import { ConditionFailed } from '../core/errors.js';
 import { decideIdempotency, requestFingerprint, sha256 } from '../core/idempotency.js';
+import type {
+  StartIdentificationRequest,
+  StartIdentificationResponse,
+} from '../core/identification-schemas.js';
 import { METHOD_CHOICE_SECONDS, methodOptions } from '../core/method-choice.js';
 import type { Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
-import type { StartIdentificationRequest, StartIdentificationResponse } from '../core/schemas.js';
 import { openWithPartner } from './open-with-partner.js';
 import type { ConfigReader } from './ports/config.js';
 import type { IdempotencyReservation, IdempotencyStore } from './ports/idempotency.js';

@@ -1,0 +1,75 @@
+/**
+ * What a function's bundle holds, read from esbuild's metafile of the build CDK deploys
+ * (lib/bundling.ts). A module in a bundle is evaluated at every cold start — schemas are built,
+ * objects constructed — so a function should not carry the code of other routes: these guard the
+ * splits that took it out (docs/benchmarks.md §3).
+ */
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deployedFunctions } from '../../bench/cold-start.js';
+import { esbuildOptionsFor } from '../../lib/bundling.js';
+
+/** The project files and packages with code in the function's index.mjs. */
+async function bundledModules(handler: string): Promise<string[]> {
+  const result = await build(
+    esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, `/nonexistent/${handler}`, {
+      metafile: true,
+      write: false,
+    }),
+  );
+  const output = Object.values((result.metafile as Metafile).outputs).find((o) => o.entryPoint);
+  return Object.entries(output?.inputs ?? {})
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path]) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path);
+}
+
+describe('the verify bundle', () => {
+  let modules: string[];
+  beforeAll(async () => {
+    modules = await bundledModules('verify');
+  }, 60_000);
+
+  it('builds its own request schema and the shared field rules, no other route’s schemas', () => {
+    expect(modules).toContain('lambdas/core/verify-schemas.ts');
+    expect(modules).toContain('lambdas/core/fields.ts');
+    for (const other of [
+      'lambdas/core/identification-schemas.ts',
+      'lambdas/core/catalogue-schemas.ts',
+      'lambdas/core/terms-form.ts',
+      'lambdas/core/terms-of-use.ts',
+      'lambdas/core/ref-id.ts',
+      'lambdas/core/service-config.ts',
+    ])
+      expect(modules).not.toContain(other);
+  });
+
+  it('carries the document client, Powertools Logger and Metrics and middy (the edge issue 12 asks for)', () => {
+    for (const pkg of [
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/lib-dynamodb',
+      '@aws-lambda-powertools/logger',
+      '@aws-lambda-powertools/metrics',
+      '@middy/core',
+    ])
+      expect(modules).toContain(pkg);
+  });
+});
+
+describe('route schemas', () => {
+  /** Each route's schema module, and the functions that may build it (api-docs renders them all). */
+  const owners: Record<string, string[]> = {
+    'lambdas/core/verify-schemas.ts': ['api-docs', 'verify'],
+    'lambdas/core/catalogue-schemas.ts': ['api-docs', 'providers-list'],
+    'lambdas/core/identification-schemas.ts': ['api-docs', 'demo-portal', 'identification-start'],
+    'lambdas/core/terms-form.ts': ['api-docs', 'terms-page'],
+  };
+
+  it('are built only by the functions of their routes', async () => {
+    const found: Record<string, string[]> = Object.fromEntries(Object.keys(owners).map((m) => [m, []]));
+    for (const handler of deployedFunctions()) {
+      const modules = await bundledModules(handler);
+      for (const module of Object.keys(owners)) if (modules.includes(module)) found[module]?.push(handler);
+    }
+    expect(found).toEqual(owners);
+  }, 180_000);
+});
