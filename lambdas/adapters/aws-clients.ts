@@ -1,18 +1,34 @@
 /** AWS SDK clients, created once per module instance (i.e. once per Lambda container). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createRepository, type Repository } from './dynamo/repository.js';
+import { retentionPolicyFrom } from '../core/retention.js';
+import { type Repository, repositoryOn, verifyStores } from './dynamo/repository.js';
+import { Table } from './dynamo/table.js';
 import { requiredEnv } from './env.js';
 
+let table: Table | undefined;
 let repository: Repository | undefined;
+let verifyRepository: ReturnType<typeof verifyStores> | undefined;
 
-/** The table repository. The endpoint comes from the standard `AWS_ENDPOINT_URL_DYNAMODB` when set. */
-export function tableRepository(): Repository {
-  if (!repository) {
+/** The table. The endpoint comes from the standard `AWS_ENDPOINT_URL_DYNAMODB` when set. */
+function theTable(): Table {
+  if (!table) {
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     });
-    repository = createRepository(db, requiredEnv('TABLE_NAME'));
+    table = new Table(db, requiredEnv('TABLE_NAME'), retentionPolicyFrom(process.env));
   }
+  return table;
+}
+
+/** The table repository: every item module. */
+export function tableRepository(): Repository {
+  repository ??= repositoryOn(theTable());
   return repository;
+}
+
+/** The verify call's stores only (registrations, configuration, usage): see verifyStores. */
+export function verifyTableStores(): ReturnType<typeof verifyStores> {
+  verifyRepository ??= verifyStores(theTable());
+  return verifyRepository;
 }

@@ -5,20 +5,20 @@
  * (at most one per VERIFY_COUNT_FLUSH_SECONDS per instance; see VerifyCallCounter).
  */
 
-import { tableRepository } from '../adapters/aws-clients.js';
+import { verifyTableStores } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { secondsEnvMs } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { verifyAnswered } from '../adapters/metrics.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
-import { VerifyRequest, type VerifyResponse } from '../core/verify-schemas.js';
 import { monthOf } from '../core/usage.js';
+import { VerifyRequest, type VerifyResponse } from '../core/verify-schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { jsonBody } from '../http/request.js';
 import { VerifyCallCounter, type VerifyCounterKey } from '../usecases/usage.js';
 
-const repository = tableRepository();
+const repository = verifyTableStores();
 const claimedIdentity = cached((id: string) => repository.getClaimedIdentity(id), CONFIG_CACHE_MS);
 
 // How often an instance writes its pending verify counts (seconds; 0: with every call).

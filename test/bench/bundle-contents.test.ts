@@ -43,6 +43,16 @@ describe('the verify bundle', () => {
       expect(modules).not.toContain(other);
   });
 
+  it('holds the item modules of what it reads and counts, no other', () => {
+    const itemModules = modules.filter((m) => /^lambdas\/adapters\/dynamo\/.*-items\.ts$/.test(m)).sort();
+    expect(itemModules).toEqual([
+      'lambdas/adapters/dynamo/config-items.ts',
+      'lambdas/adapters/dynamo/registration-items.ts',
+      'lambdas/adapters/dynamo/usage-items.ts',
+    ]);
+    expect(modules).not.toContain('lambdas/adapters/dynamo/request-guards.ts');
+  });
+
   it('carries the document client, Powertools Logger and Metrics and middy (the edge issue 12 asks for)', () => {
     for (const pkg of [
       '@aws-sdk/client-dynamodb',

@@ -19,7 +19,7 @@ import { usageItems } from './usage-items.js';
 import { webhookItems } from './webhook-items.js';
 
 /** The table behind every storage port. */
-export type Repository = ReturnType<typeof createRepository>;
+export type Repository = ReturnType<typeof repositoryOn>;
 
 export function createRepository(
   db: DynamoDBDocumentClient,
@@ -27,7 +27,11 @@ export function createRepository(
   /** When items expire (their `ttl`); defaults with the RETENTION_* environment's overrides. */
   retention: RetentionPolicy = retentionPolicyEnv(),
 ) {
-  const table = new Table(db, tableName, retention);
+  return repositoryOn(new Table(db, tableName, retention));
+}
+
+/** Every item module on one table. */
+export function repositoryOn(table: Table) {
   return {
     ...registrationItems(table),
     ...orderItems(table),
@@ -38,4 +42,12 @@ export function createRepository(
     ...erasureItems(table),
     ...webhookItems(table),
   };
+}
+
+/**
+ * What the verify call reads and writes: the registration, the claimed identity (configuration) and
+ * its call counts. Only these item modules, so that verify's bundle carries and evaluates no other.
+ */
+export function verifyStores(table: Table) {
+  return { ...registrationItems(table), ...configItems(table), ...usageItems(table) };
 }
