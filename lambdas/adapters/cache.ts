@@ -5,7 +5,6 @@
  * signature is checked), so the cache is bounded in entries (least recently used go first) and
  * in age: a flood of made-up keys costs a fixed amount of memory and pushes out nothing for long.
  */
-import { LRUCache } from 'lru-cache';
 import { secondsEnvMs } from './env.js';
 
 export interface CacheOptions {
@@ -22,30 +21,72 @@ export type Cached<K, V> = ((key: K) => Promise<V>) & {
   size(): number;
 };
 
+/**
+ * The entries, least recently used first: a Map iterates in insertion order, so a hit is moved to
+ * the end by deleting and setting it again, and the first key is the one to evict. (A few lines
+ * instead of the lru-cache package, whose 18 KB every function with a cache carried and evaluated
+ * at cold start for the same four operations: docs/benchmarks.md §3.)
+ */
+class RecentlyUsed<K, V> {
+  private readonly entries = new Map<K, { value: V; expiresAt: number }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The live value, now the most recently used; an expired one is dropped. */
+  get(key: K): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (this.now() > entry.expiresAt) return undefined;
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  /** The value held for key, live or not, without touching its recency. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+}
+
 export function cached<K extends {}, V>(
   load: (key: K) => Promise<V>,
   ttlMs: number,
-  { maxEntries = DEFAULT_CACHE_ENTRIES, now }: CacheOptions = {},
+  { maxEntries = DEFAULT_CACHE_ENTRIES, now = () => performance.now() }: CacheOptions = {},
 ): Cached<K, V> {
   if (ttlMs <= 0) return Object.assign((key: K) => load(key), { size: () => 0 });
-  // The promise is cached (wrapped: the LRU holds objects), so concurrent misses load once.
-  const entries = new LRUCache<K, { value: Promise<V> }>({
-    max: maxEntries,
-    ttl: ttlMs,
-    // Read the clock on every check rather than once per millisecond timer.
-    ttlResolution: 0,
-    ...(now ? { perf: { now } } : {}),
-  });
+  // The promise is cached, so concurrent misses load once.
+  const entries = new RecentlyUsed<K, Promise<V>>(maxEntries, ttlMs, now);
   const get = (key: K): Promise<V> => {
     const hit = entries.get(key);
-    if (hit) return hit.value;
-    const entry = { value: load(key) };
-    entries.set(key, entry);
+    if (hit) return hit;
+    const value = load(key);
+    entries.set(key, value);
     // A failed load is not remembered (unless a newer load replaced it meanwhile).
-    entry.value.catch(() => {
-      if (entries.peek(key) === entry) entries.delete(key);
+    value.catch(() => {
+      if (entries.peek(key) === value) entries.delete(key);
     });
-    return entry.value;
+    return value;
   };
   return Object.assign(get, { size: () => entries.size });
 }
