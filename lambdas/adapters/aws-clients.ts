@@ -1,10 +1,9 @@
 /** AWS SDK clients, created once per module instance (i.e. once per Lambda container). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { retentionPolicyFrom } from '../core/retention.js';
 import { type Repository, repositoryOn, verifyStores } from './dynamo/repository.js';
 import { Table } from './dynamo/table.js';
-import { requiredEnv } from './env.js';
+import { requiredEnv, retentionPolicyEnv } from './env.js';
 
 let table: Table | undefined;
 let repository: Repository | undefined;
@@ -16,7 +15,7 @@ function theTable(): Table {
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     });
-    table = new Table(db, requiredEnv('TABLE_NAME'), retentionPolicyFrom(process.env));
+    table = new Table(db, requiredEnv('TABLE_NAME'), retentionPolicyEnv());
   }
   return table;
 }
