@@ -305,6 +305,17 @@ export function routesOfStage(
   return routeTable.filter((r) => withTestStageRoutes || !r.testStageOnly);
 }
 
+/**
+ * The methods of each resource path, sorted: what a 405 for
+ * another method on that path lists in `Allow`, in API Gateway and locally.
+ */
+export function methodsByPath(routes: readonly RouteDefinition[]): Map<string, RouteDefinition['method'][]> {
+  const byPath = new Map<string, RouteDefinition['method'][]>();
+  for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route.method]);
+  for (const methods of byPath.values()) methods.sort();
+  return byPath;
+}
+
 /** The distinct handlers, one Lambda function each. */
 export function handlerNames(routes: readonly RouteDefinition[] = ROUTES): string[] {
   return [...new Set(routes.map((r) => r.handler))];

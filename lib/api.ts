@@ -1,7 +1,8 @@
 /**
  * The REST API: one method per route of the route table with its function, the Cognito authorizer
  * with the route's scopes, request validation, stage and per-method throttling, access and
- * execution logs without bodies, and problem+json gateway responses.
+ * execution logs without bodies, problem+json gateway responses, and a 405 with Allow for a method
+ * a path does not have.
  */
 import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -14,9 +15,12 @@ import {
   type GatewayResponseType,
   gatewayProblemBody,
   gatewayProblemHeaders,
+  METHOD_NOT_ALLOWED,
+  methodNotAllowedBody,
+  methodNotAllowedHeaders,
   STRICT_TRANSPORT_SECURITY,
 } from '../lambdas/http/gateway-responses.js';
-import type { RouteDefinition } from '../lambdas/routes.js';
+import { methodsByPath, type RouteDefinition } from '../lambdas/routes.js';
 import { prefixOf, type StageConfig } from './config.js';
 import { pascal } from './stateless-names.js';
 
@@ -135,6 +139,48 @@ export function createApi(
         { id: 'AwsSolutions-COG4', reason },
       );
     }
+  }
+
+  // A method a resource does not have: its ANY method (a resource's own methods take precedence)
+  // answers 405 with Allow from API Gateway itself, before any authorizer or function.
+  const body = JSON.stringify(methodNotAllowedBody());
+  for (const [path, methods] of methodsByPath(deps.routes)) {
+    const headers: Record<string, string> = {
+      ...methodNotAllowedHeaders(methods),
+      'Strict-Transport-Security': STRICT_TRANSPORT_SECURITY,
+    };
+    const any = api.root.resourceForPath(path).addMethod(
+      'ANY',
+      new apigateway.MockIntegration({
+        // No request template: whatever the body and its type, the default response is the answer.
+        passthroughBehavior: apigateway.PassthroughBehavior.WHEN_NO_TEMPLATES,
+        integrationResponses: [
+          {
+            statusCode: String(METHOD_NOT_ALLOWED.status),
+            responseParameters: Object.fromEntries(
+              Object.entries(headers).map(([k, v]) => [`method.response.header.${k}`, `'${v}'`]),
+            ),
+            responseTemplates: { 'application/json': body },
+          },
+        ],
+      }),
+      {
+        authorizationType: apigateway.AuthorizationType.NONE,
+        methodResponses: [
+          {
+            statusCode: String(METHOD_NOT_ALLOWED.status),
+            responseParameters: Object.fromEntries(
+              Object.keys(headers).map((k) => [`method.response.header.${k}`, true]),
+            ),
+          },
+        ],
+      },
+    );
+    const reason = `Answers 405 Method Not Allowed for the methods ${path} does not have, from API Gateway itself (a mock integration): it reaches no function and reads no data.`;
+    Validations.of(any).acknowledge(
+      { id: 'AwsSolutions-APIG4', reason },
+      { id: 'AwsSolutions-COG4', reason },
+    );
   }
 
   for (const [type, problem] of Object.entries(GATEWAY_RESPONSES) as [

@@ -11,8 +11,11 @@ import {
   type GatewayResponseType,
   gatewayProblemBody,
   gatewayProblemHeaders,
+  METHOD_NOT_ALLOWED,
+  methodNotAllowedBody,
+  methodNotAllowedHeaders,
 } from '../lambdas/http/gateway-responses.js';
-import type { RouteDefinition } from '../lambdas/routes.js';
+import { methodsByPath, type RouteDefinition } from '../lambdas/routes.js';
 import { loadHandler } from './handler-modules.js';
 import { API_FUNCTION_TIMEOUT_MS, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
@@ -102,6 +105,20 @@ class GatewayRefusal extends Error {
   }
 }
 
+/** The resource API Gateway routes a path to: the one with the fewest path parameters. */
+function mostSpecific(paths: string[]): string | undefined {
+  const parameters = (path: string) => path.split('{').length;
+  return [...paths].sort((a, b) => parameters(a) - parameters(b))[0];
+}
+
+function methodNotAllowed(allowed: readonly string[], requestId: string): GatewayResponse {
+  return {
+    statusCode: METHOD_NOT_ALLOWED.status,
+    headers: { ...methodNotAllowedHeaders(allowed), 'X-Correlation-Id': requestId },
+    body: JSON.stringify(methodNotAllowedBody()),
+  };
+}
+
 export interface LocalApiGatewayOptions {
   routes: readonly RouteDefinition[];
   verifyToken: AccessTokenVerifier;
@@ -114,10 +131,12 @@ export interface LocalApiGatewayOptions {
 
 export class LocalApiGateway {
   private readonly compiled: CompiledRoute[];
+  private readonly allowed: Map<string, string[]>;
   private readonly limiter = new ClientRateLimiter();
 
   constructor(private readonly options: LocalApiGatewayOptions) {
     this.compiled = options.routes.map(compile);
+    this.allowed = methodsByPath(options.routes);
   }
 
   /** Whether this gateway serves the path at all (other paths belong to other local services). */
@@ -157,9 +176,14 @@ export class LocalApiGateway {
   private async dispatch(req: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const path = req.url.pathname;
     const candidates = this.compiled.filter((c) => c.pattern.test(path));
-    // API Gateway answers an unknown path and an unknown method alike (MISSING_AUTHENTICATION_TOKEN).
     const match = candidates.find((c) => c.route.method === req.method);
-    if (!match) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
+    if (!match) {
+      // A path no route has: MISSING_AUTHENTICATION_TOKEN, as API Gateway. A method the path does
+      // not have: 405 with Allow, as the resource's ANY method answers in AWS (lib/api.ts).
+      const resource = mostSpecific(candidates.map((c) => c.route.path));
+      if (resource === undefined) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
+      return methodNotAllowed(this.allowed.get(resource) ?? [], requestId);
+    }
     const { route } = match;
 
     if (route.clientRateLimit && this.options.rateLimits !== false) {

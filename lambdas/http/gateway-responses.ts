@@ -119,24 +119,47 @@ export const GATEWAY_RESPONSES = {
 
 export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;
 
+/**
+ * A method a path does not support. Not an API Gateway response type: in AWS each resource's `ANY`
+ * method answers it (a mock integration; a resource's own methods take precedence over `ANY`), the
+ * local gateway from the same route table. `Allow` lists the resource's methods (RFC 9110 §15.5.6).
+ */
+export const METHOD_NOT_ALLOWED: GatewayProblem = {
+  status: 405,
+  slug: 'method-not-allowed',
+  title: 'Method not allowed',
+  detail: 'This path does not support this method; the Allow header lists those it does.',
+};
+
+type ProblemBody = { type: string; title: string; status: number; detail: string };
+
+const bodyOf = (p: GatewayProblem): ProblemBody => ({
+  type: PROBLEM_TYPE_BASE + p.slug,
+  title: p.title,
+  status: p.status,
+  detail: p.detail,
+});
+
+const headersOf = (p: GatewayProblem): Record<string, string> => ({
+  'Content-Type': PROBLEM_CONTENT_TYPE,
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  ...p.headers,
+});
+
 /** The problem+json body of a gateway response. */
-export function gatewayProblemBody(responseType: GatewayResponseType): {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-} {
-  const p: GatewayProblem = GATEWAY_RESPONSES[responseType];
-  return { type: PROBLEM_TYPE_BASE + p.slug, title: p.title, status: p.status, detail: p.detail };
+export function gatewayProblemBody(responseType: GatewayResponseType): ProblemBody {
+  return bodyOf(GATEWAY_RESPONSES[responseType]);
 }
 
 /** Headers of a gateway response: the problem content type, no caching, and the type's own. */
 export function gatewayProblemHeaders(responseType: GatewayResponseType): Record<string, string> {
-  const p: GatewayProblem = GATEWAY_RESPONSES[responseType];
-  return {
-    'Content-Type': PROBLEM_CONTENT_TYPE,
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...p.headers,
-  };
+  return headersOf(GATEWAY_RESPONSES[responseType]);
+}
+
+export const methodNotAllowedBody = (): ProblemBody => bodyOf(METHOD_NOT_ALLOWED);
+
+/** The 405's headers: those of every gateway answer, and `Allow` with the resource's methods. */
+export function methodNotAllowedHeaders(allowed: readonly string[]): Record<string, string> {
+  return { ...headersOf(METHOD_NOT_ALLOWED), Allow: allowed.join(', ') };
 }

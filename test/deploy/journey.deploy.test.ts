@@ -211,6 +211,21 @@ describe('the deployed stage on MiniStack', () => {
     expectProblem(refused, [401, 403]);
   });
 
+  it('answers a method a path does not have with 405 and Allow, from the resource’s ANY mock, before the authorizer', async () => {
+    for (const [method, path, allow] of [
+      ['GET', '/api/verify', 'POST'],
+      ['PATCH', '/api/webhooks', 'GET, POST'],
+      ['DELETE', `/api/identifications/${journey.refId}`, 'GET'],
+    ] as const) {
+      // A body of any type, where the method may carry one: the mock answers whatever comes.
+      const body =
+        method === 'GET' ? {} : { body: 'not json at all', headers: { 'content-type': 'text/plain' } };
+      const res = await call(api, method, path, body);
+      expectProblem(res, 405);
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+    }
+  });
+
   it('hands AML identification data to an SP with a contract (200) and refuses one without (403)', async () => {
     const bank = await tokenFor('demo-bank');
     const banked = await startOrder(api, bank, {

@@ -110,6 +110,76 @@ describe('the routes', () => {
   });
 });
 
+describe('a method a path does not have', () => {
+  it('is answered on every routed path by an ANY method: a mock 405 with Allow, no authorizer, no function', () => {
+    const s = synthStage('dev');
+    const anyMethods = apiMethodsOf(s, 'any');
+
+    expect([...anyMethods.keys()].sort()).toEqual([...new Set(ROUTES.map((r) => `ANY ${r.path}`))].sort());
+    // Written out for two paths; the rule for all below.
+    expect(anyMethods.get('ANY /api/webhooks')?.Properties.Integration).toMatchObject({
+      Type: 'MOCK',
+      IntegrationResponses: [
+        {
+          StatusCode: '405',
+          ResponseParameters: expect.objectContaining({ 'method.response.header.Allow': "'GET, POST'" }),
+        },
+      ],
+    });
+    expect(anyMethods.get('ANY /api/identifications/{refId}')?.Properties.Integration).toMatchObject({
+      IntegrationResponses: [
+        { ResponseParameters: expect.objectContaining({ 'method.response.header.Allow': "'GET'" }) },
+      ],
+    });
+    for (const [key, method] of anyMethods) {
+      const path = key.slice('ANY '.length);
+      const allowed = ROUTES.filter((r) => r.path === path)
+        .map((r) => r.method)
+        .sort()
+        .join(', ');
+      const integration = method.Properties.Integration as {
+        Type: string;
+        PassthroughBehavior: string;
+        RequestTemplates?: unknown;
+        IntegrationResponses: {
+          StatusCode: string;
+          SelectionPattern?: string;
+          ResponseParameters: Record<string, string>;
+          ResponseTemplates: Record<string, string>;
+        }[];
+      };
+      expect(method.Properties.AuthorizationType, key).toBe('NONE');
+      expect(integration.Type, key).toBe('MOCK');
+      // No request template: every request, whatever its body and content type, gets the default response.
+      expect(integration.RequestTemplates, key).toBeUndefined();
+      expect(integration.PassthroughBehavior, key).toBe('WHEN_NO_TEMPLATES');
+      const [response, ...others] = integration.IntegrationResponses;
+      expect(others, key).toEqual([]);
+      expect(response?.SelectionPattern, key).toBeUndefined();
+      expect(response?.StatusCode, key).toBe('405');
+      expect(response?.ResponseParameters, key).toMatchObject({
+        'method.response.header.Allow': `'${allowed}'`,
+        'method.response.header.Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
+        'method.response.header.Cache-Control': "'no-store'",
+      });
+      expect(JSON.parse(response?.ResponseTemplates['application/json'] ?? '{}'), key).toEqual({
+        type: 'https://smart-registration.example/problems/method-not-allowed',
+        title: 'Method not allowed',
+        status: 405,
+        detail: 'This path does not support this method; the Allow header lists those it does.',
+      });
+      expect(method.Properties.MethodResponses, key).toEqual([
+        {
+          StatusCode: '405',
+          ResponseParameters: Object.fromEntries(
+            Object.keys(response?.ResponseParameters ?? {}).map((k) => [k, true]),
+          ),
+        },
+      ]);
+    }
+  });
+});
+
 describe('stages', () => {
   const table: RouteDefinition[] = [
     ...ROUTES,

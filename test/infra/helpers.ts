@@ -54,8 +54,11 @@ export function resourcesOf(template: Template, type: string): Record<string, Cf
   return template.findResources(type) as Record<string, CfnResource>;
 }
 
-/** `METHOD /full/path` → the method resource, rebuilding full paths from the Resource tree. */
-export function apiMethodsOf(s: Synth): Map<string, CfnResource> {
+/**
+ * `METHOD /full/path` → the method resource, rebuilding full paths from the Resource tree; the
+ * routes' methods, or with `any` the `ANY` methods that answer 405 for the others.
+ */
+export function apiMethodsOf(s: Synth, which: 'routes' | 'any' = 'routes'): Map<string, CfnResource> {
   const template = s.statelessTemplate;
   const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
   const pathOf = (id: string): string => {
@@ -66,6 +69,7 @@ export function apiMethodsOf(s: Synth): Map<string, CfnResource> {
   };
   const out = new Map<string, CfnResource>();
   for (const m of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
+    if ((m.Properties.HttpMethod === 'ANY') !== (which === 'any')) continue;
     const resourceId = m.Properties.ResourceId as { Ref?: string };
     const path = resourceId.Ref ? pathOf(resourceId.Ref) : '/';
     out.set(`${m.Properties.HttpMethod} ${path}`, m);

@@ -1,6 +1,6 @@
 /**
  * The API described (GET /openapi.json, GET /docs) and the gateway's answers for paths and methods
- * no route serves, over real HTTP.
+ * no route serves (404; 405 with Allow for a path's missing method), over real HTTP.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -385,20 +385,50 @@ describe('paths and methods no route serves', () => {
     ['GET', '/api/verify', 'POST'],
     ['DELETE', '/api/verify', 'POST'],
     ['PUT', '/api/identifications', 'POST'],
+    ['PATCH', '/api/webhooks', 'GET, POST'],
     ['DELETE', '/api/providers', 'GET'],
     ['POST', '/openapi.json', 'GET'],
-  ])(
-    'answers %s %s like an unknown path, with 404, as API Gateway does (the route serves %s)',
-    async (method, path) => {
-      const res = await call(stack, method, path);
+    ['HEAD', '/api/providers', 'GET'],
+    ['PUT', '/terms/some-token', 'GET, POST'],
+    ['OPTIONS', '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10', 'GET'],
+  ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
+    const res = await call(stack, method, path);
 
-      expectProblem(res, 404, 'not-found', 'Not found');
-    },
-  );
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe(allow);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    if (method !== 'HEAD') {
+      expectProblem(res, 405, 'method-not-allowed', 'Method not allowed');
+      expect((res.body as { detail: string }).detail).toMatch(/Allow/);
+    }
+  });
 
-  it('answers a wrong method on a known path with 404 before asking for a token', async () => {
+  it('lists every method of the path in Allow, and each of them is served there', async () => {
+    const res = await call(stack, 'PUT', '/api/webhooks/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
+
+    expect(res.status).toBe(405);
+    const allowed = (res.headers.get('allow') ?? '').split(', ');
+    expect(allowed).toEqual(['DELETE']);
+    // Written by hand from the route table: the endpoint's own path has DELETE only.
+    const deleted = await call(stack, 'DELETE', '/api/webhooks/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
+    expect(deleted.status).toBe(401);
+  });
+
+  it('answers a wrong method on a known path with 405 before asking for a token', async () => {
     const res = await call(stack, 'DELETE', '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
 
+    expectProblem(res, 405, 'method-not-allowed', 'Method not allowed');
+    expect(res.headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('answers a method on a path between routes (no route of its own) with 404, as API Gateway does', async () => {
+    const res = await call(
+      stack,
+      'POST',
+      '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10/nothing',
+    );
+
     expectProblem(res, 404, 'not-found', 'Not found');
+    expect(res.headers.get('allow')).toBeNull();
   });
 });
