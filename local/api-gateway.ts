@@ -46,6 +46,11 @@ export interface GatewayResponse {
   body: string | Buffer;
 }
 
+/** A path without parameters is compared as a string, the others by their pattern. */
+function matches(compiled: CompiledRoute, path: string): boolean {
+  return compiled.params.length ? compiled.pattern.test(path) : compiled.route.path === path;
+}
+
 function compile(route: RouteDefinition): CompiledRoute {
   const params: string[] = [];
   const source = route.path
@@ -141,7 +146,12 @@ export class LocalApiGateway {
 
   /** Whether this gateway serves the path at all (other paths belong to other local services). */
   serves(path: string): boolean {
-    return this.compiled.some((c) => c.pattern.test(path));
+    return this.compiled.some((c) => matches(c, path));
+  }
+
+  /** The route for the method and path, if any; an unknown path and an unknown method alike get none. */
+  private match(method: string, path: string): CompiledRoute | undefined {
+    return this.compiled.find((c) => c.route.method === method && matches(c, path));
   }
 
   async handle(req: GatewayRequest): Promise<GatewayResponse> {
@@ -153,9 +163,7 @@ export class LocalApiGateway {
 
   /** `POST /api/verify`: the API Gateway route a request is counted under. */
   private routeKey(req: GatewayRequest): string {
-    const match = this.compiled.find(
-      (c) => c.route.method === req.method && c.pattern.test(req.url.pathname),
-    );
+    const match = this.match(req.method, req.url.pathname);
     return `${req.method} ${match ? match.route.path : '(no route)'}`;
   }
 
@@ -167,7 +175,7 @@ export class LocalApiGateway {
       if (err instanceof GatewayRefusal) return err.toResponse(requestId);
       // A Lambda that throws is an integration failure (502) in API Gateway.
       // The route's template, never the path: paths carry terms-link tokens and refIds.
-      const route = this.compiled.find((c) => c.pattern.test(req.url.pathname))?.route.path ?? '(no route)';
+      const route = this.compiled.find((c) => matches(c, req.url.pathname))?.route.path ?? '(no route)';
       console.error(`[api-gateway] ${req.method} ${route}: handler failed (${(err as Error).name})`);
       return new GatewayRefusal('INTEGRATION_FAILURE').toResponse(requestId);
     }
@@ -175,11 +183,11 @@ export class LocalApiGateway {
 
   private async dispatch(req: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const path = req.url.pathname;
-    const candidates = this.compiled.filter((c) => c.pattern.test(path));
-    const match = candidates.find((c) => c.route.method === req.method);
+    const match = this.match(req.method, path);
     if (!match) {
       // A path no route has: MISSING_AUTHENTICATION_TOKEN, as API Gateway. A method the path does
       // not have: 405 with Allow, as the resource's ANY method answers in AWS (lib/api.ts).
+      const candidates = this.compiled.filter((c) => matches(c, path));
       const resource = mostSpecific(candidates.map((c) => c.route.path));
       if (resource === undefined) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
       return methodNotAllowed(this.allowed.get(resource) ?? [], requestId);
@@ -200,7 +208,7 @@ export class LocalApiGateway {
     }
     const claims = route.auth.type === 'oauth' ? await this.authorize(req, route.auth.scopes) : undefined;
 
-    const values = match.pattern.exec(path)?.slice(1) ?? [];
+    const values = match.params.length ? (match.pattern.exec(path)?.slice(1) ?? []) : [];
     const pathParameters: Record<string, string> = {};
     match.params.forEach((name, i) => {
       try {
@@ -227,9 +235,11 @@ export class LocalApiGateway {
         metrics ? metrics.invoke(route.handler, invocation) : invocation(),
         timeout,
       ]);
+      const headers: Record<string, string> = {};
+      for (const name in result.headers) headers[name] = String(result.headers[name]);
       return {
         statusCode: result.statusCode,
-        headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        headers,
         body: result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body,
       };
     } finally {
@@ -276,19 +286,27 @@ export class LocalApiGateway {
   ): APIGatewayProxyEvent {
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
-    for (const [k, v] of Object.entries(req.headers)) {
+    for (const k in req.headers) {
+      const v = req.headers[k];
       if (v === undefined) continue;
-      const list = Array.isArray(v) ? v : [v];
-      headers[k] = list.join(',');
-      multiValueHeaders[k] = list;
+      if (Array.isArray(v)) {
+        headers[k] = v.join(',');
+        multiValueHeaders[k] = v;
+      } else {
+        headers[k] = v;
+        multiValueHeaders[k] = [v];
+      }
     }
     headers['X-Forwarded-Proto'] = 'http';
     const query: Record<string, string> = {};
     const multiQuery: Record<string, string[]> = {};
-    for (const [k, v] of req.url.searchParams) {
-      query[k] = v;
-      multiQuery[k] = [...(multiQuery[k] ?? []), v];
-    }
+    if (req.url.search)
+      for (const [k, v] of req.url.searchParams) {
+        query[k] = v;
+        const values = multiQuery[k];
+        if (values) values.push(v);
+        else multiQuery[k] = [v];
+      }
     const hasQuery = Object.keys(query).length > 0;
     const now = new Date();
     const binary = !isText(req.headers['content-type']);

@@ -35,6 +35,9 @@ export function lambdaContext(functionName: string, requestId: string, timeoutMs
   };
 }
 
+/** The store once created: every invocation runs in it, without another await to reach it. */
+let invocations: InvokeStoreBase | undefined;
+
 /**
  * The embedded stack is one process running every function at once, as Lambda's runtime does for
  * one function with `AWS_LAMBDA_MAX_CONCURRENCY`: each invocation runs in its own InvokeStore
@@ -42,9 +45,10 @@ export function lambdaContext(functionName: string, requestId: string, timeoutMs
  * keys and correlation id — so concurrent invocations never write each other's keys. Created
  * before the first handler runs (startLocalStack).
  */
-export function concurrentInvocations(): Promise<InvokeStoreBase> {
+export async function concurrentInvocations(): Promise<InvokeStoreBase> {
   process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
-  return InvokeStore.getInstanceAsync(true);
+  invocations ??= await InvokeStore.getInstanceAsync(true);
+  return invocations;
 }
 
 /** Invokes a handler as Lambda's runtime does: inside the invocation's own InvokeStore context. */
@@ -53,7 +57,7 @@ export async function invokeFunction<E, R>(
   event: E,
   context: Context,
 ): Promise<R> {
-  const store = await concurrentInvocations();
+  const store = invocations ?? (await concurrentInvocations());
   return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () =>
     handler(event, context),
   );

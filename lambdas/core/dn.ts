@@ -40,6 +40,7 @@ function canonicalType(raw: string): string {
 
 /** Decodes `\XX` hex pairs (UTF-8 bytes) and `\c` escapes of one attribute value. */
 function unescapeValue(raw: string): string {
+  if (!raw.includes('\\')) return raw;
   const bytes: number[] = [];
   let out = '';
   const flush = () => {
@@ -75,28 +76,24 @@ function unescapeValue(raw: string): string {
   return out;
 }
 
-/** Splits on an unescaped, unquoted separator. */
+/** Splits on an unescaped, unquoted separator; escapes and quotes stay in the parts, as written. */
 function splitTop(input: string, separators: string): string[] {
   const parts: string[] = [];
-  let current = '';
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < input.length; i++) {
     const ch = input[i] as string;
     if (ch === '\\') {
-      current += ch + (input[i + 1] ?? '');
       i += 1;
     } else if (ch === '"') {
       quoted = !quoted;
-      current += ch;
     } else if (!quoted && separators.includes(ch)) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += ch;
+      parts.push(input.slice(start, i));
+      start = i + 1;
     }
   }
   if (quoted) throw new DnSyntaxError('Unterminated quoted value.');
-  parts.push(current);
+  parts.push(input.slice(start));
   return parts;
 }
 

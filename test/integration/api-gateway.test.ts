@@ -1,0 +1,142 @@
+/**
+ * The API Gateway emulation's in-process entry (`stack.gateway.handle`), which the local HTTP
+ * server calls for every API request and the benchmark calls without the server: the same answers
+ * as over HTTP, route matching (a known path with another method is no route), query parameters
+ * and path parameters handed to the function as API Gateway hands them.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayRequest } from '../../local/api-gateway.js';
+import { call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
+
+const MSISDN = '41790004242';
+
+describe('the API Gateway emulation, called in process', () => {
+  let stack: LocalStack;
+  let token: string;
+
+  beforeAll(async () => {
+    stack = await startStack({ rateLimits: false });
+    token = await tokenFor(stack);
+    const now = new Date();
+    await stack.repository.putRegistration({
+      msisdn: MSISDN,
+      serialNumber: 'SRS-GATEWAY-TEST',
+      evidenceId: randomUUID(),
+      loa: 3,
+      jurisdictions: ['ZERTES', 'EIDAS'],
+      givenName: 'Hans',
+      familyName: 'Muster',
+      nationalities: ['CH'],
+      termsAcceptedAt: now.toISOString(),
+      validUntil: new Date(now.getTime() + 86_400_000).toISOString(),
+      refId: randomUUID(),
+      issuer: 'Test-ISP',
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const request = (
+    method: string,
+    pathAndQuery: string,
+    options: { json?: unknown; headers?: Record<string, string> } = {},
+  ): GatewayRequest => {
+    const body = options.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(options.json));
+    return {
+      method,
+      url: new URL(pathAndQuery, stack.baseUrl),
+      headers: {
+        host: new URL(stack.baseUrl).host,
+        ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      body,
+      sourceIp: '127.0.0.1',
+    };
+  };
+  const parsed = (body: string | Buffer): unknown => JSON.parse(body.toString());
+  const verifyBody = (distinguishedName: string) => ({
+    msisdn: MSISDN,
+    claimedIdentity: 'test-client',
+    assuranceLevel: 3,
+    distinguishedName,
+  });
+
+  it('answers verify as the HTTP server does, positive and negative', async () => {
+    for (const [dn, status] of [
+      ['gn=Hans, sn=Muster', 200],
+      ['gn=Hans, sn=Meier', 404],
+    ] as const) {
+      const inProcess = await stack.gateway.handle(request('POST', '/api/verify', { json: verifyBody(dn) }));
+      const overHttp = await call(stack, 'POST', '/api/verify', { json: verifyBody(dn) });
+
+      expect(inProcess.statusCode).toBe(status);
+      expect(overHttp.status).toBe(status);
+      expect(parsed(inProcess.body)).toEqual(overHttp.body);
+      for (const name of ['Content-Type', 'Cache-Control', 'X-Content-Type-Options'])
+        expect(inProcess.headers[name], name).toBe(overHttp.headers.get(name));
+      expect(inProcess.headers['X-Correlation-Id']).toMatch(/^[\w-]{36}$/);
+    }
+    expect(
+      parsed(
+        (
+          await stack.gateway.handle(
+            request('POST', '/api/verify', { json: verifyBody('gn=Hans, sn=Muster') }),
+          )
+        ).body,
+      ),
+    ).toEqual({
+      evidenceId: expect.any(String),
+      vetterMsisdn: MSISDN,
+      serialNumber: 'SRS-GATEWAY-TEST',
+    });
+  });
+
+  it('answers a method the path does not have with 405 and Allow, and an unknown path with 404, before any function', async () => {
+    for (const method of ['DELETE', 'GET']) {
+      const out = await stack.gateway.handle(request(method, '/api/verify'));
+      expect(out.statusCode, method).toBe(405);
+      expect(out.headers.Allow).toBe('POST');
+      expect(parsed(out.body)).toMatchObject({ status: 405 });
+    }
+    for (const path of ['/api/verify/', '/api/nothing-here']) {
+      const out = await stack.gateway.handle(request('GET', path));
+      expect(out.statusCode, path).toBe(404);
+      expect(parsed(out.body)).toMatchObject({ status: 404 });
+    }
+  });
+
+  it('matches a route with a path parameter and refuses a parameter that is not valid percent-encoding', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const unknown = await stack.gateway.handle(
+      request('GET', `/api/identifications/${randomUUID()}`, { headers: auth }),
+    );
+    const malformed = await stack.gateway.handle(
+      request('GET', '/api/identifications/%E0%A4%A', { headers: auth }),
+    );
+
+    expect(unknown.statusCode).toBe(404);
+    expect(parsed(unknown.body)).toMatchObject({ status: 404 });
+    expect(malformed.statusCode).toBe(400);
+    expect(parsed(malformed.body)).toMatchObject({ status: 400 });
+  });
+
+  it('hands the query to the function: one value passes, a repeated parameter is refused, an empty query is none', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const once = await stack.gateway.handle(request('GET', '/api/providers?loa=4', { headers: auth }));
+    const twice = await stack.gateway.handle(request('GET', '/api/providers?loa=3&loa=4', { headers: auth }));
+    const empty = await stack.gateway.handle(request('GET', '/api/providers?&', { headers: auth }));
+    const none = await stack.gateway.handle(request('GET', '/api/providers', { headers: auth }));
+
+    expect(once.statusCode).toBe(200);
+    const loas = (parsed(once.body) as { loa: number }[]).map((p) => p.loa);
+    expect(loas.length).toBeGreaterThan(0);
+    expect(new Set(loas)).toEqual(new Set([4]));
+    expect(twice.statusCode).toBe(400);
+    expect(JSON.stringify(parsed(twice.body))).toContain('Given more than once.');
+    expect(empty.statusCode).toBe(200);
+    expect(parsed(empty.body)).toEqual(parsed(none.body));
+  });
+});
