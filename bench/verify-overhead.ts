@@ -65,6 +65,8 @@ export interface VerifyOverheadFigures {
   roundRatios: number[];
   /** The in-process ratio of each round. */
   roundRatiosInProcess: number[];
+  /** The in-process ratio by CPU time of each round. */
+  roundCpuRatiosInProcess: number[];
 }
 
 export const VERIFY_MSISDN = '41790000001';
@@ -228,6 +230,7 @@ export async function measureVerifyOverhead(
     const perCall = (f: ThroughputFigures) => (f.rps > 0 ? 1 / f.rps : 0);
     const withoutTransport = perCall(verifyFigures) - perCall(transportFigures);
     const rps = (r: PoolResult) => r.completed / (r.elapsedMs / 1000);
+    const cpuPerCall = (r: PoolResult) => r.cpuMs / Math.max(1, r.completed);
     return {
       calls: perRound * rounds,
       concurrency: options.concurrency,
@@ -244,6 +247,9 @@ export async function measureVerifyOverhead(
       ratioWithoutTransport: withoutTransport > 0 ? round(perCall(getItemFigures) / withoutTransport, 3) : 0,
       roundRatios: raw.map((r, i) => round(rps(http[i] as PoolResult) / rps(r), 3)),
       roundRatiosInProcess: raw.map((r, i) => round(rps(direct[i] as PoolResult) / rps(r), 3)),
+      roundCpuRatiosInProcess: raw.map((r, i) =>
+        round(cpuPerCall(r) / cpuPerCall(direct[i] as PoolResult), 3),
+      ),
     };
   } finally {
     db.destroy();

@@ -54,6 +54,7 @@ describe('npm run bench', () => {
       ratio: expect.any(Number),
       ratioInProcess: expect.any(Number),
       cpuRatioInProcess: expect.any(Number),
+      roundCpuRatiosInProcess: [expect.any(Number)],
     });
     const l = results.lifecycle;
     expect(l.table).toEqual({ orders: 3, completed: 3, lost: 0, duplicated: 0, registrations: 3 });
