@@ -210,7 +210,7 @@ export class LocalApiGateway {
 
     const values = match.params.length ? (match.pattern.exec(path)?.slice(1) ?? []) : [];
     const pathParameters: Record<string, string> = {};
-    match.params.forEach((name, i) => {
+    for (const [i, name] of match.params.entries()) {
       try {
         pathParameters[name] = decodeURIComponent(values[i] ?? '');
       } catch {
@@ -220,7 +220,7 @@ export class LocalApiGateway {
           `Path parameter ${name} is not valid percent-encoding.`,
         );
       }
-    });
+    }
     const event = this.toEvent(req, route, pathParameters, claims, requestId);
     const handler = await this.load(route.handler);
     let timer: NodeJS.Timeout | undefined;

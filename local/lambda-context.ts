@@ -13,25 +13,39 @@ export const API_FUNCTION_TIMEOUT_MS = 10_000;
 export const TASK_FUNCTION_TIMEOUT_MS = 30_000;
 
 const REGION = 'eu-central-2';
+const MEMORY_LIMIT = String(FUNCTION_MEMORY_MB);
 const ACCOUNT = '000000000000';
 /** One log stream per "container", as Lambda names them: date, version, random id. */
 const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
 
+/** The names of a function's ARN and log group, made once per function. */
+const functionNames = new Map<string, { arn: string; logGroupName: string }>();
+const deprecatedCallback = () => undefined;
+
 export function lambdaContext(functionName: string, requestId: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
+  let names = functionNames.get(functionName);
+  if (!names) {
+    names = {
+      arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
+      logGroupName: `/aws/lambda/${functionName}`,
+    };
+    functionNames.set(functionName, names);
+  }
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: String(FUNCTION_MEMORY_MB),
+    invokedFunctionArn: names.arn,
+    memoryLimitInMB: MEMORY_LIMIT,
     awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
+    logGroupName: names.logGroupName,
     logStreamName,
+    // Called unbound (middy, Powertools): a closure, not a method.
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+    done: deprecatedCallback,
+    fail: deprecatedCallback,
+    succeed: deprecatedCallback,
   };
 }
 

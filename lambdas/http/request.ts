@@ -7,9 +7,12 @@ import type * as z from '../core/zod.js';
 
 /** Case-insensitive header lookup (API Gateway keeps the client's spelling). */
 export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const headers = event.headers ?? {};
   const wanted = name.toLowerCase();
-  for (const [k, v] of Object.entries(event.headers ?? {}))
-    if (k.toLowerCase() === wanted) return v ?? undefined;
+  // Most clients send lower-case names (HTTP/2 must): found without scanning.
+  const exact = headers[wanted];
+  if (exact !== undefined) return exact;
+  for (const k in headers) if (k.toLowerCase() === wanted) return headers[k] ?? undefined;
   return undefined;
 }
 

@@ -107,7 +107,8 @@ export class VerifyCallCounter {
   }
 
   private add(key: VerifyCounterKey, delta: { calls: number; positive: number; negative: number }): void {
-    const id = JSON.stringify(key);
+    // Neither a client id, a claimed identity id nor a month holds a line break.
+    const id = `${key.clientId}\n${key.claimedIdentity}\n${key.month}`;
     const entry = this.pending.get(id) ?? { key, calls: 0, positive: 0, negative: 0 };
     entry.calls += delta.calls;
     entry.positive += delta.positive;

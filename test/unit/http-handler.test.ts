@@ -9,7 +9,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../lambdas/adapters/logger.js';
 import { problems } from '../../lambdas/core/problems.js';
-import { httpHandler, json } from '../../lambdas/http/handler.js';
+import { headerOf, httpHandler, json } from '../../lambdas/http/handler.js';
 import { jsonBodyRule } from '../../lambdas/http/request.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { captureLogs } from '../support/logs.js';
@@ -210,5 +210,26 @@ describe('httpHandler', () => {
     expect(r.headers).toMatchObject({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     expect(r.headers?.['X-Correlation-Id']).toBe('req-123');
     expect(c.headers?.['Cache-Control']).toBe('public, max-age=300');
+  });
+});
+
+describe('headerOf', () => {
+  it('finds a header whatever case the client sent it in, and nothing for a header not sent', () => {
+    const sent = event({
+      headers: {
+        'Content-Type': 'application/json',
+        'x-correlation-id': 'abc-1',
+        'X-Forwarded-Proto': 'https',
+      },
+    });
+
+    expect(headerOf(sent, 'content-type')).toBe('application/json');
+    expect(headerOf(sent, 'Content-Type')).toBe('application/json');
+    expect(headerOf(sent, 'X-Correlation-Id')).toBe('abc-1');
+    expect(headerOf(sent, 'x-forwarded-proto')).toBe('https');
+    expect(headerOf(sent, 'authorization')).toBeUndefined();
+    expect(
+      headerOf(event({ headers: null as unknown as APIGatewayProxyEvent['headers'] }), 'host'),
+    ).toBeUndefined();
   });
 });
