@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRequest } from '../../local/api-gateway.js';
 import { call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
+import { registration } from '../unit/fixtures.js';
 
 const MSISDN = '41790004242';
 
@@ -18,21 +19,15 @@ describe('the API Gateway emulation, called in process', () => {
   beforeAll(async () => {
     stack = await startStack({ rateLimits: false });
     token = await tokenFor(stack);
-    const now = new Date();
-    await stack.repository.putRegistration({
-      msisdn: MSISDN,
-      serialNumber: 'SRS-GATEWAY-TEST',
-      evidenceId: randomUUID(),
-      loa: 3,
-      jurisdictions: ['ZERTES', 'EIDAS'],
-      givenName: 'Hans',
-      familyName: 'Muster',
-      nationalities: ['CH'],
-      termsAcceptedAt: now.toISOString(),
-      validUntil: new Date(now.getTime() + 86_400_000).toISOString(),
-      refId: randomUUID(),
-      issuer: 'Test-ISP',
-    });
+    await stack.repository.putRegistration(
+      registration({
+        msisdn: MSISDN,
+        serialNumber: 'SRS-GATEWAY-TEST',
+        loa: 3,
+        familyName: 'Muster',
+        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    );
   });
   afterAll(async () => {
     await stack?.close();
