@@ -5,7 +5,7 @@
  * stopped with that whole group (its Lambda workers are its children), so nothing is left running.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -48,6 +48,25 @@ async function freeLoopbackPort(): Promise<number> {
   return address.port;
 }
 
+/** How many MiniStack logs (`.ministack/ministack-<port>.log`) stay, this run's included. */
+export const KEPT_LOGS = 5;
+
+/** Deletes all but the `keep` newest MiniStack logs in `dir` (by modification time); nothing else. */
+export function pruneOldLogs(dir: string, keep: number): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => /^ministack-\d+\.log$/.test(name));
+  } catch {
+    return [];
+  }
+  const byAge = names
+    .map((name) => ({ path: join(dir, name), at: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  const removed = byAge.slice(Math.max(keep, 0)).map((log) => log.path);
+  for (const path of removed) rmSync(path, { force: true });
+  return removed;
+}
+
 export interface RunningMiniStack {
   endpoint: string;
   pid: number;
@@ -65,6 +84,8 @@ export async function startMiniStack(
   const binary = installMiniStack(options.log);
   const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
+  // Each run writes its own log: keep the newest few, for looking back at a failed run.
+  pruneOldLogs(WORK_DIR, KEPT_LOGS - 1);
   const logFile = join(WORK_DIR, `ministack-${port}.log`);
   const out = openSync(logFile, 'w');
   // Its temporary files (each function's unpacked code) go where stop() removes them; outside the
