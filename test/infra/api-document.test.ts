@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { handler } from '../../lambdas/handlers/api-docs.js';
 import { ROUTES } from '../../lambdas/routes.js';
 import { lambdaContext } from '../../local/lambda-context.js';
+import { proxyEvent } from '../support/lambda-events.js';
 import { captureLogs } from '../support/logs.js';
 import {
   apiMethodsOf,
@@ -39,23 +40,16 @@ function docsFunctionEnvironment(s: Synth): Record<string, string> {
 /** `METHOD /path` of every operation of the document the stage's docs function answers. */
 async function documentedOperations(s: Synth): Promise<string[]> {
   process.env = { ...saved, ...docsFunctionEnvironment(s) };
-  const event = {
+  const event = proxyEvent({
     resource: '/openapi.json',
     path: '/openapi.json',
     httpMethod: 'GET',
     headers: { Host: 'api.example.com', 'X-Forwarded-Proto': 'https' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: null,
-    isBase64Encoded: false,
     requestContext: {
       requestId: 'req-docs',
       stage: s.config.stage,
     } as APIGatewayProxyEvent['requestContext'],
-  } as APIGatewayProxyEvent;
+  });
   let result: APIGatewayProxyResult | undefined;
   // The function's log line is not what these tests read.
   await captureLogs(async () => {

@@ -5,7 +5,7 @@
  * identification covers — and negative, uniformly, under one it does not cover.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptTerms, termsLinkFromOutbox } from '../support/isp.js';
+import { identifyAndAcceptTerms } from '../support/isp.js';
 import { expectUniformNegative } from '../support/problems.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
 
@@ -27,15 +27,7 @@ const verify = (msisdn: string, claimedIdentity: string, assuranceLevel: 3 | 4, 
 /** Starts with the issuer and method, identifies the person in the simulator, accepts the terms. */
 async function identify(sp: string, issuer: string, method: string, mobile: string, lastName: string) {
   const { refId } = await startOrder(stack, tokens[sp] as string, { mobile, lastName, issuer, method });
-  const identified = await call(stack, 'POST', `/test-isp/api/orders/${refId}`, {
-    json: { status: 'data-ready' },
-  });
-  expect(identified.status).toBe(200);
-  const link = await waitFor(
-    async () => termsLinkFromOutbox(stack, mobile),
-    (l) => l !== undefined,
-  );
-  expect((await acceptTerms(link as string)).status).toBe(200);
+  await identifyAndAcceptTerms(stack, refId, mobile);
   const status = await waitFor(
     () =>
       call<{ statuses: { status: string }[] }>(stack, 'GET', `/api/identifications/${refId}`, {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../lambdas/core/service-config.js';
 import { loadConfig } from '../../local/config.js';
-import { acceptTerms, termsLinkFromOutbox } from '../support/isp.js';
+import { identifyAndAcceptTerms } from '../support/isp.js';
 import { expectUniformNegative } from '../support/problems.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
 
@@ -36,15 +36,7 @@ function withoutPortalEu(config: ServiceConfig): ServiceConfig {
 async function identify(stack: LocalStack): Promise<void> {
   const token = await tokenFor(stack, 'demo-portal');
   const { refId } = await startOrder(stack, token, { mobile: MOBILE, lastName: 'Meier' });
-  const identified = await call(stack, 'POST', `/test-isp/api/orders/${refId}`, {
-    json: { status: 'data-ready' },
-  });
-  expect(identified.status).toBe(200);
-  const link = await waitFor(
-    async () => termsLinkFromOutbox(stack, MOBILE),
-    (l) => l !== undefined,
-  );
-  expect((await acceptTerms(link as string)).status).toBe(200);
+  await identifyAndAcceptTerms(stack, refId, MOBILE);
 }
 
 describe('a local stack restarted with a claimed identity removed from its configuration', () => {

@@ -7,7 +7,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyEvent } from '../../lambdas/core/order.js';
-import { acceptTerms, termsLinkFromOutbox } from '../support/isp.js';
+import { identifyAndAcceptTerms } from '../support/isp.js';
 import { expectInvalidField } from '../support/problems.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -308,15 +308,7 @@ describe('delivery', () => {
     const created = await register(r.url);
     const mobile = '+41790001001';
     const { refId } = await startOrder(stack, portal, { mobile });
-    const done = await call(stack, 'POST', `/test-isp/api/orders/${refId}`, {
-      json: { status: 'data-ready' },
-    });
-    expect(done.status).toBe(200);
-    const link = await waitFor(
-      async () => termsLinkFromOutbox(stack, mobile),
-      (l) => l !== undefined,
-    );
-    expect((await acceptTerms(link as string)).status).toBe(200);
+    await identifyAndAcceptTerms(stack, refId, mobile);
     await waitFor(
       () => statusesOf(refId),
       (s) => s.at(-1)?.status === 'terms-accepted',

@@ -1,9 +1,10 @@
 /** Acting as an identification partner in tests: signed events and evidence over HTTP. */
 import type { JWK } from 'jose';
+import { expect } from 'vitest';
 import { signIspMessage } from '../../lambdas/adapters/isp-message.js';
 import type { IspEvidenceClaims } from '../../lambdas/core/evidence.js';
 import { IspConfigSchema } from '../../lambdas/core/service-config.js';
-import { type ApiResponse, call, type LocalStack } from './stack.js';
+import { type ApiResponse, call, type LocalStack, waitFor } from './stack.js';
 
 export function testIspKey(): JWK {
   const raw = process.env.TEST_ISP_PRIVATE_JWK;
@@ -115,6 +116,26 @@ export function acceptTerms(link: string): Promise<Response> {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: 'accept=yes',
   });
+}
+
+/**
+ * The Test-ISP simulator identifies the person of an order (its JSON API, `data-ready`), and the
+ * person accepts the terms through the link of the SMS that follows.
+ */
+export async function identifyAndAcceptTerms(
+  stack: LocalStack,
+  refId: string,
+  mobile: string,
+): Promise<void> {
+  const identified = await call(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+    json: { status: 'data-ready' },
+  });
+  expect(identified.status).toBe(200);
+  const link = await waitFor(
+    async () => termsLinkFromOutbox(stack, mobile),
+    (l) => l !== undefined,
+  );
+  expect((await acceptTerms(link as string)).status).toBe(200);
 }
 
 /** The form's fields and their prefilled values, read from the page as a browser would submit them. */

@@ -12,27 +12,12 @@ import { problems } from '../../lambdas/core/problems.js';
 import { headerOf, httpHandler, json } from '../../lambdas/http/handler.js';
 import { jsonBodyRule } from '../../lambdas/http/request.js';
 import { lambdaContext } from '../../local/lambda-context.js';
+import { proxyEvent } from '../support/lambda-events.js';
 import { captureLogs } from '../support/logs.js';
 
 const context = lambdaContext('test-function', 'aws-request-1', 10_000);
 
-function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
-  return {
-    resource: '/api/verify',
-    path: '/api/verify',
-    httpMethod: 'POST',
-    headers: {},
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: null,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'req-123' } as APIGatewayProxyEvent['requestContext'],
-    ...overrides,
-  };
-}
+const event = proxyEvent;
 
 // The lines these tests read are INFO lines, whatever LOG_LEVEL the shell has.
 beforeAll(() => logger.setLogLevel('INFO'));

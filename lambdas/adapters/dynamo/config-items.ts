@@ -24,6 +24,18 @@ function canonicalJson(value: unknown): string {
 export function configItems(
   table: Table,
 ): ConfigReader & ConfigWriter & TermsOfUseReader & { listSpSetups(): Promise<SpSetup[]> } {
+  /** Every item of a GSI1 partition, in its sort key's order. */
+  async function listedOnGsi1<T>(partition: string): Promise<T[]> {
+    const items: T[] = [];
+    for await (const item of table.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+    }))
+      items.push(entity<T>(item) as T);
+    return items;
+  }
+
   return {
     async getSpSetup(clientId: string): Promise<SpSetup | undefined> {
       return table.getItem<SpSetup>(() => keys.spSetup(clientId));
@@ -35,14 +47,7 @@ export function configItems(
 
     /** Every SP setup, by client id (GSI1 `SETUPS`; for the operator, never on a request path). */
     async listSpSetups(): Promise<SpSetup[]> {
-      const setups: SpSetup[] = [];
-      for await (const item of table.queryAll({
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': SETUPS_PARTITION },
-      }))
-        setups.push(entity<SpSetup>(item) as SpSetup);
-      return setups;
+      return listedOnGsi1<SpSetup>(SETUPS_PARTITION);
     },
 
     async getClaimedIdentity(id: string): Promise<ClaimedIdentity | undefined> {
@@ -59,14 +64,7 @@ export function configItems(
 
     /** Every claimed identity seeded (GSI1 `CLAIMEDIDS`; for seeding, never on a request path). */
     async listClaimedIdentities(): Promise<ClaimedIdentity[]> {
-      const listed: ClaimedIdentity[] = [];
-      for await (const item of table.queryAll({
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': CLAIMED_IDENTITIES_PARTITION },
-      }))
-        listed.push(entity<ClaimedIdentity>(item) as ClaimedIdentity);
-      return listed;
+      return listedOnGsi1<ClaimedIdentity>(CLAIMED_IDENTITIES_PARTITION);
     },
 
     async deleteClaimedIdentity(id: string): Promise<void> {
