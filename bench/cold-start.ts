@@ -9,6 +9,8 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,7 +50,7 @@ export interface FunctionFootprint {
   /** importMs / the floor's importMs (its samples alternating with this function's). */
   importRatioToFloor?: number;
   /** The floor's medians, from the samples taken alternately with this function's. */
-  floorMs?: { readyMs: number; importMs: number };
+  floorMs?: { readyMs: number; importMs: number; firstCallMs?: number; coldMs?: number };
   /** readyMs / the floor's readyMs. */
   readyRatioToFloor?: number;
   /**
@@ -57,6 +59,15 @@ export interface FunctionFootprint {
    */
   floorRatio?: number;
   samples: number;
+  /**
+   * Median over the samples: the first invocation, in the same process right after the import (the
+   * functions in FIRST_CALLS and the floors; every AWS call answered by the stub endpoint).
+   */
+  firstCallMs?: number;
+  /** Median over the samples of init + the first invocation: what a cold start really costs. */
+  coldMs?: number;
+  /** coldMs / the floor's coldMs (its samples alternating with this function's). */
+  coldRatioToFloor?: number;
   /** The five largest inputs (files) in the output, from esbuild's metafile. */
   topInputs: Contributor[];
   /** The five largest packages (or source folders) in the output. */
@@ -119,14 +130,75 @@ export function lambdaEnvironment(name: string): Record<string, string> {
   };
 }
 
-/** Runs in the fresh process: import the bundle, check the handler, print the two times. */
+/**
+ * The first invocation a cold start is measured with, per function: a valid request, which the
+ * stub endpoint (every AWS call answered with an empty item) turns into the path of an unknown key
+ * — verify's negative answer, after its two GetItems, the decision and its metric. Its floor's
+ * samples then make their one GetItem, answered the same way.
+ */
+export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
+  verify: {
+    httpMethod: 'POST',
+    path: '/api/verify',
+    resource: '/api/verify',
+    headers: { 'content-type': 'application/json' },
+    requestContext: { requestId: 'bench-first-call' },
+    isBase64Encoded: false,
+    body: JSON.stringify({
+      msisdn: '41791234567',
+      claimedIdentity: 'bench-client',
+      assuranceLevel: 3,
+      distinguishedName: 'gn=Hans, sn=Muster, cn=Hans Muster, c=CH',
+    }),
+  },
+};
+
+/**
+ * Runs in the fresh process: import the bundle, check the handler, print the two times; with an
+ * event, invoke the handler once and print that time too. The result is the last line (a metric's
+ * EMF line may come before it); the SDK's kept-alive sockets would hold the process, so it exits.
+ */
 const PROBE = `
 const t0 = performance.now();
 const m = await import(process.env.BENCH_BUNDLE_URL);
 if (typeof m.handler !== 'function') throw new Error('no handler export');
 const t1 = performance.now();
-process.stdout.write(JSON.stringify({ importMs: t1 - t0, readyMs: t1 }));
+let firstCallMs;
+if (process.env.BENCH_FIRST_EVENT) {
+  const context = {
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-central-2:000000000000:function:bench', memoryLimitInMB: '512',
+    awsRequestId: 'bench-first-call', logGroupName: 'bench', logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 30000,
+  };
+  await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context);
+  firstCallMs = performance.now() - t1;
+}
+process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, readyMs: t1, firstCallMs }) + '\\n', () => process.exit(0));
 `;
+
+/**
+ * An AWS endpoint for the first calls: every request (DynamoDB's JSON protocol) is answered with
+ * `{}`, i.e. no item, so that the first invocation runs the SDK's whole request path — serialise,
+ * sign, send, parse — with no network and no state.
+ */
+async function stubAwsEndpoint(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+interface Sample {
+  importMs: number;
+  readyMs: number;
+  firstCallMs?: number;
+}
 
 const AWS_SDK_CLIENT = /^@aws-sdk\/(?:client|lib)-/;
 
@@ -157,23 +229,53 @@ function contributors(
   };
 }
 
-/** One fresh process importing the bundle: its import time and its time from start to handler ready. */
+/**
+ * One fresh process importing the bundle: its import time and its time from start to handler
+ * ready; with a first call (an event and the stub endpoint), the first invocation's time.
+ */
 async function probe(
   name: string,
   bundle: string,
   outdir: string,
-): Promise<{ importMs: number; readyMs: number }> {
+  firstCall?: { event: unknown; endpoint: string },
+): Promise<Sample> {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], {
-    env: { ...lambdaEnvironment(name), BENCH_BUNDLE_URL: pathToFileURL(bundle).href },
+    env: {
+      ...lambdaEnvironment(name),
+      BENCH_BUNDLE_URL: pathToFileURL(bundle).href,
+      ...(firstCall
+        ? { BENCH_FIRST_EVENT: JSON.stringify(firstCall.event), AWS_ENDPOINT_URL: firstCall.endpoint }
+        : {}),
+    },
     cwd: outdir,
     timeout: 30_000,
   });
-  return JSON.parse(stdout) as { importMs: number; readyMs: number };
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Sample;
 }
 
 interface Floor {
   name: string;
   bundle: string;
+}
+
+/** Medians of a series of samples (the first call's only where every sample has one). */
+function medians(samples: Sample[]): {
+  readyMs: number;
+  importMs: number;
+  firstCallMs?: number;
+  coldMs?: number;
+} {
+  const out = {
+    readyMs: round(median(samples.map((s) => s.readyMs)), 1),
+    importMs: round(median(samples.map((s) => s.importMs)), 1),
+  };
+  const calls = samples.map((s) => s.firstCallMs);
+  if (!calls.length || calls.some((c) => c === undefined)) return out;
+  return {
+    ...out,
+    firstCallMs: round(median(calls as number[]), 1),
+    coldMs: round(median(samples.map((s) => s.readyMs + (s.firstCallMs ?? 0))), 1),
+  };
 }
 
 /**
@@ -187,6 +289,8 @@ async function footprint(
   outdir: string,
   samples: number,
   floorFor: (clients: string[]) => Floor | undefined = () => undefined,
+  /** Where the first calls go: a function with an event in FIRST_CALLS gets one, its floor too (`{}`). */
+  endpoint?: string,
 ): Promise<FunctionFootprint> {
   const result = await build(esbuildOptionsFor(entry, join(outdir, name), { metafile: true }));
   const bundle = join(outdir, name, 'index.mjs');
@@ -199,20 +303,15 @@ async function footprint(
     clients,
   };
   const floor = floorFor(clients);
-  const ready: number[] = [];
-  const imports: number[] = [];
-  const floorReady: number[] = [];
-  const floorImports: number[] = [];
+  const event = FIRST_CALLS[name];
+  const firstCall = endpoint && event !== undefined ? { event, endpoint } : undefined;
+  const own: Sample[] = [];
+  const floors: Sample[] = [];
   try {
     for (let i = 0; i < samples; i++) {
-      if (floor) {
-        const f = await probe(floor.name, floor.bundle, outdir);
-        floorReady.push(f.readyMs);
-        floorImports.push(f.importMs);
-      }
-      const out = await probe(name, bundle, outdir);
-      ready.push(out.readyMs);
-      imports.push(out.importMs);
+      if (floor)
+        floors.push(await probe(floor.name, floor.bundle, outdir, firstCall && { ...firstCall, event: {} }));
+      own.push(await probe(name, bundle, outdir, firstCall));
     }
   } catch (err) {
     const message = ((err as { stderr?: string }).stderr || (err as Error).message).trim().split('\n');
@@ -221,26 +320,26 @@ async function footprint(
       readyMs: 0,
       importMs: 0,
       initRatio: 0,
-      samples: ready.length,
+      samples: own.length,
       // Node prints the thrown error as `Name: message` between the source excerpt and the stack.
       error: message.find((line) => /^\w+: /.test(line)) ?? message.at(-1) ?? '',
     };
   }
-  const readyMs = round(median(ready), 1);
-  const importMs = round(median(imports), 1);
-  if (!floor) return { ...base, readyMs, importMs, initRatio: 0, samples: ready.length };
-  const importRatioToFloor = round(importMs / median(floorImports), 2);
-  const readyRatioToFloor = round(readyMs / median(floorReady), 2);
+  const mine = medians(own);
+  if (!floor) return { ...base, ...mine, initRatio: 0, samples: own.length };
+  const floorMs = medians(floors);
+  const importRatioToFloor = round(mine.importMs / floorMs.importMs, 2);
+  const readyRatioToFloor = round(mine.readyMs / floorMs.readyMs, 2);
   return {
     ...base,
-    readyMs,
-    importMs,
+    ...mine,
     initRatio: 0,
-    samples: ready.length,
+    samples: own.length,
     floor: floor.name,
-    floorMs: { readyMs: round(median(floorReady), 1), importMs: round(median(floorImports), 1) },
+    floorMs,
     importRatioToFloor,
     readyRatioToFloor,
+    ...(mine.coldMs && floorMs.coldMs ? { coldRatioToFloor: round(mine.coldMs / floorMs.coldMs, 2) } : {}),
     floorRatio: clients.length ? importRatioToFloor : readyRatioToFloor,
   };
 }
@@ -253,6 +352,7 @@ export async function measureColdStarts(options: {
 }): Promise<ColdStartFigures> {
   const names = options.functions?.length ? options.functions : deployedFunctions();
   const outdir = mkdtempSync(join(tmpdir(), 'srs-bench-bundles-'));
+  const stub = await stubAwsEndpoint();
   try {
     const floors: FunctionFootprint[] = [];
     for (const file of FLOOR_FILES)
@@ -292,6 +392,7 @@ export async function measureColdStarts(options: {
         outdir,
         options.samples,
         floorFor,
+        stub.url,
       );
       f.initRatio = f.readyMs && empty.readyMs ? round(f.readyMs / empty.readyMs, 2) : 0;
       functions.push(f);
@@ -316,6 +417,7 @@ export async function measureColdStarts(options: {
       ),
     };
   } finally {
+    stub.server.close();
     rmSync(outdir, { recursive: true, force: true });
   }
 }

@@ -315,6 +315,12 @@ export function renderReport(r: BenchResults): string {
               ],
         ),
       ),
+      ...c.functions
+        .filter((f) => f.coldMs !== undefined && f.floorMs?.coldMs !== undefined)
+        .map(
+          (f) =>
+            `Cold start with its first invocation (init + first call, every AWS call answered by a stub endpoint): ${f.name} ${f.readyMs} + ${f.firstCallMs} ms → ${f.coldMs} ms against ${f.floor} ${f.floorMs?.readyMs} + ${f.floorMs?.firstCallMs} ms → ${f.floorMs?.coldMs} ms: ${f.coldRatioToFloor}× (medians per sample)`,
+        ),
     );
   }
 

@@ -31,4 +31,19 @@ describe('cold-start benchmark environment', () => {
     ]);
     for (const f of figures.functions) expect(f.importMs).toBeGreaterThan(0);
   }, 300_000);
+
+  it('times verify’s first invocation after its import, and its floor’s, against the stub endpoint', async () => {
+    const figures = await measureColdStarts({
+      functions: ['verify'],
+      samples: 1,
+      deadline: Date.now() + 300_000,
+    });
+    const verify = figures.functions[0];
+    expect(verify?.error).toBeUndefined();
+    expect(verify?.firstCallMs).toBeGreaterThan(0);
+    expect(verify?.coldMs).toBeCloseTo((verify?.readyMs ?? 0) + (verify?.firstCallMs ?? 0), 0);
+    expect(verify?.floor).toBe('floor:dynamodb');
+    expect(verify?.floorMs?.firstCallMs).toBeGreaterThan(0);
+    expect(verify?.coldRatioToFloor).toBeGreaterThan(0);
+  }, 300_000);
 });
