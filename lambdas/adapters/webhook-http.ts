@@ -6,7 +6,6 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { addressAllowed, ipLiteralOf, type UrlPolicy } from '../core/webhook-address.js';
@@ -14,6 +13,14 @@ import type { AttemptOutcome } from '../core/webhook-retries.js';
 import { DELIVERY_TIMEOUT_MS } from '../core/webhooks.js';
 import type { SignedMessage, WebhookTransport } from '../usecases/ports/webhooks.js';
 import { optionalEnv } from './env.js';
+
+/**
+ * node:http, for plain-http receivers (the emulator's loopback ones), as the CommonJS module: an ESM
+ * `import … from 'node:http'` builds the module's ESM namespace, which reads its lazy `WebSocket`,
+ * `MessageEvent` and `CloseEvent` exports and so loads Node's bundled undici (the fetch/WebSocket
+ * implementation, ~35 ms of CPU at cold start here) that nothing here uses (docs/benchmarks.md §3).
+ */
+const httpModule = () => process.getBuiltinModule('node:http');
 
 const SECRET_PREFIX = 'whsec_';
 /** What is read of a receiver's answer before the connection is closed (the body is not kept). */
@@ -102,7 +109,7 @@ export class HttpWebhookTransport implements WebhookTransport {
     if (literal && !addressAllowed(literal, policy)) {
       return Promise.resolve({ ok: false, statusCode: null, error: 'address not allowed' });
     }
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = url.protocol === 'https:' ? httpsRequest : httpModule().request;
     return new Promise((resolve) => {
       let timedOut = false;
       let settled = false;

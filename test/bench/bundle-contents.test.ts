@@ -9,16 +9,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedFunctions } from '../../bench/cold-start.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 
+const builds = new Map<string, Promise<Metafile['outputs'][string] | undefined>>();
+
+/** The function's index.mjs in esbuild's metafile (built once per test file, not written). */
+function bundle(handler: string) {
+  let output = builds.get(handler);
+  if (!output) {
+    output = build(
+      esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, `/nonexistent/${handler}`, {
+        metafile: true,
+        write: false,
+      }),
+    ).then((result) => Object.values((result.metafile as Metafile).outputs).find((o) => o.entryPoint));
+    builds.set(handler, output);
+  }
+  return output;
+}
+
 /** The project files and packages with code in the function's index.mjs. */
 async function bundledModules(handler: string): Promise<string[]> {
-  const result = await build(
-    esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, `/nonexistent/${handler}`, {
-      metafile: true,
-      write: false,
-    }),
-  );
-  const output = Object.values((result.metafile as Metafile).outputs).find((o) => o.entryPoint);
-  return Object.entries(output?.inputs ?? {})
+  return Object.entries((await bundle(handler))?.inputs ?? {})
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([path]) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path);
 }
@@ -81,5 +91,17 @@ describe('route schemas', () => {
       for (const module of Object.keys(owners)) if (modules.includes(module)) found[module]?.push(handler);
     }
     expect(found).toEqual(owners);
+  }, 180_000);
+});
+
+describe('Node built-in modules', () => {
+  it('no function imports node:http statically (its ESM namespace loads undici, which none uses)', async () => {
+    const importing: string[] = [];
+    for (const handler of deployedFunctions()) {
+      const imports = (await bundle(handler))?.imports ?? [];
+      if (imports.some((i) => /^(node:)?http$/.test(i.path) && i.kind === 'import-statement'))
+        importing.push(handler);
+    }
+    expect(importing).toEqual([]);
   }, 180_000);
 });
