@@ -1,7 +1,14 @@
 /** The SP's own view of its usage (GET /api/usage): the query and the answer's schema. */
 import type { Statement } from './statement.js';
-import { type SpUsage, USAGE_EVENTS, type UsageEvent, UsageMonth } from './usage.js';
+import { MONTH, type SpUsage, USAGE_EVENTS, type UsageEvent } from './usage.js';
 import * as z from './zod.js';
+
+export const UsageMonth = z
+  .string()
+  .check(
+    z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }),
+    z.meta({ examples: ['2026-11'] }),
+  );
 
 export const UsageQuery = z.strictObject({ month: UsageMonth }).check(z.meta({ id: 'UsageQuery' }));
 

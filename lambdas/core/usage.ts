@@ -6,7 +6,6 @@
  * statement.ts; the SP's own view: usage-report.ts.
  */
 import type { Order, StatusEntry } from './order.js';
-import * as z from './zod.js';
 
 export const USAGE_EVENTS = [
   'started',
@@ -22,13 +21,6 @@ export type UsageEvent = (typeof USAGE_EVENTS)[number];
 
 /** A calendar month in UTC, `YYYY-MM` (part of a table key: checked strictly). */
 export const MONTH = /^(20\d\d)-(0[1-9]|1[0-2])$/;
-
-export const UsageMonth = z
-  .string()
-  .check(
-    z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }),
-    z.meta({ examples: ['2026-11'] }),
-  );
 
 export function monthOf(isoDate: string): string {
   return isoDate.slice(0, 7);

@@ -16,7 +16,7 @@ import { monthOf } from '../core/usage.js';
 import { VerifyRequest, type VerifyResponse } from '../core/verify-schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { jsonBody } from '../http/request.js';
-import { VerifyCallCounter, type VerifyCounterKey } from '../usecases/usage.js';
+import { VerifyCallCounter, type VerifyCounterKey } from '../usecases/verify-call-counter.js';
 
 const repository = verifyTableStores();
 const claimedIdentity = cached((id: string) => repository.getClaimedIdentity(id), CONFIG_CACHE_MS);

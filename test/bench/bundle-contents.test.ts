@@ -49,6 +49,9 @@ describe('the verify bundle', () => {
       'lambdas/core/terms-of-use.ts',
       'lambdas/core/ref-id.ts',
       'lambdas/core/service-config.ts',
+      // usage pricing: verify only counts its calls (usecases/verify-call-counter.ts)
+      'lambdas/core/statement.ts',
+      'lambdas/usecases/usage.ts',
     ])
       expect(modules).not.toContain(other);
   });

@@ -9,7 +9,7 @@ import {
   type UsageRecord,
   usageRecordsOf,
 } from '../../lambdas/core/usage.js';
-import { VerifyCallCounter } from '../../lambdas/usecases/usage.js';
+import { VerifyCallCounter } from '../../lambdas/usecases/verify-call-counter.js';
 import { NO_EVENTS } from '../support/usage.js';
 import { catalogue, order, REF_ID, spSetup, statusEntry, testIsp } from './fixtures.js';
 
