@@ -1,7 +1,7 @@
 /**
  * The provider catalogue's query and answer (GET /api/providers).
  */
-import { issuerName, jurisdiction, methodName } from './fields.js';
+import { issuerName, jurisdiction, methodName } from './catalogue-fields.js';
 import * as z from './zod.js';
 
 const booleanParam = z.pipe(

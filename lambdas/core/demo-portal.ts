@@ -5,9 +5,9 @@
  */
 import type { Jurisdiction, Loa } from './domain.js';
 import { LANGUAGES } from './domain.js';
-import { e164, PERSON_NAME } from './fields.js';
 import { StartIdentificationRequest } from './identification-schemas.js';
 import type { Status } from './order.js';
+import { e164, PERSON_NAME } from './person-fields.js';
 import * as z from './zod.js';
 
 /** The signature the sample document needs: a level and the law it is signed under. */

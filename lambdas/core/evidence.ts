@@ -3,8 +3,9 @@
  * is shaped like OpenID Connect for Identity Assurance (`verified_claims`).
  */
 import { JURISDICTIONS } from './domain.js';
-import { e164, SAFE_TEXT } from './fields.js';
+import { SAFE_TEXT } from './fields.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
+import { e164 } from './person-fields.js';
 import * as z from './zod.js';
 
 const text = (max: number) =>

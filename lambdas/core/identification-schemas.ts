@@ -2,8 +2,11 @@
  * The identification's requests and answers: the start call (POST /api/identifications, with its
  * Idempotency-Key) and the status an SP reads.
  */
+
+import { issuerName, jurisdiction, methodName } from './catalogue-fields.js';
 import { LANGUAGES } from './domain.js';
-import { e164, issuerName, jurisdiction, loa, methodName, pastDate, personName, safeText } from './fields.js';
+import { loa, safeText } from './fields.js';
+import { e164, pastDate, personName } from './person-fields.js';
 import * as z from './zod.js';
 
 const redirectUrl = z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL.' }).check(

@@ -5,10 +5,13 @@
  * schemas are built when their module loads, and a function should not build those of other
  * routes at cold start (docs/benchmarks.md §3; test/bench/bundle-contents.test.ts).
  */
+
+export * from './catalogue-fields.js';
 export * from './catalogue-schemas.js';
 export * from './fields.js';
 export * from './identification-schemas.js';
 export * from './parse.js';
+export * from './person-fields.js';
 export * from './ref-id.js';
 export * from './terms-form.js';
 export * from './verify-schemas.js';

@@ -1,7 +1,7 @@
 /**
  * The terms page's posted form.
  */
-import { personName } from './fields.js';
+import { personName } from './person-fields.js';
 import { TERMS_VERSION } from './terms-of-use.js';
 import * as z from './zod.js';
 

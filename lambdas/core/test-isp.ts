@@ -4,15 +4,9 @@
  * these messages and posts them to the ISP callback routes exactly as a real partner would.
  */
 import type { IspEventClaims, IspEvidenceClaims } from './evidence.js';
-import {
-  e164,
-  PERSON_NAME,
-  pastDate,
-  SAFE_TEXT,
-  safeText,
-  personName as strictPersonName,
-} from './fields.js';
+import { SAFE_TEXT, safeText } from './fields.js';
 import type { OpenedOrder } from './order.js';
+import { e164, PERSON_NAME, pastDate, personName as strictPersonName } from './person-fields.js';
 import * as z from './zod.js';
 
 /** The "Status of identity" choices, in the order the form offers them. */

@@ -1,0 +1,26 @@
+/** The field rules of a person's data: names, mobile number, date of birth (see fields.ts). */
+import * as z from './zod.js';
+
+/** Letters (any script), combining marks, spaces, apostrophes, hyphens, dots. */
+export const PERSON_NAME = /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
+
+// Not trimmed: a name with leading or trailing white space or control characters is refused, not repaired.
+export const personName = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(100),
+    z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
+  );
+
+export const e164 = z.string().check(
+  z.regex(/^\+[1-9]\d{7,14}$/, {
+    error: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.',
+  }),
+  z.meta({ examples: ['+41783478228'] }),
+);
+
+export const pastDate = z.iso.date({ error: 'Must be a real calendar date, YYYY-MM-DD.' }).check(
+  z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
+  z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
+);
