@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,8 @@ describe('orders written before GSI2', () => {
         GlobalSecondaryIndexes: current.GlobalSecondaryIndexes.filter((g) => g.IndexName === 'GSI1'),
       };
       await client.send(new CreateTableCommand(earlier));
+      // dynalite refuses writes while the table is CREATING (with a data folder that can outlast a tick).
+      await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: TABLE_NAME });
       const old = order({
         refId: '44444444-4444-4444-8444-444444444444',
         person: { ...order().person, mobile: '+41790007003' },
