@@ -11,36 +11,26 @@ import { METHOD_CHOICE_PAGE } from '../../lambdas/core/method-choice.js';
 import { TERMS_PAGE } from '../../lambdas/core/terms.js';
 import { checkPage, launchBrowser, newContext, tabTo, VIEWPORT_NAMES } from '../support/browser.js';
 import { termsLinkFromOutbox } from '../support/isp.js';
-import {
-  call,
-  type LocalStack,
-  startOrder,
-  startStack,
-  tokenFor,
-  verifyEventuallyPositive,
-  waitFor,
-} from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, verifyEventuallyPositive, waitFor } from '../support/stack.js';
 import { PAPER_START_BODY } from '../support/white-paper.js';
 
-let stack: LocalStack;
 let browser: Browser;
 let token: string;
 let mobileCounter = 0;
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
   browser = await launchBrowser();
-  token = await tokenFor(stack);
+  token = await tokenFor(stack());
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.close();
 });
 
 /** The paper's six-field start: the service's own page offers the methods. */
 async function startSixFields(language: string): Promise<{ targetURL: string }> {
-  const res = await call<{ targetURL: string }>(stack, 'POST', '/api/identifications', {
+  const res = await call<{ targetURL: string }>(stack(), 'POST', '/api/identifications', {
     token,
     json: { ...PAPER_START_BODY, mobile: nextMobile(), language },
   });
@@ -53,13 +43,13 @@ const nextMobile = () => `+4179555${String(2000 + mobileCounter++).padStart(4, '
 /** An order whose evidence is in, and the terms link its SMS carries. */
 async function orderWaitingForTerms(language = 'en'): Promise<{ link: string; mobile: string }> {
   const mobile = nextMobile();
-  const { refId } = await startOrder(stack, token, { mobile, language });
-  const simulated = await call(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+  const { refId } = await startOrder(stack(), token, { mobile, language });
+  const simulated = await call(stack(), 'POST', `/test-isp/api/orders/${refId}`, {
     json: { status: 'data-ready' },
   });
   expect(simulated.status).toBe(200);
   const link = (await waitFor(
-    async () => termsLinkFromOutbox(stack, mobile),
+    async () => termsLinkFromOutbox(stack(), mobile),
     (l) => l !== undefined,
   )) as string;
   return { link, mobile };
@@ -101,7 +91,7 @@ describe.each(VIEWPORT_NAMES)('on a %s', (viewport) => {
   });
 
   it('the simulator form, its field errors and its result page fit and are accessible', async () => {
-    const { targetURL } = await startOrder(stack, token, { mobile: nextMobile() });
+    const { targetURL } = await startOrder(stack(), token, { mobile: nextMobile() });
     await withPage(viewport, true, async (page) => {
       await page.goto(targetURL);
       await checkPage(page, `simulator-form-${viewport}`, { axe: true });
@@ -148,7 +138,7 @@ describe.each(VIEWPORT_NAMES)('on a %s', (viewport) => {
 describe('with the keyboard alone, JavaScript off', () => {
   it('completes the simulator form and then the terms form', async () => {
     const mobile = nextMobile();
-    const { targetURL } = await startOrder(stack, token, { mobile });
+    const { targetURL } = await startOrder(stack(), token, { mobile });
     await withPage('phone', false, async (page) => {
       await page.goto(targetURL);
       // Tab to the family name, replace it, on to the status (already "Data ready"), then the button
@@ -164,7 +154,7 @@ describe('with the keyboard alone, JavaScript off', () => {
     });
 
     const link = (await waitFor(
-      async () => termsLinkFromOutbox(stack, mobile),
+      async () => termsLinkFromOutbox(stack(), mobile),
       (l) => l !== undefined,
     )) as string;
     await withPage('phone', false, async (page) => {
@@ -174,7 +164,7 @@ describe('with the keyboard alone, JavaScript off', () => {
       await page.waitForLoadState();
       await expect(page.getByRole('status').textContent()).resolves.toContain(TERMS_PAGE.en.accepted);
     });
-    expect((await verifyEventuallyPositive(stack, mobile)).status).toBe(200);
+    expect((await verifyEventuallyPositive(stack(), mobile)).status).toBe(200);
   });
 
   it('completes the method choice form', async () => {

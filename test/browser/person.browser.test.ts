@@ -9,38 +9,40 @@ import { launchBrowser, newContext } from '../support/browser.js';
 import { termsLinkFromOutbox } from '../support/isp.js';
 import {
   call,
-  type LocalStack,
   paperStartBody,
-  startStack,
   tokenFor,
+  useStack,
   verifyEventuallyPositive,
   waitFor,
 } from '../support/stack.js';
 import { DEFINE_IDENTITY_FIELDS } from '../support/white-paper.js';
 
-let stack: LocalStack;
 let chromium: Browser;
 let browser: BrowserContext;
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
   chromium = await launchBrowser();
   browser = await newContext(chromium, 'desktop', { javaScript: false });
 });
 
 afterAll(async () => {
   await chromium?.close();
-  await stack?.close();
 });
 
 describe('the pages a person and a tester use, without JavaScript', () => {
   it('identifies a person through the simulator form and the terms page, then verify is positive', async () => {
     const mobile = '+41795550101';
-    const token = await tokenFor(stack);
-    const started = await call<{ refId: string; targetURL: string }>(stack, 'POST', '/api/identifications', {
-      token,
-      json: paperStartBody({ mobile }),
-    });
+    const token = await tokenFor(stack());
+    const started = await call<{ refId: string; targetURL: string }>(
+      stack(),
+      'POST',
+      '/api/identifications',
+      {
+        token,
+        json: paperStartBody({ mobile }),
+      },
+    );
     expect(started.status).toBe(201);
     const page = await browser.newPage();
 
@@ -59,7 +61,7 @@ describe('the pages a person and a tester use, without JavaScript', () => {
 
     // The SMS arrives; the person opens the link and accepts
     const link = (await waitFor(
-      async () => termsLinkFromOutbox(stack, mobile),
+      async () => termsLinkFromOutbox(stack(), mobile),
       (l) => l !== undefined,
     )) as string;
     await page.goto(link);
@@ -70,13 +72,13 @@ describe('the pages a person and a tester use, without JavaScript', () => {
     await page.waitForLoadState();
     expect(await page.getByRole('status').textContent()).toContain('You can now sign electronically');
 
-    expect((await verifyEventuallyPositive(stack, mobile)).status).toBe(200);
+    expect((await verifyEventuallyPositive(stack(), mobile)).status).toBe(200);
     await page.close();
   });
 
   it('shows an error page, not a form, for a terms link that is not valid', async () => {
     const page = await browser.newPage();
-    const response = await page.goto(`${stack.baseUrl}/terms/not-a-valid-link-token-0000000000`);
+    const response = await page.goto(`${stack().baseUrl}/terms/not-a-valid-link-token-0000000000`);
     expect(response?.status()).toBe(404);
     expect(await page.getByRole('alert').textContent()).toBe('This link is not valid.');
     expect(await page.locator('form').count()).toBe(0);

@@ -10,26 +10,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TERMS_PAGE } from '../../lambdas/core/terms.js';
 import { checkPage, launchBrowser, newContext, tabTo, VIEWPORT_NAMES } from '../support/browser.js';
 import { acceptTerms, termsLinkFromOutbox } from '../support/isp.js';
-import { call, type LocalStack, startStack, waitFor } from '../support/stack.js';
+import { call, useStack, waitFor } from '../support/stack.js';
 
-let stack: LocalStack;
 let browser: Browser;
 let mobileCounter = 0;
 const nextMobile = () => `+4179666${String(3000 + mobileCounter++).padStart(4, '0')}`;
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.close();
 });
 
 /** The portal's first page filled in as Bob, sent: verify is negative for a new number. */
 async function checkAsBob(page: Page, mobile: string): Promise<void> {
-  await page.goto(`${stack.baseUrl}/demo-portal`);
+  await page.goto(`${stack().baseUrl}/demo-portal`);
   await page.getByLabel('First name').fill('Bob');
   await page.getByLabel('Last name').fill('Meier');
   await page.getByLabel('Mobile number').fill(mobile);
@@ -79,7 +77,7 @@ describe.each(
     const page = await context.newPage();
     try {
       // 1. The document and who signs it
-      await page.goto(`${stack.baseUrl}/demo-portal`);
+      await page.goto(`${stack().baseUrl}/demo-portal`);
       await checkPage(page, shot('1-start'), { axe: javaScript });
       await page.getByLabel('First name').fill('Bob');
       await page.getByLabel('Last name').fill('Meier');
@@ -202,7 +200,7 @@ describe('the portal', () => {
         navigations += 1;
       });
       const link = (await waitFor(
-        async () => termsLinkFromOutbox(stack, mobile),
+        async () => termsLinkFromOutbox(stack(), mobile),
         (l) => l !== undefined,
       )) as string;
       expect((await acceptTerms(link)).status).toBe(200);
@@ -221,7 +219,7 @@ describe('the portal', () => {
     const context = await newContext(browser, 'phone', { javaScript: false });
     const page = await context.newPage();
     try {
-      await page.goto(`${stack.baseUrl}/demo-portal`);
+      await page.goto(`${stack().baseUrl}/demo-portal`);
       await tabTo(page, { id: 'f-firstName' });
       await page.keyboard.type('Bob');
       await page.keyboard.press('Tab');
@@ -258,10 +256,10 @@ describe('the portal', () => {
   it('shows the form again with each error next to its field, and sends nothing', async () => {
     const context = await newContext(browser, 'phone', { javaScript: true });
     const page = await context.newPage();
-    const executions = async () => (await call<unknown[]>(stack, 'GET', '/_local/executions')).body.length;
+    const executions = async () => (await call<unknown[]>(stack(), 'GET', '/_local/executions')).body.length;
     const before = await executions();
     try {
-      await page.goto(`${stack.baseUrl}/demo-portal`);
+      await page.goto(`${stack().baseUrl}/demo-portal`);
       await page.getByLabel('First name').fill('Bob');
       await page.getByLabel('Last name').fill('Meier 3');
       await page.getByLabel('Mobile number').fill('079 123');

@@ -6,7 +6,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptTerms, evidenceFor, formValues, sendEvent, sendEvidence, TERMS_LINK } from '../support/isp.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 interface Sms {
@@ -15,17 +15,16 @@ interface Sms {
 }
 type Status = { statuses: { status: string }[]; evidenceId: string | null };
 
-let stack: LocalStack;
 let token: string;
 /** The SP's webhook receiver: every status of every order, signed. */
 let receiver: WebhookReceiver;
 let webhookSecret: string;
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
-  token = await tokenFor(stack);
+  token = await tokenFor(stack());
   receiver = await new WebhookReceiver().start();
-  const hook = await call<{ secret: string }>(stack, 'POST', '/api/webhooks', {
+  const hook = await call<{ secret: string }>(stack(), 'POST', '/api/webhooks', {
     token,
     json: { url: receiver.url },
   });
@@ -33,7 +32,6 @@ beforeAll(async () => {
   webhookSecret = hook.body.secret;
 });
 afterAll(async () => {
-  await stack?.close();
   await receiver?.stop();
 });
 
@@ -53,11 +51,11 @@ async function webhookStatuses(refId: string, count: number): Promise<string[]> 
 }
 
 const start = (mobile: string, overrides: Record<string, unknown> = {}) =>
-  startOrder(stack, token, { mobile, ...overrides });
+  startOrder(stack(), token, { mobile, ...overrides });
 
 async function termsLinkFor(mobile: string, notIn: string[] = []): Promise<string> {
   const sms = await waitFor(
-    async () => (await call<Sms[]>(stack, 'GET', '/_local/sms')).body.find((m) => m.phoneNumber === mobile),
+    async () => (await call<Sms[]>(stack(), 'GET', '/_local/sms')).body.find((m) => m.phoneNumber === mobile),
     (m) => m !== undefined && !notIn.some((link) => m.message.includes(link)),
   );
   // Read over HTTP, as a tester would (GET /_local/sms), not from the outbox object.
@@ -74,7 +72,7 @@ async function openAndAcceptTerms(link: string) {
 }
 
 const verify = (msisdn: string, assuranceLevel: 3 | 4, distinguishedName: string) =>
-  call<{ evidenceId: string; vetterMsisdn: string; serialNumber: string }>(stack, 'POST', '/api/verify', {
+  call<{ evidenceId: string; vetterMsisdn: string; serialNumber: string }>(stack(), 'POST', '/api/verify', {
     json: { msisdn, claimedIdentity: 'test-client', assuranceLevel, distinguishedName },
   });
 
@@ -110,7 +108,7 @@ describe('identify once, sign many times', () => {
       () => verify('41783478228', 3, dn),
       (r) => r.status === 200,
     );
-    const status = await call<Status>(stack, 'GET', `/api/identifications/${refId}`, { token });
+    const status = await call<Status>(stack(), 'GET', `/api/identifications/${refId}`, { token });
     expect(positive.body).toEqual({
       evidenceId: status.body.evidenceId,
       vetterMsisdn: '41783478228',
@@ -141,12 +139,12 @@ describe('identify once, sign many times', () => {
     const evidence = evidenceFor({ mobile, method: 'test' });
 
     const outcomes = [
-      (await sendEvent(stack, refId, 'done')).body.outcome,
-      (await sendEvent(stack, refId, 'waiting-for-doc')).body.outcome, // arrives late
-      (await sendEvent(stack, refId, 'done')).body.outcome, // delivered twice
-      (await sendEvidence(stack, refId, evidence)).body.outcome,
-      (await sendEvidence(stack, refId, evidence)).body.outcome, // retried delivery, same evidence
-      (await sendEvent(stack, refId, 'waiting-for-doc')).body.outcome, // very late
+      (await sendEvent(stack(), refId, 'done')).body.outcome,
+      (await sendEvent(stack(), refId, 'waiting-for-doc')).body.outcome, // arrives late
+      (await sendEvent(stack(), refId, 'done')).body.outcome, // delivered twice
+      (await sendEvidence(stack(), refId, evidence)).body.outcome,
+      (await sendEvidence(stack(), refId, evidence)).body.outcome, // retried delivery, same evidence
+      (await sendEvent(stack(), refId, 'waiting-for-doc')).body.outcome, // very late
     ];
     expect(outcomes).toEqual(['applied', 'stale', 'duplicate', 'applied', 'duplicate', 'stale']);
 
@@ -155,7 +153,7 @@ describe('identify once, sign many times', () => {
       () => verify('41791112233', 3, 'gn=Hans, sn=Muster'),
       (r) => r.status === 200,
     );
-    const status = await call<Status>(stack, 'GET', `/api/identifications/${refId}`, { token });
+    const status = await call<Status>(stack(), 'GET', `/api/identifications/${refId}`, { token });
     expect(positive.body.evidenceId).toBe(status.body.evidenceId);
     expect(status.body.statuses.map((s) => s.status)).toEqual([
       'created',
@@ -164,7 +162,11 @@ describe('identify once, sign many times', () => {
       'data-ready',
       'terms-accepted',
     ]);
-    expect(stack.outbox.list().filter((m) => m.phoneNumber === mobile)).toHaveLength(1);
+    expect(
+      stack()
+        .outbox.list()
+        .filter((m) => m.phoneNumber === mobile),
+    ).toHaveLength(1);
     // Duplicated and late partner events changed nothing, so the SP hears of nothing more
     expect(await webhookStatuses(refId, 5)).toEqual([
       'created',
@@ -180,7 +182,7 @@ describe('identify once, sign many times', () => {
     const dn = 'gn=Hans, sn=Muster, c=CH';
     // First at LoA 3 with the Test-ISP (simulator JSON API)
     const first = await start(mobile);
-    const simulated = await call(stack, 'POST', `/test-isp/api/orders/${first.refId}`, {
+    const simulated = await call(stack(), 'POST', `/test-isp/api/orders/${first.refId}`, {
       json: { status: 'data-ready' },
     });
     expect(simulated.status).toBe(200);
@@ -194,7 +196,7 @@ describe('identify once, sign many times', () => {
 
     // Then at LoA 4 by courier (offline, ZertES and eIDAS)
     const second = await start(mobile, { issuer: 'Courier-Demo', method: 'courier' });
-    await call(stack, 'POST', `/test-isp/api/orders/${second.refId}`, { json: { status: 'data-ready' } });
+    await call(stack(), 'POST', `/test-isp/api/orders/${second.refId}`, { json: { status: 'data-ready' } });
     await openAndAcceptTerms(await termsLinkFor(mobile, [firstLink]));
     const atLoa4 = await waitFor(
       () => verify('41794445566', 4, dn),

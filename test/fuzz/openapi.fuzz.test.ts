@@ -6,24 +6,23 @@
  * operation) feeds the tests below, one per kind of finding, each naming the failed requests.
  */
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type FuzzClient, type FuzzRun, runSchemathesis } from '../../scripts/fuzz/schemathesis.js';
-import { type LocalStack, startStack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
 const REPORT_DIR = '.reports/fuzz-schemathesis';
 
-let stack: LocalStack;
 let run: FuzzRun;
 
+// Rate limits off: every generated request reaches its function (a 429 would only hide it).
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
   rmSync(REPORT_DIR, { recursive: true, force: true });
-  // Rate limits off: every generated request reaches its function (a 429 would only hide it).
-  stack = await startStack({ rateLimits: false });
-  const [sp, otherSp] = stack.config.serviceProviders.map(
+  const [sp, otherSp] = stack().config.serviceProviders.map(
     (c): FuzzClient => ({ clientId: c.clientId, clientSecret: c.clientSecret as string }),
   );
   run = await runSchemathesis({
-    baseUrl: stack.baseUrl,
+    baseUrl: stack().baseUrl,
     clients: [sp as FuzzClient, otherSp as FuzzClient],
     // Kept for reading after the run (CI's .reports): the JSON and JUnit reports, the console output.
     reportDir: REPORT_DIR,
@@ -32,10 +31,6 @@ beforeAll(async () => {
   console.log(
     `schemathesis ${r.schemathesis_version} (deterministic): ${r.operations.tested}/${r.operations.total} operations, ${r.test_cases.generated} test cases, ${r.test_cases.with_failures} with failures, ${Math.round(r.running_time)} s`,
   );
-});
-
-afterAll(async () => {
-  await stack?.close();
 });
 
 /** The failures of these kinds, each with the requests that showed it (from the JUnit report). */

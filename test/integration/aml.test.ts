@@ -6,21 +6,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { IdentificationData } from '../../lambdas/core/evidence.js';
 import type { AmlAccessRecord } from '../../lambdas/usecases/ports/aml-access-log.js';
 import { loadConfig } from '../../local/config.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
+import { call, paperStartBody, tokenFor, useStack } from '../support/stack.js';
 
-let stack: LocalStack;
 let bank: string;
 let portal: string;
 let mobileSeq = 0;
 
 async function startOrder(token: string, body: Record<string, unknown>): Promise<string> {
   mobileSeq += 1;
-  const res = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+  const res = await call<{ refId: string }>(stack(), 'POST', '/api/identifications', {
     token,
     json: paperStartBody({ mobile: `+4179100${String(mobileSeq).padStart(4, '0')}`, ...body }),
   });
@@ -30,7 +29,7 @@ async function startOrder(token: string, body: Record<string, unknown>): Promise
 
 /** The partner (simulated by the Test-ISP simulator) reports done and imports the evidence. */
 async function identify(refId: string): Promise<void> {
-  const res = await call<{ orderStatus: string }>(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+  const res = await call<{ orderStatus: string }>(stack(), 'POST', `/test-isp/api/orders/${refId}`, {
     json: { status: 'data-ready', person: { lastName: 'Müller' } },
   });
   expect(res.status).toBe(200);
@@ -38,33 +37,29 @@ async function identify(refId: string): Promise<void> {
 }
 
 const dataOf = (token: string | undefined, refId: string) =>
-  call<Record<string, unknown>>(stack, 'GET', `/api/identifications/${refId}/identification-data`, {
+  call<Record<string, unknown>>(stack(), 'GET', `/api/identifications/${refId}/identification-data`, {
     ...(token ? { token } : {}),
   });
 
 async function recordsOf(refId: string): Promise<AmlAccessRecord[]> {
   const out: AmlAccessRecord[] = [];
-  for await (const r of stack.repository.amlAccessRecords({ refId })) out.push(r);
+  for await (const r of stack().repository.amlAccessRecords({ refId })) out.push(r);
   return out;
 }
 
-const adminCli = (...args: string[]) => runAdmin(args, tableEnv(stack));
+const adminCli = (...args: string[]) => runAdmin(args, tableEnv(stack()));
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
-  bank = await tokenFor(stack, 'demo-bank');
-  portal = await tokenFor(stack, 'demo-portal');
-});
-
-afterAll(async () => {
-  await stack?.close();
+  bank = await tokenFor(stack(), 'demo-bank');
+  portal = await tokenFor(stack(), 'demo-portal');
 });
 
 describe('GET /api/identifications/{refId}/identification-data', () => {
   it('answers demo-bank the verified person data of its BankIdent-Demo identification, and records the grant', async () => {
     const refId = await startOrder(bank, { issuer: 'BankIdent-Demo', method: 'bank' });
     await identify(refId);
-    const stored = await stack.repository.getEvidence(refId);
+    const stored = await stack().repository.getEvidence(refId);
 
     const res = await dataOf(bank, refId);
 
@@ -154,7 +149,7 @@ describe('GET /api/identifications/{refId}/identification-data', () => {
 
   it('answers 401 without an access token and to a partner’s backend (scope srs/introspect only)', async () => {
     const refId = await startOrder(bank, { issuer: 'BankIdent-Demo', method: 'bank' });
-    const partner = await tokenFor(stack, 'bankident-demo');
+    const partner = await tokenFor(stack(), 'bankident-demo');
 
     expect((await dataOf(undefined, refId)).status).toBe(401);
     expect((await dataOf(partner, refId)).status).toBe(401);
@@ -255,8 +250,8 @@ describe('the operator writes the configuration (npm run admin -- seed)', () => 
     expect(second.lines).toEqual([
       { seeded: { isps: 1, serviceProviders: 1 }, removed: { claimedIdentities: [] } },
     ]);
-    expect((await stack.repository.getIsp('Seeded-ISP'))?.issuer).toBe('Seeded-ISP');
-    expect((await stack.repository.getSpSetup('seeded-sp'))?.clientId).toBe('seeded-sp');
+    expect((await stack().repository.getIsp('Seeded-ISP'))?.issuer).toBe('Seeded-ISP');
+    expect((await stack().repository.getSpSetup('seeded-sp'))?.clientId).toBe('seeded-sp');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -269,7 +264,7 @@ describe('the operator writes the configuration (npm run admin -- seed)', () => 
 
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('isps.0.loa');
-    expect(await stack.repository.getIsp('Broken-ISP')).toBeUndefined();
+    expect(await stack().repository.getIsp('Broken-ISP')).toBeUndefined();
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -8,31 +8,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, type JWTPayload, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrCreateSigningKey, type SigningKey } from '../../local/cognito.js';
-import {
-  type ApiResponse,
-  call,
-  type LocalStack,
-  paperStartBody,
-  startStack,
-  tokenFor,
-} from '../support/stack.js';
+import { type ApiResponse, call, paperStartBody, tokenFor, useStack } from '../support/stack.js';
 
-let stack: LocalStack;
 let dataDir: string;
 /** The stack's own signing key (the stack loads it from its data folder), to sign odd tokens. */
 let stackKey: SigningKey;
 
-beforeAll(async () => {
+// Registered first, so that it runs after the stack has closed.
+afterAll(async () => {
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+const stack = useStack(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'srs-auth-'));
   stackKey = await loadOrCreateSigningKey(dataDir);
-  stack = await startStack({ dataDir });
-});
-
-afterAll(async () => {
-  await stack?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  return { dataDir };
 });
 
 const PROVIDERS = '/api/providers';
@@ -45,7 +36,7 @@ function cognitoLikeClaims(overrides: JWTPayload = {}): JWTPayload {
     sub: 'demo-portal',
     token_use: 'access',
     scope: 'srs/read srs/write',
-    iss: stack.baseUrl,
+    iss: stack().baseUrl,
     iat,
     exp: iat + 3600,
     jti: randomUUID(),
@@ -74,8 +65,8 @@ function expectUnauthorized(res: ApiResponse) {
 async function callBoth(authorization: string | undefined) {
   const headers: Record<string, string> = authorization ? { authorization } : {};
   return Promise.all([
-    call(stack, 'GET', PROVIDERS, { headers }),
-    call(stack, 'POST', IDENTIFICATIONS, { headers, json: paperStartBody() }),
+    call(stack(), 'GET', PROVIDERS, { headers }),
+    call(stack(), 'POST', IDENTIFICATIONS, { headers, json: paperStartBody() }),
   ]);
 }
 
@@ -101,7 +92,7 @@ describe('bearer tokens on GET /api/providers and POST /api/identifications', ()
 
   it('refuses an expired token with 401 saying it expired', async () => {
     // Prepare: issued two hours ago, valid for one hour
-    const token = await stack.auth.issue('demo-portal', ['srs/read', 'srs/write'], {
+    const token = await stack().auth.issue('demo-portal', ['srs/read', 'srs/write'], {
       now: new Date(Date.now() - 2 * 3600 * 1000),
       ttlSeconds: 3600,
     });
@@ -118,7 +109,7 @@ describe('bearer tokens on GET /api/providers and POST /api/identifications', ()
 
   it('refuses a token whose signature was tampered with', async () => {
     // Prepare: change one character in the middle of the signature
-    const token = await tokenFor(stack);
+    const token = await tokenFor(stack());
     const [header, payload, signature = ''] = token.split('.');
     const i = Math.floor(signature.length / 2);
     const flipped = signature[i] === 'A' ? 'B' : 'A';
@@ -130,14 +121,14 @@ describe('bearer tokens on GET /api/providers and POST /api/identifications', ()
   });
 
   it('refuses a token whose claims were changed after signing (scope widened)', async () => {
-    const token = await tokenFor(stack, 'demo-portal', 'srs/read');
+    const token = await tokenFor(stack(), 'demo-portal', 'srs/read');
     const [header, payload = '', signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as JWTPayload;
     const widened = Buffer.from(JSON.stringify({ ...claims, scope: 'srs/read srs/write' })).toString(
       'base64url',
     );
 
-    const res = await call(stack, 'POST', IDENTIFICATIONS, {
+    const res = await call(stack(), 'POST', IDENTIFICATIONS, {
       headers: { authorization: `Bearer ${header}.${widened}.${signature}` },
       json: paperStartBody(),
     });
@@ -206,17 +197,17 @@ describe('bearer tokens on GET /api/providers and POST /api/identifications', ()
   it('accepts a token the stack signed itself with the right claims (the forged-token tests are meaningful)', async () => {
     const token = await signWithStackKey(cognitoLikeClaims());
 
-    const res = await call(stack, 'GET', PROVIDERS, { token });
+    const res = await call(stack(), 'GET', PROVIDERS, { token });
 
     expect(res.status).toBe(200);
   });
 
   it('refuses to start an identification with a read-only token (401, insufficient_scope)', async () => {
     // Prepare
-    const readOnly = await tokenFor(stack, 'demo-portal', 'srs/read');
+    const readOnly = await tokenFor(stack(), 'demo-portal', 'srs/read');
 
     // Act
-    const res = await call(stack, 'POST', IDENTIFICATIONS, { token: readOnly, json: paperStartBody() });
+    const res = await call(stack(), 'POST', IDENTIFICATIONS, { token: readOnly, json: paperStartBody() });
 
     // Assess
     expectUnauthorized(res);
@@ -225,9 +216,9 @@ describe('bearer tokens on GET /api/providers and POST /api/identifications', ()
   });
 
   it('refuses to list the providers with a write-only token (401, insufficient_scope)', async () => {
-    const writeOnly = await tokenFor(stack, 'demo-portal', 'srs/write');
+    const writeOnly = await tokenFor(stack(), 'demo-portal', 'srs/write');
 
-    const res = await call(stack, 'GET', PROVIDERS, { token: writeOnly });
+    const res = await call(stack(), 'GET', PROVIDERS, { token: writeOnly });
 
     expectUnauthorized(res);
     expect(res.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
@@ -235,9 +226,9 @@ describe('bearer tokens on GET /api/providers and POST /api/identifications', ()
   });
 
   it('lists the providers with a read-only token', async () => {
-    const readOnly = await tokenFor(stack, 'demo-portal', 'srs/read');
+    const readOnly = await tokenFor(stack(), 'demo-portal', 'srs/read');
 
-    const res = await call(stack, 'GET', PROVIDERS, { token: readOnly });
+    const res = await call(stack(), 'GET', PROVIDERS, { token: readOnly });
 
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body)).toBe(true);
@@ -255,9 +246,9 @@ describe('an SP sees only its own identifications', () => {
 
   it("answers 404 for another SP's refId, with the same body as for a refId that does not exist", async () => {
     // Prepare: demo-portal starts an identification
-    const portalToken = await tokenFor(stack, 'demo-portal');
-    const bankToken = await tokenFor(stack, 'demo-bank');
-    const started = await call<{ refId: string }>(stack, 'POST', IDENTIFICATIONS, {
+    const portalToken = await tokenFor(stack(), 'demo-portal');
+    const bankToken = await tokenFor(stack(), 'demo-bank');
+    const started = await call<{ refId: string }>(stack(), 'POST', IDENTIFICATIONS, {
       token: portalToken,
       json: paperStartBody(),
     });
@@ -265,11 +256,11 @@ describe('an SP sees only its own identifications', () => {
     const { refId } = started.body;
 
     // Act
-    const foreign = await call<Problem>(stack, 'GET', `${IDENTIFICATIONS}/${refId}`, { token: bankToken });
-    const missing = await call<Problem>(stack, 'GET', `${IDENTIFICATIONS}/${randomUUID()}`, {
+    const foreign = await call<Problem>(stack(), 'GET', `${IDENTIFICATIONS}/${refId}`, { token: bankToken });
+    const missing = await call<Problem>(stack(), 'GET', `${IDENTIFICATIONS}/${randomUUID()}`, {
       token: bankToken,
     });
-    const own = await call(stack, 'GET', `${IDENTIFICATIONS}/${refId}`, { token: portalToken });
+    const own = await call(stack(), 'GET', `${IDENTIFICATIONS}/${refId}`, { token: portalToken });
 
     // Assess
     expect(own.status).toBe(200);
@@ -293,10 +284,10 @@ describe('an SP sees only its own identifications', () => {
     ['an injection string', encodeURIComponent("1' OR '1'='1")],
     ['a UUID with trailing text', `${randomUUID()}x`],
   ])('refuses a malformed refId (%s) with 400 naming refId', async (_label, refId) => {
-    const token = await tokenFor(stack, 'demo-bank');
+    const token = await tokenFor(stack(), 'demo-bank');
 
     const res = await call<Problem & { errors: { field: string }[] }>(
-      stack,
+      stack(),
       'GET',
       `${IDENTIFICATIONS}/${refId}`,
       { token },
@@ -316,9 +307,9 @@ describe('an SP sees only its own identifications', () => {
     ['a broken percent-encoding', '%ZZ'],
     ['a truncated UTF-8 percent-encoding', '%E0%A4%A'],
   ])('refuses a refId with %s at the gateway with 400, before any function runs', async (_label, refId) => {
-    const token = await tokenFor(stack, 'demo-bank');
+    const token = await tokenFor(stack(), 'demo-bank');
 
-    const res = await call<Problem>(stack, 'GET', `${IDENTIFICATIONS}/${refId}`, { token });
+    const res = await call<Problem>(stack(), 'GET', `${IDENTIFICATIONS}/${refId}`, { token });
 
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');

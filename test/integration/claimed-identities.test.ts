@@ -4,33 +4,31 @@
  * README does) who then verifies positive under a claimed identity whose jurisdictions the
  * identification covers — and negative, uniformly, under one it does not cover.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { identifyAndAcceptTerms } from '../support/isp.js';
 import { expectUniformNegative } from '../support/problems.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 
-let stack: LocalStack;
 const tokens: Record<string, string> = {};
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
-  tokens['demo-portal'] = await tokenFor(stack, 'demo-portal');
-  tokens['demo-bank'] = await tokenFor(stack, 'demo-bank');
+  tokens['demo-portal'] = await tokenFor(stack(), 'demo-portal');
+  tokens['demo-bank'] = await tokenFor(stack(), 'demo-bank');
 });
-afterAll(async () => stack?.close());
 
 const verify = (msisdn: string, claimedIdentity: string, assuranceLevel: 3 | 4, distinguishedName: string) =>
-  call(stack, 'POST', '/api/verify', {
+  call(stack(), 'POST', '/api/verify', {
     json: { msisdn, claimedIdentity, assuranceLevel, distinguishedName },
   });
 
 /** Starts with the issuer and method, identifies the person in the simulator, accepts the terms. */
 async function identify(sp: string, issuer: string, method: string, mobile: string, lastName: string) {
-  const { refId } = await startOrder(stack, tokens[sp] as string, { mobile, lastName, issuer, method });
-  await identifyAndAcceptTerms(stack, refId, mobile);
+  const { refId } = await startOrder(stack(), tokens[sp] as string, { mobile, lastName, issuer, method });
+  await identifyAndAcceptTerms(stack(), refId, mobile);
   const status = await waitFor(
     () =>
-      call<{ statuses: { status: string }[] }>(stack, 'GET', `/api/identifications/${refId}`, {
+      call<{ statuses: { status: string }[] }>(stack(), 'GET', `/api/identifications/${refId}`, {
         token: tokens[sp],
       }),
     (r) => r.body.statuses.at(-1)?.status === 'terms-accepted',
@@ -112,7 +110,11 @@ const PARTNERS: {
 
 describe('every partner of the catalogue leads to a person who can sign', () => {
   it('covers all seven partners of the demo catalogue', () => {
-    expect(PARTNERS.map((p) => p.issuer).sort()).toEqual(stack.config.isps.map((isp) => isp.issuer).sort());
+    expect(PARTNERS.map((p) => p.issuer).sort()).toEqual(
+      stack()
+        .config.isps.map((isp) => isp.issuer)
+        .sort(),
+    );
   });
 
   it.each(PARTNERS.map((p, i) => ({ ...p, mobile: `+4179555100${i}` })))(

@@ -3,33 +3,27 @@
  * errors and change nothing, foreign sites and non-forms are refused, a journey cookie that was
  * tampered with counts as none. The whole journey in a browser is test/browser/portal.browser.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type LocalStack, startStack } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { call, useStack } from '../support/stack.js';
 
-let stack: LocalStack;
-beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack({ rateLimits: false });
 
 const form = (body: string, headers: Record<string, string> = {}) => ({
   body,
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
 });
-const executions = async () => (await call<unknown[]>(stack, 'GET', '/_local/executions')).body.length;
+const executions = async () => (await call<unknown[]>(stack(), 'GET', '/_local/executions')).body.length;
 const SIGNER = 'firstName=Bob&lastName=Meier&mobile=%2B41795557001&need=aes-zertes';
 
 async function journeyCookie(): Promise<string> {
-  const res = await call(stack, 'POST', '/demo-portal', form(SIGNER));
+  const res = await call(stack(), 'POST', '/demo-portal', form(SIGNER));
   expect(res.status).toBe(303);
   return (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
 }
 
 describe('the demo portal', () => {
   it('remembers the signer in an HttpOnly, SameSite cookie scoped to its path and sends a negative verify to the methods', async () => {
-    const res = await call(stack, 'POST', '/demo-portal', form(SIGNER));
+    const res = await call(stack(), 'POST', '/demo-portal', form(SIGNER));
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/demo-portal/methods');
     expect(res.headers.get('set-cookie')).toMatch(
@@ -40,7 +34,7 @@ describe('the demo portal', () => {
   it('answers a form with errors as the form again (400), each error at its field, and starts nothing', async () => {
     const before = await executions();
     const res = await call<string>(
-      stack,
+      stack(),
       'POST',
       '/demo-portal',
       form('firstName=&lastName=Meier&mobile=12&need=qes-zertes&need=aes-eidas'),
@@ -57,16 +51,16 @@ describe('the demo portal', () => {
 
   it('refuses a post from another site (403) and a body that is not a form (400)', async () => {
     const foreign = await call(
-      stack,
+      stack(),
       'POST',
       '/demo-portal',
       form(SIGNER, { 'sec-fetch-site': 'cross-site' }),
     );
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('set-cookie')).toBeNull();
-    const json = await call(stack, 'POST', '/demo-portal', { json: { firstName: 'Bob' } });
+    const json = await call(stack(), 'POST', '/demo-portal', { json: { firstName: 'Bob' } });
     expect(json.status).toBe(400);
-    const huge = await call(stack, 'POST', '/demo-portal', form(`${SIGNER}&pad=${'x'.repeat(5000)}`));
+    const huge = await call(stack(), 'POST', '/demo-portal', form(`${SIGNER}&pad=${'x'.repeat(5000)}`));
     expect(huge.status).toBe(400);
   });
 
@@ -76,7 +70,7 @@ describe('the demo portal', () => {
       'srs_demo_portal=not-base64-json',
       'srs_demo_portal=eyJzaWduZXIiOnt9fQ',
     ]) {
-      const res = await call(stack, 'GET', '/demo-portal/status', cookie ? { headers: { cookie } } : {});
+      const res = await call(stack(), 'GET', '/demo-portal/status', cookie ? { headers: { cookie } } : {});
       expect(res.status, cookie).toBe(303);
       expect(res.headers.get('location')).toBe('/demo-portal');
     }
@@ -85,7 +79,7 @@ describe('the demo portal', () => {
   it('refuses a method that is not in the catalogue, beside the choice, and starts nothing', async () => {
     const cookie = await journeyCookie();
     const before = await executions();
-    const res = await call<string>(stack, 'POST', '/demo-portal/methods', {
+    const res = await call<string>(stack(), 'POST', '/demo-portal/methods', {
       ...form(
         'choice=Nobody%7Cvideo&email=bob%40example.com&dob=1980-05-17&language=en&attempt=attempt-0001',
         {
@@ -103,8 +97,8 @@ describe('the demo portal', () => {
     const before = await executions();
     const body =
       'choice=Test-ISP%7Ctest&email=bob%40example.com&dob=1980-05-17&language=en&attempt=attempt-0002';
-    const first = await call(stack, 'POST', '/demo-portal/methods', form(body, { cookie }));
-    const second = await call(stack, 'POST', '/demo-portal/methods', form(body, { cookie }));
+    const first = await call(stack(), 'POST', '/demo-portal/methods', form(body, { cookie }));
+    const second = await call(stack(), 'POST', '/demo-portal/methods', form(body, { cookie }));
     expect(first.status).toBe(303);
     expect(second.headers.get('location')).toBe(first.headers.get('location'));
     expect(await executions()).toBe(before + 1);
@@ -116,7 +110,7 @@ describe('the demo portal', () => {
     const forged = Buffer.from(
       JSON.stringify({ ...value, refId: '00000000-0000-4000-8000-000000000000' }),
     ).toString('base64url');
-    const res = await call<string>(stack, 'GET', '/demo-portal/status', {
+    const res = await call<string>(stack(), 'GET', '/demo-portal/status', {
       headers: { cookie: `srs_demo_portal=${forged}` },
     });
     expect(res.status).toBe(404);
@@ -126,7 +120,7 @@ describe('the demo portal', () => {
   it('leaves the choice to the service when asked: the six-field start, its choice page as the target', async () => {
     const cookie = await journeyCookie();
     const missing = await call<string>(
-      stack,
+      stack(),
       'POST',
       '/demo-portal/methods',
       form('serviceChoice=yes&email=&dob=1980-05-17&language=en&attempt=attempt-0003', { cookie }),
@@ -136,7 +130,7 @@ describe('the demo portal', () => {
     expect(missing.text).not.toContain('id="choice-error"');
 
     const res = await call(
-      stack,
+      stack(),
       'POST',
       '/demo-portal/methods',
       form('serviceChoice=yes&email=bob%40example.com&dob=1980-05-17&language=it&attempt=attempt-0004', {
@@ -146,7 +140,7 @@ describe('the demo portal', () => {
     expect(res.status).toBe(303);
     const target = new URL(res.headers.get('location') ?? '');
     expect(target.pathname).toMatch(/^\/method-choice\/[0-9a-f-]{36}$/);
-    const choicePage = await call<string>(stack, 'GET', `${target.pathname}${target.search}`);
+    const choicePage = await call<string>(stack(), 'GET', `${target.pathname}${target.search}`);
     expect(choicePage.status).toBe(200);
     expect(choicePage.text).toContain('<html lang="it">');
   });

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/routes.js';
 import { expectProblem } from '../support/problems.js';
-import { call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
+import { call, tokenFor, useStack } from '../support/stack.js';
 import {
   PAPER_START_RESPONSE,
   PAPER_STATUS_RESPONSE,
@@ -57,16 +57,9 @@ const PAPER_CALLS = [
 /** Every route of the route table is documented. */
 const DOCUMENTED = ROUTES;
 
-let stack: LocalStack;
 let doc: OpenApiDoc;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack();
 
 /** Follows a local `$ref` into components. */
 function resolve(schema: JsonSchema | undefined): JsonSchema | undefined {
@@ -76,19 +69,19 @@ function resolve(schema: JsonSchema | undefined): JsonSchema | undefined {
 
 describe('GET /openapi.json', () => {
   beforeAll(async () => {
-    const res = await call<OpenApiDoc>(stack, 'GET', '/openapi.json');
+    const res = await call<OpenApiDoc>(stack(), 'GET', '/openapi.json');
     expect(res.status).toBe(200);
     doc = res.body;
   });
 
   it('is an OpenAPI 3.1 document served as JSON, pointing at this stack', async () => {
-    const res = await call(stack, 'GET', '/openapi.json');
+    const res = await call(stack(), 'GET', '/openapi.json');
 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info.title).toBe('Smart Registration Service');
-    expect(doc.servers).toEqual([{ url: stack.baseUrl }]);
+    expect(doc.servers).toEqual([{ url: stack().baseUrl }]);
   });
 
   it('passes the OpenAPI 3.1 schema validator, every $ref resolving', async () => {
@@ -154,8 +147,8 @@ describe('GET /openapi.json', () => {
   });
 
   it('documents the status code and media type of every refusal the stack answers, route by route', async () => {
-    const token = await tokenFor(stack);
-    const readOnly = await tokenFor(stack, 'demo-portal', 'srs/read');
+    const token = await tokenFor(stack());
+    const readOnly = await tokenFor(stack(), 'demo-portal', 'srs/read');
     const refId = '6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10';
     const big = 'x'.repeat(20 * 1024);
     const probes: [string, string, Parameters<typeof call>[3]][] = [
@@ -192,7 +185,7 @@ describe('GET /openapi.json', () => {
       ['POST', '/demo-portal/methods', { body: 'choice=x', headers: { 'content-type': FORM } }],
     ];
     for (const [method, path, options] of probes) {
-      const res = await call(stack, method, path, options);
+      const res = await call(stack(), method, path, options);
       const template = ROUTES.find(
         (r) =>
           r.method === method &&
@@ -306,7 +299,7 @@ describe('GET /openapi.json', () => {
   it('declares the OAuth 2.0 client credentials flow with this stack’s token endpoint', () => {
     expect(doc.components.securitySchemes.oauth2?.type).toBe('oauth2');
     expect(doc.components.securitySchemes.oauth2?.flows?.clientCredentials?.tokenUrl).toBe(
-      `${stack.baseUrl}/oauth2/token`,
+      `${stack().baseUrl}/oauth2/token`,
     );
   });
 
@@ -324,7 +317,7 @@ describe('GET /openapi.json', () => {
 
 describe('GET /docs', () => {
   it('is the interactive reference: Swagger UI from this origin on /openapi.json, under a strict CSP', async () => {
-    const res = await call<string>(stack, 'GET', '/docs');
+    const res = await call<string>(stack(), 'GET', '/docs');
 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -342,7 +335,7 @@ describe('GET /docs', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self';");
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
-    expect(csp).toContain(`connect-src 'self' ${new URL(stack.baseUrl).origin}`);
+    expect(csp).toContain(`connect-src 'self' ${new URL(stack().baseUrl).origin}`);
   });
 
   it.each([
@@ -350,7 +343,7 @@ describe('GET /docs', () => {
     ['swagger-ui.css', /^text\/css/],
     ['init.js', /^text\/javascript/],
   ])('serves %s from the package, with its content type', async (file, type) => {
-    const res = await call<string>(stack, 'GET', `/docs/${file}`);
+    const res = await call<string>(stack(), 'GET', `/docs/${file}`);
 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(type);
@@ -364,7 +357,7 @@ describe('GET /docs', () => {
   it.each([['index.html'], ['..%2Fpackage.json'], ['swagger-ui.js.map'], ['.env']])(
     'answers any other file (%s) with 404 problem+json',
     async (file) => {
-      const res = await call(stack, 'GET', `/docs/${file}`);
+      const res = await call(stack(), 'GET', `/docs/${file}`);
 
       expectProblem(res, 404, 'not-found', 'Not found');
     },
@@ -375,7 +368,7 @@ describe('paths and methods no route serves', () => {
   it.each([['/api/nothing-here'], ['/api/identifications/x/y/z'], ['/.env']])(
     'answers an unknown path (%s) with 404 problem+json',
     async (path) => {
-      const res = await call(stack, 'GET', path);
+      const res = await call(stack(), 'GET', path);
 
       expectProblem(res, 404, 'not-found', 'Not found');
     },
@@ -392,7 +385,7 @@ describe('paths and methods no route serves', () => {
     ['PUT', '/terms/some-token', 'GET, POST'],
     ['OPTIONS', '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10', 'GET'],
   ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
-    const res = await call(stack, method, path);
+    const res = await call(stack(), method, path);
 
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe(allow);
@@ -404,18 +397,18 @@ describe('paths and methods no route serves', () => {
   });
 
   it('lists every method of the path in Allow, and each of them is served there', async () => {
-    const res = await call(stack, 'PUT', '/api/webhooks/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
+    const res = await call(stack(), 'PUT', '/api/webhooks/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
 
     expect(res.status).toBe(405);
     const allowed = (res.headers.get('allow') ?? '').split(', ');
     expect(allowed).toEqual(['DELETE']);
     // Written by hand from the route table: the endpoint's own path has DELETE only.
-    const deleted = await call(stack, 'DELETE', '/api/webhooks/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
+    const deleted = await call(stack(), 'DELETE', '/api/webhooks/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
     expect(deleted.status).toBe(401);
   });
 
   it('answers a wrong method on a known path with 405 before asking for a token', async () => {
-    const res = await call(stack, 'DELETE', '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
+    const res = await call(stack(), 'DELETE', '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10');
 
     expectProblem(res, 405, 'method-not-allowed', 'Method not allowed');
     expect(res.headers.get('www-authenticate')).toBeNull();
@@ -423,7 +416,7 @@ describe('paths and methods no route serves', () => {
 
   it('answers a method on a path between routes (no route of its own) with 404, as API Gateway does', async () => {
     const res = await call(
-      stack,
+      stack(),
       'POST',
       '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10/nothing',
     );

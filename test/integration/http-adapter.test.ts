@@ -13,7 +13,7 @@ import { type ServiceConfig, ServiceConfigSchema } from '../../lambdas/core/serv
 import { loadConfig } from '../../local/config.js';
 import { TABLE_NAME } from '../../local/stack.js';
 import { httpPartnerIsp } from '../support/isp.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
+import { call, paperStartBody, startStack, tokenFor, useStack } from '../support/stack.js';
 
 // ---------------------------------------------------------------- the fake partner
 
@@ -104,7 +104,6 @@ const notJsonAtAll: Responder = (res) =>
 // ---------------------------------------------------------------- the stack
 
 const partner = new FakePartner();
-let stack: LocalStack;
 let token: string;
 let db: DynamoDBClient;
 let closedPort: number;
@@ -174,13 +173,13 @@ async function footprint(): Promise<Footprint> {
   return {
     orders: await countItems('ORDER#'),
     idempotencyRecords: await countItems('IDEMP#'),
-    executions: stack.stepFunctions.list().length,
+    executions: stack().stepFunctions.list().length,
   };
 }
 
 function start(issuer: string, idempotencyKey?: string) {
   return call<{ refId: string; targetURL: string; expiresAt: string; status?: number; title?: string }>(
-    stack,
+    stack(),
     'POST',
     '/api/identifications',
     {
@@ -191,7 +190,13 @@ function start(issuer: string, idempotencyKey?: string) {
   );
 }
 
-beforeAll(async () => {
+// Registered before the stack, so that it runs once the stack has closed.
+afterAll(async () => {
+  db?.destroy();
+  await partner.stop();
+});
+// The fake partner and a port nobody listens on first: the configuration points at them.
+const stack = useStack(async () => {
   await partner.start();
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
@@ -201,19 +206,15 @@ beforeAll(async () => {
   process.env.PARTNER_HTTP_TOKEN = PARTNER_TOKEN;
   process.env.PARTNER_BASIC_USER = BASIC_USER;
   process.env.PARTNER_BASIC_PASSWORD = BASIC_PASSWORD;
-  stack = await startStack({ config: testConfig(), rateLimits: false });
-  token = await tokenFor(stack, 'demo-portal');
+  return { config: testConfig(), rateLimits: false };
+});
+beforeAll(async () => {
+  token = await tokenFor(stack(), 'demo-portal');
   db = new DynamoDBClient({
-    endpoint: stack.dynamoEndpoint,
+    endpoint: stack().dynamoEndpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-});
-
-afterAll(async () => {
-  db?.destroy();
-  await stack?.close();
-  await partner.stop();
 });
 
 beforeEach(() => {
@@ -243,12 +244,12 @@ describe('a correct partner', () => {
       loa: 4,
       expiresAt,
       srsOrderToken: expect.any(String),
-      callback: `${stack.baseUrl}/isp/v1`,
+      callback: `${stack().baseUrl}/isp/v1`,
     });
 
-    const jwks = await call<{ keys: JWK[] }>(stack, 'GET', '/isp/v1/jwks.json');
+    const jwks = await call<{ keys: JWK[] }>(stack(), 'GET', '/isp/v1/jwks.json');
     const { payload } = await jwtVerify(String(req?.body.srsOrderToken), createLocalJWKSet(jwks.body), {
-      issuer: stack.baseUrl,
+      issuer: stack().baseUrl,
       audience: 'Partner-HTTP',
       typ: 'order+jwt',
       algorithms: ['ES256'],
@@ -263,7 +264,7 @@ describe('a correct partner', () => {
     const sent = String(partner.received[0]?.body.srsOrderToken);
 
     const status = await call<{ orderId: string; adapter: string; issuer: string }>(
-      stack,
+      stack(),
       'GET',
       `/api/identifications/${refId}`,
       { token },

@@ -8,14 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack.js';
 import type { Problem } from '../support/problems.js';
 import { expectInvalidField, expectProblem } from '../support/problems.js';
-import {
-  type ApiResponse,
-  call,
-  type LocalStack,
-  paperStartBody,
-  startStack,
-  tokenFor,
-} from '../support/stack.js';
+import { type ApiResponse, call, paperStartBody, tokenFor, useStack } from '../support/stack.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -28,25 +21,23 @@ interface StartAnswer {
   expiresAt: string;
 }
 
-let stack: LocalStack;
 let dynamo: DynamoDBClient;
 let portalToken: string;
 let bankToken: string;
 
+const stack = useStack();
 beforeAll(async () => {
-  stack = await startStack();
   dynamo = new DynamoDBClient({
-    endpoint: stack.dynamoEndpoint,
+    endpoint: stack().dynamoEndpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  portalToken = await tokenFor(stack, 'demo-portal');
-  bankToken = await tokenFor(stack, 'demo-bank');
+  portalToken = await tokenFor(stack(), 'demo-portal');
+  bankToken = await tokenFor(stack(), 'demo-bank');
 });
 
 afterAll(async () => {
   dynamo?.destroy();
-  await stack?.close();
 });
 
 /** Every item key in the table (a Scan is fine in a test, never on a request path). */
@@ -83,7 +74,7 @@ function start(
   options: { token?: string; headers?: Record<string, string>; raw?: string } = {},
 ): Promise<ApiResponse<StartAnswer & Problem>> {
   const headers = { 'content-type': 'application/json', ...(options.headers ?? {}) };
-  return call<StartAnswer & Problem>(stack, 'POST', IDENTIFICATIONS, {
+  return call<StartAnswer & Problem>(stack(), 'POST', IDENTIFICATIONS, {
     token: options.token ?? portalToken,
     headers,
     body: options.raw ?? JSON.stringify(body),
@@ -121,7 +112,7 @@ describe('starting an identification and reading its status', () => {
 
     // Act
     const res = await call<Record<string, unknown>>(
-      stack,
+      stack(),
       'GET',
       `${IDENTIFICATIONS}/${started.body.refId}`,
       {
@@ -160,7 +151,7 @@ describe('starting an identification and reading its status', () => {
   it('reads the same status through the Location the start answered', async () => {
     const started = await start(paperStartBody());
 
-    const res = await call<{ refId: string }>(stack, 'GET', started.headers.get('location') ?? '', {
+    const res = await call<{ refId: string }>(stack(), 'GET', started.headers.get('location') ?? '', {
       token: portalToken,
     });
 

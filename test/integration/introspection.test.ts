@@ -4,13 +4,12 @@
  * and everybody else `{"active": false}` alone — plus the order tokens themselves and their JWKS.
  */
 import { createLocalJWKSet, decodeJwt, exportJWK, generateKeyPair, type JWK, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signOrderToken } from '../../lambdas/adapters/order-token.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
+import { call, paperStartBody, tokenFor, useStack } from '../support/stack.js';
 
 type Answer = Record<string, unknown>;
 
-let stack: LocalStack;
 /** Access tokens of the callers. */
 const callers: Record<string, string> = {};
 /** The tokens introspected. */
@@ -25,7 +24,7 @@ function orderTokenOf(targetURL: string): string {
 
 async function startOrder(token: string, body: Record<string, unknown>) {
   const res = await call<{ refId: string; targetURL: string; expiresAt: string }>(
-    stack,
+    stack(),
     'POST',
     '/api/identifications',
     { token, json: paperStartBody(body) },
@@ -39,7 +38,7 @@ function introspect(
   form: string,
   contentType = 'application/x-www-form-urlencoded',
 ) {
-  return call<Answer>(stack, 'POST', '/oauth2/introspect', {
+  return call<Answer>(stack(), 'POST', '/oauth2/introspect', {
     ...(callerToken ? { token: callerToken } : {}),
     body: form,
     headers: { 'content-type': contentType },
@@ -61,12 +60,12 @@ function serviceKey(): JWK {
   return JSON.parse(raw) as JWK;
 }
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
-  callers['demo-portal'] = await tokenFor(stack, 'demo-portal');
-  callers['demo-bank'] = await tokenFor(stack, 'demo-bank');
-  callers['bankident-demo'] = await tokenFor(stack, 'bankident-demo');
-  callers['test-isp'] = await tokenFor(stack, 'test-isp');
+  callers['demo-portal'] = await tokenFor(stack(), 'demo-portal');
+  callers['demo-bank'] = await tokenFor(stack(), 'demo-bank');
+  callers['bankident-demo'] = await tokenFor(stack(), 'bankident-demo');
+  callers['test-isp'] = await tokenFor(stack(), 'test-isp');
 
   const bank = await startOrder(callers['demo-portal'], {
     issuer: 'BankIdent-Demo',
@@ -80,7 +79,7 @@ beforeAll(async () => {
     method: 'bank',
     mobile: '+41790000003',
   });
-  const cancel = await call(stack, 'POST', `/test-isp/api/orders/${cancelled.refId}`, {
+  const cancel = await call(stack(), 'POST', `/test-isp/api/orders/${cancelled.refId}`, {
     json: { status: 'cancelled-user' },
   });
   expect(cancel.status).toBe(200);
@@ -89,7 +88,7 @@ beforeAll(async () => {
   const foreignKey = { ...(await exportJWK(privateKey)), kid: serviceKey().kid, alg: 'ES256' };
   const past = new Date(Date.now() - 3 * 3600_000);
   const expiredInput = {
-    issuer: stack.baseUrl,
+    issuer: stack().baseUrl,
     audience: 'BankIdent-Demo',
     refId: bank.refId,
     method: 'bank',
@@ -117,16 +116,12 @@ beforeAll(async () => {
     'garbage shaped like a JWT': 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl',
     'access token of demo-portal': callers['demo-portal'],
     'access token of demo-bank': callers['demo-bank'],
-    'expired access token of demo-portal': await stack.auth.issue('demo-portal', ['srs/read'], {
+    'expired access token of demo-portal': await stack().auth.issue('demo-portal', ['srs/read'], {
       now: past,
       ttlSeconds: 600,
     }),
     'access token of bankident-demo': callers['bankident-demo'],
   });
-});
-
-afterAll(async () => {
-  await stack?.close();
 });
 
 describe('POST /oauth2/introspect, the matrix of caller × token', () => {
@@ -168,7 +163,7 @@ describe('POST /oauth2/introspect, the matrix of caller × token', () => {
       token_type: 'order+jwt',
       scope: 'identification',
       client_id: 'demo-portal',
-      iss: stack.baseUrl,
+      iss: stack().baseUrl,
       aud: 'BankIdent-Demo',
       sub: bankOrder.refId,
       refId: bankOrder.refId,
@@ -197,7 +192,7 @@ describe('POST /oauth2/introspect, the matrix of caller × token', () => {
       token_type: 'access_token',
       scope: 'srs/read srs/write',
       client_id: 'demo-portal',
-      iss: stack.baseUrl,
+      iss: stack().baseUrl,
       sub: 'demo-portal',
       iat: claims.iat,
       exp: claims.exp,
@@ -237,7 +232,7 @@ describe('POST /oauth2/introspect, refused requests', () => {
   });
 
   it('refuses a caller whose token has neither srs/introspect nor srs/read with 401', async () => {
-    const writeOnly = await stack.auth.issue('demo-portal', ['srs/write']);
+    const writeOnly = await stack().auth.issue('demo-portal', ['srs/write']);
 
     const res = await introspect(writeOnly, formOf(tokens.garbage as string));
 
@@ -274,12 +269,12 @@ describe('POST /oauth2/introspect, refused requests', () => {
 
 describe('order tokens in the target URL', () => {
   it('carry an ES256 JWT for the partner that verifies with the published JWKS', async () => {
-    const jwks = await call<{ keys: JWK[] }>(stack, 'GET', '/isp/v1/jwks.json');
+    const jwks = await call<{ keys: JWK[] }>(stack(), 'GET', '/isp/v1/jwks.json');
 
     const { payload, protectedHeader } = await jwtVerify(
       tokens['order token for BankIdent-Demo'] as string,
       createLocalJWKSet(jwks.body),
-      { issuer: stack.baseUrl, audience: 'BankIdent-Demo', typ: 'order+jwt', algorithms: ['ES256'] },
+      { issuer: stack().baseUrl, audience: 'BankIdent-Demo', typ: 'order+jwt', algorithms: ['ES256'] },
     );
 
     expect(jwks.status).toBe(200);
@@ -288,7 +283,7 @@ describe('order tokens in the target URL', () => {
   });
 
   it('are published as public keys only, cacheable', async () => {
-    const res = await call<{ keys: JWK[] }>(stack, 'GET', '/isp/v1/jwks.json');
+    const res = await call<{ keys: JWK[] }>(stack(), 'GET', '/isp/v1/jwks.json');
 
     expect(res.headers.get('cache-control')).toBe('public, max-age=300');
     expect(res.body.keys.length).toBeGreaterThan(0);
@@ -300,7 +295,7 @@ describe('order tokens in the target URL', () => {
 
   it('leave the Test-ISP simulator page working (it ignores the token)', async () => {
     const res = await fetch(
-      `${stack.baseUrl}/test-isp/orders/${bankOrder.refId}?token=${tokens['order token for BankIdent-Demo']}`,
+      `${stack().baseUrl}/test-isp/orders/${bankOrder.refId}?token=${tokens['order token for BankIdent-Demo']}`,
     );
 
     expect(res.status).toBe(200);

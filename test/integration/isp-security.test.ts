@@ -11,12 +11,12 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signIspMessage } from '../../lambdas/adapters/isp-message.js';
 import { IspConfigSchema } from '../../lambdas/core/service-config.js';
 import { loadConfig } from '../../local/config.js';
 import { evidenceFor, postJws, testIspKey } from '../support/isp.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
+import { call, paperStartBody, tokenFor, useStack } from '../support/stack.js';
 
 const OTHER_ISSUER = 'Other-ISP';
 const MOBILE = paperStartBody().mobile as string;
@@ -32,11 +32,11 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('ISP callback security', () => {
-  let stack: LocalStack;
   let token: string;
   let otherIspKey: JWK;
 
-  beforeAll(async () => {
+  // The catalogue with a second partner whose key this test holds.
+  const stack = useStack(async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
@@ -56,13 +56,14 @@ describe('ISP callback security', () => {
         keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }],
       }),
     );
-    stack = await startStack({ config, rateLimits: false });
-    token = await tokenFor(stack);
+    return { config, rateLimits: false };
   });
-  afterAll(async () => stack?.close());
+  beforeAll(async () => {
+    token = await tokenFor(stack());
+  });
 
   async function startOrder(): Promise<string> {
-    const res = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+    const res = await call<{ refId: string }>(stack(), 'POST', '/api/identifications', {
       token,
       json: paperStartBody(),
     });
@@ -71,7 +72,7 @@ describe('ISP callback security', () => {
   }
 
   async function orderState(refId: string): Promise<OrderState> {
-    const res = await call<OrderState>(stack, 'GET', `/api/identifications/${refId}`, { token });
+    const res = await call<OrderState>(stack(), 'GET', `/api/identifications/${refId}`, { token });
     expect(res.status).toBe(200);
     return res.body;
   }
@@ -82,12 +83,12 @@ describe('ISP callback security', () => {
   ) => signIspMessage('event', { iss: 'Test-ISP', ...claims }, key);
 
   const postEvent = (jws: string, contentType = 'application/jose') =>
-    call<MessageAnswer>(stack, 'POST', '/isp/v1/events', {
+    call<MessageAnswer>(stack(), 'POST', '/isp/v1/events', {
       body: jws,
       headers: { 'content-type': contentType },
     });
 
-  const postEvidence = (jws: string) => postJws(stack, '/isp/v1/evidence', jws);
+  const postEvidence = (jws: string) => postJws(stack(), '/isp/v1/evidence', jws);
 
   /** A 401 from the message check itself (not some other 401), for the stated reason. */
   function expectRejected(res: { status: number; body: unknown }, reason: RegExp) {
@@ -187,8 +188,8 @@ describe('ISP callback security', () => {
           ['/isp/v1/events', 'isp-event+jwt'],
           ['/isp/v1/evidence', 'isp-evidence+jwt'],
         ] as const) {
-          const hostile = await postJws(stack, path, unsigned(iss, typ));
-          const unknown = await postJws(stack, path, unsigned('Nobody-ISP', typ));
+          const hostile = await postJws(stack(), path, unsigned(iss, typ));
+          const unknown = await postJws(stack(), path, unsigned('Nobody-ISP', typ));
 
           expect(hostile.status).toBe(401);
           expect(hostile.text).toBe(unknown.text);
@@ -357,7 +358,7 @@ describe('ISP callback security', () => {
       );
 
       expect(res.status).toBe(409);
-      expect(await stack.repository.getEvidence(refId)).toBeUndefined();
+      expect(await stack().repository.getEvidence(refId)).toBeUndefined();
       expect(await orderState(refId)).toEqual(before);
     });
 
@@ -372,7 +373,7 @@ describe('ISP callback security', () => {
       );
       expect(first.status).toBe(200);
       const before = await orderState(refId);
-      const storedBefore = await stack.repository.getEvidence(refId);
+      const storedBefore = await stack().repository.getEvidence(refId);
 
       const second = await postEvidence(
         await signIspMessage(
@@ -388,7 +389,7 @@ describe('ISP callback security', () => {
 
       expect(second.status).toBe(409);
       expect(before.evidenceId).toBe(storedBefore?.evidenceId);
-      expect(await stack.repository.getEvidence(refId)).toEqual(storedBefore);
+      expect(await stack().repository.getEvidence(refId)).toEqual(storedBefore);
       expect((await orderState(refId)).statuses).toEqual(before.statuses);
       expect((await orderState(refId)).evidenceId).toBe(before.evidenceId);
     });
@@ -407,7 +408,7 @@ describe('ISP callback security', () => {
 
       expect(res.status).toBe(422);
       expect((res.body as MessageAnswer).detail).toContain('mobile');
-      expect(await stack.repository.getEvidence(refId)).toBeUndefined();
+      expect(await stack().repository.getEvidence(refId)).toBeUndefined();
       expect(await orderState(refId)).toEqual(before);
     });
   });

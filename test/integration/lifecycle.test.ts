@@ -2,10 +2,18 @@
  * The identification state machine (statemachines/identification.asl.json) run by the embedded
  * Step Functions emulation on each of its paths, with the real handlers and the real table.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../local/config.js';
 import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import {
+  call,
+  type LocalStack,
+  startOrder,
+  startStack,
+  tokenFor,
+  useStack,
+  waitFor,
+} from '../support/stack.js';
 
 type Status = {
   statuses: { status: string; kind: string | null; reason: string | null }[];
@@ -29,25 +37,23 @@ async function acceptTermsFromSms(stack: LocalStack, mobile: string) {
 }
 
 describe('the identification lifecycle on the local state machine', () => {
-  let stack: LocalStack;
   let token: string;
 
+  const stack = useStack({ rateLimits: false });
   beforeAll(async () => {
-    stack = await startStack({ rateLimits: false });
-    token = await tokenFor(stack);
+    token = await tokenFor(stack());
   });
-  afterAll(async () => stack?.close());
 
   it('runs the happy path: evidence, SMS, acceptance, registration, execution succeeded', async () => {
     const mobile = '+41790000001';
-    const refId = await start(stack, token, mobile);
+    const refId = await start(stack(), token, mobile);
 
-    expect((await sendEvent(stack, refId, 'waiting-for-doc')).status).toBe(200);
-    expect((await sendEvent(stack, refId, 'done')).status).toBe(200);
-    expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
-    await acceptTermsFromSms(stack, mobile);
+    expect((await sendEvent(stack(), refId, 'waiting-for-doc')).status).toBe(200);
+    expect((await sendEvent(stack(), refId, 'done')).status).toBe(200);
+    expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
+    await acceptTermsFromSms(stack(), mobile);
 
-    const execution = await stack.stepFunctions.settled(refId);
+    const execution = await stack().stepFunctions.settled(refId);
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.states).toEqual([
       'MethodChosen',
@@ -57,7 +63,7 @@ describe('the identification lifecycle on the local state machine', () => {
       'RegisterPerson',
       'Registered',
     ]);
-    const status = await statusOf(stack, token, refId);
+    const status = await statusOf(stack(), token, refId);
     expect(status.statuses.map((s) => s.status)).toEqual([
       'created',
       'initialized',
@@ -67,7 +73,7 @@ describe('the identification lifecycle on the local state machine', () => {
       'terms-accepted',
     ]);
     expect(status.evidenceId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await stack.repository.getRegistration('41790000001')).toMatchObject({
+    expect(await stack().repository.getRegistration('41790000001')).toMatchObject({
       evidenceId: status.evidenceId,
       loa: 3,
       givenName: 'Hans',
@@ -76,14 +82,14 @@ describe('the identification lifecycle on the local state machine', () => {
 
   for (const [i, kind] of (['user', 'isp', 'unsuccessful'] as const).entries()) {
     it(`ends in cancelled/${kind} when the ISP reports that cancellation, and the execution stops`, async () => {
-      const refId = await start(stack, token, `+4179000010${i}`);
-      const res = await sendEvent(stack, refId, 'cancelled', { kind, reason: `reason-${kind}` });
+      const refId = await start(stack(), token, `+4179000010${i}`);
+      const res = await sendEvent(stack(), refId, 'cancelled', { kind, reason: `reason-${kind}` });
       expect(res.status).toBe(200);
 
-      const execution = await stack.stepFunctions.settled(refId);
+      const execution = await stack().stepFunctions.settled(refId);
       expect(execution.status).toBe('SUCCEEDED');
       expect(execution.states.at(-1)).toBe('Cancelled');
-      expect(lastStatus(await statusOf(stack, token, refId))).toMatchObject({
+      expect(lastStatus(await statusOf(stack(), token, refId))).toMatchObject({
         status: 'cancelled',
         kind,
         reason: `reason-${kind}`,
@@ -93,15 +99,15 @@ describe('the identification lifecycle on the local state machine', () => {
 
   it('cancels while waiting for the terms: the execution leaves WaitForTerms', async () => {
     const mobile = '+41790000201';
-    const refId = await start(stack, token, mobile);
-    expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
+    const refId = await start(stack(), token, mobile);
+    expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
     await waitFor(
-      async () => termsLinkFromOutbox(stack, mobile),
+      async () => termsLinkFromOutbox(stack(), mobile),
       (l) => l !== undefined,
     );
-    expect((await sendEvent(stack, refId, 'cancelled', { kind: 'user' })).status).toBe(200);
+    expect((await sendEvent(stack(), refId, 'cancelled', { kind: 'user' })).status).toBe(200);
 
-    const execution = await stack.stepFunctions.settled(refId);
+    const execution = await stack().stepFunctions.settled(refId);
     expect(execution.states).toContain('WaitForTerms');
     expect(execution.states.at(-1)).toBe('Cancelled');
   });

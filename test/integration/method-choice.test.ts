@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../lambdas/core/service-config.js';
 import { loadConfig } from '../../local/config.js';
 import { acceptTerms, httpPartnerIsp, termsLinkFromOutbox } from '../support/isp.js';
-import { call, type LocalStack, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { PAPER_START_BODY } from '../support/white-paper.js';
 
 interface Started {
@@ -34,7 +34,6 @@ let partner: Server;
 let partnerUrl = '';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-let stack: LocalStack;
 let portal: string;
 let bank: string;
 let mobileCounter = 0;
@@ -66,7 +65,13 @@ function testConfig(): ServiceConfig {
   return config;
 }
 
-beforeAll(async () => {
+// Registered before the stack, so that it runs once the stack has closed.
+afterAll(async () => {
+  await new Promise<void>((resolve) => partner?.close(() => resolve()));
+  delete process.env.METHOD_CHOICE_PARTNER_TOKEN;
+});
+// The slow partner first: the configuration points at it.
+const stack = useStack(async () => {
   partner = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -85,19 +90,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', () => resolve()));
   partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
   process.env.METHOD_CHOICE_PARTNER_TOKEN = 'slow-partner-token';
-  stack = await startStack({ config: testConfig() });
-  portal = await tokenFor(stack, 'demo-portal');
-  bank = await tokenFor(stack, 'demo-bank');
+  return { config: testConfig() };
 });
-
-afterAll(async () => {
-  await stack?.close();
-  await new Promise<void>((resolve) => partner?.close(() => resolve()));
-  delete process.env.METHOD_CHOICE_PARTNER_TOKEN;
+beforeAll(async () => {
+  portal = await tokenFor(stack(), 'demo-portal');
+  bank = await tokenFor(stack(), 'demo-bank');
 });
 
 async function startWithoutMethod(token: string, overrides: Record<string, unknown> = {}): Promise<Started> {
-  const res = await call<Started>(stack, 'POST', '/api/identifications', {
+  const res = await call<Started>(stack(), 'POST', '/api/identifications', {
     token,
     json: { ...PAPER_START_BODY, mobile: nextMobile(), ...overrides },
   });
@@ -106,7 +107,7 @@ async function startWithoutMethod(token: string, overrides: Record<string, unkno
 }
 
 /** The choice page's path and query, from the targetURL. */
-const pagePath = (started: Started) => started.targetURL.replace(stack.baseUrl, '');
+const pagePath = (started: Started) => started.targetURL.replace(stack().baseUrl, '');
 const optionsOf = (html: string) =>
   [...html.matchAll(/name="method" value="([^"]+)"/g)].map((m) => m[1] as string);
 /** The offered options as a set (their order is the table's), and that offline ones come last. */
@@ -116,9 +117,9 @@ function expectOptions(html: string, online: string[], offline: string[] = []) {
   expect(offered.slice(online.length).sort()).toEqual([...offline].sort());
 }
 const status = async (refId: string, token = portal) =>
-  (await call<Status>(stack, 'GET', `/api/identifications/${refId}`, { token })).body;
+  (await call<Status>(stack(), 'GET', `/api/identifications/${refId}`, { token })).body;
 const choose = (path: string, value: string) =>
-  call<string>(stack, 'POST', path, {
+  call<string>(stack(), 'POST', path, {
     body: new URLSearchParams({ method: value }).toString(),
     headers: FORM,
   });
@@ -130,7 +131,7 @@ describe('POST /api/identifications with the white paper’s six fields', () => 
     expect(Object.keys(started).sort()).toEqual(['error', 'expiresAt', 'refId', 'targetURL']);
     expect(started.error).toBeNull();
     expect(started.targetURL).toMatch(
-      new RegExp(`^${stack.baseUrl}/method-choice/${started.refId}\\?token=[A-Za-z0-9_-]{43}$`),
+      new RegExp(`^${stack().baseUrl}/method-choice/${started.refId}\\?token=[A-Za-z0-9_-]{43}$`),
     );
     const hours = (Date.parse(started.expiresAt) - Date.now()) / 3_600_000;
     expect(hours).toBeGreaterThan(23.9);
@@ -154,7 +155,7 @@ describe('POST /api/identifications with the white paper’s six fields', () => 
       [{ issuer: 'Test-ISP' }, 'method'],
       [{ method: 'test' }, 'issuer'],
     ] as const) {
-      const res = await call<{ errors: { field: string }[] }>(stack, 'POST', '/api/identifications', {
+      const res = await call<{ errors: { field: string }[] }>(stack(), 'POST', '/api/identifications', {
         token: portal,
         json: { ...PAPER_START_BODY, ...given },
       });
@@ -165,8 +166,8 @@ describe('POST /api/identifications with the white paper’s six fields', () => 
   });
 
   it('refuses a request that no method of the SP’s setup can serve (its only partner is EIDAS-only)', async () => {
-    const res = await call<{ errors: { field: string }[] }>(stack, 'POST', '/api/identifications', {
-      token: await tokenFor(stack, 'slow-choice-sp'),
+    const res = await call<{ errors: { field: string }[] }>(stack(), 'POST', '/api/identifications', {
+      token: await tokenFor(stack(), 'slow-choice-sp'),
       json: { ...PAPER_START_BODY, jurisdiction: 'ZERTES' },
     });
 
@@ -179,7 +180,7 @@ describe('the choice page', () => {
   it('offers demo-portal every method its setup allows, video under EIDAS only (not a financial intermediary)', async () => {
     const started = await startWithoutMethod(portal);
 
-    const res = await call<string>(stack, 'GET', pagePath(started));
+    const res = await call<string>(stack(), 'GET', pagePath(started));
 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -204,8 +205,8 @@ describe('the choice page', () => {
     const swiss = await startWithoutMethod(portal, { jurisdiction: 'ZERTES' });
     const qualified = await startWithoutMethod(portal, { assuranceLevel: 4 });
 
-    const swissPage = (await call<string>(stack, 'GET', pagePath(swiss))).text;
-    const qualifiedPage = (await call<string>(stack, 'GET', pagePath(qualified))).text;
+    const swissPage = (await call<string>(stack(), 'GET', pagePath(swiss))).text;
+    const qualifiedPage = (await call<string>(stack(), 'GET', pagePath(qualified))).text;
 
     expectOptions(
       swissPage,
@@ -222,7 +223,7 @@ describe('the choice page', () => {
   it('speaks the order’s language and offers a financial intermediary video under ZertES too', async () => {
     const started = await startWithoutMethod(bank, { language: 'de' });
 
-    const res = await call<string>(stack, 'GET', pagePath(started));
+    const res = await call<string>(stack(), 'GET', pagePath(started));
 
     expect(res.text).toContain('<html lang="de">');
     expect(res.text).toContain('Wählen Sie, wie Sie sich identifizieren');
@@ -239,7 +240,7 @@ describe('the choice page', () => {
   it('is a labelled form: every option’s label is tied to its radio button', async () => {
     const started = await startWithoutMethod(portal, { language: 'fr' });
 
-    const html = (await call<string>(stack, 'GET', pagePath(started))).text;
+    const html = (await call<string>(stack(), 'GET', pagePath(started))).text;
 
     const ids = [...html.matchAll(/<input type="radio" id="([^"]+)"/g)].map((m) => m[1]);
     expect(ids.length).toBeGreaterThan(0);
@@ -258,7 +259,7 @@ describe('the choice page', () => {
   ])('answers %s with a 404 page that says the link is not valid', async (_name, tamper) => {
     const started = await startWithoutMethod(portal);
 
-    const res = await call<string>(stack, 'GET', tamper(started));
+    const res = await call<string>(stack(), 'GET', tamper(started));
 
     expect(res.status).toBe(404);
     expect(res.text).toContain('This link is not valid.');
@@ -273,12 +274,12 @@ describe('choosing', () => {
 
     expect(res.status).toBe(303);
     const location = res.headers.get('location') ?? '';
-    expect(location).toMatch(new RegExp(`^${stack.baseUrl}/test-isp/orders/${started.refId}\\?token=`));
+    expect(location).toMatch(new RegExp(`^${stack().baseUrl}/test-isp/orders/${started.refId}\\?token=`));
     const s = await status(started.refId);
     expect(s).toMatchObject({ issuer: 'Test-ISP', adapter: 'test-isp', method: 'test' });
     expect(s.statuses.map((e) => e.status)).toEqual(['created', 'initialized']);
     // The partner's page is the Test-ISP simulator's form for this order.
-    expect((await call<string>(stack, 'GET', location.replace(stack.baseUrl, ''))).status).toBe(200);
+    expect((await call<string>(stack(), 'GET', location.replace(stack().baseUrl, ''))).status).toBe(200);
   });
 
   it('refuses a second choice on the same order with a 409 page and changes nothing', async () => {
@@ -287,7 +288,7 @@ describe('choosing', () => {
     const before = await status(started.refId);
 
     const second = await choose(pagePath(started), 'auto@AutoIdent-Demo');
-    const page = await call<string>(stack, 'GET', pagePath(started));
+    const page = await call<string>(stack(), 'GET', pagePath(started));
 
     expect(second.status).toBe(409);
     expect(second.text).toContain('A method was already chosen for this identification.');
@@ -297,8 +298,8 @@ describe('choosing', () => {
   });
 
   it('opens one partner order only when two submissions race', async () => {
-    const slow = await tokenFor(stack, 'slow-choice-sp');
-    const res = await call<Started>(stack, 'POST', '/api/identifications', {
+    const slow = await tokenFor(stack(), 'slow-choice-sp');
+    const res = await call<Started>(stack(), 'POST', '/api/identifications', {
       token: slow,
       json: { ...PAPER_START_BODY, mobile: nextMobile() },
     });
@@ -329,7 +330,7 @@ describe('choosing', () => {
       const started = await startWithoutMethod(portal);
       const before = await status(started.refId);
 
-      const res = await call<string>(stack, 'POST', pagePath(started), { body, headers: FORM });
+      const res = await call<string>(stack(), 'POST', pagePath(started), { body, headers: FORM });
 
       expect(res.status).toBe(400);
       expect(res.text).toMatch(
@@ -347,11 +348,11 @@ describe('choosing', () => {
     const before = await status(started.refId);
 
     const wrongToken = await choose(pagePath(started).replace(/token=.{4}/, 'token=AAAA'), 'test@Test-ISP');
-    const wrongType = await call(stack, 'POST', pagePath(started), {
+    const wrongType = await call(stack(), 'POST', pagePath(started), {
       json: { method: 'test@Test-ISP' },
     });
 
-    const crossSite = await call(stack, 'POST', pagePath(started), {
+    const crossSite = await call(stack(), 'POST', pagePath(started), {
       body: 'method=test%40Test-ISP',
       headers: { ...FORM, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
     });
@@ -365,9 +366,9 @@ describe('choosing', () => {
 
 describe('the lifecycle of an order whose method the person chooses', () => {
   it('expires like any other order when nobody chooses in time, and the page then says so', async () => {
-    const slow = await tokenFor(stack, 'slow-choice-sp');
+    const slow = await tokenFor(stack(), 'slow-choice-sp');
     const started = (
-      await call<Started>(stack, 'POST', '/api/identifications', {
+      await call<Started>(stack(), 'POST', '/api/identifications', {
         token: slow,
         json: { ...PAPER_START_BODY, mobile: nextMobile() },
       })
@@ -378,7 +379,7 @@ describe('the lifecycle of an order whose method the person chooses', () => {
       (x) => x.statuses.at(-1)?.status === 'cancelled',
       { timeoutMs: 20_000 },
     );
-    const page = await call<string>(stack, 'GET', pagePath(started));
+    const page = await call<string>(stack(), 'GET', pagePath(started));
     const late = await choose(pagePath(started), 'bank@Slow-Partner');
 
     expect(s.statuses.map((e) => [e.status, e.kind])).toEqual([
@@ -387,7 +388,7 @@ describe('the lifecycle of an order whose method the person chooses', () => {
     ]);
     expect(page.status).toBe(410);
     expect(late.status).toBe(410);
-    expect((await stack.stepFunctions.settled(started.refId)).states).toEqual([
+    expect((await stack().stepFunctions.settled(started.refId)).states).toEqual([
       'MethodChosen',
       'WaitForMethodChoice',
       'ExpireOrder',
@@ -401,17 +402,17 @@ describe('the lifecycle of an order whose method the person chooses', () => {
     const started = await startWithoutMethod(portal, { mobile });
     await choose(pagePath(started), 'test@Test-ISP');
 
-    const identified = await call(stack, 'POST', `/test-isp/api/orders/${started.refId}`, {
+    const identified = await call(stack(), 'POST', `/test-isp/api/orders/${started.refId}`, {
       json: { status: 'data-ready', person: { lastName: 'Müller' } },
     });
     const link = await waitFor(
-      async () => termsLinkFromOutbox(stack, mobile),
+      async () => termsLinkFromOutbox(stack(), mobile),
       (l) => l !== undefined,
     );
     await acceptTerms(link as string);
     const verify = await waitFor(
       () =>
-        call(stack, 'POST', '/api/verify', {
+        call(stack(), 'POST', '/api/verify', {
           json: {
             msisdn: mobile.slice(1),
             claimedIdentity: 'test-client',
@@ -426,7 +427,7 @@ describe('the lifecycle of an order whose method the person chooses', () => {
     expect(verify.status).toBe(200);
     // The registration is written before terms-accepted is appended: read the status once the
     // execution has settled.
-    expect((await stack.stepFunctions.settled(started.refId)).states).toEqual([
+    expect((await stack().stepFunctions.settled(started.refId)).states).toEqual([
       'MethodChosen',
       'WaitForMethodChoice',
       'WaitForChosenPartner',

@@ -3,18 +3,10 @@
  * metadata) over real HTTP: tokens shaped like Cognito's, errors per RFC 6749 §5.2.
  */
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startStack } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack.js';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack();
 
 const CLIENT_ID = 'demo-portal';
 const CLIENT_SECRET = 'demo-portal-secret';
@@ -33,7 +25,7 @@ async function tokenRequest(
   headers: Record<string, string> = {},
   rawBody?: string,
 ): Promise<TokenAnswer> {
-  const res = await fetch(`${stack.baseUrl}/oauth2/token`, {
+  const res = await fetch(`${stack().baseUrl}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': FORM, ...headers },
     body: rawBody ?? new URLSearchParams(form).toString(),
@@ -89,12 +81,12 @@ describe('POST /oauth2/token (client credentials)', () => {
       { authorization: basic(CLIENT_ID, CLIENT_SECRET) },
     );
     const token = answer.body.access_token as string;
-    const jwksRes = await fetch(`${stack.baseUrl}/.well-known/jwks.json`);
+    const jwksRes = await fetch(`${stack().baseUrl}/.well-known/jwks.json`);
     const jwks = (await jwksRes.json()) as JSONWebKeySet;
 
     // Act
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
-      issuer: stack.baseUrl,
+      issuer: stack().baseUrl,
       algorithms: ['RS256'],
     });
 
@@ -107,7 +99,7 @@ describe('POST /oauth2/token (client credentials)', () => {
     expect(decodeProtectedHeader(token).kid).toEqual(expect.any(String));
     expect(payload.client_id).toBe(CLIENT_ID);
     expect(payload.token_use).toBe('access');
-    expect(payload.iss).toBe(stack.baseUrl);
+    expect(payload.iss).toBe(stack().baseUrl);
     expect((payload.scope as string).split(' ').sort()).toEqual(['srs/read', 'srs/write']);
     expect(payload.jti).toEqual(expect.any(String));
     expect(payload.iat).toBeGreaterThanOrEqual(before - 5);
@@ -125,14 +117,14 @@ describe('POST /oauth2/token (client credentials)', () => {
   });
 
   it('publishes RFC 8414 authorization server metadata naming the token endpoint and the JWKS', async () => {
-    const res = await fetch(`${stack.baseUrl}/.well-known/oauth-authorization-server`);
+    const res = await fetch(`${stack().baseUrl}/.well-known/oauth-authorization-server`);
     const metadata = (await res.json()) as Record<string, unknown>;
 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(metadata.issuer).toBe(stack.baseUrl);
-    expect(metadata.token_endpoint).toBe(`${stack.baseUrl}/oauth2/token`);
-    expect(metadata.jwks_uri).toBe(`${stack.baseUrl}/.well-known/jwks.json`);
+    expect(metadata.issuer).toBe(stack().baseUrl);
+    expect(metadata.token_endpoint).toBe(`${stack().baseUrl}/oauth2/token`);
+    expect(metadata.jwks_uri).toBe(`${stack().baseUrl}/.well-known/jwks.json`);
     expect(metadata.grant_types_supported).toEqual(['client_credentials']);
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(
       expect.arrayContaining(['client_secret_basic', 'client_secret_post']),

@@ -14,15 +14,7 @@ import {
   sendEvidence,
   termsLinkFromOutbox,
 } from '../support/isp.js';
-import {
-  call,
-  type LocalStack,
-  startOrder,
-  startStack,
-  tokenFor,
-  verifyEventuallyPositive,
-  waitFor,
-} from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, verifyEventuallyPositive, waitFor } from '../support/stack.js';
 
 const person = {
   firstName: 'Zebulon',
@@ -41,9 +33,13 @@ interface Emf {
 describe('the functions’ log lines and metrics', () => {
   const written: string[] = [];
   const secrets: string[] = [];
-  let stack: LocalStack;
-
-  beforeAll(async () => {
+  // Registered before the stack, so that it runs once the stack has closed.
+  afterAll(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+  // Every line the functions write from the start on, with the metrics' EMF lines switched on.
+  const stack = useStack(() => {
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
     const capture = (chunk: unknown) => {
       written.push(String(chunk));
@@ -51,27 +47,29 @@ describe('the functions’ log lines and metrics', () => {
     };
     vi.spyOn(process.stdout, 'write').mockImplementation(capture);
     vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    return { logLevel: 'DEBUG', rateLimits: false };
+  });
 
-    stack = await startStack({ logLevel: 'DEBUG', rateLimits: false });
-    const token = await tokenFor(stack);
+  beforeAll(async () => {
+    const token = await tokenFor(stack());
     secrets.push(token);
 
-    const done = await startOrder(stack, token, { ...person, mobile: completed });
-    const gone = await startOrder(stack, token, { ...person, mobile: cancelled });
+    const done = await startOrder(stack(), token, { ...person, mobile: completed });
+    const gone = await startOrder(stack(), token, { ...person, mobile: cancelled });
     secrets.push(new URL(done.targetURL).searchParams.get('token') ?? done.targetURL);
     const evidence = evidenceFor(
       { mobile: completed, method: 'test' },
       { givenName: person.firstName, familyName: person.lastName, birthdate: person.dob },
     );
-    expect((await sendEvidence(stack, done.refId, evidence)).status).toBe(200);
+    expect((await sendEvidence(stack(), done.refId, evidence)).status).toBe(200);
     const link = await waitFor(
-      async () => termsLinkFromOutbox(stack, completed),
+      async () => termsLinkFromOutbox(stack(), completed),
       (l) => l !== undefined,
     );
     secrets.push((link as string).slice((link as string).lastIndexOf('/') + 1));
     expect((await acceptTerms(link as string)).status).toBe(200);
-    await verifyEventuallyPositive(stack, completed, `gn=${person.firstName}, sn=${person.lastName}, c=CH`);
-    const negative = await call(stack, 'POST', '/api/verify', {
+    await verifyEventuallyPositive(stack(), completed, `gn=${person.firstName}, sn=${person.lastName}, c=CH`);
+    const negative = await call(stack(), 'POST', '/api/verify', {
       json: {
         msisdn: '41790007999',
         claimedIdentity: 'test-client',
@@ -80,15 +78,10 @@ describe('the functions’ log lines and metrics', () => {
       },
     });
     expect(negative.status).toBe(404);
-    expect((await sendEvent(stack, gone.refId, 'cancelled', { kind: 'user' })).status).toBe(200);
-    expect((await postJws(stack, '/isp/v1/events', 'not.a.jws')).status).toBeGreaterThanOrEqual(400);
-    await stack.stepFunctions.settled(done.refId);
-    await stack.stepFunctions.settled(gone.refId);
-  });
-  afterAll(async () => {
-    await stack?.close();
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
+    expect((await sendEvent(stack(), gone.refId, 'cancelled', { kind: 'user' })).status).toBe(200);
+    expect((await postJws(stack(), '/isp/v1/events', 'not.a.jws')).status).toBeGreaterThanOrEqual(400);
+    await stack().stepFunctions.settled(done.refId);
+    await stack().stepFunctions.settled(gone.refId);
   });
 
   const lines = () =>

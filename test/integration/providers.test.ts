@@ -2,10 +2,10 @@
  * GET /api/providers over real HTTP: the white paper's request and answer, the eligibility rules
  * per SP setup, media type negotiation, and hostile query strings.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderView } from '../../lambdas/core/domain.js';
 import { expectInvalidField, expectProblem } from '../support/problems.js';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor } from '../support/stack.js';
+import { call, paperStartBody, tokenFor, useStack } from '../support/stack.js';
 import { PAPER_PROVIDERS_QUERY, PAPER_TEST_ISP_ENTRY } from '../support/white-paper.js';
 
 const VENDOR = 'application/vnd.sc.miss.provider.v1+json';
@@ -16,20 +16,15 @@ const PAPER_FIELDS = Object.keys(PAPER_ANSWER[0] as object).sort();
 
 type Provider = ProviderView;
 
-let stack: LocalStack;
 const tokens: Record<string, string> = {};
 
+const stack = useStack();
 beforeAll(async () => {
-  stack = await startStack();
-  for (const sp of ['demo-portal', 'demo-bank']) tokens[sp] = await tokenFor(stack, sp);
-});
-
-afterAll(async () => {
-  await stack?.close();
+  for (const sp of ['demo-portal', 'demo-bank']) tokens[sp] = await tokenFor(stack(), sp);
 });
 
 const providers = (clientId: string, path = '/api/providers', accept = VENDOR) =>
-  call<Provider[]>(stack, 'GET', path, { token: tokens[clientId], headers: { accept } });
+  call<Provider[]>(stack(), 'GET', path, { token: tokens[clientId], headers: { accept } });
 
 describe("the white paper's catalogue request", () => {
   it("answers objects with exactly the paper's fields (offline partners add offlineMethods), in the vendor media type", async () => {
@@ -231,7 +226,7 @@ describe('an SP builds every start call from the catalogue alone', () => {
       // Act
       const answers = [];
       for (const choice of calls) {
-        const res = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+        const res = await call<{ refId: string }>(stack(), 'POST', '/api/identifications', {
           token: tokens[clientId],
           json: { ...paperStartBody(), ...choice },
         });

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startStack, waitFor } from '../support/stack.js';
+import { useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const run = promisify(execFile);
@@ -75,17 +75,10 @@ function patternOf(shown: string, baseUrl: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-let stack: LocalStack;
 /** The second in which the last run started: runs are told apart by `date +%s`. */
 let lastRunSecond = 0;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack();
 
 /** Runs the steps in one bash session; answers what each printed. */
 async function runWalkthrough(steps: Step[]): Promise<string[]> {
@@ -94,7 +87,7 @@ async function runWalkthrough(steps: Step[]): Promise<string[]> {
     'set -euo pipefail',
     ...steps.flatMap((s, i) => [
       `echo; echo '${marker(i)}'`,
-      s.command.replaceAll(README_BASE, stack.baseUrl),
+      s.command.replaceAll(README_BASE, stack().baseUrl),
     ]),
   ].join('\n');
   const { stdout } = await run('bash', ['-c', script], { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 });
@@ -140,7 +133,7 @@ describe("the README's walkthrough", () => {
 
     steps.forEach((step, i) => {
       if (step.shown === undefined) return;
-      expect(printed[i], `step ${i}:\n${step.command}`).toMatch(patternOf(step.shown, stack.baseUrl));
+      expect(printed[i], `step ${i}:\n${step.command}`).toMatch(patternOf(step.shown, stack().baseUrl));
     });
     // The journey ended in a positive verify.
     expect(JSON.parse(printed.at(-1) as string)).toEqual({
@@ -162,7 +155,7 @@ describe("the README's other examples that run on their own", () => {
     const [printed] = await runWalkthrough([step]);
 
     expect(step.shown).toBeDefined();
-    expect(printed).toMatch(patternOf(step.shown as string, stack.baseUrl));
+    expect(printed).toMatch(patternOf(step.shown as string, stack().baseUrl));
   });
 });
 
@@ -189,7 +182,7 @@ describe("the README's webhooks section", () => {
 
       // Register and test, then the walkthrough, in one shell session (as a reader pastes them).
       const printed = await walkthroughRun([register as Step, ...walkthrough]);
-      expect(printed[0]).toMatch(patternOf((register as Step).shown as string, stack.baseUrl));
+      expect(printed[0]).toMatch(patternOf((register as Step).shown as string, stack().baseUrl));
       const { secret } = JSON.parse((printed[0] as string).split('\n')[0] as string) as { secret: string };
       const refId = (printed.join('\n').match(/"refId":"([0-9a-f-]{36})"/) as RegExpMatchArray)[1] as string;
 
@@ -219,7 +212,7 @@ describe("the README's webhooks section", () => {
         async () => (await runWalkthrough([session, deliveryLog as Step]))[1] as string,
         (line) => line.includes('"delivered"'),
       );
-      expect(log).toMatch(patternOf((deliveryLog as Step).shown as string, stack.baseUrl));
+      expect(log).toMatch(patternOf((deliveryLog as Step).shown as string, stack().baseUrl));
     },
   );
 });

@@ -5,22 +5,13 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
-import {
-  call,
-  type LocalStack,
-  paperStartBody,
-  startOrder,
-  startStack,
-  tokenFor,
-  waitFor,
-} from '../support/stack.js';
+import { call, paperStartBody, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
-let stack: LocalStack;
 let portal: string;
 const DAY = 86_400_000;
 
@@ -28,7 +19,7 @@ const DAY = 86_400_000;
 async function scanTable(): Promise<Record<string, unknown>[]> {
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({
-      endpoint: stack.dynamoEndpoint,
+      endpoint: stack().dynamoEndpoint,
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
@@ -76,7 +67,7 @@ const USAGE_OF_THE_THREE = [
 ];
 
 const verify = (msisdn: string, givenName: string, familyName: string) =>
-  call(stack, 'POST', '/api/verify', {
+  call(stack(), 'POST', '/api/verify', {
     json: {
       msisdn,
       claimedIdentity: 'test-client',
@@ -87,32 +78,28 @@ const verify = (msisdn: string, givenName: string, familyName: string) =>
 
 /** A person identified and registered through the whole journey; answers the refId. */
 async function registered(mobile: string, givenName: string, familyName: string): Promise<string> {
-  const { refId } = await startOrder(stack, portal, { mobile, firstName: givenName, lastName: familyName });
+  const { refId } = await startOrder(stack(), portal, { mobile, firstName: givenName, lastName: familyName });
   const evidence = evidenceFor({ mobile, method: 'test' }, { givenName, familyName });
-  expect((await sendEvidence(stack, refId, evidence)).status).toBe(200);
+  expect((await sendEvidence(stack(), refId, evidence)).status).toBe(200);
   const link = await waitFor(
-    async () => termsLinkFromOutbox(stack, mobile),
+    async () => termsLinkFromOutbox(stack(), mobile),
     (l) => l !== undefined,
   );
   expect((await acceptTerms(link as string)).status).toBe(200);
-  expect((await stack.stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
+  expect((await stack().stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
   return refId;
 }
 
 async function cancelledByPerson(mobile: string, givenName: string, familyName: string): Promise<string> {
-  const { refId } = await startOrder(stack, portal, { mobile, firstName: givenName, lastName: familyName });
-  expect((await sendEvent(stack, refId, 'cancelled', { kind: 'user' })).status).toBe(200);
-  expect((await stack.stepFunctions.settled(refId)).status).not.toBe('RUNNING');
+  const { refId } = await startOrder(stack(), portal, { mobile, firstName: givenName, lastName: familyName });
+  expect((await sendEvent(stack(), refId, 'cancelled', { kind: 'user' })).status).toBe(200);
+  expect((await stack().stepFunctions.settled(refId)).status).not.toBe('RUNNING');
   return refId;
 }
 
+const stack = useStack({ rateLimits: false, timeToLiveSweepSeconds: 0 });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false, timeToLiveSweepSeconds: 0 });
-  portal = await tokenFor(stack, 'demo-portal');
-});
-
-afterAll(async () => {
-  await stack?.close();
+  portal = await tokenFor(stack(), 'demo-portal');
 });
 
 describe('npm run admin -- erase', () => {
@@ -125,7 +112,7 @@ describe('npm run admin -- erase', () => {
 
     const out = await runAdmin(
       ['erase', '--msisdn', '+41790008101', '--reference', 'DSR-2026-17'],
-      tableEnv(stack),
+      tableEnv(stack()),
     );
 
     expect(out).toMatchObject({ code: 0, stderr: '' });
@@ -165,14 +152,14 @@ describe('npm run admin -- erase', () => {
     const statuses = await Promise.all(
       (await scanTable())
         .filter((i) => i.event === 'started')
-        .map((i) => call(stack, 'GET', `/api/identifications/${String(i.refId)}`, { token: portal })),
+        .map((i) => call(stack(), 'GET', `/api/identifications/${String(i.refId)}`, { token: portal })),
     );
     // The other person's order; both of the erased person's.
     expect(statuses.map((s) => s.status).sort()).toEqual([200, 404, 404]);
   });
 
   it('a second erasure finds nothing and says so', async () => {
-    const out = await runAdmin(['erase', '--msisdn', '41790008101'], tableEnv(stack));
+    const out = await runAdmin(['erase', '--msisdn', '41790008101'], tableEnv(stack()));
 
     expect(out.code).toBe(0);
     expect(out.lines[0]).toMatchObject({
@@ -182,16 +169,16 @@ describe('npm run admin -- erase', () => {
   });
 
   it('refuses while an identification of the person runs, changing nothing', async () => {
-    const { refId } = await startOrder(stack, portal, { mobile: '+41790008103' });
+    const { refId } = await startOrder(stack(), portal, { mobile: '+41790008103' });
 
-    const out = await runAdmin(['erase', '--msisdn', '+41790008103'], tableEnv(stack));
+    const out = await runAdmin(['erase', '--msisdn', '+41790008103'], tableEnv(stack()));
 
     expect(out.code).toBe(2);
     expect(out.stderr).toBe(
       `admin: Identifications of this person are still running (${refId}): nothing was erased; try again when they have ended.\n`,
     );
-    expect(await stack.repository.getOrder(refId)).toBeDefined();
-    await sendEvent(stack, refId, 'cancelled', { kind: 'user' });
+    expect(await stack().repository.getOrder(refId)).toBeDefined();
+    await sendEvent(stack(), refId, 'cancelled', { kind: 'user' });
   });
 
   it('leaves nothing about the number: with an idempotency key, webhook deliveries and AML reads, only records without person data stay', async () => {
@@ -203,32 +190,32 @@ describe('npm run admin -- erase', () => {
       email: 'quirin.q@example.org',
       dob: '1981-07-19',
     };
-    const bank = await tokenFor(stack, 'demo-bank');
+    const bank = await tokenFor(stack(), 'demo-bank');
     const receiver = await new WebhookReceiver().start();
-    const endpoint = await call<{ id: string }>(stack, 'POST', '/api/webhooks', {
+    const endpoint = await call<{ id: string }>(stack(), 'POST', '/api/webhooks', {
       token: bank,
       json: { url: receiver.url },
     });
     expect(endpoint.status).toBe(201);
     try {
-      const started = await call<{ refId: string }>(stack, 'POST', '/api/identifications', {
+      const started = await call<{ refId: string }>(stack(), 'POST', '/api/identifications', {
         token: bank,
         headers: { 'Idempotency-Key': 'erasure-test-4104' },
         json: paperStartBody({ ...person, mobile, issuer: 'BankIdent-Demo', method: 'bank' }),
       });
       expect(started.status).toBe(201);
       const { refId } = started.body;
-      const identified = await call(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+      const identified = await call(stack(), 'POST', `/test-isp/api/orders/${refId}`, {
         json: { status: 'data-ready', person: { lastName: person.lastName } },
       });
       expect(identified.status).toBe(200);
       const link = await waitFor(
-        async () => termsLinkFromOutbox(stack, mobile),
+        async () => termsLinkFromOutbox(stack(), mobile),
         (l) => l !== undefined,
       );
       expect((await acceptTerms(link as string)).status).toBe(200);
-      expect((await stack.stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
-      const aml = await call(stack, 'GET', `/api/identifications/${refId}/identification-data`, {
+      expect((await stack().stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
+      const aml = await call(stack(), 'GET', `/api/identifications/${refId}/identification-data`, {
         token: bank,
       });
       expect(aml.status).toBe(200);
@@ -246,7 +233,7 @@ describe('npm run admin -- erase', () => {
       );
 
       // Act
-      const out = await runAdmin(['erase', '--msisdn', mobile], tableEnv(stack));
+      const out = await runAdmin(['erase', '--msisdn', mobile], tableEnv(stack()));
 
       // Assess: only what holds no person data is left of the order — usage records, the AML access
       // record, the webhook delivery log — and nothing in the table names the person
@@ -257,7 +244,7 @@ describe('npm run admin -- erase', () => {
       for (const trace of [mobile.slice(1), ...Object.values(person)]) expect(table).not.toContain(trace);
       expect((await verify(mobile.slice(1), person.firstName, person.lastName)).status).toBe(404);
     } finally {
-      await call(stack, 'DELETE', `/api/webhooks/${endpoint.body.id}`, { token: bank });
+      await call(stack(), 'DELETE', `/api/webhooks/${endpoint.body.id}`, { token: bank });
       await receiver.stop();
     }
   });
@@ -268,7 +255,7 @@ describe('npm run admin -- erase', () => {
       ['erase', '--msisdn', 'hans'],
       ['erase', '--msisdn', '+41790008101', '--reference', 'a b'],
     ]) {
-      const out = await runAdmin(args, tableEnv(stack));
+      const out = await runAdmin(args, tableEnv(stack()));
       expect(out.code, args.join(' ')).toBe(2);
       expect(out.stdout).toBe('');
     }
@@ -281,19 +268,19 @@ describe('retention: what DynamoDB Time to Live leaves (emulated sweeps at chose
   let open: string;
   const msisdn = '41790008201';
   const t0 = Date.now();
-  const sweepAt = (ms: number) => stack.timeToLive.sweep(new Date(t0 + ms));
+  const sweepAt = (ms: number) => stack().timeToLive.sweep(new Date(t0 + ms));
 
   beforeAll(async () => {
     cancelled = await cancelledByPerson('+41790008201', 'Rita', 'Retention');
     completed = await registered('+41790008201', 'Rita', 'Retention');
     // Evidence imported, terms never accepted.
-    open = (await startOrder(stack, portal, { mobile: '+41790008202' })).refId;
+    open = (await startOrder(stack(), portal, { mobile: '+41790008202' })).refId;
     expect(
-      (await sendEvidence(stack, open, evidenceFor({ mobile: '+41790008202', method: 'test' }))).status,
+      (await sendEvidence(stack(), open, evidenceFor({ mobile: '+41790008202', method: 'test' }))).status,
     ).toBe(200);
     // The terms SMS leaves asynchronously (the state machine's next step).
     await waitFor(
-      async () => termsLinkFromOutbox(stack, '+41790008202'),
+      async () => termsLinkFromOutbox(stack(), '+41790008202'),
       (l) => l !== undefined,
     );
   });
@@ -332,8 +319,8 @@ describe('retention: what DynamoDB Time to Live leaves (emulated sweeps at chose
   });
 
   it('when the registration’s validity ends: the registration goes, verify is negative; the evidence stays', async () => {
-    const reg = await stack.repository.getRegistration(msisdn);
-    await stack.timeToLive.sweep(new Date(Date.parse(reg?.validUntil ?? '') + 1000));
+    const reg = await stack().repository.getRegistration(msisdn);
+    await stack().timeToLive.sweep(new Date(Date.parse(reg?.validUntil ?? '') + 1000));
 
     expect((await state()).filter((s) => !s.startsWith('usage'))).toEqual(['evidence 1']);
     expect((await verify(msisdn, 'Rita', 'Retention')).status).toBe(404);
@@ -351,6 +338,6 @@ describe('retention: what DynamoDB Time to Live leaves (emulated sweeps at chose
       expect(kinds.has(gone), gone).toBe(false);
     expect(kinds.has('SP')).toBe(true);
     // Configuration has no expiry.
-    expect(await stack.repository.getSpSetup('demo-portal')).toBeDefined();
+    expect(await stack().repository.getSpSetup('demo-portal')).toBeDefined();
   });
 });

@@ -9,7 +9,7 @@
  * never returns is a process that died there — nothing after it runs.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../lambdas/core/idempotency.js';
 import type { Order } from '../../lambdas/core/order.js';
 import type { StartIdentificationRequest } from '../../lambdas/core/schemas.js';
@@ -19,7 +19,7 @@ import {
   type StartIdentificationResult,
   startIdentification,
 } from '../../lambdas/usecases/start-identification.js';
-import { type LocalStack, paperStartBody, startStack, waitFor } from '../support/stack.js';
+import { paperStartBody, useStack, waitFor } from '../support/stack.js';
 
 const CLIENT = 'demo-portal';
 const BASE_URL = 'http://127.0.0.1:3102';
@@ -27,15 +27,7 @@ const T0 = new Date('2026-11-30T01:00:00.000Z');
 /** Past the key's 60-second lock: what the SP's retry after a crash sees. */
 const AFTER_LOCK = new Date(T0.getTime() + 61_000);
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack();
 
 /** A partner that opens one order per refId (as a partner does for a repeated Idempotency-Key). */
 function partner(): IspAdapter & { opened: string[] } {
@@ -67,7 +59,7 @@ function workflow(behaviour: 'dieOnFirst' | 'failOnFirst' | 'ok') {
 
 function deps(adapter: IspAdapter, flow: ReturnType<typeof workflow>, at: Date): StartIdentificationDeps {
   return {
-    repository: stack.repository,
+    repository: stack().repository,
     adapterFor: () => adapter,
     workflow: flow,
     signOrderToken: async () => 'order-token',
@@ -105,7 +97,7 @@ describe('a start whose request died or failed after writing its order', () => {
     const flow = workflow('dieOnFirst');
     void start(deps(adapter, flow, T0), request(mobile), key);
     const [written] = await waitFor(
-      () => stack.repository.ordersOfMobile(mobile),
+      () => stack().repository.ordersOfMobile(mobile),
       (orders) => orders.length === 1,
     );
 
@@ -124,7 +116,7 @@ describe('a start whose request died or failed after writing its order', () => {
         expiresAt: written?.expiresAt,
       },
     });
-    expect((await stack.repository.ordersOfMobile(mobile)).map((o) => o.refId)).toEqual([written?.refId]);
+    expect((await stack().repository.ordersOfMobile(mobile)).map((o) => o.refId)).toEqual([written?.refId]);
     expect(flow.started).toEqual([written?.refId]);
     expect(adapter.opened).toEqual([written?.refId]);
     expect(again).toEqual({ ...retry, replayed: true } satisfies StartIdentificationResult);
@@ -136,7 +128,7 @@ describe('a start whose request died or failed after writing its order', () => {
     const flow = workflow('dieOnFirst');
     void start(deps(partner(), flow, T0), request(mobile, true), key);
     const [written] = await waitFor(
-      () => stack.repository.ordersOfMobile(mobile),
+      () => stack().repository.ordersOfMobile(mobile),
       (orders) => orders.length === 1,
     );
 
@@ -147,7 +139,7 @@ describe('a start whose request died or failed after writing its order', () => {
     expect(link.pathname).toBe(`/method-choice/${written?.refId}`);
     // The link's secret is the one the order was written with.
     expect(sha256(link.searchParams.get('token') ?? '')).toBe(written?.methodChoice?.tokenHash);
-    expect(await stack.repository.ordersOfMobile(mobile)).toHaveLength(1);
+    expect(await stack().repository.ordersOfMobile(mobile)).toHaveLength(1);
     expect(flow.started).toEqual([written?.refId]);
   });
 
@@ -160,7 +152,7 @@ describe('a start whose request died or failed after writing its order', () => {
     await expect(start(deps(adapter, flow, T0), request(mobile), key)).rejects.toThrow(
       'StartExecution failed',
     );
-    const [written] = await stack.repository.ordersOfMobile(mobile);
+    const [written] = await stack().repository.ordersOfMobile(mobile);
 
     // Act: the SP retries at once.
     const retry = await start(deps(adapter, flow, T0), request(mobile), key);
@@ -168,7 +160,7 @@ describe('a start whose request died or failed after writing its order', () => {
     // Assess
     expect(retry.statusCode).toBe(201);
     expect(retry.body.refId).toBe(written?.refId);
-    expect((await stack.repository.ordersOfMobile(mobile)).map((o) => o.refId)).toEqual([written?.refId]);
+    expect((await stack().repository.ordersOfMobile(mobile)).map((o) => o.refId)).toEqual([written?.refId]);
     expect(flow.started).toEqual([written?.refId]);
   });
 
@@ -186,13 +178,13 @@ describe('a start whose request died or failed after writing its order', () => {
     };
     const flow = workflow('ok');
     await expect(start(deps(flaky, flow, T0), request(mobile), key)).rejects.toThrow('partner down');
-    expect(await stack.repository.ordersOfMobile(mobile)).toEqual([]);
+    expect(await stack().repository.ordersOfMobile(mobile)).toEqual([]);
     down = false;
 
     const retry = await start(deps(flaky, flow, T0), request(mobile), key);
 
     expect(retry.statusCode).toBe(201);
-    expect((await stack.repository.ordersOfMobile(mobile)).map((o) => o.refId)).toEqual([retry.body.refId]);
+    expect((await stack().repository.ordersOfMobile(mobile)).map((o) => o.refId)).toEqual([retry.body.refId]);
     expect(flow.started).toEqual([retry.body.refId]);
   });
 
@@ -202,7 +194,7 @@ describe('a start whose request died or failed after writing its order', () => {
     const flow = workflow('dieOnFirst');
     void start(deps(partner(), flow, T0), request(mobile), key);
     const [written] = await waitFor(
-      () => stack.repository.ordersOfMobile(mobile),
+      () => stack().repository.ordersOfMobile(mobile),
       (orders) => orders.length === 1,
     );
 

@@ -4,29 +4,27 @@
  * order, and a pseudonym chosen there (checked like a name) lets verify accept a pseudonym DN.
  * A new terms version applies to new acceptances only; the operator shows the record.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConditionFailed } from '../../lambdas/core/errors.js';
 import type { TermsOfUse } from '../../lambdas/core/terms-of-use.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
 import { expectUniformNegative } from '../support/problems.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 
-let stack: LocalStack;
 let token: string;
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
-  token = await tokenFor(stack);
+  token = await tokenFor(stack());
 });
-afterAll(async () => stack?.close());
 
 /** An order whose evidence (Hans Muster, CH, LoA 3 under both laws) is in and whose terms SMS went out. */
 async function awaitingTerms(mobile: string, language = 'en') {
-  const { refId } = await startOrder(stack, token, { mobile, language });
-  expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
+  const { refId } = await startOrder(stack(), token, { mobile, language });
+  expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
   const [link] = await waitFor(
-    async () => termsLinksFromOutbox(stack, mobile),
+    async () => termsLinksFromOutbox(stack(), mobile),
     (links) => links.length === 1,
   );
   return { refId, link: link as string, msisdn: mobile.slice(1) };
@@ -42,13 +40,13 @@ function postForm(link: string, fields: [string, string][]) {
 }
 
 const verify = (msisdn: string, distinguishedName: string) =>
-  call(stack, 'POST', '/api/verify', {
+  call(stack(), 'POST', '/api/verify', {
     json: { msisdn, claimedIdentity: 'test-client', assuranceLevel: 3, distinguishedName },
   });
 
 const registered = (msisdn: string) =>
   waitFor(
-    () => stack.repository.getRegistration(msisdn),
+    () => stack().repository.getRegistration(msisdn),
     (r) => r !== undefined,
   );
 
@@ -76,7 +74,7 @@ describe('the terms page shows the terms of use', () => {
         en: { title: 'Terms of use (PDF)', url: 'https://trust.example/terms/link-test-1/en.pdf' },
       },
     };
-    await stack.repository.publishTermsOfUse(linked);
+    await stack().repository.publishTermsOfUse(linked);
     try {
       const { link } = await awaitingTerms('+41797770002', 'it');
 
@@ -87,7 +85,7 @@ describe('the terms page shows the terms of use', () => {
       expect(page).toContain('In breve');
       expect(page).toContain('Versione link-test-1');
     } finally {
-      await stack.repository.publishTermsOfUse(stack.config.termsOfUse);
+      await stack().repository.publishTermsOfUse(stack().config.termsOfUse);
     }
   });
 });
@@ -108,7 +106,7 @@ describe('the acceptance on record', () => {
     expect(reg).toMatchObject({ refId, termsVersion: '2026-11', termsLanguage: 'fr' });
     expect(String(reg?.termsAcceptedAt) >= before).toBe(true);
     expect(reg).not.toHaveProperty('pseudonym');
-    expect((await stack.repository.getOrder(refId))?.acceptance).toEqual({
+    expect((await stack().repository.getOrder(refId))?.acceptance).toEqual({
       acceptedAt: reg?.termsAcceptedAt,
       termsVersion: '2026-11',
       termsLanguage: 'fr',
@@ -129,7 +127,7 @@ describe('the acceptance on record', () => {
     };
 
     // Act: the operator publishes a new version
-    await stack.repository.publishTermsOfUse(next);
+    await stack().repository.publishTermsOfUse(next);
     try {
       const stale = await postForm(open.link, [
         ['accept', 'yes'],
@@ -147,7 +145,9 @@ describe('the acceptance on record', () => {
       expect(shown).toContain('Terms of use, January 2027');
       expect(fresh.status).toBe(200);
       expect(await registered(open.msisdn)).toMatchObject({ termsVersion: '2027-01', refId: open.refId });
-      expect(await stack.repository.getRegistration(early.msisdn)).toMatchObject({ termsVersion: '2026-11' });
+      expect(await stack().repository.getRegistration(early.msisdn)).toMatchObject({
+        termsVersion: '2026-11',
+      });
       const dn = 'gn=Hans, sn=Muster, c=CH';
       expect((await verify(early.msisdn, dn)).status).toBe(200);
       expect(
@@ -159,22 +159,22 @@ describe('the acceptance on record', () => {
         ).status,
       ).toBe(200);
     } finally {
-      await stack.repository.publishTermsOfUse(stack.config.termsOfUse);
+      await stack().repository.publishTermsOfUse(stack().config.termsOfUse);
     }
   });
 
   it('never publishes another text under a version already published; the same text again changes nothing', async () => {
-    const current = stack.config.termsOfUse;
+    const current = stack().config.termsOfUse;
 
-    await expect(stack.repository.publishTermsOfUse(current)).resolves.toBeUndefined();
+    await expect(stack().repository.publishTermsOfUse(current)).resolves.toBeUndefined();
     await expect(
-      stack.repository.publishTermsOfUse({
+      stack().repository.publishTermsOfUse({
         ...current,
         documents: { en: { title: 'Quietly changed', text: ['Other terms.'] } },
       }),
     ).rejects.toBeInstanceOf(ConditionFailed);
-    expect(await stack.repository.getCurrentTermsOfUse()).toEqual(current);
-    expect(await stack.repository.getTermsOfUse(current.version)).toEqual(current);
+    expect(await stack().repository.getCurrentTermsOfUse()).toEqual(current);
+    expect(await stack().repository.getTermsOfUse(current.version)).toEqual(current);
   });
 });
 
@@ -242,8 +242,8 @@ describe('pseudonyms', () => {
     expect(page).toContain('Nothing was recorded: a pseudonym may contain letters');
     expect(page).not.toContain('<script>alert');
     expect(page).not.toContain('<form');
-    expect((await stack.repository.getOrder(refId))?.acceptance).toBeUndefined();
-    expect(await stack.repository.getRegistration(msisdn)).toBeUndefined();
+    expect((await stack().repository.getOrder(refId))?.acceptance).toBeUndefined();
+    expect(await stack().repository.getRegistration(msisdn)).toBeUndefined();
     // The link still works: the person can accept with a valid pseudonym or none
     expect((await fetch(link)).status).toBe(200);
     expect((await postForm(link, [['accept', 'yes']])).status).toBe(200);
@@ -259,7 +259,7 @@ describe('pseudonyms', () => {
     ]);
 
     expect(res.status).toBe(400);
-    expect((await stack.repository.getOrder(refId))?.acceptance).toBeUndefined();
+    expect((await stack().repository.getOrder(refId))?.acceptance).toBeUndefined();
   });
 });
 
@@ -269,8 +269,8 @@ describe('the operator shows the acceptance record (npm run admin -- terms-accep
     expect((await postForm(link, [['accept', 'yes']])).status).toBe(200);
     const reg = await registered(msisdn);
 
-    const byNumber = await runAdmin(['terms-acceptance', '--msisdn', `+${msisdn}`], tableEnv(stack));
-    const byOrder = await runAdmin(['terms-acceptance', '--ref', refId], tableEnv(stack));
+    const byNumber = await runAdmin(['terms-acceptance', '--msisdn', `+${msisdn}`], tableEnv(stack()));
+    const byOrder = await runAdmin(['terms-acceptance', '--ref', refId], tableEnv(stack()));
 
     const record = {
       msisdn,
@@ -291,7 +291,7 @@ describe('the operator shows the acceptance record (npm run admin -- terms-accep
     [['terms-acceptance', '--msisdn', 'REG#41790000005'], /--msisdn must be/],
     [['terms-acceptance', '--ref', 'not-a-uuid'], /--ref must be a refId/],
   ])('refuses %j with exit code 2 and one line', async (args, message) => {
-    const out = await runAdmin(args, tableEnv(stack));
+    const out = await runAdmin(args, tableEnv(stack()));
 
     expect(out.code).toBe(2);
     expect(out.stdout).toBe('');

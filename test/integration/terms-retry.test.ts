@@ -4,23 +4,21 @@
  * between them: the person's retry was answered "Already accepted" although nothing was recorded.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { acceptTerms, evidenceFor, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 
-let stack: LocalStack;
 let token: string;
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
-  token = await tokenFor(stack);
+  token = await tokenFor(stack());
 });
-afterAll(async () => stack?.close());
 
 async function linkOf(mobile: string): Promise<string> {
-  const { refId } = await startOrder(stack, token, { mobile });
-  expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
+  const { refId } = await startOrder(stack(), token, { mobile });
+  expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
   return (await waitFor(
-    async () => termsLinkFromOutbox(stack, mobile),
+    async () => termsLinkFromOutbox(stack(), mobile),
     (l) => l !== undefined,
   )) as string;
 }
@@ -34,15 +32,15 @@ it('a link marked used whose acceptance was never recorded still completes the a
   const mobile = '+41790000911';
   const link = await linkOf(mobile);
   // The first attempt got as far as marking the link used, then died.
-  await stack.repository.useTermsLink(hashOf(link), new Date());
+  await stack().repository.useTermsLink(hashOf(link), new Date());
 
   expect((await fetch(link)).status).toBe(200);
   expect((await acceptTerms(link)).status).toBe(200);
 
-  const refId = (await stack.repository.getTermsLink(hashOf(link)))?.refId as string;
-  expect((await stack.stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
+  const refId = (await stack().repository.getTermsLink(hashOf(link)))?.refId as string;
+  expect((await stack().stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
   const status = await call<{ statuses: { status: string }[] }>(
-    stack,
+    stack(),
     'GET',
     `/api/identifications/${refId}`,
     {

@@ -2,28 +2,26 @@
  * The terms SMS and its link: single use, only the newest link valid, expiring, in the order's
  * language; the SP may have it resent, at most three times an hour.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openTermsLink } from '../../lambdas/usecases/terms-acceptance.js';
 import { RESEND_LIMIT_PER_HOUR } from '../../lambdas/usecases/terms-sms.js';
 import { acceptTerms, evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
 import { expectProblem } from '../support/problems.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 
-let stack: LocalStack;
 let token: string;
 
+const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
-  stack = await startStack({ rateLimits: false });
-  token = await tokenFor(stack);
+  token = await tokenFor(stack());
 });
-afterAll(async () => stack?.close());
 
-const linksTo = (mobile: string) => termsLinksFromOutbox(stack, mobile);
+const linksTo = (mobile: string) => termsLinksFromOutbox(stack(), mobile);
 
 /** An order whose evidence is in and whose first terms SMS has been sent. */
 async function awaitingTerms(mobile: string, language = 'en') {
-  const { refId } = await startOrder(stack, token, { mobile, language });
-  expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
+  const { refId } = await startOrder(stack(), token, { mobile, language });
+  expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
   const [link] = await waitFor(
     async () => linksTo(mobile),
     (links) => links.length === 1,
@@ -56,13 +54,13 @@ describe('the terms link', () => {
     expect(again.status).toBe(410);
     expect(await again.text()).toContain('already accepted');
     expect(visit.status).toBe(410);
-    await stack.stepFunctions.settled(refId);
-    const order = await stack.repository.getOrder(refId);
+    await stack().stepFunctions.settled(refId);
+    const order = await stack().repository.getOrder(refId);
     expect(order?.statuses.filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
   });
 
   it('answers 404 for a link that never existed, without a form', async () => {
-    const res = await fetch(`${stack.baseUrl}/terms/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
+    const res = await fetch(`${stack().baseUrl}/terms/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
 
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('<form');
@@ -72,7 +70,7 @@ describe('the terms link', () => {
     const { link } = await awaitingTerms('+41796660003');
     const token = link.split('/terms/')[1] as string;
     const deps = {
-      repository: stack.repository,
+      repository: stack().repository,
       callbacks: { succeed: async () => true, fail: async () => true },
     };
 
@@ -92,7 +90,7 @@ describe('accepting the terms: only the explicit acceptance from the page itself
 
   /** Nothing recorded: no acceptance on the order and the link still works afterwards. */
   async function expectNothingChanged(refId: string, link: string) {
-    expect((await stack.repository.getOrder(refId))?.acceptance).toBeUndefined();
+    expect((await stack().repository.getOrder(refId))?.acceptance).toBeUndefined();
     expect((await fetch(link)).status).toBe(200);
   }
 
@@ -133,7 +131,7 @@ describe('accepting the terms: only the explicit acceptance from the page itself
     const opaque = await awaitingTerms('+41796680002');
 
     const fromOwnOrigin = await post(own.link, 'accept=yes', {
-      origin: new URL(stack.baseUrl).origin,
+      origin: new URL(stack().baseUrl).origin,
       'sec-fetch-site': 'same-origin',
     });
     const fromOpaqueOrigin = await post(opaque.link, 'accept=yes', {
@@ -162,7 +160,7 @@ describe('resending the terms SMS', () => {
     const { refId, link: first } = await awaitingTerms(mobile);
 
     const res = await call<{ refId: string; sentAt: string; expiresAt: string }>(
-      stack,
+      stack(),
       'POST',
       `/api/identifications/${refId}/terms-sms`,
       { token },
@@ -180,7 +178,7 @@ describe('resending the terms SMS', () => {
 
   it(`allows ${RESEND_LIMIT_PER_HOUR} resends an hour, then answers 429 with Retry-After`, async () => {
     const { refId } = await awaitingTerms('+41796660005');
-    const resend = () => call(stack, 'POST', `/api/identifications/${refId}/terms-sms`, { token });
+    const resend = () => call(stack(), 'POST', `/api/identifications/${refId}/terms-sms`, { token });
 
     for (let i = 0; i < RESEND_LIMIT_PER_HOUR; i++) expect((await resend()).status).toBe(202);
     const refused = await resend();
@@ -191,17 +189,17 @@ describe('resending the terms SMS', () => {
   });
 
   it('refuses while the order does not wait for the terms (409), and for another SP (404)', async () => {
-    const { refId } = await startOrder(stack, token, { mobile: '+41796660006' });
-    const bank = await tokenFor(stack, 'demo-bank');
+    const { refId } = await startOrder(stack(), token, { mobile: '+41796660006' });
+    const bank = await tokenFor(stack(), 'demo-bank');
 
     expectProblem(
-      await call(stack, 'POST', `/api/identifications/${refId}/terms-sms`, { token }),
+      await call(stack(), 'POST', `/api/identifications/${refId}/terms-sms`, { token }),
       409,
       'not-awaiting-terms',
       'Conflict',
     );
     expectProblem(
-      await call(stack, 'POST', `/api/identifications/${refId}/terms-sms`, { token: bank }),
+      await call(stack(), 'POST', `/api/identifications/${refId}/terms-sms`, { token: bank }),
       404,
       'not-found',
       'Not found',

@@ -3,8 +3,8 @@
  * embedded stack: it drives orders only through the signed ISP callbacks, as a real partner would.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type LocalStack, paperStartBody, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, paperStartBody, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { DEFINE_IDENTITY_FIELDS } from '../support/white-paper.js';
 
 interface OrderState {
@@ -45,17 +45,15 @@ function labelledControls(page: string): Map<string, { tag: string; value: strin
 }
 
 describe('Test-ISP simulator', () => {
-  let stack: LocalStack;
   let token: string;
 
+  const stack = useStack({ rateLimits: false });
   beforeAll(async () => {
-    stack = await startStack({ rateLimits: false });
-    token = await tokenFor(stack);
+    token = await tokenFor(stack());
   });
-  afterAll(async () => stack?.close());
 
   async function startOrder(mobile: string): Promise<{ refId: string; targetURL: string }> {
-    const res = await call<{ refId: string; targetURL: string }>(stack, 'POST', '/api/identifications', {
+    const res = await call<{ refId: string; targetURL: string }>(stack(), 'POST', '/api/identifications', {
       token,
       json: paperStartBody({ mobile }),
     });
@@ -64,7 +62,7 @@ describe('Test-ISP simulator', () => {
   }
 
   async function orderState(refId: string): Promise<OrderState> {
-    const res = await call<OrderState>(stack, 'GET', `/api/identifications/${refId}`, { token });
+    const res = await call<OrderState>(stack(), 'GET', `/api/identifications/${refId}`, { token });
     expect(res.status).toBe(200);
     return res.body;
   }
@@ -130,7 +128,7 @@ describe('Test-ISP simulator', () => {
       const mobile = '+41773333241';
       const { refId } = await startOrder(mobile);
 
-      const res = await call(stack, 'POST', `/test-isp/orders/${refId}`, {
+      const res = await call(stack(), 'POST', `/test-isp/orders/${refId}`, {
         body: form(mobile),
         headers: FORM_CONTENT_TYPE,
       });
@@ -142,21 +140,24 @@ describe('Test-ISP simulator', () => {
       expect(res.text).toMatch(
         /evidence<\/td><td class="url">[^<]*\/isp\/v1\/evidence<\/td><td>200<\/td><td>applied/,
       );
-      expect(res.text).toContain(`href="${stack.baseUrl}/test-isp/orders/${refId}"`);
+      expect(res.text).toContain(`href="${stack().baseUrl}/test-isp/orders/${refId}"`);
       const state = await waitFor(
         () => orderState(refId),
         (s) => lastStatus(s)?.status === 'data-ready',
       );
       expect(state.statuses.map((s) => s.status)).toEqual(['created', 'initialized', 'done', 'data-ready']);
       expect(state.evidenceId).toMatch(/^[0-9a-f-]{36}$/);
-      const stored = await stack.repository.getEvidence(refId);
+      const stored = await stack().repository.getEvidence(refId);
       expect(stored?.claims).toMatchObject({
         mobile,
         vetter: 'Test-ISP simulator',
         verified_claims: { claims: { given_name: 'Richard', family_name: 'Smith', nationalities: ['CH'] } },
       });
       const sms = await waitFor(
-        async () => stack.outbox.list().filter((m) => m.phoneNumber === mobile),
+        async () =>
+          stack()
+            .outbox.list()
+            .filter((m) => m.phoneNumber === mobile),
         (list) => list.length > 0,
       );
       expect(sms[0]?.message).toMatch(/\/terms\/[\w-]+/);
@@ -167,7 +168,7 @@ describe('Test-ISP simulator', () => {
       const { refId } = await startOrder(mobile);
       const before = await orderState(refId);
 
-      const res = await call(stack, 'POST', `/test-isp/orders/${refId}`, {
+      const res = await call(stack(), 'POST', `/test-isp/orders/${refId}`, {
         body: form(mobile, { mobile: '0773333242', firstName: '', nationality: 'Switzerland' }),
         headers: FORM_CONTENT_TYPE,
       });
@@ -180,20 +181,20 @@ describe('Test-ISP simulator', () => {
       expect(res.text).toMatch(/<li>Nationality: Must be an ISO 3166-1 alpha-2/);
       expect(res.text).toMatch(/<input id="f-mobile"[^>]*value="0773333242"[^>]*aria-invalid="true"/);
       expect(await orderState(refId)).toEqual(before);
-      expect(await stack.repository.getEvidence(refId)).toBeUndefined();
+      expect(await stack().repository.getEvidence(refId)).toBeUndefined();
     });
 
     it('shows a callback’s refusal as a result: "Identification done" after a cancellation is a 409', async () => {
       const mobile = '+41773333243';
       const { refId } = await startOrder(mobile);
-      const cancel = await call(stack, 'POST', `/test-isp/orders/${refId}`, {
+      const cancel = await call(stack(), 'POST', `/test-isp/orders/${refId}`, {
         body: form(mobile, { status: 'cancelled-isp', reason: 'Document not readable' }),
         headers: FORM_CONTENT_TYPE,
       });
       expect(cancel.status).toBe(200);
       const before = await orderState(refId);
 
-      const res = await call(stack, 'POST', `/test-isp/orders/${refId}`, {
+      const res = await call(stack(), 'POST', `/test-isp/orders/${refId}`, {
         body: form(mobile, { status: 'done' }),
         headers: FORM_CONTENT_TYPE,
       });
@@ -211,12 +212,12 @@ describe('Test-ISP simulator', () => {
     it('answers 404 with a page for an unknown refId, on GET and on POST', async () => {
       const refId = randomUUID();
 
-      const get = await call(stack, 'GET', `/test-isp/orders/${refId}`);
-      const post = await call(stack, 'POST', `/test-isp/orders/${refId}`, {
+      const get = await call(stack(), 'GET', `/test-isp/orders/${refId}`);
+      const post = await call(stack(), 'POST', `/test-isp/orders/${refId}`, {
         body: form('+41773333249'),
         headers: FORM_CONTENT_TYPE,
       });
-      const notUuid = await call(stack, 'GET', '/test-isp/orders/not-a-ref-id');
+      const notUuid = await call(stack(), 'GET', '/test-isp/orders/not-a-ref-id');
 
       expect(get.status).toBe(404);
       expect(get.headers.get('content-type')).toMatch(/^text\/html/);
@@ -227,16 +228,16 @@ describe('Test-ISP simulator', () => {
 
     it('answers 404 for an order of a partner that is not simulated by the Test-ISP', async () => {
       const { refId } = await startOrder('+41773333244');
-      const order = await stack.repository.getOrder(refId);
+      const order = await stack().repository.getOrder(refId);
       const foreignRefId = randomUUID();
       // Prepare: a copy of the order as if another adapter had opened it.
-      await stack.repository.createOrder({
+      await stack().repository.createOrder({
         ...(order as NonNullable<typeof order>),
         refId: foreignRefId,
         adapter: 'video-partner',
       });
 
-      const res = await call(stack, 'GET', `/test-isp/orders/${foreignRefId}`);
+      const res = await call(stack(), 'GET', `/test-isp/orders/${foreignRefId}`);
 
       expect(res.status).toBe(404);
     });
@@ -246,7 +247,7 @@ describe('Test-ISP simulator', () => {
     it('with "cancelled-user" cancels the order with kind user', async () => {
       const { refId } = await startOrder('+41773333245');
 
-      const res = await call<ApiAnswer>(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+      const res = await call<ApiAnswer>(stack(), 'POST', `/test-isp/api/orders/${refId}`, {
         json: { status: 'cancelled-user', reason: 'Person gave up' },
       });
 
@@ -271,7 +272,7 @@ describe('Test-ISP simulator', () => {
       const mobile = '+41773333246';
       const { refId } = await startOrder(mobile);
 
-      const res = await call<ApiAnswer>(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+      const res = await call<ApiAnswer>(stack(), 'POST', `/test-isp/api/orders/${refId}`, {
         json: { status: 'data-ready', person: { placeOfBirth: 'Zürich' } },
       });
 
@@ -280,7 +281,7 @@ describe('Test-ISP simulator', () => {
         { kind: 'event', event: 'done', status: 200, outcome: 'applied' },
         { kind: 'evidence', status: 200, outcome: 'applied' },
       ]);
-      expect((await stack.repository.getEvidence(refId))?.claims).toMatchObject({
+      expect((await stack().repository.getEvidence(refId))?.claims).toMatchObject({
         mobile,
         verified_claims: {
           claims: { given_name: 'Hans', family_name: 'Muster', place_of_birth: { locality: 'Zürich' } },
@@ -290,13 +291,13 @@ describe('Test-ISP simulator', () => {
 
     it('reports a refused message as a result, not as an error, and sends nothing after it', async () => {
       const { refId } = await startOrder('+41773333247');
-      const cancelled = await call(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+      const cancelled = await call(stack(), 'POST', `/test-isp/api/orders/${refId}`, {
         json: { status: 'unsuccessful' },
       });
       expect(cancelled.status).toBe(200);
       const before = await orderState(refId);
 
-      const res = await call<ApiAnswer>(stack, 'POST', `/test-isp/api/orders/${refId}`, {
+      const res = await call<ApiAnswer>(stack(), 'POST', `/test-isp/api/orders/${refId}`, {
         json: { status: 'data-ready' },
       });
 
@@ -311,7 +312,7 @@ describe('Test-ISP simulator', () => {
       const before = await orderState(refId);
 
       const res = await call<{ errors: { field: string }[] }>(
-        stack,
+        stack(),
         'POST',
         `/test-isp/api/orders/${refId}`,
         {
@@ -328,7 +329,7 @@ describe('Test-ISP simulator', () => {
     });
 
     it('answers 404 problem+json for an unknown refId', async () => {
-      const res = await call<{ status: number }>(stack, 'POST', `/test-isp/api/orders/${randomUUID()}`, {
+      const res = await call<{ status: number }>(stack(), 'POST', `/test-isp/api/orders/${randomUUID()}`, {
         json: { status: 'done' },
       });
 

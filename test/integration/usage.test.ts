@@ -10,10 +10,9 @@ import { monthOf } from '../../lambdas/core/usage.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
 import { expectInvalidField } from '../support/problems.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { NO_EVENTS } from '../support/usage.js';
 
-let stack: LocalStack;
 let portal: string;
 let bank: string;
 let month: string;
@@ -23,7 +22,7 @@ let handlersRepository: Repository;
 let realPutUsageRecords: Repository['putUsageRecords'];
 
 const verify = (msisdn: string, claimedIdentity: string, assuranceLevel = 3) =>
-  call(stack, 'POST', '/api/verify', {
+  call(stack(), 'POST', '/api/verify', {
     json: {
       msisdn,
       claimedIdentity,
@@ -32,31 +31,31 @@ const verify = (msisdn: string, claimedIdentity: string, assuranceLevel = 3) =>
     },
   });
 
+// Verify counts written with every call (VERIFY_COUNT_FLUSH_SECONDS 0), so that they are exact here.
+const stack = useStack({
+  rateLimits: false,
+  verifyCountFlushSeconds: 0,
+  stepFunctions: { retryIntervalMs: 5 },
+});
 beforeAll(async () => {
-  // Verify counts written with every call (VERIFY_COUNT_FLUSH_SECONDS 0), so that they are exact here.
-  stack = await startStack({
-    rateLimits: false,
-    verifyCountFlushSeconds: 0,
-    stepFunctions: { retryIntervalMs: 5 },
-  });
   handlersRepository = tableRepository();
   realPutUsageRecords = handlersRepository.putUsageRecords;
-  portal = await tokenFor(stack, 'demo-portal');
-  bank = await tokenFor(stack, 'demo-bank');
+  portal = await tokenFor(stack(), 'demo-portal');
+  bank = await tokenFor(stack(), 'demo-bank');
 
   // The order a person completes — each partner message twice, and the registration step dies
   // once right after writing the order, before its usage write (the state machine retries it).
   const mobile = '+41790007001';
-  const completed = await startOrder(stack, portal, { mobile });
-  month = monthOf((await stack.repository.getOrder(completed.refId))?.createdAt ?? '');
+  const completed = await startOrder(stack(), portal, { mobile });
+  month = monthOf((await stack().repository.getOrder(completed.refId))?.createdAt ?? '');
   for (const event of ['waiting-for-doc', 'waiting-for-doc', 'done', 'done'] as const) {
-    expect((await sendEvent(stack, completed.refId, event)).status).toBe(200);
+    expect((await sendEvent(stack(), completed.refId, event)).status).toBe(200);
   }
   const evidence = evidenceFor({ mobile, method: 'test' });
-  expect((await sendEvidence(stack, completed.refId, evidence)).body.outcome).toBe('applied');
-  expect((await sendEvidence(stack, completed.refId, evidence)).body.outcome).toBe('duplicate');
+  expect((await sendEvidence(stack(), completed.refId, evidence)).body.outcome).toBe('applied');
+  expect((await sendEvidence(stack(), completed.refId, evidence)).body.outcome).toBe('duplicate');
   const link = await waitFor(
-    async () => termsLinkFromOutbox(stack, mobile),
+    async () => termsLinkFromOutbox(stack(), mobile),
     (l) => l !== undefined,
   );
   handlersRepository.putUsageRecords = async (records) => {
@@ -67,26 +66,26 @@ beforeAll(async () => {
     return realPutUsageRecords(records);
   };
   expect((await acceptTerms(link as string)).status).toBe(200);
-  expect((await stack.stepFunctions.settled(completed.refId)).status).toBe('SUCCEEDED');
+  expect((await stack().stepFunctions.settled(completed.refId)).status).toBe('SUCCEEDED');
   handlersRepository.putUsageRecords = realPutUsageRecords;
 
   // The person cancels; the partner reports it twice.
-  const cancelled = await startOrder(stack, portal, { mobile: '+41790007002' });
-  expect((await sendEvent(stack, cancelled.refId, 'cancelled', { kind: 'user' })).body.outcome).toBe(
+  const cancelled = await startOrder(stack(), portal, { mobile: '+41790007002' });
+  expect((await sendEvent(stack(), cancelled.refId, 'cancelled', { kind: 'user' })).body.outcome).toBe(
     'applied',
   );
-  expect((await sendEvent(stack, cancelled.refId, 'cancelled', { kind: 'user' })).body.outcome).toBe(
+  expect((await sendEvent(stack(), cancelled.refId, 'cancelled', { kind: 'user' })).body.outcome).toBe(
     'duplicate',
   );
-  expect((await stack.stepFunctions.settled(cancelled.refId)).status).not.toBe('RUNNING');
+  expect((await stack().stepFunctions.settled(cancelled.refId)).status).not.toBe('RUNNING');
 
   // Demo Bank starts one with BankIdent-Demo and the partner fails it.
-  const bankOrder = await startOrder(stack, bank, {
+  const bankOrder = await startOrder(stack(), bank, {
     mobile: '+41790007003',
     issuer: 'BankIdent-Demo',
     method: 'bank',
   });
-  await sendEvent(stack, bankOrder.refId, 'cancelled', { kind: 'unsuccessful', issuer: 'BankIdent-Demo' });
+  await sendEvent(stack(), bankOrder.refId, 'cancelled', { kind: 'unsuccessful', issuer: 'BankIdent-Demo' });
 
   // Verify calls, one at a time: two positive and one negative (LoA 4) under test-client, one
   // negative under demo-portal-eu, and one under an identity nobody has (not counted).
@@ -99,12 +98,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (handlersRepository) handlersRepository.putUsageRecords = realPutUsageRecords;
-  await stack?.close();
 });
 
 describe('npm run admin -- usage', () => {
   it('counts each event of each order once, though partners repeated themselves and a step died', async () => {
-    const out = await runAdmin(['usage', '--month', month], tableEnv(stack));
+    const out = await runAdmin(['usage', '--month', month], tableEnv(stack()));
 
     expect(usageWriteFailures).toBe(1);
     expect(out).toMatchObject({ code: 0, stderr: '' });
@@ -135,7 +133,7 @@ describe('npm run admin -- usage', () => {
   });
 
   it('counts verify calls per claimed identity; each outcome is written with the instance’s next call', async () => {
-    const out = await runAdmin(['usage', '--month', month, '--client', 'demo-portal'], tableEnv(stack));
+    const out = await runAdmin(['usage', '--month', month, '--client', 'demo-portal'], tableEnv(stack()));
 
     expect(out.lines.filter((l) => l.record === 'verify')).toEqual([
       {
@@ -160,7 +158,7 @@ describe('npm run admin -- usage', () => {
   });
 
   it('prices the month with each SP’s price sheet', async () => {
-    const out = await runAdmin(['usage', '--month', month], tableEnv(stack));
+    const out = await runAdmin(['usage', '--month', month], tableEnv(stack()));
     const statements = out.lines.filter((l) => l.record === 'statement');
 
     const portalStatement = statements.find((s) => s.clientId === 'demo-portal');
@@ -220,7 +218,7 @@ describe('npm run admin -- usage', () => {
   it('prints the same as one CSV table with --format csv', async () => {
     const out = await runAdmin(
       ['usage', '--month', month, '--client', 'demo-bank', '--format', 'csv'],
-      tableEnv(stack),
+      tableEnv(stack()),
     );
     const [header, ...rows] = out.stdout.trimEnd().split('\n');
 
@@ -239,7 +237,7 @@ describe('npm run admin -- usage', () => {
   });
 
   it('a month without usage has statements with the monthly fees only', async () => {
-    const out = await runAdmin(['usage', '--month', '2001-01', '--client', 'demo-portal'], tableEnv(stack));
+    const out = await runAdmin(['usage', '--month', '2001-01', '--client', 'demo-portal'], tableEnv(stack()));
 
     expect(out.lines.map((l) => l.record)).toEqual(['statement']);
     expect(out.lines[0]?.total).toBe('280.00');
@@ -254,7 +252,7 @@ describe('npm run admin -- usage', () => {
       ['usage', '--month', month, '--client', 'USAGE#x'],
       ['usage', '--month', month, '--client', 'nobody'],
     ]) {
-      const out = await runAdmin(args, tableEnv(stack));
+      const out = await runAdmin(args, tableEnv(stack()));
       expect(out.code, args.join(' ')).toBe(2);
       expect(out.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(out.stdout, args.join(' ')).toBe('');
@@ -264,7 +262,7 @@ describe('npm run admin -- usage', () => {
 
 describe('GET /api/usage', () => {
   it('answers the calling SP its own figures and statement only', async () => {
-    const res = await call<Record<string, unknown>>(stack, 'GET', `/api/usage?month=${month}`, {
+    const res = await call<Record<string, unknown>>(stack(), 'GET', `/api/usage?month=${month}`, {
       token: bank,
     });
 
@@ -289,7 +287,7 @@ describe('GET /api/usage', () => {
 
   it('the portal sees its two orders and its verify calls', async () => {
     const res = await call<{ identifications: unknown[]; verify: unknown[] }>(
-      stack,
+      stack(),
       'GET',
       `/api/usage?month=${month}`,
       { token: portal },
@@ -320,23 +318,25 @@ describe('GET /api/usage', () => {
     ['a key fragment', '?month=2026-11%23EVENT'],
     ['another century', '?month=1999-12'],
   ])('refuses month %s with 400 naming month, and reads nothing', async (_, query) => {
-    const res = await call(stack, 'GET', `/api/usage${query}`, { token: portal });
+    const res = await call(stack(), 'GET', `/api/usage${query}`, { token: portal });
 
     expectInvalidField(res, 'month');
   });
 
   it('refuses an unknown parameter and a repeated month with 400', async () => {
-    const unknown = await call(stack, 'GET', `/api/usage?month=${month}&client=demo-bank`, { token: portal });
-    const repeated = await call(stack, 'GET', `/api/usage?month=${month}&month=2026-10`, { token: portal });
+    const unknown = await call(stack(), 'GET', `/api/usage?month=${month}&client=demo-bank`, {
+      token: portal,
+    });
+    const repeated = await call(stack(), 'GET', `/api/usage?month=${month}&month=2026-10`, { token: portal });
 
     expect(unknown.status).toBe(400);
     expectInvalidField(repeated, 'month');
   });
 
   it('answers 401 without a token and to a partner’s backend', async () => {
-    const partner = await tokenFor(stack, 'test-isp');
+    const partner = await tokenFor(stack(), 'test-isp');
 
-    expect((await call(stack, 'GET', `/api/usage?month=${month}`)).status).toBe(401);
-    expect((await call(stack, 'GET', `/api/usage?month=${month}`, { token: partner })).status).toBe(401);
+    expect((await call(stack(), 'GET', `/api/usage?month=${month}`)).status).toBe(401);
+    expect((await call(stack(), 'GET', `/api/usage?month=${month}`, { token: partner })).status).toBe(401);
   });
 });

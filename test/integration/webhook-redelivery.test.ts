@@ -6,7 +6,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 interface Delivery {
@@ -18,37 +18,35 @@ interface Delivery {
   nextAttemptAt: string | null;
 }
 
-let stack: LocalStack;
 let receiver: WebhookReceiver;
 
+const stack = useStack({
+  rateLimits: false,
+  webhooks: { retryDelaysSeconds: [600], timeoutMs: 500, visibilityTimeoutSeconds: 1 },
+});
 beforeAll(async () => {
-  stack = await startStack({
-    rateLimits: false,
-    webhooks: { retryDelaysSeconds: [600], timeoutMs: 500, visibilityTimeoutSeconds: 1 },
-  });
   receiver = await new WebhookReceiver().start();
 });
 afterAll(async () => {
   await receiver?.stop();
-  await stack?.close();
 });
 
 it('after the first status is redelivered, the statuses waiting behind it are delivered at once, in order', async () => {
-  const token = await tokenFor(stack, 'demo-portal');
-  const registered = await call<{ id: string; secret: string }>(stack, 'POST', '/api/webhooks', {
+  const token = await tokenFor(stack(), 'demo-portal');
+  const registered = await call<{ id: string; secret: string }>(stack(), 'POST', '/api/webhooks', {
     token,
     json: { url: receiver.url },
   });
   expect(registered.status).toBe(201);
   const { id, secret } = registered.body;
   const deliveries = async () =>
-    (await call<Delivery[]>(stack, 'GET', `/api/webhooks/${id}/deliveries`, { token })).body;
+    (await call<Delivery[]>(stack(), 'GET', `/api/webhooks/${id}/deliveries`, { token })).body;
 
   // The receiver is down: the first status fails and waits 10 minutes; the second waits for it.
   await receiver.stop();
-  const { refId } = await startOrder(stack, token, { mobile: '+41790002001' });
+  const { refId } = await startOrder(stack(), token, { mobile: '+41790002001' });
   expect(
-    (await call(stack, 'POST', `/test-isp/api/orders/${refId}`, { json: { status: 'data-ready' } })).status,
+    (await call(stack(), 'POST', `/test-isp/api/orders/${refId}`, { json: { status: 'data-ready' } })).status,
   ).toBe(200);
   const first = `msg_${refId.replaceAll('-', '')}_1`;
   const failedOnce = await waitFor(deliveries, (list) => {
@@ -63,7 +61,9 @@ it('after the first status is redelivered, the statuses waiting behind it are de
 
   // The SP fixes its endpoint and redelivers the first: everything arrives now, in order.
   await receiver.start();
-  const redeliver = await call(stack, 'POST', `/api/webhooks/${id}/deliveries/${first}/redeliver`, { token });
+  const redeliver = await call(stack(), 'POST', `/api/webhooks/${id}/deliveries/${first}/redeliver`, {
+    token,
+  });
   expect(redeliver.status).toBe(202);
   const all = await waitFor(
     deliveries,

@@ -5,11 +5,11 @@
  * schedule (1 s between attempts, a 500 ms receiver timeout) so that retries happen in seconds.
  */
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyEvent } from '../../lambdas/core/order.js';
 import { identifyAndAcceptTerms } from '../support/isp.js';
 import { expectInvalidField } from '../support/problems.js';
-import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 interface Created {
@@ -30,28 +30,26 @@ interface Delivery {
   nextAttemptAt: string | null;
 }
 
-let stack: LocalStack;
 let portal: string;
 let bank: string;
 const receivers: WebhookReceiver[] = [];
 const endpoints: { token: string; id: string }[] = [];
 
+const stack = useStack({
+  rateLimits: false,
+  logLevel: 'INFO',
+  webhooks: { retryDelaysSeconds: [1, 1, 1], timeoutMs: 500, visibilityTimeoutSeconds: 1 },
+});
 beforeAll(async () => {
-  stack = await startStack({
-    rateLimits: false,
-    logLevel: 'INFO',
-    webhooks: { retryDelaysSeconds: [1, 1, 1], timeoutMs: 500, visibilityTimeoutSeconds: 1 },
-  });
-  portal = await tokenFor(stack, 'demo-portal');
-  bank = await tokenFor(stack, 'demo-bank');
+  portal = await tokenFor(stack(), 'demo-portal');
+  bank = await tokenFor(stack(), 'demo-bank');
 });
 afterEach(async () => {
   // Each test registers its own endpoints and receivers; leave none behind for the next one.
   for (const e of endpoints.splice(0))
-    await call(stack, 'DELETE', `/api/webhooks/${e.id}`, { token: e.token });
+    await call(stack(), 'DELETE', `/api/webhooks/${e.id}`, { token: e.token });
   for (const r of receivers.splice(0)) await r.stop();
 });
-afterAll(async () => stack?.close());
 
 async function receiver(): Promise<WebhookReceiver> {
   const r = await new WebhookReceiver().start();
@@ -60,7 +58,7 @@ async function receiver(): Promise<WebhookReceiver> {
 }
 
 async function register(url: string, token = portal): Promise<Created> {
-  const res = await call<Created>(stack, 'POST', '/api/webhooks', { token, json: { url } });
+  const res = await call<Created>(stack(), 'POST', '/api/webhooks', { token, json: { url } });
   expect(res.status, res.text).toBe(201);
   endpoints.push({ token, id: res.body.id });
   return res.body;
@@ -68,13 +66,13 @@ async function register(url: string, token = portal): Promise<Created> {
 
 const statusesOf = async (refId: string) =>
   (
-    await call<{ statuses: { status: string }[] }>(stack, 'GET', `/api/identifications/${refId}`, {
+    await call<{ statuses: { status: string }[] }>(stack(), 'GET', `/api/identifications/${refId}`, {
       token: portal,
     })
   ).body.statuses;
 
 const deliveriesOf = async (id: string, token = portal) =>
-  (await call<Delivery[]>(stack, 'GET', `/api/webhooks/${id}/deliveries`, { token })).body;
+  (await call<Delivery[]>(stack(), 'GET', `/api/webhooks/${id}/deliveries`, { token })).body;
 
 /** Verifies a received message with the Standard Webhooks reference library; returns its payload. */
 function verified(secret: string, message: { headers: Record<string, string>; body: string }) {
@@ -92,7 +90,7 @@ describe('endpoint management', () => {
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created.events).toEqual(['identification.status-changed']);
 
-    const list = await call<Record<string, unknown>[]>(stack, 'GET', '/api/webhooks', { token: portal });
+    const list = await call<Record<string, unknown>[]>(stack(), 'GET', '/api/webhooks', { token: portal });
     expect(list.status).toBe(200);
     const mine = list.body.find((e) => e.id === created.id);
     expect(mine).toEqual({
@@ -106,7 +104,7 @@ describe('endpoint management', () => {
 
   it('keeps another SP out: its list lacks the endpoint and every call with the id is a 404', async () => {
     const created = await register((await receiver()).url);
-    const theirs = await call<{ id: string }[]>(stack, 'GET', '/api/webhooks', { token: bank });
+    const theirs = await call<{ id: string }[]>(stack(), 'GET', '/api/webhooks', { token: bank });
     expect(theirs.body.map((e) => e.id)).not.toContain(created.id);
     for (const [method, path] of [
       ['DELETE', `/api/webhooks/${created.id}`],
@@ -115,24 +113,24 @@ describe('endpoint management', () => {
       ['GET', `/api/webhooks/${created.id}/deliveries`],
       ['POST', `/api/webhooks/${created.id}/deliveries/msg_${'0'.repeat(32)}_1/redeliver`],
     ] as const) {
-      const res = await call(stack, method, path, { token: bank });
+      const res = await call(stack(), method, path, { token: bank });
       expect(res.status, `${method} ${path}`).toBe(404);
     }
     // Still there for its owner.
     expect(
-      (await call(stack, 'GET', `/api/webhooks/${created.id}/deliveries`, { token: portal })).status,
+      (await call(stack(), 'GET', `/api/webhooks/${created.id}/deliveries`, { token: portal })).status,
     ).toBe(200);
   });
 
   it('needs the write scope to register and the read scope to list', async () => {
-    const readOnly = await tokenFor(stack, 'demo-portal', 'srs/read');
-    const res = await call(stack, 'POST', '/api/webhooks', {
+    const readOnly = await tokenFor(stack(), 'demo-portal', 'srs/read');
+    const res = await call(stack(), 'POST', '/api/webhooks', {
       token: readOnly,
       json: { url: 'https://sp.example/x' },
     });
     expect(res.status).toBe(401);
-    expect((await call(stack, 'GET', '/api/webhooks', { token: readOnly })).status).toBe(200);
-    expect((await call(stack, 'GET', '/api/webhooks')).status).toBe(401);
+    expect((await call(stack(), 'GET', '/api/webhooks', { token: readOnly })).status).toBe(200);
+    expect((await call(stack(), 'GET', '/api/webhooks')).status).toBe(401);
   });
 
   it.each([
@@ -149,10 +147,10 @@ describe('endpoint management', () => {
     ['ftp://sp.example/hooks', 'another scheme'],
     ['not a url', 'no URL at all'],
   ])('refuses %s (%s) with a 400 naming url, and registers nothing', async (url) => {
-    const before = (await call<unknown[]>(stack, 'GET', '/api/webhooks', { token: portal })).body.length;
-    const res = await call(stack, 'POST', '/api/webhooks', { token: portal, json: { url } });
+    const before = (await call<unknown[]>(stack(), 'GET', '/api/webhooks', { token: portal })).body.length;
+    const res = await call(stack(), 'POST', '/api/webhooks', { token: portal, json: { url } });
     expectInvalidField(res, 'url');
-    expect((await call<unknown[]>(stack, 'GET', '/api/webhooks', { token: portal })).body).toHaveLength(
+    expect((await call<unknown[]>(stack(), 'GET', '/api/webhooks', { token: portal })).body).toHaveLength(
       before,
     );
   });
@@ -162,9 +160,9 @@ describe('endpoint management', () => {
     const stage = process.env.STAGE;
     process.env.STAGE = 'prod';
     try {
-      const refused = await call(stack, 'POST', '/api/webhooks', { token: portal, json: { url: r.url } });
+      const refused = await call(stack(), 'POST', '/api/webhooks', { token: portal, json: { url: r.url } });
       expectInvalidField(refused, 'url');
-      const https = await call(stack, 'POST', '/api/webhooks', {
+      const https = await call(stack(), 'POST', '/api/webhooks', {
         token: portal,
         json: { url: r.url.replace('http:', 'https:') },
       });
@@ -177,39 +175,39 @@ describe('endpoint management', () => {
 
   it('refuses bad bodies and ids with a clear 400', async () => {
     expectInvalidField(
-      await call(stack, 'POST', '/api/webhooks', {
+      await call(stack(), 'POST', '/api/webhooks', {
         token: portal,
         json: { url: 'https://sp.example/a', extra: 1 },
       }),
       'extra',
     );
     expectInvalidField(
-      await call(stack, 'POST', '/api/webhooks', {
+      await call(stack(), 'POST', '/api/webhooks', {
         token: portal,
         json: { url: 'https://sp.example/a', events: ['x'] },
       }),
       'events.0',
     );
-    expectInvalidField(await call(stack, 'DELETE', '/api/webhooks/not-a-uuid', { token: portal }), 'id');
+    expectInvalidField(await call(stack(), 'DELETE', '/api/webhooks/not-a-uuid', { token: portal }), 'id');
     expectInvalidField(
-      await call(stack, 'POST', `/api/webhooks/${'a'.repeat(3000)}/rotate-secret`, { token: portal }),
+      await call(stack(), 'POST', `/api/webhooks/${'a'.repeat(3000)}/rotate-secret`, { token: portal }),
       'id',
     );
     expectInvalidField(
-      await call(stack, 'POST', '/api/webhooks', {
+      await call(stack(), 'POST', '/api/webhooks', {
         token: portal,
         json: { url: `https://sp.example/${'a'.repeat(2100)}` },
       }),
       'url',
     );
     expectInvalidField(
-      await call(stack, 'POST', '/api/webhooks', {
+      await call(stack(), 'POST', '/api/webhooks', {
         token: portal,
         json: { url: 'https://sp\u0000.example/hooks' },
       }),
       'url',
     );
-    const notJson = await call(stack, 'POST', '/api/webhooks', {
+    const notJson = await call(stack(), 'POST', '/api/webhooks', {
       token: portal,
       body: '{"url": "https://sp.example/a"',
       headers: { 'content-type': 'application/json' },
@@ -217,14 +215,14 @@ describe('endpoint management', () => {
     expect(notJson.status).toBe(400);
     expect(notJson.headers.get('content-type')).toBe('application/problem+json');
     expectInvalidField(
-      await call(stack, 'GET', `/api/webhooks/${crypto.randomUUID()}/deliveries?limit=abc`, {
+      await call(stack(), 'GET', `/api/webhooks/${crypto.randomUUID()}/deliveries?limit=abc`, {
         token: portal,
       }),
       'limit',
     );
     expectInvalidField(
       await call(
-        stack,
+        stack(),
         'POST',
         `/api/webhooks/${crypto.randomUUID()}/deliveries/msg_${'0'.repeat(600)}/redeliver`,
         {
@@ -234,11 +232,13 @@ describe('endpoint management', () => {
       'messageId',
     );
     expectInvalidField(
-      await call(stack, 'GET', `/api/webhooks/${crypto.randomUUID()}/deliveries?limit=0`, { token: portal }),
+      await call(stack(), 'GET', `/api/webhooks/${crypto.randomUUID()}/deliveries?limit=0`, {
+        token: portal,
+      }),
       'limit',
     );
     expectInvalidField(
-      await call(stack, 'POST', `/api/webhooks/${crypto.randomUUID()}/deliveries/PK%23x/redeliver`, {
+      await call(stack(), 'POST', `/api/webhooks/${crypto.randomUUID()}/deliveries/PK%23x/redeliver`, {
         token: portal,
       }),
       'messageId',
@@ -248,17 +248,21 @@ describe('endpoint management', () => {
   it('refuses a second endpoint with the same URL (409) and deletes with a 204, then 404', async () => {
     const r = await receiver();
     const created = await register(r.url);
-    const again = await call(stack, 'POST', '/api/webhooks', { token: portal, json: { url: r.url } });
+    const again = await call(stack(), 'POST', '/api/webhooks', { token: portal, json: { url: r.url } });
     expect(again.status).toBe(409);
-    expect((await call(stack, 'DELETE', `/api/webhooks/${created.id}`, { token: portal })).status).toBe(204);
-    expect((await call(stack, 'DELETE', `/api/webhooks/${created.id}`, { token: portal })).status).toBe(404);
+    expect((await call(stack(), 'DELETE', `/api/webhooks/${created.id}`, { token: portal })).status).toBe(
+      204,
+    );
+    expect((await call(stack(), 'DELETE', `/api/webhooks/${created.id}`, { token: portal })).status).toBe(
+      404,
+    );
   });
 
   it('sends a signed test message and answers what the receiver did, also when it is down', async () => {
     const r = await receiver();
     const created = await register(r.url);
     const ok = await call<{ delivered: boolean; statusCode: number }>(
-      stack,
+      stack(),
       'POST',
       `/api/webhooks/${created.id}/test`,
       { token: portal },
@@ -268,7 +272,7 @@ describe('endpoint management', () => {
     expect(verified(created.secret, r.received[0] as never).type).toBe('webhook.test');
 
     await r.stop();
-    const down = await call(stack, 'POST', `/api/webhooks/${created.id}/test`, { token: portal });
+    const down = await call(stack(), 'POST', `/api/webhooks/${created.id}/test`, { token: portal });
     expect(down.status).toBe(200);
     expect(down.body).toMatchObject({ delivered: false, statusCode: null, error: 'connection refused' });
   });
@@ -277,7 +281,7 @@ describe('endpoint management', () => {
     const r = await receiver();
     const created = await register(r.url);
     const rotated = await call<{ secret: string; previousSecretExpiresAt: string }>(
-      stack,
+      stack(),
       'POST',
       `/api/webhooks/${created.id}/rotate-secret`,
       { token: portal },
@@ -288,7 +292,7 @@ describe('endpoint management', () => {
     expect(hours).toBeGreaterThan(23.9);
     expect(hours).toBeLessThanOrEqual(24);
 
-    await call(stack, 'POST', `/api/webhooks/${created.id}/test`, { token: portal });
+    await call(stack(), 'POST', `/api/webhooks/${created.id}/test`, { token: portal });
     const message = r.received[0] as { headers: Record<string, string>; body: string };
     expect(message.headers['webhook-signature']?.split(' ')).toHaveLength(2);
     expect(verified(rotated.body.secret, message).type).toBe('webhook.test');
@@ -307,8 +311,8 @@ describe('delivery', () => {
     const r = await receiver();
     const created = await register(r.url);
     const mobile = '+41790001001';
-    const { refId } = await startOrder(stack, portal, { mobile });
-    await identifyAndAcceptTerms(stack, refId, mobile);
+    const { refId } = await startOrder(stack(), portal, { mobile });
+    await identifyAndAcceptTerms(stack(), refId, mobile);
     await waitFor(
       () => statusesOf(refId),
       (s) => s.at(-1)?.status === 'terms-accepted',
@@ -350,7 +354,7 @@ describe('delivery', () => {
     const r = await receiver();
     r.behaviours = [{ status: 500 }, { status: 200, delayMs: 1500 }, { status: 204 }];
     const created = await register(r.url);
-    const { refId } = await startOrder(stack, portal, { mobile: '+41790001002' });
+    const { refId } = await startOrder(stack(), portal, { mobile: '+41790001002' });
     const firstId = `msg_${refId.replaceAll('-', '')}_1`;
     const attemptsOf = () => r.received.filter((m) => m.headers['webhook-id'] === firstId);
 
@@ -387,7 +391,7 @@ describe('delivery', () => {
     const r = await receiver();
     r.behaviours = [{ status: 503 }];
     const created = await register(r.url);
-    const { refId } = await startOrder(stack, portal, { mobile: '+41790001003' });
+    const { refId } = await startOrder(stack(), portal, { mobile: '+41790001003' });
     const firstId = `msg_${refId.replaceAll('-', '')}_1`;
     const failed = await waitFor(
       async () => (await deliveriesOf(created.id)).find((d) => d.messageId === firstId),
@@ -403,14 +407,16 @@ describe('delivery', () => {
     // The failure is recorded first, then the message goes to the dead-letter queue.
     const deadLettered = await waitFor(
       async () =>
-        (stack.sqs.list()['webhook-deliveries-dlq']?.messages ?? []).map((m) => JSON.parse(m.body).messageId),
+        (stack().sqs.list()['webhook-deliveries-dlq']?.messages ?? []).map(
+          (m) => JSON.parse(m.body).messageId,
+        ),
       (ids) => ids.includes(firstId),
     );
     expect(deadLettered).toContain(firstId);
 
     // Redelivery starts over once the receiver is back.
     r.behaviours = [{ status: 200 }];
-    const again = await call(stack, 'POST', `/api/webhooks/${created.id}/deliveries/${firstId}/redeliver`, {
+    const again = await call(stack(), 'POST', `/api/webhooks/${created.id}/deliveries/${firstId}/redeliver`, {
       token: portal,
     });
     expect(again.status).toBe(202);
@@ -424,20 +430,20 @@ describe('delivery', () => {
   it('delivers a status written by a function that died right after the write', async () => {
     const r = await receiver();
     const created = await register(r.url);
-    const { refId } = await startOrder(stack, portal, { mobile: '+41790001004' });
+    const { refId } = await startOrder(stack(), portal, { mobile: '+41790001004' });
     await waitFor(
       () => statusesOf(refId),
       (s) => s.length >= 2,
     );
     // The write is all that happens: no handler code after it, as if the function had died there.
-    const order = await stack.repository.getOrder(refId);
+    const order = await stack().repository.getOrder(refId);
     const result = applyEvent(
       order as never,
       { type: 'failed', source: 'service', reason: 'crash test' },
       new Date(),
     );
     if (result.outcome !== 'applied') throw new Error(result.outcome);
-    await stack.repository.saveOrder(result.order);
+    await stack().repository.saveOrder(result.order);
 
     const failedId = `msg_${refId.replaceAll('-', '')}_${result.order.statuses.length}`;
     await waitFor(

@@ -2,6 +2,7 @@
  * The one shared setup for tests against the embedded stack: start it on a free port, get tokens,
  * call the API, wait for conditions (never for fixed times).
  */
+import { afterAll, beforeAll } from 'vitest';
 import { oauthClientsOf } from '../../lambdas/core/service-config.js';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
 import { paperStartBody } from './white-paper.js';
@@ -16,6 +17,33 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     timeToLiveSweepSeconds: 0,
     ...options,
   });
+}
+
+/**
+ * One embedded stack for the test file (or the describe block) that calls this: started in a
+ * beforeAll, closed in an afterAll. Returns an accessor: `stack()` is the running stack. Hooks run
+ * in the order they are registered and afterAll ones in reverse (vitest's `sequence.hooks:
+ * 'stack'`), so a beforeAll registered after this call already finds the stack running, and an
+ * afterAll registered after it runs while the stack still does. `options` may be a function (async
+ * too), for options prepared just before the start: a data folder, a configuration with a fake
+ * partner's URL or a generated key.
+ */
+export function useStack(
+  options: LocalStackOptions | (() => LocalStackOptions | Promise<LocalStackOptions>) = {},
+): () => LocalStack {
+  let running: LocalStack | undefined;
+  beforeAll(async () => {
+    running = await startStack(typeof options === 'function' ? await options() : options);
+  });
+  afterAll(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return () => {
+    if (!running)
+      throw new Error('No stack is running: useStack() starts it before the tests and closes it after');
+    return running;
+  };
 }
 
 export async function tokenFor(stack: LocalStack, clientId = 'demo-portal', scope?: string): Promise<string> {
