@@ -1,6 +1,5 @@
 /** The operator's configuration: the catalogue (ISPs), SP setups, claimed identities, terms of use. */
 import { createHash } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { IspConfig, SpSetup } from '../../core/domain.js';
 import type { TermsOfUse } from '../../core/terms-of-use.js';
 import type {
@@ -9,7 +8,7 @@ import type {
   ConfigWriter,
   TermsOfUseReader,
 } from '../../usecases/ports/config.js';
-import { conditional, entity, type Table } from './table.js';
+import { entity, type Table } from './table.js';
 import { CLAIMED_IDENTITIES_PARTITION, keys, SETUPS_PARTITION } from './table-schema.js';
 
 /** JSON with object keys sorted, so equal content hashes equally whatever the key order. */
@@ -96,15 +95,9 @@ export function configItems(
      */
     async publishTermsOfUse(terms: TermsOfUse): Promise<void> {
       const sha256 = createHash('sha256').update(canonicalJson(terms)).digest('hex');
-      await conditional(
-        table.db.send(
-          new PutCommand({
-            TableName: table.name,
-            Item: { ...keys.termsOfUse(terms.version), ...terms, sha256 },
-            ConditionExpression: 'attribute_not_exists(PK) OR sha256 = :sha256',
-            ExpressionAttributeValues: { ':sha256': sha256 },
-          }),
-        ),
+      await table.conditionalPut(
+        { ...keys.termsOfUse(terms.version), ...terms, sha256 },
+        { condition: 'attribute_not_exists(PK) OR sha256 = :sha256', values: { ':sha256': sha256 } },
         `Terms of use version ${terms.version} is already published with another text: give the new text a new version.`,
       );
       await table.putItem({ ...keys.currentTermsOfUse(), ...terms, sha256 });

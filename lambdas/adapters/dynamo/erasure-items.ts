@@ -1,11 +1,9 @@
-/** Erasure of a person's data on request: finding their orders, deleting items, recording that it happened. */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../../core/errors.js';
 import type { Order } from '../../core/order.js';
 import { normaliseMsisdn } from '../../core/registration.js';
 import { erasureRecordExpiry } from '../../core/retention.js';
 import type { ErasureRecord, ErasureStore } from '../../usecases/ports/erasure.js';
-import { absentIfIllFormed, conditional, type Table } from './table.js';
+import { absentIfIllFormed, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
 
 const ORDER_PK_PREFIX = 'ORDER#';
@@ -55,24 +53,23 @@ export function erasureItems(
         if (typeof mobile !== 'string') continue;
         const key = { PK: String(item.PK), SK: String(item.SK) };
         const listed = keys.heldForMobile(normaliseMsisdn(mobile), key.PK);
-        const done = await conditional(
-          table.db.send(
-            new UpdateCommand({
-              TableName: table.name,
-              Key: key,
-              UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
-              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(GSI2PK)',
-              ExpressionAttributeValues: { ':pk': listed.GSI2PK, ':sk': listed.GSI2SK },
-            }),
-          ),
-          'Order was deleted or indexed meanwhile',
-        ).then(
-          () => true,
-          (err: unknown) => {
-            if (err instanceof ConditionFailed) return false;
-            throw err;
-          },
-        );
+        const done = await table
+          .conditionalUpdate(
+            key,
+            'SET GSI2PK = :pk, GSI2SK = :sk',
+            {
+              condition: 'attribute_exists(PK) AND attribute_not_exists(GSI2PK)',
+              values: { ':pk': listed.GSI2PK, ':sk': listed.GSI2SK },
+            },
+            'Order was deleted or indexed meanwhile',
+          )
+          .then(
+            () => true,
+            (err: unknown) => {
+              if (err instanceof ConditionFailed) return false;
+              throw err;
+            },
+          );
         if (done) indexed += 1;
       }
       return indexed;

@@ -20,7 +20,7 @@ import type {
   TermsLinkStore,
   WindowCounters,
 } from '../../usecases/ports/orders.js';
-import { conditional, epochSeconds, type Table } from './table.js';
+import { epochSeconds, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
 
 /**
@@ -73,19 +73,14 @@ export function orderItems(table: Table): OrderStore & EvidenceStore & TermsLink
 
     /** A registration rests on this evidence: keep it for the registration's validity and the legal period. */
     async retainEvidence(refId: string, registrationValidUntil: string): Promise<void> {
-      await conditional(
-        table.db.send(
-          new UpdateCommand({
-            TableName: table.name,
-            Key: keys.evidence(refId),
-            UpdateExpression: 'SET #ttl = :ttl',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: {
-              ':ttl': registeredEvidenceExpiry(registrationValidUntil, table.retention),
-            },
-          }),
-        ),
+      await table.conditionalUpdate(
+        keys.evidence(refId),
+        'SET #ttl = :ttl',
+        {
+          condition: 'attribute_exists(PK)',
+          names: { '#ttl': TTL_ATTRIBUTE },
+          values: { ':ttl': registeredEvidenceExpiry(registrationValidUntil, table.retention) },
+        },
         `No evidence for ${refId}`,
       );
     },
@@ -111,17 +106,13 @@ export function orderItems(table: Table): OrderStore & EvidenceStore & TermsLink
 
     /** Single use: only the first caller gets to use the link. */
     async useTermsLink(tokenHash: string, now: Date): Promise<void> {
-      await conditional(
-        table.db.send(
-          new UpdateCommand({
-            TableName: table.name,
-            Key: keys.termsToken(tokenHash),
-            UpdateExpression: 'SET usedAt = :now',
-            ConditionExpression:
-              'attribute_exists(PK) AND attribute_not_exists(usedAt) AND expiresAt > :nowIso',
-            ExpressionAttributeValues: { ':now': now.toISOString(), ':nowIso': now.toISOString() },
-          }),
-        ),
+      await table.conditionalUpdate(
+        keys.termsToken(tokenHash),
+        'SET usedAt = :now',
+        {
+          condition: 'attribute_exists(PK) AND attribute_not_exists(usedAt) AND expiresAt > :nowIso',
+          values: { ':now': now.toISOString(), ':nowIso': now.toISOString() },
+        },
         'Terms link is used, expired or unknown',
       );
     },

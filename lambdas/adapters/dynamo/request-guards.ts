@@ -2,7 +2,7 @@
  * Items that keep a request from taking effect twice: the start call's Idempotency-Key records
  * and the partner messages' jti replay guard.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../../core/errors.js';
 import type {
   IdempotencyRecord,
@@ -10,7 +10,7 @@ import type {
   IdempotencyStore,
 } from '../../usecases/ports/idempotency.js';
 import type { ReplayGuard } from '../../usecases/ports/replay-guard.js';
-import { absentIfIllFormed, conditional, entity, epochSeconds, type Table } from './table.js';
+import { absentIfIllFormed, entity, epochSeconds, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
 
 export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard {
@@ -54,22 +54,19 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
         lockedUntil: epochSeconds(now) + lockSeconds,
         ...reservation,
       };
-      await conditional(
-        table.db.send(
-          new PutCommand({
-            TableName: table.name,
-            Item: {
-              ...keys.idempotency(clientId, keyHash),
-              ...record,
-              [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
-            },
-            // Free, or a lapsed lock of a crashed request, or a record past its retention.
-            ConditionExpression:
-              'attribute_not_exists(PK) OR (#state = :inProgress AND lockedUntil < :now) OR #ttl < :now',
-            ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': epochSeconds(now) },
-          }),
-        ),
+      await table.conditionalPut(
+        {
+          ...keys.idempotency(clientId, keyHash),
+          ...record,
+          [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
+        },
+        {
+          // Free, or a lapsed lock of a crashed request, or a record past its retention.
+          condition:
+            'attribute_not_exists(PK) OR (#state = :inProgress AND lockedUntil < :now) OR #ttl < :now',
+          names: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
+          values: { ':inProgress': 'in-progress', ':now': epochSeconds(now) },
+        },
         'Idempotency key is taken',
       );
     },
@@ -107,24 +104,21 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
       fingerprint: string,
       keepReservation = false,
     ): Promise<void> {
+      const key = keys.idempotency(clientId, keyHash);
       const held = {
-        TableName: table.name,
-        Key: keys.idempotency(clientId, keyHash),
-        ConditionExpression: '#state = :inProgress AND fingerprint = :fp',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':inProgress': 'in-progress', ':fp': fingerprint },
+        condition: '#state = :inProgress AND fingerprint = :fp',
+        names: { '#state': 'state' },
+        values: { ':inProgress': 'in-progress', ':fp': fingerprint },
       };
-      await conditional(
-        table.db.send(
-          keepReservation
-            ? new UpdateCommand({
-                ...held,
-                UpdateExpression: 'SET lockedUntil = :lapsed',
-                ExpressionAttributeValues: { ...held.ExpressionAttributeValues, ':lapsed': 0 },
-              })
-            : new DeleteCommand(held),
-        ),
-        'Idempotency key is not held by this request',
+      const notHeld = 'Idempotency key is not held by this request';
+      await (keepReservation
+        ? table.conditionalUpdate(
+            key,
+            'SET lockedUntil = :lapsed',
+            { ...held, values: { ...held.values, ':lapsed': 0 } },
+            notHeld,
+          )
+        : table.conditionalDelete(key, held, notHeld)
       ).catch((err) => {
         if (!(err instanceof ConditionFailed)) throw err;
       });
@@ -132,16 +126,13 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
 
     /** Records a message id; fails if it was seen before (and has not yet expired). */
     async rememberJti(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<void> {
-      await conditional(
-        table.db.send(
-          new PutCommand({
-            TableName: table.name,
-            Item: { ...keys.jti(issuer, jti), issuer, [TTL_ATTRIBUTE]: epochSeconds(expiresAt) },
-            ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now',
-            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':now': epochSeconds(now) },
-          }),
-        ),
+      await table.conditionalPut(
+        { ...keys.jti(issuer, jti), issuer, [TTL_ATTRIBUTE]: epochSeconds(expiresAt) },
+        {
+          condition: 'attribute_not_exists(PK) OR #ttl < :now',
+          names: { '#ttl': TTL_ATTRIBUTE },
+          values: { ':now': epochSeconds(now) },
+        },
         'Message id was seen before',
       );
     },

@@ -2,12 +2,12 @@
  * Webhooks: each SP's endpoints (its own partition) and the delivery log per endpoint (GSI1, newest
  * first), a delivery written once and then under a `version` condition, one attempt at a time.
  */
-import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../../core/errors.js';
 import { type RetentionPolicy, webhookDeliveryExpiry } from '../../core/retention.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../../core/webhooks.js';
 import type { StoredDelivery, WebhookStore } from '../../usecases/ports/webhooks.js';
-import { absentIfIllFormed, conditional, entity, type Table } from './table.js';
+import { absentIfIllFormed, entity, type Table } from './table.js';
 import { keyPart, keys, TTL_ATTRIBUTE } from './table-schema.js';
 
 function deliveryItem(delivery: StoredDelivery, retention: RetentionPolicy): Record<string, unknown> {
@@ -48,30 +48,22 @@ export function webhookItems(table: Table): WebhookStore {
 
     /** Replaces the secrets if the endpoint still has the ones read (two rotations at once: one wins). */
     async replaceWebhookSecrets(endpoint: WebhookEndpoint, expectedCurrent: string): Promise<void> {
-      await conditional(
-        table.db.send(
-          new UpdateCommand({
-            TableName: table.name,
-            Key: keys.webhook(endpoint.clientId, endpoint.id),
-            UpdateExpression: 'SET secrets = :secrets',
-            ConditionExpression: 'attribute_exists(PK) AND secrets[0].secret = :current',
-            ExpressionAttributeValues: { ':secrets': endpoint.secrets, ':current': expectedCurrent },
-          }),
-        ),
+      await table.conditionalUpdate(
+        keys.webhook(endpoint.clientId, endpoint.id),
+        'SET secrets = :secrets',
+        {
+          condition: 'attribute_exists(PK) AND secrets[0].secret = :current',
+          values: { ':secrets': endpoint.secrets, ':current': expectedCurrent },
+        },
         `Webhook ${endpoint.id} changed concurrently`,
       );
     },
 
     /** Deletes an endpoint; ConditionFailed if it does not exist. */
     async deleteWebhook(clientId: string, id: string): Promise<void> {
-      await conditional(
-        table.db.send(
-          new DeleteCommand({
-            TableName: table.name,
-            Key: keys.webhook(clientId, id),
-            ConditionExpression: 'attribute_exists(PK)',
-          }),
-        ),
+      await table.conditionalDelete(
+        keys.webhook(clientId, id),
+        { condition: 'attribute_exists(PK)' },
         `No webhook ${id}`,
       );
     },
