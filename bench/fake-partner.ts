@@ -6,7 +6,7 @@
  * as the integration guide says (5xx, 429, network errors; each retry re-signed with a new jti).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { signIspMessage } from '../lambdas/adapters/isp-message.js';
@@ -38,6 +38,61 @@ export interface DeliveryAnswer {
   outcome?: string;
 }
 
+/** A request to a fake partner's order API, its body read whole. */
+export interface PartnerRequest {
+  path: string;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * A fake partner's order API on 127.0.0.1 (what the generic HTTP adapter calls): each request's
+ * body is read whole, then `answer` answers it. The fault run's partner below and the scripted
+ * partners of test/integration/http-adapter.test.ts and method-choice.test.ts are built on it.
+ */
+export class PartnerOrderApi {
+  private server: Server | undefined;
+  url = '';
+
+  constructor(private readonly answer: (req: PartnerRequest, res: ServerResponse) => void) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () =>
+        this.answer(
+          { path: req.url ?? '', headers: req.headers, text: Buffer.concat(chunks).toString('utf8') },
+          res,
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+/** A JSON answer, unless the adapter gave up on the request already (its timeout). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(body);
+}
+
 export class FakePartner {
   readonly token = randomUUID();
   readonly injected = new Map<string, number>();
@@ -48,7 +103,7 @@ export class FakePartner {
   /** How the service answered each delivered message (applied, duplicate, stale, or the HTTP status). */
   readonly answers = new Map<string, number>();
   private readonly orders = new Map<string, ReceivedOrder>();
-  private server: Server | undefined;
+  private readonly api = new PartnerOrderApi((req, res) => this.openOrder(req.headers, req.text, res));
   private privateJwk: JWK | undefined;
   publicJwk: JWK | undefined;
   url = '';
@@ -74,20 +129,11 @@ export class FakePartner {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     this.privateJwk = { ...(await exportJWK(privateKey)), kid: 'fault-partner-1', alg: 'ES256' };
     this.publicJwk = { ...(await exportJWK(publicKey)), kid: 'fault-partner-1', alg: 'ES256', use: 'sig' };
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.openOrder(req.headers, Buffer.concat(chunks).toString('utf8'), res));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await this.api.start();
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server?.close(() => resolve());
-      this.server?.closeAllConnections();
-    });
+    await this.api.stop();
   }
 
   private openOrder(headers: Record<string, unknown>, text: string, res: ServerResponse): void {
@@ -98,19 +144,17 @@ export class FakePartner {
     // The partner keeps the order even when its answer is lost: the retry gets the same one.
     this.orders.set(key, order);
     if (this.fault('partner order API 5xx')) {
-      res.writeHead(this.random() < 0.5 ? 500 : 503, { 'content-type': 'application/json' });
-      return void res.end('{"error":"unavailable"}');
+      return void sendJson(res, this.random() < 0.5 ? 500 : 503, '{"error":"unavailable"}');
     }
-    const answer = () => {
-      if (res.destroyed) return;
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(
+    const answer = () =>
+      sendJson(
+        res,
+        201,
         JSON.stringify({
           orderId: `FP-${order.refId}`,
           redirectUrl: `https://fault-partner.example/ident/${order.refId}`,
         }),
       );
-    };
     if (this.fault('partner order API too slow')) setTimeout(answer, FAULT_PARTNER_TIMEOUT_MS + 500);
     else answer();
   }

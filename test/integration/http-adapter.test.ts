@@ -1,14 +1,15 @@
 /**
- * The generic HTTP adapter against a small fake partner (node:http on 127.0.0.1) started by this
- * test: the mapped request, auth and order token the partner receives; slow, failing, refusing
+ * The generic HTTP adapter against a scripted fake partner (bench/fake-partner.ts's order API on
+ * 127.0.0.1) started by this test: the mapped request, auth and order token the partner receives; slow, failing, refusing
  * and malformed partners; retries; and that a failed start leaves no order, no execution and no
  * held Idempotency-Key behind.
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createLocalJWKSet, type JWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PartnerOrderApi, sendJson } from '../../bench/fake-partner.js';
 import { type ServiceConfig, ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import { loadConfig } from '../../local/config.js';
 import { TABLE_NAME } from '../../local/stack.js';
@@ -30,11 +31,24 @@ const BASIC_PASSWORD = 'partner-basic-password';
 const TIMEOUT_MS = 400;
 const RETRIES = 2;
 
-class FakePartner {
+/** A partner whose order API answers from a script (bench/fake-partner.ts serves it). */
+class ScriptedPartner {
   received: Received[] = [];
   private script: Responder[] = [];
-  private server: Server | undefined;
-  url = '';
+  private readonly api = new PartnerOrderApi((req, res) => {
+    const received: Received = {
+      path: req.path,
+      headers: req.headers,
+      body: req.text ? (JSON.parse(req.text) as Record<string, unknown>) : {},
+    };
+    this.received.push(received);
+    const responder = this.script.length > 1 ? this.script.shift() : this.script[0];
+    (responder ?? correct)(res, received);
+  });
+
+  get url(): string {
+    return this.api.url;
+  }
 
   /** The answers to the next requests, in order; the last one answers every later request. */
   answer(...responders: Responder[]): void {
@@ -43,42 +57,18 @@ class FakePartner {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const received: Received = {
-          path: req.url ?? '',
-          headers: req.headers,
-          body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-        };
-        this.received.push(received);
-        const responder = this.script.length > 1 ? this.script.shift() : this.script[0];
-        (responder ?? correct)(res, received);
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await this.api.start();
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server?.close(() => resolve());
-      this.server?.closeAllConnections();
-    });
+    await this.api.stop();
   }
 }
 
-const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-  if (res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(body);
-};
 /** A correct partner: its order id and start URL, where the HTTP partner's mapping expects them. */
 const correct: Responder = (res, req) => {
   const ref = String(req.body.reference ?? req.body.refId);
-  send(
+  sendJson(
     res,
     201,
     JSON.stringify(
@@ -94,16 +84,16 @@ const slow: Responder = (res, req) => {
 const status =
   (code: number, headers: Record<string, string> = {}): Responder =>
   (res) =>
-    send(res, code, JSON.stringify({ error: `status ${code}` }), headers);
-const malformedJson: Responder = (res) => send(res, 201, '{"order": {"id": "P-1", ');
+    sendJson(res, code, JSON.stringify({ error: `status ${code}` }), headers);
+const malformedJson: Responder = (res) => sendJson(res, 201, '{"order": {"id": "P-1", ');
 const missingRedirect: Responder = (res) =>
-  send(res, 201, JSON.stringify({ order: { id: 'P-1', links: {} } }));
+  sendJson(res, 201, JSON.stringify({ order: { id: 'P-1', links: {} } }));
 const notJsonAtAll: Responder = (res) =>
-  send(res, 200, '<html>Welcome</html>', { 'content-type': 'text/html' });
+  sendJson(res, 200, '<html>Welcome</html>', { 'content-type': 'text/html' });
 
 // ---------------------------------------------------------------- the stack
 
-const partner = new FakePartner();
+const partner = new ScriptedPartner();
 let token: string;
 let db: DynamoDBClient;
 let closedPort: number;

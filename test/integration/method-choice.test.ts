@@ -4,9 +4,9 @@
  * language), the choice opening the partner's order, one choice per order (also when two
  * submissions race), bad input that changes nothing, expiry, and the journey on to verify.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartnerOrderApi, sendJson } from '../../bench/fake-partner.js';
 import type { ServiceConfig } from '../../lambdas/core/service-config.js';
 import { loadConfig } from '../../local/config.js';
 import { acceptTerms, httpPartnerIsp, termsLinkFromOutbox } from '../support/isp.js';
@@ -30,8 +30,20 @@ interface Status {
 
 /** A partner that answers slowly and counts the orders it was asked to open. */
 const partnerOrders: string[] = [];
-let partner: Server;
-let partnerUrl = '';
+const partner = new PartnerOrderApi((req, res) => {
+  const body = JSON.parse(req.text) as { refId: string };
+  partnerOrders.push(body.refId);
+  // Slow enough that a second submission arrives while the first is being opened.
+  setTimeout(
+    () =>
+      sendJson(
+        res,
+        201,
+        JSON.stringify({ orderId: `S-${body.refId}`, redirectUrl: `https://slow.example/${body.refId}` }),
+      ),
+    300,
+  );
+});
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 let portal: string;
@@ -44,7 +56,7 @@ function testConfig(): ServiceConfig {
   const config = loadConfig();
   config.isps.push(
     httpPartnerIsp('Slow-Partner', {
-      ordersUrl: `${partnerUrl}/orders`,
+      ordersUrl: `${partner.url}/orders`,
       auth: { type: 'bearer', tokenEnv: 'METHOD_CHOICE_PARTNER_TOKEN' },
       timeoutMs: 5000,
       retries: 0,
@@ -67,28 +79,12 @@ function testConfig(): ServiceConfig {
 
 // Registered before the stack, so that it runs once the stack has closed.
 afterAll(async () => {
-  await new Promise<void>((resolve) => partner?.close(() => resolve()));
+  await partner.stop();
   delete process.env.METHOD_CHOICE_PARTNER_TOKEN;
 });
 // The slow partner first: the configuration points at it.
 const stack = useStack(async () => {
-  partner = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { refId: string };
-      partnerOrders.push(body.refId);
-      // Slow enough that a second submission arrives while the first is being opened.
-      setTimeout(() => {
-        res.writeHead(201, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({ orderId: `S-${body.refId}`, redirectUrl: `https://slow.example/${body.refId}` }),
-        );
-      }, 300);
-    });
-  });
-  await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', () => resolve()));
-  partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+  await partner.start();
   process.env.METHOD_CHOICE_PARTNER_TOKEN = 'slow-partner-token';
   return { config: testConfig() };
 });
