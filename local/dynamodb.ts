@@ -11,6 +11,7 @@ import {
   type AttributeValue,
   BatchWriteItemCommand,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DeleteTableCommand,
   DescribeTableCommand,
   type DescribeTableCommandOutput,
@@ -95,6 +96,22 @@ export async function startDynamo(options: {
 }
 
 /**
+ * Creates a table and waits until it is ACTIVE: dynalite answers CreateTable while the table is
+ * still CREATING and refuses reads and writes to it until then (ResourceNotFoundException).
+ */
+export async function createActiveTable(
+  client: DynamoDBClient,
+  input: CreateTableCommandInput,
+): Promise<void> {
+  await client.send(new CreateTableCommand(input));
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
  * The table as the schema module defines it. A table kept in a data folder by an earlier version
  * may lack an index added since: DynamoDB adds one in place (UpdateTable), dynalite cannot, so its
  * items are copied into a table created with the current schema.
@@ -106,7 +123,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<b
     existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
-    await client.send(new CreateTableCommand(wanted));
+    await createActiveTable(client, wanted);
     return false;
   }
   const indexes = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
@@ -129,7 +146,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<b
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  await client.send(new CreateTableCommand(wanted));
+  await createActiveTable(client, wanted);
   for (let i = 0; i < items.length; i += 25) {
     let batch: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     while (batch.length) {
