@@ -5,7 +5,7 @@ import { problems } from '../core/problems.js';
 import { toUsageReport, UsageQuery } from '../core/usage-report.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, queryParams } from '../http/request.js';
-import { monthlyUsage } from '../usecases/usage.js';
+import { monthlyUsage } from '../usecases/monthly-usage.js';
 
 const repository = tableRepository();
 

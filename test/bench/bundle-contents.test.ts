@@ -85,6 +85,9 @@ describe('route schemas', () => {
     'lambdas/core/catalogue-schemas.ts': ['api-docs', 'providers-list'],
     'lambdas/core/identification-schemas.ts': ['api-docs', 'demo-portal', 'identification-start'],
     'lambdas/core/terms-form.ts': ['api-docs', 'terms-page'],
+    'lambdas/core/usage-report.ts': ['api-docs', 'usage-get'],
+    // The price sheet and statements: only the usage route prices (the lifecycle only records usage).
+    'lambdas/core/statement.ts': ['usage-get'],
   };
 
   it('are built only by the functions of their routes', async () => {

@@ -1,6 +1,6 @@
 /** `usage --month`: a month's counts per SP × partner × method, verify calls, and each SP's statement. */
 import { MONTH, USAGE_EVENTS } from '../../../lambdas/core/usage.js';
-import { type MonthlyUsage, monthlyUsage } from '../../../lambdas/usecases/usage.js';
+import { type MonthlyUsage, monthlyUsage } from '../../../lambdas/usecases/monthly-usage.js';
 import { type AdminCommand, OperatorError, stringOption } from '../cli.js';
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
