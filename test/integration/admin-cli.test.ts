@@ -28,7 +28,9 @@ describe('against npm start (--local)', () => {
   beforeAll(async () => {
     // A private temp folder: the stack's endpoints file goes there, and nowhere another stack sees it.
     temp = mkdtempSync(join(tmpdir(), 'srs-admin-'));
-    child = spawn(TSX, ['local/main.ts', '--port', '0'], {
+    // Node itself with tsx's loader, not the tsx CLI: the CLI relays a signal to its child and,
+    // when the child does not confirm it within 30 ms (a busy machine), kills it (exit 130).
+    child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0'], {
       cwd: ROOT,
       env: { ...process.env, TMPDIR: temp, LOG_LEVEL: 'ERROR' },
       stdio: ['ignore', 'pipe', 'pipe'],
