@@ -22,7 +22,7 @@ import {
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import type { IspAdapter, OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
 import { loadConfig } from '../../local/config.js';
-import { captureLogs } from '../support/logs.js';
+import { captureLogs, logLines } from '../support/logs.js';
 import { ispConfig } from './fixtures.js';
 
 const BASE = {
@@ -343,16 +343,27 @@ describe('the http adapter with a stubbed partner', () => {
       },
     });
 
-    const err = await adapter
-      .openOrder(input({ auth: { type: 'bearer', tokenEnv: 'SERIAL_NUMBER_KEY' } }))
-      .catch((e: unknown) => e);
+    let err: unknown;
+    const written = await captureLogs(async () => {
+      err = await adapter
+        .openOrder(input({ auth: { type: 'bearer', tokenEnv: 'SERIAL_NUMBER_KEY' } }))
+        .catch((e: unknown) => e);
+    });
 
     expect(err).toBeInstanceOf(InvalidEnvironment);
     expect((err as Error).message).toMatch(
       /^The partner secret variable SERIAL_NUMBER_KEY is not listed in PARTNER_SECRETS/,
     );
-    expect((err as Error).message).not.toContain('the-serial-number-key-value');
     expect(sent).toBe(0);
+    // The operator reads which variable in the log; the value is neither there nor in the error.
+    const [line] = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      message: 'partner secret not available',
+      issuer: 'Partner-X',
+      reason: expect.stringMatching(/^The partner secret variable SERIAL_NUMBER_KEY is not listed/),
+    });
+    expect(`${written} ${(err as Error).message}`).not.toContain('the-serial-number-key-value');
   });
 });
 

@@ -41,8 +41,6 @@ export interface HttpAdapterDeps {
   now?: () => Date;
 }
 
-// A secret that cannot be read is our misconfiguration, not the partner's failure: the error
-// (InvalidEnvironment, naming the variable) is a 500 that the operator sees in the logs.
 function authorizationOf(auth: Settings['auth']): string {
   if (auth.type === 'bearer') return `Bearer ${partnerSecretEnv(auth.tokenEnv)}`;
   const user = partnerSecretEnv(auth.usernameEnv);
@@ -80,10 +78,19 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
           callbackUrl: `${input.serviceBaseUrl}/isp/v1`,
         }),
       );
+      let authorization: string;
+      try {
+        authorization = authorizationOf(s.auth);
+      } catch (err) {
+        // Our misconfiguration, not the partner's failure: a 500, and a log line saying which
+        // variable (InvalidEnvironment's message names it, never its value).
+        logger.error('partner secret not available', { issuer, reason: (err as Error).message });
+        throw err;
+      }
       const headers = {
         'content-type': 'application/json',
         accept: 'application/json',
-        authorization: authorizationOf(s.auth),
+        authorization,
         'idempotency-key': input.refId,
       };
 
