@@ -1,13 +1,19 @@
 /** AWS SDK clients, created once per module instance (i.e. once per Lambda container). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Repository, repositoryOn, verifyStores } from './dynamo/repository.js';
+import {
+  configStores,
+  type Repository,
+  repositoryOn,
+  usageStores,
+  verifyStores,
+} from './dynamo/repository.js';
 import { Table } from './dynamo/table.js';
 import { requiredEnv, retentionPolicyEnv } from './env.js';
 
 let table: Table | undefined;
 let repository: Repository | undefined;
-let verifyRepository: ReturnType<typeof verifyStores> | undefined;
+const composed = new Map<(table: Table) => unknown, unknown>();
 
 /** The table. The endpoint comes from the standard `AWS_ENDPOINT_URL_DYNAMODB` when set. */
 function theTable(): Table {
@@ -26,8 +32,16 @@ export function tableRepository(): Repository {
   return repository;
 }
 
-/** The verify call's stores only (registrations, configuration, usage): see verifyStores. */
-export function verifyTableStores(): ReturnType<typeof verifyStores> {
-  verifyRepository ??= verifyStores(theTable());
-  return verifyRepository;
+/** Item modules composed on the shared table, once per container. */
+function storesOn<T>(compose: (table: Table) => T): T {
+  if (!composed.has(compose)) composed.set(compose, compose(theTable()));
+  return composed.get(compose) as T;
 }
+
+// Only the item modules a function uses (repository.ts): its bundle carries and evaluates no other.
+/** The verify call's: registrations, configuration, usage counters. */
+export const verifyTableStores = () => storesOn(verifyStores);
+/** The provider list's: configuration. */
+export const configTableStores = () => storesOn(configStores);
+/** The usage route's: usage and the configuration that prices it. */
+export const usageTableStores = () => storesOn(usageStores);

@@ -1,6 +1,6 @@
 /** GET /api/providers — the catalogue of identification methods for the calling SP, filtered. */
 
-import { tableRepository } from '../adapters/aws-clients.js';
+import { configTableStores } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { catalogueFor } from '../core/catalogue.js';
 import { ProvidersQuery } from '../core/catalogue-schemas.js';
@@ -10,7 +10,7 @@ import { callerClientId, negotiateJson, queryParams } from '../http/request.js';
 
 export const PROVIDER_MEDIA_TYPE = 'application/vnd.sc.miss.provider.v1+json';
 
-const repository = tableRepository();
+const repository = configTableStores();
 const spSetup = cached((clientId: string) => repository.getSpSetup(clientId), CONFIG_CACHE_MS);
 const catalogue = cached((_: 'all') => repository.listIsps(), CONFIG_CACHE_MS);
 

@@ -56,16 +56,6 @@ describe('the verify bundle', () => {
       expect(modules).not.toContain(other);
   });
 
-  it('holds the item modules of what it reads and counts, no other', () => {
-    const itemModules = modules.filter((m) => /^lambdas\/adapters\/dynamo\/.*-items\.ts$/.test(m)).sort();
-    expect(itemModules).toEqual([
-      'lambdas/adapters/dynamo/config-items.ts',
-      'lambdas/adapters/dynamo/registration-items.ts',
-      'lambdas/adapters/dynamo/usage-items.ts',
-    ]);
-    expect(modules).not.toContain('lambdas/adapters/dynamo/request-guards.ts');
-  });
-
   it('carries the document client, Powertools Logger and Metrics and middy (the edge issue 12 asks for)', () => {
     for (const pkg of [
       '@aws-sdk/client-dynamodb',
@@ -110,4 +100,25 @@ describe('Node built-in modules', () => {
     }
     expect(importing).toEqual([]);
   }, 180_000);
+});
+
+describe('table item modules', () => {
+  /** The functions composed from only the item modules they use (adapters/aws-clients.ts). */
+  const itemModulesOf: Record<string, string[]> = {
+    verify: ['config-items', 'registration-items', 'usage-items'],
+    'providers-list': ['config-items'],
+    'usage-get': ['config-items', 'usage-items'],
+  };
+
+  it.each(Object.entries(itemModulesOf))(
+    '%s holds those it reads and writes, no other',
+    async (handler, expected) => {
+      const itemModules = (await bundledModules(handler))
+        .map((m) => /^lambdas\/adapters\/dynamo\/(.*-items|request-guards)\.ts$/.exec(m)?.[1])
+        .filter((m) => m !== undefined)
+        .sort();
+      expect(itemModules).toEqual(expected);
+    },
+    60_000,
+  );
 });

@@ -51,3 +51,13 @@ export function repositoryOn(table: Table) {
 export function verifyStores(table: Table) {
   return { ...registrationItems(table), ...configItems(table), ...usageItems(table) };
 }
+
+/** What the provider list reads: the configuration (SP setups, partners). */
+export function configStores(table: Table) {
+  return configItems(table);
+}
+
+/** What the usage route reads: usage records and counters, and the configuration that prices them. */
+export function usageStores(table: Table) {
+  return { ...usageItems(table), ...configItems(table) };
+}
