@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   configStores,
+  orderStores,
   type Repository,
   repositoryOn,
   usageStores,
@@ -45,3 +46,5 @@ export const verifyTableStores = () => storesOn(verifyStores);
 export const configTableStores = () => storesOn(configStores);
 /** The usage route's: usage and the configuration that prices it. */
 export const usageTableStores = () => storesOn(usageStores);
+/** A status read's: the order items. */
+export const orderTableStores = () => storesOn(orderStores);

@@ -1,13 +1,13 @@
 /** GET /api/identifications/{refId} — status of an identification, for the SP that started it only. */
 
-import { tableRepository } from '../adapters/aws-clients.js';
+import { orderTableStores } from '../adapters/aws-clients.js';
 import { toStatusView } from '../core/order.js';
 import { RefIdParam } from '../core/ref-id.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, pathParams } from '../http/request.js';
 import { orderOfClient } from '../usecases/order-access.js';
 
-const repository = tableRepository();
+const repository = orderTableStores();
 
 export const handler = httpHandler('identification-get', async (event) => {
   const clientId = callerClientId(event);

@@ -108,6 +108,7 @@ describe('table item modules', () => {
     verify: ['config-items', 'registration-items', 'usage-items'],
     'providers-list': ['config-items'],
     'usage-get': ['config-items', 'usage-items'],
+    'identification-get': ['order-items'],
   };
 
   it.each(Object.entries(itemModulesOf))(

@@ -121,5 +121,11 @@ describe('npm run bench', () => {
     expect(renderReport(results)).toContain(
       '1 verify without the HTTP transport (gateway entry in process) / GetItem',
     );
+    // verify's cold start with its first invocation, against its floor's
+    const verifyCold = results.coldStart?.functions.find((f) => f.name === 'verify');
+    expect(verifyCold?.coldRatioToFloor).toBeGreaterThan(0);
+    expect(renderReport(results)).toContain(
+      `Cold start with its first invocation (init + first call, every AWS call answered by a stub endpoint): verify ${verifyCold?.readyMs} + ${verifyCold?.firstCallMs} ms`,
+    );
   }, 180_000);
 });

@@ -61,3 +61,8 @@ export function configStores(table: Table) {
 export function usageStores(table: Table) {
   return { ...usageItems(table), ...configItems(table) };
 }
+
+/** What reading one order takes: the order items. */
+export function orderStores(table: Table) {
+  return orderItems(table);
+}
