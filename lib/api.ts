@@ -24,6 +24,19 @@ import { methodsByPath, type RouteDefinition } from '../lambdas/routes.js';
 import { prefixOf, type StageConfig } from './config.js';
 import { pascal } from './stateless-names.js';
 
+/** The body types the 405 mock maps (a missing Content-Type is mapped as application/json). */
+export const MOCK_REQUEST_CONTENT_TYPES = [
+  'application/json',
+  'application/problem+json',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+  'text/html',
+  'application/xml',
+  'text/xml',
+  'application/octet-stream',
+] as const;
+
 export function createApi(
   scope: Stack,
   deps: {
@@ -152,8 +165,14 @@ export function createApi(
     const any = api.root.resourceForPath(path).addMethod(
       'ANY',
       new apigateway.MockIntegration({
-        // No request template: whatever the body and its type, the default response is the answer.
-        passthroughBehavior: apigateway.PassthroughBehavior.WHEN_NO_TEMPLATES,
+        // A mock reads its status from the mapped request: a body passed through unmapped (text,
+        // JSON without statusCode) fails the mock with a 500. So every body type a client sends
+        // is mapped to a fixed status, whose default response is the 405; another type is refused
+        // with the 415 gateway response (NEVER), never passed through.
+        requestTemplates: Object.fromEntries(
+          MOCK_REQUEST_CONTENT_TYPES.map((type) => [type, '{"statusCode": 200}']),
+        ),
+        passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
         integrationResponses: [
           {
             statusCode: String(METHOD_NOT_ALLOWED.status),

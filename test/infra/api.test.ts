@@ -150,9 +150,20 @@ describe('a method a path does not have', () => {
       };
       expect(method.Properties.AuthorizationType, key).toBe('NONE');
       expect(integration.Type, key).toBe('MOCK');
-      // No request template: every request, whatever its body and content type, gets the default response.
-      expect(integration.RequestTemplates, key).toBeUndefined();
-      expect(integration.PassthroughBehavior, key).toBe('WHEN_NO_TEMPLATES');
+      // A mock takes its status from the mapped request: every body type is mapped to a fixed
+      // status (an unmapped body would fail the mock with a 500), another type is never passed through.
+      expect(integration.RequestTemplates, key).toEqual({
+        'application/json': '{"statusCode": 200}',
+        'application/problem+json': '{"statusCode": 200}',
+        'application/x-www-form-urlencoded': '{"statusCode": 200}',
+        'multipart/form-data': '{"statusCode": 200}',
+        'text/plain': '{"statusCode": 200}',
+        'text/html': '{"statusCode": 200}',
+        'application/xml': '{"statusCode": 200}',
+        'text/xml': '{"statusCode": 200}',
+        'application/octet-stream': '{"statusCode": 200}',
+      });
+      expect(integration.PassthroughBehavior, key).toBe('NEVER');
       const [response, ...others] = integration.IntegrationResponses;
       expect(others, key).toEqual([]);
       expect(response?.SelectionPattern, key).toBeUndefined();
