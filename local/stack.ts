@@ -188,11 +188,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   Object.assign(process.env, demoPortalEnvironment(config, baseUrl));
   const db = embeddedDocumentClient(dynamo.endpoint);
   const repository = createRepository(db, TABLE_NAME);
-  // A data folder from before GSI2: its orders get their index keys, as `admin index-orders` does in AWS.
-  if (dynamo.tableUpgraded) {
-    const index = () => repository.indexOrdersByMobile();
-    await (options.faults ? options.faults.withoutFaults(index) : index());
-  }
+  // A data folder from before GSI2: its orders get their index keys, as `admin index-orders` does in
+  // AWS; a new table is marked indexed the same way (no orders yet), so erasure uses GSI2 alone.
+  const index = async () => {
+    if (dynamo.tableUpgraded || !(await repository.ordersIndexedByMobile()))
+      await repository.indexOrdersByMobile();
+  };
+  await (options.faults ? options.faults.withoutFaults(index) : index());
   const timeToLive = new LocalTimeToLive(db, TABLE_NAME);
   const sweepSeconds = options.timeToLiveSweepSeconds ?? 60;
   if (sweepSeconds > 0) timeToLive.start(sweepSeconds * 1000);

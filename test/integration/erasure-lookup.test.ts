@@ -1,8 +1,8 @@
 /**
  * Erasure finds a person's orders by key (GSI2, by mobile number), not by reading the table: the
  * items it reads do not grow with the orders of other people. Orders written before GSI2 existed
- * are found once indexed — by `admin index-orders` in AWS, by the local stack itself when it opens
- * a data folder an earlier version wrote.
+ * are indexed by `admin index-orders` in AWS, by the local stack itself when it opens a data folder
+ * an earlier version wrote; until the marker it writes exists, erasure also scans for them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,14 +81,16 @@ describe('erasure among 1,000 orders of other people', () => {
     ];
     for (const o of mine) await repository.createOrder(o);
     await repository.putRegistration(registration({ msisdn: mobile.slice(1) }));
+    // The table is marked indexed (every order carries GSI2 keys): erasure uses the index alone
+    await expect(repository.indexOrdersByMobile()).resolves.toBe(0);
     counter.itemsRead = 0;
 
     // Act
     const result = await erasePerson(repository, { mobile });
 
-    // Assess: the two index entries, the two orders and the registration; not the table
+    // Assess: the marker, the two index entries, the two orders and the registration; not the table
     expect(result).toMatchObject({ outcome: 'erased', record: { erased: { registrations: 1, orders: 2 } } });
-    expect(counter.itemsRead).toBeLessThanOrEqual(6);
+    expect(counter.itemsRead).toBeLessThanOrEqual(7);
     for (const o of mine) await expect(repository.getOrder(o.refId)).resolves.toBeUndefined();
     await expect(repository.getOrder(others[0]?.refId as string)).resolves.toBeDefined();
     db.destroy();
@@ -111,13 +113,47 @@ describe('orders written before GSI2', () => {
         ...withoutIndex
       } = { ...keys.order(old.refId), ...keys.heldForMobile('41790007002', 'x'), ...old };
       await db.send(new PutCommand({ TableName: TABLE, Item: withoutIndex }));
-      expect(await repository.ordersOfMobile('+41790007002')).toEqual([]);
+      await expect(repository.ordersIndexedByMobile()).resolves.toBe(false);
 
       await expect(repository.indexOrdersByMobile()).resolves.toBe(1);
       await expect(repository.indexOrdersByMobile()).resolves.toBe(0);
 
+      await expect(repository.ordersIndexedByMobile()).resolves.toBe(true);
       expect((await repository.ordersOfMobile('+41790007002')).map((o) => o.refId)).toEqual([old.refId]);
       await expect(repository.getOrder(old.refId)).resolves.toStrictEqual(old);
+    } finally {
+      db.destroy();
+      await dynamo.close();
+    }
+  });
+
+  it('are erased before `index-orders` has run: without the marker erasure also scans for them', async () => {
+    // Prepare: an ended order as an earlier version wrote it (no GSI2 keys), one of another person
+    const dynamo = await startDynamo({ tableName: TABLE });
+    const { db } = countingClient(dynamo.endpoint);
+    try {
+      const repository = createRepository(db, TABLE);
+      const mobile = '+41790007004';
+      const old = order({
+        ...ended,
+        refId: '55555555-5555-4555-8555-555555555555',
+        person: { ...order().person, mobile },
+      });
+      const other = order({ ...ended, refId: '66666666-6666-4666-8666-666666666666' });
+      for (const o of [old, other])
+        await db.send(new PutCommand({ TableName: TABLE, Item: { ...keys.order(o.refId), ...o } }));
+      await db.send(
+        new PutCommand({ TableName: TABLE, Item: { ...keys.evidence(old.refId), refId: old.refId } }),
+      );
+
+      // Act
+      const result = await erasePerson(repository, { mobile });
+
+      // Assess
+      expect(result).toMatchObject({ outcome: 'erased', record: { erased: { orders: 1, evidence: 1 } } });
+      await expect(repository.getOrder(old.refId)).resolves.toBeUndefined();
+      await expect(repository.getEvidence(old.refId)).resolves.toBeUndefined();
+      await expect(repository.getOrder(other.refId)).resolves.toStrictEqual(other);
     } finally {
       db.destroy();
       await dynamo.close();

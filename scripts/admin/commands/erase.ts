@@ -18,7 +18,7 @@ export const eraseCommand: AdminCommand = {
     '{"erased":{"registrations","orders","evidence"},"id","at","reference"}.',
     'Refuses, changing nothing, while an identification of the person is still running (exit 2).',
     'Finds the orders with one Query on the index GSI2 (by mobile number), whatever the table’s size;',
-    'after upgrading from a version without GSI2, run index-orders once first.',
+    'until index-orders has run once after upgrading, it also scans the table for older orders.',
   ],
   options: { msisdn: { type: 'string' }, reference: { type: 'string' } },
   async run({ values, connect, print }) {
