@@ -6,9 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRepository } from '../../lambdas/adapters/dynamo/repository.js';
+import { keys } from '../../lambdas/adapters/dynamo/table-schema.js';
 import type { ServiceConfig } from '../../lambdas/core/service-config.js';
+import { seedConfig } from '../../lambdas/usecases/seed-config.js';
 import { loadConfig } from '../../local/config.js';
+import { startDynamo } from '../../local/dynamodb.js';
 import { identifyAndAcceptTerms } from '../support/isp.js';
 import { expectUniformNegative } from '../support/problems.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
@@ -80,6 +86,59 @@ describe('a local stack restarted with a claimed identity removed from its confi
       expect((await verify(third, 'demo-portal-eu')).status).toBe(200);
     } finally {
       await third.close();
+    }
+  });
+});
+
+describe('a claimed identity seeded by a version before the GSI1 listing', () => {
+  it('is removed by seeding when the configuration no longer has it, though it carries no GSI1 keys', async () => {
+    // Prepare: the item as the earlier version wrote it (no GSI1PK/GSI1SK), and a configured one
+    const table = 'srs-seed-legacy';
+    const dynamo = await startDynamo({ tableName: table });
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    try {
+      const repository = createRepository(db, table);
+      const legacy = {
+        claimedIdentity: 'withdrawn-signing',
+        clientId: 'demo-portal',
+        jurisdictions: ['ZERTES'],
+      };
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...keys.claimedIdentity(legacy.claimedIdentity), ...legacy },
+        }),
+      );
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...keys.claimedIdentity('demo-portal-ch'),
+            claimedIdentity: 'demo-portal-ch',
+            clientId: 'demo-portal',
+            jurisdictions: ['ZERTES'],
+          },
+        }),
+      );
+
+      // Act
+      const outcome = await seedConfig(repository, loadConfig());
+
+      // Assess: the withdrawn one is gone, the configured one (still in the config) stays
+      expect(outcome.removedClaimedIdentities).toEqual(['withdrawn-signing']);
+      await expect(repository.getClaimedIdentity('withdrawn-signing')).resolves.toBeUndefined();
+      await expect(repository.getClaimedIdentity('demo-portal-ch')).resolves.toMatchObject({
+        clientId: 'demo-portal',
+      });
+    } finally {
+      db.destroy();
+      await dynamo.close();
     }
   });
 });

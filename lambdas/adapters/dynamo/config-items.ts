@@ -61,9 +61,18 @@ export function configItems(
       });
     },
 
-    /** Every claimed identity seeded (GSI1 `CLAIMEDIDS`; for seeding, never on a request path). */
+    /**
+     * Every claimed identity seeded (GSI1 `CLAIMEDIDS`), and those a version before that listing
+     * wrote without its keys (a filtered Scan: for seeding by the operator, never on a request path).
+     */
     async listClaimedIdentities(): Promise<ClaimedIdentity[]> {
-      return listedOnGsi1<ClaimedIdentity>(CLAIMED_IDENTITIES_PARTITION);
+      const listed = await listedOnGsi1<ClaimedIdentity>(CLAIMED_IDENTITIES_PARTITION);
+      for await (const item of table.scanAll({
+        FilterExpression: 'begins_with(PK, :claimed) AND SK = :sk AND attribute_not_exists(GSI1PK)',
+        ExpressionAttributeValues: { ':claimed': 'CLAIMED#', ':sk': keys.claimedIdentity('any').SK },
+      }))
+        listed.push(entity<ClaimedIdentity>(item) as ClaimedIdentity);
+      return listed;
     },
 
     async deleteClaimedIdentity(id: string): Promise<void> {
