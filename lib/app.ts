@@ -43,6 +43,7 @@ export function buildStacks(app: App, options: BuildOptions = {}): SrsStacks {
       // https:// + ProviderName is the pool's ProviderURL, from an attribute emulators know as well.
       accessTokenIssuer: `https://${stateful.userPool.userPoolProviderName}`,
       secrets: stateful.secrets,
+      partnerSecrets: stateful.partnerSecrets,
     },
     ...options,
   });

@@ -26,9 +26,7 @@ export type SecretId =
   | 'serial-number-key'
   | 'order-token-keys'
   | 'test-isp-private-jwk'
-  | 'demo-portal-client'
-  /** The partners' API secrets, a field each (names from the context `partnerSecrets`). */
-  | 'partner-secrets';
+  | 'demo-portal-client';
 
 /** Values a function may get in its environment, each a secret or one JSON field of a secret. */
 export type SecretName =

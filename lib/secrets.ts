@@ -20,17 +20,19 @@ export function createSecrets(
   scope: Stack,
   config: StageConfig,
   encryptionKey: kms.IKey,
-): Map<SecretId, secretsmanager.Secret> {
+): { secrets: Map<SecretId, secretsmanager.Secret>; partnerSecrets: Map<string, secretsmanager.Secret> } {
   const secrets = new Map<SecretId, secretsmanager.Secret>();
+  const partnerSecrets = new Map<string, secretsmanager.Secret>();
   const prefix = prefixOf(config.stage);
-  const secret = (
-    id: SecretId,
+  const newSecret = (
+    constructId: string,
+    name: string,
     description: string,
     generate: secretsmanager.SecretStringGenerator,
     noRotation: string,
-  ): void => {
-    const s = new secretsmanager.Secret(scope, pascalOf(id), {
-      secretName: `${prefix}/${id}`,
+  ): secretsmanager.Secret => {
+    const s = new secretsmanager.Secret(scope, constructId, {
+      secretName: `${prefix}/${name}`,
       description,
       encryptionKey,
       generateSecretString: generate,
@@ -38,7 +40,15 @@ export function createSecrets(
       removalPolicy: config.removalPolicy,
     });
     Validations.of(s).acknowledge({ id: 'AwsSolutions-SMG4', reason: noRotation });
-    secrets.set(id, s);
+    return s;
+  };
+  const secret = (
+    id: SecretId,
+    description: string,
+    generate: secretsmanager.SecretStringGenerator,
+    noRotation: string,
+  ): void => {
+    secrets.set(id, newSecret(pascalOf(id), id, description, generate, noRotation));
   };
   const placeholder = (fields: string[]): secretsmanager.SecretStringGenerator => ({
     secretStringTemplate: JSON.stringify(
@@ -73,13 +83,20 @@ export function createSecrets(
       'Test stages only. Cognito issues the app client secret; rotating it means a new app client secret copied here by hand (docs/deploy.md).',
     );
   }
-  if (config.partnerSecrets.length > 0) {
-    secret(
-      'partner-secrets',
-      `The identification partners' API secrets, a field each: ${config.partnerSecrets.join(', ')}. Replace the placeholders: docs/deploy.md`,
-      placeholder(config.partnerSecrets),
-      'Each partner issues its own credentials; rotating one is agreed with that partner and copied here by hand (docs/deploy.md).',
+  // One secret per name, each generated from the same fixed template: CloudFormation regenerates a
+  // generated secret when its generate settings change, so adding or removing a name must never
+  // touch another name's secret (a shared template listing the names would reset every value).
+  for (const name of config.partnerSecrets) {
+    partnerSecrets.set(
+      name,
+      newSecret(
+        `PartnerSecret${name}`,
+        `partner-secret/${name}`,
+        `An identification partner's API secret, the variable ${name}, in the field "value". Replace the placeholder: docs/deploy.md`,
+        placeholder(['value']),
+        'Each partner issues its own credentials; rotating one is agreed with that partner and copied here by hand (docs/deploy.md).',
+      ),
     );
   }
-  return secrets;
+  return { secrets, partnerSecrets };
 }

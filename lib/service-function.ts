@@ -152,10 +152,12 @@ export function createServiceFunction(
   }
   const partnerSecrets = permissions.partnerSecrets ? config.partnerSecrets : [];
   if (partnerSecrets.length > 0) {
-    const secret = stateful.secrets.get('partner-secrets');
-    if (!secret) throw new Error(`The ${config.stage} stage has no partner-secrets secret`);
     environment.PARTNER_SECRETS = partnerSecrets.join(',');
-    for (const name of partnerSecrets) environment[name] = secret.secretValueFromJson(name).unsafeUnwrap();
+    for (const name of partnerSecrets) {
+      const secret = stateful.partnerSecrets.get(name);
+      if (!secret) throw new Error(`The ${config.stage} stage has no secret partner-secret/${name}`);
+      environment[name] = secret.secretValueFromJson('value').unsafeUnwrap();
+    }
   }
   // CloudFormation resolves the references only when the function changes: this makes it change.
   if ((permissions.secrets?.length || partnerSecrets.length) && config.secretsRevision)

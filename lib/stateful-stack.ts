@@ -47,6 +47,8 @@ export class StatefulStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly tokenEndpoint: string;
   readonly secrets = new Map<SecretId, secretsmanager.Secret>();
+  /** One secret per partner secret variable (context `partnerSecrets`), by variable name. */
+  readonly partnerSecrets = new Map<string, secretsmanager.Secret>();
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -113,7 +115,9 @@ export class StatefulStack extends Stack {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
 
     createSmsSettings(this, config);
-    for (const [id, secret] of createSecrets(this, config, this.dataKey)) this.secrets.set(id, secret);
+    const { secrets, partnerSecrets } = createSecrets(this, config, this.dataKey);
+    for (const [id, secret] of secrets) this.secrets.set(id, secret);
+    for (const [name, secret] of partnerSecrets) this.partnerSecrets.set(name, secret);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

@@ -32,6 +32,8 @@ export interface StatefulResources {
   accessTokenIssuer: string;
   /** Secrets functions may get in their environment (see `secrets` in lib/function-permissions.ts). */
   secrets: ReadonlyMap<SecretId, secretsmanager.ISecret>;
+  /** The partners' API secrets, one per variable name of the context `partnerSecrets` (`srs-<stage>/partner-secret/<NAME>`). */
+  partnerSecrets: ReadonlyMap<string, secretsmanager.ISecret>;
 }
 
 /** Why a function exists: the routes it serves, the ASL tasks it runs, the event source that feeds it. */

@@ -249,13 +249,13 @@ describe('retention policy overrides (-c retention=…)', () => {
 });
 
 describe('partner secrets (-c partnerSecrets=…)', () => {
-  it('reach exactly the functions that open orders, as fields of one secret, with their names in PARTNER_SECRETS', () => {
+  it('reach exactly the functions that open orders, each from its own secret, with their names in PARTNER_SECRETS', () => {
     const s = synth({
       stage: 'prod',
       partnerSecrets: '["EXAMPLEIDENT_API_TOKEN","BANK_USER","BANK_PASSWORD"]',
     });
-    const secret = s.stateful.secrets.get('partner-secrets');
-    const secretArn = JSON.stringify(s.stateful.resolve(secret?.secretArn));
+    const secretArn = (name: string) =>
+      JSON.stringify(s.stateful.resolve(s.stateful.partnerSecrets.get(name)?.secretArn));
 
     const holders = [...s.stateless.functions.keys()].filter((handler) => {
       const env = deref(
@@ -271,28 +271,48 @@ describe('partner secrets (-c partnerSecrets=…)', () => {
       for (const name of ['EXAMPLEIDENT_API_TOKEN', 'BANK_USER', 'BANK_PASSWORD']) {
         const ref = JSON.stringify(env[name]);
         expect(ref, `${handler} ${name}`).toContain('{{resolve:secretsmanager:');
-        expect(ref, `${handler} ${name}`).toContain(`:SecretString:${name}::}}`);
-        expect(ref, `${handler} ${name}`).toContain(secretArn);
+        expect(ref, `${handler} ${name}`).toContain(':SecretString:value::}}');
+        expect(ref, `${handler} ${name}`).toContain(secretArn(name));
       }
       return true;
     });
 
     expect(holders.sort()).toEqual(['identification-start', 'method-choice-page']);
-    const stored = Object.values(resourcesOf(s.statefulTemplate, 'AWS::SecretsManager::Secret')).find(
-      (r) => r.Properties.Name === 'srs-prod/partner-secrets',
-    );
-    const generate = stored?.Properties.GenerateSecretString as { SecretStringTemplate: string } | undefined;
-    expect(Object.keys(JSON.parse(generate?.SecretStringTemplate ?? '{}'))).toEqual([
-      'EXAMPLEIDENT_API_TOKEN',
-      'BANK_USER',
-      'BANK_PASSWORD',
+    const stored = Object.values(resourcesOf(s.statefulTemplate, 'AWS::SecretsManager::Secret'))
+      .map((r) => r.Properties.Name)
+      .filter((name) => String(name).includes('partner'));
+    expect(stored.sort()).toEqual([
+      'srs-prod/partner-secret/BANK_PASSWORD',
+      'srs-prod/partner-secret/BANK_USER',
+      'srs-prod/partner-secret/EXAMPLEIDENT_API_TOKEN',
     ]);
+  });
+
+  it('adding a name leaves the secret of every existing name exactly as it was (so its stored value is kept)', () => {
+    const partnerSecretResources = (names: string[]) => {
+      const s = synth({ stage: 'prod', partnerSecrets: JSON.stringify(names) });
+      const secret = s.stateful.partnerSecrets.get('EXAMPLEIDENT_API_TOKEN');
+      expect(secret).toBeDefined();
+      const logicalId = s.stateful.getLogicalId(secret?.node.defaultChild as CfnElement);
+      return { logicalId, resource: s.statefulTemplate.toJSON().Resources[logicalId] };
+    };
+    const before = partnerSecretResources(['EXAMPLEIDENT_API_TOKEN']);
+    const after = partnerSecretResources(['EXAMPLEIDENT_API_TOKEN', 'BANK_USER']);
+
+    expect(before.resource.Properties.Name).toBe('srs-prod/partner-secret/EXAMPLEIDENT_API_TOKEN');
+    expect(before.resource.Properties.GenerateSecretString).toBeDefined();
+    expect(after.logicalId).toBe(before.logicalId);
+    expect(after.resource).toEqual(before.resource);
   });
 
   it('without the context, no function holds a partner secret and the stage has no such secret', () => {
     const s = synthStage('dev');
 
-    expect(s.stateful.secrets.has('partner-secrets')).toBe(false);
+    expect(s.stateful.partnerSecrets.size).toBe(0);
+    const names = Object.values(resourcesOf(s.statefulTemplate, 'AWS::SecretsManager::Secret')).map((r) =>
+      String(r.Properties.Name),
+    );
+    expect(names.filter((name) => name.includes('partner'))).toEqual([]);
     for (const handler of s.stateless.functions.keys()) {
       const env = (
         functionResource(s, handler).fn.Properties.Environment as { Variables: Record<string, unknown> }
