@@ -26,7 +26,7 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const EMPTY_HANDLER = 'empty-handler';
 /** The floors, by file in bench/floors/ (each one's AWS clients are read from its own bundle). */
-export const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns', 'dynamodb-sqs'] as const;
+const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns', 'dynamodb-sqs'] as const;
 
 export interface Contributor {
   name: string;
@@ -104,7 +104,7 @@ function jwk(): string {
 }
 
 /** What a deployed function finds in its environment at init (no network is touched at import). */
-export function lambdaEnvironment(name: string): Record<string, string> {
+function lambdaEnvironment(name: string): Record<string, string> {
   return {
     AWS_REGION: 'eu-central-2',
     AWS_DEFAULT_REGION: 'eu-central-2',
@@ -136,7 +136,7 @@ export function lambdaEnvironment(name: string): Record<string, string> {
  * — verify's negative answer, after its two GetItems, the decision and its metric. Its floor's
  * samples then make their one GetItem, answered the same way.
  */
-export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
+const FIRST_CALLS: Readonly<Record<string, unknown>> = {
   verify: {
     httpMethod: 'POST',
     path: '/api/verify',

@@ -5,6 +5,8 @@
  * Pure data.
  */
 
+import { ORDER_SK } from './adapters/dynamo/table-schema.js';
+
 export interface StreamSource {
   kind: 'table-stream';
   /** Only records whose item keys have these values reach the function (an event filter in AWS). */
@@ -34,7 +36,7 @@ export interface EventSourceFunction {
 export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [
   {
     handler: 'webhook-fanout',
-    source: { kind: 'table-stream', keyFilter: { SK: 'ORDER' }, batchSize: 100, retryAttempts: 100 },
+    source: { kind: 'table-stream', keyFilter: { SK: ORDER_SK }, batchSize: 100, retryAttempts: 100 },
     timeoutSeconds: 30,
   },
   {

@@ -25,7 +25,7 @@ import { prefixOf, type StageConfig } from './config.js';
 import { pascal } from './stateless-names.js';
 
 /** The body types the 405 mock maps (a missing Content-Type is mapped as application/json). */
-export const MOCK_REQUEST_CONTENT_TYPES = [
+const MOCK_REQUEST_CONTENT_TYPES = [
   'application/json',
   'application/problem+json',
   'application/x-www-form-urlencoded',

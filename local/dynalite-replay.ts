@@ -54,7 +54,7 @@ export function replayWithAnswer(
 
 let crcTable: Uint32Array | undefined;
 /** CRC-32 of a string's UTF-8 bytes (DynamoDB's `x-amz-crc32` header); zlib's where Node has it. */
-export function crc32(text: string): number {
+function crc32(text: string): number {
   const native = (zlib as { crc32?: (data: string) => number }).crc32;
   if (native) return native(text);
   if (!crcTable) {

@@ -99,10 +99,7 @@ export async function startDynamo(options: {
  * Creates a table and waits until it is ACTIVE: dynalite answers CreateTable while the table is
  * still CREATING and refuses reads and writes to it until then (ResourceNotFoundException).
  */
-export async function createActiveTable(
-  client: DynamoDBClient,
-  input: CreateTableCommandInput,
-): Promise<void> {
+async function createActiveTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
   await client.send(new CreateTableCommand(input));
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
@@ -149,7 +146,9 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<b
   await createActiveTable(client, wanted);
   for (let i = 0; i < items.length; i += 25) {
     let batch: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (batch.length) {
+    for (let attempt = 0; batch.length > 0; attempt++) {
+      if (attempt === 5) throw new Error(`Copying ${tableName}: DynamoDB left items unprocessed`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }));
       batch = out.UnprocessedItems?.[tableName] ?? [];
     }

@@ -89,14 +89,6 @@ export const problems = {
   forbidden: (detail: string) => new Problem({ status: 403, slug: 'forbidden', title: 'Forbidden', detail }),
   notFound: (detail = 'The resource does not exist.') =>
     new Problem({ status: 404, slug: 'not-found', title: 'Not found', detail }),
-  methodNotAllowed: (allowed: string[]) =>
-    new Problem({
-      status: 405,
-      slug: 'method-not-allowed',
-      title: 'Method not allowed',
-      detail: `Allowed: ${allowed.join(', ')}.`,
-      headers: { Allow: allowed.join(', ') },
-    }),
   conflict: (detail: string, slug = 'conflict') =>
     new Problem({ status: 409, slug, title: 'Conflict', detail }),
   unprocessable: (detail: string, slug = 'unprocessable') =>

@@ -8,6 +8,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { tableRepository } from '../adapters/aws-clients.js';
+import { ORDER_SK } from '../adapters/dynamo/table-schema.js';
 import { logger } from '../adapters/logger.js';
 import { SqsDeliveryQueue } from '../adapters/webhook-queue.js';
 import type { Order } from '../core/order.js';
@@ -25,7 +26,7 @@ export const handler = batchHandler(
     for (const record of event.Records) {
       const keys = record.dynamodb?.Keys as Image;
       // Only orders matter here (the event source's filter already says so in AWS).
-      if (keys?.SK?.S !== 'ORDER' || !record.dynamodb?.NewImage) continue;
+      if (keys?.SK?.S !== ORDER_SK || !record.dynamodb?.NewImage) continue;
       try {
         const after = orderOf(record.dynamodb.NewImage as Image) as Order;
         const queued = await fanOutStatusChanges(deps, {

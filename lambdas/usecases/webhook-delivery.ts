@@ -149,12 +149,7 @@ export async function deliverWebhook(deps: DeliveryDeps, ref: DeliveryRef): Prom
     attempts: delivery.attempts + 1,
     version: delivery.version + 1,
   };
-  try {
-    await repository.saveDelivery(claimed);
-  } catch (err) {
-    if (err instanceof ConditionFailed) return 'taken';
-    throw err;
-  }
+  if (!(await saveIfCurrent(repository, claimed))) return 'taken';
 
   const attemptAt = deps.clock();
   const timestamp = Math.floor(attemptAt.getTime() / 1000);

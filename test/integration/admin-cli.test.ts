@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runAdmin, TSX } from '../support/admin.js';
+import { ROOT, runAdmin } from '../support/admin.js';
 import { waitFor } from '../support/stack.js';
 
 /** One line on stderr, no stack frames. */

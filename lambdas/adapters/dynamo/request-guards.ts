@@ -2,7 +2,7 @@
  * Items that keep a request from taking effect twice: the start call's Idempotency-Key records
  * and the partner messages' jti replay guard.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../../core/errors.js';
 import type {
   IdempotencyRecord,
@@ -81,16 +81,11 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
       retainSeconds: number,
     ): Promise<void> {
       const record: IdempotencyRecord = { state: 'completed', fingerprint, statusCode, body };
-      await table.db.send(
-        new PutCommand({
-          TableName: table.name,
-          Item: {
-            ...keys.idempotency(clientId, keyHash),
-            ...record,
-            [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
-          },
-        }),
-      );
+      await table.putItem({
+        ...keys.idempotency(clientId, keyHash),
+        ...record,
+        [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
+      });
     },
 
     /**

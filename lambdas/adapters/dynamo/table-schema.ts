@@ -123,9 +123,12 @@ export function keyPart(value: string): string {
 /** `PREFIX#part#part…`, every variable part checked by keyPart. */
 const key = (prefix: string, ...parts: string[]) => [prefix, ...parts.map(keyPart)].join('#');
 
+/** An order item's sort key: the change feed's consumers select orders by it. */
+export const ORDER_SK = 'ORDER';
+
 export const keys = {
   registration: (msisdn: string) => ({ PK: key('REG', msisdn), SK: 'REG' }),
-  order: (refId: string) => ({ PK: key('ORDER', refId), SK: 'ORDER' }),
+  order: (refId: string) => ({ PK: key('ORDER', refId), SK: ORDER_SK }),
   /** Where an SP's orders are listed on GSI1, oldest first. */
   ordersOfSp: (clientId: string, createdAt: string, refId: string) => ({
     GSI1PK: key('SP', clientId),
