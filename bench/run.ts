@@ -1,21 +1,8 @@
 /**
  * `npm run bench` — every figure of docs/benchmarks.md in one run: prints the table with the goals
- * beside the figures and writes them to bench/results/latest.json.
- *
- *   npm run bench -- --n 50 --concurrency 10 --verify-calls 2000
- *
- * Options (defaults in brackets): --n [200] --concurrency [20] --verify-calls [6000]
- * --verify-concurrency [20] --verify-warmup [500] --verify-rounds [3] --verify-sample [1000]
- * --cold-samples [5] --functions a,b (cold start only for these) --no-cold-start
- * --budget-verify / --budget-lifecycle / --budget-cold-start seconds [75 / 120 / 75]
- * --out path [bench/results/latest.json]
- *
- * With `--faults <rate>` it runs the fault run instead (bench/fault-run.ts, docs/benchmarks.md §6):
- *
- *   npm run bench -- --faults 0.05
- *
- * --n [1000] --concurrency [20] --restart-after [n/2; 0: no restart] --seed [random]
- * --out path [bench/results/faults.json]; exits 1 when an invariant does not hold.
+ * beside the figures and writes them to bench/results/latest.json. `npm run bench -- --help` lists
+ * the options (USAGE below); with `--faults <rate>` it runs the fault run instead (bench/fault-run.ts,
+ * docs/benchmarks.md §6).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -28,34 +15,57 @@ import { renderFaultReport, renderReport } from './report.js';
 const DEFAULT_OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const DEFAULT_FAULTS_OUT = fileURLToPath(new URL('./results/faults.json', import.meta.url));
 
+export const USAGE = `npm run bench -- [options]      every figure of docs/benchmarks.md
+npm run bench -- --faults <rate> [options]      the fault run instead (docs/benchmarks.md §6)
+
+Options (defaults in brackets):
+  --n [200; fault run 1000]            identifications in the lifecycle run
+  --concurrency [20]                   identifications in flight at once
+  --verify-calls [6000]                measured calls of each verify-overhead path
+  --verify-concurrency [20]            verify calls in flight at once
+  --verify-warmup [500]                warm-up calls of each path
+  --verify-rounds [3]                  alternating rounds of the paths
+  --verify-sample [1000]               verify calls measured alone after the lifecycle run
+  --cold-samples [5]                   fresh processes per function
+  --functions a,b                      cold start only for these functions
+  --no-cold-start                      skip the cold-start figure
+  --budget-verify / --budget-lifecycle / --budget-cold-start [75 / 120 / 75 s]
+                                       no new work starts in a part after its budget
+  --out path [bench/results/latest.json; fault run bench/results/faults.json]
+  --faults rate                        fault rate from 0 to 1: run the fault run
+  --restart-after [n/2; 0: none]       fault run: SIGKILL the stack after this many starts
+  --seed [random]                      fault run: the fault schedule's seed
+  --help                               this text`;
+
 export type RunRequest =
   | { kind: 'bench'; options: BenchOptions; out: string }
   | { kind: 'faults'; options: FaultRunOptions; out: string };
 
+const OPTIONS = {
+  n: { type: 'string' },
+  concurrency: { type: 'string' },
+  'verify-calls': { type: 'string' },
+  'verify-concurrency': { type: 'string' },
+  'verify-warmup': { type: 'string' },
+  'verify-rounds': { type: 'string' },
+  'verify-sample': { type: 'string' },
+  'cold-samples': { type: 'string' },
+  functions: { type: 'string' },
+  'no-cold-start': { type: 'boolean' },
+  'budget-verify': { type: 'string' },
+  'budget-lifecycle': { type: 'string' },
+  'budget-cold-start': { type: 'string' },
+  out: { type: 'string' },
+  faults: { type: 'string' },
+  'restart-after': { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+/** Every option `npm run bench` reads (USAGE lists each). */
+export const OPTION_NAMES = Object.keys(OPTIONS);
+
 export function optionsFromArgs(args: string[]): RunRequest {
-  const { values } = parseArgs({
-    args,
-    options: {
-      n: { type: 'string' },
-      concurrency: { type: 'string' },
-      'verify-calls': { type: 'string' },
-      'verify-concurrency': { type: 'string' },
-      'verify-warmup': { type: 'string' },
-      'verify-rounds': { type: 'string' },
-      'verify-sample': { type: 'string' },
-      'cold-samples': { type: 'string' },
-      functions: { type: 'string' },
-      'no-cold-start': { type: 'boolean' },
-      'budget-verify': { type: 'string' },
-      'budget-lifecycle': { type: 'string' },
-      'budget-cold-start': { type: 'string' },
-      out: { type: 'string' },
-      faults: { type: 'string' },
-      'restart-after': { type: 'string' },
-      seed: { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true });
   const int = (name: keyof typeof values, fallback: number, min = 1): number => {
     const raw = values[name];
     if (raw === undefined) return fallback;
@@ -109,7 +119,19 @@ export function optionsFromArgs(args: string[]): RunRequest {
 }
 
 async function main(): Promise<void> {
-  const request = optionsFromArgs(process.argv.slice(2));
+  if (process.argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  let request: RunRequest;
+  try {
+    request = optionsFromArgs(process.argv.slice(2));
+  } catch (err) {
+    // A mistyped option is the caller's: say which, and how to list them, without a stack.
+    console.error(`[bench] ${(err as Error).message}\nnpm run bench -- --help lists the options.`);
+    process.exitCode = 2;
+    return;
+  }
   const log = (m: string) => console.error(`[bench] ${m}`);
   const write = (results: unknown) => {
     mkdirSync(dirname(request.out), { recursive: true });

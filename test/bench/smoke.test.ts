@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BenchResults, DEFAULT_OPTIONS, runBench } from '../../bench/bench.js';
 import { renderReport } from '../../bench/report.js';
-import { optionsFromArgs } from '../../bench/run.js';
+import { OPTION_NAMES, optionsFromArgs, USAGE } from '../../bench/run.js';
 
 const throughput = {
   rps: expect.any(Number),
@@ -27,6 +27,12 @@ describe('npm run bench', () => {
     expect(options).toMatchObject({ n: 50, concurrency: 10, verifyCalls: 2000, coldSamples: 5 });
     expect(DEFAULT_OPTIONS).toMatchObject({ n: 200, concurrency: 20 });
     expect(() => optionsFromArgs(['--n', '0'])).toThrow(/--n must be an integer/);
+  });
+
+  it('lists every option it reads in --help, and refuses an unknown one', () => {
+    for (const flag of OPTION_NAMES) expect(USAGE, flag).toContain(`--${flag}`);
+    expect(OPTION_NAMES).toContain('cold-samples');
+    expect(() => optionsFromArgs(['--colds-samples', '3'])).toThrow(/Unknown option '--colds-samples'/);
   });
 
   it('measures every figure with tiny numbers, losing and duplicating no order', async () => {
