@@ -41,6 +41,12 @@ export interface FunctionFootprint {
   readyMs: number;
   /** Median over the samples: the `await import(bundle)` alone. */
   importMs: number;
+  /**
+   * Median over the samples: the main thread's CPU time during the import (process.threadCpuUsage).
+   * Unlike importMs it does not grow while the process waits for a core, so on a loaded machine it
+   * shows what the bundle costs; importMs is what a cold start waits for on a quiet one.
+   */
+  importCpuMs?: number;
   /** readyMs / the empty handler's readyMs. */
   initRatio: number;
   /** The AWS SDK clients in the bundle (`@aws-sdk/client-*`, `@aws-sdk/lib-*` packages). */
@@ -49,8 +55,16 @@ export interface FunctionFootprint {
   floor?: string;
   /** importMs / the floor's importMs (its samples alternating with this function's). */
   importRatioToFloor?: number;
+  /** importCpuMs / the floor's importCpuMs. */
+  importCpuRatioToFloor?: number;
   /** The floor's medians, from the samples taken alternately with this function's. */
-  floorMs?: { readyMs: number; importMs: number; firstCallMs?: number; coldMs?: number };
+  floorMs?: {
+    readyMs: number;
+    importMs: number;
+    importCpuMs?: number;
+    firstCallMs?: number;
+    coldMs?: number;
+  };
   /** readyMs / the floor's readyMs. */
   readyRatioToFloor?: number;
   /**
@@ -159,10 +173,12 @@ const FIRST_CALLS: Readonly<Record<string, unknown>> = {
  * EMF line may come before it); the SDK's kept-alive sockets would hold the process, so it exits.
  */
 const PROBE = `
+const cpu0 = process.threadCpuUsage();
 const t0 = performance.now();
 const m = await import(process.env.BENCH_BUNDLE_URL);
-if (typeof m.handler !== 'function') throw new Error('no handler export');
 const t1 = performance.now();
+const cpu = process.threadCpuUsage(cpu0);
+if (typeof m.handler !== 'function') throw new Error('no handler export');
 let firstCallMs;
 if (process.env.BENCH_FIRST_EVENT) {
   const context = {
@@ -174,7 +190,7 @@ if (process.env.BENCH_FIRST_EVENT) {
   await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context);
   firstCallMs = performance.now() - t1;
 }
-process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, readyMs: t1, firstCallMs }) + '\\n', () => process.exit(0));
+process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, firstCallMs }) + '\\n', () => process.exit(0));
 `;
 
 /**
@@ -196,6 +212,7 @@ async function stubAwsEndpoint(): Promise<{ server: Server; url: string }> {
 
 interface Sample {
   importMs: number;
+  importCpuMs: number;
   readyMs: number;
   firstCallMs?: number;
 }
@@ -262,12 +279,14 @@ interface Floor {
 function medians(samples: Sample[]): {
   readyMs: number;
   importMs: number;
+  importCpuMs: number;
   firstCallMs?: number;
   coldMs?: number;
 } {
   const out = {
     readyMs: round(median(samples.map((s) => s.readyMs)), 1),
     importMs: round(median(samples.map((s) => s.importMs)), 1),
+    importCpuMs: round(median(samples.map((s) => s.importCpuMs)), 1),
   };
   const calls = samples.map((s) => s.firstCallMs);
   if (!calls.length || calls.some((c) => c === undefined)) return out;
@@ -329,6 +348,7 @@ async function footprint(
   if (!floor) return { ...base, ...mine, initRatio: 0, samples: own.length };
   const floorMs = medians(floors);
   const importRatioToFloor = round(mine.importMs / floorMs.importMs, 2);
+  const importCpuRatioToFloor = round(mine.importCpuMs / floorMs.importCpuMs, 2);
   const readyRatioToFloor = round(mine.readyMs / floorMs.readyMs, 2);
   return {
     ...base,
@@ -338,6 +358,7 @@ async function footprint(
     floor: floor.name,
     floorMs,
     importRatioToFloor,
+    importCpuRatioToFloor,
     readyRatioToFloor,
     ...(mine.coldMs && floorMs.coldMs ? { coldRatioToFloor: round(mine.coldMs / floorMs.coldMs, 2) } : {}),
     floorRatio: clients.length ? importRatioToFloor : readyRatioToFloor,

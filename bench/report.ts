@@ -283,12 +283,13 @@ export function renderReport(r: BenchResults): string {
           'floor (init / import ms)',
           'init × floor',
           'import × floor',
+          'import CPU × floor',
           `≤${GOALS.floorRatio}×`,
           'heaviest packages (KB in the bundle)',
         ],
         c.functions.map((f) =>
           f.error && !f.bundleKb
-            ? [f.name, '', '', '', '', '', '', '', '', '', f.error]
+            ? [f.name, '', '', '', '', '', '', '', '', '', '', f.error]
             : [
                 f.name,
                 String(f.bundleKb),
@@ -301,6 +302,7 @@ export function renderReport(r: BenchResults): string {
                   : 'none',
                 f.readyRatioToFloor === undefined ? '' : String(f.readyRatioToFloor),
                 f.importRatioToFloor === undefined ? '' : String(f.importRatioToFloor),
+                f.importCpuRatioToFloor === undefined ? '' : String(f.importCpuRatioToFloor),
                 f.error
                   ? f.error
                   : f.floorRatio === undefined

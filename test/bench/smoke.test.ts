@@ -98,6 +98,7 @@ describe('npm run bench', () => {
     ]);
     for (const f of results.coldStart?.functions ?? []) {
       expect(f.importRatioToFloor).toBeGreaterThan(0);
+      expect(f.importCpuRatioToFloor).toBeGreaterThan(0);
       expect(f.readyRatioToFloor).toBeGreaterThan(0);
     }
     expect(results.coldStart?.smallestWithDynamoDb).toBe('verify');
