@@ -4,6 +4,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -77,7 +78,7 @@ export async function startDynamo(options: {
   let tableUpgraded: boolean;
   try {
     // Before the change feed, metrics and faults see requests: setting up the table is none of theirs.
-    tableUpgraded = await ensureTable(client, options.tableName);
+    tableUpgraded = await ensureTable(client, options.tableName, options.dataDir);
   } finally {
     client.destroy();
   }
@@ -108,42 +109,58 @@ async function createActiveTable(client: DynamoDBClient, input: CreateTableComma
   }
 }
 
-/**
- * The table as the schema module defines it. A table kept in a data folder by an earlier version
- * may lack an index added since: DynamoDB adds one in place (UpdateTable), dynalite cannot, so its
- * items are copied into a table created with the current schema.
- */
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
-  const wanted = createTableInput(tableName);
-  let existing: DescribeTableCommandOutput;
-  try {
-    existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (err) {
-    if (!(err instanceof ResourceNotFoundException)) throw err;
-    await createActiveTable(client, wanted);
-    return false;
+/** Waits until dynalite has deleted the table: it answers DeleteTable before it is done. */
+async function waitUntilDeleted(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (;;) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) return;
+      throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  const indexes = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-  if (wanted.GlobalSecondaryIndexes.every((i) => indexes.has(i.IndexName))) return false;
-  const items: Record<string, AttributeValue>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
+}
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * Where an upgrade keeps the table's items while it recreates the table: written before the old
+ * table is deleted, removed once every item is in the new one. Finding it at start means an
+ * upgrade was interrupted (the process killed between the two), and it holds the items.
+ */
+export const UPGRADE_DUMP_FILE = 'dynamodb-upgrade.json';
+
+/** Binary attribute values (`B`, `BS`) as `{"$base64": "..."}`: JSON has no bytes. */
+function dumpItems(path: string, items: Item[]): void {
+  const json = JSON.stringify(items, (_key, value) =>
+    value instanceof Uint8Array ? { $base64: Buffer.from(value).toString('base64') } : value,
+  );
+  // Written whole, then renamed into place: a kill while writing leaves no half a dump behind.
+  writeFileSync(`${path}.partial`, json);
+  renameSync(`${path}.partial`, path);
+}
+
+function readDump(path: string): Item[] {
+  return JSON.parse(readFileSync(path, 'utf8'), (_key, value) =>
+    value && typeof value === 'object' && typeof value.$base64 === 'string' && Object.keys(value).length === 1
+      ? new Uint8Array(Buffer.from(value.$base64, 'base64'))
+      : value,
+  ) as Item[];
+}
+
+async function scanAll(client: DynamoDBClient, tableName: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
   do {
     const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  await client.send(new DeleteTableCommand({ TableName: tableName }));
-  // dynalite deletes a table after answering: the name is free once DescribeTable no longer finds it.
-  for (;;) {
-    try {
-      await client.send(new DescribeTableCommand({ TableName: tableName }));
-    } catch (err) {
-      if (err instanceof ResourceNotFoundException) break;
-      throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  await createActiveTable(client, wanted);
+  return items;
+}
+
+async function writeAll(client: DynamoDBClient, tableName: string, items: Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let batch: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; batch.length > 0; attempt++) {
@@ -153,6 +170,44 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<b
       batch = out.UnprocessedItems?.[tableName] ?? [];
     }
   }
+}
+
+/**
+ * The table as the schema module defines it. A table kept in a data folder by an earlier version
+ * may lack an index added since: DynamoDB adds one in place (UpdateTable), dynalite cannot, so its
+ * items are copied into a table created with the current schema. With a data folder the items are
+ * dumped to UPGRADE_DUMP_FILE first, so that a kill during the copy loses nothing: the next start
+ * finds the dump and finishes the copy. Answers whether the table was upgraded.
+ */
+async function ensureTable(client: DynamoDBClient, tableName: string, dataDir?: string): Promise<boolean> {
+  const wanted = createTableInput(tableName);
+  const dump = dataDir ? join(dataDir, UPGRADE_DUMP_FILE) : undefined;
+  let existing: DescribeTableCommandOutput | undefined;
+  try {
+    existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+  }
+  let items: Item[];
+  if (dump && existsSync(dump)) {
+    // An interrupted upgrade: the dump holds every item; the table may be gone, new or half full.
+    items = readDump(dump);
+  } else if (!existing) {
+    await createActiveTable(client, wanted);
+    return false;
+  } else {
+    const indexes = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    if (wanted.GlobalSecondaryIndexes.every((i) => indexes.has(i.IndexName))) return false;
+    items = await scanAll(client, tableName);
+    if (dump) dumpItems(dump, items);
+  }
+  if (existing) {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    await waitUntilDeleted(client, tableName);
+  }
+  await createActiveTable(client, wanted);
+  await writeAll(client, tableName, items);
+  if (dump) rmSync(dump, { force: true });
   return true;
 }
 

@@ -7,16 +7,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepository } from '../../lambdas/adapters/dynamo/repository.js';
-import { createTableInput, keys } from '../../lambdas/adapters/dynamo/table-schema.js';
+import { keys } from '../../lambdas/adapters/dynamo/table-schema.js';
 import type { Order } from '../../lambdas/core/order.js';
 import { erasePerson } from '../../lambdas/usecases/erase-person.js';
 import { startDynamo } from '../../local/dynamodb.js';
 import { TABLE_NAME } from '../../local/stack.js';
+import { openEarlierTable } from '../support/earlier-table.js';
 import { startStack } from '../support/stack.js';
 import { order, registration, statusEntry } from '../unit/fixtures.js';
 
@@ -164,28 +164,15 @@ describe('orders written before GSI2', () => {
     // Prepare: the table as an earlier version created it (GSI1 only), with one order in it
     const dataDir = mkdtempSync(join(tmpdir(), 'srs-old-table-'));
     try {
-      const server = dynalite({ createTableMs: 0, path: join(dataDir, 'dynamodb') });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-      const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      const client = new DynamoDBClient({ endpoint, region: 'local', credentials });
-      const current = createTableInput(TABLE_NAME);
-      const earlier = {
-        ...current,
-        AttributeDefinitions: current.AttributeDefinitions.filter((a) => !a.AttributeName.startsWith('GSI2')),
-        GlobalSecondaryIndexes: current.GlobalSecondaryIndexes.filter((g) => g.IndexName === 'GSI1'),
-      };
-      await client.send(new CreateTableCommand(earlier));
-      // dynalite refuses writes while the table is CREATING (with a data folder that can outlast a tick).
-      await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: TABLE_NAME });
+      const earlier = await openEarlierTable(dataDir, TABLE_NAME);
       const old = order({
         refId: '44444444-4444-4444-8444-444444444444',
         person: { ...order().person, mobile: '+41790007003' },
       });
-      await DynamoDBDocumentClient.from(client).send(
+      await earlier.db.send(
         new PutCommand({ TableName: TABLE_NAME, Item: { ...keys.order(old.refId), ...old } }),
       );
-      client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await earlier.close();
 
       // Act
       const stack = await startStack({ dataDir });
