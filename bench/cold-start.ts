@@ -118,7 +118,7 @@ function jwk(): string {
 }
 
 /** What a deployed function finds in its environment at init (no network is touched at import). */
-function lambdaEnvironment(name: string): Record<string, string> {
+export function lambdaEnvironment(name: string): Record<string, string> {
   return {
     AWS_REGION: 'eu-central-2',
     AWS_DEFAULT_REGION: 'eu-central-2',

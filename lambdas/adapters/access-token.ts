@@ -3,14 +3,9 @@
  * server's on the embedded stack. Checks follow RFC 8725: an algorithm allow-list (RS256 only, as
  * Cognito signs), the issuer, expiry with little leeway, `token_use: access`, a client id.
  */
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  type JSONWebKeySet,
-  type JWTPayload,
-  jwtVerify,
-} from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import { logger } from './logger.js';
+import { KeySetUnavailable, type RemoteKeySetOptions, remoteKeySet } from './remote-key-set.js';
 
 export interface AccessTokenClaims extends JWTPayload {
   client_id: string;
@@ -32,6 +27,8 @@ export interface AccessTokenVerifierOptions {
   issuer: string;
   /** Either the key set itself (local, tests) or where to fetch it (Cognito's `/.well-known/jwks.json`). */
   jwks: JSONWebKeySet | URL;
+  /** For a URL: the cache, cooldown, timeout and size limit of its fetches (remote-key-set.ts). */
+  fetch?: RemoteKeySetOptions;
   clockToleranceSeconds?: number;
 }
 
@@ -39,7 +36,7 @@ export type AccessTokenVerifier = (token: string) => Promise<AccessTokenClaims>;
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const keySet =
-    options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
+    options.jwks instanceof URL ? remoteKeySet(options.jwks, options.fetch) : createLocalJWKSet(options.jwks);
   return async (token) => {
     if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new InvalidAccessToken('Malformed token', 'invalid');
     try {
@@ -60,6 +57,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     } catch (err) {
       if (err instanceof InvalidAccessToken) throw err;
       if (err instanceof errors.JWTExpired) throw new InvalidAccessToken('Token expired', 'expired');
+      if (err instanceof KeySetUnavailable) {
+        // The caller learns only that the token was not accepted; the operator, why.
+        logger.error('access token keys not available', { url: err.url, reason: err.reason });
+        throw new InvalidAccessToken('Token keys not available', 'invalid');
+      }
       throw new InvalidAccessToken('Token rejected', 'invalid');
     }
   };

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   configStores,
+  introspectionStores,
   orderStores,
   type Repository,
   repositoryOn,
@@ -48,3 +49,5 @@ export const configTableStores = () => storesOn(configStores);
 export const usageTableStores = () => storesOn(usageStores);
 /** A status read's: the order items. */
 export const orderTableStores = () => storesOn(orderStores);
+/** Introspection's: the partners' clients (configuration) and the orders tokens name. */
+export const introspectionTableStores = () => storesOn(introspectionStores);

@@ -9,6 +9,7 @@
  * - Anything else is `{"active": false}` and nothing more: expired, tampered, unknown, addressed to
  *   another partner, another client's token — the caller cannot tell these apart.
  */
+import type { IntrospectionResponse } from './introspection-response.js';
 import type { Status } from './order.js';
 import * as z from './zod.js';
 
@@ -17,7 +18,8 @@ export const ORDER_TOKEN_ALGORITHM = 'ES256';
 /** The scope an order token carries: open the identification it names, nothing else. */
 export const ORDER_TOKEN_SCOPE = 'identification';
 
-const epoch = z.number().check(z.int(), z.nonnegative());
+/** Seconds since the epoch, as JWT claims carry times. */
+export const epoch = z.number().check(z.int(), z.nonnegative());
 
 export const OrderTokenHeader = z.object({
   alg: z.literal(ORDER_TOKEN_ALGORITHM),
@@ -72,43 +74,6 @@ export function orderTokenClaims(input: OrderTokenInput & { now: Date; jti: stri
     jti: input.jti,
   };
 }
-
-export const InactiveToken = z.strictObject({ active: z.literal(false) });
-
-export const ActiveOrderToken = z.strictObject({
-  active: z.literal(true),
-  token_type: z.literal(ORDER_TOKEN_TYPE),
-  scope: z.literal(ORDER_TOKEN_SCOPE),
-  /** The SP that started the identification. */
-  client_id: z.string().check(z.minLength(1)),
-  iss: z.url(),
-  aud: z.string().check(z.minLength(1)),
-  sub: z.uuid(),
-  refId: z.uuid(),
-  method: z.string().check(z.minLength(1)),
-  loa: z.union([z.literal(3), z.literal(4)]),
-  iat: epoch,
-  exp: epoch,
-  jti: z.uuid(),
-});
-
-export const ActiveAccessToken = z.strictObject({
-  active: z.literal(true),
-  token_type: z.literal('access_token'),
-  scope: z.string(),
-  client_id: z.string().check(z.minLength(1)),
-  iss: z.string().check(z.minLength(1)),
-  sub: z.optional(z.string().check(z.minLength(1))),
-  aud: z.optional(z.union([z.string(), z.array(z.string())])),
-  iat: epoch,
-  exp: epoch,
-  jti: z.optional(z.string().check(z.minLength(1))),
-});
-
-export const IntrospectionResponse = z
-  .union([InactiveToken, ActiveOrderToken, ActiveAccessToken])
-  .check(z.meta({ id: 'IntrospectionResponse', description: 'RFC 7662 §2.2 introspection response.' }));
-export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
 
 /** Unknown parameters are ignored, as OAuth endpoints do (RFC 6749 §3.1). */
 export const IntrospectionRequest = z

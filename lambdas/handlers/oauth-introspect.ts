@@ -7,7 +7,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createAccessTokenVerifier } from '../adapters/access-token.js';
-import { tableRepository } from '../adapters/aws-clients.js';
+import { introspectionTableStores } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import {
@@ -32,7 +32,7 @@ const verifyAccessToken = createAccessTokenVerifier({
 });
 assertOrderTokenKeysConfigured(false);
 
-const repository = tableRepository();
+const repository = introspectionTableStores();
 const clientIssuers = cached(async (_: 'all') => {
   const byClient = new Map<string, string>();
   for (const isp of await repository.listIsps())

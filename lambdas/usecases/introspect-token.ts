@@ -5,11 +5,11 @@
  */
 import {
   decideIntrospection,
-  type IntrospectionResponse,
   mayIntrospectOrderToken,
   type OrderFacts,
   type VerifiedToken,
 } from '../core/introspection.js';
+import type { IntrospectionResponse } from '../core/introspection-response.js';
 
 export interface IntrospectionDeps {
   /** Whether the token declares itself an order token (header `typ`), before any verification. */

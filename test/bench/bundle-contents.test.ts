@@ -4,9 +4,15 @@
  * objects constructed — so a function should not carry the code of other routes: these guard the
  * splits that took it out (docs/benchmarks.md §3).
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployedFunctions } from '../../bench/cold-start.js';
+import { deployedFunctions, lambdaEnvironment } from '../../bench/cold-start.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 
 const builds = new Map<string, Promise<Metafile['outputs'][string] | undefined>>();
@@ -100,6 +106,44 @@ describe('Node built-in modules', () => {
     }
     expect(importing).toEqual([]);
   }, 180_000);
+
+  it('no function carries jose’s remote key set (its Headers and fetch are undici)', async () => {
+    const carrying: string[] = [];
+    for (const handler of deployedFunctions()) {
+      const inputs = (await bundle(handler))?.inputs ?? {};
+      if (
+        Object.entries(inputs).some(
+          ([path, i]) => path.endsWith('jose/dist/webapi/jwks/remote.js') && i.bytesInOutput > 0,
+        )
+      )
+        carrying.push(handler);
+    }
+    expect(carrying).toEqual([]);
+  }, 180_000);
+
+  it('no function loads Node’s bundled undici when its bundle is imported', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-loads-'));
+    // The bundle imported in a fresh process with a deployed function's environment, as Lambda does.
+    const probe = `await import(process.env.BUNDLE_URL);
+process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /undici/.test(m))));`;
+    try {
+      const loading: Record<string, string[]> = {};
+      for (const handler of deployedFunctions()) {
+        await build(esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, join(dir, handler)));
+        const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
+          env: {
+            ...lambdaEnvironment(handler),
+            BUNDLE_URL: pathToFileURL(join(dir, handler, 'index.mjs')).href,
+          },
+        });
+        const undici = JSON.parse(stdout) as string[];
+        if (undici.length) loading[handler] = undici;
+      }
+      expect(loading).toEqual({});
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
 
 describe('table item modules', () => {
@@ -109,6 +153,7 @@ describe('table item modules', () => {
     'providers-list': ['config-items'],
     'usage-get': ['config-items', 'usage-items'],
     'identification-get': ['order-items'],
+    'oauth-introspect': ['config-items', 'order-items'],
   };
 
   it.each(Object.entries(itemModulesOf))(

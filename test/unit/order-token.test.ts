@@ -24,14 +24,16 @@ import {
   verifyOrderToken,
 } from '../../lambdas/adapters/order-token.js';
 import {
-  ActiveAccessToken,
-  ActiveOrderToken,
   decideIntrospection,
-  IntrospectionResponse,
   OrderTokenClaims,
   OrderTokenHeader,
   type VerifiedToken,
 } from '../../lambdas/core/introspection.js';
+import {
+  ActiveAccessToken,
+  ActiveOrderToken,
+  IntrospectionResponse,
+} from '../../lambdas/core/introspection-response.js';
 import type { Status } from '../../lambdas/core/order.js';
 import { type IntrospectionDeps, introspectToken } from '../../lambdas/usecases/introspect-token.js';
 

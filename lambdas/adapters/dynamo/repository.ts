@@ -66,3 +66,8 @@ export function usageStores(table: Table) {
 export function orderStores(table: Table) {
   return orderItems(table);
 }
+
+/** What introspection reads: the partners' OAuth clients (configuration) and the order a token names. */
+export function introspectionStores(table: Table) {
+  return { ...configItems(table), ...orderItems(table) };
+}

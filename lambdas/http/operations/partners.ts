@@ -1,5 +1,6 @@
 /** The identification partners' routes: signed status events and evidence, the order tokens' keys, introspection. */
-import { IntrospectionRequest, IntrospectionResponse } from '../../core/introspection.js';
+import { IntrospectionRequest } from '../../core/introspection.js';
+import { IntrospectionResponse } from '../../core/introspection-response.js';
 import * as z from '../../core/zod.js';
 import { type Operation, problem } from './spec.js';
 

@@ -1,0 +1,290 @@
+/**
+ * Access tokens verified against a key set fetched over HTTP, as oauth-introspect fetches Cognito's
+ * (adapters/remote-key-set.ts), from a real JWKS server on loopback: the set is fetched once and
+ * kept, a rotated-in key is fetched when a token names it (not sooner than the cooldown allows),
+ * an old set is fetched again, and a server that is slow, down, or answers something that is not
+ * a small JSON Web Key Set gets the token rejected (an inactive token, never a 500).
+ */
+import { randomUUID, type webcrypto } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+  InvalidAccessToken,
+} from '../../lambdas/adapters/access-token.js';
+import { KeySetUnavailable, remoteKeySet } from '../../lambdas/adapters/remote-key-set.js';
+import { captureLogs, logLines } from '../support/logs.js';
+
+const ISSUER = 'https://cognito-idp.eu-central-2.amazonaws.com/eu-central-2_test';
+
+interface SigningKey {
+  kid: string;
+  privateKey: webcrypto.CryptoKey;
+  publicJwk: JWK;
+}
+
+async function rsaKey(kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+const keySet = (...keys: SigningKey[]): JSONWebKeySet => ({ keys: keys.map((k) => k.publicJwk) });
+
+async function accessToken(key: SigningKey): Promise<string> {
+  const iat = Math.floor(Date.now() / 1000);
+  return new SignJWT({ client_id: 'demo-portal', token_use: 'access', scope: 'srs/read', jti: randomUUID() })
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+    .setIssuer(ISSUER)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 300)
+    .sign(key.privateKey);
+}
+
+/** The JWKS server: answers with `answer` (changeable between requests) and counts the requests. */
+class JwksServer {
+  requests = 0;
+  answer: (res: ServerResponse) => void = () => {};
+  private readonly server: Server;
+  private readonly hanging = new Set<IncomingMessage>();
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      this.requests++;
+      this.hanging.add(req);
+      res.on('close', () => this.hanging.delete(req));
+      this.answer(res);
+    });
+  }
+
+  serve(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+    this.answer = (res) => {
+      res.writeHead(200, headers);
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+  }
+
+  async start(): Promise<URL> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return new URL(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`);
+  }
+
+  async stop() {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+/** A clock the test moves: cache age and cooldown without waiting. */
+function testClock() {
+  let now = 1_000_000;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+const CACHE_MAX_AGE_MS = 600_000;
+const COOLDOWN_MS = 30_000;
+
+let first: SigningKey;
+let second: SigningKey;
+let server: JwksServer;
+let url: URL;
+
+beforeAll(async () => {
+  [first, second] = await Promise.all([rsaKey('key-1'), rsaKey('key-2')]);
+});
+
+afterEach(async () => {
+  await server?.stop();
+});
+
+async function startServer() {
+  server = new JwksServer();
+  url = await server.start();
+}
+
+function verifierWith(
+  clock: ReturnType<typeof testClock>,
+  extra: { timeoutMs?: number; maxBytes?: number } = {},
+) {
+  return createAccessTokenVerifier({
+    issuer: ISSUER,
+    jwks: url,
+    fetch: { cacheMaxAgeMs: CACHE_MAX_AGE_MS, cooldownMs: COOLDOWN_MS, now: clock.now, ...extra },
+  });
+}
+
+async function rejectionOf(verify: AccessTokenVerifier, token: string): Promise<unknown> {
+  return verify(token).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+}
+
+describe('an access token verified against the fetched key set', () => {
+  it('is accepted, and the set is fetched once for every token while it is fresh', async () => {
+    await startServer();
+    server.serve(keySet(first));
+    const verify = verifierWith(testClock());
+
+    const claims = await Promise.all(
+      [accessToken(first), accessToken(first), accessToken(first)].map(async (t) => verify(await t)),
+    );
+    const later = await verify(await accessToken(first));
+
+    expect(claims.map((c) => c.client_id)).toEqual(['demo-portal', 'demo-portal', 'demo-portal']);
+    expect(later.scope).toBe('srs/read');
+    expect(server.requests).toBe(1);
+  });
+
+  it('fetches the set again once it is older than its maximum age', async () => {
+    await startServer();
+    server.serve(keySet(first));
+    const clock = testClock();
+    const verify = verifierWith(clock);
+    await verify(await accessToken(first));
+
+    clock.advance(CACHE_MAX_AGE_MS - 1);
+    await verify(await accessToken(first));
+    expect(server.requests).toBe(1);
+    clock.advance(1);
+    await verify(await accessToken(first));
+
+    expect(server.requests).toBe(2);
+  });
+
+  it('fetches a rotated-in key when a token names it, after the cooldown and not before', async () => {
+    await startServer();
+    server.serve(keySet(first));
+    const clock = testClock();
+    const verify = verifierWith(clock);
+    await verify(await accessToken(first));
+    server.serve(keySet(first, second));
+
+    // Within the cooldown an unknown kid is refused without a fetch: forged kids cost nothing.
+    clock.advance(COOLDOWN_MS - 1);
+    const early = await rejectionOf(verify, await accessToken(second));
+    expect(early).toBeInstanceOf(InvalidAccessToken);
+    expect(server.requests).toBe(1);
+
+    clock.advance(1);
+    const claims = await verify(await accessToken(second));
+    expect(claims.client_id).toBe('demo-portal');
+    expect(server.requests).toBe(2);
+    // The old key is still in the new set.
+    await verify(await accessToken(first));
+    expect(server.requests).toBe(2);
+  });
+
+  it('refuses a token whose key is in no set, with one fetch per cooldown', async () => {
+    await startServer();
+    server.serve(keySet(first));
+    const clock = testClock();
+    const verify = verifierWith(clock);
+    await verify(await accessToken(first));
+
+    clock.advance(COOLDOWN_MS);
+    const unknown = await accessToken(second);
+    expect(await rejectionOf(verify, unknown)).toBeInstanceOf(InvalidAccessToken);
+    expect(await rejectionOf(verify, unknown)).toBeInstanceOf(InvalidAccessToken);
+
+    expect(server.requests).toBe(2);
+  });
+});
+
+describe('a key set that cannot be had', () => {
+  /** The reason remoteKeySet gives, for the first token, with the limits given. */
+  async function reasonFor(options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<string> {
+    const getKey = remoteKeySet(url, options);
+    const err = await Promise.resolve(
+      getKey({ alg: 'RS256', kid: first.kid }, { payload: '', signature: '' }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KeySetUnavailable);
+    expect((err as KeySetUnavailable).url).toBe(url.href);
+    return (err as KeySetUnavailable).reason;
+  }
+
+  it.each([
+    ['not JSON', '<html>maintenance</html>', 'the answer is not JSON'],
+    ['JSON without a keys list', { keys: 'none' }, 'the answer is not a JSON Web Key Set'],
+    ['a list of strings', { keys: ['a'] }, 'the answer is not a JSON Web Key Set'],
+  ])('answered with %s: %s', async (_, body, reason) => {
+    await startServer();
+    server.serve(body);
+
+    expect(await reasonFor()).toBe(reason);
+  });
+
+  it('answered with an error status or a redirect (not followed)', async () => {
+    await startServer();
+    server.answer = (res) => {
+      res.writeHead(503).end();
+    };
+    expect(await reasonFor()).toBe('HTTP 503');
+    server.answer = (res) => {
+      res.writeHead(302, { location: 'https://attacker.example/jwks.json' }).end();
+    };
+    expect(await reasonFor()).toBe('HTTP 302');
+  });
+
+  it('larger than the limit, declared or streamed without a length', async () => {
+    await startServer();
+    const big = JSON.stringify({ keys: [first.publicJwk], padding: 'x'.repeat(4096) });
+    server.serve(big);
+    expect(await reasonFor({ maxBytes: 1024 })).toBe('larger than 1024 bytes');
+
+    server.answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no content-length
+      for (let i = 0; i < 8; i++) res.write(big.slice(i * 600, (i + 1) * 600));
+      res.end(big.slice(4800));
+    };
+    expect(await reasonFor({ maxBytes: 1024 })).toBe('larger than 1024 bytes');
+  });
+
+  it('not answering within the timeout', async () => {
+    await startServer();
+    server.answer = () => {}; // holds the request open
+
+    expect(await reasonFor({ timeoutMs: 200 })).toBe('no answer within 200 ms');
+  });
+
+  it('not listening', async () => {
+    await startServer();
+    await server.stop();
+
+    expect(await reasonFor()).toBe('ECONNREFUSED');
+  });
+
+  it('rejects the token as invalid, logs why without the token, and fetches again for the next one', async () => {
+    await startServer();
+    server.serve({ keys: 'none' });
+    const verify = verifierWith(testClock());
+    const token = await accessToken(first);
+
+    let err: unknown;
+    const written = await captureLogs(async () => {
+      err = await rejectionOf(verify, token);
+    });
+
+    expect(err).toBeInstanceOf(InvalidAccessToken);
+    expect(err).toMatchObject({ code: 'invalid', message: 'Token keys not available' });
+    const lines = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'access token keys not available',
+        url: url.href,
+        reason: 'the answer is not a JSON Web Key Set',
+      }),
+    ]);
+    expect(written).not.toContain(token.split('.')[2]);
+    // A failed fetch starts no cooldown: the server back, the next token is verified.
+    server.serve(keySet(first));
+    expect((await verify(token)).client_id).toBe('demo-portal');
+    expect(server.requests).toBe(2);
+  });
+});
