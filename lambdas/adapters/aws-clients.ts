@@ -4,11 +4,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   configStores,
   introspectionStores,
+  lifecycleStores,
   orderStores,
   type Repository,
+  registrationStores,
   repositoryOn,
   usageStores,
   verifyStores,
+  webhookStores,
 } from './dynamo/repository.js';
 import { Table } from './dynamo/table.js';
 import { requiredEnv, retentionPolicyEnv } from './env.js';
@@ -51,3 +54,9 @@ export const usageTableStores = () => storesOn(usageStores);
 export const orderTableStores = () => storesOn(orderStores);
 /** Introspection's: the partners' clients (configuration) and the orders tokens name. */
 export const introspectionTableStores = () => storesOn(introspectionStores);
+/** A lifecycle task's: the order and its usage records. */
+export const lifecycleTableStores = () => storesOn(lifecycleStores);
+/** The registration task's: those and the registration. */
+export const registrationTableStores = () => storesOn(registrationStores);
+/** The webhook functions': endpoints and deliveries. */
+export const webhookTableStores = () => storesOn(webhookStores);

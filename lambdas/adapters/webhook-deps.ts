@@ -2,9 +2,9 @@
 import { urlPolicyOf } from '../core/webhook-address.js';
 import { parseRetryDelays } from '../core/webhook-retries.js';
 import type { WebhookSigner } from '../usecases/ports/webhooks.js';
-import { tableRepository } from './aws-clients.js';
+import { webhookTableStores } from './aws-clients.js';
 import { optionalEnv } from './env.js';
-import { HttpWebhookTransport, newWebhookSecret, webhookSignature } from './webhook-http.js';
+import { HttpWebhookTransport, loadResolver, newWebhookSecret, webhookSignature } from './webhook-http.js';
 import { SqsDeliveryQueue } from './webhook-queue.js';
 
 const signer: WebhookSigner = { newSecret: newWebhookSecret, sign: webhookSignature };
@@ -18,7 +18,7 @@ const policy = () => urlPolicyOf(optionalEnv('STAGE'), optionalEnv('WEBHOOK_LOOP
 /** What both kinds of webhook functions use; the stage's URL policy is read at every use. */
 function sharedDeps() {
   return {
-    repository: tableRepository(),
+    repository: webhookTableStores(),
     transport: new HttpWebhookTransport(),
     signer,
     queue: SqsDeliveryQueue.fromEnv(),
@@ -35,5 +35,7 @@ export function webhookDeps() {
 }
 
 export function deliveryDeps() {
+  // Every delivery resolves its receiver's name: node:dns is part of this function's init.
+  loadResolver();
   return Object.assign(sharedDeps(), { retryDelays: parseRetryDelays(optionalEnv('WEBHOOK_RETRY_DELAYS')) });
 }

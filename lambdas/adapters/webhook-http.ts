@@ -5,7 +5,7 @@
  * rebinding could answer differently), with no redirects followed and a hard timeout.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { addressAllowed, ipLiteralOf, type UrlPolicy } from '../core/webhook-address.js';
@@ -21,6 +21,14 @@ import { optionalEnv } from './env.js';
  * implementation, ~35 ms of CPU at cold start here) that nothing here uses (docs/benchmarks.md §3).
  */
 const httpModule = () => process.getBuiltinModule('node:http');
+
+/**
+ * node:dns, loaded when a name is first resolved (about 3 ms of CPU; the SDK's floor does not load
+ * it): of the webhook management routes only creating an endpoint and sending a test message
+ * resolve names. The delivery function resolves for every message and loads it at init instead
+ * (loadResolver, from webhook-deps.ts).
+ */
+export const loadResolver = () => process.getBuiltinModule('node:dns');
 
 const SECRET_PREFIX = 'whsec_';
 /** What is read of a receiver's answer before the connection is closed (the body is not kept). */
@@ -51,7 +59,7 @@ class AddressRefused extends Error {
 /** DNS lookup that fails unless every address the name resolves to is allowed. */
 function checkedLookup(policy: UrlPolicy): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    loadResolver().lookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       if (!addresses.length || addresses.some((a) => !addressAllowed(a.address, policy))) {
         return callback(new AddressRefused(), '', 0);
@@ -94,7 +102,9 @@ export class HttpWebhookTransport implements WebhookTransport {
 
   resolve(host: string): Promise<string[]> {
     return new Promise((resolve) =>
-      dnsLookup(host, { all: true }, (err, addresses) => resolve(err ? [] : addresses.map((a) => a.address))),
+      loadResolver().lookup(host, { all: true }, (err, addresses) =>
+        resolve(err ? [] : addresses.map((a) => a.address)),
+      ),
     );
   }
 

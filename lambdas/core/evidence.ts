@@ -101,12 +101,6 @@ export function checkEvidenceAgainstOrder(e: IspEvidenceClaims['evidence'], orde
   return problems;
 }
 
-/** The earliest expiry among the documents shown. */
-export function documentExpiry(vc: VerifiedClaims): string | null {
-  const dates = vc.verification.evidence.map((d) => d.document_details.date_of_expiry).sort();
-  return dates[0] ?? null;
-}
-
 /** The AML identification data answer: the person data the partner verified, with its evidence. */
 export const IdentificationData = z
   .strictObject({

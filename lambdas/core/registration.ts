@@ -4,6 +4,7 @@
  */
 import { type DnMatch, matchDn, parseDn } from './dn.js';
 import type { Jurisdiction, Loa } from './domain.js';
+import type { VerifiedClaims } from './evidence.js';
 
 export interface Registration {
   /** Digits only, no +: the paper's `msisdn`. */
@@ -64,6 +65,15 @@ export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, n
     return { ok: false, reason: 'dn-syntax' };
   }
   return match.ok ? { ok: true, registration: reg } : { ok: false, reason: `dn:${match.reason}` };
+}
+
+/**
+ * The earliest expiry among the documents shown. Here beside its one use and not in evidence.ts,
+ * whose schemas the registration task would otherwise build at every cold start.
+ */
+export function documentExpiry(vc: VerifiedClaims): string | null {
+  const dates = vc.verification.evidence.map((d) => d.document_details.date_of_expiry).sort();
+  return dates[0] ?? null;
 }
 
 /** Valid until the ID document expires or the maximum validity passes, whichever comes first. */

@@ -1,11 +1,13 @@
 /** State machine task: park the callback task token on the order (evidence or terms). */
 
-import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { lifecycleTableStores } from '../adapters/aws-clients.js';
 import { logger } from '../adapters/logger.js';
+import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import { taskHandler } from '../http/task.js';
 import { awaitCallback } from '../usecases/workflow-tasks.js';
 
-const deps = lifecycleDeps();
+// No metrics: parking a token changes no status (the order's version only).
+const deps = { repository: lifecycleTableStores(), callbacks: new TaskCallbacks(sfnClient()) };
 
 export const handler = taskHandler(
   'task-await-callback',

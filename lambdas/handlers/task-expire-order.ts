@@ -1,11 +1,12 @@
 /** State machine task: the wait timed out — the order ends cancelled/expired. */
 
-import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { lifecycleTableStores } from '../adapters/aws-clients.js';
 import { logger } from '../adapters/logger.js';
+import { lifecycleMetrics } from '../adapters/metrics.js';
 import { taskHandler } from '../http/task.js';
 import { expireOrder } from '../usecases/workflow-tasks.js';
 
-const deps = lifecycleDeps();
+const deps = { repository: lifecycleTableStores(), metrics: lifecycleMetrics };
 
 export const handler = taskHandler('task-expire-order', async (event: { refId: string }) => {
   const result = await expireOrder(deps, event);

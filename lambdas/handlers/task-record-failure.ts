@@ -1,10 +1,11 @@
 /** State machine task: a step failed for good — record on the order why its lifecycle ended. */
-import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { lifecycleTableStores } from '../adapters/aws-clients.js';
 import { logger } from '../adapters/logger.js';
+import { lifecycleMetrics } from '../adapters/metrics.js';
 import { taskHandler } from '../http/task.js';
 import { recordFailure } from '../usecases/workflow-tasks.js';
 
-const deps = lifecycleDeps();
+const deps = { repository: lifecycleTableStores(), metrics: lifecycleMetrics };
 
 export const handler = taskHandler(
   'task-record-failure',

@@ -1,12 +1,18 @@
 /** State machine task: write the registration (verify turns positive) and append terms-accepted. */
 
+import { registrationTableStores } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
-import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
 import { logger } from '../adapters/logger.js';
+import { lifecycleMetrics } from '../adapters/metrics.js';
 import { taskHandler } from '../http/task.js';
 import { registerPerson } from '../usecases/registration.js';
 
-const deps = { ...lifecycleDeps(), serialNumberKey: requiredEnv('SERIAL_NUMBER_KEY') };
+// No Step Functions client: this task completes no callback, the state machine goes on by itself.
+const deps = {
+  repository: registrationTableStores(),
+  metrics: lifecycleMetrics,
+  serialNumberKey: requiredEnv('SERIAL_NUMBER_KEY'),
+};
 
 export const handler = taskHandler('task-register-person', async (event: { refId: string }) => {
   await registerPerson(deps, event);

@@ -7,7 +7,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { tableRepository } from '../adapters/aws-clients.js';
+import { webhookTableStores } from '../adapters/aws-clients.js';
 import { ORDER_SK } from '../adapters/dynamo/table-schema.js';
 import { logger } from '../adapters/logger.js';
 import { SqsDeliveryQueue } from '../adapters/webhook-queue.js';
@@ -15,7 +15,7 @@ import type { Order } from '../core/order.js';
 import { batchHandler } from '../http/event-source.js';
 import { fanOutStatusChanges } from '../usecases/webhook-delivery.js';
 
-const deps = { repository: tableRepository(), queue: SqsDeliveryQueue.fromEnv(), clock: () => new Date() };
+const deps = { repository: webhookTableStores(), queue: SqsDeliveryQueue.fromEnv(), clock: () => new Date() };
 
 type Image = Record<string, AttributeValue> | undefined;
 const orderOf = (image: Image) => (image ? (unmarshall(image) as Order) : undefined);

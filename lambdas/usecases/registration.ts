@@ -4,9 +4,13 @@
  */
 import { createHmac } from 'node:crypto';
 import { OrderNotFound, OrderNotReady, TransitionRefused } from '../core/errors.js';
-import { documentExpiry } from '../core/evidence.js';
 import { isOpened } from '../core/order.js';
-import { normaliseMsisdn, type Registration, registrationValidUntil } from '../core/registration.js';
+import {
+  documentExpiry,
+  normaliseMsisdn,
+  type Registration,
+  registrationValidUntil,
+} from '../core/registration.js';
 import { type OrderMutationDeps, transition } from './order-mutation.js';
 import type { EvidenceStore } from './ports/orders.js';
 import type { RegistrationStore } from './ports/registrations.js';

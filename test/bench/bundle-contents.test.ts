@@ -144,6 +144,44 @@ process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /undici
       await rm(dir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it('no function imports node:dns statically (~3 ms of CPU; only some webhook routes resolve names)', async () => {
+    const importing: string[] = [];
+    for (const handler of deployedFunctions()) {
+      const imports = (await bundle(handler))?.imports ?? [];
+      if (imports.some((i) => /^(node:)?dns(\/promises)?$/.test(i.path) && i.kind === 'import-statement'))
+        importing.push(handler);
+    }
+    expect(importing).toEqual([]);
+  }, 180_000);
+});
+
+describe('the state machine tasks', () => {
+  const tasks = ['task-await-callback', 'task-expire-order', 'task-record-failure', 'task-register-person'];
+
+  it.each(tasks)(
+    '%s carries no zod and builds no schema (its input is the state machine’s own)',
+    async (task) => {
+      const modules = await bundledModules(task);
+      expect(modules).not.toContain('zod');
+      expect(modules).not.toContain('lambdas/core/evidence.ts');
+    },
+    60_000,
+  );
+
+  it('only the task that completes callbacks carries the Step Functions client', async () => {
+    const withSfn: string[] = [];
+    for (const task of tasks)
+      if ((await bundledModules(task)).includes('@aws-sdk/client-sfn')) withSfn.push(task);
+    expect(withSfn).toEqual(['task-await-callback']);
+  }, 60_000);
+
+  it('only the tasks that change an order’s status carry Powertools Metrics', async () => {
+    const withMetrics: string[] = [];
+    for (const task of tasks)
+      if ((await bundledModules(task)).includes('@aws-lambda-powertools/metrics')) withMetrics.push(task);
+    expect(withMetrics).toEqual(['task-expire-order', 'task-record-failure', 'task-register-person']);
+  }, 60_000);
 });
 
 describe('table item modules', () => {
@@ -154,6 +192,13 @@ describe('table item modules', () => {
     'usage-get': ['config-items', 'usage-items'],
     'identification-get': ['order-items'],
     'oauth-introspect': ['config-items', 'order-items'],
+    'task-await-callback': ['order-items', 'usage-items'],
+    'task-expire-order': ['order-items', 'usage-items'],
+    'task-record-failure': ['order-items', 'usage-items'],
+    'task-register-person': ['order-items', 'registration-items', 'usage-items'],
+    webhooks: ['webhook-items'],
+    'webhook-deliver': ['webhook-items'],
+    'webhook-fanout': ['webhook-items'],
   };
 
   it.each(Object.entries(itemModulesOf))(

@@ -4,8 +4,7 @@
  * statement (`npm run admin -- usage`) and the SP's own figures (`GET /api/usage`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableRepository } from '../../lambdas/adapters/aws-clients.js';
-import type { Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { registrationTableStores } from '../../lambdas/adapters/aws-clients.js';
 import { monthOf } from '../../lambdas/core/usage.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinkFromOutbox } from '../support/isp.js';
@@ -17,9 +16,9 @@ let portal: string;
 let bank: string;
 let month: string;
 let usageWriteFailures = 0;
-/** The repository the handlers use in this process (the embedded stack runs them in-process). */
-let handlersRepository: Repository;
-let realPutUsageRecords: Repository['putUsageRecords'];
+/** The registration task's stores in this process (the embedded stack runs the handlers in-process). */
+let registrationStores: ReturnType<typeof registrationTableStores>;
+let realPutUsageRecords: typeof registrationStores.putUsageRecords;
 
 const verify = (msisdn: string, claimedIdentity: string, assuranceLevel = 3) =>
   call(stack(), 'POST', '/api/verify', {
@@ -38,8 +37,8 @@ const stack = useStack({
   stepFunctions: { retryIntervalMs: 5 },
 });
 beforeAll(async () => {
-  handlersRepository = tableRepository();
-  realPutUsageRecords = handlersRepository.putUsageRecords;
+  registrationStores = registrationTableStores();
+  realPutUsageRecords = registrationStores.putUsageRecords;
   portal = await tokenFor(stack(), 'demo-portal');
   bank = await tokenFor(stack(), 'demo-bank');
 
@@ -58,7 +57,7 @@ beforeAll(async () => {
     async () => termsLinkFromOutbox(stack(), mobile),
     (l) => l !== undefined,
   );
-  handlersRepository.putUsageRecords = async (records) => {
+  registrationStores.putUsageRecords = async (records) => {
     if (records.some((r) => r.event === 'terms-accepted') && usageWriteFailures === 0) {
       usageWriteFailures += 1;
       throw Object.assign(new Error('function died'), { name: 'FunctionDied' });
@@ -67,7 +66,7 @@ beforeAll(async () => {
   };
   expect((await acceptTerms(link as string)).status).toBe(200);
   expect((await stack().stepFunctions.settled(completed.refId)).status).toBe('SUCCEEDED');
-  handlersRepository.putUsageRecords = realPutUsageRecords;
+  registrationStores.putUsageRecords = realPutUsageRecords;
 
   // The person cancels; the partner reports it twice.
   const cancelled = await startOrder(stack(), portal, { mobile: '+41790007002' });
@@ -97,7 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (handlersRepository) handlersRepository.putUsageRecords = realPutUsageRecords;
+  if (registrationStores) registrationStores.putUsageRecords = realPutUsageRecords;
 });
 
 describe('npm run admin -- usage', () => {

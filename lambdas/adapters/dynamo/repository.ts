@@ -71,3 +71,18 @@ export function orderStores(table: Table) {
 export function introspectionStores(table: Table) {
   return { ...configItems(table), ...orderItems(table) };
 }
+
+/** What the state machine's lifecycle steps read and write: the order and the usage it records. */
+export function lifecycleStores(table: Table) {
+  return { ...orderItems(table), ...usageItems(table) };
+}
+
+/** The registration step's: the lifecycle's items and the person's registration. */
+export function registrationStores(table: Table) {
+  return { ...lifecycleStores(table), ...registrationItems(table) };
+}
+
+/** What the webhook functions read and write: endpoints and deliveries. */
+export function webhookStores(table: Table) {
+  return webhookItems(table);
+}
