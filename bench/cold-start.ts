@@ -4,7 +4,8 @@
  * importing the bundle until the handler is ready — against its floor: a bare handler bundled the
  * same way with the same AWS clients (bench/floors/: none, DynamoDB GetItem, + Step Functions,
  * + SNS, + SQS), which no function with those clients can undercut. The empty handler stays as the
- * absolute reference.
+ * absolute reference. A further reference, not a floor: the empty handler behind the mandated HTTP
+ * edge (bench/floors/edge.ts), which the functions without clients are also compared with.
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -27,6 +28,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const EMPTY_HANDLER = 'empty-handler';
 /** The floors, by file in bench/floors/ (each one's AWS clients are read from its own bundle). */
 const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns', 'dynamodb-sqs'] as const;
+/** The edge reference (bench/floors/edge.ts): the empty handler in the project's middy chain. */
+export const EDGE_REFERENCE = 'reference:edge';
 
 export interface Contributor {
   name: string;
@@ -47,6 +50,12 @@ export interface FunctionFootprint {
    * shows what the bundle costs; importMs is what a cold start waits for on a quiet one.
    */
   importCpuMs?: number;
+  /**
+   * Median over the samples: the main thread's CPU time from process start to handler ready — the
+   * whole init's CPU, Node's own start included (what the goal reads for a function without clients,
+   * whose floor's import is a millisecond), steady on a loaded machine where readyMs is not.
+   */
+  readyCpuMs?: number;
   /** readyMs / the empty handler's readyMs. */
   initRatio: number;
   /** The AWS SDK clients in the bundle (`@aws-sdk/client-*`, `@aws-sdk/lib-*` packages). */
@@ -57,16 +66,36 @@ export interface FunctionFootprint {
   importRatioToFloor?: number;
   /** importCpuMs / the floor's importCpuMs. */
   importCpuRatioToFloor?: number;
+  /** readyCpuMs / the floor's readyCpuMs. */
+  readyCpuRatioToFloor?: number;
   /** The floor's medians, from the samples taken alternately with this function's. */
   floorMs?: {
     readyMs: number;
     importMs: number;
     importCpuMs?: number;
+    readyCpuMs?: number;
     firstCallMs?: number;
     coldMs?: number;
   };
   /** readyMs / the floor's readyMs. */
   readyRatioToFloor?: number;
+  /**
+   * For a function without AWS clients: against the edge reference (the empty handler in the
+   * project's middy chain with Powertools Logger), its samples alternating with this function's —
+   * the share of its distance to the empty floor that is the edge every HTTP function must have.
+   */
+  edge?: {
+    readyMs: number;
+    importMs: number;
+    importCpuMs: number;
+    readyCpuMs: number;
+    /** readyMs / the reference's readyMs. */
+    readyRatio: number;
+    /** importCpuMs / the reference's importCpuMs. */
+    importCpuRatio: number;
+    /** readyCpuMs / the reference's readyCpuMs. */
+    readyCpuRatio: number;
+  };
   /**
    * The ratio the goal reads: the import's, for a function with AWS clients; the whole init's for
    * one without (the empty floor imports in about a millisecond: a ratio to it measures noise).
@@ -95,6 +124,8 @@ export interface ColdStartFigures {
   empty: FunctionFootprint;
   /** The bare handlers with each set of clients (bench/floors/). */
   floors: FunctionFootprint[];
+  /** Reference, not a goal floor: the empty handler behind the mandated edge (bench/floors/edge.ts). */
+  edge: FunctionFootprint;
   functions: FunctionFootprint[];
   /** The function whose bundle is smallest. */
   smallest: string;
@@ -178,6 +209,7 @@ const t0 = performance.now();
 const m = await import(process.env.BENCH_BUNDLE_URL);
 const t1 = performance.now();
 const cpu = process.threadCpuUsage(cpu0);
+const readyCpu = process.threadCpuUsage();
 if (typeof m.handler !== 'function') throw new Error('no handler export');
 let firstCallMs;
 if (process.env.BENCH_FIRST_EVENT) {
@@ -190,7 +222,7 @@ if (process.env.BENCH_FIRST_EVENT) {
   await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context);
   firstCallMs = performance.now() - t1;
 }
-process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, firstCallMs }) + '\\n', () => process.exit(0));
+process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, readyCpuMs: (readyCpu.user + readyCpu.system) / 1000, firstCallMs }) + '\\n', () => process.exit(0));
 `;
 
 /**
@@ -214,6 +246,7 @@ interface Sample {
   importMs: number;
   importCpuMs: number;
   readyMs: number;
+  readyCpuMs: number;
   firstCallMs?: number;
 }
 
@@ -280,6 +313,7 @@ function medians(samples: Sample[]): {
   readyMs: number;
   importMs: number;
   importCpuMs: number;
+  readyCpuMs: number;
   firstCallMs?: number;
   coldMs?: number;
 } {
@@ -287,6 +321,7 @@ function medians(samples: Sample[]): {
     readyMs: round(median(samples.map((s) => s.readyMs)), 1),
     importMs: round(median(samples.map((s) => s.importMs)), 1),
     importCpuMs: round(median(samples.map((s) => s.importCpuMs)), 1),
+    readyCpuMs: round(median(samples.map((s) => s.readyCpuMs)), 1),
   };
   const calls = samples.map((s) => s.firstCallMs);
   if (!calls.length || calls.some((c) => c === undefined)) return out;
@@ -310,6 +345,8 @@ async function footprint(
   floorFor: (clients: string[]) => Floor | undefined = () => undefined,
   /** Where the first calls go: a function with an event in FIRST_CALLS gets one, its floor too (`{}`). */
   endpoint?: string,
+  /** The edge reference, sampled alternately too when the function has no AWS clients. */
+  edgeReference?: Floor,
 ): Promise<FunctionFootprint> {
   const result = await build(esbuildOptionsFor(entry, join(outdir, name), { metafile: true }));
   const bundle = join(outdir, name, 'index.mjs');
@@ -322,14 +359,17 @@ async function footprint(
     clients,
   };
   const floor = floorFor(clients);
+  const reference = clients.length ? undefined : edgeReference;
   const event = FIRST_CALLS[name];
   const firstCall = endpoint && event !== undefined ? { event, endpoint } : undefined;
   const own: Sample[] = [];
   const floors: Sample[] = [];
+  const references: Sample[] = [];
   try {
     for (let i = 0; i < samples; i++) {
       if (floor)
         floors.push(await probe(floor.name, floor.bundle, outdir, firstCall && { ...firstCall, event: {} }));
+      if (reference) references.push(await probe(reference.name, reference.bundle, outdir));
       own.push(await probe(name, bundle, outdir, firstCall));
     }
   } catch (err) {
@@ -345,11 +385,13 @@ async function footprint(
     };
   }
   const mine = medians(own);
-  if (!floor) return { ...base, ...mine, initRatio: 0, samples: own.length };
+  const edge = references.length ? againstEdge(mine, medians(references)) : undefined;
+  if (!floor) return { ...base, ...mine, initRatio: 0, samples: own.length, ...(edge ? { edge } : {}) };
   const floorMs = medians(floors);
   const importRatioToFloor = round(mine.importMs / floorMs.importMs, 2);
   const importCpuRatioToFloor = round(mine.importCpuMs / floorMs.importCpuMs, 2);
   const readyRatioToFloor = round(mine.readyMs / floorMs.readyMs, 2);
+  const readyCpuRatioToFloor = round(mine.readyCpuMs / floorMs.readyCpuMs, 2);
   return {
     ...base,
     ...mine,
@@ -360,8 +402,26 @@ async function footprint(
     importRatioToFloor,
     importCpuRatioToFloor,
     readyRatioToFloor,
+    readyCpuRatioToFloor,
+    ...(edge ? { edge } : {}),
     ...(mine.coldMs && floorMs.coldMs ? { coldRatioToFloor: round(mine.coldMs / floorMs.coldMs, 2) } : {}),
     floorRatio: clients.length ? importRatioToFloor : readyRatioToFloor,
+  };
+}
+
+/** A function's medians against the edge reference's, from samples taken alternately. */
+function againstEdge(
+  mine: ReturnType<typeof medians>,
+  reference: ReturnType<typeof medians>,
+): NonNullable<FunctionFootprint['edge']> {
+  return {
+    readyMs: reference.readyMs,
+    importMs: reference.importMs,
+    importCpuMs: reference.importCpuMs,
+    readyCpuMs: reference.readyCpuMs,
+    readyRatio: round(mine.readyMs / reference.readyMs, 2),
+    importCpuRatio: round(mine.importCpuMs / reference.importCpuMs, 2),
+    readyCpuRatio: round(mine.readyCpuMs / reference.readyCpuMs, 2),
   };
 }
 
@@ -386,6 +446,15 @@ export async function measureColdStarts(options: {
         ),
       );
     const empty = { ...(floors[0] as FunctionFootprint), name: EMPTY_HANDLER };
+    const edge = await footprint(
+      EDGE_REFERENCE,
+      join(ROOT, 'bench', 'floors', 'edge.ts'),
+      outdir,
+      options.samples,
+    );
+    const edgeReference = edge.error
+      ? undefined
+      : { name: EDGE_REFERENCE, bundle: join(outdir, EDGE_REFERENCE, 'index.mjs') };
     const floorFor = (clients: string[]) => {
       const floor = floors.find((f) => f.clients.join() === clients.join() && !f.error);
       return floor && { name: floor.name, bundle: join(outdir, floor.name, 'index.mjs') };
@@ -414,11 +483,12 @@ export async function measureColdStarts(options: {
         options.samples,
         floorFor,
         stub.url,
+        edgeReference,
       );
       f.initRatio = f.readyMs && empty.readyMs ? round(f.readyMs / empty.readyMs, 2) : 0;
       functions.push(f);
     }
-    for (const floor of floors)
+    for (const floor of [...floors, edge])
       floor.initRatio = floor.readyMs && empty.readyMs ? round(floor.readyMs / empty.readyMs, 2) : 0;
     const measured = functions.filter((f) => f.bundleKb > 0);
     const smallestOf = (list: FunctionFootprint[]) =>
@@ -431,6 +501,7 @@ export async function measureColdStarts(options: {
       samples: options.samples,
       empty: { ...empty, initRatio: 1 },
       floors,
+      edge,
       functions,
       smallest: smallestOf(measured),
       smallestWithDynamoDb: smallestOf(

@@ -1,7 +1,7 @@
 /** The goals beside the figures, and the printed tables. */
 
 import type { BenchResults } from './bench.js';
-import type { FunctionFootprint } from './cold-start.js';
+import type { ColdStartFigures, FunctionFootprint } from './cold-start.js';
 import type { CostBlock } from './cost.js';
 import type { FaultRunFigures } from './fault-run.js';
 
@@ -23,6 +23,20 @@ export interface Goal {
 
 const pass = (ok: boolean): Goal['status'] => (ok ? 'PASS' : 'MISS');
 const usd = (n: number, digits = 6) => `$${n.toFixed(digits)}`;
+
+/** The functions without AWS clients against the edge reference: how much of their miss is the edge. */
+function edgeLines(c: ColdStartFigures): string[] {
+  const compared = c.functions.filter((f) => f.edge);
+  if (!c.edge || !compared.length) return [];
+  return [
+    `Without AWS clients, against ${c.edge.name} (the empty handler in the project's middy chain with Powertools Logger, ${c.edge.bundleKb} KB, init ${c.edge.initRatio}× empty; sampled alternately with each function): ${compared
+      .map(
+        (f) =>
+          `${f.name} init ${f.edge?.readyRatio}× (${f.readyMs} / ${f.edge?.readyMs} ms), init CPU ${f.edge?.readyCpuRatio}× (${f.readyCpuMs} / ${f.edge?.readyCpuMs} ms), import CPU ${f.edge?.importCpuRatio}× (${f.importCpuMs} / ${f.edge?.importCpuMs} ms)`,
+      )
+      .join('; ')}`,
+  ];
+}
 
 function floorSummary(measured: readonly FunctionFootprint[]): string {
   const ratio = (f: FunctionFootprint) => f.floorRatio ?? Number.POSITIVE_INFINITY;
@@ -262,9 +276,11 @@ export function renderReport(r: BenchResults): string {
       `3 Cold start (bundled as CDK does: lib/bundling.ts; init = median of ${c.samples} fresh ${c.node} processes, process start → handler ready; import = the bundle's import alone; floor = a bare handler with the same AWS clients, bench/floors/)`,
       table(
         ['floor', 'AWS clients', 'KB', 'init ms', 'import ms', '× empty'],
-        (c.floors ?? []).map((f) => [
-          f.name,
-          f.clients.map((name) => name.replace('@aws-sdk/', '')).join(' ') || 'none',
+        [...(c.floors ?? []), ...(c.edge ? [c.edge] : [])].map((f) => [
+          f === c.edge ? `${f.name} (reference, not a floor)` : f.name,
+          f === c.edge
+            ? 'none; the middy edge with Powertools Logger'
+            : f.clients.map((name) => name.replace('@aws-sdk/', '')).join(' ') || 'none',
           String(f.bundleKb),
           f.error ? 'error' : String(f.readyMs),
           f.error ? f.error : String(f.importMs),
@@ -284,12 +300,13 @@ export function renderReport(r: BenchResults): string {
           'init × floor',
           'import × floor',
           'import CPU × floor',
+          'init CPU × floor',
           `≤${GOALS.floorRatio}×`,
           'heaviest packages (KB in the bundle)',
         ],
         c.functions.map((f) =>
           f.error && !f.bundleKb
-            ? [f.name, '', '', '', '', '', '', '', '', '', '', f.error]
+            ? [f.name, '', '', '', '', '', '', '', '', '', '', '', f.error]
             : [
                 f.name,
                 String(f.bundleKb),
@@ -303,6 +320,7 @@ export function renderReport(r: BenchResults): string {
                 f.readyRatioToFloor === undefined ? '' : String(f.readyRatioToFloor),
                 f.importRatioToFloor === undefined ? '' : String(f.importRatioToFloor),
                 f.importCpuRatioToFloor === undefined ? '' : String(f.importCpuRatioToFloor),
+                f.readyCpuRatioToFloor === undefined ? '' : String(f.readyCpuRatioToFloor),
                 f.error
                   ? f.error
                   : f.floorRatio === undefined
@@ -317,6 +335,7 @@ export function renderReport(r: BenchResults): string {
               ],
         ),
       ),
+      ...edgeLines(c),
       ...c.functions
         .filter((f) => f.coldMs !== undefined && f.floorMs?.coldMs !== undefined)
         .map(

@@ -100,8 +100,24 @@ describe('npm run bench', () => {
       expect(f.importRatioToFloor).toBeGreaterThan(0);
       expect(f.importCpuRatioToFloor).toBeGreaterThan(0);
       expect(f.readyRatioToFloor).toBeGreaterThan(0);
+      expect(f.readyCpuRatioToFloor).toBeGreaterThan(0);
     }
     expect(results.coldStart?.smallestWithDynamoDb).toBe('verify');
+    // The edge reference (not a floor): the function without clients is also measured against it.
+    const edge = results.coldStart?.edge;
+    expect(edge).toMatchObject({ name: 'reference:edge', clients: [], samples: 1 });
+    expect(edge?.topPackages.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['@aws-lambda-powertools/logger', '@middy/core']),
+    );
+    const ispJwks = results.coldStart?.functions.find((f) => f.name === 'isp-jwks');
+    expect(ispJwks?.floor).toBe('floor:empty');
+    expect(ispJwks?.edge?.readyRatio).toBeGreaterThan(0);
+    expect(ispJwks?.edge?.importCpuRatio).toBeGreaterThan(0);
+    expect(ispJwks?.edge?.readyCpuRatio).toBeGreaterThan(0);
+    expect(results.coldStart?.functions.find((f) => f.name === 'verify')?.edge).toBeUndefined();
+    expect(renderReport(results)).toContain(
+      `isp-jwks init ${ispJwks?.edge?.readyRatio}× (${ispJwks?.readyMs} / ${ispJwks?.edge?.readyMs} ms)`,
+    );
 
     // The functions' log lines are counted — per verify call its INFO line and its business
     // metric's EMF line — and priced with X-Ray.
