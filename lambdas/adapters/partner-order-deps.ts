@@ -2,7 +2,8 @@
 import type { IspAdapterFor, OrderTokenSigner } from '../usecases/ports/partner.js';
 import { assertPartnerSecretsConfigured } from './env.js';
 import { ispAdapterFor } from './isp/registry.js';
-import { orderTokenSigningKey, signOrderToken } from './order-token.js';
+import { signOrderToken } from './order-token.js';
+import { orderTokenSigningKey } from './order-token-keys.js';
 
 /** Called at cold start: a partner secret the deployment lists but does not hold fails it, naming the variable. */
 export function partnerOrderDeps(): { adapterFor: IspAdapterFor; signOrderToken: OrderTokenSigner } {

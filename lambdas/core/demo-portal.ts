@@ -5,9 +5,8 @@
  */
 import type { Jurisdiction, Loa } from './domain.js';
 import { LANGUAGES } from './domain.js';
-import { StartIdentificationRequest } from './identification-schemas.js';
 import type { Status } from './order.js';
-import { e164, PERSON_NAME } from './person-fields.js';
+import { e164, emailAddress, PERSON_NAME, pastDate } from './person-fields.js';
 import * as z from './zod.js';
 
 /** The signature the sample document needs: a level and the law it is signed under. */
@@ -62,10 +61,10 @@ export const SignerForm = z.strictObject({
 });
 export type Signer = z.output<typeof SignerForm>;
 
-/** Step 2: what the partner needs beyond the name and number… */
+/** Step 2: what the partner needs beyond the name and number (the start call's rules)… */
 const partnerNeeds = {
-  email: z.pipe(trimmed(), StartIdentificationRequest.shape.email),
-  dob: z.pipe(trimmed(), StartIdentificationRequest.shape.dob),
+  email: z.pipe(trimmed(), emailAddress),
+  dob: z.pipe(trimmed(), pastDate),
   language: z.enum(LANGUAGES, { error: 'Choose a language.' }),
   attempt: z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Reload the page and try again.' })),
 };

@@ -6,7 +6,7 @@
 import { issuerName, jurisdiction, methodName } from './catalogue-fields.js';
 import { LANGUAGES } from './domain.js';
 import { loa, safeText } from './fields.js';
-import { e164, pastDate, personName } from './person-fields.js';
+import { e164, emailAddress, pastDate, personName } from './person-fields.js';
 import * as z from './zod.js';
 
 const redirectUrl = z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL.' }).check(
@@ -19,7 +19,7 @@ const redirectUrl = z.url({ protocol: /^https?$/, error: 'Must be an absolute ht
 export const StartIdentificationRequest = z
   .strictObject({
     dob: pastDate.check(z.meta({ examples: ['1978-02-28'] })),
-    email: z.email({ error: 'Must be an email address.' }).check(z.maxLength(254)),
+    email: emailAddress,
     firstName: personName.check(z.meta({ examples: ['Hans'] })),
     language: z.enum(LANGUAGES),
     lastName: personName.check(z.meta({ examples: ['Muster'] })),

@@ -11,12 +11,10 @@
  */
 import type { IntrospectionResponse } from './introspection-response.js';
 import type { Status } from './order.js';
+import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './order-token-format.js';
 import * as z from './zod.js';
 
-export const ORDER_TOKEN_TYPE = 'order+jwt';
-export const ORDER_TOKEN_ALGORITHM = 'ES256';
-/** The scope an order token carries: open the identification it names, nothing else. */
-export const ORDER_TOKEN_SCOPE = 'identification';
+export { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE };
 
 /** Seconds since the epoch, as JWT claims carry times. */
 export const epoch = z.number().check(z.int(), z.nonnegative());

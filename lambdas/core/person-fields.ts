@@ -1,4 +1,4 @@
-/** The field rules of a person's data: names, mobile number, date of birth (see fields.ts). */
+/** The field rules of a person's data: names, mobile number, date of birth, email (see fields.ts). */
 import * as z from './zod.js';
 
 /** Letters (any script), combining marks, spaces, apostrophes, hyphens, dots. */
@@ -24,3 +24,5 @@ export const pastDate = z.iso.date({ error: 'Must be a real calendar date, YYYY-
   z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
   z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
 );
+
+export const emailAddress = z.email({ error: 'Must be an email address.' }).check(z.maxLength(254));

@@ -7,9 +7,15 @@ import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { problems } from '../core/problems.js';
 import { referenceCsp, referenceFile, referencePage } from '../http/api-reference.js';
 import { html, httpHandler, json } from '../http/handler.js';
-import { buildOpenApi } from '../http/openapi.js';
 import { publicBaseUrl } from '../http/request.js';
 import { routesOfStage } from '../routes.js';
+
+/**
+ * The document's builder — every route's schemas and zod's JSON Schema conversion — loaded by the
+ * one route that serves the document: the reference page and its files need none of it, and a cold
+ * start for them does not build it (docs/benchmarks.md §3).
+ */
+const openApiBuilder = () => import('../http/openapi.js');
 
 export const handler = httpHandler('api-docs', async (event) => {
   const base = publicBaseUrl(event);
@@ -17,6 +23,7 @@ export const handler = httpHandler('api-docs', async (event) => {
   if (event.resource === '/openapi.json') {
     // The routes this stage deploys: production's document has no Test-ISP simulator, no demo portal.
     const routes = routesOfStage(requiredEnv('STAGE'));
+    const { buildOpenApi } = await openApiBuilder();
     return json(200, buildOpenApi(base, tokenUrl, routes), { 'Cache-Control': 'public, max-age=300' });
   }
   if (event.resource === '/docs/{asset}') {

@@ -3,7 +3,7 @@
 import { tableRepository } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
 import { identificationStarted } from '../adapters/metrics.js';
-import { assertOrderTokenKeysConfigured } from '../adapters/order-token.js';
+import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { StepFunctionsWorkflow, sfnClient } from '../adapters/workflow/step-functions.js';
 import { IdempotencyHeader, StartIdentificationRequest } from '../core/identification-schemas.js';

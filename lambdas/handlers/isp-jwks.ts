@@ -1,6 +1,6 @@
 /** GET /isp/v1/jwks.json — the public keys order tokens are signed with (several during a rotation). */
 
-import { assertOrderTokenKeysConfigured, orderTokenPublicJwks } from '../adapters/order-token.js';
+import { assertOrderTokenKeysConfigured, orderTokenPublicJwks } from '../adapters/order-token-keys.js';
 import { httpHandler, json } from '../http/handler.js';
 
 assertOrderTokenKeysConfigured(false);

@@ -7,7 +7,7 @@
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { tableRepository } from '../adapters/aws-clients.js';
-import { assertOrderTokenKeysConfigured } from '../adapters/order-token.js';
+import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import { LANGUAGES, type Language } from '../core/domain.js';

@@ -10,12 +10,8 @@ import { createAccessTokenVerifier } from '../adapters/access-token.js';
 import { introspectionTableStores } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { optionalEnv, requiredEnv } from '../adapters/env.js';
-import {
-  assertOrderTokenKeysConfigured,
-  looksLikeOrderToken,
-  orderTokenPublicJwks,
-  verifyOrderToken,
-} from '../adapters/order-token.js';
+import { looksLikeOrderToken, verifyOrderToken } from '../adapters/order-token.js';
+import { assertOrderTokenKeysConfigured, orderTokenPublicJwks } from '../adapters/order-token-keys.js';
 import { IntrospectionRequest } from '../core/introspection.js';
 import { currentStatus } from '../core/order.js';
 import { toFieldErrors } from '../core/parse.js';

@@ -5,8 +5,8 @@
  * a JavaScript bundle; locally they are read from node_modules. No CDN: nothing leaves the origin
  * but the token request to the authorization server.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Aliased: every bundle's banner declares `createRequire` at its top (lib/bundling.ts).
+import { createRequire as requireAt } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeHtml } from './html.js';
@@ -20,6 +20,14 @@ export const SWAGGER_UI_ASSET_DIR = 'swagger-ui';
 /** Our own start-up script (a file, not inline, so the page's CSP can forbid inline scripts). */
 export const INIT_SCRIPT = 'init.js';
 
+/**
+ * node:fs as the CommonJS module, taken when a file is read: an ESM `import … from 'node:fs'` builds
+ * the module's namespace, whose lazy `promises` export loads fs/promises with readline, the REPL
+ * history and the file watchers at every cold start — for a function whose other two routes read
+ * no file (docs/benchmarks.md §3).
+ */
+const fs = () => process.getBuiltinModule('node:fs');
+
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -28,9 +36,9 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Where the files are: beside the bundle in AWS, the package's folder locally. */
 function assetDir(): string {
   const beside = join(dirname(fileURLToPath(import.meta.url)), SWAGGER_UI_ASSET_DIR);
-  if (existsSync(beside)) return beside;
+  if (fs().existsSync(beside)) return beside;
   // Not `require`: esbuild would try to bundle the package.
-  const resolveFrom = createRequire(import.meta.url);
+  const resolveFrom = requireAt(import.meta.url);
   return dirname(resolveFrom.resolve(`${SWAGGER_UI_PACKAGE}/package.json`));
 }
 
@@ -47,7 +55,7 @@ export function referenceFile(name: string): StaticFile | undefined {
   if (!(SWAGGER_UI_FILES as readonly string[]).includes(name)) return undefined;
   let body = cache.get(name);
   if (body === undefined) {
-    body = readFileSync(join(assetDir(), name), 'utf8');
+    body = fs().readFileSync(join(assetDir(), name), 'utf8');
     cache.set(name, body);
   }
   return { body, contentType: CONTENT_TYPES[name.slice(name.lastIndexOf('.'))] as string };

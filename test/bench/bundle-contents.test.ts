@@ -15,21 +15,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedFunctions, lambdaEnvironment } from '../../bench/cold-start.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 
-const builds = new Map<string, Promise<Metafile['outputs'][string] | undefined>>();
+const builds = new Map<string, Promise<Metafile>>();
 
-/** The function's index.mjs in esbuild's metafile (built once per test file, not written). */
-function bundle(handler: string) {
-  let output = builds.get(handler);
-  if (!output) {
-    output = build(
+/** The function's build in esbuild's metafile (built once per test file, not written). */
+function metafileOf(handler: string): Promise<Metafile> {
+  let metafile = builds.get(handler);
+  if (!metafile) {
+    metafile = build(
       esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, `/nonexistent/${handler}`, {
         metafile: true,
         write: false,
       }),
-    ).then((result) => Object.values((result.metafile as Metafile).outputs).find((o) => o.entryPoint));
-    builds.set(handler, output);
+    ).then((result) => result.metafile as Metafile);
+    builds.set(handler, metafile);
   }
-  return output;
+  return metafile;
+}
+
+/** The function's index.mjs in esbuild's metafile. */
+async function bundle(handler: string) {
+  return Object.values((await metafileOf(handler)).outputs).find((o) => o.entryPoint);
 }
 
 /** The project files and packages with code in the function's index.mjs. */
@@ -79,7 +84,7 @@ describe('route schemas', () => {
   const owners: Record<string, string[]> = {
     'lambdas/core/verify-schemas.ts': ['api-docs', 'verify'],
     'lambdas/core/catalogue-schemas.ts': ['api-docs', 'providers-list'],
-    'lambdas/core/identification-schemas.ts': ['api-docs', 'demo-portal', 'identification-start'],
+    'lambdas/core/identification-schemas.ts': ['api-docs', 'identification-start'],
     'lambdas/core/terms-form.ts': ['api-docs', 'terms-page'],
     'lambdas/core/usage-report.ts': ['api-docs', 'usage-get'],
     // The price sheet and statements: only the usage route prices (the lifecycle only records usage).
@@ -121,25 +126,51 @@ describe('Node built-in modules', () => {
     expect(carrying).toEqual([]);
   }, 180_000);
 
-  it('no function loads Node’s bundled undici when its bundle is imported', async () => {
+  /** The floor file (bench/floors/) of a function with these AWS SDK packages; the edge reference without. */
+  const FLOOR_OF_CLIENTS: Record<string, string> = {
+    '': 'edge',
+    '@aws-sdk/client-dynamodb,@aws-sdk/lib-dynamodb': 'dynamodb',
+    '@aws-sdk/client-dynamodb,@aws-sdk/client-sfn,@aws-sdk/lib-dynamodb': 'dynamodb-sfn',
+    '@aws-sdk/client-dynamodb,@aws-sdk/client-sns,@aws-sdk/lib-dynamodb': 'dynamodb-sns',
+    '@aws-sdk/client-dynamodb,@aws-sdk/client-sqs,@aws-sdk/lib-dynamodb': 'dynamodb-sqs',
+  };
+  /**
+   * What a function with clients may load beyond its floor: Powertools Logger's `console` and
+   * middy's `timers/promises` (the edge, which the floors leave out); the webhook senders resolve
+   * and check the receivers' addresses (`node:dns`).
+   */
+  const EDGE = ['console', 'timers/promises'];
+  const WEBHOOK_SENDER = [...EDGE, 'dns', 'internal/dns/callback_resolver', 'internal/dns/promises'];
+  const allowedBeyondFloor = (handler: string, floor: string) =>
+    floor === 'edge' ? [] : ['webhooks', 'webhook-deliver'].includes(handler) ? WEBHOOK_SENDER : EDGE;
+
+  it('no function loads a Node built-in at import that its floor does not, but the edge’s (undici, fs/promises, http2 …)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-loads-'));
     // The bundle imported in a fresh process with a deployed function's environment, as Lambda does.
     const probe = `await import(process.env.BUNDLE_URL);
-process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /undici/.test(m))));`;
+process.stdout.write(JSON.stringify(process.moduleLoadList));`;
+    const loadedBy = async (name: string, entry: string) => {
+      await build(esbuildOptionsFor(entry, join(dir, name)));
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
+        env: { ...lambdaEnvironment(name), BUNDLE_URL: pathToFileURL(join(dir, name, 'index.mjs')).href },
+      });
+      return (JSON.parse(stdout) as string[]).map((m) => m.replace(/^(NativeModule|Internal Binding) /, ''));
+    };
     try {
-      const loading: Record<string, string[]> = {};
+      const floors = new Map<string, string[]>();
+      for (const floor of Object.values(FLOOR_OF_CLIENTS))
+        floors.set(floor, await loadedBy(`floor-${floor}`, `bench/floors/${floor}.ts`));
+      const beyond: Record<string, string[]> = {};
       for (const handler of deployedFunctions()) {
-        await build(esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, join(dir, handler)));
-        const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
-          env: {
-            ...lambdaEnvironment(handler),
-            BUNDLE_URL: pathToFileURL(join(dir, handler, 'index.mjs')).href,
-          },
-        });
-        const undici = JSON.parse(stdout) as string[];
-        if (undici.length) loading[handler] = undici;
+        const clients = (await bundledModules(handler)).filter((m) => /^@aws-sdk\/(client|lib)-/.test(m));
+        const floor = FLOOR_OF_CLIENTS[[...new Set(clients)].sort().join()] as string;
+        const base = new Set(floors.get(floor));
+        const extra = (await loadedBy(handler, `lambdas/handlers/${handler}.ts`)).filter(
+          (m) => !base.has(m) && !allowedBeyondFloor(handler, floor).includes(m),
+        );
+        if (extra.length) beyond[handler] = extra;
       }
-      expect(loading).toEqual({});
+      expect(beyond).toEqual({});
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -182,6 +213,22 @@ describe('the state machine tasks', () => {
       if ((await bundledModules(task)).includes('@aws-lambda-powertools/metrics')) withMetrics.push(task);
     expect(withMetrics).toEqual(['task-expire-order', 'task-record-failure', 'task-register-person']);
   }, 60_000);
+});
+
+describe('work a function does only where it is needed', () => {
+  it('isp-jwks, which validates nothing, carries no zod', async () => {
+    expect(await bundledModules('isp-jwks')).not.toContain('zod');
+  });
+
+  it('api-docs reaches the OpenAPI builder (every schema, the JSON Schema conversion) only by its dynamic import', async () => {
+    const { inputs } = await metafileOf('api-docs');
+    const importsOfBuilder = Object.entries(inputs).flatMap(([from, input]) =>
+      input.imports.filter((i) => i.path === 'lambdas/http/openapi.ts').map((i) => [from, i.kind]),
+    );
+    expect(importsOfBuilder).toEqual([['lambdas/handlers/api-docs.ts', 'dynamic-import']]);
+    // …and the builder is in the bundle: the document route needs no other file.
+    expect(await bundledModules('api-docs')).toContain('lambdas/http/openapi.ts');
+  });
 });
 
 describe('table item modules', () => {

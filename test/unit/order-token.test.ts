@@ -17,12 +17,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   InvalidOrderToken,
   looksLikeOrderToken,
-  orderTokenPublicJwks,
-  orderTokenSigningKey,
-  publicJwkOf,
   signOrderToken,
   verifyOrderToken,
 } from '../../lambdas/adapters/order-token.js';
+import {
+  orderTokenPublicJwks,
+  orderTokenSigningKey,
+  publicJwkOf,
+} from '../../lambdas/adapters/order-token-keys.js';
 import {
   decideIntrospection,
   OrderTokenClaims,
