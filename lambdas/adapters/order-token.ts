@@ -1,34 +1,18 @@
 /**
  * Order tokens: short-lived JWTs (RFC 7519) the service signs with its own key (ES256) and hands
  * to a partner with each order, in the person's target URL and in the partner's order request.
- * The partner checks one by introspecting it (POST /oauth2/introspect) or against the published
- * keys (GET /isp/v1/jwks.json). Checks follow RFC 8725: ES256 only, explicit `typ`, the issuer,
- * expiry with little leeway, every claim present and well-formed. The keys: order-token-keys.ts.
+ * The partner checks one by introspecting it (POST /oauth2/introspect; the check:
+ * order-token-verifier.ts) or against the published keys (GET /isp/v1/jwks.json). The keys:
+ * order-token-keys.ts. Signing alone, so that the functions that sign build no claim schema.
  */
-import {
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  importJWK,
-  type JSONWebKeySet,
-  type JWK,
-  jwtVerify,
-  SignJWT,
-} from 'jose';
+import { importJWK, type JWK, SignJWT } from 'jose';
 import {
   ORDER_TOKEN_ALGORITHM,
   ORDER_TOKEN_TYPE,
-  OrderTokenClaims,
   type OrderTokenInput,
   orderTokenClaims,
-} from '../core/introspection.js';
+} from '../core/order-token-format.js';
 import { withKid } from './order-token-keys.js';
-
-export class InvalidOrderToken extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidOrderToken';
-  }
-}
 
 /** Signs the order token for one order. */
 export async function signOrderToken(input: OrderTokenInput, privateJwk: JWK): Promise<string> {
@@ -42,48 +26,4 @@ export async function signOrderToken(input: OrderTokenInput, privateJwk: JWK): P
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: ORDER_TOKEN_ALGORITHM, typ: ORDER_TOKEN_TYPE, kid: jwk.kid })
     .sign(key);
-}
-
-export interface VerifyOrderTokenOptions {
-  /** The published keys (several during a rotation). */
-  jwks: JSONWebKeySet;
-  /** The service's public base URL: the only accepted `iss`. */
-  issuer: string;
-  now?: Date;
-  clockToleranceSeconds?: number;
-}
-
-/** Verifies an order token and returns its claims; `InvalidOrderToken` otherwise. */
-export async function verifyOrderToken(
-  token: string,
-  options: VerifyOrderTokenOptions,
-): Promise<OrderTokenClaims> {
-  if (token.length > 8192 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token))
-    throw new InvalidOrderToken('Not a compact JWT');
-  let payload: unknown;
-  try {
-    ({ payload } = await jwtVerify(token, createLocalJWKSet(options.jwks), {
-      algorithms: [ORDER_TOKEN_ALGORITHM],
-      typ: ORDER_TOKEN_TYPE,
-      issuer: options.issuer,
-      requiredClaims: ['iat', 'exp', 'jti', 'aud', 'sub'],
-      clockTolerance: options.clockToleranceSeconds ?? 5,
-      ...(options.now ? { currentDate: options.now } : {}),
-    }));
-  } catch {
-    throw new InvalidOrderToken('Signature, type, issuer or expiry not valid');
-  }
-  const parsed = OrderTokenClaims.safeParse(payload);
-  if (!parsed.success || parsed.data.sub !== parsed.data.refId)
-    throw new InvalidOrderToken('Claims not valid');
-  return parsed.data;
-}
-
-/** Whether a compact JWS declares itself an order token (`typ: order+jwt`), without verifying it. */
-export function looksLikeOrderToken(token: string): boolean {
-  try {
-    return decodeProtectedHeader(token).typ === ORDER_TOKEN_TYPE;
-  } catch {
-    return false;
-  }
 }

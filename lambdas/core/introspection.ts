@@ -43,36 +43,6 @@ export const OrderTokenClaims = z.object({
 });
 export type OrderTokenClaims = z.infer<typeof OrderTokenClaims>;
 
-/** What an order token says about one order. */
-export interface OrderTokenInput {
-  /** The service's public base URL (`iss`). */
-  issuer: string;
-  /** The partner's issuer name (`aud`). */
-  audience: string;
-  refId: string;
-  method: string;
-  loa: 3 | 4;
-  /** The order's expiry; the token expires then (`exp`). */
-  expiresAt: Date;
-  now?: Date;
-}
-
-/** The claims of the order token for one order. */
-export function orderTokenClaims(input: OrderTokenInput & { now: Date; jti: string }): OrderTokenClaims {
-  return {
-    iss: input.issuer,
-    aud: input.audience,
-    sub: input.refId,
-    refId: input.refId,
-    method: input.method,
-    loa: input.loa,
-    scope: ORDER_TOKEN_SCOPE,
-    iat: Math.floor(input.now.getTime() / 1000),
-    exp: Math.floor(input.expiresAt.getTime() / 1000),
-    jti: input.jti,
-  };
-}
-
 /** Unknown parameters are ignored, as OAuth endpoints do (RFC 6749 §3.1). */
 export const IntrospectionRequest = z
   .catchall(

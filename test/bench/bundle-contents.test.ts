@@ -220,6 +220,12 @@ describe('work a function does only where it is needed', () => {
     expect(await bundledModules('isp-jwks')).not.toContain('zod');
   });
 
+  it('the functions that sign order tokens build no claim schema (only introspection checks tokens)', async () => {
+    for (const handler of ['identification-start', 'method-choice-page'])
+      expect(await bundledModules(handler), handler).not.toContain('lambdas/core/introspection.ts');
+    expect(await bundledModules('oauth-introspect')).toContain('lambdas/core/introspection.ts');
+  }, 60_000);
+
   it('api-docs reaches the OpenAPI builder (every schema, the JSON Schema conversion) only by its dynamic import', async () => {
     const { inputs } = await metafileOf('api-docs');
     const importsOfBuilder = Object.entries(inputs).flatMap(([from, input]) =>

@@ -14,17 +14,17 @@ import {
   UnsecuredJWT,
 } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  InvalidOrderToken,
-  looksLikeOrderToken,
-  signOrderToken,
-  verifyOrderToken,
-} from '../../lambdas/adapters/order-token.js';
+import { signOrderToken } from '../../lambdas/adapters/order-token.js';
 import {
   orderTokenPublicJwks,
   orderTokenSigningKey,
   publicJwkOf,
 } from '../../lambdas/adapters/order-token-keys.js';
+import {
+  InvalidOrderToken,
+  looksLikeOrderToken,
+  verifyOrderToken,
+} from '../../lambdas/adapters/order-token-verifier.js';
 import {
   decideIntrospection,
   OrderTokenClaims,

@@ -7,8 +7,8 @@
  */
 import type { IspConfig, Jurisdiction, Loa } from '../../core/domain.js';
 import type { VerifiedClaims } from '../../core/evidence.js';
-import type { OrderTokenInput } from '../../core/introspection.js';
 import type { Order, PersonData } from '../../core/order.js';
+import type { OrderTokenInput } from '../../core/order-token-format.js';
 import type { StoredEvidence } from './orders.js';
 
 export interface OpenOrderInput {

@@ -1,0 +1,59 @@
+/**
+ * Checking an order token (order-token.ts signs them), for token introspection. Checks follow
+ * RFC 8725: ES256 only, explicit `typ`, the issuer, expiry with little leeway, every claim present
+ * and well-formed.
+ */
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import { OrderTokenClaims } from '../core/introspection.js';
+import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_TYPE } from '../core/order-token-format.js';
+
+export class InvalidOrderToken extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidOrderToken';
+  }
+}
+
+export interface VerifyOrderTokenOptions {
+  /** The published keys (several during a rotation). */
+  jwks: JSONWebKeySet;
+  /** The service's public base URL: the only accepted `iss`. */
+  issuer: string;
+  now?: Date;
+  clockToleranceSeconds?: number;
+}
+
+/** Verifies an order token and returns its claims; `InvalidOrderToken` otherwise. */
+export async function verifyOrderToken(
+  token: string,
+  options: VerifyOrderTokenOptions,
+): Promise<OrderTokenClaims> {
+  if (token.length > 8192 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token))
+    throw new InvalidOrderToken('Not a compact JWT');
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, createLocalJWKSet(options.jwks), {
+      algorithms: [ORDER_TOKEN_ALGORITHM],
+      typ: ORDER_TOKEN_TYPE,
+      issuer: options.issuer,
+      requiredClaims: ['iat', 'exp', 'jti', 'aud', 'sub'],
+      clockTolerance: options.clockToleranceSeconds ?? 5,
+      ...(options.now ? { currentDate: options.now } : {}),
+    }));
+  } catch {
+    throw new InvalidOrderToken('Signature, type, issuer or expiry not valid');
+  }
+  const parsed = OrderTokenClaims.safeParse(payload);
+  if (!parsed.success || parsed.data.sub !== parsed.data.refId)
+    throw new InvalidOrderToken('Claims not valid');
+  return parsed.data;
+}
+
+/** Whether a compact JWS declares itself an order token (`typ: order+jwt`), without verifying it. */
+export function looksLikeOrderToken(token: string): boolean {
+  try {
+    return decodeProtectedHeader(token).typ === ORDER_TOKEN_TYPE;
+  } catch {
+    return false;
+  }
+}
