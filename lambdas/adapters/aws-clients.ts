@@ -2,13 +2,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  amlDataStores,
   configStores,
   introspectionStores,
   lifecycleStores,
+  methodChoiceStores,
   orderStores,
+  partnerOrderStores,
   type Repository,
   registrationStores,
   repositoryOn,
+  termsStores,
   usageStores,
   verifyStores,
   webhookStores,
@@ -60,3 +64,11 @@ export const lifecycleTableStores = () => storesOn(lifecycleStores);
 export const registrationTableStores = () => storesOn(registrationStores);
 /** The webhook functions': endpoints and deliveries. */
 export const webhookTableStores = () => storesOn(webhookStores);
+/** The start call's and the partner messages': orders and evidence, configuration, request guards, usage. */
+export const partnerOrderTableStores = () => storesOn(partnerOrderStores);
+/** The method choice page's: orders, configuration, usage. */
+export const methodChoiceTableStores = () => storesOn(methodChoiceStores);
+/** The terms page's: orders and terms links, the terms of use. */
+export const termsTableStores = () => storesOn(termsStores);
+/** The AML identification data route's: orders and evidence, configuration, the access log. */
+export const amlDataTableStores = () => storesOn(amlDataStores);

@@ -4,14 +4,14 @@
  * with the order's partner. Every grant and refusal is recorded for the operator.
  */
 
-import { tableRepository } from '../adapters/aws-clients.js';
+import { amlDataTableStores } from '../adapters/aws-clients.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
 import { RefIdParam } from '../core/ref-id.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, pathParams } from '../http/request.js';
 import { getIdentificationData } from '../usecases/identification-data.js';
 
-const deps = { repository: tableRepository(), adapterFor: ispAdapterFor };
+const deps = { repository: amlDataTableStores(), adapterFor: ispAdapterFor };
 
 export const handler = httpHandler('identification-data', async (event) => {
   const clientId = callerClientId(event);

@@ -1,6 +1,6 @@
 /** POST /api/identifications — start an identification; answers the URL to send the person to. */
 
-import { tableRepository } from '../adapters/aws-clients.js';
+import { partnerOrderTableStores } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
 import { identificationStarted } from '../adapters/metrics.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
@@ -15,7 +15,7 @@ import { startIdentification } from '../usecases/start-identification.js';
 assertOrderTokenKeysConfigured(true);
 
 const deps = {
-  repository: tableRepository(),
+  repository: partnerOrderTableStores(),
   workflow: new StepFunctionsWorkflow(sfnClient(), requiredEnv('STATE_MACHINE_ARN')),
   ...partnerOrderDeps(),
 };

@@ -4,18 +4,24 @@
  */
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { partnerOrderTableStores } from '../adapters/aws-clients.js';
 import { mapIspMessage } from '../adapters/isp/isp-adapter.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
 import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.js';
-import { ispConfigOf, ispMessageDeps, lifecycleDeps } from '../adapters/lifecycle-deps.js';
-import { partnerMessageRefused } from '../adapters/metrics.js';
+import { lifecycleMetrics, partnerMessageRefused } from '../adapters/metrics.js';
+import { ispConfigOf, ispMessageDeps } from '../adapters/partner-message-deps.js';
+import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import { IspEventClaims, IspEvidenceClaims } from '../core/evidence.js';
 import { parseOrThrow } from '../core/parse.js';
 import { httpHandler, json } from '../http/handler.js';
 import type { BodyRule } from '../http/request.js';
 import { applyIspEvent, importEvidence } from '../usecases/partner-messages.js';
 
-const deps = lifecycleDeps();
+const deps = {
+  repository: partnerOrderTableStores(),
+  callbacks: new TaskCallbacks(sfnClient()),
+  metrics: lifecycleMetrics,
+};
 const messageDeps = ispMessageDeps();
 const JWS_BODY: BodyRule = {
   mediaType: /^application\/(jose|jwt)\s*(;|$)/i,

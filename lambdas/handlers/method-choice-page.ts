@@ -6,7 +6,7 @@
  */
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { tableRepository } from '../adapters/aws-clients.js';
+import { methodChoiceTableStores } from '../adapters/aws-clients.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
@@ -21,7 +21,7 @@ import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
 assertOrderTokenKeysConfigured(true);
 
 const deps = {
-  repository: tableRepository(),
+  repository: methodChoiceTableStores(),
   callbacks: new TaskCallbacks(sfnClient()),
   ...partnerOrderDeps(),
 };

@@ -9,7 +9,8 @@
  */
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { lifecycleDeps } from '../adapters/lifecycle-deps.js';
+import { termsTableStores } from '../adapters/aws-clients.js';
+import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import { Problem } from '../core/problems.js';
 import { type TermsPageText, termsPageText } from '../core/terms.js';
 import { TermsForm } from '../core/terms-form.js';
@@ -19,7 +20,8 @@ import { escapeHtml, page } from '../http/html.js';
 import { acceptableFormBody, isCrossSite } from '../http/request.js';
 import { acceptTerms, openTermsLink } from '../usecases/terms-acceptance.js';
 
-const deps = lifecycleDeps();
+// No metrics: accepting the terms changes no status (the registration task does, and counts it).
+const deps = { repository: termsTableStores(), callbacks: new TaskCallbacks(sfnClient()) };
 
 /** The page's form is small (a pseudonym is at most 100 characters); anything much larger was not sent by it. */
 const MAX_FORM_BYTES = 2048;

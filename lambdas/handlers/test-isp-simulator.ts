@@ -11,7 +11,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { JWK } from 'jose';
-import { tableRepository } from '../adapters/aws-clients.js';
+import { orderTableStores } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
 import { testIspAdapter } from '../adapters/isp/test-isp-adapter.js';
 import { type IspMessageKind, signIspMessage } from '../adapters/isp-message.js';
@@ -39,7 +39,7 @@ import {
   resultPage,
 } from '../http/test-isp-pages.js';
 
-const repository = tableRepository();
+const repository = orderTableStores();
 /**
  * The Test-ISP's private key. Read per submission rather than at cold start: a local stack started
  * later in the same process (tests) generates a new key pair while this module stays loaded.

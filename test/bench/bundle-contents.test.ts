@@ -252,6 +252,12 @@ describe('table item modules', () => {
     webhooks: ['webhook-items'],
     'webhook-deliver': ['webhook-items'],
     'webhook-fanout': ['webhook-items'],
+    'identification-start': ['config-items', 'order-items', 'request-guards', 'usage-items'],
+    'isp-callback': ['config-items', 'order-items', 'request-guards', 'usage-items'],
+    'method-choice-page': ['config-items', 'order-items', 'usage-items'],
+    'terms-page': ['config-items', 'order-items'],
+    'identification-data': ['aml-access-items', 'config-items', 'order-items'],
+    'test-isp-simulator': ['order-items'],
   };
 
   it.each(Object.entries(itemModulesOf))(
@@ -265,4 +271,12 @@ describe('table item modules', () => {
     },
     60_000,
   );
+});
+
+describe('the person pages', () => {
+  it('the terms page carries no Powertools Metrics (accepting changes no status; the registration task counts)', async () => {
+    const modules = await bundledModules('terms-page');
+    expect(modules).not.toContain('@aws-lambda-powertools/metrics');
+    expect(modules).toContain('@aws-lambda-powertools/logger');
+  }, 60_000);
 });

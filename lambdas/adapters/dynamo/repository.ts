@@ -86,3 +86,27 @@ export function registrationStores(table: Table) {
 export function webhookStores(table: Table) {
   return webhookItems(table);
 }
+
+/**
+ * What opening an order with a partner (the start call) and the partner's messages about it read
+ * and write: the order and its evidence, the configuration (SP setups, partners and their keys),
+ * idempotency keys and replayed message ids (request guards), usage.
+ */
+export function partnerOrderStores(table: Table) {
+  return { ...methodChoiceStores(table), ...requestGuardItems(table) };
+}
+
+/** What the method choice page reads and writes: the lifecycle's items, the SP setup and partners. */
+export function methodChoiceStores(table: Table) {
+  return { ...lifecycleStores(table), ...configItems(table) };
+}
+
+/** What the terms page reads and writes: the order and its terms link, the terms of use. */
+export function termsStores(table: Table) {
+  return { ...orderItems(table), ...configItems(table) };
+}
+
+/** What the AML identification data route reads and writes: the order and its evidence, the setups, the access log. */
+export function amlDataStores(table: Table) {
+  return { ...orderItems(table), ...configItems(table), ...amlAccessItems(table) };
+}
