@@ -122,6 +122,17 @@ async function rejectionOf(verify: AccessTokenVerifier, token: string): Promise<
   );
 }
 
+/** A verifier on a fresh server serving the first key, which has fetched the set once. */
+async function verifierAfterFirstFetch() {
+  await startServer();
+  server.serve(keySet(first));
+  const clock = testClock();
+  const verify = verifierWith(clock);
+  await verify(await accessToken(first));
+  expect(server.requests).toBe(1);
+  return { clock, verify };
+}
+
 describe('an access token verified against the fetched key set', () => {
   it('is accepted, and the set is fetched once for every token while it is fresh', async () => {
     await startServer();
@@ -139,11 +150,7 @@ describe('an access token verified against the fetched key set', () => {
   });
 
   it('fetches the set again once it is older than its maximum age', async () => {
-    await startServer();
-    server.serve(keySet(first));
-    const clock = testClock();
-    const verify = verifierWith(clock);
-    await verify(await accessToken(first));
+    const { clock, verify } = await verifierAfterFirstFetch();
 
     clock.advance(CACHE_MAX_AGE_MS - 1);
     await verify(await accessToken(first));
@@ -155,11 +162,7 @@ describe('an access token verified against the fetched key set', () => {
   });
 
   it('fetches a rotated-in key when a token names it, after the cooldown and not before', async () => {
-    await startServer();
-    server.serve(keySet(first));
-    const clock = testClock();
-    const verify = verifierWith(clock);
-    await verify(await accessToken(first));
+    const { clock, verify } = await verifierAfterFirstFetch();
     server.serve(keySet(first, second));
 
     // Within the cooldown an unknown kid is refused without a fetch: forged kids cost nothing.
@@ -178,11 +181,7 @@ describe('an access token verified against the fetched key set', () => {
   });
 
   it('refuses a token whose key is in no set, with one fetch per cooldown', async () => {
-    await startServer();
-    server.serve(keySet(first));
-    const clock = testClock();
-    const verify = verifierWith(clock);
-    await verify(await accessToken(first));
+    const { clock, verify } = await verifierAfterFirstFetch();
 
     clock.advance(COOLDOWN_MS);
     const unknown = await accessToken(second);
