@@ -1,6 +1,6 @@
 /** POST /api/identifications/{refId}/terms-sms — the SP asks for the terms SMS again (rate limited). */
 
-import { tableRepository } from '../adapters/aws-clients.js';
+import { orderTableStores } from '../adapters/aws-clients.js';
 import { optionalEnv } from '../adapters/env.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { RefIdParam } from '../core/ref-id.js';
@@ -9,7 +9,7 @@ import { callerClientId, pathParams, publicBaseUrl } from '../http/request.js';
 import { resendTermsSms } from '../usecases/terms-sms.js';
 
 const deps = {
-  repository: tableRepository(),
+  repository: orderTableStores(),
   sms: new SnsSmsSender(snsClient(), optionalEnv('SMS_SENDER_ID')),
 };
 

@@ -1,6 +1,6 @@
 /** State machine task: send the SMS with the single-use terms link, once per order. */
 
-import { tableRepository } from '../adapters/aws-clients.js';
+import { orderTableStores } from '../adapters/aws-clients.js';
 import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
@@ -8,7 +8,7 @@ import { taskHandler } from '../http/task.js';
 import { sendTermsSms } from '../usecases/terms-sms.js';
 
 const deps = {
-  repository: tableRepository(),
+  repository: orderTableStores(),
   sms: new SnsSmsSender(snsClient(), optionalEnv('SMS_SENDER_ID')),
   publicBaseUrl: requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, ''),
 };

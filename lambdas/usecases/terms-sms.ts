@@ -10,12 +10,13 @@ import { problems } from '../core/problems.js';
 import { TERMS_LINK_SECONDS, termsSmsText } from '../core/terms.js';
 import { orderOfClient } from './order-access.js';
 import { bump, clock, mutateOrder, type OrderMutationDeps } from './order-mutation.js';
-import type { TermsLinkStore, WindowCounters } from './ports/orders.js';
+import type { OrderStore, TermsLinkStore, WindowCounters } from './ports/orders.js';
 import type { SmsSender } from './ports/sms.js';
 
 /** Sending terms links needs no Step Functions callbacks (so the SMS functions carry no SFN client). */
-export interface TermsSmsDeps extends OrderMutationDeps {
-  repository: OrderMutationDeps['repository'] & TermsLinkStore & WindowCounters;
+export interface TermsSmsDeps extends Omit<OrderMutationDeps, 'repository'> {
+  /** The order and its links: a sent link changes no status and records no usage. */
+  repository: OrderStore & TermsLinkStore & WindowCounters;
   sms: SmsSender;
   publicBaseUrl: string;
 }

@@ -244,6 +244,8 @@ describe('table item modules', () => {
     'providers-list': ['config-items'],
     'usage-get': ['config-items', 'usage-items'],
     'identification-get': ['order-items'],
+    'identification-resend-sms': ['order-items'],
+    'task-send-terms-sms': ['order-items'],
     'oauth-introspect': ['config-items', 'order-items'],
     'task-await-callback': ['order-items', 'usage-items'],
     'task-expire-order': ['order-items', 'usage-items'],
