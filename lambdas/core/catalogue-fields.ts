@@ -3,10 +3,10 @@ import { JURISDICTIONS } from './domain.js';
 import { safeText } from './fields.js';
 import * as z from './zod.js';
 
-export const jurisdiction = z.enum(JURISDICTIONS);
-export const issuerName = safeText(100).check(
-  z.regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, { error: 'Invalid issuer name.' }),
+export const jurisdiction = /* @__PURE__ */ z.define(() => z.enum(JURISDICTIONS));
+export const issuerName = /* @__PURE__ */ z.define(() =>
+  safeText(100).check(z.regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, { error: 'Invalid issuer name.' })),
 );
-export const methodName = z
-  .string()
-  .check(z.regex(/^[a-z][a-z0-9-]{0,31}$/, { error: 'Invalid method name.' }));
+export const methodName = /* @__PURE__ */ z.define(() =>
+  z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/, { error: 'Invalid method name.' })),
+);

@@ -16,23 +16,27 @@ const text = (max: number) =>
       z.maxLength(max),
       z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
     );
-const country = z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 code.' }));
-const reason = z.optional(z.nullable(text(500)));
+const country = /* @__PURE__ */ z.define(() =>
+  z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 code.' })),
+);
+const reason = /* @__PURE__ */ z.define(() => z.optional(z.nullable(text(500))));
 
 /** Claims of a status event, beside iss/iat/jti/refId. */
-export const IspEventClaims = z
-  .object({
-    refId: z.uuid(),
-    event: z.enum(['waiting-for-doc', 'done', 'cancelled']),
-    kind: z.optional(z.enum(['user', 'isp', 'unsuccessful'])),
-    reason,
-  })
-  .check(
-    z.refine((c) => (c.event === 'cancelled') === (c.kind !== undefined), {
-      error: 'kind is required for cancelled and allowed only there.',
-      path: ['kind'],
-    }),
-  );
+export const IspEventClaims = /* @__PURE__ */ z.define(() =>
+  z
+    .object({
+      refId: z.uuid(),
+      event: z.enum(['waiting-for-doc', 'done', 'cancelled']),
+      kind: z.optional(z.enum(['user', 'isp', 'unsuccessful'])),
+      reason,
+    })
+    .check(
+      z.refine((c) => (c.event === 'cancelled') === (c.kind !== undefined), {
+        error: 'kind is required for cancelled and allowed only there.',
+        path: ['kind'],
+      }),
+    ),
+);
 export type IspEventClaims = z.infer<typeof IspEventClaims>;
 
 export function toLifecycleEvent(c: IspEventClaims): LifecycleEvent {
@@ -41,50 +45,54 @@ export function toLifecycleEvent(c: IspEventClaims): LifecycleEvent {
   return { type: c.event, source: 'isp', reason: c.reason ?? null };
 }
 
-export const VerifiedClaims = z.object({
-  verification: z.object({
-    trust_framework: z.string().check(z.minLength(1), z.maxLength(100)),
-    time: z.iso.datetime({ offset: true }),
-    evidence: z
-      .array(
-        z.object({
-          type: z.literal('document'),
-          method: z.optional(z.string().check(z.maxLength(50))),
-          document_details: z.object({
-            type: z.enum(['idcard', 'passport', 'residence_permit', 'driving_permit']),
-            document_number: text(50),
-            issuer: z.object({ country }),
-            date_of_expiry: z.iso.date(),
+export const VerifiedClaims = /* @__PURE__ */ z.define(() =>
+  z.object({
+    verification: z.object({
+      trust_framework: z.string().check(z.minLength(1), z.maxLength(100)),
+      time: z.iso.datetime({ offset: true }),
+      evidence: z
+        .array(
+          z.object({
+            type: z.literal('document'),
+            method: z.optional(z.string().check(z.maxLength(50))),
+            document_details: z.object({
+              type: z.enum(['idcard', 'passport', 'residence_permit', 'driving_permit']),
+              document_number: text(50),
+              issuer: z.object({ country }),
+              date_of_expiry: z.iso.date(),
+            }),
           }),
-        }),
-      )
-      .check(z.minLength(1), z.maxLength(5)),
+        )
+        .check(z.minLength(1), z.maxLength(5)),
+    }),
+    claims: z.object({
+      given_name: text(100),
+      family_name: text(100),
+      birthdate: z.iso.date(),
+      place_of_birth: z.optional(z.object({ country: z.optional(country), locality: z.optional(text(100)) })),
+      nationalities: z.array(country).check(z.minLength(1), z.maxLength(5)),
+    }),
   }),
-  claims: z.object({
-    given_name: text(100),
-    family_name: text(100),
-    birthdate: z.iso.date(),
-    place_of_birth: z.optional(z.object({ country: z.optional(country), locality: z.optional(text(100)) })),
-    nationalities: z.array(country).check(z.minLength(1), z.maxLength(5)),
-  }),
-});
+);
 export type VerifiedClaims = z.infer<typeof VerifiedClaims>;
 
 /** Claims of an evidence message, beside iss/iat/jti/refId. */
-export const IspEvidenceClaims = z.object({
-  refId: z.uuid(),
-  evidence: z.object({
-    method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
-    loa: z.union([z.literal(3), z.literal(4)]),
-    jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
-    /** The mobile number the partner checked during the identification. */
-    mobile: e164,
-    /** Who vetted: the operator or system of the partner. */
-    vetter: text(200),
-    identified_at: z.iso.datetime({ offset: true }),
-    verified_claims: VerifiedClaims,
+export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
+  z.object({
+    refId: z.uuid(),
+    evidence: z.object({
+      method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
+      loa: z.union([z.literal(3), z.literal(4)]),
+      jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
+      /** The mobile number the partner checked during the identification. */
+      mobile: e164,
+      /** Who vetted: the operator or system of the partner. */
+      vetter: text(200),
+      identified_at: z.iso.datetime({ offset: true }),
+      verified_claims: VerifiedClaims,
+    }),
   }),
-});
+);
 export type IspEvidenceClaims = z.infer<typeof IspEvidenceClaims>;
 
 /** Whether the evidence is evidence of this order. Each mismatch is named (the ISP may see it). */
@@ -102,14 +110,16 @@ export function checkEvidenceAgainstOrder(e: IspEvidenceClaims['evidence'], orde
 }
 
 /** The AML identification data answer: the person data the partner verified, with its evidence. */
-export const IdentificationData = z
-  .strictObject({
-    refId: z.uuid(),
-    evidenceId: z.uuid(),
-    issuer: z.string().check(z.minLength(1)),
-    method: z.string().check(z.minLength(1)),
-    loa: z.union([z.literal(3), z.literal(4)]),
-    verified_claims: VerifiedClaims,
-  })
-  .check(z.meta({ id: 'IdentificationData' }));
+export const IdentificationData = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      refId: z.uuid(),
+      evidenceId: z.uuid(),
+      issuer: z.string().check(z.minLength(1)),
+      method: z.string().check(z.minLength(1)),
+      loa: z.union([z.literal(3), z.literal(4)]),
+      verified_claims: VerifiedClaims,
+    })
+    .check(z.meta({ id: 'IdentificationData' })),
+);
 export type IdentificationData = z.infer<typeof IdentificationData>;

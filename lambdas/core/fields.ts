@@ -20,13 +20,17 @@ export const safeText = (max: number) =>
       z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
     );
 
-export const loa = z
-  .union([z.literal(3), z.literal(4)])
-  .check(z.meta({ description: '3 = advanced (AES), 4 = qualified (QES).' }));
+export const loa = /* @__PURE__ */ z.define(() =>
+  z
+    .union([z.literal(3), z.literal(4)])
+    .check(z.meta({ description: '3 = advanced (AES), 4 = qualified (QES).' })),
+);
 /** Also a DynamoDB key part (CLAIMED#<id>), in the verify call and in the SP setup alike. */
-export const claimedIdentityId = z.string().check(
-  z.regex(CLAIMED_IDENTITY_ID, {
-    error:
-      'Must be 1 to 128 ASCII letters, digits, dots, underscores, colons or hyphens, starting with a letter or digit.',
-  }),
+export const claimedIdentityId = /* @__PURE__ */ z.define(() =>
+  z.string().check(
+    z.regex(CLAIMED_IDENTITY_ID, {
+      error:
+        'Must be 1 to 128 ASCII letters, digits, dots, underscores, colons or hyphens, starting with a letter or digit.',
+    }),
+  ),
 );

@@ -9,92 +9,106 @@ import { loa, safeText } from './fields.js';
 import { e164, emailAddress, pastDate, personName } from './person-fields.js';
 import * as z from './zod.js';
 
-const redirectUrl = z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL.' }).check(
-  z.maxLength(2048),
-  z.refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(u), {
-    error: 'Must use https (http is allowed for localhost only).',
-  }),
+const redirectUrl = /* @__PURE__ */ z.define(() =>
+  z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL.' }).check(
+    z.maxLength(2048),
+    z.refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(u), {
+      error: 'Must use https (http is allowed for localhost only).',
+    }),
+  ),
 );
 
-export const StartIdentificationRequest = z
-  .strictObject({
-    dob: pastDate.check(z.meta({ examples: ['1978-02-28'] })),
-    email: emailAddress,
-    firstName: personName.check(z.meta({ examples: ['Hans'] })),
-    language: z.enum(LANGUAGES),
-    lastName: personName.check(z.meta({ examples: ['Muster'] })),
-    mobile: e164,
-    /** With `method`: the SP chose from the catalogue. Without both: the person chooses on our page. */
-    issuer: z.optional(issuerName.check(z.meta({ examples: ['Test-ISP'] }))),
-    method: z.optional(methodName.check(z.meta({ examples: ['test'] }))),
-    jurisdiction: z.optional(jurisdiction),
-    assuranceLevel: z.optional(loa),
-    redirectUrl: z.optional(redirectUrl),
-    state: z.optional(safeText(512)),
-  })
-  .check(
-    z.superRefine((body, ctx) => {
-      for (const [given, missing] of [
-        ['issuer', 'method'],
-        ['method', 'issuer'],
-      ] as const) {
-        if (body[given] !== undefined && body[missing] === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [missing],
-            message: `Give ${missing} with ${given}, or neither to let the person choose the method.`,
-          });
+export const StartIdentificationRequest = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      dob: pastDate.check(z.meta({ examples: ['1978-02-28'] })),
+      email: emailAddress,
+      firstName: personName.check(z.meta({ examples: ['Hans'] })),
+      language: z.enum(LANGUAGES),
+      lastName: personName.check(z.meta({ examples: ['Muster'] })),
+      mobile: e164,
+      /** With `method`: the SP chose from the catalogue. Without both: the person chooses on our page. */
+      issuer: z.optional(issuerName.check(z.meta({ examples: ['Test-ISP'] }))),
+      method: z.optional(methodName.check(z.meta({ examples: ['test'] }))),
+      jurisdiction: z.optional(jurisdiction),
+      assuranceLevel: z.optional(loa),
+      redirectUrl: z.optional(redirectUrl),
+      state: z.optional(safeText(512)),
+    })
+    .check(
+      z.superRefine((body, ctx) => {
+        for (const [given, missing] of [
+          ['issuer', 'method'],
+          ['method', 'issuer'],
+        ] as const) {
+          if (body[given] !== undefined && body[missing] === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [missing],
+              message: `Give ${missing} with ${given}, or neither to let the person choose the method.`,
+            });
+          }
         }
-      }
-    }),
-    z.meta({
-      id: 'StartIdentificationRequest',
-      description:
-        'The white paper’s six fields start an identification whose method the person chooses on the service’s page; with `issuer` and `method` (from the catalogue) the person goes straight to the partner.',
-      dependentRequired: { issuer: ['method'], method: ['issuer'] },
-    }),
-  );
+      }),
+      z.meta({
+        id: 'StartIdentificationRequest',
+        description:
+          'The white paper’s six fields start an identification whose method the person chooses on the service’s page; with `issuer` and `method` (from the catalogue) the person goes straight to the partner.',
+        dependentRequired: { issuer: ['method'], method: ['issuer'] },
+      }),
+    ),
+);
 export type StartIdentificationRequest = z.infer<typeof StartIdentificationRequest>;
 
-export const StartIdentificationResponse = z
-  .strictObject({
-    refId: z.uuid(),
-    error: z.null(),
-    targetURL: z.url(),
-    expiresAt: z.iso.datetime(),
-  })
-  .check(z.meta({ id: 'StartIdentificationResponse' }));
+export const StartIdentificationResponse = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      refId: z.uuid(),
+      error: z.null(),
+      targetURL: z.url(),
+      expiresAt: z.iso.datetime(),
+    })
+    .check(z.meta({ id: 'StartIdentificationResponse' })),
+);
 export type StartIdentificationResponse = z.infer<typeof StartIdentificationResponse>;
 
-export const StatusEntry = z
-  .strictObject({
-    status: z
-      .string()
-      .check(z.meta({ examples: ['created', 'initialized', 'waiting-for-doc', 'data-ready'] })),
-    date: z.iso.datetime(),
-    reason: z.nullable(z.string()),
-    kind: z
-      .nullable(z.string())
-      .check(z.meta({ description: 'For `cancelled`: user, isp, unsuccessful or expired.' })),
-  })
-  .check(z.meta({ id: 'StatusEntry' }));
+export const StatusEntry = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      status: z
+        .string()
+        .check(z.meta({ examples: ['created', 'initialized', 'waiting-for-doc', 'data-ready'] })),
+      date: z.iso.datetime(),
+      reason: z.nullable(z.string()),
+      kind: z
+        .nullable(z.string())
+        .check(z.meta({ description: 'For `cancelled`: user, isp, unsuccessful or expired.' })),
+    })
+    .check(z.meta({ id: 'StatusEntry' })),
+);
 
-export const IdentificationStatus = z
-  .strictObject({
-    refId: z.string(),
-    orderId: z.string(),
-    issuer: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
-    adapter: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
-    method: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
-    mobile: z.string(),
-    evidenceId: z.nullable(z.string()),
-    statuses: z.array(StatusEntry),
-  })
-  .check(z.meta({ id: 'IdentificationStatus' }));
+export const IdentificationStatus = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      refId: z.string(),
+      orderId: z.string(),
+      issuer: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
+      adapter: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
+      method: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
+      mobile: z.string(),
+      evidenceId: z.nullable(z.string()),
+      statuses: z.array(StatusEntry),
+    })
+    .check(z.meta({ id: 'IdentificationStatus' })),
+);
 export type IdentificationStatus = z.infer<typeof IdentificationStatus>;
 
 /** Idempotency keys: printable ASCII, bounded (as Stripe and the IETF draft do). */
-export const IdempotencyKey = z
-  .string()
-  .check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'Must be 1 to 255 printable ASCII characters.' }));
-export const IdempotencyHeader = z.object({ 'Idempotency-Key': z.optional(IdempotencyKey) });
+export const IdempotencyKey = /* @__PURE__ */ z.define(() =>
+  z
+    .string()
+    .check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'Must be 1 to 255 printable ASCII characters.' })),
+);
+export const IdempotencyHeader = /* @__PURE__ */ z.define(() =>
+  z.object({ 'Idempotency-Key': z.optional(IdempotencyKey) }),
+);

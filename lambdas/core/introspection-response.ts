@@ -6,39 +6,45 @@
 import { epoch, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './introspection.js';
 import * as z from './zod.js';
 
-export const InactiveToken = z.strictObject({ active: z.literal(false) });
+export const InactiveToken = /* @__PURE__ */ z.define(() => z.strictObject({ active: z.literal(false) }));
 
-export const ActiveOrderToken = z.strictObject({
-  active: z.literal(true),
-  token_type: z.literal(ORDER_TOKEN_TYPE),
-  scope: z.literal(ORDER_TOKEN_SCOPE),
-  /** The SP that started the identification. */
-  client_id: z.string().check(z.minLength(1)),
-  iss: z.url(),
-  aud: z.string().check(z.minLength(1)),
-  sub: z.uuid(),
-  refId: z.uuid(),
-  method: z.string().check(z.minLength(1)),
-  loa: z.union([z.literal(3), z.literal(4)]),
-  iat: epoch,
-  exp: epoch,
-  jti: z.uuid(),
-});
+export const ActiveOrderToken = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    active: z.literal(true),
+    token_type: z.literal(ORDER_TOKEN_TYPE),
+    scope: z.literal(ORDER_TOKEN_SCOPE),
+    /** The SP that started the identification. */
+    client_id: z.string().check(z.minLength(1)),
+    iss: z.url(),
+    aud: z.string().check(z.minLength(1)),
+    sub: z.uuid(),
+    refId: z.uuid(),
+    method: z.string().check(z.minLength(1)),
+    loa: z.union([z.literal(3), z.literal(4)]),
+    iat: epoch,
+    exp: epoch,
+    jti: z.uuid(),
+  }),
+);
 
-export const ActiveAccessToken = z.strictObject({
-  active: z.literal(true),
-  token_type: z.literal('access_token'),
-  scope: z.string(),
-  client_id: z.string().check(z.minLength(1)),
-  iss: z.string().check(z.minLength(1)),
-  sub: z.optional(z.string().check(z.minLength(1))),
-  aud: z.optional(z.union([z.string(), z.array(z.string())])),
-  iat: epoch,
-  exp: epoch,
-  jti: z.optional(z.string().check(z.minLength(1))),
-});
+export const ActiveAccessToken = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    active: z.literal(true),
+    token_type: z.literal('access_token'),
+    scope: z.string(),
+    client_id: z.string().check(z.minLength(1)),
+    iss: z.string().check(z.minLength(1)),
+    sub: z.optional(z.string().check(z.minLength(1))),
+    aud: z.optional(z.union([z.string(), z.array(z.string())])),
+    iat: epoch,
+    exp: epoch,
+    jti: z.optional(z.string().check(z.minLength(1))),
+  }),
+);
 
-export const IntrospectionResponse = z
-  .union([InactiveToken, ActiveOrderToken, ActiveAccessToken])
-  .check(z.meta({ id: 'IntrospectionResponse', description: 'RFC 7662 §2.2 introspection response.' }));
+export const IntrospectionResponse = /* @__PURE__ */ z.define(() =>
+  z
+    .union([InactiveToken, ActiveOrderToken, ActiveAccessToken])
+    .check(z.meta({ id: 'IntrospectionResponse', description: 'RFC 7662 §2.2 introspection response.' })),
+);
 export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;

@@ -17,45 +17,51 @@ import * as z from './zod.js';
 export { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE };
 
 /** Seconds since the epoch, as JWT claims carry times. */
-export const epoch = z.number().check(z.int(), z.nonnegative());
+export const epoch = /* @__PURE__ */ z.define(() => z.number().check(z.int(), z.nonnegative()));
 
-export const OrderTokenHeader = z.object({
-  alg: z.literal(ORDER_TOKEN_ALGORITHM),
-  typ: z.literal(ORDER_TOKEN_TYPE),
-  kid: z.string().check(z.minLength(1)),
-});
+export const OrderTokenHeader = /* @__PURE__ */ z.define(() =>
+  z.object({
+    alg: z.literal(ORDER_TOKEN_ALGORITHM),
+    typ: z.literal(ORDER_TOKEN_TYPE),
+    kid: z.string().check(z.minLength(1)),
+  }),
+);
 
-export const OrderTokenClaims = z.object({
-  /** The service (its public base URL). */
-  iss: z.url(),
-  /** The partner the order is for: its issuer name in the catalogue. */
-  aud: z.string().check(z.minLength(1)),
-  /** The refId, also as `refId`. */
-  sub: z.uuid(),
-  refId: z.uuid(),
-  method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
-  loa: z.union([z.literal(3), z.literal(4)]),
-  scope: z.literal(ORDER_TOKEN_SCOPE),
-  iat: epoch,
-  /** At the latest the order's expiry. */
-  exp: epoch,
-  jti: z.uuid(),
-});
+export const OrderTokenClaims = /* @__PURE__ */ z.define(() =>
+  z.object({
+    /** The service (its public base URL). */
+    iss: z.url(),
+    /** The partner the order is for: its issuer name in the catalogue. */
+    aud: z.string().check(z.minLength(1)),
+    /** The refId, also as `refId`. */
+    sub: z.uuid(),
+    refId: z.uuid(),
+    method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
+    loa: z.union([z.literal(3), z.literal(4)]),
+    scope: z.literal(ORDER_TOKEN_SCOPE),
+    iat: epoch,
+    /** At the latest the order's expiry. */
+    exp: epoch,
+    jti: z.uuid(),
+  }),
+);
 export type OrderTokenClaims = z.infer<typeof OrderTokenClaims>;
 
 /** Unknown parameters are ignored, as OAuth endpoints do (RFC 6749 §3.1). */
-export const IntrospectionRequest = z
-  .catchall(
-    z.object({
-      token: z.string().check(z.minLength(1), z.maxLength(8192)),
-      /** RFC 7662 §2.1: a hint only; every supported token type is tried. */
-      token_type_hint: z.optional(z.string().check(z.maxLength(64))),
-    }),
-    // Other parameters are ignored (RFC 7662 §2.1 lets a server take more); like every OAuth
-    // parameter each is a single value: a repeated one is refused (RFC 6749 §3.1).
-    z.string(),
-  )
-  .check(z.meta({ id: 'IntrospectionRequest' }));
+export const IntrospectionRequest = /* @__PURE__ */ z.define(() =>
+  z
+    .catchall(
+      z.object({
+        token: z.string().check(z.minLength(1), z.maxLength(8192)),
+        /** RFC 7662 §2.1: a hint only; every supported token type is tried. */
+        token_type_hint: z.optional(z.string().check(z.maxLength(64))),
+      }),
+      // Other parameters are ignored (RFC 7662 §2.1 lets a server take more); like every OAuth
+      // parameter each is a single value: a repeated one is refused (RFC 6749 §3.1).
+      z.string(),
+    )
+    .check(z.meta({ id: 'IntrospectionRequest' })),
+);
 
 /** What the token turned out to be, after its signature and claims were checked. */
 export type VerifiedToken =

@@ -5,24 +5,32 @@ import * as z from './zod.js';
 export const PERSON_NAME = /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
 
 // Not trimmed: a name with leading or trailing white space or control characters is refused, not repaired.
-export const personName = z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(100),
-    z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
-  );
-
-export const e164 = z.string().check(
-  z.regex(/^\+[1-9]\d{7,14}$/, {
-    error: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.',
-  }),
-  z.meta({ examples: ['+41783478228'] }),
+export const personName = /* @__PURE__ */ z.define(() =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(100),
+      z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
+    ),
 );
 
-export const pastDate = z.iso.date({ error: 'Must be a real calendar date, YYYY-MM-DD.' }).check(
-  z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
-  z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
+export const e164 = /* @__PURE__ */ z.define(() =>
+  z.string().check(
+    z.regex(/^\+[1-9]\d{7,14}$/, {
+      error: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.',
+    }),
+    z.meta({ examples: ['+41783478228'] }),
+  ),
 );
 
-export const emailAddress = z.email({ error: 'Must be an email address.' }).check(z.maxLength(254));
+export const pastDate = /* @__PURE__ */ z.define(() =>
+  z.iso.date({ error: 'Must be a real calendar date, YYYY-MM-DD.' }).check(
+    z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
+    z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
+  ),
+);
+
+export const emailAddress = /* @__PURE__ */ z.define(() =>
+  z.email({ error: 'Must be an email address.' }).check(z.maxLength(254)),
+);

@@ -3,4 +3,6 @@
  */
 import * as z from './zod.js';
 
-export const RefIdParam = z.strictObject({ refId: z.uuid({ error: 'Must be a UUID.' }) });
+export const RefIdParam = /* @__PURE__ */ z.define(() =>
+  z.strictObject({ refId: z.uuid({ error: 'Must be a UUID.' }) }),
+);

@@ -3,7 +3,9 @@
  * is generated from them and the handlers validate with the same schemas, so the two cannot
  * disagree. A handler imports the module of its own route (verify-schemas.ts, …), not this one:
  * schemas are built when their module loads, and a function should not build those of other
- * routes at cold start (docs/benchmarks.md §3; test/bench/bundle-contents.test.ts).
+ * routes at cold start. Each schema is defined with `z.define` marked pure (zod.ts), so that a bundle
+ * also leaves out the schemas of its own modules it does not use — the answers' schemas, which only
+ * this document needs (docs/benchmarks.md §3; test/bench/bundle-contents.test.ts).
  */
 
 export * from './catalogue-fields.js';

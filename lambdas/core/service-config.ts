@@ -10,79 +10,86 @@ import { PriceSheetSchema } from './statement.js';
 import { DEFAULT_TERMS_OF_USE, TermsOfUseSchema } from './terms-of-use.js';
 import * as z from './zod.js';
 
-const loa = z.union([z.literal(3), z.literal(4)]);
-const name = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/));
-const method = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/));
-const clientId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));
+const loa = /* @__PURE__ */ z.define(() => z.union([z.literal(3), z.literal(4)]));
+const name = /* @__PURE__ */ z.define(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/)));
+const method = /* @__PURE__ */ z.define(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)));
+const clientId = /* @__PURE__ */ z.define(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)));
 
 /** A partner's backend as an OAuth client: it may introspect the order tokens addressed to it. */
-export const IspClientSchema = z.strictObject({
-  clientId,
-  /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
-  clientSecret: z.optional(z.string().check(z.minLength(12))),
-  scopes: z._default(z.array(z.enum(PARTNER_SCOPES)).check(z.minLength(1)), [...PARTNER_SCOPES]),
-});
+export const IspClientSchema = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    clientId,
+    /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
+    clientSecret: z.optional(z.string().check(z.minLength(12))),
+    scopes: z._default(z.array(z.enum(PARTNER_SCOPES)).check(z.minLength(1)), [...PARTNER_SCOPES]),
+  }),
+);
 
-export const IspConfigSchema = z.strictObject({
-  issuer: name,
-  adapter: z.string().check(z.minLength(1)),
-  loa,
-  jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
-  realtimeMethods: z.array(method),
-  offlineMethods: z._default(z.array(method), []),
-  offline: z.boolean(),
-  webflow: z.boolean(),
-  operatorAssisted: z._default(z.boolean(), true),
-  identificationData: z._default(z.array(z.string()), []),
-  additionalData: z._default(z.array(z.string()), []),
-  defaultLocale: z._default(z.string(), 'en'),
-  timeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
-  orderValiditySeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
-  /** Public keys (JWK) this partner signs its callbacks with. */
-  keys: z._default(z.array(z.record(z.string(), z.unknown())), []),
-  /** Adapter-specific settings (e.g. the partner's API URL for the generic HTTP adapter). */
-  settings: z._default(z.record(z.string(), z.unknown()), {}),
-  /** The partner's OAuth clients (Cognito app clients in AWS). */
-  clients: z._default(z.array(IspClientSchema), []),
-});
+export const IspConfigSchema = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    issuer: name,
+    adapter: z.string().check(z.minLength(1)),
+    loa,
+    jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
+    realtimeMethods: z.array(method),
+    offlineMethods: z._default(z.array(method), []),
+    offline: z.boolean(),
+    webflow: z.boolean(),
+    operatorAssisted: z._default(z.boolean(), true),
+    identificationData: z._default(z.array(z.string()), []),
+    additionalData: z._default(z.array(z.string()), []),
+    defaultLocale: z._default(z.string(), 'en'),
+    timeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
+    orderValiditySeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
+    /** Public keys (JWK) this partner signs its callbacks with. */
+    keys: z._default(z.array(z.record(z.string(), z.unknown())), []),
+    /** Adapter-specific settings (e.g. the partner's API URL for the generic HTTP adapter). */
+    settings: z._default(z.record(z.string(), z.unknown()), {}),
+    /** The partner's OAuth clients (Cognito app clients in AWS). */
+    clients: z._default(z.array(IspClientSchema), []),
+  }),
+);
 
-const jurisdictions = z.array(z.enum(JURISDICTIONS)).check(z.minLength(1));
+const jurisdictions = /* @__PURE__ */ z.define(() => z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)));
 /**
  * A claimed identity with the jurisdictions it signs under; a bare id (the earlier form) signs
  * under all of its SP's jurisdictions.
  */
-export const ClaimedIdentityConfigSchema = z.union([
-  claimedIdentityId,
-  z.strictObject({ id: claimedIdentityId, jurisdictions }),
-]);
+export const ClaimedIdentityConfigSchema = /* @__PURE__ */ z.define(() =>
+  z.union([claimedIdentityId, z.strictObject({ id: claimedIdentityId, jurisdictions })]),
+);
 
-const SpConfigObject = z.strictObject({
-  clientId,
-  /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
-  clientSecret: z.optional(z.string().check(z.minLength(12))),
-  name: z.string().check(z.minLength(1), z.maxLength(200)),
-  methods: z.record(z.string(), z.union([z.literal('*'), z.array(method)])),
-  jurisdictions,
-  loas: z.array(loa).check(z.minLength(1)),
-  financialIntermediary: z.boolean(),
-  amlContracts: z._default(z.array(z.string()), []),
-  claimedIdentities: z._default(z.array(ClaimedIdentityConfigSchema), []),
-  /** How long the person may take to choose the method, for starts without issuer and method. */
-  methodChoiceSeconds: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400))),
-  /** OAuth scopes the client may ask for. */
-  scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
-  /** The prices of its monthly statement (`npm run admin -- usage`); without one, usage is counted, not priced. */
-  priceSheet: z.optional(PriceSheetSchema),
-});
+const SpConfigObject = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    clientId,
+    /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
+    clientSecret: z.optional(z.string().check(z.minLength(12))),
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
+    methods: z.record(z.string(), z.union([z.literal('*'), z.array(method)])),
+    jurisdictions,
+    loas: z.array(loa).check(z.minLength(1)),
+    financialIntermediary: z.boolean(),
+    amlContracts: z._default(z.array(z.string()), []),
+    claimedIdentities: z._default(z.array(ClaimedIdentityConfigSchema), []),
+    /** How long the person may take to choose the method, for starts without issuer and method. */
+    methodChoiceSeconds: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400))),
+    /** OAuth scopes the client may ask for. */
+    scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
+    /** The prices of its monthly statement (`npm run admin -- usage`); without one, usage is counted, not priced. */
+    priceSheet: z.optional(PriceSheetSchema),
+  }),
+);
 
-export const SpConfigSchema = z.pipe(
-  SpConfigObject,
-  z.transform((sp) => ({
-    ...sp,
-    claimedIdentities: sp.claimedIdentities.map((ci) =>
-      typeof ci === 'string' ? { id: ci, jurisdictions: [...sp.jurisdictions] } : ci,
-    ),
-  })),
+export const SpConfigSchema = /* @__PURE__ */ z.define(() =>
+  z.pipe(
+    SpConfigObject,
+    z.transform((sp) => ({
+      ...sp,
+      claimedIdentities: sp.claimedIdentities.map((ci) =>
+        typeof ci === 'string' ? { id: ci, jurisdictions: [...sp.jurisdictions] } : ci,
+      ),
+    })),
+  ),
 );
 
 /** Settings of the adapters that define a schema for them, by adapter name. */
@@ -101,67 +108,69 @@ export function partnerSecretVariables(config: Pick<ServiceConfig, 'isps'>): str
   return [...new Set(names)];
 }
 
-export const ServiceConfigSchema = z
-  .strictObject({
-    $comment: z.optional(z.string()),
-    isps: z.array(IspConfigSchema).check(z.minLength(1)),
-    serviceProviders: z.array(SpConfigSchema),
-    /** The terms of use new acceptances get; the service's own default when absent. */
-    termsOfUse: z._default(TermsOfUseSchema, DEFAULT_TERMS_OF_USE),
-  })
-  .check(
-    z.superRefine((config, ctx) => {
-      config.isps.forEach((isp, i) => {
-        const schema = ADAPTER_SETTINGS[isp.adapter];
-        const parsed = schema?.safeParse(isp.settings);
-        for (const issue of parsed?.error?.issues ?? []) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['isps', i, 'settings', ...issue.path],
-            message: issue.message,
-          });
-        }
-      });
-      // A claimed identity is one SP's (it is a table key), and signs only where its SP may.
-      const claimedBy = new Map<string, string>();
-      config.serviceProviders.forEach((sp, i) => {
-        sp.claimedIdentities.forEach((ci, j) => {
-          const path = ['serviceProviders', i, 'claimedIdentities', j];
-          const owner = claimedBy.get(ci.id);
-          if (owner !== undefined)
+export const ServiceConfigSchema = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      $comment: z.optional(z.string()),
+      isps: z.array(IspConfigSchema).check(z.minLength(1)),
+      serviceProviders: z.array(SpConfigSchema),
+      /** The terms of use new acceptances get; the service's own default when absent. */
+      termsOfUse: z._default(TermsOfUseSchema, DEFAULT_TERMS_OF_USE),
+    })
+    .check(
+      z.superRefine((config, ctx) => {
+        config.isps.forEach((isp, i) => {
+          const schema = ADAPTER_SETTINGS[isp.adapter];
+          const parsed = schema?.safeParse(isp.settings);
+          for (const issue of parsed?.error?.issues ?? []) {
             ctx.addIssue({
               code: 'custom',
-              path,
-              message: `Claimed identity ${ci.id} is already one of ${owner}.`,
+              path: ['isps', i, 'settings', ...issue.path],
+              message: issue.message,
             });
-          claimedBy.set(ci.id, sp.clientId);
-          // Checks run even when an entry failed its own schema (and so was not normalised).
-          for (const j2 of Array.isArray(ci.jurisdictions) ? ci.jurisdictions : [])
-            if (!sp.jurisdictions.includes(j2))
+          }
+        });
+        // A claimed identity is one SP's (it is a table key), and signs only where its SP may.
+        const claimedBy = new Map<string, string>();
+        config.serviceProviders.forEach((sp, i) => {
+          sp.claimedIdentities.forEach((ci, j) => {
+            const path = ['serviceProviders', i, 'claimedIdentities', j];
+            const owner = claimedBy.get(ci.id);
+            if (owner !== undefined)
               ctx.addIssue({
                 code: 'custom',
-                path: [...path, 'jurisdictions'],
-                message: `${j2} is not a jurisdiction of ${sp.clientId}.`,
+                path,
+                message: `Claimed identity ${ci.id} is already one of ${owner}.`,
               });
+            claimedBy.set(ci.id, sp.clientId);
+            // Checks run even when an entry failed its own schema (and so was not normalised).
+            for (const j2 of Array.isArray(ci.jurisdictions) ? ci.jurisdictions : [])
+              if (!sp.jurisdictions.includes(j2))
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [...path, 'jurisdictions'],
+                  message: `${j2} is not a jurisdiction of ${sp.clientId}.`,
+                });
+          });
         });
-      });
-      // One client id is one party: an SP or a partner, never both, never twice.
-      const seen = new Set<string>();
-      const ids = [
-        ...config.serviceProviders.map((sp, i) => ({
-          id: sp.clientId,
-          path: ['serviceProviders', i, 'clientId'],
-        })),
-        ...config.isps.flatMap((isp, i) =>
-          isp.clients.map((c, j) => ({ id: c.clientId, path: ['isps', i, 'clients', j, 'clientId'] })),
-        ),
-      ];
-      for (const { id, path } of ids) {
-        if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `Client id ${id} is used twice.` });
-        seen.add(id);
-      }
-    }),
-  );
+        // One client id is one party: an SP or a partner, never both, never twice.
+        const seen = new Set<string>();
+        const ids = [
+          ...config.serviceProviders.map((sp, i) => ({
+            id: sp.clientId,
+            path: ['serviceProviders', i, 'clientId'],
+          })),
+          ...config.isps.flatMap((isp, i) =>
+            isp.clients.map((c, j) => ({ id: c.clientId, path: ['isps', i, 'clients', j, 'clientId'] })),
+          ),
+        ];
+        for (const { id, path } of ids) {
+          if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `Client id ${id} is used twice.` });
+          seen.add(id);
+        }
+      }),
+    ),
+);
 
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>;
 export type SpConfig = z.output<typeof SpConfigSchema>;

@@ -9,8 +9,10 @@ import * as z from './zod.js';
  * The terms page's form beside its `accept=yes`: the version shown and, optionally, a pseudonym —
  * checked as the start call checks names (an empty field is no pseudonym).
  */
-export const TermsForm = z.object({
-  termsVersion: z.optional(z.string().check(z.regex(TERMS_VERSION, { error: 'Invalid terms version.' }))),
-  pseudonym: z.optional(personName),
-});
+export const TermsForm = /* @__PURE__ */ z.define(() =>
+  z.object({
+    termsVersion: z.optional(z.string().check(z.regex(TERMS_VERSION, { error: 'Invalid terms version.' }))),
+    pseudonym: z.optional(personName),
+  }),
+);
 export type TermsForm = z.infer<typeof TermsForm>;

@@ -43,99 +43,111 @@ const isoDate = (label: string) =>
   z.pipe(required(), z.iso.date({ error: `${label} must be a real calendar date, YYYY-MM-DD.` }));
 
 // The start call's name rule, so the simulator never identifies a name the service would refuse.
-const personName = required().check(
-  z.maxLength(100, { error: 'At most 100 characters.' }),
-  z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
+const personName = /* @__PURE__ */ z.define(() =>
+  required().check(
+    z.maxLength(100, { error: 'At most 100 characters.' }),
+    z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
+  ),
 );
 
 /** The person data the simulated partner "identified". Field names are the form's and the API's. */
-export const SimulatedPerson = z.strictObject({
-  firstName: personName,
-  lastName: personName,
-  email: z.pipe(required(), z.email({ error: 'Must be an email address.' }).check(z.maxLength(254))),
-  mobile: z.pipe(required(), e164),
-  dob: isoDate('The date of birth').check(
-    z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
-    z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
-  ),
-  placeOfBirth: required().check(
-    z.maxLength(100, { error: 'At most 100 characters.' }),
-    z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
-  ),
-  nationality: z
-    .string()
-    .check(
-      z.trim(),
-      z.toUpperCase(),
-      z.minLength(1, REQUIRED),
-      z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' }),
+export const SimulatedPerson = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    firstName: personName,
+    lastName: personName,
+    email: z.pipe(required(), z.email({ error: 'Must be an email address.' }).check(z.maxLength(254))),
+    mobile: z.pipe(required(), e164),
+    dob: isoDate('The date of birth').check(
+      z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
+      z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
     ),
-  idCardNumber: required().check(
-    z.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, {
-      error: 'Must be 1 to 50 letters, digits, spaces or hyphens.',
-    }),
-  ),
-  /** May lie in the past: an expired document is a case a tester may want the service to refuse. */
-  validUntil: isoDate('Valid until'),
-});
-export type SimulatedPerson = z.output<typeof SimulatedPerson>;
-
-const reason = z.pipe(
-  z.optional(
-    z
+    placeOfBirth: required().check(
+      z.maxLength(100, { error: 'At most 100 characters.' }),
+      z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
+    ),
+    nationality: z
       .string()
       .check(
         z.trim(),
-        z.maxLength(500, { error: 'At most 500 characters.' }),
-        z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
+        z.toUpperCase(),
+        z.minLength(1, REQUIRED),
+        z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' }),
       ),
+    idCardNumber: required().check(
+      z.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, {
+        error: 'Must be 1 to 50 letters, digits, spaces or hyphens.',
+      }),
+    ),
+    /** May lie in the past: an expired document is a case a tester may want the service to refuse. */
+    validUntil: isoDate('Valid until'),
+  }),
+);
+export type SimulatedPerson = z.output<typeof SimulatedPerson>;
+
+const reason = /* @__PURE__ */ z.define(() =>
+  z.pipe(
+    z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.maxLength(500, { error: 'At most 500 characters.' }),
+          z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
+        ),
+    ),
+    z.transform((r) => (r ? r : undefined)),
   ),
-  z.transform((r) => (r ? r : undefined)),
 );
 
 /** The submitted "Define Identity" form: every field is required (the form comes prefilled). */
-export const SimulatorForm = z.extend(SimulatedPerson, {
-  status: z.enum(SIMULATOR_STATUSES, { error: 'Choose one of the offered statuses.' }),
-  reason,
-});
+export const SimulatorForm = /* @__PURE__ */ z.define(() =>
+  z.extend(SimulatedPerson, {
+    status: z.enum(SIMULATOR_STATUSES, { error: 'Choose one of the offered statuses.' }),
+    reason,
+  }),
+);
 export type SimulatorForm = z.output<typeof SimulatorForm>;
 
 /**
  * The person fields of the JSON API: the form's rules, without the form's trimming and upper-casing
  * (a program sends exact values), so that its JSON Schema says exactly what is accepted.
  */
-const SimulatedPersonFields = z.strictObject({
-  firstName: strictPersonName,
-  lastName: strictPersonName,
-  email: z.email({ error: 'Must be an email address.' }).check(z.maxLength(254)),
-  mobile: e164,
-  dob: pastDate,
-  placeOfBirth: safeText(100),
-  nationality: z
-    .string()
-    .check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' })),
-  idCardNumber: z.string().check(
-    z.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, {
-      error: 'Must be 1 to 50 letters, digits, spaces or hyphens.',
-    }),
-  ),
-  validUntil: z.iso.date({ error: 'Valid until must be a real calendar date, YYYY-MM-DD.' }),
-});
+const SimulatedPersonFields = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    firstName: strictPersonName,
+    lastName: strictPersonName,
+    email: z.email({ error: 'Must be an email address.' }).check(z.maxLength(254)),
+    mobile: e164,
+    dob: pastDate,
+    placeOfBirth: safeText(100),
+    nationality: z
+      .string()
+      .check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' })),
+    idCardNumber: z.string().check(
+      z.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,49}$/, {
+        error: 'Must be 1 to 50 letters, digits, spaces or hyphens.',
+      }),
+    ),
+    validUntil: z.iso.date({ error: 'Valid until must be a real calendar date, YYYY-MM-DD.' }),
+  }),
+);
 
 /** The JSON API for automated SP tests: person fields not given default from the order. */
-export const SimulatorApiRequest = z.strictObject({
-  status: z.enum(SIMULATOR_STATUSES),
-  person: z.optional(z.partial(SimulatedPersonFields)),
-  /** The partner's reason, sent with a cancellation. */
-  reason: z.optional(
-    z
-      .string()
-      .check(
-        z.maxLength(500, { error: 'At most 500 characters.' }),
-        z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
-      ),
-  ),
-});
+export const SimulatorApiRequest = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    status: z.enum(SIMULATOR_STATUSES),
+    person: z.optional(z.partial(SimulatedPersonFields)),
+    /** The partner's reason, sent with a cancellation. */
+    reason: z.optional(
+      z
+        .string()
+        .check(
+          z.maxLength(500, { error: 'At most 500 characters.' }),
+          z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
+        ),
+    ),
+  }),
+);
 export type SimulatorApiRequest = z.output<typeof SimulatorApiRequest>;
 
 export type SimulatedOrder = Pick<OpenedOrder, 'refId' | 'method' | 'loa' | 'jurisdictions' | 'person'>;

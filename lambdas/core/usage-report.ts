@@ -3,56 +3,62 @@ import type { Statement } from './statement.js';
 import { MONTH, type SpUsage, USAGE_EVENTS, type UsageEvent } from './usage.js';
 import * as z from './zod.js';
 
-export const UsageMonth = z
-  .string()
-  .check(
-    z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }),
-    z.meta({ examples: ['2026-11'] }),
-  );
-
-export const UsageQuery = z.strictObject({ month: UsageMonth }).check(z.meta({ id: 'UsageQuery' }));
-
-const count = z.number().check(z.int(), z.minimum(0));
-
-export const UsageReport = z
-  .strictObject({
-    month: z.string(),
-    clientId: z.string(),
-    identifications: z.array(
-      z.strictObject({
-        issuer: z.string(),
-        method: z.string(),
-        counts: z.strictObject(
-          Object.fromEntries(USAGE_EVENTS.map((e) => [e, count])) as Record<UsageEvent, typeof count>,
-        ),
-      }),
+export const UsageMonth = /* @__PURE__ */ z.define(() =>
+  z
+    .string()
+    .check(
+      z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }),
+      z.meta({ examples: ['2026-11'] }),
     ),
-    verify: z.array(
-      z.strictObject({ claimedIdentity: z.string(), calls: count, positive: count, negative: count }),
-    ),
-    statement: z.strictObject({
-      currency: z.nullable(z.string()),
-      charges: z.array(
+);
+
+export const UsageQuery = /* @__PURE__ */ z.define(() =>
+  z.strictObject({ month: UsageMonth }).check(z.meta({ id: 'UsageQuery' })),
+);
+
+const count = /* @__PURE__ */ z.define(() => z.number().check(z.int(), z.minimum(0)));
+
+export const UsageReport = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      month: z.string(),
+      clientId: z.string(),
+      identifications: z.array(
         z.strictObject({
-          item: z.enum(['monthly-fee', 'completed-identification', 'verify-call']),
-          issuer: z.optional(z.string()),
-          method: z.optional(z.string()),
-          claimedIdentity: z.optional(z.string()),
-          quantity: count,
-          unitPrice: z.string(),
-          amount: z.string(),
+          issuer: z.string(),
+          method: z.string(),
+          counts: z.strictObject(
+            Object.fromEntries(USAGE_EVENTS.map((e) => [e, count])) as Record<UsageEvent, typeof count>,
+          ),
         }),
       ),
-      total: z.nullable(z.string()),
-    }),
-  })
-  .check(
-    z.meta({
-      id: 'UsageReport',
-      description:
-        'The calling SP’s usage in one month (UTC): identification events per partner and method, verify calls per claimed identity, and the statement its price sheet makes of them.',
-    }),
-  );
+      verify: z.array(
+        z.strictObject({ claimedIdentity: z.string(), calls: count, positive: count, negative: count }),
+      ),
+      statement: z.strictObject({
+        currency: z.nullable(z.string()),
+        charges: z.array(
+          z.strictObject({
+            item: z.enum(['monthly-fee', 'completed-identification', 'verify-call']),
+            issuer: z.optional(z.string()),
+            method: z.optional(z.string()),
+            claimedIdentity: z.optional(z.string()),
+            quantity: count,
+            unitPrice: z.string(),
+            amount: z.string(),
+          }),
+        ),
+        total: z.nullable(z.string()),
+      }),
+    })
+    .check(
+      z.meta({
+        id: 'UsageReport',
+        description:
+          'The calling SP’s usage in one month (UTC): identification events per partner and method, verify calls per claimed identity, and the statement its price sheet makes of them.',
+      }),
+    ),
+);
 export type UsageReport = z.infer<typeof UsageReport>;
 
 export function toUsageReport(usage: SpUsage, statement: Statement): UsageReport {

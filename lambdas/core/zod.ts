@@ -9,6 +9,7 @@
  * Metadata (OpenAPI ids, descriptions, examples) is a check: `.check(z.meta({ id: 'X' }))`, and it
  * goes last. Unlike classic `.meta()`, a schema derived from it by a further `.check()` registers
  * the same metadata again, id included, and two schemas with one id break the OpenAPI document.
+ * Module-level schemas are defined with `define` (below).
  */
 import { en } from 'zod/locales';
 import { config } from 'zod/mini';
@@ -16,3 +17,16 @@ import { config } from 'zod/mini';
 config(en());
 
 export * from 'zod/mini';
+
+/**
+ * A module-level schema is built as `export const X = z.define(() => …)` with the call marked
+ * `@__PURE__` (a block comment before `z.define`), so that a bundle leaves out the schemas none of its
+ * code uses — a function builds at cold start only
+ * those it validates with (docs/benchmarks.md §3), while the OpenAPI document still builds them all.
+ * esbuild assumes that every call may have side effects and keeps an unused `z.string().check(…)`
+ * (and its construction at every cold start) unless the call is marked pure; a mark covers one call,
+ * not a chain, and esbuild does not carry `@__NO_SIDE_EFFECTS__` to calls in other modules — hence one
+ * marked call around the whole definition. The schema is built at once, when its module loads: this is
+ * no lazy construction. test/bench/bundle-contents.test.ts checks which schemas each bundle holds.
+ */
+export const define = <T>(build: () => T): T => build();

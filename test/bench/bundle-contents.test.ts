@@ -15,33 +15,52 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedFunctions, lambdaEnvironment } from '../../bench/cold-start.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 
-const builds = new Map<string, Promise<Metafile>>();
+interface Bundle {
+  metafile: Metafile;
+  /** The minified index.mjs. */
+  text: string;
+}
 
-/** The function's build in esbuild's metafile (built once per test file, not written). */
-function metafileOf(handler: string): Promise<Metafile> {
-  let metafile = builds.get(handler);
-  if (!metafile) {
-    metafile = build(
+const builds = new Map<string, Promise<Bundle>>();
+
+/** The function's build: esbuild's metafile and the index.mjs (built once per test file, not written). */
+function bundleOf(handler: string): Promise<Bundle> {
+  let built = builds.get(handler);
+  if (!built) {
+    built = build(
       esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, `/nonexistent/${handler}`, {
         metafile: true,
         write: false,
       }),
-    ).then((result) => result.metafile as Metafile);
-    builds.set(handler, metafile);
+    ).then((result) => ({
+      metafile: result.metafile as Metafile,
+      text: result.outputFiles?.find((f) => f.path.endsWith('.mjs'))?.text ?? '',
+    }));
+    builds.set(handler, built);
   }
-  return metafile;
+  return built;
 }
+
+/** The function's build in esbuild's metafile. */
+const metafileOf = async (handler: string) => (await bundleOf(handler)).metafile;
 
 /** The function's index.mjs in esbuild's metafile. */
 async function bundle(handler: string) {
   return Object.values((await metafileOf(handler)).outputs).find((o) => o.entryPoint);
 }
 
-/** The project files and packages with code in the function's index.mjs. */
-async function bundledModules(handler: string): Promise<string[]> {
+/** The files (project and node_modules paths) with code in the function's index.mjs. */
+async function bundledFiles(handler: string): Promise<string[]> {
   return Object.entries((await bundle(handler))?.inputs ?? {})
     .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([path]) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path);
+    .map(([path]) => path);
+}
+
+/** The project files and packages with code in the function's index.mjs. */
+async function bundledModules(handler: string): Promise<string[]> {
+  return (await bundledFiles(handler)).map(
+    (path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path,
+  );
 }
 
 describe('the verify bundle', () => {
@@ -99,6 +118,59 @@ describe('route schemas', () => {
     }
     expect(found).toEqual(owners);
   }, 180_000);
+});
+
+describe('zod schemas built at cold start', () => {
+  /**
+   * The schemas with an OpenAPI id (`z.meta({ id })`) each function's bundle holds: the request it
+   * validates, never an answer's schema — those only the document needs (api-docs). A schema module
+   * imported for one export builds only that one because every module-level schema is a call marked
+   * pure (`z.define`, core/zod.ts): remove the mark and the module's other schemas come back here.
+   */
+  const idsOf: Record<string, string[]> = {
+    'identification-start': ['StartIdentificationRequest'],
+    'oauth-introspect': ['IntrospectionRequest'],
+    'providers-list': ['ProvidersQuery'],
+    'usage-get': ['UsageQuery'],
+    verify: ['VerifyRequest'],
+    webhooks: ['CreateWebhookRequest'],
+  };
+  /** Functions that validate no input with zod: none of zod's schema code, no schema built. */
+  const withoutSchemas = [
+    'isp-jwks',
+    'task-await-callback',
+    'task-expire-order',
+    'task-record-failure',
+    'task-register-person',
+    'task-send-terms-sms',
+    'webhook-deliver',
+    'webhook-fanout',
+  ];
+  const schemaIds = (text: string) =>
+    [...new Set([...text.matchAll(/\bid:"([A-Z]\w*)"/g)].map((m) => m[1] as string))].sort();
+
+  it('each function holds the schemas of the requests it validates, the answers’ schemas only api-docs', async () => {
+    const documented = schemaIds((await bundleOf('api-docs')).text);
+    expect(documented).toEqual(
+      expect.arrayContaining(['VerifyRequest', 'VerifyResponse', 'UsageReport', 'Problem']),
+    );
+    const found: Record<string, string[]> = {};
+    for (const handler of deployedFunctions().filter((h) => h !== 'api-docs')) {
+      const ids = schemaIds((await bundleOf(handler)).text).filter((id) => documented.includes(id));
+      if (ids.length) found[handler] = ids;
+    }
+    expect(found).toEqual(idsOf);
+  }, 180_000);
+
+  it.each(withoutSchemas)(
+    '%s carries no zod schema code',
+    async (handler) => {
+      const zodFiles = (await bundledFiles(handler)).filter((f) => f.includes('node_modules/zod/'));
+      expect(zodFiles).not.toContain('node_modules/zod/v4/core/schemas.js');
+      expect(zodFiles).not.toContain('node_modules/zod/v4/mini/schemas.js');
+    },
+    60_000,
+  );
 });
 
 describe('Node built-in modules', () => {
