@@ -46,36 +46,31 @@ export function isAllowedPartnerUrl(value: string): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
 }
 
-const partnerUrl = /* @__PURE__ */ z.define(() =>
-  z.string().check(
+/** The adapter settings' schema, built by the first parse (see HttpAdapterSettings). */
+function httpAdapterSettingsSchema() {
+  const partnerUrl = z.string().check(
     z.refine(isAllowedPartnerUrl, {
       error: 'Must be an https URL without credentials (http only to 127.0.0.1 or localhost).',
     }),
-  ),
-);
-/** The NAME of an environment variable holding a secret; secrets never appear in the configuration. */
-const envName = /* @__PURE__ */ z.define(() =>
-  z
+  );
+  /** The NAME of an environment variable holding a secret; secrets never appear in the configuration. */
+  const envName = z
     .string()
-    .check(z.regex(ENV_VARIABLE_NAME, { error: 'Must be an environment variable name (A-Z, 0-9, _).' })),
-);
-/** A field name in the partner's request body; dots make nested objects (`person.givenName`). */
-const fieldPath = /* @__PURE__ */ z.define(() =>
-  z.string().check(
+    .check(z.regex(ENV_VARIABLE_NAME, { error: 'Must be an environment variable name (A-Z, 0-9, _).' }));
+  /** A field name in the partner's request body; dots make nested objects (`person.givenName`). */
+  const fieldPath = z.string().check(
     z.regex(/^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/, {
       error: 'Must be a field name, or dotted names for nested objects (at most 5 levels).',
     }),
-  ),
-);
-/** RFC 6901 JSON pointer into the partner's answer. */
-const jsonPointer = /* @__PURE__ */ z.define(() =>
-  z.string().check(z.regex(/^(\/([^~/]|~[01])*)+$/, { error: 'Must be a JSON pointer, e.g. /id.' })),
-);
-/** Our field under the partner's name; `null` leaves the field out; absent keeps our name. */
-const mapped = /* @__PURE__ */ z.define(() => z.optional(z.nullable(fieldPath)));
+  );
+  /** RFC 6901 JSON pointer into the partner's answer. */
+  const jsonPointer = z
+    .string()
+    .check(z.regex(/^(\/([^~/]|~[01])*)+$/, { error: 'Must be a JSON pointer, e.g. /id.' }));
+  /** Our field under the partner's name; `null` leaves the field out; absent keeps our name. */
+  const mapped = z.optional(z.nullable(fieldPath));
 
-export const HttpAdapterSettings = /* @__PURE__ */ z.define(() =>
-  z
+  return z
     .strictObject({
       /** Where orders are opened: `POST <ordersUrl>` with a JSON body. */
       ordersUrl: partnerUrl,
@@ -147,8 +142,17 @@ export const HttpAdapterSettings = /* @__PURE__ */ z.define(() =>
           });
         }
       }),
-    ),
-);
+    );
+}
+
+/**
+ * A partner's settings on the `http` adapter, validated with the configuration and when an order is
+ * opened. Built by the first parse (`z.lazy`), not at cold start: of the functions that carry the
+ * adapter, isp-callback and identification-data never open an order, and the start and method-choice
+ * functions parse these only for a partner on this adapter — its ~60 schemas and checks are built by
+ * the first such order, once per process (docs/benchmarks.md §3).
+ */
+export const HttpAdapterSettings = /* @__PURE__ */ z.define(() => z.lazy(httpAdapterSettingsSchema));
 export type HttpAdapterSettings = z.output<typeof HttpAdapterSettings>;
 
 /** The environment variables the settings name for the partner's secrets. */

@@ -1,0 +1,59 @@
+/**
+ * Schemas built at import are built at every cold start of every function that imports them. The
+ * http adapter's settings are built by their first parse instead (core/isp-http.ts): isp-callback
+ * and identification-data carry the adapter but never open an order. Counted with zod's hook for a
+ * constructed schema or check (`postProcessor` in its global config, the one `zod/compile` uses).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HttpAdapterSettings } from '../../lambdas/core/isp-http.js';
+import * as z from '../../lambdas/core/zod.js';
+
+const zodConfig = z.config() as { postProcessor?: (instance: unknown) => void };
+
+/** What `run` constructs: schemas and checks, by zod type. */
+async function constructedDuring(run: () => unknown): Promise<string[]> {
+  const built: string[] = [];
+  zodConfig.postProcessor = (instance) => {
+    const def = (instance as { _zod: { def: { type?: string; check?: string } } })._zod.def;
+    built.push(def.check ? `check:${def.check}` : String(def.type));
+  };
+  try {
+    await run();
+  } finally {
+    delete zodConfig.postProcessor;
+  }
+  return built;
+}
+
+const SETTINGS = {
+  ordersUrl: 'https://partner.example.com/orders',
+  auth: { type: 'bearer', tokenEnv: 'PARTNER_TOKEN' },
+};
+
+afterEach(() => {
+  delete zodConfig.postProcessor;
+});
+
+describe('the http adapter settings', () => {
+  it('are not built when their module loads, but by the first parse, once', async () => {
+    vi.resetModules();
+    let module: typeof import('../../lambdas/core/isp-http.js') | undefined;
+    const atImport = await constructedDuring(async () => {
+      module = await import('../../lambdas/core/isp-http.js');
+    });
+    expect(atImport).toEqual(['lazy']);
+    const settings = (module as typeof import('../../lambdas/core/isp-http.js')).HttpAdapterSettings;
+
+    const atFirstParse = await constructedDuring(() => expect(settings.parse(SETTINGS).retries).toBe(2));
+    expect(atFirstParse.filter((t) => t === 'object').length).toBeGreaterThan(3);
+    expect(await constructedDuring(() => settings.parse(SETTINGS))).toEqual([]);
+  });
+
+  it('refuse what they refused when built at once, with the same message', () => {
+    const result = HttpAdapterSettings.safeParse({ ...SETTINGS, ordersUrl: 'http://partner.example.com' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['ordersUrl', 'Must be an https URL without credentials (http only to 127.0.0.1 or localhost).'],
+    ]);
+  });
+});
