@@ -28,7 +28,7 @@ export const ProvidersQuery = /* @__PURE__ */ z.define(() =>
       offlineMethod: z.optional(methodName),
       webflow: z.optional(booleanParam),
     })
-    .check(z.meta({ id: 'ProvidersQuery' })),
+    .register(z.globalRegistry, { id: 'ProvidersQuery' }),
 );
 export type ProvidersQuery = z.infer<typeof ProvidersQuery>;
 
@@ -38,24 +38,22 @@ export const Provider = /* @__PURE__ */ z.define(() =>
       loa: z.number().check(z.int()),
       issuer: z.string(),
       webflow: z.boolean(),
-      jurisdiction: z.string().check(z.meta({ examples: ['ZERTES,EIDAS'] })),
+      jurisdiction: z.string().register(z.globalRegistry, { examples: ['ZERTES,EIDAS'] }),
       realtimeMethods: z.array(z.string()),
       offline: z.boolean(),
       identificationData: z.array(z.string()),
       additionalData: z.array(z.string()),
       defaultLocale: z.string(),
       offlineMethods: z.optional(
-        z.array(z.string()).check(
-          z.meta({
-            description:
-              'Our extension of the paper’s shape: the offline methods of this entry (present when it has any), usable as the start call’s `method` like `realtimeMethods`.',
-            examples: [['courier']],
-          }),
-        ),
+        z.array(z.string()).register(z.globalRegistry, {
+          description:
+            'Our extension of the paper’s shape: the offline methods of this entry (present when it has any), usable as the start call’s `method` like `realtimeMethods`.',
+          examples: [['courier']],
+        }),
       ),
     })
-    .check(z.meta({ id: 'Provider' })),
+    .register(z.globalRegistry, { id: 'Provider' }),
 );
 export const ProviderList = /* @__PURE__ */ z.define(() =>
-  z.array(Provider).check(z.meta({ id: 'ProviderList' })),
+  z.array(Provider).register(z.globalRegistry, { id: 'ProviderList' }),
 );

@@ -120,6 +120,6 @@ export const IdentificationData = /* @__PURE__ */ z.define(() =>
       loa: z.union([z.literal(3), z.literal(4)]),
       verified_claims: VerifiedClaims,
     })
-    .check(z.meta({ id: 'IdentificationData' })),
+    .register(z.globalRegistry, { id: 'IdentificationData' }),
 );
 export type IdentificationData = z.infer<typeof IdentificationData>;

@@ -23,7 +23,7 @@ export const safeText = (max: number) =>
 export const loa = /* @__PURE__ */ z.define(() =>
   z
     .union([z.literal(3), z.literal(4)])
-    .check(z.meta({ description: '3 = advanced (AES), 4 = qualified (QES).' })),
+    .register(z.globalRegistry, { description: '3 = advanced (AES), 4 = qualified (QES).' }),
 );
 /** Also a DynamoDB key part (CLAIMED#<id>), in the verify call and in the SP setup alike. */
 export const claimedIdentityId = /* @__PURE__ */ z.define(() =>

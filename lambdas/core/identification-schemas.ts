@@ -50,13 +50,13 @@ export const StartIdentificationRequest = /* @__PURE__ */ z.define(() =>
           }
         }
       }),
-      z.meta({
-        id: 'StartIdentificationRequest',
-        description:
-          'The white paper’s six fields start an identification whose method the person chooses on the service’s page; with `issuer` and `method` (from the catalogue) the person goes straight to the partner.',
-        dependentRequired: { issuer: ['method'], method: ['issuer'] },
-      }),
-    ),
+    )
+    .register(z.globalRegistry, {
+      id: 'StartIdentificationRequest',
+      description:
+        'The white paper’s six fields start an identification whose method the person chooses on the service’s page; with `issuer` and `method` (from the catalogue) the person goes straight to the partner.',
+      dependentRequired: { issuer: ['method'], method: ['issuer'] },
+    }),
 );
 export type StartIdentificationRequest = z.infer<typeof StartIdentificationRequest>;
 
@@ -68,23 +68,23 @@ export const StartIdentificationResponse = /* @__PURE__ */ z.define(() =>
       targetURL: z.url(),
       expiresAt: z.iso.datetime(),
     })
-    .check(z.meta({ id: 'StartIdentificationResponse' })),
+    .register(z.globalRegistry, { id: 'StartIdentificationResponse' }),
 );
 export type StartIdentificationResponse = z.infer<typeof StartIdentificationResponse>;
 
 export const StatusEntry = /* @__PURE__ */ z.define(() =>
   z
     .strictObject({
-      status: z
-        .string()
-        .check(z.meta({ examples: ['created', 'initialized', 'waiting-for-doc', 'data-ready'] })),
+      status: z.string().register(z.globalRegistry, {
+        examples: ['created', 'initialized', 'waiting-for-doc', 'data-ready'],
+      }),
       date: z.iso.datetime(),
       reason: z.nullable(z.string()),
       kind: z
         .nullable(z.string())
-        .check(z.meta({ description: 'For `cancelled`: user, isp, unsuccessful or expired.' })),
+        .register(z.globalRegistry, { description: 'For `cancelled`: user, isp, unsuccessful or expired.' }),
     })
-    .check(z.meta({ id: 'StatusEntry' })),
+    .register(z.globalRegistry, { id: 'StatusEntry' }),
 );
 
 export const IdentificationStatus = /* @__PURE__ */ z.define(() =>
@@ -92,14 +92,20 @@ export const IdentificationStatus = /* @__PURE__ */ z.define(() =>
     .strictObject({
       refId: z.string(),
       orderId: z.string(),
-      issuer: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
-      adapter: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
-      method: z.nullable(z.string()).check(z.meta({ description: 'Null until the person chose a method.' })),
+      issuer: z
+        .nullable(z.string())
+        .register(z.globalRegistry, { description: 'Null until the person chose a method.' }),
+      adapter: z
+        .nullable(z.string())
+        .register(z.globalRegistry, { description: 'Null until the person chose a method.' }),
+      method: z
+        .nullable(z.string())
+        .register(z.globalRegistry, { description: 'Null until the person chose a method.' }),
       mobile: z.string(),
       evidenceId: z.nullable(z.string()),
       statuses: z.array(StatusEntry),
     })
-    .check(z.meta({ id: 'IdentificationStatus' })),
+    .register(z.globalRegistry, { id: 'IdentificationStatus' }),
 );
 export type IdentificationStatus = z.infer<typeof IdentificationStatus>;
 

@@ -43,8 +43,9 @@ export const ActiveAccessToken = /* @__PURE__ */ z.define(() =>
 );
 
 export const IntrospectionResponse = /* @__PURE__ */ z.define(() =>
-  z
-    .union([InactiveToken, ActiveOrderToken, ActiveAccessToken])
-    .check(z.meta({ id: 'IntrospectionResponse', description: 'RFC 7662 §2.2 introspection response.' })),
+  z.union([InactiveToken, ActiveOrderToken, ActiveAccessToken]).register(z.globalRegistry, {
+    id: 'IntrospectionResponse',
+    description: 'RFC 7662 §2.2 introspection response.',
+  }),
 );
 export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;

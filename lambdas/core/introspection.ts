@@ -60,7 +60,7 @@ export const IntrospectionRequest = /* @__PURE__ */ z.define(() =>
       // parameter each is a single value: a repeated one is refused (RFC 6749 §3.1).
       z.string(),
     )
-    .check(z.meta({ id: 'IntrospectionRequest' })),
+    .register(z.globalRegistry, { id: 'IntrospectionRequest' }),
 );
 
 /** What the token turned out to be, after its signature and claims were checked. */

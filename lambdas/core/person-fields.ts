@@ -16,12 +16,14 @@ export const personName = /* @__PURE__ */ z.define(() =>
 );
 
 export const e164 = /* @__PURE__ */ z.define(() =>
-  z.string().check(
-    z.regex(/^\+[1-9]\d{7,14}$/, {
-      error: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.',
-    }),
-    z.meta({ examples: ['+41783478228'] }),
-  ),
+  z
+    .string()
+    .check(
+      z.regex(/^\+[1-9]\d{7,14}$/, {
+        error: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.',
+      }),
+    )
+    .register(z.globalRegistry, { examples: ['+41783478228'] }),
 );
 
 export const pastDate = /* @__PURE__ */ z.define(() =>

@@ -6,14 +6,12 @@ import * as z from './zod.js';
 export const UsageMonth = /* @__PURE__ */ z.define(() =>
   z
     .string()
-    .check(
-      z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }),
-      z.meta({ examples: ['2026-11'] }),
-    ),
+    .check(z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }))
+    .register(z.globalRegistry, { examples: ['2026-11'] }),
 );
 
 export const UsageQuery = /* @__PURE__ */ z.define(() =>
-  z.strictObject({ month: UsageMonth }).check(z.meta({ id: 'UsageQuery' })),
+  z.strictObject({ month: UsageMonth }).register(z.globalRegistry, { id: 'UsageQuery' }),
 );
 
 const count = /* @__PURE__ */ z.define(() => z.number().check(z.int(), z.minimum(0)));
@@ -51,13 +49,11 @@ export const UsageReport = /* @__PURE__ */ z.define(() =>
         total: z.nullable(z.string()),
       }),
     })
-    .check(
-      z.meta({
-        id: 'UsageReport',
-        description:
-          'The calling SP’s usage in one month (UTC): identification events per partner and method, verify calls per claimed identity, and the statement its price sheet makes of them.',
-      }),
-    ),
+    .register(z.globalRegistry, {
+      id: 'UsageReport',
+      description:
+        'The calling SP’s usage in one month (UTC): identification events per partner and method, verify calls per claimed identity, and the statement its price sheet makes of them.',
+    }),
 );
 export type UsageReport = z.infer<typeof UsageReport>;
 

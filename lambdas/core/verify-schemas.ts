@@ -17,12 +17,14 @@ export const DN_PATTERN = `^${DN_PAIR}(?:[,;+]${DN_PAIR})*$`;
 export const VerifyRequest = /* @__PURE__ */ z.define(() =>
   z
     .strictObject({
-      msisdn: z.string().check(
-        z.regex(/^\+?[1-9]\d{7,14}$/, {
-          error: 'Must be an international number of 8 to 15 digits, e.g. 41791234567.',
-        }),
-        z.meta({ examples: ['41791234567'] }),
-      ),
+      msisdn: z
+        .string()
+        .check(
+          z.regex(/^\+?[1-9]\d{7,14}$/, {
+            error: 'Must be an international number of 8 to 15 digits, e.g. 41791234567.',
+          }),
+        )
+        .register(z.globalRegistry, { examples: ['41791234567'] }),
       claimedIdentity: claimedIdentityId.check(
         z.meta({
           description:
@@ -31,22 +33,25 @@ export const VerifyRequest = /* @__PURE__ */ z.define(() =>
         }),
       ),
       assuranceLevel: loa,
-      distinguishedName: z.string().check(
-        z.minLength(1),
-        z.maxLength(1024),
-        z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
-        z.refine(
-          (dn) => {
-            try {
-              parseDn(dn);
-              return true;
-            } catch {
-              return false;
-            }
-          },
-          { error: 'Must be a distinguished name such as "gn=Hans, sn=Müller, cn=Hans Müller, c=CH".' },
-        ),
-        z.meta({
+      distinguishedName: z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(1024),
+          z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
+          z.refine(
+            (dn) => {
+              try {
+                parseDn(dn);
+                return true;
+              } catch {
+                return false;
+              }
+            },
+            { error: 'Must be a distinguished name such as "gn=Hans, sn=Müller, cn=Hans Müller, c=CH".' },
+          ),
+        )
+        .register(z.globalRegistry, {
           // Documentation only (the parser above decides): the form of every DN that can match a
           // registration — names never need RFC 4514 escapes or quotes, which the parser also takes.
           pattern: DN_PATTERN,
@@ -54,9 +59,8 @@ export const VerifyRequest = /* @__PURE__ */ z.define(() =>
             'RFC 4514 attribute=value pairs separated by commas: gn, sn, cn, c, serialNumber or pseudonym (or their OIDs). The pattern is the plain form every matching DN can take; `\\`-escapes and quoted values are accepted too.',
           examples: ['gn=Hans, sn=Müller, cn=Hans Müller, c=CH'],
         }),
-      ),
     })
-    .check(z.meta({ id: 'VerifyRequest' })),
+    .register(z.globalRegistry, { id: 'VerifyRequest' }),
 );
 export type VerifyRequest = z.infer<typeof VerifyRequest>;
 
@@ -67,6 +71,6 @@ export const VerifyResponse = /* @__PURE__ */ z.define(() =>
       vetterMsisdn: z.string(),
       serialNumber: z.string(),
     })
-    .check(z.meta({ id: 'VerifyResponse' })),
+    .register(z.globalRegistry, { id: 'VerifyResponse' }),
 );
 export type VerifyResponse = z.infer<typeof VerifyResponse>;

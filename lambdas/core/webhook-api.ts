@@ -21,12 +21,10 @@ export const CreateWebhookRequest = /* @__PURE__ */ z.define(() =>
         ),
       ),
     })
-    .check(
-      z.meta({
-        id: 'CreateWebhookRequest',
-        examples: [{ url: 'https://sp.example/webhooks/srs', events: [STATUS_CHANGED] }],
-      }),
-    ),
+    .register(z.globalRegistry, {
+      id: 'CreateWebhookRequest',
+      examples: [{ url: 'https://sp.example/webhooks/srs', events: [STATUS_CHANGED] }],
+    }),
 );
 
 export const WebhookIdParam = /* @__PURE__ */ z.define(() =>
@@ -47,7 +45,7 @@ export const DeliveriesQuery = /* @__PURE__ */ z.define(() =>
       z
         .string()
         .check(z.regex(/^(100|[1-9]\d?)$/, { error: 'Must be a whole number from 1 to 100.' }))
-        .check(z.meta({ description: 'How many deliveries, newest first (default 50).' })),
+        .register(z.globalRegistry, { description: 'How many deliveries, newest first (default 50).' }),
     ),
   }),
 );
@@ -64,17 +62,18 @@ const WebhookView = /* @__PURE__ */ z.define(() =>
 );
 export const WebhookResponse = /* @__PURE__ */ z.define(() => WebhookView.check(z.meta({ id: 'Webhook' })));
 export const WebhookList = /* @__PURE__ */ z.define(() =>
-  z.array(WebhookView).check(z.meta({ id: 'WebhookList' })),
+  z.array(WebhookView).register(z.globalRegistry, { id: 'WebhookList' }),
 );
 export const WebhookCreated = /* @__PURE__ */ z.define(() =>
-  z
-    .strictObject({ ...WebhookView.shape, secret: z.string() })
-    .check(z.meta({ id: 'WebhookCreated', description: 'The secret is shown in this answer only.' })),
+  z.strictObject({ ...WebhookView.shape, secret: z.string() }).register(z.globalRegistry, {
+    id: 'WebhookCreated',
+    description: 'The secret is shown in this answer only.',
+  }),
 );
 export const SecretRotated = /* @__PURE__ */ z.define(() =>
   z
     .strictObject({ id: z.uuid(), secret: z.string(), previousSecretExpiresAt: z.nullable(z.iso.datetime()) })
-    .check(z.meta({ id: 'WebhookSecretRotated' })),
+    .register(z.globalRegistry, { id: 'WebhookSecretRotated' }),
 );
 export const TestDeliveryResult = /* @__PURE__ */ z.define(() =>
   z
@@ -84,7 +83,7 @@ export const TestDeliveryResult = /* @__PURE__ */ z.define(() =>
       statusCode: z.nullable(z.number()),
       error: z.nullable(z.string()),
     })
-    .check(z.meta({ id: 'WebhookTestResult' })),
+    .register(z.globalRegistry, { id: 'WebhookTestResult' }),
 );
 const DeliveryView = /* @__PURE__ */ z.define(() =>
   z.strictObject({
@@ -103,12 +102,12 @@ const DeliveryView = /* @__PURE__ */ z.define(() =>
   }),
 );
 export const DeliveryList = /* @__PURE__ */ z.define(() =>
-  z.array(DeliveryView).check(z.meta({ id: 'WebhookDeliveryList' })),
+  z.array(DeliveryView).register(z.globalRegistry, { id: 'WebhookDeliveryList' }),
 );
 export const RedeliveryAccepted = /* @__PURE__ */ z.define(() =>
   z
     .strictObject({ messageId: z.string(), state: z.literal('pending') })
-    .check(z.meta({ id: 'WebhookRedelivery' })),
+    .register(z.globalRegistry, { id: 'WebhookRedelivery' }),
 );
 
 export function toWebhookView(e: WebhookEndpoint): z.output<typeof WebhookResponse> {

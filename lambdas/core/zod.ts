@@ -6,10 +6,15 @@
  * to every issue without a message of its own. Importing zod from here instead of from 'zod/mini'
  * is what guarantees the locale is set before the first parse.
  *
- * Metadata (OpenAPI ids, descriptions, examples) is a check: `.check(z.meta({ id: 'X' }))`, and it
- * goes last. Unlike classic `.meta()`, a schema derived from it by a further `.check()` registers
- * the same metadata again, id included, and two schemas with one id break the OpenAPI document.
- * Module-level schemas are defined with `define` (below).
+ * Metadata (OpenAPI ids, descriptions, examples) goes into zod's global registry, which only the
+ * OpenAPI document reads. On a schema built right there, register it without a copy:
+ * `z.strictObject({…}).register(z.globalRegistry, { id: 'X' })`. On a shared field rule (`personName`,
+ * `claimedIdentityId`, …) use the check `.check(z.meta({…}))` instead, last: it makes a copy that
+ * carries the metadata and leaves the shared rule without it (a copy is a whole second construction
+ * at cold start, hence not by default). A schema derived from one by a further `.check()` registers
+ * a `z.meta` check's metadata again, id included, and two schemas with one id break the OpenAPI
+ * document; registered metadata it inherits without the id. Module-level schemas are defined with
+ * `define` (below).
  */
 import { en } from 'zod/locales';
 import { config } from 'zod/mini';

@@ -55,7 +55,7 @@ function portablePatternComponent(pattern: string, components: Record<string, un
   return name;
 }
 
-/** Moves named schemas (`z.meta({id})`) into components and points at them. */
+/** Moves named schemas (metadata with an `id`) into components and points at them. */
 export function collect(schema: z.ZodMiniType, components: Record<string, unknown>): unknown {
   const {
     $defs,

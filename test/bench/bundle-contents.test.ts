@@ -122,7 +122,7 @@ describe('route schemas', () => {
 
 describe('zod schemas built at cold start', () => {
   /**
-   * The schemas with an OpenAPI id (`z.meta({ id })`) each function's bundle holds: the request it
+   * The schemas with an OpenAPI id (metadata `{ id }`) each function's bundle holds: the request it
    * validates, never an answer's schema — those only the document needs (api-docs). A schema module
    * imported for one export builds only that one because every module-level schema is a call marked
    * pure (`z.define`, core/zod.ts): remove the mark and the module's other schemas come back here.

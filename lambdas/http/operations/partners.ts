@@ -12,16 +12,14 @@ const IspMessageAck = z
     status: z.string(),
     evidenceId: z.optional(z.nullable(z.string())),
   })
-  .check(
-    z.meta({
-      id: 'IspMessageAck',
-      description: 'Applied, duplicate and stale messages alike are acknowledged: do not retry them.',
-    }),
-  );
+  .register(z.globalRegistry, {
+    id: 'IspMessageAck',
+    description: 'Applied, duplicate and stale messages alike are acknowledged: do not retry them.',
+  });
 
 const JsonWebKeySet = z
   .object({ keys: z.array(z.record(z.string(), z.unknown())) })
-  .check(z.meta({ id: 'JsonWebKeySet', description: 'RFC 7517 JWK Set (public keys only).' }));
+  .register(z.globalRegistry, { id: 'JsonWebKeySet', description: 'RFC 7517 JWK Set (public keys only).' });
 
 const COMPACT_JWS = {
   type: 'string',

@@ -57,7 +57,7 @@ export const Problem = z
     instance: z.optional(z.string()),
     errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
   })
-  .check(z.meta({ id: 'Problem', description: 'RFC 9457 problem details.' }));
+  .register(z.globalRegistry, { id: 'Problem', description: 'RFC 9457 problem details.' });
 
 export const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },

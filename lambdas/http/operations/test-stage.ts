@@ -12,7 +12,7 @@ const SimulatorAnswer = z
     notSent: z.optional(z.array(z.record(z.string(), z.unknown()))),
     orderStatus: z.string(),
   })
-  .check(z.meta({ id: 'SimulatorAnswer' }));
+  .register(z.globalRegistry, { id: 'SimulatorAnswer' });
 
 export const TEST_STAGE_OPERATIONS: Record<string, Operation> = {
   'GET /test-isp/orders/{refId}': {
