@@ -11,6 +11,20 @@ export class ConditionFailed extends Error {
   }
 }
 
+/**
+ * A conditional write as a yes/no: false when its condition failed (someone else got there
+ * first), true when it was written; any other error goes on.
+ */
+export async function succeeded(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionFailed) return false;
+    throw err;
+  }
+}
+
 /** The partner cannot open the order; `retryable` marks outages (503) vs errors (502). */
 export class IspUnavailable extends Error {
   constructor(

@@ -8,7 +8,7 @@
  * queue. A crash anywhere leaves the change record or the queue message unacknowledged, so it is
  * processed again: at least once.
  */
-import { ConditionFailed } from '../core/errors.js';
+import { succeeded } from '../core/errors.js';
 import type { Order } from '../core/order.js';
 import type { UrlPolicy } from '../core/webhook-address.js';
 import { afterAttempt, isFinalDelivery } from '../core/webhook-retries.js';
@@ -202,12 +202,6 @@ async function wakeNextInOrder(
 }
 
 /** Saves unless someone (a manual redelivery) changed the delivery meanwhile; then theirs stands. */
-async function saveIfCurrent(repository: WebhookStore, delivery: StoredDelivery): Promise<boolean> {
-  try {
-    await repository.saveDelivery(delivery);
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionFailed) return false;
-    throw err;
-  }
+function saveIfCurrent(repository: WebhookStore, delivery: StoredDelivery): Promise<boolean> {
+  return succeeded(repository.saveDelivery(delivery));
 }

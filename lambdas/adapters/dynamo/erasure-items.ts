@@ -1,4 +1,4 @@
-import { ConditionFailed } from '../../core/errors.js';
+import { succeeded } from '../../core/errors.js';
 import type { Order } from '../../core/order.js';
 import { normaliseMsisdn } from '../../core/registration.js';
 import { erasureRecordExpiry } from '../../core/retention.js';
@@ -69,8 +69,8 @@ export function erasureItems(table: Table): Omit<ErasureStore, 'deleteRegistrati
         if (typeof mobile !== 'string') continue;
         const key = { PK: String(item.PK), SK: String(item.SK) };
         const listed = keys.heldForMobile(normaliseMsisdn(mobile), key.PK);
-        const done = await table
-          .conditionalUpdate(
+        const done = await succeeded(
+          table.conditionalUpdate(
             key,
             'SET GSI2PK = :pk, GSI2SK = :sk',
             {
@@ -78,14 +78,8 @@ export function erasureItems(table: Table): Omit<ErasureStore, 'deleteRegistrati
               values: { ':pk': listed.GSI2PK, ':sk': listed.GSI2SK },
             },
             'Order was deleted or indexed meanwhile',
-          )
-          .then(
-            () => true,
-            (err: unknown) => {
-              if (err instanceof ConditionFailed) return false;
-              throw err;
-            },
-          );
+          ),
+        );
         if (done) indexed += 1;
       }
       await table.putItem({ ...ORDERS_INDEXED_MARKER, at: new Date().toISOString() });

@@ -3,7 +3,7 @@
  * and the partner messages' jti replay guard.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionFailed } from '../../core/errors.js';
+import { succeeded } from '../../core/errors.js';
 import type {
   IdempotencyRecord,
   IdempotencyReservation,
@@ -106,17 +106,17 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
         values: { ':inProgress': 'in-progress', ':fp': fingerprint },
       };
       const notHeld = 'Idempotency key is not held by this request';
-      await (keepReservation
-        ? table.conditionalUpdate(
-            key,
-            'SET lockedUntil = :lapsed',
-            { ...held, values: { ...held.values, ':lapsed': 0 } },
-            notHeld,
-          )
-        : table.conditionalDelete(key, held, notHeld)
-      ).catch((err) => {
-        if (!(err instanceof ConditionFailed)) throw err;
-      });
+      // Not held by this request (any more): there is nothing of ours to free.
+      await succeeded(
+        keepReservation
+          ? table.conditionalUpdate(
+              key,
+              'SET lockedUntil = :lapsed',
+              { ...held, values: { ...held.values, ':lapsed': 0 } },
+              notHeld,
+            )
+          : table.conditionalDelete(key, held, notHeld),
+      );
     },
 
     /** Records a message id; fails if it was seen before (and has not yet expired). */

@@ -3,7 +3,7 @@
  * first), a delivery written once and then under a `version` condition, one attempt at a time.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionFailed } from '../../core/errors.js';
+import { succeeded } from '../../core/errors.js';
 import { type RetentionPolicy, webhookDeliveryExpiry } from '../../core/retention.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../../core/webhooks.js';
 import type { StoredDelivery, WebhookStore } from '../../usecases/ports/webhooks.js';
@@ -70,16 +70,9 @@ export function webhookItems(table: Table): WebhookStore {
 
     /** Creates the delivery once; false if it existed already (a repeated change record). */
     async createDelivery(delivery: StoredDelivery): Promise<boolean> {
-      try {
-        await table.createItem(
-          deliveryItem(delivery, table.retention),
-          `Delivery ${delivery.messageId} exists`,
-        );
-        return true;
-      } catch (err) {
-        if (err instanceof ConditionFailed) return false;
-        throw err;
-      }
+      return succeeded(
+        table.createItem(deliveryItem(delivery, table.retention), `Delivery ${delivery.messageId} exists`),
+      );
     },
 
     async getDelivery(endpointId: string, messageId: string): Promise<StoredDelivery | undefined> {
