@@ -286,15 +286,13 @@ async function takeIdempotencyKey(
         };
     }
     try {
-      await repository.lockIdempotency(
-        clientId,
-        keyHash,
+      await repository.lockIdempotency(clientId, keyHash, {
         fingerprint,
         reservation,
         now,
-        IDEMPOTENCY_LOCK_SECONDS,
-        IDEMPOTENCY_RETAIN_SECONDS,
-      );
+        lockSeconds: IDEMPOTENCY_LOCK_SECONDS,
+        retainSeconds: IDEMPOTENCY_RETAIN_SECONDS,
+      });
       return { reservation, resumed: reservation !== fresh };
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err;

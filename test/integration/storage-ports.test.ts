@@ -295,10 +295,22 @@ describe('IdempotencyStore', () => {
   it('lets one request hold a key: another request is refused while the lock holds', async () => {
     const key = randomUUID();
 
-    await store.lockIdempotency('sp', key, 'fp-1', { refId: REF }, T0, LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
 
     await expect(
-      store.lockIdempotency('sp', key, 'fp-2', { refId: REF }, later(10), LOCK, RETAIN),
+      store.lockIdempotency('sp', key, {
+        fingerprint: 'fp-2',
+        reservation: { refId: REF },
+        now: later(10),
+        lockSeconds: LOCK,
+        retainSeconds: RETAIN,
+      }),
     ).rejects.toBeInstanceOf(ConditionFailed);
     await expect(store.getIdempotency('sp', key, later(10))).resolves.toStrictEqual({
       state: 'in-progress',
@@ -310,21 +322,45 @@ describe('IdempotencyStore', () => {
 
   it('hands a lapsed lock (a crashed request) to the next request', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, 'fp-1', { refId: REF }, T0, LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
 
-    await store.lockIdempotency('sp', key, 'fp-2', { refId: REF }, later(LOCK + 1), LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-2',
+      reservation: { refId: REF },
+      now: later(LOCK + 1),
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
 
     expect((await store.getIdempotency('sp', key, later(LOCK + 1)))?.fingerprint).toBe('fp-2');
   });
 
   it('refuses a completed key to any request, with the same body or another, and answers the stored response', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, 'fp-1', { refId: REF }, T0, LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
     await store.completeIdempotency('sp', key, 'fp-1', 201, '{"refId":"r"}', T0, RETAIN);
 
     for (const fingerprint of ['fp-1', 'fp-other-body']) {
       await expect(
-        store.lockIdempotency('sp', key, fingerprint, { refId: REF }, later(LOCK + 1), LOCK, RETAIN),
+        store.lockIdempotency('sp', key, {
+          fingerprint,
+          reservation: { refId: REF },
+          now: later(LOCK + 1),
+          lockSeconds: LOCK,
+          retainSeconds: RETAIN,
+        }),
       ).rejects.toBeInstanceOf(ConditionFailed);
     }
     await expect(store.getIdempotency('sp', key, later(LOCK + 1))).resolves.toStrictEqual({
@@ -337,26 +373,56 @@ describe('IdempotencyStore', () => {
 
   it('keys are per SP: another SP’s request with the same key is its own', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp-a', key, 'fp-1', { refId: REF }, T0, LOCK, RETAIN);
+    await store.lockIdempotency('sp-a', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
 
-    await store.lockIdempotency('sp-b', key, 'fp-1', { refId: REF }, T0, LOCK, RETAIN);
+    await store.lockIdempotency('sp-b', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
 
     expect(await store.getIdempotency('sp-b', key, T0)).toMatchObject({ state: 'in-progress' });
   });
 
   it('forgets a record past its retention (TTL deletes late): the key is free again', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, 'fp-1', { refId: REF }, T0, LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
     await store.completeIdempotency('sp', key, 'fp-1', 201, '{}', T0, RETAIN);
 
     await expect(store.getIdempotency('sp', key, later(RETAIN + 1))).resolves.toBeUndefined();
-    await store.lockIdempotency('sp', key, 'fp-2', { refId: REF }, later(RETAIN + 1), LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-2',
+      reservation: { refId: REF },
+      now: later(RETAIN + 1),
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
     expect((await store.getIdempotency('sp', key, later(RETAIN + 1)))?.fingerprint).toBe('fp-2');
   });
 
   it('releases a key only for the request that holds it', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, 'fp-1', { refId: REF }, T0, LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
 
     await store.releaseIdempotency('sp', key, 'fp-other');
     const stillHeld = await store.getIdempotency('sp', key, T0);
@@ -368,22 +434,26 @@ describe('IdempotencyStore', () => {
 
   it('releases a key whose request may have written its order by letting the lock lapse: the reservation stays for the retry', async () => {
     const key = randomUUID();
-    await store.lockIdempotency(
-      'sp',
-      key,
-      'fp-1',
-      { refId: REF, methodChoiceToken: 'secret' },
-      T0,
-      LOCK,
-      RETAIN,
-    );
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF, methodChoiceToken: 'secret' },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
 
     await store.releaseIdempotency('sp', key, 'fp-1', true);
 
     // The retry, a second later (long before the lock would have lapsed), takes the key and finds the order.
     const kept = await store.getIdempotency('sp', key, later(1));
     expect(kept).toMatchObject({ state: 'in-progress', refId: REF, methodChoiceToken: 'secret' });
-    await store.lockIdempotency('sp', key, 'fp-1', { refId: REF }, later(1), LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: later(1),
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
     expect(await store.getIdempotency('sp', key, later(1))).toMatchObject({
       lockedUntil: epoch(later(1)) + LOCK,
     });
@@ -391,7 +461,13 @@ describe('IdempotencyStore', () => {
 
   it('never releases a completed key', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, 'fp-1', { refId: REF }, T0, LOCK, RETAIN);
+    await store.lockIdempotency('sp', key, {
+      fingerprint: 'fp-1',
+      reservation: { refId: REF },
+      now: T0,
+      lockSeconds: LOCK,
+      retainSeconds: RETAIN,
+    });
     await store.completeIdempotency('sp', key, 'fp-1', 201, '{}', T0, RETAIN);
 
     await store.releaseIdempotency('sp', key, 'fp-1');

@@ -76,7 +76,13 @@ describe('the key guard', () => {
       repo.putIsp({ ...testIsp(), issuer: value }),
       repo.rememberJti(value, 'jti-12345678', new Date(), new Date()),
       repo.rememberJti('Test-ISP', value, new Date(), new Date()),
-      repo.lockIdempotency(value, 'hash', 'fp', { refId: 'ref-1' }, new Date(), 30, 60),
+      repo.lockIdempotency(value, 'hash', {
+        fingerprint: 'fp',
+        reservation: { refId: 'ref-1' },
+        now: new Date(),
+        lockSeconds: 30,
+        retainSeconds: 60,
+      }),
       repo.incrementCounter('RESEND', value, 1, 2),
     ];
 

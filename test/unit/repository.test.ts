@@ -137,7 +137,15 @@ describe('Repository', () => {
 
     await expect(repo.createOrder(order())).rejects.toBe(error);
     await expect(repo.saveOrder(order({ version: 2 }))).rejects.toBe(error);
-    await expect(repo.lockIdempotency('c', 'h', 'fp', { refId: 'r' }, NOW, 30, 60)).rejects.toBe(error);
+    await expect(
+      repo.lockIdempotency('c', 'h', {
+        fingerprint: 'fp',
+        reservation: { refId: 'r' },
+        now: NOW,
+        lockSeconds: 30,
+        retainSeconds: 60,
+      }),
+    ).rejects.toBe(error);
     await expect(repo.releaseIdempotency('c', 'h', 'fp')).rejects.toBe(error);
     await expect(repo.releaseIdempotency('c', 'h', 'fp', true)).rejects.toBe(error);
     await expect(repo.rememberJti('Test-ISP', 'jti', NOW, NOW)).rejects.toBe(error);

@@ -5,8 +5,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { succeeded } from '../../core/errors.js';
 import type {
+  IdempotencyLock,
   IdempotencyRecord,
-  IdempotencyReservation,
   IdempotencyStore,
 } from '../../usecases/ports/idempotency.js';
 import type { ReplayGuard } from '../../usecases/ports/replay-guard.js';
@@ -42,11 +42,7 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
     async lockIdempotency(
       clientId: string,
       keyHash: string,
-      fingerprint: string,
-      reservation: IdempotencyReservation,
-      now: Date,
-      lockSeconds: number,
-      retainSeconds: number,
+      { fingerprint, reservation, now, lockSeconds, retainSeconds }: IdempotencyLock,
     ): Promise<void> {
       const record: IdempotencyRecord = {
         state: 'in-progress',

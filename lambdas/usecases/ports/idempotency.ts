@@ -10,6 +10,18 @@ export interface IdempotencyReservation {
   methodChoiceToken?: string;
 }
 
+/** What a request taking a key asks for: named, as the two durations and `now` are easy to swap. */
+export interface IdempotencyLock {
+  /** The request's body, hashed: the same key with another body is another request. */
+  fingerprint: string;
+  reservation: IdempotencyReservation;
+  now: Date;
+  /** How long the lock holds before another request may take it over (a crashed request's). */
+  lockSeconds: number;
+  /** How long the record is kept (the key answers the same response until then). */
+  retainSeconds: number;
+}
+
 export type IdempotencyRecord =
   | ({ state: 'in-progress'; fingerprint: string; lockedUntil: number } & Partial<IdempotencyReservation>)
   | { state: 'completed'; fingerprint: string; statusCode: number; body: string };
@@ -21,15 +33,7 @@ export interface IdempotencyStore {
    * Takes the key for one request: ConditionFailed while another request holds it (its lock has
    * not lapsed) or once a request has completed it (until the record is past its retention).
    */
-  lockIdempotency(
-    clientId: string,
-    keyHash: string,
-    fingerprint: string,
-    reservation: IdempotencyReservation,
-    now: Date,
-    lockSeconds: number,
-    retainSeconds: number,
-  ): Promise<void>;
+  lockIdempotency(clientId: string, keyHash: string, lock: IdempotencyLock): Promise<void>;
   /** Stores the response the key answers from now on. */
   completeIdempotency(
     clientId: string,
