@@ -347,6 +347,26 @@ describe('table item modules', () => {
   );
 });
 
+describe('partner messages', () => {
+  /**
+   * Reading a partner's message (its JWS, the event and evidence schemas): the callback, the
+   * simulator that signs them, and api-docs' OpenAPI builder (reached only by its dynamic import).
+   */
+  const owners: Record<string, string[]> = {
+    'lambdas/core/evidence.ts': ['api-docs', 'isp-callback'],
+    'lambdas/adapters/isp-message.ts': ['isp-callback', 'test-isp-simulator'],
+  };
+
+  it('only the functions that read or sign them carry their parsers (the start call, the method choice and the data route do not)', async () => {
+    const found: Record<string, string[]> = Object.fromEntries(Object.keys(owners).map((m) => [m, []]));
+    for (const handler of deployedFunctions()) {
+      const modules = await bundledModules(handler);
+      for (const module of Object.keys(owners)) if (modules.includes(module)) found[module]?.push(handler);
+    }
+    expect(found).toEqual(owners);
+  }, 180_000);
+});
+
 describe('the person pages', () => {
   it('the terms page carries no Powertools Metrics (accepting changes no status; the registration task counts)', async () => {
     const modules = await bundledModules('terms-page');
