@@ -2,7 +2,7 @@
 
 import { partnerOrderTableStores } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
-import { identificationStarted } from '../adapters/metrics.js';
+import { buildMetricsAtColdStart, identificationStarted } from '../adapters/metrics.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { StepFunctionsWorkflow, sfnClient } from '../adapters/workflow/step-functions.js';
@@ -13,6 +13,9 @@ import { callerClientId, jsonBody, publicBaseUrl } from '../http/request.js';
 import { startIdentification } from '../usecases/start-identification.js';
 
 assertOrderTokenKeysConfigured(true);
+
+// It counts on nearly every call: the metrics instance is built at cold start (adapters/metrics.ts).
+buildMetricsAtColdStart();
 
 const deps = {
   repository: partnerOrderTableStores(),

@@ -2,9 +2,12 @@
 
 import { lifecycleTableStores } from '../adapters/aws-clients.js';
 import { logger } from '../adapters/logger.js';
-import { lifecycleMetrics } from '../adapters/metrics.js';
+import { buildMetricsAtColdStart, lifecycleMetrics } from '../adapters/metrics.js';
 import { taskHandler } from '../http/task.js';
 import { expireOrder } from '../usecases/workflow-tasks.js';
+
+// It counts on nearly every call: the metrics instance is built at cold start (adapters/metrics.ts).
+buildMetricsAtColdStart();
 
 const deps = { repository: lifecycleTableStores(), metrics: lifecycleMetrics };
 

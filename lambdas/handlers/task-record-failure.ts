@@ -1,9 +1,12 @@
 /** State machine task: a step failed for good — record on the order why its lifecycle ended. */
 import { lifecycleTableStores } from '../adapters/aws-clients.js';
 import { logger } from '../adapters/logger.js';
-import { lifecycleMetrics } from '../adapters/metrics.js';
+import { buildMetricsAtColdStart, lifecycleMetrics } from '../adapters/metrics.js';
 import { taskHandler } from '../http/task.js';
 import { recordFailure } from '../usecases/workflow-tasks.js';
+
+// It counts on nearly every call: the metrics instance is built at cold start (adapters/metrics.ts).
+buildMetricsAtColdStart();
 
 const deps = { repository: lifecycleTableStores(), metrics: lifecycleMetrics };
 

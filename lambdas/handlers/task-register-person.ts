@@ -3,9 +3,12 @@
 import { registrationTableStores } from '../adapters/aws-clients.js';
 import { requiredEnv } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
-import { lifecycleMetrics } from '../adapters/metrics.js';
+import { buildMetricsAtColdStart, lifecycleMetrics } from '../adapters/metrics.js';
 import { taskHandler } from '../http/task.js';
 import { registerPerson } from '../usecases/registration.js';
+
+// It counts on nearly every call: the metrics instance is built at cold start (adapters/metrics.ts).
+buildMetricsAtColdStart();
 
 // No Step Functions client: this task completes no callback, the state machine goes on by itself.
 const deps = {

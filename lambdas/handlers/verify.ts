@@ -9,7 +9,7 @@ import { verifyTableStores } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { secondsEnvMs } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
-import { verifyAnswered } from '../adapters/metrics.js';
+import { buildMetricsAtColdStart, verifyAnswered } from '../adapters/metrics.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
 import { monthOf } from '../core/usage.js';
@@ -17,6 +17,9 @@ import { VerifyRequest, type VerifyResponse } from '../core/verify-schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { jsonBody } from '../http/request.js';
 import { VerifyCallCounter, type VerifyCounterKey } from '../usecases/verify-call-counter.js';
+
+// It counts on nearly every call: the metrics instance is built at cold start (adapters/metrics.ts).
+buildMetricsAtColdStart();
 
 const repository = verifyTableStores();
 const claimedIdentity = cached((id: string) => repository.getClaimedIdentity(id), CONFIG_CACHE_MS);
