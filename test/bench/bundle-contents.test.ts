@@ -63,6 +63,16 @@ async function bundledModules(handler: string): Promise<string[]> {
   );
 }
 
+/** For each project file, the deployed functions whose bundle has code of it. */
+async function holdersOf(files: string[]): Promise<Record<string, string[]>> {
+  const found: Record<string, string[]> = Object.fromEntries(files.map((f) => [f, []]));
+  for (const handler of deployedFunctions()) {
+    const modules = await bundledModules(handler);
+    for (const file of files) if (modules.includes(file)) found[file]?.push(handler);
+  }
+  return found;
+}
+
 describe('the verify bundle', () => {
   let modules: string[];
   beforeAll(async () => {
@@ -111,12 +121,7 @@ describe('route schemas', () => {
   };
 
   it('are built only by the functions of their routes', async () => {
-    const found: Record<string, string[]> = Object.fromEntries(Object.keys(owners).map((m) => [m, []]));
-    for (const handler of deployedFunctions()) {
-      const modules = await bundledModules(handler);
-      for (const module of Object.keys(owners)) if (modules.includes(module)) found[module]?.push(handler);
-    }
-    expect(found).toEqual(owners);
+    expect(await holdersOf(Object.keys(owners))).toEqual(owners);
   }, 180_000);
 });
 
@@ -358,12 +363,7 @@ describe('partner messages', () => {
   };
 
   it('only the functions that read or sign them carry their parsers (the start call, the method choice and the data route do not)', async () => {
-    const found: Record<string, string[]> = Object.fromEntries(Object.keys(owners).map((m) => [m, []]));
-    for (const handler of deployedFunctions()) {
-      const modules = await bundledModules(handler);
-      for (const module of Object.keys(owners)) if (modules.includes(module)) found[module]?.push(handler);
-    }
-    expect(found).toEqual(owners);
+    expect(await holdersOf(Object.keys(owners))).toEqual(owners);
   }, 180_000);
 });
 
