@@ -14,6 +14,7 @@ import { DEFAULT_TERMS_OF_USE } from '../../lambdas/core/terms-of-use.js';
 import { usageRecordsOf } from '../../lambdas/core/usage.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEndpoint } from '../../lambdas/core/webhooks.js';
 import type { AmlAccessRecord } from '../../lambdas/usecases/ports/aml-access-log.js';
+import type { IdempotencyReservation } from '../../lambdas/usecases/ports/idempotency.js';
 import type { StoredEvidence } from '../../lambdas/usecases/ports/orders.js';
 import type { StoredDelivery } from '../../lambdas/usecases/ports/webhooks.js';
 import { startTableStore, type TableStore } from '../support/table.js';
@@ -291,27 +292,27 @@ describe('IdempotencyStore', () => {
   const later = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
   /** The order a lock reserves. */
   const REF = '5c327977-a154-4747-b99d-c0733f7007c5';
-
-  it('lets one request hold a key: another request is refused while the lock holds', async () => {
-    const key = randomUUID();
-
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: T0,
+  /** One request taking `key` at `now` with the lock and retention above. */
+  const lock = (
+    key: string,
+    fingerprint: string,
+    now: Date,
+    { clientId = 'sp', reservation = { refId: REF } as IdempotencyReservation } = {},
+  ) =>
+    store.lockIdempotency(clientId, key, {
+      fingerprint,
+      reservation,
+      now,
       lockSeconds: LOCK,
       retainSeconds: RETAIN,
     });
 
-    await expect(
-      store.lockIdempotency('sp', key, {
-        fingerprint: 'fp-2',
-        reservation: { refId: REF },
-        now: later(10),
-        lockSeconds: LOCK,
-        retainSeconds: RETAIN,
-      }),
-    ).rejects.toBeInstanceOf(ConditionFailed);
+  it('lets one request hold a key: another request is refused while the lock holds', async () => {
+    const key = randomUUID();
+
+    await lock(key, 'fp-1', T0);
+
+    await expect(lock(key, 'fp-2', later(10))).rejects.toBeInstanceOf(ConditionFailed);
     await expect(store.getIdempotency('sp', key, later(10))).resolves.toStrictEqual({
       state: 'in-progress',
       fingerprint: 'fp-1',
@@ -322,46 +323,20 @@ describe('IdempotencyStore', () => {
 
   it('hands a lapsed lock (a crashed request) to the next request', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: T0,
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', T0);
 
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-2',
-      reservation: { refId: REF },
-      now: later(LOCK + 1),
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-2', later(LOCK + 1));
 
     expect((await store.getIdempotency('sp', key, later(LOCK + 1)))?.fingerprint).toBe('fp-2');
   });
 
   it('refuses a completed key to any request, with the same body or another, and answers the stored response', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: T0,
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', T0);
     await store.completeIdempotency('sp', key, 'fp-1', 201, '{"refId":"r"}', T0, RETAIN);
 
     for (const fingerprint of ['fp-1', 'fp-other-body']) {
-      await expect(
-        store.lockIdempotency('sp', key, {
-          fingerprint,
-          reservation: { refId: REF },
-          now: later(LOCK + 1),
-          lockSeconds: LOCK,
-          retainSeconds: RETAIN,
-        }),
-      ).rejects.toBeInstanceOf(ConditionFailed);
+      await expect(lock(key, fingerprint, later(LOCK + 1))).rejects.toBeInstanceOf(ConditionFailed);
     }
     await expect(store.getIdempotency('sp', key, later(LOCK + 1))).resolves.toStrictEqual({
       state: 'completed',
@@ -373,56 +348,26 @@ describe('IdempotencyStore', () => {
 
   it('keys are per SP: another SP’s request with the same key is its own', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp-a', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: T0,
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', T0, { clientId: 'sp-a' });
 
-    await store.lockIdempotency('sp-b', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: T0,
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', T0, { clientId: 'sp-b' });
 
     expect(await store.getIdempotency('sp-b', key, T0)).toMatchObject({ state: 'in-progress' });
   });
 
   it('forgets a record past its retention (TTL deletes late): the key is free again', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: T0,
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', T0);
     await store.completeIdempotency('sp', key, 'fp-1', 201, '{}', T0, RETAIN);
 
     await expect(store.getIdempotency('sp', key, later(RETAIN + 1))).resolves.toBeUndefined();
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-2',
-      reservation: { refId: REF },
-      now: later(RETAIN + 1),
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-2', later(RETAIN + 1));
     expect((await store.getIdempotency('sp', key, later(RETAIN + 1)))?.fingerprint).toBe('fp-2');
   });
 
   it('releases a key only for the request that holds it', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: T0,
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', T0);
 
     await store.releaseIdempotency('sp', key, 'fp-other');
     const stillHeld = await store.getIdempotency('sp', key, T0);
@@ -434,26 +379,14 @@ describe('IdempotencyStore', () => {
 
   it('releases a key whose request may have written its order by letting the lock lapse: the reservation stays for the retry', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF, methodChoiceToken: 'secret' },
-      now: T0,
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', T0, { reservation: { refId: REF, methodChoiceToken: 'secret' } });
 
     await store.releaseIdempotency('sp', key, 'fp-1', true);
 
     // The retry, a second later (long before the lock would have lapsed), takes the key and finds the order.
     const kept = await store.getIdempotency('sp', key, later(1));
     expect(kept).toMatchObject({ state: 'in-progress', refId: REF, methodChoiceToken: 'secret' });
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: later(1),
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', later(1));
     expect(await store.getIdempotency('sp', key, later(1))).toMatchObject({
       lockedUntil: epoch(later(1)) + LOCK,
     });
@@ -461,13 +394,7 @@ describe('IdempotencyStore', () => {
 
   it('never releases a completed key', async () => {
     const key = randomUUID();
-    await store.lockIdempotency('sp', key, {
-      fingerprint: 'fp-1',
-      reservation: { refId: REF },
-      now: T0,
-      lockSeconds: LOCK,
-      retainSeconds: RETAIN,
-    });
+    await lock(key, 'fp-1', T0);
     await store.completeIdempotency('sp', key, 'fp-1', 201, '{}', T0, RETAIN);
 
     await store.releaseIdempotency('sp', key, 'fp-1');
