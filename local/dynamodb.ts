@@ -132,7 +132,7 @@ type Item = Record<string, AttributeValue>;
 export const UPGRADE_DUMP_FILE = 'dynamodb-upgrade.json';
 
 /** Binary attribute values (`B`, `BS`) as `{"$base64": "..."}`: JSON has no bytes. */
-function dumpItems(path: string, items: Item[]): void {
+export function dumpItems(path: string, items: Item[]): void {
   const json = JSON.stringify(items, (_key, value) =>
     value instanceof Uint8Array ? { $base64: Buffer.from(value).toString('base64') } : value,
   );
@@ -141,7 +141,7 @@ function dumpItems(path: string, items: Item[]): void {
   renameSync(`${path}.partial`, path);
 }
 
-function readDump(path: string): Item[] {
+export function readDump(path: string): Item[] {
   return JSON.parse(readFileSync(path, 'utf8'), (_key, value) =>
     value && typeof value === 'object' && typeof value.$base64 === 'string' && Object.keys(value).length === 1
       ? new Uint8Array(Buffer.from(value.$base64, 'base64'))

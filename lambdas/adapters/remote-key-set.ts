@@ -73,6 +73,9 @@ function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise<unkno
       url,
       {
         method: 'GET',
+        // A fresh connection per fetch (one per cache period): a kept-alive socket would be reused
+        // after Lambda froze the instance for minutes, when the server has long closed it.
+        agent: false,
         headers: {
           accept: 'application/json, application/jwk-set+json',
           'user-agent': 'smart-registration/1',
@@ -112,6 +115,10 @@ type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
 
 /** The key-lookup function `jwtVerify` takes, backed by the set at `url`. */
 export function remoteKeySet(url: URL, options: RemoteKeySetOptions = {}): JWTVerifyGetKey {
+  // A misconfigured URL stops the function at init, as a missing variable does, instead of
+  // rejecting every token with nothing in the logs.
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`The key set URL must be https: or http:, not ${url.protocol} (${url.href})`);
   const { cacheMaxAgeMs, cooldownMs, timeoutMs, maxBytes } = { ...REMOTE_KEY_SET_DEFAULTS, ...options };
   const now = options.now ?? Date.now;
   let keys: LocalKeySet | undefined;

@@ -3,13 +3,19 @@
  * the current schema (dynalite cannot add an index in place). The items are dumped to the folder
  * before the old table is deleted, so that a kill in the middle loses nothing.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { embeddedDocumentClient, startDynamo, UPGRADE_DUMP_FILE } from '../../local/dynamodb.js';
+import {
+  dumpItems,
+  embeddedDocumentClient,
+  readDump,
+  startDynamo,
+  UPGRADE_DUMP_FILE,
+} from '../../local/dynamodb.js';
 import { openEarlierTable } from '../support/earlier-table.js';
 
 const TABLE = 'srs-upgrade';
@@ -101,5 +107,23 @@ describe('a local data folder from an earlier version', () => {
     } finally {
       await dynamo.close();
     }
+  });
+
+  it('keeps binary values through its dump file: written as base64, read back as bytes', () => {
+    // Prepare
+    const path = join(dataDir, UPGRADE_DUMP_FILE);
+    const items: Record<string, AttributeValue>[] = [
+      { PK: { S: 'ORDER#1' }, SK: { S: 'ORDER' }, digest: { B: new Uint8Array([0, 1, 2, 255]) } },
+      { PK: { S: 'ORDER#2' }, SK: { S: 'ORDER' }, parts: { BS: [new Uint8Array([7]), new Uint8Array([])] } },
+      { PK: { S: 'ORDER#3' }, SK: { S: 'ORDER' }, note: { M: { $base64: { S: 'a map key, not bytes' } } } },
+    ];
+
+    // Act
+    dumpItems(path, items);
+
+    // Assess
+    expect(JSON.parse(readFileSync(path, 'utf8'))[0].digest).toEqual({ B: { $base64: 'AAEC/w==' } });
+    expect(readDump(path)).toEqual(items);
+    expect(existsSync(`${path}.partial`)).toBe(false);
   });
 });

@@ -251,6 +251,12 @@ describe('a key set that cannot be had', () => {
     expect(await reasonFor({ timeoutMs: 200 })).toBe('no answer within 200 ms');
   });
 
+  it('at a URL that is neither https: nor http: — refused when the key set is made, at init', () => {
+    expect(() => remoteKeySet(new URL('ftp://keys.example/jwks.json'))).toThrow(
+      'The key set URL must be https: or http:, not ftp: (ftp://keys.example/jwks.json)',
+    );
+  });
+
   it('not listening', async () => {
     await startServer();
     await server.stop();
