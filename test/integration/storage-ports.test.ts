@@ -18,7 +18,7 @@ import type { IdempotencyReservation } from '../../lambdas/usecases/ports/idempo
 import type { StoredEvidence } from '../../lambdas/usecases/ports/orders.js';
 import type { StoredDelivery } from '../../lambdas/usecases/ports/webhooks.js';
 import { startTableStore, type TableStore } from '../support/table.js';
-import { order, registration, spSetup, statusEntry, T0, testIsp } from '../unit/fixtures.js';
+import { order, pendingDelivery, registration, spSetup, statusEntry, T0, testIsp } from '../unit/fixtures.js';
 
 let table: TableStore;
 let store: TableStore['store'];
@@ -545,24 +545,8 @@ describe('WebhookStore', () => {
     createdAt: T0.toISOString(),
     secrets: [{ secret: 'whsec_first', createdAt: T0.toISOString() }],
   });
-  const delivery = (endpointId: string): StoredDelivery => ({
-    messageId: randomUUID(),
-    endpointId,
-    clientId: 'sp',
-    refId: randomUUID(),
-    sequence: 1,
-    type: 'identification.status-changed',
-    payload: '{}',
-    createdAt: T0.toISOString(),
-    state: 'pending',
-    attempts: 0,
-    nextAttemptAt: T0.toISOString(),
-    lastAttemptAt: null,
-    lastStatusCode: null,
-    lastError: null,
-    deliveredAt: null,
-    version: 1,
-  });
+  const delivery = (endpointId: string): StoredDelivery =>
+    pendingDelivery({ messageId: randomUUID(), endpointId });
 
   it('keeps each SP’s endpoints apart, creates one once and deletes only what exists', async () => {
     const mine = endpoint();

@@ -14,7 +14,7 @@ import type {
 } from '../../lambdas/usecases/ports/webhooks.js';
 import { type DeliveryDeps, deliverWebhook } from '../../lambdas/usecases/webhook-delivery.js';
 import { startTableStore, type TableStore } from '../support/table.js';
-import { T0 } from '../unit/fixtures.js';
+import { pendingDelivery, T0 } from '../unit/fixtures.js';
 
 let table: TableStore;
 
@@ -33,24 +33,8 @@ const endpointOf = (clientId: string): WebhookEndpoint => ({
   secrets: [{ secret: 'whsec_first', createdAt: T0.toISOString() }],
 });
 
-const deliveryTo = (endpoint: WebhookEndpoint): StoredDelivery => ({
-  messageId: `msg_${randomUUID().replaceAll('-', '')}_1`,
-  endpointId: endpoint.id,
-  clientId: endpoint.clientId,
-  refId: randomUUID(),
-  sequence: 1,
-  type: 'identification.status-changed',
-  payload: '{}',
-  createdAt: T0.toISOString(),
-  state: 'pending',
-  attempts: 0,
-  nextAttemptAt: T0.toISOString(),
-  lastAttemptAt: null,
-  lastStatusCode: null,
-  lastError: null,
-  deliveredAt: null,
-  version: 1,
-});
+const deliveryTo = (endpoint: WebhookEndpoint): StoredDelivery =>
+  pendingDelivery({ endpointId: endpoint.id, clientId: endpoint.clientId });
 
 /** Deps on the embedded table whose queue and transport record what they were asked to do. */
 function depsOn(repository: WebhookStore) {

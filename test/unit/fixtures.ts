@@ -3,9 +3,11 @@
  * registrations, plus the request and response bodies exactly as the white paper prints them.
  * Builders return fresh objects, so a test may change what it gets without affecting others.
  */
+import { randomUUID } from 'node:crypto';
 import type { IspConfig, SpSetup } from '../../lambdas/core/domain.js';
 import type { Order, StatusEntry } from '../../lambdas/core/order.js';
 import type { Registration } from '../../lambdas/core/registration.js';
+import type { StoredDelivery } from '../../lambdas/usecases/ports/webhooks.js';
 
 // ---------------------------------------------------------------- ISP catalogue
 
@@ -260,6 +262,29 @@ export function registration(overrides: Partial<Registration> = {}): Registratio
     validUntil: '2030-01-10T08:00:00.000Z',
     refId: REF_ID,
     issuer: 'Video-ISP',
+    ...overrides,
+  };
+}
+
+/** A webhook delivery as it is first stored: pending, not yet attempted, due at T0. */
+export function pendingDelivery(overrides: Partial<StoredDelivery> = {}): StoredDelivery {
+  return {
+    messageId: `msg_${randomUUID().replaceAll('-', '')}_1`,
+    endpointId: randomUUID(),
+    clientId: 'sp',
+    refId: randomUUID(),
+    sequence: 1,
+    type: 'identification.status-changed',
+    payload: '{}',
+    createdAt: T0.toISOString(),
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: T0.toISOString(),
+    lastAttemptAt: null,
+    lastStatusCode: null,
+    lastError: null,
+    deliveredAt: null,
+    version: 1,
     ...overrides,
   };
 }
