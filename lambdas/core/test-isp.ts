@@ -42,17 +42,18 @@ const required = () => z.string().check(z.trim(), z.minLength(1, REQUIRED));
 const isoDate = (label: string) =>
   z.pipe(required(), z.iso.date({ error: `${label} must be a real calendar date, YYYY-MM-DD.` }));
 
-// The start call's name rule, so the simulator never identifies a name the service would refuse.
-const personName = /* @__PURE__ */ z.define(() =>
-  required().check(
+/**
+ * The "Define Identity" form's schema: the person data the simulated partner "identified" (field
+ * names are the form's and the API's), the status and the reason. Every field is required (the form
+ * comes prefilled).
+ */
+function simulatorFormSchema() {
+  // The start call's name rule, so the simulator never identifies a name the service would refuse.
+  const personName = required().check(
     z.maxLength(100, { error: 'At most 100 characters.' }),
     z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
-  ),
-);
-
-/** The person data the simulated partner "identified". Field names are the form's and the API's. */
-export const SimulatedPerson = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
+  );
+  return z.strictObject({
     firstName: personName,
     lastName: personName,
     email: z.pipe(required(), z.email({ error: 'Must be an email address.' }).check(z.maxLength(254))),
@@ -80,40 +81,42 @@ export const SimulatedPerson = /* @__PURE__ */ z.define(() =>
     ),
     /** May lie in the past: an expired document is a case a tester may want the service to refuse. */
     validUntil: isoDate('Valid until'),
-  }),
-);
-export type SimulatedPerson = z.output<typeof SimulatedPerson>;
-
-const reason = /* @__PURE__ */ z.define(() =>
-  z.pipe(
-    z.optional(
-      z
-        .string()
-        .check(
-          z.trim(),
-          z.maxLength(500, { error: 'At most 500 characters.' }),
-          z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
-        ),
-    ),
-    z.transform((r) => (r ? r : undefined)),
-  ),
-);
-
-/** The submitted "Define Identity" form: every field is required (the form comes prefilled). */
-export const SimulatorForm = /* @__PURE__ */ z.define(() =>
-  z.extend(SimulatedPerson, {
     status: z.enum(SIMULATOR_STATUSES, { error: 'Choose one of the offered statuses.' }),
-    reason,
-  }),
-);
+    reason: z.pipe(
+      z.optional(
+        z
+          .string()
+          .check(
+            z.trim(),
+            z.maxLength(500, { error: 'At most 500 characters.' }),
+            z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
+          ),
+      ),
+      z.transform((r) => (r ? r : undefined)),
+    ),
+  });
+}
+
+/*
+ * The simulator's two request schemas are built by their first parse (`z.lazy`), not at cold start:
+ * a request is a GET of the form (which validates nothing but the refId), a submitted form or a
+ * JSON API call, and each builds only its own schema — about 40 and 50 constructions, once per
+ * process (docs/benchmarks.md §3).
+ */
+
+/** The submitted "Define Identity" form. */
+export const SimulatorForm = /* @__PURE__ */ z.define(() => z.lazy(simulatorFormSchema));
 export type SimulatorForm = z.output<typeof SimulatorForm>;
+/** The person data the simulated partner "identified". */
+export type SimulatedPerson = Omit<SimulatorForm, 'status' | 'reason'>;
 
 /**
- * The person fields of the JSON API: the form's rules, without the form's trimming and upper-casing
- * (a program sends exact values), so that its JSON Schema says exactly what is accepted.
+ * The JSON API for automated SP tests: person fields not given default from the order. The person
+ * fields follow the form's rules, without the form's trimming and upper-casing (a program sends
+ * exact values), so that its JSON Schema says exactly what is accepted.
  */
-const SimulatedPersonFields = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
+function simulatorApiRequestSchema() {
+  const person = z.strictObject({
     firstName: strictPersonName,
     lastName: strictPersonName,
     email: z.email({ error: 'Must be an email address.' }).check(z.maxLength(254)),
@@ -129,14 +132,10 @@ const SimulatedPersonFields = /* @__PURE__ */ z.define(() =>
       }),
     ),
     validUntil: z.iso.date({ error: 'Valid until must be a real calendar date, YYYY-MM-DD.' }),
-  }),
-);
-
-/** The JSON API for automated SP tests: person fields not given default from the order. */
-export const SimulatorApiRequest = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
+  });
+  return z.strictObject({
     status: z.enum(SIMULATOR_STATUSES),
-    person: z.optional(z.partial(SimulatedPersonFields)),
+    person: z.optional(z.partial(person)),
     /** The partner's reason, sent with a cancellation. */
     reason: z.optional(
       z
@@ -146,8 +145,10 @@ export const SimulatorApiRequest = /* @__PURE__ */ z.define(() =>
           z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
         ),
     ),
-  }),
-);
+  });
+}
+
+export const SimulatorApiRequest = /* @__PURE__ */ z.define(() => z.lazy(simulatorApiRequestSchema));
 export type SimulatorApiRequest = z.output<typeof SimulatorApiRequest>;
 
 export type SimulatedOrder = Pick<OpenedOrder, 'refId' | 'method' | 'loa' | 'jurisdictions' | 'person'>;

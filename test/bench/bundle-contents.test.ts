@@ -367,6 +367,38 @@ describe('partner messages', () => {
   }, 180_000);
 });
 
+/**
+ * The zod schemas and checks a function's bundle constructs at import, by zod type, counted in a
+ * fresh process with the deployed function's environment (zod's hook for a constructed instance,
+ * `postProcessor` in its global config).
+ */
+async function constructedAtImport(handler: string): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-schemas-'));
+  const probe = `const built = [];
+globalThis.__zod_globalConfig = { postProcessor(i) { const d = i._zod.def; built.push(d.check ? 'check:' + d.check : String(d.type)); } };
+await import(process.env.BUNDLE_URL);
+process.stdout.write(JSON.stringify(built));`;
+  try {
+    await build(esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, dir));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
+      env: { ...lambdaEnvironment(handler), BUNDLE_URL: pathToFileURL(join(dir, 'index.mjs')).href },
+    });
+    return JSON.parse(stdout) as string[];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the Test-ISP simulator', () => {
+  it('builds neither its form’s nor its JSON API’s schema at import (each request builds the one it needs; 117 constructions when it built both)', async () => {
+    const built = await constructedAtImport('test-isp-simulator');
+    // The refId parameter is the one object schema every request needs.
+    expect(built.filter((t) => t === 'object')).toEqual(['object']);
+    expect(built.filter((t) => t === 'lazy')).toEqual(['lazy', 'lazy']);
+    expect(built.length).toBeLessThan(30);
+  }, 60_000);
+});
+
 describe('the person pages', () => {
   it('the terms page carries no Powertools Metrics (accepting changes no status; the registration task counts)', async () => {
     const modules = await bundledModules('terms-page');

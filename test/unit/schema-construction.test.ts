@@ -57,3 +57,53 @@ describe('the http adapter settings', () => {
     ]);
   });
 });
+
+describe('the Test-ISP simulator’s request schemas', () => {
+  const importTestIsp = async () => {
+    vi.resetModules();
+    let module: typeof import('../../lambdas/core/test-isp.js') | undefined;
+    const atImport = await constructedDuring(async () => {
+      module = await import('../../lambdas/core/test-isp.js');
+    });
+    return { atImport, module: module as typeof import('../../lambdas/core/test-isp.js') };
+  };
+
+  it('are not built when their module loads (a GET of the form validates nothing but the refId)', async () => {
+    const { atImport } = await importTestIsp();
+    // The shared field rules of person-fields.ts are built with their module; of test-isp.ts' own
+    // schemas only the two lazy wrappers, no object.
+    expect(atImport.filter((t) => t === 'lazy')).toHaveLength(2);
+    expect(atImport.filter((t) => t === 'object')).toEqual([]);
+  });
+
+  it('a submitted form builds the form’s schema alone, once; an API call the API’s alone, once', async () => {
+    const { module } = await importTestIsp();
+    const form = {
+      firstName: 'Richard',
+      lastName: 'Smith',
+      email: 'richard.smith@example.com',
+      mobile: '+41773333240',
+      dob: '1980-05-17',
+      placeOfBirth: 'Bern',
+      nationality: 'CH',
+      idCardNumber: 'C1234567',
+      validUntil: '2031-01-01',
+      status: 'done',
+    };
+    const formFirst = await constructedDuring(() =>
+      expect(module.SimulatorForm.parse(form).status).toBe('done'),
+    );
+    // The form: one object schema (the person fields, the status, the reason).
+    expect(formFirst.filter((t) => t === 'object')).toHaveLength(1);
+    expect(await constructedDuring(() => module.SimulatorForm.parse(form))).toEqual([]);
+
+    const apiFirst = await constructedDuring(() =>
+      expect(module.SimulatorApiRequest.parse({ status: 'done', person: { nationality: 'DE' } }).status).toBe(
+        'done',
+      ),
+    );
+    // The API: the request, its person fields and their partial copy.
+    expect(apiFirst.filter((t) => t === 'object')).toHaveLength(3);
+    expect(await constructedDuring(() => module.SimulatorApiRequest.parse({ status: 'done' }))).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvidenceAgainstOrder, IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
 import type { OpenedOrder } from '../../lambdas/core/order.js';
+import { toFieldErrors } from '../../lambdas/core/parse.js';
 import { StartIdentificationRequest } from '../../lambdas/core/schemas.js';
 import {
   addYears,
@@ -10,7 +11,7 @@ import {
   resolvePerson,
   SIMULATOR_STATUSES,
   SIMULATOR_VETTER,
-  SimulatedPerson,
+  type SimulatedPerson,
   SimulatorApiRequest,
   SimulatorForm,
   simulatedEvidence,
@@ -284,6 +285,58 @@ describe('Test-ISP simulator mapping', () => {
     it('refuses control characters in the place of birth', () => {
       expect(SimulatorForm.safeParse(validForm({ placeOfBirth: 'Bern\u202e' })).success).toBe(false);
     });
+
+    it('lists every refused field with the message the page shows, in the form’s order', () => {
+      const result = SimulatorForm.safeParse({
+        firstName: ' ',
+        lastName: 'Hans-',
+        email: 'x@',
+        mobile: '079',
+        dob: '1899-12-31',
+        placeOfBirth: 'B\u0007',
+        nationality: 'che',
+        idCardNumber: '-1',
+        validUntil: '2030-02-30',
+        status: 'finished',
+        reason: 'x'.repeat(501),
+      });
+
+      expect(result.success).toBe(false);
+      expect(toFieldErrors(result.error as NonNullable<typeof result.error>)).toEqual([
+        { field: 'firstName', message: 'Required.' },
+        { field: 'lastName', message: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' },
+        { field: 'email', message: 'Must be an email address.' },
+        { field: 'mobile', message: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.' },
+        { field: 'dob', message: 'Must not be before 1900-01-01.' },
+        { field: 'placeOfBirth', message: 'Must not contain control or format characters.' },
+        { field: 'nationality', message: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' },
+        { field: 'idCardNumber', message: 'Must be 1 to 50 letters, digits, spaces or hyphens.' },
+        { field: 'validUntil', message: 'Valid until must be a real calendar date, YYYY-MM-DD.' },
+        { field: 'status', message: 'Choose one of the offered statuses.' },
+        { field: 'reason', message: 'At most 500 characters.' },
+      ]);
+    });
+
+    it('refuses a form without its fields, each field named', () => {
+      const result = SimulatorForm.safeParse({});
+
+      expect(result.success).toBe(false);
+      const missing = 'Invalid input: expected string, received undefined';
+      expect(toFieldErrors(result.error as NonNullable<typeof result.error>)).toEqual([
+        ...[
+          'firstName',
+          'lastName',
+          'email',
+          'mobile',
+          'dob',
+          'placeOfBirth',
+          'nationality',
+          'idCardNumber',
+          'validUntil',
+        ].map((field) => ({ field, message: missing })),
+        { field: 'status', message: 'Choose one of the offered statuses.' },
+      ]);
+    });
   });
 
   describe('JSON API request', () => {
@@ -332,12 +385,86 @@ describe('Test-ISP simulator mapping', () => {
       const paths = (result.error?.issues ?? []).map((i) => i.path.join('.'));
       expect(paths).toEqual(expect.arrayContaining(['status', 'person', '']));
     });
+
+    it('lists every refused field with the message the 400 problem carries', () => {
+      const result = SimulatorApiRequest.safeParse({
+        status: 'finished',
+        person: {
+          firstName: '',
+          lastName: 'Hans-',
+          email: ' a@b.ch',
+          mobile: '079',
+          dob: '2999-01-01',
+          placeOfBirth: 'B\u0007',
+          nationality: 'ch',
+          idCardNumber: '-1',
+          validUntil: '2030-02-30',
+          shoeSize: 44,
+        },
+        reason: 'x'.repeat(501),
+        extra: 1,
+      });
+
+      expect(result.success).toBe(false);
+      expect(toFieldErrors(result.error as NonNullable<typeof result.error>)).toEqual([
+        {
+          field: 'status',
+          message:
+            'Invalid option: expected one of "waiting-for-doc"|"done"|"data-ready"|"cancelled-user"|"cancelled-isp"|"unsuccessful"',
+        },
+        { field: 'person.firstName', message: 'Too small: expected string to have >=1 characters' },
+        {
+          field: 'person.firstName',
+          message: 'Must contain letters, spaces, apostrophes, hyphens or dots only.',
+        },
+        {
+          field: 'person.lastName',
+          message: 'Must contain letters, spaces, apostrophes, hyphens or dots only.',
+        },
+        { field: 'person.email', message: 'Must be an email address.' },
+        {
+          field: 'person.mobile',
+          message: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.',
+        },
+        { field: 'person.dob', message: 'Must not lie in the future.' },
+        { field: 'person.placeOfBirth', message: 'Must not contain control or format characters.' },
+        { field: 'person.nationality', message: 'Must be an ISO 3166-1 alpha-2 country code, e.g. CH.' },
+        { field: 'person.idCardNumber', message: 'Must be 1 to 50 letters, digits, spaces or hyphens.' },
+        { field: 'person.validUntil', message: 'Valid until must be a real calendar date, YYYY-MM-DD.' },
+        { field: 'person.shoeSize', message: 'Unknown field.' },
+        { field: 'reason', message: 'At most 500 characters.' },
+        { field: 'extra', message: 'Unknown field.' },
+      ]);
+      expect(
+        toFieldErrors(
+          SimulatorApiRequest.safeParse({
+            status: 'data-ready',
+            person: { dob: '1899-12-31', placeOfBirth: '' },
+          }).error as NonNullable<typeof result.error>,
+        ),
+      ).toEqual([
+        { field: 'person.dob', message: 'Must not be before 1900-01-01.' },
+        { field: 'person.placeOfBirth', message: 'Too small: expected string to have >=1 characters' },
+      ]);
+      expect(
+        toFieldErrors(
+          SimulatorApiRequest.safeParse({ person: 'x' }).error as NonNullable<typeof result.error>,
+        ),
+      ).toEqual([
+        {
+          field: 'status',
+          message:
+            'Invalid option: expected one of "waiting-for-doc"|"done"|"data-ready"|"cancelled-user"|"cancelled-isp"|"unsuccessful"',
+        },
+        { field: 'person', message: 'Invalid input: expected object, received string' },
+      ]);
+    });
   });
 });
 
 describe('the simulator and the start call agree on names', () => {
   it.each(['Hans-', "O'", 'Müller ’'])('refuses %j, which the start call refuses too', (name) => {
-    const simulated = SimulatedPerson.shape.lastName.safeParse(name);
+    const simulated = SimulatorForm.safeParse(validForm({ lastName: name }));
     const started = StartIdentificationRequest.safeParse(paperStartBody({ lastName: name }));
 
     expect(simulated.success).toBe(false);
