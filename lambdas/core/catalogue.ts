@@ -3,7 +3,18 @@
  * eligibility rules of the law, by the SP's setup, and by the query filters (white paper,
  * "List the available methods" and "Setup Filter and Parameter").
  */
-import type { IspConfig, Jurisdiction, Loa, ProviderView, SpSetup } from './domain.js';
+import type { ProvidersQuery } from './catalogue-schemas.js';
+import {
+  ISSUER_NAME,
+  type IspConfig,
+  JURISDICTIONS,
+  type Jurisdiction,
+  type Loa,
+  METHOD_NAME,
+  type ProviderView,
+  SAFE_TEXT,
+  type SpSetup,
+} from './domain.js';
 
 export interface ProviderFilters {
   issuer?: string | undefined;
@@ -13,6 +24,51 @@ export interface ProviderFilters {
   realtimeMethod?: string | undefined;
   offlineMethod?: string | undefined;
   webflow?: boolean | undefined;
+}
+
+/**
+ * The query's filters when every parameter is certainly what ProvidersQuery accepts, as it returns
+ * them (`loa` a number, `offline` and `webflow` booleans), read without zod so that the function
+ * builds no schema at cold start (docs/benchmarks.md §3); undefined for anything else, which the
+ * schema then judges (test/unit/two-step-rules.test.ts holds the two together).
+ */
+export function wellFormedProvidersQuery(
+  params: Readonly<Record<string, unknown>>,
+): ProvidersQuery | undefined {
+  const query: ProvidersQuery = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string') return undefined;
+    switch (name) {
+      case 'issuer':
+        // catalogue-fields.ts issuerName: safe text of 1 to 100 characters, then the name's pattern.
+        if (value.length > 100 || !SAFE_TEXT.test(value) || !ISSUER_NAME.test(value)) return undefined;
+        query.issuer = value;
+        break;
+      case 'jurisdiction': {
+        const jurisdiction = JURISDICTIONS.find((j) => j === value);
+        if (!jurisdiction) return undefined;
+        query.jurisdiction = jurisdiction;
+        break;
+      }
+      case 'loa':
+        if (value !== '3' && value !== '4') return undefined;
+        query.loa = value === '3' ? 3 : 4;
+        break;
+      case 'offline':
+      case 'webflow':
+        if (value !== 'true' && value !== 'false') return undefined;
+        query[name] = value === 'true';
+        break;
+      case 'realtimeMethod':
+      case 'offlineMethod':
+        if (!METHOD_NAME.test(value)) return undefined;
+        query[name] = value;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return query;
 }
 
 /** An offer: one issuer, a set of methods, with the LoA and jurisdictions it is valid for. */

@@ -13,6 +13,14 @@ export const DEFAULT_SP_SCOPES: readonly Scope[] = [SCOPES.read, SCOPES.write];
 /** What a partner's backend client may ask for: introspecting order tokens, nothing else. */
 export const PARTNER_SCOPES = [SCOPES.introspect] as const;
 
+/** No C0/C1 control characters, no bidi overrides or zero-width tricks in free text. */
+export const SAFE_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+
+/** A partner's issuer name in the catalogue: letters and digits, then also spaces, `.`, `_` and `-`. */
+export const ISSUER_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
+/** An identification method's name (`video`, `courier`, …). */
+export const METHOD_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
 export const JURISDICTIONS = ['ZERTES', 'EIDAS'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
@@ -89,7 +97,7 @@ export interface SpSetup {
   /** The claimed identities (signing service accounts) this SP signs under, each with its jurisdictions. */
   claimedIdentities: ClaimedIdentitySetup[];
   /** What the SP pays (monthly fees, completed identifications, verify calls); none: not priced. */
-  priceSheet?: import('./statement.js').PriceSheet;
+  priceSheet?: import('./price-sheet.js').PriceSheet;
   /** How long the person may take to choose the method (default METHOD_CHOICE_SECONDS). */
   methodChoiceSeconds?: number | undefined;
 }

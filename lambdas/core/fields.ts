@@ -6,11 +6,10 @@
  * small, so that a function builds at cold start only the schemas its handler validates with
  * (docs/benchmarks.md §3); schemas.ts gathers them all for the OpenAPI document.
  */
-import { CLAIMED_IDENTITY_ID } from './domain.js';
+import { CLAIMED_IDENTITY_ID, SAFE_TEXT } from './domain.js';
 import * as z from './zod.js';
 
-/** No C0/C1 control characters, no bidi overrides or zero-width tricks in free text. */
-export const SAFE_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+export { SAFE_TEXT };
 export const safeText = (max: number) =>
   z
     .string()

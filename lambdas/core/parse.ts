@@ -1,6 +1,7 @@
 /**
  * Validation against a schema, with every invalid field of a refused input listed in the 400
- * problem. Holds no schema itself, so importing it builds none.
+ * problem. Holds no schema itself, so importing it builds none (nor loads zod: its imports of zod
+ * are types).
  */
 import { type FieldError, problems } from './problems.js';
 import type * as z from './zod.js';
@@ -19,4 +20,25 @@ export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown)
   const result = schema.safeParse(input);
   if (!result.success) throw problems.validation(toFieldErrors(result.error));
   return result.data;
+}
+
+/**
+ * A request's rule in two steps, for a function that should not build its zod schema at every cold
+ * start (docs/benchmarks.md §3): `wellFormed`, without zod, reads an input it can vouch for and
+ * returns exactly what the schema would; it answers undefined for anything else. Only then is
+ * `schema` loaded (by a dynamic import, so that its module and zod are not evaluated at cold start):
+ * it accepts what `wellFormed` left or refuses it with every invalid field listed, so that the
+ * answers stay the schema's. test/unit/two-step-rules.test.ts holds each `wellFormed` to its schema.
+ */
+export interface TwoStepRule<T> {
+  wellFormed(input: Readonly<Record<string, unknown>>): T | undefined;
+  schema(): Promise<z.ZodMiniType<T>>;
+}
+
+/** `parseOrThrow` through a two-step rule: the schema is loaded only for an input `wellFormed` leaves. */
+export async function parseTwoStepOrThrow<T>(
+  rule: TwoStepRule<T>,
+  input: Readonly<Record<string, unknown>>,
+): Promise<T> {
+  return rule.wellFormed(input) ?? parseOrThrow(await rule.schema(), input);
 }

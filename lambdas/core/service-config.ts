@@ -6,7 +6,7 @@ import type { IspConfig, SpSetup } from './domain.js';
 import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
 import { claimedIdentityId } from './fields.js';
 import { HttpAdapterSettings, secretVariablesOf } from './isp-http.js';
-import { PriceSheetSchema } from './statement.js';
+import { PriceSheetSchema } from './price-sheet.js';
 import { DEFAULT_TERMS_OF_USE, TermsOfUseSchema } from './terms-of-use.js';
 import * as z from './zod.js';
 

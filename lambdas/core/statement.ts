@@ -1,35 +1,13 @@
 /**
  * A month's statement: the SP's counts priced with its price sheet — a monthly fee per enabled
  * method, a price per completed identification, per verify call — in integer minor units (no
- * floating point money).
+ * floating point money). The price sheet's schema (configuration) is price-sheet.ts: pricing builds
+ * no zod schema.
  */
 import { offersFor } from './catalogue.js';
 import type { IspConfig, SpSetup } from './domain.js';
+import type { PriceSheet } from './price-sheet.js';
 import type { SpUsage } from './usage.js';
-import * as z from './zod.js';
-
-/** A price in the sheet's currency with at most two decimals, e.g. "12.50". */
-const amount = /* @__PURE__ */ z.define(() =>
-  z.string().check(z.regex(/^\d{1,9}(\.\d{1,2})?$/, { error: 'Must be an amount like 12.50.' })),
-);
-/** Prices by method name; `default` for the methods not named. */
-const byMethod = /* @__PURE__ */ z.define(() =>
-  z.record(z.string().check(z.regex(/^(default|[a-z][a-z0-9-]{0,31})$/)), amount),
-);
-
-/**
- * What the SP pays: a monthly fee for each method enabled for it, a price per completed
- * identification (terms accepted) and, if any, per verify call under its claimed identities.
- */
-export const PriceSheetSchema = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
-    currency: z.string().check(z.regex(/^[A-Z]{3}$/, { error: 'Must be an ISO 4217 code like CHF.' })),
-    monthlyFee: z._default(byMethod, {}),
-    completedIdentification: z._default(byMethod, {}),
-    verifyCall: z.optional(amount),
-  }),
-);
-export type PriceSheet = z.output<typeof PriceSheetSchema>;
 
 export type ChargeItem = 'monthly-fee' | 'completed-identification' | 'verify-call';
 

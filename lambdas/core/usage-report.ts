@@ -1,61 +1,22 @@
-/** The SP's own view of its usage (GET /api/usage): the query and the answer's schema. */
+/**
+ * The SP's own view of its usage (GET /api/usage): the query read and the answer made, without zod —
+ * the function builds no schema at cold start (docs/benchmarks.md §3). The schemas (OpenAPI, and the
+ * refusal of a query this module cannot vouch for): usage-report-schemas.ts.
+ */
+
 import type { Statement } from './statement.js';
-import { MONTH, type SpUsage, USAGE_EVENTS, type UsageEvent } from './usage.js';
-import * as z from './zod.js';
+import { MONTH, type SpUsage } from './usage.js';
+import type { UsageQuery, UsageReport } from './usage-report-schemas.js';
 
-export const UsageMonth = /* @__PURE__ */ z.define(() =>
-  z
-    .string()
-    .check(z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }))
-    .register(z.globalRegistry, { examples: ['2026-11'] }),
-);
-
-export const UsageQuery = /* @__PURE__ */ z.define(() =>
-  z.strictObject({ month: UsageMonth }).register(z.globalRegistry, { id: 'UsageQuery' }),
-);
-
-const count = /* @__PURE__ */ z.define(() => z.number().check(z.int(), z.minimum(0)));
-
-export const UsageReport = /* @__PURE__ */ z.define(() =>
-  z
-    .strictObject({
-      month: z.string(),
-      clientId: z.string(),
-      identifications: z.array(
-        z.strictObject({
-          issuer: z.string(),
-          method: z.string(),
-          counts: z.strictObject(
-            Object.fromEntries(USAGE_EVENTS.map((e) => [e, count])) as Record<UsageEvent, typeof count>,
-          ),
-        }),
-      ),
-      verify: z.array(
-        z.strictObject({ claimedIdentity: z.string(), calls: count, positive: count, negative: count }),
-      ),
-      statement: z.strictObject({
-        currency: z.nullable(z.string()),
-        charges: z.array(
-          z.strictObject({
-            item: z.enum(['monthly-fee', 'completed-identification', 'verify-call']),
-            issuer: z.optional(z.string()),
-            method: z.optional(z.string()),
-            claimedIdentity: z.optional(z.string()),
-            quantity: count,
-            unitPrice: z.string(),
-            amount: z.string(),
-          }),
-        ),
-        total: z.nullable(z.string()),
-      }),
-    })
-    .register(z.globalRegistry, {
-      id: 'UsageReport',
-      description:
-        'The calling SP’s usage in one month (UTC): identification events per partner and method, verify calls per claimed identity, and the statement its price sheet makes of them.',
-    }),
-);
-export type UsageReport = z.infer<typeof UsageReport>;
+/**
+ * The query when it is certainly what UsageQuery accepts — exactly `month`, a month YYYY-MM — as
+ * UsageQuery returns it; undefined for anything else, which the schema then refuses (or accepts).
+ */
+export function wellFormedUsageQuery(params: Readonly<Record<string, unknown>>): UsageQuery | undefined {
+  const { month, ...others } = params;
+  if (typeof month !== 'string' || !MONTH.test(month) || Object.keys(others).length) return undefined;
+  return { month };
+}
 
 export function toUsageReport(usage: SpUsage, statement: Statement): UsageReport {
   return {

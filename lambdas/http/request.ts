@@ -1,7 +1,7 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { publicBaseUrlEnv } from '../adapters/env.js';
-import { parseOrThrow } from '../core/parse.js';
+import { parseOrThrow, parseTwoStepOrThrow, type TwoStepRule } from '../core/parse.js';
 import { Problem, problems } from '../core/problems.js';
 import type * as z from '../core/zod.js';
 
@@ -138,14 +138,24 @@ export function isCrossSite(event: APIGatewayProxyEvent): boolean {
   return host !== headerOf(event, 'host') && host !== new URL(publicBaseUrl(event)).host;
 }
 
-/** Query parameters, validated; a parameter given twice is an error rather than a guess. */
-export function queryParams<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+/** The query parameters, each given once: a parameter given twice is an error rather than a guess. */
+function singleQueryParams(event: APIGatewayProxyEvent): Record<string, string | undefined> {
   const multi = event.multiValueQueryStringParameters ?? {};
   const repeated = Object.entries(multi)
     .filter(([, v]) => (v?.length ?? 0) > 1)
     .map(([k]) => ({ field: k, message: 'Given more than once.' }));
   if (repeated.length) throw problems.validation(repeated);
-  return parseOrThrow(schema, { ...(event.queryStringParameters ?? {}) });
+  return { ...(event.queryStringParameters ?? {}) };
+}
+
+/** Query parameters, validated; a parameter given twice is an error rather than a guess. */
+export function queryParams<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+  return parseOrThrow(schema, singleQueryParams(event));
+}
+
+/** Query parameters through a two-step rule: zod and the schema are loaded only for a query it leaves. */
+export function queryParamsTwoStep<T>(event: APIGatewayProxyEvent, rule: TwoStepRule<T>): Promise<T> {
+  return parseTwoStepOrThrow(rule, singleQueryParams(event));
 }
 
 export function pathParams<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {

@@ -63,6 +63,19 @@ async function bundledModules(handler: string): Promise<string[]> {
   );
 }
 
+/**
+ * The files a function evaluates at cold start: those its entry reaches by static imports. A file
+ * reached only through a dynamic `import()` is in the bundle but evaluated when that import runs.
+ */
+async function staticallyReached(handler: string): Promise<Set<string>> {
+  const { inputs } = await metafileOf(handler);
+  const reached = new Set([`lambdas/handlers/${handler}.ts`]);
+  for (const file of reached)
+    for (const i of inputs[file]?.imports ?? [])
+      if (i.kind === 'import-statement' && !i.external) reached.add(i.path);
+  return reached;
+}
+
 /** For each project file, the deployed functions whose bundle has code of it. */
 async function holdersOf(files: string[]): Promise<Record<string, string[]>> {
   const found: Record<string, string[]> = Object.fromEntries(files.map((f) => [f, []]));
@@ -115,7 +128,7 @@ describe('route schemas', () => {
     'lambdas/core/catalogue-schemas.ts': ['api-docs', 'providers-list'],
     'lambdas/core/identification-schemas.ts': ['api-docs', 'identification-start'],
     'lambdas/core/terms-form.ts': ['api-docs', 'terms-page'],
-    'lambdas/core/usage-report.ts': ['api-docs', 'usage-get'],
+    'lambdas/core/usage-report-schemas.ts': ['api-docs', 'usage-get'],
     // The price sheet and statements: only the usage route prices (the lifecycle only records usage).
     'lambdas/core/statement.ts': ['usage-get'],
   };
@@ -173,6 +186,37 @@ describe('zod schemas built at cold start', () => {
       const zodFiles = (await bundledFiles(handler)).filter((f) => f.includes('node_modules/zod/'));
       expect(zodFiles).not.toContain('node_modules/zod/v4/core/schemas.js');
       expect(zodFiles).not.toContain('node_modules/zod/v4/mini/schemas.js');
+    },
+    60_000,
+  );
+});
+
+describe('zod only to refuse a request', () => {
+  /**
+   * The functions whose request is read by a two-step rule (core/parse.ts TwoStepRule): a good one
+   * without zod, any other by the schema, which a dynamic import loads. At cold start they evaluate
+   * no zod module and build no schema (docs/benchmarks.md §3); each schema module below is reached
+   * by its dynamic import only.
+   */
+  const loadedToRefuse: Record<string, string[]> = {
+    'providers-list': ['lambdas/core/providers-query-schema.ts'],
+    'usage-get': ['lambdas/core/usage-query-schema.ts'],
+  };
+
+  it.each(Object.entries(loadedToRefuse))(
+    '%s evaluates no zod module at cold start',
+    async (handler, schemaModules) => {
+      const reached = [...(await staticallyReached(handler))];
+      expect(reached.filter((f) => f.includes('node_modules/zod/') || f === 'lambdas/core/zod.ts')).toEqual(
+        [],
+      );
+      const { inputs } = await metafileOf(handler);
+      const importsOf = (module: string) =>
+        Object.entries(inputs).flatMap(([from, input]) =>
+          input.imports.filter((i) => i.path === module).map((i) => [from, i.kind]),
+        );
+      for (const module of schemaModules)
+        expect(importsOf(module)).toEqual([[`lambdas/handlers/${handler}.ts`, 'dynamic-import']]);
     },
     60_000,
   );

@@ -1,6 +1,7 @@
 /** Usage for invoicing, pure: events from the status history, counting, pricing, verify counters. */
 import { describe, expect, it } from 'vitest';
-import { enabledMethods, PriceSheetSchema, statementOf } from '../../lambdas/core/statement.js';
+import { PriceSheetSchema } from '../../lambdas/core/price-sheet.js';
+import { enabledMethods, statementOf } from '../../lambdas/core/statement.js';
 import {
   countIdentifications,
   MONTH,

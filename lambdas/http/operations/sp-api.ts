@@ -1,7 +1,7 @@
 /** The SP API: verify, the catalogue, identifications and their status, AML data, terms SMS, usage. */
 import { IdentificationData } from '../../core/evidence.js';
 import * as S from '../../core/schemas.js';
-import { UsageQuery, UsageReport } from '../../core/usage-report.js';
+import { UsageQuery, UsageReport } from '../../core/usage-report-schemas.js';
 import * as z from '../../core/zod.js';
 import {
   PAPER_PROVIDERS_FILTERS,

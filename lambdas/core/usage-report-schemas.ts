@@ -1,0 +1,62 @@
+/**
+ * The SP's own view of its usage (GET /api/usage): the query's and the answer's schemas, for the
+ * OpenAPI document and for refusing a query with every invalid field listed. Reading a good query
+ * and making the answer: usage-report.ts, which builds no schema.
+ */
+import { MONTH, USAGE_EVENTS, type UsageEvent } from './usage.js';
+import * as z from './zod.js';
+
+export const UsageMonth = /* @__PURE__ */ z.define(() =>
+  z
+    .string()
+    .check(z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }))
+    .register(z.globalRegistry, { examples: ['2026-11'] }),
+);
+
+export const UsageQuery = /* @__PURE__ */ z.define(() =>
+  z.strictObject({ month: UsageMonth }).register(z.globalRegistry, { id: 'UsageQuery' }),
+);
+
+const count = /* @__PURE__ */ z.define(() => z.number().check(z.int(), z.minimum(0)));
+
+export const UsageReport = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      month: z.string(),
+      clientId: z.string(),
+      identifications: z.array(
+        z.strictObject({
+          issuer: z.string(),
+          method: z.string(),
+          counts: z.strictObject(
+            Object.fromEntries(USAGE_EVENTS.map((e) => [e, count])) as Record<UsageEvent, typeof count>,
+          ),
+        }),
+      ),
+      verify: z.array(
+        z.strictObject({ claimedIdentity: z.string(), calls: count, positive: count, negative: count }),
+      ),
+      statement: z.strictObject({
+        currency: z.nullable(z.string()),
+        charges: z.array(
+          z.strictObject({
+            item: z.enum(['monthly-fee', 'completed-identification', 'verify-call']),
+            issuer: z.optional(z.string()),
+            method: z.optional(z.string()),
+            claimedIdentity: z.optional(z.string()),
+            quantity: count,
+            unitPrice: z.string(),
+            amount: z.string(),
+          }),
+        ),
+        total: z.nullable(z.string()),
+      }),
+    })
+    .register(z.globalRegistry, {
+      id: 'UsageReport',
+      description:
+        'The calling SP’s usage in one month (UTC): identification events per partner and method, verify calls per claimed identity, and the statement its price sheet makes of them.',
+    }),
+);
+export type UsageQuery = z.output<typeof UsageQuery>;
+export type UsageReport = z.infer<typeof UsageReport>;

@@ -1,0 +1,138 @@
+/**
+ * The two-step rules (core/parse.ts TwoStepRule): a zod-free `wellFormed` reads the inputs it can
+ * vouch for, and the function loads the zod schema only for the others. Each `wellFormed` is held
+ * to its schema on generated inputs: whatever it reads, the schema accepts with the same result
+ * (so a request is never let through that the schema refuses, nor read differently); for inputs
+ * made of strings, as query parameters and form fields are, it reads exactly what the schema
+ * accepts (so that good requests never load zod).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { wellFormedProvidersQuery } from '../../lambdas/core/catalogue.js';
+import { ProvidersQuery } from '../../lambdas/core/catalogue-schemas.js';
+import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
+import { UsageQuery } from '../../lambdas/core/usage-report-schemas.js';
+import type * as z from '../../lambdas/core/zod.js';
+
+const RUNS = { numRuns: 2000 };
+
+type Input = Readonly<Record<string, unknown>>;
+
+/** `wellFormed` against its schema for one input (both directions when every value is a string). */
+function expectHeldToSchema<T>(
+  wellFormed: (input: Input) => T | undefined,
+  schema: z.ZodMiniType<T>,
+  input: Input,
+) {
+  const read = wellFormed(input);
+  const judged = schema.safeParse(input);
+  if (read !== undefined) {
+    expect(judged.success, `the schema refuses what wellFormed read: ${JSON.stringify(input)}`).toBe(true);
+    expect(read).toStrictEqual(judged.data);
+  } else if (Object.values(input).every((v) => typeof v === 'string')) {
+    expect(judged.success, `wellFormed leaves what the schema accepts: ${JSON.stringify(input)}`).toBe(false);
+  }
+}
+
+/** Strings near each rule's edges, other strings, and values no query parameter has. */
+const value = (edges: string[]) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...edges) },
+    { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(3, true, null, undefined, ['3', '4'], {}) },
+  );
+
+/** Objects with some of the named parameters and sometimes others, from the given values. */
+const params = (names: string[], values: fc.Arbitrary<unknown>) =>
+  fc.dictionary(
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...names) },
+      fc.constantFrom('limit', 'constructor', 'x'),
+    ),
+    values,
+    { maxKeys: 4 },
+  );
+
+describe('the usage query', () => {
+  const months = [
+    '2026-11',
+    '2000-01',
+    '2099-12',
+    '2026-13',
+    '2026-1',
+    '1999-12',
+    '2100-01',
+    '2026-11-01',
+    '',
+  ];
+
+  it('is read by wellFormedUsageQuery exactly as UsageQuery reads it', () => {
+    for (const month of months) expectHeldToSchema(wellFormedUsageQuery, UsageQuery, { month });
+    fc.assert(
+      fc.property(params(['month'], value(months)), (input) =>
+        expectHeldToSchema(wellFormedUsageQuery, UsageQuery, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('is read without the schema for every month from 2000-01 to 2099-12', () => {
+    for (let year = 2000; year <= 2099; year++)
+      for (let m = 1; m <= 12; m++) {
+        const month = `${year}-${String(m).padStart(2, '0')}`;
+        expect(wellFormedUsageQuery({ month })).toEqual({ month });
+      }
+  });
+});
+
+describe('the providers query', () => {
+  const NAMES = ['issuer', 'jurisdiction', 'loa', 'offline', 'realtimeMethod', 'offlineMethod', 'webflow'];
+  const EDGES = [
+    ...['Test-ISP', 'Video ISP', 'BankIdent_Demo.ch', 'Zürich-ID', 'a'.repeat(100), 'a'.repeat(101)],
+    ...['-ISP', ' ISP', 'ISP\u202e', 'ISP\u200b', 'ISP\n', 'ISP;DROP', '*'],
+    ...['ZERTES', 'EIDAS', 'eidas', 'ZERTES,EIDAS'],
+    ...['3', '4', '5', '03', ' 3', '3.0'],
+    ...['true', 'false', 'TRUE', 'yes', '1'],
+    ...['video', 'courier', 'eid-plus', 'x'.repeat(32), 'x'.repeat(33), 'Video', '9video', 'vi deo'],
+    '',
+  ];
+
+  it('is read by wellFormedProvidersQuery exactly as ProvidersQuery reads it', () => {
+    for (const name of NAMES)
+      for (const edge of EDGES)
+        expectHeldToSchema(wellFormedProvidersQuery, ProvidersQuery, { [name]: edge });
+    fc.assert(
+      fc.property(params(NAMES, value(EDGES)), (input) =>
+        expectHeldToSchema(wellFormedProvidersQuery, ProvidersQuery, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('reads the paper’s query and no query at all without the schema', () => {
+    expect(
+      wellFormedProvidersQuery({
+        issuer: 'Test-ISP',
+        jurisdiction: 'EIDAS',
+        loa: '3',
+        offline: 'true',
+        realtimeMethod: 'test',
+        webflow: 'true',
+      }),
+    ).toStrictEqual({
+      issuer: 'Test-ISP',
+      jurisdiction: 'EIDAS',
+      loa: 3,
+      offline: true,
+      realtimeMethod: 'test',
+      webflow: true,
+    });
+    expect(wellFormedProvidersQuery({ loa: '4', offlineMethod: 'courier', webflow: 'false' })).toStrictEqual({
+      loa: 4,
+      offlineMethod: 'courier',
+      webflow: false,
+    });
+    expect(wellFormedProvidersQuery({})).toStrictEqual({});
+  });
+});
