@@ -18,15 +18,13 @@ import { type IspMessageKind, signIspMessage } from '../adapters/isp-message.js'
 import { currentStatus, isOpened, type OpenedOrder } from '../core/order.js';
 import { toFieldErrors } from '../core/parse.js';
 import { type FieldError, problems } from '../core/problems.js';
-import { RefIdParam } from '../core/ref-id.js';
+import { isRefId } from '../core/ref-id-format.js';
 import {
   defaultPerson,
   describeMessage,
   type PlannedMessage,
   planMessages,
   resolvePerson,
-  SimulatorApiRequest,
-  SimulatorForm,
 } from '../core/test-isp.js';
 import { html, httpHandler, json } from '../http/handler.js';
 import { formBody, jsonBody, publicBaseUrl, singleFormFields } from '../http/request.js';
@@ -46,14 +44,20 @@ const repository = orderTableStores();
  */
 const signingKey = () => JSON.parse(requiredEnv('TEST_ISP_PRIVATE_JWK')) as JWK;
 
+/**
+ * What the form and the JSON API accept, and zod with it: loaded by the requests that carry a body.
+ * A GET of the form validates only the refId, so a cold start by it evaluates no zod.
+ */
+const requestSchemas = () => import('../core/test-isp-schemas.js');
+
 const MAX_FORM_BYTES = 16 * 1024;
 const CALLBACK_TIMEOUT_MS = 10_000;
 
 /** The order, if it is one the Test-ISP handles; anything else is indistinguishable from none. */
 async function simulatedOrder(event: APIGatewayProxyEvent): Promise<OpenedOrder | undefined> {
-  const param = RefIdParam.safeParse({ refId: event.pathParameters?.refId });
-  if (!param.success) return undefined;
-  const order = await repository.getOrder(param.data.refId);
+  const refId = event.pathParameters?.refId;
+  if (!isRefId(refId)) return undefined;
+  const order = await repository.getOrder(refId);
   return order && isOpened(order) && order.adapter === testIspAdapter.name ? order : undefined;
 }
 
@@ -156,6 +160,7 @@ function groupErrors(errors: FieldError[]): Record<string, string[]> {
 
 async function submitForm(event: APIGatewayProxyEvent, order: OpenedOrder) {
   const { values, repeated } = formValuesOf(event);
+  const { SimulatorForm } = await requestSchemas();
   const parsed = SimulatorForm.safeParse(
     Object.fromEntries(FORM_FIELDS.map(({ name }) => [name, values[name] ?? ''])),
   );
@@ -193,6 +198,7 @@ async function submitForm(event: APIGatewayProxyEvent, order: OpenedOrder) {
 
 async function submitApi(event: APIGatewayProxyEvent) {
   // Validate the body before looking anything up, as every API route does.
+  const { SimulatorApiRequest } = await requestSchemas();
   const request = jsonBody(event, SimulatorApiRequest);
   const order = await simulatedOrder(event);
   if (!order) throw problems.notFound('The Test-ISP has no identification order with this refId.');

@@ -61,11 +61,11 @@ describe('the http adapter settings', () => {
 describe('the Test-ISP simulator’s request schemas', () => {
   const importTestIsp = async () => {
     vi.resetModules();
-    let module: typeof import('../../lambdas/core/test-isp.js') | undefined;
+    let module: typeof import('../../lambdas/core/test-isp-schemas.js') | undefined;
     const atImport = await constructedDuring(async () => {
-      module = await import('../../lambdas/core/test-isp.js');
+      module = await import('../../lambdas/core/test-isp-schemas.js');
     });
-    return { atImport, module: module as typeof import('../../lambdas/core/test-isp.js') };
+    return { atImport, module: module as typeof import('../../lambdas/core/test-isp-schemas.js') };
   };
 
   it('are not built when their module loads (a GET of the form validates nothing but the refId)', async () => {

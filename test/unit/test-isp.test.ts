@@ -12,10 +12,9 @@ import {
   SIMULATOR_STATUSES,
   SIMULATOR_VETTER,
   type SimulatedPerson,
-  SimulatorApiRequest,
-  SimulatorForm,
   simulatedEvidence,
 } from '../../lambdas/core/test-isp.js';
+import { SimulatorApiRequest, SimulatorForm } from '../../lambdas/core/test-isp-schemas.js';
 import { paperStartBody } from '../support/white-paper.js';
 
 const NOW = new Date('2025-03-10T08:30:00.000Z');

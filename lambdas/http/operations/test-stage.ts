@@ -1,6 +1,6 @@
 /** Test stages only: the Test-ISP simulator (pages and JSON API) and the demo signing portal. */
 import { SIGNATURE_NEED_KEYS } from '../../core/demo-portal.js';
-import { SimulatorApiRequest } from '../../core/test-isp.js';
+import { SimulatorApiRequest } from '../../core/test-isp-schemas.js';
 import * as z from '../../core/zod.js';
 import { ORDER_LINKS } from './sp-api.js';
 import { type Operation, page, problem, seeOther } from './spec.js';
