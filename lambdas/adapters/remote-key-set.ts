@@ -2,12 +2,11 @@
  * A JSON Web Key Set fetched from a URL (Cognito's `/.well-known/jwks.json`) and kept, for jose's
  * `jwtVerify`: what jose's `createRemoteJWKSet` does — a cache with a maximum age, a cooldown
  * between refetches, a refetch when a token names a key the set does not have (key rotation), a
- * timeout — plus a size limit, over `node:https` instead of `fetch`. jose's remote set builds a
+ * timeout — plus a size limit, over `node:https` (bounded-request.ts) instead of `fetch`. jose's remote set builds a
  * `Headers` at construction and fetches with `fetch`: both load Node's bundled undici, ~15 ms of
  * CPU at every cold start of the function that holds one (docs/benchmarks.md §3). The keys
  * themselves are jose's `createLocalJWKSet` over the fetched set.
  */
-import { request as httpsRequest } from 'node:https';
 import {
   createLocalJWKSet,
   errors,
@@ -16,6 +15,7 @@ import {
   type JWSHeaderParameters,
   type JWTVerifyGetKey,
 } from 'jose';
+import { BoundedRequestFailed, boundedRequest } from './bounded-request.js';
 
 /** Why the key set could not be had: the token it was needed for is rejected. */
 export class KeySetUnavailable extends Error {
@@ -51,64 +51,29 @@ export const REMOTE_KEY_SET_DEFAULTS = {
   maxBytes: 64 * 1024,
 } as const;
 
-/**
- * node:http for a plain-http URL (the local stack's token issuer) as the CommonJS module, loaded
- * only then: an ESM `import` of node:http loads undici (see webhook-http.ts).
- */
-const httpRequest = () => process.getBuiltinModule('node:http').request;
-
 /** GET the URL and parse its JSON body, within the time and size limits; throws KeySetUnavailable. */
-function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise<unknown> {
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest();
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const fail = (reason: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.destroy();
-      reject(new KeySetUnavailable(url.href, reason));
-    };
-    const req = send(
-      url,
-      {
-        method: 'GET',
-        // A fresh connection per fetch (one per cache period): a kept-alive socket would be reused
-        // after Lambda froze the instance for minutes, when the server has long closed it.
-        agent: false,
-        headers: {
-          accept: 'application/json, application/jwk-set+json',
-          'user-agent': 'smart-registration/1',
-        },
-      },
-      (res) => {
-        res.on('error', (err) => fail(err.message));
-        // No redirect is followed: Cognito answers its key set directly.
-        if (res.statusCode !== 200) return fail(`HTTP ${res.statusCode}`);
-        if (Number(res.headers['content-length']) > maxBytes) return fail(`larger than ${maxBytes} bytes`);
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) fail(`larger than ${maxBytes} bytes`);
-          else chunks.push(chunk);
-        });
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch {
-            reject(new KeySetUnavailable(url.href, 'the answer is not JSON'));
-          }
-        });
-      },
-    );
-    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
-    req.on('error', (err: Error & { code?: string }) => fail(err.code ?? err.message));
-    req.end();
+async function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise<unknown> {
+  const unavailable = (reason: string) => new KeySetUnavailable(url.href, reason);
+  const answer = await boundedRequest(url, {
+    method: 'GET',
+    headers: { accept: 'application/json, application/jwk-set+json', 'user-agent': 'smart-registration/1' },
+    timeoutMs,
+    maxAnswerBytes: maxBytes,
+  }).catch((err: unknown) => {
+    if (!(err instanceof BoundedRequestFailed)) throw err;
+    // An error status says more than the size of its page.
+    if (err.statusCode !== undefined && err.statusCode !== 200) throw unavailable(`HTTP ${err.statusCode}`);
+    if (err.kind === 'timeout') throw unavailable(`no answer within ${timeoutMs} ms`);
+    if (err.kind === 'too-large') throw unavailable(`larger than ${maxBytes} bytes`);
+    throw unavailable(err.message);
   });
+  // No redirect is followed: Cognito answers its key set directly.
+  if (answer.statusCode !== 200) throw unavailable(`HTTP ${answer.statusCode}`);
+  try {
+    return JSON.parse(answer.body.toString('utf8'));
+  } catch {
+    throw unavailable('the answer is not JSON');
+  }
 }
 
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;

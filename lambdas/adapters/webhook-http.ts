@@ -6,21 +6,13 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
-import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { addressAllowed, ipLiteralOf, type UrlPolicy } from '../core/webhook-address.js';
 import type { AttemptOutcome } from '../core/webhook-retries.js';
 import { DELIVERY_TIMEOUT_MS } from '../core/webhooks.js';
 import type { SignedMessage, WebhookTransport } from '../usecases/ports/webhooks.js';
+import { BoundedRequestFailed, boundedRequest } from './bounded-request.js';
 import { optionalEnv } from './env.js';
-
-/**
- * node:http, for plain-http receivers (the emulator's loopback ones), as the CommonJS module: an ESM
- * `import … from 'node:http'` builds the module's ESM namespace, which reads its lazy `WebSocket`,
- * `MessageEvent` and `CloseEvent` exports and so loads Node's bundled undici (the fetch/WebSocket
- * implementation, ~35 ms of CPU at cold start here) that nothing here uses (docs/benchmarks.md §3).
- */
-const httpModule = () => process.getBuiltinModule('node:http');
 
 /**
  * node:dns, loaded when a name is first resolved (about 3 ms of CPU; the SDK's floor does not load
@@ -49,6 +41,13 @@ export function webhookSignature(secrets: string[], id: string, timestamp: numbe
     .join(' ');
 }
 
+/** 2xx is delivered; anything else, a redirect included, is a failed attempt. */
+function outcomeOf(statusCode: number): AttemptOutcome {
+  if (statusCode >= 200 && statusCode < 300) return { ok: true, statusCode };
+  const error = statusCode >= 300 && statusCode < 400 ? 'redirect not followed' : `HTTP ${statusCode}`;
+  return { ok: false, statusCode, error };
+}
+
 class AddressRefused extends Error {
   constructor() {
     super('address not allowed');
@@ -74,9 +73,11 @@ function checkedLookup(policy: UrlPolicy): LookupFunction {
   };
 }
 
-function describe(err: Error & { code?: string }, timedOut: boolean): string {
-  if (timedOut) return 'timed out';
-  if (err instanceof AddressRefused || err.name === 'AddressRefused') return 'address not allowed';
+/** What a request that got no answer is recorded as (the delivery log's `lastError`). */
+function describe(failure: BoundedRequestFailed): string {
+  if (failure.kind === 'timeout') return 'timed out';
+  const err: Error & { code?: string } = failure.cause ?? failure;
+  if (err.name === 'AddressRefused') return 'address not allowed';
   switch (err.code) {
     case 'ECONNREFUSED':
       return 'connection refused';
@@ -119,62 +120,28 @@ export class HttpWebhookTransport implements WebhookTransport {
     if (literal && !addressAllowed(literal, policy)) {
       return Promise.resolve({ ok: false, statusCode: null, error: 'address not allowed' });
     }
-    const send = url.protocol === 'https:' ? httpsRequest : httpModule().request;
-    return new Promise((resolve) => {
-      let timedOut = false;
-      let settled = false;
-      const done = (outcome: AttemptOutcome) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(outcome);
-      };
-      const req = send(
-        url,
-        {
-          method: 'POST',
-          lookup: checkedLookup(policy),
-          headers: {
-            'content-type': 'application/json',
-            'content-length': String(Buffer.byteLength(message.body, 'utf8')),
-            'user-agent': 'smart-registration-webhooks/1',
-            'webhook-id': message.id,
-            'webhook-timestamp': String(message.timestamp),
-            'webhook-signature': message.signature,
-          },
-        },
-        (res) => {
-          const statusCode = res.statusCode ?? 0;
-          let read = 0;
-          res.on('data', (chunk: Buffer) => {
-            read += chunk.length;
-            if (read > MAX_ANSWER_BYTES) res.destroy();
-          });
-          const finish = () =>
-            done(
-              statusCode >= 200 && statusCode < 300
-                ? { ok: true, statusCode }
-                : {
-                    ok: false,
-                    statusCode,
-                    error:
-                      statusCode >= 300 && statusCode < 400 ? 'redirect not followed' : `HTTP ${statusCode}`,
-                  },
-            );
-          res.on('end', finish);
-          res.on('close', finish);
-          res.on('error', finish);
-        },
-      );
-      const timer = setTimeout(
-        () => {
-          timedOut = true;
-          req.destroy(new Error('timeout'));
-        },
-        Math.min(timeoutMs ?? this.timeoutMs, this.timeoutMs),
-      );
-      req.on('error', (err) => done({ ok: false, statusCode: null, error: describe(err, timedOut) }));
-      req.end(message.body);
-    });
+    return boundedRequest(url, {
+      method: 'POST',
+      lookup: checkedLookup(policy),
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(message.body, 'utf8')),
+        'user-agent': 'smart-registration-webhooks/1',
+        'webhook-id': message.id,
+        'webhook-timestamp': String(message.timestamp),
+        'webhook-signature': message.signature,
+      },
+      body: message.body,
+      timeoutMs: Math.min(timeoutMs ?? this.timeoutMs, this.timeoutMs),
+      maxAnswerBytes: MAX_ANSWER_BYTES,
+    }).then(
+      (answer) => outcomeOf(answer.statusCode),
+      (err: unknown) => {
+        if (!(err instanceof BoundedRequestFailed)) throw err;
+        // The receiver answered a status and then too much, or closed mid-answer: its status decides.
+        if (err.kind !== 'timeout' && err.statusCode !== undefined) return outcomeOf(err.statusCode);
+        return { ok: false, statusCode: null, error: describe(err) };
+      },
+    );
   }
 }

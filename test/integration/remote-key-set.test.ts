@@ -46,6 +46,8 @@ async function accessToken(key: SigningKey): Promise<string> {
 /** The JWKS server: answers with `answer` (changeable between requests) and counts the requests. */
 class JwksServer {
   requests = 0;
+  /** Each request's client port: a new one per connection. */
+  readonly clientPorts: (number | undefined)[] = [];
   answer: (res: ServerResponse) => void = () => {};
   private readonly server: Server;
   private readonly hanging = new Set<IncomingMessage>();
@@ -53,6 +55,7 @@ class JwksServer {
   constructor() {
     this.server = createServer((req, res) => {
       this.requests++;
+      this.clientPorts.push(req.socket.remotePort);
       this.hanging.add(req);
       res.on('close', () => this.hanging.delete(req));
       this.answer(res);
@@ -159,6 +162,8 @@ describe('an access token verified against the fetched key set', () => {
     await verify(await accessToken(first));
 
     expect(server.requests).toBe(2);
+    // On a new connection: a kept-alive one would be found closed after the instance was frozen.
+    expect(server.clientPorts[1]).not.toBe(server.clientPorts[0]);
   });
 
   it('fetches a rotated-in key when a token names it, after the cooldown and not before', async () => {
