@@ -6,7 +6,7 @@
 import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { problems } from '../core/problems.js';
 import { referenceCsp, referenceFile, referencePage } from '../http/api-reference.js';
-import { html, httpHandler, json } from '../http/handler.js';
+import { html, httpHandler, jsonText } from '../http/handler.js';
 import { publicBaseUrl } from '../http/request.js';
 import { routesOfStage } from '../routes.js';
 
@@ -17,14 +17,33 @@ import { routesOfStage } from '../routes.js';
  */
 const openApiBuilder = () => import('../http/openapi.js');
 
+/**
+ * The document as served, by the addresses it names (its server, the token endpoint): built and
+ * serialised by the first request that asks for it (4–20 ms), then served as is for the life of the
+ * container. An API answers on one or two domains (execute-api's, a custom one); a few are kept.
+ */
+const documents = new Map<string, string>();
+const MAX_DOCUMENTS = 4;
+
+async function openApiDocument(base: string, tokenUrl: string): Promise<string> {
+  const key = `${base} ${tokenUrl}`;
+  let document = documents.get(key);
+  if (document === undefined) {
+    // The routes this stage deploys: production's document has no Test-ISP simulator, no demo portal.
+    const routes = routesOfStage(requiredEnv('STAGE'));
+    const { buildOpenApi } = await openApiBuilder();
+    document = JSON.stringify(buildOpenApi(base, tokenUrl, routes));
+    if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
+    documents.set(key, document);
+  }
+  return document;
+}
+
 export const handler = httpHandler('api-docs', async (event) => {
   const base = publicBaseUrl(event);
   const tokenUrl = optionalEnv('TOKEN_URL', `${base}/oauth2/token`);
   if (event.resource === '/openapi.json') {
-    // The routes this stage deploys: production's document has no Test-ISP simulator, no demo portal.
-    const routes = routesOfStage(requiredEnv('STAGE'));
-    const { buildOpenApi } = await openApiBuilder();
-    return json(200, buildOpenApi(base, tokenUrl, routes), { 'Cache-Control': 'public, max-age=300' });
+    return jsonText(200, await openApiDocument(base, tokenUrl), { 'Cache-Control': 'public, max-age=300' });
   }
   if (event.resource === '/docs/{asset}') {
     const file = referenceFile(event.pathParameters?.asset ?? '');

@@ -17,7 +17,7 @@ import type { HttpResult } from './responses.js';
 
 // What every handler builds its answer with.
 export { headerOf } from './request.js';
-export { HTML_CSP, type HttpResult, html, json } from './responses.js';
+export { HTML_CSP, type HttpResult, html, json, jsonText } from './responses.js';
 
 export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<HttpResult>;
 

@@ -17,10 +17,15 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return jsonText(statusCode, JSON.stringify(body), headers);
+}
+
+/** A JSON answer already serialised (a document built once and served many times). */
+export function jsonText(statusCode: number, text: string, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
     headers: { 'Content-Type': 'application/json', ...SECURITY_HEADERS, ...headers },
-    body: JSON.stringify(body),
+    body: text,
   };
 }
 

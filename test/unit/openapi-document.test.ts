@@ -40,44 +40,63 @@ describe('the OpenAPI document', () => {
 
     let bundled: Promise<unknown> | undefined;
 
-    /** The body the bundled handler answers to GET /openapi.json on a stage, in a fresh process. */
-    async function servedDocument(stage: string): Promise<string> {
+    /**
+     * The bodies the bundled handler answers to GET /openapi.json on a stage, one request per host
+     * in turn, in one fresh process (one container: the document is built once and kept).
+     */
+    async function servedDocuments(stage: string, hosts: string[]): Promise<string[]> {
       bundled ??= build(esbuildOptionsFor('lambdas/handlers/api-docs.ts', outdir));
       await bundled;
-      const event = {
+      const eventFor = (host: string) => ({
         resource: '/openapi.json',
         path: '/openapi.json',
         httpMethod: 'GET',
-        headers: { Host: new URL(EXAMPLE_SERVER).host, 'X-Forwarded-Proto': 'https' },
+        headers: { Host: host, 'X-Forwarded-Proto': 'https' },
         multiValueHeaders: {},
         queryStringParameters: null,
         pathParameters: null,
         body: null,
         isBase64Encoded: false,
         requestContext: { requestId: 'openapi-snapshot' },
-      };
+      });
       const script = `
         const { handler } = await import(${JSON.stringify(pathToFileURL(join(outdir, 'index.mjs')).href)});
         const context = { functionName: 'api-docs', awsRequestId: 'openapi-snapshot', getRemainingTimeInMillis: () => 10000 };
-        const res = await handler(${JSON.stringify(event)}, context);
-        process.stdout.write(JSON.stringify(res));`;
+        const answers = [];
+        for (const event of ${JSON.stringify(hosts.map(eventFor))}) answers.push(await handler(event, context));
+        process.stdout.write(JSON.stringify(answers));`;
       const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
         env: { PATH: process.env.PATH, STAGE: stage, TOKEN_URL: EXAMPLE_TOKEN_URL, LOG_LEVEL: 'ERROR' },
         encoding: 'utf8',
         timeout: 60_000,
       });
       expect(run.stderr).toBe('');
-      const res = JSON.parse(run.stdout) as { statusCode: number; body: string };
-      expect(res.statusCode).toBe(200);
-      return openApiText(JSON.parse(res.body));
+      const answers = JSON.parse(run.stdout) as { statusCode: number; body: string }[];
+      expect(answers.map((res) => res.statusCode)).toEqual(hosts.map(() => 200));
+      return answers.map((res) => openApiText(JSON.parse(res.body)));
     }
+
+    const exampleHost = new URL(EXAMPLE_SERVER).host;
 
     it.each(OPENAPI_SNAPSHOTS)(
       'on stage $stage is $file',
       async ({ file, stage }) => {
-        expect(await servedDocument(stage), CHANGED).toBe(committedOpenApi(file));
+        const [served] = await servedDocuments(stage, [exampleHost]);
+        expect(served, CHANGED).toBe(committedOpenApi(file));
       },
       120_000,
     );
+
+    it('names the server each request came to, also after another domain’s request was served', async () => {
+      const { file, stage } = OPENAPI_SNAPSHOTS[0] as (typeof OPENAPI_SNAPSHOTS)[number];
+      const committed = committedOpenApi(file);
+      const other = 'srs.custom-domain.example';
+
+      const served = await servedDocuments(stage, [exampleHost, other, exampleHost, other]);
+
+      const forOther = committed.replace(`"url": "${EXAMPLE_SERVER}"`, `"url": "https://${other}"`);
+      expect(forOther).not.toBe(committed);
+      expect(served).toEqual([committed, forOther, committed, forOther]);
+    }, 120_000);
   });
 });
