@@ -37,6 +37,17 @@ const MOCK_REQUEST_CONTENT_TYPES = [
   'application/octet-stream',
 ] as const;
 
+/**
+ * The headers of an answer API Gateway makes itself (a 405, a gateway response), as the static
+ * values (`'value'`) its mappings take: with HSTS, as the handlers' answers over HTTPS carry it
+ * (the local gateway, plain HTTP on loopback, sends none).
+ */
+function gatewayAnswerHeaders(headers: Record<string, string>): [name: string, value: string][] {
+  return Object.entries({ ...headers, 'Strict-Transport-Security': STRICT_TRANSPORT_SECURITY }).map(
+    ([name, value]) => [name, `'${value}'`],
+  );
+}
+
 export function createApi(
   scope: Stack,
   deps: {
@@ -158,10 +169,7 @@ export function createApi(
   // answers 405 with Allow from API Gateway itself, before any authorizer or function.
   const body = JSON.stringify(methodNotAllowedBody());
   for (const [path, methods] of methodsByPath(deps.routes)) {
-    const headers: Record<string, string> = {
-      ...methodNotAllowedHeaders(methods),
-      'Strict-Transport-Security': STRICT_TRANSPORT_SECURITY,
-    };
+    const headers = gatewayAnswerHeaders(methodNotAllowedHeaders(methods));
     const any = api.root.resourceForPath(path).addMethod(
       'ANY',
       new apigateway.MockIntegration({
@@ -177,7 +185,7 @@ export function createApi(
           {
             statusCode: String(METHOD_NOT_ALLOWED.status),
             responseParameters: Object.fromEntries(
-              Object.entries(headers).map(([k, v]) => [`method.response.header.${k}`, `'${v}'`]),
+              headers.map(([name, value]) => [`method.response.header.${name}`, value]),
             ),
             responseTemplates: { 'application/json': body },
           },
@@ -189,7 +197,7 @@ export function createApi(
           {
             statusCode: String(METHOD_NOT_ALLOWED.status),
             responseParameters: Object.fromEntries(
-              Object.keys(headers).map((k) => [`method.response.header.${k}`, true]),
+              headers.map(([name]) => [`method.response.header.${name}`, true]),
             ),
           },
         ],
@@ -209,12 +217,7 @@ export function createApi(
     api.addGatewayResponse(`GatewayResponse${pascal(type.toLowerCase())}`, {
       type: apigateway.ResponseType.of(type),
       ...(problem.fallback ? {} : { statusCode: String(problem.status) }),
-      responseHeaders: Object.fromEntries(
-        Object.entries({
-          ...gatewayProblemHeaders(type),
-          'Strict-Transport-Security': STRICT_TRANSPORT_SECURITY,
-        }).map(([k, v]) => [k, `'${v}'`]),
-      ),
+      responseHeaders: Object.fromEntries(gatewayAnswerHeaders(gatewayProblemHeaders(type))),
       templates: { 'application/json': JSON.stringify(gatewayProblemBody(type)) },
     });
   }
