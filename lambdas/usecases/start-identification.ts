@@ -217,15 +217,13 @@ async function finishStart(
     expiresAt: order.expiresAt,
   };
   if (keyHash) {
-    await repository.completeIdempotency(
-      cmd.clientId,
-      keyHash,
+    await repository.completeIdempotency(cmd.clientId, keyHash, {
       fingerprint,
-      201,
-      JSON.stringify(body),
-      now(),
-      IDEMPOTENCY_RETAIN_SECONDS,
-    );
+      statusCode: 201,
+      body: JSON.stringify(body),
+      now: now(),
+      retainSeconds: IDEMPOTENCY_RETAIN_SECONDS,
+    });
   }
   return { statusCode: 201, body, replayed: false };
 }

@@ -306,6 +306,9 @@ describe('IdempotencyStore', () => {
       lockSeconds: LOCK,
       retainSeconds: RETAIN,
     });
+  /** The request holding `key` completing it at `now` with a 201 and `body`, kept for the retention above. */
+  const complete = (key: string, fingerprint: string, now: Date, body = '{}') =>
+    store.completeIdempotency('sp', key, { fingerprint, statusCode: 201, body, now, retainSeconds: RETAIN });
 
   it('lets one request hold a key: another request is refused while the lock holds', async () => {
     const key = randomUUID();
@@ -333,7 +336,7 @@ describe('IdempotencyStore', () => {
   it('refuses a completed key to any request, with the same body or another, and answers the stored response', async () => {
     const key = randomUUID();
     await lock(key, 'fp-1', T0);
-    await store.completeIdempotency('sp', key, 'fp-1', 201, '{"refId":"r"}', T0, RETAIN);
+    await complete(key, 'fp-1', T0, '{"refId":"r"}');
 
     for (const fingerprint of ['fp-1', 'fp-other-body']) {
       await expect(lock(key, fingerprint, later(LOCK + 1))).rejects.toBeInstanceOf(ConditionFailed);
@@ -358,7 +361,7 @@ describe('IdempotencyStore', () => {
   it('forgets a record past its retention (TTL deletes late): the key is free again', async () => {
     const key = randomUUID();
     await lock(key, 'fp-1', T0);
-    await store.completeIdempotency('sp', key, 'fp-1', 201, '{}', T0, RETAIN);
+    await complete(key, 'fp-1', T0);
 
     await expect(store.getIdempotency('sp', key, later(RETAIN + 1))).resolves.toBeUndefined();
     await lock(key, 'fp-2', later(RETAIN + 1));
@@ -395,7 +398,7 @@ describe('IdempotencyStore', () => {
   it('never releases a completed key', async () => {
     const key = randomUUID();
     await lock(key, 'fp-1', T0);
-    await store.completeIdempotency('sp', key, 'fp-1', 201, '{}', T0, RETAIN);
+    await complete(key, 'fp-1', T0);
 
     await store.releaseIdempotency('sp', key, 'fp-1');
 

@@ -5,6 +5,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { succeeded } from '../../core/errors.js';
 import type {
+  IdempotencyCompletion,
   IdempotencyLock,
   IdempotencyRecord,
   IdempotencyStore,
@@ -70,11 +71,7 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
     async completeIdempotency(
       clientId: string,
       keyHash: string,
-      fingerprint: string,
-      statusCode: number,
-      body: string,
-      now: Date,
-      retainSeconds: number,
+      { fingerprint, statusCode, body, now, retainSeconds }: IdempotencyCompletion,
     ): Promise<void> {
       const record: IdempotencyRecord = { state: 'completed', fingerprint, statusCode, body };
       await table.putItem({

@@ -22,6 +22,18 @@ export interface IdempotencyLock {
   retainSeconds: number;
 }
 
+/** The response a completed request stores for its key: named, as lockIdempotency's lock is. */
+export interface IdempotencyCompletion {
+  /** The request's body, hashed (as it took the key). */
+  fingerprint: string;
+  /** The answer the key gives from now on, serialised. */
+  statusCode: number;
+  body: string;
+  now: Date;
+  /** How long the record is kept (the key answers this response until then). */
+  retainSeconds: number;
+}
+
 export type IdempotencyRecord =
   | ({ state: 'in-progress'; fingerprint: string; lockedUntil: number } & Partial<IdempotencyReservation>)
   | { state: 'completed'; fingerprint: string; statusCode: number; body: string };
@@ -35,15 +47,7 @@ export interface IdempotencyStore {
    */
   lockIdempotency(clientId: string, keyHash: string, lock: IdempotencyLock): Promise<void>;
   /** Stores the response the key answers from now on. */
-  completeIdempotency(
-    clientId: string,
-    keyHash: string,
-    fingerprint: string,
-    statusCode: number,
-    body: string,
-    now: Date,
-    retainSeconds: number,
-  ): Promise<void>;
+  completeIdempotency(clientId: string, keyHash: string, completion: IdempotencyCompletion): Promise<void>;
   /**
    * Frees the key after a failed request, only if this request (fingerprint) still holds it. With
    * `keepReservation` (the request may have written its order) the lock lapses at once and the
