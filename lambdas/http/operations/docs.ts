@@ -3,7 +3,7 @@ import * as z from '../../core/zod.js';
 import { INIT_SCRIPT, SWAGGER_UI_FILES } from '../api-reference.js';
 import { type Operation, page, problem } from './spec.js';
 
-export const DOCS_OPERATIONS: Record<string, Operation> = {
+export const DOCS_OPERATIONS: Record<string, Operation> = /* @__PURE__ */ z.define(() => ({
   'GET /openapi.json': {
     responses: { '200': { description: 'This document.', schema: z.record(z.string(), z.unknown()) } },
   },
@@ -21,4 +21,4 @@ export const DOCS_OPERATIONS: Record<string, Operation> = {
       '404': problem('No such file.'),
     },
   },
-};
+}));

@@ -5,21 +5,25 @@ import * as z from '../../core/zod.js';
 import { type Operation, problem } from './spec.js';
 
 /** The acknowledgement of a partner's status event or evidence import. */
-const IspMessageAck = z
-  .strictObject({
-    refId: z.string(),
-    outcome: z.enum(['applied', 'duplicate', 'stale']),
-    status: z.string(),
-    evidenceId: z.optional(z.nullable(z.string())),
-  })
-  .register(z.globalRegistry, {
-    id: 'IspMessageAck',
-    description: 'Applied, duplicate and stale messages alike are acknowledged: do not retry them.',
-  });
+const IspMessageAck = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({
+      refId: z.string(),
+      outcome: z.enum(['applied', 'duplicate', 'stale']),
+      status: z.string(),
+      evidenceId: z.optional(z.nullable(z.string())),
+    })
+    .register(z.globalRegistry, {
+      id: 'IspMessageAck',
+      description: 'Applied, duplicate and stale messages alike are acknowledged: do not retry them.',
+    }),
+);
 
-const JsonWebKeySet = z
-  .object({ keys: z.array(z.record(z.string(), z.unknown())) })
-  .register(z.globalRegistry, { id: 'JsonWebKeySet', description: 'RFC 7517 JWK Set (public keys only).' });
+const JsonWebKeySet = /* @__PURE__ */ z.define(() =>
+  z
+    .object({ keys: z.array(z.record(z.string(), z.unknown())) })
+    .register(z.globalRegistry, { id: 'JsonWebKeySet', description: 'RFC 7517 JWK Set (public keys only).' }),
+);
 
 const COMPACT_JWS = {
   type: 'string',

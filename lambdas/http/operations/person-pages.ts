@@ -3,27 +3,33 @@ import * as S from '../../core/schemas.js';
 import * as z from '../../core/zod.js';
 import { type Operation, page, problem } from './spec.js';
 
-const MethodChoiceQuery = z.strictObject({
-  token: z
-    .string()
-    .check(z.regex(/^[\w-]{20,100}$/))
-    .register(z.globalRegistry, { description: 'The link’s secret.' }),
-});
+const MethodChoiceQuery = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    token: z
+      .string()
+      .check(z.regex(/^[\w-]{20,100}$/))
+      .register(z.globalRegistry, { description: 'The link’s secret.' }),
+  }),
+);
 
-const TermsPageQuery = z.strictObject({
-  lang: z.optional(
-    z.string().register(z.globalRegistry, {
-      description: 'The page’s language: en, de, fr or it (any other value: the order’s language).',
-    }),
-  ),
-});
+const TermsPageQuery = /* @__PURE__ */ z.define(() =>
+  z.strictObject({
+    lang: z.optional(
+      z.string().register(z.globalRegistry, {
+        description: 'The page’s language: en, de, fr or it (any other value: the order’s language).',
+      }),
+    ),
+  }),
+);
 
 /** The terms page's form as its button sends it. */
-const TermsAcceptanceForm = z.extend(S.TermsForm, {
-  accept: z
-    .literal('yes')
-    .register(z.globalRegistry, { description: 'The acceptance: the form’s hidden field.' }),
-});
+const TermsAcceptanceForm = /* @__PURE__ */ z.define(() =>
+  z.extend(S.TermsForm, {
+    accept: z
+      .literal('yes')
+      .register(z.globalRegistry, { description: 'The acceptance: the form’s hidden field.' }),
+  }),
+);
 
 const LINK_TOKEN = { type: 'string', pattern: '^[A-Za-z0-9_-]{20,100}$' };
 

@@ -14,9 +14,11 @@ import {
 } from '../white-paper.js';
 import { type LinkSpec, type Operation, problem, RETRY_AFTER } from './spec.js';
 
-const TermsSmsResent = z
-  .strictObject({ refId: z.string(), sentAt: z.optional(z.string()), expiresAt: z.optional(z.string()) })
-  .register(z.globalRegistry, { id: 'TermsSmsResent' });
+const TermsSmsResent = /* @__PURE__ */ z.define(() =>
+  z
+    .strictObject({ refId: z.string(), sentAt: z.optional(z.string()), expiresAt: z.optional(z.string()) })
+    .register(z.globalRegistry, { id: 'TermsSmsResent' }),
+);
 
 const NOT_YOURS = problem('No identification with this refId was started by the caller.');
 /** Where a refId in an answer leads: the SP's calls about the order, and the test stage's simulator. */

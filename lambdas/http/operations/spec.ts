@@ -48,16 +48,18 @@ export interface Operation {
   responses: Record<string, ResponseSpec>;
 }
 
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().check(z.int()),
-    detail: z.optional(z.string()),
-    instance: z.optional(z.string()),
-    errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
-  })
-  .register(z.globalRegistry, { id: 'Problem', description: 'RFC 9457 problem details.' });
+export const Problem = /* @__PURE__ */ z.define(() =>
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().check(z.int()),
+      detail: z.optional(z.string()),
+      instance: z.optional(z.string()),
+      errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+    })
+    .register(z.globalRegistry, { id: 'Problem', description: 'RFC 9457 problem details.' }),
+);
 
 export const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },

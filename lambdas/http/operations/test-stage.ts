@@ -5,14 +5,16 @@ import * as z from '../../core/zod.js';
 import { ORDER_LINKS } from './sp-api.js';
 import { type Operation, page, problem, seeOther } from './spec.js';
 
-const SimulatorAnswer = z
-  .object({
-    refId: z.string(),
-    sent: z.array(z.record(z.string(), z.unknown())),
-    notSent: z.optional(z.array(z.record(z.string(), z.unknown()))),
-    orderStatus: z.string(),
-  })
-  .register(z.globalRegistry, { id: 'SimulatorAnswer' });
+const SimulatorAnswer = /* @__PURE__ */ z.define(() =>
+  z
+    .object({
+      refId: z.string(),
+      sent: z.array(z.record(z.string(), z.unknown())),
+      notSent: z.optional(z.array(z.record(z.string(), z.unknown()))),
+      orderStatus: z.string(),
+    })
+    .register(z.globalRegistry, { id: 'SimulatorAnswer' }),
+);
 
 export const TEST_STAGE_OPERATIONS: Record<string, Operation> = {
   'GET /test-isp/orders/{refId}': {
