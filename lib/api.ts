@@ -20,6 +20,7 @@ import {
   methodNotAllowedHeaders,
   STRICT_TRANSPORT_SECURITY,
 } from '../lambdas/http/gateway-responses.js';
+import { pathParameterNames } from '../lambdas/route-paths.js';
 import { methodsByPath, type RouteDefinition } from '../lambdas/routes.js';
 import { prefixOf, type StageConfig } from './config.js';
 import { pascal } from './stateless-names.js';
@@ -138,8 +139,9 @@ export function createApi(
   for (const route of deps.routes) {
     const fn = deps.functions.get(route.handler) as nodejs.NodejsFunction;
     const resource = api.root.resourceForPath(route.path);
-    const pathParams = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
-    const requestParameters = Object.fromEntries(pathParams.map((p) => [`method.request.path.${p}`, true]));
+    const requestParameters = Object.fromEntries(
+      pathParameterNames(route.path).map((p) => [`method.request.path.${p}`, true]),
+    );
     const common = {
       requestValidator: validator,
       requestParameters,

@@ -6,6 +6,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { pathRegexSource } from '../lambdas/route-paths.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
 import { prefixOf, type StageConfig } from './config.js';
 import { pascal } from './stateless-names.js';
@@ -49,7 +50,7 @@ export function createWebAcl(
                   {
                     regexMatchStatement: {
                       fieldToMatch: { uriPath: {} },
-                      regexString: routePathRegex(route.path),
+                      regexString: pathRegexSource(route.path),
                       textTransformations: [{ priority: 0, type: 'NONE' }],
                     },
                   },
@@ -72,13 +73,4 @@ export function createWebAcl(
     webAclArn: webAcl.attrArn,
   });
   return webAcl;
-}
-
-/** `/api/identifications/{refId}` → a regex matching it with or without the stage prefix. */
-export function routePathRegex(path: string): string {
-  const body = path
-    .split('/')
-    .map((seg) => (/^\{[^}]+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
-    .join('/');
-  return `^(/[^/]+)?${body}/?$`;
 }

@@ -27,7 +27,6 @@ import { checkTaskResources, createStateMachine } from './state-machine-resource
 import { type AslFile, loadStateMachines } from './state-machines.js';
 import { type FunctionUse, pascal, STATE_MACHINES_DIR, type StatefulResources } from './stateless-names.js';
 
-export { routePathRegex } from './rate-limits.js';
 export { defaultHandlerEntry } from './service-function.js';
 export {
   type FunctionUse,

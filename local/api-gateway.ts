@@ -15,7 +15,8 @@ import {
   methodNotAllowedBody,
   methodNotAllowedHeaders,
 } from '../lambdas/http/gateway-responses.js';
-import { methodsByPath, type RouteDefinition } from '../lambdas/routes.js';
+import { pathSegments } from '../lambdas/route-paths.js';
+import type { RouteDefinition } from '../lambdas/routes.js';
 import { loadHandler } from './handler-modules.js';
 import { API_FUNCTION_TIMEOUT_MS, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
@@ -25,12 +26,6 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export const INTEGRATION_TIMEOUT_MS = 29_000;
 
 type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-interface CompiledRoute {
-  route: RouteDefinition;
-  pattern: RegExp;
-  params: string[];
-}
 
 export interface GatewayRequest {
   method: string;
@@ -46,23 +41,81 @@ export interface GatewayResponse {
   body: string | Buffer;
 }
 
-/** A path without parameters is compared as a string, the others by their pattern. */
-function matches(compiled: CompiledRoute, path: string): boolean {
-  return compiled.params.length ? compiled.pattern.test(path) : compiled.route.path === path;
+/** A resource of the API, as API Gateway's REST API keeps them: a tree of path segments. */
+interface Resource {
+  /** The route path it stands for (`/api/webhooks/{id}`). */
+  path: string;
+  literals: Map<string, Resource>;
+  /** At most one child per resource is a path parameter (API Gateway refuses a second). */
+  parameter?: { name: string; resource: Resource };
+  /** The resource's methods; none on a resource that is only a parent of others. */
+  methods: Map<string, RouteDefinition>;
 }
 
-function compile(route: RouteDefinition): CompiledRoute {
-  const params: string[] = [];
-  const source = route.path
-    .split('/')
-    .map((segment) => {
-      const m = /^\{(\w+)\}$/.exec(segment);
-      if (!m?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      params.push(m[1]);
-      return '([^/]+)';
-    })
-    .join('/');
-  return { route, pattern: new RegExp(`^${source}$`), params };
+/** Where a request path leads: the resource and the path parameters' values as sent (encoded). */
+export interface ResolvedPath {
+  resource: Resource;
+  parameters: Record<string, string>;
+}
+
+/**
+ * The route table as API Gateway's REST API resource tree (lib/api.ts adds each route by
+ * `resourceForPath`), and how it picks the resource for a path: segment by segment, a literal
+ * child before the parameter child of the same resource, with no way back — "a method request
+ * against a specific resource takes precedence over a method request against a generic resource
+ * at the same level of the resource hierarchy", and the generic one's subtree excludes the specific
+ * one's (API Gateway developer guide, "Set up a proxy integration with a proxy resource"). The
+ * method is looked up on that resource only: one it lacks is a 405 there (the resource's ANY mock,
+ * lib/api.ts) even where a parameter sibling has it.
+ */
+export class ResourceTree {
+  private readonly root: Resource = { path: '', literals: new Map(), methods: new Map() };
+
+  constructor(routes: readonly RouteDefinition[]) {
+    for (const route of routes) {
+      let resource = this.root;
+      let path = '';
+      for (const segment of pathSegments(route.path)) {
+        if ('literal' in segment) {
+          path += `/${segment.literal}`;
+          let child = resource.literals.get(segment.literal);
+          if (!child) {
+            child = { path, literals: new Map(), methods: new Map() };
+            resource.literals.set(segment.literal, child);
+          }
+          resource = child;
+        } else {
+          path += `/{${segment.parameter}}`;
+          if (resource.parameter && resource.parameter.name !== segment.parameter)
+            throw new Error(
+              `${route.path}: ${resource.path || '/'} already has the path parameter {${resource.parameter.name}}; API Gateway allows one per resource`,
+            );
+          resource.parameter ??= {
+            name: segment.parameter,
+            resource: { path, literals: new Map(), methods: new Map() },
+          };
+          resource = resource.parameter.resource;
+        }
+      }
+      resource.methods.set(route.method, route);
+    }
+  }
+
+  /** The resource with methods that the path leads to, if any (else API Gateway's 403, no route). */
+  resolve(requestPath: string): ResolvedPath | undefined {
+    let resource = this.root;
+    const parameters: Record<string, string> = {};
+    const segments = requestPath === '/' ? [] : requestPath.slice(1).split('/');
+    for (const segment of segments) {
+      const literal = resource.literals.get(segment);
+      if (literal) resource = literal;
+      else if (resource.parameter && segment !== '') {
+        parameters[resource.parameter.name] = segment;
+        resource = resource.parameter.resource;
+      } else return undefined;
+    }
+    return resource.methods.size ? { resource, parameters } : undefined;
+  }
 }
 
 /** Token bucket per client address and route, as the WAF rate rule and stage throttling do in AWS. */
@@ -110,12 +163,6 @@ class GatewayRefusal extends Error {
   }
 }
 
-/** The resource API Gateway routes a path to: the one with the fewest path parameters. */
-function mostSpecific(paths: string[]): string | undefined {
-  const parameters = (path: string) => path.split('{').length;
-  return [...paths].sort((a, b) => parameters(a) - parameters(b))[0];
-}
-
 function methodNotAllowed(allowed: readonly string[], requestId: string): GatewayResponse {
   return {
     statusCode: METHOD_NOT_ALLOWED.status,
@@ -135,23 +182,16 @@ export interface LocalApiGatewayOptions {
 }
 
 export class LocalApiGateway {
-  private readonly compiled: CompiledRoute[];
-  private readonly allowed: Map<string, string[]>;
+  private readonly resources: ResourceTree;
   private readonly limiter = new ClientRateLimiter();
 
   constructor(private readonly options: LocalApiGatewayOptions) {
-    this.compiled = options.routes.map(compile);
-    this.allowed = methodsByPath(options.routes);
+    this.resources = new ResourceTree(options.routes);
   }
 
   /** Whether this gateway serves the path at all (other paths belong to other local services). */
   serves(path: string): boolean {
-    return this.compiled.some((c) => matches(c, path));
-  }
-
-  /** The route for the method and path, if any; an unknown path and an unknown method alike get none. */
-  private match(method: string, path: string): CompiledRoute | undefined {
-    return this.compiled.find((c) => c.route.method === method && matches(c, path));
+    return this.resources.resolve(path) !== undefined;
   }
 
   async handle(req: GatewayRequest): Promise<GatewayResponse> {
@@ -163,8 +203,8 @@ export class LocalApiGateway {
 
   /** `POST /api/verify`: the API Gateway route a request is counted under. */
   private routeKey(req: GatewayRequest): string {
-    const match = this.match(req.method, req.url.pathname);
-    return `${req.method} ${match ? match.route.path : '(no route)'}`;
+    const route = this.resources.resolve(req.url.pathname)?.resource.methods.get(req.method);
+    return `${req.method} ${route ? route.path : '(no route)'}`;
   }
 
   private async answer(req: GatewayRequest): Promise<GatewayResponse> {
@@ -175,24 +215,19 @@ export class LocalApiGateway {
       if (err instanceof GatewayRefusal) return err.toResponse(requestId);
       // A Lambda that throws is an integration failure (502) in API Gateway.
       // The route's template, never the path: paths carry terms-link tokens and refIds.
-      const route = this.compiled.find((c) => matches(c, req.url.pathname))?.route.path ?? '(no route)';
+      const route = this.resources.resolve(req.url.pathname)?.resource.path ?? '(no route)';
       console.error(`[api-gateway] ${req.method} ${route}: handler failed (${(err as Error).name})`);
       return new GatewayRefusal('INTEGRATION_FAILURE').toResponse(requestId);
     }
   }
 
   private async dispatch(req: GatewayRequest, requestId: string): Promise<GatewayResponse> {
-    const path = req.url.pathname;
-    const match = this.match(req.method, path);
-    if (!match) {
-      // A path no route has: MISSING_AUTHENTICATION_TOKEN, as API Gateway. A method the path does
-      // not have: 405 with Allow, as the resource's ANY method answers in AWS (lib/api.ts).
-      const candidates = this.compiled.filter((c) => matches(c, path));
-      const resource = mostSpecific(candidates.map((c) => c.route.path));
-      if (resource === undefined) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
-      return methodNotAllowed(this.allowed.get(resource) ?? [], requestId);
-    }
-    const { route } = match;
+    const resolved = this.resources.resolve(req.url.pathname);
+    // A path no resource has: MISSING_AUTHENTICATION_TOKEN, as API Gateway.
+    if (!resolved) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
+    const route = resolved.resource.methods.get(req.method);
+    // A method the resource does not have: 405 with Allow, as its ANY method answers in AWS (lib/api.ts).
+    if (!route) return methodNotAllowed([...resolved.resource.methods.keys()].sort(), requestId);
 
     if (route.clientRateLimit && this.options.rateLimits !== false) {
       const retryAfter = this.limiter.take(
@@ -208,11 +243,10 @@ export class LocalApiGateway {
     }
     const claims = route.auth.type === 'oauth' ? await this.authorize(req, route.auth.scopes) : undefined;
 
-    const values = match.params.length ? (match.pattern.exec(path)?.slice(1) ?? []) : [];
     const pathParameters: Record<string, string> = {};
-    for (const [i, name] of match.params.entries()) {
+    for (const [name, value] of Object.entries(resolved.parameters)) {
       try {
-        pathParameters[name] = decodeURIComponent(values[i] ?? '');
+        pathParameters[name] = decodeURIComponent(value);
       } catch {
         // API Gateway answers a malformed percent-encoding with 400; no function runs.
         throw new GatewayRefusal(

@@ -8,9 +8,9 @@ import {
   gatewayProblemBody,
   PROBLEM_CONTENT_TYPE,
 } from '../../lambdas/http/gateway-responses.js';
+import { pathRegexSource } from '../../lambdas/route-paths.js';
 import { handlerNames, ROUTES, type RouteDefinition, SCOPES } from '../../lambdas/routes.js';
 import { routesFor } from '../../lib/config.js';
-import { routePathRegex } from '../../lib/stateless-stack.js';
 import {
   apiMethodsOf,
   type CfnResource,
@@ -347,7 +347,7 @@ describe('throttling, WAF and logs', () => {
       }[];
 
       const rule = rules.find((r) =>
-        JSON.stringify(r.Statement).includes(routePathRegex(route.path).replace(/\\/g, '\\\\')),
+        JSON.stringify(r.Statement).includes(pathRegexSource(route.path).replace(/\\/g, '\\\\')),
       );
 
       expect(rule?.Action).toEqual({ Block: {} });

@@ -1,0 +1,78 @@
+/**
+ * Which route the local gateway picks for a path where routes overlap, as API Gateway's REST API
+ * does (local/api-gateway.ts ResourceTree): resources are a tree walked segment by segment, a
+ * literal child before the parameter child, with no way back, and the method looked up on the one
+ * resource found. Each case below is one the earlier matcher (the first route of the table whose
+ * pattern matched the method and path; the fewest parameters for a 405) answered differently.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RouteDefinition } from '../../lambdas/routes.js';
+import { ResourceTree } from '../../local/api-gateway.js';
+
+const route = (method: RouteDefinition['method'], path: string): RouteDefinition => ({
+  method,
+  path,
+  handler: `${method} ${path}`,
+  auth: { type: 'none' },
+  summary: `${method} ${path}`,
+});
+
+/** The route the tree picks for the method and path: its path, `405 <Allow>`, or `no resource`. */
+function picked(routes: RouteDefinition[], method: string, path: string): string {
+  const resolved = new ResourceTree(routes).resolve(path);
+  if (!resolved) return 'no resource';
+  const found = resolved.resource.methods.get(method);
+  return found ? found.path : `405 ${[...resolved.resource.methods.keys()].sort().join(', ')}`;
+}
+
+describe('the local gateway’s choice between overlapping routes', () => {
+  it('takes the literal resource over a parameter at the same level, whatever the table’s order', () => {
+    const routes = [route('GET', '/orders/{refId}'), route('GET', '/orders/summary')];
+
+    expect(picked(routes, 'GET', '/orders/summary')).toBe('/orders/summary');
+    expect(picked(routes, 'GET', '/orders/abc')).toBe('/orders/{refId}');
+  });
+
+  it('answers 405 for a method the literal resource lacks, even where the parameter sibling has it', () => {
+    const routes = [route('GET', '/orders/{refId}'), route('POST', '/orders/summary')];
+
+    expect(picked(routes, 'GET', '/orders/summary')).toBe('405 POST');
+  });
+
+  it('does not go back to the parameter branch when the literal branch has no resource further down', () => {
+    const routes = [route('GET', '/orders/{refId}/status'), route('GET', '/orders/summary/daily')];
+
+    expect(picked(routes, 'GET', '/orders/summary/status')).toBe('no resource');
+    expect(picked(routes, 'GET', '/orders/abc/status')).toBe('/orders/{refId}/status');
+  });
+
+  it('decides at the first segment where they differ, not by the number of parameters', () => {
+    const routes = [route('GET', '/a/{x}/c'), route('GET', '/a/b/{y}'), route('POST', '/a/{x}/c')];
+
+    expect(picked(routes, 'GET', '/a/b/c')).toBe('/a/b/{y}');
+    // …and a method only the other route has is a 405 on the chosen resource, not that route.
+    expect(picked(routes, 'POST', '/a/b/c')).toBe('405 GET');
+  });
+
+  it('hands the parameters of the resource found, as sent', () => {
+    const routes = [route('POST', '/a/{id}/deliveries/{messageId}/redeliver')];
+
+    expect(new ResourceTree(routes).resolve('/a/e%20p/deliveries/m1/redeliver')?.parameters).toEqual({
+      id: 'e%20p',
+      messageId: 'm1',
+    });
+  });
+
+  it('has no resource for a parent without methods, an empty segment or a trailing slash', () => {
+    const routes = [route('POST', '/isp/v1/events'), route('GET', '/orders/{refId}')];
+
+    for (const path of ['/isp/v1', '/', '/orders/', '/orders//', '/isp/v1/events/'])
+      expect(picked(routes, 'POST', path), path).toBe('no resource');
+  });
+
+  it('refuses two parameter names at one level, as API Gateway refuses the resource', () => {
+    expect(() => new ResourceTree([route('GET', '/orders/{refId}'), route('POST', '/orders/{id}')])).toThrow(
+      '/orders/{id}: /orders already has the path parameter {refId}; API Gateway allows one per resource',
+    );
+  });
+});
