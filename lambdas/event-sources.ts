@@ -12,8 +12,17 @@ export interface StreamSource {
   /** Only records whose item keys have these values reach the function (an event filter in AWS). */
   keyFilter: Record<string, string>;
   batchSize: number;
-  /** How often a failing batch is retried before it goes to the on-failure queue. */
+  /**
+   * How often a failing batch is retried before its records' metadata go to the on-failure queue
+   * (AWS; the embedded stack retries without a limit, with a growing pause).
+   */
   retryAttempts: number;
+  /**
+   * A record older than this goes to the on-failure queue instead of being read again (AWS): less
+   * than the stream's 24-hour retention by more than the longest run of retries (100 × the 30 s
+   * timeout), so that no record is trimmed from the stream unreported.
+   */
+  maxRecordAgeSeconds: number;
 }
 
 export interface QueueSource {
@@ -36,7 +45,13 @@ export interface EventSourceFunction {
 export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [
   {
     handler: 'webhook-fanout',
-    source: { kind: 'table-stream', keyFilter: { SK: ORDER_SK }, batchSize: 100, retryAttempts: 100 },
+    source: {
+      kind: 'table-stream',
+      keyFilter: { SK: ORDER_SK },
+      batchSize: 100,
+      retryAttempts: 100,
+      maxRecordAgeSeconds: 22 * 3600,
+    },
     timeoutSeconds: 30,
   },
   {

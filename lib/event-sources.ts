@@ -64,7 +64,12 @@ export function connectEventSource(
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: source.batchSize,
       retryAttempts: source.retryAttempts,
+      maxRecordAge: Duration.seconds(source.maxRecordAgeSeconds),
       reportBatchItemFailures: true,
+      // A function error (a timeout, a crash), unlike a reported record, names no record: the batch
+      // is split and each half retried, so that one record that kills the function does not take
+      // the other 99 of its batch to the on-failure queue with it.
+      bisectBatchOnError: true,
       onFailure: new eventSources.SqsDlq(deps.queues.get('webhook-dead-letters') as sqs.Queue),
       filters: [
         lambda.FilterCriteria.filter({

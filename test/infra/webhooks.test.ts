@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { EVENT_SOURCE_FUNCTIONS, type QueueSource } from '../../lambdas/event-sources.js';
+import { EVENT_SOURCE_FUNCTIONS, type QueueSource, type StreamSource } from '../../lambdas/event-sources.js';
 import { logicalIdOf, resourcesOf, synthStage } from './helpers.js';
 
 const s = synthStage('prod');
@@ -48,6 +48,15 @@ describe('webhook delivery in AWS', () => {
     }
   });
 
+  it('the fan-out reports a record on failure before the stream trims it, even after every retry', () => {
+    const fanout = EVENT_SOURCE_FUNCTIONS.find((f) => f.handler === 'webhook-fanout');
+    const stream = fanout?.source as StreamSource;
+    const STREAM_RETENTION_SECONDS = 24 * 3600; // DynamoDB Streams, fixed
+    expect(
+      stream.maxRecordAgeSeconds + stream.retryAttempts * (fanout?.timeoutSeconds ?? Infinity),
+    ).toBeLessThan(STREAM_RETENTION_SECONDS);
+  });
+
   it('the delivery queue waits longer than an attempt can take', () => {
     const fn = resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function')[functionId('webhook-deliver')];
     expect(delivery.visibilityTimeoutSeconds).toBeGreaterThan(Number(fn?.Properties.Timeout));
@@ -58,7 +67,12 @@ describe('webhook delivery in AWS', () => {
       FunctionName: { Ref: functionId('webhook-fanout') },
       StartingPosition: 'TRIM_HORIZON',
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // A batch whose function fails without naming a record is halved until the record is found.
+      BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 100,
+      // 22 hours: reported before the stream's 24-hour retention trims a record, with more than
+      // 100 retries of the 30-second function to spare.
+      MaximumRecordAgeInSeconds: 22 * 3600,
       FilterCriteria: {
         Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { SK: { S: ['ORDER'] } } } }) }],
       },
