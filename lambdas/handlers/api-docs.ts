@@ -18,19 +18,21 @@ import { routesOfStage } from '../routes.js';
 const openApiBuilder = () => import('../http/openapi.js');
 
 /**
- * The document as served, by the addresses it names (its server, the token endpoint): built and
- * serialised by the first request that asks for it (4–20 ms), then served as is for the life of the
- * container. An API answers on one or two domains (execute-api's, a custom one); a few are kept.
+ * The document as served, by the stage's routes and the addresses it names (its server, the token
+ * endpoint): built and serialised by the first request that asks for it (4–20 ms), then served as
+ * is for the life of the container. An API answers on one or two domains (execute-api's, a custom
+ * one); a few are kept.
  */
 const documents = new Map<string, string>();
 const MAX_DOCUMENTS = 4;
 
 async function openApiDocument(base: string, tokenUrl: string): Promise<string> {
-  const key = `${base} ${tokenUrl}`;
+  const stage = requiredEnv('STAGE');
+  const key = `${stage} ${base} ${tokenUrl}`;
   let document = documents.get(key);
   if (document === undefined) {
     // The routes this stage deploys: production's document has no Test-ISP simulator, no demo portal.
-    const routes = routesOfStage(requiredEnv('STAGE'));
+    const routes = routesOfStage(stage);
     const { buildOpenApi } = await openApiBuilder();
     document = JSON.stringify(buildOpenApi(base, tokenUrl, routes));
     if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
