@@ -4,7 +4,7 @@
  * and well-formed.
  */
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
-import { OrderTokenClaims } from '../core/introspection.js';
+import { type OrderTokenClaims, wellFormedOrderTokenClaims } from '../core/introspection.js';
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_TYPE } from '../core/order-token-format.js';
 
 export class InvalidOrderToken extends Error {
@@ -43,10 +43,20 @@ export async function verifyOrderToken(
   } catch {
     throw new InvalidOrderToken('Signature, type, issuer or expiry not valid');
   }
+  const claims =
+    wellFormedOrderTokenClaims(payload as Record<string, unknown>) ?? (await claimsBySchema(payload));
+  if (!claims || claims.sub !== claims.refId) throw new InvalidOrderToken('Claims not valid');
+  return claims;
+}
+
+/**
+ * The claims as OrderTokenClaims reads them, for claims wellFormedOrderTokenClaims cannot vouch for
+ * (never the service's own): the schema is loaded only then (core/parse.ts TwoStepRule).
+ */
+async function claimsBySchema(payload: unknown): Promise<OrderTokenClaims | undefined> {
+  const { OrderTokenClaims } = await import('../core/order-token-claims-schema.js');
   const parsed = OrderTokenClaims.safeParse(payload);
-  if (!parsed.success || parsed.data.sub !== parsed.data.refId)
-    throw new InvalidOrderToken('Claims not valid');
-  return parsed.data;
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Whether a compact JWS declares itself an order token (`typ: order+jwt`), without verifying it. */

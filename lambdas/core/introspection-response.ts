@@ -3,7 +3,8 @@
  * tests check answers against. Apart from core/introspection.ts, which decides the answers: the
  * function that gives them builds none of these schemas at its cold start.
  */
-import { epoch, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './introspection.js';
+import { ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './introspection.js';
+import { epoch } from './introspection-schemas.js';
 import * as z from './zod.js';
 
 export const InactiveToken = /* @__PURE__ */ z.define(() => z.strictObject({ active: z.literal(false) }));

@@ -1,5 +1,6 @@
 /**
- * Order tokens and token introspection (RFC 7662), pure: the claims of the order token the service
+ * Order tokens and token introspection (RFC 7662), pure and zod-free (the schemas:
+ * introspection-schemas.ts): the claims of the order token the service
  * hands to a partner with each order, the introspection answer, and who gets which answer.
  *
  * - A partner's backend (an OAuth client registered for that partner) gets the full answer for a
@@ -9,59 +10,65 @@
  * - Anything else is `{"active": false}` and nothing more: expired, tampered, unknown, addressed to
  *   another partner, another client's token — the caller cannot tell these apart.
  */
+import { METHOD_NAME } from './domain.js';
 import type { IntrospectionResponse } from './introspection-response.js';
+import type { IntrospectionRequest, OrderTokenClaims } from './introspection-schemas.js';
 import type { Status } from './order.js';
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './order-token-format.js';
-import * as z from './zod.js';
 
+export type { IntrospectionRequest, OrderTokenClaims };
 export { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE };
 
-/** Seconds since the epoch, as JWT claims carry times. */
-export const epoch = /* @__PURE__ */ z.define(() => z.number().check(z.int(), z.nonnegative()));
+/** The most characters a token to introspect may have (IntrospectionRequest). */
+export const MAX_INTROSPECTED_TOKEN = 8192;
+/** The most characters of `token_type_hint` (IntrospectionRequest). */
+export const MAX_TOKEN_TYPE_HINT = 64;
 
-export const OrderTokenHeader = /* @__PURE__ */ z.define(() =>
-  z.object({
-    alg: z.literal(ORDER_TOKEN_ALGORITHM),
-    typ: z.literal(ORDER_TOKEN_TYPE),
-    kid: z.string().check(z.minLength(1)),
-  }),
-);
+/**
+ * The introspection form when it is certainly what IntrospectionRequest accepts — `token` of 1 to
+ * 8192 characters, a `token_type_hint` of at most 64, any other parameter a string — as the schema
+ * returns it; undefined for anything else, which the schema then judges. Zod-free, so that the
+ * function builds no schema at cold start (core/parse.ts TwoStepRule; docs/benchmarks.md §3).
+ */
+export function wellFormedIntrospectionRequest(
+  fields: Readonly<Record<string, unknown>>,
+): IntrospectionRequest | undefined {
+  const { token, token_type_hint: hint } = fields;
+  if (typeof token !== 'string' || token.length < 1 || token.length > MAX_INTROSPECTED_TOKEN)
+    return undefined;
+  if ('token_type_hint' in fields && (typeof hint !== 'string' || hint.length > MAX_TOKEN_TYPE_HINT))
+    return undefined;
+  if (!Object.values(fields).every((v) => typeof v === 'string')) return undefined;
+  return { ...fields } as IntrospectionRequest;
+}
 
-export const OrderTokenClaims = /* @__PURE__ */ z.define(() =>
-  z.object({
-    /** The service (its public base URL). */
-    iss: z.url(),
-    /** The partner the order is for: its issuer name in the catalogue. */
-    aud: z.string().check(z.minLength(1)),
-    /** The refId, also as `refId`. */
-    sub: z.uuid(),
-    refId: z.uuid(),
-    method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
-    loa: z.union([z.literal(3), z.literal(4)]),
-    scope: z.literal(ORDER_TOKEN_SCOPE),
-    iat: epoch,
-    /** At the latest the order's expiry. */
-    exp: epoch,
-    jti: z.uuid(),
-  }),
-);
-export type OrderTokenClaims = z.infer<typeof OrderTokenClaims>;
+/** zod's `z.uuid()` pattern: RFC 9562 versions 1–8, the nil and the max UUID. */
+const UUID =
+  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
 
-/** Unknown parameters are ignored, as OAuth endpoints do (RFC 6749 §3.1). */
-export const IntrospectionRequest = /* @__PURE__ */ z.define(() =>
-  z
-    .catchall(
-      z.object({
-        token: z.string().check(z.minLength(1), z.maxLength(8192)),
-        /** RFC 7662 §2.1: a hint only; every supported token type is tried. */
-        token_type_hint: z.optional(z.string().check(z.maxLength(64))),
-      }),
-      // Other parameters are ignored (RFC 7662 §2.1 lets a server take more); like every OAuth
-      // parameter each is a single value: a repeated one is refused (RFC 6749 §3.1).
-      z.string(),
-    )
-    .register(z.globalRegistry, { id: 'IntrospectionRequest' }),
-);
+const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+/** Seconds since the epoch as OrderTokenClaims' `epoch` takes them: a whole number ≥ 0. */
+const isEpoch = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** A URL `z.url()` accepts and returns unchanged (no surrounding spaces, no tab or line break). */
+const isPlainUrl = (v: unknown): v is string =>
+  typeof v === 'string' && v === v.trim() && !/[\t\n\r]/.test(v) && URL.canParse(v);
+
+/**
+ * A verified order token's claims when they are certainly what OrderTokenClaims accepts, as the
+ * schema returns them (the ten claims, no others); undefined for anything else, which the schema
+ * then judges. Zod-free, like wellFormedIntrospectionRequest: the service's own tokens always pass.
+ */
+export function wellFormedOrderTokenClaims(
+  payload: Readonly<Record<string, unknown>>,
+): OrderTokenClaims | undefined {
+  const { iss, aud, sub, refId, method, loa, scope, iat, exp, jti } = payload;
+  if (!isPlainUrl(iss) || typeof aud !== 'string' || aud.length < 1) return undefined;
+  if (!isUuid(sub) || !isUuid(refId) || !isUuid(jti)) return undefined;
+  if (typeof method !== 'string' || !METHOD_NAME.test(method)) return undefined;
+  if ((loa !== 3 && loa !== 4) || scope !== ORDER_TOKEN_SCOPE || !isEpoch(iat) || !isEpoch(exp))
+    return undefined;
+  return { iss, aud, sub, refId, method, loa, scope, iat, exp, jti };
+}
 
 /** What the token turned out to be, after its signature and claims were checked. */
 export type VerifiedToken =

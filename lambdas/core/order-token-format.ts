@@ -1,6 +1,6 @@
 /**
  * What makes a JWT an order token: its JOSE type, its algorithm and the scope it carries, and the
- * claims the service signs for one order. Apart from the claim schemas (core/introspection.ts), so
+ * claims the service signs for one order. Apart from the claim schemas (core/introspection-schemas.ts), so
  * that publishing the keys (isp-jwks) and signing tokens (the start call, the method choice) build
  * no introspection schema.
  */

@@ -12,7 +12,7 @@ import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { assertOrderTokenKeysConfigured, orderTokenPublicJwks } from '../adapters/order-token-keys.js';
 import { looksLikeOrderToken, verifyOrderToken } from '../adapters/order-token-verifier.js';
-import { IntrospectionRequest } from '../core/introspection.js';
+import { type IntrospectionRequest, wellFormedIntrospectionRequest } from '../core/introspection.js';
 import { currentStatus } from '../core/order.js';
 import { toFieldErrors } from '../core/parse.js';
 import { Problem } from '../core/problems.js';
@@ -49,7 +49,11 @@ const invalidRequest = (description: string, errors?: { field: string; message: 
     extensions: { error: 'invalid_request', error_description: description },
   });
 
-function introspectionForm(event: APIGatewayProxyEvent) {
+/**
+ * The form's fields: a good form read without zod, any other judged by IntrospectionRequest, which is
+ * loaded only then (core/parse.ts TwoStepRule; docs/benchmarks.md §3).
+ */
+async function introspectionForm(event: APIGatewayProxyEvent): Promise<IntrospectionRequest> {
   let form: URLSearchParams;
   try {
     form = formBody(event, MAX_FORM_BYTES);
@@ -68,7 +72,11 @@ function introspectionForm(event: APIGatewayProxyEvent) {
       repeated.map((field) => ({ field, message: 'Given more than once.' })),
     );
   }
-  const parsed = IntrospectionRequest.safeParse(Object.fromEntries(form));
+  const fields = Object.fromEntries(form);
+  const read = wellFormedIntrospectionRequest(fields);
+  if (read) return read;
+  const { IntrospectionRequest } = await import('../core/introspection-request-schema.js');
+  const parsed = IntrospectionRequest.safeParse(fields);
   if (!parsed.success) {
     throw invalidRequest('The token parameter is missing or not valid.', toFieldErrors(parsed.error));
   }
@@ -77,7 +85,7 @@ function introspectionForm(event: APIGatewayProxyEvent) {
 
 export const handler = httpHandler('oauth-introspect', async (event) => {
   const clientId = callerClientId(event);
-  const { token } = introspectionForm(event);
+  const { token } = await introspectionForm(event);
   const serviceIssuer = publicBaseUrl(event);
   const answer = await introspectToken(
     {

@@ -265,6 +265,31 @@ describe('POST /oauth2/introspect, refused requests', () => {
       expect(res.body).toMatchObject({ status: 400, error: 'invalid_request' });
     },
   );
+
+  it.each([
+    [
+      'no token parameter',
+      'token_type_hint=access_token',
+      'Invalid input: expected string, received undefined',
+    ],
+    ['an empty token', 'token=', 'Too small: expected string to have >=1 characters'],
+    [
+      'a token over 8192 characters',
+      `token=${'a'.repeat(8193)}`,
+      'Too big: expected string to have <=8192 characters',
+    ],
+  ])(
+    'names the token in the errors of a form with %s, in the schema’s words',
+    async (_case, body, message) => {
+      const res = await introspect(callers['bankident-demo'], body, 'application/x-www-form-urlencoded');
+
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        error_description: 'The token parameter is missing or not valid.',
+        errors: [{ field: 'token', message }],
+      });
+    },
+  );
 });
 
 describe('order tokens in the target URL', () => {

@@ -11,12 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ISP_ALGORITHMS, ISP_MESSAGE_TYPES, verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
 import { IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
-import { OrderTokenClaims, OrderTokenHeader } from '../../lambdas/core/introspection.js';
 import {
   ActiveOrderToken,
   InactiveToken,
   IntrospectionResponse,
 } from '../../lambdas/core/introspection-response.js';
+import { OrderTokenClaims, OrderTokenHeader } from '../../lambdas/core/introspection-schemas.js';
 import { HttpAdapterSettings, orderRequestBody, readOrderAnswer } from '../../lambdas/core/isp-http.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 

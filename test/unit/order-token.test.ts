@@ -25,17 +25,13 @@ import {
   looksLikeOrderToken,
   verifyOrderToken,
 } from '../../lambdas/adapters/order-token-verifier.js';
-import {
-  decideIntrospection,
-  OrderTokenClaims,
-  OrderTokenHeader,
-  type VerifiedToken,
-} from '../../lambdas/core/introspection.js';
+import { decideIntrospection, type VerifiedToken } from '../../lambdas/core/introspection.js';
 import {
   ActiveAccessToken,
   ActiveOrderToken,
   IntrospectionResponse,
 } from '../../lambdas/core/introspection-response.js';
+import { OrderTokenClaims, OrderTokenHeader } from '../../lambdas/core/introspection-schemas.js';
 import type { Status } from '../../lambdas/core/order.js';
 import { type IntrospectionDeps, introspectToken } from '../../lambdas/usecases/introspect-token.js';
 

@@ -10,6 +10,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { wellFormedProvidersQuery } from '../../lambdas/core/catalogue.js';
 import { ProvidersQuery } from '../../lambdas/core/catalogue-schemas.js';
+import {
+  wellFormedIntrospectionRequest,
+  wellFormedOrderTokenClaims,
+} from '../../lambdas/core/introspection.js';
+import { IntrospectionRequest, OrderTokenClaims } from '../../lambdas/core/introspection-schemas.js';
+import { ORDER_TOKEN_SCOPE, orderTokenClaims } from '../../lambdas/core/order-token-format.js';
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
 import { UsageQuery } from '../../lambdas/core/usage-report-schemas.js';
 import type * as z from '../../lambdas/core/zod.js';
@@ -134,5 +140,131 @@ describe('the providers query', () => {
       webflow: false,
     });
     expect(wellFormedProvidersQuery({})).toStrictEqual({});
+  });
+});
+
+describe('the introspection form', () => {
+  const EDGES = [
+    'eyJh.eyJz.c2ln',
+    'x',
+    '',
+    'a'.repeat(8192),
+    'a'.repeat(8193),
+    'access_token',
+    'h'.repeat(64),
+    'h'.repeat(65),
+  ];
+
+  it('is read by wellFormedIntrospectionRequest exactly as IntrospectionRequest reads it', () => {
+    for (const name of ['token', 'token_type_hint', 'scope'])
+      for (const edge of EDGES) {
+        expectHeldToSchema(wellFormedIntrospectionRequest, IntrospectionRequest, { [name]: edge });
+        expectHeldToSchema(wellFormedIntrospectionRequest, IntrospectionRequest, {
+          token: 't',
+          [name]: edge,
+        });
+      }
+    fc.assert(
+      fc.property(params(['token', 'token_type_hint', 'resource'], value(EDGES)), (input) =>
+        expectHeldToSchema(wellFormedIntrospectionRequest, IntrospectionRequest, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('reads a token with a hint and other parameters without the schema, keeping them', () => {
+    const form = { token: 'eyJh.eyJz.c2ln', token_type_hint: 'access_token', resource: 'x' };
+
+    expect(wellFormedIntrospectionRequest(form)).toStrictEqual(IntrospectionRequest.parse(form));
+    expect(wellFormedIntrospectionRequest({ token: 'eyJh.eyJz.c2ln' })).toStrictEqual({
+      token: 'eyJh.eyJz.c2ln',
+    });
+  });
+});
+
+describe('the order token claims', () => {
+  const REF_ID = '0b5a3c9e-6f1d-4c2a-9e8b-7d6c5b4a3f21';
+  const signed = () =>
+    orderTokenClaims({
+      issuer: 'https://srs.example.com',
+      audience: 'Test-ISP',
+      refId: REF_ID,
+      method: 'video',
+      loa: 3,
+      now: new Date('2026-11-30T10:00:00Z'),
+      expiresAt: new Date('2026-11-30T10:30:00Z'),
+      jti: '5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b',
+    });
+  /** Values near the edges of each claim's rule, and values of the wrong type. */
+  const CLAIM_EDGES: Record<string, unknown[]> = {
+    iss: [
+      'https://srs.example.com',
+      'http://127.0.0.1:3000',
+      ' https://srs.example.com',
+      'https://srs.\nexample.com',
+      'srs.example.com',
+      'urn:x',
+      '',
+    ],
+    aud: ['Test-ISP', '', 'x'],
+    sub: [
+      REF_ID,
+      REF_ID.toUpperCase(),
+      '00000000-0000-0000-0000-000000000000',
+      '0b5a3c9e-6f1d-9c2a-9e8b-7d6c5b4a3f21',
+      'x',
+    ],
+    refId: [REF_ID, REF_ID.toUpperCase(), 'ffffffff-ffff-ffff-ffff-ffffffffffff', `${REF_ID}0`],
+    method: ['video', 'Video', 'x'.repeat(32), 'x'.repeat(33), ''],
+    loa: [3, 4, 5, '3', 3.5],
+    scope: [ORDER_TOKEN_SCOPE, 'identification ', 'other'],
+    iat: [
+      0,
+      1_700_000_000,
+      -1,
+      1.5,
+      Number.MAX_SAFE_INTEGER + 1,
+      Number.POSITIVE_INFINITY,
+      Number.NaN,
+      '1700000000',
+    ],
+    exp: [1_800_000_000, -0, 2 ** 53],
+    jti: ['5e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b', '5e2d1c0b9a8f4e7d8c6b5a4f3e2d1c0b', null],
+  };
+  const held = (claims: Record<string, unknown>) =>
+    expectHeldToSchema(wellFormedOrderTokenClaims, OrderTokenClaims, claims);
+
+  it('are read by wellFormedOrderTokenClaims as OrderTokenClaims reads them, every claim near its edges', () => {
+    for (const [claim, values] of Object.entries(CLAIM_EDGES)) {
+      for (const v of values) held({ ...signed(), [claim]: v });
+      const without: Record<string, unknown> = { ...signed() };
+      delete without[claim];
+      held(without);
+    }
+    held({ ...signed(), nbf: 1, extra: { nested: true } });
+    fc.assert(
+      fc.property(
+        fc.record(
+          Object.fromEntries(Object.entries(CLAIM_EDGES).map(([k, v]) => [k, fc.constantFrom(...v)])),
+        ),
+        (claims) => held(claims),
+      ),
+      RUNS,
+    );
+  });
+
+  it('are read without the schema for every token the service signs, other claims left out as the schema does', () => {
+    fc.assert(
+      fc.property(
+        fc.uuid({ version: 4 }),
+        fc.uuid({ version: 4 }),
+        fc.constantFrom<3 | 4>(3, 4),
+        (refId, jti, loa) => {
+          const claims = { ...signed(), sub: refId, refId, jti, loa };
+          expect(wellFormedOrderTokenClaims({ ...claims, nbf: 1 })).toStrictEqual(claims);
+        },
+      ),
+      RUNS,
+    );
   });
 });

@@ -1,6 +1,7 @@
 /** The identification partners' routes: signed status events and evidence, the order tokens' keys, introspection. */
-import { IntrospectionRequest } from '../../core/introspection.js';
+
 import { IntrospectionResponse } from '../../core/introspection-response.js';
+import { IntrospectionRequest } from '../../core/introspection-schemas.js';
 import * as z from '../../core/zod.js';
 import { type Operation, problem } from './spec.js';
 
