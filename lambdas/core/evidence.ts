@@ -16,26 +16,32 @@ const text = (max: number) =>
       z.maxLength(max),
       z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
     );
-const country = /* @__PURE__ */ z.define(() =>
-  z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 code.' })),
-);
-const reason = /* @__PURE__ */ z.define(() => z.optional(z.nullable(text(500))));
+const country = () =>
+  z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 code.' }));
+
+/*
+ * A partner message is a status event or evidence, each on its own route of isp-callback: each
+ * message schema is built by the first message of its kind (z.lazy), so that an event never builds
+ * the evidence schema (about 75 schemas and checks) nor evidence the event's (docs/benchmarks.md §3).
+ */
 
 /** Claims of a status event, beside iss/iat/jti/refId. */
 export const IspEventClaims = /* @__PURE__ */ z.define(() =>
-  z
-    .object({
-      refId: z.uuid(),
-      event: z.enum(['waiting-for-doc', 'done', 'cancelled']),
-      kind: z.optional(z.enum(['user', 'isp', 'unsuccessful'])),
-      reason,
-    })
-    .check(
-      z.refine((c) => (c.event === 'cancelled') === (c.kind !== undefined), {
-        error: 'kind is required for cancelled and allowed only there.',
-        path: ['kind'],
-      }),
-    ),
+  z.lazy(() =>
+    z
+      .object({
+        refId: z.uuid(),
+        event: z.enum(['waiting-for-doc', 'done', 'cancelled']),
+        kind: z.optional(z.enum(['user', 'isp', 'unsuccessful'])),
+        reason: z.optional(z.nullable(text(500))),
+      })
+      .check(
+        z.refine((c) => (c.event === 'cancelled') === (c.kind !== undefined), {
+          error: 'kind is required for cancelled and allowed only there.',
+          path: ['kind'],
+        }),
+      ),
+  ),
 );
 export type IspEventClaims = z.infer<typeof IspEventClaims>;
 
@@ -45,8 +51,13 @@ export function toLifecycleEvent(c: IspEventClaims): LifecycleEvent {
   return { type: c.event, source: 'isp', reason: c.reason ?? null };
 }
 
-export const VerifiedClaims = /* @__PURE__ */ z.define(() =>
-  z.object({
+/**
+ * The person data and how it was verified: in an evidence message and in the AML answer
+ * (`IdentificationData`), one schema built by the first of them to need it.
+ */
+const verifiedClaims = /* @__PURE__ */ z.onFirstUse(() => {
+  const countryCode = country();
+  return z.object({
     verification: z.object({
       trust_framework: z.string().check(z.minLength(1), z.maxLength(100)),
       time: z.iso.datetime({ offset: true }),
@@ -58,7 +69,7 @@ export const VerifiedClaims = /* @__PURE__ */ z.define(() =>
             document_details: z.object({
               type: z.enum(['idcard', 'passport', 'residence_permit', 'driving_permit']),
               document_number: text(50),
-              issuer: z.object({ country }),
+              issuer: z.object({ country: countryCode }),
               date_of_expiry: z.iso.date(),
             }),
           }),
@@ -69,29 +80,33 @@ export const VerifiedClaims = /* @__PURE__ */ z.define(() =>
       given_name: text(100),
       family_name: text(100),
       birthdate: z.iso.date(),
-      place_of_birth: z.optional(z.object({ country: z.optional(country), locality: z.optional(text(100)) })),
-      nationalities: z.array(country).check(z.minLength(1), z.maxLength(5)),
+      place_of_birth: z.optional(
+        z.object({ country: z.optional(countryCode), locality: z.optional(text(100)) }),
+      ),
+      nationalities: z.array(countryCode).check(z.minLength(1), z.maxLength(5)),
     }),
-  }),
-);
-export type VerifiedClaims = z.infer<typeof VerifiedClaims>;
+  });
+});
+export type VerifiedClaims = z.infer<ReturnType<typeof verifiedClaims>>;
 
 /** Claims of an evidence message, beside iss/iat/jti/refId. */
 export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
-  z.object({
-    refId: z.uuid(),
-    evidence: z.object({
-      method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
-      loa: z.union([z.literal(3), z.literal(4)]),
-      jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
-      /** The mobile number the partner checked during the identification. */
-      mobile: e164,
-      /** Who vetted: the operator or system of the partner. */
-      vetter: text(200),
-      identified_at: z.iso.datetime({ offset: true }),
-      verified_claims: VerifiedClaims,
+  z.lazy(() =>
+    z.object({
+      refId: z.uuid(),
+      evidence: z.object({
+        method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
+        loa: z.union([z.literal(3), z.literal(4)]),
+        jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
+        /** The mobile number the partner checked during the identification. */
+        mobile: e164,
+        /** Who vetted: the operator or system of the partner. */
+        vetter: text(200),
+        identified_at: z.iso.datetime({ offset: true }),
+        verified_claims: verifiedClaims(),
+      }),
     }),
-  }),
+  ),
 );
 export type IspEvidenceClaims = z.infer<typeof IspEvidenceClaims>;
 
@@ -118,7 +133,7 @@ export const IdentificationData = /* @__PURE__ */ z.define(() =>
       issuer: z.string().check(z.minLength(1)),
       method: z.string().check(z.minLength(1)),
       loa: z.union([z.literal(3), z.literal(4)]),
-      verified_claims: VerifiedClaims,
+      verified_claims: verifiedClaims(),
     })
     .register(z.globalRegistry, { id: 'IdentificationData' }),
 );

@@ -36,3 +36,19 @@ export * from 'zod/mini';
  * test/unit/pure-schemas.test.ts fails on a module-level schema built without the mark.
  */
 export const define = <T>(build: () => T): T => build();
+
+/**
+ * A schema that only some requests of a function need (one of its routes, one kind of message) is
+ * built by its first use instead, once per process: `const x = z.onFirstUse(() => …)` (the call marked
+ * `@__PURE__` like `define`), used as `x()`; where a schema value is wanted (a field of another schema,
+ * an export), `z.define(() => z.lazy(…))`, whose inner schema zod builds on its first parse.
+ * Only for what a call may never need: what every call needs is built at import (no work moved into
+ * the first call).
+ */
+export const onFirstUse = <T>(build: () => T): (() => T) => {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+};

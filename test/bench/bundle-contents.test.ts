@@ -419,6 +419,13 @@ describe('partner messages', () => {
   it('only the functions that read or sign them carry their parsers (the start call, the method choice and the data route do not)', async () => {
     expect(await holdersOf(Object.keys(owners))).toEqual(owners);
   }, 180_000);
+
+  it('isp-callback builds neither message schema at import (each message builds its own kind’s, once)', async () => {
+    const built = await constructedAtImport('isp-callback');
+    // The event and the evidence schemas are objects: none is built before a message arrives.
+    expect(built.filter((type) => type === 'object')).toEqual([]);
+    expect(built.filter((type) => type === 'lazy').length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
 });
 
 /**

@@ -329,6 +329,140 @@ describe('ISP callback security', () => {
     });
   });
 
+  // The claims are read with the event or the evidence schema after the signature: each refusal
+  // lists every invalid field, in the words below, and changes nothing.
+  describe('message content', () => {
+    type Refusal = { status: number; body: { type?: string; errors?: { field: string; message: string }[] } };
+    const postContent = async (kind: 'event' | 'evidence', claims: Record<string, unknown>) =>
+      (await postJws(
+        stack(),
+        kind === 'event' ? '/isp/v1/events' : '/isp/v1/evidence',
+        await signIspMessage(kind, { iss: 'Test-ISP', refId: '', ...claims }, testIspKey()),
+      )) as Refusal;
+
+    async function expectFieldErrors(
+      kind: 'event' | 'evidence',
+      content: (refId: string) => Record<string, unknown>,
+      errors: [field: string, message: string][],
+    ) {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+
+      const res = await postContent(kind, content(refId));
+
+      expect(res.status).toBe(400);
+      expect(res.body.type).toMatch(/\/validation$/);
+      expect(res.body.errors?.map((e) => [e.field, e.message])).toEqual(errors);
+      expect(await stack().repository.getEvidence(refId)).toBeUndefined();
+      expect(await orderState(refId)).toEqual(before);
+    }
+
+    it('refuses an event with invalid fields, each named', () =>
+      expectFieldErrors('event', () => ({ refId: 'not-a-uuid', event: 'started', reason: 'bad\u0007' }), [
+        ['refId', 'Invalid UUID'],
+        ['event', 'Invalid option: expected one of "waiting-for-doc"|"done"|"cancelled"'],
+        ['reason', 'Must not contain control or format characters.'],
+      ]));
+
+    it('refuses a cancellation without its kind', () =>
+      expectFieldErrors('event', (refId) => ({ refId, event: 'cancelled' }), [
+        ['kind', 'kind is required for cancelled and allowed only there.'],
+      ]));
+
+    it('refuses a kind on an event other than a cancellation', () =>
+      expectFieldErrors('event', (refId) => ({ refId, event: 'done', kind: 'user' }), [
+        ['kind', 'kind is required for cancelled and allowed only there.'],
+      ]));
+
+    it('refuses evidence with invalid fields, each named', () =>
+      expectFieldErrors(
+        'evidence',
+        (refId) => {
+          const evidence = evidenceFor({ mobile: '0791234567', method: 'Video!' }, { nationality: 'ch' });
+          const { verification, claims } = evidence.verified_claims;
+          return {
+            refId,
+            evidence: {
+              ...evidence,
+              loa: 5,
+              jurisdictions: [],
+              vetter: '',
+              identified_at: 'yesterday',
+              verified_claims: {
+                verification: {
+                  ...verification,
+                  trust_framework: '',
+                  evidence: [
+                    {
+                      type: 'document',
+                      document_details: {
+                        type: 'visa',
+                        document_number: 'X'.repeat(51),
+                        issuer: { country: 'CHE' },
+                        date_of_expiry: '2031-02-30',
+                      },
+                    },
+                  ],
+                },
+                claims: {
+                  ...claims,
+                  given_name: 'Hans\u202e',
+                  birthdate: '1978-2-28',
+                  place_of_birth: { country: 'Schweiz', locality: '' },
+                  nationalities: [],
+                },
+              },
+            },
+          };
+        },
+        [
+          ['evidence.method', 'Invalid string: must match pattern /^[a-z][a-z0-9-]{0,31}$/'],
+          ['evidence.loa', 'Invalid input'],
+          ['evidence.jurisdictions', 'Too small: expected array to have >=1 items'],
+          ['evidence.mobile', 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.'],
+          ['evidence.vetter', 'Too small: expected string to have >=1 characters'],
+          ['evidence.identified_at', 'Invalid ISO datetime'],
+          [
+            'evidence.verified_claims.verification.trust_framework',
+            'Too small: expected string to have >=1 characters',
+          ],
+          [
+            'evidence.verified_claims.verification.evidence.0.document_details.type',
+            'Invalid option: expected one of "idcard"|"passport"|"residence_permit"|"driving_permit"',
+          ],
+          [
+            'evidence.verified_claims.verification.evidence.0.document_details.document_number',
+            'Too big: expected string to have <=50 characters',
+          ],
+          [
+            'evidence.verified_claims.verification.evidence.0.document_details.issuer.country',
+            'Must be an ISO 3166-1 alpha-2 code.',
+          ],
+          [
+            'evidence.verified_claims.verification.evidence.0.document_details.date_of_expiry',
+            'Invalid ISO date',
+          ],
+          ['evidence.verified_claims.claims.given_name', 'Must not contain control or format characters.'],
+          ['evidence.verified_claims.claims.birthdate', 'Invalid ISO date'],
+          ['evidence.verified_claims.claims.place_of_birth.country', 'Must be an ISO 3166-1 alpha-2 code.'],
+          [
+            'evidence.verified_claims.claims.place_of_birth.locality',
+            'Too small: expected string to have >=1 characters',
+          ],
+          ['evidence.verified_claims.claims.nationalities', 'Too small: expected array to have >=1 items'],
+        ],
+      ));
+
+    it('refuses evidence without its verified claims or with a wrong refId', () =>
+      expectFieldErrors('evidence', () => {
+        const { verified_claims: _v, ...evidence } = evidenceFor({ mobile: MOBILE, method: 'test' });
+        return { refId: 'not-a-uuid', evidence };
+      }, [
+        ['refId', 'Invalid UUID'],
+        ['evidence.verified_claims', 'Invalid input: expected object, received undefined'],
+      ]));
+  });
+
   describe('lifecycle rules', () => {
     it('refuses a transition the order does not allow with 409, and the statuses stay as they were', async () => {
       const refId = await startOrder();

@@ -1,7 +1,9 @@
 /**
  * Schemas built at import are built at every cold start of every function that imports them. The
  * http adapter's settings are built by their first parse instead (core/isp-http.ts): isp-callback
- * and identification-data carry the adapter but never open an order. Counted with zod's hook for a
+ * and identification-data carry the adapter but never open an order. So is each partner message
+ * schema (core/evidence.ts): a status event never needs the evidence schema, nor evidence the
+ * event's. Counted with zod's hook for a
  * constructed schema or check (`postProcessor` in its global config, the one `zod/compile` uses).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -105,5 +107,29 @@ describe('the Test-ISP simulator’s request schemas', () => {
     // The API: the request, its person fields and their partial copy.
     expect(apiFirst.filter((t) => t === 'object')).toHaveLength(3);
     expect(await constructedDuring(() => module.SimulatorApiRequest.parse({ status: 'done' }))).toEqual([]);
+  });
+});
+
+describe('the partner message schemas', () => {
+  const refId = '6f1c2a8e-4b3d-4e5f-9a7b-1c2d3e4f5a6b';
+
+  it('are each built by the first message of their kind, once: an event does not build the evidence schema', async () => {
+    vi.resetModules();
+    // (Loading the module alone builds the AML answer's schema, which isp-callback's bundle leaves
+    // out: test/bench/bundle-contents.test.ts checks that importing that bundle builds no object.)
+    const { IspEventClaims, IspEvidenceClaims } = await import('../../lambdas/core/evidence.js');
+
+    const atFirstEvent = await constructedDuring(() =>
+      expect(IspEventClaims.parse({ refId, event: 'done' }).event).toBe('done'),
+    );
+    // The event's claims: an object (and its copy carrying the kind rule), no array; the evidence's
+    // objects and arrays are not built by it.
+    expect(atFirstEvent.filter((t) => t === 'object' || t === 'array')).toEqual(['object', 'object']);
+    expect(await constructedDuring(() => IspEventClaims.parse({ refId, event: 'done' }))).toEqual([]);
+
+    const atFirstEvidence = await constructedDuring(() => IspEvidenceClaims.safeParse({ refId }));
+    expect(atFirstEvidence).toContain('array');
+    expect(atFirstEvidence.filter((t) => t === 'object')).toEqual(['object', 'object']);
+    expect(await constructedDuring(() => IspEvidenceClaims.safeParse({ refId }))).toEqual([]);
   });
 });
