@@ -421,7 +421,7 @@ describe('partner messages', () => {
   }, 180_000);
 
   it('isp-callback builds neither message schema at import (each message builds its own kind’s, once)', async () => {
-    const built = await constructedAtImport('isp-callback');
+    const { built } = await zodAtImport('isp-callback');
     // The event and the evidence schemas are objects: none is built before a message arrives.
     expect(built.filter((type) => type === 'object')).toEqual([]);
     expect(built.filter((type) => type === 'lazy').length).toBeGreaterThanOrEqual(2);
