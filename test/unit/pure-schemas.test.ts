@@ -22,14 +22,17 @@ function modulesUsingZod(dir: string): string[] {
     .sort();
 }
 
-/** Where the bundle's namespace of core/zod.ts (zod/mini and `define`) is called. */
-const ZOD_CALL = /\bzod_exports\.\w+\(/;
+/**
+ * Where the bundle's namespace of core/zod.ts (zod/mini, `define`, `onFirstUse`) is called; a
+ * `define` whose builder calls only the project's field rules names no zod export of its own.
+ */
+const ZOD_CALL = /\bzod_exports\.\w+\(|\b(?:define|onFirstUse)\(/;
 /**
  * Kept statements that build nothing when they run: a marked schema, or a function that builds
  * schemas when called (both kept only because an unmarked statement uses them).
  */
 const BUILDS_NOTHING = [
-  /^var \w+ = \/\* @__PURE__ \*\/ define\(/,
+  /^var \w+ = \/\* @__PURE__ \*\/ (?:define|onFirstUse)\(/,
   /^var \w+ = (async )?(\([^)]*\)|\w+) =>/,
   /^(async )?function\b/,
 ];
@@ -81,13 +84,14 @@ describe('module-level zod schemas', () => {
     );
   }, 60_000);
 
-  it('the check finds an unmarked z.object(…) and an unmarked z.define(…), and not a marked one', async () => {
+  it('the check finds an unmarked z.object(…) and unmarked z.define(…)s, and not marked ones', async () => {
     const planted = 'test/unit/fixtures/unmarked-schemas.ts';
     expect(modulesUsingZod('test/unit/fixtures')).toContain(planted);
 
     expect(await unmarkedSchemasOf(planted)).toEqual([
       `${planted}: var UnmarkedObject = zod_exports.object({ name: zod_exports.string() });`,
       `${planted}: var UnmarkedDefine = define(() => zod_exports.strictObject({ id: zod_exports.string() }));`,
+      `${planted}: var UnmarkedDefineOfARule = define(() => nameRule());`,
     ]);
   });
 });
