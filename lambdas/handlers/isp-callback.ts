@@ -5,8 +5,7 @@
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { partnerOrderTableStores } from '../adapters/aws-clients.js';
-import { mapIspMessage } from '../adapters/isp/isp-adapter.js';
-import { ispAdapterFor } from '../adapters/isp/registry.js';
+import { mapIspMessage, messageMappingFor } from '../adapters/isp/message-mappings.js';
 import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.js';
 import { lifecycleMetrics, partnerMessageRefused } from '../adapters/metrics.js';
 import { ispConfigOf, ispMessageDeps } from '../adapters/partner-message-deps.js';
@@ -40,10 +39,10 @@ export const handler = httpHandler(
     const body = event.body ?? '';
     const claims = await verifyIspMessage(body, kind, messageDeps);
     const { iss, iat: _iat, jti: _jti, exp: _exp, ...signed } = claims;
-    // A partner with its own message shapes has them mapped to ours by its adapter.
+    // A partner with its own message shapes has them mapped to ours by its adapter's mapping.
     // The same cached read that found the issuer's keys.
     const isp = await ispConfigOf(iss);
-    const content = isp ? mapIspMessage(ispAdapterFor(isp.adapter), kind, signed, isp) : signed;
+    const content = isp ? mapIspMessage(messageMappingFor(isp.adapter), kind, signed, isp) : signed;
     const result =
       kind === 'event'
         ? await applyIspEvent(deps, iss, parseOrThrow(IspEventClaims, content))

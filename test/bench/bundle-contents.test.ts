@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedFunctions, lambdaEnvironment } from '../../bench/cold-start.js';
+import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 
 interface Bundle {
@@ -419,6 +420,25 @@ describe('partner messages', () => {
   it('only the functions that read or sign them carry their parsers (the start call, the method choice and the data route do not)', async () => {
     expect(await holdersOf(Object.keys(owners))).toEqual(owners);
   }, 180_000);
+
+  it('isp-callback carries no partner adapter (it reads messages, opens no order): only the message mappings', async () => {
+    const modules = await bundledModules('isp-callback');
+    expect(modules).toContain('lambdas/adapters/isp/message-mappings.ts');
+    for (const adapterCode of [
+      'lambdas/adapters/isp/registry.ts',
+      'lambdas/adapters/isp/http-adapter.ts',
+      'lambdas/adapters/isp/test-isp-adapter.ts',
+      'lambdas/core/isp-http.ts',
+    ])
+      expect(modules).not.toContain(adapterCode);
+  }, 60_000);
+
+  it('isp-callback constructs no person name pattern (its Unicode classes cost ~0.4 ms to parse; no partner message field uses it)', async () => {
+    const pattern = JSON.stringify(PERSON_NAME.source).slice(1, -1);
+    const carries = async (handler: string) => (await bundleOf(handler)).text.includes(pattern);
+    expect(await carries('identification-start'), 'identification-start (validates names)').toBe(true);
+    expect(await carries('isp-callback'), 'isp-callback').toBe(false);
+  }, 60_000);
 
   it('isp-callback builds neither message schema at import (each message builds its own kind’s, once)', async () => {
     const { built } = await zodAtImport('isp-callback');

@@ -5,7 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidEnvironment } from '../../lambdas/adapters/env.js';
 import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
-import { mapIspMessage } from '../../lambdas/adapters/isp/isp-adapter.js';
+import { mapIspMessage, messageMappingFor } from '../../lambdas/adapters/isp/message-mappings.js';
+import { ispAdapterFor } from '../../lambdas/adapters/isp/registry.js';
 import { IspUnavailable } from '../../lambdas/core/errors.js';
 import {
   backoffMs,
@@ -20,7 +21,7 @@ import {
   worstCaseMs,
 } from '../../lambdas/core/isp-http.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
-import type { IspAdapter, OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
+import type { IspMessageMapping, OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
 import { loadConfig } from '../../local/config.js';
 import { captureLogs, logLines } from '../support/logs.js';
 import { ispConfig } from './fixtures.js';
@@ -371,22 +372,24 @@ describe('mapIspMessage', () => {
   const isp = ispConfig({ issuer: 'Partner-X', adapter: 'mapping' });
   const claims = { refId: VALUES.refId, status: 'STARTED' };
 
-  it('uses the adapter’s hook for the message kind', () => {
-    const adapter: IspAdapter = {
-      name: 'mapping',
-      openOrder: async () => ({ ispOrderId: 'x', targetURL: 'https://x.example' }),
+  it('uses the mapping’s hook for the message kind', () => {
+    const mapping: IspMessageMapping = {
       mapEvent: (c) => ({ refId: c.refId, event: c.status === 'STARTED' ? 'waiting-for-doc' : 'done' }),
     };
 
-    expect(mapIspMessage(adapter, 'event', claims, isp)).toEqual({
+    expect(mapIspMessage(mapping, 'event', claims, isp)).toEqual({
       refId: VALUES.refId,
       event: 'waiting-for-doc',
     });
-    expect(mapIspMessage(adapter, 'evidence', claims, isp)).toBe(claims);
+    expect(mapIspMessage(mapping, 'evidence', claims, isp)).toBe(claims);
   });
 
-  it('leaves the claims as they are for an adapter without hooks, or none', () => {
-    expect(mapIspMessage(createHttpAdapter(), 'event', claims, isp)).toBe(claims);
+  it('leaves the claims as they are where no mapping is registered: the adapters’ partners send ours', () => {
+    for (const adapter of ['http', 'test-isp']) {
+      expect(ispAdapterFor(adapter)?.name).toBe(adapter);
+      expect(messageMappingFor(adapter)).toBeUndefined();
+    }
+    expect(messageMappingFor('toString')).toBeUndefined();
     expect(mapIspMessage(undefined, 'evidence', claims, isp)).toBe(claims);
   });
 });

@@ -1,4 +1,8 @@
-/** The adapter plug-ins by name, as the catalogue's `adapter` field refers to them. */
+/**
+ * The adapter plug-ins by name, as the catalogue's `adapter` field refers to them: one per kind of
+ * partner interface, each implementing the partner port (usecases/ports/partner.ts). How a partner's
+ * own message shapes become ours is registered apart (`message-mappings.ts`).
+ */
 
 import type { IspAdapter } from '../../usecases/ports/partner.js';
 import { httpAdapter } from './http-adapter.js';
