@@ -19,6 +19,7 @@ import { ORDER_TOKEN_SCOPE, orderTokenClaims } from '../../lambdas/core/order-to
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
 import { UsageQuery } from '../../lambdas/core/usage-report-schemas.js';
 import type * as z from '../../lambdas/core/zod.js';
+import { PAPER_PROVIDERS_FILTERS } from '../../lambdas/http/white-paper.js';
 
 const RUNS = { numRuns: 2000 };
 
@@ -117,21 +118,12 @@ describe('the providers query', () => {
   });
 
   it('reads the paper’s query and no query at all without the schema', () => {
-    expect(
-      wellFormedProvidersQuery({
-        issuer: 'Test-ISP',
-        jurisdiction: 'EIDAS',
-        loa: '3',
-        offline: 'true',
-        realtimeMethod: 'test',
-        webflow: 'true',
-      }),
-    ).toStrictEqual({
-      issuer: 'Test-ISP',
-      jurisdiction: 'EIDAS',
+    expect(wellFormedProvidersQuery(PAPER_PROVIDERS_FILTERS)).toStrictEqual(
+      ProvidersQuery.parse(PAPER_PROVIDERS_FILTERS),
+    );
+    expect(wellFormedProvidersQuery(PAPER_PROVIDERS_FILTERS)).toMatchObject({
       loa: 3,
       offline: true,
-      realtimeMethod: 'test',
       webflow: true,
     });
     expect(wellFormedProvidersQuery({ loa: '4', offlineMethod: 'courier', webflow: 'false' })).toStrictEqual({
