@@ -7,7 +7,8 @@ import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
 import { claimedIdentityId } from './fields.js';
 import { HttpAdapterSettings, secretVariablesOf } from './isp-http.js';
 import { PriceSheetSchema } from './price-sheet.js';
-import { DEFAULT_TERMS_OF_USE, TermsOfUseSchema } from './terms-of-use.js';
+import { DEFAULT_TERMS_OF_USE } from './terms-of-use.js';
+import { TermsOfUseSchema } from './terms-of-use-schema.js';
 import * as z from './zod.js';
 
 const loa = /* @__PURE__ */ z.define(() => z.union([z.literal(3), z.literal(4)]));

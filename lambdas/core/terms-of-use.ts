@@ -5,62 +5,14 @@
  * language. A new version applies to acceptances from then on; earlier registrations stay valid.
  */
 import { LANGUAGES, type Language } from './domain.js';
-import * as z from './zod.js';
+import type { TermsDocument, TermsOfUse } from './terms-of-use-schema.js';
+
+// The schema the configuration is validated with is terms-of-use-schema.ts: the terms page shows
+// a configured document and checks nothing of it, so it loads no zod for it.
+export type { TermsDocument, TermsOfUse };
 
 /** Also part of a table key (TERMSOFUSE#<version>): ASCII letters, digits, `.`, `_`, `-`. */
 export const TERMS_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** No control or format characters in what the page shows. */
-const text = (max: number) =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(max),
-      z.regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, { error: 'Must not contain control or format characters.' }),
-    );
-
-export const TermsDocumentSchema = /* @__PURE__ */ z.define(() =>
-  z
-    .strictObject({
-      title: text(200),
-      /** The full text, one string per paragraph. */
-      text: z.optional(z.array(text(4000)).check(z.minLength(1), z.maxLength(100))),
-      /** A link to the full text (https). */
-      url: z.optional(
-        z.url({ protocol: /^https$/, error: 'Must be an https URL.' }).check(z.maxLength(2048)),
-      ),
-    })
-    .check(
-      z.refine((d) => (d.text === undefined) !== (d.url === undefined), {
-        error: 'Give either the full text or a link to it.',
-      }),
-    ),
-);
-export type TermsDocument = z.output<typeof TermsDocumentSchema>;
-
-const documentsShape = /* @__PURE__ */ z.define(
-  () =>
-    Object.fromEntries(
-      LANGUAGES.map((l) => [l, l === 'en' ? TermsDocumentSchema : z.optional(TermsDocumentSchema)]),
-    ) as { en: typeof TermsDocumentSchema } & Record<
-      Exclude<Language, 'en'>,
-      z.ZodMiniOptional<typeof TermsDocumentSchema>
-    >,
-);
-
-export const TermsOfUseSchema = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
-    version: z.string().check(
-      z.regex(TERMS_VERSION, {
-        error: 'Must be 1 to 64 ASCII letters, digits, dots, underscores or hyphens, e.g. 2026-11.',
-      }),
-    ),
-    /** One document per language; English is required and stands in for a language without one. */
-    documents: z.strictObject(documentsShape),
-  }),
-);
-export type TermsOfUse = z.output<typeof TermsOfUseSchema>;
 
 /** The document to show in this language, and the language it is actually in. */
 export function termsDocumentFor(

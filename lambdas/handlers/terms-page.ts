@@ -13,7 +13,7 @@ import { termsTableStores } from '../adapters/aws-clients.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import { Problem } from '../core/problems.js';
 import { type TermsPageText, termsPageText } from '../core/terms.js';
-import { TermsForm } from '../core/terms-form.js';
+import type { TermsForm } from '../core/terms-form.js';
 import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
@@ -22,6 +22,12 @@ import { acceptTerms, openTermsLink } from '../usecases/terms-acceptance.js';
 
 // No metrics: accepting the terms changes no status (the registration task does, and counts it).
 const deps = { repository: termsTableStores(), callbacks: new TaskCallbacks(sfnClient()) };
+
+/**
+ * The acceptance form's schema, and zod with it: loaded by the POST that accepts. Showing the page
+ * (the GET a person's SMS link opens) validates nothing, so a cold start by it evaluates no zod.
+ */
+const termsFormSchema = async () => (await import('../core/terms-form.js')).TermsForm;
 
 /** The page's form is small (a pseudonym is at most 100 characters); anything much larger was not sent by it. */
 const MAX_FORM_BYTES = 2048;
@@ -47,7 +53,7 @@ const foreignSite = new Problem({
 });
 
 /** The explicit acceptance, with the version shown and the pseudonym chosen (checked like a name). */
-function explicitAcceptance(event: APIGatewayProxyEvent): TermsForm {
+async function explicitAcceptance(event: APIGatewayProxyEvent): Promise<TermsForm> {
   if (isCrossSite(event)) throw foreignSite;
   const form = acceptableFormBody(event, MAX_FORM_BYTES);
   if (!form) throw notAccepted;
@@ -57,7 +63,7 @@ function explicitAcceptance(event: APIGatewayProxyEvent): TermsForm {
   const versions = form.getAll('termsVersion');
   if (pseudonyms.length > 1) throw badPseudonym;
   if (versions.length > 1) throw notAccepted;
-  const parsed = TermsForm.safeParse({
+  const parsed = (await termsFormSchema()).safeParse({
     ...(pseudonyms[0] ? { pseudonym: pseudonyms[0] } : {}),
     ...(versions[0] !== undefined ? { termsVersion: versions[0] } : {}),
   });
@@ -116,7 +122,7 @@ export const handler = httpHandler('terms-page', async (event) => {
   const lang = /^(en|de|fr|it)$/.exec(event.queryStringParameters?.lang ?? '')?.[0];
   try {
     if (event.httpMethod === 'POST') {
-      const form = explicitAcceptance(event);
+      const form = await explicitAcceptance(event);
       const order = await acceptTerms(deps, token, { ...form, language: lang });
       const t = termsPageText(order.person.language);
       const next = order.redirectUrl

@@ -77,6 +77,30 @@ async function staticallyReached(handler: string): Promise<Set<string>> {
   return reached;
 }
 
+/**
+ * What of zod a function's bundle runs at import, in a fresh process with the deployed function's
+ * environment: whether zod's modules are evaluated at all (zod's core reads its global config,
+ * `globalThis.__zod_globalConfig`, when it loads) and the schemas and checks constructed, by zod
+ * type (its hook for a constructed instance, `postProcessor` in that config).
+ */
+async function zodAtImport(handler: string): Promise<{ evaluated: boolean; built: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-schemas-'));
+  const probe = `const built = []; let evaluated = false;
+const config = { postProcessor(i) { const d = i._zod.def; built.push(d.check ? 'check:' + d.check : String(d.type)); } };
+Object.defineProperty(globalThis, '__zod_globalConfig', { configurable: true, get() { evaluated = true; return config; }, set() {} });
+await import(process.env.BUNDLE_URL);
+process.stdout.write(JSON.stringify({ evaluated, built }));`;
+  try {
+    await build(esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, dir));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
+      env: { ...lambdaEnvironment(handler), BUNDLE_URL: pathToFileURL(join(dir, 'index.mjs')).href },
+    });
+    return JSON.parse(stdout) as { evaluated: boolean; built: string[] };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** For each project file, the deployed functions whose bundle has code of it. */
 async function holdersOf(files: string[]): Promise<Record<string, string[]>> {
   const found: Record<string, string[]> = Object.fromEntries(files.map((f) => [f, []]));
@@ -192,24 +216,28 @@ describe('zod schemas built at cold start', () => {
   );
 });
 
-describe('zod only to refuse a request', () => {
+describe('zod loaded by a dynamic import, by the requests that need it', () => {
   /**
-   * The functions whose request is read by a two-step rule (core/parse.ts TwoStepRule): a good one
-   * without zod, any other by the schema, which a dynamic import loads (oauth-introspect also the
-   * verified order token's claims). At cold start they evaluate
-   * no zod module and build no schema (docs/benchmarks.md §3); each schema module below is reached
-   * by its dynamic import only.
+   * Functions that evaluate no zod module at cold start (docs/benchmarks.md §3): the two-step rules
+   * (core/parse.ts TwoStepRule) read a good request without zod and load the schema for any other
+   * (oauth-introspect also the verified order token's claims); the simulator and the terms page load
+   * their body schemas when a body comes (the form's GET and the page the SMS link opens validate
+   * nothing with zod). Each schema module below is reached by dynamic imports only. Built at import
+   * before: providers-list 26 zod schemas and checks, usage-get 5, test-isp-simulator 117,
+   * terms-page 11.
    */
-  const loadedToRefuse: Record<string, string[]> = {
+  const loadedWhenNeeded: Record<string, string[]> = {
     'oauth-introspect': [
       'lambdas/core/introspection-request-schema.ts',
       'lambdas/core/order-token-claims-schema.ts',
     ],
     'providers-list': ['lambdas/core/providers-query-schema.ts'],
     'usage-get': ['lambdas/core/usage-query-schema.ts'],
+    'test-isp-simulator': ['lambdas/core/test-isp-schemas.ts'],
+    'terms-page': ['lambdas/core/terms-form.ts'],
   };
 
-  it.each(Object.entries(loadedToRefuse))(
+  it.each(Object.entries(loadedWhenNeeded))(
     '%s evaluates no zod module at cold start',
     async (handler, schemaModules) => {
       const reached = [...(await staticallyReached(handler))];
@@ -228,6 +256,8 @@ describe('zod only to refuse a request', () => {
           module,
         ).toEqual([]);
       }
+      // …and, imported in a fresh process, the bundle runs none of zod's code.
+      expect(await zodAtImport(handler)).toEqual({ evaluated: false, built: [] });
     },
     60_000,
   );
@@ -442,42 +472,6 @@ describe('partner messages', () => {
     // The event and the evidence schemas are objects: none is built before a message arrives.
     expect(built.filter((type) => type === 'object')).toEqual([]);
     expect(built.filter((type) => type === 'lazy').length).toBeGreaterThanOrEqual(2);
-  }, 60_000);
-});
-
-/**
- * What of zod a function's bundle runs at import, in a fresh process with the deployed function's
- * environment: whether zod's modules are evaluated at all (zod's core reads its global config,
- * `globalThis.__zod_globalConfig`, when it loads) and the schemas and checks constructed, by zod
- * type (its hook for a constructed instance, `postProcessor` in that config).
- */
-async function zodAtImport(handler: string): Promise<{ evaluated: boolean; built: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-schemas-'));
-  const probe = `const built = []; let evaluated = false;
-const config = { postProcessor(i) { const d = i._zod.def; built.push(d.check ? 'check:' + d.check : String(d.type)); } };
-Object.defineProperty(globalThis, '__zod_globalConfig', { configurable: true, get() { evaluated = true; return config; }, set() {} });
-await import(process.env.BUNDLE_URL);
-process.stdout.write(JSON.stringify({ evaluated, built }));`;
-  try {
-    await build(esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, dir));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
-      env: { ...lambdaEnvironment(handler), BUNDLE_URL: pathToFileURL(join(dir, 'index.mjs')).href },
-    });
-    return JSON.parse(stdout) as { evaluated: boolean; built: string[] };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-describe('the Test-ISP simulator', () => {
-  it('evaluates no zod at import: a GET of the form checks only the refId, the form and the API load their schemas (117 constructions at import when it built both)', async () => {
-    expect(await zodAtImport('test-isp-simulator')).toEqual({ evaluated: false, built: [] });
-    // …and the schemas are in the bundle, reached by the handler's dynamic import alone.
-    const { inputs } = await metafileOf('test-isp-simulator');
-    const importsOfSchemas = Object.entries(inputs).flatMap(([from, input]) =>
-      input.imports.filter((i) => i.path === 'lambdas/core/test-isp-schemas.ts').map((i) => [from, i.kind]),
-    );
-    expect(importsOfSchemas).toEqual([['lambdas/handlers/test-isp-simulator.ts', 'dynamic-import']]);
   }, 60_000);
 });
 
