@@ -67,23 +67,29 @@ export const SignerForm = /* @__PURE__ */ z.define(() =>
 export type Signer = z.output<typeof SignerForm>;
 
 /** Step 2: what the partner needs beyond the name and number (the start call's rules)… */
-const partnerNeeds = /* @__PURE__ */ z.define(() => ({
+const partnerNeeds = () => ({
   email: z.pipe(trimmed(), emailAddress),
   dob: z.pipe(trimmed(), pastDate),
   language: z.enum(LANGUAGES, { error: 'Choose a language.' }),
   attempt: z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Reload the page and try again.' })),
-}));
+});
+/*
+ * The two step-2 forms are built by their first parse (`z.lazy`): only the methods page's POST
+ * validates them, while the signer (and the journey cookie, which holds it) is read by every page.
+ */
 /** …and the method the person chose here, `issuer|method`… */
 export const MethodForm = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
-    choice: z
-      .string({ error: 'Choose an identification method.' })
-      .check(z.regex(/^[^|]{1,100}\|[a-z][a-z0-9-]{0,31}$/, { error: 'Choose an identification method.' })),
-    ...partnerNeeds,
-  }),
+  z.lazy(() =>
+    z.strictObject({
+      choice: z
+        .string({ error: 'Choose an identification method.' })
+        .check(z.regex(/^[^|]{1,100}\|[a-z][a-z0-9-]{0,31}$/, { error: 'Choose an identification method.' })),
+      ...partnerNeeds(),
+    }),
+  ),
 );
 /** …or none: the service's own page offers the choice (the paper's six-field start). */
-export const ServiceChoiceForm = /* @__PURE__ */ z.define(() => z.strictObject(partnerNeeds));
+export const ServiceChoiceForm = /* @__PURE__ */ z.define(() => z.lazy(() => z.strictObject(partnerNeeds())));
 export type MethodChoice = z.output<typeof MethodForm>;
 export type ServiceChoice = z.output<typeof ServiceChoiceForm>;
 

@@ -4,10 +4,13 @@ import {
   distinguishedName,
   groupMethods,
   journeyStage,
+  MethodForm,
+  ServiceChoiceForm,
   SignerForm,
   verifyRequestFor,
 } from '../../lambdas/core/demo-portal.js';
 import { parseDn } from '../../lambdas/core/dn.js';
+import { toFieldErrors } from '../../lambdas/core/parse.js';
 
 describe('the signer form', () => {
   it('accepts a number as people type it and keeps it in E.164', () => {
@@ -30,6 +33,86 @@ describe('the signer form', () => {
     expect(result.success).toBe(false);
     const fields = result.error?.issues.map((i) => i.path.join('.')).sort();
     expect(fields).toEqual(['firstName', 'lastName', 'mobile', 'need']);
+  });
+});
+
+describe('the methods form (step 2)', () => {
+  const errorsOf = (result: { error?: Parameters<typeof toFieldErrors>[0] }) =>
+    result.error ? toFieldErrors(result.error) : [];
+
+  it('accepts a chosen method with the partner’s needs, trimmed', () => {
+    expect(
+      MethodForm.parse({
+        choice: 'Test-ISP|video',
+        email: ' a@b.ch ',
+        dob: ' 1980-01-01 ',
+        language: 'de',
+        attempt: 'abcdefgh-1',
+      }),
+    ).toEqual({
+      choice: 'Test-ISP|video',
+      email: 'a@b.ch',
+      dob: '1980-01-01',
+      language: 'de',
+      attempt: 'abcdefgh-1',
+    });
+  });
+
+  it('names every refused field with the message the page shows beside it', () => {
+    expect(
+      errorsOf(
+        MethodForm.safeParse({
+          choice: 'x',
+          email: ' no ',
+          dob: '2999-01-01',
+          language: 'xx',
+          attempt: 'a',
+          extra: '1',
+        }),
+      ),
+    ).toEqual([
+      { field: 'choice', message: 'Choose an identification method.' },
+      { field: 'email', message: 'Must be an email address.' },
+      { field: 'dob', message: 'Must not lie in the future.' },
+      { field: 'language', message: 'Choose a language.' },
+      { field: 'attempt', message: 'Reload the page and try again.' },
+      { field: 'extra', message: 'Unknown field.' },
+    ]);
+    expect(errorsOf(MethodForm.safeParse({}))).toEqual([
+      { field: 'choice', message: 'Choose an identification method.' },
+      { field: 'email', message: 'Required.' },
+      { field: 'dob', message: 'Required.' },
+      { field: 'language', message: 'Choose a language.' },
+      { field: 'attempt', message: 'Invalid input: expected string, received undefined' },
+    ]);
+  });
+
+  it('leaves the choice to the service without a method, and takes none', () => {
+    expect(
+      errorsOf(
+        ServiceChoiceForm.safeParse({
+          choice: 'Test-ISP|video',
+          email: 'a@b',
+          dob: '1899-12-31',
+          language: 'en',
+          attempt: 'abcdefgh',
+        }),
+      ),
+    ).toEqual([
+      { field: 'email', message: 'Must be an email address.' },
+      { field: 'dob', message: 'Must not be before 1900-01-01.' },
+      { field: 'choice', message: 'Unknown field.' },
+    ]);
+    expect(
+      errorsOf(
+        ServiceChoiceForm.safeParse({
+          email: ' a@b.ch',
+          dob: '1980-02-30',
+          language: 'en',
+          attempt: 'abcdefgh',
+        }),
+      ),
+    ).toEqual([{ field: 'dob', message: 'Must be a real calendar date, YYYY-MM-DD.' }]);
   });
 });
 
