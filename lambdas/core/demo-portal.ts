@@ -3,11 +3,13 @@
  * stages and the local stack only): it knows what an SP knows — the person's name and mobile
  * number, the signature the document needs — and asks the service only through its public API.
  */
+import type { Journey, Signer } from './demo-portal-forms.js';
 import type { Jurisdiction, Loa } from './domain.js';
-import { LANGUAGES } from './domain.js';
+import { E164, type LANGUAGES, PERSON_NAME } from './domain.js';
 import type { Status } from './order.js';
-import { e164, emailAddress, PERSON_NAME, pastDate } from './person-fields.js';
-import * as z from './zod.js';
+import { isRefId } from './ref-id-format.js';
+
+export type { Journey, MethodChoice, ServiceChoice, Signer } from './demo-portal-forms.js';
 
 /** The signature the sample document needs: a level and the law it is signed under. */
 export const SIGNATURE_NEEDS = {
@@ -43,64 +45,33 @@ export const LANGUAGE_LABELS: Record<(typeof LANGUAGES)[number], string> = {
   it: 'Italiano',
 };
 
-const required = { error: 'Required.', abort: true } as const;
-const trimmed = () => z.string({ error: 'Required.' }).check(z.trim(), z.minLength(1, required));
-
-/** Step 1: who signs, and which signature the document needs. */
-export const SignerForm = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
-    firstName: trimmed().check(
-      z.maxLength(100, { error: 'At most 100 characters.' }),
-      z.regex(PERSON_NAME, { error: 'Letters, spaces, apostrophes, hyphens or dots only.' }),
-    ),
-    lastName: trimmed().check(
-      z.maxLength(100, { error: 'At most 100 characters.' }),
-      z.regex(PERSON_NAME, { error: 'Letters, spaces, apostrophes, hyphens or dots only.' }),
-    ),
-    mobile: z.pipe(
-      trimmed().check(z.overwrite((v) => v.replace(/[\s()/.-]/g, '').replace(/^00/, '+'))),
-      e164,
-    ),
-    need: z.enum(SIGNATURE_NEED_KEYS, { error: 'Choose the signature the document needs.' }),
-  }),
-);
-export type Signer = z.output<typeof SignerForm>;
-
-/** Step 2: what the partner needs beyond the name and number (the start call's rules)… */
-const partnerNeeds = () => ({
-  email: z.pipe(trimmed(), emailAddress),
-  dob: z.pipe(trimmed(), pastDate),
-  language: z.enum(LANGUAGES, { error: 'Choose a language.' }),
-  attempt: z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Reload the page and try again.' })),
-});
-/*
- * The two step-2 forms are built by their first parse (`z.lazy`): only the methods page's POST
- * validates them, while the signer (and the journey cookie, which holds it) is read by every page.
+/**
+ * The journey cookie as the portal wrote it, read without zod (the first step of a two-step rule,
+ * core/parse.ts TwoStepRule, docs/decisions/0020): a cookie the `Journey` schema
+ * (demo-portal-forms.ts) would return unchanged — the signer's names already trimmed and within the
+ * name rule, the number already in E.164, a known signature need, the order's refId if any, no
+ * other field — is that journey; for anything else `undefined`, and the schema decides.
  */
-/** …and the method the person chose here, `issuer|method`… */
-export const MethodForm = /* @__PURE__ */ z.define(() =>
-  z.lazy(() =>
-    z.strictObject({
-      choice: z
-        .string({ error: 'Choose an identification method.' })
-        .check(z.regex(/^[^|]{1,100}\|[a-z][a-z0-9-]{0,31}$/, { error: 'Choose an identification method.' })),
-      ...partnerNeeds(),
-    }),
-  ),
-);
-/** …or none: the service's own page offers the choice (the paper's six-field start). */
-export const ServiceChoiceForm = /* @__PURE__ */ z.define(() => z.lazy(() => z.strictObject(partnerNeeds())));
-export type MethodChoice = z.output<typeof MethodForm>;
-export type ServiceChoice = z.output<typeof ServiceChoiceForm>;
+export function wellFormedJourney(value: unknown): Journey | undefined {
+  if (!isRecord(value)) return undefined;
+  const { signer, refId, ...otherFields } = value;
+  if (Object.keys(otherFields).length || !isRecord(signer)) return undefined;
+  if (refId !== undefined && !isRefId(refId)) return undefined;
+  const { firstName, lastName, mobile, need, ...otherSignerFields } = signer;
+  if (Object.keys(otherSignerFields).length) return undefined;
+  if (!isCanonicalName(firstName) || !isCanonicalName(lastName)) return undefined;
+  if (typeof mobile !== 'string' || !E164.test(mobile)) return undefined;
+  if (typeof need !== 'string' || !Object.hasOwn(SIGNATURE_NEEDS, need)) return undefined;
+  const journeySigner = { firstName, lastName, mobile, need: need as SignatureNeed };
+  return refId === undefined ? { signer: journeySigner } : { signer: journeySigner, refId };
+}
 
-/** What the portal remembers between pages (a cookie): the signer, and the order once started. */
-export const Journey = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
-    signer: SignerForm,
-    refId: z.optional(z.uuid()),
-  }),
-);
-export type Journey = z.output<typeof Journey>;
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A name as the signer form returns it: at most 100 characters, by the name rule (which admits no
+ * white space at either end, so the form's trimming leaves it unchanged). */
+const isCanonicalName = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= 100 && PERSON_NAME.test(v);
 
 /** The DN the portal would put in the certificate: RFC 4514 escaping of each value. */
 export function distinguishedName(signer: Pick<Signer, 'firstName' | 'lastName'>): string {

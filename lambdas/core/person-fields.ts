@@ -1,18 +1,8 @@
 /** The field rules of a person's data: names, mobile number, date of birth, email (see fields.ts). */
+import { E164, PERSON_NAME } from './domain.js';
 import * as z from './zod.js';
 
-/**
- * Letters (any script), combining marks, spaces, apostrophes, hyphens, dots. Written as the
- * `new RegExp(…)` esbuild makes of the literal (for its `\p{…}` classes) and marked pure, so that a
- * bundle whose code uses no name rule leaves it out: constructing it parses the Unicode letter and
- * mark classes, about 0.4 ms at every cold start of a function that imports this module for e164 or
- * the date rule (isp-callback).
- */
-// biome-ignore lint/complexity/useRegexLiterals: a literal becomes an unmarked `new RegExp` call in the bundle.
-export const PERSON_NAME = /* @__PURE__ */ new RegExp(
-  "^\\p{L}([\\p{L}\\p{M}' .\\u2019-]*[\\p{L}\\p{M}.])?$",
-  'u',
-);
+export { PERSON_NAME };
 
 // Not trimmed: a name with leading or trailing white space or control characters is refused, not repaired.
 export const personName = /* @__PURE__ */ z.define(() =>
@@ -29,7 +19,7 @@ export const e164 = /* @__PURE__ */ z.define(() =>
   z
     .string()
     .check(
-      z.regex(/^\+[1-9]\d{7,14}$/, {
+      z.regex(E164, {
         error: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.',
       }),
     )

@@ -13,14 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { optionalEnv } from '../adapters/env.js';
 import { ServiceUnavailable } from '../adapters/service-api-client.js';
-import {
-  type Journey,
-  journeyStage,
-  MethodForm,
-  ServiceChoiceForm,
-  SIGNATURE_NEEDS,
-  SignerForm,
-} from '../core/demo-portal.js';
+import { type Journey, journeyStage, SIGNATURE_NEEDS } from '../core/demo-portal.js';
 import {
   badForm,
   fieldErrors,
@@ -28,6 +21,7 @@ import {
   formFields,
   journeyCookie,
   portalBase,
+  portalForms,
   portalHtml,
   readJourney,
   STATUS_CSP,
@@ -52,6 +46,7 @@ const SIGNER_FIELDS = ['firstName', 'lastName', 'mobile', 'need'] as const;
 async function submitSigner(event: APIGatewayProxyEvent): Promise<HttpResult> {
   const form = formFields(event, SIGNER_FIELDS);
   if (!form) return badForm();
+  const { SignerForm } = await portalForms();
   const parsed = SignerForm.safeParse(form.values);
   if (!parsed.success || Object.keys(form.errors).length) {
     const errors = { ...form.errors, ...(parsed.success ? {} : fieldErrors(parsed.error)) };
@@ -100,6 +95,7 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
       }),
     );
   const { [SERVICE_CHOICE]: serviceChoice, ...fields } = form.values;
+  const { MethodForm, ServiceChoiceForm } = await portalForms();
   const parsed = serviceChoice === 'yes' ? ServiceChoiceForm.safeParse(fields) : MethodForm.safeParse(fields);
   if (!parsed.success || Object.keys(form.errors).length) {
     return again(400, { ...form.errors, ...(parsed.success ? {} : fieldErrors(parsed.error)) });
@@ -182,7 +178,7 @@ export const handler = httpHandler('demo-portal', async (event) => {
   const post = event.httpMethod === 'POST';
   if (post && isCrossSite(event)) return foreignSite();
   const page = event.resource.slice(event.resource.lastIndexOf('/demo-portal') + '/demo-portal'.length);
-  const journey = readJourney(event);
+  const journey = await readJourney(event);
   try {
     if (page === '') {
       if (post) return await submitSigner(event);

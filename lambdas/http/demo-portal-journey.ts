@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { Journey } from '../core/demo-portal.js';
+import { type Journey, wellFormedJourney } from '../core/demo-portal.js';
 import { toFieldErrors } from '../core/parse.js';
 import type * as z from '../core/zod.js';
 import { type FieldErrors, messagePage, STATUS_POLL_SCRIPT } from './demo-portal-pages.js';
@@ -30,7 +30,15 @@ export function portalBase(event: APIGatewayProxyEvent): string {
   return `${new URL(publicBaseUrl(event)).pathname.replace(/\/$/, '')}/demo-portal`;
 }
 
-export function readJourney(event: APIGatewayProxyEvent): Journey | undefined {
+/**
+ * The portal's forms and the journey's schema, and zod with them: loaded for a submitted form and
+ * for a cookie `wellFormedJourney` cannot vouch for, not for a page that reads a cookie the portal
+ * wrote.
+ */
+export const portalForms = () => import('../core/demo-portal-forms.js');
+
+/** The journey the cookie holds, if it holds a valid one (read in two steps, as above). */
+export async function readJourney(event: APIGatewayProxyEvent): Promise<Journey | undefined> {
   const cookies = headerOf(event, 'cookie') ?? '';
   const raw = cookies
     .split(';')
@@ -38,12 +46,16 @@ export function readJourney(event: APIGatewayProxyEvent): Journey | undefined {
     .find((c) => c.startsWith(`${COOKIE}=`))
     ?.slice(COOKIE.length + 1);
   if (!raw) return undefined;
+  let value: unknown;
   try {
-    const parsed = Journey.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
+    value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+  const journey = wellFormedJourney(value);
+  if (journey) return journey;
+  const parsed = (await portalForms()).Journey.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export function journeyCookie(event: APIGatewayProxyEvent, journey: Journey): string {

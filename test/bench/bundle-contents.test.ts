@@ -219,12 +219,12 @@ describe('zod schemas built at cold start', () => {
 describe('zod loaded by a dynamic import, by the requests that need it', () => {
   /**
    * Functions that evaluate no zod module at cold start (docs/benchmarks.md §3): the two-step rules
-   * (core/parse.ts TwoStepRule) read a good request without zod and load the schema for any other
-   * (oauth-introspect also the verified order token's claims); the simulator and the terms page load
-   * their body schemas when a body comes (the form's GET and the page the SMS link opens validate
-   * nothing with zod). Each schema module below is reached by dynamic imports only. Built at import
-   * before: providers-list 26 zod schemas and checks, usage-get 5, test-isp-simulator 117,
-   * terms-page 11.
+   * (core/parse.ts TwoStepRule) read a good request (or demo-portal's journey cookie) without zod and
+   * load the schema for any other (oauth-introspect also the verified order token's claims); the
+   * simulator, the terms page and demo-portal load their body schemas when a body comes (the form's
+   * GET, the page the SMS link opens, a portal page validate no body). Each schema module below is
+   * reached by dynamic imports only. Built at import before: providers-list 26 zod schemas and
+   * checks, usage-get 5, test-isp-simulator 117, terms-page 11, demo-portal 59.
    */
   const loadedWhenNeeded: Record<string, string[]> = {
     'oauth-introspect': [
@@ -235,6 +235,7 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
     'usage-get': ['lambdas/core/usage-query-schema.ts'],
     'test-isp-simulator': ['lambdas/core/test-isp-schemas.ts'],
     'terms-page': ['lambdas/core/terms-form.ts'],
+    'demo-portal': ['lambdas/core/demo-portal-forms.ts'],
   };
 
   it.each(Object.entries(loadedWhenNeeded))(

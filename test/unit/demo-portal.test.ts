@@ -4,11 +4,9 @@ import {
   distinguishedName,
   groupMethods,
   journeyStage,
-  MethodForm,
-  ServiceChoiceForm,
-  SignerForm,
   verifyRequestFor,
 } from '../../lambdas/core/demo-portal.js';
+import { MethodForm, ServiceChoiceForm, SignerForm } from '../../lambdas/core/demo-portal-forms.js';
 import { parseDn } from '../../lambdas/core/dn.js';
 import { toFieldErrors } from '../../lambdas/core/parse.js';
 

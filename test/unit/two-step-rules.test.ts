@@ -10,6 +10,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { wellFormedProvidersQuery } from '../../lambdas/core/catalogue.js';
 import { ProvidersQuery } from '../../lambdas/core/catalogue-schemas.js';
+import { SIGNATURE_NEED_KEYS, wellFormedJourney } from '../../lambdas/core/demo-portal.js';
+import { Journey } from '../../lambdas/core/demo-portal-forms.js';
 import {
   wellFormedIntrospectionRequest,
   wellFormedOrderTokenClaims,
@@ -258,5 +260,81 @@ describe('the order token claims', () => {
       ),
       RUNS,
     );
+  });
+});
+
+describe('the demo portal’s journey cookie', () => {
+  const names = ['Anna', 'Hans-Peter', "O'Brien", 'Zoë', 'Jean-Luc.', '李', 'A'.repeat(100), 'A'.repeat(101)];
+  const nameEdges = [...names, ' Anna', 'Anna ', '', 'Hans-', 'Anna\u200b', '1Anna', 'Anna\n'];
+  const mobiles = ['+41791234567', '+4179123456', '+123456789012345', '+1234567890123456', '+1234567'];
+  const mobileEdges = [
+    ...mobiles,
+    '0041791234567',
+    '+41 79 123 45 67',
+    '+0791234567',
+    ' +41791234567',
+    '41791234567',
+  ];
+  const refIds = ['6213d8b0-173b-4889-a194-dd5db02c67d9', '00000000-0000-0000-0000-000000000000'];
+  const refIdEdges = [
+    ...refIds,
+    '6213d8b0-173b-0889-a194-dd5db02c67d9',
+    '6213D8B0-173B-4889-A194-DD5DB02C67D9',
+    '',
+  ];
+  const needEdges = [...SIGNATURE_NEED_KEYS, 'QES', 'constructor', 'toString', ''];
+  const other = fc.constantFrom<unknown>(3, true, null, ['Anna'], {});
+  const field = (edges: string[]) =>
+    fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...edges) }, fc.string({ maxLength: 8 }), other);
+  /** Objects with the named fields (some left out), sometimes another field. */
+  const withFields = (fields: Record<string, fc.Arbitrary<unknown>>) =>
+    fc
+      .tuple(
+        fc.record(fields, { requiredKeys: [] }),
+        fc.option(fc.dictionary(fc.constantFrom('x', 'constructor', 'signature'), other, { maxKeys: 1 })),
+      )
+      .map(([known, extra]) => ({ ...known, ...(extra ?? {}) }));
+  const signer = withFields({
+    firstName: field(nameEdges),
+    lastName: field(nameEdges),
+    mobile: field(mobileEdges),
+    need: field(needEdges),
+  });
+  const journey = withFields({
+    signer: fc.oneof({ weight: 8, arbitrary: signer }, other),
+    refId: field(refIdEdges),
+  });
+
+  it('reads only journeys the schema returns unchanged, and each of those (so a cookie the portal wrote loads no zod)', () => {
+    fc.assert(
+      fc.property(fc.oneof({ weight: 9, arbitrary: journey }, other), (value) => {
+        const read = wellFormedJourney(value);
+        const judged = Journey.safeParse(value);
+        if (read !== undefined) {
+          expect(judged.success, `the schema refuses what wellFormed read: ${JSON.stringify(value)}`).toBe(
+            true,
+          );
+          expect(read).toStrictEqual(judged.data);
+          expect(read).toStrictEqual(value);
+        } else if (judged.success) {
+          // What it leaves, the schema accepts only by changing it (trimming, reformatting the number).
+          expect(
+            judged.data,
+            `wellFormed leaves a journey as the portal writes it: ${JSON.stringify(value)}`,
+          ).not.toStrictEqual(value);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads the journey the signer form returns, with and without the order', () => {
+    const signerOut = { firstName: 'Zoë', lastName: "O'Brien", mobile: '+41791234567', need: 'qes-eidas' };
+    expect(wellFormedJourney({ signer: signerOut })).toStrictEqual({ signer: signerOut });
+    expect(wellFormedJourney({ signer: signerOut, refId: refIds[0] })).toStrictEqual({
+      signer: signerOut,
+      refId: refIds[0],
+    });
+    expect(wellFormedJourney({ signer: { ...signerOut, firstName: ' Zoë' } })).toBeUndefined();
   });
 });
