@@ -80,24 +80,13 @@ describe('the Test-ISP simulator’s request schemas', () => {
 
   it('a submitted form builds the form’s schema alone, once; an API call the API’s alone, once', async () => {
     const { module } = await importTestIsp();
-    const form = {
-      firstName: 'Richard',
-      lastName: 'Smith',
-      email: 'richard.smith@example.com',
-      mobile: '+41773333240',
-      dob: '1980-05-17',
-      placeOfBirth: 'Bern',
-      nationality: 'CH',
-      idCardNumber: 'C1234567',
-      validUntil: '2031-01-01',
-      status: 'done',
-    };
+    // A form refused or accepted: either way its first parse builds the schema.
     const formFirst = await constructedDuring(() =>
-      expect(module.SimulatorForm.parse(form).status).toBe('done'),
+      expect(module.SimulatorForm.safeParse({}).success).toBe(false),
     );
     // The form: one object schema (the person fields, the status, the reason).
     expect(formFirst.filter((t) => t === 'object')).toHaveLength(1);
-    expect(await constructedDuring(() => module.SimulatorForm.parse(form))).toEqual([]);
+    expect(await constructedDuring(() => module.SimulatorForm.safeParse({ status: 'done' }))).toEqual([]);
 
     const apiFirst = await constructedDuring(() =>
       expect(module.SimulatorApiRequest.parse({ status: 'done', person: { nationality: 'DE' } }).status).toBe(
