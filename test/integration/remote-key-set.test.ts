@@ -262,6 +262,17 @@ describe('a key set that cannot be had', () => {
     );
   });
 
+  it('cut off in the middle of its answer', async () => {
+    await startServer();
+    server.answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2048' });
+      res.write('{"keys":[');
+      setImmediate(() => res.socket?.destroy());
+    };
+
+    expect(await reasonFor()).toBe('ECONNRESET');
+  });
+
   it('not listening', async () => {
     await startServer();
     await server.stop();

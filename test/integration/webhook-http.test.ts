@@ -151,6 +151,20 @@ describe('a webhook message sent', () => {
     expect(written).toBeLessThan(16 * 1024 * 1024);
   });
 
+  it('counts the status of a receiver that closes the connection in the middle of its answer', async () => {
+    const { r, port } = await receiver();
+    r.answer = (res) => {
+      res.writeHead(200, { 'content-length': '2048' });
+      res.write('accepted, and then');
+      setImmediate(() => res.socket?.destroy());
+    };
+
+    expect(await transport.post(`http://127.0.0.1:${port}/hooks`, message, LOCAL)).toEqual({
+      ok: true,
+      statusCode: 200,
+    });
+  });
+
   it('gives up on a receiver that does not answer in time', async () => {
     const { r, port } = await receiver();
     r.answer = () => {}; // holds the request open
