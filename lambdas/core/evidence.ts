@@ -2,7 +2,7 @@
  * What partners send: status events and the signed evidence of an identification. The person data
  * is shaped like OpenID Connect for Identity Assurance (`verified_claims`).
  */
-import { JURISDICTIONS } from './domain.js';
+import { JURISDICTIONS, METHOD_NAME } from './domain.js';
 import { SAFE_TEXT } from './fields.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
 import { e164 } from './person-fields.js';
@@ -95,7 +95,7 @@ export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
     z.object({
       refId: z.uuid(),
       evidence: z.object({
-        method: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)),
+        method: z.string().check(z.regex(METHOD_NAME)),
         loa: z.union([z.literal(3), z.literal(4)]),
         jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
         /** The mobile number the partner checked during the identification. */

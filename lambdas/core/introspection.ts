@@ -15,6 +15,8 @@ import type { IntrospectionResponse } from './introspection-response.js';
 import type { IntrospectionRequest, OrderTokenClaims } from './introspection-schemas.js';
 import type { Status } from './order.js';
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './order-token-format.js';
+// z.uuid()'s pattern (RFC 9562), as the claims schema checks sub, refId and jti.
+import { isRefId as isUuid } from './ref-id-format.js';
 
 export type { IntrospectionRequest, OrderTokenClaims };
 export { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE };
@@ -39,14 +41,12 @@ export function wellFormedIntrospectionRequest(
   if ('token_type_hint' in fields && (typeof hint !== 'string' || hint.length > MAX_TOKEN_TYPE_HINT))
     return undefined;
   if (!Object.values(fields).every((v) => typeof v === 'string')) return undefined;
-  return { ...fields } as IntrospectionRequest;
+  // As the schema does: every parameter kept but an own `__proto__`, which it drops.
+  return Object.fromEntries(
+    Object.entries(fields).filter(([name]) => name !== '__proto__'),
+  ) as IntrospectionRequest;
 }
 
-/** zod's `z.uuid()` pattern: RFC 9562 versions 1–8, the nil and the max UUID. */
-const UUID =
-  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-
-const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 /** Seconds since the epoch as OrderTokenClaims' `epoch` takes them: a whole number ≥ 0. */
 const isEpoch = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 /** A URL `z.url()` accepts and returns unchanged (no surrounding spaces, no tab or line break). */

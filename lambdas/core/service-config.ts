@@ -3,7 +3,7 @@
  * the local stack and by the seeding tool (`npm run seed`) that writes it into the table in AWS.
  */
 import type { IspConfig, SpSetup } from './domain.js';
-import { DEFAULT_SP_SCOPES, JURISDICTIONS, PARTNER_SCOPES } from './domain.js';
+import { DEFAULT_SP_SCOPES, JURISDICTIONS, METHOD_NAME, PARTNER_SCOPES } from './domain.js';
 import { claimedIdentityId } from './fields.js';
 import { HttpAdapterSettings, secretVariablesOf } from './isp-http.js';
 import { PriceSheetSchema } from './price-sheet.js';
@@ -13,7 +13,7 @@ import * as z from './zod.js';
 
 const loa = /* @__PURE__ */ z.define(() => z.union([z.literal(3), z.literal(4)]));
 const name = /* @__PURE__ */ z.define(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/)));
-const method = /* @__PURE__ */ z.define(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)));
+const method = /* @__PURE__ */ z.define(() => z.string().check(z.regex(METHOD_NAME)));
 const clientId = /* @__PURE__ */ z.define(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)));
 
 /** A partner's backend as an OAuth client: it may introspect the order tokens addressed to it. */

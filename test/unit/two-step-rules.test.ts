@@ -57,7 +57,7 @@ const params = (names: string[], values: fc.Arbitrary<unknown>) =>
   fc.dictionary(
     fc.oneof(
       { weight: 8, arbitrary: fc.constantFrom(...names) },
-      fc.constantFrom('limit', 'constructor', 'x'),
+      fc.constantFrom('limit', 'constructor', '__proto__', 'x'),
     ),
     values,
     { maxKeys: 4 },
