@@ -42,7 +42,8 @@ const partnerNeeds = () => ({
 });
 /*
  * The two step-2 forms are built by their first parse (`z.lazy`): only the methods page's POST
- * validates them, while the signer (and the journey cookie, which holds it) is read by every page.
+ * validates them, while the signer form is also built for the signer page's POST (the journey
+ * cookie every page reads goes through the zod-free wellFormedJourney, demo-portal.ts).
  */
 /** …and the method the person chose here, `issuer|method`… */
 export const MethodForm = /* @__PURE__ */ z.define(() =>

@@ -4,9 +4,9 @@
  * number, the signature the document needs — and asks the service only through its public API.
  */
 import type { Journey, Signer } from './demo-portal-forms.js';
-import type { Jurisdiction, Loa } from './domain.js';
-import { E164, type LANGUAGES, PERSON_NAME } from './domain.js';
+import type { Jurisdiction, LANGUAGES, Loa } from './domain.js';
 import type { Status } from './order.js';
+import { E164, PERSON_NAME } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
 
 export type { Journey, MethodChoice, ServiceChoice, Signer } from './demo-portal-forms.js';

@@ -16,21 +16,6 @@ export const PARTNER_SCOPES = [SCOPES.introspect] as const;
 /** No C0/C1 control characters, no bidi overrides or zero-width tricks in free text. */
 export const SAFE_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 
-/**
- * A person's name: letters (any script), combining marks, spaces, apostrophes, hyphens, dots.
- * Written as the `new RegExp(…)` esbuild makes of the literal (for its `\p{…}` classes) and marked
- * pure, so that a bundle whose code uses no name rule leaves it out: constructing it parses the
- * Unicode letter and mark classes, about 0.4 ms at every cold start of a function that imports this
- * module (or person-fields.ts for e164 or the date rule, as isp-callback does).
- */
-// biome-ignore lint/complexity/useRegexLiterals: a literal becomes an unmarked `new RegExp` call in the bundle.
-export const PERSON_NAME = /* @__PURE__ */ new RegExp(
-  "^\\p{L}([\\p{L}\\p{M}' .\\u2019-]*[\\p{L}\\p{M}.])?$",
-  'u',
-);
-/** A mobile number in E.164: `+`, then 8 to 15 digits, the first not 0. */
-export const E164 = /^\+[1-9]\d{7,14}$/;
-
 /** A partner's issuer name in the catalogue: letters and digits, then also spaces, `.`, `_` and `-`. */
 export const ISSUER_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
 /** An identification method's name (`video`, `courier`, …). */

@@ -1,5 +1,5 @@
 /** The field rules of a person's data: names, mobile number, date of birth, email (see fields.ts). */
-import { E164, PERSON_NAME } from './domain.js';
+import { E164, PERSON_NAME } from './person-patterns.js';
 import * as z from './zod.js';
 
 export { PERSON_NAME };

@@ -3,7 +3,7 @@
  * configuration, service-config.ts). Apart from the document itself (terms-of-use.ts), which the
  * terms page shows without validating.
  */
-import { LANGUAGES, type Language } from './domain.js';
+import { LANGUAGES, type Language, SAFE_TEXT } from './domain.js';
 import { TERMS_VERSION } from './terms-of-use.js';
 import * as z from './zod.js';
 
@@ -14,7 +14,7 @@ const text = (max: number) =>
     .check(
       z.minLength(1),
       z.maxLength(max),
-      z.regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, { error: 'Must not contain control or format characters.' }),
+      z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
     );
 
 export const TermsDocumentSchema = /* @__PURE__ */ z.define(() =>

@@ -84,18 +84,37 @@ async function staticallyReached(handler: string): Promise<Set<string>> {
  * type (its hook for a constructed instance, `postProcessor` in that config).
  */
 async function zodAtImport(handler: string): Promise<{ evaluated: boolean; built: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-schemas-'));
-  const probe = `const built = []; let evaluated = false;
+  return importedWith(
+    handler,
+    `const built = []; let evaluated = false;
 const config = { postProcessor(i) { const d = i._zod.def; built.push(d.check ? 'check:' + d.check : String(d.type)); } };
-Object.defineProperty(globalThis, '__zod_globalConfig', { configurable: true, get() { evaluated = true; return config; }, set() {} });
+Object.defineProperty(globalThis, '__zod_globalConfig', { configurable: true, get() { evaluated = true; return config; }, set() {} });`,
+    '{ evaluated, built }',
+  );
+}
+
+/** How many RegExps with `source` importing `handler`'s bundle constructs (a `new RegExp` esbuild wrote for a `\p{…}` literal). */
+async function regExpsBuiltAtImport(handler: string, source: string): Promise<number> {
+  return importedWith(
+    handler,
+    `let built = 0; const source = ${JSON.stringify(source)};
+globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (String(args[0]) === source) built += 1; return Reflect.construct(target, args); } });`,
+    'built',
+  );
+}
+
+/** Imports `handler`'s bundle in a fresh process after `prelude` ran, and answers `report` (an expression) as JSON. */
+async function importedWith<T>(handler: string, prelude: string, report: string): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-import-'));
+  const probe = `${prelude}
 await import(process.env.BUNDLE_URL);
-process.stdout.write(JSON.stringify({ evaluated, built }));`;
+process.stdout.write(JSON.stringify(${report}));`;
   try {
     await build(esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, dir));
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
       env: { ...lambdaEnvironment(handler), BUNDLE_URL: pathToFileURL(join(dir, 'index.mjs')).href },
     });
-    return JSON.parse(stdout) as { evaluated: boolean; built: string[] };
+    return JSON.parse(stdout) as T;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -466,6 +485,11 @@ describe('partner messages', () => {
     const carries = async (handler: string) => (await bundleOf(handler)).text.includes(pattern);
     expect(await carries('identification-start'), 'identification-start (validates names)').toBe(true);
     expect(await carries('isp-callback'), 'isp-callback').toBe(false);
+  }, 60_000);
+
+  it('the terms page holds the person name pattern for its acceptance form but does not build it at import; demo-portal, which reads names in every journey cookie, does', async () => {
+    expect(await regExpsBuiltAtImport('terms-page', PERSON_NAME.source)).toBe(0);
+    expect(await regExpsBuiltAtImport('demo-portal', PERSON_NAME.source)).toBe(1);
   }, 60_000);
 
   it('isp-callback builds neither message schema at import (each message builds its own kind’s, once)', async () => {
