@@ -306,8 +306,8 @@ export function routesOfStage(
 }
 
 /**
- * The methods of each resource path, sorted: what a 405 for
- * another method on that path lists in `Allow`, in API Gateway and locally.
+ * The methods of each resource path, sorted: what a 405 for another method on that path lists in
+ * `Allow` in API Gateway (the CDK stack's mock methods; the local gateway lists its route tree's).
  */
 export function methodsByPath(routes: readonly RouteDefinition[]): Map<string, RouteDefinition['method'][]> {
   const byPath = new Map<string, RouteDefinition['method'][]>();

@@ -6,7 +6,7 @@
  */
 
 import { SIGNATURE_NEED_KEYS } from './demo-portal.js';
-import { LANGUAGES } from './domain.js';
+import { LANGUAGES, METHOD_NAME } from './domain.js';
 import { e164, emailAddress, PERSON_NAME, pastDate } from './person-fields.js';
 import * as z from './zod.js';
 
@@ -49,9 +49,11 @@ const partnerNeeds = () => ({
 export const MethodForm = /* @__PURE__ */ z.define(() =>
   z.lazy(() =>
     z.strictObject({
-      choice: z
-        .string({ error: 'Choose an identification method.' })
-        .check(z.regex(/^[^|]{1,100}\|[a-z][a-z0-9-]{0,31}$/, { error: 'Choose an identification method.' })),
+      choice: z.string({ error: 'Choose an identification method.' }).check(
+        z.regex(new RegExp(`^[^|]{1,100}\\|${METHOD_NAME.source.slice(1)}`), {
+          error: 'Choose an identification method.',
+        }),
+      ),
       ...partnerNeeds(),
     }),
   ),

@@ -9,7 +9,7 @@ import type { Status } from './order.js';
 import { E164, PERSON_NAME } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
 
-export type { Journey, MethodChoice, ServiceChoice, Signer } from './demo-portal-forms.js';
+export type { Journey, Signer } from './demo-portal-forms.js';
 
 /** The signature the sample document needs: a level and the law it is signed under. */
 export const SIGNATURE_NEEDS = {

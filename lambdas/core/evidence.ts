@@ -3,19 +3,11 @@
  * is shaped like OpenID Connect for Identity Assurance (`verified_claims`).
  */
 import { JURISDICTIONS, METHOD_NAME } from './domain.js';
-import { SAFE_TEXT } from './fields.js';
+import { safeText } from './fields.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
 import { e164 } from './person-fields.js';
 import * as z from './zod.js';
 
-const text = (max: number) =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(max),
-      z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
-    );
 const country = () =>
   z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 code.' }));
 
@@ -33,7 +25,7 @@ export const IspEventClaims = /* @__PURE__ */ z.define(() =>
         refId: z.uuid(),
         event: z.enum(['waiting-for-doc', 'done', 'cancelled']),
         kind: z.optional(z.enum(['user', 'isp', 'unsuccessful'])),
-        reason: z.optional(z.nullable(text(500))),
+        reason: z.optional(z.nullable(safeText(500))),
       })
       .check(
         z.refine((c) => (c.event === 'cancelled') === (c.kind !== undefined), {
@@ -68,7 +60,7 @@ const verifiedClaims = /* @__PURE__ */ z.onFirstUse(() => {
             method: z.optional(z.string().check(z.maxLength(50))),
             document_details: z.object({
               type: z.enum(['idcard', 'passport', 'residence_permit', 'driving_permit']),
-              document_number: text(50),
+              document_number: safeText(50),
               issuer: z.object({ country: countryCode }),
               date_of_expiry: z.iso.date(),
             }),
@@ -77,11 +69,11 @@ const verifiedClaims = /* @__PURE__ */ z.onFirstUse(() => {
         .check(z.minLength(1), z.maxLength(5)),
     }),
     claims: z.object({
-      given_name: text(100),
-      family_name: text(100),
+      given_name: safeText(100),
+      family_name: safeText(100),
       birthdate: z.iso.date(),
       place_of_birth: z.optional(
-        z.object({ country: z.optional(countryCode), locality: z.optional(text(100)) }),
+        z.object({ country: z.optional(countryCode), locality: z.optional(safeText(100)) }),
       ),
       nationalities: z.array(countryCode).check(z.minLength(1), z.maxLength(5)),
     }),
@@ -101,7 +93,7 @@ export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
         /** The mobile number the partner checked during the identification. */
         mobile: e164,
         /** Who vetted: the operator or system of the partner. */
-        vetter: text(200),
+        vetter: safeText(200),
         identified_at: z.iso.datetime({ offset: true }),
         verified_claims: verifiedClaims(),
       }),

@@ -3,6 +3,7 @@
  * schema apart from statement.ts, which prices with it, so that the usage route builds no zod schema
  * to price a month.
  */
+import { METHOD_NAME } from './domain.js';
 import * as z from './zod.js';
 
 /** A price in the sheet's currency with at most two decimals, e.g. "12.50". */
@@ -11,7 +12,7 @@ const amount = /* @__PURE__ */ z.define(() =>
 );
 /** Prices by method name; `default` for the methods not named. */
 const byMethod = /* @__PURE__ */ z.define(() =>
-  z.record(z.string().check(z.regex(/^(default|[a-z][a-z0-9-]{0,31})$/)), amount),
+  z.record(z.string().check(z.regex(new RegExp(`^(default|${METHOD_NAME.source.slice(1, -1)})$`))), amount),
 );
 
 /**

@@ -3,26 +3,17 @@
  * configuration, service-config.ts). Apart from the document itself (terms-of-use.ts), which the
  * terms page shows without validating.
  */
-import { LANGUAGES, type Language, SAFE_TEXT } from './domain.js';
+import { LANGUAGES, type Language } from './domain.js';
+import { safeText } from './fields.js';
 import { TERMS_VERSION } from './terms-of-use.js';
 import * as z from './zod.js';
-
-/** No control or format characters in what the page shows. */
-const text = (max: number) =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(max),
-      z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
-    );
 
 export const TermsDocumentSchema = /* @__PURE__ */ z.define(() =>
   z
     .strictObject({
-      title: text(200),
+      title: safeText(200),
       /** The full text, one string per paragraph. */
-      text: z.optional(z.array(text(4000)).check(z.minLength(1), z.maxLength(100))),
+      text: z.optional(z.array(safeText(4000)).check(z.minLength(1), z.maxLength(100))),
       /** A link to the full text (https). */
       url: z.optional(
         z.url({ protocol: /^https$/, error: 'Must be an https URL.' }).check(z.maxLength(2048)),
