@@ -176,6 +176,15 @@ describe('verifyOrderToken', () => {
     await expect(verifyAt(token, NOW)).rejects.toBeInstanceOf(InvalidOrderToken);
   });
 
+  it('refuses a correctly signed order token whose subject is not its refId (claims the reader accepts)', async () => {
+    const claims = decodeJwt(await signOrderToken(input(), key));
+    const token = await new SignJWT({ ...claims, sub: '9d2f6b1e-3c4a-4f5b-8e7d-1a2b3c4d5e6f' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'order+jwt', kid: key.kid as string })
+      .sign(await importJWK(key, 'ES256'));
+
+    await expect(verifyAt(token, NOW)).rejects.toBeInstanceOf(InvalidOrderToken);
+  });
+
   it('refuses a correctly signed order token whose claims are incomplete', async () => {
     const { method: _m, ...claims } = decodeJwt(await signOrderToken(input(), key));
     const token = await new SignJWT(claims)
