@@ -103,14 +103,22 @@ globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (String(arg
   );
 }
 
-/** Imports `handler`'s bundle in a fresh process after `prelude` ran, and answers `report` (an expression) as JSON. */
-async function importedWith<T>(handler: string, prelude: string, report: string): Promise<T> {
+/**
+ * Imports `handler`'s bundle (built from `entry`) in a fresh process with a deployed function's
+ * environment, as Lambda does, after `prelude` ran, and answers `report` (an expression) as JSON.
+ */
+async function importedWith<T>(
+  handler: string,
+  prelude: string,
+  report: string,
+  entry = `lambdas/handlers/${handler}.ts`,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-import-'));
   const probe = `${prelude}
 await import(process.env.BUNDLE_URL);
 process.stdout.write(JSON.stringify(${report}));`;
   try {
-    await build(esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, dir));
+    await build(esbuildOptionsFor(entry, dir));
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
       env: { ...lambdaEnvironment(handler), BUNDLE_URL: pathToFileURL(join(dir, 'index.mjs')).href },
     });
@@ -327,35 +335,24 @@ describe('Node built-in modules', () => {
     floor === 'edge' ? [] : handler === 'webhook-deliver' ? WEBHOOK_DELIVERY : EDGE;
 
   it('no function loads a Node built-in at import that its floor does not, but the edge’s (undici, fs/promises, http2 …)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-loads-'));
-    // The bundle imported in a fresh process with a deployed function's environment, as Lambda does.
-    const probe = `await import(process.env.BUNDLE_URL);
-process.stdout.write(JSON.stringify(process.moduleLoadList));`;
-    const loadedBy = async (name: string, entry: string) => {
-      await build(esbuildOptionsFor(entry, join(dir, name)));
-      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
-        env: { ...lambdaEnvironment(name), BUNDLE_URL: pathToFileURL(join(dir, name, 'index.mjs')).href },
-      });
-      return (JSON.parse(stdout) as string[]).map((m) => m.replace(/^(NativeModule|Internal Binding) /, ''));
-    };
-    try {
-      const floors = new Map<string, string[]>();
-      for (const floor of Object.values(FLOOR_OF_CLIENTS))
-        floors.set(floor, await loadedBy(`floor-${floor}`, `bench/floors/${floor}.ts`));
-      const beyond: Record<string, string[]> = {};
-      for (const handler of deployedFunctions()) {
-        const clients = (await bundledModules(handler)).filter((m) => /^@aws-sdk\/(client|lib)-/.test(m));
-        const floor = FLOOR_OF_CLIENTS[[...new Set(clients)].sort().join()] as string;
-        const base = new Set(floors.get(floor));
-        const extra = (await loadedBy(handler, `lambdas/handlers/${handler}.ts`)).filter(
-          (m) => !base.has(m) && !allowedBeyondFloor(handler, floor).includes(m),
-        );
-        if (extra.length) beyond[handler] = extra;
-      }
-      expect(beyond).toEqual({});
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    const loadedBy = async (name: string, entry: string) =>
+      (await importedWith<string[]>(name, '', 'process.moduleLoadList', entry)).map((m) =>
+        m.replace(/^(NativeModule|Internal Binding) /, ''),
+      );
+    const floors = new Map<string, string[]>();
+    for (const floor of Object.values(FLOOR_OF_CLIENTS))
+      floors.set(floor, await loadedBy(`floor-${floor}`, `bench/floors/${floor}.ts`));
+    const beyond: Record<string, string[]> = {};
+    for (const handler of deployedFunctions()) {
+      const clients = (await bundledModules(handler)).filter((m) => /^@aws-sdk\/(client|lib)-/.test(m));
+      const floor = FLOOR_OF_CLIENTS[[...new Set(clients)].sort().join()] as string;
+      const base = new Set(floors.get(floor));
+      const extra = (await loadedBy(handler, `lambdas/handlers/${handler}.ts`)).filter(
+        (m) => !base.has(m) && !allowedBeyondFloor(handler, floor).includes(m),
+      );
+      if (extra.length) beyond[handler] = extra;
     }
+    expect(beyond).toEqual({});
   }, 300_000);
 
   it('no function imports node:dns statically (~3 ms of CPU; only some webhook routes resolve names)', async () => {
