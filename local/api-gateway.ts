@@ -52,11 +52,15 @@ interface Resource {
   methods: Map<string, RouteDefinition>;
 }
 
-/** Where a request path leads: the resource and the path parameters' values as sent (encoded). */
-export interface ResolvedPath {
-  resource: Resource;
-  parameters: Record<string, string>;
-}
+/**
+ * What the gateway does with a method and path: the route and its path parameters' values as sent
+ * (encoded); a 405 on the resource the path leads to, which lacks the method, with what it allows
+ * (sorted, the `Allow` header); or no resource (404, MISSING_AUTHENTICATION_TOKEN).
+ */
+export type PickedRoute =
+  | { kind: 'route'; route: RouteDefinition; parameters: Record<string, string> }
+  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'no-resource' };
 
 /**
  * The route table as API Gateway's REST API resource tree (lib/api.ts adds each route by
@@ -101,8 +105,8 @@ export class ResourceTree {
     }
   }
 
-  /** The resource with methods that the path leads to, if any (else API Gateway's 403, no route). */
-  resolve(requestPath: string): ResolvedPath | undefined {
+  /** The route for the method and path, in one walk of the tree (see the class comment). */
+  pick(method: string, requestPath: string): PickedRoute {
     let resource = this.root;
     const parameters: Record<string, string> = {};
     const segments = requestPath === '/' ? [] : requestPath.slice(1).split('/');
@@ -112,9 +116,12 @@ export class ResourceTree {
       else if (resource.parameter && segment !== '') {
         parameters[resource.parameter.name] = segment;
         resource = resource.parameter.resource;
-      } else return undefined;
+      } else return { kind: 'no-resource' };
     }
-    return resource.methods.size ? { resource, parameters } : undefined;
+    if (!resource.methods.size) return { kind: 'no-resource' };
+    const route = resource.methods.get(method);
+    if (!route) return { kind: 'method-not-allowed', allow: [...resource.methods.keys()].sort() };
+    return { kind: 'route', route, parameters };
   }
 }
 
@@ -189,46 +196,43 @@ export class LocalApiGateway {
     this.resources = new ResourceTree(options.routes);
   }
 
-  /** Whether this gateway serves the path at all (other paths belong to other local services). */
-  serves(path: string): boolean {
-    return this.resources.resolve(path) !== undefined;
-  }
-
   async handle(req: GatewayRequest): Promise<GatewayResponse> {
-    const response = await this.answer(req);
+    const picked = this.resources.pick(req.method, req.url.pathname);
+    const response = await this.answer(req, picked);
     if (this.options.metrics?.recording)
-      this.options.metrics.recordApiRequest(this.routeKey(req), response.statusCode);
+      // The API Gateway route a request is counted under: `POST /api/verify`.
+      this.options.metrics.recordApiRequest(
+        `${req.method} ${picked.kind === 'route' ? picked.route.path : '(no route)'}`,
+        response.statusCode,
+      );
     return response;
   }
 
-  /** `POST /api/verify`: the API Gateway route a request is counted under. */
-  private routeKey(req: GatewayRequest): string {
-    const route = this.resources.resolve(req.url.pathname)?.resource.methods.get(req.method);
-    return `${req.method} ${route ? route.path : '(no route)'}`;
-  }
-
-  private async answer(req: GatewayRequest): Promise<GatewayResponse> {
+  private async answer(req: GatewayRequest, picked: PickedRoute): Promise<GatewayResponse> {
     const requestId = randomUUID();
+    // A path no resource has: MISSING_AUTHENTICATION_TOKEN, as API Gateway.
+    if (picked.kind === 'no-resource')
+      return new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN').toResponse(requestId);
+    // A method the resource does not have: 405 with Allow, as its ANY method answers in AWS (lib/api.ts).
+    if (picked.kind === 'method-not-allowed') return methodNotAllowed(picked.allow, requestId);
+    const { route, parameters } = picked;
     try {
-      return await this.dispatch(req, requestId);
+      return await this.dispatch(req, route, parameters, requestId);
     } catch (err) {
       if (err instanceof GatewayRefusal) return err.toResponse(requestId);
       // A Lambda that throws is an integration failure (502) in API Gateway.
       // The route's template, never the path: paths carry terms-link tokens and refIds.
-      const route = this.resources.resolve(req.url.pathname)?.resource.path ?? '(no route)';
-      console.error(`[api-gateway] ${req.method} ${route}: handler failed (${(err as Error).name})`);
+      console.error(`[api-gateway] ${req.method} ${route.path}: handler failed (${(err as Error).name})`);
       return new GatewayRefusal('INTEGRATION_FAILURE').toResponse(requestId);
     }
   }
 
-  private async dispatch(req: GatewayRequest, requestId: string): Promise<GatewayResponse> {
-    const resolved = this.resources.resolve(req.url.pathname);
-    // A path no resource has: MISSING_AUTHENTICATION_TOKEN, as API Gateway.
-    if (!resolved) throw new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN');
-    const route = resolved.resource.methods.get(req.method);
-    // A method the resource does not have: 405 with Allow, as its ANY method answers in AWS (lib/api.ts).
-    if (!route) return methodNotAllowed([...resolved.resource.methods.keys()].sort(), requestId);
-
+  private async dispatch(
+    req: GatewayRequest,
+    route: RouteDefinition,
+    parameters: Record<string, string>,
+    requestId: string,
+  ): Promise<GatewayResponse> {
     if (route.clientRateLimit && this.options.rateLimits !== false) {
       const retryAfter = this.limiter.take(
         `${req.sourceIp} ${route.method} ${route.path}`,
@@ -244,7 +248,7 @@ export class LocalApiGateway {
     const claims = route.auth.type === 'oauth' ? await this.authorize(req, route.auth.scopes) : undefined;
 
     const pathParameters: Record<string, string> = {};
-    for (const [name, value] of Object.entries(resolved.parameters)) {
+    for (const [name, value] of Object.entries(parameters)) {
       try {
         pathParameters[name] = decodeURIComponent(value);
       } catch {

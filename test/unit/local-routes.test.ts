@@ -17,12 +17,11 @@ const route = (method: RouteDefinition['method'], path: string): RouteDefinition
   summary: `${method} ${path}`,
 });
 
-/** The route the tree picks for the method and path: its path, `405 <Allow>`, or `no resource`. */
+/** The route the gateway picks for the method and path: its path, `405 <Allow>`, or `no resource`. */
 function picked(routes: RouteDefinition[], method: string, path: string): string {
-  const resolved = new ResourceTree(routes).resolve(path);
-  if (!resolved) return 'no resource';
-  const found = resolved.resource.methods.get(method);
-  return found ? found.path : `405 ${[...resolved.resource.methods.keys()].sort().join(', ')}`;
+  const pick = new ResourceTree(routes).pick(method, path);
+  if (pick.kind === 'route') return pick.route.path;
+  return pick.kind === 'method-not-allowed' ? `405 ${pick.allow.join(', ')}` : 'no resource';
 }
 
 describe('the local gateway’s choice between overlapping routes', () => {
@@ -57,9 +56,9 @@ describe('the local gateway’s choice between overlapping routes', () => {
   it('hands the parameters of the resource found, as sent', () => {
     const routes = [route('POST', '/a/{id}/deliveries/{messageId}/redeliver')];
 
-    expect(new ResourceTree(routes).resolve('/a/e%20p/deliveries/m1/redeliver')?.parameters).toEqual({
-      id: 'e%20p',
-      messageId: 'm1',
+    expect(new ResourceTree(routes).pick('POST', '/a/e%20p/deliveries/m1/redeliver')).toMatchObject({
+      kind: 'route',
+      parameters: { id: 'e%20p', messageId: 'm1' },
     });
   });
 
