@@ -4,7 +4,7 @@ import { parseRetryDelays } from '../core/webhook-retries.js';
 import type { WebhookSigner } from '../usecases/ports/webhooks.js';
 import { webhookTableStores } from './aws-clients.js';
 import { optionalEnv } from './env.js';
-import { HttpWebhookTransport, loadResolver, newWebhookSecret, webhookSignature } from './webhook-http.js';
+import { HttpWebhookTransport, newWebhookSecret, webhookSignature } from './webhook-http.js';
 import { SqsDeliveryQueue } from './webhook-queue.js';
 
 const signer: WebhookSigner = { newSecret: newWebhookSecret, sign: webhookSignature };
@@ -35,7 +35,5 @@ export function webhookDeps() {
 }
 
 export function deliveryDeps() {
-  // Every delivery resolves its receiver's name: node:dns is part of this function's init.
-  loadResolver();
   return Object.assign(sharedDeps(), { retryDelays: parseRetryDelays(optionalEnv('WEBHOOK_RETRY_DELAYS')) });
 }

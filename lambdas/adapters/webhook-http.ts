@@ -16,11 +16,13 @@ import { optionalEnv } from './env.js';
 
 /**
  * node:dns, loaded when a name is first resolved (about 3 ms of CPU; the SDK's floor does not load
- * it): of the webhook management routes only creating an endpoint and sending a test message
- * resolve names. The delivery function resolves for every message and loads it at init instead
- * (loadResolver, from webhook-deps.ts).
+ * it at import): of the webhook management routes only creating an endpoint and sending a test
+ * message resolve names; a delivery resolves its receiver's name, not an IP literal, and not at
+ * all for a message that ends before the attempt. Node loads the same module for the first name
+ * any socket connects to — in Lambda the first AWS call's endpoint — so a process loads it once,
+ * whichever comes first, and not at init (docs/benchmarks.md §3).
  */
-export const loadResolver = () => process.getBuiltinModule('node:dns');
+const loadResolver = () => process.getBuiltinModule('node:dns');
 
 const SECRET_PREFIX = 'whsec_';
 /** What is read of a receiver's answer before the connection is closed (the body is not kept). */
