@@ -10,3 +10,19 @@ export const REF_ID_PATTERN =
 
 export const isRefId = (value: unknown): value is string =>
   typeof value === 'string' && REF_ID_PATTERN.test(value);
+
+/**
+ * Path parameters of exactly one UUID, `{ [name]: <UUID> }`, read as `z.strictObject({ [name]:
+ * z.uuid() })` reads them, without zod: the first step of a two-step rule (core/parse.ts
+ * TwoStepRule) — anything else (another key, a missing or malformed UUID) is left to the schema.
+ */
+export function wellFormedUuidParam<K extends string>(
+  name: K,
+): (input: Readonly<Record<string, unknown>>) => Record<K, string> | undefined {
+  return (input) => {
+    const keys = Object.keys(input);
+    const value = input[name];
+    if (keys.length !== 1 || keys[0] !== name || !isRefId(value)) return undefined;
+    return { [name]: value } as Record<K, string>;
+  };
+}

@@ -1,10 +1,11 @@
 /**
  * Webhooks to SPs (Standard Webhooks): which events exist, what an endpoint and a delivery are, and
  * which messages an order write produces. Pure: signing and sending are adapters. The address rules
- * are in webhook-address.ts, the retry schedule in webhook-retries.ts, the API's shapes in
- * webhook-api.ts.
+ * are in webhook-address.ts, the retry schedule in webhook-retries.ts, the API's requests in
+ * webhook-requests.ts (read here first without zod), its answers in webhook-api.ts.
  */
 import type { Order, StatusEntry } from './order.js';
+import { isRefId, wellFormedUuidParam } from './ref-id-format.js';
 export const STATUS_CHANGED = 'identification.status-changed';
 /** Sent by `POST /api/webhooks/{id}/test` only; not subscribable. */
 export const TEST_EVENT = 'webhook.test';
@@ -72,6 +73,9 @@ export function statusMessageId(refId: string, sequence: number): string {
   return `msg_${refId.replaceAll('-', '').toLowerCase()}_${sequence}`;
 }
 
+/** What `statusMessageId` makes: the redelivery route's `{messageId}`. */
+export const MESSAGE_ID = /^msg_[0-9a-f]{32}_\d{1,3}$/;
+
 export interface StatusEvent {
   messageId: string;
   refId: string;
@@ -128,4 +132,40 @@ export function signingSecrets(endpoint: Pick<WebhookEndpoint, 'secrets'>, now: 
   return endpoint.secrets
     .filter((s) => !s.expiresAt || new Date(s.expiresAt).getTime() > now.getTime())
     .map((s) => s.secret);
+}
+
+// ------------------------------------------------------------------ the API's parameters, without zod
+
+/** The deliveries list's `limit`: a whole number from 1 to 100. */
+export const DELIVERIES_LIMIT = /^(100|[1-9]\d?)$/;
+
+/*
+ * The webhook routes' path and query parameters read as their schemas (webhook-requests.ts) read
+ * them, without zod: the first step of two-step rules (core/parse.ts TwoStepRule), undefined for
+ * anything the schema is to judge.
+ */
+
+/** `{id}`, as `WebhookIdParam`. */
+export const wellFormedWebhookIdParam = wellFormedUuidParam('id');
+
+/** `{id}` and `{messageId}`, as `DeliveryParams`. */
+export function wellFormedDeliveryParams(
+  input: Readonly<Record<string, unknown>>,
+): { id: string; messageId: string } | undefined {
+  const keys = Object.keys(input);
+  const { id, messageId } = input;
+  if (keys.length !== 2 || !keys.includes('id') || !keys.includes('messageId')) return undefined;
+  if (!isRefId(id) || typeof messageId !== 'string' || !MESSAGE_ID.test(messageId)) return undefined;
+  return { id, messageId };
+}
+
+/** The deliveries list's query (`limit`, optional), as `DeliveriesQuery`. */
+export function wellFormedDeliveriesQuery(
+  input: Readonly<Record<string, unknown>>,
+): { limit?: string } | undefined {
+  const keys = Object.keys(input);
+  if (keys.length === 0) return {};
+  const { limit } = input;
+  if (keys.length !== 1 || keys[0] !== 'limit' || typeof limit !== 'string') return undefined;
+  return DELIVERIES_LIMIT.test(limit) ? { limit } : undefined;
 }

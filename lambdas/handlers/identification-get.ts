@@ -2,15 +2,15 @@
 
 import { orderTableStores } from '../adapters/aws-clients.js';
 import { toStatusView } from '../core/order.js';
-import { RefIdParam } from '../core/ref-id.js';
 import { httpHandler, json } from '../http/handler.js';
-import { callerClientId, pathParams } from '../http/request.js';
+import { refIdPath } from '../http/ref-id-path.js';
+import { callerClientId, pathParamsTwoStep } from '../http/request.js';
 import { orderOfClient } from '../usecases/order-access.js';
 
 const repository = orderTableStores();
 
 export const handler = httpHandler('identification-get', async (event) => {
   const clientId = callerClientId(event);
-  const { refId } = pathParams(event, RefIdParam);
+  const { refId } = await pathParamsTwoStep(event, refIdPath);
   return json(200, toStatusView(await orderOfClient(repository, refId, clientId)));
 });

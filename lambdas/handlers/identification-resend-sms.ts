@@ -3,9 +3,9 @@
 import { orderTableStores } from '../adapters/aws-clients.js';
 import { optionalEnv } from '../adapters/env.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
-import { RefIdParam } from '../core/ref-id.js';
 import { httpHandler, json } from '../http/handler.js';
-import { callerClientId, pathParams, publicBaseUrl } from '../http/request.js';
+import { refIdPath } from '../http/ref-id-path.js';
+import { callerClientId, pathParamsTwoStep, publicBaseUrl } from '../http/request.js';
 import { resendTermsSms } from '../usecases/terms-sms.js';
 
 const deps = {
@@ -15,6 +15,6 @@ const deps = {
 
 export const handler = httpHandler('identification-resend-sms', async (event) => {
   const clientId = callerClientId(event);
-  const { refId } = pathParams(event, RefIdParam);
+  const { refId } = await pathParamsTwoStep(event, refIdPath);
   return json(202, await resendTermsSms({ ...deps, publicBaseUrl: publicBaseUrl(event) }, clientId, refId));
 });

@@ -4,43 +4,70 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { webhookDeps } from '../adapters/webhook-deps.js';
+import type { TwoStepRule } from '../core/parse.js';
 import {
-  CreateWebhookRequest,
-  DeliveriesQuery,
-  DeliveryParams,
-  WebhookIdParam,
-} from '../core/webhook-api.js';
+  wellFormedDeliveriesQuery,
+  wellFormedDeliveryParams,
+  wellFormedWebhookIdParam,
+} from '../core/webhooks.js';
 import { httpHandler, json } from '../http/handler.js';
-import { callerClientId, jsonBody, pathParams, queryParams } from '../http/request.js';
+import { callerClientId, jsonBody, pathParamsTwoStep, queryParamsTwoStep } from '../http/request.js';
 import * as webhooks from '../usecases/webhooks.js';
 
 const deps = webhookDeps();
 
+/**
+ * The request schemas, loaded by the calls that need them: a registration's body, and parameters
+ * the zod-free readers of core/webhooks.ts leave to be refused — so that a cold start evaluates no
+ * zod (docs/benchmarks.md §3).
+ */
+const requests = () => import('../core/webhook-requests.js');
+
+const webhookId: TwoStepRule<{ id: string }> = {
+  wellFormed: wellFormedWebhookIdParam,
+  schema: async () => (await requests()).WebhookIdParam,
+};
+const deliveryParams: TwoStepRule<{ id: string; messageId: string }> = {
+  wellFormed: wellFormedDeliveryParams,
+  schema: async () => (await requests()).DeliveryParams,
+};
+const deliveriesQuery: TwoStepRule<{ limit?: string | undefined }> = {
+  wellFormed: wellFormedDeliveriesQuery,
+  schema: async () => (await requests()).DeliveriesQuery,
+};
+
 const noContent = () => ({ statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' });
 
-const id = (event: APIGatewayProxyEvent) => pathParams(event, WebhookIdParam).id;
+const id = async (event: APIGatewayProxyEvent) => (await pathParamsTwoStep(event, webhookId)).id;
 
 export const handler = httpHandler('webhooks', async (event) => {
   const clientId = callerClientId(event);
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'POST /api/webhooks':
-      return json(201, await webhooks.createWebhook(deps, clientId, jsonBody(event, CreateWebhookRequest)));
+      return json(
+        201,
+        await webhooks.createWebhook(
+          deps,
+          clientId,
+          jsonBody(event, (await requests()).CreateWebhookRequest),
+        ),
+      );
     case 'GET /api/webhooks':
       return json(200, await webhooks.listWebhooks(deps, clientId));
     case 'DELETE /api/webhooks/{id}':
-      await webhooks.deleteWebhook(deps, clientId, id(event));
+      await webhooks.deleteWebhook(deps, clientId, await id(event));
       return noContent();
     case 'POST /api/webhooks/{id}/rotate-secret':
-      return json(200, await webhooks.rotateWebhookSecret(deps, clientId, id(event)));
+      return json(200, await webhooks.rotateWebhookSecret(deps, clientId, await id(event)));
     case 'POST /api/webhooks/{id}/test':
-      return json(200, await webhooks.testWebhook(deps, clientId, id(event)));
+      return json(200, await webhooks.testWebhook(deps, clientId, await id(event)));
     case 'GET /api/webhooks/{id}/deliveries': {
-      const endpointId = id(event);
-      const { limit } = queryParams(event, DeliveriesQuery);
+      const endpointId = await id(event);
+      const { limit } = await queryParamsTwoStep(event, deliveriesQuery);
       return json(200, await webhooks.listDeliveries(deps, clientId, endpointId, Number(limit ?? 50)));
     }
     case 'POST /api/webhooks/{id}/deliveries/{messageId}/redeliver': {
-      const params = pathParams(event, DeliveryParams);
+      const params = await pathParamsTwoStep(event, deliveryParams);
       return json(202, await webhooks.redeliver(deps, clientId, params.id, params.messageId));
     }
     default:

@@ -162,6 +162,11 @@ export function pathParams<S extends z.ZodMiniType>(event: APIGatewayProxyEvent,
   return parseOrThrow(schema, { ...(event.pathParameters ?? {}) });
 }
 
+/** Path parameters through a two-step rule: zod and the schema are loaded only for parameters it leaves. */
+export function pathParamsTwoStep<T>(event: APIGatewayProxyEvent, rule: TwoStepRule<T>): Promise<T> {
+  return parseTwoStepOrThrow(rule, { ...(event.pathParameters ?? {}) });
+}
+
 /**
  * The calling SP's OAuth client id, from the claims API Gateway's authorizer passed on after it
  * checked the token and the route's scopes. Absent claims mean a misconfigured route: refuse.

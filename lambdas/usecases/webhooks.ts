@@ -6,7 +6,7 @@
 import { ConditionFailed } from '../core/errors.js';
 import { problems } from '../core/problems.js';
 import { addressAllowed, checkEndpointUrl, ipLiteralOf, type UrlPolicy } from '../core/webhook-address.js';
-import { toDeliveryView, toWebhookView } from '../core/webhook-api.js';
+import { toDeliveryView, toWebhookView } from '../core/webhook-views.js';
 import {
   MAX_ENDPOINTS_PER_SP,
   PREVIOUS_SECRET_VALIDITY_SECONDS,

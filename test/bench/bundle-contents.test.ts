@@ -181,6 +181,8 @@ describe('route schemas', () => {
     'lambdas/core/identification-schemas.ts': ['api-docs', 'identification-start'],
     'lambdas/core/terms-form.ts': ['api-docs', 'terms-page'],
     'lambdas/core/usage-report-schemas.ts': ['api-docs', 'usage-get'],
+    'lambdas/core/webhook-requests.ts': ['api-docs', 'webhooks'],
+    'lambdas/core/webhook-api.ts': ['api-docs'],
     // The price sheet and statements: only the usage route prices (the lifecycle only records usage).
     'lambdas/core/statement.ts': ['usage-get'],
   };
@@ -251,7 +253,10 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
    * simulator, the terms page and demo-portal load their body schemas when a body comes (the form's
    * GET, the page the SMS link opens, a portal page validate no body). Each schema module below is
    * reached by dynamic imports only. Built at import before: providers-list 26 zod schemas and
-   * checks, usage-get 5, test-isp-simulator 117, terms-page 11, demo-portal 59.
+   * checks, usage-get 5, test-isp-simulator 117, terms-page 11, demo-portal 59, and for the refId
+   * path parameter (http/ref-id-path.ts) identification-get and identification-resend-sms 3,
+   * webhooks 28 (its four request schemas; a registration's body loads them, and any parameter the
+   * readers leave).
    */
   const loadedWhenNeeded: Record<string, string[]> = {
     'oauth-introspect': [
@@ -260,6 +265,9 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
     ],
     'providers-list': ['lambdas/core/providers-query-schema.ts'],
     'usage-get': ['lambdas/core/usage-query-schema.ts'],
+    'identification-get': ['lambdas/core/ref-id.ts'],
+    'identification-resend-sms': ['lambdas/core/ref-id.ts'],
+    webhooks: ['lambdas/core/webhook-requests.ts'],
     'test-isp-simulator': ['lambdas/core/test-isp-schemas.ts'],
     'terms-page': ['lambdas/core/terms-form.ts'],
     'demo-portal': ['lambdas/core/demo-portal-forms.ts'],

@@ -320,6 +320,26 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
     expect((res.body.errors ?? []).map((e) => e.field).sort()).toEqual(['dob', 'language', 'mobile']);
   });
 
+  it.each([
+    ['the status read', 'GET', 'not-a-uuid', ''],
+    ['the status read', 'GET', '3f1c2a9e-8b7d-9c6e-9f0a-1b2c3d4e5f60', ''],
+    ['the SMS resend', 'POST', 'not-a-uuid', '/terms-sms'],
+    ['the SMS resend', 'POST', '3F1C2A9E-8B7D-4C6E-7F0A-1B2C3D4E5F60', '/terms-sms'],
+  ])(
+    '%s refuses a refId that is not a UUID (%s %s) with 400 naming refId, and writes nothing',
+    async (_label, method, refId, tail) => {
+      const before = await tableKeys();
+
+      const res = await call<Problem>(stack(), method, `${IDENTIFICATIONS}/${refId}${tail}`, {
+        token: portalToken,
+      });
+
+      expectProblem(res, 400, 'validation', 'Invalid request');
+      expect(res.body.errors).toEqual([{ field: 'refId', message: 'Must be a UUID.' }]);
+      expect(await tableKeys()).toEqual(before);
+    },
+  );
+
   it('accepts names with accents, apostrophes and hyphens (the validation is not ASCII-only)', async () => {
     const res = await start(paperStartBody({ firstName: 'Zoë-Anaïs', lastName: "d'Urbéville Müller" }));
 

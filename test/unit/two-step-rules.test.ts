@@ -18,8 +18,17 @@ import {
 } from '../../lambdas/core/introspection.js';
 import { IntrospectionRequest, OrderTokenClaims } from '../../lambdas/core/introspection-schemas.js';
 import { ORDER_TOKEN_SCOPE, orderTokenClaims } from '../../lambdas/core/order-token-format.js';
+import { RefIdParam } from '../../lambdas/core/ref-id.js';
+import { wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
 import { UsageQuery } from '../../lambdas/core/usage-report-schemas.js';
+import { DeliveriesQuery, DeliveryParams, WebhookIdParam } from '../../lambdas/core/webhook-requests.js';
+import {
+  statusMessageId,
+  wellFormedDeliveriesQuery,
+  wellFormedDeliveryParams,
+  wellFormedWebhookIdParam,
+} from '../../lambdas/core/webhooks.js';
 import type * as z from '../../lambdas/core/zod.js';
 import { PAPER_PROVIDERS_FILTERS } from '../../lambdas/http/white-paper.js';
 
@@ -134,6 +143,110 @@ describe('the providers query', () => {
       webflow: false,
     });
     expect(wellFormedProvidersQuery({})).toStrictEqual({});
+  });
+});
+
+describe('the refId path parameter', () => {
+  const wellFormedRefIdParam = wellFormedUuidParam('refId');
+  const EDGES = [
+    ...['3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60', '3F1C2A9E-8B7D-4C6E-9F0A-1B2C3D4E5F60'],
+    ...['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'],
+    ...['FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', '00000000-0000-1000-8000-000000000000'],
+    // versions 1-8 and none else, variant 8-b, the length and the hyphens
+    ...['3f1c2a9e-8b7d-0c6e-9f0a-1b2c3d4e5f60', '3f1c2a9e-8b7d-8c6e-9f0a-1b2c3d4e5f60'],
+    ...['3f1c2a9e-8b7d-9c6e-9f0a-1b2c3d4e5f60', '3f1c2a9e-8b7d-4c6e-7f0a-1b2c3d4e5f60'],
+    ...['3f1c2a9e-8b7d-4c6e-cf0a-1b2c3d4e5f60', '3f1c2a9e8b7d4c6e9f0a1b2c3d4e5f60'],
+    ...['3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f6', '3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f600'],
+    ...[' 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60', '3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60\n'],
+    ...['{3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60}', 'g f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60', ''],
+  ];
+
+  it('is read by wellFormedUuidParam exactly as RefIdParam reads it', () => {
+    for (const refId of EDGES) expectHeldToSchema(wellFormedRefIdParam, RefIdParam, { refId });
+    for (const extra of [{ refId: EDGES[0], id: EDGES[0] }, { id: EDGES[0] }, {}])
+      expectHeldToSchema(wellFormedRefIdParam, RefIdParam, extra);
+    fc.assert(
+      fc.property(
+        params(['refId'], fc.oneof(value(EDGES), fc.uuid({ version: [1, 2, 3, 4, 5, 6, 7, 8] }))),
+        (input) => expectHeldToSchema(wellFormedRefIdParam, RefIdParam, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('reads a good refId without the schema and leaves everything else to it', () => {
+    expect(wellFormedRefIdParam({ refId: EDGES[0] })).toStrictEqual({ refId: EDGES[0] });
+    expect(wellFormedRefIdParam({ refId: 'not-a-uuid' })).toBeUndefined();
+    expect(wellFormedRefIdParam({ refId: EDGES[0], extra: 'x' })).toBeUndefined();
+    expect(wellFormedRefIdParam({})).toBeUndefined();
+  });
+});
+
+describe('the webhook routes’ parameters', () => {
+  const UUIDS = [
+    '3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60',
+    '3F1C2A9E-8B7D-4C6E-9F0A-1B2C3D4E5F60',
+    '3f1c2a9e-8b7d-9c6e-9f0a-1b2c3d4e5f60',
+    'not-a-uuid',
+    '',
+  ];
+  const MESSAGE_IDS = [
+    statusMessageId(UUIDS[0] as string, 1),
+    statusMessageId(UUIDS[0] as string, 999),
+    'msg_3f1c2a9e8b7d4c6e9f0a1b2c3d4e5f60_1000',
+    'msg_3F1C2A9E8B7D4C6E9F0A1B2C3D4E5F60_1',
+    'msg_3f1c2a9e8b7d4c6e9f0a1b2c3d4e5f6_1',
+    'msg_3f1c2a9e8b7d4c6e9f0a1b2c3d4e5f60_',
+    `msg_${'0'.repeat(600)}`,
+    'PK#x',
+    '',
+  ];
+  const LIMITS = ['1', '9', '10', '50', '99', '100', '0', '101', '01', '1.0', ' 5', '5\n', '-1', 'abc', ''];
+
+  it('{id} is read by wellFormedWebhookIdParam exactly as WebhookIdParam reads it', () => {
+    for (const id of UUIDS) expectHeldToSchema(wellFormedWebhookIdParam, WebhookIdParam, { id });
+    fc.assert(
+      fc.property(params(['id'], fc.oneof(value(UUIDS), fc.uuid())), (input) =>
+        expectHeldToSchema(wellFormedWebhookIdParam, WebhookIdParam, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('{id} and {messageId} are read by wellFormedDeliveryParams exactly as DeliveryParams reads them', () => {
+    for (const id of UUIDS)
+      for (const messageId of MESSAGE_IDS)
+        expectHeldToSchema(wellFormedDeliveryParams, DeliveryParams, { id, messageId });
+    expectHeldToSchema(wellFormedDeliveryParams, DeliveryParams, { id: UUIDS[0] });
+    expectHeldToSchema(wellFormedDeliveryParams, DeliveryParams, { messageId: MESSAGE_IDS[0] });
+    fc.assert(
+      fc.property(
+        params(['id', 'messageId'], fc.oneof(value([...UUIDS, ...MESSAGE_IDS]), fc.uuid())),
+        (input) => expectHeldToSchema(wellFormedDeliveryParams, DeliveryParams, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('the deliveries query is read by wellFormedDeliveriesQuery exactly as DeliveriesQuery reads it', () => {
+    for (const limit of LIMITS) expectHeldToSchema(wellFormedDeliveriesQuery, DeliveriesQuery, { limit });
+    expectHeldToSchema(wellFormedDeliveriesQuery, DeliveriesQuery, {});
+    fc.assert(
+      fc.property(params(['limit'], value(LIMITS)), (input) =>
+        expectHeldToSchema(wellFormedDeliveriesQuery, DeliveriesQuery, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('reads the parameters the service makes without the schema', () => {
+    const id = UUIDS[0] as string;
+    expect(wellFormedWebhookIdParam({ id })).toStrictEqual({ id });
+    const messageId = statusMessageId(id, 3);
+    expect(wellFormedDeliveryParams({ id, messageId })).toStrictEqual({ id, messageId });
+    expect(wellFormedDeliveriesQuery({})).toStrictEqual({});
+    expect(wellFormedDeliveriesQuery({ limit: '100' })).toStrictEqual({ limit: '100' });
+    expect(wellFormedDeliveriesQuery({ limit: '101' })).toBeUndefined();
   });
 });
 
