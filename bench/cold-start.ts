@@ -181,7 +181,7 @@ export function lambdaEnvironment(name: string): Record<string, string> {
  * — verify's negative answer, after its two GetItems, the decision and its metric. Its floor's
  * samples then make their one GetItem, answered the same way.
  */
-const FIRST_CALLS: Readonly<Record<string, unknown>> = {
+export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
   verify: {
     httpMethod: 'POST',
     path: '/api/verify',
@@ -230,7 +230,7 @@ process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (c
  * `{}`, i.e. no item, so that the first invocation runs the SDK's whole request path — serialise,
  * sign, send, parse — with no network and no state.
  */
-async function stubAwsEndpoint(): Promise<{ server: Server; url: string }> {
+export async function stubAwsEndpoint(): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {

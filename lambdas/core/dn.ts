@@ -29,7 +29,8 @@ export class DnSyntaxError extends Error {
   }
 }
 
-const MAX_DN_LENGTH = 1024;
+/** The most characters a distinguished name may have (the verify request's limit too). */
+export const MAX_DN_LENGTH = 1024;
 
 function canonicalType(raw: string): string {
   const t = raw.trim().toLowerCase();
@@ -131,6 +132,16 @@ export function parseDn(dn: string): DnAttributes {
     }
   }
   return attributes;
+}
+
+/** Whether `parseDn` reads the name (the verify request's rule for it, beside length and SAFE_TEXT). */
+export function isParsableDn(dn: string): boolean {
+  try {
+    parseDn(dn);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

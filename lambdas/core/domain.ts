@@ -13,8 +13,16 @@ export const DEFAULT_SP_SCOPES: readonly Scope[] = [SCOPES.read, SCOPES.write];
 /** What a partner's backend client may ask for: introspecting order tokens, nothing else. */
 export const PARTNER_SCOPES = [SCOPES.introspect] as const;
 
-/** No C0/C1 control characters, no bidi overrides or zero-width tricks in free text. */
-export const SAFE_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+/**
+ * The characters free text never contains, as members of a character class: C0/C1 controls, format
+ * characters (bidi overrides, zero-width tricks), line and paragraph separators.
+ */
+export const UNSAFE_CHARACTERS = '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}';
+/** Free text: none of UNSAFE_CHARACTERS (its `source` is the pattern the OpenAPI document shows). */
+export const SAFE_TEXT = /* @__PURE__ */ new RegExp(`^[^${UNSAFE_CHARACTERS}]*$`, 'u');
+
+/** A mobile number as the verify call takes it: an optional `+`, then 8 to 15 digits, the first not 0. */
+export const MSISDN = /^\+?[1-9]\d{7,14}$/;
 
 /** A partner's issuer name in the catalogue: letters and digits, then also spaces, `.`, `_` and `-`. */
 export const ISSUER_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;

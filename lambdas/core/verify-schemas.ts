@@ -1,15 +1,15 @@
 /**
  * The verify call's request and answer (POST /api/verify).
  */
-import { parseDn } from './dn.js';
+import { isParsableDn, MAX_DN_LENGTH } from './dn.js';
+import { MSISDN, UNSAFE_CHARACTERS } from './domain.js';
 import { claimedIdentityId, loa, SAFE_TEXT } from './fields.js';
 import * as z from './zod.js';
 
-/** Characters free text never contains (SAFE_TEXT), as class members. */
-const UNSAFE = '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}';
 const DN_TYPE = '(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\\.[0-9]+)*)';
 /** A value: no separator, quote or backslash; no white space at either end. */
-const DN_VALUE = `[^\\s,;+"\\\\${UNSAFE}](?:[^,;+"\\\\${UNSAFE}]*[^\\s,;+"\\\\${UNSAFE}])?`;
+const NOT_IN_VALUE = `,;+"\\\\${UNSAFE_CHARACTERS}`;
+const DN_VALUE = `[^\\s${NOT_IN_VALUE}](?:[^${NOT_IN_VALUE}]*[^\\s${NOT_IN_VALUE}])?`;
 const DN_PAIR = ` *${DN_TYPE} *= *${DN_VALUE} *`;
 /** A distinguished name without escapes or quotes: `type=value` pairs separated by `,` `;` or `+`. */
 export const DN_PATTERN = `^${DN_PAIR}(?:[,;+]${DN_PAIR})*$`;
@@ -20,7 +20,7 @@ export const VerifyRequest = /* @__PURE__ */ z.define(() =>
       msisdn: z
         .string()
         .check(
-          z.regex(/^\+?[1-9]\d{7,14}$/, {
+          z.regex(MSISDN, {
             error: 'Must be an international number of 8 to 15 digits, e.g. 41791234567.',
           }),
         )
@@ -37,19 +37,11 @@ export const VerifyRequest = /* @__PURE__ */ z.define(() =>
         .string()
         .check(
           z.minLength(1),
-          z.maxLength(1024),
+          z.maxLength(MAX_DN_LENGTH),
           z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
-          z.refine(
-            (dn) => {
-              try {
-                parseDn(dn);
-                return true;
-              } catch {
-                return false;
-              }
-            },
-            { error: 'Must be a distinguished name such as "gn=Hans, sn=Müller, cn=Hans Müller, c=CH".' },
-          ),
+          z.refine(isParsableDn, {
+            error: 'Must be a distinguished name such as "gn=Hans, sn=Müller, cn=Hans Müller, c=CH".',
+          }),
         )
         .register(z.globalRegistry, {
           // Documentation only (the parser above decides): the form of every DN that can match a

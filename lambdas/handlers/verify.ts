@@ -10,12 +10,14 @@ import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { secondsEnvMs } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { buildMetricsAtColdStart, verifyAnswered } from '../adapters/metrics.js';
+import type { TwoStepRule } from '../core/parse.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
 import { monthOf } from '../core/usage.js';
-import { VerifyRequest, type VerifyResponse } from '../core/verify-schemas.js';
+import { type VerifyRequest, wellFormedVerifyRequest } from '../core/verify-request.js';
+import type { VerifyResponse } from '../core/verify-schemas.js';
 import { httpHandler, json } from '../http/handler.js';
-import { jsonBody } from '../http/request.js';
+import { jsonBodyTwoStep } from '../http/request.js';
 import { VerifyCallCounter, type VerifyCounterKey } from '../usecases/verify-call-counter.js';
 
 // It counts on nearly every call: the metrics instance is built at cold start (adapters/metrics.ts).
@@ -28,6 +30,15 @@ const claimedIdentity = cached((id: string) => repository.getClaimedIdentity(id)
 const counter = new VerifyCallCounter(repository, {
   flushIntervalMs: secondsEnvMs('VERIFY_COUNT_FLUSH_SECONDS', 1),
 });
+
+/**
+ * A well-formed body is read without zod; the schema is loaded to judge any other (ADR 0020): every
+ * signature of every SP calls verify, so its cold start builds no schema.
+ */
+const verifyRequest: TwoStepRule<VerifyRequest> = {
+  wellFormed: wellFormedVerifyRequest,
+  schema: async () => (await import('../core/verify-request-schema.js')).VerifyRequest,
+};
 
 const NEGATIVE = 'No registration matches this request.';
 
@@ -49,7 +60,7 @@ async function countCall(
 }
 
 export const handler = httpHandler('verify', async (event) => {
-  const request = jsonBody(event, VerifyRequest);
+  const request = await jsonBodyTwoStep(event, verifyRequest);
   const msisdn = normaliseMsisdn(request.msisdn);
   const claimedLookup = claimedIdentity(request.claimedIdentity);
   const [claimed, registration, counted] = await Promise.all([

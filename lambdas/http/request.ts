@@ -66,12 +66,8 @@ export function readBody(
   return text;
 }
 
-/** The body as JSON, validated: wrong media type, oversize, malformed JSON and bad fields are 4xx. */
-export function jsonBody<S extends z.ZodMiniType>(
-  event: APIGatewayProxyEvent,
-  schema: S,
-  maxBytes = DEFAULT_MAX_BODY_BYTES,
-): z.output<S> {
+/** The body as a JSON object: wrong media type, oversize, malformed JSON and other JSON values are 4xx. */
+function jsonObjectBody(event: APIGatewayProxyEvent, maxBytes: number): Record<string, unknown> {
   const raw = readBody(event, jsonBodyRule(maxBytes));
   let parsed: unknown;
   try {
@@ -82,7 +78,25 @@ export function jsonBody<S extends z.ZodMiniType>(
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw problems.validation([{ field: '(body)', message: 'Must be a JSON object.' }]);
   }
-  return parseOrThrow(schema, parsed);
+  return parsed as Record<string, unknown>;
+}
+
+/** The body as JSON, validated: wrong media type, oversize, malformed JSON and bad fields are 4xx. */
+export function jsonBody<S extends z.ZodMiniType>(
+  event: APIGatewayProxyEvent,
+  schema: S,
+  maxBytes = DEFAULT_MAX_BODY_BYTES,
+): z.output<S> {
+  return parseOrThrow(schema, jsonObjectBody(event, maxBytes));
+}
+
+/** The JSON body through a two-step rule: zod and the schema are loaded only for a body it leaves. */
+export function jsonBodyTwoStep<T>(
+  event: APIGatewayProxyEvent,
+  rule: TwoStepRule<T>,
+  maxBytes = DEFAULT_MAX_BODY_BYTES,
+): Promise<T> {
+  return parseTwoStepOrThrow(rule, jsonObjectBody(event, maxBytes));
 }
 
 /** An HTML form's fields (`application/x-www-form-urlencoded`), through the same reader. */

@@ -12,7 +12,12 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployedFunctions, lambdaEnvironment } from '../../bench/cold-start.js';
+import {
+  deployedFunctions,
+  FIRST_CALLS,
+  lambdaEnvironment,
+  stubAwsEndpoint,
+} from '../../bench/cold-start.js';
 import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 
@@ -77,6 +82,11 @@ async function staticallyReached(handler: string): Promise<Set<string>> {
   return reached;
 }
 
+/** Records zod's loading (a prelude for importedWith): `evaluated`, `built`, as zodAtImport reads them. */
+const ZOD_TRACKER = `const built = []; let evaluated = false;
+const config = { postProcessor(i) { const d = i._zod.def; built.push(d.check ? 'check:' + d.check : String(d.type)); } };
+Object.defineProperty(globalThis, '__zod_globalConfig', { configurable: true, get() { evaluated = true; return config; }, set() {} });`;
+
 /**
  * What of zod a function's bundle runs at import, in a fresh process with the deployed function's
  * environment: whether zod's modules are evaluated at all (zod's core reads its global config,
@@ -84,13 +94,7 @@ async function staticallyReached(handler: string): Promise<Set<string>> {
  * type (its hook for a constructed instance, `postProcessor` in that config).
  */
 async function zodAtImport(handler: string): Promise<{ evaluated: boolean; built: string[] }> {
-  return importedWith(
-    handler,
-    `const built = []; let evaluated = false;
-const config = { postProcessor(i) { const d = i._zod.def; built.push(d.check ? 'check:' + d.check : String(d.type)); } };
-Object.defineProperty(globalThis, '__zod_globalConfig', { configurable: true, get() { evaluated = true; return config; }, set() {} });`,
-    '{ evaluated, built }',
-  );
+  return importedWith(handler, ZOD_TRACKER, '{ evaluated, built }');
 }
 
 /** How many RegExps with `source` importing `handler`'s bundle constructs (a `new RegExp` esbuild wrote for a `\p{…}` literal). */
@@ -106,23 +110,27 @@ globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (String(arg
 /**
  * Imports `handler`'s bundle (built from `entry`) in a fresh process with a deployed function's
  * environment, as Lambda does, after `prelude` ran, and answers `report` (an expression) as JSON.
+ * With `after`, that code runs after the import, with the module as `m` and `env` added to the
+ * environment (e.g. AWS_ENDPOINT_URL). The report is the last line of the output (a handler logs
+ * before it); the process then exits, as the SDK's kept-alive sockets would hold it.
  */
 async function importedWith<T>(
   handler: string,
   prelude: string,
   report: string,
-  entry = `lambdas/handlers/${handler}.ts`,
+  { entry = `lambdas/handlers/${handler}.ts`, after = '', env = {} as Record<string, string> } = {},
 ): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-import-'));
   const probe = `${prelude}
-await import(process.env.BUNDLE_URL);
-process.stdout.write(JSON.stringify(${report}));`;
+const m = await import(process.env.BUNDLE_URL);
+${after}
+process.stdout.write('\\n' + JSON.stringify(${report}) + '\\n', () => process.exit(0));`;
   try {
     await build(esbuildOptionsFor(entry, dir));
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
-      env: { ...lambdaEnvironment(handler), BUNDLE_URL: pathToFileURL(join(dir, 'index.mjs')).href },
+      env: { ...lambdaEnvironment(handler), ...env, BUNDLE_URL: pathToFileURL(join(dir, 'index.mjs')).href },
     });
-    return JSON.parse(stdout) as T;
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -144,7 +152,7 @@ describe('the verify bundle', () => {
     modules = await bundledModules('verify');
   }, 60_000);
 
-  it('builds its own request schema and the shared field rules, no other route’s schemas', () => {
+  it('carries its own request schema and the shared field rules (loaded for a body the reader leaves), no other route’s schemas', () => {
     expect(modules).toContain('lambdas/core/verify-schemas.ts');
     expect(modules).toContain('lambdas/core/fields.ts');
     for (const other of [
@@ -268,6 +276,7 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
     'identification-get': ['lambdas/core/ref-id.ts'],
     'identification-resend-sms': ['lambdas/core/ref-id.ts'],
     webhooks: ['lambdas/core/webhook-requests.ts'],
+    verify: ['lambdas/core/verify-request-schema.ts'],
     'test-isp-simulator': ['lambdas/core/test-isp-schemas.ts'],
     'terms-page': ['lambdas/core/terms-form.ts'],
     'demo-portal': ['lambdas/core/demo-portal-forms.ts'],
@@ -297,6 +306,39 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
     },
     60_000,
   );
+});
+
+describe('verify’s first call', () => {
+  /** Verify's answer to `event`, its first call in a fresh process, and whether zod was evaluated. */
+  async function firstCall(event: unknown, endpoint: string) {
+    return importedWith<{ evaluated: boolean; statusCode: number; body: string }>(
+      'verify',
+      ZOD_TRACKER,
+      '{ evaluated, statusCode: answer.statusCode, body: answer.body }',
+      {
+        after: `const answer = await m.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'verify', awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
+        env: { AWS_ENDPOINT_URL: endpoint, FIRST_EVENT: JSON.stringify(event) },
+      },
+    );
+  }
+
+  it('with a well-formed body (the bench’s, FIRST_CALLS) evaluates no zod; a refused body loads the schema to answer', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      const wellFormed = FIRST_CALLS.verify as { body: string };
+      // The stub endpoint finds no registration: the negative answer, after the reads and the count.
+      expect(await firstCall(wellFormed, stub.url)).toMatchObject({ evaluated: false, statusCode: 404 });
+
+      const asText = { ...JSON.parse(wellFormed.body), assuranceLevel: '3' };
+      const refused = await firstCall({ ...wellFormed, body: JSON.stringify(asText) }, stub.url);
+      expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
+      expect(JSON.parse(refused.body).errors).toEqual([
+        { field: 'assuranceLevel', message: expect.any(String) },
+      ]);
+    } finally {
+      stub.server.close();
+    }
+  }, 60_000);
 });
 
 describe('Node built-in modules', () => {
@@ -344,7 +386,7 @@ describe('Node built-in modules', () => {
 
   it('no function loads a Node built-in at import that its floor does not, but the edge’s (undici, fs/promises, http2 …)', async () => {
     const loadedBy = async (name: string, entry: string) =>
-      (await importedWith<string[]>(name, '', 'process.moduleLoadList', entry)).map((m) =>
+      (await importedWith<string[]>(name, '', 'process.moduleLoadList', { entry })).map((m) =>
         m.replace(/^(NativeModule|Internal Binding) /, ''),
       );
     const floors = new Map<string, string[]>();

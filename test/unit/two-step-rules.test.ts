@@ -12,6 +12,7 @@ import { wellFormedProvidersQuery } from '../../lambdas/core/catalogue.js';
 import { ProvidersQuery } from '../../lambdas/core/catalogue-schemas.js';
 import { SIGNATURE_NEED_KEYS, wellFormedJourney } from '../../lambdas/core/demo-portal.js';
 import { Journey } from '../../lambdas/core/demo-portal-forms.js';
+import { CLAIMED_IDENTITY_ID, MSISDN } from '../../lambdas/core/domain.js';
 import {
   wellFormedIntrospectionRequest,
   wellFormedOrderTokenClaims,
@@ -22,6 +23,8 @@ import { RefIdParam } from '../../lambdas/core/ref-id.js';
 import { wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
 import { UsageQuery } from '../../lambdas/core/usage-report-schemas.js';
+import { wellFormedVerifyRequest } from '../../lambdas/core/verify-request.js';
+import { DN_PATTERN, VerifyRequest } from '../../lambdas/core/verify-schemas.js';
 import { DeliveriesQuery, DeliveryParams, WebhookIdParam } from '../../lambdas/core/webhook-requests.js';
 import {
   statusMessageId,
@@ -30,25 +33,39 @@ import {
   wellFormedWebhookIdParam,
 } from '../../lambdas/core/webhooks.js';
 import type * as z from '../../lambdas/core/zod.js';
+import { portablePattern } from '../../lambdas/http/portable-pattern.js';
 import { PAPER_PROVIDERS_FILTERS } from '../../lambdas/http/white-paper.js';
 
 const RUNS = { numRuns: 2000 };
 
 type Input = Readonly<Record<string, unknown>>;
 
-/** `wellFormed` against its schema for one input (both directions when every value is a string). */
+/**
+ * `wellFormed` against its schema for one input: what it reads, the schema accepts with the same
+ * result. What it must read too: for `strings` (queries and forms, whose schemas convert), every input
+ * made of strings the schema accepts; for `unchanged` (a JSON body or cookie, read as it is), every
+ * input the schema returns unchanged — and what it reads is then the input itself.
+ */
 function expectHeldToSchema<T>(
   wellFormed: (input: Input) => T | undefined,
   schema: z.ZodMiniType<T>,
   input: Input,
+  reads: 'strings' | 'unchanged' = 'strings',
 ) {
   const read = wellFormed(input);
   const judged = schema.safeParse(input);
   if (read !== undefined) {
     expect(judged.success, `the schema refuses what wellFormed read: ${JSON.stringify(input)}`).toBe(true);
     expect(read).toStrictEqual(judged.data);
-  } else if (Object.values(input).every((v) => typeof v === 'string')) {
+    if (reads === 'unchanged') expect(read).toStrictEqual(input);
+  } else if (reads === 'strings' && Object.values(input).every((v) => typeof v === 'string')) {
     expect(judged.success, `wellFormed leaves what the schema accepts: ${JSON.stringify(input)}`).toBe(false);
+  } else if (reads === 'unchanged' && judged.success) {
+    // What it leaves, the schema accepts only by changing it.
+    expect(
+      judged.data,
+      `wellFormed leaves what the schema returns unchanged: ${JSON.stringify(input)}`,
+    ).not.toStrictEqual(input);
   }
 }
 
@@ -286,6 +303,95 @@ describe('the introspection form', () => {
     expect(wellFormedIntrospectionRequest({ token: 'eyJh.eyJz.c2ln' })).toStrictEqual({
       token: 'eyJh.eyJz.c2ln',
     });
+  });
+});
+
+describe('the verify request', () => {
+  const PAPER_BODY = {
+    msisdn: '41791234567',
+    claimedIdentity: 'test-client',
+    assuranceLevel: 3,
+    distinguishedName: 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH',
+  };
+  const EDGES: Record<keyof typeof PAPER_BODY, unknown[]> = {
+    msisdn: [
+      ...['41791234567', '+41791234567', '12345678', '+123456789012345', '123456789012345'],
+      ...['1234567', '1234567890123456', '01234567', '+0123456789', '++41791234567', '+', ''],
+      ...['41 79 123 45 67', '41791234567 ', '41791234567\n', '４１７９１２３４５６７', '٤١٧٩١٢٣٤٥٦٧'],
+      41791234567,
+    ],
+    claimedIdentity: [
+      ...['test-client', 'a', '0', 'x:y_z.1-2', 'a'.repeat(128), 'a'.repeat(129), ''],
+      ...['-x', '.x', 'x y', 'Zürich', 'CLAIMED#x', 'x\n', 'x\u200b'],
+    ],
+    assuranceLevel: [3, 4, 2, 5, 3.5, -3, '3', '4', 'AES', true, [3]],
+    distinguishedName: [
+      ...['gn=Hans, sn=Müller, cn=Hans Müller, c=CH', 'cn=a', 'CN = a ; SN = b', 'cn=a+sn=b', '2.5.4.3=a'],
+      ...['cn="Müller, Hans"', 'cn=Hans\\, Müller', 'cn=M\\C3\\BCller', 'GivenName=Zoë', 'serialNumber=1'],
+      `cn=${'a'.repeat(1021)}`,
+      `cn=${'a'.repeat(1022)}`,
+      ...['', ' ', 'cn', '=a', 'cn=', 'cn= ', 'cn=a,', ',cn=a', 'cn=a,,sn=b', '1a=x', 'c n=a'],
+      ...['cn="a', 'cn=a\\', 'cn=\\00', 'cn=\\C3', 'cn=a\u200b', 'cn=a\u202e', 'cn=a\u2028', 'cn=a\n'],
+    ],
+  };
+  const NAMES = Object.keys(EDGES) as (keyof typeof PAPER_BODY)[];
+  const allEdges = Object.values(EDGES).flat();
+  /** A value for a field: its own edges mostly, sometimes another field's, text, or another JSON value. */
+  const fieldValue = (name: keyof typeof PAPER_BODY) =>
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...EDGES[name]) },
+      { weight: 2, arbitrary: fc.constantFrom(...allEdges) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 0, false, {}, ['x']) },
+    );
+  /** Bodies as JSON.parse makes them: some fields left out, sometimes another (an own __proto__ too). */
+  const body = fc
+    .tuple(
+      fc.record(Object.fromEntries(NAMES.map((n) => [n, fieldValue(n)])), { requiredKeys: [] }),
+      fc.option(fc.constantFrom('x', 'constructor', '__proto__', 'MSISDN')),
+    )
+    .map(([known, extra]) => {
+      const json = JSON.stringify(known);
+      return JSON.parse(extra ? `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"${extra}":1}` : json);
+    });
+  const held = (input: Input) =>
+    expectHeldToSchema(wellFormedVerifyRequest, VerifyRequest, input, 'unchanged');
+
+  it('is read by wellFormedVerifyRequest exactly as VerifyRequest reads it, every field near its edges', () => {
+    for (const name of NAMES) {
+      for (const edge of EDGES[name]) held({ ...PAPER_BODY, [name]: edge });
+      const { [name]: _left, ...without } = PAPER_BODY;
+      held(without);
+    }
+    for (const extra of ['x', 'constructor', '__proto__'])
+      held(JSON.parse(`${JSON.stringify(PAPER_BODY).slice(0, -1)},"${extra}":1}`));
+    fc.assert(
+      fc.property(body, (input) => held(input)),
+      RUNS,
+    );
+  });
+
+  it('reads without the schema every body of the published form (the DN by the OpenAPI document’s pattern)', () => {
+    const dn = fc.stringMatching(new RegExp(portablePattern(DN_PATTERN))).filter((d) => d.length <= 1024);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(MSISDN),
+        fc.stringMatching(CLAIMED_IDENTITY_ID),
+        fc.constantFrom(3, 4),
+        dn,
+        (msisdn, claimedIdentity, assuranceLevel, distinguishedName) => {
+          const input = { msisdn, claimedIdentity, assuranceLevel, distinguishedName };
+          expect(wellFormedVerifyRequest(input)).toStrictEqual(VerifyRequest.parse(input));
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('reads the paper’s body as it is, and leaves the schema a body with another field or a level as text', () => {
+    expect(wellFormedVerifyRequest(PAPER_BODY)).toStrictEqual(PAPER_BODY);
+    expect(wellFormedVerifyRequest({ ...PAPER_BODY, assuranceLevel: '3' })).toBeUndefined();
+    expect(wellFormedVerifyRequest({ ...PAPER_BODY, signature: 'x' })).toBeUndefined();
   });
 });
 

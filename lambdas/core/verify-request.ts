@@ -1,0 +1,34 @@
+/**
+ * The verify call's request read without zod (core/parse.ts TwoStepRule, docs/decisions/0020): the
+ * call every signature of every SP makes, so its function should not build the request's schema at
+ * each cold start for a body that is well-formed on nearly every call. The schema, which refuses
+ * anything else with its field errors and produces the OpenAPI document: verify-schemas.ts.
+ */
+import { isParsableDn, MAX_DN_LENGTH } from './dn.js';
+import { CLAIMED_IDENTITY_ID, MSISDN, SAFE_TEXT } from './domain.js';
+import type { VerifyRequest } from './verify-schemas.js';
+
+export type { VerifyRequest };
+
+/**
+ * The body when it is certainly what VerifyRequest accepts — exactly its four fields: an msisdn and
+ * a claimed identity by their patterns, the assurance level 3 or 4 as a number, a distinguished name
+ * of 1 to 1024 characters of safe text that parseDn reads — as the schema returns it (unchanged);
+ * undefined for anything else, which the schema then judges.
+ */
+export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>): VerifyRequest | undefined {
+  const { msisdn, claimedIdentity, assuranceLevel, distinguishedName, ...others } = body;
+  if (typeof msisdn !== 'string' || !MSISDN.test(msisdn)) return undefined;
+  if (typeof claimedIdentity !== 'string' || !CLAIMED_IDENTITY_ID.test(claimedIdentity)) return undefined;
+  if (assuranceLevel !== 3 && assuranceLevel !== 4) return undefined;
+  if (
+    typeof distinguishedName !== 'string' ||
+    distinguishedName.length < 1 ||
+    distinguishedName.length > MAX_DN_LENGTH ||
+    !SAFE_TEXT.test(distinguishedName) ||
+    !isParsableDn(distinguishedName)
+  )
+    return undefined;
+  if (Object.keys(others).length) return undefined;
+  return { msisdn, claimedIdentity, assuranceLevel, distinguishedName };
+}
