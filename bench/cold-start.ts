@@ -21,6 +21,8 @@ import { aslHandlerNames } from '../lambdas/asl-tasks.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import { handlerNames } from '../lambdas/routes.js';
 import { esbuildOptionsFor } from '../lib/bundling.js';
+import { type EnvironmentSources, functionEnvironment } from '../lib/function-environment.js';
+import type { SecretName } from '../lib/function-permissions.js';
 import { median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -143,13 +145,70 @@ export function deployedFunctions(): string[] {
   return [...new Set([...handlerNames(), ...aslHandlerNames(asl), ...eventSourced])].sort();
 }
 
-function jwk(): string {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256' });
+/** A fresh EC P-256 key pair as JWKs (`kid` bench, ES256). */
+function keyPair(): { privateJwk: string; publicJwks: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const tag = { kid: 'bench', alg: 'ES256' };
+  return {
+    privateJwk: JSON.stringify({ ...privateKey.export({ format: 'jwk' }), ...tag }),
+    publicJwks: JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), ...tag }] }),
+  };
 }
 
-/** What a deployed function finds in its environment at init (no network is touched at import). */
-export function lambdaEnvironment(name: string): Record<string, string> {
+let orderTokenKeys: ReturnType<typeof keyPair> | undefined;
+
+/** A stand-in for each secret value (the order-token pair's two halves match). */
+function standInSecret(name: SecretName): string {
+  orderTokenKeys ??= keyPair();
+  switch (name) {
+    case 'serialNumberKey':
+      return 'benchmark-serial-number-key-0123456789abcdef';
+    case 'orderTokenPrivateJwk':
+      return orderTokenKeys.privateJwk;
+    case 'orderTokenPublicJwks':
+      return orderTokenKeys.publicJwks;
+    case 'testIspPrivateJwk':
+      return keyPair().privateJwk;
+    case 'demoPortalClientId':
+      return 'bench-demo-portal';
+    case 'demoPortalClientSecret':
+      return 'bench-demo-portal-secret';
+  }
+}
+
+/** Stand-ins for the values a deployed function's environment takes from its stacks. */
+const STAND_IN_SOURCES: EnvironmentSources = {
+  stage: 'test',
+  // The benchmark measures the work, not the log lines a DEBUG or INFO stage would write.
+  logLevel: 'WARN',
+  tableName: 'smart-registration',
+  publicBaseUrl: 'https://srs.example.com',
+  tokenUrl: 'https://srs-bench.auth.eu-central-2.amazoncognito.com/oauth2/token',
+  accessTokenIssuer: 'https://cognito-idp.eu-central-2.amazonaws.com/eu-central-2_bench',
+  retentionEnvironment: {},
+  stateMachineArn: (machine) => `arn:aws:states:eu-central-2:000000000000:stateMachine:${machine}`,
+  secretValue: standInSecret,
+  partnerSecrets: [],
+  partnerSecretValue: () => '',
+  secretsRevision: undefined,
+  queueUrl: (name) => `https://sqs.eu-central-2.amazonaws.com/000000000000/${name}`,
+  smsSenderId: undefined,
+};
+
+/**
+ * What a deployed function finds in its environment at init (no network is touched at import): the
+ * variables Lambda sets, and those the stack gives the function (lib/function-environment.ts), from
+ * stand-in values that `sources` may replace. Source maps stay off (NODE_OPTIONS, which the stack
+ * sets to --enable-source-maps): the figures in docs/benchmarks.md were all measured without them.
+ */
+export function lambdaEnvironment(
+  name: string,
+  sources: Partial<EnvironmentSources> = {},
+): Record<string, string> {
+  const { NODE_OPTIONS: _sourceMaps, ...environment } = functionEnvironment(name, {
+    ...STAND_IN_SOURCES,
+    ...sources,
+  });
   return {
     AWS_REGION: 'eu-central-2',
     AWS_DEFAULT_REGION: 'eu-central-2',
@@ -159,19 +218,7 @@ export function lambdaEnvironment(name: string): Record<string, string> {
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    TABLE_NAME: 'smart-registration',
-    STATE_MACHINE_ARN: 'arn:aws:states:eu-central-2:000000000000:stateMachine:identification',
-    PUBLIC_BASE_URL: 'https://srs.example.com',
-    SERIAL_NUMBER_KEY: 'benchmark-serial-number-key-0123456789abcdef',
-    ACCESS_TOKEN_ISSUER: 'https://cognito-idp.eu-central-2.amazonaws.com/eu-central-2_bench',
-    ACCESS_TOKEN_JWKS_URL:
-      'https://cognito-idp.eu-central-2.amazonaws.com/eu-central-2_bench/.well-known/jwks.json',
-    ORDER_TOKEN_PRIVATE_JWK: jwk(),
-    TEST_ISP_PRIVATE_JWK: jwk(),
-    CONFIG_CACHE_SECONDS: '60',
-    WEBHOOK_QUEUE_URL: 'https://sqs.eu-central-2.amazonaws.com/000000000000/webhook-deliveries',
-    WEBHOOK_DLQ_URL: 'https://sqs.eu-central-2.amazonaws.com/000000000000/webhook-deliveries-dlq',
-    LOG_LEVEL: 'WARN',
+    ...environment,
   };
 }
 

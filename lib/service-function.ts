@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, type Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,6 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { GLOBAL_INDEXES } from '../lambdas/adapters/dynamo/table-schema.js';
 import { afterBundlingCommands, HANDLER_BUNDLING } from './bundling.js';
 import type { StageConfig } from './config.js';
+import { functionEnvironment } from './function-environment.js';
 import {
   DEFAULT_STATE_MACHINE,
   KMS_ACTIONS,
@@ -27,7 +28,6 @@ import type { AslFile } from './state-machines.js';
 import {
   type FunctionUse,
   HANDLERS_DIR,
-  POWERTOOLS_SERVICE_NAME,
   PROJECT_ROOT,
   pascal,
   type StatefulResources,
@@ -54,6 +54,8 @@ export interface ServiceFunctionDeps {
   stateful: StatefulResources;
   stateMachineFiles: readonly AslFile[];
   queues: ReadonlyMap<QueueName, sqs.Queue>;
+  /** Where the links the service hands out point (a custom domain, else the stage URL). */
+  publicBaseUrl: string;
 }
 
 export function createServiceFunction(
@@ -84,21 +86,6 @@ export function createServiceFunction(
     }),
   );
 
-  const environment: Record<string, string> = {
-    TABLE_NAME: stateful.table.tableName,
-    STAGE: config.stage,
-    LOG_LEVEL: config.logLevel,
-    POWERTOOLS_SERVICE_NAME,
-    // The business metrics (lambdas/adapters/metrics.ts), one namespace per stage.
-    POWERTOOLS_METRICS_NAMESPACE: `SmartRegistration/${config.stage}`,
-    TOKEN_URL: stateful.tokenEndpoint,
-    // Whose access tokens the introspection endpoint recognises.
-    ACCESS_TOKEN_ISSUER: stateful.accessTokenIssuer,
-    ACCESS_TOKEN_JWKS_URL: `${stateful.accessTokenIssuer}/.well-known/jwks.json`,
-    NODE_OPTIONS: '--enable-source-maps',
-    ...config.retentionEnvironment,
-  };
-
   if (permissions.table) {
     const tableResources = [stateful.table.tableArn];
     if (TABLE_ACCESS_USES_INDEXES[permissions.table]) {
@@ -121,15 +108,49 @@ export function createServiceFunction(
       }),
     );
   }
-  if (permissions.stateMachine) {
-    const machine = permissions.stateMachine.machine ?? DEFAULT_STATE_MACHINE;
+  const stateMachineArnOf = (machine: string) => {
     if (!deps.stateMachineFiles.some((f) => f.name === machine)) {
       throw new Error(
         `Function "${handler}" needs state machine "${machine}", but statemachines/${machine}.asl.json does not exist`,
       );
     }
-    const arn = stateMachineArn(scope, config, machine);
-    environment.STATE_MACHINE_ARN = arn;
+    return stateMachineArn(scope, config, machine);
+  };
+  const queue = (name: QueueName) => deps.queues.get(name) as sqs.Queue;
+  const environment = functionEnvironment(handler, {
+    stage: config.stage,
+    logLevel: config.logLevel,
+    tableName: stateful.table.tableName,
+    // Read at synthesis: the stack knows it once the API exists, which needs the functions first.
+    publicBaseUrl: Lazy.string({ produce: () => deps.publicBaseUrl }),
+    tokenUrl: stateful.tokenEndpoint,
+    accessTokenIssuer: stateful.accessTokenIssuer,
+    retentionEnvironment: config.retentionEnvironment,
+    stateMachineArn: stateMachineArnOf,
+    secretValue(name) {
+      const { secret: id, field } = SECRET_VALUES[name];
+      const secret = stateful.secrets.get(id);
+      if (!secret) {
+        throw new Error(
+          `Function "${handler}" needs secret "${id}", which the ${config.stage} stage does not have`,
+        );
+      }
+      // A CloudFormation dynamic reference: resolved at deployment, never in the template or the code.
+      return (field ? secret.secretValueFromJson(field) : secret.secretValue).unsafeUnwrap();
+    },
+    partnerSecrets: config.partnerSecrets,
+    partnerSecretValue(name) {
+      const secret = stateful.partnerSecrets.get(name);
+      if (!secret) throw new Error(`The ${config.stage} stage has no secret partner-secret/${name}`);
+      return secret.secretValueFromJson('value').unsafeUnwrap();
+    },
+    secretsRevision: config.secretsRevision,
+    queueUrl: (name) => queue(name).queueUrl,
+    smsSenderId: config.sms.senderId,
+  });
+
+  if (permissions.stateMachine) {
+    const arn = stateMachineArnOf(permissions.stateMachine.machine ?? DEFAULT_STATE_MACHINE);
     // SendTask* are authorised against the state machine the task token belongs to.
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -139,33 +160,7 @@ export function createServiceFunction(
       }),
     );
   }
-  for (const name of permissions.secrets ?? []) {
-    const { env, secret: id, field } = SECRET_VALUES[name];
-    const secret = stateful.secrets.get(id);
-    if (!secret) {
-      throw new Error(
-        `Function "${handler}" needs secret "${id}", which the ${config.stage} stage does not have`,
-      );
-    }
-    // A CloudFormation dynamic reference: resolved at deployment, never in the template or the code.
-    environment[env] = (field ? secret.secretValueFromJson(field) : secret.secretValue).unsafeUnwrap();
-  }
-  const partnerSecrets = permissions.partnerSecrets ? config.partnerSecrets : [];
-  if (partnerSecrets.length > 0) {
-    environment.PARTNER_SECRETS = partnerSecrets.join(',');
-    for (const name of partnerSecrets) {
-      const secret = stateful.partnerSecrets.get(name);
-      if (!secret) throw new Error(`The ${config.stage} stage has no secret partner-secret/${name}`);
-      environment[name] = secret.secretValueFromJson('value').unsafeUnwrap();
-    }
-  }
-  // CloudFormation resolves the references only when the function changes: this makes it change.
-  if ((permissions.secrets?.length || partnerSecrets.length) && config.secretsRevision)
-    environment.SECRETS_REVISION = config.secretsRevision;
   if (permissions.sendTo?.length) {
-    const queue = (name: QueueName) => deps.queues.get(name) as sqs.Queue;
-    environment.WEBHOOK_QUEUE_URL = queue('webhook-deliveries').queueUrl;
-    environment.WEBHOOK_DLQ_URL = queue('webhook-dead-letters').queueUrl;
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'SendToQueues',
@@ -175,7 +170,6 @@ export function createServiceFunction(
     );
   }
   if (permissions.sms) {
-    if (config.sms.senderId) environment.SMS_SENDER_ID = config.sms.senderId;
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'SmsToPhoneNumbers',

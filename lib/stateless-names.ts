@@ -18,7 +18,6 @@ import type { SecretId } from './function-permissions.js';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLERS_DIR = join(PROJECT_ROOT, 'lambdas', 'handlers');
 export const STATE_MACHINES_DIR = join(PROJECT_ROOT, 'statemachines');
-export const POWERTOOLS_SERVICE_NAME = 'smart-registration';
 
 /** What the stateless stack uses from the stateful one (typed props, no lookups). */
 export interface StatefulResources {

@@ -64,6 +64,7 @@ export class StatelessStack extends Stack {
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly config: StageConfig;
   readonly stateful: StatefulResources;
+  readonly publicBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -106,10 +107,10 @@ export class StatelessStack extends Stack {
     this.authorizer = api.authorizer;
     // Links the service hands out (SMS terms link, OpenAPI servers): a custom domain, else the stage URL.
     // Built from the RestApi id alone: `api.url` would reference the stage, which depends on the functions.
-    const publicBaseUrl =
+    // Every function's PUBLIC_BASE_URL (lib/function-environment.ts), resolved at synthesis.
+    this.publicBaseUrl =
       props.config.publicBaseUrl ??
       `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${props.config.stage}`;
-    for (const fn of this.functions.values()) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     this.webAcl = createWebAcl(this, this);
     this.failedExecutionsQueue = createFailedExecutionsQueue(this, this);
     this.alarms.push(

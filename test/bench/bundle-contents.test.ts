@@ -4,22 +4,12 @@
  * objects constructed — so a function should not carry the code of other routes: these guard the
  * splits that took it out (docs/benchmarks.md §3).
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  deployedFunctions,
-  FIRST_CALLS,
-  lambdaEnvironment,
-  stubAwsEndpoint,
-} from '../../bench/cold-start.js';
+import { deployedFunctions, FIRST_CALLS, stubAwsEndpoint } from '../../bench/cold-start.js';
 import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
+import { importedWith } from '../support/fresh-import.js';
 
 interface Bundle {
   metafile: Metafile;
@@ -94,46 +84,16 @@ Object.defineProperty(globalThis, '__zod_globalConfig', { configurable: true, ge
  * type (its hook for a constructed instance, `postProcessor` in that config).
  */
 async function zodAtImport(handler: string): Promise<{ evaluated: boolean; built: string[] }> {
-  return importedWith(handler, ZOD_TRACKER, '{ evaluated, built }');
+  return importedWith(handler, { prelude: ZOD_TRACKER, report: '{ evaluated, built }' });
 }
 
 /** How many RegExps with `source` importing `handler`'s bundle constructs (a `new RegExp` esbuild wrote for a `\p{…}` literal). */
 async function regExpsBuiltAtImport(handler: string, source: string): Promise<number> {
-  return importedWith(
-    handler,
-    `let built = 0; const source = ${JSON.stringify(source)};
+  return importedWith(handler, {
+    prelude: `let built = 0; const source = ${JSON.stringify(source)};
 globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (String(args[0]) === source) built += 1; return Reflect.construct(target, args); } });`,
-    'built',
-  );
-}
-
-/**
- * Imports `handler`'s bundle (built from `entry`) in a fresh process with a deployed function's
- * environment, as Lambda does, after `prelude` ran, and answers `report` (an expression) as JSON.
- * With `after`, that code runs after the import, with the module as `m` and `env` added to the
- * environment (e.g. AWS_ENDPOINT_URL). The report is the last line of the output (a handler logs
- * before it); the process then exits, as the SDK's kept-alive sockets would hold it.
- */
-async function importedWith<T>(
-  handler: string,
-  prelude: string,
-  report: string,
-  { entry = `lambdas/handlers/${handler}.ts`, after = '', env = {} as Record<string, string> } = {},
-): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-import-'));
-  const probe = `${prelude}
-const m = await import(process.env.BUNDLE_URL);
-${after}
-process.stdout.write('\\n' + JSON.stringify(${report}) + '\\n', () => process.exit(0));`;
-  try {
-    await build(esbuildOptionsFor(entry, dir));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], {
-      env: { ...lambdaEnvironment(handler), ...env, BUNDLE_URL: pathToFileURL(join(dir, 'index.mjs')).href },
-    });
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    report: 'built',
+  });
 }
 
 /** For each project file, the deployed functions whose bundle has code of it. */
@@ -311,15 +271,12 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
 describe('verify’s first call', () => {
   /** Verify's answer to `event`, its first call in a fresh process, and whether zod was evaluated. */
   async function firstCall(event: unknown, endpoint: string) {
-    return importedWith<{ evaluated: boolean; statusCode: number; body: string }>(
-      'verify',
-      ZOD_TRACKER,
-      '{ evaluated, statusCode: answer.statusCode, body: answer.body }',
-      {
-        after: `const answer = await m.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'verify', awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
-        env: { AWS_ENDPOINT_URL: endpoint, FIRST_EVENT: JSON.stringify(event) },
-      },
-    );
+    return importedWith<{ evaluated: boolean; statusCode: number; body: string }>('verify', {
+      prelude: ZOD_TRACKER,
+      after: `const answer = await bundle.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'verify', awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
+      report: '{ evaluated, statusCode: answer.statusCode, body: answer.body }',
+      env: { AWS_ENDPOINT_URL: endpoint, FIRST_EVENT: JSON.stringify(event) },
+    });
   }
 
   it('with a well-formed body (the bench’s, FIRST_CALLS) evaluates no zod; a refused body loads the schema to answer', async () => {
@@ -386,7 +343,7 @@ describe('Node built-in modules', () => {
 
   it('no function loads a Node built-in at import that its floor does not, but the edge’s (undici, fs/promises, http2 …)', async () => {
     const loadedBy = async (name: string, entry: string) =>
-      (await importedWith<string[]>(name, '', 'process.moduleLoadList', { entry })).map((m) =>
+      (await importedWith<string[]>(name, { report: 'process.moduleLoadList', entry })).map((m) =>
         m.replace(/^(NativeModule|Internal Binding) /, ''),
       );
     const floors = new Map<string, string[]>();

@@ -6,14 +6,8 @@
  * registered) cannot change the document unnoticed. A change that is meant: `npm run openapi`, and
  * commit the documents with it.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
-import { esbuildOptionsFor } from '../../lib/bundling.js';
+import { describe, expect, it } from 'vitest';
+import type { StageName } from '../../lib/config.js';
 import {
   committedOpenApi,
   EXAMPLE_SERVER,
@@ -22,6 +16,7 @@ import {
   OPENAPI_SNAPSHOTS,
   openApiText,
 } from '../../scripts/openapi-document.js';
+import { importedWith } from '../support/fresh-import.js';
 
 const CHANGED =
   'The OpenAPI document changed. If that is meant, run `npm run openapi` and commit docs/openapi*.json';
@@ -35,18 +30,16 @@ describe('the OpenAPI document', () => {
   );
 
   describe('served by the api-docs function as deployed', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'openapi-bundle-'));
-    afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
-    let bundled: Promise<unknown> | undefined;
-
     /**
-     * The bodies the bundled handler answers to GET /openapi.json on a stage, one request per host
-     * in turn, in one fresh process (one container: the document is built once and kept).
+     * The bodies the bundled handler answers to GET /openapi.json on a stage whose links point to
+     * `publicBaseUrl` (PUBLIC_BASE_URL), one request per host in turn, in one fresh process (one
+     * container: the document is built once and kept).
      */
-    async function servedDocuments(stage: string, hosts: string[]): Promise<string[]> {
-      bundled ??= build(esbuildOptionsFor('lambdas/handlers/api-docs.ts', outdir));
-      await bundled;
+    async function servedDocuments(
+      stage: StageName,
+      publicBaseUrl: string,
+      hosts: string[],
+    ): Promise<string[]> {
       const eventFor = (host: string) => ({
         resource: '/openapi.json',
         path: '/openapi.json',
@@ -59,19 +52,15 @@ describe('the OpenAPI document', () => {
         isBase64Encoded: false,
         requestContext: { requestId: 'openapi-snapshot' },
       });
-      const script = `
-        const { handler } = await import(${JSON.stringify(pathToFileURL(join(outdir, 'index.mjs')).href)});
-        const context = { functionName: 'api-docs', awsRequestId: 'openapi-snapshot', getRemainingTimeInMillis: () => 10000 };
-        const answers = [];
-        for (const event of ${JSON.stringify(hosts.map(eventFor))}) answers.push(await handler(event, context));
-        process.stdout.write(JSON.stringify(answers));`;
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-        env: { PATH: process.env.PATH, STAGE: stage, TOKEN_URL: EXAMPLE_TOKEN_URL, LOG_LEVEL: 'ERROR' },
-        encoding: 'utf8',
-        timeout: 60_000,
+      const answers = await importedWith<{ statusCode: number; body: string }[]>('api-docs', {
+        environment: { stage, tokenUrl: EXAMPLE_TOKEN_URL, publicBaseUrl },
+        report: `await (async () => {
+          const context = { functionName: 'api-docs', awsRequestId: 'openapi-snapshot', getRemainingTimeInMillis: () => 10000 };
+          const answers = [];
+          for (const event of ${JSON.stringify(hosts.map(eventFor))}) answers.push(await bundle.handler(event, context));
+          return answers;
+        })()`,
       });
-      expect(run.stderr).toBe('');
-      const answers = JSON.parse(run.stdout) as { statusCode: number; body: string }[];
       expect(answers.map((res) => res.statusCode)).toEqual(hosts.map(() => 200));
       return answers.map((res) => openApiText(JSON.parse(res.body)));
     }
@@ -81,18 +70,19 @@ describe('the OpenAPI document', () => {
     it.each(OPENAPI_SNAPSHOTS)(
       'on stage $stage is $file',
       async ({ file, stage }) => {
-        const [served] = await servedDocuments(stage, [exampleHost]);
+        const [served] = await servedDocuments(stage, EXAMPLE_SERVER, [exampleHost]);
         expect(served, CHANGED).toBe(committedOpenApi(file));
       },
       120_000,
     );
 
-    it('names the server each request came to, also after another domain’s request was served', async () => {
+    // The stack always gives PUBLIC_BASE_URL (a custom domain, else the stage URL); an empty one is none.
+    it('without a configured base URL, names the server each request came to, also after another domain’s', async () => {
       const { file, stage } = OPENAPI_SNAPSHOTS[0] as (typeof OPENAPI_SNAPSHOTS)[number];
       const committed = committedOpenApi(file);
       const other = 'srs.custom-domain.example';
 
-      const served = await servedDocuments(stage, [exampleHost, other, exampleHost, other]);
+      const served = await servedDocuments(stage, '', [exampleHost, other, exampleHost, other]);
 
       const forOther = committed.replace(`"url": "${EXAMPLE_SERVER}"`, `"url": "https://${other}"`);
       expect(forOther).not.toBe(committed);
