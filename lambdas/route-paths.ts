@@ -2,7 +2,8 @@
  * The route table's path templates (`/api/identifications/{refId}`): their segments, literal text or
  * a path parameter that stands for one whole non-empty segment, as API Gateway's REST API resources
  * read them. Read by the CDK stack (the WAF rules' path patterns, lib/rate-limits.ts; the methods'
- * path parameters, lib/api.ts) and by the local gateway's resource tree (local/api-gateway.ts).
+ * path parameters, lib/api.ts), by the local gateway's resource tree (local/api-gateway.ts) and by
+ * the OpenAPI document's path parameters (http/openapi.ts).
  */
 
 export type PathSegment = { literal: string } | { parameter: string };
@@ -26,6 +27,13 @@ export function pathSegments(path: string): PathSegment[] {
 /** The names of the path's parameters, in order. */
 export function pathParameterNames(path: string): string[] {
   return pathSegments(path).flatMap((s) => ('parameter' in s ? [s.parameter] : []));
+}
+
+/** The path with each parameter replaced by `valueFor` its name (`*` in a method ARN, a sample value). */
+export function pathWith(path: string, valueFor: (parameter: string) => string): string {
+  return pathSegments(path)
+    .map((s) => `/${'parameter' in s ? valueFor(s.parameter) : s.literal}`)
+    .join('');
 }
 
 /**

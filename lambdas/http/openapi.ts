@@ -12,6 +12,7 @@
  */
 
 import type * as z from '../core/zod.js';
+import { pathParameterNames } from '../route-paths.js';
 import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
 import { GATEWAY_RESPONSES, PROBLEM_CONTENT_TYPE } from './gateway-responses.js';
 import { collect } from './openapi-json-schema.js';
@@ -53,12 +54,12 @@ function sharedResponses(route: RouteDefinition, op: Operation): Record<string, 
 
 function parametersFor(route: RouteDefinition, op: Operation, components: Record<string, unknown>) {
   const params: unknown[] = [];
-  for (const m of route.path.matchAll(/\{(\w+)\}/g)) {
+  for (const name of pathParameterNames(route.path)) {
     params.push({
-      name: m[1],
+      name,
       in: 'path',
       required: true,
-      schema: op.pathParameters?.[m[1] as string] ?? op.pathParameter ?? { type: 'string', format: 'uuid' },
+      schema: op.pathParameters?.[name] ?? op.pathParameter ?? { type: 'string', format: 'uuid' },
     });
   }
   if (op.query) {

@@ -8,7 +8,7 @@ import {
   gatewayProblemBody,
   PROBLEM_CONTENT_TYPE,
 } from '../../lambdas/http/gateway-responses.js';
-import { pathRegexSource } from '../../lambdas/route-paths.js';
+import { pathRegexSource, pathWith } from '../../lambdas/route-paths.js';
 import { handlerNames, ROUTES, type RouteDefinition, SCOPES } from '../../lambdas/routes.js';
 import { routesFor } from '../../lib/config.js';
 import {
@@ -82,7 +82,7 @@ describe('the routes', () => {
     expect(permissions).toHaveLength(routes.length);
     for (const route of routes) {
       const fnId = logicalIdOf(s.stateless, s.stateless.functions.get(route.handler) as NodejsFunction);
-      const suffix = `/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+      const suffix = `/${route.method}${pathWith(route.path, () => '*')}`;
       const own = permissions.filter(
         (p) =>
           JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }) &&
@@ -365,7 +365,7 @@ describe('throttling, WAF and logs', () => {
         PositionalConstraint: 'EXACTLY',
       });
       const regex = new RegExp(pathMatch?.RegexMatchStatement?.RegexString as string);
-      const concrete = route.path.replace(/\{[^}]+\}/g, 'abc');
+      const concrete = pathWith(route.path, () => 'abc');
       expect(regex.test(concrete)).toBe(true);
       expect(regex.test(`/prod${concrete}`)).toBe(true);
       expect(regex.test(`${concrete}/more`)).toBe(false);
