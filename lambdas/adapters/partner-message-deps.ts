@@ -5,10 +5,7 @@ import { CONFIG_CACHE_MS, cached } from './cache.js';
 import type { IspMessageDeps } from './isp-message.js';
 
 /** A partner's configuration, cached per container like all configuration read from the table. */
-export const ispConfigOf = cached(
-  (issuer: string) => partnerOrderTableStores().getIsp(issuer),
-  CONFIG_CACHE_MS,
-);
+const ispConfigOf = cached((issuer: string) => partnerOrderTableStores().getIsp(issuer), CONFIG_CACHE_MS);
 
 export function ispMessageDeps(): IspMessageDeps {
   const repository = partnerOrderTableStores();

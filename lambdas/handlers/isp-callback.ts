@@ -5,10 +5,9 @@
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { partnerOrderTableStores } from '../adapters/aws-clients.js';
-import { mapIspMessage, messageMappingFor } from '../adapters/isp/message-mappings.js';
 import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.js';
 import { lifecycleMetrics, partnerMessageRefused } from '../adapters/metrics.js';
-import { ispConfigOf, ispMessageDeps } from '../adapters/partner-message-deps.js';
+import { ispMessageDeps } from '../adapters/partner-message-deps.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import { IspEventClaims, IspEvidenceClaims } from '../core/evidence.js';
 import { parseOrThrow } from '../core/parse.js';
@@ -39,14 +38,10 @@ export const handler = httpHandler(
     const body = event.body ?? '';
     const claims = await verifyIspMessage(body, kind, messageDeps);
     const { iss, iat: _iat, jti: _jti, exp: _exp, ...signed } = claims;
-    // A partner with its own message shapes has them mapped to ours by its adapter's mapping.
-    // The same cached read that found the issuer's keys.
-    const isp = await ispConfigOf(iss);
-    const content = isp ? mapIspMessage(messageMappingFor(isp.adapter), kind, signed, isp) : signed;
     const result =
       kind === 'event'
-        ? await applyIspEvent(deps, iss, parseOrThrow(IspEventClaims, content))
-        : await importEvidence(deps, iss, parseOrThrow(IspEvidenceClaims, content), body.trim());
+        ? await applyIspEvent(deps, iss, parseOrThrow(IspEventClaims, signed))
+        : await importEvidence(deps, iss, parseOrThrow(IspEvidenceClaims, signed), body.trim());
     // Applied, duplicate and stale alike are acknowledged: the partner must not retry them.
     return json(200, result);
   },

@@ -489,13 +489,12 @@ describe('partner messages', () => {
     expect(await holdersOf(Object.keys(owners))).toEqual(owners);
   }, 180_000);
 
-  it('isp-callback carries no partner adapter (it reads messages, opens no order): only the message mappings', async () => {
+  it('isp-callback carries no partner adapter (it reads messages, opens no order)', async () => {
     const modules = await bundledModules('isp-callback');
     const adapterCode = ['registry.ts', 'http-adapter.ts', 'test-isp-adapter.ts'].map(
       (f) => `lambdas/adapters/isp/${f}`,
     );
     expect([...adapterCode, 'lambdas/core/isp-http.ts'].filter((f) => modules.includes(f))).toEqual([]);
-    expect(modules).toContain('lambdas/adapters/isp/message-mappings.ts');
   }, 60_000);
 
   it('isp-callback constructs no person name pattern (its Unicode classes cost ~0.4 ms to parse; no partner message field uses it)', async () => {

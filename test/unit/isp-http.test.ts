@@ -5,8 +5,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidEnvironment } from '../../lambdas/adapters/env.js';
 import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
-import { mapIspMessage, messageMappingFor } from '../../lambdas/adapters/isp/message-mappings.js';
-import { ispAdapterFor } from '../../lambdas/adapters/isp/registry.js';
 import { IspUnavailable } from '../../lambdas/core/errors.js';
 import {
   backoffMs,
@@ -21,7 +19,7 @@ import {
   worstCaseMs,
 } from '../../lambdas/core/isp-http.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
-import type { IspMessageMapping, OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
+import type { OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
 import { loadConfig } from '../../local/config.js';
 import { captureLogs, logLines } from '../support/logs.js';
 import { ispConfig } from './fixtures.js';
@@ -365,31 +363,5 @@ describe('the http adapter with a stubbed partner', () => {
       reason: expect.stringMatching(/^The partner secret variable SERIAL_NUMBER_KEY is not listed/),
     });
     expect(`${written} ${(err as Error).message}`).not.toContain('the-serial-number-key-value');
-  });
-});
-
-describe('mapIspMessage', () => {
-  const isp = ispConfig({ issuer: 'Partner-X', adapter: 'mapping' });
-  const claims = { refId: VALUES.refId, status: 'STARTED' };
-
-  it('uses the mapping’s hook for the message kind', () => {
-    const mapping: IspMessageMapping = {
-      mapEvent: (c) => ({ refId: c.refId, event: c.status === 'STARTED' ? 'waiting-for-doc' : 'done' }),
-    };
-
-    expect(mapIspMessage(mapping, 'event', claims, isp)).toEqual({
-      refId: VALUES.refId,
-      event: 'waiting-for-doc',
-    });
-    expect(mapIspMessage(mapping, 'evidence', claims, isp)).toBe(claims);
-  });
-
-  it('leaves the claims as they are where no mapping is registered: the adapters’ partners send ours', () => {
-    for (const adapter of ['http', 'test-isp']) {
-      expect(ispAdapterFor(adapter)?.name).toBe(adapter);
-      expect(messageMappingFor(adapter)).toBeUndefined();
-    }
-    expect(messageMappingFor('toString')).toBeUndefined();
-    expect(mapIspMessage(undefined, 'evidence', claims, isp)).toBe(claims);
   });
 });

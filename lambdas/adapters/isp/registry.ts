@@ -1,7 +1,7 @@
 /**
  * The adapter plug-ins by name, as the catalogue's `adapter` field refers to them: one per kind of
- * partner interface, each implementing the partner port (usecases/ports/partner.ts). How a partner's
- * own message shapes become ours is registered apart (`message-mappings.ts`).
+ * partner interface, each implementing the partner port (usecases/ports/partner.ts). Partners send
+ * their messages (events, evidence) in our shape, signed, to isp-callback, which needs no adapter.
  */
 
 import type { IspAdapter } from '../../usecases/ports/partner.js';

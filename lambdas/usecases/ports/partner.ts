@@ -46,21 +46,6 @@ export interface IspAdapter {
   }): Promise<VerifiedClaims>;
 }
 
-/**
- * How the messages of a partner that sends them in shapes of its own become ours, registered under
- * its adapter's name (adapters/isp/message-mappings.ts) apart from the adapter, so that the partner
- * callback carries no adapter's order-opening code.
- */
-export interface IspMessageMapping {
-  /**
-   * Maps the verified claims of a partner's status event to ours (`IspEventClaims`), before they
-   * are validated. Absent: the partner sends ours.
-   */
-  mapEvent?(claims: Record<string, unknown>, isp: IspConfig): Record<string, unknown>;
-  /** The same for evidence (`IspEvidenceClaims`). */
-  mapEvidence?(claims: Record<string, unknown>, isp: IspConfig): Record<string, unknown>;
-}
-
 /** The adapter for a catalogue `adapter` name; undefined for an unknown one. */
 export type IspAdapterFor = (name: string) => IspAdapter | undefined;
 
