@@ -65,6 +65,9 @@ async function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise
     if (err.statusCode !== undefined && err.statusCode !== 200) throw unavailable(`HTTP ${err.statusCode}`);
     if (err.kind === 'timeout') throw unavailable(`no answer within ${timeoutMs} ms`);
     if (err.kind === 'too-large') throw unavailable(`larger than ${maxBytes} bytes`);
+    // The status came, the body did not: a server or proxy dropping the connection mid-answer.
+    if (err.statusCode !== undefined)
+      throw unavailable(`HTTP ${err.statusCode} cut off before its end (${err.message})`);
     throw unavailable(err.message);
   });
   // No redirect is followed: Cognito answers its key set directly.

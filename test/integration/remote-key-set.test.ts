@@ -262,12 +262,21 @@ describe('a key set that cannot be had', () => {
     );
   });
 
-  it('cut off in the middle of its answer', async () => {
+  it('cut off in the middle of its answer, after its status and part of its body', async () => {
     await startServer();
     server.answer = (res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2048' });
-      res.write('{"keys":[');
-      setImmediate(() => res.socket?.destroy());
+      // Cut once the headers and the first bytes are on their way, not before.
+      res.write('{"keys":[', () => res.socket?.destroy());
+    };
+
+    expect(await reasonFor()).toBe('HTTP 200 cut off before its end (ECONNRESET)');
+  });
+
+  it('closed before it answered anything', async () => {
+    await startServer();
+    server.answer = (res) => {
+      res.socket?.destroy();
     };
 
     expect(await reasonFor()).toBe('ECONNRESET');

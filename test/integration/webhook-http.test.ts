@@ -123,12 +123,19 @@ describe('a webhook message sent', () => {
 
   it('reads no more than 64 KB of an answer, whose status still decides', async () => {
     const { r, port } = await receiver();
-    const megabyte = 'x'.repeat(1024 * 1024);
-    r.answer = (res) => res.writeHead(200).end(megabyte); // declared length
+    // A declared length over the limit ends the exchange at the headers: this receiver sends the
+    // first 64 KB of its 16 MB and then waits, which a transport reading on would wait out.
+    let held: ServerResponse | undefined;
+    r.answer = (res) => {
+      res.writeHead(200, { 'content-length': String(16 * 1024 * 1024) });
+      res.write('x'.repeat(64 * 1024));
+      held = res;
+    };
     expect(await transport.post(`http://127.0.0.1:${port}/hooks`, message, LOCAL)).toEqual({
       ok: true,
       statusCode: 200,
     });
+    held?.destroy();
 
     let written = 0;
     r.answer = (res) => {
