@@ -97,6 +97,11 @@ export interface FunctionFootprint {
     importCpuRatio: number;
     /** readyCpuMs / the reference's readyCpuMs. */
     readyCpuRatio: number;
+    /** With a first call (FIRST_CALLS): the reference's first invocation, with the function's request. */
+    firstCallMs?: number;
+    coldMs?: number;
+    /** coldMs / the reference's coldMs. */
+    coldRatio?: number;
   };
   /**
    * The ratio the goal reads: the import's, for a function with AWS clients; the whole init's for
@@ -109,6 +114,8 @@ export interface FunctionFootprint {
    * functions in FIRST_CALLS and the floors; every AWS call answered by the stub endpoint).
    */
   firstCallMs?: number;
+  /** The statuses the first invocation answered, one per sample (which path it took). */
+  firstCallStatuses?: number[];
   /** Median over the samples of init + the first invocation: what a cold start really costs. */
   coldMs?: number;
   /** coldMs / the floor's coldMs (its samples alternating with this function's). */
@@ -222,27 +229,70 @@ export function lambdaEnvironment(
   };
 }
 
-/**
- * The first invocation a cold start is measured with, per function: a valid request, which the
- * stub endpoint (every AWS call answered with an empty item) turns into the path of an unknown key
- * — verify's negative answer, after its two GetItems, the decision and its metric. Its floor's
- * samples then make their one GetItem, answered the same way.
- */
-export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
-  verify: {
-    httpMethod: 'POST',
-    path: '/api/verify',
-    resource: '/api/verify',
-    headers: { 'content-type': 'application/json' },
+/** An API Gateway proxy event for the first calls, as the gateway hands a request to the function. */
+function request(
+  method: 'GET' | 'POST',
+  path: string,
+  resource: string,
+  headers: Record<string, string>,
+  body: string,
+  pathParameters: Record<string, string> | null = null,
+): unknown {
+  return {
+    httpMethod: method,
+    path,
+    resource,
+    headers: { host: 'srs.example.com', ...headers },
+    pathParameters,
+    queryStringParameters: null,
     requestContext: { requestId: 'bench-first-call' },
     isBase64Encoded: false,
-    body: JSON.stringify({
+    body,
+  };
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/**
+ * The first invocation a cold start is measured with, per function: a valid request, every AWS
+ * call answered by the stub endpoint with an empty item. Verify: the path of an unknown key, its
+ * negative answer after its two GetItems, the decision and its metric. The terms page's acceptance
+ * (POST): the acceptance form checked by its schema, which that call loads with zod (ADR 0020's
+ * two-step rules moved it out of the import), then the terms link read, not found (the error page).
+ * The demo portal's signer form (POST): its schema loaded with zod and checked, the journey cookie
+ * written, and the service's verify called over HTTP (PUBLIC_BASE_URL points at the stub, which
+ * answers 200: the redirect to the ready page). A function's floor makes its own calls (`{}`: one
+ * GetItem, a task token completed, …); the edge reference, for a function without AWS clients, the
+ * function's request.
+ */
+export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
+  verify: request(
+    'POST',
+    '/api/verify',
+    '/api/verify',
+    { 'content-type': 'application/json' },
+    JSON.stringify({
       msisdn: '41791234567',
       claimedIdentity: 'bench-client',
       assuranceLevel: 3,
       distinguishedName: 'gn=Hans, sn=Muster, cn=Hans Muster, c=CH',
     }),
-  },
+  ),
+  'terms-page': request(
+    'POST',
+    '/terms/bench-terms-link-token-0123456789abcdefghij',
+    '/terms/{token}',
+    FORM,
+    'accept=yes&pseudonym=Hans+Muster',
+    { token: 'bench-terms-link-token-0123456789abcdefghij' },
+  ),
+  'demo-portal': request(
+    'POST',
+    '/demo-portal',
+    '/demo-portal',
+    FORM,
+    'firstName=Hans&lastName=Muster&mobile=%2B41791234567&need=aes-zertes',
+  ),
 };
 
 /**
@@ -259,6 +309,7 @@ const cpu = process.threadCpuUsage(cpu0);
 const readyCpu = process.threadCpuUsage();
 if (typeof m.handler !== 'function') throw new Error('no handler export');
 let firstCallMs;
+let firstCallStatus;
 if (process.env.BENCH_FIRST_EVENT) {
   const context = {
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: '$LATEST',
@@ -266,10 +317,10 @@ if (process.env.BENCH_FIRST_EVENT) {
     awsRequestId: 'bench-first-call', logGroupName: 'bench', logStreamName: 'bench',
     callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 30000,
   };
-  await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context);
+  firstCallStatus = (await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context))?.statusCode;
   firstCallMs = performance.now() - t1;
 }
-process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, readyCpuMs: (readyCpu.user + readyCpu.system) / 1000, firstCallMs }) + '\\n', () => process.exit(0));
+process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, readyCpuMs: (readyCpu.user + readyCpu.system) / 1000, firstCallMs, firstCallStatus }) + '\\n', () => process.exit(0));
 `;
 
 /**
@@ -295,6 +346,8 @@ interface Sample {
   readyMs: number;
   readyCpuMs: number;
   firstCallMs?: number;
+  /** The HTTP status the first call answered: which path it took. */
+  firstCallStatus?: number;
 }
 
 const AWS_SDK_CLIENT = /^@aws-sdk\/(?:client|lib)-/;
@@ -338,7 +391,13 @@ async function probe(
 ): Promise<Sample> {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], {
     env: {
-      ...lambdaEnvironment(name),
+      // A first call's requests to the service itself (the demo portal's) go to the stub too.
+      ...lambdaEnvironment(
+        name,
+        firstCall
+          ? { publicBaseUrl: firstCall.endpoint, tokenUrl: `${firstCall.endpoint}/oauth2/token` }
+          : {},
+      ),
       BENCH_BUNDLE_URL: pathToFileURL(bundle).href,
       ...(firstCall
         ? { BENCH_FIRST_EVENT: JSON.stringify(firstCall.event), AWS_ENDPOINT_URL: firstCall.endpoint }
@@ -416,7 +475,7 @@ async function footprint(
     for (let i = 0; i < samples; i++) {
       if (floor)
         floors.push(await probe(floor.name, floor.bundle, outdir, firstCall && { ...firstCall, event: {} }));
-      if (reference) references.push(await probe(reference.name, reference.bundle, outdir));
+      if (reference) references.push(await probe(reference.name, reference.bundle, outdir, firstCall));
       own.push(await probe(name, bundle, outdir, firstCall));
     }
   } catch (err) {
@@ -431,7 +490,10 @@ async function footprint(
       error: message.find((line) => /^\w+: /.test(line)) ?? message.at(-1) ?? '',
     };
   }
-  const mine = medians(own);
+  const mine = {
+    ...medians(own),
+    ...(firstCall ? { firstCallStatuses: own.map((sample) => sample.firstCallStatus ?? 0) } : {}),
+  };
   const edge = references.length ? againstEdge(mine, medians(references)) : undefined;
   if (!floor) return { ...base, ...mine, initRatio: 0, samples: own.length, ...(edge ? { edge } : {}) };
   const floorMs = medians(floors);
@@ -469,6 +531,13 @@ function againstEdge(
     readyRatio: round(mine.readyMs / reference.readyMs, 2),
     importCpuRatio: round(mine.importCpuMs / reference.importCpuMs, 2),
     readyCpuRatio: round(mine.readyCpuMs / reference.readyCpuMs, 2),
+    ...(mine.coldMs && reference.coldMs
+      ? {
+          firstCallMs: reference.firstCallMs as number,
+          coldMs: reference.coldMs,
+          coldRatio: round(mine.coldMs / reference.coldMs, 2),
+        }
+      : {}),
   };
 }
 

@@ -338,10 +338,14 @@ export function renderReport(r: BenchResults): string {
       ...edgeLines(c),
       ...c.functions
         .filter((f) => f.coldMs !== undefined && f.floorMs?.coldMs !== undefined)
-        .map(
-          (f) =>
-            `Cold start with its first invocation (init + first call, every AWS call answered by a stub endpoint): ${f.name} ${f.readyMs} + ${f.firstCallMs} ms → ${f.coldMs} ms against ${f.floor} ${f.floorMs?.readyMs} + ${f.floorMs?.firstCallMs} ms → ${f.floorMs?.coldMs} ms: ${f.coldRatioToFloor}× (medians per sample)`,
-        ),
+        .map((f) => {
+          // A function without AWS clients is also set against the middy edge, invoked with its request.
+          const edge =
+            f.edge?.coldMs !== undefined
+              ? `; against ${c.edge.name} ${f.edge.readyMs} + ${f.edge.firstCallMs} ms → ${f.edge.coldMs} ms: ${f.edge.coldRatio}×`
+              : '';
+          return `Cold start with its first invocation (init + first call, every AWS call answered by a stub endpoint): ${f.name} ${f.readyMs} + ${f.firstCallMs} ms → ${f.coldMs} ms against ${f.floor} ${f.floorMs?.readyMs} + ${f.floorMs?.firstCallMs} ms → ${f.floorMs?.coldMs} ms: ${f.coldRatioToFloor}×${edge} (medians per sample)`;
+        }),
     );
   }
 

@@ -46,4 +46,32 @@ describe('cold-start benchmark environment', () => {
     expect(verify?.floorMs?.firstCallMs).toBeGreaterThan(0);
     expect(verify?.coldRatioToFloor).toBeGreaterThan(0);
   }, 300_000);
+
+  it('times the first requests that load zod since the two-step rules: the terms acceptance and the portal’s signer form', async () => {
+    const figures = await measureColdStarts({
+      functions: ['terms-page', 'demo-portal'],
+      samples: 1,
+      deadline: Date.now() + 300_000,
+    });
+    const [terms, portal] = figures.functions;
+
+    // The acceptance passed its form's schema and found no terms link at the stub (404, the refusal
+    // page), against its floor; the signer form passed its schema and the stub's verify answered
+    // positive (303 to the ready page), against the empty handler and the edge.
+    expect([terms?.error, terms?.firstCallStatuses, terms?.floor]).toEqual([
+      undefined,
+      [404],
+      'floor:dynamodb-sfn',
+    ]);
+    expect(terms?.floorMs?.firstCallMs).toBeGreaterThan(0);
+    expect(terms?.coldRatioToFloor).toBeGreaterThan(0);
+    expect([portal?.error, portal?.firstCallStatuses, portal?.floor]).toEqual([
+      undefined,
+      [303],
+      'floor:empty',
+    ]);
+    expect(portal?.coldRatioToFloor).toBeGreaterThan(0);
+    expect(portal?.edge?.firstCallMs).toBeGreaterThan(0);
+    expect(portal?.edge?.coldRatio).toBeGreaterThan(0);
+  }, 300_000);
 });
