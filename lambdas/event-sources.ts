@@ -1,7 +1,8 @@
 /**
  * The functions that are not behind a route or a state machine task but fed by an event source:
  * the table's change feed and the webhook delivery queue. One definition, read by the CDK stack
- * (event source mappings) and by the embedded stack (its DynamoDB Streams and SQS emulations).
+ * (event source mappings) and by the embedded stack (its DynamoDB Streams and SQS emulations, with
+ * the same batch sizes, retry limits, record age, batch splitting and dead-letter queues).
  * Pure data.
  */
 
@@ -12,11 +13,14 @@ export interface StreamSource {
   /** Only records whose item keys have these values reach the function (an event filter in AWS). */
   keyFilter: Record<string, string>;
   batchSize: number;
-  /**
-   * How often a failing batch is retried before its records' metadata go to the on-failure queue
-   * (AWS; the embedded stack retries without a limit, with a growing pause).
-   */
+  /** How often a failing batch is retried before its records' metadata go to the on-failure queue. */
   retryAttempts: number;
+  /**
+   * A function error (a timeout, a crash), unlike a reported record, names no record: the batch is
+   * split and each half retried, so that one record that kills the function does not take the
+   * others of its batch to the on-failure queue with it.
+   */
+  bisectBatchOnError: boolean;
   /**
    * A record older than this goes to the on-failure queue instead of being read again (AWS): less
    * than the stream's 24-hour retention by more than the longest run of retries (100 × the 30 s
@@ -50,6 +54,7 @@ export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [
       keyFilter: { SK: ORDER_SK },
       batchSize: 100,
       retryAttempts: 100,
+      bisectBatchOnError: true,
       maxRecordAgeSeconds: 22 * 3600,
     },
     timeoutSeconds: 30,

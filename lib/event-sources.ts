@@ -66,10 +66,7 @@ export function connectEventSource(
       retryAttempts: source.retryAttempts,
       maxRecordAge: Duration.seconds(source.maxRecordAgeSeconds),
       reportBatchItemFailures: true,
-      // A function error (a timeout, a crash), unlike a reported record, names no record: the batch
-      // is split and each half retried, so that one record that kills the function does not take
-      // the other 99 of its batch to the on-failure queue with it.
-      bisectBatchOnError: true,
+      bisectBatchOnError: source.bisectBatchOnError,
       onFailure: new eventSources.SqsDlq(deps.queues.get('webhook-dead-letters') as sqs.Queue),
       filters: [
         lambda.FilterCriteria.filter({

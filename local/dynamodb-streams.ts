@@ -7,9 +7,14 @@
  * DynamoDB's answer. A put's new image is its item. Limits: an update's record has no old image,
  * and the stream lives in memory (records not yet consumed do not survive a restart).
  *
- * The consumer gets the records in write order, in batches; a batch that fails (or reports a
- * failed record) is retried from the failed record on, with growing pauses.
+ * The consumer gets the records in write order, in batches, as the event source mapping of the
+ * stack (lambdas/event-sources.ts) hands them: a batch that reports a failed record is retried from
+ * that record on, with growing pauses; one whose function fails (throws) is split in halves while it
+ * has more than one record (bisect on error; a split is not a retry); a batch still failing after
+ * the retry attempts, or a record older than the maximum record age, is discarded and its metadata
+ * go to the on-failure destination, in the message Lambda sends there (`DDBStreamBatchInfo`).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { replayWithAnswer } from './dynalite-replay.js';
 
@@ -39,17 +44,38 @@ export interface StreamConsumerResult {
 
 type Consumer = (records: StreamRecord[]) => Promise<StreamConsumerResult | undefined>;
 
+/** The event source mapping's settings: those of the stack's (`StreamSource`) and where discards go. */
+export interface StreamSubscription {
+  batchSize: number;
+  keyFilter: Record<string, string>;
+  retryAttempts: number;
+  maxRecordAgeSeconds: number;
+  bisectBatchOnError: boolean;
+  /** The on-failure destination: gets the JSON message Lambda sends for each discarded batch. */
+  onFailure(message: string): void;
+  /** The consumer function's ARN, as the message names it. */
+  functionArn: string;
+  /** The first retry's pause (ms); each further one doubles, up to `maxRetryPauseMs`. */
+  retryPauseMs?: number;
+  maxRetryPauseMs?: number;
+}
+
+/** Why records were discarded, as Lambda's on-failure message says. */
+type DiscardCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
+
 const WRITES: Record<string, string> = { PutItem: 'ALL_OLD', DeleteItem: 'ALL_OLD', UpdateItem: 'ALL_NEW' };
-const MAX_RETRY_PAUSE_MS = 30_000;
 
 export class LocalDynamoStream {
   private readonly records: StreamRecord[] = [];
   private sequence = 0;
   private consumer:
-    | { invoke: Consumer; batchSize: number; keyFilter: Record<string, string>; retryPauseMs: number }
+    | (StreamSubscription & { invoke: Consumer; retryPauseMs: number; maxRetryPauseMs: number })
     | undefined;
   private running = false;
+  /** Failed invocations of the batch at the head of the stream since it last moved. */
   private failures = 0;
+  /** While a failing batch is split: how many records the next batch may take at most. */
+  private batchLimit: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Set once the consumer has stopped: from then on writes are refused (the table closes next). */
@@ -61,6 +87,8 @@ export class LocalDynamoStream {
   constructor(
     private readonly tableName: string,
     private readonly keyNames: string[],
+    /** The clock of the records' creation times and their age (tests move it). */
+    private readonly now: () => number = Date.now,
   ) {
     this.arn = `arn:aws:dynamodb:local:000000000000:table/${tableName}/stream/local`;
   }
@@ -98,11 +126,8 @@ export class LocalDynamoStream {
   }
 
   /** Lambda's event source mapping: records whose keys match the filter go to `invoke`. */
-  subscribe(
-    invoke: Consumer,
-    options: { batchSize: number; keyFilter: Record<string, string>; retryPauseMs?: number },
-  ) {
-    this.consumer = { invoke, retryPauseMs: 100, ...options };
+  subscribe(invoke: Consumer, subscription: StreamSubscription) {
+    this.consumer = { invoke, retryPauseMs: 100, maxRetryPauseMs: 30_000, ...subscription };
     this.wake();
   }
 
@@ -180,7 +205,7 @@ export class LocalDynamoStream {
       awsRegion: 'local',
       eventSourceARN: this.arn,
       dynamodb: {
-        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        ApproximateCreationDateTime: Math.floor(this.now() / 1000),
         Keys: keys,
         ...(newImage ? { NewImage: newImage } : {}),
         ...(oldImage ? { OldImage: oldImage } : {}),
@@ -212,9 +237,12 @@ export class LocalDynamoStream {
     let pause = 0;
     try {
       while (this.records.length && !this.closed) {
-        const batch = this.records.slice(0, consumer.batchSize);
+        this.discardExpired(consumer);
+        const batch = this.records.slice(0, this.batchLimit ?? consumer.batchSize);
+        if (!batch.length) break;
         const wanted = batch.filter((r) => this.matches(r));
         let failedAt = -1;
+        let functionError = false;
         if (wanted.length) {
           try {
             const result = await consumer.invoke(wanted);
@@ -223,17 +251,39 @@ export class LocalDynamoStream {
             if (first !== undefined && failedAt < 0) failedAt = 0;
           } catch {
             failedAt = 0;
+            functionError = true;
           }
         }
         if (failedAt < 0) {
           this.records.splice(0, batch.length);
           this.failures = 0;
+          this.batchLimit = undefined;
           continue;
         }
-        // Retry from the failed record on, after a pause that grows with each failure.
-        this.records.splice(0, failedAt);
+        // The records before the reported one are done: the batch now starts at it.
+        if (failedAt > 0) {
+          this.records.splice(0, failedAt);
+          this.failures = 0;
+        }
+        const failing = batch.slice(failedAt);
+        const failingWanted = failing.filter((r) => this.matches(r));
+        if (functionError && consumer.bisectBatchOnError && failingWanted.length > 1) {
+          // Split: the first half (by the records the function gets) is tried alone, then the rest.
+          const secondHalf = failingWanted[Math.ceil(failingWanted.length / 2)] as StreamRecord;
+          this.batchLimit = failing.indexOf(secondHalf);
+          this.failures = 0;
+          continue;
+        }
         this.failures += 1;
-        pause = Math.min(MAX_RETRY_PAUSE_MS, consumer.retryPauseMs * 2 ** (this.failures - 1));
+        if (this.failures > consumer.retryAttempts) {
+          this.discard(consumer, failingWanted, 'RetryAttemptsExhausted', functionError);
+          this.records.splice(0, failing.length);
+          this.failures = 0;
+          this.batchLimit = undefined;
+          continue;
+        }
+        // Retried after a pause that grows with each failure.
+        pause = Math.min(consumer.maxRetryPauseMs, consumer.retryPauseMs * 2 ** (this.failures - 1));
         break;
       }
     } finally {
@@ -241,5 +291,62 @@ export class LocalDynamoStream {
       if (pause) this.wake(pause);
       else if (this.records.length) this.wake();
     }
+  }
+
+  /** The records at the head older than the maximum record age: discarded, unread. */
+  private discardExpired(consumer: NonNullable<LocalDynamoStream['consumer']>): void {
+    const oldest = this.now() / 1000 - consumer.maxRecordAgeSeconds;
+    const expired = this.records.findIndex((r) => r.dynamodb.ApproximateCreationDateTime >= oldest);
+    const count = expired < 0 ? this.records.length : expired;
+    if (!count) return;
+    const records = this.records.splice(0, count);
+    this.discard(
+      consumer,
+      records.filter((r) => this.matches(r)),
+      'RecordAgeExceeded',
+      false,
+    );
+    this.failures = 0;
+    this.batchLimit = undefined;
+  }
+
+  /** What Lambda sends the on-failure destination for discarded records (their metadata, no data). */
+  private discard(
+    consumer: NonNullable<LocalDynamoStream['consumer']>,
+    records: StreamRecord[],
+    condition: DiscardCondition,
+    functionError: boolean,
+  ): void {
+    const first = records[0];
+    const last = records.at(-1);
+    if (!first || !last) return;
+    const arrival = (r: StreamRecord) =>
+      new Date(r.dynamodb.ApproximateCreationDateTime * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    consumer.onFailure(
+      JSON.stringify({
+        requestContext: {
+          requestId: randomUUID(),
+          functionArn: consumer.functionArn,
+          condition,
+          approximateInvokeCount: this.failures,
+        },
+        responseContext: {
+          statusCode: 200,
+          executedVersion: '$LATEST',
+          ...(functionError ? { functionError: 'Unhandled' } : {}),
+        },
+        version: '1.0',
+        timestamp: new Date(this.now()).toISOString(),
+        DDBStreamBatchInfo: {
+          shardId: 'shardId-local',
+          startSequenceNumber: first.dynamodb.SequenceNumber,
+          endSequenceNumber: last.dynamodb.SequenceNumber,
+          approximateArrivalOfFirstRecord: arrival(first),
+          approximateArrivalOfLastRecord: arrival(last),
+          batchSize: records.length,
+          streamArn: this.arn,
+        },
+      }),
+    );
   }
 }

@@ -223,7 +223,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
 
   const sqs = new LocalSqs(`${baseUrl}/_aws/sqs`);
-  sqs.createQueue('webhook-deliveries-dlq');
+  // The stack's webhook-dead-letters: what failed for good, deliveries and change-feed batches alike.
+  const deadLetters = sqs.createQueue('webhook-deliveries-dlq');
   for (const fn of EVENT_SOURCE_FUNCTIONS) {
     const invoke = async <E, R>(event: E): Promise<R> => {
       // Lambda-shaped context, as the API and task functions get (Powertools reads it).
@@ -247,9 +248,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           options.webhooks?.visibilityTimeoutSeconds ?? fn.source.visibilityTimeoutSeconds,
       });
     } else {
+      // Discarded records' metadata go to the dead-letter queue, as the stack's on-failure destination.
       stream.subscribe((records) => invoke({ Records: records }), {
-        batchSize: fn.source.batchSize,
-        keyFilter: fn.source.keyFilter,
+        ...fn.source,
+        functionArn: `arn:aws:lambda:local:000000000000:function:${fn.handler}`,
+        onFailure: (message) =>
+          sqs.handleAwsRequest(
+            'AmazonSQS.SendMessage',
+            JSON.stringify({ QueueUrl: deadLetters, MessageBody: message }),
+          ),
       });
     }
   }

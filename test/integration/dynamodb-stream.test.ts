@@ -1,0 +1,149 @@
+/**
+ * The embedded stack's change feed (local/dynamodb-streams.ts) gives up on records as the stack's
+ * event source mapping does, with its settings (lambdas/event-sources.ts, the change feed's fan-out):
+ * a function error splits the batch until the record it fails on is alone, that record is retried
+ * `retryAttempts` times and then discarded, a record older than `maxRecordAgeSeconds` is discarded
+ * unread, and each discard sends the on-failure destination Lambda's message (its metadata, no data).
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ORDER_SK } from '../../lambdas/adapters/dynamo/table-schema.js';
+import { EVENT_SOURCE_FUNCTIONS, type StreamSource } from '../../lambdas/event-sources.js';
+import { embeddedDocumentClient, startDynamo } from '../../local/dynamodb.js';
+import { LocalDynamoStream, type StreamRecord } from '../../local/dynamodb-streams.js';
+import { waitFor } from '../support/stack.js';
+
+const TABLE = 'srs-stream-test';
+const FANOUT = EVENT_SOURCE_FUNCTIONS.find((f) => f.handler === 'webhook-fanout');
+const SOURCE = FANOUT?.source as StreamSource;
+const FUNCTION_ARN = 'arn:aws:lambda:local:000000000000:function:webhook-fanout';
+
+interface OnFailureMessage {
+  requestContext: { condition: string; approximateInvokeCount: number; functionArn: string };
+  responseContext: { statusCode: number; functionError?: string };
+  DDBStreamBatchInfo: {
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    batchSize: number;
+    streamArn: string;
+  };
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+/** A table whose change feed goes to `invoke` with the fan-out's settings, on a clock the test moves. */
+async function feed(invoke: (records: StreamRecord[]) => Promise<undefined>) {
+  const clock = { now: Date.parse('2026-11-30T12:00:00Z') };
+  const stream = new LocalDynamoStream(TABLE, ['PK', 'SK'], () => clock.now);
+  const dynamo = await startDynamo({ tableName: TABLE, stream });
+  const db = embeddedDocumentClient(dynamo.endpoint);
+  closers.push(async () => {
+    await stream.close();
+    db.destroy();
+    await dynamo.close();
+  });
+  const discarded: OnFailureMessage[] = [];
+  const put = (refId: string) =>
+    db.send(new PutCommand({ TableName: TABLE, Item: { PK: `ORDER#${refId}`, SK: ORDER_SK, refId } }));
+  const start = () =>
+    stream.subscribe(invoke, {
+      ...SOURCE,
+      functionArn: FUNCTION_ARN,
+      onFailure: (message) => discarded.push(JSON.parse(message) as OnFailureMessage),
+      // The stack's pauses between retries, shortened: the test waits for the outcome, not the clock.
+      retryPauseMs: 1,
+      maxRetryPauseMs: 1,
+    });
+  return { clock, put, start, discarded };
+}
+
+const refIdOf = (r: StreamRecord) => (r.dynamodb.NewImage as { refId: { S: string } }).refId.S;
+
+describe('the change feed, for records its function keeps failing on', () => {
+  it('splits the batch around the record the function fails on, retries it alone as often as set, then discards it', async () => {
+    const batches: string[][] = [];
+    const done: string[] = [];
+    const f = await feed(async (records) => {
+      const refIds = records.map(refIdOf);
+      batches.push(refIds);
+      if (refIds.includes('poison')) throw new Error('the function crashed');
+      done.push(...refIds);
+      return undefined;
+    });
+    for (const refId of ['a', 'b', 'poison', 'c']) await f.put(refId);
+
+    f.start();
+    await waitFor(
+      async () => f.discarded.length > 0 && done.length === 3,
+      (settled) => settled,
+      { timeoutMs: 60_000 },
+    );
+
+    expect(SOURCE.bisectBatchOnError).toBe(true);
+    expect(done).toEqual(['a', 'b', 'c']);
+    // The whole batch, its halves, then the record alone: once and `retryAttempts` times again.
+    expect(batches.slice(0, 3)).toEqual([
+      ['a', 'b', 'poison', 'c'],
+      ['a', 'b'],
+      ['poison', 'c'],
+    ]);
+    const alone = batches.filter((b) => b.length === 1 && b[0] === 'poison');
+    expect(alone).toHaveLength(SOURCE.retryAttempts + 1);
+    expect(f.discarded).toEqual([
+      {
+        requestContext: expect.objectContaining({
+          condition: 'RetryAttemptsExhausted',
+          approximateInvokeCount: SOURCE.retryAttempts + 1,
+          functionArn: FUNCTION_ARN,
+        }),
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        version: '1.0',
+        timestamp: '2026-11-30T12:00:00.000Z',
+        DDBStreamBatchInfo: {
+          shardId: 'shardId-local',
+          // The third record written.
+          startSequenceNumber: '000000000000000000003',
+          endSequenceNumber: '000000000000000000003',
+          approximateArrivalOfFirstRecord: '2026-11-30T12:00:00Z',
+          approximateArrivalOfLastRecord: '2026-11-30T12:00:00Z',
+          batchSize: 1,
+          streamArn: `arn:aws:dynamodb:local:000000000000:table/${TABLE}/stream/local`,
+        },
+      },
+    ]);
+  });
+
+  it('discards a record older than the maximum record age without handing it over again', async () => {
+    let calls = 0;
+    const f = await feed(async () => {
+      calls += 1;
+      // The first attempt fails, and by the retry the record is past its age.
+      f.clock.now += (SOURCE.maxRecordAgeSeconds + 1) * 1000;
+      throw new Error('the function timed out');
+    });
+    await f.put('late');
+
+    f.start();
+    await waitFor(
+      async () => f.discarded.length,
+      (n) => n > 0,
+      { timeoutMs: 60_000 },
+    );
+
+    expect(SOURCE.maxRecordAgeSeconds).toBe(22 * 3600);
+    expect(calls).toBe(1);
+    expect(f.discarded).toHaveLength(1);
+    expect(f.discarded[0]?.requestContext).toMatchObject({
+      condition: 'RecordAgeExceeded',
+      approximateInvokeCount: 1,
+    });
+    expect(f.discarded[0]?.responseContext).toEqual({ statusCode: 200, executedVersion: '$LATEST' });
+    expect(f.discarded[0]?.DDBStreamBatchInfo).toMatchObject({
+      startSequenceNumber: '000000000000000000001',
+      batchSize: 1,
+    });
+  });
+});
