@@ -6,6 +6,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { type OrderTokenClaims, wellFormedOrderTokenClaims } from '../core/introspection.js';
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_TYPE } from '../core/order-token-format.js';
+import { safeParseTwoStep, type TwoStepRule } from '../core/parse.js';
 
 export class InvalidOrderToken extends Error {
   constructor(message: string) {
@@ -43,21 +44,20 @@ export async function verifyOrderToken(
   } catch {
     throw new InvalidOrderToken('Signature, type, issuer or expiry not valid');
   }
-  const claims =
-    wellFormedOrderTokenClaims(payload as Record<string, unknown>) ?? (await claimsBySchema(payload));
-  if (!claims || claims.sub !== claims.refId) throw new InvalidOrderToken('Claims not valid');
-  return claims;
+  const claims = await safeParseTwoStep(orderTokenClaims, payload as Record<string, unknown>);
+  if (!claims.success || claims.data.sub !== claims.data.refId)
+    throw new InvalidOrderToken('Claims not valid');
+  return claims.data;
 }
 
 /**
- * The claims as OrderTokenClaims reads them, for claims wellFormedOrderTokenClaims cannot vouch for
- * (never the service's own): the schema is loaded only then (core/parse.ts TwoStepRule).
+ * A verified token's claims: the service's own are always read without zod; OrderTokenClaims, loaded
+ * only for claims wellFormedOrderTokenClaims cannot vouch for, judges any other (core/parse.ts).
  */
-async function claimsBySchema(payload: unknown): Promise<OrderTokenClaims | undefined> {
-  const { OrderTokenClaims } = await import('../core/order-token-claims-schema.js');
-  const parsed = OrderTokenClaims.safeParse(payload);
-  return parsed.success ? parsed.data : undefined;
-}
+const orderTokenClaims: TwoStepRule<OrderTokenClaims> = {
+  wellFormed: wellFormedOrderTokenClaims,
+  schema: async () => (await import('../core/order-token-claims-schema.js')).OrderTokenClaims,
+};
 
 /** Whether a compact JWS declares itself an order token (`typ: order+jwt`), without verifying it. */
 export function looksLikeOrderToken(token: string): boolean {

@@ -30,9 +30,23 @@ export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown)
  * it accepts what `wellFormed` left or refuses it with every invalid field listed, so that the
  * answers stay the schema's. test/unit/two-step-rules.test.ts holds each `wellFormed` to its schema.
  */
-export interface TwoStepRule<T> {
-  wellFormed(input: Readonly<Record<string, unknown>>): T | undefined;
+export interface TwoStepRule<T, I = Readonly<Record<string, unknown>>> {
+  wellFormed(input: I): T | undefined;
   schema(): Promise<z.ZodMiniType<T>>;
+}
+
+/** What a two-step rule made of an input: its value, or the schema's refusal (as zod's safeParse answers). */
+export type TwoStepResult<T> = { success: true; data: T } | { success: false; error: z.core.$ZodError };
+
+/**
+ * An input through a two-step rule, without throwing: the value `wellFormed` read, else the schema's
+ * verdict (the schema loaded only then) — for callers whose refusal is their own (an OAuth error, an
+ * invalid token, a page without a journey).
+ */
+export async function safeParseTwoStep<T, I>(rule: TwoStepRule<T, I>, input: I): Promise<TwoStepResult<T>> {
+  const read = rule.wellFormed(input);
+  if (read !== undefined) return { success: true, data: read };
+  return (await rule.schema()).safeParse(input);
 }
 
 /** `parseOrThrow` through a two-step rule: the schema is loaded only for an input `wellFormed` leaves. */
@@ -40,5 +54,7 @@ export async function parseTwoStepOrThrow<T>(
   rule: TwoStepRule<T>,
   input: Readonly<Record<string, unknown>>,
 ): Promise<T> {
-  return rule.wellFormed(input) ?? parseOrThrow(await rule.schema(), input);
+  const result = await safeParseTwoStep(rule, input);
+  if (!result.success) throw problems.validation(toFieldErrors(result.error));
+  return result.data;
 }

@@ -14,7 +14,7 @@ import { assertOrderTokenKeysConfigured, orderTokenPublicJwks } from '../adapter
 import { looksLikeOrderToken, verifyOrderToken } from '../adapters/order-token-verifier.js';
 import { type IntrospectionRequest, wellFormedIntrospectionRequest } from '../core/introspection.js';
 import { currentStatus } from '../core/order.js';
-import { toFieldErrors } from '../core/parse.js';
+import { safeParseTwoStep, type TwoStepRule, toFieldErrors } from '../core/parse.js';
 import { Problem } from '../core/problems.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, formBody, publicBaseUrl } from '../http/request.js';
@@ -53,6 +53,12 @@ const invalidRequest = (description: string, errors?: { field: string; message: 
  * The form's fields: a good form read without zod, any other judged by IntrospectionRequest, which is
  * loaded only then (core/parse.ts TwoStepRule; docs/benchmarks.md §3).
  */
+const introspectionRequest: TwoStepRule<IntrospectionRequest> = {
+  wellFormed: wellFormedIntrospectionRequest,
+  schema: async () => (await import('../core/introspection-request-schema.js')).IntrospectionRequest,
+};
+
+/** The form, or an RFC 6749 invalid_request: media type, size, a repeated parameter, the rule's refusal. */
 async function introspectionForm(event: APIGatewayProxyEvent): Promise<IntrospectionRequest> {
   let form: URLSearchParams;
   try {
@@ -72,11 +78,7 @@ async function introspectionForm(event: APIGatewayProxyEvent): Promise<Introspec
       repeated.map((field) => ({ field, message: 'Given more than once.' })),
     );
   }
-  const fields = Object.fromEntries(form);
-  const read = wellFormedIntrospectionRequest(fields);
-  if (read) return read;
-  const { IntrospectionRequest } = await import('../core/introspection-request-schema.js');
-  const parsed = IntrospectionRequest.safeParse(fields);
+  const parsed = await safeParseTwoStep(introspectionRequest, Object.fromEntries(form));
   if (!parsed.success) {
     throw invalidRequest('The token parameter is missing or not valid.', toFieldErrors(parsed.error));
   }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { type Journey, wellFormedJourney } from '../core/demo-portal.js';
-import { toFieldErrors } from '../core/parse.js';
+import { safeParseTwoStep, type TwoStepRule, toFieldErrors } from '../core/parse.js';
 import type * as z from '../core/zod.js';
 import { type FieldErrors, messagePage, STATUS_POLL_SCRIPT } from './demo-portal-pages.js';
 import { HTML_CSP, type HttpResult, headerOf, html } from './handler.js';
@@ -37,6 +37,12 @@ export function portalBase(event: APIGatewayProxyEvent): string {
  */
 export const portalForms = () => import('../core/demo-portal-forms.js');
 
+/** The cookie's journey: one the portal wrote is read without zod, any other judged by the Journey schema. */
+const storedJourney: TwoStepRule<Journey, unknown> = {
+  wellFormed: wellFormedJourney,
+  schema: async () => (await portalForms()).Journey,
+};
+
 /** The journey the cookie holds, if it holds a valid one (read in two steps, as above). */
 export async function readJourney(event: APIGatewayProxyEvent): Promise<Journey | undefined> {
   const cookies = headerOf(event, 'cookie') ?? '';
@@ -52,10 +58,8 @@ export async function readJourney(event: APIGatewayProxyEvent): Promise<Journey 
   } catch {
     return undefined;
   }
-  const journey = wellFormedJourney(value);
-  if (journey) return journey;
-  const parsed = (await portalForms()).Journey.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  const journey = await safeParseTwoStep(storedJourney, value);
+  return journey.success ? journey.data : undefined;
 }
 
 export function journeyCookie(event: APIGatewayProxyEvent, journey: Journey): string {

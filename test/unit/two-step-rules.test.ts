@@ -19,11 +19,20 @@ import {
 } from '../../lambdas/core/introspection.js';
 import { IntrospectionRequest, OrderTokenClaims } from '../../lambdas/core/introspection-schemas.js';
 import { ORDER_TOKEN_SCOPE, orderTokenClaims } from '../../lambdas/core/order-token-format.js';
+import {
+  parseTwoStepOrThrow,
+  safeParseTwoStep,
+  type TwoStepRule,
+  toFieldErrors,
+} from '../../lambdas/core/parse.js';
 import { RefIdParam } from '../../lambdas/core/ref-id.js';
 import { wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
 import { UsageQuery } from '../../lambdas/core/usage-report-schemas.js';
-import { wellFormedVerifyRequest } from '../../lambdas/core/verify-request.js';
+import {
+  type VerifyRequest as VerifyBody,
+  wellFormedVerifyRequest,
+} from '../../lambdas/core/verify-request.js';
 import { DN_PATTERN, VerifyRequest } from '../../lambdas/core/verify-schemas.js';
 import { DeliveriesQuery, DeliveryParams, WebhookIdParam } from '../../lambdas/core/webhook-requests.js';
 import {
@@ -46,10 +55,10 @@ type Input = Readonly<Record<string, unknown>>;
  * made of strings the schema accepts; for `unchanged` (a JSON body or cookie, read as it is), every
  * input the schema returns unchanged — and what it reads is then the input itself.
  */
-function expectHeldToSchema<T>(
-  wellFormed: (input: Input) => T | undefined,
+function expectHeldToSchema<T, I = Input>(
+  wellFormed: (input: I) => T | undefined,
   schema: z.ZodMiniType<T>,
-  input: Input,
+  input: I,
   reads: 'strings' | 'unchanged' = 'strings',
 ) {
   const read = wellFormed(input);
@@ -58,10 +67,10 @@ function expectHeldToSchema<T>(
     expect(judged.success, `the schema refuses what wellFormed read: ${JSON.stringify(input)}`).toBe(true);
     expect(read).toStrictEqual(judged.data);
     if (reads === 'unchanged') expect(read).toStrictEqual(input);
-  } else if (reads === 'strings' && Object.values(input).every((v) => typeof v === 'string')) {
+  } else if (reads === 'strings' && Object.values(input as Input).every((v) => typeof v === 'string')) {
     expect(judged.success, `wellFormed leaves what the schema accepts: ${JSON.stringify(input)}`).toBe(false);
   } else if (reads === 'unchanged' && judged.success) {
-    // What it leaves, the schema accepts only by changing it.
+    // What it leaves, the schema accepts only by changing it (trimming, reformatting a number).
     expect(
       judged.data,
       `wellFormed leaves what the schema returns unchanged: ${JSON.stringify(input)}`,
@@ -526,23 +535,9 @@ describe('the demo portal’s journey cookie', () => {
 
   it('reads only journeys the schema returns unchanged, and each of those (so a cookie the portal wrote loads no zod)', () => {
     fc.assert(
-      fc.property(fc.oneof({ weight: 9, arbitrary: journey }, other), (value) => {
-        const read = wellFormedJourney(value);
-        const judged = Journey.safeParse(value);
-        if (read !== undefined) {
-          expect(judged.success, `the schema refuses what wellFormed read: ${JSON.stringify(value)}`).toBe(
-            true,
-          );
-          expect(read).toStrictEqual(judged.data);
-          expect(read).toStrictEqual(value);
-        } else if (judged.success) {
-          // What it leaves, the schema accepts only by changing it (trimming, reformatting the number).
-          expect(
-            judged.data,
-            `wellFormed leaves a journey as the portal writes it: ${JSON.stringify(value)}`,
-          ).not.toStrictEqual(value);
-        }
-      }),
+      fc.property(fc.oneof({ weight: 9, arbitrary: journey }, other), (value) =>
+        expectHeldToSchema<Journey, unknown>(wellFormedJourney, Journey, value, 'unchanged'),
+      ),
       RUNS,
     );
   });
@@ -555,5 +550,50 @@ describe('the demo portal’s journey cookie', () => {
       refId: refIds[0],
     });
     expect(wellFormedJourney({ signer: { ...signerOut, firstName: ' Zoë' } })).toBeUndefined();
+  });
+});
+
+describe('a two-step rule read without throwing (safeParseTwoStep)', () => {
+  const BODY = {
+    msisdn: '41791234567',
+    claimedIdentity: 'test-client',
+    assuranceLevel: 4,
+    distinguishedName: 'cn=Hans Müller',
+  };
+  /** The verify request's rule, counting the loads of its schema. */
+  function verifyRule() {
+    const rule = {
+      loads: 0,
+      wellFormed: wellFormedVerifyRequest,
+      schema: async () => {
+        rule.loads += 1;
+        return VerifyRequest;
+      },
+    } satisfies TwoStepRule<VerifyBody> & { loads: number };
+    return rule;
+  }
+
+  it('answers what wellFormed read without loading the schema', async () => {
+    const rule = verifyRule();
+
+    expect(await safeParseTwoStep(rule, BODY)).toStrictEqual({ success: true, data: BODY });
+    expect(rule.loads).toBe(0);
+  });
+
+  it('answers the schema’s verdict on what wellFormed leaves: its value, or its refusal without a throw', async () => {
+    const rule = verifyRule();
+    const asText = { ...BODY, assuranceLevel: '4' };
+
+    const refused = await safeParseTwoStep(rule, asText);
+    expect(refused.success).toBe(false);
+    expect(refused.success ? [] : toFieldErrors(refused.error)).toEqual([
+      { field: 'assuranceLevel', message: expect.stringMatching(/^Invalid input/) },
+    ]);
+    expect(rule.loads).toBe(1);
+    // parseTwoStepOrThrow throws the 400 problem with the same field errors.
+    await expect(parseTwoStepOrThrow(rule, asText)).rejects.toMatchObject({
+      status: 400,
+      errors: refused.success ? [] : toFieldErrors(refused.error),
+    });
   });
 });
