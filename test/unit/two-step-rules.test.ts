@@ -43,7 +43,7 @@ import {
 } from '../../lambdas/core/webhooks.js';
 import type * as z from '../../lambdas/core/zod.js';
 import { portablePattern } from '../../lambdas/http/portable-pattern.js';
-import { PAPER_PROVIDERS_FILTERS } from '../../lambdas/http/white-paper.js';
+import { PAPER_PROVIDERS_FILTERS, PAPER_VERIFY_BODY } from '../../lambdas/http/white-paper.js';
 
 const RUNS = { numRuns: 2000 };
 
@@ -316,13 +316,7 @@ describe('the introspection form', () => {
 });
 
 describe('the verify request', () => {
-  const PAPER_BODY = {
-    msisdn: '41791234567',
-    claimedIdentity: 'test-client',
-    assuranceLevel: 3,
-    distinguishedName: 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH',
-  };
-  const EDGES: Record<keyof typeof PAPER_BODY, unknown[]> = {
+  const EDGES: Record<keyof typeof PAPER_VERIFY_BODY, unknown[]> = {
     msisdn: [
       ...['41791234567', '+41791234567', '12345678', '+123456789012345', '123456789012345'],
       ...['1234567', '1234567890123456', '01234567', '+0123456789', '++41791234567', '+', ''],
@@ -343,10 +337,10 @@ describe('the verify request', () => {
       ...['cn="a', 'cn=a\\', 'cn=\\00', 'cn=\\C3', 'cn=a\u200b', 'cn=a\u202e', 'cn=a\u2028', 'cn=a\n'],
     ],
   };
-  const NAMES = Object.keys(EDGES) as (keyof typeof PAPER_BODY)[];
+  const NAMES = Object.keys(EDGES) as (keyof typeof PAPER_VERIFY_BODY)[];
   const allEdges = Object.values(EDGES).flat();
   /** A value for a field: its own edges mostly, sometimes another field's, text, or another JSON value. */
-  const fieldValue = (name: keyof typeof PAPER_BODY) =>
+  const fieldValue = (name: keyof typeof PAPER_VERIFY_BODY) =>
     fc.oneof(
       { weight: 8, arbitrary: fc.constantFrom(...EDGES[name]) },
       { weight: 2, arbitrary: fc.constantFrom(...allEdges) },
@@ -368,12 +362,12 @@ describe('the verify request', () => {
 
   it('is read by wellFormedVerifyRequest exactly as VerifyRequest reads it, every field near its edges', () => {
     for (const name of NAMES) {
-      for (const edge of EDGES[name]) held({ ...PAPER_BODY, [name]: edge });
-      const { [name]: _left, ...without } = PAPER_BODY;
+      for (const edge of EDGES[name]) held({ ...PAPER_VERIFY_BODY, [name]: edge });
+      const { [name]: _left, ...without } = PAPER_VERIFY_BODY;
       held(without);
     }
     for (const extra of ['x', 'constructor', '__proto__'])
-      held(JSON.parse(`${JSON.stringify(PAPER_BODY).slice(0, -1)},"${extra}":1}`));
+      held(JSON.parse(`${JSON.stringify(PAPER_VERIFY_BODY).slice(0, -1)},"${extra}":1}`));
     fc.assert(
       fc.property(body, (input) => held(input)),
       RUNS,
@@ -398,9 +392,9 @@ describe('the verify request', () => {
   });
 
   it('reads the paper’s body as it is, and leaves the schema a body with another field or a level as text', () => {
-    expect(wellFormedVerifyRequest(PAPER_BODY)).toStrictEqual(PAPER_BODY);
-    expect(wellFormedVerifyRequest({ ...PAPER_BODY, assuranceLevel: '3' })).toBeUndefined();
-    expect(wellFormedVerifyRequest({ ...PAPER_BODY, signature: 'x' })).toBeUndefined();
+    expect(wellFormedVerifyRequest(PAPER_VERIFY_BODY)).toStrictEqual(PAPER_VERIFY_BODY);
+    expect(wellFormedVerifyRequest({ ...PAPER_VERIFY_BODY, assuranceLevel: '3' })).toBeUndefined();
+    expect(wellFormedVerifyRequest({ ...PAPER_VERIFY_BODY, signature: 'x' })).toBeUndefined();
   });
 });
 
@@ -554,12 +548,6 @@ describe('the demo portal’s journey cookie', () => {
 });
 
 describe('a two-step rule read without throwing (safeParseTwoStep)', () => {
-  const BODY = {
-    msisdn: '41791234567',
-    claimedIdentity: 'test-client',
-    assuranceLevel: 4,
-    distinguishedName: 'cn=Hans Müller',
-  };
   /** The verify request's rule, counting the loads of its schema. */
   function verifyRule() {
     const rule = {
@@ -576,13 +564,16 @@ describe('a two-step rule read without throwing (safeParseTwoStep)', () => {
   it('answers what wellFormed read without loading the schema', async () => {
     const rule = verifyRule();
 
-    expect(await safeParseTwoStep(rule, BODY)).toStrictEqual({ success: true, data: BODY });
+    expect(await safeParseTwoStep(rule, PAPER_VERIFY_BODY)).toStrictEqual({
+      success: true,
+      data: PAPER_VERIFY_BODY,
+    });
     expect(rule.loads).toBe(0);
   });
 
   it('answers the schema’s verdict on what wellFormed leaves: its value, or its refusal without a throw', async () => {
     const rule = verifyRule();
-    const asText = { ...BODY, assuranceLevel: '4' };
+    const asText = { ...PAPER_VERIFY_BODY, assuranceLevel: '4' };
 
     const refused = await safeParseTwoStep(rule, asText);
     expect(refused.success).toBe(false);
