@@ -6,6 +6,7 @@
 import { issuerName, jurisdiction, methodName } from './catalogue-fields.js';
 import { LANGUAGES } from './domain.js';
 import { loa, safeText } from './fields.js';
+import { IDEMPOTENCY_KEY } from './identification-request.js';
 import { e164, emailAddress, pastDate, personName } from './person-fields.js';
 import * as z from './zod.js';
 
@@ -109,11 +110,9 @@ export const IdentificationStatus = /* @__PURE__ */ z.define(() =>
 );
 export type IdentificationStatus = z.infer<typeof IdentificationStatus>;
 
-/** Idempotency keys: printable ASCII, bounded (as Stripe and the IETF draft do). */
+/** Idempotency keys: printable ASCII, bounded (IDEMPOTENCY_KEY, identification-request.ts). */
 export const IdempotencyKey = /* @__PURE__ */ z.define(() =>
-  z
-    .string()
-    .check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'Must be 1 to 255 printable ASCII characters.' })),
+  z.string().check(z.regex(IDEMPOTENCY_KEY, { error: 'Must be 1 to 255 printable ASCII characters.' })),
 );
 export const IdempotencyHeader = /* @__PURE__ */ z.define(() =>
   z.object({ 'Idempotency-Key': z.optional(IdempotencyKey) }),

@@ -1,11 +1,14 @@
 /**
- * The generic HTTP adapter's decisions, pure: its settings (validated with the configuration),
- * the order request it sends (our fields under the partner's names), how it reads the partner's
- * answer (JSON pointers), and when and how long it waits before a retry. The adapter
+ * The generic HTTP adapter's decisions, pure: the order request it sends (our fields under the
+ * partner's names), how it reads the partner's answer (JSON pointers), and when and how long it
+ * waits before a retry. Its settings' schema (validated with the configuration) is apart, in
+ * isp-http-settings.ts, so that a function carrying the adapter loads no zod for it at import:
+ * the adapter loads the schema by `import()` when it opens an order. The adapter
  * (`adapters/isp/http-adapter.ts`) does the I/O.
  */
-import { ENV_VARIABLE_NAME } from './env-name.js';
-import * as z from './zod.js';
+import type { HttpAdapterSettings } from './isp-http-settings.js';
+
+export type { HttpAdapterSettings };
 
 /** Everything the adapter can send to a partner; each goes under a configurable name. */
 export const ORDER_FIELDS = [
@@ -46,115 +49,6 @@ export function isAllowedPartnerUrl(value: string): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
 }
 
-/** The adapter settings' schema, built by the first parse (see HttpAdapterSettings). */
-function httpAdapterSettingsSchema() {
-  const partnerUrl = z.string().check(
-    z.refine(isAllowedPartnerUrl, {
-      error: 'Must be an https URL without credentials (http only to 127.0.0.1 or localhost).',
-    }),
-  );
-  /** The NAME of an environment variable holding a secret; secrets never appear in the configuration. */
-  const envName = z
-    .string()
-    .check(z.regex(ENV_VARIABLE_NAME, { error: 'Must be an environment variable name (A-Z, 0-9, _).' }));
-  /** A field name in the partner's request body; dots make nested objects (`person.givenName`). */
-  const fieldPath = z.string().check(
-    z.regex(/^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/, {
-      error: 'Must be a field name, or dotted names for nested objects (at most 5 levels).',
-    }),
-  );
-  /** RFC 6901 JSON pointer into the partner's answer. */
-  const jsonPointer = z
-    .string()
-    .check(z.regex(/^(\/([^~/]|~[01])*)+$/, { error: 'Must be a JSON pointer, e.g. /id.' }));
-  /** Our field under the partner's name; `null` leaves the field out; absent keeps our name. */
-  const mapped = z.optional(z.nullable(fieldPath));
-
-  return z
-    .strictObject({
-      /** Where orders are opened: `POST <ordersUrl>` with a JSON body. */
-      ordersUrl: partnerUrl,
-      auth: z.discriminatedUnion('type', [
-        z.strictObject({ type: z.literal('bearer'), tokenEnv: envName }),
-        z.strictObject({ type: z.literal('basic'), usernameEnv: envName, passwordEnv: envName }),
-      ]),
-      /** Per attempt. */
-      timeoutMs: z._default(z.number().check(z.int(), z.minimum(100), z.maximum(10_000)), 5000),
-      /** Further attempts after a network error, a timeout, a 5xx or a 429. */
-      retries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(5)), 2),
-      /** The first backoff; each further one doubles, with jitter. */
-      retryBaseDelayMs: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(5000)), 200),
-      /** A partner's Retry-After is honoured up to this; a longer one ends the retries. */
-      maxRetryAfterMs: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10_000)), 2000),
-      requestFields: z.prefault(
-        z.strictObject({
-          refId: mapped,
-          firstName: mapped,
-          lastName: mapped,
-          dob: mapped,
-          email: mapped,
-          mobile: mapped,
-          language: mapped,
-          method: mapped,
-          loa: mapped,
-          jurisdictions: mapped,
-          expiresAt: mapped,
-          orderToken: mapped,
-          callbackUrl: mapped,
-        }),
-        {},
-      ),
-      /** Where the partner's answer holds its order id and the URL to send the person to. */
-      response: z.prefault(
-        z.strictObject({
-          orderId: z._default(jsonPointer, '/orderId'),
-          redirectUrl: z._default(jsonPointer, '/redirectUrl'),
-        }),
-        {},
-      ),
-      /** The order token is appended to the partner's redirect URL under this name; null: not appended. */
-      redirectTokenParameter: z._default(
-        z.nullable(z.string().check(z.regex(/^[A-Za-z_][\w-]{0,63}$/))),
-        'token',
-      ),
-    })
-    .check(
-      z.superRefine((s, ctx) => {
-        const paths = ORDER_FIELDS.map((f) => fieldPathOf(s, f)).filter((p): p is string => p !== null);
-        for (const [i, p] of paths.entries()) {
-          const clash = paths.find((q, j) => j !== i && (q === p || q.startsWith(`${p}.`)));
-          if (clash) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['requestFields'],
-              message: `Field names collide: ${p} and ${clash}.`,
-            });
-            return;
-          }
-        }
-        // Only for a retry count that passed its own bound: the loop below is as long as it.
-        const retriesInRange = Number.isInteger(s.retries) && s.retries >= 0 && s.retries <= 5;
-        if (retriesInRange && worstCaseMs(s) > MAX_PARTNER_BUDGET_MS) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['timeoutMs'],
-            message: `timeoutMs, retries and the waits could take ${worstCaseMs(s)} ms; at most ${MAX_PARTNER_BUDGET_MS} ms fit in a start call.`,
-          });
-        }
-      }),
-    );
-}
-
-/**
- * A partner's settings on the `http` adapter, validated with the configuration and when an order is
- * opened. Built by the first parse (`z.lazy`), not at cold start: of the functions that carry the
- * adapter, isp-callback and identification-data never open an order, and the start and method-choice
- * functions parse these only for a partner on this adapter — its ~60 schemas and checks are built by
- * the first such order, once per process (docs/benchmarks.md §3).
- */
-export const HttpAdapterSettings = /* @__PURE__ */ z.define(() => z.lazy(httpAdapterSettingsSchema));
-export type HttpAdapterSettings = z.output<typeof HttpAdapterSettings>;
-
 /** The environment variables the settings name for the partner's secrets. */
 export function secretVariablesOf(s: Pick<HttpAdapterSettings, 'auth'>): string[] {
   return s.auth.type === 'bearer' ? [s.auth.tokenEnv] : [s.auth.usernameEnv, s.auth.passwordEnv];
@@ -169,7 +63,7 @@ export function worstCaseMs(
   return total;
 }
 
-function fieldPathOf(s: Pick<HttpAdapterSettings, 'requestFields'>, field: OrderField): string | null {
+export function fieldPathOf(s: Pick<HttpAdapterSettings, 'requestFields'>, field: OrderField): string | null {
   const name = s.requestFields[field];
   return name === undefined ? field : name;
 }

@@ -15,3 +15,14 @@ export const PERSON_NAME = /* @__PURE__ */ new RegExp(
 );
 /** A mobile number in E.164: `+`, then 8 to 15 digits, the first not 0. */
 export const E164 = /^\+[1-9]\d{7,14}$/;
+/**
+ * An email address: the pattern z.email() checks by default (zod's `regexes.email`), a copy because
+ * importing zod's patterns evaluates zod's core (the start call reads its body without zod, ADR 0020);
+ * test/unit/two-step-rules.test.ts keeps the two equal.
+ */
+export const EMAIL =
+  // biome-ignore lint/complexity/noUselessEscapeInRegex: zod's source, character for character (a test compares them).
+  /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+/** A real calendar date, YYYY-MM-DD: the pattern z.iso.date() checks (zod's `regexes.date`), a copy as EMAIL is. */
+export const ISO_DATE =
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))$/;

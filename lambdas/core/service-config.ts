@@ -5,7 +5,8 @@
 import type { IspConfig, SpSetup } from './domain.js';
 import { DEFAULT_SP_SCOPES, JURISDICTIONS, METHOD_NAME, PARTNER_SCOPES } from './domain.js';
 import { claimedIdentityId } from './fields.js';
-import { HttpAdapterSettings, secretVariablesOf } from './isp-http.js';
+import { secretVariablesOf } from './isp-http.js';
+import { HttpAdapterSettings } from './isp-http-settings.js';
 import { PriceSheetSchema } from './price-sheet.js';
 import { DEFAULT_TERMS_OF_USE } from './terms-of-use.js';
 import { TermsOfUseSchema } from './terms-of-use-schema.js';

@@ -6,15 +6,15 @@
 
 import { amlDataTableStores } from '../adapters/aws-clients.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
-import { RefIdParam } from '../core/ref-id.js';
 import { httpHandler, json } from '../http/handler.js';
-import { callerClientId, pathParams } from '../http/request.js';
+import { refIdPath } from '../http/ref-id-path.js';
+import { callerClientId, pathParamsTwoStep } from '../http/request.js';
 import { getIdentificationData } from '../usecases/identification-data.js';
 
 const deps = { repository: amlDataTableStores(), adapterFor: ispAdapterFor };
 
 export const handler = httpHandler('identification-data', async (event) => {
   const clientId = callerClientId(event);
-  const { refId } = pathParams(event, RefIdParam);
+  const { refId } = await pathParamsTwoStep(event, refIdPath);
   return json(200, await getIdentificationData(deps, { clientId, refId }));
 });

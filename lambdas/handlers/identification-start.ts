@@ -6,10 +6,14 @@ import { buildMetricsAtColdStart, identificationStarted } from '../adapters/metr
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { StepFunctionsWorkflow, sfnClient } from '../adapters/workflow/step-functions.js';
-import { IdempotencyHeader, StartIdentificationRequest } from '../core/identification-schemas.js';
-import { parseOrThrow } from '../core/parse.js';
+import {
+  type StartIdentificationRequest,
+  wellFormedIdempotencyHeader,
+  wellFormedStartRequest,
+} from '../core/identification-request.js';
+import { parseTwoStepOrThrow, type TwoStepRule } from '../core/parse.js';
 import { headerOf, httpHandler, json } from '../http/handler.js';
-import { callerClientId, jsonBody, publicBaseUrl } from '../http/request.js';
+import { callerClientId, jsonBodyTwoStep, publicBaseUrl } from '../http/request.js';
 import { startIdentification } from '../usecases/start-identification.js';
 
 assertOrderTokenKeysConfigured(true);
@@ -23,12 +27,25 @@ const deps = {
   ...partnerOrderDeps(),
 };
 
+/**
+ * The body and the Idempotency-Key are read without zod when well-formed, as nearly every start's
+ * are; the schemas are loaded to judge any other (ADR 0020, docs/benchmarks.md §3).
+ */
+const startRequest: TwoStepRule<StartIdentificationRequest> = {
+  wellFormed: wellFormedStartRequest,
+  schema: async () => (await import('../core/identification-request-schema.js')).StartIdentificationRequest,
+};
+const idempotencyHeader: TwoStepRule<{ 'Idempotency-Key'?: string | undefined }> = {
+  wellFormed: wellFormedIdempotencyHeader,
+  schema: async () => (await import('../core/identification-request-schema.js')).IdempotencyHeader,
+};
+
 export const handler = httpHandler('identification-start', async (event) => {
   const clientId = callerClientId(event);
-  const { 'Idempotency-Key': idempotencyKey } = parseOrThrow(IdempotencyHeader, {
+  const { 'Idempotency-Key': idempotencyKey } = await parseTwoStepOrThrow(idempotencyHeader, {
     'Idempotency-Key': headerOf(event, 'idempotency-key'),
   });
-  const request = jsonBody(event, StartIdentificationRequest);
+  const request = await jsonBodyTwoStep(event, startRequest);
   const result = await startIdentification(deps, {
     clientId,
     request,

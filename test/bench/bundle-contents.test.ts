@@ -223,10 +223,17 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
    * reached by dynamic imports only. Built at import before: providers-list 26 zod schemas and
    * checks, usage-get 5, test-isp-simulator 117, terms-page 11, demo-portal 59, and for the refId
    * path parameter (http/ref-id-path.ts) identification-get and identification-resend-sms 3,
-   * webhooks 28 (its four request schemas; a registration's body loads them, and any parameter the
-   * readers leave).
+   * identification-data 4, webhooks 28 (its four request schemas; a registration's body loads them,
+   * and any parameter the readers leave), identification-start 65 (its body and Idempotency-Key).
    */
   const loadedWhenNeeded: Record<string, string[]> = {
+    // The start call's body and Idempotency-Key; the http adapter's settings, parsed for an order it opens.
+    'identification-start': [
+      'lambdas/core/identification-request-schema.ts',
+      'lambdas/core/isp-http-settings.ts',
+    ],
+    // The {refId}; the http adapter's settings, which it carries but never parses.
+    'identification-data': ['lambdas/core/ref-id.ts', 'lambdas/core/isp-http-settings.ts'],
     'oauth-introspect': [
       'lambdas/core/introspection-request-schema.ts',
       'lambdas/core/order-token-claims-schema.ts',

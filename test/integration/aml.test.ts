@@ -159,7 +159,7 @@ describe('GET /api/identifications/{refId}/identification-data', () => {
     const res = await dataOf(bank, 'not-a-uuid');
 
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ errors: [{ field: 'refId' }] });
+    expect(res.body).toMatchObject({ errors: [{ field: 'refId', message: 'Must be a UUID.' }] });
   });
 });
 

@@ -17,7 +17,8 @@ import {
   IntrospectionResponse,
 } from '../../lambdas/core/introspection-response.js';
 import { OrderTokenClaims, OrderTokenHeader } from '../../lambdas/core/introspection-schemas.js';
-import { HttpAdapterSettings, orderRequestBody, readOrderAnswer } from '../../lambdas/core/isp-http.js';
+import { orderRequestBody, readOrderAnswer } from '../../lambdas/core/isp-http.js';
+import { HttpAdapterSettings } from '../../lambdas/core/isp-http-settings.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 
 const DOC = readFileSync(fileURLToPath(new URL('../../docs/isp-integration.md', import.meta.url)), 'utf8');

@@ -8,7 +8,6 @@ import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
 import { IspUnavailable } from '../../lambdas/core/errors.js';
 import {
   backoffMs,
-  HttpAdapterSettings,
   isAllowedPartnerUrl,
   MAX_PARTNER_BUDGET_MS,
   orderRequestBody,
@@ -18,6 +17,7 @@ import {
   targetUrlWithToken,
   worstCaseMs,
 } from '../../lambdas/core/isp-http.js';
+import { HttpAdapterSettings } from '../../lambdas/core/isp-http-settings.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import type { OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
 import { loadConfig } from '../../local/config.js';

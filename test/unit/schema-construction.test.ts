@@ -7,7 +7,7 @@
  * constructed schema or check (`postProcessor` in its global config, the one `zod/compile` uses).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HttpAdapterSettings } from '../../lambdas/core/isp-http.js';
+import { HttpAdapterSettings } from '../../lambdas/core/isp-http-settings.js';
 import * as z from '../../lambdas/core/zod.js';
 
 const zodConfig = z.config() as { postProcessor?: (instance: unknown) => void };
@@ -39,12 +39,12 @@ afterEach(() => {
 describe('the http adapter settings', () => {
   it('are not built when their module loads, but by the first parse, once', async () => {
     vi.resetModules();
-    let module: typeof import('../../lambdas/core/isp-http.js') | undefined;
+    let module: typeof import('../../lambdas/core/isp-http-settings.js') | undefined;
     const atImport = await constructedDuring(async () => {
-      module = await import('../../lambdas/core/isp-http.js');
+      module = await import('../../lambdas/core/isp-http-settings.js');
     });
     expect(atImport).toEqual(['lazy']);
-    const settings = (module as typeof import('../../lambdas/core/isp-http.js')).HttpAdapterSettings;
+    const settings = (module as typeof import('../../lambdas/core/isp-http-settings.js')).HttpAdapterSettings;
 
     const atFirstParse = await constructedDuring(() => expect(settings.parse(SETTINGS).retries).toBe(2));
     expect(atFirstParse.filter((t) => t === 'object').length).toBeGreaterThan(3);

@@ -14,6 +14,14 @@ import { SIGNATURE_NEED_KEYS, wellFormedJourney } from '../../lambdas/core/demo-
 import { Journey } from '../../lambdas/core/demo-portal-forms.js';
 import { CLAIMED_IDENTITY_ID, MSISDN } from '../../lambdas/core/domain.js';
 import {
+  wellFormedIdempotencyHeader,
+  wellFormedStartRequest,
+} from '../../lambdas/core/identification-request.js';
+import {
+  IdempotencyHeader,
+  StartIdentificationRequest,
+} from '../../lambdas/core/identification-request-schema.js';
+import {
   wellFormedIntrospectionRequest,
   wellFormedOrderTokenClaims,
 } from '../../lambdas/core/introspection.js';
@@ -25,6 +33,7 @@ import {
   type TwoStepRule,
   toFieldErrors,
 } from '../../lambdas/core/parse.js';
+import { EMAIL, ISO_DATE } from '../../lambdas/core/person-patterns.js';
 import { RefIdParam } from '../../lambdas/core/ref-id.js';
 import { wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
@@ -42,8 +51,10 @@ import {
   wellFormedWebhookIdParam,
 } from '../../lambdas/core/webhooks.js';
 import type * as z from '../../lambdas/core/zod.js';
+import { regexes } from '../../lambdas/core/zod.js';
 import { portablePattern } from '../../lambdas/http/portable-pattern.js';
 import { PAPER_PROVIDERS_FILTERS, PAPER_VERIFY_BODY } from '../../lambdas/http/white-paper.js';
+import { paperStartBody } from '../support/white-paper.js';
 
 const RUNS = { numRuns: 2000 };
 
@@ -586,5 +597,234 @@ describe('a two-step rule read without throwing (safeParseTwoStep)', () => {
       status: 400,
       errors: refused.success ? [] : toFieldErrors(refused.error),
     });
+  });
+});
+
+describe('the start call’s request', () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  /** A body the schema accepts, each field with its values near the edges of its rule. */
+  const VALID: Record<string, unknown[]> = {
+    dob: ['1978-02-28', '1900-01-01', '2000-02-29', today],
+    email: [
+      'hans.muster@example.ch',
+      "o'brien+sig@mail.example.co",
+      'a@b.cd',
+      `${'a'.repeat(64)}@${'b'.repeat(186)}.ch`,
+    ],
+    firstName: ['Hans', 'Zoë', 'Jean-Luc.', '李', "O'Brien", 'A'.repeat(100)],
+    language: ['en', 'de', 'fr', 'it'],
+    lastName: ['Muster', 'van der Berg', 'Ó Súilleabháin', 'B'.repeat(100)],
+    mobile: ['+41791234567', '+4179123456', '+123456789012345'],
+    issuer: ['Test-ISP', 'BankIdent_Demo.ch', 'Zürich ID', 'a'.repeat(100)],
+    method: ['test', 'video', 'eid-plus', 'x'.repeat(32)],
+    jurisdiction: ['ZERTES', 'EIDAS'],
+    assuranceLevel: [3, 4],
+    redirectUrl: [
+      'https://sp.example.com/done?x=1#y',
+      'http://localhost:3000/back',
+      'http://127.0.0.1/back',
+      'http://localhost',
+      `https://sp.example.com/${'a'.repeat(2025)}`,
+      'https://[::1]/x',
+      'https://sp.example.com/ä',
+    ],
+    state: ['x', 'order 42 ✓', 'a'.repeat(512)],
+  };
+  /** Values the schema refuses or changes, per field. */
+  const INVALID: Record<string, unknown[]> = {
+    dob: [
+      tomorrow,
+      '1899-12-31',
+      '1900-02-29',
+      '2023-02-29',
+      '1980-13-01',
+      '1980-1-01',
+      ' 1980-01-01',
+      '19800101',
+    ],
+    email: [
+      'a@b',
+      'a..b@x.ch',
+      '.a@x.ch',
+      'a.@x.ch',
+      'a@-x.ch',
+      'ä@x.ch',
+      'a @x.ch',
+      'a@x.c',
+      ` a@x.ch`,
+      `${'a'.repeat(64)}@${'b'.repeat(187)}.ch`,
+    ],
+    firstName: ['', ' Hans', 'Hans ', 'Hans-', '1Hans', 'Hans\u200b', 'Hans\n', 'A'.repeat(101)],
+    language: ['EN', 'es', '', 'de-CH'],
+    lastName: ['', '-', 'B'.repeat(101)],
+    mobile: [
+      '0041791234567',
+      '+41 79 123 45 67',
+      '+0791234567',
+      '+1234567',
+      '+1234567890123456',
+      ' +41791234567',
+    ],
+    issuer: ['', '-ISP', ' ISP', 'ISP\u202e', 'ISP;x', 'a'.repeat(101)],
+    method: ['', 'Video', '9video', 'vi deo', 'x'.repeat(33)],
+    jurisdiction: ['eidas', '', 'ZERTES,EIDAS'],
+    assuranceLevel: [5, 3.5, 0, -3],
+    redirectUrl: [
+      'http://example.com/x',
+      'http://localhostx.com/',
+      'http://localhost.example.com/',
+      'HTTPS://SP.EXAMPLE.COM/',
+      'https:/sp.example.com',
+      'https:sp.example.com',
+      'ftp://sp.example.com/',
+      'https://',
+      'https://exa mple.com/',
+      ' https://sp.example.com/',
+      'https://sp.example.com/ ',
+      'https://sp.example.com/\t',
+      'https://sp.exa\nmple.com/',
+      `https://sp.example.com/${'a'.repeat(2026)}`,
+      'https://sp.example.com:99999/',
+      'sp.example.com',
+    ],
+    state: ['', 'a\u202e', 'a\n', 'a'.repeat(513)],
+  };
+  const OTHER: unknown[] = [3, '3', true, null, [], {}, ['Hans']];
+  const OPTIONAL = ['issuer', 'method', 'jurisdiction', 'assuranceLevel', 'redirectUrl', 'state'];
+  const first = (field: string) => (VALID[field] as unknown[])[0];
+  const full = () => Object.fromEntries(Object.keys(VALID).map((f) => [f, first(f)]));
+
+  /** Held to the schema, and what it reads is the schema's answer key for key, in the schema's order. */
+  function held(body: Input) {
+    const read = wellFormedStartRequest(body);
+    const judged = StartIdentificationRequest.safeParse(body);
+    if (read !== undefined) {
+      expect(judged.success, `the schema refuses what wellFormed read: ${JSON.stringify(body)}`).toBe(true);
+      expect(read).toStrictEqual(judged.data);
+      expect(JSON.stringify(read)).toBe(JSON.stringify(judged.data));
+    } else if (judged.success) {
+      // What it leaves, the schema accepts only by changing it (z.url trims the redirect URL).
+      expect(
+        judged.data,
+        `wellFormed leaves what the schema accepts unchanged: ${JSON.stringify(body)}`,
+      ).not.toStrictEqual(body);
+    }
+    return read;
+  }
+
+  it('reads the paper’s body and one naming its partner without the schema, as the schema returns them', () => {
+    const paper = paperStartBody();
+    expect(held(paper)).toStrictEqual(StartIdentificationRequest.parse(paper));
+    const { issuer: _, method: __, ...choosing } = paper;
+    expect(held(choosing)).toStrictEqual(StartIdentificationRequest.parse(choosing));
+    expect(held(full())).toStrictEqual(full());
+  });
+
+  it('is held to StartIdentificationRequest on every field near its edges, present and absent', () => {
+    for (const field of Object.keys(VALID)) {
+      for (const v of VALID[field] as unknown[])
+        expect(held({ ...full(), [field]: v }), `${field}: ${JSON.stringify(v)}`).toBeDefined();
+      for (const v of INVALID[field] as unknown[])
+        expect(held({ ...full(), [field]: v }), `${field}: ${JSON.stringify(v)}`).toBeUndefined();
+      for (const v of OTHER) held({ ...full(), [field]: v });
+      const without: Record<string, unknown> = full();
+      delete without[field];
+      // Without a required field the schema refuses; without issuer or method the pair is broken.
+      expect(held(without) !== undefined, field).toBe(
+        OPTIONAL.includes(field) && field !== 'issuer' && field !== 'method',
+      );
+    }
+    for (const extra of ['x', 'constructor', '__proto__', 'Issuer'])
+      expect(held({ ...full(), ...JSON.parse(`{"${extra}":1}`) }), extra).toBeUndefined();
+    // No JSON body has an undefined value; an object with one is left to the schema.
+    expect(wellFormedStartRequest({ ...full(), state: undefined })).toBeUndefined();
+  });
+
+  it('reads issuer and method only together, as the schema pairs them', () => {
+    const { issuer, method, ...choosing } = full();
+    expect(held(choosing)).toBeDefined();
+    expect(held({ ...choosing, issuer })).toBeUndefined();
+    expect(held({ ...choosing, method })).toBeUndefined();
+    expect(held({ ...choosing, issuer, method })).toBeDefined();
+  });
+
+  it('is held to StartIdentificationRequest on generated bodies', () => {
+    const field = (name: string) =>
+      fc.oneof(
+        { weight: 24, arbitrary: fc.constantFrom(...(VALID[name] as unknown[])) },
+        { weight: 2, arbitrary: fc.constantFrom(...(INVALID[name] as unknown[])) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+        { weight: 1, arbitrary: fc.constantFrom(...OTHER) },
+      );
+    const body = fc
+      .tuple(
+        fc.record(Object.fromEntries(Object.keys(VALID).map((name) => [name, field(name)])), {
+          requiredKeys: Object.keys(VALID).filter((name) => !OPTIONAL.includes(name)),
+        }),
+        fc.option(
+          fc.dictionary(fc.constantFrom('x', 'constructor', '__proto__'), fc.constant(1), { maxKeys: 1 }),
+          { freq: 10 },
+        ),
+        fc.boolean(),
+      )
+      .map(([known, extra, paired]) => {
+        const b: Record<string, unknown> = { ...known, ...(extra ?? {}) };
+        // Mostly both or neither of issuer and method, so that the other rules are reached.
+        if (paired && (b.issuer === undefined) !== (b.method === undefined)) {
+          delete b.issuer;
+          delete b.method;
+        }
+        return b;
+      });
+    let read = 0;
+    fc.assert(
+      fc.property(body, (b) => {
+        if (held(b) !== undefined) read += 1;
+      }),
+      { numRuns: 4000 },
+    );
+    // The generated bodies are well-formed often enough that the reading direction is exercised.
+    expect(read).toBeGreaterThan(200);
+  });
+
+  it('reads the Idempotency-Key header as IdempotencyHeader does', () => {
+    const keys = [
+      'k',
+      'a'.repeat(255),
+      '7c1f6b1e-key',
+      '!~',
+      'a'.repeat(256),
+      '',
+      ' a',
+      'a b',
+      'ä',
+      '\x7f',
+      undefined,
+      3,
+    ];
+    for (const key of keys)
+      expectHeldToSchema(wellFormedIdempotencyHeader, IdempotencyHeader, { 'Idempotency-Key': key });
+    expectHeldToSchema(wellFormedIdempotencyHeader, IdempotencyHeader, {});
+    // The handler passes the one header; another field (which the schema would strip) goes to the schema.
+    expect(wellFormedIdempotencyHeader({ 'idempotency-key': 'k' })).toBeUndefined();
+    expect(wellFormedIdempotencyHeader({ 'Idempotency-Key': 'k', x: 'k' })).toBeUndefined();
+    expect(wellFormedIdempotencyHeader({ 'Idempotency-Key': 'k' })).toStrictEqual({ 'Idempotency-Key': 'k' });
+    expect(wellFormedIdempotencyHeader({ 'Idempotency-Key': undefined })).toStrictEqual({
+      'Idempotency-Key': undefined,
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 8 })),
+        (key) =>
+          expectHeldToSchema(wellFormedIdempotencyHeader, IdempotencyHeader, { 'Idempotency-Key': key }),
+      ),
+      RUNS,
+    );
+  });
+
+  it('checks email addresses and dates with the patterns z.email() and z.iso.date() check', () => {
+    expect([EMAIL.source, EMAIL.flags]).toEqual([regexes.email.source, regexes.email.flags]);
+    expect([ISO_DATE.source, ISO_DATE.flags]).toEqual([regexes.date.source, regexes.date.flags]);
   });
 });

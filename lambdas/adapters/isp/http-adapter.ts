@@ -19,7 +19,6 @@
 import { IspUnavailable } from '../../core/errors.js';
 import {
   backoffMs,
-  HttpAdapterSettings,
   isRetryableStatus,
   orderRequestBody,
   parseRetryAfter,
@@ -58,6 +57,9 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
     name: HTTP_ADAPTER_NAME,
     async openOrder(input: OpenOrderInput): Promise<OpenedOrder> {
       const issuer = input.isp.issuer;
+      // The settings' schema (and zod) by import(): identification-data and the start call's lets-choose
+      // path carry this adapter but open no order with it.
+      const { HttpAdapterSettings } = await import('../../core/isp-http-settings.js');
       const parsed = HttpAdapterSettings.safeParse(input.isp.settings);
       if (!parsed.success) throw new Error(`The http adapter settings of ${issuer} are not valid`);
       const s = parsed.data;

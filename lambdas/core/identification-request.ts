@@ -1,0 +1,119 @@
+/**
+ * The start call's request read without zod (core/parse.ts TwoStepRule, docs/decisions/0020): the
+ * body of POST /api/identifications and its Idempotency-Key header. The start function is the one
+ * every identification begins with, and zod with this request's schema (13 fields, email, URL and
+ * date formats, person names) was the largest part of its import above its floor; a body that is
+ * well-formed, as nearly every one is, is read here with the schema's own rules, and only any other
+ * body loads the schema (identification-request-schema.ts), which refuses it with its field errors.
+ * The schema stays the one definition (identification-schemas.ts, also the OpenAPI document);
+ * test/unit/two-step-rules.test.ts holds these readers to it.
+ */
+import { ISSUER_NAME, JURISDICTIONS, LANGUAGES, METHOD_NAME, SAFE_TEXT } from './domain.js';
+import type { StartIdentificationRequest } from './identification-schemas.js';
+import { E164, EMAIL, ISO_DATE, PERSON_NAME } from './person-patterns.js';
+
+export type { StartIdentificationRequest };
+
+/** Idempotency keys: printable ASCII, bounded (as Stripe and the IETF draft do). */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The Idempotency-Key header as IdempotencyHeader returns it: absent, or a key of the pattern;
+ * undefined for anything else (a key the schema refuses, another field it would strip).
+ */
+export function wellFormedIdempotencyHeader(
+  header: Readonly<Record<string, unknown>>,
+): { 'Idempotency-Key'?: string | undefined } | undefined {
+  const names = Object.keys(header);
+  if (names.length === 0) return {};
+  const key = header['Idempotency-Key'];
+  if (names.length > 1 || names[0] !== 'Idempotency-Key') return undefined;
+  if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) return undefined;
+  return { 'Idempotency-Key': key };
+}
+
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length >= 1 && value.length <= max && SAFE_TEXT.test(value);
+const isPersonName = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 100 && PERSON_NAME.test(value);
+const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  (list as readonly unknown[]).includes(value);
+
+/** The date of birth: a real calendar date (z.iso.date's pattern), from 1900-01-01 to today (UTC). */
+const isPastDate = (value: unknown): value is string =>
+  typeof value === 'string' &&
+  ISO_DATE.test(value) &&
+  value >= '1900-01-01' &&
+  value <= new Date().toISOString().slice(0, 10);
+
+/**
+ * The redirect URL, as z.url({ protocol: /^https?$/ }) with the schema's length and https rules
+ * checks it: `http(s)://` at the start, parsed by `URL`, the parsed protocol http or https. Only a
+ * value z.url returns unchanged is read here (zod trims it and deletes tabs and line breaks first).
+ */
+function isRedirectUrl(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 2048 || value !== value.trim() || /[\t\n\r]/.test(value))
+    return false;
+  if (!value.startsWith('https://') && !/^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(value))
+    return false;
+  const url = URL.parse(value);
+  return url !== null && (url.protocol === 'https:' || url.protocol === 'http:');
+}
+
+/**
+ * The body when it is certainly what StartIdentificationRequest accepts — the six fields of the
+ * paper by their rules; issuer and method both or neither; the optional jurisdiction, assurance
+ * level, redirect URL and state by theirs; no other field — as the schema returns it (its fields in
+ * the schema's order); undefined for anything else, which the schema then judges.
+ */
+export function wellFormedStartRequest(
+  body: Readonly<Record<string, unknown>>,
+): StartIdentificationRequest | undefined {
+  const {
+    dob,
+    email,
+    firstName,
+    language,
+    lastName,
+    mobile,
+    issuer,
+    method,
+    jurisdiction,
+    assuranceLevel,
+    redirectUrl,
+    state,
+    ...others
+  } = body;
+  // A JSON body has no undefined values; an object with one is the schema's to judge.
+  if (Object.keys(others).length || Object.values(body).includes(undefined)) return undefined;
+  if (!isPastDate(dob)) return undefined;
+  if (typeof email !== 'string' || email.length > 254 || !EMAIL.test(email)) return undefined;
+  if (!isPersonName(firstName) || !isPersonName(lastName)) return undefined;
+  if (!isOneOf(LANGUAGES, language)) return undefined;
+  if (typeof mobile !== 'string' || !E164.test(mobile)) return undefined;
+  const request: StartIdentificationRequest = { dob, email, firstName, language, lastName, mobile };
+  // Both or neither: the superRefine's pairing.
+  if (issuer !== undefined || method !== undefined) {
+    if (!isText(issuer, 100) || !ISSUER_NAME.test(issuer)) return undefined;
+    if (typeof method !== 'string' || !METHOD_NAME.test(method)) return undefined;
+    request.issuer = issuer;
+    request.method = method;
+  }
+  if (jurisdiction !== undefined) {
+    if (!isOneOf(JURISDICTIONS, jurisdiction)) return undefined;
+    request.jurisdiction = jurisdiction;
+  }
+  if (assuranceLevel !== undefined) {
+    if (assuranceLevel !== 3 && assuranceLevel !== 4) return undefined;
+    request.assuranceLevel = assuranceLevel;
+  }
+  if (redirectUrl !== undefined) {
+    if (!isRedirectUrl(redirectUrl)) return undefined;
+    request.redirectUrl = redirectUrl;
+  }
+  if (state !== undefined) {
+    if (!isText(state, 512)) return undefined;
+    request.state = state;
+  }
+  return request;
+}

@@ -1,0 +1,123 @@
+/**
+ * The settings of the generic HTTP adapter (`adapter: "http"` in the catalogue): their schema, read
+ * with the configuration and by the adapter for each order it opens. The decisions the adapter makes
+ * with them are in isp-http.ts, which loads no zod.
+ */
+import { ENV_VARIABLE_NAME } from './env-name.js';
+import {
+  fieldPathOf,
+  isAllowedPartnerUrl,
+  MAX_PARTNER_BUDGET_MS,
+  ORDER_FIELDS,
+  worstCaseMs,
+} from './isp-http.js';
+import * as z from './zod.js';
+
+/** The adapter settings' schema, built by the first parse (see HttpAdapterSettings). */
+function httpAdapterSettingsSchema() {
+  const partnerUrl = z.string().check(
+    z.refine(isAllowedPartnerUrl, {
+      error: 'Must be an https URL without credentials (http only to 127.0.0.1 or localhost).',
+    }),
+  );
+  /** The NAME of an environment variable holding a secret; secrets never appear in the configuration. */
+  const envName = z
+    .string()
+    .check(z.regex(ENV_VARIABLE_NAME, { error: 'Must be an environment variable name (A-Z, 0-9, _).' }));
+  /** A field name in the partner's request body; dots make nested objects (`person.givenName`). */
+  const fieldPath = z.string().check(
+    z.regex(/^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/, {
+      error: 'Must be a field name, or dotted names for nested objects (at most 5 levels).',
+    }),
+  );
+  /** RFC 6901 JSON pointer into the partner's answer. */
+  const jsonPointer = z
+    .string()
+    .check(z.regex(/^(\/([^~/]|~[01])*)+$/, { error: 'Must be a JSON pointer, e.g. /id.' }));
+  /** Our field under the partner's name; `null` leaves the field out; absent keeps our name. */
+  const mapped = z.optional(z.nullable(fieldPath));
+
+  return z
+    .strictObject({
+      /** Where orders are opened: `POST <ordersUrl>` with a JSON body. */
+      ordersUrl: partnerUrl,
+      auth: z.discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('bearer'), tokenEnv: envName }),
+        z.strictObject({ type: z.literal('basic'), usernameEnv: envName, passwordEnv: envName }),
+      ]),
+      /** Per attempt. */
+      timeoutMs: z._default(z.number().check(z.int(), z.minimum(100), z.maximum(10_000)), 5000),
+      /** Further attempts after a network error, a timeout, a 5xx or a 429. */
+      retries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(5)), 2),
+      /** The first backoff; each further one doubles, with jitter. */
+      retryBaseDelayMs: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(5000)), 200),
+      /** A partner's Retry-After is honoured up to this; a longer one ends the retries. */
+      maxRetryAfterMs: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10_000)), 2000),
+      requestFields: z.prefault(
+        z.strictObject({
+          refId: mapped,
+          firstName: mapped,
+          lastName: mapped,
+          dob: mapped,
+          email: mapped,
+          mobile: mapped,
+          language: mapped,
+          method: mapped,
+          loa: mapped,
+          jurisdictions: mapped,
+          expiresAt: mapped,
+          orderToken: mapped,
+          callbackUrl: mapped,
+        }),
+        {},
+      ),
+      /** Where the partner's answer holds its order id and the URL to send the person to. */
+      response: z.prefault(
+        z.strictObject({
+          orderId: z._default(jsonPointer, '/orderId'),
+          redirectUrl: z._default(jsonPointer, '/redirectUrl'),
+        }),
+        {},
+      ),
+      /** The order token is appended to the partner's redirect URL under this name; null: not appended. */
+      redirectTokenParameter: z._default(
+        z.nullable(z.string().check(z.regex(/^[A-Za-z_][\w-]{0,63}$/))),
+        'token',
+      ),
+    })
+    .check(
+      z.superRefine((s, ctx) => {
+        const paths = ORDER_FIELDS.map((f) => fieldPathOf(s, f)).filter((p): p is string => p !== null);
+        for (const [i, p] of paths.entries()) {
+          const clash = paths.find((q, j) => j !== i && (q === p || q.startsWith(`${p}.`)));
+          if (clash) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['requestFields'],
+              message: `Field names collide: ${p} and ${clash}.`,
+            });
+            return;
+          }
+        }
+        // Only for a retry count that passed its own bound: the loop below is as long as it.
+        const retriesInRange = Number.isInteger(s.retries) && s.retries >= 0 && s.retries <= 5;
+        if (retriesInRange && worstCaseMs(s) > MAX_PARTNER_BUDGET_MS) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['timeoutMs'],
+            message: `timeoutMs, retries and the waits could take ${worstCaseMs(s)} ms; at most ${MAX_PARTNER_BUDGET_MS} ms fit in a start call.`,
+          });
+        }
+      }),
+    );
+}
+
+/**
+ * A partner's settings on the `http` adapter, validated with the configuration and when an order is
+ * opened. No function loads it at cold start: the adapter loads this module by `import()` when it
+ * opens an order for a partner on it, and its ~60 schemas and checks are built by that first parse
+ * (`z.lazy`), once per process (docs/benchmarks.md §3); the configuration's schema (service-config.ts)
+ * holds it for the seeding and the local stack.
+ */
+export const HttpAdapterSettings = /* @__PURE__ */ z.define(() => z.lazy(httpAdapterSettingsSchema));
+export type HttpAdapterSettings = z.output<typeof HttpAdapterSettings>;
