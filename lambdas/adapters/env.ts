@@ -150,8 +150,8 @@ export function partnerSecretNamesEnv(): string[] {
 /**
  * A secret that goes into a header: one line, no control characters, not blank. The pattern is
  * built by its first test: esbuild writes a `\P{…}` literal as `new RegExp(…)`, which every
- * function importing this module would otherwise construct at import (0.2–0.3 ms, V8 parses the
- * Unicode class), while only the functions that open orders with partners read their secrets.
+ * function importing this module would otherwise construct at import, while only the functions
+ * that open orders with partners read their secrets.
  */
 let partnerSecretPattern: RegExp | undefined;
 const partnerSecretRule: Rule = {

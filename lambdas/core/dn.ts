@@ -98,9 +98,13 @@ function splitTop(input: string, separators: string): string[] {
   return parts;
 }
 
+// In a class so that esbuild keeps the literal: it writes a bare `\p{…}` as `new RegExp(…)`, which
+// parseDn would then build on every call.
+const CONTROL_CHARACTER = /[\p{Cc}]/u;
+
 export function parseDn(dn: string): DnAttributes {
   if (dn.length > MAX_DN_LENGTH) throw new DnSyntaxError(`Distinguished name longer than ${MAX_DN_LENGTH}.`);
-  if (/\p{Cc}/u.test(dn)) throw new DnSyntaxError('Control characters are not allowed.');
+  if (CONTROL_CHARACTER.test(dn)) throw new DnSyntaxError('Control characters are not allowed.');
   const attributes: DnAttributes = new Map();
   const rdns = splitTop(dn, ',;');
   for (const rdn of rdns) {
@@ -125,7 +129,7 @@ export function parseDn(dn: string): DnAttributes {
       }
       if (value.trim() === '') throw new DnSyntaxError(`Empty value for "${type}".`);
       // Hex escapes must not smuggle in what the raw text may not contain.
-      if (/\p{Cc}/u.test(value)) throw new DnSyntaxError('Control characters are not allowed.');
+      if (CONTROL_CHARACTER.test(value)) throw new DnSyntaxError('Control characters are not allowed.');
       const list = attributes.get(type) ?? [];
       list.push(value);
       attributes.set(type, list);

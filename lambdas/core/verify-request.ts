@@ -4,7 +4,7 @@
  * each cold start for a body that is well-formed on nearly every call. The schema, which refuses
  * anything else with its field errors and produces the OpenAPI document: verify-schemas.ts.
  */
-import { isParsableDn, MAX_DN_LENGTH } from './dn.js';
+import { isParsableDn } from './dn.js';
 import { CLAIMED_IDENTITY_ID, MSISDN, SAFE_TEXT } from './domain.js';
 import type { VerifyRequest } from './verify-schemas.js';
 
@@ -13,7 +13,8 @@ export type { VerifyRequest };
 /**
  * The body when it is certainly what VerifyRequest accepts — exactly its four fields: an msisdn and
  * a claimed identity by their patterns, the assurance level 3 or 4 as a number, a distinguished name
- * of 1 to 1024 characters of safe text that parseDn reads — as the schema returns it (unchanged);
+ * of safe text that parseDn reads (it refuses an empty one and one over MAX_DN_LENGTH, as the
+ * schema's length checks do) — as the schema returns it (unchanged);
  * undefined for anything else, which the schema then judges.
  */
 export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>): VerifyRequest | undefined {
@@ -23,8 +24,6 @@ export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>)
   if (assuranceLevel !== 3 && assuranceLevel !== 4) return undefined;
   if (
     typeof distinguishedName !== 'string' ||
-    distinguishedName.length < 1 ||
-    distinguishedName.length > MAX_DN_LENGTH ||
     !SAFE_TEXT.test(distinguishedName) ||
     !isParsableDn(distinguishedName)
   )
