@@ -140,6 +140,39 @@ export interface ColdStartFigures {
   smallest: string;
   /** The smallest bundle among the functions with a DynamoDB client. */
   smallestWithDynamoDb: string;
+  /**
+   * Source maps as deployed: SOURCE_MAP_FUNCTIONS (those measured in this run) and their floors with
+   * and without the stack's NODE_OPTIONS=--enable-source-maps, every other figure here being without.
+   */
+  sourceMaps?: SourceMapCost[];
+}
+
+/** The functions whose cold start is also measured with source maps on, as deployed. */
+export const SOURCE_MAP_FUNCTIONS = ['verify', 'identification-start'] as const;
+
+/** One bundle's init and import with and without --enable-source-maps (medians, paired samples). */
+export interface SourceMapCost {
+  name: string;
+  /** index.mjs.map beside the bundle (bytes / 1024): what Node reads and parses with the flag. */
+  mapKb: number;
+  without: SourceMapMedians;
+  with: SourceMapMedians;
+  /** with / without, per figure. */
+  ratio: { readyMs: number; importMs: number; importCpuMs: number; readyCpuMs: number };
+  /** process.sourceMapsEnabled as each process reported it: [without, with] per sample. */
+  sourceMapsEnabled: [boolean, boolean][];
+  /** For a function: its floor, and its ratios to the floor's figures, both with source maps on. */
+  floor?: string;
+  withRatioToFloor?: { readyMs: number; importMs: number; importCpuMs: number; readyCpuMs: number };
+  samples: number;
+  error?: string;
+}
+
+interface SourceMapMedians {
+  readyMs: number;
+  importMs: number;
+  importCpuMs: number;
+  readyCpuMs: number;
 }
 
 /**
@@ -227,6 +260,13 @@ export function lambdaEnvironment(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     ...environment,
   };
+}
+
+/** The NODE_OPTIONS the stack gives a function (lambdaEnvironment leaves them out). */
+function deployedNodeOptions(name: string): string {
+  const options = functionEnvironment(name, STAND_IN_SOURCES).NODE_OPTIONS;
+  if (!options) throw new Error(`the stack gives ${name} no NODE_OPTIONS`);
+  return options;
 }
 
 /** An API Gateway proxy event for the first calls, as the gateway hands a request to the function. */
@@ -320,7 +360,7 @@ if (process.env.BENCH_FIRST_EVENT) {
   firstCallStatus = (await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context))?.statusCode;
   firstCallMs = performance.now() - t1;
 }
-process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, readyCpuMs: (readyCpu.user + readyCpu.system) / 1000, firstCallMs, firstCallStatus }) + '\\n', () => process.exit(0));
+process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, readyCpuMs: (readyCpu.user + readyCpu.system) / 1000, firstCallMs, firstCallStatus, sourceMapsEnabled: process.sourceMapsEnabled }) + '\\n', () => process.exit(0));
 `;
 
 /**
@@ -348,6 +388,8 @@ interface Sample {
   firstCallMs?: number;
   /** The HTTP status the first call answered: which path it took. */
   firstCallStatus?: number;
+  /** Whether the process ran with --enable-source-maps. */
+  sourceMapsEnabled: boolean;
 }
 
 const AWS_SDK_CLIENT = /^@aws-sdk\/(?:client|lib)-/;
@@ -388,9 +430,12 @@ async function probe(
   bundle: string,
   outdir: string,
   firstCall?: { event: unknown; endpoint: string },
+  /** As deployed: with the NODE_OPTIONS the stack gives the function (--enable-source-maps). */
+  sourceMaps = false,
 ): Promise<Sample> {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], {
     env: {
+      ...(sourceMaps ? { NODE_OPTIONS: deployedNodeOptions(name) } : {}),
       // A first call's requests to the service itself (the demo portal's) go to the stub too.
       ...lambdaEnvironment(
         name,
@@ -541,6 +586,95 @@ function againstEdge(
   };
 }
 
+/**
+ * Source maps as deployed: each of SOURCE_MAP_FUNCTIONS that this run bundled, and its floor, in
+ * fresh processes without and with the stack's NODE_OPTIONS. Every round samples each bundle both
+ * ways (the order flipped every other round), the bundles one after another, so that the two sides
+ * and the function and its floor see the same moments of a shared machine's load.
+ */
+async function sourceMapCosts(
+  functions: FunctionFootprint[],
+  outdir: string,
+  samples: number,
+): Promise<SourceMapCost[]> {
+  const measured = functions.filter(
+    (f) => (SOURCE_MAP_FUNCTIONS as readonly string[]).includes(f.name) && !f.error && f.floor,
+  );
+  const names = [...new Set(measured.flatMap((f) => [f.floor as string, f.name]))];
+  const taken = new Map(names.map((name) => [name, { without: [] as Sample[], with: [] as Sample[] }]));
+  const failed = new Map<string, string>();
+  for (let i = 0; i < samples; i++)
+    for (const name of names) {
+      if (failed.has(name)) continue;
+      const bundle = join(outdir, name, 'index.mjs');
+      const pair = taken.get(name) as { without: Sample[]; with: Sample[] };
+      try {
+        for (const sourceMaps of i % 2 ? [true, false] : [false, true])
+          (sourceMaps ? pair.with : pair.without).push(
+            await probe(name, bundle, outdir, undefined, sourceMaps),
+          );
+      } catch (err) {
+        failed.set(name, ((err as { stderr?: string }).stderr || (err as Error).message).trim());
+      }
+    }
+  const costs = names.map((name): SourceMapCost => {
+    const pair = taken.get(name) as { without: Sample[]; with: Sample[] };
+    const map = join(outdir, name, 'index.mjs.map');
+    const base = { name, mapKb: round((statSync(map, { throwIfNoEntry: false })?.size ?? 0) / 1024, 1) };
+    const error = failed.get(name);
+    if (error)
+      return {
+        ...base,
+        without: { readyMs: 0, importMs: 0, importCpuMs: 0, readyCpuMs: 0 },
+        with: { readyMs: 0, importMs: 0, importCpuMs: 0, readyCpuMs: 0 },
+        ratio: { readyMs: 0, importMs: 0, importCpuMs: 0, readyCpuMs: 0 },
+        sourceMapsEnabled: [],
+        samples: 0,
+        error: error.split('\n').at(-1) ?? error,
+      };
+    const without = initFigures(medians(pair.without));
+    const withMaps = initFigures(medians(pair.with));
+    return {
+      ...base,
+      without,
+      with: withMaps,
+      ratio: ratios(withMaps, without),
+      sourceMapsEnabled: pair.without.map((s, k) => [
+        s.sourceMapsEnabled,
+        pair.with[k]?.sourceMapsEnabled ?? false,
+      ]),
+      samples: pair.with.length,
+    };
+  });
+  for (const f of measured) {
+    const own = costs.find((c) => c.name === f.name);
+    const floor = costs.find((c) => c.name === f.floor);
+    if (!own || !floor || own.error || floor.error) continue;
+    own.floor = floor.name;
+    own.withRatioToFloor = ratios(own.with, floor.with);
+  }
+  return costs;
+}
+
+/** The init figures of a sample's medians (no first call is made with source maps). */
+function initFigures({
+  readyMs,
+  importMs,
+  importCpuMs,
+  readyCpuMs,
+}: ReturnType<typeof medians>): SourceMapMedians {
+  return { readyMs, importMs, importCpuMs, readyCpuMs };
+}
+
+function ratios(a: SourceMapMedians, b: SourceMapMedians): SourceMapCost['ratio'] {
+  return {
+    readyMs: round(a.readyMs / b.readyMs, 2),
+    importMs: round(a.importMs / b.importMs, 2),
+    importCpuMs: round(a.importCpuMs / b.importCpuMs, 2),
+    readyCpuMs: round(a.readyCpuMs / b.readyCpuMs, 2),
+  };
+}
+
 export async function measureColdStarts(options: {
   functions?: string[] | undefined;
   samples: number;
@@ -607,6 +741,9 @@ export async function measureColdStarts(options: {
     for (const floor of [...floors, edge])
       floor.initRatio = floor.readyMs && empty.readyMs ? round(floor.readyMs / empty.readyMs, 2) : 0;
     const measured = functions.filter((f) => f.bundleKb > 0);
+    // After the budget: the source-map line is left out rather than cut short.
+    const sourceMaps =
+      Date.now() > options.deadline ? [] : await sourceMapCosts(functions, outdir, options.samples);
     const smallestOf = (list: FunctionFootprint[]) =>
       list.reduce<FunctionFootprint | undefined>(
         (min, f) => (!min || f.bundleKb < min.bundleKb ? f : min),
@@ -623,6 +760,7 @@ export async function measureColdStarts(options: {
       smallestWithDynamoDb: smallestOf(
         measured.filter((f) => f.clients.includes('@aws-sdk/client-dynamodb')),
       ),
+      ...(sourceMaps.length ? { sourceMaps } : {}),
     };
   } finally {
     stub.server.close();

@@ -346,6 +346,7 @@ export function renderReport(r: BenchResults): string {
               : '';
           return `Cold start with its first invocation (init + first call, every AWS call answered by a stub endpoint): ${f.name} ${f.readyMs} + ${f.firstCallMs} ms → ${f.coldMs} ms against ${f.floor} ${f.floorMs?.readyMs} + ${f.floorMs?.firstCallMs} ms → ${f.floorMs?.coldMs} ms: ${f.coldRatioToFloor}×${edge} (medians per sample)`;
         }),
+      ...sourceMapLines(c),
     );
   }
 
@@ -369,6 +370,45 @@ export function renderReport(r: BenchResults): string {
     `5 Memory: peak RSS ${r.memory.peakRssMb} MB during the lifecycle run (${r.memory.startRssMb} MB at its start; peak heap ${r.memory.peakHeapUsedMb} MB; stack and driver share the process)`,
   );
   return out.join('\n');
+}
+
+/**
+ * Source maps as deployed (NODE_OPTIONS=--enable-source-maps, which every other cold-start figure
+ * leaves out): without → with, per bundle, and a function's ratio to its floor with them on.
+ */
+function sourceMapLines(c: ColdStartFigures): string[] {
+  if (!c.sourceMaps?.length) return [];
+  const pair = (a: number, b: number, ratio: number) => `${a} → ${b} ms (${ratio}×)`;
+  return [
+    '',
+    `Source maps as deployed (the stack's NODE_OPTIONS=--enable-source-maps, left out of every figure above; medians of paired fresh processes without → with)`,
+    table(
+      [
+        'bundle',
+        'map KB',
+        'init ms',
+        'import ms',
+        'import CPU ms',
+        'init CPU ms',
+        'with maps: × floor (import / import CPU / init CPU)',
+      ],
+      c.sourceMaps.map((s) =>
+        s.error
+          ? [s.name, String(s.mapKb), 'error', s.error, '', '', '']
+          : [
+              s.name,
+              String(s.mapKb),
+              pair(s.without.readyMs, s.with.readyMs, s.ratio.readyMs),
+              pair(s.without.importMs, s.with.importMs, s.ratio.importMs),
+              pair(s.without.importCpuMs, s.with.importCpuMs, s.ratio.importCpuMs),
+              pair(s.without.readyCpuMs, s.with.readyCpuMs, s.ratio.readyCpuMs),
+              s.withRatioToFloor
+                ? `${s.floor}: ${s.withRatioToFloor.importMs} / ${s.withRatioToFloor.importCpuMs} / ${s.withRatioToFloor.readyCpuMs}`
+                : '',
+            ],
+      ),
+    ),
+  ];
 }
 
 /** The fault run's figures (bench/fault-run.ts) as text tables. */

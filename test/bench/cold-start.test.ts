@@ -74,4 +74,38 @@ describe('cold-start benchmark environment', () => {
     expect(portal?.edge?.firstCallMs).toBeGreaterThan(0);
     expect(portal?.edge?.coldRatio).toBeGreaterThan(0);
   }, 300_000);
+
+  it('measures verify, identification-start and their floors with the deployed source maps on and off, in processes that really ran so', async () => {
+    const figures = await measureColdStarts({
+      functions: ['verify', 'identification-start', 'webhook-deliver'],
+      samples: 2,
+      deadline: Date.now() + 300_000,
+    });
+    const costs = figures.sourceMaps ?? [];
+
+    // Only the two functions of the line and their floors, each floor once.
+    expect(costs.map((c) => [c.name, c.error, c.samples, c.floor])).toEqual([
+      ['floor:dynamodb', undefined, 2, undefined],
+      ['verify', undefined, 2, 'floor:dynamodb'],
+      ['floor:dynamodb-sfn', undefined, 2, undefined],
+      ['identification-start', undefined, 2, 'floor:dynamodb-sfn'],
+    ]);
+    for (const cost of costs) {
+      // Each pair: a process without the flag and one with it, as the probe itself reported.
+      expect(cost.sourceMapsEnabled).toEqual([
+        [false, true],
+        [false, true],
+      ]);
+      // The floors are bundled as the functions are: each has its map for the flag to read.
+      expect(cost.mapKb).toBeGreaterThan(0);
+      for (const side of [cost.without, cost.with]) {
+        expect(side.importMs).toBeGreaterThan(0);
+        expect(side.readyMs).toBeGreaterThan(side.importMs);
+        expect(side.importCpuMs).toBeGreaterThan(0);
+      }
+      expect(cost.ratio.importMs).toBeGreaterThan(0);
+    }
+    for (const name of ['verify', 'identification-start'])
+      expect(costs.find((c) => c.name === name)?.withRatioToFloor?.importCpuMs).toBeGreaterThan(0);
+  }, 300_000);
 });
