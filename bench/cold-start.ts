@@ -239,7 +239,8 @@ const STAND_IN_SOURCES: EnvironmentSources = {
  * What a deployed function finds in its environment at init (no network is touched at import): the
  * variables Lambda sets, and those the stack gives the function (lib/function-environment.ts), from
  * stand-in values that `sources` may replace. Source maps stay off (NODE_OPTIONS, which the stack
- * sets to --enable-source-maps): the figures in docs/benchmarks.md were all measured without them.
+ * sets to --enable-source-maps): the figures in docs/benchmarks.md were all measured without them,
+ * but for the source-map line (sourceMapCosts), which adds them back to weigh what they cost.
  */
 export function lambdaEnvironment(
   name: string,
