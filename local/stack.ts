@@ -25,6 +25,7 @@ import {
 } from '../lambdas/http/gateway-responses.js';
 import { routesOfStage } from '../lambdas/routes.js';
 import { seedConfig } from '../lambdas/usecases/seed-config.js';
+import type { QueueName } from '../lib/function-permissions.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
@@ -39,6 +40,9 @@ import { LocalSmsOutbox } from './sns.js';
 import { LocalSqs } from './sqs.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
 import { LocalTimeToLive } from './time-to-live.js';
+
+/** The stack's dead-letter queue, by its name there (lib/event-sources.ts, without the stage prefix). */
+const DEAD_LETTERS: QueueName = 'webhook-dead-letters';
 
 export const TABLE_NAME = 'smart-registration';
 /** The SP client the demo portal signs in with (config/local.json). */
@@ -165,7 +169,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SNS: `${baseUrl}/_aws/sns`,
     AWS_ENDPOINT_URL_SQS: `${baseUrl}/_aws/sqs`,
     WEBHOOK_QUEUE_URL: `${baseUrl}/_aws/sqs/000000000000/webhook-deliveries`,
-    WEBHOOK_DLQ_URL: `${baseUrl}/_aws/sqs/000000000000/webhook-deliveries-dlq`,
+    WEBHOOK_DLQ_URL: `${baseUrl}/_aws/sqs/000000000000/${DEAD_LETTERS}`,
     WEBHOOK_RETRY_DELAYS: options.webhooks?.retryDelaysSeconds?.join(',') ?? '',
     WEBHOOK_TIMEOUT_MS: String(options.webhooks?.timeoutMs ?? ''),
     CONFIG_CACHE_SECONDS: String(options.configCacheSeconds ?? 0),
@@ -224,7 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const sqs = new LocalSqs(`${baseUrl}/_aws/sqs`);
   // The stack's webhook-dead-letters: what failed for good, deliveries and change-feed batches alike.
-  const deadLetters = sqs.createQueue('webhook-deliveries-dlq');
+  const deadLetters = sqs.createQueue(DEAD_LETTERS);
   for (const fn of EVENT_SOURCE_FUNCTIONS) {
     const invoke = async <E, R>(event: E): Promise<R> => {
       // Lambda-shaped context, as the API and task functions get (Powertools reads it).
@@ -239,7 +243,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     if (fn.source.kind === 'queue') {
       sqs.createQueue(fn.source.queue, {
-        deadLetter: `${fn.source.queue}-dlq`,
+        deadLetter: DEAD_LETTERS,
         maxReceiveCount: fn.source.maxReceiveCount,
       });
       sqs.subscribe(fn.source.queue, (records) => invoke({ Records: records }), {
