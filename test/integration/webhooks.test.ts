@@ -407,9 +407,7 @@ describe('delivery', () => {
     // The failure is recorded first, then the message goes to the dead-letter queue.
     const deadLettered = await waitFor(
       async () =>
-        (stack().sqs.list()['webhook-dead-letters']?.messages ?? []).map(
-          (m) => JSON.parse(m.body).messageId,
-        ),
+        (stack().sqs.list()['webhook-dead-letters']?.messages ?? []).map((m) => JSON.parse(m.body).messageId),
       (ids) => ids.includes(firstId),
     );
     expect(deadLettered).toContain(firstId);
