@@ -26,6 +26,8 @@ export const MSISDN = /^\+?[1-9]\d{7,14}$/;
 
 /** A partner's issuer name in the catalogue: letters and digits, then also spaces, `.`, `_` and `-`. */
 export const ISSUER_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
+/** The longest issuer name, in code points. */
+export const ISSUER_MAX = 100;
 /** An identification method's name (`video`, `courier`, …). */
 export const METHOD_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 

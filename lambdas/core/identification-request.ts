@@ -8,9 +8,17 @@
  * The schema stays the one definition (identification-schemas.ts, also the OpenAPI document);
  * test/unit/two-step-rules.test.ts holds these readers to it.
  */
-import { ISSUER_NAME, JURISDICTIONS, LANGUAGES, METHOD_NAME, SAFE_TEXT } from './domain.js';
+import { ISSUER_MAX, ISSUER_NAME, JURISDICTIONS, LANGUAGES, METHOD_NAME, SAFE_TEXT } from './domain.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
-import { E164, EMAIL, ISO_DATE, PERSON_NAME } from './person-patterns.js';
+import {
+  E164,
+  EMAIL,
+  EMAIL_MAX,
+  fitsLength,
+  ISO_DATE,
+  PERSON_NAME,
+  PERSON_NAME_MAX,
+} from './person-patterns.js';
 
 export type { StartIdentificationRequest };
 
@@ -32,10 +40,32 @@ export function wellFormedIdempotencyHeader(
   return { 'Idempotency-Key': key };
 }
 
+/** The longest SP state, in code points (as zod counts). */
+export const STATE_MAX = 512;
+/** The longest redirect URL (what browsers and proxies carry safely). */
+export const REDIRECT_URL_MAX = 2048;
+export const REDIRECT_URL_HTTPS = 'Must use https (http is allowed for localhost only).';
+export const REDIRECT_URL_CREDENTIALS = 'Must not contain a user name or password.';
+
+/**
+ * Why the SP's redirect URL, parsed, is refused, or undefined when it is not: https, or http to
+ * the loopback host (the local stack and tests) judged by the parsed host name — never by the text,
+ * which `http://localhost:x@evil.example/` would pass — and no user name or password, which an SP
+ * page never needs and which hide the real host from a reader. The schema's refine and the reader.
+ */
+export function redirectUrlProblem(url: URL): string | undefined {
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return REDIRECT_URL_HTTPS;
+  return url.username || url.password ? REDIRECT_URL_CREDENTIALS : undefined;
+}
+
 const isText = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.length >= 1 && value.length <= max && SAFE_TEXT.test(value);
+  typeof value === 'string' && value.length >= 1 && fitsLength(value, max) && SAFE_TEXT.test(value);
 const isPersonName = (value: unknown): value is string =>
-  typeof value === 'string' && value.length >= 1 && value.length <= 100 && PERSON_NAME.test(value);
+  typeof value === 'string' &&
+  value.length >= 1 &&
+  fitsLength(value, PERSON_NAME_MAX) &&
+  PERSON_NAME.test(value);
 const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
   (list as readonly unknown[]).includes(value);
 
@@ -47,17 +77,16 @@ const isPastDate = (value: unknown): value is string =>
   value <= new Date().toISOString().slice(0, 10);
 
 /**
- * The redirect URL, as z.url({ protocol: /^https?$/ }) with the schema's length and https rules
- * checks it: `http(s)://` at the start, parsed by `URL`, the parsed protocol http or https. Only a
- * value z.url returns unchanged is read here (zod trims it and deletes tabs and line breaks first).
+ * The redirect URL, as z.url({ protocol: /^https?$/ }) with the schema's length and redirect rules
+ * checks it: `http(s)://` at the start, parsed by `URL`, and no problem by redirectUrlProblem (which
+ * also holds the parsed protocol to http or https). Only a value z.url returns unchanged is read
+ * here (zod trims it and deletes tabs and line breaks first).
  */
 function isRedirectUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 2048 || value !== value.trim() || /[\t\n\r]/.test(value))
-    return false;
-  if (!value.startsWith('https://') && !/^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(value))
-    return false;
+  if (typeof value !== 'string' || value !== value.trim() || /[\t\n\r]/.test(value)) return false;
+  if (!fitsLength(value, REDIRECT_URL_MAX) || !/^https?:\/\//i.test(value)) return false;
   const url = URL.parse(value);
-  return url !== null && (url.protocol === 'https:' || url.protocol === 'http:');
+  return url !== null && redirectUrlProblem(url) === undefined;
 }
 
 /**
@@ -87,14 +116,14 @@ export function wellFormedStartRequest(
   // A JSON body has no undefined values; an object with one is the schema's to judge.
   if (Object.keys(others).length || Object.values(body).includes(undefined)) return undefined;
   if (!isPastDate(dob)) return undefined;
-  if (typeof email !== 'string' || email.length > 254 || !EMAIL.test(email)) return undefined;
+  if (typeof email !== 'string' || !fitsLength(email, EMAIL_MAX) || !EMAIL.test(email)) return undefined;
   if (!isPersonName(firstName) || !isPersonName(lastName)) return undefined;
   if (!isOneOf(LANGUAGES, language)) return undefined;
   if (typeof mobile !== 'string' || !E164.test(mobile)) return undefined;
   const request: StartIdentificationRequest = { dob, email, firstName, language, lastName, mobile };
   // Both or neither: the superRefine's pairing.
   if (issuer !== undefined || method !== undefined) {
-    if (!isText(issuer, 100) || !ISSUER_NAME.test(issuer)) return undefined;
+    if (!isText(issuer, ISSUER_MAX) || !ISSUER_NAME.test(issuer)) return undefined;
     if (typeof method !== 'string' || !METHOD_NAME.test(method)) return undefined;
     request.issuer = issuer;
     request.method = method;
@@ -112,7 +141,7 @@ export function wellFormedStartRequest(
     request.redirectUrl = redirectUrl;
   }
   if (state !== undefined) {
-    if (!isText(state, 512)) return undefined;
+    if (!isText(state, STATE_MAX)) return undefined;
     request.state = state;
   }
   return request;

@@ -6,15 +6,27 @@
 import { issuerName, jurisdiction, methodName } from './catalogue-fields.js';
 import { LANGUAGES } from './domain.js';
 import { loa, safeText } from './fields.js';
-import { IDEMPOTENCY_KEY } from './identification-request.js';
+import {
+  IDEMPOTENCY_KEY,
+  REDIRECT_URL_MAX,
+  redirectUrlProblem,
+  STATE_MAX,
+} from './identification-request.js';
 import { e164, emailAddress, pastDate, personName } from './person-fields.js';
 import * as z from './zod.js';
 
 const redirectUrl = /* @__PURE__ */ z.define(() =>
   z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL.' }).check(
-    z.maxLength(2048),
-    z.refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(u), {
-      error: 'Must use https (http is allowed for localhost only).',
+    z.maxLength(REDIRECT_URL_MAX),
+    z.superRefine((u, ctx) => {
+      // z.url has refused what does not parse; the rule judges the parsed URL, not its text.
+      const url = URL.parse(u);
+      const problem = url === null ? undefined : redirectUrlProblem(url);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: u });
+    }),
+    z.meta({
+      description:
+        'Where the person returns after the identification: https, or http to localhost or 127.0.0.1 only (development); no user name or password.',
     }),
   ),
 );
@@ -34,7 +46,7 @@ export const StartIdentificationRequest = /* @__PURE__ */ z.define(() =>
       jurisdiction: z.optional(jurisdiction),
       assuranceLevel: z.optional(loa),
       redirectUrl: z.optional(redirectUrl),
-      state: z.optional(safeText(512)),
+      state: z.optional(safeText(STATE_MAX)),
     })
     .check(
       z.superRefine((body, ctx) => {

@@ -1,5 +1,5 @@
 /** The field rules of a person's data: names, mobile number, date of birth, email (see fields.ts). */
-import { E164, PERSON_NAME } from './person-patterns.js';
+import { E164, EMAIL_MAX, PERSON_NAME, PERSON_NAME_MAX } from './person-patterns.js';
 import * as z from './zod.js';
 
 export { PERSON_NAME };
@@ -10,7 +10,7 @@ export const personName = /* @__PURE__ */ z.define(() =>
     .string()
     .check(
       z.minLength(1),
-      z.maxLength(100),
+      z.maxLength(PERSON_NAME_MAX),
       z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
     ),
 );
@@ -34,5 +34,5 @@ export const pastDate = /* @__PURE__ */ z.define(() =>
 );
 
 export const emailAddress = /* @__PURE__ */ z.define(() =>
-  z.email({ error: 'Must be an email address.' }).check(z.maxLength(254)),
+  z.email({ error: 'Must be an email address.' }).check(z.maxLength(EMAIL_MAX)),
 );

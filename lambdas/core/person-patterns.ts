@@ -1,4 +1,8 @@
-/** The patterns of a person's fields, shared by their zod rules (person-fields.ts) and zod-free readers. */
+/**
+ * The patterns and limits of a person's fields for their zod rules (person-fields.ts) and zod-free
+ * readers: PERSON_NAME, E164 and the limits are shared; EMAIL and ISO_DATE are copies of zod's own
+ * patterns, held equal to them by test/unit/two-step-rules.test.ts.
+ */
 
 /**
  * A person's name: letters (any script), combining marks, spaces, apostrophes, hyphens, dots.
@@ -26,3 +30,15 @@ export const EMAIL =
 /** A real calendar date, YYYY-MM-DD: the pattern z.iso.date() checks (zod's `regexes.date`), a copy as EMAIL is. */
 export const ISO_DATE =
   /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))$/;
+
+/** The longest person name, in code points (as zod counts a string's length). */
+export const PERSON_NAME_MAX = 100;
+/** The longest email address (RFC 5321's path limit less its angle brackets). */
+export const EMAIL_MAX = 254;
+
+/**
+ * Whether a string is at most `max` long counted as zod 4 counts it, in code points (a lone
+ * surrogate is one): a string of at most `max` UTF-16 units always is, so only a longer one is counted.
+ */
+export const fitsLength = (value: string, max: number): boolean =>
+  value.length <= max || [...value].length <= max;

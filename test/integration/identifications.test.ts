@@ -251,6 +251,23 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
     expect(await tableKeys()).toEqual(before);
   });
 
+  it.each([
+    ['http://localhost:x@evil.example/', 'Must use https (http is allowed for localhost only).'],
+    ['http://127.0.0.1:@evil.example/', 'Must use https (http is allowed for localhost only).'],
+    ['https://user:secret@sp.example.com/', 'Must not contain a user name or password.'],
+  ])(
+    'refuses the redirectUrl %s with the field error “%s”, storing nothing',
+    async (redirectUrl, message) => {
+      const before = await tableKeys();
+
+      const res = await start(paperStartBody({ redirectUrl }));
+
+      expectProblem(res, 400, 'validation', 'Invalid request');
+      expect(res.body.errors).toEqual([{ field: 'redirectUrl', message }]);
+      expect(await tableKeys()).toEqual(before);
+    },
+  );
+
   it('refuses malformed JSON with 400 malformed-json', async () => {
     const before = await tableKeys();
 

@@ -601,22 +601,26 @@ describe('a two-step rule read without throwing (safeParseTwoStep)', () => {
 });
 
 describe('the start call’s request', () => {
-  const today = new Date().toISOString().slice(0, 10);
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  // Computed at each use, so that a run crossing midnight (UTC) compares with the day it reads on.
+  const today = () => new Date().toISOString().slice(0, 10);
+  const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   /** A body the schema accepts, each field with its values near the edges of its rule. */
   const VALID: Record<string, unknown[]> = {
-    dob: ['1978-02-28', '1900-01-01', '2000-02-29', today],
+    get dob() {
+      return ['1978-02-28', '1900-01-01', '2000-02-29', today()];
+    },
     email: [
       'hans.muster@example.ch',
       "o'brien+sig@mail.example.co",
       'a@b.cd',
       `${'a'.repeat(64)}@${'b'.repeat(186)}.ch`,
     ],
-    firstName: ['Hans', 'Zoë', 'Jean-Luc.', '李', "O'Brien", 'A'.repeat(100)],
+    // Astral letters are two UTF-16 units each; zod counts the length in code points.
+    firstName: ['Hans', 'Zoë', 'Jean-Luc.', '李', "O'Brien", 'A'.repeat(100), '𝒜'.repeat(100)],
     language: ['en', 'de', 'fr', 'it'],
-    lastName: ['Muster', 'van der Berg', 'Ó Súilleabháin', 'B'.repeat(100)],
+    lastName: ['Muster', 'van der Berg', 'Ó Súilleabháin', 'B'.repeat(100), `𝒜${'b'.repeat(99)}`],
     mobile: ['+41791234567', '+4179123456', '+123456789012345'],
-    issuer: ['Test-ISP', 'BankIdent_Demo.ch', 'Zürich ID', 'a'.repeat(100)],
+    issuer: ['Test-ISP', 'BankIdent_Demo.ch', 'Zürich ID', 'a'.repeat(100), '𝒜'.repeat(100)],
     method: ['test', 'video', 'eid-plus', 'x'.repeat(32)],
     jurisdiction: ['ZERTES', 'EIDAS'],
     assuranceLevel: [3, 4],
@@ -625,24 +629,29 @@ describe('the start call’s request', () => {
       'http://localhost:3000/back',
       'http://127.0.0.1/back',
       'http://localhost',
+      'http://127.0.0.1:8080',
+      'HTTPS://SP.EXAMPLE.COM/',
       `https://sp.example.com/${'a'.repeat(2025)}`,
+      `https://sp.example.com/${'😀'.repeat(1012)}`,
       'https://[::1]/x',
       'https://sp.example.com/ä',
     ],
-    state: ['x', 'order 42 ✓', 'a'.repeat(512)],
+    state: ['x', 'order 42 ✓', 'a'.repeat(512), '😀'.repeat(512), `😀${'a'.repeat(511)}`],
   };
   /** Values the schema refuses or changes, per field. */
   const INVALID: Record<string, unknown[]> = {
-    dob: [
-      tomorrow,
-      '1899-12-31',
-      '1900-02-29',
-      '2023-02-29',
-      '1980-13-01',
-      '1980-1-01',
-      ' 1980-01-01',
-      '19800101',
-    ],
+    get dob() {
+      return [
+        tomorrow(),
+        '1899-12-31',
+        '1900-02-29',
+        '2023-02-29',
+        '1980-13-01',
+        '1980-1-01',
+        ' 1980-01-01',
+        '19800101',
+      ];
+    },
     email: [
       'a@b',
       'a..b@x.ch',
@@ -655,7 +664,17 @@ describe('the start call’s request', () => {
       ` a@x.ch`,
       `${'a'.repeat(64)}@${'b'.repeat(187)}.ch`,
     ],
-    firstName: ['', ' Hans', 'Hans ', 'Hans-', '1Hans', 'Hans\u200b', 'Hans\n', 'A'.repeat(101)],
+    firstName: [
+      '',
+      ' Hans',
+      'Hans ',
+      'Hans-',
+      '1Hans',
+      'Hans\u200b',
+      'Hans\n',
+      'A'.repeat(101),
+      '𝒜'.repeat(101),
+    ],
     language: ['EN', 'es', '', 'de-CH'],
     lastName: ['', '-', 'B'.repeat(101)],
     mobile: [
@@ -666,15 +685,21 @@ describe('the start call’s request', () => {
       '+1234567890123456',
       ' +41791234567',
     ],
-    issuer: ['', '-ISP', ' ISP', 'ISP\u202e', 'ISP;x', 'a'.repeat(101)],
+    issuer: ['', '-ISP', ' ISP', 'ISP\u202e', 'ISP;x', 'a'.repeat(101), '𝒜'.repeat(101)],
     method: ['', 'Video', '9video', 'vi deo', 'x'.repeat(33)],
     jurisdiction: ['eidas', '', 'ZERTES,EIDAS'],
     assuranceLevel: [5, 3.5, 0, -3],
     redirectUrl: [
       'http://example.com/x',
+      // The loopback host as the user name or password, the real host after the `@`.
+      'http://localhost:x@evil.example/',
+      'http://127.0.0.1:@evil.example/',
+      'http://localhost@evil.example/',
+      'http://user@localhost/',
+      'https://user:secret@sp.example.com/',
+      'https://user@sp.example.com/',
       'http://localhostx.com/',
       'http://localhost.example.com/',
-      'HTTPS://SP.EXAMPLE.COM/',
       'https:/sp.example.com',
       'https:sp.example.com',
       'ftp://sp.example.com/',
@@ -688,7 +713,7 @@ describe('the start call’s request', () => {
       'https://sp.example.com:99999/',
       'sp.example.com',
     ],
-    state: ['', 'a\u202e', 'a\n', 'a'.repeat(513)],
+    state: ['', 'a\u202e', 'a\n', 'a'.repeat(513), '😀'.repeat(513)],
   };
   const OTHER: unknown[] = [3, '3', true, null, [], {}, ['Hans']];
   const OPTIONAL = ['issuer', 'method', 'jurisdiction', 'assuranceLevel', 'redirectUrl', 'state'];
@@ -786,6 +811,25 @@ describe('the start call’s request', () => {
     );
     // The generated bodies are well-formed often enough that the reading direction is exercised.
     expect(read).toBeGreaterThan(200);
+  });
+
+  it('refuses a redirect URL whose text names the loopback host but whose host is another, or with credentials', () => {
+    const errorsFor = (redirectUrl: string) => {
+      const judged = StartIdentificationRequest.safeParse({ ...full(), redirectUrl });
+      return judged.success ? [] : toFieldErrors(judged.error);
+    };
+    for (const url of [
+      'http://localhost:x@evil.example/',
+      'http://127.0.0.1:@evil.example/',
+      'http://evil.example/',
+    ])
+      expect(errorsFor(url), url).toStrictEqual([
+        { field: 'redirectUrl', message: 'Must use https (http is allowed for localhost only).' },
+      ]);
+    for (const url of ['https://user:secret@sp.example.com/', 'http://user@localhost/'])
+      expect(errorsFor(url), url).toStrictEqual([
+        { field: 'redirectUrl', message: 'Must not contain a user name or password.' },
+      ]);
   });
 
   it('reads the Idempotency-Key header as IdempotencyHeader does', () => {
