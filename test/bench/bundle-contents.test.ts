@@ -10,6 +10,7 @@ import { deployedFunctions, FIRST_CALLS, stubAwsEndpoint } from '../../bench/col
 import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 import { importedWith } from '../support/fresh-import.js';
+import { paperStartBody } from '../support/white-paper.js';
 
 interface Bundle {
   metafile: Metafile;
@@ -298,6 +299,53 @@ describe('verify’s first call', () => {
       expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
       expect(JSON.parse(refused.body).errors).toEqual([
         { field: 'assuranceLevel', message: expect.any(String) },
+      ]);
+    } finally {
+      stub.server.close();
+    }
+  }, 60_000);
+});
+
+describe('the start call’s first call', () => {
+  /** The start function's answer to `event`, its first call in a fresh process, and whether zod was evaluated. */
+  async function firstCall(body: unknown, endpoint: string) {
+    const event = {
+      httpMethod: 'POST',
+      path: '/api/identifications',
+      resource: '/api/identifications',
+      headers: {
+        host: 'srs.example.com',
+        'content-type': 'application/json',
+        'idempotency-key': 'first-call-1',
+      },
+      pathParameters: null,
+      queryStringParameters: null,
+      requestContext: { requestId: 'first-call', authorizer: { claims: { client_id: 'bench-client' } } },
+      isBase64Encoded: false,
+      body: JSON.stringify(body),
+    };
+    return importedWith<{ evaluated: boolean; statusCode: number; body: string }>('identification-start', {
+      prelude: ZOD_TRACKER,
+      after: `const answer = await bundle.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'identification-start', awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
+      report: '{ evaluated, statusCode: answer.statusCode, body: answer.body }',
+      env: { AWS_ENDPOINT_URL: endpoint, FIRST_EVENT: JSON.stringify(event) },
+    });
+  }
+
+  it('with the white paper’s body evaluates no zod; a refused redirect URL loads the schema to answer 400 with its field error', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      // Read without zod; the stub endpoint then finds no SP setup for the caller: 403.
+      const wellFormed = await firstCall(paperStartBody(), stub.url);
+      expect(wellFormed).toMatchObject({ evaluated: false, statusCode: 403 });
+
+      const refused = await firstCall(
+        paperStartBody({ redirectUrl: 'http://localhost:x@evil.example/' }),
+        stub.url,
+      );
+      expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
+      expect(JSON.parse(refused.body).errors).toEqual([
+        { field: 'redirectUrl', message: 'Must use https (http is allowed for localhost only).' },
       ]);
     } finally {
       stub.server.close();
