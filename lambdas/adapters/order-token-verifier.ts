@@ -44,7 +44,7 @@ export async function verifyOrderToken(
   } catch {
     throw new InvalidOrderToken('Signature, type, issuer or expiry not valid');
   }
-  const claims = await safeParseTwoStep(orderTokenClaims, payload as Record<string, unknown>);
+  const claims = await safeParseTwoStep(orderTokenClaimsRule, payload as Record<string, unknown>);
   if (!claims.success || claims.data.sub !== claims.data.refId)
     throw new InvalidOrderToken('Claims not valid');
   return claims.data;
@@ -54,7 +54,7 @@ export async function verifyOrderToken(
  * A verified token's claims: the service's own are always read without zod; OrderTokenClaims, loaded
  * only for claims wellFormedOrderTokenClaims cannot vouch for, judges any other (core/parse.ts).
  */
-const orderTokenClaims: TwoStepRule<OrderTokenClaims> = {
+const orderTokenClaimsRule: TwoStepRule<OrderTokenClaims> = {
   wellFormed: wellFormedOrderTokenClaims,
   schema: async () => (await import('../core/order-token-claims-schema.js')).OrderTokenClaims,
 };

@@ -8,6 +8,7 @@
 import { SIGNATURE_NEED_KEYS } from './demo-portal.js';
 import { LANGUAGES, METHOD_NAME } from './domain.js';
 import { e164, emailAddress, PERSON_NAME, pastDate } from './person-fields.js';
+import { PERSON_NAME_MAX } from './person-patterns.js';
 import * as z from './zod.js';
 
 const required = { error: 'Required.', abort: true } as const;
@@ -17,11 +18,11 @@ const trimmed = () => z.string({ error: 'Required.' }).check(z.trim(), z.minLeng
 export const SignerForm = /* @__PURE__ */ z.define(() =>
   z.strictObject({
     firstName: trimmed().check(
-      z.maxLength(100, { error: 'At most 100 characters.' }),
+      z.maxLength(PERSON_NAME_MAX, { error: `At most ${PERSON_NAME_MAX} characters.` }),
       z.regex(PERSON_NAME, { error: 'Letters, spaces, apostrophes, hyphens or dots only.' }),
     ),
     lastName: trimmed().check(
-      z.maxLength(100, { error: 'At most 100 characters.' }),
+      z.maxLength(PERSON_NAME_MAX, { error: `At most ${PERSON_NAME_MAX} characters.` }),
       z.regex(PERSON_NAME, { error: 'Letters, spaces, apostrophes, hyphens or dots only.' }),
     ),
     mobile: z.pipe(

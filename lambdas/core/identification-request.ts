@@ -10,15 +10,8 @@
  */
 import { ISSUER_MAX, ISSUER_NAME, JURISDICTIONS, LANGUAGES, METHOD_NAME, SAFE_TEXT } from './domain.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
-import {
-  E164,
-  EMAIL,
-  EMAIL_MAX,
-  fitsLength,
-  ISO_DATE,
-  PERSON_NAME,
-  PERSON_NAME_MAX,
-} from './person-patterns.js';
+import { E164, EMAIL, EMAIL_MAX, ISO_DATE, PERSON_NAME, PERSON_NAME_MAX } from './person-patterns.js';
+import { fitsLength } from './text-length.js';
 
 export type { StartIdentificationRequest };
 

@@ -17,6 +17,7 @@ import type { Status } from './order.js';
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './order-token-format.js';
 // z.uuid()'s pattern (RFC 9562), as the claims schema checks sub, refId and jti.
 import { isRefId as isUuid } from './ref-id-format.js';
+import { fitsLength } from './text-length.js';
 
 export type { IntrospectionRequest, OrderTokenClaims };
 export { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE };
@@ -36,9 +37,9 @@ export function wellFormedIntrospectionRequest(
   fields: Readonly<Record<string, unknown>>,
 ): IntrospectionRequest | undefined {
   const { token, token_type_hint: hint } = fields;
-  if (typeof token !== 'string' || token.length < 1 || token.length > MAX_INTROSPECTED_TOKEN)
+  if (typeof token !== 'string' || token.length < 1 || !fitsLength(token, MAX_INTROSPECTED_TOKEN))
     return undefined;
-  if ('token_type_hint' in fields && (typeof hint !== 'string' || hint.length > MAX_TOKEN_TYPE_HINT))
+  if ('token_type_hint' in fields && (typeof hint !== 'string' || !fitsLength(hint, MAX_TOKEN_TYPE_HINT)))
     return undefined;
   if (!Object.values(fields).every((v) => typeof v === 'string')) return undefined;
   // As the schema does: every parameter kept but an own `__proto__`, which it drops.

@@ -35,10 +35,3 @@ export const ISO_DATE =
 export const PERSON_NAME_MAX = 100;
 /** The longest email address (RFC 5321's path limit less its angle brackets). */
 export const EMAIL_MAX = 254;
-
-/**
- * Whether a string is at most `max` long counted as zod 4 counts it, in code points (a lone
- * surrogate is one): a string of at most `max` UTF-16 units always is, so only a longer one is counted.
- */
-export const fitsLength = (value: string, max: number): boolean =>
-  value.length <= max || [...value].length <= max;

@@ -13,8 +13,10 @@ export type { VerifyRequest };
 /**
  * The body when it is certainly what VerifyRequest accepts — exactly its four fields: an msisdn and
  * a claimed identity by their patterns, the assurance level 3 or 4 as a number, a distinguished name
- * of safe text that parseDn reads (it refuses an empty one and one over MAX_DN_LENGTH, as the
- * schema's length checks do) — as the schema returns it (unchanged);
+ * of safe text that parseDn reads (it refuses an empty one and one over MAX_DN_LENGTH UTF-16 units;
+ * the schema's max length counts code points, but its isParsableDn refine refuses the same DNs, so a
+ * DN of astral characters between the two counts is refused either way) — as the schema returns it
+ * (unchanged);
  * undefined for anything else, which the schema then judges.
  */
 export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>): VerifyRequest | undefined {
