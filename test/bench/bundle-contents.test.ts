@@ -88,6 +88,19 @@ async function zodAtImport(handler: string): Promise<{ evaluated: boolean; built
   return importedWith(handler, { prelude: ZOD_TRACKER, report: '{ evaluated, built }' });
 }
 
+/**
+ * `handler`'s answer to `event`, its first call in a fresh process with every AWS call answered by
+ * the stub at `endpoint` (bench/cold-start.ts stubAwsEndpoint), and whether zod was evaluated.
+ */
+async function firstCall(handler: string, event: unknown, endpoint: string) {
+  return importedWith<{ evaluated: boolean; statusCode: number; body: string }>(handler, {
+    prelude: ZOD_TRACKER,
+    after: `const answer = await bundle.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: ${JSON.stringify(handler)}, awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
+    report: '{ evaluated, statusCode: answer.statusCode, body: answer.body }',
+    env: { AWS_ENDPOINT_URL: endpoint, FIRST_EVENT: JSON.stringify(event) },
+  });
+}
+
 /** How many RegExps with `source` importing `handler`'s bundle constructs (a `new RegExp` esbuild wrote for a `\p{…}` literal). */
 async function regExpsBuiltAtImport(handler: string, source: string): Promise<number> {
   return importedWith(handler, {
@@ -277,25 +290,18 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
 });
 
 describe('verify’s first call', () => {
-  /** Verify's answer to `event`, its first call in a fresh process, and whether zod was evaluated. */
-  async function firstCall(event: unknown, endpoint: string) {
-    return importedWith<{ evaluated: boolean; statusCode: number; body: string }>('verify', {
-      prelude: ZOD_TRACKER,
-      after: `const answer = await bundle.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'verify', awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
-      report: '{ evaluated, statusCode: answer.statusCode, body: answer.body }',
-      env: { AWS_ENDPOINT_URL: endpoint, FIRST_EVENT: JSON.stringify(event) },
-    });
-  }
-
   it('with a well-formed body (the bench’s, FIRST_CALLS) evaluates no zod; a refused body loads the schema to answer', async () => {
     const stub = await stubAwsEndpoint();
     try {
       const wellFormed = FIRST_CALLS.verify as { body: string };
       // The stub endpoint finds no registration: the negative answer, after the reads and the count.
-      expect(await firstCall(wellFormed, stub.url)).toMatchObject({ evaluated: false, statusCode: 404 });
+      expect(await firstCall('verify', wellFormed, stub.url)).toMatchObject({
+        evaluated: false,
+        statusCode: 404,
+      });
 
       const asText = { ...JSON.parse(wellFormed.body), assuranceLevel: '3' };
-      const refused = await firstCall({ ...wellFormed, body: JSON.stringify(asText) }, stub.url);
+      const refused = await firstCall('verify', { ...wellFormed, body: JSON.stringify(asText) }, stub.url);
       expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
       expect(JSON.parse(refused.body).errors).toEqual([
         { field: 'assuranceLevel', message: expect.any(String) },
@@ -307,40 +313,33 @@ describe('verify’s first call', () => {
 });
 
 describe('the start call’s first call', () => {
-  /** The start function's answer to `event`, its first call in a fresh process, and whether zod was evaluated. */
-  async function firstCall(body: unknown, endpoint: string) {
-    const event = {
-      httpMethod: 'POST',
-      path: '/api/identifications',
-      resource: '/api/identifications',
-      headers: {
-        host: 'srs.example.com',
-        'content-type': 'application/json',
-        'idempotency-key': 'first-call-1',
-      },
-      pathParameters: null,
-      queryStringParameters: null,
-      requestContext: { requestId: 'first-call', authorizer: { claims: { client_id: 'bench-client' } } },
-      isBase64Encoded: false,
-      body: JSON.stringify(body),
-    };
-    return importedWith<{ evaluated: boolean; statusCode: number; body: string }>('identification-start', {
-      prelude: ZOD_TRACKER,
-      after: `const answer = await bundle.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'identification-start', awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
-      report: '{ evaluated, statusCode: answer.statusCode, body: answer.body }',
-      env: { AWS_ENDPOINT_URL: endpoint, FIRST_EVENT: JSON.stringify(event) },
-    });
-  }
+  /** The start call's event: the caller's client id as the authorizer gives it, an Idempotency-Key. */
+  const startEvent = (body: unknown) => ({
+    httpMethod: 'POST',
+    path: '/api/identifications',
+    resource: '/api/identifications',
+    headers: {
+      host: 'srs.example.com',
+      'content-type': 'application/json',
+      'idempotency-key': 'first-call-1',
+    },
+    pathParameters: null,
+    queryStringParameters: null,
+    requestContext: { requestId: 'first-call', authorizer: { claims: { client_id: 'bench-client' } } },
+    isBase64Encoded: false,
+    body: JSON.stringify(body),
+  });
 
   it('with the white paper’s body evaluates no zod; a refused redirect URL loads the schema to answer 400 with its field error', async () => {
     const stub = await stubAwsEndpoint();
     try {
       // Read without zod; the stub endpoint then finds no SP setup for the caller: 403.
-      const wellFormed = await firstCall(paperStartBody(), stub.url);
+      const wellFormed = await firstCall('identification-start', startEvent(paperStartBody()), stub.url);
       expect(wellFormed).toMatchObject({ evaluated: false, statusCode: 403 });
 
       const refused = await firstCall(
-        paperStartBody({ redirectUrl: 'http://localhost:x@evil.example/' }),
+        'identification-start',
+        startEvent(paperStartBody({ redirectUrl: 'http://localhost:x@evil.example/' })),
         stub.url,
       );
       expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
