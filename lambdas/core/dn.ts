@@ -99,7 +99,8 @@ function splitTop(input: string, separators: string): string[] {
 }
 
 // In a class so that esbuild keeps the literal: it writes a bare `\p{…}` as a `new RegExp(…)`
-// call, which would be built at import; a literal is built neither at import nor per call.
+// call, whose pattern V8 parses when it runs; a literal's is checked with the source and compiled
+// on its first test. One constant: built once, not per call.
 const CONTROL_CHARACTER = /[\p{Cc}]/u;
 
 export function parseDn(dn: string): DnAttributes {
