@@ -10,9 +10,10 @@
  * The consumer gets the records in write order, in batches, as the event source mapping of the
  * stack (lambdas/event-sources.ts) hands them: a batch that reports a failed record is retried from
  * that record on, with growing pauses; one whose function fails (throws) is split in halves while it
- * has more than one record (bisect on error; a split is not a retry); a batch still failing after
- * the retry attempts, or a record older than the maximum record age, is discarded and its metadata
- * go to the on-failure destination, in the message Lambda sends there (`DDBStreamBatchInfo`).
+ * has more than one record (bisect on error), each half then run as a batch of its own; a batch
+ * still failing after the retry attempts, or a record older than the maximum record age, is
+ * discarded and its metadata go to the on-failure destination, in the message Lambda sends there
+ * (`DDBStreamBatchInfo`). What AWS documents of this and what is assumed: see `drain`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
@@ -74,8 +75,13 @@ export class LocalDynamoStream {
   private running = false;
   /** Failed invocations of the batch at the head of the stream since it last moved. */
   private failures = 0;
-  /** While a failing batch is split: how many records the next batch may take at most. */
-  private batchLimit: number | undefined;
+  /**
+   * The batch being worked on, as the number of stream records (from the head) of each of its parts
+   * still to run, oldest first: one part once read, two after a split, and so on. A batch once read
+   * is what its retries and halves resend; records written meanwhile wait for the next batch. Empty:
+   * the next batch is read afresh, up to `batchSize` records.
+   */
+  private parts: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Set once the consumer has stopped: from then on writes are refused (the table closes next). */
@@ -230,6 +236,22 @@ export class LocalDynamoStream {
     this.timer = setTimeout(() => void this.drain(), delayMs);
   }
 
+  /**
+   * Runs batches until the stream is empty or a batch waits for its retry.
+   *
+   * What AWS documents for DynamoDB streams (Lambda developer guide: services-dynamodb-errors,
+   * services-ddb-batchfailurereporting "Bisecting a batch", the console settings): a function
+   * error splits the batch in two before retrying, "your original batch size setting remains
+   * unchanged", and "splitting a batch does not count towards the retry quota"; the halves are
+   * retried separately (the feature's announcement, Dec 2019); with partial batch responses on, the
+   * batch is bisected at the reported record and only the remaining records are retried; a retry
+   * count is reached, or a maximum age passed, and the records are discarded to the on-failure
+   * destination. Assumed, as the documents do not say: the first (older) half runs first and the
+   * second runs after it as the same records, never refilled with newer ones (the shard's order);
+   * each half, being a new batch, starts its own retry count at zero; the invocation of a half is
+   * not a retry; the records remaining after a reported failure are a retry of their batch (counted);
+   * halves are run at once, retries after a pause that grows with each failure.
+   */
   private async drain(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer || this.running || this.closed) return;
@@ -238,8 +260,9 @@ export class LocalDynamoStream {
     try {
       while (this.records.length && !this.closed) {
         this.discardExpired(consumer);
-        const batch = this.records.slice(0, this.batchLimit ?? consumer.batchSize);
-        if (!batch.length) break;
+        if (!this.records.length) break;
+        if (!this.parts.length) this.parts.push(Math.min(this.records.length, consumer.batchSize));
+        const batch = this.records.slice(0, this.parts[0]);
         const wanted = batch.filter((r) => this.matches(r));
         let failedAt = -1;
         let functionError = false;
@@ -255,34 +278,32 @@ export class LocalDynamoStream {
           }
         }
         if (failedAt < 0) {
-          this.records.splice(0, batch.length);
+          this.advance(batch.length);
           this.failures = 0;
-          this.batchLimit = undefined;
           continue;
         }
         // The records before the reported one are done: the batch now starts at it.
         if (failedAt > 0) {
-          this.records.splice(0, failedAt);
+          this.advance(failedAt);
           this.failures = 0;
         }
         const failing = batch.slice(failedAt);
         const failingWanted = failing.filter((r) => this.matches(r));
         if (functionError && consumer.bisectBatchOnError && failingWanted.length > 1) {
-          // Split: the first half (by the records the function gets) is tried alone, then the rest.
+          // Split in halves by the records the function gets: this part becomes two.
           const secondHalf = failingWanted[Math.ceil(failingWanted.length / 2)] as StreamRecord;
-          this.batchLimit = failing.indexOf(secondHalf);
+          const firstLength = failing.indexOf(secondHalf);
+          this.parts.splice(0, 1, firstLength, failing.length - firstLength);
           this.failures = 0;
           continue;
         }
         this.failures += 1;
         if (this.failures > consumer.retryAttempts) {
           this.discard(consumer, failingWanted, 'RetryAttemptsExhausted', functionError);
-          this.records.splice(0, failing.length);
+          this.advance(failing.length);
           this.failures = 0;
-          this.batchLimit = undefined;
           continue;
         }
-        // Retried after a pause that grows with each failure.
         pause = Math.min(consumer.maxRetryPauseMs, consumer.retryPauseMs * 2 ** (this.failures - 1));
         break;
       }
@@ -293,13 +314,29 @@ export class LocalDynamoStream {
     }
   }
 
+  /** The first `count` records are done with (handed over or discarded): the parts shrink with them. */
+  private advance(count: number): void {
+    this.records.splice(0, count);
+    let left = count;
+    while (left > 0 && this.parts.length) {
+      const first = this.parts[0] as number;
+      if (first > left) {
+        this.parts[0] = first - left;
+        break;
+      }
+      left -= first;
+      this.parts.shift();
+    }
+  }
+
   /** The records at the head older than the maximum record age: discarded, unread. */
   private discardExpired(consumer: NonNullable<LocalDynamoStream['consumer']>): void {
     const oldest = this.now() / 1000 - consumer.maxRecordAgeSeconds;
     const expired = this.records.findIndex((r) => r.dynamodb.ApproximateCreationDateTime >= oldest);
     const count = expired < 0 ? this.records.length : expired;
     if (!count) return;
-    const records = this.records.splice(0, count);
+    const records = this.records.slice(0, count);
+    this.advance(count);
     this.discard(
       consumer,
       records.filter((r) => this.matches(r)),
@@ -307,7 +344,6 @@ export class LocalDynamoStream {
       false,
     );
     this.failures = 0;
-    this.batchLimit = undefined;
   }
 
   /** What Lambda sends the on-failure destination for discarded records (their metadata, no data). */

@@ -1,7 +1,8 @@
 /**
  * The embedded stack's change feed (local/dynamodb-streams.ts) gives up on records as the stack's
  * event source mapping does, with its settings (lambdas/event-sources.ts, the change feed's fan-out):
- * a function error splits the batch until the record it fails on is alone, that record is retried
+ * a function error splits the batch until the record it fails on is alone, each half run as a batch
+ * of its own (records written meanwhile wait for the next batch), that record is retried
  * `retryAttempts` times and then discarded, a record older than `maxRecordAgeSeconds` is discarded
  * unread, and each discard sends the on-failure destination Lambda's message (its metadata, no data).
  */
@@ -10,7 +11,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ORDER_SK } from '../../lambdas/adapters/dynamo/table-schema.js';
 import { EVENT_SOURCE_FUNCTIONS, type StreamSource } from '../../lambdas/event-sources.js';
 import { embeddedDocumentClient, startDynamo } from '../../local/dynamodb.js';
-import { LocalDynamoStream, type StreamRecord } from '../../local/dynamodb-streams.js';
+import {
+  LocalDynamoStream,
+  type StreamConsumerResult,
+  type StreamRecord,
+} from '../../local/dynamodb-streams.js';
 import { waitFor } from '../support/stack.js';
 
 const TABLE = 'srs-stream-test';
@@ -35,7 +40,7 @@ afterEach(async () => {
 });
 
 /** A table whose change feed goes to `invoke` with the fan-out's settings, on a clock the test moves. */
-async function feed(invoke: (records: StreamRecord[]) => Promise<undefined>) {
+async function feed(invoke: (records: StreamRecord[]) => Promise<StreamConsumerResult | undefined>) {
   const clock = { now: Date.parse('2026-11-30T12:00:00Z') };
   const stream = new LocalDynamoStream(TABLE, ['PK', 'SK'], () => clock.now);
   const dynamo = await startDynamo({ tableName: TABLE, stream });
@@ -63,12 +68,14 @@ async function feed(invoke: (records: StreamRecord[]) => Promise<undefined>) {
 const refIdOf = (r: StreamRecord) => (r.dynamodb.NewImage as { refId: { S: string } }).refId.S;
 
 describe('the change feed, for records its function keeps failing on', () => {
-  it('splits the batch around the record the function fails on, retries it alone as often as set, then discards it', async () => {
+  it('splits the batch around the record the function fails on, runs each half as its own batch, retries the record alone as often as set, then discards it', async () => {
     const batches: string[][] = [];
     const done: string[] = [];
     const f = await feed(async (records) => {
       const refIds = records.map(refIdOf);
       batches.push(refIds);
+      // Newer records arrive while the first batch is being worked on.
+      if (batches.length === 1) for (const refId of ['d', 'e']) await f.put(refId);
       if (refIds.includes('poison')) throw new Error('the function crashed');
       done.push(...refIds);
       return undefined;
@@ -77,21 +84,25 @@ describe('the change feed, for records its function keeps failing on', () => {
 
     f.start();
     await waitFor(
-      async () => f.discarded.length > 0 && done.length === 3,
+      async () => f.discarded.length > 0 && done.length === 5,
       (settled) => settled,
       { timeoutMs: 60_000 },
     );
 
     expect(SOURCE.bisectBatchOnError).toBe(true);
-    expect(done).toEqual(['a', 'b', 'c']);
-    // The whole batch, its halves, then the record alone: once and `retryAttempts` times again.
-    expect(batches.slice(0, 3)).toEqual([
+    // Every good record handed over once, in write order.
+    expect(done).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // The whole batch, its halves; the failing half's halves; the record alone, once and
+    // `retryAttempts` times again (the splits are not retries); then the other half alone, as the
+    // batch it was split into; the newer records only after it.
+    expect(batches).toEqual([
       ['a', 'b', 'poison', 'c'],
       ['a', 'b'],
       ['poison', 'c'],
+      ...Array.from({ length: SOURCE.retryAttempts + 1 }, () => ['poison']),
+      ['c'],
+      ['d', 'e'],
     ]);
-    const alone = batches.filter((b) => b.length === 1 && b[0] === 'poison');
-    expect(alone).toHaveLength(SOURCE.retryAttempts + 1);
     expect(f.discarded).toEqual([
       {
         requestContext: expect.objectContaining({
@@ -114,6 +125,64 @@ describe('the change feed, for records its function keeps failing on', () => {
         },
       },
     ]);
+  });
+
+  it('gives each half its own retry count: a failing record in each half is retried as often as set', async () => {
+    const batches: string[][] = [];
+    const done: string[] = [];
+    const f = await feed(async (records) => {
+      const refIds = records.map(refIdOf);
+      batches.push(refIds);
+      if (refIds.some((refId) => refId.startsWith('poison'))) throw new Error('the function crashed');
+      done.push(...refIds);
+      return undefined;
+    });
+    for (const refId of ['poison-1', 'a', 'poison-2', 'b']) await f.put(refId);
+
+    f.start();
+    await waitFor(
+      async () => f.discarded.length === 2 && done.length === 2,
+      (settled) => settled,
+      { timeoutMs: 60_000 },
+    );
+
+    expect(done).toEqual(['a', 'b']);
+    const tries = (refId: string) => batches.filter((b) => b.length === 1 && b[0] === refId).length;
+    expect(tries('poison-1')).toBe(SOURCE.retryAttempts + 1);
+    expect(tries('poison-2')).toBe(SOURCE.retryAttempts + 1);
+    expect(f.discarded.map((m) => [m.DDBStreamBatchInfo.startSequenceNumber, m.requestContext])).toEqual([
+      [
+        '000000000000000000001',
+        expect.objectContaining({ approximateInvokeCount: SOURCE.retryAttempts + 1 }),
+      ],
+      [
+        '000000000000000000003',
+        expect.objectContaining({ approximateInvokeCount: SOURCE.retryAttempts + 1 }),
+      ],
+    ]);
+  });
+
+  it('retries only the records from the one the function reports, not refilled with newer ones', async () => {
+    const batches: string[][] = [];
+    const f = await feed(async (records) => {
+      const refIds = records.map(refIdOf);
+      batches.push(refIds);
+      if (batches.length > 1) return undefined;
+      await f.put('d');
+      const failed = records[refIds.indexOf('b')] as StreamRecord;
+      return { batchItemFailures: [{ itemIdentifier: failed.dynamodb.SequenceNumber }] };
+    });
+    for (const refId of ['a', 'b', 'c']) await f.put(refId);
+
+    f.start();
+    await waitFor(
+      async () => batches.flat().includes('d'),
+      (settled) => settled,
+      { timeoutMs: 60_000 },
+    );
+
+    expect(batches).toEqual([['a', 'b', 'c'], ['b', 'c'], ['d']]);
+    expect(f.discarded).toEqual([]);
   });
 
   it('discards a record older than the maximum record age without handing it over again', async () => {
