@@ -13,7 +13,8 @@
  * Node's own start. The sampling interval is 50 µs; at a load of a few processes per core the
  * absolute figures run high, the differences are the reading (docs/benchmarks.md §3). With
  * PROFILE_DETAIL=1, Node's own share is split by function (the loader's compile of the bundle is
- * `compileSourceTextModule`).
+ * `compileSourceTextModule`). With PROFILE_LINES=<part of a module's name>, that module's share is
+ * split by line of the unminified bundle.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -41,7 +42,9 @@ interface CpuProfile {
 /** For each line of the unminified bundle (1-based), the module whose code it is. */
 function moduleOfLine(bundle: string): (line: number) => string {
   const starts: { line: number; module: string }[] = [];
-  bundle.split('\n').forEach((text, i) => {
+  const lines = bundle.split('\n');
+  const detailed = process.env.PROFILE_LINES;
+  lines.forEach((text, i) => {
     const path = /^\s*\/\/ ((?:node_modules|lambdas|bench|lib)\/\S+)$/.exec(text)?.[1];
     if (path) starts.push({ line: i + 1, module: packageOf(path) });
   });
@@ -51,6 +54,8 @@ function moduleOfLine(bundle: string): (line: number) => string {
       if (start.line > line) break;
       found = start.module;
     }
+    if (detailed && found.includes(detailed))
+      return `${found}:${line} ${lines[line - 1]?.trim().slice(0, 60)}`;
     return found;
   };
 }

@@ -8,7 +8,8 @@
  * Apart from signing and verifying, so that the function publishing the keys (isp-jwks) carries and
  * builds none of the claim schemas.
  */
-import { calculateJwkThumbprint, type JSONWebKeySet, type JWK } from 'jose';
+import { createHash } from 'node:crypto';
+import type { JSONWebKeySet, JWK } from 'jose';
 import { ORDER_TOKEN_ALGORITHM } from '../core/order-token-format.js';
 import { optionalEnv, requiredEnv } from './env.js';
 
@@ -22,12 +23,23 @@ export function publicJwkOf(jwk: JWK): JWK {
   return { ...pub, alg: ORDER_TOKEN_ALGORITHM, use: 'sig' } as JWK;
 }
 
+/**
+ * An EC key's RFC 7638 thumbprint: SHA-256 of its required members in lexicographic order, as
+ * jose's calculateJwkThumbprint computes it (node:crypto, so that signing loads no jose; the unit
+ * test compares the two).
+ */
+function ecThumbprint(jwk: JWK): string {
+  const required = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(required).digest('base64url');
+}
+
 /** The signing key with its `kid` (the RFC 7638 thumbprint when the JWK has none). */
 export async function withKid(jwk: JWK): Promise<JWK & { kid: string }> {
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string') {
+  const members = [jwk.x, jwk.y, jwk.d];
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !members.every((m) => typeof m === 'string')) {
     throw new Error('The order token key must be a private EC P-256 JWK');
   }
-  return { ...jwk, kid: jwk.kid ?? (await calculateJwkThumbprint(publicJwkOf(jwk))) };
+  return { ...jwk, kid: jwk.kid ?? ecThumbprint(jwk) };
 }
 
 let signingMemo: { raw: string; jwk: Promise<JWK & { kid: string }> } | undefined;

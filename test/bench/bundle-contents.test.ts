@@ -377,6 +377,13 @@ describe('Node built-in modules', () => {
     expect(carrying).toEqual([]);
   }, 180_000);
 
+  it('the functions that sign order tokens or publish their keys carry no jose (node:crypto signs), the verifiers do', async () => {
+    const withJose: string[] = [];
+    for (const handler of ['identification-start', 'method-choice-page', 'isp-jwks', 'oauth-introspect'])
+      if ((await bundledModules(handler)).includes('jose')) withJose.push(handler);
+    expect(withJose).toEqual(['oauth-introspect']);
+  }, 60_000);
+
   /** The floor file (bench/floors/) of a function with these AWS SDK packages; the edge reference without. */
   const FLOOR_OF_CLIENTS: Record<string, string> = {
     '': 'edge',

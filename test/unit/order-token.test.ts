@@ -4,12 +4,14 @@
  */
 import {
   calculateJwkThumbprint,
+  createLocalJWKSet,
   decodeJwt,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
   importJWK,
   type JWK,
+  jwtVerify,
   SignJWT,
   UnsecuredJWT,
 } from 'jose';
@@ -114,6 +116,36 @@ describe('signOrderToken', () => {
 
   it('refuses a key that is not a private P-256 key', async () => {
     await expect(signOrderToken(input(), publicJwkOf(key))).rejects.toThrow(/private EC P-256/);
+    const { y: _y, ...withoutY } = key;
+    await expect(signOrderToken(input(), withoutY)).rejects.toThrow(/private EC P-256/);
+  });
+
+  it('writes the header and claims as jose’s SignJWT does, with a signature jose verifies', async () => {
+    const token = await signOrderToken(input(), key);
+    const [header, payload, signature] = token.split('.');
+    const claims = decodeJwt(token);
+    const byJose = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'order+jwt', kid: key.kid as string })
+      .sign(await importJWK(key, 'ES256'));
+
+    expect(`${header}.${payload}`).toBe(byJose.split('.').slice(0, 2).join('.'));
+    expect(Buffer.from(signature as string, 'base64url')).toHaveLength(64); // R || S, not DER
+    const { payload: verified } = await jwtVerify(token, createLocalJWKSet(jwksOf(key)), {
+      algorithms: ['ES256'],
+      typ: 'order+jwt',
+      currentDate: NOW,
+    });
+    expect(verified).toEqual(claims);
+  });
+
+  it('names a key without kid by the thumbprint jose computes (RFC 7638)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const fresh = await es256Key();
+      const { kid: _kid, ...withoutKid } = fresh;
+      expect(decodeProtectedHeader(await signOrderToken(input(), withoutKid)).kid).toBe(
+        await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: fresh.x, y: fresh.y }),
+      );
+    }
   });
 });
 
