@@ -10,6 +10,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../adapters/logger.js';
+import { mapBundleStackFrames } from './stack-frames.js';
+
+// Stack frames name the TypeScript source when a stack is written, not at every cold start (ADR 0021).
+mapBundleStackFrames();
 
 export type BatchHandler<E, R> = (event: E, context: Context) => Promise<R>;
 

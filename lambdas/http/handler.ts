@@ -14,6 +14,10 @@ import type { Problem } from '../core/problems.js';
 import { correlationId, problemJson, requestBody, securityHeaders } from './middlewares.js';
 import type { BodyRule } from './request.js';
 import type { HttpResult } from './responses.js';
+import { mapBundleStackFrames } from './stack-frames.js';
+
+// Stack frames name the TypeScript source when a stack is written, not at every cold start (ADR 0021).
+mapBundleStackFrames();
 
 // What every handler builds its answer with.
 export { headerOf } from './request.js';

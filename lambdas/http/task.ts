@@ -11,6 +11,10 @@ import { isTransientAwsError } from '../adapters/aws-errors.js';
 import { logger } from '../adapters/logger.js';
 import { OrderNotFound, TASK_ERRORS, TransientError, TransitionRefused } from '../core/errors.js';
 import { Problem } from '../core/problems.js';
+import { mapBundleStackFrames } from './stack-frames.js';
+
+// Stack frames name the TypeScript source when a stack is written, not at every cold start (ADR 0021).
+mapBundleStackFrames();
 
 export type TaskHandler<E, R> = (event: E, context: Context) => Promise<R>;
 

@@ -30,6 +30,17 @@ export interface FreshImport {
   entry?: string;
   /** Values of the function's environment other than the stand-ins (the stage, the token URL, …). */
   environment?: Partial<EnvironmentSources>;
+  /**
+   * The function is meant to log errors, which Powertools writes to stderr: answer those lines with
+   * the others instead of failing.
+   */
+  logsErrors?: boolean;
+}
+
+/** What the fresh process answered, and the lines it wrote before (the function's log lines; stderr's after stdout's). */
+export interface FreshImportRun<T> {
+  report: T;
+  logLines: string[];
 }
 
 /**
@@ -37,6 +48,11 @@ export interface FreshImport {
  * what the process wrote to stderr, if anything: a function that warns at its cold start is news.
  */
 export async function importedWith<T>(handler: string, probe: FreshImport): Promise<T> {
+  return (await freshImport<T>(handler, probe)).report;
+}
+
+/** importedWith's run, with the lines the process wrote to stdout before its report. */
+export async function freshImport<T>(handler: string, probe: FreshImport): Promise<FreshImportRun<T>> {
   const dir = await mkdtemp(join(tmpdir(), 'srs-bundle-import-'));
   // The report is the last line: the function's own log lines (stdout, as in Lambda) come before it.
   // The process then exits: the SDK's kept-alive sockets, after a first call, would hold it.
@@ -58,8 +74,10 @@ process.stdout.write('\\n' + JSON.stringify(${probe.report}) + '\\n', () => proc
         timeout: 60_000,
       },
     );
-    if (stderr) throw new Error(`${handler} wrote to stderr: ${stderr}`);
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T;
+    if (stderr && !probe.logsErrors) throw new Error(`${handler} wrote to stderr: ${stderr}`);
+    const lines = stdout.trim().split('\n');
+    const logLines = [...lines.slice(0, -1), ...stderr.split('\n')].filter(Boolean);
+    return { report: JSON.parse(lines.at(-1) ?? '') as T, logLines };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
