@@ -8,7 +8,7 @@
  * edge (bench/floors/edge.ts), which the functions without clients are also compared with.
  */
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,8 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { build, type Metafile } from 'esbuild';
+import { keys } from '../lambdas/adapters/dynamo/table-schema.js';
 import { aslHandlerNames } from '../lambdas/asl-tasks.js';
+import type { IspConfig } from '../lambdas/core/domain.js';
+import type { Order } from '../lambdas/core/order.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import { handlerNames } from '../lambdas/routes.js';
 import { esbuildOptionsFor } from '../lib/bundling.js';
@@ -294,6 +298,108 @@ function request(
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
+/** The partner whose message isp-callback's first call reads: its key pair and registration. */
+const BENCH_PARTNER = 'Bench-ISP';
+const BENCH_PARTNER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/** The order the bench partner reports on, opened with it and waiting for it (`initialized`). */
+const BENCH_ORDER_REF_ID = '6f0e9f57-3c8a-4d3e-9b1a-2f4c8e7d5a10';
+
+/**
+ * The items the stub endpoint answers a GetItem with (any other read finds nothing): the bench
+ * partner's registration with its public key, as `config-items.ts` stores it, and the order it
+ * reports on, as `order-items.ts` stores it (the GSI keys and expiry left out: no read here uses them).
+ */
+export function stubItems(): Record<string, unknown>[] {
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const isp: IspConfig = {
+    issuer: BENCH_PARTNER,
+    adapter: 'test-isp',
+    loa: 3,
+    jurisdictions: ['ZERTES'],
+    realtimeMethods: ['video'],
+    offlineMethods: [],
+    offline: false,
+    webflow: true,
+    operatorAssisted: true,
+    identificationData: [],
+    additionalData: [],
+    defaultLocale: 'de',
+    timeoutSeconds: 3600,
+    orderValiditySeconds: 1800,
+    keys: [{ ...BENCH_PARTNER_KEY.publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256' }],
+    settings: {},
+  };
+  const order: Order = {
+    refId: BENCH_ORDER_REF_ID,
+    clientId: 'bench-client',
+    issuer: BENCH_PARTNER,
+    adapter: 'test-isp',
+    method: 'video',
+    loa: 3,
+    jurisdictions: ['ZERTES'],
+    offline: false,
+    person: {
+      firstName: 'Hans',
+      lastName: 'Muster',
+      dob: '1978-02-28',
+      email: 'hans.muster@example.ch',
+      mobile: '+41791234567',
+      language: 'de',
+    },
+    redirectUrl: null,
+    state: null,
+    ispOrderId: 'bench-isp-order',
+    targetURL: 'https://isp.example.com/identify/bench',
+    createdAt: at,
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    timeoutSeconds: 3600,
+    statuses: [
+      { status: 'created', date: at, reason: null, kind: null },
+      { status: 'initialized', date: at, reason: null, kind: null },
+    ],
+    evidenceId: null,
+    version: 2,
+  };
+  return [
+    { ...keys.isp(isp.issuer), ...isp },
+    { ...keys.order(order.refId), ...order },
+  ];
+}
+
+/**
+ * A message of the bench partner about its order, as the partner's request to isp-callback: a
+ * compact JWS as a partner signs it (ES256, docs/isp-integration.md) with `claims` beside `iss`,
+ * `iat` and `jti` — by default its status event `waiting-for-doc` (the person is being identified),
+ * the bench's first call. Issued when called: the callback accepts a message only within ±5
+ * minutes of its `iat`, and a function's samples (which read it once) take far less; its `jti` is
+ * remembered by a write the stub accepts, so the samples may repeat it.
+ */
+export function benchPartnerMessage(
+  kind: 'event' | 'evidence' = 'event',
+  claims: Record<string, unknown> = { event: 'waiting-for-doc' },
+): unknown {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const signed = `${part({ alg: 'ES256', typ: `isp-${kind}+jwt`, kid: 'bench' })}.${part({
+    iss: BENCH_PARTNER,
+    iat: Math.floor(Date.now() / 1000),
+    jti: randomUUID(),
+    refId: BENCH_ORDER_REF_ID,
+    ...claims,
+  })}`;
+  const signature = sign('sha256', Buffer.from(signed), {
+    key: BENCH_PARTNER_KEY.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  });
+  const path = kind === 'event' ? '/isp/v1/events' : '/isp/v1/evidence';
+  return request(
+    'POST',
+    path,
+    path,
+    { 'content-type': 'application/jose' },
+    `${signed}.${signature.toString('base64url')}`,
+  );
+}
+
 /**
  * The first invocation a cold start is measured with, per function: a valid request, every AWS
  * call answered by the stub endpoint with an empty item. Verify: the path of an unknown key, its
@@ -302,11 +408,17 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
  * two-step rules moved it out of the import), then the terms link read, not found (the error page).
  * The demo portal's signer form (POST): its schema loaded with zod and checked, the journey cookie
  * written, and the service's verify called over HTTP (PUBLIC_BASE_URL points at the stub, which
- * answers 200: the redirect to the ready page). A function's floor makes its own calls (`{}`: one
- * GetItem, a task token completed, …); the edge reference, for a function without AWS clients, the
- * function's request.
+ * answers 200: the redirect to the ready page). isp-callback, a partner's status event: the JWS
+ * checked against the partner's registered key (the stub answers the registration, stubItems), its
+ * `jti` remembered, its claims read, the order read (the stub answers it) and moved to
+ * `waiting-for-doc`, 200. A function's floor makes its own calls (`{}`: one GetItem, a task token
+ * completed, …); the edge reference, for a function without AWS clients, the function's request.
  */
 export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
+  /** A getter: the partner message is signed when read (its `iat` now, a new `jti`). */
+  get 'isp-callback'() {
+    return benchPartnerMessage();
+  },
   verify: request(
     'POST',
     '/api/verify',
@@ -366,15 +478,28 @@ process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (c
 
 /**
  * An AWS endpoint for the first calls: every request (DynamoDB's JSON protocol) is answered with
- * `{}`, i.e. no item, so that the first invocation runs the SDK's whole request path — serialise,
- * sign, send, parse — with no network and no state.
+ * `{}`, i.e. no item or a write done, so that the first invocation runs the SDK's whole request
+ * path — serialise, sign, send, parse — with no network and no state; but a GetItem of one of
+ * `items` (by default `stubItems()`: the bench partner and its order) answers that item.
  */
-export async function stubAwsEndpoint(): Promise<{ server: Server; url: string }> {
+export async function stubAwsEndpoint(
+  items: readonly Record<string, unknown>[] = stubItems(),
+): Promise<{ server: Server; url: string }> {
+  const itemAt = new Map(items.map((item) => [`${item.PK}\n${item.SK}`, item]));
   const server = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      let answer = '{}';
+      if (String(req.headers['x-amz-target']).endsWith('.GetItem')) {
+        const { Key } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          Key?: { PK?: { S?: string }; SK?: { S?: string } };
+        };
+        const item = itemAt.get(`${Key?.PK?.S}\n${Key?.SK?.S}`);
+        if (item) answer = JSON.stringify({ Item: marshall(item, { removeUndefinedValues: true }) });
+      }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end('{}');
+      res.end(answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

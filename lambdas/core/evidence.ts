@@ -1,10 +1,12 @@
 /**
  * What partners send: status events and the signed evidence of an identification. The person data
- * is shaped like OpenID Connect for Identity Assurance (`verified_claims`).
+ * is shaped like OpenID Connect for Identity Assurance (`verified_claims`). isp-callback reads a
+ * partner's message with the zod-free readers of isp-messages.ts and loads these schemas (through
+ * isp-message-schemas.ts) only for a message they leave (ADR 0020): the schemas are the definition,
+ * the readers are held to them.
  */
 import { JURISDICTIONS, METHOD_NAME } from './domain.js';
 import { safeText } from './fields.js';
-import type { LifecycleEvent, OpenedOrder } from './order.js';
 import { e164 } from './person-fields.js';
 import * as z from './zod.js';
 
@@ -13,7 +15,8 @@ const country = () =>
 
 /*
  * A partner message is a status event or evidence, each on its own route of isp-callback: each
- * message schema is built by the first message of its kind (z.lazy), so that an event never builds
+ * message schema is built by the first message of its kind that the reader leaves to it (z.lazy;
+ * isp-messages.ts), so that a refused event never builds
  * the evidence schema (about 75 schemas and checks) nor evidence the event's (docs/benchmarks.md §3).
  */
 
@@ -36,12 +39,6 @@ export const IspEventClaims = /* @__PURE__ */ z.define(() =>
   ),
 );
 export type IspEventClaims = z.infer<typeof IspEventClaims>;
-
-export function toLifecycleEvent(c: IspEventClaims): LifecycleEvent {
-  if (c.event === 'cancelled')
-    return { type: 'cancelled', source: 'isp', kind: c.kind ?? 'isp', reason: c.reason ?? null };
-  return { type: c.event, source: 'isp', reason: c.reason ?? null };
-}
 
 /**
  * The person data and how it was verified: in an evidence message and in the AML answer
@@ -101,20 +98,6 @@ export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
   ),
 );
 export type IspEvidenceClaims = z.infer<typeof IspEvidenceClaims>;
-
-/** Whether the evidence is evidence of this order. Each mismatch is named (the ISP may see it). */
-export function checkEvidenceAgainstOrder(e: IspEvidenceClaims['evidence'], order: OpenedOrder): string[] {
-  const problems: string[] = [];
-  if (e.mobile !== order.person.mobile) problems.push('mobile does not match the order');
-  if (e.method !== order.method) problems.push('method does not match the order');
-  if (e.loa < order.loa) problems.push(`loa ${e.loa} is below the order's ${order.loa}`);
-  const missing = order.jurisdictions.filter((j) => !e.jurisdictions.includes(j));
-  if (missing.length) problems.push(`jurisdictions lack ${missing.join(',')}`);
-  const expiries = e.verified_claims.verification.evidence.map((d) => d.document_details.date_of_expiry);
-  if (expiries.every((d) => d < e.identified_at.slice(0, 10)))
-    problems.push('the identity document had expired');
-  return problems;
-}
 
 /** The AML identification data answer: the person data the partner verified, with its evidence. */
 export const IdentificationData = /* @__PURE__ */ z.define(() =>

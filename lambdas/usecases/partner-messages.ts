@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionFailed } from '../core/errors.js';
+import { sha256 } from '../core/idempotency.js';
 import {
   checkEvidenceAgainstOrder,
   type IspEventClaims,
   type IspEvidenceClaims,
   toLifecycleEvent,
-} from '../core/evidence.js';
-import { sha256 } from '../core/idempotency.js';
+} from '../core/isp-messages.js';
 import { applyEvent, currentStatus } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import { orderOfIssuer } from './order-access.js';

@@ -6,10 +6,16 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployedFunctions, FIRST_CALLS, stubAwsEndpoint } from '../../bench/cold-start.js';
+import {
+  benchPartnerMessage,
+  deployedFunctions,
+  FIRST_CALLS,
+  stubAwsEndpoint,
+} from '../../bench/cold-start.js';
 import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 import { importedWith } from '../support/fresh-import.js';
+import { evidenceFor } from '../support/isp.js';
 import { paperStartBody } from '../support/white-paper.js';
 
 interface Bundle {
@@ -238,7 +244,8 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
    * checks, usage-get 5, test-isp-simulator 117, terms-page 11, demo-portal 59, and for the refId
    * path parameter (http/ref-id-path.ts) identification-get and identification-resend-sms 3,
    * identification-data 4, webhooks 28 (its four request schemas; a registration's body loads them,
-   * and any parameter the readers leave), identification-start 65 (its body and Idempotency-Key).
+   * and any parameter the readers leave), identification-start 65 (its body and Idempotency-Key),
+   * isp-callback 5 (e164 and its two messages' lazy schemas; a message its readers leave loads them).
    */
   const loadedWhenNeeded: Record<string, string[]> = {
     // The start call's body and Idempotency-Key; the http adapter's settings, parsed for an order it opens.
@@ -261,6 +268,8 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
     'test-isp-simulator': ['lambdas/core/test-isp-schemas.ts'],
     'terms-page': ['lambdas/core/terms-form.ts'],
     'demo-portal': ['lambdas/core/demo-portal-forms.ts'],
+    // A partner's event or evidence that the zod-free readers leave (core/isp-messages.ts).
+    'isp-callback': ['lambdas/core/isp-message-schemas.ts'],
   };
 
   it.each(Object.entries(loadedWhenNeeded))(
@@ -570,11 +579,45 @@ describe('partner messages', () => {
     expect(await regExpsBuiltAtImport('demo-portal', PERSON_NAME.source)).toBe(1);
   }, 60_000);
 
-  it('isp-callback builds neither message schema at import (each message builds its own kind’s, once)', async () => {
-    const { built } = await zodAtImport('isp-callback');
-    // The event and the evidence schemas are objects: none is built before a message arrives.
-    expect(built.filter((type) => type === 'object')).toEqual([]);
-    expect(built.filter((type) => type === 'lazy').length).toBeGreaterThanOrEqual(2);
+  it('isp-callback evaluates no zod at import: a partner’s message is read by the zod-free readers, the schemas loaded only for one they leave (ADR 0020)', async () => {
+    expect(await zodAtImport('isp-callback')).toEqual({ evaluated: false, built: [] });
+    const reached = await staticallyReached('isp-callback');
+    expect(
+      [...reached].filter((f) => /\/(evidence|isp-message-schemas|fields|person-fields)\.ts$/.test(f)),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('isp-callback’s first partner message (the bench’s, FIRST_CALLS) evaluates no zod, nor good evidence; a refused one loads the schema to answer 400 with its field error', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      // The event is applied to the order the stub answers: initialized → waiting-for-doc.
+      const event = await firstCall('isp-callback', FIRST_CALLS['isp-callback'], stub.url);
+      expect(event).toMatchObject({ evaluated: false, statusCode: 200 });
+      expect(JSON.parse(event.body)).toMatchObject({ outcome: 'applied', status: 'waiting-for-doc' });
+
+      // Good evidence is read without zod too, and imported for the order.
+      const evidence = await firstCall(
+        'isp-callback',
+        benchPartnerMessage('evidence', {
+          evidence: evidenceFor({ mobile: '+41791234567', method: 'video', jurisdictions: ['ZERTES'] }),
+        }),
+        stub.url,
+      );
+      expect(evidence).toMatchObject({ evaluated: false, statusCode: 200 });
+      expect(JSON.parse(evidence.body)).toMatchObject({ outcome: 'applied', evidenceId: expect.any(String) });
+
+      const refused = await firstCall(
+        'isp-callback',
+        benchPartnerMessage('event', { event: 'cancelled' }),
+        stub.url,
+      );
+      expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
+      expect(JSON.parse(refused.body).errors).toEqual([
+        { field: 'kind', message: 'kind is required for cancelled and allowed only there.' },
+      ]);
+    } finally {
+      stub.server.close();
+    }
   }, 60_000);
 });
 

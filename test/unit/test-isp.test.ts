@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkEvidenceAgainstOrder, IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
+import { IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
+import { checkEvidenceAgainstOrder } from '../../lambdas/core/isp-messages.js';
 import type { OpenedOrder } from '../../lambdas/core/order.js';
 import { toFieldErrors } from '../../lambdas/core/parse.js';
 import { StartIdentificationRequest } from '../../lambdas/core/schemas.js';

@@ -13,6 +13,7 @@ import { ProvidersQuery } from '../../lambdas/core/catalogue-schemas.js';
 import { SIGNATURE_NEED_KEYS, wellFormedJourney } from '../../lambdas/core/demo-portal.js';
 import { Journey } from '../../lambdas/core/demo-portal-forms.js';
 import { CLAIMED_IDENTITY_ID, MSISDN } from '../../lambdas/core/domain.js';
+import { IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
 import {
   wellFormedIdempotencyHeader,
   wellFormedStartRequest,
@@ -26,6 +27,11 @@ import {
   wellFormedOrderTokenClaims,
 } from '../../lambdas/core/introspection.js';
 import { IntrospectionRequest, OrderTokenClaims } from '../../lambdas/core/introspection-schemas.js';
+import {
+  ISO_DATETIME_OFFSET,
+  wellFormedIspEvent,
+  wellFormedIspEvidence,
+} from '../../lambdas/core/isp-messages.js';
 import { ORDER_TOKEN_SCOPE, orderTokenClaims } from '../../lambdas/core/order-token-format.js';
 import {
   parseTwoStepOrThrow,
@@ -50,7 +56,7 @@ import {
   wellFormedDeliveryParams,
   wellFormedWebhookIdParam,
 } from '../../lambdas/core/webhooks.js';
-import type * as z from '../../lambdas/core/zod.js';
+import * as z from '../../lambdas/core/zod.js';
 import { regexes } from '../../lambdas/core/zod.js';
 import { portablePattern } from '../../lambdas/http/portable-pattern.js';
 import { PAPER_PROVIDERS_FILTERS, PAPER_VERIFY_BODY } from '../../lambdas/http/white-paper.js';
@@ -905,5 +911,337 @@ describe('the start call’s request', () => {
   it('checks email addresses and dates with the patterns z.email() and z.iso.date() check', () => {
     expect([EMAIL.source, EMAIL.flags]).toEqual([regexes.email.source, regexes.email.flags]);
     expect([ISO_DATE.source, ISO_DATE.flags]).toEqual([regexes.date.source, regexes.date.flags]);
+  });
+});
+
+describe('a partner’s message', () => {
+  const REF_ID = '0b5a3c9e-6f1d-4c2a-9e8b-7d6c5b4a3f21';
+  /**
+   * Held exactly: the reader reads a message if and only if the schema accepts it, and reads it as
+   * the schema returns it, claims in the schema's order (no rule of these schemas changes a value:
+   * the schema only leaves out claims it does not know, as the reader does).
+   */
+  function heldExactly<T>(wellFormed: (c: Input) => T | undefined, schema: z.ZodMiniType<T>, claims: Input) {
+    const read = wellFormed(claims);
+    const judged = schema.safeParse(claims);
+    expect(read !== undefined, `read ${JSON.stringify(claims)}`).toBe(judged.success);
+    if (read !== undefined) expect(JSON.stringify(read)).toBe(JSON.stringify(judged.data));
+    if (read !== undefined) expect(read).toStrictEqual(judged.data);
+    return read;
+  }
+  /** A copy of `claims` with `value` at `path` (a dotted path; absent when `value` is ABSENT). */
+  const ABSENT = Symbol('absent');
+  function withAt(claims: Input, path: string, value: unknown): Record<string, unknown> {
+    const copy = structuredClone(claims) as Record<string, unknown>;
+    const names = path.split('.');
+    let at: Record<string, unknown> = copy;
+    for (const name of names.slice(0, -1)) at = at[name] as Record<string, unknown>;
+    const last = names.at(-1) as string;
+    if (value === ABSENT) delete at[last];
+    else at[last] = value;
+    return copy;
+  }
+  /** Values no claim of these schemas takes (a JSON payload's other types). */
+  const OTHER: unknown[] = [3, '3', true, null, [], {}, ['x'], ABSENT];
+  const TEXT_EDGES = (max: number) => [
+    'x',
+    'a'.repeat(max),
+    '😀'.repeat(max),
+    'a'.repeat(max + 1),
+    `😀${'a'.repeat(max - 1)}`,
+    '😀'.repeat(max + 1),
+    '',
+    ' ',
+    'a\u0000b',
+    'a\u202eb',
+    'a\u2028b',
+    'a\tb',
+    'Zürich',
+  ];
+  const UUIDS = [REF_ID, REF_ID.toUpperCase(), '00000000-0000-0000-0000-000000000000', `${REF_ID}0`, 'x'];
+  const DATES = [
+    '1978-02-28',
+    '2000-02-29',
+    '1900-02-29',
+    '2031-13-01',
+    '2031-1-01',
+    '20310101',
+    ' 2031-01-01',
+  ];
+  const DATE_TIMES = [
+    '2026-11-30T10:00:00Z',
+    '2026-11-30T10:00:00.123456Z',
+    '2026-11-30T10:00:00+01:00',
+    '2026-11-30T23:59:59-12:30',
+    '2026-11-30T10:00Z',
+    '2026-11-30T10:00:00',
+    '2026-11-30 10:00:00Z',
+    '2026-11-30T24:00:00Z',
+    '2026-11-30T10:00:00+24:00',
+    '2026-11-30T10:00:00z',
+    '2026-11-30',
+  ];
+  const COUNTRIES = ['CH', 'DE', 'ch', 'CHE', 'C', ''];
+
+  const event = (): Record<string, unknown> => ({
+    refId: REF_ID,
+    event: 'cancelled',
+    kind: 'user',
+    reason: 'Person left',
+  });
+  const EVENT_EDGES: Record<string, unknown[]> = {
+    refId: UUIDS,
+    event: ['waiting-for-doc', 'done', 'cancelled', 'Done', 'expired', ''],
+    kind: ['user', 'isp', 'unsuccessful', 'expired', ''],
+    reason: [...TEXT_EDGES(500), null],
+  };
+
+  const evidence = (): Record<string, unknown> => ({
+    refId: REF_ID,
+    evidence: {
+      method: 'video',
+      loa: 3,
+      jurisdictions: ['ZERTES', 'EIDAS'],
+      mobile: '+41791234567',
+      vetter: 'Agent 7',
+      identified_at: '2026-11-30T10:00:00Z',
+      verified_claims: {
+        verification: {
+          trust_framework: 'ch_zertes',
+          time: '2026-11-30T09:59:00.5+01:00',
+          evidence: [
+            {
+              type: 'document',
+              method: 'pipp',
+              document_details: {
+                type: 'idcard',
+                document_number: 'C1234567',
+                issuer: { country: 'CH' },
+                date_of_expiry: '2031-01-01',
+              },
+            },
+          ],
+        },
+        claims: {
+          given_name: 'Hans',
+          family_name: 'Muster',
+          birthdate: '1978-02-28',
+          place_of_birth: { country: 'CH', locality: 'Bern' },
+          nationalities: ['CH'],
+        },
+      },
+    },
+  });
+  const DOCUMENT = 'evidence.verified_claims.verification.evidence.0';
+  const documentOf = () =>
+    (evidence().evidence as { verified_claims: { verification: { evidence: unknown[] } } }).verified_claims
+      .verification.evidence[0];
+  const CLAIMS = 'evidence.verified_claims.claims';
+  const EVIDENCE_EDGES: Record<string, unknown[]> = {
+    refId: UUIDS,
+    evidence: [],
+    'evidence.method': ['video', 'eid-plus', 'x'.repeat(32), 'x'.repeat(33), 'Video', '1x', ''],
+    'evidence.loa': [3, 4, 2, 5, 3.5, '3'],
+    'evidence.jurisdictions': [['ZERTES'], ['EIDAS'], ['ZERTES', 'ZERTES'], [], ['zertes'], ['ZERTES', 'X']],
+    'evidence.mobile': [
+      '+41791234567',
+      '+4179123456',
+      '+123456789012345',
+      '41791234567',
+      '+0791234567',
+      '+1234567890123456',
+    ],
+    'evidence.vetter': TEXT_EDGES(200),
+    'evidence.identified_at': DATE_TIMES,
+    'evidence.verified_claims': [],
+    'evidence.verified_claims.verification': [],
+    'evidence.verified_claims.verification.trust_framework': [
+      'x',
+      'a'.repeat(100),
+      '😀'.repeat(100),
+      'a'.repeat(101),
+      '',
+      'a\u0000b',
+    ],
+    'evidence.verified_claims.verification.time': DATE_TIMES,
+    'evidence.verified_claims.verification.evidence': [
+      [],
+      Array(5).fill(documentOf()),
+      Array(6).fill(documentOf()),
+      'x',
+    ],
+    [DOCUMENT]: [],
+    [`${DOCUMENT}.type`]: ['document', 'Document', 'electronic_record'],
+    [`${DOCUMENT}.method`]: ['', 'a'.repeat(50), '😀'.repeat(50), 'a'.repeat(51), 'a\u0000b'],
+    [`${DOCUMENT}.document_details`]: [],
+    [`${DOCUMENT}.document_details.type`]: [
+      'idcard',
+      'passport',
+      'residence_permit',
+      'driving_permit',
+      'visa',
+    ],
+    [`${DOCUMENT}.document_details.document_number`]: TEXT_EDGES(50),
+    [`${DOCUMENT}.document_details.issuer`]: [{}, { country: 'DE', x: 1 }],
+    [`${DOCUMENT}.document_details.issuer.country`]: COUNTRIES,
+    [`${DOCUMENT}.document_details.date_of_expiry`]: DATES,
+    [CLAIMS]: [],
+    [`${CLAIMS}.given_name`]: TEXT_EDGES(100),
+    [`${CLAIMS}.family_name`]: TEXT_EDGES(100),
+    [`${CLAIMS}.birthdate`]: DATES,
+    [`${CLAIMS}.place_of_birth`]: [{}, { locality: 'Bern' }, { country: 'DE' }, { x: 1 }],
+    [`${CLAIMS}.place_of_birth.country`]: COUNTRIES,
+    [`${CLAIMS}.place_of_birth.locality`]: TEXT_EDGES(100),
+    [`${CLAIMS}.nationalities`]: [['CH', 'DE'], Array(5).fill('CH'), Array(6).fill('CH'), [], ['ch'], 'CH'],
+  };
+  /** Claims beside the message's own: the registered ones (the handler passes them on but iss, iat, jti, exp) and others. */
+  const EXTRA: Record<string, unknown>[] = [
+    { nbf: 1 },
+    { aud: 'srs' },
+    { x: { y: 1 } },
+    JSON.parse('{"__proto__":{"a":1}}'),
+    { constructor: 1 },
+  ];
+
+  it('checks date-times with the pattern z.iso.datetime({ offset: true }) checks', () => {
+    const pattern = regexes.datetime({ offset: true });
+    expect([ISO_DATETIME_OFFSET.source, ISO_DATETIME_OFFSET.flags]).toEqual([pattern.source, pattern.flags]);
+    expect(z.iso.datetime({ offset: true })._zod.def.pattern?.source).toBe(ISO_DATETIME_OFFSET.source);
+  });
+
+  it('reads the events the partners send without the schema, as the schema returns them', () => {
+    expect(heldExactly(wellFormedIspEvent, IspEventClaims, event())).toStrictEqual(event());
+    for (const e of ['waiting-for-doc', 'done'])
+      expect(heldExactly(wellFormedIspEvent, IspEventClaims, { refId: REF_ID, event: e })).toStrictEqual({
+        refId: REF_ID,
+        event: e,
+      });
+    expect(
+      heldExactly(wellFormedIspEvent, IspEventClaims, { ...event(), reason: null, nbf: 1 }),
+    ).toStrictEqual({ ...event(), reason: null });
+  });
+
+  it('an event is read by wellFormedIspEvent exactly as IspEventClaims reads it, every claim near its edges, present and absent', () => {
+    for (const [claim, values] of Object.entries(EVENT_EDGES))
+      for (const v of [...values, ...OTHER])
+        for (const base of [event(), { refId: REF_ID, event: 'done' }])
+          heldExactly(wellFormedIspEvent, IspEventClaims, withAt(base, claim, v));
+    for (const extra of EXTRA) heldExactly(wellFormedIspEvent, IspEventClaims, { ...event(), ...extra });
+    fc.assert(
+      fc.property(
+        fc.record(
+          Object.fromEntries(
+            Object.entries(EVENT_EDGES).map(([k, v]) => [
+              k,
+              fc.constantFrom(...v, ...OTHER.filter((o) => o !== ABSENT)),
+            ]),
+          ),
+          { requiredKeys: [] },
+        ),
+        (claims) => {
+          heldExactly(wellFormedIspEvent, IspEventClaims, claims);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('reads the evidence the partners send without the schema, as the schema returns it', () => {
+    expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, evidence())).toStrictEqual(evidence());
+    const minimal = withAt(
+      withAt(withAt(evidence(), `${CLAIMS}.place_of_birth`, ABSENT), `${DOCUMENT}.method`, ABSENT),
+      'evidence.loa',
+      4,
+    );
+    expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, minimal)).toStrictEqual(minimal);
+  });
+
+  it('evidence is read by wellFormedIspEvidence exactly as IspEvidenceClaims reads it, every claim near its edges, present and absent', () => {
+    for (const [path, values] of Object.entries(EVIDENCE_EDGES))
+      for (const v of [...values, ...OTHER])
+        heldExactly(wellFormedIspEvidence, IspEvidenceClaims, withAt(evidence(), path, v));
+    for (const extra of EXTRA)
+      for (const path of [
+        '',
+        'evidence',
+        'evidence.verified_claims',
+        'evidence.verified_claims.verification',
+        DOCUMENT,
+        `${DOCUMENT}.document_details`,
+        CLAIMS,
+        `${CLAIMS}.place_of_birth`,
+      ]) {
+        const message = evidence();
+        const at =
+          path === ''
+            ? message
+            : (path
+                .split('.')
+                .reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], message) as Record<
+                string,
+                unknown
+              >);
+        Object.assign(at, extra);
+        heldExactly(wellFormedIspEvidence, IspEvidenceClaims, message);
+      }
+    // Several documents, each read on its own.
+    const second = {
+      type: 'document',
+      document_details: {
+        type: 'passport',
+        document_number: 'X1',
+        issuer: { country: 'DE' },
+        date_of_expiry: '2030-02-28',
+      },
+    };
+    heldExactly(
+      wellFormedIspEvidence,
+      IspEvidenceClaims,
+      withAt(evidence(), 'evidence.verified_claims.verification.evidence', [documentOf(), second]),
+    );
+    heldExactly(
+      wellFormedIspEvidence,
+      IspEvidenceClaims,
+      withAt(evidence(), 'evidence.verified_claims.verification.evidence', [
+        second,
+        { ...second, type: 'x' },
+      ]),
+    );
+  });
+
+  it('evidence is held to IspEvidenceClaims on generated messages (several claims near their edges at once)', () => {
+    const paths = Object.keys(EVIDENCE_EDGES);
+    const edit = fc
+      .constantFrom(...paths)
+      .chain((path) =>
+        fc.tuple(
+          fc.constant(path),
+          fc.oneof(
+            { weight: 3, arbitrary: fc.constantFrom(...(EVIDENCE_EDGES[path] as unknown[]), ...OTHER) },
+            { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+          ),
+        ),
+      );
+    let read = 0;
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 4 }), (edits) => {
+        let message: Input = evidence();
+        for (const [path, v] of edits) {
+          try {
+            message = withAt(message, path, v);
+          } catch {
+            // An earlier edit replaced a parent of this path: skip it.
+          }
+        }
+        if (heldExactly(wellFormedIspEvidence, IspEvidenceClaims, message) !== undefined) read += 1;
+      }),
+      RUNS,
+    );
+    expect(read).toBeGreaterThan(100);
+  });
+
+  it('a claim present as undefined (which no JSON payload has) is left to the schema', () => {
+    expect(wellFormedIspEvent({ refId: REF_ID, event: 'done', kind: undefined })).toBeUndefined();
+    expect(wellFormedIspEvidence(withAt(evidence(), `${CLAIMS}.place_of_birth`, undefined))).toBeUndefined();
   });
 });

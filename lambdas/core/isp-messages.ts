@@ -1,0 +1,179 @@
+/**
+ * What partners send, read without zod (the schemas: evidence.ts), and what the service makes of
+ * it. A partner's message reaches this after its signature, `iat` and `jti` were checked
+ * (adapters/isp-message.ts); its claims are then a status event or evidence.
+ *
+ * `wellFormedIspEvent` and `wellFormedIspEvidence` are the first step of two-step rules (core/parse.ts
+ * TwoStepRule, ADR 0020): each reads a message it can vouch for and returns exactly what its schema
+ * returns (the known claims in the schema's order, any other claim left out as `z.object` does);
+ * for anything else it answers undefined and isp-callback loads the schema, which accepts or refuses
+ * with every invalid field listed. So a partner's good message evaluates no zod; every refusal is the
+ * schema's. test/unit/two-step-rules.test.ts holds both readers to their schemas.
+ */
+import { JURISDICTIONS, METHOD_NAME, SAFE_TEXT } from './domain.js';
+import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './evidence.js';
+import type { LifecycleEvent, OpenedOrder } from './order.js';
+import { E164, ISO_DATE } from './person-patterns.js';
+import { isRefId } from './ref-id-format.js';
+import { fitsLength } from './text-length.js';
+
+export type { IspEventClaims, IspEvidenceClaims };
+
+/**
+ * A date and time with seconds and `Z` or an offset: the pattern `z.iso.datetime({ offset: true })`
+ * checks (zod's `regexes.datetime`), a copy as ISO_DATE is; a test keeps the two equal.
+ */
+export const ISO_DATETIME_OFFSET =
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/;
+/** An ISO 3166-1 alpha-2 country code, as evidence.ts's `country()` checks it. */
+const COUNTRY = /^[A-Z]{2}$/;
+
+const EVENTS = ['waiting-for-doc', 'done', 'cancelled'] as const;
+const CANCEL_KINDS = ['user', 'isp', 'unsuccessful'] as const;
+const DOCUMENT_TYPES = ['idcard', 'passport', 'residence_permit', 'driving_permit'] as const;
+
+type Claims = Readonly<Record<string, unknown>>;
+
+/** A JSON object (not an array, not null), as `z.object` takes one. */
+const isObject = (v: unknown): v is Claims => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `safeText(max)` (fields.ts): 1 to `max` code points, none of them a control or format character. */
+const isSafeText = (v: unknown, max: number): v is string =>
+  typeof v === 'string' && v.length >= 1 && fitsLength(v, max) && SAFE_TEXT.test(v);
+const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T => list.includes(v as T);
+const matches = (pattern: RegExp, v: unknown): v is string => typeof v === 'string' && pattern.test(v);
+/** An array of 1 to `max` items (`z.array(…).check(z.minLength(1), z.maxLength(max))`). */
+const isList = (v: unknown, max = Number.POSITIVE_INFINITY): v is readonly unknown[] =>
+  Array.isArray(v) && v.length >= 1 && v.length <= max;
+/** Whether every item passes `test`, a hole (which no JSON array has) included. */
+const everyItem = (list: readonly unknown[], test: (item: unknown) => boolean): boolean =>
+  Array.from(list).every(test);
+/**
+ * An optional claim: absent, or present with a value `read` vouches for. A claim present as
+ * `undefined` (which no JSON payload has) is left to the schema.
+ */
+function optional<T>(
+  claims: Claims,
+  name: string,
+  read: (v: unknown) => T | undefined,
+): { value?: T } | undefined {
+  if (!Object.hasOwn(claims, name)) return {};
+  const value = read(claims[name]);
+  return value === undefined ? undefined : { value };
+}
+
+/** A status event's claims (IspEventClaims) as the schema returns them; undefined to leave them to it. */
+export function wellFormedIspEvent(claims: Claims): IspEventClaims | undefined {
+  const { refId, event } = claims;
+  if (!isRefId(refId) || !isOneOf(EVENTS, event)) return undefined;
+  const kind = optional(claims, 'kind', (v) => (isOneOf(CANCEL_KINDS, v) ? v : undefined));
+  const reason = optional(claims, 'reason', (v) => (v === null || isSafeText(v, 500) ? v : undefined));
+  if (!kind || !reason) return undefined;
+  // The schema's refinement: kind goes with a cancellation, and only there.
+  if ((event === 'cancelled') !== 'value' in kind) return undefined;
+  return {
+    refId,
+    event,
+    ...('value' in kind ? { kind: kind.value } : {}),
+    ...('value' in reason ? { reason: reason.value } : {}),
+  };
+}
+
+type DocumentEvidence = VerifiedClaims['verification']['evidence'][number];
+
+function documentEvidence(v: unknown): DocumentEvidence | undefined {
+  if (!isObject(v) || v.type !== 'document') return undefined;
+  const method = optional(v, 'method', (m) => (typeof m === 'string' && fitsLength(m, 50) ? m : undefined));
+  const details = v.document_details;
+  if (!method || !isObject(details)) return undefined;
+  const { type, document_number, issuer, date_of_expiry } = details;
+  if (!isOneOf(DOCUMENT_TYPES, type) || !isSafeText(document_number, 50)) return undefined;
+  if (!isObject(issuer) || !matches(COUNTRY, issuer.country) || !matches(ISO_DATE, date_of_expiry))
+    return undefined;
+  return {
+    type: 'document',
+    ...('value' in method ? { method: method.value } : {}),
+    document_details: { type, document_number, issuer: { country: issuer.country }, date_of_expiry },
+  };
+}
+
+function placeOfBirth(v: unknown): NonNullable<VerifiedClaims['claims']['place_of_birth']> | undefined {
+  if (!isObject(v)) return undefined;
+  const country = optional(v, 'country', (c) => (matches(COUNTRY, c) ? c : undefined));
+  const locality = optional(v, 'locality', (l) => (isSafeText(l, 100) ? l : undefined));
+  if (!country || !locality) return undefined;
+  return {
+    ...('value' in country ? { country: country.value } : {}),
+    ...('value' in locality ? { locality: locality.value } : {}),
+  };
+}
+
+function verifiedClaims(v: unknown): VerifiedClaims | undefined {
+  if (!isObject(v) || !isObject(v.verification) || !isObject(v.claims)) return undefined;
+  const { trust_framework, time, evidence } = v.verification;
+  if (typeof trust_framework !== 'string' || trust_framework.length < 1 || !fitsLength(trust_framework, 100))
+    return undefined;
+  if (!matches(ISO_DATETIME_OFFSET, time) || !isList(evidence, 5)) return undefined;
+  const documents = Array.from(evidence, documentEvidence);
+  if (documents.some((d) => d === undefined)) return undefined;
+  const { given_name, family_name, birthdate, nationalities } = v.claims;
+  if (!isSafeText(given_name, 100) || !isSafeText(family_name, 100) || !matches(ISO_DATE, birthdate))
+    return undefined;
+  const place = optional(v.claims, 'place_of_birth', placeOfBirth);
+  if (!place || !isList(nationalities, 5) || !everyItem(nationalities, (n) => matches(COUNTRY, n)))
+    return undefined;
+  return {
+    verification: { trust_framework, time, evidence: documents as DocumentEvidence[] },
+    claims: {
+      given_name,
+      family_name,
+      birthdate,
+      ...('value' in place ? { place_of_birth: place.value } : {}),
+      nationalities: [...(nationalities as string[])],
+    },
+  };
+}
+
+/** An evidence message's claims (IspEvidenceClaims) as the schema returns them; undefined to leave them to it. */
+export function wellFormedIspEvidence(claims: Claims): IspEvidenceClaims | undefined {
+  const { refId, evidence } = claims;
+  if (!isRefId(refId) || !isObject(evidence)) return undefined;
+  const { method, loa, jurisdictions, mobile, vetter, identified_at } = evidence;
+  if (!matches(METHOD_NAME, method) || (loa !== 3 && loa !== 4)) return undefined;
+  if (!isList(jurisdictions) || !everyItem(jurisdictions, (j) => isOneOf(JURISDICTIONS, j))) return undefined;
+  if (!matches(E164, mobile) || !isSafeText(vetter, 200) || !matches(ISO_DATETIME_OFFSET, identified_at))
+    return undefined;
+  const verified = verifiedClaims(evidence.verified_claims);
+  if (!verified) return undefined;
+  return {
+    refId,
+    evidence: {
+      method,
+      loa,
+      jurisdictions: [...(jurisdictions as IspEvidenceClaims['evidence']['jurisdictions'])],
+      mobile,
+      vetter,
+      identified_at,
+      verified_claims: verified,
+    },
+  };
+}
+
+export function toLifecycleEvent(c: IspEventClaims): LifecycleEvent {
+  if (c.event === 'cancelled')
+    return { type: 'cancelled', source: 'isp', kind: c.kind ?? 'isp', reason: c.reason ?? null };
+  return { type: c.event, source: 'isp', reason: c.reason ?? null };
+}
+
+/** Whether the evidence is evidence of this order. Each mismatch is named (the ISP may see it). */
+export function checkEvidenceAgainstOrder(e: IspEvidenceClaims['evidence'], order: OpenedOrder): string[] {
+  const problems: string[] = [];
+  if (e.mobile !== order.person.mobile) problems.push('mobile does not match the order');
+  if (e.method !== order.method) problems.push('method does not match the order');
+  if (e.loa < order.loa) problems.push(`loa ${e.loa} is below the order's ${order.loa}`);
+  const missing = order.jurisdictions.filter((j) => !e.jurisdictions.includes(j));
+  if (missing.length) problems.push(`jurisdictions lack ${missing.join(',')}`);
+  const expiries = e.verified_claims.verification.evidence.map((d) => d.document_details.date_of_expiry);
+  if (expiries.every((d) => d < e.identified_at.slice(0, 10)))
+    problems.push('the identity document had expired');
+  return problems;
+}
