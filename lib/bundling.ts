@@ -15,6 +15,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import { SWAGGER_UI_ASSET_DIR, SWAGGER_UI_FILES, SWAGGER_UI_PACKAGE } from '../lambdas/http/api-reference.js';
+import {
+  OPENAPI_ASSET_DIR,
+  OPENAPI_DOCUMENTS,
+  OPENAPI_SOURCE_DIR,
+} from '../lambdas/http/openapi-documents.js';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,24 +91,51 @@ export function esbuildOptionsFor(
   };
 }
 
+/** Files a function reads that are no part of its JavaScript bundle, copied into its asset. */
+interface StaticFiles {
+  /** The folder they are copied from, from the project root. */
+  from: string;
+  files: readonly string[];
+  /** The asset's folder they go to, beside `index.mjs`: the function reads them from there. */
+  to: string;
+  /** Run from the project root before they are copied: fails when they are not fit to ship. */
+  check?: string;
+}
+
 /**
  * Static files a function serves, copied into its asset beside `index.mjs` after bundling
  * (NodejsFunction `commandHooks.afterBundling`): they count against the asset, never against the
- * JavaScript bundle and its cold start. The function reads them from `<dir of index.mjs>/<to>`.
+ * JavaScript bundle and its cold start. api-docs serves Swagger UI's files and the OpenAPI documents
+ * generated from the schemas (`npm run openapi`): the bundling fails when the committed documents
+ * are not what the schemas generate now, so a deployed document cannot be stale.
  */
-export const HANDLER_STATIC_FILES: Readonly<
-  Record<string, { fromPackage: string; files: readonly string[]; to: string }>
-> = {
-  'api-docs': { fromPackage: SWAGGER_UI_PACKAGE, files: SWAGGER_UI_FILES, to: SWAGGER_UI_ASSET_DIR },
+export const HANDLER_STATIC_FILES: Readonly<Record<string, readonly StaticFiles[]>> = {
+  'api-docs': [
+    { from: `node_modules/${SWAGGER_UI_PACKAGE}`, files: SWAGGER_UI_FILES, to: SWAGGER_UI_ASSET_DIR },
+    {
+      from: OPENAPI_SOURCE_DIR,
+      files: OPENAPI_DOCUMENTS.map((d) => d.file),
+      to: OPENAPI_ASSET_DIR,
+      check: 'npx --no-install tsx scripts/openapi-document.ts --check',
+    },
+  ],
 };
 
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** The shell commands that copy a function's static files into its asset (none for most). */
+export function staticFileCommands(handler: string, inputDir: string, outputDir: string): string[] {
+  return (HANDLER_STATIC_FILES[handler] ?? []).flatMap(({ from, files, to }) => {
+    const target = join(outputDir, to);
+    const sources = files.map((f) => shellQuote(join(inputDir, from, f)));
+    return [`mkdir -p ${shellQuote(target)}`, `cp ${sources.join(' ')} ${shellQuote(target)}`];
+  });
+}
+
+/** The commands of the bundling hook: each group's check, then the copies. */
 export function afterBundlingCommands(handler: string, inputDir: string, outputDir: string): string[] {
-  const files = HANDLER_STATIC_FILES[handler];
-  if (!files) return [];
-  const target = join(outputDir, files.to);
-  const sources = files.files.map((f) => shellQuote(join(inputDir, 'node_modules', files.fromPackage, f)));
-  return [`mkdir -p ${shellQuote(target)}`, `cp ${sources.join(' ')} ${shellQuote(target)}`];
+  const checks = (HANDLER_STATIC_FILES[handler] ?? []).flatMap(({ check }) =>
+    check ? [`(cd ${shellQuote(inputDir)} && ${check})`] : [],
+  );
+  return [...checks, ...staticFileCommands(handler, inputDir, outputDir)];
 }

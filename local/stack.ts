@@ -49,7 +49,7 @@ export const TABLE_NAME = 'smart-registration';
 export const DEMO_PORTAL_CLIENT_ID = 'demo-portal';
 export const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:identification';
 /** The local stack's stage: a test stage (it serves the Test-ISP simulator and the demo portal). */
-const LOCAL_STAGE = 'local';
+export const LOCAL_STAGE = 'local';
 const ASL_PATH = fileURLToPath(new URL('../statemachines/identification.asl.json', import.meta.url));
 
 export interface LocalStackOptions {

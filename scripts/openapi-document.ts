@@ -1,26 +1,33 @@
 /**
- * The OpenAPI document as the docs function serves it, committed so that a change to it is seen:
- * `npm run openapi` writes docs/openapi.json (every route, the test stages' simulator included, for
- * the example server https://api.example.com) and docs/openapi.prod.json (production's routes).
- * test/unit/openapi-document.test.ts fails when the schemas, the route table or the generator
- * produce a different document; when the change is meant, run `npm run openapi` and commit the files
- * with it (the diff is the change to the API contract).
+ * The OpenAPI documents the docs function serves, generated before it runs and committed so that a
+ * change to them is seen: `npm run openapi` writes docs/openapi.json (every route, the test stages'
+ * simulator included, for the example server https://api.example.com) and docs/openapi.prod.json
+ * (production's routes). The bundling hook copies them into the function's asset
+ * (lib/bundling.ts) after `--check`, which fails, as test/unit/openapi-document.test.ts does, when
+ * the schemas, the route table or the generator produce a different document; when the change is
+ * meant, run `npm run openapi` and commit the files with it (the diff is the change to the API
+ * contract).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildOpenApi } from '../lambdas/http/openapi.js';
+import {
+  EXAMPLE_SERVER,
+  EXAMPLE_TOKEN_URL,
+  OPENAPI_DOCUMENTS,
+  OPENAPI_SOURCE_DIR,
+} from '../lambdas/http/openapi-documents.js';
 import { routesOfStage } from '../lambdas/routes.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
-export const EXAMPLE_SERVER = 'https://api.example.com';
-export const EXAMPLE_TOKEN_URL = 'https://auth.example.com/oauth2/token';
+export { EXAMPLE_SERVER, EXAMPLE_TOKEN_URL };
 
-/** Each committed document and the stage whose routes it lists. */
-export const OPENAPI_SNAPSHOTS = [
-  { file: 'docs/openapi.json', stage: 'test' },
-  { file: 'docs/openapi.prod.json', stage: 'prod' },
-] as const;
+/** Each committed document (a path from the project root) and the stage whose routes it lists. */
+export const OPENAPI_SNAPSHOTS = OPENAPI_DOCUMENTS.map(({ file, stage }) => ({
+  file: `${OPENAPI_SOURCE_DIR}/${file}`,
+  stage,
+}));
 
 /** The document's text as committed: the docs function's JSON, indented for a readable diff. */
 export function openApiText(document: unknown): string {
@@ -36,9 +43,26 @@ export function committedOpenApi(file: string): string {
   return readFileSync(root(file), 'utf8');
 }
 
+/** The committed documents that differ from what the generator produces now. */
+export function staleOpenApiDocuments(): string[] {
+  return OPENAPI_SNAPSHOTS.filter(({ file, stage }) => committedOpenApi(file) !== generateOpenApi(stage)).map(
+    ({ file }) => file,
+  );
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const { file, stage } of OPENAPI_SNAPSHOTS) {
-    writeFileSync(root(file), generateOpenApi(stage));
-    console.log(`wrote ${file}`);
+  if (process.argv.includes('--check')) {
+    const stale = staleOpenApiDocuments();
+    if (stale.length) {
+      console.error(
+        `${stale.join(', ')}: not what the schemas and the route table generate. If the change to the API is meant, run \`npm run openapi\` and commit the documents.`,
+      );
+      process.exit(1);
+    }
+  } else {
+    for (const { file, stage } of OPENAPI_SNAPSHOTS) {
+      writeFileSync(root(file), generateOpenApi(stage));
+      console.log(`wrote ${file}`);
+    }
   }
 }

@@ -1,40 +1,31 @@
 /**
  * GET /openapi.json, GET /docs and GET /docs/{asset} — the API described (generated from the
- * schemas in use) and the interactive reference that renders it (http/api-reference.ts).
+ * schemas in use before the function runs, http/openapi-documents.ts) and the interactive reference
+ * that renders it (http/api-reference.ts).
  */
 
 import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { problems } from '../core/problems.js';
 import { referenceCsp, referenceFile, referencePage } from '../http/api-reference.js';
 import { html, httpHandler, jsonText } from '../http/handler.js';
+import { servedOpenApi } from '../http/openapi-documents.js';
 import { publicBaseUrl } from '../http/request.js';
-import { routesOfStage } from '../routes.js';
-
-/**
- * The document's builder — every route's schemas and zod's JSON Schema conversion — loaded by the
- * one route that serves the document: the reference page and its files need none of it, and a cold
- * start for them does not build it (docs/benchmarks.md §3).
- */
-const openApiBuilder = () => import('../http/openapi.js');
 
 /**
  * The document as served, by the stage's routes and the addresses it names (its server, the token
- * endpoint): built and serialised by the first request that asks for it (4–20 ms), then served as
- * is for the life of the container. An API answers on one or two domains (execute-api's, a custom
- * one); a few are kept.
+ * endpoint): generated before the function runs (http/openapi-documents.ts), read and addressed by
+ * the first request that asks for it, then served as is for the life of the container. An API
+ * answers on one or two domains (execute-api's, a custom one); a few are kept.
  */
 const documents = new Map<string, string>();
 const MAX_DOCUMENTS = 4;
 
-async function openApiDocument(base: string, tokenUrl: string): Promise<string> {
+function openApiDocument(base: string, tokenUrl: string): string {
   const stage = requiredEnv('STAGE');
   const key = `${stage} ${base} ${tokenUrl}`;
   let document = documents.get(key);
   if (document === undefined) {
-    // The routes this stage deploys: production's document has no Test-ISP simulator, no demo portal.
-    const routes = routesOfStage(stage);
-    const { buildOpenApi } = await openApiBuilder();
-    document = JSON.stringify(buildOpenApi(base, tokenUrl, routes));
+    document = JSON.stringify(servedOpenApi(stage, base, tokenUrl));
     if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
     documents.set(key, document);
   }
@@ -45,7 +36,7 @@ export const handler = httpHandler('api-docs', async (event) => {
   const base = publicBaseUrl(event);
   const tokenUrl = optionalEnv('TOKEN_URL', `${base}/oauth2/token`);
   if (event.resource === '/openapi.json') {
-    return jsonText(200, await openApiDocument(base, tokenUrl), { 'Cache-Control': 'public, max-age=300' });
+    return jsonText(200, openApiDocument(base, tokenUrl), { 'Cache-Control': 'public, max-age=300' });
   }
   if (event.resource === '/docs/{asset}') {
     const file = referenceFile(event.pathParameters?.asset ?? '');

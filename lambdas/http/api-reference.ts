@@ -8,7 +8,7 @@
 // Aliased: every bundle's banner declares `createRequire` at its top (lib/bundling.ts).
 import { createRequire as requireAt } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { assetDirOr, fs } from './asset-files.js';
 import { escapeHtml } from './html.js';
 
 /** The package whose files are served, and which of them. */
@@ -20,27 +20,17 @@ export const SWAGGER_UI_ASSET_DIR = 'swagger-ui';
 /** Our own start-up script (a file, not inline, so the page's CSP can forbid inline scripts). */
 export const INIT_SCRIPT = 'init.js';
 
-/**
- * node:fs as the CommonJS module, taken when a file is read: an ESM `import … from 'node:fs'` builds
- * the module's namespace, whose lazy `promises` export loads fs/promises with readline, the REPL
- * history and the file watchers at every cold start — for a function whose other two routes read
- * no file (docs/benchmarks.md §3).
- */
-const fs = () => process.getBuiltinModule('node:fs');
-
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
 };
 
 /** Where the files are: beside the bundle in AWS, the package's folder locally. */
-function assetDir(): string {
-  const beside = join(dirname(fileURLToPath(import.meta.url)), SWAGGER_UI_ASSET_DIR);
-  if (fs().existsSync(beside)) return beside;
-  // Not `require`: esbuild would try to bundle the package.
-  const resolveFrom = requireAt(import.meta.url);
-  return dirname(resolveFrom.resolve(`${SWAGGER_UI_PACKAGE}/package.json`));
-}
+const assetDir = () =>
+  assetDirOr(SWAGGER_UI_ASSET_DIR, () =>
+    // Not `require`: esbuild would try to bundle the package.
+    dirname(requireAt(import.meta.url).resolve(`${SWAGGER_UI_PACKAGE}/package.json`)),
+  );
 
 const cache = new Map<string, string>();
 

@@ -13,8 +13,9 @@
 
 import type * as z from '../core/zod.js';
 import { pathParameterNames } from '../route-paths.js';
-import { ROUTES, type RouteDefinition, SCOPE_DESCRIPTIONS } from '../routes.js';
+import { ROUTES, type RouteDefinition } from '../routes.js';
 import { GATEWAY_RESPONSES, PROBLEM_CONTENT_TYPE } from './gateway-responses.js';
+import { withAddresses } from './openapi-documents.js';
 import { collect } from './openapi-json-schema.js';
 import {
   type LinkSpec,
@@ -174,32 +175,19 @@ export function buildOpenApi(
       responses: responsesFor(route, op, components, routes),
     };
   }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Smart Registration Service',
-      version: '1.0.0',
-      description:
-        'Identification broker for electronic signatures under ZertES and eIDAS: verify, catalogue, start identification, status. Errors are application/problem+json (RFC 9457).',
-    },
-    servers: [{ url: serverUrl }],
-    paths,
-    components: {
-      schemas: components,
-      securitySchemes: {
-        oauth2: {
-          type: 'oauth2',
-          description:
-            'OAuth 2.0 client credentials (RFC 6749 §4.4) with the client id and secret of your SP.',
-          flows: { clientCredentials: { tokenUrl, scopes: SCOPE_DESCRIPTIONS } },
-        },
-        bearer: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description: `An access token you already have (from ${tokenUrl}); the route's scopes apply.`,
-        },
+  return withAddresses(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'Smart Registration Service',
+        version: '1.0.0',
+        description:
+          'Identification broker for electronic signatures under ZertES and eIDAS: verify, catalogue, start identification, status. Errors are application/problem+json (RFC 9457).',
       },
+      paths,
+      components: { schemas: components },
     },
-  };
+    serverUrl,
+    tokenUrl,
+  );
 }

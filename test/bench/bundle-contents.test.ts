@@ -162,15 +162,18 @@ describe('the verify bundle', () => {
 });
 
 describe('route schemas', () => {
-  /** Each route's schema module, and the functions that may build it (api-docs renders them all). */
+  /**
+   * Each route's schema module, and the functions that may build it (api-docs serves a document
+   * generated from them before it runs: none; webhook-api.ts describes answers only the document has).
+   */
   const owners: Record<string, string[]> = {
-    'lambdas/core/verify-schemas.ts': ['api-docs', 'verify'],
-    'lambdas/core/catalogue-schemas.ts': ['api-docs', 'providers-list'],
-    'lambdas/core/identification-schemas.ts': ['api-docs', 'identification-start'],
-    'lambdas/core/terms-form.ts': ['api-docs', 'terms-page'],
-    'lambdas/core/usage-report-schemas.ts': ['api-docs', 'usage-get'],
-    'lambdas/core/webhook-requests.ts': ['api-docs', 'webhooks'],
-    'lambdas/core/webhook-api.ts': ['api-docs'],
+    'lambdas/core/verify-schemas.ts': ['verify'],
+    'lambdas/core/catalogue-schemas.ts': ['providers-list'],
+    'lambdas/core/identification-schemas.ts': ['identification-start'],
+    'lambdas/core/terms-form.ts': ['terms-page'],
+    'lambdas/core/usage-report-schemas.ts': ['usage-get'],
+    'lambdas/core/webhook-requests.ts': ['webhooks'],
+    'lambdas/core/webhook-api.ts': [],
     // The price sheet and statements: only the usage route prices (the lifecycle only records usage).
     'lambdas/core/statement.ts': ['usage-get'],
   };
@@ -183,7 +186,8 @@ describe('route schemas', () => {
 describe('zod schemas built at cold start', () => {
   /**
    * The schemas with an OpenAPI id (metadata `{ id }`) each function's bundle holds: the request it
-   * validates, never an answer's schema — those only the document needs (api-docs). A schema module
+   * validates, never an answer's schema — those only the document needs (generated before api-docs
+   * runs, by the OpenAPI builder). A schema module
    * imported for one export builds only that one because every module-level schema is a call marked
    * pure (`z.define`, core/zod.ts): remove the mark and the module's other schemas come back here.
    */
@@ -197,6 +201,7 @@ describe('zod schemas built at cold start', () => {
   };
   /** Functions that validate no input with zod: none of zod's schema code, no schema built. */
   const withoutSchemas = [
+    'api-docs',
     'isp-jwks',
     'task-await-callback',
     'task-expire-order',
@@ -209,13 +214,17 @@ describe('zod schemas built at cold start', () => {
   const schemaIds = (text: string) =>
     [...new Set([...text.matchAll(/\bid:"([A-Z]\w*)"/g)].map((m) => m[1] as string))].sort();
 
-  it('each function holds the schemas of the requests it validates, the answers’ schemas only api-docs', async () => {
-    const documented = schemaIds((await bundleOf('api-docs')).text);
+  it('each function holds the schemas of the requests it validates, no answer’s schema', async () => {
+    // Every schema the document is generated from: the ids in the OpenAPI builder, bundled alone.
+    const builder = await build(
+      esbuildOptionsFor('lambdas/http/openapi.ts', '/nonexistent/openapi-builder', { write: false }),
+    );
+    const documented = schemaIds(builder.outputFiles?.find((f) => f.path.endsWith('.mjs'))?.text ?? '');
     expect(documented).toEqual(
       expect.arrayContaining(['VerifyRequest', 'VerifyResponse', 'UsageReport', 'Problem']),
     );
     const found: Record<string, string[]> = {};
-    for (const handler of deployedFunctions().filter((h) => h !== 'api-docs')) {
+    for (const handler of deployedFunctions()) {
       const ids = schemaIds((await bundleOf(handler)).text).filter((id) => documented.includes(id));
       if (ids.length) found[handler] = ids;
     }
@@ -496,14 +505,12 @@ describe('work a function does only where it is needed', () => {
     expect(await bundledModules('oauth-introspect')).toContain('lambdas/core/introspection-schemas.ts');
   }, 60_000);
 
-  it('api-docs reaches the OpenAPI builder (every schema, the JSON Schema conversion) only by its dynamic import', async () => {
-    const { inputs } = await metafileOf('api-docs');
-    const importsOfBuilder = Object.entries(inputs).flatMap(([from, input]) =>
-      input.imports.filter((i) => i.path === 'lambdas/http/openapi.ts').map((i) => [from, i.kind]),
-    );
-    expect(importsOfBuilder).toEqual([['lambdas/handlers/api-docs.ts', 'dynamic-import']]);
-    // …and the builder is in the bundle: the document route needs no other file.
-    expect(await bundledModules('api-docs')).toContain('lambdas/http/openapi.ts');
+  it('api-docs carries no OpenAPI builder, no schema and no zod: it serves a document generated before it runs', async () => {
+    const modules = await bundledModules('api-docs');
+    expect(modules).toContain('lambdas/http/openapi-documents.ts');
+    for (const builder of ['lambdas/http/openapi.ts', 'lambdas/http/openapi-json-schema.ts', 'zod'])
+      expect(modules).not.toContain(builder);
+    expect(modules.filter((m) => /^lambdas\/(core\/.*-schemas|http\/operations\/)/.test(m))).toEqual([]);
   });
 });
 
@@ -547,11 +554,11 @@ describe('table item modules', () => {
 
 describe('partner messages', () => {
   /**
-   * Reading a partner's message (its JWS, the event and evidence schemas): the callback, the
-   * simulator that signs them, and api-docs' OpenAPI builder (reached only by its dynamic import).
+   * Reading a partner's message (its JWS, the event and evidence schemas): the callback and the
+   * simulator that signs them.
    */
   const owners: Record<string, string[]> = {
-    'lambdas/core/evidence.ts': ['api-docs', 'isp-callback'],
+    'lambdas/core/evidence.ts': ['isp-callback'],
     'lambdas/adapters/isp-message.ts': ['isp-callback', 'test-isp-simulator'],
   };
 

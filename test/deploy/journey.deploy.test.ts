@@ -16,6 +16,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApi } from '../../lambdas/http/openapi.js';
+import { routesOfStage } from '../../lambdas/routes.js';
 import { deployToEmulator, EMULATOR_REGION, type EmulatorDeployment } from '../../scripts/emulator/deploy.js';
 import { type RunningMiniStack, startMiniStack } from '../../scripts/emulator/ministack.js';
 import { acceptTerms, formValues, TERMS_LINK } from '../support/isp.js';
@@ -209,6 +211,23 @@ describe('the deployed stage on MiniStack', () => {
       },
     });
     expectProblem(refused, [401, 403]);
+  });
+
+  it('serves the OpenAPI document generated from the schemas, read from the function’s asset, for the deployed API', async () => {
+    const res = await fetch(`${api.baseUrl}/openapi.json`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    const served = JSON.parse(body) as {
+      servers: { url: string }[];
+      components: { securitySchemes: { oauth2: { flows: { clientCredentials: { tokenUrl: string } } } } };
+    };
+
+    // The addresses are the deployment's (PUBLIC_BASE_URL, TOKEN_URL); the rest is what the
+    // generator makes of the stage's routes and schemas, byte for byte.
+    const serverUrl = served.servers[0]?.url ?? '';
+    const tokenUrl = served.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl;
+    expect(serverUrl).toMatch(/^https?:\/\//);
+    expect(body).toBe(JSON.stringify(buildOpenApi(serverUrl, tokenUrl, routesOfStage(deployment.stage))));
   });
 
   it('answers a method a path does not have with 405 and Allow, from the resource’s ANY mock, before the authorizer', async () => {

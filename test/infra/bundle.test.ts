@@ -16,6 +16,11 @@ import {
   SWAGGER_UI_FILES,
   SWAGGER_UI_PACKAGE,
 } from '../../lambdas/http/api-reference.js';
+import {
+  OPENAPI_ASSET_DIR,
+  OPENAPI_DOCUMENTS,
+  OPENAPI_SOURCE_DIR,
+} from '../../lambdas/http/openapi-documents.js';
 import { buildStacks } from '../../lib/app.js';
 import { HANDLER_BUNDLING } from '../../lib/bundling.js';
 import { permissionsOf } from '../../lib/function-permissions.js';
@@ -79,8 +84,16 @@ describe('bundling', () => {
             readFileSync(join('node_modules', SWAGGER_UI_PACKAGE, file)),
           );
         }
+        // The OpenAPI documents, generated from the schemas before the function runs (the hook
+        // checked them against the generator first), beside the bundle as committed.
+        for (const { file } of OPENAPI_DOCUMENTS) {
+          expect(readFileSync(join(assetDir, OPENAPI_ASSET_DIR, file), 'utf8')).toBe(
+            readFileSync(join(OPENAPI_SOURCE_DIR, file), 'utf8'),
+          );
+        }
       } else {
         expect(existsSync(join(assetDir, SWAGGER_UI_ASSET_DIR)), handler).toBe(false);
+        expect(existsSync(join(assetDir, OPENAPI_ASSET_DIR)), handler).toBe(false);
       }
     }
     expect([...stateless.functions.keys()]).toContain('api-docs');

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambdas/routes.js';
+import { buildOpenApi } from '../../lambdas/http/openapi.js';
+import { ROUTES, routesOfStage } from '../../lambdas/routes.js';
 import { ResourceTree } from '../../local/api-gateway.js';
+import { LOCAL_STAGE } from '../../local/stack.js';
 import { expectProblem } from '../support/problems.js';
 import { call, tokenFor, useStack } from '../support/stack.js';
 import {
@@ -83,6 +85,17 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info.title).toBe('Smart Registration Service');
     expect(doc.servers).toEqual([{ url: stack().baseUrl }]);
+  });
+
+  it('is, byte for byte, what the schemas and the route table generate for this stack’s addresses (the function reads it, generated before it runs)', async () => {
+    const res = await fetch(`${stack().baseUrl}/openapi.json`);
+
+    const generated = buildOpenApi(
+      stack().baseUrl,
+      `${stack().baseUrl}/oauth2/token`,
+      routesOfStage(LOCAL_STAGE),
+    );
+    expect(await res.text()).toBe(JSON.stringify(generated));
   });
 
   it('passes the OpenAPI 3.1 schema validator, every $ref resolving', async () => {

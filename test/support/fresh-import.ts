@@ -1,18 +1,20 @@
 /**
- * A function's bundle imported as Lambda imports it: built as CDK deploys it (lib/bundling.ts), in a
- * fresh process with the environment the stack gives that function (lib/function-environment.ts,
+ * A function's bundle imported as Lambda imports it: built as CDK deploys it (lib/bundling.ts, its
+ * static files copied beside it as the bundling hook does), in a fresh process with the environment the stack gives that function (lib/function-environment.ts,
  * through the benchmark's lambdaEnvironment and its stand-in values).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { lambdaEnvironment } from '../../bench/cold-start.js';
-import { esbuildOptionsFor } from '../../lib/bundling.js';
+import { esbuildOptionsFor, staticFileCommands } from '../../lib/bundling.js';
 import type { EnvironmentSources } from '../../lib/function-environment.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface FreshImport {
   /** Code run before the import (an ES module body: it may set globals, hooks). */
@@ -62,6 +64,8 @@ ${probe.after ?? ''}
 process.stdout.write('\\n' + JSON.stringify(${probe.report}) + '\\n', () => process.exit(0));`;
   try {
     await build(esbuildOptionsFor(probe.entry ?? `lambdas/handlers/${handler}.ts`, dir));
+    const copies = staticFileCommands(handler, PROJECT_ROOT, dir);
+    if (copies.length) await promisify(execFile)('bash', ['-c', copies.join(' && ')]);
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ['--input-type=module', '-e', script],

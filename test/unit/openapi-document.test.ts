@@ -1,12 +1,14 @@
 /**
  * The OpenAPI document is the API contract SPs and partners build against: a change to it must be
  * meant. The committed documents (docs/openapi.json, docs/openapi.prod.json) are what the generator
- * produces now, and the api-docs function's bundle, built as it is deployed, serves exactly them —
- * so a change to the schemas' construction (which ones a bundle builds, how their metadata is
- * registered) cannot change the document unnoticed. A change that is meant: `npm run openapi`, and
+ * produces now, and the api-docs function's bundle, built and given its asset's files as it is
+ * deployed, serves exactly them, with the addresses of the API that serves it put in as the
+ * generator puts them — the function bundles no schema: it reads the generated document. A change that is meant: `npm run openapi`, and
  * commit the documents with it.
  */
 import { describe, expect, it } from 'vitest';
+import { buildOpenApi } from '../../lambdas/http/openapi.js';
+import { routesOfStage } from '../../lambdas/routes.js';
 import type { StageName } from '../../lib/config.js';
 import {
   committedOpenApi,
@@ -39,6 +41,7 @@ describe('the OpenAPI document', () => {
       stage: StageName,
       publicBaseUrl: string,
       hosts: string[],
+      tokenUrl = EXAMPLE_TOKEN_URL,
     ): Promise<string[]> {
       const eventFor = (host: string) => ({
         resource: '/openapi.json',
@@ -53,7 +56,7 @@ describe('the OpenAPI document', () => {
         requestContext: { requestId: 'openapi-snapshot' },
       });
       const answers = await importedWith<{ statusCode: number; body: string }[]>('api-docs', {
-        environment: { stage, tokenUrl: EXAMPLE_TOKEN_URL, publicBaseUrl },
+        environment: { stage, tokenUrl, publicBaseUrl },
         report: `await (async () => {
           const context = { functionName: 'api-docs', awsRequestId: 'openapi-snapshot', getRemainingTimeInMillis: () => 10000 };
           const answers = [];
@@ -72,6 +75,19 @@ describe('the OpenAPI document', () => {
       async ({ file, stage }) => {
         const [served] = await servedDocuments(stage, EXAMPLE_SERVER, [exampleHost]);
         expect(served, CHANGED).toBe(committedOpenApi(file));
+      },
+      120_000,
+    );
+
+    it.each(OPENAPI_SNAPSHOTS)(
+      'on stage $stage, for its API’s own addresses, is what the schemas and the route table generate for them',
+      async ({ stage }) => {
+        const base = 'https://srs.example.org/v1';
+        const tokenUrl = 'https://login.example.org/oauth2/token';
+
+        const [served] = await servedDocuments(stage, base, ['srs.example.org'], tokenUrl);
+
+        expect(served).toBe(openApiText(buildOpenApi(base, tokenUrl, routesOfStage(stage))));
       },
       120_000,
     );
