@@ -120,6 +120,25 @@ describe('signOrderToken', () => {
     await expect(signOrderToken(input(), withoutY)).rejects.toThrow(/private EC P-256/);
   });
 
+  it('refuses a key whose d does not belong to its x and y, and one that may not sign', async () => {
+    // Node would import either; the tokens would then fail every verification against the
+    // published x and y (jose's importJWK refused both).
+    const mixed = { ...key, d: otherKey.d };
+    await expect(signOrderToken(input(), mixed)).rejects.toThrow(/d does not belong to its x and y/);
+    await expect(signOrderToken(input(), { ...key, key_ops: ['verify'] })).rejects.toThrow(/allow signing/);
+    expect(await signOrderToken(input(), { ...key, key_ops: ['sign'] })).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  it('signs with the key a JWK holds now, not with one imported for an earlier key', async () => {
+    const jwk = { ...key };
+    await signOrderToken(input(), jwk);
+    Object.assign(jwk, { d: otherKey.d, x: otherKey.x, y: otherKey.y, kid: otherKey.kid });
+
+    const token = await signOrderToken(input(), jwk);
+
+    expect((await verifyAt(token, NOW, jwksOf(otherKey))).refId).toBe(REF_ID);
+  });
+
   it('writes the header and claims as jose’s SignJWT does, with a signature jose verifies', async () => {
     const token = await signOrderToken(input(), key);
     const [header, payload, signature] = token.split('.');
