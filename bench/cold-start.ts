@@ -145,19 +145,29 @@ export interface ColdStartFigures {
   /** The smallest bundle among the functions with a DynamoDB client. */
   smallestWithDynamoDb: string;
   /**
-   * Source maps as deployed: SOURCE_MAP_FUNCTIONS (those measured in this run) and their floors with
-   * and without the stack's NODE_OPTIONS=--enable-source-maps, every other figure here being without.
+   * Source maps: SOURCE_MAP_FUNCTIONS (those measured in this run) and their floors as deployed and
+   * with Node's --enable-source-maps, which the stack no longer sets (ADR 0021); for the functions,
+   * what their edge's lazy mapping costs when a stack is written.
    */
   sourceMaps?: SourceMapCost[];
 }
 
-/** The functions whose cold start is also measured with source maps on, as deployed. */
+/** The functions whose source-map costs are measured. */
 export const SOURCE_MAP_FUNCTIONS = ['verify', 'identification-start'] as const;
 
-/** One bundle's init and import with and without --enable-source-maps (medians, paired samples). */
+/** Node's own source-map support, which the stack leaves off (ADR 0021). */
+export const NODE_SOURCE_MAPS = '--enable-source-maps';
+
+/** How many failing requests a function's source-map probe makes after its import. */
+const MAPPED_STACKS = 3;
+
+/**
+ * One bundle's init and import as deployed (`without`) and with --enable-source-maps (`with`),
+ * medians of paired samples.
+ */
 export interface SourceMapCost {
   name: string;
-  /** index.mjs.map beside the bundle (bytes / 1024): what Node reads and parses with the flag. */
+  /** index.mjs.map beside the bundle (bytes / 1024): what is read and parsed, at load with the flag. */
   mapKb: number;
   without: SourceMapMedians;
   with: SourceMapMedians;
@@ -165,9 +175,18 @@ export interface SourceMapCost {
   ratio: { readyMs: number; importMs: number; importCpuMs: number; readyCpuMs: number };
   /** process.sourceMapsEnabled as each process reported it: [without, with] per sample. */
   sourceMapsEnabled: [boolean, boolean][];
-  /** For a function: its floor, and its ratios to the floor's figures, both with source maps on. */
+  /** For a function: its floor, and its ratios to the floor's figures, both with the flag. */
   floor?: string;
   withRatioToFloor?: { readyMs: number; importMs: number; importCpuMs: number; readyCpuMs: number };
+  /**
+   * For a function: the main thread's CPU ms of formatting the stacks of MAPPED_STACKS unexpected
+   * errors in a row (medians by position): the first reads and parses the map, as deployed (the
+   * edge's hook, lambdas/http/stack-frames.ts) and with the flag (Node parses its map when it
+   * first maps a stack); the later ones map frames only.
+   */
+  stackCpuMs?: { deployed: number[]; withFlag: number[] };
+  /** Whether every stack formatted in those requests named TypeScript source files, both ways. */
+  stacksMapped?: boolean;
   samples: number;
   error?: string;
 }
@@ -242,18 +261,14 @@ const STAND_IN_SOURCES: EnvironmentSources = {
 /**
  * What a deployed function finds in its environment at init (no network is touched at import): the
  * variables Lambda sets, and those the stack gives the function (lib/function-environment.ts), from
- * stand-in values that `sources` may replace. Source maps stay off (NODE_OPTIONS, which the stack
- * sets to --enable-source-maps): the figures in docs/benchmarks.md were all measured without them,
- * but for the source-map line (sourceMapCosts), which adds them back to weigh what they cost.
+ * stand-in values that `sources` may replace. No NODE_OPTIONS, as deployed (ADR 0021): the
+ * source-map line (sourceMapCosts) adds --enable-source-maps to weigh what it would cost.
  */
 export function lambdaEnvironment(
   name: string,
   sources: Partial<EnvironmentSources> = {},
 ): Record<string, string> {
-  const { NODE_OPTIONS: _sourceMaps, ...environment } = functionEnvironment(name, {
-    ...STAND_IN_SOURCES,
-    ...sources,
-  });
+  const environment = functionEnvironment(name, { ...STAND_IN_SOURCES, ...sources });
   return {
     AWS_REGION: 'eu-central-2',
     AWS_DEFAULT_REGION: 'eu-central-2',
@@ -265,13 +280,6 @@ export function lambdaEnvironment(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     ...environment,
   };
-}
-
-/** The NODE_OPTIONS the stack gives a function (lambdaEnvironment leaves them out). */
-function deployedNodeOptions(name: string): string {
-  const options = functionEnvironment(name, STAND_IN_SOURCES).NODE_OPTIONS;
-  if (!options) throw new Error(`the stack gives ${name} no NODE_OPTIONS`);
-  return options;
 }
 
 /** An API Gateway proxy event for the first calls, as the gateway hands a request to the function. */
@@ -450,8 +458,12 @@ export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
 
 /**
  * Runs in the fresh process: import the bundle, check the handler, print the two times; with an
- * event, invoke the handler once and print that time too. The result is the last line (a metric's
- * EMF line may come before it); the SDK's kept-alive sockets would hold the process, so it exits.
+ * event, invoke the handler once and print that time too. With BENCH_FAILING_REQUESTS, that many
+ * requests fail with an unexpected error (their event's headers throw when first read), each
+ * answered 500 with a log line that formats the error's stack: the CPU time of each formatting
+ * (Error.prepareStackTrace, wrapped) and whether it named TypeScript files. The result is the last
+ * line (a metric's EMF line may come before it); the SDK's kept-alive sockets would hold the
+ * process, so it exits.
  */
 const PROBE = `
 const cpu0 = process.threadCpuUsage();
@@ -461,19 +473,46 @@ const t1 = performance.now();
 const cpu = process.threadCpuUsage(cpu0);
 const readyCpu = process.threadCpuUsage();
 if (typeof m.handler !== 'function') throw new Error('no handler export');
+const context = {
+  functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-central-2:000000000000:function:bench', memoryLimitInMB: '512',
+  awsRequestId: 'bench-first-call', logGroupName: 'bench', logStreamName: 'bench',
+  callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 30000,
+};
 let firstCallMs;
 let firstCallStatus;
 if (process.env.BENCH_FIRST_EVENT) {
-  const context = {
-    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-central-2:000000000000:function:bench', memoryLimitInMB: '512',
-    awsRequestId: 'bench-first-call', logGroupName: 'bench', logStreamName: 'bench',
-    callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 30000,
-  };
   firstCallStatus = (await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context))?.statusCode;
   firstCallMs = performance.now() - t1;
 }
-process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, readyCpuMs: (readyCpu.user + readyCpu.system) / 1000, firstCallMs, firstCallStatus, sourceMapsEnabled: process.sourceMapsEnabled }) + '\\n', () => process.exit(0));
+let stackCpuMs;
+let stacksMapped;
+if (process.env.BENCH_FAILING_REQUESTS) {
+  stackCpuMs = [];
+  stacksMapped = [];
+  const format = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, trace) => {
+    const before = process.threadCpuUsage();
+    const stack = format(error, trace);
+    const spent = process.threadCpuUsage(before);
+    stackCpuMs.push((spent.user + spent.system) / 1000);
+    stacksMapped.push(String(stack).includes('.ts:'));
+    return stack;
+  };
+  for (let i = 0; i < Number(process.env.BENCH_FAILING_REQUESTS); i++) {
+    let thrown = false;
+    const event = { httpMethod: 'GET', path: '/bench', resource: '/bench', pathParameters: null,
+      queryStringParameters: null, requestContext: { requestId: 'bench-failing' }, isBase64Encoded: false, body: null };
+    Object.defineProperty(event, 'headers', { get() {
+      if (thrown) return {};
+      thrown = true;
+      throw new TypeError('bench: an unexpected error');
+    } });
+    const status = (await m.handler(event, context))?.statusCode;
+    if (status !== 500) throw new Error('a failing request answered ' + status);
+  }
+}
+process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, readyMs: t1, readyCpuMs: (readyCpu.user + readyCpu.system) / 1000, firstCallMs, firstCallStatus, sourceMapsEnabled: process.sourceMapsEnabled, stackCpuMs, stacksMapped }) + '\\n', () => process.exit(0));
 `;
 
 /**
@@ -516,6 +555,9 @@ interface Sample {
   firstCallStatus?: number;
   /** Whether the process ran with --enable-source-maps. */
   sourceMapsEnabled: boolean;
+  /** With failing requests: each formatted stack's main-thread CPU ms, and whether it named `.ts` files. */
+  stackCpuMs?: number[];
+  stacksMapped?: boolean[];
 }
 
 const AWS_SDK_CLIENT = /^@aws-sdk\/(?:client|lib)-/;
@@ -556,12 +598,13 @@ async function probe(
   bundle: string,
   outdir: string,
   firstCall?: { event: unknown; endpoint: string },
-  /** As deployed: with the NODE_OPTIONS the stack gives the function (--enable-source-maps). */
-  sourceMaps = false,
+  /** With Node's --enable-source-maps (not deployed: ADR 0021); with `stacks`, that many failing requests after the import. */
+  sourceMaps?: { flag: boolean; stacks?: number },
 ): Promise<Sample> {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], {
     env: {
-      ...(sourceMaps ? { NODE_OPTIONS: deployedNodeOptions(name) } : {}),
+      ...(sourceMaps?.flag ? { NODE_OPTIONS: NODE_SOURCE_MAPS } : {}),
+      ...(sourceMaps?.stacks ? { BENCH_FAILING_REQUESTS: String(sourceMaps.stacks) } : {}),
       // A first call's requests to the service itself (the demo portal's) go to the stub too.
       ...lambdaEnvironment(
         name,
@@ -713,10 +756,11 @@ function againstEdge(
 }
 
 /**
- * Source maps as deployed: each of SOURCE_MAP_FUNCTIONS that this run bundled, and its floor, in
- * fresh processes without and with the stack's NODE_OPTIONS. Every round samples each bundle both
+ * Source maps: each of SOURCE_MAP_FUNCTIONS that this run bundled, and its floor, in fresh processes
+ * as deployed and with Node's --enable-source-maps (ADR 0021). Every round samples each bundle both
  * ways (the order flipped every other round), the bundles one after another, so that the two sides
- * and the function and its floor see the same moments of a shared machine's load.
+ * and the function and its floor see the same moments of a shared machine's load. A function's
+ * processes then fail MAPPED_STACKS requests, to time the mapping of their stacks.
  */
 async function sourceMapCosts(
   functions: FunctionFootprint[],
@@ -729,15 +773,17 @@ async function sourceMapCosts(
   const names = [...new Set(measured.flatMap((f) => [f.floor as string, f.name]))];
   const taken = new Map(names.map((name) => [name, { without: [] as Sample[], with: [] as Sample[] }]));
   const failed = new Map<string, string>();
+  const isFunction = new Set(measured.map((f) => f.name));
   for (let i = 0; i < samples; i++)
     for (const name of names) {
       if (failed.has(name)) continue;
       const bundle = join(outdir, name, 'index.mjs');
       const pair = taken.get(name) as { without: Sample[]; with: Sample[] };
+      const stacks = isFunction.has(name) ? MAPPED_STACKS : 0;
       try {
-        for (const sourceMaps of i % 2 ? [true, false] : [false, true])
-          (sourceMaps ? pair.with : pair.without).push(
-            await probe(name, bundle, outdir, undefined, sourceMaps),
+        for (const flag of i % 2 ? [true, false] : [false, true])
+          (flag ? pair.with : pair.without).push(
+            await probe(name, bundle, outdir, undefined, { flag, stacks }),
           );
       } catch (err) {
         failed.set(name, ((err as { stderr?: string }).stderr || (err as Error).message).trim());
@@ -769,6 +815,14 @@ async function sourceMapCosts(
         s.sourceMapsEnabled,
         pair.with[k]?.sourceMapsEnabled ?? false,
       ]),
+      ...(isFunction.has(name)
+        ? {
+            stackCpuMs: { deployed: stackMedians(pair.without), withFlag: stackMedians(pair.with) },
+            stacksMapped: [...pair.without, ...pair.with].every(
+              (s) => s.stacksMapped?.length === MAPPED_STACKS && s.stacksMapped.every(Boolean),
+            ),
+          }
+        : {}),
       samples: pair.with.length,
     };
   });
@@ -780,6 +834,13 @@ async function sourceMapCosts(
     own.withRatioToFloor = ratios(own.with, floor.with);
   }
   return costs;
+}
+
+/** The median CPU ms of the first, second, … stack formatted in each sample. */
+function stackMedians(samples: Sample[]): number[] {
+  return Array.from({ length: MAPPED_STACKS }, (_, k) =>
+    round(median(samples.map((s) => s.stackCpuMs?.[k] ?? Number.NaN)), 2),
+  );
 }
 
 /** The init figures of a sample's medians (no first call is made with source maps). */

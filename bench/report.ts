@@ -373,15 +373,17 @@ export function renderReport(r: BenchResults): string {
 }
 
 /**
- * Source maps as deployed (NODE_OPTIONS=--enable-source-maps, which every other cold-start figure
- * leaves out): without → with, per bundle, and a function's ratio to its floor with them on.
+ * Source maps: init as deployed (no --enable-source-maps; the edge maps a stack when it is written,
+ * ADR 0021) → with Node's flag, per bundle, a function's ratio to its floor with the flag, and the
+ * CPU of its first and later mapped stacks both ways.
  */
 function sourceMapLines(c: ColdStartFigures): string[] {
   if (!c.sourceMaps?.length) return [];
   const pair = (a: number, b: number, ratio: number) => `${a} → ${b} ms (${ratio}×)`;
+  const stacks = (ms: number[] | undefined) => (ms ? ms.join(' / ') : '');
   return [
     '',
-    `Source maps as deployed (the stack's NODE_OPTIONS=--enable-source-maps, left out of every figure above; medians of paired fresh processes without → with)`,
+    `Source maps: as deployed (no flag; frames mapped when a stack is written) → with NODE_OPTIONS=--enable-source-maps; medians of paired fresh processes`,
     table(
       [
         'bundle',
@@ -390,11 +392,13 @@ function sourceMapLines(c: ColdStartFigures): string[] {
         'import ms',
         'import CPU ms',
         'init CPU ms',
-        'with maps: × floor (import / import CPU / init CPU)',
+        'with the flag: × floor (import / import CPU / init CPU)',
+        'CPU ms of the 1st / 2nd / 3rd stack: deployed',
+        'with the flag',
       ],
       c.sourceMaps.map((s) =>
         s.error
-          ? [s.name, String(s.mapKb), 'error', s.error, '', '', '']
+          ? [s.name, String(s.mapKb), 'error', s.error, '', '', '', '', '']
           : [
               s.name,
               String(s.mapKb),
@@ -405,6 +409,8 @@ function sourceMapLines(c: ColdStartFigures): string[] {
               s.withRatioToFloor
                 ? `${s.floor}: ${s.withRatioToFloor.importMs} / ${s.withRatioToFloor.importCpuMs} / ${s.withRatioToFloor.readyCpuMs}`
                 : '',
+              `${stacks(s.stackCpuMs?.deployed)}${s.stacksMapped === false ? ' (not all mapped)' : ''}`,
+              stacks(s.stackCpuMs?.withFlag),
             ],
       ),
     ),

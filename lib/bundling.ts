@@ -36,6 +36,10 @@ export const HANDLER_BUNDLING = {
   target: 'node24',
   platform: 'node',
   minify: true,
+  /**
+   * `index.mjs.map` beside the bundle, read only when a stack with a frame of the bundle is written
+   * (lambdas/http/stack-frames.ts; no --enable-source-maps: ADR 0021).
+   */
   sourceMap: true,
   sourcesContent: false,
   /** Bundle the AWS SDK v3 into each function rather than use the runtime's copy. */

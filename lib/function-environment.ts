@@ -55,7 +55,6 @@ export function functionEnvironment(handler: string, sources: EnvironmentSources
     TOKEN_URL: sources.tokenUrl,
     ACCESS_TOKEN_ISSUER: sources.accessTokenIssuer,
     ACCESS_TOKEN_JWKS_URL: `${sources.accessTokenIssuer}/.well-known/jwks.json`,
-    NODE_OPTIONS: '--enable-source-maps',
     ...sources.retentionEnvironment,
   };
   if (permissions.stateMachine)

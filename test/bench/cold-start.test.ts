@@ -75,7 +75,7 @@ describe('cold-start benchmark environment', () => {
     expect(portal?.edge?.coldRatio).toBeGreaterThan(0);
   }, 300_000);
 
-  it('measures verify, identification-start and their floors with the deployed source maps on and off, in processes that really ran so', async () => {
+  it('measures verify, identification-start and their floors as deployed and with --enable-source-maps, in processes that really ran so, and the functions’ mapped stacks', async () => {
     const figures = await measureColdStarts({
       functions: ['verify', 'identification-start', 'webhook-deliver'],
       samples: 2,
@@ -91,7 +91,7 @@ describe('cold-start benchmark environment', () => {
       ['identification-start', undefined, 2, 'floor:dynamodb-sfn'],
     ]);
     for (const cost of costs) {
-      // Each pair: a process without the flag and one with it, as the probe itself reported.
+      // Each pair: a process as deployed (no flag) and one with it, as the probe itself reported.
       expect(cost.sourceMapsEnabled).toEqual([
         [false, true],
         [false, true],
@@ -105,7 +105,17 @@ describe('cold-start benchmark environment', () => {
       }
       expect(cost.ratio.importMs).toBeGreaterThan(0);
     }
-    for (const name of ['verify', 'identification-start'])
-      expect(costs.find((c) => c.name === name)?.withRatioToFloor?.importCpuMs).toBeGreaterThan(0);
+    for (const name of ['verify', 'identification-start']) {
+      const cost = costs.find((c) => c.name === name);
+      expect(cost?.withRatioToFloor?.importCpuMs).toBeGreaterThan(0);
+      // Three failing requests per process, each 500 log's stack named TypeScript files both ways;
+      // the first one as deployed read and parsed the map.
+      expect(cost?.stacksMapped).toBe(true);
+      expect(cost?.stackCpuMs?.deployed).toHaveLength(3);
+      expect(cost?.stackCpuMs?.withFlag).toHaveLength(3);
+      expect(cost?.stackCpuMs?.deployed[0]).toBeGreaterThan(0);
+    }
+    // A floor has no edge and fails no request.
+    expect(costs.find((c) => c.name === 'floor:dynamodb')?.stackCpuMs).toBeUndefined();
   }, 300_000);
 });

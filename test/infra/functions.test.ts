@@ -129,6 +129,8 @@ describe('environment', () => {
       expect(JSON.stringify(env.ACCESS_TOKEN_JWKS_URL)).toContain('/.well-known/jwks.json');
       expect(JSON.stringify(env.PUBLIC_BASE_URL)).toContain('.execute-api.');
       expect('STATE_MACHINE_ARN' in env).toBe(Boolean(p.stateMachine));
+      // No --enable-source-maps: the edge maps a stack's frames when one is written (ADR 0021).
+      expect('NODE_OPTIONS' in env).toBe(false);
       for (const [name, { env: variable, secret, field }] of Object.entries(SECRET_VALUES)) {
         const wanted = (p.secrets ?? []).includes(name as never);
         expect(variable in env, `${variable}`).toBe(wanted);
