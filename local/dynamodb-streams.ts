@@ -269,9 +269,7 @@ export class LocalDynamoStream {
         if (wanted.length) {
           try {
             const result = await consumer.invoke(wanted);
-            const first = result?.batchItemFailures?.[0]?.itemIdentifier;
-            if (first !== undefined) failedAt = batch.findIndex((r) => r.dynamodb.SequenceNumber === first);
-            if (first !== undefined && failedAt < 0) failedAt = 0;
+            failedAt = firstReportedFailure(batch, result?.batchItemFailures);
           } catch {
             failedAt = 0;
             functionError = true;
@@ -385,4 +383,24 @@ export class LocalDynamoStream {
       }),
     );
   }
+}
+
+/**
+ * Where a partial batch response makes the batch fail: at the reported record with the lowest
+ * sequence number (Lambda retries from there, whatever order the function lists them in); at the
+ * start for an identifier that names no record of the batch (empty, missing, another batch's), which
+ * Lambda treats as a failure of the whole batch; -1 when nothing is reported.
+ */
+function firstReportedFailure(
+  batch: StreamRecord[],
+  failures: { itemIdentifier: string }[] | undefined,
+): number {
+  if (!failures?.length) return -1;
+  let first = batch.length;
+  for (const { itemIdentifier } of failures) {
+    const at = batch.findIndex((r) => r.dynamodb.SequenceNumber === itemIdentifier);
+    if (at < 0) return 0;
+    first = Math.min(first, at);
+  }
+  return first;
 }

@@ -185,6 +185,52 @@ describe('the change feed, for records its function keeps failing on', () => {
     expect(f.discarded).toEqual([]);
   });
 
+  it('retries from the reported record with the lowest sequence number, whatever order they are listed in', async () => {
+    const batches: string[][] = [];
+    const f = await feed(async (records) => {
+      const refIds = records.map(refIdOf);
+      batches.push(refIds);
+      if (batches.length > 1) return undefined;
+      const seq = (refId: string) => (records[refIds.indexOf(refId)] as StreamRecord).dynamodb.SequenceNumber;
+      return { batchItemFailures: [{ itemIdentifier: seq('c') }, { itemIdentifier: seq('b') }] };
+    });
+    for (const refId of ['a', 'b', 'c']) await f.put(refId);
+
+    f.start();
+    await waitFor(
+      async () => batches.length,
+      (n) => n >= 2,
+      { timeoutMs: 60_000 },
+    );
+
+    expect(batches).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c'],
+    ]);
+  });
+
+  it('retries the whole batch when a reported identifier names none of its records', async () => {
+    const batches: string[][] = [];
+    const f = await feed(async (records) => {
+      batches.push(records.map(refIdOf));
+      if (batches.length > 1) return undefined;
+      return { batchItemFailures: [{ itemIdentifier: '' }] };
+    });
+    for (const refId of ['a', 'b']) await f.put(refId);
+
+    f.start();
+    await waitFor(
+      async () => batches.length,
+      (n) => n >= 2,
+      { timeoutMs: 60_000 },
+    );
+
+    expect(batches).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+  });
+
   it('discards a record older than the maximum record age without handing it over again', async () => {
     let calls = 0;
     const f = await feed(async () => {
