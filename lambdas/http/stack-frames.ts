@@ -56,9 +56,11 @@ export function mapBundleStackFrames(bundleUrl: string = import.meta.url): void 
   let bundleMap: BundleMap | null | undefined;
   let formatting = false;
   Error.prepareStackTrace = (error, trace) => {
-    if (formatting || !trace.some((site) => site.getFileName() === bundleUrl)) return previous(error, trace);
+    if (formatting) return previous(error, trace);
     formatting = true;
     try {
+      // Inside the try: a caller may hand the hook something other than V8's call sites.
+      if (!trace.some((site) => site.getFileName() === bundleUrl)) return previous(error, trace);
       if (bundleMap === undefined) bundleMap = readBundleMap(bundleUrl);
       if (!bundleMap) return previous(error, trace);
       const map = bundleMap;
