@@ -4,6 +4,7 @@
  * objects constructed — so a function should not carry the code of other routes: these guard the
  * splits that took it out (docs/benchmarks.md §3).
  */
+import { randomUUID } from 'node:crypto';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -330,23 +331,34 @@ describe('verify’s first call', () => {
   }, 60_000);
 });
 
+/**
+ * An API Gateway proxy event as the gateway hands a caller's request to a function: the caller's
+ * client id as the authorizer gives it.
+ */
+const apiEvent = (
+  method: 'GET' | 'POST',
+  path: string,
+  resource: string,
+  request: { headers?: Record<string, string>; pathParameters?: Record<string, string>; body?: string },
+) => ({
+  httpMethod: method,
+  path,
+  resource,
+  headers: { host: 'srs.example.com', ...request.headers },
+  pathParameters: request.pathParameters ?? null,
+  queryStringParameters: null,
+  requestContext: { requestId: 'first-call', authorizer: { claims: { client_id: 'bench-client' } } },
+  isBase64Encoded: false,
+  body: request.body ?? null,
+});
+
 describe('the start call’s first call', () => {
-  /** The start call's event: the caller's client id as the authorizer gives it, an Idempotency-Key. */
-  const startEvent = (body: unknown) => ({
-    httpMethod: 'POST',
-    path: '/api/identifications',
-    resource: '/api/identifications',
-    headers: {
-      host: 'srs.example.com',
-      'content-type': 'application/json',
-      'idempotency-key': 'first-call-1',
-    },
-    pathParameters: null,
-    queryStringParameters: null,
-    requestContext: { requestId: 'first-call', authorizer: { claims: { client_id: 'bench-client' } } },
-    isBase64Encoded: false,
-    body: JSON.stringify(body),
-  });
+  /** The start call's event with an Idempotency-Key. */
+  const startEvent = (body: unknown) =>
+    apiEvent('POST', '/api/identifications', '/api/identifications', {
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'first-call-1' },
+      body: JSON.stringify(body),
+    });
 
   it('with the white paper’s body evaluates no zod; a refused redirect URL loads the schema to answer 400 with its field error', async () => {
     const stub = await stubAwsEndpoint();
@@ -364,6 +376,62 @@ describe('the start call’s first call', () => {
       expect(JSON.parse(refused.body).errors).toEqual([
         { field: 'redirectUrl', message: 'Must use https (http is allowed for localhost only).' },
       ]);
+    } finally {
+      stub.server.close();
+    }
+  }, 60_000);
+});
+
+describe('identification-data’s first call', () => {
+  const dataEvent = (refId: string) =>
+    apiEvent(
+      'GET',
+      `/api/identifications/${refId}/identification-data`,
+      '/api/identifications/{refId}/identification-data',
+      { pathParameters: { refId } },
+    );
+
+  it('with a well-formed {refId} evaluates no zod; a malformed one loads the schema to answer 400 with its field error', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      // Read by refIdPath's reader; the stub endpoint then finds no order: 404.
+      const wellFormed = await firstCall('identification-data', dataEvent(randomUUID()), stub.url);
+      expect(wellFormed).toMatchObject({ evaluated: false, statusCode: 404 });
+
+      const refused = await firstCall('identification-data', dataEvent('not-a-ref-id'), stub.url);
+      expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
+      expect(JSON.parse(refused.body).errors).toEqual([{ field: 'refId', message: expect.any(String) }]);
+    } finally {
+      stub.server.close();
+    }
+  }, 60_000);
+});
+
+describe('oauth-introspect’s first call', () => {
+  const introspectEvent = (form: string) =>
+    apiEvent('POST', '/oauth2/introspect', '/oauth2/introspect', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+
+  it('with a well-formed form evaluates no zod; a form the reader leaves loads the schema to answer invalid_request with its field error', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      // Read by the form's reader; a token that is no JWT is inactive without a key fetch.
+      const wellFormed = await firstCall(
+        'oauth-introspect',
+        introspectEvent('token=not-a-jwt&token_type_hint=access_token'),
+        stub.url,
+      );
+      expect(wellFormed).toMatchObject({ evaluated: false, statusCode: 200 });
+      expect(JSON.parse(wellFormed.body)).toEqual({ active: false });
+
+      const refused = await firstCall('oauth-introspect', introspectEvent('token='), stub.url);
+      expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
+      expect(JSON.parse(refused.body)).toMatchObject({
+        error: 'invalid_request',
+        errors: [{ field: 'token', message: expect.any(String) }],
+      });
     } finally {
       stub.server.close();
     }
