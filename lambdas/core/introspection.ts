@@ -16,7 +16,7 @@ import type { IntrospectionRequest, OrderTokenClaims } from './introspection-sch
 import type { Status } from './order.js';
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './order-token-format.js';
 // z.uuid()'s pattern (RFC 9562), as the claims schema checks sub, refId and jti.
-import { isRefId as isUuid } from './ref-id-format.js';
+import { isRefId, isUuid } from './ref-id-format.js';
 import { fitsLength } from './text-length.js';
 
 export type { IntrospectionRequest, OrderTokenClaims };
@@ -64,7 +64,7 @@ export function wellFormedOrderTokenClaims(
 ): OrderTokenClaims | undefined {
   const { iss, aud, sub, refId, method, loa, scope, iat, exp, jti } = payload;
   if (!isPlainUrl(iss) || typeof aud !== 'string' || aud.length < 1) return undefined;
-  if (!isUuid(sub) || !isUuid(refId) || !isUuid(jti)) return undefined;
+  if (!isRefId(sub) || !isRefId(refId) || !isUuid(jti)) return undefined;
   if (typeof method !== 'string' || !METHOD_NAME.test(method)) return undefined;
   if ((loa !== 3 && loa !== 4) || scope !== ORDER_TOKEN_SCOPE || !isEpoch(iat) || !isEpoch(exp))
     return undefined;

@@ -1,15 +1,19 @@
 /**
- * The refId (an order's UUID) as a pattern, apart from the zod schema of the path parameter
- * (`RefIdParam`, ref-id.ts, `z.uuid()`): a page that only looks an order up and
- * validates nothing else (the Test-ISP simulator's form) checks it without loading zod. It is the
- * pattern `z.uuid()` checks by default (RFC 9562: any version, and the nil and max UUIDs); a test
- * keeps the two equal.
+ * UUIDs as patterns, apart from the zod schemas that check them (`RefIdParam`, ref-id.ts, and the
+ * webhook routes' `{id}`, both `z.uuid()`): a page that only looks an order up and validates nothing
+ * else (the Test-ISP simulator's form) checks a refId without loading zod, and the two-step rules'
+ * readers (core/parse.ts TwoStepRule) check theirs. It is the pattern `z.uuid()` checks by default
+ * (RFC 9562: any version, and the nil and max UUIDs); a test keeps the two equal.
  */
-export const REF_ID_PATTERN =
+export const UUID_PATTERN =
   /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
 
-export const isRefId = (value: unknown): value is string =>
-  typeof value === 'string' && REF_ID_PATTERN.test(value);
+/** Any UUID `z.uuid()` accepts: a webhook's id, an order token's jti. */
+export const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && UUID_PATTERN.test(value);
+
+/** An order's refId, as `RefIdParam` reads it: a UUID (the service mints version 4). */
+export const isRefId: (value: unknown) => value is string = isUuid;
 
 /**
  * Path parameters of exactly one UUID, `{ [name]: <UUID> }`, read as `z.strictObject({ [name]:
@@ -22,7 +26,7 @@ export function wellFormedUuidParam<K extends string>(
   return (input) => {
     const keys = Object.keys(input);
     const value = input[name];
-    if (keys.length !== 1 || keys[0] !== name || !isRefId(value)) return undefined;
+    if (keys.length !== 1 || keys[0] !== name || !isUuid(value)) return undefined;
     return { [name]: value } as Record<K, string>;
   };
 }

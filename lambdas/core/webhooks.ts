@@ -5,7 +5,7 @@
  * webhook-requests.ts (read here first without zod), its answers in webhook-api.ts.
  */
 import type { Order, StatusEntry } from './order.js';
-import { isRefId, wellFormedUuidParam } from './ref-id-format.js';
+import { isUuid, wellFormedUuidParam } from './ref-id-format.js';
 export const STATUS_CHANGED = 'identification.status-changed';
 /** Sent by `POST /api/webhooks/{id}/test` only; not subscribable. */
 export const TEST_EVENT = 'webhook.test';
@@ -155,7 +155,7 @@ export function wellFormedDeliveryParams(
   const keys = Object.keys(input);
   const { id, messageId } = input;
   if (keys.length !== 2 || !keys.includes('id') || !keys.includes('messageId')) return undefined;
-  if (!isRefId(id) || typeof messageId !== 'string' || !MESSAGE_ID.test(messageId)) return undefined;
+  if (!isUuid(id) || typeof messageId !== 'string' || !MESSAGE_ID.test(messageId)) return undefined;
   return { id, messageId };
 }
 

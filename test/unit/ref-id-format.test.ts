@@ -1,16 +1,17 @@
 /**
- * The refId check without zod (core/ref-id-format.ts) must accept exactly what the path parameter's
- * schema (RefIdParam, `z.uuid()`) accepts.
+ * The UUID and refId checks without zod (core/ref-id-format.ts) must accept exactly what the path
+ * parameters' schemas (RefIdParam, WebhookIdParam: `z.uuid()`) accept.
  */
 import { describe, expect, it } from 'vitest';
 import { RefIdParam } from '../../lambdas/core/ref-id.js';
-import { isRefId, REF_ID_PATTERN } from '../../lambdas/core/ref-id-format.js';
+import { isRefId, isUuid, UUID_PATTERN } from '../../lambdas/core/ref-id-format.js';
+import { WebhookIdParam } from '../../lambdas/core/webhook-requests.js';
 import * as z from '../../lambdas/core/zod.js';
 
-describe('isRefId', () => {
+describe('isUuid and isRefId', () => {
   it('is the pattern z.uuid() checks', () => {
-    expect(REF_ID_PATTERN.source).toBe(z.regexes.uuid().source);
-    expect(REF_ID_PATTERN.flags).toBe(z.regexes.uuid().flags);
+    expect(UUID_PATTERN.source).toBe(z.regexes.uuid().source);
+    expect(UUID_PATTERN.flags).toBe(z.regexes.uuid().flags);
   });
 
   it.each([
@@ -25,12 +26,17 @@ describe('isRefId', () => {
     ['in braces', '{6213d8b0-173b-4889-a194-dd5db02c67d9}', false],
     ['with a trailing newline', '6213d8b0-173b-4889-a194-dd5db02c67d9\n', false],
     ['empty', '', false],
-  ])('%s: %j → %s, as RefIdParam decides', (_, value, accepted) => {
+  ])('%s: %j → %s, as RefIdParam and WebhookIdParam decide', (_, value, accepted) => {
+    expect(isUuid(value)).toBe(accepted);
     expect(isRefId(value)).toBe(accepted);
     expect(RefIdParam.safeParse({ refId: value }).success).toBe(accepted);
+    expect(WebhookIdParam.safeParse({ id: value }).success).toBe(accepted);
   });
 
   it('refuses what is not a string', () => {
-    for (const value of [undefined, null, 42, {}]) expect(isRefId(value)).toBe(false);
+    for (const value of [undefined, null, 42, {}]) {
+      expect(isUuid(value)).toBe(false);
+      expect(isRefId(value)).toBe(false);
+    }
   });
 });
