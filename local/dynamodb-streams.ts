@@ -64,6 +64,28 @@ export interface StreamSubscription {
 /** Why records were discarded, as Lambda's on-failure message says. */
 type DiscardCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
 
+/** The message Lambda sends the on-failure destination for a discarded batch: metadata, no data. */
+export interface OnFailureMessage {
+  requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: DiscardCondition;
+    approximateInvokeCount: number;
+  };
+  responseContext: { statusCode: number; executedVersion: string; functionError?: 'Unhandled' };
+  version: '1.0';
+  timestamp: string;
+  DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
+}
+
 const WRITES: Record<string, string> = { PutItem: 'ALL_OLD', DeleteItem: 'ALL_OLD', UpdateItem: 'ALL_NEW' };
 
 export class LocalDynamoStream {
@@ -380,7 +402,7 @@ export class LocalDynamoStream {
           batchSize: records.length,
           streamArn: this.arn,
         },
-      }),
+      } satisfies OnFailureMessage),
     );
   }
 }

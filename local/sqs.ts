@@ -74,6 +74,16 @@ export class LocalSqs {
     return queue.url;
   }
 
+  /**
+   * Deletes a queue and its messages, as SQS's DeleteQueue does: a later send to its URL is refused
+   * (QueueDoesNotExist), and a queue that redrove to it keeps its messages instead.
+   */
+  deleteQueue(name: string): void {
+    const queue = this.queue(name);
+    clearTimeout(queue.timer);
+    this.queues.delete(name);
+  }
+
   /** Lambda's event source mapping: visible messages go to `invoke` in batches. */
   subscribe(
     name: string,
@@ -188,8 +198,9 @@ export class LocalSqs {
         if (batch.length >= consumer.batchSize) break;
         if (m.visibleAt > now) continue;
         m.receiveCount += 1;
-        if (queue.redrive && m.receiveCount > queue.redrive.maxReceiveCount) {
-          this.moveTo(queue, m, queue.redrive.deadLetter);
+        const redrive = queue.redrive;
+        if (redrive && m.receiveCount > redrive.maxReceiveCount && this.queues.has(redrive.deadLetter.name)) {
+          this.moveTo(queue, m, redrive.deadLetter);
           continue;
         }
         m.visibleAt = now + consumer.visibilityTimeoutMs;

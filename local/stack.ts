@@ -30,7 +30,7 @@ import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
 import { embeddedDocumentClient, startDynamo } from './dynamodb.js';
-import { LocalDynamoStream } from './dynamodb-streams.js';
+import { LocalDynamoStream, type OnFailureMessage } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
 import { loadHandler } from './handler-modules.js';
 import { concurrentInvocations, invokeFunction, lambdaContext } from './lambda-context.js';
@@ -92,6 +92,11 @@ export interface LocalStackOptions {
     /** How soon a message the delivery function failed on comes back (SQS visibility timeout). */
     visibilityTimeoutSeconds?: number;
   };
+  /**
+   * The pause before the change feed's first retry of a failing batch and the longest one (ms; 100
+   * doubling up to 30 000 by default): tests shorten them to watch a record's retries run out.
+   */
+  changeFeed?: { retryPauseMs?: number; maxRetryPauseMs?: number };
 }
 
 export interface LocalStack {
@@ -106,6 +111,11 @@ export interface LocalStack {
   timeToLive: LocalTimeToLive;
   sqs: LocalSqs;
   stream: LocalDynamoStream;
+  /**
+   * Per event-sourced function, the discarded batches whose on-failure message the destination
+   * refused (Lambda's DestinationDeliveryFailures metric): those records are lost.
+   */
+  destinationDeliveryFailures: ReadonlyMap<string, number>;
   /** The API Gateway emulation's in-process entry (the benchmark calls it without the HTTP server). */
   gateway: LocalApiGateway;
   close(): Promise<void>;
@@ -229,6 +239,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sqs = new LocalSqs(`${baseUrl}/_aws/sqs`);
   // The stack's webhook-dead-letters: what failed for good, deliveries and change-feed batches alike.
   const deadLetters = sqs.createQueue(DEAD_LETTERS);
+  const destinationDeliveryFailures = new Map<string, number>();
   for (const fn of EVENT_SOURCE_FUNCTIONS) {
     const invoke = async <E, R>(event: E): Promise<R> => {
       // Lambda-shaped context, as the API and task functions get (Powertools reads it).
@@ -255,12 +266,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Discarded records' metadata go to the dead-letter queue, as the stack's on-failure destination.
       stream.subscribe((records) => invoke({ Records: records }), {
         ...fn.source,
+        ...options.changeFeed,
         functionArn: `arn:aws:lambda:local:000000000000:function:${fn.handler}`,
-        onFailure: (message) =>
-          sqs.handleAwsRequest(
+        onFailure: (message) => {
+          const sent = sqs.handleAwsRequest(
             'AmazonSQS.SendMessage',
             JSON.stringify({ QueueUrl: deadLetters, MessageBody: message }),
-          ),
+          );
+          if (sent.status === 200) return;
+          // Lambda counts a send its destination refused (DestinationDeliveryFailures) and the feed
+          // goes on: the discarded records are lost. Said here with their sequence numbers, no data.
+          destinationDeliveryFailures.set(fn.handler, (destinationDeliveryFailures.get(fn.handler) ?? 0) + 1);
+          const { DDBStreamBatchInfo: batch } = JSON.parse(message) as OnFailureMessage;
+          const refusal = String((sent.body as { __type?: string }).__type).replace(/^.*#/, '');
+          console.error(
+            `[local] ${fn.handler}: the on-failure destination ${DEAD_LETTERS} refused the discarded records ${batch.startSequenceNumber}-${batch.endSequenceNumber} (${refusal}); they are lost`,
+          );
+        },
       });
     }
   }
@@ -302,6 +324,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     timeToLive,
     sqs,
     stream,
+    destinationDeliveryFailures,
     gateway,
     async close() {
       await timeToLive.stop();
