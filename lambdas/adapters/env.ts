@@ -204,7 +204,17 @@ export function secondsEnvMs(name: 'VERIFY_COUNT_FLUSH_SECONDS' | 'CONFIG_CACHE_
   return Number(optionalEnv(name, String(fallback))) * 1000;
 }
 
-/** The service's own address (no trailing slash), when the deployment names it. */
-export function publicBaseUrlEnv(): string | undefined {
-  return optionalEnv('PUBLIC_BASE_URL')?.replace(/\/$/, '');
+/**
+ * The service's own address (no trailing slash), where the links it hands out point: the terms
+ * link, the OpenAPI document's server, redirects, the order tokens' issuer. Every function is given
+ * it (lib/function-environment.ts; the stack resolves a custom domain or the stage URL, the local
+ * stack its own address): a missing one is a broken deployment, not a cue to trust the Host header.
+ */
+export function publicBaseUrlEnv(): string {
+  return requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, '');
+}
+
+/** PUBLIC_BASE_URL is set and valid: called at cold start by the functions that hand out links. */
+export function assertPublicBaseUrlConfigured(): void {
+  publicBaseUrlEnv();
 }

@@ -4,12 +4,14 @@
  * that renders it (http/api-reference.ts).
  */
 
-import { optionalEnv, requiredEnv } from '../adapters/env.js';
+import { assertPublicBaseUrlConfigured, optionalEnv, requiredEnv } from '../adapters/env.js';
 import { problems } from '../core/problems.js';
 import { referenceCsp, referenceFile, referencePage } from '../http/api-reference.js';
 import { html, httpHandler, jsonText } from '../http/handler.js';
 import { servedOpenApi } from '../http/openapi-documents.js';
 import { publicBaseUrl } from '../http/request.js';
+
+assertPublicBaseUrlConfigured();
 
 /**
  * The document as served, by the stage's routes and the addresses it names (its server, the token
@@ -33,7 +35,7 @@ function openApiDocument(base: string, tokenUrl: string): string {
 }
 
 export const handler = httpHandler('api-docs', async (event) => {
-  const base = publicBaseUrl(event);
+  const base = publicBaseUrl();
   const tokenUrl = optionalEnv('TOKEN_URL', `${base}/oauth2/token`);
   if (event.resource === '/openapi.json') {
     return jsonText(200, openApiDocument(base, tokenUrl), { 'Cache-Control': 'public, max-age=300' });

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { optionalEnv } from '../adapters/env.js';
+import { assertPublicBaseUrlConfigured, optionalEnv } from '../adapters/env.js';
 import { ServiceUnavailable } from '../adapters/service-api-client.js';
 import { type Journey, journeyStage, SIGNATURE_NEEDS } from '../core/demo-portal.js';
 import {
@@ -39,6 +39,8 @@ import { offeredGroups, PortalNotSetUp, service, verifyAnswer } from '../http/de
 import { type HttpResult, httpHandler } from '../http/handler.js';
 import { isCrossSite, publicBaseUrl } from '../http/request.js';
 
+assertPublicBaseUrlConfigured();
+
 // ---------------------------------------------------------------- the pages
 
 const SIGNER_FIELDS = ['firstName', 'lastName', 'mobile', 'need'] as const;
@@ -53,9 +55,9 @@ async function submitSigner(event: APIGatewayProxyEvent): Promise<HttpResult> {
     return portalHtml(400, startPage(form.values, errors));
   }
   const signer = parsed.data;
-  const base = portalBase(event);
-  const cookie = journeyCookie(event, { signer });
-  const registration = await verifyAnswer(event, signer);
+  const base = portalBase();
+  const cookie = journeyCookie({ signer });
+  const registration = await verifyAnswer(signer);
   return seeOther(registration ? `${base}/ready` : `${base}/methods`, cookie);
 }
 
@@ -63,12 +65,12 @@ const METHOD_FIELDS = ['choice', 'email', 'dob', 'language', 'attempt'] as const
 /** The second button of the methods form: leave the choice to the service's own page. */
 const SERVICE_CHOICE = 'serviceChoice';
 
-async function showMethods(event: APIGatewayProxyEvent, journey: Journey): Promise<HttpResult> {
-  const groups = await offeredGroups(event, journey.signer);
+async function showMethods(journey: Journey): Promise<HttpResult> {
+  const groups = await offeredGroups(journey.signer);
   return portalHtml(
     200,
     methodsPage({
-      base: portalBase(event),
+      base: portalBase(),
       signer: journey.signer,
       groups,
       values: { language: 'en' },
@@ -81,14 +83,14 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
   const form = formFields(event, [...METHOD_FIELDS, SERVICE_CHOICE]);
   if (!form) return badForm();
   const { signer } = journey;
-  const base = portalBase(event);
+  const base = portalBase();
   const again = async (status: number, errors: FieldErrors) =>
     portalHtml(
       status,
       methodsPage({
         base,
         signer,
-        groups: await offeredGroups(event, signer),
+        groups: await offeredGroups(signer),
         values: form.values,
         errors,
         attempt: randomUUID(),
@@ -105,7 +107,7 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
   const choice = (parsed.data as { choice?: string }).choice;
   const [issuer, method] = choice ? choice.split('|') : [];
   const need = SIGNATURE_NEEDS[signer.need];
-  const res = await service(event).startIdentification(
+  const res = await service().startIdentification(
     {
       dob,
       email,
@@ -116,12 +118,12 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
       ...(issuer && method ? { issuer, method } : {}),
       jurisdiction: need.jurisdiction,
       assuranceLevel: need.loa,
-      redirectUrl: `${publicBaseUrl(event)}/demo-portal/status`,
+      redirectUrl: `${publicBaseUrl()}/demo-portal/status`,
     },
     `demo-portal-${attempt}`,
   );
   if (res.status === 201 && res.body.refId && res.body.targetURL) {
-    return seeOther(res.body.targetURL, journeyCookie(event, { signer, refId: res.body.refId }));
+    return seeOther(res.body.targetURL, journeyCookie({ signer, refId: res.body.refId }));
   }
   // The service's own field errors go beside the portal's fields; anything else beside the choice.
   const errors: FieldErrors = {};
@@ -136,13 +138,13 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
   return again(400, errors);
 }
 
-async function showStatus(event: APIGatewayProxyEvent, journey: Journey & { refId: string }) {
-  const res = await service(event).status(journey.refId);
+async function showStatus(journey: Journey & { refId: string }) {
+  const res = await service().status(journey.refId);
   if (res.status !== 200 || !Array.isArray(res.body.statuses)) {
     return portalHtml(
       404,
       messagePage('Identification not found', 'The service knows no identification of this portal for you.', {
-        href: portalBase(event),
+        href: portalBase(),
         label: 'Start again',
       }),
     );
@@ -150,13 +152,11 @@ async function showStatus(event: APIGatewayProxyEvent, journey: Journey & { refI
   const statuses = res.body.statuses;
   const last = statuses.at(-1)?.status ?? 'created';
   const registration =
-    last === 'data-ready' || last === 'terms-accepted'
-      ? await verifyAnswer(event, journey.signer)
-      : undefined;
+    last === 'data-ready' || last === 'terms-accepted' ? await verifyAnswer(journey.signer) : undefined;
   return portalHtml(
     200,
     statusPage({
-      base: portalBase(event),
+      base: portalBase(),
       refId: journey.refId,
       signer: journey.signer,
       stage: journeyStage(last, registration !== undefined),
@@ -168,10 +168,10 @@ async function showStatus(event: APIGatewayProxyEvent, journey: Journey & { refI
   );
 }
 
-async function showReady(event: APIGatewayProxyEvent, journey: Journey): Promise<HttpResult> {
-  const registration = await verifyAnswer(event, journey.signer);
-  if (!registration) return seeOther(`${portalBase(event)}/methods`);
-  return portalHtml(200, readyPage(portalBase(event), journey.signer, registration));
+async function showReady(journey: Journey): Promise<HttpResult> {
+  const registration = await verifyAnswer(journey.signer);
+  if (!registration) return seeOther(`${portalBase()}/methods`);
+  return portalHtml(200, readyPage(portalBase(), journey.signer, registration));
 }
 
 export const handler = httpHandler('demo-portal', async (event) => {
@@ -185,16 +185,13 @@ export const handler = httpHandler('demo-portal', async (event) => {
       return portalHtml(200, startPage(journey ? { ...journey.signer } : { need: 'aes-zertes' }));
     }
     // Every later page needs the journey the first one started.
-    if (!journey) return seeOther(portalBase(event));
-    if (page === '/methods')
-      return post ? await submitMethod(event, journey) : await showMethods(event, journey);
+    if (!journey) return seeOther(portalBase());
+    if (page === '/methods') return post ? await submitMethod(event, journey) : await showMethods(journey);
     if (page === '/status') {
       const { refId } = journey;
-      return refId
-        ? await showStatus(event, { ...journey, refId })
-        : seeOther(`${portalBase(event)}/methods`);
+      return refId ? await showStatus({ ...journey, refId }) : seeOther(`${portalBase()}/methods`);
     }
-    if (page === '/ready') return await showReady(event, journey);
+    if (page === '/ready') return await showReady(journey);
     return portalHtml(404, messagePage('Not found', 'This page does not exist.'));
   } catch (err) {
     if (err instanceof PortalNotSetUp) {
@@ -210,7 +207,7 @@ export const handler = httpHandler('demo-portal', async (event) => {
         'Service unavailable',
         'The Smart Registration Service could not be reached. Try again shortly.',
         {
-          href: portalBase(event),
+          href: portalBase(),
           label: 'Start again',
         },
       ),

@@ -1,7 +1,7 @@
 /** POST /api/identifications — start an identification; answers the URL to send the person to. */
 
 import { partnerOrderTableStores } from '../adapters/aws-clients.js';
-import { requiredEnv } from '../adapters/env.js';
+import { assertPublicBaseUrlConfigured, requiredEnv } from '../adapters/env.js';
 import { buildMetricsAtColdStart, identificationStarted } from '../adapters/metrics.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
@@ -16,6 +16,7 @@ import { headerOf, httpHandler, json } from '../http/handler.js';
 import { callerClientId, jsonBodyTwoStep, publicBaseUrl } from '../http/request.js';
 import { startIdentification } from '../usecases/start-identification.js';
 
+assertPublicBaseUrlConfigured();
 assertOrderTokenKeysConfigured(true);
 
 // It counts on nearly every call: the metrics instance is built at cold start (adapters/metrics.ts).
@@ -50,7 +51,7 @@ export const handler = httpHandler('identification-start', async (event) => {
     clientId,
     request,
     idempotencyKey,
-    serviceBaseUrl: publicBaseUrl(event),
+    serviceBaseUrl: publicBaseUrl(),
   });
   if (!result.replayed) identificationStarted(request);
   return json(result.statusCode, result.body, {

@@ -7,6 +7,7 @@
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { methodChoiceTableStores } from '../adapters/aws-clients.js';
+import { assertPublicBaseUrlConfigured } from '../adapters/env.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
@@ -18,6 +19,7 @@ import { escapeHtml, page } from '../http/html.js';
 import { formBody, isCrossSite, publicBaseUrl } from '../http/request.js';
 import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
 
+assertPublicBaseUrlConfigured();
 assertOrderTokenKeysConfigured(true);
 
 const deps = {
@@ -107,7 +109,7 @@ export const handler = httpHandler('method-choice-page', async (event) => {
         refId,
         token,
         value: submittedMethod(event),
-        serviceBaseUrl: publicBaseUrl(event),
+        serviceBaseUrl: publicBaseUrl(),
       });
       return html(
         303,

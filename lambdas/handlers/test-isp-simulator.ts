@@ -12,7 +12,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { JWK } from 'jose';
 import { orderTableStores } from '../adapters/aws-clients.js';
-import { requiredEnv } from '../adapters/env.js';
+import { assertPublicBaseUrlConfigured, requiredEnv } from '../adapters/env.js';
 import { testIspAdapter } from '../adapters/isp/test-isp-adapter.js';
 import { type IspMessageKind, signIspMessage } from '../adapters/isp-message.js';
 import { currentStatus, isOpened, type OpenedOrder } from '../core/order.js';
@@ -37,6 +37,8 @@ import {
   resultPage,
 } from '../http/test-isp-pages.js';
 
+assertPublicBaseUrlConfigured();
+
 const repository = orderTableStores();
 /**
  * The Test-ISP's private key. Read per submission rather than at cold start: a local stack started
@@ -60,8 +62,6 @@ async function simulatedOrder(event: APIGatewayProxyEvent): Promise<OpenedOrder 
   const order = await repository.getOrder(refId);
   return order && isOpened(order) && order.adapter === testIspAdapter.name ? order : undefined;
 }
-
-const serviceBaseUrl = publicBaseUrl;
 
 // ---------------------------------------------------------------- sending, as a partner does
 
@@ -170,7 +170,7 @@ async function submitForm(event: APIGatewayProxyEvent, order: OpenedOrder) {
   }
   const { status, reason, ...person } = parsed.data;
   const now = new Date();
-  const baseUrl = serviceBaseUrl(event);
+  const baseUrl = publicBaseUrl();
   const delivery = await deliver(order, planMessages(order, status, person, now, reason), baseUrl);
   const reread = await repository.getOrder(order.refId);
   const after = reread && isOpened(reread) ? reread : order;
@@ -205,7 +205,7 @@ async function submitApi(event: APIGatewayProxyEvent) {
   const now = new Date();
   const person = resolvePerson(order, request.person, now);
   const messages = planMessages(order, request.status, person, now, request.reason);
-  const delivery = await deliver(order, messages, serviceBaseUrl(event));
+  const delivery = await deliver(order, messages, publicBaseUrl());
   if (delivery.unreachable) {
     throw problems.badGateway(
       `The service's ISP callback could not be reached (${delivery.unreachable}); ${delivery.delivered.length} of ${messages.length} messages were delivered.`,

@@ -26,8 +26,8 @@ export const STATUS_CSP = `${HTML_CSP.replace("form-action 'self'", "form-action
 const PORTAL_CSP = HTML_CSP.replace("form-action 'self'", "form-action 'self' https:");
 
 /** The portal's own path, e.g. /demo-portal or /test/demo-portal behind an API Gateway stage. */
-export function portalBase(event: APIGatewayProxyEvent): string {
-  return `${new URL(publicBaseUrl(event)).pathname.replace(/\/$/, '')}/demo-portal`;
+export function portalBase(): string {
+  return `${new URL(publicBaseUrl()).pathname.replace(/\/$/, '')}/demo-portal`;
 }
 
 /**
@@ -62,10 +62,10 @@ export async function readJourney(event: APIGatewayProxyEvent): Promise<Journey 
   return journey.success ? journey.data : undefined;
 }
 
-export function journeyCookie(event: APIGatewayProxyEvent, journey: Journey): string {
-  const secure = publicBaseUrl(event).startsWith('https://') ? '; Secure' : '';
+export function journeyCookie(journey: Journey): string {
+  const secure = publicBaseUrl().startsWith('https://') ? '; Secure' : '';
   const value = Buffer.from(JSON.stringify(journey)).toString('base64url');
-  return `${COOKIE}=${value}; Path=${portalBase(event)}; Max-Age=${COOKIE_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
+  return `${COOKIE}=${value}; Path=${portalBase()}; Max-Age=${COOKIE_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
 }
 
 export function seeOther(location: string, cookie?: string): HttpResult {

@@ -2,7 +2,6 @@
  * The service, as the demo portal (an SP) calls it: through the public API, server side, with the
  * portal's own OAuth client credentials.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { optionalEnv, requiredEnv } from '../adapters/env.js';
 import { ServiceApiClient, ServiceUnavailable } from '../adapters/service-api-client.js';
 import {
@@ -22,12 +21,12 @@ const clients = new Map<string, ServiceApiClient>();
  * The client for the configured credentials, made once per configuration (it caches its access
  * token). Read per request: a local stack started later in the same process (tests) changes them.
  */
-export function service(event: APIGatewayProxyEvent): ServiceApiClient {
+export function service(): ServiceApiClient {
   const clientId = optionalEnv('DEMO_PORTAL_CLIENT_ID');
   const clientSecret = optionalEnv('DEMO_PORTAL_CLIENT_SECRET');
   if (!clientId || !clientSecret) throw new PortalNotSetUp();
   const settings = {
-    apiBaseUrl: publicBaseUrl(event),
+    apiBaseUrl: publicBaseUrl(),
     tokenUrl: requiredEnv('TOKEN_URL'),
     clientId,
     clientSecret,
@@ -41,16 +40,16 @@ export function service(event: APIGatewayProxyEvent): ServiceApiClient {
   return client;
 }
 
-export async function verifyAnswer(event: APIGatewayProxyEvent, signer: Signer) {
-  const res = await service(event).verify(verifyRequestFor(signer));
+export async function verifyAnswer(signer: Signer) {
+  const res = await service().verify(verifyRequestFor(signer));
   if (res.status === 200) return res.body as { evidenceId: string; serialNumber: string };
   if (res.status === 404) return undefined;
   throw new ServiceUnavailable('verify', `HTTP ${res.status}`);
 }
 
-export async function offeredGroups(event: APIGatewayProxyEvent, signer: Signer) {
+export async function offeredGroups(signer: Signer) {
   const need = SIGNATURE_NEEDS[signer.need];
-  const res = await service(event).providers({ loa: String(need.loa), jurisdiction: need.jurisdiction });
+  const res = await service().providers({ loa: String(need.loa), jurisdiction: need.jurisdiction });
   if (res.status !== 200 || !Array.isArray(res.body))
     throw new ServiceUnavailable('catalogue', `HTTP ${res.status}`);
   return groupMethods(res.body as CatalogueEntry[]);

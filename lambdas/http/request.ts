@@ -149,7 +149,7 @@ export function isCrossSite(event: APIGatewayProxyEvent): boolean {
   } catch {
     return true;
   }
-  return host !== headerOf(event, 'host') && host !== new URL(publicBaseUrl(event)).host;
+  return host !== headerOf(event, 'host') && host !== new URL(publicBaseUrl()).host;
 }
 
 /** The query parameters, each given once: a parameter given twice is an error rather than a guess. */
@@ -214,13 +214,5 @@ export function negotiateJson(event: APIGatewayProxyEvent, vendorTypes: string[]
   throw problems.notAcceptable(`Acceptable media types: ${offered.join(', ')}.`);
 }
 
-/** The address the request came from, as API Gateway saw it. */
-export function publicBaseUrl(event: APIGatewayProxyEvent): string {
-  const configured = publicBaseUrlEnv();
-  if (configured) return configured;
-  const host = event.requestContext?.domainName ?? headerOf(event, 'host') ?? 'localhost';
-  const proto = headerOf(event, 'x-forwarded-proto') ?? 'https';
-  const stage = event.requestContext?.stage;
-  const prefix = stage && stage !== '$default' && host.includes('.execute-api.') ? `/${stage}` : '';
-  return `${proto}://${host}${prefix}`;
-}
+/** The service's own address, PUBLIC_BASE_URL (adapters/env.ts): where the links it hands out point. */
+export const publicBaseUrl = (): string => publicBaseUrlEnv();

@@ -5,7 +5,6 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handler } from '../../lambdas/handlers/api-docs.js';
 import { ROUTES } from '../../lambdas/routes.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { proxyEvent } from '../support/lambda-events.js';
@@ -39,7 +38,10 @@ function docsFunctionEnvironment(s: Synth): Record<string, string> {
 
 /** `METHOD /path` of every operation of the document the stage's docs function answers. */
 async function documentedOperations(s: Synth): Promise<string[]> {
-  process.env = { ...saved, ...docsFunctionEnvironment(s) };
+  // PUBLIC_BASE_URL is the stage's URL, a reference in the template: a stand-in here.
+  process.env = { ...saved, PUBLIC_BASE_URL: 'https://api.example.com', ...docsFunctionEnvironment(s) };
+  // Imported once its environment is set, as Lambda does: it checks PUBLIC_BASE_URL at cold start.
+  const { handler } = await import('../../lambdas/handlers/api-docs.js');
   const event = proxyEvent({
     resource: '/openapi.json',
     path: '/openapi.json',
