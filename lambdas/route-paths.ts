@@ -29,13 +29,6 @@ export function pathParameterNames(path: string): string[] {
   return pathSegments(path).flatMap((s) => ('parameter' in s ? [s.parameter] : []));
 }
 
-/** The path with each parameter replaced by `valueFor` its name (`*` in a method ARN, a sample value). */
-export function pathWith(path: string, valueFor: (parameter: string) => string): string {
-  return pathSegments(path)
-    .map((s) => `/${'parameter' in s ? valueFor(s.parameter) : s.literal}`)
-    .join('');
-}
-
 /**
  * The path as a regular expression's source, anchored, that also matches it behind one leading
  * segment (a stage name in an execute-api URL) and with a trailing slash: what a WAF rule, which

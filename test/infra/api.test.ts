@@ -8,7 +8,7 @@ import {
   gatewayProblemBody,
   PROBLEM_CONTENT_TYPE,
 } from '../../lambdas/http/gateway-responses.js';
-import { pathRegexSource, pathWith } from '../../lambdas/route-paths.js';
+import { pathRegexSource, pathSegments } from '../../lambdas/route-paths.js';
 import { handlerNames, ROUTES, type RouteDefinition, SCOPES } from '../../lambdas/routes.js';
 import { routesFor } from '../../lib/config.js';
 import {
@@ -22,6 +22,12 @@ import {
 } from './helpers.js';
 
 const key = (r: RouteDefinition) => `${r.method} ${r.path}`;
+
+/** The path with each parameter replaced by `valueFor` its name (`*` in a method ARN, a sample value). */
+const pathWith = (path: string, valueFor: (parameter: string) => string) =>
+  pathSegments(path)
+    .map((s) => `/${'parameter' in s ? valueFor(s.parameter) : s.literal}`)
+    .join('');
 
 describe('the routes', () => {
   it('are exactly the route table: every route, no other method', () => {
