@@ -6,7 +6,7 @@
 import type { Journey, Signer } from './demo-portal-forms.js';
 import type { Jurisdiction, LANGUAGES, Loa } from './domain.js';
 import type { Status } from './order.js';
-import { E164, PERSON_NAME, PERSON_NAME_MAX } from './person-patterns.js';
+import { E164, isPersonNameText, PERSON_NAME_MAX } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
 import { fitsLength } from './text-length.js';
 
@@ -72,7 +72,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /** A name as the signer form returns it: at most 100 code points, by the name rule (which admits no
  * white space at either end, so the form's trimming leaves it unchanged). */
 const isCanonicalName = (v: unknown): v is string =>
-  typeof v === 'string' && fitsLength(v, PERSON_NAME_MAX) && PERSON_NAME.test(v);
+  typeof v === 'string' && fitsLength(v, PERSON_NAME_MAX) && isPersonNameText(v);
 
 /** The DN the portal would put in the certificate: RFC 4514 escaping of each value. */
 export function distinguishedName(signer: Pick<Signer, 'firstName' | 'lastName'>): string {

@@ -10,7 +10,7 @@
  */
 import { ISSUER_MAX, ISSUER_NAME, JURISDICTIONS, LANGUAGES, METHOD_NAME, SAFE_TEXT } from './domain.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
-import { E164, EMAIL, EMAIL_MAX, ISO_DATE, PERSON_NAME, PERSON_NAME_MAX } from './person-patterns.js';
+import { E164, EMAIL, EMAIL_MAX, ISO_DATE, isPersonNameText, PERSON_NAME_MAX } from './person-patterns.js';
 import { fitsLength } from './text-length.js';
 
 export type { StartIdentificationRequest };
@@ -58,7 +58,7 @@ const isPersonName = (value: unknown): value is string =>
   typeof value === 'string' &&
   value.length >= 1 &&
   fitsLength(value, PERSON_NAME_MAX) &&
-  PERSON_NAME.test(value);
+  isPersonNameText(value);
 const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
   (list as readonly unknown[]).includes(value);
 

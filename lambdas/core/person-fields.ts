@@ -1,8 +1,9 @@
 /** The field rules of a person's data: names, mobile number, date of birth, email (see fields.ts). */
-import { E164, EMAIL_MAX, PERSON_NAME, PERSON_NAME_MAX } from './person-patterns.js';
+import { E164, EMAIL_MAX, PERSON_NAME_MAX, personNamePattern } from './person-patterns.js';
 import * as z from './zod.js';
 
-export { PERSON_NAME };
+/** A person's name (person-patterns.ts), built when a module with a name rule loads. */
+export const PERSON_NAME = /* @__PURE__ */ personNamePattern();
 
 // Not trimmed: a name with leading or trailing white space or control characters is refused, not repaired.
 export const personName = /* @__PURE__ */ z.define(() =>

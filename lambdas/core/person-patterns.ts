@@ -1,22 +1,31 @@
 /**
  * The patterns and limits of a person's fields for their zod rules (person-fields.ts) and zod-free
- * readers: PERSON_NAME, E164 and the limits are shared; EMAIL and ISO_DATE are copies of zod's own
+ * readers: the person name pattern, E164 and the limits are shared; EMAIL and ISO_DATE are copies of zod's own
  * patterns, held equal to them by test/unit/two-step-rules.test.ts.
  */
 
 /**
  * A person's name: letters (any script), combining marks, spaces, apostrophes, hyphens, dots.
- * Written as the `new RegExp(…)` esbuild makes of the literal (for its `\p{…}` classes) and marked
- * pure, so that a bundle whose code uses no name rule leaves it out: constructing it parses the
- * Unicode letter and mark classes, about 0.4 ms at every cold start of a function that imports this
- * module. Apart from domain.ts so that a function that only reaches it through a lazily loaded
- * schema (the terms page's acceptance form) does not build it at import either.
+ * Built on first use: constructing it parses the Unicode letter and mark classes (about 0.5 ms, and
+ * as much again for its first two tests, when V8 compiles it), which a cold start should not pay
+ * for a name of Latin letters — the readers ask `isPersonNameText`, which tries LATIN_NAME first.
+ * The schemas' PERSON_NAME (person-fields.ts) is this pattern, built when their module loads.
  */
-// biome-ignore lint/complexity/useRegexLiterals: a literal becomes an unmarked `new RegExp` call in the bundle.
-export const PERSON_NAME = /* @__PURE__ */ new RegExp(
-  "^\\p{L}([\\p{L}\\p{M}' .\\u2019-]*[\\p{L}\\p{M}.])?$",
-  'u',
-);
+let personName: RegExp | undefined;
+export function personNamePattern(): RegExp {
+  personName ??= /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
+  return personName;
+}
+/**
+ * The names of Latin letters (ASCII and Latin-1's, without × and ÷) that the person name pattern
+ * accepts, in its shape: a subset of it that needs no Unicode classes (test/unit/two-step-rules.test.ts
+ * holds the two to the same answers).
+ */
+const LATIN_NAME =
+  /^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF]([A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF' .\u2019-]*[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF.])?$/;
+/** Whether `value` matches the person name pattern; a Latin name without building it. */
+export const isPersonNameText = (value: string): boolean =>
+  LATIN_NAME.test(value) || personNamePattern().test(value);
 /** A mobile number in E.164: `+`, then 8 to 15 digits, the first not 0. */
 export const E164 = /^\+[1-9]\d{7,14}$/;
 /**

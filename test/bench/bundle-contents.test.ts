@@ -108,11 +108,24 @@ async function firstCall(handler: string, event: unknown, endpoint: string) {
   });
 }
 
-/** How many RegExps with `source` importing `handler`'s bundle constructs (a `new RegExp` esbuild wrote for a `\p{…}` literal). */
-async function regExpsBuiltAtImport(handler: string, source: string): Promise<number> {
+/**
+ * How many RegExps with `source` importing `handler`'s bundle constructs (a `new RegExp` esbuild wrote
+ * for a `\p{…}` literal); with `firstCall`, its import and that first call together.
+ */
+async function regExpsBuiltAtImport(
+  handler: string,
+  source: string,
+  firstCall?: { event: unknown; endpoint: string },
+): Promise<number> {
   return importedWith(handler, {
     prelude: `let built = 0; const source = ${JSON.stringify(source)};
 globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (String(args[0]) === source) built += 1; return Reflect.construct(target, args); } });`,
+    ...(firstCall
+      ? {
+          after: `await bundle.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: ${JSON.stringify(handler)}, awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
+          env: { AWS_ENDPOINT_URL: firstCall.endpoint, FIRST_EVENT: JSON.stringify(firstCall.event) },
+        }
+      : {}),
     report: 'built',
   });
 }
@@ -376,6 +389,21 @@ describe('the start call’s first call', () => {
       expect(JSON.parse(refused.body).errors).toEqual([
         { field: 'redirectUrl', message: 'Must use https (http is allowed for localhost only).' },
       ]);
+    } finally {
+      stub.server.close();
+    }
+  }, 60_000);
+
+  it('reads the paper’s Latin names without building the person name pattern; a name in another script builds it once', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      const builtBy = (firstName: string) =>
+        regExpsBuiltAtImport('identification-start', PERSON_NAME.source, {
+          event: startEvent(paperStartBody({ firstName })),
+          endpoint: stub.url,
+        });
+      expect(await builtBy('Hans')).toBe(0);
+      expect(await builtBy('Łukasz')).toBe(1);
     } finally {
       stub.server.close();
     }
@@ -649,9 +677,9 @@ describe('partner messages', () => {
     expect(await carries('isp-callback'), 'isp-callback').toBe(false);
   }, 60_000);
 
-  it('the terms page holds the person name pattern for its acceptance form but does not build it at import; demo-portal, which reads names in every journey cookie, does', async () => {
-    expect(await regExpsBuiltAtImport('terms-page', PERSON_NAME.source)).toBe(0);
-    expect(await regExpsBuiltAtImport('demo-portal', PERSON_NAME.source)).toBe(1);
+  it('no function that reads names builds the person name pattern at import (the readers try Latin names without it; the terms page has it in its lazily loaded form)', async () => {
+    for (const handler of ['identification-start', 'demo-portal', 'terms-page'])
+      expect(await regExpsBuiltAtImport(handler, PERSON_NAME.source), handler).toBe(0);
   }, 60_000);
 
   it('isp-callback evaluates no zod at import: a partner’s message is read by the zod-free readers, the schemas loaded only for one they leave (ADR 0020)', async () => {

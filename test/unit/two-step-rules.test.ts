@@ -39,7 +39,7 @@ import {
   type TwoStepRule,
   toFieldErrors,
 } from '../../lambdas/core/parse.js';
-import { EMAIL, ISO_DATE } from '../../lambdas/core/person-patterns.js';
+import { EMAIL, ISO_DATE, isPersonNameText, personNamePattern } from '../../lambdas/core/person-patterns.js';
 import { RefIdParam } from '../../lambdas/core/ref-id.js';
 import { wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
@@ -903,6 +903,53 @@ describe('the start call’s request', () => {
         fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 8 })),
         (key) =>
           expectHeldToSchema(wellFormedIdempotencyHeader, IdempotencyHeader, { 'Idempotency-Key': key }),
+      ),
+      RUNS,
+    );
+  });
+
+  it('reads names as the person name pattern does, Latin names without building it', () => {
+    const differs = (name: string) => isPersonNameText(name) !== personNamePattern().test(name);
+    // Every code point of the BMP's first scripts (and a few beyond) alone, inside and at the end of a name.
+    const codePoints = [...Array(0x3000).keys(), 0x1e9e, 0xff21, 0x1d400, 0x20000];
+    const names = codePoints.flatMap((p) => {
+      const c = String.fromCodePoint(p);
+      return [c, `A${c}a`, `Jo${c}`, `${c}${c}`];
+    });
+    expect(names.filter(differs)).toEqual([]);
+    expect(['Hans', 'Zoë', "O'Brien", 'Łukasz', '李', 'Hans×'].map(isPersonNameText)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom(
+            'a',
+            'Z',
+            'é',
+            'ß',
+            'ÿ',
+            '×',
+            '÷',
+            'Ł',
+            '李',
+            '\u0301',
+            "'",
+            '’',
+            ' ',
+            '.',
+            '-',
+            '1',
+            '\t',
+          ),
+          maxLength: 12,
+        }),
+        (name) => !differs(name),
       ),
       RUNS,
     );
