@@ -5,14 +5,14 @@
  */
 import type { ProvidersQuery } from './catalogue-schemas.js';
 import {
-  ISSUER_NAME,
   type IspConfig,
+  isIssuerName,
+  isSafeText,
   JURISDICTIONS,
   type Jurisdiction,
   type Loa,
   METHOD_NAME,
   type ProviderView,
-  SAFE_TEXT,
   type SpSetup,
 } from './domain.js';
 
@@ -41,7 +41,7 @@ export function wellFormedProvidersQuery(
     switch (name) {
       case 'issuer':
         // catalogue-fields.ts issuerName: safe text of 1 to 100 characters, then the name's pattern.
-        if (value.length > 100 || !SAFE_TEXT.test(value) || !ISSUER_NAME.test(value)) return undefined;
+        if (value.length > 100 || !isSafeText(value) || !isIssuerName(value)) return undefined;
         query.issuer = value;
         break;
       case 'jurisdiction': {

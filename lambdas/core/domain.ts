@@ -1,5 +1,7 @@
 /** Shared vocabulary of the domain. Pure types and constants. */
 
+import { unicodePattern } from './unicode-pattern.js';
+
 /** OAuth scopes of the API (the resource server `srs` in Cognito). */
 export const RESOURCE_SERVER = 'srs';
 export const SCOPES = {
@@ -18,14 +20,33 @@ export const PARTNER_SCOPES = [SCOPES.introspect] as const;
  * characters (bidi overrides, zero-width tricks), line and paragraph separators.
  */
 export const UNSAFE_CHARACTERS = '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}';
-/** Free text: none of UNSAFE_CHARACTERS (its `source` is the pattern the OpenAPI document shows). */
-export const SAFE_TEXT = /* @__PURE__ */ new RegExp(`^[^${UNSAFE_CHARACTERS}]*$`, 'u');
+/**
+ * Free text: none of UNSAFE_CHARACTERS (the pattern's `source` is what the OpenAPI document shows).
+ * Built on first use (unicode-pattern.ts); printable ASCII and Latin-1 but the soft hyphen (a format
+ * character) are free text without it.
+ */
+const safeText = /* @__PURE__ */ unicodePattern(
+  /^[\x20-\x7E\xA0-\xAC\xAE-\xFF]*$/,
+  () => new RegExp(`^[^${UNSAFE_CHARACTERS}]*$`, 'u'),
+);
+export const safeTextPattern = (): RegExp => safeText.pattern();
+/** Whether `value` is free text (ASCII and Latin-1 text without building the pattern). */
+export const isSafeText = (value: string): boolean => safeText.test(value);
 
 /** A mobile number as the verify call takes it: an optional `+`, then 8 to 15 digits, the first not 0. */
 export const MSISDN = /^\+?[1-9]\d{7,14}$/;
 
-/** A partner's issuer name in the catalogue: letters and digits, then also spaces, `.`, `_` and `-`. */
-export const ISSUER_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
+/**
+ * A partner's issuer name in the catalogue: letters and digits, then also spaces, `.`, `_` and `-`.
+ * Built on first use (unicode-pattern.ts); an ASCII name is decided without it.
+ */
+const issuerName = /* @__PURE__ */ unicodePattern(
+  /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+  () => /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u,
+);
+export const issuerNamePattern = (): RegExp => issuerName.pattern();
+/** Whether `value` is an issuer name by the pattern (an ASCII one without building it). */
+export const isIssuerName = (value: string): boolean => issuerName.test(value);
 /** The longest issuer name, in code points. */
 export const ISSUER_MAX = 100;
 /** An identification method's name (`video`, `courier`, …). */

@@ -6,10 +6,11 @@
  * small, so that a function builds at cold start only the schemas its handler validates with
  * (docs/benchmarks.md §3); schemas.ts gathers them all for the OpenAPI document.
  */
-import { CLAIMED_IDENTITY_ID, SAFE_TEXT } from './domain.js';
+import { CLAIMED_IDENTITY_ID, safeTextPattern } from './domain.js';
 import * as z from './zod.js';
 
-export { SAFE_TEXT };
+/** Free text (domain.ts), built when a module with a free-text rule loads. */
+export const SAFE_TEXT = /* @__PURE__ */ safeTextPattern();
 export const safeText = (max: number) =>
   z
     .string()

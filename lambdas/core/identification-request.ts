@@ -8,7 +8,7 @@
  * The schema stays the one definition (identification-schemas.ts, also the OpenAPI document);
  * test/unit/two-step-rules.test.ts holds these readers to it.
  */
-import { ISSUER_MAX, ISSUER_NAME, JURISDICTIONS, LANGUAGES, METHOD_NAME, SAFE_TEXT } from './domain.js';
+import { ISSUER_MAX, isIssuerName, isSafeText, JURISDICTIONS, LANGUAGES, METHOD_NAME } from './domain.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
 import { E164, EMAIL, EMAIL_MAX, ISO_DATE, isPersonNameText, PERSON_NAME_MAX } from './person-patterns.js';
 import { fitsLength } from './text-length.js';
@@ -53,7 +53,7 @@ export function redirectUrlProblem(url: URL): string | undefined {
 }
 
 const isText = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.length >= 1 && fitsLength(value, max) && SAFE_TEXT.test(value);
+  typeof value === 'string' && value.length >= 1 && fitsLength(value, max) && isSafeText(value);
 const isPersonName = (value: unknown): value is string =>
   typeof value === 'string' &&
   value.length >= 1 &&
@@ -116,7 +116,7 @@ export function wellFormedStartRequest(
   const request: StartIdentificationRequest = { dob, email, firstName, language, lastName, mobile };
   // Both or neither: the superRefine's pairing.
   if (issuer !== undefined || method !== undefined) {
-    if (!isText(issuer, ISSUER_MAX) || !ISSUER_NAME.test(issuer)) return undefined;
+    if (!isText(issuer, ISSUER_MAX) || !isIssuerName(issuer)) return undefined;
     if (typeof method !== 'string' || !METHOD_NAME.test(method)) return undefined;
     request.issuer = issuer;
     request.method = method;

@@ -10,7 +10,7 @@
  * with every invalid field listed. So a partner's good message evaluates no zod; every refusal is the
  * schema's. test/unit/two-step-rules.test.ts holds both readers to their schemas.
  */
-import { JURISDICTIONS, METHOD_NAME, SAFE_TEXT } from './domain.js';
+import { isSafeText as isFreeText, JURISDICTIONS, METHOD_NAME } from './domain.js';
 import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './evidence.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
 import { E164, ISO_DATE } from './person-patterns.js';
@@ -38,7 +38,7 @@ type Claims = Readonly<Record<string, unknown>>;
 const isObject = (v: unknown): v is Claims => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** `safeText(max)` (fields.ts): 1 to `max` code points, none of them a control or format character. */
 const isSafeText = (v: unknown, max: number): v is string =>
-  typeof v === 'string' && v.length >= 1 && fitsLength(v, max) && SAFE_TEXT.test(v);
+  typeof v === 'string' && v.length >= 1 && fitsLength(v, max) && isFreeText(v);
 const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T => list.includes(v as T);
 const matches = (pattern: RegExp, v: unknown): v is string => typeof v === 'string' && pattern.test(v);
 /** An array of 1 to `max` items (`z.array(…).check(z.minLength(1), z.maxLength(max))`). */

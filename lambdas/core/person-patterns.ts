@@ -3,29 +3,22 @@
  * readers: the person name pattern, E164 and the limits are shared; EMAIL and ISO_DATE are copies of zod's own
  * patterns, held equal to them by test/unit/two-step-rules.test.ts.
  */
+import { unicodePattern } from './unicode-pattern.js';
 
 /**
  * A person's name: letters (any script), combining marks, spaces, apostrophes, hyphens, dots.
- * Built on first use: constructing it parses the Unicode letter and mark classes (about 0.5 ms, and
- * as much again for its first two tests, when V8 compiles it), which a cold start should not pay
- * for a name of Latin letters — the readers ask `isPersonNameText`, which tries LATIN_NAME first.
- * The schemas' PERSON_NAME (person-fields.ts) is this pattern, built when their module loads.
+ * Built on first use (unicode-pattern.ts: constructing it parses the Unicode letter and mark
+ * classes, about 0.5 ms, and its first two tests cost as much again); the readers' `isPersonNameText`
+ * decides a name of Latin letters — ASCII and Latin-1's, without × and ÷, in the pattern's shape —
+ * without it. The schemas' PERSON_NAME (person-fields.ts) is this pattern, built when they load.
  */
-let personName: RegExp | undefined;
-export function personNamePattern(): RegExp {
-  personName ??= /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
-  return personName;
-}
-/**
- * The names of Latin letters (ASCII and Latin-1's, without × and ÷) that the person name pattern
- * accepts, in its shape: a subset of it that needs no Unicode classes (test/unit/two-step-rules.test.ts
- * holds the two to the same answers).
- */
-const LATIN_NAME =
-  /^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF]([A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF' .\u2019-]*[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF.])?$/;
-/** Whether `value` matches the person name pattern; a Latin name without building it. */
-export const isPersonNameText = (value: string): boolean =>
-  LATIN_NAME.test(value) || personNamePattern().test(value);
+const personName = /* @__PURE__ */ unicodePattern(
+  /^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF]([A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF' .\u2019-]*[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF.])?$/,
+  () => /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u,
+);
+export const personNamePattern = (): RegExp => personName.pattern();
+/** Whether `value` matches the person name pattern (a Latin name without building it). */
+export const isPersonNameText = (value: string): boolean => personName.test(value);
 /** A mobile number in E.164: `+`, then 8 to 15 digits, the first not 0. */
 export const E164 = /^\+[1-9]\d{7,14}$/;
 /**

@@ -5,7 +5,7 @@
  * anything else with its field errors and produces the OpenAPI document: verify-schemas.ts.
  */
 import { isParsableDn } from './dn.js';
-import { CLAIMED_IDENTITY_ID, MSISDN, SAFE_TEXT } from './domain.js';
+import { CLAIMED_IDENTITY_ID, isSafeText, MSISDN } from './domain.js';
 import type { VerifyRequest } from './verify-schemas.js';
 
 export type { VerifyRequest };
@@ -26,7 +26,7 @@ export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>)
   if (assuranceLevel !== 3 && assuranceLevel !== 4) return undefined;
   if (
     typeof distinguishedName !== 'string' ||
-    !SAFE_TEXT.test(distinguishedName) ||
+    !isSafeText(distinguishedName) ||
     !isParsableDn(distinguishedName)
   )
     return undefined;

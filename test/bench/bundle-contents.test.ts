@@ -13,6 +13,8 @@ import {
   FIRST_CALLS,
   stubAwsEndpoint,
 } from '../../bench/cold-start.js';
+import { issuerNamePattern } from '../../lambdas/core/domain.js';
+import { SAFE_TEXT } from '../../lambdas/core/fields.js';
 import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
 import { esbuildOptionsFor } from '../../lib/bundling.js';
 import { importedWith } from '../support/fresh-import.js';
@@ -677,10 +679,19 @@ describe('partner messages', () => {
     expect(await carries('isp-callback'), 'isp-callback').toBe(false);
   }, 60_000);
 
-  it('no function that reads names builds the person name pattern at import (the readers try Latin names without it; the terms page has it in its lazily loaded form)', async () => {
-    for (const handler of ['identification-start', 'demo-portal', 'terms-page'])
-      expect(await regExpsBuiltAtImport(handler, PERSON_NAME.source), handler).toBe(0);
-  }, 60_000);
+  it('no function builds a Unicode pattern of the readers at import (person names, free text, issuer names: unicode-pattern.ts)', async () => {
+    const sources = [PERSON_NAME, SAFE_TEXT, issuerNamePattern()].map((p) => p.source);
+    const building: string[] = [];
+    for (const handler of deployedFunctions()) {
+      const built = await importedWith<string[]>(handler, {
+        prelude: `const built = []; const sources = ${JSON.stringify(sources)};
+globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (sources.includes(String(args[0]))) built.push(String(args[0])); return Reflect.construct(target, args); } });`,
+        report: 'built',
+      });
+      building.push(...built.map((source) => `${handler} ${source}`));
+    }
+    expect(building).toEqual([]);
+  }, 180_000);
 
   it('isp-callback evaluates no zod at import: a partner’s message is read by the zod-free readers, the schemas loaded only for one they leave (ADR 0020)', async () => {
     expect(await zodAtImport('isp-callback')).toEqual({ evaluated: false, built: [] });

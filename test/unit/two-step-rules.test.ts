@@ -12,7 +12,14 @@ import { wellFormedProvidersQuery } from '../../lambdas/core/catalogue.js';
 import { ProvidersQuery } from '../../lambdas/core/catalogue-schemas.js';
 import { SIGNATURE_NEED_KEYS, wellFormedJourney } from '../../lambdas/core/demo-portal.js';
 import { Journey } from '../../lambdas/core/demo-portal-forms.js';
-import { CLAIMED_IDENTITY_ID, MSISDN } from '../../lambdas/core/domain.js';
+import {
+  CLAIMED_IDENTITY_ID,
+  isIssuerName,
+  isSafeText,
+  issuerNamePattern,
+  MSISDN,
+  safeTextPattern,
+} from '../../lambdas/core/domain.js';
 import { IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
 import {
   wellFormedIdempotencyHeader,
@@ -908,15 +915,23 @@ describe('the start call’s request', () => {
     );
   });
 
-  it('reads names as the person name pattern does, Latin names without building it', () => {
-    const differs = (name: string) => isPersonNameText(name) !== personNamePattern().test(name);
-    // Every code point of the BMP's first scripts (and a few beyond) alone, inside and at the end of a name.
-    const codePoints = [...Array(0x3000).keys(), 0x1e9e, 0xff21, 0x1d400, 0x20000];
-    const names = codePoints.flatMap((p) => {
+  it('decides names, free text and issuer names as their Unicode patterns do, Latin and ASCII ones without building them', () => {
+    const rules = [
+      ['person name', isPersonNameText, personNamePattern()],
+      ['free text', isSafeText, safeTextPattern()],
+      ['issuer name', isIssuerName, issuerNamePattern()],
+    ] as const;
+    // Every code point of the BMP (and a few astral ones) alone, inside, at the end and doubled.
+    const codePoints = [...Array(0x10000).keys(), 0x1d400, 0x1f600, 0x20000, 0xe0001];
+    const texts = codePoints.flatMap((p) => {
       const c = String.fromCodePoint(p);
       return [c, `A${c}a`, `Jo${c}`, `${c}${c}`];
     });
-    expect(names.filter(differs)).toEqual([]);
+    for (const [rule, test, pattern] of rules)
+      expect(
+        texts.filter((text) => test(text) !== pattern.test(text)),
+        rule,
+      ).toEqual([]);
     expect(['Hans', 'Zoë', "O'Brien", 'Łukasz', '李', 'Hans×'].map(isPersonNameText)).toEqual([
       true,
       true,
@@ -925,12 +940,28 @@ describe('the start call’s request', () => {
       true,
       false,
     ]);
+    expect(['Test-ISP', 'Bank 1.0', 'Zürich_ID', '-ISP', 'ISP\u00AD'].map(isIssuerName)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(['state 1', 'é', '\u00AD', '\u200B', '\u2028', '\t'].map(isSafeText)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
     fc.assert(
       fc.property(
         fc.string({
           unit: fc.constantFrom(
             'a',
             'Z',
+            '7',
             'é',
             'ß',
             'ÿ',
@@ -939,17 +970,18 @@ describe('the start call’s request', () => {
             'Ł',
             '李',
             '\u0301',
+            '\u00AD',
             "'",
             '’',
             ' ',
             '.',
+            '_',
             '-',
-            '1',
             '\t',
           ),
           maxLength: 12,
         }),
-        (name) => !differs(name),
+        (text) => rules.every(([, test, pattern]) => test(text) === pattern.test(text)),
       ),
       RUNS,
     );
