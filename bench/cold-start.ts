@@ -23,6 +23,7 @@ import { aslHandlerNames } from '../lambdas/asl-tasks.js';
 import type { IspConfig } from '../lambdas/core/domain.js';
 import type { Order } from '../lambdas/core/order.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
+import { PAPER_START_BODY } from '../lambdas/http/white-paper.js';
 import { handlerNames } from '../lambdas/routes.js';
 import { esbuildOptionsFor } from '../lib/bundling.js';
 import { type EnvironmentSources, functionEnvironment } from '../lib/function-environment.js';
@@ -419,13 +420,26 @@ export function benchPartnerMessage(
  * answers 200: the redirect to the ready page). isp-callback, a partner's status event: the JWS
  * checked against the partner's registered key (the stub answers the registration, stubItems), its
  * `jti` remembered, its claims read, the order read (the stub answers it) and moved to
- * `waiting-for-doc`, 200. A function's floor makes its own calls (`{}`: one GetItem, a task token
+ * `waiting-for-doc`, 200. The start call (POST /api/identifications): the white paper's body and an
+ * Idempotency-Key read by the zod-free readers (its Latin names without the Unicode name pattern),
+ * then no SP setup for the caller at the stub, 403 — so that work moved from the start's import into
+ * its first call shows. A function's floor makes its own calls (`{}`: one GetItem, a task token
  * completed, …); the edge reference, for a function without AWS clients, the function's request.
  */
 export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
   /** A getter: the partner message is signed when read (its `iat` now, a new `jti`). */
   get 'isp-callback'() {
     return benchPartnerMessage();
+  },
+  'identification-start': {
+    ...(request(
+      'POST',
+      '/api/identifications',
+      '/api/identifications',
+      { 'content-type': 'application/json', 'idempotency-key': 'bench-first-call-1' },
+      JSON.stringify(PAPER_START_BODY),
+    ) as Record<string, unknown>),
+    requestContext: { requestId: 'bench-first-call', authorizer: { claims: { client_id: 'bench-client' } } },
   },
   verify: request(
     'POST',

@@ -47,6 +47,22 @@ describe('cold-start benchmark environment', () => {
     expect(verify?.coldRatioToFloor).toBeGreaterThan(0);
   }, 300_000);
 
+  it('times the start call’s first invocation: the paper’s body read, no SP setup at the stub (403), against the Step Functions floor', async () => {
+    const figures = await measureColdStarts({
+      functions: ['identification-start'],
+      samples: 1,
+      deadline: Date.now() + 300_000,
+    });
+    const start = figures.functions[0];
+    expect([start?.error, start?.firstCallStatuses, start?.floor]).toEqual([
+      undefined,
+      [403],
+      'floor:dynamodb-sfn',
+    ]);
+    expect(start?.floorMs?.firstCallMs).toBeGreaterThan(0);
+    expect(start?.coldRatioToFloor).toBeGreaterThan(0);
+  }, 300_000);
+
   it('times the first requests that load zod since the two-step rules: the terms acceptance and the portal’s signer form', async () => {
     const figures = await measureColdStarts({
       functions: ['terms-page', 'demo-portal'],
