@@ -5,10 +5,13 @@
  */
 import { ENV_VARIABLE_NAME } from './env-name.js';
 import {
+  FIELD_PATH,
   fieldPathOf,
   isAllowedPartnerUrl,
+  JSON_POINTER,
   MAX_PARTNER_BUDGET_MS,
   ORDER_FIELDS,
+  TOKEN_PARAMETER,
   worstCaseMs,
 } from './isp-http.js';
 import * as z from './zod.js';
@@ -26,14 +29,12 @@ function httpAdapterSettingsSchema() {
     .check(z.regex(ENV_VARIABLE_NAME, { error: 'Must be an environment variable name (A-Z, 0-9, _).' }));
   /** A field name in the partner's request body; dots make nested objects (`person.givenName`). */
   const fieldPath = z.string().check(
-    z.regex(/^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/, {
+    z.regex(FIELD_PATH, {
       error: 'Must be a field name, or dotted names for nested objects (at most 5 levels).',
     }),
   );
   /** RFC 6901 JSON pointer into the partner's answer. */
-  const jsonPointer = z
-    .string()
-    .check(z.regex(/^(\/([^~/]|~[01])*)+$/, { error: 'Must be a JSON pointer, e.g. /id.' }));
+  const jsonPointer = z.string().check(z.regex(JSON_POINTER, { error: 'Must be a JSON pointer, e.g. /id.' }));
   /** Our field under the partner's name; `null` leaves the field out; absent keeps our name. */
   const mapped = z.optional(z.nullable(fieldPath));
 
@@ -80,10 +81,7 @@ function httpAdapterSettingsSchema() {
         {},
       ),
       /** The order token is appended to the partner's redirect URL under this name; null: not appended. */
-      redirectTokenParameter: z._default(
-        z.nullable(z.string().check(z.regex(/^[A-Za-z_][\w-]{0,63}$/))),
-        'token',
-      ),
+      redirectTokenParameter: z._default(z.nullable(z.string().check(z.regex(TOKEN_PARAMETER))), 'token'),
     })
     .check(
       z.superRefine((s, ctx) => {
@@ -113,11 +111,11 @@ function httpAdapterSettingsSchema() {
 }
 
 /**
- * A partner's settings on the `http` adapter, validated with the configuration and when an order is
- * opened. No function loads it at cold start: the adapter loads this module by `import()` when it
- * opens an order for a partner on it, and its ~60 schemas and checks are built by that first parse
- * (`z.lazy`), once per process (docs/benchmarks.md §3); the configuration's schema (service-config.ts)
- * holds it for the seeding and the local stack.
+ * A partner's settings on the `http` adapter, validated with the configuration (service-config.ts
+ * holds it for the seeding and the local stack). The adapter reads the settings of each order it
+ * opens with `readHttpAdapterSettings` (isp-http.ts), held to this schema exactly by a test, so that
+ * no deployed function carries it for the adapter (docs/benchmarks.md §3); its ~60 schemas and
+ * checks are built by the first parse (`z.lazy`).
  */
 export const HttpAdapterSettings = /* @__PURE__ */ z.define(() => z.lazy(httpAdapterSettingsSchema));
 export type HttpAdapterSettings = z.output<typeof HttpAdapterSettings>;

@@ -1,11 +1,12 @@
 /**
- * The generic HTTP adapter's decisions, pure: the order request it sends (our fields under the
- * partner's names), how it reads the partner's answer (JSON pointers), and when and how long it
- * waits before a retry. Its settings' schema (validated with the configuration) is apart, in
- * isp-http-settings.ts, so that a function carrying the adapter loads no zod for it at import:
- * the adapter loads the schema by `import()` when it opens an order. The adapter
- * (`adapters/isp/http-adapter.ts`) does the I/O.
+ * The generic HTTP adapter's decisions, pure: its settings as it reads them for each order
+ * (`readHttpAdapterSettings`), the order request it sends (our fields under the partner's names),
+ * how it reads the partner's answer (JSON pointers), and when and how long it waits before a retry.
+ * The settings' schema, which validates them with the configuration, is apart, in
+ * isp-http-settings.ts; the adapter reads them without zod, so that the functions that open orders
+ * (the method choice, the start call) carry none for it (docs/benchmarks.md §3). The adapter (`adapters/isp/http-adapter.ts`) does the I/O.
  */
+import { ENV_VARIABLE_NAME } from './env-name.js';
 import type { HttpAdapterSettings } from './isp-http-settings.js';
 
 export type { HttpAdapterSettings };
@@ -154,4 +155,134 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now.getTime());
+}
+
+type Settings = HttpAdapterSettings;
+type Fields = Readonly<Record<string, unknown>>;
+
+const isPlainObject = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+const hasOnly = (v: Fields, names: readonly string[]) => Object.keys(v).every((k) => names.includes(k));
+/** A whole number in [min, max], as `z.number().check(z.int(), z.minimum(min), z.maximum(max))` takes it. */
+const isWholeIn = (v: unknown, min: number, max: number): v is number =>
+  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+const isEnvName = (v: unknown): v is string => typeof v === 'string' && ENV_VARIABLE_NAME.test(v);
+/** A field name in the partner's request body; dots make nested objects (at most 5 levels). */
+export const FIELD_PATH = /^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/;
+/** An RFC 6901 JSON pointer into the partner's answer. */
+export const JSON_POINTER = /^(\/([^~/]|~[01])*)+$/;
+/** The name the order token is appended to the partner's redirect URL under. */
+export const TOKEN_PARAMETER = /^[A-Za-z_][\w-]{0,63}$/;
+const SETTINGS_KEYS = [
+  'ordersUrl',
+  'auth',
+  'timeoutMs',
+  'retries',
+  'retryBaseDelayMs',
+  'maxRetryAfterMs',
+  'requestFields',
+  'response',
+  'redirectTokenParameter',
+] as const;
+
+/** A number setting: its default when absent, undefined when present but out of its bounds. */
+function wholeOr(
+  fields: Fields,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number | undefined {
+  if (!Object.hasOwn(fields, name)) return fallback;
+  const value = fields[name];
+  return isWholeIn(value, min, max) ? value : undefined;
+}
+
+function authOf(v: unknown): Settings['auth'] | undefined {
+  if (!isPlainObject(v)) return undefined;
+  if (v.type === 'bearer' && hasOnly(v, ['type', 'tokenEnv']) && isEnvName(v.tokenEnv))
+    return { type: 'bearer', tokenEnv: v.tokenEnv };
+  if (
+    v.type === 'basic' &&
+    hasOnly(v, ['type', 'usernameEnv', 'passwordEnv']) &&
+    isEnvName(v.usernameEnv) &&
+    isEnvName(v.passwordEnv)
+  )
+    return { type: 'basic', usernameEnv: v.usernameEnv, passwordEnv: v.passwordEnv };
+  return undefined;
+}
+
+function requestFieldsOf(v: unknown): Settings['requestFields'] | undefined {
+  if (v === undefined) return {};
+  if (!isPlainObject(v) || !hasOnly(v, ORDER_FIELDS)) return undefined;
+  const fields: Record<string, string | null> = {};
+  for (const field of ORDER_FIELDS) {
+    if (!Object.hasOwn(v, field)) continue;
+    const name = v[field];
+    if (name !== null && !(typeof name === 'string' && FIELD_PATH.test(name))) return undefined;
+    fields[field] = name;
+  }
+  return fields;
+}
+
+function responseOf(v: unknown): Settings['response'] | undefined {
+  if (v === undefined) return { orderId: '/orderId', redirectUrl: '/redirectUrl' };
+  if (!isPlainObject(v) || !hasOnly(v, ['orderId', 'redirectUrl'])) return undefined;
+  const { orderId = '/orderId', redirectUrl = '/redirectUrl' } = v;
+  if (typeof orderId !== 'string' || !JSON_POINTER.test(orderId)) return undefined;
+  if (typeof redirectUrl !== 'string' || !JSON_POINTER.test(redirectUrl)) return undefined;
+  return { orderId, redirectUrl };
+}
+
+/**
+ * A partner's `http` adapter settings as HttpAdapterSettings (isp-http-settings.ts) returns them —
+ * the defaults filled in — or undefined where the schema refuses them: the same rules, and the
+ * same checks across fields (no two of our fields under one name or inside another, the attempts'
+ * worst case within MAX_PARTNER_BUDGET_MS). test/unit/isp-http.test.ts holds it to the schema
+ * exactly. The adapter reads the settings of each order it opens with it; the configuration is
+ * validated with the schema, which names what is wrong.
+ */
+export function readHttpAdapterSettings(value: unknown): Settings | undefined {
+  if (!isPlainObject(value) || !hasOnly(value, SETTINGS_KEYS)) return undefined;
+  // A setting present as undefined (which no stored configuration has) is left unread.
+  if (Object.values(value).includes(undefined)) return undefined;
+  const { ordersUrl } = value;
+  if (typeof ordersUrl !== 'string' || !isAllowedPartnerUrl(ordersUrl)) return undefined;
+  const auth = authOf(value.auth);
+  const timeoutMs = wholeOr(value, 'timeoutMs', 5000, 100, 10_000);
+  const retries = wholeOr(value, 'retries', 2, 0, 5);
+  const retryBaseDelayMs = wholeOr(value, 'retryBaseDelayMs', 200, 0, 5000);
+  const maxRetryAfterMs = wholeOr(value, 'maxRetryAfterMs', 2000, 0, 10_000);
+  const requestFields = requestFieldsOf(value.requestFields);
+  const response = responseOf(value.response);
+  const { redirectTokenParameter = 'token' } = value;
+  if (
+    !auth ||
+    timeoutMs === undefined ||
+    retries === undefined ||
+    retryBaseDelayMs === undefined ||
+    maxRetryAfterMs === undefined ||
+    !requestFields ||
+    !response
+  )
+    return undefined;
+  if (
+    redirectTokenParameter !== null &&
+    !(typeof redirectTokenParameter === 'string' && TOKEN_PARAMETER.test(redirectTokenParameter))
+  )
+    return undefined;
+  const settings: Settings = {
+    ordersUrl,
+    auth,
+    timeoutMs,
+    retries,
+    retryBaseDelayMs,
+    maxRetryAfterMs,
+    requestFields,
+    response,
+    redirectTokenParameter,
+  };
+  const paths = ORDER_FIELDS.map((f) => fieldPathOf(settings, f)).filter((p): p is string => p !== null);
+  if (paths.some((p, i) => paths.some((q, j) => j !== i && (q === p || q.startsWith(`${p}.`)))))
+    return undefined;
+  return worstCaseMs(settings) > MAX_PARTNER_BUDGET_MS ? undefined : settings;
 }

@@ -219,6 +219,8 @@ describe('zod schemas built at cold start', () => {
   const withoutSchemas = [
     'api-docs',
     'isp-jwks',
+    // Its form is one radio button, checked by hand; the http adapter reads its settings without zod.
+    'method-choice-page',
     'task-await-callback',
     'task-expire-order',
     'task-record-failure',
@@ -273,13 +275,9 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
    * isp-callback 5 (e164 and its two messages' lazy schemas; a message its readers leave loads them).
    */
   const loadedWhenNeeded: Record<string, string[]> = {
-    // The start call's body and Idempotency-Key; the http adapter's settings, parsed for an order it opens.
-    'identification-start': [
-      'lambdas/core/identification-request-schema.ts',
-      'lambdas/core/isp-http-settings.ts',
-    ],
-    // The {refId}; the http adapter's settings, which it carries but never parses.
-    'identification-data': ['lambdas/core/ref-id.ts', 'lambdas/core/isp-http-settings.ts'],
+    // The start call's body and Idempotency-Key.
+    'identification-start': ['lambdas/core/identification-request-schema.ts'],
+    'identification-data': ['lambdas/core/ref-id.ts'],
     'oauth-introspect': [
       'lambdas/core/introspection-request-schema.ts',
       'lambdas/core/order-token-claims-schema.ts',
@@ -602,6 +600,15 @@ describe('work a function does only where it is needed', () => {
       expect(await bundledModules(handler), handler).not.toContain('lambdas/core/introspection-schemas.ts');
     expect(await bundledModules('oauth-introspect')).toContain('lambdas/core/introspection-schemas.ts');
   }, 60_000);
+
+  it('no function carries the http adapter settings’ schema: the adapter reads the settings without zod (core/isp-http.ts), the configuration is validated with it', async () => {
+    expect(await holdersOf(['lambdas/core/isp-http-settings.ts'])).toEqual({
+      'lambdas/core/isp-http-settings.ts': [],
+    });
+    expect(await bundledModules('method-choice-page')).not.toContain('zod');
+    for (const handler of ['method-choice-page', 'identification-start'])
+      expect(await bundledModules(handler), handler).toContain('lambdas/adapters/isp/http-adapter.ts');
+  }, 180_000);
 
   it('api-docs carries no OpenAPI builder, no schema and no zod: it serves a document generated before it runs', async () => {
     const modules = await bundledModules('api-docs');

@@ -2,6 +2,7 @@
  * The generic HTTP adapter's pure parts: its settings, the mapped request body, reading the
  * partner's answer, the retry timing; and the adapter itself with a stubbed fetch and clock.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidEnvironment } from '../../lambdas/adapters/env.js';
 import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
@@ -12,6 +13,7 @@ import {
   MAX_PARTNER_BUDGET_MS,
   orderRequestBody,
   parseRetryAfter,
+  readHttpAdapterSettings,
   readOrderAnswer,
   resolvePointer,
   targetUrlWithToken,
@@ -121,6 +123,154 @@ describe('HttpAdapterSettings', () => {
     testIsp.clients = [{ clientId: 'demo-bank', scopes: ['srs/introspect'] }];
 
     expect(ServiceConfigSchema.safeParse(config).success).toBe(false);
+  });
+});
+
+describe('readHttpAdapterSettings (the adapter reads the settings of each order without zod)', () => {
+  /**
+   * Held exactly: it reads settings if and only if HttpAdapterSettings accepts them, and reads them
+   * as the schema returns them (defaults filled in, keys in the schema's order).
+   */
+  function heldExactly(value: unknown) {
+    const read = readHttpAdapterSettings(value);
+    const judged = HttpAdapterSettings.safeParse(value);
+    expect(read !== undefined, `read ${JSON.stringify(value)}`).toBe(judged.success);
+    if (read !== undefined) {
+      expect(read).toStrictEqual(judged.data);
+      expect(JSON.stringify(read)).toBe(JSON.stringify(judged.data));
+    }
+    return read;
+  }
+  const FULL = {
+    ...BASE,
+    timeoutMs: 3000,
+    retries: 1,
+    retryBaseDelayMs: 100,
+    maxRetryAfterMs: 1000,
+    requestFields: { firstName: 'person.givenName', lastName: 'person.familyName', orderToken: null },
+    response: { orderId: '/data/id', redirectUrl: '/data/links/0/href' },
+    redirectTokenParameter: 'ot',
+  };
+  /** Values near each setting's edges (the other types come from OTHER). */
+  const EDGES: Record<string, unknown[]> = {
+    ordersUrl: [
+      'https://p.example/o',
+      'http://127.0.0.1:9/o',
+      'http://localhost/o',
+      'http://p.example/o',
+      'https://u:p@p.example/o',
+      'not a url',
+      'ftp://p.example/',
+    ],
+    auth: [
+      { type: 'bearer', tokenEnv: 'T' },
+      { type: 'basic', usernameEnv: 'U_1', passwordEnv: 'P' },
+      { type: 'basic', usernameEnv: 'U' },
+      { type: 'bearer', tokenEnv: 'lower' },
+      { type: 'bearer', tokenEnv: 'T', x: 1 },
+      { type: 'bearer', tokenEnv: `T${'A'.repeat(127)}` },
+      { type: 'bearer', tokenEnv: `T${'A'.repeat(128)}` },
+      { type: 'other', tokenEnv: 'T' },
+      { tokenEnv: 'T' },
+    ],
+    timeoutMs: [100, 99, 10_000, 10_001, 5000.5, -1, Number.NaN, Number.POSITIVE_INFINITY],
+    retries: [0, 5, 6, -1, 1.5, 1e300],
+    retryBaseDelayMs: [0, 5000, 5001, 2.5],
+    maxRetryAfterMs: [0, 10_000, 10_001],
+    requestFields: [
+      {},
+      { refId: 'id', callbackUrl: null },
+      { firstName: 'a.b.c.d.e' },
+      { firstName: 'a.b.c.d.e.f' },
+      { firstName: 'x'.repeat(64) },
+      { firstName: 'x'.repeat(65) },
+      { firstName: '1x' },
+      { firstName: 'mobile' },
+      { firstName: 'person', lastName: 'person.name' },
+      { other: 'x' },
+      { firstName: 3 },
+    ],
+    response: [
+      {},
+      { orderId: '/id' },
+      { redirectUrl: '/a~1b/~0' },
+      { orderId: 'id' },
+      { orderId: '/~2' },
+      { x: '/x' },
+      { orderId: null },
+    ],
+    redirectTokenParameter: [null, 'token', '_t-1', 'x'.repeat(64), 'x'.repeat(65), '1t', '', 't.x'],
+  };
+  const OTHER: unknown[] = [3, '3', true, null, [], {}, ['x']];
+  /** Values each setting takes, for generated settings that the schema often accepts. */
+  const VALID: Record<string, unknown[]> = {
+    ordersUrl: ['https://p.example/o', 'http://127.0.0.1:9/o'],
+    auth: [BASE.auth, { type: 'basic', usernameEnv: 'U_1', passwordEnv: 'P' }],
+    timeoutMs: [100, 5000, 10_000],
+    retries: [0, 1, 2],
+    retryBaseDelayMs: [0, 200, 5000],
+    maxRetryAfterMs: [0, 2000, 10_000],
+    requestFields: [
+      {},
+      { refId: 'id', callbackUrl: null },
+      { firstName: 'person.givenName', lastName: 'person.familyName' },
+    ],
+    response: [{}, { orderId: '/id' }],
+    redirectTokenParameter: [null, 'token'],
+  };
+
+  it('reads the documented settings without the schema, the defaults filled in as the schema fills them', () => {
+    expect(heldExactly(BASE)).toStrictEqual(settings());
+    expect(heldExactly(FULL)).toStrictEqual(HttpAdapterSettings.parse(FULL));
+  });
+
+  it('is held to HttpAdapterSettings on every setting near its edges, present and absent', () => {
+    for (const [name, values] of Object.entries(EDGES)) {
+      for (const v of [...values, ...OTHER])
+        for (const base of [BASE, FULL]) heldExactly({ ...base, [name]: v });
+      const without: Record<string, unknown> = { ...FULL };
+      delete without[name];
+      heldExactly(without);
+    }
+    for (const v of [
+      ...OTHER,
+      JSON.parse('{"__proto__":{"a":1}}'),
+      { ...FULL, extra: 1 },
+      { ...FULL, constructor: 1 },
+    ])
+      heldExactly(v);
+    // Over the start call's budget: 3 × 10 s.
+    expect(heldExactly({ ...BASE, timeoutMs: 10_000, retries: 2 })).toBeUndefined();
+  });
+
+  it('is held to HttpAdapterSettings on generated settings (several settings near their edges at once)', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(
+        fc.record(
+          Object.fromEntries(
+            Object.entries(EDGES).map(([name, values]) => [
+              name,
+              fc.oneof(
+                { weight: 12, arbitrary: fc.constantFrom(...(VALID[name] as unknown[])) },
+                { weight: 2, arbitrary: fc.constantFrom(...values) },
+                { weight: 1, arbitrary: fc.constantFrom(...OTHER) },
+              ),
+            ]),
+          ),
+          { requiredKeys: [] },
+        ),
+        (value) => {
+          if (heldExactly(value) !== undefined) read += 1;
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(read).toBeGreaterThan(300);
+  });
+
+  it('leaves settings with a value present as undefined (which no stored configuration has)', () => {
+    expect(readHttpAdapterSettings({ ...BASE, retries: undefined })).toBeUndefined();
   });
 });
 

@@ -22,6 +22,7 @@ import {
   isRetryableStatus,
   orderRequestBody,
   parseRetryAfter,
+  readHttpAdapterSettings,
   readOrderAnswer,
   type HttpAdapterSettings as Settings,
   targetUrlWithToken,
@@ -57,12 +58,9 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
     name: HTTP_ADAPTER_NAME,
     async openOrder(input: OpenOrderInput): Promise<OpenedOrder> {
       const issuer = input.isp.issuer;
-      // The settings' schema (and zod) by import(): identification-data and the start call's lets-choose
-      // path carry this adapter but open no order with it.
-      const { HttpAdapterSettings } = await import('../../core/isp-http-settings.js');
-      const parsed = HttpAdapterSettings.safeParse(input.isp.settings);
-      if (!parsed.success) throw new Error(`The http adapter settings of ${issuer} are not valid`);
-      const s = parsed.data;
+      // Read as the settings' schema reads them, without zod (the configuration was validated with it).
+      const s = readHttpAdapterSettings(input.isp.settings);
+      if (!s) throw new Error(`The http adapter settings of ${issuer} are not valid`);
       const body = JSON.stringify(
         orderRequestBody(s, {
           refId: input.refId,
