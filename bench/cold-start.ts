@@ -20,7 +20,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { build, type Metafile } from 'esbuild';
 import { keys } from '../lambdas/adapters/dynamo/table-schema.js';
 import { aslHandlerNames } from '../lambdas/asl-tasks.js';
-import type { IspConfig } from '../lambdas/core/domain.js';
+import type { IspConfig, SpSetup } from '../lambdas/core/domain.js';
+import { sha256 } from '../lambdas/core/idempotency.js';
 import type { Order } from '../lambdas/core/order.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import { PAPER_START_BODY } from '../lambdas/http/white-paper.js';
@@ -289,8 +290,9 @@ function request(
   path: string,
   resource: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | null,
   pathParameters: Record<string, string> | null = null,
+  queryStringParameters: Record<string, string> | null = null,
 ): unknown {
   return {
     httpMethod: method,
@@ -298,7 +300,7 @@ function request(
     resource,
     headers: { host: 'srs.example.com', ...headers },
     pathParameters,
-    queryStringParameters: null,
+    queryStringParameters,
     requestContext: { requestId: 'bench-first-call' },
     isBase64Encoded: false,
     body,
@@ -312,11 +314,16 @@ const BENCH_PARTNER = 'Bench-ISP';
 const BENCH_PARTNER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 /** The order the bench partner reports on, opened with it and waiting for it (`initialized`). */
 const BENCH_ORDER_REF_ID = '6f0e9f57-3c8a-4d3e-9b1a-2f4c8e7d5a10';
+/** An order started without a method, whose person opens the choice page with the link's token. */
+const BENCH_CHOICE_REF_ID = '0d4c7b2e-8a1f-4e6d-b3c5-9f2a7e1d6c48';
+const BENCH_CHOICE_TOKEN = 'bench-method-choice-link-0123456789abcdef';
 
 /**
  * The items the stub endpoint answers a GetItem with (any other read finds nothing): the bench
  * partner's registration with its public key, as `config-items.ts` stores it, and the order it
- * reports on, as `order-items.ts` stores it (the GSI keys and expiry left out: no read here uses them).
+ * reports on, as `order-items.ts` stores it (the GSI keys and expiry left out: no read here uses them);
+ * for the method choice page, an order started without a method, its SP's setup, and the bench
+ * partner again as the catalogue (a Query of the `CATALOGUE` partition answers every item in it).
  */
 export function stubItems(): Record<string, unknown>[] {
   const at = new Date(Date.now() - 60_000).toISOString();
@@ -325,7 +332,7 @@ export function stubItems(): Record<string, unknown>[] {
     adapter: 'test-isp',
     loa: 3,
     jurisdictions: ['ZERTES'],
-    realtimeMethods: ['video'],
+    realtimeMethods: ['video', 'eid'],
     offlineMethods: [],
     offline: false,
     webflow: true,
@@ -340,7 +347,8 @@ export function stubItems(): Record<string, unknown>[] {
   };
   const order: Order = {
     refId: BENCH_ORDER_REF_ID,
-    clientId: 'bench-client',
+    // Not the client of the start call's first call in bundle-contents, which finds no setup.
+    clientId: 'bench-sp',
     issuer: BENCH_PARTNER,
     adapter: 'test-isp',
     method: 'video',
@@ -369,9 +377,41 @@ export function stubItems(): Record<string, unknown>[] {
     evidenceId: null,
     version: 2,
   };
+  const sp: SpSetup = {
+    clientId: order.clientId,
+    name: 'Bench SP',
+    methods: { [BENCH_PARTNER]: '*' },
+    jurisdictions: ['ZERTES'],
+    loas: [3],
+    // Video identification under ZertES is for financial intermediaries (core/catalogue.ts).
+    financialIntermediary: true,
+    amlContracts: [],
+    claimedIdentities: [],
+  };
+  const choosing: Order = {
+    ...order,
+    refId: BENCH_CHOICE_REF_ID,
+    issuer: null,
+    adapter: null,
+    method: null,
+    loa: null,
+    jurisdictions: [],
+    ispOrderId: null,
+    targetURL: null,
+    methodChoice: {
+      tokenHash: sha256(BENCH_CHOICE_TOKEN),
+      jurisdiction: null,
+      assuranceLevel: null,
+      expiresAt: order.expiresAt,
+    },
+    statuses: [{ status: 'created', date: at, reason: null, kind: null }],
+    version: 1,
+  };
   return [
     { ...keys.isp(isp.issuer), ...isp },
     { ...keys.order(order.refId), ...order },
+    { ...keys.spSetup(sp.clientId), ...sp },
+    { ...keys.order(choosing.refId), ...choosing },
   ];
 }
 
@@ -420,13 +460,25 @@ export function benchPartnerMessage(
  * answers 200: the redirect to the ready page). isp-callback, a partner's status event: the JWS
  * checked against the partner's registered key (the stub answers the registration, stubItems), its
  * `jti` remembered, its claims read, the order read (the stub answers it) and moved to
- * `waiting-for-doc`, 200. The start call (POST /api/identifications): the white paper's body and an
- * Idempotency-Key read by the zod-free readers (its Latin names without the Unicode name pattern),
- * then no SP setup for the caller at the stub, 403 — so that work moved from the start's import into
- * its first call shows. A function's floor makes its own calls (`{}`: one GetItem, a task token
+ * `waiting-for-doc`, 200. method-choice-page, the page the person opens from the SMS link (GET):
+ * the order found by its link's token, the SP's setup and the catalogue read (the stub answers them,
+ * stubItems), the bench partner's methods offered, 200. The start call (POST /api/identifications):
+ * the white paper's body and an Idempotency-Key read by the zod-free readers (its Latin names
+ * without the Unicode name pattern), then no SP setup for the caller at the stub, 403 — so that
+ * work moved from the start's import into its first call shows. A function's floor makes its own
+ * calls (`{}`: one GetItem, a task token
  * completed, …); the edge reference, for a function without AWS clients, the function's request.
  */
 export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
+  'method-choice-page': request(
+    'GET',
+    `/method-choice/${BENCH_CHOICE_REF_ID}`,
+    '/method-choice/{refId}',
+    {},
+    null,
+    { refId: BENCH_CHOICE_REF_ID },
+    { token: BENCH_CHOICE_TOKEN },
+  ),
   /** A getter: the partner message is signed when read (its `iat` now, a new `jti`). */
   get 'isp-callback'() {
     return benchPartnerMessage();
@@ -533,7 +585,8 @@ process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (c
  * An AWS endpoint for the first calls: every request (DynamoDB's JSON protocol) is answered with
  * `{}`, i.e. no item or a write done, so that the first invocation runs the SDK's whole request
  * path — serialise, sign, send, parse — with no network and no state; but a GetItem of one of
- * `items` (by default `stubItems()`: the bench partner and its order) answers that item.
+ * `items` (by default `stubItems()`) answers that item, and a Query of a partition (`PK = :pk`) the
+ * items in it.
  */
 export async function stubAwsEndpoint(
   items: readonly Record<string, unknown>[] = stubItems(),
@@ -544,12 +597,21 @@ export async function stubAwsEndpoint(
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       let answer = '{}';
-      if (String(req.headers['x-amz-target']).endsWith('.GetItem')) {
-        const { Key } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-          Key?: { PK?: { S?: string }; SK?: { S?: string } };
-        };
+      const target = String(req.headers['x-amz-target']);
+      const { Key, KeyConditionExpression, ExpressionAttributeValues } = JSON.parse(
+        Buffer.concat(chunks).toString('utf8') || '{}',
+      ) as {
+        Key?: { PK?: { S?: string }; SK?: { S?: string } };
+        KeyConditionExpression?: string;
+        ExpressionAttributeValues?: Record<string, { S?: string }>;
+      };
+      if (target.endsWith('.GetItem')) {
         const item = itemAt.get(`${Key?.PK?.S}\n${Key?.SK?.S}`);
         if (item) answer = JSON.stringify({ Item: marshall(item, { removeUndefinedValues: true }) });
+      } else if (target.endsWith('.Query') && KeyConditionExpression === 'PK = :pk') {
+        const found = items.filter((item) => item.PK === ExpressionAttributeValues?.[':pk']?.S);
+        const Items = found.map((item) => marshall(item, { removeUndefinedValues: true }));
+        answer = JSON.stringify({ Items, Count: Items.length, ScannedCount: Items.length });
       }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(answer);

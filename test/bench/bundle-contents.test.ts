@@ -742,6 +742,20 @@ globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (sources.in
   }, 60_000);
 });
 
+describe('the method choice page’s first call', () => {
+  it('the page the person opens (the bench’s GET, FIRST_CALLS) offers the SP’s methods of the stub’s catalogue, loading nothing', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      const page = await firstCall('method-choice-page', FIRST_CALLS['method-choice-page'], stub.url);
+      expect(page).toMatchObject({ evaluated: false, statusCode: 200 });
+      expect(page.body).toContain('value="video@Bench-ISP"');
+      expect(page.body).toContain('value="eid@Bench-ISP"');
+    } finally {
+      stub.server.close();
+    }
+  }, 60_000);
+});
+
 describe('the person pages', () => {
   it('the terms page carries no Powertools Metrics (accepting changes no status; the registration task counts)', async () => {
     const modules = await bundledModules('terms-page');
