@@ -100,7 +100,11 @@ export async function verifyIspMessage(
       ({ payload } = await compactVerify(compact, key, { algorithms: [header.alg as string] }));
       break;
     } catch (err) {
-      if (!(err instanceof errors.JOSEError) && !(err instanceof TypeError)) throw err;
+      // A key that cannot check this signature — jose's refusal, or WebCrypto's (a DOMException) for
+      // a registered key it cannot import (another curve, key_ops without verify) — is not this
+      // message's key: the next is tried, and none verifying is the 401 below, not a 500.
+      if (!(err instanceof errors.JOSEError) && !(err instanceof TypeError) && !(err instanceof DOMException))
+        throw err;
     }
   }
   if (!payload) throw notSignedByIssuer();

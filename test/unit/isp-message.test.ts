@@ -92,3 +92,28 @@ describe('verifyIspMessage when the jti cannot be recorded', () => {
     expect(error).toMatchObject({ status: 401, detail: 'This message (jti) was received before.' });
   });
 });
+
+describe('verifyIspMessage with a registered key it cannot use', () => {
+  /** Keys WebCrypto refuses to import for verifying (a DOMException, not a jose error). */
+  const unusable = () => [
+    { ...publicJwk, key_ops: ['sign'] },
+    { ...publicJwk, crv: 'P-384' },
+    { ...publicJwk, x: 'AAAA' },
+  ];
+
+  it('tries the next registered key instead of failing (a rotation with one bad entry still verifies)', async () => {
+    const claims = valid();
+    const withGood = { ...deps, keysOf: async () => [...unusable(), publicJwk] };
+    await expect(verifyIspMessage(await sign(claims), 'event', withGood)).resolves.toMatchObject({
+      jti: claims.jti,
+    });
+  });
+
+  it('answers 401 (not signed with a registered key) when no key can verify, not a 500', async () => {
+    const onlyBad = { ...deps, keysOf: async () => unusable() };
+    await expect(verifyIspMessage(await sign(valid()), 'event', onlyBad)).rejects.toMatchObject({
+      status: 401,
+      slug: 'isp-message-rejected',
+    });
+  });
+});
