@@ -23,6 +23,7 @@ import { aslHandlerNames } from '../lambdas/asl-tasks.js';
 import type { IspConfig, SpSetup } from '../lambdas/core/domain.js';
 import { sha256 } from '../lambdas/core/idempotency.js';
 import type { Order } from '../lambdas/core/order.js';
+import { IspConfigSchema } from '../lambdas/core/service-config.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import { PAPER_START_BODY } from '../lambdas/http/white-paper.js';
 import { handlerNames } from '../lambdas/routes.js';
@@ -327,24 +328,20 @@ const BENCH_CHOICE_TOKEN = 'bench-method-choice-link-0123456789abcdef';
  */
 export function stubItems(): Record<string, unknown>[] {
   const at = new Date(Date.now() - 60_000).toISOString();
-  const isp: IspConfig = {
+  // As the configuration holds a partner: the schema fills in what the bench leaves to its defaults.
+  const isp: IspConfig = IspConfigSchema.parse({
     issuer: BENCH_PARTNER,
     adapter: 'test-isp',
     loa: 3,
     jurisdictions: ['ZERTES'],
     realtimeMethods: ['video', 'eid'],
-    offlineMethods: [],
     offline: false,
     webflow: true,
-    operatorAssisted: true,
-    identificationData: [],
-    additionalData: [],
     defaultLocale: 'de',
     timeoutSeconds: 3600,
     orderValiditySeconds: 1800,
     keys: [{ ...BENCH_PARTNER_KEY.publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256' }],
-    settings: {},
-  };
+  });
   const order: Order = {
     refId: BENCH_ORDER_REF_ID,
     // Not the client of the start call's first call in bundle-contents, which finds no setup.
