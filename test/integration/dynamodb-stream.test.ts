@@ -13,6 +13,7 @@ import { EVENT_SOURCE_FUNCTIONS, type StreamSource } from '../../lambdas/event-s
 import { embeddedDocumentClient, startDynamo } from '../../local/dynamodb.js';
 import {
   LocalDynamoStream,
+  type OnFailureMessage,
   type StreamConsumerResult,
   type StreamRecord,
 } from '../../local/dynamodb-streams.js';
@@ -22,17 +23,6 @@ const TABLE = 'srs-stream-test';
 const FANOUT = EVENT_SOURCE_FUNCTIONS.find((f) => f.handler === 'webhook-fanout');
 const SOURCE = FANOUT?.source as StreamSource;
 const FUNCTION_ARN = 'arn:aws:lambda:local:000000000000:function:webhook-fanout';
-
-interface OnFailureMessage {
-  requestContext: { condition: string; approximateInvokeCount: number; functionArn: string };
-  responseContext: { statusCode: number; functionError?: string };
-  DDBStreamBatchInfo: {
-    startSequenceNumber: string;
-    endSequenceNumber: string;
-    batchSize: number;
-    streamArn: string;
-  };
-}
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
