@@ -13,6 +13,7 @@ import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import { prefixOf, type StageConfig } from './config.js';
 import type { QueueName } from './function-permissions.js';
 import { pascal } from './stateless-names.js';
@@ -120,6 +121,18 @@ export function createAlarms(
     }),
     'Webhook deliveries failed for good (or a stream batch could not be fanned out); see docs/webhooks.md.',
   );
+  // A change-feed discard whose metadata the on-failure queue refused (the queue deleted, its key
+  // disabled) is lost with no message anywhere: Lambda only counts it (AWS/Lambda
+  // DestinationDeliveryFailures, which also counts asynchronous invocations' destinations).
+  for (const { handler, source } of EVENT_SOURCE_FUNCTIONS) {
+    if (source.kind !== 'table-stream') continue;
+    const fn = deps.functions.get(handler) as nodejs.NodejsFunction;
+    alarm(
+      `${pascal(handler)}DestinationDeliveryFailures`,
+      fn.metric('DestinationDeliveryFailures', { period, statistic: 'Sum' }),
+      `Function ${handler} could not send discarded change-feed records to webhook-dead-letters: their webhooks are lost; see docs/webhooks.md.`,
+    );
+  }
   alarm(
     'FailedExecutionsQueueDepth',
     deps.failedExecutionsQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),

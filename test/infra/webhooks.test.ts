@@ -105,6 +105,19 @@ describe('webhook delivery in AWS', () => {
     });
   });
 
+  it('raises an alarm when the change feed cannot send a discarded record to the dead-letter queue', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'srs-prod-WebhookFanoutDestinationDeliveryFailures',
+      MetricName: 'DestinationDeliveryFailures',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('webhook-fanout') } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: Match.anyValue(),
+    });
+  });
+
   it('gives the functions that queue deliveries the queue URLs', () => {
     for (const handler of ['webhooks', 'webhook-fanout', 'webhook-deliver']) {
       const fn = resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function')[functionId(handler)];
