@@ -30,7 +30,8 @@ function httpAdapterSettingsSchema() {
   /** A field name in the partner's request body; dots make nested objects (`person.givenName`). */
   const fieldPath = z.string().check(
     z.regex(FIELD_PATH, {
-      error: 'Must be a field name, or dotted names for nested objects (at most 5 levels).',
+      error:
+        'Must be a field name, or dotted names for nested objects (at most 5 levels), none of them __proto__, constructor or prototype.',
     }),
   );
   /** RFC 6901 JSON pointer into the partner's answer. */

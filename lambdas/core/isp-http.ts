@@ -166,8 +166,13 @@ const hasOnly = (v: Fields, names: readonly string[]) => Object.keys(v).every((k
 const isWholeIn = (v: unknown, min: number, max: number): v is number =>
   Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
 const isEnvName = (v: unknown): v is string => typeof v === 'string' && ENV_VARIABLE_NAME.test(v);
-/** A field name in the partner's request body; dots make nested objects (at most 5 levels). */
-export const FIELD_PATH = /^[A-Za-z_][\w-]{0,63}(\.[A-Za-z_][\w-]{0,63}){0,4}$/;
+/**
+ * A field name in the partner's request body; dots make nested objects (at most 5 levels). No
+ * segment may be `__proto__`, `constructor` or `prototype`: the body is built by assigning along the
+ * path, and such a segment would write the person's data onto Object.prototype of the container.
+ */
+export const FIELD_PATH =
+  /^(?!(?:__proto__|constructor|prototype)(?:\.|$))[A-Za-z_][\w-]{0,63}(\.(?!(?:__proto__|constructor|prototype)(?:\.|$))[A-Za-z_][\w-]{0,63}){0,4}$/;
 /** An RFC 6901 JSON pointer into the partner's answer. */
 export const JSON_POINTER = /^(\/([^~/]|~[01])*)+$/;
 /** The name the order token is appended to the partner's redirect URL under. */

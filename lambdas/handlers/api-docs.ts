@@ -16,22 +16,17 @@ assertPublicBaseUrlConfigured();
 /**
  * The document as served, by the stage's routes and the addresses it names (its server, the token
  * endpoint): generated before the function runs (http/openapi-documents.ts), read and addressed by
- * the first request that asks for it, then served as is for the life of the container. An API
- * answers on one or two domains (execute-api's, a custom one); a few are kept.
+ * the first request that asks for it, then served as is. In Lambda the addresses are fixed for the
+ * container; they are compared per request because a local stack started later in the same process
+ * (tests) brings others.
  */
-const documents = new Map<string, string>();
-const MAX_DOCUMENTS = 4;
+let served: { key: string; document: string } | undefined;
 
 function openApiDocument(base: string, tokenUrl: string): string {
   const stage = requiredEnv('STAGE');
   const key = `${stage} ${base} ${tokenUrl}`;
-  let document = documents.get(key);
-  if (document === undefined) {
-    document = JSON.stringify(servedOpenApi(stage, base, tokenUrl));
-    if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
-    documents.set(key, document);
-  }
-  return document;
+  if (served?.key !== key) served = { key, document: JSON.stringify(servedOpenApi(stage, base, tokenUrl)) };
+  return served.document;
 }
 
 export const handler = httpHandler('api-docs', async (event) => {

@@ -29,6 +29,16 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
+/** Starts the feed and waits until the function has been handed `count` batches. */
+async function startUntilBatches(f: { start: () => void }, batches: unknown[], count: number) {
+  f.start();
+  await waitFor(
+    async () => batches.length,
+    (n) => n >= count,
+    { timeoutMs: 60_000 },
+  );
+}
+
 /** A table whose change feed goes to `invoke` with the fan-out's settings, on a clock the test moves. */
 async function feed(invoke: (records: StreamRecord[]) => Promise<StreamConsumerResult | undefined>) {
   const clock = { now: Date.parse('2026-11-30T12:00:00Z') };
@@ -186,12 +196,7 @@ describe('the change feed, for records its function keeps failing on', () => {
     });
     for (const refId of ['a', 'b', 'c']) await f.put(refId);
 
-    f.start();
-    await waitFor(
-      async () => batches.length,
-      (n) => n >= 2,
-      { timeoutMs: 60_000 },
-    );
+    await startUntilBatches(f, batches, 2);
 
     expect(batches).toEqual([
       ['a', 'b', 'c'],
@@ -208,12 +213,7 @@ describe('the change feed, for records its function keeps failing on', () => {
     });
     for (const refId of ['a', 'b']) await f.put(refId);
 
-    f.start();
-    await waitFor(
-      async () => batches.length,
-      (n) => n >= 2,
-      { timeoutMs: 60_000 },
-    );
+    await startUntilBatches(f, batches, 2);
 
     expect(batches).toEqual([
       ['a', 'b'],

@@ -75,11 +75,19 @@ describe('HttpAdapterSettings', () => {
       'a field under a name that is another’s object',
       { requestFields: { firstName: 'person', lastName: 'person.last' } },
     ],
+    ['a field path through __proto__', { requestFields: { firstName: '__proto__.polluted' } }],
+    ['a field path ending in constructor', { requestFields: { firstName: 'person.constructor' } }],
+    ['a field named prototype', { requestFields: { lastName: 'prototype' } }],
     ['a response pointer without a leading slash', { response: { orderId: 'id' } }],
     ['more waiting than fits in a start call', { timeoutMs: 10_000, retries: 3 }],
     ['an unknown setting', { proxy: 'http://proxy' }],
   ])('refuses %s', (_case, overrides) => {
     expect(HttpAdapterSettings.safeParse({ ...BASE, ...overrides }).success).toBe(false);
+  });
+
+  it('still takes names that merely contain the words (constructorName, my_prototype, __proto)', () => {
+    const requestFields = { firstName: 'person.constructorName', lastName: 'my_prototype', email: '__proto' };
+    expect(HttpAdapterSettings.safeParse({ ...BASE, requestFields }).success).toBe(true);
   });
 
   it('refuses a huge retry count by its bound, naming retries, without computing its waits', () => {

@@ -16,6 +16,7 @@ const LINK_FUNCTIONS = [
   'method-choice-page',
   'oauth-introspect',
   'task-send-terms-sms',
+  'terms-page',
   'test-isp-simulator',
 ];
 
