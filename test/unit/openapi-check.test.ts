@@ -1,0 +1,55 @@
+/**
+ * The deployment's guard against a stale OpenAPI document: api-docs' bundling hook runs
+ * `scripts/openapi-document.ts --check` before it copies the committed documents into the asset,
+ * and the check fails, naming the file, when a document is not what the schemas generate.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { afterBundlingCommands } from '../../lib/bundling.js';
+import { committedOpenApi, OPENAPI_SNAPSHOTS } from '../../scripts/openapi-document.js';
+
+const run = promisify(execFile);
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the committed documents in a folder of its own. */
+function copyOfTheDocuments(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'srs-openapi-'));
+  dirs.push(dir);
+  for (const { file } of OPENAPI_SNAPSHOTS) copyFileSync(file, join(dir, basename(file)));
+  return dir;
+}
+
+const check = (dir: string) =>
+  run('npx', ['--no-install', 'tsx', 'scripts/openapi-document.ts', '--check', dir], { encoding: 'utf8' });
+
+describe('the OpenAPI check of the bundling', () => {
+  it('runs before api-docs’ files are copied, from the project root, and for no other function', () => {
+    const commands = afterBundlingCommands('api-docs', '/project', '/asset');
+
+    expect(commands[0]).toBe("(cd '/project' && npx --no-install tsx scripts/openapi-document.ts --check)");
+    expect(commands.slice(1).every((c) => c.startsWith('mkdir -p ') || c.startsWith('cp '))).toBe(true);
+    expect(afterBundlingCommands('verify', '/project', '/asset')).toEqual([]);
+  });
+
+  it('passes the committed documents as they are', async () => {
+    await expect(check(copyOfTheDocuments())).resolves.toMatchObject({ stderr: '' });
+  }, 60_000);
+
+  it('fails on a document changed by one character, naming it', async () => {
+    const dir = copyOfTheDocuments();
+    const { file } = OPENAPI_SNAPSHOTS[0] as (typeof OPENAPI_SNAPSHOTS)[number];
+    writeFileSync(join(dir, basename(file)), committedOpenApi(file).replace('"openapi"', '"openAPI"'));
+
+    await expect(check(dir)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`${file}: not what the schemas and the route table generate`),
+    });
+  }, 60_000);
+});
