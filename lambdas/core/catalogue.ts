@@ -5,6 +5,7 @@
  */
 import type { ProvidersQuery } from './catalogue-schemas.js';
 import {
+  ISSUER_MAX,
   type IspConfig,
   isIssuerName,
   isSafeText,
@@ -15,6 +16,7 @@ import {
   type ProviderView,
   type SpSetup,
 } from './domain.js';
+import { fitsLength } from './text-length.js';
 
 export interface ProviderFilters {
   issuer?: string | undefined;
@@ -40,8 +42,8 @@ export function wellFormedProvidersQuery(
     if (typeof value !== 'string') return undefined;
     switch (name) {
       case 'issuer':
-        // catalogue-fields.ts issuerName: safe text of 1 to 100 characters, then the name's pattern.
-        if (value.length > 100 || !isSafeText(value) || !isIssuerName(value)) return undefined;
+        // catalogue-fields.ts issuerName: safe text of 1 to ISSUER_MAX code points, then the name's pattern.
+        if (!fitsLength(value, ISSUER_MAX) || !isSafeText(value) || !isIssuerName(value)) return undefined;
         query.issuer = value;
         break;
       case 'jurisdiction': {

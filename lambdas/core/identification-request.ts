@@ -37,8 +37,8 @@ export function wellFormedIdempotencyHeader(
 export const STATE_MAX = 512;
 /** The longest redirect URL (what browsers and proxies carry safely). */
 export const REDIRECT_URL_MAX = 2048;
-export const REDIRECT_URL_HTTPS = 'Must use https (http is allowed for localhost only).';
-export const REDIRECT_URL_CREDENTIALS = 'Must not contain a user name or password.';
+const REDIRECT_URL_HTTPS = 'Must use https (http is allowed for localhost only).';
+const REDIRECT_URL_CREDENTIALS = 'Must not contain a user name or password.';
 
 /**
  * Why the SP's redirect URL, parsed, is refused, or undefined when it is not: https, or http to

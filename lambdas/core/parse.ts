@@ -36,7 +36,7 @@ export interface TwoStepRule<T, I = Readonly<Record<string, unknown>>> {
 }
 
 /** What a two-step rule made of an input: its value, or the schema's refusal (as zod's safeParse answers). */
-export type TwoStepResult<T> = { success: true; data: T } | { success: false; error: z.core.$ZodError };
+type TwoStepResult<T> = { success: true; data: T } | { success: false; error: z.core.$ZodError };
 
 /**
  * An input through a two-step rule, without throwing: the value `wellFormed` read, else the schema's

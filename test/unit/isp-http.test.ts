@@ -467,6 +467,15 @@ describe('the http adapter with a stubbed partner', () => {
     expect(calls()).toBe(3);
   });
 
+  it('refuses settings its reader declines before calling the partner (a stored configuration that no longer reads)', async () => {
+    const { adapter, calls } = stub([ok]);
+
+    await expect(adapter.openOrder(input({ ordersUrl: 'http://partner.example/orders' }))).rejects.toThrow(
+      'The http adapter settings of Partner-X are not valid',
+    );
+    expect(calls()).toBe(0);
+  });
+
   it('fails with a configuration error, not a partner error, when the secret variable is unset', async () => {
     vi.stubEnv('PARTNER_TOKEN', '');
     const adapter = createHttpAdapter({ fetch: async () => ok() });
