@@ -38,8 +38,33 @@ export interface IspMessageDeps {
   keysOf(issuer: string): Promise<JWK[]>;
   /** Records the jti; throws (any error) if it was seen before. */
   rememberJti(issuer: string, jti: string, until: Date): Promise<void>;
+  /**
+   * Told when a registered key of the issuer cannot check a signature at all (it is skipped): the
+   * partner gets the usual 401, the operator has to learn why (the function logs it).
+   */
+  onUnusableKey?: (key: UnusableKey) => void;
   now?: () => Date;
 }
+
+/** Which registered key could not be used and why — never the key itself, the message or its claims. */
+export interface UnusableKey {
+  issuer: string;
+  /** The key's position among the issuer's registered keys. */
+  keyIndex: number;
+  kid: string | undefined;
+  /** The algorithm of the message it was to check. */
+  alg: string;
+  errorName: string;
+  errorCode: string | undefined;
+}
+
+const stringCodeOf = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** The algorithm a key of this type signs with here (a registered key need not name its `alg`). */
+const ALG_OF_KTY: Record<string, string> = { EC: 'ES256', RSA: 'RS256' };
 
 const unauthorized = (detail: string) =>
   new Problem({ status: 401, slug: 'isp-message-rejected', title: 'ISP message rejected', detail });
@@ -85,18 +110,23 @@ export async function verifyIspMessage(
   // The issuer picks the keys; the signature then has to prove it.
   const claimedIssuer = decodePayloadUnverified(compact).iss;
   if (typeof claimedIssuer !== 'string' || claimedIssuer === '') throw invalid('The iss claim is missing.');
-  const keys = (await deps.keysOf(claimedIssuer)).filter(
-    (k) =>
-      (header.kid === undefined || k.kid === header.kid) && (k.alg === undefined || k.alg === header.alg),
-  );
+  const keys = (await deps.keysOf(claimedIssuer))
+    .map((jwk, keyIndex) => ({ jwk, keyIndex }))
+    .filter(
+      ({ jwk }) =>
+        (header.kid === undefined || jwk.kid === header.kid) &&
+        (jwk.alg ?? ALG_OF_KTY[jwk.kty ?? ''] ?? header.alg) === header.alg,
+    );
   // One answer for an unknown issuer, a key id it does not have and a bad signature: a caller must
   // not learn which issuers are registered, nor which key ids they use.
   if (keys.length === 0) throw notSignedByIssuer();
 
   let payload: Uint8Array | undefined;
-  for (const jwk of keys) {
+  for (const { jwk, keyIndex } of keys) {
+    let importing = true;
     try {
       const key = await importJWK(jwk, header.alg);
+      importing = false;
       ({ payload } = await compactVerify(compact, key, { algorithms: [header.alg as string] }));
       break;
     } catch (err) {
@@ -105,6 +135,17 @@ export async function verifyIspMessage(
       // message's key: the next is tried, and none verifying is the 401 below, not a 500.
       if (!(err instanceof errors.JOSEError) && !(err instanceof TypeError) && !(err instanceof DOMException))
         throw err;
+      // A signature that does not verify (a JOSEError from the check) is the message's fault; a key
+      // that cannot be imported or cannot verify at all (too short, wrong usages) is the operator's.
+      if (importing || !(err instanceof errors.JOSEError))
+        deps.onUnusableKey?.({
+          issuer: claimedIssuer,
+          keyIndex,
+          kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
+          alg: header.alg as string,
+          errorName: err.name,
+          errorCode: stringCodeOf(err),
+        });
     }
   }
   if (!payload) throw notSignedByIssuer();

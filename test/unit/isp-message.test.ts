@@ -2,10 +2,11 @@
  * The claim checks of partner messages that the HTTP tests do not reach one by one: a critical
  * header, and missing or malformed iss, iat, jti and refId — each a 400 that records no jti.
  */
+import { generateKeyPairSync, sign as signWith } from 'node:crypto';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
+import { type UnusableKey, verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
 
 let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let publicJwk: JWK;
@@ -115,5 +116,78 @@ describe('verifyIspMessage with a registered key it cannot use', () => {
       status: 401,
       slug: 'isp-message-rejected',
     });
+  });
+
+  it('tells which registered keys it could not use (position, kid, the error’s name), not their material', async () => {
+    const told: UnusableKey[] = [];
+    const withGood = {
+      ...deps,
+      keysOf: async () => [{ ...unusable()[0], kid: 'rotated-out' }, ...unusable().slice(1), publicJwk],
+      onUnusableKey: (key: UnusableKey) => told.push(key),
+    };
+
+    await verifyIspMessage(await sign(valid()), 'event', withGood);
+
+    expect(told).toStrictEqual([
+      {
+        issuer: 'Test-ISP',
+        keyIndex: 0,
+        kid: 'rotated-out',
+        alg: 'ES256',
+        errorName: 'SyntaxError',
+        errorCode: undefined,
+      },
+      {
+        issuer: 'Test-ISP',
+        keyIndex: 1,
+        kid: undefined,
+        alg: 'ES256',
+        errorName: 'DataError',
+        errorCode: undefined,
+      },
+      {
+        issuer: 'Test-ISP',
+        keyIndex: 2,
+        kid: undefined,
+        alg: 'ES256',
+        errorName: 'DataError',
+        errorCode: undefined,
+      },
+    ]);
+  });
+
+  it('does not call a key unusable because the signature is not its own, nor one for another algorithm', async () => {
+    const told: UnusableKey[] = [];
+    const other = await generateKeyPair('ES256', { extractable: true });
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    const keys = [{ ...(await exportJWK(other.publicKey)) }, { ...(await exportJWK(rsa.publicKey)) }];
+    const wrongKeys = {
+      ...deps,
+      keysOf: async () => keys,
+      onUnusableKey: (key: UnusableKey) => told.push(key),
+    };
+
+    await expect(verifyIspMessage(await sign(valid()), 'event', wrongKeys)).rejects.toMatchObject({
+      status: 401,
+    });
+    expect(told).toStrictEqual([]);
+  });
+
+  it('tells of an RSA key too short to verify RS256 (jose refuses it only at the check)', async () => {
+    const told: UnusableKey[] = [];
+    const { privateKey: rsaPrivate, publicKey: rsaPublic } = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+    });
+    // jose will not sign with it either: the JWS is made with node:crypto (RS256 is RSASSA-PKCS1-v1_5).
+    const input = `${b64({ alg: 'RS256', typ: 'isp-event+jwt' })}.${b64(valid())}`;
+    const jws = `${input}.${signWith('sha256', Buffer.from(input), rsaPrivate).toString('base64url')}`;
+    const shortKey = {
+      ...deps,
+      keysOf: async () => [rsaPublic.export({ format: 'jwk' }) as JWK],
+      onUnusableKey: (key: UnusableKey) => told.push(key),
+    };
+
+    await expect(verifyIspMessage(jws, 'event', shortKey)).rejects.toMatchObject({ status: 401 });
+    expect(told).toMatchObject([{ keyIndex: 0, alg: 'RS256', errorName: 'TypeError' }]);
   });
 });
