@@ -205,16 +205,14 @@ export function secondsEnvMs(name: 'VERIFY_COUNT_FLUSH_SECONDS' | 'CONFIG_CACHE_
 }
 
 /**
- * The service's own address (no trailing slash), where the links it hands out point: the terms
- * link, the OpenAPI document's server, redirects, the order tokens' issuer. Every function is given
- * it (lib/function-environment.ts; the stack resolves a custom domain or the stage URL, the local
- * stack its own address): a missing one is a broken deployment, not a cue to trust the Host header.
+ * The service's own address, PUBLIC_BASE_URL without a trailing slash: where the links it hands out
+ * point (the terms link, the OpenAPI document's server, redirects, the order tokens' issuer). Throws
+ * InvalidEnvironment, naming the variable, when it is missing or not an http(s) URL. Every function
+ * is given it (lib/function-environment.ts; the stack resolves a custom domain or the stage URL, the
+ * local stack its own address): a missing one is a broken deployment, not a cue to trust the Host
+ * header. The functions that hand out links call it at cold start, so that such a deployment fails
+ * there, and again wherever they need the address (read when asked for, as every variable here).
  */
-export function publicBaseUrlEnv(): string {
+export function requiredPublicBaseUrl(): string {
   return requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, '');
-}
-
-/** PUBLIC_BASE_URL is set and valid: called at cold start by the functions that hand out links. */
-export function assertPublicBaseUrlConfigured(): void {
-  publicBaseUrlEnv();
 }

@@ -4,14 +4,13 @@
  * that renders it (http/api-reference.ts).
  */
 
-import { assertPublicBaseUrlConfigured, optionalEnv, requiredEnv } from '../adapters/env.js';
+import { optionalEnv, requiredEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { problems } from '../core/problems.js';
 import { referenceCsp, referenceFile, referencePage } from '../http/api-reference.js';
 import { html, httpHandler, jsonText } from '../http/handler.js';
 import { servedOpenApi } from '../http/openapi-documents.js';
-import { publicBaseUrl } from '../http/request.js';
 
-assertPublicBaseUrlConfigured();
+requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
 
 /**
  * The document as served, by the stage's routes and the addresses it names (its server, the token
@@ -30,7 +29,7 @@ function openApiDocument(base: string, tokenUrl: string): string {
 }
 
 export const handler = httpHandler('api-docs', async (event) => {
-  const base = publicBaseUrl();
+  const base = requiredPublicBaseUrl();
   const tokenUrl = optionalEnv('TOKEN_URL', `${base}/oauth2/token`);
   if (event.resource === '/openapi.json') {
     return jsonText(200, openApiDocument(base, tokenUrl), { 'Cache-Control': 'public, max-age=300' });

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { assertPublicBaseUrlConfigured, optionalEnv } from '../adapters/env.js';
+import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { ServiceUnavailable } from '../adapters/service-api-client.js';
 import { type Journey, journeyStage, SIGNATURE_NEEDS } from '../core/demo-portal.js';
 import {
@@ -37,9 +37,9 @@ import {
 } from '../http/demo-portal-pages.js';
 import { offeredGroups, PortalNotSetUp, service, verifyAnswer } from '../http/demo-portal-service.js';
 import { type HttpResult, httpHandler } from '../http/handler.js';
-import { isCrossSite, publicBaseUrl } from '../http/request.js';
+import { isCrossSite } from '../http/request.js';
 
-assertPublicBaseUrlConfigured();
+requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
 
 // ---------------------------------------------------------------- the pages
 
@@ -118,7 +118,7 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
       ...(issuer && method ? { issuer, method } : {}),
       jurisdiction: need.jurisdiction,
       assuranceLevel: need.loa,
-      redirectUrl: `${publicBaseUrl()}/demo-portal/status`,
+      redirectUrl: `${requiredPublicBaseUrl()}/demo-portal/status`,
     },
     `demo-portal-${attempt}`,
   );

@@ -1,14 +1,14 @@
 /** POST /api/identifications/{refId}/terms-sms — the SP asks for the terms SMS again (rate limited). */
 
 import { orderTableStores } from '../adapters/aws-clients.js';
-import { assertPublicBaseUrlConfigured, optionalEnv } from '../adapters/env.js';
+import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { httpHandler, json } from '../http/handler.js';
 import { refIdPath } from '../http/ref-id-path.js';
-import { callerClientId, pathParamsTwoStep, publicBaseUrl } from '../http/request.js';
+import { callerClientId, pathParamsTwoStep } from '../http/request.js';
 import { resendTermsSms } from '../usecases/terms-sms.js';
 
-assertPublicBaseUrlConfigured();
+requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
 
 const deps = {
   repository: orderTableStores(),
@@ -18,5 +18,8 @@ const deps = {
 export const handler = httpHandler('identification-resend-sms', async (event) => {
   const clientId = callerClientId(event);
   const { refId } = await pathParamsTwoStep(event, refIdPath);
-  return json(202, await resendTermsSms({ ...deps, publicBaseUrl: publicBaseUrl() }, clientId, refId));
+  return json(
+    202,
+    await resendTermsSms({ ...deps, publicBaseUrl: requiredPublicBaseUrl() }, clientId, refId),
+  );
 });

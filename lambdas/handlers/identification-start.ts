@@ -1,7 +1,7 @@
 /** POST /api/identifications — start an identification; answers the URL to send the person to. */
 
 import { partnerOrderTableStores } from '../adapters/aws-clients.js';
-import { assertPublicBaseUrlConfigured, requiredEnv } from '../adapters/env.js';
+import { requiredEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { buildMetricsAtColdStart, identificationStarted } from '../adapters/metrics.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
@@ -13,10 +13,10 @@ import {
 } from '../core/identification-request.js';
 import { parseTwoStepOrThrow, type TwoStepRule } from '../core/parse.js';
 import { headerOf, httpHandler, json } from '../http/handler.js';
-import { callerClientId, jsonBodyTwoStep, publicBaseUrl } from '../http/request.js';
+import { callerClientId, jsonBodyTwoStep } from '../http/request.js';
 import { startIdentification } from '../usecases/start-identification.js';
 
-assertPublicBaseUrlConfigured();
+requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
 assertOrderTokenKeysConfigured(true);
 
 // It counts on nearly every call: the metrics instance is built at cold start (adapters/metrics.ts).
@@ -51,7 +51,7 @@ export const handler = httpHandler('identification-start', async (event) => {
     clientId,
     request,
     idempotencyKey,
-    serviceBaseUrl: publicBaseUrl(),
+    serviceBaseUrl: requiredPublicBaseUrl(),
   });
   if (!result.replayed) identificationStarted(request);
   return json(result.statusCode, result.body, {

@@ -7,7 +7,7 @@
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { methodChoiceTableStores } from '../adapters/aws-clients.js';
-import { assertPublicBaseUrlConfigured } from '../adapters/env.js';
+import { requiredPublicBaseUrl } from '../adapters/env.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
@@ -16,10 +16,10 @@ import { METHOD_CHOICE_PAGE, type MethodOption, optionLabel, optionValue } from 
 import { Problem, problems } from '../core/problems.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { formBody, isCrossSite, publicBaseUrl } from '../http/request.js';
+import { formBody, isCrossSite } from '../http/request.js';
 import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
 
-assertPublicBaseUrlConfigured();
+requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
 assertOrderTokenKeysConfigured(true);
 
 const deps = {
@@ -109,7 +109,7 @@ export const handler = httpHandler('method-choice-page', async (event) => {
         refId,
         token,
         value: submittedMethod(event),
-        serviceBaseUrl: publicBaseUrl(),
+        serviceBaseUrl: requiredPublicBaseUrl(),
       });
       return html(
         303,

@@ -9,7 +9,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createAccessTokenVerifier } from '../adapters/access-token.js';
 import { introspectionTableStores } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
-import { assertPublicBaseUrlConfigured, optionalEnv, requiredEnv } from '../adapters/env.js';
+import { optionalEnv, requiredEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { assertOrderTokenKeysConfigured, orderTokenPublicJwks } from '../adapters/order-token-keys.js';
 import { looksLikeOrderToken, verifyOrderToken } from '../adapters/order-token-verifier.js';
 import { type IntrospectionRequest, wellFormedIntrospectionRequest } from '../core/introspection.js';
@@ -17,10 +17,10 @@ import { currentStatus } from '../core/order.js';
 import { safeParseTwoStep, type TwoStepRule, toFieldErrors } from '../core/parse.js';
 import { Problem } from '../core/problems.js';
 import { httpHandler, json } from '../http/handler.js';
-import { callerClientId, formBody, publicBaseUrl } from '../http/request.js';
+import { callerClientId, formBody } from '../http/request.js';
 import { introspectToken } from '../usecases/introspect-token.js';
 
-assertPublicBaseUrlConfigured();
+requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
 
 const ACCESS_TOKEN_ISSUER = requiredEnv('ACCESS_TOKEN_ISSUER');
 const verifyAccessToken = createAccessTokenVerifier({
@@ -90,7 +90,7 @@ async function introspectionForm(event: APIGatewayProxyEvent): Promise<Introspec
 export const handler = httpHandler('oauth-introspect', async (event) => {
   const clientId = callerClientId(event);
   const { token } = await introspectionForm(event);
-  const serviceIssuer = publicBaseUrl();
+  const serviceIssuer = requiredPublicBaseUrl();
   const answer = await introspectToken(
     {
       isOrderToken: looksLikeOrderToken,

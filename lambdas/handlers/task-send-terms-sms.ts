@@ -1,7 +1,7 @@
 /** State machine task: send the SMS with the single-use terms link, once per order. */
 
 import { orderTableStores } from '../adapters/aws-clients.js';
-import { optionalEnv, publicBaseUrlEnv } from '../adapters/env.js';
+import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { taskHandler } from '../http/task.js';
@@ -10,7 +10,7 @@ import { sendTermsSms } from '../usecases/terms-sms.js';
 const deps = {
   repository: orderTableStores(),
   sms: new SnsSmsSender(snsClient(), optionalEnv('SMS_SENDER_ID')),
-  publicBaseUrl: publicBaseUrlEnv(),
+  publicBaseUrl: requiredPublicBaseUrl(),
 };
 
 export const handler = taskHandler(

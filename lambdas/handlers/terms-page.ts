@@ -10,7 +10,7 @@
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { termsTableStores } from '../adapters/aws-clients.js';
-import { assertPublicBaseUrlConfigured } from '../adapters/env.js';
+import { requiredPublicBaseUrl } from '../adapters/env.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import { Problem } from '../core/problems.js';
 import { type TermsPageText, termsPageText } from '../core/terms.js';
@@ -22,7 +22,7 @@ import { acceptableFormBody, isCrossSite } from '../http/request.js';
 import { acceptTerms, openTermsLink } from '../usecases/terms-acceptance.js';
 
 // The Origin check of the acceptance POST compares against it (isCrossSite).
-assertPublicBaseUrlConfigured();
+requiredPublicBaseUrl();
 
 // No metrics: accepting the terms changes no status (the registration task does, and counts it).
 const deps = { repository: termsTableStores(), callbacks: new TaskCallbacks(sfnClient()) };

@@ -12,7 +12,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { JWK } from 'jose';
 import { orderTableStores } from '../adapters/aws-clients.js';
-import { assertPublicBaseUrlConfigured, requiredEnv } from '../adapters/env.js';
+import { requiredEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { testIspAdapter } from '../adapters/isp/test-isp-adapter.js';
 import { type IspMessageKind, signIspMessage } from '../adapters/isp-message.js';
 import { currentStatus, isOpened, type OpenedOrder } from '../core/order.js';
@@ -27,7 +27,7 @@ import {
   resolvePerson,
 } from '../core/test-isp.js';
 import { html, httpHandler, json } from '../http/handler.js';
-import { formBody, jsonBody, publicBaseUrl, singleFormFields } from '../http/request.js';
+import { formBody, jsonBody, singleFormFields } from '../http/request.js';
 import {
   type DeliveryRow,
   defineIdentityPage,
@@ -37,7 +37,7 @@ import {
   resultPage,
 } from '../http/test-isp-pages.js';
 
-assertPublicBaseUrlConfigured();
+requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
 
 const repository = orderTableStores();
 /**
@@ -170,7 +170,7 @@ async function submitForm(event: APIGatewayProxyEvent, order: OpenedOrder) {
   }
   const { status, reason, ...person } = parsed.data;
   const now = new Date();
-  const baseUrl = publicBaseUrl();
+  const baseUrl = requiredPublicBaseUrl();
   const delivery = await deliver(order, planMessages(order, status, person, now, reason), baseUrl);
   const reread = await repository.getOrder(order.refId);
   const after = reread && isOpened(reread) ? reread : order;
@@ -205,7 +205,7 @@ async function submitApi(event: APIGatewayProxyEvent) {
   const now = new Date();
   const person = resolvePerson(order, request.person, now);
   const messages = planMessages(order, request.status, person, now, request.reason);
-  const delivery = await deliver(order, messages, publicBaseUrl());
+  const delivery = await deliver(order, messages, requiredPublicBaseUrl());
   if (delivery.unreachable) {
     throw problems.badGateway(
       `The service's ISP callback could not be reached (${delivery.unreachable}); ${delivery.delivered.length} of ${messages.length} messages were delivered.`,

@@ -5,12 +5,13 @@
 
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { requiredPublicBaseUrl } from '../adapters/env.js';
 import { type Journey, wellFormedJourney } from '../core/demo-portal.js';
 import { safeParseTwoStep, type TwoStepRule, toFieldErrors } from '../core/parse.js';
 import type * as z from '../core/zod.js';
 import { type FieldErrors, messagePage, STATUS_POLL_SCRIPT } from './demo-portal-pages.js';
 import { HTML_CSP, type HttpResult, headerOf, html } from './handler.js';
-import { acceptableFormBody, publicBaseUrl, singleFormFields } from './request.js';
+import { acceptableFormBody, singleFormFields } from './request.js';
 
 const COOKIE = 'srs_demo_portal';
 const COOKIE_MAX_AGE_SECONDS = 24 * 3600;
@@ -27,7 +28,7 @@ const PORTAL_CSP = HTML_CSP.replace("form-action 'self'", "form-action 'self' ht
 
 /** The portal's own path, e.g. /demo-portal or /test/demo-portal behind an API Gateway stage. */
 export function portalBase(): string {
-  return `${new URL(publicBaseUrl()).pathname.replace(/\/$/, '')}/demo-portal`;
+  return `${new URL(requiredPublicBaseUrl()).pathname.replace(/\/$/, '')}/demo-portal`;
 }
 
 /**
@@ -63,7 +64,7 @@ export async function readJourney(event: APIGatewayProxyEvent): Promise<Journey 
 }
 
 export function journeyCookie(journey: Journey): string {
-  const secure = publicBaseUrl().startsWith('https://') ? '; Secure' : '';
+  const secure = requiredPublicBaseUrl().startsWith('https://') ? '; Secure' : '';
   const value = Buffer.from(JSON.stringify(journey)).toString('base64url');
   return `${COOKIE}=${value}; Path=${portalBase()}; Max-Age=${COOKIE_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
 }

@@ -2,7 +2,7 @@
  * The service, as the demo portal (an SP) calls it: through the public API, server side, with the
  * portal's own OAuth client credentials.
  */
-import { optionalEnv, requiredEnv } from '../adapters/env.js';
+import { optionalEnv, requiredEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { ServiceApiClient, ServiceUnavailable } from '../adapters/service-api-client.js';
 import {
   type CatalogueEntry,
@@ -11,7 +11,6 @@ import {
   type Signer,
   verifyRequestFor,
 } from '../core/demo-portal.js';
-import { publicBaseUrl } from './request.js';
 
 /** No client credentials for the portal in this deployment (e.g. a configuration without its SP). */
 export class PortalNotSetUp extends Error {}
@@ -26,7 +25,7 @@ export function service(): ServiceApiClient {
   const clientSecret = optionalEnv('DEMO_PORTAL_CLIENT_SECRET');
   if (!clientId || !clientSecret) throw new PortalNotSetUp();
   const settings = {
-    apiBaseUrl: publicBaseUrl(),
+    apiBaseUrl: requiredPublicBaseUrl(),
     tokenUrl: requiredEnv('TOKEN_URL'),
     clientId,
     clientSecret,

@@ -1,6 +1,6 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { publicBaseUrlEnv } from '../adapters/env.js';
+import { requiredPublicBaseUrl } from '../adapters/env.js';
 import { parseOrThrow, parseTwoStepOrThrow, type TwoStepRule } from '../core/parse.js';
 import { Problem, problems } from '../core/problems.js';
 import type * as z from '../core/zod.js';
@@ -149,7 +149,7 @@ export function isCrossSite(event: APIGatewayProxyEvent): boolean {
   } catch {
     return true;
   }
-  return host !== headerOf(event, 'host') && host !== new URL(publicBaseUrl()).host;
+  return host !== headerOf(event, 'host') && host !== new URL(requiredPublicBaseUrl()).host;
 }
 
 /** The query parameters, each given once: a parameter given twice is an error rather than a guess. */
@@ -213,6 +213,3 @@ export function negotiateJson(event: APIGatewayProxyEvent, vendorTypes: string[]
   }
   throw problems.notAcceptable(`Acceptable media types: ${offered.join(', ')}.`);
 }
-
-/** The service's own address, PUBLIC_BASE_URL (adapters/env.ts): where the links it hands out point. */
-export const publicBaseUrl = (): string => publicBaseUrlEnv();
