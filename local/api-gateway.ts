@@ -336,16 +336,21 @@ export class LocalApiGateway {
       }
     }
     headers['X-Forwarded-Proto'] = 'http';
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
+    // Collected in a Map and made objects with Object.fromEntries (own data properties, as Lambda's
+    // JSON.parse of the event makes them): a parameter named `__proto__` or `constructor` is a name
+    // like any other, not a look-up into Object.prototype.
+    const multiQueryMap = new Map<string, string[]>();
     if (req.url.search)
       for (const [k, v] of req.url.searchParams) {
-        query[k] = v;
-        const values = multiQuery[k];
+        const values = multiQueryMap.get(k);
         if (values) values.push(v);
-        else multiQuery[k] = [v];
+        else multiQueryMap.set(k, [v]);
       }
-    const hasQuery = Object.keys(query).length > 0;
+    const query: Record<string, string> = Object.fromEntries(
+      [...multiQueryMap].map(([k, values]) => [k, values[values.length - 1] as string]),
+    );
+    const multiQuery: Record<string, string[]> = Object.fromEntries(multiQueryMap);
+    const hasQuery = multiQueryMap.size > 0;
     const now = new Date();
     const binary = !isText(req.headers['content-type']);
     return {

@@ -134,4 +134,34 @@ describe('the API Gateway emulation, called in process', () => {
     expect(empty.statusCode).toBe(200);
     expect(parsed(empty.body)).toEqual(parsed(none.body));
   });
+
+  it('hands a query parameter named like an Object.prototype member to the function as any other (was a 502)', async () => {
+    // Found by probing: `?__proto__=x` or `?constructor=1` made the emulation's query map look up
+    // Object.prototype's member and fail (TypeError, 502 integration failure) before the function.
+    // API Gateway hands them on as ordinary names, so the function refuses them as unknown fields.
+    const auth = { authorization: `Bearer ${token}` };
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const providers = await stack.gateway.handle(
+        request('GET', `/api/providers?${name}=1`, { headers: auth }),
+      );
+      expect(providers.statusCode, name).toBe(400);
+      expect(parsed(providers.body), name).toMatchObject({
+        errors: [{ field: name, message: 'Unknown field.' }],
+      });
+
+      const usage = await stack.gateway.handle(request('GET', `/api/usage?${name}=1`, { headers: auth }));
+      expect(usage.statusCode, name).toBe(400);
+
+      // verify reads no query: the parameter changes nothing.
+      const verify = await stack.gateway.handle(
+        request('POST', `/api/verify?${name}=1`, { json: verifyBody('gn=Hans, sn=Muster') }),
+      );
+      expect(verify.statusCode, name).toBe(200);
+    }
+    const repeated = await stack.gateway.handle(
+      request('GET', '/api/providers?constructor=1&constructor=2', { headers: auth }),
+    );
+    expect(repeated.statusCode).toBe(400);
+    expect(JSON.stringify(parsed(repeated.body))).toContain('Given more than once.');
+  });
 });
