@@ -17,9 +17,10 @@ export const PARTNER_SCOPES = [SCOPES.introspect] as const;
 
 /**
  * The characters free text never contains, as members of a character class: C0/C1 controls, format
- * characters (bidi overrides, zero-width tricks), line and paragraph separators.
+ * characters (bidi overrides, zero-width tricks), line and paragraph separators, and lone surrogates
+ * (`\\p{Cs}` under the `u` flag: half a pair is no character, and UTF-8 cannot carry it).
  */
-export const UNSAFE_CHARACTERS = '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}';
+export const UNSAFE_CHARACTERS = '\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}';
 /**
  * Free text: none of UNSAFE_CHARACTERS (the pattern's `source` is what the OpenAPI document shows).
  * Built on first use (unicode-pattern.ts); printable ASCII and Latin-1 but the soft hyphen (a format

@@ -194,6 +194,7 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
     ['a line feed in lastName', paperStartBody({ lastName: 'Mus\nter' }), 'lastName'],
     ['a bidi override in lastName', paperStartBody({ lastName: 'Muster\u202Egnp.exe' }), 'lastName'],
     ['a zero-width space in firstName', paperStartBody({ firstName: 'Ha\u200Bns' }), 'firstName'],
+    ['a lone surrogate in state', paperStartBody({ state: 'order-7\uD800' }), 'state'],
     [
       'SQL injection in lastName',
       paperStartBody({ lastName: "Robert'); DROP TABLE Students;--" }),

@@ -357,6 +357,56 @@ describe('ISP callback security', () => {
       expect(await orderState(refId)).toEqual(before);
     }
 
+    // Found by probing: a lone surrogate (\ud800 in the JSON text) is no character at all, yet the
+    // free-text rule let it through, so a person was registered under a family name no certificate's
+    // DN can carry (UTF-8 has no encoding for it).
+    it('refuses free text with a lone surrogate in an event or evidence, each field named', async () => {
+      await expectFieldErrors(
+        'event',
+        (refId) => ({ refId, event: 'waiting-for-doc', reason: 'bad\ud800' }),
+        [['reason', 'Must not contain control or format characters.']],
+      );
+      await expectFieldErrors(
+        'evidence',
+        (refId) => {
+          const evidence = evidenceFor({ mobile: MOBILE, method: 'test' }, { familyName: 'M\udc00ller' });
+          const { verification, claims } = evidence.verified_claims;
+          const [document] = verification.evidence;
+          return {
+            refId,
+            evidence: {
+              ...evidence,
+              vetter: '\ud83dOperator',
+              verified_claims: {
+                verification: {
+                  ...verification,
+                  evidence: [
+                    {
+                      ...document,
+                      document_details: { ...document?.document_details, document_number: 'C12\ud800' },
+                    },
+                  ],
+                },
+                claims: { ...claims, place_of_birth: { locality: 'Bern\udfff' } },
+              },
+            },
+          };
+        },
+        [
+          ['evidence.vetter', 'Must not contain control or format characters.'],
+          [
+            'evidence.verified_claims.verification.evidence.0.document_details.document_number',
+            'Must not contain control or format characters.',
+          ],
+          ['evidence.verified_claims.claims.family_name', 'Must not contain control or format characters.'],
+          [
+            'evidence.verified_claims.claims.place_of_birth.locality',
+            'Must not contain control or format characters.',
+          ],
+        ],
+      );
+    });
+
     it('refuses an event with invalid fields, each named', () =>
       expectFieldErrors('event', () => ({ refId: 'not-a-uuid', event: 'started', reason: 'bad\u0007' }), [
         ['refId', 'Invalid UUID'],
