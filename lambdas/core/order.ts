@@ -127,6 +127,15 @@ export function currentStatus(order: Pick<Order, 'statuses'>): Status {
   return last.status;
 }
 
+/**
+ * Whether the order waits for the person to accept the terms: the evidence is in, the terms SMS went
+ * out, and no acceptance is recorded. The acceptance is recorded at once; the status turns only when
+ * the state machine has written the registration, so the status alone does not say it.
+ */
+export function awaitsTermsAcceptance(order: Order): boolean {
+  return currentStatus(order) === 'data-ready' && Boolean(order.termsSms) && !order.acceptance;
+}
+
 export function isFinal(status: Status): boolean {
   return FINAL_STATUSES.includes(status);
 }

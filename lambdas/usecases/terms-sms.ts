@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { OrderNotFound, TransientError } from '../core/errors.js';
 import { sha256 } from '../core/idempotency.js';
-import { currentStatus, type Order } from '../core/order.js';
+import { awaitsTermsAcceptance, type Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import { TERMS_LINK_SECONDS, termsSmsText } from '../core/terms.js';
 import { orderOfClient } from './order-access.js';
@@ -21,7 +21,23 @@ export interface TermsSmsDeps extends Omit<OrderMutationDeps, 'repository'> {
   publicBaseUrl: string;
 }
 
-async function sendTermsLink(deps: TermsSmsDeps, order: Order, validSeconds: number): Promise<Order> {
+const notAwaitingTerms = () =>
+  problems.conflict(
+    'The terms SMS can be resent only while the identification waits for acceptance.',
+    'not-awaiting-terms',
+  );
+
+/**
+ * Creates a link, points the order at it and sends it. `stillWanted` is checked on the order as the
+ * pointer is written: an order that no longer wants a link (the person accepted meanwhile) gets
+ * none, and nothing is sent.
+ */
+async function sendTermsLink(
+  deps: TermsSmsDeps,
+  order: Order,
+  validSeconds: number,
+  stillWanted: (order: Order) => boolean = () => true,
+): Promise<Order> {
   const now = clock(deps);
   const token = randomBytes(32).toString('base64url');
   const tokenHash = sha256(token);
@@ -34,10 +50,17 @@ async function sendTermsLink(deps: TermsSmsDeps, order: Order, validSeconds: num
     expiresAt,
   });
   // The order points at the new link before the SMS leaves, so the link works the moment it arrives.
-  await mutateOrder(deps.repository, order.refId, (o) => ({
-    save: bump(o, { termsSms: { sentAt: null, expiresAt, tokenHash, count: (o.termsSms?.count ?? 0) + 1 } }),
-    result: undefined,
-  }));
+  const { result: pointed } = await mutateOrder(deps.repository, order.refId, (o) =>
+    stillWanted(o)
+      ? {
+          save: bump(o, {
+            termsSms: { sentAt: null, expiresAt, tokenHash, count: (o.termsSms?.count ?? 0) + 1 },
+          }),
+          result: true,
+        }
+      : { result: false },
+  );
+  if (!pointed) throw notAwaitingTerms();
   const link = `${deps.publicBaseUrl}/terms/${token}`;
   try {
     await deps.sms.send(order.person.mobile, termsSmsText(order.person.language, link, expiresAt));
@@ -71,12 +94,7 @@ export const RESEND_LIMIT_PER_HOUR = 3;
 /** The SP asks for the SMS again: a new link replaces the old one. */
 export async function resendTermsSms(deps: TermsSmsDeps, clientId: string, refId: string) {
   const order = await orderOfClient(deps.repository, refId, clientId);
-  if (currentStatus(order) !== 'data-ready' || !order.termsSms) {
-    throw problems.conflict(
-      'The terms SMS can be resent only while the identification waits for acceptance.',
-      'not-awaiting-terms',
-    );
-  }
+  if (!awaitsTermsAcceptance(order) || !order.termsSms) throw notAwaitingTerms();
   const now = clock(deps);
   const windowStart = Math.floor(now.getTime() / 3_600_000);
   const count = await deps.repository.incrementCounter(
@@ -90,6 +108,6 @@ export async function resendTermsSms(deps: TermsSmsDeps, clientId: string, refId
     throw problems.tooManyRequests(Math.max(1, retryAfter));
   }
   const remaining = Math.floor((Date.parse(order.termsSms.expiresAt) - now.getTime()) / 1000);
-  const saved = await sendTermsLink(deps, order, Math.max(3600, remaining));
+  const saved = await sendTermsLink(deps, order, Math.max(3600, remaining), awaitsTermsAcceptance);
   return { refId, sentAt: saved.termsSms?.sentAt, expiresAt: saved.termsSms?.expiresAt };
 }

@@ -3,8 +3,8 @@
  * language; the SP may have it resent, at most three times an hour.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openTermsLink } from '../../lambdas/usecases/terms-acceptance.js';
-import { RESEND_LIMIT_PER_HOUR } from '../../lambdas/usecases/terms-sms.js';
+import { openTermsLink, acceptTerms as recordAcceptance } from '../../lambdas/usecases/terms-acceptance.js';
+import { RESEND_LIMIT_PER_HOUR, resendTermsSms } from '../../lambdas/usecases/terms-sms.js';
 import { acceptTerms, evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
 import { expectProblem } from '../support/problems.js';
 import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
@@ -187,6 +187,77 @@ describe('resending the terms SMS', () => {
     expectProblem(refused, 429, 'too-many-requests', 'Too many requests');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(linksTo('+41796660005')).toHaveLength(1 + RESEND_LIMIT_PER_HOUR);
+  });
+
+  // Found by probing a resend beside the person's acceptance: the acceptance is recorded on the order
+  // at once, the status follows when the state machine has written the registration. In between the
+  // resend sent a fresh link (202) for terms already accepted — an SMS paid for, and a link that
+  // only says "already accepted".
+  it('refuses once the acceptance is recorded, before the registration turns the status (409, no SMS)', async () => {
+    const mobile = '+41796660007';
+    const { refId, link } = await awaitingTerms(mobile);
+    // The acceptance as the terms page records it, the state machine not yet told.
+    const held = { succeed: async () => false, fail: async () => false };
+    await recordAcceptance(
+      { repository: stack().repository, callbacks: held },
+      new URL(link).pathname.split('/')[2] as string,
+    );
+    const status = await call<{ statuses: { status: string }[] }>(
+      stack(),
+      'GET',
+      `/api/identifications/${refId}`,
+      {
+        token,
+      },
+    );
+    expect(status.body.statuses.at(-1)?.status).toBe('data-ready');
+
+    expectProblem(
+      await call(stack(), 'POST', `/api/identifications/${refId}/terms-sms`, { token }),
+      409,
+      'not-awaiting-terms',
+      'Conflict',
+    );
+    expect(linksTo(mobile)).toEqual([link]);
+  });
+
+  it('sends nothing when the acceptance lands between the resend’s check and its new link', async () => {
+    const mobile = '+41796660008';
+    const { refId, link } = await awaitingTerms(mobile);
+    const repository = stack().repository;
+    const held = { succeed: async () => false, fail: async () => false };
+    const sent: string[] = [];
+    // The resend counts itself after reading the order: the person accepts right then.
+    const racing = Object.create(repository, {
+      incrementCounter: {
+        value: async (...args: Parameters<typeof repository.incrementCounter>) => {
+          await recordAcceptance(
+            { repository, callbacks: held },
+            new URL(link).pathname.split('/')[2] as string,
+          );
+          return repository.incrementCounter(...args);
+        },
+      },
+    }) as typeof repository;
+
+    await expect(
+      resendTermsSms(
+        {
+          repository: racing,
+          sms: {
+            send: async (to: string) => {
+              sent.push(to);
+              return { messageId: 'm' };
+            },
+          },
+          publicBaseUrl: stack().baseUrl,
+        },
+        'demo-portal',
+        refId,
+      ),
+    ).rejects.toMatchObject({ status: 409, slug: 'not-awaiting-terms' });
+    expect(sent).toEqual([]);
+    expect((await repository.getOrder(refId))?.acceptance).toBeDefined();
   });
 
   it('refuses while the order does not wait for the terms (409), and for another SP (404)', async () => {
