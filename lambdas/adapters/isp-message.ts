@@ -2,19 +2,13 @@
  * Messages from identification partners: compact JWS (RFC 7515) signed with a key registered for
  * that partner. Checks: an algorithm allow-list (ES256, RS256 — never `none` or HMAC, so a public
  * key can never be used as an HMAC secret), the signature against the claimed issuer's keys only,
- * `iat` within ±5 minutes, and a `jti` never seen before.
+ * `iat` within ±5 minutes, and a `jti` never seen before. The JWS itself is checked by
+ * compact-jws.ts (WebCrypto, as jose checked it, without jose in isp-callback's bundle).
  */
-import {
-  compactVerify,
-  decodeProtectedHeader,
-  errors,
-  importJWK,
-  type JWK,
-  type JWSHeaderParameters,
-  SignJWT,
-} from 'jose';
+import type { JWK } from 'jose';
 import { Problem } from '../core/problems.js';
 import { isTransientAwsError } from './aws-errors.js';
+import { decodeProtectedHeader, signCompact, UnusableKeyError, verifiedPayload } from './compact-jws.js';
 
 export const ISP_ALGORITHMS = ['ES256', 'RS256'] as const;
 export const IAT_WINDOW_SECONDS = 300;
@@ -58,11 +52,6 @@ export interface UnusableKey {
   errorCode: string | undefined;
 }
 
-const stringCodeOf = (err: unknown): string | undefined => {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-};
-
 /** The algorithm a key of this type signs with here (a registered key need not name its `alg`). */
 const ALG_OF_KTY: Record<string, string> = { EC: 'ES256', RSA: 'RS256' };
 
@@ -94,13 +83,10 @@ export async function verifyIspMessage(
   if (compact.length > 64 * 1024 || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(compact)) {
     throw invalid('Expected a compact JWS.');
   }
-  let header: JWSHeaderParameters;
-  try {
-    header = decodeProtectedHeader(compact);
-  } catch {
-    throw invalid('The JWS header is not readable.');
-  }
-  if (!ISP_ALGORITHMS.includes(header.alg as (typeof ISP_ALGORITHMS)[number])) {
+  const header = decodeProtectedHeader(compact);
+  if (!header) throw invalid('The JWS header is not readable.');
+  const alg = header.alg as (typeof ISP_ALGORITHMS)[number];
+  if (!ISP_ALGORITHMS.includes(alg)) {
     throw unauthorized(`Algorithm ${String(header.alg)} is not accepted; use ES256 or RS256.`);
   }
   if (header.typ !== undefined && header.typ !== ISP_MESSAGE_TYPES[kind]) {
@@ -123,29 +109,23 @@ export async function verifyIspMessage(
 
   let payload: Uint8Array | undefined;
   for (const { jwk, keyIndex } of keys) {
-    let importing = true;
     try {
-      const key = await importJWK(jwk, header.alg);
-      importing = false;
-      ({ payload } = await compactVerify(compact, key, { algorithms: [header.alg as string] }));
-      break;
+      payload = await verifiedPayload(compact, jwk, alg);
+      if (payload) break;
     } catch (err) {
-      // A key that cannot check this signature — jose's refusal, or WebCrypto's (a DOMException) for
-      // a registered key it cannot import (another curve, key_ops without verify) — is not this
-      // message's key: the next is tried, and none verifying is the 401 below, not a 500.
-      if (!(err instanceof errors.JOSEError) && !(err instanceof TypeError) && !(err instanceof DOMException))
-        throw err;
-      // A signature that does not verify (a JOSEError from the check) is the message's fault; a key
-      // that cannot be imported or cannot verify at all (too short, wrong usages) is the operator's.
-      if (importing || !(err instanceof errors.JOSEError))
-        deps.onUnusableKey?.({
-          issuer: claimedIssuer,
-          keyIndex,
-          kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
-          alg: header.alg as string,
-          errorName: err.name,
-          errorCode: stringCodeOf(err),
-        });
+      // A registered key that cannot check this signature at all (another curve, key_ops without
+      // verify, a private key, too short) is not this message's key: the next is tried, and none
+      // verifying is the 401 below, not a 500. It is the operator's to mend, so it is told (with
+      // the error jose named for it); a signature that is simply not the key's is not.
+      if (!(err instanceof UnusableKeyError)) throw err;
+      deps.onUnusableKey?.({
+        issuer: claimedIssuer,
+        keyIndex,
+        kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
+        alg,
+        errorName: err.refusal.name,
+        errorCode: err.refusal.code,
+      });
     }
   }
   if (!payload) throw notSignedByIssuer();
@@ -177,22 +157,28 @@ export async function verifyIspMessage(
   return claims as IspMessageClaims;
 }
 
-/** Signs a message as a partner does (the Test-ISP simulator, tests, the partner docs' examples). */
+/**
+ * Signs a message as a partner does (the Test-ISP simulator, tests, the partner docs' examples):
+ * the header and claims jose's SignJWT wrote (test/unit/compact-jws-parity.test.ts).
+ */
 export async function signIspMessage(
   kind: IspMessageKind,
   claims: Omit<IspMessageClaims, 'iat' | 'jti'> & { iat?: number; jti?: string },
   privateJwk: JWK,
 ): Promise<string> {
   const alg = privateJwk.alg ?? (privateJwk.kty === 'EC' ? 'ES256' : 'RS256');
-  const key = await importJWK(privateJwk, alg);
+  if (!ISP_ALGORITHMS.includes(alg as (typeof ISP_ALGORITHMS)[number]))
+    throw new Error(`Partner messages are signed with ES256 or RS256, not ${alg}`);
   const { iat, jti, ...rest } = claims;
-  return new SignJWT(rest)
-    .setProtectedHeader({
-      alg,
+  const issuedAt = iat ?? Math.floor(Date.now() / 1000);
+  if (!Number.isFinite(issuedAt)) throw new TypeError('The iat claim must be a finite number');
+  return signCompact(
+    {
+      alg: alg as (typeof ISP_ALGORITHMS)[number],
       typ: ISP_MESSAGE_TYPES[kind],
       ...(privateJwk.kid ? { kid: privateJwk.kid } : {}),
-    })
-    .setIssuedAt(iat ?? Math.floor(Date.now() / 1000))
-    .setJti(jti ?? crypto.randomUUID())
-    .sign(key);
+    },
+    { ...rest, iat: issuedAt, jti: jti ?? crypto.randomUUID() },
+    privateJwk,
+  );
 }

@@ -503,6 +503,16 @@ describe('Node built-in modules', () => {
     expect(withJose).toEqual(['oauth-introspect']);
   }, 60_000);
 
+  it('the functions that verify or sign partner messages carry no jose (compact-jws.ts on WebCrypto does)', async () => {
+    const withJose: string[] = [];
+    for (const handler of ['isp-callback', 'test-isp-simulator']) {
+      const modules = await bundledModules(handler);
+      expect(modules, handler).toContain('lambdas/adapters/compact-jws.ts');
+      if (modules.includes('jose')) withJose.push(handler);
+    }
+    expect(withJose).toEqual([]);
+  }, 60_000);
+
   /** The floor file (bench/floors/) of a function with these AWS SDK packages; the edge reference without. */
   const FLOOR_OF_CLIENTS: Record<string, string> = {
     '': 'edge',
