@@ -43,7 +43,9 @@ function sharedResponses(route: RouteDefinition, op: Operation): Record<string, 
   if (route.method === 'POST') {
     shared['413'] = problem('The request body is too large.');
     if (op.request || op.requestSchema) {
-      shared['415'] = problem(`The body is not ${op.requestMediaType ?? 'application/json'}.`);
+      shared['415'] = problem(
+        `The body is not ${op.requestMediaType ?? 'application/json'}, or is sent with a Content-Encoding.`,
+      );
     }
   }
   shared['429'] = problem('Too many requests (the API’s throttle).', RETRY_AFTER);

@@ -59,6 +59,12 @@ export function readBody(
   if (!rule.mediaType.test(headerOf(event, 'content-type') ?? '')) {
     throw problems.unsupportedMediaType(rule.mediaTypeHint);
   }
+  // API Gateway passes a compressed body on as it came (no request decompression is enabled): say
+  // so, rather than answer that the bytes are not JSON (RFC 9110 §15.5.16).
+  const encoding = headerOf(event, 'content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    throw problems.unsupportedMediaType('Send the body uncompressed: Content-Encoding is not supported.');
+  }
   const text = event.isBase64Encoded
     ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
     : (event.body ?? '');

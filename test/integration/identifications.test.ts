@@ -3,6 +3,7 @@
  * request and answers, hostile input (refused with a 400 naming the field, and nothing written),
  * and Idempotency-Key semantics, including concurrent retries.
  */
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack.js';
@@ -329,6 +330,41 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
 
     expectProblem(res, 415, 'unsupported-media-type', 'Unsupported media type');
     expect(await tableKeys()).toEqual(before);
+  });
+
+  // Found by probing: a compressed body was read as text and answered "not valid JSON" (400), which
+  // sends an SP with a compressing HTTP client looking for a syntax error that is not there. API
+  // Gateway passes the bytes on as they came (the API enables no request decompression).
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ])(
+    'refuses a body sent with Content-Encoding %s with 415 naming the header, storing nothing',
+    async (encoding, compress) => {
+      const before = await tableKeys();
+
+      const res = await fetch(`${stack().baseUrl}${IDENTIFICATIONS}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${portalToken}`,
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+        },
+        body: compress(Buffer.from(JSON.stringify(paperStartBody()))),
+      });
+
+      const problem = { status: res.status, headers: res.headers, body: await res.json(), text: '' };
+      expectProblem(problem, 415, 'unsupported-media-type', 'Unsupported media type');
+      expect(problem.body.detail).toBe('Send the body uncompressed: Content-Encoding is not supported.');
+      expect(await tableKeys()).toEqual(before);
+    },
+  );
+
+  it('takes a body marked Content-Encoding: identity as it is', async () => {
+    const res = await start(paperStartBody(), { headers: { 'content-encoding': 'identity' } });
+
+    expect(res.status).toBe(201);
   });
 
   it('lists every invalid field of one request, not only the first, each with the rule’s message', async () => {
