@@ -31,6 +31,11 @@ export interface GatewayRequest {
   method: string;
   url: URL;
   headers: IncomingMessage['headers'];
+  /**
+   * Each header's lines, as sent (Node's `headersDistinct`): the event's `multiValueHeaders`, which
+   * API Gateway fills from the request's lines. Without it, a header counts as one line.
+   */
+  distinctHeaders?: IncomingMessage['headersDistinct'];
   body: Buffer;
   sourceIp: string;
 }
@@ -332,7 +337,7 @@ export class LocalApiGateway {
         multiValueHeaders[k] = v;
       } else {
         headers[k] = v;
-        multiValueHeaders[k] = [v];
+        multiValueHeaders[k] = req.distinctHeaders?.[k] ?? [v];
       }
     }
     headers['X-Forwarded-Proto'] = 'http';

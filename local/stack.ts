@@ -485,7 +485,14 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
 
   // API Gateway
   const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
-  const out = await s.gateway.handle({ method, url, headers: req.headers, body, sourceIp });
+  const out = await s.gateway.handle({
+    method,
+    url,
+    headers: req.headers,
+    distinctHeaders: req.headersDistinct,
+    body,
+    sourceIp,
+  });
   send(res, out.statusCode, out.headers, out.body);
 }
 

@@ -12,8 +12,8 @@ import {
   wellFormedStartRequest,
 } from '../core/identification-request.js';
 import { parseTwoStepOrThrow, type TwoStepRule } from '../core/parse.js';
-import { headerOf, httpHandler, json } from '../http/handler.js';
-import { callerClientId, jsonBodyTwoStep } from '../http/request.js';
+import { httpHandler, json } from '../http/handler.js';
+import { callerClientId, jsonBodyTwoStep, singleHeaderOf } from '../http/request.js';
 import { startIdentification } from '../usecases/start-identification.js';
 
 requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
@@ -44,7 +44,7 @@ const idempotencyHeader: TwoStepRule<{ 'Idempotency-Key'?: string | undefined }>
 export const handler = httpHandler('identification-start', async (event) => {
   const clientId = callerClientId(event);
   const { 'Idempotency-Key': idempotencyKey } = await parseTwoStepOrThrow(idempotencyHeader, {
-    'Idempotency-Key': headerOf(event, 'idempotency-key'),
+    'Idempotency-Key': singleHeaderOf(event, 'Idempotency-Key'),
   });
   const request = await jsonBodyTwoStep(event, startRequest);
   const result = await startIdentification(deps, {

@@ -83,7 +83,8 @@ function parametersFor(route: RouteDefinition, op: Operation, components: Record
       name: 'Idempotency-Key',
       in: 'header',
       required: false,
-      description: 'Retries with the same key and body get the first answer and open no second order.',
+      description:
+        'Retries with the same key and body get the first answer and open no second order. Sent once: a key given in two header lines is a 400.',
       schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
     });
   }

@@ -16,6 +16,22 @@ export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: str
   return undefined;
 }
 
+/**
+ * A header the request must carry at most once, by the lines API Gateway hands on in
+ * `multiValueHeaders` (`headers` holds one of them): given twice it is an error rather than a guess.
+ */
+export function singleHeaderOf(
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>,
+  name: string,
+): string | undefined {
+  const wanted = name.toLowerCase();
+  const lines = event.multiValueHeaders ?? {};
+  let count = 0;
+  for (const k in lines) if (k.toLowerCase() === wanted) count += lines[k]?.length ?? 0;
+  if (count > 1) throw problems.validation([{ field: name, message: 'Given more than once.' }]);
+  return headerOf(event, name);
+}
+
 /** The caller's well-formed `X-Correlation-Id`, else API Gateway's request id. */
 export function correlationIdOf(event: APIGatewayProxyEvent): string {
   const fromHeader = headerOf(event, 'x-correlation-id');

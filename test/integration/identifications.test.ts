@@ -3,6 +3,7 @@
  * request and answers, hostile input (refused with a 400 naming the field, and nothing written),
  * and Idempotency-Key semantics, including concurrent retries.
  */
+import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -354,12 +355,52 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
         body: compress(Buffer.from(JSON.stringify(paperStartBody()))),
       });
 
-      const problem = { status: res.status, headers: res.headers, body: await res.json(), text: '' };
+      const problem = {
+        status: res.status,
+        headers: res.headers,
+        body: (await res.json()) as Problem,
+        text: '',
+      };
       expectProblem(problem, 415, 'unsupported-media-type', 'Unsupported media type');
       expect(problem.body.detail).toBe('Send the body uncompressed: Content-Encoding is not supported.');
       expect(await tableKeys()).toEqual(before);
     },
   );
+
+  // Found by probing: two Idempotency-Key header lines were taken as one key ("a, b" locally; API
+  // Gateway hands the function the last line alone), so a retry through a proxy that adds its own
+  // key was silently a different request. A key given twice is refused, as a repeated query parameter is.
+  it('refuses an Idempotency-Key given in two header lines with 400 naming it, storing nothing', async () => {
+    const before = await tableKeys();
+    const body = JSON.stringify(paperStartBody());
+
+    const answer = await new Promise<{ status: number; body: Problem }>((resolve, reject) => {
+      const req = httpRequest(
+        `${stack().baseUrl}${IDENTIFICATIONS}`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${portalToken}`,
+            'content-type': 'application/json',
+            'idempotency-key': ['retry-1', 'proxy-2'],
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => {
+            text += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Problem }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'Given more than once.' }]);
+    expect(await tableKeys()).toEqual(before);
+  });
 
   it('takes a body marked Content-Encoding: identity as it is', async () => {
     const res = await start(paperStartBody(), { headers: { 'content-encoding': 'identity' } });
