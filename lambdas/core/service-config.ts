@@ -7,6 +7,7 @@ import { DEFAULT_SP_SCOPES, JURISDICTIONS, METHOD_NAME, PARTNER_SCOPES } from '.
 import { claimedIdentityId } from './fields.js';
 import { secretVariablesOf } from './isp-http.js';
 import { HttpAdapterSettings } from './isp-http-settings.js';
+import { PartnerKeysSchema } from './partner-keys.js';
 import { PriceSheetSchema } from './price-sheet.js';
 import { DEFAULT_TERMS_OF_USE } from './terms-of-use.js';
 import { TermsOfUseSchema } from './terms-of-use-schema.js';
@@ -43,8 +44,8 @@ export const IspConfigSchema = /* @__PURE__ */ z.define(() =>
     defaultLocale: z._default(z.string(), 'en'),
     timeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
     orderValiditySeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
-    /** Public keys (JWK) this partner signs its callbacks with. */
-    keys: z._default(z.array(z.record(z.string(), z.unknown())), []),
+    /** Public keys (JWK, ES256 or RS256) this partner signs its callbacks with; checked in partner-keys.ts. */
+    keys: z._default(PartnerKeysSchema, []),
     /** Adapter-specific settings (e.g. the partner's API URL for the generic HTTP adapter). */
     settings: z._default(z.record(z.string(), z.unknown()), {}),
     /** The partner's OAuth clients (Cognito app clients in AWS). */

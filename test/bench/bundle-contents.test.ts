@@ -616,9 +616,17 @@ describe('work a function does only where it is needed', () => {
     expect(await bundledModules('oauth-introspect')).toContain('lambdas/core/introspection-schemas.ts');
   }, 60_000);
 
-  it('no function carries the http adapter settings’ schema: the adapter reads the settings without zod (core/isp-http.ts), the configuration is validated with it', async () => {
-    expect(await holdersOf(['lambdas/core/isp-http-settings.ts'])).toEqual({
+  it('no function carries the configuration’s schemas: the http adapter reads its settings without zod (core/isp-http.ts), a partner’s keys are checked when registered (core/partner-keys.ts), not per message', async () => {
+    expect(
+      await holdersOf([
+        'lambdas/core/isp-http-settings.ts',
+        'lambdas/core/partner-keys.ts',
+        'lambdas/core/service-config.ts',
+      ]),
+    ).toEqual({
       'lambdas/core/isp-http-settings.ts': [],
+      'lambdas/core/partner-keys.ts': [],
+      'lambdas/core/service-config.ts': [],
     });
     expect(await bundledModules('method-choice-page')).not.toContain('zod');
     for (const handler of ['method-choice-page', 'identification-start'])

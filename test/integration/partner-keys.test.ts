@@ -1,13 +1,19 @@
 /**
- * A partner's registered keys on the embedded stack: a key that cannot be used (written straight
- * into the table, as one stored before the registration checks or gone bad since) is skipped with
- * the usual 401, and the function logs a warning that names the key — never its material, the
- * message or its claims.
+ * A partner's registered keys on the embedded stack. Registering (`npm run admin -- seed`) refuses a
+ * key the message check could not use, naming it, and writes nothing. A key that cannot be used
+ * anyway (written straight into the table, as one stored before these checks) is skipped with the
+ * usual 401, and the function logs a warning that names the key — never its material, the message
+ * or its claims.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { signIspMessage } from '../../lambdas/adapters/isp-message.js';
 import { toIspConfig } from '../../lambdas/core/service-config.js';
+import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
+import { runAdmin, tableEnv } from '../support/admin.js';
 import { postJws, testIspKey } from '../support/isp.js';
 import { captureLogs, logLines } from '../support/logs.js';
 import { useStack } from '../support/stack.js';
@@ -105,5 +111,59 @@ describe('a registered key that cannot be used', () => {
     });
 
     expect(logLines(written).filter((line) => line.includes('"level":"WARN"'))).toStrictEqual([]);
+  });
+});
+
+describe('registering keys (admin seed)', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'srs-partner-keys-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  /** The local configuration with one more partner holding `keys`, and Test-ISP's timeout changed. */
+  function configFile(keys: unknown[]): string {
+    const config = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
+    const testIsp = config.isps.find((isp: { issuer: string }) => isp.issuer === 'Test-ISP');
+    testIsp.timeoutSeconds = 4321;
+    config.isps.push({ ...testIsp, issuer: 'New-ISP', clients: [], keys });
+    const file = join(folder, `config-${crypto.randomUUID()}.json`);
+    writeFileSync(file, JSON.stringify(config));
+    return file;
+  }
+
+  it('refuses a private key and a key on another curve, naming each, and writes nothing', async () => {
+    const { privateJwk } = await partnerKey();
+    const p384 = await exportJWK((await generateKeyPair('ES384')).publicKey);
+    const before = await stack().repository.getIsp('Test-ISP');
+
+    const out = await runAdmin(
+      [
+        'seed',
+        configFile([
+          { ...privateJwk, kid: 'new-2026' },
+          { ...p384, kid: 'new-p384' },
+        ]),
+      ],
+      tableEnv(stack()),
+    );
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(
+      'isps.7.keys.0.d: Key new-2026: A private or secret key member (d) must never be registered: give the public key only.',
+    );
+    expect(out.stderr).toContain(
+      'isps.7.keys.1.crv: Key new-p384: An EC key must be on curve P-256 (ES256).',
+    );
+    expect(out.stderr).not.toContain(privateJwk.d);
+    expect(await stack().repository.getIsp('New-ISP')).toBeUndefined();
+    expect(await stack().repository.getIsp('Test-ISP')).toStrictEqual(before);
+  });
+
+  it('seeds the same file once the keys are public keys it can use', async () => {
+    const { publicJwk } = await partnerKey();
+
+    const out = await runAdmin(['seed', configFile([publicJwk])], tableEnv(stack()));
+
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect((await stack().repository.getIsp('New-ISP'))?.keys).toStrictEqual([publicJwk]);
+    expect((await stack().repository.getIsp('Test-ISP'))?.timeoutSeconds).toBe(4321);
   });
 });

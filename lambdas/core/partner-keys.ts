@@ -1,0 +1,152 @@
+/**
+ * The public keys a partner signs its events and evidence with (`keys` of its configuration),
+ * checked when they are registered — the local stack's configuration file and `npm run admin -- seed`
+ * read the same schema — so that a key the message check could never use is refused with the reason
+ * instead of every message of that partner being refused with a 401 later.
+ *
+ * A key is a public JWK (RFC 7517/7518) for ES256 (EC on P-256) or RS256 (RSA of 2048 to 8192
+ * bits). Messages (issues) name the member and never repeat a value: a registered "public" key may
+ * be a private one by mistake, and its private members must not reach an error or a log.
+ */
+import { createPublicKey } from 'node:crypto';
+import * as z from './zod.js';
+
+/** How many keys a partner may have registered at once (a rotation needs two). */
+export const MAX_PARTNER_KEYS = 10;
+/** A key id: printable, no spaces or quotes (it appears in logs and JWS headers), at most 128 characters. */
+export const KEY_ID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;
+export const RSA_MIN_BITS = 2048;
+export const RSA_MAX_BITS = 8192;
+
+const ALG_OF_KTY = { EC: 'ES256', RSA: 'RS256' } as const;
+/** Members only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+interface KeyIssue {
+  /** The member the issue is about; none for the key as a whole. */
+  member?: string;
+  message: string;
+}
+
+/** The bytes of a base64url member in its canonical form (no padding, no stray bits), else undefined. */
+function base64urlBytes(value: unknown): Buffer | undefined {
+  if (typeof value !== 'string' || !BASE64URL.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64url');
+  return bytes.toString('base64url') === value ? bytes : undefined;
+}
+
+/** The number of bits of a big-endian unsigned integer without leading zero bytes. */
+const bitLength = (bytes: Buffer): number => (bytes.length - 1) * 8 + (bytes[0] ?? 0).toString(2).length;
+
+function ecIssues(key: Record<string, unknown>): KeyIssue[] {
+  const issues: KeyIssue[] = [];
+  if (key.crv !== 'P-256')
+    issues.push({ member: 'crv', message: 'An EC key must be on curve P-256 (ES256).' });
+  for (const member of ['x', 'y'])
+    if (base64urlBytes(key[member])?.length !== 32)
+      issues.push({ member, message: `${member} must be the base64url of 32 bytes (a P-256 coordinate).` });
+  return issues;
+}
+
+function rsaIssues(key: Record<string, unknown>): KeyIssue[] {
+  const issues: KeyIssue[] = [];
+  const n = base64urlBytes(key.n);
+  if (n === undefined || n.length === 0 || n[0] === 0)
+    issues.push({ member: 'n', message: 'n must be the modulus in base64url, without leading zero bytes.' });
+  else if (bitLength(n) < RSA_MIN_BITS || bitLength(n) > RSA_MAX_BITS)
+    issues.push({
+      member: 'n',
+      message: `The RSA modulus has ${bitLength(n)} bits; RS256 keys here have ${RSA_MIN_BITS} to ${RSA_MAX_BITS}.`,
+    });
+  const e = base64urlBytes(key.e);
+  if (e === undefined || e.length === 0 || e.length > 8 || e[0] === 0 || (e[e.length - 1] ?? 0) % 2 === 0)
+    issues.push({ member: 'e', message: 'e must be an odd public exponent in base64url (usually AQAB).' });
+  return issues;
+}
+
+/** What is wrong with one registered key, member by member; nothing for a usable public key. */
+export function partnerKeyIssues(key: Record<string, unknown>): KeyIssue[] {
+  const issues: KeyIssue[] = [];
+  for (const member of PRIVATE_MEMBERS)
+    if (member in key)
+      issues.push({
+        member,
+        message: `A private or secret key member (${member}) must never be registered: give the public key only.`,
+      });
+  if (key.kid !== undefined && (typeof key.kid !== 'string' || !KEY_ID.test(key.kid)))
+    issues.push({
+      member: 'kid',
+      message: 'kid must be 1 to 128 characters of A-Z a-z 0-9 . _ ~ : + / = -.',
+    });
+  if (key.use !== undefined && key.use !== 'sig')
+    issues.push({ member: 'use', message: 'use must be "sig" (the key checks signatures).' });
+  if (
+    key.key_ops !== undefined &&
+    !(Array.isArray(key.key_ops) && key.key_ops.length === 1 && key.key_ops[0] === 'verify')
+  )
+    // WebCrypto refuses to import a public key whose key_ops also name what it cannot do (sign).
+    issues.push({ member: 'key_ops', message: 'key_ops must be ["verify"] (a public key only verifies).' });
+  if (key.ext !== undefined && typeof key.ext !== 'boolean')
+    issues.push({ member: 'ext', message: 'ext must be true or false.' });
+  if (key.kty !== 'EC' && key.kty !== 'RSA') {
+    issues.push({ member: 'kty', message: 'kty must be EC (for ES256) or RSA (for RS256).' });
+    return issues;
+  }
+  const alg = ALG_OF_KTY[key.kty];
+  if (key.alg !== undefined && key.alg !== alg)
+    issues.push({ member: 'alg', message: `alg must be ${alg} for an ${key.kty} key (or left out).` });
+  issues.push(...(key.kty === 'EC' ? ecIssues(key) : rsaIssues(key)));
+  if (issues.length > 0) return issues;
+  // The shape is right; what it cannot show (an EC point off the curve) the key's import shows.
+  const members = key.kty === 'EC' ? ['kty', 'crv', 'x', 'y'] : ['kty', 'n', 'e'];
+  try {
+    createPublicKey({ key: Object.fromEntries(members.map((m) => [m, key[m]])), format: 'jwk' });
+  } catch {
+    issues.push({
+      message:
+        key.kty === 'EC'
+          ? 'x and y are not a point on curve P-256.'
+          : 'n and e are not a usable RSA public key.',
+    });
+  }
+  return issues;
+}
+
+/** How an issue names its key: by kid when it has a readable one (the path gives its position). */
+const keyName = (key: Record<string, unknown>) =>
+  typeof key.kid === 'string' && KEY_ID.test(key.kid) ? `Key ${key.kid}: ` : 'Key: ';
+
+/** One registered key: a public JWK for ES256 or RS256, members checked by `partnerKeyIssues`. */
+export const PartnerKeySchema = /* @__PURE__ */ z.define(() =>
+  z.record(z.string(), z.unknown()).check(
+    z.superRefine((key, ctx) => {
+      for (const issue of partnerKeyIssues(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: issue.member === undefined ? [] : [issue.member],
+          message: `${keyName(key)}${issue.message}`,
+        });
+    }),
+  ),
+);
+
+/** A partner's keys: each usable, at most MAX_PARTNER_KEYS, no kid twice. */
+export const PartnerKeysSchema = /* @__PURE__ */ z.define(() =>
+  z.array(PartnerKeySchema).check(
+    z.maxLength(MAX_PARTNER_KEYS),
+    z.superRefine((keys, ctx) => {
+      const seen = new Set<unknown>();
+      keys.forEach((key, i) => {
+        if (key.kid === undefined) return;
+        if (seen.has(key.kid))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'kid'],
+            message: `${keyName(key)}this kid is registered twice; each key needs its own.`,
+          });
+        seen.add(key.kid);
+      });
+    }),
+  ),
+);
