@@ -17,7 +17,8 @@ export interface LocalSecrets {
   orderTokenPrivateJwk: JWK;
 }
 
-async function es256KeyPair(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+/** An ES256 key pair as a partner registers it: the kid is the public key's thumbprint (RFC 7638). */
+export async function es256KeyPair(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);

@@ -8,11 +8,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signIspMessage } from '../../lambdas/adapters/isp-message.js';
 import { toIspConfig } from '../../lambdas/core/service-config.js';
 import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
+import { es256KeyPair } from '../../local/secrets.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { postJws, testIspKey } from '../support/isp.js';
 import { captureLogs, logLines } from '../support/logs.js';
@@ -29,20 +30,10 @@ async function registerDirectly(issuer: string, keys: JWK[]): Promise<void> {
   );
 }
 
-async function partnerKey(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const publicJwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
-  return {
-    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
-    publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
-  };
-}
-
 describe('a registered key that cannot be used', () => {
   it('is skipped with the usual 401, and logged as a warning naming the partner and the key', async () => {
     const issuer = 'Broken-Key-ISP';
-    const { privateJwk, publicJwk } = await partnerKey();
+    const { privateJwk, publicJwk } = await es256KeyPair();
     // The registered point is not on the curve (y replaced by x): no shape check sees it, WebCrypto refuses it.
     const offCurve = { ...publicJwk, y: publicJwk.x };
     await registerDirectly(issuer, [offCurve]);
@@ -79,8 +70,8 @@ describe('a registered key that cannot be used', () => {
 
   it('is logged but does not stop a good key registered beside it from verifying (a rotation)', async () => {
     const issuer = 'Rotating-ISP';
-    const good = await partnerKey();
-    const broken = { ...(await partnerKey()).publicJwk, crv: 'P-384', kid: 'old-2025' };
+    const good = await es256KeyPair();
+    const broken = { ...(await es256KeyPair()).publicJwk, crv: 'P-384', kid: 'old-2025' };
     await registerDirectly(issuer, [broken, good.publicJwk]);
     // Signed without kid, so that each registered key is tried; the order is not this partner's (404).
     const { kid: _kid, ...noKid } = good.privateJwk;
@@ -105,7 +96,7 @@ describe('a registered key that cannot be used', () => {
       const jws = await signIspMessage(
         'event',
         { iss: 'Test-ISP', refId: crypto.randomUUID(), event: 'waiting-for-doc' },
-        { ...(await partnerKey()).privateJwk, kid: testIspKey().kid },
+        { ...(await es256KeyPair()).privateJwk, kid: testIspKey().kid },
       );
       expect((await postJws(stack(), '/isp/v1/events', jws)).status).toBe(401);
     });
@@ -130,7 +121,7 @@ describe('registering keys (admin seed)', () => {
   }
 
   it('refuses a private key and a key on another curve, naming each, and writes nothing', async () => {
-    const { privateJwk } = await partnerKey();
+    const { privateJwk } = await es256KeyPair();
     const p384 = await exportJWK((await generateKeyPair('ES384')).publicKey);
     const before = await stack().repository.getIsp('Test-ISP');
 
@@ -158,7 +149,7 @@ describe('registering keys (admin seed)', () => {
   });
 
   it('seeds the same file once the keys are public keys it can use', async () => {
-    const { publicJwk } = await partnerKey();
+    const { publicJwk } = await es256KeyPair();
 
     const out = await runAdmin(['seed', configFile([publicJwk])], tableEnv(stack()));
 
