@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
 import { createRepository, type Repository } from '../lambdas/adapters/dynamo/repository.js';
 import { assertPartnerSecretsConfigured } from '../lambdas/adapters/env.js';
+import { applyLogLevelEnv } from '../lambdas/adapters/logger.js';
 import {
   oauthClientsOf,
   partnerSecretVariables,
@@ -191,6 +192,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The business metrics' EMF lines are for CloudWatch: written only when asked for.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
+  // The functions' shared logger was built when this module loaded, before this environment: it
+  // takes the level now, as a container does at init (else useStack's SILENT went unheard).
+  applyLogLevelEnv();
   delete process.env.AWS_PROFILE;
   // The published order-token keys are the public half of the generated key, nothing from the shell.
   delete process.env.ORDER_TOKEN_PUBLIC_JWKS;
