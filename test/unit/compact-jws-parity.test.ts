@@ -454,6 +454,43 @@ describe('the header and base64url readers against jose’s', () => {
     }
   });
 
+  it('decodeProtectedHeader reads generated headers as jose does (JSON values, broken UTF-8, a BOM, any bytes)', () => {
+    const headerBytes = fc.oneof(
+      fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
+      fc.dictionary(fc.string(), fc.jsonValue()).map((value) => Buffer.from(JSON.stringify(value))),
+      fc.uint8Array({ maxLength: 24 }).map((bytes) => Buffer.from(bytes)),
+      fc
+        .tuple(
+          fc.constantFrom(Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0xff]), Buffer.from([0xc3])),
+          fc.string(),
+        )
+        .map(([prefix, text]) => Buffer.concat([prefix, Buffer.from(`{"alg":${JSON.stringify(text)}}`)])),
+      // Bytes inside a JSON string: not UTF-8 (refused), or UTF-8 of any code point.
+      fc
+        .uint8Array({ maxLength: 6 })
+        .map((bytes) =>
+          Buffer.concat([
+            Buffer.from('{"alg":"ES256","x":"'),
+            Buffer.from(bytes.filter((b) => b !== 0x22 && b !== 0x5c && b >= 0x20)),
+            Buffer.from('"}'),
+          ]),
+        ),
+    );
+    fc.assert(
+      fc.property(headerBytes, (bytes) => {
+        const compact = `${b64u(bytes)}.e30.`;
+        let expected: unknown;
+        try {
+          expected = joseDecodeProtectedHeader(compact);
+        } catch {
+          expected = undefined;
+        }
+        expect(decodeProtectedHeader(compact)).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('decodeBase64url decodes what jose’s base64url.decode decodes, and refuses what it refuses', () => {
     const characters = [...'AZaz09-_+/= \t\n\f\r\v', 'é', '\u0000'];
     fc.assert(
