@@ -128,7 +128,9 @@ export const handler = httpHandler('terms-page', async (event) => {
     if (event.httpMethod === 'POST') {
       const form = await explicitAcceptance(event);
       const order = await acceptTerms(deps, token, { ...form, language: lang });
-      const t = termsPageText(order.person.language);
+      // The language the page was read in (and the acceptance recorded in), as the GET showed it.
+      const language = lang ?? order.person.language;
+      const t = termsPageText(language);
       const next = order.redirectUrl
         ? `<p><a class="button" href="${escapeHtml(order.redirectUrl)}">${escapeHtml(t.back)}</a></p>`
         : '';
@@ -137,7 +139,7 @@ export const handler = httpHandler('terms-page', async (event) => {
         page(
           t.title,
           `<h1>${escapeHtml(t.title)}</h1><p role="status">${escapeHtml(t.accepted)}</p>${next}`,
-          order.person.language,
+          language,
         ),
       );
     }

@@ -44,6 +44,24 @@ describe('the terms link', () => {
     expect(await (await fetch(`${link}?lang=fr`)).text()).toContain('Conditions d&#39;utilisation');
   });
 
+  // Found by probing: the page read in French (?lang=fr, the form posts back to the same address)
+  // recorded the French document as accepted, then thanked the person in the order's language.
+  it('thanks the person in the language the page was read and accepted in', async () => {
+    const { refId, link } = await awaitingTerms('+41796660009', 'en');
+
+    const answer = await fetch(`${link}?lang=fr`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'accept=yes',
+    });
+
+    expect(answer.status).toBe(200);
+    const page = await answer.text();
+    expect(page).toContain('<html lang="fr">');
+    expect(page).toContain('Merci');
+    expect((await stack().repository.getOrder(refId))?.acceptance?.termsLanguage).toBe('fr');
+  });
+
   it('works once: a second acceptance and a later visit answer 410 and change nothing', async () => {
     const { refId, link } = await awaitingTerms('+41796660002');
 
