@@ -30,6 +30,8 @@ export interface WebhookDeps {
 }
 
 const notFound = () => problems.notFound('No webhook endpoint with this id.');
+const overLimit = () =>
+  problems.conflict(`At most ${MAX_ENDPOINTS_PER_SP} webhook endpoints per client.`, 'webhook-limit');
 
 async function endpointOf(deps: Pick<WebhookDeps, 'repository'>, clientId: string, id: string) {
   const endpoint = await deps.repository.getWebhook(clientId, id);
@@ -58,9 +60,7 @@ export async function createWebhook(
 ) {
   const url = await checkUrl(deps, request.url);
   const existing = await deps.repository.listWebhooks(clientId);
-  if (existing.length >= MAX_ENDPOINTS_PER_SP) {
-    throw problems.conflict(`At most ${MAX_ENDPOINTS_PER_SP} webhook endpoints per client.`, 'webhook-limit');
-  }
+  if (existing.length >= MAX_ENDPOINTS_PER_SP) throw overLimit();
   if (existing.some((e) => e.url === url)) {
     throw problems.conflict('An endpoint with this URL exists.', 'webhook-exists');
   }
@@ -74,6 +74,19 @@ export async function createWebhook(
     secrets: [{ secret: deps.signer.newSecret(), createdAt: now }],
   };
   await deps.repository.createWebhook(endpoint);
+  // Registrations of one client may run at once, each past the checks above before another wrote.
+  // Read again after the write and step back on a clash: of two that see each other both step back
+  // (a retry registers one), and one that does not see the other wrote first, so the other sees it.
+  const after = await deps.repository.listWebhooks(clientId);
+  const clash = after.some((e) => e.id !== endpoint.id && e.url === url)
+    ? problems.conflict('An endpoint with this URL was registered at the same time.', 'webhook-exists')
+    : after.length > MAX_ENDPOINTS_PER_SP
+      ? overLimit()
+      : undefined;
+  if (clash) {
+    await deps.repository.deleteWebhook(clientId, endpoint.id);
+    throw clash;
+  }
   return { ...toWebhookView(endpoint), secret: (endpoint.secrets[0] as { secret: string }).secret };
 }
 
