@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../local/config.js';
 import { startLocalStack } from '../local/stack.js';
 import { type FuzzClient, installSchemathesis, runSchemathesis } from './fuzz/schemathesis.js';
+import { staleOpenApiWarning } from './openapi-document.js';
 import { PythonSetupError } from './python-venv.js';
 
 const log = (line: string): void => {
@@ -67,6 +68,9 @@ try {
     : await startLocalStack({ port: 0, logLevel: 'ERROR', rateLimits: false, timeToLiveSweepSeconds: 0 });
   const baseUrl = args.url ?? (stack?.baseUrl as string);
   if (stack) log(`Embedded stack on ${baseUrl} (in memory, stopped afterwards)`);
+  // Its document is the committed one: fuzzing a stale one by hand is allowed, not unnoticed.
+  const stale = stack ? staleOpenApiWarning() : undefined;
+  if (stale) log(stale);
   const reportDir = mkdtempSync(join(tmpdir(), 'srs-fuzz-'));
   try {
     const run = await runSchemathesis({

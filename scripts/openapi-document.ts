@@ -56,6 +56,18 @@ export function staleOpenApiDocuments(dir?: string): string[] {
   );
 }
 
+/**
+ * The one line `npm start` prints (and `npm run fuzz` on its own stack) when a committed document is
+ * stale: the local stack serves the committed file, so the developer mid-change sees which contract
+ * /openapi.json and /docs show and how to bring it up to date. Undefined when every one is current.
+ */
+export function staleOpenApiWarning(dir?: string): string | undefined {
+  const stale = staleOpenApiDocuments(dir);
+  if (stale.length === 0) return undefined;
+  const files = stale.join(' and ');
+  return `Warning: ${files} ${stale.length > 1 ? 'are' : 'is'} not what the schemas and the route table generate: /openapi.json and /docs serve the old contract until you run \`npm run openapi\`.`;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const check = process.argv.indexOf('--check');
   if (check >= 0) {

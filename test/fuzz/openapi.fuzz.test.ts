@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FuzzClient, type FuzzRun, runSchemathesis } from '../../scripts/fuzz/schemathesis.js';
+import { staleOpenApiWarning } from '../../scripts/openapi-document.js';
 import { useStack } from '../support/stack.js';
 
 const REPORT_DIR = '.reports/fuzz-schemathesis';
@@ -18,6 +19,9 @@ let run: FuzzRun;
 const stack = useStack({ rateLimits: false });
 beforeAll(async () => {
   rmSync(REPORT_DIR, { recursive: true, force: true });
+  // The stack serves the committed document: a stale one would be fuzzed as the contract, and pass.
+  const stale = staleOpenApiWarning();
+  if (stale) throw new Error(`Not fuzzed. ${stale}`);
   const [sp, otherSp] = stack().config.serviceProviders.map(
     (c): FuzzClient => ({ clientId: c.clientId, clientSecret: c.clientSecret as string }),
   );

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { afterBundlingCommands } from '../../lib/bundling.js';
-import { committedOpenApi, OPENAPI_SNAPSHOTS } from '../../scripts/openapi-document.js';
+import { committedOpenApi, OPENAPI_SNAPSHOTS, staleOpenApiWarning } from '../../scripts/openapi-document.js';
 
 const run = promisify(execFile);
 const dirs: string[] = [];
@@ -52,4 +52,20 @@ describe('the OpenAPI check of the bundling', () => {
       stderr: expect.stringContaining(`${file}: not what the schemas and the route table generate`),
     });
   }, 60_000);
+});
+
+describe('the warning npm start prints for a stale document (local/main.ts)', () => {
+  it('is none for the committed documents', () => {
+    expect(staleOpenApiWarning(copyOfTheDocuments())).toBeUndefined();
+  });
+
+  it('names each stale document in one line, with the command that brings them up to date', () => {
+    const dir = copyOfTheDocuments();
+    for (const { file } of OPENAPI_SNAPSHOTS)
+      writeFileSync(join(dir, basename(file)), committedOpenApi(file).replace('"openapi"', '"openAPI"'));
+
+    expect(staleOpenApiWarning(dir)).toBe(
+      'Warning: docs/openapi.json and docs/openapi.prod.json are not what the schemas and the route table generate: /openapi.json and /docs serve the old contract until you run `npm run openapi`.',
+    );
+  });
 });
