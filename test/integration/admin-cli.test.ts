@@ -3,7 +3,7 @@
  * ports), against a deployed stage through its CloudFormation outputs, and with one clear line and
  * exit code 2 — never a stack trace — when the table cannot be used.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runAdmin } from '../support/admin.js';
+import { spawnEntryPoint } from '../support/npm-start.js';
 import { waitFor } from '../support/stack.js';
 
 /** One line on stderr, no stack frames. */
@@ -22,24 +23,15 @@ function expectOneLine(stderr: string): void {
 describe('against npm start (--local)', () => {
   let temp: string;
   let child: ChildProcess;
-  let output = '';
+  let output = () => '';
   const env = () => ({ TMPDIR: temp, TABLE_NAME: undefined, AWS_ENDPOINT_URL_DYNAMODB: undefined });
 
   beforeAll(async () => {
     // A private temp folder: the stack's endpoints file goes there, and nowhere another stack sees it.
     temp = mkdtempSync(join(tmpdir(), 'srs-admin-'));
-    // Node itself with tsx's loader, not the tsx CLI: the CLI relays a signal to its child and,
-    // when the child does not confirm it within 30 ms (a busy machine), kills it (exit 130).
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0'], {
-      cwd: ROOT,
-      env: { ...process.env, TMPDIR: temp, LOG_LEVEL: 'ERROR' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
+    ({ child, stdout: output } = spawnEntryPoint(ROOT, { TMPDIR: temp, LOG_LEVEL: 'ERROR' }));
     await waitFor(
-      async () => output,
+      async () => output(),
       (o) => o.includes('Press Ctrl-C to stop.'),
       { timeoutMs: 60_000 },
     );
@@ -51,8 +43,8 @@ describe('against npm start (--local)', () => {
   });
 
   it('the banner shows the command, not ports to copy', () => {
-    expect(output).toContain('Admin CLI         npm run admin -- --local --help');
-    expect(output).not.toContain('AWS_ENDPOINT_URL_DYNAMODB=');
+    expect(output()).toContain('Admin CLI         npm run admin -- --local --help');
+    expect(output()).not.toContain('AWS_ENDPOINT_URL_DYNAMODB=');
   });
 
   it('lists its commands with --help and exits 0', async () => {

@@ -3,12 +3,13 @@
  * without `npm run openapi`), its entry point says so in one line naming the file and the command,
  * and runs on. Run from a copy of the project whose docs/openapi.json has another title.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/admin.js';
+import { spawnEntryPoint } from '../support/npm-start.js';
 import { waitFor } from '../support/stack.js';
 
 /** What `npm start` reads: the code, the configuration, the state machine, the documents. */
@@ -30,8 +31,8 @@ const STALE_TITLE = '"title": "Smart Registration Service, as committed"';
 describe('npm start with a stale docs/openapi.json', () => {
   let copy: string;
   let child: ChildProcess;
-  let stdout = '';
-  let stderr = '';
+  let stdout = () => '';
+  let stderr = () => '';
 
   beforeAll(async () => {
     copy = mkdtempSync(join(tmpdir(), 'srs-stale-openapi-'));
@@ -41,20 +42,9 @@ describe('npm start with a stale docs/openapi.json', () => {
     const committed = readFileSync(document, 'utf8');
     if (!committed.includes(TITLE)) throw new Error(`docs/openapi.json has no ${TITLE} to change`);
     writeFileSync(document, committed.replace(TITLE, STALE_TITLE));
-    // Node with tsx's loader, as admin-cli.test.ts starts it (the tsx CLI may kill a slow child).
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0'], {
-      cwd: copy,
-      env: { ...process.env, TMPDIR: copy, LOG_LEVEL: 'ERROR' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
+    ({ child, stdout, stderr } = spawnEntryPoint(copy, { TMPDIR: copy, LOG_LEVEL: 'ERROR' }));
     await waitFor(
-      async () => stderr,
+      async () => stderr(),
       (e) => e.includes('npm run openapi') || child.exitCode !== null,
       { timeoutMs: 60_000 },
     );
@@ -66,14 +56,14 @@ describe('npm start with a stale docs/openapi.json', () => {
   });
 
   it('prints one warning line naming the stale file and the command that brings it up to date', () => {
-    expect(stderr.trim().split('\n')).toEqual([
+    expect(stderr().trim().split('\n')).toEqual([
       'Warning: docs/openapi.json is not what the schemas and the route table generate: /openapi.json and /docs serve the old contract until you run `npm run openapi`.',
     ]);
   });
 
   it('runs on and serves the committed document', async () => {
     expect(child.exitCode).toBeNull();
-    const baseUrl = /API docs\s+(http:\/\/127\.0\.0\.1:\d+)\/docs/.exec(stdout)?.[1];
+    const baseUrl = /API docs\s+(http:\/\/127\.0\.0\.1:\d+)\/docs/.exec(stdout())?.[1];
     const served = await fetch(`${baseUrl}/openapi.json`);
 
     expect(served.status).toBe(200);
