@@ -27,6 +27,7 @@ import { IspConfigSchema } from '../lambdas/core/service-config.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import { PAPER_START_BODY } from '../lambdas/http/white-paper.js';
 import { handlerNames } from '../lambdas/routes.js';
+import type { TermsLink } from '../lambdas/usecases/ports/orders.js';
 import { esbuildOptionsFor } from '../lib/bundling.js';
 import { type EnvironmentSources, functionEnvironment } from '../lib/function-environment.js';
 import type { SecretName } from '../lib/function-permissions.js';
@@ -318,6 +319,11 @@ const BENCH_ORDER_REF_ID = '6f0e9f57-3c8a-4d3e-9b1a-2f4c8e7d5a10';
 /** An order started without a method, whose person opens the choice page with the link's token. */
 const BENCH_CHOICE_REF_ID = '0d4c7b2e-8a1f-4e6d-b3c5-9f2a7e1d6c48';
 const BENCH_CHOICE_TOKEN = 'bench-method-choice-link-0123456789abcdef';
+/** An identified person's order waiting for the acceptance of the terms, and its SMS link's secret. */
+const BENCH_TERMS_REF_ID = '3b9d2f61-7c4e-4a85-9e0d-5f1a8c2b7e93';
+const BENCH_TERMS_TOKEN = 'bench-terms-link-token-0123456789abcdefghij';
+/** The SP of the bench's orders, whose setup the stub answers: the start call's caller. */
+const BENCH_SP = 'bench-sp';
 
 /**
  * The items the stub endpoint answers a GetItem with (any other read finds nothing): the bench
@@ -344,8 +350,9 @@ export function stubItems(): Record<string, unknown>[] {
   });
   const order: Order = {
     refId: BENCH_ORDER_REF_ID,
-    // Not the client of the start call's first call in bundle-contents, which finds no setup.
-    clientId: 'bench-sp',
+    // The SP whose setup the stub holds (the bench's start call's caller); not the client of the
+    // start call's first call in bundle-contents, which finds no setup.
+    clientId: BENCH_SP,
     issuer: BENCH_PARTNER,
     adapter: 'test-isp',
     method: 'video',
@@ -404,11 +411,34 @@ export function stubItems(): Record<string, unknown>[] {
     statuses: [{ status: 'created', date: at, reason: null, kind: null }],
     version: 1,
   };
+  // Identified (the evidence imported), the terms SMS sent, the lifecycle waiting on its task token.
+  const termsLink: TermsLink = {
+    tokenHash: sha256(BENCH_TERMS_TOKEN),
+    refId: BENCH_TERMS_REF_ID,
+    language: 'de',
+    createdAt: at,
+    expiresAt: order.expiresAt,
+  };
+  const accepting: Order = {
+    ...order,
+    refId: BENCH_TERMS_REF_ID,
+    statuses: [
+      ...order.statuses,
+      { status: 'waiting-for-doc', date: at, reason: null, kind: null },
+      { status: 'data-ready', date: at, reason: null, kind: null },
+    ],
+    evidenceId: 'bench-evidence',
+    termsSms: { sentAt: at, expiresAt: termsLink.expiresAt, tokenHash: termsLink.tokenHash, count: 1 },
+    waitTokens: { terms: 'bench-terms-task-token' },
+    version: 5,
+  };
   return [
     { ...keys.isp(isp.issuer), ...isp },
     { ...keys.order(order.refId), ...order },
     { ...keys.spSetup(sp.clientId), ...sp },
     { ...keys.order(choosing.refId), ...choosing },
+    { ...keys.termsToken(termsLink.tokenHash), ...termsLink },
+    { ...keys.order(accepting.refId), ...accepting },
   ];
 }
 
@@ -448,23 +478,27 @@ export function benchPartnerMessage(
 
 /**
  * The first invocation a cold start is measured with, per function: a valid request, every AWS
- * call answered by the stub endpoint with an empty item. Verify: the path of an unknown key, its
- * negative answer after its two GetItems, the decision and its metric. The terms page's acceptance
- * (POST): the acceptance form checked by its schema, which that call loads with zod (ADR 0020's
- * two-step rules moved it out of the import), then the terms link read, not found (the error page).
- * The demo portal's signer form (POST): its schema loaded with zod and checked, the journey cookie
- * written, and the service's verify called over HTTP (PUBLIC_BASE_URL points at the stub, which
- * answers 200: the redirect to the ready page). isp-callback, a partner's status event: the JWS
- * checked against the partner's registered key (the stub answers the registration, stubItems), its
- * `jti` remembered, its claims read, the order read (the stub answers it) and moved to
- * `waiting-for-doc`, 200. method-choice-page, the page the person opens from the SMS link (GET):
- * the order found by its link's token, the SP's setup and the catalogue read (the stub answers them,
- * stubItems), the bench partner's methods offered, 200. The start call (POST /api/identifications):
- * the white paper's body and an Idempotency-Key read by the zod-free readers (its Latin names
- * without the Unicode name pattern), then no SP setup for the caller at the stub, 403 — so that
- * work moved from the start's import into its first call shows. A function's floor makes its own
- * calls (`{}`: one GetItem, a task token
- * completed, …); the edge reference, for a function without AWS clients, the function's request.
+ * call answered by the stub endpoint (an empty item, or one of stubItems), each answering the
+ * status of its path (FIRST_CALL_STATUS: a sample answering another fails). Verify: the path of an
+ * unknown key, its negative answer (404) after its two GetItems, the decision and its metric. The
+ * terms page's acceptance (POST): the acceptance form checked by its schema, which that call loads
+ * with zod (ADR 0020's two-step rules moved it out of the import), the terms link the stub holds
+ * read and used, its order (identified, waiting for the acceptance) read, the acceptance recorded
+ * and the lifecycle's task token completed, 200. The demo portal's signer form (POST): its schema
+ * loaded with zod and checked, the journey cookie written, and the service's verify called over
+ * HTTP (PUBLIC_BASE_URL points at the stub, which answers 200: the redirect to the ready page, 303).
+ * isp-callback, a partner's status event: the JWS checked against the partner's registered key (the
+ * stub answers the registration, stubItems), its `jti` remembered, its claims read, the order read
+ * (the stub answers it) and moved to `waiting-for-doc`, 200. method-choice-page, the page the person
+ * opens from the SMS link (GET): the order found by its link's token, the SP's setup and the
+ * catalogue read (the stub answers them, stubItems), the bench partner's methods offered, 200. The
+ * start call (POST /api/identifications): the white paper's body with the bench partner's `issuer`
+ * and `method` and an Idempotency-Key, read by the zod-free readers (its Latin names without the
+ * Unicode name pattern), the key locked, the caller's SP setup and the catalogue read, the method
+ * decided, the order token signed for the partner, the order written, its lifecycle started (Step
+ * Functions), its usage recorded and the key completed, 201. A function's floor makes its own calls
+ * (`{}`: one GetItem, a task token completed, …); the edge reference, for a function without AWS
+ * clients, the function's request.
  */
 export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
   'method-choice-page': request(
@@ -486,9 +520,9 @@ export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
       '/api/identifications',
       '/api/identifications',
       { 'content-type': 'application/json', 'idempotency-key': 'bench-first-call-1' },
-      JSON.stringify(PAPER_START_BODY),
+      JSON.stringify({ ...PAPER_START_BODY, issuer: BENCH_PARTNER, method: 'video' }),
     ) as Record<string, unknown>),
-    requestContext: { requestId: 'bench-first-call', authorizer: { claims: { client_id: 'bench-client' } } },
+    requestContext: { requestId: 'bench-first-call', authorizer: { claims: { client_id: BENCH_SP } } },
   },
   verify: request(
     'POST',
@@ -504,11 +538,11 @@ export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
   ),
   'terms-page': request(
     'POST',
-    '/terms/bench-terms-link-token-0123456789abcdefghij',
+    `/terms/${BENCH_TERMS_TOKEN}`,
     '/terms/{token}',
     FORM,
     'accept=yes&pseudonym=Hans+Muster',
-    { token: 'bench-terms-link-token-0123456789abcdefghij' },
+    { token: BENCH_TERMS_TOKEN },
   ),
   'demo-portal': request(
     'POST',
@@ -517,6 +551,21 @@ export const FIRST_CALLS: Readonly<Record<string, unknown>> = {
     FORM,
     'firstName=Hans&lastName=Muster&mobile=%2B41791234567&need=aes-zertes',
   ),
+};
+
+/**
+ * What each first call answers on the path FIRST_CALLS describes: a sample whose first call answers
+ * anything else fails, and the function's figure is that error, not a time of another path.
+ */
+export const FIRST_CALL_STATUS: Readonly<Record<keyof typeof FIRST_CALLS & string, number>> = {
+  'method-choice-page': 200,
+  'isp-callback': 200,
+  'identification-start': 201,
+  // Verify's negative answer: the person is not registered (the paper's 404).
+  verify: 404,
+  'terms-page': 200,
+  // The redirect to the ready page after the service's positive verify.
+  'demo-portal': 303,
 };
 
 /**
@@ -545,8 +594,13 @@ const context = {
 let firstCallMs;
 let firstCallStatus;
 if (process.env.BENCH_FIRST_EVENT) {
-  firstCallStatus = (await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context))?.statusCode;
+  const answer = await m.handler(JSON.parse(process.env.BENCH_FIRST_EVENT), context);
   firstCallMs = performance.now() - t1;
+  firstCallStatus = answer?.statusCode;
+  // A first call that took another path than the one it stands for measured something else.
+  const expected = process.env.BENCH_FIRST_STATUS;
+  if (expected && String(firstCallStatus) !== expected)
+    throw new Error('the first call answered ' + firstCallStatus + ', not ' + expected + ': ' + String(answer?.body ?? '').replace(/\\s+/g, ' ').slice(0, 200));
 }
 let stackCpuMs;
 let stacksMapped;
@@ -670,7 +724,8 @@ async function probe(
   name: string,
   bundle: string,
   outdir: string,
-  firstCall?: { event: unknown; endpoint: string },
+  /** With `status`, the probe fails unless the first call answers it (FIRST_CALL_STATUS). */
+  firstCall?: { event: unknown; endpoint: string; status?: number },
   /** With Node's --enable-source-maps (not deployed: ADR 0021); with `stacks`, that many failing requests after the import. */
   sourceMaps?: { flag: boolean; stacks?: number },
 ): Promise<Sample> {
@@ -689,6 +744,7 @@ async function probe(
       ...(firstCall
         ? { BENCH_FIRST_EVENT: JSON.stringify(firstCall.event), AWS_ENDPOINT_URL: firstCall.endpoint }
         : {}),
+      ...(firstCall?.status ? { BENCH_FIRST_STATUS: String(firstCall.status) } : {}),
     },
     cwd: outdir,
     timeout: 30_000,
@@ -755,15 +811,20 @@ async function footprint(
   const reference = clients.length ? undefined : edgeReference;
   const event = FIRST_CALLS[name];
   const firstCall = endpoint && event !== undefined ? { event, endpoint } : undefined;
+  // The function's own first calls must answer what their path answers; the floors' and the edge's
+  // make their own calls.
+  const ownFirstCall = firstCall && { ...firstCall, status: FIRST_CALL_STATUS[name] };
   const own: Sample[] = [];
   const floors: Sample[] = [];
   const references: Sample[] = [];
   try {
+    if (ownFirstCall && ownFirstCall.status === undefined)
+      throw new Error(`${name} has a first call (FIRST_CALLS) but no status to expect (FIRST_CALL_STATUS)`);
     for (let i = 0; i < samples; i++) {
       if (floor)
         floors.push(await probe(floor.name, floor.bundle, outdir, firstCall && { ...firstCall, event: {} }));
       if (reference) references.push(await probe(reference.name, reference.bundle, outdir, firstCall));
-      own.push(await probe(name, bundle, outdir, firstCall));
+      own.push(await probe(name, bundle, outdir, ownFirstCall));
     }
   } catch (err) {
     const message = ((err as { stderr?: string }).stderr || (err as Error).message).trim().split('\n');
@@ -940,10 +1001,12 @@ export async function measureColdStarts(options: {
   samples: number;
   /** Epoch ms after which no further function is measured. */
   deadline: number;
+  /** The items the first calls' stub endpoint answers: stubItems() unless given. */
+  stubItems?: readonly Record<string, unknown>[];
 }): Promise<ColdStartFigures> {
   const names = options.functions?.length ? options.functions : deployedFunctions();
   const outdir = mkdtempSync(join(tmpdir(), 'srs-bench-bundles-'));
-  const stub = await stubAwsEndpoint();
+  const stub = await stubAwsEndpoint(options.stubItems);
   try {
     const floors: FunctionFootprint[] = [];
     for (const file of FLOOR_FILES)

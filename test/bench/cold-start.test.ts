@@ -4,7 +4,8 @@
  * start (lambdas/adapters/env.ts), so its figures would be missing from `npm run bench`.
  */
 import { describe, expect, it } from 'vitest';
-import { deployedFunctions, measureColdStarts } from '../../bench/cold-start.js';
+import { deployedFunctions, measureColdStarts, stubItems } from '../../bench/cold-start.js';
+import { keys } from '../../lambdas/adapters/dynamo/table-schema.js';
 
 describe('cold-start benchmark environment', () => {
   it('measures the functions fed by an event source with the route and task functions', () => {
@@ -47,7 +48,7 @@ describe('cold-start benchmark environment', () => {
     expect(verify?.coldRatioToFloor).toBeGreaterThan(0);
   }, 300_000);
 
-  it('times the start call’s first invocation: the paper’s body read, no SP setup at the stub (403), against the Step Functions floor', async () => {
+  it('times the start call’s first invocation: a whole start with the bench partner (its order token signed, the order written, the lifecycle started, 201), against the Step Functions floor', async () => {
     const figures = await measureColdStarts({
       functions: ['identification-start'],
       samples: 1,
@@ -56,11 +57,25 @@ describe('cold-start benchmark environment', () => {
     const start = figures.functions[0];
     expect([start?.error, start?.firstCallStatuses, start?.floor]).toEqual([
       undefined,
-      [403],
+      [201],
       'floor:dynamodb-sfn',
     ]);
     expect(start?.floorMs?.firstCallMs).toBeGreaterThan(0);
     expect(start?.coldRatioToFloor).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('gives no figure for a first call that answers another status than its path’s: the start call without its SP’s setup at the stub (403)', async () => {
+    const withoutSetup = stubItems().filter((item) => item.PK !== keys.spSetup('bench-sp').PK);
+    const figures = await measureColdStarts({
+      functions: ['identification-start'],
+      samples: 1,
+      deadline: Date.now() + 300_000,
+      stubItems: withoutSetup,
+    });
+    const start = figures.functions[0];
+
+    expect(start?.error).toMatch(/^Error: the first call answered 403, not 201: .*no service provider setup/);
+    expect([start?.readyMs, start?.firstCallMs, start?.coldRatioToFloor]).toEqual([0, undefined, undefined]);
   }, 300_000);
 
   it('times the first requests that load zod since the two-step rules: the terms acceptance and the portal’s signer form', async () => {
@@ -71,12 +86,12 @@ describe('cold-start benchmark environment', () => {
     });
     const [terms, portal] = figures.functions;
 
-    // The acceptance passed its form's schema and found no terms link at the stub (404, the refusal
-    // page), against its floor; the signer form passed its schema and the stub's verify answered
+    // The acceptance passed its form's schema, used the terms link the stub holds, recorded the
+    // acceptance on the order and completed its task token (200, the thank-you page), against its floor; the signer form passed its schema and the stub's verify answered
     // positive (303 to the ready page), against the empty handler and the edge.
     expect([terms?.error, terms?.firstCallStatuses, terms?.floor]).toEqual([
       undefined,
-      [404],
+      [200],
       'floor:dynamodb-sfn',
     ]);
     expect(terms?.floorMs?.firstCallMs).toBeGreaterThan(0);
