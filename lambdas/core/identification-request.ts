@@ -10,6 +10,7 @@
  */
 import { ISSUER_MAX, isIssuerName, isSafeText, JURISDICTIONS, LANGUAGES, METHOD_NAME } from './domain.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
+import { isHttpsOrLoopbackHttp } from './loopback.js';
 import { E164, EMAIL, EMAIL_MAX, ISO_DATE, isPersonNameText, PERSON_NAME_MAX } from './person-patterns.js';
 import { fitsLength } from './text-length.js';
 
@@ -42,13 +43,12 @@ const REDIRECT_URL_CREDENTIALS = 'Must not contain a user name or password.';
 
 /**
  * Why the SP's redirect URL, parsed, is refused, or undefined when it is not: https, or http to
- * the loopback host (the local stack and tests) judged by the parsed host name — never by the text,
- * which `http://localhost:x@evil.example/` would pass — and no user name or password, which an SP
- * page never needs and which hide the real host from a reader. The schema's refine and the reader.
+ * the loopback interface (the local stack and tests; loopback.ts, judged by the parsed host name),
+ * and no user name or password, which an SP page never needs and which hide the real host from a
+ * reader. The schema's refine and the reader.
  */
 export function redirectUrlProblem(url: URL): string | undefined {
-  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return REDIRECT_URL_HTTPS;
+  if (!isHttpsOrLoopbackHttp(url)) return REDIRECT_URL_HTTPS;
   return url.username || url.password ? REDIRECT_URL_CREDENTIALS : undefined;
 }
 

@@ -20,7 +20,7 @@ import * as z from './zod.js';
 function httpAdapterSettingsSchema() {
   const partnerUrl = z.string().check(
     z.refine(isAllowedPartnerUrl, {
-      error: 'Must be an https URL without credentials (http only to 127.0.0.1 or localhost).',
+      error: 'Must be an https URL without credentials (http only to localhost, 127.0.0.1 or [::1]).',
     }),
   );
   /** The NAME of an environment variable holding a secret; secrets never appear in the configuration. */

@@ -8,6 +8,7 @@
  */
 import { ENV_VARIABLE_NAME } from './env-name.js';
 import type { HttpAdapterSettings } from './isp-http-settings.js';
+import { isHttpsOrLoopbackHttp } from './loopback.js';
 
 export type { HttpAdapterSettings };
 
@@ -36,9 +37,7 @@ export type OrderValues = Record<OrderField, unknown>;
  */
 export const MAX_PARTNER_BUDGET_MS = 25_000;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** https, or http to the loopback interface only (the local stack and tests). */
+/** https, or http to the loopback interface only (the local stack and tests; loopback.ts), no credentials. */
 export function isAllowedPartnerUrl(value: string): boolean {
   let url: URL;
   try {
@@ -46,8 +45,7 @@ export function isAllowedPartnerUrl(value: string): boolean {
   } catch {
     return false;
   }
-  if (url.username || url.password) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  return !url.username && !url.password && isHttpsOrLoopbackHttp(url);
 }
 
 /** The environment variables the settings name for the partner's secrets. */

@@ -2,6 +2,8 @@
  * Where a webhook may be sent: the shape of an endpoint URL and the IP addresses the service may
  * connect to (never private, loopback, link-local or metadata ones). Pure: DNS is an adapter.
  */
+import { isLoopbackAddress } from './loopback.js';
+
 export interface UrlPolicy {
   /** Local stage: http to the loopback address (a receiver on the same machine). */
   allowLoopbackHttp: boolean;
@@ -32,7 +34,8 @@ export function checkEndpointUrl(raw: string, policy: UrlPolicy): UrlCheck {
   if (url.username || url.password) return { ok: false, reason: 'Must not contain credentials.' };
   if (url.hash) return { ok: false, reason: 'Must not contain a fragment.' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopbackHttp = url.protocol === 'http:' && policy.allowLoopbackHttp && isLoopbackLiteral(host);
+  // The loopback addresses only, not the name `localhost`: a receiver's host is resolved and judged by its address.
+  const loopbackHttp = url.protocol === 'http:' && policy.allowLoopbackHttp && isLoopbackAddress(host);
   if (url.protocol !== 'https:' && !loopbackHttp) {
     return {
       ok: false,
@@ -48,10 +51,6 @@ export function checkEndpointUrl(raw: string, policy: UrlPolicy): UrlCheck {
     return { ok: false, reason: 'Must name a public host.' };
   }
   return { ok: true, url };
-}
-
-function isLoopbackLiteral(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1';
 }
 
 const V4_FORBIDDEN: [string, number][] = [
@@ -136,7 +135,7 @@ function v6Forbidden(ip: string): boolean {
 
 /** May the service connect to this IP address? Never private, loopback, link-local or metadata ones. */
 export function addressAllowed(ip: string, policy: UrlPolicy): boolean {
-  if (policy.allowLoopbackHttp && isLoopbackLiteral(ip)) return true;
+  if (policy.allowLoopbackHttp && isLoopbackAddress(ip)) return true;
   return ip.includes(':') ? !v6Forbidden(ip) : !v4Forbidden(ip);
 }
 

@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack.js';
 import type { Problem } from '../support/problems.js';
@@ -258,6 +258,9 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
     ['http://localhost:x@evil.example/', 'Must use https (http is allowed for localhost only).'],
     ['http://127.0.0.1:@evil.example/', 'Must use https (http is allowed for localhost only).'],
     ['https://user:secret@sp.example.com/', 'Must not contain a user name or password.'],
+    // Names under another domain, however they begin, are not the loopback interface.
+    ['http://localhost.evil.com/back', 'Must use https (http is allowed for localhost only).'],
+    ['http://127.0.0.1.nip.io/back', 'Must use https (http is allowed for localhost only).'],
   ])(
     'refuses the redirectUrl %s with the field error “%s”, storing nothing',
     async (redirectUrl, message) => {
@@ -268,6 +271,23 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
       expectProblem(res, 400, 'validation', 'Invalid request');
       expect(res.body.errors).toEqual([{ field: 'redirectUrl', message }]);
       expect(await tableKeys()).toEqual(before);
+    },
+  );
+
+  it.each(['http://[::1]:8080/back', 'http://127.0.0.1/back', 'http://localhost:3000/back'])(
+    'accepts the redirectUrl %s (http to the loopback interface) and stores it with the order',
+    async (redirectUrl) => {
+      const res = await start(paperStartBody({ redirectUrl }));
+
+      expect(res.status).toBe(201);
+      const order = await dynamo.send(
+        new GetItemCommand({
+          TableName: TABLE_NAME,
+          Key: { PK: { S: `ORDER#${res.body.refId}` }, SK: { S: 'ORDER' } },
+          ProjectionExpression: 'redirectUrl',
+        }),
+      );
+      expect(order.Item?.redirectUrl).toEqual({ S: redirectUrl });
     },
   );
 

@@ -55,7 +55,7 @@ describe('the http adapter settings', () => {
     const result = HttpAdapterSettings.safeParse({ ...SETTINGS, ordersUrl: 'http://partner.example.com' });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
-      ['ordersUrl', 'Must be an https URL without credentials (http only to 127.0.0.1 or localhost).'],
+      ['ordersUrl', 'Must be an https URL without credentials (http only to localhost, 127.0.0.1 or [::1]).'],
     ]);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * Plain http is allowed only to the loopback interface (core/loopback.ts): for the SP's redirect URL
+ * of the start call and for a partner's ordersUrl alike — `localhost`, 127.0.0.1 and [::1] — judged
+ * by the parsed host name, so that a name under another domain that merely begins like one is
+ * refused. Each URL kind is decided by its zod-free reader and by its schema, which must agree.
+ */
+import { describe, expect, it } from 'vitest';
+import { wellFormedStartRequest } from '../../lambdas/core/identification-request.js';
+import { StartIdentificationRequest } from '../../lambdas/core/identification-schemas.js';
+import { isAllowedPartnerUrl, readHttpAdapterSettings } from '../../lambdas/core/isp-http.js';
+import { HttpAdapterSettings } from '../../lambdas/core/isp-http-settings.js';
+import { isLoopbackAddress, isLoopbackHostname } from '../../lambdas/core/loopback.js';
+import { paperStartBody } from '../support/white-paper.js';
+
+/** An http URL to each host, and whether http is allowed to it. */
+const HTTP_URLS: [string, boolean][] = [
+  ['http://[::1]:8080/back', true],
+  ['http://[0:0:0:0:0:0:0:1]/back', true],
+  ['http://127.0.0.1/back', true],
+  ['http://127.0.0.1:8080/back', true],
+  ['http://localhost/back', true],
+  ['http://LOCALHOST:3000/back', true],
+  ['http://localhost.evil.com/back', false],
+  ['http://127.0.0.1.nip.io/back', false],
+  ['http://localhost:x@evil.example/back', false],
+  ['http://[::2]/back', false],
+  ['http://[::ffff:127.0.0.1]/back', false],
+  ['http://sp.example.com/back', false],
+];
+
+describe('the SP’s redirect URL of the start call', () => {
+  it.each(HTTP_URLS)('%s: allowed %s, by the reader and the schema alike', (redirectUrl, allowed) => {
+    const body = paperStartBody({ redirectUrl });
+
+    const read = wellFormedStartRequest(body);
+    const judged = StartIdentificationRequest.safeParse(body);
+
+    expect(read?.redirectUrl).toBe(allowed ? redirectUrl : undefined);
+    expect(judged.success).toBe(allowed);
+    if (!allowed)
+      expect(judged.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+        ['redirectUrl', 'Must use https (http is allowed for localhost only).'],
+      ]);
+  });
+
+  it('takes https to any host, a loopback name included', () => {
+    for (const redirectUrl of ['https://localhost.evil.com/back', 'https://[::1]/back']) {
+      expect(wellFormedStartRequest(paperStartBody({ redirectUrl }))?.redirectUrl).toBe(redirectUrl);
+    }
+  });
+});
+
+describe('a partner’s ordersUrl (http adapter settings)', () => {
+  const settingsWith = (ordersUrl: string) => ({
+    ordersUrl,
+    auth: { type: 'bearer', tokenEnv: 'PARTNER_TOKEN' },
+  });
+
+  it.each(HTTP_URLS)('%s: allowed %s, by the reader and the schema alike', (ordersUrl, allowed) => {
+    const read = readHttpAdapterSettings(settingsWith(ordersUrl));
+    const judged = HttpAdapterSettings.safeParse(settingsWith(ordersUrl));
+
+    expect(isAllowedPartnerUrl(ordersUrl)).toBe(allowed);
+    expect(read?.ordersUrl).toBe(allowed ? ordersUrl : undefined);
+    expect(judged.success).toBe(allowed);
+    if (!allowed)
+      expect(judged.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+        [
+          'ordersUrl',
+          'Must be an https URL without credentials (http only to localhost, 127.0.0.1 or [::1]).',
+        ],
+      ]);
+  });
+});
+
+describe('the loopback interface', () => {
+  it('is 127.0.0.1 and ::1 by address, and also localhost by URL host name (IPv6 in brackets)', () => {
+    expect(
+      ['127.0.0.1', '::1', '[::1]', 'localhost', '127.0.0.2', '0.0.0.0', '::'].map(isLoopbackAddress),
+    ).toEqual([true, true, false, false, false, false, false]);
+    expect(
+      ['localhost', '127.0.0.1', '[::1]', '::1', 'localhost.', 'localhost.evil.com', '127.0.0.1.nip.io'].map(
+        isLoopbackHostname,
+      ),
+    ).toEqual([true, true, true, false, false, false, false]);
+  });
+});
