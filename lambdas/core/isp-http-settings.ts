@@ -5,12 +5,11 @@
  */
 import { ENV_VARIABLE_NAME } from './env-name.js';
 import {
+  collidingFieldPaths,
   FIELD_PATH,
-  fieldPathOf,
   isAllowedPartnerUrl,
   JSON_POINTER,
   MAX_PARTNER_BUDGET_MS,
-  ORDER_FIELDS,
   TOKEN_PARAMETER,
   worstCaseMs,
 } from './isp-http.js';
@@ -86,17 +85,14 @@ function httpAdapterSettingsSchema() {
     })
     .check(
       z.superRefine((s, ctx) => {
-        const paths = ORDER_FIELDS.map((f) => fieldPathOf(s, f)).filter((p): p is string => p !== null);
-        for (const [i, p] of paths.entries()) {
-          const clash = paths.find((q, j) => j !== i && (q === p || q.startsWith(`${p}.`)));
-          if (clash) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['requestFields'],
-              message: `Field names collide: ${p} and ${clash}.`,
-            });
-            return;
-          }
+        const collision = collidingFieldPaths(s);
+        if (collision) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['requestFields'],
+            message: `Field names collide: ${collision[0]} and ${collision[1]}.`,
+          });
+          return;
         }
         // Only for a retry count that passed its own bound: the loop below is as long as it.
         const retriesInRange = Number.isInteger(s.retries) && s.retries >= 0 && s.retries <= 5;

@@ -67,6 +67,24 @@ export function fieldPathOf(s: Pick<HttpAdapterSettings, 'requestFields'>, field
   return name === undefined ? field : name;
 }
 
+/**
+ * The first two of our fields whose paths collide in the partner's request body — one name for
+ * both, or one inside the other (`person` and `person.name`), where orderRequestBody would write
+ * one over the other — in ORDER_FIELDS order; undefined when none do. The settings' schema names
+ * them in its error, the adapter's reader refuses such settings.
+ */
+export function collidingFieldPaths(
+  s: Pick<HttpAdapterSettings, 'requestFields'>,
+): [string, string] | undefined {
+  const paths = ORDER_FIELDS.map((f) => fieldPathOf(s, f)).filter((p): p is string => p !== null);
+  for (const [i, p] of paths.entries()) {
+    const clash = paths.find((q, j) => j !== i && (q === p || q.startsWith(`${p}.`)));
+    // An empty name (which FIELD_PATH refuses on its own) collides with nothing.
+    if (clash) return [p, clash];
+  }
+  return undefined;
+}
+
 /** The partner's request body: each of our values under the partner's (possibly nested) name. */
 export function orderRequestBody(
   s: Pick<HttpAdapterSettings, 'requestFields'>,
@@ -284,8 +302,6 @@ export function readHttpAdapterSettings(value: unknown): Settings | undefined {
     response,
     redirectTokenParameter,
   };
-  const paths = ORDER_FIELDS.map((f) => fieldPathOf(settings, f)).filter((p): p is string => p !== null);
-  if (paths.some((p, i) => paths.some((q, j) => j !== i && (q === p || q.startsWith(`${p}.`)))))
-    return undefined;
+  if (collidingFieldPaths(settings)) return undefined;
   return worstCaseMs(settings) > MAX_PARTNER_BUDGET_MS ? undefined : settings;
 }

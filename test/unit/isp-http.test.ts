@@ -9,6 +9,7 @@ import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
 import { IspUnavailable } from '../../lambdas/core/errors.js';
 import {
   backoffMs,
+  collidingFieldPaths,
   isAllowedPartnerUrl,
   MAX_PARTNER_BUDGET_MS,
   orderRequestBody,
@@ -95,6 +96,34 @@ describe('HttpAdapterSettings', () => {
 
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['retries']);
+  });
+
+  it('finds our fields whose names collide in the partner’s body: one name, or one inside the other', () => {
+    expect(collidingFieldPaths({ requestFields: {} })).toBeUndefined();
+    // Our own name is the default: `mobile` is taken by the mobile number.
+    expect(collidingFieldPaths({ requestFields: { firstName: 'mobile' } })).toEqual(['mobile', 'mobile']);
+    expect(collidingFieldPaths({ requestFields: { firstName: 'person', lastName: 'person.name' } })).toEqual([
+      'person',
+      'person.name',
+    ]);
+    // A common prefix is not nesting; a field left out (null) frees its name.
+    expect(
+      collidingFieldPaths({ requestFields: { firstName: 'person', lastName: 'personal' } }),
+    ).toBeUndefined();
+    expect(
+      collidingFieldPaths({ requestFields: { firstName: null, lastName: 'firstName' } }),
+    ).toBeUndefined();
+  });
+
+  it('names the colliding fields in the settings’ error, and the reader refuses them', () => {
+    const clashing = { ...BASE, requestFields: { firstName: 'person.name', lastName: 'person' } };
+
+    const judged = HttpAdapterSettings.safeParse(clashing);
+
+    expect(judged.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['requestFields', 'Field names collide: person and person.name.'],
+    ]);
+    expect(readHttpAdapterSettings(clashing)).toBeUndefined();
   });
 
   it('accepts http to the loopback interface (the local stack and tests)', () => {
