@@ -5,10 +5,7 @@
  */
 import type { ProvidersQuery } from './catalogue-schemas.js';
 import {
-  ISSUER_MAX,
   type IspConfig,
-  isIssuerName,
-  isSafeText,
   JURISDICTIONS,
   type Jurisdiction,
   type Loa,
@@ -16,7 +13,7 @@ import {
   type ProviderView,
   type SpSetup,
 } from './domain.js';
-import { fitsLength } from './text-length.js';
+import { isIssuerName } from './field-guards.js';
 
 export interface ProviderFilters {
   issuer?: string | undefined;
@@ -42,8 +39,7 @@ export function wellFormedProvidersQuery(
     if (typeof value !== 'string') return undefined;
     switch (name) {
       case 'issuer':
-        // catalogue-fields.ts issuerName: safe text of 1 to ISSUER_MAX code points, then the name's pattern.
-        if (!fitsLength(value, ISSUER_MAX) || !isSafeText(value) || !isIssuerName(value)) return undefined;
+        if (!isIssuerName(value)) return undefined;
         query.issuer = value;
         break;
       case 'jurisdiction': {

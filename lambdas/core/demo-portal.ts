@@ -5,10 +5,11 @@
  */
 import type { Journey, Signer } from './demo-portal-forms.js';
 import type { Jurisdiction, LANGUAGES, Loa } from './domain.js';
+import { isPersonName } from './field-guards.js';
+import { isNonArrayObject } from './guards.js';
 import type { Status } from './order.js';
-import { E164, isPersonNameText, PERSON_NAME_MAX } from './person-patterns.js';
+import { E164 } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
-import { fitsLength } from './text-length.js';
 
 export type { Journey, Signer } from './demo-portal-forms.js';
 
@@ -54,25 +55,18 @@ export const LANGUAGE_LABELS: Record<(typeof LANGUAGES)[number], string> = {
  * other field — is that journey; for anything else `undefined`, and the schema decides.
  */
 export function wellFormedJourney(value: unknown): Journey | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isNonArrayObject(value)) return undefined;
   const { signer, refId, ...otherFields } = value;
-  if (Object.keys(otherFields).length || !isRecord(signer)) return undefined;
+  if (Object.keys(otherFields).length || !isNonArrayObject(signer)) return undefined;
   if (refId !== undefined && !isRefId(refId)) return undefined;
   const { firstName, lastName, mobile, need, ...otherSignerFields } = signer;
   if (Object.keys(otherSignerFields).length) return undefined;
-  if (!isCanonicalName(firstName) || !isCanonicalName(lastName)) return undefined;
+  if (!isPersonName(firstName) || !isPersonName(lastName)) return undefined;
   if (typeof mobile !== 'string' || !E164.test(mobile)) return undefined;
   if (typeof need !== 'string' || !Object.hasOwn(SIGNATURE_NEEDS, need)) return undefined;
   const journeySigner = { firstName, lastName, mobile, need: need as SignatureNeed };
   return refId === undefined ? { signer: journeySigner } : { signer: journeySigner, refId };
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-/** A name as the signer form returns it: at most 100 code points, by the name rule (which admits no
- * white space at either end, so the form's trimming leaves it unchanged). */
-const isCanonicalName = (v: unknown): v is string =>
-  typeof v === 'string' && fitsLength(v, PERSON_NAME_MAX) && isPersonNameText(v);
 
 /** The DN the portal would put in the certificate: RFC 4514 escaping of each value. */
 export function distinguishedName(signer: Pick<Signer, 'firstName' | 'lastName'>): string {

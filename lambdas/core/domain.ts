@@ -31,8 +31,8 @@ const safeText = /* @__PURE__ */ unicodePattern(
   () => new RegExp(`^[^${UNSAFE_CHARACTERS}]*$`, 'u'),
 );
 export const safeTextPattern = (): RegExp => safeText.pattern();
-/** Whether `value` is free text (ASCII and Latin-1 text without building the pattern). */
-export const isSafeText = (value: string): boolean => safeText.test(value);
+/** Whether `value` matches the free text pattern (ASCII and Latin-1 text without building it). */
+export const matchesSafeText = (value: string): boolean => safeText.test(value);
 
 /** A mobile number as the verify call takes it: an optional `+`, then 8 to 15 digits, the first not 0. */
 export const MSISDN = /^\+?[1-9]\d{7,14}$/;
@@ -46,8 +46,8 @@ const issuerName = /* @__PURE__ */ unicodePattern(
   () => /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u,
 );
 export const issuerNamePattern = (): RegExp => issuerName.pattern();
-/** Whether `value` is an issuer name by the pattern (an ASCII one without building it). */
-export const isIssuerName = (value: string): boolean => issuerName.test(value);
+/** Whether `value` matches the issuer name pattern (an ASCII one without building it). */
+export const matchesIssuerName = (value: string): boolean => issuerName.test(value);
 /** The longest issuer name, in code points. */
 export const ISSUER_MAX = 100;
 /** An identification method's name (`video`, `courier`, …). */

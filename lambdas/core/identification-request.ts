@@ -8,10 +8,12 @@
  * The schema stays the one definition (identification-schemas.ts, also the OpenAPI document);
  * test/unit/two-step-rules.test.ts holds these readers to it.
  */
-import { ISSUER_MAX, isIssuerName, isSafeText, JURISDICTIONS, LANGUAGES, METHOD_NAME } from './domain.js';
+import { JURISDICTIONS, LANGUAGES, METHOD_NAME } from './domain.js';
+import { isIssuerName, isPersonName, isSafeText } from './field-guards.js';
+import { isOneOf } from './guards.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
 import { isHttpsOrLoopbackHttp } from './loopback.js';
-import { E164, EMAIL, EMAIL_MAX, ISO_DATE, isPersonNameText, PERSON_NAME_MAX } from './person-patterns.js';
+import { E164, EMAIL, EMAIL_MAX, ISO_DATE } from './person-patterns.js';
 import { fitsLength } from './text-length.js';
 
 export type { StartIdentificationRequest };
@@ -51,16 +53,6 @@ export function redirectUrlProblem(url: URL): string | undefined {
   if (!isHttpsOrLoopbackHttp(url)) return REDIRECT_URL_HTTPS;
   return url.username || url.password ? REDIRECT_URL_CREDENTIALS : undefined;
 }
-
-const isText = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.length >= 1 && fitsLength(value, max) && isSafeText(value);
-const isPersonName = (value: unknown): value is string =>
-  typeof value === 'string' &&
-  value.length >= 1 &&
-  fitsLength(value, PERSON_NAME_MAX) &&
-  isPersonNameText(value);
-const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
-  (list as readonly unknown[]).includes(value);
 
 /** The date of birth: a real calendar date (z.iso.date's pattern), from 1900-01-01 to today (UTC). */
 const isPastDate = (value: unknown): value is string =>
@@ -116,7 +108,7 @@ export function wellFormedStartRequest(
   const request: StartIdentificationRequest = { dob, email, firstName, language, lastName, mobile };
   // Both or neither: the superRefine's pairing.
   if (issuer !== undefined || method !== undefined) {
-    if (!isText(issuer, ISSUER_MAX) || !isIssuerName(issuer)) return undefined;
+    if (!isIssuerName(issuer)) return undefined;
     if (typeof method !== 'string' || !METHOD_NAME.test(method)) return undefined;
     request.issuer = issuer;
     request.method = method;
@@ -134,7 +126,7 @@ export function wellFormedStartRequest(
     request.redirectUrl = redirectUrl;
   }
   if (state !== undefined) {
-    if (!isText(state, STATE_MAX)) return undefined;
+    if (!isSafeText(state, STATE_MAX)) return undefined;
     request.state = state;
   }
   return request;

@@ -7,6 +7,7 @@
  * (the method choice, the start call) carry none for it (docs/benchmarks.md §3). The adapter (`adapters/isp/http-adapter.ts`) does the I/O.
  */
 import { ENV_VARIABLE_NAME } from './env-name.js';
+import { isNonArrayObject } from './guards.js';
 import type { HttpAdapterSettings } from './isp-http-settings.js';
 import { isHttpsOrLoopbackHttp } from './loopback.js';
 
@@ -176,7 +177,6 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
 type Settings = HttpAdapterSettings;
 type Fields = Readonly<Record<string, unknown>>;
 
-const isPlainObject = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
 const hasOnly = (v: Fields, names: readonly string[]) => Object.keys(v).every((k) => names.includes(k));
 /** A whole number in [min, max], as `z.number().check(z.int(), z.minimum(min), z.maximum(max))` takes it. */
 const isWholeIn = (v: unknown, min: number, max: number): v is number =>
@@ -219,7 +219,7 @@ function wholeOr(
 }
 
 function authOf(v: unknown): Settings['auth'] | undefined {
-  if (!isPlainObject(v)) return undefined;
+  if (!isNonArrayObject(v)) return undefined;
   if (v.type === 'bearer' && hasOnly(v, ['type', 'tokenEnv']) && isEnvName(v.tokenEnv))
     return { type: 'bearer', tokenEnv: v.tokenEnv };
   if (
@@ -234,7 +234,7 @@ function authOf(v: unknown): Settings['auth'] | undefined {
 
 function requestFieldsOf(v: unknown): Settings['requestFields'] | undefined {
   if (v === undefined) return {};
-  if (!isPlainObject(v) || !hasOnly(v, ORDER_FIELDS)) return undefined;
+  if (!isNonArrayObject(v) || !hasOnly(v, ORDER_FIELDS)) return undefined;
   const fields: Record<string, string | null> = {};
   for (const field of ORDER_FIELDS) {
     if (!Object.hasOwn(v, field)) continue;
@@ -247,7 +247,7 @@ function requestFieldsOf(v: unknown): Settings['requestFields'] | undefined {
 
 function responseOf(v: unknown): Settings['response'] | undefined {
   if (v === undefined) return { orderId: '/orderId', redirectUrl: '/redirectUrl' };
-  if (!isPlainObject(v) || !hasOnly(v, ['orderId', 'redirectUrl'])) return undefined;
+  if (!isNonArrayObject(v) || !hasOnly(v, ['orderId', 'redirectUrl'])) return undefined;
   const { orderId = '/orderId', redirectUrl = '/redirectUrl' } = v;
   if (typeof orderId !== 'string' || !JSON_POINTER.test(orderId)) return undefined;
   if (typeof redirectUrl !== 'string' || !JSON_POINTER.test(redirectUrl)) return undefined;
@@ -263,7 +263,7 @@ function responseOf(v: unknown): Settings['response'] | undefined {
  * validated with the schema, which names what is wrong.
  */
 export function readHttpAdapterSettings(value: unknown): Settings | undefined {
-  if (!isPlainObject(value) || !hasOnly(value, SETTINGS_KEYS)) return undefined;
+  if (!isNonArrayObject(value) || !hasOnly(value, SETTINGS_KEYS)) return undefined;
   // A setting present as undefined (which no stored configuration has) is left unread.
   if (Object.values(value).includes(undefined)) return undefined;
   const { ordersUrl } = value;

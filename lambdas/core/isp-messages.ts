@@ -10,8 +10,10 @@
  * with every invalid field listed. So a partner's good message evaluates no zod; every refusal is the
  * schema's. test/unit/two-step-rules.test.ts holds both readers to their schemas.
  */
-import { isSafeText as isFreeText, JURISDICTIONS, METHOD_NAME } from './domain.js';
+import { JURISDICTIONS, METHOD_NAME } from './domain.js';
 import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './evidence.js';
+import { isSafeText } from './field-guards.js';
+import { isNonArrayObject, isOneOf } from './guards.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
 import { E164, ISO_DATE } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
@@ -34,12 +36,6 @@ const DOCUMENT_TYPES = ['idcard', 'passport', 'residence_permit', 'driving_permi
 
 type Claims = Readonly<Record<string, unknown>>;
 
-/** A JSON object (not an array, not null), as `z.object` takes one. */
-const isObject = (v: unknown): v is Claims => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** `safeText(max)` (fields.ts): 1 to `max` code points, none of them a control or format character. */
-const isSafeText = (v: unknown, max: number): v is string =>
-  typeof v === 'string' && v.length >= 1 && fitsLength(v, max) && isFreeText(v);
-const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T => list.includes(v as T);
 const matches = (pattern: RegExp, v: unknown): v is string => typeof v === 'string' && pattern.test(v);
 /** An array of 1 to `max` items (`z.array(…).check(z.minLength(1), z.maxLength(max))`). */
 const isList = (v: unknown, max = Number.POSITIVE_INFINITY): v is readonly unknown[] =>
@@ -81,13 +77,13 @@ export function wellFormedIspEvent(claims: Claims): IspEventClaims | undefined {
 type DocumentEvidence = VerifiedClaims['verification']['evidence'][number];
 
 function documentEvidence(v: unknown): DocumentEvidence | undefined {
-  if (!isObject(v) || v.type !== 'document') return undefined;
+  if (!isNonArrayObject(v) || v.type !== 'document') return undefined;
   const method = optional(v, 'method', (m) => (typeof m === 'string' && fitsLength(m, 50) ? m : undefined));
   const details = v.document_details;
-  if (!method || !isObject(details)) return undefined;
+  if (!method || !isNonArrayObject(details)) return undefined;
   const { type, document_number, issuer, date_of_expiry } = details;
   if (!isOneOf(DOCUMENT_TYPES, type) || !isSafeText(document_number, 50)) return undefined;
-  if (!isObject(issuer) || !matches(COUNTRY, issuer.country) || !matches(ISO_DATE, date_of_expiry))
+  if (!isNonArrayObject(issuer) || !matches(COUNTRY, issuer.country) || !matches(ISO_DATE, date_of_expiry))
     return undefined;
   return {
     type: 'document',
@@ -97,7 +93,7 @@ function documentEvidence(v: unknown): DocumentEvidence | undefined {
 }
 
 function placeOfBirth(v: unknown): NonNullable<VerifiedClaims['claims']['place_of_birth']> | undefined {
-  if (!isObject(v)) return undefined;
+  if (!isNonArrayObject(v)) return undefined;
   const country = optional(v, 'country', (c) => (matches(COUNTRY, c) ? c : undefined));
   const locality = optional(v, 'locality', (l) => (isSafeText(l, 100) ? l : undefined));
   if (!country || !locality) return undefined;
@@ -108,7 +104,8 @@ function placeOfBirth(v: unknown): NonNullable<VerifiedClaims['claims']['place_o
 }
 
 function verifiedClaims(v: unknown): VerifiedClaims | undefined {
-  if (!isObject(v) || !isObject(v.verification) || !isObject(v.claims)) return undefined;
+  if (!isNonArrayObject(v) || !isNonArrayObject(v.verification) || !isNonArrayObject(v.claims))
+    return undefined;
   const { trust_framework, time, evidence } = v.verification;
   if (typeof trust_framework !== 'string' || trust_framework.length < 1 || !fitsLength(trust_framework, 100))
     return undefined;
@@ -136,7 +133,7 @@ function verifiedClaims(v: unknown): VerifiedClaims | undefined {
 /** An evidence message's claims (IspEvidenceClaims) as the schema returns them; undefined to leave them to it. */
 export function wellFormedIspEvidence(claims: Claims): IspEvidenceClaims | undefined {
   const { refId, evidence } = claims;
-  if (!isRefId(refId) || !isObject(evidence)) return undefined;
+  if (!isRefId(refId) || !isNonArrayObject(evidence)) return undefined;
   const { method, loa, jurisdictions, mobile, vetter, identified_at } = evidence;
   if (!matches(METHOD_NAME, method) || (loa !== 3 && loa !== 4)) return undefined;
   if (!isList(jurisdictions) || !everyItem(jurisdictions, (j) => isOneOf(JURISDICTIONS, j))) return undefined;

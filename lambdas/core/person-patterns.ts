@@ -8,7 +8,7 @@ import { unicodePattern } from './unicode-pattern.js';
 /**
  * A person's name: letters (any script), combining marks, spaces, apostrophes, hyphens, dots.
  * Built on first use (unicode-pattern.ts: constructing it parses the Unicode letter and mark
- * classes, about 0.5 ms, and its first two tests cost as much again); the readers' `isPersonNameText`
+ * classes, about 0.5 ms, and its first two tests cost as much again); the readers' `matchesPersonName`
  * decides a name of Latin letters — ASCII and Latin-1's, without × and ÷, in the pattern's shape —
  * without it. The schemas' PERSON_NAME (person-fields.ts) is this pattern, built when they load.
  */
@@ -18,7 +18,7 @@ const personName = /* @__PURE__ */ unicodePattern(
 );
 export const personNamePattern = (): RegExp => personName.pattern();
 /** Whether `value` matches the person name pattern (a Latin name without building it). */
-export const isPersonNameText = (value: string): boolean => personName.test(value);
+export const matchesPersonName = (value: string): boolean => personName.test(value);
 /** A mobile number in E.164: `+`, then 8 to 15 digits, the first not 0. */
 export const E164 = /^\+[1-9]\d{7,14}$/;
 /**

@@ -5,7 +5,7 @@
  * anything else with its field errors and produces the OpenAPI document: verify-schemas.ts.
  */
 import { isParsableDn } from './dn.js';
-import { CLAIMED_IDENTITY_ID, isSafeText, MSISDN } from './domain.js';
+import { CLAIMED_IDENTITY_ID, MSISDN, matchesSafeText } from './domain.js';
 import type { VerifyRequest } from './verify-schemas.js';
 
 export type { VerifyRequest };
@@ -26,7 +26,7 @@ export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>)
   if (assuranceLevel !== 3 && assuranceLevel !== 4) return undefined;
   if (
     typeof distinguishedName !== 'string' ||
-    !isSafeText(distinguishedName) ||
+    !matchesSafeText(distinguishedName) ||
     !isParsableDn(distinguishedName)
   )
     return undefined;

@@ -14,10 +14,10 @@ import { SIGNATURE_NEED_KEYS, wellFormedJourney } from '../../lambdas/core/demo-
 import { Journey } from '../../lambdas/core/demo-portal-forms.js';
 import {
   CLAIMED_IDENTITY_ID,
-  isIssuerName,
-  isSafeText,
   issuerNamePattern,
   MSISDN,
+  matchesIssuerName,
+  matchesSafeText,
   safeTextPattern,
 } from '../../lambdas/core/domain.js';
 import { IspEventClaims, IspEvidenceClaims } from '../../lambdas/core/evidence.js';
@@ -46,7 +46,7 @@ import {
   type TwoStepRule,
   toFieldErrors,
 } from '../../lambdas/core/parse.js';
-import { EMAIL, ISO_DATE, isPersonNameText, personNamePattern } from '../../lambdas/core/person-patterns.js';
+import { EMAIL, ISO_DATE, matchesPersonName, personNamePattern } from '../../lambdas/core/person-patterns.js';
 import { RefIdParam } from '../../lambdas/core/ref-id.js';
 import { wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
@@ -921,9 +921,9 @@ describe('the start call’s request', () => {
 
   it('decides names, free text and issuer names as their Unicode patterns do, Latin and ASCII ones without building them', () => {
     const rules = [
-      ['person name', isPersonNameText, personNamePattern()],
-      ['free text', isSafeText, safeTextPattern()],
-      ['issuer name', isIssuerName, issuerNamePattern()],
+      ['person name', matchesPersonName, personNamePattern()],
+      ['free text', matchesSafeText, safeTextPattern()],
+      ['issuer name', matchesIssuerName, issuerNamePattern()],
     ] as const;
     // Every code point of the BMP (and a few astral ones) alone, inside, at the end and doubled.
     const codePoints = [...Array(0x10000).keys(), 0x1d400, 0x1f600, 0x20000, 0xe0001];
@@ -936,7 +936,7 @@ describe('the start call’s request', () => {
         texts.filter((text) => test(text) !== pattern.test(text)),
         rule,
       ).toEqual([]);
-    expect(['Hans', 'Zoë', "O'Brien", 'Łukasz', '李', 'Hans×'].map(isPersonNameText)).toEqual([
+    expect(['Hans', 'Zoë', "O'Brien", 'Łukasz', '李', 'Hans×'].map(matchesPersonName)).toEqual([
       true,
       true,
       true,
@@ -944,14 +944,14 @@ describe('the start call’s request', () => {
       true,
       false,
     ]);
-    expect(['Test-ISP', 'Bank 1.0', 'Zürich_ID', '-ISP', 'ISP\u00AD'].map(isIssuerName)).toEqual([
+    expect(['Test-ISP', 'Bank 1.0', 'Zürich_ID', '-ISP', 'ISP\u00AD'].map(matchesIssuerName)).toEqual([
       true,
       true,
       true,
       false,
       false,
     ]);
-    expect(['state 1', 'é', '\u00AD', '\u200B', '\u2028', '\t'].map(isSafeText)).toEqual([
+    expect(['state 1', 'é', '\u00AD', '\u200B', '\u2028', '\t'].map(matchesSafeText)).toEqual([
       true,
       true,
       false,
