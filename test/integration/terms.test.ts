@@ -3,6 +3,7 @@
  * language; the SP may have it resent, at most three times an hour.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { currentStatus, type Order } from '../../lambdas/core/order.js';
 import { openTermsLink, acceptTerms as recordAcceptance } from '../../lambdas/usecases/terms-acceptance.js';
 import { RESEND_LIMIT_PER_HOUR, resendTermsSms } from '../../lambdas/usecases/terms-sms.js';
 import { acceptTerms, evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
@@ -211,24 +212,18 @@ describe('resending the terms SMS', () => {
   // at once, the status follows when the state machine has written the registration. In between the
   // resend sent a fresh link (202) for terms already accepted — an SMS paid for, and a link that
   // only says "already accepted".
+  /** The acceptance as the terms page records it, the state machine not yet told. */
+  const acceptanceRecordedOnly = (link: string) =>
+    recordAcceptance(
+      { repository: stack().repository, callbacks: { succeed: async () => false, fail: async () => false } },
+      new URL(link).pathname.split('/')[2] as string,
+    );
+
   it('refuses once the acceptance is recorded, before the registration turns the status (409, no SMS)', async () => {
     const mobile = '+41796660007';
     const { refId, link } = await awaitingTerms(mobile);
-    // The acceptance as the terms page records it, the state machine not yet told.
-    const held = { succeed: async () => false, fail: async () => false };
-    await recordAcceptance(
-      { repository: stack().repository, callbacks: held },
-      new URL(link).pathname.split('/')[2] as string,
-    );
-    const status = await call<{ statuses: { status: string }[] }>(
-      stack(),
-      'GET',
-      `/api/identifications/${refId}`,
-      {
-        token,
-      },
-    );
-    expect(status.body.statuses.at(-1)?.status).toBe('data-ready');
+    await acceptanceRecordedOnly(link);
+    expect(currentStatus((await stack().repository.getOrder(refId)) as Order)).toBe('data-ready');
 
     expectProblem(
       await call(stack(), 'POST', `/api/identifications/${refId}/terms-sms`, { token }),
@@ -243,16 +238,12 @@ describe('resending the terms SMS', () => {
     const mobile = '+41796660008';
     const { refId, link } = await awaitingTerms(mobile);
     const repository = stack().repository;
-    const held = { succeed: async () => false, fail: async () => false };
     const sent: string[] = [];
     // The resend counts itself after reading the order: the person accepts right then.
     const racing = Object.create(repository, {
       incrementCounter: {
         value: async (...args: Parameters<typeof repository.incrementCounter>) => {
-          await recordAcceptance(
-            { repository, callbacks: held },
-            new URL(link).pathname.split('/')[2] as string,
-          );
+          await acceptanceRecordedOnly(link);
           return repository.incrementCounter(...args);
         },
       },
