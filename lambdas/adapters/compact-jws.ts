@@ -12,8 +12,11 @@
  * and JWSSignatureVerificationFailed). test/unit/compact-jws-parity.test.ts holds both to jose on
  * a generated corpus of keys and messages.
  *
- * The one difference: a header with `crit` never verifies here (jose honours `crit: ["b64"]`);
- * verifyIspMessage refuses every `crit` with a 400 before it verifies, as it did with jose.
+ * Two differences, both refusals: a header with `crit` never verifies here (jose honours
+ * `crit: ["b64"]`; verifyIspMessage refuses every `crit` with a 400 before it verifies, as it did
+ * with jose); and an RSA key whose public exponent is below 3 or even cannot be used (jose and
+ * WebCrypto take e = 1, with which the padded digest is its own signature: anyone could sign as the
+ * partner; e = 0 verifies nothing, an even e is no RSA key).
  */
 import type { webcrypto } from 'node:crypto';
 
@@ -156,10 +159,18 @@ async function importJwk(jwk: unknown, alg: JwsAlgorithm): Promise<CryptoKey | '
   }
 }
 
+/** An RSA public exponent (big-endian bytes) with which signatures can be checked: odd and ≥ 3. */
+function isSafePublicExponent(bytes: Uint8Array): boolean {
+  const e = bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
+  return e >= 3n && e % 2n === 1n;
+}
+
 /**
  * jose's checks of an imported key before it signs or verifies (prepareKey, checkCryptoKey,
  * checkModulusLength): public to verify and private to sign, this algorithm, curve or hash, the
- * usage, and an RSA modulus of at least 2048 bits.
+ * usage, and an RSA modulus of at least 2048 bits; then, beyond jose, a public exponent that
+ * makes forgery as hard as the modulus does (at the step of the modulus check, so that the same
+ * messages reach it).
  */
 function usableKey(key: CryptoKey | 'bytes', alg: JwsAlgorithm, usage: 'sign' | 'verify'): CryptoKey {
   if (key === 'bytes') throw new UnusableKeyError(`A secret key cannot ${usage} ${alg}`);
@@ -177,6 +188,12 @@ function usableKey(key: CryptoKey | 'bytes', alg: JwsAlgorithm, usage: 'sign' | 
   const { modulusLength } = key.algorithm as { modulusLength?: unknown };
   if (minRsaBits !== undefined && (typeof modulusLength !== 'number' || modulusLength < minRsaBits))
     throw new UnusableKeyError(`${alg} takes an RSA key of ${minRsaBits} bits or more`);
+  const { publicExponent } = key.algorithm as { publicExponent?: unknown };
+  if (
+    minRsaBits !== undefined &&
+    !(publicExponent instanceof Uint8Array && isSafePublicExponent(publicExponent))
+  )
+    throw new UnusableKeyError(`${alg} takes an RSA key whose public exponent is odd and at least 3`);
   return key;
 }
 

@@ -50,6 +50,8 @@ export interface UnusableKey {
   alg: string;
   errorName: string;
   errorCode: string | undefined;
+  /** What is wrong with it, in the check's own words (never the key's members). */
+  reason: string;
 }
 
 /** The algorithm a key of this type signs with here (a registered key need not name its `alg`). */
@@ -125,6 +127,7 @@ export async function verifyIspMessage(
         alg,
         errorName: err.refusal.name,
         errorCode: err.refusal.code,
+        reason: err.message,
       });
     }
   }

@@ -17,6 +17,7 @@ import { es256KeyPair } from '../../local/secrets.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { postJws, testIspKey } from '../support/isp.js';
 import { captureLogs, logLines } from '../support/logs.js';
+import { forgedForExponentOne } from '../support/rsa-forgery.js';
 import { useStack } from '../support/stack.js';
 
 const stack = useStack({ rateLimits: false, logLevel: 'WARN' });
@@ -89,6 +90,50 @@ describe('a registered key that cannot be used', () => {
     expect(status).toBe(404);
     expect(written).toContain('"kid":"old-2025"');
     expect(written).not.toContain(`"kid":"${good.publicJwk.kid}"`);
+  });
+
+  it('refuses a message anyone can sign for an RSA key with public exponent 1, and logs the key', async () => {
+    const issuer = 'Exponent-One-ISP';
+    const { publicKey } = await generateKeyPair('RS256', { extractable: true });
+    await registerDirectly(issuer, [
+      { ...(await exportJWK(publicKey)), e: 'AQ', kid: 'e-one', alg: 'RS256' },
+    ]);
+    const refId = crypto.randomUUID();
+    // No private key: with e = 1 the padded digest of the message is its own signature.
+    const forged = forgedForExponentOne(
+      { typ: 'isp-event+jwt', kid: 'e-one' },
+      {
+        iss: issuer,
+        iat: Math.floor(Date.now() / 1000),
+        jti: `jti-${refId}`,
+        refId,
+        event: 'waiting-for-doc',
+      },
+    );
+
+    let answer: Awaited<ReturnType<typeof postJws>> | undefined;
+    const written = await captureLogs(async () => {
+      answer = await postJws(stack(), '/isp/v1/events', forged);
+    });
+
+    expect(answer?.status).toBe(401);
+    expect(answer?.body).toMatchObject({
+      detail: 'The message is not signed with a key registered for its issuer.',
+    });
+    const warnings = logLines(written)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.level === 'WARN');
+    expect(warnings).toStrictEqual([
+      expect.objectContaining({
+        message: 'registered partner key cannot be used; messages it signs are refused',
+        issuer,
+        kid: 'e-one',
+        alg: 'RS256',
+        errorName: 'TypeError',
+        reason: 'RS256 takes an RSA key whose public exponent is odd and at least 3',
+      }),
+    ]);
+    expect(written).not.toContain(refId);
   });
 
   it('logs nothing for a message merely signed with a key the partner does not have', async () => {

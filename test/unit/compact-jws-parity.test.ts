@@ -8,8 +8,12 @@
  * JWSSignatureVerificationFailed), or a key that cannot be used at all (jose threw importing it, or
  * a TypeError about it while verifying: verifyIspMessage skips it). The header reader and the
  * base64url decoder are held to jose's the same way, and signIspMessage to jose's SignJWT.
+ *
+ * One deliberate difference, stricter than jose: an RSA key whose public exponent is below 3 or
+ * even is refused at the check where jose refuses a modulus under 2048 bits (WebCrypto and jose
+ * take e = 1, with which the padded digest is its own signature: anyone could sign as the partner).
  */
-import { createHash, createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import fc from 'fast-check';
 import {
   base64url,
@@ -29,6 +33,7 @@ import {
   verifiedPayload,
 } from '../../lambdas/adapters/compact-jws.js';
 import { signIspMessage, verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
+import { pkcs1Sha256Encoded } from '../support/rsa-forgery.js';
 
 /** What jose reported for a key it could not use: the name and string code the operator's log shows. */
 type Unusable = { unusable: string };
@@ -92,20 +97,6 @@ const signRs = (key: KeyObject, input: string) => sign('sha256', Buffer.from(inp
 const claims = JSON.stringify({ iss: 'Test-ISP', iat: 1_700_000_000, jti: 'jti-corpus-1', refId: 'r-1' });
 const esHeader = JSON.stringify({ alg: 'ES256', typ: 'isp-event+jwt' });
 const rsHeader = JSON.stringify({ alg: 'RS256', typ: 'isp-event+jwt' });
-
-/** EMSA-PKCS1-v1_5 of SHA-256 (RFC 8017 §9.2): what an RSA key with e = 1 "verifies" as it is. */
-function pkcs1Encoded(input: string, length: number) {
-  const digestInfo = Buffer.concat([
-    Buffer.from('3031300d060960864801650304020105000420', 'hex'),
-    createHash('sha256').update(input).digest(),
-  ]);
-  return Buffer.concat([
-    Buffer.from([0, 1]),
-    Buffer.alloc(length - digestInfo.length - 3, 0xff),
-    Buffer.from([0]),
-    digestInfo,
-  ]);
-}
 
 /** A compact JWS of raw header and payload parts (as sent: any text), signed over them as given. */
 function compactOf(
@@ -227,7 +218,7 @@ function corpus(): Record<string, string> {
     'RS256 forged for an RSA key with e = 1 (the signature is the padded digest)': compactOf(
       b64u(rsHeader),
       b64u(claims),
-      (input) => pkcs1Encoded(input, 256),
+      (input) => pkcs1Sha256Encoded(input, 256),
     ),
     'payload tampered': `${encodedHeader}.${b64u(claims.replace('r-1', 'r-2'))}.${valid.split('.')[2]}`,
     'payload signed with non-canonical trailing bits': es(encodedHeader, nonCanonical(b64u(`${claims} `))),
@@ -334,6 +325,8 @@ function registeredKeys(): Record<string, unknown> {
     'RSA with e = 2 (even)': { ...rsa, e: 'Ag' },
     'RSA with e = 65536 (even)': { ...rsa, e: 'AQAA' },
     'RSA with e empty': { ...rsa, e: '' },
+    'RSA with e = 0': { ...rsa, e: 'AA' },
+    'RSA with e = 1 after a zero byte': { ...rsa, e: 'AAE' },
     'RSA with n prefixed by a zero byte': {
       ...rsa,
       n: b64u(Buffer.concat([Buffer.alloc(1), Buffer.from(rsa.n as string, 'base64url')])),
@@ -345,6 +338,21 @@ function registeredKeys(): Record<string, unknown> {
     'RSA as kty EC': { ...rsa, kty: 'EC' },
   };
 }
+
+/**
+ * The registered keys whose public exponent is refused, deliberately unlike jose: each gets the
+ * outcome jose gives a key it refuses at the same step (the 1024-bit key, too short for RS256): not
+ * verified where the message fails before the key is checked, unusable (TypeError) where it reaches
+ * the check, and jose's refusal of an RSA key for ES256 at import — never verified.
+ */
+const UNSAFE_EXPONENT_KEYS = new Set([
+  'RSA with e = 1',
+  'RSA with e = 1 after a zero byte',
+  'RSA with e = 2 (even)',
+  'RSA with e = 65536 (even)',
+  'RSA with e empty',
+  'RSA with e = 0',
+]);
 
 describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
   let messages: Record<string, string>;
@@ -360,7 +368,11 @@ describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
     for (const [messageName, compact] of Object.entries(messages))
       for (const [keyName, jwk] of Object.entries(keys))
         for (const alg of ['ES256', 'RS256'] as const) {
-          const expected = await joseOutcome(compact, jwk, alg);
+          const expected = await joseOutcome(
+            compact,
+            UNSAFE_EXPONENT_KEYS.has(keyName) ? keys['RSA 1024'] : jwk,
+            alg,
+          );
           const actual = await ownOutcome(compact, jwk, alg);
           const kind = typeof expected === 'string' ? expected : Object.keys(expected)[0];
           seen.set(kind as string, (seen.get(kind as string) ?? 0) + 1);
@@ -387,14 +399,23 @@ describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
     ['header with alg twice, ES256 last', 'EC P-256', 'ES256', 'verified'],
     ['RS256 by the 2048-bit key', 'RSA 2048', 'RS256', 'verified'],
     ['RS256 by a key with e = 3', 'RSA with e = 3', 'RS256', 'verified'],
-    // jose and WebCrypto take an RSA key with e = 1, and with it anyone's message: such a key must
-    // never be registered (the partner configuration's checks), as verification will not refuse it.
+    // jose and WebCrypto take an RSA key with e = 1, and with it anyone's message; here it is a key
+    // that cannot be used (the deliberate difference), as is any exponent below 3 or even.
     [
       'RS256 forged for an RSA key with e = 1 (the signature is the padded digest)',
       'RSA with e = 1',
       'RS256',
-      'verified',
+      'unusable: TypeError',
     ],
+    [
+      'RS256 forged for an RSA key with e = 1 (the signature is the padded digest)',
+      'RSA with e = 1 after a zero byte',
+      'RS256',
+      'unusable: TypeError',
+    ],
+    ['RS256 by the 2048-bit key', 'RSA with e = 2 (even)', 'RS256', 'unusable: TypeError'],
+    ['RS256 by the 2048-bit key', 'RSA with e empty', 'RS256', 'unusable: TypeError'],
+    ['signature of 0 bytes', 'RSA with e = 1', 'RS256', 'not verified'],
     ['ES256 by another key of the partner', 'EC P-256', 'ES256', 'not verified'],
     ['payload tampered', 'EC P-256', 'ES256', 'not verified'],
     ['signature DER-encoded', 'EC P-256', 'ES256', 'not verified'],

@@ -7,6 +7,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type UnusableKey, verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
+import { forgedForExponentOne } from '../support/rsa-forgery.js';
 
 let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let publicJwk: JWK;
@@ -136,6 +137,7 @@ describe('verifyIspMessage with a registered key it cannot use', () => {
         alg: 'ES256',
         errorName: 'SyntaxError',
         errorCode: undefined,
+        reason: 'WebCrypto refused it (SyntaxError)',
       },
       {
         issuer: 'Test-ISP',
@@ -144,6 +146,7 @@ describe('verifyIspMessage with a registered key it cannot use', () => {
         alg: 'ES256',
         errorName: 'DataError',
         errorCode: undefined,
+        reason: 'WebCrypto refused it (DataError)',
       },
       {
         issuer: 'Test-ISP',
@@ -152,6 +155,7 @@ describe('verifyIspMessage with a registered key it cannot use', () => {
         alg: 'ES256',
         errorName: 'DataError',
         errorCode: undefined,
+        reason: 'WebCrypto refused it (DataError)',
       },
     ]);
   });
@@ -188,6 +192,51 @@ describe('verifyIspMessage with a registered key it cannot use', () => {
     };
 
     await expect(verifyIspMessage(jws, 'event', shortKey)).rejects.toMatchObject({ status: 401 });
-    expect(told).toMatchObject([{ keyIndex: 0, alg: 'RS256', errorName: 'TypeError' }]);
+    expect(told).toMatchObject([
+      {
+        keyIndex: 0,
+        alg: 'RS256',
+        errorName: 'TypeError',
+        reason: 'RS256 takes an RSA key of 2048 bits or more',
+      },
+    ]);
+  });
+
+  it.each([
+    ['1', 'AQ'],
+    ['1 after a zero byte', 'AAE'],
+    ['0', 'AA'],
+    ['empty', ''],
+    ['2', 'Ag'],
+    ['65536 (even)', 'AQAA'],
+  ])('refuses a message for an RSA key with public exponent %s, and tells of the key', async (_e, e) => {
+    const told: UnusableKey[] = [];
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const registered = { ...(publicKey.export({ format: 'jwk' }) as JWK), e, kid: 'weak' };
+    const before = remembered.length;
+    // Made without any private key: with e = 1 the padded digest is its own signature.
+    const forged = forgedForExponentOne({ typ: 'isp-event+jwt', kid: 'weak' }, valid());
+    const weakKey = {
+      ...deps,
+      keysOf: async () => [registered],
+      onUnusableKey: (key: UnusableKey) => told.push(key),
+    };
+
+    await expect(verifyIspMessage(forged, 'event', weakKey)).rejects.toMatchObject({
+      status: 401,
+      detail: 'The message is not signed with a key registered for its issuer.',
+    });
+    expect(remembered.length).toBe(before);
+    expect(told).toStrictEqual([
+      {
+        issuer: 'Test-ISP',
+        keyIndex: 0,
+        kid: 'weak',
+        alg: 'RS256',
+        errorName: 'TypeError',
+        errorCode: undefined,
+        reason: 'RS256 takes an RSA key whose public exponent is odd and at least 3',
+      },
+    ]);
   });
 });
