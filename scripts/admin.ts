@@ -80,11 +80,19 @@ async function main(argv: string[]): Promise<number> {
       options: { ...GLOBAL_OPTIONS, ...command?.options },
       strict: true,
       allowPositionals: (command?.positionals?.max ?? 0) > 0,
+      tokens: true,
     });
   } catch (err) {
     throw new OperatorError((err as Error).message, true);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
+  // parseArgs keeps the last of a repeated option: `erase --msisdn A --msisdn B` would erase B.
+  const given = new Set<string>();
+  for (const token of tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    if (given.has(token.name)) throw new OperatorError(`--${token.name} is given more than once.`, true);
+    given.add(token.name);
+  }
   if (!command) {
     console.log(overview());
     return values.help ? 0 : 2;

@@ -152,6 +152,15 @@ describe('when the table cannot be used: one line, exit code 2', () => {
     expect(option.code).toBe(2);
     expect(option.stderr).toMatch(/^admin: Unknown option '--everything'/);
   });
+
+  it('with an option given twice, before it looks for the table (a month or number is not guessed)', async () => {
+    const out = await runAdmin(['usage', '--month', '2026-11', '--month', '2026-10'], {
+      TABLE_NAME: undefined,
+    });
+
+    expect(out).toMatchObject({ code: 2, stdout: '' });
+    expect(out.stderr).toBe('admin: --month is given more than once. (npm run admin -- --help)\n');
+  });
 });
 
 describe('against a deployed stage (--stage)', () => {

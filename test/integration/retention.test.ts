@@ -249,6 +249,25 @@ describe('npm run admin -- erase', () => {
     }
   });
 
+  it('refuses an option given twice and erases nothing: not the last number, as parseArgs would keep', async () => {
+    await registered('+41790008111', 'Rosa', 'Repeat');
+    await registered('+41790008112', 'Ruth', 'Repeat');
+    const erasures = async () =>
+      (await scanTable()).filter((i) => String(i.PK).startsWith('ERASURE#')).length;
+    const erasuresBefore = await erasures();
+
+    const out = await runAdmin(
+      ['erase', '--msisdn', '+41790008111', '--msisdn', '+41790008112'],
+      tableEnv(stack()),
+    );
+
+    expect(out).toMatchObject({ code: 2, stdout: '' });
+    expect(out.stderr).toBe('admin: --msisdn is given more than once. (npm run admin -- --help)\n');
+    expect((await verify('41790008111', 'Rosa', 'Repeat')).status).toBe(200);
+    expect((await verify('41790008112', 'Ruth', 'Repeat')).status).toBe(200);
+    expect(await erasures()).toBe(erasuresBefore);
+  });
+
   it('refuses a number that is not one with exit code 2', async () => {
     for (const args of [
       ['erase'],
