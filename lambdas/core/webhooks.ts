@@ -16,6 +16,12 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const MAX_ENDPOINTS_PER_SP = 10;
 /** After a rotation the previous secret still signs for this long (receivers roll over meanwhile). */
 export const PREVIOUS_SECRET_VALIDITY_SECONDS = 24 * 3600;
+/**
+ * Replaced secrets that still sign beside the current one: a rotation beyond them ends the oldest's
+ * validity at once. Every signing secret adds a signature to every message's header (about 48
+ * bytes), so rotations in a loop would otherwise grow it past what receivers accept (16 KB in Node).
+ */
+export const MAX_PREVIOUS_SECRETS = 2;
 /** A 2xx within this time counts as delivered. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
 /** The test call answers within the API's function timeout (10 s), so it waits less. */

@@ -9,6 +9,7 @@ import { addressAllowed, checkEndpointUrl, ipLiteralOf, type UrlPolicy } from '.
 import { toDeliveryView, toWebhookView } from '../core/webhook-views.js';
 import {
   MAX_ENDPOINTS_PER_SP,
+  MAX_PREVIOUS_SECRETS,
   PREVIOUS_SECRET_VALIDITY_SECONDS,
   signingSecrets,
   TEST_DELIVERY_TIMEOUT_MS,
@@ -114,8 +115,11 @@ export async function rotateWebhookSecret(deps: WebhookDeps, clientId: string, i
   const secrets = [
     { secret, createdAt: now.toISOString() },
     { ...current, expiresAt: previousExpiresAt },
-    // Older replaced secrets stay only until their own expiry.
-    ...endpoint.secrets.slice(1).filter((s) => s.expiresAt && Date.parse(s.expiresAt) > now.getTime()),
+    // Older replaced secrets stay only until their own expiry, and only the newest of them.
+    ...endpoint.secrets
+      .slice(1)
+      .filter((s) => s.expiresAt && Date.parse(s.expiresAt) > now.getTime())
+      .slice(0, MAX_PREVIOUS_SECRETS - 1),
   ];
   try {
     await deps.repository.replaceWebhookSecrets({ ...endpoint, secrets }, current.secret);

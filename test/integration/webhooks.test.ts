@@ -299,6 +299,32 @@ describe('endpoint management', () => {
     expect(verified(created.secret, message).type).toBe('webhook.test');
     expect(() => verified(`whsec_${Buffer.alloc(32, 7).toString('base64')}`, message)).toThrow();
   });
+
+  it('signs with the current secret and the two last replaced ones however often it is rotated', async () => {
+    // Each rotation kept every replaced secret for 24 hours: 300 in a loop put 301 signatures
+    // (14 KB) in every message's header, near Node's 16 KB header limit, and grew the item.
+    const r = await receiver();
+    const created = await register(r.url);
+    const secrets = [created.secret];
+    for (let i = 0; i < 6; i++) {
+      const rotated = await call<{ secret: string }>(
+        stack(),
+        'POST',
+        `/api/webhooks/${created.id}/rotate-secret`,
+        {
+          token: portal,
+        },
+      );
+      expect(rotated.status).toBe(200);
+      secrets.push(rotated.body.secret);
+    }
+
+    await call(stack(), 'POST', `/api/webhooks/${created.id}/test`, { token: portal });
+    const message = r.received[0] as { headers: Record<string, string>; body: string };
+    expect(message.headers['webhook-signature']?.split(' ')).toHaveLength(3);
+    for (const secret of secrets.slice(-3)) expect(verified(secret, message).type).toBe('webhook.test');
+    for (const secret of secrets.slice(0, -3)) expect(() => verified(secret, message)).toThrow();
+  });
 });
 
 describe('delivery', () => {
