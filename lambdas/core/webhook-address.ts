@@ -123,9 +123,12 @@ function v6Forbidden(ip: string): boolean {
     // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), :: and ::1
     return f === 0 && y === 0 ? true : v4Forbidden(v4Tail);
   }
+  // ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765): a SIIT translator makes it the IPv4 address.
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && f === 0) return v4Forbidden(v4Tail);
   if (a === 0x64 && b === 0xff9b) return v4Forbidden(v4Tail); // NAT64
   if ((a & 0xfe00) === 0xfc00) return true; // unique local, incl. AWS metadata fd00:ec2::254
   if ((a & 0xffc0) === 0xfe80) return true; // link-local
+  if ((a & 0xffc0) === 0xfec0) return true; // site-local (deprecated, still routed in some networks)
   if ((a & 0xff00) === 0xff00) return true; // multicast
   if (a === 0x2001 && b === 0x0db8) return true; // documentation
   if (a === 0x2002) return v4Forbidden(`${b >> 8}.${b & 255}.${c >> 8}.${c & 255}`); // 6to4

@@ -65,6 +65,11 @@ describe('addresses', () => {
     ['64:ff9b::a9fe:a9fe', false],
     ['2002:a9fe:a9fe::1', false],
     ['2001:db8::1', false],
+    // IPv4-translated (RFC 2765), its public form allowed; deprecated site-local fec0::/10.
+    ['::ffff:0:7f00:1', false],
+    ['::ffff:0:a9fe:a9fe', false],
+    ['::ffff:0:5db8:d822', true],
+    ['fec0::1', false],
     ['not-an-address', false],
   ])('%s allowed on AWS: %s', (ip, allowed) => {
     expect(addressAllowed(ip, aws)).toBe(allowed);
