@@ -221,6 +221,29 @@ describe('the operator lists the AML access records (npm run admin -- aml-access
     expect(out.code).toBe(2);
     expect(out.stderr).toBe('admin: --ref must be a refId (UUID).\n');
   });
+
+  it('refuses a --since that is no calendar date or has no zone, instead of shifting it', async () => {
+    // new Date() read 2026-02-30 as 2 March and a date-time without a zone in the operator's own
+    // time zone (so the listing depended on the machine it ran on).
+    for (const since of [
+      '2026-02-30',
+      '2026-04-31T00:00:00Z',
+      '2026-03-01T00:00:00',
+      '2026-03-01 00:00',
+      '2026-03-01T24:00:00Z',
+    ]) {
+      const out = await adminCli('aml-access', '--since', since);
+
+      expect(out.code, since).toBe(2);
+      expect(out.stdout).toBe('');
+      expect(out.stderr).toBe(
+        'admin: --since must be a calendar date (2026-01-31, from its start in UTC) or a date-time with its zone (2026-01-31T00:00:00Z, 2026-01-31T01:00:00+01:00).\n',
+      );
+    }
+    for (const since of ['2026-02-28', '2024-02-29', '2026-03-01T00:00:00Z', '2026-03-01T01:00:00.5+01:00']) {
+      expect((await adminCli('aml-access', '--since', since)).code, since).toBe(0);
+    }
+  });
 });
 
 describe('the operator writes the configuration (npm run admin -- seed)', () => {

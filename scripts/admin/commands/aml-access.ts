@@ -1,5 +1,9 @@
 /** `aml-access`: every access to AML identification data, granted and refused, oldest first. */
+import * as z from '../../../lambdas/core/zod.js';
 import { type AdminCommand, OperatorError, stringOption, UUID } from '../cli.js';
+
+/** `--since`: a calendar date (its start in UTC) or a date-time with Z or an offset. */
+const SINCE = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 export const amlAccessCommand: AdminCommand = {
   name: 'aml-access',
@@ -7,7 +11,8 @@ export const amlAccessCommand: AdminCommand = {
   synopsis: '[--ref <refId>] [--since <ISO 8601 date-time>]',
   help: [
     '--ref <refId>         the accesses to one identification',
-    '--since <date-time>   from then on, e.g. 2026-03-01T00:00:00Z',
+    '--since <date-time>   from then on, e.g. 2026-03-01T00:00:00Z (a date-time with Z or an offset;',
+    '                      a date alone, e.g. 2026-03-01, from its start in UTC)',
     'One JSON object a line: {"at","refId","clientId","issuer","outcome","id"}.',
   ],
   options: { ref: { type: 'string' }, since: { type: 'string' } },
@@ -17,12 +22,15 @@ export const amlAccessCommand: AdminCommand = {
     if (ref !== undefined && !UUID.test(ref)) throw new OperatorError('--ref must be a refId (UUID).');
     let since: string | undefined;
     if (sinceText !== undefined) {
-      const at = new Date(sinceText);
-      if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(sinceText)) {
-        throw new OperatorError('--since must be an ISO 8601 date or date-time, e.g. 2026-01-31T00:00:00Z.');
+      // A real calendar date, or a date-time with its zone: new Date() alone reads 2026-02-30 as
+      // 2 March and a date-time without a zone in the operator's own time zone.
+      if (!z.safeParse(SINCE, sinceText).success) {
+        throw new OperatorError(
+          '--since must be a calendar date (2026-01-31, from its start in UTC) or a date-time with its zone (2026-01-31T00:00:00Z, 2026-01-31T01:00:00+01:00).',
+        );
       }
       // Records are keyed by UTC ISO timestamps, so compare in that form.
-      since = at.toISOString();
+      since = new Date(sinceText).toISOString();
     }
     const connection = await connect();
     try {
