@@ -97,17 +97,34 @@ function describe(failure: BoundedRequestFailed): string {
   }
 }
 
+/** Resolving a host name to all its addresses (node:dns lookup with `all: true`). */
+export type AllAddressesLookup = (
+  host: string,
+  options: { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+/** How long a registration waits for its host name's addresses (an SP's name server may never answer). */
+const RESOLVE_TIMEOUT_MS = 2_000;
+
 export class HttpWebhookTransport implements WebhookTransport {
   constructor(
     private readonly timeoutMs = Number(optionalEnv('WEBHOOK_TIMEOUT_MS', String(DELIVERY_TIMEOUT_MS))),
+    /** The registration's lookup (the system resolver; a test's stands in for a silent name server). */
+    private readonly lookup: AllAddressesLookup = (host, options, callback) =>
+      loadResolver().lookup(host, options, callback),
+    private readonly resolveTimeoutMs = RESOLVE_TIMEOUT_MS,
   ) {}
 
+  /** The addresses, or none when the name does not resolve in time (every delivery checks again). */
   resolve(host: string): Promise<string[]> {
-    return new Promise((resolve) =>
-      loadResolver().lookup(host, { all: true }, (err, addresses) =>
-        resolve(err ? [] : addresses.map((a) => a.address)),
-      ),
-    );
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve([]), this.resolveTimeoutMs);
+      this.lookup(host, { all: true }, (err, addresses) => {
+        clearTimeout(timer);
+        resolve(err ? [] : addresses.map((a) => a.address));
+      });
+    });
   }
 
   post(

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpWebhookTransport } from '../../lambdas/adapters/webhook-http.js';
+import { type AllAddressesLookup, HttpWebhookTransport } from '../../lambdas/adapters/webhook-http.js';
 import type { UrlPolicy } from '../../lambdas/core/webhook-address.js';
 import type { SignedMessage } from '../../lambdas/usecases/ports/webhooks.js';
 
@@ -224,5 +224,22 @@ describe('the addresses a message may go to', () => {
       statusCode: 204,
     });
     expect(r.received).toHaveLength(1);
+  });
+});
+
+describe('a host name resolved when an endpoint is registered', () => {
+  it('answers its addresses', async () => {
+    expect(await transport.resolve('localhost')).toContain('127.0.0.1');
+  });
+
+  it('answers none, in time, when the name server never answers', async () => {
+    // An SP's own name server can hold a lookup for as long as the system resolver waits (seconds
+    // per try, several tries): the registration call would pass the API function's timeout.
+    const asked: string[] = [];
+    const silent: AllAddressesLookup = (host) => void asked.push(host);
+    const bounded = new HttpWebhookTransport(2_000, silent, 200);
+
+    expect(await bounded.resolve('slow.sp.example')).toEqual([]);
+    expect(asked).toEqual(['slow.sp.example']);
   });
 });
