@@ -5,7 +5,7 @@
 
 import { ConditionFailed } from '../core/errors.js';
 import { sha256 } from '../core/idempotency.js';
-import { currentStatus, type Order, type TermsAcceptance } from '../core/order.js';
+import { awaitsTermsAcceptance, currentStatus, type Order, type TermsAcceptance } from '../core/order.js';
 import { Problem } from '../core/problems.js';
 import { DEFAULT_TERMS_OF_USE, type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { bump, clock, mutateOrder } from './order-mutation.js';
@@ -40,6 +40,14 @@ async function currentTermsOfUse(deps: TermsAcceptanceDeps): Promise<TermsOfUse>
   return (await deps.repository.getCurrentTermsOfUse()) ?? DEFAULT_TERMS_OF_USE;
 }
 
+const linkExpired = () =>
+  new Problem({
+    status: 410,
+    slug: 'terms-link-expired',
+    title: 'Link expired',
+    detail: 'This link has expired.',
+  });
+
 /**
  * A link is usable when it exists, is the order's newest, is unexpired and no acceptance is
  * recorded. A link marked used whose acceptance was never recorded (the process died, or storage
@@ -65,14 +73,8 @@ export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): P
       detail: 'The terms were accepted with this link.',
     });
   }
-  if (link.expiresAt <= clock(deps).toISOString() || currentStatus(order) !== 'data-ready') {
-    throw new Problem({
-      status: 410,
-      slug: 'terms-link-expired',
-      title: 'Link expired',
-      detail: 'This link has expired.',
-    });
-  }
+  if (link.expiresAt <= clock(deps).toISOString() || currentStatus(order) !== 'data-ready')
+    throw linkExpired();
   return { order, expiresAt: link.expiresAt, terms: await currentTermsOfUse(deps) };
 }
 
@@ -111,10 +113,13 @@ export async function acceptTerms(
     termsLanguage: termsDocumentFor(terms, choice.language ?? order.person.language).language,
     ...(choice.pseudonym !== undefined ? { pseudonym: choice.pseudonym } : {}),
   };
-  const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => ({
-    save: o.acceptance ? undefined : bump(o, { acceptance }),
-    result: undefined,
-  }));
+  // Checked again on the order it is written to: a cancellation or expiry that landed since the
+  // link was checked ends it, and no acceptance is recorded on an order that no longer awaits one.
+  const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => {
+    if (o.acceptance) return { result: undefined };
+    if (!awaitsTermsAcceptance(o)) throw linkExpired();
+    return { save: bump(o, { acceptance }), result: undefined };
+  });
   if (saved.waitTokens?.terms)
     await deps.callbacks.succeed(saved.waitTokens.terms, saved.acceptance ?? acceptance);
   return saved;

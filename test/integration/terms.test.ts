@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { currentStatus, type Order } from '../../lambdas/core/order.js';
 import { openTermsLink, acceptTerms as recordAcceptance } from '../../lambdas/usecases/terms-acceptance.js';
 import { RESEND_LIMIT_PER_HOUR, resendTermsSms } from '../../lambdas/usecases/terms-sms.js';
-import { acceptTerms, evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
+import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
 import { expectProblem } from '../support/problems.js';
 import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 
@@ -171,6 +171,33 @@ describe('accepting the terms: only the explicit acceptance from the page itself
     expect(res.status).toBe(200);
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+  it('records nothing and answers 410 when the order is cancelled between the link check and the write', async () => {
+    const mobile = '+41796660101';
+    const { refId, link } = await awaitingTerms(mobile);
+    const repository = stack().repository;
+    const told: unknown[] = [];
+    const callbacks = {
+      succeed: async (...args: unknown[]) => told.push(args) > 0,
+      fail: async () => false,
+    };
+    // The partner cancels after the page checked the link and before the acceptance is written.
+    const racing = Object.create(repository, {
+      useTermsLink: {
+        value: async (...args: Parameters<typeof repository.useTermsLink>) => {
+          expect((await sendEvent(stack(), refId, 'cancelled', { kind: 'isp' })).status).toBe(200);
+          return repository.useTermsLink(...args);
+        },
+      },
+    });
+
+    await expect(
+      recordAcceptance({ repository: racing, callbacks }, new URL(link).pathname.split('/')[2] as string),
+    ).rejects.toMatchObject({ status: 410, detail: 'This link has expired.' });
+    const order = await repository.getOrder(refId);
+    expect(order?.acceptance).toBeUndefined();
+    expect(order?.statuses.at(-1)?.status).toBe('cancelled');
+    expect(told).toEqual([]);
   });
 });
 
