@@ -62,6 +62,13 @@ function rsaIssues(key: Record<string, unknown>): KeyIssue[] {
   const e = base64urlBytes(key.e);
   if (e === undefined || e.length === 0 || e.length > 8 || e[0] === 0 || (e[e.length - 1] ?? 0) % 2 === 0)
     issues.push({ member: 'e', message: 'e must be an odd public exponent in base64url (usually AQAB).' });
+  else if (e.length === 1 && e[0] === 1)
+    // The padded digest is its own signature under e = 1; the message check refuses such a key too.
+    issues.push({
+      member: 'e',
+      message:
+        'e is 1 (AQ), with which anyone can sign as the partner: give the key’s own exponent (usually AQAB).',
+    });
   return issues;
 }
 

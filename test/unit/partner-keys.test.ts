@@ -107,6 +107,18 @@ describe('registered partner keys', () => {
       ['0.e: Key partner-rsa: e must be an odd public exponent in base64url (usually AQAB).'],
     ],
     [
+      'an RSA key with e = 1 (a truncated AQAB: anyone could sign with it)',
+      { ...rsaPublic, e: 'AQ' },
+      [
+        '0.e: Key partner-rsa: e is 1 (AQ), with which anyone can sign as the partner: give the key’s own exponent (usually AQAB).',
+      ],
+    ],
+    [
+      'an RSA key with an even e (65536)',
+      { ...rsaPublic, e: 'AQAA' },
+      ['0.e: Key partner-rsa: e must be an odd public exponent in base64url (usually AQAB).'],
+    ],
+    [
       'an RSA key of 1024 bits',
       { ...jwkOf(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey) },
       ['0.n: Key: The RSA modulus has 1024 bits; RS256 keys here have 2048 to 8192.'],
