@@ -9,9 +9,11 @@
  * a TypeError about it while verifying: verifyIspMessage skips it). The header reader and the
  * base64url decoder are held to jose's the same way, and signIspMessage to jose's SignJWT.
  *
- * One deliberate difference, stricter than jose: an RSA key whose public exponent is below 3 or
- * even is refused at the check where jose refuses a modulus under 2048 bits (WebCrypto and jose
- * take e = 1, with which the padded digest is its own signature: anyone could sign as the partner).
+ * Two deliberate differences, both stricter than jose: a header with `crit` never verifies (jose
+ * honours `crit: ["b64"]`, reading an unencoded payload); and an RSA key whose public exponent is
+ * below 3 or even is refused at the check where jose refuses a modulus under 2048 bits (WebCrypto
+ * and jose take e = 1, with which the padded digest is its own signature: anyone could sign as the
+ * partner).
  */
 import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import fc from 'fast-check';
@@ -24,7 +26,7 @@ import {
   decodeProtectedHeader as joseDecodeProtectedHeader,
   SignJWT,
 } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   decodeBase64url,
   decodeProtectedHeader,
@@ -248,6 +250,18 @@ function corpus(): Record<string, string> {
     'header with __proto__': es(b64u('{"alg":"ES256","__proto__":{"crit":["b64"]}}')),
     'header b64: false without crit': es(header({ alg: 'ES256', b64: false })),
     'header with a kid': es(header({ alg: 'ES256', kid: 'a' })),
+    'header with crit b64, b64 true': es(header({ alg: 'ES256', crit: ['b64'], b64: true })),
+    'header with crit b64, b64 false (the payload unencoded)': compactOf(
+      header({ alg: 'ES256', crit: ['b64'], b64: false }),
+      '{"iss":"Test-ISP","refId":"r-1"}',
+      (input) => signEs(ecA.privateKey, input),
+    ),
+    'header with crit naming an unknown parameter': es(header({ alg: 'ES256', crit: ['x-ext'], 'x-ext': 1 })),
+    'RS256 with crit b64, b64 true': compactOf(
+      header({ alg: 'RS256', crit: ['b64'], b64: true }),
+      b64u(claims),
+      (input) => signRs(rsa2048.privateKey, input),
+    ),
     'empty header': es(''),
     'two parts': valid.split('.').slice(0, 2).join('.'),
     'four parts': `${valid}.x`,
@@ -354,6 +368,18 @@ const UNSAFE_EXPONENT_KEYS = new Set([
   'RSA with e = 0',
 ]);
 
+/**
+ * The messages whose header has `crit`, refused whatever jose makes of them (deliberately): each
+ * gets the outcome jose gives a message it refuses as soon as it reads the header (one whose header
+ * is not JSON) — not verified, or the key's refusal where jose refuses the key at import.
+ */
+const CRIT_MESSAGES = new Set([
+  'header with crit b64, b64 true',
+  'header with crit b64, b64 false (the payload unencoded)',
+  'header with crit naming an unknown parameter',
+  'RS256 with crit b64, b64 true',
+]);
+
 describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
   let messages: Record<string, string>;
   let keys: Record<string, unknown>;
@@ -369,7 +395,7 @@ describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
       for (const [keyName, jwk] of Object.entries(keys))
         for (const alg of ['ES256', 'RS256'] as const) {
           const expected = await joseOutcome(
-            compact,
+            CRIT_MESSAGES.has(messageName) ? (messages['header not JSON'] as string) : compact,
             UNSAFE_EXPONENT_KEYS.has(keyName) ? keys['RSA 1024'] : jwk,
             alg,
           );
@@ -385,6 +411,46 @@ describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
     // The corpus reaches each outcome, and jose let no error other than its own through.
     expect([...seen.keys()].sort()).toEqual(['not verified', 'unusable', 'verified']);
   }, 120_000);
+
+  it.each([
+    ['header with crit b64, b64 true', 'EC P-256', 'ES256'],
+    ['header with crit b64, b64 false (the payload unencoded)', 'EC P-256', 'ES256'],
+    ['RS256 with crit b64, b64 true', 'RSA 2048', 'RS256'],
+    [
+      'RS256 forged for an RSA key with e = 1 (the signature is the padded digest)',
+      'RSA with e = 1',
+      'RS256',
+    ],
+  ])(
+    'differs from jose where stated: %s with %s verifies under jose, not here',
+    async (messageName, keyName, alg) => {
+      const compact = messages[messageName] as string;
+      const jwk = keys[keyName];
+      expect(Object.keys(await joseOutcome(compact, jwk, alg as JwsAlgorithm))).toEqual(['verified']);
+      expect(await ownOutcome(compact, jwk, alg as JwsAlgorithm)).not.toHaveProperty('verified');
+    },
+  );
+
+  it('answers not verified, as jose does, when WebCrypto fails while verifying', async () => {
+    // subtle.verify answers false for every signature of the corpus; its rejection is jose's
+    // JWSSignatureVerificationFailed, and it must never be taken for a verified signature.
+    const verify = vi
+      .spyOn(crypto.subtle, 'verify')
+      .mockRejectedValue(new DOMException('The operation failed', 'OperationError'));
+    try {
+      for (const [messageName, keyName, alg] of [
+        ['ES256 by the key', 'EC P-256', 'ES256'],
+        ['RS256 by the 2048-bit key', 'RSA 2048', 'RS256'],
+      ] as const) {
+        const compact = messages[messageName] as string;
+        expect(await joseOutcome(compact, keys[keyName], alg)).toBe('not verified');
+        expect(await ownOutcome(compact, keys[keyName], alg)).toBe('not verified');
+      }
+      expect(verify).toHaveBeenCalledTimes(4);
+    } finally {
+      verify.mockRestore();
+    }
+  });
 
   /** Outcomes the comparison above holds to jose, stated: what a reader of this check needs to know. */
   it.each([
