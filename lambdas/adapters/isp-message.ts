@@ -57,6 +57,20 @@ export interface UnusableKey {
 /** The algorithm a key of this type signs with here (a registered key need not name its `alg`). */
 const ALG_OF_KTY: Record<string, string> = { EC: 'ES256', RSA: 'RS256' };
 
+/**
+ * The members of a registered entry that pick it for a message, read so that an entry that is not a
+ * key object (null in a list written by hand) or names no known kty is simply tried — and told as
+ * unusable — rather than a TypeError here, and a kty like `constructor` finds nothing on the prototype.
+ */
+function selectorsOf(entry: unknown): { kid: unknown; alg: unknown } {
+  if (typeof entry !== 'object' || entry === null) return { kid: undefined, alg: undefined };
+  const { kid, alg, kty } = entry as Record<string, unknown>;
+  return {
+    kid,
+    alg: alg ?? (typeof kty === 'string' && Object.hasOwn(ALG_OF_KTY, kty) ? ALG_OF_KTY[kty] : undefined),
+  };
+}
+
 const unauthorized = (detail: string) =>
   new Problem({ status: 401, slug: 'isp-message-rejected', title: 'ISP message rejected', detail });
 const notSignedByIssuer = () =>
@@ -100,17 +114,17 @@ export async function verifyIspMessage(
   if (typeof claimedIssuer !== 'string' || claimedIssuer === '') throw invalid('The iss claim is missing.');
   const keys = (await deps.keysOf(claimedIssuer))
     .map((jwk, keyIndex) => ({ jwk, keyIndex }))
-    .filter(
-      ({ jwk }) =>
-        (header.kid === undefined || jwk.kid === header.kid) &&
-        (jwk.alg ?? ALG_OF_KTY[jwk.kty ?? ''] ?? header.alg) === header.alg,
-    );
+    .filter(({ jwk }) => {
+      const { kid, alg: keyAlg } = selectorsOf(jwk);
+      return (header.kid === undefined || kid === header.kid) && (keyAlg ?? header.alg) === header.alg;
+    });
   // One answer for an unknown issuer, a key id it does not have and a bad signature: a caller must
   // not learn which issuers are registered, nor which key ids they use.
   if (keys.length === 0) throw notSignedByIssuer();
 
   let payload: Uint8Array | undefined;
   for (const { jwk, keyIndex } of keys) {
+    const { kid } = selectorsOf(jwk);
     try {
       payload = await verifiedPayload(compact, jwk, alg);
       if (payload) break;
@@ -123,7 +137,7 @@ export async function verifyIspMessage(
       deps.onUnusableKey?.({
         issuer: claimedIssuer,
         keyIndex,
-        kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
+        kid: typeof kid === 'string' ? kid : undefined,
         alg,
         errorName: err.refusal.name,
         errorCode: err.refusal.code,

@@ -202,6 +202,33 @@ describe('verifyIspMessage with a registered key it cannot use', () => {
     ]);
   });
 
+  it('tries and tells of a registered entry that is not a key (null, kty constructor), not a 500', async () => {
+    const told: UnusableKey[] = [];
+    const claims = valid();
+    const entries = [
+      null,
+      { ...publicJwk, alg: undefined, kty: 'constructor' },
+      publicJwk,
+    ] as unknown as JWK[];
+    const withBadEntries = {
+      ...deps,
+      keysOf: async () => entries,
+      onUnusableKey: (key: UnusableKey) => told.push(key),
+    };
+
+    await expect(verifyIspMessage(await sign(claims), 'event', withBadEntries)).resolves.toMatchObject({
+      jti: claims.jti,
+    });
+    expect(told).toMatchObject([
+      { keyIndex: 0, kid: undefined, errorName: 'TypeError', reason: 'The key is not a JSON object' },
+      { keyIndex: 1, errorName: 'JOSENotSupported', reason: 'Its kty is not EC' },
+    ]);
+    const onlyNull = { ...deps, keysOf: async () => [null] as unknown as JWK[] };
+    await expect(verifyIspMessage(await sign(valid()), 'event', onlyNull)).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+
   it.each([
     ['1', 'AQ'],
     ['1 after a zero byte', 'AAE'],
