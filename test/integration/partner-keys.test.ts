@@ -22,6 +22,12 @@ import { useStack } from '../support/stack.js';
 
 const stack = useStack({ rateLimits: false, logLevel: 'WARN' });
 
+/** The WARN lines among what the functions wrote, parsed. */
+const warningsIn = (written: string) =>
+  logLines(written)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.level === 'WARN');
+
 /** A partner registered with `keys`, written into the table the way seeding writes one. */
 async function registerDirectly(issuer: string, keys: JWK[]): Promise<void> {
   const testIsp = stack().config.isps.find((isp) => isp.issuer === 'Test-ISP');
@@ -51,10 +57,7 @@ describe('a registered key that cannot be used', () => {
       type: expect.stringMatching(/isp-message-rejected$/),
       detail: 'The message is not signed with a key registered for its issuer.',
     });
-    const warnings = logLines(written)
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.level === 'WARN');
-    expect(warnings).toStrictEqual([
+    expect(warningsIn(written)).toStrictEqual([
       expect.objectContaining({
         message: 'registered partner key cannot be used; messages it signs are refused',
         function_name: 'isp-callback',
@@ -120,10 +123,7 @@ describe('a registered key that cannot be used', () => {
     expect(answer?.body).toMatchObject({
       detail: 'The message is not signed with a key registered for its issuer.',
     });
-    const warnings = logLines(written)
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.level === 'WARN');
-    expect(warnings).toStrictEqual([
+    expect(warningsIn(written)).toStrictEqual([
       expect.objectContaining({
         message: 'registered partner key cannot be used; messages it signs are refused',
         issuer,
