@@ -112,8 +112,11 @@ export function decodeProtectedHeader(compact: string): Record<string, unknown> 
  * (without `alg` and `use`, key_ops as the usages, extractable unless `ext` is false). An `oct`
  * key jose imported as bytes it later refused for these algorithms: `'bytes'` here.
  */
-async function importJwk(jwk: unknown, alg: JwsAlgorithm): Promise<CryptoKey | 'bytes'> {
-  if (!isPlainObject(jwk)) throw new UnusableKeyError('The key is not a JSON object');
+async function importJwk(value: unknown, alg: JwsAlgorithm): Promise<CryptoKey | 'bytes'> {
+  if (!isPlainObject(value)) throw new UnusableKeyError('The key is not a JSON object');
+  // Its own members only: a member a polluted Object.prototype lends (a kty for a key without one)
+  // is not the registered key's, neither here nor when WebCrypto reads the dictionary.
+  const jwk: Record<string, unknown> = Object.assign(Object.create(null), value);
   const { ext, key_ops: keyOps, kty } = jwk;
   if (ext !== undefined && typeof ext !== 'boolean') throw new UnusableKeyError('Its ext is not a boolean');
   if (
@@ -135,7 +138,8 @@ async function importJwk(jwk: unknown, alg: JwsAlgorithm): Promise<CryptoKey | '
   if (kty !== ALGORITHMS[alg].kty)
     throw new UnusableKeyError(`Its kty is not ${ALGORITHMS[alg].kty}`, JOSE_NOT_SUPPORTED);
   const isPrivate = Boolean(jwk.d || jwk.priv);
-  const { alg: _alg, use: _use, ...keyData }: Record<string, unknown> = { ...jwk, ext };
+  const { alg: _alg, use: _use, ...members }: Record<string, unknown> = { ...jwk, ext };
+  const keyData: Record<string, unknown> = Object.assign(Object.create(null), members);
   try {
     return await crypto.subtle.importKey(
       'jwk',

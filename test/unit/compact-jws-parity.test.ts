@@ -629,6 +629,18 @@ describe('verifyIspMessage picks the keys and answers as it did with jose', () =
     expect(await outcome(message({ alg: 'ES256' }), [{ ...a, crv: 'P-384' }, a])).toEqual({ refId: 'r-1' });
   });
 
+  it('takes only a key’s own members: a kty lent by a polluted Object.prototype is not the key’s', async () => {
+    const { kty: _kty, ...withoutKty } = a;
+    const prototype = Object.prototype as Record<string, unknown>;
+    prototype.kty = 'EC';
+    try {
+      expect(await outcome(message({ alg: 'ES256', kid: 'a' }), [withoutKty])).toEqual(rejected);
+    } finally {
+      delete prototype.kty;
+    }
+    expect(await outcome(message({ alg: 'ES256', kid: 'a' }), [a])).toEqual({ refId: 'r-1' });
+  });
+
   it.each(['none', 'HS256', 'PS256', 'ES384'])('refuses alg %s before any key', async (alg) => {
     expect(await outcome(message({ alg }), [a])).toEqual({
       status: 401,
