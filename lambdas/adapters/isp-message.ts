@@ -6,12 +6,13 @@
  * compact-jws.ts (WebCrypto, as jose checked it, without jose in isp-callback's bundle).
  */
 import type { JWK } from 'jose';
+import { IAT_WINDOW_SECONDS } from '../core/partner-clock.js';
 import { Problem } from '../core/problems.js';
 import { isTransientAwsError } from './aws-errors.js';
 import { decodeProtectedHeader, signCompact, UnusableKeyError, verifiedPayload } from './compact-jws.js';
 
 export const ISP_ALGORITHMS = ['ES256', 'RS256'] as const;
-export const IAT_WINDOW_SECONDS = 300;
+export { IAT_WINDOW_SECONDS };
 
 export const ISP_MESSAGE_TYPES = {
   event: 'isp-event+jwt',

@@ -7,7 +7,8 @@
  */
 import { JURISDICTIONS, METHOD_NAME } from './domain.js';
 import { safeText } from './fields.js';
-import { e164 } from './person-fields.js';
+import { IAT_WINDOW_SECONDS, isPastForPartner } from './partner-clock.js';
+import { e164, pastDate } from './person-fields.js';
 import * as z from './zod.js';
 
 const country = () =>
@@ -68,7 +69,7 @@ const verifiedClaims = /* @__PURE__ */ z.onFirstUse(() => {
     claims: z.object({
       given_name: safeText(100),
       family_name: safeText(100),
-      birthdate: z.iso.date(),
+      birthdate: pastDate,
       place_of_birth: z.optional(
         z.object({ country: z.optional(countryCode), locality: z.optional(safeText(100)) }),
       ),
@@ -91,7 +92,12 @@ export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
         mobile: e164,
         /** Who vetted: the operator or system of the partner. */
         vetter: safeText(200),
-        identified_at: z.iso.datetime({ offset: true }),
+        /** When the partner identified the person: not later than our clock plus its allowed skew. */
+        identified_at: z.iso.datetime({ offset: true, abort: true }).check(
+          z.refine((t) => isPastForPartner(t), {
+            error: `Must not lie in the future (more than ${IAT_WINDOW_SECONDS} seconds ahead of our clock).`,
+          }),
+        ),
         verified_claims: verifiedClaims(),
       }),
     }),

@@ -13,7 +13,7 @@ import { isIssuerName, isPersonName, isSafeText } from './field-guards.js';
 import { isOneOf } from './guards.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
 import { isHttpsOrLoopbackHttp } from './loopback.js';
-import { E164, EMAIL, EMAIL_MAX, ISO_DATE } from './person-patterns.js';
+import { E164, EMAIL, EMAIL_MAX, isPastDate } from './person-patterns.js';
 import { fitsLength } from './text-length.js';
 
 export type { StartIdentificationRequest };
@@ -53,13 +53,6 @@ export function redirectUrlProblem(url: URL): string | undefined {
   if (!isHttpsOrLoopbackHttp(url)) return REDIRECT_URL_HTTPS;
   return url.username || url.password ? REDIRECT_URL_CREDENTIALS : undefined;
 }
-
-/** The date of birth: a real calendar date (z.iso.date's pattern), from 1900-01-01 to today (UTC). */
-const isPastDate = (value: unknown): value is string =>
-  typeof value === 'string' &&
-  ISO_DATE.test(value) &&
-  value >= '1900-01-01' &&
-  value <= new Date().toISOString().slice(0, 10);
 
 /**
  * The redirect URL, as z.url({ protocol: /^https?$/ }) with the schema's length and redirect rules

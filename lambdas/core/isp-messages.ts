@@ -15,7 +15,8 @@ import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './eviden
 import { isSafeText } from './field-guards.js';
 import { isNonArrayObject, isOneOf } from './guards.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
-import { E164, ISO_DATE } from './person-patterns.js';
+import { isPastForPartner } from './partner-clock.js';
+import { E164, ISO_DATE, isPastDate } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
 import { fitsLength } from './text-length.js';
 
@@ -113,7 +114,7 @@ function verifiedClaims(v: unknown): VerifiedClaims | undefined {
   const documents = Array.from(evidence, documentEvidence);
   if (documents.some((d) => d === undefined)) return undefined;
   const { given_name, family_name, birthdate, nationalities } = v.claims;
-  if (!isSafeText(given_name, 100) || !isSafeText(family_name, 100) || !matches(ISO_DATE, birthdate))
+  if (!isSafeText(given_name, 100) || !isSafeText(family_name, 100) || !isPastDate(birthdate))
     return undefined;
   const place = optional(v.claims, 'place_of_birth', placeOfBirth);
   if (!place || !isList(nationalities, 5) || !everyItem(nationalities, (n) => matches(COUNTRY, n)))
@@ -137,8 +138,8 @@ export function wellFormedIspEvidence(claims: Claims): IspEvidenceClaims | undef
   const { method, loa, jurisdictions, mobile, vetter, identified_at } = evidence;
   if (!matches(METHOD_NAME, method) || (loa !== 3 && loa !== 4)) return undefined;
   if (!isList(jurisdictions) || !everyItem(jurisdictions, (j) => isOneOf(JURISDICTIONS, j))) return undefined;
-  if (!matches(E164, mobile) || !isSafeText(vetter, 200) || !matches(ISO_DATETIME_OFFSET, identified_at))
-    return undefined;
+  if (!matches(E164, mobile) || !isSafeText(vetter, 200)) return undefined;
+  if (!matches(ISO_DATETIME_OFFSET, identified_at) || !isPastForPartner(identified_at)) return undefined;
   const verified = verifiedClaims(evidence.verified_claims);
   if (!verified) return undefined;
   return {

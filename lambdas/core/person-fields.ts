@@ -1,5 +1,12 @@
 /** The field rules of a person's data: names, mobile number, date of birth, email (see fields.ts). */
-import { E164, EMAIL_MAX, PERSON_NAME_MAX, personNamePattern } from './person-patterns.js';
+import {
+  BIRTH_DATE_MIN,
+  E164,
+  EMAIL_MAX,
+  PERSON_NAME_MAX,
+  personNamePattern,
+  todayUtc,
+} from './person-patterns.js';
 import * as z from './zod.js';
 
 /** A person's name (person-patterns.ts), built when a module with a name rule loads. */
@@ -27,10 +34,11 @@ export const e164 = /* @__PURE__ */ z.define(() =>
     .register(z.globalRegistry, { examples: ['+41783478228'] }),
 );
 
+/** A date of birth (a start call's `dob`, a partner's `birthdate`); person-patterns.ts isPastDate for the readers. */
 export const pastDate = /* @__PURE__ */ z.define(() =>
-  z.iso.date({ error: 'Must be a real calendar date, YYYY-MM-DD.' }).check(
-    z.refine((d) => d <= new Date().toISOString().slice(0, 10), { error: 'Must not lie in the future.' }),
-    z.refine((d) => d >= '1900-01-01', { error: 'Must not be before 1900-01-01.' }),
+  z.iso.date({ error: 'Must be a real calendar date, YYYY-MM-DD.', abort: true }).check(
+    z.refine((d) => d <= todayUtc(), { error: 'Must not lie in the future.' }),
+    z.refine((d) => d >= BIRTH_DATE_MIN, { error: `Must not be before ${BIRTH_DATE_MIN}.` }),
   ),
 );
 

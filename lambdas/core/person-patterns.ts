@@ -33,6 +33,14 @@ export const EMAIL =
 export const ISO_DATE =
   /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))$/;
 
+/** The earliest date of birth the service takes (a start call's `dob`, a partner's `birthdate`). */
+export const BIRTH_DATE_MIN = '1900-01-01';
+/** Today's date (UTC), YYYY-MM-DD: the latest date of birth the service takes. */
+export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
+/** A date of birth: a real calendar date (ISO_DATE), from BIRTH_DATE_MIN to today (UTC). */
+export const isPastDate = (value: unknown): value is string =>
+  typeof value === 'string' && ISO_DATE.test(value) && value >= BIRTH_DATE_MIN && value <= todayUtc();
+
 /** The longest person name, in code points (as zod counts a string's length). */
 export const PERSON_NAME_MAX = 100;
 /** The longest email address (RFC 5321's path limit less its angle brackets). */

@@ -493,7 +493,7 @@ describe('ISP callback security', () => {
             'Invalid ISO date',
           ],
           ['evidence.verified_claims.claims.given_name', 'Must not contain control or format characters.'],
-          ['evidence.verified_claims.claims.birthdate', 'Invalid ISO date'],
+          ['evidence.verified_claims.claims.birthdate', 'Must be a real calendar date, YYYY-MM-DD.'],
           ['evidence.verified_claims.claims.place_of_birth.country', 'Must be an ISO 3166-1 alpha-2 code.'],
           [
             'evidence.verified_claims.claims.place_of_birth.locality',
@@ -502,6 +502,47 @@ describe('ISP callback security', () => {
           ['evidence.verified_claims.claims.nationalities', 'Too small: expected array to have >=1 items'],
         ],
       ));
+
+    // Found by probing: evidence with a birth date of 2999-01-01 was stored and the person
+    // registered with it, as was an identification time ten days ahead; the start call refuses such a dob.
+    it('refuses evidence with a birth date in the future or before 1900, or identified more than 5 minutes ahead', async () => {
+      const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+      const withDates = (birthdate: string, identifiedAt: string) => (refId: string) => {
+        const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
+        const { verification, claims } = evidence.verified_claims;
+        return {
+          refId,
+          evidence: {
+            ...evidence,
+            identified_at: identifiedAt,
+            verified_claims: { verification, claims: { ...claims, birthdate } },
+          },
+        };
+      };
+      const aheadOfUs = 'Must not lie in the future (more than 300 seconds ahead of our clock).';
+      await expectFieldErrors('evidence', withDates('2999-01-01', inDays(10)), [
+        ['evidence.identified_at', aheadOfUs],
+        ['evidence.verified_claims.claims.birthdate', 'Must not lie in the future.'],
+      ]);
+      await expectFieldErrors('evidence', withDates('1899-12-31', inDays(7 / 1440)), [
+        ['evidence.identified_at', aheadOfUs],
+        ['evidence.verified_claims.claims.birthdate', 'Must not be before 1900-01-01.'],
+      ]);
+    });
+
+    it('takes evidence identified up to 5 minutes ahead of our clock (a partner clock running ahead)', async () => {
+      const refId = await startOrder();
+      const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
+      const identifiedAt = new Date(Date.now() + 3 * 60_000).toISOString();
+      const res = await postContent('evidence', {
+        refId,
+        evidence: { ...evidence, identified_at: identifiedAt },
+      });
+      expect(res.status).toBe(200);
+      expect(await stack().repository.getEvidence(refId)).toMatchObject({
+        claims: { identified_at: identifiedAt },
+      });
+    });
 
     it('refuses evidence without its verified claims or with a wrong refId', () =>
       expectFieldErrors('evidence', () => {

@@ -1065,6 +1065,31 @@ describe('a partner’s message', () => {
     '2026-11-30',
   ];
   const COUNTRIES = ['CH', 'DE', 'ch', 'CHE', 'C', ''];
+  /** A day `days` from today (UTC), YYYY-MM-DD. */
+  const dayFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  /** A date of birth (the start call's `dob` rule): from 1900-01-01 to today, not in the future. */
+  const BIRTH_DATES = [
+    ...DATES,
+    '1900-01-01',
+    '1899-12-31',
+    '0000-01-01',
+    dayFromToday(-1),
+    dayFromToday(2),
+    '2999-01-01',
+  ];
+  /** `minutes` from now, as a partner writes a date-time. */
+  const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+  /** When the partner identified the person: past, or at most IAT_WINDOW_SECONDS ahead (its clock may run ahead). */
+  const IDENTIFIED_ATS = [
+    ...DATE_TIMES,
+    minutesFromNow(-60),
+    minutesFromNow(3),
+    minutesFromNow(7),
+    minutesFromNow(10 * 24 * 60),
+    minutesFromNow(10 * 24 * 60).replace('Z', '+14:00'),
+    minutesFromNow(10 * 24 * 60).replace('Z', '-12:00'),
+    '2999-01-01T00:00:00Z',
+  ];
 
   const event = (): Record<string, unknown> => ({
     refId: REF_ID,
@@ -1135,7 +1160,7 @@ describe('a partner’s message', () => {
       '+1234567890123456',
     ],
     'evidence.vetter': TEXT_EDGES(200),
-    'evidence.identified_at': DATE_TIMES,
+    'evidence.identified_at': IDENTIFIED_ATS,
     'evidence.verified_claims': [],
     'evidence.verified_claims.verification': [],
     'evidence.verified_claims.verification.trust_framework': [
@@ -1171,7 +1196,7 @@ describe('a partner’s message', () => {
     [CLAIMS]: [],
     [`${CLAIMS}.given_name`]: TEXT_EDGES(100),
     [`${CLAIMS}.family_name`]: TEXT_EDGES(100),
-    [`${CLAIMS}.birthdate`]: DATES,
+    [`${CLAIMS}.birthdate`]: BIRTH_DATES,
     [`${CLAIMS}.place_of_birth`]: [{}, { locality: 'Bern' }, { country: 'DE' }, { x: 1 }],
     [`${CLAIMS}.place_of_birth.country`]: COUNTRIES,
     [`${CLAIMS}.place_of_birth.locality`]: TEXT_EDGES(100),
@@ -1237,6 +1262,25 @@ describe('a partner’s message', () => {
       4,
     );
     expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, minimal)).toStrictEqual(minimal);
+  });
+
+  it('refuses a birth date in the future or before 1900 and an identification time more than 5 minutes ahead, reader and schema alike', () => {
+    const refused = (path: string, value: string) => {
+      const message = withAt(evidence(), path, value);
+      expect(wellFormedIspEvidence(message), `${path} ${value}`).toBeUndefined();
+      expect(IspEvidenceClaims.safeParse(message).success, `${path} ${value}`).toBe(false);
+    };
+    for (const birthdate of ['2999-01-01', dayFromToday(2), '1899-12-31', '0000-01-01'])
+      refused(`${CLAIMS}.birthdate`, birthdate);
+    for (const at of [minutesFromNow(7), minutesFromNow(10 * 24 * 60), '2999-01-01T00:00:00Z'])
+      refused('evidence.identified_at', at);
+    // A partner's clock a little ahead of ours (within the ±5 minutes its iat may be off), and the earliest birth date.
+    const ahead = withAt(
+      withAt(evidence(), 'evidence.identified_at', minutesFromNow(3)),
+      `${CLAIMS}.birthdate`,
+      '1900-01-01',
+    );
+    expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, ahead)).toStrictEqual(ahead);
   });
 
   it('evidence is read by wellFormedIspEvidence exactly as IspEvidenceClaims reads it, every claim near its edges, present and absent', () => {
