@@ -40,6 +40,18 @@ async function currentTermsOfUse(deps: TermsAcceptanceDeps): Promise<TermsOfUse>
   return (await deps.repository.getCurrentTermsOfUse()) ?? DEFAULT_TERMS_OF_USE;
 }
 
+/**
+ * The terms were accepted with this link: by an earlier request, or by a concurrent one whose
+ * acceptance was recorded first (then this request's choice, its pseudonym too, was not).
+ */
+const alreadyAccepted = () =>
+  new Problem({
+    status: 410,
+    slug: 'terms-link-used',
+    title: 'Already accepted',
+    detail: 'The terms were accepted with this link.',
+  });
+
 const linkExpired = () =>
   new Problem({
     status: 410,
@@ -65,14 +77,7 @@ export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): P
   if (!link) throw gone;
   const order = await deps.repository.getOrder(link.refId);
   if (!order || order.termsSms?.tokenHash !== link.tokenHash) throw gone;
-  if (order.acceptance) {
-    throw new Problem({
-      status: 410,
-      slug: 'terms-link-used',
-      title: 'Already accepted',
-      detail: 'The terms were accepted with this link.',
-    });
-  }
+  if (order.acceptance) throw alreadyAccepted();
   if (link.expiresAt <= clock(deps).toISOString() || currentStatus(order) !== 'data-ready')
     throw linkExpired();
   return { order, expiresAt: link.expiresAt, terms: await currentTermsOfUse(deps) };
@@ -98,14 +103,7 @@ export async function acceptTerms(
   } catch (err) {
     if (!(err instanceof ConditionFailed)) throw err;
     // Used before: refused if that acceptance was recorded; otherwise this retry completes it.
-    if ((await deps.repository.getOrder(order.refId))?.acceptance) {
-      throw new Problem({
-        status: 410,
-        slug: 'terms-link-used',
-        title: 'Already accepted',
-        detail: 'This link was used.',
-      });
-    }
+    if ((await deps.repository.getOrder(order.refId))?.acceptance) throw alreadyAccepted();
   }
   const acceptance: TermsAcceptance = {
     acceptedAt: now.toISOString(),
@@ -115,12 +113,14 @@ export async function acceptTerms(
   };
   // Checked again on the order it is written to: a cancellation or expiry that landed since the
   // link was checked ends it, and no acceptance is recorded on an order that no longer awaits one.
+  // An acceptance recorded meanwhile is a concurrent request's (both passed the link check, and this
+  // one took the link as a retry before the other wrote): this choice is not recorded, so the person
+  // is told the terms were already accepted, never that their choice was.
   const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => {
-    if (o.acceptance) return { result: undefined };
+    if (o.acceptance) throw alreadyAccepted();
     if (!awaitsTermsAcceptance(o)) throw linkExpired();
     return { save: bump(o, { acceptance }), result: undefined };
   });
-  if (saved.waitTokens?.terms)
-    await deps.callbacks.succeed(saved.waitTokens.terms, saved.acceptance ?? acceptance);
+  if (saved.waitTokens?.terms) await deps.callbacks.succeed(saved.waitTokens.terms, acceptance);
   return saved;
 }

@@ -201,6 +201,46 @@ describe('accepting the terms: only the explicit acceptance from the page itself
   });
 });
 
+describe('concurrent acceptances of one terms link', () => {
+  // Found by probing: concurrent acceptances all answered 200 while only the first was recorded, so
+  // a person whose pseudonym was dropped was told their choice was recorded.
+  it('records the first; the other is told the terms were already accepted (410) and its pseudonym is not recorded', async () => {
+    const { refId, link } = await awaitingTerms('+41796660102');
+    const token = new URL(link).pathname.split('/')[2] as string;
+    const repository = stack().repository;
+    const told: unknown[] = [];
+    const callbacks = {
+      succeed: async (...args: unknown[]) => told.push(args) > 0,
+      fail: async () => false,
+    };
+    // Both pass the link check; B takes the link first, then A runs to the end (its link write
+    // fails, it finds no acceptance yet and proceeds as a retry) before B writes its acceptance.
+    let first: Promise<Order> | undefined;
+    const racing = Object.create(repository, {
+      useTermsLink: {
+        value: async (...args: Parameters<typeof repository.useTermsLink>) => {
+          const used = await repository.useTermsLink(...args);
+          first = recordAcceptance({ repository, callbacks }, token, { pseudonym: 'Alpha' });
+          await first;
+          return used;
+        },
+      },
+    });
+
+    await expect(
+      recordAcceptance({ repository: racing, callbacks }, token, { pseudonym: 'Beta' }),
+    ).rejects.toMatchObject({
+      status: 410,
+      slug: 'terms-link-used',
+    });
+    expect((await first)?.acceptance?.pseudonym).toBe('Alpha');
+    const order = await repository.getOrder(refId);
+    expect(order?.acceptance?.pseudonym).toBe('Alpha');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toEqual([expect.any(String), expect.objectContaining({ pseudonym: 'Alpha' })]);
+  });
+});
+
 describe('resending the terms SMS', () => {
   it('sends a new link and makes the old one invalid', async () => {
     const mobile = '+41796660004';
