@@ -11,7 +11,6 @@ import { SCOPES } from '../lambdas/routes.js';
 import { loadConfig } from './config.js';
 import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file.js';
 import { FaultInjector, faultSettingsFrom } from './faults.js';
-import { startLocalStack, TABLE_NAME } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +41,14 @@ try {
   console.error((err as Error).message);
   process.exit(2);
 }
+/** A configuration or environment the stack cannot run with: its message says what, no trace. */
+function exitOnInvalidEnvironment(err: Error): never {
+  if (err.name !== 'InvalidEnvironment') throw err;
+  console.error(err.message);
+  process.exit(2);
+}
+// Imported here, not above: the functions' modules read their environment (LOG_LEVEL) as they load.
+const { startLocalStack, TABLE_NAME } = await import('./stack.js').catch(exitOnInvalidEnvironment);
 const started = Date.now();
 const stack = await startLocalStack({
   port,
@@ -49,12 +56,7 @@ const stack = await startLocalStack({
   config: loadConfig(configPath),
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
   ...(faultSettings ? { faults: new FaultInjector(faultSettings) } : {}),
-}).catch((err: Error) => {
-  // A configuration or environment the stack cannot run with: its message says what, no trace.
-  if (err.name !== 'InvalidEnvironment') throw err;
-  console.error(err.message);
-  process.exit(2);
-});
+}).catch(exitOnInvalidEnvironment);
 // The shipped demo secrets are printed (the README lists them); those of another file are not.
 const secretOf = (secret: string | undefined) =>
   configPath ? `secret in ${configPath}` : `secret ${secret}`;
