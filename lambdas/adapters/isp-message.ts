@@ -7,6 +7,7 @@
  */
 import type { JWK } from 'jose';
 import { IAT_WINDOW_SECONDS } from '../core/partner-clock.js';
+import { ALG_OF_KTY } from '../core/partner-key-algorithms.js';
 import { Problem } from '../core/problems.js';
 import { isTransientAwsError } from './aws-errors.js';
 import { decodeProtectedHeader, signCompact, UnusableKeyError, verifiedPayload } from './compact-jws.js';
@@ -54,9 +55,6 @@ export interface UnusableKey {
   /** What is wrong with it, in the check's own words (never the key's members). */
   reason: string;
 }
-
-/** The algorithm a key of this type signs with here (a registered key need not name its `alg`). */
-const ALG_OF_KTY: Record<string, string> = { EC: 'ES256', RSA: 'RS256' };
 
 /**
  * The members of a registered entry that pick it for a message, read so that an entry that is not a

@@ -9,6 +9,7 @@
  * be a private one by mistake, and its private members must not reach an error or a log.
  */
 import { createPublicKey } from 'node:crypto';
+import { ALG_OF_KTY } from './partner-key-algorithms.js';
 import * as z from './zod.js';
 
 /** How many keys a partner may have registered at once (a rotation needs two). */
@@ -18,7 +19,6 @@ export const KEY_ID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;
 export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 8192;
 
-const ALG_OF_KTY = { EC: 'ES256', RSA: 'RS256' } as const;
 /** Members only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
