@@ -6,12 +6,17 @@ import { type ServiceConfig, ServiceConfigSchema } from '../lambdas/core/service
 
 export const DEFAULT_CONFIG_PATH = resolve(fileURLToPath(new URL('../config/local.json', import.meta.url)));
 
+/** A configuration file the stack cannot run with; the message names the file and each issue. */
+export class InvalidConfiguration extends Error {
+  override name = 'InvalidConfiguration';
+}
+
 export function loadConfig(path = process.env.SRS_CONFIG ?? DEFAULT_CONFIG_PATH): ServiceConfig {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   const parsed = ServiceConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`Invalid configuration in ${path}:\n${details}`);
+    throw new InvalidConfiguration(`Invalid configuration in ${path}:\n${details}`);
   }
   return parsed.data;
 }

@@ -42,21 +42,27 @@ try {
   process.exit(2);
 }
 /** A configuration or environment the stack cannot run with: its message says what, no trace. */
-function exitOnInvalidEnvironment(err: Error): never {
-  if (err.name !== 'InvalidEnvironment') throw err;
+function exitOnInvalidSetup(err: Error): never {
+  if (err.name !== 'InvalidEnvironment' && err.name !== 'InvalidConfiguration') throw err;
   console.error(err.message);
   process.exit(2);
 }
 // Imported here, not above: the functions' modules read their environment (LOG_LEVEL) as they load.
-const { startLocalStack, TABLE_NAME } = await import('./stack.js').catch(exitOnInvalidEnvironment);
+const { startLocalStack, TABLE_NAME } = await import('./stack.js').catch(exitOnInvalidSetup);
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(configPath);
+} catch (err) {
+  exitOnInvalidSetup(err as Error);
+}
 const started = Date.now();
 const stack = await startLocalStack({
   port,
   dataDir,
-  config: loadConfig(configPath),
+  config,
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
   ...(faultSettings ? { faults: new FaultInjector(faultSettings) } : {}),
-}).catch(exitOnInvalidEnvironment);
+}).catch(exitOnInvalidSetup);
 // The shipped demo secrets are printed (the README lists them); those of another file are not.
 const secretOf = (secret: string | undefined) =>
   configPath ? `secret in ${configPath}` : `secret ${secret}`;
