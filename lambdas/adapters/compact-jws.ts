@@ -19,6 +19,7 @@
  * partner; e = 0 verifies nothing, an even e is no RSA key).
  */
 import type { webcrypto } from 'node:crypto';
+import { isSafeRsaPublicExponent, RSA_MIN_BITS } from '../core/partner-key-algorithms.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 export type JwsAlgorithm = 'ES256' | 'RS256';
@@ -35,7 +36,7 @@ const ALGORITHMS = {
     kty: 'RSA',
     importParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
     signParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-    minRsaBits: 2048,
+    minRsaBits: RSA_MIN_BITS,
   },
 } as const;
 
@@ -163,12 +164,6 @@ async function importJwk(value: unknown, alg: JwsAlgorithm): Promise<CryptoKey |
   }
 }
 
-/** An RSA public exponent (big-endian bytes) with which signatures can be checked: odd and ≥ 3. */
-function isSafePublicExponent(bytes: Uint8Array): boolean {
-  const e = bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
-  return e >= 3n && e % 2n === 1n;
-}
-
 /**
  * jose's checks of an imported key before it signs or verifies (prepareKey, checkCryptoKey,
  * checkModulusLength): public to verify and private to sign, this algorithm, curve or hash, the
@@ -195,7 +190,7 @@ function usableKey(key: CryptoKey | 'bytes', alg: JwsAlgorithm, usage: 'sign' | 
   const { publicExponent } = key.algorithm as { publicExponent?: unknown };
   if (
     minRsaBits !== undefined &&
-    !(publicExponent instanceof Uint8Array && isSafePublicExponent(publicExponent))
+    !(publicExponent instanceof Uint8Array && isSafeRsaPublicExponent(publicExponent))
   )
     throw new UnusableKeyError(`${alg} takes an RSA key whose public exponent is odd and at least 3`);
   return key;

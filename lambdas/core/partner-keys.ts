@@ -9,14 +9,13 @@
  * be a private one by mistake, and its private members must not reach an error or a log.
  */
 import { createPublicKey } from 'node:crypto';
-import { ALG_OF_KTY } from './partner-key-algorithms.js';
+import { ALG_OF_KTY, isSafeRsaPublicExponent, RSA_MIN_BITS } from './partner-key-algorithms.js';
 import * as z from './zod.js';
 
 /** How many keys a partner may have registered at once (a rotation needs two). */
 export const MAX_PARTNER_KEYS = 10;
 /** A key id: printable, no spaces or quotes (it appears in logs and JWS headers), at most 128 characters. */
 export const KEY_ID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;
-export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 8192;
 
 /** Members only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
@@ -60,15 +59,14 @@ function rsaIssues(key: Record<string, unknown>): KeyIssue[] {
       message: `The RSA modulus has ${bitLength(n)} bits; RS256 keys here have ${RSA_MIN_BITS} to ${RSA_MAX_BITS}.`,
     });
   const e = base64urlBytes(key.e);
-  if (e === undefined || e.length === 0 || e.length > 8 || e[0] === 0 || (e[e.length - 1] ?? 0) % 2 === 0)
-    issues.push({ member: 'e', message: 'e must be an odd public exponent in base64url (usually AQAB).' });
-  else if (e.length === 1 && e[0] === 1)
-    // The padded digest is its own signature under e = 1; the message check refuses such a key too.
+  if (e?.length === 1 && e[0] === 1)
     issues.push({
       member: 'e',
       message:
         'e is 1 (AQ), with which anyone can sign as the partner: give the key’s own exponent (usually AQAB).',
     });
+  else if (e === undefined || e.length === 0 || e.length > 8 || e[0] === 0 || !isSafeRsaPublicExponent(e))
+    issues.push({ member: 'e', message: 'e must be an odd public exponent in base64url (usually AQAB).' });
   return issues;
 }
 
