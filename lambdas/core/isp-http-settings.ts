@@ -8,8 +8,11 @@ import {
   collidingFieldPaths,
   FIELD_PATH,
   isAllowedPartnerUrl,
+  isWithinBounds,
   JSON_POINTER,
   MAX_PARTNER_BUDGET_MS,
+  NUMBER_SETTINGS,
+  type NumberSetting,
   TOKEN_PARAMETER,
   worstCaseMs,
 } from './isp-http.js';
@@ -37,6 +40,11 @@ function httpAdapterSettingsSchema() {
   const jsonPointer = z.string().check(z.regex(JSON_POINTER, { error: 'Must be a JSON pointer, e.g. /id.' }));
   /** Our field under the partner's name; `null` leaves the field out; absent keeps our name. */
   const mapped = z.optional(z.nullable(fieldPath));
+  /** A whole number within its bounds, its default when absent (NUMBER_SETTINGS). */
+  const wholeSetting = (name: NumberSetting) => {
+    const { min, max, fallback } = NUMBER_SETTINGS[name];
+    return z._default(z.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+  };
 
   return z
     .strictObject({
@@ -46,14 +54,11 @@ function httpAdapterSettingsSchema() {
         z.strictObject({ type: z.literal('bearer'), tokenEnv: envName }),
         z.strictObject({ type: z.literal('basic'), usernameEnv: envName, passwordEnv: envName }),
       ]),
-      /** Per attempt. */
-      timeoutMs: z._default(z.number().check(z.int(), z.minimum(100), z.maximum(10_000)), 5000),
-      /** Further attempts after a network error, a timeout, a 5xx or a 429. */
-      retries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(5)), 2),
-      /** The first backoff; each further one doubles, with jitter. */
-      retryBaseDelayMs: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(5000)), 200),
-      /** A partner's Retry-After is honoured up to this; a longer one ends the retries. */
-      maxRetryAfterMs: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10_000)), 2000),
+      // Bounds and defaults: NUMBER_SETTINGS (isp-http.ts), which says what each is.
+      timeoutMs: wholeSetting('timeoutMs'),
+      retries: wholeSetting('retries'),
+      retryBaseDelayMs: wholeSetting('retryBaseDelayMs'),
+      maxRetryAfterMs: wholeSetting('maxRetryAfterMs'),
       requestFields: z.prefault(
         z.strictObject({
           refId: mapped,
@@ -95,7 +100,7 @@ function httpAdapterSettingsSchema() {
           return;
         }
         // Only for a retry count that passed its own bound: the loop below is as long as it.
-        const retriesInRange = Number.isInteger(s.retries) && s.retries >= 0 && s.retries <= 5;
+        const retriesInRange = isWithinBounds('retries', s.retries);
         if (retriesInRange && worstCaseMs(s) > MAX_PARTNER_BUDGET_MS) {
           ctx.addIssue({
             code: 'custom',

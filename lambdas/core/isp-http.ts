@@ -205,17 +205,31 @@ const SETTINGS_KEYS = [
   'redirectTokenParameter',
 ] as const;
 
+/**
+ * The adapter's number settings: whole numbers in [min, max], `fallback` when absent — the bounds
+ * and defaults the settings' schema (isp-http-settings.ts) and readHttpAdapterSettings both read.
+ */
+export const NUMBER_SETTINGS = {
+  /** Per attempt. */
+  timeoutMs: { min: 100, max: 10_000, fallback: 5000 },
+  /** Further attempts after a network error, a timeout, a 5xx or a 429. */
+  retries: { min: 0, max: 5, fallback: 2 },
+  /** The first backoff; each further one doubles, with jitter. */
+  retryBaseDelayMs: { min: 0, max: 5000, fallback: 200 },
+  /** A partner's Retry-After is honoured up to this; a longer one ends the retries. */
+  maxRetryAfterMs: { min: 0, max: 10_000, fallback: 2000 },
+} as const;
+export type NumberSetting = keyof typeof NUMBER_SETTINGS;
+
+/** A whole number within a number setting's bounds. */
+export const isWithinBounds = (name: NumberSetting, v: unknown): v is number =>
+  isWholeIn(v, NUMBER_SETTINGS[name].min, NUMBER_SETTINGS[name].max);
+
 /** A number setting: its default when absent, undefined when present but out of its bounds. */
-function wholeOr(
-  fields: Fields,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number | undefined {
-  if (!Object.hasOwn(fields, name)) return fallback;
+function wholeOr(fields: Fields, name: NumberSetting): number | undefined {
+  if (!Object.hasOwn(fields, name)) return NUMBER_SETTINGS[name].fallback;
   const value = fields[name];
-  return isWholeIn(value, min, max) ? value : undefined;
+  return isWithinBounds(name, value) ? value : undefined;
 }
 
 function authOf(v: unknown): Settings['auth'] | undefined {
@@ -269,10 +283,10 @@ export function readHttpAdapterSettings(value: unknown): Settings | undefined {
   const { ordersUrl } = value;
   if (typeof ordersUrl !== 'string' || !isAllowedPartnerUrl(ordersUrl)) return undefined;
   const auth = authOf(value.auth);
-  const timeoutMs = wholeOr(value, 'timeoutMs', 5000, 100, 10_000);
-  const retries = wholeOr(value, 'retries', 2, 0, 5);
-  const retryBaseDelayMs = wholeOr(value, 'retryBaseDelayMs', 200, 0, 5000);
-  const maxRetryAfterMs = wholeOr(value, 'maxRetryAfterMs', 2000, 0, 10_000);
+  const timeoutMs = wholeOr(value, 'timeoutMs');
+  const retries = wholeOr(value, 'retries');
+  const retryBaseDelayMs = wholeOr(value, 'retryBaseDelayMs');
+  const maxRetryAfterMs = wholeOr(value, 'maxRetryAfterMs');
   const requestFields = requestFieldsOf(value.requestFields);
   const response = responseOf(value.response);
   const { redirectTokenParameter = 'token' } = value;
