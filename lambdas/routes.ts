@@ -31,6 +31,12 @@ export interface RouteDefinition {
   clientRateLimit?: { perSecond: number; burst: number };
   /** Routes that exist only on test stages (the Test-ISP simulator). */
   testStageOnly?: boolean;
+  /**
+   * `page`: a page a person opens in a browser (HTML); its errors are HTML pages too, in the
+   * page's language (lambdas/http/page-errors.ts). Absent: an API route for programs, whose every
+   * error is application/problem+json.
+   */
+  kind?: 'page';
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -170,6 +176,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'method-choice-page',
     auth: { type: 'none' },
     summary: 'The person chooses the identification method (orders started without issuer and method)',
+    kind: 'page',
   },
   {
     method: 'POST',
@@ -177,6 +184,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'method-choice-page',
     auth: { type: 'none' },
     summary: 'Submit the method choice: opens the order with the partner and redirects there (303)',
+    kind: 'page',
   },
   {
     method: 'GET',
@@ -184,6 +192,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'terms-page',
     auth: { type: 'none' },
     summary: 'The terms of use page behind the SMS link',
+    kind: 'page',
   },
   {
     method: 'POST',
@@ -191,6 +200,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'terms-page',
     auth: { type: 'none' },
     summary: 'Accept the terms of use (single-use link)',
+    kind: 'page',
   },
   {
     method: 'GET',
@@ -199,6 +209,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'none' },
     summary: 'Test-ISP simulator: the "Define Identity" form',
     testStageOnly: true,
+    kind: 'page',
   },
   {
     method: 'POST',
@@ -207,6 +218,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'none' },
     summary: 'Test-ISP simulator: submit the form (drives the order as a real ISP would)',
     testStageOnly: true,
+    kind: 'page',
   },
   {
     method: 'POST',
@@ -223,6 +235,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'none' },
     summary: 'Demo signing portal (an SP stand-in): name, mobile number and the signature the document needs',
     testStageOnly: true,
+    kind: 'page',
   },
   {
     method: 'POST',
@@ -231,6 +244,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'none' },
     summary: 'Demo signing portal: check with the verify call whether the person can sign',
     testStageOnly: true,
+    kind: 'page',
   },
   {
     method: 'GET',
@@ -239,6 +253,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'none' },
     summary: 'Demo signing portal: the catalogue’s methods, grouped by quality and legal area',
     testStageOnly: true,
+    kind: 'page',
   },
   {
     method: 'POST',
@@ -247,6 +262,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'none' },
     summary: 'Demo signing portal: start the identification and send the person to the partner',
     testStageOnly: true,
+    kind: 'page',
   },
   {
     method: 'GET',
@@ -255,6 +271,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'none' },
     summary: 'Demo signing portal: the identification’s status timeline (the redirectUrl)',
     testStageOnly: true,
+    kind: 'page',
   },
   {
     method: 'GET',
@@ -263,6 +280,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: { type: 'none' },
     summary: 'Demo signing portal: verify positive, ready to sign',
     testStageOnly: true,
+    kind: 'page',
   },
   {
     method: 'GET',
@@ -319,4 +337,22 @@ export function methodsByPath(routes: readonly RouteDefinition[]): Map<string, R
 /** The distinct handlers, one Lambda function each. */
 export function handlerNames(routes: readonly RouteDefinition[] = ROUTES): string[] {
   return [...new Set(routes.map((r) => r.handler))];
+}
+
+/** Whether a route (method and resource path, as API Gateway's event names them) is a page for a person. */
+export function isPageRoute(
+  method: string,
+  path: string,
+  routeTable: readonly RouteDefinition[] = ROUTES,
+): boolean {
+  return routeTable.some((r) => r.method === method && r.path === path && r.kind === 'page');
+}
+
+/**
+ * Whether every route of a resource path is a page: a method the path does not have (405) is then
+ * answered with an HTML page, for a person who followed a page's address with another method.
+ */
+export function isPagePath(path: string, routeTable: readonly RouteDefinition[] = ROUTES): boolean {
+  const routes = routeTable.filter((r) => r.path === path);
+  return routes.length > 0 && routes.every((r) => r.kind === 'page');
 }

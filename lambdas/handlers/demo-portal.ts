@@ -37,6 +37,7 @@ import {
 } from '../http/demo-portal-pages.js';
 import { offeredGroups, PortalNotSetUp, service, verifyAnswer } from '../http/demo-portal-service.js';
 import { type HttpResult, httpHandler } from '../http/handler.js';
+import { pageErrorAnswer } from '../http/page-error-answer.js';
 import { isCrossSite } from '../http/request.js';
 
 requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
@@ -174,43 +175,47 @@ async function showReady(journey: Journey): Promise<HttpResult> {
   return portalHtml(200, readyPage(portalBase(), journey.signer, registration));
 }
 
-export const handler = httpHandler('demo-portal', async (event) => {
-  const post = event.httpMethod === 'POST';
-  if (post && isCrossSite(event)) return foreignSite();
-  const page = event.resource.slice(event.resource.lastIndexOf('/demo-portal') + '/demo-portal'.length);
-  const journey = await readJourney(event);
-  try {
-    if (page === '') {
-      if (post) return await submitSigner(event);
-      return portalHtml(200, startPage(journey ? { ...journey.signer } : { need: 'aes-zertes' }));
-    }
-    // Every later page needs the journey the first one started.
-    if (!journey) return seeOther(portalBase());
-    if (page === '/methods') return post ? await submitMethod(event, journey) : await showMethods(journey);
-    if (page === '/status') {
-      const { refId } = journey;
-      return refId ? await showStatus({ ...journey, refId }) : seeOther(`${portalBase()}/methods`);
-    }
-    if (page === '/ready') return await showReady(journey);
-    return portalHtml(404, messagePage('Not found', 'This page does not exist.'));
-  } catch (err) {
-    if (err instanceof PortalNotSetUp) {
+export const handler = httpHandler(
+  'demo-portal',
+  async (event) => {
+    const post = event.httpMethod === 'POST';
+    if (post && isCrossSite(event)) return foreignSite();
+    const page = event.resource.slice(event.resource.lastIndexOf('/demo-portal') + '/demo-portal'.length);
+    const journey = await readJourney(event);
+    try {
+      if (page === '') {
+        if (post) return await submitSigner(event);
+        return portalHtml(200, startPage(journey ? { ...journey.signer } : { need: 'aes-zertes' }));
+      }
+      // Every later page needs the journey the first one started.
+      if (!journey) return seeOther(portalBase());
+      if (page === '/methods') return post ? await submitMethod(event, journey) : await showMethods(journey);
+      if (page === '/status') {
+        const { refId } = journey;
+        return refId ? await showStatus({ ...journey, refId }) : seeOther(`${portalBase()}/methods`);
+      }
+      if (page === '/ready') return await showReady(journey);
+      return portalHtml(404, messagePage('Not found', 'This page does not exist.'));
+    } catch (err) {
+      if (err instanceof PortalNotSetUp) {
+        return portalHtml(
+          503,
+          messagePage('Not set up', 'The demo portal has no client credentials in this deployment.'),
+        );
+      }
+      if (!(err instanceof ServiceUnavailable)) throw err;
       return portalHtml(
-        503,
-        messagePage('Not set up', 'The demo portal has no client credentials in this deployment.'),
+        502,
+        messagePage(
+          'Service unavailable',
+          'The Smart Registration Service could not be reached. Try again shortly.',
+          {
+            href: portalBase(),
+            label: 'Start again',
+          },
+        ),
       );
     }
-    if (!(err instanceof ServiceUnavailable)) throw err;
-    return portalHtml(
-      502,
-      messagePage(
-        'Service unavailable',
-        'The Smart Registration Service could not be reached. Try again shortly.',
-        {
-          href: portalBase(),
-          label: 'Start again',
-        },
-      ),
-    );
-  }
-});
+  },
+  { pageErrors: pageErrorAnswer },
+);

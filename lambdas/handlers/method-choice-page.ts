@@ -16,6 +16,7 @@ import { METHOD_CHOICE_PAGE, type MethodOption, optionLabel, optionValue } from 
 import { Problem, problems } from '../core/problems.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
+import { pageErrorAnswer, pageErrorLanguage } from '../http/page-error-answer.js';
 import { formBody, isCrossSite } from '../http/request.js';
 import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
 
@@ -96,41 +97,53 @@ function submittedMethod(event: APIGatewayProxyEvent): string | undefined {
   return form.get('method') ?? undefined;
 }
 
-export const handler = httpHandler('method-choice-page', async (event) => {
-  const refId = event.pathParameters?.refId ?? '';
-  const token = event.queryStringParameters?.token ?? '';
-  let language: Language = 'en';
-  try {
-    const choice = await openMethodChoice(deps, refId, token);
-    language = languageOf(choice.order.person.language);
-    if (event.httpMethod !== 'POST') return html(200, choicePage(language, choice.options));
+export const handler = httpHandler(
+  'method-choice-page',
+  async (event) => {
+    const refId = event.pathParameters?.refId ?? '';
+    const token = event.queryStringParameters?.token ?? '';
+    // Until the order says which: the browser's (pageErrorLanguage).
+    let language: Language = pageErrorLanguage(event);
     try {
-      const { targetURL } = await chooseMethod(deps, {
-        refId,
-        token,
-        value: submittedMethod(event),
-        serviceBaseUrl: requiredPublicBaseUrl(),
-      });
-      return html(
-        303,
-        page(
-          METHOD_CHOICE_PAGE[language].title,
-          `<p><a href="${escapeHtml(targetURL)}">${escapeHtml(METHOD_CHOICE_PAGE[language].continueTo)}</a></p>`,
-          language,
-        ),
-        {
-          Location: targetURL,
-        },
-      );
-    } catch (err) {
-      // A bad choice shows the form again, the error next to the field.
-      if (err instanceof Problem && err.status === 400) {
-        return html(400, choicePage(language, choice.options, METHOD_CHOICE_PAGE[language].required));
+      const choice = await openMethodChoice(deps, refId, token);
+      language = languageOf(choice.order.person.language);
+      if (event.httpMethod !== 'POST') return html(200, choicePage(language, choice.options));
+      try {
+        const { targetURL } = await chooseMethod(deps, {
+          refId,
+          token,
+          value: submittedMethod(event),
+          serviceBaseUrl: requiredPublicBaseUrl(),
+        });
+        return html(
+          303,
+          page(
+            METHOD_CHOICE_PAGE[language].title,
+            `<p><a href="${escapeHtml(targetURL)}">${escapeHtml(METHOD_CHOICE_PAGE[language].continueTo)}</a></p>`,
+            language,
+          ),
+          {
+            Location: targetURL,
+          },
+        );
+      } catch (err) {
+        // A bad choice shows the form again, the error next to the field.
+        if (err instanceof Problem && err.status === 400) {
+          return html(400, choicePage(language, choice.options, METHOD_CHOICE_PAGE[language].required));
+        }
+        throw err;
       }
-      throw err;
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err;
+      // The form's refusals at the edge (another site, its size, its media type): the page errors'
+      // answer, in the order's language.
+      if ([403, 413, 415].includes(err.status)) {
+        const answer = await pageErrorAnswer(err, event, language);
+        if (answer) return answer;
+        throw err;
+      }
+      return html(err.status, problemPage(err, language));
     }
-  } catch (err) {
-    if (!(err instanceof Problem) || [403, 413, 415].includes(err.status)) throw err;
-    return html(err.status, problemPage(err, language));
-  }
-});
+  },
+  { pageErrors: pageErrorAnswer },
+);

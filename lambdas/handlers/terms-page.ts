@@ -5,7 +5,8 @@
  * The token is the SMS link's secret: never logged, never sent on as a referrer.
  *
  * Only the page's own form counts as an acceptance: `accept=yes`, once, form-encoded, not sent by
- * another site. Anything else is a 400 (or 403) page and records nothing.
+ * another site. Anything else is a 400 (or 403) page and records nothing; a body the form could
+ * not have sent is a 413 or 415 page (lambdas/http/page-errors.ts), also recording nothing.
  */
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -18,7 +19,8 @@ import type { TermsForm } from '../core/terms-form.js';
 import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { acceptableFormBody, isCrossSite } from '../http/request.js';
+import { pageErrorAnswer } from '../http/page-error-answer.js';
+import { formBody, isCrossSite } from '../http/request.js';
 import { acceptTerms, openTermsLink } from '../usecases/terms-acceptance.js';
 
 // The Origin check of the acceptance POST compares against it (isCrossSite).
@@ -59,8 +61,9 @@ const foreignSite = new Problem({
 /** The explicit acceptance, with the version shown and the pseudonym chosen (checked like a name). */
 async function explicitAcceptance(event: APIGatewayProxyEvent): Promise<TermsForm> {
   if (isCrossSite(event)) throw foreignSite;
-  const form = acceptableFormBody(event, MAX_FORM_BYTES);
-  if (!form) throw notAccepted;
+  // A body the form could not have sent (too large, another media type or encoding) is the
+  // edge's 413 or 415, answered by the page errors.
+  const form = formBody(event, MAX_FORM_BYTES);
   const accept = form.getAll('accept');
   if (accept.length !== 1 || accept[0] !== 'yes') throw notAccepted;
   const pseudonyms = form.getAll('pseudonym');
@@ -121,43 +124,48 @@ function refusalMessage(err: Problem, t: TermsPageText): string {
   }
 }
 
-export const handler = httpHandler('terms-page', async (event) => {
-  const token = event.pathParameters?.token ?? '';
-  const lang = /^(en|de|fr|it)$/.exec(event.queryStringParameters?.lang ?? '')?.[0];
-  try {
-    if (event.httpMethod === 'POST') {
-      const form = await explicitAcceptance(event);
-      const order = await acceptTerms(deps, token, { ...form, language: lang });
-      // The language the page was read in (and the acceptance recorded in), as the GET showed it.
+export const handler = httpHandler(
+  'terms-page',
+  async (event) => {
+    const token = event.pathParameters?.token ?? '';
+    const lang = /^(en|de|fr|it)$/.exec(event.queryStringParameters?.lang ?? '')?.[0];
+    try {
+      if (event.httpMethod === 'POST') {
+        const form = await explicitAcceptance(event);
+        const order = await acceptTerms(deps, token, { ...form, language: lang });
+        // The language the page was read in (and the acceptance recorded in), as the GET showed it.
+        const language = lang ?? order.person.language;
+        const t = termsPageText(language);
+        const next = order.redirectUrl
+          ? `<p><a class="button" href="${escapeHtml(order.redirectUrl)}">${escapeHtml(t.back)}</a></p>`
+          : '';
+        return html(
+          200,
+          page(
+            t.title,
+            `<h1>${escapeHtml(t.title)}</h1><p role="status">${escapeHtml(t.accepted)}</p>${next}`,
+            language,
+          ),
+        );
+      }
+      const { order, terms } = await openTermsLink(deps, token);
       const language = lang ?? order.person.language;
       const t = termsPageText(language);
-      const next = order.redirectUrl
-        ? `<p><a class="button" href="${escapeHtml(order.redirectUrl)}">${escapeHtml(t.back)}</a></p>`
-        : '';
+      const body = termsPage(t, terms, language);
+      return html(200, page(t.title, body, language));
+    } catch (err) {
+      // The body's media type and size, and faults: the page errors' answers (their status, a plain message).
+      if (!(err instanceof Problem) || [413, 415].includes(err.status) || err.status >= 500) throw err;
+      const t = termsPageText(lang ?? 'en');
       return html(
-        200,
+        err.status,
         page(
           t.title,
-          `<h1>${escapeHtml(t.title)}</h1><p role="status">${escapeHtml(t.accepted)}</p>${next}`,
-          language,
+          `<h1>${escapeHtml(t.title)}</h1><p role="alert">${escapeHtml(refusalMessage(err, t))}</p>`,
+          lang ?? 'en',
         ),
       );
     }
-    const { order, terms } = await openTermsLink(deps, token);
-    const language = lang ?? order.person.language;
-    const t = termsPageText(language);
-    const body = termsPage(t, terms, language);
-    return html(200, page(t.title, body, language));
-  } catch (err) {
-    if (!(err instanceof Problem)) throw err;
-    const t = termsPageText(lang ?? 'en');
-    return html(
-      err.status,
-      page(
-        t.title,
-        `<h1>${escapeHtml(t.title)}</h1><p role="alert">${escapeHtml(refusalMessage(err, t))}</p>`,
-        lang ?? 'en',
-      ),
-    );
-  }
-});
+  },
+  { pageErrors: pageErrorAnswer },
+);

@@ -27,6 +27,7 @@ import {
   resolvePerson,
 } from '../core/test-isp.js';
 import { html, httpHandler, json } from '../http/handler.js';
+import { pageErrorAnswer } from '../http/page-error-answer.js';
 import { formBody, jsonBody, singleFormFields } from '../http/request.js';
 import {
   type DeliveryRow,
@@ -223,10 +224,14 @@ async function submitApi(event: APIGatewayProxyEvent) {
   });
 }
 
-export const handler = httpHandler('test-isp-simulator', async (event) => {
-  if (event.resource.startsWith('/test-isp/api/')) return submitApi(event);
-  const order = await simulatedOrder(event);
-  if (!order) return html(404, notFoundPage());
-  if (event.httpMethod === 'POST') return submitForm(event, order);
-  return html(200, defineIdentityPage(order, initialValues(order)));
-});
+export const handler = httpHandler(
+  'test-isp-simulator',
+  async (event) => {
+    if (event.resource.startsWith('/test-isp/api/')) return submitApi(event);
+    const order = await simulatedOrder(event);
+    if (!order) return html(404, notFoundPage());
+    if (event.httpMethod === 'POST') return submitForm(event, order);
+    return html(200, defineIdentityPage(order, initialValues(order)));
+  },
+  { pageErrors: pageErrorAnswer },
+);

@@ -30,6 +30,11 @@ export interface HttpHandlerOptions {
   body?: BodyRule;
   /** Told of every request the function refuses with a problem (e.g. to count it), the body rule's too. */
   onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void;
+  /**
+   * A page function's errors (lambdas/http/page-error-answer.ts `pageErrorAnswer`): HTML on its
+   * page routes. Passed by page functions only, so that an API function loads no HTML.
+   */
+  pageErrors?: (problem: Problem, event: APIGatewayProxyEvent) => Promise<HttpResult | undefined>;
 }
 
 /**
@@ -48,7 +53,7 @@ export function httpHandler(
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(correlationId())
     .use(securityHeaders())
-    .use(problemJson(name, options.onRefused));
+    .use(problemJson(name, options.onRefused, options.pageErrors));
   if (options.body) chain.use(requestBody(options.body));
   return chain;
 }

@@ -67,30 +67,34 @@ export function securityHeaders(): HttpMiddleware {
 export function problemJson(
   handler: string,
   onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void,
+  /** A page function's answer in place of problem+json (undefined keeps problem+json). */
+  answerFor?: (problem: Problem, event: APIGatewayProxyEvent) => Promise<HttpResult | undefined>,
 ): HttpMiddleware {
   const route = (event: APIGatewayProxyEvent) => ({
     handler,
     method: event.httpMethod,
     route: event.resource,
   });
+  const answer = async (problem: Problem, event: APIGatewayProxyEvent) =>
+    (await answerFor?.(problem, event)) ?? problemResponse(problem, event.path);
   return {
     after: (request) => {
       logger.info('request handled', { ...route(request.event), status: request.response?.statusCode });
     },
-    onError: (request) => {
+    onError: async (request) => {
       const { event, error } = request;
       if (error instanceof Problem) {
         logger.info('request refused', { ...route(event), status: error.status, problem: error.type });
         onRefused?.(error, event);
-        request.response = problemResponse(error, event.path);
+        request.response = await answer(error, event);
         return;
       }
       if (isTransientAwsError(error)) {
         // Nothing was decided: the caller may retry.
         logger.warn('aws service unavailable', { ...route(event), errorName: error?.name });
-        request.response = problemResponse(
+        request.response = await answer(
           problems.serviceUnavailable('The service is busy; try again in a moment.', 1),
-          event.path,
+          event,
         );
         return;
       }
@@ -101,7 +105,7 @@ export function problemJson(
         errorName: error?.name,
         stack: error?.stack?.split('\n').slice(1, 7).join('\n'),
       });
-      request.response = problemResponse(problems.internal(correlationIdOf(event)), event.path);
+      request.response = await answer(problems.internal(correlationIdOf(event)), event);
     },
   };
 }

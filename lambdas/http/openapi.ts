@@ -33,6 +33,15 @@ const htmlContent = { 'text/html': { schema: { type: 'string' } } };
 /** The answers every route of this kind shares: the handler layer's and the gateway's. */
 function sharedResponses(route: RouteDefinition, op: Operation): Record<string, ResponseSpec> {
   const shared: Record<string, ResponseSpec> = {};
+  // A page's function answers its refusals as HTML pages (problem+json when asked); the
+  // gateway's own answers (404, 429, 502, 504) are problem+json on every route.
+  const refusal = (description: string): ResponseSpec =>
+    route.kind === 'page'
+      ? {
+          ...problem(`${description} An HTML page, or problem+json for Accept: application/problem+json.`),
+          pageError: true,
+        }
+      : problem(description);
   const takesInput =
     route.path.includes('{') || op.query !== undefined || op.request !== undefined || op.requestSchema;
   if (takesInput) shared['400'] = problem('Invalid input; `errors` names each field.');
@@ -41,15 +50,15 @@ function sharedResponses(route: RouteDefinition, op: Operation): Record<string, 
     shared['403'] = problem(GATEWAY_RESPONSES.ACCESS_DENIED.detail);
   }
   if (route.method === 'POST') {
-    shared['413'] = problem('The request body is too large.');
+    shared['413'] = refusal('The request body is too large.');
     if (op.request || op.requestSchema) {
-      shared['415'] = problem(
+      shared['415'] = refusal(
         `The body is not ${op.requestMediaType ?? 'application/json'}, or is sent with a Content-Encoding.`,
       );
     }
   }
   shared['429'] = problem('Too many requests (the API’s throttle).', RETRY_AFTER);
-  shared['500'] = problem('Unexpected error; quote the correlation id (X-Correlation-Id).');
+  shared['500'] = refusal('Unexpected error; quote the correlation id (X-Correlation-Id).');
   shared['502'] = problem(GATEWAY_RESPONSES.INTEGRATION_FAILURE.detail);
   shared['504'] = problem(GATEWAY_RESPONSES.INTEGRATION_TIMEOUT.detail);
   return shared;
@@ -123,6 +132,7 @@ function responsesFor(
     let content: Record<string, unknown> | undefined;
     if (r.redirect || r.empty) content = undefined;
     else if (r.html) content = htmlContent;
+    else if (r.pageError) content = { ...htmlContent, ...problemContent };
     else if (r.schema) {
       const schema = collect(r.schema, components);
       content = {};

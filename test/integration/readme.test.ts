@@ -149,6 +149,8 @@ describe("the README's other examples that run on their own", () => {
     // Its first block; the next ones need the person's acceptance and the operator's CLI.
     ['## AML identification data', 0],
     ['## For identification partners', 0],
+    // A refused form post on a person's page: an HTML page, not JSON.
+    ['## The API', 0],
   ])('%s: block %i prints what it shows', async (heading, index) => {
     const step = sectionSteps(heading)[index] as Step;
 

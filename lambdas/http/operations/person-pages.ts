@@ -1,7 +1,7 @@
 /** The person's pages behind the links the service hands out: the method choice and the terms. */
 import * as S from '../../core/schemas.js';
 import * as z from '../../core/zod.js';
-import { type Operation, page, problem } from './spec.js';
+import { type Operation, page } from './spec.js';
 
 const MethodChoiceQuery = /* @__PURE__ */ z.define(() =>
   z.strictObject({
@@ -61,7 +61,7 @@ export const PERSON_PAGE_OPERATIONS: Record<string, Operation> = {
         headers: { Location: { description: 'The partner’s URL.', schema: { type: 'string' } } },
       },
       '400': page('Not one of the offered methods: the form again, the error next to the field.'),
-      '403': problem('The form was posted from another site (Origin, Sec-Fetch-Site).'),
+      '403': page('The form was posted from another site (Origin, Sec-Fetch-Site): nothing changed.'),
       '404': page('The link is not valid.'),
       '409': page('A method was already chosen, or a choice is being opened right now.'),
       '410': page('The identification expired or ended.'),

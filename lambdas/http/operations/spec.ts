@@ -13,6 +13,11 @@ export interface ResponseSpec {
   mediaTypes?: string[];
   /** An HTML page (the person's pages, the simulator's form). */
   html?: boolean;
+  /**
+   * A page route's refusal: an HTML page, or problem+json for a caller whose Accept asks for it
+   * (lambdas/http/page-errors.ts).
+   */
+  pageError?: boolean;
   /** A redirect without a body (Location says where). */
   redirect?: boolean;
   /** OpenAPI links: operations this answer's values lead to (dropped where the route is absent). */

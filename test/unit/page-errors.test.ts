@@ -1,0 +1,130 @@
+/**
+ * Errors on page routes: a fault on our side (500, 503) is an HTML page too, with its reference and
+ * nothing of the error; the route's kind in the route table decides, not the function; the
+ * browser's Accept-Language picks among the service's languages.
+ */
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../lambdas/adapters/logger.js';
+import { preferredLanguage } from '../../lambdas/core/languages.js';
+import { httpHandler } from '../../lambdas/http/handler.js';
+import { asksForProblemJson, pageErrorAnswer } from '../../lambdas/http/page-error-answer.js';
+import { isPageRoute, ROUTES } from '../../lambdas/routes.js';
+import { lambdaContext } from '../../local/lambda-context.js';
+import { proxyEvent } from '../support/lambda-events.js';
+import { captureLogs } from '../support/logs.js';
+
+const context = lambdaContext('test-function', 'aws-request-1', 10_000);
+beforeAll(() => logger.setLogLevel('SILENT'));
+
+const failing = httpHandler(
+  'test',
+  async () => {
+    throw new TypeError('cannot read +41791234567 of <b>Hans</b>');
+  },
+  { pageErrors: pageErrorAnswer },
+);
+const termsPost = proxyEvent({
+  resource: '/terms/{token}',
+  path: '/terms/secret-link-token',
+  httpMethod: 'POST',
+  headers: { 'accept-language': 'fr-CH, fr;q=0.9' },
+});
+
+describe('a page function’s faults', () => {
+  it('answer a 500 HTML page in the person’s language with the reference, without the error', async () => {
+    let result: Awaited<ReturnType<typeof failing>> | undefined;
+    await captureLogs(async () => {
+      result = await failing(termsPost, context);
+    });
+
+    expect(result?.statusCode).toBe(500);
+    expect(result?.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(result?.headers?.['Content-Security-Policy']).toContain("default-src 'none'");
+    expect(result?.body).toContain('<html lang="fr">');
+    expect(result?.body).toContain('<h1>Une erreur s’est produite</h1>');
+    expect(result?.body).toContain('Référence: <span class="url">req-123</span>');
+    expect(result?.body).not.toContain('41791234567');
+    expect(result?.body).not.toContain('Hans');
+    expect(result?.body).not.toContain('secret-link-token');
+  });
+
+  it('answer AWS throttling with a 503 page that keeps Retry-After', async () => {
+    const throttled = httpHandler(
+      'test',
+      async () => {
+        throw new ProvisionedThroughputExceededException({ message: 'too fast', $metadata: {} });
+      },
+      { pageErrors: pageErrorAnswer },
+    );
+
+    let result: Awaited<ReturnType<typeof throttled>> | undefined;
+    await captureLogs(async () => {
+      result = await throttled(proxyEvent({ ...termsPost, headers: {} }), context);
+    });
+
+    expect(result?.statusCode).toBe(503);
+    expect(result?.headers?.['Retry-After']).toBe('1');
+    expect(result?.body).toContain('<html lang="en">');
+    expect(result?.body).toContain('<h1>Service temporarily unavailable</h1>');
+  });
+
+  it('stay problem+json on an API route of the same function (the route table decides)', async () => {
+    let result: Awaited<ReturnType<typeof failing>> | undefined;
+    await captureLogs(async () => {
+      result = await failing(
+        proxyEvent({ resource: '/test-isp/api/orders/{refId}', path: '/test-isp/api/orders/x' }),
+        context,
+      );
+    });
+
+    expect(result?.statusCode).toBe(500);
+    expect(result?.headers?.['Content-Type']).toBe('application/problem+json');
+  });
+});
+
+describe('the route table', () => {
+  it('marks exactly the person’s pages as pages', () => {
+    const pages = ROUTES.filter((r) => isPageRoute(r.method, r.path)).map((r) => `${r.method} ${r.path}`);
+
+    expect(pages).toEqual([
+      'GET /method-choice/{refId}',
+      'POST /method-choice/{refId}',
+      'GET /terms/{token}',
+      'POST /terms/{token}',
+      'GET /test-isp/orders/{refId}',
+      'POST /test-isp/orders/{refId}',
+      'GET /demo-portal',
+      'POST /demo-portal',
+      'GET /demo-portal/methods',
+      'POST /demo-portal/methods',
+      'GET /demo-portal/status',
+      'GET /demo-portal/ready',
+    ]);
+  });
+});
+
+describe('negotiation', () => {
+  it.each([
+    ['de-CH', 'de'],
+    ['rm, it-CH;q=0.8, en;q=0.5', 'it'],
+    ['en;q=0.2, FR-ch;q=0.9', 'fr'],
+    ['de;q=0, en', 'en'],
+    ['es, pt', undefined],
+    ['', undefined],
+    ['de;q=abc', undefined],
+  ])('reads Accept-Language %j as %s', (header, language) => {
+    expect(preferredLanguage(header)).toBe(language);
+  });
+
+  it.each([
+    ['application/problem+json', true],
+    ['application/problem+json, text/html;q=0.5', true],
+    ['text/html, application/problem+json;q=0.5', false],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', false],
+    ['application/problem+json;q=0', false],
+    ['*/*', false],
+  ])('Accept %j asks for problem+json: %s', (accept, asks) => {
+    expect(asksForProblemJson({ headers: { accept } })).toBe(asks);
+  });
+});
