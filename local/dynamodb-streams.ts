@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { replayWithAnswer } from './dynalite-replay.js';
+import { logInvocationError } from './lambda-context.js';
 
 type AttributeMap = Record<string, unknown>;
 
@@ -292,7 +293,9 @@ export class LocalDynamoStream {
           try {
             const result = await consumer.invoke(wanted);
             failedAt = firstReportedFailure(batch, result?.batchItemFailures);
-          } catch {
+          } catch (err) {
+            // Logged as Lambda logs it; the batch is then split or retried (see above).
+            logInvocationError(consumer.functionArn.replace(/^.*:function:/, ''), err);
             failedAt = 0;
             functionError = true;
           }

@@ -76,3 +76,14 @@ export async function invokeFunction<E, R>(
     handler(event, context),
   );
 }
+
+/**
+ * The line Lambda writes to a function's log when an invocation fails (it throws, or its module
+ * fails to load): here one line with the function's name and the error's name and message, never
+ * its stack or the event (the records carry person data). An event source mapping's retry follows.
+ */
+export function logInvocationError(functionName: string, err: unknown): void {
+  const error = err instanceof Error ? err : new Error(String(err));
+  const message = error.message.replace(/\s+/g, ' ').slice(0, 300);
+  console.error(`[local] ${functionName}: Invoke Error ${error.name}: ${message}`);
+}

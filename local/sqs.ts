@@ -5,6 +5,7 @@
  * queues do not survive a restart. `GET /_local/queues` shows them.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { logInvocationError } from './lambda-context.js';
 
 export interface QueueMessage {
   messageId: string;
@@ -25,7 +26,9 @@ interface Queue {
   url: string;
   arn: string;
   messages: QueueMessage[];
-  consumer?: { invoke: Consumer; batchSize: number; visibilityTimeoutMs: number } | undefined;
+  consumer?:
+    | { invoke: Consumer; functionName: string; batchSize: number; visibilityTimeoutMs: number }
+    | undefined;
   redrive?: { deadLetter: Queue; maxReceiveCount: number } | undefined;
   timer?: NodeJS.Timeout | undefined;
   polling: boolean;
@@ -88,11 +91,12 @@ export class LocalSqs {
   subscribe(
     name: string,
     invoke: Consumer,
-    options: { batchSize: number; visibilityTimeoutSeconds: number },
+    options: { functionName: string; batchSize: number; visibilityTimeoutSeconds: number },
   ) {
     const queue = this.queue(name);
     queue.consumer = {
       invoke,
+      functionName: options.functionName,
       batchSize: options.batchSize,
       visibilityTimeoutMs: options.visibilityTimeoutSeconds * 1000,
     };
@@ -211,8 +215,11 @@ export class LocalSqs {
       try {
         const result = await consumer.invoke(batch.map((m) => toRecord(queue, m)));
         failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      } catch {
-        failed = new Set(batch.map((m) => m.messageId)); // the whole batch comes back
+      } catch (err) {
+        // Logged as Lambda logs it; the whole batch comes back after its visibility timeout, and a
+        // message received maxReceiveCount times goes to the dead-letter queue.
+        logInvocationError(consumer.functionName, err);
+        failed = new Set(batch.map((m) => m.messageId));
       }
       queue.messages = queue.messages.filter((m) => !batch.includes(m) || failed.has(m.messageId));
     } finally {

@@ -262,6 +262,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         maxReceiveCount: fn.source.maxReceiveCount,
       });
       sqs.subscribe(fn.source.queue, (records) => invoke({ Records: records }), {
+        functionName: fn.handler,
         batchSize: fn.source.batchSize,
         visibilityTimeoutSeconds:
           options.webhooks?.visibilityTimeoutSeconds ?? fn.source.visibilityTimeoutSeconds,
