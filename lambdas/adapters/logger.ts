@@ -10,10 +10,33 @@ type LogLevel = 'INFO' | 'DEBUG' | 'WARN' | 'ERROR' | 'SILENT';
 const logLevelEnv = (): LogLevel => optionalEnv('LOG_LEVEL', 'INFO').toUpperCase() as LogLevel;
 
 /**
+ * Powertools' Logger, with a level that can be set after init and kept: for the embedded stack only
+ * (local/stack.ts), which runs every function in one process whose modules may have loaded this one
+ * before it set the functions' LOG_LEVEL. Powertools sets the level back to the constructor's at
+ * every warm invocation (injectLambdaContext → refreshSampleRateCalculation), so a `setLogLevel`
+ * alone would last one request: a level given to `keepLogLevel` is set again after each refresh.
+ * Only public methods; in Lambda nothing calls `keepLogLevel` and the constructor's level stands
+ * (Powertools' own precedence: AWS_LAMBDA_LOG_LEVEL, Advanced Logging Controls, before it).
+ */
+class FunctionLogger extends Logger {
+  #keptLevel: LogLevel | undefined;
+
+  keepLogLevel(level: LogLevel): void {
+    this.setLogLevel(level);
+    this.#keptLevel = level;
+  }
+
+  override refreshSampleRateCalculation(): void {
+    super.refreshSampleRateCalculation();
+    if (this.#keptLevel) this.setLogLevel(this.#keptLevel);
+  }
+}
+
+/**
  * One structured logger per function. Log ids and outcomes, never person data, tokens, task tokens
  * or message bodies. The level is LOG_LEVEL (INFO when unset).
  */
-export const logger = new Logger({
+export const logger = new FunctionLogger({
   serviceName: optionalEnv('POWERTOOLS_SERVICE_NAME', SERVICE_NAME),
   logLevel: logLevelEnv(),
 });
@@ -22,17 +45,7 @@ export const logger = new Logger({
  * Reads LOG_LEVEL again, for the embedded stack only: a Lambda container reads its environment once,
  * at init, as this module does, but the embedded stack runs every function in one process whose
  * modules may have loaded this one before it set the functions' environment (local/stack.ts).
- * Powertools fixes the level at construction and every invocation resets the logger to it
- * (injectLambdaContext → refreshSampleRateCalculation), so `setLogLevel` would last until the next
- * request: this runs the constructor's own step, which no public method offers.
  */
 export function applyLogLevelEnv(): void {
-  const level = logLevelEnv();
-  const constructorStep = (logger as unknown as { setInitialLogLevel?: (level: string) => void })
-    .setInitialLogLevel;
-  if (typeof constructorStep !== 'function')
-    throw new Error(
-      'Powertools Logger has no setInitialLogLevel any more: the embedded stack cannot set LOG_LEVEL',
-    );
-  constructorStep.call(logger, level);
+  logger.keepLogLevel(logLevelEnv());
 }
