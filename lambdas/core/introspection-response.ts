@@ -3,30 +3,24 @@
  * tests check answers against. Apart from core/introspection.ts, which decides the answers: the
  * function that gives them builds none of these schemas at its cold start.
  */
-import { ORDER_TOKEN_SCOPE, ORDER_TOKEN_TYPE } from './introspection.js';
-import { epoch } from './introspection-schemas.js';
+import { ORDER_TOKEN_TYPE } from './introspection.js';
+import { epoch, OrderTokenClaims } from './introspection-schemas.js';
 import * as z from './zod.js';
 
 export const InactiveToken = /* @__PURE__ */ z.define(() => z.strictObject({ active: z.literal(false) }));
 
-export const ActiveOrderToken = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
+/** The answer for an order token: its verified claims, by their one definition (OrderTokenClaims). */
+export const ActiveOrderToken = /* @__PURE__ */ z.define(() => {
+  const { scope, ...claims } = OrderTokenClaims.shape;
+  return z.strictObject({
     active: z.literal(true),
     token_type: z.literal(ORDER_TOKEN_TYPE),
-    scope: z.literal(ORDER_TOKEN_SCOPE),
+    scope,
     /** The SP that started the identification. */
     client_id: z.string().check(z.minLength(1)),
-    iss: z.url(),
-    aud: z.string().check(z.minLength(1)),
-    sub: z.uuid(),
-    refId: z.uuid(),
-    method: z.string().check(z.minLength(1)),
-    loa: z.union([z.literal(3), z.literal(4)]),
-    iat: epoch,
-    exp: epoch,
-    jti: z.uuid(),
-  }),
-);
+    ...claims,
+  });
+});
 
 export const ActiveAccessToken = /* @__PURE__ */ z.define(() =>
   z.strictObject({

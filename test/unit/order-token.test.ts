@@ -356,6 +356,16 @@ describe('decideIntrospection', () => {
     status,
   });
 
+  it('holds the claims of its order-token answer to the claims’ one definition, not a copy', () => {
+    const claims = Object.entries(OrderTokenClaims.shape);
+    expect(Object.keys(ActiveOrderToken.shape).sort()).toEqual(
+      ['active', 'client_id', 'token_type', ...claims.map(([name]) => name)].sort(),
+    );
+    // The same rule objects: a claim's rule changed in OrderTokenClaims changes the answer's.
+    for (const [name, rule] of claims)
+      expect(ActiveOrderToken.shape[name as keyof typeof ActiveOrderToken.shape], name).toBe(rule);
+  });
+
   it('answers the partner the token is addressed to in full, naming the SP as client_id', () => {
     const answer = decideIntrospection(bankIdent, orderToken, open());
 
