@@ -1,6 +1,7 @@
 /**
  * A function's environment variables, in one place: what lib/service-function.ts gives each deployed
- * function, and what the benchmark and the tests that import a bundle in a fresh process give it
+ * function, what the embedded stack gives its functions (local/function-environment.ts), and what
+ * the benchmark and the tests that import a bundle in a fresh process give it
  * (bench/cold-start.ts lambdaEnvironment). Which variables a function gets follows what
  * lib/function-permissions.ts grants it; their values come from the caller: CloudFormation
  * references and dynamic secret references in the stack, fixed stand-ins elsewhere. No CDK import,
@@ -19,8 +20,10 @@ export const POWERTOOLS_SERVICE_NAME = 'smart-registration';
 
 /** Where each variable's value comes from. */
 export interface EnvironmentSources {
-  stage: StageName;
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** A deployed stage, or the embedded stack's (`local`, local/function-environment.ts). */
+  stage: StageName | 'local';
+  /** SILENT: the embedded stack's tests. */
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   tableName: string;
   /** Where the links the service hands out point (SMS terms link, OpenAPI servers). */
   publicBaseUrl: string;

@@ -59,11 +59,16 @@ export class LocalSqs {
 
   constructor(private readonly endpoint: string) {}
 
-  /** Creates a queue; its URL is under the emulation's endpoint, as the SDK expects. */
+  /** A queue's URL: under the emulation's endpoint, as the SDK expects. */
+  urlOf(name: string): string {
+    return `${this.endpoint}/000000000000/${name}`;
+  }
+
+  /** Creates a queue (at `urlOf(name)`). */
   createQueue(name: string, options: { deadLetter?: string; maxReceiveCount?: number } = {}): string {
     const queue: Queue = {
       name,
-      url: `${this.endpoint}/000000000000/${name}`,
+      url: this.urlOf(name),
       arn: `arn:aws:sqs:local:000000000000:${name}`,
       messages: [],
       polling: false,

@@ -11,6 +11,7 @@ import { createAccessTokenVerifier } from '../lambdas/adapters/access-token.js';
 import { createRepository, type Repository } from '../lambdas/adapters/dynamo/repository.js';
 import { assertPartnerSecretsConfigured } from '../lambdas/adapters/env.js';
 import { applyLogLevelEnv } from '../lambdas/adapters/logger.js';
+import { publicJwkOf } from '../lambdas/adapters/order-token-keys.js';
 import {
   oauthClientsOf,
   partnerSecretVariables,
@@ -26,17 +27,19 @@ import {
 } from '../lambdas/http/gateway-responses.js';
 import { routesOfStage } from '../lambdas/routes.js';
 import { seedConfig } from '../lambdas/usecases/seed-config.js';
-import type { QueueName } from '../lib/function-permissions.js';
+import type { EnvironmentSources } from '../lib/function-environment.js';
+import type { QueueName, SecretName } from '../lib/function-permissions.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
 import { loadConfig } from './config.js';
 import { embeddedDocumentClient, startDynamo } from './dynamodb.js';
 import { LocalDynamoStream, type OnFailureMessage } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
+import { localFunctionEnvironments, localFunctions } from './function-environment.js';
 import { loadHandler } from './handler-modules.js';
 import { concurrentInvocations, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
-import { loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
+import { type LocalSecrets, loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
 import { LocalSmsOutbox } from './sns.js';
 import { LocalSqs } from './sqs.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
@@ -48,10 +51,12 @@ const DEAD_LETTERS: QueueName = 'webhook-dead-letters';
 export const TABLE_NAME = 'smart-registration';
 /** The SP client the demo portal signs in with (config/local.json). */
 export const DEMO_PORTAL_CLIENT_ID = 'demo-portal';
-export const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:identification';
+/** The state machine the stack runs (statemachines/identification.asl.json). */
+const STATE_MACHINE_NAME = 'identification';
+export const STATE_MACHINE_ARN = `arn:aws:states:local:000000000000:stateMachine:${STATE_MACHINE_NAME}`;
 /** The local stack's stage: a test stage (it serves the Test-ISP simulator and the demo portal). */
 export const LOCAL_STAGE = 'local';
-const ASL_PATH = fileURLToPath(new URL('../statemachines/identification.asl.json', import.meta.url));
+const ASL_PATH = fileURLToPath(new URL(`../statemachines/${STATE_MACHINE_NAME}.asl.json`, import.meta.url));
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -119,6 +124,11 @@ export interface LocalStack {
   destinationDeliveryFailures: ReadonlyMap<string, number>;
   /** The API Gateway emulation's in-process entry (the benchmark calls it without the HTTP server). */
   gateway: LocalApiGateway;
+  /**
+   * Each function's environment, by handler, as the CDK stack gives it (lib/function-environment.ts)
+   * with the emulations' values; the process holds them all.
+   */
+  functionEnvironments: ReadonlyMap<string, Readonly<Record<string, string>>>;
   close(): Promise<void>;
 }
 
@@ -164,14 +174,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   processPorts = { http: port, dynamo: Number(new URL(dynamo.endpoint).port) };
   const baseUrl = `http://${host}:${port}`;
 
-  // The environment a deployed function gets from CDK, pointed at the emulations.
-  Object.assign(process.env, {
-    TABLE_NAME,
-    STATE_MACHINE_ARN,
-    STAGE: LOCAL_STAGE,
-    PUBLIC_BASE_URL: baseUrl,
-    // The OAuth token endpoint (Cognito's in AWS), for functions that call the API as a client.
-    TOKEN_URL: `${baseUrl}/oauth2/token`,
+  const secrets = await loadOrCreateLocalSecrets(options.dataDir);
+  const secretValues = localSecretValues(secrets, config);
+  const sqs = new LocalSqs(`${baseUrl}/_aws/sqs`);
+  // The environment the CDK stack gives each function (lib/function-environment.ts), with the
+  // emulations' values; all functions share this process, so it holds them all.
+  const functionEnvironments = localFunctionEnvironments(localFunctions(LOCAL_STAGE, ASL_PATH), {
+    stage: LOCAL_STAGE,
+    // Any other value fails the start as the functions' logger reads it (adapters/env.ts names it).
+    logLevel: (options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN') as EnvironmentSources['logLevel'],
+    tableName: TABLE_NAME,
+    publicBaseUrl: baseUrl,
+    // The OAuth token endpoint and the access tokens' issuer: Cognito's user pool in AWS.
+    tokenUrl: `${baseUrl}/oauth2/token`,
+    accessTokenIssuer: baseUrl,
+    // RETENTION_* from the shell, if any, stay (retentionEnvironment is the deployment's context).
+    retentionEnvironment: {},
+    stateMachineArn(machine) {
+      if (machine !== STATE_MACHINE_NAME)
+        throw new Error(`The embedded stack runs no state machine ${machine}`);
+      return STATE_MACHINE_ARN;
+    },
+    secretValue: (name) => secretValues[name],
+    partnerSecrets,
+    // What the shell holds (assertPartnerSecretsConfigured checked it is there).
+    partnerSecretValue: (name) => process.env[name] ?? '',
+    secretsRevision: undefined,
+    queueUrl: (name) => sqs.urlOf(name),
+    smsSenderId: undefined,
+  });
+  Object.assign(process.env, functionEnvironments.process, {
+    // What only the emulations need: their endpoints, credentials the SDK accepts, their settings.
     AWS_REGION: 'eu-central-2',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -179,31 +212,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SFN: `${baseUrl}/_aws/sfn`,
     AWS_ENDPOINT_URL_SNS: `${baseUrl}/_aws/sns`,
     AWS_ENDPOINT_URL_SQS: `${baseUrl}/_aws/sqs`,
-    WEBHOOK_QUEUE_URL: `${baseUrl}/_aws/sqs/000000000000/webhook-deliveries`,
-    WEBHOOK_DLQ_URL: `${baseUrl}/_aws/sqs/000000000000/${DEAD_LETTERS}`,
     WEBHOOK_RETRY_DELAYS: options.webhooks?.retryDelaysSeconds?.join(',') ?? '',
     WEBHOOK_TIMEOUT_MS: String(options.webhooks?.timeoutMs ?? ''),
     CONFIG_CACHE_SECONDS: String(options.configCacheSeconds ?? 0),
     VERIFY_COUNT_FLUSH_SECONDS: String(options.verifyCountFlushSeconds ?? 1),
-    // Whose access tokens the introspection endpoint recognises (Cognito's user pool in AWS).
-    ACCESS_TOKEN_ISSUER: baseUrl,
-    ACCESS_TOKEN_JWKS_URL: `${baseUrl}/.well-known/jwks.json`,
-    LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN',
     // The business metrics' EMF lines are for CloudWatch: written only when asked for.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    // The demo portal links to the local SMS outbox.
+    DEMO_PORTAL_SMS_OUTBOX_URL: `${baseUrl}/_local/sms.html`,
   });
   // The functions' shared logger was built when this module loaded, before this environment: it
   // takes the level now, as a container does at init (else useStack's SILENT went unheard).
   applyLogLevelEnv();
   delete process.env.AWS_PROFILE;
-  // The published order-token keys are the public half of the generated key, nothing from the shell.
-  delete process.env.ORDER_TOKEN_PUBLIC_JWKS;
-
-  const secrets = await loadOrCreateLocalSecrets(options.dataDir);
-  process.env.SERIAL_NUMBER_KEY = secrets.serialNumberKey;
-  process.env.TEST_ISP_PRIVATE_JWK = JSON.stringify(secrets.testIspPrivateJwk);
-  process.env.ORDER_TOKEN_PRIVATE_JWK = JSON.stringify(secrets.orderTokenPrivateJwk);
-  Object.assign(process.env, demoPortalEnvironment(config, baseUrl));
   const db = embeddedDocumentClient(dynamo.endpoint);
   const repository = createRepository(db, TABLE_NAME);
   // A data folder from before GSI2: its orders get their index keys, as `admin index-orders` does in
@@ -240,7 +261,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults: options.faults,
   });
 
-  const sqs = new LocalSqs(`${baseUrl}/_aws/sqs`);
   // The stack's webhook-dead-letters: what failed for good, deliveries and change-feed batches alike.
   const deadLetters = sqs.createQueue(DEAD_LETTERS);
   const destinationDeliveryFailures = new Map<string, number>();
@@ -331,6 +351,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stream,
     destinationDeliveryFailures,
     gateway,
+    functionEnvironments: functionEnvironments.byFunction,
     async close() {
       await timeToLive.stop();
       await drainRequests();
@@ -352,15 +373,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 /**
- * What the demo portal's function gets in AWS from the stack (its client credentials, from
- * Secrets Manager), here from the local configuration; plus the local SMS outbox to link to.
+ * What the secrets of Secrets Manager hold in AWS, here: the keys generated for this stack (the
+ * order-token key set is the public half of its signing key), and the demo portal's client
+ * credentials from the local configuration.
  */
-function demoPortalEnvironment(config: ServiceConfig, baseUrl: string): Record<string, string> {
-  const client = oauthClientsOf(config).find((c) => c.clientId === DEMO_PORTAL_CLIENT_ID);
+function localSecretValues(secrets: LocalSecrets, config: ServiceConfig): Record<SecretName, string> {
+  const demoPortal = oauthClientsOf(config).find((c) => c.clientId === DEMO_PORTAL_CLIENT_ID);
   return {
-    DEMO_PORTAL_CLIENT_ID: client?.clientId ?? '',
-    DEMO_PORTAL_CLIENT_SECRET: client?.clientSecret ?? '',
-    DEMO_PORTAL_SMS_OUTBOX_URL: `${baseUrl}/_local/sms.html`,
+    serialNumberKey: secrets.serialNumberKey,
+    orderTokenPrivateJwk: JSON.stringify(secrets.orderTokenPrivateJwk),
+    orderTokenPublicJwks: JSON.stringify({ keys: [publicJwkOf(secrets.orderTokenPrivateJwk)] }),
+    testIspPrivateJwk: JSON.stringify(secrets.testIspPrivateJwk),
+    demoPortalClientId: demoPortal?.clientId ?? '',
+    demoPortalClientSecret: demoPortal?.clientSecret ?? '',
   };
 }
 

@@ -136,17 +136,17 @@ describe('the functions’ log lines and metrics', () => {
     const of = (name: string) => counted.filter((m) => m.name === name);
     const partner = { issuer: 'Test-ISP', method: 'test' };
 
-    expect(new Set(counted.map((m) => m.namespace))).toEqual(new Set(['SmartRegistration']));
+    expect(new Set(counted.map((m) => m.namespace))).toEqual(new Set(['SmartRegistration/local']));
     expect(of('IdentificationsStarted')).toEqual([
       {
         name: 'IdentificationsStarted',
-        namespace: 'SmartRegistration',
+        namespace: 'SmartRegistration/local',
         dimensions: { service: 'smart-registration', ...partner },
         value: 1,
       },
       {
         name: 'IdentificationsStarted',
-        namespace: 'SmartRegistration',
+        namespace: 'SmartRegistration/local',
         dimensions: { service: 'smart-registration', ...partner },
         value: 1,
       },
