@@ -12,7 +12,7 @@ import { JURISDICTIONS, LANGUAGES, METHOD_NAME } from './domain.js';
 import { isIssuerName, isPersonName, isSafeText } from './field-guards.js';
 import { isOneOf } from './guards.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
-import { isHttpsOrLoopbackHttp } from './loopback.js';
+import { isHttpsOrLoopbackHttp, isLoopbackHttp, LOOPBACK_HTTP_REFUSED_IN_PRODUCTION } from './loopback.js';
 import { E164, EMAIL, EMAIL_MAX, isPastDate } from './person-patterns.js';
 import { fitsLength } from './text-length.js';
 
@@ -40,7 +40,7 @@ export function wellFormedIdempotencyHeader(
 export const STATE_MAX = 512;
 /** The longest redirect URL (what browsers and proxies carry safely). */
 export const REDIRECT_URL_MAX = 2048;
-const REDIRECT_URL_HTTPS = 'Must use https (http is allowed for localhost only).';
+const REDIRECT_URL_HTTPS = 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).';
 const REDIRECT_URL_CREDENTIALS = 'Must not contain a user name or password.';
 
 /**
@@ -52,6 +52,20 @@ const REDIRECT_URL_CREDENTIALS = 'Must not contain a user name or password.';
 export function redirectUrlProblem(url: URL): string | undefined {
   if (!isHttpsOrLoopbackHttp(url)) return REDIRECT_URL_HTTPS;
   return url.username || url.password ? REDIRECT_URL_CREDENTIALS : undefined;
+}
+
+/**
+ * Why a redirect URL the request's rules accept is refused in a stage that allows no loopback http
+ * (production, loopback.ts allowsLoopbackHttp), or undefined when it is not. The request's rules
+ * (the schema, the reader, the OpenAPI document) are every stage's; this is the stage's on top.
+ */
+export function redirectUrlStageProblem(
+  redirectUrl: string | undefined,
+  allowLoopbackHttp: boolean,
+): string | undefined {
+  if (allowLoopbackHttp || redirectUrl === undefined) return undefined;
+  const url = URL.parse(redirectUrl);
+  return url !== null && isLoopbackHttp(url) ? LOOPBACK_HTTP_REFUSED_IN_PRODUCTION : undefined;
 }
 
 /**

@@ -26,7 +26,7 @@ const redirectUrl = /* @__PURE__ */ z.define(() =>
     }),
     z.meta({
       description:
-        'Where the person returns after the identification: https, or http to localhost, 127.0.0.1 or [::1] only (development); no user name or password.',
+        'Where the person returns after the identification: https, or http to localhost, 127.0.0.1 or [::1] only (the local stack and the test stages; never production); no user name or password.',
     }),
   ),
 );

@@ -9,7 +9,7 @@
 import { ENV_VARIABLE_NAME } from './env-name.js';
 import { isNonArrayObject } from './guards.js';
 import type { HttpAdapterSettings } from './isp-http-settings.js';
-import { isHttpsOrLoopbackHttp } from './loopback.js';
+import { isHttpsOrLoopbackHttp, isLoopbackHttp } from './loopback.js';
 
 export type { HttpAdapterSettings };
 
@@ -128,15 +128,27 @@ export type OrderAnswer =
   | { ok: true; ispOrderId: string; redirectUrl: string }
   | { ok: false; reason: string };
 
-/** Reads the partner's order id and redirect URL from its answer; says what is wrong otherwise. */
-export function readOrderAnswer(s: Pick<HttpAdapterSettings, 'response'>, body: unknown): OrderAnswer {
+/**
+ * Reads the partner's order id and redirect URL from its answer; says what is wrong otherwise. A
+ * redirect URL of plain http to the loopback interface only where the stage allows it (loopback.ts).
+ */
+export function readOrderAnswer(
+  s: Pick<HttpAdapterSettings, 'response'>,
+  body: unknown,
+  allowLoopbackHttp: boolean,
+): OrderAnswer {
   const id = resolvePointer(body, s.response.orderId);
   const url = resolvePointer(body, s.response.redirectUrl);
   const ispOrderId = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : id;
   if (typeof ispOrderId !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(ispOrderId)) {
     return { ok: false, reason: `no order id (1 to 200 printable characters) at ${s.response.orderId}` };
   }
-  if (typeof url !== 'string' || url.length > 2000 || !isAllowedPartnerUrl(url)) {
+  if (
+    typeof url !== 'string' ||
+    url.length > 2000 ||
+    !isAllowedPartnerUrl(url) ||
+    (!allowLoopbackHttp && isLoopbackHttp(new URL(url)))
+  ) {
     return { ok: false, reason: `no https redirect URL at ${s.response.redirectUrl}` };
   }
   return { ok: true, ispOrderId, redirectUrl: url };

@@ -16,6 +16,21 @@ export const isLoopbackAddress = (ip: string): boolean => ip === '127.0.0.1' || 
 export const isLoopbackHostname = (hostname: string): boolean =>
   hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 
+/** Plain http to the loopback interface. */
+export const isLoopbackHttp = (url: URL): boolean =>
+  url.protocol === 'http:' && isLoopbackHostname(url.hostname);
+
+/**
+ * Whether a stage lets the URLs it is given use plain http to the loopback interface: the embedded
+ * stack (`local`) and the test stages (dev, test) do, whose partners and SP pages may run on the
+ * developer's machine; production (`prod`) does not: https only. A deployed function knows its stage
+ * from STAGE (lib/function-environment.ts), as routes.ts's deploysTestStageRoutes does.
+ */
+export const allowsLoopbackHttp = (stage: string | undefined): boolean => stage !== 'prod';
+
+/** Why production refuses a URL the other stages accept. */
+export const LOOPBACK_HTTP_REFUSED_IN_PRODUCTION =
+  'Must use https: http to localhost, 127.0.0.1 or [::1] is allowed on the local stack and the test stages only, not in production.';
+
 /** https, or plain http to the loopback interface. */
-export const isHttpsOrLoopbackHttp = (url: URL): boolean =>
-  url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHostname(url.hostname));
+export const isHttpsOrLoopbackHttp = (url: URL): boolean => url.protocol === 'https:' || isLoopbackHttp(url);

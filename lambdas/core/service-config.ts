@@ -7,6 +7,7 @@ import { DEFAULT_SP_SCOPES, JURISDICTIONS, METHOD_NAME, PARTNER_SCOPES } from '.
 import { claimedIdentityId } from './fields.js';
 import { secretVariablesOf } from './isp-http.js';
 import { HttpAdapterSettings } from './isp-http-settings.js';
+import { isLoopbackHttp } from './loopback.js';
 import { PartnerKeysSchema } from './partner-keys.js';
 import { PriceSheetSchema } from './price-sheet.js';
 import { DEFAULT_TERMS_OF_USE } from './terms-of-use.js';
@@ -97,6 +98,19 @@ export const SpConfigSchema = /* @__PURE__ */ z.define(() =>
 
 /** Settings of the adapters that define a schema for them, by adapter name. */
 const ADAPTER_SETTINGS: Record<string, z.ZodMiniType> = { http: HttpAdapterSettings };
+
+/**
+ * Where the partners' settings name a URL of plain http to the loopback interface, as
+ * `isps.<i>.settings.ordersUrl`: what a stage that allows none (production, loopback.ts) refuses.
+ */
+export function loopbackHttpPartnerUrls(config: Pick<ServiceConfig, 'isps'>): string[] {
+  return config.isps.flatMap((isp, i) => {
+    if (isp.adapter !== 'http') return [];
+    const ordersUrl = (isp.settings as { ordersUrl?: unknown } | undefined)?.ordersUrl;
+    const url = typeof ordersUrl === 'string' ? URL.parse(ordersUrl) : null;
+    return url !== null && isLoopbackHttp(url) ? [`isps.${i}.settings.ordersUrl`] : [];
+  });
+}
 
 /**
  * The environment variables the partners' settings name for their secrets, each once: what the

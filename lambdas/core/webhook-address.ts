@@ -40,7 +40,7 @@ export function checkEndpointUrl(raw: string, policy: UrlPolicy): UrlCheck {
     return {
       ok: false,
       reason: policy.allowLoopbackHttp
-        ? 'Must use https (http is allowed for 127.0.0.1 only on the local stack).'
+        ? 'Must use https (http is allowed for 127.0.0.1 or [::1] only, on the local stack).'
         : 'Must use https.',
     };
   }

@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { decideMethod } from '../core/catalogue.js';
 import { ConditionFailed } from '../core/errors.js';
 import { decideIdempotency, requestFingerprint, sha256 } from '../core/idempotency.js';
+import { redirectUrlStageProblem } from '../core/identification-request.js';
 import type {
   StartIdentificationRequest,
   StartIdentificationResponse,
@@ -40,6 +41,8 @@ export interface StartIdentificationCommand {
   request: StartIdentificationRequest;
   idempotencyKey?: string | undefined;
   serviceBaseUrl: string;
+  /** The stage's rule for plain http to the loopback interface (core/loopback.ts allowsLoopbackHttp). */
+  allowLoopbackHttp: boolean;
 }
 
 export interface StartIdentificationResult {
@@ -57,6 +60,9 @@ export async function startIdentification(
 ): Promise<StartIdentificationResult> {
   const now = deps.now ?? (() => new Date());
   const { repository } = deps;
+  // Refused before anything is written (the Idempotency-Key stays free).
+  const redirectProblem = redirectUrlStageProblem(cmd.request.redirectUrl, cmd.allowLoopbackHttp);
+  if (redirectProblem) throw problems.validation([{ field: 'redirectUrl', message: redirectProblem }]);
 
   // A retry is answered from the first request's record, even if the setup changed since.
   const fingerprint = requestFingerprint(cmd.request);

@@ -4,7 +4,7 @@
  * exit code 2 — never a stack trace — when the table cannot be used.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -227,6 +227,46 @@ describe('against a deployed stage (--stage)', () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toBe(
       'admin: No stack srs-prod-stateful in eu-central-2: is stage prod deployed there (--region)?\n',
+    );
+  });
+});
+
+describe('seed for production', () => {
+  let temp: string;
+  beforeAll(() => {
+    temp = mkdtempSync(join(tmpdir(), 'srs-seed-prod-'));
+  });
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('refuses a partner URL of http to the loopback interface, naming it, before it connects', async () => {
+    const local = JSON.parse(readFileSync(join(ROOT, 'config/local.json'), 'utf8')) as {
+      isps: Record<string, unknown>[];
+    };
+    const [first] = local.isps;
+    const loopbackPartner = {
+      ...first,
+      issuer: 'Loopback-Partner',
+      adapter: 'http',
+      clients: [],
+      settings: {
+        ordersUrl: 'http://[::1]:4000/orders',
+        auth: { type: 'bearer', tokenEnv: 'LOOPBACK_TOKEN' },
+      },
+    };
+    const file = join(temp, 'config.json');
+    writeFileSync(file, JSON.stringify({ ...local, isps: [...local.isps, loopbackPartner] }));
+
+    // No AWS credentials or region: it would fail differently, were it to connect.
+    const out = await runAdmin(['--stage', 'prod', 'seed', file], {
+      AWS_REGION: undefined,
+      AWS_PROFILE: undefined,
+      AWS_ACCESS_KEY_ID: undefined,
+    });
+
+    expect(out.code).toBe(2);
+    expectOneLine(out.stderr);
+    expect(out.stderr.trim()).toBe(
+      `admin: Invalid configuration in ${file} for stage prod: isps.${local.isps.length}.settings.ordersUrl: Must use https: http to localhost, 127.0.0.1 or [::1] is allowed on the local stack and the test stages only, not in production.`,
     );
   });
 });

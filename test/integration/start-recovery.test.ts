@@ -85,6 +85,7 @@ async function start(d: StartIdentificationDeps, body: StartIdentificationReques
     request: body,
     idempotencyKey: key,
     serviceBaseUrl: BASE_URL,
+    allowLoopbackHttp: true,
   });
 }
 

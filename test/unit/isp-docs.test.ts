@@ -162,7 +162,7 @@ describe('docs/isp-integration.md', () => {
     });
 
     it('shows a partner answer the adapter reads with the example pointers', () => {
-      expect(readOrderAnswer(settings(), json('order-response'))).toEqual({
+      expect(readOrderAnswer(settings(), json('order-response'), false)).toEqual({
         ok: true,
         ispOrderId: 'EI-20260302-0042',
         redirectUrl: 'https://ident.exampleident.example/start/EI-20260302-0042',

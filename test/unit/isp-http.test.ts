@@ -349,12 +349,25 @@ describe('readOrderAnswer', () => {
   it('reads the order id and redirect URL at the configured pointers', () => {
     const answer = { data: { id: 4711, links: [{ href: 'https://partner.example/ident/4711' }] } };
 
-    expect(readOrderAnswer(s, answer)).toEqual({
+    expect(readOrderAnswer(s, answer, false)).toEqual({
       ok: true,
       ispOrderId: '4711',
       redirectUrl: 'https://partner.example/ident/4711',
     });
   });
+
+  it.each(['http://localhost:4000/ident/1', 'http://127.0.0.1/ident/1', 'http://[::1]:8080/ident/1'])(
+    'takes the redirect URL %s (http to the loopback interface) only where the stage allows it',
+    (href) => {
+      const answer = { data: { id: 'A1', links: [{ href }] } };
+
+      expect(readOrderAnswer(s, answer, true)).toEqual({ ok: true, ispOrderId: 'A1', redirectUrl: href });
+      expect(readOrderAnswer(s, answer, false)).toEqual({
+        ok: false,
+        reason: 'no https redirect URL at /data/links/0/href',
+      });
+    },
+  );
 
   it.each([
     ['no order id', { data: { links: [{ href: 'https://partner.example/x' }] } }],
@@ -369,7 +382,7 @@ describe('readOrderAnswer', () => {
     ['an array instead of an object', []],
     ['null', null],
   ])('says what is wrong with an answer with %s', (_case, answer) => {
-    expect(readOrderAnswer(s, answer)).toMatchObject({ ok: false, reason: expect.any(String) });
+    expect(readOrderAnswer(s, answer, true)).toMatchObject({ ok: false, reason: expect.any(String) });
   });
 
   it('resolves RFC 6901 escapes', () => {
@@ -503,6 +516,51 @@ describe('the http adapter with a stubbed partner', () => {
       'The http adapter settings of Partner-X are not valid',
     );
     expect(calls()).toBe(0);
+  });
+
+  it.each([
+    ['prod', false],
+    ['test', true],
+    ['local', true],
+  ])('on stage %s, a partner at http://127.0.0.1 is called: %s', async (stage, called) => {
+    vi.stubEnv('STAGE', stage);
+    const urls: string[] = [];
+    const adapter = createHttpAdapter({
+      fetch: async (url) => {
+        urls.push(String(url));
+        return Response.json(
+          { orderId: 'P-1', redirectUrl: 'http://127.0.0.1:4000/ident/P-1' },
+          { status: 201 },
+        );
+      },
+    });
+
+    const outcome = await adapter.openOrder(input({ ordersUrl: 'http://127.0.0.1:4000/orders' })).then(
+      (opened) => opened.targetURL,
+      (err: unknown) => (err as Error).message,
+    );
+
+    expect([urls, outcome]).toEqual(
+      called
+        ? [['http://127.0.0.1:4000/orders'], 'http://127.0.0.1:4000/ident/P-1?token=h.p.s']
+        : [
+            [],
+            'The http adapter settings of Partner-X are not valid on this stage: ordersUrl: Must use https: http to localhost, 127.0.0.1 or [::1] is allowed on the local stack and the test stages only, not in production.',
+          ],
+    );
+  });
+
+  it('in production, refuses a partner answer whose redirect URL is http to the loopback interface', async () => {
+    const adapter = createHttpAdapter({
+      allowLoopbackHttp: () => false,
+      fetch: async () =>
+        Response.json({ orderId: 'P-1', redirectUrl: 'http://[::1]:4000/ident/P-1' }, { status: 201 }),
+    });
+
+    const err = await adapter.openOrder(input()).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(IspUnavailable);
+    expect((err as Error).message).toBe('Partner-X answered without no https redirect URL at /redirectUrl');
   });
 
   it('fails with a configuration error, not a partner error, when the secret variable is unset', async () => {

@@ -3,13 +3,19 @@
  * of the start call and for a partner's ordersUrl alike — `localhost`, 127.0.0.1 and [::1] — judged
  * by the parsed host name, so that a name under another domain that merely begins like one is
  * refused. Each URL kind is decided by its zod-free reader and by its schema, which must agree.
+ * Production refuses them all (https only); the local stack and the test stages keep them.
  */
 import { describe, expect, it } from 'vitest';
-import { wellFormedStartRequest } from '../../lambdas/core/identification-request.js';
+import {
+  redirectUrlStageProblem,
+  wellFormedStartRequest,
+} from '../../lambdas/core/identification-request.js';
 import { StartIdentificationRequest } from '../../lambdas/core/identification-schemas.js';
 import { isAllowedPartnerUrl, readHttpAdapterSettings } from '../../lambdas/core/isp-http.js';
 import { HttpAdapterSettings } from '../../lambdas/core/isp-http-settings.js';
-import { isLoopbackAddress, isLoopbackHostname } from '../../lambdas/core/loopback.js';
+import { allowsLoopbackHttp, isLoopbackAddress, isLoopbackHostname } from '../../lambdas/core/loopback.js';
+import { loopbackHttpPartnerUrls } from '../../lambdas/core/service-config.js';
+import { checkEndpointUrl, urlPolicyOf } from '../../lambdas/core/webhook-address.js';
 import { paperStartBody } from '../support/white-paper.js';
 
 /** An http URL to each host, and whether http is allowed to it. */
@@ -39,7 +45,7 @@ describe('the SP’s redirect URL of the start call', () => {
     expect(judged.success).toBe(allowed);
     if (!allowed)
       expect(judged.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
-        ['redirectUrl', 'Must use https (http is allowed for localhost only).'],
+        ['redirectUrl', 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).'],
       ]);
   });
 
@@ -83,5 +89,52 @@ describe('the loopback interface', () => {
         isLoopbackHostname,
       ),
     ).toEqual([true, true, true, false, false, false, false]);
+  });
+});
+
+describe('by stage', () => {
+  const PRODUCTION =
+    'Must use https: http to localhost, 127.0.0.1 or [::1] is allowed on the local stack and the test stages only, not in production.';
+
+  it('allows http to the loopback interface on the local stack and the test stages, never in production', () => {
+    expect(['local', 'dev', 'test', 'prod'].map(allowsLoopbackHttp)).toEqual([true, true, true, false]);
+  });
+
+  it.each(HTTP_URLS.filter(([, allowed]) => allowed))(
+    '%s as redirect URL: refused in production only, with a problem that says why',
+    (redirectUrl) => {
+      expect(redirectUrlStageProblem(redirectUrl, allowsLoopbackHttp('test'))).toBeUndefined();
+      expect(redirectUrlStageProblem(redirectUrl, allowsLoopbackHttp('prod'))).toBe(PRODUCTION);
+    },
+  );
+
+  it('takes https in production, and no redirect URL at all', () => {
+    expect(redirectUrlStageProblem('https://[::1]/back', false)).toBeUndefined();
+    expect(redirectUrlStageProblem('https://sp.example/back', false)).toBeUndefined();
+    expect(redirectUrlStageProblem(undefined, false)).toBeUndefined();
+  });
+
+  it('names the partners whose ordersUrl is http to the loopback interface (what production refuses)', () => {
+    const isp = (adapter: string, ordersUrl: string) => ({ adapter, settings: { ordersUrl } });
+    expect(
+      loopbackHttpPartnerUrls({
+        isps: [
+          isp('http', 'https://partner.example/orders'),
+          isp('http', 'http://localhost:4000/orders'),
+          isp('test-isp', 'http://127.0.0.1/orders'),
+          isp('http', 'http://[::1]/orders'),
+        ] as never,
+      }),
+    ).toEqual(['isps.1.settings.ordersUrl', 'isps.3.settings.ordersUrl']);
+  });
+});
+
+describe('a webhook endpoint on the local stack', () => {
+  it('names both loopback addresses when it refuses plain http to another host', () => {
+    expect(checkEndpointUrl('http://receiver.example/hook', urlPolicyOf('local'))).toEqual({
+      ok: false,
+      reason: 'Must use https (http is allowed for 127.0.0.1 or [::1] only, on the local stack).',
+    });
+    expect(checkEndpointUrl('http://[::1]:4000/hook', urlPolicyOf('local')).ok).toBe(true);
   });
 });

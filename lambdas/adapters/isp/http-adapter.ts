@@ -27,8 +27,13 @@ import {
   type HttpAdapterSettings as Settings,
   targetUrlWithToken,
 } from '../../core/isp-http.js';
+import {
+  allowsLoopbackHttp,
+  isLoopbackHttp,
+  LOOPBACK_HTTP_REFUSED_IN_PRODUCTION,
+} from '../../core/loopback.js';
 import type { IspAdapter, OpenedOrder, OpenOrderInput } from '../../usecases/ports/partner.js';
-import { partnerSecretEnv } from '../env.js';
+import { optionalEnv, partnerSecretEnv } from '../env.js';
 import { logger } from '../logger.js';
 
 export const HTTP_ADAPTER_NAME = 'http';
@@ -37,6 +42,8 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 export interface HttpAdapterDeps {
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** Whether the stage lets partner URLs use http to the loopback interface; by default from STAGE. */
+  allowLoopbackHttp?: () => boolean;
   random?: () => number;
   now?: () => Date;
 }
@@ -53,6 +60,7 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = deps.random ?? Math.random;
   const now = deps.now ?? (() => new Date());
+  const loopbackHttpAllowed = deps.allowLoopbackHttp ?? (() => allowsLoopbackHttp(optionalEnv('STAGE')));
 
   return {
     name: HTTP_ADAPTER_NAME,
@@ -61,6 +69,12 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
       // Read as the settings' schema reads them, without zod (the configuration was validated with it).
       const s = readHttpAdapterSettings(input.isp.settings);
       if (!s) throw new Error(`The http adapter settings of ${issuer} are not valid`);
+      const allowLoopbackHttp = loopbackHttpAllowed();
+      // Settings seeded for another stage (the seed command refuses them for production).
+      if (!allowLoopbackHttp && isLoopbackHttp(new URL(s.ordersUrl)))
+        throw new Error(
+          `The http adapter settings of ${issuer} are not valid on this stage: ordersUrl: ${LOOPBACK_HTTP_REFUSED_IN_PRODUCTION}`,
+        );
       const body = JSON.stringify(
         orderRequestBody(s, {
           refId: input.refId,
@@ -130,7 +144,7 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
             logger.warn('partner answer unreadable', { issuer, attempt, status });
             throw new IspUnavailable(`${issuer} answered with malformed JSON`, false);
           }
-          const read = readOrderAnswer(s, answer);
+          const read = readOrderAnswer(s, answer, allowLoopbackHttp);
           if (!read.ok) {
             logger.warn('partner answer incomplete', { issuer, attempt, status, reason: read.reason });
             throw new IspUnavailable(`${issuer} answered without ${read.reason}`, false);

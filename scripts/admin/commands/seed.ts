@@ -1,7 +1,8 @@
 /** `seed <config.json>`: writes the catalogue, the SP setups and their claimed identities. */
 import { readFileSync } from 'node:fs';
 import { ConditionFailed } from '../../../lambdas/core/errors.js';
-import { ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
+import { allowsLoopbackHttp, LOOPBACK_HTTP_REFUSED_IN_PRODUCTION } from '../../../lambdas/core/loopback.js';
+import { loopbackHttpPartnerUrls, ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
 import { type SeedOutcome, seedConfig } from '../../../lambdas/usecases/seed-config.js';
 import { type AdminCommand, OperatorError } from '../cli.js';
 
@@ -15,11 +16,12 @@ export const seedCommand: AdminCommand = {
     'written once: another text under a published version is refused) — the same code the local stack',
     'seeds config/local.json with. Schema: lambdas/core/service-config.ts. A claimed identity the file',
     'no longer has is deleted (verify stops answering positive under it); registrations are kept.',
+    'For --stage prod, a partner URL of http to localhost, 127.0.0.1 or [::1] is refused (https only).',
     'Prints {"seeded":{…},"removed":{"claimedIdentities":[…]}}.',
   ],
   options: {},
   positionals: { min: 1, max: 1 },
-  async run({ positionals, connect, print }) {
+  async run({ values, positionals, connect, print }) {
     const file = positionals[0] as string;
     let raw: unknown;
     try {
@@ -31,6 +33,12 @@ export const seedCommand: AdminCommand = {
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new OperatorError(`Invalid configuration in ${file}: ${issues}`);
+    }
+    const stage = typeof values.stage === 'string' ? values.stage : undefined;
+    const loopbackUrls = allowsLoopbackHttp(stage) ? [] : loopbackHttpPartnerUrls(parsed.data);
+    if (loopbackUrls.length > 0) {
+      const issues = loopbackUrls.map((path) => `${path}: ${LOOPBACK_HTTP_REFUSED_IN_PRODUCTION}`).join('; ');
+      throw new OperatorError(`Invalid configuration in ${file} for stage ${stage}: ${issues}`);
     }
     const connection = await connect();
     try {
