@@ -5,7 +5,6 @@
  * documents cannot be generated at all (here: a copy without the generator, scripts/), it says that
  * in one line with the reason, and runs on with the committed ones.
  */
-import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +30,7 @@ const TITLE = '"title": "Smart Registration Service"';
 const STALE_TITLE = '"title": "Smart Registration Service, as committed"';
 
 /** A copy of what `npm start` reads, in a fresh temporary folder, with the project's node_modules. */
-function projectCopy(prefix: string, parts: readonly string[] = PROJECT_PARTS): string {
+function projectCopy(prefix: string, parts: readonly string[]): string {
   const copy = mkdtempSync(join(tmpdir(), prefix));
   for (const part of parts) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
@@ -41,91 +40,76 @@ function projectCopy(prefix: string, parts: readonly string[] = PROJECT_PARTS): 
 /** The base URL the banner names. */
 const baseUrlOf = (stdout: string) => /API docs\s+(http:\/\/127\.0\.0\.1:\d+)\/docs/.exec(stdout)?.[1];
 
-describe('npm start with a stale docs/openapi.json', () => {
+/**
+ * `npm start` from a copy of `parts` whose docs/openapi.json is marked (its title: STALE_TITLE, so a
+ * test can tell the committed document from one made anew), until stderr says `until`.
+ */
+function startedFromCopy(prefix: string, parts: readonly string[], until: string) {
   let copy: string;
-  let child: ChildProcess;
-  let stdout = () => '';
-  let stderr = () => '';
-
+  let started: ReturnType<typeof spawnEntryPoint> | undefined;
   beforeAll(async () => {
-    copy = projectCopy('srs-stale-openapi-');
+    copy = projectCopy(prefix, parts);
     const document = join(copy, 'docs/openapi.json');
     const committed = readFileSync(document, 'utf8');
     if (!committed.includes(TITLE)) throw new Error(`docs/openapi.json has no ${TITLE} to change`);
     writeFileSync(document, committed.replace(TITLE, STALE_TITLE));
-    ({ child, stdout, stderr } = spawnEntryPoint(copy, { TMPDIR: copy, LOG_LEVEL: 'ERROR' }));
+    const entryPoint = spawnEntryPoint(copy, { TMPDIR: copy, LOG_LEVEL: 'ERROR' });
+    started = entryPoint;
     await waitFor(
-      async () => stderr(),
-      (e) => e.includes('npm run openapi') || child.exitCode !== null,
+      async () => entryPoint.stderr(),
+      (e) => e.includes(until) || entryPoint.child.exitCode !== null,
       { timeoutMs: 60_000 },
     );
   }, 90_000);
-
   afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (started?.child.exitCode === null) started.child.kill('SIGTERM');
     rmSync(copy, { recursive: true, force: true });
   });
+  return {
+    stdout: () => started?.stdout() ?? '',
+    stderr: () => started?.stderr() ?? '',
+    exitCode: () => started?.child.exitCode,
+  };
+}
+
+/** It runs on and serves the committed (marked) document. */
+async function expectServesCommittedDocument(started: ReturnType<typeof startedFromCopy>) {
+  expect(started.exitCode()).toBeNull();
+  const served = await fetch(`${baseUrlOf(started.stdout())}/openapi.json`);
+
+  expect(served.status).toBe(200);
+  expect(await served.json()).toMatchObject({
+    info: { title: 'Smart Registration Service, as committed' },
+  });
+}
+
+describe('npm start with a stale docs/openapi.json', () => {
+  const started = startedFromCopy('srs-stale-openapi-', PROJECT_PARTS, 'npm run openapi');
 
   it('prints one warning line naming the stale file and the command that brings it up to date', () => {
-    expect(stderr().trim().split('\n')).toEqual([
+    expect(started.stderr().trim().split('\n')).toEqual([
       'Warning: docs/openapi.json is not what the schemas and the route table generate: /openapi.json and /docs serve the old contract until you run `npm run openapi`.',
     ]);
   });
 
-  it('runs on and serves the committed document', async () => {
-    expect(child.exitCode).toBeNull();
-    const served = await fetch(`${baseUrlOf(stdout())}/openapi.json`);
-
-    expect(served.status).toBe(200);
-    expect(await served.json()).toMatchObject({
-      info: { title: 'Smart Registration Service, as committed' },
-    });
-  });
+  it('runs on and serves the committed document', () => expectServesCommittedDocument(started));
 });
 
 describe('npm start where the OpenAPI documents cannot be generated (no scripts/ folder)', () => {
-  let copy: string;
-  let child: ChildProcess;
-  let stdout = () => '';
-  let stderr = () => '';
-
-  beforeAll(async () => {
-    copy = projectCopy(
-      'srs-no-generator-',
-      PROJECT_PARTS.filter((part) => part !== 'scripts'),
-    );
-    // Marked, so the test can tell the committed document from one made anew.
-    const document = join(copy, 'docs/openapi.json');
-    writeFileSync(document, readFileSync(document, 'utf8').replace(TITLE, STALE_TITLE));
-    ({ child, stdout, stderr } = spawnEntryPoint(copy, { TMPDIR: copy, LOG_LEVEL: 'ERROR' }));
-    await waitFor(
-      async () => stderr(),
-      (e) => e.includes('could not be generated') || child.exitCode !== null,
-      { timeoutMs: 60_000 },
-    );
-  }, 90_000);
-
-  afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    rmSync(copy, { recursive: true, force: true });
-  });
+  const started = startedFromCopy(
+    'srs-no-generator-',
+    PROJECT_PARTS.filter((part) => part !== 'scripts'),
+    'could not be generated',
+  );
 
   it('prints one warning line with the reason, after the banner, and says the committed documents are served', () => {
-    expect(stdout()).toContain('local stack ready');
-    const lines = stderr().trim().split('\n');
+    expect(started.stdout()).toContain('local stack ready');
+    const lines = started.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^Warning: the OpenAPI documents could not be generated to compare with docs\/ \(Cannot find module '[^']*scripts\/openapi-document\.js'.*\): \/openapi\.json and \/docs serve the committed ones\.$/,
     );
   });
 
-  it('runs on and serves the committed document', async () => {
-    expect(child.exitCode).toBeNull();
-    const served = await fetch(`${baseUrlOf(stdout())}/openapi.json`);
-
-    expect(served.status).toBe(200);
-    expect(await served.json()).toMatchObject({
-      info: { title: 'Smart Registration Service, as committed' },
-    });
-  });
+  it('runs on and serves the committed document', () => expectServesCommittedDocument(started));
 });
