@@ -392,7 +392,12 @@ describe('the start call’s first call', () => {
         'identification-start',
         startEvent(paperStartBody({ redirectUrl: 'http://localhost:x@evil.example/' })),
         stub.url,
-        [{ field: 'redirectUrl', message: 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).' }],
+        [
+          {
+            field: 'redirectUrl',
+            message: 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).',
+          },
+        ],
       );
     } finally {
       stub.server.close();

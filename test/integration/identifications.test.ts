@@ -255,12 +255,24 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
   });
 
   it.each([
-    ['http://localhost:x@evil.example/', 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).'],
-    ['http://127.0.0.1:@evil.example/', 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).'],
+    [
+      'http://localhost:x@evil.example/',
+      'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).',
+    ],
+    [
+      'http://127.0.0.1:@evil.example/',
+      'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).',
+    ],
     ['https://user:secret@sp.example.com/', 'Must not contain a user name or password.'],
     // Names under another domain, however they begin, are not the loopback interface.
-    ['http://localhost.evil.com/back', 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).'],
-    ['http://127.0.0.1.nip.io/back', 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).'],
+    [
+      'http://localhost.evil.com/back',
+      'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).',
+    ],
+    [
+      'http://127.0.0.1.nip.io/back',
+      'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).',
+    ],
   ])(
     'refuses the redirectUrl %s with the field error “%s”, storing nothing',
     async (redirectUrl, message) => {

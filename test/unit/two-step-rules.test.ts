@@ -876,7 +876,10 @@ describe('the start call’s request', () => {
       'http://evil.example/',
     ])
       expect(errorsFor(url), url).toStrictEqual([
-        { field: 'redirectUrl', message: 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).' },
+        {
+          field: 'redirectUrl',
+          message: 'Must use https (http is allowed for localhost, 127.0.0.1 or [::1] only).',
+        },
       ]);
     for (const url of ['https://user:secret@sp.example.com/', 'http://user@localhost/'])
       expect(errorsFor(url), url).toStrictEqual([
