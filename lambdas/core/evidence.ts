@@ -7,9 +7,21 @@
  */
 import { JURISDICTIONS, METHOD_NAME } from './domain.js';
 import { safeText } from './fields.js';
-import { IAT_WINDOW_SECONDS, isPastForPartner } from './partner-clock.js';
+import { IAT_WINDOW_SECONDS, isPartnerPastDateTime, isPastForPartner } from './partner-clock.js';
 import { e164, pastDate } from './person-fields.js';
+import { isBornBy, isPastDate } from './person-patterns.js';
 import * as z from './zod.js';
+
+/**
+ * A time the partner states as past (when it identified the person, when it verified the document):
+ * a date-time with offset, not later than our clock plus the partner's allowed skew (partner-clock.ts).
+ */
+const partnerPastDateTime = () =>
+  z.iso.datetime({ offset: true, abort: true }).check(
+    z.refine((t) => isPastForPartner(t), {
+      error: `Must not lie in the future (more than ${IAT_WINDOW_SECONDS} seconds ahead of our clock).`,
+    }),
+  );
 
 const country = () =>
   z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Must be an ISO 3166-1 alpha-2 code.' }));
@@ -50,7 +62,7 @@ const verifiedClaims = /* @__PURE__ */ z.onFirstUse(() => {
   return z.object({
     verification: z.object({
       trust_framework: z.string().check(z.minLength(1), z.maxLength(100)),
-      time: z.iso.datetime({ offset: true }),
+      time: partnerPastDateTime(),
       evidence: z
         .array(
           z.object({
@@ -79,27 +91,41 @@ const verifiedClaims = /* @__PURE__ */ z.onFirstUse(() => {
 });
 export type VerifiedClaims = z.infer<ReturnType<typeof verifiedClaims>>;
 
+/** Whether evidence (not yet parsed) holds a valid identification time and birth date. */
+function bothDatesValid(evidence: unknown): boolean {
+  const { identified_at, verified_claims } = (evidence ?? {}) as Record<string, unknown>;
+  const { claims } = (verified_claims ?? {}) as Record<string, unknown>;
+  const { birthdate } = (claims ?? {}) as Record<string, unknown>;
+  return isPartnerPastDateTime(identified_at) && isPastDate(birthdate);
+}
+
 /** Claims of an evidence message, beside iss/iat/jti/refId. */
 export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
   z.lazy(() =>
     z.object({
       refId: z.uuid(),
-      evidence: z.object({
-        method: z.string().check(z.regex(METHOD_NAME)),
-        loa: z.union([z.literal(3), z.literal(4)]),
-        jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
-        /** The mobile number the partner checked during the identification. */
-        mobile: e164,
-        /** Who vetted: the operator or system of the partner. */
-        vetter: safeText(200),
-        /** When the partner identified the person: not later than our clock plus its allowed skew. */
-        identified_at: z.iso.datetime({ offset: true, abort: true }).check(
-          z.refine((t) => isPastForPartner(t), {
-            error: `Must not lie in the future (more than ${IAT_WINDOW_SECONDS} seconds ahead of our clock).`,
+      evidence: z
+        .object({
+          method: z.string().check(z.regex(METHOD_NAME)),
+          loa: z.union([z.literal(3), z.literal(4)]),
+          jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
+          /** The mobile number the partner checked during the identification. */
+          mobile: e164,
+          /** Who vetted: the operator or system of the partner. */
+          vetter: safeText(200),
+          /** When the partner identified the person: not later than our clock plus its allowed skew. */
+          identified_at: partnerPastDateTime(),
+          verified_claims: verifiedClaims(),
+        })
+        .check(
+          // Nobody is identified before they are born. Checked once both dates are valid on their own
+          // (each is refused by its own rule otherwise), whatever else of the evidence is wrong.
+          z.refine((e) => isBornBy(e.verified_claims.claims.birthdate, e.identified_at), {
+            error: 'Must not lie after the day of the identification (evidence.identified_at).',
+            path: ['verified_claims', 'claims', 'birthdate'],
+            when: ({ value }) => bothDatesValid(value),
           }),
         ),
-        verified_claims: verifiedClaims(),
-      }),
     }),
   ),
 );

@@ -15,19 +15,14 @@ import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './eviden
 import { isSafeText } from './field-guards.js';
 import { isNonArrayObject, isOneOf } from './guards.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
-import { isPastForPartner } from './partner-clock.js';
-import { E164, ISO_DATE, isPastDate } from './person-patterns.js';
+import { ISO_DATETIME_OFFSET, isPartnerPastDateTime } from './partner-clock.js';
+import { E164, ISO_DATE, isBornBy, isPastDate } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
 import { fitsLength } from './text-length.js';
 
 export type { IspEventClaims, IspEvidenceClaims };
+export { ISO_DATETIME_OFFSET };
 
-/**
- * A date and time with seconds and `Z` or an offset: the pattern `z.iso.datetime({ offset: true })`
- * checks (zod's `regexes.datetime`), a copy as ISO_DATE is; a test keeps the two equal.
- */
-export const ISO_DATETIME_OFFSET =
-  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/;
 /** An ISO 3166-1 alpha-2 country code, as evidence.ts's `country()` checks it. */
 const COUNTRY = /^[A-Z]{2}$/;
 
@@ -110,7 +105,7 @@ function verifiedClaims(v: unknown): VerifiedClaims | undefined {
   const { trust_framework, time, evidence } = v.verification;
   if (typeof trust_framework !== 'string' || trust_framework.length < 1 || !fitsLength(trust_framework, 100))
     return undefined;
-  if (!matches(ISO_DATETIME_OFFSET, time) || !isList(evidence, 5)) return undefined;
+  if (!isPartnerPastDateTime(time) || !isList(evidence, 5)) return undefined;
   const documents = Array.from(evidence, documentEvidence);
   if (documents.some((d) => d === undefined)) return undefined;
   const { given_name, family_name, birthdate, nationalities } = v.claims;
@@ -139,9 +134,9 @@ export function wellFormedIspEvidence(claims: Claims): IspEvidenceClaims | undef
   if (!matches(METHOD_NAME, method) || (loa !== 3 && loa !== 4)) return undefined;
   if (!isList(jurisdictions) || !everyItem(jurisdictions, (j) => isOneOf(JURISDICTIONS, j))) return undefined;
   if (!matches(E164, mobile) || !isSafeText(vetter, 200)) return undefined;
-  if (!matches(ISO_DATETIME_OFFSET, identified_at) || !isPastForPartner(identified_at)) return undefined;
+  if (!isPartnerPastDateTime(identified_at)) return undefined;
   const verified = verifiedClaims(evidence.verified_claims);
-  if (!verified) return undefined;
+  if (!verified || !isBornBy(verified.claims.birthdate, identified_at)) return undefined;
   return {
     refId,
     evidence: {

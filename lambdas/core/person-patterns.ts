@@ -40,6 +40,12 @@ export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
 /** A date of birth: a real calendar date (ISO_DATE), from BIRTH_DATE_MIN to today (UTC). */
 export const isPastDate = (value: unknown): value is string =>
   typeof value === 'string' && ISO_DATE.test(value) && value >= BIRTH_DATE_MIN && value <= todayUtc();
+/**
+ * Whether a person born on `birthdate` (YYYY-MM-DD) was born by the day of `dateTime` (an ISO date-time
+ * with offset): its calendar date as written, in the offset the partner gave, as the document's expiry
+ * is compared with it (isp-messages.ts). Born on the day of the identification is possible; after, not.
+ */
+export const isBornBy = (birthdate: string, dateTime: string): boolean => birthdate <= dateTime.slice(0, 10);
 
 /** The longest person name, in code points (as zod counts a string's length). */
 export const PERSON_NAME_MAX = 100;

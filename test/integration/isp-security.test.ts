@@ -530,6 +530,41 @@ describe('ISP callback security', () => {
       ]);
     });
 
+    it('refuses evidence verified more than 5 minutes ahead, or of a person born after the day of the identification', async () => {
+      const evidenceWith = (time: string, birthdate: string, identifiedAt: string) => (refId: string) => {
+        const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
+        const { verification, claims } = evidence.verified_claims;
+        return {
+          refId,
+          evidence: {
+            ...evidence,
+            identified_at: identifiedAt,
+            verified_claims: { verification: { ...verification, time }, claims: { ...claims, birthdate } },
+          },
+        };
+      };
+      await expectFieldErrors(
+        'evidence',
+        evidenceWith('2999-01-01T00:00:00Z', '1978-02-28', '2026-01-10T09:00:00Z'),
+        [
+          [
+            'evidence.verified_claims.verification.time',
+            'Must not lie in the future (more than 300 seconds ahead of our clock).',
+          ],
+        ],
+      );
+      await expectFieldErrors(
+        'evidence',
+        evidenceWith('2026-01-10T08:58:00Z', '2026-01-11', '2026-01-10T23:59:59+01:00'),
+        [
+          [
+            'evidence.verified_claims.claims.birthdate',
+            'Must not lie after the day of the identification (evidence.identified_at).',
+          ],
+        ],
+      );
+    });
+
     it('takes evidence identified up to 5 minutes ahead of our clock (a partner clock running ahead)', async () => {
       const refId = await startOrder();
       const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });

@@ -1174,7 +1174,7 @@ describe('a partner’s message', () => {
       '',
       'a\u0000b',
     ],
-    'evidence.verified_claims.verification.time': DATE_TIMES,
+    'evidence.verified_claims.verification.time': IDENTIFIED_ATS,
     'evidence.verified_claims.verification.evidence': [
       [],
       Array(5).fill(documentOf()),
@@ -1284,6 +1284,57 @@ describe('a partner’s message', () => {
       '1900-01-01',
     );
     expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, ahead)).toStrictEqual(ahead);
+  });
+
+  it('refuses a verification time more than 5 minutes ahead, as the identification time, reader and schema alike', () => {
+    const TIME = 'evidence.verified_claims.verification.time';
+    for (const at of [minutesFromNow(7), minutesFromNow(10 * 24 * 60), '2999-01-01T00:00:00Z']) {
+      const message = withAt(evidence(), TIME, at);
+      expect(wellFormedIspEvidence(message), at).toBeUndefined();
+      expect(IspEvidenceClaims.safeParse(message).error?.issues, at).toEqual([
+        expect.objectContaining({
+          path: TIME.split('.'),
+          message: 'Must not lie in the future (more than 300 seconds ahead of our clock).',
+        }),
+      ]);
+    }
+    const ahead = withAt(evidence(), TIME, minutesFromNow(3));
+    expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, ahead)).toStrictEqual(ahead);
+  });
+
+  it('refuses a birth date after the day of the identification (in the offset the partner gave), reader and schema alike', () => {
+    // 2020-06-15 23:30 at -02:00 is 2020-06-16 01:30 UTC: the partner's calendar day is the 15th.
+    const identifiedAt = '2020-06-15T23:30:00-02:00';
+    const bornOn = (birthdate: string) =>
+      withAt(withAt(evidence(), 'evidence.identified_at', identifiedAt), `${CLAIMS}.birthdate`, birthdate);
+    for (const birthdate of ['2020-06-16', '2021-01-01', dayFromToday(-1)]) {
+      expect(wellFormedIspEvidence(bornOn(birthdate)), birthdate).toBeUndefined();
+      expect(IspEvidenceClaims.safeParse(bornOn(birthdate)).error?.issues, birthdate).toEqual([
+        expect.objectContaining({
+          path: ['evidence', 'verified_claims', 'claims', 'birthdate'],
+          message: 'Must not lie after the day of the identification (evidence.identified_at).',
+        }),
+      ]);
+    }
+    for (const birthdate of ['2020-06-15', '2020-06-14', '1900-01-01'])
+      expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, bornOn(birthdate))).toStrictEqual(
+        bornOn(birthdate),
+      );
+    // Either date invalid on its own: only its own rule answers, not this one as well.
+    const future = IspEvidenceClaims.safeParse(
+      withAt(bornOn('2020-06-16'), 'evidence.identified_at', '2999-01-01T00:00:00Z'),
+    );
+    expect(future.error?.issues.map((i) => i.path.join('.'))).toEqual(['evidence.identified_at']);
+    const badDate = IspEvidenceClaims.safeParse(bornOn('2999-01-01'));
+    expect(badDate.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      [`${CLAIMS}.birthdate`, 'Must not lie in the future.'],
+    ]);
+    // Whatever else is wrong, the dates are still compared.
+    const withOthers = IspEvidenceClaims.safeParse(withAt(bornOn('2020-06-16'), 'evidence.loa', '3'));
+    expect(withOthers.error?.issues.map((i) => i.path.join('.'))).toEqual([
+      'evidence.loa',
+      `${CLAIMS}.birthdate`,
+    ]);
   });
 
   it('evidence is read by wellFormedIspEvidence exactly as IspEvidenceClaims reads it, every claim near its edges, present and absent', () => {
