@@ -118,7 +118,8 @@ describe('the partner message schemas', () => {
 
     const atFirstEvidence = await constructedDuring(() => IspEvidenceClaims.safeParse({ refId }));
     expect(atFirstEvidence).toContain('array');
-    expect(atFirstEvidence.filter((t) => t === 'object')).toEqual(['object', 'object']);
+    // The claims, the evidence and its copy carrying the birth date rule.
+    expect(atFirstEvidence.filter((t) => t === 'object')).toEqual(['object', 'object', 'object']);
     expect(await constructedDuring(() => IspEvidenceClaims.safeParse({ refId }))).toEqual([]);
   });
 });
