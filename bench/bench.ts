@@ -27,6 +27,11 @@ export interface BenchOptions {
   verifySample: number;
   /** Fresh processes per function for the init time. */
   coldSamples: number;
+  /**
+   * Up to how many fresh processes a function gets whose ratio to its floor is still undecided
+   * against the goal after coldSamples (in rounds of coldSamples); default coldSamples: none added.
+   */
+  coldSamplesMax?: number | undefined;
   /** Only these functions in the cold-start figures (default: every deployed function). */
   functions?: string[] | undefined;
   /** Time budgets per part, seconds: no new work starts after a part's budget. */
@@ -45,7 +50,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   verifyWarmup: 500,
   verifyRounds: 3,
   verifySample: 1000,
-  coldSamples: 5,
+  coldSamples: 6,
   budget: { verify: 75, lifecycle: 120, coldStart: 75 },
   stepTimeoutMs: 30_000,
 };
@@ -141,11 +146,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   let coldStart: ColdStartFigures | null = null;
   if (!options.skipColdStart) {
     log(
-      `3/3 cold start: bundling each function and starting ${options.coldSamples} fresh processes for each`,
+      `3/3 cold start: bundling each function and starting ${options.coldSamples} fresh processes for each${
+        (options.coldSamplesMax ?? 0) > options.coldSamples
+          ? `, up to ${options.coldSamplesMax} for a function still undecided against the goal`
+          : ''
+      }`,
     );
     coldStart = await measureColdStarts({
       functions: options.functions,
       samples: options.coldSamples,
+      maxSamples: options.coldSamplesMax,
       deadline: Date.now() + options.budget.coldStart * 1000,
     });
   }

@@ -31,6 +31,13 @@ import type { TermsLink } from '../lambdas/usecases/ports/orders.js';
 import { esbuildOptionsFor } from '../lib/bundling.js';
 import { type EnvironmentSources, functionEnvironment } from '../lib/function-environment.js';
 import type { SecretName } from '../lib/function-permissions.js';
+import {
+  BOOTSTRAP,
+  type BootstrapSettings,
+  type RatioInterval,
+  ratioInterval,
+  type Verdict,
+} from './ratio-interval.js';
 import { median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -40,6 +47,24 @@ export const EMPTY_HANDLER = 'empty-handler';
 const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns', 'dynamodb-sqs'] as const;
 /** The edge reference (bench/floors/edge.ts): the empty handler in the project's middy chain. */
 export const EDGE_REFERENCE = 'reference:edge';
+/** Issue 12's goal: a function's import (init without clients) at most 1.2× its floor's. */
+export const FLOOR_RATIO_GOAL = 1.2;
+
+/** The figures of one fresh process, as the ratios and their intervals read them (ms). */
+export interface SampleFigures {
+  importMs: number;
+  importCpuMs: number;
+  readyMs: number;
+  readyCpuMs: number;
+}
+
+/** Each figure's ratio to the floor, its interval and verdict (bench/ratio-interval.ts). */
+export interface FloorIntervals {
+  importMs: RatioInterval;
+  importCpuMs: RatioInterval;
+  readyMs: RatioInterval;
+  readyCpuMs: RatioInterval;
+}
 
 export interface Contributor {
   name: string;
@@ -90,6 +115,19 @@ export interface FunctionFootprint {
   /** readyMs / the floor's readyMs. */
   readyRatioToFloor?: number;
   /**
+   * Per figure: the point ratio (median over median: the *RatioToFloor fields), its bootstrap
+   * interval over the pairs and its verdict against FLOOR_RATIO_GOAL. A ratio to a floor median of
+   * 0 ms is null there and left out of the *RatioToFloor fields: not measurable.
+   */
+  intervals?: FloorIntervals;
+  /** The verdict of the goal's figure: floorRatio's (the import's with clients, the init's without). */
+  floorVerdict?: Verdict;
+  /**
+   * The samples the ratios come from, in the order taken: the floor's i-th process started right
+   * before the function's i-th. With the run's bootstrap settings they give the intervals again.
+   */
+  pairedSamples?: { own: SampleFigures[]; floor: SampleFigures[] };
+  /**
    * For a function without AWS clients: against the edge reference (the empty handler in the
    * project's middy chain with Powertools Logger), its samples alternating with this function's —
    * the share of its distance to the empty floor that is the edge every HTTP function must have.
@@ -138,6 +176,10 @@ export interface FunctionFootprint {
 export interface ColdStartFigures {
   node: string;
   samples: number;
+  /** Up to how many samples a function whose goal verdict is undecided was given (`samples`: none added). */
+  maxSamples: number;
+  /** How the intervals were formed: the goal, the confidence, the resamples and the seed. */
+  intervals: BootstrapSettings & { goal: number; method: string };
   empty: FunctionFootprint;
   /** The bare handlers with each set of clients (bench/floors/). */
   floors: FunctionFootprint[];
@@ -781,10 +823,39 @@ function medians(samples: Sample[]): {
   };
 }
 
+/** The figures the ratios read, of each sample. */
+const FIGURES = ['importMs', 'importCpuMs', 'readyMs', 'readyCpuMs'] as const;
+
+function figuresOf(sample: Sample): SampleFigures {
+  const { importMs, importCpuMs, readyMs, readyCpuMs } = sample;
+  return { importMs, importCpuMs, readyMs, readyCpuMs };
+}
+
+/** Each figure's ratio of the function's samples to the floor's (paired by position), with its interval. */
+function floorIntervals(own: Sample[], floor: Sample[]): FloorIntervals {
+  const interval = (figure: (typeof FIGURES)[number]) =>
+    ratioInterval(
+      own.map((sample) => sample[figure]),
+      floor.map((sample) => sample[figure]),
+      FLOOR_RATIO_GOAL,
+    );
+  return {
+    importMs: interval('importMs'),
+    importCpuMs: interval('importCpuMs'),
+    readyMs: interval('readyMs'),
+    readyCpuMs: interval('readyCpuMs'),
+  };
+}
+
+/** The figure the goal reads: the import's for a function with AWS clients, the whole init's for one without. */
+const goalFigure = (clients: string[]): keyof FloorIntervals => (clients.length ? 'importMs' : 'readyMs');
+
 /**
  * Bundles a function and samples its cold start. With a floor for its clients, each sample of the
  * function follows one of the floor, so that both see the same moment of a shared machine's load;
- * the ratios are those of the two medians.
+ * the ratios are those of the two medians, each with its bootstrap interval over the pairs. With
+ * `more`, a function whose goal verdict is undecided gets further rounds of `samples` pairs, up to
+ * `more.maxSamples` in all, none started after `more.deadline`.
  */
 async function footprint(
   name: string,
@@ -796,6 +867,7 @@ async function footprint(
   endpoint?: string,
   /** The edge reference, sampled alternately too when the function has no AWS clients. */
   edgeReference?: Floor,
+  more?: { maxSamples: number; deadline: number },
 ): Promise<FunctionFootprint> {
   const result = await build(esbuildOptionsFor(entry, join(outdir, name), { metafile: true }));
   const bundle = join(outdir, name, 'index.mjs');
@@ -820,12 +892,26 @@ async function footprint(
   try {
     if (ownFirstCall && ownFirstCall.status === undefined)
       throw new Error(`${name} has a first call (FIRST_CALLS) but no status to expect (FIRST_CALL_STATUS)`);
-    for (let i = 0; i < samples; i++) {
-      if (floor)
-        floors.push(await probe(floor.name, floor.bundle, outdir, firstCall && { ...firstCall, event: {} }));
-      if (reference) references.push(await probe(reference.name, reference.bundle, outdir, firstCall));
-      own.push(await probe(name, bundle, outdir, ownFirstCall));
-    }
+    const takePairs = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        if (floor)
+          floors.push(
+            await probe(floor.name, floor.bundle, outdir, firstCall && { ...firstCall, event: {} }),
+          );
+        if (reference) references.push(await probe(reference.name, reference.bundle, outdir, firstCall));
+        own.push(await probe(name, bundle, outdir, ownFirstCall));
+      }
+    };
+    await takePairs(samples);
+    // Undecided: more pairs, in rounds, until the interval clears the goal or the cap is reached.
+    while (
+      floor &&
+      more &&
+      own.length < more.maxSamples &&
+      Date.now() <= more.deadline &&
+      floorIntervals(own, floors)[goalFigure(clients)].verdict === 'undecided'
+    )
+      await takePairs(Math.min(samples, more.maxSamples - own.length));
   } catch (err) {
     const message = ((err as { stderr?: string }).stderr || (err as Error).message).trim().split('\n');
     return {
@@ -845,10 +931,16 @@ async function footprint(
   const edge = references.length ? againstEdge(mine, medians(references)) : undefined;
   if (!floor) return { ...base, ...mine, initRatio: 0, samples: own.length, ...(edge ? { edge } : {}) };
   const floorMs = medians(floors);
-  const importRatioToFloor = round(mine.importMs / floorMs.importMs, 2);
-  const importCpuRatioToFloor = round(mine.importCpuMs / floorMs.importCpuMs, 2);
-  const readyRatioToFloor = round(mine.readyMs / floorMs.readyMs, 2);
-  const readyCpuRatioToFloor = round(mine.readyCpuMs / floorMs.readyCpuMs, 2);
+  // The point ratios are the intervals' (median over median of the unrounded samples); one to a
+  // floor median of 0 ms is left out: not measurable.
+  const intervals = floorIntervals(own, floors);
+  const point = (figure: keyof FloorIntervals) => intervals[figure].ratio ?? undefined;
+  const ratioFields = {
+    importRatioToFloor: point('importMs'),
+    importCpuRatioToFloor: point('importCpuMs'),
+    readyRatioToFloor: point('readyMs'),
+    readyCpuRatioToFloor: point('readyCpuMs'),
+  };
   return {
     ...base,
     ...mine,
@@ -856,13 +948,15 @@ async function footprint(
     samples: own.length,
     floor: floor.name,
     floorMs,
-    importRatioToFloor,
-    importCpuRatioToFloor,
-    readyRatioToFloor,
-    readyCpuRatioToFloor,
+    ...(Object.fromEntries(
+      Object.entries(ratioFields).filter(([, ratio]) => ratio !== undefined),
+    ) as typeof ratioFields),
+    intervals,
+    floorVerdict: intervals[goalFigure(clients)].verdict,
+    pairedSamples: { own: own.map(figuresOf), floor: floors.map(figuresOf) },
     ...(edge ? { edge } : {}),
     ...(mine.coldMs && floorMs.coldMs ? { coldRatioToFloor: round(mine.coldMs / floorMs.coldMs, 2) } : {}),
-    floorRatio: clients.length ? importRatioToFloor : readyRatioToFloor,
+    ...(point(goalFigure(clients)) === undefined ? {} : { floorRatio: point(goalFigure(clients)) }),
   };
 }
 
@@ -999,12 +1093,18 @@ function ratios(a: SourceMapMedians, b: SourceMapMedians): SourceMapCost['ratio'
 export async function measureColdStarts(options: {
   functions?: string[] | undefined;
   samples: number;
+  /**
+   * Up to how many samples a function whose goal verdict is undecided after `samples` gets, in
+   * further rounds of `samples` pairs (default `samples`: none added).
+   */
+  maxSamples?: number;
   /** Epoch ms after which no further function is measured. */
   deadline: number;
   /** The items the first calls' stub endpoint answers: stubItems() unless given. */
   stubItems?: readonly Record<string, unknown>[];
 }): Promise<ColdStartFigures> {
   const names = options.functions?.length ? options.functions : deployedFunctions();
+  const maxSamples = Math.max(options.samples, options.maxSamples ?? options.samples);
   const outdir = mkdtempSync(join(tmpdir(), 'srs-bench-bundles-'));
   const stub = await stubAwsEndpoint(options.stubItems);
   try {
@@ -1057,6 +1157,7 @@ export async function measureColdStarts(options: {
         floorFor,
         stub.url,
         edgeReference,
+        { maxSamples, deadline: options.deadline },
       );
       f.initRatio = f.readyMs && empty.readyMs ? round(f.readyMs / empty.readyMs, 2) : 0;
       functions.push(f);
@@ -1075,6 +1176,12 @@ export async function measureColdStarts(options: {
     return {
       node: process.version,
       samples: options.samples,
+      maxSamples,
+      intervals: {
+        method: 'percentile bootstrap over the pairs of the ratio of medians',
+        goal: FLOOR_RATIO_GOAL,
+        ...BOOTSTRAP,
+      },
       empty: { ...empty, initRatio: 1 },
       floors,
       edge,

@@ -26,7 +26,9 @@ Options (defaults in brackets):
   --verify-warmup [500]                warm-up calls of each path
   --verify-rounds [3]                  alternating rounds of the paths
   --verify-sample [1000]               verify calls measured alone after the lifecycle run
-  --cold-samples [5]                   fresh processes per function
+  --cold-samples [6]                   fresh processes per function (pairs: floor, function)
+  --cold-samples-max [--cold-samples]  up to this many for a function whose ratio to its floor is
+                                       still undecided against 1.2× (more pairs, --cold-samples at a time)
   --functions a,b                      cold start only for these functions
   --no-cold-start                      skip the cold-start figure
   --budget-verify / --budget-lifecycle / --budget-cold-start [75 / 120 / 75 s]
@@ -50,6 +52,7 @@ const OPTIONS = {
   'verify-rounds': { type: 'string' },
   'verify-sample': { type: 'string' },
   'cold-samples': { type: 'string' },
+  'cold-samples-max': { type: 'string' },
   functions: { type: 'string' },
   'no-cold-start': { type: 'boolean' },
   'budget-verify': { type: 'string' },
@@ -93,6 +96,12 @@ export function optionsFromArgs(args: string[]): RunRequest {
     };
   }
   const d = DEFAULT_OPTIONS;
+  const coldSamples = int('cold-samples', d.coldSamples);
+  const coldSamplesMax = int('cold-samples-max', coldSamples);
+  if (coldSamplesMax < coldSamples)
+    throw new Error(
+      `--cold-samples-max must be at least --cold-samples (${coldSamples}), not ${coldSamplesMax}`,
+    );
   return {
     kind: 'bench',
     options: {
@@ -104,7 +113,8 @@ export function optionsFromArgs(args: string[]): RunRequest {
       verifyWarmup: int('verify-warmup', d.verifyWarmup, 0),
       verifyRounds: int('verify-rounds', d.verifyRounds),
       verifySample: int('verify-sample', d.verifySample),
-      coldSamples: int('cold-samples', d.coldSamples),
+      coldSamples,
+      coldSamplesMax,
       functions:
         typeof values.functions === 'string' ? values.functions.split(',').filter(Boolean) : undefined,
       skipColdStart: values['no-cold-start'] === true,

@@ -24,9 +24,16 @@ describe('npm run bench', () => {
     const { options } = optionsFromArgs(['--n', '50', '--concurrency', '10', '--verify-calls', '2000']);
 
     // Assess
-    expect(options).toMatchObject({ n: 50, concurrency: 10, verifyCalls: 2000, coldSamples: 5 });
+    expect(options).toMatchObject({ n: 50, concurrency: 10, verifyCalls: 2000, coldSamples: 6 });
     expect(DEFAULT_OPTIONS).toMatchObject({ n: 200, concurrency: 20 });
     expect(() => optionsFromArgs(['--n', '0'])).toThrow(/--n must be an integer/);
+    // More pairs only for the undecided functions: none unless asked, never fewer than every function's.
+    expect(options).toMatchObject({ coldSamplesMax: 6 });
+    const adaptive = optionsFromArgs(['--cold-samples', '15', '--cold-samples-max', '45']);
+    expect(adaptive.options).toMatchObject({ coldSamples: 15, coldSamplesMax: 45 });
+    expect(() => optionsFromArgs(['--cold-samples', '15', '--cold-samples-max', '10'])).toThrow(
+      '--cold-samples-max must be at least --cold-samples (15), not 10',
+    );
   });
 
   it('lists every option it reads in --help, and refuses an unknown one', () => {
@@ -98,10 +105,26 @@ describe('npm run bench', () => {
     ]);
     for (const f of results.coldStart?.functions ?? []) {
       expect(f.importRatioToFloor).toBeGreaterThan(0);
-      expect(f.importCpuRatioToFloor).toBeGreaterThan(0);
       expect(f.readyRatioToFloor).toBeGreaterThan(0);
       expect(f.readyCpuRatioToFloor).toBeGreaterThan(0);
+      // The empty floor's import CPU can read 0 ms (the clock's granularity): then no ratio, and why.
+      const floorImportCpu = f.pairedSamples?.floor[0]?.importCpuMs;
+      if (floorImportCpu === 0) {
+        expect(f.importCpuRatioToFloor).toBeUndefined();
+        expect(f.intervals?.importCpuMs).toMatchObject({ ratio: null, verdict: 'not measurable' });
+      } else expect(f.importCpuRatioToFloor).toBeGreaterThan(0);
+      // One pair per function: the ratio, but too few pairs for an interval or a verdict.
+      expect(f.pairedSamples?.own).toHaveLength(1);
+      expect(f.intervals?.readyMs).toEqual({
+        ratio: f.readyRatioToFloor,
+        low: null,
+        high: null,
+        verdict: 'undecided',
+        reason: '1 pair: a 95 % interval needs at least 6',
+      });
     }
+    expect(results.coldStart?.intervals).toMatchObject({ goal: 1.2, confidence: 0.95, seed: 1 });
+    expect(renderReport(results)).toContain('By import CPU, with clients: 0 under, 1 undecided (verify ');
     expect(results.coldStart?.smallestWithDynamoDb).toBe('verify');
     // The edge reference (not a floor): the function without clients is also measured against it.
     const edge = results.coldStart?.edge;
