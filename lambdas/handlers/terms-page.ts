@@ -13,15 +13,16 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { termsTableStores } from '../adapters/aws-clients.js';
 import { requiredPublicBaseUrl } from '../adapters/env.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
+import { spokenLanguage } from '../core/languages.js';
 import { Problem } from '../core/problems.js';
 import { type TermsPageText, termsPageText } from '../core/terms.js';
 import type { TermsForm } from '../core/terms-form.js';
 import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { pageErrorAnswer } from '../http/page-error-answer.js';
+import { pageErrorAnswer, pageErrorLanguage } from '../http/page-error-answer.js';
 import { formBody, isCrossSite } from '../http/request.js';
-import { acceptTerms, openTermsLink } from '../usecases/terms-acceptance.js';
+import { acceptTerms, openTermsLink, termsLinkLanguage } from '../usecases/terms-acceptance.js';
 
 // The Origin check of the acceptance POST compares against it (isCrossSite).
 requiredPublicBaseUrl();
@@ -128,7 +129,7 @@ export const handler = httpHandler(
   'terms-page',
   async (event) => {
     const token = event.pathParameters?.token ?? '';
-    const lang = /^(en|de|fr|it)$/.exec(event.queryStringParameters?.lang ?? '')?.[0];
+    const lang = spokenLanguage(event.queryStringParameters?.lang ?? undefined);
     try {
       if (event.httpMethod === 'POST') {
         const form = await explicitAcceptance(event);
@@ -154,15 +155,24 @@ export const handler = httpHandler(
       const body = termsPage(t, terms, language);
       return html(200, page(t.title, body, language));
     } catch (err) {
-      // The body's media type and size, and faults: the page errors' answers (their status, a plain message).
-      if (!(err instanceof Problem) || [413, 415].includes(err.status) || err.status >= 500) throw err;
-      const t = termsPageText(lang ?? 'en');
+      // Faults: the page errors' answer (lambdas/http/page-errors.ts), without another read.
+      if (!(err instanceof Problem) || err.status >= 500) throw err;
+      // A refusal speaks the page's language: ?lang=, else the order's, else the browser's.
+      const language =
+        lang ?? spokenLanguage(await termsLinkLanguage(deps, token)) ?? pageErrorLanguage(event);
+      // The body's media type and size: the page errors' answer, with its status.
+      if ([413, 415].includes(err.status)) {
+        const answer = await pageErrorAnswer(err, event, language);
+        if (answer) return answer;
+        throw err;
+      }
+      const t = termsPageText(language);
       return html(
         err.status,
         page(
           t.title,
           `<h1>${escapeHtml(t.title)}</h1><p role="alert">${escapeHtml(refusalMessage(err, t))}</p>`,
-          lang ?? 'en',
+          language,
         ),
       );
     }

@@ -60,6 +60,9 @@ const linkExpired = () =>
     detail: 'This link has expired.',
   });
 
+/** What a link's token looks like: anything else is no link, and is not looked up. */
+const LINK_TOKEN = /^[\w-]{20,100}$/;
+
 /**
  * A link is usable when it exists, is the order's newest, is unexpired and no acceptance is
  * recorded. A link marked used whose acceptance was never recorded (the process died, or storage
@@ -72,7 +75,7 @@ export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): P
     title: 'Link not valid',
     detail: 'This link is not valid.',
   });
-  if (!/^[\w-]{20,100}$/.test(token)) throw gone;
+  if (!LINK_TOKEN.test(token)) throw gone;
   const link = await deps.repository.getTermsLink(sha256(token));
   if (!link) throw gone;
   const order = await deps.repository.getOrder(link.refId);
@@ -81,6 +84,21 @@ export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): P
   if (link.expiresAt <= clock(deps).toISOString() || currentStatus(order) !== 'data-ready')
     throw linkExpired();
   return { order, expiresAt: link.expiresAt, terms: await currentTermsOfUse(deps) };
+}
+
+/**
+ * The language of the order a link belongs to (its SMS and page speak it), used or not, or
+ * undefined for a token that is no link: what a refusal of the link's form is answered in.
+ */
+export async function termsLinkLanguage(
+  deps: TermsAcceptanceDeps,
+  token: string,
+): Promise<string | undefined> {
+  if (!LINK_TOKEN.test(token)) return undefined;
+  const link = await deps.repository.getTermsLink(sha256(token));
+  if (!link) return undefined;
+  const order = await deps.repository.getOrder(link.refId);
+  return order?.termsSms?.tokenHash === link.tokenHash ? order.person.language : undefined;
 }
 
 export async function acceptTerms(

@@ -71,37 +71,45 @@ describe('the terms page (the SMS link)', () => {
   }
 
   it.each(EDGE_REFUSALS)(
-    'answers %s with an HTML page (%i) and records nothing',
+    'answers %s with an HTML page (%i) in the order’s language and records nothing',
     async (_, status, body, headers) => {
-      const { refId, path } = await awaitingTerms('en');
+      const { refId, path } = await awaitingTerms('it');
 
       const res = await post(path, body, headers);
 
-      expectHtmlErrorPage(res, status, 'en');
+      expectHtmlErrorPage(res, status, 'it');
       // The link's secret is not on the page.
       expect(res.text).not.toContain(path.split('/').pop());
       await expectNothingRecorded(refId, path);
     },
   );
 
-  it('speaks the page’s language: its lang parameter first, else the browser’s Accept-Language', async () => {
-    const { refId, path } = await awaitingTerms('en');
+  it('speaks the page’s lang parameter first, else the order’s language, else the browser’s', async () => {
+    const { refId, path } = await awaitingTerms('it');
+    const german = { 'accept-language': 'rm-CH, de-CH;q=0.9, en;q=0.5' };
 
-    const french = await post(`${path}?lang=fr`, 'accept=yes', { 'content-type': 'text/plain' });
-    const german = await post(path, 'accept=yes', {
-      'content-type': 'text/plain',
-      'accept-language': 'rm-CH, de-CH;q=0.9, en;q=0.5',
-    });
-    const italian = await post(path, OVERSIZE_FORM, { ...FORM, 'accept-language': 'it-CH' });
+    const french = await post(`${path}?lang=fr`, 'accept=yes', { 'content-type': 'text/plain', ...german });
+    const italian = await post(path, OVERSIZE_FORM, { ...FORM, ...german });
+    const noLink = await post('/terms/not-a-link', 'accept=yes', { 'content-type': 'text/plain', ...german });
 
     expectHtmlErrorPage(french, 415, 'fr');
     expect(french.text).toContain('<h1>Le formulaire n’a pas pu être lu</h1>');
     expect(french.headers.get('content-language')).toBe('fr');
-    expectHtmlErrorPage(german, 415, 'de');
-    expect(german.text).toContain('<h1>Das Formular konnte nicht gelesen werden</h1>');
     expectHtmlErrorPage(italian, 413, 'it');
     expect(italian.text).toContain('<h1>Il modulo è troppo grande</h1>');
+    expectHtmlErrorPage(noLink, 415, 'de');
+    expect(noLink.text).toContain('<h1>Das Formular konnte nicht gelesen werden</h1>');
     await expectNothingRecorded(refId, path);
+  });
+
+  it('says a link was used in the order’s language', async () => {
+    const { path } = await awaitingTerms('de');
+    expect((await post(path, 'accept=yes', FORM)).status).toBe(200);
+
+    const again = await call<string>(stack(), 'GET', path);
+
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('<html lang="de">');
   });
 
   it('answers problem+json to a program that asks for it', async () => {
