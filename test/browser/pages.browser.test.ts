@@ -90,6 +90,33 @@ describe.each(VIEWPORT_NAMES)('on a %s', (viewport) => {
     });
   });
 
+  it('a terms form the edge refuses is an HTML page in the order’s language that fits and is accessible', async () => {
+    const { link } = await orderWaitingForTerms('fr');
+    await withPage(viewport, true, async (page) => {
+      await page.goto(link);
+      // A pseudonym past the field's limit (the page caps it at 100): the form exceeds the 2 KiB a
+      // terms form may have, and the edge refuses it before anything is read.
+      await page.locator('#pseudonym').evaluate((input) => input.removeAttribute('maxlength'));
+      await page.locator('#pseudonym').fill('a'.repeat(3000));
+      const [answer] = await Promise.all([
+        page.waitForResponse((res) => res.request().method() === 'POST'),
+        page.getByRole('button', { name: TERMS_PAGE.fr.accept }).click(),
+      ]);
+      await page.waitForLoadState();
+
+      expect(answer.status()).toBe(413);
+      expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+        'Le formulaire est trop volumineux',
+      );
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('Rien n’a été enregistré.');
+      await checkPage(page, `terms-refused-413-${viewport}`, { axe: true });
+      // Nothing was recorded: the link still shows the form.
+      await page.goto(link);
+      await expect(page.getByRole('button', { name: TERMS_PAGE.fr.accept }).count()).resolves.toBe(1);
+    });
+  });
+
   it('the simulator form, its field errors and its result page fit and are accessible', async () => {
     const { targetURL } = await startOrder(stack(), token, { mobile: nextMobile() });
     await withPage(viewport, true, async (page) => {
