@@ -15,7 +15,6 @@ import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { ServiceUnavailable } from '../adapters/service-api-client.js';
 import { type Journey, journeyStage, SIGNATURE_NEEDS } from '../core/demo-portal.js';
 import {
-  badForm,
   fieldErrors,
   foreignSite,
   formFields,
@@ -48,7 +47,6 @@ const SIGNER_FIELDS = ['firstName', 'lastName', 'mobile', 'need'] as const;
 
 async function submitSigner(event: APIGatewayProxyEvent): Promise<HttpResult> {
   const form = formFields(event, SIGNER_FIELDS);
-  if (!form) return badForm();
   const { SignerForm } = await portalForms();
   const parsed = SignerForm.safeParse(form.values);
   if (!parsed.success || Object.keys(form.errors).length) {
@@ -82,7 +80,6 @@ async function showMethods(journey: Journey): Promise<HttpResult> {
 
 async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Promise<HttpResult> {
   const form = formFields(event, [...METHOD_FIELDS, SERVICE_CHOICE]);
-  if (!form) return badForm();
   const { signer } = journey;
   const base = portalBase();
   const again = async (status: number, errors: FieldErrors) =>

@@ -11,7 +11,7 @@ import { safeParseTwoStep, type TwoStepRule, toFieldErrors } from '../core/parse
 import type * as z from '../core/zod.js';
 import { type FieldErrors, messagePage, STATUS_POLL_SCRIPT } from './demo-portal-pages.js';
 import { HTML_CSP, type HttpResult, headerOf, html } from './handler.js';
-import { acceptableFormBody, singleFormFields } from './request.js';
+import { formBody, singleFormFields } from './request.js';
 
 const COOKIE = 'srs_demo_portal';
 const COOKIE_MAX_AGE_SECONDS = 24 * 3600;
@@ -80,10 +80,12 @@ export function seeOther(location: string, cookie?: string): HttpResult {
 export const portalHtml = (status: number, body: string, csp = PORTAL_CSP) =>
   html(status, body, { 'Content-Security-Policy': csp });
 
-/** The posted form's fields, each at most once; undefined when the post is not a form of ours. */
+/**
+ * The posted form's fields, each at most once. A body no form of ours sends (too large, another
+ * media type or encoding) is the edge's 413 or 415, answered as an HTML page (page-error-answer.ts).
+ */
 export function formFields(event: APIGatewayProxyEvent, names: readonly string[]) {
-  const form = acceptableFormBody(event, MAX_FORM_BYTES);
-  if (!form) return undefined;
+  const form = formBody(event, MAX_FORM_BYTES);
   const { values, repeated } = singleFormFields(form, names);
   const errors: FieldErrors = Object.fromEntries(repeated.map((name) => [name, ['Given more than once.']]));
   return { values: values as Record<string, string>, errors };
@@ -98,7 +100,5 @@ export function fieldErrors(error: z.core.$ZodError): FieldErrors {
   return byField;
 }
 
-export const badForm = () =>
-  portalHtml(400, messagePage('Form not accepted', 'Send the form from this page.'));
 export const foreignSite = () =>
   portalHtml(403, messagePage('Form not accepted', 'The form was sent from another site.'));

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { requiredPublicBaseUrl } from '../adapters/env.js';
 import { parseOrThrow, parseTwoStepOrThrow, type TwoStepRule } from '../core/parse.js';
-import { Problem, problems } from '../core/problems.js';
+import { problems } from '../core/problems.js';
 import type * as z from '../core/zod.js';
 
 /** Case-insensitive header lookup (API Gateway keeps the client's spelling). */
@@ -124,19 +124,6 @@ export function jsonBodyTwoStep<T>(
 /** An HTML form's fields (`application/x-www-form-urlencoded`), through the same reader. */
 export function formBody(event: APIGatewayProxyEvent, maxBytes: number): URLSearchParams {
   return new URLSearchParams(readBody(event, formBodyRule(maxBytes)));
-}
-
-/** The form's fields, or undefined when the body is not an acceptable form (for pages that answer in HTML). */
-export function acceptableFormBody(
-  event: APIGatewayProxyEvent,
-  maxBytes: number,
-): URLSearchParams | undefined {
-  try {
-    return formBody(event, maxBytes);
-  } catch (err) {
-    if (err instanceof Problem) return undefined;
-    throw err;
-  }
 }
 
 /** The named fields of a form, each at most once: a field given twice is reported, not guessed. */

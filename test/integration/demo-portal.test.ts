@@ -49,7 +49,7 @@ describe('the demo portal', () => {
     expect(await executions()).toBe(before);
   });
 
-  it('refuses a post from another site (403) and a body that is not a form (400)', async () => {
+  it('refuses a post from another site (403), a body that is not a form (415) or too large (413)', async () => {
     const foreign = await call(
       stack(),
       'POST',
@@ -59,9 +59,12 @@ describe('the demo portal', () => {
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('set-cookie')).toBeNull();
     const json = await call(stack(), 'POST', '/demo-portal', { json: { firstName: 'Bob' } });
-    expect(json.status).toBe(400);
+    expect(json.status).toBe(415);
+    expect(json.headers.get('content-type')).toContain('text/html');
+    expect(json.headers.get('set-cookie')).toBeNull();
     const huge = await call(stack(), 'POST', '/demo-portal', form(`${SIGNER}&pad=${'x'.repeat(5000)}`));
-    expect(huge.status).toBe(400);
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('set-cookie')).toBeNull();
   });
 
   it('sends a visitor without a journey, or with a tampered cookie, back to the start', async () => {

@@ -230,3 +230,15 @@ describe('API routes', () => {
     );
   });
 });
+
+describe('the demo portal', () => {
+  it.each(EDGE_REFUSALS.filter(([, status]) => status !== 403))(
+    'answers %s on its signer form with an HTML page (%i) and starts no journey',
+    async (_, status, body, headers) => {
+      const res = await post('/demo-portal', body, { ...headers, 'accept-language': 'de' });
+
+      expectHtmlErrorPage(res, status, 'de');
+      expect(res.headers.get('set-cookie')).toBeNull();
+    },
+  );
+});
