@@ -1,9 +1,11 @@
 /**
  * The one module that verifies OAuth 2.0 access tokens: Cognito's in AWS, the local authorization
  * server's on the embedded stack. Checks follow RFC 8725: an algorithm allow-list (RS256 only, as
- * Cognito signs), the issuer, expiry with little leeway, `token_use: access`, a client id.
+ * Cognito signs), the issuer, expiry with little leeway, `token_use: access`, a client id. Verified
+ * on WebCrypto as jose's jwtVerify did (jwt-verify.ts): no jose in the bundle.
  */
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
+import { JwtExpired, localKeySet, verifyJwt } from './jwt-verify.js';
 import { logger } from './logger.js';
 import { KeySetUnavailable, type RemoteKeySetOptions, remoteKeySet } from './remote-key-set.js';
 
@@ -36,14 +38,16 @@ export type AccessTokenVerifier = (token: string) => Promise<AccessTokenClaims>;
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const keySet =
-    options.jwks instanceof URL ? remoteKeySet(options.jwks, options.fetch) : createLocalJWKSet(options.jwks);
+    options.jwks instanceof URL
+      ? remoteKeySet(options.jwks, { ...options.fetch, algorithm: 'RS256' })
+      : localKeySet(options.jwks, 'RS256');
   return async (token) => {
     if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new InvalidAccessToken('Malformed token', 'invalid');
     try {
-      const { payload } = await jwtVerify(token, keySet, {
+      const payload: JWTPayload = await verifyJwt(token, keySet, {
         issuer: options.issuer,
-        algorithms: ['RS256'],
-        clockTolerance: options.clockToleranceSeconds ?? 5,
+        algorithm: 'RS256',
+        clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
         requiredClaims: ['exp', 'iat', 'client_id', 'token_use'],
       });
       if (payload.token_use !== 'access') throw new InvalidAccessToken('Not an access token', 'invalid');
@@ -56,7 +60,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       } as AccessTokenClaims;
     } catch (err) {
       if (err instanceof InvalidAccessToken) throw err;
-      if (err instanceof errors.JWTExpired) throw new InvalidAccessToken('Token expired', 'expired');
+      if (err instanceof JwtExpired) throw new InvalidAccessToken('Token expired', 'expired');
       if (err instanceof KeySetUnavailable) {
         // The caller learns only that the token was not accepted; the operator, why.
         logger.error('access token keys not available', { url: err.url, reason: err.reason });

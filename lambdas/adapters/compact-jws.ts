@@ -77,7 +77,7 @@ export function decodeBase64url(text: string): Buffer | undefined {
 }
 
 /** jose's isObject: a plain object (not an array, null, a class instance). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (
     typeof value !== 'object' ||
     value === null ||

@@ -1,12 +1,14 @@
 /**
  * Checking an order token (order-token.ts signs them), for token introspection. Checks follow
  * RFC 8725: ES256 only, explicit `typ`, the issuer, expiry with little leeway, every claim present
- * and well-formed.
+ * and well-formed. Verified on WebCrypto as jose's jwtVerify did (jwt-verify.ts): no jose in the bundle.
  */
-import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { type OrderTokenClaims, wellFormedOrderTokenClaims } from '../core/introspection.js';
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_TYPE } from '../core/order-token-format.js';
 import { safeParseTwoStep, type TwoStepRule } from '../core/parse.js';
+import { decodeProtectedHeader } from './compact-jws.js';
+import { localKeySet, verifyJwt } from './jwt-verify.js';
 
 export class InvalidOrderToken extends Error {
   constructor(message: string) {
@@ -33,14 +35,14 @@ export async function verifyOrderToken(
     throw new InvalidOrderToken('Not a compact JWT');
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(token, createLocalJWKSet(options.jwks), {
-      algorithms: [ORDER_TOKEN_ALGORITHM],
+    payload = await verifyJwt(token, localKeySet(options.jwks, ORDER_TOKEN_ALGORITHM), {
+      algorithm: ORDER_TOKEN_ALGORITHM,
       typ: ORDER_TOKEN_TYPE,
       issuer: options.issuer,
       requiredClaims: ['iat', 'exp', 'jti', 'aud', 'sub'],
-      clockTolerance: options.clockToleranceSeconds ?? 5,
-      ...(options.now ? { currentDate: options.now } : {}),
-    }));
+      clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
+      ...(options.now ? { now: options.now } : {}),
+    });
   } catch {
     throw new InvalidOrderToken('Signature, type, issuer or expiry not valid');
   }
@@ -61,9 +63,5 @@ const orderTokenClaimsRule: TwoStepRule<OrderTokenClaims> = {
 
 /** Whether a compact JWS declares itself an order token (`typ: order+jwt`), without verifying it. */
 export function looksLikeOrderToken(token: string): boolean {
-  try {
-    return decodeProtectedHeader(token).typ === ORDER_TOKEN_TYPE;
-  } catch {
-    return false;
-  }
+  return decodeProtectedHeader(token)?.typ === ORDER_TOKEN_TYPE;
 }

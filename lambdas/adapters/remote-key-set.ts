@@ -1,21 +1,14 @@
 /**
- * A JSON Web Key Set fetched from a URL (Cognito's `/.well-known/jwks.json`) and kept, for jose's
- * `jwtVerify`: what jose's `createRemoteJWKSet` does — a cache with a maximum age, a cooldown
+ * A JSON Web Key Set fetched from a URL (Cognito's `/.well-known/jwks.json`) and kept, for
+ * `verifyJwt` (jwt-verify.ts): what jose's `createRemoteJWKSet` does — a cache with a maximum age, a cooldown
  * between refetches, a refetch when a token names a key the set does not have (key rotation), a
  * timeout — plus a size limit, over `node:https` (bounded-request.ts) instead of `fetch`. jose's remote set builds a
  * `Headers` at construction and fetches with `fetch`: both load Node's bundled undici, ~15 ms of
  * CPU at every cold start of the function that holds one (docs/benchmarks.md §3). The keys
- * themselves are jose's `createLocalJWKSet` over the fetched set.
+ * themselves are `localKeySet` over the fetched set (jose's `createLocalJWKSet`).
  */
-import {
-  createLocalJWKSet,
-  errors,
-  type FlattenedJWSInput,
-  type JSONWebKeySet,
-  type JWSHeaderParameters,
-  type JWTVerifyGetKey,
-} from 'jose';
 import { BoundedRequestFailed, boundedRequest } from './bounded-request.js';
+import { type JwtAlgorithm, type KeyLookup, localKeySet, NoMatchingKey } from './jwt-verify.js';
 
 /** Why the key set could not be had: the token it was needed for is rejected. */
 export class KeySetUnavailable extends Error {
@@ -42,6 +35,11 @@ export interface RemoteKeySetOptions {
   maxBytes?: number;
   /** The clock the ages are read from (tests move it). */
   now?: () => number;
+}
+
+export interface RemoteKeySetSettings extends RemoteKeySetOptions {
+  /** The algorithm of the tokens the set verifies. */
+  algorithm: JwtAlgorithm;
 }
 
 export const REMOTE_KEY_SET_DEFAULTS = {
@@ -79,17 +77,15 @@ async function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise
   }
 }
 
-type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
-
-/** The key-lookup function `jwtVerify` takes, backed by the set at `url`. */
-export function remoteKeySet(url: URL, options: RemoteKeySetOptions = {}): JWTVerifyGetKey {
+/** The key-lookup function `verifyJwt` takes, backed by the set at `url`. */
+export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup {
   // A misconfigured URL stops the function at init, as a missing variable does, instead of
   // rejecting every token with nothing in the logs.
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new Error(`The key set URL must be https: or http:, not ${url.protocol} (${url.href})`);
   const { cacheMaxAgeMs, cooldownMs, timeoutMs, maxBytes } = { ...REMOTE_KEY_SET_DEFAULTS, ...options };
   const now = options.now ?? Date.now;
-  let keys: LocalKeySet | undefined;
+  let keys: KeyLookup | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
   /** The fetch under way: tokens arriving meanwhile wait for it rather than start their own. */
   let pending: Promise<void> | undefined;
@@ -98,7 +94,7 @@ export function remoteKeySet(url: URL, options: RemoteKeySetOptions = {}): JWTVe
     pending ??= fetchJson(url, timeoutMs, maxBytes)
       .then((json) => {
         try {
-          keys = createLocalJWKSet(json as JSONWebKeySet);
+          keys = localKeySet(json, options.algorithm);
         } catch {
           throw new KeySetUnavailable(url.href, 'the answer is not a JSON Web Key Set');
         }
@@ -110,15 +106,15 @@ export function remoteKeySet(url: URL, options: RemoteKeySetOptions = {}): JWTVe
     return pending;
   };
 
-  return async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+  return async (header) => {
     if (!keys || now() >= fetchedAt + cacheMaxAgeMs) await reload();
     try {
-      return await (keys as LocalKeySet)(header, token);
+      return await (keys as KeyLookup)(header);
     } catch (err) {
       // A key this set does not have: rotated in since the fetch — unless the set is that recent.
-      if (!(err instanceof errors.JWKSNoMatchingKey) || now() < fetchedAt + cooldownMs) throw err;
+      if (!(err instanceof NoMatchingKey) || now() < fetchedAt + cooldownMs) throw err;
       await reload();
-      return (keys as LocalKeySet)(header, token);
+      return (keys as KeyLookup)(header);
     }
   };
 }

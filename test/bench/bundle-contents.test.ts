@@ -487,36 +487,16 @@ describe('Node built-in modules', () => {
     expect(importing).toEqual([]);
   }, 180_000);
 
-  it('no function carries jose’s remote key set (its Headers and fetch are undici)', async () => {
-    const carrying: string[] = [];
-    for (const handler of deployedFunctions()) {
-      const inputs = (await bundle(handler))?.inputs ?? {};
-      if (
-        Object.entries(inputs).some(
-          ([path, i]) => path.endsWith('jose/dist/webapi/jwks/remote.js') && i.bytesInOutput > 0,
-        )
-      )
-        carrying.push(handler);
-    }
-    expect(carrying).toEqual([]);
-  }, 180_000);
-
-  it('the functions that sign order tokens or publish their keys carry no jose (node:crypto signs), the verifiers do', async () => {
+  it('no function carries jose: order tokens are signed with node:crypto, partner messages and tokens verified on WebCrypto (compact-jws.ts, jwt-verify.ts)', async () => {
     const withJose: string[] = [];
-    for (const handler of ['identification-start', 'method-choice-page', 'isp-jwks', 'oauth-introspect'])
+    for (const handler of deployedFunctions())
       if ((await bundledModules(handler)).includes('jose')) withJose.push(handler);
-    expect(withJose).toEqual(['oauth-introspect']);
-  }, 60_000);
-
-  it('the functions that verify or sign partner messages carry no jose (compact-jws.ts on WebCrypto does)', async () => {
-    const withJose: string[] = [];
-    for (const handler of ['isp-callback', 'test-isp-simulator']) {
-      const modules = await bundledModules(handler);
-      expect(modules, handler).toContain('lambdas/adapters/compact-jws.ts');
-      if (modules.includes('jose')) withJose.push(handler);
-    }
     expect(withJose).toEqual([]);
-  }, 60_000);
+    for (const handler of ['isp-callback', 'test-isp-simulator'])
+      expect(await bundledModules(handler), handler).toContain('lambdas/adapters/compact-jws.ts');
+    // oauth-introspect verifies order tokens and access tokens, each as jose's jwtVerify did.
+    expect(await bundledModules('oauth-introspect')).toContain('lambdas/adapters/jwt-verify.ts');
+  }, 180_000);
 
   /** The floor file (bench/floors/) of a function with these AWS SDK packages; the edge reference without. */
   const FLOOR_OF_CLIENTS: Record<string, string> = {
