@@ -248,7 +248,7 @@ function keySetsFor(
 }
 
 const ecJwk = jwkOf(ecA.publicKey, { kid: 'ec-a' });
-const ecSets = {
+const ecSets: Record<string, unknown> = {
   ...keySetsFor(ecJwk, jwkOf(ecB.publicKey, { kid: 'ec-b' }), 'ES256'),
   'a P-384 key': { keys: [jwkOf(ecP384.publicKey, { kid: 'ec-a' })] },
   'the private key': { keys: [jwkOf(ecA.privateKey, { kid: 'ec-a' })] },
@@ -256,7 +256,7 @@ const ecSets = {
   'the key as published (alg, use)': { keys: [{ ...ecJwk, alg: 'ES256', use: 'sig' }] },
 };
 const rsaJwk = jwkOf(rsaA.publicKey, { kid: 'rsa-a' });
-const rsaSets = {
+const rsaSets: Record<string, unknown> = {
   ...keySetsFor(rsaJwk, jwkOf(rsaB.publicKey, { kid: 'rsa-b' }), 'RS256'),
   'a 1024-bit key': { keys: [jwkOf(rsa1024.publicKey, { kid: 'rsa-a' })] },
   'the private key': { keys: [jwkOf(rsaA.privateKey, { kid: 'rsa-a' })] },
@@ -296,7 +296,7 @@ describe.each([
   });
 
   it.each(Object.keys(sets))('with %s: every token as jose judges it', async (setName) => {
-    const jwks = (sets as Record<string, unknown>)[setName];
+    const jwks = sets[setName];
     const differences: string[] = [];
     for (const [name, compact] of Object.entries(tokens)) {
       const [expected, actual] = [
