@@ -4,7 +4,13 @@
  * start (lambdas/adapters/env.ts), so its figures would be missing from `npm run bench`.
  */
 import { describe, expect, it } from 'vitest';
-import { deployedFunctions, measureColdStarts, stubItems } from '../../bench/cold-start.js';
+import {
+  deployedFunctions,
+  measureColdStarts,
+  type SampleFigures,
+  stubItems,
+} from '../../bench/cold-start.js';
+import { ratioInterval } from '../../bench/ratio-interval.js';
 import { keys } from '../../lambdas/adapters/dynamo/table-schema.js';
 
 describe('cold-start benchmark environment', () => {
@@ -148,5 +154,32 @@ describe('cold-start benchmark environment', () => {
     }
     // A floor has no edge and fails no request.
     expect(costs.find((c) => c.name === 'floor:dynamodb')?.stackCpuMs).toBeUndefined();
+  }, 300_000);
+
+  it('gives a function still undecided after its pairs more of them, up to the cap; its intervals come again from the samples it records', async () => {
+    const figures = await measureColdStarts({
+      functions: ['task-record-failure'],
+      samples: 6,
+      maxSamples: 12,
+      deadline: Date.now() + 300_000,
+    });
+    const f = figures.functions[0];
+    expect([f?.error, f?.floor]).toEqual([undefined, 'floor:dynamodb']);
+    expect(figures).toMatchObject({ samples: 6, maxSamples: 12, intervals: { seed: 1, resamples: 4000 } });
+    const own = f?.pairedSamples?.own ?? [];
+    const floor = f?.pairedSamples?.floor ?? [];
+    expect(floor).toHaveLength(own.length);
+    expect(f?.samples).toBe(own.length);
+
+    const of = (samples: SampleFigures[], figure: keyof SampleFigures) => samples.map((s) => s[figure]);
+    // Reproducible: the recorded pairs and the run's seed give each interval again.
+    for (const figure of ['importMs', 'importCpuMs', 'readyMs', 'readyCpuMs'] as const)
+      expect(ratioInterval(of(own, figure), of(floor, figure), 1.2), figure).toEqual(f?.intervals?.[figure]);
+    // The goal reads the import (a function with clients): its point ratio and verdict.
+    expect(f?.floorRatio).toBe(f?.intervals?.importMs.ratio);
+    expect(f?.floorVerdict).toBe(f?.intervals?.importMs.verdict);
+    // After the first 6 pairs the import was undecided (6 more pairs followed) or decided (none did).
+    const afterSix = ratioInterval(of(own.slice(0, 6), 'importMs'), of(floor.slice(0, 6), 'importMs'), 1.2);
+    expect(own).toHaveLength(afterSix.verdict === 'undecided' ? 12 : 6);
   }, 300_000);
 });
