@@ -6,10 +6,13 @@
 import { type FieldError, problems } from './problems.js';
 import type * as z from './zod.js';
 
+/** The field error of a key a strict object does not know. */
+export const UNKNOWN_FIELD = 'Unknown field.';
+
 export function toFieldErrors(error: z.core.$ZodError): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => ({ field: [...issue.path, k].join('.'), message: 'Unknown field.' }));
+      return issue.keys.map((k) => ({ field: [...issue.path, k].join('.'), message: UNKNOWN_FIELD }));
     }
     return [{ field: issue.path.join('.') || '(body)', message: issue.message }];
   });
@@ -49,11 +52,27 @@ export async function safeParseTwoStep<T, I>(rule: TwoStepRule<T, I>, input: I):
   return (await rule.schema()).safeParse(input);
 }
 
+/**
+ * A two-step rule whose schema is so small that its every refusal is known without it (a lone path
+ * parameter): `refusal` gives, for an input `wellFormed` leaves, the field errors the schema gives,
+ * so the function never loads the schema and its bundle carries no zod for it.
+ * test/unit/two-step-rules.test.ts holds `refusal` to the schema as it holds `wellFormed`.
+ */
+export interface SelfRefusingRule<T, I = Readonly<Record<string, unknown>>> {
+  wellFormed(input: I): T | undefined;
+  refusal(input: I): FieldError[];
+}
+
 /** `parseOrThrow` through a two-step rule: the schema is loaded only for an input `wellFormed` leaves. */
 export async function parseTwoStepOrThrow<T>(
-  rule: TwoStepRule<T>,
+  rule: TwoStepRule<T> | SelfRefusingRule<T>,
   input: Readonly<Record<string, unknown>>,
 ): Promise<T> {
+  if ('refusal' in rule) {
+    const read = rule.wellFormed(input);
+    if (read !== undefined) return read;
+    throw problems.validation(rule.refusal(input));
+  }
   const result = await safeParseTwoStep(rule, input);
   if (!result.success) throw problems.validation(toFieldErrors(result.error));
   return result.data;

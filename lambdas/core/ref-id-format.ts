@@ -5,6 +5,9 @@
  * readers (core/parse.ts TwoStepRule) check theirs. It is the pattern `z.uuid()` checks by default
  * (RFC 9562: any version, and the nil and max UUIDs); a test keeps the two equal.
  */
+import { UNKNOWN_FIELD } from './parse.js';
+import type { FieldError } from './problems.js';
+
 export const UUID_PATTERN =
   /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
 
@@ -29,4 +32,22 @@ export function wellFormedUuidParam<K extends string>(
     if (keys.length !== 1 || keys[0] !== name || !isUuid(value)) return undefined;
     return { [name]: value } as Record<K, string>;
   };
+}
+
+/** `RefIdParam`'s error for a refId that is missing, not a string or no UUID. */
+export const REF_ID_INVALID = 'Must be a UUID.';
+
+/**
+ * The field errors `RefIdParam` (`z.strictObject({ refId: z.uuid({ error: REF_ID_INVALID }) })`)
+ * gives path parameters, without zod: the refId's unless it is a UUID, then one `Unknown field.`
+ * per other key, in the parameters' order; none for what the schema accepts. The second step of
+ * the `{refId}` routes' rule (http/ref-id-path.ts), so that their functions carry no zod for it.
+ */
+export function refIdParamRefusal(input: Readonly<Record<string, unknown>>): FieldError[] {
+  return [
+    ...(isRefId(input.refId) ? [] : [{ field: 'refId', message: REF_ID_INVALID }]),
+    ...Object.keys(input)
+      .filter((key) => key !== 'refId')
+      .map((field) => ({ field, message: UNKNOWN_FIELD })),
+  ];
 }

@@ -1,13 +1,14 @@
 /**
- * The `{refId}` path parameter of the identification routes through a two-step rule (core/parse.ts
- * TwoStepRule, docs/decisions/0020): a UUID is read without zod, and `RefIdParam` is loaded only to
- * refuse anything else, with its usual field error. A function that validates nothing else with
- * zod (the status read, the SMS resend) then evaluates no zod at cold start (docs/benchmarks.md §3).
+ * The `{refId}` path parameter of the identification routes through a two-step rule (core/parse.ts,
+ * docs/decisions/0020) that needs no schema at all: a UUID is read without zod, and anything else is
+ * refused with the field errors `RefIdParam` gives (`refIdParamRefusal`, held to the schema by
+ * test/unit/two-step-rules.test.ts). The status read and the SMS resend, which validate nothing else
+ * with zod, carry none (docs/benchmarks.md §3).
  */
-import type { TwoStepRule } from '../core/parse.js';
-import { wellFormedUuidParam } from '../core/ref-id-format.js';
+import type { SelfRefusingRule } from '../core/parse.js';
+import { refIdParamRefusal, wellFormedUuidParam } from '../core/ref-id-format.js';
 
-export const refIdPath: TwoStepRule<{ refId: string }> = {
+export const refIdPath: SelfRefusingRule<{ refId: string }> = {
   wellFormed: wellFormedUuidParam('refId'),
-  schema: async () => (await import('../core/ref-id.js')).RefIdParam,
+  refusal: refIdParamRefusal,
 };

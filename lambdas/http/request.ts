@@ -1,7 +1,7 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { requiredPublicBaseUrl } from '../adapters/env.js';
-import { parseOrThrow, parseTwoStepOrThrow, type TwoStepRule } from '../core/parse.js';
+import { parseOrThrow, parseTwoStepOrThrow, type SelfRefusingRule, type TwoStepRule } from '../core/parse.js';
 import { problems } from '../core/problems.js';
 import type * as z from '../core/zod.js';
 
@@ -185,8 +185,14 @@ export function pathParams<S extends z.ZodMiniType>(event: APIGatewayProxyEvent,
   return parseOrThrow(schema, { ...(event.pathParameters ?? {}) });
 }
 
-/** Path parameters through a two-step rule: zod and the schema are loaded only for parameters it leaves. */
-export function pathParamsTwoStep<T>(event: APIGatewayProxyEvent, rule: TwoStepRule<T>): Promise<T> {
+/**
+ * Path parameters through a two-step rule: zod and the schema are loaded only for parameters it
+ * leaves, and never for a self-refusing rule (`{refId}`: http/ref-id-path.ts).
+ */
+export function pathParamsTwoStep<T>(
+  event: APIGatewayProxyEvent,
+  rule: TwoStepRule<T> | SelfRefusingRule<T>,
+): Promise<T> {
   return parseTwoStepOrThrow(rule, { ...(event.pathParameters ?? {}) });
 }
 

@@ -280,22 +280,19 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
    * reached by dynamic imports only. Built at import before: providers-list 26 zod schemas and
    * checks, usage-get 5, test-isp-simulator 117, terms-page 11, demo-portal 59, and for the refId
    * path parameter (http/ref-id-path.ts) identification-get and identification-resend-sms 3,
-   * identification-data 4, webhooks 28 (its four request schemas; a registration's body loads them,
+   * identification-data 4 (since the sixth round they carry no zod at all: below), webhooks 28 (its four request schemas; a registration's body loads them,
    * and any parameter the readers leave), identification-start 65 (its body and Idempotency-Key),
    * isp-callback 5 (e164 and its two messages' lazy schemas; a message its readers leave loads them).
    */
   const loadedWhenNeeded: Record<string, string[]> = {
     // The start call's body and Idempotency-Key.
     'identification-start': ['lambdas/core/identification-request-schema.ts'],
-    'identification-data': ['lambdas/core/ref-id.ts'],
     'oauth-introspect': [
       'lambdas/core/introspection-request-schema.ts',
       'lambdas/core/order-token-claims-schema.ts',
     ],
     'providers-list': ['lambdas/core/providers-query-schema.ts'],
     'usage-get': ['lambdas/core/usage-query-schema.ts'],
-    'identification-get': ['lambdas/core/ref-id.ts'],
-    'identification-resend-sms': ['lambdas/core/ref-id.ts'],
     webhooks: ['lambdas/core/webhook-requests.ts'],
     verify: ['lambdas/core/verify-request-schema.ts'],
     'test-isp-simulator': ['lambdas/core/test-isp-schemas.ts'],
@@ -326,6 +323,19 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
       }
       // …and, imported in a fresh process, the bundle runs none of zod's code.
       expect(await zodAtImport(handler)).toEqual({ evaluated: false, built: [] });
+    },
+    60_000,
+  );
+});
+
+describe('the {refId} routes', () => {
+  it.each(['identification-get', 'identification-resend-sms', 'identification-data'])(
+    '%s carries no zod: its one parameter is read and refused without a schema (http/ref-id-path.ts)',
+    async (handler) => {
+      const modules = await bundledModules(handler);
+      expect(modules).not.toContain('zod');
+      expect(modules).not.toContain('lambdas/core/ref-id.ts');
+      expect(modules).toContain('lambdas/http/ref-id-path.ts');
     },
     60_000,
   );
@@ -429,7 +439,7 @@ describe('identification-data’s first call', () => {
       { pathParameters: { refId } },
     );
 
-  it('with a well-formed {refId} evaluates no zod; a malformed one loads the schema to answer 400 with its field error', async () => {
+  it('with a well-formed {refId} evaluates no zod, nor with a malformed one: its 400 and field error are RefIdParam’s, without the schema', async () => {
     const stub = await stubAwsEndpoint();
     try {
       // Read by refIdPath's reader; the stub endpoint then finds no order: 404.
@@ -437,8 +447,11 @@ describe('identification-data’s first call', () => {
       expect(wellFormed).toMatchObject({ evaluated: false, statusCode: 404 });
 
       const refused = await firstCall('identification-data', dataEvent('not-a-ref-id'), stub.url);
-      expect(refused).toMatchObject({ evaluated: true, statusCode: 400 });
-      expect(JSON.parse(refused.body).errors).toEqual([{ field: 'refId', message: expect.any(String) }]);
+      expect(refused).toMatchObject({ evaluated: false, statusCode: 400 });
+      expect(JSON.parse(refused.body)).toMatchObject({
+        title: 'Invalid request',
+        errors: [{ field: 'refId', message: 'Must be a UUID.' }],
+      });
     } finally {
       stub.server.close();
     }

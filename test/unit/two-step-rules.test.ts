@@ -48,7 +48,7 @@ import {
 } from '../../lambdas/core/parse.js';
 import { EMAIL, ISO_DATE, matchesPersonName, personNamePattern } from '../../lambdas/core/person-patterns.js';
 import { RefIdParam } from '../../lambdas/core/ref-id.js';
-import { wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
+import { refIdParamRefusal, wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
 import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
 import { UsageQuery } from '../../lambdas/core/usage-report-schemas.js';
 import {
@@ -219,6 +219,34 @@ describe('the refId path parameter', () => {
       fc.property(
         params(['refId'], fc.oneof(value(EDGES), fc.uuid({ version: [1, 2, 3, 4, 5, 6, 7, 8] }))),
         (input) => expectHeldToSchema(wellFormedRefIdParam, RefIdParam, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('is refused by refIdParamRefusal with exactly RefIdParam’s field errors, and only where it refuses', () => {
+    const heldToRefusal = (input: Input) => {
+      const judged = RefIdParam.safeParse(input);
+      expect(refIdParamRefusal(input), JSON.stringify(input)).toStrictEqual(
+        judged.success ? [] : toFieldErrors(judged.error),
+      );
+    };
+    for (const refId of EDGES) heldToRefusal({ refId });
+    for (const input of [
+      {},
+      { refId: EDGES[0], id: EDGES[0] },
+      { id: EDGES[0] },
+      { id: 'x', refId: 'x', other: EDGES[0] },
+      { refId: 3 },
+      { refId: null, '': 'x', 'a.b': 'y' },
+      JSON.parse('{"__proto__": "x", "refId": "x"}'),
+      Object.assign(Object.create(null), { refId: 'x', constructor: 'y' }),
+    ])
+      heldToRefusal(input);
+    fc.assert(
+      fc.property(
+        params(['refId'], fc.oneof(value(EDGES), fc.uuid({ version: [1, 2, 3, 4, 5, 6, 7, 8] }))),
+        heldToRefusal,
       ),
       RUNS,
     );
