@@ -4,12 +4,13 @@
  * and making the answer: usage-report.ts, which builds no schema.
  */
 import { MONTH, USAGE_EVENTS, type UsageEvent } from './usage.js';
+import { USAGE_MONTH_INVALID } from './usage-report.js';
 import * as z from './zod.js';
 
 export const UsageMonth = /* @__PURE__ */ z.define(() =>
   z
     .string()
-    .check(z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' }))
+    .check(z.regex(MONTH, { error: USAGE_MONTH_INVALID }))
     .register(z.globalRegistry, { examples: ['2026-11'] }),
 );
 

@@ -4,9 +4,14 @@
  * refusal of a query this module cannot vouch for): usage-report-schemas.ts.
  */
 
+import { MISSING_STRING, UNKNOWN_FIELD } from './parse.js';
+import type { FieldError } from './problems.js';
 import type { Statement } from './statement.js';
 import { MONTH, type SpUsage } from './usage.js';
 import type { UsageQuery, UsageReport } from './usage-report-schemas.js';
+
+/** `UsageMonth`'s error for a month that is no YYYY-MM from 2000-01 to 2099-12. */
+export const USAGE_MONTH_INVALID = 'Must be a month YYYY-MM between 2000-01 and 2099-12.';
 
 /**
  * The query when it is certainly what UsageQuery accepts — exactly `month`, a month YYYY-MM — as
@@ -16,6 +21,26 @@ export function wellFormedUsageQuery(params: Readonly<Record<string, unknown>>):
   const { month, ...others } = params;
   if (typeof month !== 'string' || !MONTH.test(month) || Object.keys(others).length) return undefined;
   return { month };
+}
+
+/**
+ * The field errors `UsageQuery` (`z.strictObject({ month: UsageMonth })`) gives query parameters
+ * (strings, each given once), without zod: the month's when it is missing or no month, then one
+ * `Unknown field.` per other parameter, in their order; none for what the schema accepts. The
+ * second step of usage-get's rule, so that the function carries no zod
+ * (test/unit/two-step-rules.test.ts holds it to the schema).
+ */
+export function usageQueryRefusal(params: Readonly<Record<string, unknown>>): FieldError[] {
+  const { month } = params;
+  return [
+    ...(month === undefined ? [{ field: 'month', message: MISSING_STRING }] : []),
+    ...(typeof month === 'string' && !MONTH.test(month)
+      ? [{ field: 'month', message: USAGE_MONTH_INVALID }]
+      : []),
+    ...Object.keys(params)
+      .filter((name) => name !== 'month')
+      .map((field) => ({ field, message: UNKNOWN_FIELD })),
+  ];
 }
 
 export function toUsageReport(usage: SpUsage, statement: Statement): UsageReport {

@@ -1,9 +1,9 @@
 /** GET /api/usage?month=YYYY-MM — the calling SP's own usage and statement for one month. */
 
 import { usageTableStores } from '../adapters/aws-clients.js';
-import type { TwoStepRule } from '../core/parse.js';
+import type { SelfRefusingRule } from '../core/parse.js';
 import { problems } from '../core/problems.js';
-import { toUsageReport, wellFormedUsageQuery } from '../core/usage-report.js';
+import { toUsageReport, usageQueryRefusal, wellFormedUsageQuery } from '../core/usage-report.js';
 import type { UsageQuery } from '../core/usage-report-schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, queryParamsTwoStep } from '../http/request.js';
@@ -11,10 +11,13 @@ import { monthlyUsage } from '../usecases/monthly-usage.js';
 
 const repository = usageTableStores();
 
-/** A good query is read without zod; the schema is loaded to judge any other (docs/benchmarks.md §3). */
-const usageQuery: TwoStepRule<UsageQuery> = {
+/**
+ * A good query is read without zod, any other refused with UsageQuery's field errors without it
+ * either: the function carries no zod (core/parse.ts SelfRefusingRule, docs/benchmarks.md §3).
+ */
+const usageQuery: SelfRefusingRule<UsageQuery> = {
   wellFormed: wellFormedUsageQuery,
-  schema: async () => (await import('../core/usage-query-schema.js')).UsageQuery,
+  refusal: usageQueryRefusal,
 };
 
 export const handler = httpHandler('usage-get', async (event) => {

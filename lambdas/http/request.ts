@@ -176,8 +176,14 @@ export function queryParams<S extends z.ZodMiniType>(event: APIGatewayProxyEvent
   return parseOrThrow(schema, singleQueryParams(event));
 }
 
-/** Query parameters through a two-step rule: zod and the schema are loaded only for a query it leaves. */
-export function queryParamsTwoStep<T>(event: APIGatewayProxyEvent, rule: TwoStepRule<T>): Promise<T> {
+/**
+ * Query parameters through a two-step rule: zod and the schema are loaded only for a query it
+ * leaves, and never for a self-refusing rule (usage-get's).
+ */
+export function queryParamsTwoStep<T>(
+  event: APIGatewayProxyEvent,
+  rule: TwoStepRule<T> | SelfRefusingRule<T>,
+): Promise<T> {
   return parseTwoStepOrThrow(rule, singleQueryParams(event));
 }
 

@@ -197,7 +197,8 @@ describe('route schemas', () => {
     'lambdas/core/catalogue-schemas.ts': ['providers-list'],
     'lambdas/core/identification-schemas.ts': ['identification-start'],
     'lambdas/core/terms-form.ts': ['terms-page'],
-    'lambdas/core/usage-report-schemas.ts': ['usage-get'],
+    // usage-get refuses a query without it since the sixth round (usageQueryRefusal).
+    'lambdas/core/usage-report-schemas.ts': [],
     'lambdas/core/webhook-requests.ts': ['webhooks'],
     'lambdas/core/webhook-api.ts': [],
     // The price sheet and statements: only the usage route prices (the lifecycle only records usage).
@@ -221,7 +222,6 @@ describe('zod schemas built at cold start', () => {
     'identification-start': ['StartIdentificationRequest'],
     'oauth-introspect': ['IntrospectionRequest'],
     'providers-list': ['ProvidersQuery'],
-    'usage-get': ['UsageQuery'],
     verify: ['VerifyRequest'],
     webhooks: ['CreateWebhookRequest'],
   };
@@ -292,7 +292,6 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
       'lambdas/core/order-token-claims-schema.ts',
     ],
     'providers-list': ['lambdas/core/providers-query-schema.ts'],
-    'usage-get': ['lambdas/core/usage-query-schema.ts'],
     webhooks: ['lambdas/core/webhook-requests.ts'],
     verify: ['lambdas/core/verify-request-schema.ts'],
     'test-isp-simulator': ['lambdas/core/test-isp-schemas.ts'],
@@ -328,7 +327,7 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
   );
 });
 
-describe('the {refId} routes', () => {
+describe('self-refusing rules (core/parse.ts SelfRefusingRule)', () => {
   it.each(['identification-get', 'identification-resend-sms', 'identification-data'])(
     '%s carries no zod: its one parameter is read and refused without a schema (http/ref-id-path.ts)',
     async (handler) => {
@@ -339,6 +338,13 @@ describe('the {refId} routes', () => {
     },
     60_000,
   );
+
+  it('usage-get carries no zod: its query is read and refused without a schema (usageQueryRefusal)', async () => {
+    const modules = await bundledModules('usage-get');
+    expect(modules).not.toContain('zod');
+    expect(modules).not.toContain('lambdas/core/usage-report-schemas.ts');
+    expect(modules).toContain('lambdas/core/usage-report.ts');
+  }, 60_000);
 });
 
 describe('verify’s first call', () => {

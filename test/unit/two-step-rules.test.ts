@@ -49,7 +49,7 @@ import {
 import { EMAIL, ISO_DATE, matchesPersonName, personNamePattern } from '../../lambdas/core/person-patterns.js';
 import { RefIdParam } from '../../lambdas/core/ref-id.js';
 import { refIdParamRefusal, wellFormedUuidParam } from '../../lambdas/core/ref-id-format.js';
-import { wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
+import { usageQueryRefusal, wellFormedUsageQuery } from '../../lambdas/core/usage-report.js';
 import { UsageQuery } from '../../lambdas/core/usage-report-schemas.js';
 import {
   type VerifyRequest as VerifyBody,
@@ -140,6 +140,39 @@ describe('the usage query', () => {
     fc.assert(
       fc.property(params(['month'], value(months)), (input) =>
         expectHeldToSchema(wellFormedUsageQuery, UsageQuery, input),
+      ),
+      RUNS,
+    );
+  });
+
+  it('is refused by usageQueryRefusal with exactly UsageQuery’s field errors, and only where it refuses', () => {
+    // Query parameters are strings, each given once (http/request.ts singleQueryParams).
+    const heldToRefusal = (input: Readonly<Record<string, string>>) => {
+      const judged = UsageQuery.safeParse(input);
+      expect(usageQueryRefusal(input), JSON.stringify(input)).toStrictEqual(
+        judged.success ? [] : toFieldErrors(judged.error),
+      );
+    };
+    for (const month of months) heldToRefusal({ month });
+    const inputs: Record<string, string>[] = [
+      {},
+      { mon: '2026-11' },
+      { month: '2026-11', year: '2026' },
+      { x: '1', month: 'x' },
+    ];
+    for (const input of inputs) heldToRefusal(input);
+    heldToRefusal(JSON.parse('{"__proto__": "x", "constructor": "y"}'));
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.oneof(
+            { weight: 8, arbitrary: fc.constant('month') },
+            fc.constantFrom('limit', '__proto__', 'x'),
+          ),
+          fc.oneof(fc.constantFrom(...months), fc.string({ maxLength: 12 })),
+          { maxKeys: 3 },
+        ),
+        heldToRefusal,
       ),
       RUNS,
     );
