@@ -25,7 +25,7 @@ type CryptoKey = webcrypto.CryptoKey;
 export type JwsAlgorithm = 'ES256' | 'RS256';
 
 /** jose's table entries (lib/jws_algorithms.js) for the two algorithms: what WebCrypto is given. */
-const ALGORITHMS = {
+export const ALGORITHMS = {
   ES256: {
     kty: 'EC',
     importParams: { name: 'ECDSA', namedCurve: 'P-256' },

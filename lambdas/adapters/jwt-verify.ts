@@ -13,28 +13,11 @@
  * test/unit/jwt-verify-parity.test.ts holds all of it to jose on a generated corpus.
  */
 import type { webcrypto } from 'node:crypto';
-import { decodeBase64url, decodeProtectedHeader, isPlainObject } from './compact-jws.js';
+import { ALGORITHMS, decodeBase64url, decodeProtectedHeader, isPlainObject } from './compact-jws.js';
 
 type CryptoKey = webcrypto.CryptoKey;
+/** The two algorithms (jose's table entries for them, compact-jws.ts ALGORITHMS). */
 export type JwtAlgorithm = 'ES256' | 'RS256';
-
-/** jose's table entries (lib/jws_algorithms.js) for the two algorithms. */
-const ALGORITHMS = {
-  ES256: {
-    kty: 'EC',
-    crv: 'P-256',
-    importParams: { name: 'ECDSA', namedCurve: 'P-256' },
-    signParams: { name: 'ECDSA', hash: 'SHA-256' },
-    minRsaBits: undefined,
-  },
-  RS256: {
-    kty: 'RSA',
-    crv: undefined,
-    importParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-    signParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-    minRsaBits: 2048,
-  },
-} as const;
 
 /** A token refused (jose's JWSInvalid, JWTInvalid, JWTClaimValidationFailed, JWSSignatureVerificationFailed …). */
 export class JwtInvalid extends Error {
@@ -63,6 +46,7 @@ export type KeyLookup = (protectedHeader: Record<string, unknown>) => Promise<Cr
 function isUsable(jwk: Record<string, unknown>, alg: JwtAlgorithm, kid: unknown): boolean {
   const { kty, key_ops: keyOps, ext, kid: jwkKid, alg: jwkAlg, use, crv } = jwk;
   const entry = ALGORITHMS[alg];
+  const curve = 'namedCurve' in entry.importParams ? entry.importParams.namedCurve : undefined;
   return (
     (ext === undefined || typeof ext === 'boolean') &&
     (keyOps === undefined ||
@@ -73,7 +57,7 @@ function isUsable(jwk: Record<string, unknown>, alg: JwtAlgorithm, kid: unknown)
     (kid === undefined || (typeof kid === 'string' && kid === jwkKid)) &&
     (jwkAlg === undefined ? kty !== 'AKP' : alg === jwkAlg) &&
     (use === undefined || use === 'sig') &&
-    (!entry.crv || crv === entry.crv)
+    (!curve || crv === curve)
   );
 }
 
