@@ -42,6 +42,9 @@ interface PendingTask {
   reject: (err: Error) => void;
 }
 
+/** Runs when a callback for one execution's task arrives, before it is applied (tests: faults at the seam). */
+export type CallbackInterception = () => Promise<void> | void;
+
 export class SfnError extends Error {
   constructor(
     readonly type: string,
@@ -83,6 +86,10 @@ export class LocalStepFunctions {
   /** Task invocations still running: an aborted execution does not stop its Lambda mid-write. */
   private readonly invocations = new Set<Promise<unknown>>();
   private readonly pending = new Map<string, PendingTask>();
+  /** Tokens of tasks whose wait timed out (kept while the stack runs): a late callback is answered TaskTimedOut. */
+  private readonly timedOut = new Set<string>();
+  /** One-shot interceptions of the next callback, by execution name. */
+  private readonly interceptions = new Map<string, CallbackInterception>();
   /** Invocations per execution and state (only counted while task faults are on). */
   private readonly attempts = new Map<string, Map<string, number>>();
   private closed = false;
@@ -145,6 +152,27 @@ export class LocalStepFunctions {
     return { executionArn: exec.executionArn, startDate: Date.parse(exec.startDate) / 1000 };
   }
 
+  /**
+   * The waiting callback task of this execution times out now, as it would once its
+   * TimeoutSeconds passed: the state's `States.Timeout` Catch runs, and a callback sent with its
+   * token from now on is answered TaskTimedOut. Tests use it instead of waiting (days) for the
+   * timeout the ASL sets. Answers whether a task was waiting.
+   */
+  timeOutTask(name: string): boolean {
+    const arn = this.executionArn(name);
+    for (const [token, task] of this.pending) if (task.executionArn === arn) return this.timeOut(token);
+    return false;
+  }
+
+  /**
+   * `action` runs when the next SendTaskSuccess or SendTaskFailure for a task of this execution
+   * arrives, before it is applied; an SfnError it throws is the answer instead. A fault placed at
+   * an exact point: the wait timing out just as the callback comes, or the call failing once.
+   */
+  interceptNextCallback(name: string, action: CallbackInterception): void {
+    this.interceptions.set(name, action);
+  }
+
   sendTaskSuccess(req: { taskToken?: string; output?: string }) {
     const task = this.takePending(req.taskToken);
     let output: unknown;
@@ -182,8 +210,10 @@ export class LocalStepFunctions {
         case 'StartExecution':
           return { status: 200, body: this.startExecution(req) };
         case 'SendTaskSuccess':
+          await this.intercepted(req.taskToken);
           return { status: 200, body: this.sendTaskSuccess(req) };
         case 'SendTaskFailure':
+          await this.intercepted(req.taskToken);
           return { status: 200, body: this.sendTaskFailure(req) };
         case 'SendTaskHeartbeat':
           this.peekPending(req.taskToken);
@@ -231,6 +261,26 @@ export class LocalStepFunctions {
     return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 
+  private async intercepted(token: string | undefined): Promise<void> {
+    const task = token ? this.pending.get(token) : undefined;
+    if (!task) return;
+    const name = this.describe(task.executionArn).name;
+    const action = this.interceptions.get(name);
+    if (!action) return;
+    this.interceptions.delete(name);
+    await action();
+  }
+
+  /** The task's wait is over: its Catch for States.Timeout runs, a late callback is refused. */
+  private timeOut(token: string): boolean {
+    const task = this.pending.get(token);
+    if (!task) return false;
+    this.pending.delete(token);
+    this.timedOut.add(token);
+    task.reject(statesTimeout());
+    return true;
+  }
+
   private takePending(token: string | undefined): PendingTask {
     const task = this.peekPending(token);
     this.pending.delete(token as string);
@@ -239,6 +289,7 @@ export class LocalStepFunctions {
 
   private peekPending(token: string | undefined): PendingTask {
     if (!token || token.length > 2048) throw new SfnError('InvalidToken', 'Invalid token');
+    if (this.timedOut.has(token)) throw new SfnError('TaskTimedOut', 'Task Timed Out');
     const task = this.pending.get(token);
     if (!task) throw new SfnError('TaskDoesNotExist', 'Task does not exist or has completed');
     return task;
@@ -306,6 +357,7 @@ export class LocalStepFunctions {
           this.attempts.delete(executionArn);
           for (const [token, task] of this.pending)
             if (task.executionArn === executionArn) this.pending.delete(token);
+          this.interceptions.delete(name);
           this.save();
         }
       });
@@ -321,9 +373,32 @@ export class LocalStepFunctions {
     parameters: unknown,
     staticToken: string,
   ): Promise<unknown> {
-    const { [LOCAL_TIMEOUT_KEY]: _timeout, ...Payload } = ((
+    const { [LOCAL_TIMEOUT_KEY]: timeoutSeconds, ...Payload } = ((
       parameters as { Payload?: Record<string, unknown> }
     ).Payload ?? {}) as Record<string, unknown>;
+    // A callback task's token, and the end of its wait: set before the first await, so that it
+    // runs out with aws-local-stepfunctions' own timer for the state (set when this returns), and
+    // a callback after that is refused as Step Functions refuses it.
+    const token = binding.callback ? randomBytes(48).toString('base64url') : undefined;
+    const timer =
+      token && typeof timeoutSeconds === 'number'
+        ? setTimeout(() => this.timeOut(token), timeoutSeconds * 1000).unref()
+        : undefined;
+    try {
+      return await this.invokeTask(exec, stateName, binding, Payload, staticToken, token);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async invokeTask(
+    exec: LocalExecution,
+    stateName: string,
+    binding: { handler: string; callback: boolean },
+    Payload: Record<string, unknown>,
+    staticToken: string,
+    token: string | undefined,
+  ): Promise<unknown> {
     const handler = await this.load(binding.handler, stateName);
     const requestId = randomUUID();
     const fault = this.taskFault(exec, stateName);
@@ -340,7 +415,7 @@ export class LocalStepFunctions {
       // The shape of the lambda:invoke service integration's result.
       return { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 };
     }
-    const token = randomBytes(48).toString('base64url');
+    if (!token) throw new Error(`No task token minted for ${stateName}`);
     const payload = JSON.parse(
       JSON.stringify(Payload ?? {})
         .split(staticToken)
@@ -421,6 +496,12 @@ async function invokeLike(handler: TaskHandler, event: unknown, context: Context
     if (!e.name || e.name === 'Error') e.name = 'Error';
     throw e;
   }
+}
+
+function statesTimeout(): Error {
+  const err = new Error('The task did not complete in time');
+  err.name = 'States.Timeout';
+  return err;
 }
 
 function lambdaServiceException(): Error {
