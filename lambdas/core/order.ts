@@ -3,7 +3,8 @@
  * repository writes what it decided under a version condition.
  *
  *   created → initialized → waiting-for-doc → done → data-ready → terms-accepted
- *   any non-final state → cancelled (kind user | isp | unsuccessful | expired) or failed
+ *   any non-final state → cancelled (kind user | isp | unsuccessful | expired) or failed,
+ *   except that an order whose terms acceptance is recorded is not cancelled (ADR 0022)
  */
 import type { Jurisdiction, Language, Loa } from './domain.js';
 import type { IdentificationStatus } from './identification-schemas.js';
@@ -136,6 +137,17 @@ export function awaitsTermsAcceptance(order: Order): boolean {
   return currentStatus(order) === 'data-ready' && Boolean(order.termsSms) && !order.acceptance;
 }
 
+/** Why an order whose acceptance is recorded is not cancelled (see awaitsRegistration). */
+export const ACCEPTED_REASON = 'The person accepted the terms: the registration is under way.';
+
+/**
+ * Whether the order's acceptance is recorded and its registration not yet written: neither a
+ * cancellation nor the expiry of the wait ends it, the state machine registers it.
+ */
+export function awaitsRegistration(order: Order): boolean {
+  return currentStatus(order) === 'data-ready' && Boolean(order.acceptance);
+}
+
 export function isFinal(status: Status): boolean {
   return FINAL_STATUSES.includes(status);
 }
@@ -169,7 +181,8 @@ function sameEvent(entry: StatusEntry, event: LifecycleEvent): boolean {
  * Applies one event to an order. Never mutates its input. Rules:
  * - an event already in the history is a duplicate;
  * - nothing changes a final order;
- * - cancellation and failure are possible from every non-final state;
+ * - cancellation and failure are possible from every non-final state, but an order whose terms
+ *   acceptance is recorded is not cancelled (nor expired): it is registered;
  * - forward steps may skip intermediate states (an ISP may report `done` without `waiting-for-doc`),
  *   backward steps are stale;
  * - `data-ready` needs the evidence, `terms-accepted` needs `data-ready`, `initialized` needs `created`.
@@ -178,6 +191,9 @@ export function applyEvent(order: Order, event: LifecycleEvent, now: Date): Tran
   const current = currentStatus(order);
   if (order.statuses.some((e) => sameEvent(e, event))) return { outcome: 'duplicate' };
   if (isFinal(current)) return { outcome: 'rejected', reason: `The order is already ${current}.` };
+  // The person accepted in time and was thanked: the order ends registered, never cancelled (the
+  // state machine registers it, from its expiry too). A step of ours failing for good still fails it.
+  if (event.type === 'cancelled' && order.acceptance) return { outcome: 'rejected', reason: ACCEPTED_REASON };
 
   if (event.type !== 'cancelled' && event.type !== 'failed') {
     const from = RANK[current] as number;

@@ -30,6 +30,8 @@ export interface TermsPageText {
   back: string;
   invalid: string;
   expired: string;
+  /** The identification ended (not accepted in time, cancelled): only a new one helps. */
+  ended: string;
   used: string;
   /** The form did not say "I accept" (tampered with or sent by something else): nothing recorded. */
   notAccepted: string;
@@ -61,6 +63,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     back: 'Back to your service provider',
     invalid: 'This link is not valid.',
     expired: 'This link has expired. Ask your service provider to send a new one.',
+    ended:
+      'This identification has ended, so the terms can no longer be accepted with this link. To sign, ask your service provider to start a new identification.',
     used: 'The terms were already accepted with this link.',
     notAccepted: 'Nothing was recorded. To accept, open the link again and press the button.',
     foreign: 'Nothing was recorded: the acceptance must be sent from this page itself.',
@@ -89,6 +93,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     back: 'Zurück zu Ihrem Dienstanbieter',
     invalid: 'Dieser Link ist nicht gültig.',
     expired: 'Dieser Link ist abgelaufen. Bitten Sie Ihren Dienstanbieter um einen neuen.',
+    ended:
+      'Diese Identifikation ist beendet: Die Bedingungen können mit diesem Link nicht mehr akzeptiert werden. Um zu signieren, bitten Sie Ihren Dienstanbieter, eine neue Identifikation zu starten.',
     used: 'Die Bedingungen wurden mit diesem Link bereits akzeptiert.',
     notAccepted:
       'Es wurde nichts gespeichert. Um zu akzeptieren, öffnen Sie den Link erneut und drücken Sie die Schaltfläche.',
@@ -118,6 +124,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     back: 'Retour à votre fournisseur de services',
     invalid: "Ce lien n'est pas valable.",
     expired: 'Ce lien a expiré. Demandez-en un nouveau à votre fournisseur de services.',
+    ended:
+      'Cette identification est terminée : les conditions ne peuvent plus être acceptées avec ce lien. Pour signer, demandez à votre fournisseur de services de lancer une nouvelle identification.',
     used: 'Les conditions ont déjà été acceptées avec ce lien.',
     notAccepted: "Rien n'a été enregistré. Pour accepter, ouvrez à nouveau le lien et appuyez sur le bouton.",
     foreign: "Rien n'a été enregistré : l'acceptation doit être envoyée depuis cette page même.",
@@ -146,6 +154,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     back: 'Torna al suo fornitore di servizi',
     invalid: 'Questo link non è valido.',
     expired: 'Questo link è scaduto. Ne chieda uno nuovo al suo fornitore di servizi.',
+    ended:
+      'Questa identificazione è terminata: le condizioni non possono più essere accettate con questo link. Per firmare, chieda al suo fornitore di servizi di avviare una nuova identificazione.',
     used: 'Le condizioni sono già state accettate con questo link.',
     notAccepted: 'Non è stato registrato nulla. Per accettare, apra di nuovo il link e prema il pulsante.',
     foreign: "Non è stato registrato nulla: l'accettazione deve essere inviata da questa pagina stessa.",

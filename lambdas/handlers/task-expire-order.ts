@@ -1,4 +1,4 @@
-/** State machine task: the wait timed out — the order ends cancelled/expired. */
+/** State machine task: the wait timed out — the order ends cancelled/expired, or is registered if its acceptance was recorded in time. */
 
 import { lifecycleTableStores } from '../adapters/aws-clients.js';
 import { logger } from '../adapters/logger.js';
@@ -13,6 +13,6 @@ const deps = { repository: lifecycleTableStores(), metrics: lifecycleMetrics };
 
 export const handler = taskHandler('task-expire-order', async (event: { refId: string }) => {
   const result = await expireOrder(deps, event);
-  logger.info('order expired', { outcome: result.outcome });
+  logger.info('wait timed out', { outcome: result.outcome });
   return result;
 });

@@ -112,6 +112,8 @@ function refusalMessage(err: Problem, t: TermsPageText): string {
       return t.used;
     case 'terms-link-expired':
       return t.expired;
+    case 'terms-identification-ended':
+      return t.ended;
     case 'terms-not-accepted':
       return t.notAccepted;
     case 'terms-foreign-site':

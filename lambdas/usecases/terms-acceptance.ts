@@ -5,12 +5,18 @@
 
 import { ConditionFailed } from '../core/errors.js';
 import { sha256 } from '../core/idempotency.js';
-import { awaitsTermsAcceptance, currentStatus, type Order, type TermsAcceptance } from '../core/order.js';
+import {
+  awaitsRegistration,
+  awaitsTermsAcceptance,
+  currentStatus,
+  type Order,
+  type TermsAcceptance,
+} from '../core/order.js';
 import { Problem } from '../core/problems.js';
 import { DEFAULT_TERMS_OF_USE, type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { bump, clock, mutateOrder } from './order-mutation.js';
 import type { TermsOfUseReader } from './ports/config.js';
-import type { OrderStore, TermsLinkStore } from './ports/orders.js';
+import type { OrderStore, TermsLink, TermsLinkStore } from './ports/orders.js';
 import type { TaskCallbackPort } from './ports/workflow.js';
 
 export interface TermsAcceptanceDeps {
@@ -41,8 +47,9 @@ async function currentTermsOfUse(deps: TermsAcceptanceDeps): Promise<TermsOfUse>
 }
 
 /**
- * The terms were accepted with this link: by an earlier request, or by a concurrent one whose
- * acceptance was recorded first (then this request's choice, its pseudonym too, was not).
+ * The terms were accepted with this link, with another choice than this request's: by an earlier
+ * request, or by a concurrent one whose acceptance was recorded first (then this request's choice,
+ * its pseudonym too, was not).
  */
 const alreadyAccepted = () =>
   new Problem({
@@ -52,6 +59,7 @@ const alreadyAccepted = () =>
     detail: 'The terms were accepted with this link.',
   });
 
+/** The link is past its time while the order still waits: the SP can send a new one. */
 const linkExpired = () =>
   new Problem({
     status: 410,
@@ -60,15 +68,29 @@ const linkExpired = () =>
     detail: 'This link has expired.',
   });
 
+/** The order ended (expired, cancelled, failed) without an acceptance: only a new identification helps. */
+const identificationEnded = () =>
+  new Problem({
+    status: 410,
+    slug: 'terms-identification-ended',
+    title: 'Identification ended',
+    detail: 'This identification has ended: the terms can no longer be accepted with this link.',
+  });
+
+/** Why an order that does not (or no longer) await the acceptance refuses one. */
+const notAwaiting = (order: Order) =>
+  currentStatus(order) === 'cancelled' || currentStatus(order) === 'failed'
+    ? identificationEnded()
+    : linkExpired();
+
 /** What a link's token looks like: anything else is no link, and is not looked up. */
 const LINK_TOKEN = /^[\w-]{20,100}$/;
 
-/**
- * A link is usable when it exists, is the order's newest, is unexpired and no acceptance is
- * recorded. A link marked used whose acceptance was never recorded (the process died, or storage
- * failed, between the two writes) stays usable, so that the person's retry completes it.
- */
-export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): Promise<TermsView> {
+/** The link's order, when the link exists and is the order's newest. */
+async function linkedOrder(
+  deps: TermsAcceptanceDeps,
+  token: string,
+): Promise<{ link: TermsLink; order: Order }> {
   const gone = new Problem({
     status: 404,
     slug: 'terms-link-invalid',
@@ -80,9 +102,17 @@ export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): P
   if (!link) throw gone;
   const order = await deps.repository.getOrder(link.refId);
   if (!order || order.termsSms?.tokenHash !== link.tokenHash) throw gone;
-  if (order.acceptance) throw alreadyAccepted();
-  if (link.expiresAt <= clock(deps).toISOString() || currentStatus(order) !== 'data-ready')
-    throw linkExpired();
+  return { link, order };
+}
+
+/**
+ * A link is usable when it exists, is the order's newest, is unexpired and no acceptance is
+ * recorded. A link marked used whose acceptance was never recorded (the process died, or storage
+ * failed, between the two writes) stays usable, so that the person's retry completes it.
+ */
+export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): Promise<TermsView> {
+  const { link, order } = await linkedOrder(deps, token);
+  checkUsable(deps, link, order);
   return { order, expiresAt: link.expiresAt, terms: await currentTermsOfUse(deps) };
 }
 
@@ -101,12 +131,59 @@ export async function termsLinkLanguage(
   return order?.termsSms?.tokenHash === link.tokenHash ? order.person.language : undefined;
 }
 
+function checkUsable(deps: TermsAcceptanceDeps, link: TermsLink, order: Order): void {
+  if (order.acceptance) throw alreadyAccepted();
+  if (currentStatus(order) !== 'data-ready') throw notAwaiting(order);
+  if (link.expiresAt <= clock(deps).toISOString()) throw linkExpired();
+}
+
+/** Whether a request makes the acceptance on record: the same pseudonym, version and language. */
+function isSameAcceptance(
+  recorded: TermsAcceptance,
+  choice: AcceptanceChoice,
+  order: Order,
+  terms: TermsOfUse,
+): boolean {
+  return (
+    recorded.pseudonym === choice.pseudonym &&
+    (choice.termsVersion === undefined || choice.termsVersion === recorded.termsVersion) &&
+    termsDocumentFor(terms, choice.language ?? order.person.language).language === recorded.termsLanguage
+  );
+}
+
+/**
+ * The acceptance on record, asked for again (a retry after an answer that never came, a second
+ * click): answered as the first was, and the state machine told again — the first request may
+ * have died between recording the acceptance and telling it. Another choice is refused.
+ */
+async function repeatAcceptance(
+  deps: TermsAcceptanceDeps,
+  order: Order,
+  choice: AcceptanceChoice,
+): Promise<Order> {
+  const recorded = order.acceptance as TermsAcceptance;
+  if (!isSameAcceptance(recorded, choice, order, await currentTermsOfUse(deps))) throw alreadyAccepted();
+  if (currentStatus(order) === 'terms-accepted') return order;
+  if (!awaitsRegistration(order)) throw notAwaiting(order);
+  if (order.waitTokens?.terms) await deps.callbacks.succeed(order.waitTokens.terms, recorded);
+  return order;
+}
+
+/**
+ * Records the person's acceptance and tells the waiting state machine. The acceptance is recorded
+ * only on an order that still awaits it; once recorded, the order is registered whatever else
+ * happens (a cancellation is refused, an expiry of the wait registers it: ADR 0022), so the thanks
+ * the person gets are true. Repeating the same acceptance is answered the same (repeatAcceptance).
+ */
 export async function acceptTerms(
   deps: TermsAcceptanceDeps,
   token: string,
   choice: AcceptanceChoice = {},
 ): Promise<Order> {
-  const { order, terms } = await openTermsLink(deps, token);
+  const { link, order } = await linkedOrder(deps, token);
+  if (order.acceptance) return repeatAcceptance(deps, order, choice);
+  checkUsable(deps, link, order);
+  const terms = await currentTermsOfUse(deps);
   if (choice.termsVersion !== undefined && choice.termsVersion !== terms.version) {
     throw new Problem({
       status: 409,
@@ -119,9 +196,9 @@ export async function acceptTerms(
   try {
     await deps.repository.useTermsLink(sha256(token), now);
   } catch (err) {
+    // Used before: by a request that died before recording its acceptance (this retry completes
+    // it), or by a concurrent one (the write below finds its acceptance).
     if (!(err instanceof ConditionFailed)) throw err;
-    // Used before: refused if that acceptance was recorded; otherwise this retry completes it.
-    if ((await deps.repository.getOrder(order.refId))?.acceptance) throw alreadyAccepted();
   }
   const acceptance: TermsAcceptance = {
     acceptedAt: now.toISOString(),
@@ -131,14 +208,15 @@ export async function acceptTerms(
   };
   // Checked again on the order it is written to: a cancellation or expiry that landed since the
   // link was checked ends it, and no acceptance is recorded on an order that no longer awaits one.
-  // An acceptance recorded meanwhile is a concurrent request's (both passed the link check, and this
-  // one took the link as a retry before the other wrote): this choice is not recorded, so the person
-  // is told the terms were already accepted, never that their choice was.
-  const { order: saved } = await mutateOrder(deps.repository, order.refId, (o) => {
-    if (o.acceptance) throw alreadyAccepted();
-    if (!awaitsTermsAcceptance(o)) throw linkExpired();
-    return { save: bump(o, { acceptance }), result: undefined };
+  // An acceptance recorded meanwhile is a concurrent request's (both passed the link check):
+  // answered as a repeat, so another choice than the one recorded is told the terms were already
+  // accepted, never that its choice was.
+  const { order: saved, result: recordedBefore } = await mutateOrder(deps.repository, order.refId, (o) => {
+    if (o.acceptance) return { result: true };
+    if (!awaitsTermsAcceptance(o)) throw notAwaiting(o);
+    return { save: bump(o, { acceptance }), result: false };
   });
+  if (recordedBefore) return repeatAcceptance(deps, saved, choice);
   if (saved.waitTokens?.terms) await deps.callbacks.succeed(saved.waitTokens.terms, acceptance);
   return saved;
 }

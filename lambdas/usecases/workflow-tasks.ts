@@ -2,7 +2,13 @@
  * The state machine's own steps: parking a task token on the order until what it waits for
  * happens, and the endings the state machine decides (no answer in time, a step that failed).
  */
-import { currentStatus, isOpened, type Order } from '../core/order.js';
+import {
+  awaitsRegistration,
+  currentStatus,
+  isOpened,
+  type Order,
+  type TransitionResult,
+} from '../core/order.js';
 import { bump, CANCELLED_ERROR, mutateOrder, type OrderMutationDeps, transition } from './order-mutation.js';
 import type { TaskCallbackPort } from './ports/workflow.js';
 
@@ -39,13 +45,22 @@ export function chosenPartnerOutput(order: Order): { ispTimeoutSeconds: number }
   return { ispTimeoutSeconds: order.timeoutSeconds };
 }
 
-export async function expireOrder(deps: OrderMutationDeps, input: { refId: string }) {
-  const { result } = await transition(deps, input.refId, {
+/**
+ * What ends a wait that timed out. `accepted`: the person's acceptance was recorded in time (its
+ * answer to the state machine was lost, or came too late): the state machine registers the person
+ * instead. Otherwise the order ends cancelled/expired (or had already ended).
+ */
+export async function expireOrder(
+  deps: OrderMutationDeps,
+  input: { refId: string },
+): Promise<{ outcome: TransitionResult['outcome'] | 'accepted' }> {
+  const { order, result } = await transition(deps, input.refId, {
     type: 'cancelled',
     source: 'service',
     kind: 'expired',
     reason: 'No answer in time.',
   });
+  if (result.outcome === 'rejected' && awaitsRegistration(order)) return { outcome: 'accepted' };
   return { outcome: result.outcome };
 }
 

@@ -126,7 +126,13 @@ describe('timeouts, retries and failures of the state machine', () => {
       const refId = await start(stack, token, '+41790000301');
 
       const execution = await stack.stepFunctions.settled(refId);
-      expect(execution.states).toEqual(['MethodChosen', 'WaitForEvidence', 'ExpireOrder', 'Expired']);
+      expect(execution.states).toEqual([
+        'MethodChosen',
+        'WaitForEvidence',
+        'ExpireOrder',
+        'AcceptedInTime',
+        'Expired',
+      ]);
       expect(lastStatus(await statusOf(stack, token, refId))).toMatchObject({
         status: 'cancelled',
         kind: 'expired',

@@ -388,6 +388,7 @@ describe('the lifecycle of an order whose method the person chooses', () => {
       'MethodChosen',
       'WaitForMethodChoice',
       'ExpireOrder',
+      'AcceptedInTime',
       'Expired',
     ]);
     expect(s.issuer).toBeNull();

@@ -50,10 +50,16 @@ it('a link marked used whose acceptance was never recorded still completes the a
   expect(status.body.statuses.at(-1)?.status).toBe('terms-accepted');
 });
 
-it('a link whose acceptance was recorded is refused as used, page and form alike', async () => {
+it('a link whose acceptance was recorded shows no form again; the same acceptance is thanked, another refused', async () => {
   const link = await linkOf('+41790000912');
   expect((await acceptTerms(link)).status).toBe(200);
 
   expect((await fetch(link)).status).toBe(410);
-  expect((await acceptTerms(link)).status).toBe(410);
+  expect((await acceptTerms(link)).status).toBe(200);
+  const otherChoice = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'accept=yes&pseudonym=Hansi',
+  });
+  expect(otherChoice.status).toBe(410);
 });

@@ -63,18 +63,27 @@ describe('the terms link', () => {
     expect((await stack().repository.getOrder(refId))?.acceptance?.termsLanguage).toBe('fr');
   });
 
-  it('works once: a second acceptance and a later visit answer 410 and change nothing', async () => {
+  it('works once: the same acceptance again is thanked and changes nothing; another choice and a later visit answer 410', async () => {
     const { refId, link } = await awaitingTerms('+41796660002');
 
     expect((await accept(link)).status).toBe(200);
+    await stack().stepFunctions.settled(refId);
+    const recorded = (await stack().repository.getOrder(refId))?.acceptance;
     const again = await accept(link);
+    const otherChoice = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'accept=yes&pseudonym=Hansi',
+    });
     const visit = await fetch(link);
 
-    expect(again.status).toBe(410);
-    expect(await again.text()).toContain('already accepted');
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Thank you');
+    expect(otherChoice.status).toBe(410);
+    expect(await otherChoice.text()).toContain('already accepted');
     expect(visit.status).toBe(410);
-    await stack().stepFunctions.settled(refId);
     const order = await stack().repository.getOrder(refId);
+    expect(order?.acceptance).toEqual(recorded);
     expect(order?.statuses.filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
   });
 
@@ -192,7 +201,7 @@ describe('accepting the terms: only the explicit acceptance from the page itself
 
     await expect(
       recordAcceptance({ repository: racing, callbacks }, new URL(link).pathname.split('/')[2] as string),
-    ).rejects.toMatchObject({ status: 410, detail: 'This link has expired.' });
+    ).rejects.toMatchObject({ status: 410, slug: 'terms-identification-ended' });
     const order = await repository.getOrder(refId);
     expect(order?.acceptance).toBeUndefined();
     expect(order?.statuses.at(-1)?.status).toBe('cancelled');

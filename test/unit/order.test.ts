@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACCEPTED_REASON,
   applyEvent,
+  awaitsRegistration,
   currentStatus,
   isFinal,
   type LifecycleEvent,
@@ -389,6 +391,37 @@ describe('applyEvent', () => {
       expect(applyEvent(IN_STATE.failed(), EVENTS.initialized, NOW)).toEqual({
         outcome: 'rejected',
         reason: 'The order is already failed.',
+      });
+    });
+
+    describe('an order whose terms acceptance is recorded (ADR 0022)', () => {
+      const accepted = () =>
+        ({
+          ...IN_STATE['data-ready'](),
+          acceptance: { acceptedAt: NOW.toISOString(), termsVersion: '2026-11', termsLanguage: 'en' },
+        }) satisfies Order;
+
+      it.each(['cancelled:user', 'cancelled:isp', 'cancelled:unsuccessful', 'cancelled:expired'] as const)(
+        'refuses %s: the person was thanked, the order is registered',
+        (name) => {
+          expect(applyEvent(accepted(), EVENTS[name], NOW)).toEqual({
+            outcome: 'rejected',
+            reason: ACCEPTED_REASON,
+          });
+          expect(awaitsRegistration(accepted())).toBe(true);
+        },
+      );
+
+      it('still goes on to terms-accepted, and still fails when a step of ours fails for good', () => {
+        expect(applyEvent(accepted(), EVENTS['terms-accepted'], NOW).outcome).toBe('applied');
+        expect(applyEvent(accepted(), EVENTS.failed, NOW).outcome).toBe('applied');
+      });
+
+      it('does not await the registration without an acceptance, nor once registered', () => {
+        expect(awaitsRegistration(IN_STATE['data-ready']())).toBe(false);
+        expect(
+          awaitsRegistration({ ...IN_STATE['terms-accepted'](), acceptance: accepted().acceptance }),
+        ).toBe(false);
       });
     });
 
