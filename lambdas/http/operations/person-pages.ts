@@ -75,7 +75,9 @@ export const PERSON_PAGE_OPERATIONS: Record<string, Operation> = {
     responses: {
       '200': page('The terms of use in the order’s language, with the accept button.'),
       '404': page('The link is not valid.'),
-      '410': page('The link was used or has expired.'),
+      '410': page(
+        'The terms were accepted with this link, the link has expired (the SP can send a new one), or the identification has ended (expired or cancelled: the SP starts a new one).',
+      ),
     },
   },
   'POST /terms/{token}': {
@@ -86,14 +88,18 @@ export const PERSON_PAGE_OPERATIONS: Record<string, Operation> = {
     description:
       'The page’s own form: only `accept=yes`, sent once, form-encoded, from the page’s own site, records the acceptance.',
     responses: {
-      '200': page('Accepted: the registration follows.'),
+      '200': page(
+        'Accepted: the registration follows. The same acceptance sent again (same link, pseudonym, version and language) is answered the same and changes nothing.',
+      ),
       '400': page(
         'Not accepted (no `accept=yes`, a field given twice, an invalid pseudonym): nothing recorded, the link stays usable.',
       ),
       '403': page('The form was posted from another site (Origin, Sec-Fetch-Site): nothing recorded.'),
       '404': page('The link is not valid.'),
       '409': page('A new version of the terms was published while the page was open: read it first.'),
-      '410': page('The link was used or has expired.'),
+      '410': page(
+        'Nothing recorded: the terms were accepted with this link with another choice (a different pseudonym), the link has expired, or the identification has ended (the wait for the acceptance timed out, or it was cancelled).',
+      ),
     },
   },
 };
