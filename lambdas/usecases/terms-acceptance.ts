@@ -112,6 +112,9 @@ async function linkedOrder(
  */
 export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): Promise<TermsView> {
   const { link, order } = await linkedOrder(deps, token);
+  // The request that recorded the acceptance may have died before telling the state machine: the
+  // person opening the link again (after an error page) completes the registration too.
+  if (order.acceptance) await tellStateMachine(deps, order);
   checkUsable(deps, link, order);
   return { order, expiresAt: link.expiresAt, terms: await currentTermsOfUse(deps) };
 }
@@ -165,8 +168,14 @@ async function repeatAcceptance(
   if (!isSameAcceptance(recorded, choice, order, await currentTermsOfUse(deps))) throw alreadyAccepted();
   if (currentStatus(order) === 'terms-accepted') return order;
   if (!awaitsRegistration(order)) throw notAwaiting(order);
-  if (order.waitTokens?.terms) await deps.callbacks.succeed(order.waitTokens.terms, recorded);
+  await tellStateMachine(deps, order);
   return order;
+}
+
+/** Completes the terms wait with the acceptance on record (a wait already completed ignores it). */
+async function tellStateMachine(deps: TermsAcceptanceDeps, order: Order): Promise<void> {
+  if (awaitsRegistration(order) && order.acceptance && order.waitTokens?.terms)
+    await deps.callbacks.succeed(order.waitTokens.terms, order.acceptance);
 }
 
 /**

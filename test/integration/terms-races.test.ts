@@ -218,7 +218,23 @@ describe('an acceptance whose request died after writing it, before telling the 
     expect((await statusesOf(refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
   });
 
-  it('is registered when the wait times out if the person never retries', async () => {
+  it('is completed when the person opens the link again: the page says the terms were accepted', async () => {
+    const { refId, link, linkToken } = await waitingForTerms('+41795550014');
+    await expect(
+      recordAcceptance({ repository: stack().repository, callbacks: dyingCallbacks }, linkToken),
+    ).rejects.toThrow('the function died');
+
+    const shown = await fetch(link);
+
+    expect(shown.status).toBe(410);
+    expect(await shown.text()).toContain('already accepted');
+    const execution = await stack().stepFunctions.settled(refId);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.states.slice(-3)).toEqual(['WaitForTerms', 'RegisterPerson', 'Registered']);
+    expect((await statusesOf(refId)).at(-1)?.status).toBe('terms-accepted');
+  });
+
+  it('is registered when the wait times out if the person never comes back', async () => {
     const { refId, linkToken } = await waitingForTerms('+41795550012');
     await expect(
       recordAcceptance({ repository: stack().repository, callbacks: dyingCallbacks }, linkToken),
