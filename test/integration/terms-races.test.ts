@@ -60,6 +60,15 @@ const dyingCallbacks = {
   },
 };
 
+/** An order waiting for the terms whose acceptance was recorded by a request that then died. */
+async function acceptedButUntold(mobile: string) {
+  const waiting = await waitingForTerms(mobile);
+  await expect(
+    recordAcceptance({ repository: stack().repository, callbacks: dyingCallbacks }, waiting.linkToken),
+  ).rejects.toThrow('the function died');
+  return waiting;
+}
+
 const REGISTERED_AFTER_EXPIRY = [
   'WaitForTerms',
   'ExpireOrder',
@@ -191,10 +200,7 @@ describe('an acceptance at the moment the terms wait times out', () => {
 
 describe('an acceptance whose request died after writing it, before telling the state machine', () => {
   it('is completed by the retry of the same acceptance: thanked, the state machine told, registered once', async () => {
-    const { refId, link, linkToken } = await waitingForTerms('+41795550011');
-    await expect(
-      recordAcceptance({ repository: stack().repository, callbacks: dyingCallbacks }, linkToken),
-    ).rejects.toThrow('the function died');
+    const { refId, link } = await acceptedButUntold('+41795550011');
     const recorded = (await orderOf(refId)).acceptance;
     expect(recorded).toBeDefined();
     expect(
@@ -219,10 +225,7 @@ describe('an acceptance whose request died after writing it, before telling the 
   });
 
   it('is completed when the person opens the link again: the page says the terms were accepted', async () => {
-    const { refId, link, linkToken } = await waitingForTerms('+41795550014');
-    await expect(
-      recordAcceptance({ repository: stack().repository, callbacks: dyingCallbacks }, linkToken),
-    ).rejects.toThrow('the function died');
+    const { refId, link } = await acceptedButUntold('+41795550014');
 
     const shown = await fetch(link);
 
@@ -235,10 +238,7 @@ describe('an acceptance whose request died after writing it, before telling the 
   });
 
   it('is registered when the wait times out if the person never comes back', async () => {
-    const { refId, linkToken } = await waitingForTerms('+41795550012');
-    await expect(
-      recordAcceptance({ repository: stack().repository, callbacks: dyingCallbacks }, linkToken),
-    ).rejects.toThrow('the function died');
+    const { refId } = await acceptedButUntold('+41795550012');
 
     expect(stack().stepFunctions.timeOutTask(refId)).toBe(true);
     const execution = await stack().stepFunctions.settled(refId);
@@ -254,10 +254,7 @@ describe('an acceptance whose request died after writing it, before telling the 
   });
 
   it('is not cancelled by the partner meanwhile (409), and a retry with another pseudonym is refused (410)', async () => {
-    const { refId, link, linkToken } = await waitingForTerms('+41795550013');
-    await expect(
-      recordAcceptance({ repository: stack().repository, callbacks: dyingCallbacks }, linkToken),
-    ).rejects.toThrow('the function died');
+    const { refId, link } = await acceptedButUntold('+41795550013');
 
     const cancel = await sendEvent(stack(), refId, 'cancelled', { kind: 'user' });
     const other = await fetch(link, {
