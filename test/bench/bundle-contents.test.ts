@@ -610,6 +610,21 @@ describe('the state machine tasks', () => {
 });
 
 describe('work a function does only where it is needed', () => {
+  it('only the page functions carry the error pages, reached by import() on a refusal, not at cold start', async () => {
+    const pageFunctions = ['demo-portal', 'method-choice-page', 'terms-page', 'test-isp-simulator'];
+    const holders = await holdersOf(['lambdas/http/page-errors.ts', 'lambdas/core/page-errors.ts']);
+
+    // An API function's errors stay problem+json: it carries no HTML error page and no texts.
+    expect(holders['lambdas/http/page-errors.ts']?.sort()).toEqual(pageFunctions);
+    expect(holders['lambdas/core/page-errors.ts']?.sort()).toEqual(pageFunctions);
+    for (const handler of pageFunctions) {
+      const reached = await staticallyReached(handler);
+      // The texts in four languages and the route table (~16 KB) do not run at init.
+      for (const lazy of ['lambdas/http/page-errors.ts', 'lambdas/core/page-errors.ts', 'lambdas/routes.ts'])
+        expect(reached.has(lazy), `${handler} ${lazy}`).toBe(false);
+    }
+  }, 120_000);
+
   it('isp-jwks, which validates nothing, carries no zod', async () => {
     expect(await bundledModules('isp-jwks')).not.toContain('zod');
   });
