@@ -93,3 +93,28 @@ export function cached<K extends {}, V>(
 
 /** How long configuration may be served from memory; 0 turns caching off (tests, local). */
 export const CONFIG_CACHE_MS = secondsEnvMs('CONFIG_CACHE_SECONDS', 60);
+
+/**
+ * Lets the first call for a key through, then none for that key until `intervalMs` has passed (per
+ * container, like the cache): a log line that a caller can repeat at will (a partner sending message
+ * after message that an unusable registered key cannot check) is written once per interval, not once
+ * per call. Answers how many calls for the key were held back since the last one let through, or
+ * undefined to hold this one back. Bounded in keys like `cached`; a key pushed out is let through again.
+ */
+export function oncePerInterval<K>(
+  intervalMs: number,
+  { maxEntries = DEFAULT_CACHE_ENTRIES, now = () => performance.now() }: CacheOptions = {},
+): (key: K) => number | undefined {
+  const letThrough = new RecentlyUsed<K, { heldBack: number }>(maxEntries, intervalMs, now);
+  return (key) => {
+    // Read before get(), which drops an entry whose interval is over.
+    const previous = letThrough.peek(key);
+    const current = letThrough.get(key);
+    if (current) {
+      current.heldBack += 1;
+      return undefined;
+    }
+    letThrough.set(key, { heldBack: 0 });
+    return previous?.heldBack ?? 0;
+  };
+}

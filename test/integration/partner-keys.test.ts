@@ -72,6 +72,35 @@ describe('a registered key that cannot be used', () => {
       expect(written).not.toContain(material);
   });
 
+  it('is logged once per key in 10 minutes, however many messages it fails to check', async () => {
+    const issuer = 'Flooding-ISP';
+    const { privateJwk, publicJwk } = await es256KeyPair();
+    const second = await es256KeyPair();
+    await registerDirectly(issuer, [
+      { ...publicJwk, y: publicJwk.x },
+      { ...second.publicJwk, y: second.publicJwk.x },
+    ]);
+    // Without kid, so that each message tries both broken keys.
+    const { kid: _kid, ...noKid } = privateJwk;
+    const statuses: number[] = [];
+    const written = await captureLogs(async () => {
+      for (let i = 0; i < 5; i += 1) {
+        const jws = await signIspMessage(
+          'event',
+          { iss: issuer, refId: crypto.randomUUID(), event: 'waiting-for-doc' },
+          noKid,
+        );
+        statuses.push((await postJws(stack(), '/isp/v1/events', jws)).status);
+      }
+    });
+
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(warningsIn(written)).toStrictEqual([
+      expect.objectContaining({ issuer, keyIndex: 0, kid: publicJwk.kid, warningsHeldBack: 0 }),
+      expect.objectContaining({ issuer, keyIndex: 1, kid: second.publicJwk.kid, warningsHeldBack: 0 }),
+    ]);
+  });
+
   it('is logged but does not stop a good key registered beside it from verifying (a rotation)', async () => {
     const issuer = 'Rotating-ISP';
     const good = await es256KeyPair();

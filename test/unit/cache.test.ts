@@ -3,7 +3,7 @@
  * by the message's `iss`), so it holds a bounded number of entries, each for a bounded time.
  */
 import { describe, expect, it } from 'vitest';
-import { cached } from '../../lambdas/adapters/cache.js';
+import { cached, oncePerInterval } from '../../lambdas/adapters/cache.js';
 
 /** A loader that counts how often each key was loaded. */
 function countingLoader() {
@@ -78,5 +78,38 @@ describe('cached()', () => {
     fail = false;
 
     await expect(get('a')).resolves.toBe('a');
+  });
+});
+
+describe('oncePerInterval()', () => {
+  it('lets the first call for a key through, holds back the others within the interval, and counts them', () => {
+    let now = 1_000;
+    const due = oncePerInterval<string>(600_000, { now: () => now });
+
+    const first = due('key-1');
+    const heldBack = [due('key-1'), due('key-1'), due('key-1')];
+    const otherKey = due('key-2');
+    now += 600_000;
+    const atTheEdge = due('key-1');
+    now += 1;
+    const after = due('key-1');
+    const againHeldBack = due('key-1');
+
+    expect(first).toBe(0);
+    expect(heldBack).toEqual([undefined, undefined, undefined]);
+    expect(otherKey).toBe(0);
+    // At the edge the interval is not over yet: a fourth call held back.
+    expect(atTheEdge).toBeUndefined();
+    expect(after).toBe(4);
+    expect(againHeldBack).toBeUndefined();
+  });
+
+  it('keeps at most maxEntries keys: one pushed out is let through again', () => {
+    const due = oncePerInterval<string>(600_000, { maxEntries: 2, now: () => 0 });
+
+    expect([due('a'), due('b'), due('c')]).toEqual([0, 0, 0]);
+
+    expect(due('c')).toBeUndefined();
+    expect(due('a')).toBe(0);
   });
 });
