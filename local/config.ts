@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPrimeModulus } from '../lambdas/adapters/rsa-modulus.js';
+import { primeModulusIssues } from '../lambdas/core/partner-keys.js';
 import { type ServiceConfig, ServiceConfigSchema } from '../lambdas/core/service-config.js';
 
 export const DEFAULT_CONFIG_PATH = resolve(fileURLToPath(new URL('../config/local.json', import.meta.url)));
@@ -19,4 +21,14 @@ export function loadConfig(path = process.env.SRS_CONFIG ?? DEFAULT_CONFIG_PATH)
     throw new InvalidConfiguration(`Invalid configuration in ${path}:\n${details}`);
   }
   return parsed.data;
+}
+
+/**
+ * The registration checks the schema cannot make, being asynchronous (a partner's RSA modulus that is
+ * a prime: core/partner-keys.ts primeModulusIssues), run before the stack seeds the configuration.
+ */
+export async function checkPartnerKeys(config: ServiceConfig): Promise<void> {
+  const issues = await primeModulusIssues(config.isps, isPrimeModulus);
+  if (issues.length > 0)
+    throw new InvalidConfiguration(`Invalid configuration:\n${issues.map((i) => `  ${i}`).join('\n')}`);
 }

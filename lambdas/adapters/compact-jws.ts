@@ -12,14 +12,17 @@
  * and JWSSignatureVerificationFailed). test/unit/compact-jws-parity.test.ts holds both to jose on
  * a generated corpus of keys and messages.
  *
- * Two differences, both refusals: a header with `crit` never verifies here (jose honours
+ * Three differences, all refusals: a header with `crit` never verifies here (jose honours
  * `crit: ["b64"]`; verifyIspMessage refuses every `crit` with a 400 before it verifies, as it did
- * with jose); and an RSA key whose public exponent is below 3 or even cannot be used (jose and
+ * with jose); an RSA key whose public exponent is below 3 or even cannot be used (jose and
  * WebCrypto take e = 1, with which the padded digest is its own signature: anyone could sign as the
- * partner; e = 0 verifies nothing, an even e is no RSA key).
+ * partner; e = 0 verifies nothing, an even e is no RSA key); and neither can an RSA key whose
+ * modulus is a prime (jose and WebCrypto take it; its private exponent follows from the public key:
+ * rsa-modulus.ts).
  */
 import type { webcrypto } from 'node:crypto';
 import { isSafeRsaPublicExponent, RSA_MIN_BITS } from '../core/partner-key-algorithms.js';
+import { isPrimeModulus } from './rsa-modulus.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 export type JwsAlgorithm = 'ES256' | 'RS256';
@@ -217,6 +220,10 @@ export async function verifiedPayload(
   const signingInput = `${encodedHeader}.${encodedPayload}`;
   if (!signature || /[^\p{ASCII}]/u.test(signingInput)) return undefined;
   const key = usableKey(imported, alg, 'verify');
+  // The import took it, so an RSA key's n is base64url.
+  const modulus = alg === 'RS256' ? decodeBase64url(String((jwk as { n?: unknown }).n)) : undefined;
+  if (modulus && (await isPrimeModulus(modulus)))
+    throw new UnusableKeyError(`${alg} takes an RSA key whose modulus is not a prime`);
   try {
     const verified = await crypto.subtle.verify(
       ALGORITHMS[alg].signParams,

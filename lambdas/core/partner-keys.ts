@@ -5,7 +5,7 @@
  * instead of every message of that partner being refused with a 401 later.
  *
  * A key is a public JWK (RFC 7517/7518) for ES256 (EC on P-256) or RS256 (RSA of 2048 to 8192
- * bits). Messages (issues) name the member and never repeat a value: a registered "public" key may
+ * bits, its modulus no prime: `primeModulusIssues`, asynchronous, checked after the schema). Messages (issues) name the member and never repeat a value: a registered "public" key may
  * be a private one by mistake, and its private members must not reach an error or a log.
  */
 import { createPublicKey } from 'node:crypto';
@@ -121,6 +121,29 @@ export function partnerKeyIssues(key: Record<string, unknown>): KeyIssue[] {
 /** How an issue names its key: by kid when it has a readable one (the path gives its position). */
 const keyName = (key: Record<string, unknown>) =>
   typeof key.kid === 'string' && KEY_ID.test(key.kid) ? `Key ${key.kid}: ` : 'Key: ';
+
+/**
+ * The registration check the schema cannot make (it is synchronous): an RSA key whose modulus is a
+ * prime, whose private exponent anyone derives from the public key. `isPrime` decides (node:crypto's
+ * checkPrime, adapters/rsa-modulus.ts: the core does no such work itself). Run after the schema
+ * accepted the partners, before anything is written; one line per key, `isps.N.keys.M.n: …` as the
+ * schema's issues read.
+ */
+export async function primeModulusIssues(
+  isps: readonly { keys: readonly Record<string, unknown>[] }[],
+  isPrime: (modulus: Uint8Array) => Promise<boolean>,
+): Promise<string[]> {
+  const issues: string[] = [];
+  for (const [i, isp] of isps.entries())
+    for (const [j, key] of isp.keys.entries()) {
+      const n = key.kty === 'RSA' ? base64urlBytes(key.n) : undefined;
+      if (n && (await isPrime(n)))
+        issues.push(
+          `isps.${i}.keys.${j}.n: ${keyName(key)}n is a prime, not the product of two primes: anyone can derive the private key from it. Give the key's own modulus.`,
+        );
+    }
+  return issues;
+}
 
 /** One registered key: a public JWK for ES256 or RS256, members checked by `partnerKeyIssues`. */
 export const PartnerKeySchema = /* @__PURE__ */ z.define(() =>

@@ -5,6 +5,7 @@
  * usual 401, and the function logs a warning that names the key — never its material, the message
  * or its claims.
  */
+import { generatePrime } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +13,22 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signIspMessage } from '../../lambdas/adapters/isp-message.js';
 import { toIspConfig } from '../../lambdas/core/service-config.js';
-import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../../local/config.js';
 import { es256KeyPair } from '../../local/secrets.js';
+import { startLocalStack } from '../../local/stack.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { postJws, testIspKey } from '../support/isp.js';
 import { captureLogs, logLines } from '../support/logs.js';
-import { forgedForExponentOne } from '../support/rsa-forgery.js';
+import { forgedForExponentOne, forgedForPrimeModulus } from '../support/rsa-forgery.js';
 import { useStack } from '../support/stack.js';
 
 const stack = useStack({ rateLimits: false, logLevel: 'WARN' });
+
+/** A random prime of 2048 bits (its top bit set), big-endian. */
+const prime2048 = () =>
+  new Promise<Buffer>((resolve, reject) =>
+    generatePrime(2048, (err, prime) => (err ? reject(err) : resolve(Buffer.from(prime)))),
+  );
 
 /** The WARN lines among what the functions wrote, parsed. */
 const warningsIn = (written: string) =>
@@ -165,6 +173,47 @@ describe('a registered key that cannot be used', () => {
     expect(written).not.toContain(refId);
   });
 
+  it('refuses a message anyone can sign for an RSA "key" whose modulus is a prime, and logs the key', async () => {
+    const issuer = 'Prime-Modulus-ISP';
+    const prime = await prime2048();
+    await registerDirectly(issuer, [
+      { kty: 'RSA', n: prime.toString('base64url'), e: 'AQAB', kid: 'prime-n', alg: 'RS256' },
+    ]);
+    const refId = crypto.randomUUID();
+    const forged = forgedForPrimeModulus(
+      prime,
+      { typ: 'isp-event+jwt', kid: 'prime-n' },
+      {
+        iss: issuer,
+        iat: Math.floor(Date.now() / 1000),
+        jti: `jti-${refId}`,
+        refId,
+        event: 'waiting-for-doc',
+      },
+    );
+
+    let answer: Awaited<ReturnType<typeof postJws>> | undefined;
+    const written = await captureLogs(async () => {
+      answer = await postJws(stack(), '/isp/v1/events', forged);
+    });
+
+    // Without the check the signature verifies, and the message reaches the order lookup (404).
+    expect(answer?.status).toBe(401);
+    expect(answer?.body).toMatchObject({
+      detail: 'The message is not signed with a key registered for its issuer.',
+    });
+    expect(warningsIn(written)).toStrictEqual([
+      expect.objectContaining({
+        message: 'registered partner key cannot be used; messages it signs are refused',
+        issuer,
+        kid: 'prime-n',
+        alg: 'RS256',
+        errorName: 'TypeError',
+        reason: 'RS256 takes an RSA key whose modulus is not a prime',
+      }),
+    ]);
+  });
+
   it('logs nothing for a message merely signed with a key the partner does not have', async () => {
     const written = await captureLogs(async () => {
       const jws = await signIspMessage(
@@ -220,6 +269,32 @@ describe('registering keys (admin seed)', () => {
     expect(out.stderr).not.toContain(privateJwk.d);
     expect(await stack().repository.getIsp('New-ISP')).toBeUndefined();
     expect(await stack().repository.getIsp('Test-ISP')).toStrictEqual(before);
+  });
+
+  it('refuses an RSA key whose modulus is a prime, naming it, and writes nothing; the stack does not start with it', async () => {
+    const prime = await prime2048();
+    const { publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const usable = { ...(await exportJWK(publicKey)), kid: 'rsa-good' };
+    const primeKey = { kty: 'RSA', n: prime.toString('base64url'), e: 'AQAB', kid: 'rsa-prime' };
+    const before = await stack().repository.getIsp('Test-ISP');
+    const expected =
+      "isps.7.keys.1.n: Key rsa-prime: n is a prime, not the product of two primes: anyone can derive the private key from it. Give the key's own modulus.";
+
+    const out = await runAdmin(['seed', configFile([usable, primeKey])], tableEnv(stack()));
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(expected);
+    expect(out.stderr).not.toContain('isps.7.keys.0');
+    expect(await stack().repository.getIsp('New-ISP')).toBeUndefined();
+    expect(await stack().repository.getIsp('Test-ISP')).toStrictEqual(before);
+
+    const config = loadConfig(configFile([usable, primeKey]));
+    await expect(startLocalStack({ config })).rejects.toThrow(
+      expect.objectContaining({
+        name: 'InvalidConfiguration',
+        message: `Invalid configuration:\n  ${expected}`,
+      }),
+    );
   });
 
   it('seeds the same file once the keys are public keys it can use', async () => {

@@ -2,6 +2,7 @@
  * A partner message anyone can sign for a registered RSA key whose public exponent is 1: the
  * signature s verifies when s^e mod n is the PKCS #1 v1.5 encoding of the digest, and with e = 1
  * that encoding is its own signature. No private key is needed — which is why such a key is refused.
+ * The same for a "key" whose modulus is a prime (forgedForPrimeModulus).
  */
 import { createHash } from 'node:crypto';
 
@@ -27,4 +28,45 @@ export function forgedForExponentOne(
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const input = `${encode({ alg: 'RS256', ...header })}.${encode(claims)}`;
   return `${input}.${pkcs1Sha256Encoded(input, 256).toString('base64url')}`;
+}
+
+const toBigInt = (bytes: Uint8Array) => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
+const toBytes = (value: bigint, length: number) =>
+  Buffer.from(value.toString(16).padStart(length * 2, '0'), 'hex');
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = base % modulus;
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+  }
+  return result;
+}
+/** x with a·x ≡ 1 (mod m), for a and m coprime (extended Euclid). */
+function modInverse(a: bigint, m: bigint): bigint {
+  let [oldR, r, oldS, s] = [a % m, m, 1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  return ((oldS % m) + m) % m;
+}
+
+/**
+ * A compact RS256 JWS of `header` and `claims` signed for a registered "RSA key" whose modulus is
+ * the prime `modulus` (big-endian bytes) and exponent AQAB: φ(p) = p − 1 is public, so the private
+ * exponent is 65537⁻¹ mod (p − 1) — anyone holding the public key signs with it.
+ */
+export function forgedForPrimeModulus(
+  modulus: Uint8Array,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+): string {
+  const p = toBigInt(modulus);
+  const d = modInverse(65537n, p - 1n);
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode({ alg: 'RS256', ...header })}.${encode(claims)}`;
+  const signature = modPow(toBigInt(pkcs1Sha256Encoded(input, modulus.length)), d, p);
+  return `${input}.${toBytes(signature, modulus.length).toString('base64url')}`;
 }

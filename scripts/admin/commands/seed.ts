@@ -1,7 +1,9 @@
 /** `seed <config.json>`: writes the catalogue, the SP setups and their claimed identities. */
 import { readFileSync } from 'node:fs';
+import { isPrimeModulus } from '../../../lambdas/adapters/rsa-modulus.js';
 import { ConditionFailed } from '../../../lambdas/core/errors.js';
 import { allowsLoopbackHttp, LOOPBACK_HTTP_REFUSED_IN_PRODUCTION } from '../../../lambdas/core/loopback.js';
+import { primeModulusIssues } from '../../../lambdas/core/partner-keys.js';
 import { loopbackHttpPartnerUrls, ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
 import { type SeedOutcome, seedConfig } from '../../../lambdas/usecases/seed-config.js';
 import { type AdminCommand, OperatorError } from '../cli.js';
@@ -40,6 +42,9 @@ export const seedCommand: AdminCommand = {
       const issues = loopbackUrls.map((path) => `${path}: ${LOOPBACK_HTTP_REFUSED_IN_PRODUCTION}`).join('; ');
       throw new OperatorError(`Invalid configuration in ${file} for stage ${stage}: ${issues}`);
     }
+    const keyIssues = await primeModulusIssues(parsed.data.isps, isPrimeModulus);
+    if (keyIssues.length > 0)
+      throw new OperatorError(`Invalid configuration in ${file}: ${keyIssues.join('; ')}`);
     const connection = await connect();
     try {
       let outcome: SeedOutcome;
