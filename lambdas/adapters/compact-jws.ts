@@ -17,11 +17,16 @@
  * with jose); an RSA key whose public exponent is below 3 or even cannot be used (jose and
  * WebCrypto take e = 1, with which the padded digest is its own signature: anyone could sign as the
  * partner; e = 0 verifies nothing, an even e is no RSA key); and neither can an RSA key whose
- * modulus is a prime (jose and WebCrypto take it; its private exponent follows from the public key:
- * rsa-modulus.ts).
+ * modulus is a prime or has a small prime factor (jose and WebCrypto take it; its private exponent
+ * may follow from the public key: rsa-modulus.ts, partner-key-algorithms.ts).
  */
 import type { webcrypto } from 'node:crypto';
-import { isSafeRsaPublicExponent, RSA_MIN_BITS } from '../core/partner-key-algorithms.js';
+import {
+  hasSmallPrimeFactor,
+  isSafeRsaPublicExponent,
+  RSA_MIN_BITS,
+  SMALL_FACTOR_BOUND,
+} from '../core/partner-key-algorithms.js';
 import { isPrimeModulus } from './rsa-modulus.js';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -222,6 +227,10 @@ export async function verifiedPayload(
   const key = usableKey(imported, alg, 'verify');
   // The import took it, so an RSA key's n is base64url.
   const modulus = alg === 'RS256' ? decodeBase64url(String((jwk as { n?: unknown }).n)) : undefined;
+  if (modulus && hasSmallPrimeFactor(modulus))
+    throw new UnusableKeyError(
+      `${alg} takes an RSA key whose modulus has no prime factor below ${SMALL_FACTOR_BOUND}`,
+    );
   if (modulus && (await isPrimeModulus(modulus)))
     throw new UnusableKeyError(`${alg} takes an RSA key whose modulus is not a prime`);
   try {

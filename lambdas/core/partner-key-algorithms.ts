@@ -25,3 +25,29 @@ export const ALG_OF_KTY: Readonly<Record<string, 'ES256' | 'RS256' | undefined>>
   EC: 'ES256',
   RSA: 'RS256',
 };
+
+/** The bound below which an RSA modulus may have no prime factor. */
+export const SMALL_FACTOR_BOUND = 1000;
+let smallPrimes: bigint[] | undefined;
+/** The primes below `bound` (Eratosthenes). */
+function sieve(bound: number): bigint[] {
+  const composite = new Uint8Array(bound);
+  const primes: bigint[] = [];
+  for (let k = 2; k < bound; k += 1) {
+    if (composite[k]) continue;
+    primes.push(BigInt(k));
+    for (let multiple = k * k; multiple < bound; multiple += k) composite[multiple] = 1;
+  }
+  return primes;
+}
+/**
+ * Whether an RSA modulus (big-endian bytes) has a prime factor below SMALL_FACTOR_BOUND — an even
+ * one included. A real modulus is the product of two primes of half its size; one with a small
+ * factor beside a large prime gives anyone φ(n), and so the private exponent. (168 remainders: a
+ * few microseconds; the primes are sieved by the first call.)
+ */
+export function hasSmallPrimeFactor(bytes: Uint8Array): boolean {
+  smallPrimes ??= sieve(SMALL_FACTOR_BOUND);
+  const n = bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
+  return smallPrimes.some((p) => n % p === 0n && n !== p);
+}

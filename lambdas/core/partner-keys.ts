@@ -9,7 +9,13 @@
  * be a private one by mistake, and its private members must not reach an error or a log.
  */
 import { createPublicKey } from 'node:crypto';
-import { ALG_OF_KTY, isSafeRsaPublicExponent, RSA_MIN_BITS } from './partner-key-algorithms.js';
+import {
+  ALG_OF_KTY,
+  hasSmallPrimeFactor,
+  isSafeRsaPublicExponent,
+  RSA_MIN_BITS,
+  SMALL_FACTOR_BOUND,
+} from './partner-key-algorithms.js';
 import * as z from './zod.js';
 
 /** How many keys a partner may have registered at once (a rotation needs two). */
@@ -57,6 +63,11 @@ function rsaIssues(key: Record<string, unknown>): KeyIssue[] {
     issues.push({
       member: 'n',
       message: `The RSA modulus has ${bitLength(n)} bits; RS256 keys here have ${RSA_MIN_BITS} to ${RSA_MAX_BITS}.`,
+    });
+  else if (hasSmallPrimeFactor(n))
+    issues.push({
+      member: 'n',
+      message: `n has a prime factor below ${SMALL_FACTOR_BOUND}, so it is no product of two large primes: give the key's own modulus.`,
     });
   const e = base64urlBytes(key.e);
   if (e?.length === 1 && e[0] === 1)

@@ -19,16 +19,17 @@ import { startLocalStack } from '../../local/stack.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { postJws, testIspKey } from '../support/isp.js';
 import { captureLogs, logLines } from '../support/logs.js';
-import { forgedForExponentOne, forgedForPrimeModulus } from '../support/rsa-forgery.js';
+import { forgedForExponentOne, forgedForKnownFactors } from '../support/rsa-forgery.js';
 import { useStack } from '../support/stack.js';
 
 const stack = useStack({ rateLimits: false, logLevel: 'WARN' });
 
-/** A random prime of 2048 bits (its top bit set), big-endian. */
-const prime2048 = () =>
+/** A random prime of `bits` bits (its top bit set), big-endian. */
+const primeOf = (bits: number) =>
   new Promise<Buffer>((resolve, reject) =>
-    generatePrime(2048, (err, prime) => (err ? reject(err) : resolve(Buffer.from(prime)))),
+    generatePrime(bits, (err, prime) => (err ? reject(err) : resolve(Buffer.from(prime)))),
   );
+const prime2048 = () => primeOf(2048);
 
 /** The WARN lines among what the functions wrote, parsed. */
 const warningsIn = (written: string) =>
@@ -173,46 +174,55 @@ describe('a registered key that cannot be used', () => {
     expect(written).not.toContain(refId);
   });
 
-  it('refuses a message anyone can sign for an RSA "key" whose modulus is a prime, and logs the key', async () => {
-    const issuer = 'Prime-Modulus-ISP';
-    const prime = await prime2048();
-    await registerDirectly(issuer, [
-      { kty: 'RSA', n: prime.toString('base64url'), e: 'AQAB', kid: 'prime-n', alg: 'RS256' },
-    ]);
-    const refId = crypto.randomUUID();
-    const forged = forgedForPrimeModulus(
-      prime,
-      { typ: 'isp-event+jwt', kid: 'prime-n' },
-      {
-        iss: issuer,
-        iat: Math.floor(Date.now() / 1000),
-        jti: `jti-${refId}`,
-        refId,
-        event: 'waiting-for-doc',
-      },
-    );
+  it.each([
+    ['is a prime', () => [prime2048()], 'RS256 takes an RSA key whose modulus is not a prime'],
+    [
+      'is 3 times a prime',
+      () => [Promise.resolve(Buffer.from([3])), primeOf(2047)],
+      'RS256 takes an RSA key whose modulus has no prime factor below 1000',
+    ],
+  ])(
+    'refuses a message anyone can sign for an RSA "key" whose modulus %s, and logs the key',
+    async (_case, primes, reason) => {
+      const issuer = `Weak-Modulus-ISP-${crypto.randomUUID()}`;
+      const refId = crypto.randomUUID();
+      const { modulus, jws } = forgedForKnownFactors(
+        await Promise.all(primes()),
+        { typ: 'isp-event+jwt', kid: 'weak-n' },
+        {
+          iss: issuer,
+          iat: Math.floor(Date.now() / 1000),
+          jti: `jti-${refId}`,
+          refId,
+          event: 'waiting-for-doc',
+        },
+      );
+      await registerDirectly(issuer, [
+        { kty: 'RSA', n: modulus.toString('base64url'), e: 'AQAB', kid: 'weak-n', alg: 'RS256' },
+      ]);
 
-    let answer: Awaited<ReturnType<typeof postJws>> | undefined;
-    const written = await captureLogs(async () => {
-      answer = await postJws(stack(), '/isp/v1/events', forged);
-    });
+      let answer: Awaited<ReturnType<typeof postJws>> | undefined;
+      const written = await captureLogs(async () => {
+        answer = await postJws(stack(), '/isp/v1/events', jws);
+      });
 
-    // Without the check the signature verifies, and the message reaches the order lookup (404).
-    expect(answer?.status).toBe(401);
-    expect(answer?.body).toMatchObject({
-      detail: 'The message is not signed with a key registered for its issuer.',
-    });
-    expect(warningsIn(written)).toStrictEqual([
-      expect.objectContaining({
-        message: 'registered partner key cannot be used; messages it signs are refused',
-        issuer,
-        kid: 'prime-n',
-        alg: 'RS256',
-        errorName: 'TypeError',
-        reason: 'RS256 takes an RSA key whose modulus is not a prime',
-      }),
-    ]);
-  });
+      // Without the check the signature verifies, and the message reaches the order lookup (404).
+      expect(answer?.status).toBe(401);
+      expect(answer?.body).toMatchObject({
+        detail: 'The message is not signed with a key registered for its issuer.',
+      });
+      expect(warningsIn(written)).toStrictEqual([
+        expect.objectContaining({
+          message: 'registered partner key cannot be used; messages it signs are refused',
+          issuer,
+          kid: 'weak-n',
+          alg: 'RS256',
+          errorName: 'TypeError',
+          reason,
+        }),
+      ]);
+    },
+  );
 
   it('logs nothing for a message merely signed with a key the partner does not have', async () => {
     const written = await captureLogs(async () => {

@@ -2,7 +2,7 @@
  * A partner message anyone can sign for a registered RSA key whose public exponent is 1: the
  * signature s verifies when s^e mod n is the PKCS #1 v1.5 encoding of the digest, and with e = 1
  * that encoding is its own signature. No private key is needed — which is why such a key is refused.
- * The same for a "key" whose modulus is a prime (forgedForPrimeModulus).
+ * The same for a "key" whose modulus has factors anyone knows (forgedForKnownFactors).
  */
 import { createHash } from 'node:crypto';
 
@@ -54,19 +54,23 @@ function modInverse(a: bigint, m: bigint): bigint {
 }
 
 /**
- * A compact RS256 JWS of `header` and `claims` signed for a registered "RSA key" whose modulus is
- * the prime `modulus` (big-endian bytes) and exponent AQAB: φ(p) = p − 1 is public, so the private
- * exponent is 65537⁻¹ mod (p − 1) — anyone holding the public key signs with it.
+ * A compact RS256 JWS of `header` and `claims` signed for a registered "RSA key" of exponent AQAB
+ * whose modulus is the product of `primes` (distinct, big-endian bytes), all known to the forger —
+ * a modulus that is a prime, or one with a small factor beside one large prime: φ(n) = Π(p − 1)
+ * follows, and so does the private exponent 65537⁻¹ mod φ(n). Answers the modulus and the JWS.
  */
-export function forgedForPrimeModulus(
-  modulus: Uint8Array,
+export function forgedForKnownFactors(
+  primes: readonly Uint8Array[],
   header: Record<string, unknown>,
   claims: Record<string, unknown>,
-): string {
-  const p = toBigInt(modulus);
-  const d = modInverse(65537n, p - 1n);
+): { modulus: Buffer; jws: string } {
+  const factors = primes.map(toBigInt);
+  const n = factors.reduce((product, p) => product * p, 1n);
+  const phi = factors.reduce((product, p) => product * (p - 1n), 1n);
+  const length = Math.ceil(n.toString(16).length / 2);
+  const d = modInverse(65537n, phi);
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const input = `${encode({ alg: 'RS256', ...header })}.${encode(claims)}`;
-  const signature = modPow(toBigInt(pkcs1Sha256Encoded(input, modulus.length)), d, p);
-  return `${input}.${toBytes(signature, modulus.length).toString('base64url')}`;
+  const signature = modPow(toBigInt(pkcs1Sha256Encoded(input, length)), d, n);
+  return { modulus: toBytes(n, length), jws: `${input}.${toBytes(signature, length).toString('base64url')}` };
 }

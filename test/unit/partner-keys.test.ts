@@ -26,6 +26,13 @@ const rsaPublic: Record<string, unknown> = {
   use: 'sig',
 };
 
+const toBase64url = (n: bigint) => {
+  const hex = n.toString(16);
+  return Buffer.from(hex.padStart(hex.length + (hex.length % 2), '0'), 'hex').toString('base64url');
+};
+const plusOne = (n: unknown) =>
+  toBase64url(BigInt(`0x${Buffer.from(String(n), 'base64url').toString('hex')}`) + 1n);
+
 /** The issues of registering `keys`, as "path: message" lines. */
 function issuesOf(keys: unknown[]): string[] {
   const result = PartnerKeysSchema.safeParse(keys);
@@ -100,6 +107,20 @@ describe('registered partner keys', () => {
       'an RSA key without n',
       { ...rsaPublic, n: undefined },
       ['0.n: Key partner-rsa: n must be the modulus in base64url, without leading zero bytes.'],
+    ],
+    [
+      'an RSA key whose modulus is even (n + 1 of a real one)',
+      { ...rsaPublic, n: plusOne(rsaPublic.n) },
+      [
+        "0.n: Key partner-rsa: n has a prime factor below 1000, so it is no product of two large primes: give the key's own modulus.",
+      ],
+    ],
+    [
+      'an RSA key whose modulus is 997 times a 2040-bit number',
+      { ...rsaPublic, n: toBase64url(997n * (2n ** 2039n + 1n)) },
+      [
+        "0.n: Key partner-rsa: n has a prime factor below 1000, so it is no product of two large primes: give the key's own modulus.",
+      ],
     ],
     [
       'an RSA key without e',
