@@ -8,7 +8,7 @@
 import { JURISDICTIONS, METHOD_NAME } from './domain.js';
 import { safeText } from './fields.js';
 import { IAT_WINDOW_SECONDS, isPartnerPastDateTime, isPastForPartner } from './partner-clock.js';
-import { e164, pastDate } from './person-fields.js';
+import { e164, pastDate, personNameRule } from './person-fields.js';
 import { isBornBy, isPastDate } from './person-patterns.js';
 import * as z from './zod.js';
 
@@ -79,8 +79,9 @@ const verifiedClaims = /* @__PURE__ */ z.onFirstUse(() => {
         .check(z.minLength(1), z.maxLength(5)),
     }),
     claims: z.object({
-      given_name: safeText(100),
-      family_name: safeText(100),
+      // The names the person is registered (and certified) under: held to the start call's rule.
+      given_name: personNameRule(),
+      family_name: personNameRule(),
       birthdate: pastDate,
       place_of_birth: z.optional(
         z.object({ country: z.optional(countryCode), locality: z.optional(safeText(100)) }),

@@ -12,7 +12,7 @@
  */
 import { JURISDICTIONS, METHOD_NAME } from './domain.js';
 import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './evidence.js';
-import { isSafeText } from './field-guards.js';
+import { isPersonName, isSafeText } from './field-guards.js';
 import { isNonArrayObject, isOneOf } from './guards.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
 import { ISO_DATETIME_OFFSET, isPartnerPastDateTime } from './partner-clock.js';
@@ -109,8 +109,7 @@ function verifiedClaims(v: unknown): VerifiedClaims | undefined {
   const documents = Array.from(evidence, documentEvidence);
   if (documents.some((d) => d === undefined)) return undefined;
   const { given_name, family_name, birthdate, nationalities } = v.claims;
-  if (!isSafeText(given_name, 100) || !isSafeText(family_name, 100) || !isPastDate(birthdate))
-    return undefined;
+  if (!isPersonName(given_name) || !isPersonName(family_name) || !isPastDate(birthdate)) return undefined;
   const place = optional(v.claims, 'place_of_birth', placeOfBirth);
   if (!place || !isList(nationalities, 5) || !everyItem(nationalities, (n) => matches(COUNTRY, n)))
     return undefined;

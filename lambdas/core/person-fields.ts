@@ -12,16 +12,20 @@ import * as z from './zod.js';
 /** A person's name (person-patterns.ts), built when a module with a name rule loads. */
 export const PERSON_NAME = /* @__PURE__ */ personNamePattern();
 
-// Not trimmed: a name with leading or trailing white space or control characters is refused, not repaired.
-export const personName = /* @__PURE__ */ z.define(() =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(PERSON_NAME_MAX),
-      z.regex(PERSON_NAME, { error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.' }),
-    ),
-);
+/**
+ * A person's name, built by each call: `personName` is it built when its module loads; a schema that
+ * only some calls need (a partner's evidence) builds its own on first use, the pattern with it.
+ * Not trimmed: a name with leading or trailing white space or control characters is refused, not repaired.
+ */
+export const personNameRule = () =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(PERSON_NAME_MAX),
+    z.regex(personNamePattern(), {
+      error: 'Must contain letters, spaces, apostrophes, hyphens or dots only.',
+    }),
+  );
+export const personName = /* @__PURE__ */ z.define(personNameRule);
 
 export const e164 = /* @__PURE__ */ z.define(() =>
   z
