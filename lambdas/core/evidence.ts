@@ -61,13 +61,13 @@ const verifiedClaims = /* @__PURE__ */ z.onFirstUse(() => {
   const countryCode = country();
   return z.object({
     verification: z.object({
-      trust_framework: z.string().check(z.minLength(1), z.maxLength(100)),
+      trust_framework: safeText(100),
       time: partnerPastDateTime(),
       evidence: z
         .array(
           z.object({
             type: z.literal('document'),
-            method: z.optional(z.string().check(z.maxLength(50))),
+            method: z.optional(safeText(50)),
             document_details: z.object({
               type: z.enum(['idcard', 'passport', 'residence_permit', 'driving_permit']),
               document_number: safeText(50),

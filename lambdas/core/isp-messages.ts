@@ -18,7 +18,6 @@ import type { LifecycleEvent, OpenedOrder } from './order.js';
 import { ISO_DATETIME_OFFSET, isPartnerPastDateTime } from './partner-clock.js';
 import { E164, ISO_DATE, isBornBy, isPastDate } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
-import { fitsLength } from './text-length.js';
 
 export type { IspEventClaims, IspEvidenceClaims };
 export { ISO_DATETIME_OFFSET };
@@ -74,7 +73,7 @@ type DocumentEvidence = VerifiedClaims['verification']['evidence'][number];
 
 function documentEvidence(v: unknown): DocumentEvidence | undefined {
   if (!isNonArrayObject(v) || v.type !== 'document') return undefined;
-  const method = optional(v, 'method', (m) => (typeof m === 'string' && fitsLength(m, 50) ? m : undefined));
+  const method = optional(v, 'method', (m) => (isSafeText(m, 50) ? m : undefined));
   const details = v.document_details;
   if (!method || !isNonArrayObject(details)) return undefined;
   const { type, document_number, issuer, date_of_expiry } = details;
@@ -103,8 +102,7 @@ function verifiedClaims(v: unknown): VerifiedClaims | undefined {
   if (!isNonArrayObject(v) || !isNonArrayObject(v.verification) || !isNonArrayObject(v.claims))
     return undefined;
   const { trust_framework, time, evidence } = v.verification;
-  if (typeof trust_framework !== 'string' || trust_framework.length < 1 || !fitsLength(trust_framework, 100))
-    return undefined;
+  if (!isSafeText(trust_framework, 100)) return undefined;
   if (!isPartnerPastDateTime(time) || !isList(evidence, 5)) return undefined;
   const documents = Array.from(evidence, documentEvidence);
   if (documents.some((d) => d === undefined)) return undefined;

@@ -410,6 +410,42 @@ describe('ISP callback security', () => {
       );
     });
 
+    // Found by probing: the trust framework and the document's method were any strings, so a bidi
+    // override or a NUL reached the stored evidence and the AML answer the SP reads.
+    it('refuses control and format characters in the trust framework and the document method, each named', () =>
+      expectFieldErrors(
+        'evidence',
+        (refId) => {
+          const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
+          const { verification, claims } = evidence.verified_claims;
+          const [document] = verification.evidence;
+          return {
+            refId,
+            evidence: {
+              ...evidence,
+              verified_claims: {
+                verification: {
+                  ...verification,
+                  trust_framework: 'ch_\u202ezertes',
+                  evidence: [{ ...document, method: 'pipp\u0000' }],
+                },
+                claims,
+              },
+            },
+          };
+        },
+        [
+          [
+            'evidence.verified_claims.verification.trust_framework',
+            'Must not contain control or format characters.',
+          ],
+          [
+            'evidence.verified_claims.verification.evidence.0.method',
+            'Must not contain control or format characters.',
+          ],
+        ],
+      ));
+
     it('refuses an event with invalid fields, each named', () =>
       expectFieldErrors('event', () => ({ refId: 'not-a-uuid', event: 'started', reason: 'bad\u0007' }), [
         ['refId', 'Invalid UUID'],
