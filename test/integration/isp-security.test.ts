@@ -29,6 +29,33 @@ interface OrderState {
 type MessageAnswer = { outcome?: string; status?: string | number; type?: string; detail?: string };
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The identity document of the Test-ISP's evidence. */
+const testIspDocument = () =>
+  evidenceFor({ mobile: MOBILE, method: 'test' }).verified_claims.verification.evidence[0];
+
+/** The Test-ISP's evidence for order `refId`, with the given members of it changed. */
+const evidenceChanged =
+  (change: {
+    identified_at?: string;
+    verification?: Record<string, unknown>;
+    claims?: Record<string, unknown>;
+  }) =>
+  (refId: string) => {
+    const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
+    const { verification, claims } = evidence.verified_claims;
+    return {
+      refId,
+      evidence: {
+        ...evidence,
+        ...(change.identified_at === undefined ? {} : { identified_at: change.identified_at }),
+        verified_claims: {
+          verification: { ...verification, ...change.verification },
+          claims: { ...claims, ...change.claims },
+        },
+      },
+    };
+  };
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('ISP callback security', () => {
@@ -415,25 +442,12 @@ describe('ISP callback security', () => {
     it('refuses control and format characters in the trust framework and the document method, each named', () =>
       expectFieldErrors(
         'evidence',
-        (refId) => {
-          const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
-          const { verification, claims } = evidence.verified_claims;
-          const [document] = verification.evidence;
-          return {
-            refId,
-            evidence: {
-              ...evidence,
-              verified_claims: {
-                verification: {
-                  ...verification,
-                  trust_framework: 'ch_\u202ezertes',
-                  evidence: [{ ...document, method: 'pipp\u0000' }],
-                },
-                claims,
-              },
-            },
-          };
-        },
+        evidenceChanged({
+          verification: {
+            trust_framework: 'ch_\u202ezertes',
+            evidence: [{ ...testIspDocument(), method: 'pipp\u0000' }],
+          },
+        }),
         [
           [
             'evidence.verified_claims.verification.trust_framework',
@@ -549,18 +563,8 @@ describe('ISP callback security', () => {
     // registered with it, as was an identification time ten days ahead; the start call refuses such a dob.
     it('refuses evidence with a birth date in the future or before 1900, or identified more than 5 minutes ahead', async () => {
       const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-      const withDates = (birthdate: string, identifiedAt: string) => (refId: string) => {
-        const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
-        const { verification, claims } = evidence.verified_claims;
-        return {
-          refId,
-          evidence: {
-            ...evidence,
-            identified_at: identifiedAt,
-            verified_claims: { verification, claims: { ...claims, birthdate } },
-          },
-        };
-      };
+      const withDates = (birthdate: string, identifiedAt: string) =>
+        evidenceChanged({ identified_at: identifiedAt, claims: { birthdate } });
       const aheadOfUs = 'Must not lie in the future (more than 300 seconds ahead of our clock).';
       await expectFieldErrors('evidence', withDates('2999-01-01', inDays(10)), [
         ['evidence.identified_at', aheadOfUs],
@@ -573,18 +577,8 @@ describe('ISP callback security', () => {
     });
 
     it('refuses evidence verified more than 5 minutes ahead, or of a person born after the day of the identification', async () => {
-      const evidenceWith = (time: string, birthdate: string, identifiedAt: string) => (refId: string) => {
-        const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
-        const { verification, claims } = evidence.verified_claims;
-        return {
-          refId,
-          evidence: {
-            ...evidence,
-            identified_at: identifiedAt,
-            verified_claims: { verification: { ...verification, time }, claims: { ...claims, birthdate } },
-          },
-        };
-      };
+      const evidenceWith = (time: string, birthdate: string, identifiedAt: string) =>
+        evidenceChanged({ identified_at: identifiedAt, verification: { time }, claims: { birthdate } });
       await expectFieldErrors(
         'evidence',
         evidenceWith('2999-01-01T00:00:00Z', '1978-02-28', '2026-01-10T09:00:00Z'),
@@ -610,20 +604,8 @@ describe('ISP callback security', () => {
     // Found by probing: the evidence's names were free text, so a blank given name, digits or markup
     // were registered as the person's name (the certificate's), which the start call never takes.
     it('refuses evidence whose names are no person names, as the start call does, each named', async () => {
-      const named = (givenName: string, familyName: string) => (refId: string) => {
-        const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
-        const { verification, claims } = evidence.verified_claims;
-        return {
-          refId,
-          evidence: {
-            ...evidence,
-            verified_claims: {
-              verification,
-              claims: { ...claims, given_name: givenName, family_name: familyName },
-            },
-          },
-        };
-      };
+      const named = (givenName: string, familyName: string) =>
+        evidenceChanged({ claims: { given_name: givenName, family_name: familyName } });
       const notAName = 'Must contain letters, spaces, apostrophes, hyphens or dots only.';
       const GIVEN = 'evidence.verified_claims.claims.given_name';
       const FAMILY = 'evidence.verified_claims.claims.family_name';
@@ -649,18 +631,10 @@ describe('ISP callback security', () => {
         ['Ζωή', 'Παπαδοπούλου'],
       ]) {
         const refId = await startOrder();
-        const evidence = evidenceFor({ mobile: MOBILE, method: 'test' });
-        const { verification, claims } = evidence.verified_claims;
-        const res = await postContent('evidence', {
-          refId,
-          evidence: {
-            ...evidence,
-            verified_claims: {
-              verification,
-              claims: { ...claims, given_name: givenName, family_name: familyName },
-            },
-          },
-        });
+        const res = await postContent(
+          'evidence',
+          evidenceChanged({ claims: { given_name: givenName, family_name: familyName } })(refId),
+        );
         expect(res.status).toBe(200);
         expect((await stack().repository.getEvidence(refId))?.claims.verified_claims.claims).toMatchObject({
           given_name: givenName,

@@ -133,62 +133,44 @@ describe('a registered key that cannot be used', () => {
     expect(written).not.toContain(`"kid":"${good.publicJwk.kid}"`);
   });
 
-  it('refuses a message anyone can sign for an RSA key with public exponent 1, and logs the key', async () => {
-    const issuer = 'Exponent-One-ISP';
-    const { publicKey } = await generateKeyPair('RS256', { extractable: true });
-    await registerDirectly(issuer, [
-      { ...(await exportJWK(publicKey)), e: 'AQ', kid: 'e-one', alg: 'RS256' },
-    ]);
-    const refId = crypto.randomUUID();
-    // No private key: with e = 1 the padded digest of the message is its own signature.
-    const forged = forgedForExponentOne(
-      { typ: 'isp-event+jwt', kid: 'e-one' },
-      {
-        iss: issuer,
-        iat: Math.floor(Date.now() / 1000),
-        jti: `jti-${refId}`,
-        refId,
-        event: 'waiting-for-doc',
-      },
-    );
-
-    let answer: Awaited<ReturnType<typeof postJws>> | undefined;
-    const written = await captureLogs(async () => {
-      answer = await postJws(stack(), '/isp/v1/events', forged);
-    });
-
-    expect(answer?.status).toBe(401);
-    expect(answer?.body).toMatchObject({
-      detail: 'The message is not signed with a key registered for its issuer.',
-    });
-    expect(warningsIn(written)).toStrictEqual([
-      expect.objectContaining({
-        message: 'registered partner key cannot be used; messages it signs are refused',
-        issuer,
-        kid: 'e-one',
-        alg: 'RS256',
-        errorName: 'TypeError',
-        reason: 'RS256 takes an RSA key whose public exponent is odd and at least 3',
-      }),
-    ]);
-    expect(written).not.toContain(refId);
-  });
-
-  it.each([
-    ['is a prime', () => [prime2048()], 'RS256 takes an RSA key whose modulus is not a prime'],
+  /** A registered RSA "key" with its `e`, and a message anyone signs for it without a private key. */
+  type Forgery = (
+    header: Record<string, unknown>,
+    claims: Record<string, unknown>,
+  ) => Promise<{ n: string; e: string; jws: string }>;
+  const byKnownFactors =
+    (primes: () => Promise<Buffer>[]): Forgery =>
+    async (header, claims) => {
+      const { modulus, jws } = forgedForKnownFactors(await Promise.all(primes()), header, claims);
+      return { n: modulus.toString('base64url'), e: 'AQAB', jws };
+    };
+  it.each<[string, Forgery, string]>([
     [
-      'is 3 times a prime',
-      () => [Promise.resolve(Buffer.from([3])), primeOf(2047)],
+      'public exponent is 1',
+      async (header, claims) => {
+        const { publicKey } = await generateKeyPair('RS256', { extractable: true });
+        const { n } = await exportJWK(publicKey);
+        return { n: n as string, e: 'AQ', jws: forgedForExponentOne(header, claims) };
+      },
+      'RS256 takes an RSA key whose public exponent is odd and at least 3',
+    ],
+    [
+      'modulus is a prime',
+      byKnownFactors(() => [prime2048()]),
+      'RS256 takes an RSA key whose modulus is not a prime',
+    ],
+    [
+      'modulus is 3 times a prime',
+      byKnownFactors(() => [Promise.resolve(Buffer.from([3])), primeOf(2047)]),
       'RS256 takes an RSA key whose modulus has no prime factor below 1000',
     ],
   ])(
-    'refuses a message anyone can sign for an RSA "key" whose modulus %s, and logs the key',
-    async (_case, primes, reason) => {
-      const issuer = `Weak-Modulus-ISP-${crypto.randomUUID()}`;
+    'refuses a message anyone can sign for an RSA "key" whose %s, and logs the key',
+    async (_case, forge, reason) => {
+      const issuer = `Weak-Key-ISP-${crypto.randomUUID()}`;
       const refId = crypto.randomUUID();
-      const { modulus, jws } = forgedForKnownFactors(
-        await Promise.all(primes()),
-        { typ: 'isp-event+jwt', kid: 'weak-n' },
+      const { n, e, jws } = await forge(
+        { typ: 'isp-event+jwt', kid: 'weak' },
         {
           iss: issuer,
           iat: Math.floor(Date.now() / 1000),
@@ -197,9 +179,7 @@ describe('a registered key that cannot be used', () => {
           event: 'waiting-for-doc',
         },
       );
-      await registerDirectly(issuer, [
-        { kty: 'RSA', n: modulus.toString('base64url'), e: 'AQAB', kid: 'weak-n', alg: 'RS256' },
-      ]);
+      await registerDirectly(issuer, [{ kty: 'RSA', n, e, kid: 'weak', alg: 'RS256' }]);
 
       let answer: Awaited<ReturnType<typeof postJws>> | undefined;
       const written = await captureLogs(async () => {
@@ -215,12 +195,13 @@ describe('a registered key that cannot be used', () => {
         expect.objectContaining({
           message: 'registered partner key cannot be used; messages it signs are refused',
           issuer,
-          kid: 'weak-n',
+          kid: 'weak',
           alg: 'RS256',
           errorName: 'TypeError',
           reason,
         }),
       ]);
+      expect(written).not.toContain(refId);
     },
   );
 
