@@ -721,11 +721,15 @@ describe('partner messages', () => {
     expect([...adapterCode, 'lambdas/core/isp-http.ts'].filter((f) => modules.includes(f))).toEqual([]);
   }, 60_000);
 
-  it('isp-callback constructs no person name pattern (its Unicode classes cost ~0.4 ms to parse; no partner message field uses it)', async () => {
+  // The evidence's names are person names, so isp-callback carries the pattern too; its Unicode
+  // classes (~0.4 ms to parse) are built only for a name the Latin check cannot decide, never at
+  // import (the next test).
+  it('the functions that validate person names carry the person name pattern, the others not', async () => {
     const pattern = JSON.stringify(PERSON_NAME.source).slice(1, -1);
     const carries = async (handler: string) => (await bundleOf(handler)).text.includes(pattern);
     expect(await carries('identification-start'), 'identification-start (validates names)').toBe(true);
-    expect(await carries('isp-callback'), 'isp-callback').toBe(false);
+    expect(await carries('isp-callback'), 'isp-callback (validates the evidence’s names)').toBe(true);
+    expect(await carries('verify'), 'verify').toBe(false);
   }, 60_000);
 
   it('no function builds a Unicode pattern of the readers at import (person names, free text, issuer names: unicode-pattern.ts)', async () => {
