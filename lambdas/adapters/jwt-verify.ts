@@ -5,14 +5,16 @@
  * modules in the bundle (about 17 KB of oauth-introspect's, ~2 ms of its cold start;
  * docs/benchmarks.md §3).
  *
- * Tokens cross a trust boundary, so this accepts and refuses exactly what jose did, in jose's
- * order: the header, `crit`, the algorithm, then the key lookup (which may fetch a remote set),
+ * Tokens cross a trust boundary, so this accepts and refuses exactly what jose did — except a
+ * token for an RSA key whose public exponent is below 3 or even, which jose takes and this refuses
+ * (test/unit/jwt-verify-attacks.test.ts) — in jose's order: the header, `crit`, the algorithm, then the key lookup (which may fetch a remote set),
  * the signature, the claims. Of jose's many errors three matter to the callers and are kept apart:
  * NoMatchingKey (a remote set fetches again: a key rotated in), JwtExpired (an access token is
  * `expired`, not `invalid`), and any other refusal (JwtInvalid, or the error the key lookup threw).
  * test/unit/jwt-verify-parity.test.ts holds all of it to jose on a generated corpus.
  */
 import type { webcrypto } from 'node:crypto';
+import { isSafeRsaPublicExponent } from '../core/partner-key-algorithms.js';
 import { ALGORITHMS, decodeBase64url, decodeProtectedHeader, isPlainObject } from './compact-jws.js';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -194,6 +196,14 @@ export async function verifyJwt(
   const { modulusLength } = key.algorithm as { modulusLength?: unknown };
   if (minRsaBits !== undefined && (typeof modulusLength !== 'number' || modulusLength < minRsaBits))
     throw new JwtInvalid(`${options.algorithm} requires a modulus of ${minRsaBits} bits or more`);
+  // Beyond jose (as compact-jws.ts): under e = 1 the padded digest is its own signature, so anyone
+  // could sign for such a key; a key set is not trusted to never serve one.
+  const { publicExponent } = key.algorithm as { publicExponent?: unknown };
+  if (
+    minRsaBits !== undefined &&
+    !(publicExponent instanceof Uint8Array && isSafeRsaPublicExponent(publicExponent))
+  )
+    throw new JwtInvalid(`${options.algorithm} requires an RSA public exponent that is odd and at least 3`);
   let verified = false;
   try {
     verified = await crypto.subtle.verify(signParams, key, signature, Buffer.from(signingInput, 'latin1'));
