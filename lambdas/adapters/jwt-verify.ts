@@ -6,9 +6,10 @@
  * docs/benchmarks.md §3).
  *
  * Tokens cross a trust boundary, so this accepts and refuses exactly what jose did — except a
- * token for an RSA key whose public exponent is below 3 or even, which jose takes and this refuses
- * (test/unit/jwt-verify-attacks.test.ts) — in jose's order: the header, `crit`, the algorithm, then the key lookup (which may fetch a remote set),
- * the signature, the claims. Of jose's many errors three matter to the callers and are kept apart:
+ * token for an RSA key whose public exponent is below 3 or even, which jose takes and this refuses,
+ * and a token longer than MAX_JWT_LENGTH (test/unit/jwt-verify-attacks.test.ts) — in jose's
+ * order: the header, `crit`, the algorithm, then the key lookup (which may fetch a remote set), the
+ * signature, the claims. Of jose's many errors three matter to the callers and are kept apart:
  * NoMatchingKey (a remote set fetches again: a key rotated in), JwtExpired (an access token is
  * `expired`, not `invalid`), and any other refusal (JwtInvalid, or the error the key lookup threw).
  * test/unit/jwt-verify-parity.test.ts holds all of it to jose on a generated corpus.
@@ -163,12 +164,20 @@ function numericDate(claims: Record<string, unknown>, claim: string): number | u
   return value;
 }
 
+/**
+ * The longest token verified (the introspection form's cap, MAX_INTROSPECTED_TOKEN, too): the
+ * service's order tokens are under 1 KB, Cognito's access tokens a few KB.
+ */
+export const MAX_JWT_LENGTH = 8192;
+
 /** The token's claims if `keys` verifies it and its claims pass `options` (jose's jwtVerify). */
 export async function verifyJwt(
   token: string,
   keys: KeyLookup,
   options: JwtVerifyOptions,
 ): Promise<Record<string, unknown>> {
+  // Beyond jose: no work (decoding, key lookup, a remote fetch, hashing) for a token of any size.
+  if (token.length > MAX_JWT_LENGTH) throw new JwtInvalid(`Longer than ${MAX_JWT_LENGTH} characters`);
   const parts = token.split('.');
   if (parts.length !== 3) throw new JwtInvalid('Invalid Compact JWS');
   const [encodedHeader, encodedClaims, encodedSignature] = parts as [string, string, string];

@@ -8,7 +8,7 @@ import { type OrderTokenClaims, wellFormedOrderTokenClaims } from '../core/intro
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_TYPE } from '../core/order-token-format.js';
 import { safeParseTwoStep, type TwoStepRule } from '../core/parse.js';
 import { decodeProtectedHeader } from './compact-jws.js';
-import { localKeySet, verifyJwt } from './jwt-verify.js';
+import { localKeySet, MAX_JWT_LENGTH, verifyJwt } from './jwt-verify.js';
 
 export class InvalidOrderToken extends Error {
   constructor(message: string) {
@@ -31,7 +31,7 @@ export async function verifyOrderToken(
   token: string,
   options: VerifyOrderTokenOptions,
 ): Promise<OrderTokenClaims> {
-  if (token.length > 8192 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token))
+  if (token.length > MAX_JWT_LENGTH || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token))
     throw new InvalidOrderToken('Not a compact JWT');
   let payload: unknown;
   try {
