@@ -5,6 +5,7 @@
  */
 
 import { SCOPES, type Scope } from './core/domain.js';
+import { isProductionStage } from './core/stage.js';
 
 export { DEFAULT_SP_SCOPES, PARTNER_SCOPES, RESOURCE_SERVER, SCOPES, type Scope } from './core/domain.js';
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
@@ -307,7 +308,7 @@ export const ROUTES: readonly RouteDefinition[] = [
 
 /** Whether a stage deploys the routes marked `testStageOnly`: every stage but production. */
 export function deploysTestStageRoutes(stage: string): boolean {
-  return stage !== 'prod';
+  return !isProductionStage(stage);
 }
 
 /**

@@ -7,6 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { isPartnerSecretList } from '../lambdas/adapters/env.js';
 import { RETENTION_VARIABLES, type RetentionPolicy, retentionPolicyFrom } from '../lambdas/core/retention.js';
+import { isProductionStage } from '../lambdas/core/stage.js';
 import {
   deploysTestStageRoutes,
   ROUTES,
@@ -154,8 +155,8 @@ export function stageConfig(node: Node): StageConfig {
     includeTestStageOnlyRoutes: deploysTestStageRoutes(stage),
     protectData,
     removalPolicy: protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    logRetention: stage === 'prod' ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-    logLevel: stage === 'prod' ? 'INFO' : 'DEBUG',
+    logRetention: isProductionStage(stage) ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+    logLevel: isProductionStage(stage) ? 'INFO' : 'DEBUG',
     spClients: parseSpClients(node.tryGetContext('spClients')),
     authDomainPrefix: str(node, 'authDomainPrefix'),
     sms: {

@@ -8,6 +8,7 @@
  */
 
 import { ENV_VARIABLE_NAME } from '../core/env-name.js';
+import { allowsLoopbackHttp } from '../core/loopback.js';
 import {
   RETENTION_VALUE,
   RETENTION_VARIABLES,
@@ -133,6 +134,15 @@ export function optionalEnv(name: EnvName): string | undefined;
 export function optionalEnv(name: EnvName, fallback: string): string;
 export function optionalEnv(name: EnvName, fallback?: string): string | undefined {
   return read(name) ?? fallback;
+}
+
+/**
+ * Whether this function's stage lets the URLs it is given use plain http to the loopback interface
+ * (core/loopback.ts allowsLoopbackHttp): the one read of STAGE for that rule, per call, as the
+ * tests start stacks of other stages in one process.
+ */
+export function stageAllowsLoopbackHttp(): boolean {
+  return allowsLoopbackHttp(optionalEnv('STAGE'));
 }
 
 /** The retention policy: the defaults with the RETENTION_* overrides (docs/retention.md). */

@@ -8,6 +8,7 @@
  * `http://localhost:x@evil.example/`, `http://localhost.evil.com/` and `http://127.0.0.1.nip.io/`
  * name other hosts.
  */
+import { isProductionStage } from './stage.js';
 
 /** An IP address of the loopback interface, as text without brackets (127.0.0.1, ::1). */
 export const isLoopbackAddress = (ip: string): boolean => ip === '127.0.0.1' || ip === '::1';
@@ -24,9 +25,9 @@ export const isLoopbackHttp = (url: URL): boolean =>
  * Whether a stage lets the URLs it is given use plain http to the loopback interface: the embedded
  * stack (`local`) and the test stages (dev, test) do, whose partners and SP pages may run on the
  * developer's machine; production (`prod`) does not: https only. A deployed function knows its stage
- * from STAGE (lib/function-environment.ts), as routes.ts's deploysTestStageRoutes does.
+ * from STAGE (lib/function-environment.ts), read by adapters/env.ts stageAllowsLoopbackHttp.
  */
-export const allowsLoopbackHttp = (stage: string | undefined): boolean => stage !== 'prod';
+export const allowsLoopbackHttp = (stage: string | undefined): boolean => !isProductionStage(stage);
 
 /** Why production refuses a URL the other stages accept. */
 export const LOOPBACK_HTTP_REFUSED_IN_PRODUCTION =

@@ -1,7 +1,7 @@
 /** POST /api/identifications — start an identification; answers the URL to send the person to. */
 
 import { partnerOrderTableStores } from '../adapters/aws-clients.js';
-import { optionalEnv, requiredEnv, requiredPublicBaseUrl } from '../adapters/env.js';
+import { requiredEnv, requiredPublicBaseUrl, stageAllowsLoopbackHttp } from '../adapters/env.js';
 import { buildMetricsAtColdStart, identificationStarted } from '../adapters/metrics.js';
 import { assertOrderTokenKeysConfigured } from '../adapters/order-token-keys.js';
 import { partnerOrderDeps } from '../adapters/partner-order-deps.js';
@@ -11,7 +11,6 @@ import {
   wellFormedIdempotencyHeader,
   wellFormedStartRequest,
 } from '../core/identification-request.js';
-import { allowsLoopbackHttp } from '../core/loopback.js';
 import { parseTwoStepOrThrow, type TwoStepRule } from '../core/parse.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, jsonBodyTwoStep, singleHeaderOf } from '../http/request.js';
@@ -53,7 +52,7 @@ export const handler = httpHandler('identification-start', async (event) => {
     request,
     idempotencyKey,
     serviceBaseUrl: requiredPublicBaseUrl(),
-    allowLoopbackHttp: allowsLoopbackHttp(optionalEnv('STAGE')),
+    allowLoopbackHttp: stageAllowsLoopbackHttp(),
   });
   if (!result.replayed) identificationStarted(request);
   return json(result.statusCode, result.body, {

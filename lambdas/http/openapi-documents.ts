@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PRODUCTION_STAGE } from '../core/stage.js';
 import { deploysTestStageRoutes, SCOPE_DESCRIPTIONS } from '../routes.js';
 import { assetDirOr, fs } from './asset-files.js';
 
@@ -18,7 +19,7 @@ import { assetDirOr, fs } from './asset-files.js';
  */
 export const OPENAPI_DOCUMENTS = [
   { file: 'openapi.json', stage: 'test' },
-  { file: 'openapi.prod.json', stage: 'prod' },
+  { file: 'openapi.prod.json', stage: PRODUCTION_STAGE },
 ] as const;
 
 /** Where the documents are generated to (from the project root), and their folder in the asset. */

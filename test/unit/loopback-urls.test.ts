@@ -5,7 +5,8 @@
  * refused. Each URL kind is decided by its zod-free reader and by its schema, which must agree.
  * Production refuses them all (https only); the local stack and the test stages keep them.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stageAllowsLoopbackHttp } from '../../lambdas/adapters/env.js';
 import {
   redirectUrlStageProblem,
   wellFormedStartRequest,
@@ -16,6 +17,7 @@ import { HttpAdapterSettings } from '../../lambdas/core/isp-http-settings.js';
 import { allowsLoopbackHttp, isLoopbackAddress, isLoopbackHostname } from '../../lambdas/core/loopback.js';
 import { loopbackHttpPartnerUrls } from '../../lambdas/core/service-config.js';
 import { checkEndpointUrl, urlPolicyOf } from '../../lambdas/core/webhook-address.js';
+import { deploysTestStageRoutes } from '../../lambdas/routes.js';
 import { paperStartBody } from '../support/white-paper.js';
 
 /** An http URL to each host, and whether http is allowed to it. */
@@ -98,6 +100,32 @@ describe('by stage', () => {
 
   it('allows http to the loopback interface on the local stack and the test stages, never in production', () => {
     expect(['local', 'dev', 'test', 'prod'].map(allowsLoopbackHttp)).toEqual([true, true, true, false]);
+  });
+
+  it('is production where the test-stage routes are left out, and nowhere else', () => {
+    // One stage is production for every rule that tells it apart (core/stage.ts).
+    for (const stage of ['local', 'dev', 'test', 'prod', 'production', 'staging'])
+      expect([stage, allowsLoopbackHttp(stage)]).toEqual([stage, deploysTestStageRoutes(stage)]);
+  });
+
+  describe('as a function reads it from STAGE', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it.each([
+      ['prod', false],
+      ['test', true],
+      ['local', true],
+    ])('STAGE=%s: loopback http allowed %s', (stage, allowed) => {
+      vi.stubEnv('STAGE', stage);
+      expect(stageAllowsLoopbackHttp()).toBe(allowed);
+    });
+
+    it('refuses a STAGE that is no stage name instead of guessing', () => {
+      vi.stubEnv('STAGE', 'Prod ');
+      expect(() => stageAllowsLoopbackHttp()).toThrow('Environment variable STAGE must be a stage name');
+    });
   });
 
   it.each(HTTP_URLS.filter(([, allowed]) => allowed))(

@@ -27,13 +27,9 @@ import {
   type HttpAdapterSettings as Settings,
   targetUrlWithToken,
 } from '../../core/isp-http.js';
-import {
-  allowsLoopbackHttp,
-  isLoopbackHttp,
-  LOOPBACK_HTTP_REFUSED_IN_PRODUCTION,
-} from '../../core/loopback.js';
+import { isLoopbackHttp, LOOPBACK_HTTP_REFUSED_IN_PRODUCTION } from '../../core/loopback.js';
 import type { IspAdapter, OpenedOrder, OpenOrderInput } from '../../usecases/ports/partner.js';
-import { optionalEnv, partnerSecretEnv } from '../env.js';
+import { partnerSecretEnv, stageAllowsLoopbackHttp } from '../env.js';
 import { logger } from '../logger.js';
 
 export const HTTP_ADAPTER_NAME = 'http';
@@ -60,7 +56,7 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = deps.random ?? Math.random;
   const now = deps.now ?? (() => new Date());
-  const loopbackHttpAllowed = deps.allowLoopbackHttp ?? (() => allowsLoopbackHttp(optionalEnv('STAGE')));
+  const loopbackHttpAllowed = deps.allowLoopbackHttp ?? stageAllowsLoopbackHttp;
 
   return {
     name: HTTP_ADAPTER_NAME,
