@@ -366,6 +366,26 @@ describe('decideIntrospection', () => {
       expect(ActiveOrderToken.shape[name as keyof typeof ActiveOrderToken.shape], name).toBe(rule);
   });
 
+  it('refuses an order-token answer whose claims break the claims’ rules, as the token itself would be refused', () => {
+    const answer = { active: true, token_type: 'order+jwt', client_id: 'demo-bank', ...orderClaims };
+    expect(ActiveOrderToken.safeParse(answer).success).toBe(true);
+    // The copy this replaced took any non-empty method; a method name is lower case, 1 to 32 characters.
+    for (const [claim, value] of [
+      ['method', 'Video Ident'],
+      ['method', 'x'.repeat(33)],
+      ['loa', 2],
+      ['scope', 'srs/read'],
+      ['refId', 'not-a-uuid'],
+    ] as const) {
+      const wrong = { ...answer, [claim]: value };
+      expect(OrderTokenClaims.safeParse({ ...orderClaims, [claim]: value }).success, claim).toBe(false);
+      expect(
+        ActiveOrderToken.safeParse(wrong).error?.issues.map((i) => i.path.join('.')),
+        claim,
+      ).toEqual([claim]);
+    }
+  });
+
   it('answers the partner the token is addressed to in full, naming the SP as client_id', () => {
     const answer = decideIntrospection(bankIdent, orderToken, open());
 
