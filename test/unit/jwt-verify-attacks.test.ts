@@ -6,24 +6,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import {
-  type JwtVerifyOptions,
-  localKeySet,
-  MAX_JWT_LENGTH,
-  verifyJwt,
-} from '../../lambdas/adapters/jwt-verify.js';
+import { localKeySet, MAX_JWT_LENGTH, verifyJwt } from '../../lambdas/adapters/jwt-verify.js';
+import { ACCESS_OPTIONS, ISSUER, NOW, NOW_S } from '../support/jwt-verify-options.js';
 import { forgedForExponentOne } from '../support/rsa-forgery.js';
 
-const NOW = new Date('2026-11-30T12:00:00Z');
-const NOW_S = NOW.getTime() / 1000;
-const ISSUER = 'https://srs.example';
-const ACCESS_OPTIONS: JwtVerifyOptions = {
-  algorithm: 'RS256',
-  issuer: ISSUER,
-  requiredClaims: ['exp', 'iat', 'client_id', 'token_use'],
-  clockToleranceSeconds: 5,
-  now: NOW,
-};
 const claims = { iss: ISSUER, client_id: 'sp-1', token_use: 'access', iat: NOW_S - 60, exp: NOW_S + 3600 };
 
 /** A published RSA key whose exponent is replaced: a key set that a compromised or wrong source serves. */

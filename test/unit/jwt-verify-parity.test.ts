@@ -20,12 +20,9 @@ import {
   NoMatchingKey,
   verifyJwt,
 } from '../../lambdas/adapters/jwt-verify.js';
+import { ACCESS_OPTIONS, ISSUER, NOW, NOW_S } from '../support/jwt-verify-options.js';
 
 type Outcome = { claims: unknown } | 'expired' | 'no matching key' | 'refused' | 'not a key set';
-
-const NOW = new Date('2026-11-30T12:00:00Z');
-const NOW_S = NOW.getTime() / 1000;
-const ISSUER = 'https://srs.example';
 
 async function joseOutcome(token: string, jwks: unknown, options: JwtVerifyOptions): Promise<Outcome> {
   let keys: ReturnType<typeof createLocalJWKSet>;
@@ -100,13 +97,6 @@ const ORDER_OPTIONS: JwtVerifyOptions = {
   typ: 'order+jwt',
   issuer: ISSUER,
   requiredClaims: ['iat', 'exp', 'jti', 'aud', 'sub'],
-  clockToleranceSeconds: 5,
-  now: NOW,
-};
-const ACCESS_OPTIONS: JwtVerifyOptions = {
-  algorithm: 'RS256',
-  issuer: ISSUER,
-  requiredClaims: ['exp', 'iat', 'client_id', 'token_use'],
   clockToleranceSeconds: 5,
   now: NOW,
 };
