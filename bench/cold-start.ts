@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { keys } from '../lambdas/adapters/dynamo/table-schema.js';
 import { aslHandlerNames } from '../lambdas/asl-tasks.js';
 import type { IspConfig, SpSetup } from '../lambdas/core/domain.js';
@@ -28,7 +28,7 @@ import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import { PAPER_START_BODY } from '../lambdas/http/white-paper.js';
 import { handlerNames } from '../lambdas/routes.js';
 import type { TermsLink } from '../lambdas/usecases/ports/orders.js';
-import { esbuildOptionsFor } from '../lib/bundling.js';
+import { bundleFunction } from '../lib/bundling.js';
 import { type EnvironmentSources, functionEnvironment } from '../lib/function-environment.js';
 import type { SecretName } from '../lib/function-permissions.js';
 import {
@@ -73,8 +73,13 @@ export interface Contributor {
 
 export interface FunctionFootprint {
   name: string;
-  /** index.mjs as NodejsFunction writes it (bytes / 1024). */
+  /** index.mjs as it is deployed (bytes / 1024). */
   bundleKb: number;
+  /**
+   * Its lazy modules beside it (`lazy/*.mjs`, ADR 0022), together: loaded by the requests that need
+   * them, never at import.
+   */
+  lazyKb?: number;
   /** Median over the samples: process start → handler ready (what the ratio uses). */
   readyMs: number;
   /** Median over the samples: the `await import(bundle)` alone. */
@@ -869,12 +874,16 @@ async function footprint(
   edgeReference?: Floor,
   more?: { maxSamples: number; deadline: number },
 ): Promise<FunctionFootprint> {
-  const result = await build(esbuildOptionsFor(entry, join(outdir, name), { metafile: true }));
+  const { main: result, lazy } = await bundleFunction(entry, join(outdir, name), { metafile: true });
   const bundle = join(outdir, name, 'index.mjs');
   const { files, packages, clients } = contributors(result.metafile as Metafile, `${name}/index.mjs`);
   const base = {
     name,
     bundleKb: round(statSync(bundle).size / 1024, 1),
+    lazyKb: round(
+      lazy.reduce((kb, { module }) => kb + statSync(join(outdir, name, module.file)).size, 0) / 1024,
+      1,
+    ),
     topInputs: files,
     topPackages: packages,
     clients,

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptionsFor } from '../lib/bundling.js';
+import { bundleFunction, esbuildOptionsFor } from '../lib/bundling.js';
 import { lambdaEnvironment } from './cold-start.js';
 
 interface ProfileNode {
@@ -114,7 +114,7 @@ function attribute(profile: CpuProfile, bundleUrl: string, moduleAt: (line: numb
 async function profileImport(name: string, entry: string, runs: number): Promise<Map<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'srs-profile-import-'));
   try {
-    await build({ ...esbuildOptionsFor(entry, dir), minify: false });
+    await bundleFunction(entry, dir, { minify: false });
     const bundleFile = join(dir, 'index.mjs');
     const bundleUrl = pathToFileURL(bundleFile).href;
     const moduleAt = moduleOfLine(await readFile(bundleFile, 'utf8'));

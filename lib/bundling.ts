@@ -9,11 +9,13 @@
  *     --banner:js=<banner> --main-fields=module,main
  * with `--external` only for the credential providers Lambda never reaches (see externalModules):
  * the rest of the AWS SDK is inside every bundle (bundleAwsSDK).
- * `esbuildOptionsFor` is that command as esbuild's JavaScript API options.
+ * `esbuildOptionsFor` is that command as esbuild's JavaScript API options. The deployed asset is then
+ * written by `bundleFunction` (the bundling hook runs it over the command's output): the same options
+ * and the function's lazy modules beside `index.mjs` (ADR 0022).
  */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 import { SWAGGER_UI_ASSET_DIR, SWAGGER_UI_FILES, SWAGGER_UI_PACKAGE } from '../lambdas/http/api-reference.js';
 import {
   OPENAPI_ASSET_DIR,
@@ -74,7 +76,7 @@ export const HANDLER_BUNDLING = {
 export function esbuildOptionsFor(
   entry: string,
   outdir: string,
-  extra: Pick<BuildOptions, 'metafile' | 'write'> = {},
+  extra: Pick<BuildOptions, 'metafile' | 'write' | 'minify'> = {},
 ): BuildOptions {
   return {
     absWorkingDir: PROJECT_ROOT,
@@ -93,6 +95,78 @@ export function esbuildOptionsFor(
     banner: { js: HANDLER_BUNDLING.banner },
     ...extra,
   };
+}
+
+/**
+ * Where a function's lazy modules go in its asset, beside `index.mjs` (ADR 0022). A module the
+ * project loads by `import()` — a request schema for what a zod-free reader leaves (ADR 0020), the
+ * body schema of one route — is bundled into a file of its own, `lazy/<name>.mjs`, that the bundle
+ * imports when that request comes. Inlined (esbuild's default for a single output file) its code
+ * and zod's, 19–31 KB, would be parsed by every cold start although no call may ever run it.
+ */
+export const LAZY_MODULE_DIR = 'lazy';
+
+/** A lazy module of a function: its source (from the project root) and its file in the asset. */
+export interface LazyModule {
+  source: string;
+  /** `lazy/<name>.mjs`, from the asset's root. */
+  file: string;
+}
+
+/**
+ * The esbuild plugin that leaves each `import()` of a project module (`./…`, `../…` from `lambdas/`)
+ * out of the bundle as an import of `./lazy/<name>.mjs`, recording the module in `found`. The
+ * SDK's own `import()`s are not touched (the floors have them too: they stay inlined).
+ */
+function lazyModulesPlugin(found: Map<string, LazyModule>): Plugin {
+  const projectCode = join(PROJECT_ROOT, 'lambdas');
+  return {
+    name: 'lazy-modules',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind !== 'dynamic-import' || !args.importer.startsWith(projectCode)) return undefined;
+        const source = relative(PROJECT_ROOT, resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
+        const file = `${LAZY_MODULE_DIR}/${basename(source, '.ts')}.mjs`;
+        const known = found.get(file);
+        if (known && known.source !== source)
+          throw new Error(`Two lazy modules would be ${file}: ${known.source} and ${source}`);
+        found.set(file, { source, file });
+        return { path: `./${file}`, external: true };
+      });
+    },
+  };
+}
+
+/** What `bundleFunction` built: the bundle (`index.mjs`) and each lazy module's build. */
+export interface FunctionBuild {
+  main: BuildResult;
+  lazy: { module: LazyModule; result: BuildResult }[];
+}
+
+/**
+ * Bundles a function as it is deployed: `index.mjs` from `entry` (the options of `esbuildOptionsFor`)
+ * and its lazy modules, each with the same options, into `outdir`. A lazy module's own `import()`s
+ * are lazy modules too.
+ */
+export async function bundleFunction(
+  entry: string,
+  outdir: string,
+  extra: Pick<BuildOptions, 'metafile' | 'write' | 'minify'> = {},
+): Promise<FunctionBuild> {
+  const found = new Map<string, LazyModule>();
+  const plugins = [lazyModulesPlugin(found)];
+  const main = await build({ ...esbuildOptionsFor(entry, outdir, extra), plugins });
+  const lazy: FunctionBuild['lazy'] = [];
+  for (const module of found.values()) {
+    // `found` grows while this runs when a lazy module has lazy modules of its own.
+    const result = await build({
+      ...esbuildOptionsFor(module.source, outdir, extra),
+      outfile: join(outdir, module.file),
+      plugins,
+    });
+    lazy.push({ module, result });
+  }
+  return { main, lazy };
 }
 
 /** Files a function reads that are no part of its JavaScript bundle, copied into its asset. */
@@ -136,10 +210,31 @@ export function staticFileCommands(handler: string, inputDir: string, outputDir:
   });
 }
 
-/** The commands of the bundling hook: each group's check, then the copies. */
-export function afterBundlingCommands(handler: string, inputDir: string, outputDir: string): string[] {
+/**
+ * The command that bundles a function as `bundleFunction` does, over what NodejsFunction wrote:
+ * NodejsFunction runs esbuild's command line, which takes no plugin, so its `index.mjs` still
+ * holds the lazy modules; this writes the deployed `index.mjs` (and map) and `lazy/` (ADR 0022).
+ */
+export function bundleFunctionCommand(entry: string, inputDir: string, outputDir: string): string {
+  return `(cd ${shellQuote(inputDir)} && npx --no-install tsx scripts/bundle-function.ts ${shellQuote(entry)} ${shellQuote(outputDir)})`;
+}
+
+/**
+ * The commands of the bundling hook: each group's check, the function's bundle, then the copies.
+ * `entry` is the handler module from the project root.
+ */
+export function afterBundlingCommands(
+  handler: string,
+  inputDir: string,
+  outputDir: string,
+  entry = `lambdas/handlers/${handler}.ts`,
+): string[] {
   const checks = (HANDLER_STATIC_FILES[handler] ?? []).flatMap(({ check }) =>
     check ? [`(cd ${shellQuote(inputDir)} && ${check})`] : [],
   );
-  return [...checks, ...staticFileCommands(handler, inputDir, outputDir)];
+  return [
+    ...checks,
+    bundleFunctionCommand(entry, inputDir, outputDir),
+    ...staticFileCommands(handler, inputDir, outputDir),
+  ];
 }

@@ -219,7 +219,8 @@ export function createServiceFunction(
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
-        afterBundling: (inputDir, outputDir) => afterBundlingCommands(handler, inputDir, outputDir),
+        afterBundling: (inputDir, outputDir) =>
+          afterBundlingCommands(handler, inputDir, outputDir, relative(PROJECT_ROOT, entry)),
       },
     },
   });

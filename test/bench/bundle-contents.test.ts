@@ -5,7 +5,7 @@
  * splits that took it out (docs/benchmarks.md §3).
  */
 import { randomUUID } from 'node:crypto';
-import { build, type Metafile } from 'esbuild';
+import { type BuildResult, build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   benchPartnerMessage,
@@ -16,38 +16,42 @@ import {
 import { issuerNamePattern } from '../../lambdas/core/domain.js';
 import { SAFE_TEXT } from '../../lambdas/core/fields.js';
 import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
-import { esbuildOptionsFor } from '../../lib/bundling.js';
+import { bundleFunction, esbuildOptionsFor } from '../../lib/bundling.js';
 import { importedWith } from '../support/fresh-import.js';
 import { evidenceFor } from '../support/isp.js';
 import { paperStartBody } from '../support/white-paper.js';
 
 interface Bundle {
+  /** esbuild's metafile of index.mjs. */
   metafile: Metafile;
-  /** The minified index.mjs. */
+  /** The minified code of the function's asset: index.mjs, then its lazy modules. */
   text: string;
+  /** Its lazy modules (`lazy/*.mjs`, ADR 0022): each one's source and metafile. */
+  lazy: { source: string; metafile: Metafile }[];
 }
 
 const builds = new Map<string, Promise<Bundle>>();
 
-/** The function's build: esbuild's metafile and the index.mjs (built once per test file, not written). */
+const codeOf = (result: BuildResult) => result.outputFiles?.find((f) => f.path.endsWith('.mjs'))?.text ?? '';
+
+/** The function's build as deployed (bundleFunction): metafiles and code (built once per test file, not written). */
 function bundleOf(handler: string): Promise<Bundle> {
   let built = builds.get(handler);
   if (!built) {
-    built = build(
-      esbuildOptionsFor(`lambdas/handlers/${handler}.ts`, `/nonexistent/${handler}`, {
-        metafile: true,
-        write: false,
-      }),
-    ).then((result) => ({
-      metafile: result.metafile as Metafile,
-      text: result.outputFiles?.find((f) => f.path.endsWith('.mjs'))?.text ?? '',
+    built = bundleFunction(`lambdas/handlers/${handler}.ts`, `/nonexistent/${handler}`, {
+      metafile: true,
+      write: false,
+    }).then(({ main, lazy }) => ({
+      metafile: main.metafile as Metafile,
+      text: [main, ...lazy.map((l) => l.result)].map(codeOf).join('\n'),
+      lazy: lazy.map((l) => ({ source: l.module.source, metafile: l.result.metafile as Metafile })),
     }));
     builds.set(handler, built);
   }
   return built;
 }
 
-/** The function's build in esbuild's metafile. */
+/** The function's index.mjs build in esbuild's metafile. */
 const metafileOf = async (handler: string) => (await bundleOf(handler)).metafile;
 
 /** The function's index.mjs in esbuild's metafile. */
@@ -55,14 +59,29 @@ async function bundle(handler: string) {
   return Object.values((await metafileOf(handler)).outputs).find((o) => o.entryPoint);
 }
 
-/** The files (project and node_modules paths) with code in the function's index.mjs. */
-async function bundledFiles(handler: string): Promise<string[]> {
-  return Object.entries((await bundle(handler))?.inputs ?? {})
+/** The files (project and node_modules paths) with code in a build's output. */
+const filesIn = (metafile: Metafile) =>
+  Object.entries(Object.values(metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {})
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([path]) => path);
+
+/** The files with code in the function's index.mjs: what every cold start parses. */
+async function indexFiles(handler: string): Promise<string[]> {
+  return filesIn(await metafileOf(handler));
 }
 
-/** The project files and packages with code in the function's index.mjs. */
+/** The sources of the function's lazy modules (`lazy/*.mjs`). */
+async function lazySources(handler: string): Promise<string[]> {
+  return (await bundleOf(handler)).lazy.map((l) => l.source).sort();
+}
+
+/** The files (project and node_modules paths) with code in the function's asset: index.mjs and its lazy modules. */
+async function bundledFiles(handler: string): Promise<string[]> {
+  const { metafile, lazy } = await bundleOf(handler);
+  return [...new Set([metafile, ...lazy.map((l) => l.metafile)].flatMap(filesIn))];
+}
+
+/** The project files and packages with code in the function's asset. */
 async function bundledModules(handler: string): Promise<string[]> {
   return (await bundledFiles(handler)).map(
     (path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path,
@@ -308,18 +327,11 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
       expect(reached.filter((f) => f.includes('node_modules/zod/') || f === 'lambdas/core/zod.ts')).toEqual(
         [],
       );
-      const { inputs } = await metafileOf(handler);
-      const importsOf = (module: string) =>
-        Object.entries(inputs).flatMap(([from, input]) =>
-          input.imports.filter((i) => i.path === module).map((i) => [from, i.kind]),
-        );
-      for (const module of schemaModules) {
-        expect(importsOf(module).length, module).toBeGreaterThan(0);
-        expect(
-          importsOf(module).filter(([, kind]) => kind !== 'dynamic-import'),
-          module,
-        ).toEqual([]);
-      }
+      // The schema modules are lazy modules of their own (ADR 0022): index.mjs holds none of their
+      // code, nor zod's, so no cold start parses it.
+      expect(await lazySources(handler)).toEqual(expect.arrayContaining(schemaModules));
+      const index = await indexFiles(handler);
+      expect(index.filter((f) => schemaModules.includes(f) || f.includes('node_modules/zod/'))).toEqual([]);
       // …and, imported in a fresh process, the bundle runs none of zod's code.
       expect(await zodAtImport(handler)).toEqual({ evaluated: false, built: [] });
     },
@@ -579,6 +591,57 @@ describe('what every function imports', () => {
       if ((await regExpsBuiltAtImport(handler, PARTNER_SECRET_SOURCE)) > 0) building.push(handler);
     expect(building).toEqual([]);
   }, 300_000);
+
+  it('no function parses zod at import: it is in lazy modules beside index.mjs (ADR 0022), loaded by the requests that need a schema', async () => {
+    const parsing: string[] = [];
+    const lazy: string[] = [];
+    for (const handler of deployedFunctions()) {
+      if ((await indexFiles(handler)).some((f) => f.includes('node_modules/zod/'))) parsing.push(handler);
+      if ((await lazySources(handler)).length) lazy.push(handler);
+    }
+    expect(parsing).toEqual([]);
+    // The functions that validate with zod (the test above lists their schema modules).
+    expect(lazy.length).toBeGreaterThanOrEqual(13);
+  }, 300_000);
+
+  it('the edge every HTTP function shares is middy, Powertools Logger and these modules of ours: nothing else creeps into every cold start', async () => {
+    // bench/floors/edge.ts: an empty handler in the chain (lambdas/http/handler.ts).
+    const { main, lazy } = await bundleFunction('bench/floors/edge.ts', '/nonexistent/edge', {
+      metafile: true,
+      write: false,
+    });
+    expect(lazy).toEqual([]);
+    const modules = filesIn(main.metafile as Metafile).map(
+      (path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path,
+    );
+    expect([...new Set(modules)].sort()).toEqual([
+      '@aws-lambda-powertools/commons',
+      '@aws-lambda-powertools/logger',
+      '@aws/lambda-invoke-store',
+      '@middy/core',
+      'bench/floors/edge.ts',
+      'lambdas/adapters/aws-errors.ts',
+      'lambdas/adapters/env.ts',
+      'lambdas/adapters/logger.ts',
+      'lambdas/core/env-name.ts',
+      'lambdas/core/problems.ts',
+      'lambdas/core/retention.ts',
+      'lambdas/http/handler.ts',
+      'lambdas/http/middlewares.ts',
+      'lambdas/http/request.ts',
+      'lambdas/http/responses.ts',
+      'lambdas/http/stack-frames.ts',
+    ]);
+  }, 60_000);
+
+  it('the floors have no lazy modules: bundled as the functions are, they are what they were', async () => {
+    for (const floor of ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns', 'dynamodb-sqs']) {
+      const { lazy } = await bundleFunction(`bench/floors/${floor}.ts`, `/nonexistent/${floor}`, {
+        write: false,
+      });
+      expect(lazy, floor).toEqual([]);
+    }
+  }, 120_000);
 });
 
 describe('the state machine tasks', () => {

@@ -1,6 +1,6 @@
 /**
  * A function's bundle imported as Lambda imports it: built as CDK deploys it (lib/bundling.ts, its
- * static files copied beside it as the bundling hook does), in a fresh process with the environment the stack gives that function (lib/function-environment.ts,
+ * lazy modules beside it, its static files copied beside it as the bundling hook does), in a fresh process with the environment the stack gives that function (lib/function-environment.ts,
  * through the benchmark's lambdaEnvironment and its stand-in values).
  */
 import { execFile } from 'node:child_process';
@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { lambdaEnvironment } from '../../bench/cold-start.js';
-import { esbuildOptionsFor, staticFileCommands } from '../../lib/bundling.js';
+import { bundleFunction, staticFileCommands } from '../../lib/bundling.js';
 import type { EnvironmentSources } from '../../lib/function-environment.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -63,7 +62,7 @@ const bundle = await import(process.env.BUNDLE_URL);
 ${probe.after ?? ''}
 process.stdout.write('\\n' + JSON.stringify(${probe.report}) + '\\n', () => process.exit(0));`;
   try {
-    await build(esbuildOptionsFor(probe.entry ?? `lambdas/handlers/${handler}.ts`, dir));
+    await bundleFunction(probe.entry ?? `lambdas/handlers/${handler}.ts`, dir);
     const copies = staticFileCommands(handler, PROJECT_ROOT, dir);
     if (copies.length) await promisify(execFile)('bash', ['-c', copies.join(' && ')]);
     const { stdout, stderr } = await promisify(execFile)(

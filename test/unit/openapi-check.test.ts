@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { afterBundlingCommands } from '../../lib/bundling.js';
+import { afterBundlingCommands, bundleFunctionCommand } from '../../lib/bundling.js';
 import { committedOpenApi, OPENAPI_SNAPSHOTS, staleOpenApiWarning } from '../../scripts/openapi-document.js';
 
 const run = promisify(execFile);
@@ -34,8 +34,12 @@ describe('the OpenAPI check of the bundling', () => {
     const commands = afterBundlingCommands('api-docs', '/project', '/asset');
 
     expect(commands[0]).toBe("(cd '/project' && npx --no-install tsx scripts/openapi-document.ts --check)");
-    expect(commands.slice(1).every((c) => c.startsWith('mkdir -p ') || c.startsWith('cp '))).toBe(true);
-    expect(afterBundlingCommands('verify', '/project', '/asset')).toEqual([]);
+    // Then the function's bundle (ADR 0022), then the copies.
+    expect(commands[1]).toBe(bundleFunctionCommand('lambdas/handlers/api-docs.ts', '/project', '/asset'));
+    expect(commands.slice(2).every((c) => c.startsWith('mkdir -p ') || c.startsWith('cp '))).toBe(true);
+    expect(afterBundlingCommands('verify', '/project', '/asset')).toEqual([
+      bundleFunctionCommand('lambdas/handlers/verify.ts', '/project', '/asset'),
+    ]);
   });
 
   it('passes the committed documents as they are', async () => {
