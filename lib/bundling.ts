@@ -13,7 +13,7 @@
  * written by `bundleFunction` (the bundling hook runs it over the command's output): the same options
  * and the function's lazy modules beside `index.mjs` (ADR 0022).
  */
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 import { SWAGGER_UI_ASSET_DIR, SWAGGER_UI_FILES, SWAGGER_UI_PACKAGE } from '../lambdas/http/api-reference.js';
@@ -100,7 +100,8 @@ export function esbuildOptionsFor(
 /**
  * Where a function's lazy modules go in its asset, beside `index.mjs` (ADR 0022). A module the
  * project loads by `import()` — a request schema for what a zod-free reader leaves (ADR 0020), the
- * body schema of one route — is bundled into a file of its own, `lazy/<name>.mjs`, that the bundle
+ * body schema of one route — is bundled into a file of its own, `lazy/<its path under lambdas/>.mjs`
+ * (`lazy/core/verify-request-schema.mjs`), that the bundle
  * imports when that request comes. Inlined (esbuild's default for a single output file) its code
  * and zod's, 19–31 KB, would be parsed by every cold start although no call may ever run it.
  */
@@ -109,16 +110,16 @@ export const LAZY_MODULE_DIR = 'lazy';
 /** A lazy module of a function: its source (from the project root) and its file in the asset. */
 export interface LazyModule {
   source: string;
-  /** `lazy/<name>.mjs`, from the asset's root. */
+  /** `lazy/<path under lambdas/>.mjs`, from the asset's root. */
   file: string;
 }
 
 /**
  * The esbuild plugin that leaves each `import()` of a project module (`./…`, `../…` from `lambdas/`)
- * out of the bundle as an import of `./lazy/<name>.mjs`, recording the module in `found`. The
+ * out of the bundle as an import of its file in `lazy/`, recording the module in `found`. The
  * SDK's own `import()`s are not touched (the floors have them too: they stay inlined).
  */
-function lazyModulesPlugin(found: Map<string, LazyModule>): Plugin {
+function lazyModulesPlugin(found: Map<string, LazyModule>, builtFile: string): Plugin {
   const projectCode = join(PROJECT_ROOT, 'lambdas');
   return {
     name: 'lazy-modules',
@@ -126,12 +127,12 @@ function lazyModulesPlugin(found: Map<string, LazyModule>): Plugin {
       b.onResolve({ filter: /^\.\.?\// }, (args) => {
         if (args.kind !== 'dynamic-import' || !args.importer.startsWith(projectCode)) return undefined;
         const source = relative(PROJECT_ROOT, resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
-        const file = `${LAZY_MODULE_DIR}/${basename(source, '.ts')}.mjs`;
-        const known = found.get(file);
-        if (known && known.source !== source)
-          throw new Error(`Two lazy modules would be ${file}: ${known.source} and ${source}`);
+        // Its path under lambdas/: `lazy/core/verify-request-schema.mjs`, one file per module.
+        const file = `${LAZY_MODULE_DIR}/${relative('lambdas', source).replace(/\.ts$/, '.mjs')}`;
         found.set(file, { source, file });
-        return { path: `./${file}`, external: true };
+        // Relative to the file being built (index.mjs, or a lazy module with lazy modules of its own).
+        const specifier = relative(dirname(builtFile), file);
+        return { path: specifier.startsWith('.') ? specifier : `./${specifier}`, external: true };
       });
     },
   };
@@ -154,15 +155,17 @@ export async function bundleFunction(
   extra: Pick<BuildOptions, 'metafile' | 'write' | 'minify'> = {},
 ): Promise<FunctionBuild> {
   const found = new Map<string, LazyModule>();
-  const plugins = [lazyModulesPlugin(found)];
-  const main = await build({ ...esbuildOptionsFor(entry, outdir, extra), plugins });
+  const main = await build({
+    ...esbuildOptionsFor(entry, outdir, extra),
+    plugins: [lazyModulesPlugin(found, HANDLER_BUNDLING.outFile)],
+  });
   const lazy: FunctionBuild['lazy'] = [];
   for (const module of found.values()) {
     // `found` grows while this runs when a lazy module has lazy modules of its own.
     const result = await build({
       ...esbuildOptionsFor(module.source, outdir, extra),
       outfile: join(outdir, module.file),
-      plugins,
+      plugins: [lazyModulesPlugin(found, module.file)],
     });
     lazy.push({ module, result });
   }

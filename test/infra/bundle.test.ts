@@ -77,10 +77,10 @@ describe('bundling', () => {
       expect(existsSync(join(assetDir, 'index.mjs.map')), handler).toBe(true);
       // Each import() of a project module is a lazy module beside the bundle (ADR 0022), in the
       // asset; no cold start parses zod (the start call's schemas are one such module).
-      const lazy = [...code.matchAll(/import\("\.\/(lazy\/[\w-]+\.mjs)"\)/g)].map((m) => m[1] as string);
+      const lazy = [...code.matchAll(/import\("\.\/(lazy\/[\w/-]+\.mjs)"\)/g)].map((m) => m[1] as string);
       for (const file of lazy) expect(existsSync(join(assetDir, file)), `${handler}: ${file}`).toBe(true);
       if (handler === 'identification-start')
-        expect(lazy).toContain('lazy/identification-request-schema.mjs');
+        expect(lazy).toContain('lazy/core/identification-request-schema.mjs');
       expect(code, handler).not.toContain('__zod_globalConfig');
       // The budget: no function's JavaScript grows past 400 KB (static files stay outside it).
       expect(statSync(join(assetDir, 'index.mjs')).size, handler).toBeLessThan(400 * 1024);
