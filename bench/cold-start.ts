@@ -76,7 +76,7 @@ export interface FunctionFootprint {
   /** index.mjs as it is deployed (bytes / 1024). */
   bundleKb: number;
   /**
-   * Its lazy modules beside it (`lazy/*.mjs`, ADR 0022), together: loaded by the requests that need
+   * Its lazy modules beside it (`lazy/*.mjs`, ADR 0023), together: loaded by the requests that need
    * them, never at import.
    */
   lazyKb?: number;

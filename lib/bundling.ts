@@ -11,7 +11,7 @@
  * the rest of the AWS SDK is inside every bundle (bundleAwsSDK).
  * `esbuildOptionsFor` is that command as esbuild's JavaScript API options. The deployed asset is then
  * written by `bundleFunction` (the bundling hook runs it over the command's output): the same options
- * and the function's lazy modules beside `index.mjs` (ADR 0022).
+ * and the function's lazy modules beside `index.mjs` (ADR 0023).
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,7 +98,7 @@ export function esbuildOptionsFor(
 }
 
 /**
- * Where a function's lazy modules go in its asset, beside `index.mjs` (ADR 0022). A module the
+ * Where a function's lazy modules go in its asset, beside `index.mjs` (ADR 0023). A module the
  * project loads by `import()` — a request schema for what a zod-free reader leaves (ADR 0020), the
  * body schema of one route — is bundled into a file of its own, `lazy/<its path under lambdas/>.mjs`
  * (`lazy/core/verify-request-schema.mjs`), that the bundle
@@ -216,7 +216,7 @@ export function staticFileCommands(handler: string, inputDir: string, outputDir:
 /**
  * The command that bundles a function as `bundleFunction` does, over what NodejsFunction wrote:
  * NodejsFunction runs esbuild's command line, which takes no plugin, so its `index.mjs` still
- * holds the lazy modules; this writes the deployed `index.mjs` (and map) and `lazy/` (ADR 0022).
+ * holds the lazy modules; this writes the deployed `index.mjs` (and map) and `lazy/` (ADR 0023).
  */
 export function bundleFunctionCommand(entry: string, inputDir: string, outputDir: string): string {
   return `(cd ${shellQuote(inputDir)} && npx --no-install tsx scripts/bundle-function.ts ${shellQuote(entry)} ${shellQuote(outputDir)})`;

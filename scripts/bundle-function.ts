@@ -1,6 +1,6 @@
 /**
  * Bundles one function as it is deployed (lib/bundling.ts `bundleFunction`): `index.mjs`, its map
- * and its lazy modules (`lazy/*.mjs`, ADR 0022) into the asset folder. Run by the CDK bundling hook
+ * and its lazy modules (`lazy/*.mjs`, ADR 0023) into the asset folder. Run by the CDK bundling hook
  * from the project root, after NodejsFunction's own esbuild command, whose `index.mjs` it replaces.
  *
  *   npx tsx scripts/bundle-function.ts <entry, e.g. lambdas/handlers/verify.ts> <asset folder>

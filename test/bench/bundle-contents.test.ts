@@ -26,7 +26,7 @@ interface Bundle {
   metafile: Metafile;
   /** The minified code of the function's asset: index.mjs, then its lazy modules. */
   text: string;
-  /** Its lazy modules (`lazy/*.mjs`, ADR 0022): each one's source and metafile. */
+  /** Its lazy modules (`lazy/*.mjs`, ADR 0023): each one's source and metafile. */
   lazy: { source: string; metafile: Metafile }[];
 }
 
@@ -327,7 +327,7 @@ describe('zod loaded by a dynamic import, by the requests that need it', () => {
       expect(reached.filter((f) => f.includes('node_modules/zod/') || f === 'lambdas/core/zod.ts')).toEqual(
         [],
       );
-      // The schema modules are lazy modules of their own (ADR 0022): index.mjs holds none of their
+      // The schema modules are lazy modules of their own (ADR 0023): index.mjs holds none of their
       // code, nor zod's, so no cold start parses it.
       expect(await lazySources(handler)).toEqual(expect.arrayContaining(schemaModules));
       const index = await indexFiles(handler);
@@ -592,7 +592,7 @@ describe('what every function imports', () => {
     expect(building).toEqual([]);
   }, 300_000);
 
-  it('no function parses zod at import: it is in lazy modules beside index.mjs (ADR 0022), loaded by the requests that need a schema', async () => {
+  it('no function parses zod at import: it is in lazy modules beside index.mjs (ADR 0023), loaded by the requests that need a schema', async () => {
     const parsing: string[] = [];
     const lazy: string[] = [];
     for (const handler of deployedFunctions()) {

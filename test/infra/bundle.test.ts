@@ -75,7 +75,7 @@ describe('bundling', () => {
       // (An SDK error message quotes `[require("@aws-sdk/signature-v4-crt");]`.)
       expect(code).not.toMatch(/[^[]require\(["']@aws-sdk\//);
       expect(existsSync(join(assetDir, 'index.mjs.map')), handler).toBe(true);
-      // Each import() of a project module is a lazy module beside the bundle (ADR 0022), in the
+      // Each import() of a project module is a lazy module beside the bundle (ADR 0023), in the
       // asset; no cold start parses zod (the start call's schemas are one such module).
       const lazy = [...code.matchAll(/import\("\.\/(lazy\/[\w/-]+\.mjs)"\)/g)].map((m) => m[1] as string);
       for (const file of lazy) expect(existsSync(join(assetDir, file)), `${handler}: ${file}`).toBe(true);

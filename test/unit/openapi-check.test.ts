@@ -34,7 +34,7 @@ describe('the OpenAPI check of the bundling', () => {
     const commands = afterBundlingCommands('api-docs', '/project', '/asset');
 
     expect(commands[0]).toBe("(cd '/project' && npx --no-install tsx scripts/openapi-document.ts --check)");
-    // Then the function's bundle (ADR 0022), then the copies.
+    // Then the function's bundle (ADR 0023), then the copies.
     expect(commands[1]).toBe(bundleFunctionCommand('lambdas/handlers/api-docs.ts', '/project', '/asset'));
     expect(commands.slice(2).every((c) => c.startsWith('mkdir -p ') || c.startsWith('cp '))).toBe(true);
     expect(afterBundlingCommands('verify', '/project', '/asset')).toEqual([
