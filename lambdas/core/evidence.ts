@@ -7,7 +7,12 @@
  */
 import { JURISDICTIONS, METHOD_NAME } from './domain.js';
 import { safeText } from './fields.js';
-import { IAT_WINDOW_SECONDS, isPartnerPastDateTime, isPastForPartner } from './partner-clock.js';
+import {
+  IAT_WINDOW_SECONDS,
+  isPartnerPastDateTime,
+  isPastForPartner,
+  isVerifiedByIdentification,
+} from './partner-clock.js';
 import { e164, pastDate, personNameRule } from './person-fields.js';
 import { isBornBy, isPastDate } from './person-patterns.js';
 import * as z from './zod.js';
@@ -100,6 +105,14 @@ function bothDatesValid(evidence: unknown): boolean {
   return isPartnerPastDateTime(identified_at) && isPastDate(birthdate);
 }
 
+/** Whether evidence (not yet parsed) holds a valid identification time and verification time. */
+function bothTimesValid(evidence: unknown): boolean {
+  const { identified_at, verified_claims } = (evidence ?? {}) as Record<string, unknown>;
+  const { verification } = (verified_claims ?? {}) as Record<string, unknown>;
+  const { time } = (verification ?? {}) as Record<string, unknown>;
+  return isPartnerPastDateTime(identified_at) && isPartnerPastDateTime(time);
+}
+
 /** Claims of an evidence message, beside iss/iat/jti/refId. */
 export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
   z.lazy(() =>
@@ -125,6 +138,13 @@ export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
             error: 'Must not lie after the day of the identification (evidence.identified_at).',
             path: ['verified_claims', 'claims', 'birthdate'],
             when: ({ value }) => bothDatesValid(value),
+          }),
+          // The identification rests on the document's verification: it is not done before it
+          // (partner-clock.ts isVerifiedByIdentification, with the partner's clock allowance).
+          z.refine((e) => isVerifiedByIdentification(e.verified_claims.verification.time, e.identified_at), {
+            error: `Must not lie after the identification (evidence.identified_at) by more than ${IAT_WINDOW_SECONDS} seconds.`,
+            path: ['verified_claims', 'verification', 'time'],
+            when: ({ value }) => bothTimesValid(value),
           }),
         ),
     }),

@@ -15,7 +15,7 @@ import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './eviden
 import { isPersonName, isSafeText } from './field-guards.js';
 import { isNonArrayObject, isOneOf } from './guards.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
-import { ISO_DATETIME_OFFSET, isPartnerPastDateTime } from './partner-clock.js';
+import { ISO_DATETIME_OFFSET, isPartnerPastDateTime, isVerifiedByIdentification } from './partner-clock.js';
 import { E164, ISO_DATE, isBornBy, isPastDate } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
 
@@ -134,6 +134,7 @@ export function wellFormedIspEvidence(claims: Claims): IspEvidenceClaims | undef
   if (!isPartnerPastDateTime(identified_at)) return undefined;
   const verified = verifiedClaims(evidence.verified_claims);
   if (!verified || !isBornBy(verified.claims.birthdate, identified_at)) return undefined;
+  if (!isVerifiedByIdentification(verified.verification.time, identified_at)) return undefined;
   return {
     refId,
     evidence: {

@@ -26,3 +26,14 @@ export const isPastForPartner = (dateTime: string, nowMs = Date.now()): boolean 
  */
 export const isPartnerPastDateTime = (value: unknown, nowMs = Date.now()): value is string =>
   typeof value === 'string' && ISO_DATETIME_OFFSET.test(value) && isPastForPartner(value, nowMs);
+
+/**
+ * Whether evidence's `verification.time` (when the partner verified the document, OIDC4IDA's time
+ * of the identity verification) does not lie after its `identified_at` (when it identified the
+ * person), beyond IAT_WINDOW_SECONDS: the identification rests on the document's verification, so it
+ * is complete only once that is done; the allowance is the partner's clocks' (its document check and
+ * its operator console need not share one). Both already held to ISO_DATETIME_OFFSET; compared as
+ * instants, each in its own offset.
+ */
+export const isVerifiedByIdentification = (verificationTime: string, identifiedAt: string): boolean =>
+  Date.parse(verificationTime) <= Date.parse(identifiedAt) + IAT_WINDOW_SECONDS * 1000;

@@ -1359,15 +1359,51 @@ describe('a partner’s message', () => {
         }),
       ]);
     }
-    const ahead = withAt(evidence(), TIME, minutesFromNow(3));
+    // The identification, which the verification does not follow (below), as far ahead.
+    const ahead = withAt(
+      withAt(evidence(), TIME, minutesFromNow(3)),
+      'evidence.identified_at',
+      minutesFromNow(3),
+    );
     expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, ahead)).toStrictEqual(ahead);
+  });
+
+  it('refuses a verification time more than 5 minutes after the identification time (as instants), reader and schema alike', () => {
+    const TIME = 'evidence.verified_claims.verification.time';
+    // identified_at is 2026-11-30T10:00:00Z.
+    for (const time of ['2026-11-30T10:05:01Z', '2026-11-30T10:04:00-01:00', '2026-11-30T12:00:00Z']) {
+      const message = withAt(evidence(), TIME, time);
+      expect(wellFormedIspEvidence(message), time).toBeUndefined();
+      expect(IspEvidenceClaims.safeParse(message).error?.issues, time).toEqual([
+        expect.objectContaining({
+          path: TIME.split('.'),
+          message: 'Must not lie after the identification (evidence.identified_at) by more than 300 seconds.',
+        }),
+      ]);
+    }
+    // Verified before the identification, or after it within the partner's clock allowance.
+    for (const time of ['2026-11-30T10:05:00Z', '2026-11-30T11:04:59+01:00', '2026-11-29T09:00:00Z']) {
+      const message = withAt(evidence(), TIME, time);
+      expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, message), time).toStrictEqual(message);
+    }
+    // Either time invalid on its own: only its own rule answers.
+    const future = IspEvidenceClaims.safeParse(withAt(evidence(), TIME, '2999-01-01T00:00:00Z'));
+    expect(future.error?.issues.map((i) => i.path.join('.'))).toEqual([TIME]);
   });
 
   it('refuses a birth date after the day of the identification (in the offset the partner gave), reader and schema alike', () => {
     // 2020-06-15 23:30 at -02:00 is 2020-06-16 01:30 UTC: the partner's calendar day is the 15th.
     const identifiedAt = '2020-06-15T23:30:00-02:00';
     const bornOn = (birthdate: string) =>
-      withAt(withAt(evidence(), 'evidence.identified_at', identifiedAt), `${CLAIMS}.birthdate`, birthdate);
+      withAt(
+        withAt(
+          withAt(evidence(), 'evidence.identified_at', identifiedAt),
+          'evidence.verified_claims.verification.time',
+          identifiedAt,
+        ),
+        `${CLAIMS}.birthdate`,
+        birthdate,
+      );
     for (const birthdate of ['2020-06-16', '2021-01-01', dayFromToday(-1)]) {
       expect(wellFormedIspEvidence(bornOn(birthdate)), birthdate).toBeUndefined();
       expect(IspEvidenceClaims.safeParse(bornOn(birthdate)).error?.issues, birthdate).toEqual([
