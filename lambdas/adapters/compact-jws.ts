@@ -12,18 +12,20 @@
  * and JWSSignatureVerificationFailed). test/unit/compact-jws-parity.test.ts holds both to jose on
  * a generated corpus of keys and messages.
  *
- * Three differences, all refusals: a header with `crit` never verifies here (jose honours
+ * Four differences, all refusals: a header with `crit` never verifies here (jose honours
  * `crit: ["b64"]`; verifyIspMessage refuses every `crit` with a 400 before it verifies, as it did
  * with jose); an RSA key whose public exponent is below 3 or even cannot be used (jose and
  * WebCrypto take e = 1, with which the padded digest is its own signature: anyone could sign as the
  * partner; e = 0 verifies nothing, an even e is no RSA key); and neither can an RSA key whose
  * modulus is a prime or has a small prime factor (jose and WebCrypto take it; its private exponent
- * may follow from the public key: rsa-modulus.ts, partner-key-algorithms.ts).
+ * may follow from the public key: rsa-modulus.ts, partner-key-algorithms.ts); and a key whose
+ * `use` is not "sig" checks no signature (RFC 7517 §4.2; jose ignores `use` when it imports a key).
  */
 import type { webcrypto } from 'node:crypto';
 import {
   hasSmallPrimeFactor,
   isSafeRsaPublicExponent,
+  isSignatureUse,
   RSA_MIN_BITS,
   SMALL_FACTOR_BOUND,
 } from '../core/partner-key-algorithms.js';
@@ -225,6 +227,10 @@ export async function verifiedPayload(
   const signingInput = `${encodedHeader}.${encodedPayload}`;
   if (!signature || /[^\p{ASCII}]/u.test(signingInput)) return undefined;
   const key = usableKey(imported, alg, 'verify');
+  // Beyond jose (which ignores `use`): a key registered for encryption checks no signature
+  // (RFC 7517 §4.2), as a fetched key set's such key does not (jwt-verify.ts).
+  const { use } = jwk as { use?: unknown };
+  if (!isSignatureUse(use)) throw new UnusableKeyError('Its use is not "sig": it is no signature key');
   // The import took it, so an RSA key's n is base64url.
   const modulus = alg === 'RS256' ? decodeBase64url(String((jwk as { n?: unknown }).n)) : undefined;
   if (modulus && hasSmallPrimeFactor(modulus))

@@ -6,6 +6,7 @@
  * compact-jws.ts (WebCrypto, as jose checked it, without jose in isp-callback's bundle).
  */
 import type { JWK } from 'jose';
+import { type RepeatedMember, repeatedMember } from '../core/json-members.js';
 import { IAT_WINDOW_SECONDS } from '../core/partner-clock.js';
 import { ALG_OF_KTY } from '../core/partner-key-algorithms.js';
 import { Problem } from '../core/problems.js';
@@ -77,15 +78,47 @@ const notSignedByIssuer = () =>
 const invalid = (detail: string) =>
   new Problem({ status: 400, slug: 'isp-message-invalid', title: 'Invalid ISP message', detail });
 
-function decodePayloadUnverified(jws: string): Record<string, unknown> {
-  const part = jws.split('.')[1] ?? '';
+/** A name or path segment a refusal may repeat: short and plain (what a caller sent is not echoed otherwise). */
+const PLAIN_NAME = /^[\w.:-]{1,64}$/;
+
+/** The refusal of a header or payload that names a member twice (json-members.ts). */
+function repeatedMemberProblem(part: 'header' | 'payload', repeated: RepeatedMember): Problem {
+  const path = repeated.path.map(String);
+  const where =
+    path.length === 0
+      ? ' at its top level'
+      : path.every((segment) => PLAIN_NAME.test(segment))
+        ? ` in ${path.join('.')}`
+        : '';
+  const name = PLAIN_NAME.test(repeated.name) ? `"${repeated.name}"` : 'a member name';
+  return invalid(
+    `The ${part} names ${name} twice in one object${where}: a signed document must name each member once (RFC 8259 §4), or its signer and this service may read different values.`,
+  );
+}
+
+/**
+ * A JWS part (base64url) as a JSON object: UTF-8 without a bad byte (no two byte sequences read as
+ * one name), each member named once in every object. Undefined when it is no JSON object.
+ */
+function strictJsonPart(part: 'header' | 'payload', encoded: string): Record<string, unknown> | undefined {
+  let text: string;
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(encoded, 'base64url'));
+    value = JSON.parse(text);
   } catch {
-    // fall through
+    return undefined;
   }
-  throw invalid('The payload is not a JSON object.');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const repeated = repeatedMember(text);
+  if (repeated) throw repeatedMemberProblem(part, repeated);
+  return value as Record<string, unknown>;
+}
+
+function decodePayloadUnverified(jws: string): Record<string, unknown> {
+  const claims = strictJsonPart('payload', jws.split('.')[1] ?? '');
+  if (!claims) throw invalid('The payload is not a JSON object.');
+  return claims;
 }
 
 /** Verifies a partner's message and returns its claims; a problem (401/400) otherwise. */
@@ -100,6 +133,8 @@ export async function verifyIspMessage(
   }
   const header = decodeProtectedHeader(compact);
   if (!header) throw invalid('The JWS header is not readable.');
+  // A header naming alg, kid or typ twice is as ambiguous as such a payload.
+  strictJsonPart('header', compact.split('.')[0] ?? '');
   const alg = header.alg as (typeof ISP_ALGORITHMS)[number];
   if (!ISP_ALGORITHMS.includes(alg)) {
     throw unauthorized(`Algorithm ${String(header.alg)} is not accepted; use ES256 or RS256.`);

@@ -15,7 +15,7 @@
  * test/unit/jwt-verify-parity.test.ts holds all of it to jose on a generated corpus.
  */
 import type { webcrypto } from 'node:crypto';
-import { isSafeRsaPublicExponent } from '../core/partner-key-algorithms.js';
+import { isSafeRsaPublicExponent, isSignatureUse } from '../core/partner-key-algorithms.js';
 import { ALGORITHMS, decodeBase64url, decodeProtectedHeader, isPlainObject } from './compact-jws.js';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -59,7 +59,7 @@ function isUsable(jwk: Record<string, unknown>, alg: JwtAlgorithm, kid: unknown)
     kty === entry.kty &&
     (kid === undefined || (typeof kid === 'string' && kid === jwkKid)) &&
     (jwkAlg === undefined ? kty !== 'AKP' : alg === jwkAlg) &&
-    (use === undefined || use === 'sig') &&
+    isSignatureUse(use) &&
     (!curve || crv === curve)
   );
 }

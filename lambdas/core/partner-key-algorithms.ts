@@ -6,6 +6,68 @@
 
 /** The smallest RSA modulus RS256 takes (jose's floor too). */
 export const RSA_MIN_BITS = 2048;
+/**
+ * The largest: a verification's cost grows with the modulus (a 16384-bit key's costs about 4 times
+ * an 8192-bit one's), and nobody signs with more.
+ */
+export const RSA_MAX_BITS = 8192;
+/** The longest RSA public exponent, in bytes: a verification's cost grows with it too (AQAB is 3). */
+export const RSA_MAX_EXPONENT_BYTES = 8;
+
+/**
+ * Whether a JWK's `use` lets it check signatures (RFC 7517 §4.2): absent, or "sig". A key
+ * published or registered for encryption ("enc") is never taken for a signature, whatever else it is.
+ */
+export const isSignatureUse = (use: unknown): boolean => use === undefined || use === 'sig';
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** The bytes of a base64url member in its canonical form (no padding, no stray bits), else undefined. */
+export function base64urlBytes(value: unknown): Buffer | undefined {
+  if (typeof value !== 'string' || !BASE64URL.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64url');
+  return bytes.toString('base64url') === value ? bytes : undefined;
+}
+
+/** The number of bits of a big-endian unsigned integer without leading zero bytes. */
+export const bitLength = (bytes: Uint8Array): number =>
+  (bytes.length - 1) * 8 + (bytes[0] ?? 0).toString(2).length;
+
+/** What is wrong with an RSA public key's n or e for RS256 here (the prime test aside: asynchronous). */
+export type RsaKeyIssue =
+  | { member: 'n'; kind: 'encoding' }
+  | { member: 'n'; kind: 'size'; bits: number }
+  | { member: 'n'; kind: 'small-factor' }
+  | { member: 'e'; kind: 'one' }
+  | { member: 'e'; kind: 'exponent' };
+
+/**
+ * The one rule for an RSA key's members, for a registered partner key (core/partner-keys.ts) and a
+ * key of a fetched key set (adapters/remote-key-set.ts): n canonical base64url of RSA_MIN_BITS to
+ * RSA_MAX_BITS bits without a small prime factor; e canonical base64url of at most
+ * RSA_MAX_EXPONENT_BYTES, odd and at least 3. Cheap (no key import, 168 remainders): a key outside
+ * it costs no more than this check. Whether n is a prime is asked after it (rsa-modulus.ts).
+ */
+export function rsaKeyIssues(n: unknown, e: unknown): RsaKeyIssue[] {
+  const issues: RsaKeyIssue[] = [];
+  const modulus = base64urlBytes(n);
+  if (modulus === undefined || modulus.length === 0 || modulus[0] === 0)
+    issues.push({ member: 'n', kind: 'encoding' });
+  else if (bitLength(modulus) < RSA_MIN_BITS || bitLength(modulus) > RSA_MAX_BITS)
+    issues.push({ member: 'n', kind: 'size', bits: bitLength(modulus) });
+  else if (hasSmallPrimeFactor(modulus)) issues.push({ member: 'n', kind: 'small-factor' });
+  const exponent = base64urlBytes(e);
+  if (exponent?.length === 1 && exponent[0] === 1) issues.push({ member: 'e', kind: 'one' });
+  else if (
+    exponent === undefined ||
+    exponent.length === 0 ||
+    exponent.length > RSA_MAX_EXPONENT_BYTES ||
+    exponent[0] === 0 ||
+    !isSafeRsaPublicExponent(exponent)
+  )
+    issues.push({ member: 'e', kind: 'exponent' });
+  return issues;
+}
 
 /**
  * An RSA public exponent (big-endian bytes) with which a signature proves the private key: odd and

@@ -11,9 +11,12 @@
 import { createPublicKey } from 'node:crypto';
 import {
   ALG_OF_KTY,
-  hasSmallPrimeFactor,
-  isSafeRsaPublicExponent,
+  base64urlBytes,
+  isSignatureUse,
+  RSA_MAX_BITS,
   RSA_MIN_BITS,
+  type RsaKeyIssue,
+  rsaKeyIssues,
   SMALL_FACTOR_BOUND,
 } from './partner-key-algorithms.js';
 import * as z from './zod.js';
@@ -22,27 +25,16 @@ import * as z from './zod.js';
 export const MAX_PARTNER_KEYS = 10;
 /** A key id: printable, no spaces or quotes (it appears in logs and JWS headers), at most 128 characters. */
 export const KEY_ID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;
-export const RSA_MAX_BITS = 8192;
+export { RSA_MAX_BITS };
 
 /** Members only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 interface KeyIssue {
   /** The member the issue is about; none for the key as a whole. */
   member?: string;
   message: string;
 }
-
-/** The bytes of a base64url member in its canonical form (no padding, no stray bits), else undefined. */
-function base64urlBytes(value: unknown): Buffer | undefined {
-  if (typeof value !== 'string' || !BASE64URL.test(value)) return undefined;
-  const bytes = Buffer.from(value, 'base64url');
-  return bytes.toString('base64url') === value ? bytes : undefined;
-}
-
-/** The number of bits of a big-endian unsigned integer without leading zero bytes. */
-const bitLength = (bytes: Buffer): number => (bytes.length - 1) * 8 + (bytes[0] ?? 0).toString(2).length;
 
 function ecIssues(key: Record<string, unknown>): KeyIssue[] {
   const issues: KeyIssue[] = [];
@@ -54,32 +46,24 @@ function ecIssues(key: Record<string, unknown>): KeyIssue[] {
   return issues;
 }
 
-function rsaIssues(key: Record<string, unknown>): KeyIssue[] {
-  const issues: KeyIssue[] = [];
-  const n = base64urlBytes(key.n);
-  if (n === undefined || n.length === 0 || n[0] === 0)
-    issues.push({ member: 'n', message: 'n must be the modulus in base64url, without leading zero bytes.' });
-  else if (bitLength(n) < RSA_MIN_BITS || bitLength(n) > RSA_MAX_BITS)
-    issues.push({
-      member: 'n',
-      message: `The RSA modulus has ${bitLength(n)} bits; RS256 keys here have ${RSA_MIN_BITS} to ${RSA_MAX_BITS}.`,
-    });
-  else if (hasSmallPrimeFactor(n))
-    issues.push({
-      member: 'n',
-      message: `n has a prime factor below ${SMALL_FACTOR_BOUND}, so it is no product of two large primes: give the key's own modulus.`,
-    });
-  const e = base64urlBytes(key.e);
-  if (e?.length === 1 && e[0] === 1)
-    issues.push({
-      member: 'e',
-      message:
-        'e is 1 (AQ), with which anyone can sign as the partner: give the key’s own exponent (usually AQAB).',
-    });
-  else if (e === undefined || e.length === 0 || e.length > 8 || e[0] === 0 || !isSafeRsaPublicExponent(e))
-    issues.push({ member: 'e', message: 'e must be an odd public exponent in base64url (usually AQAB).' });
-  return issues;
+/** The registration's words for each issue of the RSA rule (partner-key-algorithms.ts rsaKeyIssues). */
+function rsaIssueMessage(issue: RsaKeyIssue): string {
+  switch (issue.kind) {
+    case 'encoding':
+      return 'n must be the modulus in base64url, without leading zero bytes.';
+    case 'size':
+      return `The RSA modulus has ${issue.bits} bits; RS256 keys here have ${RSA_MIN_BITS} to ${RSA_MAX_BITS}.`;
+    case 'small-factor':
+      return `n has a prime factor below ${SMALL_FACTOR_BOUND}, so it is no product of two large primes: give the key's own modulus.`;
+    case 'one':
+      return 'e is 1 (AQ), with which anyone can sign as the partner: give the key’s own exponent (usually AQAB).';
+    case 'exponent':
+      return 'e must be an odd public exponent in base64url (usually AQAB).';
+  }
 }
+
+const rsaIssues = (key: Record<string, unknown>): KeyIssue[] =>
+  rsaKeyIssues(key.n, key.e).map((issue) => ({ member: issue.member, message: rsaIssueMessage(issue) }));
 
 /** What is wrong with one registered key, member by member; nothing for a usable public key. */
 export function partnerKeyIssues(key: Record<string, unknown>): KeyIssue[] {
@@ -95,7 +79,7 @@ export function partnerKeyIssues(key: Record<string, unknown>): KeyIssue[] {
       member: 'kid',
       message: 'kid must be 1 to 128 characters of A-Z a-z 0-9 . _ ~ : + / = -.',
     });
-  if (key.use !== undefined && key.use !== 'sig')
+  if (!isSignatureUse(key.use))
     issues.push({ member: 'use', message: 'use must be "sig" (the key checks signatures).' });
   if (
     key.key_ops !== undefined &&

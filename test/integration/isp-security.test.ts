@@ -2,6 +2,7 @@
  * The ISP callback routes against forged, replayed, stale and misplaced messages, on the embedded
  * stack. Every refusal is also checked on the order: a refused message changes nothing.
  */
+import { createPrivateKey, type JsonWebKey, sign as signWith } from 'node:crypto';
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -345,6 +346,48 @@ describe('ISP callback security', () => {
       expect((await postEvent(jws)).status).toBe(200);
     });
 
+    // A signer whose parser keeps the first of two equal names and ours, which keeps the last, would
+    // read different people from one signed text: such a text is refused before anything else.
+    it('refuses evidence whose signed text names given_name twice, with 400, and stores nothing', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+      const key = testIspKey();
+      const header = {
+        alg: key.alg ?? (key.kty === 'EC' ? 'ES256' : 'RS256'),
+        typ: 'isp-evidence+jwt',
+        kid: key.kid,
+      };
+      const claims = {
+        iss: 'Test-ISP',
+        refId,
+        evidence: evidenceFor({ mobile: MOBILE, method: 'test' }, { givenName: 'Hans' }),
+        iat: nowSeconds(),
+        jti: `evd-${crypto.randomUUID()}`,
+      };
+      const text = JSON.stringify(claims).replace(
+        '"given_name":"Hans"',
+        '"given_name":"Hans","given_name":"Eve"',
+      );
+      expect(text).toContain('"given_name":"Eve"');
+      const input = `${b64url(header)}.${Buffer.from(text).toString('base64url')}`;
+      const signature = signWith('sha256', Buffer.from(input), {
+        key: createPrivateKey({ key: key as JsonWebKey, format: 'jwk' }),
+        ...(key.kty === 'EC' ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+      });
+
+      const res = await postEvidence(`${input}.${signature.toString('base64url')}`);
+
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        type: expect.stringMatching(/isp-message-invalid$/),
+        detail: expect.stringContaining(
+          'The payload names "given_name" twice in one object in evidence.verified_claims.claims',
+        ),
+      });
+      expect(await stack().repository.getEvidence(refId)).toBeUndefined();
+      expect(await orderState(refId)).toEqual(before);
+    });
+
     it('refuses an event message posted to the evidence route (typ mismatch)', async () => {
       const refId = await startOrder();
       const before = await orderState(refId);
@@ -599,6 +642,34 @@ describe('ISP callback security', () => {
           ],
         ],
       );
+    });
+
+    it('refuses evidence whose document was verified more than 5 minutes after the identification', async () => {
+      const identifiedAt = new Date(Date.now() - 60 * 60_000);
+      const at = (minutesAfter: number) =>
+        new Date(identifiedAt.getTime() + minutesAfter * 60_000).toISOString();
+      await expectFieldErrors(
+        'evidence',
+        evidenceChanged({ identified_at: identifiedAt.toISOString(), verification: { time: at(10) } }),
+        [
+          [
+            'evidence.verified_claims.verification.time',
+            'Must not lie after the identification (evidence.identified_at) by more than 300 seconds.',
+          ],
+        ],
+      );
+      // Verified before the identification, or a little after it (the partner's clocks): taken.
+      for (const minutesAfter of [-30, 4]) {
+        const refId = await startOrder();
+        const res = await postContent(
+          'evidence',
+          evidenceChanged({
+            identified_at: identifiedAt.toISOString(),
+            verification: { time: at(minutesAfter) },
+          })(refId),
+        );
+        expect(res.status).toBe(200);
+      }
     });
 
     // Found by probing: the evidence's names were free text, so a blank given name, digits or markup

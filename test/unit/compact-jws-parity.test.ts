@@ -369,6 +369,17 @@ const UNSAFE_EXPONENT_KEYS = new Set([
 ]);
 
 /**
+ * Keys registered for encryption (`use: "enc"`), which jose takes for a signature and this service
+ * does not (RFC 7517 §4.2), each with the key jose refuses at the same step (its check of the key
+ * before it verifies): not verified where the message fails before, unusable (TypeError) where it
+ * reaches the check, jose's refusal of the other key type at import — never verified.
+ */
+const ENCRYPTION_KEYS: Record<string, string> = {
+  'EC P-256 use enc': 'EC P-256 with d (private)',
+  'RSA 2048 use enc, key_ops [verify]': 'RSA 1024',
+};
+
+/**
  * The messages whose header has `crit`, refused whatever jose makes of them (deliberately): each
  * gets the outcome jose gives a message it refuses as soon as it reads the header (one whose header
  * is not JSON) — not verified, or the key's refusal where jose refuses the key at import.
@@ -396,7 +407,11 @@ describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
         for (const alg of ['ES256', 'RS256'] as const) {
           const expected = await joseOutcome(
             CRIT_MESSAGES.has(messageName) ? (messages['header not JSON'] as string) : compact,
-            UNSAFE_EXPONENT_KEYS.has(keyName) ? keys['RSA 1024'] : jwk,
+            UNSAFE_EXPONENT_KEYS.has(keyName)
+              ? keys['RSA 1024']
+              : keyName in ENCRYPTION_KEYS
+                ? keys[ENCRYPTION_KEYS[keyName] as string]
+                : jwk,
             alg,
           );
           const actual = await ownOutcome(compact, jwk, alg);
@@ -421,6 +436,8 @@ describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
       'RSA with e = 1',
       'RS256',
     ],
+    ['ES256 by the key', 'EC P-256 use enc', 'ES256'],
+    ['RS256 by the 2048-bit key', 'RSA 2048 use enc, key_ops [verify]', 'RS256'],
   ])(
     'differs from jose where stated: %s with %s verifies under jose, not here',
     async (messageName, keyName, alg) => {
@@ -457,7 +474,7 @@ describe('verifiedPayload against jose’s importJWK + compactVerify', () => {
     ['ES256 by the key', 'EC P-256', 'ES256', 'verified'],
     ['ES256 by the key', 'EC P-256 with alg ES256, use sig, kid', 'ES256', 'verified'],
     ['signature with high S (n - s)', 'EC P-256', 'ES256', 'verified'],
-    ['ES256 by the key', 'EC P-256 use enc', 'ES256', 'verified'],
+    ['ES256 by the key', 'EC P-256 use enc', 'ES256', 'unusable: TypeError'],
     ['ES256 by the key', 'EC P-256 ext false', 'ES256', 'verified'],
     ['header b64: false without crit', 'EC P-256', 'ES256', 'verified'],
     ['signature padded with ==', 'EC P-256', 'ES256', 'verified'],

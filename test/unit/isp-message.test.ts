@@ -267,3 +267,116 @@ describe('verifyIspMessage with a registered key it cannot use', () => {
     ]);
   });
 });
+
+describe('verifyIspMessage with a member name given twice (signature confusion)', () => {
+  const ecPair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ecDeps = {
+    ...deps,
+    keysOf: async () => [{ ...(ecPair.publicKey.export({ format: 'jwk' }) as JWK), alg: 'ES256' }],
+  };
+  /** A JWS of exactly this header and payload text, correctly signed (jose would serialize them anew). */
+  const signedText = (headerText: string, payloadText: string) => {
+    const input = `${Buffer.from(headerText).toString('base64url')}.${Buffer.from(payloadText).toString('base64url')}`;
+    const signature = signWith('sha256', Buffer.from(input), {
+      key: ecPair.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
+    return `${input}.${signature.toString('base64url')}`;
+  };
+  const HEADER = '{"alg":"ES256","typ":"isp-event+jwt"}';
+  const claimsText = (extra: string) => {
+    const { iss, iat, jti, refId } = valid();
+    return `{"iss":"${iss}","iat":${iat},"jti":"${jti}","refId":"${refId}",${extra}}`;
+  };
+  const refusal = (jws: string) =>
+    verifyIspMessage(jws, 'event', ecDeps).then(
+      () => undefined,
+      (err: unknown) => err as { status: number; detail: string },
+    );
+
+  it('accepts the message signed as written when each name is given once', async () => {
+    const claims = await verifyIspMessage(signedText(HEADER, claimsText('"event":"done"')), 'event', ecDeps);
+    expect(claims.event).toBe('done');
+  });
+
+  it.each([
+    [
+      'at the top level',
+      '"event":"done","event":"cancelled"',
+      '"event" twice in one object at its top level',
+    ],
+    [
+      'deep in the evidence',
+      '"evidence":{"verified_claims":{"claims":{"given_name":"A","given_name":"B"}}}',
+      '"given_name" twice in one object in evidence.verified_claims.claims',
+    ],
+    ['once escaped', '"event":"done","\\u0065vent":"cancelled"', '"event" twice'],
+    [
+      'in an array of objects',
+      '"evidence":{"list":[{"type":"a"},{"type":"a","type":"b"}]}',
+      '"type" twice in one object in evidence.list.1',
+    ],
+    [
+      'not a plain name (not repeated back)',
+      '"<x y>":1,"<x y>":2',
+      'names a member name twice in one object at its top level',
+    ],
+  ])(
+    'refuses a payload naming a member twice %s with 400, before the signature or the jti',
+    async (_case, extra, detail) => {
+      const before = remembered.length;
+      const result = await refusal(signedText(HEADER, claimsText(extra)));
+      expect(result?.status).toBe(400);
+      expect(result?.detail).toContain(detail);
+      expect(remembered.length).toBe(before);
+      // Refused for its form, not its signature: a JWS with a made-up signature gets the same answer.
+      const [header, payload] = signedText(HEADER, claimsText(extra)).split('.');
+      expect((await refusal(`${header}.${payload}.AAAA`))?.detail).toBe(result?.detail);
+    },
+  );
+
+  it('refuses a header naming alg or kid twice', async () => {
+    const result = await refusal(
+      signedText('{"alg":"ES256","typ":"isp-event+jwt","kid":"a","kid":"b"}', claimsText('"event":"done"')),
+    );
+    expect(result).toMatchObject({
+      status: 400,
+      detail: expect.stringContaining('The header names "kid" twice'),
+    });
+  });
+
+  it('refuses a payload that is not UTF-8 (two byte sequences read as one name)', async () => {
+    const [before, after] = claimsText('"event":"done","x@":1').split('@') as [string, string];
+    const payload = Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(after)]);
+    const input = `${Buffer.from(HEADER).toString('base64url')}.${payload.toString('base64url')}`;
+    const signature = signWith('sha256', Buffer.from(input), {
+      key: ecPair.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
+    const jws = `${input}.${signature.toString('base64url')}`;
+    expect(await refusal(jws)).toMatchObject({ status: 400, detail: 'The payload is not a JSON object.' });
+  });
+});
+
+describe('verifyIspMessage with a registered key for encryption (use enc)', () => {
+  it('does not take it for a signature (RFC 7517 §4.2) and tells the operator, while use sig verifies', async () => {
+    const told: UnusableKey[] = [];
+    const jws = await sign(valid());
+    const withUse = (use: string) => ({
+      ...deps,
+      keysOf: async () => [{ ...publicJwk, kid: 'k-1', use }],
+      onUnusableKey: (key: UnusableKey) => told.push(key),
+    });
+
+    await expect(verifyIspMessage(jws, 'event', withUse('enc'))).rejects.toMatchObject({ status: 401 });
+    expect(told).toMatchObject([
+      {
+        keyIndex: 0,
+        kid: 'k-1',
+        errorName: 'TypeError',
+        reason: 'Its use is not "sig": it is no signature key',
+      },
+    ]);
+    await expect(verifyIspMessage(jws, 'event', withUse('sig'))).resolves.toMatchObject({ iss: 'Test-ISP' });
+  });
+});
