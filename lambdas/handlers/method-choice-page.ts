@@ -16,7 +16,7 @@ import { METHOD_CHOICE_PAGE, type MethodOption, optionLabel, optionValue } from 
 import { Problem, problems } from '../core/problems.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { pageErrorAnswer, pageErrorLanguage } from '../http/page-error-answer.js';
+import { pageErrorAnswer, pageErrorLanguage, withPageLanguage } from '../http/page-error-answer.js';
 import { formBody, isCrossSite } from '../http/request.js';
 import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
 
@@ -135,13 +135,9 @@ export const handler = httpHandler(
       }
     } catch (err) {
       if (!(err instanceof Problem)) throw err;
-      // The form's refusals at the edge (another site, its size, its media type): the page errors'
-      // answer, in the order's language.
-      if ([403, 413, 415].includes(err.status)) {
-        const answer = await pageErrorAnswer(err, event, language);
-        if (answer) return answer;
-        throw err;
-      }
+      // The form's refusals at the edge (another site, its size, its media type): refused by the
+      // wrapper like any other (logged, counted), its page in the order's language.
+      if ([403, 413, 415].includes(err.status)) throw withPageLanguage(err, language);
       return html(err.status, problemPage(err, language));
     }
   },

@@ -12,7 +12,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { termsTableStores } from '../adapters/aws-clients.js';
 import { requiredPublicBaseUrl } from '../adapters/env.js';
+import { logger } from '../adapters/logger.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
+import type { Language } from '../core/domain.js';
 import { spokenLanguage } from '../core/languages.js';
 import { Problem } from '../core/problems.js';
 import { type TermsPageText, termsPageText } from '../core/terms.js';
@@ -20,7 +22,7 @@ import type { TermsForm } from '../core/terms-form.js';
 import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { pageErrorAnswer, pageErrorLanguage } from '../http/page-error-answer.js';
+import { pageErrorAnswer, pageErrorLanguage, withPageLanguage } from '../http/page-error-answer.js';
 import { formBody, isCrossSite } from '../http/request.js';
 import { acceptTerms, openTermsLink, termsLinkLanguage } from '../usecases/terms-acceptance.js';
 
@@ -105,6 +107,20 @@ ${full}
 </form>`;
 }
 
+/**
+ * The language of the order a link leads to, for a refusal's page; undefined when there is none or
+ * it cannot be read now: a refusal never turns into a 503 because its language could not be looked
+ * up (a throttled read), it speaks the browser's language instead.
+ */
+async function orderLanguage(token: string): Promise<Language | undefined> {
+  try {
+    return spokenLanguage(await termsLinkLanguage(deps, token));
+  } catch (err) {
+    logger.warn('terms link language unavailable', { errorName: (err as Error | undefined)?.name });
+    return undefined;
+  }
+}
+
 function refusalMessage(err: Problem, t: TermsPageText): string {
   const { slug } = err;
   switch (slug) {
@@ -160,14 +176,9 @@ export const handler = httpHandler(
       // Faults: the page errors' answer (lambdas/http/page-errors.ts), without another read.
       if (!(err instanceof Problem) || err.status >= 500) throw err;
       // A refusal speaks the page's language: ?lang=, else the order's, else the browser's.
-      const language =
-        lang ?? spokenLanguage(await termsLinkLanguage(deps, token)) ?? pageErrorLanguage(event);
-      // The body's media type and size: the page errors' answer, with its status.
-      if ([413, 415].includes(err.status)) {
-        const answer = await pageErrorAnswer(err, event, language);
-        if (answer) return answer;
-        throw err;
-      }
+      const language = lang ?? (await orderLanguage(token)) ?? pageErrorLanguage(event);
+      // The body's media type and size: refused by the wrapper, its page in that language.
+      if ([413, 415].includes(err.status)) throw withPageLanguage(err, language);
       const t = termsPageText(language);
       return html(
         err.status,

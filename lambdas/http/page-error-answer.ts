@@ -7,7 +7,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Language } from '../core/domain.js';
 import { preferredLanguage, spokenLanguage } from '../core/languages.js';
-import type { Problem } from '../core/problems.js';
+import { Problem } from '../core/problems.js';
+import { prefersProblemJson } from './accept.js';
 import { headerOf } from './request.js';
 import type { HttpResult } from './responses.js';
 
@@ -25,20 +26,24 @@ export function pageErrorLanguage(
   );
 }
 
-/** Whether the caller asks for problem+json over HTML (a program; browsers never send this type). */
+/** Whether the caller weighs problem+json above HTML (lambdas/http/accept.ts; browsers never do). */
 export function asksForProblemJson(event: Pick<APIGatewayProxyEvent, 'headers'>): boolean {
-  const accept = headerOf(event, 'accept')?.toLowerCase();
-  if (!accept?.includes('application/problem+json')) return false;
-  const weightOf = (type: string) => {
-    for (const part of accept.split(',')) {
-      const [range = '', ...params] = part.trim().split(';');
-      if (range.trim() !== type) continue;
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return q ? Number(q.slice(2)) || 0 : 1;
-    }
-    return 0;
-  };
-  return weightOf('application/problem+json') > weightOf('text/html');
+  return prefersProblemJson(headerOf(event, 'accept'));
+}
+
+/** The languages handlers gave the problems they rethrow (withPageLanguage); a copy is keyed, never a shared problem. */
+const pageLanguages = new WeakMap<Problem, Language>();
+
+/**
+ * The problem to rethrow where a page knows its language (the order's) and the problem does not:
+ * the wrapper's refusal path (lambdas/http/middlewares.ts) logs it, tells `onRefused` and answers
+ * its page in that language. A copy, so that a problem shared between requests carries none.
+ */
+export function withPageLanguage(problem: Problem, language: Language): Problem {
+  const { status, slug, title, detail, errors, headers, extensions } = problem;
+  const copy = new Problem({ status, slug, title, detail, errors, headers, extensions });
+  pageLanguages.set(copy, language);
+  return copy;
 }
 
 /**
@@ -48,10 +53,9 @@ export function asksForProblemJson(event: Pick<APIGatewayProxyEvent, 'headers'>)
 export async function pageErrorAnswer(
   problem: Problem,
   event: APIGatewayProxyEvent,
-  /** The page's language where the page knows it (the order's); else pageErrorLanguage. */
-  language: Language = pageErrorLanguage(event),
 ): Promise<HttpResult | undefined> {
   if (asksForProblemJson(event)) return undefined;
+  const language = pageLanguages.get(problem) ?? pageErrorLanguage(event);
   const { isPageRoute, pageErrorPage } = await import('./page-errors.js');
   if (!isPageRoute(event.httpMethod, event.resource)) return undefined;
   const reference = problem.extensions.correlationId;

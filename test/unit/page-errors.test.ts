@@ -7,12 +7,18 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../lambdas/adapters/logger.js';
 import { preferredLanguage } from '../../lambdas/core/languages.js';
+import { Problem } from '../../lambdas/core/problems.js';
+import { prefersProblemJson } from '../../lambdas/http/accept.js';
 import { httpHandler } from '../../lambdas/http/handler.js';
-import { asksForProblemJson, pageErrorAnswer } from '../../lambdas/http/page-error-answer.js';
+import {
+  asksForProblemJson,
+  pageErrorAnswer,
+  withPageLanguage,
+} from '../../lambdas/http/page-error-answer.js';
 import { isPageRoute, ROUTES } from '../../lambdas/routes.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { proxyEvent } from '../support/lambda-events.js';
-import { captureLogs } from '../support/logs.js';
+import { captureLogs, logLines } from '../support/logs.js';
 
 const context = lambdaContext('test-function', 'aws-request-1', 10_000);
 beforeAll(() => logger.setLogLevel('SILENT'));
@@ -118,13 +124,84 @@ describe('negotiation', () => {
   });
 
   it.each([
-    ['application/problem+json', true],
-    ['application/problem+json, text/html;q=0.5', true],
-    ['text/html, application/problem+json;q=0.5', false],
-    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', false],
-    ['application/problem+json;q=0', false],
-    ['*/*', false],
-  ])('Accept %j asks for problem+json: %s', (accept, asks) => {
-    expect(asksForProblemJson({ headers: { accept } })).toBe(asks);
+    // Browsers navigating: HTML first.
+    [
+      'Chrome',
+      'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7',
+      false,
+    ],
+    [
+      'Firefox',
+      'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/png,image/svg+xml,*/*;q=0.8',
+      false,
+    ],
+    ['Safari', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', false],
+    // Tools and fetch: anything, so the page's own type.
+    ['curl', '*/*', false],
+    ['fetch() default', '*/*', false],
+    ['no Accept', undefined, false],
+    ['an empty Accept', '', false],
+    // Programs that ask for JSON.
+    ['axios', 'application/json, text/plain, */*', true],
+    ['problem+json', 'application/problem+json', true],
+    ['JSON', 'application/json', true],
+    ['any application type', 'application/*', true],
+    ['any application type, case and spaces', ' Application/*  ; Q=1 ', true],
+    ['problem+json over HTML', 'application/problem+json, text/html;q=0.5', true],
+    ['HTML over problem+json', 'text/html, application/problem+json;q=0.5', false],
+    ['problem+json refused', 'application/problem+json;q=0', false],
+    ['problem+json refused, anything else welcome', 'application/problem+json;q=0, */*', false],
+    ['HTML refused, anything else welcome', 'text/html;q=0, */*', true],
+    ['any text type', 'text/*', false],
+    [
+      'the exact type over application/*',
+      'application/problem+json;q=0.1, application/*, text/html;q=0.5',
+      false,
+    ],
+    ['a tie', 'application/json, text/html', false],
+    ['neither acceptable', 'image/png', false],
+    ['a q that is no qvalue is left out', 'application/json;q=2, text/html;q=0.1', false],
+    ['a q that is no number is left out', 'application/*;q=abc', false],
+  ])('Accept of %s (%j) asks for problem+json: %s', (_, accept, asks) => {
+    expect(prefersProblemJson(accept)).toBe(asks);
+    expect(asksForProblemJson({ headers: accept === undefined ? {} : { Accept: accept } })).toBe(asks);
+  });
+});
+
+describe('a refusal a page function rethrows with its language', () => {
+  it('is refused by the wrapper: logged with its type, told to onRefused, answered in that language', async () => {
+    const refused: string[] = [];
+    const shared = new Problem({
+      status: 415,
+      slug: 'unsupported-media-type',
+      title: 'Unsupported media type',
+    });
+    const page = httpHandler(
+      'test-page',
+      async () => {
+        throw withPageLanguage(shared, 'it');
+      },
+      { pageErrors: pageErrorAnswer, onRefused: (problem) => refused.push(problem.type) },
+    );
+    logger.setLogLevel('INFO');
+    let result: Awaited<ReturnType<typeof page>> | undefined;
+    const written = await captureLogs(async () => {
+      result = await page(termsPost, context);
+    }).finally(() => logger.setLogLevel('SILENT'));
+
+    expect(result?.statusCode).toBe(415);
+    expect(result?.headers?.['Content-Language']).toBe('it');
+    expect(result?.body).toContain('<h1>Non è stato possibile leggere il modulo</h1>');
+    expect(refused).toEqual(['https://smart-registration.example/problems/unsupported-media-type']);
+    expect(logLines(written).map((l) => JSON.parse(l))).toMatchObject([
+      {
+        message: 'request refused',
+        handler: 'test-page',
+        status: 415,
+        problem: 'https://smart-registration.example/problems/unsupported-media-type',
+      },
+    ]);
+    // The shared problem carries no language: thrown as it is, it speaks the browser's (French).
+    expect((await pageErrorAnswer(shared, termsPost))?.body).toContain('<html lang="fr">');
   });
 });

@@ -1,0 +1,119 @@
+/**
+ * Every refusal a page gives goes through the one refusal path of the HTTP edge (one `request
+ * refused` log line with the problem's type), even where the page answers in the order's language;
+ * and a refusal never gets worse because that language could not be read: a throttled read of the
+ * order leaves the refusal its status, in the browser's language.
+ */
+import { describe, expect, it } from 'vitest';
+import { FaultInjector } from '../../local/faults.js';
+import { evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
+import { captureLogs, logLines } from '../support/logs.js';
+import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { PAPER_START_BODY } from '../support/white-paper.js';
+
+/** DynamoDB throttles every request while `throttling` is on (the first variant of a fault), none otherwise. */
+let throttling = false;
+const faultLines: string[] = [];
+const faults = new FaultInjector(
+  { rate: 0.5, kinds: ['dynamodb'], seed: 1 },
+  { random: () => (throttling ? 0 : 0.99), log: (line) => faultLines.push(line) },
+);
+
+const stack = useStack({ rateLimits: false, logLevel: 'INFO', faults });
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+let mobileCounter = 0;
+const nextMobile = () => `+4179${String(7_300_000 + ++mobileCounter).padStart(7, '0')}`;
+
+const post = (path: string, body: string, headers: Record<string, string>) =>
+  call<string>(stack(), 'POST', path, { body, headers });
+
+/** The JSON lines one function wrote while `run` ran. */
+async function linesOf(handler: string, run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const written = await captureLogs(run);
+  return logLines(written)
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.handler === handler || line.function_name === handler);
+}
+
+describe('the method-choice page’s refusals at the edge', () => {
+  it.each([
+    [
+      'a text/plain body',
+      415,
+      'unsupported-media-type',
+      'method=test%40Test-ISP',
+      { 'content-type': 'text/plain' },
+    ],
+    ['a body over the form’s limit', 413, 'payload-too-large', `method=${'a'.repeat(8 * 1024)}`, FORM],
+    [
+      'a cross-site Origin',
+      403,
+      'forbidden',
+      'method=test%40Test-ISP',
+      { ...FORM, origin: 'https://evil.example' },
+    ],
+  ])(
+    'are refused by the wrapper, one `request refused` line with the type, the page in the order’s language: %s',
+    async (_, status, slug, body, headers) => {
+      const token = await tokenFor(stack());
+      const started = await call<{ targetURL: string }>(stack(), 'POST', '/api/identifications', {
+        token,
+        json: { ...PAPER_START_BODY, mobile: nextMobile(), language: 'it' },
+      });
+      expect(started.status, started.text).toBe(201);
+      const path = started.body.targetURL.replace(stack().baseUrl, '');
+
+      let res: Awaited<ReturnType<typeof post>> | undefined;
+      const lines = await linesOf('method-choice-page', async () => {
+        res = await post(path, body, { ...headers, 'accept-language': 'de' });
+      });
+
+      expect(res?.status).toBe(status);
+      expect(res?.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res?.headers.get('content-language')).toBe('it');
+      expect(res?.text).toMatch(/^<!doctype html>\n<html lang="it">/);
+      expect(res?.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(lines.map((l) => [l.message, l.status, l.problem])).toEqual([
+        ['request refused', status, `https://smart-registration.example/problems/${slug}`],
+      ]);
+    },
+  );
+});
+
+describe('a terms page refusal while the order cannot be read', () => {
+  it.each([
+    ['a text/plain body (the edge’s 415)', 415, 'accept=yes', { 'content-type': 'text/plain' }],
+    ['a form that does not accept (the page’s 400)', 400, 'accept=no', FORM],
+  ])('keeps its status and speaks the browser’s language: %s', async (_, status, body, headers) => {
+    const token = await tokenFor(stack());
+    const mobile = nextMobile();
+    const { refId } = await startOrder(stack(), token, { mobile, language: 'it' });
+    expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
+    const [link] = await waitFor(
+      async () => termsLinksFromOutbox(stack(), mobile),
+      (links) => links.length === 1,
+    );
+    const path = new URL(link as string).pathname;
+    const browser = { ...headers, 'accept-language': 'de-CH, de;q=0.9' };
+    // Readable: the order's language.
+    const readable = await post(path, body, browser);
+    expect(readable.status).toBe(status);
+    expect(readable.text).toContain('<html lang="it">');
+
+    throttling = true;
+    faultLines.length = 0;
+    const throttled = await post(path, body, browser).finally(() => {
+      throttling = false;
+    });
+
+    expect(faultLines).toContain('[fault] injected dynamodb ProvisionedThroughputExceededException');
+    expect(throttled.status).toBe(status);
+    expect(throttled.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(throttled.text).toMatch(/^<!doctype html>\n<html lang="de">/);
+    expect(throttled.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // Nothing was recorded, and the link still works.
+    expect((await call(stack(), 'GET', path)).status).toBe(200);
+  });
+});
