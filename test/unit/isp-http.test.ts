@@ -560,7 +560,7 @@ describe('the http adapter with a stubbed partner', () => {
     const err = await adapter.openOrder(input()).catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(IspUnavailable);
-    expect((err as Error).message).toBe('Partner-X answered without no https redirect URL at /redirectUrl');
+    expect((err as Error).message).toBe('Partner-X answered with no https redirect URL at /redirectUrl');
   });
 
   it('fails with a configuration error, not a partner error, when the secret variable is unset', async () => {

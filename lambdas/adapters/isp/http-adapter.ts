@@ -143,7 +143,7 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
           const read = readOrderAnswer(s, answer, allowLoopbackHttp);
           if (!read.ok) {
             logger.warn('partner answer incomplete', { issuer, attempt, status, reason: read.reason });
-            throw new IspUnavailable(`${issuer} answered without ${read.reason}`, false);
+            throw new IspUnavailable(`${issuer} answered with ${read.reason}`, false);
           }
           return {
             ispOrderId: read.ispOrderId,
