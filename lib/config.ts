@@ -7,7 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { isPartnerSecretList } from '../lambdas/adapters/env.js';
 import { RETENTION_VARIABLES, type RetentionPolicy, retentionPolicyFrom } from '../lambdas/core/retention.js';
-import { isProductionStage } from '../lambdas/core/stage.js';
+import { DEPLOYED_STAGES, isProductionStage } from '../lambdas/core/stage.js';
 import {
   deploysTestStageRoutes,
   ROUTES,
@@ -17,7 +17,7 @@ import {
   type Scope,
 } from '../lambdas/routes.js';
 
-export const STAGES = ['dev', 'test', 'prod'] as const;
+export const STAGES = DEPLOYED_STAGES;
 export type StageName = (typeof STAGES)[number];
 
 /** An SP backend's app client (OAuth 2.0 client credentials). */

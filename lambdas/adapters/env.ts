@@ -16,6 +16,7 @@ import {
   type RetentionVariable,
   retentionPolicyFrom,
 } from '../core/retention.js';
+import { isKnownStage } from '../core/stage.js';
 
 type Rule = { test: (value: string) => boolean; must: string };
 
@@ -75,7 +76,8 @@ const VARIABLES = {
   ),
   POWERTOOLS_SERVICE_NAME: pattern(/^[\w.-]{1,128}$/, 'a service name (letters, digits, . _ -)'),
   POWERTOOLS_METRICS_NAMESPACE: pattern(/^[\w./#:-]{1,255}$/, 'a CloudWatch namespace'),
-  STAGE: pattern(/^[a-z][a-z0-9-]{0,20}$/, 'a stage name (local, dev, test, prod)'),
+  /** Never defaulted: an unknown or missing stage would be taken for a test stage (core/stage.ts). */
+  STAGE: { test: isKnownStage, must: 'one of the stages local, dev, test, prod' },
   WEBHOOK_QUEUE_URL: httpUrl,
   /** Set by the emulator synth target only (lib/emulator-target.ts): receivers on 127.0.0.1. */
   WEBHOOK_LOOPBACK_RECEIVERS: pattern(/^(true|false)$/, 'true or false'),
@@ -137,12 +139,22 @@ export function optionalEnv(name: EnvName, fallback?: string): string | undefine
 }
 
 /**
+ * The stage this function runs on (STAGE): required, and one of the known stages, so a deployment
+ * that does not say its stage fails at cold start instead of being taken for a test stage. Every
+ * function is given it (lib/function-environment.ts); the functions whose rules depend on it call
+ * this at cold start, and read it again where they decide (tests start stacks of other stages in
+ * one process).
+ */
+export function requiredStage(): string {
+  return requiredEnv('STAGE');
+}
+
+/**
  * Whether this function's stage lets the URLs it is given use plain http to the loopback interface
- * (core/loopback.ts allowsLoopbackHttp): the one read of STAGE for that rule, per call, as the
- * tests start stacks of other stages in one process.
+ * (core/loopback.ts allowsLoopbackHttp): the one read of STAGE for that rule, per call.
  */
 export function stageAllowsLoopbackHttp(): boolean {
-  return allowsLoopbackHttp(optionalEnv('STAGE'));
+  return allowsLoopbackHttp(requiredStage());
 }
 
 /** The retention policy: the defaults with the RETENTION_* overrides (docs/retention.md). */

@@ -3,7 +3,7 @@ import { urlPolicyOf } from '../core/webhook-address.js';
 import { parseRetryDelays } from '../core/webhook-retries.js';
 import type { WebhookSigner } from '../usecases/ports/webhooks.js';
 import { webhookTableStores } from './aws-clients.js';
-import { optionalEnv } from './env.js';
+import { optionalEnv, requiredStage } from './env.js';
 import { HttpWebhookTransport, newWebhookSecret, webhookSignature } from './webhook-http.js';
 import { SqsDeliveryQueue } from './webhook-queue.js';
 
@@ -13,10 +13,11 @@ const signer: WebhookSigner = { newSecret: newWebhookSecret, sign: webhookSignat
  * Read per call, not per container: the stage decides which URLs are allowed (only the embedded
  * stack may call back into its own machine), and tests switch it.
  */
-const policy = () => urlPolicyOf(optionalEnv('STAGE'), optionalEnv('WEBHOOK_LOOPBACK_RECEIVERS') === 'true');
+const policy = () => urlPolicyOf(requiredStage(), optionalEnv('WEBHOOK_LOOPBACK_RECEIVERS') === 'true');
 
 /** What both kinds of webhook functions use; the stage's URL policy is read at every use. */
 function sharedDeps() {
+  requiredStage(); // at cold start: a deployment that does not say its stage fails here
   return {
     repository: webhookTableStores(),
     transport: new HttpWebhookTransport(),

@@ -27,7 +27,7 @@ export const isLoopbackHttp = (url: URL): boolean =>
  * developer's machine; production (`prod`) does not: https only. A deployed function knows its stage
  * from STAGE (lib/function-environment.ts), read by adapters/env.ts stageAllowsLoopbackHttp.
  */
-export const allowsLoopbackHttp = (stage: string | undefined): boolean => !isProductionStage(stage);
+export const allowsLoopbackHttp = (stage: string): boolean => !isProductionStage(stage);
 
 /** Why production refuses a URL the other stages accept. */
 export const LOOPBACK_HTTP_REFUSED_IN_PRODUCTION =

@@ -3,6 +3,7 @@
  * connect to (never private, loopback, link-local or metadata ones). Pure: DNS is an adapter.
  */
 import { isLoopbackAddress } from './loopback.js';
+import { LOCAL_STAGE } from './stage.js';
 
 export interface UrlPolicy {
   /** Local stage: http to the loopback address (a receiver on the same machine). */
@@ -14,8 +15,8 @@ export interface UrlPolicy {
  * a deployment on an AWS emulator, whose synth target sets `loopbackReceivers` (the emulator and
  * the test's receiver share one machine; lib/emulator-target.ts). Never set in an AWS synth.
  */
-export function urlPolicyOf(stage: string | undefined, loopbackReceivers = false): UrlPolicy {
-  return { allowLoopbackHttp: stage === 'local' || loopbackReceivers };
+export function urlPolicyOf(stage: string, loopbackReceivers = false): UrlPolicy {
+  return { allowLoopbackHttp: stage === LOCAL_STAGE || loopbackReceivers };
 }
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };

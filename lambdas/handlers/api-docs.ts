@@ -4,13 +4,14 @@
  * that renders it (http/api-reference.ts).
  */
 
-import { optionalEnv, requiredEnv, requiredPublicBaseUrl } from '../adapters/env.js';
+import { optionalEnv, requiredPublicBaseUrl, requiredStage } from '../adapters/env.js';
 import { problems } from '../core/problems.js';
 import { referenceCsp, referenceFile, referencePage } from '../http/api-reference.js';
 import { html, httpHandler, jsonText } from '../http/handler.js';
 import { servedOpenApi } from '../http/openapi-documents.js';
 
 requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
+requiredStage(); // and one that does not say its stage (which routes its document lists)
 
 /**
  * The document as served, by the stage's routes and the addresses it names (its server, the token
@@ -22,7 +23,7 @@ requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
 let served: { key: string; document: string } | undefined;
 
 function openApiDocument(base: string, tokenUrl: string): string {
-  const stage = requiredEnv('STAGE');
+  const stage = requiredStage();
   const key = `${stage} ${base} ${tokenUrl}`;
   if (served?.key !== key) served = { key, document: JSON.stringify(servedOpenApi(stage, base, tokenUrl)) };
   return served.document;

@@ -122,9 +122,19 @@ describe('by stage', () => {
       expect(stageAllowsLoopbackHttp()).toBe(allowed);
     });
 
-    it('refuses a STAGE that is no stage name instead of guessing', () => {
-      vi.stubEnv('STAGE', 'Prod ');
-      expect(() => stageAllowsLoopbackHttp()).toThrow('Environment variable STAGE must be a stage name');
+    it.each(['Prod ', 'production', 'staging'])(
+      'refuses STAGE=%s, which is no stage of ours, instead of taking it for a test stage',
+      (stage) => {
+        vi.stubEnv('STAGE', stage);
+        expect(() => stageAllowsLoopbackHttp()).toThrow(
+          'Environment variable STAGE must be one of the stages local, dev, test, prod',
+        );
+      },
+    );
+
+    it('refuses to decide without STAGE, instead of taking the function for a test stage', () => {
+      vi.stubEnv('STAGE', '');
+      expect(() => stageAllowsLoopbackHttp()).toThrow('Missing required environment variable STAGE');
     });
   });
 
