@@ -36,6 +36,23 @@ export class IspUnavailable extends Error {
   }
 }
 
+/**
+ * A partner's settings in the service's configuration cannot be used here (e.g. an `ordersUrl` of
+ * http to the loopback interface in production, which the seed command refuses): the operator's to
+ * fix, not the caller's, and not the partner's failure. `setting` names the setting (never a value:
+ * no secret, no person data), for the log line that tells the operator what to fix.
+ */
+export class PartnerMisconfigured extends Error {
+  override readonly name = 'PartnerMisconfigured';
+  constructor(
+    readonly issuer: string,
+    readonly setting: string,
+    readonly reason: string,
+  ) {
+    super(`The ${setting} of ${issuer} cannot be used here: ${reason}`);
+  }
+}
+
 /** An error the state machine's Retry retries (its name is the error code the ASL lists). */
 export class TransientError extends Error {
   override readonly name = 'TransientError';

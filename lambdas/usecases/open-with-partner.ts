@@ -4,7 +4,7 @@
  * the person's method choice.
  */
 import type { MethodDecision } from '../core/catalogue.js';
-import { IspUnavailable } from '../core/errors.js';
+import { IspUnavailable, PartnerMisconfigured } from '../core/errors.js';
 import type { Order, PersonData } from '../core/order.js';
 import { problems } from '../core/problems.js';
 import type { IspAdapterFor, OpenedOrder, OrderTokenSigner } from './ports/partner.js';
@@ -63,6 +63,12 @@ export async function openWithPartner(
         ? problems.serviceUnavailable(`${decision.isp.issuer} is not available; try again later.`, 30)
         : problems.badGateway(`${decision.isp.issuer} could not open the identification order.`);
     }
+    // Our configuration, which no retry by the caller mends: 503 without Retry-After, and the
+    // setting named in the log only (the adapter's line), not to the caller.
+    if (err instanceof PartnerMisconfigured)
+      throw problems.serviceUnavailable(
+        `${decision.isp.issuer} cannot be used on this service at the moment: its configuration here is wrong.`,
+      );
     throw err;
   }
   const fields = {

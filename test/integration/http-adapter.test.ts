@@ -367,6 +367,32 @@ describe('a failing partner makes the start call fail and leaves nothing behind'
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(await footprint()).toEqual(before);
   });
+
+  it('on a production stage, a partner whose ordersUrl is http to 127.0.0.1 is our misconfiguration: 503, no retry asked, the partner not called', async () => {
+    // The fake partner listens on 127.0.0.1 over http: settings another stage may use, production not.
+    partner.answer(correct);
+    const before = await footprint();
+    const stage = process.env.STAGE;
+    process.env.STAGE = 'prod';
+    let res: Awaited<ReturnType<typeof start>>;
+    try {
+      res = await start('Partner-HTTP', `misconfigured-${crypto.randomUUID()}`);
+    } finally {
+      process.env.STAGE = stage;
+    }
+
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(res.body).toMatchObject({
+      status: 503,
+      title: 'Service unavailable',
+      detail: 'Partner-HTTP cannot be used on this service at the moment: its configuration here is wrong.',
+    });
+    expect(res.text).not.toContain('127.0.0.1');
+    expect(partner.received).toHaveLength(0);
+    expect(await footprint()).toEqual(before);
+  });
 });
 
 describe('the partners’ secrets', () => {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidEnvironment } from '../../lambdas/adapters/env.js';
 import { createHttpAdapter } from '../../lambdas/adapters/isp/http-adapter.js';
-import { IspUnavailable } from '../../lambdas/core/errors.js';
+import { IspUnavailable, PartnerMisconfigured } from '../../lambdas/core/errors.js';
 import {
   backoffMs,
   collidingFieldPaths,
@@ -417,7 +417,9 @@ describe('retry timing', () => {
 
 describe('the http adapter with a stubbed partner', () => {
   // The deployment lists the variable and sets it (CDK context partnerSecrets; locally the stack).
+  // Every deployed function is told its stage (lib/function-environment.ts); a test stage here.
   beforeEach(() => {
+    vi.stubEnv('STAGE', 'test');
     vi.stubEnv('PARTNER_SECRETS', 'PARTNER_TOKEN');
     vi.stubEnv('PARTNER_TOKEN', 'secret-token');
   });
@@ -512,9 +514,25 @@ describe('the http adapter with a stubbed partner', () => {
   it('refuses settings its reader declines before calling the partner (a stored configuration that no longer reads)', async () => {
     const { adapter, calls } = stub([ok]);
 
-    await expect(adapter.openOrder(input({ ordersUrl: 'http://partner.example/orders' }))).rejects.toThrow(
-      'The http adapter settings of Partner-X are not valid',
+    const err = await adapter
+      .openOrder(input({ ordersUrl: 'http://partner.example/orders' }))
+      .catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(PartnerMisconfigured);
+    expect((err as Error).message).toBe(
+      "The settings of Partner-X cannot be used here: they do not read as the http adapter's settings",
     );
+    expect(calls()).toBe(0);
+  });
+
+  it('without STAGE, refuses to decide which partner URLs it may call, and calls none', async () => {
+    vi.stubEnv('STAGE', '');
+    const { adapter, calls } = stub([ok]);
+
+    const err = await adapter.openOrder(input()).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(InvalidEnvironment);
+    expect((err as Error).message).toBe('Missing required environment variable STAGE');
     expect(calls()).toBe(0);
   });
 
@@ -537,7 +555,7 @@ describe('the http adapter with a stubbed partner', () => {
 
     const outcome = await adapter.openOrder(input({ ordersUrl: 'http://127.0.0.1:4000/orders' })).then(
       (opened) => opened.targetURL,
-      (err: unknown) => (err as Error).message,
+      (err: unknown) => `${(err as Error).name}: ${(err as Error).message}`,
     );
 
     expect([urls, outcome]).toEqual(
@@ -545,9 +563,28 @@ describe('the http adapter with a stubbed partner', () => {
         ? [['http://127.0.0.1:4000/orders'], 'http://127.0.0.1:4000/ident/P-1?token=h.p.s']
         : [
             [],
-            'The http adapter settings of Partner-X are not valid on this stage: ordersUrl: Must use https: http to localhost, 127.0.0.1 or [::1] is allowed on the local stack and the test stages only, not in production.',
+            'PartnerMisconfigured: The settings.ordersUrl of Partner-X cannot be used here: Must use https: http to localhost, 127.0.0.1 or [::1] is allowed on the local stack and the test stages only, not in production.',
           ],
     );
+  });
+
+  it('in production, says in one error log line which partner setting is wrong, quoting no value', async () => {
+    vi.stubEnv('STAGE', 'prod');
+    const { adapter } = stub([ok]);
+
+    const written = await captureLogs(async () => {
+      await adapter.openOrder(input({ ordersUrl: 'http://127.0.0.1:4000/orders' })).catch(() => undefined);
+    });
+
+    const lines = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'ERROR',
+      message: 'partner settings cannot be used',
+      issuer: 'Partner-X',
+      setting: 'settings.ordersUrl',
+    });
+    expect(written).not.toMatch(/127\.0\.0\.1:4000|secret-token|Hans|Muster|\+41783478228/);
   });
 
   it('in production, refuses a partner answer whose redirect URL is http to the loopback interface', async () => {

@@ -16,7 +16,7 @@
  * listed in PARTNER_SECRETS).
  */
 
-import { IspUnavailable } from '../../core/errors.js';
+import { IspUnavailable, PartnerMisconfigured } from '../../core/errors.js';
 import {
   backoffMs,
   isRetryableStatus,
@@ -51,6 +51,15 @@ function authorizationOf(auth: Settings['auth']): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
+/**
+ * The operator's misconfiguration, not the caller's nor the partner's: one error log line naming
+ * the partner and the setting (never a value), and an error the start call answers with 503.
+ */
+function misconfigured(issuer: string, setting: string, reason: string): PartnerMisconfigured {
+  logger.error('partner settings cannot be used', { issuer, setting, reason });
+  return new PartnerMisconfigured(issuer, setting, reason);
+}
+
 export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
   const doFetch = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -64,13 +73,11 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
       const issuer = input.isp.issuer;
       // Read as the settings' schema reads them, without zod (the configuration was validated with it).
       const s = readHttpAdapterSettings(input.isp.settings);
-      if (!s) throw new Error(`The http adapter settings of ${issuer} are not valid`);
+      if (!s) throw misconfigured(issuer, 'settings', "they do not read as the http adapter's settings");
       const allowLoopbackHttp = loopbackHttpAllowed();
-      // Settings seeded for another stage (the seed command refuses them for production).
+      // Settings seeded for another stage (the seed command refuses them for a production table).
       if (!allowLoopbackHttp && isLoopbackHttp(new URL(s.ordersUrl)))
-        throw new Error(
-          `The http adapter settings of ${issuer} are not valid on this stage: ordersUrl: ${LOOPBACK_HTTP_REFUSED_IN_PRODUCTION}`,
-        );
+        throw misconfigured(issuer, 'settings.ordersUrl', LOOPBACK_HTTP_REFUSED_IN_PRODUCTION);
       const body = JSON.stringify(
         orderRequestBody(s, {
           refId: input.refId,
