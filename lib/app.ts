@@ -3,6 +3,7 @@
  * infra tests call it with their own App (and context) to assert on the templates.
  */
 import { type App, Tags } from 'aws-cdk-lib';
+import { STAGE_TAG } from '../lambdas/core/stage.js';
 import { prefixOf, type StageConfig, stageConfig } from './config.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack, type StatelessStackProps } from './stateless-stack.js';
@@ -49,7 +50,8 @@ export function buildStacks(app: App, options: BuildOptions = {}): SrsStacks {
   });
   stateless.addStackDependency(stateful);
   Tags.of(app).add('service', 'smart-registration');
-  Tags.of(app).add('stage', config.stage);
+  // The admin CLI tells a production table by this tag (scripts/admin/connection.ts tableStage).
+  Tags.of(app).add(STAGE_TAG, config.stage);
   return { config, stateful, stateless };
 }
 

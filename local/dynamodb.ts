@@ -19,11 +19,13 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
   ScanCommand,
+  TagResourceCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../lambdas/adapters/dynamo/table-schema.js';
+import { STAGE_TAG } from '../lambdas/core/stage.js';
 import type { LocalDynamoStream } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
 import type { MetricsHooks } from './metrics-hooks.js';
@@ -57,6 +59,8 @@ export async function startDynamo(options: {
   faults?: FaultInjector | undefined;
   /** The table's change feed (emulated DynamoDB Streams). */
   stream?: LocalDynamoStream | undefined;
+  /** The stage the table is tagged with, as the CDK app tags a deployment's (lib/app.ts). */
+  stage?: string | undefined;
 }): Promise<EmbeddedDynamo> {
   const server: Server = dynalite({
     createTableMs: 0,
@@ -79,6 +83,7 @@ export async function startDynamo(options: {
   try {
     // Before the change feed, metrics and faults see requests: setting up the table is none of theirs.
     tableUpgraded = await ensureTable(client, options.tableName, options.dataDir);
+    if (options.stage !== undefined) await tagStage(client, options.tableName, options.stage);
   } finally {
     client.destroy();
   }
@@ -107,6 +112,14 @@ async function createActiveTable(client: DynamoDBClient, input: CreateTableComma
     if (Table?.TableStatus === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Tags the table with its stage (STAGE_TAG), by which the admin CLI tells a table's stage. */
+async function tagStage(client: DynamoDBClient, tableName: string, stage: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  await client.send(
+    new TagResourceCommand({ ResourceArn: Table?.TableArn, Tags: [{ Key: STAGE_TAG, Value: stage }] }),
+  );
 }
 
 /** Waits until dynalite has deleted the table: it answers DeleteTable before it is done. */

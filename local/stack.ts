@@ -17,6 +17,7 @@ import {
   partnerSecretVariables,
   type ServiceConfig,
 } from '../lambdas/core/service-config.js';
+import { LOCAL_STAGE } from '../lambdas/core/stage.js';
 import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import {
   type GatewayResponseType,
@@ -54,8 +55,6 @@ export const DEMO_PORTAL_CLIENT_ID = 'demo-portal';
 /** The state machine the stack runs (statemachines/identification.asl.json). */
 const STATE_MACHINE_NAME = 'identification';
 export const STATE_MACHINE_ARN = `arn:aws:states:local:000000000000:stateMachine:${STATE_MACHINE_NAME}`;
-/** The local stack's stage: a test stage (it serves the Test-ISP simulator and the demo portal). */
-export const LOCAL_STAGE = 'local';
 const ASL_PATH = fileURLToPath(new URL(`../statemachines/${STATE_MACHINE_NAME}.asl.json`, import.meta.url));
 
 export interface LocalStackOptions {
@@ -154,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stream,
     dataDir: options.dataDir,
     tableName: TABLE_NAME,
+    stage: LOCAL_STAGE,
     port: options.dynamoPort ?? processPorts?.dynamo,
     metrics: options.metrics,
     faults: options.faults,

@@ -7,9 +7,15 @@
  * apply. Every way this can fail ends in one OperatorError line (exit code 2).
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  ListTagsOfResourceCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRepository, type Repository } from '../../lambdas/adapters/dynamo/repository.js';
+import { isProductionStage, LOCAL_STAGE, STAGE_TAG } from '../../lambdas/core/stage.js';
 import { type LocalStackEndpoints, runningLocalStacks } from '../../local/endpoints-file.js';
 import { OperatorError, type OptionValues, stringOption } from './cli.js';
 
@@ -19,8 +25,13 @@ export interface Connection {
   tableName: string;
   /** Where the table is, for messages: `local stack http://127.0.0.1:3000`, `stage test`, … */
   target: string;
+  /** The stage the table belongs to (tableStage), asked only by the commands whose rules depend on it. */
+  stage(): Promise<TableStage>;
   close(): void;
 }
+
+/** Which stage a table belongs to, or why that cannot be told. */
+export type TableStage = { stage: string } | { stage: undefined; unknownBecause: string };
 
 const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
 const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -51,8 +62,50 @@ function pickLocalStack(port: string | undefined): LocalStackEndpoints {
   return stacks[0] as LocalStackEndpoints;
 }
 
+/** A stage's stateful stack, whose outputs name its table. */
+const statefulStackName = (stage: string) => `srs-${stage}-stateful`;
+
+/** The name CloudFormation gives a table it names itself: `<stack name>-<logical id>-<suffix>`. */
+const GENERATED_TABLE_NAME = /^srs-([a-z][a-z0-9-]*?)-stateful-/;
+
+/**
+ * The stage the global options name (--local, --stage), known before connecting; undefined for a
+ * table given by name, whose stage only the table tells (Connection.stage).
+ */
+export function stageNamedBy(values: OptionValues): string | undefined {
+  if (values.local === true) return LOCAL_STAGE;
+  return stringOption(values, 'stage');
+}
+
+/**
+ * The stage of a table given by name: its stage tag (lib/app.ts tags every resource of a deployment,
+ * the embedded stack its table) and the name CloudFormation gave it in `srs-<stage>-stateful`.
+ * Where they disagree production wins: a rule production is stricter in must not be escaped by
+ * naming or tagging the table otherwise.
+ */
+async function stageOfNamedTable(client: DynamoDBClient, tableName: string, tableArn: string | undefined) {
+  const byName = GENERATED_TABLE_NAME.exec(tableName)?.[1];
+  let byTag: string | undefined;
+  let tagsUnread: string | undefined;
+  try {
+    if (!tableArn) throw new Error('DescribeTable named no table ARN');
+    const { Tags } = await client.send(new ListTagsOfResourceCommand({ ResourceArn: tableArn }));
+    byTag = Tags?.find((t) => t.Key === STAGE_TAG)?.Value;
+  } catch (err) {
+    tagsUnread = (err as Error).name;
+  }
+  const told = [byTag, byName].filter((s): s is string => s !== undefined);
+  const stage = told.find(isProductionStage) ?? told[0];
+  if (stage !== undefined) return { stage };
+  const tags = tagsUnread ? `its tags could not be read (${tagsUnread})` : `it has no ${STAGE_TAG} tag`;
+  return {
+    stage: undefined,
+    unknownBecause: `${tags} and its name is not one CloudFormation gives a stage's table (srs-<stage>-stateful-…)`,
+  };
+}
+
 async function tableOfStage(stage: string, region: string | undefined): Promise<string> {
-  const stackName = `srs-${stage}-stateful`;
+  const stackName = statefulStackName(stage);
   const cloudFormation = new CloudFormationClient({ ...CLIENT_DEFAULTS, ...(region ? { region } : {}) });
   try {
     const out = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
@@ -141,8 +194,10 @@ export async function connect(values: OptionValues): Promise<Connection> {
   if (!TABLE.test(tableName)) throw new OperatorError(`"${tableName}" is not a DynamoDB table name.`);
 
   const client = new DynamoDBClient(config);
+  let tableArn: string | undefined;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    tableArn = described.Table?.TableArn;
   } catch (err) {
     client.destroy();
     if ((err as Error).name === 'ResourceNotFoundException') {
@@ -156,6 +211,10 @@ export async function connect(values: OptionValues): Promise<Connection> {
     db,
     tableName,
     target,
+    stage: async (): Promise<TableStage> => {
+      const named = local ? LOCAL_STAGE : stage;
+      return named !== undefined ? { stage: named } : stageOfNamedTable(client, tableName, tableArn);
+    },
     close: () => client.destroy(),
   };
 }

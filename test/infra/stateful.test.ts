@@ -46,6 +46,18 @@ describe('the table', () => {
     expect(props.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
   });
 
+  it('tells its stage by a tag and by the name CloudFormation gives it, as the admin CLI reads them (--table)', () => {
+    const { stateful, statefulTemplate } = synthStage('prod');
+    const [table] = Object.values(resourcesOf(statefulTemplate, 'AWS::DynamoDB::Table'));
+
+    expect(table?.Properties).toMatchObject({
+      Tags: expect.arrayContaining([{ Key: 'stage', Value: 'prod' }]),
+    });
+    // No name of its own: CloudFormation names it srs-prod-stateful-<logical id>-<suffix>.
+    expect(table?.Properties.TableName).toBeUndefined();
+    expect(stateful.stackName).toBe('srs-prod-stateful');
+  });
+
   it('is encrypted with the customer-managed key, which rotates, and has point-in-time recovery', () => {
     const { stateful, statefulTemplate } = synthStage('dev');
     const keyId = logicalIdOf(stateful, stateful.dataKey);

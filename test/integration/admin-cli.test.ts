@@ -9,7 +9,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, startDynamo } from '../../local/dynamodb.js';
 import { ROOT, runAdmin } from '../support/admin.js';
 import { spawnEntryPoint } from '../support/npm-start.js';
 import { waitFor } from '../support/stack.js';
@@ -233,15 +235,14 @@ describe('against a deployed stage (--stage)', () => {
 
 describe('seed for production', () => {
   let temp: string;
+  /** config/local.json with one more partner, whose ordersUrl is http to [::1]. */
+  let file: string;
+  let local: { isps: Record<string, unknown>[] };
+  const LOOPBACK_REFUSED =
+    'Must use https: http to localhost, 127.0.0.1 or [::1] is allowed on the local stack and the test stages only, not in production.';
   beforeAll(() => {
     temp = mkdtempSync(join(tmpdir(), 'srs-seed-prod-'));
-  });
-  afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-  it('refuses a partner URL of http to the loopback interface, naming it, before it connects', async () => {
-    const local = JSON.parse(readFileSync(join(ROOT, 'config/local.json'), 'utf8')) as {
-      isps: Record<string, unknown>[];
-    };
+    local = JSON.parse(readFileSync(join(ROOT, 'config/local.json'), 'utf8')) as typeof local;
     const [first] = local.isps;
     const loopbackPartner = {
       ...first,
@@ -253,9 +254,12 @@ describe('seed for production', () => {
         auth: { type: 'bearer', tokenEnv: 'LOOPBACK_TOKEN' },
       },
     };
-    const file = join(temp, 'config.json');
+    file = join(temp, 'config.json');
     writeFileSync(file, JSON.stringify({ ...local, isps: [...local.isps, loopbackPartner] }));
+  });
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
+  it('refuses a partner URL of http to the loopback interface, naming it, before it connects', async () => {
     // No AWS credentials or region: it would fail differently, were it to connect.
     const out = await runAdmin(['--stage', 'prod', 'seed', file], {
       AWS_REGION: undefined,
@@ -266,7 +270,93 @@ describe('seed for production', () => {
     expect(out.code).toBe(2);
     expectOneLine(out.stderr);
     expect(out.stderr.trim()).toBe(
-      `admin: Invalid configuration in ${file} for stage prod: isps.${local.isps.length}.settings.ordersUrl: Must use https: http to localhost, 127.0.0.1 or [::1] is allowed on the local stack and the test stages only, not in production.`,
+      `admin: Invalid configuration in ${file} for stage prod: isps.${local.isps.length}.settings.ordersUrl: ${LOOPBACK_REFUSED}`,
     );
+  });
+
+  describe('into a table given by name (--table): refused by the table’s stage, not by the flag', () => {
+    // Each an embedded DynamoDB table as a deployment leaves it: named by CloudFormation in the
+    // stage's stateful stack, or tagged with its stage (lib/app.ts), or neither.
+    const tables: { name: string; dynamo: EmbeddedDynamo }[] = [];
+    const table = async (name: string, stage?: string) => {
+      const dynamo = await startDynamo({ tableName: name, stage });
+      tables.push({ name, dynamo });
+      return dynamo;
+    };
+    afterAll(async () => {
+      for (const { dynamo } of tables) await dynamo.close();
+    });
+    const seedInto = (name: string, dynamo: EmbeddedDynamo) =>
+      runAdmin(['--table', name, 'seed', file], {
+        TABLE_NAME: undefined,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_REGION: 'local',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      });
+    const itemsIn = async (name: string, dynamo: EmbeddedDynamo) => {
+      const client = new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      try {
+        return (await client.send(new ScanCommand({ TableName: name, Select: 'COUNT' }))).Count;
+      } finally {
+        client.destroy();
+      }
+    };
+
+    it.each([
+      [
+        'named by CloudFormation in srs-prod-stateful',
+        'srs-prod-stateful-TableCD117FA1-1Q2W3E4R5T6Y',
+        undefined,
+      ],
+      ['tagged stage=prod', 'orders-of-record', 'prod'],
+      [
+        'named in srs-prod-stateful but tagged stage=test (production wins)',
+        'srs-prod-stateful-Table-9Z8Y7X',
+        'test',
+      ],
+    ])('refuses it for a production table %s, and writes nothing', async (_case, name, stage) => {
+      const dynamo = await table(name, stage);
+
+      const out = await seedInto(name, dynamo);
+
+      expect(out.code).toBe(2);
+      expectOneLine(out.stderr);
+      expect(out.stderr.trim()).toBe(
+        `admin: Invalid configuration in ${file} for stage prod: isps.${local.isps.length}.settings.ordersUrl: ${LOOPBACK_REFUSED} (table ${name})`,
+      );
+      expect(await itemsIn(name, dynamo)).toBe(0);
+    });
+
+    it('refuses it for a table whose stage cannot be told, and writes nothing', async () => {
+      const dynamo = await table('some-table');
+
+      const out = await seedInto('some-table', dynamo);
+
+      expect(out.code).toBe(2);
+      expectOneLine(out.stderr);
+      expect(out.stderr.trim()).toBe(
+        `admin: Cannot tell which stage table some-table belongs to: it has no stage tag and its name is not one CloudFormation gives a stage's table (srs-<stage>-stateful-…). A partner URL of http to the loopback interface (isps.${local.isps.length}.settings.ordersUrl) is seeded into a test stage's table only: name it with --stage or --local.`,
+      );
+      expect(await itemsIn('some-table', dynamo)).toBe(0);
+    });
+
+    it.each([
+      ['named by CloudFormation in srs-test-stateful', 'srs-test-stateful-TableCD117FA1-0A1B2C', undefined],
+      ['tagged stage=dev', 'dev-orders', 'dev'],
+    ])('seeds it into a test stage’s table %s', async (_case, name, stage) => {
+      const dynamo = await table(name, stage);
+
+      const out = await seedInto(name, dynamo);
+
+      expect(out).toMatchObject({ code: 0, stderr: '' });
+      expect(out.lines).toEqual([
+        { seeded: { isps: local.isps.length + 1, serviceProviders: 2 }, removed: { claimedIdentities: [] } },
+      ]);
+    });
   });
 });

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_STAGE } from '../../lambdas/core/stage.js';
 import { buildOpenApi } from '../../lambdas/http/openapi.js';
 import { ROUTES, routesOfStage } from '../../lambdas/routes.js';
 import { ResourceTree } from '../../local/api-gateway.js';
-import { LOCAL_STAGE } from '../../local/stack.js';
 import { expectProblem } from '../support/problems.js';
 import { call, tokenFor, useStack } from '../support/stack.js';
 import {

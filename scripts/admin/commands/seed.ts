@@ -7,6 +7,7 @@ import { primeModulusIssues } from '../../../lambdas/core/partner-keys.js';
 import { loopbackHttpPartnerUrls, ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
 import { type SeedOutcome, seedConfig } from '../../../lambdas/usecases/seed-config.js';
 import { type AdminCommand, OperatorError } from '../cli.js';
+import { stageNamedBy } from '../connection.js';
 
 export const seedCommand: AdminCommand = {
   name: 'seed',
@@ -18,7 +19,9 @@ export const seedCommand: AdminCommand = {
     'written once: another text under a published version is refused) — the same code the local stack',
     'seeds config/local.json with. Schema: lambdas/core/service-config.ts. A claimed identity the file',
     'no longer has is deleted (verify stops answering positive under it); registrations are kept.',
-    'For --stage prod, a partner URL of http to localhost, 127.0.0.1 or [::1] is refused (https only).',
+    'A partner URL of http to localhost, 127.0.0.1 or [::1] is refused for a production table (https only):',
+    'one --stage prod names, or a --table whose stage tag or name says prod; a --table whose stage',
+    'cannot be told takes none either.',
     'Prints {"seeded":{…},"removed":{"claimedIdentities":[…]}}.',
   ],
   options: {},
@@ -36,17 +39,28 @@ export const seedCommand: AdminCommand = {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new OperatorError(`Invalid configuration in ${file}: ${issues}`);
     }
-    const stage = typeof values.stage === 'string' ? values.stage : undefined;
-    const loopbackUrls = allowsLoopbackHttp(stage) ? [] : loopbackHttpPartnerUrls(parsed.data);
-    if (loopbackUrls.length > 0) {
-      const issues = loopbackUrls.map((path) => `${path}: ${LOOPBACK_HTTP_REFUSED_IN_PRODUCTION}`).join('; ');
-      throw new OperatorError(`Invalid configuration in ${file} for stage ${stage}: ${issues}`);
-    }
+    // Partner URLs of http to the loopback interface go to a test stage's table only: the stage
+    // --local or --stage names is known now; a table given by name is asked once connected.
+    const loopbackUrls = loopbackHttpPartnerUrls(parsed.data);
+    const loopbackIssues = (stage: string) =>
+      `Invalid configuration in ${file} for stage ${stage}: ${loopbackUrls.map((path) => `${path}: ${LOOPBACK_HTTP_REFUSED_IN_PRODUCTION}`).join('; ')}`;
+    const named = stageNamedBy(values);
+    if (loopbackUrls.length > 0 && named !== undefined && !allowsLoopbackHttp(named))
+      throw new OperatorError(loopbackIssues(named));
     const keyIssues = await primeModulusIssues(parsed.data.isps, isPrimeModulus);
     if (keyIssues.length > 0)
       throw new OperatorError(`Invalid configuration in ${file}: ${keyIssues.join('; ')}`);
     const connection = await connect();
     try {
+      if (loopbackUrls.length > 0 && named === undefined) {
+        const table = await connection.stage();
+        if (table.stage === undefined)
+          throw new OperatorError(
+            `Cannot tell which stage table ${connection.tableName} belongs to: ${table.unknownBecause}. A partner URL of http to the loopback interface (${loopbackUrls.join(', ')}) is seeded into a test stage's table only: name it with --stage or --local.`,
+          );
+        if (!allowsLoopbackHttp(table.stage))
+          throw new OperatorError(`${loopbackIssues(table.stage)} (table ${connection.tableName})`);
+      }
       let outcome: SeedOutcome;
       try {
         outcome = await seedConfig(connection.repository, parsed.data);
