@@ -629,6 +629,8 @@ describe('what every function imports', () => {
       'lambdas/core/env-name.ts',
       'lambdas/core/problems.ts',
       'lambdas/core/retention.ts',
+      // The stages STAGE may name (adapters/env.ts's rule for it): a few constants.
+      'lambdas/core/stage.ts',
       'lambdas/http/handler.ts',
       'lambdas/http/middlewares.ts',
       'lambdas/http/request.ts',
