@@ -225,7 +225,7 @@ export async function verifiedPayload(
   const signature = decodeBase64url(encodedSignature);
   // jose encodes the signing input as ASCII and refuses any other character.
   const signingInput = `${encodedHeader}.${encodedPayload}`;
-  if (!signature || /[^\p{ASCII}]/u.test(signingInput)) return undefined;
+  if (!signature || /[\u0080-\u{10FFFF}]/u.test(signingInput)) return undefined;
   const key = usableKey(imported, alg, 'verify');
   // Beyond jose (which ignores `use`): a key registered for encryption checks no signature
   // (RFC 7517 §4.2), as a fetched key set's such key does not (jwt-verify.ts).

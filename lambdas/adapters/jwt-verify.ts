@@ -189,7 +189,7 @@ export async function verifyJwt(
   const key = await keys(header);
   // jose encodes the signing input as ASCII and refuses any other character.
   const signingInput = `${encodedHeader}.${encodedClaims}`;
-  if (/[^\p{ASCII}]/u.test(signingInput)) throw new JwtInvalid('Not ASCII');
+  if (/[\u0080-\u{10FFFF}]/u.test(signingInput)) throw new JwtInvalid('Not ASCII');
   const signature = decodeBase64url(encodedSignature);
   if (!signature) throw new JwtInvalid('Failed to base64url decode the signature');
   const { importParams, signParams, minRsaBits } = ALGORITHMS[options.algorithm];

@@ -1,6 +1,6 @@
 /** Shared vocabulary of the domain. Pure types and constants. */
 
-import { unicodePattern } from './unicode-pattern.js';
+import { unicodePattern, unicodeRegExp } from './unicode-pattern.js';
 
 /** OAuth scopes of the API (the resource server `srs` in Cognito). */
 export const RESOURCE_SERVER = 'srs';
@@ -39,11 +39,11 @@ export const MSISDN = /^\+?[1-9]\d{7,14}$/;
 
 /**
  * A partner's issuer name in the catalogue: letters and digits, then also spaces, `.`, `_` and `-`.
- * Built on first use (unicode-pattern.ts); an ASCII name is decided without it.
+ * Built on first use (unicode-pattern.ts); an ASCII name is decided without it. Its source is a
+ * string (unicodeRegExp): as a literal, V8 built its classes when it parsed the bundle (~0.2 ms).
  */
-const issuerName = /* @__PURE__ */ unicodePattern(
-  /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
-  () => /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u,
+const issuerName = /* @__PURE__ */ unicodePattern(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, () =>
+  unicodeRegExp('^[\\p{L}\\p{N}][\\p{L}\\p{N} ._-]*$'),
 );
 export const issuerNamePattern = (): RegExp => issuerName.pattern();
 /** Whether `value` matches the issuer name pattern (an ASCII one without building it). */

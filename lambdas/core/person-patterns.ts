@@ -3,7 +3,7 @@
  * readers: the person name pattern, E164 and the limits are shared; EMAIL and ISO_DATE are copies of zod's own
  * patterns, held equal to them by test/unit/two-step-rules.test.ts.
  */
-import { unicodePattern } from './unicode-pattern.js';
+import { unicodePattern, unicodeRegExp } from './unicode-pattern.js';
 
 /**
  * A person's name: letters (any script), combining marks, spaces, apostrophes, hyphens, dots.
@@ -14,7 +14,8 @@ import { unicodePattern } from './unicode-pattern.js';
  */
 const personName = /* @__PURE__ */ unicodePattern(
   /^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF]([A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF' .\u2019-]*[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF.])?$/,
-  () => /^\p{L}([\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u,
+  // A string, not a literal: V8 builds a literal's Unicode classes when it parses the bundle.
+  () => unicodeRegExp("^\\p{L}([\\p{L}\\p{M}' .\\u2019-]*[\\p{L}\\p{M}.])?$"),
 );
 export const personNamePattern = (): RegExp => personName.pattern();
 /** Whether `value` matches the person name pattern (a Latin name without building it). */

@@ -26,6 +26,8 @@ interface Bundle {
   metafile: Metafile;
   /** The minified code of the function's asset: index.mjs, then its lazy modules. */
   text: string;
+  /** The minified code of index.mjs alone: what every cold start parses. */
+  index: string;
   /** Its lazy modules (`lazy/*.mjs`, ADR 0023): each one's source and metafile. */
   lazy: { source: string; metafile: Metafile }[];
 }
@@ -44,6 +46,7 @@ function bundleOf(handler: string): Promise<Bundle> {
     }).then(({ main, lazy }) => ({
       metafile: main.metafile as Metafile,
       text: [main, ...lazy.map((l) => l.result)].map(codeOf).join('\n'),
+      index: codeOf(main),
       lazy: lazy.map((l) => ({ source: l.module.source, metafile: l.result.metafile as Metafile })),
     }));
     builds.set(handler, built);
@@ -446,6 +449,23 @@ describe('the start call’s first call', () => {
       stub.server.close();
     }
   }, 60_000);
+
+  it('checks its keys (client id, refId, the key’s hash, the partner) without building the key part’s Unicode pattern', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      // The bench's start (FIRST_CALLS): the key locked, the SP's setup and the catalogue read, the
+      // order written, its usage recorded, the key completed.
+      const event = FIRST_CALLS['identification-start'];
+      const started = await firstCall('identification-start', event, stub.url);
+      expect(started.statusCode).toBe(201);
+      // table-schema.ts: `^[^#\p{C}]+$`, built only for a key part that is not printable ASCII.
+      expect(
+        await regExpsBuiltAtImport('identification-start', '^[^#\\p{C}]+$', { event, endpoint: stub.url }),
+      ).toBe(0);
+    } finally {
+      stub.server.close();
+    }
+  }, 60_000);
 });
 
 describe('identification-data’s first call', () => {
@@ -590,6 +610,19 @@ describe('what every function imports', () => {
     for (const handler of deployedFunctions())
       if ((await regExpsBuiltAtImport(handler, PARTNER_SECRET_SOURCE)) > 0) building.push(handler);
     expect(building).toEqual([]);
+  }, 300_000);
+
+  it('no function’s index.mjs holds a RegExp literal with a Unicode property class: V8 builds its class when it parses the bundle', async () => {
+    // `\p{…}` in a literal is one backslash in the code; in a string (unicodeRegExp, new RegExp) two.
+    const literalClass = /(?<!\\)\\[pP]\{[^}]*\}/g;
+    const found: string[] = [];
+    for (const handler of deployedFunctions())
+      for (const [match] of (await bundleOf(handler)).index.matchAll(literalClass))
+        found.push(`${handler} ${match}`);
+    expect(found).toEqual([]);
+    // The check finds a literal's class in code, and not a string's.
+    expect('a=/^[^#\\p{C}]+$/u;'.match(literalClass)).toEqual(['\\p{C}']);
+    expect('a=u("^[^#\\\\p{C}]+$");'.match(literalClass)).toBeNull();
   }, 300_000);
 
   it('no function parses zod at import: it is in lazy modules beside index.mjs (ADR 0023), loaded by the requests that need a schema', async () => {

@@ -113,4 +113,35 @@ describe('the key guard', () => {
 
     expect(values.map(keyPart)).toEqual(values);
   });
+
+  it('takes exactly the values without `#` and without a character of Unicode’s category C, printable ASCII decided without the Unicode pattern', () => {
+    // The rule as it reads (table-schema.ts builds this pattern only for a value not of printable ASCII).
+    const rule = /^[^#\p{C}]+$/u;
+    const accepted = (value: string) => {
+      try {
+        return keyPart(value) === value;
+      } catch (err) {
+        if (err instanceof InvalidKeyPart) return false;
+        throw err;
+      }
+    };
+    // Every code point of the BMP (and astral ones: a letter, an emoji, private use, unassigned)
+    // alone, inside, at the end and doubled.
+    const codePoints = [...Array(0x10000).keys(), 0x1d400, 0x1f600, 0xf0000, 0xe0001, 0x10fffd];
+    const texts = codePoints.flatMap((p) => {
+      const c = String.fromCodePoint(p);
+      return [c, `A${c}a`, `Id-${c}`, `${c}${c}`];
+    });
+    expect(texts.filter((text) => accepted(text) !== rule.test(text))).toEqual([]);
+    expect(['a#b', ' ', '~', '\u007f', '\u0085', '\u00a0', '\ue000', '\ud800'].map(accepted)).toEqual([
+      false,
+      true,
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
+  });
 });

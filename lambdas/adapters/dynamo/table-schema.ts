@@ -44,6 +44,7 @@
  */
 
 import { Problem } from '../../core/problems.js';
+import { unicodePattern, unicodeRegExp } from '../../core/unicode-pattern.js';
 
 export const TABLE_KEYS = {
   partitionKey: { name: 'PK', type: 'S' },
@@ -106,7 +107,16 @@ export class InvalidKeyPart extends Problem {
   }
 }
 
-const KEY_PART = /^[^#\p{C}]+$/u;
+/**
+ * No `#` and no character of Unicode's category C (controls, format characters, lone surrogates,
+ * private use, unassigned). Printable ASCII without `#` is decided without the Unicode pattern, which
+ * is built for any other value (unicode-pattern.ts): a literal's `\p{C}` would be built when V8
+ * parses the bundle and again at its first test, in every function with the table, although nearly
+ * every key part (ids, UUIDs, client ids) is ASCII.
+ */
+const KEY_PART = /* @__PURE__ */ unicodePattern(/^[\x20-\x22\x24-\x7E]+$/, () =>
+  unicodeRegExp('^[^#\\p{C}]+$'),
+);
 
 /** The value itself, if it may be part of a key; InvalidKeyPart otherwise. */
 export function keyPart(value: string): string {
