@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { optionalEnv } from './env.js';
+import { SERVICE_NAME } from './service-name.js';
 
-/** The `service` of every log line and metric (POWERTOOLS_SERVICE_NAME where the stack sets it). */
-export const SERVICE_NAME = 'smart-registration';
+export { SERVICE_NAME };
 
 type LogLevel = 'INFO' | 'DEBUG' | 'WARN' | 'ERROR' | 'SILENT';
 

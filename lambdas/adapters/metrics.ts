@@ -15,20 +15,20 @@
  * POWERTOOLS_METRICS_NAMESPACE, else METRICS_NAMESPACE.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { currentStatus, type Order } from '../core/order.js';
 import type { LifecycleMetrics } from '../usecases/ports/metrics.js';
 import { optionalEnv } from './env.js';
-import { SERVICE_NAME } from './logger.js';
+import { lifecycleCount, NO_PARTNER } from './metric-counts.js';
+import { SERVICE_NAME } from './service-name.js';
 
+export { NO_PARTNER };
 export const METRICS_NAMESPACE = 'SmartRegistration';
-/** The issuer and method of an order no partner was chosen for yet. */
-export const NO_PARTNER = 'none';
 
 /**
  * The one instance every count goes through: each count is an EMF line of its own (a single
  * metric; its dimensions and metric are cleared after the line), so no other instance is needed.
  * Built by the first count — a function whose calls seldom count (the partner callback: refusals
- * and cancellations) builds none at cold start — or by `buildMetricsAtColdStart()`, which the
+ * and cancellations) builds none at cold start, and loads this module only then
+ * (metrics-on-demand.ts) — or by `buildMetricsAtColdStart()`, which the
  * functions that count on nearly every call run at init: there the first construction (1.3–2.5 ms
  * of CPU, Powertools' code compiled) belongs to the cold start, not to their first call.
  */
@@ -55,20 +55,10 @@ function count(name: string, dimensions: Record<string, string> = {}): void {
   metrics.addMetric(name, MetricUnit.Count, 1);
 }
 
-const partnerOf = (order: Pick<Order, 'issuer' | 'method'>) => ({
-  issuer: order.issuer ?? NO_PARTNER,
-  method: order.method ?? NO_PARTNER,
-});
-
 export const lifecycleMetrics: LifecycleMetrics = {
   statusReached(order) {
-    const status = currentStatus(order);
-    if (status === 'terms-accepted') count('IdentificationsCompleted', partnerOf(order));
-    else if (status === 'failed') count('IdentificationsFailed', partnerOf(order));
-    else if (status === 'cancelled') {
-      const kind = order.statuses.at(-1)?.kind ?? 'unknown';
-      count('IdentificationsCancelled', { ...partnerOf(order), kind });
-    }
+    const counted = lifecycleCount(order);
+    if (counted) count(counted.name, counted.dimensions);
   },
 };
 

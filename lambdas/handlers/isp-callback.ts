@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { partnerOrderTableStores } from '../adapters/aws-clients.js';
 import { type IspMessageKind, verifyIspMessage } from '../adapters/isp-message.js';
-import { lifecycleMetrics, partnerMessageRefused } from '../adapters/metrics.js';
+import { lifecycleMetricsOnDemand, partnerMessageRefusedOnDemand } from '../adapters/metrics-on-demand.js';
 import { ispMessageDeps } from '../adapters/partner-message-deps.js';
 import { sfnClient, TaskCallbacks } from '../adapters/workflow/step-functions.js';
 import {
@@ -23,7 +23,8 @@ import { applyIspEvent, importEvidence } from '../usecases/partner-messages.js';
 const deps = {
   repository: partnerOrderTableStores(),
   callbacks: new TaskCallbacks(sfnClient()),
-  metrics: lifecycleMetrics,
+  // Its counts are seldom (refusals, cancellations): the metrics load with the first (ADR 0023).
+  metrics: lifecycleMetricsOnDemand,
 };
 const messageDeps = ispMessageDeps();
 const JWS_BODY: BodyRule = {
@@ -66,8 +67,8 @@ export const handler = httpHandler(
   {
     body: JWS_BODY,
     // Counted when the partner is told no (4xx); a 503 asks it to send again.
-    onRefused: (problem, event) => {
-      if (problem.status < 500) partnerMessageRefused(kindOf(event), problem.slug);
+    onRefused: async (problem, event) => {
+      if (problem.status < 500) await partnerMessageRefusedOnDemand(kindOf(event), problem.slug);
     },
   },
 );

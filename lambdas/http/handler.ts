@@ -28,8 +28,11 @@ export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Pro
 export interface HttpHandlerOptions {
   /** The body rule of a function whose every body-carrying request has one (checked before it runs). */
   body?: BodyRule;
-  /** Told of every request the function refuses with a problem (e.g. to count it), the body rule's too. */
-  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void;
+  /**
+   * Told of every request the function refuses with a problem (e.g. to count it), the body rule's
+   * too; awaited before the answer.
+   */
+  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void | Promise<void>;
   /**
    * A page function's errors (lambdas/http/page-error-answer.ts `pageErrorAnswer`): HTML on its
    * page routes. Passed by page functions only, so that an API function loads no HTML.

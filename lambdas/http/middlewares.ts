@@ -66,7 +66,7 @@ export function securityHeaders(): HttpMiddleware {
  */
 export function problemJson(
   handler: string,
-  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void,
+  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void | Promise<void>,
   /** A page function's answer in place of problem+json (undefined keeps problem+json). */
   answerFor?: (problem: Problem, event: APIGatewayProxyEvent) => Promise<HttpResult | undefined>,
 ): HttpMiddleware {
@@ -85,7 +85,7 @@ export function problemJson(
       const { event, error } = request;
       if (error instanceof Problem) {
         logger.info('request refused', { ...route(event), status: error.status, problem: error.type });
-        onRefused?.(error, event);
+        await onRefused?.(error, event);
         request.response = await answer(error, event);
         return;
       }

@@ -66,7 +66,7 @@ export async function transition(deps: OrderMutationDeps, refId: string, event: 
     const result = applyEvent(order, event, clock(deps));
     return { save: result.outcome === 'applied' ? result.order : undefined, result };
   });
-  if (changed.result.outcome === 'applied') deps.metrics?.statusReached(changed.order);
+  if (changed.result.outcome === 'applied') await deps.metrics?.statusReached(changed.order);
   if (changed.result.outcome === 'applied' || changed.result.outcome === 'duplicate') {
     try {
       await recordUsage(deps.repository, changed.order);

@@ -17,7 +17,7 @@ import { issuerNamePattern } from '../../lambdas/core/domain.js';
 import { SAFE_TEXT } from '../../lambdas/core/fields.js';
 import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
 import { bundleFunction, esbuildOptionsFor } from '../../lib/bundling.js';
-import { importedWith } from '../support/fresh-import.js';
+import { freshImport, importedWith } from '../support/fresh-import.js';
 import { evidenceFor } from '../support/isp.js';
 import { paperStartBody } from '../support/white-paper.js';
 
@@ -659,6 +659,8 @@ describe('what every function imports', () => {
       'lambdas/adapters/aws-errors.ts',
       'lambdas/adapters/env.ts',
       'lambdas/adapters/logger.ts',
+      // The service's name, apart so that metrics loaded on demand name it without the logger.
+      'lambdas/adapters/service-name.ts',
       'lambdas/core/env-name.ts',
       'lambdas/core/problems.ts',
       'lambdas/core/retention.ts',
@@ -880,6 +882,81 @@ globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (sources.in
         stub.url,
         [{ field: 'kind', message: 'kind is required for cancelled and allowed only there.' }],
       );
+    } finally {
+      stub.server.close();
+    }
+  }, 60_000);
+});
+
+describe('isp-callback’s metrics, loaded by its first count', () => {
+  /** The business metrics' names in a process's log lines (EMF: one metric per line). */
+  const metricNames = (lines: string[]) =>
+    lines
+      .filter((l) => l.startsWith('{') && l.includes('"_aws"'))
+      .map((l) => JSON.parse(l)._aws.CloudWatchMetrics[0].Metrics[0].Name as string);
+
+  /**
+   * isp-callback's first call in a fresh process: its answer, the EMF lines it wrote with their
+   * dimensions, and the lazy modules it loaded (Node's module hooks see each file loaded).
+   */
+  async function firstMessage(event: unknown, endpoint: string) {
+    const run = await freshImport<{ statusCode: number; lazy: string[] }>('isp-callback', {
+      prelude: `import { registerHooks } from 'node:module';
+const loaded = [];
+registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });`,
+      after: `const answer = await bundle.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'isp-callback', awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
+      report: `{ statusCode: answer.statusCode, lazy: loaded.filter((u) => u.includes('/lazy/')).map((u) => u.slice(u.indexOf('/lazy/') + 1)) }`,
+      env: { AWS_ENDPOINT_URL: endpoint, FIRST_EVENT: JSON.stringify(event) },
+    });
+    const emf = run.logLines
+      .filter((l) => l.startsWith('{') && l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
+    return { ...run.report, metrics: metricNames(run.logLines), emf };
+  }
+
+  it('its cold start parses no Powertools Metrics: a lazy module beside index.mjs holds them (ADR 0023)', async () => {
+    const index = await indexFiles('isp-callback');
+    expect(index.filter((f) => /powertools\/metrics|adapters\/metrics\.ts/.test(f))).toEqual([]);
+    expect(await lazySources('isp-callback')).toContain('lambdas/adapters/metrics.ts');
+    // The lazy module builds the function's only Metrics instance and no second Logger.
+    const lazy = (await bundleOf('isp-callback')).lazy.find(
+      (l) => l.source === 'lambdas/adapters/metrics.ts',
+    );
+    const inLazy = filesIn(lazy?.metafile as Metafile);
+    expect(inLazy.some((f) => f.includes('@aws-lambda-powertools/metrics'))).toBe(true);
+    expect(
+      inLazy.filter((f) => /powertools\/logger|adapters\/logger\.ts|core\/problems\.ts/.test(f)),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('the usual status event loads nothing and counts nothing; a refused message and a cancellation load the metrics and write their lines', async () => {
+    const stub = await stubAwsEndpoint();
+    try {
+      const usual = await firstMessage(FIRST_CALLS['isp-callback'], stub.url);
+      expect(usual).toMatchObject({ statusCode: 200, lazy: [], metrics: [] });
+
+      // Refused (a cancellation without its kind): counted with the problem's slug.
+      const refused = await firstMessage(benchPartnerMessage('event', { event: 'cancelled' }), stub.url);
+      expect(refused).toMatchObject({ statusCode: 400, metrics: ['PartnerMessagesRefused'] });
+      expect(refused.lazy).toContain('lazy/adapters/metrics.mjs');
+      expect(refused.emf[0]).toMatchObject({
+        kind: 'event',
+        reason: 'validation',
+        PartnerMessagesRefused: 1,
+      });
+
+      // The partner cancels the order the stub answers: counted per partner and kind.
+      const cancelled = await firstMessage(
+        benchPartnerMessage('event', { event: 'cancelled', kind: 'unsuccessful' }),
+        stub.url,
+      );
+      expect(cancelled).toMatchObject({ statusCode: 200, metrics: ['IdentificationsCancelled'] });
+      expect(cancelled.lazy).toEqual(['lazy/adapters/metrics.mjs']);
+      expect(cancelled.emf[0]).toMatchObject({
+        issuer: 'Bench-ISP',
+        kind: 'unsuccessful',
+        IdentificationsCancelled: 1,
+      });
     } finally {
       stub.server.close();
     }

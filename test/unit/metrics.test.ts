@@ -10,6 +10,10 @@ import {
   partnerMessageRefused,
   verifyAnswered,
 } from '../../lambdas/adapters/metrics.js';
+import {
+  lifecycleMetricsOnDemand,
+  partnerMessageRefusedOnDemand,
+} from '../../lambdas/adapters/metrics-on-demand.js';
 import type { Order, StatusEntry } from '../../lambdas/core/order.js';
 import { captureLogs, logLines } from '../support/logs.js';
 
@@ -31,7 +35,7 @@ function order(statuses: StatusEntry[], partner: { issuer: string | null; method
 }
 
 /** Each EMF line as metric name → its dimensions and value. */
-async function emitted(run: () => void) {
+async function emitted(run: () => void | Promise<void>) {
   const lines = logLines(await captureLogs(async () => run())).map((l) => JSON.parse(l));
   return lines.map((l) => {
     const definition = l._aws.CloudWatchMetrics[0];
@@ -59,6 +63,33 @@ describe('the business metrics', () => {
       },
       { name: 'IdentificationsFailed', dimensions: { service: 'smart-registration', ...partner }, value: 1 },
     ]);
+  });
+
+  it('on demand (isp-callback: the module loaded by the first count), counts what the direct counts count, each written when awaited', async () => {
+    const partner = { issuer: 'BankIdent-Demo', method: 'bank' };
+    const statuses: StatusEntry[][] = [
+      [entry('created')],
+      [entry('initialized'), entry('waiting-for-doc')],
+      [entry('data-ready'), entry('terms-accepted')],
+      [entry('initialized'), entry('failed')],
+      [entry('initialized'), entry('cancelled', 'isp')],
+    ];
+    const direct = await emitted(() => {
+      for (const s of statuses) lifecycleMetrics.statusReached(order(s, partner));
+      partnerMessageRefused('event', 'invalid-signature');
+    });
+    const onDemand = await emitted(async () => {
+      for (const s of statuses) await lifecycleMetricsOnDemand.statusReached(order(s, partner));
+      await partnerMessageRefusedOnDemand('event', 'invalid-signature');
+    });
+
+    expect(direct.map((c) => c.name)).toEqual([
+      'IdentificationsCompleted',
+      'IdentificationsFailed',
+      'IdentificationsCancelled',
+      'PartnerMessagesRefused',
+    ]);
+    expect(onDemand).toEqual(direct);
   });
 
   it('counts an order that expired while the person chose as cancelled, kind expired, with no partner', async () => {
