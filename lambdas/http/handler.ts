@@ -30,9 +30,9 @@ export interface HttpHandlerOptions {
   body?: BodyRule;
   /**
    * Told of every request the function refuses with a problem (e.g. to count it), the body rule's
-   * too; awaited before the answer.
+   * too. A promise it answers is awaited before the answer (isp-callback's count loads its metrics).
    */
-  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void | Promise<void>;
+  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => unknown;
   /**
    * A page function's errors (lambdas/http/page-error-answer.ts `pageErrorAnswer`): HTML on its
    * page routes. Passed by page functions only, so that an API function loads no HTML.

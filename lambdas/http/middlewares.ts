@@ -66,7 +66,7 @@ export function securityHeaders(): HttpMiddleware {
  */
 export function problemJson(
   handler: string,
-  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => void | Promise<void>,
+  onRefused?: (problem: Problem, event: APIGatewayProxyEvent) => unknown,
   /** A page function's answer in place of problem+json (undefined keeps problem+json). */
   answerFor?: (problem: Problem, event: APIGatewayProxyEvent) => Promise<HttpResult | undefined>,
 ): HttpMiddleware {
