@@ -6,9 +6,29 @@
  * `Headers` at construction and fetches with `fetch`: both load Node's bundled undici, ~15 ms of
  * CPU at every cold start of the function that holds one (docs/benchmarks.md §3). The keys
  * themselves are `localKeySet` over the fetched set (jose's `createLocalJWKSet`).
+ *
+ * Beyond jose: an RSA key of the set is held to the rule a registered partner key is held to
+ * (partner-key-algorithms.ts rsaKeyIssues: 2048 to 8192 bits, no small prime factor, an exponent
+ * of at most 8 bytes, odd and at least 3; and no prime modulus, rsa-modulus.ts) when the set is
+ * read: a key outside it is left out of the set and told (`onRefusedKey`), so a token naming it is
+ * refused as one naming no key, before any import or verification. And a failed fetch starts the
+ * cooldown as a successful one does: a key set endpoint that is down gets one fetch per cooldown,
+ * not one per token.
  */
+import {
+  base64urlBytes,
+  isSignatureUse,
+  RSA_MAX_BITS,
+  RSA_MAX_EXPONENT_BYTES,
+  RSA_MIN_BITS,
+  type RsaKeyIssue,
+  rsaKeyIssues,
+  SMALL_FACTOR_BOUND,
+} from '../core/partner-key-algorithms.js';
 import { BoundedRequestFailed, boundedRequest } from './bounded-request.js';
+import { isPlainObject } from './compact-jws.js';
 import { type JwtAlgorithm, type KeyLookup, localKeySet, NoMatchingKey } from './jwt-verify.js';
+import { isPrimeModulus } from './rsa-modulus.js';
 
 /** Why the key set could not be had: the token it was needed for is rejected. */
 export class KeySetUnavailable extends Error {
@@ -26,7 +46,8 @@ export interface RemoteKeySetOptions {
   cacheMaxAgeMs?: number;
   /**
    * The least time after a fetch before a token naming an unknown key fetches the set again (jose's
-   * default: 30 s): forged `kid`s cannot make every request a fetch.
+   * default: 30 s): forged `kid`s cannot make every request a fetch. After a failed fetch, the least
+   * time before the next (jose has none): tokens meanwhile are refused with the failure's reason.
    */
   cooldownMs?: number;
   /** The whole fetch — connect, answer, body (jose's default: 5 s). */
@@ -35,6 +56,17 @@ export interface RemoteKeySetOptions {
   maxBytes?: number;
   /** The clock the ages are read from (tests move it). */
   now?: () => number;
+  /** Told of each key of a fetched set that is left out (RefusedKey: never the key's members). */
+  onRefusedKey?: (key: RefusedKey) => void;
+}
+
+/** A key of a fetched set left out, and why: its position and kid, never its members' values. */
+export interface RefusedKey {
+  url: string;
+  keyIndex: number;
+  /** The key's kid when it is a short plain one (it is the set's text, and goes to a log). */
+  kid: string | undefined;
+  reason: string;
 }
 
 export interface RemoteKeySetSettings extends RemoteKeySetOptions {
@@ -77,6 +109,58 @@ async function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise
   }
 }
 
+/** The log's words for an RSA key outside the rule (never the value of n or e). */
+function rsaRefusal(issue: RsaKeyIssue): string {
+  switch (issue.kind) {
+    case 'encoding':
+      return 'n is not a modulus in base64url without leading zero bytes';
+    case 'size':
+      return `n has ${issue.bits} bits; RS256 keys here have ${RSA_MIN_BITS} to ${RSA_MAX_BITS}`;
+    case 'small-factor':
+      return `n has a prime factor below ${SMALL_FACTOR_BOUND}`;
+    case 'one':
+      return 'e is 1: anyone could sign';
+    case 'exponent':
+      return `e is not an odd exponent of at least 3 and at most ${RSA_MAX_EXPONENT_BYTES} bytes`;
+  }
+}
+
+const PLAIN_KID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;
+
+/**
+ * The set without the RSA keys that break the registration's rule, and those keys. Only keys that
+ * could check a signature are judged (an `enc` key is never used: jwt-verify.ts); the sizes first,
+ * so that the prime test (once per modulus per container) only sees a modulus of allowed size.
+ */
+async function withoutRefusedKeys(
+  json: unknown,
+  url: string,
+): Promise<{ set: unknown; refused: RefusedKey[] }> {
+  if (!isPlainObject(json) || !Array.isArray(json.keys)) return { set: json, refused: [] };
+  const verdicts = await Promise.all(
+    Array.from(json.keys as unknown[], async (jwk): Promise<string | undefined> => {
+      if (!isPlainObject(jwk) || jwk.kty !== 'RSA' || !isSignatureUse(jwk.use)) return undefined;
+      const [issue] = rsaKeyIssues(jwk.n, jwk.e);
+      if (issue) return rsaRefusal(issue);
+      return (await isPrimeModulus(base64urlBytes(jwk.n) as Buffer)) ? 'n is a prime' : undefined;
+    }),
+  );
+  const refused: RefusedKey[] = [];
+  const keys = (json.keys as unknown[]).filter((jwk, keyIndex) => {
+    const reason = verdicts[keyIndex];
+    if (reason === undefined) return true;
+    const { kid } = jwk as { kid?: unknown };
+    refused.push({
+      url,
+      keyIndex,
+      kid: typeof kid === 'string' && PLAIN_KID.test(kid) ? kid : undefined,
+      reason,
+    });
+    return false;
+  });
+  return { set: { ...json, keys }, refused };
+}
+
 /** The key-lookup function `verifyJwt` takes, backed by the set at `url`. */
 export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup {
   // A misconfigured URL stops the function at init, as a missing variable does, instead of
@@ -87,18 +171,30 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
   const now = options.now ?? Date.now;
   let keys: KeyLookup | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
+  /** The last fetch's failure and when it came: until the cooldown is over, tokens get it. */
+  let failure: { error: KeySetUnavailable; at: number } | undefined;
   /** The fetch under way: tokens arriving meanwhile wait for it rather than start their own. */
   let pending: Promise<void> | undefined;
 
+  const failingRecently = () => failure !== undefined && now() < failure.at + cooldownMs;
+
   const reload = () => {
+    if (failure && failingRecently()) return Promise.reject(failure.error);
     pending ??= fetchJson(url, timeoutMs, maxBytes)
-      .then((json) => {
+      .then(async (json) => {
+        const { set, refused } = await withoutRefusedKeys(json, url.href);
         try {
-          keys = localKeySet(json, options.algorithm);
+          keys = localKeySet(set, options.algorithm);
         } catch {
           throw new KeySetUnavailable(url.href, 'the answer is not a JSON Web Key Set');
         }
         fetchedAt = now();
+        failure = undefined;
+        for (const key of refused) options.onRefusedKey?.(key);
+      })
+      .catch((err: unknown) => {
+        if (err instanceof KeySetUnavailable) failure = { error: err, at: now() };
+        throw err;
       })
       .finally(() => {
         pending = undefined;
@@ -111,8 +207,9 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
     try {
       return await (keys as KeyLookup)(header);
     } catch (err) {
-      // A key this set does not have: rotated in since the fetch — unless the set is that recent.
-      if (!(err instanceof NoMatchingKey) || now() < fetchedAt + cooldownMs) throw err;
+      // A key this set does not have: rotated in since the fetch — unless the set is that recent,
+      // or the last attempt to fetch it failed that recently.
+      if (!(err instanceof NoMatchingKey) || now() < fetchedAt + cooldownMs || failingRecently()) throw err;
       await reload();
       return (keys as KeyLookup)(header);
     }

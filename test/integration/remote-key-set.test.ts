@@ -5,11 +5,11 @@
  * an old set is fetched again, and a server that is slow, down, or answers something that is not
  * a small JSON Web Key Set gets the token rejected (an inactive token, never a 500).
  */
-import { randomUUID, type webcrypto } from 'node:crypto';
+import { generatePrime, randomBytes, randomUUID, type webcrypto } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type AccessTokenVerifier,
   createAccessTokenVerifier,
@@ -292,10 +292,11 @@ describe('a key set that cannot be had', () => {
     expect(await reasonFor()).toBe('ECONNREFUSED');
   });
 
-  it('rejects the token as invalid, logs why without the token, and fetches again for the next one', async () => {
+  it('rejects the token as invalid, logs why without the token, and fetches again after the cooldown', async () => {
     await startServer();
     server.serve({ keys: 'none' });
-    const verify = verifierWith(testClock());
+    const clock = testClock();
+    const verify = verifierWith(clock);
     const token = await accessToken(first);
 
     let err: unknown;
@@ -315,9 +316,184 @@ describe('a key set that cannot be had', () => {
       }),
     ]);
     expect(written).not.toContain(token.split('.')[2]);
-    // A failed fetch starts no cooldown: the server back, the next token is verified.
+    // The server back, the next token is verified once the failure's cooldown is over.
     server.serve(keySet(first));
+    clock.advance(COOLDOWN_MS);
     expect((await verify(token)).client_id).toBe('demo-portal');
     expect(server.requests).toBe(2);
+  });
+});
+
+describe('a failed fetch starts the cooldown', () => {
+  it('fetches a key set endpoint that answers 503 once per cooldown, not once per token', async () => {
+    await startServer();
+    server.answer = (res) => {
+      res.writeHead(503).end();
+    };
+    const clock = testClock();
+    const verify = verifierWith(clock);
+    const token = await accessToken(first);
+
+    const together = await Promise.all(Array.from({ length: 5 }, () => rejectionOf(verify, token)));
+    for (let i = 0; i < 10; i++) together.push(await rejectionOf(verify, token));
+    expect(together.every((err) => err instanceof InvalidAccessToken)).toBe(true);
+    expect(server.requests).toBe(1);
+
+    clock.advance(COOLDOWN_MS - 1);
+    expect(await rejectionOf(verify, token)).toBeInstanceOf(InvalidAccessToken);
+    expect(server.requests).toBe(1);
+    clock.advance(1);
+    expect(await rejectionOf(verify, token)).toBeInstanceOf(InvalidAccessToken);
+    expect(server.requests).toBe(2);
+
+    // The endpoint back: fetched again once the cooldown of the last failure is over, and kept.
+    server.serve(keySet(first));
+    clock.advance(COOLDOWN_MS);
+    expect((await verify(token)).client_id).toBe('demo-portal');
+    expect((await verify(token)).client_id).toBe('demo-portal');
+    expect(server.requests).toBe(3);
+  });
+
+  it('keeps verifying with the set it has when a refetch for an unknown kid fails, and waits out the cooldown', async () => {
+    const { clock, verify } = await verifierAfterFirstFetch();
+    server.answer = (res) => {
+      res.socket?.destroy();
+    };
+    clock.advance(COOLDOWN_MS);
+    const unknown = await accessToken(second);
+
+    expect(await rejectionOf(verify, unknown)).toBeInstanceOf(InvalidAccessToken);
+    expect(server.requests).toBe(2);
+    expect(await rejectionOf(verify, unknown)).toBeInstanceOf(InvalidAccessToken);
+    expect((await verify(await accessToken(first))).client_id).toBe('demo-portal');
+    expect(server.requests).toBe(2);
+
+    server.serve(keySet(first, second));
+    clock.advance(COOLDOWN_MS);
+    expect((await verify(unknown)).client_id).toBe('demo-portal');
+    expect(server.requests).toBe(3);
+  });
+});
+
+describe('a key of the fetched set outside the rule registered partner keys follow', () => {
+  const b64 = (n: bigint) =>
+    Buffer.from(n.toString(16).padStart(Math.ceil(n.toString(16).length / 2) * 2, '0'), 'hex').toString(
+      'base64url',
+    );
+  /** A random odd number of exactly `bits` bits. */
+  const oddOf = (bits: number) => {
+    const bytes = randomBytes(bits / 8);
+    bytes[0] = (bytes[0] as number) | 0x80;
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) | 1;
+    return BigInt(`0x${bytes.toString('hex')}`);
+  };
+  const rsa = (kid: string, n: string, e = 'AQAB'): JWK => ({
+    kty: 'RSA',
+    kid,
+    alg: 'RS256',
+    use: 'sig',
+    n,
+    e,
+  });
+  let prime: bigint;
+  beforeAll(async () => {
+    prime = await new Promise<bigint>((resolve, reject) =>
+      generatePrime(2048, { bigint: true }, (err, p) => (err ? reject(err) : resolve(p))),
+    );
+  });
+
+  it('is left out when the set is read, told once without its members, and the other keys still verify', async () => {
+    const firstN = BigInt(`0x${Buffer.from(first.publicJwk.n as string, 'base64url').toString('hex')}`);
+    const refusedKeys = [
+      rsa('huge', b64(oddOf(16384))),
+      rsa('short', b64(oddOf(1024))),
+      rsa('long-e', first.publicJwk.n as string, b64(oddOf(72))),
+      rsa('e-one', first.publicJwk.n as string, 'AQ'),
+      rsa('small-factor', b64(firstN * 3n)),
+      rsa('prime', b64(prime)),
+    ];
+    await startServer();
+    server.serve({ keys: [...refusedKeys, first.publicJwk] });
+    const clock = testClock();
+    const verify = verifierWith(clock);
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+
+    let results: unknown[] = [];
+    const written = await captureLogs(async () => {
+      results = [await verify(await accessToken(first))];
+      for (const { kid } of refusedKeys)
+        results.push(await rejectionOf(verify, await accessToken({ ...first, kid: kid as string })));
+      // Read again: the same keys are left out, and not told again.
+      clock.advance(CACHE_MAX_AGE_MS);
+      results.push(await verify(await accessToken(first)));
+    });
+    const imported = importKey.mock.calls.map(([, jwk]) => (jwk as JWK).kid);
+    importKey.mockRestore();
+
+    expect(results[0]).toMatchObject({ client_id: 'demo-portal' });
+    expect(results.slice(1, -1).every((err) => err instanceof InvalidAccessToken)).toBe(true);
+    expect(results.at(-1)).toMatchObject({ client_id: 'demo-portal' });
+    expect(server.requests).toBe(2);
+    // Only the one usable key was imported (once per set read): none of the others cost an import
+    // or a verification.
+    expect(imported).toEqual(['key-1', 'key-1']);
+    const warnings = logLines(written)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.level === 'WARN');
+    expect(
+      warnings.map(({ kid, keyIndex, reason, url: at, message }) => ({
+        kid,
+        keyIndex,
+        reason,
+        url: at,
+        message,
+      })),
+    ).toEqual([
+      {
+        kid: 'huge',
+        keyIndex: 0,
+        reason: 'n has 16384 bits; RS256 keys here have 2048 to 8192',
+        url: url.href,
+        message: 'access token key set: a key is left out; tokens it signs are refused',
+      },
+      {
+        kid: 'short',
+        keyIndex: 1,
+        reason: 'n has 1024 bits; RS256 keys here have 2048 to 8192',
+        url: url.href,
+        message: expect.any(String),
+      },
+      {
+        kid: 'long-e',
+        keyIndex: 2,
+        reason: 'e is not an odd exponent of at least 3 and at most 8 bytes',
+        url: url.href,
+        message: expect.any(String),
+      },
+      {
+        kid: 'e-one',
+        keyIndex: 3,
+        reason: 'e is 1: anyone could sign',
+        url: url.href,
+        message: expect.any(String),
+      },
+      {
+        kid: 'small-factor',
+        keyIndex: 4,
+        reason: 'n has a prime factor below 1000',
+        url: url.href,
+        message: expect.any(String),
+      },
+      { kid: 'prime', keyIndex: 5, reason: 'n is a prime', url: url.href, message: expect.any(String) },
+    ]);
+    for (const key of refusedKeys) expect(written).not.toContain((key.n as string).slice(0, 40));
+  });
+
+  it('a key for encryption (use enc) is not used for a token, whatever its size', async () => {
+    await startServer();
+    server.serve({ keys: [{ ...first.publicJwk, use: 'enc' }] });
+    const verify = verifierWith(testClock());
+
+    expect(await rejectionOf(verify, await accessToken(first))).toBeInstanceOf(InvalidAccessToken);
   });
 });
