@@ -5,7 +5,6 @@
  * on WebCrypto as jose's jwtVerify did (jwt-verify.ts): no jose in the bundle.
  */
 import type { JSONWebKeySet, JWTPayload } from 'jose';
-import { oncePerInterval } from './cache.js';
 import { JwtExpired, localKeySet, verifyJwt } from './jwt-verify.js';
 import { logger } from './logger.js';
 import {
@@ -42,22 +41,9 @@ export interface AccessTokenVerifierOptions {
 
 export type AccessTokenVerifier = (token: string) => Promise<AccessTokenClaims>;
 
-/**
- * How often one left-out key of the fetched set is logged per container: once in this interval, as
- * an unusable registered partner key is (partner-message-deps.ts); the set is read again every
- * 10 minutes, or after the cooldown when a token names a key the set lacks.
- */
-export const REFUSED_KEY_WARNING_INTERVAL_MS = 10 * 60_000;
-const refusedKeyWarningDue = oncePerInterval<string>(REFUSED_KEY_WARNING_INTERVAL_MS);
-
 /** The operator's line for a key of the set left out (remote-key-set.ts): never the key's members. */
 function warnRefusedKey(key: RefusedKey): void {
-  const heldBack = refusedKeyWarningDue(JSON.stringify([key.url, key.keyIndex, key.kid, key.reason]));
-  if (heldBack === undefined) return;
-  logger.warn('access token key set: a key is left out; tokens it signs are refused', {
-    ...key,
-    warningsHeldBack: heldBack,
-  });
+  logger.warn('access token key set: a key is left out; tokens it signs are refused', { ...key });
 }
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {

@@ -56,9 +56,16 @@ export interface RemoteKeySetOptions {
   maxBytes?: number;
   /** The clock the ages are read from (tests move it). */
   now?: () => number;
-  /** Told of each key of a fetched set that is left out (RefusedKey: never the key's members). */
+  /**
+   * Told of each key of a fetched set that is left out (RefusedKey: never the key's members): once
+   * per key (position, kid, reason) in REFUSED_KEY_TOLD_EVERY_MS, as an unusable registered partner
+   * key is logged (partner-message-deps.ts), since each read of the set finds it again.
+   */
   onRefusedKey?: (key: RefusedKey) => void;
 }
+
+/** How often one left-out key is told per key set (per container): once in this interval. */
+export const REFUSED_KEY_TOLD_EVERY_MS = 10 * 60_000;
 
 /** A key of a fetched set left out, and why: its position and kid, never its members' values. */
 export interface RefusedKey {
@@ -67,6 +74,8 @@ export interface RefusedKey {
   /** The key's kid when it is a short plain one (it is the set's text, and goes to a log). */
   kid: string | undefined;
   reason: string;
+  /** How many reads found it left out since it was last told, untold (REFUSED_KEY_TOLD_EVERY_MS). */
+  warningsHeldBack: number;
 }
 
 export interface RemoteKeySetSettings extends RemoteKeySetOptions {
@@ -135,7 +144,7 @@ const PLAIN_KID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;
 async function withoutRefusedKeys(
   json: unknown,
   url: string,
-): Promise<{ set: unknown; refused: RefusedKey[] }> {
+): Promise<{ set: unknown; refused: Omit<RefusedKey, 'warningsHeldBack'>[] }> {
   if (!isPlainObject(json) || !Array.isArray(json.keys)) return { set: json, refused: [] };
   const verdicts = await Promise.all(
     Array.from(json.keys as unknown[], async (jwk): Promise<string | undefined> => {
@@ -145,7 +154,7 @@ async function withoutRefusedKeys(
       return (await isPrimeModulus(base64urlBytes(jwk.n) as Buffer)) ? 'n is a prime' : undefined;
     }),
   );
-  const refused: RefusedKey[] = [];
+  const refused: Omit<RefusedKey, 'warningsHeldBack'>[] = [];
   const keys = (json.keys as unknown[]).filter((jwk, keyIndex) => {
     const reason = verdicts[keyIndex];
     if (reason === undefined) return true;
@@ -175,6 +184,21 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
   let failure: { error: KeySetUnavailable; at: number } | undefined;
   /** The fetch under way: tokens arriving meanwhile wait for it rather than start their own. */
   let pending: Promise<void> | undefined;
+  /** Each left-out key told, by position, kid and reason: when, and how many reads since were untold. */
+  const told = new Map<string, { at: number; heldBack: number }>();
+
+  const tell = (key: Omit<RefusedKey, 'warningsHeldBack'>) => {
+    const id = JSON.stringify([key.keyIndex, key.kid, key.reason]);
+    const last = told.get(id);
+    if (last && now() < last.at + REFUSED_KEY_TOLD_EVERY_MS) {
+      last.heldBack += 1;
+      return;
+    }
+    // A set holds a bounded number of keys (maxBytes), but sets change: forget rather than grow.
+    if (told.size >= 1000) told.clear();
+    told.set(id, { at: now(), heldBack: 0 });
+    options.onRefusedKey?.({ ...key, warningsHeldBack: last?.heldBack ?? 0 });
+  };
 
   const failingRecently = () => failure !== undefined && now() < failure.at + cooldownMs;
 
@@ -190,7 +214,7 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
         }
         fetchedAt = now();
         failure = undefined;
-        for (const key of refused) options.onRefusedKey?.(key);
+        for (const key of refused) tell(key);
       })
       .catch((err: unknown) => {
         if (err instanceof KeySetUnavailable) failure = { error: err, at: now() };
