@@ -137,7 +137,12 @@ export async function verifyIspMessage(
   strictJsonPart('header', compact.split('.')[0] ?? '');
   const alg = header.alg as (typeof ISP_ALGORITHMS)[number];
   if (!ISP_ALGORITHMS.includes(alg)) {
-    throw unauthorized(`Algorithm ${String(header.alg)} is not accepted; use ES256 or RS256.`);
+    // Not String(alg): ["ES256"] would read as the accepted name it is not.
+    throw unauthorized(
+      typeof header.alg === 'string'
+        ? `Algorithm ${header.alg} is not accepted; use ES256 or RS256.`
+        : 'The alg header parameter must be the string ES256 or RS256.',
+    );
   }
   if (header.typ !== undefined && header.typ !== ISP_MESSAGE_TYPES[kind]) {
     throw invalid(`Expected typ ${ISP_MESSAGE_TYPES[kind]}.`);
@@ -189,6 +194,15 @@ export async function verifyIspMessage(
   if (Math.abs(nowSeconds - claims.iat) > IAT_WINDOW_SECONDS) {
     throw unauthorized('The message was issued outside the accepted ±5 minute window.');
   }
+  // RFC 7519 §4.1.4, §4.1.5: a partner that bounds its message's validity is held to the bounds,
+  // with the allowance for its clock that iat has.
+  for (const claim of ['exp', 'nbf'] as const)
+    if (claims[claim] !== undefined && (typeof claims[claim] !== 'number' || !Number.isFinite(claims[claim])))
+      throw invalid(`The ${claim} claim must be a number (seconds since the epoch).`);
+  if (typeof claims.exp === 'number' && claims.exp <= nowSeconds - IAT_WINDOW_SECONDS)
+    throw unauthorized('The message has expired: its exp has passed.');
+  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds + IAT_WINDOW_SECONDS)
+    throw unauthorized('The message is not valid yet: its nbf lies ahead.');
   if (typeof claims.jti !== 'string' || !/^[\w.:-]{8,128}$/.test(claims.jti)) {
     throw invalid('The jti claim must be 8 to 128 characters of [A-Za-z0-9_.:-].');
   }

@@ -380,3 +380,55 @@ describe('verifyIspMessage with a registered key for encryption (use enc)', () =
     await expect(verifyIspMessage(jws, 'event', withUse('sig'))).resolves.toMatchObject({ iss: 'Test-ISP' });
   });
 });
+
+// Found by probing: a message whose exp had passed (exp: 1) or whose nbf lay a day ahead was
+// applied; the handler dropped exp without reading it.
+describe('verifyIspMessage holds a message to its own exp and nbf', () => {
+  const outcome = async (claims: Record<string, unknown>) =>
+    verifyIspMessage(await sign({ ...valid(), ...claims }), 'event', deps).then(
+      () => 'accepted',
+      (err: { status: number; detail: string }) => `${err.status} ${err.detail}`,
+    );
+
+  /** Claims with times relative to the moment the message is signed (seconds from now). */
+  const relative = (times: Record<string, number>) =>
+    Object.fromEntries(Object.entries(times).map(([claim, offset]) => [claim, now() + offset]));
+
+  it.each([
+    ['exp ten years ago', { exp: -10 * 365 * 86_400 }, '401 The message has expired: its exp has passed.'],
+    ['exp 6 minutes ago', { exp: -360 }, '401 The message has expired: its exp has passed.'],
+    ['nbf a day ahead', { nbf: 86_400 }, '401 The message is not valid yet: its nbf lies ahead.'],
+    ['nbf 6 minutes ahead', { nbf: 360 }, '401 The message is not valid yet: its nbf lies ahead.'],
+  ])('refuses %s, remembering no jti', async (_case, times, expected) => {
+    const before = remembered.length;
+    expect(await outcome(relative(times))).toBe(expected);
+    expect(remembered.length).toBe(before);
+  });
+
+  it.each([
+    ['exp a string', { exp: '1796080932' }, '400 The exp claim must be a number (seconds since the epoch).'],
+    ['nbf null', { nbf: null }, '400 The nbf claim must be a number (seconds since the epoch).'],
+  ])('refuses %s, remembering no jti', async (_case, claims, expected) => {
+    const before = remembered.length;
+    expect(await outcome(claims)).toBe(expected);
+    expect(remembered.length).toBe(before);
+  });
+
+  it.each([
+    ['exp a minute ahead', { exp: 60 }],
+    ['exp 4 minutes ago (within the partner clock allowance)', { exp: -240 }],
+    ['nbf 4 minutes ahead (within the allowance)', { nbf: 240 }],
+    ['nbf a minute ago and exp a minute ahead', { nbf: -60, exp: 60 }],
+  ])('accepts %s', async (_case, times) => {
+    expect(await outcome(relative(times))).toBe('accepted');
+  });
+
+  it('names no accepted algorithm for an alg that is not a string', async () => {
+    const [, payload, signature] = (await sign(valid())).split('.');
+    const jws = `${b64({ alg: ['ES256'], typ: 'isp-event+jwt' })}.${payload}.${signature}`;
+    await expect(verifyIspMessage(jws, 'event', deps)).rejects.toMatchObject({
+      status: 401,
+      detail: 'The alg header parameter must be the string ES256 or RS256.',
+    });
+  });
+});
