@@ -7,8 +7,9 @@
  * DynamoDB's answer. A put's new image is its item. Limits: an update's record has no old image,
  * and the stream lives in memory (records not yet consumed do not survive a restart).
  *
- * The consumer gets the records in write order, in batches, as the event source mapping of the
- * stack (lambdas/event-sources.ts) hands them: a batch that reports a failed record is retried from
+ * Each consumer (one per event source mapping: a stream may feed several functions, each reading it
+ * at its own pace, as in AWS) gets the records in write order, in batches, as the event source
+ * mapping of the stack (lambdas/event-sources.ts) hands them: a batch that reports a failed record is retried from
  * that record on, with growing pauses; one whose function fails (throws) is split in halves while it
  * has more than one record (bisect on error), each half then run as a batch of its own; a batch
  * still failing after the retry attempts, or a record older than the maximum record age, is
@@ -89,25 +90,14 @@ export interface OnFailureMessage {
 
 const WRITES: Record<string, string> = { PutItem: 'ALL_OLD', DeleteItem: 'ALL_OLD', UpdateItem: 'ALL_NEW' };
 
+type Mapping = StreamSubscription & { invoke: Consumer; retryPauseMs: number; maxRetryPauseMs: number };
+
 export class LocalDynamoStream {
-  private readonly records: StreamRecord[] = [];
+  /** Records written while no consumer was subscribed: each consumer starts with them (TRIM_HORIZON). */
+  private readonly backlog: StreamRecord[] = [];
+  private readonly mappings: StreamMapping[] = [];
   private sequence = 0;
-  private consumer:
-    | (StreamSubscription & { invoke: Consumer; retryPauseMs: number; maxRetryPauseMs: number })
-    | undefined;
-  private running = false;
-  /** Failed invocations of the batch at the head of the stream since it last moved. */
-  private failures = 0;
-  /**
-   * The batch being worked on, as the number of stream records (from the head) of each of its parts
-   * still to run, oldest first: one part once read, two after a split, and so on. A batch once read
-   * is what its retries and halves resend; records written meanwhile wait for the next batch. Empty:
-   * the next batch is read afresh, up to `batchSize` records.
-   */
-  private parts: number[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-  /** Set once the consumer has stopped: from then on writes are refused (the table closes next). */
+  /** Set once the consumers have stopped: from then on writes are refused (the table closes next). */
   private refusing = false;
   /** Writes on their way through dynalite: closing waits for them. */
   private inFlight = 0;
@@ -154,20 +144,27 @@ export class LocalDynamoStream {
     });
   }
 
-  /** Lambda's event source mapping: records whose keys match the filter go to `invoke`. */
+  /**
+   * Lambda's event source mapping: records whose keys match the filter go to `invoke`. Each mapping
+   * reads the stream on its own: its batches, retries and discards are its own.
+   */
   subscribe(invoke: Consumer, subscription: StreamSubscription) {
-    this.consumer = { invoke, retryPauseMs: 100, maxRetryPauseMs: 30_000, ...subscription };
-    this.wake();
+    const mapping = new StreamMapping(
+      { invoke, retryPauseMs: 100, maxRetryPauseMs: 30_000, ...subscription },
+      [...this.backlog],
+      this.arn,
+      this.now,
+    );
+    this.mappings.push(mapping);
+    mapping.wake();
   }
 
   /**
-   * Stops the consumer and lets a running batch finish (its writes still go through), then
-   * refuses further writes and waits for those on their way: nothing reaches a closed table.
+   * Stops the consumers and lets their running batches finish (their writes still go through),
+   * then refuses further writes and waits for those on their way: nothing reaches a closed table.
    */
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.timer);
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(this.mappings.map((m) => m.close()));
     this.refusing = true;
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
   }
@@ -226,7 +223,7 @@ export class LocalDynamoStream {
     const eventName =
       operation === 'DeleteItem' ? 'REMOVE' : operation === 'PutItem' && !oldImage ? 'INSERT' : 'MODIFY';
     this.sequence += 1;
-    this.records.push({
+    const streamRecord: StreamRecord = {
       eventID: `${this.sequence}`,
       eventName,
       eventVersion: '1.1',
@@ -242,19 +239,61 @@ export class LocalDynamoStream {
         SizeBytes: JSON.stringify(newImage ?? oldImage ?? keys).length,
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
-    });
+    };
+    if (!this.mappings.length) {
+      this.backlog.push(streamRecord);
+      return;
+    }
+    // The consumers subscribed at start took the backlog with them.
+    this.backlog.length = 0;
+    for (const mapping of this.mappings) mapping.push(streamRecord);
+  }
+}
+
+/** One event source mapping of the stream: its own position, batch, retries and discards. */
+class StreamMapping {
+  private running = false;
+  /** Failed invocations of the batch at the head of the stream since it last moved. */
+  private failures = 0;
+  /**
+   * The batch being worked on, as the number of stream records (from the head) of each of its parts
+   * still to run, oldest first: one part once read, two after a split, and so on. A batch once read
+   * is what its retries and halves resend; records written meanwhile wait for the next batch. Empty:
+   * the next batch is read afresh, up to `batchSize` records.
+   */
+  private parts: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly consumer: Mapping,
+    /** The records this mapping has not handed over or discarded yet, oldest first. */
+    private readonly records: StreamRecord[],
+    private readonly arn: string,
+    private readonly now: () => number,
+  ) {}
+
+  push(record: StreamRecord): void {
+    this.records.push(record);
     this.wake();
   }
 
+  /** Stops reading and lets a running batch finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+
   private matches(record: StreamRecord): boolean {
-    const filter = this.consumer?.keyFilter ?? {};
+    const filter = this.consumer.keyFilter;
     return Object.entries(filter).every(
       ([name, value]) => (record.dynamodb.Keys[name] as { S?: string } | undefined)?.S === value,
     );
   }
 
-  private wake(delayMs = 0): void {
-    if (!this.consumer || this.running || this.closed) return;
+  wake(delayMs = 0): void {
+    if (this.running || this.closed) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.drain(), delayMs);
   }
@@ -277,7 +316,7 @@ export class LocalDynamoStream {
    */
   private async drain(): Promise<void> {
     const consumer = this.consumer;
-    if (!consumer || this.running || this.closed) return;
+    if (this.running || this.closed) return;
     this.running = true;
     let pause = 0;
     try {
@@ -353,7 +392,7 @@ export class LocalDynamoStream {
   }
 
   /** The records at the head older than the maximum record age: discarded, unread. */
-  private discardExpired(consumer: NonNullable<LocalDynamoStream['consumer']>): void {
+  private discardExpired(consumer: Mapping): void {
     const oldest = this.now() / 1000 - consumer.maxRecordAgeSeconds;
     const expired = this.records.findIndex((r) => r.dynamodb.ApproximateCreationDateTime >= oldest);
     const count = expired < 0 ? this.records.length : expired;
@@ -371,7 +410,7 @@ export class LocalDynamoStream {
 
   /** What Lambda sends the on-failure destination for discarded records (their metadata, no data). */
   private discard(
-    consumer: NonNullable<LocalDynamoStream['consumer']>,
+    consumer: Mapping,
     records: StreamRecord[],
     condition: DiscardCondition,
     functionError: boolean,

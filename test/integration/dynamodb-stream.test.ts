@@ -53,8 +53,8 @@ async function feed(invoke: (records: StreamRecord[]) => Promise<StreamConsumerR
   const discarded: OnFailureMessage[] = [];
   const put = (refId: string) =>
     db.send(new PutCommand({ TableName: TABLE, Item: { PK: `ORDER#${refId}`, SK: ORDER_SK, refId } }));
-  const start = () =>
-    stream.subscribe(invoke, {
+  const subscribe = (consumer: typeof invoke) =>
+    stream.subscribe(consumer, {
       ...SOURCE,
       functionArn: FUNCTION_ARN,
       onFailure: (message) => discarded.push(JSON.parse(message) as OnFailureMessage),
@@ -62,7 +62,8 @@ async function feed(invoke: (records: StreamRecord[]) => Promise<StreamConsumerR
       retryPauseMs: 1,
       maxRetryPauseMs: 1,
     });
-  return { clock, put, start, discarded };
+  const start = () => subscribe(invoke);
+  return { clock, put, start, subscribeAlso: subscribe, discarded };
 }
 
 const refIdOf = (r: StreamRecord) => (r.dynamodb.NewImage as { refId: { S: string } }).refId.S;
@@ -250,5 +251,47 @@ describe('the change feed, for records its function keeps failing on', () => {
       startSequenceNumber: '000000000000000000001',
       batchSize: 1,
     });
+  });
+});
+
+describe('the change feed with two functions subscribed', () => {
+  it('hands every record to each, in write order, at its own pace: one failing holds the other back in nothing', async () => {
+    const first: string[] = [];
+    const second: string[] = [];
+    let secondFails = true;
+    let secondAttempts = 0;
+    const f = await feed(async (records) => {
+      first.push(...records.map(refIdOf));
+      return undefined;
+    });
+    for (const refId of ['a', 'b', 'c']) await f.put(refId);
+    f.start();
+    // The second mapping, as the stack subscribes every stream function at start.
+    f.subscribeAlso(async (records) => {
+      secondAttempts++;
+      if (secondFails)
+        return { batchItemFailures: [{ itemIdentifier: records[0]?.dynamodb.SequenceNumber ?? '' }] };
+      second.push(...records.map(refIdOf));
+      return undefined;
+    });
+    await f.put('d');
+
+    await waitFor(
+      async () => first.length === 4 && secondAttempts > 3,
+      (settled) => settled,
+      { timeoutMs: 60_000 },
+    );
+    expect(first).toEqual(['a', 'b', 'c', 'd']);
+    expect(second).toEqual([]);
+
+    secondFails = false;
+    await waitFor(
+      async () => second.length,
+      (n) => n === 4,
+      { timeoutMs: 60_000 },
+    );
+    expect(second).toEqual(['a', 'b', 'c', 'd']);
+    expect(first).toEqual(['a', 'b', 'c', 'd']);
+    expect(f.discarded).toEqual([]);
   });
 });
