@@ -60,6 +60,19 @@ export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [
     timeoutSeconds: 30,
   },
   {
+    // Tells the terms wait of an acceptance recorded by a page that died before telling it (ADR 0022).
+    handler: 'terms-acceptance-relay',
+    source: {
+      kind: 'table-stream',
+      keyFilter: { SK: ORDER_SK },
+      batchSize: 100,
+      retryAttempts: 100,
+      bisectBatchOnError: true,
+      maxRecordAgeSeconds: 22 * 3600,
+    },
+    timeoutSeconds: 30,
+  },
+  {
     handler: 'webhook-deliver',
     source: {
       kind: 'queue',

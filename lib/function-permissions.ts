@@ -140,6 +140,8 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
   // the delivery queue → one attempt each, the next one queued, failures for good dead-lettered.
   'webhook-fanout': { table: 'readWrite', sendTo: ['webhook-deliveries'] },
   'webhook-deliver': { table: 'readWrite', sendTo: ['webhook-deliveries', 'webhook-dead-letters'] },
+  // The table's stream → the terms wait told of a recorded acceptance, read from the order as it is.
+  'terms-acceptance-relay': { table: 'getItem', stateMachine: { actions: ['states:SendTaskSuccess'] } },
 };
 
 export function permissionsOf(handler: string): FunctionPermissions {

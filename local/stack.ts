@@ -102,6 +102,11 @@ export interface LocalStackOptions {
    * doubling up to 30 000 by default): tests shorten them to watch a record's retries run out.
    */
   changeFeed?: { retryPauseMs?: number; maxRetryPauseMs?: number };
+  /**
+   * Event source mappings left disabled (a mapping's `Enabled: false` in AWS), by function: the
+   * function gets no records from its stream. Tests disable one to watch what happens without it.
+   */
+  disabledEventSources?: readonly string[];
 }
 
 export interface LocalStack {
@@ -288,7 +293,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         visibilityTimeoutSeconds:
           options.webhooks?.visibilityTimeoutSeconds ?? fn.source.visibilityTimeoutSeconds,
       });
-    } else {
+    } else if (!options.disabledEventSources?.includes(fn.handler)) {
       // Discarded records' metadata go to the dead-letter queue, as the stack's on-failure destination.
       stream.subscribe((records) => invoke({ Records: records }), {
         ...fn.source,

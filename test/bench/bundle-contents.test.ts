@@ -781,6 +781,7 @@ describe('table item modules', () => {
     webhooks: ['webhook-items'],
     'webhook-deliver': ['webhook-items'],
     'webhook-fanout': ['webhook-items'],
+    'terms-acceptance-relay': ['order-items'],
     'identification-start': ['config-items', 'order-items', 'request-guards', 'usage-items'],
     'isp-callback': ['config-items', 'order-items', 'request-guards', 'usage-items'],
     'method-choice-page': ['config-items', 'order-items', 'usage-items'],

@@ -7,6 +7,8 @@
  * What an emulator cannot show (expiry timeouts, WAF, throttling, the nodejs24.x runtime) is
  * covered by the embedded stack's tests and the template assertions: docs/deploy.md.
  */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   type ExecutionStatus,
@@ -14,10 +16,13 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepository } from '../../lambdas/adapters/dynamo/repository.js';
 import { buildOpenApi } from '../../lambdas/http/openapi.js';
 import { routesOfStage } from '../../lambdas/routes.js';
+import { acceptTerms as recordAcceptance } from '../../lambdas/usecases/terms-acceptance.js';
 import { deployToEmulator, EMULATOR_REGION, type EmulatorDeployment } from '../../scripts/emulator/deploy.js';
 import { type RunningMiniStack, startMiniStack } from '../../scripts/emulator/ministack.js';
 import { acceptTerms, formValues, TERMS_LINK } from '../support/isp.js';
@@ -349,6 +354,54 @@ describe('the deployed stage on MiniStack', () => {
     } finally {
       await receiver.stop();
     }
+  });
+
+  it('registers a person whose terms page died after recording the acceptance: stream → terms-acceptance-relay → the terms wait', async () => {
+    const mobile = '+41796667791';
+    const order = await startOrder(api, portal, { mobile });
+    const simulated = await call(api, 'POST', `/test-isp/api/orders/${order.refId}`, {
+      json: { status: 'data-ready' },
+    });
+    expect(simulated.status, simulated.text).toBe(200);
+    const link = await termsLinkFor(mobile);
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: deployment.endpoint,
+        region: EMULATOR_REGION,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    );
+    try {
+      const repository = createRepository(db, deployment.tableName);
+      await waitFor(
+        () => repository.getOrder(order.refId),
+        (o) => o?.waitTokens?.terms !== undefined,
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      // What the terms page does, in a request that dies before telling the state machine.
+      const dying = {
+        succeed: async (): Promise<boolean> => {
+          throw new Error('the function died before telling the state machine');
+        },
+        fail: async (): Promise<boolean> => false,
+      };
+      await expect(
+        recordAcceptance(
+          { repository, callbacks: dying },
+          new URL(link).pathname.split('/').at(-1) as string,
+        ),
+      ).rejects.toThrow('the function died');
+    } finally {
+      db.destroy();
+    }
+
+    const execution = await executionOf(order.refId, (s) => s !== 'RUNNING');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.entered).toEqual(
+      expect.arrayContaining(['WaitForTerms', 'RegisterPerson', 'Registered']),
+    );
+    expect(execution.entered).not.toContain('ExpireOrder');
   });
 
   it('ends a cancelled identification as cancelled, in the status and in the execution', async () => {

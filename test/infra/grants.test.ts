@@ -104,6 +104,24 @@ const EXPECTED: Record<string, { grants: string[]; secrets: string[] }> = {
     ],
     secrets: [],
   },
+  // Reads the table's stream (a batch that keeps failing goes to the dead letters), reads the order
+  // and tells the terms wait.
+  'terms-acceptance-relay': {
+    grants: [
+      ...GET_ITEM,
+      'Allow dynamodb:ListStreams on *',
+      'Allow dynamodb:DescribeStream on the table stream',
+      'Allow dynamodb:GetRecords on the table stream',
+      'Allow dynamodb:GetShardIterator on the table stream',
+      'Allow kms:Decrypt on the table key',
+      'Allow kms:DescribeKey on the table key',
+      'Allow sqs:GetQueueAttributes on the webhook-dead-letters queue',
+      'Allow sqs:GetQueueUrl on the webhook-dead-letters queue',
+      'Allow sqs:SendMessage on the webhook-dead-letters queue',
+      ...SUCCEED,
+    ],
+    secrets: [],
+  },
   'webhook-deliver': {
     grants: [
       ...READ_WRITE,

@@ -65,6 +65,7 @@ const GIVEN_BESIDES: Record<string, string[]> = {
   'task-record-failure': [],
   'task-register-person': ['SERIAL_NUMBER_KEY'],
   'task-send-terms-sms': [],
+  'terms-acceptance-relay': ['STATE_MACHINE_ARN'],
   'terms-page': ['STATE_MACHINE_ARN'],
   'test-isp-simulator': ['TEST_ISP_PRIVATE_JWK'],
   'usage-get': [],

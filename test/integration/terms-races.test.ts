@@ -13,30 +13,24 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../lambdas/core/order.js';
 import { acceptTerms as recordAcceptance } from '../../lambdas/usecases/terms-acceptance.js';
 import { expireOrder } from '../../lambdas/usecases/workflow-tasks.js';
-import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
-import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { acceptTerms, sendEvent } from '../support/isp.js';
+import { call, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { acceptanceRecordedUntold, waitingForTerms as waitingForTermsOn } from '../support/terms.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 let token: string;
-const stack = useStack({ rateLimits: false, webhooks: { retryDelaysSeconds: [1], timeoutMs: 2000 } });
+// The page's own ways of completing a recorded acceptance, without the change feed's relay, which
+// would tell the state machine first (terms-acceptance-relay.test.ts).
+const stack = useStack({
+  rateLimits: false,
+  webhooks: { retryDelaysSeconds: [1], timeoutMs: 2000 },
+  disabledEventSources: ['terms-acceptance-relay'],
+});
 beforeAll(async () => {
   token = await tokenFor(stack());
 });
 
-/** An order whose terms SMS went out and whose state machine waits in WaitForTerms. */
-async function waitingForTerms(mobile: string) {
-  const { refId } = await startOrder(stack(), token, { mobile });
-  expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
-  const [link] = await waitFor(
-    async () => termsLinksFromOutbox(stack(), mobile),
-    (links) => links.length === 1,
-  );
-  await waitFor(
-    () => stack().repository.getOrder(refId),
-    (o) => o?.waitTokens?.terms !== undefined,
-  );
-  return { refId, link: link as string, linkToken: new URL(link as string).pathname.split('/')[2] as string };
-}
+const waitingForTerms = (mobile: string) => waitingForTermsOn(stack(), token, mobile);
 
 const statusesOf = async (refId: string) =>
   (
@@ -50,22 +44,10 @@ const statusesOf = async (refId: string) =>
 
 const orderOf = async (refId: string) => (await stack().repository.getOrder(refId)) as Order;
 
-/** The first attempt's callback port: the function dies after the acceptance was written. */
-const dyingCallbacks = {
-  succeed: async (): Promise<boolean> => {
-    throw new Error('the function died before telling the state machine');
-  },
-  fail: async (): Promise<boolean> => {
-    throw new Error('not expected');
-  },
-};
-
 /** An order waiting for the terms whose acceptance was recorded by a request that then died. */
 async function acceptedButUntold(mobile: string) {
   const waiting = await waitingForTerms(mobile);
-  await expect(
-    recordAcceptance({ repository: stack().repository, callbacks: dyingCallbacks }, waiting.linkToken),
-  ).rejects.toThrow('the function died');
+  await acceptanceRecordedUntold(stack(), waiting.linkToken);
   return waiting;
 }
 

@@ -1,0 +1,79 @@
+/**
+ * An acceptance recorded by a terms page that died before telling the state machine (ADR 0022):
+ * the change feed's relay (terms-acceptance-relay) tells the terms wait, so the person is
+ * registered without coming back and without the wait timing out (14 days). Faults are placed at
+ * the seams: the page's callback port dies after the write; Step Functions refuses the relay's
+ * first calls, which the change feed then delivers again.
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { SfnError } from '../../local/stepfunctions.js';
+import { acceptTerms } from '../support/isp.js';
+import { call, tokenFor, useStack } from '../support/stack.js';
+import { acceptanceRecordedUntold, waitingForTerms } from '../support/terms.js';
+
+let token: string;
+// The change feed's pause before a retry, shortened: the test waits for the outcome, not the clock.
+const stack = useStack({ rateLimits: false, changeFeed: { retryPauseMs: 10, maxRetryPauseMs: 10 } });
+beforeAll(async () => {
+  token = await tokenFor(stack());
+});
+
+const statusesOf = async (refId: string) =>
+  (await call<{ statuses: { status: string }[] }>(stack(), 'GET', `/api/identifications/${refId}`, { token }))
+    .body.statuses;
+
+/** The execution ended registered straight from the terms wait: told, not timed out. */
+const TOLD = ['WaitForTerms', 'RegisterPerson', 'Registered'];
+
+it('registers a person whose terms page died after recording the acceptance, without their coming back or the wait timing out', async () => {
+  const { refId, linkToken } = await waitingForTerms(stack(), token, '+41795560001');
+
+  await acceptanceRecordedUntold(stack(), linkToken);
+
+  const execution = await stack().stepFunctions.settled(refId);
+  expect(execution.status).toBe('SUCCEEDED');
+  expect(execution.states.slice(-3)).toEqual(TOLD);
+  expect(execution.states).not.toContain('ExpireOrder');
+  const order = await stack().repository.getOrder(refId);
+  expect(await stack().repository.getRegistration('41795560001')).toMatchObject({
+    refId,
+    termsAcceptedAt: order?.acceptance?.acceptedAt,
+  });
+  expect((await statusesOf(refId)).map((s) => s.status)).toEqual([
+    'created',
+    'initialized',
+    'data-ready',
+    'terms-accepted',
+  ]);
+});
+
+it('tells it again when Step Functions refuses the first calls: the change feed delivers the record until it is told', async () => {
+  const { refId, linkToken } = await waitingForTerms(stack(), token, '+41795560002');
+  // Throttled beyond the SDK's own attempts (3): the relay reports the record, the feed retries it.
+  let refused = 0;
+  const refuse = () => {
+    refused += 1;
+    if (refused < 4) stack().stepFunctions.interceptNextCallback(refId, refuse);
+    throw new SfnError('ThrottlingException', 'Rate exceeded');
+  };
+  stack().stepFunctions.interceptNextCallback(refId, refuse);
+
+  await acceptanceRecordedUntold(stack(), linkToken);
+
+  const execution = await stack().stepFunctions.settled(refId);
+  expect(refused).toBe(4);
+  expect(execution.status).toBe('SUCCEEDED');
+  expect(execution.states.slice(-3)).toEqual(TOLD);
+  expect((await statusesOf(refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
+});
+
+it('tells an acceptance the page told already once more, which the completed wait ignores: registered once', async () => {
+  const { refId, link } = await waitingForTerms(stack(), token, '+41795560003');
+
+  expect((await acceptTerms(link)).status).toBe(200);
+
+  const execution = await stack().stepFunctions.settled(refId);
+  expect(execution.status).toBe('SUCCEEDED');
+  expect(execution.states.filter((s) => s === 'RegisterPerson')).toHaveLength(1);
+  expect((await statusesOf(refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
+});
