@@ -50,7 +50,7 @@ export function buildStacks(app: App, options: BuildOptions = {}): SrsStacks {
   });
   stateless.addStackDependency(stateful);
   Tags.of(app).add('service', 'smart-registration');
-  // The admin CLI tells a production table by this tag (scripts/admin/connection.ts tableStage).
+  // The admin CLI tells a production table by this tag (scripts/admin/connection.ts stageOfNamedTable).
   Tags.of(app).add(STAGE_TAG, config.stage);
   return { config, stateful, stateless };
 }

@@ -25,7 +25,7 @@ export interface Connection {
   tableName: string;
   /** Where the table is, for messages: `local stack http://127.0.0.1:3000`, `stage test`, … */
   target: string;
-  /** The stage the table belongs to (tableStage), asked only by the commands whose rules depend on it. */
+  /** The stage the table belongs to (for --table: stageOfNamedTable), asked only by the commands whose rules depend on it. */
   stage(): Promise<TableStage>;
   close(): void;
 }
