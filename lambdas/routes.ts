@@ -357,3 +357,27 @@ export function isPagePath(path: string, routeTable: readonly RouteDefinition[] 
   const routes = routeTable.filter((r) => r.path === path);
   return routes.length > 0 && routes.every((r) => r.kind === 'page');
 }
+
+/** The methods a resource path has, sorted: the `Allow` of a 405 there (none for a path no route has). */
+export function allowedMethods(path: string, routeTable: readonly RouteDefinition[] = ROUTES): string[] {
+  return methodsByPath(routeTable.filter((r) => r.path === path)).get(path) ?? [];
+}
+
+/**
+ * The page paths (isPagePath) and the function that serves each: API Gateway hands a method a page
+ * path does not have to that function (the path's ANY method: lib/api.ts, local/api-gateway.ts),
+ * so that its 405 is a page in the person's language too (ADR 0024). One function per page path.
+ */
+export function pagePathFunctions(routeTable: readonly RouteDefinition[] = ROUTES): Map<string, string> {
+  const functions = new Map<string, string>();
+  for (const path of methodsByPath(routeTable).keys()) {
+    if (!isPagePath(path, routeTable)) continue;
+    const handlers = new Set(routeTable.filter((r) => r.path === path).map((r) => r.handler));
+    if (handlers.size !== 1)
+      throw new Error(
+        `The page path ${path} is served by ${[...handlers].join(' and ')}; a page path has one function`,
+      );
+    functions.set(path, [...handlers][0] as string);
+  }
+  return functions;
+}

@@ -2,7 +2,7 @@
  * The REST API: one method per route of the route table with its function, the Cognito authorizer
  * with the route's scopes, request validation, stage and per-method throttling, access and
  * execution logs without bodies, problem+json gateway responses, and a 405 with Allow for a method
- * a path does not have.
+ * a path does not have (on a page path, from the page's function: ADR 0024).
  */
 import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -21,7 +21,7 @@ import {
   STRICT_TRANSPORT_SECURITY,
 } from '../lambdas/http/gateway-responses.js';
 import { pathParameterNames } from '../lambdas/route-paths.js';
-import { methodsByPath, type RouteDefinition } from '../lambdas/routes.js';
+import { methodsByPath, pagePathFunctions, type RouteDefinition } from '../lambdas/routes.js';
 import { prefixOf, type StageConfig } from './config.js';
 import { pascal } from './stateless-names.js';
 
@@ -168,9 +168,26 @@ export function createApi(
   }
 
   // A method a resource does not have: its ANY method (a resource's own methods take precedence)
-  // answers 405 with Allow from API Gateway itself, before any authorizer or function.
+  // answers 405 with Allow from API Gateway itself, before any authorizer or function — except on
+  // a page path, whose ANY method is the page's function: its 405 is a page too (ADR 0024).
   const body = JSON.stringify(methodNotAllowedBody());
+  const pageFunctions = pagePathFunctions(deps.routes);
   for (const [path, methods] of methodsByPath(deps.routes)) {
+    const pageFunction = pageFunctions.get(path);
+    if (pageFunction) {
+      const fn = deps.functions.get(pageFunction) as nodejs.NodejsFunction;
+      const any = api.root
+        .resourceForPath(path)
+        .addMethod('ANY', new apigateway.LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
+          authorizationType: apigateway.AuthorizationType.NONE,
+        });
+      const reason = `A page path's other methods (${path} has ${methods.join(', ')}) reach the page's own function, public like the page, which refuses them with a 405 page before its handler runs (ADR 0024).`;
+      Validations.of(any).acknowledge(
+        { id: 'AwsSolutions-APIG4', reason },
+        { id: 'AwsSolutions-COG4', reason },
+      );
+      continue;
+    }
     const headers = gatewayAnswerHeaders(methodNotAllowedHeaders(methods));
     const any = api.root.resourceForPath(path).addMethod(
       'ANY',

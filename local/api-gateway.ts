@@ -16,7 +16,7 @@ import {
   methodNotAllowedHeaders,
 } from '../lambdas/http/gateway-responses.js';
 import { pathSegments } from '../lambdas/route-paths.js';
-import type { RouteDefinition } from '../lambdas/routes.js';
+import { pagePathFunctions, type RouteDefinition } from '../lambdas/routes.js';
 import { loadHandler } from './handler-modules.js';
 import { API_FUNCTION_TIMEOUT_MS, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
@@ -64,7 +64,7 @@ interface Resource {
  */
 export type PickedRoute =
   | { kind: 'route'; route: RouteDefinition; parameters: Record<string, string> }
-  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'method-not-allowed'; allow: string[]; path: string; parameters: Record<string, string> }
   | { kind: 'no-resource' };
 
 /**
@@ -125,7 +125,13 @@ export class ResourceTree {
     }
     if (!resource.methods.size) return { kind: 'no-resource' };
     const route = resource.methods.get(method);
-    if (!route) return { kind: 'method-not-allowed', allow: [...resource.methods.keys()].sort() };
+    if (!route)
+      return {
+        kind: 'method-not-allowed',
+        allow: [...resource.methods.keys()].sort(),
+        path: resource.path,
+        parameters,
+      };
     return { kind: 'route', route, parameters };
   }
 }
@@ -196,9 +202,12 @@ export interface LocalApiGatewayOptions {
 export class LocalApiGateway {
   private readonly resources: ResourceTree;
   private readonly limiter = new ClientRateLimiter();
+  /** The function a page path's ANY method integrates (ADR 0024); the other paths' ANY is the 405 mock. */
+  private readonly pageFunctions: Map<string, string>;
 
   constructor(private readonly options: LocalApiGatewayOptions) {
     this.resources = new ResourceTree(options.routes);
+    this.pageFunctions = pagePathFunctions(options.routes);
   }
 
   async handle(req: GatewayRequest): Promise<GatewayResponse> {
@@ -218,9 +227,11 @@ export class LocalApiGateway {
     // A path no resource has: MISSING_AUTHENTICATION_TOKEN, as API Gateway.
     if (picked.kind === 'no-resource')
       return new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN').toResponse(requestId);
-    // A method the resource does not have: 405 with Allow, as its ANY method answers in AWS (lib/api.ts).
-    if (picked.kind === 'method-not-allowed') return methodNotAllowed(picked.allow, requestId);
-    const { route, parameters } = picked;
+    // A method the resource does not have: its ANY method (lib/api.ts) — on a page path the page's
+    // function, which answers the 405 itself; elsewhere the mock's 405 with Allow.
+    const route = picked.kind === 'route' ? picked.route : this.pageAnyMethod(req.method, picked.path);
+    if (!route) return methodNotAllowed(picked.kind === 'method-not-allowed' ? picked.allow : [], requestId);
+    const { parameters } = picked;
     try {
       return await this.dispatch(req, route, parameters, requestId);
     } catch (err) {
@@ -230,6 +241,19 @@ export class LocalApiGateway {
       console.error(`[api-gateway] ${req.method} ${route.path}: handler failed (${(err as Error).name})`);
       return new GatewayRefusal('INTEGRATION_FAILURE').toResponse(requestId);
     }
+  }
+
+  /** A page path's ANY method, as a route to the page's function (no authorizer); none elsewhere. */
+  private pageAnyMethod(method: string, path: string): RouteDefinition | undefined {
+    const handler = this.pageFunctions.get(path);
+    if (!handler) return undefined;
+    return {
+      method: method as RouteDefinition['method'],
+      path,
+      handler,
+      auth: { type: 'none' },
+      summary: `ANY ${path}`,
+    };
   }
 
   private async dispatch(

@@ -16,7 +16,12 @@ import { METHOD_CHOICE_PAGE, type MethodOption, optionLabel, optionValue } from 
 import { Problem, problems } from '../core/problems.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { pageErrorAnswer, pageErrorLanguage, withPageLanguage } from '../http/page-error-answer.js';
+import {
+  pageErrorAnswer,
+  pageErrorLanguage,
+  refuseUnroutedMethod,
+  withPageLanguage,
+} from '../http/page-error-answer.js';
 import { formBody, isCrossSite } from '../http/request.js';
 import { chooseMethod, openMethodChoice } from '../usecases/method-choice.js';
 
@@ -141,5 +146,5 @@ export const handler = httpHandler(
       return html(err.status, problemPage(err, language));
     }
   },
-  { pageErrors: pageErrorAnswer },
+  { pageErrors: pageErrorAnswer, pageMethods: refuseUnroutedMethod },
 );

@@ -22,7 +22,12 @@ import type { TermsForm } from '../core/terms-form.js';
 import { type TermsOfUse, termsDocumentFor } from '../core/terms-of-use.js';
 import { html, httpHandler } from '../http/handler.js';
 import { escapeHtml, page } from '../http/html.js';
-import { pageErrorAnswer, pageErrorLanguage, withPageLanguage } from '../http/page-error-answer.js';
+import {
+  pageErrorAnswer,
+  pageErrorLanguage,
+  refuseUnroutedMethod,
+  withPageLanguage,
+} from '../http/page-error-answer.js';
 import { formBody, isCrossSite } from '../http/request.js';
 import { acceptTerms, openTermsLink, termsLinkLanguage } from '../usecases/terms-acceptance.js';
 
@@ -190,5 +195,5 @@ export const handler = httpHandler(
       );
     }
   },
-  { pageErrors: pageErrorAnswer },
+  { pageErrors: pageErrorAnswer, pageMethods: refuseUnroutedMethod },
 );

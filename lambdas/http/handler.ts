@@ -11,7 +11,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { logger } from '../adapters/logger.js';
 import type { Problem } from '../core/problems.js';
-import { correlationId, problemJson, requestBody, securityHeaders } from './middlewares.js';
+import { beforeHandler, correlationId, problemJson, requestBody, securityHeaders } from './middlewares.js';
 import type { BodyRule } from './request.js';
 import type { HttpResult } from './responses.js';
 import { mapBundleStackFrames } from './stack-frames.js';
@@ -38,6 +38,11 @@ export interface HttpHandlerOptions {
    * page routes. Passed by page functions only, so that an API function loads no HTML.
    */
   pageErrors?: (problem: Problem, event: APIGatewayProxyEvent) => Promise<HttpResult | undefined>;
+  /**
+   * A page function's refusal of a method its path does not have (page-error-answer.ts
+   * `refuseUnroutedMethod`), before the body rule: API Gateway hands it those methods (ADR 0024).
+   */
+  pageMethods?: (event: APIGatewayProxyEvent) => Promise<void>;
 }
 
 /**
@@ -57,6 +62,7 @@ export function httpHandler(
     .use(correlationId())
     .use(securityHeaders())
     .use(problemJson(name, options.onRefused, options.pageErrors));
+  if (options.pageMethods) chain.use(beforeHandler(options.pageMethods));
   if (options.body) chain.use(requestBody(options.body));
   return chain;
 }

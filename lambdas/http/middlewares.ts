@@ -124,3 +124,12 @@ export function requestBody(rule: BodyRule): HttpMiddleware {
     },
   };
 }
+
+/** A check of the request before the handler and its body rule (a page function's methods, ADR 0024). */
+export function beforeHandler(check: (event: APIGatewayProxyEvent) => Promise<void>): HttpMiddleware {
+  return {
+    before: async (request) => {
+      await check(request.event);
+    },
+  };
+}

@@ -7,7 +7,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Language } from '../core/domain.js';
 import { preferredLanguage, spokenLanguage } from '../core/languages.js';
-import { Problem } from '../core/problems.js';
+import { Problem, problems } from '../core/problems.js';
 import { prefersProblemJson } from './accept.js';
 import { headerOf } from './request.js';
 import type { HttpResult } from './responses.js';
@@ -56,8 +56,23 @@ export async function pageErrorAnswer(
 ): Promise<HttpResult | undefined> {
   if (asksForProblemJson(event)) return undefined;
   const language = pageLanguages.get(problem) ?? pageErrorLanguage(event);
-  const { isPageRoute, pageErrorPage } = await import('./page-errors.js');
-  if (!isPageRoute(event.httpMethod, event.resource)) return undefined;
+  const { isPagePath, isPageRoute, pageErrorPage } = await import('./page-errors.js');
+  // A page route, or a method a page path does not have (its 405, ADR 0024).
+  if (!isPageRoute(event.httpMethod, event.resource) && !isPagePath(event.resource)) return undefined;
   const reference = problem.extensions.correlationId;
   return pageErrorPage(problem, language, typeof reference === 'string' ? reference : undefined);
+}
+
+/**
+ * Refuses a method the path does not have (405 with `Allow`, from the route table) before the page
+ * function's handler and body rule run: API Gateway hands a page path's other methods to its
+ * function (ADR 0024), whose handler would otherwise take a PUT for a GET. A GET reads nothing:
+ * every page path has it (test/unit/page-errors.test.ts), and the page a link opens loads no route
+ * table for it; another method loads it with the error pages (the lazy module).
+ */
+export async function refuseUnroutedMethod(event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>) {
+  if (event.httpMethod === 'GET') return;
+  const { allowedMethods } = await import('./page-errors.js');
+  const allowed = allowedMethods(event.resource);
+  if (!allowed.includes(event.httpMethod)) throw problems.methodNotAllowed(allowed);
 }

@@ -8,7 +8,7 @@
 import type { Language } from '../core/domain.js';
 import { PAGE_ERROR_LABELS, PAGE_ERRORS, pageErrorKindOf } from '../core/page-errors.js';
 import type { Problem } from '../core/problems.js';
-import { isPageRoute } from '../routes.js';
+import { allowedMethods, isPagePath, isPageRoute } from '../routes.js';
 import { escapeHtml, page } from './html.js';
 import { type HttpResult, html } from './responses.js';
 
@@ -38,4 +38,4 @@ export function pageErrorPage(problem: Problem, language: Language, reference?: 
   });
 }
 
-export { isPageRoute };
+export { allowedMethods, isPagePath, isPageRoute };

@@ -250,6 +250,23 @@ describe('the deployed stage on MiniStack', () => {
     }
   });
 
+  it('answers a method a page path does not have with a 405 page from the page’s function (ADR 0024)', async () => {
+    const res = await call<string>(api, 'PUT', '/terms/some-link-token', {
+      body: 'accept=yes',
+      headers: {
+        'content-type': 'text/plain',
+        accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+        'accept-language': 'it',
+      },
+    });
+
+    expect(res.status, res.text.slice(0, 300)).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.text).toMatch(/^<!doctype html>\n<html lang="it">/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
   it('hands AML identification data to an SP with a contract (200) and refuses one without (403)', async () => {
     const bank = await tokenFor('demo-bank');
     const banked = await startOrder(api, bank, {

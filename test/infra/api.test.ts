@@ -9,7 +9,13 @@ import {
   PROBLEM_CONTENT_TYPE,
 } from '../../lambdas/http/gateway-responses.js';
 import { pathRegexSource, pathSegments } from '../../lambdas/route-paths.js';
-import { handlerNames, ROUTES, type RouteDefinition, SCOPES } from '../../lambdas/routes.js';
+import {
+  handlerNames,
+  pagePathFunctions,
+  ROUTES,
+  type RouteDefinition,
+  SCOPES,
+} from '../../lambdas/routes.js';
 import { routesFor } from '../../lib/config.js';
 import {
   apiMethodsOf,
@@ -84,9 +90,15 @@ describe('the routes', () => {
     const permissions = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Permission'));
     const routes = routesFor(s.config);
 
-    // One permission per method, scoped to that method and path; none for the console's test-invoke.
-    expect(permissions).toHaveLength(routes.length);
-    for (const route of routes) {
+    // One permission per method, scoped to that method and path (a page path's ANY method: `*`, ADR
+    // 0024); none for the console's test-invoke.
+    const pageAnyMethods = [...pagePathFunctions(routes)].map(([path, handler]) => ({
+      method: '*',
+      path,
+      handler,
+    }));
+    expect(permissions).toHaveLength(routes.length + pageAnyMethods.length);
+    for (const route of [...routes, ...pageAnyMethods]) {
       const fnId = logicalIdOf(s.stateless, s.stateless.functions.get(route.handler) as NodejsFunction);
       const suffix = `/${route.method}${pathWith(route.path, () => '*')}`;
       const own = permissions.filter(
@@ -117,11 +129,43 @@ describe('the routes', () => {
 });
 
 describe('a method a path does not have', () => {
-  it('is answered on every routed path by an ANY method: a mock 405 with Allow, no authorizer, no function', () => {
+  it('is answered on a page path by the page’s function (ADR 0024), with no authorizer', () => {
     const s = synthStage('dev');
     const anyMethods = apiMethodsOf(s, 'any');
+    const pages = [...pagePathFunctions(ROUTES)];
 
-    expect([...anyMethods.keys()].sort()).toEqual([...new Set(ROUTES.map((r) => `ANY ${r.path}`))].sort());
+    expect(pages.map(([path]) => path)).toEqual([
+      '/method-choice/{refId}',
+      '/terms/{token}',
+      '/test-isp/orders/{refId}',
+      '/demo-portal',
+      '/demo-portal/methods',
+      '/demo-portal/status',
+      '/demo-portal/ready',
+    ]);
+    for (const [path, handler] of pages) {
+      const fnId = logicalIdOf(s.stateless, s.stateless.functions.get(handler) as NodejsFunction);
+      const method = anyMethods.get(`ANY ${path}`) as CfnResource;
+      const integration = method.Properties.Integration as { Type: string; Uri: unknown };
+      expect(method.Properties.AuthorizationType, path).toBe('NONE');
+      expect(integration.Type, path).toBe('AWS_PROXY');
+      expect(JSON.stringify(integration.Uri), path).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
+      );
+    }
+  });
+
+  it('is answered on every other routed path by an ANY method: a mock 405 with Allow, no authorizer, no function', () => {
+    const s = synthStage('dev');
+    const pages = pagePathFunctions(ROUTES);
+    const anyMethods = new Map(
+      [...apiMethodsOf(s, 'any')].filter(([key]) => !pages.has(key.slice('ANY '.length))),
+    );
+
+    expect([...apiMethodsOf(s, 'any').keys()].sort()).toEqual(
+      [...new Set(ROUTES.map((r) => `ANY ${r.path}`))].sort(),
+    );
+    expect(anyMethods.size).toBe(new Set(ROUTES.map((r) => r.path)).size - pages.size);
     // Written out for two paths; the rule for all below.
     expect(anyMethods.get('ANY /api/webhooks')?.Properties.Integration).toMatchObject({
       Type: 'MOCK',

@@ -117,3 +117,82 @@ describe('a terms page refusal while the order cannot be read', () => {
     expect((await call(stack(), 'GET', path)).status).toBe(200);
   });
 });
+
+describe('a method a page path does not have (ADR 0024)', () => {
+  const FIREFOX = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+  it('is a 405 page with Allow in the browser’s language, refused by the page’s function before its body rule', async () => {
+    let res: Awaited<ReturnType<typeof post>> | undefined;
+    const lines = await linesOf('terms-page', async () => {
+      res = await call<string>(stack(), 'PUT', '/terms/some-link-token', {
+        body: 'accept=yes',
+        headers: { 'content-type': 'text/plain', accept: FIREFOX, 'accept-language': 'fr-CH, fr;q=0.9' },
+      });
+    });
+
+    expect(res?.status).toBe(405);
+    expect(res?.headers.get('allow')).toBe('GET, POST');
+    expect(res?.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res?.text).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    expect(res?.text).toContain('<h1>Cette page ne peut pas être utilisée ainsi</h1>');
+    expect(res?.text).not.toContain('some-link-token');
+    expect(res?.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res?.headers.get('x-frame-options')).toBe('DENY');
+    expect(res?.headers.get('cache-control')).toBe('no-store');
+    expect(lines.map((l) => [l.message, l.method, l.route, l.status, l.problem])).toEqual([
+      [
+        'request refused',
+        'PUT',
+        '/terms/{token}',
+        405,
+        'https://smart-registration.example/problems/method-not-allowed',
+      ],
+    ]);
+  });
+
+  it.each([
+    ['POST', '/demo-portal/status', 'GET'],
+    ['DELETE', '/demo-portal', 'GET, POST'],
+    ['PATCH', '/method-choice/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10?token=x', 'GET, POST'],
+    ['PUT', '/test-isp/orders/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10', 'GET, POST'],
+  ])('%s %s: a 405 page, Allow %s, nothing else done', async (method, path, allow) => {
+    const res = await call<string>(stack(), method, path, {
+      body: 'signer=x',
+      headers: { ...FORM, accept: FIREFOX, 'accept-language': 'de' },
+    });
+
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe(allow);
+    expect(res.text).toMatch(/^<!doctype html>\n<html lang="de">/);
+    expect(res.text).toContain('<h1>Diese Seite kann so nicht verwendet werden</h1>');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.headers.get('location')).toBeNull();
+  });
+
+  it('is problem+json with Allow to a program that asks for JSON', async () => {
+    const res = await call<string>(stack(), 'DELETE', '/terms/some-link-token', {
+      headers: { accept: 'application/json' },
+    });
+
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.parse(res.text)).toMatchObject({
+      type: 'https://smart-registration.example/problems/method-not-allowed',
+      status: 405,
+    });
+  });
+
+  it('stays the gateway’s problem+json, byte for byte, on an API path, whatever a browser asks', async () => {
+    const res = await call<string>(stack(), 'DELETE', '/api/verify', {
+      headers: { accept: FIREFOX, 'accept-language': 'de' },
+    });
+
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.text).toBe(
+      '{"type":"https://smart-registration.example/problems/method-not-allowed","title":"Method not allowed","status":405,"detail":"This path does not support this method; the Allow header lists those it does."}',
+    );
+  });
+});

@@ -13,9 +13,10 @@ import { httpHandler } from '../../lambdas/http/handler.js';
 import {
   asksForProblemJson,
   pageErrorAnswer,
+  refuseUnroutedMethod,
   withPageLanguage,
 } from '../../lambdas/http/page-error-answer.js';
-import { isPageRoute, ROUTES } from '../../lambdas/routes.js';
+import { allowedMethods, isPageRoute, pagePathFunctions, ROUTES } from '../../lambdas/routes.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { proxyEvent } from '../support/lambda-events.js';
 import { captureLogs, logLines } from '../support/logs.js';
@@ -107,6 +108,43 @@ describe('the route table', () => {
       'GET /demo-portal/status',
       'GET /demo-portal/ready',
     ]);
+  });
+});
+
+describe('a page path’s methods (ADR 0024)', () => {
+  it('include GET on every page path: the check lets a GET through without reading the route table', () => {
+    const pagePaths = [...pagePathFunctions(ROUTES).keys()];
+
+    expect(pagePaths.length).toBeGreaterThan(0);
+    for (const path of pagePaths) expect(allowedMethods(path), path).toContain('GET');
+  });
+
+  it('are served by one function per page path, or the stacks refuse to build', () => {
+    const page = { auth: { type: 'none' }, summary: 'a page', kind: 'page' } as const;
+
+    expect(() =>
+      pagePathFunctions([
+        { ...page, method: 'GET', path: '/p', handler: 'one' },
+        { ...page, method: 'POST', path: '/p', handler: 'two' },
+      ]),
+    ).toThrow('The page path /p is served by one and two; a page path has one function');
+  });
+
+  it.each([
+    ['GET', '/terms/{token}', undefined],
+    ['POST', '/terms/{token}', undefined],
+    ['POST', '/test-isp/api/orders/{refId}', undefined],
+    ['PUT', '/terms/{token}', 'GET, POST'],
+    ['HEAD', '/terms/{token}', 'GET, POST'],
+    ['POST', '/demo-portal/ready', 'GET'],
+  ])('%s %s is refused with Allow %s', async (httpMethod, resource, allow) => {
+    const refusal = await refuseUnroutedMethod({ httpMethod, resource }).then(
+      () => undefined,
+      (err: Problem) => err,
+    );
+
+    expect(refusal?.headers.Allow).toBe(allow);
+    if (allow) expect(refusal).toMatchObject({ status: 405, slug: 'method-not-allowed' });
   });
 });
 
