@@ -89,15 +89,6 @@ export const problems = {
   forbidden: (detail: string) => new Problem({ status: 403, slug: 'forbidden', title: 'Forbidden', detail }),
   notFound: (detail = 'The resource does not exist.') =>
     new Problem({ status: 404, slug: 'not-found', title: 'Not found', detail }),
-  /** A method the path does not have; `Allow` lists those it does (RFC 9110 §15.5.6). */
-  methodNotAllowed: (allowed: readonly string[]) =>
-    new Problem({
-      status: 405,
-      slug: 'method-not-allowed',
-      title: 'Method not allowed',
-      detail: 'This path does not support this method; the Allow header lists those it does.',
-      headers: { Allow: allowed.join(', ') },
-    }),
   conflict: (detail: string, slug = 'conflict') =>
     new Problem({ status: 409, slug, title: 'Conflict', detail }),
   unprocessable: (detail: string, slug = 'unprocessable') =>

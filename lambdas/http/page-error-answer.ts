@@ -7,7 +7,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Language } from '../core/domain.js';
 import { preferredLanguage, spokenLanguage } from '../core/languages.js';
-import { Problem, problems } from '../core/problems.js';
+import { Problem } from '../core/problems.js';
 import { prefersProblemJson } from './accept.js';
 import { headerOf } from './request.js';
 import type { HttpResult } from './responses.js';
@@ -72,7 +72,7 @@ export async function pageErrorAnswer(
  */
 export async function refuseUnroutedMethod(event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>) {
   if (event.httpMethod === 'GET') return;
-  const { allowedMethods } = await import('./page-errors.js');
-  const allowed = allowedMethods(event.resource);
-  if (!allowed.includes(event.httpMethod)) throw problems.methodNotAllowed(allowed);
+  const { unroutedMethod } = await import('./page-errors.js');
+  const refusal = unroutedMethod(event.httpMethod, event.resource);
+  if (refusal) throw refusal;
 }

@@ -7,8 +7,9 @@
  */
 import type { Language } from '../core/domain.js';
 import { PAGE_ERROR_LABELS, PAGE_ERRORS, pageErrorKindOf } from '../core/page-errors.js';
-import type { Problem } from '../core/problems.js';
+import { Problem } from '../core/problems.js';
 import { allowedMethods, isPagePath, isPageRoute } from '../routes.js';
+import { METHOD_NOT_ALLOWED } from './gateway-responses.js';
 import { escapeHtml, page } from './html.js';
 import { type HttpResult, html } from './responses.js';
 
@@ -38,4 +39,15 @@ export function pageErrorPage(problem: Problem, language: Language, reference?: 
   });
 }
 
-export { allowedMethods, isPagePath, isPageRoute };
+/**
+ * The 405 of a method a resource path does not have, with `Allow` from the route table; the same
+ * problem as the gateway's 405 on an API path (gateway-responses.ts). Undefined for a routed method.
+ */
+export function unroutedMethod(method: string, path: string): Problem | undefined {
+  const allowed = allowedMethods(path);
+  if (allowed.includes(method)) return undefined;
+  const { status, slug, title, detail } = METHOD_NOT_ALLOWED;
+  return new Problem({ status, slug, title, detail, headers: { Allow: allowed.join(', ') } });
+}
+
+export { isPagePath, isPageRoute };

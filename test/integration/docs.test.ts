@@ -395,8 +395,8 @@ describe('paths and methods no route serves', () => {
     ['DELETE', '/api/providers', 'GET'],
     ['POST', '/openapi.json', 'GET'],
     ['HEAD', '/api/providers', 'GET'],
-    ['PUT', '/terms/some-token', 'GET, POST'],
     ['OPTIONS', '/api/identifications/6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10', 'GET'],
+    // A page path's 405 is a page (ADR 0024): test/integration/page-refusals.test.ts.
   ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
     const res = await call(stack(), method, path);
 
