@@ -21,6 +21,17 @@ export interface ProblemBody {
 
 const TYPE_BASE = 'https://smart-registration.example/problems/';
 
+/** What a Problem is made of. */
+export interface ProblemInit {
+  status: number;
+  slug: string;
+  title: string;
+  detail?: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  extensions?: Record<string, unknown>;
+}
+
 export class Problem extends Error {
   readonly status: number;
   readonly type: string;
@@ -32,15 +43,7 @@ export class Problem extends Error {
   readonly headers: Record<string, string>;
   readonly extensions: Record<string, unknown>;
 
-  constructor(init: {
-    status: number;
-    slug: string;
-    title: string;
-    detail?: string;
-    errors?: FieldError[];
-    headers?: Record<string, string>;
-    extensions?: Record<string, unknown>;
-  }) {
+  constructor(init: ProblemInit) {
     super(init.detail ?? init.title);
     this.name = 'Problem';
     this.status = init.status;

@@ -74,5 +74,6 @@ export async function refuseUnroutedMethod(event: Pick<APIGatewayProxyEvent, 'ht
   if (event.httpMethod === 'GET') return;
   const { unroutedMethod } = await import('./page-errors.js');
   const refusal = unroutedMethod(event.httpMethod, event.resource);
-  if (refusal) throw refusal;
+  // Made here, of this bundle's Problem class: the wrapper tells a refusal by `instanceof`.
+  if (refusal) throw new Problem(refusal);
 }

@@ -7,7 +7,7 @@
  */
 import type { Language } from '../core/domain.js';
 import { PAGE_ERROR_LABELS, PAGE_ERRORS, pageErrorKindOf } from '../core/page-errors.js';
-import { Problem } from '../core/problems.js';
+import type { Problem, ProblemInit } from '../core/problems.js';
 import { allowedMethods, isPagePath, isPageRoute } from '../routes.js';
 import { METHOD_NOT_ALLOWED } from './gateway-responses.js';
 import { escapeHtml, page } from './html.js';
@@ -42,12 +42,14 @@ export function pageErrorPage(problem: Problem, language: Language, reference?: 
 /**
  * The 405 of a method a resource path does not have, with `Allow` from the route table; the same
  * problem as the gateway's 405 on an API path (gateway-responses.ts). Undefined for a routed method.
+ * What makes the Problem, not the Problem: this module is bundled apart from its caller (ADR 0023),
+ * and a Problem made from its own copy of the class would not be `instanceof` the wrapper's.
  */
-export function unroutedMethod(method: string, path: string): Problem | undefined {
+export function unroutedMethod(method: string, path: string): ProblemInit | undefined {
   const allowed = allowedMethods(path);
   if (allowed.includes(method)) return undefined;
   const { status, slug, title, detail } = METHOD_NOT_ALLOWED;
-  return new Problem({ status, slug, title, detail, headers: { Allow: allowed.join(', ') } });
+  return { status, slug, title, detail, headers: { Allow: allowed.join(', ') } };
 }
 
 export { isPagePath, isPageRoute };
