@@ -15,7 +15,12 @@ import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './eviden
 import { isPersonName, isSafeText } from './field-guards.js';
 import { isNonArrayObject, isOneOf } from './guards.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
-import { ISO_DATETIME_OFFSET, isPartnerPastDateTime, isVerifiedByIdentification } from './partner-clock.js';
+import {
+  IAT_WINDOW_SECONDS,
+  ISO_DATETIME_OFFSET,
+  isPartnerPastDateTime,
+  isVerifiedByIdentification,
+} from './partner-clock.js';
 import { E164, ISO_DATE, isBornBy, isPastDate } from './person-patterns.js';
 import { isRefId } from './ref-id-format.js';
 
@@ -163,6 +168,10 @@ export function checkEvidenceAgainstOrder(e: IspEvidenceClaims['evidence'], orde
   if (e.loa < order.loa) problems.push(`loa ${e.loa} is below the order's ${order.loa}`);
   const missing = order.jurisdictions.filter((j) => !e.jurisdictions.includes(j));
   if (missing.length) problems.push(`jurisdictions lack ${missing.join(',')}`);
+  // The partner identifies the person for this order, so not before the order was made (its
+  // clock allowance aside): an identification from before is not this order's.
+  if (Date.parse(e.identified_at) < Date.parse(order.createdAt) - IAT_WINDOW_SECONDS * 1000)
+    problems.push('identified_at lies before the order was made');
   const expiries = e.verified_claims.verification.evidence.map((d) => d.document_details.date_of_expiry);
   if (expiries.every((d) => d < e.identified_at.slice(0, 10)))
     problems.push('the identity document had expired');

@@ -35,6 +35,10 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const testIspDocument = () =>
   evidenceFor({ mobile: MOBILE, method: 'test' }).verified_claims.verification.evidence[0];
 
+/** The Test-ISP's evidence's verification (trust framework, time, documents). */
+const testIspVerification = () =>
+  evidenceFor({ mobile: MOBILE, method: 'test' }).verified_claims.verification;
+
 /** The Test-ISP's evidence for order `refId`, with the given members of it changed. */
 const evidenceChanged =
   (change: {
@@ -658,15 +662,17 @@ describe('ISP callback security', () => {
           ],
         ],
       );
-      // Verified before the identification, or a little after it (the partner's clocks): taken.
-      for (const minutesAfter of [-30, 4]) {
+      // Verified before the identification, or a little after it (the partner's clocks): taken
+      // (identified after the order was made, as the next test requires).
+      for (const secondsAfter of [-30 * 60, 4 * 60]) {
         const refId = await startOrder();
+        const identified = new Date(Date.now() - 4 * 60_000);
+        const verified = new Date(identified.getTime() + secondsAfter * 1000).toISOString();
         const res = await postContent(
           'evidence',
-          evidenceChanged({
-            identified_at: identifiedAt.toISOString(),
-            verification: { time: at(minutesAfter) },
-          })(refId),
+          evidenceChanged({ identified_at: identified.toISOString(), verification: { time: verified } })(
+            refId,
+          ),
         );
         expect(res.status).toBe(200);
       }
@@ -801,6 +807,49 @@ describe('ISP callback security', () => {
       expect(await stack().repository.getEvidence(refId)).toEqual(storedBefore);
       expect((await orderState(refId)).statuses).toEqual(before.statuses);
       expect((await orderState(refId)).evidenceId).toBe(before.evidenceId);
+    });
+
+    // Found by probing: evidence identified (and verified) in 1990 was imported for an order made
+    // today; an identification from before the order is not the one the order asked for.
+    it('refuses evidence identified before the order was made with 422, and stores nothing', async () => {
+      const evidenceAt = (refId: string, identifiedAt: string) => ({
+        refId,
+        evidence: {
+          ...evidenceFor({ mobile: MOBILE, method: 'test' }),
+          identified_at: identifiedAt,
+          verified_claims: {
+            ...evidenceFor({ mobile: MOBILE, method: 'test' }).verified_claims,
+            verification: { ...testIspVerification(), time: identifiedAt },
+          },
+        },
+      });
+      for (const identifiedAt of ['1990-01-01T00:00:00Z', new Date(Date.now() - 60 * 60_000).toISOString()]) {
+        const refId = await startOrder();
+        const before = await orderState(refId);
+        const res = await postEvidence(
+          await signIspMessage(
+            'evidence',
+            { iss: 'Test-ISP', ...evidenceAt(refId, identifiedAt) },
+            testIspKey(),
+          ),
+        );
+        expect(res.status).toBe(422);
+        expect((res.body as MessageAnswer).detail).toBe(
+          'The evidence does not fit the order: identified_at lies before the order was made.',
+        );
+        expect(await stack().repository.getEvidence(refId)).toBeUndefined();
+        expect(await orderState(refId)).toEqual(before);
+      }
+      // A partner clock up to 5 minutes behind ours: taken.
+      const refId = await startOrder();
+      const res = await postEvidence(
+        await signIspMessage(
+          'evidence',
+          { iss: 'Test-ISP', ...evidenceAt(refId, new Date(Date.now() - 4 * 60_000).toISOString()) },
+          testIspKey(),
+        ),
+      );
+      expect(res.status).toBe(200);
     });
 
     it('refuses evidence for another mobile number than the order’s with 422 and stores nothing', async () => {
