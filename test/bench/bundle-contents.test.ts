@@ -728,6 +728,19 @@ describe('work a function does only where it is needed', () => {
     }
   }, 120_000);
 
+  it('no lazy module carries its own Problem class: a refusal it made would not be instanceof the wrapper’s (a 500)', async () => {
+    const withProblems: string[] = [];
+    let lazyModules = 0;
+    for (const handler of deployedFunctions())
+      for (const { source, metafile } of (await bundleOf(handler)).lazy) {
+        lazyModules += 1;
+        if (filesIn(metafile).includes('lambdas/core/problems.ts')) withProblems.push(`${handler} ${source}`);
+      }
+
+    expect(lazyModules).toBeGreaterThan(0);
+    expect(withProblems).toEqual([]);
+  }, 180_000);
+
   it('isp-jwks, which validates nothing, carries no zod', async () => {
     expect(await bundledModules('isp-jwks')).not.toContain('zod');
   });
