@@ -12,13 +12,15 @@ import {
   deployedFunctions,
   FIRST_CALLS,
   stubAwsEndpoint,
+  stubItems,
 } from '../../bench/cold-start.js';
+import { keys } from '../../lambdas/adapters/dynamo/table-schema.js';
 import { issuerNamePattern } from '../../lambdas/core/domain.js';
 import { SAFE_TEXT } from '../../lambdas/core/fields.js';
 import { PERSON_NAME } from '../../lambdas/core/person-fields.js';
 import { bundleFunction, esbuildOptionsFor } from '../../lib/bundling.js';
 import { freshImport, importedWith } from '../support/fresh-import.js';
-import { evidenceFor } from '../support/isp.js';
+import { evidenceFor, httpPartnerIsp } from '../support/isp.js';
 import { paperStartBody } from '../support/white-paper.js';
 
 interface Bundle {
@@ -447,6 +449,69 @@ describe('the start call’s first call', () => {
       expect(await builtBy('Łukasz')).toBe(1);
     } finally {
       stub.server.close();
+    }
+  }, 60_000);
+
+  it('loads the partner API’s rules (lazy/core/isp-http.mjs) only to open an order with an http partner; one whose answer it cannot read is a 502', async () => {
+    // The http adapter's rules are no part of index.mjs, of the start's or of the method choice's.
+    for (const handler of ['identification-start', 'method-choice-page']) {
+      expect(await indexFiles(handler), handler).not.toContain('lambdas/core/isp-http.ts');
+      expect(await lazySources(handler), handler).toContain('lambdas/core/isp-http.ts');
+    }
+    // The bench SP may also start with an http partner, whose orders go to the stub's endpoint
+    // (it answers `{}`); the catalogue is read by a Query, which reads the items when it comes.
+    const items = stubItems().map((item) =>
+      item.clientId === 'bench-sp' && item.SK === keys.spSetup('bench-sp').SK
+        ? {
+            ...item,
+            methods: { ...(item.methods as object), 'Bench-HTTP': '*' },
+            jurisdictions: ['ZERTES', 'EIDAS'],
+            loas: [3, 4],
+          }
+        : item,
+    );
+    const withPartner = await stubAwsEndpoint(items);
+    const partner = httpPartnerIsp('Bench-HTTP', {
+      ordersUrl: `${withPartner.url}/orders`,
+      auth: { type: 'bearer', tokenEnv: 'BENCH_HTTP_TOKEN' },
+      timeoutMs: 5000,
+      retries: 0,
+    });
+    items.push({ ...keys.isp(partner.issuer), ...partner });
+    try {
+      const start = (issuer: string, method: string) => {
+        const event = structuredClone(FIRST_CALLS['identification-start']) as {
+          body: string;
+          headers: object;
+        };
+        event.body = JSON.stringify({ ...JSON.parse(event.body), issuer, method });
+        event.headers = { ...event.headers, 'idempotency-key': `first-call-${issuer}` };
+        return freshImport<{ statusCode: number; body: string; lazy: string[] }>('identification-start', {
+          prelude: `import { registerHooks } from 'node:module';
+const loaded = [];
+registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });`,
+          after: `const answer = await bundle.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'identification-start', awsRequestId: 'first-call', getRemainingTimeInMillis: () => 30000 });`,
+          report: `{ statusCode: answer.statusCode, body: answer.body, lazy: loaded.filter((u) => u.includes('/lazy/')).map((u) => u.slice(u.indexOf('/lazy/') + 1)) }`,
+          env: {
+            AWS_ENDPOINT_URL: withPartner.url,
+            FIRST_EVENT: JSON.stringify(event),
+            BENCH_HTTP_TOKEN: 'bench-http-token',
+          },
+          environment: { partnerSecrets: ['BENCH_HTTP_TOKEN'] },
+          logsErrors: true,
+        });
+      };
+      // The bench partner (test-isp adapter): nothing loaded.
+      const bench = await start('Bench-ISP', 'video');
+      expect(bench.report).toMatchObject({ statusCode: 201, lazy: [] });
+      // The http partner: the rules loaded, its `{}` read as an answer without an order id.
+      const http = await start('Bench-HTTP', 'bank');
+      expect(http.report.lazy).toEqual(['lazy/core/isp-http.mjs']);
+      expect(http.report.statusCode).toBe(502);
+      expect(JSON.parse(http.report.body)).toMatchObject({ status: 502 });
+      expect(http.logLines.some((l) => l.includes('partner answer incomplete'))).toBe(true);
+    } finally {
+      withPartner.server.close();
     }
   }, 60_000);
 

@@ -17,16 +17,7 @@
  */
 
 import { IspUnavailable, PartnerMisconfigured } from '../../core/errors.js';
-import {
-  backoffMs,
-  isRetryableStatus,
-  orderRequestBody,
-  parseRetryAfter,
-  readHttpAdapterSettings,
-  readOrderAnswer,
-  type HttpAdapterSettings as Settings,
-  targetUrlWithToken,
-} from '../../core/isp-http.js';
+import type { HttpAdapterSettings as Settings } from '../../core/isp-http.js';
 import { isLoopbackHttp, LOOPBACK_HTTP_REFUSED_IN_PRODUCTION } from '../../core/loopback.js';
 import type { IspAdapter, OpenedOrder, OpenOrderInput } from '../../usecases/ports/partner.js';
 import { partnerSecretEnv, stageAllowsLoopbackHttp } from '../env.js';
@@ -70,6 +61,18 @@ export function createHttpAdapter(deps: HttpAdapterDeps = {}): IspAdapter {
   return {
     name: HTTP_ADAPTER_NAME,
     async openOrder(input: OpenOrderInput): Promise<OpenedOrder> {
+      // The partner API's rules (pure functions, plain values) load with the first order opened
+      // this way: a lazy module (ADR 0023), not parsed by the start calls and method choice pages
+      // that open none (the paper's six fields, the page's GET) or open with another adapter.
+      const {
+        backoffMs,
+        isRetryableStatus,
+        orderRequestBody,
+        parseRetryAfter,
+        readHttpAdapterSettings,
+        readOrderAnswer,
+        targetUrlWithToken,
+      } = await import('../../core/isp-http.js');
       const issuer = input.isp.issuer;
       // Read as the settings' schema reads them, without zod (the configuration was validated with it).
       const s = readHttpAdapterSettings(input.isp.settings);
