@@ -15,7 +15,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRepository, type Repository } from '../../lambdas/adapters/dynamo/repository.js';
-import { isProductionStage, LOCAL_STAGE, STAGE_TAG } from '../../lambdas/core/stage.js';
+import {
+  isKnownStage,
+  isProductionStage,
+  KNOWN_STAGES,
+  LOCAL_STAGE,
+  PRODUCTION_STAGE,
+  STAGE_TAG,
+} from '../../lambdas/core/stage.js';
 import { type LocalStackEndpoints, runningLocalStacks } from '../../local/endpoints-file.js';
 import { OperatorError, type OptionValues, stringOption } from './cli.js';
 
@@ -95,8 +102,17 @@ async function stageOfNamedTable(client: DynamoDBClient, tableName: string, tabl
     tagsUnread = (err as Error).name;
   }
   const told = [byTag, byName].filter((s): s is string => s !== undefined);
-  const stage = told.find(isProductionStage) ?? told[0];
-  if (stage !== undefined) return { stage };
+  if (told.some(isProductionStage)) return { stage: PRODUCTION_STAGE };
+  // A name that is no stage is not taken for a test stage (core/stage.ts): `production`, `Prod`.
+  const noStage = told.find((s) => !isKnownStage(s));
+  if (noStage !== undefined) {
+    const where = noStage === byTag ? `its ${STAGE_TAG} tag` : 'its name';
+    return {
+      stage: undefined,
+      unknownBecause: `${where} says "${noStage}", which is none of the stages ${KNOWN_STAGES.join(', ')}`,
+    };
+  }
+  if (told[0] !== undefined) return { stage: told[0] };
   const tags = tagsUnread ? `its tags could not be read (${tagsUnread})` : `it has no ${STAGE_TAG} tag`;
   return {
     stage: undefined,

@@ -346,6 +346,35 @@ describe('seed for production', () => {
     });
 
     it.each([
+      [
+        'tagged with a name that is no stage',
+        'orders-of-record-2',
+        'production',
+        'its stage tag says "production"',
+      ],
+      [
+        'named by CloudFormation in a stack of no stage',
+        'srs-production-stateful-Table-5T6Y7U',
+        undefined,
+        'its name says "production"',
+      ],
+    ])(
+      'refuses it for a table %s (never taken for a test stage), and writes nothing',
+      async (_case, name, stage, why) => {
+        const dynamo = await table(name, stage);
+
+        const out = await seedInto(name, dynamo);
+
+        expect(out.code).toBe(2);
+        expectOneLine(out.stderr);
+        expect(out.stderr.trim()).toBe(
+          `admin: Cannot tell which stage table ${name} belongs to: ${why}, which is none of the stages local, dev, test, prod. A partner URL of http to the loopback interface (isps.${local.isps.length}.settings.ordersUrl) is seeded into a test stage's table only: name it with --stage or --local.`,
+        );
+        expect(await itemsIn(name, dynamo)).toBe(0);
+      },
+    );
+
+    it.each([
       ['named by CloudFormation in srs-test-stateful', 'srs-test-stateful-TableCD117FA1-0A1B2C', undefined],
       ['tagged stage=dev', 'dev-orders', 'dev'],
     ])('seeds it into a test stage’s table %s', async (_case, name, stage) => {

@@ -21,7 +21,7 @@ export const seedCommand: AdminCommand = {
     'no longer has is deleted (verify stops answering positive under it); registrations are kept.',
     'A partner URL of http to localhost, 127.0.0.1 or [::1] is refused for a production table (https only):',
     'one --stage prod names, or a --table whose stage tag or name says prod; a --table whose stage',
-    'cannot be told takes none either.',
+    'cannot be told (no tag or name of local, dev, test, prod) takes none either.',
     'Prints {"seeded":{…},"removed":{"claimedIdentities":[…]}}.',
   ],
   options: {},
