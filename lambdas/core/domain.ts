@@ -55,6 +55,14 @@ export const METHOD_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 export const JURISDICTIONS = ['ZERTES', 'EIDAS'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
+/**
+ * A list of jurisdictions is a set: each named once, so it holds at most as many as there are.
+ * Zod-free: the evidence schema (evidence.ts) and its reader (isp-messages.ts) both read it.
+ */
+export const JURISDICTIONS_MAX = JURISDICTIONS.length;
+export const namesEachJurisdictionOnce = (list: readonly unknown[]): boolean =>
+  new Set(list).size === list.length;
+export const REPEATED_JURISDICTION = 'Must not name a jurisdiction twice.';
 
 /** 3 = advanced electronic signature (AES), 4 = qualified (QES). */
 export const LOAS = [3, 4] as const;

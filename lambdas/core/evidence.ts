@@ -5,8 +5,15 @@
  * isp-message-schemas.ts) only for a message they leave (ADR 0020): the schemas are the definition,
  * the readers are held to them.
  */
-import { JURISDICTIONS, METHOD_NAME } from './domain.js';
+import {
+  JURISDICTIONS,
+  JURISDICTIONS_MAX,
+  METHOD_NAME,
+  namesEachJurisdictionOnce,
+  REPEATED_JURISDICTION,
+} from './domain.js';
 import { safeText } from './fields.js';
+import { isOneOf } from './guards.js';
 import {
   IAT_WINDOW_SECONDS,
   isPartnerPastDateTime,
@@ -122,7 +129,19 @@ export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
         .object({
           method: z.string().check(z.regex(METHOD_NAME)),
           loa: z.union([z.literal(3), z.literal(4)]),
-          jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
+          // A set of the known jurisdictions (domain.ts): each once, so at most JURISDICTIONS_MAX.
+          jurisdictions: z.array(z.enum(JURISDICTIONS)).check(
+            z.minLength(1),
+            z.maxLength(JURISDICTIONS_MAX),
+            z.refine(namesEachJurisdictionOnce, {
+              error: REPEATED_JURISDICTION,
+              // Once each item is a known one and there are not too many: else those rules answer.
+              when: ({ value }) =>
+                Array.isArray(value) &&
+                value.length <= JURISDICTIONS_MAX &&
+                value.every((j) => isOneOf(JURISDICTIONS, j)),
+            }),
+          ),
           /** The mobile number the partner checked during the identification. */
           mobile: e164,
           /** Who vetted: the operator or system of the partner. */

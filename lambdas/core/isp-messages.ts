@@ -10,7 +10,7 @@
  * with every invalid field listed. So a partner's good message evaluates no zod; every refusal is the
  * schema's. test/unit/two-step-rules.test.ts holds both readers to their schemas.
  */
-import { JURISDICTIONS, METHOD_NAME } from './domain.js';
+import { JURISDICTIONS, JURISDICTIONS_MAX, METHOD_NAME, namesEachJurisdictionOnce } from './domain.js';
 import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './evidence.js';
 import { isPersonName, isSafeText } from './field-guards.js';
 import { isNonArrayObject, isOneOf } from './guards.js';
@@ -134,7 +134,12 @@ export function wellFormedIspEvidence(claims: Claims): IspEvidenceClaims | undef
   if (!isRefId(refId) || !isNonArrayObject(evidence)) return undefined;
   const { method, loa, jurisdictions, mobile, vetter, identified_at } = evidence;
   if (!matches(METHOD_NAME, method) || (loa !== 3 && loa !== 4)) return undefined;
-  if (!isList(jurisdictions) || !everyItem(jurisdictions, (j) => isOneOf(JURISDICTIONS, j))) return undefined;
+  if (
+    !isList(jurisdictions, JURISDICTIONS_MAX) ||
+    !everyItem(jurisdictions, (j) => isOneOf(JURISDICTIONS, j))
+  )
+    return undefined;
+  if (!namesEachJurisdictionOnce(jurisdictions)) return undefined;
   if (!matches(E164, mobile) || !isSafeText(vetter, 200)) return undefined;
   if (!isPartnerPastDateTime(identified_at)) return undefined;
   const verified = verifiedClaims(evidence.verified_claims);

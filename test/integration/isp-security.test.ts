@@ -431,6 +431,20 @@ describe('ISP callback security', () => {
       expect(await orderState(refId)).toEqual(before);
     }
 
+    // Found in the partner-integration review: evidence naming 1,001 jurisdictions was stored.
+    it('refuses evidence naming a jurisdiction twice or more jurisdictions than there are, and stores nothing', async () => {
+      const naming = (jurisdictions: string[]) => (refId: string) => ({
+        refId,
+        evidence: { ...evidenceFor({ mobile: MOBILE, method: 'test' }), jurisdictions },
+      });
+      await expectFieldErrors('evidence', naming(['ZERTES', 'ZERTES']), [
+        ['evidence.jurisdictions', 'Must not name a jurisdiction twice.'],
+      ]);
+      await expectFieldErrors('evidence', naming(Array(1001).fill('ZERTES')), [
+        ['evidence.jurisdictions', 'Too big: expected array to have <=2 items'],
+      ]);
+    });
+
     // Found by probing: a lone surrogate (\ud800 in the JSON text) is no character at all, yet the
     // free-text rule let it through, so a person was registered under a family name no certificate's
     // DN can carry (UTF-8 has no encoding for it).

@@ -1214,7 +1214,18 @@ describe('a partner’s message', () => {
     evidence: [],
     'evidence.method': ['video', 'eid-plus', 'x'.repeat(32), 'x'.repeat(33), 'Video', '1x', ''],
     'evidence.loa': [3, 4, 2, 5, 3.5, '3'],
-    'evidence.jurisdictions': [['ZERTES'], ['EIDAS'], ['ZERTES', 'ZERTES'], [], ['zertes'], ['ZERTES', 'X']],
+    'evidence.jurisdictions': [
+      ['ZERTES'],
+      ['EIDAS'],
+      ['EIDAS', 'ZERTES'],
+      ['ZERTES', 'ZERTES'],
+      ['ZERTES', 'EIDAS', 'ZERTES'],
+      Array(1001).fill('EIDAS'),
+      [],
+      ['zertes'],
+      ['ZERTES', 'X'],
+      ['X', 'X'],
+    ],
     'evidence.mobile': [
       '+41791234567',
       '+4179123456',
@@ -1366,6 +1377,33 @@ describe('a partner’s message', () => {
       minutesFromNow(3),
     );
     expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, ahead)).toStrictEqual(ahead);
+  });
+
+  // Found in the partner-integration review: 1,001 entries, all one jurisdiction, were stored.
+  it('refuses jurisdictions named twice or more than there are, reader and schema alike', () => {
+    const JURISDICTIONS = 'evidence.jurisdictions';
+    const cases: [unknown[], string][] = [
+      [['ZERTES', 'ZERTES'], 'Must not name a jurisdiction twice.'],
+      [['EIDAS', 'ZERTES', 'EIDAS'], 'Too big: expected array to have <=2 items'],
+      [Array(1001).fill('ZERTES'), 'Too big: expected array to have <=2 items'],
+    ];
+    for (const [jurisdictions, error] of cases) {
+      const message = withAt(evidence(), JURISDICTIONS, jurisdictions);
+      expect(wellFormedIspEvidence(message), error).toBeUndefined();
+      expect(IspEvidenceClaims.safeParse(message).error?.issues).toEqual([
+        expect.objectContaining({ path: JURISDICTIONS.split('.'), message: error }),
+      ]);
+    }
+    // An unknown one is refused by its own rule alone.
+    expect(
+      IspEvidenceClaims.safeParse(withAt(evidence(), JURISDICTIONS, ['X', 'X'])).error?.issues.map((i) =>
+        i.path.join('.'),
+      ),
+    ).toEqual([`${JURISDICTIONS}.0`, `${JURISDICTIONS}.1`]);
+    for (const jurisdictions of [['EIDAS'], ['EIDAS', 'ZERTES']]) {
+      const message = withAt(evidence(), JURISDICTIONS, jurisdictions);
+      expect(heldExactly(wellFormedIspEvidence, IspEvidenceClaims, message)).toStrictEqual(message);
+    }
   });
 
   it('refuses a verification time more than 5 minutes after the identification time (as instants), reader and schema alike', () => {
