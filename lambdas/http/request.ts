@@ -65,14 +65,16 @@ export const formBodyRule = (maxBytes: number): BodyRule => ({
 });
 
 /**
- * The one reader of request bodies: the media type first (415), then the size (413), then the
- * text, whether API Gateway passed it as is or base64-encoded.
+ * The one reader of request bodies: the media type first (400 if given twice, else 415), then the
+ * size (413), then the text, whether API Gateway passed it as is or base64-encoded.
  */
 export function readBody(
-  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers' | 'multiValueHeaders'>,
   rule: BodyRule,
 ): string {
-  if (!rule.mediaType.test(headerOf(event, 'content-type') ?? '')) {
+  // Given twice, the media type is a guess that differs by runtime (API Gateway hands the function
+  // the last line, the local server the first): refused, as a repeated Idempotency-Key is.
+  if (!rule.mediaType.test(singleHeaderOf(event, 'Content-Type') ?? '')) {
     throw problems.unsupportedMediaType(rule.mediaTypeHint);
   }
   // API Gateway passes a compressed body on as it came (no request decompression is enabled): say

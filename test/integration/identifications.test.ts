@@ -434,6 +434,59 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
     expect(await tableKeys()).toEqual(before);
   });
 
+  // Found by probing: two Content-Type lines (`application/json`, then `text/plain`) started an
+  // identification locally, which read the first line; API Gateway hands the function the last one,
+  // so the same request was a 415 in AWS. A media type given twice is refused, storing nothing.
+  it('refuses a Content-Type given in two header lines with 400 naming it, storing nothing', async () => {
+    const before = await tableKeys();
+    const body = JSON.stringify(paperStartBody());
+
+    for (const lines of [
+      ['application/json', 'text/plain'],
+      ['application/json', 'application/json'],
+    ]) {
+      const answer = await new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+        const req = httpRequest(
+          `${stack().baseUrl}${IDENTIFICATIONS}`,
+          {
+            method: 'POST',
+            // Header lines as a flat name/value list (one line each, as a proxy may send them), which
+            // Node sends as given: Host too.
+            headers: [
+              'host',
+              new URL(stack().baseUrl).host,
+              'authorization',
+              `Bearer ${portalToken}`,
+              ...lines.flatMap((l) => ['content-type', l]),
+            ],
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c) => {
+              text += c;
+            });
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                type: res.headers['content-type'] ?? '',
+                text,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+
+      expect(answer.status, lines.join(' + ')).toBe(400);
+      expect(answer.type).toBe('application/problem+json');
+      expect((JSON.parse(answer.text) as Problem).errors).toEqual([
+        { field: 'Content-Type', message: 'Given more than once.' },
+      ]);
+    }
+    expect(await tableKeys()).toEqual(before);
+  });
+
   it('takes a body marked Content-Encoding: identity as it is', async () => {
     const res = await start(paperStartBody(), { headers: { 'content-encoding': 'identity' } });
 
