@@ -34,6 +34,8 @@ export function checkEndpointUrl(raw: string, policy: UrlPolicy): UrlCheck {
   }
   if (url.username || url.password) return { ok: false, reason: 'Must not contain credentials.' };
   if (url.hash) return { ok: false, reason: 'Must not contain a fragment.' };
+  // Port 0 parses, but no receiver can listen on it: every delivery would fail.
+  if (url.port === '0') return { ok: false, reason: 'Must name a port from 1 to 65535.' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   // The loopback addresses only, not the name `localhost`: a receiver's host is resolved and judged by its address.
   const loopbackHttp = url.protocol === 'http:' && policy.allowLoopbackHttp && isLoopbackAddress(host);

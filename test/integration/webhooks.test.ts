@@ -144,6 +144,7 @@ describe('endpoint management', () => {
     ['https://0xa9fea9fe/', 'the metadata address in hex'],
     ['https://localhost/hooks', 'localhost'],
     ['https://user:pw@sp.example/hooks', 'credentials in the URL'],
+    ['https://sp.example:0/hooks', 'port 0, which no receiver listens on (found by probing: was a 201)'],
     ['ftp://sp.example/hooks', 'another scheme'],
     ['not a url', 'no URL at all'],
   ])('refuses %s (%s) with a 400 naming url, and registers nothing', async (url) => {

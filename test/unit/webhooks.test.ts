@@ -28,6 +28,8 @@ describe('endpoint URLs', () => {
     ['https://intranet/hooks', false, false],
     ['https://user:pw@sp.example/', false, false],
     ['https://sp.example/#frag', false, false],
+    ['https://sp.example:0/hooks', false, false],
+    ['http://127.0.0.1:0/hooks', false, false],
     ['javascript:alert(1)', false, false],
     ['', false, false],
   ])('%s: AWS stage %s, local stage %s', (url, onAws, onLocal) => {
