@@ -12,6 +12,7 @@ import {
 } from '../../lambdas/adapters/metrics.js';
 import {
   lifecycleMetricsOnDemand,
+  metricsOnDemand,
   partnerMessageRefusedOnDemand,
 } from '../../lambdas/adapters/metrics-on-demand.js';
 import type { Order, StatusEntry } from '../../lambdas/core/order.js';
@@ -90,6 +91,32 @@ describe('the business metrics', () => {
       'PartnerMessagesRefused',
     ]);
     expect(onDemand).toEqual(direct);
+  });
+
+  it('on demand, a metrics module that cannot be loaded costs the count, not the answer: logged without the order', async () => {
+    const lost = Object.assign(new Error('Cannot find module lazy/adapters/metrics.mjs'), {
+      name: 'ModuleNotFound',
+    });
+    const failing = metricsOnDemand(() => Promise.reject(lost));
+    const partner = { issuer: 'BankIdent-Demo', method: 'bank' };
+    const logged = await captureLogs(async () => {
+      await failing.lifecycleMetrics.statusReached(order([entry('initialized'), entry('failed')], partner));
+      await failing.partnerMessageRefused('evidence', 'invalid-signature');
+    });
+    const lines = logLines(logged).map((l) => JSON.parse(l));
+    expect(
+      lines.map(({ level, message, metric, errorName }) => ({ level, message, metric, errorName })),
+    ).toEqual([
+      { level: 'WARN', message: 'metric not counted', metric: 'statusReached', errorName: 'ModuleNotFound' },
+      {
+        level: 'WARN',
+        message: 'metric not counted',
+        metric: 'partnerMessageRefused',
+        errorName: 'ModuleNotFound',
+      },
+    ]);
+    expect(logged).not.toContain('Quaxwell');
+    expect(logged).not.toContain('+41790007001');
   });
 
   it('counts an order that expired while the person chose as cancelled, kind expired, with no partner', async () => {
