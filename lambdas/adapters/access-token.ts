@@ -46,10 +46,23 @@ function warnRefusedKey(key: RefusedKey): void {
   logger.warn('access token key set: a key is left out; tokens it signs are refused', { ...key });
 }
 
+/** The operator's line for a failed refetch while the old set still verifies (remote-key-set.ts). */
+function warnStaleKeys(failure: KeySetUnavailable): void {
+  logger.warn('access token keys not fetched again; the old set is used meanwhile', {
+    url: failure.url,
+    reason: failure.reason,
+  });
+}
+
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const keySet =
     options.jwks instanceof URL
-      ? remoteKeySet(options.jwks, { onRefusedKey: warnRefusedKey, ...options.fetch, algorithm: 'RS256' })
+      ? remoteKeySet(options.jwks, {
+          onRefusedKey: warnRefusedKey,
+          onStaleKeys: warnStaleKeys,
+          ...options.fetch,
+          algorithm: 'RS256',
+        })
       : localKeySet(options.jwks, 'RS256');
   return async (token) => {
     if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new InvalidAccessToken('Malformed token', 'invalid');

@@ -13,7 +13,9 @@
  * read: a key outside it is left out of the set and told (`onRefusedKey`), so a token naming it is
  * refused as one naming no key, before any import or verification. And a failed fetch starts the
  * cooldown as a successful one does: a key set endpoint that is down gets one fetch per cooldown,
- * not one per token.
+ * not one per token. A set that has grown old is still used when fetching it again fails, for
+ * `staleIfErrorMs` more (jose rejects every token then): one dropped connection to Cognito must not
+ * refuse every token of the instance for a cooldown while it holds the key that signed them.
  */
 import {
   base64urlBytes,
@@ -54,6 +56,13 @@ export interface RemoteKeySetOptions {
   timeoutMs?: number;
   /** The largest answer accepted; Cognito's two RSA keys are about 1 KB. */
   maxBytes?: number;
+  /**
+   * How long past its maximum age a set is still used while fetching it again fails (default: one
+   * more maximum age). Past that, tokens are refused with the failure's reason.
+   */
+  staleIfErrorMs?: number;
+  /** Told of each failed fetch while an old set is still used (once per fetch, not per token). */
+  onStaleKeys?: (failure: KeySetUnavailable) => void;
   /** The clock the ages are read from (tests move it). */
   now?: () => number;
   /**
@@ -177,6 +186,7 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new Error(`The key set URL must be https: or http:, not ${url.protocol} (${url.href})`);
   const { cacheMaxAgeMs, cooldownMs, timeoutMs, maxBytes } = { ...REMOTE_KEY_SET_DEFAULTS, ...options };
+  const staleIfErrorMs = options.staleIfErrorMs ?? cacheMaxAgeMs;
   const now = options.now ?? Date.now;
   let keys: KeyLookup | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
@@ -201,6 +211,7 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
   };
 
   const failingRecently = () => failure !== undefined && now() < failure.at + cooldownMs;
+  const usableWhenStale = () => keys !== undefined && now() < fetchedAt + cacheMaxAgeMs + staleIfErrorMs;
 
   const reload = () => {
     if (failure && failingRecently()) return Promise.reject(failure.error);
@@ -217,7 +228,10 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
         for (const key of refused) tell(key);
       })
       .catch((err: unknown) => {
-        if (err instanceof KeySetUnavailable) failure = { error: err, at: now() };
+        if (err instanceof KeySetUnavailable) {
+          failure = { error: err, at: now() };
+          if (usableWhenStale()) options.onStaleKeys?.(err);
+        }
         throw err;
       })
       .finally(() => {
@@ -227,7 +241,14 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
   };
 
   return async (header) => {
-    if (!keys || now() >= fetchedAt + cacheMaxAgeMs) await reload();
+    if (!keys || now() >= fetchedAt + cacheMaxAgeMs) {
+      try {
+        await reload();
+      } catch (err) {
+        // Stale if error: the old set still verifies what it can, for a bounded time.
+        if (!(err instanceof KeySetUnavailable) || !usableWhenStale()) throw err;
+      }
+    }
     try {
       return await (keys as KeyLookup)(header);
     } catch (err) {

@@ -375,6 +375,55 @@ describe('a failed fetch starts the cooldown', () => {
   });
 });
 
+describe('a set grown old that cannot be fetched again (stale if error)', () => {
+  it('still verifies with the old set for one more maximum age, telling each failed fetch once, then refuses', async () => {
+    const { clock, verify } = await verifierAfterFirstFetch();
+    server.answer = (res) => {
+      res.socket?.destroy();
+    };
+    const token = await accessToken(first);
+    clock.advance(CACHE_MAX_AGE_MS);
+
+    const logged = await captureLogs(async () => {
+      expect((await verify(token)).client_id).toBe('demo-portal');
+      expect(server.requests).toBe(2);
+      // Within the failure's cooldown: no fetch, the old set answers.
+      clock.advance(COOLDOWN_MS - 1);
+      expect((await verify(token)).client_id).toBe('demo-portal');
+      expect(server.requests).toBe(2);
+      // The next fetch fails too, and is told again.
+      clock.advance(1);
+      expect((await verify(token)).client_id).toBe('demo-portal');
+      expect(server.requests).toBe(3);
+    });
+    const warnings = logLines(logged).map((l) => JSON.parse(l));
+    expect(warnings.map(({ level, message, url: at }) => ({ level, message, at }))).toEqual([
+      {
+        level: 'WARN',
+        message: 'access token keys not fetched again; the old set is used meanwhile',
+        at: url.href,
+      },
+      {
+        level: 'WARN',
+        message: 'access token keys not fetched again; the old set is used meanwhile',
+        at: url.href,
+      },
+    ]);
+    expect(logged).not.toContain(token.split('.')[2]);
+
+    // Two maximum ages after the last good fetch, the old set is no longer used.
+    clock.advance(CACHE_MAX_AGE_MS - COOLDOWN_MS - 1);
+    expect((await verify(token)).client_id).toBe('demo-portal');
+    clock.advance(1);
+    expect(await rejectionOf(verify, token)).toBeInstanceOf(InvalidAccessToken);
+
+    // The endpoint back: fetched after the cooldown, and the token verifies again.
+    server.serve(keySet(first));
+    clock.advance(COOLDOWN_MS);
+    expect((await verify(token)).client_id).toBe('demo-portal');
+  });
+});
+
 describe('a key of the fetched set outside the rule registered partner keys follow', () => {
   const b64 = (n: bigint) =>
     Buffer.from(n.toString(16).padStart(Math.ceil(n.toString(16).length / 2) * 2, '0'), 'hex').toString(
