@@ -16,6 +16,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRepository, type Repository } from '../../lambdas/adapters/dynamo/repository.js';
 import {
+  DEPLOYED_STAGES,
   isKnownStage,
   isProductionStage,
   KNOWN_STAGES,
@@ -40,7 +41,6 @@ export interface Connection {
 /** Which stage a table belongs to, or why that cannot be told. */
 export type TableStage = { stage: string } | { stage: undefined; unknownBecause: string };
 
-const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
 const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** Fail fast: an unreachable endpoint should not hang the operator's terminal. */
@@ -174,8 +174,12 @@ export async function connect(values: OptionValues): Promise<Connection> {
   }
   if (port !== undefined && !local) throw new OperatorError('--port goes with --local.', true);
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new OperatorError('--port must be a port number.');
-  if (stage !== undefined && !STAGE.test(stage))
-    throw new OperatorError('--stage must be a stage name, e.g. test.');
+  // Only a stage the CDK app deploys has a stack to find (lib/config.ts), and only a stage named
+  // here is known for what it is: a name like `production` is not taken for a test stage.
+  if (stage !== undefined && !(DEPLOYED_STAGES as readonly string[]).includes(stage))
+    throw new OperatorError(
+      `--stage must be one of ${DEPLOYED_STAGES.join(', ')} (the embedded stack: --local).`,
+    );
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
     throw new OperatorError('--region must be an AWS region, e.g. eu-central-2.');
   }

@@ -223,6 +223,18 @@ describe('against a deployed stage (--stage)', () => {
     );
   });
 
+  it('refuses a stage the app does not deploy before asking AWS, so that no name is taken for a test stage', async () => {
+    asked = [];
+    for (const name of ['production', 'staging', 'local', 'Prod']) {
+      const out = await runAdmin(['--stage', name, 'aml-access'], awsEnv());
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe(
+        'admin: --stage must be one of dev, test, prod (the embedded stack: --local).\n',
+      );
+    }
+    expect(asked).toEqual([]);
+  });
+
   it('says so when the stage is not deployed in that region', async () => {
     const out = await runAdmin(['--stage', 'prod', 'aml-access'], awsEnv());
 
