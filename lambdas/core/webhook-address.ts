@@ -19,6 +19,9 @@ export function urlPolicyOf(stage: string, loopbackReceivers = false): UrlPolicy
   return { allowLoopbackHttp: stage === LOCAL_STAGE || loopbackReceivers };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it finds.
+const URL_UNSAFE_CHARACTER = /[\u0000-\u0020\u007F]/;
+
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
 /**
@@ -26,6 +29,10 @@ export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
  * `addressAllowed`, host names after DNS resolution, at registration and at every delivery).
  */
 export function checkEndpointUrl(raw: string, policy: UrlPolicy): UrlCheck {
+  // The URL parser drops tabs, line breaks and outer spaces or control characters without a word
+  // (`https://sp.exa\tmple/` becomes `https://sp.example/`): refused, so the URL registered is the one sent.
+  if (URL_UNSAFE_CHARACTER.test(raw))
+    return { ok: false, reason: 'Must not contain spaces or control characters.' };
   let url: URL;
   try {
     url = new URL(raw);

@@ -145,6 +145,11 @@ describe('endpoint management', () => {
     ['https://localhost/hooks', 'localhost'],
     ['https://user:pw@sp.example/hooks', 'credentials in the URL'],
     ['https://sp.example:0/hooks', 'port 0, which no receiver listens on (found by probing: was a 201)'],
+    [
+      'https://sp.exa\tmple/hooks',
+      'a tab, which the URL parser drops (found by probing: registered as sp.example)',
+    ],
+    ['https://sp.example/hooks\u0001', 'a control character the URL parser drops'],
     ['ftp://sp.example/hooks', 'another scheme'],
     ['not a url', 'no URL at all'],
   ])('refuses %s (%s) with a 400 naming url, and registers nothing', async (url) => {
