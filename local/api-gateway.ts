@@ -316,6 +316,8 @@ export class LocalApiGateway {
 
   /** What the Cognito user-pool authorizer does: a valid access token with one of the route's scopes. */
   private async authorize(req: GatewayRequest, scopes: string[]): Promise<Record<string, string>> {
+    // Two credentials are none: which one the authorizer would read is not for the caller to guess.
+    if ((req.distinctHeaders?.authorization?.length ?? 0) > 1) throw new GatewayRefusal('UNAUTHORIZED');
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
     if (!match?.[1]) throw new GatewayRefusal('UNAUTHORIZED');
@@ -356,13 +358,11 @@ export class LocalApiGateway {
     for (const k in req.headers) {
       const v = req.headers[k];
       if (v === undefined) continue;
-      if (Array.isArray(v)) {
-        headers[k] = v.join(',');
-        multiValueHeaders[k] = v;
-      } else {
-        headers[k] = v;
-        multiValueHeaders[k] = req.distinctHeaders?.[k] ?? [v];
-      }
+      const lines = req.distinctHeaders?.[k] ?? (Array.isArray(v) ? v : [v]);
+      // A header sent more than once: API Gateway's `headers` holds its last line, `multiValueHeaders`
+      // every line (Node's `headers` keeps the first of some, joins the others with commas).
+      headers[k] = lines[lines.length - 1] as string;
+      multiValueHeaders[k] = lines;
     }
     headers['X-Forwarded-Proto'] = 'http';
     // Collected in a Map and made objects with Object.fromEntries (own data properties, as Lambda's

@@ -44,6 +44,8 @@ export async function loadOrCreateSigningKey(dataDir?: string): Promise<SigningK
 
 export interface TokenRequest {
   headers: Record<string, string | undefined>;
+  /** How many Authorization lines the request had (Node keeps the first of several). */
+  authorizationLines?: number;
   body: string;
 }
 
@@ -132,6 +134,8 @@ export class LocalAuthorizationServer {
         return oauthError(400, 'invalid_request', `Parameter ${name} repeated.`);
     }
 
+    if ((req.authorizationLines ?? 0) > 1)
+      return oauthError(400, 'invalid_request', 'Authorization header repeated.');
     const authorization = req.headers.authorization;
     let clientId: string | null = null;
     let clientSecret: string | null = null;

@@ -471,6 +471,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
     s.metrics?.recordTokenRequest();
     const out = await s.auth.token({
       headers: req.headers as Record<string, string | undefined>,
+      authorizationLines: req.headersDistinct.authorization?.length,
       body: body.toString('utf8'),
     });
     return sendJson(res, out.status, out.body, out.headers);

@@ -103,6 +103,29 @@ describe('the API Gateway emulation, called in process', () => {
     }
   });
 
+  // Found by probing: the emulation handed the function Node's `headers`, which keep the first line of
+  // some headers and join the others; API Gateway's `headers` hold the last line.
+  it('hands the function the last line of a header sent twice, as API Gateway does', async () => {
+    const page = await stack.gateway.handle({
+      ...request('PUT', '/terms/some-link'),
+      headers: { host: new URL(stack.baseUrl).host, accept: 'text/html', 'accept-language': 'de, fr' },
+      distinctHeaders: { accept: ['text/html'], 'accept-language': ['de', 'fr'] },
+    });
+
+    expect(page.statusCode).toBe(405);
+    expect(page.body.toString()).toContain('<html lang="fr"');
+  });
+
+  it('refuses a request with two Authorization lines with 401 before any function, whichever comes first', async () => {
+    const start = await stack.gateway.handle({
+      ...request('GET', `/api/identifications/${randomUUID()}`),
+      headers: { host: new URL(stack.baseUrl).host, authorization: `Bearer ${token}` },
+      distinctHeaders: { authorization: [`Bearer ${token}`, 'Bearer not-a-token'] },
+    });
+
+    expect(start.statusCode).toBe(401);
+  });
+
   it('matches a route with a path parameter and refuses a parameter that is not valid percent-encoding', async () => {
     const auth = { authorization: `Bearer ${token}` };
     const unknown = await stack.gateway.handle(

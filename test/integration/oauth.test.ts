@@ -2,6 +2,7 @@
  * The local authorization server (Cognito's client-credentials token endpoint, JWKS, RFC 8414
  * metadata) over real HTTP: tokens shaped like Cognito's, errors per RFC 6749 §5.2.
  */
+import { request as httpRequest } from 'node:http';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../support/stack.js';
@@ -218,6 +219,50 @@ describe('POST /oauth2/token errors (RFC 6749 §5.2)', () => {
     );
 
     expectOAuthError(answer, 400, 'invalid_request');
+  });
+
+  // Found by probing: with two Authorization lines the token was issued for the first (Node keeps
+  // the first line of a header it allows once). Two credentials are none.
+  it('refuses two Authorization lines with 400 invalid_request, issuing nothing, whichever comes first', async () => {
+    for (const lines of [
+      [basic(CLIENT_ID, CLIENT_SECRET), basic(CLIENT_ID, 'wrong-secret')],
+      [basic(CLIENT_ID, CLIENT_SECRET), basic(CLIENT_ID, CLIENT_SECRET)],
+    ]) {
+      const answer = await new Promise<TokenAnswer>((resolve, reject) => {
+        const req = httpRequest(
+          `${stack().baseUrl}/oauth2/token`,
+          {
+            method: 'POST',
+            // Header lines as a flat name/value list, which Node sends as given: one line each.
+            headers: [
+              'host',
+              new URL(stack().baseUrl).host,
+              'content-type',
+              FORM,
+              ...lines.flatMap((line) => ['authorization', line]),
+            ],
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk) => {
+              text += chunk;
+            });
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: new Headers(res.headers as Record<string, string>),
+                body: JSON.parse(text) as Record<string, unknown>,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end('grant_type=client_credentials');
+      });
+
+      expectOAuthError(answer, 400, 'invalid_request');
+      expect(answer.body.error_description).toBe('Authorization header repeated.');
+    }
   });
 
   it('refuses malformed Basic credentials with 401 invalid_client', async () => {
