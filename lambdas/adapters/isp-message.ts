@@ -1,8 +1,8 @@
 /**
  * Messages from identification partners: compact JWS (RFC 7515) signed with a key registered for
  * that partner. Checks: an algorithm allow-list (ES256, RS256 — never `none` or HMAC, so a public
- * key can never be used as an HMAC secret), the signature against the claimed issuer's keys only,
- * `iat` within ±5 minutes, and a `jti` never seen before. The JWS itself is checked by
+ * key can never be used as an HMAC secret), the route's own `typ` (RFC 8725 §3.11), the signature
+ * against the claimed issuer's keys only, `iat` within ±5 minutes, and a `jti` never seen before. The JWS itself is checked by
  * compact-jws.ts (WebCrypto, as jose checked it, without jose in isp-callback's bundle).
  */
 import type { JWK } from 'jose';
@@ -144,8 +144,15 @@ export async function verifyIspMessage(
         : 'The alg header parameter must be the string ES256 or RS256.',
     );
   }
-  if (header.typ !== undefined && header.typ !== ISP_MESSAGE_TYPES[kind]) {
-    throw invalid(`Expected typ ${ISP_MESSAGE_TYPES[kind]}.`);
+  // RFC 8725 §3.11: a message says which route it was signed for, and each route takes only its
+  // own, so one signed for the other route is not read here (the jti stops only the same message
+  // twice). Every producer (the docs' examples, signIspMessage) sets it, so it is required.
+  if (header.typ !== ISP_MESSAGE_TYPES[kind]) {
+    throw invalid(
+      header.typ === undefined
+        ? `The typ header parameter is missing: this route takes typ ${ISP_MESSAGE_TYPES[kind]}.`
+        : `Expected typ ${ISP_MESSAGE_TYPES[kind]}.`,
+    );
   }
   if (header.crit !== undefined) throw invalid('Critical header parameters are not supported.');
   // The issuer picks the keys; the signature then has to prove it.

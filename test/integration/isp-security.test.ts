@@ -392,6 +392,53 @@ describe('ISP callback security', () => {
       expect(await orderState(refId)).toEqual(before);
     });
 
+    // RFC 8725 §3.11, found in the partner-integration review: typ was optional, so a message signed
+    // without it whose claims fit both routes (an event and evidence at once) was read on either,
+    // once per route; the jti stops only the same message on the same issuer twice.
+    it('refuses a message without typ on both routes, naming the typ each expects, and changes nothing', async () => {
+      const refId = await startOrder();
+      const before = await orderState(refId);
+      const key = testIspKey();
+      const signed = (header: Record<string, unknown>) => {
+        const claims = {
+          iss: 'Test-ISP',
+          refId,
+          event: 'done',
+          evidence: evidenceFor({ mobile: MOBILE, method: 'test' }),
+          iat: nowSeconds(),
+          jti: `both-${crypto.randomUUID()}`,
+        };
+        const input = `${b64url({ alg: key.alg ?? 'ES256', kid: key.kid, ...header })}.${b64url(claims)}`;
+        const signature = signWith('sha256', Buffer.from(input), {
+          key: createPrivateKey({ key: key as JsonWebKey, format: 'jwk' }),
+          ...(key.kty === 'EC' ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+        });
+        return `${input}.${signature.toString('base64url')}`;
+      };
+
+      for (const [path, typ] of [
+        ['/isp/v1/events', 'isp-event+jwt'],
+        ['/isp/v1/evidence', 'isp-evidence+jwt'],
+      ] as const) {
+        const res = await postJws(stack(), path, signed({}));
+        expect(res.status, path).toBe(400);
+        expect(res.body, path).toMatchObject({
+          type: expect.stringMatching(/isp-message-invalid$/),
+          detail: `The typ header parameter is missing: this route takes typ ${typ}.`,
+        });
+      }
+      // Typed for the one route, it is refused on the other.
+      const toEvidence = await postJws(stack(), '/isp/v1/evidence', signed({ typ: 'isp-event+jwt' }));
+      expect(toEvidence.status).toBe(400);
+      expect((toEvidence.body as MessageAnswer).detail).toBe('Expected typ isp-evidence+jwt.');
+      expect(await stack().repository.getEvidence(refId)).toBeUndefined();
+      expect(await orderState(refId)).toEqual(before);
+      // The same claims typed for the events route are read there: the refusals above were typ's.
+      const typed = await postEvent(signed({ typ: 'isp-event+jwt' }));
+      expect(typed.status).toBe(200);
+      expect(typed.body).toMatchObject({ outcome: 'applied', status: 'done' });
+    });
+
     it('refuses an event message posted to the evidence route (typ mismatch)', async () => {
       const refId = await startOrder();
       const before = await orderState(refId);

@@ -51,6 +51,14 @@ describe('verifyIspMessage refuses malformed claims with 400 and remembers nothi
     ['a jti of 3 characters', { jti: 'abc' }, {}, 'jti claim'],
     ['a jti with spaces', { jti: 'has spaces in it' }, {}, 'jti claim'],
     ['no refId', { refId: undefined }, {}, 'refId claim'],
+    // RFC 8725 §3.11: the route's typ is required, so a message signed for the other route is not read.
+    [
+      'no typ',
+      {},
+      { typ: undefined },
+      'The typ header parameter is missing: this route takes typ isp-event+jwt.',
+    ],
+    ['the evidence route’s typ', {}, { typ: 'isp-evidence+jwt' }, 'Expected typ isp-event+jwt.'],
   ])('refuses %s', async (_case, change, header, detail) => {
     const before = remembered.length;
     const jws = await sign({ ...valid(), ...change }, header);
