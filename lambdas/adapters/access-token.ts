@@ -54,7 +54,33 @@ function warnStaleKeys(failure: KeySetUnavailable): void {
   });
 }
 
+/**
+ * How often a verifier logs that its key set cannot be had: once in this interval (per instance,
+ * like an unusable partner key's warning). While the key set endpoint is down every token is refused
+ * for it, and a line per token would flood the log for the length of the outage.
+ */
+export const KEYS_UNAVAILABLE_LOGGED_EVERY_MS = 10 * 60_000;
+
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  // One key set per verifier, so one line's state; on the key set's clock (tests move it). Not
+  // cache.ts's oncePerInterval: importing cache.ts here reads CONFIG_CACHE_SECONDS as soon as
+  // local/stack.ts loads, before the stack sets it.
+  const now = options.fetch?.now ?? Date.now;
+  let keysUnavailableLogged: { at: number; heldBack: number } | undefined;
+  const logKeysUnavailable = (err: KeySetUnavailable) => {
+    const last = keysUnavailableLogged;
+    if (last && now() < last.at + KEYS_UNAVAILABLE_LOGGED_EVERY_MS) {
+      last.heldBack += 1;
+      return;
+    }
+    keysUnavailableLogged = { at: now(), heldBack: 0 };
+    logger.error('access token keys not available', {
+      url: err.url,
+      reason: err.reason,
+      // Tokens refused for it since the last line, unlogged (KEYS_UNAVAILABLE_LOGGED_EVERY_MS).
+      errorsHeldBack: last?.heldBack ?? 0,
+    });
+  };
   const keySet =
     options.jwks instanceof URL
       ? remoteKeySet(options.jwks, {
@@ -86,7 +112,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       if (err instanceof JwtExpired) throw new InvalidAccessToken('Token expired', 'expired');
       if (err instanceof KeySetUnavailable) {
         // The caller learns only that the token was not accepted; the operator, why.
-        logger.error('access token keys not available', { url: err.url, reason: err.reason });
+        logKeysUnavailable(err);
         throw new InvalidAccessToken('Token keys not available', 'invalid');
       }
       throw new InvalidAccessToken('Token rejected', 'invalid');

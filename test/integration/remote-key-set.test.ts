@@ -14,6 +14,7 @@ import {
   type AccessTokenVerifier,
   createAccessTokenVerifier,
   InvalidAccessToken,
+  KEYS_UNAVAILABLE_LOGGED_EVERY_MS,
 } from '../../lambdas/adapters/access-token.js';
 import { KeySetUnavailable, remoteKeySet } from '../../lambdas/adapters/remote-key-set.js';
 import { captureLogs, logLines } from '../support/logs.js';
@@ -321,6 +322,62 @@ describe('a key set that cannot be had', () => {
     clock.advance(COOLDOWN_MS);
     expect((await verify(token)).client_id).toBe('demo-portal');
     expect(server.requests).toBe(2);
+  });
+});
+
+// Found in the partner-integration review: while the key set endpoint was down, every refused
+// token wrote this ERROR line, a log flood for as long as the outage lasted.
+describe('a key set endpoint that stays down', () => {
+  it('is logged once per 10 minutes per verifier, with the tokens refused meanwhile counted; each token still refused as before', async () => {
+    await startServer();
+    server.answer = (res) => {
+      res.writeHead(503).end();
+    };
+    const clock = testClock();
+    const verify = verifierWith(clock);
+    const token = await accessToken(first);
+    const refusals: unknown[] = [];
+    const refuse = async (times: number) => {
+      for (let i = 0; i < times; i++) refusals.push(await rejectionOf(verify, token));
+    };
+
+    const written = await captureLogs(async () => {
+      // At the first line's time: 15 tokens, the first logged.
+      await Promise.all(Array.from({ length: 5 }, () => refuse(1)));
+      await refuse(10);
+      // Fetched again after each cooldown, failing again, until 9 min 30 s: 38 tokens.
+      for (let i = 0; i < 19; i++) {
+        clock.advance(COOLDOWN_MS);
+        await refuse(2);
+      }
+      // A moment before 10 minutes: held back still.
+      clock.advance(COOLDOWN_MS - 1);
+      await refuse(1);
+      // A moment after: logged, with the 53 held back; the next ones held back again.
+      clock.advance(2);
+      await refuse(4);
+    });
+
+    const lines = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const line = (errorsHeldBack: number) =>
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'access token keys not available',
+        url: url.href,
+        reason: 'HTTP 503',
+        errorsHeldBack,
+      });
+    expect(lines).toEqual([line(0), line(14 + 38 + 1)]);
+    expect(server.requests).toBe(1 + 19 + 1);
+    expect(refusals).toHaveLength(15 + 38 + 1 + 4);
+    // The interval the clock was moved through above.
+    expect(KEYS_UNAVAILABLE_LOGGED_EVERY_MS).toBe(600_000);
+    for (const err of refusals)
+      expect(err).toMatchObject({
+        name: 'InvalidAccessToken',
+        code: 'invalid',
+        message: 'Token keys not available',
+      });
   });
 });
 
