@@ -11,7 +11,11 @@ export const UsageMonth = /* @__PURE__ */ z.define(() =>
   z
     .string()
     .check(z.regex(MONTH, { error: USAGE_MONTH_INVALID }))
-    .register(z.globalRegistry, { examples: ['2026-11'] }),
+    .register(z.globalRegistry, {
+      description:
+        'A calendar month in UTC, YYYY-MM, from 2000-01 to the current month: the current month answers the usage and statement so far, a later month is refused (400).',
+      examples: ['2026-11'],
+    }),
 );
 
 export const UsageQuery = /* @__PURE__ */ z.define(() =>

@@ -7,7 +7,7 @@
 import { MISSING_STRING, UNKNOWN_FIELD } from './parse.js';
 import type { FieldError } from './problems.js';
 import type { Statement } from './statement.js';
-import { MONTH, type SpUsage } from './usage.js';
+import { MONTH, monthOf, type SpUsage } from './usage.js';
 import type { UsageQuery, UsageReport } from './usage-report-schemas.js';
 
 /** `UsageMonth`'s error for a month that is no YYYY-MM from 2000-01 to 2099-12. */
@@ -41,6 +41,22 @@ export function usageQueryRefusal(params: Readonly<Record<string, unknown>>): Fi
       .filter((name) => name !== 'month')
       .map((field) => ({ field, message: UNKNOWN_FIELD })),
   ];
+}
+
+/** The month's error when it lies after the current one. */
+export const USAGE_MONTH_NOT_BEGUN =
+  'Must not be after the current month (UTC): a month that has not begun has no usage and no statement yet.';
+
+/**
+ * The field error for a month after the one `now` lies in, in UTC — the months usage is recorded in
+ * (`monthOf` of a UTC timestamp) — none for the current month and earlier ones. A month to come would
+ * answer a statement of monthly fees for a month nobody has used, which an SP's invoicing cannot tell
+ * from a real one; the current month is the statement so far. Not part of UsageQuery: it depends on
+ * the clock, which a schema (and the OpenAPI document it makes) does not read.
+ */
+export function usageMonthNotBegun(month: string, now: Date): FieldError[] {
+  // YYYY-MM strings compare in calendar order.
+  return month > monthOf(now.toISOString()) ? [{ field: 'month', message: USAGE_MONTH_NOT_BEGUN }] : [];
 }
 
 export function toUsageReport(usage: SpUsage, statement: Statement): UsageReport {

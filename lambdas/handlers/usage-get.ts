@@ -3,7 +3,12 @@
 import { usageTableStores } from '../adapters/aws-clients.js';
 import type { SelfRefusingRule } from '../core/parse.js';
 import { problems } from '../core/problems.js';
-import { toUsageReport, usageQueryRefusal, wellFormedUsageQuery } from '../core/usage-report.js';
+import {
+  toUsageReport,
+  usageMonthNotBegun,
+  usageQueryRefusal,
+  wellFormedUsageQuery,
+} from '../core/usage-report.js';
 import type { UsageQuery } from '../core/usage-report-schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, queryParamsTwoStep } from '../http/request.js';
@@ -23,6 +28,8 @@ const usageQuery: SelfRefusingRule<UsageQuery> = {
 export const handler = httpHandler('usage-get', async (event) => {
   const clientId = callerClientId(event);
   const { month } = await queryParamsTwoStep(event, usageQuery);
+  const notBegun = usageMonthNotBegun(month, new Date());
+  if (notBegun.length) throw problems.validation(notBegun);
   const found = await monthlyUsage(repository, clientId, month);
   if (!found) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
   return json(200, toUsageReport(found.usage, found.statement));

@@ -322,6 +322,22 @@ describe('GET /api/usage', () => {
     expectInvalidField(res, 'month');
   });
 
+  it('refuses a month that has not begun with 400 naming month (found by probing: 2099-12 answered monthly fees)', async () => {
+    const now = new Date();
+    // The month after next: still to come if the month turns while the test runs.
+    const later = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1))
+      .toISOString()
+      .slice(0, 7);
+
+    for (const notBegun of [later, '2099-12']) {
+      const res = await call(stack(), 'GET', `/api/usage?month=${notBegun}`, { token: portal });
+
+      expectInvalidField(res, 'month');
+      expect(res.text).toContain('Must not be after the current month');
+      expect(res.text).not.toContain('monthly-fee');
+    }
+  });
+
   it('refuses an unknown parameter and a repeated month with 400', async () => {
     const unknown = await call(stack(), 'GET', `/api/usage?month=${month}&client=demo-bank`, {
       token: portal,

@@ -10,6 +10,7 @@ import {
   type UsageRecord,
   usageRecordsOf,
 } from '../../lambdas/core/usage.js';
+import { USAGE_MONTH_NOT_BEGUN, usageMonthNotBegun } from '../../lambdas/core/usage-report.js';
 import { VerifyCallCounter } from '../../lambdas/usecases/verify-call-counter.js';
 import { NO_EVENTS } from '../support/usage.js';
 import { catalogue, order, REF_ID, spSetup, statusEntry, testIsp } from './fixtures.js';
@@ -312,5 +313,29 @@ describe('VerifyCallCounter', () => {
 
     expect(errors).toHaveLength(1);
     expect(writes).toEqual([{ key: 'ci', calls: 2, positive: 1, negative: 0 }]);
+  });
+});
+
+describe('usageMonthNotBegun (GET /api/usage: found by probing, 2099-12 answered monthly fees)', () => {
+  const refused = [{ field: 'month', message: USAGE_MONTH_NOT_BEGUN }];
+
+  it.each([
+    ['the next month', '2026-12', '2026-11-15T12:00:00Z'],
+    ['the next month, one millisecond before it begins (UTC)', '2026-12', '2026-11-30T23:59:59.999Z'],
+    ['the next month, though it has begun in Zurich (UTC+1)', '2026-12', '2026-11-30T23:30:00Z'],
+    ['January of the next year', '2027-01', '2026-12-31T12:00:00Z'],
+    ['the last month the query takes', '2099-12', '2026-11-15T12:00:00Z'],
+  ])('refuses %s', (_label, month, now) => {
+    expect(usageMonthNotBegun(month, new Date(now))).toEqual(refused);
+  });
+
+  it.each([
+    ['the current month (the statement so far)', '2026-11', '2026-11-15T12:00:00Z'],
+    ['the current month from its first millisecond (UTC)', '2026-12', '2026-12-01T00:00:00.000Z'],
+    ['the current month, though the next has begun in Zurich', '2026-11', '2026-11-30T23:30:00Z'],
+    ['the previous month', '2026-10', '2026-11-01T00:00:00Z'],
+    ['the first month the query takes', '2000-01', '2026-11-15T12:00:00Z'],
+  ])('takes %s', (_label, month, now) => {
+    expect(usageMonthNotBegun(month, new Date(now))).toEqual([]);
   });
 });
