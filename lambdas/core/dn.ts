@@ -2,7 +2,8 @@
  * Distinguished names as SPs send them in the verify call (`gn=Hans, sn=Müller, cn=Hans Müller, c=CH`).
  * Parsing follows RFC 4514 where it matters here: `\,` and `\XX` escapes, quoted values, spaces around
  * separators, case-insensitive attribute types with their long names. Multi-valued RDNs (`+`) are kept
- * as separate attributes.
+ * as separate attributes. A backslash escapes only what RFC 4514 §3 lets it (a special character or
+ * two hex digits), and a `#` hexstring value is refused: see parseDn.
  */
 
 export type DnAttributes = Map<string, string[]>;
@@ -39,6 +40,9 @@ function canonicalType(raw: string): string {
   return ALIASES[t] ?? t;
 }
 
+/** What RFC 4514 §3 lets a backslash escape besides two hex digits (`escaped`, space, `#`, `=`, `\`). */
+const ESCAPABLE = '\\"+,;<>= #';
+
 /** Decodes `\XX` hex pairs (UTF-8 bytes) and `\c` escapes of one attribute value. */
 function unescapeValue(raw: string): string {
   if (!raw.includes('\\')) return raw;
@@ -65,12 +69,18 @@ function unescapeValue(raw: string): string {
     if (/^[0-9a-fA-F]{2}$/.test(next)) {
       bytes.push(Number.parseInt(next, 16));
       i += 2;
-    } else if (i + 1 < raw.length) {
+    } else if (i + 1 >= raw.length) {
+      throw new DnSyntaxError('Dangling escape at the end of a value.');
+    } else if (ESCAPABLE.includes(raw[i + 1] as string)) {
       flush();
       out += raw[i + 1];
       i += 1;
     } else {
-      throw new DnSyntaxError('Dangling escape at the end of a value.');
+      // `\z` is no escape RFC 4514 knows: reading it as `z` would take a DN the SP's CA may read
+      // otherwise (or refuse), and answer its verify call about another name than the one sent.
+      throw new DnSyntaxError(
+        'A backslash must be followed by one of \\ " + , ; < > = # or a space, or by two hex digits.',
+      );
     }
   }
   flush();
@@ -121,6 +131,18 @@ export function parseDn(dn: string): DnAttributes {
       const trailingBackslashes = (/\\+$/.exec(rawValue)?.[0] ?? '').length;
       if (trailingBackslashes % 2 === 1 && untrimmed.length > rawValue.length) {
         rawValue += untrimmed[rawValue.length];
+      }
+      if (rawValue.startsWith('#')) {
+        // RFC 4514's hexstring: the BER encoding of the value (`#0C0448616E73`), meant for attribute
+        // types without a string form. Names have one; decoding BER to compare it with a name is no
+        // part of this parser, and reading `#…` as the literal text would answer a verify call about
+        // a name no certificate will show. So a hexstring is refused, well-formed or not; a value
+        // that starts with a literal `#` is written `\#`.
+        throw new DnSyntaxError(
+          /^#(?:[0-9a-fA-F]{2})+$/.test(rawValue)
+            ? `Hex-encoded (#) values are not supported for "${type}": write the value as a string.`
+            : `Malformed hex-encoded (#) value for "${type}": write the value as a string.`,
+        );
       }
       let value: string;
       if (rawValue.startsWith('"') && rawValue.endsWith('"') && rawValue.length >= 2) {

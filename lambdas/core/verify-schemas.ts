@@ -7,9 +7,12 @@ import { claimedIdentityId, loa, SAFE_TEXT } from './fields.js';
 import * as z from './zod.js';
 
 const DN_TYPE = '(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\\.[0-9]+)*)';
-/** A value: no separator, quote or backslash; no white space at either end. */
+/**
+ * A value: no separator, quote or backslash; no white space at either end; no `#` first (RFC 4514's
+ * hexstring, which parseDn refuses).
+ */
 const NOT_IN_VALUE = `,;+"\\\\${UNSAFE_CHARACTERS}`;
-const DN_VALUE = `[^\\s${NOT_IN_VALUE}](?:[^${NOT_IN_VALUE}]*[^\\s${NOT_IN_VALUE}])?`;
+const DN_VALUE = `[^\\s#${NOT_IN_VALUE}](?:[^${NOT_IN_VALUE}]*[^\\s${NOT_IN_VALUE}])?`;
 const DN_PAIR = ` *${DN_TYPE} *= *${DN_VALUE} *`;
 /** A distinguished name without escapes or quotes: `type=value` pairs separated by `,` `;` or `+`. */
 export const DN_PATTERN = `^${DN_PAIR}(?:[,;+]${DN_PAIR})*$`;
@@ -48,7 +51,7 @@ export const VerifyRequest = /* @__PURE__ */ z.define(() =>
           // registration — names never need RFC 4514 escapes or quotes, which the parser also takes.
           pattern: DN_PATTERN,
           description:
-            'RFC 4514 attribute=value pairs separated by commas: gn, sn, cn, c, serialNumber or pseudonym (or their OIDs). The pattern is the plain form every matching DN can take; `\\`-escapes and quoted values are accepted too.',
+            'RFC 4514 attribute=value pairs separated by commas: gn, sn, cn, c, serialNumber or pseudonym (or their OIDs). The pattern is the plain form every matching DN can take; quoted values and `\\`-escapes (of a special character or two hex digits) are accepted too, `#` hex-encoded values are not.',
           examples: ['gn=Hans, sn=Müller, cn=Hans Müller, c=CH'],
         }),
     })

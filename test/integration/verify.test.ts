@@ -212,6 +212,21 @@ describe('the verify call', () => {
         'distinguishedName',
       ],
       [
+        'a DN with an escape RFC 4514 does not know (\\z)',
+        { ...PAPER_REQUEST, distinguishedName: 'gn=Hans, sn=Müller, cn=\\zz' },
+        'distinguishedName',
+      ],
+      [
+        'a DN with a malformed hexstring',
+        { ...PAPER_REQUEST, distinguishedName: 'gn=Hans, sn=Müller, 2.5.4.3=#zz' },
+        'distinguishedName',
+      ],
+      [
+        'a DN with a well-formed hexstring (not supported)',
+        { ...PAPER_REQUEST, distinguishedName: 'gn=Hans, sn=Müller, cn=#0C0B48616E73204DC3BC6C6C6572' },
+        'distinguishedName',
+      ],
+      [
         'a DN with a bidi override',
         { ...PAPER_REQUEST, distinguishedName: 'gn=Hans\u202E, sn=Müller' },
         'distinguishedName',

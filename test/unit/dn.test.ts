@@ -135,6 +135,45 @@ describe('parseDn', () => {
     });
   });
 
+  describe('RFC 4514 escapes and hexstrings (found by probing: `cn=\\zz` was read as `zz`)', () => {
+    it.each([
+      ['every special character escaped', 'cn=\\\\\\"\\+\\,\\;\\<\\>\\=\\#', '\\"+,;<>=#'],
+      ['an escaped space inside a value', 'cn=Hans\\ Müller', 'Hans Müller'],
+      ['a hex pair in either case', 'cn=M\\c3\\BCller', 'Müller'],
+      ['a hex pair followed by a letter', 'cn=\\41z', 'Az'],
+      ['a # after the first character', 'cn=Nr#1', 'Nr#1'],
+      ['an escaped leading #', 'cn=\\#41', '#41'],
+      ['a quoted value starting with #', 'cn="#41"', '#41'],
+    ])('reads %s', (_label, dn, value) => {
+      expect(parsed(dn)).toEqual({ cn: [value] });
+    });
+
+    it.each([
+      ['an escaped letter that is no hex digit', 'cn=\\zz'],
+      ['an escaped hex digit with no second one', 'cn=\\4z'],
+      ['an escaped letter inside a value', 'gn=Ha\\ns, sn=Müller'],
+      ['an escaped letter in a quoted value', 'cn="Hans \\M"'],
+      ['an escaped apostrophe', "sn=O\\'Neill"],
+      ['an escaped hyphen', 'sn=Meier\\-Müller'],
+      ['a malformed hexstring', '2.5.4.3=#zz'],
+      ['a hexstring of an odd length', 'cn=#0C0'],
+      ['a bare #', 'cn=#'],
+      ['a hexstring followed by text', 'cn=#0C04 Hans'],
+      ['a well-formed hexstring (BER values are not decoded)', 'cn=#0C0448616E73'],
+      ['a well-formed hexstring by OID', '2.5.4.42=#0C0448616E73, sn=Müller'],
+    ])('refuses %s', (_label, dn) => {
+      expect(() => parseDn(dn)).toThrow(DnSyntaxError);
+    });
+
+    it('says what a backslash may escape and that hexstrings are not supported', () => {
+      expect(() => parseDn('cn=\\zz')).toThrow(/backslash must be followed by/);
+      expect(() => parseDn('cn=#0C0448616E73')).toThrow(
+        /Hex-encoded \(#\) values are not supported for "cn"/,
+      );
+      expect(() => parseDn('2.5.4.3=#zz')).toThrow(/Malformed hex-encoded \(#\) value for "cn"/);
+    });
+  });
+
   describe('attribute types', () => {
     it.each([
       ['givenName=Hans', 'gn'],
