@@ -287,6 +287,8 @@ function standInSecret(name: SecretName): string {
       return 'bench-demo-portal';
     case 'demoPortalClientSecret':
       return 'bench-demo-portal-secret';
+    case 'demoPortalCookieKey':
+      return 'bench-demo-portal-cookie-key-0123456789abcdef';
   }
 }
 

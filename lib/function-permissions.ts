@@ -26,7 +26,8 @@ export type SecretId =
   | 'serial-number-key'
   | 'order-token-keys'
   | 'test-isp-private-jwk'
-  | 'demo-portal-client';
+  | 'demo-portal-client'
+  | 'demo-portal-cookie-key';
 
 /** Values a function may get in its environment, each a secret or one JSON field of a secret. */
 export type SecretName =
@@ -35,7 +36,8 @@ export type SecretName =
   | 'orderTokenPublicJwks'
   | 'testIspPrivateJwk'
   | 'demoPortalClientId'
-  | 'demoPortalClientSecret';
+  | 'demoPortalClientSecret'
+  | 'demoPortalCookieKey';
 
 export const SECRET_VALUES: Readonly<Record<SecretName, { env: string; secret: SecretId; field?: string }>> =
   {
@@ -50,6 +52,7 @@ export const SECRET_VALUES: Readonly<Record<SecretName, { env: string; secret: S
       secret: 'demo-portal-client',
       field: 'clientSecret',
     },
+    demoPortalCookieKey: { env: 'DEMO_PORTAL_COOKIE_KEY', secret: 'demo-portal-cookie-key' },
   };
 
 /** Queues of the stateless stack. */
@@ -121,7 +124,8 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
   'test-isp-simulator': { table: 'getItem', secrets: ['testIspPrivateJwk'] },
   // Test stages only: an SP stand-in. It reaches the service through the public API with its own
   // client credentials (an SP app client's id and secret), never the table.
-  'demo-portal': { secrets: ['demoPortalClientId', 'demoPortalClientSecret'] },
+  // The cookie key signs the journey cookie, so a visitor cannot point it at another order.
+  'demo-portal': { secrets: ['demoPortalClientId', 'demoPortalClientSecret', 'demoPortalCookieKey'] },
 
   // Tasks of statemachines/identification.asl.json.
   // Stores the task token; completes it at once if the awaited event already happened.

@@ -82,6 +82,12 @@ export function createSecrets(
       placeholder(['clientId', 'clientSecret']),
       'Test stages only. Cognito issues the app client secret; rotating it means a new app client secret copied here by hand (docs/deploy.md).',
     );
+    secret(
+      'demo-portal-cookie-key',
+      'Demo signing portal: HMAC key signing its journey cookie',
+      { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      'Test stages only. Rotating it only sends visitors with a cookie back to the portal start; no automatic rotation needed for a demo.',
+    );
   }
   // One secret per name, each generated from the same fixed template: CloudFormation regenerates a
   // generated secret when its generate settings change, so adding or removing a name must never

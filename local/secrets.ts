@@ -1,6 +1,6 @@
 /**
  * Secrets the local stack generates instead of Secrets Manager: the Test-ISP's signing key pair,
- * the serial-number key and the service's order-token signing key. Kept with the data folder so
+ * the serial-number key, the service's order-token signing key and the demo portal's cookie key. Kept with the data folder so
  * that a restarted stack keeps its identities.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,6 +15,8 @@ export interface LocalSecrets {
   testIspPublicJwk: JWK;
   /** The service's own key for order tokens (ORDER_TOKEN_PRIVATE_JWK; Secrets Manager in AWS). */
   orderTokenPrivateJwk: JWK;
+  /** The demo portal's HMAC key for its journey cookie (DEMO_PORTAL_COOKIE_KEY). */
+  demoPortalCookieKey: string;
 }
 
 /** An ES256 key pair as a partner registers it: the kid is the public key's thumbprint (RFC 7638). */
@@ -37,7 +39,8 @@ export async function loadOrCreateLocalSecrets(dataDir?: string): Promise<LocalS
     saved?.serialNumberKey &&
     saved.testIspPrivateJwk &&
     saved.testIspPublicJwk &&
-    saved.orderTokenPrivateJwk
+    saved.orderTokenPrivateJwk &&
+    saved.demoPortalCookieKey
   )
     return saved as LocalSecrets;
   const testIsp = await es256KeyPair();
@@ -46,6 +49,7 @@ export async function loadOrCreateLocalSecrets(dataDir?: string): Promise<LocalS
     testIspPrivateJwk: testIsp.privateJwk,
     testIspPublicJwk: testIsp.publicJwk,
     orderTokenPrivateJwk: (await es256KeyPair()).privateJwk,
+    demoPortalCookieKey: randomBytes(32).toString('base64url'),
     ...saved,
   };
   if (file && dataDir) {

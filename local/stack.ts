@@ -392,6 +392,7 @@ function localSecretValues(secrets: LocalSecrets, config: ServiceConfig): Record
     testIspPrivateJwk: JSON.stringify(secrets.testIspPrivateJwk),
     demoPortalClientId: demoPortal?.clientId ?? '',
     demoPortalClientSecret: demoPortal?.clientSecret ?? '',
+    demoPortalCookieKey: secrets.demoPortalCookieKey,
   };
 }
 

@@ -69,6 +69,7 @@ const VARIABLES = {
   CONFIG_CACHE_SECONDS: seconds,
   DEMO_PORTAL_CLIENT_ID: nonEmpty,
   DEMO_PORTAL_CLIENT_SECRET: nonEmpty,
+  DEMO_PORTAL_COOKIE_KEY: pattern(/^.{16,}$/s, 'at least 16 characters'),
   DEMO_PORTAL_SMS_OUTBOX_URL: httpUrl,
   LOG_LEVEL: pattern(
     /^(TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL|SILENT)$/i,

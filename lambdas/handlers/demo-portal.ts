@@ -2,7 +2,7 @@
  * The demo signing portal (test stages and the local stack only): a Service Provider's web pages,
  * walking a person through the white paper's story. It talks to the service only through the
  * public API, server side, with its own OAuth client credentials (the secret never reaches the
- * browser), and remembers the journey in a cookie.
+ * browser), and remembers the journey in a cookie it signs (HMAC, demo-portal-journey.ts).
  *
  *   GET/POST /demo-portal          name, mobile number and the signature the document needs → verify
  *   GET/POST /demo-portal/methods  verify was negative: the catalogue's methods → start → the partner
@@ -178,8 +178,8 @@ export const handler = httpHandler(
     const post = event.httpMethod === 'POST';
     if (post && isCrossSite(event)) return foreignSite();
     const page = event.resource.slice(event.resource.lastIndexOf('/demo-portal') + '/demo-portal'.length);
-    const journey = await readJourney(event);
     try {
+      const journey = await readJourney(event);
       if (page === '') {
         if (post) return await submitSigner(event);
         return portalHtml(200, startPage(journey ? { ...journey.signer } : { need: 'aes-zertes' }));

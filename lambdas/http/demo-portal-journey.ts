@@ -3,13 +3,14 @@
  * path, redirects and pages with their Content-Security-Policy.
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { requiredPublicBaseUrl } from '../adapters/env.js';
+import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { type Journey, wellFormedJourney } from '../core/demo-portal.js';
 import { safeParseTwoStep, type TwoStepRule, toFieldErrors } from '../core/parse.js';
 import type * as z from '../core/zod.js';
 import { type FieldErrors, messagePage, STATUS_POLL_SCRIPT } from './demo-portal-pages.js';
+import { PortalNotSetUp } from './demo-portal-service.js';
 import { HTML_CSP, type HttpResult, headerOf, html } from './handler.js';
 import { formBody, singleFormFields } from './request.js';
 
@@ -44,7 +45,34 @@ const storedJourney: TwoStepRule<Journey, unknown> = {
   schema: async () => (await portalForms()).Journey,
 };
 
-/** The journey the cookie holds, if it holds a valid one (read in two steps, as above). */
+/**
+ * The key the journey cookie is signed with (a generated secret, DEMO_PORTAL_COOKIE_KEY): read per
+ * request, as the client credentials are (a local stack started later in the same process changes it).
+ */
+function cookieKey(): string {
+  const key = optionalEnv('DEMO_PORTAL_COOKIE_KEY');
+  if (!key) throw new PortalNotSetUp();
+  return key;
+}
+
+const signatureOf = (payload: string, key: string) =>
+  createHmac('sha256', key).update(`${COOKIE}=${payload}`).digest();
+
+/**
+ * The cookie's payload if its signature is the portal's: `<payload>.<HMAC-SHA256>`, both base64url.
+ * Without the signature a visitor could write another order's refId into the cookie and read that
+ * order's status timeline.
+ */
+function verifiedPayload(raw: string, key: string): string | undefined {
+  const dot = raw.lastIndexOf('.');
+  if (dot < 1) return undefined;
+  const payload = raw.slice(0, dot);
+  const given = Buffer.from(raw.slice(dot + 1), 'base64url');
+  const expected = signatureOf(payload, key);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? payload : undefined;
+}
+
+/** The journey the cookie holds, if the portal signed it and it holds a valid one (read in two steps, as above). */
 export async function readJourney(event: APIGatewayProxyEvent): Promise<Journey | undefined> {
   const cookies = headerOf(event, 'cookie') ?? '';
   const raw = cookies
@@ -53,9 +81,11 @@ export async function readJourney(event: APIGatewayProxyEvent): Promise<Journey 
     .find((c) => c.startsWith(`${COOKIE}=`))
     ?.slice(COOKIE.length + 1);
   if (!raw) return undefined;
+  const payload = verifiedPayload(raw, cookieKey());
+  if (!payload) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
@@ -65,7 +95,8 @@ export async function readJourney(event: APIGatewayProxyEvent): Promise<Journey 
 
 export function journeyCookie(journey: Journey): string {
   const secure = requiredPublicBaseUrl().startsWith('https://') ? '; Secure' : '';
-  const value = Buffer.from(JSON.stringify(journey)).toString('base64url');
+  const payload = Buffer.from(JSON.stringify(journey)).toString('base64url');
+  const value = `${payload}.${signatureOf(payload, cookieKey()).toString('base64url')}`;
   return `${COOKIE}=${value}; Path=${portalBase()}; Max-Age=${COOKIE_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
 }
 

@@ -79,7 +79,10 @@ const EXPECTED: Record<string, { grants: string[]; secrets: string[] }> = {
   'isp-jwks': { grants: [], secrets: ['ORDER_TOKEN_PUBLIC_JWKS'] },
   'oauth-introspect': { grants: READ, secrets: ['ORDER_TOKEN_PUBLIC_JWKS'] },
   'test-isp-simulator': { grants: GET_ITEM, secrets: ['TEST_ISP_PRIVATE_JWK'] },
-  'demo-portal': { grants: [], secrets: ['DEMO_PORTAL_CLIENT_ID', 'DEMO_PORTAL_CLIENT_SECRET'] },
+  'demo-portal': {
+    grants: [],
+    secrets: ['DEMO_PORTAL_CLIENT_ID', 'DEMO_PORTAL_CLIENT_SECRET', 'DEMO_PORTAL_COOKIE_KEY'],
+  },
   'task-await-callback': { grants: [...READ_WRITE, ...SUCCEED_OR_FAIL], secrets: [] },
   'task-send-terms-sms': { grants: [...READ_WRITE, ...SMS], secrets: [] },
   'task-register-person': { grants: READ_WRITE, secrets: ['SERIAL_NUMBER_KEY'] },

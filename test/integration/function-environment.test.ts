@@ -50,7 +50,7 @@ const EVERY_FUNCTION = [
  */
 const GIVEN_BESIDES: Record<string, string[]> = {
   'api-docs': [],
-  'demo-portal': ['DEMO_PORTAL_CLIENT_ID', 'DEMO_PORTAL_CLIENT_SECRET'],
+  'demo-portal': ['DEMO_PORTAL_CLIENT_ID', 'DEMO_PORTAL_CLIENT_SECRET', 'DEMO_PORTAL_COOKIE_KEY'],
   'identification-data': [],
   'identification-get': [],
   'identification-resend-sms': [],
