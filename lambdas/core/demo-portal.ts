@@ -168,7 +168,7 @@ export const CANCEL_KIND_LABELS: Record<string, string> = {
 export type JourneyStage =
   | 'at-partner'
   | 'waiting-for-terms'
-  | 'registering'
+  | 'registered-not-confirmed'
   | 'ready-to-sign'
   | 'cancelled'
   | 'failed';
@@ -178,9 +178,11 @@ export function journeyStage(lastStatus: string, verifyPositive: boolean): Journ
   switch (lastStatus) {
     case 'data-ready':
       return 'waiting-for-terms';
-    // The acceptance is recorded first; the registration is written a moment later.
+    // The registration is written before terms-accepted is recorded (usecases/registration.ts):
+    // a negative verify now is final — the person the partner identified is not the signer the
+    // portal asked about (most often a name written differently), and waiting changes nothing.
     case 'terms-accepted':
-      return 'registering';
+      return 'registered-not-confirmed';
     case 'cancelled':
       return 'cancelled';
     case 'failed':
@@ -191,7 +193,12 @@ export function journeyStage(lastStatus: string, verifyPositive: boolean): Journ
 }
 
 /** Stages after which the status cannot change any more: the page stops polling. */
-export const SETTLED_STAGES: readonly JourneyStage[] = ['ready-to-sign', 'cancelled', 'failed'];
+export const SETTLED_STAGES: readonly JourneyStage[] = [
+  'ready-to-sign',
+  'registered-not-confirmed',
+  'cancelled',
+  'failed',
+];
 
 /** How the portal names the catalogue's method codes for a person. */
 const METHOD_LABELS: Record<string, string> = {

@@ -177,7 +177,8 @@ const STAGE_TEXT: Record<JourneyStage, string> = {
   'at-partner': 'Your identification is under way at the partner. This page updates by itself.',
   'waiting-for-terms':
     'You are identified. We sent you an SMS with a link to the terms of use: open it and accept them.',
-  registering: 'Terms accepted. Your registration is being completed…',
+  'registered-not-confirmed':
+    'You are registered, but the service does not confirm you for this signature under the name you gave here.',
   'ready-to-sign': 'You are ready to sign.',
   cancelled: 'The identification was cancelled.',
   failed: 'The identification failed.',
@@ -210,28 +211,43 @@ export function statusSection(v: StatusView): string {
     v.stage === 'ready-to-sign' && v.registration
       ? `<p><a class="button" href="${escapeHtml(v.base)}/ready">Sign ${escapeHtml(SAMPLE_DOCUMENT)}</a></p>`
       : '';
+  const fullName = `${v.signer.firstName} ${v.signer.lastName}`;
+  const notConfirmed =
+    v.stage === 'registered-not-confirmed'
+      ? `<p>The identification is complete and the terms are accepted, yet the verify call still answers
+negative for <strong>${escapeHtml(fullName)}</strong>. Most often the partner recorded your name as it is on
+your identity document, and it differs from the name you typed (a second first name, another spelling).
+Start again with your name exactly as on your identity document; you will not need to be identified again.</p>
+<p><a class="button" href="${escapeHtml(v.base)}">Start again with another name</a></p>`
+      : '';
   const again =
     v.stage === 'cancelled' || v.stage === 'failed'
       ? `<p><a class="button" href="${escapeHtml(v.base)}/methods">Choose a method again</a></p>`
       : '';
   return `<section id="journey-status" data-settled="${settled}" aria-live="polite">
 <p role="status"><strong>${escapeHtml(STAGE_TEXT[v.stage])}</strong></p>
-${sms}${ready}${again}
+${sms}${ready}${notConfirmed}${again}
 <h2>Status timeline</h2>
 ${timeline(v.statuses)}
 </section>`;
 }
 
 /**
- * Replaces the status section with a fresh copy of this page every few seconds until it settles.
- * Inline, allowed by its hash in the page's Content-Security-Policy.
+ * Replaces the status section with a fresh copy of this page every few seconds until it settles,
+ * and for one hour at most (an identification at a partner may take longer): then it stops and
+ * offers the refresh button again. Inline, allowed by its hash in the page's Content-Security-Policy.
  */
 export const STATUS_POLL_SCRIPT = `(() => {
   const refresh = document.getElementById('refresh');
   if (refresh) refresh.hidden = true;
+  let ticksLeft = 1800;
   const tick = async () => {
     const current = document.getElementById('journey-status');
     if (!current || current.dataset.settled === 'true') return;
+    if (ticksLeft-- <= 0) {
+      if (refresh) refresh.hidden = false;
+      return;
+    }
     try {
       const res = await fetch(location.href, { headers: { accept: 'text/html' }, cache: 'no-store' });
       const next = new DOMParser().parseFromString(await res.text(), 'text/html').getElementById('journey-status');

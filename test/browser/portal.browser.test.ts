@@ -38,6 +38,7 @@ const STAGE = {
   atPartner: 'Your identification is under way at the partner.',
   waitingForTerms: 'You are identified. We sent you an SMS',
   ready: 'You are ready to sign.',
+  notConfirmed: 'You are registered, but the service does not confirm you for this signature',
 };
 
 /** The status text of the portal's status page. */
@@ -209,6 +210,42 @@ describe('the portal', () => {
       await expect(page.locator('ol.timeline li strong').last().textContent()).resolves.toBe(
         'Terms of use accepted',
       );
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Found by probing: a name the partner recorded otherwise left the page "being completed…" and
+  // polling for ever. It ends, says why, and leads back to the start.
+  it('ends, and says what to do, when the partner identified the person under another name', async () => {
+    const mobile = nextMobile();
+    const context = await newContext(browser, 'phone', { javaScript: true });
+    const page = await context.newPage();
+    try {
+      await checkAsBob(page, mobile);
+      await page.getByLabel(/Test method/).check();
+      await page.getByLabel('Email address').fill('bob@example.com');
+      await page.getByLabel('Date of birth').fill('1980-05-17');
+      await page.getByRole('button', { name: 'Start identification' }).click();
+      // His identity card says Robert
+      await page.getByLabel('FirstName').fill('Robert');
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.getByRole('link', { name: 'Back to the service provider' }).click();
+      await untilStage(page, STAGE.waitingForTerms, true);
+      const link = (await waitFor(
+        async () => termsLinkFromOutbox(stack(), mobile),
+        (l) => l !== undefined,
+      )) as string;
+      expect((await acceptTerms(link)).status).toBe(200);
+
+      await untilStage(page, STAGE.notConfirmed, true);
+      // Settled: the script stops polling
+      await expect(page.locator('#journey-status').getAttribute('data-settled')).resolves.toBe('true');
+      await expect(page.locator('#journey-status').textContent()).resolves.toContain('Bob Meier');
+      await checkPage(page, 'portal-phone-js-on-name-not-confirmed', { axe: true });
+      await page.getByRole('link', { name: 'Start again with another name' }).click();
+      await expect(page.getByLabel('First name').inputValue()).resolves.toBe('Bob');
+      await expect(page.getByLabel('Mobile number').inputValue()).resolves.toBe(mobile);
     } finally {
       await context.close();
     }

@@ -1,11 +1,13 @@
 /**
  * The demo portal's answers to what a browser (or anyone) may send: bad forms are pages with the
  * errors and change nothing, foreign sites and non-forms are refused, a journey cookie that was
- * tampered with counts as none. The whole journey in a browser is test/browser/portal.browser.test.ts.
+ * tampered with counts as none, an identification whose person the verify call does not confirm
+ * ends in a final state. The whole journey in a browser is test/browser/portal.browser.test.ts.
  */
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { call, useStack } from '../support/stack.js';
+import { acceptTerms, termsLinkFromOutbox } from '../support/isp.js';
+import { call, useStack, waitFor } from '../support/stack.js';
 
 const stack = useStack({ rateLimits: false });
 
@@ -22,13 +24,35 @@ async function journeyCookie(): Promise<string> {
   return (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
 }
 
+/** The cookie's journey (its payload: the part before the signature). */
+const payloadOf = (cookie: string): { refId?: string } =>
+  JSON.parse(Buffer.from((cookie.split('=')[1] as string).split('.')[0] as string, 'base64url').toString());
+
+/** A journey of this signer through the portal up to the start of a Test-ISP identification: its cookie. */
+async function startedJourney(signer: string): Promise<string> {
+  const first = await call(stack(), 'POST', '/demo-portal', form(signer));
+  expect(first.status).toBe(303);
+  const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const started = await call(
+    stack(),
+    'POST',
+    '/demo-portal/methods',
+    form(
+      `choice=Test-ISP%7Ctest&email=bob%40example.com&dob=1980-05-17&language=en&attempt=${crypto.randomUUID()}`,
+      { cookie },
+    ),
+  );
+  expect(started.status).toBe(303);
+  return (started.headers.get('set-cookie') ?? '').split(';')[0] as string;
+}
+
 describe('the demo portal', () => {
   it('remembers the signer in an HttpOnly, SameSite cookie scoped to its path and sends a negative verify to the methods', async () => {
     const res = await call(stack(), 'POST', '/demo-portal', form(SIGNER));
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/demo-portal/methods');
     expect(res.headers.get('set-cookie')).toMatch(
-      /^srs_demo_portal=[\w-]+; Path=\/demo-portal; Max-Age=86400; HttpOnly; SameSite=Lax$/,
+      /^srs_demo_portal=[\w-]+\.[\w-]+; Path=\/demo-portal; Max-Age=86400; HttpOnly; SameSite=Lax$/,
     );
   });
 
@@ -154,17 +178,74 @@ describe('the demo portal', () => {
     expect(await executions()).toBe(before + 1);
   });
 
-  it('shows the status only to the journey that started it: another refId is not found', async () => {
+  // Found by probing: the cookie was unsigned, so a visitor who wrote another order's refId into it
+  // read that order's status timeline. The cookie is signed now; an altered one counts as none.
+  it("refuses a cookie altered to another real order's refId: back to the start, that order unseen", async () => {
+    const alice = await startedJourney(
+      'firstName=Alice&lastName=Keller&mobile=%2B41795557101&need=aes-zertes',
+    );
+    const mallory = await journeyCookie();
+    const aliceRefId = payloadOf(alice).refId as string;
+    expect(aliceRefId).toMatch(/^[0-9a-f-]{36}$/);
+    // Alice's own cookie shows her status page
+    const own = await call<string>(stack(), 'GET', '/demo-portal/status', { headers: { cookie: alice } });
+    expect(own.status).toBe(200);
+    expect(own.text).toContain(aliceRefId);
+
+    // Mallory's cookie with Alice's refId written into its value, any signature it had kept
+    const [payload, signature] = (mallory.split('=')[1] as string).split('.');
+    const value = JSON.parse(Buffer.from(payload as string, 'base64url').toString());
+    const forgedPayload = Buffer.from(JSON.stringify({ ...value, refId: aliceRefId })).toString('base64url');
+    for (const forged of [
+      `srs_demo_portal=${forgedPayload}${signature === undefined ? '' : `.${signature}`}`,
+      `srs_demo_portal=${forgedPayload}`,
+    ]) {
+      const res = await call<string>(stack(), 'GET', '/demo-portal/status', { headers: { cookie: forged } });
+      expect(res.status, forged).toBe(303);
+      expect(res.headers.get('location')).toBe('/demo-portal');
+      expect(res.text).not.toContain(aliceRefId);
+    }
+  });
+
+  it('signs the cookie: its value is the journey and an HMAC-SHA256 of it, both base64url', async () => {
     const cookie = await journeyCookie();
-    const value = JSON.parse(Buffer.from(cookie.split('=')[1] as string, 'base64url').toString());
-    const forged = Buffer.from(
-      JSON.stringify({ ...value, refId: '00000000-0000-4000-8000-000000000000' }),
-    ).toString('base64url');
-    const res = await call<string>(stack(), 'GET', '/demo-portal/status', {
-      headers: { cookie: `srs_demo_portal=${forged}` },
+    expect(cookie).toMatch(/^srs_demo_portal=[\w-]+\.[\w-]{43}$/);
+    const withoutSignature = cookie.slice(0, cookie.lastIndexOf('.'));
+    const res = await call(stack(), 'GET', '/demo-portal/methods', { headers: { cookie: withoutSignature } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/demo-portal');
+  });
+
+  // Found by probing: when the partner recorded another name than the portal asks verify about, the
+  // status page said "registration being completed…" and polled for ever.
+  it('ends in a final state when the partner identified another name than the signer the portal asks about', async () => {
+    const mobile = '+41795557102';
+    const cookie = await startedJourney(
+      `firstName=Bob&lastName=Meier&mobile=${encodeURIComponent(mobile)}&need=aes-zertes`,
+    );
+    const { refId } = payloadOf(cookie);
+    // The partner recorded his name as on his identity card: Robert, not Bob
+    const identified = await call(stack(), 'POST', `/test-isp/api/orders/${refId}`, {
+      json: { status: 'data-ready', person: { firstName: 'Robert' } },
     });
-    expect(res.status).toBe(404);
-    expect(res.text).toContain('Identification not found');
+    expect(identified.status).toBe(200);
+    const link = await waitFor(
+      async () => termsLinkFromOutbox(stack(), mobile),
+      (l) => l !== undefined,
+    );
+    expect((await acceptTerms(link as string)).status).toBe(200);
+
+    const page = await waitFor(
+      () => call<string>(stack(), 'GET', '/demo-portal/status', { headers: { cookie } }),
+      (r) => r.text.includes('Terms of use accepted'),
+    );
+    expect(page.status).toBe(200);
+    // Settled: the page's script stops polling, and the person is told why and what to do
+    expect(page.text).toContain('data-settled="true"');
+    expect(page.text).toContain('does not confirm you for this signature under the name you gave here');
+    expect(page.text).toContain('<strong>Bob Meier</strong>');
+    expect(page.text).toMatch(/<a class="button" href="\/demo-portal">Start again with another name<\/a>/);
+    expect(page.text).not.toContain('being completed');
   });
 
   it('leaves the choice to the service when asked: the six-field start, its choice page as the target', async () => {

@@ -181,7 +181,7 @@ describe('grouping the catalogue', () => {
 
 describe('the journey stage', () => {
   it('is ready to sign only when verify is positive, whatever the last status says', () => {
-    expect(journeyStage('terms-accepted', false)).toBe('registering');
+    expect(journeyStage('terms-accepted', false)).toBe('registered-not-confirmed');
     expect(journeyStage('terms-accepted', true)).toBe('ready-to-sign');
     expect(journeyStage('data-ready', false)).toBe('waiting-for-terms');
     expect(journeyStage('initialized', false)).toBe('at-partner');
