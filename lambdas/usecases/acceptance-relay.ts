@@ -16,7 +16,10 @@ export interface AcceptanceRelayDeps {
   callbacks: TaskCallbackPort;
 }
 
-/** Tells the terms wait the acceptance this change recorded; false when there is nothing to tell. */
+/**
+ * Tells the terms wait the acceptance this change recorded; false when there is nothing to tell or
+ * the wait was completed already (by the page, usually): only a wait this told counts as told.
+ */
 export async function tellRecordedAcceptance(
   deps: AcceptanceRelayDeps,
   change: OrderChange,
@@ -30,6 +33,5 @@ export async function tellRecordedAcceptance(
   const order = await deps.repository.getOrder(after.refId);
   const token = order?.waitTokens?.terms;
   if (!order?.acceptance || !token || !awaitsRegistration(order)) return false;
-  await deps.callbacks.succeed(token, order.acceptance);
-  return true;
+  return deps.callbacks.succeed(token, order.acceptance);
 }

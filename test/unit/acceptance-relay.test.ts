@@ -13,13 +13,17 @@ const waiting = order({ statuses: DATA_READY, waitTokens: { terms: 'token-1' } }
 const accepted = { ...waiting, acceptance: ACCEPTANCE, version: waiting.version + 1 };
 
 /** Tells `change` with the stored order `now`; answers what it told, as [token, output] pairs. */
-async function told(change: { before: Order | undefined; after: Order }, now: Order | undefined) {
+async function told(
+  change: { before: Order | undefined; after: Order },
+  now: Order | undefined,
+  waitOpen = true,
+) {
   const calls: unknown[][] = [];
   const result = await tellRecordedAcceptance(
     {
       repository: { getOrder: async () => now },
       callbacks: {
-        succeed: async (...args) => calls.push(args) > 0,
+        succeed: async (...args) => calls.push(args) > 0 && waitOpen,
         fail: async () => {
           throw new Error('not expected');
         },
@@ -36,6 +40,13 @@ describe('the change feed’s relay of a recorded acceptance', () => {
     expect(await told({ before: waiting, after: accepted }, now)).toEqual({
       result: true,
       calls: [['token-2', ACCEPTANCE]],
+    });
+  });
+
+  it('answers not told when the wait was completed already (the page told it first)', async () => {
+    expect(await told({ before: waiting, after: accepted }, accepted, false)).toEqual({
+      result: false,
+      calls: [['token-1', ACCEPTANCE]],
     });
   });
 
