@@ -6,6 +6,7 @@
  * compact-jws.ts (WebCrypto, as jose checked it, without jose in isp-callback's bundle).
  */
 import type { JWK } from 'jose';
+import { isTyp } from '../core/jose-typ.js';
 import { type RepeatedMember, repeatedMember } from '../core/json-members.js';
 import { IAT_WINDOW_SECONDS } from '../core/partner-clock.js';
 import { ALG_OF_KTY } from '../core/partner-key-algorithms.js';
@@ -147,7 +148,7 @@ export async function verifyIspMessage(
   // RFC 8725 §3.11: a message says which route it was signed for, and each route takes only its
   // own, so one signed for the other route is not read here (the jti stops only the same message
   // twice). Every producer (the docs' examples, signIspMessage) sets it, so it is required.
-  if (header.typ !== ISP_MESSAGE_TYPES[kind]) {
+  if (!isTyp(header.typ, ISP_MESSAGE_TYPES[kind])) {
     throw invalid(
       header.typ === undefined
         ? `The typ header parameter is missing: this route takes typ ${ISP_MESSAGE_TYPES[kind]}.`

@@ -15,6 +15,7 @@
  * test/unit/jwt-verify-parity.test.ts holds all of it to jose on a generated corpus.
  */
 import type { webcrypto } from 'node:crypto';
+import { isTyp } from '../core/jose-typ.js';
 import { isSafeRsaPublicExponent, isSignatureUse } from '../core/partner-key-algorithms.js';
 import { ALGORITHMS, decodeBase64url, decodeProtectedHeader, isPlainObject } from './compact-jws.js';
 
@@ -136,9 +137,6 @@ export interface JwtVerifyOptions {
   now?: Date;
 }
 
-/** jose's normalizeTyp. */
-const normalizeTyp = (value: string) => (value.includes('/') ? value : `application/${value}`).toLowerCase();
-
 /** jose's check of a JOSE header's `crit` and `b64` (only `b64` is recognized): the payload's `b64`. */
 function encodedPayload(header: Record<string, unknown>): boolean {
   const { crit } = header;
@@ -238,10 +236,7 @@ function validClaims(
     throw new JwtInvalid('JWT Claims Set must be a top-level JSON object');
   }
   if (!isPlainObject(claims)) throw new JwtInvalid('JWT Claims Set must be a top-level JSON object');
-  if (
-    options.typ !== undefined &&
-    (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== normalizeTyp(options.typ))
-  )
+  if (options.typ !== undefined && !isTyp(header.typ, options.typ))
     throw new JwtInvalid('unexpected "typ" JWT header value');
   for (const claim of [...options.requiredClaims, 'iss'])
     if (!Object.hasOwn(claims, claim)) throw new JwtInvalid(`missing required "${claim}" claim`);

@@ -73,6 +73,18 @@ describe('verifyIspMessage refuses malformed claims with 400 and remembers nothi
     expect(remembered.length).toBe(before);
   });
 
+  // RFC 7515 §4.1.9: typ is a media type, its `application/` prefix optional and its case free.
+  it.each(['isp-event+jwt', 'application/isp-event+jwt', 'Application/ISP-Event+JWT'])(
+    'accepts the route’s typ written as %s',
+    async (typ) => {
+      const claims = valid();
+
+      const jws = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ }).sign(privateKey);
+
+      await expect(verifyIspMessage(jws, 'event', deps)).resolves.toMatchObject(claims);
+    },
+  );
+
   it('accepts the same message with every claim in place, and remembers its jti', async () => {
     const claims = valid();
 
