@@ -5,7 +5,7 @@
  * the seams: the page's callback port dies after the write; Step Functions refuses the relay's
  * first calls, which the change feed then delivers again.
  */
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { SfnError } from '../../local/stepfunctions.js';
 import { acceptTerms } from '../support/isp.js';
 import { call, tokenFor, useStack } from '../support/stack.js';
@@ -69,8 +69,12 @@ it('tells it again when Step Functions refuses the first calls: the change feed 
 
 it('tells an acceptance the page told already once more, which the completed wait ignores: registered once', async () => {
   const { refId, link } = await waitingForTerms(stack(), token, '+41795560003');
+  // Every SendTaskSuccess, answered or refused: the page's, then the relay's.
+  const tells = vi.spyOn(stack().stepFunctions, 'sendTaskSuccess');
 
   expect((await acceptTerms(link)).status).toBe(200);
+  await vi.waitFor(() => expect(tells).toHaveBeenCalledTimes(2), { timeout: 10_000 });
+  tells.mockRestore();
 
   const execution = await stack().stepFunctions.settled(refId);
   expect(execution.status).toBe('SUCCEEDED');
