@@ -155,6 +155,15 @@ describe('when the table cannot be used: one line, exit code 2', () => {
     expect(option.stderr).toMatch(/^admin: Unknown option '--everything'/);
   });
 
+  it('with a month that has not begun, before it looks for the table, as GET /api/usage refuses it', async () => {
+    const out = await runAdmin(['usage', '--month', '2099-12'], { TABLE_NAME: undefined });
+
+    expect(out).toMatchObject({ code: 2, stdout: '' });
+    expect(out.stderr).toBe(
+      'admin: --month 2099-12 has not begun (UTC): it has no usage and no statement yet.\n',
+    );
+  });
+
   it('with an option given twice, before it looks for the table (a month or number is not guessed)', async () => {
     const out = await runAdmin(['usage', '--month', '2026-11', '--month', '2026-10'], {
       TABLE_NAME: undefined,

@@ -1,5 +1,6 @@
 /** `usage --month`: a month's counts per SP × partner × method, verify calls, and each SP's statement. */
 import { MONTH, USAGE_EVENTS } from '../../../lambdas/core/usage.js';
+import { usageMonthNotBegun } from '../../../lambdas/core/usage-report.js';
 import { type MonthlyUsage, monthlyUsage } from '../../../lambdas/usecases/monthly-usage.js';
 import { type AdminCommand, OperatorError, stringOption } from '../cli.js';
 
@@ -86,6 +87,9 @@ export const usageCommand: AdminCommand = {
     const format = stringOption(values, 'format') ?? 'json';
     if (month === undefined) throw new OperatorError('usage needs --month <YYYY-MM>.', true);
     if (!MONTH.test(month)) throw new OperatorError('--month must be a month YYYY-MM, e.g. 2026-11.');
+    // The API's rule (GET /api/usage): no statement of monthly fees for a month that has not begun.
+    if (usageMonthNotBegun(month, new Date()).length > 0)
+      throw new OperatorError(`--month ${month} has not begun (UTC): it has no usage and no statement yet.`);
     if (client !== undefined && !CLIENT_ID.test(client))
       throw new OperatorError('--client must be a client id.');
     if (format !== 'json' && format !== 'csv') throw new OperatorError('--format must be json or csv.');
