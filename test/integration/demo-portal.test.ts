@@ -4,8 +4,8 @@
  * tampered with counts as none, an identification whose person the verify call does not confirm
  * ends in a final state. The whole journey in a browser is test/browser/portal.browser.test.ts.
  */
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { sendHeaderLines } from '../support/header-lines.js';
 import { acceptTerms, termsLinkFromOutbox } from '../support/isp.js';
 import { call, useStack, waitFor } from '../support/stack.js';
 
@@ -95,47 +95,20 @@ describe('the demo portal', () => {
   // Found by probing: a form with two Content-Type lines was read by the first one locally; API
   // Gateway hands the function the last. Refused (400) as a page, with no cookie and no start.
   it('refuses a form sent with two Content-Type lines with a 400 page, setting no cookie', async () => {
-    const answer = await new Promise<{ status: number; type: string; cookie: unknown; text: string }>(
-      (resolve, reject) => {
-        const req = httpRequest(
-          `${stack().baseUrl}/demo-portal`,
-          {
-            method: 'POST',
-            // Header lines as a flat name/value list (one line each), which Node sends as given: Host too.
-            headers: [
-              'host',
-              new URL(stack().baseUrl).host,
-              'accept',
-              'text/html',
-              'content-type',
-              'application/x-www-form-urlencoded',
-              'content-type',
-              'text/plain',
-            ],
-          },
-          (res) => {
-            let text = '';
-            res.on('data', (c) => {
-              text += c;
-            });
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                type: res.headers['content-type'] ?? '',
-                cookie: res.headers['set-cookie'],
-                text,
-              }),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end(SIGNER);
-      },
+    const answer = await sendHeaderLines(
+      `${stack().baseUrl}/demo-portal`,
+      'POST',
+      [
+        ['accept', 'text/html'],
+        ['content-type', 'application/x-www-form-urlencoded'],
+        ['content-type', 'text/plain'],
+      ],
+      SIGNER,
     );
     expect(answer.status).toBe(400);
-    expect(answer.type).toContain('text/html');
+    expect(answer.headers['content-type']).toContain('text/html');
     expect(answer.text).toContain('Nothing was saved.');
-    expect(answer.cookie).toBeUndefined();
+    expect(answer.headers['set-cookie']).toBeUndefined();
   });
 
   it('sends a visitor without a journey, or with a tampered cookie, back to the start', async () => {

@@ -3,11 +3,11 @@
  * request and answers, hostile input (refused with a 400 naming the field, and nothing written),
  * and Idempotency-Key semantics, including concurrent retries.
  */
-import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { DynamoDBClient, GetItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack.js';
+import { sendHeaderLines } from '../support/header-lines.js';
 import type { Problem } from '../support/problems.js';
 import { expectInvalidField, expectProblem } from '../support/problems.js';
 import { type ApiResponse, call, paperStartBody, tokenFor, useStack } from '../support/stack.js';
@@ -406,28 +406,18 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
     const before = await tableKeys();
     const body = JSON.stringify(paperStartBody());
 
-    const answer = await new Promise<{ status: number; body: Problem }>((resolve, reject) => {
-      const req = httpRequest(
-        `${stack().baseUrl}${IDENTIFICATIONS}`,
-        {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${portalToken}`,
-            'content-type': 'application/json',
-            'idempotency-key': ['retry-1', 'proxy-2'],
-          },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c) => {
-            text += c;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Problem }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const sent = await sendHeaderLines(
+      `${stack().baseUrl}${IDENTIFICATIONS}`,
+      'POST',
+      [
+        ['authorization', `Bearer ${portalToken}`],
+        ['content-type', 'application/json'],
+        ['idempotency-key', 'retry-1'],
+        ['idempotency-key', 'proxy-2'],
+      ],
+      body,
+    );
+    const answer = { status: sent.status, body: JSON.parse(sent.text) as Problem };
 
     expect(answer.status).toBe(400);
     expect(answer.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'Given more than once.' }]);
@@ -445,41 +435,15 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
       ['application/json', 'text/plain'],
       ['application/json', 'application/json'],
     ]) {
-      const answer = await new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
-        const req = httpRequest(
-          `${stack().baseUrl}${IDENTIFICATIONS}`,
-          {
-            method: 'POST',
-            // Header lines as a flat name/value list (one line each, as a proxy may send them), which
-            // Node sends as given: Host too.
-            headers: [
-              'host',
-              new URL(stack().baseUrl).host,
-              'authorization',
-              `Bearer ${portalToken}`,
-              ...lines.flatMap((l) => ['content-type', l]),
-            ],
-          },
-          (res) => {
-            let text = '';
-            res.on('data', (c) => {
-              text += c;
-            });
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                type: res.headers['content-type'] ?? '',
-                text,
-              }),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
+      const answer = await sendHeaderLines(
+        `${stack().baseUrl}${IDENTIFICATIONS}`,
+        'POST',
+        [['authorization', `Bearer ${portalToken}`], ...lines.map((l) => ['content-type', l] as const)],
+        body,
+      );
 
       expect(answer.status, lines.join(' + ')).toBe(400);
-      expect(answer.type).toBe('application/problem+json');
+      expect(answer.headers['content-type']).toBe('application/problem+json');
       expect((JSON.parse(answer.text) as Problem).errors).toEqual([
         { field: 'Content-Type', message: 'Given more than once.' },
       ]);

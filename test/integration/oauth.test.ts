@@ -2,9 +2,9 @@
  * The local authorization server (Cognito's client-credentials token endpoint, JWKS, RFC 8414
  * metadata) over real HTTP: tokens shaped like Cognito's, errors per RFC 6749 §5.2.
  */
-import { request as httpRequest } from 'node:http';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { sendHeaderLines } from '../support/header-lines.js';
 import { useStack } from '../support/stack.js';
 
 const stack = useStack();
@@ -228,37 +228,17 @@ describe('POST /oauth2/token errors (RFC 6749 §5.2)', () => {
       [basic(CLIENT_ID, CLIENT_SECRET), basic(CLIENT_ID, 'wrong-secret')],
       [basic(CLIENT_ID, CLIENT_SECRET), basic(CLIENT_ID, CLIENT_SECRET)],
     ]) {
-      const answer = await new Promise<TokenAnswer>((resolve, reject) => {
-        const req = httpRequest(
-          `${stack().baseUrl}/oauth2/token`,
-          {
-            method: 'POST',
-            // Header lines as a flat name/value list, which Node sends as given: one line each.
-            headers: [
-              'host',
-              new URL(stack().baseUrl).host,
-              'content-type',
-              FORM,
-              ...lines.flatMap((line) => ['authorization', line]),
-            ],
-          },
-          (res) => {
-            let text = '';
-            res.on('data', (chunk) => {
-              text += chunk;
-            });
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                headers: new Headers(res.headers as Record<string, string>),
-                body: JSON.parse(text) as Record<string, unknown>,
-              }),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end('grant_type=client_credentials');
-      });
+      const sent = await sendHeaderLines(
+        `${stack().baseUrl}/oauth2/token`,
+        'POST',
+        [['content-type', FORM], ...lines.map((line) => ['authorization', line] as const)],
+        'grant_type=client_credentials',
+      );
+      const answer: TokenAnswer = {
+        status: sent.status,
+        headers: new Headers(sent.headers as Record<string, string>),
+        body: JSON.parse(sent.text) as Record<string, unknown>,
+      };
 
       expectOAuthError(answer, 400, 'invalid_request');
       expect(answer.body.error_description).toBe('Authorization header repeated.');
