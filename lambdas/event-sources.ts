@@ -46,30 +46,29 @@ export interface EventSourceFunction {
   timeoutSeconds: number;
 }
 
+/**
+ * The orders' changes on the table's feed, as each of its readers takes them: every mapping reads
+ * the stream on its own (its own position, retries and discards), with these settings.
+ */
+const ORDER_CHANGES: StreamSource = {
+  kind: 'table-stream',
+  keyFilter: { SK: ORDER_SK },
+  batchSize: 100,
+  retryAttempts: 100,
+  bisectBatchOnError: true,
+  maxRecordAgeSeconds: 22 * 3600,
+};
+
 export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [
   {
     handler: 'webhook-fanout',
-    source: {
-      kind: 'table-stream',
-      keyFilter: { SK: ORDER_SK },
-      batchSize: 100,
-      retryAttempts: 100,
-      bisectBatchOnError: true,
-      maxRecordAgeSeconds: 22 * 3600,
-    },
+    source: ORDER_CHANGES,
     timeoutSeconds: 30,
   },
   {
     // Tells the terms wait of an acceptance recorded by a page that died before telling it (ADR 0022).
     handler: 'terms-acceptance-relay',
-    source: {
-      kind: 'table-stream',
-      keyFilter: { SK: ORDER_SK },
-      batchSize: 100,
-      retryAttempts: 100,
-      bisectBatchOnError: true,
-      maxRecordAgeSeconds: 22 * 3600,
-    },
+    source: ORDER_CHANGES,
     timeoutSeconds: 30,
   },
   {
