@@ -34,6 +34,15 @@ async function checkAsBob(page: Page, mobile: string): Promise<void> {
   await page.getByRole('button', { name: 'Check whether I can sign' }).click();
 }
 
+/** Bob checked, then sent to the Test-ISP with the test method: the partner's form is open. */
+async function startTestIdentificationAsBob(page: Page, mobile: string): Promise<void> {
+  await checkAsBob(page, mobile);
+  await page.getByLabel(/Test method/).check();
+  await page.getByLabel('Email address').fill('bob@example.com');
+  await page.getByLabel('Date of birth').fill('1980-05-17');
+  await page.getByRole('button', { name: 'Start identification' }).click();
+}
+
 const STAGE = {
   atPartner: 'Your identification is under way at the partner.',
   waitingForTerms: 'You are identified. We sent you an SMS',
@@ -185,11 +194,7 @@ describe('the portal', () => {
     const context = await newContext(browser, 'desktop', { javaScript: true });
     const page = await context.newPage();
     try {
-      await checkAsBob(page, mobile);
-      await page.getByLabel(/Test method/).check();
-      await page.getByLabel('Email address').fill('bob@example.com');
-      await page.getByLabel('Date of birth').fill('1980-05-17');
-      await page.getByRole('button', { name: 'Start identification' }).click();
+      await startTestIdentificationAsBob(page, mobile);
       await page.getByRole('button', { name: 'Submit' }).click();
       await page.getByRole('link', { name: 'Back to the service provider' }).click();
       await untilStage(page, STAGE.waitingForTerms, true);
@@ -222,11 +227,7 @@ describe('the portal', () => {
     const context = await newContext(browser, 'phone', { javaScript: true });
     const page = await context.newPage();
     try {
-      await checkAsBob(page, mobile);
-      await page.getByLabel(/Test method/).check();
-      await page.getByLabel('Email address').fill('bob@example.com');
-      await page.getByLabel('Date of birth').fill('1980-05-17');
-      await page.getByRole('button', { name: 'Start identification' }).click();
+      await startTestIdentificationAsBob(page, mobile);
       // His identity card says Robert
       await page.getByLabel('FirstName').fill('Robert');
       await page.getByRole('button', { name: 'Submit' }).click();
