@@ -5,6 +5,7 @@
  */
 import type { JSONWebKeySet } from 'jose';
 import { type OrderTokenClaims, wellFormedOrderTokenClaims } from '../core/introspection.js';
+import { isTyp } from '../core/jose-typ.js';
 import { ORDER_TOKEN_ALGORITHM, ORDER_TOKEN_TYPE } from '../core/order-token-format.js';
 import { safeParseTwoStep, type TwoStepRule } from '../core/parse.js';
 import { decodeProtectedHeader } from './compact-jws.js';
@@ -63,5 +64,7 @@ const orderTokenClaimsRule: TwoStepRule<OrderTokenClaims> = {
 
 /** Whether a compact JWS declares itself an order token (`typ: order+jwt`), without verifying it. */
 export function looksLikeOrderToken(token: string): boolean {
-  return decodeProtectedHeader(token)?.typ === ORDER_TOKEN_TYPE;
+  // As verifyJwt compares it (a media type: `application/` optional, any case), so a token it would
+  // accept as an order token is not taken for an access token.
+  return isTyp(decodeProtectedHeader(token)?.typ, ORDER_TOKEN_TYPE);
 }

@@ -263,6 +263,15 @@ describe('looksLikeOrderToken', () => {
     expect(looksLikeOrderToken(other)).toBe(false);
     expect(looksLikeOrderToken('garbage')).toBe(false);
   });
+
+  it('reads typ as verifyOrderToken does: application/order+jwt in any case is an order token too', async () => {
+    for (const typ of ['application/order+jwt', 'Order+JWT']) {
+      const written = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', typ })
+        .sign(await importJWK(key, 'ES256'));
+      expect(looksLikeOrderToken(written), typ).toBe(true);
+    }
+  });
 });
 
 describe('keys from the environment', () => {
