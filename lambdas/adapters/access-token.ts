@@ -7,6 +7,7 @@
 import type { JSONWebKeySet, JWTPayload } from 'jose';
 import { JwtExpired, localKeySet, verifyJwt } from './jwt-verify.js';
 import { logger } from './logger.js';
+import { oncePerInterval } from './recently-used.js';
 import {
   KeySetUnavailable,
   type RefusedKey,
@@ -62,23 +63,18 @@ function warnStaleKeys(failure: KeySetUnavailable): void {
 export const KEYS_UNAVAILABLE_LOGGED_EVERY_MS = 10 * 60_000;
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
-  // One key set per verifier, so one line's state; on the key set's clock (tests move it). Not
-  // cache.ts's oncePerInterval: importing cache.ts here reads CONFIG_CACHE_SECONDS as soon as
-  // local/stack.ts loads, before the stack sets it.
-  const now = options.fetch?.now ?? Date.now;
-  let keysUnavailableLogged: { at: number; heldBack: number } | undefined;
+  // One key set per verifier, so one line; on the key set's clock (tests move it).
+  const keysUnavailableLine = oncePerInterval<'keys unavailable'>(KEYS_UNAVAILABLE_LOGGED_EVERY_MS, {
+    now: options.fetch?.now ?? Date.now,
+  });
   const logKeysUnavailable = (err: KeySetUnavailable) => {
-    const last = keysUnavailableLogged;
-    if (last && now() < last.at + KEYS_UNAVAILABLE_LOGGED_EVERY_MS) {
-      last.heldBack += 1;
-      return;
-    }
-    keysUnavailableLogged = { at: now(), heldBack: 0 };
+    const errorsHeldBack = keysUnavailableLine('keys unavailable');
+    if (errorsHeldBack === undefined) return;
     logger.error('access token keys not available', {
       url: err.url,
       reason: err.reason,
       // Tokens refused for it since the last line, unlogged (KEYS_UNAVAILABLE_LOGGED_EVERY_MS).
-      errorsHeldBack: last?.heldBack ?? 0,
+      errorsHeldBack,
     });
   };
   const keySet =

@@ -30,6 +30,7 @@ import {
 import { BoundedRequestFailed, boundedRequest } from './bounded-request.js';
 import { isPlainObject } from './compact-jws.js';
 import { type JwtAlgorithm, type KeyLookup, localKeySet, NoMatchingKey } from './jwt-verify.js';
+import { oncePerInterval } from './recently-used.js';
 import { isPrimeModulus } from './rsa-modulus.js';
 
 /** Why the key set could not be had: the token it was needed for is rejected. */
@@ -194,20 +195,11 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
   let failure: { error: KeySetUnavailable; at: number } | undefined;
   /** The fetch under way: tokens arriving meanwhile wait for it rather than start their own. */
   let pending: Promise<void> | undefined;
-  /** Each left-out key told, by position, kid and reason: when, and how many reads since were untold. */
-  const told = new Map<string, { at: number; heldBack: number }>();
-
+  /** Each left-out key, by position, kid and reason: told once per interval, with the reads untold since. */
+  const toldRecently = oncePerInterval<string>(REFUSED_KEY_TOLD_EVERY_MS, { now });
   const tell = (key: Omit<RefusedKey, 'warningsHeldBack'>) => {
-    const id = JSON.stringify([key.keyIndex, key.kid, key.reason]);
-    const last = told.get(id);
-    if (last && now() < last.at + REFUSED_KEY_TOLD_EVERY_MS) {
-      last.heldBack += 1;
-      return;
-    }
-    // A set holds a bounded number of keys (maxBytes), but sets change: forget rather than grow.
-    if (told.size >= 1000) told.clear();
-    told.set(id, { at: now(), heldBack: 0 });
-    options.onRefusedKey?.({ ...key, warningsHeldBack: last?.heldBack ?? 0 });
+    const warningsHeldBack = toldRecently(JSON.stringify([key.keyIndex, key.kid, key.reason]));
+    if (warningsHeldBack !== undefined) options.onRefusedKey?.({ ...key, warningsHeldBack });
   };
 
   const failingRecently = () => failure !== undefined && now() < failure.at + cooldownMs;
