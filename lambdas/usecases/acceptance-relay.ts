@@ -6,9 +6,9 @@
  * event source retries a record whose telling fails — so the person is registered without coming
  * back. Told twice (the page, then this) is harmless: a completed wait ignores the second.
  */
-import { awaitsRegistration } from '../core/order.js';
 import type { OrderStore } from './ports/orders.js';
 import type { TaskCallbackPort } from './ports/workflow.js';
+import { tellTermsWait } from './terms-acceptance.js';
 import type { OrderChange } from './webhook-delivery.js';
 
 export interface AcceptanceRelayDeps {
@@ -31,7 +31,5 @@ export async function tellRecordedAcceptance(
   // registered, and a resumed execution has parked a new token. No token yet: AwaitCallback finds
   // the acceptance when it parks one, and completes the wait itself.
   const order = await deps.repository.getOrder(after.refId);
-  const token = order?.waitTokens?.terms;
-  if (!order?.acceptance || !token || !awaitsRegistration(order)) return false;
-  return deps.callbacks.succeed(token, order.acceptance);
+  return order ? tellTermsWait(deps.callbacks, order) : false;
 }

@@ -86,23 +86,33 @@ const notAwaiting = (order: Order) =>
 /** What a link's token looks like: anything else is no link, and is not looked up. */
 const LINK_TOKEN = /^[\w-]{20,100}$/;
 
-/** The link's order, when the link exists and is the order's newest. */
+/** The link's order, when the link exists and is the order's newest; undefined for no such link. */
+async function findLinkedOrder(
+  deps: TermsAcceptanceDeps,
+  token: string,
+): Promise<{ link: TermsLink; order: Order } | undefined> {
+  if (!LINK_TOKEN.test(token)) return undefined;
+  const link = await deps.repository.getTermsLink(sha256(token));
+  if (!link) return undefined;
+  const order = await deps.repository.getOrder(link.refId);
+  if (!order || order.termsSms?.tokenHash !== link.tokenHash) return undefined;
+  return { link, order };
+}
+
+/** The link's order, or a 404 for a token that is no such link. */
 async function linkedOrder(
   deps: TermsAcceptanceDeps,
   token: string,
 ): Promise<{ link: TermsLink; order: Order }> {
-  const gone = new Problem({
-    status: 404,
-    slug: 'terms-link-invalid',
-    title: 'Link not valid',
-    detail: 'This link is not valid.',
-  });
-  if (!LINK_TOKEN.test(token)) throw gone;
-  const link = await deps.repository.getTermsLink(sha256(token));
-  if (!link) throw gone;
-  const order = await deps.repository.getOrder(link.refId);
-  if (!order || order.termsSms?.tokenHash !== link.tokenHash) throw gone;
-  return { link, order };
+  const linked = await findLinkedOrder(deps, token);
+  if (!linked)
+    throw new Problem({
+      status: 404,
+      slug: 'terms-link-invalid',
+      title: 'Link not valid',
+      detail: 'This link is not valid.',
+    });
+  return linked;
 }
 
 /**
@@ -114,7 +124,7 @@ export async function openTermsLink(deps: TermsAcceptanceDeps, token: string): P
   const { link, order } = await linkedOrder(deps, token);
   // The request that recorded the acceptance may have died before telling the state machine: the
   // person opening the link again (after an error page) completes the registration too.
-  if (order.acceptance) await tellStateMachine(deps, order);
+  if (order.acceptance) await tellTermsWait(deps.callbacks, order);
   checkUsable(deps, link, order);
   return { order, expiresAt: link.expiresAt, terms: await currentTermsOfUse(deps) };
 }
@@ -127,11 +137,7 @@ export async function termsLinkLanguage(
   deps: TermsAcceptanceDeps,
   token: string,
 ): Promise<string | undefined> {
-  if (!LINK_TOKEN.test(token)) return undefined;
-  const link = await deps.repository.getTermsLink(sha256(token));
-  if (!link) return undefined;
-  const order = await deps.repository.getOrder(link.refId);
-  return order?.termsSms?.tokenHash === link.tokenHash ? order.person.language : undefined;
+  return (await findLinkedOrder(deps, token))?.order.person.language;
 }
 
 function checkUsable(deps: TermsAcceptanceDeps, link: TermsLink, order: Order): void {
@@ -168,14 +174,19 @@ async function repeatAcceptance(
   if (!isSameAcceptance(recorded, choice, order, await currentTermsOfUse(deps))) throw alreadyAccepted();
   if (currentStatus(order) === 'terms-accepted') return order;
   if (!awaitsRegistration(order)) throw notAwaiting(order);
-  await tellStateMachine(deps, order);
+  await tellTermsWait(deps.callbacks, order);
   return order;
 }
 
-/** Completes the terms wait with the acceptance on record (a wait already completed ignores it). */
-async function tellStateMachine(deps: TermsAcceptanceDeps, order: Order): Promise<void> {
-  if (awaitsRegistration(order) && order.acceptance && order.waitTokens?.terms)
-    await deps.callbacks.succeed(order.waitTokens.terms, order.acceptance);
+/**
+ * Completes the terms wait with the acceptance on record, when the order awaits its registration
+ * and a wait is parked; true when this call completed it (a wait completed before ignores it).
+ * The page, a retry, a reopened link and the change feed's relay (acceptance-relay.ts) all tell it so.
+ */
+export async function tellTermsWait(callbacks: TaskCallbackPort, order: Order): Promise<boolean> {
+  const token = order.waitTokens?.terms;
+  if (!awaitsRegistration(order) || !order.acceptance || !token) return false;
+  return callbacks.succeed(token, order.acceptance);
 }
 
 /**
@@ -226,6 +237,6 @@ export async function acceptTerms(
     return { save: bump(o, { acceptance }), result: false };
   });
   if (recordedBefore) return repeatAcceptance(deps, saved, choice);
-  if (saved.waitTokens?.terms) await deps.callbacks.succeed(saved.waitTokens.terms, acceptance);
+  await tellTermsWait(deps.callbacks, saved);
   return saved;
 }
