@@ -181,7 +181,7 @@ async function importJwk(value: unknown, alg: JwsAlgorithm): Promise<CryptoKey |
  * makes forgery as hard as the modulus does (at the step of the modulus check, so that the same
  * messages reach it).
  */
-function usableKey(key: CryptoKey | 'bytes', alg: JwsAlgorithm, usage: 'sign' | 'verify'): CryptoKey {
+export function usableKey(key: CryptoKey | 'bytes', alg: JwsAlgorithm, usage: 'sign' | 'verify'): CryptoKey {
   if (key === 'bytes') throw new UnusableKeyError(`A secret key cannot ${usage} ${alg}`);
   const { importParams, minRsaBits } = ALGORITHMS[alg];
   if (key.type !== (usage === 'verify' ? 'public' : 'private'))
