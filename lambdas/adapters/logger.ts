@@ -2,8 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { optionalEnv } from './env.js';
 import { SERVICE_NAME } from './service-name.js';
 
-export { SERVICE_NAME };
-
 type LogLevel = 'INFO' | 'DEBUG' | 'WARN' | 'ERROR' | 'SILENT';
 
 /** LOG_LEVEL (INFO when unset); a value that is no level fails with the variable's name. */

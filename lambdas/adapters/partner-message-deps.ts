@@ -13,7 +13,7 @@ const ispConfigOf = cached((issuer: string) => partnerOrderTableStores().getIsp(
  * naming its partner tries it, so a partner sending many (or anyone sending made-up messages under its
  * issuer) would otherwise write one warning per message.
  */
-export const UNUSABLE_KEY_WARNING_INTERVAL_MS = 10 * 60_000;
+const UNUSABLE_KEY_WARNING_INTERVAL_MS = 10 * 60_000;
 /** Per key (the partner, its position and kid) and algorithm of the message: the reason differs by alg. */
 const unusableKeyWarningDue = oncePerInterval<string>(UNUSABLE_KEY_WARNING_INTERVAL_MS);
 

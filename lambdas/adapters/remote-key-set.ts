@@ -20,6 +20,7 @@
 import {
   base64urlBytes,
   isSignatureUse,
+  KEY_ID,
   RSA_MAX_BITS,
   RSA_MAX_EXPONENT_BYTES,
   RSA_MIN_BITS,
@@ -75,7 +76,7 @@ export interface RemoteKeySetOptions {
 }
 
 /** How often one left-out key is told per key set (per container): once in this interval. */
-export const REFUSED_KEY_TOLD_EVERY_MS = 10 * 60_000;
+const REFUSED_KEY_TOLD_EVERY_MS = 10 * 60_000;
 
 /** A key of a fetched set left out, and why: its position and kid, never its members' values. */
 export interface RefusedKey {
@@ -88,7 +89,7 @@ export interface RefusedKey {
   warningsHeldBack: number;
 }
 
-export interface RemoteKeySetSettings extends RemoteKeySetOptions {
+interface RemoteKeySetSettings extends RemoteKeySetOptions {
   /** The algorithm of the tokens the set verifies. */
   algorithm: JwtAlgorithm;
 }
@@ -144,8 +145,6 @@ function rsaRefusal(issue: RsaKeyIssue): string {
   }
 }
 
-const PLAIN_KID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;
-
 /**
  * The set without the RSA keys that break the registration's rule, and those keys. Only keys that
  * could check a signature are judged (an `enc` key is never used: jwt-verify.ts); the sizes first,
@@ -172,7 +171,7 @@ async function withoutRefusedKeys(
     refused.push({
       url,
       keyIndex,
-      kid: typeof kid === 'string' && PLAIN_KID.test(kid) ? kid : undefined,
+      kid: typeof kid === 'string' && KEY_ID.test(kid) ? kid : undefined,
       reason,
     });
     return false;

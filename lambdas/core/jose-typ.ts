@@ -3,7 +3,7 @@
  * value without a `/` is read with `application/` before it (`isp-event+jwt` and
  * `application/isp-event+jwt` are one type). jose compares the same way (its normalizeTyp).
  */
-export const normalizeTyp = (value: string): string =>
+const normalizeTyp = (value: string): string =>
   (value.includes('/') ? value : `application/${value}`).toLowerCase();
 
 /** Whether a header's `typ` (any JSON value) names the expected media type. */

@@ -30,8 +30,7 @@ export function base64urlBytes(value: unknown): Buffer | undefined {
 }
 
 /** The number of bits of a big-endian unsigned integer without leading zero bytes. */
-export const bitLength = (bytes: Uint8Array): number =>
-  (bytes.length - 1) * 8 + (bytes[0] ?? 0).toString(2).length;
+const bitLength = (bytes: Uint8Array): number => (bytes.length - 1) * 8 + (bytes[0] ?? 0).toString(2).length;
 
 /** What is wrong with an RSA public key's n or e for RS256 here (the prime test aside: asynchronous). */
 export type RsaKeyIssue =
@@ -113,3 +112,6 @@ export function hasSmallPrimeFactor(bytes: Uint8Array): boolean {
   const n = bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
   return smallPrimes.some((p) => n % p === 0n && n !== p);
 }
+
+/** A key id: printable, no spaces or quotes (it appears in logs and JWS headers), at most 128 characters. */
+export const KEY_ID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;

@@ -13,6 +13,7 @@ import {
   ALG_OF_KTY,
   base64urlBytes,
   isSignatureUse,
+  KEY_ID,
   RSA_MAX_BITS,
   RSA_MIN_BITS,
   type RsaKeyIssue,
@@ -23,9 +24,6 @@ import * as z from './zod.js';
 
 /** How many keys a partner may have registered at once (a rotation needs two). */
 export const MAX_PARTNER_KEYS = 10;
-/** A key id: printable, no spaces or quotes (it appears in logs and JWS headers), at most 128 characters. */
-export const KEY_ID = /^[A-Za-z0-9._~:+/=-]{1,128}$/;
-export { RSA_MAX_BITS };
 
 /** Members only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;

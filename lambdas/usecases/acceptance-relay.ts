@@ -11,7 +11,7 @@ import type { TaskCallbackPort } from './ports/workflow.js';
 import { tellTermsWait } from './terms-acceptance.js';
 import type { OrderChange } from './webhook-delivery.js';
 
-export interface AcceptanceRelayDeps {
+interface AcceptanceRelayDeps {
   repository: Pick<OrderStore, 'getOrder'>;
   callbacks: TaskCallbackPort;
 }
