@@ -197,7 +197,10 @@ export const handler = httpHandler(
       if (err instanceof PortalNotSetUp) {
         return portalHtml(
           503,
-          messagePage('Not set up', 'The demo portal has no client credentials in this deployment.'),
+          messagePage(
+            'Not set up',
+            'The demo portal has no client credentials or no cookie key in this deployment.',
+          ),
         );
       }
       if (!(err instanceof ServiceUnavailable)) throw err;

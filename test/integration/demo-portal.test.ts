@@ -123,6 +123,23 @@ describe('the demo portal', () => {
     }
   });
 
+  it('answers 503 "Not set up" when its cookie key is missing, and signs nothing with an empty key', async () => {
+    const cookie = await journeyCookie();
+    const key = process.env.DEMO_PORTAL_COOKIE_KEY;
+    delete process.env.DEMO_PORTAL_COOKIE_KEY;
+    try {
+      const status = await call<string>(stack(), 'GET', '/demo-portal/status', { headers: { cookie } });
+      const started = await call<string>(stack(), 'POST', '/demo-portal', form(SIGNER));
+      for (const res of [status, started]) {
+        expect(res.status).toBe(503);
+        expect(res.text).toContain('no cookie key');
+        expect(res.headers.get('set-cookie')).toBeNull();
+      }
+    } finally {
+      process.env.DEMO_PORTAL_COOKIE_KEY = key;
+    }
+  });
+
   it('refuses a method that is not in the catalogue, beside the choice, and starts nothing', async () => {
     const cookie = await journeyCookie();
     const before = await executions();
