@@ -62,6 +62,11 @@ function warnStaleKeys(failure: KeySetUnavailable): void {
  */
 export const KEYS_UNAVAILABLE_LOGGED_EVERY_MS = 10 * 60_000;
 
+/** The claims every access token must carry (Cognito's access tokens carry them all). */
+export const ACCESS_TOKEN_REQUIRED_CLAIMS = ['exp', 'iat', 'client_id', 'token_use'] as const;
+/** How far apart the token's clock and ours may be, by default. */
+export const ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS = 5;
+
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   // One key set per verifier, so one line; on the key set's clock (tests move it).
   const keysUnavailableLine = oncePerInterval<'keys unavailable'>(KEYS_UNAVAILABLE_LOGGED_EVERY_MS, {
@@ -92,8 +97,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       const payload: JWTPayload = await verifyJwt(token, keySet, {
         issuer: options.issuer,
         algorithm: 'RS256',
-        clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
-        requiredClaims: ['exp', 'iat', 'client_id', 'token_use'],
+        clockToleranceSeconds: options.clockToleranceSeconds ?? ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
       });
       if (payload.token_use !== 'access') throw new InvalidAccessToken('Not an access token', 'invalid');
       if (typeof payload.client_id !== 'string' || payload.client_id === '') {
