@@ -136,7 +136,12 @@ export interface SpSetup {
   amlContracts: string[];
   /** The claimed identities (signing service accounts) this SP signs under, each with its jurisdictions. */
   claimedIdentities: ClaimedIdentitySetup[];
-  /** What the SP pays (monthly fees, completed identifications, verify calls); none: not priced. */
+  /**
+   * What the SP pays (monthly fees, completed identifications, verify calls), each sheet from the
+   * month it takes effect, oldest first; none: not priced (statement.ts `priceSheetIn`).
+   */
+  priceSheets?: import('./price-sheet.js').DatedPriceSheet[];
+  /** One sheet for every month: the form before price history (ADR 0025), still seeded and read. */
   priceSheet?: import('./price-sheet.js').PriceSheet;
   /** How long the person may take to choose the method (default METHOD_CHOICE_SECONDS). */
   methodChoiceSeconds?: number | undefined;

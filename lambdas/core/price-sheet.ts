@@ -1,9 +1,10 @@
 /**
- * The price sheet an SP setup carries (the operator's configuration, checked when it is seeded): its
- * schema apart from statement.ts, which prices with it, so that the usage route builds no zod schema
- * to price a month.
+ * The price sheets an SP setup carries (the operator's configuration, checked when it is seeded):
+ * their schema apart from statement.ts, which prices with them, so that the usage route builds no
+ * zod schema to price a month.
  */
 import { METHOD_NAME } from './domain.js';
+import { MONTH } from './usage.js';
 import * as z from './zod.js';
 
 /** A price in the sheet's currency with at most two decimals, e.g. "12.50". */
@@ -18,6 +19,7 @@ const byMethod = /* @__PURE__ */ z.define(() =>
 /**
  * What the SP pays: a monthly fee for each method enabled for it, a price per completed
  * identification (terms accepted) and, if any, per verify call under its claimed identities.
+ * As `priceSheet` (the form before price history) it prices every month.
  */
 export const PriceSheetSchema = /* @__PURE__ */ z.define(() =>
   z.strictObject({
@@ -28,3 +30,44 @@ export const PriceSheetSchema = /* @__PURE__ */ z.define(() =>
   }),
 );
 export type PriceSheet = z.output<typeof PriceSheetSchema>;
+
+/** A price sheet and the first month (UTC) it prices. */
+export type DatedPriceSheet = PriceSheet & { from: string };
+
+/**
+ * The SP's price history, oldest first: each sheet prices the months from its `from` until the next
+ * sheet's (ADR 0025). One sheet per month, in order: a sheet out of place is refused rather than
+ * sorted, since it is more likely a mistyped month than a meant one.
+ */
+export const PriceSheetsSchema = /* @__PURE__ */ z.define(() =>
+  z
+    .array(
+      z.extend(PriceSheetSchema, {
+        from: z
+          .string()
+          .check(z.regex(MONTH, { error: 'Must be a month YYYY-MM between 2000-01 and 2099-12.' })),
+      }),
+    )
+    .check(
+      z.minLength(1, { error: 'Must hold at least one price sheet (leave priceSheets out for none).' }),
+      z.superRefine((sheets, ctx) => {
+        sheets.forEach((sheet, i) => {
+          const before = sheets[i - 1]?.from;
+          if (i === 0 || typeof sheet.from !== 'string' || typeof before !== 'string') return;
+          if (sheet.from === before)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'from'],
+              message: `Another price sheet is from ${before}: one sheet per month.`,
+            });
+          // YYYY-MM strings compare in calendar order.
+          else if (sheet.from < before)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'from'],
+              message: `Must be after the sheet before it (from ${before}): list the sheets oldest first.`,
+            });
+        });
+      }),
+    ),
+);

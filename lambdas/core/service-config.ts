@@ -9,7 +9,7 @@ import { secretVariablesOf } from './isp-http.js';
 import { HttpAdapterSettings } from './isp-http-settings.js';
 import { isLoopbackHttp } from './loopback.js';
 import { PartnerKeysSchema } from './partner-keys.js';
-import { PriceSheetSchema } from './price-sheet.js';
+import { PriceSheetSchema, PriceSheetsSchema } from './price-sheet.js';
 import { DEFAULT_TERMS_OF_USE } from './terms-of-use.js';
 import { TermsOfUseSchema } from './terms-of-use-schema.js';
 import * as z from './zod.js';
@@ -64,24 +64,36 @@ export const ClaimedIdentityConfigSchema = /* @__PURE__ */ z.define(() =>
 );
 
 const SpConfigObject = /* @__PURE__ */ z.define(() =>
-  z.strictObject({
-    clientId,
-    /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
-    clientSecret: z.optional(z.string().check(z.minLength(12))),
-    name: z.string().check(z.minLength(1), z.maxLength(200)),
-    methods: z.record(z.string(), z.union([z.literal('*'), z.array(method)])),
-    jurisdictions,
-    loas: z.array(loa).check(z.minLength(1)),
-    financialIntermediary: z.boolean(),
-    amlContracts: z._default(z.array(z.string()), []),
-    claimedIdentities: z._default(z.array(ClaimedIdentityConfigSchema), []),
-    /** How long the person may take to choose the method, for starts without issuer and method. */
-    methodChoiceSeconds: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400))),
-    /** OAuth scopes the client may ask for. */
-    scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
-    /** The prices of its monthly statement (`npm run admin -- usage`); without one, usage is counted, not priced. */
-    priceSheet: z.optional(PriceSheetSchema),
-  }),
+  z
+    .strictObject({
+      clientId,
+      /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
+      clientSecret: z.optional(z.string().check(z.minLength(12))),
+      name: z.string().check(z.minLength(1), z.maxLength(200)),
+      methods: z.record(z.string(), z.union([z.literal('*'), z.array(method)])),
+      jurisdictions,
+      loas: z.array(loa).check(z.minLength(1)),
+      financialIntermediary: z.boolean(),
+      amlContracts: z._default(z.array(z.string()), []),
+      claimedIdentities: z._default(z.array(ClaimedIdentityConfigSchema), []),
+      /** How long the person may take to choose the method, for starts without issuer and method. */
+      methodChoiceSeconds: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400))),
+      /** OAuth scopes the client may ask for. */
+      scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
+      /**
+       * The prices of its monthly statements (`npm run admin -- usage`), each sheet from the month it
+       * takes effect, oldest first; a month before the first one, or without any, is counted, not priced.
+       */
+      priceSheets: z.optional(PriceSheetsSchema),
+      /** One sheet for every month: the form before price history (ADR 0025). */
+      priceSheet: z.optional(PriceSheetSchema),
+    })
+    .check(
+      z.refine((sp) => sp.priceSheet === undefined || sp.priceSheets === undefined, {
+        path: ['priceSheet'],
+        error: 'Give priceSheets or priceSheet, not both: add this sheet to priceSheets with its from.',
+      }),
+    ),
 );
 
 export const SpConfigSchema = /* @__PURE__ */ z.define(() =>

@@ -1,12 +1,12 @@
 /**
- * A month's statement: the SP's counts priced with its price sheet — a monthly fee per enabled
- * method, a price per completed identification, per verify call — in integer minor units (no
- * floating point money). The price sheet's schema (configuration) is price-sheet.ts: pricing builds
- * no zod schema.
+ * A month's statement: the SP's counts priced with the price sheet in effect that month — a monthly
+ * fee per enabled method, a price per completed identification, per verify call — in integer minor
+ * units (no floating point money). The price sheets' schema (configuration) is price-sheet.ts:
+ * pricing builds no zod schema.
  */
 import { offersFor } from './catalogue.js';
 import type { IspConfig, SpSetup } from './domain.js';
-import type { PriceSheet } from './price-sheet.js';
+import type { DatedPriceSheet } from './price-sheet.js';
 import type { SpUsage } from './usage.js';
 
 export type ChargeItem = 'monthly-fee' | 'completed-identification' | 'verify-call';
@@ -25,7 +25,12 @@ export interface Statement {
   month: string;
   clientId: string;
   name: string;
-  /** null without a price sheet: the counts are there, nothing is priced. */
+  /**
+   * The `from` of the price sheet that priced the month; null when none is in effect (the SP has
+   * none, or the month is before its first): the counts are there, nothing is priced.
+   */
+  priceSheetFrom: string | null;
+  /** null when nothing is priced. */
   currency: string | null;
   charges: Charge[];
   total: string | null;
@@ -58,18 +63,40 @@ export function enabledMethods(
     .sort((a, b) => `${a.issuer} ${a.method}`.localeCompare(`${b.issuer} ${b.method}`));
 }
 
-/** The month's statement of one SP. Lines with nothing to pay (quantity or price 0) are left out. */
+/** The month a sheet given as `priceSheet` (the form before price history) prices from: every month. */
+export const SINGLE_PRICE_SHEET_FROM = '2000-01';
+
+/**
+ * The price sheet in effect in `month` (YYYY-MM): the latest whose `from` is that month or before;
+ * none before the first sheet. A setup with `priceSheet` (seeded before price history, ADR 0025)
+ * has one sheet, from 2000-01, the first month usage can be asked for.
+ */
+export function priceSheetIn(
+  sp: Pick<SpSetup, 'priceSheets' | 'priceSheet'>,
+  month: string,
+): DatedPriceSheet | undefined {
+  const sheets =
+    sp.priceSheets ?? (sp.priceSheet ? [{ ...sp.priceSheet, from: SINGLE_PRICE_SHEET_FROM }] : []);
+  // Oldest first (seeding refuses any other order); YYYY-MM strings compare in calendar order.
+  return sheets.findLast((sheet) => sheet.from <= month);
+}
+
+/**
+ * The month's statement of one SP, priced with the sheet in effect that month. Lines with nothing to
+ * pay (quantity or price 0) are left out.
+ */
 export function statementOf(
   usage: SpUsage,
-  sp: Pick<SpSetup, 'clientId' | 'name'> & { priceSheet?: PriceSheet | undefined },
+  sp: Pick<SpSetup, 'clientId' | 'name' | 'priceSheets' | 'priceSheet'>,
   enabled: readonly { issuer: string; method: string }[],
 ): Statement {
-  const sheet = sp.priceSheet;
+  const sheet = priceSheetIn(sp, usage.month);
   if (!sheet) {
     return {
       month: usage.month,
       clientId: sp.clientId,
       name: sp.name,
+      priceSheetFrom: null,
       currency: null,
       charges: [],
       total: null,
@@ -102,6 +129,7 @@ export function statementOf(
     month: usage.month,
     clientId: sp.clientId,
     name: sp.name,
+    priceSheetFrom: sheet.from,
     currency: sheet.currency,
     charges,
     total: formatCents(total),

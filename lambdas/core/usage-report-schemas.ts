@@ -42,6 +42,11 @@ export const UsageReport = /* @__PURE__ */ z.define(() =>
         z.strictObject({ claimedIdentity: z.string(), calls: count, positive: count, negative: count }),
       ),
       statement: z.strictObject({
+        priceSheetFrom: z.nullable(z.string()).register(z.globalRegistry, {
+          description:
+            'The month (YYYY-MM) from which the price sheet that priced this month applies: the latest of the SP’s price sheets that starts in or before this month. null when none does (the SP has no price sheet, or the month is before its first): the counts are answered, nothing is priced, and currency and total are null.',
+          examples: ['2026-03'],
+        }),
         currency: z.nullable(z.string()),
         charges: z.array(
           z.strictObject({
@@ -60,7 +65,7 @@ export const UsageReport = /* @__PURE__ */ z.define(() =>
     .register(z.globalRegistry, {
       id: 'UsageReport',
       description:
-        'The calling SP’s usage in one month (UTC): identification events per partner and method, verify calls per claimed identity, and the statement its price sheet makes of them.',
+        'The calling SP’s usage in one month (UTC): identification events per partner and method, verify calls per claimed identity, and the statement the price sheet in effect that month makes of them.',
     }),
 );
 export type UsageQuery = z.output<typeof UsageQuery>;

@@ -65,6 +65,11 @@ export function toUsageReport(usage: SpUsage, statement: Statement): UsageReport
     clientId: usage.clientId,
     identifications: usage.identifications,
     verify: usage.verify,
-    statement: { currency: statement.currency, charges: statement.charges, total: statement.total },
+    statement: {
+      priceSheetFrom: statement.priceSheetFrom,
+      currency: statement.currency,
+      charges: statement.charges,
+      total: statement.total,
+    },
   };
 }

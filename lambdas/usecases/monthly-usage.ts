@@ -1,4 +1,7 @@
-/** A month's usage per SP and the statement its price sheet makes of it (GET /api/usage). */
+/**
+ * A month's usage per SP and the statement the price sheet in effect that month makes of it: one
+ * pricing for GET /api/usage and `npm run admin -- usage` (core/statement.ts).
+ */
 import { enabledMethods, type Statement, statementOf } from '../core/statement.js';
 import { countIdentifications, type SpUsage, sumVerifyCounts } from '../core/usage.js';
 import type { ConfigReader } from './ports/config.js';
@@ -19,7 +22,7 @@ export interface MonthlyUsage {
   statement: Statement;
 }
 
-/** One SP's month: its counts and the statement its price sheet makes of them (undefined: no SP setup). */
+/** One SP's month: its counts and their statement (undefined: no SP setup). */
 export async function monthlyUsage(
   repository: Pick<UsageLog, 'usageOf'> & Pick<ConfigReader, 'getSpSetup' | 'listIsps'>,
   clientId: string,

@@ -254,6 +254,35 @@ describe('against a deployed stage (--stage)', () => {
   });
 });
 
+describe('seed with price sheets', () => {
+  let temp: string;
+  beforeAll(() => {
+    temp = mkdtempSync(join(tmpdir(), 'srs-seed-prices-'));
+  });
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('refuses two price sheets from one month, naming the field, before it connects', async () => {
+    const config = JSON.parse(readFileSync(join(ROOT, 'config/local.json'), 'utf8'));
+    const [sheet] = config.serviceProviders[0].priceSheets;
+    config.serviceProviders[0].priceSheets = [sheet, { ...sheet, verifyCall: '0.04' }];
+    const file = join(temp, 'config.json');
+    writeFileSync(file, JSON.stringify(config));
+
+    // No AWS credentials or region: it would fail differently, were it to connect.
+    const out = await runAdmin(['--stage', 'prod', 'seed', file], {
+      AWS_REGION: undefined,
+      AWS_PROFILE: undefined,
+      AWS_ACCESS_KEY_ID: undefined,
+    });
+
+    expect(out.code).toBe(2);
+    expectOneLine(out.stderr);
+    expect(out.stderr.trim()).toBe(
+      `admin: Invalid configuration in ${file}: serviceProviders.0.priceSheets.1.from: Another price sheet is from 2026-01: one sheet per month.`,
+    );
+  });
+});
+
 describe('seed for production', () => {
   let temp: string;
   /** config/local.json with one more partner, whose ordersUrl is http to [::1]. */

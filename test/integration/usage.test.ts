@@ -163,7 +163,12 @@ describe('npm run admin -- usage', () => {
     const portalStatement = statements.find((s) => s.clientId === 'demo-portal');
     // config/local.json: 40.00 a month for each enabled method except test (0.00), 1.00 per
     // completed Test-ISP test identification, 0.05 per verify call.
-    expect(portalStatement).toMatchObject({ name: 'Demo Signing Portal', currency: 'CHF', month });
+    expect(portalStatement).toMatchObject({
+      name: 'Demo Signing Portal',
+      priceSheetFrom: '2026-01',
+      currency: 'CHF',
+      month,
+    });
     const charges = (portalStatement?.charges ?? []) as Record<string, unknown>[];
     expect(charges.filter((c) => c.item !== 'monthly-fee')).toEqual([
       {
@@ -223,20 +228,21 @@ describe('npm run admin -- usage', () => {
 
     expect(out.code).toBe(0);
     expect(header).toBe(
-      'record,month,clientId,issuer,method,claimedIdentity,started,evidence-imported,terms-accepted,cancelled-user,cancelled-isp,cancelled-unsuccessful,expired,failed,calls,positive,negative,item,quantity,unitPrice,amount,currency',
+      'record,month,clientId,issuer,method,claimedIdentity,started,evidence-imported,terms-accepted,cancelled-user,cancelled-isp,cancelled-unsuccessful,expired,failed,calls,positive,negative,item,quantity,unitPrice,amount,currency,priceSheetFrom',
     );
     expect(rows).toEqual([
-      `identifications,${month},demo-bank,BankIdent-Demo,bank,,1,0,0,0,0,1,0,0,,,,,,,,`,
-      `charge,${month},demo-bank,BankIdent-Demo,bank,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF`,
-      `charge,${month},demo-bank,eID-Demo,eid,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF`,
-      `charge,${month},demo-bank,Test-ISP,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF`,
-      `charge,${month},demo-bank,VideoIdent-Demo,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF`,
-      `total,${month},demo-bank,,,,,,,,,,,,,,,,,,360.00,CHF`,
+      `identifications,${month},demo-bank,BankIdent-Demo,bank,,1,0,0,0,0,1,0,0,,,,,,,,,`,
+      `charge,${month},demo-bank,BankIdent-Demo,bank,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01`,
+      `charge,${month},demo-bank,eID-Demo,eid,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01`,
+      `charge,${month},demo-bank,Test-ISP,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01`,
+      `charge,${month},demo-bank,VideoIdent-Demo,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01`,
+      `total,${month},demo-bank,,,,,,,,,,,,,,,,,,360.00,CHF,2026-01`,
     ]);
   });
 
   it('a month without usage has statements with the monthly fees only', async () => {
-    const out = await runAdmin(['usage', '--month', '2001-01', '--client', 'demo-portal'], tableEnv(stack()));
+    // config/local.json's price sheets are from 2026-01: a month before it is not priced.
+    const out = await runAdmin(['usage', '--month', '2026-01', '--client', 'demo-portal'], tableEnv(stack()));
 
     expect(out.lines.map((l) => l.record)).toEqual(['statement']);
     expect(out.lines[0]?.total).toBe('280.00');
@@ -278,7 +284,7 @@ describe('GET /api/usage', () => {
         },
       ],
       verify: [],
-      statement: { currency: 'CHF', total: '360.00' },
+      statement: { priceSheetFrom: '2026-01', currency: 'CHF', total: '360.00' },
     });
     expect(res.text).not.toContain('demo-portal');
     expect(res.text).not.toContain('Test-ISP","method":"test"');

@@ -95,6 +95,96 @@ describe('claimed identities in the SP setup', () => {
   });
 });
 
+describe('the price sheets in the SP setup', () => {
+  const sheet = (from: string, verifyCall = '0.05', currency = 'CHF') => ({ from, currency, verifyCall });
+  /** The demo configuration with Demo Bank's prices replaced (`priceSheet` and `priceSheets` as given). */
+  function withBankPrices(prices: Record<string, unknown>) {
+    const config = rawConfig();
+    const bank = config.serviceProviders.find((sp) => sp.clientId === 'demo-bank') as Record<string, unknown>;
+    delete bank.priceSheets;
+    delete bank.priceSheet;
+    Object.assign(bank, prices);
+    return ServiceConfigSchema.safeParse(config);
+  }
+  const issues = (result: ReturnType<typeof withBankPrices>) =>
+    (result.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
+
+  it('accepts sheets oldest first, each from its month, a change of currency among them', () => {
+    const result = withBankPrices({
+      priceSheets: [sheet('2026-01'), sheet('2026-03', '0.04'), sheet('2027-01', '0.04', 'EUR')],
+    });
+
+    expect(result.success).toBe(true);
+    const bank = result.data?.serviceProviders.find((sp) => sp.clientId === 'demo-bank');
+    expect(bank?.priceSheets?.map((s) => [s.from, s.currency, s.verifyCall])).toEqual([
+      ['2026-01', 'CHF', '0.05'],
+      ['2026-03', 'CHF', '0.04'],
+      ['2027-01', 'EUR', '0.04'],
+    ]);
+  });
+
+  it('still accepts one priceSheet without from (the form before price history)', () => {
+    const result = withBankPrices({ priceSheet: { currency: 'CHF', verifyCall: '0.05' } });
+
+    expect(result.success).toBe(true);
+  });
+
+  it.each([
+    [
+      'two sheets for the same month',
+      [sheet('2026-01'), sheet('2026-03'), sheet('2026-03', '0.04')],
+      'serviceProviders.1.priceSheets.2.from: Another price sheet is from 2026-03: one sheet per month.',
+    ],
+    [
+      'sheets out of order',
+      [sheet('2026-03'), sheet('2026-01')],
+      'serviceProviders.1.priceSheets.1.from: Must be after the sheet before it (from 2026-03): list the sheets oldest first.',
+    ],
+    [
+      'a day instead of a month',
+      [sheet('2026-03-01')],
+      'serviceProviders.1.priceSheets.0.from: Must be a month YYYY-MM between 2000-01 and 2099-12.',
+    ],
+    [
+      'month 13',
+      [sheet('2026-01'), sheet('2026-13')],
+      'serviceProviders.1.priceSheets.1.from: Must be a month YYYY-MM between 2000-01 and 2099-12.',
+    ],
+    [
+      'a sheet without from',
+      [{ currency: 'CHF', verifyCall: '0.05' }],
+      'serviceProviders.1.priceSheets.0.from: Invalid input: expected string, received undefined',
+    ],
+    [
+      'no sheet',
+      [],
+      'serviceProviders.1.priceSheets: Must hold at least one price sheet (leave priceSheets out for none).',
+    ],
+  ])('refuses %s, naming the field', (_label, priceSheets, issue) => {
+    expect(issues(withBankPrices({ priceSheets }))).toEqual([issue]);
+  });
+
+  it('refuses priceSheet beside priceSheets, naming priceSheet', () => {
+    const result = withBankPrices({
+      priceSheets: [sheet('2026-01')],
+      priceSheet: { currency: 'CHF', verifyCall: '0.05' },
+    });
+
+    expect(issues(result)).toEqual([
+      'serviceProviders.1.priceSheet: Give priceSheets or priceSheet, not both: add this sheet to priceSheets with its from.',
+    ]);
+  });
+
+  it('refuses from in priceSheet, which prices every month', () => {
+    const result = withBankPrices({ priceSheet: sheet('2026-03') });
+
+    expect(result.success).toBe(false);
+    expect((result.error?.issues ?? []).map((i) => i.path.join('.'))).toEqual([
+      'serviceProviders.1.priceSheet',
+    ]);
+  });
+});
+
 describe('the terms of use in the configuration', () => {
   const withTerms = (termsOfUse: unknown) => ServiceConfigSchema.safeParse({ ...rawConfig(), termsOfUse });
   const en = { title: 'Terms of use', url: 'https://trust.example/terms/2027-01/en.pdf' };

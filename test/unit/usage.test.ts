@@ -1,7 +1,7 @@
 /** Usage for invoicing, pure: events from the status history, counting, pricing, verify counters. */
 import { describe, expect, it } from 'vitest';
-import { PriceSheetSchema } from '../../lambdas/core/price-sheet.js';
-import { enabledMethods, statementOf } from '../../lambdas/core/statement.js';
+import { PriceSheetSchema, PriceSheetsSchema } from '../../lambdas/core/price-sheet.js';
+import { enabledMethods, priceSheetIn, statementOf } from '../../lambdas/core/statement.js';
 import {
   countIdentifications,
   MONTH,
@@ -199,10 +199,32 @@ describe('statementOf', () => {
       month: '2026-11',
       clientId: 'sp',
       name: 'SP',
+      priceSheetFrom: null,
       currency: null,
       charges: [],
       total: null,
     });
+  });
+
+  it('prices a month with the sheet in effect that month and names its from', () => {
+    const history = {
+      clientId: 'sp',
+      name: 'SP',
+      priceSheets: PriceSheetsSchema.parse([
+        { from: '2026-01', currency: 'CHF', completedIdentification: { default: '9.95' } },
+        { from: '2026-12', currency: 'EUR', completedIdentification: { default: '8.00' } },
+      ]),
+    };
+    const video = [{ issuer: 'Video', method: 'video' }];
+
+    const november = statementOf(usage, history, video);
+    const december = statementOf({ ...usage, month: '2026-12' }, history, video);
+    const earlier = statementOf({ ...usage, month: '2025-12' }, history, video);
+
+    // 3 + 2 completed identifications: 5 × 9.95, then 5 × 8.00 in December.
+    expect([november.priceSheetFrom, november.currency, november.total]).toEqual(['2026-01', 'CHF', '49.75']);
+    expect([december.priceSheetFrom, december.currency, december.total]).toEqual(['2026-12', 'EUR', '40.00']);
+    expect(earlier).toMatchObject({ priceSheetFrom: null, currency: null, charges: [], total: null });
   });
 
   it('refuses amounts with more than two decimals, negative amounts and unknown currencies', () => {
@@ -214,6 +236,34 @@ describe('statementOf', () => {
     ]) {
       expect(PriceSheetSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
+  });
+});
+
+describe('priceSheetIn', () => {
+  const march = { from: '2026-03', currency: 'CHF', monthlyFee: {}, completedIdentification: {} };
+  const july = { ...march, from: '2026-07', verifyCall: '0.04' };
+  const sp = { priceSheets: [march, july] };
+
+  it.each([
+    ['before the first sheet', '2026-02', undefined],
+    ['in the month the first sheet starts', '2026-03', '2026-03'],
+    ['between the two', '2026-06', '2026-03'],
+    ['in the month the second sheet starts', '2026-07', '2026-07'],
+    ['after the last sheet', '2031-01', '2026-07'],
+    ['in a year before the first sheet', '2025-12', undefined],
+  ])('%s (%s): the sheet from %s', (_label, month, from) => {
+    expect(priceSheetIn(sp, month)?.from).toBe(from);
+  });
+
+  it('finds none without sheets', () => {
+    expect(priceSheetIn({}, '2026-11')).toBeUndefined();
+  });
+
+  it('reads a single priceSheet (seeded before price history) as a sheet from 2000-01', () => {
+    const { from: _, ...sheet } = march;
+
+    expect(priceSheetIn({ priceSheet: sheet }, '2000-01')).toEqual({ ...sheet, from: '2000-01' });
+    expect(priceSheetIn({ priceSheet: sheet }, '2099-12')?.from).toBe('2000-01');
   });
 });
 

@@ -41,6 +41,7 @@ const CSV_COLUMNS = [
   'unitPrice',
   'amount',
   'currency',
+  'priceSheetFrom',
 ] as const;
 
 /** RFC 4180: quote a field with a comma, quote or line break; double the quotes. */
@@ -53,15 +54,16 @@ function csvField(value: unknown): string {
 function csvRowsOf(lines: Line[]): Line[] {
   return lines.flatMap((line): Line[] => {
     if (line.record !== 'statement') return [line];
-    const { month, clientId, currency, total } = line;
+    const { month, clientId, currency, priceSheetFrom, total } = line;
     const charges = (line.charges as Line[]).map((c) => ({
       record: 'charge',
       month,
       clientId,
       currency,
+      priceSheetFrom,
       ...c,
     }));
-    return [...charges, { record: 'total', month, clientId, currency, amount: total }];
+    return [...charges, { record: 'total', month, clientId, currency, priceSheetFrom, amount: total }];
   });
 }
 
@@ -75,10 +77,11 @@ export const usageCommand: AdminCommand = {
     '--format json|csv     json (default): one object a line, "record" says which:',
     '                        identifications  {month, clientId, issuer, method, <count per event>}',
     '                        verify           {month, clientId, claimedIdentity, calls, positive, negative}',
-    '                        statement        {month, clientId, name, currency, charges[], total}',
+    '                        statement        {month, clientId, name, priceSheetFrom, currency, charges[], total}',
     '                      csv: one table with a header; statements as "charge" and "total" rows',
     `Events: ${USAGE_EVENTS.join(', ')}.`,
-    'Prices come from each SP setup’s priceSheet; without one, charges are empty and total null.',
+    'Prices come from the SP setup’s price sheet in effect that month (priceSheetFrom: its from);',
+    'before its first sheet, or without any, charges are empty and currency, total and priceSheetFrom null.',
   ],
   options: { month: { type: 'string' }, client: { type: 'string' }, format: { type: 'string' } },
   async run({ values, connect, print }) {
