@@ -64,7 +64,7 @@ export function enabledMethods(
 }
 
 /** The month a sheet given as `priceSheet` (the form before price history) prices from: every month. */
-export const SINGLE_PRICE_SHEET_FROM = '2000-01';
+const SINGLE_PRICE_SHEET_FROM = '2000-01';
 
 /**
  * The price sheet in effect in `month` (YYYY-MM): the latest whose `from` is that month or before;
