@@ -90,6 +90,12 @@ export interface CostFigures {
   perStageMonth: { wafWebAcl: number; wafPerRule: number };
   /** The modelled duration of an average invocation, per function (ms, before rounding up). */
   modelledDurationMs: Record<string, number>;
+  /**
+   * Each function's invocations per completed identification, as the run counted them (the change
+   * feed's functions as often as their event filters let records through): the Lambda requests
+   * line's parts.
+   */
+  invocationsPerIdentification: Record<string, number>;
 }
 
 /** computeMs plus each AWS round trip the average invocation made, one after another. */
@@ -305,10 +311,12 @@ function perSpMonth(prices: Prices, tokenRequestsInRun: number): CostFigures['pe
 
 export function costModel(lifecycle: LifecycleFigures, prices: Prices): CostFigures {
   const completed = Math.max(1, lifecycle.table.completed);
+  const identificationFunction = (name: string) =>
+    name !== VERIFY_FUNCTION && !PARTNER_SIDE_FUNCTIONS.has(name);
   const lifecycleCounts = countsOf(
     lifecycle.metrics,
     prices,
-    (name) => name !== VERIFY_FUNCTION && !PARTNER_SIDE_FUNCTIONS.has(name),
+    identificationFunction,
     (route) => route !== VERIFY_ROUTE && !isPartnerRoute(route),
   );
   const perIdentification = block(
@@ -348,6 +356,11 @@ export function costModel(lifecycle: LifecycleFigures, prices: Prices): CostFigu
   for (const [name, f] of Object.entries({ ...lifecycle.metrics.functions, ...sample.metrics.functions })) {
     modelled[name] = round(modelledDurationMs(f, prices), 1);
   }
+  const invocationsPerIdentification: Record<string, number> = {};
+  for (const [name, f] of Object.entries(lifecycle.metrics.functions)) {
+    if (identificationFunction(name))
+      invocationsPerIdentification[name] = round(f.invocations / completed, 2);
+  }
   return {
     prices: {
       region: prices.region,
@@ -369,5 +382,6 @@ export function costModel(lifecycle: LifecycleFigures, prices: Prices): CostFigu
     perServiceProviderMonth: perSpMonth(prices, lifecycle.metrics.tokenRequests),
     perStageMonth: { wafWebAcl: prices.waf.perWebAclMonth, wafPerRule: prices.waf.perRuleMonth },
     modelledDurationMs: modelled,
+    invocationsPerIdentification,
   };
 }

@@ -394,6 +394,12 @@ export function renderReport(r: BenchResults): string {
     `4 Cost per completed identification (${cost.prices.currency}, ${cost.prices.regionName} ${cost.prices.region}, prices entered ${cost.prices.entered} — check bench/prices.json before use)`,
     table(['item', 'per identification', 'cost'], costRows(cost.perIdentification, false)),
     `total ${usd(cost.perIdentification.totalMeasured)} with the measured, ${usd(cost.perIdentification.totalModelled)} with the modelled Lambda duration; plus ${cost.smsPerIdentification.quantity} SMS = ${usd(cost.smsPerIdentification.cost, 4)}`,
+    `Lambda invocations per identification, by function: ${Object.entries(
+      cost.invocationsPerIdentification ?? {},
+    )
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ')}`,
     '',
     `Cost per million verify calls (from ${cost.verifyCalls} verify calls measured alone)`,
     table(['item', 'per call', 'per million calls'], costRows(cost.perMillionVerify, true)),

@@ -245,3 +245,48 @@ describe('the logs and traces of a million verify calls', () => {
     });
   });
 });
+
+describe('the Lambda invocations of an identification', () => {
+  it('counts each function’s measured invocations per completed identification, without verify and the partner’s', () => {
+    const figures = (invocations: number) => ({
+      invocations,
+      errors: 0,
+      totalMs: 0,
+      billedMs: invocations,
+      p50Ms: 1,
+      p99Ms: 1,
+      dynamo: { requests: 0, readUnits: 0, writeUnits: 0 },
+      serviceCalls: {},
+      logEvents: 0,
+      logBytes: 0,
+    });
+    const metrics = {
+      functions: {
+        'terms-acceptance-relay': figures(200),
+        'webhook-fanout': figures(424),
+        verify: figures(50),
+        'test-isp-simulator': figures(600),
+      },
+      apiRequests: {},
+      tokenRequests: 0,
+      dynamo: {},
+      dynamoByFunction: {},
+      dynamoTotal: { requests: 0, readUnits: 0, writeUnits: 0 },
+    };
+    const lifecycle = {
+      table: { completed: 200 },
+      metrics,
+      executions: { count: 200, succeeded: 200, stateTransitions: 1200, transitionsPerExecution: 6 },
+      smsSent: 200,
+      verifySample: { calls: 0, failed: 0, metrics: { ...metrics, functions: {} } },
+    } as unknown as LifecycleFigures;
+
+    const cost = costModel(lifecycle, loadPrices());
+
+    expect(cost.invocationsPerIdentification).toEqual({
+      'terms-acceptance-relay': 1,
+      'webhook-fanout': 2.12,
+    });
+    expect(cost.perIdentification.lines.find((l) => l.item === 'Lambda requests')?.quantity).toBe(3.12);
+  });
+});
