@@ -7,11 +7,29 @@
  */
 
 import { ORDER_SK } from './adapters/dynamo/table-schema.js';
+import type { Order, TermsAcceptance } from './core/order.js';
+
+/**
+ * One rule of a Lambda event filter pattern, of the kinds used here: a value the record's field
+ * equals, or whether the field is there (`exists` looks at leaves only: a string, not a map).
+ */
+export type FilterRule = string | { exists: boolean };
+
+/**
+ * A Lambda event filter pattern (its syntax, the subset used here): per field of the record either
+ * a nested pattern or the rules one of which its value must meet; every field must match.
+ */
+export interface FilterPattern {
+  readonly [field: string]: FilterPattern | readonly FilterRule[];
+}
 
 export interface StreamSource {
   kind: 'table-stream';
-  /** Only records whose item keys have these values reach the function (an event filter in AWS). */
-  keyFilter: Record<string, string>;
+  /**
+   * Only the records this pattern matches reach the function (the mapping's event filter in AWS):
+   * the others are not handed over, and cost no invocation.
+   */
+  filter: FilterPattern;
   batchSize: number;
   /** How often a failing batch is retried before its records' metadata go to the on-failure queue. */
   retryAttempts: number;
@@ -46,17 +64,38 @@ export interface EventSourceFunction {
   timeoutSeconds: number;
 }
 
+const ORDER_KEYS = { SK: { S: [ORDER_SK] } } as const;
+
 /**
  * The orders' changes on the table's feed, as each of its readers takes them: every mapping reads
  * the stream on its own (its own position, retries and discards), with these settings.
  */
 const ORDER_CHANGES: StreamSource = {
   kind: 'table-stream',
-  keyFilter: { SK: ORDER_SK },
+  filter: { dynamodb: { Keys: ORDER_KEYS } },
   batchSize: 100,
   retryAttempts: 100,
   bisectBatchOnError: true,
   maxRecordAgeSeconds: 22 * 3600,
+};
+
+/** An order image whose terms acceptance is, or is not, recorded (DynamoDB JSON, as the record has it). */
+const acceptanceRecorded = (recorded: boolean): FilterPattern => ({
+  ['acceptance' satisfies keyof Order]: {
+    M: { ['acceptedAt' satisfies keyof TermsAcceptance]: { S: [{ exists: recorded }] } },
+  },
+});
+
+/**
+ * The write that recorded an order's terms acceptance: its new image has one, its old image none
+ * (or there is no old image: an order created accepted). The order's later writes carry the
+ * acceptance too and are not news (ADR 0022): filtered out, they cost the relay no invocation.
+ */
+const ACCEPTANCE_RECORDINGS: StreamSource = {
+  ...ORDER_CHANGES,
+  filter: {
+    dynamodb: { Keys: ORDER_KEYS, NewImage: acceptanceRecorded(true), OldImage: acceptanceRecorded(false) },
+  },
 };
 
 export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [
@@ -68,7 +107,7 @@ export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [
   {
     // Tells the terms wait of an acceptance recorded by a page that died before telling it (ADR 0022).
     handler: 'terms-acceptance-relay',
-    source: ORDER_CHANGES,
+    source: ACCEPTANCE_RECORDINGS,
     timeoutSeconds: 30,
   },
   {

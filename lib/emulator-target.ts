@@ -11,6 +11,8 @@
 import { type App, type CfnOutput, CfnResource, Fn, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { FilterPattern } from '../lambdas/event-sources.js';
 import { type BuildOptions, buildStacks, type SrsStacks } from './app.js';
 import { prefixOf, type StageName } from './config.js';
 
@@ -60,6 +62,28 @@ export const EMULATOR_OMISSIONS: readonly EmulatorOmission[] = [
       'test/infra/state-machine.test.ts and the alarm assertions of the infra tests (expression, metrics, action to the alarm topic).',
   },
 ];
+
+/**
+ * An event filter pattern as the emulator can evaluate it: without the fields that admit an absent
+ * value (`exists: false`). MiniStack matches a nested pattern only against an object the record
+ * has, so `exists: false` below a field the record lacks (an INSERT's old image, a map the old
+ * image does not hold) never matches there, where Lambda matches it (the field is absent). Dropping
+ * such a field only widens the filter: the function gets every record AWS hands it, and some more,
+ * which it has to judge itself (the relay does: usecases/acceptance-relay.ts).
+ */
+export function emulatorFilter(pattern: FilterPattern): FilterPattern {
+  const kept: Record<string, FilterPattern | readonly unknown[]> = {};
+  for (const [field, expected] of Object.entries(pattern)) {
+    if (Array.isArray(expected)) {
+      const admitsAbsence = expected.some((rule) => typeof rule === 'object' && rule?.exists === false);
+      if (!admitsAbsence) kept[field] = expected;
+      continue;
+    }
+    const nested = emulatorFilter(expected as FilterPattern);
+    if (Object.keys(nested).length > 0) kept[field] = nested;
+  }
+  return kept as FilterPattern;
+}
 
 /** The functions that check or call webhook URLs: the management API (its test call) and delivery. */
 export const WEBHOOK_URL_FUNCTIONS = ['webhooks', 'webhook-deliver'] as const;
@@ -122,6 +146,9 @@ export function buildStacksForTarget(app: App, options: BuildOptions = {}): SrsS
 export function applyEmulatorTarget(stacks: SrsStacks, target: EmulatorTarget): void {
   const { endpoint } = target;
   for (const stack of [stacks.stateful, stacks.stateless]) omitUnsupported(stack);
+  for (const construct of stacks.stateless.node.findAll()) {
+    if (construct instanceof lambda.CfnEventSourceMapping) useEmulatorFilters(construct);
+  }
   // cdk-nag asks for the association the emulator cannot deploy (the AWS synth has it).
   Validations.of(stacks.stateless.api.deploymentStage).acknowledge({
     id: 'AwsSolutions-APIG3',
@@ -159,6 +186,18 @@ export function applyEmulatorTarget(stacks: SrsStacks, target: EmulatorTarget): 
   restApi.tags.setTag('_custom_id_', apiId);
   (stacks.stateless.node.findChild('ApiUrl') as CfnOutput).value =
     `${emulatorApiUrl(endpoint, stacks.config.stage)}/`;
+}
+
+/** The mapping's filter patterns as the emulator evaluates them like AWS (see emulatorFilter). */
+function useEmulatorFilters(mapping: lambda.CfnEventSourceMapping): void {
+  const criteria = mapping.filterCriteria as lambda.CfnEventSourceMapping.FilterCriteriaProperty | undefined;
+  const filters = criteria?.filters as lambda.CfnEventSourceMapping.FilterProperty[] | undefined;
+  if (!filters) return;
+  mapping.filterCriteria = {
+    filters: filters.map((f) =>
+      f.pattern ? { pattern: JSON.stringify(emulatorFilter(JSON.parse(f.pattern) as FilterPattern)) } : f,
+    ),
+  };
 }
 
 /** Removes every resource of an omitted kind; returns their paths. */

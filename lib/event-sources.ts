@@ -68,18 +68,8 @@ export function connectEventSource(
       reportBatchItemFailures: true,
       bisectBatchOnError: source.bisectBatchOnError,
       onFailure: new eventSources.SqsDlq(deps.queues.get('webhook-dead-letters') as sqs.Queue),
-      filters: [
-        lambda.FilterCriteria.filter({
-          dynamodb: {
-            Keys: Object.fromEntries(
-              Object.entries(source.keyFilter).map(([name, value]) => [
-                name,
-                { S: lambda.FilterRule.isEqual(value) },
-              ]),
-            ),
-          },
-        }),
-      ],
+      // The pattern as lambdas/event-sources.ts writes it, in Lambda's syntax: passed on unchanged.
+      filters: [lambda.FilterCriteria.filter(source.filter)],
     }),
   );
 }

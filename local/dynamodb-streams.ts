@@ -4,8 +4,9 @@
  * DeleteItem on the table becomes a stream record: the request is given `ReturnValues` on its
  * way in (ALL_OLD for puts and deletes, ALL_NEW for updates) and the answer's `Attributes` become
  * the image — then removed again when the caller had not asked for them, so callers see
- * DynamoDB's answer. A put's new image is its item. Limits: an update's record has no old image,
- * and the stream lives in memory (records not yet consumed do not survive a restart).
+ * DynamoDB's answer. A put's new image is its item. Limits: an update's record has no old image
+ * (a filter on the old image sees none: the table's order items are written by puts), and the
+ * stream lives in memory (records not yet consumed do not survive a restart).
  *
  * Each consumer (one per event source mapping: a stream may feed several functions, each reading it
  * at its own pace, as in AWS) gets the records in write order, in batches, as the event source
@@ -18,7 +19,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { FilterPattern } from '../lambdas/event-sources.js';
 import { replayWithAnswer } from './dynalite-replay.js';
+import { checkFilter, matchesFilter } from './event-filter.js';
 import { logInvocationError } from './lambda-context.js';
 
 type AttributeMap = Record<string, unknown>;
@@ -50,7 +53,8 @@ type Consumer = (records: StreamRecord[]) => Promise<StreamConsumerResult | unde
 /** The event source mapping's settings: those of the stack's (`StreamSource`) and where discards go. */
 export interface StreamSubscription {
   batchSize: number;
-  keyFilter: Record<string, string>;
+  /** The mapping's event filter: the records it does not match are not handed over (local/event-filter.ts). */
+  filter: FilterPattern;
   retryAttempts: number;
   maxRecordAgeSeconds: number;
   bisectBatchOnError: boolean;
@@ -145,10 +149,11 @@ export class LocalDynamoStream {
   }
 
   /**
-   * Lambda's event source mapping: records whose keys match the filter go to `invoke`. Each mapping
+   * Lambda's event source mapping: records its filter matches go to `invoke`. Each mapping
    * reads the stream on its own: its batches, retries and discards are its own.
    */
   subscribe(invoke: Consumer, subscription: StreamSubscription) {
+    checkFilter(subscription.filter);
     const mapping = new StreamMapping(
       { invoke, retryPauseMs: 100, maxRetryPauseMs: 30_000, ...subscription },
       [...this.backlog],
@@ -157,6 +162,14 @@ export class LocalDynamoStream {
     );
     this.mappings.push(mapping);
     mapping.wake();
+  }
+
+  /**
+   * The records written so far that some mapping has not handed over or discarded yet (a batch
+   * being worked on, or waiting for its retry, included): 0 once the feed has caught up.
+   */
+  unconsumed(): number {
+    return this.mappings.reduce((sum, m) => sum + m.pending, 0);
   }
 
   /**
@@ -273,6 +286,11 @@ class StreamMapping {
     private readonly now: () => number,
   ) {}
 
+  /** The records not handed over or discarded yet. */
+  get pending(): number {
+    return this.records.length;
+  }
+
   push(record: StreamRecord): void {
     this.records.push(record);
     this.wake();
@@ -286,10 +304,7 @@ class StreamMapping {
   }
 
   private matches(record: StreamRecord): boolean {
-    const filter = this.consumer.keyFilter;
-    return Object.entries(filter).every(
-      ([name, value]) => (record.dynamodb.Keys[name] as { S?: string } | undefined)?.S === value,
-    );
+    return matchesFilter(this.consumer.filter, record);
   }
 
   wake(delayMs = 0): void {

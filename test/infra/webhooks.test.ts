@@ -82,6 +82,32 @@ describe('webhook delivery in AWS', () => {
     });
   });
 
+  it('feeds the relay only the write that newly records a terms acceptance, by an event filter on the images', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('terms-acceptance-relay') },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 100,
+      MaximumRecordAgeInSeconds: 22 * 3600,
+      // Lambda's syntax: `exists` on the acceptance's leaf (a map is no leaf); an INSERT has no
+      // old image, which `exists: false` matches too.
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              dynamodb: {
+                Keys: { SK: { S: ['ORDER'] } },
+                NewImage: { acceptance: { M: { acceptedAt: { S: [{ exists: true }] } } } },
+                OldImage: { acceptance: { M: { acceptedAt: { S: [{ exists: false }] } } } },
+              },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
   it('feeds the delivery queue to the delivery function with partial batch failures', () => {
     s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId('webhook-deliver') },

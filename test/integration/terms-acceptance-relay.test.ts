@@ -3,17 +3,37 @@
  * the change feed's relay (terms-acceptance-relay) tells the terms wait, so the person is
  * registered without coming back and without the wait timing out (14 days). Faults are placed at
  * the seams: the page's callback port dies after the write; Step Functions refuses the relay's
- * first calls, which the change feed then delivers again.
+ * first calls, which the change feed then delivers again. The relay is invoked for that write
+ * alone, not for the order's others (its event source's filter).
  */
 import { beforeAll, expect, it, vi } from 'vitest';
+import type { MetricsHooks } from '../../local/metrics-hooks.js';
 import { SfnError } from '../../local/stepfunctions.js';
 import { acceptTerms } from '../support/isp.js';
-import { call, tokenFor, useStack } from '../support/stack.js';
+import { call, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { acceptanceRecordedUntold, waitingForTerms } from '../support/terms.js';
+
+/** Each function's invocations (Lambda's Invocations metric), as the stack reports them to a recorder. */
+const invocations = new Map<string, number>();
+const invocationCounter: MetricsHooks = {
+  recording: true,
+  invoke: (functionName, run) => {
+    invocations.set(functionName, (invocations.get(functionName) ?? 0) + 1);
+    return run();
+  },
+  recordApiRequest: () => {},
+  recordTokenRequest: () => {},
+  recordServiceCall: () => {},
+  instrumentDynalite: () => {},
+};
 
 let token: string;
 // The change feed's pause before a retry, shortened: the test waits for the outcome, not the clock.
-const stack = useStack({ rateLimits: false, changeFeed: { retryPauseMs: 10, maxRetryPauseMs: 10 } });
+const stack = useStack({
+  rateLimits: false,
+  changeFeed: { retryPauseMs: 10, maxRetryPauseMs: 10 },
+  metrics: invocationCounter,
+});
 beforeAll(async () => {
   token = await tokenFor(stack());
 });
@@ -80,4 +100,25 @@ it('tells an acceptance the page told already once more, which the completed wai
   expect(execution.status).toBe('SUCCEEDED');
   expect(execution.states.filter((s) => s === 'RegisterPerson')).toHaveLength(1);
   expect((await statusesOf(refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
+});
+
+it('is invoked for the write that recorded the acceptance only, none of the order’s other writes', async () => {
+  const caughtUp = () =>
+    waitFor(
+      async () => stack().stream.unconsumed(),
+      (n) => n === 0,
+    );
+  await caughtUp();
+  const before = new Map(invocations);
+  const { refId, link } = await waitingForTerms(stack(), token, '+41795560004');
+
+  expect((await acceptTerms(link)).status).toBe(200);
+  expect((await stack().stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
+  await caughtUp();
+
+  const invoked = (fn: string) => (invocations.get(fn) ?? 0) - (before.get(fn) ?? 0);
+  // The order was written once per version; the fan-out was handed them all.
+  expect((await stack().repository.getOrder(refId))?.version).toBeGreaterThanOrEqual(5);
+  expect(invoked('webhook-fanout')).toBeGreaterThan(1);
+  expect(invoked('terms-acceptance-relay')).toBe(1);
 });
