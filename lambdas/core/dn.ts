@@ -241,3 +241,42 @@ export function matchDn(attrs: DnAttributes, person: IdentifiedPerson): DnMatch 
     return { ok: false, reason: 'serial-number' };
   return { ok: true };
 }
+
+/** RFC 4514 §2.4: the characters a backslash escapes anywhere in a value. */
+const DN_SPECIAL = /["+,;<>\\]/g;
+
+/** `\XX` for each UTF-8 byte of a character. */
+const hexEscaped = (ch: string): string =>
+  [...new TextEncoder().encode(ch)].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+
+function escapeDnValue(value: string): string {
+  const chars = [...value.replace(DN_SPECIAL, (ch) => `\\${ch}`)];
+  // parseDn trims what JavaScript calls white space around a value (no-break spaces too) and reads
+  // a leading `#` as a hexstring: at the ends, those are written as hex escapes.
+  const first = chars[0];
+  if (first !== undefined && /[\s#]/u.test(first)) chars[0] = hexEscaped(first);
+  const last = chars.length > 1 ? chars[chars.length - 1] : undefined;
+  if (last !== undefined && /\s/u.test(last)) chars[chars.length - 1] = hexEscaped(last);
+  return chars.join('');
+}
+
+/**
+ * The distinguished name a registration signs under, in the paper's form
+ * (`gn=Hans, sn=Müller, cn=Hans Müller, c=CH`): the names as the partner identified them — or the
+ * pseudonym the person chose instead of them — and the first nationality as the home country. The
+ * verify call matches it (matchDn), so an SP that sent the names written otherwise learns the
+ * name to sign with from the status answer instead of a negative verify.
+ */
+export function distinguishedNameFor(person: Omit<IdentifiedPerson, 'serialNumber'>): string {
+  const parts =
+    person.pseudonym !== undefined
+      ? [`pseudonym=${escapeDnValue(person.pseudonym)}`, `cn=${escapeDnValue(person.pseudonym)}`]
+      : [
+          `gn=${escapeDnValue(person.givenName)}`,
+          `sn=${escapeDnValue(person.familyName)}`,
+          `cn=${escapeDnValue(`${person.givenName} ${person.familyName}`)}`,
+        ];
+  const country = person.nationalities[0];
+  if (country !== undefined) parts.push(`c=${escapeDnValue(country.toUpperCase())}`);
+  return parts.join(', ');
+}

@@ -87,6 +87,8 @@ export interface Order {
   termsSms?: { sentAt: string | null; expiresAt: string; tokenHash: string; count: number };
   /** Set when the person accepted the terms, before the registration is written. */
   acceptance?: TermsAcceptance;
+  /** The name the registration signs under (dn.ts distinguishedNameFor), set with terms-accepted. */
+  distinguishedName?: string;
   /** The SHA-256 of the start call's Idempotency-Key, if it had one: erasure deletes its record too. */
   idempotencyKeyHash?: string;
 }
@@ -158,7 +160,7 @@ export type LifecycleEvent =
   | { type: 'waiting-for-doc'; source: 'isp'; reason?: string | null }
   | { type: 'done'; source: 'isp'; reason?: string | null }
   | { type: 'data-ready'; source: 'isp' | 'service'; evidenceId?: string; reason?: string | null }
-  | { type: 'terms-accepted'; source: 'person' }
+  | { type: 'terms-accepted'; source: 'person'; distinguishedName: string }
   | { type: 'cancelled'; source: 'isp'; kind: Exclude<CancelKind, 'expired'>; reason?: string | null }
   | { type: 'cancelled'; source: 'service'; kind: 'expired'; reason?: string | null }
   | { type: 'failed'; source: 'service'; reason: string };
@@ -223,11 +225,20 @@ export function applyEvent(order: Order, event: LifecycleEvent, now: Date): Tran
   return {
     outcome: 'applied',
     entry,
-    order: { ...order, evidenceId, statuses: [...order.statuses, entry], version: order.version + 1 },
+    order: {
+      ...order,
+      evidenceId,
+      ...(event.type === 'terms-accepted' ? { distinguishedName: event.distinguishedName } : {}),
+      statuses: [...order.statuses, entry],
+      version: order.version + 1,
+    },
   };
 }
 
-/** The paper's status response. `orderId` is the ISP's order id once known. */
+/**
+ * The paper's status response. `orderId` is the ISP's order id once known; `distinguishedName`, a field
+ * the paper does not have, once the person is registered (ADR 0025).
+ */
 export function toStatusView(order: Order): IdentificationStatus {
   return {
     refId: order.refId,
@@ -238,5 +249,7 @@ export function toStatusView(order: Order): IdentificationStatus {
     mobile: order.person.mobile,
     evidenceId: order.evidenceId,
     statuses: order.statuses.map((s) => ({ status: s.status, date: s.date, reason: s.reason, kind: s.kind })),
+    // Only once registered, after the paper's fields: every answer before it is the paper's, field for field.
+    ...(order.distinguishedName !== undefined ? { distinguishedName: order.distinguishedName } : {}),
   };
 }

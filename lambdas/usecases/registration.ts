@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { OrderNotFound, OrderNotReady, TransitionRefused } from '../core/errors.js';
+import { distinguishedNameFor } from '../core/dn.js';
 import { isOpened } from '../core/order.js';
 import {
   documentExpiry,
@@ -63,6 +64,10 @@ export async function registerPerson(deps: RegistrationDeps, input: { refId: str
   await deps.repository.retainEvidence(order.refId, registration.validUntil);
   // The newest identification of a person wins; writing it twice writes the same.
   await deps.repository.putRegistration(registration);
-  const { result } = await transition(deps, order.refId, { type: 'terms-accepted', source: 'person' });
+  const { result } = await transition(deps, order.refId, {
+    type: 'terms-accepted',
+    source: 'person',
+    distinguishedName: distinguishedNameFor(registration),
+  });
   if (result.outcome === 'rejected') throw new TransitionRefused(`terms-accepted refused: ${result.reason}`);
 }

@@ -1,12 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type DnAttributes,
   DnSyntaxError,
+  distinguishedNameFor,
   type IdentifiedPerson,
   matchDn,
   normaliseName,
   parseDn,
 } from '../../lambdas/core/dn.js';
+import { VerifyRequest } from '../../lambdas/core/schemas.js';
 
 const PAPER_DN = 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH';
 
@@ -480,5 +483,82 @@ describe('matchDn with a pseudonym (the paper: the names show "unless a pseudony
     ['another country', 'pseudonym=Hansi Signer, c=DE', hansi, 'country'],
   ])('refuses %s', (_label, dn, person, reason) => {
     expect(match(dn, person)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('distinguishedNameFor (the name a registration signs under, told in the status answer)', () => {
+  it('writes the paper’s DN for the paper’s person', () => {
+    expect(distinguishedNameFor(hans)).toBe(PAPER_DN);
+  });
+
+  it('names the pseudonym instead of the names, and the first nationality as the country', () => {
+    expect(distinguishedNameFor({ ...hans, nationalities: ['de', 'CH'], pseudonym: 'Der Signierer' })).toBe(
+      'pseudonym=Der Signierer, cn=Der Signierer, c=DE',
+    );
+  });
+
+  it('escapes what RFC 4514 reserves, so that the name reads back as written', () => {
+    const person = { ...hans, givenName: ' #Hans, Jr.', familyName: 'Mü+ller; "x" <y> \\ ' };
+
+    const dn = distinguishedNameFor(person);
+
+    expect(dn).toBe(
+      'gn=\\20#Hans\\, Jr., sn=Mü\\+ller\\; \\"x\\" \\<y\\> \\\\\\20, cn=\\20#Hans\\, Jr. Mü\\+ller\\; \\"x\\" \\<y\\> \\\\\\20, c=CH',
+    );
+    expect(parsed(dn)).toEqual({
+      gn: [' #Hans, Jr.'],
+      sn: ['Mü+ller; "x" <y> \\ '],
+      cn: [' #Hans, Jr. Mü+ller; "x" <y> \\ '],
+      c: ['CH'],
+    });
+  });
+
+  it('writes white space the parser would trim at a value’s ends, and a leading #, as hex escapes', () => {
+    expect(distinguishedNameFor({ ...hans, givenName: '\u00A0Anna', familyName: 'B\u3000' })).toBe(
+      'gn=\\c2\\a0Anna, sn=B\\e3\\80\\80, cn=\\c2\\a0Anna B\\e3\\80\\80, c=CH',
+    );
+    expect(distinguishedNameFor({ ...hans, givenName: '#', familyName: 'x' })).toBe(
+      'gn=\\23, sn=x, cn=\\23 x, c=CH',
+    );
+  });
+
+  it('is a DN the verify call takes and matches to the person, whatever the names', () => {
+    // Names as the evidence may hold them, and worse: any text, in any script, with any of RFC 4514's
+    // special characters, but none of the characters free text never has (the verify call's SAFE_TEXT).
+    const name = fc
+      .string({ minLength: 1, maxLength: 40, unit: 'grapheme' })
+      .filter((n) => n.trim() !== '' && !/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u.test(n));
+    fc.assert(
+      fc.property(
+        name,
+        name,
+        fc.option(name, { nil: undefined }),
+        fc.array(fc.constantFrom('CH', 'DE', 'AT', 'FR'), { minLength: 1, maxLength: 3 }),
+        (givenName, familyName, pseudonym, nationalities) => {
+          const person: IdentifiedPerson = {
+            givenName,
+            familyName,
+            nationalities,
+            serialNumber: 'SRS-1',
+            pseudonym,
+          };
+          const dn = distinguishedNameFor(person);
+          expect(matchDn(parseDn(dn), person)).toEqual({ ok: true });
+          expect(parseDn(dn).get(pseudonym === undefined ? 'gn' : 'pseudonym')).toEqual([
+            pseudonym ?? givenName,
+          ]);
+          expect(dn.length).toBeLessThanOrEqual(1024);
+          expect(
+            VerifyRequest.safeParse({
+              msisdn: '41791234567',
+              claimedIdentity: 'x',
+              assuranceLevel: 4,
+              distinguishedName: dn,
+            }).success,
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -26,7 +26,11 @@ const EVENTS = {
   done: { type: 'done', source: 'isp' },
   'data-ready+evidence': { type: 'data-ready', source: 'service', evidenceId: 'ev-new' },
   'data-ready-evidence': { type: 'data-ready', source: 'isp' },
-  'terms-accepted': { type: 'terms-accepted', source: 'person' },
+  'terms-accepted': {
+    type: 'terms-accepted',
+    source: 'person',
+    distinguishedName: 'gn=Hans, sn=Muster, cn=Hans Muster, c=CH',
+  },
   'cancelled:user': { type: 'cancelled', source: 'isp', kind: 'user', reason: 'User closed the window' },
   'cancelled:isp': { type: 'cancelled', source: 'isp', kind: 'isp', reason: 'Operator ended the call' },
   'cancelled:unsuccessful': {
@@ -231,16 +235,19 @@ describe('applyEvent', () => {
         expect(result.order.statuses).not.toBe(before.statuses);
       });
 
-      it('changes nothing else than history, version and evidence', () => {
+      it('changes nothing else than history, version, evidence and the registered name', () => {
         const before = IN_STATE[state]();
 
         const result = applyEvent(before, EVENTS[event], NOW);
 
         if (result.outcome !== 'applied') throw new Error(`expected applied, got ${result.outcome}`);
-        const { statuses: _s, version: _v, evidenceId: _e, ...rest } = result.order;
+        const { statuses: _s, version: _v, evidenceId: _e, distinguishedName: dn, ...rest } = result.order;
         const { statuses: _s0, version: _v0, evidenceId: _e0, ...restBefore } = before;
         expect(rest).toEqual(restBefore);
         expect(result.order.evidenceId).toBe(event === 'data-ready+evidence' ? 'ev-new' : before.evidenceId);
+        expect(dn).toBe(
+          event === 'terms-accepted' ? 'gn=Hans, sn=Muster, cn=Hans Muster, c=CH' : before.distinguishedName,
+        );
       });
     } else {
       it('returns no order and no entry', () => {
@@ -489,6 +496,15 @@ describe('toStatusView', () => {
 
   it('satisfies the IdentificationStatus response schema', () => {
     expect(IdentificationStatus.safeParse(toStatusView(order())).success).toBe(true);
+  });
+
+  it('adds the registered name after the paper’s fields once registered, and only then', () => {
+    const registered = toStatusView(order({ distinguishedName: 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH' }));
+
+    expect(Object.keys(registered).slice(-2)).toEqual(['statuses', 'distinguishedName']);
+    expect(registered.distinguishedName).toBe('gn=Hans, sn=Müller, cn=Hans Müller, c=CH');
+    expect(IdentificationStatus.safeParse(registered).success).toBe(true);
+    expect('distinguishedName' in toStatusView(order())).toBe(false);
   });
 
   it('uses the refId as orderId until the ISP’s order id is known', () => {

@@ -235,7 +235,11 @@ describe('the lifecycle transition table', () => {
     fc.constant<LifecycleEvent>({ type: 'done', source: 'isp' }),
     fc.constant<LifecycleEvent>({ type: 'data-ready', source: 'isp', evidenceId: 'ev-1' }),
     fc.constant<LifecycleEvent>({ type: 'data-ready', source: 'isp' }),
-    fc.constant<LifecycleEvent>({ type: 'terms-accepted', source: 'person' }),
+    fc.constant<LifecycleEvent>({
+      type: 'terms-accepted',
+      source: 'person',
+      distinguishedName: 'gn=A, sn=B',
+    }),
     fc
       .constantFrom(...CANCEL_KINDS.filter((k) => k !== 'expired'))
       .map((kind): LifecycleEvent => ({ type: 'cancelled', source: 'isp', kind: kind as 'user' })),
