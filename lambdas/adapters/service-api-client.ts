@@ -108,6 +108,7 @@ export class ServiceApiClient {
   status(refId: string) {
     return this.call<{
       statuses?: { status: string; date: string; reason: string | null; kind: string | null }[];
+      distinguishedName?: unknown;
     }>('status', 'GET', `/api/identifications/${encodeURIComponent(refId)}`);
   }
 }

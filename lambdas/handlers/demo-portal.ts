@@ -14,6 +14,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { ServiceUnavailable } from '../adapters/service-api-client.js';
 import { type Journey, journeyStage, SIGNATURE_NEEDS } from '../core/demo-portal.js';
+import { isParsableDn, parseDn } from '../core/dn.js';
 import {
   fieldErrors,
   foreignSite,
@@ -136,6 +137,17 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
   return again(400, errors);
 }
 
+/**
+ * The names the partner recorded, from the status answer's distinguished name; none for a person
+ * registered under a pseudonym (whose DN names no one).
+ */
+function registeredName(distinguishedName: unknown): string | undefined {
+  if (typeof distinguishedName !== 'string' || !isParsableDn(distinguishedName)) return undefined;
+  const dn = parseDn(distinguishedName);
+  const [gn, sn] = [dn.get('gn')?.[0], dn.get('sn')?.[0]];
+  return gn !== undefined && sn !== undefined ? `${gn} ${sn}` : undefined;
+}
+
 async function showStatus(journey: Journey & { refId: string }) {
   const res = await service().status(journey.refId);
   if (res.status !== 200 || !Array.isArray(res.body.statuses)) {
@@ -160,6 +172,7 @@ async function showStatus(journey: Journey & { refId: string }) {
       stage: journeyStage(last, registration !== undefined),
       statuses,
       registration,
+      registeredName: registeredName(res.body.distinguishedName),
       smsOutboxUrl: optionalEnv('DEMO_PORTAL_SMS_OUTBOX_URL'),
     }),
     STATUS_CSP,

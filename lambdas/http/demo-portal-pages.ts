@@ -169,6 +169,8 @@ export interface StatusView {
   stage: JourneyStage;
   statuses: { status: string; date: string; reason: string | null; kind: string | null }[];
   registration?: { evidenceId: string; serialNumber: string } | undefined;
+  /** The name the person is registered under (the status answer's, ADR 0025), once registered. */
+  registeredName?: string | undefined;
   /** The local SMS outbox, where there is one (the local stack); real SMS elsewhere. */
   smsOutboxUrl?: string | undefined;
 }
@@ -215,8 +217,11 @@ export function statusSection(v: StatusView): string {
   const notConfirmed =
     v.stage === 'registered-not-confirmed'
       ? `<p>The identification is complete and the terms are accepted, yet the verify call still answers
-negative for <strong>${escapeHtml(fullName)}</strong>. Most often the partner recorded your name as it is on
-your identity document, and it differs from the name you typed (a second first name, another spelling).
+negative for <strong>${escapeHtml(fullName)}</strong>. ${
+          v.registeredName !== undefined
+            ? `The partner recorded your name as it is on your identity document: <strong>${escapeHtml(v.registeredName)}</strong>.`
+            : 'Most often the partner recorded your name as it is on your identity document, and it differs from the name you typed (a second first name, another spelling).'
+        }
 Start again with your name exactly as on your identity document; you will not need to be identified again.</p>
 <p><a class="button" href="${escapeHtml(v.base)}">Start again with another name</a></p>`
       : '';

@@ -3,8 +3,8 @@
  * person's registration (per mobile number), which the verify call answers from.
  */
 import { createHmac } from 'node:crypto';
-import { OrderNotFound, OrderNotReady, TransitionRefused } from '../core/errors.js';
 import { distinguishedNameFor } from '../core/dn.js';
+import { OrderNotFound, OrderNotReady, TransitionRefused } from '../core/errors.js';
 import { isOpened } from '../core/order.js';
 import {
   documentExpiry,

@@ -234,6 +234,9 @@ describe('the demo portal', () => {
     expect(page.text).toContain('data-settled="true"');
     expect(page.text).toContain('does not confirm you for this signature under the name you gave here');
     expect(page.text).toContain('<strong>Bob Meier</strong>');
+    expect(page.text).toContain(
+      'The partner recorded your name as it is on your identity document: <strong>Robert Meier</strong>.',
+    );
     expect(page.text).toMatch(/<a class="button" href="\/demo-portal">Start again with another name<\/a>/);
     expect(page.text).not.toContain('being completed');
   });
