@@ -218,3 +218,36 @@ describe('npm run admin -- usage with two price sheets', () => {
     ]);
   });
 });
+
+describe('a setup seeded before price history (one priceSheet, no from)', () => {
+  it('is priced with its sheet in every month, which the statement names as from 2000-01', async () => {
+    // The table item an earlier version wrote, not seeded since: Demo Bank's setup under another client id.
+    const bankSetup = await stack().repository.getSpSetup('demo-bank');
+    if (!bankSetup) throw new Error('Demo Bank was not seeded');
+    const { priceSheets: _, ...setup } = bankSetup;
+    await stack().repository.putSpSetup({
+      ...setup,
+      clientId: 'earlier-sp',
+      name: 'Earlier SP',
+      claimedIdentities: [],
+      priceSheet: {
+        currency: 'CHF',
+        monthlyFee: { default: '10.00', test: '0.00' },
+        completedIdentification: {},
+      },
+    });
+
+    const statements: unknown[] = [];
+    for (const month of ['2000-01', '2026-03']) {
+      const out = await runAdmin(['usage', '--month', month, '--client', 'earlier-sp'], tableEnv(stack()));
+      const statement = out.lines.find((l) => l.record === 'statement');
+      statements.push([month, statement?.priceSheetFrom, statement?.currency, statement?.total]);
+    }
+
+    // Demo Bank's enabled methods at 10.00 each but Test-ISP/test (0.00): four fees.
+    expect(statements).toEqual([
+      ['2000-01', '2000-01', 'CHF', '40.00'],
+      ['2026-03', '2000-01', 'CHF', '40.00'],
+    ]);
+  });
+});
