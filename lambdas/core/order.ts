@@ -237,7 +237,7 @@ export function applyEvent(order: Order, event: LifecycleEvent, now: Date): Tran
 
 /**
  * The paper's status response. `orderId` is the ISP's order id once known; `distinguishedName`, a field
- * the paper does not have, once the person is registered (ADR 0025).
+ * the paper does not have, once the person is registered (ADR 0026).
  */
 export function toStatusView(order: Order): IdentificationStatus {
   return {

@@ -169,7 +169,7 @@ export interface StatusView {
   stage: JourneyStage;
   statuses: { status: string; date: string; reason: string | null; kind: string | null }[];
   registration?: { evidenceId: string; serialNumber: string } | undefined;
-  /** The name the person is registered under (the status answer's, ADR 0025), once registered. */
+  /** The name the person is registered under (the status answer's, ADR 0026), once registered. */
   registeredName?: string | undefined;
   /** The local SMS outbox, where there is one (the local stack); real SMS elsewhere. */
   smsOutboxUrl?: string | undefined;
