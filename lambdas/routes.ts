@@ -6,6 +6,7 @@
 
 import { SCOPES, type Scope } from './core/domain.js';
 import { isProductionStage } from './core/stage.js';
+import { greedyChildOf, pathParameterNames } from './route-paths.js';
 
 export { DEFAULT_SP_SCOPES, PARTNER_SCOPES, RESOURCE_SERVER, SCOPES, type Scope } from './core/domain.js';
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
@@ -380,4 +381,57 @@ export function pagePathFunctions(routeTable: readonly RouteDefinition[] = ROUTE
     functions.set(path, [...handlers][0] as string);
   }
   return functions;
+}
+
+/**
+ * The resources below the pages that no route has, each with the page function API Gateway hands
+ * every request there to (its ANY method: lib/api.ts, local/api-gateway.ts), which answers the 404
+ * as a page (ADR 0025): a link a phone cut short (`/terms`, `/terms/`) or that gained a segment
+ * (`/terms/abc/extra`). Below every resource whose routes, its own and those below it, are pages of
+ * one function (`/terms`, `/test-isp/orders`, `/demo-portal`, not `/test-isp`):
+ * - the resource itself when it has no method (`/terms`, a parent only);
+ * - a greedy child (`/terms/{token}/{proxy+}`, `/demo-portal/{proxy+}`) where it has no path
+ *   parameter child: API Gateway allows one variable child per resource, so `/terms` has none —
+ *   any segment there is a token, and an extra segment is below `/terms/{token}`.
+ * Not routes: the API document lists none of them.
+ */
+export function pageFallbackResources(routeTable: readonly RouteDefinition[] = ROUTES): Map<string, string> {
+  const routePaths = [...methodsByPath(routeTable).keys()];
+  // Every resource the routes make: their paths and each path's parents (`/terms`, `/terms/{token}`).
+  const resources = new Set<string>();
+  for (const path of routePaths) {
+    const segments = path.split('/');
+    for (let end = 2; end <= segments.length; end++) resources.add(segments.slice(0, end).join('/'));
+  }
+  const fallbacks = new Map<string, string>();
+  for (const resource of resources) {
+    const own = routeTable.filter((r) => r.path === resource);
+    const below = routeTable.filter((r) => r.path === resource || r.path.startsWith(`${resource}/`));
+    if (!below.every((r) => r.kind === 'page')) continue;
+    // Its own page's function (one per page path: pagePathFunctions), else the one function below it.
+    const handlers = new Set((own.length ? own : below).map((r) => r.handler));
+    if (handlers.size !== 1) continue;
+    const handler = [...handlers][0] as string;
+    if (!own.length) {
+      if (pathParameterNames(resource).length)
+        throw new Error(
+          `${resource} has a path parameter and no method: a page function takes a GET of a resource with path parameters for its own page without reading the route table (lambdas/http/page-error-answer.ts), so a parent of pages has none`,
+        );
+      fallbacks.set(resource, handler);
+    }
+    const depth = resource.split('/').length;
+    const hasParameterChild = [...resources].some(
+      (r) => r.split('/').length === depth + 1 && r.startsWith(`${resource}/{`),
+    );
+    if (!hasParameterChild) fallbacks.set(greedyChildOf(resource), handler);
+  }
+  return fallbacks;
+}
+
+/**
+ * Whether API Gateway hands every request to a resource to a page's function: a page path (its
+ * other methods, ADR 0024) or a resource below the pages that no route has (ADR 0025).
+ */
+export function isPageResource(resource: string, routeTable: readonly RouteDefinition[] = ROUTES): boolean {
+  return isPagePath(resource, routeTable) || pageFallbackResources(routeTable).has(resource);
 }

@@ -2,7 +2,8 @@
  * The REST API: one method per route of the route table with its function, the Cognito authorizer
  * with the route's scopes, request validation, stage and per-method throttling, access and
  * execution logs without bodies, problem+json gateway responses, and a 405 with Allow for a method
- * a path does not have (on a page path, from the page's function: ADR 0024).
+ * a path does not have (on a page path, from the page's function: ADR 0024); below the pages, a
+ * resource for every path no route has, integrated with the page's function (its 404: ADR 0025).
  */
 import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -21,7 +22,12 @@ import {
   STRICT_TRANSPORT_SECURITY,
 } from '../lambdas/http/gateway-responses.js';
 import { pathParameterNames } from '../lambdas/route-paths.js';
-import { methodsByPath, pagePathFunctions, type RouteDefinition } from '../lambdas/routes.js';
+import {
+  methodsByPath,
+  pageFallbackResources,
+  pagePathFunctions,
+  type RouteDefinition,
+} from '../lambdas/routes.js';
 import { prefixOf, type StageConfig } from './config.js';
 import { pascal } from './stateless-names.js';
 
@@ -172,19 +178,26 @@ export function createApi(
   // a page path, whose ANY method is the page's function: its 405 is a page too (ADR 0024).
   const body = JSON.stringify(methodNotAllowedBody());
   const pageFunctions = pagePathFunctions(deps.routes);
+  /** The resource's ANY method as the page function's (Lambda proxy, no authorizer: public like the page). */
+  const pageFunctionAnyMethod = (path: string, handler: string, reason: string) => {
+    const fn = deps.functions.get(handler) as nodejs.NodejsFunction;
+    const any = api.root
+      .resourceForPath(path)
+      .addMethod('ANY', new apigateway.LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
+        authorizationType: apigateway.AuthorizationType.NONE,
+      });
+    Validations.of(any).acknowledge(
+      { id: 'AwsSolutions-APIG4', reason },
+      { id: 'AwsSolutions-COG4', reason },
+    );
+  };
   for (const [path, methods] of methodsByPath(deps.routes)) {
     const pageFunction = pageFunctions.get(path);
     if (pageFunction) {
-      const fn = deps.functions.get(pageFunction) as nodejs.NodejsFunction;
-      const any = api.root
-        .resourceForPath(path)
-        .addMethod('ANY', new apigateway.LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
-          authorizationType: apigateway.AuthorizationType.NONE,
-        });
-      const reason = `A page path's other methods (${path} has ${methods.join(', ')}) reach the page's own function, public like the page, which refuses them with a 405 page before its handler runs (ADR 0024).`;
-      Validations.of(any).acknowledge(
-        { id: 'AwsSolutions-APIG4', reason },
-        { id: 'AwsSolutions-COG4', reason },
+      pageFunctionAnyMethod(
+        path,
+        pageFunction,
+        `A page path's other methods (${path} has ${methods.join(', ')}) reach the page's own function, public like the page, which refuses them with a 405 page before its handler runs (ADR 0024).`,
       );
       continue;
     }
@@ -228,6 +241,15 @@ export function createApi(
       { id: 'AwsSolutions-COG4', reason },
     );
   }
+
+  // Below the pages, a path no route has (a link a phone cut short, an extra segment) reaches the
+  // page's function, which answers its 404 as a page; elsewhere API Gateway's own 404 stays (ADR 0025).
+  for (const [path, handler] of pageFallbackResources(deps.routes))
+    pageFunctionAnyMethod(
+      path,
+      handler,
+      `Below the pages, ${path} has no route: every request there reaches the page's own function, public like the page, which answers it with a 404 page before its handler runs (ADR 0025).`,
+    );
 
   for (const [type, problem] of Object.entries(GATEWAY_RESPONSES) as [
     GatewayResponseType,

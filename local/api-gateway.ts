@@ -16,7 +16,7 @@ import {
   methodNotAllowedHeaders,
 } from '../lambdas/http/gateway-responses.js';
 import { pathSegments } from '../lambdas/route-paths.js';
-import { pagePathFunctions, type RouteDefinition } from '../lambdas/routes.js';
+import { pageFallbackResources, pagePathFunctions, type RouteDefinition } from '../lambdas/routes.js';
 import { loadHandler } from './handler-modules.js';
 import { API_FUNCTION_TIMEOUT_MS, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
@@ -48,91 +48,116 @@ export interface GatewayResponse {
 
 /** A resource of the API, as API Gateway's REST API keeps them: a tree of path segments. */
 interface Resource {
-  /** The route path it stands for (`/api/webhooks/{id}`). */
+  /** The resource path it stands for (`/api/webhooks/{id}`, `/terms/{token}/{proxy+}`). */
   path: string;
   literals: Map<string, Resource>;
-  /** At most one child per resource is a path parameter (API Gateway refuses a second). */
-  parameter?: { name: string; resource: Resource };
+  /**
+   * At most one child per resource is a path variable (API Gateway refuses a second): a parameter
+   * (one segment) or a greedy one (`{proxy+}`, one segment or more, the last of a resource path).
+   */
+  variable?: { name: string; greedy: boolean; resource: Resource };
   /** The resource's methods; none on a resource that is only a parent of others. */
   methods: Map<string, RouteDefinition>;
+  /**
+   * The function its ANY method integrates: a page path's (ADR 0024), a resource below the pages
+   * that no route has (ADR 0025). Without one, a resource with methods answers another with the
+   * 405 mock, and one without is no resource.
+   */
+  anyFunction?: string;
 }
 
 /**
  * What the gateway does with a method and path: the route and its path parameters' values as sent
- * (encoded); a 405 on the resource the path leads to, which lacks the method, with what it allows
- * (sorted, the `Allow` header); or no resource (404, MISSING_AUTHENTICATION_TOKEN).
+ * (encoded); the resource's ANY method with its function; a 405 on the resource the path leads to,
+ * which lacks the method, with what it allows (sorted, the `Allow` header); or no resource (404,
+ * MISSING_AUTHENTICATION_TOKEN).
  */
 export type PickedRoute =
   | { kind: 'route'; route: RouteDefinition; parameters: Record<string, string> }
-  | { kind: 'method-not-allowed'; allow: string[]; path: string; parameters: Record<string, string> }
+  | { kind: 'any-method'; path: string; handler: string; parameters: Record<string, string> }
+  | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'no-resource' };
 
 /**
  * The route table as API Gateway's REST API resource tree (lib/api.ts adds each route by
- * `resourceForPath`), and how it picks the resource for a path: segment by segment, a literal
- * child before the parameter child of the same resource, with no way back — "a method request
- * against a specific resource takes precedence over a method request against a generic resource
- * at the same level of the resource hierarchy", and the generic one's subtree excludes the specific
- * one's (API Gateway developer guide, "Set up a proxy integration with a proxy resource"). The
- * method is looked up on that resource only: one it lacks is a 405 there (the resource's ANY mock,
- * lib/api.ts) even where a parameter sibling has it.
+ * `resourceForPath`, and the ANY methods of the pages and of the resources below them), and how it
+ * picks the resource for a path: segment by segment, a literal child before the variable child of
+ * the same resource, with no way back — "a method request against a specific resource takes
+ * precedence over a method request against a generic resource at the same level of the resource
+ * hierarchy", and the generic one's subtree excludes the specific one's (API Gateway developer
+ * guide, "Set up a proxy integration with a proxy resource"); a greedy variable takes the rest of
+ * the path. One trailing slash names the resource without it (`/terms/` is `/terms`), as API
+ * Gateway routes it. The method is looked up on that resource only: one it lacks is its ANY
+ * method (a page's function) or a 405 there (the ANY mock, lib/api.ts), even where a parameter
+ * sibling has it.
  */
 export class ResourceTree {
   private readonly root: Resource = { path: '', literals: new Map(), methods: new Map() };
 
-  constructor(routes: readonly RouteDefinition[]) {
-    for (const route of routes) {
-      let resource = this.root;
-      let path = '';
-      for (const segment of pathSegments(route.path)) {
-        if ('literal' in segment) {
-          path += `/${segment.literal}`;
-          let child = resource.literals.get(segment.literal);
-          if (!child) {
-            child = { path, literals: new Map(), methods: new Map() };
-            resource.literals.set(segment.literal, child);
-          }
-          resource = child;
-        } else {
-          path += `/{${segment.parameter}}`;
-          if (resource.parameter && resource.parameter.name !== segment.parameter)
-            throw new Error(
-              `${route.path}: ${resource.path || '/'} already has the path parameter {${resource.parameter.name}}; API Gateway allows one per resource`,
-            );
-          resource.parameter ??= {
-            name: segment.parameter,
-            resource: { path, literals: new Map(), methods: new Map() },
-          };
-          resource = resource.parameter.resource;
+  /** `anyFunctions`: the resources whose ANY method integrates a function, and its name. */
+  constructor(routes: readonly RouteDefinition[], anyFunctions: ReadonlyMap<string, string> = new Map()) {
+    for (const route of routes) this.resource(route.path).methods.set(route.method, route);
+    for (const [path, handler] of anyFunctions) this.resource(path).anyFunction = handler;
+  }
+
+  /** The resource of a path template, made with its parents where missing. */
+  private resource(template: string): Resource {
+    let resource = this.root;
+    let path = '';
+    for (const segment of pathSegments(template)) {
+      if ('literal' in segment) {
+        path += `/${segment.literal}`;
+        let child = resource.literals.get(segment.literal);
+        if (!child) {
+          child = { path, literals: new Map(), methods: new Map() };
+          resource.literals.set(segment.literal, child);
         }
+        resource = child;
+      } else {
+        const greedy = segment.greedy === true;
+        path += greedy ? `/{${segment.parameter}+}` : `/{${segment.parameter}}`;
+        const { variable } = resource;
+        if (variable && (variable.name !== segment.parameter || variable.greedy !== greedy))
+          throw new Error(
+            `${template}: ${resource.path || '/'} already has the path parameter ${variable.resource.path.slice(resource.path.length + 1)}; API Gateway allows one per resource`,
+          );
+        resource.variable ??= {
+          name: segment.parameter,
+          greedy,
+          resource: { path, literals: new Map(), methods: new Map() },
+        };
+        resource = resource.variable.resource;
       }
-      resource.methods.set(route.method, route);
     }
+    return resource;
   }
 
   /** The route for the method and path, in one walk of the tree (see the class comment). */
   pick(method: string, requestPath: string): PickedRoute {
     let resource = this.root;
     const parameters: Record<string, string> = {};
-    const segments = requestPath === '/' ? [] : requestPath.slice(1).split('/');
-    for (const segment of segments) {
+    const path = requestPath.length > 1 && requestPath.endsWith('/') ? requestPath.slice(0, -1) : requestPath;
+    const segments = path === '/' ? [] : path.slice(1).split('/');
+    for (let index = 0; index < segments.length; index++) {
+      const segment = segments[index] as string;
       const literal = resource.literals.get(segment);
+      const { variable } = resource;
       if (literal) resource = literal;
-      else if (resource.parameter && segment !== '') {
-        parameters[resource.parameter.name] = segment;
-        resource = resource.parameter.resource;
+      else if (variable?.greedy) {
+        parameters[variable.name] = segments.slice(index).join('/');
+        resource = variable.resource;
+        break;
+      } else if (variable && segment !== '') {
+        parameters[variable.name] = segment;
+        resource = variable.resource;
       } else return { kind: 'no-resource' };
     }
-    if (!resource.methods.size) return { kind: 'no-resource' };
     const route = resource.methods.get(method);
-    if (!route)
-      return {
-        kind: 'method-not-allowed',
-        allow: [...resource.methods.keys()].sort(),
-        path: resource.path,
-        parameters,
-      };
-    return { kind: 'route', route, parameters };
+    if (route) return { kind: 'route', route, parameters };
+    if (resource.anyFunction)
+      return { kind: 'any-method', path: resource.path, handler: resource.anyFunction, parameters };
+    if (!resource.methods.size) return { kind: 'no-resource' };
+    return { kind: 'method-not-allowed', allow: [...resource.methods.keys()].sort() };
   }
 }
 
@@ -202,12 +227,14 @@ export interface LocalApiGatewayOptions {
 export class LocalApiGateway {
   private readonly resources: ResourceTree;
   private readonly limiter = new ClientRateLimiter();
-  /** The function a page path's ANY method integrates (ADR 0024); the other paths' ANY is the 405 mock. */
-  private readonly pageFunctions: Map<string, string>;
 
   constructor(private readonly options: LocalApiGatewayOptions) {
-    this.resources = new ResourceTree(options.routes);
-    this.pageFunctions = pagePathFunctions(options.routes);
+    // The ANY methods that integrate a page's function (lib/api.ts): a page path's (ADR 0024) and
+    // those of the resources below the pages (ADR 0025); every other routed path's ANY is the 405 mock.
+    this.resources = new ResourceTree(
+      options.routes,
+      new Map([...pagePathFunctions(options.routes), ...pageFallbackResources(options.routes)]),
+    );
   }
 
   async handle(req: GatewayRequest): Promise<GatewayResponse> {
@@ -227,13 +254,22 @@ export class LocalApiGateway {
     // A path no resource has: MISSING_AUTHENTICATION_TOKEN, as API Gateway.
     if (picked.kind === 'no-resource')
       return new GatewayRefusal('MISSING_AUTHENTICATION_TOKEN').toResponse(requestId);
-    // A method the resource does not have: its ANY method (lib/api.ts) — on a page path the page's
-    // function, which answers the 405 itself; elsewhere the mock's 405 with Allow.
-    const route = picked.kind === 'route' ? picked.route : this.pageAnyMethod(req.method, picked.path);
-    if (!route) return methodNotAllowed(picked.kind === 'method-not-allowed' ? picked.allow : [], requestId);
-    const { parameters } = picked;
+    // A method the resource does not have, on a resource whose ANY method is the 405 mock.
+    if (picked.kind === 'method-not-allowed') return methodNotAllowed(picked.allow, requestId);
+    // A route, or an ANY method that integrates a page's function (no authorizer), which answers
+    // the 405 or 404 itself.
+    const route: RouteDefinition =
+      picked.kind === 'route'
+        ? picked.route
+        : {
+            method: req.method as RouteDefinition['method'],
+            path: picked.path,
+            handler: picked.handler,
+            auth: { type: 'none' },
+            summary: `ANY ${picked.path}`,
+          };
     try {
-      return await this.dispatch(req, route, parameters, requestId);
+      return await this.dispatch(req, route, picked.parameters, requestId);
     } catch (err) {
       if (err instanceof GatewayRefusal) return err.toResponse(requestId);
       // A Lambda that throws is an integration failure (502) in API Gateway.
@@ -241,19 +277,6 @@ export class LocalApiGateway {
       console.error(`[api-gateway] ${req.method} ${route.path}: handler failed (${(err as Error).name})`);
       return new GatewayRefusal('INTEGRATION_FAILURE').toResponse(requestId);
     }
-  }
-
-  /** A page path's ANY method, as a route to the page's function (no authorizer); none elsewhere. */
-  private pageAnyMethod(method: string, path: string): RouteDefinition | undefined {
-    const handler = this.pageFunctions.get(path);
-    if (!handler) return undefined;
-    return {
-      method: method as RouteDefinition['method'],
-      path,
-      handler,
-      auth: { type: 'none' },
-      summary: `ANY ${path}`,
-    };
   }
 
   private async dispatch(

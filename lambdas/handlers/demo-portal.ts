@@ -37,7 +37,7 @@ import {
 } from '../http/demo-portal-pages.js';
 import { offeredGroups, PortalNotSetUp, service, verifyAnswer } from '../http/demo-portal-service.js';
 import { type HttpResult, httpHandler } from '../http/handler.js';
-import { pageErrorAnswer, refuseUnroutedMethod } from '../http/page-error-answer.js';
+import { pageErrorAnswer, refuseUnroutedRequest } from '../http/page-error-answer.js';
 import { isCrossSite } from '../http/request.js';
 
 requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
@@ -230,5 +230,5 @@ export const handler = httpHandler(
       );
     }
   },
-  { pageErrors: pageErrorAnswer, pageMethods: refuseUnroutedMethod },
+  { pageErrors: pageErrorAnswer, unroutedPageRequests: refuseUnroutedRequest },
 );

@@ -19,7 +19,7 @@ import { escapeHtml, page } from '../http/html.js';
 import {
   pageErrorAnswer,
   pageErrorLanguage,
-  refuseUnroutedMethod,
+  refuseUnroutedRequest,
   withPageLanguage,
 } from '../http/page-error-answer.js';
 import { formBody, isCrossSite } from '../http/request.js';
@@ -146,5 +146,5 @@ export const handler = httpHandler(
       return html(err.status, problemPage(err, language));
     }
   },
-  { pageErrors: pageErrorAnswer, pageMethods: refuseUnroutedMethod },
+  { pageErrors: pageErrorAnswer, unroutedPageRequests: refuseUnroutedRequest },
 );

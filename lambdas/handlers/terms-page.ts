@@ -25,7 +25,7 @@ import { escapeHtml, page } from '../http/html.js';
 import {
   pageErrorAnswer,
   pageErrorLanguage,
-  refuseUnroutedMethod,
+  refuseUnroutedRequest,
   withPageLanguage,
 } from '../http/page-error-answer.js';
 import { formBody, isCrossSite } from '../http/request.js';
@@ -195,5 +195,5 @@ export const handler = httpHandler(
       );
     }
   },
-  { pageErrors: pageErrorAnswer, pageMethods: refuseUnroutedMethod },
+  { pageErrors: pageErrorAnswer, unroutedPageRequests: refuseUnroutedRequest },
 );

@@ -27,7 +27,7 @@ import {
   resolvePerson,
 } from '../core/test-isp.js';
 import { html, httpHandler, json } from '../http/handler.js';
-import { pageErrorAnswer, refuseUnroutedMethod } from '../http/page-error-answer.js';
+import { pageErrorAnswer, refuseUnroutedRequest } from '../http/page-error-answer.js';
 import { formBody, jsonBody, singleFormFields } from '../http/request.js';
 import {
   type DeliveryRow,
@@ -233,5 +233,5 @@ export const handler = httpHandler(
     if (event.httpMethod === 'POST') return submitForm(event, order);
     return html(200, defineIdentityPage(order, initialValues(order)));
   },
-  { pageErrors: pageErrorAnswer, pageMethods: refuseUnroutedMethod },
+  { pageErrors: pageErrorAnswer, unroutedPageRequests: refuseUnroutedRequest },
 );

@@ -39,10 +39,11 @@ export interface HttpHandlerOptions {
    */
   pageErrors?: (problem: Problem, event: APIGatewayProxyEvent) => Promise<HttpResult | undefined>;
   /**
-   * A page function's refusal of a method its path does not have (page-error-answer.ts
-   * `refuseUnroutedMethod`), before the body rule: API Gateway hands it those methods (ADR 0024).
+   * A page function's refusal of a request no route serves (page-error-answer.ts
+   * `refuseUnroutedRequest`), before the body rule: API Gateway hands it a page path's other methods
+   * (ADR 0024) and every request below the pages that no route has (ADR 0025).
    */
-  pageMethods?: (event: APIGatewayProxyEvent) => Promise<void>;
+  unroutedPageRequests?: (event: APIGatewayProxyEvent) => Promise<void>;
 }
 
 /**
@@ -62,7 +63,7 @@ export function httpHandler(
     .use(correlationId())
     .use(securityHeaders())
     .use(problemJson(name, options.onRefused, options.pageErrors));
-  if (options.pageMethods) chain.use(beforeHandler(options.pageMethods));
+  if (options.unroutedPageRequests) chain.use(beforeHandler(options.unroutedPageRequests));
   if (options.body) chain.use(requestBody(options.body));
   return chain;
 }

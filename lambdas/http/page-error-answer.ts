@@ -56,24 +56,35 @@ export async function pageErrorAnswer(
 ): Promise<HttpResult | undefined> {
   if (asksForProblemJson(event)) return undefined;
   const language = pageLanguages.get(problem) ?? pageErrorLanguage(event);
-  const { isPagePath, isPageRoute, pageErrorPage } = await import('./page-errors.js');
-  // A page route, or a method a page path does not have (its 405, ADR 0024).
-  if (!isPageRoute(event.httpMethod, event.resource) && !isPagePath(event.resource)) return undefined;
+  const { isPageResource, isPageRoute, pageErrorPage } = await import('./page-errors.js');
+  // A page route, a method a page path does not have (its 405, ADR 0024), or a resource below the
+  // pages no route has (its 404, ADR 0025).
+  if (!isPageRoute(event.httpMethod, event.resource) && !isPageResource(event.resource)) return undefined;
   const reference = problem.extensions.correlationId;
   return pageErrorPage(problem, language, typeof reference === 'string' ? reference : undefined);
 }
 
 /**
- * Refuses a method the path does not have (405 with `Allow`, from the route table) before the page
- * function's handler and body rule run: API Gateway hands a page path's other methods to its
- * function (ADR 0024), whose handler would otherwise take a PUT for a GET. A GET reads nothing:
- * every page path has it (test/unit/page-errors.test.ts), and the page a link opens loads no route
- * table for it; another method loads it with the error pages (the lazy module).
+ * Refuses a request no route serves before the page function's handler and body rule run, from the
+ * route table: a method the path does not have (405 with `Allow`: API Gateway hands a page path's
+ * other methods to its function, ADR 0024), or any request to a resource below the pages that no
+ * route has (404: a link cut short or with an extra segment, ADR 0025) — the handler would take
+ * them for its page. A GET of a resource with path parameters, none greedy, reads nothing: that is
+ * the page a link opens (every page path has GET, test/unit/page-errors.test.ts; a resource below
+ * the pages has no parameter or a greedy one, routes.ts pageFallbackResources), and it loads no
+ * route table; another request loads it with the error pages (the lazy module).
  */
-export async function refuseUnroutedMethod(event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>) {
-  if (event.httpMethod === 'GET') return;
-  const { unroutedMethod } = await import('./page-errors.js');
-  const refusal = unroutedMethod(event.httpMethod, event.resource);
+export async function refuseUnroutedRequest(
+  event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource' | 'pathParameters'>,
+) {
+  if (event.httpMethod === 'GET' && isPageResourceWithParameters(event)) return;
+  const { unroutedRequest } = await import('./page-errors.js');
+  const refusal = unroutedRequest(event.httpMethod, event.resource);
   // Made here, of this bundle's Problem class: the wrapper tells a refusal by `instanceof`.
   if (refusal) throw new Problem(refusal);
+}
+
+/** A resource with path parameters, none of them greedy (`{proxy+}`): a page's own, read without the route table. */
+function isPageResourceWithParameters(event: Pick<APIGatewayProxyEvent, 'resource' | 'pathParameters'>) {
+  return Object.keys(event.pathParameters ?? {}).length > 0 && !event.resource.endsWith('+}');
 }

@@ -8,8 +8,8 @@
 import type { Language } from '../core/domain.js';
 import { PAGE_ERROR_LABELS, PAGE_ERRORS, pageErrorKindOf } from '../core/page-errors.js';
 import type { Problem, ProblemInit } from '../core/problems.js';
-import { allowedMethods, isPagePath, isPageRoute } from '../routes.js';
-import { METHOD_NOT_ALLOWED } from './gateway-responses.js';
+import { allowedMethods, isPageResource, isPageRoute } from '../routes.js';
+import { GATEWAY_RESPONSES, METHOD_NOT_ALLOWED } from './gateway-responses.js';
 import { escapeHtml, page } from './html.js';
 import { type HttpResult, html } from './responses.js';
 
@@ -40,16 +40,22 @@ export function pageErrorPage(problem: Problem, language: Language, reference?: 
 }
 
 /**
- * The 405 of a method a resource path does not have, with `Allow` from the route table; the same
- * problem as the gateway's 405 on an API path (gateway-responses.ts). Undefined for a routed method.
+ * The refusal of a request no route of the resource serves, from the route table; the same problem
+ * as the gateway's own answer on an API path (gateway-responses.ts): a 404 on a resource below the
+ * pages no route has (ADR 0025), as API Gateway's MISSING_AUTHENTICATION_TOKEN; a 405 with `Allow`
+ * for a method the resource does not have (ADR 0024). Undefined for a routed method.
  * What makes the Problem, not the Problem: this module is bundled apart from its caller (ADR 0023),
  * and a Problem made from its own copy of the class would not be `instanceof` the wrapper's.
  */
-export function unroutedMethod(method: string, path: string): ProblemInit | undefined {
-  const allowed = allowedMethods(path);
+export function unroutedRequest(method: string, resource: string): ProblemInit | undefined {
+  const allowed = allowedMethods(resource);
+  if (!allowed.length) {
+    const { status, slug, title, detail } = GATEWAY_RESPONSES.MISSING_AUTHENTICATION_TOKEN;
+    return { status, slug, title, detail };
+  }
   if (allowed.includes(method)) return undefined;
   const { status, slug, title, detail } = METHOD_NOT_ALLOWED;
   return { status, slug, title, detail, headers: { Allow: allowed.join(', ') } };
 }
 
-export { isPagePath, isPageRoute };
+export { isPageResource, isPageRoute };

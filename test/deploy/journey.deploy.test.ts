@@ -267,6 +267,20 @@ describe('the deployed stage on MiniStack', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
+  it('answers a path below the pages that no route has with a 404 page from the page’s function (ADR 0025)', async () => {
+    for (const path of ['/terms', '/terms/some-link-token/extra', `/method-choice/${journey.refId}/x/y`]) {
+      const res = await call<string>(api, 'GET', path, {
+        headers: { accept: 'text/html,*/*;q=0.8', 'accept-language': 'fr' },
+      });
+
+      expect(res.status, `${path}: ${res.text.slice(0, 300)}`).toBe(404);
+      expect(res.headers.get('content-type'), path).toBe('text/html; charset=utf-8');
+      expect(res.text, path).toContain('<h1>Page introuvable</h1>');
+    }
+    // Off the pages, API Gateway's own 404 stays.
+    expectProblem(await call(api, 'GET', '/api/nothing-here', { headers: { accept: 'text/html' } }), 404);
+  });
+
   it('hands AML identification data to an SP with a contract (200) and refuses one without (403)', async () => {
     const bank = await tokenFor('demo-bank');
     const banked = await startOrder(api, bank, {

@@ -11,6 +11,7 @@ import {
 import { pathRegexSource, pathSegments } from '../../lambdas/route-paths.js';
 import {
   handlerNames,
+  pageFallbackResources,
   pagePathFunctions,
   ROUTES,
   type RouteDefinition,
@@ -91,12 +92,10 @@ describe('the routes', () => {
     const routes = routesFor(s.config);
 
     // One permission per method, scoped to that method and path (a page path's ANY method: `*`, ADR
-    // 0024); none for the console's test-invoke.
-    const pageAnyMethods = [...pagePathFunctions(routes)].map(([path, handler]) => ({
-      method: '*',
-      path,
-      handler,
-    }));
+    // 0024; those below the pages, ADR 0025); none for the console's test-invoke.
+    const pageAnyMethods = [...pagePathFunctions(routes), ...pageFallbackResources(routes)].map(
+      ([path, handler]) => ({ method: '*', path, handler }),
+    );
     expect(permissions).toHaveLength(routes.length + pageAnyMethods.length);
     for (const route of [...routes, ...pageAnyMethods]) {
       const fnId = logicalIdOf(s.stateless, s.stateless.functions.get(route.handler) as NodejsFunction);
@@ -158,12 +157,16 @@ describe('a method a path does not have', () => {
   it('is answered on every other routed path by an ANY method: a mock 405 with Allow, no authorizer, no function', () => {
     const s = synthStage('dev');
     const pages = pagePathFunctions(ROUTES);
+    const belowPages = pageFallbackResources(ROUTES);
     const anyMethods = new Map(
-      [...apiMethodsOf(s, 'any')].filter(([key]) => !pages.has(key.slice('ANY '.length))),
+      [...apiMethodsOf(s, 'any')].filter(([key]) => {
+        const path = key.slice('ANY '.length);
+        return !pages.has(path) && !belowPages.has(path);
+      }),
     );
 
     expect([...apiMethodsOf(s, 'any').keys()].sort()).toEqual(
-      [...new Set(ROUTES.map((r) => `ANY ${r.path}`))].sort(),
+      [...new Set([...ROUTES.map((r) => r.path), ...belowPages.keys()])].map((path) => `ANY ${path}`).sort(),
     );
     expect(anyMethods.size).toBe(new Set(ROUTES.map((r) => r.path)).size - pages.size);
     // Written out for two paths; the rule for all below.
@@ -238,6 +241,66 @@ describe('a method a path does not have', () => {
         },
       ]);
     }
+  });
+});
+
+describe('a path below the pages that no route has (ADR 0025)', () => {
+  // Written out: the resources a link cut short or with an extra segment reaches, per stage.
+  const BELOW_THE_PAGES_IN_PRODUCTION: [path: string, handler: string][] = [
+    ['/method-choice', 'method-choice-page'],
+    ['/method-choice/{refId}/{proxy+}', 'method-choice-page'],
+    ['/terms', 'terms-page'],
+    ['/terms/{token}/{proxy+}', 'terms-page'],
+  ];
+  const BELOW_THE_PAGES_ON_TEST_STAGES: [path: string, handler: string][] = [
+    ...BELOW_THE_PAGES_IN_PRODUCTION,
+    ['/test-isp/orders', 'test-isp-simulator'],
+    ['/test-isp/orders/{refId}/{proxy+}', 'test-isp-simulator'],
+    ['/demo-portal/{proxy+}', 'demo-portal'],
+    ['/demo-portal/methods/{proxy+}', 'demo-portal'],
+    ['/demo-portal/status/{proxy+}', 'demo-portal'],
+    ['/demo-portal/ready/{proxy+}', 'demo-portal'],
+  ];
+
+  it.each([
+    ['dev', BELOW_THE_PAGES_ON_TEST_STAGES],
+    ['prod', BELOW_THE_PAGES_IN_PRODUCTION],
+  ] as const)('reaches the page’s function on %s by an ANY method, with no authorizer', (stage, expected) => {
+    const s = synthStage(stage);
+    const anyMethods = apiMethodsOf(s, 'any');
+    const routePaths = new Set(routesFor(s.config).map((r) => r.path));
+    const below = [...anyMethods.keys()]
+      .map((key) => key.slice('ANY '.length))
+      .filter((path) => !routePaths.has(path));
+
+    expect(below.sort()).toEqual(expected.map(([path]) => path).sort());
+    for (const [path, handler] of expected) {
+      const fnId = logicalIdOf(s.stateless, s.stateless.functions.get(handler) as NodejsFunction);
+      const method = anyMethods.get(`ANY ${path}`) as CfnResource;
+      const integration = method.Properties.Integration as { Type: string; Uri: unknown };
+      expect(method.Properties.AuthorizationType, path).toBe('NONE');
+      expect(method.Properties.AuthorizerId, path).toBeUndefined();
+      expect(integration.Type, path).toBe('AWS_PROXY');
+      expect(JSON.stringify(integration.Uri), path).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
+      );
+    }
+  });
+
+  it('gives no resource two path-variable children, which API Gateway refuses to create', () => {
+    const resources = Object.values(
+      resourcesOf(synthStage('dev').statelessTemplate, 'AWS::ApiGateway::Resource'),
+    );
+    const variableChildren = new Map<string, string[]>();
+    for (const r of resources) {
+      const part = r.Properties.PathPart as string;
+      if (!part.startsWith('{')) continue;
+      const parent = JSON.stringify(r.Properties.ParentId);
+      variableChildren.set(parent, [...(variableChildren.get(parent) ?? []), part]);
+    }
+
+    expect(resources.some((r) => r.Properties.PathPart === '{proxy+}')).toBe(true);
+    for (const parts of variableChildren.values()) expect(parts).toHaveLength(1);
   });
 });
 

@@ -90,13 +90,18 @@ describe('the API Gateway emulation, called in process', () => {
   });
 
   it('answers a method the path does not have with 405 and Allow, and an unknown path with 404, before any function', async () => {
-    for (const method of ['DELETE', 'GET']) {
-      const out = await stack.gateway.handle(request(method, '/api/verify'));
-      expect(out.statusCode, method).toBe(405);
+    // One trailing slash names the resource without it, as API Gateway routes it (ADR 0025).
+    for (const [method, path] of [
+      ['DELETE', '/api/verify'],
+      ['GET', '/api/verify'],
+      ['GET', '/api/verify/'],
+    ] as const) {
+      const out = await stack.gateway.handle(request(method, path));
+      expect(out.statusCode, `${method} ${path}`).toBe(405);
       expect(out.headers.Allow).toBe('POST');
       expect(parsed(out.body)).toMatchObject({ status: 405 });
     }
-    for (const path of ['/api/verify/', '/api/nothing-here']) {
+    for (const path of ['/api/verify/nothing', '/api/nothing-here', '/api//verify']) {
       const out = await stack.gateway.handle(request('GET', path));
       expect(out.statusCode, path).toBe(404);
       expect(parsed(out.body)).toMatchObject({ status: 404 });

@@ -196,3 +196,126 @@ describe('a method a page path does not have (ADR 0024)', () => {
     );
   });
 });
+
+describe('a path below the pages that no route has: a link cut short or with an extra segment (ADR 0025)', () => {
+  const FIREFOX = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const REF_ID = '6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10';
+  const NOT_FOUND_PAGE = {
+    de: '<h1>Seite nicht gefunden</h1>',
+    fr: '<h1>Page introuvable</h1>',
+    it: '<h1>Pagina non trovata</h1>',
+    en: '<h1>Page not found</h1>',
+  } as const;
+
+  it('is a 404 page in the browser’s language, refused by the page’s function before its handler', async () => {
+    let res: Awaited<ReturnType<typeof post>> | undefined;
+    const lines = await linesOf('terms-page', async () => {
+      res = await call<string>(stack(), 'GET', '/terms/some-link-token/extra', {
+        headers: { accept: FIREFOX, 'accept-language': 'fr-CH, fr;q=0.9' },
+      });
+    });
+
+    expect(res?.status).toBe(404);
+    expect(res?.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res?.headers.get('content-language')).toBe('fr');
+    expect(res?.text).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    expect(res?.text).toContain(NOT_FOUND_PAGE.fr);
+    expect(res?.text).not.toContain('some-link-token');
+    expect(res?.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res?.headers.get('cache-control')).toBe('no-store');
+    expect(res?.headers.get('allow')).toBeNull();
+    expect(lines.map((l) => [l.message, l.method, l.route, l.status, l.problem])).toEqual([
+      [
+        'request refused',
+        'GET',
+        '/terms/{token}/{proxy+}',
+        404,
+        'https://smart-registration.example/problems/not-found',
+      ],
+    ]);
+  });
+
+  it.each([
+    ['GET', '/terms', 'de'],
+    ['GET', '/terms/', 'it'],
+    ['POST', '/terms/some-link-token/accept', 'en'],
+    ['GET', '/method-choice', 'fr'],
+    ['GET', `/method-choice/${REF_ID}/extra`, 'de'],
+    ['POST', `/method-choice/${REF_ID}/extra/more`, 'it'],
+    ['GET', '/test-isp/orders/', 'en'],
+    ['GET', `/test-isp/orders/${REF_ID}/x`, 'de'],
+    ['GET', '/demo-portal/nothing/here', 'fr'],
+    ['GET', '/demo-portal/methods/x', 'it'],
+    ['PUT', '/demo-portal/status/x', 'de'],
+  ] as const)('%s %s: a 404 page in %s, nothing else done', async (method, path, language) => {
+    const res = await call<string>(stack(), method, path, {
+      body: method === 'GET' ? undefined : 'accept=yes&method=test%40Test-ISP',
+      headers: { ...FORM, accept: FIREFOX, 'accept-language': language },
+    });
+
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-language')).toBe(language);
+    expect(res.text).toMatch(new RegExp(`^<!doctype html>\\n<html lang="${language}">`));
+    expect(res.text).toContain(NOT_FOUND_PAGE[language]);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.headers.get('location')).toBeNull();
+  });
+
+  it('is not a link with a trailing slash: that is the terms page of the link, as API Gateway routes it', async () => {
+    let res: Awaited<ReturnType<typeof post>> | undefined;
+    const lines = await linesOf('terms-page', async () => {
+      res = await call<string>(stack(), 'GET', '/terms/some-link-token/', {
+        headers: { accept: FIREFOX, 'accept-language': 'it' },
+      });
+    });
+
+    // The page's own answer to a link it does not know, not the 404 of a path no route has.
+    expect(res?.status).toBe(404);
+    expect(res?.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(lines.map((l) => [l.message, l.route, l.status])).toEqual([
+      ['request handled', '/terms/{token}', 404],
+    ]);
+  });
+
+  it('is problem+json to a program that asks for JSON', async () => {
+    const res = await call<string>(stack(), 'GET', '/terms/some-link-token/extra', {
+      headers: { accept: 'application/json' },
+    });
+
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.parse(res.text)).toMatchObject({
+      type: 'https://smart-registration.example/problems/not-found',
+      title: 'Not found',
+      status: 404,
+    });
+  });
+
+  it.each([['/api/nothing-here'], ['/test-isp/nothing'], ['/terms-and-more']])(
+    'stays the gateway’s problem+json, byte for byte, off the pages (%s), whatever a browser asks',
+    async (path) => {
+      const res = await call<string>(stack(), 'GET', path, {
+        headers: { accept: FIREFOX, 'accept-language': 'de' },
+      });
+
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.text).toBe(
+        '{"type":"https://smart-registration.example/problems/not-found","title":"Not found","status":404,"detail":"There is no route for this method and path."}',
+      );
+    },
+  );
+
+  it('answers a path that is not valid percent-encoding with the gateway’s 400, as API Gateway does before any function', async () => {
+    for (const path of ['/terms/%zz', '/terms/some-link-token/%E0%A4%A']) {
+      const res = await call<string>(stack(), 'GET', path, {
+        headers: { accept: FIREFOX, 'accept-language': 'de' },
+      });
+
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get('content-type'), path).toBe('application/problem+json');
+      expect(JSON.parse(res.text), path).toMatchObject({ status: 400, title: 'Invalid request' });
+    }
+  });
+});

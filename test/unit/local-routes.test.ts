@@ -62,16 +62,66 @@ describe('the local gateway’s choice between overlapping routes', () => {
     });
   });
 
-  it('has no resource for a parent without methods, an empty segment or a trailing slash', () => {
+  it('has no resource for a parent without methods or an empty segment', () => {
     const routes = [route('POST', '/isp/v1/events'), route('GET', '/orders/{refId}')];
 
-    for (const path of ['/isp/v1', '/', '/orders/', '/orders//', '/isp/v1/events/'])
+    for (const path of ['/isp/v1', '/', '/orders/', '/orders//', '/orders//x', '/isp/v1/events//'])
       expect(picked(routes, 'POST', path), path).toBe('no resource');
+  });
+
+  // API Gateway's REST API routes `/hello/` to the resource `/hello` (event.path keeps the slash):
+  // aws-powertools/powertools-lambda-python#1552, floci-io/floci#1557 (ADR 0025).
+  it('takes one trailing slash as the resource without it', () => {
+    const routes = [route('POST', '/isp/v1/events'), route('GET', '/orders/{refId}')];
+
+    expect(picked(routes, 'POST', '/isp/v1/events/')).toBe('/isp/v1/events');
+    expect(picked(routes, 'GET', '/orders/abc/')).toBe('/orders/{refId}');
+    expect(new ResourceTree(routes).pick('GET', '/orders/abc/')).toMatchObject({
+      parameters: { refId: 'abc' },
+    });
+  });
+
+  it('gives a greedy variable the rest of the path, one segment or more, after the literal children', () => {
+    const routes = [route('GET', '/p'), route('GET', '/p/methods')];
+    const tree = new ResourceTree(routes, new Map([['/p/{proxy+}', 'page']]));
+
+    expect(tree.pick('GET', '/p/methods')).toMatchObject({ kind: 'route', route: { path: '/p/methods' } });
+    expect(tree.pick('GET', '/p/a/b%20c')).toEqual({
+      kind: 'any-method',
+      path: '/p/{proxy+}',
+      handler: 'page',
+      parameters: { proxy: 'a/b%20c' },
+    });
+    expect(tree.pick('POST', '/p/x')).toMatchObject({ kind: 'any-method', parameters: { proxy: 'x' } });
+    // The resource itself, not the greedy child: its own methods and the 405 mock.
+    expect(tree.pick('POST', '/p').kind).toBe('method-not-allowed');
+    expect(tree.pick('GET', '/p/').kind).toBe('route');
+  });
+
+  it('hands a method a resource lacks to its ANY method’s function where it has one, even without methods', () => {
+    const tree = new ResourceTree([route('GET', '/t/{token}')], new Map([['/t', 'page']]));
+
+    expect(tree.pick('GET', '/t')).toEqual({
+      kind: 'any-method',
+      path: '/t',
+      handler: 'page',
+      parameters: {},
+    });
+    expect(tree.pick('GET', '/t/')).toMatchObject({ kind: 'any-method', path: '/t' });
+    expect(tree.pick('GET', '/t/x/y')).toEqual({ kind: 'no-resource' });
   });
 
   it('refuses two parameter names at one level, as API Gateway refuses the resource', () => {
     expect(() => new ResourceTree([route('GET', '/orders/{refId}'), route('POST', '/orders/{id}')])).toThrow(
       '/orders/{id}: /orders already has the path parameter {refId}; API Gateway allows one per resource',
+    );
+  });
+
+  it('refuses a greedy variable beside a parameter, as API Gateway refuses the resource', () => {
+    expect(
+      () => new ResourceTree([route('GET', '/terms/{token}')], new Map([['/terms/{proxy+}', 'terms-page']])),
+    ).toThrow(
+      '/terms/{proxy+}: /terms already has the path parameter {token}; API Gateway allows one per resource',
     );
   });
 });

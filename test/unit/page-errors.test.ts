@@ -13,7 +13,7 @@ import { httpHandler } from '../../lambdas/http/handler.js';
 import {
   asksForProblemJson,
   pageErrorAnswer,
-  refuseUnroutedMethod,
+  refuseUnroutedRequest,
   withPageLanguage,
 } from '../../lambdas/http/page-error-answer.js';
 import { allowedMethods, isPageRoute, pagePathFunctions, ROUTES } from '../../lambdas/routes.js';
@@ -134,11 +134,14 @@ describe('a page path’s methods (ADR 0024)', () => {
     ['GET', '/terms/{token}', undefined],
     ['POST', '/terms/{token}', undefined],
     ['POST', '/test-isp/api/orders/{refId}', undefined],
+    ['GET', '/demo-portal/status', undefined],
     ['PUT', '/terms/{token}', 'GET, POST'],
     ['HEAD', '/terms/{token}', 'GET, POST'],
     ['POST', '/demo-portal/ready', 'GET'],
   ])('%s %s is refused with Allow %s', async (httpMethod, resource, allow) => {
-    const refusal = await refuseUnroutedMethod({ httpMethod, resource }).then(
+    // As API Gateway hands them: a value for a resource with a parameter, else none.
+    const pathParameters = resource.includes('{') ? { parameter: 'x' } : null;
+    const refusal = await refuseUnroutedRequest({ httpMethod, resource, pathParameters }).then(
       () => undefined,
       (err: Problem) => err,
     );
@@ -146,6 +149,25 @@ describe('a page path’s methods (ADR 0024)', () => {
     expect(refusal?.headers.Allow).toBe(allow);
     if (allow) expect(refusal).toMatchObject({ status: 405, slug: 'method-not-allowed' });
   });
+
+  // ADR 0025: what API Gateway hands a page function below its pages where no route is.
+  it.each([
+    ['GET', '/terms', null],
+    ['POST', '/method-choice', null],
+    ['GET', '/terms/{token}/{proxy+}', { token: 'abc', proxy: 'extra' }],
+    ['GET', '/demo-portal/{proxy+}', { proxy: 'nothing/here' }],
+    ['DELETE', '/test-isp/orders/{refId}/{proxy+}', { refId: 'r', proxy: 'x' }],
+  ])(
+    '%s %s is refused with 404, as API Gateway’s own answer to a path no route has',
+    async (httpMethod, resource, pathParameters) => {
+      const refusal = await refuseUnroutedRequest({ httpMethod, resource, pathParameters }).then(
+        () => undefined,
+        (err: Problem) => err,
+      );
+
+      expect(refusal).toMatchObject({ status: 404, slug: 'not-found', title: 'Not found', headers: {} });
+    },
+  );
 });
 
 describe('negotiation', () => {
