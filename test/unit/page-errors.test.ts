@@ -16,7 +16,13 @@ import {
   refuseUnroutedRequest,
   withPageLanguage,
 } from '../../lambdas/http/page-error-answer.js';
-import { allowedMethods, isPageRoute, pagePathFunctions, ROUTES } from '../../lambdas/routes.js';
+import {
+  allowedMethods,
+  isPageRoute,
+  pageFallbackResources,
+  pagePathFunctions,
+  ROUTES,
+} from '../../lambdas/routes.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { proxyEvent } from '../support/lambda-events.js';
 import { captureLogs, logLines } from '../support/logs.js';
@@ -149,8 +155,42 @@ describe('a page path’s methods (ADR 0024)', () => {
     expect(refusal?.headers.Allow).toBe(allow);
     if (allow) expect(refusal).toMatchObject({ status: 405, slug: 'method-not-allowed' });
   });
+});
 
-  // ADR 0025: what API Gateway hands a page function below its pages where no route is.
+describe('the resources below the pages that no route has (ADR 0025)', () => {
+  it('are, below every resource whose routes are pages of one function, the resource without methods and a greedy child where no parameter child is', () => {
+    const page = { auth: { type: 'none' }, summary: 'a page', kind: 'page' } as const;
+    const table = [
+      { ...page, method: 'GET', path: '/a/{id}', handler: 'a' },
+      { ...page, method: 'GET', path: '/a/{id}/more', handler: 'a' },
+      { ...page, method: 'GET', path: '/two/x', handler: 'x' },
+      { ...page, method: 'GET', path: '/two/y', handler: 'y' },
+      { ...page, method: 'GET', path: '/mixed/page', handler: 'm' },
+      { method: 'POST', path: '/mixed/api', handler: 'm', auth: { type: 'none' }, summary: 'an API route' },
+    ] as const;
+
+    expect(Object.fromEntries(pageFallbackResources(table))).toEqual({
+      '/a': 'a',
+      // `/a/{id}` has a literal child and no parameter child: a greedy one beside `more`.
+      '/a/{id}/{proxy+}': 'a',
+      '/a/{id}/more/{proxy+}': 'a',
+      // Two functions below `/two`: no fallback of its own, one below each page.
+      '/two/x/{proxy+}': 'x',
+      '/two/y/{proxy+}': 'y',
+      // An API route below `/mixed`: only below its page.
+      '/mixed/page/{proxy+}': 'm',
+    });
+  });
+
+  it('refuse a parent of pages without methods that has a path parameter (the GET rule of refuseUnroutedRequest)', () => {
+    const page = { auth: { type: 'none' }, summary: 'a page', kind: 'page' } as const;
+
+    expect(() =>
+      pageFallbackResources([{ ...page, method: 'GET', path: '/o/{refId}/receipt', handler: 'o' }]),
+    ).toThrow('/o/{refId} has a path parameter and no method');
+  });
+
+  // What API Gateway hands a page function there.
   it.each([
     ['GET', '/terms', null],
     ['POST', '/method-choice', null],
