@@ -2,7 +2,7 @@
  * The route table's path templates (`/api/identifications/{refId}`): their segments, literal text or
  * a path parameter that stands for one whole non-empty segment, as API Gateway's REST API resources
  * read them — or, last, a greedy one (`{proxy+}`: the rest of the path, one segment or more), which
- * only the resources below the pages have (lambdas/routes.ts pageFallbackResources, ADR 0025).
+ * only the resources below the pages have (lambdas/routes.ts pageFallbackResources, ADR 0027).
  * Read by the CDK stack (the WAF rules' path patterns, lib/rate-limits.ts; the methods' path
  * parameters, lib/api.ts), by the local gateway's resource tree (local/api-gateway.ts) and by
  * the OpenAPI document's path parameters (http/openapi.ts).

@@ -386,7 +386,7 @@ export function pagePathFunctions(routeTable: readonly RouteDefinition[] = ROUTE
 /**
  * The resources below the pages that no route has, each with the page function API Gateway hands
  * every request there to (its ANY method: lib/api.ts, local/api-gateway.ts), which answers the 404
- * as a page (ADR 0025): a link a phone cut short (`/terms`, `/terms/`) or that gained a segment
+ * as a page (ADR 0027): a link a phone cut short (`/terms`, `/terms/`) or that gained a segment
  * (`/terms/abc/extra`). Below every resource whose routes, its own and those below it, are pages of
  * one function (`/terms`, `/test-isp/orders`, `/demo-portal`, not `/test-isp`):
  * - the resource itself when it has no method (`/terms`, a parent only);
@@ -430,7 +430,7 @@ export function pageFallbackResources(routeTable: readonly RouteDefinition[] = R
 
 /**
  * Whether API Gateway hands every request to a resource to a page's function: a page path (its
- * other methods, ADR 0024) or a resource below the pages that no route has (ADR 0025).
+ * other methods, ADR 0024) or a resource below the pages that no route has (ADR 0027).
  */
 export function isPageResource(resource: string, routeTable: readonly RouteDefinition[] = ROUTES): boolean {
   return isPagePath(resource, routeTable) || pageFallbackResources(routeTable).has(resource);

@@ -3,7 +3,7 @@
  * with the route's scopes, request validation, stage and per-method throttling, access and
  * execution logs without bodies, problem+json gateway responses, and a 405 with Allow for a method
  * a path does not have (on a page path, from the page's function: ADR 0024); below the pages, a
- * resource for every path no route has, integrated with the page's function (its 404: ADR 0025).
+ * resource for every path no route has, integrated with the page's function (its 404: ADR 0027).
  */
 import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -243,12 +243,12 @@ export function createApi(
   }
 
   // Below the pages, a path no route has (a link a phone cut short, an extra segment) reaches the
-  // page's function, which answers its 404 as a page; elsewhere API Gateway's own 404 stays (ADR 0025).
+  // page's function, which answers its 404 as a page; elsewhere API Gateway's own 404 stays (ADR 0027).
   for (const [path, handler] of pageFallbackResources(deps.routes))
     pageFunctionAnyMethod(
       path,
       handler,
-      `Below the pages, ${path} has no route: every request there reaches the page's own function, public like the page, which answers it with a 404 page before its handler runs (ADR 0025).`,
+      `Below the pages, ${path} has no route: every request there reaches the page's own function, public like the page, which answers it with a 404 page before its handler runs (ADR 0027).`,
     );
 
   for (const [type, problem] of Object.entries(GATEWAY_RESPONSES) as [

@@ -60,7 +60,7 @@ interface Resource {
   methods: Map<string, RouteDefinition>;
   /**
    * The function its ANY method integrates: a page path's (ADR 0024), a resource below the pages
-   * that no route has (ADR 0025). Without one, a resource with methods answers another with the
+   * that no route has (ADR 0027). Without one, a resource with methods answers another with the
    * 405 mock, and one without is no resource.
    */
   anyFunction?: string;
@@ -230,7 +230,7 @@ export class LocalApiGateway {
 
   constructor(private readonly options: LocalApiGatewayOptions) {
     // The ANY methods that integrate a page's function (lib/api.ts): a page path's (ADR 0024) and
-    // those of the resources below the pages (ADR 0025); every other routed path's ANY is the 405 mock.
+    // those of the resources below the pages (ADR 0027); every other routed path's ANY is the 405 mock.
     this.resources = new ResourceTree(
       options.routes,
       new Map([...pagePathFunctions(options.routes), ...pageFallbackResources(options.routes)]),

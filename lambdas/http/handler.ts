@@ -41,7 +41,7 @@ export interface HttpHandlerOptions {
   /**
    * A page function's refusal of a request no route serves (page-error-answer.ts
    * `refuseUnroutedRequest`), before the body rule: API Gateway hands it a page path's other methods
-   * (ADR 0024) and every request below the pages that no route has (ADR 0025).
+   * (ADR 0024) and every request below the pages that no route has (ADR 0027).
    */
   unroutedPageRequests?: (event: APIGatewayProxyEvent) => Promise<void>;
 }

@@ -58,7 +58,7 @@ export async function pageErrorAnswer(
   const language = pageLanguages.get(problem) ?? pageErrorLanguage(event);
   const { isPageResource, isPageRoute, pageErrorPage } = await import('./page-errors.js');
   // A page route, a method a page path does not have (its 405, ADR 0024), or a resource below the
-  // pages no route has (its 404, ADR 0025).
+  // pages no route has (its 404, ADR 0027).
   if (!isPageRoute(event.httpMethod, event.resource) && !isPageResource(event.resource)) return undefined;
   const reference = problem.extensions.correlationId;
   return pageErrorPage(problem, language, typeof reference === 'string' ? reference : undefined);
@@ -68,7 +68,7 @@ export async function pageErrorAnswer(
  * Refuses a request no route serves before the page function's handler and body rule run, from the
  * route table: a method the path does not have (405 with `Allow`: API Gateway hands a page path's
  * other methods to its function, ADR 0024), or any request to a resource below the pages that no
- * route has (404: a link cut short or with an extra segment, ADR 0025) — the handler would take
+ * route has (404: a link cut short or with an extra segment, ADR 0027) — the handler would take
  * them for its page. A GET of a resource with path parameters, none greedy, reads nothing: that is
  * the page a link opens (every page path has GET, test/unit/page-errors.test.ts; a resource below
  * the pages has no parameter or a greedy one, routes.ts pageFallbackResources), and it loads no

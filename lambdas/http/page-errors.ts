@@ -42,7 +42,7 @@ export function pageErrorPage(problem: Problem, language: Language, reference?: 
 /**
  * The refusal of a request no route of the resource serves, from the route table; the same problem
  * as the gateway's own answer on an API path (gateway-responses.ts): a 404 on a resource below the
- * pages no route has (ADR 0025), as API Gateway's MISSING_AUTHENTICATION_TOKEN; a 405 with `Allow`
+ * pages no route has (ADR 0027), as API Gateway's MISSING_AUTHENTICATION_TOKEN; a 405 with `Allow`
  * for a method the resource does not have (ADR 0024). Undefined for a routed method.
  * What makes the Problem, not the Problem: this module is bundled apart from its caller (ADR 0023),
  * and a Problem made from its own copy of the class would not be `instanceof` the wrapper's.

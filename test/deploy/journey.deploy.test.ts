@@ -267,7 +267,7 @@ describe('the deployed stage on MiniStack', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
-  it('answers a path below the pages that no route has with a 404 page from the page’s function (ADR 0025)', async () => {
+  it('answers a path below the pages that no route has with a 404 page from the page’s function (ADR 0027)', async () => {
     for (const path of ['/terms', '/terms/some-link-token/extra', `/method-choice/${journey.refId}/x/y`]) {
       const res = await call<string>(api, 'GET', path, {
         headers: { accept: 'text/html,*/*;q=0.8', 'accept-language': 'fr' },

@@ -92,7 +92,7 @@ describe('the routes', () => {
     const routes = routesFor(s.config);
 
     // One permission per method, scoped to that method and path (a page path's ANY method: `*`, ADR
-    // 0024; those below the pages, ADR 0025); none for the console's test-invoke.
+    // 0024; those below the pages, ADR 0027); none for the console's test-invoke.
     const pageAnyMethods = [...pagePathFunctions(routes), ...pageFallbackResources(routes)].map(
       ([path, handler]) => ({ method: '*', path, handler }),
     );
@@ -244,7 +244,7 @@ describe('a method a path does not have', () => {
   });
 });
 
-describe('a path below the pages that no route has (ADR 0025)', () => {
+describe('a path below the pages that no route has (ADR 0027)', () => {
   // Written out: the resources a link cut short or with an extra segment reaches, per stage.
   const BELOW_THE_PAGES_IN_PRODUCTION: [path: string, handler: string][] = [
     ['/method-choice', 'method-choice-page'],

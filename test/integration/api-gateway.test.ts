@@ -90,7 +90,7 @@ describe('the API Gateway emulation, called in process', () => {
   });
 
   it('answers a method the path does not have with 405 and Allow, and an unknown path with 404, before any function', async () => {
-    // One trailing slash names the resource without it, as API Gateway routes it (ADR 0025).
+    // One trailing slash names the resource without it, as API Gateway routes it (ADR 0027).
     for (const [method, path] of [
       ['DELETE', '/api/verify'],
       ['GET', '/api/verify'],

@@ -197,7 +197,7 @@ describe('a method a page path does not have (ADR 0024)', () => {
   });
 });
 
-describe('a path below the pages that no route has: a link cut short or with an extra segment (ADR 0025)', () => {
+describe('a path below the pages that no route has: a link cut short or with an extra segment (ADR 0027)', () => {
   const FIREFOX = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
   const REF_ID = '6f1c1d5e-8c5b-4a63-9d4c-2f5f3f6e7a10';
   const NOT_FOUND_PAGE = {

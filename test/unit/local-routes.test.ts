@@ -70,7 +70,7 @@ describe('the local gateway’s choice between overlapping routes', () => {
   });
 
   // API Gateway's REST API routes `/hello/` to the resource `/hello` (event.path keeps the slash):
-  // aws-powertools/powertools-lambda-python#1552, floci-io/floci#1557 (ADR 0025).
+  // aws-powertools/powertools-lambda-python#1552, floci-io/floci#1557 (ADR 0027).
   it('takes one trailing slash as the resource without it', () => {
     const routes = [route('POST', '/isp/v1/events'), route('GET', '/orders/{refId}')];
 

@@ -157,7 +157,7 @@ describe('a page path’s methods (ADR 0024)', () => {
   });
 });
 
-describe('the resources below the pages that no route has (ADR 0025)', () => {
+describe('the resources below the pages that no route has (ADR 0027)', () => {
   it('are, below every resource whose routes are pages of one function, the resource without methods and a greedy child where no parameter child is', () => {
     const page = { auth: { type: 'none' }, summary: 'a page', kind: 'page' } as const;
     const table = [
