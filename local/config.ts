@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPrimeModulus } from '../lambdas/adapters/rsa-modulus.js';
-import { primeModulusIssues } from '../lambdas/core/partner-keys.js';
+import { rsaKeyRefusals } from '../lambdas/adapters/rsa-modulus.js';
+import { rsaKeyIssuesOfPartners } from '../lambdas/core/partner-keys.js';
 import { type ServiceConfig, ServiceConfigSchema } from '../lambdas/core/service-config.js';
 
 export const DEFAULT_CONFIG_PATH = resolve(fileURLToPath(new URL('../config/local.json', import.meta.url)));
@@ -24,11 +24,12 @@ export function loadConfig(path = process.env.SRS_CONFIG ?? DEFAULT_CONFIG_PATH)
 }
 
 /**
- * The registration checks the schema cannot make, being asynchronous (a partner's RSA modulus that is
- * a prime: core/partner-keys.ts primeModulusIssues), run before the stack seeds the configuration.
+ * The registration checks the schema cannot make, being asynchronous (a partner's RSA key against the
+ * rule, whose last part is a prime test: core/partner-keys.ts rsaKeyIssuesOfPartners), run before the
+ * stack seeds the configuration.
  */
 export async function checkPartnerKeys(config: ServiceConfig): Promise<void> {
-  const issues = await primeModulusIssues(config.isps, isPrimeModulus);
+  const issues = await rsaKeyIssuesOfPartners(config.isps, rsaKeyRefusals);
   if (issues.length > 0)
     throw new InvalidConfiguration(`Invalid configuration:\n${issues.map((i) => `  ${i}`).join('\n')}`);
 }

@@ -12,24 +12,17 @@
  * and JWSSignatureVerificationFailed). test/unit/compact-jws-parity.test.ts holds both to jose on
  * a generated corpus of keys and messages.
  *
- * Four differences, all refusals: a header with `crit` never verifies here (jose honours
+ * Three differences, all refusals: a header with `crit` never verifies here (jose honours
  * `crit: ["b64"]`; verifyIspMessage refuses every `crit` with a 400 before it verifies, as it did
- * with jose); an RSA key whose public exponent is below 3 or even cannot be used (jose and
- * WebCrypto take e = 1, with which the padded digest is its own signature: anyone could sign as the
- * partner; e = 0 verifies nothing, an even e is no RSA key); and neither can an RSA key whose
- * modulus is a prime or has a small prime factor (jose and WebCrypto take it; its private exponent
- * may follow from the public key: rsa-modulus.ts, partner-key-algorithms.ts); and a key whose
- * `use` is not "sig" checks no signature (RFC 7517 §4.2; jose ignores `use` when it imports a key).
+ * with jose); an RSA key outside the rule a partner key is registered under cannot be used where
+ * the breach lets another sign (rsa-modulus.ts rsaKeyRefusals: jose and WebCrypto take e = 1, with
+ * which the padded digest is its own signature, an even e, and a modulus that is a prime or has a
+ * small prime factor, whose private exponent follows from the public key); and a key whose `use` is
+ * not "sig" checks no signature (RFC 7517 §4.2; jose ignores `use` when it imports a key).
  */
 import type { webcrypto } from 'node:crypto';
-import {
-  hasSmallPrimeFactor,
-  isSafeRsaPublicExponent,
-  isSignatureUse,
-  RSA_MIN_BITS,
-  SMALL_FACTOR_BOUND,
-} from '../core/partner-key-algorithms.js';
-import { isPrimeModulus } from './rsa-modulus.js';
+import { isSafeRsaPublicExponent, isSignatureUse, RSA_MIN_BITS } from '../core/partner-key-algorithms.js';
+import { rsaKeyRefusals } from './rsa-modulus.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 export type JwsAlgorithm = 'ES256' | 'RS256';
@@ -115,6 +108,17 @@ export function decodeProtectedHeader(compact: string): Record<string, unknown> 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The number a base64url member holds as jose and WebCrypto read it, in minimal base64url (no
+ * padding, spaces or leading zero bytes); the member itself where it is not base64url.
+ */
+function minimalBase64url(member: unknown): unknown {
+  const bytes = typeof member === 'string' ? decodeBase64url(member) : undefined;
+  if (bytes === undefined) return member;
+  const first = bytes.findIndex((byte) => byte !== 0);
+  return bytes.subarray(first === -1 ? bytes.length : first).toString('base64url');
 }
 
 /**
@@ -226,19 +230,22 @@ export async function verifiedPayload(
   // jose encodes the signing input as ASCII and refuses any other character.
   const signingInput = `${encodedHeader}.${encodedPayload}`;
   if (!signature || /[\u0080-\u{10FFFF}]/u.test(signingInput)) return undefined;
+  // Beyond jose, at its check of the key's size: an RSA key is held to the rule its registration
+  // and the access tokens' key set follow, in the same words (rsa-modulus.ts) — the numbers the
+  // import read, and only the parts whose breach lets another sign or checks nothing (not the form
+  // or the cost: a stored key registered before a rule keeps working until the next seed).
+  if (alg === 'RS256' && imported !== 'bytes') {
+    const { n, e } = jwk as { n?: unknown; e?: unknown };
+    const refusal = (await rsaKeyRefusals(minimalBase64url(n), minimalBase64url(e))).find(
+      ({ formal }) => !formal,
+    );
+    if (refusal) throw new UnusableKeyError(refusal.reason);
+  }
   const key = usableKey(imported, alg, 'verify');
   // Beyond jose (which ignores `use`): a key registered for encryption checks no signature
   // (RFC 7517 §4.2), as a fetched key set's such key does not (jwt-verify.ts).
   const { use } = jwk as { use?: unknown };
   if (!isSignatureUse(use)) throw new UnusableKeyError('Its use is not "sig": it is no signature key');
-  // The import took it, so an RSA key's n is base64url.
-  const modulus = alg === 'RS256' ? decodeBase64url(String((jwk as { n?: unknown }).n)) : undefined;
-  if (modulus && hasSmallPrimeFactor(modulus))
-    throw new UnusableKeyError(
-      `${alg} takes an RSA key whose modulus has no prime factor below ${SMALL_FACTOR_BOUND}`,
-    );
-  if (modulus && (await isPrimeModulus(modulus)))
-    throw new UnusableKeyError(`${alg} takes an RSA key whose modulus is not a prime`);
   try {
     const verified = await crypto.subtle.verify(
       ALGORITHMS[alg].signParams,

@@ -8,8 +8,8 @@
  * themselves are `localKeySet` over the fetched set (jose's `createLocalJWKSet`).
  *
  * Beyond jose: an RSA key of the set is held to the rule a registered partner key is held to
- * (partner-key-algorithms.ts rsaKeyIssues: 2048 to 8192 bits, no small prime factor, an exponent
- * of at most 8 bytes, odd and at least 3; and no prime modulus, rsa-modulus.ts) when the set is
+ * (rsa-modulus.ts rsaKeyRefusals: 2048 to 8192 bits, no small prime factor and no prime modulus, an
+ * exponent of at most 8 bytes, odd and at least 3; a modulus without leading zero bytes) when the set is
  * read: a key outside it is left out of the set and told (`onRefusedKey`), so a token naming it is
  * refused as one naming no key, before any import or verification. And a failed fetch starts the
  * cooldown as a successful one does: a key set endpoint that is down gets one fetch per cooldown,
@@ -17,22 +17,12 @@
  * `staleIfErrorMs` more (jose rejects every token then): one dropped connection to Cognito must not
  * refuse every token of the instance for a cooldown while it holds the key that signed them.
  */
-import {
-  base64urlBytes,
-  isSignatureUse,
-  KEY_ID,
-  RSA_MAX_BITS,
-  RSA_MAX_EXPONENT_BYTES,
-  RSA_MIN_BITS,
-  type RsaKeyIssue,
-  rsaKeyIssues,
-  SMALL_FACTOR_BOUND,
-} from '../core/partner-key-algorithms.js';
+import { isSignatureUse, KEY_ID } from '../core/partner-key-algorithms.js';
 import { BoundedRequestFailed, boundedRequest } from './bounded-request.js';
 import { isPlainObject } from './compact-jws.js';
 import { type JwtAlgorithm, type KeyLookup, localKeySet, NoMatchingKey } from './jwt-verify.js';
 import { oncePerInterval } from './recently-used.js';
-import { isPrimeModulus } from './rsa-modulus.js';
+import { rsaKeyRefusals } from './rsa-modulus.js';
 
 /** Why the key set could not be had: the token it was needed for is rejected. */
 export class KeySetUnavailable extends Error {
@@ -129,26 +119,10 @@ async function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise
   }
 }
 
-/** The log's words for an RSA key outside the rule (never the value of n or e). */
-function rsaRefusal(issue: RsaKeyIssue): string {
-  switch (issue.kind) {
-    case 'encoding':
-      return 'n is not a modulus in base64url without leading zero bytes';
-    case 'size':
-      return `n has ${issue.bits} bits; RS256 keys here have ${RSA_MIN_BITS} to ${RSA_MAX_BITS}`;
-    case 'small-factor':
-      return `n has a prime factor below ${SMALL_FACTOR_BOUND}`;
-    case 'one':
-      return 'e is 1: anyone could sign';
-    case 'exponent':
-      return `e is not an odd exponent of at least 3 and at most ${RSA_MAX_EXPONENT_BYTES} bytes`;
-  }
-}
-
 /**
  * The set without the RSA keys that break the registration's rule, and those keys. Only keys that
- * could check a signature are judged (an `enc` key is never used: jwt-verify.ts); the sizes first,
- * so that the prime test (once per modulus per container) only sees a modulus of allowed size.
+ * could check a signature are judged (an `enc` key is never used: jwt-verify.ts); each is told with
+ * the first reason rsaKeyRefusals gives, the words its registration and its partner messages get.
  */
 async function withoutRefusedKeys(
   json: unknown,
@@ -158,9 +132,8 @@ async function withoutRefusedKeys(
   const verdicts = await Promise.all(
     Array.from(json.keys as unknown[], async (jwk): Promise<string | undefined> => {
       if (!isPlainObject(jwk) || jwk.kty !== 'RSA' || !isSignatureUse(jwk.use)) return undefined;
-      const [issue] = rsaKeyIssues(jwk.n, jwk.e);
-      if (issue) return rsaRefusal(issue);
-      return (await isPrimeModulus(base64urlBytes(jwk.n) as Buffer)) ? 'n is a prime' : undefined;
+      const [refusal] = await rsaKeyRefusals(jwk.n, jwk.e);
+      return refusal?.reason;
     }),
   );
   const refused: Omit<RefusedKey, 'warningsHeldBack'>[] = [];

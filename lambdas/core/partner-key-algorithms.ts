@@ -41,20 +41,33 @@ export type RsaKeyIssue =
   | { member: 'e'; kind: 'exponent' };
 
 /**
- * The one rule for an RSA key's members, for a registered partner key (core/partner-keys.ts) and a
- * key of a fetched key set (adapters/remote-key-set.ts): n canonical base64url of RSA_MIN_BITS to
+ * The one rule for an RSA key's members, for a registered partner key, a key of a fetched key set
+ * and the key a partner message is checked with: n canonical base64url of RSA_MIN_BITS to
  * RSA_MAX_BITS bits without a small prime factor; e canonical base64url of at most
  * RSA_MAX_EXPONENT_BYTES, odd and at least 3. Cheap (no key import, 168 remainders): a key outside
- * it costs no more than this check. Whether n is a prime is asked after it (rsa-modulus.ts).
+ * it costs no more than this check. Its callers go through rsa-modulus.ts rsaKeyRefusals, which
+ * adds the prime test and words each refusal once.
  */
 export function rsaKeyIssues(n: unknown, e: unknown): RsaKeyIssue[] {
   const issues: RsaKeyIssue[] = [];
   const modulus = base64urlBytes(n);
+  // A modulus with a leading zero byte is refused, though it is the same number and jose (WebCrypto's
+  // import) takes it: RFC 7518 §6.3.1.1 says the minimal encoding MUST be used, Cognito's key sets
+  // use it (a 2048-bit n whose top bit is set is 256 bytes, not the 257 of a signed encoder), and
+  // AWS STS refuses the longer form too, so no key set we fetch is expected to carry it. Refusing it
+  // keeps one text per modulus (the prime test's cache key) and the bit count read from the bytes
+  // honest. A partner's key with one is refused when registered, with the reason.
   if (modulus === undefined || modulus.length === 0 || modulus[0] === 0)
     issues.push({ member: 'n', kind: 'encoding' });
-  else if (bitLength(modulus) < RSA_MIN_BITS || bitLength(modulus) > RSA_MAX_BITS)
+  else if (bitLength(modulus) < RSA_MIN_BITS)
     issues.push({ member: 'n', kind: 'size', bits: bitLength(modulus) });
-  else if (hasSmallPrimeFactor(modulus)) issues.push({ member: 'n', kind: 'small-factor' });
+  else {
+    // Over RSA_MAX_BITS a key is refused for its cost, not its strength: whether anyone could sign
+    // with it is still asked, for the check of a stored key that ignores the cost (compact-jws.ts).
+    if (bitLength(modulus) > RSA_MAX_BITS)
+      issues.push({ member: 'n', kind: 'size', bits: bitLength(modulus) });
+    if (hasSmallPrimeFactor(modulus)) issues.push({ member: 'n', kind: 'small-factor' });
+  }
   const exponent = base64urlBytes(e);
   if (exponent?.length === 1 && exponent[0] === 1) issues.push({ member: 'e', kind: 'one' });
   else if (

@@ -5,8 +5,9 @@
  * instead of every message of that partner being refused with a 401 later.
  *
  * A key is a public JWK (RFC 7517/7518) for ES256 (EC on P-256) or RS256 (RSA of 2048 to 8192
- * bits, its modulus no prime: `primeModulusIssues`, asynchronous, checked after the schema). Messages (issues) name the member and never repeat a value: a registered "public" key may
- * be a private one by mistake, and its private members must not reach an error or a log.
+ * bits, its modulus no prime: `rsaKeyIssuesOfPartners`, asynchronous, checked after the schema).
+ * Messages (issues) name the member and never repeat a value: a registered "public" key may be a
+ * private one by mistake, and its private members must not reach an error or a log.
  */
 import { createPublicKey } from 'node:crypto';
 import {
@@ -14,11 +15,7 @@ import {
   base64urlBytes,
   isSignatureUse,
   KEY_ID,
-  RSA_MAX_BITS,
-  RSA_MIN_BITS,
-  type RsaKeyIssue,
   rsaKeyIssues,
-  SMALL_FACTOR_BOUND,
 } from './partner-key-algorithms.js';
 import * as z from './zod.js';
 
@@ -43,25 +40,6 @@ function ecIssues(key: Record<string, unknown>): KeyIssue[] {
       issues.push({ member, message: `${member} must be the base64url of 32 bytes (a P-256 coordinate).` });
   return issues;
 }
-
-/** The registration's words for each issue of the RSA rule (partner-key-algorithms.ts rsaKeyIssues). */
-function rsaIssueMessage(issue: RsaKeyIssue): string {
-  switch (issue.kind) {
-    case 'encoding':
-      return 'n must be the modulus in base64url, without leading zero bytes.';
-    case 'size':
-      return `The RSA modulus has ${issue.bits} bits; RS256 keys here have ${RSA_MIN_BITS} to ${RSA_MAX_BITS}.`;
-    case 'small-factor':
-      return `n has a prime factor below ${SMALL_FACTOR_BOUND}, so it is no product of two large primes: give the key's own modulus.`;
-    case 'one':
-      return 'e is 1 (AQ), with which anyone can sign as the partner: give the key’s own exponent (usually AQAB).';
-    case 'exponent':
-      return 'e must be an odd public exponent in base64url (usually AQAB).';
-  }
-}
-
-const rsaIssues = (key: Record<string, unknown>): KeyIssue[] =>
-  rsaKeyIssues(key.n, key.e).map((issue) => ({ member: issue.member, message: rsaIssueMessage(issue) }));
 
 /** What is wrong with one registered key, member by member; nothing for a usable public key. */
 export function partnerKeyIssues(key: Record<string, unknown>): KeyIssue[] {
@@ -94,7 +72,11 @@ export function partnerKeyIssues(key: Record<string, unknown>): KeyIssue[] {
   const alg = ALG_OF_KTY[key.kty];
   if (key.alg !== undefined && key.alg !== alg)
     issues.push({ member: 'alg', message: `alg must be ${alg} for an ${key.kty} key (or left out).` });
-  issues.push(...(key.kty === 'EC' ? ecIssues(key) : rsaIssues(key)));
+  if (key.kty === 'EC') issues.push(...ecIssues(key));
+  // An RSA key's n and e are judged by rsaKeyIssuesOfPartners, after the schema: the rule's last
+  // part is asynchronous, and its words are one text for the three places that check it. Until
+  // they are inside the rule, importing the key would say nothing more.
+  else if (rsaKeyIssues(key.n, key.e).length > 0) return issues;
   if (issues.length > 0) return issues;
   // The shape is right; what it cannot show (an EC point off the curve) the key's import shows.
   const members = key.kty === 'EC' ? ['kty', 'crv', 'x', 'y'] : ['kty', 'n', 'e'];
@@ -116,25 +98,22 @@ const keyName = (key: Record<string, unknown>) =>
   typeof key.kid === 'string' && KEY_ID.test(key.kid) ? `Key ${key.kid}: ` : 'Key: ';
 
 /**
- * The registration check the schema cannot make (it is synchronous): an RSA key whose modulus is a
- * prime, whose private exponent anyone derives from the public key. `isPrime` decides (node:crypto's
- * checkPrime, adapters/rsa-modulus.ts: the core does no such work itself). Run after the schema
- * accepted the partners, before anything is written; one line per key, `isps.N.keys.M.n: …` as the
- * schema's issues read.
+ * The registration check of each RSA key's n and e, which the schema cannot make (it is synchronous):
+ * `refusals` is adapters/rsa-modulus.ts rsaKeyRefusals (the core does no prime test itself), the
+ * one rule and wording a fetched key set's keys and the keys partner messages are checked with get
+ * too. Run after the schema accepted the partners, before anything is written; one line per member,
+ * `isps.N.keys.M.n: Key kid: …` as the schema's issues read.
  */
-export async function primeModulusIssues(
+export async function rsaKeyIssuesOfPartners(
   isps: readonly { keys: readonly Record<string, unknown>[] }[],
-  isPrime: (modulus: Uint8Array) => Promise<boolean>,
+  refusals: (n: unknown, e: unknown) => Promise<readonly { member: string; reason: string }[]>,
 ): Promise<string[]> {
   const issues: string[] = [];
   for (const [i, isp] of isps.entries())
-    for (const [j, key] of isp.keys.entries()) {
-      const n = key.kty === 'RSA' ? base64urlBytes(key.n) : undefined;
-      if (n && (await isPrime(n)))
-        issues.push(
-          `isps.${i}.keys.${j}.n: ${keyName(key)}n is a prime, not the product of two primes: anyone can derive the private key from it. Give the key's own modulus.`,
-        );
-    }
+    for (const [j, key] of isp.keys.entries())
+      if (key.kty === 'RSA')
+        for (const { member, reason } of await refusals(key.n, key.e))
+          issues.push(`isps.${i}.keys.${j}.${member}: ${keyName(key)}${reason}`);
   return issues;
 }
 

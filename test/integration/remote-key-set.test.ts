@@ -575,12 +575,22 @@ describe('a key of the fetched set outside the rule registered partner keys foll
       {
         kid: 'long-e',
         keyIndex: 2,
-        reason: 'e is not an odd exponent of at least 3 and at most 8 bytes',
+        reason: 'e is not an odd exponent of at least 3 in at most 8 bytes of base64url (usually AQAB)',
         warningsHeldBack: 0,
       },
-      { kid: 'e-one', keyIndex: 3, reason: 'e is 1: anyone could sign', warningsHeldBack: 0 },
-      { kid: 'small-factor', keyIndex: 4, reason: 'n has a prime factor below 1000', warningsHeldBack: 0 },
-      { kid: 'prime', keyIndex: 5, reason: 'n is a prime', warningsHeldBack: 0 },
+      { kid: 'e-one', keyIndex: 3, reason: 'e is 1 (AQ): with it anyone can sign', warningsHeldBack: 0 },
+      {
+        kid: 'small-factor',
+        keyIndex: 4,
+        reason: 'n has a prime factor below 1000, so it is no product of two large primes',
+        warningsHeldBack: 0,
+      },
+      {
+        kid: 'prime',
+        keyIndex: 5,
+        reason: 'n is a prime, not the product of two primes: anyone can derive the private key from it',
+        warningsHeldBack: 0,
+      },
     ]);
     // Ten minutes after it was told, the next read tells it again, with the reads it held back.
     const later = await captureLogs(async () => {

@@ -1,9 +1,9 @@
 /** `seed <config.json>`: writes the catalogue, the SP setups and their claimed identities. */
 import { readFileSync } from 'node:fs';
-import { isPrimeModulus } from '../../../lambdas/adapters/rsa-modulus.js';
+import { rsaKeyRefusals } from '../../../lambdas/adapters/rsa-modulus.js';
 import { ConditionFailed } from '../../../lambdas/core/errors.js';
 import { allowsLoopbackHttp, LOOPBACK_HTTP_REFUSED_IN_PRODUCTION } from '../../../lambdas/core/loopback.js';
-import { primeModulusIssues } from '../../../lambdas/core/partner-keys.js';
+import { rsaKeyIssuesOfPartners } from '../../../lambdas/core/partner-keys.js';
 import { loopbackHttpPartnerUrls, ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
 import { type SeedOutcome, seedConfig } from '../../../lambdas/usecases/seed-config.js';
 import { type AdminCommand, OperatorError } from '../cli.js';
@@ -47,7 +47,7 @@ export const seedCommand: AdminCommand = {
     const named = stageNamedBy(values);
     if (loopbackUrls.length > 0 && named !== undefined && !allowsLoopbackHttp(named))
       throw new OperatorError(loopbackIssues(named));
-    const keyIssues = await primeModulusIssues(parsed.data.isps, isPrimeModulus);
+    const keyIssues = await rsaKeyIssuesOfPartners(parsed.data.isps, rsaKeyRefusals);
     if (keyIssues.length > 0)
       throw new OperatorError(`Invalid configuration in ${file}: ${keyIssues.join('; ')}`);
     const connection = await connect();
