@@ -56,9 +56,11 @@ function warnStaleKeys(failure: KeySetUnavailable): void {
 }
 
 /**
- * How often a verifier logs that its key set cannot be had: once in this interval (per instance,
- * like an unusable partner key's warning). While the key set endpoint is down every token is refused
- * for it, and a line per token would flood the log for the length of the outage.
+ * How often a verifier logs that its key set cannot be had: once in this interval per URL and kind
+ * of failure (per instance, like an unusable partner key's warning). While the key set endpoint is
+ * down every token is refused for it, and a line per token would flood the log for the length of the
+ * outage; a failure of another kind meanwhile (the endpoint back, answering an error status) is new
+ * to the operator and is logged at once.
  */
 export const KEYS_UNAVAILABLE_LOGGED_EVERY_MS = 10 * 60_000;
 
@@ -68,17 +70,18 @@ export const ACCESS_TOKEN_REQUIRED_CLAIMS = ['exp', 'iat', 'client_id', 'token_u
 export const ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS = 5;
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
-  // One key set per verifier, so one line; on the key set's clock (tests move it).
-  const keysUnavailableLine = oncePerInterval<'keys unavailable'>(KEYS_UNAVAILABLE_LOGGED_EVERY_MS, {
+  // Per URL and kind of failure; on the key set's clock (tests move it).
+  const keysUnavailableLine = oncePerInterval<string>(KEYS_UNAVAILABLE_LOGGED_EVERY_MS, {
     now: options.fetch?.now ?? Date.now,
   });
   const logKeysUnavailable = (err: KeySetUnavailable) => {
-    const errorsHeldBack = keysUnavailableLine('keys unavailable');
+    const errorsHeldBack = keysUnavailableLine(JSON.stringify([err.url, err.failure]));
     if (errorsHeldBack === undefined) return;
     logger.error('access token keys not available', {
       url: err.url,
       reason: err.reason,
-      // Tokens refused for it since the last line, unlogged (KEYS_UNAVAILABLE_LOGGED_EVERY_MS).
+      failure: err.failure,
+      // Tokens refused for a failure of this kind since its last line, unlogged (KEYS_UNAVAILABLE_LOGGED_EVERY_MS).
       errorsHeldBack,
     });
   };

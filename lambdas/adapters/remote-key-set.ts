@@ -24,11 +24,18 @@ import { type JwtAlgorithm, type KeyLookup, localKeySet, NoMatchingKey } from '.
 import { oncePerInterval } from './recently-used.js';
 import { rsaKeyRefusals } from './rsa-modulus.js';
 
+/**
+ * The kinds of failure to have a key set, coarser than the reason (which names the status, the
+ * size, the system error): a log limited per kind still tells at once of a failure of another kind.
+ */
+export type KeySetFailure = 'network' | 'http-status' | 'too-large' | 'not-json' | 'not-a-key-set';
+
 /** Why the key set could not be had: the token it was needed for is rejected. */
 export class KeySetUnavailable extends Error {
   constructor(
     readonly url: string,
     readonly reason: string,
+    readonly failure: KeySetFailure,
   ) {
     super(`JSON Web Key Set not available from ${url}: ${reason}`);
     this.name = 'KeySetUnavailable';
@@ -93,7 +100,8 @@ export const REMOTE_KEY_SET_DEFAULTS = {
 
 /** GET the URL and parse its JSON body, within the time and size limits; throws KeySetUnavailable. */
 async function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise<unknown> {
-  const unavailable = (reason: string) => new KeySetUnavailable(url.href, reason);
+  const unavailable = (failure: KeySetFailure, reason: string) =>
+    new KeySetUnavailable(url.href, reason, failure);
   const answer = await boundedRequest(url, {
     method: 'GET',
     headers: { accept: 'application/json, application/jwk-set+json', 'user-agent': 'smart-registration/1' },
@@ -102,20 +110,21 @@ async function fetchJson(url: URL, timeoutMs: number, maxBytes: number): Promise
   }).catch((err: unknown) => {
     if (!(err instanceof BoundedRequestFailed)) throw err;
     // An error status says more than the size of its page.
-    if (err.statusCode !== undefined && err.statusCode !== 200) throw unavailable(`HTTP ${err.statusCode}`);
-    if (err.kind === 'timeout') throw unavailable(`no answer within ${timeoutMs} ms`);
-    if (err.kind === 'too-large') throw unavailable(`larger than ${maxBytes} bytes`);
+    if (err.statusCode !== undefined && err.statusCode !== 200)
+      throw unavailable('http-status', `HTTP ${err.statusCode}`);
+    if (err.kind === 'timeout') throw unavailable('network', `no answer within ${timeoutMs} ms`);
+    if (err.kind === 'too-large') throw unavailable('too-large', `larger than ${maxBytes} bytes`);
     // The status came, the body did not: a server or proxy dropping the connection mid-answer.
     if (err.statusCode !== undefined)
-      throw unavailable(`HTTP ${err.statusCode} cut off before its end (${err.message})`);
-    throw unavailable(err.message);
+      throw unavailable('network', `HTTP ${err.statusCode} cut off before its end (${err.message})`);
+    throw unavailable('network', err.message);
   });
   // No redirect is followed: Cognito answers its key set directly.
-  if (answer.statusCode !== 200) throw unavailable(`HTTP ${answer.statusCode}`);
+  if (answer.statusCode !== 200) throw unavailable('http-status', `HTTP ${answer.statusCode}`);
   try {
     return JSON.parse(answer.body.toString('utf8'));
   } catch {
-    throw unavailable('the answer is not JSON');
+    throw unavailable('not-json', 'the answer is not JSON');
   }
 }
 
@@ -185,7 +194,7 @@ export function remoteKeySet(url: URL, options: RemoteKeySetSettings): KeyLookup
         try {
           keys = localKeySet(set, options.algorithm);
         } catch {
-          throw new KeySetUnavailable(url.href, 'the answer is not a JSON Web Key Set');
+          throw new KeySetUnavailable(url.href, 'the answer is not a JSON Web Key Set', 'not-a-key-set');
         }
         fetchedAt = now();
         failure = undefined;

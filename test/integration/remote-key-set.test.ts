@@ -381,6 +381,58 @@ describe('a key set endpoint that stays down', () => {
   });
 });
 
+// Found in review: the limit was one line per verifier whatever the failure, so the endpoint
+// coming back with an error status, or answering something else, went unseen for up to 10 minutes.
+describe('a key set endpoint failing in another way', () => {
+  it('is logged at once, each kind of failure once per 10 minutes with its own count of tokens held back', async () => {
+    await startServer();
+    const clock = testClock();
+    const verify = verifierWith(clock);
+    const token = await accessToken(first);
+    const closed = (res: ServerResponse) => res.socket?.destroy();
+    const status = (code: number) => (res: ServerResponse) => res.writeHead(code).end();
+    /** After the cooldown, the next token fetches the set again: answered by `answer`. */
+    const refetchAnswered = async (answer: (res: ServerResponse) => void) => {
+      server.answer = answer;
+      clock.advance(COOLDOWN_MS);
+      await rejectionOf(verify, token);
+    };
+
+    const written = await captureLogs(async () => {
+      server.answer = closed;
+      await rejectionOf(verify, token);
+      await rejectionOf(verify, token);
+      await refetchAnswered(status(503));
+      await refetchAnswered((res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":'),
+      );
+      await refetchAnswered(status(500));
+      await refetchAnswered(closed);
+      clock.advance(KEYS_UNAVAILABLE_LOGGED_EVERY_MS);
+      await refetchAnswered(status(503));
+    });
+
+    const lines = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const line = (failure: string, reason: string, errorsHeldBack: number) =>
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'access token keys not available',
+        url: url.href,
+        failure,
+        reason,
+        errorsHeldBack,
+      });
+    expect(lines).toEqual([
+      line('network', 'ECONNRESET', 0),
+      line('http-status', 'HTTP 503', 0),
+      line('not-json', 'the answer is not JSON', 0),
+      // 10 min 30 s after its first line: the 500 of 9 minutes before was held back.
+      line('http-status', 'HTTP 503', 1),
+    ]);
+    expect(server.requests).toBe(6);
+  });
+});
+
 describe('a failed fetch starts the cooldown', () => {
   it('fetches a key set endpoint that answers 503 once per cooldown, not once per token', async () => {
     await startServer();
