@@ -199,6 +199,22 @@ describe('the verify bundle', () => {
       expect(modules).not.toContain(other);
   });
 
+  it('carries only the item operations it runs: the registration and claimed identity reads and the counter write', async () => {
+    const { index } = await bundleOf('verify');
+    // The usage records' batch write, the configuration's writers and listings: other functions'.
+    expect(await indexFiles('verify')).not.toContain(
+      'node_modules/@aws-sdk/lib-dynamodb/dist-es/commands/BatchWriteCommand.js',
+    );
+    for (const elsewhere of [
+      'Usage records not written', // usageItems.putUsageRecords
+      'is already published with another text', // configItems.publishTermsOfUse
+      'attribute_not_exists(GSI1PK)', // configItems.listClaimedIdentities
+    ])
+      expect(index).not.toContain(elsewhere);
+    // What it does run.
+    expect(index).toContain('ADD calls :calls, positive :pos, negative :neg');
+  });
+
   it('carries the document client, Powertools Logger and Metrics and middy (the edge issue 12 asks for)', () => {
     for (const pkg of [
       '@aws-sdk/client-dynamodb',

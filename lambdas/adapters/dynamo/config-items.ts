@@ -20,6 +20,15 @@ function canonicalJson(value: unknown): string {
   );
 }
 
+/** The verify call's one configuration read (its bundle carries no other). */
+export function claimedIdentityReads(table: Table): Pick<ConfigReader, 'getClaimedIdentity'> {
+  return {
+    async getClaimedIdentity(id: string): Promise<ClaimedIdentity | undefined> {
+      return table.getItem<ClaimedIdentity>(() => keys.claimedIdentity(id));
+    },
+  };
+}
+
 export function configItems(
   table: Table,
 ): ConfigReader & ConfigWriter & TermsOfUseReader & { listSpSetups(): Promise<SpSetup[]> } {
@@ -49,9 +58,7 @@ export function configItems(
       return listedOnGsi1<SpSetup>(SETUPS_PARTITION);
     },
 
-    async getClaimedIdentity(id: string): Promise<ClaimedIdentity | undefined> {
-      return table.getItem<ClaimedIdentity>(() => keys.claimedIdentity(id));
-    },
+    ...claimedIdentityReads(table),
 
     async putClaimedIdentity(ci: ClaimedIdentity): Promise<void> {
       await table.putItem({

@@ -5,13 +5,20 @@ import type { RegistrationStore } from '../../usecases/ports/registrations.js';
 import type { Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
 
-export function registrationItems(
-  table: Table,
-): RegistrationStore & { deleteRegistration(msisdn: string): Promise<boolean> } {
+/** The verify call's one read (its bundle carries no write of registrations). */
+export function registrationReads(table: Table): Pick<RegistrationStore, 'getRegistration'> {
   return {
     async getRegistration(msisdn: string): Promise<Registration | undefined> {
       return table.getItem<Registration>(() => keys.registration(msisdn));
     },
+  };
+}
+
+export function registrationItems(
+  table: Table,
+): RegistrationStore & { deleteRegistration(msisdn: string): Promise<boolean> } {
+  return {
+    ...registrationReads(table),
 
     /** A newer identification of the same person replaces the registration. */
     async putRegistration(reg: Registration): Promise<void> {

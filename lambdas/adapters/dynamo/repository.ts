@@ -9,13 +9,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionPolicy } from '../../core/retention.js';
 import { retentionPolicyEnv } from '../env.js';
 import { amlAccessItems } from './aml-access-items.js';
-import { configItems } from './config-items.js';
+import { claimedIdentityReads, configItems } from './config-items.js';
 import { erasureItems } from './erasure-items.js';
 import { orderItems } from './order-items.js';
-import { registrationItems } from './registration-items.js';
+import { registrationItems, registrationReads } from './registration-items.js';
 import { requestGuardItems } from './request-guards.js';
 import { Table } from './table.js';
-import { usageItems } from './usage-items.js';
+import { usageItems, verifyCounterWrites } from './usage-items.js';
 import { webhookItems } from './webhook-items.js';
 
 /** The table behind every storage port. */
@@ -46,10 +46,10 @@ export function repositoryOn(table: Table) {
 
 /**
  * What the verify call reads and writes: the registration, the claimed identity (configuration) and
- * its call counts. Only these item modules, so that verify's bundle carries and evaluates no other.
+ * its call counts. Only these three operations, so that verify's bundle carries no other item's code.
  */
 export function verifyStores(table: Table) {
-  return { ...registrationItems(table), ...configItems(table), ...usageItems(table) };
+  return { ...registrationReads(table), ...claimedIdentityReads(table), ...verifyCounterWrites(table) };
 }
 
 /** What the provider list reads: the configuration (SP setups, partners). */

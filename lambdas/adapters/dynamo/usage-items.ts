@@ -6,6 +6,36 @@ import type { UsageLog } from '../../usecases/ports/usage.js';
 import { entity, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
 
+/** The verify call's counter write (its bundle carries no other usage item). */
+export function verifyCounterWrites(table: Table): Pick<UsageLog, 'addVerifyCounts'> {
+  return {
+    /** Adds to a verify counter (one shard of one claimed identity's month). */
+    async addVerifyCounts(
+      key: { clientId: string; month: string; claimedIdentity: string; shard: number },
+      delta: { calls: number; positive: number; negative: number },
+    ): Promise<void> {
+      await table.db.send(
+        new UpdateCommand({
+          TableName: table.name,
+          Key: keys.verifyCounter(key.clientId, key.month, key.claimedIdentity, key.shard),
+          UpdateExpression:
+            'SET clientId = :c, #month = :m, claimedIdentity = :ci, #ttl = :ttl ADD calls :calls, positive :pos, negative :neg',
+          ExpressionAttributeNames: { '#month': 'month', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':ttl': verifyCounterExpiry(key.month, table.retention),
+            ':c': key.clientId,
+            ':m': key.month,
+            ':ci': key.claimedIdentity,
+            ':calls': delta.calls,
+            ':pos': delta.positive,
+            ':neg': delta.negative,
+          },
+        }),
+      );
+    },
+  };
+}
+
 export function usageItems(table: Table): UsageLog {
   return {
     /**
@@ -34,30 +64,7 @@ export function usageItems(table: Table): UsageLog {
       }
     },
 
-    /** Adds to a verify counter (one shard of one claimed identity's month). */
-    async addVerifyCounts(
-      key: { clientId: string; month: string; claimedIdentity: string; shard: number },
-      delta: { calls: number; positive: number; negative: number },
-    ): Promise<void> {
-      await table.db.send(
-        new UpdateCommand({
-          TableName: table.name,
-          Key: keys.verifyCounter(key.clientId, key.month, key.claimedIdentity, key.shard),
-          UpdateExpression:
-            'SET clientId = :c, #month = :m, claimedIdentity = :ci, #ttl = :ttl ADD calls :calls, positive :pos, negative :neg',
-          ExpressionAttributeNames: { '#month': 'month', '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: {
-            ':ttl': verifyCounterExpiry(key.month, table.retention),
-            ':c': key.clientId,
-            ':m': key.month,
-            ':ci': key.claimedIdentity,
-            ':calls': delta.calls,
-            ':pos': delta.positive,
-            ':neg': delta.negative,
-          },
-        }),
-      );
-    },
+    ...verifyCounterWrites(table),
 
     /** One SP's usage in one month: its billable events and its verify counter shards. */
     async usageOf(
