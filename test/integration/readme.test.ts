@@ -5,115 +5,24 @@
  * per run (ids, tokens, times, this run's mobile number) and the values the README shortens to `…`.
  * Needs bash, curl and jq, as the README does.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  patternOf,
+  runSteps,
+  type Step,
+  sectionSteps,
+  walkthroughRun as walkthroughRunOn,
+} from '../support/readme.js';
 import { useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
-const run = promisify(execFile);
-const README_BASE = 'http://127.0.0.1:3000';
-
-interface Step {
-  command: string;
-  /** The output the README shows for it, if any. */
-  shown?: string;
-}
-
-/** A README section's commands and the outputs shown after them, in order. */
-function sectionSteps(heading: string): Step[] {
-  const readme = readFileSync('README.md', 'utf8');
-  const start = readme.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`README has no section ${heading}`);
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end);
-  const steps: Step[] = [];
-  for (const block of section.matchAll(/```(\w*)\n([\s\S]*?)```/g)) {
-    const [, lang, body = ''] = block;
-    if (lang === 'sh') steps.push({ command: body });
-    // The first block after a command is what it prints; a further one shows something else
-    // (e.g. what another terminal prints meanwhile).
-    else if (steps.length && (steps.at(-1) as Step).shown === undefined)
-      (steps.at(-1) as Step).shown = body.trim();
-  }
-  return steps;
-}
-
-/** Per-run values, in the order they are masked; everything else must match exactly. */
-const VARIABLE: [RegExp, string][] = [
-  [
-    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
-    '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
-  ],
-  [/[0-9a-f]{8}-…/g, '[0-9a-f]{8}-[0-9a-f-]+'],
-  [/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z'],
-  [/(?<=token=|\/terms\/)[A-Za-z0-9_-]+…/g, '[A-Za-z0-9_.-]+'],
-  [/(?<=token=|\/terms\/)[A-Za-z0-9_.-]+/g, '[A-Za-z0-9_.-]+'],
-  [/SRS-[A-Z0-9_-]+/g, 'SRS-[A-Z0-9_-]+'],
-  [/\+?4179\d{7}/g, '\\+?4179\\d{7}'],
-];
-
-/** The shown output as a pattern the printed output must match in full. */
-function patternOf(shown: string, baseUrl: string): RegExp {
-  const holes: string[] = [];
-  let text = shown.replaceAll(README_BASE, baseUrl);
-  for (const [find, pattern] of VARIABLE) {
-    text = text.replace(find, () => {
-      holes.push(pattern);
-      return `@@HOLE${holes.length - 1}@@`;
-    });
-  }
-  const escaped = text
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/@@HOLE(\d+)@@/g, (_, i: string) => `(?:${holes[Number(i)]})`)
-    // Any other shortened value: the rest of the value, up to its closing quote.
-    .replaceAll('…', '[^"\\s]*')
-    // A JSON output shown on several lines is one line on the wire.
-    .replace(/\n\s*/g, '\\s*');
-  return new RegExp(`^${escaped}$`);
-}
-
-/** The second in which the last run started: runs are told apart by `date +%s`. */
-let lastRunSecond = 0;
-
 const stack = useStack();
 
-/** Runs the steps in one bash session; answers what each printed. */
-async function runWalkthrough(steps: Step[]): Promise<string[]> {
-  const marker = (i: number) => `::step-${i}::`;
-  const script = [
-    'set -euo pipefail',
-    ...steps.flatMap((s, i) => [
-      `echo; echo '${marker(i)}'`,
-      s.command.replaceAll(README_BASE, stack().baseUrl),
-    ]),
-  ].join('\n');
-  const { stdout } = await run('bash', ['-c', script], { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 });
-  return steps.map((_, i) => {
-    const from = stdout.indexOf(marker(i)) + marker(i).length;
-    const to = i + 1 < steps.length ? stdout.indexOf(marker(i + 1)) : stdout.length;
-    return stdout.slice(from, to).trim();
-  });
-}
-
-/**
- * Runs the steps as one walkthrough run, in a second of its own: runs are told apart by
- * `date +%s` (their Idempotency-Key and mobile number).
- */
-async function walkthroughRun(steps: Step[]): Promise<string[]> {
-  await waitFor(
-    async () => Math.floor(Date.now() / 1000),
-    (second) => second > lastRunSecond,
-  );
-  lastRunSecond = Math.floor(Date.now() / 1000);
-  const printed = await runWalkthrough(steps);
-  // The script's `date +%s` ran after the line above, maybe a second later: the next run starts
-  // after this one ended, so that it never shares this run's second (its key and number).
-  lastRunSecond = Math.floor(Date.now() / 1000);
-  return printed;
-}
+/** Runs the steps in one bash session against this file's stack; answers what each printed. */
+const runWalkthrough = (steps: Step[]) => runSteps(steps, stack());
+/** Runs the steps as one walkthrough run, in a second of its own (support/readme.ts). */
+const walkthroughRun = (steps: Step[]) => walkthroughRunOn(steps, stack());
 
 describe("the README's walkthrough", () => {
   const steps = sectionSteps('## Walkthrough (curl)');
