@@ -31,6 +31,8 @@ export const PriceSheetSchema = /* @__PURE__ */ z.define(() =>
 );
 export type PriceSheet = z.output<typeof PriceSheetSchema>;
 
+const isMonth = (value: unknown): value is string => typeof value === 'string' && MONTH.test(value);
+
 /** A price sheet and the first month (UTC) it prices. */
 export type DatedPriceSheet = PriceSheet & { from: string };
 
@@ -53,7 +55,9 @@ export const PriceSheetsSchema = /* @__PURE__ */ z.define(() =>
       z.superRefine((sheets, ctx) => {
         sheets.forEach((sheet, i) => {
           const before = sheets[i - 1]?.from;
-          if (i === 0 || typeof sheet.from !== 'string' || typeof before !== 'string') return;
+          // A malformed month has its own issue; ordered beside it, the sheet next to it would be
+          // told to come after a month that is none (`2026-13`).
+          if (i === 0 || !isMonth(sheet.from) || !isMonth(before)) return;
           if (sheet.from === before)
             ctx.addIssue({
               code: 'custom',

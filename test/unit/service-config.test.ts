@@ -151,6 +151,16 @@ describe('the price sheets in the SP setup', () => {
       'serviceProviders.1.priceSheets.1.from: Must be a month YYYY-MM between 2000-01 and 2099-12.',
     ],
     [
+      'a month 0 after a good one (no order is told beside the malformed month)',
+      [sheet('2026-01'), sheet('2026-00')],
+      'serviceProviders.1.priceSheets.1.from: Must be a month YYYY-MM between 2000-01 and 2099-12.',
+    ],
+    [
+      'a month 13 before a good one (the good one is not told to come after it)',
+      [sheet('2026-13'), sheet('2026-02')],
+      'serviceProviders.1.priceSheets.0.from: Must be a month YYYY-MM between 2000-01 and 2099-12.',
+    ],
+    [
       'a sheet without from',
       [{ currency: 'CHF', verifyCall: '0.05' }],
       'serviceProviders.1.priceSheets.0.from: Invalid input: expected string, received undefined',
