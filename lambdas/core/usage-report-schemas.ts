@@ -23,11 +23,13 @@ export const UsageQuery = /* @__PURE__ */ z.define(() =>
 );
 
 const count = /* @__PURE__ */ z.define(() => z.number().check(z.int(), z.minimum(0)));
+/** A month in an answer, YYYY-MM: the pattern a client may check it with. */
+const answeredMonth = /* @__PURE__ */ z.define(() => z.string().check(z.regex(MONTH)));
 
 export const UsageReport = /* @__PURE__ */ z.define(() =>
   z
     .strictObject({
-      month: z.string(),
+      month: answeredMonth,
       clientId: z.string(),
       identifications: z.array(
         z.strictObject({
@@ -42,7 +44,7 @@ export const UsageReport = /* @__PURE__ */ z.define(() =>
         z.strictObject({ claimedIdentity: z.string(), calls: count, positive: count, negative: count }),
       ),
       statement: z.strictObject({
-        priceSheetFrom: z.nullable(z.string()).register(z.globalRegistry, {
+        priceSheetFrom: z.nullable(answeredMonth).register(z.globalRegistry, {
           description:
             'The month (YYYY-MM) from which the price sheet that priced this month applies: the latest of the SP’s price sheets that starts in or before this month. null when none does (the SP has no price sheet, or the month is before its first): the counts are answered, nothing is priced, and currency and total are null.',
           examples: ['2026-03'],

@@ -309,6 +309,32 @@ describe('GET /openapi.json', () => {
     );
   });
 
+  it('documents the usage answer’s months as YYYY-MM, a pattern GET /api/usage’s answer matches', async () => {
+    type Month = { pattern?: string; anyOf?: { type: string; pattern?: string }[] };
+    const report = doc.components.schemas.UsageReport as { properties: Record<string, unknown> };
+    const month = report.properties.month as Month;
+    const statement = report.properties.statement as { properties: Record<string, Month> };
+    const priceSheetFrom = statement.properties.priceSheetFrom as Month;
+
+    expect(month.pattern).toBeDefined();
+    // A month or null: the pattern on its string form.
+    expect(priceSheetFrom.anyOf).toEqual([{ type: 'string', pattern: month.pattern }, { type: 'null' }]);
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    const res = await call<{ month: string; statement: { priceSheetFrom: string | null } }>(
+      stack(),
+      'GET',
+      `/api/usage?month=${thisMonth}`,
+      { token: await tokenFor(stack()) },
+    );
+    expect(res.status).toBe(200);
+    const pattern = new RegExp(month.pattern as string);
+    expect(res.body.month).toMatch(pattern);
+    // config/local.json prices demo-portal from 2026-01.
+    expect(res.body.statement.priceSheetFrom).toMatch(pattern);
+    for (const notAMonth of ['2026-13', '2026-1', '26-01', '2026-01-01'])
+      expect(notAMonth).not.toMatch(pattern);
+  });
+
   it('declares the OAuth 2.0 client credentials flow with this stack’s token endpoint', () => {
     expect(doc.components.securitySchemes.oauth2?.type).toBe('oauth2');
     expect(doc.components.securitySchemes.oauth2?.flows?.clientCredentials?.tokenUrl).toBe(
