@@ -36,13 +36,17 @@ export interface Statement {
   total: string | null;
 }
 
-function cents(price: string): number {
+/**
+ * Cents as a bigint: a sheet's unit price reaches 99,999,999,999 cents, and times a month's count a
+ * line can pass 2^53, where a number stops being whole cents.
+ */
+function cents(price: string): bigint {
   const [whole, fraction = ''] = price.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  return BigInt(whole as string) * 100n + BigInt(fraction.padEnd(2, '0'));
 }
 
-function formatCents(value: number): string {
-  return `${Math.floor(value / 100)}.${String(value % 100).padStart(2, '0')}`;
+function formatCents(value: bigint): string {
+  return `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;
 }
 
 function priceFor(prices: Record<string, string>, method: string): string | undefined {
@@ -104,8 +108,8 @@ export function statementOf(
   }
   const charges: Charge[] = [];
   const charge = (line: Omit<Charge, 'amount' | 'unitPrice'>, unitPrice: string | undefined) => {
-    if (unitPrice === undefined || line.quantity === 0 || cents(unitPrice) === 0) return;
-    charges.push({ ...line, unitPrice, amount: formatCents(cents(unitPrice) * line.quantity) });
+    if (unitPrice === undefined || line.quantity === 0 || cents(unitPrice) === 0n) return;
+    charges.push({ ...line, unitPrice, amount: formatCents(cents(unitPrice) * BigInt(line.quantity)) });
   };
   for (const { issuer, method } of enabled) {
     charge({ item: 'monthly-fee', issuer, method, quantity: 1 }, priceFor(sheet.monthlyFee, method));
@@ -124,7 +128,7 @@ export function statementOf(
   for (const v of usage.verify) {
     charge({ item: 'verify-call', claimedIdentity: v.claimedIdentity, quantity: v.calls }, sheet.verifyCall);
   }
-  const total = charges.reduce((sum, c) => sum + cents(c.amount), 0);
+  const total = charges.reduce((sum, c) => sum + cents(c.amount), 0n);
   return {
     month: usage.month,
     clientId: sp.clientId,

@@ -138,6 +138,7 @@ describe('sumVerifyCounts', () => {
 });
 
 describe('statementOf', () => {
+  const NO_VERIFY = { calls: 0, positive: 0, negative: 0 };
   const sheet = PriceSheetSchema.parse({
     currency: 'CHF',
     monthlyFee: { default: '10.00', test: '0' },
@@ -190,6 +191,27 @@ describe('statementOf', () => {
     // 10.00 + 29.85 + 25.00 + 10.01 (floating point would say 74.86000000000001)
     expect(s.total).toBe('74.86');
     expect(s.currency).toBe('CHF');
+  });
+
+  it('stays exact in whole cents where a line passes 2^53 cents (the sheet allows 999999999.99 a unit)', () => {
+    const dear = PriceSheetSchema.parse({
+      currency: 'CHF',
+      monthlyFee: { default: '40.00' },
+      verifyCall: '999999999.99',
+    });
+    const calls = {
+      ...usage,
+      identifications: [],
+      verify: [{ ...NO_VERIFY, claimedIdentity: 'ci', calls: 1_000_001 }],
+    };
+
+    const s = statementOf(calls, { clientId: 'sp', name: 'SP', priceSheet: dear }, [
+      { issuer: 'Video', method: 'video' },
+    ]);
+
+    // 99,999,999,999 cents × 1,000,001 = 100,000,099,998,999,999 cents; plus 4,000 (the fee).
+    expect(s.charges.map((c) => c.amount)).toEqual(['40.00', '1000000999989999.99']);
+    expect(s.total).toBe('1000000999990039.99');
   });
 
   it('prices nothing without a price sheet', () => {
