@@ -1,5 +1,6 @@
 /** Shared vocabulary of the domain. Pure types and constants. */
 
+import { namedTwice } from './named-once.js';
 import { unicodePattern, unicodeRegExp } from './unicode-pattern.js';
 
 /** OAuth scopes of the API (the resource server `srs` in Cognito). */
@@ -55,14 +56,9 @@ export const METHOD_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 export const JURISDICTIONS = ['ZERTES', 'EIDAS'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
-/**
- * A list of jurisdictions is a set: each named once, so it holds at most as many as there are.
- * Zod-free: the evidence schema (evidence.ts) and its reader (isp-messages.ts) both read it.
- */
+/** A list of jurisdictions is a set (named-once.ts), so it holds at most as many as there are. */
 export const JURISDICTIONS_MAX = JURISDICTIONS.length;
-export const namesEachJurisdictionOnce = (list: readonly unknown[]): boolean =>
-  new Set(list).size === list.length;
-export const REPEATED_JURISDICTION = 'Must not name a jurisdiction twice.';
+export const REPEATED_JURISDICTION = namedTwice('a jurisdiction');
 
 /** 3 = advanced electronic signature (AES), 4 = qualified (QES). */
 export const LOAS = [3, 4] as const;

@@ -5,15 +5,10 @@
  * isp-message-schemas.ts) only for a message they leave (ADR 0020): the schemas are the definition,
  * the readers are held to them.
  */
-import {
-  JURISDICTIONS,
-  JURISDICTIONS_MAX,
-  METHOD_NAME,
-  namesEachJurisdictionOnce,
-  REPEATED_JURISDICTION,
-} from './domain.js';
+import { JURISDICTIONS, JURISDICTIONS_MAX, METHOD_NAME, REPEATED_JURISDICTION } from './domain.js';
 import { safeText } from './fields.js';
 import { isOneOf } from './guards.js';
+import { namesEachOnce } from './named-once.js';
 import {
   IAT_WINDOW_SECONDS,
   isPartnerPastDateTime,
@@ -133,7 +128,7 @@ export const IspEvidenceClaims = /* @__PURE__ */ z.define(() =>
           jurisdictions: z.array(z.enum(JURISDICTIONS)).check(
             z.minLength(1),
             z.maxLength(JURISDICTIONS_MAX),
-            z.refine(namesEachJurisdictionOnce, {
+            z.refine(namesEachOnce, {
               error: REPEATED_JURISDICTION,
               // Once each item is a known one and there are not too many: else those rules answer.
               when: ({ value }) =>

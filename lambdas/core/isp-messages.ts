@@ -10,10 +10,11 @@
  * with every invalid field listed. So a partner's good message evaluates no zod; every refusal is the
  * schema's. test/unit/two-step-rules.test.ts holds both readers to their schemas.
  */
-import { JURISDICTIONS, JURISDICTIONS_MAX, METHOD_NAME, namesEachJurisdictionOnce } from './domain.js';
+import { JURISDICTIONS, JURISDICTIONS_MAX, METHOD_NAME } from './domain.js';
 import type { IspEventClaims, IspEvidenceClaims, VerifiedClaims } from './evidence.js';
 import { isPersonName, isSafeText } from './field-guards.js';
 import { isNonArrayObject, isOneOf } from './guards.js';
+import { namesEachOnce } from './named-once.js';
 import type { LifecycleEvent, OpenedOrder } from './order.js';
 import {
   IAT_WINDOW_SECONDS,
@@ -139,7 +140,7 @@ export function wellFormedIspEvidence(claims: Claims): IspEvidenceClaims | undef
     !everyItem(jurisdictions, (j) => isOneOf(JURISDICTIONS, j))
   )
     return undefined;
-  if (!namesEachJurisdictionOnce(jurisdictions)) return undefined;
+  if (!namesEachOnce(jurisdictions)) return undefined;
   if (!matches(E164, mobile) || !isSafeText(vetter, 200)) return undefined;
   if (!isPartnerPastDateTime(identified_at)) return undefined;
   const verified = verifiedClaims(evidence.verified_claims);

@@ -8,11 +8,20 @@ import { claimedIdentityId } from './fields.js';
 import { secretVariablesOf } from './isp-http.js';
 import { HttpAdapterSettings } from './isp-http-settings.js';
 import { isLoopbackHttp } from './loopback.js';
+import { namedTwice, namesEachOnce } from './named-once.js';
 import { PartnerKeysSchema } from './partner-keys.js';
 import { PriceSheetSchema, PriceSheetsSchema } from './price-sheet.js';
 import { DEFAULT_TERMS_OF_USE } from './terms-of-use.js';
 import { TermsOfUseSchema } from './terms-of-use-schema.js';
 import * as z from './zod.js';
+
+/**
+ * A list of the configuration that stands for a set: `what` named twice is refused on the list's
+ * path, as a partner's evidence naming a jurisdiction twice is (named-once.ts), instead of being
+ * written as given.
+ */
+const setOf = <T extends z.ZodMiniType>(item: T, what: string) =>
+  z.array(item).check(z.refine(namesEachOnce, { error: namedTwice(what) }));
 
 const loa = /* @__PURE__ */ z.define(() => z.union([z.literal(3), z.literal(4)]));
 const name = /* @__PURE__ */ z.define(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/)));
@@ -25,7 +34,7 @@ export const IspClientSchema = /* @__PURE__ */ z.define(() =>
     clientId,
     /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
     clientSecret: z.optional(z.string().check(z.minLength(12))),
-    scopes: z._default(z.array(z.enum(PARTNER_SCOPES)).check(z.minLength(1)), [...PARTNER_SCOPES]),
+    scopes: z._default(setOf(z.enum(PARTNER_SCOPES), 'a scope').check(z.minLength(1)), [...PARTNER_SCOPES]),
   }),
 );
 
@@ -34,14 +43,14 @@ export const IspConfigSchema = /* @__PURE__ */ z.define(() =>
     issuer: name,
     adapter: z.string().check(z.minLength(1)),
     loa,
-    jurisdictions: z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)),
-    realtimeMethods: z.array(method),
-    offlineMethods: z._default(z.array(method), []),
+    jurisdictions: setOf(z.enum(JURISDICTIONS), 'a jurisdiction').check(z.minLength(1)),
+    realtimeMethods: setOf(method, 'a method'),
+    offlineMethods: z._default(setOf(method, 'a method'), []),
     offline: z.boolean(),
     webflow: z.boolean(),
     operatorAssisted: z._default(z.boolean(), true),
-    identificationData: z._default(z.array(z.string()), []),
-    additionalData: z._default(z.array(z.string()), []),
+    identificationData: z._default(setOf(z.string(), 'a field'), []),
+    additionalData: z._default(setOf(z.string(), 'a field'), []),
     defaultLocale: z._default(z.string(), 'en'),
     timeoutSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
     orderValiditySeconds: z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400)),
@@ -54,7 +63,9 @@ export const IspConfigSchema = /* @__PURE__ */ z.define(() =>
   }),
 );
 
-const jurisdictions = /* @__PURE__ */ z.define(() => z.array(z.enum(JURISDICTIONS)).check(z.minLength(1)));
+const jurisdictions = /* @__PURE__ */ z.define(() =>
+  setOf(z.enum(JURISDICTIONS), 'a jurisdiction').check(z.minLength(1)),
+);
 /**
  * A claimed identity with the jurisdictions it signs under; a bare id (the earlier form) signs
  * under all of its SP's jurisdictions.
@@ -70,16 +81,16 @@ const SpConfigObject = /* @__PURE__ */ z.define(() =>
       /** Local stack only: the client secret of the local authorization server. Never in AWS config. */
       clientSecret: z.optional(z.string().check(z.minLength(12))),
       name: z.string().check(z.minLength(1), z.maxLength(200)),
-      methods: z.record(z.string(), z.union([z.literal('*'), z.array(method)])),
+      methods: z.record(z.string(), z.union([z.literal('*'), setOf(method, 'a method')])),
       jurisdictions,
-      loas: z.array(loa).check(z.minLength(1)),
+      loas: setOf(loa, 'an assurance level').check(z.minLength(1)),
       financialIntermediary: z.boolean(),
-      amlContracts: z._default(z.array(z.string()), []),
+      amlContracts: z._default(setOf(z.string(), 'an issuer'), []),
       claimedIdentities: z._default(z.array(ClaimedIdentityConfigSchema), []),
       /** How long the person may take to choose the method, for starts without issuer and method. */
       methodChoiceSeconds: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_814_400))),
       /** OAuth scopes the client may ask for. */
-      scopes: z._default(z.array(z.string()), [...DEFAULT_SP_SCOPES]),
+      scopes: z._default(setOf(z.string(), 'a scope'), [...DEFAULT_SP_SCOPES]),
       /**
        * The prices of its monthly statements (`npm run admin -- usage`), each sheet from the month it
        * takes effect, oldest first; a month before the first one, or without any, is counted, not priced.
@@ -181,6 +192,17 @@ export const ServiceConfigSchema = /* @__PURE__ */ z.define(() =>
                   message: `${j2} is not a jurisdiction of ${sp.clientId}.`,
                 });
           });
+        });
+        // One issuer is one partner: a second entry would be written over the first.
+        const issuers = new Set<string>();
+        config.isps.forEach((isp, i) => {
+          if (issuers.has(isp.issuer))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['isps', i, 'issuer'],
+              message: `Issuer ${isp.issuer} is used twice.`,
+            });
+          issuers.add(isp.issuer);
         });
         // One client id is one party: an SP or a partner, never both, never twice.
         const seen = new Set<string>();

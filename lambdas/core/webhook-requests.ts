@@ -4,6 +4,7 @@
  * refuse path and query parameters that the zod-free readers of webhooks.ts leave (core/parse.ts
  * TwoStepRule) — so that a cold start evaluates no zod (docs/benchmarks.md §3).
  */
+import { namedTwice, namesEachOnce } from './named-once.js';
 import { DELIVERIES_LIMIT, MESSAGE_ID, STATUS_CHANGED, WEBHOOK_EVENT_TYPES } from './webhooks.js';
 import * as z from './zod.js';
 
@@ -16,11 +17,13 @@ export const CreateWebhookRequest = /* @__PURE__ */ z.define(() =>
     .strictObject({
       url: z.string().check(z.minLength(1), z.maxLength(2048)),
       events: z.optional(
-        z.array(webhookEventType).check(
-          z.minLength(1),
-          z.maxLength(WEBHOOK_EVENT_TYPES.length),
-          z.refine((list) => new Set(list).size === list.length, { error: 'Must not repeat an event.' }),
-        ),
+        z
+          .array(webhookEventType)
+          .check(
+            z.minLength(1),
+            z.maxLength(WEBHOOK_EVENT_TYPES.length),
+            z.refine(namesEachOnce, { error: namedTwice('an event') }),
+          ),
       ),
     })
     .register(z.globalRegistry, {

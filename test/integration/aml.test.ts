@@ -290,4 +290,19 @@ describe('the operator writes the configuration (npm run admin -- seed)', () => 
     expect(await stack().repository.getIsp('Broken-ISP')).toBeUndefined();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('refuses a jurisdiction named twice, naming the list, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'srs-seed-'));
+    const file = join(dir, 'twice.json');
+    const base = loadConfig();
+    const isp = { ...(base.isps[0] as object), issuer: 'Twice-ISP', jurisdictions: ['ZERTES', 'ZERTES'] };
+    writeFileSync(file, JSON.stringify({ isps: [isp], serviceProviders: [] }));
+
+    const out = await adminCli('seed', file);
+
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('isps.0.jurisdictions: Must not name a jurisdiction twice.');
+    expect(await stack().repository.getIsp('Twice-ISP')).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

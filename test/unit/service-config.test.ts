@@ -264,3 +264,96 @@ describe('the terms of use in the configuration', () => {
     expect((result.error?.issues ?? []).map((i) => i.path.join('.'))).toContain(path);
   });
 });
+
+// Found in review: ["ZERTES", "ZERTES"] was written to the table as given. A partner's evidence
+// naming a jurisdiction twice was already refused; the operator's lists now follow the same rule.
+describe('the lists of the configuration that stand for sets', () => {
+  type Raw = { isps: Record<string, unknown>[]; serviceProviders: Record<string, unknown>[] };
+  /** The issues, as "path: message", of the demo configuration changed by `edit`. */
+  function issuesWith(edit: (config: Raw) => void): string[] {
+    const config = rawConfig() as unknown as Raw;
+    edit(config);
+    const result = ServiceConfigSchema.safeParse(config);
+    return (result.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
+  }
+  const isp = (config: Raw, i: number) => config.isps[i] as Record<string, unknown>;
+  const sp = (config: Raw, i: number) => config.serviceProviders[i] as Record<string, unknown>;
+
+  it('accepts the demo configuration, whose lists name each item once', () => {
+    expect(issuesWith(() => {})).toStrictEqual([]);
+  });
+
+  it.each<[string, (config: Raw) => void, string]>([
+    [
+      'a partner’s jurisdictions',
+      (c) => (isp(c, 0).jurisdictions = ['ZERTES', 'EIDAS', 'ZERTES']),
+      'isps.0.jurisdictions: Must not name a jurisdiction twice.',
+    ],
+    [
+      'a partner’s realtime methods',
+      (c) => (isp(c, 0).realtimeMethods = ['video', 'test', 'video']),
+      'isps.0.realtimeMethods: Must not name a method twice.',
+    ],
+    [
+      'a partner’s offline methods',
+      (c) => (isp(c, 5).offlineMethods = ['courier', 'courier']),
+      'isps.5.offlineMethods: Must not name a method twice.',
+    ],
+    [
+      'a partner’s identification data',
+      (c) => (isp(c, 2).identificationData = ['given_name', 'birthdate', 'given_name']),
+      'isps.2.identificationData: Must not name a field twice.',
+    ],
+    [
+      'a partner’s additional data',
+      (c) => (isp(c, 0).additionalData = ['nationality', 'nationality']),
+      'isps.0.additionalData: Must not name a field twice.',
+    ],
+    [
+      'a partner client’s scopes',
+      (c) =>
+        ((isp(c, 0).clients as Record<string, unknown>[])[0] = {
+          clientId: 'test-isp',
+          scopes: ['srs/introspect', 'srs/introspect'],
+        }),
+      'isps.0.clients.0.scopes: Must not name a scope twice.',
+    ],
+    [
+      'an SP’s jurisdictions',
+      (c) => (sp(c, 1).jurisdictions = ['ZERTES', 'EIDAS', 'EIDAS']),
+      'serviceProviders.1.jurisdictions: Must not name a jurisdiction twice.',
+    ],
+    [
+      'a claimed identity’s jurisdictions',
+      (c) => (sp(c, 1).claimedIdentities = [{ id: 'demo-bank-signing', jurisdictions: ['EIDAS', 'EIDAS'] }]),
+      'serviceProviders.1.claimedIdentities.0.jurisdictions: Must not name a jurisdiction twice.',
+    ],
+    [
+      'an SP’s methods of a partner',
+      (c) => ((sp(c, 1).methods as Record<string, unknown>)['Test-ISP'] = ['test', 'video', 'test']),
+      'serviceProviders.1.methods.Test-ISP: Must not name a method twice.',
+    ],
+    [
+      'an SP’s assurance levels',
+      (c) => (sp(c, 0).loas = [3, 4, 3]),
+      'serviceProviders.0.loas: Must not name an assurance level twice.',
+    ],
+    [
+      'an SP’s AML contracts',
+      (c) => (sp(c, 1).amlContracts = ['BankIdent-Demo', 'BankIdent-Demo']),
+      'serviceProviders.1.amlContracts: Must not name an issuer twice.',
+    ],
+    [
+      'an SP’s scopes',
+      (c) => (sp(c, 0).scopes = ['srs/read', 'srs/read']),
+      'serviceProviders.0.scopes: Must not name a scope twice.',
+    ],
+    [
+      'the partners’ issuers',
+      (c) => c.isps.push({ ...isp(c, 1), loa: 4 }),
+      'isps.7.issuer: Issuer VideoIdent-Demo is used twice.',
+    ],
+  ])('refuses %s naming an item twice, on its path', (_list, edit, issue) => {
+    expect(issuesWith(edit)).toStrictEqual([issue]);
+  });
+});
