@@ -23,6 +23,13 @@ export interface FilterPattern {
   readonly [field: string]: FilterPattern | readonly FilterRule[];
 }
 
+/**
+ * Where a stream mapping sends the metadata of the records it discards (its on-failure destination):
+ * the fan-out's go with the failed webhook deliveries, the relay's to a queue of their own, as they
+ * need another remedy (docs/webhooks.md, ADR 0022).
+ */
+export type ChangeFeedDeadLetters = 'webhook-dead-letters' | 'terms-acceptance-relay-dead-letters';
+
 export interface StreamSource {
   kind: 'table-stream';
   /**
@@ -45,6 +52,8 @@ export interface StreamSource {
    * timeout), so that no record is trimmed from the stream unreported.
    */
   maxRecordAgeSeconds: number;
+  /** The queue the discarded records' metadata go to (Lambda's `DDBStreamBatchInfo` message). */
+  onFailureQueue: ChangeFeedDeadLetters;
 }
 
 export interface QueueSource {
@@ -77,6 +86,7 @@ const ORDER_CHANGES: StreamSource = {
   retryAttempts: 100,
   bisectBatchOnError: true,
   maxRecordAgeSeconds: 22 * 3600,
+  onFailureQueue: 'webhook-dead-letters',
 };
 
 /** An order image whose terms acceptance is, or is not, recorded (DynamoDB JSON, as the record has it). */
@@ -96,6 +106,7 @@ const ACCEPTANCE_RECORDINGS: StreamSource = {
   filter: {
     dynamodb: { Keys: ORDER_KEYS, NewImage: acceptanceRecorded(true), OldImage: acceptanceRecorded(false) },
   },
+  onFailureQueue: 'terms-acceptance-relay-dead-letters',
 };
 
 export const EVENT_SOURCE_FUNCTIONS: readonly EventSourceFunction[] = [

@@ -4,6 +4,7 @@
  * function's policy is exactly that. A handler without an entry gets nothing beyond writing its
  * own log group and X-Ray segments.
  */
+import type { ChangeFeedDeadLetters } from '../lambdas/event-sources.js';
 
 export type TableAccess =
   /** `dynamodb:GetItem` only (e.g. the verify call: one GetItem). */
@@ -55,8 +56,8 @@ export const SECRET_VALUES: Readonly<Record<SecretName, { env: string; secret: S
     demoPortalCookieKey: { env: 'DEMO_PORTAL_COOKIE_KEY', secret: 'demo-portal-cookie-key' },
   };
 
-/** Queues of the stateless stack. */
-export type QueueName = 'webhook-deliveries' | 'webhook-dead-letters';
+/** Queues of the stateless stack: the webhook delivery queue and the dead letters of the event sources. */
+export type QueueName = 'webhook-deliveries' | ChangeFeedDeadLetters;
 
 export interface FunctionPermissions {
   table?: TableAccess;

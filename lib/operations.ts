@@ -119,7 +119,14 @@ export function createAlarms(
       period,
       statistic: 'Maximum',
     }),
-    'Webhook deliveries failed for good (or change-feed records a stream function could not handle); see docs/webhooks.md.',
+    'Webhook deliveries failed for good (or change-feed records webhook-fanout could not handle); see docs/webhooks.md.',
+  );
+  alarm(
+    'TermsAcceptanceRelayDeadLettersDepth',
+    (
+      deps.queues.get('terms-acceptance-relay-dead-letters') as sqs.Queue
+    ).metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+    'terms-acceptance-relay could not tell the terms wait of a recorded acceptance (change-feed records discarded): the person is registered when the wait times out at the latest; see docs/webhooks.md.',
   );
   // A change-feed discard whose metadata the on-failure queue refused (the queue deleted, its key
   // disabled) is lost with no message anywhere: Lambda only counts it (AWS/Lambda
@@ -130,7 +137,7 @@ export function createAlarms(
     alarm(
       `${pascal(handler)}DestinationDeliveryFailures`,
       fn.metric('DestinationDeliveryFailures', { period, statistic: 'Sum' }),
-      `Function ${handler} could not send discarded change-feed records to webhook-dead-letters: what it would have done with them (webhooks, a told acceptance) is lost; see docs/webhooks.md.`,
+      `Function ${handler} could not send discarded change-feed records to ${source.onFailureQueue}: what it would have done with them (webhooks, a told acceptance) is lost; see docs/webhooks.md.`,
     );
   }
   alarm(

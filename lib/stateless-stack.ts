@@ -18,7 +18,7 @@ import { EVENT_SOURCE_FUNCTIONS } from '../lambdas/event-sources.js';
 import type { RouteDefinition } from '../lambdas/routes.js';
 import { createApi } from './api.js';
 import { routesFor, type StageConfig } from './config.js';
-import { connectEventSource, createWebhookQueues } from './event-sources.js';
+import { connectEventSource, createEventSourceQueues } from './event-sources.js';
 import type { QueueName } from './function-permissions.js';
 import { createAlarms, createFailedExecutionsQueue } from './operations.js';
 import { createWebAcl } from './rate-limits.js';
@@ -81,7 +81,7 @@ export class StatelessStack extends Stack {
         this.useOf(task.handler).tasks.push({ machine: asl.name, stateName: task.stateName });
     }
     for (const fn of EVENT_SOURCE_FUNCTIONS) this.useOf(fn.handler).eventSource = fn;
-    this.queues = createWebhookQueues(this, this);
+    this.queues = createEventSourceQueues(this, this);
     const entryOf = props.handlerEntry ?? defaultHandlerEntry;
     for (const [handler, use] of this.functionUses) {
       const { fn, role } = createServiceFunction(this, this, handler, use, entryOf(handler, use));
@@ -130,6 +130,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'FailedExecutionsQueueUrl', { value: this.failedExecutionsQueue.queueUrl });
     new CfnOutput(this, 'WebhookDeadLettersQueueUrl', {
       value: (this.queues.get('webhook-dead-letters') as sqs.Queue).queueUrl,
+    });
+    new CfnOutput(this, 'TermsAcceptanceRelayDeadLettersQueueUrl', {
+      value: (this.queues.get('terms-acceptance-relay-dead-letters') as sqs.Queue).queueUrl,
     });
     for (const [name, sm] of this.stateMachines) {
       new CfnOutput(this, `${pascal(name)}StateMachineArn`, { value: sm.stateMachineArn });

@@ -46,7 +46,7 @@ import { LocalSqs } from './sqs.js';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions.js';
 import { LocalTimeToLive } from './time-to-live.js';
 
-/** The stack's dead-letter queue, by its name there (lib/event-sources.ts, without the stage prefix). */
+/** The delivery queue's dead-letter queue, by its name in the stack (lib/event-sources.ts, without the stage prefix). */
 const DEAD_LETTERS: QueueName = 'webhook-dead-letters';
 
 export const TABLE_NAME = 'smart-registration';
@@ -267,8 +267,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults: options.faults,
   });
 
-  // The stack's webhook-dead-letters: what failed for good, deliveries and change-feed batches alike.
-  const deadLetters = sqs.createQueue(DEAD_LETTERS);
+  // The stack's dead-letter queues: webhook-dead-letters for the deliveries and the fan-out's
+  // discarded change-feed batches, one of its own for the relay's (lambdas/event-sources.ts).
+  const deadLetterQueues = new Set<QueueName>([DEAD_LETTERS]);
+  for (const { source } of EVENT_SOURCE_FUNCTIONS)
+    if (source.kind === 'table-stream') deadLetterQueues.add(source.onFailureQueue);
+  for (const name of deadLetterQueues) sqs.createQueue(name);
   const destinationDeliveryFailures = new Map<string, number>();
   for (const fn of EVENT_SOURCE_FUNCTIONS) {
     const invoke = async <E, R>(event: E): Promise<R> => {
@@ -294,7 +298,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           options.webhooks?.visibilityTimeoutSeconds ?? fn.source.visibilityTimeoutSeconds,
       });
     } else if (!options.disabledEventSources?.includes(fn.handler)) {
-      // Discarded records' metadata go to the dead-letter queue, as the stack's on-failure destination.
+      // Discarded records' metadata go to the mapping's on-failure queue, as in the stack.
+      const onFailureQueue = fn.source.onFailureQueue;
+      const deadLetters = sqs.urlOf(onFailureQueue);
       stream.subscribe((records) => invoke({ Records: records }), {
         ...fn.source,
         ...options.changeFeed,
@@ -311,7 +317,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           const { DDBStreamBatchInfo: batch } = JSON.parse(message) as OnFailureMessage;
           const refusal = String((sent.body as { __type?: string }).__type).replace(/^.*#/, '');
           console.error(
-            `[local] ${fn.handler}: the on-failure destination ${DEAD_LETTERS} refused the discarded records ${batch.startSequenceNumber}-${batch.endSequenceNumber} (${refusal}); they are lost`,
+            `[local] ${fn.handler}: the on-failure destination ${onFailureQueue} refused the discarded records ${batch.startSequenceNumber}-${batch.endSequenceNumber} (${refusal}); they are lost`,
           );
         },
       });

@@ -107,8 +107,8 @@ const EXPECTED: Record<string, { grants: string[]; secrets: string[] }> = {
     ],
     secrets: [],
   },
-  // Reads the table's stream (a batch that keeps failing goes to the dead letters), reads the order
-  // and tells the terms wait.
+  // Reads the table's stream (a batch that keeps failing goes to its own dead letters), reads the
+  // order and tells the terms wait.
   'terms-acceptance-relay': {
     grants: [
       ...GET_ITEM,
@@ -118,9 +118,9 @@ const EXPECTED: Record<string, { grants: string[]; secrets: string[] }> = {
       'Allow dynamodb:GetShardIterator on the table stream',
       'Allow kms:Decrypt on the table key',
       'Allow kms:DescribeKey on the table key',
-      'Allow sqs:GetQueueAttributes on the webhook-dead-letters queue',
-      'Allow sqs:GetQueueUrl on the webhook-dead-letters queue',
-      'Allow sqs:SendMessage on the webhook-dead-letters queue',
+      'Allow sqs:GetQueueAttributes on the terms-acceptance-relay-dead-letters queue',
+      'Allow sqs:GetQueueUrl on the terms-acceptance-relay-dead-letters queue',
+      'Allow sqs:SendMessage on the terms-acceptance-relay-dead-letters queue',
       ...SUCCEED,
     ],
     secrets: [],

@@ -6,11 +6,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EVENT_SOURCE_FUNCTIONS, type QueueSource, type StreamSource } from '../../lambdas/event-sources.js';
+import type { QueueName } from '../../lib/function-permissions.js';
 import { logicalIdOf, resourcesOf, synthStage } from './helpers.js';
 
 const s = synthStage('prod');
-const queueId = (name: 'webhook-deliveries' | 'webhook-dead-letters') =>
-  logicalIdOf(s.stateless, s.stateless.queues.get(name) as never);
+const queueId = (name: QueueName) => logicalIdOf(s.stateless, s.stateless.queues.get(name) as never);
 const functionId = (handler: string) => logicalIdOf(s.stateless, s.stateless.functions.get(handler) as never);
 const delivery = EVENT_SOURCE_FUNCTIONS.find((f) => f.handler === 'webhook-deliver')?.source as QueueSource;
 
@@ -46,6 +46,49 @@ describe('webhook delivery in AWS', () => {
         },
       });
     }
+  });
+
+  it('the relay’s discards have a dead-letter queue of their own: encrypted, TLS only, kept 14 days, alarmed, its URL an output', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'srs-prod-terms-acceptance-relay-dead-letters',
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    s.statelessTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId('terms-acceptance-relay-dead-letters') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('terms-acceptance-relay') },
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [queueId('terms-acceptance-relay-dead-letters'), 'Arn'] },
+        },
+      },
+    });
+    s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'srs-prod-TermsAcceptanceRelayDeadLettersDepth',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [queueId('terms-acceptance-relay-dead-letters'), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: Match.anyValue(),
+    });
+    s.statelessTemplate.hasOutput('TermsAcceptanceRelayDeadLettersQueueUrl', {
+      Value: { Ref: queueId('terms-acceptance-relay-dead-letters') },
+    });
+    // The existing queue keeps its name and logical id (a rename would replace it, messages lost).
+    expect(queueId('webhook-dead-letters')).toMatch(/^WebhookDeadLetters[0-9A-F]{8}$/);
   });
 
   it('the fan-out reports a record on failure before the stream trims it, even after every retry', () => {

@@ -3,10 +3,12 @@
  * the change feed's relay (terms-acceptance-relay) tells the terms wait, so the person is
  * registered without coming back and without the wait timing out (14 days). Faults are placed at
  * the seams: the page's callback port dies after the write; Step Functions refuses the relay's
- * first calls, which the change feed then delivers again. The relay is invoked for that write
- * alone, not for the order's others (its event source's filter).
+ * first calls, which the change feed then delivers again, or all of them, and the record's metadata
+ * go to the relay's own dead-letter queue. The relay is invoked for that write alone, not for the
+ * order's others (its event source's filter).
  */
 import { beforeAll, expect, it, vi } from 'vitest';
+import type { OnFailureMessage } from '../../local/dynamodb-streams.js';
 import type { MetricsHooks } from '../../local/metrics-hooks.js';
 import { SfnError } from '../../local/stepfunctions.js';
 import { acceptTerms } from '../support/isp.js';
@@ -122,3 +124,36 @@ it('is invoked for the write that recorded the acceptance only, none of the orde
   expect(invoked('webhook-fanout')).toBeGreaterThan(1);
   expect(invoked('terms-acceptance-relay')).toBe(1);
 });
+
+it('sends an acceptance it could not tell after every retry to its own dead-letter queue, not the webhooks’ one', async () => {
+  const messagesOf = (queue: string) =>
+    (stack().sqs.list()[queue]?.messages ?? []).map((m) => JSON.parse(m.body) as OnFailureMessage);
+  const webhookDeadLetters = messagesOf('webhook-dead-letters').length;
+  const { refId, linkToken } = await waitingForTerms(stack(), token, '+41795560005');
+  // Step Functions refuses every call for this order (an error the SDK does not retry itself).
+  let refusing = true;
+  const refuse = () => {
+    if (refusing) stack().stepFunctions.interceptNextCallback(refId, refuse);
+    throw new SfnError('AccessDeniedException', 'Not authorized');
+  };
+  stack().stepFunctions.interceptNextCallback(refId, refuse);
+
+  await acceptanceRecordedUntold(stack(), linkToken);
+
+  const [message] = await waitFor(
+    async () => messagesOf('terms-acceptance-relay-dead-letters'),
+    (messages) => messages.length === 1,
+    { timeoutMs: 60_000 },
+  );
+  refusing = false;
+  expect(message).toMatchObject({
+    requestContext: {
+      functionArn: 'arn:aws:lambda:local:000000000000:function:terms-acceptance-relay',
+      condition: 'RetryAttemptsExhausted',
+    },
+    DDBStreamBatchInfo: { batchSize: 1, streamArn: stack().stream.arn },
+  });
+  // Where to find the record, not what it held.
+  expect(JSON.stringify(message)).not.toContain(refId);
+  expect(messagesOf('webhook-dead-letters')).toHaveLength(webhookDeadLetters);
+}, 90_000);
