@@ -463,14 +463,29 @@ function sendGatewayProblem(
   send(res, body.status, { ...gatewayProblemHeaders(type), ...headers }, JSON.stringify(body));
 }
 
+/**
+ * The request's URL. A target that starts with `/` is a path, `//` and `//x/y` too: the URL parser
+ * reads `//x/y` against a base as scheme-relative (the host `x`, the path `/y`) and fails on `//`.
+ * An absolute target (a proxy's) is read as it is; undefined for one that is no URL (`http://[`).
+ */
+function requestUrl(target: string, baseUrl: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`${new URL(baseUrl).origin}${target}`) : new URL(target, baseUrl);
+  } catch {
+    return undefined;
+  }
+}
+
 async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Promise<void> {
-  const url = new URL(req.url ?? '/', s.baseUrl);
   const method = req.method ?? 'GET';
   const body = await readBody(req, MAX_PAYLOAD_BYTES);
   if (body === undefined) {
     req.resume();
     return sendGatewayProblem(res, 'REQUEST_TOO_LARGE', { Connection: 'close' });
   }
+  const url = requestUrl(req.url ?? '/', s.baseUrl);
+  // A caller's malformed request line is its 400, never a 500.
+  if (!url) return sendGatewayProblem(res, 'DEFAULT_4XX');
   const path = url.pathname;
 
   // Cognito (authorization server)

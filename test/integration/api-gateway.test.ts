@@ -5,6 +5,7 @@
  * and path parameters handed to the function as API Gateway hands them.
  */
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRequest } from '../../local/api-gateway.js';
 import { call, type LocalStack, startStack, tokenFor } from '../support/stack.js';
@@ -108,6 +109,25 @@ describe('the API Gateway emulation, called in process', () => {
     }
   });
 
+  // Found by probing: `GET //` was a 500 and `GET //terms` the local index page — the server read
+  // a target starting with `//` as a scheme-relative URL (the host `terms`, the path `/`).
+  it('over HTTP, takes a target starting with // for a path, which no resource has, and one that is no URL for a 400', async () => {
+    for (const target of ['//', '//terms', '//terms/some-link-token']) {
+      const res = await rawGet(stack.baseUrl, target);
+      expect(res.status, target).toBe(404);
+      expect(res.contentType, target).toBe('application/problem+json');
+      expect(JSON.parse(res.body), target).toEqual({
+        type: 'https://smart-registration.example/problems/not-found',
+        title: 'Not found',
+        status: 404,
+        detail: 'There is no route for this method and path.',
+      });
+    }
+    const notAUrl = await rawGet(stack.baseUrl, 'http://[');
+    expect(notAUrl.status).toBe(400);
+    expect(notAUrl.contentType).toBe('application/problem+json');
+  });
+
   // Found by probing: the emulation handed the function Node's `headers`, which keep the first line of
   // some headers and join the others; API Gateway's `headers` hold the last line.
   it('hands the function the last line of a header sent twice, as API Gateway does', async () => {
@@ -193,3 +213,26 @@ describe('the API Gateway emulation, called in process', () => {
     expect(JSON.stringify(parsed(repeated.body))).toContain('Given more than once.');
   });
 });
+
+/** A GET with the request target as given (fetch() would normalise it). */
+function rawGet(
+  baseUrl: string,
+  target: string,
+): Promise<{ status: number; contentType?: string; body: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path: target, method: 'GET' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: res.headers['content-type'],
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
