@@ -60,6 +60,8 @@ describe("the README's other examples that run on their own", () => {
     ['## For identification partners', 0],
     // A refused form post on a person's page: an HTML page, not JSON.
     ['## The API', 0],
+    // A link with a segment too many: the pages' 404 page in the browser's language (ADR 0027).
+    ['## The API', 1],
   ])('%s: block %i prints what it shows', async (heading, index) => {
     const step = sectionSteps(heading)[index] as Step;
 
