@@ -48,6 +48,10 @@ export const handler = httpHandler('api-docs', async (event) => {
       body: file.body,
     };
   }
+  // API Gateway hands `/docs/` to this resource too (ADR 0027): the page's links are relative to
+  // its own address (`docs/…`, `openapi.json`, under any stage or base path), so it sends the
+  // browser there rather than render a page whose files and document are not found.
+  if (event.path.endsWith('/')) return { statusCode: 301, headers: { Location: '../docs' }, body: '' };
   return html(200, referencePage('Smart Registration Service'), {
     'Content-Security-Policy': referenceCsp(tokenUrl),
   });

@@ -377,6 +377,19 @@ describe('GET /docs', () => {
     expect(csp).toContain(`connect-src 'self' ${new URL(stack().baseUrl).origin}`);
   });
 
+  // Found by probing: `/docs/` reaches this page (API Gateway routes a trailing slash to the
+  // resource without it, ADR 0027), where every relative link of it was a 404.
+  it('sends /docs/ to /docs, where its relative links lead to its files and the document', async () => {
+    const res = await call<string>(stack(), 'GET', '/docs/');
+
+    expect(res.status).toBe(301);
+    const location = res.headers.get('location') ?? '';
+    expect(new URL(location, `${stack().baseUrl}/docs/`).href).toBe(`${stack().baseUrl}/docs`);
+    // Under a stage's path prefix too.
+    expect(new URL(location, 'https://api.example/prod/docs/').href).toBe('https://api.example/prod/docs');
+    expect(res.text).toBe('');
+  });
+
   it.each([
     ['swagger-ui-bundle.js', /^text\/javascript/],
     ['swagger-ui.css', /^text\/css/],
