@@ -102,7 +102,7 @@ Smart Registration Service — local stack ready in ${Date.now() - started} ms
   Introspection     ${stack.baseUrl}/oauth2/introspect   (RFC 7662; order tokens: ${stack.baseUrl}/isp/v1/jwks.json)
   SMS outbox        ${stack.baseUrl}/_local/sms.html
   Executions        ${stack.baseUrl}/_local/executions
-  Webhook queues    ${stack.baseUrl}/_local/queues
+  Queues            ${stack.baseUrl}/_local/queues   (webhook deliveries, dead letters)
 ${faultSettings ? `  Faults            ${faultSettings.rate} of ${faultSettings.kinds.join(', ')} calls fail (seed ${faultSettings.seed}; counts: ${stack.baseUrl}/_local/faults)\n` : ''}  Data              ${dataDir ? `persisted in ${dataDir}${resumed ? ` (${resumed} waiting identifications resumed)` : ''}` : 'in memory (use --data-dir to keep it)'}
   Admin CLI         npm run admin -- --local --help   (this stack's table: ${TABLE_NAME} at ${stack.dynamoEndpoint})
   Demo SP clients:

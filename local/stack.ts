@@ -562,7 +562,7 @@ function indexPage(baseUrl: string): string {
     ['/.well-known/oauth-authorization-server', 'OAuth 2.0 authorization server metadata'],
     ['/_local/sms.html', 'SMS outbox (emulated SNS)'],
     ['/_local/executions', 'State machine executions (emulated Step Functions)'],
-    ['/_local/queues', 'Webhook delivery queues (emulated SQS)'],
+    ['/_local/queues', 'Queues (emulated SQS): webhook deliveries and the dead letters'],
   ];
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Smart Registration Service (local)</title></head>
 <body style="font-family:system-ui,sans-serif;margin:2rem"><h1>Smart Registration Service — local stack</h1>
