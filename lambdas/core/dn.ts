@@ -87,18 +87,29 @@ function unescapeValue(raw: string): string {
   return out;
 }
 
-/** Splits on an unescaped, unquoted separator; escapes and quotes stay in the parts, as written. */
-function splitTop(input: string, separators: string): string[] {
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+/** Between relative distinguished names: `,` (or the older `;`). */
+const isRdnSeparator = (code: number) => code === 0x2c || code === 0x3b;
+/** Between the attributes of a multi-valued one: `+`. */
+const isAvaSeparator = (code: number) => code === 0x2b;
+
+/**
+ * Splits on an unescaped, unquoted separator; escapes and quotes stay in the parts, as written.
+ * Reads UTF-16 code units (every separator, quote and backslash is one): the verify call splits
+ * each name twice, so no one-character string is made per character.
+ */
+function splitTop(input: string, isSeparator: (code: number) => boolean): string[] {
   const parts: string[] = [];
   let start = 0;
   let quoted = false;
   for (let i = 0; i < input.length; i++) {
-    const ch = input[i] as string;
-    if (ch === '\\') {
+    const code = input.charCodeAt(i);
+    if (code === BACKSLASH) {
       i += 1;
-    } else if (ch === '"') {
+    } else if (code === QUOTE) {
       quoted = !quoted;
-    } else if (!quoted && separators.includes(ch)) {
+    } else if (!quoted && isSeparator(code)) {
       parts.push(input.slice(start, i));
       start = i + 1;
     }
@@ -117,10 +128,10 @@ export function parseDn(dn: string): DnAttributes {
   if (dn.length > MAX_DN_LENGTH) throw new DnSyntaxError(`Distinguished name longer than ${MAX_DN_LENGTH}.`);
   if (CONTROL_CHARACTER.test(dn)) throw new DnSyntaxError('Control characters are not allowed.');
   const attributes: DnAttributes = new Map();
-  const rdns = splitTop(dn, ',;');
+  const rdns = splitTop(dn, isRdnSeparator);
   for (const rdn of rdns) {
     if (rdn.trim() === '') throw new DnSyntaxError('Empty relative distinguished name.');
-    for (const ava of splitTop(rdn, '+')) {
+    for (const ava of splitTop(rdn, isAvaSeparator)) {
       const eq = ava.indexOf('=');
       if (eq <= 0) throw new DnSyntaxError(`Expected type=value in "${ava.trim()}".`);
       const type = canonicalType(ava.slice(0, eq));

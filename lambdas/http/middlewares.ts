@@ -20,15 +20,17 @@ import {
 type HttpRequest = Request<APIGatewayProxyEvent, HttpResult, Error, Context>;
 type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, HttpResult, Error, Context>;
 
-const hasHeader = (headers: HttpResult['headers'], name: string) =>
-  Object.keys(headers ?? {}).some((k) => k.toLowerCase() === name.toLowerCase());
-
 function addHeaders(request: HttpRequest, headers: Record<string, string>, onlyIfAbsent = false): void {
   const response = request.response;
   if (!response) return;
-  const added = onlyIfAbsent
-    ? Object.fromEntries(Object.entries(headers).filter(([k]) => !hasHeader(response.headers, k)))
-    : headers;
+  let added = headers;
+  if (onlyIfAbsent) {
+    // Header names are case-insensitive: each of the answer's lower-cased once, not once per header added.
+    const present = new Set(Object.keys(response.headers ?? {}).map((k) => k.toLowerCase()));
+    added = {};
+    for (const [name, value] of Object.entries(headers))
+      if (!present.has(name.toLowerCase())) added[name] = value;
+  }
   response.headers = { ...response.headers, ...added };
 }
 

@@ -196,6 +196,24 @@ describe('httpHandler', () => {
     expect(r.headers?.['X-Correlation-Id']).toBe('req-123');
     expect(c.headers?.['Cache-Control']).toBe('public, max-age=300');
   });
+
+  it('keeps a handler’s own header in any spelling and adds no second one beside it', async () => {
+    const lowerCase = httpHandler('test', async () => ({
+      statusCode: 200,
+      headers: { 'cache-control': 'private, max-age=60', 'x-content-type-options': 'nosniff' },
+      body: '',
+    }));
+
+    const answer = await lowerCase(event(), context);
+
+    expect(answer.headers?.['cache-control']).toBe('private, max-age=60');
+    expect(Object.keys(answer.headers ?? {}).filter((k) => k.toLowerCase() === 'cache-control')).toEqual([
+      'cache-control',
+    ]);
+    expect(
+      Object.keys(answer.headers ?? {}).filter((k) => k.toLowerCase() === 'x-content-type-options'),
+    ).toHaveLength(1);
+  });
 });
 
 describe('headerOf', () => {
