@@ -44,7 +44,8 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const EMPTY_HANDLER = 'empty-handler';
 /** The floors, by file in bench/floors/ (each one's AWS clients are read from its own bundle). */
-const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns', 'dynamodb-sqs'] as const;
+/** The floors (bench/floors/<name>.ts), the empty handler first. */
+export const FLOOR_FILES = ['empty', 'dynamodb', 'dynamodb-sfn', 'dynamodb-sns', 'dynamodb-sqs'] as const;
 /** The edge reference (bench/floors/edge.ts): the empty handler in the project's middy chain. */
 export const EDGE_REFERENCE = 'reference:edge';
 /** Issue 12's goal: a function's import (init without clients) at most 1.2× its floor's. */
@@ -738,7 +739,8 @@ interface Sample {
 
 const AWS_SDK_CLIENT = /^@aws-sdk\/(?:client|lib)-/;
 
-function contributors(
+/** A bundle's largest files and packages and its AWS clients (what chooses its floor), from its metafile. */
+export function contributors(
   metafile: Metafile,
   outfile: string,
 ): { files: Contributor[]; packages: Contributor[]; clients: string[] } {
