@@ -5,7 +5,7 @@
  * request. Each stack here takes several requests of one function, the warm ones included.
  */
 import { describe, expect, it } from 'vitest';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 import { call, useStack } from '../support/stack.js';
 
 const unknownPerson = {
@@ -22,7 +22,7 @@ async function linesOfFourRequests(baseUrl: string): Promise<Record<string, unkn
       expect((await call({ baseUrl }, 'POST', '/api/verify', { json: unknownPerson })).status).toBe(404);
     expect((await call({ baseUrl }, 'POST', '/api/verify', { json: { msisdn: 'x' } })).status).toBe(400);
   });
-  return logLines(written).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return logRecords(written);
 }
 
 describe('a stack at SILENT (useStack’s default)', () => {

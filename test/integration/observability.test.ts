@@ -14,6 +14,7 @@ import {
   sendEvidence,
   termsLinkFromOutbox,
 } from '../support/isp.js';
+import { logRecords } from '../support/logs.js';
 import { call, startOrder, tokenFor, useStack, verifyEventuallyPositive, waitFor } from '../support/stack.js';
 
 const person = {
@@ -84,12 +85,7 @@ describe('the functions’ log lines and metrics', () => {
     await stack().stepFunctions.settled(gone.refId);
   });
 
-  const lines = () =>
-    written
-      .join('')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = () => logRecords(written.join(''), { jsonOnly: true });
   const metrics = () =>
     lines()
       .filter((l): l is Emf => '_aws' in l)

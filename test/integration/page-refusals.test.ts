@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../local/faults.js';
 import { evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { PAPER_START_BODY } from '../support/white-paper.js';
 
@@ -31,10 +31,9 @@ const post = (path: string, body: string, headers: Record<string, string>) =>
 /** The JSON lines one function wrote while `run` ran. */
 async function linesOf(handler: string, run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
   const written = await captureLogs(run);
-  return logLines(written)
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => line.handler === handler || line.function_name === handler);
+  return logRecords(written, { jsonOnly: true }).filter(
+    (line) => line.handler === handler || line.function_name === handler,
+  );
 }
 
 describe('the method-choice page’s refusals at the edge', () => {

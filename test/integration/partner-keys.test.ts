@@ -18,7 +18,7 @@ import { es256KeyPair } from '../../local/secrets.js';
 import { startLocalStack } from '../../local/stack.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { postJws, testIspKey } from '../support/isp.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 import { forgedForExponentOne, forgedForKnownFactors } from '../support/rsa-forgery.js';
 import { useStack } from '../support/stack.js';
 
@@ -32,10 +32,7 @@ const primeOf = (bits: number) =>
 const prime2048 = () => primeOf(2048);
 
 /** The WARN lines among what the functions wrote, parsed. */
-const warningsIn = (written: string) =>
-  logLines(written)
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => line.level === 'WARN');
+const warningsIn = (written: string) => logRecords(written, { level: 'WARN' });
 
 /** A partner registered with `keys`, written into the table the way seeding writes one. */
 async function registerDirectly(issuer: string, keys: JWK[]): Promise<void> {
@@ -215,7 +212,7 @@ describe('a registered key that cannot be used', () => {
       expect((await postJws(stack(), '/isp/v1/events', jws)).status).toBe(401);
     });
 
-    expect(logLines(written).filter((line) => line.includes('"level":"WARN"'))).toStrictEqual([]);
+    expect(warningsIn(written)).toStrictEqual([]);
   });
 });
 

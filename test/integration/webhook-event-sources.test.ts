@@ -26,7 +26,7 @@ import { statusMessageId } from '../../lambdas/core/webhooks.js';
 import type { StoredDelivery } from '../../lambdas/usecases/ports/webhooks.js';
 import { loadHandler } from '../../local/handler-modules.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 import { call, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { order, statusEntry } from '../unit/fixtures.js';
@@ -57,9 +57,6 @@ async function subscribed(): Promise<{ receiver: WebhookReceiver; endpointId: st
   expect(res.status, res.text).toBe(201);
   return { receiver, endpointId: res.body.id };
 }
-
-const parsedLines = (written: string) =>
-  logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('webhook-fanout, a change record it cannot handle', () => {
   /** An item as a stream image (the SDK's and the event's attribute value types differ in name only). */
@@ -107,7 +104,7 @@ describe('webhook-fanout, a change record it cannot handle', () => {
       refId: first.refId,
     });
     expect(await stack().repository.getDelivery(endpointId, statusMessageId(after.refId, 1))).toBeUndefined();
-    expect(parsedLines(written)).toContainEqual(
+    expect(logRecords(written)).toContainEqual(
       expect.objectContaining({ level: 'ERROR', message: 'webhook fan-out failed', errorName: 'TypeError' }),
     );
     expect(written).not.toContain(mobile);
@@ -174,7 +171,7 @@ describe('webhook-deliver, a message that is not a delivery', () => {
       state: 'delivered',
       attempts: 1,
     });
-    const dropped = parsedLines(written).filter((l) => l.message === 'unreadable delivery message dropped');
+    const dropped = logRecords(written, { message: 'unreadable delivery message dropped' });
     expect(dropped.map((l) => [l.level, l.messageId])).toStrictEqual(
       unreadable.map((m) => ['WARN', m.messageId]),
     );

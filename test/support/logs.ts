@@ -20,3 +20,32 @@ export async function captureLogs(run: () => Promise<unknown>): Promise<string> 
 
 /** The captured output's lines, without the empty ones. */
 export const logLines = (written: string): string[] => written.split('\n').filter((l) => l.trim() !== '');
+
+/** One JSON line the functions wrote (a Powertools log line or an EMF metrics line), parsed. */
+export type LogRecord = Record<string, unknown>;
+
+/** Which of the captured lines `logRecords` answers. */
+export interface LogSelection {
+  /** Only the lines of this level (`WARN`, `ERROR`, …). */
+  level?: string;
+  /** Only the lines with this message. */
+  message?: string;
+  /**
+   * Pass over the lines that are not JSON objects (plain text written beside the JSON lines); by
+   * default every captured line must be one, and a line that is not fails the test.
+   */
+  jsonOnly?: boolean;
+}
+
+/** The captured output's JSON lines, parsed, in the order written: those `selection` names. */
+export function logRecords(written: string, selection: LogSelection = {}): LogRecord[] {
+  const { level, message, jsonOnly = false } = selection;
+  return logLines(written)
+    .filter((line) => !jsonOnly || line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogRecord)
+    .filter(
+      (record) =>
+        (level === undefined || record.level === level) &&
+        (message === undefined || record.message === message),
+    );
+}

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../lambdas/adapters/logger.js';
 import { batchHandler } from '../../lambdas/http/event-source.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 
 const context = lambdaContext('webhook-deliver', 'aws-request-9', 30_000);
 
@@ -23,11 +23,11 @@ describe('batchHandler', () => {
     });
 
     let answer: unknown;
-    const lines = logLines(
+    const lines = logRecords(
       await captureLogs(async () => {
         answer = await deliver({ Records: [{ id: 'a' }, { id: 'b' }] }, context);
       }),
-    ).map((l) => JSON.parse(l));
+    );
 
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'b' }] });
     expect(lines).toEqual([
@@ -51,7 +51,7 @@ describe('batchHandler', () => {
     });
 
     expect(error).toBe(broken);
-    expect(JSON.parse(logLines(written)[0] ?? '{}')).toMatchObject({
+    expect(logRecords(written)[0]).toMatchObject({
       level: 'ERROR',
       message: 'batch failed',
       handler: 'webhook-fanout',

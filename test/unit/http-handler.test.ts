@@ -13,7 +13,7 @@ import { headerOf, httpHandler, json } from '../../lambdas/http/handler.js';
 import { jsonBodyRule } from '../../lambdas/http/request.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { proxyEvent } from '../support/lambda-events.js';
-import { captureLogs } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 
 const context = lambdaContext('test-function', 'aws-request-1', 10_000);
 
@@ -113,10 +113,7 @@ describe('httpHandler', () => {
       await verify(event({ body, headers: { 'content-type': 'application/json' } }), context);
     });
 
-    const lines = logs
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const lines = logRecords(logs);
     expect(lines).toEqual([
       expect.objectContaining({
         level: 'INFO',

@@ -24,7 +24,7 @@ import { HttpAdapterSettings } from '../../lambdas/core/isp-http-settings.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import type { OpenOrderInput } from '../../lambdas/usecases/ports/partner.js';
 import { loadConfig } from '../../local/config.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 import { ispConfig } from './fixtures.js';
 
 const BASE = {
@@ -576,7 +576,7 @@ describe('the http adapter with a stubbed partner', () => {
       await adapter.openOrder(input({ ordersUrl: 'http://127.0.0.1:4000/orders' })).catch(() => undefined);
     });
 
-    const lines = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logRecords(written);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 'ERROR',
@@ -646,7 +646,7 @@ describe('the http adapter with a stubbed partner', () => {
     );
     expect(sent).toBe(0);
     // The operator reads which variable in the log; the value is neither there nor in the error.
-    const [line] = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [line] = logRecords(written);
     expect(line).toMatchObject({
       level: 'ERROR',
       message: 'partner secret not available',

@@ -16,7 +16,7 @@ import {
   partnerMessageRefusedOnDemand,
 } from '../../lambdas/adapters/metrics-on-demand.js';
 import type { Order, StatusEntry } from '../../lambdas/core/order.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, type LogRecord, logRecords } from '../support/logs.js';
 
 const entry = (status: StatusEntry['status'], kind: string | null = null): StatusEntry => ({
   status,
@@ -35,13 +35,18 @@ function order(statuses: StatusEntry[], partner: { issuer: string | null; method
   } as unknown as Order;
 }
 
+/** An EMF line as these tests read it: one metric definition of one metric. */
+type EmfLine = LogRecord & {
+  _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: string }]; Dimensions: [string[]] }] };
+};
+
 /** Each EMF line as metric name → its dimensions and value. */
 async function emitted(run: () => void | Promise<void>) {
-  const lines = logLines(await captureLogs(async () => run())).map((l) => JSON.parse(l));
+  const lines = logRecords(await captureLogs(async () => run())) as EmfLine[];
   return lines.map((l) => {
     const definition = l._aws.CloudWatchMetrics[0];
-    const name = definition.Metrics[0].Name as string;
-    const dimensions = Object.fromEntries((definition.Dimensions[0] as string[]).map((d) => [d, l[d]]));
+    const name = definition.Metrics[0].Name;
+    const dimensions = Object.fromEntries(definition.Dimensions[0].map((d) => [d, l[d]]));
     return { name, dimensions, value: l[name], keys: Object.keys(l).sort() };
   });
 }
@@ -103,7 +108,7 @@ describe('the business metrics', () => {
       await failing.lifecycleMetrics.statusReached(order([entry('initialized'), entry('failed')], partner));
       await failing.partnerMessageRefused('evidence', 'invalid-signature');
     });
-    const lines = logLines(logged).map((l) => JSON.parse(l));
+    const lines = logRecords(logged);
     expect(
       lines.map(({ level, message, metric, errorName }) => ({ level, message, metric, errorName })),
     ).toEqual([

@@ -25,7 +25,7 @@ import {
 } from '../../lambdas/routes.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { proxyEvent } from '../support/lambda-events.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 
 const context = lambdaContext('test-function', 'aws-request-1', 10_000);
 beforeAll(() => logger.setLogLevel('SILENT'));
@@ -293,7 +293,7 @@ describe('a refusal a page function rethrows with its language', () => {
     expect(result?.headers?.['Content-Language']).toBe('it');
     expect(result?.body).toContain('<h1>Non è stato possibile leggere il modulo</h1>');
     expect(refused).toEqual(['https://smart-registration.example/problems/unsupported-media-type']);
-    expect(logLines(written).map((l) => JSON.parse(l))).toMatchObject([
+    expect(logRecords(written)).toMatchObject([
       {
         message: 'request refused',
         handler: 'test-page',

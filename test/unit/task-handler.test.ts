@@ -10,12 +10,10 @@ import { OrderNotReady, TransientError } from '../../lambdas/core/errors.js';
 import { problems } from '../../lambdas/core/problems.js';
 import { taskHandler } from '../../lambdas/http/task.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 
 const context = lambdaContext('task-register-person', 'aws-request-7', 30_000);
 const refId = '6f1c2a4e-1b2c-4d3e-8f90-0123456789ab';
-
-const captureLines = async (run: () => Promise<unknown>) => logLines(await captureLogs(run));
 
 const failureOf = (task: (e: { refId: string }, c: typeof context) => Promise<unknown>) =>
   task({ refId }, context).then(
@@ -34,14 +32,14 @@ describe('taskHandler', () => {
     });
 
     let error: Error | undefined;
-    const logs = await captureLines(async () => {
+    const written = await captureLogs(async () => {
       error = await failureOf(task);
     });
 
     expect(error).toBeInstanceOf(TransientError);
     expect(error?.name).toBe('TransientError');
     expect(error?.message).toContain('ProvisionedThroughputExceededException');
-    expect(logs.map((l) => JSON.parse(l))).toEqual([
+    expect(logRecords(written)).toEqual([
       expect.objectContaining({
         level: 'WARN',
         message: 'task failed, to be retried',
@@ -59,7 +57,7 @@ describe('taskHandler', () => {
     });
 
     let errors: (Error | undefined)[] = [];
-    await captureLines(async () => {
+    await captureLogs(async () => {
       errors = [await failureOf(missing), await failureOf(refused)];
     });
 
@@ -80,7 +78,7 @@ describe('taskHandler', () => {
     ];
 
     let errors: (Error | undefined)[] = [];
-    await captureLines(async () => {
+    await captureLogs(async () => {
       errors = await Promise.all(tasks.map(failureOf));
     });
     const ok = await taskHandler('t', async (e: { refId: string }) => ({ refId: e.refId }))(
@@ -98,12 +96,12 @@ describe('taskHandler', () => {
       throw new TypeError('cannot send to +41791234567');
     });
 
-    const logs = await captureLines(() =>
+    const written = await captureLogs(() =>
       task({ refId, mobile: '+41791234567' }, context).catch(() => undefined),
     );
-    const after = await captureLines(async () => logger.info('between invocations'));
+    const after = await captureLogs(async () => logger.info('between invocations'));
 
-    const lines = logs.map((l) => JSON.parse(l));
+    const lines = logRecords(written);
     expect(lines).toHaveLength(2);
     for (const line of lines) {
       expect(line).toMatchObject({
@@ -113,7 +111,7 @@ describe('taskHandler', () => {
       });
     }
     expect(lines[1]).toMatchObject({ level: 'ERROR', message: 'task failed', errorName: 'TypeError' });
-    expect(logs.join('\n')).not.toContain('41791234567');
-    expect(JSON.parse(after[0] ?? '{}').refId).toBeUndefined();
+    expect(written).not.toContain('41791234567');
+    expect(logRecords(after)[0]?.refId).toBeUndefined();
   });
 });
