@@ -5,8 +5,8 @@
  * API routes keep problem+json, byte for byte, and so does a program that asks for it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
-import { type ApiResponse, call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { type ApiResponse, call, startOrder, statusesOf, tokenFor, useStack } from '../support/stack.js';
+import { waitingForTerms } from '../support/terms.js';
 import { PAPER_START_BODY } from '../support/white-paper.js';
 
 const stack = useStack({ rateLimits: false });
@@ -53,16 +53,10 @@ function expectHtmlErrorPage(res: ApiResponse<string>, status: number, language:
 }
 
 describe('the terms page (the SMS link)', () => {
-  /** An order whose evidence is in and whose terms SMS has been sent: its link's path. */
+  /** An order waiting for the terms (support/terms.ts): its link's path. */
   async function awaitingTerms(language: string) {
-    const mobile = nextMobile();
-    const { refId } = await startOrder(stack(), token, { mobile, language });
-    expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
-    const [link] = await waitFor(
-      async () => termsLinksFromOutbox(stack(), mobile),
-      (links) => links.length === 1,
-    );
-    return { refId, path: new URL(link as string).pathname };
+    const { refId, link } = await waitingForTerms(stack(), token, nextMobile(), { language });
+    return { refId, path: new URL(link).pathname };
   }
 
   async function expectNothingRecorded(refId: string, path: string) {
@@ -143,13 +137,6 @@ describe('the method-choice page', () => {
     expect(res.status, res.text).toBe(201);
     return { ...res.body, path: res.body.targetURL.replace(stack().baseUrl, '') };
   }
-  const statusesOf = async (refId: string) =>
-    (
-      await call<{ statuses: { status: string }[] }>(stack(), 'GET', `/api/identifications/${refId}`, {
-        token,
-      })
-    ).body.statuses;
-
   it.each(
     EDGE_REFUSALS.map(
       ([name, status, , headers]) => [name, status, 'method=test%40Test-ISP', headers] as const,
@@ -158,7 +145,7 @@ describe('the method-choice page', () => {
     'answers %s with an HTML page (%i) in the order’s language and changes nothing',
     async (_, status, body, headers) => {
       const started = await startWithoutMethod('it');
-      const before = await statusesOf(started.refId);
+      const before = await statusesOf(stack(), token, started.refId);
 
       const res = await post(
         started.path,
@@ -168,7 +155,7 @@ describe('the method-choice page', () => {
 
       expectHtmlErrorPage(res, status, 'it');
       expect(res.text).not.toContain(new URL(started.targetURL).searchParams.get('token'));
-      expect(await statusesOf(started.refId)).toEqual(before);
+      expect(await statusesOf(stack(), token, started.refId)).toEqual(before);
       // The person can still choose.
       expect((await post(started.path, 'method=test%40Test-ISP', FORM)).status).toBe(303);
     },

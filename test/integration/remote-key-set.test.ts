@@ -6,8 +6,6 @@
  * a small JSON Web Key Set gets the token rejected (an inactive token, never a 500).
  */
 import { generatePrime, randomBytes, randomUUID, type webcrypto } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -17,7 +15,8 @@ import {
   KEYS_UNAVAILABLE_LOGGED_EVERY_MS,
 } from '../../lambdas/adapters/access-token.js';
 import { KeySetUnavailable, remoteKeySet } from '../../lambdas/adapters/remote-key-set.js';
-import { captureLogs, logLines } from '../support/logs.js';
+import { connectionClosed, JwksServer, statusOnly } from '../support/jwks-server.js';
+import { captureLogs, logRecords } from '../support/logs.js';
 
 const ISSUER = 'https://cognito-idp.eu-central-2.amazonaws.com/eu-central-2_test';
 
@@ -42,43 +41,6 @@ async function accessToken(key: SigningKey): Promise<string> {
     .setIssuedAt(iat)
     .setExpirationTime(iat + 300)
     .sign(key.privateKey);
-}
-
-/** The JWKS server: answers with `answer` (changeable between requests) and counts the requests. */
-class JwksServer {
-  requests = 0;
-  /** Each request's client port: a new one per connection. */
-  readonly clientPorts: (number | undefined)[] = [];
-  answer: (res: ServerResponse) => void = () => {};
-  private readonly server: Server;
-  private readonly hanging = new Set<IncomingMessage>();
-
-  constructor() {
-    this.server = createServer((req, res) => {
-      this.requests++;
-      this.clientPorts.push(req.socket.remotePort);
-      this.hanging.add(req);
-      res.on('close', () => this.hanging.delete(req));
-      this.answer(res);
-    });
-  }
-
-  serve(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-    this.answer = (res) => {
-      res.writeHead(200, headers);
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
-    };
-  }
-
-  async start(): Promise<URL> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return new URL(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`);
-  }
-
-  async stop() {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
 }
 
 /** A clock the test moves: cache age and cooldown without waiting. */
@@ -135,6 +97,14 @@ async function verifierAfterFirstFetch() {
   await verify(await accessToken(first));
   expect(server.requests).toBe(1);
   return { clock, verify };
+}
+
+/** A fresh server answering as `answer` says, a verifier of its set on a clock the test moves, and a token. */
+async function verifierOf(answer: (server: JwksServer) => void) {
+  await startServer();
+  answer(server);
+  const clock = testClock();
+  return { clock, verify: verifierWith(clock), token: await accessToken(first) };
 }
 
 describe('an access token verified against the fetched key set', () => {
@@ -224,9 +194,7 @@ describe('a key set that cannot be had', () => {
 
   it('answered with an error status or a redirect (not followed)', async () => {
     await startServer();
-    server.answer = (res) => {
-      res.writeHead(503).end();
-    };
+    server.answer = statusOnly(503);
     expect(await reasonFor()).toBe('HTTP 503');
     server.answer = (res) => {
       res.writeHead(302, { location: 'https://attacker.example/jwks.json' }).end();
@@ -279,9 +247,7 @@ describe('a key set that cannot be had', () => {
 
   it('closed before it answered anything', async () => {
     await startServer();
-    server.answer = (res) => {
-      res.socket?.destroy();
-    };
+    server.answer = connectionClosed;
 
     expect(await reasonFor()).toBe('ECONNRESET');
   });
@@ -294,11 +260,7 @@ describe('a key set that cannot be had', () => {
   });
 
   it('rejects the token as invalid, logs why without the token, and fetches again after the cooldown', async () => {
-    await startServer();
-    server.serve({ keys: 'none' });
-    const clock = testClock();
-    const verify = verifierWith(clock);
-    const token = await accessToken(first);
+    const { clock, verify, token } = await verifierOf((s) => s.serve({ keys: 'none' }));
 
     let err: unknown;
     const written = await captureLogs(async () => {
@@ -307,8 +269,7 @@ describe('a key set that cannot be had', () => {
 
     expect(err).toBeInstanceOf(InvalidAccessToken);
     expect(err).toMatchObject({ code: 'invalid', message: 'Token keys not available' });
-    const lines = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toEqual([
+    expect(logRecords(written)).toEqual([
       expect.objectContaining({
         level: 'ERROR',
         message: 'access token keys not available',
@@ -329,13 +290,7 @@ describe('a key set that cannot be had', () => {
 // token wrote this ERROR line, a log flood for as long as the outage lasted.
 describe('a key set endpoint that stays down', () => {
   it('is logged once per 10 minutes per verifier, with the tokens refused meanwhile counted; each token still refused as before', async () => {
-    await startServer();
-    server.answer = (res) => {
-      res.writeHead(503).end();
-    };
-    const clock = testClock();
-    const verify = verifierWith(clock);
-    const token = await accessToken(first);
+    const { clock, verify, token } = await verifierOf((s) => (s.answer = statusOnly(503)));
     const refusals: unknown[] = [];
     const refuse = async (times: number) => {
       for (let i = 0; i < times; i++) refusals.push(await rejectionOf(verify, token));
@@ -358,7 +313,7 @@ describe('a key set endpoint that stays down', () => {
       await refuse(4);
     });
 
-    const lines = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logRecords(written);
     const line = (errorsHeldBack: number) =>
       expect.objectContaining({
         level: 'ERROR',
@@ -385,34 +340,28 @@ describe('a key set endpoint that stays down', () => {
 // coming back with an error status, or answering something else, went unseen for up to 10 minutes.
 describe('a key set endpoint failing in another way', () => {
   it('is logged at once, each kind of failure once per 10 minutes with its own count of tokens held back', async () => {
-    await startServer();
-    const clock = testClock();
-    const verify = verifierWith(clock);
-    const token = await accessToken(first);
-    const closed = (res: ServerResponse) => res.socket?.destroy();
-    const status = (code: number) => (res: ServerResponse) => res.writeHead(code).end();
+    const { clock, verify, token } = await verifierOf((s) => (s.answer = connectionClosed));
     /** After the cooldown, the next token fetches the set again: answered by `answer`. */
-    const refetchAnswered = async (answer: (res: ServerResponse) => void) => {
+    const refetchAnswered = async (answer: JwksServer['answer']) => {
       server.answer = answer;
       clock.advance(COOLDOWN_MS);
       await rejectionOf(verify, token);
     };
 
     const written = await captureLogs(async () => {
-      server.answer = closed;
       await rejectionOf(verify, token);
       await rejectionOf(verify, token);
-      await refetchAnswered(status(503));
+      await refetchAnswered(statusOnly(503));
       await refetchAnswered((res) =>
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":'),
       );
-      await refetchAnswered(status(500));
-      await refetchAnswered(closed);
+      await refetchAnswered(statusOnly(500));
+      await refetchAnswered(connectionClosed);
       clock.advance(KEYS_UNAVAILABLE_LOGGED_EVERY_MS);
-      await refetchAnswered(status(503));
+      await refetchAnswered(statusOnly(503));
     });
 
-    const lines = logLines(written).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logRecords(written);
     const line = (failure: string, reason: string, errorsHeldBack: number) =>
       expect.objectContaining({
         level: 'ERROR',
@@ -435,13 +384,7 @@ describe('a key set endpoint failing in another way', () => {
 
 describe('a failed fetch starts the cooldown', () => {
   it('fetches a key set endpoint that answers 503 once per cooldown, not once per token', async () => {
-    await startServer();
-    server.answer = (res) => {
-      res.writeHead(503).end();
-    };
-    const clock = testClock();
-    const verify = verifierWith(clock);
-    const token = await accessToken(first);
+    const { clock, verify, token } = await verifierOf((s) => (s.answer = statusOnly(503)));
 
     const together = await Promise.all(Array.from({ length: 5 }, () => rejectionOf(verify, token)));
     for (let i = 0; i < 10; i++) together.push(await rejectionOf(verify, token));
@@ -465,9 +408,7 @@ describe('a failed fetch starts the cooldown', () => {
 
   it('keeps verifying with the set it has when a refetch for an unknown kid fails, and waits out the cooldown', async () => {
     const { clock, verify } = await verifierAfterFirstFetch();
-    server.answer = (res) => {
-      res.socket?.destroy();
-    };
+    server.answer = connectionClosed;
     clock.advance(COOLDOWN_MS);
     const unknown = await accessToken(second);
 
@@ -487,9 +428,7 @@ describe('a failed fetch starts the cooldown', () => {
 describe('a set grown old that cannot be fetched again (stale if error)', () => {
   it('still verifies with the old set for one more maximum age, telling each failed fetch once, then refuses', async () => {
     const { clock, verify } = await verifierAfterFirstFetch();
-    server.answer = (res) => {
-      res.socket?.destroy();
-    };
+    server.answer = connectionClosed;
     const token = await accessToken(first);
     clock.advance(CACHE_MAX_AGE_MS);
 
@@ -505,7 +444,7 @@ describe('a set grown old that cannot be fetched again (stale if error)', () => 
       expect((await verify(token)).client_id).toBe('demo-portal');
       expect(server.requests).toBe(3);
     });
-    const warnings = logLines(logged).map((l) => JSON.parse(l));
+    const warnings = logRecords(logged);
     expect(warnings.map(({ level, message, url: at }) => ({ level, message, at }))).toEqual([
       {
         level: 'WARN',
@@ -597,10 +536,7 @@ describe('a key of the fetched set outside the rule registered partner keys foll
     // Only the one usable key was imported (once per set read): none of the others cost an import
     // or a verification.
     expect(imported).toEqual(['key-1', 'key-1']);
-    const warnings = (text: string) =>
-      logLines(text)
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .filter((l) => l.level === 'WARN');
+    const warnings = (text: string) => logRecords(text, { level: 'WARN' });
     const told = ({ kid, keyIndex, reason, warningsHeldBack }: Record<string, unknown>) => ({
       kid,
       keyIndex,

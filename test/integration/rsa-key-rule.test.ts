@@ -8,8 +8,6 @@
  */
 import { generateKeyPairSync, generatePrime, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, type JWK, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type UnusableKey, verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
@@ -17,6 +15,7 @@ import { NoMatchingKey } from '../../lambdas/adapters/jwt-verify.js';
 import { type RefusedKey, remoteKeySet } from '../../lambdas/adapters/remote-key-set.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import { checkPartnerKeys, DEFAULT_CONFIG_PATH } from '../../local/config.js';
+import { JwksServer } from '../support/jwks-server.js';
 
 const good = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const goodJwk = good.publicKey.export({ format: 'jwk' }) as { n: string; e: string };
@@ -133,24 +132,16 @@ async function registrationIssues(key: Record<string, unknown>): Promise<string[
   }
 }
 
-let jwksServer: Server;
-let jwksBody = '{"keys":[]}';
+const jwksServer = new JwksServer();
 let jwksUrl: URL;
 beforeAll(async () => {
-  jwksServer = createServer((_req, res) =>
-    res.writeHead(200, { 'content-type': 'application/json' }).end(jwksBody),
-  );
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  jwksUrl = new URL(`http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`);
+  jwksUrl = await jwksServer.start();
 });
-afterAll(async () => {
-  jwksServer.closeAllConnections();
-  await new Promise((resolve) => jwksServer.close(resolve));
-});
+afterAll(() => jwksServer.stop());
 
 /** A fresh key set fetching `key` from the JWKS server: the key found for its kid, or why it was left out. */
 async function keySetOutcome(key: Record<string, unknown>): Promise<'found' | RefusedKey[]> {
-  jwksBody = JSON.stringify({ keys: [key] });
+  jwksServer.serve({ keys: [key] });
   const refused: RefusedKey[] = [];
   const lookup = remoteKeySet(jwksUrl, { algorithm: 'RS256', onRefusedKey: (k) => refused.push(k) });
   try {

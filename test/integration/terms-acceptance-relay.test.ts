@@ -12,7 +12,7 @@ import type { OnFailureMessage } from '../../local/dynamodb-streams.js';
 import type { MetricsHooks } from '../../local/metrics-hooks.js';
 import { SfnError } from '../../local/stepfunctions.js';
 import { acceptTerms } from '../support/isp.js';
-import { call, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { statusesOf, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { acceptanceRecordedUntold, waitingForTerms } from '../support/terms.js';
 
 /** Each function's invocations (Lambda's Invocations metric), as the stack reports them to a recorder. */
@@ -40,10 +40,6 @@ beforeAll(async () => {
   token = await tokenFor(stack());
 });
 
-const statusesOf = async (refId: string) =>
-  (await call<{ statuses: { status: string }[] }>(stack(), 'GET', `/api/identifications/${refId}`, { token }))
-    .body.statuses;
-
 /** The execution ended registered straight from the terms wait: told, not timed out. */
 const TOLD = ['WaitForTerms', 'RegisterPerson', 'Registered'];
 
@@ -61,7 +57,7 @@ it('registers a person whose terms page died after recording the acceptance, wit
     refId,
     termsAcceptedAt: order?.acceptance?.acceptedAt,
   });
-  expect((await statusesOf(refId)).map((s) => s.status)).toEqual([
+  expect((await statusesOf(stack(), token, refId)).map((s) => s.status)).toEqual([
     'created',
     'initialized',
     'data-ready',
@@ -86,7 +82,9 @@ it('tells it again when Step Functions refuses the first calls: the change feed 
   expect(refused).toBe(4);
   expect(execution.status).toBe('SUCCEEDED');
   expect(execution.states.slice(-3)).toEqual(TOLD);
-  expect((await statusesOf(refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
+  expect((await statusesOf(stack(), token, refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(
+    1,
+  );
 });
 
 it('tells an acceptance the page told already once more, which the completed wait ignores: registered once', async () => {
@@ -101,7 +99,9 @@ it('tells an acceptance the page told already once more, which the completed wai
   const execution = await stack().stepFunctions.settled(refId);
   expect(execution.status).toBe('SUCCEEDED');
   expect(execution.states.filter((s) => s === 'RegisterPerson')).toHaveLength(1);
-  expect((await statusesOf(refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
+  expect((await statusesOf(stack(), token, refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(
+    1,
+  );
 });
 
 it('is invoked for the write that recorded the acceptance only, none of the order’s other writes', async () => {

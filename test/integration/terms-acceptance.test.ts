@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConditionFailed } from '../../lambdas/core/errors.js';
 import type { TermsOfUse } from '../../lambdas/core/terms-of-use.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
-import { evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
 import { expectUniformNegative } from '../support/problems.js';
-import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { call, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { waitingForTerms } from '../support/terms.js';
 
 let token: string;
 
@@ -19,15 +19,9 @@ beforeAll(async () => {
   token = await tokenFor(stack());
 });
 
-/** An order whose evidence (Hans Muster, CH, LoA 3 under both laws) is in and whose terms SMS went out. */
+/** An order waiting for the terms (support/terms.ts), and the number as the verify call gives it. */
 async function awaitingTerms(mobile: string, language = 'en') {
-  const { refId } = await startOrder(stack(), token, { mobile, language });
-  expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
-  const [link] = await waitFor(
-    async () => termsLinksFromOutbox(stack(), mobile),
-    (links) => links.length === 1,
-  );
-  return { refId, link: link as string, msisdn: mobile.slice(1) };
+  return { ...(await waitingForTerms(stack(), token, mobile, { language })), msisdn: mobile.slice(1) };
 }
 
 /** The terms form as the page's own form sends it. */

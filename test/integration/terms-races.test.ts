@@ -14,7 +14,7 @@ import type { Order } from '../../lambdas/core/order.js';
 import { acceptTerms as recordAcceptance } from '../../lambdas/usecases/terms-acceptance.js';
 import { expireOrder } from '../../lambdas/usecases/workflow-tasks.js';
 import { acceptTerms, sendEvent } from '../support/isp.js';
-import { call, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { call, statusesOf, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { acceptanceRecordedUntold, waitingForTerms as waitingForTermsOn } from '../support/terms.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -31,16 +31,6 @@ beforeAll(async () => {
 });
 
 const waitingForTerms = (mobile: string) => waitingForTermsOn(stack(), token, mobile);
-
-const statusesOf = async (refId: string) =>
-  (
-    await call<{ statuses: { status: string; kind: string | null }[] }>(
-      stack(),
-      'GET',
-      `/api/identifications/${refId}`,
-      { token },
-    )
-  ).body.statuses;
 
 const orderOf = async (refId: string) => (await stack().repository.getOrder(refId)) as Order;
 
@@ -91,7 +81,7 @@ describe('an acceptance at the moment the terms wait times out', () => {
     const execution = await stack().stepFunctions.settled(refId);
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.states.slice(-5)).toEqual(REGISTERED_AFTER_EXPIRY);
-    const statuses = await statusesOf(refId);
+    const statuses = await statusesOf(stack(), token, refId);
     expect(statuses.map((s) => s.status)).toEqual(['created', 'initialized', 'data-ready', 'terms-accepted']);
     expect(await stack().repository.getRegistration('41795550001')).toMatchObject({
       refId,
@@ -135,7 +125,10 @@ describe('an acceptance at the moment the terms wait times out', () => {
       expect(text).not.toContain('<form');
     }
     expect((await orderOf(refId)).acceptance).toBeUndefined();
-    expect((await statusesOf(refId)).at(-1)).toMatchObject({ status: 'cancelled', kind: 'expired' });
+    expect((await statusesOf(stack(), token, refId)).at(-1)).toMatchObject({
+      status: 'cancelled',
+      kind: 'expired',
+    });
     expect(await stack().repository.getRegistration('41795550002')).toBeUndefined();
     // As in AWS, the timed-out task's token is refused as timed out (the page's adapter ignores that).
     const late = await stack().stepFunctions.handleAwsRequest(
@@ -203,7 +196,9 @@ describe('an acceptance whose request died after writing it, before telling the 
       refId,
       termsAcceptedAt: recorded?.acceptedAt,
     });
-    expect((await statusesOf(refId)).filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
+    expect(
+      (await statusesOf(stack(), token, refId)).filter((s) => s.status === 'terms-accepted'),
+    ).toHaveLength(1);
   });
 
   it('is completed when the person opens the link again: the page says the terms were accepted', async () => {
@@ -216,7 +211,7 @@ describe('an acceptance whose request died after writing it, before telling the 
     const execution = await stack().stepFunctions.settled(refId);
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.states.slice(-3)).toEqual(['WaitForTerms', 'RegisterPerson', 'Registered']);
-    expect((await statusesOf(refId)).at(-1)?.status).toBe('terms-accepted');
+    expect((await statusesOf(stack(), token, refId)).at(-1)?.status).toBe('terms-accepted');
   });
 
   it('is registered when the wait times out if the person never comes back', async () => {
@@ -227,7 +222,7 @@ describe('an acceptance whose request died after writing it, before telling the 
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.states.slice(-5)).toEqual(REGISTERED_AFTER_EXPIRY);
-    expect((await statusesOf(refId)).map((s) => s.status)).toEqual([
+    expect((await statusesOf(stack(), token, refId)).map((s) => s.status)).toEqual([
       'created',
       'initialized',
       'data-ready',
@@ -254,6 +249,6 @@ describe('an acceptance whose request died after writing it, before telling the 
     // The same acceptance still completes it.
     expect((await acceptTerms(link)).status).toBe(200);
     expect((await stack().stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
-    expect((await statusesOf(refId)).at(-1)?.status).toBe('terms-accepted');
+    expect((await statusesOf(stack(), token, refId)).at(-1)?.status).toBe('terms-accepted');
   });
 });

@@ -6,9 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { currentStatus, type Order } from '../../lambdas/core/order.js';
 import { openTermsLink, acceptTerms as recordAcceptance } from '../../lambdas/usecases/terms-acceptance.js';
 import { RESEND_LIMIT_PER_HOUR, resendTermsSms } from '../../lambdas/usecases/terms-sms.js';
-import { acceptTerms, evidenceFor, sendEvent, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
+import { acceptTerms, sendEvent, termsLinksFromOutbox } from '../support/isp.js';
 import { expectProblem } from '../support/problems.js';
-import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { call, startOrder, tokenFor, useStack } from '../support/stack.js';
+import { waitingForTerms } from '../support/terms.js';
 
 let token: string;
 
@@ -19,16 +20,9 @@ beforeAll(async () => {
 
 const linksTo = (mobile: string) => termsLinksFromOutbox(stack(), mobile);
 
-/** An order whose evidence is in and whose first terms SMS has been sent. */
-async function awaitingTerms(mobile: string, language = 'en') {
-  const { refId } = await startOrder(stack(), token, { mobile, language });
-  expect((await sendEvidence(stack(), refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
-  const [link] = await waitFor(
-    async () => linksTo(mobile),
-    (links) => links.length === 1,
-  );
-  return { refId, link: link as string };
-}
+/** An order waiting for the terms, its first terms SMS sent (support/terms.ts). */
+const awaitingTerms = (mobile: string, language = 'en') =>
+  waitingForTerms(stack(), token, mobile, { language });
 
 const accept = acceptTerms;
 

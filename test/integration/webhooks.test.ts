@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyEvent } from '../../lambdas/core/order.js';
 import { identifyAndAcceptTerms } from '../support/isp.js';
 import { expectInvalidField } from '../support/problems.js';
-import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { call, startOrder, statusesOf, tokenFor, useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 interface Created {
@@ -63,13 +63,6 @@ async function register(url: string, token = portal): Promise<Created> {
   endpoints.push({ token, id: res.body.id });
   return res.body;
 }
-
-const statusesOf = async (refId: string) =>
-  (
-    await call<{ statuses: { status: string }[] }>(stack(), 'GET', `/api/identifications/${refId}`, {
-      token: portal,
-    })
-  ).body.statuses;
 
 const deliveriesOf = async (id: string, token = portal) =>
   (await call<Delivery[]>(stack(), 'GET', `/api/webhooks/${id}/deliveries`, { token })).body;
@@ -346,10 +339,10 @@ describe('delivery', () => {
     const { refId } = await startOrder(stack(), portal, { mobile });
     await identifyAndAcceptTerms(stack(), refId, mobile);
     await waitFor(
-      () => statusesOf(refId),
+      () => statusesOf(stack(), portal, refId),
       (s) => s.at(-1)?.status === 'terms-accepted',
     );
-    const statuses = (await statusesOf(refId)).map((s) => s.status);
+    const statuses = (await statusesOf(stack(), portal, refId)).map((s) => s.status);
     const mine = () => r.received.filter((m) => m.body.includes(refId));
     await waitFor(
       async () => mine().length,
@@ -462,7 +455,7 @@ describe('delivery', () => {
     const created = await register(r.url);
     const { refId } = await startOrder(stack(), portal, { mobile: '+41790001004' });
     await waitFor(
-      () => statusesOf(refId),
+      () => statusesOf(stack(), portal, refId),
       (s) => s.length >= 2,
     );
     // The write is all that happens: no handler code after it, as if the function had died there.

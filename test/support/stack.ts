@@ -123,6 +123,24 @@ export async function startOrder(
   return res.body;
 }
 
+/** A status of an identification as `GET /api/identifications/{refId}` answers it. */
+export interface StatusView {
+  status: string;
+  date: string;
+  reason?: string | null;
+  kind?: string | null;
+}
+
+/** The statuses `GET /api/identifications/{refId}` answers, as the SP holding `token` reads them. */
+export async function statusesOf(
+  stack: Pick<LocalStack, 'baseUrl'>,
+  token: string,
+  refId: string,
+): Promise<StatusView[]> {
+  return (await call<{ statuses: StatusView[] }>(stack, 'GET', `/api/identifications/${refId}`, { token }))
+    .body.statuses;
+}
+
 export { paperStartBody };
 
 /**

@@ -5,9 +5,21 @@ import type { LocalStack } from '../../local/stack.js';
 import { evidenceFor, sendEvidence, termsLinksFromOutbox } from './isp.js';
 import { startOrder, waitFor } from './stack.js';
 
-/** An order whose terms SMS went out and whose state machine waits in WaitForTerms. */
-export async function waitingForTerms(stack: LocalStack, token: string, mobile: string) {
-  const { refId } = await startOrder(stack, token, { mobile });
+/**
+ * An order whose evidence (Hans Muster, CH, LoA 3 under both laws) is in, whose one terms SMS went
+ * out and whose state machine waits in WaitForTerms; started in `language` when one is given.
+ */
+export async function waitingForTerms(
+  stack: LocalStack,
+  token: string,
+  mobile: string,
+  { language }: { language?: string } = {},
+) {
+  const { refId } = await startOrder(
+    stack,
+    token,
+    language === undefined ? { mobile } : { mobile, language },
+  );
   expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
   const [link] = await waitFor(
     async () => termsLinksFromOutbox(stack, mobile),
