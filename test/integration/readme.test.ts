@@ -51,6 +51,27 @@ describe("the README's walkthrough", () => {
       serialNumber: expect.stringMatching(/^SRS-/),
     });
   });
+
+  it('takes a pseudonym instead of step 8, as the terms section shows: the status names it and verify is positive', async () => {
+    const accept = steps.findIndex((s) => s.command.includes('-d accept=yes'));
+    const pseudonym = sectionSteps('## Terms of use and pseudonyms').find((s) =>
+      s.command.includes('pseudonym=Hansi Signer'),
+    ) as Step;
+    expect(accept).toBeGreaterThan(0);
+    expect(pseudonym.shown).toBeDefined();
+
+    const printed = await walkthroughRun([...steps.slice(0, accept), pseudonym]);
+
+    const [dn, verified] = (printed.at(-1) as string).split('\n');
+    // What the status answers once the person is registered: the pseudonym, not the names.
+    expect(dn).toBe('pseudonym=Hansi Signer, cn=Hansi Signer, c=CH');
+    expect(JSON.parse(verified as string)).toEqual({
+      evidenceId: expect.any(String),
+      vetterMsisdn: expect.stringMatching(/^4179\d{7}$/),
+      serialNumber: expect.stringMatching(/^SRS-/),
+    });
+    expect(printed.at(-1)).toMatch(patternOf(pseudonym.shown as string, stack().baseUrl));
+  });
 });
 
 describe("the README's other examples that run on their own", () => {
