@@ -142,3 +142,62 @@ describe('a claimed identity seeded by a version before the GSI1 listing', () =>
     }
   });
 });
+
+describe('seeding a price history that would price a month that has ended otherwise', () => {
+  it('is refused, naming the SP and the month, and writes nothing; the change as a new sheet from the current month is taken', async () => {
+    // Prepare: the demo configuration seeded in December 2026 (its sheets are from 2026-01)
+    const table = 'srs-seed-prices';
+    const dynamo = await startDynamo({ tableName: table });
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    try {
+      const repository = createRepository(db, table);
+      const config = loadConfig();
+      const december = new Date('2026-12-15T08:00:00.000Z');
+      await seedConfig(repository, config, { now: december });
+      const bank = config.serviceProviders.findIndex((sp) => sp.clientId === 'demo-bank');
+      const sheet = config.serviceProviders[bank]?.priceSheets?.[0];
+      if (!sheet) throw new Error('config/local.json gives demo-bank a price sheet');
+      expect(sheet.from).toBe('2026-01');
+      const withBank = (change: Partial<ServiceConfig['serviceProviders'][number]>, portalName: string) => ({
+        ...config,
+        serviceProviders: config.serviceProviders.map((sp, i) =>
+          i === bank ? { ...sp, ...change } : { ...sp, name: portalName },
+        ),
+      });
+      const raised = { ...sheet, monthlyFee: { ...sheet.monthlyFee, default: '65.00' } };
+
+      // Act: the operator raises the price in the January sheet (and renames the other SPs)
+      const inPlace = seedConfig(repository, withBank({ priceSheets: [raised] }, 'Renamed'), {
+        now: december,
+      });
+
+      // Assess: refused before anything is written
+      await expect(inPlace).rejects.toThrow(
+        `serviceProviders.${bank}.priceSheets: 2026-01 has ended and was priced with the sheet from 2026-01, which this configuration changes or leaves out; a price change is a new sheet from 2026-12 or later (to correct a past price, seed with --reprice-ended-months).`,
+      );
+      expect((await repository.getSpSetup('demo-bank'))?.priceSheets).toEqual([sheet]);
+      expect((await repository.getSpSetup('demo-portal'))?.name).toBe('Demo Signing Portal');
+
+      // The same price as a new sheet from December: taken
+      const fromDecember = [sheet, { ...raised, from: '2026-12' }];
+      await seedConfig(repository, withBank({ priceSheets: fromDecember }, 'Renamed'), { now: december });
+      expect((await repository.getSpSetup('demo-bank'))?.priceSheets).toEqual(fromDecember);
+      expect((await repository.getSpSetup('demo-portal'))?.name).toBe('Renamed');
+      // The operator's explicit correction of a past price: written
+      await seedConfig(repository, withBank({ priceSheets: [raised] }, 'Renamed'), {
+        now: december,
+        repriceEndedMonths: true,
+      });
+      expect((await repository.getSpSetup('demo-bank'))?.priceSheets).toEqual([raised]);
+    } finally {
+      db.destroy();
+      await dynamo.close();
+    }
+  });
+});

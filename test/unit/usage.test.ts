@@ -1,5 +1,6 @@
 /** Usage for invoicing, pure: events from the status history, counting, pricing, verify counters. */
 import { describe, expect, it } from 'vitest';
+import { endedMonthRepriced } from '../../lambdas/core/price-history.js';
 import { PriceSheetSchema, PriceSheetsSchema } from '../../lambdas/core/price-sheet.js';
 import { enabledMethods, priceSheetIn, statementOf } from '../../lambdas/core/statement.js';
 import {
@@ -409,5 +410,72 @@ describe('usageMonthNotBegun (GET /api/usage: found by probing, 2099-12 answered
     ['the first month the query takes', '2000-01', '2026-11-15T12:00:00Z'],
   ])('takes %s', (_label, month, now) => {
     expect(usageMonthNotBegun(month, new Date(now))).toEqual([]);
+  });
+});
+
+describe('endedMonthRepriced (seeding keeps the price of a month that has ended)', () => {
+  const january = { from: '2026-01', currency: 'CHF', monthlyFee: { default: '40.00' }, verifyCall: '0.05' };
+  const june = { ...january, from: '2026-06', verifyCall: '0.04' };
+  const december = { ...january, from: '2026-12', verifyCall: '0.03' };
+  const history = (...sheets: Record<string, unknown>[]) => ({
+    priceSheets: PriceSheetsSchema.parse(sheets),
+  });
+  const seeded = history(january, june);
+  /** January's prices as the single `priceSheet` of before price history. */
+  const { from: _from, ...single } = january;
+
+  it('lets a sheet be added from the current month on, or the current month’s sheet be changed', () => {
+    expect(endedMonthRepriced(seeded, history(january, june, december), '2026-12')).toBeUndefined();
+    expect(
+      endedMonthRepriced(seeded, history(january, june, { ...december, from: '2027-02' }), '2026-12'),
+    ).toBeUndefined();
+    expect(
+      endedMonthRepriced(
+        history(january, december),
+        history(january, { ...december, verifyCall: '0.02' }),
+        '2026-12',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('finds the first ended month another price would be charged for', () => {
+    // The January sheet edited in place: January to May change.
+    expect(endedMonthRepriced(seeded, history({ ...january, verifyCall: '0.06' }, june), '2026-12')).toEqual({
+      month: '2026-01',
+      from: '2026-01',
+    });
+    // A sheet slipped in from March: March to May change.
+    expect(
+      endedMonthRepriced(seeded, history(january, { ...june, from: '2026-03' }, june), '2026-12'),
+    ).toEqual({
+      month: '2026-03',
+      from: '2026-01',
+    });
+    // The June sheet left out: June to November fall back to January's prices.
+    expect(endedMonthRepriced(seeded, history(january), '2026-12')).toEqual({
+      month: '2026-06',
+      from: '2026-06',
+    });
+    // No prices any more, or the single sheet of before price history instead.
+    expect(endedMonthRepriced(seeded, {}, '2026-12')).toEqual({ month: '2026-01', from: '2026-01' });
+    expect(endedMonthRepriced(seeded, { priceSheet: PriceSheetSchema.parse(single) }, '2026-12')).toEqual({
+      month: '2026-01',
+      from: '2026-01',
+    });
+  });
+
+  it('holds only a history to it: a setup without sheets, or with the single priceSheet, may be given one', () => {
+    expect(endedMonthRepriced({}, history(june), '2026-12')).toBeUndefined();
+    expect(endedMonthRepriced({ priceSheets: undefined }, history(june), '2026-12')).toBeUndefined();
+  });
+
+  it('compares sheets by content, not by how their keys were written', () => {
+    const reordered = {
+      verifyCall: '0.05',
+      monthlyFee: { default: '40.00' },
+      currency: 'CHF',
+      from: '2026-01',
+    };
+    expect(endedMonthRepriced(seeded, history(reordered, june), '2026-12')).toBeUndefined();
   });
 });

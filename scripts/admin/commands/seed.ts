@@ -13,7 +13,7 @@ export const seedCommand: AdminCommand = {
   name: 'seed',
   summary:
     'write the catalogue and the SP setups from a configuration file (idempotent; removes claimed identities it no longer has)',
-  synopsis: '<config.json>',
+  synopsis: '[--reprice-ended-months] <config.json>',
   help: [
     'Writes the partners, the SP setups, their claimed identities and the terms of use (a version is',
     'written once: another text under a published version is refused) — the same code the local stack',
@@ -22,9 +22,13 @@ export const seedCommand: AdminCommand = {
     'A partner URL of http to localhost, 127.0.0.1 or [::1] is refused for a production table (https only):',
     'one --stage prod names, or a --table whose stage tag or name says prod; a --table whose stage',
     'cannot be told (no tag or name of local, dev, test, prod) takes none either.',
+    'A price history (priceSheets) that would price a month that has ended otherwise than the seeded one',
+    'is refused, nothing written: a price change is a new sheet from the current month or later.',
+    '--reprice-ended-months  write it anyway: the correction of a past price, which changes the statements',
+    '                        of those months (GET /api/usage, usage) the SP may already have read.',
     'Prints {"seeded":{…},"removed":{"claimedIdentities":[…]}}.',
   ],
-  options: {},
+  options: { 'reprice-ended-months': { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run({ values, positionals, connect, print }) {
     const file = positionals[0] as string;
@@ -63,9 +67,11 @@ export const seedCommand: AdminCommand = {
       }
       let outcome: SeedOutcome;
       try {
-        outcome = await seedConfig(connection.repository, parsed.data);
+        outcome = await seedConfig(connection.repository, parsed.data, {
+          repriceEndedMonths: values['reprice-ended-months'] === true,
+        });
       } catch (err) {
-        // A terms-of-use version published before with another text.
+        // A terms-of-use version published before with another text, or an ended month re-priced.
         if (err instanceof ConditionFailed) throw new OperatorError(err.message);
         throw err;
       }

@@ -1,0 +1,35 @@
+/**
+ * The rule seeding keeps for a price history (ADR 0025): a month that has ended keeps the price it
+ * was charged. Pure; apart from statement.ts, whose pricing the usage route carries without it.
+ */
+import type { SpSetup } from './domain.js';
+import { canonicalJson } from './idempotency.js';
+import { priceSheetIn } from './statement.js';
+
+/** The month after `month` (YYYY-MM). */
+function nextMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The first month that has ended before `currentMonth` which the price history `before` priced and
+ * `after` would price otherwise (another sheet, or none), with the `from` of the sheet that priced
+ * it; undefined when every ended month keeps its price (ADR 0025: a statement of a past month does
+ * not change after the fact). Only a history (`priceSheets`) is held to it: a setup without one, or
+ * with the single `priceSheet` of before price history, may be given one.
+ */
+export function endedMonthRepriced(
+  before: Pick<SpSetup, 'priceSheets'>,
+  after: Pick<SpSetup, 'priceSheets' | 'priceSheet'>,
+  currentMonth: string,
+): { month: string; from: string } | undefined {
+  const first = before.priceSheets?.[0];
+  if (!first) return undefined;
+  for (let month = first.from; month < currentMonth; month = nextMonth(month)) {
+    const was = priceSheetIn(before, month);
+    if (was && canonicalJson(was) !== canonicalJson(priceSheetIn(after, month) ?? null))
+      return { month, from: was.from };
+  }
+  return undefined;
+}
