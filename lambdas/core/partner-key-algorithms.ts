@@ -32,7 +32,7 @@ export function base64urlBytes(value: unknown): Buffer | undefined {
 /** The number of bits of a big-endian unsigned integer without leading zero bytes. */
 const bitLength = (bytes: Uint8Array): number => (bytes.length - 1) * 8 + (bytes[0] ?? 0).toString(2).length;
 
-/** What is wrong with an RSA public key's n or e for RS256 here (the prime test aside: asynchronous). */
+/** What is wrong with an RSA public key's n or e for RS256 here (the prime and prime-power tests aside: rsa-modulus.ts). */
 export type RsaKeyIssue =
   | { member: 'n'; kind: 'encoding' }
   | { member: 'n'; kind: 'size'; bits: number }
@@ -46,7 +46,7 @@ export type RsaKeyIssue =
  * RSA_MAX_BITS bits without a small prime factor; e canonical base64url of at most
  * RSA_MAX_EXPONENT_BYTES, odd and at least 3. Cheap (no key import, 168 remainders): a key outside
  * it costs no more than this check. Its callers go through rsa-modulus.ts rsaKeyRefusals, which
- * adds the prime test and words each refusal once.
+ * adds the prime and prime-power tests and words each refusal once.
  */
 export function rsaKeyIssues(n: unknown, e: unknown): RsaKeyIssue[] {
   const issues: RsaKeyIssue[] = [];
