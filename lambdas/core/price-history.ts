@@ -13,23 +13,28 @@ function nextMonth(month: string): string {
 }
 
 /**
- * The first month that has ended before `currentMonth` which the price history `before` priced and
- * `after` would price otherwise (another sheet, or none), with the `from` of the sheet that priced
- * it; undefined when every ended month keeps its price (ADR 0025: a statement of a past month does
- * not change after the fact). Only a history (`priceSheets`) is held to it: a setup without one, or
- * with the single `priceSheet` of before price history, may be given one.
+ * The first month that has ended before `currentMonth` which the price history `before` priced, or
+ * left unpriced before its first sheet, and `after` would price otherwise (another sheet, or none, or
+ * one where there was none), with the `from` of the sheet that priced it (null: none did); undefined
+ * when every ended month keeps its statement (ADR 0025: a statement of a past month does not change
+ * after the fact). Only a history (`priceSheets`) is held to it: a setup without one, or with the
+ * single `priceSheet` of before price history, may be given one.
  */
 export function endedMonthRepriced(
   before: Pick<SpSetup, 'priceSheets'>,
   after: Pick<SpSetup, 'priceSheets' | 'priceSheet'>,
   currentMonth: string,
-): { month: string; from: string } | undefined {
+): { month: string; from: string | null } | undefined {
   const first = before.priceSheets?.[0];
   if (!first) return undefined;
-  for (let month = first.from; month < currentMonth; month = nextMonth(month)) {
+  // From the earlier first sheet: before it, neither history prices a month. (The single
+  // `priceSheet` instead prices the first month with a sheet from 2000-01: refused there.)
+  const afterFirst = after.priceSheets?.[0]?.from;
+  const start = afterFirst !== undefined && afterFirst < first.from ? afterFirst : first.from;
+  for (let month = start; month < currentMonth; month = nextMonth(month)) {
     const was = priceSheetIn(before, month);
-    if (was && canonicalJson(was) !== canonicalJson(priceSheetIn(after, month) ?? null))
-      return { month, from: was.from };
+    if (canonicalJson(was ?? null) !== canonicalJson(priceSheetIn(after, month) ?? null))
+      return { month, from: was?.from ?? null };
   }
   return undefined;
 }

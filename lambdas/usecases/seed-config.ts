@@ -36,7 +36,7 @@ async function pastPricesChanged(
     const repriced = seeded && endedMonthRepriced(seeded, sp, currentMonth);
     if (repriced)
       refusals.push(
-        `serviceProviders.${i}.priceSheets: ${repriced.month} has ended and was priced with the sheet from ${repriced.from}, which this configuration changes or leaves out; a price change is a new sheet from ${currentMonth} or later (to correct a past price, seed with --reprice-ended-months).`,
+        `serviceProviders.${i}.priceSheets: ${repriced.month} has ended ${repriced.from === null ? 'without a price, which this configuration would give it' : `and was priced with the sheet from ${repriced.from}, which this configuration changes or leaves out`}; a price change is a new sheet from ${currentMonth} or later (to correct a past price, seed with --reprice-ended-months).`,
       );
   }
   return refusals;

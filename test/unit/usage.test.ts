@@ -451,6 +451,13 @@ describe('endedMonthRepriced (seeding keeps the price of a month that has ended)
       month: '2026-03',
       from: '2026-01',
     });
+    // A sheet from before the first one: months that ended without a price would get one.
+    expect(
+      endedMonthRepriced(seeded, history({ ...january, from: '2025-10' }, january, june), '2026-12'),
+    ).toEqual({
+      month: '2025-10',
+      from: null,
+    });
     // The June sheet left out: June to November fall back to January's prices.
     expect(endedMonthRepriced(seeded, history(january), '2026-12')).toEqual({
       month: '2026-06',
