@@ -193,6 +193,30 @@ export const ServiceConfigSchema = /* @__PURE__ */ z.define(() =>
                 });
           });
         });
+        // A price names a method some partner offers: a mistyped one ("vidoe") would never apply,
+        // and the method it meant would be priced with the sheet's default instead.
+        // Like the checks above, this runs on entries that failed their own schema: nothing is assumed.
+        const listed = (methods: unknown): unknown[] => (Array.isArray(methods) ? methods : []);
+        const offered = new Set(
+          config.isps.flatMap((isp) => [...listed(isp.realtimeMethods), ...listed(isp.offlineMethods)]),
+        );
+        config.serviceProviders.forEach((sp, i) => {
+          const sheets = Array.isArray(sp.priceSheets)
+            ? sp.priceSheets.map((sheet, j) => ({ sheet, path: ['priceSheets', j] }))
+            : [{ sheet: sp.priceSheet, path: ['priceSheet'] }];
+          for (const { sheet, path } of sheets)
+            for (const item of ['monthlyFee', 'completedIdentification'] as const) {
+              const prices: unknown = sheet?.[item];
+              if (typeof prices !== 'object' || prices === null) continue;
+              for (const key of Object.keys(prices))
+                if (key !== 'default' && !offered.has(key))
+                  ctx.addIssue({
+                    code: 'custom',
+                    path: ['serviceProviders', i, ...path, item, key],
+                    message: `No partner offers a method ${key}: name a method of the catalogue, or default.`,
+                  });
+            }
+        });
         // One issuer is one partner: a second entry would be written over the first.
         const issuers = new Set<string>();
         config.isps.forEach((isp, i) => {

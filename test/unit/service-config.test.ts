@@ -185,6 +185,22 @@ describe('the price sheets in the SP setup', () => {
     ]);
   });
 
+  it('refuses a price for a method no partner offers (a mistyped method), in either form', () => {
+    const fees = { default: '60.00', vidoe: '120.00', bank: '6.50', courier: '1.00' };
+    const inHistory = withBankPrices({
+      priceSheets: [sheet('2026-01'), { ...sheet('2026-03'), completedIdentification: { tset: '1.00' } }],
+    });
+    const inSingle = withBankPrices({ priceSheet: { currency: 'CHF', monthlyFee: fees } });
+
+    expect(issues(inHistory)).toEqual([
+      'serviceProviders.1.priceSheets.1.completedIdentification.tset: No partner offers a method tset: name a method of the catalogue, or default.',
+    ]);
+    // bank and courier are the catalogue's (Demo Bank is not offered courier, yet a price for it is no typo).
+    expect(issues(inSingle)).toEqual([
+      'serviceProviders.1.priceSheet.monthlyFee.vidoe: No partner offers a method vidoe: name a method of the catalogue, or default.',
+    ]);
+  });
+
   it('refuses from in priceSheet, which prices every month', () => {
     const result = withBankPrices({ priceSheet: sheet('2026-03') });
 
