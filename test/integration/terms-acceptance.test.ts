@@ -281,6 +281,10 @@ describe('the operator shows the acceptance record (npm run admin -- terms-accep
 
   it.each([
     [['terms-acceptance'], /Give --msisdn or --ref/],
+    [
+      ['terms-acceptance', '--msisdn', '41790000005', '--ref', '00000000-0000-4000-8000-000000000000'],
+      /Give --msisdn or --ref, not both/,
+    ],
     [['terms-acceptance', '--msisdn', '41790000005'], /No registration for this number/],
     [['terms-acceptance', '--msisdn', 'REG#41790000005'], /--msisdn must be/],
     [['terms-acceptance', '--ref', 'not-a-uuid'], /--ref must be a refId/],

@@ -16,8 +16,10 @@ export const termsAcceptanceCommand: AdminCommand = {
   async run({ values, connect, print }) {
     const msisdn = stringOption(values, 'msisdn');
     const ref = stringOption(values, 'ref');
-    if ((msisdn === undefined) === (ref === undefined))
-      throw new OperatorError('Give --msisdn or --ref.', true);
+    if (msisdn === undefined && ref === undefined) throw new OperatorError('Give --msisdn or --ref.', true);
+    // Both would name two records (or one twice): which one is printed must not be a guess.
+    if (msisdn !== undefined && ref !== undefined)
+      throw new OperatorError('Give --msisdn or --ref, not both.', true);
     if (msisdn !== undefined && !/^\+?[1-9]\d{7,14}$/.test(msisdn)) {
       throw new OperatorError(
         '--msisdn must be an international number of 8 to 15 digits, e.g. 41783478228.',
