@@ -115,6 +115,37 @@ describe('Lambda’s filter rules, as the embedded stack evaluates them', () => 
     expect(matchesFilter({ a: { M: { b: { S: [absent] } } } }, r)).toBe(false);
   });
 
+  it('reads a field holding a map as holding no leaf: `exists: false` matches it (Event Ruler’s README)', () => {
+    const r = { detail: { state: 'running', 'c-count': { c1: 100 } } };
+    expect(matchesFilter({ detail: { 'c-count': [absent] } }, r)).toBe(true);
+    expect(matchesFilter({ detail: { 'c-count': [present] } }, r)).toBe(false);
+    expect(matchesFilter({ detail: { state: [absent] } }, r)).toBe(false);
+  });
+
+  it('reads a list as its items: a value equals a rule if one item does, a nested pattern reaches into them', () => {
+    // with-ddb-filtering's example of `exists` on a list: Organizations.L.S, not Organizations.
+    const r = {
+      dynamodb: {
+        NewImage: {
+          Organizations: { L: [{ S: 'Sales' }, { S: 'Marketing' }, { S: 'Support' }] },
+          Tags: { SS: ['blue', 'green'] },
+          Empty: { L: [] },
+        },
+      },
+    };
+    const newImage = (p: FilterPattern): FilterPattern => ({ dynamodb: { NewImage: p } });
+    expect(matchesFilter(newImage({ Organizations: { L: { S: [present] } } }), r)).toBe(true);
+    expect(matchesFilter(newImage({ Organizations: { L: { S: ['Marketing'] } } }), r)).toBe(true);
+    expect(matchesFilter(newImage({ Organizations: { L: { S: ['Legal'] } } }), r)).toBe(false);
+    expect(matchesFilter(newImage({ Organizations: { L: { S: [absent] } } }), r)).toBe(false);
+    expect(matchesFilter(newImage({ Organizations: [present] }), r)).toBe(false);
+    expect(matchesFilter(newImage({ Tags: { SS: ['green'] } }), r)).toBe(true);
+    expect(matchesFilter(newImage({ Tags: { SS: [present] } }), r)).toBe(true);
+    expect(matchesFilter(newImage({ Tags: { SS: [absent] } }), r)).toBe(false);
+    expect(matchesFilter(newImage({ Empty: { L: { S: [absent] } } }), r)).toBe(true);
+    expect(matchesFilter(newImage({ Empty: { L: { S: [present] } } }), r)).toBe(false);
+  });
+
   it('needs every field of the pattern and one rule of a list: values are compared exactly', () => {
     const r = { dynamodb: { Keys: { SK: { S: 'ORDER' } } }, eventName: 'MODIFY' };
     expect(matchesFilter({ eventName: ['INSERT', 'MODIFY'] }, r)).toBe(true);
