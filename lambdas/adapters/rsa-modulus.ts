@@ -28,6 +28,19 @@ import {
 /** What makes a modulus with no small factor one anyone can factor: a prime, or a prime's power. */
 type WeakModulus = 'prime' | 'power';
 
+/**
+ * The largest modulus the prime and power tests are run on. The prime test's cost grows with the
+ * cube of the size (one Miller–Rabin round, measured on the shared 2-core build machine: 1.1 s at
+ * 16384 bits, 9.4 s at 32768; the power test tries a root per prime exponent up to bits/10, on the
+ * event loop), and a key set of 64 KB holds a modulus of some 390,000 bits: hours, with an
+ * introspection container or a seed waiting. Above this a modulus is refused for its size alone,
+ * and not as a formality: a stored key too, as whether anyone could sign with it goes unasked.
+ */
+const PRIME_TEST_MAX_BITS = 16384;
+
+/** A modulus over RSA_MAX_BITS costs more than it need, but is still tested (up to PRIME_TEST_MAX_BITS). */
+const isFormalSize = (bits: number) => bits > RSA_MAX_BITS && bits <= PRIME_TEST_MAX_BITS;
+
 /** Moduli already decided in this container; registered keys only, so a few (bounded all the same). */
 const decided = new Map<string, Promise<WeakModulus | undefined>>();
 const MAX_DECIDED = 100;
@@ -97,7 +110,8 @@ export interface RsaKeyRefusal {
   reason: string;
   /**
    * Whether only the key's form or cost is outside the rule, not what a signature proves: a modulus
-   * over RSA_MAX_BITS, an exponent over RSA_MAX_EXPONENT_BYTES, a member not in minimal base64url.
+   * over RSA_MAX_BITS (up to PRIME_TEST_MAX_BITS), an exponent over RSA_MAX_EXPONENT_BYTES, a member
+   * not in minimal base64url.
    * Registration and the key set refuse it all the same; a stored partner key is not refused for
    * it when a message comes (compact-jws.ts), so that a rule added later does not lock out a sound
    * key before the operator seeds again (docs/isp-integration.md).
@@ -134,9 +148,10 @@ function reasonOf(issue: RsaKeyIssue | { member: 'n'; kind: WeakModulus }): stri
 export async function rsaKeyRefusals(n: unknown, e: unknown): Promise<RsaKeyRefusal[]> {
   const issues: (RsaKeyIssue | { member: 'n'; kind: WeakModulus })[] = rsaKeyIssues(n, e);
   // A modulus of the wrong encoding, too short or with a small factor is not tested; one refused
-  // only for being over RSA_MAX_BITS is (the check of a stored key ignores the size).
+  // only for being over RSA_MAX_BITS is, up to PRIME_TEST_MAX_BITS (the check of a stored key
+  // ignores that size).
   const primeTestWorthIt = issues.every(
-    (issue) => issue.member === 'e' || (issue.kind === 'size' && issue.bits > RSA_MAX_BITS),
+    (issue) => issue.member === 'e' || (issue.kind === 'size' && isFormalSize(issue.bits)),
   );
   const weak = primeTestWorthIt ? await weakModulus(base64urlBytes(n) as Buffer) : undefined;
   if (weak)
@@ -153,7 +168,7 @@ function isFormal(issue: RsaKeyIssue | { member: 'n'; kind: WeakModulus }, e: un
     case 'encoding':
       return true;
     case 'size':
-      return issue.bits > RSA_MAX_BITS;
+      return isFormalSize(issue.bits);
     case 'exponent': {
       // Too long or not minimal, but odd and at least 3: a signature still proves the private key.
       const exponent = base64urlBytes(e);

@@ -63,7 +63,8 @@ export function rsaKeyIssues(n: unknown, e: unknown): RsaKeyIssue[] {
     issues.push({ member: 'n', kind: 'size', bits: bitLength(modulus) });
   else {
     // Over RSA_MAX_BITS a key is refused for its cost, not its strength: whether anyone could sign
-    // with it is still asked, for the check of a stored key that ignores the cost (compact-jws.ts).
+    // with it is still asked, for the check of a stored key that ignores the cost (compact-jws.ts),
+    // up to rsa-modulus.ts PRIME_TEST_MAX_BITS.
     if (bitLength(modulus) > RSA_MAX_BITS)
       issues.push({ member: 'n', kind: 'size', bits: bitLength(modulus) });
     if (hasSmallPrimeFactor(modulus)) issues.push({ member: 'n', kind: 'small-factor' });

@@ -244,6 +244,43 @@ describe.each(FORMAL_KEYS)('a stored partner key with %s', (_case, membersOf, _m
   });
 });
 
+// Over 16384 bits the prime test is not run (rsa-modulus.ts PRIME_TEST_MAX_BITS: its cost grows with
+// the cube of the size), so the size is no formality there: a stored key that large is refused too.
+describe('an RSA key with a modulus over 16384 bits (seventeen primes of 1040 bits)', () => {
+  let key: Record<string, unknown>;
+  let reason: string;
+  beforeAll(async () => {
+    const modulus = (await Promise.all(Array.from({ length: 17 }, () => primeOf(1040)))).reduce(
+      (product, p) => product * p,
+    );
+    key = registered({ n: b64u(toBytes(modulus)), e: 'AQAB' });
+    reason = `n has ${modulus.toString(2).length} bits; RS256 keys here have 2048 to 8192`;
+  });
+
+  it('is refused when registered and left out of the key set, for its size alone', async () => {
+    expect(await registrationIssues(key)).toStrictEqual([
+      `${RULE_ISP_PATH}.keys.0.n: Key rule-key: ${reason}`,
+    ]);
+    expect(await keySetOutcome(key)).toStrictEqual([
+      { url: jwksUrl.href, keyIndex: 0, kid: 'rule-key', reason, warningsHeldBack: 0 },
+    ]);
+  });
+
+  it('as a stored partner key, cannot check a partner message, told in the one wording', async () => {
+    expect(await messageOutcome(key)).toStrictEqual([
+      {
+        issuer: 'Rule-ISP',
+        keyIndex: 0,
+        kid: 'rule-key',
+        alg: 'RS256',
+        errorName: 'TypeError',
+        errorCode: undefined,
+        reason,
+      },
+    ]);
+  });
+});
+
 // The leading zero byte stays refused (partner-key-algorithms.ts rsaKeyIssues says why): jose,
 // which reads the same number, verifies with it. This is the difference, kept on purpose.
 describe('a key set modulus with a leading zero byte', () => {
