@@ -11,20 +11,38 @@
  * repeats within about 0.5 M; the ratio to the floor is (function − Node's start) / (floor − Node's
  * start), the import's excess over what the floor's import costs.
  *
- *   npm run bench:instructions -- [--functions verify,identification-get] [--json file]
+ *
+ * With `--calls N`, verify's calls too (figure 1 counted): the bundle's handler called N times as
+ * Lambda calls it, one invocation at a time, with the benchmark's first-call request against the
+ * stub endpoint (bench/cold-start.ts `stubAwsEndpoint`) answering its claimed identity and a
+ * registration it matches (200), at INFO with the EMF lines, as figure 1 runs; the DynamoDB floor's
+ * handler the same, its GetItem finding the same registration. Each is counted after 10 calls and
+ * after 10 + N (Node's `--single-threaded --hash-seed=1 --random-seed=1`: compilation in the main
+ * thread, the same seeds); the difference / N is its instructions per call, the collector left out.
+ *
+ *   npm run bench:instructions -- [--functions verify,identification-get] [--calls 1000] [--json file]
  *
  * `--functions` takes deployed functions' names (default: verify) or files (`bench/floors/edge.ts`);
- * about 10–20 s of valgrind per bundle on an idle core. Needs valgrind (Debian: `apt-get install valgrind`).
+ * about 10–20 s of valgrind per bundle on an idle core, a minute per 1000 calls. Needs valgrind
+ * (Debian: `apt-get install valgrind`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
+import { keys } from '../lambdas/adapters/dynamo/table-schema.js';
 import { bundleFunction } from '../lib/bundling.js';
-import { contributors, FLOOR_FILES, lambdaEnvironment } from './cold-start.js';
+import {
+  contributors,
+  FIRST_CALLS,
+  FLOOR_FILES,
+  lambdaEnvironment,
+  stubAwsEndpoint,
+  stubItems,
+} from './cold-start.js';
 import { round } from './stats.js';
 
 const run = promisify(execFile);
@@ -85,9 +103,41 @@ async function requireValgrind(): Promise<void> {
   }
 }
 
-/** The counted instructions of a fresh `node` importing `bundle` in `name`'s environment. */
-async function countImport(name: string, bundle: string, workdir: string): Promise<InstructionCount> {
-  const out = join(workdir, `${basename(workdir)}-${name.replace(/[^\w.-]/g, '_')}.cachegrind`);
+/** Imports the bundle; with BENCH_CALLS, calls its handler that many times, one at a time. */
+const PROBE = `
+const m = await import(process.env.BENCH_BUNDLE_URL);
+const calls = Number(process.env.BENCH_CALLS ?? 0);
+const event = JSON.parse(process.env.BENCH_EVENT ?? '{}');
+const context = { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-central-2:000000000000:function:bench', memoryLimitInMB: '512',
+  logGroupName: 'bench', logStreamName: 'bench', getRemainingTimeInMillis: () => 30000 };
+for (let i = 0; i < calls; i++) {
+  const answer = await m.handler(structuredClone(event), { ...context, awsRequestId: 'bench-call-' + i });
+  if (answer?.statusCode !== 200) throw new Error('call ' + i + ' answered ' + answer?.statusCode);
+}
+// The SDK's kept-alive sockets would hold the process.
+process.exit(0);
+`;
+
+/**
+ * PROBE as a file in `workdir`: cachegrind writes the command line into its output, where a script
+ * of several lines given with `-e` would break the format `cg_annotate` reads.
+ */
+function probeFile(workdir: string): string {
+  const file = join(workdir, 'probe.mjs');
+  writeFileSync(file, PROBE);
+  return file;
+}
+
+/** The counted instructions of a fresh `node` running PROBE over `bundle` in `env`. */
+async function count(
+  label: string,
+  bundle: string,
+  workdir: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<InstructionCount> {
+  const out = join(workdir, `${label.replace(/[^\w.-]/g, '_')}.cachegrind`);
   await run(
     'valgrind',
     [
@@ -95,15 +145,83 @@ async function countImport(name: string, bundle: string, workdir: string): Promi
       '--cache-sim=no',
       `--cachegrind-out-file=${out}`,
       process.execPath,
-      '--input-type=module',
-      '-e',
-      `await import(${JSON.stringify(pathToFileURL(bundle).href)});`,
+      ...nodeFlags,
+      probeFile(workdir),
     ],
     // Only the function's environment, as Lambda gives it (no NODE_OPTIONS: ADR 0021).
-    { env: { PATH: process.env.PATH, ...lambdaEnvironment(name) }, cwd: workdir, timeout: 300_000 },
+    {
+      env: { PATH: process.env.PATH ?? '', ...env, BENCH_BUNDLE_URL: pathToFileURL(bundle).href },
+      cwd: workdir,
+      timeout: 900_000,
+      maxBuffer: 256 * 1024 * 1024,
+    },
   );
   const { stdout } = await run('cg_annotate', ['--threshold=0', out], { maxBuffer: 256 * 1024 * 1024 });
   return instructionsOf(stdout);
+}
+
+/** The counted instructions of a fresh `node` importing `bundle` in `name`'s environment. */
+const countImport = (name: string, bundle: string, workdir: string) =>
+  count(`import-${name}`, bundle, workdir, lambdaEnvironment(name));
+
+/** What the stub answers for the counted calls: verify's claimed identity and a registration it matches. */
+function callItems(): Record<string, unknown>[] {
+  const now = Date.now();
+  const registration = {
+    msisdn: '41791234567',
+    serialNumber: 'SRS-BENCH',
+    evidenceId: '5b0c6d1e-1111-4222-8333-944455556666',
+    loa: 3,
+    jurisdictions: ['ZERTES', 'EIDAS'],
+    givenName: 'Hans',
+    familyName: 'Muster',
+    nationalities: ['CH'],
+    termsAcceptedAt: new Date(now).toISOString(),
+    validUntil: new Date(now + 365 * 86_400_000).toISOString(),
+    refId: 'b1f0c9a2-0d5e-4c1b-9f3e-2a7d6c5b4e31',
+    issuer: 'Test-ISP',
+  };
+  return [
+    ...stubItems(),
+    {
+      ...keys.claimedIdentity('bench-client'),
+      clientId: 'bench-sp',
+      claimedIdentity: 'bench-client',
+      jurisdictions: ['ZERTES'],
+    },
+    { ...keys.registration(registration.msisdn), ...registration },
+    // The floor's GetItem (bench/floors/dynamodb.ts: PK and SK `floor`) finds the same registration.
+    { PK: 'floor', SK: 'floor', ...registration },
+  ];
+}
+
+/** The function whose calls `--calls` counts, and its request (a positive verify with the items above). */
+const COUNTED_CALLS: Readonly<Record<string, unknown>> = { verify: FIRST_CALLS.verify };
+
+/** Instructions per call of `bundle`'s handler: counted after 10 calls and after 10 + `calls`. */
+async function perCall(
+  name: string,
+  bundle: string,
+  event: unknown,
+  calls: number,
+  endpoint: string,
+  workdir: string,
+): Promise<number> {
+  const env = {
+    ...lambdaEnvironment(name, { logLevel: 'INFO' }),
+    AWS_ENDPOINT_URL: endpoint,
+    BENCH_EVENT: JSON.stringify(event),
+  };
+  const flags = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
+  const few = await count(`calls-10-${name}`, bundle, workdir, { ...env, BENCH_CALLS: '10' }, flags);
+  const many = await count(
+    `calls-${10 + calls}-${name}`,
+    bundle,
+    workdir,
+    { ...env, BENCH_CALLS: String(10 + calls) },
+    flags,
+  );
+  return (many.counted - few.counted) / calls;
 }
 
 /** A bundle built as deployed, with its size and AWS clients. */
@@ -124,6 +242,8 @@ export interface FunctionInstructions {
   floorMillions?: number;
   /** (function − Node's start) / (floor − Node's start). */
   ratioToFloor?: number;
+  /** With `--calls`: thousands of counted instructions per call, the floor's, and floor / function (figure 1 counted). */
+  perCall?: { calls: number; thousands: number; floorThousands: number; floorRatio: number };
 }
 
 export interface InstructionFigures {
@@ -135,9 +255,13 @@ export interface InstructionFigures {
 /** A deployed function's name, or a file (`bench/floors/edge.ts`) named by its path. */
 const entryOf = (fn: string) => (fn.endsWith('.ts') ? fn : `lambdas/handlers/${fn}.ts`);
 
-export async function measureInstructions(functions: string[]): Promise<InstructionFigures> {
+export async function measureInstructions(
+  functions: string[],
+  options: { calls?: number } = {},
+): Promise<InstructionFigures> {
   await requireValgrind();
   const workdir = mkdtempSync(join(tmpdir(), 'srs-bench-instructions-'));
+  const stub = options.calls ? await stubAwsEndpoint(callItems()) : undefined;
   try {
     const floors = await Promise.all(
       FLOOR_FILES.map((file) => built(`floor:${file}`, `bench/floors/${file}.ts`, workdir)),
@@ -163,6 +287,18 @@ export async function measureInstructions(functions: string[]): Promise<Instruct
       const millions = await countOf(own);
       const floorCount = floor ? await countOf(floor) : undefined;
       const ratio = ratioToFloor(millions, floorCount, nodeStart);
+      const event = COUNTED_CALLS[fn];
+      let calls: FunctionInstructions['perCall'];
+      if (stub && options.calls && event !== undefined && floor) {
+        const mine = await perCall(fn, own.bundle, event, options.calls, stub.url, workdir);
+        const floorCall = await perCall(floor.name, floor.bundle, {}, options.calls, stub.url, workdir);
+        calls = {
+          calls: options.calls,
+          thousands: round(mine / 1e3, 1),
+          floorThousands: round(floorCall / 1e3, 1),
+          floorRatio: round(floorCall / mine, 3),
+        };
+      }
       out.push({
         name: fn,
         bundleKb: own.kb,
@@ -171,10 +307,12 @@ export async function measureInstructions(functions: string[]): Promise<Instruct
           ? { floor: floor.name, floorMillions: round(floorCount / 1e6, 1) }
           : {}),
         ...(ratio === undefined ? {} : { ratioToFloor: round(ratio, 3) }),
+        ...(calls ? { perCall: calls } : {}),
       });
     }
     return { nodeStartMillions: round(nodeStart / 1e6, 1), functions: out };
   } finally {
+    stub?.server.close();
     rmSync(workdir, { recursive: true, force: true });
   }
 }
@@ -186,16 +324,24 @@ function print(figures: InstructionFigures): void {
     console.log(
       `${f.name.padEnd(28)} ${f.bundleKb.toFixed(1).padStart(6)} ${f.millions.toFixed(1).padStart(10)}   ${(f.floor ?? '-').padEnd(18)} ${(f.floorMillions?.toFixed(1) ?? '-').padStart(8)}   ${f.ratioToFloor?.toFixed(3) ?? '-'}`,
     );
+  for (const f of figures.functions)
+    if (f.perCall)
+      console.log(
+        `${f.name} per call (${f.perCall.calls} calls): ${f.perCall.thousands} k instructions, ${f.floor}'s GetItem ${f.perCall.floorThousands} k: ${f.perCall.floorRatio} (figure 1 counted)`,
+      );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { functions: { type: 'string' }, json: { type: 'string' } },
+    options: { functions: { type: 'string' }, calls: { type: 'string' }, json: { type: 'string' } },
     strict: true,
   });
   const functions = (values.functions ?? 'verify').split(',').filter(Boolean);
-  const figures = await measureInstructions(functions);
+  const calls = values.calls === undefined ? undefined : Number(values.calls);
+  if (calls !== undefined && !(Number.isInteger(calls) && calls > 0))
+    throw new Error(`--calls must be a whole number above 0, not ${values.calls}`);
+  const figures = await measureInstructions(functions, calls ? { calls } : {});
   print(figures);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
 }

@@ -56,6 +56,19 @@ describe('ratioToFloor', () => {
 });
 
 describe('npm run bench:instructions', () => {
+  it('refuses a --calls that is no whole number above 0, saying so', async () => {
+    const refused = promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bench/instructions.ts', '--calls', '0'],
+      {
+        timeout: 60_000,
+      },
+    );
+    await expect(refused).rejects.toMatchObject({
+      stderr: expect.stringContaining('--calls must be a whole number above 0'),
+    });
+  });
+
   it('counts the DynamoDB floor, bundled as a function, at 1.00× of itself and above Node’s start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'instructions-test-'));
     try {
@@ -85,4 +98,25 @@ describe('npm run bench:instructions', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 600_000);
+
+  it('with --calls, counts verify’s positive calls and its floor’s GetItem of the same registration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'instructions-test-'));
+    try {
+      const out = join(dir, 'figures.json');
+      await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'bench/instructions.ts', '--functions', 'verify', '--calls', '20', '--json', out],
+        { timeout: 900_000 },
+      );
+      const [verify] = (JSON.parse(readFileSync(out, 'utf8')) as InstructionFigures).functions;
+
+      expect(verify).toMatchObject({ name: 'verify', floor: 'floor:dynamodb', perCall: { calls: 20 } });
+      // Each call is the floor's GetItem and more: the edge, the DN, the counter, two log lines.
+      expect(verify?.perCall?.floorThousands).toBeGreaterThan(100);
+      expect(verify?.perCall?.thousands).toBeGreaterThan(verify?.perCall?.floorThousands ?? Infinity);
+      expect(verify?.perCall?.floorRatio).toBeLessThan(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 900_000);
 });
