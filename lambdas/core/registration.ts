@@ -2,7 +2,7 @@
  * A person's registration: what makes the verify call positive ("identify once, sign many times").
  * One item per mobile number.
  */
-import { type DnMatch, matchDn, parseDn } from './dn.js';
+import { type DnAttributes, type DnMatch, matchDn, parseDn } from './dn.js';
 import type { Jurisdiction, Loa } from './domain.js';
 import type { VerifiedClaims } from './evidence.js';
 
@@ -30,7 +30,8 @@ export interface Registration {
 
 export interface VerifyQuestion {
   assuranceLevel: Loa;
-  distinguishedName: string;
+  /** The name as sent, or as `parseDn` read it (the request's reader has: verify-request.ts). */
+  distinguishedName: string | DnAttributes;
   /** Jurisdictions the claimed identity signs under; undefined for an unknown claimed identity. */
   jurisdictions: Jurisdiction[] | undefined;
 }
@@ -54,7 +55,9 @@ export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, n
     return { ok: false, reason: 'jurisdiction' };
   let match: DnMatch;
   try {
-    match = matchDn(parseDn(q.distinguishedName), {
+    const attributes =
+      typeof q.distinguishedName === 'string' ? parseDn(q.distinguishedName) : q.distinguishedName;
+    match = matchDn(attributes, {
       givenName: reg.givenName,
       familyName: reg.familyName,
       nationalities: reg.nationalities,

@@ -4,7 +4,7 @@
  * each cold start for a body that is well-formed on nearly every call. The schema, which refuses
  * anything else with its field errors and produces the OpenAPI document: verify-schemas.ts.
  */
-import { isParsableDn } from './dn.js';
+import { type DnAttributes, parseDn } from './dn.js';
 import { CLAIMED_IDENTITY_ID, MSISDN, matchesSafeText } from './domain.js';
 import type { VerifyRequest } from './verify-schemas.js';
 
@@ -24,12 +24,30 @@ export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>)
   if (typeof msisdn !== 'string' || !MSISDN.test(msisdn)) return undefined;
   if (typeof claimedIdentity !== 'string' || !CLAIMED_IDENTITY_ID.test(claimedIdentity)) return undefined;
   if (assuranceLevel !== 3 && assuranceLevel !== 4) return undefined;
-  if (
-    typeof distinguishedName !== 'string' ||
-    !matchesSafeText(distinguishedName) ||
-    !isParsableDn(distinguishedName)
-  )
-    return undefined;
+  if (typeof distinguishedName !== 'string' || !matchesSafeText(distinguishedName)) return undefined;
+  const attributes = parsedOrUndefined(distinguishedName);
+  if (!attributes) return undefined;
   if (Object.keys(others).length) return undefined;
-  return { msisdn, claimedIdentity, assuranceLevel, distinguishedName };
+  const request: VerifyRequest = { msisdn, claimedIdentity, assuranceLevel, distinguishedName };
+  readNames.set(request, attributes);
+  return request;
+}
+
+/**
+ * What the reader's `parseDn` made of each request it returned, so that the decision reads the name
+ * once, not twice per call (weak: gone with the request).
+ */
+const readNames = new WeakMap<VerifyRequest, DnAttributes>();
+
+/** The name as `parseDn` read it when the reader returned this request; else the name as sent (decideVerify parses it). */
+export function distinguishedNameOf(request: VerifyRequest): DnAttributes | string {
+  return readNames.get(request) ?? request.distinguishedName;
+}
+
+function parsedOrUndefined(dn: string): DnAttributes | undefined {
+  try {
+    return parseDn(dn);
+  } catch {
+    return undefined;
+  }
 }

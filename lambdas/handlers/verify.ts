@@ -14,7 +14,7 @@ import type { TwoStepRule } from '../core/parse.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
 import { monthOf } from '../core/usage.js';
-import { type VerifyRequest, wellFormedVerifyRequest } from '../core/verify-request.js';
+import { distinguishedNameOf, type VerifyRequest, wellFormedVerifyRequest } from '../core/verify-request.js';
 import type { VerifyResponse } from '../core/verify-schemas.js';
 import { httpHandler, json } from '../http/handler.js';
 import { jsonBodyTwoStep } from '../http/request.js';
@@ -72,7 +72,8 @@ export const handler = httpHandler('verify', async (event) => {
     registration,
     {
       assuranceLevel: request.assuranceLevel,
-      distinguishedName: request.distinguishedName,
+      // Read once: the request's reader parsed it (a body the schema judged is parsed here).
+      distinguishedName: distinguishedNameOf(request),
       jurisdictions: claimed?.jurisdictions,
     },
     new Date(),

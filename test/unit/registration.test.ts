@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { parseDn } from '../../lambdas/core/dn.js';
 import {
   decideVerify,
   normaliseMsisdn,
   registrationValidUntil,
   type VerifyQuestion,
 } from '../../lambdas/core/registration.js';
+import { distinguishedNameOf, wellFormedVerifyRequest } from '../../lambdas/core/verify-request.js';
 import { PAPER_VERIFY_BODY, registration } from './fixtures.js';
 
 const NOW = new Date('2025-06-15T12:00:00.000Z');
@@ -235,5 +237,32 @@ describe('registrationValidUntil', () => {
     registrationValidUntil(null, accepted);
 
     expect(accepted.toISOString()).toBe(ACCEPTED.toISOString());
+  });
+});
+
+describe('the verify request’s name, read once', () => {
+  it('is handed to decideVerify as the reader parsed it, and decides as the name sent does', () => {
+    const body = { ...PAPER_VERIFY_BODY, distinguishedName: 'gn=Hans, sn="Müller", cn=Hans Müller' };
+    const read = wellFormedVerifyRequest(body);
+    if (!read) throw new Error('the reader left the paper’s body');
+
+    const name = distinguishedNameOf(read);
+
+    expect(name).toEqual(parseDn(body.distinguishedName));
+    const reg = registration({ givenName: 'Hans', familyName: 'Müller' });
+    expect(decideVerify(reg, question({ distinguishedName: name }), NOW)).toEqual(
+      decideVerify(reg, question({ distinguishedName: body.distinguishedName }), NOW),
+    );
+    expect(decideVerify(reg, question({ distinguishedName: name }), NOW)).toMatchObject({ ok: true });
+  });
+
+  it('is the name as sent for a request the reader did not return (the schema’s), parsed by decideVerify', () => {
+    const fromSchema = { ...PAPER_VERIFY_BODY };
+
+    expect(distinguishedNameOf(fromSchema)).toBe(PAPER_VERIFY_BODY.distinguishedName);
+    expect(decideVerify(registration(), question({ distinguishedName: 'not a name' }), NOW)).toEqual({
+      ok: false,
+      reason: 'dn-syntax',
+    });
   });
 });
