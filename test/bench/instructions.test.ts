@@ -1,14 +1,12 @@
 /**
  * bench/instructions.ts: the import's instructions read from cachegrind's annotation, with V8's
- * hash seed and the collector left out, and the ratio to the floor; then run on a real bundle.
+ * hash seed and the collector left out, and the ratio to the floor. Its runs under valgrind are the
+ * instructions suite's (test/instructions, `npm run test:instructions`): valgrind is no npm package.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type InstructionFigures, instructionsOf, ratioToFloor } from '../../bench/instructions.js';
+import { instructionsOf, ratioToFloor } from '../../bench/instructions.js';
 
 /** Lines as `cg_annotate --threshold=0` prints them (from a count of the DynamoDB floor's import). */
 const ANNOTATED = `--------------------------------------------------------------------------------
@@ -68,55 +66,4 @@ describe('npm run bench:instructions', () => {
       stderr: expect.stringContaining('--calls must be a whole number above 0'),
     });
   });
-
-  it('counts the DynamoDB floor, bundled as a function, at 1.00× of itself and above Node’s start', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'instructions-test-'));
-    try {
-      const out = join(dir, 'figures.json');
-      await promisify(execFile)(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'bench/instructions.ts',
-          '--functions',
-          'bench/floors/dynamodb.ts',
-          '--json',
-          out,
-        ],
-        { timeout: 600_000 },
-      );
-      const figures = JSON.parse(readFileSync(out, 'utf8')) as InstructionFigures;
-
-      const [floor] = figures.functions;
-      expect(floor).toMatchObject({ name: 'bench/floors/dynamodb.ts', floor: 'floor:dynamodb' });
-      expect(floor?.millions).toBeGreaterThan(figures.nodeStartMillions);
-      // Two processes importing the same code: what is left after the hash seed and the collector repeats.
-      expect(floor?.ratioToFloor).toBeGreaterThan(0.98);
-      expect(floor?.ratioToFloor).toBeLessThan(1.02);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 600_000);
-
-  it('with --calls, counts verify’s positive calls and its floor’s GetItem of the same registration', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'instructions-test-'));
-    try {
-      const out = join(dir, 'figures.json');
-      await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', 'bench/instructions.ts', '--functions', 'verify', '--calls', '20', '--json', out],
-        { timeout: 900_000 },
-      );
-      const [verify] = (JSON.parse(readFileSync(out, 'utf8')) as InstructionFigures).functions;
-
-      expect(verify).toMatchObject({ name: 'verify', floor: 'floor:dynamodb', perCall: { calls: 20 } });
-      // Each call is the floor's GetItem and more: the edge, the DN, the counter, two log lines.
-      expect(verify?.perCall?.floorThousands).toBeGreaterThan(100);
-      expect(verify?.perCall?.thousands).toBeGreaterThan(verify?.perCall?.floorThousands ?? Infinity);
-      expect(verify?.perCall?.floorRatio).toBeLessThan(1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 900_000);
 });
