@@ -18,6 +18,7 @@ import { startDynamo } from '../../local/dynamodb.js';
 import { identifyAndAcceptTerms } from '../support/isp.js';
 import { expectUniformNegative } from '../support/problems.js';
 import { call, type LocalStack, startOrder, startStack, tokenFor, waitFor } from '../support/stack.js';
+import { startTableStore } from '../support/table.js';
 
 const MOBILE = '+41790000712';
 const DN = 'gn=Hans, sn=Meier, cn=Hans Meier, c=CH';
@@ -146,17 +147,9 @@ describe('a claimed identity seeded by a version before the GSI1 listing', () =>
 describe('seeding a price history that would price a month that has ended otherwise', () => {
   it('is refused, naming the SP and the month, and writes nothing; the change as a new sheet from the current month is taken', async () => {
     // Prepare: the demo configuration seeded in December 2026 (its sheets are from 2026-01)
-    const table = 'srs-seed-prices';
-    const dynamo = await startDynamo({ tableName: table });
-    const db = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: dynamo.endpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
+    const table = await startTableStore('srs-seed-prices');
     try {
-      const repository = createRepository(db, table);
+      const repository = table.store;
       const config = loadConfig();
       const december = new Date('2026-12-15T08:00:00.000Z');
       await seedConfig(repository, config, { now: december });
@@ -196,8 +189,7 @@ describe('seeding a price history that would price a month that has ended otherw
       });
       expect((await repository.getSpSetup('demo-bank'))?.priceSheets).toEqual([raised]);
     } finally {
-      db.destroy();
-      await dynamo.close();
+      await table.close();
     }
   });
 });
