@@ -75,7 +75,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     pseudonymHint:
       'Your signatures may then show this name instead of your first and last name. Letters, spaces, apostrophes, hyphens and dots, at most 100 characters.',
     pseudonymInvalid:
-      'Nothing was recorded: a pseudonym may contain letters, spaces, apostrophes, hyphens and dots only, at most 100 characters. Open the link again to choose another one.',
+      'Nothing was recorded: a pseudonym may contain letters, spaces, apostrophes, hyphens and dots only, begins with a letter and ends with a letter or a dot (no space before or after it), at most 100 characters. Open the link again to choose another one.',
     changed:
       'Nothing was recorded: the terms of use changed while the page was open. Open the link again to read the new version.',
   },
@@ -106,7 +106,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     pseudonymHint:
       'Ihre Signaturen können dann diesen Namen statt Ihres Vor- und Nachnamens zeigen. Buchstaben, Leerzeichen, Apostrophe, Bindestriche und Punkte, höchstens 100 Zeichen.',
     pseudonymInvalid:
-      'Es wurde nichts gespeichert: Ein Pseudonym darf nur Buchstaben, Leerzeichen, Apostrophe, Bindestriche und Punkte enthalten, höchstens 100 Zeichen. Öffnen Sie den Link erneut, um ein anderes zu wählen.',
+      'Es wurde nichts gespeichert: Ein Pseudonym darf nur Buchstaben, Leerzeichen, Apostrophe, Bindestriche und Punkte enthalten, beginnt mit einem Buchstaben und endet mit einem Buchstaben oder Punkt (kein Leerzeichen davor oder danach), höchstens 100 Zeichen. Öffnen Sie den Link erneut, um ein anderes zu wählen.',
     changed:
       'Es wurde nichts gespeichert: Die Nutzungsbedingungen wurden geändert, während die Seite offen war. Öffnen Sie den Link erneut, um die neue Version zu lesen.',
   },
@@ -136,7 +136,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     pseudonymHint:
       'Vos signatures peuvent alors montrer ce nom à la place de votre prénom et de votre nom. Lettres, espaces, apostrophes, traits d’union et points, 100 caractères au plus.',
     pseudonymInvalid:
-      "Rien n'a été enregistré : un pseudonyme ne peut contenir que des lettres, espaces, apostrophes, traits d'union et points, 100 caractères au plus. Ouvrez à nouveau le lien pour en choisir un autre.",
+      "Rien n'a été enregistré : un pseudonyme ne peut contenir que des lettres, espaces, apostrophes, traits d'union et points, commence par une lettre et se termine par une lettre ou un point (sans espace avant ni après), 100 caractères au plus. Ouvrez à nouveau le lien pour en choisir un autre.",
     changed:
       "Rien n'a été enregistré : les conditions d'utilisation ont changé pendant que la page était ouverte. Ouvrez à nouveau le lien pour lire la nouvelle version.",
   },
@@ -166,7 +166,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     pseudonymHint:
       'Le sue firme possono allora mostrare questo nome al posto del nome e del cognome. Lettere, spazi, apostrofi, trattini e punti, al massimo 100 caratteri.',
     pseudonymInvalid:
-      'Non è stato registrato nulla: uno pseudonimo può contenere solo lettere, spazi, apostrofi, trattini e punti, al massimo 100 caratteri. Apra di nuovo il link per sceglierne un altro.',
+      'Non è stato registrato nulla: uno pseudonimo può contenere solo lettere, spazi, apostrofi, trattini e punti, inizia con una lettera e finisce con una lettera o un punto (senza spazi prima o dopo), al massimo 100 caratteri. Apra di nuovo il link per sceglierne un altro.',
     changed:
       "Non è stato registrato nulla: le condizioni d'uso sono cambiate mentre la pagina era aperta. Apra di nuovo il link per leggere la nuova versione.",
   },

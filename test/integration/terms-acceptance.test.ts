@@ -234,6 +234,10 @@ describe('pseudonyms', () => {
     expect(res.headers.get('content-type')).toContain('text/html');
     const page = await res.text();
     expect(page).toContain('Nothing was recorded: a pseudonym may contain letters');
+    // The rule a pseudonym of allowed characters breaks (a space at either end) is said too.
+    expect(page).toContain(
+      'begins with a letter and ends with a letter or a dot (no space before or after it)',
+    );
     expect(page).not.toContain('<script>alert');
     expect(page).not.toContain('<form');
     expect((await stack().repository.getOrder(refId))?.acceptance).toBeUndefined();
