@@ -4,7 +4,7 @@
  */
 import type { SpSetup } from './domain.js';
 import { canonicalJson } from './idempotency.js';
-import { priceSheetIn } from './statement.js';
+import { datedPriceSheets, priceSheetIn } from './statement.js';
 
 /** The month after `month` (YYYY-MM). */
 function nextMonth(month: string): string {
@@ -21,15 +21,15 @@ function nextMonth(month: string): string {
  * single `priceSheet` of before price history, may be given one.
  */
 export function endedMonthRepriced(
-  before: Pick<SpSetup, 'priceSheets'>,
+  before: Pick<SpSetup, 'priceSheets' | 'priceSheet'>,
   after: Pick<SpSetup, 'priceSheets' | 'priceSheet'>,
   currentMonth: string,
 ): { month: string; from: string | null } | undefined {
   const first = before.priceSheets?.[0];
   if (!first) return undefined;
-  // From the earlier first sheet: before it, neither history prices a month. (The single
-  // `priceSheet` instead prices the first month with a sheet from 2000-01: refused there.)
-  const afterFirst = after.priceSheets?.[0]?.from;
+  // From the earlier first sheet: before it, neither prices a month. (The single `priceSheet`
+  // prices every month from 2000-01.)
+  const afterFirst = datedPriceSheets(after)[0]?.from;
   const start = afterFirst !== undefined && afterFirst < first.from ? afterFirst : first.from;
   for (let month = start; month < currentMonth; month = nextMonth(month)) {
     const was = priceSheetIn(before, month);

@@ -71,18 +71,24 @@ export function enabledMethods(
 const SINGLE_PRICE_SHEET_FROM = '2000-01';
 
 /**
+ * An SP setup's sheets, oldest first, each with the month it prices from. A setup with `priceSheet`
+ * (seeded before price history, ADR 0025) has one sheet, from 2000-01, the first month usage can be
+ * asked for.
+ */
+export function datedPriceSheets(sp: Pick<SpSetup, 'priceSheets' | 'priceSheet'>): DatedPriceSheet[] {
+  return sp.priceSheets ?? (sp.priceSheet ? [{ ...sp.priceSheet, from: SINGLE_PRICE_SHEET_FROM }] : []);
+}
+
+/**
  * The price sheet in effect in `month` (YYYY-MM): the latest whose `from` is that month or before;
- * none before the first sheet. A setup with `priceSheet` (seeded before price history, ADR 0025)
- * has one sheet, from 2000-01, the first month usage can be asked for.
+ * none before the first sheet.
  */
 export function priceSheetIn(
   sp: Pick<SpSetup, 'priceSheets' | 'priceSheet'>,
   month: string,
 ): DatedPriceSheet | undefined {
-  const sheets =
-    sp.priceSheets ?? (sp.priceSheet ? [{ ...sp.priceSheet, from: SINGLE_PRICE_SHEET_FROM }] : []);
   // Oldest first (seeding refuses any other order); YYYY-MM strings compare in calendar order.
-  return sheets.findLast((sheet) => sheet.from <= month);
+  return datedPriceSheets(sp).findLast((sheet) => sheet.from <= month);
 }
 
 /**

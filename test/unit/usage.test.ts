@@ -465,15 +465,26 @@ describe('endedMonthRepriced (seeding keeps the price of a month that has ended)
     });
     // No prices any more, or the single sheet of before price history instead.
     expect(endedMonthRepriced(seeded, {}, '2026-12')).toEqual({ month: '2026-01', from: '2026-01' });
+    // The single sheet prices every month from 2000-01, which ended without a price.
     expect(endedMonthRepriced(seeded, { priceSheet: PriceSheetSchema.parse(single) }, '2026-12')).toEqual({
-      month: '2026-01',
-      from: '2026-01',
+      month: '2000-01',
+      from: null,
     });
+    // So too when the history's first sheet has not begun yet (found by review: it was taken).
+    expect(
+      endedMonthRepriced(
+        history({ ...january, from: '2027-01' }),
+        { priceSheet: PriceSheetSchema.parse(single) },
+        '2026-12',
+      ),
+    ).toEqual({ month: '2000-01', from: null });
   });
 
   it('holds only a history to it: a setup without sheets, or with the single priceSheet, may be given one', () => {
     expect(endedMonthRepriced({}, history(june), '2026-12')).toBeUndefined();
-    expect(endedMonthRepriced({ priceSheets: undefined }, history(june), '2026-12')).toBeUndefined();
+    expect(
+      endedMonthRepriced({ priceSheet: PriceSheetSchema.parse(single) }, history(june), '2026-12'),
+    ).toBeUndefined();
   });
 
   it('compares sheets by content, not by how their keys were written', () => {
