@@ -5,7 +5,7 @@
  * registered key a partner message is checked with (compact-jws.ts). The rule's cheap part is
  * partner-key-algorithms.ts rsaKeyIssues (2048 to 8192 bits, no prime factor below 1000, an odd
  * exponent of at least 3 and at most 8 bytes, both in canonical base64url); this adds the ones it
- * does not make synchronously, that the modulus is no prime and no prime's power.
+ * does not make synchronously, that the modulus is no prime and no perfect power (m^k).
  *
  * A prime modulus gives φ(n) = n − 1, so anyone derives the private exponent from the public key and
  * a forged signature verifies (test/support/rsa-forgery.ts). Neither WebCrypto nor jose checks it.
@@ -25,7 +25,7 @@ import {
   SMALL_FACTOR_BOUND,
 } from '../core/partner-key-algorithms.js';
 
-/** What makes a modulus with no small factor one anyone can factor: a prime, or a prime's power. */
+/** What makes a modulus with no small factor one anyone can factor: a prime, or a perfect power m^k. */
 type WeakModulus = 'prime' | 'power';
 
 /**
@@ -70,8 +70,8 @@ function integerRoot(n: bigint, k: number): bigint {
 }
 
 /**
- * Whether n is m^k for some k ≥ 2 — for a modulus, a prime's power p^k, whose p anyone finds by
- * taking the k-th root (and then φ(n) = p^(k−1)(p − 1)). Only prime k need be tried (m^6 is
+ * Whether n is m^k for some k ≥ 2 — such as a prime's power p^k, whose p anyone finds by taking
+ * the k-th root (and then φ(n) = p^(k−1)(p − 1)); a real modulus, two distinct primes, never is. Only prime k need be tried (m^6 is
  * (m^3)^2), and only while the root can be at least SMALL_FACTOR_BOUND: a smaller one is a factor
  * the small-factor rule refused already. Under a millisecond for 2048 bits, about 5 for 8192.
  */
@@ -133,7 +133,7 @@ function reasonOf(issue: RsaKeyIssue | { member: 'n'; kind: WeakModulus }): stri
     case 'prime':
       return 'n is a prime, not the product of two primes: anyone can derive the private key from it';
     case 'power':
-      return "n is a prime's power, not the product of two primes: anyone can derive the private key from it";
+      return 'n is a perfect power (m^k), not the product of two distinct primes: anyone can derive the private key from it';
     case 'one':
       return 'e is 1 (AQ): with it anyone can sign';
     case 'exponent':

@@ -5,7 +5,8 @@
  * instead of every message of that partner being refused with a 401 later.
  *
  * A key is a public JWK (RFC 7517/7518) for ES256 (EC on P-256) or RS256 (RSA of 2048 to 8192
- * bits, its modulus no prime: `rsaKeyIssuesOfPartners`, asynchronous, checked after the schema).
+ * bits, n and e held to the RSA rule of rsa-modulus.ts rsaKeyRefusals by `rsaKeyIssuesOfPartners`,
+ * asynchronous, checked after the schema).
  * Messages (issues) name the member and never repeat a value: a registered "public" key may be a
  * private one by mistake, and its private members must not reach an error or a log.
  */

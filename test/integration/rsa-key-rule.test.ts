@@ -61,13 +61,13 @@ const WEAK_KEYS: [string, Members, 'n' | 'e', string][] = [
     'a modulus that is a prime squared',
     async () => ({ n: b64u(toBytes((await primeOf(1024)) ** 2n)), e: 'AQAB' }),
     'n',
-    "n is a prime's power, not the product of two primes: anyone can derive the private key from it",
+    'n is a perfect power (m^k), not the product of two distinct primes: anyone can derive the private key from it',
   ],
   [
     'a modulus that is a prime to the fifth',
     async () => ({ n: b64u(toBytes((await primeOf(410)) ** 5n)), e: 'AQAB' }),
     'n',
-    "n is a prime's power, not the product of two primes: anyone can derive the private key from it",
+    'n is a perfect power (m^k), not the product of two distinct primes: anyone can derive the private key from it',
   ],
   [
     'a modulus that is 3 times a prime',
