@@ -8,7 +8,7 @@
  * empty bundle (Node's own start). Two parts of every count are left out: V8's hash seed, a search
  * for random primes before any script runs (`detail::sprp`, ±4 M instructions from one process to the
  * next), and the garbage collector's work, whose moment depends on the heap's timing. What is left
- * repeats within about 0.5 M; the ratio to the floor is (function − Node's start) / (floor − Node's
+ * repeats within about 1 M; the ratio to the floor is (function − Node's start) / (floor − Node's
  * start), the import's excess over what the floor's import costs.
  *
  *

@@ -29,7 +29,7 @@ export function pathSegments(path: string): PathSegment[] {
 }
 
 /** The greedy variable of the resources below the pages, named as API Gateway's proxy resources are. */
-export const GREEDY_PATH_VARIABLE = 'proxy';
+const GREEDY_PATH_VARIABLE = 'proxy';
 
 /** `/terms/{token}` → `/terms/{token}/{proxy+}`: the resource of every path below it. */
 export function greedyChildOf(path: string): string {
