@@ -73,7 +73,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     readFull: 'Read the full terms of use',
     pseudonymLabel: 'Pseudonym (optional)',
     pseudonymHint:
-      'Your signatures may then show this name instead of your first and last name. Letters, spaces, apostrophes, hyphens and dots, at most 100 characters.',
+      'Your signatures may then show this name instead of your first and last name. Letters, spaces, apostrophes, hyphens and dots, beginning with a letter and ending with a letter or a dot, at most 100 characters.',
     pseudonymInvalid:
       'Nothing was recorded: a pseudonym may contain letters, spaces, apostrophes, hyphens and dots only, begins with a letter and ends with a letter or a dot (no space before or after it), at most 100 characters. Open the link again to choose another one.',
     changed:
@@ -104,7 +104,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     readFull: 'Vollständige Nutzungsbedingungen lesen',
     pseudonymLabel: 'Pseudonym (freiwillig)',
     pseudonymHint:
-      'Ihre Signaturen können dann diesen Namen statt Ihres Vor- und Nachnamens zeigen. Buchstaben, Leerzeichen, Apostrophe, Bindestriche und Punkte, höchstens 100 Zeichen.',
+      'Ihre Signaturen können dann diesen Namen statt Ihres Vor- und Nachnamens zeigen. Buchstaben, Leerzeichen, Apostrophe, Bindestriche und Punkte, am Anfang ein Buchstabe, am Ende ein Buchstabe oder Punkt, höchstens 100 Zeichen.',
     pseudonymInvalid:
       'Es wurde nichts gespeichert: Ein Pseudonym darf nur Buchstaben, Leerzeichen, Apostrophe, Bindestriche und Punkte enthalten, beginnt mit einem Buchstaben und endet mit einem Buchstaben oder Punkt (kein Leerzeichen davor oder danach), höchstens 100 Zeichen. Öffnen Sie den Link erneut, um ein anderes zu wählen.',
     changed:
@@ -134,7 +134,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     readFull: "Lire les conditions d'utilisation complètes",
     pseudonymLabel: 'Pseudonyme (facultatif)',
     pseudonymHint:
-      'Vos signatures peuvent alors montrer ce nom à la place de votre prénom et de votre nom. Lettres, espaces, apostrophes, traits d’union et points, 100 caractères au plus.',
+      'Vos signatures peuvent alors montrer ce nom à la place de votre prénom et de votre nom. Lettres, espaces, apostrophes, traits d’union et points, commençant par une lettre et finissant par une lettre ou un point, 100 caractères au plus.',
     pseudonymInvalid:
       "Rien n'a été enregistré : un pseudonyme ne peut contenir que des lettres, espaces, apostrophes, traits d'union et points, commence par une lettre et se termine par une lettre ou un point (sans espace avant ni après), 100 caractères au plus. Ouvrez à nouveau le lien pour en choisir un autre.",
     changed:
@@ -164,7 +164,7 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     readFull: "Leggere le condizioni d'uso complete",
     pseudonymLabel: 'Pseudonimo (facoltativo)',
     pseudonymHint:
-      'Le sue firme possono allora mostrare questo nome al posto del nome e del cognome. Lettere, spazi, apostrofi, trattini e punti, al massimo 100 caratteri.',
+      'Le sue firme possono allora mostrare questo nome al posto del nome e del cognome. Lettere, spazi, apostrofi, trattini e punti, che inizia con una lettera e finisce con una lettera o un punto, al massimo 100 caratteri.',
     pseudonymInvalid:
       'Non è stato registrato nulla: uno pseudonimo può contenere solo lettere, spazi, apostrofi, trattini e punti, inizia con una lettera e finisce con una lettera o un punto (senza spazi prima o dopo), al massimo 100 caratteri. Apra di nuovo il link per sceglierne un altro.',
     changed:

@@ -59,6 +59,10 @@ describe('the terms page shows the terms of use', () => {
     expect(page).toMatch(
       /<label for="pseudonym">Pseudonym \(freiwillig\)<\/label>\s*<input id="pseudonym" name="pseudonym"/,
     );
+    // The field's hint gives the whole rule the form is held to, before any refusal does.
+    expect(page).toContain(
+      'am Anfang ein Buchstabe, am Ende ein Buchstabe oder Punkt, höchstens 100 Zeichen',
+    );
   });
 
   it('links to a document given as a URL, and falls back to English where a language has none', async () => {
