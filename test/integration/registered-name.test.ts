@@ -5,9 +5,9 @@
  * the terms page and the verify call.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evidenceFor, sendEvidence, termsLinksFromOutbox } from '../support/isp.js';
 import { expectUniformNegative } from '../support/problems.js';
-import { call, startOrder, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { call, tokenFor, useStack, waitFor } from '../support/stack.js';
+import { waitingForTerms } from '../support/terms.js';
 
 interface Status {
   statuses: { status: string }[];
@@ -47,15 +47,9 @@ async function registerAs(
   identified: { givenName: string; familyName: string; nationality: string },
   form: [string, string][],
 ) {
-  const { refId } = await startOrder(stack(), token, { mobile });
-  const evidence = evidenceFor({ mobile, method: 'test' }, identified);
-  expect((await sendEvidence(stack(), refId, evidence)).status).toBe(200);
+  const { refId, link } = await waitingForTerms(stack(), token, mobile, { identified });
   const before = await status(refId);
-  const [link] = await waitFor(
-    async () => termsLinksFromOutbox(stack(), mobile),
-    (links) => links.length === 1,
-  );
-  const accepted = await fetch(link as string, {
+  const accepted = await fetch(link, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams([['accept', 'yes'], ...form]).toString(),

@@ -6,21 +6,23 @@ import { evidenceFor, sendEvidence, termsLinksFromOutbox } from './isp.js';
 import { startOrder, waitFor } from './stack.js';
 
 /**
- * An order whose evidence (Hans Muster, CH, LoA 3 under both laws) is in, whose one terms SMS went
- * out and whose state machine waits in WaitForTerms; started in `language` when one is given.
+ * An order whose evidence (Hans Muster, CH, LoA 3 under both laws, or the person `identified`) is
+ * in, whose one terms SMS went out and whose state machine waits in WaitForTerms; started in
+ * `language` when one is given.
  */
 export async function waitingForTerms(
   stack: LocalStack,
   token: string,
   mobile: string,
-  { language }: { language?: string } = {},
+  { language, identified }: { language?: string; identified?: Parameters<typeof evidenceFor>[1] } = {},
 ) {
   const { refId } = await startOrder(
     stack,
     token,
     language === undefined ? { mobile } : { mobile, language },
   );
-  expect((await sendEvidence(stack, refId, evidenceFor({ mobile, method: 'test' }))).status).toBe(200);
+  const evidence = evidenceFor({ mobile, method: 'test' }, identified);
+  expect((await sendEvidence(stack, refId, evidence)).status).toBe(200);
   const [link] = await waitFor(
     async () => termsLinksFromOutbox(stack, mobile),
     (links) => links.length === 1,
