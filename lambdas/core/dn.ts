@@ -172,14 +172,18 @@ export function parseDn(dn: string): DnAttributes {
   return attributes;
 }
 
+/** What `parseDn` reads in the name; undefined for a name it refuses. */
+export function parseDnOrUndefined(dn: string): DnAttributes | undefined {
+  try {
+    return parseDn(dn);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `parseDn` reads the name (the verify request's rule for it, beside length and SAFE_TEXT). */
 export function isParsableDn(dn: string): boolean {
-  try {
-    parseDn(dn);
-    return true;
-  } catch {
-    return false;
-  }
+  return parseDnOrUndefined(dn) !== undefined;
 }
 
 /**

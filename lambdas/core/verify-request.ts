@@ -4,7 +4,7 @@
  * each cold start for a body that is well-formed on nearly every call. The schema, which refuses
  * anything else with its field errors and produces the OpenAPI document: verify-schemas.ts.
  */
-import { type DnAttributes, parseDn } from './dn.js';
+import { type DnAttributes, parseDnOrUndefined } from './dn.js';
 import { CLAIMED_IDENTITY_ID, MSISDN, matchesSafeText } from './domain.js';
 import type { VerifyRequest } from './verify-schemas.js';
 
@@ -25,7 +25,7 @@ export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>)
   if (typeof claimedIdentity !== 'string' || !CLAIMED_IDENTITY_ID.test(claimedIdentity)) return undefined;
   if (assuranceLevel !== 3 && assuranceLevel !== 4) return undefined;
   if (typeof distinguishedName !== 'string' || !matchesSafeText(distinguishedName)) return undefined;
-  const attributes = parsedOrUndefined(distinguishedName);
+  const attributes = parseDnOrUndefined(distinguishedName);
   if (!attributes) return undefined;
   if (Object.keys(others).length) return undefined;
   const request: VerifyRequest = { msisdn, claimedIdentity, assuranceLevel, distinguishedName };
@@ -42,12 +42,4 @@ const readNames = new WeakMap<VerifyRequest, DnAttributes>();
 /** The name as `parseDn` read it when the reader returned this request; else the name as sent (decideVerify parses it). */
 export function distinguishedNameOf(request: VerifyRequest): DnAttributes | string {
   return readNames.get(request) ?? request.distinguishedName;
-}
-
-function parsedOrUndefined(dn: string): DnAttributes | undefined {
-  try {
-    return parseDn(dn);
-  } catch {
-    return undefined;
-  }
 }

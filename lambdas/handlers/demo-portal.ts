@@ -14,7 +14,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { ServiceUnavailable } from '../adapters/service-api-client.js';
 import { type Journey, journeyStage, SIGNATURE_NEEDS } from '../core/demo-portal.js';
-import { isParsableDn, parseDn } from '../core/dn.js';
+import { parseDnOrUndefined } from '../core/dn.js';
 import {
   fieldErrors,
   foreignSite,
@@ -142,8 +142,8 @@ async function submitMethod(event: APIGatewayProxyEvent, journey: Journey): Prom
  * registered under a pseudonym (whose DN names no one).
  */
 function registeredName(distinguishedName: unknown): string | undefined {
-  if (typeof distinguishedName !== 'string' || !isParsableDn(distinguishedName)) return undefined;
-  const dn = parseDn(distinguishedName);
+  const dn = typeof distinguishedName === 'string' ? parseDnOrUndefined(distinguishedName) : undefined;
+  if (!dn) return undefined;
   const [gn, sn] = [dn.get('gn')?.[0], dn.get('sn')?.[0]];
   return gn !== undefined && sn !== undefined ? `${gn} ${sn}` : undefined;
 }
