@@ -17,6 +17,17 @@ import { spawnEntryPoint } from '../support/npm-start.js';
 import { waitFor } from '../support/stack.js';
 
 /** One line on stderr, no stack frames. */
+/**
+ * `admin --stage prod seed <file>` without AWS credentials or region: a refusal before it connects
+ * is the test's; were it to connect, it would fail differently.
+ */
+const seedProductionOffline = (file: string) =>
+  runAdmin(['--stage', 'prod', 'seed', file], {
+    AWS_REGION: undefined,
+    AWS_PROFILE: undefined,
+    AWS_ACCESS_KEY_ID: undefined,
+  });
+
 function expectOneLine(stderr: string): void {
   expect(stderr.trim().split('\n')).toHaveLength(1);
   expect(stderr).not.toMatch(/\n\s+at /);
@@ -268,12 +279,7 @@ describe('seed with price sheets', () => {
     const file = join(temp, 'config.json');
     writeFileSync(file, JSON.stringify(config));
 
-    // No AWS credentials or region: it would fail differently, were it to connect.
-    const out = await runAdmin(['--stage', 'prod', 'seed', file], {
-      AWS_REGION: undefined,
-      AWS_PROFILE: undefined,
-      AWS_ACCESS_KEY_ID: undefined,
-    });
+    const out = await seedProductionOffline(file);
 
     expect(out.code).toBe(2);
     expectOneLine(out.stderr);
@@ -310,12 +316,7 @@ describe('seed for production', () => {
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
   it('refuses a partner URL of http to the loopback interface, naming it, before it connects', async () => {
-    // No AWS credentials or region: it would fail differently, were it to connect.
-    const out = await runAdmin(['--stage', 'prod', 'seed', file], {
-      AWS_REGION: undefined,
-      AWS_PROFILE: undefined,
-      AWS_ACCESS_KEY_ID: undefined,
-    });
+    const out = await seedProductionOffline(file);
 
     expect(out.code).toBe(2);
     expectOneLine(out.stderr);
