@@ -236,9 +236,9 @@ export async function verifiedPayload(
   // or the cost: a stored key registered before a rule keeps working until the next seed).
   if (alg === 'RS256' && imported !== 'bytes') {
     const { n, e } = jwk as { n?: unknown; e?: unknown };
-    const refusal = (await rsaKeyRefusals(minimalBase64url(n), minimalBase64url(e))).find(
-      ({ formal }) => !formal,
-    );
+    const refusal = (
+      await rsaKeyRefusals(minimalBase64url(n), minimalBase64url(e), { storedKey: true })
+    ).find(({ formal }) => !formal);
     if (refusal) throw new UnusableKeyError(refusal.reason);
   }
   const key = usableKey(imported, alg, 'verify');

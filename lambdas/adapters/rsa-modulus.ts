@@ -38,7 +38,10 @@ type WeakModulus = 'prime' | 'power';
  */
 const PRIME_TEST_MAX_BITS = 16384;
 
-/** A modulus over RSA_MAX_BITS costs more than it need, but is still tested (up to PRIME_TEST_MAX_BITS). */
+/**
+ * A modulus over RSA_MAX_BITS costs more than it need; as a stored key's it is still tested (up to
+ * PRIME_TEST_MAX_BITS), as a key to register or of the key set it is refused for its size alone.
+ */
 const isFormalSize = (bits: number) => bits > RSA_MAX_BITS && bits <= PRIME_TEST_MAX_BITS;
 
 /** Moduli already decided in this container; registered keys only, so a few (bounded all the same). */
@@ -144,14 +147,23 @@ function reasonOf(issue: RsaKeyIssue | { member: 'n'; kind: WeakModulus }): stri
 /**
  * What is wrong with an RSA public key's `n` and `e` (a JWK's members, as given): n's refusals
  * first, then e's; none for a key inside the rule.
+ *
+ * `storedKey`: the caller is the check of a stored partner key (compact-jws.ts), which ignores the
+ * formal refusals, so a modulus over RSA_MAX_BITS is still tested for weakness (up to
+ * PRIME_TEST_MAX_BITS). Registration and the key set refuse a key for any refusal: there the size
+ * alone decides and such a modulus is refused without the prime and power tests (about a second of
+ * CPU at 16384 bits, for a key refused anyway).
  */
-export async function rsaKeyRefusals(n: unknown, e: unknown): Promise<RsaKeyRefusal[]> {
+export async function rsaKeyRefusals(
+  n: unknown,
+  e: unknown,
+  { storedKey = false }: { storedKey?: boolean } = {},
+): Promise<RsaKeyRefusal[]> {
   const issues: (RsaKeyIssue | { member: 'n'; kind: WeakModulus })[] = rsaKeyIssues(n, e);
-  // A modulus of the wrong encoding, too short or with a small factor is not tested; one refused
-  // only for being over RSA_MAX_BITS is, up to PRIME_TEST_MAX_BITS (the check of a stored key
-  // ignores that size).
+  // A modulus of the wrong encoding, of the wrong size or with a small factor is not tested; for a
+  // stored key, one refused only for being over RSA_MAX_BITS is, up to PRIME_TEST_MAX_BITS.
   const primeTestWorthIt = issues.every(
-    (issue) => issue.member === 'e' || (issue.kind === 'size' && isFormalSize(issue.bits)),
+    (issue) => issue.member === 'e' || (storedKey && issue.kind === 'size' && isFormalSize(issue.bits)),
   );
   const weak = primeTestWorthIt ? await weakModulus(base64urlBytes(n) as Buffer) : undefined;
   if (weak)

@@ -9,13 +9,24 @@
 import { generateKeyPairSync, generatePrime, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, type JWK, jwtVerify, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type UnusableKey, verifyIspMessage } from '../../lambdas/adapters/isp-message.js';
 import { NoMatchingKey } from '../../lambdas/adapters/jwt-verify.js';
 import { type RefusedKey, remoteKeySet } from '../../lambdas/adapters/remote-key-set.js';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import { checkPartnerKeys, DEFAULT_CONFIG_PATH } from '../../local/config.js';
 import { JwksServer } from '../support/jwks-server.js';
+
+/** The moduli the prime test (the costly part of the rule) was run on, as base64url: node's own checkPrime, counted. */
+const primeTested = vi.hoisted(() => [] as string[]);
+vi.mock('node:crypto', async (importOriginal) => {
+  const crypto = await importOriginal<typeof import('node:crypto')>();
+  const checkPrime = ((candidate: Uint8Array, ...rest: unknown[]) => {
+    primeTested.push(Buffer.from(candidate).toString('base64url'));
+    return (crypto.checkPrime as (...args: unknown[]) => void)(candidate, ...rest);
+  }) as typeof crypto.checkPrime;
+  return { ...crypto, default: { ...crypto, checkPrime }, checkPrime };
+});
 
 const good = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const goodJwk = good.publicKey.export({ format: 'jwk' }) as { n: string; e: string };
@@ -271,6 +282,40 @@ describe('an RSA key with a modulus over 16384 bits (seventeen primes of 1040 bi
 
   it('as a stored partner key, cannot check a partner message, told in the one wording', async () => {
     expect(await messageOutcome(key)).toStrictEqual(unusableKeyTold(reason));
+  });
+});
+
+// From 8193 to 16384 bits, a modulus is tested for weakness only as a stored key's, the one check
+// that ignores the size: registration and the key set refuse it for its size alone, without the
+// prime and power tests (about a second of CPU at 16384 bits).
+describe('a weak modulus over 8192 bits (a 1200-bit prime to the seventh)', () => {
+  let key: Record<string, unknown>;
+  let sizeReason: string;
+  let modulus: string;
+  beforeAll(async () => {
+    const n = (await primeOf(1200)) ** 7n;
+    modulus = b64u(toBytes(n));
+    key = registered({ n: modulus, e: 'AQAB' });
+    sizeReason = `n has ${n.toString(2).length} bits; RS256 keys here have 2048 to 8192`;
+  });
+
+  it('is refused when registered and left out of the key set for its size, never tested', async () => {
+    expect(await registrationIssues(key)).toStrictEqual([
+      `${RULE_ISP_PATH}.keys.0.n: Key rule-key: ${sizeReason}`,
+    ]);
+    expect(await keySetOutcome(key)).toStrictEqual([
+      { url: jwksUrl.href, keyIndex: 0, kid: 'rule-key', reason: sizeReason, warningsHeldBack: 0 },
+    ]);
+    expect(primeTested.filter((tested) => tested === modulus)).toStrictEqual([]);
+  });
+
+  it('as a stored partner key, is tested and cannot check a partner message', async () => {
+    expect(await messageOutcome(key)).toStrictEqual(
+      unusableKeyTold(
+        'n is a perfect power (m^k), not the product of two distinct primes: anyone can derive the private key from it',
+      ),
+    );
+    expect(primeTested.filter((tested) => tested === modulus)).toHaveLength(1);
   });
 });
 
