@@ -6,6 +6,8 @@
  * two hex digits), and a `#` hexstring value is refused: see parseDn.
  */
 
+import { PERSON_NAME_MAX } from './person-patterns.js';
+
 export type DnAttributes = Map<string, string[]>;
 
 const ALIASES: Record<string, string> = {
@@ -274,6 +276,17 @@ function escapeDnValue(value: string): string {
   if (last !== undefined && /\s/u.test(last)) chars[chars.length - 1] = hexEscaped(last);
   return chars.join('');
 }
+
+/**
+ * The longest name distinguishedNameFor writes, in code points (as JSON Schema's maxLength and zod
+ * count), from the rules of what it is built from. The names and the pseudonym are person names
+ * (person-fields.ts personNameRule: at most PERSON_NAME_MAX code points, a letter first, a letter,
+ * mark or dot last, and none of RFC 4514's specials), so escapeDnValue never lengthens them; the
+ * country is a nationality, two letters (evidence.ts).
+ *   names:     `gn=` 3 + 100 + `, sn=` 5 + 100 + `, cn=` 5 + 100 + ` ` 1 + 100 + `, c=` 4 + 2 = 420
+ *   pseudonym: `pseudonym=` 10 + 100 + `, cn=` 5 + 100 + `, c=` 4 + 2 = 221
+ */
+export const DISTINGUISHED_NAME_MAX = 'gn=, sn=, cn= , c='.length + 4 * PERSON_NAME_MAX + 2;
 
 /**
  * The distinguished name a registration signs under, in the paper's form

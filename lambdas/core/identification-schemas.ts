@@ -4,6 +4,7 @@
  */
 
 import { issuerName, jurisdiction, methodName } from './catalogue-fields.js';
+import { DISTINGUISHED_NAME_MAX } from './dn.js';
 import { LANGUAGES } from './domain.js';
 import { loa, safeText } from './fields.js';
 import {
@@ -117,11 +118,13 @@ export const IdentificationStatus = /* @__PURE__ */ z.define(() =>
       mobile: z.string(),
       evidenceId: z.nullable(z.string()),
       statuses: z.array(StatusEntry),
-      distinguishedName: z.optional(z.string()).register(z.globalRegistry, {
-        description:
-          'Present once the person is registered (`terms-accepted`): the name to sign under and to ask the verify call about — the names as the partner identified them (or the pseudonym the person chose instead) and the home country. Absent before, and on identifications registered before the field existed.',
-        examples: ['gn=Hans, sn=Müller, cn=Hans Müller, c=CH'],
-      }),
+      distinguishedName: z
+        .optional(z.string().check(z.maxLength(DISTINGUISHED_NAME_MAX)))
+        .register(z.globalRegistry, {
+          description:
+            'Present once the person is registered (`terms-accepted`): the name to sign under and to ask the verify call about — the names as the partner identified them (or the pseudonym the person chose instead) and the home country. Absent before, and on identifications registered before the field existed.',
+          examples: ['gn=Hans, sn=Müller, cn=Hans Müller, c=CH'],
+        }),
     })
     .register(z.globalRegistry, { id: 'IdentificationStatus' }),
 );

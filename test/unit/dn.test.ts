@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,7 +10,12 @@ import {
   normaliseName,
   parseDn,
 } from '../../lambdas/core/dn.js';
+import { IdentificationStatus } from '../../lambdas/core/identification-schemas.js';
+import { personName } from '../../lambdas/core/person-fields.js';
 import { VerifyRequest } from '../../lambdas/core/schemas.js';
+
+/** The status answer's rule for its distinguishedName (what the OpenAPI document is generated from). */
+const IdentificationStatusDn = IdentificationStatus.shape.distinguishedName;
 
 const PAPER_DN = 'gn=Hans, sn=Müller, cn=Hans Müller, c=CH';
 
@@ -559,6 +565,61 @@ describe('distinguishedNameFor (the name a registration signs under, told in the
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('the longest name distinguishedNameFor writes', () => {
+  // The published bound (docs/openapi.json, IdentificationStatus.distinguishedName.maxLength),
+  // worked out by hand from the rules of the names: four person names of at most 100 code points
+  // (gn, sn, and both again in cn) and a two-letter country, with `gn=`, `, sn=`, `, cn=`, ` ` and
+  // `, c=` between them: 4 × 100 + 18 + 2.
+  const PUBLISHED_MAX = 420;
+  const openapi = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
+  const codePoints = (text: string) => [...text].length;
+
+  // Person names of the most code points the rule takes, from several scripts, astral letters and
+  // combining marks among them (two UTF-16 units or a mark per code point), and every punctuation
+  // mark the rule lets in.
+  const letter = fc.constantFrom('a', 'Z', 'é', 'ß', 'Ж', 'ש', '中', 'ǅ', '𝐀', '𠀀');
+  const inner = fc.oneof(letter, fc.constantFrom('\u0301', ' ', "'", '\u2019', '-', '.'));
+  const last = fc.oneof(letter, fc.constantFrom('\u0301', '.'));
+  const longestName = fc
+    .tuple(letter, fc.array(inner, { minLength: 98, maxLength: 98 }), last)
+    .map(([first, middle, end]) => [first, ...middle, end].join(''));
+
+  it('is the bound the OpenAPI document publishes', () => {
+    expect(openapi.components.schemas.IdentificationStatus.properties.distinguishedName.maxLength).toBe(
+      PUBLISHED_MAX,
+    );
+    expect(IdentificationStatusDn.safeParse('x'.repeat(PUBLISHED_MAX + 1)).success).toBe(false);
+  });
+
+  it('stays within it for the longest names the evidence and the terms page take, and reaches it', () => {
+    const a100 = 'a'.repeat(100);
+    expect(
+      codePoints(distinguishedNameFor({ givenName: a100, familyName: a100, nationalities: ['CH'] })),
+    ).toBe(PUBLISHED_MAX);
+    fc.assert(
+      fc.property(
+        longestName,
+        longestName,
+        fc.option(longestName, { nil: undefined }),
+        fc.array(fc.constantFrom('CH', 'DE', 'ch'), { minLength: 1, maxLength: 5 }),
+        (givenName, familyName, pseudonym, nationalities) => {
+          for (const name of [givenName, familyName, pseudonym ?? givenName]) {
+            expect(codePoints(name)).toBe(100);
+            expect(personName.safeParse(name).success).toBe(true);
+          }
+          const person = { givenName, familyName, nationalities, pseudonym };
+          const dn = distinguishedNameFor(person);
+          expect(codePoints(dn)).toBeLessThanOrEqual(PUBLISHED_MAX);
+          expect(IdentificationStatusDn.safeParse(dn).success).toBe(true);
+          // The SP asks the verify call about it as it stands.
+          expect(matchDn(parseDn(dn), { ...person, serialNumber: 'SRS-1' })).toEqual({ ok: true });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
