@@ -139,6 +139,11 @@ export interface SpSetup {
   priceSheets?: import('./price-sheet.js').DatedPriceSheet[];
   /** One sheet for every month: the form before price history (ADR 0025), still seeded and read. */
   priceSheet?: import('./price-sheet.js').PriceSheet;
+  /**
+   * The methods enabled for it month by month, what its monthly fees are for (ADR 0028); none: each
+   * month's fees are for what its catalogue offers it now (statement.ts `monthlyFeeMethodsIn`).
+   */
+  enabledMethods?: import('./enabled-methods.js').EnabledMethod[];
   /** How long the person may take to choose the method (default METHOD_CHOICE_SECONDS). */
   methodChoiceSeconds?: number | undefined;
 }

@@ -7,7 +7,7 @@ import { canonicalJson } from './idempotency.js';
 import { datedPriceSheets, priceSheetIn } from './statement.js';
 
 /** The month after `month` (YYYY-MM). */
-function nextMonth(month: string): string {
+export function nextMonth(month: string): string {
   const [year, m] = month.split('-').map(Number) as [number, number];
   return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
 }

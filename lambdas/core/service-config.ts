@@ -4,6 +4,7 @@
  */
 import type { IspConfig, SpSetup } from './domain.js';
 import { DEFAULT_SP_SCOPES, JURISDICTIONS, METHOD_NAME, PARTNER_SCOPES } from './domain.js';
+import { EnabledMethodsSchema } from './enabled-methods.js';
 import { claimedIdentityId } from './fields.js';
 import { secretVariablesOf } from './isp-http.js';
 import { HttpAdapterSettings } from './isp-http-settings.js';
@@ -98,6 +99,12 @@ const SpConfigObject = /* @__PURE__ */ z.define(() =>
       priceSheets: z.optional(PriceSheetsSchema),
       /** One sheet for every month: the form before price history (ADR 0025). */
       priceSheet: z.optional(PriceSheetSchema),
+      /**
+       * The methods enabled for it, each from the month it was enabled in until the month it was
+       * withdrawn in: what each month's monthly fees are for (ADR 0028). Without it, every month's
+       * fees are for the methods its catalogue offers it now.
+       */
+      enabledMethods: z.optional(EnabledMethodsSchema),
     })
     .check(
       z.refine((sp) => sp.priceSheet === undefined || sp.priceSheets === undefined, {

@@ -1,11 +1,12 @@
 /**
  * A month's statement: the SP's counts priced with the price sheet in effect that month — a monthly
- * fee per enabled method, a price per completed identification, per verify call — in integer minor
- * units (no floating point money). The price sheets' schema (configuration) is price-sheet.ts:
- * pricing builds no zod schema.
+ * fee per method enabled that month, a price per completed identification, per verify call — in
+ * integer minor units (no floating point money). The price sheets' and the dated methods' schemas
+ * (configuration) are price-sheet.ts and enabled-methods.ts: pricing builds no zod schema.
  */
 import { offersFor } from './catalogue.js';
 import type { IspConfig, SpSetup } from './domain.js';
+import type { EnabledMethod } from './enabled-methods.js';
 import type { DatedPriceSheet } from './price-sheet.js';
 import type { SpUsage } from './usage.js';
 
@@ -21,10 +22,18 @@ export interface Charge {
   amount: string;
 }
 
+/**
+ * Which methods the monthly fees are for: `enabled-that-month`, the SP setup's `enabledMethods` in
+ * effect in the month (ADR 0028), or `offered-now`, what its catalogue offers it today — a setup
+ * without dated methods, whose past months' fees follow today's setup.
+ */
+export type MonthlyFeeMethods = 'enabled-that-month' | 'offered-now';
+
 export interface Statement {
   month: string;
   clientId: string;
   name: string;
+  monthlyFeeMethods: MonthlyFeeMethods;
   /**
    * The `from` of the price sheet that priced the month; null when none is in effect (the SP has
    * none, or the month is before its first): the counts are there, nothing is priced.
@@ -53,8 +62,17 @@ function priceFor(prices: Record<string, string>, method: string): string | unde
   return prices[method] ?? prices.default;
 }
 
-/** The methods enabled for an SP: what its catalogue offers it (setup ∩ partners ∩ rules). */
-export function enabledMethods(
+/** An (issuer, method) of a monthly fee. */
+export interface IssuerMethod {
+  issuer: string;
+  method: string;
+}
+
+const byIssuerAndMethod = (a: IssuerMethod, b: IssuerMethod) =>
+  `${a.issuer} ${a.method}`.localeCompare(`${b.issuer} ${b.method}`);
+
+/** The methods an SP may use now: what its catalogue offers it (setup ∩ partners ∩ rules). */
+export function offeredMethods(
   isps: readonly IspConfig[],
   sp: SpSetup,
 ): { issuer: string; method: string }[] {
@@ -64,7 +82,31 @@ export function enabledMethods(
         [...o.realtimeMethods, ...o.offlineMethods].map((method) => ({ issuer: isp.issuer, method })),
       ),
     )
-    .sort((a, b) => `${a.issuer} ${a.method}`.localeCompare(`${b.issuer} ${b.method}`));
+    .sort(byIssuerAndMethod);
+}
+
+/** Whether a dated method was enabled on some day of `month` (YYYY-MM; both bounds included). */
+export function enabledIn(entry: EnabledMethod, month: string): boolean {
+  // YYYY-MM strings compare in calendar order.
+  return entry.from <= month && (entry.until === undefined || month <= entry.until);
+}
+
+/**
+ * The methods `month`'s monthly fees are for (ADR 0028), sorted by issuer and method: with dated
+ * methods, those enabled on any day of the month — whatever the setup offers now; without, the
+ * methods offered now (`offeredNow`, the form before dated methods: every month as today).
+ */
+export function monthlyFeeMethodsIn(
+  sp: Pick<SpSetup, 'enabledMethods'>,
+  month: string,
+  offeredNow: readonly IssuerMethod[],
+): { methods: IssuerMethod[]; from: MonthlyFeeMethods } {
+  if (!sp.enabledMethods) return { methods: [...offeredNow], from: 'offered-now' };
+  const methods = sp.enabledMethods
+    .filter((entry) => enabledIn(entry, month))
+    .map(({ issuer, method }) => ({ issuer, method }))
+    .sort(byIssuerAndMethod);
+  return { methods, from: 'enabled-that-month' };
 }
 
 /** The month a sheet given as `priceSheet` (the form before price history) prices from: every month. */
@@ -92,20 +134,23 @@ export function priceSheetIn(
 }
 
 /**
- * The month's statement of one SP, priced with the sheet in effect that month. Lines with nothing to
- * pay (quantity or price 0) are left out.
+ * The month's statement of one SP, priced with the sheet in effect that month, its monthly fees for
+ * the methods enabled that month (`offeredNow`: what its catalogue offers it today, for a setup
+ * without dated methods). Lines with nothing to pay (quantity or price 0) are left out.
  */
 export function statementOf(
   usage: SpUsage,
-  sp: Pick<SpSetup, 'clientId' | 'name' | 'priceSheets' | 'priceSheet'>,
-  enabled: readonly { issuer: string; method: string }[],
+  sp: Pick<SpSetup, 'clientId' | 'name' | 'priceSheets' | 'priceSheet' | 'enabledMethods'>,
+  offeredNow: readonly IssuerMethod[],
 ): Statement {
   const sheet = priceSheetIn(sp, usage.month);
+  const fees = monthlyFeeMethodsIn(sp, usage.month, offeredNow);
   if (!sheet) {
     return {
       month: usage.month,
       clientId: sp.clientId,
       name: sp.name,
+      monthlyFeeMethods: fees.from,
       priceSheetFrom: null,
       currency: null,
       charges: [],
@@ -117,7 +162,7 @@ export function statementOf(
     if (unitPrice === undefined || line.quantity === 0 || cents(unitPrice) === 0n) return;
     charges.push({ ...line, unitPrice, amount: formatCents(cents(unitPrice) * BigInt(line.quantity)) });
   };
-  for (const { issuer, method } of enabled) {
+  for (const { issuer, method } of fees.methods) {
     charge({ item: 'monthly-fee', issuer, method, quantity: 1 }, priceFor(sheet.monthlyFee, method));
   }
   for (const u of usage.identifications) {
@@ -139,6 +184,7 @@ export function statementOf(
     month: usage.month,
     clientId: sp.clientId,
     name: sp.name,
+    monthlyFeeMethods: fees.from,
     priceSheetFrom: sheet.from,
     currency: sheet.currency,
     charges,

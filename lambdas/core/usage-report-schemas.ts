@@ -44,6 +44,11 @@ export const UsageReport = /* @__PURE__ */ z.define(() =>
         z.strictObject({ claimedIdentity: z.string(), calls: count, positive: count, negative: count }),
       ),
       statement: z.strictObject({
+        monthlyFeeMethods: z.enum(['enabled-that-month', 'offered-now']).register(z.globalRegistry, {
+          description:
+            'Which methods the monthly fees are for. enabled-that-month: the methods the SP had enabled on any day of this month, as its setup dates them — the statement of a month that has ended stays as it is when the SP’s setup changes. offered-now: the SP’s setup does not date its methods, and every month’s fees are for the methods it may use today.',
+          examples: ['enabled-that-month'],
+        }),
         priceSheetFrom: z.nullable(answeredMonth).register(z.globalRegistry, {
           description:
             'The month (YYYY-MM) from which the price sheet that priced this month applies: the latest of the SP’s price sheets that starts in or before this month. null when none does (the SP has no price sheet, or the month is before its first): the counts are answered, nothing is priced, and currency and total are null.',

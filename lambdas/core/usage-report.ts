@@ -66,6 +66,7 @@ export function toUsageReport(usage: SpUsage, statement: Statement): UsageReport
     identifications: usage.identifications,
     verify: usage.verify,
     statement: {
+      monthlyFeeMethods: statement.monthlyFeeMethods,
       priceSheetFrom: statement.priceSheetFrom,
       currency: statement.currency,
       charges: statement.charges,

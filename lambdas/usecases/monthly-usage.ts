@@ -2,7 +2,7 @@
  * A month's usage per SP and the statement the price sheet in effect that month makes of it: one
  * pricing for GET /api/usage and `npm run admin -- usage` (core/statement.ts).
  */
-import { enabledMethods, type Statement, statementOf } from '../core/statement.js';
+import { offeredMethods, type Statement, statementOf } from '../core/statement.js';
 import { countIdentifications, type SpUsage, sumVerifyCounts } from '../core/usage.js';
 import type { ConfigReader } from './ports/config.js';
 import type { UsageLog } from './ports/usage.js';
@@ -34,5 +34,5 @@ export async function monthlyUsage(
     repository.listIsps(),
   ]);
   if (!sp) return undefined;
-  return { usage, statement: statementOf(usage, sp, enabledMethods(isps, sp)) };
+  return { usage, statement: statementOf(usage, sp, offeredMethods(isps, sp)) };
 }

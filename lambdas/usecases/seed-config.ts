@@ -10,8 +10,10 @@
  */
 
 import { ConditionFailed } from '../core/errors.js';
+import { enabledMethodsDisagree, endedMonthFeesChanged } from '../core/method-history.js';
 import { endedMonthRepriced } from '../core/price-history.js';
 import { type ServiceConfig, toIspConfig, toSpSetup } from '../core/service-config.js';
+import { offeredMethods } from '../core/statement.js';
 import { monthOf } from '../core/usage.js';
 import type { ConfigReader, ConfigWriter } from './ports/config.js';
 
@@ -20,24 +22,57 @@ export interface SeedOutcome {
   removedClaimedIdentities: string[];
 }
 
+/** The methods each SP of the configuration may use now, by its index. */
+function offeredNowOf(config: ServiceConfig) {
+  const isps = config.isps.map(toIspConfig);
+  return config.serviceProviders.map((sp) => offeredMethods(isps, toSpSetup(sp)));
+}
+
 /**
- * Where the configuration would price a month that has ended otherwise than the SP's seeded price
- * history did, one refusal per SP (`serviceProviders.<i>.priceSheets: …`); none when every ended
- * month keeps its price. `currentMonth`: YYYY-MM, UTC.
+ * Where an SP's dated methods disagree with what the configuration lets it use in `currentMonth`
+ * (`serviceProviders.<i>.enabledMethods…: …`, ADR 0028): seeded, the fees would not be for what the
+ * SP may use. No override: these are not past months.
  */
-async function pastPricesChanged(
+function enabledMethodsRefusals(config: ServiceConfig, currentMonth: string): string[] {
+  const offered = offeredNowOf(config);
+  return config.serviceProviders.flatMap((sp, i) =>
+    enabledMethodsDisagree(sp, offered[i] ?? [], currentMonth).map(
+      ({ path, message }) => `serviceProviders.${i}.${path}: ${message}`,
+    ),
+  );
+}
+
+/**
+ * Where the configuration would change the statement of a month that has ended from what the SP's
+ * seeded setup made it — another price (ADR 0025), or monthly fees for other methods (ADR 0028) —
+ * one refusal per SP and cause (`serviceProviders.<i>.priceSheets: …`, `….enabledMethods: …`); none
+ * when every ended month keeps its statement. `currentMonth`: YYYY-MM, UTC.
+ */
+async function pastStatementsChanged(
   repository: Pick<ConfigReader, 'getSpSetup'>,
   config: ServiceConfig,
   currentMonth: string,
 ): Promise<string[]> {
   const refusals: string[] = [];
+  const offered = offeredNowOf(config);
   for (const [i, sp] of config.serviceProviders.entries()) {
     const seeded = await repository.getSpSetup(sp.clientId);
-    const repriced = seeded && endedMonthRepriced(seeded, sp, currentMonth);
+    if (!seeded) continue;
+    const repriced = endedMonthRepriced(seeded, sp, currentMonth);
     if (repriced)
       refusals.push(
         `serviceProviders.${i}.priceSheets: ${repriced.month} has ended ${repriced.from === null ? 'without a price, which this configuration would give it' : `and was priced with the sheet from ${repriced.from}, which this configuration changes or leaves out`}; a price change is a new sheet from ${currentMonth} or later (to correct a past price, seed with --reprice-ended-months).`,
       );
+    const refeed = endedMonthFeesChanged(seeded, sp, offered[i] ?? [], currentMonth);
+    if (refeed) {
+      const change = [
+        ...(refeed.added.length ? [`adds ${refeed.added.join(', ')}`] : []),
+        ...(refeed.leftOut.length ? [`leaves out ${refeed.leftOut.join(', ')}`] : []),
+      ].join(' and ');
+      refusals.push(
+        `serviceProviders.${i}.enabledMethods: ${refeed.month} has ended, and to its monthly fees this configuration ${change}; a method enabled or withdrawn now is dated ${currentMonth} (to correct a past month, seed with --reprice-ended-months).`,
+      );
+    }
   }
   return refusals;
 }
@@ -45,24 +80,29 @@ async function pastPricesChanged(
 export interface SeedSettings {
   /** The clock that says which months have ended (now by default). */
   now?: Date;
-  /** The operator's explicit choice to re-price months that have ended (`seed --reprice-ended-months`). */
+  /**
+   * The operator's explicit choice to change the statements of months that have ended — their
+   * prices and the methods of their monthly fees (`seed --reprice-ended-months`).
+   */
   repriceEndedMonths?: boolean;
 }
 
 /**
- * Writes the configuration; unless told to re-price, refuses it (ConditionFailed, nothing written)
- * where it would change the price of a month that has ended (ADR 0025).
+ * Writes the configuration; refuses it (ConditionFailed, nothing written) where an SP's dated
+ * methods disagree with what it may use now, and, unless told to re-price, where it would change
+ * the statement of a month that has ended (ADR 0025, ADR 0028).
  */
 export async function seedConfig(
   repository: ConfigWriter & Pick<ConfigReader, 'getSpSetup'>,
   config: ServiceConfig,
   settings: SeedSettings = {},
 ): Promise<SeedOutcome> {
-  if (!settings.repriceEndedMonths) {
-    const currentMonth = monthOf((settings.now ?? new Date()).toISOString());
-    const refusals = await pastPricesChanged(repository, config, currentMonth);
-    if (refusals.length) throw new ConditionFailed(refusals.join('; '));
-  }
+  const currentMonth = monthOf((settings.now ?? new Date()).toISOString());
+  const refusals = [
+    ...enabledMethodsRefusals(config, currentMonth),
+    ...(settings.repriceEndedMonths ? [] : await pastStatementsChanged(repository, config, currentMonth)),
+  ];
+  if (refusals.length) throw new ConditionFailed(refusals.join('; '));
   await repository.publishTermsOfUse(config.termsOfUse);
   for (const isp of config.isps) await repository.putIsp(toIspConfig(isp));
   const configured = new Set<string>();

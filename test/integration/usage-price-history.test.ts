@@ -82,6 +82,7 @@ describe('GET /api/usage with two price sheets', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.statement).toEqual({
+      monthlyFeeMethods: 'offered-now',
       priceSheetFrom: '2026-01',
       currency: 'CHF',
       charges: [
@@ -135,6 +136,7 @@ describe('GET /api/usage with two price sheets', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.statement).toEqual({
+      monthlyFeeMethods: 'offered-now',
       priceSheetFrom: '2026-03',
       currency: 'CHF',
       charges: [
@@ -197,7 +199,13 @@ describe('GET /api/usage with two price sheets', () => {
     expect(res.body.identifications).toEqual([
       { issuer: 'BankIdent-Demo', method: 'bank', counts: { ...NO_EVENTS, started: 1, 'terms-accepted': 1 } },
     ]);
-    expect(res.body.statement).toEqual({ priceSheetFrom: null, currency: null, charges: [], total: null });
+    expect(res.body.statement).toEqual({
+      monthlyFeeMethods: 'offered-now',
+      priceSheetFrom: null,
+      currency: null,
+      charges: [],
+      total: null,
+    });
   });
 });
 

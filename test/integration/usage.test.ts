@@ -228,15 +228,15 @@ describe('npm run admin -- usage', () => {
 
     expect(out.code).toBe(0);
     expect(header).toBe(
-      'record,month,clientId,issuer,method,claimedIdentity,started,evidence-imported,terms-accepted,cancelled-user,cancelled-isp,cancelled-unsuccessful,expired,failed,calls,positive,negative,item,quantity,unitPrice,amount,currency,priceSheetFrom',
+      'record,month,clientId,issuer,method,claimedIdentity,started,evidence-imported,terms-accepted,cancelled-user,cancelled-isp,cancelled-unsuccessful,expired,failed,calls,positive,negative,item,quantity,unitPrice,amount,currency,priceSheetFrom,monthlyFeeMethods',
     );
     expect(rows).toEqual([
-      `identifications,${month},demo-bank,BankIdent-Demo,bank,,1,0,0,0,0,1,0,0,,,,,,,,,`,
-      `charge,${month},demo-bank,BankIdent-Demo,bank,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01`,
-      `charge,${month},demo-bank,eID-Demo,eid,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01`,
-      `charge,${month},demo-bank,Test-ISP,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01`,
-      `charge,${month},demo-bank,VideoIdent-Demo,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01`,
-      `total,${month},demo-bank,,,,,,,,,,,,,,,,,,360.00,CHF,2026-01`,
+      `identifications,${month},demo-bank,BankIdent-Demo,bank,,1,0,0,0,0,1,0,0,,,,,,,,,,`,
+      `charge,${month},demo-bank,BankIdent-Demo,bank,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01,offered-now`,
+      `charge,${month},demo-bank,eID-Demo,eid,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01,offered-now`,
+      `charge,${month},demo-bank,Test-ISP,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01,offered-now`,
+      `charge,${month},demo-bank,VideoIdent-Demo,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01,offered-now`,
+      `total,${month},demo-bank,,,,,,,,,,,,,,,,,,360.00,CHF,2026-01,offered-now`,
     ]);
   });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { endedMonthRepriced } from '../../lambdas/core/price-history.js';
 import { PriceSheetSchema, PriceSheetsSchema } from '../../lambdas/core/price-sheet.js';
-import { enabledMethods, priceSheetIn, statementOf } from '../../lambdas/core/statement.js';
+import { offeredMethods, priceSheetIn, statementOf } from '../../lambdas/core/statement.js';
 import {
   countIdentifications,
   MONTH,
@@ -222,6 +222,7 @@ describe('statementOf', () => {
       month: '2026-11',
       clientId: 'sp',
       name: 'SP',
+      monthlyFeeMethods: 'offered-now',
       priceSheetFrom: null,
       currency: null,
       charges: [],
@@ -290,18 +291,18 @@ describe('priceSheetIn', () => {
   });
 });
 
-describe('enabledMethods', () => {
+describe('offeredMethods', () => {
   it('lists what the SP’s catalogue offers it, not what its setup merely names', () => {
     const sp = spSetup({
       methods: { 'Test-ISP': ['test', 'video'], Unknown: '*' },
       financialIntermediary: false,
     });
 
-    expect(enabledMethods([testIsp()], sp)).toEqual([
+    expect(offeredMethods([testIsp()], sp)).toEqual([
       { issuer: 'Test-ISP', method: 'test' },
       { issuer: 'Test-ISP', method: 'video' },
     ]);
-    expect(enabledMethods(catalogue(), spSetup({ methods: {} }))).toEqual([]);
+    expect(offeredMethods(catalogue(), spSetup({ methods: {} }))).toEqual([]);
   });
 });
 

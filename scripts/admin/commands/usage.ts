@@ -42,6 +42,7 @@ const CSV_COLUMNS = [
   'amount',
   'currency',
   'priceSheetFrom',
+  'monthlyFeeMethods',
 ] as const;
 
 /** RFC 4180: quote a field with a comma, quote or line break; double the quotes. */
@@ -54,16 +55,10 @@ function csvField(value: unknown): string {
 function csvRowsOf(lines: Line[]): Line[] {
   return lines.flatMap((line): Line[] => {
     if (line.record !== 'statement') return [line];
-    const { month, clientId, currency, priceSheetFrom, total } = line;
-    const charges = (line.charges as Line[]).map((c) => ({
-      record: 'charge',
-      month,
-      clientId,
-      currency,
-      priceSheetFrom,
-      ...c,
-    }));
-    return [...charges, { record: 'total', month, clientId, currency, priceSheetFrom, amount: total }];
+    const { month, clientId, currency, priceSheetFrom, monthlyFeeMethods, total } = line;
+    const statement = { month, clientId, currency, priceSheetFrom, monthlyFeeMethods };
+    const charges = (line.charges as Line[]).map((c) => ({ record: 'charge', ...statement, ...c }));
+    return [...charges, { record: 'total', ...statement, amount: total }];
   });
 }
 
@@ -77,11 +72,14 @@ export const usageCommand: AdminCommand = {
     '--format json|csv     json (default): one object a line, "record" says which:',
     '                        identifications  {month, clientId, issuer, method, <count per event>}',
     '                        verify           {month, clientId, claimedIdentity, calls, positive, negative}',
-    '                        statement        {month, clientId, name, priceSheetFrom, currency, charges[], total}',
+    '                        statement        {month, clientId, name, monthlyFeeMethods, priceSheetFrom, currency,',
+    '                                          charges[], total}',
     '                      csv: one table with a header; statements as "charge" and "total" rows',
     `Events: ${USAGE_EVENTS.join(', ')}.`,
     'Prices come from the SP setup’s price sheet in effect that month (priceSheetFrom: its from);',
     'before its first sheet, or without any, charges are empty and currency, total and priceSheetFrom null.',
+    'Monthly fees are for the methods the setup’s enabledMethods date in that month (monthlyFeeMethods',
+    'enabled-that-month), or, for a setup without them, for the methods it may use now (offered-now).',
   ],
   options: { month: { type: 'string' }, client: { type: 'string' }, format: { type: 'string' } },
   async run({ values, connect, print }) {

@@ -1,0 +1,317 @@
+/**
+ * The SP's dated methods (`enabledMethods`, ADR 0028): a month's monthly fees are for the methods
+ * enabled on any day of it, whatever the setup offers now; the configuration refuses malformed,
+ * reversed and overlapping entries; seeding keeps an ended month's fees and holds the open entries
+ * to what the SP may use now.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type EnabledMethod, EnabledMethodsSchema } from '../../lambdas/core/enabled-methods.js';
+import { enabledMethodsDisagree, endedMonthFeesChanged } from '../../lambdas/core/method-history.js';
+import { PriceSheetsSchema } from '../../lambdas/core/price-sheet.js';
+import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
+import { monthlyFeeMethodsIn, statementOf } from '../../lambdas/core/statement.js';
+import type { SpUsage } from '../../lambdas/core/usage.js';
+import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
+
+const bank = (from: string, until?: string): EnabledMethod => ({
+  issuer: 'Bank',
+  method: 'bank',
+  from,
+  until,
+});
+const video = (from: string, until?: string): EnabledMethod => ({
+  issuer: 'Video',
+  method: 'video',
+  from,
+  until,
+});
+const auto = (from: string, until?: string): EnabledMethod => ({
+  issuer: 'Auto',
+  method: 'auto',
+  from,
+  until,
+});
+
+/** Bank since January; video from January, withdrawn in March; auto enabled in March. */
+const history = [bank('2026-01'), video('2026-01', '2026-03'), auto('2026-03')];
+/** What the setup offers today, in December: bank and auto. */
+const offeredNow = [
+  { issuer: 'Auto', method: 'auto' },
+  { issuer: 'Bank', method: 'bank' },
+];
+
+describe('monthlyFeeMethodsIn', () => {
+  it('charges a method in every month it was enabled on some day of, from and until included', () => {
+    const methodsIn = (month: string) =>
+      monthlyFeeMethodsIn({ enabledMethods: history }, month, offeredNow).methods.map((m) => m.method);
+
+    expect(methodsIn('2025-12')).toEqual([]);
+    expect(methodsIn('2026-01')).toEqual(['bank', 'video']);
+    expect(methodsIn('2026-02')).toEqual(['bank', 'video']);
+    // Video withdrawn and auto enabled in March: both charged for March.
+    expect(methodsIn('2026-03')).toEqual(['auto', 'bank', 'video']);
+    expect(methodsIn('2026-04')).toEqual(['auto', 'bank']);
+  });
+
+  it('charges a method enabled again after a withdrawal in the months of each entry only', () => {
+    const again = [video('2026-01', '2026-02'), video('2026-05')];
+    const months = ['2026-02', '2026-03', '2026-04', '2026-05'].map(
+      (month) => monthlyFeeMethodsIn({ enabledMethods: again }, month, []).methods.length,
+    );
+
+    expect(months).toEqual([1, 0, 0, 1]);
+  });
+
+  it('charges what the setup offers now in every month when it dates no method (the form before)', () => {
+    expect(monthlyFeeMethodsIn({}, '2026-01', offeredNow)).toEqual({
+      methods: offeredNow,
+      from: 'offered-now',
+    });
+  });
+});
+
+describe("the README's enabledMethods example", () => {
+  it('is a valid list that charges what the README says, month by month', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /```json\n"enabledMethods": (\[[^`]*\])\n```/.exec(readme)?.[1];
+    if (block === undefined) throw new Error('The README shows no enabledMethods example');
+    const enabledMethods = EnabledMethodsSchema.parse(JSON.parse(block));
+    const issuersIn = (month: string) =>
+      monthlyFeeMethodsIn({ enabledMethods }, month, []).methods.map((m) => m.issuer);
+
+    // "February's fees are for eID and not AutoIdent, March's for both, April's for AutoIdent and not eID."
+    expect(issuersIn('2026-02')).toEqual([
+      'BankIdent-Demo',
+      'eID-Demo',
+      'Test-ISP',
+      'Test-ISP',
+      'VideoIdent-Demo',
+    ]);
+    expect(issuersIn('2026-03')).toEqual([
+      'AutoIdent-Demo',
+      'BankIdent-Demo',
+      'eID-Demo',
+      'Test-ISP',
+      'Test-ISP',
+      'VideoIdent-Demo',
+    ]);
+    expect(issuersIn('2026-04')).toEqual([
+      'AutoIdent-Demo',
+      'BankIdent-Demo',
+      'Test-ISP',
+      'Test-ISP',
+      'VideoIdent-Demo',
+    ]);
+  });
+});
+
+describe('statementOf with dated methods', () => {
+  const usage = (month: string): SpUsage => ({ month, clientId: 'sp', identifications: [], verify: [] });
+  const sp = {
+    clientId: 'sp',
+    name: 'SP',
+    enabledMethods: history,
+    priceSheets: PriceSheetsSchema.parse([
+      { from: '2026-01', currency: 'CHF', monthlyFee: { default: '50.00', video: '120.00', auto: '30.00' } },
+    ]),
+  };
+
+  it('charges each month the fees of its methods, not of those offered now', () => {
+    const totals = ['2026-02', '2026-03', '2026-04'].map((month) => {
+      const s = statementOf(usage(month), sp, offeredNow);
+      return [month, s.monthlyFeeMethods, s.total];
+    });
+
+    // February: bank 50 + video 120; March: + auto 30; April: bank 50 + auto 30.
+    expect(totals).toEqual([
+      ['2026-02', 'enabled-that-month', '170.00'],
+      ['2026-03', 'enabled-that-month', '200.00'],
+      ['2026-04', 'enabled-that-month', '80.00'],
+    ]);
+  });
+
+  it('says which methods it charged for also when nothing is priced', () => {
+    expect(statementOf(usage('2025-12'), sp, offeredNow)).toMatchObject({
+      monthlyFeeMethods: 'enabled-that-month',
+      priceSheetFrom: null,
+      total: null,
+    });
+  });
+});
+
+describe('enabledMethods in the configuration', () => {
+  /** The demo configuration with Demo Bank's dated methods as given. */
+  function withBankMethods(enabledMethods: unknown) {
+    const config = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
+    const sp = config.serviceProviders.find((s: { clientId: string }) => s.clientId === 'demo-bank');
+    sp.enabledMethods = enabledMethods;
+    return ServiceConfigSchema.safeParse(config);
+  }
+  const issues = (result: ReturnType<typeof withBankMethods>) =>
+    (result.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
+
+  it('accepts entries with and without until, a method withdrawn and enabled again', () => {
+    const result = withBankMethods([bank('2026-01'), video('2026-01', '2026-02'), video('2026-04')]);
+
+    expect(issues(result)).toEqual([]);
+    const sp = result.data?.serviceProviders.find((s) => s.clientId === 'demo-bank');
+    expect(sp?.enabledMethods?.map((e) => [e.method, e.from, e.until])).toEqual([
+      ['bank', '2026-01', undefined],
+      ['video', '2026-01', '2026-02'],
+      ['video', '2026-04', undefined],
+    ]);
+  });
+
+  it.each([
+    [
+      'a from that is a day',
+      [bank('2026-01-15')],
+      ['serviceProviders.1.enabledMethods.0.from: Must be a month YYYY-MM between 2000-01 and 2099-12.'],
+    ],
+    [
+      'an until of month 13',
+      [bank('2026-01', '2026-13')],
+      ['serviceProviders.1.enabledMethods.0.until: Must be a month YYYY-MM between 2000-01 and 2099-12.'],
+    ],
+    [
+      'an until before its from',
+      [bank('2026-03', '2026-02')],
+      [
+        'serviceProviders.1.enabledMethods.0.until: Must be 2026-03 (its from) or later: the last month the method was enabled in.',
+      ],
+    ],
+    [
+      'two entries of one method sharing a month',
+      [video('2026-01', '2026-03'), bank('2026-01'), video('2026-03')],
+      [
+        'serviceProviders.1.enabledMethods.2: Video video is enabled in a month of entry 0 too (from 2026-01 until 2026-03): an entry per time it was enabled, their months apart.',
+      ],
+    ],
+    [
+      'an open entry and a later one of the same method',
+      [video('2026-01'), video('2026-06', '2026-07')],
+      [
+        'serviceProviders.1.enabledMethods.1: Video video is enabled in a month of entry 0 too (from 2026-01): an entry per time it was enabled, their months apart.',
+      ],
+    ],
+    [
+      'an entry without from',
+      [{ issuer: 'Bank', method: 'bank' }],
+      ['serviceProviders.1.enabledMethods.0.from: Invalid input: expected string, received undefined'],
+    ],
+    [
+      'a field it does not know',
+      [{ ...bank('2026-01'), to: '2026-02' }],
+      ['serviceProviders.1.enabledMethods.0: Unrecognized key: "to"'],
+    ],
+  ])('refuses %s, naming the field', (_label, enabledMethods, expected) => {
+    expect(issues(withBankMethods(enabledMethods))).toEqual(expected);
+  });
+});
+
+describe('endedMonthFeesChanged (seeding keeps the monthly fees of a month that has ended)', () => {
+  const seeded = { enabledMethods: history };
+
+  it('lets a method be enabled or withdrawn from the current month on', () => {
+    const withdrawnNow = [bank('2026-01', '2026-12'), video('2026-01', '2026-03'), auto('2026-03')];
+    const enabledNow = [...history, video('2026-12')];
+
+    expect(endedMonthFeesChanged(seeded, { enabledMethods: withdrawnNow }, [], '2026-12')).toBeUndefined();
+    expect(endedMonthFeesChanged(seeded, { enabledMethods: enabledNow }, [], '2026-12')).toBeUndefined();
+  });
+
+  it('finds the first ended month whose fees would be for other methods, with what changes', () => {
+    // The withdrawal of video moved back to January: February and March lose it.
+    expect(
+      endedMonthFeesChanged(
+        seeded,
+        { enabledMethods: [bank('2026-01'), video('2026-01', '2026-01'), auto('2026-03')] },
+        [],
+        '2026-12',
+      ),
+    ).toEqual({ month: '2026-02', added: [], leftOut: ['Video video'] });
+    // Auto dated from January, as if it had been enabled then.
+    expect(
+      endedMonthFeesChanged(
+        seeded,
+        { enabledMethods: [bank('2026-01'), video('2026-01', '2026-03'), auto('2026-01')] },
+        [],
+        '2026-12',
+      ),
+    ).toEqual({ month: '2026-01', added: ['Auto auto'], leftOut: [] });
+    // An entry from before the first one: a month that ended without fees would get one.
+    expect(
+      endedMonthFeesChanged(
+        seeded,
+        { enabledMethods: [bank('2025-11', '2025-11'), ...history] },
+        [],
+        '2026-12',
+      ),
+    ).toEqual({ month: '2025-11', added: ['Bank bank'], leftOut: [] });
+    // The dates left out: every month would charge what is offered now, from the first month on.
+    expect(endedMonthFeesChanged(seeded, {}, offeredNow, '2026-12')).toEqual({
+      month: '2000-01',
+      added: ['Auto auto', 'Bank bank'],
+      leftOut: [],
+    });
+  });
+
+  it('holds only dated methods to it: a setup seeded without them may be given them', () => {
+    expect(endedMonthFeesChanged({}, { enabledMethods: history }, offeredNow, '2026-12')).toBeUndefined();
+  });
+
+  it('compares the methods charged, not how the entries are listed', () => {
+    const reordered = [
+      auto('2026-03'),
+      bank('2026-01', '2026-02'),
+      video('2026-01', '2026-03'),
+      bank('2026-03'),
+    ];
+
+    expect(endedMonthFeesChanged(seeded, { enabledMethods: reordered }, [], '2026-12')).toBeUndefined();
+  });
+});
+
+describe('enabledMethodsDisagree (the open entries are what the SP may use now)', () => {
+  it('finds nothing when the open entries are the methods offered now', () => {
+    expect(enabledMethodsDisagree({ enabledMethods: history }, offeredNow, '2026-12')).toEqual([]);
+    expect(enabledMethodsDisagree({}, offeredNow, '2026-12')).toEqual([]);
+  });
+
+  it('names a method offered without an open entry, and an open entry not offered', () => {
+    const offeredWithVideo = [...offeredNow, { issuer: 'Video', method: 'video' }];
+
+    expect(enabledMethodsDisagree({ enabledMethods: history }, offeredWithVideo, '2026-12')).toEqual([
+      {
+        path: 'enabledMethods',
+        message:
+          'Video video is offered to the SP now but no entry without until enables it: add {"issuer":"Video","method":"video","from":"2026-12"}.',
+      },
+    ]);
+    expect(enabledMethodsDisagree({ enabledMethods: history }, offeredNow.slice(1), '2026-12')).toEqual([
+      {
+        path: 'enabledMethods.2',
+        message:
+          "Auto auto is not offered to the SP now (its methods, the partner's, the rules) but has no until: give it until 2026-12 if it was withdrawn this month.",
+      },
+    ]);
+  });
+
+  it('refuses a month after the current one: a method is dated when it is enabled or withdrawn', () => {
+    const planned = [bank('2026-01', '2027-02'), auto('2026-03')];
+
+    expect(enabledMethodsDisagree({ enabledMethods: planned }, offeredNow, '2026-12')).toEqual([
+      {
+        path: 'enabledMethods.0.until',
+        message:
+          '2027-02 has not begun: a method is dated with the month it is enabled or withdrawn in, 2026-12 at the latest.',
+      },
+      {
+        path: 'enabledMethods',
+        message:
+          'Bank bank is offered to the SP now but no entry without until enables it: add {"issuer":"Bank","method":"bank","from":"2026-12"}.',
+      },
+    ]);
+  });
+});
