@@ -22,7 +22,8 @@ export const safeText = (max: number) =>
 
 export const loa = /* @__PURE__ */ z.define(() =>
   z
-    .union([z.literal(3), z.literal(4)])
+    // Without its own message a union answers a bare "Invalid input" (say, to the text "3").
+    .union([z.literal(3), z.literal(4)], { error: 'Must be the number 3 (advanced) or 4 (qualified).' })
     .register(z.globalRegistry, { description: '3 = advanced (AES), 4 = qualified (QES).' }),
 );
 /** Also a DynamoDB key part (CLAIMED#<id>), in the verify call and in the SP setup alike. */

@@ -244,6 +244,19 @@ describe('the verify call', () => {
       expect(((res.body as unknown as Problem).errors ?? []).map((e) => e.field)).toContain(field);
     });
 
+    it.each([
+      ['"4"', '4'],
+      ['5', 5],
+      ['"LoA3"', 'LoA3'],
+    ])('says what an assuranceLevel of %s should be: the number 3 or 4', async (_label, assuranceLevel) => {
+      const res = await verify({ ...PAPER_REQUEST, assuranceLevel });
+
+      expectProblem(res, 400, 'validation', 'Invalid request');
+      expect((res.body as unknown as Problem).errors).toEqual([
+        { field: 'assuranceLevel', message: 'Must be the number 3 (advanced) or 4 (qualified).' },
+      ]);
+    });
+
     it('refuses malformed JSON', async () => {
       const res = await call(stack, 'POST', VERIFY, {
         body: '{"msisdn": "41791234567",',

@@ -679,13 +679,13 @@ describe('a two-step rule read without throwing (safeParseTwoStep)', () => {
     const refused = await safeParseTwoStep(rule, asText);
     expect(refused.success).toBe(false);
     expect(refused.success ? [] : toFieldErrors(refused.error)).toEqual([
-      { field: 'assuranceLevel', message: 'Invalid input' },
+      { field: 'assuranceLevel', message: 'Must be the number 3 (advanced) or 4 (qualified).' },
     ]);
     expect(rule.loads).toBe(1);
     // parseTwoStepOrThrow throws the 400 problem with these field errors.
     await expect(parseTwoStepOrThrow(rule, asText)).rejects.toMatchObject({
       status: 400,
-      errors: [{ field: 'assuranceLevel', message: 'Invalid input' }],
+      errors: [{ field: 'assuranceLevel', message: 'Must be the number 3 (advanced) or 4 (qualified).' }],
     });
   });
 
