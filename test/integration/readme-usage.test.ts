@@ -5,42 +5,13 @@
  * the endpoints file `npm start` writes (local/endpoints-file.ts), here in the session's own temp
  * folder. Needs bash, curl, jq and npm, as the README does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpointsFolder, writeEndpointsFile } from '../../local/endpoints-file.js';
-import { TABLE_NAME } from '../../local/stack.js';
-import { type Step, sectionSteps, walkthroughRun } from '../support/readme.js';
+import { describe, expect, it } from 'vitest';
+import { type Step, sectionSteps, useEndpointsFolder, walkthroughRun } from '../support/readme.js';
 import { useStack } from '../support/stack.js';
 
 const stack = useStack();
-
 /** The session's temp folder (TMPDIR), holding this stack's endpoints file. */
-let temp: string;
-beforeAll(() => {
-  temp = mkdtempSync(join(tmpdir(), 'srs-readme-usage-'));
-  const previous = process.env.TMPDIR;
-  process.env.TMPDIR = temp;
-  try {
-    expect(endpointsFolder().startsWith(temp)).toBe(true);
-    const { baseUrl, dynamoEndpoint } = stack();
-    writeEndpointsFile({
-      pid: process.pid,
-      baseUrl,
-      httpPort: Number(new URL(baseUrl).port),
-      dynamoEndpoint,
-      tableName: TABLE_NAME,
-      region: 'local',
-      dataDir: null,
-      startedAt: new Date().toISOString(),
-    });
-  } finally {
-    if (previous === undefined) Reflect.deleteProperty(process.env, 'TMPDIR');
-    else process.env.TMPDIR = previous;
-  }
-});
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+const temp = useEndpointsFolder(stack);
 
 describe("the README's usage and statements", () => {
   it('prints, after the walkthrough, the usage lines it shows, in the current month', async () => {
@@ -49,7 +20,7 @@ describe("the README's usage and statements", () => {
     expect(usage.command).toContain('admin -- --local usage --month $(date -u +%Y-%m) --client demo-portal');
 
     const printed = await walkthroughRun([...sectionSteps('## Walkthrough (curl)'), usage], stack(), {
-      TMPDIR: temp,
+      TMPDIR: temp(),
     });
 
     // "The lines below were printed in November 2026; yours carry the current month."

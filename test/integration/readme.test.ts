@@ -12,17 +12,28 @@ import {
   runSteps,
   type Step,
   sectionSteps,
+  useEndpointsFolder,
   walkthroughRun as walkthroughRunOn,
 } from '../support/readme.js';
 import { useStack, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const stack = useStack();
+/** TMPDIR for the blocks that run the operator's CLI: `--local` finds this file's stack there. */
+const endpointsFolder = useEndpointsFolder(stack);
 
 /** Runs the steps in one bash session against this file's stack; answers what each printed. */
 const runWalkthrough = (steps: Step[]) => runSteps(steps, stack());
 /** Runs the steps as one walkthrough run, in a second of its own (support/readme.ts). */
-const walkthroughRun = (steps: Step[]) => walkthroughRunOn(steps, stack());
+const walkthroughRun = (steps: Step[]) => walkthroughRunOn(steps, stack(), { TMPDIR: endpointsFolder() });
+
+/** Each printed output matches the one the README shows after its command. */
+function expectPrintedAsShown(steps: Step[], printed: string[]): void {
+  steps.forEach((step, i) => {
+    if (step.shown === undefined) return;
+    expect(printed[i], `step ${i}:\n${step.command}`).toMatch(patternOf(step.shown, stack().baseUrl));
+  });
+}
 
 describe("the README's walkthrough", () => {
   const steps = sectionSteps('## Walkthrough (curl)');
@@ -40,10 +51,7 @@ describe("the README's walkthrough", () => {
   it.each([['first'], ['second']])('runs as written (%s run) and prints what it shows', async () => {
     const printed = await walkthroughRun(steps);
 
-    steps.forEach((step, i) => {
-      if (step.shown === undefined) return;
-      expect(printed[i], `step ${i}:\n${step.command}`).toMatch(patternOf(step.shown, stack().baseUrl));
-    });
+    expectPrintedAsShown(steps, printed);
     // The journey ended in a positive verify.
     expect(JSON.parse(printed.at(-1) as string)).toEqual({
       evidenceId: expect.any(String),
@@ -74,10 +82,45 @@ describe("the README's walkthrough", () => {
   });
 });
 
+describe("the README's operator examples after the walkthrough", () => {
+  it.each([['first'], ['second']])(
+    'shows the acceptance record and erases the person as shown (%s run, each command twice)',
+    async () => {
+      const [acceptance] = sectionSteps('## Terms of use and pseudonyms');
+      const [erase] = sectionSteps('### Retention and erasure');
+      expect(acceptance?.command).toContain('terms-acceptance --msisdn "$MOBILE"');
+      expect(erase?.command).toContain('erase --msisdn "$MOBILE"');
+      const steps = [...sectionSteps('## Walkthrough (curl)'), acceptance, acceptance, erase] as Step[];
+
+      const printed = await walkthroughRun([...steps, erase as Step]);
+
+      expectPrintedAsShown(steps, printed);
+      // Run again, the erasure finds nothing left of the person.
+      expect(JSON.parse(printed.at(-1) as string)).toMatchObject({
+        erased: { registrations: 0, orders: 0, evidence: 0 },
+        reference: 'DSR-2026-17',
+      });
+    },
+  );
+});
+
+describe("the README's AML identification data", () => {
+  it.each([['first'], ['second']])(
+    'runs as written: the data, the acceptance, verify under the eIDAS-only identity, the access record (%s run)',
+    async () => {
+      const steps = sectionSteps('## AML identification data');
+      expect(steps.map((s) => s.shown !== undefined)).toEqual([true, true, true, true]);
+      expect(steps[3]?.command).toContain('admin -- --local aml-access --ref $REF');
+
+      const printed = await walkthroughRun(steps);
+
+      expectPrintedAsShown(steps, printed);
+    },
+  );
+});
+
 describe("the README's other examples that run on their own", () => {
   it.each([
-    // Its first block; the next ones need the person's acceptance and the operator's CLI.
-    ['## AML identification data', 0],
     ['## For identification partners', 0],
     // A refused form post on a person's page: an HTML page, not JSON.
     ['## The API', 0],

@@ -5,8 +5,13 @@
  * curl and jq, as the README does.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
+import { endpointsFolder, writeEndpointsFile } from '../../local/endpoints-file.js';
+import { TABLE_NAME } from '../../local/stack.js';
 import { type LocalStack, waitFor } from './stack.js';
 
 const run = promisify(execFile);
@@ -45,6 +50,8 @@ const VARIABLE: [RegExp, string][] = [
   ],
   [/[0-9a-f]{8}-…/g, '[0-9a-f]{8}-[0-9a-f-]+'],
   [/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z'],
+  // A date-time shortened after its year (`"at":"2026-…Z"`): any year.
+  [/\d{4}-…Z/g, '\\d{4}-[^"\\s]*Z'],
   [/(?<=token=|\/terms\/)[A-Za-z0-9_-]+…/g, '[A-Za-z0-9_.-]+'],
   [/(?<=token=|\/terms\/)[A-Za-z0-9_.-]+/g, '[A-Za-z0-9_.-]+'],
   [/SRS-[A-Z0-9_-]+/g, 'SRS-[A-Z0-9_-]+'],
@@ -122,4 +129,42 @@ export async function walkthroughRun(
   // after this one ended, so that it never shares this run's second (its key and number).
   lastRunSecond = Math.floor(Date.now() / 1000);
   return printed;
+}
+
+/**
+ * A temp folder holding `stack`'s endpoints file as `npm start` writes it (local/endpoints-file.ts),
+ * created before the file's tests and removed after them: a README block run with it as TMPDIR finds
+ * the test's stack with `npm run admin -- --local`, as the reader's finds their `npm start`.
+ */
+export function useEndpointsFolder(stack: () => LocalStack): () => string {
+  let temp: string | undefined;
+  beforeAll(() => {
+    temp = mkdtempSync(join(tmpdir(), 'srs-readme-'));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      if (!endpointsFolder().startsWith(temp)) throw new Error('The endpoints folder is not under TMPDIR');
+      const { baseUrl, dynamoEndpoint } = stack();
+      writeEndpointsFile({
+        pid: process.pid,
+        baseUrl,
+        httpPort: Number(new URL(baseUrl).port),
+        dynamoEndpoint,
+        tableName: TABLE_NAME,
+        region: 'local',
+        dataDir: null,
+        startedAt: new Date().toISOString(),
+      });
+    } finally {
+      if (previous === undefined) Reflect.deleteProperty(process.env, 'TMPDIR');
+      else process.env.TMPDIR = previous;
+    }
+  });
+  afterAll(() => {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  });
+  return () => {
+    if (!temp) throw new Error('No endpoints folder: useEndpointsFolder() makes it before the tests');
+    return temp;
+  };
 }
