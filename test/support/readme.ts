@@ -23,11 +23,11 @@ export interface Step {
   shown?: string;
 }
 
-/** A README section's commands and the outputs shown after them, in order. */
-export function sectionSteps(heading: string): Step[] {
-  const readme = readFileSync('README.md', 'utf8');
+/** A README section's commands and the outputs shown after them, in order; likewise a doc's (`file`). */
+export function sectionSteps(heading: string, file = 'README.md'): Step[] {
+  const readme = readFileSync(file, 'utf8');
   const start = readme.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`README has no section ${heading}`);
+  if (start < 0) throw new Error(`${file} has no section ${heading}`);
   const end = readme.indexOf('\n## ', start + 1);
   const section = readme.slice(start, end);
   const steps: Step[] = [];
