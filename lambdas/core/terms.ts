@@ -61,7 +61,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     accept: 'I accept the terms of use',
     accepted: 'Thank you. You can now sign electronically.',
     back: 'Back to your service provider',
-    invalid: 'This link is not valid.',
+    invalid:
+      'This link is not valid. Open the whole link from the SMS, or ask your service provider to send a new one.',
     expired: 'This link has expired. Ask your service provider to send a new one.',
     ended:
       'This identification has ended, so the terms can no longer be accepted with this link. To sign, ask your service provider to start a new identification.',
@@ -91,7 +92,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     accept: 'Ich akzeptiere die Nutzungsbedingungen',
     accepted: 'Vielen Dank. Sie können jetzt elektronisch signieren.',
     back: 'Zurück zu Ihrem Dienstanbieter',
-    invalid: 'Dieser Link ist nicht gültig.',
+    invalid:
+      'Dieser Link ist nicht gültig. Öffnen Sie den vollständigen Link aus der SMS oder bitten Sie Ihren Dienstanbieter um einen neuen.',
     expired: 'Dieser Link ist abgelaufen. Bitten Sie Ihren Dienstanbieter um einen neuen.',
     ended:
       'Diese Identifikation ist beendet: Die Bedingungen können mit diesem Link nicht mehr akzeptiert werden. Um zu signieren, bitten Sie Ihren Dienstanbieter, eine neue Identifikation zu starten.',
@@ -122,7 +124,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     accept: "J'accepte les conditions d'utilisation",
     accepted: 'Merci. Vous pouvez maintenant signer électroniquement.',
     back: 'Retour à votre fournisseur de services',
-    invalid: "Ce lien n'est pas valable.",
+    invalid:
+      "Ce lien n'est pas valable. Ouvrez le lien complet reçu par SMS ou demandez-en un nouveau à votre fournisseur de services.",
     expired: 'Ce lien a expiré. Demandez-en un nouveau à votre fournisseur de services.',
     ended:
       'Cette identification est terminée : les conditions ne peuvent plus être acceptées avec ce lien. Pour signer, demandez à votre fournisseur de services de lancer une nouvelle identification.',
@@ -152,7 +155,8 @@ export const TERMS_PAGE: Record<Language, TermsPageText> = {
     accept: "Accetto le condizioni d'uso",
     accepted: 'Grazie. Ora può firmare elettronicamente.',
     back: 'Torna al suo fornitore di servizi',
-    invalid: 'Questo link non è valido.',
+    invalid:
+      'Questo link non è valido. Apra il link completo ricevuto per SMS o ne chieda uno nuovo al suo fornitore di servizi.',
     expired: 'Questo link è scaduto. Ne chieda uno nuovo al suo fornitore di servizi.',
     ended:
       'Questa identificazione è terminata: le condizioni non possono più essere accettate con questo link. Per firmare, chieda al suo fornitore di servizi di avviare una nuova identificazione.',

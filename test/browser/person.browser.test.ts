@@ -80,7 +80,9 @@ describe('the pages a person and a tester use, without JavaScript', () => {
     const page = await browser.newPage();
     const response = await page.goto(`${stack().baseUrl}/terms/not-a-valid-link-token-0000000000`);
     expect(response?.status()).toBe(404);
-    expect(await page.getByRole('alert').textContent()).toBe('This link is not valid.');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'This link is not valid. Open the whole link from the SMS, or ask your service provider to send a new one.',
+    );
     expect(await page.locator('form').count()).toBe(0);
     await page.close();
   });

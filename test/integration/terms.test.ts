@@ -81,11 +81,16 @@ describe('the terms link', () => {
     expect(order?.statuses.filter((s) => s.status === 'terms-accepted')).toHaveLength(1);
   });
 
-  it('answers 404 for a link that never existed, without a form', async () => {
+  it('answers 404 for a link that never existed, without a form, saying what to do next', async () => {
     const res = await fetch(`${stack().baseUrl}/terms/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
 
     expect(res.status).toBe(404);
-    expect(await res.text()).not.toContain('<form');
+    const page = await res.text();
+    expect(page).not.toContain('<form');
+    // A link cut short by the phone is the likely cause: the person reads what to do about it.
+    expect(page).toContain(
+      'This link is not valid. Open the whole link from the SMS, or ask your service provider to send a new one.',
+    );
   });
 
   it('expires: after its validity the link is refused', async () => {
