@@ -14,7 +14,23 @@ export class InvalidConfiguration extends Error {
 }
 
 export function loadConfig(path = process.env.SRS_CONFIG ?? DEFAULT_CONFIG_PATH): ServiceConfig {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    throw new InvalidConfiguration(
+      code === 'ENOENT'
+        ? `No configuration file ${path}`
+        : `Cannot read the configuration ${path}: ${message}`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidConfiguration(`The configuration ${path} is not JSON: ${(err as Error).message}`);
+  }
   const parsed = ServiceConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');

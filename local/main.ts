@@ -1,10 +1,7 @@
 /**
- * `npm start`: the embedded stack on http://127.0.0.1:3000 (PORT overrides). Options:
- *   --data-dir <folder>   persist the table, keys, SMS outbox and running executions (SRS_DATA_DIR)
- *   --config <file>       another configuration file (SRS_CONFIG), default config/local.json
- *   --faults <rate>       inject transient faults into this share of emulated calls (SRS_FAULTS), off by default
- *   --fault-kinds <list>  which: dynamodb,sns,task (SRS_FAULT_KINDS), default all
- *   --fault-seed <n>      the seed of the fault sequence (SRS_FAULT_SEED), default random
+ * `npm start`: the embedded stack on http://127.0.0.1:3000. Its options are USAGE below
+ * (`npm start -- --help`); a mistyped option, a port in use or a configuration file that is not
+ * there is one line on stderr and exit code 2, never a stack trace.
  */
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../lambdas/routes.js';
@@ -12,16 +9,51 @@ import { loadConfig } from './config.js';
 import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file.js';
 import { FaultInjector, faultSettingsFrom } from './faults.js';
 
-const { values } = parseArgs({
-  options: {
-    'data-dir': { type: 'string' },
-    config: { type: 'string' },
-    port: { type: 'string' },
-    faults: { type: 'string' },
-    'fault-kinds': { type: 'string' },
-    'fault-seed': { type: 'string' },
-  },
-});
+const USAGE = `Usage: npm start -- [options]   the service on the embedded stack, http://127.0.0.1:3000
+
+Options (the environment variable that does the same in brackets):
+  --port <port>         HTTP port, loopback only (PORT); default 3000
+  --data-dir <folder>   keep the data there (SRS_DATA_DIR); default in memory: the table, keys,
+                        SMS outbox and waiting identifications go with the process
+  --config <file>       catalogue, SP setups, local client secrets (SRS_CONFIG); default
+                        config/local.json
+  --faults <rate>       the emulations fail this share of calls, as AWS does (SRS_FAULTS); default off
+  --fault-kinds <list>  which calls fail: dynamodb,sns,task (SRS_FAULT_KINDS); default all
+  --fault-seed <n>      the fault sequence's seed (SRS_FAULT_SEED); default random
+  -h, --help            this text
+
+Also LOG_LEVEL=DEBUG|INFO|WARN|ERROR|SILENT (default INFO) and POWERTOOLS_METRICS_DISABLED=false
+(print the business metrics). What to do once it runs: README.md, "Run it locally" and "Walkthrough".`;
+
+/** A start this process refuses: one line saying what to do instead, exit code 2. */
+function refuse(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(2);
+}
+
+let values: ReturnType<typeof parseOptions>['values'];
+function parseOptions() {
+  return parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
+      port: { type: 'string' },
+      faults: { type: 'string' },
+      'fault-kinds': { type: 'string' },
+      'fault-seed': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+try {
+  ({ values } = parseOptions());
+} catch (err) {
+  refuse(`${(err as Error).message} (npm start -- --help lists the options)`);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -43,6 +75,10 @@ try {
 }
 /** A configuration or environment the stack cannot run with: its message says what, no trace. */
 function exitOnInvalidSetup(err: Error): never {
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+    refuse(
+      `port ${port} is already in use (another npm start?): stop that one, or start on another port: PORT=${port + 1} npm start`,
+    );
   if (err.name !== 'InvalidEnvironment' && err.name !== 'InvalidConfiguration') throw err;
   console.error(err.message);
   process.exit(2);

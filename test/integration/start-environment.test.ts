@@ -1,8 +1,10 @@
 /**
- * `npm start` with an environment or a configuration the stack cannot run with: what is wrong, in
- * its own words, exit 2, no stack trace (the stack's modules read LOG_LEVEL as they load).
+ * `npm start` with an environment, options or a configuration the stack cannot run with: what is
+ * wrong, in its own words, exit 2, no stack trace (the stack's modules read LOG_LEVEL as they load);
+ * and its --help.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,19 +12,25 @@ import { ROOT } from '../support/admin.js';
 import { spawnEntryPoint } from '../support/npm-start.js';
 import { waitFor } from '../support/stack.js';
 
-/** npm start's entry point with `env` to its exit: its exit code and the lines it wrote on stderr. */
-async function refusedStart(env: Record<string, string>) {
-  const { child, stderr } = spawnEntryPoint(ROOT, env);
+/** npm start's entry point with `env` and `args` to its exit: its exit code and the lines it wrote. */
+async function endedStart(env: Record<string, string>, args: string[] = []) {
+  const { child, stdout, stderr } = spawnEntryPoint(ROOT, env, args);
   try {
     await waitFor(
       async () => child.exitCode,
       (code) => code !== null,
       { timeoutMs: 60_000 },
     );
-    return { exitCode: child.exitCode, lines: stderr().trim().split('\n') };
+    return { exitCode: child.exitCode, stdout: stdout(), lines: stderr().trim().split('\n') };
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
   }
+}
+
+/** Its exit code and the lines it wrote on stderr. */
+async function refusedStart(env: Record<string, string>, args: string[] = []) {
+  const { exitCode, lines } = await endedStart(env, args);
+  return { exitCode, lines };
 }
 
 describe('npm start refusing to run', () => {
@@ -60,5 +68,69 @@ describe('npm start refusing to run', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  }, 90_000);
+
+  it('names an option it does not know and where the options are, and exits 2', async () => {
+    expect(await refusedStart({}, ['--prot', '8080'])).toEqual({
+      exitCode: 2,
+      lines: ["npm start: Unknown option '--prot' (npm start -- --help lists the options)"],
+    });
+  }, 90_000);
+
+  it('says in one line that its port is taken and how to start on another, and exits 2', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      expect(await refusedStart({}, ['--port', String(port)])).toEqual({
+        exitCode: 2,
+        lines: [
+          `npm start: port ${port} is already in use (another npm start?): stop that one, or start on another port: PORT=${port + 1} npm start`,
+        ],
+      });
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  }, 90_000);
+
+  it('names a configuration file that is not there, or not JSON, and exits 2', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'srs-config-'));
+    try {
+      const missing = join(folder, 'nope.json');
+      expect(await refusedStart({}, ['--config', missing])).toEqual({
+        exitCode: 2,
+        lines: [`No configuration file ${missing}`],
+      });
+      const broken = join(folder, 'broken.json');
+      writeFileSync(broken, '{"isps": [');
+      const { exitCode, lines } = await refusedStart({ SRS_CONFIG: broken });
+      expect(exitCode).toBe(2);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(`^The configuration ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not JSON: `),
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+describe('npm start -- --help', () => {
+  it('lists every option with its environment variable and exits 0 without starting', async () => {
+    const { exitCode, stdout, lines } = await endedStart({}, ['--help']);
+
+    expect(exitCode).toBe(0);
+    expect(lines).toEqual(['']);
+    expect(stdout).toMatch(/^Usage: npm start -- \[options\]/);
+    for (const [option, variable] of [
+      ['--port', 'PORT'],
+      ['--data-dir', 'SRS_DATA_DIR'],
+      ['--config', 'SRS_CONFIG'],
+      ['--faults', 'SRS_FAULTS'],
+      ['--fault-kinds', 'SRS_FAULT_KINDS'],
+      ['--fault-seed', 'SRS_FAULT_SEED'],
+    ])
+      expect(stdout).toMatch(new RegExp(`\\n  ${option} [^\\n]*\\(${variable}\\)`));
+    expect(stdout).not.toContain('local stack ready');
   }, 90_000);
 });

@@ -9,14 +9,19 @@ export interface StartedEntryPoint {
 }
 
 /**
- * Starts local/main.ts from `cwd` on a free port with `env` added to this process's. Node itself with
+ * Starts local/main.ts from `cwd` on a free port with `env` added to this process's (and `args`). Node itself with
  * tsx's loader, not the tsx CLI: the CLI relays a signal to its child and, when the child does not
  * confirm it within 30 ms (a busy machine), kills it (exit 130).
  */
-export function spawnEntryPoint(cwd: string, env: Record<string, string>): StartedEntryPoint {
+export function spawnEntryPoint(
+  cwd: string,
+  env: Record<string, string>,
+  /** Options after `--port 0` (a later `--port` wins). */
+  args: string[] = [],
+): StartedEntryPoint {
   let stdout = '';
   let stderr = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
