@@ -12,16 +12,26 @@ export type JsonAnswer = Record<string, unknown>;
 
 /**
  * Runs `inner` on `body`. `onAnswer` sees each JSON answer and its status; what it returns (if
- * anything) is sent instead.
+ * anything) is sent instead. It may return a promise: the answer is then sent once it settles.
  */
 export function replayWithAnswer(
   inner: RequestListener,
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
-  onAnswer: (answer: JsonAnswer, statusCode: number) => JsonAnswer | undefined,
+  onAnswer: (
+    answer: JsonAnswer,
+    statusCode: number,
+  ) => JsonAnswer | undefined | Promise<JsonAnswer | undefined>,
 ): void {
   const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
+  const send = (replaced: JsonAnswer | undefined, chunk: unknown, rest: unknown[]) => {
+    if (!replaced) return end(chunk, ...rest);
+    const out = JSON.stringify(replaced);
+    res.setHeader('Content-Length', Buffer.byteLength(out, 'utf8'));
+    res.setHeader('x-amz-crc32', crc32(out));
+    return end(out, ...rest);
+  };
   res.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) {
       let answer: JsonAnswer | undefined;
@@ -31,12 +41,14 @@ export function replayWithAnswer(
         answer = undefined;
       }
       const replaced = answer && onAnswer(answer, res.statusCode);
-      if (replaced) {
-        const out = JSON.stringify(replaced);
-        res.setHeader('Content-Length', Buffer.byteLength(out, 'utf8'));
-        res.setHeader('x-amz-crc32', crc32(out));
-        return end(out, ...rest);
+      if (replaced instanceof Promise) {
+        replaced.then(
+          (settled) => send(settled, chunk, rest),
+          () => send(undefined, chunk, rest),
+        );
+        return res;
       }
+      return send(replaced, chunk, rest);
     }
     return end(chunk, ...rest);
   }) as ServerResponse['end'];
@@ -68,4 +80,51 @@ function crc32(text: string): number {
   let crc = 0xffffffff;
   for (const byte of Buffer.from(text, 'utf8')) crc = (crcTable[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Asks dynalite's own handler (`inner`) for one operation, outside any client: `like` lends the
+ * headers dynalite checks (its authorization's form, the date). For the emulations' own reads (the
+ * stream's item images), which are not the product's and so are neither metered nor faulted.
+ */
+export function askDynalite(
+  inner: RequestListener,
+  like: IncomingMessage,
+  operation: string,
+  request: JsonAnswer,
+): Promise<{ statusCode: number; answer: JsonAnswer | undefined }> {
+  const body = Buffer.from(JSON.stringify(request), 'utf8');
+  return new Promise((resolve) => {
+    const headers: Record<string, string> = {};
+    const response = {
+      statusCode: 200,
+      setHeader: (name: string, value: unknown) => {
+        headers[name.toLowerCase()] = String(value);
+      },
+      getHeader: (name: string) => headers[name.toLowerCase()],
+      end: (chunk?: unknown) => {
+        let answer: JsonAnswer | undefined;
+        try {
+          answer = JSON.parse(String(chunk ?? '')) as JsonAnswer;
+        } catch {
+          answer = undefined;
+        }
+        resolve({ statusCode: response.statusCode, answer });
+      },
+    };
+    const request_ = new PassThrough() as PassThrough & Partial<IncomingMessage>;
+    Object.assign(request_, {
+      method: 'POST',
+      url: '/',
+      headers: {
+        ...like.headers,
+        'content-type': 'application/x-amz-json-1.0',
+        'content-length': String(body.length),
+        'x-amz-target': `DynamoDB_20120810.${operation}`,
+      },
+      socket: like.socket,
+    });
+    inner(request_ as unknown as IncomingMessage, response as unknown as ServerResponse);
+    request_.end(body);
+  });
 }

@@ -1,12 +1,19 @@
 /**
  * Emulates DynamoDB Streams (view type NEW_AND_OLD_IMAGES) on the embedded DynamoDB, which has
- * none, and Lambda's event source mapping for it. Every successful PutItem, UpdateItem and
- * DeleteItem on the table becomes a stream record: the request is given `ReturnValues` on its
- * way in (ALL_OLD for puts and deletes, ALL_NEW for updates) and the answer's `Attributes` become
- * the image — then removed again when the caller had not asked for them, so callers see
- * DynamoDB's answer. A put's new image is its item. Limits: an update's record has no old image
- * (a filter on the old image sees none: the table's order items are written by puts), and the
- * stream lives in memory (records not yet consumed do not survive a restart).
+ * none, and Lambda's event source mapping for it. Every item that a successful PutItem, UpdateItem,
+ * DeleteItem or BatchWriteItem on the table changed becomes a stream record with the item's images
+ * before and after, as DynamoDB writes it: INSERT for an item that was not there (a put or an
+ * update that creates it: no old image), MODIFY for one that was, REMOVE for one deleted (no new
+ * image). A write DynamoDB refused (a condition that failed) writes no record, nor does a delete of
+ * no item, nor a put or update that leaves the item as it was (the AWS developer guide, "Change data
+ * capture for DynamoDB Streams"; observed: tecracer.com/blog/2021/01, "Why I had to update my
+ * mental model of DynamoDB streams"). The images come from dynalite itself: a put's and a delete's
+ * old image from the write's own answer (`ReturnValues` ALL_OLD, asked for on its way in and
+ * removed from the answer again, so callers see DynamoDB's answer to what they asked), an update's
+ * from a read just before it and its new image from its answer (ALL_NEW) or a read just after. The
+ * writes to one item wait for each other (the embedded stack answers requests concurrently), so that
+ * nothing comes between those reads and the write, and an item's records are in its writes' order.
+ * Limit: the stream lives in memory (records not yet consumed do not survive a restart).
  *
  * Each consumer (one per event source mapping: a stream may feed several functions, each reading it
  * at its own pace, as in AWS) gets the records in write order, in batches, as the event source
@@ -20,7 +27,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { FilterPattern } from '../lambdas/event-sources.js';
-import { replayWithAnswer } from './dynalite-replay.js';
+import { askDynalite, type JsonAnswer, replayWithAnswer } from './dynalite-replay.js';
 import { checkFilter, matchesFilter } from './event-filter.js';
 import { logInvocationError } from './lambda-context.js';
 
@@ -92,7 +99,23 @@ export interface OnFailureMessage {
   };
 }
 
-const WRITES: Record<string, string> = { PutItem: 'ALL_OLD', DeleteItem: 'ALL_OLD', UpdateItem: 'ALL_NEW' };
+/** The operations that write items: each is recorded (TransactWriteItems dynalite does not have). */
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+
+/** A write request's members read here. */
+interface WriteRequest {
+  TableName?: string;
+  Item?: AttributeMap;
+  Key?: AttributeMap;
+  ReturnValues?: string;
+  RequestItems?: unknown;
+}
+
+/** One item a write request changes: its key, and its whole new item when the request gives it (a put). */
+interface ItemWrite {
+  key: AttributeMap;
+  put?: AttributeMap;
+}
 
 type Mapping = StreamSubscription & { invoke: Consumer; retryPauseMs: number; maxRetryPauseMs: number };
 
@@ -105,6 +128,8 @@ export class LocalDynamoStream {
   private refusing = false;
   /** Writes on their way through dynalite: closing waits for them. */
   private inFlight = 0;
+  /** Per item key (lockKey), the last write queued for it: settles once that write is recorded. */
+  private readonly writing = new Map<string, Promise<void>>();
   readonly arn: string;
 
   constructor(
@@ -116,7 +141,10 @@ export class LocalDynamoStream {
     this.arn = `arn:aws:dynamodb:local:000000000000:table/${tableName}/stream/local`;
   }
 
-  /** Wraps the embedded DynamoDB's request handling (after any other instrumentation). */
+  /**
+   * Wraps the embedded DynamoDB's own request handling (before any other instrumentation: its own
+   * reads of the images go to dynalite directly, neither metered nor faulted as the product's are).
+   */
   instrument(server: Server): void {
     const listeners = server.listeners('request') as RequestListener[];
     const inner = listeners[0];
@@ -125,7 +153,7 @@ export class LocalDynamoStream {
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-      if (req.method !== 'POST' || !(operation in WRITES)) return inner(req, res);
+      if (req.method !== 'POST' || !WRITES.has(operation)) return inner(req, res);
       if (this.refusing) {
         // Shutting down: the table is about to close under a write that would reach it too late.
         res.writeHead(500, { 'Content-Type': 'application/x-amz-json-1.0' });
@@ -189,52 +217,185 @@ export class LocalDynamoStream {
     res: ServerResponse,
     inner: RequestListener,
   ) {
-    let request:
-      | { TableName?: string; Item?: AttributeMap; Key?: AttributeMap; ReturnValues?: string }
-      | undefined;
+    let request: WriteRequest | undefined;
     try {
-      request = JSON.parse(raw.toString('utf8')) as typeof request;
+      request = JSON.parse(raw.toString('utf8')) as WriteRequest;
     } catch {
       request = undefined;
     }
-    let body = raw;
-    const askedFor = request?.ReturnValues;
-    const forced = request?.TableName === this.tableName && (askedFor === undefined || askedFor === 'NONE');
-    if (request && forced) {
-      body = Buffer.from(JSON.stringify({ ...request, ReturnValues: WRITES[operation] }), 'utf8');
+    const writes = request && this.itemWrites(operation, request);
+    if (!request || !writes?.length) {
+      // Another table's write, or one dynalite will refuse as malformed: nothing to record.
+      replayWithAnswer(inner, req, res, raw, () => undefined);
+      return;
     }
-    replayWithAnswer(inner, req, res, body, (answer, statusCode) => {
-      if (!request || request.TableName !== this.tableName || statusCode !== 200) return undefined;
-      const attributes = answer.Attributes as AttributeMap | undefined;
-      this.record(operation, request, askedFor ?? 'NONE', attributes);
-      if (!forced || !attributes) return undefined;
-      const { Attributes: _, ...rest } = answer;
-      return rest;
-    });
+    const written = request;
+    void this.exclusively(
+      writes.map(({ key }) => this.lockKey(key)),
+      () => this.write(operation, written, writes, raw, req, res, inner),
+    );
   }
 
-  private record(
-    operation: string,
-    request: { Item?: AttributeMap; Key?: AttributeMap },
-    askedFor: string,
-    attributes: AttributeMap | undefined,
-  ): void {
-    let oldImage: AttributeMap | undefined;
-    let newImage: AttributeMap | undefined;
-    // Images only from what DynamoDB answered for the values we (or the caller) asked for.
-    if (operation === 'PutItem') {
-      newImage = request.Item;
-      oldImage = askedFor === 'NONE' || askedFor === 'ALL_OLD' ? attributes : undefined;
-    } else if (operation === 'DeleteItem') {
-      oldImage = askedFor === 'NONE' || askedFor === 'ALL_OLD' ? attributes : undefined;
-      if (!oldImage && askedFor === 'NONE') return; // nothing was deleted
-    } else {
-      newImage = askedFor === 'NONE' || askedFor === 'ALL_NEW' ? attributes : undefined;
+  /** The items a write request changes in this table; undefined when it names none in a form it can have. */
+  private itemWrites(operation: string, request: WriteRequest): ItemWrite[] | undefined {
+    if (operation === 'BatchWriteItem') {
+      const entries = isObject(request.RequestItems) ? request.RequestItems[this.tableName] : undefined;
+      if (!Array.isArray(entries)) return undefined;
+      const writes: ItemWrite[] = [];
+      for (const entry of entries as {
+        PutRequest?: { Item?: unknown };
+        DeleteRequest?: { Key?: unknown };
+      }[]) {
+        const item = entry?.PutRequest?.Item;
+        const key = entry?.DeleteRequest?.Key;
+        if (isObject(item)) writes.push({ key: this.keyOf(item), put: item });
+        else if (isObject(key)) writes.push({ key: this.keyOf(key) });
+        else return undefined;
+      }
+      return writes;
     }
-    const source = request.Key ?? request.Item ?? {};
-    const keys = Object.fromEntries(this.keyNames.filter((k) => k in source).map((k) => [k, source[k]]));
-    const eventName =
-      operation === 'DeleteItem' ? 'REMOVE' : operation === 'PutItem' && !oldImage ? 'INSERT' : 'MODIFY';
+    if (request.TableName !== this.tableName) return undefined;
+    const source = operation === 'PutItem' ? request.Item : request.Key;
+    if (!isObject(source)) return undefined;
+    return [{ key: this.keyOf(source), ...(operation === 'PutItem' ? { put: source } : {}) }];
+  }
+
+  private keyOf(source: AttributeMap): AttributeMap {
+    return Object.fromEntries(this.keyNames.filter((k) => k in source).map((k) => [k, source[k]]));
+  }
+
+  private lockKey(key: AttributeMap): string {
+    return JSON.stringify(this.keyNames.map((k) => key[k] ?? null));
+  }
+
+  /**
+   * Runs `write` once every earlier write to any of `keys` has finished, and holds the later ones
+   * back until it has: an item's image read before a write, the write and its record are one step,
+   * and an item's records are in the order its writes were applied (as DynamoDB Streams promises).
+   * Each write queues behind the writes already queued for its keys, all at once, so none waits in
+   * a circle.
+   */
+  private async exclusively(keys: string[], write: () => Promise<void>): Promise<void> {
+    const unique = [...new Set(keys)];
+    const earlier = unique.map((k) => this.writing.get(k));
+    let finished = () => {};
+    const done = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    for (const k of unique) this.writing.set(k, done);
+    try {
+      await Promise.all(earlier);
+      await write();
+    } finally {
+      finished();
+      for (const k of unique) if (this.writing.get(k) === done) this.writing.delete(k);
+    }
+  }
+
+  /**
+   * Hands the write to dynalite and records what it changed. The old image of a put or a delete
+   * is the write's own answer (asked for as ALL_OLD); an update's, and a batch's, is read just before
+   * it (the item's lock keeps other writes out in between). The new image: a put's item, an
+   * update's answer (ALL_NEW) — or, when its caller asked for other values, the item read just after.
+   */
+  private async write(
+    operation: string,
+    request: WriteRequest,
+    writes: ItemWrite[],
+    raw: Buffer,
+    req: IncomingMessage,
+    res: ServerResponse,
+    inner: RequestListener,
+  ): Promise<void> {
+    const readFirst = operation === 'UpdateItem' || operation === 'BatchWriteItem';
+    const before = readFirst ? await Promise.all(writes.map(({ key }) => this.read(inner, req, key))) : [];
+    const askedFor = request.ReturnValues ?? 'NONE';
+    const forced =
+      askedFor !== 'NONE' || operation === 'BatchWriteItem'
+        ? undefined
+        : operation === 'UpdateItem'
+          ? 'ALL_NEW'
+          : 'ALL_OLD';
+    const body = forced ? Buffer.from(JSON.stringify({ ...request, ReturnValues: forced }), 'utf8') : raw;
+    // Recorded before the caller has the answer: a write answered is in the stream.
+    await new Promise<void>((resolve) =>
+      replayWithAnswer(inner, req, res, body, async (answer, statusCode) => {
+        try {
+          // A write DynamoDB refused (a condition that failed, a malformed request) changed nothing.
+          if (statusCode === 200)
+            await this.recordWrite(operation, request, writes, before, answer, forced, inner, req);
+        } finally {
+          resolve();
+        }
+        if (!forced || answer.Attributes === undefined) return undefined;
+        // The caller sees DynamoDB's answer to what it asked.
+        const { Attributes: _, ...rest } = answer;
+        return rest;
+      }),
+    );
+  }
+
+  /** The records of a write DynamoDB applied: its items' images before (`before`, or its answer) and after. */
+  private async recordWrite(
+    operation: string,
+    request: WriteRequest,
+    writes: ItemWrite[],
+    before: (AttributeMap | undefined)[],
+    answer: JsonAnswer,
+    forced: string | undefined,
+    inner: RequestListener,
+    req: IncomingMessage,
+  ): Promise<void> {
+    const attributes = answer.Attributes as AttributeMap | undefined;
+    if (operation === 'PutItem') this.record(writes[0] as ItemWrite, attributes, request.Item);
+    else if (operation === 'DeleteItem') this.record(writes[0] as ItemWrite, attributes, undefined);
+    else if (operation === 'UpdateItem') {
+      const write = writes[0] as ItemWrite;
+      const allNew = forced !== undefined || request.ReturnValues === 'ALL_NEW';
+      this.record(write, before[0], allNew ? attributes : await this.read(inner, req, write.key));
+    } else {
+      const unprocessed = new Set(
+        (isObject(answer.UnprocessedItems) && Array.isArray(answer.UnprocessedItems[this.tableName])
+          ? (answer.UnprocessedItems[this.tableName] as {
+              PutRequest?: { Item?: unknown };
+              DeleteRequest?: { Key?: unknown };
+            }[])
+          : []
+        ).map((entry) => {
+          const source = entry.PutRequest?.Item ?? entry.DeleteRequest?.Key;
+          return this.lockKey(isObject(source) ? source : {});
+        }),
+      );
+      for (const [i, write] of writes.entries())
+        if (!unprocessed.has(this.lockKey(write.key))) this.record(write, before[i], write.put);
+    }
+  }
+
+  /** The item under `key` as it is now (dynalite asked directly: the emulation's read, not the product's). */
+  private async read(inner: RequestListener, like: IncomingMessage, key: AttributeMap) {
+    const { statusCode, answer } = await askDynalite(inner, like, 'GetItem', {
+      TableName: this.tableName,
+      Key: key,
+      ConsistentRead: true,
+    });
+    // A key dynalite cannot read is one it will not write under either (the write is refused).
+    return statusCode === 200 ? (answer?.Item as AttributeMap | undefined) : undefined;
+  }
+
+  /**
+   * The stream record of one item's write, as DynamoDB Streams writes it: INSERT for an item that
+   * was not there, MODIFY for one that was, REMOVE for one deleted; none for a delete of no item or
+   * a put or update that left the item as it was.
+   */
+  private record(
+    write: ItemWrite,
+    oldImage: AttributeMap | undefined,
+    newImage: AttributeMap | undefined,
+  ): void {
+    if (!oldImage && !newImage) return;
+    if (oldImage && newImage && canonical(oldImage) === canonical(newImage)) return;
+    const eventName = !newImage ? 'REMOVE' : !oldImage ? 'INSERT' : 'MODIFY';
+    const keys = write.key;
     this.sequence += 1;
     const streamRecord: StreamRecord = {
       eventID: `${this.sequence}`,
@@ -261,6 +422,29 @@ export class LocalDynamoStream {
     this.backlog.length = 0;
     for (const mapping of this.mappings) mapping.push(streamRecord);
   }
+}
+
+const isObject = (value: unknown): value is AttributeMap =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An item in a form that is equal for equal items: members in order of name, a set's members (SS,
+ * NS, BS: unordered in DynamoDB) sorted; lists and maps compared member by member.
+ */
+function canonical(value: unknown): string {
+  const sorted = (v: unknown, setMembers = false): unknown => {
+    if (Array.isArray(v)) {
+      const members = v.map((m) => sorted(m));
+      return setMembers ? members.map((m) => JSON.stringify(m)).sort() : members;
+    }
+    if (!isObject(v)) return v;
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted(v[k], k === 'SS' || k === 'NS' || k === 'BS')]),
+    );
+  };
+  return JSON.stringify(sorted(value));
 }
 
 /** One event source mapping of the stream: its own position, batch, retries and discards. */

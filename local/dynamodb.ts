@@ -87,8 +87,8 @@ export async function startDynamo(options: {
   } finally {
     client.destroy();
   }
-  options.metrics?.instrumentDynalite(server);
   options.stream?.instrument(server);
+  options.metrics?.instrumentDynalite(server);
   if (options.faults?.enabled('dynamodb')) injectFaults(server, options.faults);
   return {
     endpoint,

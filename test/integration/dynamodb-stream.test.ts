@@ -6,7 +6,13 @@
  * `retryAttempts` times and then discarded, a record older than `maxRecordAgeSeconds` is discarded
  * unread, and each discard sends the on-failure destination Lambda's message (its metadata, no data).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ORDER_SK } from '../../lambdas/adapters/dynamo/table-schema.js';
 import { EVENT_SOURCE_FUNCTIONS, type StreamSource } from '../../lambdas/event-sources.js';
@@ -63,7 +69,7 @@ async function feed(invoke: (records: StreamRecord[]) => Promise<StreamConsumerR
       maxRetryPauseMs: 1,
     });
   const start = () => subscribe(invoke);
-  return { clock, put, start, subscribeAlso: subscribe, discarded };
+  return { clock, put, start, subscribeAlso: subscribe, discarded, db, stream };
 }
 
 const refIdOf = (r: StreamRecord) => (r.dynamodb.NewImage as { refId: { S: string } }).refId.S;
@@ -293,5 +299,181 @@ describe('the change feed with two functions subscribed', () => {
     expect(second).toEqual(['a', 'b', 'c', 'd']);
     expect(first).toEqual(['a', 'b', 'c', 'd']);
     expect(f.discarded).toEqual([]);
+  });
+});
+
+describe('the change feed’s records: each item’s images before and after, as DynamoDB Streams writes them', () => {
+  /** A feed that keeps every record it is handed, and the records of one order item, in stream order. */
+  async function recordingFeed() {
+    const records: StreamRecord[] = [];
+    const f = await feed(async (batch) => {
+      records.push(...batch);
+      return undefined;
+    });
+    f.start();
+    const key = (refId: string) => ({ PK: `ORDER#${refId}`, SK: ORDER_SK });
+    const of = (refId: string) =>
+      records.filter((r) => (r.dynamodb.Keys.PK as { S?: string } | undefined)?.S === `ORDER#${refId}`);
+    /** Waits until the feed has handed over every record written so far. */
+    const caughtUp = () =>
+      waitFor(
+        async () => f.stream.unconsumed(),
+        (n) => n === 0,
+      );
+    return { ...f, key, of, caughtUp };
+  }
+  const update = (TableName: string, Key: Record<string, string>, expression: string, values: object) =>
+    new UpdateCommand({
+      TableName,
+      Key,
+      UpdateExpression: expression,
+      ExpressionAttributeValues: values,
+    });
+
+  it('records an update that creates the item as INSERT, with its new image and no old one', async () => {
+    const f = await recordingFeed();
+
+    await f.db.send(update(TABLE, f.key('u1'), 'SET refId = :r, step = :s', { ':r': 'u1', ':s': 1 }));
+    await f.caughtUp();
+
+    expect(f.of('u1').map((r) => [r.eventName, r.dynamodb.OldImage, r.dynamodb.NewImage])).toEqual([
+      [
+        'INSERT',
+        undefined,
+        { PK: { S: 'ORDER#u1' }, SK: { S: ORDER_SK }, refId: { S: 'u1' }, step: { N: '1' } },
+      ],
+    ]);
+  });
+
+  it('records an update of an item as MODIFY, with the item before and after, and answers the caller what it asked', async () => {
+    const f = await recordingFeed();
+    await f.put('u2');
+
+    const answer = await f.db.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: f.key('u2'),
+        UpdateExpression: 'SET step = :s',
+        ExpressionAttributeValues: { ':s': 2 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const plain = await f.db.send(update(TABLE, f.key('u2'), 'SET step = :s', { ':s': 3 }));
+    await f.caughtUp();
+
+    expect(answer.Attributes).toEqual({ step: 2 });
+    expect(plain.Attributes).toBeUndefined();
+    const base = { PK: { S: 'ORDER#u2' }, SK: { S: ORDER_SK }, refId: { S: 'u2' } };
+    expect(f.of('u2').map((r) => [r.eventName, r.dynamodb.OldImage, r.dynamodb.NewImage])).toEqual([
+      ['INSERT', undefined, base],
+      ['MODIFY', base, { ...base, step: { N: '2' } }],
+      ['MODIFY', { ...base, step: { N: '2' } }, { ...base, step: { N: '3' } }],
+    ]);
+  });
+
+  it('records nothing for a conditional write that fails, a delete of no item, or a write that leaves the item as it was', async () => {
+    const f = await recordingFeed();
+    await f.put('u3');
+
+    await expect(
+      f.db.send(
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: f.key('u3'),
+          UpdateExpression: 'SET step = :s',
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ExpressionAttributeValues: { ':s': 1 },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await expect(
+      f.db.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: { ...f.key('u3'), refId: 'other' },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await f.db.send(new DeleteCommand({ TableName: TABLE, Key: f.key('u3-none'), ReturnValues: 'ALL_OLD' }));
+    await f.db.send(new DeleteCommand({ TableName: TABLE, Key: f.key('u3-none') }));
+    await f.put('u3');
+    await f.db.send(update(TABLE, f.key('u3'), 'SET refId = :r', { ':r': 'u3' }));
+    // The item's next write, to know every earlier one of it has been recorded or not.
+    await f.db.send(new DeleteCommand({ TableName: TABLE, Key: f.key('u3') }));
+    await f.caughtUp();
+
+    const item = { PK: { S: 'ORDER#u3' }, SK: { S: ORDER_SK }, refId: { S: 'u3' } };
+    expect(f.of('u3').map((r) => [r.eventName, r.dynamodb.OldImage, r.dynamodb.NewImage])).toEqual([
+      ['INSERT', undefined, item],
+      ['REMOVE', item, undefined],
+    ]);
+    expect(f.of('u3-none')).toEqual([]);
+  });
+
+  it('records each item of a batch write, with its images', async () => {
+    const f = await recordingFeed();
+    await f.put('b1');
+
+    await f.db.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [TABLE]: [
+            { DeleteRequest: { Key: f.key('b1') } },
+            { PutRequest: { Item: { ...f.key('b2'), refId: 'b2' } } },
+          ],
+        },
+      }),
+    );
+    await f.caughtUp();
+
+    const image = (refId: string) => ({
+      PK: { S: `ORDER#${refId}` },
+      SK: { S: ORDER_SK },
+      refId: { S: refId },
+    });
+    expect(f.of('b1').map((r) => [r.eventName, r.dynamodb.OldImage, r.dynamodb.NewImage])).toEqual([
+      ['INSERT', undefined, image('b1')],
+      ['REMOVE', image('b1'), undefined],
+    ]);
+    expect(f.of('b2').map((r) => [r.eventName, r.dynamodb.OldImage, r.dynamodb.NewImage])).toEqual([
+      ['INSERT', undefined, image('b2')],
+    ]);
+  });
+
+  it('gives concurrent writes to one item each its own images, one after the other, in the order they were applied', async () => {
+    const f = await recordingFeed();
+    const writes = 30;
+
+    // Updates and puts at once, as the embedded stack takes concurrent requests.
+    await Promise.all(
+      Array.from({ length: writes }, (_, i) =>
+        i % 3 === 2
+          ? f.db.send(
+              new UpdateCommand({
+                TableName: TABLE,
+                Key: f.key('c'),
+                UpdateExpression: 'ADD n :one SET refId = :r',
+                ExpressionAttributeValues: { ':one': 1, ':r': 'c' },
+                ReturnValues: 'UPDATED_OLD',
+              }),
+            )
+          : f.db.send(update(TABLE, f.key('c'), 'ADD n :one SET refId = :r', { ':one': 1, ':r': 'c' })),
+      ),
+    );
+    await f.caughtUp();
+
+    const counts = f
+      .of('c')
+      .map((r) => [
+        (r.dynamodb.OldImage as { n?: { N: string } } | undefined)?.n?.N,
+        (r.dynamodb.NewImage as { n?: { N: string } } | undefined)?.n?.N,
+      ]);
+    // Each record's old image is the one before's new image: 0 → 1 → … → 30.
+    expect(counts).toEqual(
+      Array.from({ length: writes }, (_, i) => [i === 0 ? undefined : String(i), String(i + 1)]),
+    );
+    const stored = await f.db.send(new GetCommand({ TableName: TABLE, Key: f.key('c') }));
+    expect(stored.Item?.n).toBe(writes);
   });
 });
