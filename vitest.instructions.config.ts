@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run bench:instructions` under valgrind's cachegrind (`npm run test:instructions`): needs
+ * `npm run bench:instructions` under valgrind's callgrind (`npm run test:instructions`): needs
  * Debian's valgrind, which `.ci/run` installs; a few minutes, one bundle after another.
  */
 export default defineConfig({

@@ -2,14 +2,20 @@
  * Import cost in instructions: what a function's cold start costs, counted rather than timed, so
  * that it does not depend on what else the machine runs (docs/benchmarks.md §3, "Instructions
  * instead of milliseconds"). Each bundle is built as deployed (lib/bundling.ts `bundleFunction`);
- * `valgrind --tool=cachegrind --cache-sim=no` counts the instructions of a fresh `node` importing it
- * in its function's environment (bench/cold-start.ts `lambdaEnvironment`, as the cold-start figure
- * does), the same for the function's floor (the bare handler with the same AWS clients) and for the
- * empty bundle (Node's own start). Two parts of every count are left out: V8's hash seed, a search
- * for random primes before any script runs (`detail::sprp`, ±4 M instructions from one process to the
- * next), and the garbage collector's work, whose moment depends on the heap's timing. What is left
- * repeats within about 1 M; the ratio to the floor is (function − Node's start) / (floor − Node's
- * start), the import's excess over what the floor's import costs.
+ * `valgrind --tool=callgrind --separate-threads=yes` counts the instructions of a fresh `node`
+ * importing it in its function's environment (bench/cold-start.ts `lambdaEnvironment`, as the
+ * cold-start figure does), the same for the function's floor (the bare handler with the same AWS
+ * clients) and for the empty bundle (Node's own start). The figure is the main thread's, the one
+ * the import's wall clock waits for: loading `node:https` (every AWS client does) starts a thread
+ * that parses Node's bundled root certificates, 40–90 M instructions beside the import, in floors
+ * and functions alike, and as many as it got through before the process ended (the ninth round,
+ * §3); counting it made every function's ratio read about 0.03 lower than its wall clock. Two
+ * parts of the main thread's count are left out too: V8's hash seed, a search for random primes
+ * before any script runs (`detail::sprp`, ±4 M instructions from one process to the next), and the
+ * garbage collector's work, whose moment and share between the main thread and its helpers depend
+ * on the heap's timing. What is left repeats within about 1 M; the ratio to the floor is
+ * (function − Node's start) / (floor − Node's start), the import's excess over what the floor's
+ * import costs. The other threads' instructions are reported beside it.
  *
  *
  * With `--calls N`, verify's calls too (figure 1 counted): the bundle's handler called N times as
@@ -23,13 +29,13 @@
  *   npm run bench:instructions -- [--functions verify,identification-get] [--calls 1000] [--json file]
  *
  * `--functions` takes deployed functions' names (default: verify) or files (`bench/floors/edge.ts`);
- * about 10–20 s of valgrind per bundle on an idle core, a minute per 1000 calls. Needs valgrind
+ * about 30–60 s of valgrind per bundle on an idle core, two minutes per 1000 calls. Needs valgrind
  * (Debian: `apt-get install valgrind`).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
@@ -58,7 +64,7 @@ const HASH_SEED = /\bdetail::sprp\b/;
 const COLLECTOR =
   /Scaveng|MarkCompact|ConcurrentMarking|Sweeper|GCTracer|MinorMarkSweep|Marking|Evacuat|RecordMigrated|RememberedSet|WriteBarrier|RecordWrite|LiveObjectVisitor|MemoryReducer|FlushedBytecode/;
 
-/** One process's instructions (`cg_annotate` of its count): the total and the parts left out. */
+/** One thread's instructions (`callgrind_annotate` of its count): the total and the parts left out. */
 export interface InstructionCount {
   total: number;
   hashSeed: number;
@@ -67,7 +73,7 @@ export interface InstructionCount {
   counted: number;
 }
 
-/** Reads `cg_annotate --threshold=0` output: the program's total and the functions left out. */
+/** Reads `callgrind_annotate --threshold=100` output: the thread's total and the functions left out. */
 export function instructionsOf(annotated: string): InstructionCount {
   let total: number | undefined;
   let hashSeed = 0;
@@ -81,8 +87,25 @@ export function instructionsOf(annotated: string): InstructionCount {
     else if (HASH_SEED.test(name)) hashSeed += count;
     else if (COLLECTOR.test(name.split('(')[0] as string)) collector += count;
   }
-  if (total === undefined) throw new Error('cg_annotate printed no PROGRAM TOTALS line');
+  if (total === undefined) throw new Error('callgrind_annotate printed no PROGRAM TOTALS line');
   return { total, hashSeed, collector, counted: total - hashSeed - collector };
+}
+
+/** The instructions one of callgrind's per-thread files holds (its `summary:` or `totals:` line). */
+export function threadTotalOf(callgrindOut: string): number {
+  const match = /^(?:summary|totals):\s*(\d+)/m.exec(callgrindOut);
+  if (!match) throw new Error('the callgrind file has no summary line');
+  return Number(match[1]);
+}
+
+/**
+ * A process's count, as `--separate-threads=yes` writes it (`<out>-01` the main thread, then one
+ * file per thread in the order they started): the main thread's instructions and the other threads'.
+ */
+export interface ProcessCount {
+  main: InstructionCount;
+  /** All instructions of the other threads (the root certificates' loader, V8's helpers, libuv's). */
+  otherThreads: number;
 }
 
 /**
@@ -120,7 +143,7 @@ process.exit(0);
 `;
 
 /**
- * PROBE as a file in `workdir`: cachegrind writes the command line into its output, where a script
+ * PROBE as a file in `workdir`: callgrind writes the command line into its output, where a script
  * of several lines given with `-e` would break the format `cg_annotate` reads.
  */
 function probeFile(workdir: string): string {
@@ -129,21 +152,21 @@ function probeFile(workdir: string): string {
   return file;
 }
 
-/** The counted instructions of a fresh `node` running PROBE over `bundle` in `env`. */
+/** The counted instructions of a fresh `node` running PROBE over `bundle` in `env`, by thread. */
 async function count(
   label: string,
   bundle: string,
   workdir: string,
   env: Record<string, string>,
   nodeFlags: string[] = [],
-): Promise<InstructionCount> {
-  const out = join(workdir, `${label.replace(/[^\w.-]/g, '_')}.cachegrind`);
+): Promise<ProcessCount> {
+  const out = join(workdir, `${label.replace(/[^\w.-]/g, '_')}.callgrind`);
   await run(
     'valgrind',
     [
-      '--tool=cachegrind',
-      '--cache-sim=no',
-      `--cachegrind-out-file=${out}`,
+      '--tool=callgrind',
+      '--separate-threads=yes',
+      `--callgrind-out-file=${out}`,
       process.execPath,
       ...nodeFlags,
       probeFile(workdir),
@@ -156,8 +179,17 @@ async function count(
       maxBuffer: 256 * 1024 * 1024,
     },
   );
-  const { stdout } = await run('cg_annotate', ['--threshold=0', out], { maxBuffer: 256 * 1024 * 1024 });
-  return instructionsOf(stdout);
+  const threads = readdirSync(workdir)
+    .filter((file) => file.startsWith(`${basename(out)}-`))
+    .sort()
+    .map((file) => join(workdir, file));
+  const [mainThread, ...others] = threads;
+  if (!mainThread) throw new Error(`callgrind wrote no thread's count for ${label}`);
+  const { stdout } = await run('callgrind_annotate', ['--threshold=100', mainThread], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const otherThreads = others.reduce((sum, file) => sum + threadTotalOf(readFileSync(file, 'utf8')), 0);
+  return { main: instructionsOf(stdout), otherThreads };
 }
 
 /** The counted instructions of a fresh `node` importing `bundle` in `name`'s environment. */
@@ -221,7 +253,7 @@ async function perCall(
     { ...env, BENCH_CALLS: String(10 + calls) },
     flags,
   );
-  return (many.counted - few.counted) / calls;
+  return (many.main.counted - few.main.counted) / calls;
 }
 
 /** A bundle built as deployed, with its size and AWS clients. */
@@ -236,8 +268,10 @@ async function built(name: string, entry: string, workdir: string) {
 export interface FunctionInstructions {
   name: string;
   bundleKb: number;
-  /** Counted instructions of the import, millions. */
+  /** Counted instructions of the import, the main thread's, millions. */
   millions: number;
+  /** The other threads' instructions in the same process, millions (not in `millions` nor the ratio). */
+  otherThreadsMillions: number;
   floor?: string;
   floorMillions?: number;
   /** (function − Node's start) / (floor − Node's start). */
@@ -266,15 +300,16 @@ export async function measureInstructions(
     const floors = await Promise.all(
       FLOOR_FILES.map((file) => built(`floor:${file}`, `bench/floors/${file}.ts`, workdir)),
     );
-    const counted = new Map<string, number>();
-    const countOf = async (b: { name: string; bundle: string }) => {
+    const counted = new Map<string, ProcessCount>();
+    const processCountOf = async (b: { name: string; bundle: string }) => {
       let c = counted.get(b.bundle);
       if (c === undefined) {
-        c = (await countImport(b.name, b.bundle, workdir)).counted;
+        c = await countImport(b.name, b.bundle, workdir);
         counted.set(b.bundle, c);
       }
       return c;
     };
+    const countOf = async (b: { name: string; bundle: string }) => (await processCountOf(b)).main.counted;
     const empty = floors[0] as (typeof floors)[number];
     const nodeStart = await countOf(empty);
     const out: FunctionInstructions[] = [];
@@ -303,6 +338,7 @@ export async function measureInstructions(
         name: fn,
         bundleKb: own.kb,
         millions: round(millions / 1e6, 1),
+        otherThreadsMillions: round((await processCountOf(own)).otherThreads / 1e6, 1),
         ...(floor && floorCount !== undefined
           ? { floor: floor.name, floorMillions: round(floorCount / 1e6, 1) }
           : {}),
@@ -318,11 +354,15 @@ export async function measureInstructions(
 }
 
 function print(figures: InstructionFigures): void {
-  console.log(`Node's start (the empty bundle): ${figures.nodeStartMillions} M instructions`);
-  console.log('function                         KB   import M   floor               floor M   × floor');
+  console.log(
+    `Node's start (the empty bundle): ${figures.nodeStartMillions} M instructions of the main thread`,
+  );
+  console.log(
+    'function                         KB   import M   floor               floor M   × floor   other threads M',
+  );
   for (const f of figures.functions)
     console.log(
-      `${f.name.padEnd(28)} ${f.bundleKb.toFixed(1).padStart(6)} ${f.millions.toFixed(1).padStart(10)}   ${(f.floor ?? '-').padEnd(18)} ${(f.floorMillions?.toFixed(1) ?? '-').padStart(8)}   ${f.ratioToFloor?.toFixed(3) ?? '-'}`,
+      `${f.name.padEnd(28)} ${f.bundleKb.toFixed(1).padStart(6)} ${f.millions.toFixed(1).padStart(10)}   ${(f.floor ?? '-').padEnd(18)} ${(f.floorMillions?.toFixed(1) ?? '-').padStart(8)}   ${(f.ratioToFloor?.toFixed(3) ?? '-').padEnd(7)}   ${f.otherThreadsMillions.toFixed(1)}`,
     );
   for (const f of figures.functions)
     if (f.perCall)

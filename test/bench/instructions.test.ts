@@ -1,43 +1,69 @@
 /**
- * bench/instructions.ts: the import's instructions read from cachegrind's annotation, with V8's
- * hash seed and the collector left out, and the ratio to the floor. Its runs under valgrind are the
- * instructions suite's (test/instructions, `npm run test:instructions`): valgrind is no npm package.
+ * bench/instructions.ts: the import's instructions read from callgrind's annotation of the main
+ * thread, with V8's hash seed and the collector left out; the other threads' read from their files;
+ * and the ratio to the floor. Its runs under valgrind are the instructions suite's (test/instructions, `npm run test:instructions`): valgrind is no npm package.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { instructionsOf, ratioToFloor } from '../../bench/instructions.js';
+import { instructionsOf, ratioToFloor, threadTotalOf } from '../../bench/instructions.js';
 
-/** Lines as `cg_annotate --threshold=0` prints them (from a count of the DynamoDB floor's import). */
+/** Lines as `callgrind_annotate --threshold=100` prints them (from a count of the DynamoDB floor's main thread). */
+const NODE = '[/work/node_modules/node/bin/node]';
 const ANNOTATED = `--------------------------------------------------------------------------------
 Ir
 --------------------------------------------------------------------------------
-289,453,923 (100.0%)  PROGRAM TOTALS
+240,217,264 (100.0%)  PROGRAM TOTALS
 
 --------------------------------------------------------------------------------
-Ir                   file:function
+Ir                  file:function
 --------------------------------------------------------------------------------
-14,799,764 ( 5.11%)  ???:v8::internal::Scanner::Next()
- 8,922,230 ( 3.08%)  ???:detail::sprp(unsigned long long, unsigned long long)
- 5,575,456 ( 1.93%)  ???:int v8::internal::Deserializer<v8::internal::Isolate>::WriteHeapPointer<v8::internal::SlotAccessorForHeapObject>(v8::internal::SlotAccessorForHeapObject, v8::internal::Deserializer<v8::internal::Isolate>::ReferenceDescriptor, v8::internal::WriteBarrierMode) [clone .isra.0]
- 2,910,508 ( 0.91%)  ???:heap::base::SlotCallbackResult v8::internal::Scavenger::ScavengeObject<v8::internal::FullHeapObjectSlot>(v8::internal::FullHeapObjectSlot, v8::internal::Tagged<v8::internal::HeapObject>)
- 1,431,490 ( 0.45%)  ???:void v8::internal::BodyDescriptorBase::IteratePointers<v8::internal::IterateAndScavengePromotedObjectsVisitor>(v8::internal::Tagged<v8::internal::HeapObject>, int, int, v8::internal::IterateAndScavengePromotedObjectsVisitor*)
-   990,112 ( 0.31%)  ???:v8::internal::Scavenger::Process(v8::JobDelegate*)
-   800,000 ( 0.28%)  ???:v8::internal::WriteBarrier::MarkingSlow(v8::internal::Tagged<v8::internal::HeapObject>)
+14,671,295 ( 6.11%)  ???:v8::internal::Scanner::Next() ${NODE}
+11,476,752 ( 4.78%)  ???:detail::sprp(unsigned long long, unsigned long long) ${NODE}
+ 5,547,876 ( 2.31%)  ???:int v8::internal::Deserializer<v8::internal::Isolate>::WriteHeapPointer<v8::internal::SlotAccessorForHeapObject>(v8::internal::SlotAccessorForHeapObject, v8::internal::DirectHandle<v8::internal::HeapObject>, v8::internal::Deserializer<v8::internal::Isolate>::ReferenceDescriptor, v8::internal::WriteBarrierMode) [clone .isra.0] ${NODE}
+ 1,357,443 ( 0.57%)  ???:heap::base::SlotCallbackResult v8::internal::Scavenger::ScavengeObject<v8::internal::FullHeapObjectSlot>(v8::internal::FullHeapObjectSlot, v8::internal::Tagged<v8::internal::HeapObject>) ${NODE}
+   442,368 ( 0.18%)  ???:v8::internal::Scavenger::Process(v8::JobDelegate*) ${NODE}
+   300,000 ( 0.12%)  ???:v8::internal::WriteBarrier::MarkingSlow(v8::internal::Tagged<v8::internal::HeapObject>) ${NODE}
 `;
 
 describe('instructionsOf', () => {
   it('reads the total and leaves out the hash seed’s prime search and the collector, not the deserializer', () => {
     const count = instructionsOf(ANNOTATED);
 
-    expect(count.total).toBe(289_453_923);
-    expect(count.hashSeed).toBe(8_922_230);
-    expect(count.collector).toBe(2_910_508 + 1_431_490 + 990_112 + 800_000);
-    expect(count.counted).toBe(289_453_923 - 8_922_230 - 6_132_110);
+    expect(count.total).toBe(240_217_264);
+    expect(count.hashSeed).toBe(11_476_752);
+    expect(count.collector).toBe(1_357_443 + 442_368 + 300_000);
+    expect(count.counted).toBe(240_217_264 - 11_476_752 - 2_099_811);
   });
 
   it('refuses an annotation without a total', () => {
     expect(() => instructionsOf('nothing here')).toThrow('PROGRAM TOTALS');
+  });
+});
+
+describe('threadTotalOf', () => {
+  it('reads the instructions of one thread’s callgrind file', () => {
+    // The head of the file of the thread that loads Node's root certificates (thread 8).
+    const file = [
+      '# callgrind format',
+      'version: 1',
+      'creator: callgrind-3.19.0',
+      'pid: 19331',
+      'cmd:  node probe.mjs',
+      'part: 1',
+      'thread: 8',
+      'events: Ir',
+      'summary: 43217332',
+      '',
+      'fn=(1) EVP_DecodeUpdate',
+    ].join('\n');
+
+    expect(threadTotalOf(file)).toBe(43_217_332);
+    expect(threadTotalOf('events: Ir\ntotals: 7663\n')).toBe(7663);
+  });
+
+  it('refuses a file without a summary', () => {
+    expect(() => threadTotalOf('events: Ir\n')).toThrow('summary');
   });
 });
 

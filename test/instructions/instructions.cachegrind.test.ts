@@ -1,5 +1,5 @@
 /**
- * `npm run bench:instructions` run for real, under valgrind's cachegrind: the DynamoDB floor against
+ * `npm run bench:instructions` run for real, under valgrind's callgrind: the DynamoDB floor against
  * itself, and verify's calls against its floor's GetItem. Valgrind is no npm package (Debian:
  * `apt-get install valgrind`, which .ci/run does), so this is a suite of its own beside `npm test`:
  * `npm run test:instructions`.
@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { InstructionFigures } from '../../bench/instructions.js';
 
-describe('npm run bench:instructions under cachegrind', () => {
+describe('npm run bench:instructions under callgrind', () => {
   it('counts the DynamoDB floor, bundled as a function, at 1.00× of itself and above Node’s start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'instructions-test-'));
     try {
