@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { rsaKeyRefusals } from '../lambdas/adapters/rsa-modulus.js';
 import { rsaKeyIssuesOfPartners } from '../lambdas/core/partner-keys.js';
 import { type ServiceConfig, ServiceConfigSchema } from '../lambdas/core/service-config.js';
+import { monthOf } from '../lambdas/core/usage.js';
+import { enabledMethodsRefusals } from '../lambdas/usecases/seed-config.js';
 
 export const DEFAULT_CONFIG_PATH = resolve(fileURLToPath(new URL('../config/local.json', import.meta.url)));
 
@@ -46,6 +48,17 @@ export function loadConfig(path = process.env.SRS_CONFIG ?? DEFAULT_CONFIG_PATH)
  */
 export async function checkPartnerKeys(config: ServiceConfig): Promise<void> {
   const issues = await rsaKeyIssuesOfPartners(config.isps, rsaKeyRefusals);
+  if (issues.length > 0)
+    throw new InvalidConfiguration(`Invalid configuration:\n${issues.map((i) => `  ${i}`).join('\n')}`);
+}
+
+/**
+ * The seeding refusals that need no table — SPs' dated methods against what they may use this month
+ * (seed-config.ts enabledMethodsRefusals, ADR 0028) — asked before the stack starts anything, so that
+ * such a file fails the start with its issues, as a schema issue does.
+ */
+export function checkEnabledMethods(config: ServiceConfig, now = new Date()): void {
+  const issues = enabledMethodsRefusals(config, monthOf(now.toISOString()));
   if (issues.length > 0)
     throw new InvalidConfiguration(`Invalid configuration:\n${issues.map((i) => `  ${i}`).join('\n')}`);
 }

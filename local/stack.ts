@@ -32,7 +32,7 @@ import type { EnvironmentSources } from '../lib/function-environment.js';
 import type { QueueName, SecretName } from '../lib/function-permissions.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
-import { checkPartnerKeys, loadConfig } from './config.js';
+import { checkEnabledMethods, checkPartnerKeys, loadConfig } from './config.js';
 import { embeddedDocumentClient, startDynamo } from './dynamodb.js';
 import { LocalDynamoStream, type OnFailureMessage } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
@@ -146,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   const config = options.config ?? loadConfig();
   await checkPartnerKeys(config);
+  checkEnabledMethods(config);
   // What CDK puts in the environment of the functions that open orders (context partnerSecrets),
   // here from the configuration; a secret the shell does not hold fails the start, naming it.
   const partnerSecrets = partnerSecretVariables(config);

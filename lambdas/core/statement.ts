@@ -72,10 +72,7 @@ const byIssuerAndMethod = (a: IssuerMethod, b: IssuerMethod) =>
   `${a.issuer} ${a.method}`.localeCompare(`${b.issuer} ${b.method}`);
 
 /** The methods an SP may use now: what its catalogue offers it (setup ∩ partners ∩ rules). */
-export function offeredMethods(
-  isps: readonly IspConfig[],
-  sp: SpSetup,
-): { issuer: string; method: string }[] {
+export function offeredMethods(isps: readonly IspConfig[], sp: SpSetup): IssuerMethod[] {
   return isps
     .flatMap((isp) =>
       offersFor(isp, sp).flatMap((o) =>

@@ -13,7 +13,7 @@ import { ConditionFailed } from '../core/errors.js';
 import { enabledMethodsDisagree, endedMonthFeesChanged } from '../core/method-history.js';
 import { endedMonthRepriced } from '../core/price-history.js';
 import { type ServiceConfig, toIspConfig, toSpSetup } from '../core/service-config.js';
-import { offeredMethods } from '../core/statement.js';
+import { type IssuerMethod, offeredMethods } from '../core/statement.js';
 import { monthOf } from '../core/usage.js';
 import type { ConfigReader, ConfigWriter } from './ports/config.js';
 
@@ -23,7 +23,7 @@ export interface SeedOutcome {
 }
 
 /** The methods each SP of the configuration may use now, by its index. */
-function offeredNowOf(config: ServiceConfig) {
+function offeredNowOf(config: ServiceConfig): IssuerMethod[][] {
   const isps = config.isps.map(toIspConfig);
   return config.serviceProviders.map((sp) => offeredMethods(isps, toSpSetup(sp)));
 }
@@ -31,10 +31,14 @@ function offeredNowOf(config: ServiceConfig) {
 /**
  * Where an SP's dated methods disagree with what the configuration lets it use in `currentMonth`
  * (`serviceProviders.<i>.enabledMethods…: …`, ADR 0028): seeded, the fees would not be for what the
- * SP may use. No override: these are not past months.
+ * SP may use. No override: these are not past months. Needs no table: the local stack asks it
+ * before it starts anything.
  */
-function enabledMethodsRefusals(config: ServiceConfig, currentMonth: string): string[] {
-  const offered = offeredNowOf(config);
+export function enabledMethodsRefusals(
+  config: ServiceConfig,
+  currentMonth: string,
+  offered = offeredNowOf(config),
+): string[] {
   return config.serviceProviders.flatMap((sp, i) =>
     enabledMethodsDisagree(sp, offered[i] ?? [], currentMonth).map(
       ({ path, message }) => `serviceProviders.${i}.${path}: ${message}`,
@@ -52,9 +56,9 @@ async function pastStatementsChanged(
   repository: Pick<ConfigReader, 'getSpSetup'>,
   config: ServiceConfig,
   currentMonth: string,
+  offered: IssuerMethod[][],
 ): Promise<string[]> {
   const refusals: string[] = [];
-  const offered = offeredNowOf(config);
   for (const [i, sp] of config.serviceProviders.entries()) {
     const seeded = await repository.getSpSetup(sp.clientId);
     if (!seeded) continue;
@@ -63,14 +67,15 @@ async function pastStatementsChanged(
       refusals.push(
         `serviceProviders.${i}.priceSheets: ${repriced.month} has ended ${repriced.from === null ? 'without a price, which this configuration would give it' : `and was priced with the sheet from ${repriced.from}, which this configuration changes or leaves out`}; a price change is a new sheet from ${currentMonth} or later (to correct a past price, seed with --reprice-ended-months).`,
       );
-    const refeed = endedMonthFeesChanged(seeded, sp, offered[i] ?? [], currentMonth);
-    if (refeed) {
+    const feesChanged = endedMonthFeesChanged(seeded, sp, offered[i] ?? [], currentMonth);
+    if (feesChanged) {
+      const { month, added, leftOut } = feesChanged;
       const change = [
-        ...(refeed.added.length ? [`adds ${refeed.added.join(', ')}`] : []),
-        ...(refeed.leftOut.length ? [`leaves out ${refeed.leftOut.join(', ')}`] : []),
+        ...(added.length ? [`adds ${added.join(', ')}`] : []),
+        ...(leftOut.length ? [`leaves out ${leftOut.join(', ')}`] : []),
       ].join(' and ');
       refusals.push(
-        `serviceProviders.${i}.enabledMethods: ${refeed.month} has ended, and to its monthly fees this configuration ${change}; a method enabled or withdrawn now is dated ${currentMonth} (to correct a past month, seed with --reprice-ended-months).`,
+        `serviceProviders.${i}.enabledMethods: ${month} has ended, and to its monthly fees this configuration ${change}; a method enabled or withdrawn now is dated ${currentMonth} (to correct a past month, seed with --reprice-ended-months).`,
       );
     }
   }
@@ -98,9 +103,12 @@ export async function seedConfig(
   settings: SeedSettings = {},
 ): Promise<SeedOutcome> {
   const currentMonth = monthOf((settings.now ?? new Date()).toISOString());
+  const offered = offeredNowOf(config);
   const refusals = [
-    ...enabledMethodsRefusals(config, currentMonth),
-    ...(settings.repriceEndedMonths ? [] : await pastStatementsChanged(repository, config, currentMonth)),
+    ...enabledMethodsRefusals(config, currentMonth, offered),
+    ...(settings.repriceEndedMonths
+      ? []
+      : await pastStatementsChanged(repository, config, currentMonth, offered)),
   ];
   if (refusals.length) throw new ConditionFailed(refusals.join('; '));
   await repository.publishTermsOfUse(config.termsOfUse);

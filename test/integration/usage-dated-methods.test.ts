@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
 import type { UsageRecord } from '../../lambdas/core/usage.js';
 import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
+import { startLocalStack } from '../../local/stack.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { call, tokenFor, useStack } from '../support/stack.js';
 
@@ -224,19 +225,35 @@ describe('the change dated back to March 2026', () => {
 });
 
 describe('a configuration whose dated methods disagree with what the SP may use now', () => {
+  /** AutoIdent withdrawn from Demo Bank's methods, its entry left without until. */
+  const autoOpenNotOffered = () => {
+    const config = changedIn('2026-03');
+    config.serviceProviders[1].methods = { 'Test-ISP': '*', 'VideoIdent-Demo': '*', 'BankIdent-Demo': '*' };
+    return config;
+  };
+  const AUTO_OPEN_NOT_OFFERED = `serviceProviders.1.enabledMethods.5: AutoIdent-Demo auto is not offered to the SP now (its methods, the partner's, the rules) but has no until: give it until ${CURRENT} if it was withdrawn this month.`;
+
   it('is refused whatever the override, naming the entry, and writes nothing', async () => {
     const seeded = await stack().repository.getSpSetup('demo-bank');
-    // AutoIdent withdrawn from the methods, its entry left open.
-    const config = changedIn('2026-03');
-    const bankSetup = config.serviceProviders[1];
-    bankSetup.methods = { ...WITH_AUTO, 'AutoIdent-Demo': undefined };
 
-    const out = await runAdmin(['seed', '--reprice-ended-months', configFile(config)], tableEnv(stack()));
+    const out = await runAdmin(
+      ['seed', '--reprice-ended-months', configFile(autoOpenNotOffered())],
+      tableEnv(stack()),
+    );
 
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain(
-      `serviceProviders.1.enabledMethods.5: AutoIdent-Demo auto is not offered to the SP now (its methods, the partner's, the rules) but has no until: give it until ${CURRENT} if it was withdrawn this month.`,
-    );
+    expect(out.stderr).toContain(AUTO_OPEN_NOT_OFFERED);
     expect(await stack().repository.getSpSetup('demo-bank')).toStrictEqual(seeded);
+  });
+
+  it('fails the embedded stack’s start with the same issue, before it starts anything', async () => {
+    await expect(
+      startLocalStack({ config: ServiceConfigSchema.parse(autoOpenNotOffered()) }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'InvalidConfiguration',
+        message: `Invalid configuration:\n  ${AUTO_OPEN_NOT_OFFERED}`,
+      }),
+    );
   });
 });
