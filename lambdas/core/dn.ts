@@ -35,8 +35,12 @@ export class DnSyntaxError extends Error {
 /** The most characters a distinguished name may have (the verify request's limit too). */
 export const MAX_DN_LENGTH = 1024;
 
+/** The types matchDn knows, each its own canonical name: read without the type pattern. */
+const KNOWN_TYPES: ReadonlySet<string> = new Set(['gn', 'sn', 'cn', 'c', 'serialnumber', 'pseudonym']);
+
 function canonicalType(raw: string): string {
   const t = raw.trim().toLowerCase();
+  if (KNOWN_TYPES.has(t)) return t;
   if (!/^([a-z][a-z0-9-]*|\d+(\.\d+)*)$/.test(t))
     throw new DnSyntaxError(`Invalid attribute type "${raw.trim()}".`);
   return ALIASES[t] ?? t;
@@ -141,7 +145,7 @@ export function parseDn(dn: string): DnAttributes {
       let rawValue = untrimmed.trimEnd();
       // A trailing escaped space (`\ `) loses its space to trim: put it back. An odd run of trailing
       // backslashes ends in an escape; an even run is escaped backslashes; a lone `\` at the end dangles.
-      const trailingBackslashes = (/\\+$/.exec(rawValue)?.[0] ?? '').length;
+      const trailingBackslashes = rawValue.endsWith('\\') ? (/\\+$/.exec(rawValue)?.[0] ?? '').length : 0;
       if (trailingBackslashes % 2 === 1 && untrimmed.length > rawValue.length) {
         rawValue += untrimmed[rawValue.length];
       }
@@ -164,8 +168,10 @@ export function parseDn(dn: string): DnAttributes {
         value = unescapeValue(rawValue);
       }
       if (value.trim() === '') throw new DnSyntaxError(`Empty value for "${type}".`);
-      // Hex escapes must not smuggle in what the raw text may not contain.
-      if (CONTROL_CHARACTER.test(value)) throw new DnSyntaxError('Control characters are not allowed.');
+      // Hex escapes must not smuggle in what the raw text may not contain (a value without a
+      // backslash is part of the text tested above).
+      if (rawValue.includes('\\') && CONTROL_CHARACTER.test(value))
+        throw new DnSyntaxError('Control characters are not allowed.');
       const list = attributes.get(type) ?? [];
       list.push(value);
       attributes.set(type, list);
@@ -226,8 +232,8 @@ const single = (attrs: DnAttributes, type: string): string | undefined => {
  * reveals it.
  */
 export function matchDn(attrs: DnAttributes, person: IdentifiedPerson): DnMatch {
-  const known = new Set(['gn', 'sn', 'cn', 'c', 'serialnumber', 'pseudonym']);
-  for (const type of attrs.keys()) if (!known.has(type)) return { ok: false, reason: `unsupported:${type}` };
+  for (const type of attrs.keys())
+    if (!KNOWN_TYPES.has(type)) return { ok: false, reason: `unsupported:${type}` };
   const pseudonym = single(attrs, 'pseudonym');
   let shownName: string;
   if (pseudonym !== undefined) {

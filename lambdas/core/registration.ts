@@ -43,11 +43,20 @@ export function normaliseMsisdn(input: string): string {
   return input.replace(/[^\d]/g, '');
 }
 
-/** Whether this registration lets the person sign as asked. The reason never leaves the service. */
-export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, now: Date): VerifyDecision {
+/**
+ * Whether this registration lets the person sign as asked. The reason never leaves the service.
+ * `now` as an ISO timestamp (`toISOString`) is the form `validUntil` compares with: a caller that has
+ * it already passes it instead of the Date.
+ */
+export function decideVerify(
+  reg: Registration | undefined,
+  q: VerifyQuestion,
+  now: Date | string,
+): VerifyDecision {
   if (!q.jurisdictions) return { ok: false, reason: 'unknown-claimed-identity' };
   if (!reg) return { ok: false, reason: 'not-registered' };
-  if (reg.validUntil <= now.toISOString()) return { ok: false, reason: 'expired' };
+  if (reg.validUntil <= (typeof now === 'string' ? now : now.toISOString()))
+    return { ok: false, reason: 'expired' };
   // A LoA 4 identification satisfies a LoA 3 request, never the reverse.
   if (reg.loa < q.assuranceLevel) return { ok: false, reason: 'loa' };
   if (q.jurisdictions.length === 0) return { ok: false, reason: 'no-jurisdiction' };

@@ -20,14 +20,16 @@ export type { VerifyRequest };
  * undefined for anything else, which the schema then judges.
  */
 export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>): VerifyRequest | undefined {
-  const { msisdn, claimedIdentity, assuranceLevel, distinguishedName, ...others } = body;
+  const { msisdn, claimedIdentity, assuranceLevel, distinguishedName } = body;
+  // The four fields are present (none is undefined), so four keys are exactly these: no rest object
+  // is copied per call to find the others.
+  if (Object.keys(body).length !== 4) return undefined;
   if (typeof msisdn !== 'string' || !MSISDN.test(msisdn)) return undefined;
   if (typeof claimedIdentity !== 'string' || !CLAIMED_IDENTITY_ID.test(claimedIdentity)) return undefined;
   if (assuranceLevel !== 3 && assuranceLevel !== 4) return undefined;
   if (typeof distinguishedName !== 'string' || !matchesSafeText(distinguishedName)) return undefined;
   const attributes = parseDnOrUndefined(distinguishedName);
   if (!attributes) return undefined;
-  if (Object.keys(others).length) return undefined;
   const request: VerifyRequest = { msisdn, claimedIdentity, assuranceLevel, distinguishedName };
   readNames.set(request, attributes);
   return request;

@@ -45,13 +45,14 @@ const NEGATIVE = 'No registration matches this request.';
 /** Counts the call for the claimed identity's SP; an unknown identity has nobody to bill. */
 async function countCall(
   claimedLookup: ReturnType<typeof claimedIdentity>,
+  now: string,
 ): Promise<VerifyCounterKey | undefined> {
   const claimed = await claimedLookup;
   if (!claimed) return undefined;
   const key = {
     clientId: claimed.clientId,
     claimedIdentity: claimed.claimedIdentity,
-    month: monthOf(new Date().toISOString()),
+    month: monthOf(now),
   };
   await counter.count(key, (err) =>
     logger.warn('verify call not counted', { errorName: (err as Error)?.name }),
@@ -63,10 +64,12 @@ export const handler = httpHandler('verify', async (event) => {
   const request = await jsonBodyTwoStep(event, verifyRequest);
   const msisdn = normaliseMsisdn(request.msisdn);
   const claimedLookup = claimedIdentity(request.claimedIdentity);
+  // One clock reading, formatted once (V8 formats a date with printf): the month counted and the expiry's comparison.
+  const now = new Date().toISOString();
   const [claimed, registration, counted] = await Promise.all([
     claimedLookup,
     repository.getRegistration(msisdn),
-    countCall(claimedLookup),
+    countCall(claimedLookup, now),
   ]);
   const decision = decideVerify(
     registration,
@@ -76,7 +79,7 @@ export const handler = httpHandler('verify', async (event) => {
       distinguishedName: distinguishedNameOf(request),
       jurisdictions: claimed?.jurisdictions,
     },
-    new Date(),
+    now,
   );
   if (counted) counter.outcome(counted, decision.ok);
   verifyAnswered(decision.ok);
