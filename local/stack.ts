@@ -76,8 +76,8 @@ export interface LocalStackOptions {
    */
   configCacheSeconds?: number;
   /**
-   * How often a verify function instance writes its pending usage counts
-   * (`VERIFY_COUNT_FLUSH_SECONDS`, 1 as in AWS; 0 writes with every call). Read when the verify
+   * How often a verify function instance writes its pending usage counts and its answers' metric
+   * sums (`VERIFY_COUNT_FLUSH_SECONDS`, 1 as in AWS; 0 writes with every call). Read when the verify
    * handler module loads: the first stack in a process decides.
    */
   verifyCountFlushSeconds?: number;

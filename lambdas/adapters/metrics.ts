@@ -8,7 +8,7 @@
  *   IdentificationsCompleted  issuer, method   (terms accepted: the registration is written)
  *   IdentificationsCancelled  issuer, method, kind (user, isp, unsuccessful, expired)
  *   IdentificationsFailed     issuer, method   (a step failed for good)
- *   VerifyPositive, VerifyNegative
+ *   VerifyPositive, VerifyNegative  (the answers' sums, at most once per interval: verifyAnswerMetrics)
  *   PartnerMessagesRefused    kind (event, evidence), reason (the problem's slug)
  *
  * POWERTOOLS_METRICS_DISABLED=true writes none (the embedded stack's default); the namespace is
@@ -48,11 +48,15 @@ export function buildMetricsAtColdStart(): void {
   instance();
 }
 
-/** One count with its own dimensions, written at once: counts of one invocation never mix dimensions. */
-function count(name: string, dimensions: Record<string, string> = {}): void {
+/**
+ * One count with its own dimensions, written at once: counts of one invocation never mix dimensions.
+ * `at` (epoch ms) stamps a sum of earlier events with when they began; else the line is stamped now.
+ */
+function count(name: string, dimensions: Record<string, string> = {}, value = 1, at?: number): void {
   const metrics = instance();
   for (const [key, value] of Object.entries(dimensions)) metrics.addDimension(key, value);
-  metrics.addMetric(name, MetricUnit.Count, 1);
+  if (at !== undefined) metrics.setTimestamp(at);
+  metrics.addMetric(name, MetricUnit.Count, value);
 }
 
 export const lifecycleMetrics: LifecycleMetrics = {
@@ -72,8 +76,42 @@ export function identificationStarted(partner: {
   });
 }
 
-export function verifyAnswered(positive: boolean): void {
-  count(positive ? 'VerifyPositive' : 'VerifyNegative');
+/**
+ * Verify's answers as sums (docs/decisions/0029): an answer is added to the container's pending
+ * sums, which are written — one EMF line per metric, its value the sum, stamped with the first
+ * pending answer's time — when the last write is `intervalMs` old: with every answer when calls are
+ * further apart, once per interval on a busy instance, as the verify counter writes its counts.
+ * Sums older than the interval are written first, stamped with their own time, so a count never
+ * lands in a later minute than its answers. CloudWatch's Sum is the number of answers (SampleCount
+ * is the number of lines); what an instance holds when Lambda retires it is lost: at most one
+ * interval's answers. 0 writes every answer on its own line.
+ */
+export function verifyAnswerMetrics(
+  intervalMs: number,
+  now: () => number = Date.now,
+): (positive: boolean) => void {
+  let positive = 0;
+  let negative = 0;
+  let since = 0;
+  let lastWrite = Number.NEGATIVE_INFINITY;
+  const writePending = () => {
+    if (positive) count('VerifyPositive', {}, positive, since);
+    if (negative) count('VerifyNegative', {}, negative, since);
+    positive = 0;
+    negative = 0;
+  };
+  return (answeredPositive) => {
+    const at = now();
+    // Sums left from before an idle spell (a busy instance writes before they age): their own line.
+    if (positive + negative > 0 && at - since >= intervalMs) writePending();
+    if (positive + negative === 0) since = at;
+    if (answeredPositive) positive += 1;
+    else negative += 1;
+    if (at - lastWrite >= intervalMs) {
+      writePending();
+      lastWrite = at;
+    }
+  };
 }
 
 /** A partner message the service refused; the unverified `iss` is no dimension (anyone can send one). */

@@ -9,7 +9,7 @@ import { verifyTableStores } from '../adapters/aws-clients.js';
 import { CONFIG_CACHE_MS, cached } from '../adapters/cache.js';
 import { secondsEnvMs } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
-import { buildMetricsAtColdStart, verifyAnswered } from '../adapters/metrics.js';
+import { buildMetricsAtColdStart, verifyAnswerMetrics } from '../adapters/metrics.js';
 import type { TwoStepRule } from '../core/parse.js';
 import { problems } from '../core/problems.js';
 import { decideVerify, normaliseMsisdn } from '../core/registration.js';
@@ -26,10 +26,10 @@ buildMetricsAtColdStart();
 const repository = verifyTableStores();
 const claimedIdentity = cached((id: string) => repository.getClaimedIdentity(id), CONFIG_CACHE_MS);
 
-// How often an instance writes its pending verify counts (seconds; 0: with every call).
-const counter = new VerifyCallCounter(repository, {
-  flushIntervalMs: secondsEnvMs('VERIFY_COUNT_FLUSH_SECONDS', 1),
-});
+// How often an instance writes its pending verify counts and answer metrics (seconds; 0: with every call).
+const flushIntervalMs = secondsEnvMs('VERIFY_COUNT_FLUSH_SECONDS', 1);
+const counter = new VerifyCallCounter(repository, { flushIntervalMs });
+const verifyAnswered = verifyAnswerMetrics(flushIntervalMs);
 
 /**
  * A well-formed body is read without zod; the schema is loaded to judge any other (ADR 0020): every

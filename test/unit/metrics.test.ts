@@ -8,7 +8,7 @@ import {
   lifecycleMetrics,
   NO_PARTNER,
   partnerMessageRefused,
-  verifyAnswered,
+  verifyAnswerMetrics,
 } from '../../lambdas/adapters/metrics.js';
 import {
   lifecycleMetricsOnDemand,
@@ -37,7 +37,7 @@ function order(statuses: StatusEntry[], partner: { issuer: string | null; method
 
 /** An EMF line as these tests read it: one metric definition of one metric. */
 type EmfLine = LogRecord & {
-  _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: string }]; Dimensions: [string[]] }] };
+  _aws: { Timestamp: number; CloudWatchMetrics: [{ Metrics: [{ Name: string }]; Dimensions: [string[]] }] };
 };
 
 /** Each EMF line as metric name → its dimensions and value. */
@@ -165,6 +165,7 @@ describe('the business metrics', () => {
 
   it('writes each count on its own line with only its own dimensions, however the counts alternate', async () => {
     // One single-metric instance serves the container: no count may keep another's dimensions.
+    const verifyAnswered = verifyAnswerMetrics(0);
     const counted = await emitted(() => {
       partnerMessageRefused('evidence', 'invalid-signature');
       verifyAnswered(true);
@@ -186,5 +187,55 @@ describe('the business metrics', () => {
       },
       { name: 'VerifyNegative', dimensions: { service: 'smart-registration' }, value: 1 },
     ]);
+  });
+
+  describe("verify's answers", () => {
+    /** The answers at these offsets from now (ms), positive or not, through one instance's sums. */
+    async function answered(interval: number, answers: [number, boolean][]) {
+      const t0 = Date.now();
+      let at = t0;
+      const verifyAnswered = verifyAnswerMetrics(interval, () => at);
+      const written = await captureLogs(async () => {
+        for (const [offset, positive] of answers) {
+          at = t0 + offset;
+          verifyAnswered(positive);
+        }
+      });
+      return (logRecords(written) as EmfLine[]).map((l) => {
+        const name = l._aws.CloudWatchMetrics[0].Metrics[0].Name;
+        return { name, value: l[name], after: l._aws.Timestamp - t0 };
+      });
+    }
+
+    it('on a busy instance are written as sums once per interval, stamped with when the sums began', async () => {
+      const lines = await answered(1000, [
+        [0, true],
+        [100, true],
+        [200, false],
+        [300, true],
+        [999, false],
+        [1000, false],
+      ]);
+      expect(lines).toEqual([
+        { name: 'VerifyPositive', value: 1, after: 0 },
+        { name: 'VerifyPositive', value: 2, after: 100 },
+        { name: 'VerifyNegative', value: 3, after: 100 },
+      ]);
+    });
+
+    it('further apart than the interval, each is written at once; sums left from a burst keep their own time', async () => {
+      const lines = await answered(1000, [
+        [0, true],
+        [100, false],
+        [60_000, true],
+        [120_000, false],
+      ]);
+      expect(lines).toEqual([
+        { name: 'VerifyPositive', value: 1, after: 0 },
+        { name: 'VerifyNegative', value: 1, after: 100 },
+        { name: 'VerifyPositive', value: 1, after: 60_000 },
+        { name: 'VerifyNegative', value: 1, after: 120_000 },
+      ]);
+    });
   });
 });
