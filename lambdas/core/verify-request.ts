@@ -31,17 +31,21 @@ export function wellFormedVerifyRequest(body: Readonly<Record<string, unknown>>)
   const attributes = parseDnOrUndefined(distinguishedName);
   if (!attributes) return undefined;
   const request: VerifyRequest = { msisdn, claimedIdentity, assuranceLevel, distinguishedName };
-  readNames.set(request, attributes);
+  lastRequest = request;
+  lastName = attributes;
   return request;
 }
 
 /**
- * What the reader's `parseDn` made of each request it returned, so that the decision reads the name
- * once, not twice per call (weak: gone with the request).
+ * What the reader's `parseDn` made of the last request it returned, so that the decision reads the
+ * name once, not twice per call. One slot, compared by identity: the handler asks right after its
+ * reader, and a WeakMap entry per call cost as much as parsing the name; a request the slot no
+ * longer holds (another was read since) has its name parsed again, never another request's.
  */
-const readNames = new WeakMap<VerifyRequest, DnAttributes>();
+let lastRequest: VerifyRequest | undefined;
+let lastName: DnAttributes | undefined;
 
-/** The name as `parseDn` read it when the reader returned this request; else the name as sent (decideVerify parses it). */
+/** The name as `parseDn` read it when the reader returned this request last; else the name as sent (decideVerify parses it). */
 export function distinguishedNameOf(request: VerifyRequest): DnAttributes | string {
-  return readNames.get(request) ?? request.distinguishedName;
+  return request === lastRequest && lastName ? lastName : request.distinguishedName;
 }

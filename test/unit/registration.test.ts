@@ -187,6 +187,8 @@ describe('normaliseMsisdn', () => {
     ['+41 79 123 45 67', '41791234567'],
     ['+41-79-123-45-67', '41791234567'],
     ['(+41) 79/123.45.67', '41791234567'],
+    ['41+791234567', '41791234567'],
+    ['+', ''],
   ])('normalises %j to %j', (input, expected) => {
     expect(normaliseMsisdn(input)).toBe(expected);
   });
@@ -254,6 +256,18 @@ describe('the verify request’s name, read once', () => {
       decideVerify(reg, question({ distinguishedName: body.distinguishedName }), NOW),
     );
     expect(decideVerify(reg, question({ distinguishedName: name }), NOW)).toMatchObject({ ok: true });
+  });
+
+  it('is the name as sent for a request read before the last one: never the later request’s name', () => {
+    const first = wellFormedVerifyRequest({ ...PAPER_VERIFY_BODY, distinguishedName: 'gn=Hans, sn=Muster' });
+    const second = wellFormedVerifyRequest({
+      ...PAPER_VERIFY_BODY,
+      distinguishedName: 'gn=Anna, sn=Beispiel',
+    });
+    if (!first || !second) throw new Error('the reader left a well-formed body');
+
+    expect(distinguishedNameOf(first)).toBe('gn=Hans, sn=Muster');
+    expect(distinguishedNameOf(second)).toEqual(parseDn('gn=Anna, sn=Beispiel'));
   });
 
   it('is the name as sent for a request the reader did not return (the schema’s), parsed by decideVerify', () => {
