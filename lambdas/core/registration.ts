@@ -40,8 +40,12 @@ export type VerifyDecision = { ok: true; registration: Registration } | { ok: fa
 
 /** Mobile numbers compare as digits: `+41 79…` and `4179…` are the same registration. */
 export function normaliseMsisdn(input: string): string {
+  // Digits after an optional + (as the verify call takes it) need no replace.
+  if (PLUS_AND_DIGITS.test(input)) return input.charCodeAt(0) === 0x2b ? input.slice(1) : input;
   return input.replace(/[^\d]/g, '');
 }
+
+const PLUS_AND_DIGITS = /^\+?\d*$/;
 
 /**
  * Whether this registration lets the person sign as asked. The reason never leaves the service.

@@ -301,6 +301,18 @@ describe('normaliseName', () => {
     expect(normaliseName('Müller')).not.toBe(normaliseName('Muller'));
     expect(normaliseName('Zoë')).not.toBe(normaliseName('Zoe'));
   });
+
+  it('reads ASCII names the same whether or not they take the shortcut (spaces, tabs, ends, case)', () => {
+    // What the comparison form means: NFKC, trimmed, each run of white space one space, lower case.
+    const comparisonForm = (v: string) => v.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
+    const ascii = fc.string({ unit: fc.constantFrom(' ', '\t', 'a', 'Z', '.', '-', "'", '~', '!', '0') });
+    fc.assert(
+      fc.property(ascii, (v) => normaliseName(v) === comparisonForm(v)),
+      { numRuns: 2000 },
+    );
+    expect(normaliseName('Hans  Peter')).toBe('hans peter');
+    expect(normaliseName(' Hans')).toBe('hans');
+  });
 });
 
 describe('matchDn', () => {
