@@ -142,10 +142,13 @@ describe('npm run bench', () => {
       `isp-jwks init ${ispJwks?.edge?.readyRatio}× (${ispJwks?.readyMs} / ${ispJwks?.edge?.readyMs} ms)`,
     );
 
-    // The functions' log lines are counted — per verify call its INFO line and its business
-    // metric's EMF line — and priced with X-Ray.
+    // The functions' log lines are counted — per verify call its INFO line, and the answers'
+    // business metrics as sums, at most two EMF lines a second (ADR 0029) — and priced with X-Ray.
     const verifyFigures = l.verifySample.metrics.functions.verify;
-    expect(verifyFigures?.logEvents).toBe(2 * (verifyFigures?.invocations ?? 0));
+    const invocations = verifyFigures?.invocations ?? 0;
+    expect(invocations).toBeGreaterThan(0);
+    expect(verifyFigures?.logEvents).toBeGreaterThanOrEqual(invocations);
+    expect(verifyFigures?.logEvents).toBeLessThanOrEqual(2 * invocations);
     expect(verifyFigures?.logBytes).toBeGreaterThan(0);
     const items = (lines: { item: string }[]) => lines.map((line) => line.item.split(' (')[0]);
     expect(items(results.cost.perMillionVerify.lines)).toEqual(
