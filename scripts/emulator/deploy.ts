@@ -47,6 +47,25 @@ export interface EmulatorDeployment {
   awsEnvironment: Record<string, string>;
 }
 
+/** A client's variable in readerEnvironment: `demo-portal` → `DEMO_PORTAL`. */
+export const readerName = (client: string): string => client.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+
+/**
+ * The variables `npm run deploy:local` prints as `export` lines for the README's walkthrough against
+ * the deployed stack (API, TOKEN_URL, SMS_URL, and each client as DEMO_PORTAL=<id>:<secret> …), in
+ * print order: test/deploy runs the walkthrough with exactly these.
+ */
+export function readerEnvironment(d: EmulatorDeployment): Record<string, string> {
+  return {
+    API: d.apiUrl,
+    TOKEN_URL: d.tokenEndpoint,
+    SMS_URL: `${d.endpoint}/_ministack/sns/sms-messages`,
+    ...Object.fromEntries(
+      Object.entries(d.clients).map(([name, c]) => [readerName(name), `${c.clientId}:${c.clientSecret}`]),
+    ),
+  };
+}
+
 export function awsEnvironmentFor(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,

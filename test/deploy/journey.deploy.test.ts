@@ -23,9 +23,15 @@ import { createRepository } from '../../lambdas/adapters/dynamo/repository.js';
 import { buildOpenApi } from '../../lambdas/http/openapi.js';
 import { routesOfStage } from '../../lambdas/routes.js';
 import { acceptTerms as recordAcceptance } from '../../lambdas/usecases/terms-acceptance.js';
-import { deployToEmulator, EMULATOR_REGION, type EmulatorDeployment } from '../../scripts/emulator/deploy.js';
+import {
+  deployToEmulator,
+  EMULATOR_REGION,
+  type EmulatorDeployment,
+  readerEnvironment,
+} from '../../scripts/emulator/deploy.js';
 import { type RunningMiniStack, startMiniStack } from '../../scripts/emulator/ministack.js';
 import { acceptTerms, formValues, TERMS_LINK } from '../support/isp.js';
+import { forDeployedStack, patternOf, sectionSteps, walkthroughRun } from '../support/readme.js';
 import { type ApiResponse, call, startOrder, waitFor } from '../support/stack.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -453,4 +459,31 @@ describe('the deployed stage on MiniStack', () => {
     );
     expect(status.body.statuses.at(-1)).toMatchObject({ status: 'cancelled', kind: 'user' });
   });
+});
+
+describe("the README's walkthrough against the deployed stack", () => {
+  it('runs as written with the substitutions the README lists, with what deploy:local prints, and prints what it shows', async () => {
+    const steps = sectionSteps('## Walkthrough (curl)').map((step) => ({
+      ...step,
+      command: forDeployedStack(step.command),
+    }));
+    // Every local address was substituted: nothing of it reaches the local stack (none runs here).
+    for (const step of steps) expect(step.command).not.toContain('127.0.0.1:3000');
+
+    const printed = await walkthroughRun(
+      steps,
+      { baseUrl: deployment.apiUrl },
+      readerEnvironment(deployment),
+    );
+
+    steps.forEach((step, i) => {
+      if (step.shown === undefined) return;
+      expect(printed[i], `step ${i}:\n${step.command}`).toMatch(patternOf(step.shown, deployment.apiUrl));
+    });
+    expect(JSON.parse(printed.at(-1) as string)).toEqual({
+      evidenceId: expect.any(String),
+      vetterMsisdn: expect.stringMatching(/^4179\d{7}$/),
+      serialNumber: expect.stringMatching(/^SRS-/),
+    });
+  }, 120_000);
 });

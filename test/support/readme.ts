@@ -42,6 +42,31 @@ export function sectionSteps(heading: string, file = 'README.md'): Step[] {
   return steps;
 }
 
+/**
+ * The README's substitutions for running its walkthrough against the deployed stack (its section
+ * "Against the deployed stack (MiniStack)"): each table row's first code span, replaced by the
+ * second cell's first code span, in the table's order.
+ */
+export function deployedSubstitutions(): [string, string][] {
+  const readme = readFileSync('README.md', 'utf8');
+  const start = readme.indexOf('\n## Against the deployed stack (MiniStack)\n');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| in the '));
+  return rows.map((row) => {
+    const [from, to] = row
+      .split(/(?<!\\)\|/)
+      .slice(1, 3)
+      .map((cell) => (cell.match(/`([^`]+)`/)?.[1] ?? '').replaceAll('\\|', '|'));
+    if (!from || !to) throw new Error(`README: a substitution row without two code spans: ${row}`);
+    return [from, to];
+  });
+}
+
+/** A command with the README's substitutions for the deployed stack applied, in order. */
+export function forDeployedStack(command: string, substitutions = deployedSubstitutions()): string {
+  return substitutions.reduce((text, [from, to]) => text.replaceAll(from, to), command);
+}
+
 /** Per-run values, in the order they are masked; everything else must match exactly. */
 const VARIABLE: [RegExp, string][] = [
   [
@@ -87,7 +112,7 @@ let lastRunSecond = 0;
  */
 export async function runSteps(
   steps: Step[],
-  stack: LocalStack,
+  stack: Pick<LocalStack, 'baseUrl'>,
   env: Record<string, string> = {},
 ): Promise<string[]> {
   const marker = (i: number) => `::step-${i}::`;
@@ -116,7 +141,7 @@ export async function runSteps(
  */
 export async function walkthroughRun(
   steps: Step[],
-  stack: LocalStack,
+  stack: Pick<LocalStack, 'baseUrl'>,
   env: Record<string, string> = {},
 ): Promise<string[]> {
   await waitFor(
