@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, startDynamo } from '../../local/dynamodb.js';
 import { ROOT, runAdmin } from '../support/admin.js';
 import { spawnEntryPoint } from '../support/npm-start.js';
+import { type Step, sectionSteps } from '../support/readme.js';
 import { waitFor } from '../support/stack.js';
 
 /** One line on stderr, no stack frames. */
@@ -58,6 +59,24 @@ describe('against npm start (--local)', () => {
   it('the banner shows the command, not ports to copy', () => {
     expect(output()).toContain('Admin CLI         npm run admin -- --local --help');
     expect(output()).not.toContain('AWS_ENDPOINT_URL_DYNAMODB=');
+  });
+
+  it('the banner is the one the README shows after `npm start`, up to its ports and ready time', () => {
+    const [start] = sectionSteps('## Run it locally') as [Step];
+    expect(start.command).toBe('npm ci\nnpm start\n');
+    const printed = output();
+    const banner = printed.slice(
+      printed.indexOf('Smart Registration Service'),
+      printed.indexOf('Press Ctrl-C to stop.') + 'Press Ctrl-C to stop.'.length,
+    );
+    const port = (banner.match(/ {2}API {15}http:\/\/127\.0\.0\.1:(\d+)\/api\n/) as RegExpMatchArray)[1];
+
+    const pattern = (start.shown as string)
+      .replaceAll('http://127.0.0.1:3000', `http://127.0.0.1:${port}`)
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace('ready in 950 ms', 'ready in \\d+ ms')
+      .replace('127\\.0\\.0\\.1:41337', '127\\.0\\.0\\.1:\\d+');
+    expect(banner).toMatch(new RegExp(`^${pattern}$`));
   });
 
   it('lists its commands with --help and exits 0', async () => {
