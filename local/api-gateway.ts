@@ -30,6 +30,11 @@ type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<
 export interface GatewayRequest {
   method: string;
   url: URL;
+  /**
+   * The path as sent, which the gateway routes: dot segments unresolved (`/terms/%2e%2e`), where
+   * `url.pathname` has them resolved. `url.pathname` when absent (a caller in process).
+   */
+  path?: string;
   headers: IncomingMessage['headers'];
   /**
    * Each header's lines, as sent (Node's `headersDistinct`): the event's `multiValueHeaders`, which
@@ -86,10 +91,11 @@ export type PickedRoute =
  * precedence over a method request against a generic resource at the same level of the resource
  * hierarchy", and the generic one's subtree excludes the specific one's (API Gateway developer
  * guide, "Set up a proxy integration with a proxy resource"); a greedy variable takes the rest of
- * the path. One trailing slash names the resource without it (`/terms/` is `/terms`), as API
- * Gateway routes it. The method is looked up on that resource only: one it lacks is its ANY
- * method (a page's function) or a 405 there (the ANY mock, lib/api.ts), even where a parameter
- * sibling has it.
+ * the path. Trailing slashes name the resource without them (`/terms/` and `/terms//` are
+ * `/terms`), as API Gateway routes them; the path is routed as sent, no dot segment resolved (ADR
+ * 0027, addendum). The method is looked up on that resource only: one it lacks is its ANY method
+ * (a page's function) or a 405 there (the ANY mock, lib/api.ts), even where a parameter sibling
+ * has it.
  */
 export class ResourceTree {
   private readonly root: Resource = { path: '', literals: new Map(), methods: new Map() };
@@ -136,7 +142,8 @@ export class ResourceTree {
   pick(method: string, requestPath: string): PickedRoute {
     let resource = this.root;
     const parameters: Record<string, string> = {};
-    const path = requestPath.length > 1 && requestPath.endsWith('/') ? requestPath.slice(0, -1) : requestPath;
+    // Trailing slashes name the resource without them (`/terms//` is `/terms`); `//` stays no resource.
+    const path = requestPath.replace(/(?<=[^/])\/+$/, '');
     const segments = path === '/' ? [] : path.slice(1).split('/');
     for (let index = 0; index < segments.length; index++) {
       const segment = segments[index] as string;
@@ -238,7 +245,7 @@ export class LocalApiGateway {
   }
 
   async handle(req: GatewayRequest): Promise<GatewayResponse> {
-    const picked = this.resources.pick(req.method, req.url.pathname);
+    const picked = this.resources.pick(req.method, req.path ?? req.url.pathname);
     const response = await this.answer(req, picked);
     if (this.options.metrics?.recording)
       // The API Gateway route a request is counted under: `POST /api/verify`.
@@ -407,7 +414,7 @@ export class LocalApiGateway {
     const binary = !isText(req.headers['content-type']);
     return {
       resource: route.path,
-      path: req.url.pathname,
+      path: req.path ?? req.url.pathname,
       httpMethod: req.method,
       headers,
       multiValueHeaders,
@@ -428,7 +435,7 @@ export class LocalApiGateway {
           sourceIp: req.sourceIp,
           userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
         } as APIGatewayProxyEvent['requestContext']['identity'],
-        path: req.url.pathname,
+        path: req.path ?? req.url.pathname,
         protocol: 'HTTP/1.1',
         requestId,
         requestTime: now.toUTCString(),

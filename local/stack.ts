@@ -468,6 +468,7 @@ function sendGatewayProblem(
  * The request's URL. A target that starts with `/` is a path, `//` and `//x/y` too: the URL parser
  * reads `//x/y` against a base as scheme-relative (the host `x`, the path `/y`) and fails on `//`.
  * An absolute target (a proxy's) is read as it is; undefined for one that is no URL (`http://[`).
+ * Its `pathname` has dot segments resolved: routing reads pathAsSent instead.
  */
 function requestUrl(target: string, baseUrl: string): URL | undefined {
   try {
@@ -475,6 +476,24 @@ function requestUrl(target: string, baseUrl: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The path of a request target as it was sent, for routing (ADR 0027, addendum): no dot segment
+ * resolved (`/terms/%2e%2e` and `/terms/..` are not `/`, as the URL parser makes them) and no
+ * backslash read as a slash, so that no spelling of a path reaches another resource; characters
+ * the URL standard percent-encodes in a path are encoded as it does.
+ */
+function pathAsSent(target: string): string {
+  const path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '') || '/';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what it encodes.
+  return path.replace(/[\u0000-\u0020"<>`{}\u007f-\uffff]/g, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD'; // a lone surrogate, as the URL parser writes it
+    }
+  });
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Promise<void> {
@@ -487,7 +506,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
   const url = requestUrl(req.url ?? '/', s.baseUrl);
   // A caller's malformed request line is its 400, never a 500.
   if (!url) return sendGatewayProblem(res, 'DEFAULT_4XX');
-  const path = url.pathname;
+  const path = pathAsSent(req.url ?? '/');
 
   // Cognito (authorization server)
   if (path === '/oauth2/token' && method === 'POST') {
@@ -548,6 +567,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, s: Services): Pr
   const out = await s.gateway.handle({
     method,
     url,
+    path,
     headers: req.headers,
     distinctHeaders: req.headersDistinct,
     body,

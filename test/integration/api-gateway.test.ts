@@ -109,6 +109,38 @@ describe('the API Gateway emulation, called in process', () => {
     }
   });
 
+  // ADR 0027, addendum. Found by probing: `/terms/%2e%2e` was the local index page (the URL parser
+  // resolves dot segments, encoded or not), `/terms/x/%2e%2e/%2e%2e/api/verify` the 405 of
+  // /api/verify, and `/terms//` the gateway's JSON 404.
+  it('over HTTP, routes a path as it was sent: a dot segment reaches no other resource, and a person gets the pages’ 404 page', async () => {
+    const browser = { accept: 'text/html', 'accept-language': 'en' };
+    for (const target of [
+      '/terms/%2e%2e',
+      '/terms/%2E%2e',
+      '/terms/..',
+      '/terms/.%2e',
+      '/terms/%2e',
+      '/terms/x/%2e%2e/%2e%2e/api/verify',
+      '/terms//',
+      '/terms///',
+      '/method-choice/%2e%2e',
+      '/demo-portal/%2e%2e/terms',
+    ]) {
+      const res = await rawGet(stack.baseUrl, target, browser);
+      expect(res.status, target).toBe(404);
+      expect(res.contentType, target).toBe('text/html; charset=utf-8');
+      expect(res.body, target).toMatch(/^<!doctype html>\n<html lang="en">/);
+    }
+    // Off the pages, the same spellings stay the gateway's: no resource, or the resource they name.
+    for (const target of ['/%2e%2e', '/api/%2e%2e/terms/x']) {
+      const res = await rawGet(stack.baseUrl, target, browser);
+      expect(res.status, target).toBe(404);
+      expect(res.contentType, target).toBe('application/problem+json');
+    }
+    const verify = await rawGet(stack.baseUrl, '/api/verify//');
+    expect(verify.status).toBe(405);
+  });
+
   // Found by probing: `GET //` was a 500 and `GET //terms` the local index page — the server read
   // a target starting with `//` as a scheme-relative URL (the host `terms`, the path `/`).
   it('over HTTP, takes a target starting with // for a path, which no resource has, and one that is no URL for a 400', async () => {
@@ -218,10 +250,11 @@ describe('the API Gateway emulation, called in process', () => {
 function rawGet(
   baseUrl: string,
   target: string,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; contentType?: string; body: string }> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, path: target, method: 'GET' }, (res) => {
+    const req = httpRequest({ hostname, port, path: target, method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>

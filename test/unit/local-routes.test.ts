@@ -65,16 +65,19 @@ describe('the local gateway’s choice between overlapping routes', () => {
   it('has no resource for a parent without methods or an empty segment', () => {
     const routes = [route('POST', '/isp/v1/events'), route('GET', '/orders/{refId}')];
 
-    for (const path of ['/isp/v1', '/', '/orders/', '/orders//', '/orders//x', '/isp/v1/events//'])
+    for (const path of ['/isp/v1', '/', '//', '/orders/', '/orders//', '/orders//x', '/isp//v1/events'])
       expect(picked(routes, 'POST', path), path).toBe('no resource');
   });
 
   // API Gateway's REST API routes `/hello/` to the resource `/hello` (event.path keeps the slash):
-  // aws-powertools/powertools-lambda-python#1552, floci-io/floci#1557 (ADR 0027).
-  it('takes one trailing slash as the resource without it', () => {
+  // aws-powertools/powertools-lambda-python#1552, floci-io/floci#1557 (ADR 0027); more than one
+  // too: LocalStack's REST API router, checked against AWS, ignores them all (ADR 0027, addendum).
+  it('takes trailing slashes as the resource without them', () => {
     const routes = [route('POST', '/isp/v1/events'), route('GET', '/orders/{refId}')];
 
     expect(picked(routes, 'POST', '/isp/v1/events/')).toBe('/isp/v1/events');
+    expect(picked(routes, 'POST', '/isp/v1/events//')).toBe('/isp/v1/events');
+    expect(picked(routes, 'GET', '/orders/abc///')).toBe('/orders/{refId}');
     expect(picked(routes, 'GET', '/orders/abc/')).toBe('/orders/{refId}');
     expect(new ResourceTree(routes).pick('GET', '/orders/abc/')).toMatchObject({
       parameters: { refId: 'abc' },
