@@ -11,7 +11,8 @@
  * the rest of the AWS SDK is inside every bundle (bundleAwsSDK).
  * `esbuildOptionsFor` is that command as esbuild's JavaScript API options. The deployed asset is then
  * written by `bundleFunction` (the bundling hook runs it over the command's output): the same options
- * and the function's lazy modules beside `index.mjs` (ADR 0023).
+ * and the function's lazy modules beside `index.mjs` (ADR 0023), with two Node built-ins read
+ * without their module facades (`BUILTINS_WITHOUT_FACADE`).
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,6 +139,40 @@ function lazyModulesPlugin(found: Map<string, LazyModule>, builtFile: string): P
   };
 }
 
+/**
+ * Node built-ins the edge imports that no floor does, read with `process.getBuiltinModule` instead
+ * of an `import` (issue 12 item 5, the ninth round in docs/benchmarks.md §3). An `import` of a
+ * built-in makes Node build an ES module facade of all its exports at load; `node:console`'s
+ * (Powertools Logger's and Metrics' `Console`) and `node:timers`' (middy's `setTimeout`) cost about
+ * 0.7 M instructions of every function's import; the objects read are the same. A module importing
+ * another name of them fails the build (no such export), so none is silently undefined.
+ */
+export const BUILTINS_WITHOUT_FACADE: Readonly<Record<string, readonly string[]>> = {
+  'node:console': ['Console'],
+  'node:timers': ['setTimeout', 'clearTimeout'],
+};
+
+function builtinsWithoutFacadePlugin(): Plugin {
+  return {
+    name: 'builtins-without-facade',
+    setup(b) {
+      b.onResolve({ filter: /^node:(console|timers)$/ }, (args) =>
+        args.path in BUILTINS_WITHOUT_FACADE
+          ? { path: args.path, namespace: 'builtin-without-facade' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'builtin-without-facade' }, (args) => ({
+        contents: [
+          `const builtin = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+          'export default builtin;',
+          `export const { ${(BUILTINS_WITHOUT_FACADE[args.path] ?? []).join(', ')} } = builtin;`,
+        ].join('\n'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** What `bundleFunction` built: the bundle (`index.mjs`) and each lazy module's build. */
 export interface FunctionBuild {
   main: BuildResult;
@@ -157,7 +192,7 @@ export async function bundleFunction(
   const found = new Map<string, LazyModule>();
   const main = await build({
     ...esbuildOptionsFor(entry, outdir, extra),
-    plugins: [lazyModulesPlugin(found, HANDLER_BUNDLING.outFile)],
+    plugins: [lazyModulesPlugin(found, HANDLER_BUNDLING.outFile), builtinsWithoutFacadePlugin()],
   });
   const lazy: FunctionBuild['lazy'] = [];
   for (const module of found.values()) {
@@ -165,7 +200,7 @@ export async function bundleFunction(
     const result = await build({
       ...esbuildOptionsFor(module.source, outdir, extra),
       outfile: join(outdir, module.file),
-      plugins: [lazyModulesPlugin(found, module.file)],
+      plugins: [lazyModulesPlugin(found, module.file), builtinsWithoutFacadePlugin()],
     });
     lazy.push({ module, result });
   }
