@@ -76,15 +76,19 @@ export function identificationStarted(partner: {
   });
 }
 
+/** CloudWatch's finest period for these metrics: a sum never spans two. */
+const MINUTE_MS = 60_000;
+
 /**
  * Verify's answers as sums (docs/decisions/0029): an answer is added to the container's pending
  * sums, which are written — one EMF line per metric, its value the sum, stamped with the first
  * pending answer's time — when the last write is `intervalMs` old: with every answer when calls are
  * further apart, once per interval on a busy instance, as the verify counter writes its counts.
- * Sums older than the interval are written first, stamped with their own time, so a count never
- * lands in a later minute than its answers. CloudWatch's Sum is the number of answers (SampleCount
- * is the number of lines); what an instance holds when Lambda retires it is lost: at most one
- * interval's answers. 0 writes every answer on its own line.
+ * Sums older than the interval, or begun in an earlier minute, are written first, stamped with
+ * their own time, so every answer counts in the minute it was given in (one sum stamped with its
+ * first answer's time would put the next minute's answers in the last). CloudWatch's Sum is the
+ * number of answers (SampleCount is the number of lines); what an instance holds when Lambda
+ * retires it is lost: at most one interval's answers. 0 writes every answer on its own line.
  */
 export function verifyAnswerMetrics(
   intervalMs: number,
@@ -93,6 +97,8 @@ export function verifyAnswerMetrics(
   let positive = 0;
   let negative = 0;
   let since = 0;
+  /** Whichever ends first of the pending sums' interval and minute: an answer then finds them written. */
+  let pendingUntil = 0;
   let lastWrite = Number.NEGATIVE_INFINITY;
   const writePending = () => {
     if (positive) count('VerifyPositive', {}, positive, since);
@@ -102,9 +108,13 @@ export function verifyAnswerMetrics(
   };
   return (answeredPositive) => {
     const at = now();
-    // Sums left from before an idle spell (a busy instance writes before they age): their own line.
-    if (positive + negative > 0 && at - since >= intervalMs) writePending();
-    if (positive + negative === 0) since = at;
+    // Sums left from before an idle spell (a busy instance writes before they age) or from the minute
+    // before: their own line.
+    if (positive + negative > 0 && at >= pendingUntil) writePending();
+    if (positive + negative === 0) {
+      since = at;
+      pendingUntil = Math.min(at + intervalMs, at - (at % MINUTE_MS) + MINUTE_MS);
+    }
     if (answeredPositive) positive += 1;
     else negative += 1;
     if (at - lastWrite >= intervalMs) {

@@ -191,8 +191,7 @@ describe('the business metrics', () => {
 
   describe("verify's answers", () => {
     /** The answers at these offsets from now (ms), positive or not, through one instance's sums. */
-    async function answered(interval: number, answers: [number, boolean][]) {
-      const t0 = Date.now();
+    async function answered(interval: number, answers: [number, boolean][], t0 = Date.now()) {
       let at = t0;
       const verifyAnswered = verifyAnswerMetrics(interval, () => at);
       const written = await captureLogs(async () => {
@@ -220,6 +219,28 @@ describe('the business metrics', () => {
         { name: 'VerifyPositive', value: 1, after: 0 },
         { name: 'VerifyPositive', value: 2, after: 100 },
         { name: 'VerifyNegative', value: 3, after: 100 },
+      ]);
+    });
+
+    it('a sum never spans two minutes: answers of the next minute are not stamped into the last one', async () => {
+      // t0 a minute boundary (in the past: CloudWatch takes stamps up to 14 days old).
+      const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+      const lines = await answered(
+        1000,
+        [
+          [-600, true],
+          [-300, true],
+          [200, true],
+          [500, false],
+        ],
+        t0,
+      );
+      expect(lines).toEqual([
+        { name: 'VerifyPositive', value: 1, after: -600 },
+        // Pending at the minute's end: its own line, in its own minute.
+        { name: 'VerifyPositive', value: 1, after: -300 },
+        { name: 'VerifyPositive', value: 1, after: 200 },
+        { name: 'VerifyNegative', value: 1, after: 200 },
       ]);
     });
 
