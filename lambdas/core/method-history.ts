@@ -44,6 +44,19 @@ export function endedMonthFeesChanged(
 }
 
 /**
+ * Whether `after` leaves out the dates `before` was seeded with. Even where today's methods charge
+ * every ended month as the dates did (so endedMonthFeesChanged finds nothing), those months' fees
+ * would then follow what the SP may use now: the next change of its methods or its partners', or
+ * dates given again (the upgrade), would change them with no refusal.
+ */
+export function datedMethodsLeftOut(
+  before: Pick<SpSetup, 'enabledMethods'>,
+  after: Pick<SpSetup, 'enabledMethods'>,
+): boolean {
+  return before.enabledMethods !== undefined && after.enabledMethods === undefined;
+}
+
+/**
  * Where an SP's dated methods disagree with what it may use now (`offeredNow`, its catalogue) in
  * `currentMonth`, each with its path below the SP (`enabledMethods…`): a month after the current one
  * (a method is dated when it is seeded, the month it is enabled or withdrawn in), a method offered

@@ -10,7 +10,11 @@
  */
 
 import { ConditionFailed } from '../core/errors.js';
-import { enabledMethodsDisagree, endedMonthFeesChanged } from '../core/method-history.js';
+import {
+  datedMethodsLeftOut,
+  enabledMethodsDisagree,
+  endedMonthFeesChanged,
+} from '../core/method-history.js';
 import { endedMonthRepriced } from '../core/price-history.js';
 import { type ServiceConfig, toIspConfig, toSpSetup } from '../core/service-config.js';
 import { type IssuerMethod, offeredMethods } from '../core/statement.js';
@@ -77,7 +81,10 @@ async function pastStatementsChanged(
       refusals.push(
         `serviceProviders.${i}.enabledMethods: ${month} has ended, and to its monthly fees this configuration ${change}; a method enabled or withdrawn now is dated ${currentMonth} (to correct a past month, seed with --reprice-ended-months).`,
       );
-    }
+    } else if (datedMethodsLeftOut(seeded, sp))
+      refusals.push(
+        `serviceProviders.${i}.enabledMethods: the seeded setup dates its methods; without them the monthly fees of the months that have ended would follow what the SP may use now and change with it. Keep the entries, a method enabled or withdrawn now dated ${currentMonth} (to leave them out, seed with --reprice-ended-months).`,
+      );
   }
   return refusals;
 }

@@ -6,12 +6,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { SpSetup } from '../../lambdas/core/domain.js';
 import { type EnabledMethod, EnabledMethodsSchema } from '../../lambdas/core/enabled-methods.js';
 import { enabledMethodsDisagree, endedMonthFeesChanged } from '../../lambdas/core/method-history.js';
 import { PriceSheetsSchema } from '../../lambdas/core/price-sheet.js';
-import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
-import { monthlyFeeMethodsIn, statementOf } from '../../lambdas/core/statement.js';
+import {
+  type ServiceConfig,
+  ServiceConfigSchema,
+  toIspConfig,
+  toSpSetup,
+} from '../../lambdas/core/service-config.js';
+import { monthlyFeeMethodsIn, offeredMethods, statementOf } from '../../lambdas/core/statement.js';
 import type { SpUsage } from '../../lambdas/core/usage.js';
+import { seedConfig } from '../../lambdas/usecases/seed-config.js';
 import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
 
 const bank = (from: string, until?: string): EnabledMethod => ({
@@ -313,5 +320,52 @@ describe('enabledMethodsDisagree (the open entries are what the SP may use now)'
           'Bank bank is offered to the SP now but no entry without until enables it: add {"issuer":"Bank","method":"bank","from":"2026-12"}.',
       },
     ]);
+  });
+});
+
+describe('seedConfig over a setup seeded with dated methods', () => {
+  const now = new Date('2026-12-15T12:00:00Z');
+  const demo = ServiceConfigSchema.parse(JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')));
+  const i = demo.serviceProviders.findIndex((sp) => sp.clientId === 'demo-bank');
+  const bankConfig = demo.serviceProviders[i] as ServiceConfig['serviceProviders'][number];
+  // Dated from the first month with what the demo lets it use now: as the undated setup charges.
+  const offered = offeredMethods(demo.isps.map(toIspConfig), toSpSetup(bankConfig));
+  const dated = toSpSetup({ ...bankConfig, enabledMethods: offered.map((m) => ({ ...m, from: '2000-01' })) });
+  const { enabledMethods: _dates, ...undatedBank } = bankConfig;
+  const undated: ServiceConfig = {
+    ...demo,
+    serviceProviders: demo.serviceProviders.map((sp, j) => (j === i ? undatedBank : sp)),
+  };
+
+  /** A config table holding the bank's dated setup; nothing else is read. */
+  function seededTable() {
+    const setups = new Map<string, SpSetup>([[dated.clientId, dated]]);
+    const repository: Parameters<typeof seedConfig>[0] = {
+      getSpSetup: async (clientId) => setups.get(clientId),
+      putSpSetup: async (sp) => void setups.set(sp.clientId, sp),
+      putClaimedIdentity: async () => {},
+      listClaimedIdentities: async () => [],
+      deleteClaimedIdentity: async () => {},
+      putIsp: async () => {},
+      publishTermsOfUse: async () => {},
+    };
+    return { setups, repository };
+  }
+
+  it('refuses to leave the dates out, though every ended month would charge the same today, and writes nothing', async () => {
+    expect(offered.length).toBeGreaterThan(0);
+    const { setups, repository } = seededTable();
+
+    await expect(seedConfig(repository, undated, { now })).rejects.toThrow(
+      new RegExp(`^serviceProviders\\.${i}\\.enabledMethods: the seeded setup dates its methods; `),
+    );
+    expect(setups.get('demo-bank')?.enabledMethods).toEqual(dated.enabledMethods);
+  });
+
+  it('leaves them out with --reprice-ended-months: the statements then follow what the SP may use now', async () => {
+    const { setups, repository } = seededTable();
+
+    await seedConfig(repository, undated, { now, repriceEndedMonths: true });
+    expect(setups.get('demo-bank')?.enabledMethods).toBeUndefined();
   });
 });
