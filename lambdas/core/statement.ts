@@ -71,14 +71,16 @@ export interface IssuerMethod {
 const byIssuerAndMethod = (a: IssuerMethod, b: IssuerMethod) =>
   `${a.issuer} ${a.method}`.localeCompare(`${b.issuer} ${b.method}`);
 
-/** The methods an SP may use now: what its catalogue offers it (setup ∩ partners ∩ rules). */
+/**
+ * The methods an SP may use now: what its catalogue offers it (setup ∩ partners ∩ rules), each once
+ * — a partner may list a method in real time and offline, and one method is one monthly fee.
+ */
 export function offeredMethods(isps: readonly IspConfig[], sp: SpSetup): IssuerMethod[] {
   return isps
-    .flatMap((isp) =>
-      offersFor(isp, sp).flatMap((o) =>
-        [...o.realtimeMethods, ...o.offlineMethods].map((method) => ({ issuer: isp.issuer, method })),
-      ),
-    )
+    .flatMap((isp) => {
+      const methods = new Set(offersFor(isp, sp).flatMap((o) => [...o.realtimeMethods, ...o.offlineMethods]));
+      return [...methods].map((method) => ({ issuer: isp.issuer, method }));
+    })
     .sort(byIssuerAndMethod);
 }
 

@@ -304,6 +304,28 @@ describe('offeredMethods', () => {
     ]);
     expect(offeredMethods(catalogue(), spSetup({ methods: {} }))).toEqual([]);
   });
+
+  it('lists a method once when its partner offers it in real time and offline: one monthly fee', () => {
+    const both = { ...testIsp(), realtimeMethods: ['video'], offlineMethods: ['video'] };
+    const sp = spSetup({ methods: { 'Test-ISP': '*' }, financialIntermediary: false });
+
+    expect(offeredMethods([both], sp)).toEqual([{ issuer: 'Test-ISP', method: 'video' }]);
+    const fees = statementOf(
+      { month: '2026-11', clientId: 'sp', identifications: [], verify: [] },
+      {
+        clientId: 'sp',
+        name: 'SP',
+        priceSheet: {
+          currency: 'CHF',
+          monthlyFee: { default: '100.00' },
+          completedIdentification: {},
+          verifyCall: '0.00',
+        },
+      },
+      offeredMethods([both], sp),
+    );
+    expect(fees.total).toBe('100.00');
+  });
 });
 
 describe('MONTH', () => {
