@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../lambdas/routes.js';
-import { loadConfig } from './config.js';
+import { loadConfig, SeedingRefused } from './config.js';
 import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file.js';
 import { FaultInjector, faultSettingsFrom } from './faults.js';
 
@@ -20,6 +20,10 @@ Options (the environment variable that does the same in brackets):
   --faults <rate>       the emulations fail this share of calls, as AWS does (SRS_FAULTS); default off
   --fault-kinds <list>  which calls fail: dynamodb,sns,task (SRS_FAULT_KINDS); default all
   --fault-seed <n>      the fault sequence's seed (SRS_FAULT_SEED); default random
+  --reprice-ended-months  seed the configuration even where it changes the statements of months
+                        that have ended (prices, monthly fees' methods): the correction of a past
+                        month, for this start only (no variable); without it such a configuration
+                        is refused against the data folder, naming each entry, and nothing starts
   -h, --help            this text
 
 Also LOG_LEVEL=DEBUG|INFO|WARN|ERROR|SILENT (default INFO) and POWERTOOLS_METRICS_DISABLED=false
@@ -41,6 +45,7 @@ function parseOptions() {
       faults: { type: 'string' },
       'fault-kinds': { type: 'string' },
       'fault-seed': { type: 'string' },
+      'reprice-ended-months': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,12 +78,36 @@ try {
   console.error((err as Error).message);
   process.exit(2);
 }
+/**
+ * The configuration against what the data folder's table holds: each refusal, and how to write it
+ * anyway where it is an ended month the operator means to correct (the same start, plus the option).
+ */
+function refuseSeeding(err: SeedingRefused): never {
+  const file = configPath ?? 'config/local.json';
+  const table = dataDir ? `the table in the data folder ${dataDir}` : 'the table';
+  const sameStart = process.argv
+    .slice(2)
+    .map((arg) => (/^[\w./:=@,+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`));
+  console.error(
+    [
+      `npm start: seeding refuses the configuration ${file} against ${table}; nothing was started or written:`,
+      ...err.refusals.map((refusal) => `  ${refusal}`),
+      ...(err.endedMonths
+        ? [
+            `To correct those ended months on purpose (their statements change, which the SPs may have read already), start once with: npm start -- ${[...sameStart, '--reprice-ended-months'].join(' ')}`,
+          ]
+        : []),
+    ].join('\n'),
+  );
+  process.exit(2);
+}
 /** A configuration or environment the stack cannot run with: its message says what, no trace. */
 function exitOnInvalidSetup(err: Error): never {
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
     refuse(
       `port ${port} is already in use (another npm start?): stop that one, or start on another port: PORT=${port + 1} npm start`,
     );
+  if (err instanceof SeedingRefused) refuseSeeding(err);
   if (err.name !== 'InvalidEnvironment' && err.name !== 'InvalidConfiguration') throw err;
   console.error(err.message);
   process.exit(2);
@@ -97,6 +126,7 @@ const stack = await startLocalStack({
   dataDir,
   config,
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
+  repriceEndedMonths: values['reprice-ended-months'] === true,
   ...(faultSettings ? { faults: new FaultInjector(faultSettings) } : {}),
 }).catch(exitOnInvalidSetup);
 // The shipped demo secrets are printed (the README lists them); those of another file are not.

@@ -27,12 +27,12 @@ import {
   PROBLEM_TYPE_BASE,
 } from '../lambdas/http/gateway-responses.js';
 import { routesOfStage } from '../lambdas/routes.js';
-import { seedConfig } from '../lambdas/usecases/seed-config.js';
+import { SeedRefused, seedConfig } from '../lambdas/usecases/seed-config.js';
 import type { EnvironmentSources } from '../lib/function-environment.js';
 import type { QueueName, SecretName } from '../lib/function-permissions.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
-import { checkEnabledMethods, checkPartnerKeys, loadConfig } from './config.js';
+import { checkEnabledMethods, checkPartnerKeys, loadConfig, SeedingRefused } from './config.js';
 import { embeddedDocumentClient, startDynamo } from './dynamodb.js';
 import { LocalDynamoStream, type OnFailureMessage } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
@@ -107,6 +107,11 @@ export interface LocalStackOptions {
    * function gets no records from its stream. Tests disable one to watch what happens without it.
    */
   disabledEventSources?: readonly string[];
+  /**
+   * Seed a configuration that changes the statements of months that have ended (prices, monthly
+   * fees' methods): the operator's correction of a past month (`seed --reprice-ended-months`).
+   */
+  repriceEndedMonths?: boolean;
 }
 
 export interface LocalStack {
@@ -165,6 +170,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults: options.faults,
   });
 
+  const db = embeddedDocumentClient(dynamo.endpoint);
+  const repository = createRepository(db, TABLE_NAME);
+  const secrets = await loadOrCreateLocalSecrets(options.dataDir);
+  // Seeded before anything listens: a configuration seeding refuses against what the table holds
+  // (a data folder's ended months, a published terms text) fails the start with nothing written,
+  // no port open and the table closed again. The Test-ISP signs with the key pair generated for
+  // this stack; its public half is registered.
+  const seed = () =>
+    seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk), {
+      repriceEndedMonths: options.repriceEndedMonths === true,
+    });
+  try {
+    await (options.faults ? options.faults.withoutFaults(seed) : seed());
+  } catch (err) {
+    db.destroy();
+    await dynamo.close();
+    if (err instanceof SeedRefused) throw new SeedingRefused([...err.refusals], err.endedMonths);
+    throw err;
+  }
+
   // Bind first, so the issuer and the public URLs carry the real port; until the stack is ready,
   // a request is answered 503 with Retry-After (never accepted and left hanging).
   let serveReady: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -181,7 +206,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   processPorts = { http: port, dynamo: Number(new URL(dynamo.endpoint).port) };
   const baseUrl = `http://${host}:${port}`;
 
-  const secrets = await loadOrCreateLocalSecrets(options.dataDir);
   const secretValues = localSecretValues(secrets, config);
   const sqs = new LocalSqs(`${baseUrl}/_aws/sqs`);
   // The environment the CDK stack gives each function (lib/function-environment.ts), with the
@@ -232,8 +256,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // takes the level now, as a container does at init (else useStack's SILENT went unheard).
   applyLogLevelEnv();
   delete process.env.AWS_PROFILE;
-  const db = embeddedDocumentClient(dynamo.endpoint);
-  const repository = createRepository(db, TABLE_NAME);
   // A data folder from before GSI2: its orders get their index keys, as `admin index-orders` does in
   // AWS; a new table is marked indexed the same way (no orders yet), so erasure uses GSI2 alone.
   const index = async () => {
@@ -244,9 +266,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const timeToLive = new LocalTimeToLive(db, TABLE_NAME);
   const sweepSeconds = options.timeToLiveSweepSeconds ?? 60;
   if (sweepSeconds > 0) timeToLive.start(sweepSeconds * 1000);
-  // The Test-ISP signs with the key pair generated for this stack; register its public half.
-  const seed = () => seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk));
-  await (options.faults ? options.faults.withoutFaults(seed) : seed());
 
   const key = await loadOrCreateSigningKey(options.dataDir);
   const auth = new LocalAuthorizationServer(baseUrl, key, oauthClientsOf(config));

@@ -21,6 +21,19 @@ import { type IssuerMethod, offeredMethods } from '../core/statement.js';
 import { monthOf } from '../core/usage.js';
 import type { ConfigReader, ConfigWriter } from './ports/config.js';
 
+/**
+ * Seeding refused the configuration, nothing written: one refusal per path and cause.
+ * `endedMonths`: some are about months that have ended, which `repriceEndedMonths` would write.
+ */
+export class SeedRefused extends ConditionFailed {
+  constructor(
+    readonly refusals: readonly string[],
+    readonly endedMonths: boolean,
+  ) {
+    super(refusals.join('; '));
+  }
+}
+
 export interface SeedOutcome {
   /** Claimed identities that were in the table but no longer in the configuration, now deleted. */
   removedClaimedIdentities: string[];
@@ -100,9 +113,10 @@ export interface SeedSettings {
 }
 
 /**
- * Writes the configuration; refuses it (ConditionFailed, nothing written) where an SP's dated
- * methods disagree with what it may use now, and, unless told to re-price, where it would change
- * the statement of a month that has ended (ADR 0025, ADR 0028).
+ * Writes the configuration; refuses it (SeedRefused, nothing written) where an SP's dated
+ * methods disagree with what it may use now, where its terms-of-use version is published with
+ * another text, and, unless told to re-price, where it would change the statement of a month that
+ * has ended (ADR 0025, ADR 0028).
  */
 export async function seedConfig(
   repository: ConfigWriter & Pick<ConfigReader, 'getSpSetup'>,
@@ -111,14 +125,18 @@ export async function seedConfig(
 ): Promise<SeedOutcome> {
   const currentMonth = monthOf((settings.now ?? new Date()).toISOString());
   const offered = offeredNowOf(config);
-  const refusals = [
-    ...enabledMethodsRefusals(config, currentMonth, offered),
-    ...(settings.repriceEndedMonths
-      ? []
-      : await pastStatementsChanged(repository, config, currentMonth, offered)),
-  ];
-  if (refusals.length) throw new ConditionFailed(refusals.join('; '));
-  await repository.publishTermsOfUse(config.termsOfUse);
+  const endedMonths = settings.repriceEndedMonths
+    ? []
+    : await pastStatementsChanged(repository, config, currentMonth, offered);
+  const refusals = [...enabledMethodsRefusals(config, currentMonth, offered), ...endedMonths];
+  if (refusals.length) throw new SeedRefused(refusals, endedMonths.length > 0);
+  try {
+    await repository.publishTermsOfUse(config.termsOfUse);
+  } catch (err) {
+    // Another text under a published version, refused before anything is written.
+    if (err instanceof ConditionFailed) throw new SeedRefused([`termsOfUse: ${err.message}`], false);
+    throw err;
+  }
   for (const isp of config.isps) await repository.putIsp(toIspConfig(isp));
   const configured = new Set<string>();
   for (const sp of config.serviceProviders) {
