@@ -13,6 +13,8 @@ export type JsonAnswer = Record<string, unknown>;
 /**
  * Runs `inner` on `body`. `onAnswer` sees each JSON answer and its status; what it returns (if
  * anything) is sent instead. It may return a promise: the answer is then sent once it settles.
+ * `onOtherAnswer` is called instead when the answer is no JSON object (dynalite's 404 for another
+ * content type, its 413 without a body), so that a caller waiting for the answer is not left waiting.
  */
 export function replayWithAnswer(
   inner: RequestListener,
@@ -23,6 +25,7 @@ export function replayWithAnswer(
     answer: JsonAnswer,
     statusCode: number,
   ) => JsonAnswer | undefined | Promise<JsonAnswer | undefined>,
+  onOtherAnswer: () => void = () => {},
 ): void {
   const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
   const send = (replaced: JsonAnswer | undefined, chunk: unknown, rest: unknown[]) => {
@@ -40,7 +43,11 @@ export function replayWithAnswer(
       } catch {
         answer = undefined;
       }
-      const replaced = answer && onAnswer(answer, res.statusCode);
+      if (typeof answer !== 'object' || answer === null) {
+        onOtherAnswer();
+        return end(chunk, ...rest);
+      }
+      const replaced = onAnswer(answer, res.statusCode);
       if (replaced instanceof Promise) {
         replaced.then(
           (settled) => send(settled, chunk, rest),
@@ -50,6 +57,7 @@ export function replayWithAnswer(
       }
       return send(replaced, chunk, rest);
     }
+    onOtherAnswer();
     return end(chunk, ...rest);
   }) as ServerResponse['end'];
 

@@ -319,19 +319,28 @@ export class LocalDynamoStream {
     const body = forced ? Buffer.from(JSON.stringify({ ...request, ReturnValues: forced }), 'utf8') : raw;
     // Recorded before the caller has the answer: a write answered is in the stream.
     await new Promise<void>((resolve) =>
-      replayWithAnswer(inner, req, res, body, async (answer, statusCode) => {
-        try {
-          // A write DynamoDB refused (a condition that failed, a malformed request) changed nothing.
-          if (statusCode === 200)
-            await this.recordWrite(operation, request, writes, before, answer, forced, inner, req);
-        } finally {
-          resolve();
-        }
-        if (!forced || answer.Attributes === undefined) return undefined;
-        // The caller sees DynamoDB's answer to what it asked.
-        const { Attributes: _, ...rest } = answer;
-        return rest;
-      }),
+      replayWithAnswer(
+        inner,
+        req,
+        res,
+        body,
+        async (answer, statusCode) => {
+          try {
+            // A write DynamoDB refused (a condition that failed, a malformed request) changed nothing.
+            if (statusCode === 200)
+              await this.recordWrite(operation, request, writes, before, answer, forced, inner, req);
+          } finally {
+            resolve();
+          }
+          if (!forced || answer.Attributes === undefined) return undefined;
+          // The caller sees DynamoDB's answer to what it asked.
+          const { Attributes: _, ...rest } = answer;
+          return rest;
+        },
+        // An answer that is no JSON (another content type, a body too large) wrote nothing; the
+        // item's next write must not wait for it.
+        resolve,
+      ),
     );
   }
 

@@ -69,7 +69,7 @@ async function feed(invoke: (records: StreamRecord[]) => Promise<StreamConsumerR
       maxRetryPauseMs: 1,
     });
   const start = () => subscribe(invoke);
-  return { clock, put, start, subscribeAlso: subscribe, discarded, db, stream };
+  return { clock, put, start, subscribeAlso: subscribe, discarded, db, stream, endpoint: dynamo.endpoint };
 }
 
 const refIdOf = (r: StreamRecord) => (r.dynamodb.NewImage as { refId: { S: string } }).refId.S;
@@ -439,6 +439,25 @@ describe('the change feed’s records: each item’s images before and after, as
     expect(f.of('b2').map((r) => [r.eventName, r.dynamodb.OldImage, r.dynamodb.NewImage])).toEqual([
       ['INSERT', undefined, image('b2')],
     ]);
+  });
+
+  it('lets the next write to an item through after a write dynalite answered without JSON (no record for it)', async () => {
+    const f = await recordingFeed();
+    // A write sent as text/plain: dynalite answers 404 with an XML body, and writes nothing.
+    const refused = await fetch(f.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-amz-target': 'DynamoDB_20120810.PutItem' },
+      body: JSON.stringify({
+        TableName: TABLE,
+        Item: { PK: { S: 'ORDER#x1' }, SK: { S: ORDER_SK }, refId: { S: 'x1' } },
+      }),
+    });
+    expect(refused.status).toBe(404);
+
+    await f.put('x1');
+    await f.caughtUp();
+
+    expect(f.of('x1').map((r) => [r.eventName, refIdOf(r)])).toEqual([['INSERT', 'x1']]);
   });
 
   it('gives concurrent writes to one item each its own images, one after the other, in the order they were applied', async () => {
