@@ -44,6 +44,17 @@ beforeAll(async () => {
   token = await tokenFor(stack());
 });
 
+/** Waits until the change feed has handed over every record written so far. */
+const caughtUp = () =>
+  waitFor(
+    async () => stack().stream.unconsumed(),
+    (n) => n === 0,
+  );
+
+/** `fn`'s invocations since `before` (a copy of `invocations`). */
+const invokedSince = (before: Map<string, number>, fn: string) =>
+  (invocations.get(fn) ?? 0) - (before.get(fn) ?? 0);
+
 /** The execution ended registered straight from the terms wait: told, not timed out. */
 const TOLD = ['WaitForTerms', 'RegisterPerson', 'Registered'];
 
@@ -109,11 +120,6 @@ it('tells an acceptance the page told already once more, which the completed wai
 });
 
 it('is invoked for the write that recorded the acceptance only, none of the order’s other writes', async () => {
-  const caughtUp = () =>
-    waitFor(
-      async () => stack().stream.unconsumed(),
-      (n) => n === 0,
-    );
   await caughtUp();
   const before = new Map(invocations);
   const { refId, link } = await waitingForTerms(stack(), token, '+41795560004');
@@ -122,7 +128,7 @@ it('is invoked for the write that recorded the acceptance only, none of the orde
   expect((await stack().stepFunctions.settled(refId)).status).toBe('SUCCEEDED');
   await caughtUp();
 
-  const invoked = (fn: string) => (invocations.get(fn) ?? 0) - (before.get(fn) ?? 0);
+  const invoked = (fn: string) => invokedSince(before, fn);
   // The order was written once per version; the fan-out was handed them all.
   expect((await stack().repository.getOrder(refId))?.version).toBeGreaterThanOrEqual(5);
   expect(invoked('webhook-fanout')).toBeGreaterThan(1);
@@ -130,11 +136,6 @@ it('is invoked for the write that recorded the acceptance only, none of the orde
 });
 
 it('is invoked once per acceptance, not again for updates of the accepted order (the feed’s records have its old image)', async () => {
-  const caughtUp = () =>
-    waitFor(
-      async () => stack().stream.unconsumed(),
-      (n) => n === 0,
-    );
   await caughtUp();
   const before = new Map(invocations);
   const { refId, link } = await waitingForTerms(stack(), token, '+41795560006');
@@ -158,7 +159,7 @@ it('is invoked once per acceptance, not again for updates of the accepted order 
   expect(await stack().repository.indexOrdersByMobile()).toBe(1);
   await caughtUp();
 
-  const invoked = (fn: string) => (invocations.get(fn) ?? 0) - (before.get(fn) ?? 0);
+  const invoked = (fn: string) => invokedSince(before, fn);
   expect(invoked('terms-acceptance-relay')).toBe(1);
 });
 
