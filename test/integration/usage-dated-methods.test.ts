@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
-import type { UsageRecord } from '../../lambdas/core/usage.js';
 import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
 import { startLocalStack } from '../../local/stack.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { call, tokenFor, useStack } from '../support/stack.js';
+import { completedBankIdentifications } from '../support/usage.js';
 
 /** The month the test runs in (UTC): a withdrawal or an enabling done now is dated with it. */
 const CURRENT = new Date().toISOString().slice(0, 7);
@@ -66,20 +66,8 @@ const stack = useStack(() => ({
   config: ServiceConfigSchema.parse(configWith(WITH_EID, SINCE_JANUARY)),
 }));
 
-/** `completed` BankIdent-Demo identifications of Demo Bank in `month`. */
-function completedIn(month: string, completed: number): UsageRecord[] {
-  return Array.from({ length: completed }, (_, i) =>
-    (['started', 'terms-accepted'] as const).map((event) => ({
-      clientId: 'demo-bank',
-      month,
-      issuer: 'BankIdent-Demo',
-      method: 'bank',
-      event,
-      refId: `SRS-DATED-${month}-${i}`,
-      at: `${month}-10T09:00:00.000Z`,
-    })),
-  ).flat();
-}
+const completedIn = (month: string, completed: number) =>
+  completedBankIdentifications('SRS-DATED', month, completed);
 
 let bank: string;
 let folder: string;

@@ -7,11 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
-import type { UsageRecord } from '../../lambdas/core/usage.js';
 import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
 import { runAdmin, tableEnv } from '../support/admin.js';
 import { call, tokenFor, useStack } from '../support/stack.js';
-import { NO_EVENTS } from '../support/usage.js';
+import { completedBankIdentifications, NO_EVENTS } from '../support/usage.js';
 
 /** The demo configuration, Demo Bank's prices raised on 1 March 2026 and a verify price added. */
 function configWithPriceHistory() {
@@ -37,20 +36,8 @@ function configWithPriceHistory() {
 
 const stack = useStack(() => ({ rateLimits: false, config: configWithPriceHistory() }));
 
-/** `completed` BankIdent-Demo identifications of Demo Bank in `month`, as the registration step records them. */
-function completedIn(month: string, completed: number): UsageRecord[] {
-  return Array.from({ length: completed }, (_, i) =>
-    (['started', 'terms-accepted'] as const).map((event) => ({
-      clientId: 'demo-bank',
-      month,
-      issuer: 'BankIdent-Demo',
-      method: 'bank',
-      event,
-      refId: `SRS-HISTORY-${month}-${i}`,
-      at: `${month}-10T09:00:00.000Z`,
-    })),
-  ).flat();
-}
+const completedIn = (month: string, completed: number) =>
+  completedBankIdentifications('SRS-HISTORY', month, completed);
 
 let bank: string;
 beforeAll(async () => {
