@@ -148,7 +148,8 @@ describe('npm run bench', () => {
     const invocations = verifyFigures?.invocations ?? 0;
     expect(invocations).toBeGreaterThan(0);
     expect(verifyFigures?.logEvents).toBeGreaterThanOrEqual(invocations);
-    expect(verifyFigures?.logEvents).toBeLessThanOrEqual(2 * invocations);
+    // Fewer than an EMF line per call: the sample's calls come within a second or two, not one a second.
+    expect(verifyFigures?.logEvents).toBeLessThan(2 * invocations);
     expect(verifyFigures?.logBytes).toBeGreaterThan(0);
     const items = (lines: { item: string }[]) => lines.map((line) => line.item.split(' (')[0]);
     expect(items(results.cost.perMillionVerify.lines)).toEqual(
