@@ -1,8 +1,9 @@
 /**
  * `npm start`: the embedded stack on http://127.0.0.1:3000. Its options are USAGE below
- * (`npm start -- --help`); a mistyped option, a port in use or a configuration file that is not
- * there is one line on stderr and exit code 2, never a stack trace.
+ * (`npm start -- --help`); a mistyped option, a port in use, a configuration file that is not
+ * there or a data folder it cannot write is one line on stderr and exit code 2, never a stack trace.
  */
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../lambdas/routes.js';
 import { loadConfig, SeedingRefused } from './config.js';
@@ -66,6 +67,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const dataDir = values['data-dir'] ?? process.env.SRS_DATA_DIR;
+if (dataDir) {
+  // Checked before anything starts: the embedded DynamoDB fails on such a folder with a trace, or waits forever.
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.R_OK | constants.W_OK);
+  } catch (err) {
+    const { code } = err as NodeJS.ErrnoException;
+    refuse(
+      `the data folder ${dataDir} cannot be used (${code ?? (err as Error).message}): give a folder it may create or write`,
+    );
+  }
+}
 const configPath = values.config ?? process.env.SRS_CONFIG;
 let faultSettings: ReturnType<typeof faultSettingsFrom>;
 try {

@@ -93,6 +93,25 @@ describe('npm start refusing to run', () => {
     }
   }, 90_000);
 
+  it('says in one line that its data folder cannot be used (a file, or under one), and exits 2', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'srs-data-dir-'));
+    try {
+      const file = join(folder, 'a-file');
+      writeFileSync(file, '');
+      for (const dataDir of [file, join(file, 'below')]) {
+        const { exitCode, lines } = await refusedStart({}, ['--data-dir', dataDir]);
+        expect({ exitCode, lines: lines.length }, dataDir).toEqual({ exitCode: 2, lines: 1 });
+        expect(lines[0], dataDir).toMatch(
+          new RegExp(
+            `^npm start: the data folder ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be used \\(`,
+          ),
+        );
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('names a configuration file that is not there, or not JSON, and exits 2', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'srs-config-'));
     try {
