@@ -464,7 +464,8 @@ describe('the change feed’s records: each item’s images before and after, as
     const f = await recordingFeed();
     const writes = 30;
 
-    // Updates and puts at once, as the embedded stack takes concurrent requests.
+    // Updates at once, as the embedded stack takes concurrent requests; every third asks for values
+    // of its own (UPDATED_OLD), so its new image is read after it rather than forced into its answer.
     await Promise.all(
       Array.from({ length: writes }, (_, i) =>
         i % 3 === 2
