@@ -54,7 +54,7 @@ export function buildMetricsAtColdStart(): void {
  */
 function count(name: string, dimensions: Record<string, string> = {}, value = 1, at?: number): void {
   const metrics = instance();
-  for (const [key, value] of Object.entries(dimensions)) metrics.addDimension(key, value);
+  for (const [dimension, named] of Object.entries(dimensions)) metrics.addDimension(dimension, named);
   if (at !== undefined) metrics.setTimestamp(at);
   metrics.addMetric(name, MetricUnit.Count, value);
 }
