@@ -246,7 +246,7 @@ async function perCall(
     BENCH_EVENT: JSON.stringify(event),
     // Verify's periodic work is left out: its writes (usage counts and answer sums, once a second
     // per busy instance, i.e. every ~2000 calls at figure 1's pace) and its claimed identity's
-    // re-read (once a minute). Under valgrind a call takes 30–200 ms, so they would come every 5–30
+    // re-read (once a minute). Under valgrind a call takes 20–200 ms, so they would come every 5–50
     // calls and every 300–2000, by the machine's load. With an hour both counts hold the same
     // first call's write and read; the difference has none.
     VERIFY_COUNT_FLUSH_SECONDS: '3600',
