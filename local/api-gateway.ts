@@ -234,6 +234,8 @@ export interface LocalApiGatewayOptions {
 export class LocalApiGateway {
   private readonly resources: ResourceTree;
   private readonly limiter = new ClientRateLimiter();
+  /** The handlers loaded so far, by function name. */
+  private readonly handlers = new Map<string, LambdaHandler>();
 
   constructor(private readonly options: LocalApiGatewayOptions) {
     // The ANY methods that integrate a page's function (lib/api.ts): a page path's (ADR 0024) and
@@ -319,29 +321,23 @@ export class LocalApiGateway {
       }
     }
     const event = this.toEvent(req, route, pathParameters, claims, requestId);
-    const handler = await this.load(route.handler);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new GatewayRefusal('INTEGRATION_TIMEOUT')), INTEGRATION_TIMEOUT_MS);
-    });
-    try {
-      const invocation = () =>
-        invokeFunction(handler, event, lambdaContext(route.handler, requestId, API_FUNCTION_TIMEOUT_MS));
-      const metrics = this.options.metrics;
-      const result = await Promise.race([
-        metrics ? metrics.invoke(route.handler, invocation) : invocation(),
-        timeout,
-      ]);
-      const headers: Record<string, string> = {};
-      for (const name in result.headers) headers[name] = String(result.headers[name]);
-      return {
-        statusCode: result.statusCode,
-        headers,
-        body: result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body,
-      };
-    } finally {
-      clearTimeout(timer);
-    }
+    // A warm container's handler is at hand: no wait for the module's promise on every call.
+    const handler = this.handlers.get(route.handler) ?? (await this.load(route.handler));
+    const context = lambdaContext(route.handler, requestId, API_FUNCTION_TIMEOUT_MS);
+    const metrics = this.options.metrics;
+    const result = await withinIntegrationTimeout(
+      // Inline arrows: tsx (esbuild's keepNames) names a closure bound to a name on every call.
+      metrics
+        ? metrics.invoke(route.handler, () => invokeFunction(handler, event, context))
+        : invokeFunction(handler, event, context),
+    );
+    const headers: Record<string, string> = {};
+    for (const name in result.headers) headers[name] = String(result.headers[name]);
+    return {
+      statusCode: result.statusCode,
+      headers,
+      body: result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body,
+    };
   }
 
   /** What the Cognito user-pool authorizer does: a valid access token with one of the route's scopes. */
@@ -398,18 +394,22 @@ export class LocalApiGateway {
     // Collected in a Map and made objects with Object.fromEntries (own data properties, as Lambda's
     // JSON.parse of the event makes them): a parameter named `__proto__` or `constructor` is a name
     // like any other, not a look-up into Object.prototype.
-    const multiQueryMap = new Map<string, string[]>();
-    if (req.url.search)
+    let query: Record<string, string> | null = null;
+    let multiQuery: Record<string, string[]> | null = null;
+    if (req.url.search) {
+      const multiQueryMap = new Map<string, string[]>();
       for (const [k, v] of req.url.searchParams) {
         const values = multiQueryMap.get(k);
         if (values) values.push(v);
         else multiQueryMap.set(k, [v]);
       }
-    const query: Record<string, string> = Object.fromEntries(
-      [...multiQueryMap].map(([k, values]) => [k, values[values.length - 1] as string]),
-    );
-    const multiQuery: Record<string, string[]> = Object.fromEntries(multiQueryMap);
-    const hasQuery = multiQueryMap.size > 0;
+      if (multiQueryMap.size > 0) {
+        query = Object.fromEntries(
+          [...multiQueryMap].map(([k, values]) => [k, values[values.length - 1] as string]),
+        );
+        multiQuery = Object.fromEntries(multiQueryMap);
+      }
+    }
     const now = new Date();
     const binary = !isText(req.headers['content-type']);
     return {
@@ -418,8 +418,8 @@ export class LocalApiGateway {
       httpMethod: req.method,
       headers,
       multiValueHeaders,
-      queryStringParameters: hasQuery ? query : null,
-      multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+      queryStringParameters: query,
+      multiValueQueryStringParameters: multiQuery,
       pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
       stageVariables: null,
       body: req.body.length ? (binary ? req.body.toString('base64') : req.body.toString('utf8')) : null,
@@ -447,9 +447,32 @@ export class LocalApiGateway {
     };
   }
 
-  private load(handler: string): Promise<LambdaHandler> {
-    return loadHandler<LambdaHandler>(handler);
+  private async load(name: string): Promise<LambdaHandler> {
+    const handler = await loadHandler<LambdaHandler>(name);
+    this.handlers.set(name, handler);
+    return handler;
   }
+}
+
+/**
+ * The invocation's answer, or INTEGRATION_TIMEOUT if it takes longer than API Gateway waits (the
+ * function runs on, as in AWS). One promise and one timer per call, cleared when it answers.
+ */
+function withinIntegrationTimeout<T>(invocation: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new GatewayRefusal('INTEGRATION_TIMEOUT')), INTEGRATION_TIMEOUT_MS);
+    // A handler that answers a plain value (not a promise) answers it, as with `await`.
+    Promise.resolve(invocation).then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** Content types API Gateway passes as text (everything else would need binaryMediaTypes). */

@@ -22,6 +22,14 @@ const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '
 const functionNames = new Map<string, { arn: string; logGroupName: string }>();
 const deprecatedCallback = () => undefined;
 
+/**
+ * Called unbound (middy, Powertools): a closure, not a method. Made by a function, not bound to a
+ * name, so that tsx (esbuild's keepNames) does not rename a new closure on every invocation.
+ */
+function timeLeftUntil(deadline: number): () => number {
+  return () => Math.max(0, deadline - Date.now());
+}
+
 export function lambdaContext(functionName: string, requestId: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   let names = functionNames.get(functionName);
@@ -41,8 +49,7 @@ export function lambdaContext(functionName: string, requestId: string, timeoutMs
     awsRequestId: requestId,
     logGroupName: names.logGroupName,
     logStreamName,
-    // Called unbound (middy, Powertools): a closure, not a method.
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: timeLeftUntil(deadline),
     done: deprecatedCallback,
     fail: deprecatedCallback,
     succeed: deprecatedCallback,
@@ -66,15 +73,21 @@ export async function concurrentInvocations(): Promise<InvokeStoreBase> {
 }
 
 /** Invokes a handler as Lambda's runtime does: inside the invocation's own InvokeStore context. */
-export async function invokeFunction<E, R>(
+export function invokeFunction<E, R>(
   handler: (event: E, context: Context) => Promise<R>,
   event: E,
   context: Context,
 ): Promise<R> {
-  const store = invocations ?? (await concurrentInvocations());
-  return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () =>
-    handler(event, context),
-  );
+  // Not an async function: the handler's own promise is the answer, without two more turns to adopt it.
+  if (!invocations) return concurrentInvocations().then(() => invokeFunction(handler, event, context));
+  try {
+    return invocations.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () =>
+      handler(event, context),
+    );
+  } catch (err) {
+    // A handler that throws before its first await fails the invocation, as an async one does.
+    return Promise.reject(err);
+  }
 }
 
 /**

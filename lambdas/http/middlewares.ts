@@ -39,11 +39,17 @@ function addHeaders(request: HttpRequest, headers: Record<string, string>, onlyI
  * It is the logger's `correlation_id` on every line of the invocation and comes back as a header.
  */
 export function correlationId(): HttpMiddleware {
+  // Read once per request, kept in middy's `internal` (the request's own), not read again for the answer.
+  const kept = (request: HttpRequest) => request.internal as { correlationId?: string };
   const answer = (request: HttpRequest) =>
-    addHeaders(request, { 'X-Correlation-Id': correlationIdOf(request.event) });
+    addHeaders(request, {
+      'X-Correlation-Id': kept(request).correlationId ?? correlationIdOf(request.event),
+    });
   return {
     before: (request) => {
-      logger.setCorrelationId(correlationIdOf(request.event));
+      const id = correlationIdOf(request.event);
+      kept(request).correlationId = id;
+      logger.setCorrelationId(id);
     },
     after: answer,
     onError: answer,

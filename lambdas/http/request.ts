@@ -12,7 +12,9 @@ export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: str
   // Most clients send lower-case names (HTTP/2 must): found without scanning.
   const exact = headers[wanted];
   if (exact !== undefined) return exact;
-  for (const k in headers) if (k.toLowerCase() === wanted) return headers[k] ?? undefined;
+  // Only a name of the same length can match: the others are not lower-cased to find out.
+  for (const k in headers)
+    if (k.length === wanted.length && k.toLowerCase() === wanted) return headers[k] ?? undefined;
   return undefined;
 }
 
@@ -27,7 +29,8 @@ export function singleHeaderOf(
   const wanted = name.toLowerCase();
   const lines = event.multiValueHeaders ?? {};
   let count = 0;
-  for (const k in lines) if (k.toLowerCase() === wanted) count += lines[k]?.length ?? 0;
+  for (const k in lines)
+    if (k.length === wanted.length && k.toLowerCase() === wanted) count += lines[k]?.length ?? 0;
   if (count > 1) throw problems.validation([{ field: name, message: 'Given more than once.' }]);
   return headerOf(event, name);
 }
