@@ -458,7 +458,7 @@ export class LocalApiGateway {
  * The invocation's answer, or INTEGRATION_TIMEOUT if it takes longer than API Gateway waits (the
  * function runs on, as in AWS). One promise and one timer per call, cleared when it answers.
  */
-function withinIntegrationTimeout<T>(invocation: Promise<T>): Promise<T> {
+export function withinIntegrationTimeout<T>(invocation: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new GatewayRefusal('INTEGRATION_TIMEOUT')), INTEGRATION_TIMEOUT_MS);
     // A handler that answers a plain value (not a promise) answers it, as with `await`.
