@@ -6,10 +6,11 @@
 
 import type { webcrypto } from 'node:crypto';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { SCOPE_DESCRIPTIONS } from '../lambdas/routes.js';
+import { readDataFile } from './data-folder.js';
 
 export const ACCESS_TOKEN_SECONDS = 3600;
 
@@ -22,10 +23,8 @@ export interface SigningKey {
 /** RS256 key pair; persisted with the data folder so that issued tokens survive a restart. */
 export async function loadOrCreateSigningKey(dataDir?: string): Promise<SigningKey> {
   const file = dataDir ? join(dataDir, 'oauth-signing-key.json') : undefined;
-  let privateJwk: JWK;
-  if (file && existsSync(file)) {
-    privateJwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
-  } else {
+  let privateJwk = dataDir ? readDataFile<JWK>(dataDir, 'oauth-signing-key.json') : undefined;
+  if (!privateJwk) {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
     privateJwk = await exportJWK(privateKey);
     if (file && dataDir) {

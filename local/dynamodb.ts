@@ -26,6 +26,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../lambdas/adapters/dynamo/table-schema.js';
 import { STAGE_TAG } from '../lambdas/core/stage.js';
+import { checkTableFolder } from './data-folder.js';
 import type { LocalDynamoStream } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
 import type { MetricsHooks } from './metrics-hooks.js';
@@ -62,6 +63,7 @@ export async function startDynamo(options: {
   /** The stage the table is tagged with, as the CDK app tags a deployment's (lib/app.ts). */
   stage?: string | undefined;
 }): Promise<EmbeddedDynamo> {
+  if (options.dataDir) await checkTableFolder(options.dataDir);
   const server: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -1,7 +1,9 @@
 /**
  * `npm start`: the embedded stack on http://127.0.0.1:3000. Its options are USAGE below
  * (`npm start -- --help`); a mistyped option, a port in use, a configuration file that is not
- * there or a data folder it cannot write is one line on stderr and exit code 2, never a stack trace.
+ * there or that seeding refuses against the data folder's table, and a data folder it cannot
+ * write or use (another start holds it, a file cut short) are one line (or a short list) on stderr
+ * and exit code 2, never a stack trace.
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -121,6 +123,7 @@ function exitOnInvalidSetup(err: Error): never {
       `port ${port} is already in use (another npm start?): stop that one, or start on another port: PORT=${port + 1} npm start`,
     );
   if (err instanceof SeedingRefused) refuseSeeding(err);
+  if (err.name === 'UnusableDataFolder') refuse(err.message);
   if (err.name !== 'InvalidEnvironment' && err.name !== 'InvalidConfiguration') throw err;
   console.error(err.message);
   process.exit(2);

@@ -4,10 +4,11 @@
  * that a restarted stack keeps its identities.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { ServiceConfig } from '../lambdas/core/service-config.js';
+import { readDataFile } from './data-folder.js';
 
 export interface LocalSecrets {
   serialNumberKey: string;
@@ -32,8 +33,7 @@ export async function es256KeyPair(): Promise<{ privateJwk: JWK; publicJwk: JWK 
 
 export async function loadOrCreateLocalSecrets(dataDir?: string): Promise<LocalSecrets> {
   const file = dataDir ? join(dataDir, 'local-secrets.json') : undefined;
-  const saved =
-    file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : undefined;
+  const saved = dataDir ? readDataFile<Partial<LocalSecrets>>(dataDir, 'local-secrets.json') : undefined;
   // A folder from before a secret existed keeps what it has and gains the new one.
   if (
     saved?.serialNumberKey &&

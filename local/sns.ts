@@ -3,9 +3,10 @@
  * an outbox that `GET /_local/sms` shows, newest first. Persisted with the data folder.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeHtml, page } from '../lambdas/http/html.js';
+import { readDataFile } from './data-folder.js';
 import type { FaultInjector } from './faults.js';
 
 export interface OutboxMessage {
@@ -48,10 +49,7 @@ export class LocalSmsOutbox {
     private readonly faults?: FaultInjector,
   ) {
     this.file = dataDir ? join(dataDir, 'sms-outbox.json') : undefined;
-    this.messages =
-      this.file && existsSync(this.file)
-        ? (JSON.parse(readFileSync(this.file, 'utf8')) as OutboxMessage[])
-        : [];
+    this.messages = (dataDir ? readDataFile<OutboxMessage[]>(dataDir, 'sms-outbox.json') : undefined) ?? [];
   }
 
   /** Newest first. */

@@ -6,11 +6,12 @@
  * service's own @aws-sdk/client-sfn adapter talks to it unchanged (AWS_ENDPOINT_URL_SFN).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { aslStates, aslTaskHandlers } from '../lambdas/asl-tasks.js';
+import { readDataFile } from './data-folder.js';
 import type { FaultInjector } from './faults.js';
 import { loadHandler } from './handler-modules.js';
 import { invokeFunction, lambdaContext, TASK_FUNCTION_TIMEOUT_MS } from './lambda-context.js';
@@ -471,9 +472,10 @@ export class LocalStepFunctions {
   }
 
   private loadSaved(): LocalExecution[] {
-    const file = this.savedFile();
-    if (!file || !existsSync(file)) return [];
-    return JSON.parse(readFileSync(file, 'utf8')) as LocalExecution[];
+    const { dataDir } = this.options;
+    return (
+      (dataDir ? readDataFile<LocalExecution[]>(dataDir, 'stepfunctions-executions.json') : undefined) ?? []
+    );
   }
 
   /** Remembers the running executions (name and input suffice: the ASL is written to resume). */

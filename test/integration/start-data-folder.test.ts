@@ -4,7 +4,7 @@
  * anyway, exit 2, no stack trace, the table as it was; and the same start with
  * --reprice-ended-months, which writes it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -177,3 +177,95 @@ describe('npm start on a data folder with a configuration seeding refuses agains
     expect(JSON.stringify(bank?.priceSheets)).toContain('"65.00"');
   }, 120_000);
 });
+
+describe('npm start on a data folder it cannot use', () => {
+  let folder: string;
+  let dataDir: string;
+  /** A copy of the data folder to damage, and the start on it. */
+  const copy = (name: string) => {
+    const damaged = join(folder, name);
+    cpSync(dataDir, damaged, { recursive: true });
+    return damaged;
+  };
+  /** Its exit code and stderr's lines; the start must not get ready. */
+  const refused = async (onFolder: string) => {
+    const { ready, exitCode, stderr } = await start(['--data-dir', onFolder]);
+    return { ready, exitCode, lines: stderr.trim().split('\n') };
+  };
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'srs-start-damaged-'));
+    dataDir = join(folder, 'data');
+    // Arrange: started twice, so that LevelDB wrote the first start's log into a table file
+    expect(await start(['--data-dir', dataDir])).toMatchObject({ ready: true, exitCode: 0 });
+    expect(await start(['--data-dir', dataDir])).toMatchObject({ ready: true, exitCode: 0 });
+  }, 120_000);
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('names a key file cut short and what to do, exits 2 and leaves it as it was', async () => {
+    const damaged = copy('secrets-cut');
+    const file = join(damaged, 'local-secrets.json');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
+    const before = readFileSync(file, 'utf8');
+
+    const { ready, exitCode, lines } = await refused(damaged);
+
+    expect({ ready, exitCode, lines: lines.length }).toEqual({ ready: false, exitCode: 2, lines: 1 });
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^npm start: the data folder ${escaped(damaged)} cannot be used: local-secrets\\.json is not JSON \\(.+\\), cut short or edited: restore it from a copy, or move the folder aside and start with an empty one`,
+      ),
+    );
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  }, 120_000);
+
+  it('names a table whose files are cut short, exits 2', async () => {
+    const damaged = copy('table-cut');
+    const tables = readdirSync(join(damaged, 'dynamodb')).filter((name) => name.endsWith('.ldb'));
+    expect(tables.length).toBeGreaterThan(0);
+    for (const name of tables) truncateSync(join(damaged, 'dynamodb', name), 100);
+
+    const { ready, exitCode, lines } = await refused(damaged);
+
+    expect({ ready, exitCode, lines: lines.length }).toEqual({ ready: false, exitCode: 2, lines: 1 });
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^npm start: the data folder ${escaped(damaged)} cannot be used: its table \\(dynamodb/\\) cannot be read \\(.+\\): restore it from a copy, or move the folder aside`,
+      ),
+    );
+  }, 120_000);
+
+  it('says that another npm start holds the folder, exits 2, and the running one goes on', async () => {
+    const held = copy('held');
+    const running = spawnEntryPoint(ROOT, {}, ['--data-dir', held]);
+    try {
+      await waitFor(
+        async () => running.child.exitCode !== null || running.stdout().includes('Press Ctrl-C to stop.'),
+        (done) => done,
+        { timeoutMs: 60_000 },
+      );
+      expect(running.child.exitCode).toBeNull();
+
+      expect(await refused(held)).toEqual({
+        ready: false,
+        exitCode: 2,
+        lines: [
+          `npm start: the data folder ${held} is in use by another process (another npm start on it?): stop that one, or start with another --data-dir.`,
+        ],
+      });
+      expect(running.child.exitCode).toBeNull();
+    } finally {
+      running.child.kill('SIGTERM');
+      await waitFor(
+        async () => running.child.exitCode,
+        (code) => code !== null,
+        { timeoutMs: 30_000 },
+      );
+    }
+  }, 120_000);
+});
+
+/** `text` as a regular expression matching it literally. */
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
