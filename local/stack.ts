@@ -172,16 +172,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const db = embeddedDocumentClient(dynamo.endpoint);
   const repository = createRepository(db, TABLE_NAME);
-  const secrets = await loadOrCreateLocalSecrets(options.dataDir);
   // Seeded before anything listens: a configuration seeding refuses against what the table holds
-  // (a data folder's ended months, a published terms text) fails the start with nothing written,
-  // no port open and the table closed again. The Test-ISP signs with the key pair generated for
-  // this stack; its public half is registered.
-  const seed = () =>
-    seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk), {
-      repriceEndedMonths: options.repriceEndedMonths === true,
-    });
+  // (a data folder's ended months, a published terms text), like a key file that is no JSON, fails
+  // the start with nothing written, no port open and the table closed again. The Test-ISP signs
+  // with the key pair generated for this stack; its public half is registered.
+  let secrets: LocalSecrets;
   try {
+    secrets = await loadOrCreateLocalSecrets(options.dataDir);
+    const seed = () =>
+      seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk), {
+        repriceEndedMonths: options.repriceEndedMonths === true,
+      });
     await (options.faults ? options.faults.withoutFaults(seed) : seed());
   } catch (err) {
     db.destroy();
