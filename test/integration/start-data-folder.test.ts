@@ -27,10 +27,11 @@ async function start(args: string[]) {
     );
     const ready = child.exitCode === null;
     if (ready) child.kill('SIGTERM');
+    // A stop waits for what the start set going: over 30 s seen on a busy machine.
     await waitFor(
       async () => child.exitCode,
       (code) => code !== null,
-      { timeoutMs: 30_000 },
+      { timeoutMs: 120_000 },
     );
     return { ready, exitCode: child.exitCode, stderr: stderr() };
   } finally {
@@ -103,7 +104,7 @@ describe('npm start on a data folder with a configuration seeding refuses agains
       expect(sheet?.from).toBe('2026-01');
       if (sheet) sheet.monthlyFee.default = '65.00';
     });
-  }, 120_000);
+  }, 300_000);
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('names the re-priced ended month, what to do, how to correct it on purpose, exits 2 and leaves the table as it was', async () => {
@@ -119,7 +120,7 @@ describe('npm start on a data folder with a configuration seeding refuses agains
       `To correct those ended months on purpose (their statements change, which the SPs may have read already), start once with: npm start -- --port 0 --data-dir ${dataDir} --config ${repriced} --reprice-ended-months`,
     ]);
     expect(await tableOf(dataDir)).toEqual(before);
-  }, 120_000);
+  }, 300_000);
 
   it('names an ended month whose monthly fees another method list would change, exits 2 and leaves the table as it was', async () => {
     // eID withdrawn from demo-bank, dated back to March: April on were charged for it
@@ -143,7 +144,7 @@ describe('npm start on a data folder with a configuration seeding refuses agains
       `To correct those ended months on purpose (their statements change, which the SPs may have read already), start once with: npm start -- --port 0 --data-dir ${dataDir} --config ${withdrawnInMarch} --reprice-ended-months`,
     ]);
     expect(await tableOf(dataDir)).toEqual(before);
-  }, 120_000);
+  }, 300_000);
 
   it('names a published terms-of-use version given another text, without the ended-month option, exits 2 and leaves the table as it was', async () => {
     const otherText = writeConfig(join(folder, 'terms.json'), (config) => {
@@ -165,7 +166,7 @@ describe('npm start on a data folder with a configuration seeding refuses agains
       `  termsOfUse: Terms of use version ${DEFAULT_TERMS_OF_USE.version} is already published with another text: give the new text a new version.`,
     ]);
     expect(await tableOf(dataDir)).toEqual(before);
-  }, 120_000);
+  }, 300_000);
 
   it('starts with --reprice-ended-months and writes the corrected price', async () => {
     expect(
@@ -175,7 +176,7 @@ describe('npm start on a data folder with a configuration seeding refuses agains
       (item) => item.clientId?.S === 'demo-bank' && item.priceSheets,
     );
     expect(JSON.stringify(bank?.priceSheets)).toContain('"65.00"');
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('npm start on a data folder it cannot use', () => {
@@ -199,7 +200,7 @@ describe('npm start on a data folder it cannot use', () => {
     // Arrange: started twice, so that LevelDB wrote the first start's log into a table file
     expect(await start(['--data-dir', dataDir])).toMatchObject({ ready: true, exitCode: 0 });
     expect(await start(['--data-dir', dataDir])).toMatchObject({ ready: true, exitCode: 0 });
-  }, 120_000);
+  }, 300_000);
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('names a key file cut short and what to do, exits 2 and leaves it as it was', async () => {
@@ -217,7 +218,7 @@ describe('npm start on a data folder it cannot use', () => {
       ),
     );
     expect(readFileSync(file, 'utf8')).toBe(before);
-  }, 120_000);
+  }, 300_000);
 
   it('names a table whose files are cut short, exits 2', async () => {
     const damaged = copy('table-cut');
@@ -233,7 +234,7 @@ describe('npm start on a data folder it cannot use', () => {
         `^npm start: the data folder ${escaped(damaged)} cannot be used: its table \\(dynamodb/\\) cannot be read \\(.+\\): restore it from a copy, or move the folder aside`,
       ),
     );
-  }, 120_000);
+  }, 300_000);
 
   it('says that another npm start holds the folder, exits 2, and the running one goes on', async () => {
     const held = copy('held');
@@ -262,7 +263,7 @@ describe('npm start on a data folder it cannot use', () => {
         { timeoutMs: 30_000 },
       );
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 /** `text` as a regular expression matching it literally. */
