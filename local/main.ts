@@ -120,7 +120,7 @@ function refuseSeeding(err: SeedingRefused): never {
 function exitOnInvalidSetup(err: Error): never {
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
     refuse(
-      `port ${port} is already in use (another npm start?): stop that one, or start on another port: PORT=${port + 1} npm start`,
+      `port ${port} is already in use (another npm start?): stop that one, or start on another port: PORT=${port < 65535 ? port + 1 : port - 1} npm start`,
     );
   if (err instanceof SeedingRefused) refuseSeeding(err);
   if (err.name === 'UnusableDataFolder') refuse(err.message);

@@ -93,6 +93,25 @@ describe('npm start refusing to run', () => {
     }
   }, 90_000);
 
+  it('suggests a port that exists when the highest port is taken', async () => {
+    // Taken by this test, or already by another process: either way the start cannot listen there.
+    const taken: Server = createServer();
+    const listening = await new Promise<boolean>((resolve) => {
+      taken.once('error', () => resolve(false));
+      taken.listen(65535, '127.0.0.1', () => resolve(true));
+    });
+    try {
+      expect(await refusedStart({}, ['--port', '65535'])).toEqual({
+        exitCode: 2,
+        lines: [
+          'npm start: port 65535 is already in use (another npm start?): stop that one, or start on another port: PORT=65534 npm start',
+        ],
+      });
+    } finally {
+      if (listening) await new Promise((resolve) => taken.close(resolve));
+    }
+  }, 90_000);
+
   it('says in one line that its data folder cannot be used (a file, or under one), and exits 2', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'srs-data-dir-'));
     try {
