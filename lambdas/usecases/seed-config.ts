@@ -84,7 +84,10 @@ async function pastStatementsChanged(
       refusals.push(
         `serviceProviders.${i}.priceSheets: ${repriced.month} has ended ${repriced.from === null ? 'without a price, which this configuration would give it' : `and was priced with the sheet from ${repriced.from}, which this configuration changes or leaves out`}; a price change is a new sheet from ${currentMonth} or later (to correct a past price, seed with --reprice-ended-months).`,
       );
-    const feesChanged = endedMonthFeesChanged(seeded, sp, offered[i] ?? [], currentMonth);
+    // Dates left out first: without them every month from 2000-01 follows today's methods, and the
+    // month-by-month comparison would name the first month before the dates as the change.
+    const feesChanged =
+      !datedMethodsLeftOut(seeded, sp) && endedMonthFeesChanged(seeded, sp, offered[i] ?? [], currentMonth);
     if (feesChanged) {
       const { month, added, leftOut } = feesChanged;
       const change = [

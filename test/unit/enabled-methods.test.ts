@@ -362,6 +362,27 @@ describe('seedConfig over a setup seeded with dated methods', () => {
     expect(setups.get('demo-bank')?.enabledMethods).toEqual(dated.enabledMethods);
   });
 
+  it('says the dates are left out, not that 2000-01 changes, when the seeded dates begin later', async () => {
+    const fromJanuary = toSpSetup({
+      ...bankConfig,
+      enabledMethods: offered.map((m) => ({ ...m, from: '2026-01' })),
+    });
+    const setups = new Map<string, SpSetup>([[fromJanuary.clientId, fromJanuary]]);
+    const { repository } = seededTable();
+    repository.getSpSetup = async (clientId) => setups.get(clientId);
+    repository.putSpSetup = async (sp) => void setups.set(sp.clientId, sp);
+
+    const refused = await seedConfig(repository, undated, { now }).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+    expect(refused).toMatch(
+      new RegExp(`serviceProviders\\.${i}\\.enabledMethods: the seeded setup dates its methods; `),
+    );
+    expect(refused).not.toContain('2000-01');
+    expect(setups.get('demo-bank')?.enabledMethods).toEqual(fromJanuary.enabledMethods);
+  });
+
   it('leaves them out with --reprice-ended-months: the statements then follow what the SP may use now', async () => {
     const { setups, repository } = seededTable();
 
