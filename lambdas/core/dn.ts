@@ -16,7 +16,6 @@ const ALIASES: Record<string, string> = {
   surname: 'sn',
   commonname: 'cn',
   countryname: 'c',
-  serialnumber: 'serialnumber',
   '2.5.4.65': 'pseudonym',
   '2.5.4.42': 'gn',
   '2.5.4.4': 'sn',
