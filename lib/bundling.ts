@@ -147,7 +147,7 @@ function lazyModulesPlugin(found: Map<string, LazyModule>, builtFile: string): P
  * 0.7 M instructions of every function's import; the objects read are the same. A module importing
  * another name of them fails the build (no such export), so none is silently undefined.
  */
-export const BUILTINS_WITHOUT_FACADE: Readonly<Record<string, readonly string[]>> = {
+const BUILTINS_WITHOUT_FACADE: Readonly<Record<string, readonly string[]>> = {
   'node:console': ['Console'],
   'node:timers': ['setTimeout', 'clearTimeout'],
 };
@@ -156,11 +156,11 @@ function builtinsWithoutFacadePlugin(): Plugin {
   return {
     name: 'builtins-without-facade',
     setup(b) {
-      b.onResolve({ filter: /^node:(console|timers)$/ }, (args) =>
-        args.path in BUILTINS_WITHOUT_FACADE
-          ? { path: args.path, namespace: 'builtin-without-facade' }
-          : undefined,
-      );
+      const names = Object.keys(BUILTINS_WITHOUT_FACADE).map((name) => name.replace(/[^\w]/g, '\\$&'));
+      b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
+        path: args.path,
+        namespace: 'builtin-without-facade',
+      }));
       b.onLoad({ filter: /.*/, namespace: 'builtin-without-facade' }, (args) => ({
         contents: [
           `const builtin = process.getBuiltinModule(${JSON.stringify(args.path)});`,
