@@ -172,13 +172,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const db = embeddedDocumentClient(dynamo.endpoint);
   const repository = createRepository(db, TABLE_NAME);
-  // Seeded before anything listens: a configuration seeding refuses against what the table holds
-  // (a data folder's ended months, a published terms text), like a key file that is no JSON, fails
-  // the start with nothing written, no port open and the table closed again. The Test-ISP signs
-  // with the key pair generated for this stack; its public half is registered.
+  // Before anything listens: the data folder's key files and SMS outbox read, the configuration
+  // seeded. A file that is no JSON, or a configuration seeding refuses against what the table holds
+  // (a data folder's ended months, a published terms text), fails the start with nothing written, no
+  // port open and the table closed again. The Test-ISP signs with the key pair generated for this
+  // stack; its public half is registered.
   let secrets: LocalSecrets;
+  let key: Awaited<ReturnType<typeof loadOrCreateSigningKey>>;
+  let outbox: LocalSmsOutbox;
   try {
     secrets = await loadOrCreateLocalSecrets(options.dataDir);
+    key = await loadOrCreateSigningKey(options.dataDir);
+    outbox = new LocalSmsOutbox(options.dataDir, options.faults);
     const seed = () =>
       seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk), {
         repriceEndedMonths: options.repriceEndedMonths === true,
@@ -268,7 +273,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sweepSeconds = options.timeToLiveSweepSeconds ?? 60;
   if (sweepSeconds > 0) timeToLive.start(sweepSeconds * 1000);
 
-  const key = await loadOrCreateSigningKey(options.dataDir);
   const auth = new LocalAuthorizationServer(baseUrl, key, oauthClientsOf(config));
   const gateway = new LocalApiGateway({
     routes: routesOfStage(LOCAL_STAGE),
@@ -278,7 +282,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     verifyToken: createAccessTokenVerifier({ issuer: baseUrl, jwks: auth.jwks }),
   });
   await options.startupGate;
-  const outbox = new LocalSmsOutbox(options.dataDir, options.faults);
   const stepFunctions = new LocalStepFunctions({
     aslPath: ASL_PATH,
     stateMachineArn: STATE_MACHINE_ARN,

@@ -203,22 +203,26 @@ describe('npm start on a data folder it cannot use', () => {
   }, 300_000);
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('names a key file cut short and what to do, exits 2 and leaves it as it was', async () => {
-    const damaged = copy('secrets-cut');
-    const file = join(damaged, 'local-secrets.json');
-    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
-    const before = readFileSync(file, 'utf8');
+  it.each(['local-secrets.json', 'oauth-signing-key.json'])(
+    'names a key file cut short (%s) and what to do, exits 2 and leaves it as it was',
+    async (name) => {
+      const damaged = copy(`cut-${name}`);
+      const file = join(damaged, name);
+      writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
+      const before = readFileSync(file, 'utf8');
 
-    const { ready, exitCode, lines } = await refused(damaged);
+      const { ready, exitCode, lines } = await refused(damaged);
 
-    expect({ ready, exitCode, lines: lines.length }).toEqual({ ready: false, exitCode: 2, lines: 1 });
-    expect(lines[0]).toMatch(
-      new RegExp(
-        `^npm start: the data folder ${escaped(damaged)} cannot be used: local-secrets\\.json is not JSON \\(.+\\), cut short or edited: restore it from a copy, or move the folder aside and start with an empty one`,
-      ),
-    );
-    expect(readFileSync(file, 'utf8')).toBe(before);
-  }, 300_000);
+      expect({ ready, exitCode, lines: lines.length }).toEqual({ ready: false, exitCode: 2, lines: 1 });
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^npm start: the data folder ${escaped(damaged)} cannot be used: ${escaped(name)} is not JSON \\(.+\\), cut short or edited: restore it from a copy, or move the folder aside and start with an empty one`,
+        ),
+      );
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    },
+    300_000,
+  );
 
   it('names a table whose files are cut short, exits 2', async () => {
     const damaged = copy('table-cut');
