@@ -8,7 +8,7 @@ import { offersFor } from './catalogue.js';
 import type { IspConfig, SpSetup } from './domain.js';
 import type { EnabledMethod } from './enabled-methods.js';
 import type { DatedPriceSheet } from './price-sheet.js';
-import type { SpUsage } from './usage.js';
+import { byIssuerThenMethod, type SpUsage } from './usage.js';
 
 export type ChargeItem = 'monthly-fee' | 'completed-identification' | 'verify-call';
 
@@ -68,9 +68,6 @@ export interface IssuerMethod {
   method: string;
 }
 
-const byIssuerAndMethod = (a: IssuerMethod, b: IssuerMethod) =>
-  `${a.issuer} ${a.method}`.localeCompare(`${b.issuer} ${b.method}`);
-
 /**
  * The methods an SP may use now: what its catalogue offers it (setup ∩ partners ∩ rules), each once
  * — a partner may list a method in real time and offline, and one method is one monthly fee.
@@ -81,7 +78,7 @@ export function offeredMethods(isps: readonly IspConfig[], sp: SpSetup): IssuerM
       const methods = new Set(offersFor(isp, sp).flatMap((o) => [...o.realtimeMethods, ...o.offlineMethods]));
       return [...methods].map((method) => ({ issuer: isp.issuer, method }));
     })
-    .sort(byIssuerAndMethod);
+    .sort(byIssuerThenMethod);
 }
 
 /** Whether a dated method was enabled on some day of `month` (YYYY-MM; both bounds included). */
@@ -104,7 +101,7 @@ export function monthlyFeeMethodsIn(
   const methods = sp.enabledMethods
     .filter((entry) => enabledIn(entry, month))
     .map(({ issuer, method }) => ({ issuer, method }))
-    .sort(byIssuerAndMethod);
+    .sort(byIssuerThenMethod);
   return { methods, from: 'enabled-that-month' };
 }
 

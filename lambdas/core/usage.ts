@@ -5,6 +5,7 @@
  * Verify calls are aggregated counters per SP, claimed identity and month. Pricing them:
  * statement.ts; the SP's own view: usage-report.ts.
  */
+import { byCodeUnits } from './code-unit-order.js';
 import type { Order, StatusEntry } from './order.js';
 
 export const USAGE_EVENTS = [
@@ -110,6 +111,16 @@ export interface VerifyCounts {
   negative?: number;
 }
 
+/**
+ * The order of a statement's lines and of the counts: by issuer, then method, in code-unit order
+ * (the same on every machine). The issuer first, not `issuer + ' ' + method`: issuer names may hold
+ * spaces, and `Bank` must come before `Bank AG` whatever their methods are called.
+ */
+export const byIssuerThenMethod = (
+  a: { issuer: string; method: string },
+  b: { issuer: string; method: string },
+): number => byCodeUnits(a.issuer, b.issuer) || byCodeUnits(a.method, b.method);
+
 const zeroCounts = (): EventCounts => Object.fromEntries(USAGE_EVENTS.map((e) => [e, 0])) as EventCounts;
 
 /** Counts events per issuer × method (one per refId and event, whatever was stored twice). */
@@ -128,9 +139,7 @@ export function countIdentifications(records: readonly UsageRecord[]): Identific
     }
     usage.counts[r.event] += 1;
   }
-  return [...byMethod.values()].sort((a, b) =>
-    a.issuer === b.issuer ? a.method.localeCompare(b.method) : a.issuer.localeCompare(b.issuer),
-  );
+  return [...byMethod.values()].sort(byIssuerThenMethod);
 }
 
 /** Sums the counter shards of each claimed identity. */
@@ -148,7 +157,7 @@ export function sumVerifyCounts(shards: readonly VerifyCounts[]): VerifyUsage[] 
     usage.negative += s.negative ?? 0;
     byIdentity.set(s.claimedIdentity, usage);
   }
-  return [...byIdentity.values()].sort((a, b) => a.claimedIdentity.localeCompare(b.claimedIdentity));
+  return [...byIdentity.values()].sort((a, b) => byCodeUnits(a.claimedIdentity, b.claimedIdentity));
 }
 
 /** One SP's counts in one month. */

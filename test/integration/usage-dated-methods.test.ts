@@ -131,9 +131,9 @@ const FEBRUARY = {
   currency: 'CHF',
   charges: [
     fee('BankIdent-Demo', 'bank', '60.00'),
-    fee('eID-Demo', 'eid', '60.00'),
     fee('Test-ISP', 'video', '120.00'),
     fee('VideoIdent-Demo', 'video', '120.00'),
+    fee('eID-Demo', 'eid', '60.00'),
     {
       item: 'completed-identification',
       issuer: 'BankIdent-Demo',
@@ -169,9 +169,9 @@ describe('a method withdrawn and another enabled this month', () => {
     expect(csv.code).toBe(0);
     expect(csv.stdout.trimEnd().split('\n').slice(1)).toEqual([
       'charge,2026-04,demo-bank,BankIdent-Demo,bank,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01,enabled-that-month',
-      'charge,2026-04,demo-bank,eID-Demo,eid,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01,enabled-that-month',
       'charge,2026-04,demo-bank,Test-ISP,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01,enabled-that-month',
       'charge,2026-04,demo-bank,VideoIdent-Demo,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01,enabled-that-month',
+      'charge,2026-04,demo-bank,eID-Demo,eid,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01,enabled-that-month',
       'total,2026-04,demo-bank,,,,,,,,,,,,,,,,,,360.00,CHF,2026-01,enabled-that-month',
     ]);
   });

@@ -83,14 +83,6 @@ describe('GET /api/usage with two price sheets', () => {
         },
         {
           item: 'monthly-fee',
-          issuer: 'eID-Demo',
-          method: 'eid',
-          quantity: 1,
-          unitPrice: '60.00',
-          amount: '60.00',
-        },
-        {
-          item: 'monthly-fee',
           issuer: 'Test-ISP',
           method: 'video',
           quantity: 1,
@@ -104,6 +96,14 @@ describe('GET /api/usage with two price sheets', () => {
           quantity: 1,
           unitPrice: '120.00',
           amount: '120.00',
+        },
+        {
+          item: 'monthly-fee',
+          issuer: 'eID-Demo',
+          method: 'eid',
+          quantity: 1,
+          unitPrice: '60.00',
+          amount: '60.00',
         },
         {
           item: 'completed-identification',
@@ -137,14 +137,6 @@ describe('GET /api/usage with two price sheets', () => {
         },
         {
           item: 'monthly-fee',
-          issuer: 'eID-Demo',
-          method: 'eid',
-          quantity: 1,
-          unitPrice: '70.00',
-          amount: '70.00',
-        },
-        {
-          item: 'monthly-fee',
           issuer: 'Test-ISP',
           method: 'video',
           quantity: 1,
@@ -158,6 +150,14 @@ describe('GET /api/usage with two price sheets', () => {
           quantity: 1,
           unitPrice: '130.00',
           amount: '130.00',
+        },
+        {
+          item: 'monthly-fee',
+          issuer: 'eID-Demo',
+          method: 'eid',
+          quantity: 1,
+          unitPrice: '70.00',
+          amount: '70.00',
         },
         {
           item: 'completed-identification',

@@ -193,10 +193,11 @@ describe('npm run admin -- usage', () => {
       'AutoIdent-Demo/auto',
       'BankIdent-Demo/bank',
       'Courier-Demo/courier',
-      'eID-Demo/eid',
       'PointOfSale-Demo/pos',
       'Test-ISP/video',
       'VideoIdent-Demo/video',
+      // Code-unit order (the same on every machine): lower-case after upper-case.
+      'eID-Demo/eid',
     ]);
     expect(fees.every((c) => c.amount === '40.00' && c.quantity === 1)).toBe(true);
     expect(portalStatement?.total).toBe('281.20');
@@ -212,9 +213,9 @@ describe('npm run admin -- usage', () => {
       ]),
     ).toEqual([
       ['monthly-fee', 'BankIdent-Demo', 'bank', '60.00'],
-      ['monthly-fee', 'eID-Demo', 'eid', '60.00'],
       ['monthly-fee', 'Test-ISP', 'video', '120.00'],
       ['monthly-fee', 'VideoIdent-Demo', 'video', '120.00'],
+      ['monthly-fee', 'eID-Demo', 'eid', '60.00'],
     ]);
     expect(bankStatement?.total).toBe('360.00');
   });
@@ -233,9 +234,9 @@ describe('npm run admin -- usage', () => {
     expect(rows).toEqual([
       `identifications,${month},demo-bank,BankIdent-Demo,bank,,1,0,0,0,0,1,0,0,,,,,,,,,,`,
       `charge,${month},demo-bank,BankIdent-Demo,bank,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01,offered-now`,
-      `charge,${month},demo-bank,eID-Demo,eid,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01,offered-now`,
       `charge,${month},demo-bank,Test-ISP,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01,offered-now`,
       `charge,${month},demo-bank,VideoIdent-Demo,video,,,,,,,,,,,,,monthly-fee,1,120.00,120.00,CHF,2026-01,offered-now`,
+      `charge,${month},demo-bank,eID-Demo,eid,,,,,,,,,,,,,monthly-fee,1,60.00,60.00,CHF,2026-01,offered-now`,
       `total,${month},demo-bank,,,,,,,,,,,,,,,,,,360.00,CHF,2026-01,offered-now`,
     ]);
   });

@@ -90,18 +90,18 @@ describe("the README's enabledMethods example", () => {
     // "February's fees are for eID and not AutoIdent, March's for both, April's for AutoIdent and not eID."
     expect(issuersIn('2026-02')).toEqual([
       'BankIdent-Demo',
-      'eID-Demo',
       'Test-ISP',
       'Test-ISP',
       'VideoIdent-Demo',
+      'eID-Demo',
     ]);
     expect(issuersIn('2026-03')).toEqual([
       'AutoIdent-Demo',
       'BankIdent-Demo',
-      'eID-Demo',
       'Test-ISP',
       'Test-ISP',
       'VideoIdent-Demo',
+      'eID-Demo',
     ]);
     expect(issuersIn('2026-04')).toEqual([
       'AutoIdent-Demo',

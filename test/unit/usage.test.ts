@@ -123,6 +123,89 @@ describe('countIdentifications', () => {
   });
 });
 
+describe('the order of counts and statement lines (the same on every machine, whatever its locale)', () => {
+  // Names whose code-unit order differs from a collation's (en-US ICU puts `acme` before `Zeta`,
+  // `a_b` before `a-b` and `Ärzte` beside `acme`): localeCompare sorted them by the machine's locale.
+  const record = (issuer: string, method: string, refId: string): UsageRecord => ({
+    clientId: 'c',
+    month: '2026-11',
+    issuer,
+    method,
+    event: 'started',
+    refId,
+    at: '2026-11-01T00:00:00.000Z',
+  });
+
+  it('sorts counts by issuer, then method, in code-unit order', () => {
+    const counts = countIdentifications([
+      record('acme', 'video', '1'),
+      record('Ärzte', 'video', '2'),
+      record('Zeta', 'video', '3'),
+      record('Bank AG', 'eid', '4'),
+      record('Bank', 'video', '5'),
+      record('Bank', 'auto', '6'),
+    ]);
+
+    expect(counts.map((c) => `${c.issuer}/${c.method}`)).toEqual([
+      'Bank/auto',
+      'Bank/video',
+      'Bank AG/eid',
+      'Zeta/video',
+      'acme/video',
+      'Ärzte/video',
+    ]);
+  });
+
+  it('sorts verify calls by claimed identity in code-unit order', () => {
+    const verify = sumVerifyCounts(
+      ['acme', 'a_b', 'Zeta', 'a-b'].map((claimedIdentity) => ({ claimedIdentity })),
+    );
+
+    expect(verify.map((v) => v.claimedIdentity)).toEqual(['Zeta', 'a-b', 'a_b', 'acme']);
+  });
+
+  it('sorts monthly fees by issuer, then method: `Bank` before `Bank AG` whatever their methods', () => {
+    const sp = {
+      clientId: 'sp',
+      name: 'SP',
+      priceSheet: {
+        currency: 'CHF',
+        monthlyFee: { default: '1.00' },
+        completedIdentification: {},
+        verifyCall: '0',
+      },
+    };
+    const offered = [
+      { issuer: 'acme', method: 'video' },
+      { issuer: 'Bank AG', method: 'eid' },
+      { issuer: 'Bank', method: 'video' },
+      { issuer: 'Zeta', method: 'video' },
+    ];
+    const dated = {
+      ...sp,
+      enabledMethods: offered.map((m) => ({ ...m, from: '2026-01' })),
+    };
+    const usage: SpUsage = { month: '2026-11', clientId: 'sp', identifications: [], verify: [] };
+
+    const fees = (s: ReturnType<typeof statementOf>) => s.charges.map((c) => `${c.issuer}/${c.method}`);
+    const expected = ['Bank/video', 'Bank AG/eid', 'Zeta/video', 'acme/video'];
+    expect(fees(statementOf(usage, dated, []))).toEqual(expected);
+    const isp = (issuer: string, methods: string[]) => ({ ...testIsp(), issuer, realtimeMethods: methods });
+    const catalogueSp = spSetup({ methods: { acme: '*', 'Bank AG': '*', Bank: '*', Zeta: '*' } });
+    expect(
+      offeredMethods(
+        [isp('acme', ['video']), isp('Bank AG', ['eid']), isp('Zeta', ['video']), isp('Bank', ['video'])],
+        catalogueSp,
+      ),
+    ).toEqual([
+      { issuer: 'Bank', method: 'video' },
+      { issuer: 'Bank AG', method: 'eid' },
+      { issuer: 'Zeta', method: 'video' },
+      { issuer: 'acme', method: 'video' },
+    ]);
+  });
+});
+
 describe('sumVerifyCounts', () => {
   it('adds the shards of each claimed identity; missing counters are 0', () => {
     expect(
