@@ -4,7 +4,7 @@
  * now. Pure; apart from statement.ts, whose pricing the usage route carries without them.
  */
 import type { SpSetup } from './domain.js';
-import { nextMonth } from './price-history.js';
+import { monthsFrom } from './months.js';
 import { type IssuerMethod, monthlyFeeMethodsIn } from './statement.js';
 
 /** The first month usage can be asked for: where a setup without dated methods starts charging. */
@@ -33,7 +33,7 @@ export function endedMonthFeesChanged(
   );
   // YYYY-MM strings sort in calendar order.
   const start = [currentMonth, ...firsts].sort()[0] as string;
-  for (let month = start; month < currentMonth; month = nextMonth(month)) {
+  for (const month of monthsFrom(start, currentMonth)) {
     const was = monthlyFeeMethodsIn(before, month, []).methods.map(named);
     const is = monthlyFeeMethodsIn(after, month, afterOfferedNow).methods.map(named);
     const added = is.filter((m) => !was.includes(m));

@@ -4,13 +4,8 @@
  */
 import type { SpSetup } from './domain.js';
 import { canonicalJson } from './idempotency.js';
+import { monthsFrom } from './months.js';
 import { datedPriceSheets, priceSheetIn } from './statement.js';
-
-/** The month after `month` (YYYY-MM). */
-export function nextMonth(month: string): string {
-  const [year, m] = month.split('-').map(Number) as [number, number];
-  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
-}
 
 /**
  * The first month that has ended before `currentMonth` which the price history `before` priced, or
@@ -31,7 +26,7 @@ export function endedMonthRepriced(
   // prices every month from 2000-01.)
   const afterFirst = datedPriceSheets(after)[0]?.from;
   const start = afterFirst !== undefined && afterFirst < first.from ? afterFirst : first.from;
-  for (let month = start; month < currentMonth; month = nextMonth(month)) {
+  for (const month of monthsFrom(start, currentMonth)) {
     const was = priceSheetIn(before, month);
     if (canonicalJson(was ?? null) !== canonicalJson(priceSheetIn(after, month) ?? null))
       return { month, from: was?.from ?? null };
