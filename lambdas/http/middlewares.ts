@@ -34,17 +34,22 @@ function addHeaders(request: HttpRequest, headers: Record<string, string>, onlyI
   response.headers = { ...response.headers, ...added };
 }
 
+/** Where `correlationId()` keeps the request's id: middy's `internal`, the request's own. */
+const kept = (request: HttpRequest) => request.internal as { correlationId?: string };
+
+/** The request's correlation id as `correlationId()` kept it (read from the event only if it did not run). */
+function keptCorrelationId(request: HttpRequest): string {
+  return kept(request).correlationId ?? correlationIdOf(request.event);
+}
+
 /**
  * The correlation id: the caller's well-formed `X-Correlation-Id`, else API Gateway's request id.
  * It is the logger's `correlation_id` on every line of the invocation and comes back as a header.
  */
 export function correlationId(): HttpMiddleware {
-  // Read once per request, kept in middy's `internal` (the request's own), not read again for the answer.
-  const kept = (request: HttpRequest) => request.internal as { correlationId?: string };
+  // Read once per request and kept, not read again for the answer or a 500's body.
   const answer = (request: HttpRequest) =>
-    addHeaders(request, {
-      'X-Correlation-Id': kept(request).correlationId ?? correlationIdOf(request.event),
-    });
+    addHeaders(request, { 'X-Correlation-Id': keptCorrelationId(request) });
   return {
     before: (request) => {
       const id = correlationIdOf(request.event);
@@ -113,7 +118,7 @@ export function problemJson(
         errorName: error?.name,
         stack: error?.stack?.split('\n').slice(1, 7).join('\n'),
       });
-      request.response = await answer(problems.internal(correlationIdOf(event)), event);
+      request.response = await answer(problems.internal(keptCorrelationId(request)), event);
     },
   };
 }

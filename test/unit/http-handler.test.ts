@@ -47,6 +47,23 @@ describe('httpHandler', () => {
     expect(logs).not.toContain('Müller');
   });
 
+  it('quotes in a 500 the correlation id its X-Correlation-Id header carries, also one made up for an event without a request id', async () => {
+    const failing = httpHandler('test', async () => {
+      throw new Error('boom');
+    });
+    // Prepare: no caller id and no API Gateway request id, so the id is made up once per request.
+    const withoutRequestId = event({ requestContext: {} as APIGatewayProxyEvent['requestContext'] });
+
+    let result: Awaited<ReturnType<typeof failing>> | undefined;
+    await captureLogs(async () => {
+      result = await failing(withoutRequestId, context);
+    });
+
+    const header = result?.headers?.['X-Correlation-Id'];
+    expect(header).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(result?.body ?? '{}').correlationId).toBe(header);
+  });
+
   it('answers AWS throttling that outlasted the SDK’s retries with a 503 and Retry-After, not a 500', async () => {
     const throttled = httpHandler('test', async () => {
       throw new ProvisionedThroughputExceededException({ message: 'too fast', $metadata: {} });
