@@ -10,7 +10,9 @@
  * mental model of DynamoDB streams"). The images come from dynalite itself: a put's and a delete's
  * old image from the write's own answer (`ReturnValues` ALL_OLD, asked for on its way in and
  * removed from the answer again, so callers see DynamoDB's answer to what they asked), an update's
- * from a read just before it and its new image from its answer (ALL_NEW) or a read just after. The
+ * from a read just before it and its new image from its answer (ALL_NEW) or a read just after; a
+ * put's new image is its item with the numbers as DynamoDB stores them (`1.0` is `1`), so that a
+ * put of the same item in another notation is no change, as in DynamoDB. The
  * writes to one item wait for each other (the embedded stack answers requests concurrently), so that
  * nothing comes between those reads and the write, and an item's records are in its writes' order.
  * Limit: the stream lives in memory (records not yet consumed do not survive a restart).
@@ -26,6 +28,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { isNonArrayObject } from '../lambdas/core/guards.js';
+import { canonicalJson } from '../lambdas/core/idempotency.js';
 import type { FilterPattern } from '../lambdas/event-sources.js';
 import { askDynalite, type JsonAnswer, replayWithAnswer } from './dynalite-replay.js';
 import { checkFilter, matchesFilter } from './event-filter.js';
@@ -236,10 +240,16 @@ export class LocalDynamoStream {
     );
   }
 
-  /** The items a write request changes in this table; undefined when it names none in a form it can have. */
+  /**
+   * The items a write request changes in this table, numbers as DynamoDB stores them (a put's item
+   * is its new image: `{ N: '1.0' }` is stored as `{ N: '1' }`); undefined when it names none in a
+   * form it can have.
+   */
   private itemWrites(operation: string, request: WriteRequest): ItemWrite[] | undefined {
     if (operation === 'BatchWriteItem') {
-      const entries = isObject(request.RequestItems) ? request.RequestItems[this.tableName] : undefined;
+      const entries = isNonArrayObject(request.RequestItems)
+        ? request.RequestItems[this.tableName]
+        : undefined;
       if (!Array.isArray(entries)) return undefined;
       const writes: ItemWrite[] = [];
       for (const entry of entries as {
@@ -248,16 +258,21 @@ export class LocalDynamoStream {
       }[]) {
         const item = entry?.PutRequest?.Item;
         const key = entry?.DeleteRequest?.Key;
-        if (isObject(item)) writes.push({ key: this.keyOf(item), put: item });
-        else if (isObject(key)) writes.push({ key: this.keyOf(key) });
+        if (isNonArrayObject(item)) writes.push(this.putOf(item));
+        else if (isNonArrayObject(key)) writes.push({ key: this.keyOf(storedItem(key)) });
         else return undefined;
       }
       return writes;
     }
     if (request.TableName !== this.tableName) return undefined;
     const source = operation === 'PutItem' ? request.Item : request.Key;
-    if (!isObject(source)) return undefined;
-    return [{ key: this.keyOf(source), ...(operation === 'PutItem' ? { put: source } : {}) }];
+    if (!isNonArrayObject(source)) return undefined;
+    return [operation === 'PutItem' ? this.putOf(source) : { key: this.keyOf(storedItem(source)) }];
+  }
+
+  private putOf(item: AttributeMap): ItemWrite {
+    const put = storedItem(item);
+    return { key: this.keyOf(put), put };
   }
 
   private keyOf(source: AttributeMap): AttributeMap {
@@ -297,6 +312,7 @@ export class LocalDynamoStream {
    * is the write's own answer (asked for as ALL_OLD); an update's, and a batch's, is read just before
    * it (the item's lock keeps other writes out in between). The new image: a put's item, an
    * update's answer (ALL_NEW) — or, when its caller asked for other values, the item read just after.
+   * The caller's answer is DynamoDB's to what it asked, without the values forced for the images.
    */
   private async write(
     operation: string,
@@ -325,17 +341,22 @@ export class LocalDynamoStream {
         res,
         body,
         async (answer, statusCode) => {
+          // The caller sees DynamoDB's answer to what it asked, whether or not its record was written.
+          const { Attributes: forcedValues, ...rest } = answer;
+          const reply = forced && forcedValues !== undefined ? rest : undefined;
           try {
             // A write DynamoDB refused (a condition that failed, a malformed request) changed nothing.
             if (statusCode === 200)
               await this.recordWrite(operation, request, writes, before, answer, forced, inner, req);
+          } catch (err) {
+            // The write stands (DynamoDB applied it); its record is lost, which one line says.
+            console.error(
+              `[local] DynamoDB stream: the record of a ${operation} was not written (${(err as Error).name}: ${(err as Error).message})`,
+            );
           } finally {
             resolve();
           }
-          if (!forced || answer.Attributes === undefined) return undefined;
-          // The caller sees DynamoDB's answer to what it asked.
-          const { Attributes: _, ...rest } = answer;
-          return rest;
+          return reply;
         },
         // An answer that is no JSON (another content type, a body too large) wrote nothing; the
         // item's next write must not wait for it.
@@ -356,27 +377,15 @@ export class LocalDynamoStream {
     req: IncomingMessage,
   ): Promise<void> {
     const attributes = answer.Attributes as AttributeMap | undefined;
-    if (operation === 'PutItem') this.record(writes[0] as ItemWrite, attributes, request.Item);
+    if (operation === 'PutItem') this.record(writes[0] as ItemWrite, attributes, writes[0]?.put);
     else if (operation === 'DeleteItem') this.record(writes[0] as ItemWrite, attributes, undefined);
     else if (operation === 'UpdateItem') {
       const write = writes[0] as ItemWrite;
       const allNew = forced !== undefined || request.ReturnValues === 'ALL_NEW';
       this.record(write, before[0], allNew ? attributes : await this.read(inner, req, write.key));
     } else {
-      const unprocessed = new Set(
-        (isObject(answer.UnprocessedItems) && Array.isArray(answer.UnprocessedItems[this.tableName])
-          ? (answer.UnprocessedItems[this.tableName] as {
-              PutRequest?: { Item?: unknown };
-              DeleteRequest?: { Key?: unknown };
-            }[])
-          : []
-        ).map((entry) => {
-          const source = entry.PutRequest?.Item ?? entry.DeleteRequest?.Key;
-          return this.lockKey(isObject(source) ? source : {});
-        }),
-      );
-      for (const [i, write] of writes.entries())
-        if (!unprocessed.has(this.lockKey(write.key))) this.record(write, before[i], write.put);
+      // dynalite writes every item of a batch or none (it answers UnprocessedItems empty).
+      for (const [i, write] of writes.entries()) this.record(write, before[i], write.put);
     }
   }
 
@@ -402,7 +411,7 @@ export class LocalDynamoStream {
     newImage: AttributeMap | undefined,
   ): void {
     if (!oldImage && !newImage) return;
-    if (oldImage && newImage && canonical(oldImage) === canonical(newImage)) return;
+    if (oldImage && newImage && sameItem(oldImage, newImage)) return;
     const eventName = !newImage ? 'REMOVE' : !oldImage ? 'INSERT' : 'MODIFY';
     const keys = write.key;
     this.sequence += 1;
@@ -433,27 +442,57 @@ export class LocalDynamoStream {
   }
 }
 
-const isObject = (value: unknown): value is AttributeMap =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
- * An item in a form that is equal for equal items: members in order of name, a set's members (SS,
- * NS, BS: unordered in DynamoDB) sorted; lists and maps compared member by member.
+ * A number as DynamoDB stores it (and dynalite: big.js `toFixed`): in plain decimals, without
+ * exponent, leading zeros, trailing zeros of the fraction or a sign on zero — `1.0`, `1e0` and `01`
+ * are `1`. `text` is one DynamoDB accepted (the write succeeded); another is left as it is.
  */
-function canonical(value: unknown): string {
-  const sorted = (v: unknown, setMembers = false): unknown => {
-    if (Array.isArray(v)) {
-      const members = v.map((m) => sorted(m));
-      return setMembers ? members.map((m) => JSON.stringify(m)).sort() : members;
-    }
-    if (!isObject(v)) return v;
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, sorted(v[k], k === 'SS' || k === 'NS' || k === 'BS')]),
-    );
-  };
-  return JSON.stringify(sorted(value));
+export function storedNumber(text: string): string {
+  const parts = /^(-?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text);
+  if (!parts) return text;
+  const [, sign, whole = '', fraction = '', exponent = '0'] = parts;
+  const first = (whole + fraction).search(/[1-9]/);
+  if (first < 0) return '0';
+  const digits = (whole + fraction).slice(first).replace(/0+$/, '');
+  // Where the decimal point falls in `digits`.
+  const point = whole.length + Number(exponent) - first;
+  const plain =
+    point <= 0
+      ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + '0'.repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return sign + plain;
+}
+
+/** An item (or a key) as DynamoDB stores it: its numbers, in maps, lists and number sets too, as `storedNumber`. */
+function storedItem(item: Readonly<AttributeMap>): AttributeMap {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, storedValue(value)]));
+}
+
+function storedValue(value: unknown): unknown {
+  if (!isNonArrayObject(value)) return value;
+  if (typeof value.N === 'string') return { ...value, N: storedNumber(value.N) };
+  if (Array.isArray(value.NS))
+    return { ...value, NS: value.NS.map((n) => (typeof n === 'string' ? storedNumber(n) : n)) };
+  if (isNonArrayObject(value.M)) return { ...value, M: storedItem(value.M) };
+  if (Array.isArray(value.L)) return { ...value, L: value.L.map(storedValue) };
+  return value;
+}
+
+/** Whether two stored items are the same item: members compared by name, a set's (SS, NS, BS) in any order. */
+const sameItem = (a: AttributeMap, b: AttributeMap): boolean =>
+  canonicalJson(setsSorted(a)) === canonicalJson(setsSorted(b));
+
+function setsSorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(setsSorted);
+  if (!isNonArrayObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      (k === 'SS' || k === 'NS' || k === 'BS') && Array.isArray(v) ? [...v].sort() : setsSorted(v),
+    ]),
+  );
 }
 
 /** One event source mapping of the stream: its own position, batch, retries and discards. */

@@ -12,10 +12,8 @@
  * evaluated otherwise. Not reproduced: Event Ruler's requirement that fields matched inside a list
  * come from one item (no pattern here reaches into a list).
  */
+import { isNonArrayObject } from '../lambdas/core/guards.js';
 import type { FilterPattern, FilterRule } from '../lambdas/event-sources.js';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The values a field holds, a list read as its items (a list of lists too). */
 const itemsOf = (value: unknown): unknown[] =>
@@ -23,7 +21,7 @@ const itemsOf = (value: unknown): unknown[] =>
 
 /** The record's values at `field` of each of `values` (the objects among them; a list's items). */
 const valuesAt = (values: readonly unknown[], field: string): unknown[] =>
-  values.flatMap((value) => (isObject(value) ? itemsOf(value[field]) : []));
+  values.flatMap((value) => (isNonArrayObject(value) ? itemsOf(value[field]) : []));
 
 function meets(leaves: readonly unknown[], rule: FilterRule): boolean {
   if (typeof rule === 'string') return leaves.includes(rule);
@@ -50,7 +48,7 @@ export function checkFilter(pattern: FilterPattern, path = ''): void {
   for (const [field, expected] of Object.entries(pattern)) {
     const at = `${path}${path ? '.' : ''}${field}`;
     if (!Array.isArray(expected)) {
-      if (!isObject(expected))
+      if (!isNonArrayObject(expected))
         throw new Error(`Event filter: ${at} is neither a pattern nor a list of rules`);
       checkFilter(expected as FilterPattern, at);
       continue;
@@ -59,7 +57,7 @@ export function checkFilter(pattern: FilterPattern, path = ''): void {
     for (const rule of expected as unknown[]) {
       const known =
         typeof rule === 'string' ||
-        (isObject(rule) && Object.keys(rule).join() === 'exists' && typeof rule.exists === 'boolean');
+        (isNonArrayObject(rule) && Object.keys(rule).join() === 'exists' && typeof rule.exists === 'boolean');
       if (!known)
         throw new Error(
           `Event filter: ${at} has a rule the embedded stack does not evaluate: ${JSON.stringify(rule)}`,

@@ -10,6 +10,7 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   GetCommand,
+  NumberValue,
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -47,8 +48,11 @@ async function startUntilBatches(f: { start: () => void }, batches: unknown[], c
 
 /** A table whose change feed goes to `invoke` with the fan-out's settings, on a clock the test moves. */
 async function feed(invoke: (records: StreamRecord[]) => Promise<StreamConsumerResult | undefined>) {
-  const clock = { now: Date.parse('2026-11-30T12:00:00Z') };
-  const stream = new LocalDynamoStream(TABLE, ['PK', 'SK'], () => clock.now);
+  const clock = { now: Date.parse('2026-11-30T12:00:00Z'), broken: false };
+  const stream = new LocalDynamoStream(TABLE, ['PK', 'SK'], () => {
+    if (clock.broken) throw new Error('the clock is broken');
+    return clock.now;
+  });
   const dynamo = await startDynamo({ tableName: TABLE, stream });
   const db = embeddedDocumentClient(dynamo.endpoint);
   closers.push(async () => {
@@ -409,6 +413,64 @@ describe('the change feed’s records: each item’s images before and after, as
       ['REMOVE', item, undefined],
     ]);
     expect(f.of('u3-none')).toEqual([]);
+  });
+
+  it('reads numbers as DynamoDB stores them: a put of the same number in another notation is no change, and images carry the stored form', async () => {
+    const f = await recordingFeed();
+    const item = (n: string, more: Record<string, unknown> = {}) => ({
+      ...f.key('n1'),
+      refId: 'n1',
+      step: NumberValue.from(n),
+      ...more,
+    });
+
+    await f.db.send(new PutCommand({ TableName: TABLE, Item: item('1') }));
+    await f.db.send(new PutCommand({ TableName: TABLE, Item: item('1.0') }));
+    await f.db.send(new PutCommand({ TableName: TABLE, Item: item('01') }));
+    await f.db.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: item('1e0', { amounts: { list: [NumberValue.from('0.50'), NumberValue.from('-2.5E2')] } }),
+      }),
+    );
+    // The item's next write, to know every earlier one of it has been recorded or not.
+    await f.db.send(new DeleteCommand({ TableName: TABLE, Key: f.key('n1') }));
+    await f.caughtUp();
+
+    const base = { PK: { S: 'ORDER#n1' }, SK: { S: ORDER_SK }, refId: { S: 'n1' }, step: { N: '1' } };
+    const withAmounts = { ...base, amounts: { M: { list: { L: [{ N: '0.5' }, { N: '-250' }] } } } };
+    expect(f.of('n1').map((r) => [r.eventName, r.dynamodb.OldImage, r.dynamodb.NewImage])).toEqual([
+      ['INSERT', undefined, base],
+      ['MODIFY', base, withAmounts],
+      ['REMOVE', withAmounts, undefined],
+    ]);
+    // What the record says is what the table holds.
+    await f.db.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: item('1e0', { amounts: { list: [NumberValue.from('0.50')] } }),
+      }),
+    );
+    const stored = await f.db.send(new GetCommand({ TableName: TABLE, Key: f.key('n1') }));
+    expect(stored.Item?.amounts).toEqual({ list: [0.5] });
+  });
+
+  it('answers a put without the old item its record was read from, also when the record cannot be written', async () => {
+    // No function subscribed: the clock is read by the record's write alone.
+    const f = await feed(async () => undefined);
+    const key = { PK: 'ORDER#r1', SK: ORDER_SK };
+    await f.put('r1');
+
+    f.clock.broken = true;
+    const answer = await f.db.send(
+      new PutCommand({ TableName: TABLE, Item: { ...key, refId: 'r1', step: 2 } }),
+    );
+    f.clock.broken = false;
+
+    expect(answer.Attributes).toBeUndefined();
+    const stored = await f.db.send(new GetCommand({ TableName: TABLE, Key: key }));
+    expect(stored.Item?.step).toBe(2);
+    expect(f.stream.unconsumed()).toBe(0);
   });
 
   it('records each item of a batch write, with its images', async () => {
