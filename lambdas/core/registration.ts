@@ -49,18 +49,14 @@ const PLUS_AND_DIGITS = /^\+?\d*$/;
 
 /**
  * Whether this registration lets the person sign as asked. The reason never leaves the service.
- * `now` as an ISO timestamp (`toISOString`) is the form `validUntil` compares with: a caller that has
- * it already passes it instead of the Date.
+ * `now`: the time as `Date#toISOString` writes it (UTC, milliseconds, `Z`), the form `validUntil`
+ * is stored in, so that the two compare as strings; the verify handler formats its one clock
+ * reading once, for this and for the month it counts the call in.
  */
-export function decideVerify(
-  reg: Registration | undefined,
-  q: VerifyQuestion,
-  now: Date | string,
-): VerifyDecision {
+export function decideVerify(reg: Registration | undefined, q: VerifyQuestion, now: string): VerifyDecision {
   if (!q.jurisdictions) return { ok: false, reason: 'unknown-claimed-identity' };
   if (!reg) return { ok: false, reason: 'not-registered' };
-  if (reg.validUntil <= (typeof now === 'string' ? now : now.toISOString()))
-    return { ok: false, reason: 'expired' };
+  if (reg.validUntil <= now) return { ok: false, reason: 'expired' };
   // A LoA 4 identification satisfies a LoA 3 request, never the reverse.
   if (reg.loa < q.assuranceLevel) return { ok: false, reason: 'loa' };
   if (q.jurisdictions.length === 0) return { ok: false, reason: 'no-jurisdiction' };

@@ -21,6 +21,8 @@ import { DN_PATTERN, VerifyRequest } from '../../lambdas/core/schemas.js';
 import { portablePattern } from '../../lambdas/http/portable-pattern.js';
 import { catalogue, ispConfig, order, registration, spSetup, T0 } from './fixtures.js';
 
+const T0_ISO = T0.toISOString();
+
 const RUNS = { numRuns: 300 };
 
 // ---------------------------------------------------------------- generators
@@ -119,7 +121,7 @@ describe('the verify decision', () => {
     fc.assert(
       fc.property(reg, question, (r, q) => {
         const at = (level: Loa) =>
-          decideVerify(r, { ...q, assuranceLevel: level, distinguishedName: dn }, T0).ok;
+          decideVerify(r, { ...q, assuranceLevel: level, distinguishedName: dn }, T0_ISO).ok;
 
         if (at(4)) expect(at(3)).toBe(true);
         if (r.loa === 3) expect(at(4)).toBe(false);
@@ -133,10 +135,12 @@ describe('the verify decision', () => {
       fc.property(reg, question, jurisdictionSet, (r, q, fewer) => {
         const subset = q.jurisdictions.filter((j) => fewer.includes(j));
         fc.pre(subset.length > 0);
-        const yes = decideVerify(r, { ...q, distinguishedName: dn }, T0).ok;
+        const yes = decideVerify(r, { ...q, distinguishedName: dn }, T0_ISO).ok;
 
         if (yes)
-          expect(decideVerify(r, { ...q, jurisdictions: subset, distinguishedName: dn }, T0).ok).toBe(true);
+          expect(decideVerify(r, { ...q, jurisdictions: subset, distinguishedName: dn }, T0_ISO).ok).toBe(
+            true,
+          );
       }),
       RUNS,
     );

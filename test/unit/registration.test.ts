@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseDn } from '../../lambdas/core/dn.js';
 import {
   decideVerify,
@@ -9,7 +9,8 @@ import {
 import { distinguishedNameOf, wellFormedVerifyRequest } from '../../lambdas/core/verify-request.js';
 import { PAPER_VERIFY_BODY, registration } from './fixtures.js';
 
-const NOW = new Date('2025-06-15T12:00:00.000Z');
+/** The time as the verify handler passes it: one clock reading, formatted once. */
+const NOW = '2025-06-15T12:00:00.000Z';
 
 /** The paper's verify question, asked by a claimed identity that signs under both laws. */
 const question = (overrides: Partial<VerifyQuestion> = {}): VerifyQuestion => ({
@@ -20,6 +21,11 @@ const question = (overrides: Partial<VerifyQuestion> = {}): VerifyQuestion => ({
 });
 
 describe('decideVerify', () => {
+  it('takes the time in one form, the ISO timestamp validUntil is stored in (checked by the typecheck)', () => {
+    // A Date beside it made each caller choose, and the function convert on the verify path.
+    expectTypeOf(decideVerify).parameter(2).toEqualTypeOf<string>();
+  });
+
   it('says no for a claimed identity the service does not know, before looking at the registration', () => {
     expect(decideVerify(registration(), question({ jurisdictions: undefined }), NOW)).toEqual({
       ok: false,
@@ -48,7 +54,7 @@ describe('decideVerify', () => {
     });
 
     it('says no at the very instant of expiry', () => {
-      const reg = registration({ validUntil: NOW.toISOString() });
+      const reg = registration({ validUntil: NOW });
 
       expect(decideVerify(reg, question(), NOW)).toEqual({ ok: false, reason: 'expired' });
     });
@@ -227,7 +233,7 @@ describe('registrationValidUntil', () => {
     const validUntil = registrationValidUntil('2024-12-31', ACCEPTED);
 
     expect(validUntil).toBe('2024-12-31T23:59:59.999Z');
-    expect(decideVerify(registration({ validUntil }), question(), ACCEPTED)).toEqual({
+    expect(decideVerify(registration({ validUntil }), question(), ACCEPTED.toISOString())).toEqual({
       ok: false,
       reason: 'expired',
     });
