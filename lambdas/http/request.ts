@@ -1,6 +1,7 @@
 /** Reading the parts of a request: body, query, path, the caller's identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { requiredPublicBaseUrl } from '../adapters/env.js';
+import { repeatedMember } from '../core/json-members.js';
 import { parseOrThrow, parseTwoStepOrThrow, type SelfRefusingRule, type TwoStepRule } from '../core/parse.js';
 import { problems } from '../core/problems.js';
 import type * as z from '../core/zod.js';
@@ -104,6 +105,13 @@ function jsonObjectBody(event: APIGatewayProxyEvent, maxBytes: number): Record<s
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw problems.validation([{ field: '(body)', message: 'Must be a JSON object.' }]);
+  }
+  // JSON.parse keeps a repeated member's last value, other readers of the same text (a WAF, the
+  // SP's proxy) its first: refused, as a repeated query parameter or header is, rather than guessed.
+  const repeated = repeatedMember(raw);
+  if (repeated) {
+    const field = [...repeated.path, repeated.name].join('.');
+    throw problems.validation([{ field, message: 'Given more than once.' }]);
   }
   return parsed as Record<string, unknown>;
 }
