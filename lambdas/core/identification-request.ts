@@ -8,7 +8,7 @@
  * The schema stays the one definition (identification-schemas.ts, also the OpenAPI document);
  * test/unit/two-step-rules.test.ts holds these readers to it.
  */
-import { JURISDICTIONS, LANGUAGES, METHOD_NAME } from './domain.js';
+import { JURISDICTIONS, LANGUAGES, METHOD_NAME, matchesSafeText } from './domain.js';
 import { isIssuerName, isPersonName, isSafeText } from './field-guards.js';
 import { isOneOf } from './guards.js';
 import type { StartIdentificationRequest } from './identification-schemas.js';
@@ -69,14 +69,15 @@ export function redirectUrlStageProblem(
 }
 
 /**
- * The redirect URL, as z.url({ protocol: /^https?$/ }) with the schema's length and redirect rules
- * checks it: `http(s)://` at the start, parsed by `URL`, and no problem by redirectUrlProblem (which
- * also holds the parsed protocol to http or https). Only a value z.url returns unchanged is read
+ * The redirect URL, as z.url({ protocol: /^https?$/ }) with the schema's length, free-text and
+ * redirect rules checks it: `http(s)://` at the start, no control or format character, parsed by
+ * `URL`, and no problem by redirectUrlProblem (which also holds the parsed protocol to http or https). Only a value z.url returns unchanged is read
  * here (zod trims it and deletes tabs and line breaks first).
  */
 function isRedirectUrl(value: unknown): value is string {
   if (typeof value !== 'string' || value !== value.trim() || /[\t\n\r]/.test(value)) return false;
   if (!fitsLength(value, REDIRECT_URL_MAX) || !/^https?:\/\//i.test(value)) return false;
+  if (!matchesSafeText(value)) return false;
   const url = URL.parse(value);
   return url !== null && redirectUrlProblem(url) === undefined;
 }

@@ -5,7 +5,7 @@
 
 import { issuerName, jurisdiction, methodName } from './catalogue-fields.js';
 import { DISTINGUISHED_NAME_MAX } from './dn.js';
-import { LANGUAGES } from './domain.js';
+import { LANGUAGES, matchesSafeText } from './domain.js';
 import { loa, safeText } from './fields.js';
 import {
   IDEMPOTENCY_KEY,
@@ -19,6 +19,10 @@ import * as z from './zod.js';
 const redirectUrl = /* @__PURE__ */ z.define(() =>
   z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL.' }).check(
     z.maxLength(REDIRECT_URL_MAX),
+    // Written into the pages' "back" link and stored as sent: a NUL, a bidi override or a lone
+    // surrogate (which storage turns into U+FFFD, another URL) is refused as in free text. A refine,
+    // not z.regex, whose pattern would take the place of the document's `format: uri`.
+    z.refine((u) => matchesSafeText(u), { error: 'Must not contain control or format characters.' }),
     z.superRefine((u, ctx) => {
       // z.url has refused what does not parse; the rule judges the parsed URL, not its text.
       const url = URL.parse(u);
@@ -27,7 +31,7 @@ const redirectUrl = /* @__PURE__ */ z.define(() =>
     }),
     z.meta({
       description:
-        'Where the person returns after the identification: https, or http to localhost, 127.0.0.1 or [::1] only (the local stack and the test stages; never production); no user name or password.',
+        'Where the person returns after the identification: https, or http to localhost, 127.0.0.1 or [::1] only (the local stack and the test stages; never production); no user name or password; no control or format characters.',
     }),
   ),
 );

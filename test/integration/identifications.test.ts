@@ -286,6 +286,29 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
     },
   );
 
+  // Found by probing: a redirectUrl with a NUL, a C1 control, a bidi override or a zero-width space
+  // was stored as sent and written into the href of the pages' "Back to the service provider"
+  // button (a NUL byte in the HTML), and a lone surrogate was stored as U+FFFD, another URL than
+  // the one sent. Refused as the free text fields refuse them, storing nothing.
+  it.each([
+    ['a NUL', 'https://sp.example/back\u0000x'],
+    ['a lone surrogate', 'https://sp.example/back\ud800'],
+    ['a C1 control', 'https://sp.example/back\u0085'],
+    ['a right-to-left override', 'https://sp.example/\u202eback'],
+    ['a zero-width space', 'https://sp.example/back\u200b'],
+  ])('refuses a redirectUrl with %s with the field error, storing nothing', async (_, redirectUrl) => {
+    const before = await tableKeys();
+
+    // JSON.stringify writes each of them as a \u escape, as a client's JSON encoder does.
+    const res = await start(paperStartBody({ redirectUrl }));
+
+    expectProblem(res, 400, 'validation', 'Invalid request');
+    expect(res.body.errors).toEqual([
+      { field: 'redirectUrl', message: 'Must not contain control or format characters.' },
+    ]);
+    expect(await tableKeys()).toEqual(before);
+  });
+
   it.each(['http://[::1]:8080/back', 'http://127.0.0.1/back', 'http://localhost:3000/back'])(
     'accepts the redirectUrl %s (http to the loopback interface) and stores it with the order',
     async (redirectUrl) => {
