@@ -2,6 +2,7 @@
  * Where a webhook may be sent: the shape of an endpoint URL and the IP addresses the service may
  * connect to (never private, loopback, link-local or metadata ones). Pure: DNS is an adapter.
  */
+import { matchesSafeText } from './domain.js';
 import { isLoopbackAddress } from './loopback.js';
 import { LOCAL_STAGE } from './stage.js';
 
@@ -33,6 +34,9 @@ export function checkEndpointUrl(raw: string, policy: UrlPolicy): UrlCheck {
   // (`https://sp.exa\tmple/` becomes `https://sp.example/`): refused, so the URL registered is the one sent.
   if (URL_UNSAFE_CHARACTER.test(raw))
     return { ok: false, reason: 'Must not contain spaces or control characters.' };
+  // Nor other controls, format characters or a lone surrogate, as free text: the parser would
+  // percent-encode a bidi override, and a lone surrogate as U+FFFD's bytes — another URL than the one sent.
+  if (!matchesSafeText(raw)) return { ok: false, reason: 'Must not contain control or format characters.' };
   let url: URL;
   try {
     url = new URL(raw);

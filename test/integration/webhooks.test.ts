@@ -143,6 +143,12 @@ describe('endpoint management', () => {
       'a tab, which the URL parser drops (found by probing: registered as sp.example)',
     ],
     ['https://sp.example/hooks\u0001', 'a control character the URL parser drops'],
+    [
+      'https://sp.example/hooks\ud800',
+      'a lone surrogate (found by probing: registered as …/hooks%EF%BF%BD, another URL)',
+    ],
+    ['https://sp.example/\u202ehooks', 'a right-to-left override'],
+    ['https://sp.example/hooks\u0085', 'a C1 control'],
     ['ftp://sp.example/hooks', 'another scheme'],
     ['not a url', 'no URL at all'],
   ])('refuses %s (%s) with a 400 naming url, and registers nothing', async (url) => {
