@@ -103,7 +103,7 @@ export function threadTotalOf(callgrindOut: string): number {
  * A process's count, as `--separate-threads=yes` writes it (`<out>-01` the main thread, then one
  * file per thread in the order they started): the main thread's instructions and the other threads'.
  */
-export interface ProcessCount {
+interface ProcessCount {
   main: InstructionCount;
   /** All instructions of the other threads (the root certificates' loader, V8's helpers, libuv's). */
   otherThreads: number;
