@@ -21,6 +21,13 @@ export type RouteAuth =
   /** OAuth 2.0 bearer access token (Cognito in AWS) with at least one of these scopes. */
   | { type: 'oauth'; scopes: Scope[] };
 
+/**
+ * How long API Gateway keeps the OAuth routes' authorizer result for a token (the Cognito user-pool
+ * authorizer's `resultsCacheTtl`, lib/api.ts; the local gateway keeps it as long): CDK's and API
+ * Gateway's default, 5 minutes.
+ */
+export const AUTHORIZER_RESULTS_CACHE_SECONDS = 300;
+
 export interface RouteDefinition {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway resource path; `{name}` is a path parameter. */

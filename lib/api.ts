@@ -5,7 +5,7 @@
  * a path does not have (on a page path, from the page's function: ADR 0024); below the pages, a
  * resource for every path no route has, integrated with the page's function (its 404: ADR 0027).
  */
-import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -23,6 +23,7 @@ import {
 } from '../lambdas/http/gateway-responses.js';
 import { pathParameterNames } from '../lambdas/route-paths.js';
 import {
+  AUTHORIZER_RESULTS_CACHE_SECONDS,
   methodsByPath,
   pageFallbackResources,
   pagePathFunctions,
@@ -133,6 +134,7 @@ export function createApi(
     authorizerName: `${prefix}-cognito`,
     cognitoUserPools: [deps.userPool],
     identitySource: apigateway.IdentitySource.header('Authorization'),
+    resultsCacheTtl: Duration.seconds(AUTHORIZER_RESULTS_CACHE_SECONDS),
   });
 
   const validator = new apigateway.RequestValidator(scope, 'RequestValidator', {

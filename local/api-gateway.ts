@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AccessTokenVerifier, InvalidAccessToken, scopesOf } from '../lambdas/adapters/access-token.js';
+import {
+  type AccessTokenClaims,
+  type AccessTokenVerifier,
+  InvalidAccessToken,
+  scopesOf,
+} from '../lambdas/adapters/access-token.js';
+import { DEFAULT_CACHE_ENTRIES, RecentlyUsed } from '../lambdas/adapters/recently-used.js';
 import {
   type GatewayResponseType,
   gatewayProblemBody,
@@ -16,7 +22,12 @@ import {
   methodNotAllowedHeaders,
 } from '../lambdas/http/gateway-responses.js';
 import { pathSegments } from '../lambdas/route-paths.js';
-import { pageFallbackResources, pagePathFunctions, type RouteDefinition } from '../lambdas/routes.js';
+import {
+  AUTHORIZER_RESULTS_CACHE_SECONDS,
+  pageFallbackResources,
+  pagePathFunctions,
+  type RouteDefinition,
+} from '../lambdas/routes.js';
 import { loadHandler } from './handler-modules.js';
 import { API_FUNCTION_TIMEOUT_MS, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
@@ -229,15 +240,30 @@ export interface LocalApiGatewayOptions {
   rateLimits?: boolean;
   /** Count requests per route and time each function invocation (benchmarks' cost model). */
   metrics?: MetricsHooks | undefined;
+  /** The clock (milliseconds) of the authorizer's results cache, for tests. */
+  now?: () => number;
 }
 
 export class LocalApiGateway {
   private readonly resources: ResourceTree;
   private readonly limiter = new ClientRateLimiter();
+  /**
+   * The authorizer's results, by token: API Gateway's Cognito user-pool authorizer verifies a token
+   * once per AUTHORIZER_RESULTS_CACHE_SECONDS (lib/api.ts), not on every call, and so does this, so
+   * that a call costs locally what it costs there. Kept no longer than the token is valid, so that an
+   * expired token is refused however recently it was accepted; only accepted tokens are kept (a
+   * refusal is verified again). Bounded in tokens, the least recently used going first.
+   */
+  private readonly authorizerResults: RecentlyUsed<string, AccessTokenClaims>;
   /** The handlers loaded so far, by function name. */
   private readonly handlers = new Map<string, LambdaHandler>();
 
   constructor(private readonly options: LocalApiGatewayOptions) {
+    this.authorizerResults = new RecentlyUsed(
+      DEFAULT_CACHE_ENTRIES,
+      AUTHORIZER_RESULTS_CACHE_SECONDS * 1000,
+      options.now ?? Date.now,
+    );
     // The ANY methods that integrate a page's function (lib/api.ts): a page path's (ADR 0024) and
     // those of the resources below the pages (ADR 0027); every other routed path's ANY is the 405 mock.
     this.resources = new ResourceTree(
@@ -347,9 +373,9 @@ export class LocalApiGateway {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
     if (!match?.[1]) throw new GatewayRefusal('UNAUTHORIZED');
-    let claims: Awaited<ReturnType<AccessTokenVerifier>>;
+    let claims: AccessTokenClaims;
     try {
-      claims = await this.options.verifyToken(match[1]);
+      claims = await this.verifiedClaims(match[1]);
     } catch (err) {
       if (err instanceof InvalidAccessToken) {
         throw new GatewayRefusal(
@@ -370,6 +396,16 @@ export class LocalApiGateway {
     return Object.fromEntries(
       Object.entries(claims).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
     );
+  }
+
+  /** The token's claims, from the authorizer's results cache while the token is valid, else verified. */
+  private async verifiedClaims(token: string): Promise<AccessTokenClaims> {
+    const cached = this.authorizerResults.get(token);
+    const now = (this.options.now ?? Date.now)();
+    if (cached && (cached.exp ?? 0) * 1000 > now) return cached;
+    const claims = await this.options.verifyToken(token);
+    this.authorizerResults.set(token, claims);
+    return claims;
   }
 
   private toEvent(

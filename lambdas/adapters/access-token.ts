@@ -38,6 +38,8 @@ export interface AccessTokenVerifierOptions {
   /** For a URL: the cache, cooldown, timeout and size limit of its fetches (remote-key-set.ts). */
   fetch?: RemoteKeySetOptions;
   clockToleranceSeconds?: number;
+  /** The clock (milliseconds) a token's expiry is read on, for tests. */
+  now?: () => number;
 }
 
 export type AccessTokenVerifier = (token: string) => Promise<AccessTokenClaims>;
@@ -102,6 +104,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         algorithm: 'RS256',
         clockToleranceSeconds: options.clockToleranceSeconds ?? ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
+        ...(options.now ? { now: new Date(options.now()) } : {}),
       });
       if (payload.token_use !== 'access') throw new InvalidAccessToken('Not an access token', 'invalid');
       if (typeof payload.client_id !== 'string' || payload.client_id === '') {

@@ -120,6 +120,8 @@ describe('the routes', () => {
     expect(authorizer?.Properties).toMatchObject({
       Type: 'COGNITO_USER_POOLS',
       IdentitySource: 'method.request.header.Authorization',
+      // Five minutes, as the local gateway keeps a token's result (test/integration/authorizer-cache.test.ts).
+      AuthorizerResultTtlInSeconds: 300,
     });
     expect(deref(authorizer?.Properties.ProviderARNs, s.statefulTemplate)).toEqual([
       { 'Fn::GetAtt': [poolId, 'Arn'] },
