@@ -210,12 +210,29 @@ setImmediate(async () => {
   }
 });
 
+/**
+ * How long a stop waits for the work in flight (requests, task functions, deliveries: the stack
+ * refuses new requests meanwhile) before it exits without it. A function waiting on a partner or a
+ * webhook endpoint could otherwise hold it for as long as that takes.
+ */
+const STOP_WAIT_MS = 20_000;
 let stopping = false;
 const stop = async (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C: whoever pressed it does not want to wait.
+    console.error(`npm start: ${signal} again: stopped without waiting for the work in flight`);
+    process.exit(1);
+  }
   stopping = true;
   console.log(`\n${signal}: stopping…`);
+  const waited = setTimeout(() => {
+    console.error(
+      `npm start: the work in flight did not finish within ${STOP_WAIT_MS / 1000} s; stopped without waiting for it`,
+    );
+    process.exit(1);
+  }, STOP_WAIT_MS);
   await stack.close();
+  clearTimeout(waited);
   console.log('stopped');
   process.exit(0);
 };
