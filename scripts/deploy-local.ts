@@ -4,7 +4,7 @@
  * seeds the demo setup, prints the URLs and the demo clients' credentials, then waits: Ctrl-C stops
  * the emulator and every process it started. See docs/deploy.md ("npm run deploy:local").
  */
-import { deployToEmulator, readerEnvironment, readerName } from './emulator/deploy.js';
+import { deployToEmulator, readerVariables } from './emulator/deploy.js';
 import { EmulatorSetupError, installMiniStack, startMiniStack } from './emulator/ministack.js';
 
 const log = (line: string): void => {
@@ -37,15 +37,12 @@ try {
   log(`MiniStack is up on ${emulator.endpoint} (log: ${emulator.logFile})`);
   const d = await deployToEmulator(emulator.endpoint, { log });
   const seconds = Math.round((Date.now() - started) / 1000);
-  const scopesOf = Object.fromEntries(
-    Object.entries(d.clients).map(([name, c]) => [readerName(name), `${name}: ${c.scopes.join(' ')}`]),
-  );
   const lines = [
     '',
     `Deployed on MiniStack in ${seconds} s (stage ${d.stage}). Paste these lines into another terminal:`,
     '',
-    ...Object.entries(readerEnvironment(d)).map(
-      ([name, value]) => `export ${name}=${value}${scopesOf[name] ? `    # ${scopesOf[name]}` : ''}`,
+    ...readerVariables(d).map(
+      ({ name, value, comment }) => `export ${name}=${value}${comment ? `    # ${comment}` : ''}`,
     ),
     '',
     `AWS CLI and SDK: AWS_ENDPOINT_URL=${d.endpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,

@@ -47,23 +47,35 @@ export interface EmulatorDeployment {
   awsEnvironment: Record<string, string>;
 }
 
-/** A client's variable in readerEnvironment: `demo-portal` → `DEMO_PORTAL`. */
-export const readerName = (client: string): string => client.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+/** A variable `npm run deploy:local` prints as an `export` line, and what it holds where that is not plain. */
+export interface ReaderVariable {
+  name: string;
+  value: string;
+  comment?: string;
+}
 
 /**
  * The variables `npm run deploy:local` prints as `export` lines for the README's walkthrough against
- * the deployed stack (API, TOKEN_URL, SMS_URL, and each client as DEMO_PORTAL=<id>:<secret> …), in
- * print order: test/deploy runs the walkthrough with exactly these.
+ * the deployed stack (API, TOKEN_URL, SMS_URL, and each client as DEMO_PORTAL=<id>:<secret>, its
+ * scopes in a comment), in print order: test/deploy runs the walkthrough with exactly these.
  */
+export function readerVariables(d: EmulatorDeployment): ReaderVariable[] {
+  return [
+    { name: 'API', value: d.apiUrl },
+    { name: 'TOKEN_URL', value: d.tokenEndpoint },
+    { name: 'SMS_URL', value: `${d.endpoint}/_ministack/sns/sms-messages` },
+    ...Object.entries(d.clients).map(([client, c]) => ({
+      // `demo-portal` → DEMO_PORTAL
+      name: client.toUpperCase().replace(/[^A-Z0-9]+/g, '_'),
+      value: `${c.clientId}:${c.clientSecret}`,
+      comment: `${client}: ${c.scopes.join(' ')}`,
+    })),
+  ];
+}
+
+/** readerVariables by name. */
 export function readerEnvironment(d: EmulatorDeployment): Record<string, string> {
-  return {
-    API: d.apiUrl,
-    TOKEN_URL: d.tokenEndpoint,
-    SMS_URL: `${d.endpoint}/_ministack/sns/sms-messages`,
-    ...Object.fromEntries(
-      Object.entries(d.clients).map(([name, c]) => [readerName(name), `${c.clientId}:${c.clientSecret}`]),
-    ),
-  };
+  return Object.fromEntries(readerVariables(d).map(({ name, value }) => [name, value]));
 }
 
 export function awsEnvironmentFor(endpoint: string): Record<string, string> {
