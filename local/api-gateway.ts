@@ -28,7 +28,7 @@ import {
   pagePathFunctions,
   type RouteDefinition,
 } from '../lambdas/routes.js';
-import { loadHandler } from './handler-modules.js';
+import { loadedHandler, loadHandler } from './handler-modules.js';
 import { API_FUNCTION_TIMEOUT_MS, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
 
@@ -255,8 +255,6 @@ export class LocalApiGateway {
    * refusal is verified again). Bounded in tokens, the least recently used going first.
    */
   private readonly authorizerResults: RecentlyUsed<string, AccessTokenClaims>;
-  /** The handlers loaded so far, by function name. */
-  private readonly handlers = new Map<string, LambdaHandler>();
 
   constructor(private readonly options: LocalApiGatewayOptions) {
     this.authorizerResults = new RecentlyUsed(
@@ -347,8 +345,8 @@ export class LocalApiGateway {
       }
     }
     const event = this.toEvent(req, route, pathParameters, claims, requestId);
-    // A warm container's handler is at hand: no wait for the module's promise on every call.
-    const handler = this.handlers.get(route.handler) ?? (await this.load(route.handler));
+    const handler =
+      loadedHandler<LambdaHandler>(route.handler) ?? (await loadHandler<LambdaHandler>(route.handler));
     const context = lambdaContext(route.handler, requestId, API_FUNCTION_TIMEOUT_MS);
     const metrics = this.options.metrics;
     const result = await withinIntegrationTimeout(
@@ -481,12 +479,6 @@ export class LocalApiGateway {
         stage: this.options.stage,
       },
     };
-  }
-
-  private async load(name: string): Promise<LambdaHandler> {
-    const handler = await loadHandler<LambdaHandler>(name);
-    this.handlers.set(name, handler);
-    return handler;
   }
 }
 
