@@ -8,9 +8,19 @@ import type { webcrypto } from 'node:crypto';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import {
+  CompactSign,
+  calculateJwkThumbprint,
+  compactVerify,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  SignJWT,
+} from 'jose';
+import { isNonArrayObject } from '../lambdas/core/guards.js';
 import { SCOPE_DESCRIPTIONS } from '../lambdas/routes.js';
-import { readDataFile } from './data-folder.js';
+import { notWhatItShouldBe, readDataFile } from './data-folder.js';
 
 export const ACCESS_TOKEN_SECONDS = 3600;
 
@@ -20,18 +30,27 @@ export interface SigningKey {
   kid: string;
 }
 
+const KEY_FILE = 'oauth-signing-key.json';
+
 /** RS256 key pair; persisted with the data folder so that issued tokens survive a restart. */
 export async function loadOrCreateSigningKey(dataDir?: string): Promise<SigningKey> {
-  const file = dataDir ? join(dataDir, 'oauth-signing-key.json') : undefined;
-  let privateJwk = dataDir ? readDataFile<JWK>(dataDir, 'oauth-signing-key.json') : undefined;
-  if (!privateJwk) {
-    const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
-    privateJwk = await exportJWK(privateKey);
-    if (file && dataDir) {
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
-    }
+  const saved = dataDir ? readDataFile<unknown>(dataDir, KEY_FILE) : undefined;
+  if (dataDir && saved !== undefined) {
+    // Checked here, so that a file of another shape fails the start in one line, not a token request later.
+    const key = await checkedSigningKey(saved).catch(() => undefined);
+    if (!key) throw notWhatItShouldBe(dataDir, KEY_FILE, 'an RS256 private key (JWK) that signs');
+    return key;
   }
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+  const privateJwk = await exportJWK(privateKey);
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, KEY_FILE), JSON.stringify(privateJwk), { mode: 0o600 });
+  }
+  return signingKeyOf(privateJwk);
+}
+
+async function signingKeyOf(privateJwk: JWK): Promise<SigningKey> {
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = privateJwk;
   const kid = await calculateJwkThumbprint(publicPart);
   return {
@@ -39,6 +58,19 @@ export async function loadOrCreateSigningKey(dataDir?: string): Promise<SigningK
     publicJwk: { ...publicPart, kid, alg: 'RS256', use: 'sig' },
     kid,
   };
+}
+
+/** The signing key of a saved JWK; rejects one that does not sign RS256 tokens its public part verifies. */
+async function checkedSigningKey(jwk: unknown): Promise<SigningKey> {
+  if (!isNonArrayObject(jwk) || jwk.kty !== 'RSA' || typeof jwk.d !== 'string')
+    throw new Error('Not an RSA private key');
+  const key = await signingKeyOf(jwk as JWK);
+  // A key cut down or put together wrongly signs nothing, or what its public part does not verify.
+  const signed = await new CompactSign(new TextEncoder().encode('check'))
+    .setProtectedHeader({ alg: 'RS256' })
+    .sign(key.privateKey);
+  await compactVerify(signed, await importJWK(key.publicJwk, 'RS256'));
+  return key;
 }
 
 export interface TokenRequest {

@@ -15,20 +15,6 @@ export class InvalidConfiguration extends Error {
   override name = 'InvalidConfiguration';
 }
 
-/**
- * A configuration seeding refuses against what the table already holds (a data folder's ended
- * months, ADR 0025 and 0028; a published terms-of-use version): the stack started nothing and wrote
- * nothing. `endedMonths`: some refusals are about ended months, which `repriceEndedMonths` writes.
- */
-export class SeedingRefused extends InvalidConfiguration {
-  constructor(
-    readonly refusals: readonly string[],
-    readonly endedMonths: boolean,
-  ) {
-    super(`Seeding refuses the configuration:\n${refusals.map((r) => `  ${r}`).join('\n')}`);
-  }
-}
-
 export function loadConfig(path = process.env.SRS_CONFIG ?? DEFAULT_CONFIG_PATH): ServiceConfig {
   let text: string;
   try {

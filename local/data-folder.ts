@@ -14,6 +14,13 @@ export class UnusableDataFolder extends Error {
 const RESTORE_OR_MOVE =
   'restore it from a copy, or move the folder aside and start with an empty one (the folder keeps the table, keys, SMS outbox and waiting identifications)';
 
+/** The data folder's file `name` holds JSON that is not what it should be (`what`). */
+export function notWhatItShouldBe(dataDir: string, name: string, what: string): UnusableDataFolder {
+  return new UnusableDataFolder(
+    `the data folder ${dataDir} cannot be used: ${name} is not ${what}, edited or from elsewhere: ${RESTORE_OR_MOVE}.`,
+  );
+}
+
 /** The data folder's JSON file `name`, parsed; undefined when the folder has none. */
 export function readDataFile<T>(dataDir: string, name: string): T | undefined {
   const file = join(dataDir, name);

@@ -2,13 +2,16 @@
  * `npm start`: the embedded stack on http://127.0.0.1:3000. Its options are USAGE below
  * (`npm start -- --help`); a mistyped option, a port in use, a configuration file that is not
  * there or that seeding refuses against the data folder's table, and a data folder it cannot
- * write or use (another start holds it, a file cut short) are one line (or a short list) on stderr
- * and exit code 2, never a stack trace.
+ * write or use (another start holds it, a file cut short or of another shape) are one line (or a
+ * short list) on stderr beginning `npm start:`, and exit code 2, never a stack trace.
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { InvalidEnvironment } from '../lambdas/adapters/env.js';
 import { SCOPES } from '../lambdas/routes.js';
-import { loadConfig, SeedingRefused } from './config.js';
+import { SeedRefused } from '../lambdas/usecases/seed-config.js';
+import { InvalidConfiguration, loadConfig } from './config.js';
+import { UnusableDataFolder } from './data-folder.js';
 import { removeEndpointsFile, writeEndpointsFile } from './endpoints-file.js';
 import { FaultInjector, faultSettingsFrom } from './faults.js';
 
@@ -64,10 +67,10 @@ if (values.help) {
 }
 
 const port = Number(values.port ?? process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
-  process.exit(2);
-}
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  refuse(
+    `invalid port ${values.port ?? process.env.PORT}: give a whole number from 0 to 65535 (0: any free port)`,
+  );
 const dataDir = values['data-dir'] ?? process.env.SRS_DATA_DIR;
 if (dataDir) {
   // Checked before anything starts: the embedded DynamoDB fails on such a folder with a trace, or waits forever.
@@ -90,14 +93,13 @@ try {
     seed: values['fault-seed'] ?? process.env.SRS_FAULT_SEED,
   });
 } catch (err) {
-  console.error((err as Error).message);
-  process.exit(2);
+  refuse((err as Error).message);
 }
 /**
  * The configuration against what the data folder's table holds: each refusal, and how to write it
  * anyway where it is an ended month the operator means to correct (the same start, plus the option).
  */
-function refuseSeeding(err: SeedingRefused): never {
+function refuseSeeding(err: SeedRefused): never {
   const file = configPath ?? 'config/local.json';
   const table = dataDir ? `the table in the data folder ${dataDir}` : 'the table';
   const sameStart = process.argv
@@ -122,11 +124,14 @@ function exitOnInvalidSetup(err: Error): never {
     refuse(
       `port ${port} is already in use (another npm start?): stop that one, or start on another port: PORT=${port < 65535 ? port + 1 : port - 1} npm start`,
     );
-  if (err instanceof SeedingRefused) refuseSeeding(err);
-  if (err.name === 'UnusableDataFolder') refuse(err.message);
-  if (err.name !== 'InvalidEnvironment' && err.name !== 'InvalidConfiguration') throw err;
-  console.error(err.message);
-  process.exit(2);
+  if (err instanceof SeedRefused) refuseSeeding(err);
+  if (
+    err instanceof UnusableDataFolder ||
+    err instanceof InvalidEnvironment ||
+    err instanceof InvalidConfiguration
+  )
+    refuse(err.message);
+  throw err;
 }
 // Imported here, not above: the functions' modules read their environment (LOG_LEVEL) as they load.
 const { startLocalStack, TABLE_NAME } = await import('./stack.js').catch(exitOnInvalidSetup);

@@ -27,12 +27,12 @@ import {
   PROBLEM_TYPE_BASE,
 } from '../lambdas/http/gateway-responses.js';
 import { routesOfStage } from '../lambdas/routes.js';
-import { SeedRefused, seedConfig } from '../lambdas/usecases/seed-config.js';
+import { seedConfig } from '../lambdas/usecases/seed-config.js';
 import type { EnvironmentSources } from '../lib/function-environment.js';
 import type { QueueName, SecretName } from '../lib/function-permissions.js';
 import { LocalApiGateway, MAX_PAYLOAD_BYTES } from './api-gateway.js';
 import { LocalAuthorizationServer, loadOrCreateSigningKey } from './cognito.js';
-import { checkEnabledMethods, checkPartnerKeys, loadConfig, SeedingRefused } from './config.js';
+import { checkEnabledMethods, checkPartnerKeys, loadConfig } from './config.js';
 import { embeddedDocumentClient, startDynamo } from './dynamodb.js';
 import { LocalDynamoStream, type OnFailureMessage } from './dynamodb-streams.js';
 import { type FaultInjector, sdkAttemptOf } from './faults.js';
@@ -187,12 +187,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const seed = () =>
       seedConfig(repository, withTestIspKey(config, secrets.testIspPublicJwk), {
         repriceEndedMonths: options.repriceEndedMonths === true,
+        // npm start names its own option, in the whole command to run, after the refusals.
+        repriceHint: false,
       });
     await (options.faults ? options.faults.withoutFaults(seed) : seed());
   } catch (err) {
     db.destroy();
     await dynamo.close();
-    if (err instanceof SeedRefused) throw new SeedingRefused([...err.refusals], err.endedMonths);
     throw err;
   }
 

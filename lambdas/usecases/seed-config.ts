@@ -74,7 +74,10 @@ async function pastStatementsChanged(
   config: ServiceConfig,
   currentMonth: string,
   offered: IssuerMethod[][],
+  repriceHint: boolean,
 ): Promise<string[]> {
+  // What writing it anyway would do, and how (the admin CLI's option).
+  const anyway = (purpose: string) => (repriceHint ? ` (${purpose}, seed with --reprice-ended-months)` : '');
   const refusals: string[] = [];
   for (const [i, sp] of config.serviceProviders.entries()) {
     const seeded = await repository.getSpSetup(sp.clientId);
@@ -82,7 +85,7 @@ async function pastStatementsChanged(
     const repriced = endedMonthRepriced(seeded, sp, currentMonth);
     if (repriced)
       refusals.push(
-        `serviceProviders.${i}.priceSheets: ${repriced.month} has ended ${repriced.from === null ? 'without a price, which this configuration would give it' : `and was priced with the sheet from ${repriced.from}, which this configuration changes or leaves out`}; a price change is a new sheet from ${currentMonth} or later (to correct a past price, seed with --reprice-ended-months).`,
+        `serviceProviders.${i}.priceSheets: ${repriced.month} has ended ${repriced.from === null ? 'without a price, which this configuration would give it' : `and was priced with the sheet from ${repriced.from}, which this configuration changes or leaves out`}; a price change is a new sheet from ${currentMonth} or later${anyway('to correct a past price')}.`,
       );
     // Dates left out first: without them every month from 2000-01 follows today's methods, and the
     // month-by-month comparison would name the first month before the dates as the change.
@@ -95,11 +98,11 @@ async function pastStatementsChanged(
         ...(leftOut.length ? [`leaves out ${leftOut.join(', ')}`] : []),
       ].join(' and ');
       refusals.push(
-        `serviceProviders.${i}.enabledMethods: ${month} has ended, and to its monthly fees this configuration ${change}; a method enabled or withdrawn now is dated ${currentMonth} (to correct a past month, seed with --reprice-ended-months).`,
+        `serviceProviders.${i}.enabledMethods: ${month} has ended, and to its monthly fees this configuration ${change}; a method enabled or withdrawn now is dated ${currentMonth}${anyway('to correct a past month')}.`,
       );
     } else if (datedMethodsLeftOut(seeded, sp))
       refusals.push(
-        `serviceProviders.${i}.enabledMethods: the seeded setup dates its methods; without them the monthly fees of the months that have ended would follow what the SP may use now and change with it. Keep the entries, a method enabled or withdrawn now dated ${currentMonth} (to leave them out, seed with --reprice-ended-months).`,
+        `serviceProviders.${i}.enabledMethods: the seeded setup dates its methods; without them the monthly fees of the months that have ended would follow what the SP may use now and change with it. Keep the entries, a method enabled or withdrawn now dated ${currentMonth}${anyway('to leave them out')}.`,
       );
   }
   return refusals;
@@ -113,6 +116,12 @@ export interface SeedSettings {
    * prices and the methods of their monthly fees (`seed --reprice-ended-months`).
    */
   repriceEndedMonths?: boolean;
+  /**
+   * Whether each refusal about an ended month says how to write it anyway (`seed with
+   * --reprice-ended-months`, the admin CLI's option; the default). npm start names its own command
+   * once, after the refusals.
+   */
+  repriceHint?: boolean;
 }
 
 /**
@@ -130,7 +139,7 @@ export async function seedConfig(
   const offered = offeredNowOf(config);
   const endedMonths = settings.repriceEndedMonths
     ? []
-    : await pastStatementsChanged(repository, config, currentMonth, offered);
+    : await pastStatementsChanged(repository, config, currentMonth, offered, settings.repriceHint !== false);
   const refusals = [...enabledMethodsRefusals(config, currentMonth, offered), ...endedMonths];
   if (refusals.length) throw new SeedRefused(refusals, endedMonths.length > 0);
   try {

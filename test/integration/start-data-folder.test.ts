@@ -116,7 +116,7 @@ describe('npm start on a data folder with a configuration seeding refuses agains
     expect({ ready, exitCode }).toEqual({ ready: false, exitCode: 2 });
     expect(stderr.trim().split('\n')).toEqual([
       `npm start: seeding refuses the configuration ${repriced} against the table in the data folder ${dataDir}; nothing was started or written:`,
-      `  serviceProviders.1.priceSheets: 2026-01 has ended and was priced with the sheet from 2026-01, which this configuration changes or leaves out; a price change is a new sheet from ${currentMonth} or later (to correct a past price, seed with --reprice-ended-months).`,
+      `  serviceProviders.1.priceSheets: 2026-01 has ended and was priced with the sheet from 2026-01, which this configuration changes or leaves out; a price change is a new sheet from ${currentMonth} or later.`,
       `To correct those ended months on purpose (their statements change, which the SPs may have read already), start once with: npm start -- --port 0 --data-dir ${dataDir} --config ${repriced} --reprice-ended-months`,
     ]);
     expect(await tableOf(dataDir)).toEqual(before);
@@ -140,7 +140,7 @@ describe('npm start on a data folder with a configuration seeding refuses agains
     expect({ ready, exitCode }).toEqual({ ready: false, exitCode: 2 });
     expect(stderr.trim().split('\n')).toEqual([
       `npm start: seeding refuses the configuration ${withdrawnInMarch} against the table in the data folder ${dataDir}; nothing was started or written:`,
-      `  serviceProviders.1.enabledMethods: 2026-04 has ended, and to its monthly fees this configuration leaves out eID-Demo eid; a method enabled or withdrawn now is dated ${currentMonth} (to correct a past month, seed with --reprice-ended-months).`,
+      `  serviceProviders.1.enabledMethods: 2026-04 has ended, and to its monthly fees this configuration leaves out eID-Demo eid; a method enabled or withdrawn now is dated ${currentMonth}.`,
       `To correct those ended months on purpose (their statements change, which the SPs may have read already), start once with: npm start -- --port 0 --data-dir ${dataDir} --config ${withdrawnInMarch} --reprice-ended-months`,
     ]);
     expect(await tableOf(dataDir)).toEqual(before);
@@ -219,6 +219,38 @@ describe('npm start on a data folder it cannot use', () => {
           `^npm start: the data folder ${escaped(damaged)} cannot be used: ${escaped(name)} is not JSON \\(.+\\), cut short or edited: restore it from a copy, or move the folder aside and start with an empty one`,
         ),
       );
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    },
+    300_000,
+  );
+
+  it.each([
+    ['a list', () => '[]'],
+    [
+      'its public part only',
+      (saved: string) => {
+        const { kty, n, e } = JSON.parse(saved) as Record<string, string>;
+        return JSON.stringify({ kty, n, e });
+      },
+    ],
+    ['null', () => 'null'],
+  ])(
+    'names an OAuth signing key file of another shape (%s), exits 2 and leaves it as it was',
+    async (shape, reshape) => {
+      const damaged = copy(`reshaped-${shape.replaceAll(' ', '-')}`);
+      const file = join(damaged, 'oauth-signing-key.json');
+      writeFileSync(file, reshape(readFileSync(file, 'utf8')));
+      const before = readFileSync(file, 'utf8');
+
+      const { ready, exitCode, lines } = await refused(damaged);
+
+      expect({ ready, exitCode, lines }).toEqual({
+        ready: false,
+        exitCode: 2,
+        lines: [
+          `npm start: the data folder ${damaged} cannot be used: oauth-signing-key.json is not an RS256 private key (JWK) that signs, edited or from elsewhere: restore it from a copy, or move the folder aside and start with an empty one (the folder keeps the table, keys, SMS outbox and waiting identifications).`,
+        ],
+      });
       expect(readFileSync(file, 'utf8')).toBe(before);
     },
     300_000,

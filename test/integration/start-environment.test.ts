@@ -37,7 +37,9 @@ describe('npm start refusing to run', () => {
   it('says in one line what LOG_LEVEL must be and exits 2', async () => {
     expect(await refusedStart({ LOG_LEVEL: 'verbose' })).toEqual({
       exitCode: 2,
-      lines: ['Environment variable LOG_LEVEL must be a log level (DEBUG, INFO, WARN, ERROR, SILENT)'],
+      lines: [
+        'npm start: Environment variable LOG_LEVEL must be a log level (DEBUG, INFO, WARN, ERROR, SILENT)',
+      ],
     });
   }, 90_000);
 
@@ -61,7 +63,7 @@ describe('npm start refusing to run', () => {
       expect(await refusedStart({ SRS_CONFIG: path })).toEqual({
         exitCode: 2,
         lines: [
-          `Invalid configuration in ${path}:`,
+          `npm start: Invalid configuration in ${path}:`,
           '  isps.0.keys.0.d: Key leaked-1: A private or secret key member (d) must never be registered: give the public key only.',
         ],
       });
@@ -74,6 +76,17 @@ describe('npm start refusing to run', () => {
     expect(await refusedStart({}, ['--prot', '8080'])).toEqual({
       exitCode: 2,
       lines: ["npm start: Unknown option '--prot' (npm start -- --help lists the options)"],
+    });
+  }, 90_000);
+
+  it('says in one line what a port must be and what the fault options must be, and exits 2', async () => {
+    expect(await refusedStart({}, ['--port', '70000'])).toEqual({
+      exitCode: 2,
+      lines: ['npm start: invalid port 70000: give a whole number from 0 to 65535 (0: any free port)'],
+    });
+    expect(await refusedStart({ SRS_FAULTS: '5%' })).toEqual({
+      exitCode: 2,
+      lines: ['npm start: The fault rate must be a number from 0 to 1, not 5%'],
     });
   }, 90_000);
 
@@ -137,7 +150,7 @@ describe('npm start refusing to run', () => {
       const missing = join(folder, 'nope.json');
       expect(await refusedStart({}, ['--config', missing])).toEqual({
         exitCode: 2,
-        lines: [`No configuration file ${missing}`],
+        lines: [`npm start: No configuration file ${missing}`],
       });
       const broken = join(folder, 'broken.json');
       writeFileSync(broken, '{"isps": [');
@@ -145,7 +158,9 @@ describe('npm start refusing to run', () => {
       expect(exitCode).toBe(2);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
-        new RegExp(`^The configuration ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not JSON: `),
+        new RegExp(
+          `^npm start: The configuration ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not JSON: `,
+        ),
       );
     } finally {
       rmSync(folder, { recursive: true, force: true });
