@@ -10,7 +10,9 @@ import * as z from './zod.js';
 /**
  * One method enabled for the SP from the month `from` to the month `until`, both included (UTC),
  * or on while `until` is absent. A month is charged when the method was enabled on any day of it:
- * `from` is the month it was enabled in, `until` the month it was withdrawn in.
+ * `from` is the month it was enabled in, `until` the month it was withdrawn in — or, the current
+ * month or a later one, the month with whose end it is withdrawn: the catalogue offers it through
+ * that month (setup-in-effect.ts, ADR 0030).
  */
 export interface EnabledMethod {
   issuer: string;

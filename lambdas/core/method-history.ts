@@ -1,7 +1,8 @@
 /**
- * The rules seeding keeps for an SP's dated methods (`enabledMethods`, ADR 0028): a month that has
- * ended keeps the monthly fees it was charged, and the entries still open are what the SP may use
- * now. Pure; apart from statement.ts, whose pricing the usage route carries without them.
+ * The rules seeding keeps for an SP's dated methods (`enabledMethods`, ADR 0028, ADR 0030): a month
+ * that has ended keeps the monthly fees it was charged, and the methods dated now or later are
+ * those the SP's setup allows. Pure; apart from statement.ts, whose pricing the usage route carries
+ * without them.
  */
 import type { SpSetup } from './domain.js';
 import { monthsFrom } from './months.js';
@@ -57,43 +58,50 @@ export function datedMethodsLeftOut(
 }
 
 /**
- * Where an SP's dated methods disagree with what it may use now (`offeredNow`, its catalogue) in
- * `currentMonth`, each with its path below the SP (`enabledMethods…`): a month after the current one
- * (a method is dated when it is seeded, the month it is enabled or withdrawn in), a method offered
- * without an open entry (it would be used and not charged), an open entry for a method not offered
- * (it would be charged and not usable). None without dated methods.
+ * Where an SP's dated methods disagree with what its setup lets it use (`allowed`: its `methods` as
+ * the catalogue offers them — the partners', the rules — whatever the dates) in `currentMonth`, each
+ * with its path below the SP (`enabledMethods…`): a `from` after the current month (a method is
+ * enabled when it is seeded); an entry on now or later — without `until`, or until a month to come
+ * — for a method not allowed (it would be charged and not usable); a method allowed that no entry
+ * dates (it would not be offered: the catalogue offers a dated setup's methods in their months
+ * only, ADR 0030). An `until` of the current month or a later one, for a method allowed, is a
+ * withdrawal at that month's end; one of the current month, for a method no longer allowed, a
+ * withdrawal now. None without dated methods.
  */
 export function enabledMethodsDisagree(
   sp: Pick<SpSetup, 'enabledMethods'>,
-  offeredNow: readonly IssuerMethod[],
+  allowed: readonly IssuerMethod[],
   currentMonth: string,
 ): { path: string; message: string }[] {
   if (!sp.enabledMethods) return [];
   const issues: { path: string; message: string }[] = [];
-  const open = new Set<string>();
+  const isAllowed = (entry: IssuerMethod) => allowed.some((m) => named(m) === named(entry));
+  const dated = new Set<string>();
   sp.enabledMethods.forEach((entry, j) => {
-    for (const bound of ['from', 'until'] as const) {
-      const month = entry[bound];
-      // YYYY-MM strings compare in calendar order.
-      if (month !== undefined && month > currentMonth)
-        issues.push({
-          path: `enabledMethods.${j}.${bound}`,
-          message: `${month} has not begun: a method is dated with the month it is enabled or withdrawn in, ${currentMonth} at the latest.`,
-        });
-    }
-    if (entry.until !== undefined) return;
-    open.add(named(entry));
-    if (!offeredNow.some((offered) => named(offered) === named(entry)))
+    dated.add(named(entry));
+    // YYYY-MM strings compare in calendar order.
+    if (entry.from > currentMonth)
+      issues.push({
+        path: `enabledMethods.${j}.from`,
+        message: `${entry.from} has not begun: a method is enabled with the month it is seeded in, ${currentMonth} at the latest.`,
+      });
+    if (isAllowed(entry)) return;
+    if (entry.until === undefined)
       issues.push({
         path: `enabledMethods.${j}`,
         message: `${named(entry)} is not offered to the SP now (its methods, the partner's, the rules) but has no until: give it until ${currentMonth} if it was withdrawn this month.`,
       });
+    else if (entry.until > currentMonth)
+      issues.push({
+        path: `enabledMethods.${j}.until`,
+        message: `${named(entry)} is not offered to the SP now (its methods, the partner's, the rules) but would be charged until ${entry.until}: give it until ${currentMonth} if it was withdrawn this month, or keep it in the SP's methods to withdraw it with ${entry.until}'s end.`,
+      });
   });
-  for (const offered of offeredNow)
-    if (!open.has(named(offered)))
+  for (const method of allowed)
+    if (!dated.has(named(method)))
       issues.push({
         path: 'enabledMethods',
-        message: `${named(offered)} is offered to the SP now but no entry without until enables it: add {"issuer":"${offered.issuer}","method":"${offered.method}","from":"${currentMonth}"}.`,
+        message: `${named(method)} is in the SP's methods but no entry dates it, so it would not be offered: add {"issuer":"${method.issuer}","method":"${method.method}","from":"${currentMonth}"}.`,
       });
   return issues;
 }

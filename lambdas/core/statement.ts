@@ -6,8 +6,8 @@
  */
 import { offersFor } from './catalogue.js';
 import type { IspConfig, SpSetup } from './domain.js';
-import type { EnabledMethod } from './enabled-methods.js';
 import type { DatedPriceSheet } from './price-sheet.js';
+import { enabledIn } from './setup-in-effect.js';
 import { byIssuerThenMethod, type SpUsage } from './usage.js';
 
 export type ChargeItem = 'monthly-fee' | 'completed-identification' | 'verify-call';
@@ -69,8 +69,10 @@ export interface IssuerMethod {
 }
 
 /**
- * The methods an SP may use now: what its catalogue offers it (setup ∩ partners ∩ rules), each once
- * — a partner may list a method in real time and offline, and one method is one monthly fee.
+ * The methods an SP's setup allows: what its catalogue offers it (setup ∩ partners ∩ rules), each
+ * once — a partner may list a method in real time and offline, and one method is one monthly fee.
+ * Whatever its dates: with dated methods the catalogue offers those of them dated in the current
+ * month (setup-in-effect.ts).
  */
 export function offeredMethods(isps: readonly IspConfig[], sp: SpSetup): IssuerMethod[] {
   return isps
@@ -79,12 +81,6 @@ export function offeredMethods(isps: readonly IspConfig[], sp: SpSetup): IssuerM
       return [...methods].map((method) => ({ issuer: isp.issuer, method }));
     })
     .sort(byIssuerThenMethod);
-}
-
-/** Whether a dated method was enabled on some day of `month` (YYYY-MM; both bounds included). */
-export function enabledIn(entry: EnabledMethod, month: string): boolean {
-  // YYYY-MM strings compare in calendar order.
-  return entry.from <= month && (entry.until === undefined || month <= entry.until);
 }
 
 /**

@@ -6,6 +6,7 @@ import { catalogueFor, wellFormedProvidersQuery } from '../core/catalogue.js';
 import type { ProvidersQuery } from '../core/catalogue-schemas.js';
 import type { TwoStepRule } from '../core/parse.js';
 import { problems } from '../core/problems.js';
+import { setupInEffect } from '../core/setup-in-effect.js';
 import { httpHandler, json } from '../http/handler.js';
 import { callerClientId, negotiateJson, queryParamsTwoStep } from '../http/request.js';
 
@@ -27,5 +28,8 @@ export const handler = httpHandler('providers-list', async (event) => {
   const filters = await queryParamsTwoStep(event, providersQuery);
   const [sp, isps] = await Promise.all([spSetup(clientId), catalogue('all')]);
   if (!sp) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
-  return json(200, catalogueFor(isps, sp, filters), { 'Content-Type': mediaType, Vary: 'Accept' });
+  return json(200, catalogueFor(isps, setupInEffect(sp, new Date()), filters), {
+    'Content-Type': mediaType,
+    Vary: 'Accept',
+  });
 });

@@ -24,6 +24,7 @@ import {
   type Order,
 } from '../core/order.js';
 import { Problem, problems } from '../core/problems.js';
+import { setupInEffect } from '../core/setup-in-effect.js';
 import { type OpenWithPartnerDeps, openWithPartner } from './open-with-partner.js';
 import { mutateOrder } from './order-mutation.js';
 import type { ConfigReader } from './ports/config.js';
@@ -99,10 +100,12 @@ export async function openMethodChoice(
   if (choice.chosenAt || isOpened(order)) throw choiceProblems.chosen(order.targetURL);
   const now = (deps.now ?? (() => new Date()))();
   if (isFinal(currentStatus(order)) || choice.expiresAt <= now.toISOString()) throw choiceProblems.expired();
-  const [sp, isps] = await Promise.all([
+  const [seeded, isps] = await Promise.all([
     deps.repository.getSpSetup(order.clientId),
     deps.repository.listIsps(),
   ]);
+  // Its methods of this month: one dated until last month is no longer offered on the page.
+  const sp = seeded && setupInEffect(seeded, now);
   const options = sp ? methodOptions(isps, sp, choice) : [];
   return { order: { ...order, methodChoice: choice }, options, sp, isps };
 }

@@ -39,17 +39,21 @@ export interface SeedOutcome {
   removedClaimedIdentities: string[];
 }
 
-/** The methods each SP of the configuration may use now, by its index. */
+/**
+ * The methods each SP's setup in the configuration allows, by its index: its `methods` as the
+ * catalogue offers them (partners, rules), whatever its dates; with dated methods the catalogue
+ * offers those of them dated in the current month (core/setup-in-effect.ts).
+ */
 function offeredNowOf(config: ServiceConfig): IssuerMethod[][] {
   const isps = config.isps.map(toIspConfig);
   return config.serviceProviders.map((sp) => offeredMethods(isps, toSpSetup(sp)));
 }
 
 /**
- * Where an SP's dated methods disagree with what the configuration lets it use in `currentMonth`
- * (`serviceProviders.<i>.enabledMethods…: …`, ADR 0028): seeded, the fees would not be for what the
- * SP may use. No override: these are not past months. Needs no table: the local stack asks it
- * before it starts anything.
+ * Where an SP's dated methods disagree with what the configuration allows it in `currentMonth`
+ * (`serviceProviders.<i>.enabledMethods…: …`, ADR 0028, ADR 0030): seeded, the fees would not be
+ * for what the SP may use. No override: these are not past months. Needs no table: the local stack
+ * asks it before it starts anything.
  */
 export function enabledMethodsRefusals(
   config: ServiceConfig,

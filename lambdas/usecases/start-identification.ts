@@ -19,6 +19,7 @@ import type {
 import { METHOD_CHOICE_SECONDS, methodOptions } from '../core/method-choice.js';
 import type { Order } from '../core/order.js';
 import { problems } from '../core/problems.js';
+import { setupInEffect } from '../core/setup-in-effect.js';
 import { openWithPartner } from './open-with-partner.js';
 import type { ConfigReader } from './ports/config.js';
 import type { IdempotencyReservation, IdempotencyStore } from './ports/idempotency.js';
@@ -96,8 +97,10 @@ export async function startIdentification(
     if (written && written.clientId === cmd.clientId)
       return await finishStart(deps, cmd, keyHash, fingerprint, written, reservation, now);
 
-    const [sp, isps] = await Promise.all([repository.getSpSetup(cmd.clientId), repository.listIsps()]);
-    if (!sp) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
+    const [seeded, isps] = await Promise.all([repository.getSpSetup(cmd.clientId), repository.listIsps()]);
+    if (!seeded) throw problems.forbidden('Your client has no service provider setup. Contact the operator.');
+    // Its methods of this month: a method dated until last month is no longer offered.
+    const sp = setupInEffect(seeded, now());
     const person = {
       firstName: cmd.request.firstName,
       lastName: cmd.request.lastName,

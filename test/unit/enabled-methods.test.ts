@@ -280,20 +280,20 @@ describe('endedMonthFeesChanged (seeding keeps the monthly fees of a month that 
   });
 });
 
-describe('enabledMethodsDisagree (the open entries are what the SP may use now)', () => {
-  it('finds nothing when the open entries are the methods offered now', () => {
+describe('enabledMethodsDisagree (the dated methods are those the setup allows)', () => {
+  it('finds nothing when every method allowed is dated and the open entries are allowed', () => {
     expect(enabledMethodsDisagree({ enabledMethods: history }, offeredNow, '2026-12')).toEqual([]);
     expect(enabledMethodsDisagree({}, offeredNow, '2026-12')).toEqual([]);
   });
 
-  it('names a method offered without an open entry, and an open entry not offered', () => {
-    const offeredWithVideo = [...offeredNow, { issuer: 'Video', method: 'video' }];
+  it('names a method allowed that no entry dates, and an open entry not allowed', () => {
+    const withCourier = [...offeredNow, { issuer: 'Courier', method: 'courier' }];
 
-    expect(enabledMethodsDisagree({ enabledMethods: history }, offeredWithVideo, '2026-12')).toEqual([
+    expect(enabledMethodsDisagree({ enabledMethods: history }, withCourier, '2026-12')).toEqual([
       {
         path: 'enabledMethods',
         message:
-          'Video video is offered to the SP now but no entry without until enables it: add {"issuer":"Video","method":"video","from":"2026-12"}.',
+          'Courier courier is in the SP\'s methods but no entry dates it, so it would not be offered: add {"issuer":"Courier","method":"courier","from":"2026-12"}.',
       },
     ]);
     expect(enabledMethodsDisagree({ enabledMethods: history }, offeredNow.slice(1), '2026-12')).toEqual([
@@ -305,19 +305,34 @@ describe('enabledMethodsDisagree (the open entries are what the SP may use now)'
     ]);
   });
 
-  it('refuses a month after the current one: a method is dated when it is enabled or withdrawn', () => {
-    const planned = [bank('2026-01', '2027-02'), auto('2026-03')];
+  it('takes a method allowed whose entries have ended: the catalogue no longer offers it (ADR 0030)', () => {
+    const withVideo = [...offeredNow, { issuer: 'Video', method: 'video' }];
+
+    // Video until 2026-03, still in the SP's methods: withdrawn with March's end, as dated.
+    expect(enabledMethodsDisagree({ enabledMethods: history }, withVideo, '2026-12')).toEqual([]);
+  });
+
+  it('takes an until of the current month or a later one for a method allowed: withdrawn with that month’s end', () => {
+    const endsWithDecember = [bank('2026-01', '2026-12'), video('2026-01', '2026-03'), auto('2026-03')];
+    const endsWithFebruary = [bank('2026-01', '2027-02'), video('2026-01', '2026-03'), auto('2026-03')];
+
+    expect(enabledMethodsDisagree({ enabledMethods: endsWithDecember }, offeredNow, '2026-12')).toEqual([]);
+    expect(enabledMethodsDisagree({ enabledMethods: endsWithFebruary }, offeredNow, '2026-12')).toEqual([]);
+  });
+
+  it('refuses a from after the current month, and an until after it for a method not allowed', () => {
+    const planned = [bank('2027-01'), video('2026-01', '2027-02'), auto('2026-03')];
 
     expect(enabledMethodsDisagree({ enabledMethods: planned }, offeredNow, '2026-12')).toEqual([
       {
-        path: 'enabledMethods.0.until',
+        path: 'enabledMethods.0.from',
         message:
-          '2027-02 has not begun: a method is dated with the month it is enabled or withdrawn in, 2026-12 at the latest.',
+          '2027-01 has not begun: a method is enabled with the month it is seeded in, 2026-12 at the latest.',
       },
       {
-        path: 'enabledMethods',
+        path: 'enabledMethods.1.until',
         message:
-          'Bank bank is offered to the SP now but no entry without until enables it: add {"issuer":"Bank","method":"bank","from":"2026-12"}.',
+          "Video video is not offered to the SP now (its methods, the partner's, the rules) but would be charged until 2027-02: give it until 2026-12 if it was withdrawn this month, or keep it in the SP's methods to withdraw it with 2027-02's end.",
       },
     ]);
   });
