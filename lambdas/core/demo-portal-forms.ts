@@ -39,7 +39,10 @@ const partnerNeeds = () => ({
   email: z.pipe(trimmed(), emailAddress),
   dob: z.pipe(trimmed(), pastDate),
   language: z.enum(LANGUAGES, { error: 'Choose a language.' }),
-  attempt: z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Reload the page and try again.' })),
+  // A hidden field the page writes: left out or malformed, the person can only reload.
+  attempt: z
+    .string({ error: 'Reload the page and try again.' })
+    .check(z.regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Reload the page and try again.' })),
 });
 /*
  * The two step-2 forms are built by their first parse (`z.lazy`): only the methods page's POST

@@ -7,6 +7,7 @@
  * (docs/benchmarks.md §3); schemas.ts gathers them all for the OpenAPI document.
  */
 import { CLAIMED_IDENTITY_ID, safeTextPattern } from './domain.js';
+import { mustBe } from './field-messages.js';
 import * as z from './zod.js';
 
 /** Free text (domain.ts), built when a module with a free-text rule loads. */
@@ -22,8 +23,8 @@ export const safeText = (max: number) =>
 
 export const loa = /* @__PURE__ */ z.define(() =>
   z
-    // Without its own message a union answers a bare "Invalid input" (say, to the text "3").
-    .union([z.literal(3), z.literal(4)], { error: 'Must be the number 3 (advanced) or 4 (qualified).' })
+    // Its own words, which name the levels (field-messages.ts would say `3 or 4`); Required when missing.
+    .union([z.literal(3), z.literal(4)], mustBe('the number 3 (advanced) or 4 (qualified)'))
     .register(z.globalRegistry, { description: '3 = advanced (AES), 4 = qualified (QES).' }),
 );
 /** Also a DynamoDB key part (CLAIMED#<id>), in the verify call and in the SP setup alike. */

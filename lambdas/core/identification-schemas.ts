@@ -6,6 +6,7 @@
 import { issuerName, jurisdiction, methodName } from './catalogue-fields.js';
 import { DISTINGUISHED_NAME_MAX } from './dn.js';
 import { LANGUAGES, matchesSafeText } from './domain.js';
+import { mustBe } from './field-messages.js';
 import { loa, safeText } from './fields.js';
 import {
   IDEMPOTENCY_KEY,
@@ -17,7 +18,7 @@ import { e164, emailAddress, pastDate, personName } from './person-fields.js';
 import * as z from './zod.js';
 
 const redirectUrl = /* @__PURE__ */ z.define(() =>
-  z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL.' }).check(
+  z.url({ protocol: /^https?$/, ...mustBe('an absolute http(s) URL') }).check(
     z.maxLength(REDIRECT_URL_MAX),
     // Written into the pages' "back" link and stored as sent: a NUL, a bidi override or a lone
     // surrogate (which storage turns into U+FFFD, another URL) is refused as in free text. A refine,

@@ -9,9 +9,6 @@ import type * as z from './zod.js';
 /** The field error of a key a strict object does not know. */
 export const UNKNOWN_FIELD = 'Unknown field.';
 
-/** zod's English message for a required string field that is missing (a self-refusing rule's). */
-export const MISSING_STRING = 'Invalid input: expected string, received undefined';
-
 export function toFieldErrors(error: z.core.$ZodError): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {

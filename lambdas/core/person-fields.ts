@@ -1,4 +1,5 @@
 /** The field rules of a person's data: names, mobile number, date of birth, email (see fields.ts). */
+import { mustBe } from './field-messages.js';
 import {
   BIRTH_DATE_MIN,
   E164,
@@ -40,12 +41,12 @@ export const e164 = /* @__PURE__ */ z.define(() =>
 
 /** A date of birth (a start call's `dob`, a partner's `birthdate`); person-patterns.ts isPastDate for the readers. */
 export const pastDate = /* @__PURE__ */ z.define(() =>
-  z.iso.date({ error: 'Must be a real calendar date, YYYY-MM-DD.', abort: true }).check(
+  z.iso.date({ ...mustBe('a real calendar date, YYYY-MM-DD'), abort: true }).check(
     z.refine((d) => d <= todayUtc(), { error: 'Must not lie in the future.' }),
     z.refine((d) => d >= BIRTH_DATE_MIN, { error: `Must not be before ${BIRTH_DATE_MIN}.` }),
   ),
 );
 
 export const emailAddress = /* @__PURE__ */ z.define(() =>
-  z.email({ error: 'Must be an email address.' }).check(z.maxLength(EMAIL_MAX)),
+  z.email(mustBe('an email address')).check(z.maxLength(EMAIL_MAX)),
 );

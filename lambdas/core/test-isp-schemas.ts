@@ -11,8 +11,8 @@ import * as z from './zod.js';
 
 const REQUIRED = { error: 'Required.', abort: true } as const;
 
-/** A string, trimmed, that must not be empty after trimming. */
-const required = () => z.string().check(z.trim(), z.minLength(1, REQUIRED));
+/** A string, trimmed, that must not be empty after trimming; a field left out is as one left empty. */
+const required = () => z.string({ error: 'Required.' }).check(z.trim(), z.minLength(1, REQUIRED));
 
 const isoDate = (label: string) =>
   z.pipe(required(), z.iso.date({ error: `${label} must be a real calendar date, YYYY-MM-DD.` }));
@@ -42,7 +42,7 @@ function simulatorFormSchema() {
       z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
     ),
     nationality: z
-      .string()
+      .string({ error: 'Required.' })
       .check(
         z.trim(),
         z.toUpperCase(),

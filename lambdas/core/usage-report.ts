@@ -4,7 +4,8 @@
  * refusal of a query this module cannot vouch for): usage-report-schemas.ts.
  */
 
-import { MISSING_STRING, UNKNOWN_FIELD } from './parse.js';
+import { requiredMessage } from './field-messages.js';
+import { UNKNOWN_FIELD } from './parse.js';
 import type { FieldError } from './problems.js';
 import type { Statement } from './statement.js';
 import { MONTH, monthOf, type SpUsage } from './usage.js';
@@ -33,7 +34,9 @@ export function wellFormedUsageQuery(params: Readonly<Record<string, unknown>>):
 export function usageQueryRefusal(params: Readonly<Record<string, unknown>>): FieldError[] {
   const { month } = params;
   return [
-    ...(month === undefined ? [{ field: 'month', message: MISSING_STRING }] : []),
+    ...(month === undefined
+      ? [{ field: 'month', message: requiredMessage('a string', USAGE_MONTH_INVALID) }]
+      : []),
     ...(typeof month === 'string' && !MONTH.test(month)
       ? [{ field: 'month', message: USAGE_MONTH_INVALID }]
       : []),

@@ -39,8 +39,9 @@ export const VerifyRequest = /* @__PURE__ */ z.define(() =>
       distinguishedName: z
         .string()
         .check(
-          z.minLength(1),
-          z.maxLength(MAX_DN_LENGTH),
+          // Empty or too long, it is told so alone, not also that it is no distinguished name.
+          z.minLength(1, { abort: true }),
+          z.maxLength(MAX_DN_LENGTH, { abort: true }),
           z.regex(SAFE_TEXT, { error: 'Must not contain control or format characters.' }),
           z.refine(isParsableDn, {
             error: 'Must be a distinguished name such as "gn=Hans, sn=Müller, cn=Hans Müller, c=CH".',

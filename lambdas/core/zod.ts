@@ -2,9 +2,11 @@
  * The zod the core validates with: `zod/mini`, whose functional API lets a bundle carry only the
  * validators it uses (classic zod's methods pull in all of it), with zod's English messages.
  *
- * Classic zod sets the English locale itself; `zod/mini` sets none and would answer "Invalid input"
- * to every issue without a message of its own. Importing zod from here instead of from 'zod/mini'
- * is what guarantees the locale is set before the first parse.
+ * Classic zod sets its English locale itself; `zod/mini` sets none and would answer "Invalid input"
+ * to every issue without a message of its own. Ours is not zod's English ("Invalid input: expected
+ * string, received undefined") but field-messages.ts, whose words say what the field must be
+ * ("Required: a string of 1 to 100 characters."). Importing zod from here instead of from
+ * 'zod/mini' is what guarantees it is set before the first parse.
  *
  * Metadata (OpenAPI ids, descriptions, examples) goes into zod's global registry, which only the
  * OpenAPI document reads. On a schema built right there, register it without a copy:
@@ -16,10 +18,10 @@
  * document; registered metadata it inherits without the id. Module-level schemas are defined with
  * `define` (below).
  */
-import { en } from 'zod/locales';
 import { config } from 'zod/mini';
+import { fieldMessage } from './field-messages.js';
 
-config(en());
+config({ localeError: fieldMessage });
 
 export * from 'zod/mini';
 

@@ -486,7 +486,7 @@ describe('hostile input is refused with 400 naming the field, and nothing is wri
     expectProblem(res, 400, 'validation', 'Invalid request');
     expect(res.body.errors).toEqual([
       { field: 'dob', message: 'Must be a real calendar date, YYYY-MM-DD.' },
-      { field: 'language', message: 'Invalid option: expected one of "en"|"de"|"fr"|"it"' },
+      { field: 'language', message: 'Must be one of "en", "de", "fr" or "it".' },
       { field: 'mobile', message: 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.' },
     ]);
   });

@@ -488,7 +488,7 @@ describe('ISP callback security', () => {
         ['evidence.jurisdictions', 'Must not name a jurisdiction twice.'],
       ]);
       await expectFieldErrors('evidence', naming(Array(1001).fill('ZERTES')), [
-        ['evidence.jurisdictions', 'Too big: expected array to have <=2 items'],
+        ['evidence.jurisdictions', 'Must hold at most 2 items.'],
       ]);
     });
 
@@ -570,8 +570,8 @@ describe('ISP callback security', () => {
 
     it('refuses an event with invalid fields, each named', () =>
       expectFieldErrors('event', () => ({ refId: 'not-a-uuid', event: 'started', reason: 'bad\u0007' }), [
-        ['refId', 'Invalid UUID'],
-        ['event', 'Invalid option: expected one of "waiting-for-doc"|"done"|"cancelled"'],
+        ['refId', 'Must be a UUID.'],
+        ['event', 'Must be one of "waiting-for-doc", "done" or "cancelled".'],
         ['reason', 'Must not contain control or format characters.'],
       ]));
 
@@ -627,23 +627,20 @@ describe('ISP callback security', () => {
           };
         },
         [
-          ['evidence.method', 'Invalid string: must match pattern /^[a-z][a-z0-9-]{0,31}$/'],
-          ['evidence.loa', 'Invalid input'],
-          ['evidence.jurisdictions', 'Too small: expected array to have >=1 items'],
+          ['evidence.method', 'Must match the pattern /^[a-z][a-z0-9-]{0,31}$/.'],
+          ['evidence.loa', 'Must be 3 or 4.'],
+          ['evidence.jurisdictions', 'Must hold at least one item.'],
           ['evidence.mobile', 'Must be an E.164 number: + then 8 to 15 digits, e.g. +41791234567.'],
-          ['evidence.vetter', 'Too small: expected string to have >=1 characters'],
-          ['evidence.identified_at', 'Invalid ISO datetime'],
-          [
-            'evidence.verified_claims.verification.trust_framework',
-            'Too small: expected string to have >=1 characters',
-          ],
+          ['evidence.vetter', 'Must not be empty.'],
+          ['evidence.identified_at', 'Must be a date and time, ISO 8601 (e.g. 2026-11-30T12:00:00Z).'],
+          ['evidence.verified_claims.verification.trust_framework', 'Must not be empty.'],
           [
             'evidence.verified_claims.verification.evidence.0.document_details.type',
-            'Invalid option: expected one of "idcard"|"passport"|"residence_permit"|"driving_permit"',
+            'Must be one of "idcard", "passport", "residence_permit" or "driving_permit".',
           ],
           [
             'evidence.verified_claims.verification.evidence.0.document_details.document_number',
-            'Too big: expected string to have <=50 characters',
+            'Must be at most 50 characters long.',
           ],
           [
             'evidence.verified_claims.verification.evidence.0.document_details.issuer.country',
@@ -651,7 +648,7 @@ describe('ISP callback security', () => {
           ],
           [
             'evidence.verified_claims.verification.evidence.0.document_details.date_of_expiry',
-            'Invalid ISO date',
+            'Must be a date, YYYY-MM-DD.',
           ],
           [
             'evidence.verified_claims.claims.given_name',
@@ -659,11 +656,8 @@ describe('ISP callback security', () => {
           ],
           ['evidence.verified_claims.claims.birthdate', 'Must be a real calendar date, YYYY-MM-DD.'],
           ['evidence.verified_claims.claims.place_of_birth.country', 'Must be an ISO 3166-1 alpha-2 code.'],
-          [
-            'evidence.verified_claims.claims.place_of_birth.locality',
-            'Too small: expected string to have >=1 characters',
-          ],
-          ['evidence.verified_claims.claims.nationalities', 'Too small: expected array to have >=1 items'],
+          ['evidence.verified_claims.claims.place_of_birth.locality', 'Must not be empty.'],
+          ['evidence.verified_claims.claims.nationalities', 'Must hold at least one item.'],
         ],
       ));
 
@@ -800,8 +794,8 @@ describe('ISP callback security', () => {
         const { verified_claims: _v, ...evidence } = evidenceFor({ mobile: MOBILE, method: 'test' });
         return { refId: 'not-a-uuid', evidence };
       }, [
-        ['refId', 'Invalid UUID'],
-        ['evidence.verified_claims', 'Invalid input: expected object, received undefined'],
+        ['refId', 'Must be a UUID.'],
+        ['evidence.verified_claims', 'Required: an object.'],
       ]));
   });
 

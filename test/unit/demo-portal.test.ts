@@ -81,7 +81,7 @@ describe('the methods form (step 2)', () => {
       { field: 'email', message: 'Required.' },
       { field: 'dob', message: 'Required.' },
       { field: 'language', message: 'Choose a language.' },
-      { field: 'attempt', message: 'Invalid input: expected string, received undefined' },
+      { field: 'attempt', message: 'Reload the page and try again.' },
     ]);
   });
 

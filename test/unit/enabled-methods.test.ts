@@ -205,12 +205,14 @@ describe('enabledMethods in the configuration', () => {
     [
       'an entry without from',
       [{ issuer: 'Bank', method: 'bank' }],
-      ['serviceProviders.1.enabledMethods.0.from: Invalid input: expected string, received undefined'],
+      [
+        'serviceProviders.1.enabledMethods.0.from: Required: a string. Must be a month YYYY-MM between 2000-01 and 2099-12.',
+      ],
     ],
     [
       'a field it does not know',
       [{ ...bank('2026-01'), to: '2026-02' }],
-      ['serviceProviders.1.enabledMethods.0: Unrecognized key: "to"'],
+      ['serviceProviders.1.enabledMethods.0: Unknown field: to.'],
     ],
   ])('refuses %s, naming the field', (_label, enabledMethods, expected) => {
     expect(issues(withBankMethods(enabledMethods))).toEqual(expected);

@@ -163,7 +163,7 @@ describe('the price sheets in the SP setup', () => {
     [
       'a sheet without from',
       [{ currency: 'CHF', verifyCall: '0.05' }],
-      'serviceProviders.1.priceSheets.0.from: Invalid input: expected string, received undefined',
+      'serviceProviders.1.priceSheets.0.from: Required: a string. Must be a month YYYY-MM between 2000-01 and 2099-12.',
     ],
     [
       'no sheet',

@@ -317,11 +317,11 @@ describe('Test-ISP simulator mapping', () => {
       ]);
     });
 
-    it('refuses a form without its fields, each field named', () => {
+    it('refuses a form without its fields, each field named Required as when left empty', () => {
       const result = SimulatorForm.safeParse({});
 
       expect(result.success).toBe(false);
-      const missing = 'Invalid input: expected string, received undefined';
+      const missing = 'Required.';
       expect(toFieldErrors(result.error as NonNullable<typeof result.error>)).toEqual([
         ...[
           'firstName',
@@ -410,9 +410,9 @@ describe('Test-ISP simulator mapping', () => {
         {
           field: 'status',
           message:
-            'Invalid option: expected one of "waiting-for-doc"|"done"|"data-ready"|"cancelled-user"|"cancelled-isp"|"unsuccessful"',
+            'Must be one of "waiting-for-doc", "done", "data-ready", "cancelled-user", "cancelled-isp" or "unsuccessful".',
         },
-        { field: 'person.firstName', message: 'Too small: expected string to have >=1 characters' },
+        { field: 'person.firstName', message: 'Must not be empty.' },
         {
           field: 'person.firstName',
           message: 'Must contain letters, spaces, apostrophes, hyphens or dots only.',
@@ -444,7 +444,7 @@ describe('Test-ISP simulator mapping', () => {
         ),
       ).toEqual([
         { field: 'person.dob', message: 'Must not be before 1900-01-01.' },
-        { field: 'person.placeOfBirth', message: 'Too small: expected string to have >=1 characters' },
+        { field: 'person.placeOfBirth', message: 'Must not be empty.' },
       ]);
       expect(
         toFieldErrors(
@@ -454,9 +454,9 @@ describe('Test-ISP simulator mapping', () => {
         {
           field: 'status',
           message:
-            'Invalid option: expected one of "waiting-for-doc"|"done"|"data-ready"|"cancelled-user"|"cancelled-isp"|"unsuccessful"',
+            'Required: one of "waiting-for-doc", "done", "data-ready", "cancelled-user", "cancelled-isp" or "unsuccessful".',
         },
-        { field: 'person', message: 'Invalid input: expected object, received string' },
+        { field: 'person', message: 'Must be an object, not a string.' },
       ]);
     });
   });
