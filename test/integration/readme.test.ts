@@ -122,10 +122,12 @@ describe("the README's AML identification data", () => {
 describe("the README's (and the partner contract's) other examples that run on their own", () => {
   it.each([
     ['## For identification partners', 0],
-    // A refused form post on a person's page: an HTML page, not JSON.
+    // A field left out of an API call: the 400 names it and says what it must be.
     ['## The API', 0],
-    // A link with a segment too many: the pages' 404 page in the browser's language (ADR 0027).
+    // A refused form post on a person's page: an HTML page, not JSON.
     ['## The API', 1],
+    // A link with a segment too many: the pages' 404 page in the browser's language (ADR 0027).
+    ['## The API', 2],
     // The partner contract's introspection as the Test-ISP's backend, and another partner's.
     ['## 3. The order token and introspection', 0, 'docs/isp-integration.md'],
   ])('%s: block %i prints what it shows', async (heading, index, file = 'README.md') => {
