@@ -94,9 +94,29 @@ export function readBody(
   return text;
 }
 
-/** The body as a JSON object: wrong media type, oversize, malformed JSON and other JSON values are 4xx. */
+/** A media type's `charset` parameter, lower case and unquoted, or undefined without one. */
+const charsetOf = (contentType: string): string | undefined =>
+  /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType)?.[1]?.toLowerCase();
+
+/**
+ * The body as a JSON object: wrong media type, oversize, malformed JSON and other JSON values are 4xx.
+ * JSON is UTF-8 (RFC 8259 §8.1). A client that declares another charset is told so (415); one that
+ * sends Latin-1 undeclared reaches the function with each byte that is not UTF-8 already turned into
+ * U+FFFD by the gateway, which, written raw in the text, is therefore refused (400) — rather than
+ * read as a name nobody has (verify's negative) or stored in place of the letters. A U+FFFD the
+ * client means is written as the escape \ufffd, which JSON encoders that escape non-ASCII do.
+ */
 function jsonObjectBody(event: APIGatewayProxyEvent, maxBytes: number): Record<string, unknown> {
   const raw = readBody(event, jsonBodyRule(maxBytes));
+  const charset = charsetOf(singleHeaderOf(event, 'Content-Type') ?? '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw problems.unsupportedMediaType(
+      'Send the body as application/json in UTF-8 (charset=utf-8, or none).',
+    );
+  }
+  if (raw.includes('\uFFFD')) {
+    throw problems.malformedJson('The request body is not UTF-8 text: send JSON in UTF-8 (RFC 8259).');
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
