@@ -5,7 +5,7 @@ import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { httpHandler, json } from '../http/handler.js';
 import { refIdPath } from '../http/ref-id-path.js';
-import { callerClientId, pathParamsTwoStep } from '../http/request.js';
+import { callerClientId, pathParamsTwoStep, refuseBody } from '../http/request.js';
 import { resendTermsSms } from '../usecases/terms-sms.js';
 
 requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
@@ -18,6 +18,7 @@ const deps = {
 export const handler = httpHandler('identification-resend-sms', async (event) => {
   const clientId = callerClientId(event);
   const { refId } = await pathParamsTwoStep(event, refIdPath);
+  refuseBody(event);
   return json(
     202,
     await resendTermsSms({ ...deps, publicBaseUrl: requiredPublicBaseUrl() }, clientId, refId),

@@ -11,7 +11,13 @@ import {
   wellFormedWebhookIdParam,
 } from '../core/webhooks.js';
 import { httpHandler, json } from '../http/handler.js';
-import { callerClientId, jsonBody, pathParamsTwoStep, queryParamsTwoStep } from '../http/request.js';
+import {
+  callerClientId,
+  jsonBody,
+  pathParamsTwoStep,
+  queryParamsTwoStep,
+  refuseBody,
+} from '../http/request.js';
 import * as webhooks from '../usecases/webhooks.js';
 
 const deps = webhookDeps();
@@ -57,10 +63,16 @@ export const handler = httpHandler('webhooks', async (event) => {
     case 'DELETE /api/webhooks/{id}':
       await webhooks.deleteWebhook(deps, clientId, await id(event));
       return noContent();
-    case 'POST /api/webhooks/{id}/rotate-secret':
-      return json(200, await webhooks.rotateWebhookSecret(deps, clientId, await id(event)));
-    case 'POST /api/webhooks/{id}/test':
-      return json(200, await webhooks.testWebhook(deps, clientId, await id(event)));
+    case 'POST /api/webhooks/{id}/rotate-secret': {
+      const endpointId = await id(event);
+      refuseBody(event);
+      return json(200, await webhooks.rotateWebhookSecret(deps, clientId, endpointId));
+    }
+    case 'POST /api/webhooks/{id}/test': {
+      const endpointId = await id(event);
+      refuseBody(event);
+      return json(200, await webhooks.testWebhook(deps, clientId, endpointId));
+    }
     case 'GET /api/webhooks/{id}/deliveries': {
       const endpointId = await id(event);
       const { limit } = await queryParamsTwoStep(event, deliveriesQuery);
@@ -68,6 +80,7 @@ export const handler = httpHandler('webhooks', async (event) => {
     }
     case 'POST /api/webhooks/{id}/deliveries/{messageId}/redeliver': {
       const params = await pathParamsTwoStep(event, deliveryParams);
+      refuseBody(event);
       return json(202, await webhooks.redeliver(deps, clientId, params.id, params.messageId));
     }
     default:

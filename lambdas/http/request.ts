@@ -154,6 +154,30 @@ export function jsonBodyTwoStep<T>(
   return parseTwoStepOrThrow(rule, jsonObjectBody(event, maxBytes));
 }
 
+/**
+ * For a POST that takes no body (the terms SMS again, a webhook's rotation, test or redelivery): a
+ * body with fields is refused, each named, as any call refuses a field it does not know — an SP that
+ * sends `{"mobile":…}` with its resend must not read a 202 as the number changed. No body, white
+ * space or `{}` (what some clients send for "nothing") is taken, whatever its media type says.
+ */
+export function refuseBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): void {
+  const text = (
+    event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '')
+  ).trim();
+  if (text === '') return;
+  let parsed: unknown;
+  try {
+    parsed = text.startsWith('{') && text.length <= DEFAULT_MAX_BODY_BYTES ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw problems.validation([{ field: '(body)', message: 'This call takes no body.' }]);
+  }
+  const fields = Object.keys(parsed);
+  if (fields.length) throw problems.validation(fields.map((field) => ({ field, message: 'Unknown field.' })));
+}
+
 /** An HTML form's fields (`application/x-www-form-urlencoded`), through the same reader. */
 export function formBody(event: APIGatewayProxyEvent, maxBytes: number): URLSearchParams {
   return new URLSearchParams(readBody(event, formBodyRule(maxBytes)));
