@@ -107,6 +107,27 @@ export type DeliveryStep =
 const secondsUntil = (iso: string, now: Date) =>
   Math.max(1, Math.ceil((Date.parse(iso) - now.getTime()) / 1000));
 
+/**
+ * The earliest of the order's statuses before this one that has not gone out, in the unbroken run
+ * of unsent ones just before it, or undefined when the previous one is final. Its next attempt is
+ * when this one can move: the previous status, if it waits itself, is "due" but cannot go either,
+ * and waiting on its time alone brought this one back every second for as long as the first was
+ * retried (about a day). The chain's own wake-up (wakeNextInOrder) brings it back sooner.
+ */
+async function firstUnsentBefore(
+  repository: WebhookStore,
+  endpointId: string,
+  delivery: StoredDelivery,
+): Promise<StoredDelivery | undefined> {
+  let blocking: StoredDelivery | undefined;
+  for (let sequence = delivery.sequence - 1; sequence >= 1; sequence -= 1) {
+    const earlier = await repository.getDelivery(endpointId, statusMessageId(delivery.refId, sequence));
+    if (!earlier || isFinalDelivery(earlier)) break;
+    blocking = earlier;
+  }
+  return blocking;
+}
+
 /** One queue message: at most one attempt. */
 export async function deliverWebhook(deps: DeliveryDeps, ref: DeliveryRef): Promise<DeliveryStep> {
   const { repository, queue } = deps;
@@ -116,15 +137,10 @@ export async function deliverWebhook(deps: DeliveryDeps, ref: DeliveryRef): Prom
   const now = deps.clock();
 
   // In order per order: the previous status goes first (or fails for good) before this one.
-  if (delivery.sequence > 1) {
-    const previous = await repository.getDelivery(
-      ref.endpointId,
-      statusMessageId(delivery.refId, delivery.sequence - 1),
-    );
-    if (previous && !isFinalDelivery(previous)) {
-      await queue.enqueue(ref, previous.nextAttemptAt ? secondsUntil(previous.nextAttemptAt, now) + 1 : 1);
-      return 'waiting-for-previous';
-    }
+  const blocking = await firstUnsentBefore(repository, ref.endpointId, delivery);
+  if (blocking) {
+    await queue.enqueue(ref, blocking.nextAttemptAt ? secondsUntil(blocking.nextAttemptAt, now) + 1 : 1);
+    return 'waiting-for-previous';
   }
   if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) {
     await queue.enqueue(ref, secondsUntil(delivery.nextAttemptAt, now));
