@@ -333,9 +333,14 @@ describe('a body that cannot be read is a 4xx problem, and nothing is written', 
   ];
 
   it.each(bodies)(
-    '%s sent to the verify call and the start call',
+    '%s sent to each API route that takes a JSON body',
     async (_label, body, headers, status, slug) => {
-      for (const path of ['/api/verify', '/api/identifications']) {
+      for (const path of [
+        '/api/verify',
+        '/api/identifications',
+        '/api/webhooks',
+        `/test-isp/api/orders/${refId}`,
+      ]) {
         const before = await tableItems();
 
         const res: ApiResponse<Problem> = await call<Problem>(stack(), 'POST', path, {
