@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { isNonArrayObject } from '../lambdas/core/guards.js';
 import type { ServiceConfig } from '../lambdas/core/service-config.js';
-import { readDataFile } from './data-folder.js';
+import { notWhatItShouldBe, readDataFile } from './data-folder.js';
 
 export interface LocalSecrets {
   serialNumberKey: string;
@@ -31,9 +32,38 @@ export async function es256KeyPair(): Promise<{ privateJwk: JWK; publicJwk: JWK 
   };
 }
 
+const SECRETS_FILE = 'local-secrets.json';
+
+/** Each secret's kind: a key as text, or a JWK. */
+const SECRET_KINDS: Record<keyof LocalSecrets, 'string' | 'object'> = {
+  serialNumberKey: 'string',
+  testIspPrivateJwk: 'object',
+  testIspPublicJwk: 'object',
+  orderTokenPrivateJwk: 'object',
+  demoPortalCookieKey: 'string',
+};
+
+/** Whether a saved file holds secrets: an object whose secrets, those it has, are of their kind. */
+function isSavedSecrets(saved: unknown): saved is Partial<LocalSecrets> {
+  return (
+    isNonArrayObject(saved) &&
+    Object.entries(SECRET_KINDS).every(([name, kind]) => {
+      const value = saved[name];
+      return (
+        value === undefined ||
+        (kind === 'string' ? typeof value === 'string' && value !== '' : isNonArrayObject(value))
+      );
+    })
+  );
+}
+
 export async function loadOrCreateLocalSecrets(dataDir?: string): Promise<LocalSecrets> {
-  const file = dataDir ? join(dataDir, 'local-secrets.json') : undefined;
-  const saved = dataDir ? readDataFile<Partial<LocalSecrets>>(dataDir, 'local-secrets.json') : undefined;
+  const file = dataDir ? join(dataDir, SECRETS_FILE) : undefined;
+  const read = dataDir ? readDataFile<unknown>(dataDir, SECRETS_FILE) : undefined;
+  // Refused as it is, never written over: a file of another shape is one the operator should look at.
+  if (dataDir && read !== undefined && !isSavedSecrets(read))
+    throw notWhatItShouldBe(dataDir, SECRETS_FILE, 'an object of the local secrets');
+  const saved = read as Partial<LocalSecrets> | undefined;
   // A folder from before a secret existed keeps what it has and gains the new one.
   if (
     saved?.serialNumberKey &&

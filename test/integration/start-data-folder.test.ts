@@ -256,6 +256,31 @@ describe('npm start on a data folder it cannot use', () => {
     300_000,
   );
 
+  it.each([
+    ['null', 'null'],
+    ['a list', '[]'],
+    ['a secret of another kind', '{"serialNumberKey": 5}'],
+  ])(
+    'names a local secrets file of another shape (%s), exits 2 and leaves it as it was',
+    async (shape, text) => {
+      const damaged = copy(`secrets-${shape.replaceAll(' ', '-')}`);
+      const file = join(damaged, 'local-secrets.json');
+      writeFileSync(file, text);
+
+      const { ready, exitCode, lines } = await refused(damaged);
+
+      expect({ ready, exitCode, lines }).toEqual({
+        ready: false,
+        exitCode: 2,
+        lines: [
+          `npm start: the data folder ${damaged} cannot be used: local-secrets.json is not an object of the local secrets, edited or from elsewhere: restore it from a copy, or move the folder aside and start with an empty one (the folder keeps the table, keys, SMS outbox and waiting identifications).`,
+        ],
+      });
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    },
+    300_000,
+  );
+
   it('names a table whose files are cut short, exits 2', async () => {
     const damaged = copy('table-cut');
     const tables = readdirSync(join(damaged, 'dynamodb')).filter((name) => name.endsWith('.ldb'));
