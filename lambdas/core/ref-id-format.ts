@@ -15,6 +15,14 @@ export const UUID_PATTERN =
 export const isUuid = (value: unknown): value is string =>
   typeof value === 'string' && UUID_PATTERN.test(value);
 
+/**
+ * A UUID as the service mints and stores it, in lower case. UUIDs are case-insensitive on input
+ * (RFC 9562 §4) and the patterns take either case, but a table key matches one spelling: an SP
+ * whose database prints them in capitals (SQL Server's uniqueidentifier does) would read that its
+ * own identification or webhook endpoint does not exist.
+ */
+export const canonicalUuid = (uuid: string): string => uuid.toLowerCase();
+
 /** An order's refId, as `RefIdParam` reads it: a UUID (the service mints version 4). */
 export const isRefId: (value: unknown) => value is string = isUuid;
 

@@ -7,14 +7,14 @@
 import { amlDataTableStores } from '../adapters/aws-clients.js';
 import { ispAdapterFor } from '../adapters/isp/registry.js';
 import { httpHandler, json } from '../http/handler.js';
-import { refIdPath } from '../http/ref-id-path.js';
-import { callerClientId, pathParamsTwoStep } from '../http/request.js';
+import { refIdOf } from '../http/ref-id-path.js';
+import { callerClientId } from '../http/request.js';
 import { getIdentificationData } from '../usecases/identification-data.js';
 
 const deps = { repository: amlDataTableStores(), adapterFor: ispAdapterFor };
 
 export const handler = httpHandler('identification-data', async (event) => {
   const clientId = callerClientId(event);
-  const { refId } = await pathParamsTwoStep(event, refIdPath);
+  const refId = await refIdOf(event);
   return json(200, await getIdentificationData(deps, { clientId, refId }));
 });

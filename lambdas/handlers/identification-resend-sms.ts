@@ -4,8 +4,8 @@ import { orderTableStores } from '../adapters/aws-clients.js';
 import { optionalEnv, requiredPublicBaseUrl } from '../adapters/env.js';
 import { SnsSmsSender, snsClient } from '../adapters/sms.js';
 import { httpHandler, json } from '../http/handler.js';
-import { refIdPath } from '../http/ref-id-path.js';
-import { callerClientId, pathParamsTwoStep, refuseBody } from '../http/request.js';
+import { refIdOf } from '../http/ref-id-path.js';
+import { callerClientId, refuseBody } from '../http/request.js';
 import { resendTermsSms } from '../usecases/terms-sms.js';
 
 requiredPublicBaseUrl(); // at cold start: a deployment without it fails here
@@ -17,7 +17,7 @@ const deps = {
 
 export const handler = httpHandler('identification-resend-sms', async (event) => {
   const clientId = callerClientId(event);
-  const { refId } = await pathParamsTwoStep(event, refIdPath);
+  const refId = await refIdOf(event);
   refuseBody(event);
   return json(
     202,

@@ -5,6 +5,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { webhookDeps } from '../adapters/webhook-deps.js';
 import type { TwoStepRule } from '../core/parse.js';
+import { canonicalUuid } from '../core/ref-id-format.js';
 import {
   wellFormedDeliveriesQuery,
   wellFormedDeliveryParams,
@@ -44,7 +45,9 @@ const deliveriesQuery: TwoStepRule<{ limit?: string | undefined }> = {
 
 const noContent = () => ({ statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' });
 
-const id = async (event: APIGatewayProxyEvent) => (await pathParamsTwoStep(event, webhookId)).id;
+/** The route's endpoint id, in the lower case it is stored under (core/ref-id-format.ts canonicalUuid). */
+const id = async (event: APIGatewayProxyEvent) =>
+  canonicalUuid((await pathParamsTwoStep(event, webhookId)).id);
 
 export const handler = httpHandler('webhooks', async (event) => {
   const clientId = callerClientId(event);
@@ -81,7 +84,7 @@ export const handler = httpHandler('webhooks', async (event) => {
     case 'POST /api/webhooks/{id}/deliveries/{messageId}/redeliver': {
       const params = await pathParamsTwoStep(event, deliveryParams);
       refuseBody(event);
-      return json(202, await webhooks.redeliver(deps, clientId, params.id, params.messageId));
+      return json(202, await webhooks.redeliver(deps, clientId, canonicalUuid(params.id), params.messageId));
     }
     default:
       throw new Error(`Route not served by this function: ${event.resource}`);

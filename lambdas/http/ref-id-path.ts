@@ -5,10 +5,17 @@
  * test/unit/two-step-rules.test.ts). The status read and the SMS resend, which validate nothing else
  * with zod, carry none (docs/benchmarks.md §3).
  */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { SelfRefusingRule } from '../core/parse.js';
-import { refIdParamRefusal, wellFormedUuidParam } from '../core/ref-id-format.js';
+import { canonicalUuid, refIdParamRefusal, wellFormedUuidParam } from '../core/ref-id-format.js';
+import { pathParamsTwoStep } from './request.js';
 
 export const refIdPath: SelfRefusingRule<{ refId: string }> = {
   wellFormed: wellFormedUuidParam('refId'),
   refusal: refIdParamRefusal,
 };
+
+/** The route's refId, refused unless it is a UUID, in the lower case the orders are stored under. */
+export async function refIdOf(event: APIGatewayProxyEvent): Promise<string> {
+  return canonicalUuid((await pathParamsTwoStep(event, refIdPath)).refId);
+}
