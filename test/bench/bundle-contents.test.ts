@@ -205,6 +205,16 @@ describe('the verify bundle', () => {
     expect(await indexFiles('verify')).not.toContain(
       'node_modules/@aws-sdk/lib-dynamodb/dist-es/commands/BatchWriteCommand.js',
     );
+    // Nor the table's put and delete (table-writes.ts): ~0.5 M instructions of import each.
+    const sdkWrites = (await indexFiles('verify')).filter((f) =>
+      /\/(lib-dynamodb\/dist-es\/commands\/(Put|Delete)Command|client-dynamodb\/dist-es\/commands\/(Put|Delete)ItemCommand)\.js$/.test(
+        f,
+      ),
+    );
+    expect(sdkWrites).toEqual([]);
+    expect(await indexFiles('verify')).toContain(
+      'node_modules/@aws-sdk/lib-dynamodb/dist-es/commands/UpdateCommand.js',
+    );
     for (const elsewhere of [
       'Usage records not written', // usageItems.putUsageRecords
       'is already published with another text', // configItems.publishTermsOfUse

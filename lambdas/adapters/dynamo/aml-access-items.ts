@@ -3,12 +3,14 @@ import { amlAccessExpiry } from '../../core/retention.js';
 import type { AmlAccessFilter, AmlAccessLog, AmlAccessRecord } from '../../usecases/ports/aml-access-log.js';
 import { absentIfIllFormed, entity, type Table } from './table.js';
 import { AML_LOG_PARTITION, keyPart, keys, TTL_ATTRIBUTE } from './table-schema.js';
+import { createItem } from './table-writes.js';
 
 export function amlAccessItems(table: Table): AmlAccessLog {
   return {
     /** Records an access; written once, never changed, kept as the retention policy says. */
     async recordAmlAccess(record: AmlAccessRecord): Promise<void> {
-      await table.createItem(
+      await createItem(
+        table,
         {
           ...keys.amlAccess(record.refId, record.at, record.id),
           ...record,

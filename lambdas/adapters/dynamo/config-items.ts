@@ -10,6 +10,7 @@ import type {
 } from '../../usecases/ports/config.js';
 import { entity, type Table } from './table.js';
 import { CLAIMED_IDENTITIES_PARTITION, keys, SETUPS_PARTITION } from './table-schema.js';
+import { conditionalPut, deleteItem, putItem } from './table-writes.js';
 
 /** JSON with object keys sorted, so equal content hashes equally whatever the key order. */
 function canonicalJson(value: unknown): string {
@@ -50,7 +51,7 @@ export function configItems(
     },
 
     async putSpSetup(sp: SpSetup): Promise<void> {
-      await table.putItem({ ...keys.spSetup(sp.clientId), ...keys.spSetupListed(sp.clientId), ...sp });
+      await putItem(table, { ...keys.spSetup(sp.clientId), ...keys.spSetupListed(sp.clientId), ...sp });
     },
 
     /** Every SP setup, by client id (GSI1 `SETUPS`; for the operator, never on a request path). */
@@ -61,7 +62,7 @@ export function configItems(
     ...claimedIdentityReads(table),
 
     async putClaimedIdentity(ci: ClaimedIdentity): Promise<void> {
-      await table.putItem({
+      await putItem(table, {
         ...keys.claimedIdentity(ci.claimedIdentity),
         ...keys.claimedIdentityListed(ci.claimedIdentity),
         ...ci,
@@ -83,7 +84,7 @@ export function configItems(
     },
 
     async deleteClaimedIdentity(id: string): Promise<void> {
-      await table.deleteItem(keys.claimedIdentity(id));
+      await deleteItem(table, keys.claimedIdentity(id));
     },
 
     async listIsps(): Promise<IspConfig[]> {
@@ -101,7 +102,7 @@ export function configItems(
     },
 
     async putIsp(isp: IspConfig): Promise<void> {
-      await table.putItem({ ...keys.isp(isp.issuer), ...isp });
+      await putItem(table, { ...keys.isp(isp.issuer), ...isp });
     },
 
     /**
@@ -111,12 +112,13 @@ export function configItems(
      */
     async publishTermsOfUse(terms: TermsOfUse): Promise<void> {
       const sha256 = createHash('sha256').update(canonicalJson(terms)).digest('hex');
-      await table.conditionalPut(
+      await conditionalPut(
+        table,
         { ...keys.termsOfUse(terms.version), ...terms, sha256 },
         { condition: 'attribute_not_exists(PK) OR sha256 = :sha256', values: { ':sha256': sha256 } },
         `Terms of use version ${terms.version} is already published with another text: give the new text a new version.`,
       );
-      await table.putItem({ ...keys.currentTermsOfUse(), ...terms, sha256 });
+      await putItem(table, { ...keys.currentTermsOfUse(), ...terms, sha256 });
     },
 
     async getCurrentTermsOfUse(): Promise<TermsOfUse | undefined> {

@@ -5,6 +5,7 @@ import { erasureRecordExpiry } from '../../core/retention.js';
 import type { ErasureRecord, ErasureStore } from '../../usecases/ports/erasure.js';
 import { absentIfIllFormed, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
+import { conditionalUpdate, createItem, deleteItem, putItem } from './table-writes.js';
 
 const ORDER_PK_PREFIX = 'ORDER#';
 /** Written once every order carries its GSI2 keys (`index-orders`, or a table created with GSI2). */
@@ -70,7 +71,8 @@ export function erasureItems(table: Table): Omit<ErasureStore, 'deleteRegistrati
         const key = { PK: String(item.PK), SK: String(item.SK) };
         const listed = keys.heldForMobile(normaliseMsisdn(mobile), key.PK);
         const done = await succeeded(
-          table.conditionalUpdate(
+          conditionalUpdate(
+            table,
             key,
             'SET GSI2PK = :pk, GSI2SK = :sk',
             {
@@ -82,7 +84,7 @@ export function erasureItems(table: Table): Omit<ErasureStore, 'deleteRegistrati
         );
         if (done) indexed += 1;
       }
-      await table.putItem({ ...ORDERS_INDEXED_MARKER, at: new Date().toISOString() });
+      await putItem(table, { ...ORDERS_INDEXED_MARKER, at: new Date().toISOString() });
       return indexed;
     },
 
@@ -91,23 +93,24 @@ export function erasureItems(table: Table): Omit<ErasureStore, 'deleteRegistrati
 
     /** Deletes an order, its evidence (the partner's JWS with it) or a registration; false if there was none. */
     async deleteOrder(refId: string): Promise<boolean> {
-      return table.deleteItem(keys.order(refId));
+      return deleteItem(table, keys.order(refId));
     },
 
     async deleteEvidence(refId: string): Promise<boolean> {
-      return table.deleteItem(keys.evidence(refId));
+      return deleteItem(table, keys.evidence(refId));
     },
 
     async deleteTermsLink(tokenHash: string): Promise<boolean> {
-      return table.deleteItem(keys.termsToken(tokenHash));
+      return deleteItem(table, keys.termsToken(tokenHash));
     },
 
     async deleteIdempotency(clientId: string, keyHash: string): Promise<boolean> {
-      return table.deleteItem(keys.idempotency(clientId, keyHash));
+      return deleteItem(table, keys.idempotency(clientId, keyHash));
     },
 
     async recordErasure(record: ErasureRecord): Promise<void> {
-      await table.createItem(
+      await createItem(
+        table,
         {
           ...keys.erasure(record.at, record.id),
           ...record,

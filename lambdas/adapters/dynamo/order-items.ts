@@ -22,6 +22,7 @@ import type {
 } from '../../usecases/ports/orders.js';
 import { epochSeconds, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
+import { conditionalUpdate, createItem, putNextVersion } from './table-writes.js';
 
 /**
  * An order as stored: listed per SP, oldest first, on GSI1, and under the person's mobile number on
@@ -45,12 +46,13 @@ export function orderItems(table: Table): OrderStore & EvidenceStore & TermsLink
     },
 
     async createOrder(order: Order): Promise<void> {
-      await table.createItem(orderItem(order, table.retention), `Order ${order.refId} already exists`);
+      await createItem(table, orderItem(order, table.retention), `Order ${order.refId} already exists`);
     },
 
     /** Writes the order if nobody else wrote it since `order.version - 1` was read. */
     async saveOrder(order: Order): Promise<void> {
-      await table.putNextVersion(
+      await putNextVersion(
+        table,
         { ...orderItem(order, table.retention), version: order.version },
         `Order ${order.refId} was changed concurrently`,
       );
@@ -61,7 +63,8 @@ export function orderItems(table: Table): OrderStore & EvidenceStore & TermsLink
      * expires with an order that ends without one.
      */
     async createEvidence(evidence: StoredEvidence, order: Order): Promise<void> {
-      await table.createItem(
+      await createItem(
+        table,
         {
           ...keys.evidence(evidence.refId),
           ...evidence,
@@ -73,7 +76,8 @@ export function orderItems(table: Table): OrderStore & EvidenceStore & TermsLink
 
     /** A registration rests on this evidence: keep it for the registration's validity and the legal period. */
     async retainEvidence(refId: string, registrationValidUntil: string): Promise<void> {
-      await table.conditionalUpdate(
+      await conditionalUpdate(
+        table,
         keys.evidence(refId),
         'SET #ttl = :ttl',
         {
@@ -90,7 +94,8 @@ export function orderItems(table: Table): OrderStore & EvidenceStore & TermsLink
     },
 
     async createTermsLink(link: TermsLink): Promise<void> {
-      await table.createItem(
+      await createItem(
+        table,
         {
           ...keys.termsToken(link.tokenHash),
           ...link,
@@ -106,7 +111,8 @@ export function orderItems(table: Table): OrderStore & EvidenceStore & TermsLink
 
     /** Single use: only the first caller gets to use the link. */
     async useTermsLink(tokenHash: string, now: Date): Promise<void> {
-      await table.conditionalUpdate(
+      await conditionalUpdate(
+        table,
         keys.termsToken(tokenHash),
         'SET usedAt = :now',
         {

@@ -4,6 +4,7 @@ import { registrationExpiry } from '../../core/retention.js';
 import type { RegistrationStore } from '../../usecases/ports/registrations.js';
 import type { Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
+import { deleteItem, putItem } from './table-writes.js';
 
 /** The verify call's one read (its bundle carries no write of registrations). */
 export function registrationReads(table: Table): Pick<RegistrationStore, 'getRegistration'> {
@@ -22,7 +23,7 @@ export function registrationItems(
 
     /** A newer identification of the same person replaces the registration. */
     async putRegistration(reg: Registration): Promise<void> {
-      await table.putItem({
+      await putItem(table, {
         ...keys.registration(reg.msisdn),
         ...reg,
         [TTL_ATTRIBUTE]: registrationExpiry(reg),
@@ -30,7 +31,7 @@ export function registrationItems(
     },
 
     async deleteRegistration(msisdn: string): Promise<boolean> {
-      return table.deleteItem(keys.registration(msisdn));
+      return deleteItem(table, keys.registration(msisdn));
     },
   };
 }

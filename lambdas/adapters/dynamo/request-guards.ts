@@ -13,6 +13,7 @@ import type {
 import type { ReplayGuard } from '../../usecases/ports/replay-guard.js';
 import { absentIfIllFormed, entity, epochSeconds, type Table } from './table.js';
 import { keys, TTL_ATTRIBUTE } from './table-schema.js';
+import { conditionalDelete, conditionalPut, conditionalUpdate, putItem } from './table-writes.js';
 
 export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard {
   return {
@@ -51,7 +52,8 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
         lockedUntil: epochSeconds(now) + lockSeconds,
         ...reservation,
       };
-      await table.conditionalPut(
+      await conditionalPut(
+        table,
         {
           ...keys.idempotency(clientId, keyHash),
           ...record,
@@ -74,7 +76,7 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
       { fingerprint, statusCode, body, now, retainSeconds }: IdempotencyCompletion,
     ): Promise<void> {
       const record: IdempotencyRecord = { state: 'completed', fingerprint, statusCode, body };
-      await table.putItem({
+      await putItem(table, {
         ...keys.idempotency(clientId, keyHash),
         ...record,
         [TTL_ATTRIBUTE]: epochSeconds(now) + retainSeconds,
@@ -102,19 +104,21 @@ export function requestGuardItems(table: Table): IdempotencyStore & ReplayGuard 
       // Not held by this request (any more): there is nothing of ours to free.
       await succeeded(
         keepReservation
-          ? table.conditionalUpdate(
+          ? conditionalUpdate(
+              table,
               key,
               'SET lockedUntil = :lapsed',
               { ...held, values: { ...held.values, ':lapsed': 0 } },
               notHeld,
             )
-          : table.conditionalDelete(key, held, notHeld),
+          : conditionalDelete(table, key, held, notHeld),
       );
     },
 
     /** Records a message id; fails if it was seen before (and has not yet expired). */
     async rememberJti(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<void> {
-      await table.conditionalPut(
+      await conditionalPut(
+        table,
         { ...keys.jti(issuer, jti), issuer, [TTL_ATTRIBUTE]: epochSeconds(expiresAt) },
         {
           condition: 'attribute_not_exists(PK) OR #ttl < :now',

@@ -9,6 +9,7 @@ import type { WebhookDelivery, WebhookEndpoint } from '../../core/webhooks.js';
 import type { StoredDelivery, WebhookStore } from '../../usecases/ports/webhooks.js';
 import { absentIfIllFormed, entity, type Table } from './table.js';
 import { keyPart, keys, TTL_ATTRIBUTE } from './table-schema.js';
+import { conditionalDelete, conditionalUpdate, createItem, putNextVersion } from './table-writes.js';
 
 function deliveryItem(delivery: StoredDelivery, retention: RetentionPolicy): Record<string, unknown> {
   return {
@@ -40,7 +41,8 @@ export function webhookItems(table: Table): WebhookStore {
     },
 
     async createWebhook(endpoint: WebhookEndpoint): Promise<void> {
-      await table.createItem(
+      await createItem(
+        table,
         { ...keys.webhook(endpoint.clientId, endpoint.id), ...endpoint },
         `Webhook ${endpoint.id} exists`,
       );
@@ -48,7 +50,8 @@ export function webhookItems(table: Table): WebhookStore {
 
     /** Replaces the secrets if the endpoint still has the ones read (two rotations at once: one wins). */
     async replaceWebhookSecrets(endpoint: WebhookEndpoint, expectedCurrent: string): Promise<void> {
-      await table.conditionalUpdate(
+      await conditionalUpdate(
+        table,
         keys.webhook(endpoint.clientId, endpoint.id),
         'SET secrets = :secrets',
         {
@@ -61,7 +64,8 @@ export function webhookItems(table: Table): WebhookStore {
 
     /** Deletes an endpoint; ConditionFailed if it does not exist. */
     async deleteWebhook(clientId: string, id: string): Promise<void> {
-      await table.conditionalDelete(
+      await conditionalDelete(
+        table,
         keys.webhook(clientId, id),
         { condition: 'attribute_exists(PK)' },
         `No webhook ${id}`,
@@ -71,7 +75,7 @@ export function webhookItems(table: Table): WebhookStore {
     /** Creates the delivery once; false if it existed already (a repeated change record). */
     async createDelivery(delivery: StoredDelivery): Promise<boolean> {
       return succeeded(
-        table.createItem(deliveryItem(delivery, table.retention), `Delivery ${delivery.messageId} exists`),
+        createItem(table, deliveryItem(delivery, table.retention), `Delivery ${delivery.messageId} exists`),
       );
     },
 
@@ -81,7 +85,8 @@ export function webhookItems(table: Table): WebhookStore {
 
     /** Writes the delivery if nobody else wrote it since `version - 1` (one attempt at a time). */
     async saveDelivery(delivery: StoredDelivery): Promise<void> {
-      await table.putNextVersion(
+      await putNextVersion(
+        table,
         { ...deliveryItem(delivery, table.retention), version: delivery.version },
         `Delivery ${delivery.messageId} was changed concurrently`,
       );
