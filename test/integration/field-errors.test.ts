@@ -228,6 +228,26 @@ const refusals = (): [string, Refusal][] => [
     },
   ],
   [
+    'a catalogue query with offline=maybe and a parameter it does not know',
+    {
+      method: 'GET',
+      path: '/api/providers?offline=maybe&colour=red',
+      errors: [
+        { field: 'offline', message: 'Must be one of "true" or "false".' },
+        { field: 'colour', message: 'Unknown field.' },
+      ],
+    },
+  ],
+  [
+    'a start with an unknown jurisdiction',
+    {
+      method: 'POST',
+      path: '/api/identifications',
+      body: paperStartBody({ issuer: 'Test-ISP', method: 'test', jurisdiction: 'USA' }),
+      errors: [{ field: 'jurisdiction', message: 'Must be one of "ZERTES" or "EIDAS".' }],
+    },
+  ],
+  [
     'a usage query without month',
     {
       method: 'GET',
