@@ -191,7 +191,11 @@ describe('the business metrics', () => {
 
   describe("verify's answers", () => {
     /** The answers at these offsets from now (ms), positive or not, through one instance's sums. */
-    async function answered(interval: number, answers: [number, boolean][], t0 = Date.now()) {
+    /** The start of the last minute: offsets up to 59 999 ms stay in one minute, whenever the test runs. */
+    const lastMinute = () => Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+
+    // t0 defaults to a minute's start: from Date.now(), a run that crossed a minute split a sum in two.
+    async function answered(interval: number, answers: [number, boolean][], t0 = lastMinute()) {
       let at = t0;
       const verifyAnswered = verifyAnswerMetrics(interval, () => at);
       const written = await captureLogs(async () => {
@@ -224,7 +228,7 @@ describe('the business metrics', () => {
 
     it('a sum never spans two minutes: answers of the next minute are not stamped into the last one', async () => {
       // t0 a minute boundary (in the past: CloudWatch takes stamps up to 14 days old).
-      const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+      const t0 = lastMinute();
       const lines = await answered(
         1000,
         [
