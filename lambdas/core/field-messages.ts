@@ -31,6 +31,8 @@ interface ZodNode {
       innerType?: ZodNode;
       in?: ZodNode;
       getter?: () => ZodNode;
+      items?: ZodNode[];
+      rest?: ZodNode | null;
     };
   };
 }
@@ -193,7 +195,14 @@ export function describeSchema(node: ZodNode): string {
     case 'null':
       return 'null';
     case 'object':
+    case 'record':
       return 'an object';
+    case 'tuple': {
+      const items = def.items?.length ?? 0;
+      return def.rest
+        ? `an array of at least ${plural(items, 'item')}`
+        : `an array of ${plural(items, 'item')}`;
+    }
     case 'array': {
       const { min, max } = bounds(node);
       return `an array${sizeWords(min, max, 'item')}`;

@@ -39,6 +39,8 @@ describe('a field left out', () => {
     ],
     ['a boolean', z.boolean(), 'Required: true or false.'],
     ['an object', z.object({}), 'Required: an object.'],
+    ['a record', z.record(z.string(), z.string()), 'Required: an object.'],
+    ['a tuple', z.tuple([z.string(), z.number()]), 'Required: an array of 2 items.'],
     [
       'an array with bounds',
       z.array(z.string()).check(z.minLength(1), z.maxLength(2)),
@@ -65,6 +67,8 @@ describe('a field given wrong', () => {
     ['a number for a string', z.string(), 41, 'Must be a string, not the number 41.'],
     ['a string for a number', z.number(), '3', 'Must be a number, not a string.'],
     ['an array for an object', z.object({}), [], 'Must be an object, not an array.'],
+    ['a number for a record', z.record(z.string(), z.string()), 5, 'Must be an object, not the number 5.'],
+    ['a string for a tuple', z.tuple([z.string()]), 'x', 'Must be an array of 1 item, not a string.'],
     ['true for a string', z.string(), true, 'Must be a string, not true.'],
     [
       'a fraction for a whole number',
