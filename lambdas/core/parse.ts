@@ -10,7 +10,15 @@ import type * as z from './zod.js';
 export const UNKNOWN_FIELD = 'Unknown field.';
 
 export function toFieldErrors(error: z.core.$ZodError): FieldError[] {
+  // zod's length checks run on any value with a length (their `when`), whatever the schema's type:
+  // a string field sent as [] would read "Must hold at least one item." beside "Must be a string".
+  // A field of the wrong type is told that alone.
+  const wrongType = new Set(
+    error.issues.filter((issue) => issue.code === 'invalid_type').map((issue) => issue.path.join('.')),
+  );
   return error.issues.flatMap((issue): FieldError[] => {
+    if ((issue.code === 'too_small' || issue.code === 'too_big') && wrongType.has(issue.path.join('.')))
+      return [];
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((k) => ({ field: [...issue.path, k].join('.'), message: UNKNOWN_FIELD }));
     }

@@ -69,6 +69,20 @@ describe('a field given wrong', () => {
     ['an array for an object', z.object({}), [], 'Must be an object, not an array.'],
     ['a number for a record', z.record(z.string(), z.string()), 5, 'Must be an object, not the number 5.'],
     ['a string for a tuple', z.tuple([z.string()]), 'x', 'Must be an array of 1 item, not a string.'],
+    // zod's length checks also run on a value of another type that has a length (their `when`):
+    // the wrong type is all there is to say, not that an array given for a string is empty.
+    [
+      'an empty array for a string with bounds',
+      z.string().check(z.minLength(1), z.maxLength(5)),
+      [],
+      'Must be a string of 1 to 5 characters, not an array.',
+    ],
+    [
+      'an empty string for an array with bounds',
+      z.array(z.string()).check(z.minLength(1)),
+      '',
+      'Must be an array of at least 1 item, not a string.',
+    ],
     ['true for a string', z.string(), true, 'Must be a string, not true.'],
     [
       'a fraction for a whole number',
