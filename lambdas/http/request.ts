@@ -107,7 +107,10 @@ const charsetOf = (contentType: string): string | undefined =>
  * client means is written as the escape \ufffd, which JSON encoders that escape non-ASCII do.
  */
 function jsonObjectBody(event: APIGatewayProxyEvent, maxBytes: number): Record<string, unknown> {
-  const raw = readBody(event, jsonBodyRule(maxBytes));
+  const read = readBody(event, jsonBodyRule(maxBytes));
+  // A leading byte order mark is UTF-8's signature, which RFC 8259 §8.1 lets a reader ignore (what
+  // Windows PowerShell 5.1 writes with -Encoding UTF8): JSON.parse would call the body malformed.
+  const raw = read.charCodeAt(0) === 0xfeff ? read.slice(1) : read;
   const charset = charsetOf(singleHeaderOf(event, 'Content-Type') ?? '');
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw problems.unsupportedMediaType(

@@ -107,4 +107,15 @@ describe('a JSON body that is not UTF-8', () => {
     );
     expect((await postBytes('/api/verify', escaped, 'application/json')).status).toBe(404);
   });
+
+  it('takes UTF-8 that begins with a byte order mark, which RFC 8259 §8.1 lets a reader ignore', async () => {
+    // What Windows PowerShell 5.1 writes with -Encoding UTF8 and then sends with -InFile.
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(VERIFY_REQUEST)]);
+
+    const res = await postBytes('/api/verify', withBom, 'application/json');
+
+    // Nobody is registered on this stack: the uniform negative, i.e. the request was read.
+    expect(res.status).toBe(404);
+    expect(res.body.type).not.toMatch(/malformed-json/);
+  });
 });
