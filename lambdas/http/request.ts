@@ -161,13 +161,14 @@ export function jsonBodyTwoStep<T>(
  * For a POST that takes no body (the terms SMS again, a webhook's rotation, test or redelivery): a
  * body with fields is refused, each named, as any call refuses a field it does not know — an SP that
  * sends `{"mobile":…}` with its resend must not read a 202 as the number changed. No body, white
- * space or `{}` (what some clients send for "nothing") is taken, whatever its media type says.
+ * space, `{}` or `null` (what some clients send for "nothing": .NET's PostAsJsonAsync of a null) is
+ * taken, whatever its media type says.
  */
 export function refuseBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): void {
   const text = (
     event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '')
   ).trim();
-  if (text === '') return;
+  if (text === '' || text === 'null') return;
   let parsed: unknown;
   try {
     parsed = text.startsWith('{') && text.length <= DEFAULT_MAX_BODY_BYTES ? JSON.parse(text) : undefined;

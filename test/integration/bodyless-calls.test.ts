@@ -3,7 +3,7 @@
  * a redelivery — refuse one that carries fields, as every call refuses a field it does not know.
  * Found by probing the running stack: `POST …/terms-sms` with `{"mobile":"+41…"}` answered 202 and
  * sent the SMS to the order's number, so an SP correcting the number read that it had; and
- * `rotate-secret` with `{"secret":…}` made a secret of its own. An empty body or `{}` is taken.
+ * `rotate-secret` with `{"secret":…}` made a secret of its own. An empty body, `{}` or `null` is taken.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../support/problems.js';
@@ -118,5 +118,26 @@ describe('POST /api/webhooks/{id}/…', () => {
     expectProblem(res, 400, 'validation', 'Invalid request');
     expect(res.body.errors).toEqual([{ field: 'type', message: 'Unknown field.' }]);
     expect(receiver.received).toHaveLength(0);
+  });
+
+  it('sends a test message for a body of JSON null, what a client serialising "no value" sends', async () => {
+    // .NET's PostAsJsonAsync(url, (object)null) and fetch with JSON.stringify(null) send `null`:
+    // no field, so nothing an SP could think it changed, as with {}.
+    const receiver = await new WebhookReceiver().start();
+    receivers.push(receiver);
+    const created = await call<{ id: string }>(stack(), 'POST', '/api/webhooks', {
+      token,
+      json: { url: receiver.url },
+    });
+
+    const res = await call<{ delivered: boolean }>(stack(), 'POST', `/api/webhooks/${created.body.id}/test`, {
+      token,
+      body: 'null',
+      headers: { 'content-type': 'application/json' },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.body.delivered).toBe(true);
+    expect(receiver.received).toHaveLength(1);
   });
 });
