@@ -40,6 +40,7 @@ import { localFunctionEnvironments, localFunctions } from './function-environmen
 import { loadHandler } from './handler-modules.js';
 import { concurrentInvocations, invokeFunction, lambdaContext } from './lambda-context.js';
 import type { MetricsHooks } from './metrics-hooks.js';
+import { isOwnConnection, watchOwnConnections } from './own-connections.js';
 import { type LocalSecrets, loadOrCreateLocalSecrets, withTestIspKey } from './secrets.js';
 import { LocalSmsOutbox } from './sns.js';
 import { LocalSqs } from './sqs.js';
@@ -200,6 +201,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Bind first, so the issuer and the public URLs carry the real port; until the stack is ready,
   // a request is answered 503 with Retry-After (never accepted and left hanging).
   let serveReady: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  // Before any function runs: a stop tells their calls from a caller's (serveReady).
+  watchOwnConnections();
   const server = createServer((req, res) => {
     if (serveReady) return serveReady(req, res);
     req.resume();
@@ -357,11 +360,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   // Once stopping, a request from outside is refused at once (503, Connection: close): admitted, it
   // would be one more for each drain round to wait for, and callers under load kept a stop going
-  // round after round (47 s, some 2,800 requests served meanwhile, with 60 callers). The
-  // emulations' endpoints (/_aws/) still answer the functions that finish their work.
+  // round after round (47 s, some 2,800 requests served meanwhile, with 60 callers). The functions
+  // that finish their work are still answered: by the emulations (/_aws/) and by the stack's own
+  // routes they call (the Test-ISP's messages to the ISP callbacks, the demo portal's API calls),
+  // else a stop cut an identification in half (its done event taken, its evidence refused).
   let stopping = false;
   serveReady = (req, res) => {
-    if (stopping && !pathAsSent(req.url ?? '/').startsWith('/_aws/')) {
+    if (stopping && !isOwnConnection(req.socket) && !pathAsSent(req.url ?? '/').startsWith('/_aws/')) {
       req.resume();
       sendStopping(res);
       return;

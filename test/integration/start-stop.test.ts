@@ -2,8 +2,8 @@
  * `npm start` stopping while callers keep sending: once it says it is stopping, a new request is
  * refused at once (503, Connection: close) instead of being served, so that callers under load
  * cannot keep the stop waiting for one more request after another (a stop under 60 callers took
- * 47 s); a request in flight finishes, and the stop then ends with exit 0. A second signal does not
- * wait for the work in flight.
+ * 47 s); a request in flight finishes, the calls its functions make to the stack meanwhile
+ * answered, and the stop then ends with exit 0. A second signal does not wait for the work in flight.
  */
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
@@ -46,32 +46,45 @@ async function started() {
 }
 
 /**
- * A start of an identification whose body is still coming: in flight (the server has answered
- * 100 Continue, as it takes a request up) until `finish` sends the rest.
+ * A POST whose body is still coming: in flight (the server has answered 100 Continue, as it takes a
+ * request up) until `finish` sends the rest. `answer` is its status and body (undefined if cut off).
  */
-async function heldRequest(baseUrl: string, token: string) {
-  const held = request(`${baseUrl}/api/identifications`, {
+async function heldRequest(url: string, body: string, headers: Record<string, string>) {
+  const held = request(url, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${token}`,
+      ...headers,
       'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(BODY)),
+      'content-length': String(Buffer.byteLength(body)),
       expect: '100-continue',
     },
   });
-  const status = new Promise<number | undefined>((resolve) => {
+  const answer = new Promise<{ status: number | undefined; text: string } | undefined>((resolve) => {
     held.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode);
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+      res.on('error', () => resolve(undefined));
     });
     held.on('error', () => resolve(undefined));
   });
   const admitted = new Promise((resolve) => held.once('continue', resolve));
   held.flushHeaders();
   await admitted;
-  held.write(BODY.slice(0, 10));
-  return { status, finish: () => held.end(BODY.slice(10)) };
+  held.write(body.slice(0, 10));
+  return {
+    status: answer.then((a) => a?.status),
+    answer,
+    finish: () => held.end(body.slice(10)),
+  };
 }
+
+/** A start of an identification held in flight (heldRequest). */
+const heldStart = (baseUrl: string, token: string) =>
+  heldRequest(`${baseUrl}/api/identifications`, BODY, { authorization: `Bearer ${token}` });
 
 const kill = (child: ChildProcess) => {
   if (child.exitCode === null) child.kill('SIGKILL');
@@ -110,7 +123,7 @@ describe('npm start stopping', () => {
         (n) => n >= 8,
         { timeoutMs: 60_000 },
       );
-      const held = await heldRequest(s.baseUrl, s.token);
+      const held = await heldStart(s.baseUrl, s.token);
 
       s.child.kill('SIGTERM');
       await waitFor(async () => s.stopping(), Boolean, { timeoutMs: 60_000 });
@@ -138,10 +151,53 @@ describe('npm start stopping', () => {
     }
   }, 180_000);
 
+  it('answers the calls its functions make to finish their work: a Test-ISP submission in flight delivers both its messages', async () => {
+    const s = await started();
+    try {
+      const opened = await fetch(`${s.baseUrl}/api/identifications`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+        body: BODY,
+      });
+      expect(opened.status).toBe(201);
+      const { refId } = (await opened.json()) as { refId: string };
+      // The Test-ISP posts its done event and its evidence to the ISP callback routes of the same
+      // stack once it has the whole submission.
+      const held = await heldRequest(
+        `${s.baseUrl}/test-isp/api/orders/${refId}`,
+        JSON.stringify({ status: 'data-ready' }),
+        {},
+      );
+
+      s.child.kill('SIGTERM');
+      await waitFor(async () => s.stopping(), Boolean, { timeoutMs: 60_000 });
+      const late = await fetch(`${s.baseUrl}/test-isp/api/orders/${refId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'data-ready' }),
+      });
+      await late.arrayBuffer();
+      held.finish();
+      const answer = await held.answer;
+      await s.exited();
+
+      // A caller's request is refused, the function's own calls are not.
+      expect(late.status).toBe(503);
+      expect(answer?.status).toBe(200);
+      expect((JSON.parse(answer?.text ?? '{}') as { sent?: unknown }).sent).toEqual([
+        { kind: 'event', event: 'done', status: 200, outcome: 'applied' },
+        { kind: 'evidence', status: 200, outcome: 'applied' },
+      ]);
+      expect(s.child.exitCode).toBe(0);
+    } finally {
+      kill(s.child);
+    }
+  }, 180_000);
+
   it('stops at a second signal without waiting for the work in flight', async () => {
     const s = await started();
     try {
-      const held = await heldRequest(s.baseUrl, s.token);
+      const held = await heldStart(s.baseUrl, s.token);
 
       s.child.kill('SIGTERM');
       await waitFor(async () => s.stopping(), Boolean, { timeoutMs: 60_000 });
