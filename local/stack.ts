@@ -206,7 +206,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const server = createServer((req, res) => {
     if (serveReady) return serveReady(req, res);
     req.resume();
-    sendStarting(res);
+    sendUnavailable(res, 'starting');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -368,7 +368,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   serveReady = (req, res) => {
     if (stopping && !isOwnConnection(req.socket) && !pathAsSent(req.url ?? '/').startsWith('/_aws/')) {
       req.resume();
-      sendStopping(res);
+      sendUnavailable(res, 'stopping');
       return;
     }
     const handled = serve(req, res, {
@@ -480,33 +480,26 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
   return Buffer.concat(chunks);
 }
 
-/** The answer while the stack starts (local only: a deployed API has no start-up). */
-function sendStarting(res: ServerResponse): void {
+/**
+ * The stack's own 503 (local only: a deployed API neither starts nor stops): `starting` while it
+ * starts (retry in a moment), `stopping` once it stops (the connection closes: nothing follows).
+ */
+function sendUnavailable(res: ServerResponse, state: 'starting' | 'stopping'): void {
   const body = {
-    type: `${PROBLEM_TYPE_BASE}starting`,
+    type: `${PROBLEM_TYPE_BASE}${state}`,
     title: 'Service unavailable',
     status: 503,
-    detail: 'The service is starting; retry in a moment.',
+    detail:
+      state === 'starting' ? 'The service is starting; retry in a moment.' : 'The local stack is stopping.',
   };
   send(
     res,
     503,
-    { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', 'Retry-After': '1' },
-    JSON.stringify(body),
-  );
-}
-
-function sendStopping(res: ServerResponse): void {
-  const body = {
-    type: `${PROBLEM_TYPE_BASE}stopping`,
-    title: 'Service unavailable',
-    status: 503,
-    detail: 'The local stack is stopping.',
-  };
-  send(
-    res,
-    503,
-    { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', Connection: 'close' },
+    {
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'Cache-Control': 'no-store',
+      ...(state === 'starting' ? { 'Retry-After': '1' } : { Connection: 'close' }),
+    },
     JSON.stringify(body),
   );
 }
