@@ -4,6 +4,10 @@
  * there or that seeding refuses against the data folder's table, and a data folder it cannot
  * write or use (another start holds it, a file cut short or of another shape) are one line (or a
  * short list) on stderr beginning `npm start:`, and exit code 2, never a stack trace.
+ *
+ * package.json runs it with `node --import tsx`, not the tsx CLI: the CLI, a parent process, relays
+ * a Ctrl-C its child has not confirmed within 30 ms and kills the child 30 ms later — so a stop under
+ * load (the child busy) ended at once as a second signal, or killed before it said `stopping…`.
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -9,9 +9,8 @@ export interface StartedEntryPoint {
 }
 
 /**
- * Starts local/main.ts from `cwd` on a free port with `env` added to this process's (and `args`). Node itself with
- * tsx's loader, not the tsx CLI: the CLI relays a signal to its child and, when the child does not
- * confirm it within 30 ms (a busy machine), kills it (exit 130).
+ * Starts local/main.ts from `cwd` on a free port with `env` added to this process's (and `args`),
+ * as `npm start` runs it: Node itself with tsx's loader, not the tsx CLI (local/main.ts says why).
  */
 export function spawnEntryPoint(
   cwd: string,
