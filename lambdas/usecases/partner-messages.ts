@@ -14,6 +14,7 @@ import {
 } from '../core/isp-messages.js';
 import { applyEvent, currentStatus } from '../core/order.js';
 import { problems } from '../core/problems.js';
+import { canonicalUuid } from '../core/ref-id-format.js';
 import { orderOfIssuer } from './order-access.js';
 import { clock, notifyCancelled, type OrderMutationDeps, transition } from './order-mutation.js';
 import type { EvidenceStore } from './ports/orders.js';
@@ -36,8 +37,10 @@ export async function applyIspEvent(
   issuer: string,
   claims: IspEventClaims,
 ): Promise<IspMessageResult> {
-  await orderOfIssuer(deps.repository, claims.refId, issuer);
-  const { order, result } = await transition(deps, claims.refId, toLifecycleEvent(claims));
+  // The order's key is the refId in lower case: a partner's database may print it in capitals.
+  const refId = canonicalUuid(claims.refId);
+  await orderOfIssuer(deps.repository, refId, issuer);
+  const { order, result } = await transition(deps, refId, toLifecycleEvent(claims));
   if (result.outcome === 'rejected') throw problems.conflict(result.reason, 'transition-not-allowed');
   // Also on a repeat: the first delivery may have died between the write and this call.
   const last = order.statuses[order.statuses.length - 1];
@@ -55,7 +58,7 @@ export async function importEvidence(
   claims: IspEvidenceClaims,
   jws: string,
 ): Promise<IspMessageResult> {
-  const order = await orderOfIssuer(deps.repository, claims.refId, issuer);
+  const order = await orderOfIssuer(deps.repository, canonicalUuid(claims.refId), issuer);
   const digest = sha256(JSON.stringify(claims.evidence));
   const existing = await deps.repository.getEvidence(order.refId);
   if (existing && existing.sha256 !== digest) {

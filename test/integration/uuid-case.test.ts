@@ -3,10 +3,12 @@
  * routes accept the upper-case form as a UUID — but found by probing the running stack, the status
  * call then answered 404 "No identification with this refId" for the SP's own order: an SP that
  * keeps the refId in a column type that prints UUIDs in capitals (SQL Server's uniqueidentifier
- * does) reads that its identification does not exist. The service mints them in lower case and
- * reads any case as that one.
+ * does) reads that its identification does not exist; a partner whose database does so had its
+ * signed messages answered as for an order that does not exist. The service mints them in lower
+ * case and reads any case as that one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { evidenceFor, sendEvent, sendEvidence } from '../support/isp.js';
 import { call, paperStartBody, tokenFor, useStack } from '../support/stack.js';
 import { waitingForTerms } from '../support/terms.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -72,5 +74,34 @@ describe('an upper-case UUID in the path', () => {
     } finally {
       await receiver.stop();
     }
+  });
+});
+
+describe('an upper-case refId in a partner’s signed message', () => {
+  it('applies the event and imports the evidence of the order with that refId', async () => {
+    const mobile = '+41795550882';
+    const { body } = await call<{ refId: string }>(stack(), 'POST', '/api/identifications', {
+      token,
+      json: paperStartBody({ mobile, issuer: 'Test-ISP', method: 'test' }),
+    });
+    const upper = body.refId.toUpperCase();
+
+    const event = await sendEvent(stack(), upper, 'waiting-for-doc');
+    const evidence = await sendEvidence(stack(), upper, evidenceFor({ mobile, method: 'test' }));
+    const status = await call<{ statuses: { status: string }[]; evidenceId: string | null }>(
+      stack(),
+      'GET',
+      `/api/identifications/${body.refId}`,
+      { token },
+    );
+
+    expect([event.status, evidence.status]).toEqual([200, 200]);
+    expect(status.body.statuses.map((s) => s.status)).toEqual([
+      'created',
+      'initialized',
+      'waiting-for-doc',
+      'data-ready',
+    ]);
+    expect(status.body.evidenceId).toBe(evidence.body.evidenceId);
   });
 });
