@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rsaKeyRefusals } from '../lambdas/adapters/rsa-modulus.js';
+import { issueLines } from '../lambdas/core/parse.js';
 import { rsaKeyIssuesOfPartners } from '../lambdas/core/partner-keys.js';
 import { type ServiceConfig, ServiceConfigSchema } from '../lambdas/core/service-config.js';
 import { monthOf } from '../lambdas/core/usage.js';
@@ -35,7 +36,9 @@ export function loadConfig(path = process.env.SRS_CONFIG ?? DEFAULT_CONFIG_PATH)
   }
   const parsed = ServiceConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    const details = issueLines(parsed.error)
+      .map((line) => `  ${line}`)
+      .join('\n');
     throw new InvalidConfiguration(`Invalid configuration in ${path}:\n${details}`);
   }
   return parsed.data;

@@ -9,21 +9,36 @@ import type * as z from './zod.js';
 /** The field error of a key a strict object does not know. */
 export const UNKNOWN_FIELD = 'Unknown field.';
 
-export function toFieldErrors(error: z.core.$ZodError): FieldError[] {
-  // zod's length checks run on any value with a length (their `when`), whatever the schema's type:
-  // a string field sent as [] would read "Must hold at least one item." beside "Must be a string".
-  // A field of the wrong type is told that alone.
+/**
+ * A refusal's issues, a field of the wrong type told that alone: zod's length checks run on any
+ * value with a length (their `when`), whatever the schema's type, so a string field sent as [] would
+ * also read "Must hold at least one item." beside "Must be a string".
+ */
+function issuesToTell(error: z.core.$ZodError): z.core.$ZodIssue[] {
   const wrongType = new Set(
     error.issues.filter((issue) => issue.code === 'invalid_type').map((issue) => issue.path.join('.')),
   );
-  return error.issues.flatMap((issue): FieldError[] => {
-    if ((issue.code === 'too_small' || issue.code === 'too_big') && wrongType.has(issue.path.join('.')))
-      return [];
+  return error.issues.filter(
+    (issue) =>
+      !((issue.code === 'too_small' || issue.code === 'too_big') && wrongType.has(issue.path.join('.'))),
+  );
+}
+
+export function toFieldErrors(error: z.core.$ZodError): FieldError[] {
+  return issuesToTell(error).flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((k) => ({ field: [...issue.path, k].join('.'), message: UNKNOWN_FIELD }));
     }
     return [{ field: issue.path.join('.') || '(body)', message: issue.message }];
   });
+}
+
+/**
+ * A refused file's issues as `path: message` lines, as the admin CLI's seed and npm start print a
+ * configuration's (a strict object's unknown keys in one line).
+ */
+export function issueLines(error: z.core.$ZodError): string[] {
+  return issuesToTell(error).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 }
 
 /** Parses or throws a 400 problem listing every invalid field. */

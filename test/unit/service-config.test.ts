@@ -2,10 +2,12 @@
  * The operator's configuration: claimed identities are part of an SP's setup, each with the
  * jurisdictions it signs under; their ids become table keys, so they are checked here.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ServiceConfigSchema } from '../../lambdas/core/service-config.js';
-import { DEFAULT_CONFIG_PATH } from '../../local/config.js';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../../local/config.js';
 
 /** The shipped demo configuration as the operator wrote it (before defaults are applied). */
 function rawConfig(): { serviceProviders: Record<string, unknown>[] } & Record<string, unknown> {
@@ -371,5 +373,25 @@ describe('the lists of the configuration that stand for sets', () => {
     ],
   ])('refuses %s naming an item twice, on its path', (_list, edit, issue) => {
     expect(issuesWith(edit)).toStrictEqual([issue]);
+  });
+});
+
+describe('a configuration the schema refuses, as npm start prints it', () => {
+  it('tells a field of the wrong type that alone, not also a length rule of another type', () => {
+    const config = rawConfig();
+    (config.serviceProviders[0] as Record<string, unknown>).name = [];
+    const folder = mkdtempSync(join(tmpdir(), 'srs-config-'));
+    const file = join(folder, 'config.json');
+    writeFileSync(file, JSON.stringify(config));
+
+    try {
+      // zod's minimum length also runs on the array: "Must hold at least one item." was a second line.
+      expect(() => loadConfig(file)).toThrow(
+        `Invalid configuration in ${file}:\n  serviceProviders.0.name: Must be a string of 1 to 200 characters, not an array.`,
+      );
+      expect(() => loadConfig(file)).not.toThrow(/item/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

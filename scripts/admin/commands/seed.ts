@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { rsaKeyRefusals } from '../../../lambdas/adapters/rsa-modulus.js';
 import { ConditionFailed } from '../../../lambdas/core/errors.js';
 import { allowsLoopbackHttp, LOOPBACK_HTTP_REFUSED_IN_PRODUCTION } from '../../../lambdas/core/loopback.js';
+import { issueLines } from '../../../lambdas/core/parse.js';
 import { rsaKeyIssuesOfPartners } from '../../../lambdas/core/partner-keys.js';
 import { loopbackHttpPartnerUrls, ServiceConfigSchema } from '../../../lambdas/core/service-config.js';
 import { type SeedOutcome, seedConfig } from '../../../lambdas/usecases/seed-config.js';
@@ -46,7 +47,7 @@ export const seedCommand: AdminCommand = {
     }
     const parsed = ServiceConfigSchema.safeParse(raw);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const issues = issueLines(parsed.error).join('; ');
       throw new OperatorError(`Invalid configuration in ${file}: ${issues}`);
     }
     // Partner URLs of http to the loopback interface go to a test stage's table only: the stage
