@@ -8,13 +8,21 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 
-/** The local ends (address:port) of the client connections open in this process. */
+/** The client connections open in this process, each as its two ends (`connectionOf`). */
 const openedHere = new Set<string>();
 let watching = false;
 
 /** An address as both ends print it (`::ffff:127.0.0.1` is `127.0.0.1`). */
-const endOf = (address: string | undefined, port: number | undefined) =>
-  `${(address ?? '').replace(/^::ffff:/, '')}:${port}`;
+const addressOf = (address: string | undefined) => (address ?? '').replace(/^::ffff:/, '');
+
+/**
+ * A connection as its two ends, from its client's end first: the whole of them, since the kernel
+ * may give one local port to connections to different servers (another process's to this one).
+ */
+const connectionOf = (
+  client: { address?: string | undefined; port?: number | undefined },
+  server: { address?: string | undefined; port?: number | undefined },
+) => `${addressOf(client.address)}:${client.port} ${addressOf(server.address)}:${server.port}`;
 
 /** From now on, notes every client connection this process opens (fetch, node:http, the AWS SDK). */
 export function watchOwnConnections(): void {
@@ -23,14 +31,22 @@ export function watchOwnConnections(): void {
   subscribe('net.client.socket', (message) => {
     const { socket } = message as { socket: Socket };
     socket.once('connect', () => {
-      const end = endOf(socket.localAddress, socket.localPort);
-      openedHere.add(end);
-      socket.once('close', () => openedHere.delete(end));
+      const connection = connectionOf(
+        { address: socket.localAddress, port: socket.localPort },
+        { address: socket.remoteAddress, port: socket.remotePort },
+      );
+      openedHere.add(connection);
+      socket.once('close', () => openedHere.delete(connection));
     });
   });
 }
 
 /** Whether a server connection's peer is a connection this process opened (watchOwnConnections). */
 export function isOwnConnection(serverSocket: Socket): boolean {
-  return openedHere.has(endOf(serverSocket.remoteAddress, serverSocket.remotePort));
+  return openedHere.has(
+    connectionOf(
+      { address: serverSocket.remoteAddress, port: serverSocket.remotePort },
+      { address: serverSocket.localAddress, port: serverSocket.localPort },
+    ),
+  );
 }
