@@ -3,7 +3,8 @@
  * refused at once (503, Connection: close) instead of being served, so that callers under load
  * cannot keep the stop waiting for one more request after another (a stop under 60 callers took
  * 47 s); a request in flight finishes, the calls its functions make to the stack meanwhile
- * answered, and the stop then ends with exit 0. A second signal does not wait for the work in flight.
+ * answered, and the stop then ends with exit 0. A second signal does not wait for the work in flight;
+ * the same signal delivered twice at once (by the terminal and by npm) is one.
  */
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
@@ -194,6 +195,29 @@ describe('npm start stopping', () => {
     }
   }, 180_000);
 
+  it('takes a signal repeated at once for the same one (a terminal sends Ctrl-C to npm and to npm start, npm relays it) and waits for the work in flight', async () => {
+    const s = await started();
+    try {
+      const held = await heldStart(s.baseUrl, s.token);
+
+      s.child.kill('SIGTERM');
+      await waitFor(async () => s.stopping(), Boolean, { timeoutMs: 60_000 });
+      s.child.kill('SIGTERM');
+      // The repeat handled before the request finishes: the stack answers a caller meanwhile.
+      const late = await fetch(`${s.baseUrl}/api/providers`);
+      await late.arrayBuffer();
+      held.finish();
+      await s.exited();
+
+      expect(late.status).toBe(503);
+      expect(await held.status).toBe(201);
+      expect(s.child.exitCode).toBe(0);
+      expect(s.stderr()).toBe('');
+    } finally {
+      kill(s.child);
+    }
+  }, 180_000);
+
   it('stops at a second signal without waiting for the work in flight', async () => {
     const s = await started();
     try {
@@ -201,6 +225,14 @@ describe('npm start stopping', () => {
 
       s.child.kill('SIGTERM');
       await waitFor(async () => s.stopping(), Boolean, { timeoutMs: 60_000 });
+      // A second signal is one sent a second or more after the first (main.ts SAME_SIGNAL_MS):
+      // counted from when the stack said it was stopping, which is after it took the first.
+      const saidStopping = performance.now();
+      await waitFor(
+        async () => performance.now() - saidStopping,
+        (ms) => ms >= 1000,
+        { timeoutMs: 5_000 },
+      );
       s.child.kill('SIGTERM');
       await s.exited();
 
