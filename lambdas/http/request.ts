@@ -112,7 +112,8 @@ function jsonObjectBody(event: APIGatewayProxyEvent, maxBytes: number): Record<s
   // Windows PowerShell 5.1 writes with -Encoding UTF8): JSON.parse would call the body malformed.
   const raw = read.charCodeAt(0) === 0xfeff ? read.slice(1) : read;
   const charset = charsetOf(singleHeaderOf(event, 'Content-Type') ?? '');
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+  // US-ASCII is UTF-8's first 128 code points: a body of it is UTF-8 (one with other bytes is caught below).
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
     throw problems.unsupportedMediaType(
       'Send the body as application/json in UTF-8 (charset=utf-8, or none).',
     );

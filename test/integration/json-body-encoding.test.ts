@@ -108,6 +108,19 @@ describe('a JSON body that is not UTF-8', () => {
     expect((await postBytes('/api/verify', escaped, 'application/json')).status).toBe(404);
   });
 
+  it('takes a body declared US-ASCII, a subset of UTF-8, with its non-ASCII letters escaped', async () => {
+    const ascii = JSON.stringify(VERIFY_REQUEST).replace('ü', '\\u00fc');
+    expect(ascii).toMatch(/^[\x20-\x7e]+$/);
+    const res = await postBytes(
+      '/api/verify',
+      new Uint8Array(Buffer.from(ascii, 'ascii')),
+      'application/json; charset=US-ASCII',
+    );
+
+    // Nobody is registered on this stack: the uniform negative, i.e. the request was read.
+    expect(res.status).toBe(404);
+  });
+
   it('takes UTF-8 that begins with a byte order mark, which RFC 8259 §8.1 lets a reader ignore', async () => {
     // What Windows PowerShell 5.1 writes with -Encoding UTF8 and then sends with -InFile.
     const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(VERIFY_REQUEST)]);
